@@ -1,0 +1,120 @@
+"""Fence: refuse Python the compiler does not handle, before any other work.
+
+Takes: a parsed :class:`~autograd_st.compiler.parse.Source`.
+Gives: nothing; raises :class:`~autograd_st.errors.UnsupportedSyntaxError` at the user's
+file:line with a caret and a way out.  The table below is also the list of refused Python.
+"""
+from __future__ import annotations
+
+import gast
+
+from ..errors import UnsupportedSyntaxError
+
+__all__ = ["fence", "REFUSED"]
+
+REFUSED = {
+    gast.Try: ("try/except", "compute without exceptions, or move the try block out of the "
+               "differentiated function"),
+    gast.With: ("with", "move the with block out of the differentiated function"),
+    gast.AsyncWith: ("async with", "differentiated code must be synchronous"),
+    gast.Yield: ("yield", "return the values (a tuple) instead of yielding them"),
+    gast.YieldFrom: ("yield from", "return the values (a tuple) instead of yielding them"),
+    gast.Await: ("await", "differentiated code must be synchronous"),
+    gast.Lambda: ("lambda", "define a named function with def (outside construct) and call it"),
+    gast.Global: ("global", "pass the value in as an argument or keep it on self"),
+    gast.Nonlocal: ("nonlocal", "return the new value instead of assigning an outer variable"),
+    gast.Delete: ("del", "let the variable go out of scope instead"),
+    gast.ClassDef: ("class definition", "define the class outside the differentiated function"),
+    gast.FunctionDef: ("nested def", "define the helper function at module level and call it"),
+    gast.AsyncFunctionDef: ("async def", "define it outside the differentiated function"),
+    gast.Import: ("import", "import at module level"),
+    gast.ImportFrom: ("import", "import at module level"),
+    gast.Raise: ("raise", "check the inputs before calling the gradient function"),
+    gast.Assert: ("assert", "check the inputs before calling the gradient function"),
+    gast.Break: ("break", "compute the condition into the loop's while-condition instead"),
+    gast.Continue: ("continue", "wrap the rest of the loop body in an if instead"),
+    gast.NamedExpr: ("the walrus operator :=", "assign the value in a statement of its own"),
+    gast.GeneratorExp: ("a generator expression", "write a for loop"),
+    gast.ListComp: ("a list comprehension", "write a for loop over range(...)"),
+    gast.SetComp: ("a set comprehension", "write a for loop"),
+    gast.DictComp: ("a dict comprehension", "write a for loop"),
+    gast.Starred: ("*-unpacking", "pass or unpack the values one by one"),
+    gast.Match: ("match", "use if / elif"),
+}
+
+
+class _Fence(gast.NodeVisitor):
+    def __init__(self, src) -> None:
+        self.src = src
+        self.top = None
+
+    def refuse(self, node, what, hint) -> None:
+        raise UnsupportedSyntaxError(
+            "%s is not supported in differentiated code (%s)" % (what, self.src.qualname),
+            self.src.filename, getattr(node, "lineno", None), getattr(node, "col_offset", 0),
+            hint=hint)
+
+    def generic_visit(self, node):
+        entry = REFUSED.get(type(node))
+        if entry is not None and node is not self.top:
+            self.refuse(node, *entry)
+        super().generic_visit(node)
+
+    def visit_Assign(self, node):
+        for t in node.targets:
+            self._check_target(t)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node):
+        self._check_target(node.target)
+        self.generic_visit(node)
+
+    def _check_target(self, t):
+        if isinstance(t, (gast.Tuple, gast.List)):
+            for e in t.elts:
+                self._check_target(e)
+        elif isinstance(t, gast.Attribute):
+            self.refuse(t, "assigning to an attribute (%s)" % t.attr,
+                        "keep the value in a local variable, or update state outside the "
+                        "differentiated call")
+        elif isinstance(t, gast.Subscript):
+            self.refuse(t, "assigning into a subscript",
+                        "build the new value with ops (e.g. ops.where, or concatenation) "
+                        "instead of writing into an array")
+        elif not isinstance(t, gast.Name):
+            self.refuse(t, "this assignment target", "assign to a plain name")
+
+
+def _check_returns(src, body, top: bool, in_loop: bool):
+    for i, stmt in enumerate(body):
+        last = top and i == len(body) - 1
+        if isinstance(stmt, gast.Return) and not last:
+            raise UnsupportedSyntaxError(
+                "return before the end of the function is not supported yet (%s)"
+                % src.qualname, src.filename, stmt.lineno, stmt.col_offset,
+                hint="assign the result to a variable in each branch and return it once, "
+                     "at the end")
+        for field in ("body", "orelse"):
+            sub = getattr(stmt, field, None)
+            if isinstance(sub, list) and not isinstance(stmt, gast.FunctionDef):
+                _check_returns(src, sub, False,
+                               in_loop or isinstance(stmt, (gast.For, gast.While)))
+        if isinstance(stmt, (gast.For, gast.While)) and stmt.orelse:
+            raise UnsupportedSyntaxError(
+                "a loop's else clause is not supported (%s)" % src.qualname, src.filename,
+                stmt.lineno, stmt.col_offset, hint="move the else body after the loop")
+
+
+def fence(src) -> None:
+    """Raise UnsupportedSyntaxError for the first refused construct in ``src``."""
+    f = _Fence(src)
+    f.top = src.node
+    node = src.node
+    if node.args.vararg is not None or node.args.kwarg is not None or node.args.kwonlyargs:
+        raise UnsupportedSyntaxError(
+            "*args, **kwargs and keyword-only parameters are not supported (%s)" % src.qualname,
+            src.filename, node.lineno, node.col_offset,
+            hint="give the function plain positional parameters")
+    for stmt in node.body:
+        f.visit(stmt)
+    _check_returns(src, node.body, True, False)

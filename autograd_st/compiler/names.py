@@ -1,0 +1,47 @@
+"""Deterministic names for generated code: the one place the naming scheme lives.
+
+- A user variable keeps its name for its first value; later values are ``x_1``, ``x_2``.
+- A compiler temporary is ``_<primitive>`` (``_matmul``, ``_add_1``).
+- The adjoint of ``v`` is ``d_v`` (``d_x``, ``d_matmul``); of a Parameter ``self.w``,
+  ``d_self_w``.
+- Inputs standing for Parameters and free Tensors are their attribute path joined by ``_``
+  (``self_fc1_weight``, ``net_bias``).
+- A loop's tape is ``_tape``; a call's residuals ``_<callee>_res``.
+
+Every name is unique within its function (a counter suffix, never randomness); names the
+generated module uses as globals (``np`` and the runtime helpers) are never given out.
+"""
+from __future__ import annotations
+
+import builtins
+import keyword
+
+from ..runtime import RUNTIME_NAMES
+
+RESERVED = frozenset(("np",) + RUNTIME_NAMES) | frozenset(keyword.kwlist)
+
+
+class NameAllocator:
+    def __init__(self, taken=()) -> None:
+        self.taken = set(RESERVED)
+        self.taken.update(taken)
+
+    def reserve(self, name: str) -> None:
+        self.taken.add(name)
+
+    def fresh(self, base: str) -> str:
+        base = base or "t"
+        if not base.isidentifier():
+            base = "".join(c if (c.isalnum() or c == "_") else "_" for c in base)
+            if not base or base[0].isdigit():
+                base = "v_" + base
+        if base not in self.taken and not hasattr(builtins, base):
+            self.taken.add(base)
+            return base
+        stem = base
+        i = 1
+        while "%s_%d" % (stem, i) in self.taken:
+            i += 1
+        name = "%s_%d" % (stem, i)
+        self.taken.add(name)
+        return name

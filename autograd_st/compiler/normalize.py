@@ -1,0 +1,820 @@
+"""Normalize: user source -> A-normal-form IR, with every name resolved.
+
+Takes: a fenced :class:`~autograd_st.compiler.parse.Source` and, per positional parameter,
+whether it is a runtime value or a compile-time constant.
+Gives: a :class:`FuncIR`: one operation per statement (``compiler.ir``), each user variable
+renamed per assignment (SSA; loops carry their variables through explicit copies), every
+operator, ``ops.*`` call, Tensor method and numpy call turned into a primitive, calls to
+sub-Cells and helper functions turned into ``Call`` statements, and the Parameters and free
+Tensors the code reads listed as extra inputs.
+
+Names are resolved at compile time: globals, closure cells, builtins and ``self.<attr>``
+(Parameter -> input, sub-Cell -> callee, primitive instance -> primitive, other values ->
+constants).  ``if`` on a constant picks its branch here; ``for`` over a constant tuple is
+unrolled (a tuple of sub-Cells, as in SequentialCell); ``for`` over ``range`` and ``while`` stay
+loops.
+"""
+from __future__ import annotations
+
+import builtins
+import math
+import types
+from dataclasses import dataclass, field
+
+import gast
+import numpy as np
+
+from .. import rules
+from ..errors import CompileError, NoDerivativeError, UnsupportedSyntaxError
+from ..tensor import Parameter, Tensor
+from . import bindings
+from .ir import (Call, Const, For, If, Opaque, Prim, Sym, Var, While, binding)
+from .names import NameAllocator
+
+__all__ = ["FuncIR", "Input", "normalize", "RUNTIME", "atomize"]
+
+RUNTIME = object()  # marker: this positional argument is a runtime value
+
+
+@dataclass
+class Input:
+    name: str
+    obj: object  # a Parameter, a Tensor or an ndarray
+
+
+@dataclass
+class FuncIR:
+    qualname: str
+    src: object
+    args: list  # per positional parameter: Sym (runtime) or a constant
+    arg_names: list  # user names of the positional parameters
+    inputs: list  # extra Inputs (Parameters, free Tensors)
+    body: list
+    result: object  # structure of Syms and constants
+    names: NameAllocator
+    consts: dict = field(default_factory=dict)  # global name -> object, for Opaque code
+    guards: list = field(default_factory=list)  # (namespace, name, object) read at compile time
+
+
+_BINOPS = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
+           gast.Pow: "pow", gast.MatMult: "matmul", gast.FloorDiv: "floordiv",
+           gast.Mod: "mod"}
+_CMPOPS = {gast.Lt: "less", gast.LtE: "less_equal", gast.Gt: "greater",
+           gast.GtE: "greater_equal", gast.Eq: "equal", gast.NotEq: "not_equal"}
+_PY_BINOPS = {gast.Add: lambda a, b: a + b, gast.Sub: lambda a, b: a - b,
+              gast.Mult: lambda a, b: a * b, gast.Div: lambda a, b: a / b,
+              gast.Pow: lambda a, b: a ** b, gast.MatMult: lambda a, b: a @ b,
+              gast.FloorDiv: lambda a, b: a // b, gast.Mod: lambda a, b: a % b,
+              gast.BitAnd: lambda a, b: a & b, gast.BitOr: lambda a, b: a | b}
+_PY_CMPOPS = {gast.Lt: lambda a, b: a < b, gast.LtE: lambda a, b: a <= b,
+              gast.Gt: lambda a, b: a > b, gast.GtE: lambda a, b: a >= b,
+              gast.Eq: lambda a, b: a == b, gast.NotEq: lambda a, b: a != b,
+              gast.Is: lambda a, b: a is b, gast.IsNot: lambda a, b: a is not b,
+              gast.In: lambda a, b: a in b, gast.NotIn: lambda a, b: a not in b}
+
+# builtins evaluated at compile time when every argument is a constant
+_STATIC_BUILTINS = {len, range, int, float, bool, str, tuple, list, isinstance, min, max, abs,
+                    round, enumerate, zip, type, hasattr, getattr, sum, reversed, sorted, dict}
+_OPAQUE_BUILTINS = {len, int, float, bool, print, isinstance, min, max, round, range, tuple,
+                    list, str, type}
+
+
+def is_runtime(value) -> bool:
+    if isinstance(value, Sym):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(is_runtime(v) for v in value)
+    if isinstance(value, slice):
+        return is_runtime(value.start) or is_runtime(value.stop) or is_runtime(value.step)
+    return False
+
+
+def atomize(value):
+    """The IR atom for a bound value: Var, Const, or a tuple/slice structure of atoms."""
+    if isinstance(value, Sym):
+        return value.var
+    if isinstance(value, (tuple, list)) and is_runtime(value):
+        return tuple(atomize(v) for v in value)
+    if isinstance(value, slice) and is_runtime(value):
+        return slice(atomize(value.start), atomize(value.stop), atomize(value.step))
+    return Const(value)
+
+
+def leaves(structure) -> list:
+    """The Syms in a structure, in order."""
+    if isinstance(structure, Sym):
+        return [structure]
+    if isinstance(structure, (tuple, list)):
+        out = []
+        for s in structure:
+            out.extend(leaves(s))
+        return out
+    return []
+
+
+def _assigned_names(stmts) -> list:
+    out = []
+    for stmt in stmts:
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                if node.id not in out:
+                    out.append(node.id)
+    return out
+
+
+class Normalizer:
+    """Binds one function's source; ``builder`` of the ``P`` primitives it calls."""
+
+    def __init__(self, src, args: list, compiler) -> None:
+        self.src = src
+        self.compiler = compiler
+        node = src.node
+        idents = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
+        idents.update(a.id for a in node.args.args)
+        self.names = NameAllocator(idents)
+        self.ir_vars: set = set()
+        self.env: dict = {}
+        self.block: list = []
+        self.fresh_temps: set = set()
+        self.inputs: list = []
+        self.input_by_id: dict = {}
+        self.consts: dict = {}
+        self.guards: list = []
+        self.loc = (src.filename, node.lineno, node.col_offset)
+        self.result = None
+        self.arg_values = []
+        params = [a.id for a in node.args.args]
+        defaults = node.args.defaults
+        func_defaults = src.func.__defaults__ or ()
+        self.param_names = params
+        start = 0
+        if src.self_obj is not None and params:
+            self.env[params[0]] = src.self_obj
+            start = 1
+        self.user_params = params[start:]
+        if len(args) > len(self.user_params):
+            raise TypeError("%s() takes %d positional arguments but %d were given"
+                            % (src.qualname, len(self.user_params), len(args)))
+        n_missing = len(self.user_params) - len(args)
+        if n_missing > len(func_defaults):
+            missing = self.user_params[len(args):len(self.user_params) - len(func_defaults)]
+            raise TypeError("%s() missing %d required positional argument%s: %s"
+                            % (src.qualname, len(missing), "s" if len(missing) > 1 else "",
+                               ", ".join(repr(m) for m in missing)))
+        del defaults
+        for i, pname in enumerate(self.user_params):
+            if pname in src.bound_args:
+                value = self.input_for(src.bound_args[pname], pname)
+            elif i < len(args):
+                value = args[i]
+                if value is RUNTIME:
+                    self.ir_vars.add(pname)
+                    value = Sym(pname)
+                elif is_runtime(value) or isinstance(value, tuple):
+                    value = self._bind_structure(value, pname)
+            else:
+                value = func_defaults[i - (len(self.user_params) - len(func_defaults))]
+            self.env[pname] = value
+            self.arg_values.append(value)
+
+    def _bind_structure(self, value, pname):
+        """A tuple argument whose leaves are runtime: each leaf becomes a parameter name."""
+        counter = [0]
+
+        def rec(v):
+            if v is RUNTIME or isinstance(v, Sym):
+                name = self.names.fresh("%s_%d" % (pname, counter[0]))
+                counter[0] += 1
+                self.ir_vars.add(name)
+                return Sym(name)
+            if isinstance(v, tuple):
+                return tuple(rec(e) for e in v)
+            return v
+        return rec(value)
+
+    # -- errors --------------------------------------------------------------------------
+    def error(self, node, message, hint=None, cls=CompileError):
+        line = getattr(node, "lineno", None) or self.loc[1]
+        col = getattr(node, "col_offset", None) or 0
+        return cls(message + " (in %s)" % self.src.qualname, self.src.filename, line, col,
+                   hint=hint)
+
+    # -- emission (the builder interface used by P) ---------------------------------------
+    def emit(self, stmt):
+        self.block.append(stmt)
+        return stmt
+
+    def emit_prim(self, prim, bound: dict):
+        target = self.names.fresh("_" + prim.name)
+        self.ir_vars.add(target)
+        args = {}
+        for p in prim.params:
+            if p in bound:
+                args[p] = atomize(bound[p])
+            else:
+                args[p] = Const(prim.defaults[p])
+        self.emit(Prim([target], prim, args, self.loc, frozenset(bound)))
+        self.fresh_temps.add(target)
+        return Sym(target)
+
+    def new_version(self, user_name: str) -> str:
+        if user_name not in self.ir_vars and user_name.isidentifier():
+            name = user_name
+            self.names.reserve(name)
+        else:
+            name = self.names.fresh(user_name)
+        self.ir_vars.add(name)
+        return name
+
+    def copy_to(self, target: str, value):
+        self.emit(Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)}, self.loc,
+                       frozenset(("x",))))
+
+    def bind(self, name: str, value):
+        """``name = value`` in user code."""
+        if isinstance(value, Sym) and value.var.name in self.fresh_temps and self.block \
+                and isinstance(self.block[-1], (Prim, Call, Opaque)) \
+                and self.block[-1].targets == [value.var.name]:
+            new = self.new_version(name)
+            self.block[-1].targets = [new]
+            self.fresh_temps.discard(value.var.name)
+            value = Sym(new)
+        else:
+            self.fresh_temps.discard(value.var.name if isinstance(value, Sym) else None)
+        self.env[name] = value
+
+    # -- inputs --------------------------------------------------------------------------
+    def input_for(self, obj, name_hint: str):
+        key = id(obj)
+        found = self.input_by_id.get(key)
+        if found is not None:
+            return Sym(found.name)
+        name = self.names.fresh(name_hint)
+        self.ir_vars.add(name)
+        inp = Input(name, obj)
+        self.inputs.append(inp)
+        self.input_by_id[key] = inp
+        return Sym(name)
+
+    def static(self, obj, path: str):
+        """A compile-time object found in user code, as a bound value."""
+        if isinstance(obj, Tensor) or isinstance(obj, np.ndarray):
+            return self.input_for(obj, path)
+        return obj
+
+    def const_name(self, obj, hint: str) -> str:
+        for name, existing in self.consts.items():
+            if existing is obj:
+                return name
+        name = self.names.fresh(hint)
+        self.consts[name] = obj
+        return name
+
+    # -- statements ----------------------------------------------------------------------
+    def run(self) -> FuncIR:
+        with binding(self):
+            self.stmts(self.src.node.body)
+        return FuncIR(self.src.qualname, self.src, self.arg_values, self.user_params,
+                      self.inputs, self.block, self.result, self.names, self.consts,
+                      self.guards)
+
+    def stmts(self, body):
+        for stmt in body:
+            self.stmt(stmt)
+
+    def stmt(self, node):
+        self.loc = (self.src.filename, node.lineno, node.col_offset)
+        method = getattr(self, "s_" + type(node).__name__, None)
+        if method is None:
+            raise self.error(node, "%s statements are not supported" % type(node).__name__,
+                             cls=UnsupportedSyntaxError)
+        method(node)
+
+    def s_Pass(self, node):
+        pass
+
+    def s_Expr(self, node):
+        if isinstance(node.value, gast.Constant):
+            return  # docstring
+        self.expr(node.value)
+
+    def s_Assign(self, node):
+        value = self.expr(node.value)
+        for target in node.targets:
+            self.assign(target, value, node)
+
+    def s_AugAssign(self, node):
+        name = node.target.id
+        current = self.load_name(name, node.target)
+        value = self.binop(type(node.op), current, self.expr(node.value), node)
+        self.bind(name, value)
+
+    def s_AnnAssign(self, node):
+        if node.value is not None:
+            self.assign(node.target, self.expr(node.value), node)
+
+    def assign(self, target, value, node):
+        if isinstance(target, gast.Name):
+            self.bind(target.id, value)
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            if isinstance(value, Sym):
+                raise self.error(node, "cannot unpack a runtime value into %d names"
+                                 % len(target.elts),
+                                 "unpack a tuple the code builds or a function returns")
+            try:
+                items = list(value)
+            except TypeError:
+                raise self.error(node, "cannot unpack %r" % (value,)) from None
+            if len(items) != len(target.elts):
+                raise self.error(node, "cannot unpack %d values into %d names"
+                                 % (len(items), len(target.elts)))
+            for t, v in zip(target.elts, items):
+                self.assign(t, v, node)
+        else:
+            raise self.error(target, "unsupported assignment target",
+                             cls=UnsupportedSyntaxError)
+
+    def s_Return(self, node):
+        self.result = self.expr(node.value) if node.value is not None else None
+
+    def s_If(self, node):
+        cond = self.expr(node.test)
+        if not is_runtime(cond):
+            self.stmts(node.body if cond else node.orelse)
+            return
+        cond = self.truth(cond, node.test)
+        before = dict(self.env)
+        outer = self.block
+        self.block = []
+        self.stmts(node.body)
+        body, env_a = self.block, self.env
+        self.block = []
+        self.env = dict(before)
+        self.stmts(node.orelse)
+        orelse, env_b = self.block, self.env
+        self.block = outer
+        self.env = dict(before)
+        merged = {}
+        for name in list(env_a) + [n for n in env_b if n not in env_a]:
+            va, vb = env_a.get(name, _MISSING), env_b.get(name, _MISSING)
+            if va is vb:
+                merged[name] = va
+                continue
+            if va is _MISSING or vb is _MISSING:
+                # defined on one path only: usable only where defined, as in Python
+                if name in before:
+                    continue
+                value = va if vb is _MISSING else vb
+                if not isinstance(value, Sym):
+                    continue
+                new = self.new_version(name)
+                (body if vb is _MISSING else orelse).append(
+                    Prim([new], rules.REGISTRY["copy"], {"x": value.var}, self.loc,
+                         frozenset(("x",))))
+                merged[name] = Sym(new)
+                continue
+            if isinstance(va, tuple) or isinstance(vb, tuple):
+                if not (isinstance(va, tuple) and isinstance(vb, tuple) and len(va) == len(vb)):
+                    raise self.error(node, "%r is a tuple of a different length in each branch"
+                                     % name)
+                new_t = []
+                for i, (ea, eb) in enumerate(zip(va, vb)):
+                    new = self.new_version("%s_%d" % (name, i))
+                    body.append(self._copy_stmt(new, ea))
+                    orelse.append(self._copy_stmt(new, eb))
+                    new_t.append(Sym(new))
+                merged[name] = tuple(new_t)
+                continue
+            if not (isinstance(va, (Sym, int, float, bool, np.ndarray, np.generic))
+                    and isinstance(vb, (Sym, int, float, bool, np.ndarray, np.generic))):
+                raise self.error(node, "%r is a different object in each branch of an if on a "
+                                 "runtime value" % name,
+                                 "give it the same kind of value in both branches")
+            new = self.new_version(name)
+            body.append(self._copy_stmt(new, va))
+            orelse.append(self._copy_stmt(new, vb))
+            merged[name] = Sym(new)
+        self.env.update(merged)
+        self.emit(If(cond.var, body, orelse, self.loc))
+
+    def _copy_stmt(self, target, value):
+        return Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)}, self.loc,
+                    frozenset(("x",)))
+
+    def truth(self, cond, node):
+        """A runtime condition as a Var holding a Python bool."""
+        if not isinstance(cond, Sym):
+            raise self.error(node, "this condition is a tuple of runtime values",
+                             "reduce it to one value (e.g. with .all() or .any())")
+        return cond
+
+    def _carry(self, body_nodes, extra_nodes=()):
+        carried = []
+        for name in _assigned_names(list(body_nodes) + list(extra_nodes)):
+            if name in self.env and not isinstance(self.env[name], tuple) \
+                    and (isinstance(self.env[name], Sym)
+                         or isinstance(self.env[name], (int, float, np.ndarray, np.generic))):
+                header = self.new_version(name)
+                self.copy_to(header, self.env[name])
+                carried.append((name, header))
+                self.env[name] = Sym(header)
+        return carried
+
+    def _close_loop(self, carried, before_names):
+        for name, header in carried:
+            value = self.env.get(name)
+            if not (isinstance(value, Sym) and value.var.name == header):
+                self.copy_to(header, value)
+
+    def _restore_after_loop(self, carried, before):
+        for name in list(self.env):
+            if name not in before:
+                self.env[name] = _LOOP_LOCAL
+        for name, header in carried:
+            self.env[name] = Sym(header)
+
+    def s_For(self, node):
+        it = self.expr(node.iter)
+        if isinstance(it, _Range):
+            if not isinstance(node.target, gast.Name):
+                raise self.error(node.target, "for over range() needs a single loop variable")
+            before = dict(self.env)
+            carried = self._carry(node.body)
+            target = self.new_version(node.target.id)
+            self.env[node.target.id] = Sym(target)
+            outer = self.block
+            self.block = []
+            self.stmts(node.body)
+            self._close_loop(carried, before)
+            body = self.block
+            self.block = outer
+            self._restore_after_loop(carried, before)
+            self.emit(For(target, [atomize(a) for a in it.args], body,
+                          [(h, n) for n, h in carried], (self.src.filename, node.lineno,
+                                                         node.col_offset)))
+            return
+        if isinstance(it, (tuple, list)):
+            for item in it:  # a compile-time sequence: unrolled
+                self.assign(node.target, item, node)
+                self.stmts(node.body)
+            return
+        if isinstance(it, Sym):
+            raise self.error(node.iter, "a for loop over a runtime value is not supported yet",
+                             "loop over range(len(x)) and index x[i]")
+        try:
+            items = list(it)
+        except TypeError:
+            raise self.error(node.iter, "cannot iterate over %r" % (it,)) from None
+        for item in items:
+            self.assign(node.target, self.static(item, "item"), node)
+            self.stmts(node.body)
+
+    def s_While(self, node):
+        before = dict(self.env)
+        carried = self._carry(node.body)
+        outer = self.block
+        self.block = []
+        cond = self.expr(node.test)
+        cond_body = self.block
+        if not is_runtime(cond):
+            if cond:
+                raise self.error(node.test, "this while loop's condition is a constant True",
+                                 "make the condition depend on a value the loop changes")
+            self.block = outer
+            outer.extend(cond_body)
+            self._restore_after_loop(carried, before)
+            return
+        cond = self.truth(cond, node.test)
+        self.block = []
+        self.stmts(node.body)
+        self._close_loop(carried, before)
+        body = self.block
+        self.block = outer
+        self._restore_after_loop(carried, before)
+        self.emit(While(cond.var, cond_body, body, [(h, n) for n, h in carried],
+                        (self.src.filename, node.lineno, node.col_offset)))
+
+    # -- expressions ---------------------------------------------------------------------
+    def expr(self, node):
+        method = getattr(self, "e_" + type(node).__name__, None)
+        if method is None:
+            raise self.error(node, "%s expressions are not supported" % type(node).__name__,
+                             cls=UnsupportedSyntaxError)
+        prev = self.loc
+        self.loc = (self.src.filename, getattr(node, "lineno", prev[1]),
+                    getattr(node, "col_offset", prev[2]))
+        try:
+            return method(node)
+        finally:
+            self.loc = prev
+
+    def e_Constant(self, node):
+        return node.value
+
+    def e_Name(self, node):
+        return self.load_name(node.id, node)
+
+    def load_name(self, name, node):
+        if name in self.env:
+            value = self.env[name]
+            if value is _LOOP_LOCAL:
+                raise self.error(node, "%r is assigned inside a loop but not before it" % name,
+                                 "give it a value before the loop")
+            return value
+        found, obj = self.src.lookup(name)
+        if not found:
+            raise self.error(node, "name %r is not defined" % name, cls=CompileError)
+        ns = self.src.closure if name in self.src.closure else self.src.globals
+        self.guards.append((ns, name, obj))
+        return self.static(obj, name)
+
+    def e_Tuple(self, node):
+        return tuple(self.expr(e) for e in node.elts)
+
+    def e_List(self, node):
+        return tuple(self.expr(e) for e in node.elts)
+
+    def e_Dict(self, node):
+        keys = [self.expr(k) for k in node.keys]
+        values = [self.expr(v) for v in node.values]
+        if is_runtime(keys):
+            raise self.error(node, "dict keys must be constants")
+        return dict(zip(keys, values))
+
+    def e_Slice(self, node):
+        lower = self.expr(node.lower) if node.lower is not None else None
+        upper = self.expr(node.upper) if node.upper is not None else None
+        step = self.expr(node.step) if node.step is not None else None
+        return slice(lower, upper, step)
+
+    def e_Attribute(self, node):
+        base = self.expr(node.value)
+        if isinstance(base, Sym):
+            fn = bindings.attribute(node.attr)
+            if fn is not None:
+                return fn(base)
+            return self.opaque(gast.Attribute(value=self.to_node(base), attr=node.attr,
+                                              ctx=gast.Load()), [base], node.attr)
+        try:
+            obj = getattr(base, node.attr)
+        except AttributeError as exc:
+            raise self.error(node, str(exc)) from None
+        return self.static(obj, _path(node))
+
+    def e_Subscript(self, node):
+        base = self.expr(node.value)
+        index = self.expr(node.slice)
+        if isinstance(base, Sym):
+            return P_getitem(base, index)
+        if is_runtime(index):
+            raise self.error(node, "indexing a constant with a runtime index is not supported",
+                             "make the container a Tensor, or index with a constant")
+        return base[index]
+
+    def e_BinOp(self, node):
+        left = self.expr(node.left)
+        right = self.expr(node.right)
+        return self.binop(type(node.op), left, right, node)
+
+    def binop(self, op, left, right, node):
+        if not is_runtime(left) and not is_runtime(right):
+            fn = _PY_BINOPS.get(op)
+            if fn is None:
+                raise self.error(node, "operator %s is not supported" % op.__name__)
+            return self.static(fn(left, right), "const")
+        name = _BINOPS.get(op)
+        if name is None:
+            raise self.error(node, "operator %s on runtime values is not supported"
+                             % op.__name__, cls=UnsupportedSyntaxError)
+        if isinstance(left, tuple) or isinstance(right, tuple):
+            if op is gast.Add and isinstance(left, tuple) and isinstance(right, tuple):
+                return left + right
+            raise self.error(node, "arithmetic on a tuple", "operate on its elements")
+        from ..prims import P
+        return getattr(P, name)(left, right)
+
+    def e_UnaryOp(self, node):
+        operand = self.expr(node.operand)
+        op = type(node.op)
+        if not is_runtime(operand):
+            return {gast.USub: lambda v: -v, gast.UAdd: lambda v: +v,
+                    gast.Not: lambda v: not v, gast.Invert: lambda v: ~v}[op](operand)
+        from ..prims import P
+        if op is gast.USub:
+            return P.neg(operand)
+        if op is gast.UAdd:
+            return operand
+        if op is gast.Not:
+            return self.opaque(gast.UnaryOp(op=gast.Not(), operand=self.to_node(operand)),
+                               [operand], "not")
+        raise self.error(node, "operator ~ on a runtime value is not supported")
+
+    def e_Compare(self, node):
+        left = self.expr(node.left)
+        result = None
+        for op, comp in zip(node.ops, node.comparators):
+            right = self.expr(comp)
+            if not is_runtime(left) and not is_runtime(right):
+                value = _PY_CMPOPS[type(op)](left, right)
+            else:
+                name = _CMPOPS.get(type(op))
+                if name is None:
+                    if type(op) in (gast.Is, gast.IsNot) and (isinstance(left, Sym)
+                                                              != isinstance(right, Sym)):
+                        # a runtime value is never None or a constant object
+                        value = type(op) is gast.IsNot
+                    else:
+                        raise self.error(node, "%s on a runtime value is not supported"
+                                         % type(op).__name__)
+                else:
+                    from ..prims import P
+                    value = getattr(P, name)(left, right)
+            result = value if result is None else self.boolop(gast.And, [result, value], node)
+            left = right
+        return result
+
+    def e_BoolOp(self, node):
+        values = [self.expr(v) for v in node.values]
+        return self.boolop(type(node.op), values, node)
+
+    def boolop(self, op, values, node):
+        if not is_runtime(values):
+            out = values[0]
+            for v in values[1:]:
+                out = (out and v) if op is gast.And else (out or v)
+            return out
+        # Python's short circuit on constants, then the rest at run time
+        rest = []
+        for v in values:
+            if not is_runtime(v):
+                if op is gast.And and not v:
+                    return v if not rest else self._bool_opaque(op, rest + [v], node)
+                if op is gast.Or and v:
+                    return v if not rest else self._bool_opaque(op, rest + [v], node)
+                continue
+            rest.append(v)
+        if len(rest) == 1:
+            return rest[0]
+        return self._bool_opaque(op, rest, node)
+
+    def _bool_opaque(self, op, values, node):
+        expr = gast.BoolOp(op=op(), values=[self.to_node(v) for v in values])
+        return self.opaque(expr, values, "and" if op is gast.And else "or")
+
+    def e_IfExp(self, node):
+        cond = self.expr(node.test)
+        if not is_runtime(cond):
+            return self.expr(node.body if cond else node.orelse)
+        cond = self.truth(cond, node.test)
+        outer = self.block
+        self.block = []
+        a = self.expr(node.body)
+        body = self.block
+        self.block = []
+        b = self.expr(node.orelse)
+        orelse = self.block
+        self.block = outer
+        target = self.names.fresh("_ifexp")
+        self.ir_vars.add(target)
+        body.append(self._copy_stmt(target, a))
+        orelse.append(self._copy_stmt(target, b))
+        self.emit(If(cond.var, body, orelse, self.loc))
+        return Sym(target)
+
+    def e_Call(self, node):
+        func = node.func
+        args = [self.expr(a) for a in node.args]
+        kwargs = {k.arg: self.expr(k.value) for k in node.keywords}
+        if isinstance(func, gast.Attribute):
+            base = self.expr(func.value)
+            if isinstance(base, Sym):
+                fn = bindings.method(func.attr)
+                if fn is not None:
+                    return fn(base, *args, **kwargs)
+                call = gast.Call(func=gast.Attribute(value=self.to_node(base), attr=func.attr,
+                                                     ctx=gast.Load()),
+                                 args=[self.to_node(a) for a in args],
+                                 keywords=[gast.keyword(arg=k, value=self.to_node(v))
+                                           for k, v in kwargs.items()])
+                return self.opaque(call, [base] + list(args) + list(kwargs.values()),
+                                   func.attr, callee_name="." + func.attr)
+            try:
+                callee = getattr(base, func.attr)
+            except AttributeError as exc:
+                raise self.error(func, str(exc)) from None
+            path = _path(func)
+        else:
+            callee = self.expr(func)
+            path = _path(func)
+        if isinstance(callee, Sym):
+            raise self.error(func, "calling a runtime value is not supported")
+        return self.call(callee, args, kwargs, node, path)
+
+    def call(self, callee, args, kwargs, node, path):
+        composite = bindings.lookup(callee)
+        runtime_args = is_runtime(list(args) + list(kwargs.values()))
+        if composite is not None:
+            if not runtime_args and not getattr(composite, "_autograd_st_primitive", False):
+                try:
+                    return self.static(callee(*args, **kwargs), path)
+                except Exception:  # noqa: BLE001 - fall back to binding
+                    pass
+            try:
+                return composite(*args, **kwargs)
+            except (TypeError, ValueError) as exc:
+                raise self.error(node, "bad call to %s: %s" % (path or callee, exc)) from None
+        if callee is range:
+            return _Range(args)
+        from ..nn.cell import Cell
+        if isinstance(callee, Cell):
+            return self.compiler.bind_call(self, callee, args, kwargs, node, path)
+        if getattr(callee, "_autograd_st_grad_function", False):
+            return self.compiler.bind_call(self, callee, args, kwargs, node, path)
+        if isinstance(callee, types.FunctionType) and not runtime_args \
+                and callee.__module__ in ("math",):
+            return callee(*args, **kwargs)
+        if isinstance(callee, types.FunctionType):
+            return self.compiler.bind_call(self, callee, args, kwargs, node, path)
+        if isinstance(callee, types.MethodType) and isinstance(callee.__self__, Cell):
+            return self.compiler.bind_call(self, callee, args, kwargs, node, path)
+        if not runtime_args and (isinstance(callee, type) or callee in _STATIC_BUILTINS
+                                 or getattr(callee, "_autograd_st_static", False)
+                                 or isinstance(callee, (types.BuiltinFunctionType, np.ufunc))):
+            try:
+                return self.static(callee(*args, **kwargs), path)
+            except Exception as exc:  # noqa: BLE001 - reported at the user's line
+                raise self.error(node, "evaluating %s at compile time failed: %s"
+                                 % (path, exc)) from None
+        if getattr(callee, "_autograd_st_static", False):
+            raise self.error(node, "%s needs constant arguments here" % path)
+        if isinstance(callee, Tensor.__class__) and callee is Tensor:
+            return args[0] if args else None
+        # something the compiler has no rule for: run it as it is, without a gradient
+        name = self._callee_name(callee, path)
+        call = gast.Call(func=gast.Name(id=name, ctx=gast.Load(), annotation=None,
+                                        type_comment=None),
+                         args=[self.to_node(a) for a in args],
+                         keywords=[gast.keyword(arg=k, value=self.to_node(v))
+                                   for k, v in kwargs.items()])
+        return self.opaque(call, list(args) + list(kwargs.values()),
+                           getattr(callee, "__name__", "call"), callee_name=path or name)
+
+    def _callee_name(self, callee, path):
+        if callee in _OPAQUE_BUILTINS and getattr(builtins, callee.__name__, None) is callee:
+            return callee.__name__
+        if callee is np:
+            return "np"
+        return self.const_name(callee, getattr(callee, "__name__", "fn"))
+
+    def opaque(self, expr, values, hint, callee_name=None):
+        target = self.names.fresh("_" + hint.strip("_.") if hint else "_v")
+        self.ir_vars.add(target)
+        stmt = Opaque([target], expr, [s.var.name for s in leaves(list(values))], self.loc)
+        stmt.callee_name = callee_name
+        self.emit(stmt)
+        self.fresh_temps.add(target)
+        return Sym(target)
+
+    def to_node(self, value):
+        from .codegen import expr_of
+        return expr_of(atomize(value), self.const_name)
+
+
+class _Range:
+    def __init__(self, args) -> None:
+        if len(args) == 1:
+            args = [0, args[0], 1]
+        elif len(args) == 2:
+            args = [args[0], args[1], 1]
+        self.args = list(args)
+
+
+class _Missing:
+    def __repr__(self):
+        return "<missing>"
+
+
+_MISSING = _Missing()
+_LOOP_LOCAL = _Missing()
+
+
+def P_getitem(base, index):
+    from ..prims import P
+    return P.getitem(base, index)
+
+
+def _path(node) -> str:
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, gast.Name):
+        parts.append(node.id)
+    else:
+        return "_".join(reversed(parts)) or "value"
+    return "_".join(reversed(parts))
+
+
+def normalize(src, args, compiler) -> FuncIR:
+    """Bind ``src`` (fenced) with ``args`` (RUNTIME or constants) into a FuncIR."""
+    return Normalizer(src, args, compiler).run()

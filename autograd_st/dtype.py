@@ -1,0 +1,78 @@
+"""MindSpore-style dtypes over numpy.
+
+``mstype.float32`` (also ``autograd_st.float32``) is a :class:`Type` that knows its numpy
+dtype and prints as MindSpore does (``Float32``).  ``to_numpy`` / ``from_numpy`` convert.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Type", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
+           "uint8", "bool_", "to_numpy", "from_numpy", "number_type", "float_type"]
+
+
+class Type:
+    """A tensor element type (``mstype.float32``); compares equal to its numpy dtype."""
+
+    __slots__ = ("name", "np_dtype")
+
+    def __init__(self, name: str, np_dtype) -> None:
+        self.name = name
+        self.np_dtype = np.dtype(np_dtype)
+
+    def __repr__(self) -> str:
+        return self.name
+
+    __str__ = __repr__
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Type):
+            return self.np_dtype == other.np_dtype
+        try:
+            return self.np_dtype == np.dtype(other)
+        except TypeError:
+            return False
+
+    def __hash__(self) -> int:
+        return hash(self.np_dtype)
+
+    def __reduce__(self):
+        return (from_numpy, (self.np_dtype,))
+
+
+float16 = Type("Float16", np.float16)
+float32 = Type("Float32", np.float32)
+float64 = Type("Float64", np.float64)
+int8 = Type("Int8", np.int8)
+int16 = Type("Int16", np.int16)
+int32 = Type("Int32", np.int32)
+int64 = Type("Int64", np.int64)
+uint8 = Type("UInt8", np.uint8)
+bool_ = Type("Bool", np.bool_)
+float_ = float32
+half = float16
+single = float32
+double = float64
+
+_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)
+_BY_NP = {t.np_dtype: t for t in _ALL}
+float_type = (float16, float32, float64)
+number_type = _ALL[:-1]
+
+
+def to_numpy(dtype) -> np.dtype | None:
+    """The numpy dtype for a ``Type``, a numpy dtype, a Python type or ``None``."""
+    if dtype is None:
+        return None
+    if isinstance(dtype, Type):
+        return dtype.np_dtype
+    return np.dtype(dtype)
+
+
+def from_numpy(np_dtype) -> Type:
+    """The ``Type`` for a numpy dtype (unknown dtypes get a Type named after numpy's)."""
+    np_dtype = np.dtype(np_dtype)
+    found = _BY_NP.get(np_dtype)
+    if found is None:
+        found = Type(np_dtype.name.capitalize(), np_dtype)
+    return found

@@ -1,0 +1,87 @@
+"""Every error autograd_st raises.  Each message says what went wrong, where (file:line) and
+what to do instead.
+
+Errors found while reading user source subclass :class:`SyntaxError`, so Python prints them
+with the user's file, line and a caret under the offending code.
+"""
+from __future__ import annotations
+
+import linecache
+
+__all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivativeError",
+           "RecursionNotSupportedError", "SourceNotFoundError", "GradientAPIError"]
+
+
+class AutogradError(Exception):
+    """Base class of autograd_st's own errors."""
+
+
+class CompileError(SyntaxError, AutogradError):
+    """The compiler cannot differentiate some code; raised at the user's file:line.
+
+    Python shows it like a SyntaxError: the file, the line, a caret under the construct, and
+    the message, which ends with what to write instead.
+    """
+
+    def __init__(self, message: str, filename: str | None = None, lineno: int | None = None,
+                 col: int | None = None, hint: str | None = None) -> None:
+        self.hint = hint
+        full = message if not hint else "%s\n  hint: %s" % (message, hint)
+        text = linecache.getline(filename, lineno) if filename and lineno else None
+        if text == "":
+            text = None
+        offset = (col or 0) + 1 if text is not None else None
+        end_offset = offset if text is not None else None
+        super().__init__(full, (filename, lineno, offset, text, lineno, end_offset))
+
+    def __str__(self) -> str:
+        where = ""
+        if self.filename and self.lineno:
+            where = "%s:%s: " % (self.filename, self.lineno)
+        out = where + self.msg
+        if self.text:
+            line = self.text.rstrip("\n")
+            stripped = line.lstrip()
+            caret_col = max(0, (self.offset or 1) - 1 - (len(line) - len(stripped)))
+            out += "\n    %s\n    %s^" % (stripped, " " * caret_col)
+        return out
+
+
+class UnsupportedSyntaxError(CompileError):
+    """A Python construct the compiler does not handle (``try``, ``with``, ``lambda`` ...).
+
+    Example::
+
+        def construct(self, x):
+            try:                       # refused: try/except inside construct
+                ...
+
+    Fix: move the construct out of the differentiated code, or rewrite it with ``if``.
+    """
+
+
+class NoDerivativeError(CompileError):
+    """A differentiated value flows through a function that has no derivative rule.
+
+    Example: ``np.cumsum(x)`` on an input being differentiated.  Fix: register a rule with
+    ``autograd_st.register_vjp``, or cut the flow with ``ops.stop_gradient``.
+    """
+
+
+class RecursionNotSupportedError(CompileError):
+    """A differentiated function calls itself (directly or through other functions).
+
+    Fix: rewrite the recursion as a ``for`` or ``while`` loop.
+    """
+
+
+class SourceNotFoundError(AutogradError):
+    """The source of a function to differentiate cannot be read (defined in a REPL or exec).
+
+    Fix: define the function in a ``.py`` file (or register its source in ``linecache``).
+    """
+
+
+class GradientAPIError(ValueError, AutogradError):
+    """A gradient API was called with arguments that do not fit (e.g. ``grad_position=None``
+    and no ``weights``).  The message names the argument and the accepted values."""

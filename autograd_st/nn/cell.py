@@ -1,0 +1,152 @@
+"""``nn.Cell``: the base class of every network, as in MindSpore.
+
+Attribute assignment registers Parameters, sub-Cells and primitive instances, so that
+``trainable_params()`` and the compiler can find them, with names that carry their attribute
+path (``fc1.weight``).  Calling a Cell runs ``construct`` eagerly on Tensors.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Iterator
+
+from ..tensor import Parameter, ParameterTuple, Tensor, bump_structure_epoch
+
+__all__ = ["Cell"]
+
+
+class Cell:
+    """Base class of networks: subclasses define ``__init__`` and ``construct``."""
+
+    def __init__(self, auto_prefix: bool = True, flags=None) -> None:
+        object.__setattr__(self, "_params", OrderedDict())
+        object.__setattr__(self, "_cells", OrderedDict())
+        object.__setattr__(self, "training", False)
+        object.__setattr__(self, "_bprop_cache", None)
+
+    # -- registration ------------------------------------------------------------------
+    def __setattr__(self, name: str, value) -> None:
+        if "_params" not in self.__dict__:
+            raise AttributeError("call super().__init__() in %s.__init__ before assigning "
+                                 "attributes" % type(self).__name__)
+        params, cells = self.__dict__["_params"], self.__dict__["_cells"]
+        old = self.__dict__.get(name)
+        params.pop(name, None)
+        cells.pop(name, None)
+        if isinstance(value, Parameter):
+            if not value._name_given or value.name == "Parameter":
+                value.name = name
+                value._name_given = True
+            params[name] = value
+        elif isinstance(value, Cell):
+            cells[name] = value
+            for sub_name, p in value.parameters_and_names():
+                p.name = name + "." + sub_name
+        elif isinstance(value, ParameterTuple):
+            pass
+        object.__setattr__(self, name, value)
+        if isinstance(value, (Parameter, Cell)) or isinstance(old, (Parameter, Cell)) \
+                or _is_primitive(value) or _is_primitive(old):
+            bump_structure_epoch()
+
+    def __delattr__(self, name: str) -> None:
+        self.__dict__["_params"].pop(name, None)
+        self.__dict__["_cells"].pop(name, None)
+        object.__delattr__(self, name)
+        bump_structure_epoch()
+
+    def insert_param_to_cell(self, name: str, param: Parameter) -> None:
+        setattr(self, name, param)
+
+    def insert_child_to_cell(self, name: str, cell: "Cell") -> None:
+        setattr(self, name, cell)
+
+    # -- calling -------------------------------------------------------------------------
+    def construct(self, *inputs):
+        raise NotImplementedError("%s must define construct()" % type(self).__name__)
+
+    def __call__(self, *args, **kwargs):
+        return self.construct(*args, **kwargs)
+
+    # -- parameters ----------------------------------------------------------------------
+    def cells_and_names(self, prefix: str = "") -> Iterator[tuple[str, "Cell"]]:
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, cell = stack.pop(0)
+            if id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            yield name, cell
+            for child_name, child in cell._cells.items():
+                stack.append(((name + "." if name else "") + child_name, child))
+
+    def parameters_and_names(self, name_prefix: str = "", expand: bool = True):
+        seen = set()
+        for cell_name, cell in self._walk(name_prefix):
+            for pname, p in cell._params.items():
+                if id(p) in seen:
+                    continue
+                seen.add(id(p))
+                yield (cell_name + "." if cell_name else "") + pname, p
+
+    def _walk(self, prefix=""):
+        """Depth-first, in attribute order (MindSpore's parameter order)."""
+        seen = set()
+
+        def rec(name, cell):
+            if id(cell) in seen:
+                return
+            seen.add(id(cell))
+            yield name, cell
+            for child_name, child in cell._cells.items():
+                yield from rec((name + "." if name else "") + child_name, child)
+        yield from rec(prefix, self)
+
+    def get_parameters(self, expand: bool = True) -> Iterator[Parameter]:
+        for _, p in self.parameters_and_names():
+            yield p
+
+    def trainable_params(self, recurse: bool = True) -> list:
+        """The Parameters with ``requires_grad=True``, in definition order."""
+        return [p for p in self.get_parameters() if p.requires_grad]
+
+    def untrainable_params(self, recurse: bool = True) -> list:
+        return [p for p in self.get_parameters() if not p.requires_grad]
+
+    def parameters_dict(self) -> "OrderedDict[str, Parameter]":
+        return OrderedDict(self.parameters_and_names())
+
+    def name_cells(self) -> "OrderedDict[str, Cell]":
+        return OrderedDict(self._cells)
+
+    def cells(self):
+        return list(self._cells.values())
+
+    def update_parameters_name(self, prefix: str = "", recurse: bool = True) -> None:
+        for name, p in self.parameters_and_names():
+            p.name = prefix + name
+
+    # -- modes ---------------------------------------------------------------------------
+    def set_train(self, mode: bool = True) -> "Cell":
+        for _, cell in self._walk():
+            if cell.training != mode:
+                object.__setattr__(cell, "training", mode)
+                bump_structure_epoch()
+        return self
+
+    def set_grad(self, requires_grad: bool = True) -> "Cell":
+        return self
+
+    def to_float(self, dst_type) -> "Cell":
+        return self
+
+    def __repr__(self) -> str:
+        lines = [type(self).__name__ + "<"]
+        for name, cell in self._cells.items():
+            lines.append("  (%s): %s" % (name, repr(cell).replace("\n", "\n  ")))
+        lines.append(">")
+        return "\n".join(lines) if len(lines) > 2 else type(self).__name__ + "<>"
+
+
+def _is_primitive(value) -> bool:
+    return getattr(value, "_autograd_st_primitive", False)

@@ -1,0 +1,106 @@
+"""The few helpers that generated code calls, besides numpy itself.
+
+Every helper here is tiny, works on raw numpy arrays and Python numbers, and is also a
+primitive in :mod:`autograd_st.rules` (so code that calls it can be differentiated again).
+Generated modules see these names and ``np`` as globals; nothing else.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["unbroadcast", "expand_to", "ungetitem", "sigmoid", "relu", "ones_like",
+           "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
+           "matmul_nt", "matmul_tn", "cast_like", "RUNTIME_NAMES"]
+
+
+def unbroadcast(g, like):
+    """Sum ``g`` down to the shape of ``like`` (undo numpy broadcasting)."""
+    shape = np.shape(like)
+    if np.shape(g) == shape:
+        return g
+    g = np.asarray(g)
+    extra = g.ndim - len(shape)
+    if extra > 0:
+        g = g.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    if g.shape != shape:  # like is a scalar or g was smaller: broadcast up
+        g = np.broadcast_to(g, shape)
+    return g
+
+
+def expand_to(g, like, axis=None, keepdims=False):
+    """Broadcast the gradient of a reduction over ``axis`` back to the shape of ``like``."""
+    shape = np.shape(like)
+    if not keepdims and axis is not None:
+        axes = (axis,) if isinstance(axis, int) else tuple(axis)
+        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
+    return np.broadcast_to(g, shape)
+
+
+def ungetitem(g, like, index):
+    """The gradient of ``like[index]``: ``g`` scattered into zeros shaped like ``like``."""
+    out = np.zeros(np.shape(like), dtype=np.result_type(g))
+    np.add.at(out, index, g)
+    return out
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)), computed without overflow."""
+    return np.exp(-np.logaddexp(0, -x))
+
+
+def relu(x):
+    return np.maximum(x, 0)
+
+
+def ones_like(x):
+    return np.ones_like(x)
+
+
+def zeros_like(x):
+    return np.zeros_like(x)
+
+
+def stop_gradient(x):
+    """The identity; the compiler gives it no gradient."""
+    return x
+
+
+def softmax(x, axis=-1):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(x, axis=-1):
+    s = x - np.max(x, axis=axis, keepdims=True)
+    return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    if not keepdims:
+        out = np.squeeze(out, axis=axis) if axis is not None else out.reshape(())
+    return out
+
+
+def matmul_nt(a, b):
+    """a @ b.T over the last two axes."""
+    return np.matmul(a, np.swapaxes(b, -1, -2))
+
+
+def matmul_tn(a, b):
+    """a.T @ b over the last two axes."""
+    return np.matmul(np.swapaxes(a, -1, -2), b)
+
+
+def cast_like(g, like):
+    """``g`` in the dtype of ``like`` (gradients take their input's dtype)."""
+    dt = np.result_type(like)
+    return g if np.result_type(g) == dt else np.asarray(g).astype(dt)
+
+
+RUNTIME_NAMES = tuple(__all__[:-1])

@@ -1,0 +1,379 @@
+"""Tensor, Parameter and ParameterTuple: thin MindSpore-compatible wrappers over numpy.
+
+A :class:`Tensor` owns one numpy array (``_data``).  Every operator runs eagerly in numpy and
+returns a new Tensor.  Gradient code never sees Tensors: the API unwraps them once at the
+boundary of a gradient call (see ``autograd_st.ops.grad_api``) and the generated code works on
+raw arrays.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from . import dtype as mstype
+
+__all__ = ["Tensor", "Parameter", "ParameterTuple", "unwrap", "wrap"]
+
+# MindSpore turns Python floats into float32 and Python ints into int64.
+_PY_DEFAULTS = {float: np.float32, int: np.int64, bool: np.bool_}
+
+
+def _as_array(data: Any, dtype=None) -> np.ndarray:
+    np_dtype = mstype.to_numpy(dtype)
+    if isinstance(data, Tensor):
+        arr = data._data
+    elif isinstance(data, np.ndarray):
+        arr = data
+    elif isinstance(data, np.generic):
+        arr = np.asarray(data)
+    else:
+        arr = np.asarray(data)
+        if np_dtype is None and arr.dtype.kind in "fiub":
+            if arr.dtype.kind == "f":
+                arr = arr.astype(np.float32)
+            elif arr.dtype.kind in "iu":
+                arr = arr.astype(np.int64)
+    if np_dtype is not None and arr.dtype != np_dtype:
+        arr = arr.astype(np_dtype)
+    return arr
+
+
+def unwrap(value: Any) -> Any:
+    """The numpy array behind a Tensor; anything else unchanged."""
+    return value._data if isinstance(value, Tensor) else value
+
+
+def wrap(value: Any) -> Any:
+    """A Tensor around a numpy array or numpy scalar; tuples and lists element-wise."""
+    if isinstance(value, np.ndarray):
+        return Tensor(value)
+    if isinstance(value, np.generic):
+        return Tensor(np.asarray(value))
+    if isinstance(value, tuple):
+        return tuple(wrap(v) for v in value)
+    if isinstance(value, list):
+        return [wrap(v) for v in value]
+    return value
+
+
+def _binary(op):
+    def method(self, other):
+        return Tensor(op(self._data, unwrap(other)))
+    method.__name__ = op.__name__
+    return method
+
+
+def _reflected(op):
+    def method(self, other):
+        return Tensor(op(unwrap(other), self._data))
+    method.__name__ = "r" + op.__name__
+    return method
+
+
+class Tensor:
+    """An n-dimensional array with MindSpore's Tensor API, stored as a numpy array.
+
+    >>> Tensor([[1.0, 2.0]]).shape
+    (1, 2)
+    """
+
+    __slots__ = ("_data", "__weakref__")
+    __array_priority__ = 1000
+
+    def __init__(self, input_data: Any = None, dtype=None, shape=None, init=None) -> None:
+        if input_data is None and shape is not None:
+            input_data = np.zeros(shape, dtype=mstype.to_numpy(dtype) or np.float32)
+        object.__setattr__(self, "_data", _as_array(input_data, dtype))
+
+    # -- numpy interop -------------------------------------------------------------------
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None and np.dtype(dtype) != self._data.dtype:
+            return self._data.astype(dtype)
+        return self._data
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        inputs = tuple(unwrap(x) for x in inputs)
+        if "out" in kwargs:
+            kwargs["out"] = tuple(unwrap(x) for x in kwargs["out"])
+        return wrap(getattr(ufunc, method)(*inputs, **kwargs))
+
+    def asnumpy(self) -> np.ndarray:
+        """The underlying numpy array (shares memory, as MindSpore's does on CPU)."""
+        return self._data
+
+    # -- properties ----------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self._data.shape
+
+    @property
+    def dtype(self) -> mstype.Type:
+        return mstype.from_numpy(self._data.dtype)
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def size(self) -> int:
+        return self._data.size
+
+    @property
+    def T(self) -> "Tensor":
+        return Tensor(self._data.T)
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    # -- printing ------------------------------------------------------------------------
+    def __str__(self) -> str:
+        return str(self._data)
+
+    def __repr__(self) -> str:
+        from ._printing import tensor_repr
+        return tensor_repr(self)
+
+    # -- arithmetic ----------------------------------------------------------------------
+    __add__ = _binary(np.add)
+    __radd__ = _reflected(np.add)
+    __sub__ = _binary(np.subtract)
+    __rsub__ = _reflected(np.subtract)
+    __mul__ = _binary(np.multiply)
+    __rmul__ = _reflected(np.multiply)
+    __truediv__ = _binary(np.true_divide)
+    __rtruediv__ = _reflected(np.true_divide)
+    __floordiv__ = _binary(np.floor_divide)
+    __rfloordiv__ = _reflected(np.floor_divide)
+    __mod__ = _binary(np.mod)
+    __rmod__ = _reflected(np.mod)
+    __pow__ = _binary(np.power)
+    __rpow__ = _reflected(np.power)
+    __matmul__ = _binary(np.matmul)
+    __rmatmul__ = _reflected(np.matmul)
+    __lt__ = _binary(np.less)
+    __le__ = _binary(np.less_equal)
+    __gt__ = _binary(np.greater)
+    __ge__ = _binary(np.greater_equal)
+    __and__ = _binary(np.logical_and)
+    __or__ = _binary(np.logical_or)
+
+    def __eq__(self, other):  # element-wise, as in MindSpore
+        return Tensor(np.equal(self._data, unwrap(other)))
+
+    def __ne__(self, other):
+        return Tensor(np.not_equal(self._data, unwrap(other)))
+
+    __hash__ = object.__hash__
+
+    def __neg__(self) -> "Tensor":
+        return Tensor(-self._data)
+
+    def __pos__(self) -> "Tensor":
+        return self
+
+    def __abs__(self) -> "Tensor":
+        return Tensor(np.abs(self._data))
+
+    def __invert__(self) -> "Tensor":
+        return Tensor(np.logical_not(self._data))
+
+    def __bool__(self) -> bool:
+        return bool(self._data)
+
+    def __float__(self) -> float:
+        return float(self._data)
+
+    def __int__(self) -> int:
+        return int(self._data)
+
+    def __index__(self) -> int:
+        return int(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __iter__(self):
+        for item in self._data:
+            yield wrap(item)
+
+    def __getitem__(self, index) -> "Tensor":
+        if isinstance(index, tuple):
+            index = tuple(unwrap(i) for i in index)
+        else:
+            index = unwrap(index)
+        return Tensor(self._data[index])
+
+    def __setitem__(self, index, value) -> None:
+        self._data[unwrap(index)] = unwrap(value)
+
+    def __copy__(self) -> "Tensor":
+        return Tensor(self._data.copy())
+
+    def __reduce__(self):
+        return (Tensor, (self._data,))
+
+    # -- methods -------------------------------------------------------------------------
+    def item(self):
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def copy(self) -> "Tensor":
+        return Tensor(self._data.copy())
+
+    def astype(self, dtype) -> "Tensor":
+        return Tensor(self._data.astype(mstype.to_numpy(dtype)))
+
+    def to(self, dtype) -> "Tensor":
+        return self.astype(dtype)
+
+    def sum(self, axis=None, keepdims=False, dtype=None) -> "Tensor":
+        return Tensor(np.sum(self._data, axis=_axis(axis), keepdims=keepdims,
+                             dtype=mstype.to_numpy(dtype)))
+
+    def mean(self, axis=None, keep_dims=False) -> "Tensor":
+        return Tensor(np.mean(self._data, axis=_axis(axis), keepdims=keep_dims))
+
+    def max(self, axis=None, keepdims=False) -> "Tensor":
+        return Tensor(np.max(self._data, axis=_axis(axis), keepdims=keepdims))
+
+    def min(self, axis=None, keepdims=False) -> "Tensor":
+        return Tensor(np.min(self._data, axis=_axis(axis), keepdims=keepdims))
+
+    def reshape(self, *shape) -> "Tensor":
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return Tensor(self._data.reshape(shape))
+
+    def view(self, *shape) -> "Tensor":
+        return self.reshape(*shape)
+
+    def transpose(self, *axes) -> "Tensor":
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return Tensor(self._data.transpose(axes or None))
+
+    def squeeze(self, axis=None) -> "Tensor":
+        return Tensor(np.squeeze(self._data, axis=_axis(axis)))
+
+    def expand_dims(self, axis) -> "Tensor":
+        return Tensor(np.expand_dims(self._data, axis))
+
+    def flatten(self) -> "Tensor":
+        return Tensor(self._data.reshape(-1))
+
+    def abs(self) -> "Tensor":
+        return Tensor(np.abs(self._data))
+
+    def exp(self) -> "Tensor":
+        return Tensor(np.exp(self._data))
+
+    def log(self) -> "Tensor":
+        return Tensor(np.log(self._data))
+
+    def sqrt(self) -> "Tensor":
+        return Tensor(np.sqrt(self._data))
+
+    def square(self) -> "Tensor":
+        return Tensor(np.square(self._data))
+
+    def tanh(self) -> "Tensor":
+        return Tensor(np.tanh(self._data))
+
+    def argmax(self, axis=None) -> "Tensor":
+        return Tensor(np.argmax(self._data, axis=axis))
+
+    def set_dtype(self, dtype) -> "Tensor":
+        object.__setattr__(self, "_data", self._data.astype(mstype.to_numpy(dtype)))
+        return self
+
+
+def _axis(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+_structure_epoch = [0]
+
+
+def bump_structure_epoch() -> None:
+    """Called whenever something that changes generated code changes (see compiler cache)."""
+    _structure_epoch[0] += 1
+
+
+def structure_epoch() -> int:
+    return _structure_epoch[0]
+
+
+class Parameter(Tensor):
+    """A Tensor that a Cell trains: it has a ``name`` and a ``requires_grad`` flag.
+
+    Its storage is updated in place by optimizers (``set_data`` / ``assign_value``), so the
+    same object stays registered in every Cell and ParameterTuple that holds it.
+    """
+
+    __slots__ = ("name", "_requires_grad", "_name_given")
+
+    def __init__(self, default_input: Any, name: str | None = None, requires_grad: bool = True,
+                 layerwise_parallel: bool = False, parallel_optimizer: bool = True) -> None:
+        if isinstance(default_input, (int, float)) and not isinstance(default_input, bool):
+            default_input = np.asarray(default_input, np.float32)
+        super().__init__(default_input)
+        if not self._data.flags.writeable or not self._data.flags.owndata:
+            object.__setattr__(self, "_data", np.array(self._data))
+        self._name_given = name is not None
+        self.name = name if name is not None else "Parameter"
+        self._requires_grad = bool(requires_grad)
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if bool(value) != self._requires_grad:
+            self._requires_grad = bool(value)
+            bump_structure_epoch()
+
+    def set_data(self, data: Any, slice_shape: bool = False) -> "Parameter":
+        """Replace the values (in place when shapes and dtypes agree)."""
+        new = _as_array(unwrap(data))
+        if new.shape == self._data.shape:
+            np.copyto(self._data, new, casting="unsafe")
+        else:
+            object.__setattr__(self, "_data", np.array(new, dtype=self._data.dtype))
+        return self
+
+    def assign_value(self, value: Any) -> "Parameter":
+        return self.set_data(value)
+
+    @property
+    def data(self) -> "Parameter":
+        return self
+
+    def clone(self, init: str = "same") -> "Parameter":
+        return Parameter(self._data.copy(), name=self.name, requires_grad=self.requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter (name=%s, shape=%s, dtype=%s, requires_grad=%s)" % (
+            self.name, tuple(self.shape), self.dtype, self.requires_grad)
+
+    def __reduce__(self):
+        return (Parameter, (self._data, self.name, self._requires_grad))
+
+
+class ParameterTuple(tuple):
+    """A tuple of Parameters (``ParameterTuple(net.trainable_params())``)."""
+
+    def __new__(cls, iterable: Iterable[Parameter] = ()) -> "ParameterTuple":
+        items = tuple(iterable)
+        for p in items:
+            if not isinstance(p, Parameter):
+                raise TypeError("ParameterTuple holds Parameters only; got %s. Wrap the value in "
+                                "Parameter(...) first." % type(p).__name__)
+        return super().__new__(cls, items)
+
+    def clone(self, prefix: str, init: str = "same") -> "ParameterTuple":
+        return ParameterTuple(Parameter(p.asnumpy().copy(), name=prefix + "." + p.name,
+                                        requires_grad=p.requires_grad) for p in self)
