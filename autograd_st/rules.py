@@ -21,7 +21,6 @@ Tensor methods, numpy functions).  ``register_vjp`` adds rules for new primitive
 from __future__ import annotations
 
 import inspect
-import operator
 import textwrap
 from dataclasses import dataclass, field
 from typing import Callable
@@ -356,7 +355,7 @@ def sum_(x, axis=None, keepdims=False):
 
 @vjp(sum_)
 def _(dout, out, x, axis, keepdims):
-    return (expand_to(dout, x, axis, keepdims),)
+    return (expand_to(dout, x, axis=axis, keepdims=keepdims),)
 
 
 @primitive(diff=("x",))
@@ -366,7 +365,7 @@ def mean(x, axis=None, keepdims=False):
 
 @vjp(mean)
 def _(dout, out, x, axis, keepdims):
-    return (expand_to(dout, x, axis, keepdims) * (np.size(out) / np.size(x)),)
+    return (expand_to(dout, x, axis=axis, keepdims=keepdims) * (np.size(out) / np.size(x)),)
 
 
 @primitive(name="max", diff=("x",))
@@ -376,7 +375,8 @@ def max_(x, axis=None, keepdims=False):
 
 @vjp(max_)
 def _(dout, out, x, axis, keepdims):
-    return (expand_to(dout, x, axis, keepdims) * (x == expand_to(out, x, axis, keepdims)),)
+    return (expand_to(dout, x, axis=axis, keepdims=keepdims)
+            * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),)
 
 
 @primitive(name="min", diff=("x",))
@@ -386,7 +386,8 @@ def min_(x, axis=None, keepdims=False):
 
 @vjp(min_)
 def _(dout, out, x, axis, keepdims):
-    return (expand_to(dout, x, axis, keepdims) * (x == expand_to(out, x, axis, keepdims)),)
+    return (expand_to(dout, x, axis=axis, keepdims=keepdims)
+            * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),)
 
 
 @primitive(name="logsumexp", diff=("x",))
@@ -396,7 +397,8 @@ def logsumexp_(x, axis=None, keepdims=False):
 
 @vjp(logsumexp_)
 def _(dout, out, x, axis, keepdims):
-    return (expand_to(dout, x, axis, keepdims) * np.exp(x - expand_to(out, x, axis, keepdims)),)
+    return (expand_to(dout, x, axis=axis, keepdims=keepdims)
+            * np.exp(x - expand_to(out, x, axis=axis, keepdims=keepdims)),)
 
 
 @primitive(name="softmax", diff=("x",))
@@ -595,12 +597,6 @@ def zeros_like_(x):
 @primitive(diff=())
 def sign(x):
     return np.sign(x)
-
-
-def _comparison(name, op_fn):
-    prim = Primitive(name, op_fn, ["x", "y"], {}, ())
-    REGISTRY[name] = prim
-    return prim
 
 
 @primitive(diff=())

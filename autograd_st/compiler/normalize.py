@@ -40,6 +40,7 @@ RUNTIME = object()  # marker: this positional argument is a runtime value
 class Input:
     name: str
     obj: object  # a Parameter, a Tensor or an ndarray
+    path: tuple = None  # how to find it again: ('self', 'fc1', 'weight') / ('free', 'net', 'w')
 
 
 @dataclass
@@ -143,6 +144,8 @@ class Normalizer:
         self.loc = (src.filename, node.lineno, node.col_offset)
         self.result = None
         self.arg_values = []
+        self.paths: dict = {}
+        self.instance_specific = False
         params = [a.id for a in node.args.args]
         defaults = node.args.defaults
         func_defaults = src.func.__defaults__ or ()
@@ -150,6 +153,7 @@ class Normalizer:
         start = 0
         if src.self_obj is not None and params:
             self.env[params[0]] = src.self_obj
+            self.paths[id(src.self_obj)] = ("self",)
             start = 1
         self.user_params = params[start:]
         if len(args) > len(self.user_params):
@@ -251,7 +255,10 @@ class Normalizer:
             return Sym(found.name)
         name = self.names.fresh(name_hint)
         self.ir_vars.add(name)
-        inp = Input(name, obj)
+        path = self.paths.get(id(obj))
+        if path is None:
+            self.instance_specific = True
+        inp = Input(name, obj, path)
         self.inputs.append(inp)
         self.input_by_id[key] = inp
         return Sym(name)
@@ -274,9 +281,12 @@ class Normalizer:
     def run(self) -> FuncIR:
         with binding(self):
             self.stmts(self.src.node.body)
-        return FuncIR(self.src.qualname, self.src, self.arg_values, self.user_params,
-                      self.inputs, self.block, self.result, self.names, self.consts,
-                      self.guards)
+        fir = FuncIR(self.src.qualname, self.src, self.arg_values, self.user_params,
+                     self.inputs, self.block, self.result, self.names, self.consts,
+                     self.guards)
+        fir.instance_specific = self.instance_specific
+        fir.ir_vars = self.ir_vars
+        return fir
 
     def stmts(self, body):
         for stmt in body:
@@ -526,7 +536,13 @@ class Normalizer:
             raise self.error(node, "name %r is not defined" % name, cls=CompileError)
         ns = self.src.closure if name in self.src.closure else self.src.globals
         self.guards.append((ns, name, obj))
+        self._remember(obj, ("free", name))
         return self.static(obj, name)
+
+    def _remember(self, obj, path):
+        if isinstance(obj, (int, float, bool, str, type(None))):
+            return
+        self.paths.setdefault(id(obj), path)
 
     def e_Tuple(self, node):
         return tuple(self.expr(e) for e in node.elts)
@@ -559,6 +575,9 @@ class Normalizer:
             obj = getattr(base, node.attr)
         except AttributeError as exc:
             raise self.error(node, str(exc)) from None
+        base_path = self.paths.get(id(base))
+        if base_path is not None:
+            self._remember(obj, base_path + (node.attr,))
         return self.static(obj, _path(node))
 
     def e_Subscript(self, node):
@@ -702,6 +721,9 @@ class Normalizer:
                 callee = getattr(base, func.attr)
             except AttributeError as exc:
                 raise self.error(func, str(exc)) from None
+            base_path = self.paths.get(id(base))
+            if base_path is not None:
+                self._remember(callee, base_path + (func.attr,))
             path = _path(func)
         else:
             callee = self.expr(func)

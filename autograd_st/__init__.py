@@ -1,0 +1,23 @@
+"""autograd_st: MindSpore-style automatic differentiation by source transformation, over numpy.
+
+``ops.grad`` / ``ops.value_and_grad`` / ``ops.GradOperation`` compile the function (or a Cell's
+``construct``) into Python source for its gradient, which ``autograd_st.dump`` shows.
+"""
+import importlib.util as _ilu
+
+from . import dtype
+from .dtype import (bool_, float16, float32, float64, int8, int16, int32, int64,  # noqa: F401
+                    uint8)
+from .tensor import Parameter, ParameterTuple, Tensor
+from . import rules as _rules  # noqa: F401  (registers the primitives)
+
+if _ilu.find_spec(__name__ + ".rules_nn") is not None:
+    from . import rules_nn as _rules_nn  # noqa: F401
+from . import ops, nn  # noqa: E402
+from .ops import GradOperation, dump, grad, value_and_grad  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "grad",
+           "value_and_grad", "GradOperation", "dump", "float16", "float32", "float64", "int8",
+           "int16", "int32", "int64", "uint8", "bool_"]

@@ -1,0 +1,93 @@
+"""Analyze: activity of every IR variable.
+
+Takes: a :class:`~autograd_st.compiler.normalize.FuncIR` and the names of its inputs being
+differentiated.
+Gives: the set of *active* variables (those that depend on a differentiated input through
+differentiable arguments).  ``stop_gradient``, zero-gradient primitives, non-differentiable
+parameters (a ``where``'s condition, an ``axis``) and Parameters that are not differentiated
+cut the flow here.  Raises :class:`~autograd_st.errors.NoDerivativeError` where an active value
+flows through a call with no derivative rule into something that is used.
+"""
+from __future__ import annotations
+
+from ..errors import NoDerivativeError
+from .ir import Call, For, If, Opaque, Prim, Var, While, uses_of
+
+__all__ = ["activity", "ZERO_GRAD_OPAQUE"]
+
+#: Python calls and attributes whose result has no gradient, so using them on a
+#: differentiated value loses nothing: sizes, dtypes, truth values, printing.
+ZERO_GRAD_OPAQUE = frozenset(("len", "int", "bool", "isinstance", "print", "type", "round",
+                              "str", ".ndim", ".dtype", ".size", ".shape", "not", "and", "or",
+                              ".any", ".all", ".argmax", ".argmin", "range"))
+
+
+def _walk(stmts):
+    for stmt in stmts:
+        yield stmt
+        if isinstance(stmt, If):
+            yield from _walk(stmt.body)
+            yield from _walk(stmt.orelse)
+        elif isinstance(stmt, For):
+            yield from _walk(stmt.body)
+        elif isinstance(stmt, While):
+            yield from _walk(stmt.cond_body)
+            yield from _walk(stmt.body)
+
+
+def _arg_vars(atom):
+    if isinstance(atom, Var):
+        return [atom.name]
+    if isinstance(atom, (tuple, list)):
+        out = []
+        for a in atom:
+            out.extend(_arg_vars(a))
+        return out
+    return []
+
+
+def activity(fir, active_inputs) -> set:
+    active = set(active_inputs)
+    changed = True
+    while changed:  # loops carry activity around their back edges: iterate to a fixpoint
+        changed = False
+        for stmt in _walk(fir.body):
+            if isinstance(stmt, Prim):
+                hit = any(v in active for p in stmt.prim.diff for v in _arg_vars(stmt.args[p]))
+            elif isinstance(stmt, Call):
+                hit = any(v in active for a in stmt.args for v in _arg_vars(a)) or \
+                    any(v in active for v in stmt.extra_args)
+            else:
+                continue
+            if hit:
+                for t in stmt.targets:
+                    if t not in active:
+                        active.add(t)
+                        changed = True
+    _check_opaque(fir, active)
+    return active
+
+
+def _check_opaque(fir, active) -> None:
+    used = set()
+    for stmt in _walk(fir.body):
+        used.update(uses_of(stmt))
+        if isinstance(stmt, Call):
+            used.update(stmt.extra_args)
+    from .normalize import leaves
+    used.update(s.var.name for s in leaves(fir.result))
+    for stmt in _walk(fir.body):
+        if not isinstance(stmt, Opaque):
+            continue
+        callee = getattr(stmt, "callee_name", None) or ""
+        if callee in ZERO_GRAD_OPAQUE or callee.rsplit(".", 1)[-1] in ZERO_GRAD_OPAQUE:
+            continue
+        if any(u in active for u in stmt.uses) and any(t in used for t in stmt.targets):
+            loc = stmt.loc or (None, None, 0)
+            raise NoDerivativeError(
+                "%s has no derivative rule, and a value being differentiated flows through it "
+                "(in %s)" % (callee or "this call", fir.qualname), loc[0], loc[1], loc[2],
+                hint="register a rule with autograd_st.register_vjp(%r), use an ops.* or numpy "
+                     "function that has one (see README: supported numpy functions), or wrap "
+                     "the argument in ops.stop_gradient(...) if no gradient should flow"
+                     % (callee.lstrip(".") or "fn"))

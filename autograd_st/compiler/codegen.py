@@ -1,0 +1,269 @@
+"""Codegen: IR and rule templates -> gast statements -> Python source text.
+
+Takes: IR statements (forward) and the gast statements the reverse pass built (backward).
+Gives: source text printed by astor, with a comment before each block tying it to the user's
+source line, and the set of global names the code reads (resolved to objects by the loader).
+
+Templates are the bodies of primitives and rules in :mod:`autograd_st.rules`: their
+parameter names are replaced by the atoms of a call site; a keyword argument ``k=param`` whose
+parameter the user did not write is left out, so ``np.sum(x)`` stays ``np.sum(x)``.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import os
+import re
+
+import astor
+import gast
+import numpy as np
+
+from .. import dtype as mstype
+from .ir import Call, Comment, Const, For, If, Opaque, Prim, Var, While
+
+__all__ = ["expr_of", "name", "substitute", "forward_stmts", "to_source", "comment"]
+
+_COMMENT_FN = "__comment__"
+
+
+def name(identifier: str, store: bool = False) -> gast.Name:
+    return gast.Name(id=identifier, ctx=gast.Store() if store else gast.Load(),
+                     annotation=None, type_comment=None)
+
+
+def const(value) -> gast.Constant:
+    return gast.Constant(value=value, kind=None)
+
+
+def comment(text: str) -> gast.stmt:
+    return gast.Expr(value=gast.Call(func=name(_COMMENT_FN), args=[const(text)], keywords=[]))
+
+
+def expr_of(atom, const_namer=None):
+    """A gast expression for an IR atom (or a structure of atoms)."""
+    if isinstance(atom, Var):
+        return name(atom.name)
+    if isinstance(atom, tuple):
+        return gast.Tuple(elts=[expr_of(a, const_namer) for a in atom], ctx=gast.Load())
+    if isinstance(atom, slice):
+        return gast.Slice(lower=_opt(atom.start, const_namer), upper=_opt(atom.stop, const_namer),
+                          step=_opt(atom.step, const_namer))
+    if isinstance(atom, Const):
+        return literal(atom.value, const_namer)
+    return literal(atom, const_namer)
+
+
+def _opt(atom, const_namer):
+    if atom is None or (isinstance(atom, Const) and atom.value is None):
+        return None
+    return expr_of(atom, const_namer)
+
+
+def literal(value, const_namer=None):
+    if value is None or isinstance(value, (bool, str, bytes)) or value is Ellipsis:
+        return const(value)
+    if isinstance(value, (int, float, complex)) and not isinstance(value, np.generic):
+        if isinstance(value, float) and not np.isfinite(value):
+            return gast.Call(func=name("float"), args=[const(repr(value))], keywords=[])
+        if value < 0 if not isinstance(value, complex) else False:
+            return gast.UnaryOp(op=gast.USub(), operand=const(-value))
+        return const(value)
+    if isinstance(value, tuple):
+        return gast.Tuple(elts=[literal(v, const_namer) for v in value], ctx=gast.Load())
+    if isinstance(value, list):
+        return gast.List(elts=[literal(v, const_namer) for v in value], ctx=gast.Load())
+    if isinstance(value, slice):
+        return gast.Slice(lower=None if value.start is None else literal(value.start, const_namer),
+                          upper=None if value.stop is None else literal(value.stop, const_namer),
+                          step=None if value.step is None else literal(value.step, const_namer))
+    np_dtype = None
+    if isinstance(value, mstype.Type):
+        np_dtype = value.np_dtype
+    elif isinstance(value, np.dtype):
+        np_dtype = value
+    elif isinstance(value, type) and issubclass(value, np.generic):
+        np_dtype = np.dtype(value)
+    if np_dtype is not None and hasattr(np, np_dtype.name):
+        return gast.Attribute(value=name("np"), attr=np_dtype.name, ctx=gast.Load())
+    if isinstance(value, np.generic) and hasattr(np, value.dtype.name):
+        return gast.Call(func=gast.Attribute(value=name("np"), attr=value.dtype.name,
+                                             ctx=gast.Load()),
+                         args=[literal(value.item(), const_namer)], keywords=[])
+    if const_namer is None:
+        raise TypeError("no literal form for %r" % (value,))
+    return name(const_namer(value, type(value).__name__.lower()))
+
+
+_DEFAULT_KEYWORDS = {"axis": None, "axes": None, "keepdims": False}
+
+
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, mapping) -> None:
+        self.mapping = mapping
+
+    def visit_Name(self, node):
+        if node.id in self.mapping and isinstance(node.ctx, gast.Load):
+            return copy.deepcopy(self.mapping[node.id])
+        return node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        # numpy's and the helpers' defaults: leave them out so the code reads naturally
+        node.keywords = [k for k in node.keywords
+                         if not (k.arg in _DEFAULT_KEYWORDS and isinstance(k.value, gast.Constant)
+                                 and k.value.value is _DEFAULT_KEYWORDS[k.arg])]
+        return node
+
+
+def substitute(expr, mapping: dict):
+    """A copy of template ``expr`` with names replaced by the expressions in ``mapping``;
+    ``axis=None``, ``axes=None`` and ``keepdims=False`` keywords are left out."""
+    return _Substitute(mapping).visit(copy.deepcopy(expr))
+
+
+def prim_mapping(stmt: Prim, const_namer) -> dict:
+    return {p: expr_of(a, const_namer) for p, a in stmt.args.items()}
+
+
+def prim_expr(stmt: Prim, const_namer):
+    tmpl = stmt.prim.template
+    if tmpl.prelude:
+        raise TypeError("primitive templates must be a single return: %s" % stmt.prim.name)
+    return substitute(tmpl.results[0], prim_mapping(stmt, const_namer))
+
+
+def assign(targets, value) -> gast.Assign:
+    if len(targets) == 1:
+        tgt = name(targets[0], store=True)
+    else:
+        tgt = gast.Tuple(elts=[name(t, store=True) for t in targets], ctx=gast.Store())
+    return gast.Assign(targets=[tgt], value=value, type_comment=None)
+
+
+def source_comment(loc) -> str | None:
+    """'<source line>  (file.py:12)' for a statement location."""
+    if not loc or not loc[0] or not loc[1]:
+        return None
+    import linecache
+    text = linecache.getline(loc[0], loc[1]).strip()
+    where = "%s:%d" % (os.path.basename(loc[0]), loc[1])
+    return "%s  (%s)" % (text, where) if text else where
+
+
+class ForwardEmitter:
+    """IR -> gast, with hooks the reverse pass uses to add tapes and call residuals."""
+
+    def __init__(self, const_namer, callee_name, loop_hooks=None) -> None:
+        self.const_namer = const_namer
+        self.callee_name = callee_name  # Compiled -> global name of its forward function
+        self.loop_hooks = loop_hooks or {}
+        self.last_line = None
+
+    def block(self, stmts) -> list:
+        out = []
+        for stmt in stmts:
+            loc = getattr(stmt, "loc", None)
+            if loc and loc[1] != self.last_line and not isinstance(stmt, (If, For, While)):
+                text = source_comment(loc)
+                if text:
+                    out.append(comment(text))
+                self.last_line = loc[1]
+            out.extend(self.stmt(stmt))
+        return out
+
+    def stmt(self, stmt) -> list:
+        if isinstance(stmt, Prim):
+            return [assign(stmt.targets, prim_expr(stmt, self.const_namer))]
+        if isinstance(stmt, Opaque):
+            return [assign(stmt.targets, copy.deepcopy(stmt.expr))]
+        if isinstance(stmt, Call):
+            fn = self.callee_name(stmt)
+            call = gast.Call(func=name(fn), args=[expr_of(a, self.const_namer) for a in stmt.args]
+                             + [name(n) for n in stmt.extra_args], keywords=[])
+            return [assign(list(stmt.targets) + [stmt.res], call)]
+        if isinstance(stmt, Comment):
+            return [comment(stmt.text)]
+        if isinstance(stmt, If):
+            self.last_line = None
+            head = [comment(source_comment(stmt.loc))] if stmt.loc else []
+            body = self.block(stmt.body) or [gast.Pass()]
+            orelse = self.block(stmt.orelse)
+            self.last_line = None
+            return head + [gast.If(test=name(stmt.cond.name), body=body, orelse=orelse)]
+        if isinstance(stmt, For):
+            self.last_line = None
+            pre, body_extra = self.loop_hooks.get(id(stmt), ([], None))
+            head = [comment(source_comment(stmt.loc))] if stmt.loc else []
+            body = self.block(stmt.body)
+            if body_extra is not None:
+                body = body_extra(body)
+            self.last_line = None
+            args = [expr_of(a, self.const_namer) for a in stmt.iter_args]
+            if _is_const(stmt.iter_args[2], 1):
+                args = args[:2]
+                if _is_const(stmt.iter_args[0], 0):
+                    args = args[1:]
+            it = gast.Call(func=name("range"), args=args, keywords=[])
+            return head + pre + [gast.For(target=name(stmt.target, store=True), iter=it,
+                                          body=body or [gast.Pass()], orelse=[],
+                                          type_comment=None)]
+        if isinstance(stmt, While):
+            self.last_line = None
+            pre, body_extra = self.loop_hooks.get(id(stmt), ([], None))
+            head = [comment(source_comment(stmt.loc))] if stmt.loc else []
+            cond_body = self.block(stmt.cond_body)
+            brk = gast.If(test=gast.UnaryOp(op=gast.Not(), operand=name(stmt.cond.name)),
+                          body=[gast.Break()], orelse=[])
+            body = self.block(stmt.body)
+            if body_extra is not None:
+                body = body_extra(body)
+            self.last_line = None
+            return head + pre + [gast.While(test=const(True), body=cond_body + [brk] + body,
+                                            orelse=[])]
+        raise TypeError("cannot emit %r" % (stmt,))
+
+
+def _is_const(atom, value) -> bool:
+    return isinstance(atom, Const) and atom.value == value and type(atom.value) is int
+
+
+_COMMENT_RE = re.compile(r"^(\s*)%s\((['\"])(.*)\2\)\s*$" % _COMMENT_FN)
+
+
+def to_source(fdef: gast.FunctionDef) -> str:
+    """Print a gast function with astor, turning comment markers into comments."""
+    tree = gast.gast_to_ast(gast.fix_missing_locations(fdef))
+    src = astor.to_source(tree, pretty_source=lambda parts: "".join(parts))
+    out = []
+    for line in src.splitlines():
+        m = _COMMENT_RE.match(line)
+        if m:
+            text = ast.literal_eval(m.group(2) + m.group(3) + m.group(2))
+            out.append("%s# %s" % (m.group(1), text))
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def function_def(fname: str, params: list, body: list) -> gast.FunctionDef:
+    args = gast.arguments(args=[gast.Name(id=p, ctx=gast.Param(), annotation=None,
+                                          type_comment=None) for p in params],
+                          posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                          kwarg=None, defaults=[])
+    return gast.FunctionDef(name=fname, args=args, body=body or [gast.Pass()],
+                            decorator_list=[], returns=None, type_comment=None,
+                            type_params=[])
+
+
+def global_names(fdef) -> set:
+    """Names the function reads that it never binds (its globals)."""
+    bound = {a.id for a in fdef.args.args}
+    loads = set()
+    for node in gast.walk(fdef):
+        if isinstance(node, gast.Name):
+            if isinstance(node.ctx, (gast.Store, gast.Param)):
+                bound.add(node.id)
+            else:
+                loads.add(node.id)
+    return loads - bound

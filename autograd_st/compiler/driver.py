@@ -1,0 +1,640 @@
+"""The compiler driver: parse -> fence -> normalize -> analyze -> reverse -> codegen -> load.
+
+``normalize_function`` turns a function (or a Cell's construct) into a cached
+:class:`~autograd_st.compiler.normalize.FuncIR`; ``build_pair`` compiles one into a
+forward/backward pair for a given set of differentiated inputs (used for every call to a
+sub-Cell or helper); ``build_gradient`` compiles the top-level gradient function the API calls.
+
+Caches are keyed by what changes the code: the function's code object, the structure of
+``self`` (which attributes are Parameters, sub-Cells, primitives, constants), the kinds of
+constant arguments, and which inputs are differentiated.  Never shapes.
+"""
+from __future__ import annotations
+
+import copy
+import inspect
+import threading
+import types
+import weakref
+from collections import OrderedDict
+
+import gast
+import numpy as np
+
+from .. import rules
+from ..errors import CompileError, RecursionNotSupportedError
+from ..tensor import Parameter, Tensor
+from . import codegen
+from .analyze import activity
+from .codegen import ForwardEmitter, assign, expr_of, function_def, name, to_source
+from .fence import fence
+from .ir import Call, For, If, Opaque, Prim, Sym, Var, While
+from .load import load, validate
+from .normalize import RUNTIME, FuncIR, Input, is_runtime, leaves, normalize
+from .parse import parse_function
+from .reverse import Reverse, loaded_names
+
+__all__ = ["normalize_function", "build_pair", "build_gradient", "structure_signature",
+           "Compiled", "clear_caches"]
+
+_LOCK = threading.RLock()
+_IR_CACHE: "OrderedDict" = OrderedDict()
+_IR_CACHE_SIZE = 512
+_FENCED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_active_stack = threading.local()
+
+
+def clear_caches() -> None:
+    with _LOCK:
+        _IR_CACHE.clear()
+
+
+# ---------------------------------------------------------------------------------------
+# cache keys
+# ---------------------------------------------------------------------------------------
+
+def _const_sig(value, depth=0):
+    if isinstance(value, (int, float, bool, str, bytes, type(None))):
+        return (type(value).__name__, value)
+    if isinstance(value, tuple) and depth < 4:
+        return ("tuple",) + tuple(_const_sig(v, depth + 1) for v in value)
+    if value is RUNTIME:
+        return "R"
+    if isinstance(value, Parameter):
+        return ("P", value.requires_grad)
+    if isinstance(value, (Tensor, np.ndarray)):
+        return ("T",)
+    from ..nn.cell import Cell
+    if isinstance(value, Cell):
+        return structure_signature(value, depth + 1)
+    if getattr(value, "_autograd_st_primitive", False):
+        return ("prim", type(value), tuple(sorted((k, _const_sig(v, depth + 1))
+                                                  for k, v in vars(value).items())))
+    return ("id", id(value))
+
+
+def structure_signature(cell, depth=0):
+    """What about a Cell changes the code compiled for it (not Parameter values)."""
+    if depth > 32:
+        return ("deep", id(cell))
+    items = []
+    for k, v in sorted(vars(cell).items()):
+        if k in ("_params", "_cells", "_bprop_cache"):
+            continue
+        items.append((k, _const_sig(v, depth + 1)))
+    return (type(cell), tuple(items))
+
+
+def _argspec_sig(argspec):
+    return tuple(_const_sig(a) for a in argspec)
+
+
+def _guards_hold(guards) -> bool:
+    for ns, key, obj in guards:
+        if ns.get(key, _MISSING) is not obj:
+            return False
+    return True
+
+
+_MISSING = object()
+
+
+# ---------------------------------------------------------------------------------------
+# normalize (cached per definition)
+# ---------------------------------------------------------------------------------------
+
+class _Compiler:
+    """The object the normalizer calls back for calls to other compiled code."""
+
+    def bind_call(self, nz, callee, args, kwargs, node, path):
+        fn, self_obj = _function_of(callee)
+        params = list(inspect.signature(fn).parameters)
+        if self_obj is not None:
+            params = params[1:]
+        if kwargs:
+            args = list(args)
+            for k, v in kwargs.items():
+                if k not in params:
+                    raise nz.error(node, "%s() got an unexpected keyword argument %r" % (path, k))
+                i = params.index(k)
+                while len(args) < i:
+                    default = inspect.signature(fn).parameters[params[len(args)]].default
+                    if default is inspect.Parameter.empty:
+                        raise nz.error(node, "missing argument %r" % params[len(args)])
+                    args.append(default)
+                if i < len(args):
+                    args[i] = v
+                else:
+                    args.append(v)
+        argspec = [_spec_of(a) for a in args]
+        stack = _stack()
+        key = (fn.__code__, id(self_obj))
+        if key in stack:
+            raise RecursionNotSupportedError(
+                "%s calls itself (recursion), which cannot be differentiated"
+                % fn.__qualname__, nz.src.filename, getattr(node, "lineno", None),
+                getattr(node, "col_offset", 0), hint="rewrite the recursion as a loop")
+        stack.append(key)
+        try:
+            fir = normalize_function(fn, self_obj, argspec, getattr(callee, "_autograd_st_source",
+                                                                    None))
+        finally:
+            stack.pop()
+        nz.guards.extend(fir.guards)
+        # the callee's inputs, found again on this instance, become the caller's inputs
+        callee_path = nz.paths.get(id(self_obj)) if self_obj is not None else None
+        prefix = "_".join(callee_path) if callee_path else (path or "")
+        extra = []
+        for inp in fir.inputs:
+            obj = _resolve(inp, self_obj, fn)
+            if inp.path and inp.path[0] == "self" and callee_path is not None:
+                nz._remember(obj, callee_path + inp.path[1:])
+            elif inp.path and inp.path[0] == "free":
+                nz._remember(obj, inp.path)
+            if inp.path and inp.path[0] == "self":
+                hint = "_".join((prefix,) + inp.path[1:]) if prefix else inp.name
+            else:
+                hint = inp.name
+            extra.append(nz.input_for(obj, hint).var.name)
+        base = "_" + (path.split("_")[-1] if path else fn.__name__).lstrip("_")
+        mapping = {}
+        targets = []
+        for leaf in leaves(fir.result):
+            if leaf.var.name not in mapping:
+                t = nz.names.fresh(base)
+                nz.ir_vars.add(t)
+                mapping[leaf.var.name] = t
+                targets.append(t)
+        res = nz.names.fresh(base + "_res")
+        nz.ir_vars.add(res)
+        runtime_args = [s.var for s in leaves(list(args))]
+        stmt = Call(targets, fir, runtime_args, res, nz.loc)
+        stmt.extra_args = extra
+        nz.emit(stmt)
+
+        def rebuild(v):
+            if isinstance(v, Sym):
+                return Sym(mapping[v.var.name])
+            if isinstance(v, tuple):
+                return tuple(rebuild(e) for e in v)
+            return v
+        return rebuild(fir.result)
+
+
+COMPILER = _Compiler()
+
+
+def _stack():
+    s = getattr(_active_stack, "s", None)
+    if s is None:
+        s = _active_stack.s = []
+    return s
+
+
+def _spec_of(value):
+    if isinstance(value, Sym):
+        return RUNTIME
+    if isinstance(value, tuple) and is_runtime(value):
+        return tuple(_spec_of(v) for v in value)
+    return value
+
+
+def _function_of(callee):
+    from ..nn.cell import Cell
+    if isinstance(callee, Cell):
+        return type(callee).construct, callee
+    if isinstance(callee, types.MethodType):
+        return callee.__func__, callee.__self__
+    if getattr(callee, "_autograd_st_grad_function", False):
+        return callee._autograd_st_generated(), None
+    return callee, None
+
+
+def _resolve(inp: Input, self_obj, fn):
+    path = inp.path
+    if not path:
+        return inp.obj
+    if path[0] == "self":
+        obj = self_obj
+    else:
+        closure = {}
+        if fn.__closure__:
+            for n, cell in zip(fn.__code__.co_freevars, fn.__closure__):
+                try:
+                    closure[n] = cell.cell_contents
+                except ValueError:
+                    pass
+        obj = closure[path[1]] if path[1] in closure else fn.__globals__[path[1]]
+        path = path[1:]
+    for attr in path[1:]:
+        obj = getattr(obj, attr)
+    return obj
+
+
+def normalize_function(fn, self_obj, argspec, source=None) -> FuncIR:
+    """The FuncIR of ``fn`` bound to ``self_obj`` with ``argspec`` (RUNTIME or constants)."""
+    if self_obj is not None:
+        owner = ("cell", structure_signature(self_obj))
+    else:
+        owner = ("fn", id(fn))
+    key = (fn.__code__, owner, _argspec_sig(argspec))
+    with _LOCK:
+        fir = _IR_CACHE.get(key)
+        if fir is not None:
+            if (self_obj is None and fir.src.func is not fn) or not _guards_hold(fir.guards) \
+                    or (fir.instance_specific and fir.src.self_obj is not self_obj):
+                fir = None
+            else:
+                _IR_CACHE.move_to_end(key)
+    if fir is not None:
+        return fir
+    src = source if source is not None else parse_function(
+        types.MethodType(fn, self_obj) if self_obj is not None else fn)
+    if fn.__code__ not in _FENCED_CODES:
+        fence(src)
+        _FENCED_CODES.add(fn.__code__)
+    fir = normalize(src, argspec, COMPILER)
+    with _LOCK:
+        _IR_CACHE[key] = fir
+        while len(_IR_CACHE) > _IR_CACHE_SIZE:
+            _IR_CACHE.popitem(last=False)
+    return fir
+
+
+_FENCED_CODES: set = set()
+
+
+# ---------------------------------------------------------------------------------------
+# building generated functions
+# ---------------------------------------------------------------------------------------
+
+def _rule_globals() -> dict:
+    """Objects the rule and primitive templates read as globals, by name."""
+    if _RULE_GLOBALS:
+        return _RULE_GLOBALS
+    out = {"np": np}
+    for prim in rules.REGISTRY.values():
+        for fn in (prim.fn, prim.vjp):
+            if fn is None:
+                continue
+            for n in fn.__code__.co_names:
+                if n in fn.__globals__:
+                    out.setdefault(n, fn.__globals__[n])
+    _RULE_GLOBALS.update(out)
+    return _RULE_GLOBALS
+
+
+_RULE_GLOBALS: dict = {}
+
+
+class Namespace:
+    """The globals of one generated function: deterministic names for callees, constants."""
+
+    def __init__(self, names, consts) -> None:
+        self.names = names
+        self.objects: dict = {}
+        self.consts = consts
+
+    def name_for(self, obj, hint: str) -> str:
+        for n, o in self.objects.items():
+            if o is obj:
+                return n
+        n = self.names.fresh(hint)
+        self.objects[n] = obj
+        return n
+
+    def const_namer(self, obj, hint):
+        for n, o in self.consts.items():
+            if o is obj:
+                return n
+        return self.name_for(obj, hint)
+
+    def resolve(self, fdef) -> dict:
+        out = {}
+        glob = _rule_globals()
+        import builtins
+        for n in codegen.global_names(fdef):
+            if n in self.objects:
+                out[n] = self.objects[n]
+            elif n in self.consts:
+                out[n] = self.consts[n]
+            elif n in glob:
+                out[n] = glob[n]
+            elif n == "__comment__" or hasattr(builtins, n):
+                continue
+            else:
+                raise CompileError("internal error: generated code reads an unknown global %r"
+                                   % n)
+        return out
+
+
+class Compiled:
+    """A compiled forward/backward pair for one FuncIR and one set of differentiated inputs."""
+
+    def __init__(self, fir, arg_mask, input_mask) -> None:
+        self.fir = fir
+        self.arg_mask = arg_mask
+        self.input_mask = input_mask
+        self.wrt_any = any(arg_mask) or any(input_mask)
+        self.fwd = self.bwd = None
+        self.source = ""
+        self.callees: list = []
+
+    def runtime_arg_vars(self, stmt):
+        return [a.name for a in stmt.args]
+
+
+def _walk(stmts):
+    for stmt in stmts:
+        yield stmt
+        if isinstance(stmt, If):
+            yield from _walk(stmt.body)
+            yield from _walk(stmt.orelse)
+        elif isinstance(stmt, For):
+            yield from _walk(stmt.body)
+        elif isinstance(stmt, While):
+            yield from _walk(stmt.cond_body)
+            yield from _walk(stmt.body)
+
+
+def _if_defined(stmts, inside=False) -> set:
+    out = set()
+    for stmt in stmts:
+        if isinstance(stmt, If):
+            for s in _walk(stmt.body + stmt.orelse):
+                if isinstance(s, (Prim, Opaque, Call)):
+                    out.update(s.targets)
+                    if isinstance(s, Call):
+                        out.add(s.res)
+    return out
+
+
+def _free_loads(stmts, bound=frozenset()) -> list:
+    """Names read by ``stmts`` that are not bound by an enclosing loop target within them."""
+    seen = []
+
+    def visit(node, bound):
+        if isinstance(node, gast.For):
+            inner = set(bound) | {n.id for n in gast.walk(node.target) if isinstance(n, gast.Name)}
+            visit(node.iter, bound)
+            for s in node.body:
+                visit(s, inner)
+            return
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            if node.id not in bound and node.id not in seen:
+                seen.append(node.id)
+            return
+        for child in gast.iter_child_nodes(node):
+            visit(child, bound)
+    for s in stmts:
+        visit(s, bound)
+    return seen
+
+
+class _Build:
+    """Shared work of build_pair and build_gradient."""
+
+    def __init__(self, fir, arg_mask, input_mask) -> None:
+        self.fir = fir
+        self.names = copy.deepcopy(fir.names)
+        self.ns = Namespace(self.names, fir.consts)
+        self.arg_leaves = [s.var.name for s in leaves(fir.args)]
+        wrt = [v for v, on in zip(self.arg_leaves, arg_mask) if on]
+        wrt += [inp.name for inp, on in zip(fir.inputs, input_mask) if on]
+        self.wrt = wrt
+        self.active = activity(fir, wrt)
+        self.callees = {}
+        for stmt in _walk(fir.body):
+            if isinstance(stmt, Call):
+                amask = tuple(a.name in self.active for a in stmt.args)
+                imask = tuple(v in self.active for v in stmt.extra_args)
+                self.callees[id(stmt)] = build_pair(stmt.callee, amask, imask)
+        fir_self = self
+
+        class _Ctx:
+            def compiled_of(self, stmt):
+                return fir_self.callees[id(stmt)]
+
+            def global_name(self, compiled, kind):
+                fn = compiled.fwd if kind == "fwd" else compiled.bwd
+                return fir_self.ns.name_for(fn, fn.__name__)
+        self.ctx = _Ctx()
+        self.rev = Reverse(fir, self.active, self.ctx, self.ns.const_namer, self.names)
+
+    def compiled_of(self, stmt):
+        return self.callees[id(stmt)]
+
+    def forward_body(self):
+        def callee_name(stmt):
+            return self.ctx.global_name(self.callees[id(stmt)], "fwd")
+        em = ForwardEmitter(self.ns.const_namer, callee_name, self.rev.loop_hooks)
+        return em.block(self.fir.body)
+
+    def primal_names(self) -> set:
+        return set(self.fir.ir_vars) | set(self.arg_leaves) | \
+            {inp.name for inp in self.fir.inputs} | set(self.rev.tapes)
+
+
+def build_pair(fir, arg_mask, input_mask) -> Compiled:
+    """Forward ``(outputs..., residuals)`` and backward ``(residuals, d_outputs...) -> grads``."""
+    key = (tuple(arg_mask), tuple(input_mask))
+    pairs = fir.__dict__.setdefault("_pairs", {})
+    with _LOCK:
+        found = pairs.get(key)
+    if found is not None:
+        return found
+    b = _Build(fir, arg_mask, input_mask)
+    compiled = Compiled(fir, tuple(arg_mask), tuple(input_mask))
+    rev = b.rev
+    out_leaves = [s.var.name for s in leaves(fir.result)]
+    dparams = []
+    for leaf in out_leaves:
+        if leaf in rev.live or leaf not in b.active:
+            p = b.names.fresh("d_" + leaf.lstrip("_"))
+            dparams.append(p)
+            if leaf in b.active:
+                rev.contribute(leaf, name(p))
+        else:
+            p = rev.adjoint(leaf)
+            dparams.append(p)
+            rev.live.add(leaf)
+    rev.block(fir.body)
+    grads = [rev.value_of(v) for v in b.wrt]
+    bwd_body = rev.out
+    fwd_body = b.forward_body()
+    primal = b.primal_names()
+    residuals = [n for n in _free_loads(bwd_body + [gast.Return(value=gast.Tuple(
+        elts=grads, ctx=gast.Load()))]) if n in primal]
+    qual = fir.qualname.replace(".", "_").replace("<", "").replace(">", "")
+    res_name = b.names.fresh("_res")
+    fwd_name = b.names.fresh(qual + "_fwd")
+    bwd_name = b.names.fresh(qual + "_bwd")
+    pre = [assign([n], gast.Constant(value=None, kind=None))
+           for n in residuals if n in _if_defined(fir.body)]
+    outs = [codegen.name(n) for n in out_leaves]
+    fwd_ret = gast.Return(value=gast.Tuple(
+        elts=outs + [gast.Tuple(elts=[codegen.name(n) for n in residuals], ctx=gast.Load())],
+        ctx=gast.Load()))
+    fwd_params = b.arg_leaves + [inp.name for inp in fir.inputs]
+    fwd_def = function_def(fwd_name, fwd_params, pre + fwd_body + [fwd_ret])
+    unpack = []
+    if residuals:
+        target = gast.Tuple(elts=[codegen.name(n, True) for n in residuals], ctx=gast.Store())
+        unpack = [gast.Assign(targets=[target], value=codegen.name(res_name), type_comment=None)]
+    bwd_ret = gast.Return(value=gast.Tuple(elts=grads, ctx=gast.Load()))
+    bwd_def = function_def(bwd_name, [res_name] + dparams, unpack + bwd_body + [bwd_ret])
+    fns = _finish(b, [fwd_def, bwd_def], fir.qualname + " pair")
+    compiled.fwd, compiled.bwd = fns[fwd_name], fns[bwd_name]
+    compiled.source = fns["__source__"]
+    compiled.callees = list(b.callees.values())
+    with _LOCK:
+        pairs.setdefault(key, compiled)
+    return pairs[key]
+
+
+def _finish(b: _Build, fdefs, label) -> dict:
+    for fdef in fdefs:
+        validate(fdef)
+    sources = [to_source(f) for f in fdefs]
+    text = "\n\n".join(sources)
+    namespace = {}
+    for fdef in fdefs:
+        namespace.update(b.ns.resolve(fdef))
+    for fdef in fdefs:
+        namespace.pop(fdef.name, None)
+    module = load(text, label, namespace)
+    module["__source__"] = text
+    return module
+
+
+class GradientArtifact:
+    """The top-level generated gradient function and what its callers need to call it."""
+
+    def __init__(self, fn, source, inputs, fir, callees) -> None:
+        self.fn = fn
+        self.source = source
+        self.inputs = inputs  # objects whose arrays follow the positional arguments
+        self.fir = fir
+        self.callees = callees
+
+    def full_source(self) -> str:
+        parts = [self.source]
+        seen = set()
+
+        def rec(compiled):
+            for c in compiled.callees:
+                if id(c) not in seen:
+                    seen.add(id(c))
+                    rec(c)
+                    parts.append(c.source)
+        for c in self.callees:
+            if id(c) not in seen:
+                seen.add(id(c))
+                rec(c)
+                parts.append(c.source)
+        return "\n\n".join(parts)
+
+
+def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=False,
+                   fname=None, objects=None) -> GradientArtifact:
+    """The top-level gradient function: forward, seed, backward, then ``returner``'s result.
+
+    ``arg_order``: the runtime argument leaves differentiated, in the order their gradients
+    are returned; ``weights``: Parameters
+    to differentiate (by identity); ``seed``: per output leaf, whether it is seeded;
+    ``returner(value_expr, arg_grads, weight_grads)`` builds the returned expression;
+    ``sens``: the output's gradient comes in as a last argument shaped like the output.
+    """
+    if objects is None:
+        objects = [inp.obj for inp in fir.inputs]
+    inputs = [Input(inp.name, obj, inp.path) for inp, obj in zip(fir.inputs, objects)]
+    by_id = {id(inp.obj): inp for inp in inputs}
+    input_mask = tuple(any(inp.obj is w for w in weights) for inp in inputs)
+    n_leaves = len(leaves(fir.args))
+    arg_mask = tuple(i in arg_order for i in range(n_leaves))
+    b = _Build(fir, arg_mask, input_mask)
+    extra_weights = []
+    for w in weights:
+        if id(w) not in by_id:
+            inp = Input(b.names.fresh("unused_" + w.name.replace(".", "_")), w, None)
+            by_id[id(w)] = inp
+            extra_weights.append(inp)
+    rev = b.rev
+    out_leaves = leaves(fir.result)
+    params = b.arg_leaves + [inp.name for inp in inputs] + [inp.name for inp in extra_weights]
+    sens_name = None
+    if sens:
+        sens_name = b.names.fresh("sens")
+        params.append(sens_name)
+    fwd_body = None  # emitted after the reverse pass (loops need their tapes)
+    seeds = []
+    leaf_index = _leaf_positions(fir.result)
+    for i, leaf in enumerate(out_leaves):
+        if not seed[i]:
+            continue
+        if sens:
+            expr = _sens_part(sens_name, leaf_index[i], fir.result)
+        else:
+            expr = gast.Call(func=name("ones_like"), args=[name(leaf.var.name)], keywords=[])
+        if leaf.var.name in b.active:
+            rev.out.append(codegen.comment("seed: the gradient of the output"))
+            rev.contribute(leaf.var.name, expr)
+    rev.last_line = None
+    rev.block(fir.body)
+    arg_grads = []
+    int_args = _pad(int_args, len(b.arg_leaves))
+    for i in arg_order:
+        var = b.arg_leaves[i]
+        g = rev.value_of(var)
+        if int_args[i]:
+            g = gast.Call(func=name("cast_like"), args=[g, name(var)], keywords=[])
+        arg_grads.append(g)
+    weight_grads = []
+    for w in weights:
+        inp = by_id[id(w)]
+        weight_grads.append(rev.value_of(inp.name) if inp.name in b.active
+                            else gast.Call(func=name("zeros_like"), args=[name(inp.name)],
+                                           keywords=[]))
+    value_expr = expr_of(_atoms(fir.result), b.ns.const_namer)
+    ret = gast.Return(value=returner(value_expr, arg_grads, weight_grads))
+    fwd_body = b.forward_body()
+    qual = fir.qualname.replace(".", "_").replace("<", "").replace(">", "")
+    fname = b.names.fresh(fname or (qual + "_grad"))
+    body = fwd_body + rev.out + [ret]
+    fdef = function_def(fname, params, body)
+    fns = _finish(b, [fdef], fir.qualname + " grad")
+    art = GradientArtifact(fns[fname], fns["__source__"], [inp.obj for inp in inputs]
+                           + [inp.obj for inp in extra_weights], fir, list(b.callees.values()))
+    return art
+
+
+def _pad(seq, n):
+    seq = list(seq)
+    return seq + [False] * (n - len(seq))
+
+
+def _atoms(structure):
+    if isinstance(structure, Sym):
+        return structure.var
+    if isinstance(structure, tuple):
+        return tuple(_atoms(s) for s in structure)
+    from .ir import Const
+    return Const(structure)
+
+
+def _leaf_positions(structure, prefix=()):
+    out = []
+    if isinstance(structure, Sym):
+        return [prefix]
+    if isinstance(structure, tuple):
+        for i, s in enumerate(structure):
+            out.extend(_leaf_positions(s, prefix + (i,)))
+    return out
+
+
+def _sens_part(sens_name, position, structure):
+    expr = name(sens_name)
+    for i in position:
+        expr = gast.Subscript(value=expr, slice=gast.Constant(value=i, kind=None),
+                              ctx=gast.Load())
+    return expr

@@ -1,0 +1,330 @@
+"""Reverse: emit the backward pass of a FuncIR from the rule registry.
+
+Takes: a FuncIR, its active variables (``analyze.activity``) and the seeds (which output
+leaves start with which adjoint).
+Gives: backward gast statements, plus the hooks the forward emitter needs (per-loop tapes) and
+the primal names the backward reads (residuals).
+
+How it works:
+
+- Adjoints are accumulated: the first contribution to ``d_v`` assigns it, later ones add
+  (``d_v = d_v + ...``), so fan-out is right.  An adjoint nobody contributed to stays a
+  compile-time zero: no code, no array; it becomes ``zeros_like`` only where a value must
+  exist at run time (the two arms of an ``if``, the back edge of a loop, a returned gradient).
+- After a statement that defines ``v`` is reversed, ``d_v`` is zero again (``v``'s earlier
+  value, if a loop had one, is a different value).
+- ``if`` is replayed on the saved condition.  A loop appends the values its backward reads
+  to a tape, one tuple per iteration, and the backward walks the tape in reverse
+  (``for x_1, x_2 in reversed(_tape):``); nothing is unrolled.
+- A call to a compiled callee runs its forward (which returns residuals) and, backward, its
+  backward function on the residuals and the outputs' adjoints.
+"""
+from __future__ import annotations
+
+import gast
+
+from ..errors import CompileError
+from . import codegen
+from .codegen import assign, comment, expr_of, name, source_comment, substitute
+from .ir import Call, Const, For, If, Opaque, Prim, Var, While
+
+__all__ = ["Reverse"]
+
+
+def _zeros(var: str):
+    return gast.Call(func=name("zeros_like"), args=[name(var)], keywords=[])
+
+
+def _arg_vars(atom):
+    if isinstance(atom, Var):
+        return [atom.name]
+    if isinstance(atom, tuple):
+        out = []
+        for a in atom:
+            out.extend(_arg_vars(a))
+        return out
+    return []
+
+
+def _defined_in(stmts) -> set:
+    out = set()
+    for stmt in stmts:
+        if isinstance(stmt, (Prim, Opaque)):
+            out.update(stmt.targets)
+        elif isinstance(stmt, Call):
+            out.update(stmt.targets)
+            out.add(stmt.res)
+        elif isinstance(stmt, If):
+            out |= _defined_in(stmt.body) | _defined_in(stmt.orelse)
+        elif isinstance(stmt, For):
+            out.add(stmt.target)
+            out |= _defined_in(stmt.body)
+        elif isinstance(stmt, While):
+            out |= _defined_in(stmt.cond_body) | _defined_in(stmt.body)
+    return out
+
+
+def _used_in(stmts, active) -> set:
+    """Active variables read through differentiable arguments in ``stmts``."""
+    out = set()
+    for stmt in stmts:
+        if isinstance(stmt, Prim):
+            for p in stmt.prim.diff:
+                out.update(v for v in _arg_vars(stmt.args[p]) if v in active)
+        elif isinstance(stmt, Call):
+            for a in stmt.args:
+                out.update(v for v in _arg_vars(a) if v in active)
+            out.update(v for v in stmt.extra_args if v in active)
+        elif isinstance(stmt, If):
+            out |= _used_in(stmt.body, active) | _used_in(stmt.orelse, active)
+        elif isinstance(stmt, (For, While)):
+            out |= _used_in(stmt.body, active)
+    return out
+
+
+def _is_comment(stmt) -> bool:
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+        and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == "__comment__"
+
+
+def loaded_names(stmts) -> list:
+    seen = []
+    for stmt in stmts:
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                    and node.id not in seen:
+                seen.append(node.id)
+    return seen
+
+
+class Reverse:
+    def __init__(self, fir, active: set, compiler, const_namer, names) -> None:
+        self.fir = fir
+        self.active = active
+        self.compiler = compiler
+        self.const_namer = const_namer
+        self.names = names
+        self.adj: dict = {}
+        self.live: set = set()
+        self.out: list = []
+        self.loop_hooks: dict = {}
+        self.tapes: list = []
+        self.last_line = None
+
+    # -- adjoint bookkeeping -------------------------------------------------------------
+    def adjoint(self, var: str) -> str:
+        found = self.adj.get(var)
+        if found is None:
+            found = self.names.fresh("d_" + var.lstrip("_"))
+            self.adj[var] = found
+        return found
+
+    def contribute(self, var: str, expr) -> None:
+        if var not in self.active:
+            return
+        d = self.adjoint(var)
+        if var in self.live:
+            expr = gast.BinOp(left=name(d), op=gast.Add(), right=expr)
+        self.out.append(assign([d], expr))
+        self.live.add(var)
+
+    def materialize(self, var: str, into: list) -> None:
+        into.append(assign([self.adjoint(var)], _zeros(var)))
+
+    def seed(self, var: str, expr) -> None:
+        self.contribute(var, expr)
+
+    def value_of(self, var: str):
+        """The adjoint of ``var`` as an expression (zeros when it is a compile-time zero)."""
+        if var in self.live:
+            return name(self.adjoint(var))
+        return _zeros(var)
+
+    # -- statements ------------------------------------------------------------------------
+    def block(self, stmts) -> None:
+        for stmt in reversed(stmts):
+            self.stmt(stmt)
+
+    def note(self, stmt) -> None:
+        loc = getattr(stmt, "loc", None)
+        if loc and loc[1] != self.last_line:
+            text = source_comment(loc)
+            if text:
+                self.out.append(comment("grad of: " + text))
+            self.last_line = loc[1]
+
+    def stmt(self, stmt) -> None:
+        if isinstance(stmt, Prim):
+            self.prim(stmt)
+        elif isinstance(stmt, Call):
+            self.call(stmt)
+        elif isinstance(stmt, Opaque):
+            for t in stmt.targets:
+                self.live.discard(t)
+        elif isinstance(stmt, If):
+            self.if_(stmt)
+        elif isinstance(stmt, (For, While)):
+            self.loop(stmt)
+
+    def prim(self, stmt: Prim) -> None:
+        (t,) = stmt.targets
+        if t not in self.live:
+            return
+        prim = stmt.prim
+        wanted = [(i, p) for i, p in enumerate(prim.diff)
+                  if isinstance(stmt.args[p], Var) and stmt.args[p].name in self.active]
+        self.live.discard(t)  # t is defined here: earlier values of t are other values
+        if not wanted:
+            return
+        self.note(stmt)
+        d_t = self.adj[t]
+        if prim.name == "copy":  # x_1 = x: the adjoint moves over as it is
+            self.contribute(stmt.args["x"].name, name(d_t))
+            return
+        tmpl = prim.vjp_template
+        mapping = {"dout": name(d_t), "out": name(t)}
+        mapping.update(codegen.prim_mapping(stmt, self.const_namer))
+        for pre in tmpl.prelude:
+            local = pre.targets[0].id
+            fresh = self.names.fresh("_" + local)
+            self.out.append(assign([fresh], substitute(pre.value, mapping)))
+            mapping[local] = name(fresh)
+        for i, p in wanted:
+            expr = tmpl.results[i]
+            if expr is None:
+                continue
+            self.contribute(stmt.args[p].name, substitute(expr, mapping))
+
+    def call(self, stmt: Call) -> None:
+        live_outs = [t for t in stmt.targets if t in self.live]
+        compiled = self.compiler.compiled_of(stmt)
+        if not live_outs or not compiled.wrt_any:
+            for t in stmt.targets:
+                self.live.discard(t)
+            return
+        self.note(stmt)
+        douts = [self.value_of(t) for t in stmt.targets]
+        for t in stmt.targets:
+            self.live.discard(t)
+        grads = []
+        receivers = []
+        flat_args = []
+        for a in stmt.args:
+            flat_args.extend(_arg_vars(a) if not isinstance(a, Var) else [a.name])
+        for var, on in zip(compiled.runtime_arg_vars(stmt), compiled.arg_mask):
+            if on:
+                receivers.append(var)
+        for var, on in zip(stmt.extra_args, compiled.input_mask):
+            if on:
+                receivers.append(var)
+        for var in receivers:
+            grads.append(self.names.fresh("_g_" + var.lstrip("_")))
+        call = gast.Call(func=name(self.compiler.global_name(compiled, "bwd")),
+                         args=[name(stmt.res)] + douts, keywords=[])
+        self.out.append(assign(grads, call) if len(grads) != 1 else
+                        gast.Assign(targets=[gast.Tuple(elts=[name(grads[0], True)],
+                                                        ctx=gast.Store())],
+                                    value=call, type_comment=None))
+        for var, g in zip(receivers, grads):
+            self.contribute(var, name(g))
+
+    def if_(self, stmt: If) -> None:
+        start_live = set(self.live)
+        outer = self.out
+        self.out = []
+        self.last_line = None
+        self.block(stmt.body)
+        body, live_a = self.out, self.live
+        self.out = []
+        self.live = set(start_live)
+        self.last_line = None
+        self.block(stmt.orelse)
+        orelse, live_b = self.out, self.live
+        self.out = outer
+        self.last_line = None
+        merged = live_a | live_b
+        for var in sorted(merged - live_a):
+            self.materialize(var, body)
+        for var in sorted(merged - live_b):
+            self.materialize(var, orelse)
+        self.live = merged
+        if body or orelse:
+            text = source_comment(stmt.loc)
+            if text:
+                self.out.append(comment("grad of: " + text))
+            self.out.append(gast.If(test=name(stmt.cond.name), body=body or [gast.Pass()],
+                                    orelse=orelse))
+
+    def loop(self, stmt) -> None:
+        headers = [h for h, _ in stmt.carried]
+        body_defs = _defined_in(stmt.body) | set(headers)
+        if isinstance(stmt, For):
+            body_defs.add(stmt.target)
+        # adjoints that live across iterations: outer values the body reads, and headers
+        across = sorted((_used_in(stmt.body, self.active) - (body_defs - set(headers)))
+                        | {h for h in headers if h in self.active})
+        pre = []
+        for var in across:
+            if var not in self.live:
+                self.materialize(var, pre)
+                self.live.add(var)
+        outer = self.out
+        self.out = []
+        self.last_line = None
+        n_tapes = len(self.tapes)
+        self.block(stmt.body)
+        body_defs.update(self.tapes[n_tapes:])
+        for var in across:
+            if var not in self.live:
+                self.materialize(var, self.out)
+                self.live.add(var)
+        body = self.out
+        self.out = outer
+        self.last_line = None
+        tape_vars = [v for v in loaded_names(body) if v in body_defs]
+        tape = self.names.fresh("_tape")
+        counter = None
+        if not tape_vars:
+            if isinstance(stmt, For):
+                tape_vars = [stmt.target]
+            else:
+                counter = True
+        text = source_comment(stmt.loc)
+        if text:
+            self.out.append(comment("grad of: " + text))
+        self.out.extend(pre)
+        if counter:
+            loop_target = name(self.names.fresh("_"), store=True)
+            iterable = gast.Call(func=name("range"),
+                                 args=[gast.Call(func=name("len"), args=[name(tape)],
+                                                 keywords=[])], keywords=[])
+            record = gast.Constant(value=None, kind=None)
+        else:
+            if len(tape_vars) == 1:
+                loop_target = name(tape_vars[0], store=True)
+                record = name(tape_vars[0])
+            else:
+                loop_target = gast.Tuple(elts=[name(v, True) for v in tape_vars],
+                                         ctx=gast.Store())
+                record = gast.Tuple(elts=[name(v) for v in tape_vars], ctx=gast.Load())
+            iterable = gast.Call(func=name("reversed"), args=[name(tape)], keywords=[])
+        self.out.append(gast.For(target=loop_target, iter=iterable, body=body or [gast.Pass()],
+                                 orelse=[], type_comment=None))
+        append = gast.Expr(value=gast.Call(
+            func=gast.Attribute(value=name(tape), attr="append", ctx=gast.Load()),
+            args=[record], keywords=[]))
+        header_set = set(headers)
+
+        def add_tape(fwd_body, append=append, header_set=header_set):
+            # record before the back-edge copies overwrite the loop's carried values
+            i = len(fwd_body)
+            while i > 0 and (_is_comment(fwd_body[i - 1]) or (
+                    isinstance(fwd_body[i - 1], gast.Assign)
+                    and isinstance(fwd_body[i - 1].targets[0], gast.Name)
+                    and fwd_body[i - 1].targets[0].id in header_set)):
+                i -= 1
+            return fwd_body[:i] + [append] + fwd_body[i:]
+
+        self.loop_hooks[id(stmt)] = ([assign([tape], gast.List(elts=[], ctx=gast.Load()))],
+                                     add_tape)
+        self.tapes.append(tape)

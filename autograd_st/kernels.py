@@ -1,0 +1,242 @@
+"""Numpy kernels behind the neural-network primitives of :mod:`autograd_st.rules_nn`.
+
+Like :mod:`autograd_st.runtime`, every function here works on raw numpy arrays and Python
+constants, and each one *is* a primitive: generated code calls it by name, and its
+``_autograd_st_prim`` attribute names the primitive in :data:`autograd_st.rules.REGISTRY`
+whose parameters it takes in the same order.  That tag is what lets the compiler
+differentiate generated code that calls a kernel (``grad(grad(f))`` through a convolution):
+a call to a tagged kernel is the tagged primitive.  :data:`KERNEL_NAMES` lists the names
+generated modules need as globals, besides ``np`` and the runtime helpers.
+
+Convolution layout is MindSpore's: input ``(N, C, H, W)``, weight ``(O, C / group, kh, kw)``.
+``pad`` is ``'valid'``, ``'same'`` (output size ``ceil(H / stride)``, the odd padding row and
+column at the bottom and right) or ``(top, bottom, left, right)``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+__all__ = ["conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "conv2d_pads",
+           "conv2d_output_hw", "one_hot", "one_hot_like", "assign_", "dropout_mask",
+           "erf", "variance", "flatten", "seed_dropout", "KERNEL_NAMES"]
+
+
+def _tag(prim_name: str):
+    """Mark a kernel as the primitive ``prim_name`` (same parameters, same order)."""
+    def deco(fn):
+        fn._autograd_st_prim = prim_name
+        return fn
+    return deco
+
+
+def _pair(value) -> tuple:
+    if isinstance(value, (int, np.integer)):
+        return int(value), int(value)
+    a, b = value
+    return int(a), int(b)
+
+
+# ---------------------------------------------------------------------------------------
+# 2-D convolution (cross-correlation, as in every deep-learning framework)
+# ---------------------------------------------------------------------------------------
+
+def conv2d_pads(hw, kernel_hw, stride=1, dilation=1, pad="valid") -> tuple:
+    """``(top, bottom, left, right)`` padding for an input of spatial size ``hw``."""
+    if isinstance(pad, str):
+        if pad == "valid":
+            return 0, 0, 0, 0
+        if pad != "same":
+            raise ValueError("conv2d: pad must be 'same', 'valid' or 4 ints, not %r" % (pad,))
+        pads = []
+        for size, k, s, d in zip(hw, kernel_hw, _pair(stride), _pair(dilation)):
+            out = -(-size // s)  # ceil
+            need = max(0, (out - 1) * s + (k - 1) * d + 1 - size)
+            pads += [need // 2, need - need // 2]  # the odd one goes to the bottom / right
+        return tuple(pads)
+    if isinstance(pad, (int, np.integer)):
+        return (int(pad),) * 4
+    pad = tuple(int(p) for p in pad)
+    if len(pad) == 2:
+        return pad[0], pad[0], pad[1], pad[1]
+    if len(pad) != 4:
+        raise ValueError("conv2d: padding must be an int or 4 ints (top, bottom, left, right)")
+    return pad
+
+
+def conv2d_output_hw(hw, kernel_hw, stride=1, dilation=1, pad="valid") -> tuple:
+    """The spatial size of a convolution's output."""
+    top, bottom, left, right = conv2d_pads(hw, kernel_hw, stride, dilation, pad)
+    (sh, sw), (dh, dw) = _pair(stride), _pair(dilation)
+    ho = (hw[0] + top + bottom - (kernel_hw[0] - 1) * dh - 1) // sh + 1
+    wo = (hw[1] + left + right - (kernel_hw[1] - 1) * dw - 1) // sw + 1
+    return ho, wo
+
+
+def _geometry(x_shape, w_shape, stride, pad, dilation, group):
+    n, c, h, w = x_shape
+    o, cg, kh, kw = w_shape
+    if c != cg * group:
+        raise ValueError("conv2d: input has %d channels but weight expects %d x group %d"
+                         % (c, cg, group))
+    pads = conv2d_pads((h, w), (kh, kw), stride, dilation, pad)
+    ho, wo = conv2d_output_hw((h, w), (kh, kw), stride, dilation, pads)
+    if ho <= 0 or wo <= 0:
+        raise ValueError("conv2d: a %dx%d kernel does not fit a %dx%d input (padding %s)"
+                         % (kh, kw, h, w, pads))
+    return pads, ho, wo
+
+
+def _windows(x, kh, kw, stride, pads, dilation, group):
+    """im2col view: ``(N, G, C/G, Ho, Wo, kh, kw)`` (a copy only where strides demand)."""
+    top, bottom, left, right = pads
+    (sh, sw), (dh, dw) = _pair(stride), _pair(dilation)
+    if any(pads):
+        x = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    win = sliding_window_view(x, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(2, 3))
+    win = win[:, :, ::sh, ::sw, ::dh, ::dw]
+    n, c = win.shape[:2]
+    return win.reshape((n, group, c // group) + win.shape[2:])
+
+
+@_tag("conv2d")
+def conv2d_forward(x, w, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group=1):
+    """``y[n, o, i, j] = sum_{c, p, q} xpad[n, c, i*s + p*d, j*s + q*d] * w[o, c, p, q]``."""
+    o, cg, kh, kw = w.shape
+    pads, ho, wo = _geometry(x.shape, w.shape, stride, pad, dilation, group)
+    win = _windows(x, kh, kw, stride, pads, dilation, group)
+    wg = w.reshape(group, o // group, cg, kh, kw)
+    out = np.einsum("ngchwpq,gocpq->ngohw", win, wg, optimize=True)
+    return out.reshape(x.shape[0], o, ho, wo).astype(np.result_type(x, w), copy=False)
+
+
+@_tag("conv2d_grad_input")
+def conv2d_grad_input(dy, w, like, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group=1):
+    """The adjoint of ``x -> conv2d(x, w)`` applied to ``dy``; shaped like ``like`` (the input).
+
+    Each kernel tap (p, q) adds one strided slab into the padded input gradient, so the
+    Python loop runs kh * kw times whatever the image size.
+    """
+    n, c, h, wd = np.shape(like)
+    o, cg, kh, kw = w.shape
+    pads, ho, wo = _geometry((n, c, h, wd), w.shape, stride, pad, dilation, group)
+    top, bottom, left, right = pads
+    (sh, sw), (dh, dw) = _pair(stride), _pair(dilation)
+    dtype = np.result_type(dy, w)
+    dyg = np.reshape(dy, (n, group, o // group, ho, wo))
+    wg = w.reshape(group, o // group, cg, kh, kw)
+    dxp = np.zeros((n, group, cg, h + top + bottom, wd + left + right), dtype)
+    for p in range(kh):
+        for q in range(kw):
+            contrib = np.einsum("ngohw,goc->ngchw", dyg, wg[..., p, q], optimize=True)
+            dxp[:, :, :, p * dh:p * dh + sh * (ho - 1) + 1:sh,
+                q * dw:q * dw + sw * (wo - 1) + 1:sw] += contrib
+    dxp = dxp.reshape(n, c, h + top + bottom, wd + left + right)
+    return dxp[:, :, top:top + h, left:left + wd]
+
+
+@_tag("conv2d_grad_weight")
+def conv2d_grad_weight(x, dy, like, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group=1):
+    """The adjoint of ``w -> conv2d(x, w)`` applied to ``dy``; shaped like ``like`` (the weight)."""
+    o, cg, kh, kw = np.shape(like)
+    pads, ho, wo = _geometry(x.shape, (o, cg, kh, kw), stride, pad, dilation, group)
+    win = _windows(x, kh, kw, stride, pads, dilation, group)
+    dyg = np.reshape(dy, (x.shape[0], group, o // group, ho, wo))
+    gw = np.einsum("ngchwpq,ngohw->gocpq", win, dyg, optimize=True)
+    return gw.reshape(o, cg, kh, kw).astype(np.result_type(x, dy), copy=False)
+
+
+# ---------------------------------------------------------------------------------------
+# element-wise and shape kernels
+# ---------------------------------------------------------------------------------------
+
+_ERF = np.frompyfunc(math.erf, 1, 1)
+
+
+@_tag("erf")
+def erf(x):
+    """The error function, element-wise, in the dtype of ``x`` (numpy has no erf)."""
+    x = np.asarray(x)
+    dtype = x.dtype if x.dtype.kind == "f" else np.float64
+    return _ERF(x).astype(dtype)
+
+
+@_tag("var")
+def variance(x, axis=None, ddof=0, keepdims=False):
+    """``np.var`` (``ddof=1``: the unbiased n-1 estimate)."""
+    return np.var(x, axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+def _flat_shape(shape, start_dim, end_dim):
+    nd = len(shape)
+    if nd == 0:
+        return (1,)
+    start, end = start_dim % nd, end_dim % nd
+    if start > end:
+        raise ValueError("flatten: start_dim %d is after end_dim %d" % (start_dim, end_dim))
+    return tuple(shape[:start]) + (int(np.prod(shape[start:end + 1], dtype=np.int64)),) \
+        + tuple(shape[end + 1:])
+
+
+@_tag("flatten")
+def flatten(x, start_dim=1, end_dim=-1):
+    """Merge axes ``start_dim..end_dim`` into one."""
+    return np.reshape(x, _flat_shape(np.shape(x), start_dim, end_dim))
+
+
+# ---------------------------------------------------------------------------------------
+# kernels without a gradient
+# ---------------------------------------------------------------------------------------
+
+@_tag("one_hot")
+def one_hot(indices, depth, dtype=np.float32):
+    """``indices.shape + (depth,)``: 1 at each index, 0 elsewhere (out-of-range: all 0)."""
+    indices = np.asarray(indices)
+    return (indices[..., None] == np.arange(depth)).astype(dtype)
+
+
+@_tag("one_hot_like")
+def one_hot_like(indices, like, axis=-1):
+    """A one-hot array shaped and typed like ``like``, the class axis being ``axis``.
+
+    ``indices`` has ``like``'s shape without that axis; an index outside ``[0, C)`` (an
+    ignored label such as -100) gives a row of zeros.
+    """
+    like = np.asarray(like)
+    axis = axis % like.ndim
+    depth = like.shape[axis]
+    classes = np.arange(depth).reshape((depth,) + (1,) * (like.ndim - 1 - axis))
+    hot = np.expand_dims(np.asarray(indices), axis) == classes
+    dtype = like.dtype if like.dtype.kind == "f" else np.float32
+    return np.broadcast_to(hot, like.shape).astype(dtype)
+
+
+@_tag("assign")
+def assign_(ref, value):
+    """Write ``value`` into the array ``ref`` in place (a Parameter's storage) and return it."""
+    np.copyto(ref, value, casting="unsafe")
+    return ref
+
+
+_DROPOUT_RNG = [np.random.default_rng(0)]
+
+
+def seed_dropout(seed: int) -> None:
+    """Reseed the generator behind dropout masks (runs are reproducible from a seed)."""
+    _DROPOUT_RNG[0] = np.random.default_rng(seed)
+
+
+@_tag("dropout_mask")
+def dropout_mask(x, keep_prob=0.5):
+    """A mask shaped like ``x``: ``1 / keep_prob`` with probability ``keep_prob``, else 0."""
+    x = np.asarray(x)
+    dtype = x.dtype if x.dtype.kind == "f" else np.float32
+    keep = _DROPOUT_RNG[0].random(x.shape) < keep_prob
+    return keep.astype(dtype) * dtype.type(1.0 / keep_prob)
+
+
+KERNEL_NAMES = ("conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "erf", "variance",
+                "flatten", "one_hot", "one_hot_like", "assign_", "dropout_mask")
+"""The kernels that primitive and rule templates call by name (generated code's globals)."""

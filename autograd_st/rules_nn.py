@@ -1,0 +1,149 @@
+"""Primitives and reverse rules for the neural-network layers (``nn.Conv2d``, ``nn.BatchNorm2d``,
+``nn.GELU``, ``nn.Dropout``, the losses), registered in the one registry of
+:mod:`autograd_st.rules`.
+
+The numpy work lives in :mod:`autograd_st.kernels`; each template here is a single call to a
+kernel (or numpy / a runtime helper), so generated code stays readable and every rule is
+itself written over primitives (the convolution's two adjoints are primitives with rules of
+their own, which is what second derivatives through a convolution need).
+
+Side effects: ``assign`` writes a Parameter's storage in place and has no gradient.  Code that
+calls it for its effect alone ties the call to its output with ``depend(value, effect)``
+(MindSpore's ``ops.depend``), so that dead-code elimination keeps it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .kernels import (assign_, conv2d_forward, conv2d_grad_input, conv2d_grad_weight,
+                      dropout_mask, erf, flatten, one_hot, one_hot_like, variance)
+from .rules import primitive, vjp
+from .runtime import expand_to, sigmoid
+
+__all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softplus", "var",
+           "flatten_", "depend", "one_hot_", "one_hot_like_", "assign", "dropout_mask_",
+           "NN_PRIMITIVES"]
+
+
+# ---------------------------------------------------------------------------------------
+# convolution: y = conv2d(x, w) and its two adjoints, each linear in both differentiable
+# arguments.  With B(x, w, dy) = <conv2d(x, w), dy>, every gradient below is a partial
+# derivative of B, hence another of the three primitives.
+# ---------------------------------------------------------------------------------------
+
+@primitive(name="conv2d", diff=("x", "w"))
+def conv2d(x, w, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group=1):
+    return conv2d_forward(x, w, stride, pad, dilation, group)
+
+
+@vjp(conv2d)
+def _(dout, out, x, w, stride, pad, dilation, group):
+    return (conv2d_grad_input(dout, w, x, stride, pad, dilation, group),
+            conv2d_grad_weight(x, dout, w, stride, pad, dilation, group))
+
+
+@primitive(name="conv2d_grad_input", diff=("dy", "w"))
+def conv2d_grad_input_(dy, w, like, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group=1):
+    return conv2d_grad_input(dy, w, like, stride, pad, dilation, group)
+
+
+@vjp(conv2d_grad_input_)
+def _(dout, out, dy, w, like, stride, pad, dilation, group):
+    return (conv2d_forward(dout, w, stride, pad, dilation, group),
+            conv2d_grad_weight(dout, dy, w, stride, pad, dilation, group))
+
+
+@primitive(name="conv2d_grad_weight", diff=("x", "dy"))
+def conv2d_grad_weight_(x, dy, like, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group=1):
+    return conv2d_grad_weight(x, dy, like, stride, pad, dilation, group)
+
+
+@vjp(conv2d_grad_weight_)
+def _(dout, out, x, dy, like, stride, pad, dilation, group):
+    return (conv2d_grad_input(dy, dout, x, stride, pad, dilation, group),
+            conv2d_forward(x, dout, stride, pad, dilation, group))
+
+
+# ---------------------------------------------------------------------------------------
+# element-wise functions and reductions
+# ---------------------------------------------------------------------------------------
+
+@primitive(name="erf")
+def erf_(x):
+    return erf(x)
+
+
+@vjp(erf_)
+def _(dout, out, x):
+    return (dout * 1.1283791670955126 * np.exp(-x * x),)  # 2 / sqrt(pi)
+
+
+@primitive()
+def softplus(x):
+    return np.logaddexp(0, x)
+
+
+@vjp(softplus)
+def _(dout, out, x):
+    return (dout * sigmoid(x),)
+
+
+@primitive(name="var", diff=("x",))
+def var(x, axis=None, ddof=0, keepdims=False):
+    return variance(x, axis, ddof, keepdims)
+
+
+@vjp(var)
+def _(dout, out, x, axis, ddof, keepdims):
+    # d var / dx = 2 (x - mean) / (n - ddof): the mean's own dependence on x sums to zero
+    return (expand_to(dout, x, axis, keepdims) * (x - np.mean(x, axis=axis, keepdims=True))
+            * (2 / (np.size(x) / np.size(out) - ddof)),)
+
+
+@primitive(name="flatten", diff=("x",))
+def flatten_(x, start_dim=1, end_dim=-1):
+    return flatten(x, start_dim, end_dim)
+
+
+@vjp(flatten_)
+def _(dout, out, x, start_dim, end_dim):
+    return (np.reshape(dout, np.shape(x)),)
+
+
+@primitive(diff=("value",))
+def depend(value, effect):
+    return value
+
+
+@vjp(depend)
+def _(dout, out, value, effect):
+    return (dout,)
+
+
+# ---------------------------------------------------------------------------------------
+# primitives without a gradient
+# ---------------------------------------------------------------------------------------
+
+@primitive(name="one_hot", diff=())
+def one_hot_(indices, depth, dtype=np.float32):
+    return one_hot(indices, depth, dtype)
+
+
+@primitive(name="one_hot_like", diff=())
+def one_hot_like_(indices, like, axis=-1):
+    return one_hot_like(indices, like, axis)
+
+
+@primitive(diff=())
+def assign(ref, value):
+    return assign_(ref, value)
+
+
+@primitive(name="dropout_mask", diff=())
+def dropout_mask_(x, keep_prob=0.5):
+    return dropout_mask(x, keep_prob)
+
+
+NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "softplus", "var",
+                 "flatten", "depend", "one_hot", "one_hot_like", "assign", "dropout_mask")
+"""The primitives this module registers (the tests check each rule against this list)."""
