@@ -561,11 +561,12 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
             extra_weights.append(inp)
     rev = b.rev
     out_leaves = leaves(fir.result)
-    params = b.arg_leaves + [inp.name for inp in inputs] + [inp.name for inp in extra_weights]
+    params = list(b.arg_leaves)
     sens_name = None
-    if sens:
+    if sens:  # the output's gradient comes right after the positional arguments
         sens_name = b.names.fresh("sens")
         params.append(sens_name)
+    params += [inp.name for inp in inputs] + [inp.name for inp in extra_weights]
     fwd_body = None  # emitted after the reverse pass (loops need their tapes)
     seeds = []
     leaf_index = _leaf_positions(fir.result)
