@@ -172,6 +172,17 @@ class ForwardEmitter:
             out.extend(self.stmt(stmt))
         return out
 
+    def head(self, stmt) -> list:
+        """The comment before a compound statement (once per source line)."""
+        line = stmt.loc[1] if stmt.loc else None
+        out = []
+        if stmt.loc and line != self.last_line:
+            text = source_comment(stmt.loc)
+            if text:
+                out.append(comment(text))
+        self.last_line = None
+        return out
+
     def stmt(self, stmt) -> list:
         if isinstance(stmt, Prim):
             return [assign(stmt.targets, prim_expr(stmt, self.const_namer))]
@@ -185,16 +196,14 @@ class ForwardEmitter:
         if isinstance(stmt, Comment):
             return [comment(stmt.text)]
         if isinstance(stmt, If):
-            self.last_line = None
-            head = [comment(source_comment(stmt.loc))] if stmt.loc else []
+            head = self.head(stmt)
             body = self.block(stmt.body) or [gast.Pass()]
             orelse = self.block(stmt.orelse)
             self.last_line = None
             return head + [gast.If(test=name(stmt.cond.name), body=body, orelse=orelse)]
         if isinstance(stmt, For):
-            self.last_line = None
+            head = self.head(stmt)
             pre, body_extra = self.loop_hooks.get(id(stmt), ([], None))
-            head = [comment(source_comment(stmt.loc))] if stmt.loc else []
             body = self.block(stmt.body)
             if body_extra is not None:
                 body = body_extra(body)
@@ -209,9 +218,8 @@ class ForwardEmitter:
                                           body=body or [gast.Pass()], orelse=[],
                                           type_comment=None)]
         if isinstance(stmt, While):
-            self.last_line = None
+            head = self.head(stmt)
             pre, body_extra = self.loop_hooks.get(id(stmt), ([], None))
-            head = [comment(source_comment(stmt.loc))] if stmt.loc else []
             cond_body = self.block(stmt.cond_body)
             brk = gast.If(test=gast.UnaryOp(op=gast.Not(), operand=name(stmt.cond.name)),
                           body=[gast.Break()], orelse=[])

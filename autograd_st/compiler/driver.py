@@ -30,7 +30,7 @@ from .codegen import ForwardEmitter, assign, expr_of, function_def, name, to_sou
 from .fence import fence
 from .ir import Call, For, If, Opaque, Prim, Sym, Var, While
 from .load import load, validate
-from .normalize import RUNTIME, FuncIR, Input, is_runtime, leaves, normalize
+from .normalize import ABSENT, RUNTIME, FuncIR, Input, is_runtime, leaves, normalize
 from .parse import parse_function
 from .reverse import Reverse, loaded_names
 
@@ -91,7 +91,7 @@ def _argspec_sig(argspec):
 
 def _guards_hold(guards) -> bool:
     for ns, key, obj in guards:
-        if ns.get(key, _MISSING) is not obj:
+        if ns.get(key, ABSENT) is not obj:
             return False
     return True
 

@@ -34,6 +34,7 @@ from .names import NameAllocator
 __all__ = ["FuncIR", "Input", "normalize", "RUNTIME", "atomize"]
 
 RUNTIME = object()  # marker: this positional argument is a runtime value
+ABSENT = object()  # guard value: this name must not be defined in the namespace
 
 
 @dataclass
@@ -348,6 +349,7 @@ class Normalizer:
         self.result = self.expr(node.value) if node.value is not None else None
 
     def s_If(self, node):
+        loc = self.loc
         cond = self.expr(node.test)
         if not is_runtime(cond):
             self.stmts(node.body if cond else node.orelse)
@@ -378,9 +380,7 @@ class Normalizer:
                 if not isinstance(value, Sym):
                     continue
                 new = self.new_version(name)
-                (body if vb is _MISSING else orelse).append(
-                    Prim([new], rules.REGISTRY["copy"], {"x": value.var}, self.loc,
-                         frozenset(("x",))))
+                (body if vb is _MISSING else orelse).append(self._copy_stmt(new, value))
                 merged[name] = Sym(new)
                 continue
             if isinstance(va, tuple) or isinstance(vb, tuple):
@@ -405,10 +405,12 @@ class Normalizer:
             orelse.append(self._copy_stmt(new, vb))
             merged[name] = Sym(new)
         self.env.update(merged)
-        self.emit(If(cond.var, body, orelse, self.loc))
+        self.loc = loc
+        self.emit(If(cond.var, body, orelse, loc))
 
     def _copy_stmt(self, target, value):
-        return Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)}, self.loc,
+        """A merge copy at the end of a branch (no source line of its own)."""
+        return Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)}, None,
                     frozenset(("x",)))
 
     def truth(self, cond, node):
@@ -534,8 +536,12 @@ class Normalizer:
         found, obj = self.src.lookup(name)
         if not found:
             raise self.error(node, "name %r is not defined" % name, cls=CompileError)
-        ns = self.src.closure if name in self.src.closure else self.src.globals
-        self.guards.append((ns, name, obj))
+        if name in self.src.closure:
+            self.guards.append((self.src.closure, name, obj))
+        elif name in self.src.globals:
+            self.guards.append((self.src.globals, name, obj))
+        else:  # a builtin: stays valid while no global of that name appears
+            self.guards.append((self.src.globals, name, ABSENT))
         self._remember(obj, ("free", name))
         return self.static(obj, name)
 

@@ -16,6 +16,7 @@ import gast
 import numpy as np
 
 from ..errors import GradientAPIError
+from ..compiler.normalize import ABSENT
 from ..tensor import Parameter, ParameterTuple, Tensor, _structure_epoch
 
 __all__ = ["GradOperation", "grad", "value_and_grad", "dump", "GradFunction"]
@@ -171,7 +172,7 @@ class _Artifact:
         if self.epoch != _structure_epoch[0]:
             return False
         for ns, key, obj in self.guards:
-            if ns.get(key, _MISSING) is not obj:
+            if ns.get(key, ABSENT) is not obj:
                 return False
         return True
 
