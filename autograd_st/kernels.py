@@ -21,7 +21,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = ["conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "conv2d_pads",
            "conv2d_output_hw", "one_hot", "one_hot_like", "assign_", "dropout_mask",
-           "erf", "variance", "flatten", "seed_dropout", "KERNEL_NAMES"]
+           "erf", "variance", "flatten", "reshape_along", "seed_dropout", "KERNEL_NAMES"]
 
 
 def _tag(prim_name: str):
@@ -169,6 +169,16 @@ def variance(x, axis=None, ddof=0, keepdims=False):
     return np.var(x, axis=axis, ddof=ddof, keepdims=keepdims)
 
 
+@_tag("reshape_along")
+def reshape_along(v, like, axis=1):
+    """The vector ``v`` reshaped to broadcast against ``like`` along ``axis`` (a per-class or
+    per-channel weight against ``(N, C, d1, ...)`` data of any rank)."""
+    ndim = np.ndim(like)
+    shape = [1] * ndim
+    shape[axis % ndim] = -1
+    return np.reshape(v, shape)
+
+
 def _flat_shape(shape, start_dim, end_dim):
     nd = len(shape)
     if nd == 0:
@@ -198,17 +208,20 @@ def one_hot(indices, depth, dtype=np.float32):
 
 
 @_tag("one_hot_like")
-def one_hot_like(indices, like, axis=-1):
+def one_hot_like(indices, like, axis=-1, ignore_index=None):
     """A one-hot array shaped and typed like ``like``, the class axis being ``axis``.
 
-    ``indices`` has ``like``'s shape without that axis; an index outside ``[0, C)`` (an
-    ignored label such as -100) gives a row of zeros.
+    ``indices`` has ``like``'s shape without that axis.  An index equal to ``ignore_index``,
+    or outside ``[0, C)``, gives all zeros along the class axis.
     """
     like = np.asarray(like)
+    indices = np.asarray(indices)
     axis = axis % like.ndim
     depth = like.shape[axis]
     classes = np.arange(depth).reshape((depth,) + (1,) * (like.ndim - 1 - axis))
-    hot = np.expand_dims(np.asarray(indices), axis) == classes
+    hot = np.expand_dims(indices, axis) == classes
+    if ignore_index is not None:
+        hot &= np.expand_dims(indices != ignore_index, axis)
     dtype = like.dtype if like.dtype.kind == "f" else np.float32
     return np.broadcast_to(hot, like.shape).astype(dtype)
 
@@ -238,5 +251,5 @@ def dropout_mask(x, keep_prob=0.5):
 
 
 KERNEL_NAMES = ("conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "erf", "variance",
-                "flatten", "one_hot", "one_hot_like", "assign_", "dropout_mask")
+                "flatten", "reshape_along", "one_hot", "one_hot_like", "assign_", "dropout_mask")
 """The kernels that primitive and rule templates call by name (generated code's globals)."""

@@ -16,12 +16,13 @@ from __future__ import annotations
 import numpy as np
 
 from .kernels import (assign_, conv2d_forward, conv2d_grad_input, conv2d_grad_weight,
-                      dropout_mask, erf, flatten, one_hot, one_hot_like, variance)
+                      dropout_mask, erf, flatten, one_hot, one_hot_like, reshape_along,
+                      variance)
 from .rules import primitive, vjp
 from .runtime import expand_to, sigmoid
 
 __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softplus", "var",
-           "flatten_", "depend", "one_hot_", "one_hot_like_", "assign", "dropout_mask_",
+           "flatten_", "reshape_along_", "depend", "one_hot_", "one_hot_like_", "assign", "dropout_mask_",
            "NN_PRIMITIVES"]
 
 
@@ -110,6 +111,16 @@ def _(dout, out, x, start_dim, end_dim):
     return (np.reshape(dout, np.shape(x)),)
 
 
+@primitive(name="reshape_along", diff=("v",))
+def reshape_along_(v, like, axis=1):
+    return reshape_along(v, like, axis)
+
+
+@vjp(reshape_along_)
+def _(dout, out, v, like, axis):
+    return (np.reshape(dout, np.shape(v)),)
+
+
 @primitive(diff=("value",))
 def depend(value, effect):
     return value
@@ -130,8 +141,8 @@ def one_hot_(indices, depth, dtype=np.float32):
 
 
 @primitive(name="one_hot_like", diff=())
-def one_hot_like_(indices, like, axis=-1):
-    return one_hot_like(indices, like, axis)
+def one_hot_like_(indices, like, axis=-1, ignore_index=None):
+    return one_hot_like(indices, like, axis, ignore_index)
 
 
 @primitive(diff=())
@@ -145,5 +156,6 @@ def dropout_mask_(x, keep_prob=0.5):
 
 
 NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "softplus", "var",
-                 "flatten", "depend", "one_hot", "one_hot_like", "assign", "dropout_mask")
+                 "flatten", "reshape_along", "depend", "one_hot", "one_hot_like", "assign",
+                 "dropout_mask")
 """The primitives this module registers (the tests check each rule against this list)."""

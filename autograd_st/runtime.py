@@ -87,13 +87,22 @@ def logsumexp(x, axis=None, keepdims=False):
     return out
 
 
+# Small products are summed in order (einsum), as MindSpore's CPU kernels do, so float32
+# results round the same way (the tutorials print them); large ones go to BLAS.
+_SMALL_MATMUL = 1 << 14
+
+
 def matmul_nt(a, b):
     """a @ b.T over the last two axes."""
+    if np.size(a) * np.shape(b)[-2] <= _SMALL_MATMUL:
+        return np.einsum("...ik,...jk->...ij", a, b)
     return np.matmul(a, np.swapaxes(b, -1, -2))
 
 
 def matmul_tn(a, b):
     """a.T @ b over the last two axes."""
+    if np.size(a) * np.shape(b)[-1] <= _SMALL_MATMUL:
+        return np.einsum("...ki,...kj->...ij", a, b)
     return np.matmul(np.swapaxes(a, -1, -2), b)
 
 

@@ -465,7 +465,7 @@ def build_pair(fir, arg_mask, input_mask) -> Compiled:
     primal = b.primal_names()
     residuals = [n for n in _free_loads(bwd_body + [gast.Return(value=gast.Tuple(
         elts=grads, ctx=gast.Load()))]) if n in primal]
-    qual = fir.qualname.replace(".", "_").replace("<", "").replace(">", "")
+    qual = _short(fir.qualname)
     res_name = b.names.fresh("_res")
     fwd_name = b.names.fresh(qual + "_fwd")
     bwd_name = b.names.fresh(qual + "_bwd")
@@ -599,7 +599,7 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
     value_expr = expr_of(_atoms(fir.result), b.ns.const_namer)
     ret = gast.Return(value=returner(value_expr, arg_grads, weight_grads))
     fwd_body = b.forward_body()
-    qual = fir.qualname.replace(".", "_").replace("<", "").replace(">", "")
+    qual = _short(fir.qualname)
     fname = b.names.fresh(fname or (qual + "_grad"))
     body = fwd_body + rev.out + [ret]
     fdef = function_def(fname, params, body)
@@ -607,6 +607,14 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
     art = GradientArtifact(fns[fname], fns["__source__"], [inp.obj for inp in inputs]
                            + [inp.obj for inp in extra_weights], fir, list(b.callees.values()))
     return art
+
+
+def _short(qualname: str) -> str:
+    """'outer.<locals>.Net.construct' -> 'Net_construct' (a readable function name)."""
+    parts = [p for p in qualname.split(".") if p != "<locals>"]
+    parts = parts[-2:] if len(parts) > 1 and parts[-1] in ("construct", "bprop") else parts[-1:]
+    text = "_".join(parts).replace("<", "").replace(">", "")
+    return text or "fn"
 
 
 def _pad(seq, n):

@@ -1,0 +1,740 @@
+"""Layers: ``nn.Dense``, ``nn.Conv2d``, ``nn.BatchNorm2d``, ``nn.Embedding``, activations and
+containers, with MindSpore 2.x semantics.
+
+Every ``construct`` here is written in the subset of Python the compiler differentiates:
+``ops.*`` functions, the functional forms below (each a :func:`~autograd_st.prims.bindable`
+function over a primitive), Tensor operators, and ``if`` on attributes that are constants.
+Eagerly, the same code runs on Tensors.
+
+Parameter initializers follow MindSpore: ``weight_init=None`` is ``HeUniform(sqrt(5))``
+(uniform in ``+-1/sqrt(fan_in)``) and ``bias_init=None`` is uniform in ``+-1/sqrt(fan_in)``;
+the strings ``'zeros'``, ``'ones'``, ``'normal'`` (sigma 0.01), ``'uniform'`` (+-0.07),
+``'truncatedNormal'``, ``'HeUniform'``, ``'HeNormal'``, ``'XavierUniform'`` and
+``'XavierNormal'`` are accepted, as are a number, a Tensor, a numpy array or a callable
+``init(shape) -> array``.  Random initial values come from one numpy generator seeded with 0,
+so a program builds the same network every run (:func:`seed_initializers` reseeds it).
+"""
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from .. import dtype as mstype
+from .. import ops
+from ..prims import P, bindable
+from ..tensor import Parameter, Tensor
+from .cell import Cell
+
+__all__ = ["Dense", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "ReLU",
+           "ReLU6", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax", "Flatten",
+           "Dropout", "Identity", "SequentialCell", "CellList", "seed_initializers",
+           "get_activation"]
+
+
+# ---------------------------------------------------------------------------------------
+# functional forms of the nn primitives (bindable: they run eagerly on Tensors and emit
+# primitive statements when the compiler binds a construct that calls them)
+# ---------------------------------------------------------------------------------------
+
+@bindable
+def conv2d(input, weight, stride=(1, 1), pad="valid", dilation=(1, 1), group=1):
+    """2-D cross-correlation, NCHW; ``pad``: 'valid', 'same' or (top, bottom, left, right)."""
+    return P.conv2d(input, weight, stride=stride, pad=pad, dilation=dilation, group=group)
+
+
+@bindable
+def dense(input, weight):
+    """``input @ weight.T`` (weight shaped (out, in), as in nn.Dense)."""
+    return P.matmul_nt(input, weight)
+
+
+@bindable
+def bias_add(input, bias):
+    """``input + bias`` along axis 1 of NCHW input (bias shaped (C,))."""
+    return P.add(input, P.reshape(bias, (-1, 1, 1)))
+
+
+@bindable
+def var(input, axis=None, ddof=0, keepdims=False):
+    """Variance (``ddof=1``: unbiased), differentiable."""
+    return P.var(input, axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+@bindable
+def erf(input):
+    """The error function, differentiable."""
+    return P.erf(input)
+
+
+@bindable
+def softplus(input):
+    """``log(1 + exp(x))`` without overflow, differentiable."""
+    return P.softplus(input)
+
+
+@bindable
+def flatten(input, start_dim=1, end_dim=-1):
+    """Merge axes ``start_dim..end_dim`` into one."""
+    return P.flatten(input, start_dim=start_dim, end_dim=end_dim)
+
+
+@bindable
+def gather_rows(table, indices):
+    """``table[indices]``: rows of a 2-D table (gradients of repeated rows accumulate)."""
+    return P.getitem(table, indices)
+
+
+@bindable
+def one_hot(indices, depth, dtype=np.float32):
+    """``indices.shape + (depth,)`` one-hot values (no gradient)."""
+    return P.one_hot(indices, depth, dtype=mstype.to_numpy(dtype))
+
+
+@bindable
+def one_hot_like(indices, like, axis=-1, ignore_index=None):
+    """One-hot labels shaped and typed like ``like``, classes along ``axis``; rows whose index
+    is ``ignore_index`` are all zeros (no gradient)."""
+    return P.one_hot_like(indices, like, axis=axis, ignore_index=ignore_index)
+
+
+@bindable
+def reshape_along(v, like, axis=1):
+    """The vector ``v`` shaped to broadcast against ``like`` along ``axis``."""
+    return P.reshape_along(v, like, axis=axis)
+
+
+@bindable
+def assign(ref, value):
+    """Write ``value`` into Parameter ``ref`` in place (no gradient); returns ``ref``."""
+    return P.assign(ref, value)
+
+
+@bindable
+def depend(value, effect):
+    """``value``, computed after ``effect`` (keeps a side effect such as ``assign`` alive)."""
+    return P.depend(value, effect)
+
+
+@bindable
+def dropout(input, keep_prob):
+    """Zero each element with probability ``1 - keep_prob``, scale the rest by 1/keep_prob."""
+    return P.mul(input, P.dropout_mask(input, keep_prob=keep_prob))
+
+
+# ---------------------------------------------------------------------------------------
+# initializers
+# ---------------------------------------------------------------------------------------
+
+_INIT_RNG = [np.random.default_rng(0)]
+
+
+def seed_initializers(seed: int) -> None:
+    """Reseed the generator that random initializers ('normal', HeUniform ...) draw from."""
+    _INIT_RNG[0] = np.random.default_rng(seed)
+
+
+def _fans(shape) -> tuple[int, int]:
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive = int(np.prod(shape[2:])) if len(shape) > 2 else 1
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def _he_bound(fan_in: int, negative_slope: float = 0.0) -> float:
+    gain = math.sqrt(2.0 / (1.0 + negative_slope ** 2))
+    return gain * math.sqrt(3.0 / fan_in)
+
+
+def initialize(init: Any, shape: tuple, dtype=None, default: str = "zeros") -> np.ndarray:
+    """The initial value of a Parameter: ``init`` (see the module docstring) made ``shape``d.
+
+    ``default`` names the initializer used when ``init`` is None (``'he_uniform_sqrt5'`` is
+    MindSpore's weight default, HeUniform with negative slope sqrt(5)).  A Tensor or an array
+    keeps its own dtype, as in MindSpore; everything else gets ``dtype`` (float32).
+    """
+    np_dtype = mstype.to_numpy(dtype) or np.dtype(np.float32)
+    shape = tuple(int(s) for s in shape)
+    if init is None:
+        init = default
+    if isinstance(init, Tensor):
+        arr = np.array(init.asnumpy())
+    elif isinstance(init, np.ndarray):
+        arr = np.array(init)
+    elif isinstance(init, (list, tuple)):
+        arr = np.asarray(init, dtype=np_dtype)
+    elif isinstance(init, (bool, int, float, np.number)):
+        return np.full(shape, init, dtype=np_dtype)
+    elif isinstance(init, str):
+        return _named_init(init, shape, np_dtype)
+    elif callable(init):
+        arr = np.asarray(init(shape))
+        if arr.dtype.kind == "f" and arr.dtype != np_dtype:
+            arr = arr.astype(np_dtype)
+    else:
+        raise TypeError("cannot initialize a Parameter from %r" % (init,))
+    if arr.shape != shape:
+        raise ValueError("initial value has shape %s, expected %s" % (arr.shape, shape))
+    return arr
+
+
+def _named_init(name: str, shape: tuple, dtype) -> np.ndarray:
+    key = name.lower().replace("_", "")
+    rng = _INIT_RNG[0]
+    fan_in, fan_out = _fans(shape)
+    if key == "zeros":
+        return np.zeros(shape, dtype)
+    if key == "ones":
+        return np.ones(shape, dtype)
+    if key == "normal":
+        return (0.01 * rng.standard_normal(shape)).astype(dtype)
+    if key == "truncatednormal":
+        values = rng.standard_normal(shape)
+        bad = np.abs(values) > 2
+        while bad.any():  # redraw outside +-2 sigma, as a truncated normal does
+            values[bad] = rng.standard_normal(int(bad.sum()))
+            bad = np.abs(values) > 2
+        return (0.01 * values).astype(dtype)
+    if key == "uniform":
+        return rng.uniform(-0.07, 0.07, shape).astype(dtype)
+    if key == "heuniform":
+        bound = _he_bound(fan_in)
+        return rng.uniform(-bound, bound, shape).astype(dtype)
+    if key == "heuniformsqrt5":
+        bound = _he_bound(fan_in, math.sqrt(5.0))
+        return rng.uniform(-bound, bound, shape).astype(dtype)
+    if key == "henormal":
+        return (math.sqrt(2.0 / fan_in) * rng.standard_normal(shape)).astype(dtype)
+    if key == "xavieruniform":
+        bound = math.sqrt(6.0 / (fan_in + fan_out))
+        return rng.uniform(-bound, bound, shape).astype(dtype)
+    if key == "xaviernormal":
+        return (math.sqrt(2.0 / (fan_in + fan_out)) * rng.standard_normal(shape)).astype(dtype)
+    raise ValueError("unknown initializer %r; use one of 'zeros', 'ones', 'normal', 'uniform', "
+                     "'truncatedNormal', 'HeUniform', 'HeNormal', 'XavierUniform', "
+                     "'XavierNormal', a number, a Tensor or a numpy array" % name)
+
+
+def _bias_init(init: Any, shape: tuple, fan_in: int, dtype=None) -> np.ndarray:
+    """A bias: ``init``, or (None) uniform in +-1/sqrt(fan_in) as MindSpore's layers do."""
+    if init is None:
+        bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        np_dtype = mstype.to_numpy(dtype) or np.dtype(np.float32)
+        return _INIT_RNG[0].uniform(-bound, bound, shape).astype(np_dtype)
+    return initialize(init, shape, dtype)
+
+
+def _pair(value, what: str) -> tuple:
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value), int(value)
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    raise ValueError("%s must be an int or a pair of ints, not %r" % (what, value))
+
+
+# ---------------------------------------------------------------------------------------
+# activations
+# ---------------------------------------------------------------------------------------
+
+class ReLU(Cell):
+    """``max(x, 0)``."""
+
+    def construct(self, x):
+        return ops.relu(x)
+
+
+class ReLU6(Cell):
+    """``min(max(x, 0), 6)``."""
+
+    def construct(self, x):
+        return ops.minimum(ops.relu(x), 6.0)
+
+
+class LeakyReLU(Cell):
+    """``x`` where positive, ``alpha * x`` elsewhere (``0 <= alpha <= 1``)."""
+
+    def __init__(self, alpha: float = 0.2) -> None:
+        super().__init__()
+        if not 0.0 <= alpha <= 1.0:
+            raise ValueError("LeakyReLU: alpha must be in [0, 1], got %r" % (alpha,))
+        self.alpha = float(alpha)
+
+    def construct(self, x):
+        return ops.maximum(x, x * self.alpha)
+
+
+class Sigmoid(Cell):
+    """``1 / (1 + exp(-x))``."""
+
+    def construct(self, x):
+        return ops.sigmoid(x)
+
+
+class Tanh(Cell):
+    """``tanh(x)``."""
+
+    def construct(self, x):
+        return ops.tanh(x)
+
+
+class GELU(Cell):
+    """Gaussian error linear unit; ``approximate=True`` (MindSpore's default) is the tanh form
+    ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``, otherwise ``0.5 x (1 + erf(x/sqrt 2))``."""
+
+    def __init__(self, approximate: bool = True) -> None:
+        super().__init__()
+        self.approximate = bool(approximate)
+
+    def construct(self, x):
+        if self.approximate:
+            inner = 0.7978845608028654 * (x + 0.044715 * x * x * x)
+            out = 0.5 * x * (1.0 + ops.tanh(inner))
+        else:
+            out = 0.5 * x * (1.0 + erf(x * 0.7071067811865476))
+        return out
+
+
+class Softmax(Cell):
+    """Softmax along ``axis``."""
+
+    def __init__(self, axis: int = -1) -> None:
+        super().__init__()
+        self.axis = axis
+
+    def construct(self, x):
+        return ops.softmax(x, self.axis)
+
+
+class LogSoftmax(Cell):
+    """Log-softmax along ``axis``."""
+
+    def __init__(self, axis: int = -1) -> None:
+        super().__init__()
+        self.axis = axis
+
+    def construct(self, x):
+        return ops.log_softmax(x, self.axis)
+
+
+_ACTIVATIONS: dict[str, Callable[[], Cell]] = {
+    "relu": ReLU, "relu6": ReLU6, "leakyrelu": LeakyReLU, "sigmoid": Sigmoid, "tanh": Tanh,
+    "gelu": GELU, "softmax": Softmax, "logsoftmax": LogSoftmax,
+}
+
+
+def get_activation(name: str | Cell | None) -> Cell | None:
+    """The activation Cell for a name ('relu', 'sigmoid', 'tanh', 'gelu', ...), a Cell or None."""
+    if name is None or isinstance(name, Cell):
+        return name
+    if isinstance(name, str):
+        factory = _ACTIVATIONS.get(name.lower().replace("_", ""))
+        if factory is not None:
+            return factory()
+    raise ValueError("unknown activation %r; use one of %s or a Cell"
+                     % (name, ", ".join(sorted(_ACTIVATIONS))))
+
+
+# ---------------------------------------------------------------------------------------
+# layers with parameters
+# ---------------------------------------------------------------------------------------
+
+class Dense(Cell):
+    """Fully connected layer: ``activation(x @ weight.T + bias)``.
+
+    ``weight`` has shape ``(out_channels, in_channels)`` and ``bias`` ``(out_channels,)``;
+    ``x`` may have any number of leading axes.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, weight_init: Any = None,
+                 bias_init: Any = None, has_bias: bool = True,
+                 activation: str | Cell | None = None, dtype=None) -> None:
+        super().__init__()
+        self.in_channels = int(in_channels)
+        self.out_channels = int(out_channels)
+        self.has_bias = bool(has_bias)
+        self.weight = Parameter(initialize(weight_init, (out_channels, in_channels), dtype,
+                                           default="he_uniform_sqrt5"), name="weight")
+        if self.has_bias:
+            self.bias = Parameter(_bias_init(bias_init, (out_channels,), in_channels, dtype),
+                                  name="bias")
+        self.activation = get_activation(activation)
+        self.activation_flag = self.activation is not None
+
+    def construct(self, x):
+        out = dense(x, self.weight)
+        if self.has_bias:
+            out = out + self.bias
+        if self.activation_flag:
+            out = self.activation(out)
+        return out
+
+    def __repr__(self) -> str:
+        return "Dense<input_channels=%d, output_channels=%d, has_bias=%s>" % (
+            self.in_channels, self.out_channels, self.has_bias)
+
+
+class Conv2d(Cell):
+    """2-D convolution over NCHW input; weight ``(out_channels, in_channels / group, kh, kw)``.
+
+    ``pad_mode``: ``'same'`` (default; output ``ceil(H / stride)``, odd padding at the
+    bottom/right), ``'valid'`` (no padding) or ``'pad'`` (``padding``: an int or
+    ``(top, bottom, left, right)``).  No bias unless ``has_bias=True``.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1,
+                 pad_mode: str = "same", padding=0, dilation=1, group: int = 1,
+                 has_bias: bool = False, weight_init: Any = None, bias_init: Any = None,
+                 data_format: str = "NCHW", dtype=None) -> None:
+        super().__init__()
+        if data_format != "NCHW":
+            raise ValueError("Conv2d supports data_format='NCHW' only, got %r" % (data_format,))
+        if pad_mode not in ("same", "valid", "pad"):
+            raise ValueError("Conv2d: pad_mode must be 'same', 'valid' or 'pad', got %r"
+                             % (pad_mode,))
+        if in_channels % group or out_channels % group:
+            raise ValueError("Conv2d: in_channels (%d) and out_channels (%d) must be divisible "
+                             "by group (%d)" % (in_channels, out_channels, group))
+        self.in_channels = int(in_channels)
+        self.out_channels = int(out_channels)
+        self.kernel_size = _pair(kernel_size, "kernel_size")
+        self.stride = _pair(stride, "stride")
+        self.dilation = _pair(dilation, "dilation")
+        self.group = int(group)
+        self.pad_mode = pad_mode
+        if pad_mode == "pad":
+            if isinstance(padding, (int, np.integer)):
+                self.padding = (int(padding),) * 4
+            elif isinstance(padding, (tuple, list)) and len(padding) == 4:
+                self.padding = tuple(int(p) for p in padding)
+            else:
+                raise ValueError("Conv2d: padding must be an int or 4 ints (top, bottom, left, "
+                                 "right), got %r" % (padding,))
+            self.pad = self.padding
+        else:
+            if padding not in (0, (0, 0, 0, 0)):
+                raise ValueError("Conv2d: padding must be 0 when pad_mode is %r" % pad_mode)
+            self.padding = (0, 0, 0, 0)
+            self.pad = pad_mode
+        self.has_bias = bool(has_bias)
+        shape = (out_channels, in_channels // group) + self.kernel_size
+        self.weight = Parameter(initialize(weight_init, shape, dtype,
+                                           default="he_uniform_sqrt5"), name="weight")
+        if self.has_bias:
+            fan_in = shape[1] * shape[2] * shape[3]
+            self.bias = Parameter(_bias_init(bias_init, (out_channels,), fan_in, dtype),
+                                  name="bias")
+
+    def construct(self, x):
+        out = conv2d(x, self.weight, self.stride, self.pad, self.dilation, self.group)
+        if self.has_bias:
+            out = bias_add(out, self.bias)
+        return out
+
+    def __repr__(self) -> str:
+        return ("Conv2d<input_channels=%d, output_channels=%d, kernel_size=%s, stride=%s, "
+                "pad_mode=%s, padding=%s, dilation=%s, group=%d, has_bias=%s>"
+                % (self.in_channels, self.out_channels, self.kernel_size, self.stride,
+                   self.pad_mode, self.padding, self.dilation, self.group, self.has_bias))
+
+
+class _BatchNorm(Cell):
+    """Batch normalization over every axis but the channel axis.
+
+    Training (``set_train(True)``, or ``use_batch_statistics=True``) normalizes with the batch
+    mean and biased variance, differentiated through, and updates the moving statistics
+    ``moving = momentum * moving + (1 - momentum) * batch`` (the variance with n - 1).
+    Inference uses the moving statistics.
+    """
+
+    _axes: tuple = ()
+    _shape: tuple = ()
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.9,
+                 affine: bool = True, gamma_init: Any = "ones", beta_init: Any = "zeros",
+                 moving_mean_init: Any = "zeros", moving_var_init: Any = "ones",
+                 use_batch_statistics: bool | None = None, data_format: str = "NCHW",
+                 dtype=None) -> None:
+        super().__init__()
+        if not 0.0 <= momentum <= 1.0:
+            raise ValueError("BatchNorm: momentum must be in [0, 1], got %r" % (momentum,))
+        if data_format not in ("NCHW", "NHWC"):
+            raise ValueError("BatchNorm: data_format must be 'NCHW' or 'NHWC'")
+        self.num_features = int(num_features)
+        self.eps = float(eps)
+        self.momentum = float(momentum)
+        self.use_batch_statistics = use_batch_statistics
+        self.format = data_format
+        if data_format == "NHWC":
+            self._axes = tuple(range(len(self._shape) - 1))
+            self._shape = (1,) * (len(self._shape) - 1) + (-1,)
+        n = (num_features,)
+        self.moving_mean = Parameter(initialize(moving_mean_init, n, dtype), name="mean",
+                                     requires_grad=False)
+        self.moving_variance = Parameter(initialize(moving_var_init, n, dtype),
+                                         name="variance", requires_grad=False)
+        self.gamma = Parameter(initialize(gamma_init, n, dtype), name="gamma",
+                               requires_grad=affine)
+        self.beta = Parameter(initialize(beta_init, n, dtype), name="beta",
+                              requires_grad=affine)
+
+    def construct(self, x):
+        if self.use_batch_statistics is None:
+            use_batch = self.training
+        else:
+            use_batch = self.use_batch_statistics
+        gamma = ops.reshape(self.gamma, self._shape)
+        beta = ops.reshape(self.beta, self._shape)
+        if use_batch:
+            mean = ops.mean(x, self._axes, True)
+            variance = var(x, self._axes, 0, True)
+            out = (x - mean) / ops.sqrt(variance + self.eps) * gamma + beta
+            # the moving statistics: no gradient, the unbiased variance, written in place
+            xs = ops.stop_gradient(x)
+            batch_mean = ops.mean(xs, self._axes)
+            batch_var = var(xs, self._axes, 1)
+            new_mean = self.moving_mean * self.momentum + batch_mean * (1.0 - self.momentum)
+            new_var = self.moving_variance * self.momentum + batch_var * (1.0 - self.momentum)
+            out = depend(out, assign(self.moving_mean, new_mean))
+            out = depend(out, assign(self.moving_variance, new_var))
+        else:
+            mean = ops.reshape(self.moving_mean, self._shape)
+            variance = ops.reshape(self.moving_variance, self._shape)
+            out = (x - mean) / ops.sqrt(variance + self.eps) * gamma + beta
+        return out
+
+    def __repr__(self) -> str:
+        return "%s<num_features=%d, eps=%g, momentum=%g>" % (
+            type(self).__name__, self.num_features, self.eps, self.momentum)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalization of 4-D input ``(N, C, H, W)`` (``data_format='NHWC'``:
+    ``(N, H, W, C)``); see :class:`_BatchNorm` for the training behaviour."""
+
+    _axes = (0, 2, 3)
+    _shape = (1, -1, 1, 1)
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalization of 2-D input ``(N, C)``; see :class:`_BatchNorm`."""
+
+    _axes = (0,)
+    _shape = (1, -1)
+
+
+class LayerNorm(Cell):
+    """Normalize over the axes from ``begin_norm_axis`` on:
+    ``(x - mean) / sqrt(var + epsilon) * gamma + beta`` (gamma, beta shaped
+    ``normalized_shape``; MindSpore's epsilon default is 1e-7)."""
+
+    def __init__(self, normalized_shape, begin_norm_axis: int = -1, begin_params_axis: int = -1,
+                 gamma_init: Any = "ones", beta_init: Any = "zeros", epsilon: float = 1e-7,
+                 dtype=None) -> None:
+        super().__init__()
+        shape = tuple(int(s) for s in (normalized_shape if isinstance(normalized_shape,
+                                                                        (tuple, list))
+                                       else (normalized_shape,)))
+        self.normalized_shape = shape
+        self.begin_norm_axis = begin_norm_axis
+        self.begin_params_axis = begin_params_axis
+        self.epsilon = float(epsilon)
+        if begin_norm_axis < 0:
+            self._axes = tuple(range(begin_norm_axis, 0))
+        elif begin_params_axis >= 0:
+            ndim = begin_params_axis + len(shape)
+            self._axes = tuple(range(begin_norm_axis, ndim))
+        else:
+            raise ValueError("LayerNorm: a non-negative begin_norm_axis needs a non-negative "
+                             "begin_params_axis (the input rank is otherwise unknown)")
+        self.gamma = Parameter(initialize(gamma_init, shape, dtype), name="gamma")
+        self.beta = Parameter(initialize(beta_init, shape, dtype), name="beta")
+
+    def construct(self, x):
+        mean = ops.mean(x, self._axes, True)
+        variance = var(x, self._axes, 0, True)
+        return (x - mean) / ops.sqrt(variance + self.epsilon) * self.gamma + self.beta
+
+
+class Embedding(Cell):
+    """A lookup table: ``embedding_table[ids]``, shaped ``ids.shape + (embedding_size,)``.
+
+    Gradients of repeated ids accumulate into their row; rows never looked up get 0.
+    ``use_one_hot=True`` computes ``one_hot(ids) @ embedding_table`` (same values and
+    gradients).  ``padding_idx`` zeroes that row of the initial table.
+    """
+
+    def __init__(self, vocab_size: int, embedding_size: int, use_one_hot: bool = False,
+                 embedding_table: Any = "normal", dtype=mstype.float32,
+                 padding_idx: int | None = None) -> None:
+        super().__init__()
+        self.vocab_size = int(vocab_size)
+        self.embedding_size = int(embedding_size)
+        self.use_one_hot = bool(use_one_hot)
+        self.dtype = dtype
+        table = initialize(embedding_table, (vocab_size, embedding_size))
+        self.table_dtype = table.dtype  # a constant for construct (one_hot's dtype)
+        if padding_idx is not None:
+            if not 0 <= padding_idx < vocab_size:
+                raise ValueError("Embedding: padding_idx must be in [0, %d), got %r"
+                                 % (vocab_size, padding_idx))
+            table[padding_idx] = 0
+        self.padding_idx = padding_idx
+        self.embedding_table = Parameter(table, name="embedding_table")
+
+    def construct(self, ids):
+        if self.use_one_hot:
+            hot = one_hot(ids, self.vocab_size, self.table_dtype)
+            out = ops.matmul(hot, self.embedding_table)
+        else:
+            out = gather_rows(self.embedding_table, ids)
+        return out
+
+    def __repr__(self) -> str:
+        return "Embedding<vocab_size=%d, embedding_size=%d, use_one_hot=%s>" % (
+            self.vocab_size, self.embedding_size, self.use_one_hot)
+
+
+# ---------------------------------------------------------------------------------------
+# shape and regularization layers
+# ---------------------------------------------------------------------------------------
+
+class Flatten(Cell):
+    """Merge the axes ``start_dim..end_dim`` (default: all but the batch axis)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def construct(self, x):
+        return flatten(x, self.start_dim, self.end_dim)
+
+
+class Dropout(Cell):
+    """Identity in inference mode; in training, zeroes each element with probability
+    ``p = 1 - keep_prob`` and scales the others by ``1 / keep_prob``."""
+
+    def __init__(self, keep_prob: float = 0.5, p: float | None = None, dtype=None) -> None:
+        super().__init__()
+        if p is not None:
+            keep_prob = 1.0 - p
+        if not 0.0 < keep_prob <= 1.0:
+            raise ValueError("Dropout: keep_prob must be in (0, 1], got %r" % (keep_prob,))
+        self.keep_prob = float(keep_prob)
+        self.p = 1.0 - self.keep_prob
+
+    def construct(self, x):
+        out = x
+        if self.training:
+            if self.keep_prob < 1.0:
+                out = dropout(x, self.keep_prob)
+        return out
+
+
+class Identity(Cell):
+    """Returns its input."""
+
+    def construct(self, x):
+        return x
+
+
+# ---------------------------------------------------------------------------------------
+# containers
+# ---------------------------------------------------------------------------------------
+
+def _cells_of(args) -> list:
+    if len(args) == 1 and isinstance(args[0], (list, tuple)):
+        items = list(args[0])
+    elif len(args) == 1 and isinstance(args[0], (dict, OrderedDict)):
+        items = list(args[0].items())
+    else:
+        items = list(args)
+    for item in items:
+        cell = item[1] if isinstance(item, tuple) else item
+        if not isinstance(cell, Cell):
+            raise TypeError("a cell container holds Cells only; got %s" % type(cell).__name__)
+    return items
+
+
+class SequentialCell(Cell):
+    """Cells applied in order: ``SequentialCell([Dense(4, 5), ReLU()])`` or
+    ``SequentialCell(Dense(4, 5), ReLU())`` or an OrderedDict of named cells.
+
+    The cells are sub-cells named '0', '1', ... (or the dict's keys), so parameter names read
+    ``0.weight``; ``cell_list`` is the tuple that ``construct`` loops over.
+    """
+
+    def __init__(self, *args) -> None:
+        super().__init__()
+        self.cell_list = ()
+        for i, item in enumerate(_cells_of(args)):
+            name, cell = item if isinstance(item, tuple) else (str(i), item)
+            self._add(name, cell)
+
+    def _add(self, name: str, cell: Cell) -> None:
+        setattr(self, name, cell)
+        self.cell_list = self.cell_list + (cell,)
+
+    def append(self, cell: Cell) -> None:
+        """Add ``cell`` at the end (named by its position)."""
+        if not isinstance(cell, Cell):
+            raise TypeError("SequentialCell.append takes a Cell, got %s" % type(cell).__name__)
+        self._add(str(len(self.cell_list)), cell)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return SequentialCell(list(self.cell_list[index]))
+        return self.cell_list[index]
+
+    def __len__(self) -> int:
+        return len(self.cell_list)
+
+    def __iter__(self):
+        return iter(self.cell_list)
+
+    def construct(self, x):
+        for cell in self.cell_list:
+            x = cell(x)
+        return x
+
+
+class CellList(Cell):
+    """A list of sub-cells (named '0', '1', ...) that user code iterates or indexes."""
+
+    def __init__(self, *args) -> None:
+        super().__init__()
+        self.cell_list = ()
+        if args and not (len(args) == 1 and args[0] is None):
+            for item in _cells_of(args):
+                self.append(item[1] if isinstance(item, tuple) else item)
+
+    def append(self, cell: Cell) -> None:
+        """Add ``cell`` at the end."""
+        if not isinstance(cell, Cell):
+            raise TypeError("CellList.append takes a Cell, got %s" % type(cell).__name__)
+        setattr(self, str(len(self.cell_list)), cell)
+        self.cell_list = self.cell_list + (cell,)
+
+    def extend(self, cells: Iterable[Cell]) -> "CellList":
+        """Append each of ``cells``."""
+        for cell in cells:
+            self.append(cell)
+        return self
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return CellList(list(self.cell_list[index]))
+        return self.cell_list[index]
+
+    def __len__(self) -> int:
+        return len(self.cell_list)
+
+    def __iter__(self):
+        return iter(self.cell_list)
+
+    def construct(self, *inputs):
+        raise TypeError("a CellList is not callable; iterate over it in your construct")
