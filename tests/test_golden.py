@@ -11,7 +11,7 @@ import pytest
 import autograd_st
 from autograd_st import ParameterTuple, Tensor, ops
 
-from . import models
+import models
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 UPDATE = os.environ.get("AUTOGRAD_ST_UPDATE_GOLDEN") == "1"

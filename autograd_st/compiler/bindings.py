@@ -172,6 +172,9 @@ def lookup(obj):
         return found
     if getattr(obj, "_autograd_st_bindable", False):
         return obj
+    from ..prims import _Caller
+    if isinstance(obj, _Caller):  # P.<primitive> itself
+        return obj
     if getattr(obj, "_autograd_st_primitive", False):
         return obj
     return None

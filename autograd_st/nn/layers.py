@@ -489,9 +489,9 @@ class _BatchNorm(Cell):
         gamma = ops.reshape(self.gamma, self._shape)
         beta = ops.reshape(self.beta, self._shape)
         if use_batch:
-            mean = ops.mean(x, self._axes, True)
-            variance = var(x, self._axes, 0, True)
-            out = (x - mean) / ops.sqrt(variance + self.eps) * gamma + beta
+            mu = ops.mean(x, self._axes, True)
+            sigma2 = var(x, self._axes, 0, True)
+            out = (x - mu) / ops.sqrt(sigma2 + self.eps) * gamma + beta
             # the moving statistics: no gradient, the unbiased variance, written in place
             xs = ops.stop_gradient(x)
             batch_mean = ops.mean(xs, self._axes)
@@ -501,9 +501,9 @@ class _BatchNorm(Cell):
             out = depend(out, assign(self.moving_mean, new_mean))
             out = depend(out, assign(self.moving_variance, new_var))
         else:
-            mean = ops.reshape(self.moving_mean, self._shape)
-            variance = ops.reshape(self.moving_variance, self._shape)
-            out = (x - mean) / ops.sqrt(variance + self.eps) * gamma + beta
+            mu = ops.reshape(self.moving_mean, self._shape)
+            sigma2 = ops.reshape(self.moving_variance, self._shape)
+            out = (x - mu) / ops.sqrt(sigma2 + self.eps) * gamma + beta
         return out
 
     def __repr__(self) -> str:
@@ -554,9 +554,9 @@ class LayerNorm(Cell):
         self.beta = Parameter(initialize(beta_init, shape, dtype), name="beta")
 
     def construct(self, x):
-        mean = ops.mean(x, self._axes, True)
-        variance = var(x, self._axes, 0, True)
-        return (x - mean) / ops.sqrt(variance + self.epsilon) * self.gamma + self.beta
+        mu = ops.mean(x, self._axes, True)
+        sigma2 = var(x, self._axes, 0, True)
+        return (x - mu) / ops.sqrt(sigma2 + self.epsilon) * self.gamma + self.beta
 
 
 class Embedding(Cell):

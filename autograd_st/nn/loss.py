@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import ops
 from ..prims import P, bindable
 from ..tensor import Tensor
 from .cell import Cell
@@ -73,7 +74,7 @@ class L1Loss(LossBase):
     """Mean absolute error: ``|logits - labels|``, reduced."""
 
     def construct(self, logits, labels):
-        return reduce_loss(P.abs(logits - labels), self.reduction)
+        return reduce_loss(ops.abs(logits - labels), self.reduction)
 
 
 @bindable
@@ -177,7 +178,7 @@ class CrossEntropyLoss(LossBase):
         self.label_smoothing = float(label_smoothing)
 
     def construct(self, logits, labels):
-        log_probs = P.log_softmax(logits, axis=1)
+        log_probs = ops.log_softmax(logits, 1)
         return nll(log_probs, labels, self.weight, self.ignore_index, self.reduction,
                    self.label_smoothing)
 
