@@ -140,6 +140,29 @@ def _argspec(args):
     return out
 
 
+_TENSOR_TYPES = (Tensor, Parameter)
+_new_tensor = Tensor.__new__
+_set_data = Tensor._data.__set__
+
+
+def _tensor_of(arr):
+    t = _new_tensor(Tensor)
+    _set_data(t, arr)
+    return t
+
+
+def _wrap_tensors(value):
+    """Arrays (and numpy scalars) in a result structure -> Tensors (the per-call path)."""
+    t = type(value)
+    if t is np.ndarray:
+        return _tensor_of(value)
+    if t is tuple:
+        return tuple([_wrap_tensors(v) for v in value])
+    if isinstance(value, np.generic):
+        return _tensor_of(np.asarray(value))
+    return value
+
+
 def _wrap_tree(value, tensors: bool):
     if isinstance(value, np.ndarray):
         return Tensor(value) if tensors else value
@@ -155,12 +178,13 @@ def _wrap_tree(value, tensors: bool):
 # ---------------------------------------------------------------------------------------
 
 class _Artifact:
-    __slots__ = ("fn", "inputs", "epoch", "guards", "art", "n_args")
+    __slots__ = ("fn", "inputs", "epoch", "guards", "art", "n_args", "tensors_out")
 
-    def __init__(self, art, epoch, n_args) -> None:
+    def __init__(self, art, epoch, n_args, tensors_out=True) -> None:
+        self.tensors_out = tensors_out
         self.art = art
         self.fn = art.fn
-        self.inputs = tuple(art.inputs)
+        self.inputs = tuple(o if isinstance(o, Tensor) else _Holder(o) for o in art.inputs)
         self.epoch = epoch
         seen = {}
         for ns, key, obj in art.fir.guards:
@@ -178,6 +202,15 @@ class _Artifact:
 
 
 _MISSING = object()
+
+
+class _Holder:
+    """A free numpy array read by generated code, seen like a Tensor (``._data``)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data) -> None:
+        self._data = data
 
 
 class GradFunction:
@@ -202,15 +235,13 @@ class GradFunction:
 
     # the hot path ----------------------------------------------------------------------
     def __call__(self, *args):
-        kinds = tuple(map(_kind, args))
+        kinds = tuple([_kind(a) for a in args])
         art = self._fast.get(kinds)
-        if art is None or not art.valid():
+        if art is None or art.epoch != _structure_epoch[0] or (art.guards and not art.valid()):
             art = self._artifact(args, kinds)
-        arrays = [_unwrap(a) for a in args]
-        for obj in art.inputs:
-            arrays.append(obj._data if isinstance(obj, Tensor) else obj)
-        out = art.fn(*arrays)
-        return _wrap_tree(out, self._tensors_out(args))
+        out = art.fn(*[a._data if type(a) in _TENSOR_TYPES else _unwrap(a) for a in args],
+                     *[o._data for o in art.inputs])
+        return _wrap_tensors(out) if art.tensors_out else out
 
     def _tensors_out(self, args) -> bool:
         if self._is_cell or self.spec.weights:
@@ -241,7 +272,7 @@ class GradFunction:
             if ref() is self.fn and art.valid():
                 self._fast[kinds] = art
                 return art
-        art = _Artifact(self._compile(args), epoch, len(args))
+        art = _Artifact(self._compile(args), epoch, len(args), self._tensors_out(args))
         with _LOCK:
             _GLOBAL[key] = (_ref(self.fn), art)
             while len(_GLOBAL) > _GLOBAL_SIZE:

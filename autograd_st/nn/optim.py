@@ -1,0 +1,328 @@
+"""Optimizers with MindSpore 2.x update rules: ``nn.SGD``, ``nn.Momentum``, ``nn.Adam`` and
+``nn.AdamWeightDecay``.
+
+An optimizer is a Cell that is never differentiated: calling it with a tuple of gradients
+(one per entry of ``optimizer.parameters``) updates every Parameter in place, eagerly in
+numpy, and returns a tuple of ``True``.  Its state (momentum buffers, moments) lives in
+ParameterTuples beside the parameters, so it stays with the optimizer and never shows up in
+the network's ``trainable_params()``.
+
+Shared behaviour (``Optimizer``):
+
+- ``learning_rate``: a number, a scalar Tensor, a per-step sequence (list, 1-D array or
+  Tensor: step ``t`` uses entry ``t``, the last entry after the end), or a callable
+  ``schedule(global_step) -> lr`` (a LearningRateSchedule Cell).
+- ``weight_decay``: adds ``weight_decay * p`` to the gradient of each parameter whose name
+  contains neither 'beta' nor 'gamma' (AdamWeightDecay decays its update instead).
+- ``loss_scale``: gradients are divided by it.
+- ``params`` may be a list of dicts (groups) with keys ``'params'`` and optionally ``'lr'``
+  and ``'weight_decay'``; a group's weight decay applies to all its parameters.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from ..tensor import Parameter, ParameterTuple, Tensor, unwrap
+from .cell import Cell
+
+__all__ = ["Optimizer", "SGD", "Momentum", "Adam", "AdamWeightDecay"]
+
+
+def _decays(param: Parameter) -> bool:
+    """MindSpore's default weight-decay filter: normalization scales and shifts are exempt."""
+    return "beta" not in param.name and "gamma" not in param.name
+
+
+class _LR:
+    """One learning-rate source: a constant, a per-step table, or a schedule callable."""
+
+    def __init__(self, value: Any) -> None:
+        self.schedule = None
+        self.table = None
+        self.value = None
+        if isinstance(value, Tensor):
+            value = value.asnumpy()
+        if isinstance(value, (bool, str)):
+            raise TypeError("learning_rate must be a number, a sequence, a Tensor or a "
+                            "schedule, not %r" % (value,))
+        if isinstance(value, (int, float, np.number)) or (isinstance(value, np.ndarray)
+                                                           and value.ndim == 0):
+            self.value = float(value)
+            if self.value < 0:
+                raise ValueError("learning_rate must be >= 0, got %r" % (self.value,))
+        elif isinstance(value, (list, tuple, np.ndarray)):
+            self.table = np.asarray(value, dtype=np.float32).reshape(-1)
+            if self.table.size == 0:
+                raise ValueError("a learning-rate sequence needs at least one value")
+        elif callable(value):
+            self.schedule = value
+        else:
+            raise TypeError("learning_rate must be a number, a sequence, a Tensor or a "
+                            "schedule, not %r" % (value,))
+
+    def at(self, step: int) -> float:
+        if self.value is not None:
+            return self.value
+        if self.table is not None:
+            return float(self.table[min(step, self.table.size - 1)])
+        return float(unwrap(self.schedule(Tensor(np.array(step, np.int32)))))
+
+    def initial(self):
+        if self.value is not None:
+            return np.array(self.value, np.float32)
+        if self.table is not None:
+            return self.table.copy()
+        return np.array(0.0, np.float32)
+
+
+class Optimizer(Cell):
+    """Base class: parameter groups, learning rate, weight decay, loss scale, global step.
+
+    Subclasses implement :meth:`_apply` (one parameter's update, in place, in numpy).
+    """
+
+    def __init__(self, learning_rate: Any, parameters: Iterable, weight_decay: float = 0.0,
+                 loss_scale: float = 1.0) -> None:
+        super().__init__(auto_prefix=False)
+        items = list(parameters)
+        if not items:
+            raise ValueError("%s got an empty parameter list" % type(self).__name__)
+        default_lr = _LR(learning_rate)
+        params, lrs, decays = [], [], []
+        groups = isinstance(items[0], dict)
+        for item in items:
+            if isinstance(item, dict) != groups:
+                raise TypeError("mix of parameter groups (dicts) and Parameters")
+            if groups:
+                group_params = list(item["params"])
+                lr = _LR(item["lr"]) if "lr" in item else default_lr
+                wd = float(item.get("weight_decay", weight_decay))
+                flags = [wd if wd > 0 else 0.0] * len(group_params)
+            else:
+                group_params, lr = [item], default_lr
+                flags = [float(weight_decay) if _decays(item) else 0.0]
+            for p, wd in zip(group_params, flags):
+                if not isinstance(p, Parameter):
+                    raise TypeError("an optimizer updates Parameters; got %s"
+                                    % type(p).__name__)
+                if any(p is q for q in params):
+                    raise ValueError("parameter %r is given to the optimizer twice" % p.name)
+                params.append(p)
+                lrs.append(lr)
+                decays.append(wd)
+        if weight_decay < 0 or any(wd < 0 for wd in decays):
+            raise ValueError("weight_decay must be >= 0")
+        if loss_scale <= 0:
+            raise ValueError("loss_scale must be > 0, got %r" % (loss_scale,))
+        self.parameters = ParameterTuple(params)
+        self._parameters = self.parameters
+        self._lrs = tuple(lrs)
+        self.weight_decay = float(weight_decay)
+        self._weight_decays = tuple(decays)
+        self.decay_flags = tuple(wd > 0 for wd in decays)
+        self.loss_scale = float(loss_scale)
+        self.is_group = groups
+        self.learning_rate = Parameter(default_lr.initial(), name="learning_rate",
+                                       requires_grad=False)
+        self.global_step = Parameter(np.zeros((1,), np.int32), name="global_step",
+                                     requires_grad=False)
+
+    def _zeros_like_params(self, prefix: str) -> ParameterTuple:
+        return ParameterTuple(Parameter(np.zeros_like(p.asnumpy()), name=prefix + "." + p.name,
+                                        requires_grad=False) for p in self.parameters)
+
+    # -- the pieces MindSpore's optimizers share -------------------------------------------
+    def get_lr(self):
+        """The learning rate of this step (a tuple, one per parameter, with groups)."""
+        step = int(self.global_step.asnumpy()[0])
+        if self.is_group:
+            return tuple(lr.at(step) for lr in self._lrs)
+        return self._lrs[0].at(step)
+
+    def decay_weight(self, gradients: Sequence[np.ndarray]) -> tuple:
+        """``g + weight_decay * p`` for the parameters that decay."""
+        return tuple(g + wd * p.asnumpy() if wd > 0 else g
+                     for g, p, wd in zip(gradients, self.parameters, self._weight_decays))
+
+    def scale_grad(self, gradients: Sequence[np.ndarray]) -> tuple:
+        """Gradients divided by ``loss_scale``."""
+        if self.loss_scale == 1.0:
+            return tuple(gradients)
+        return tuple(g / self.loss_scale for g in gradients)
+
+    def _gradients(self, gradients) -> tuple:
+        grads = tuple(np.asarray(unwrap(g)) for g in gradients)
+        if len(grads) != len(self.parameters):
+            raise ValueError("%s got %d gradients for %d parameters"
+                             % (type(self).__name__, len(grads), len(self.parameters)))
+        for g, p in zip(grads, self.parameters):
+            if g.shape != p.shape:
+                raise ValueError("gradient of %r has shape %s, the parameter %s"
+                                 % (p.name, g.shape, p.shape))
+        return grads
+
+    def construct(self, gradients) -> tuple:
+        """Apply one step; ``gradients`` is a tuple matching ``self.parameters``."""
+        grads = self.scale_grad(self.decay_weight(self._gradients(gradients)))
+        step = int(self.global_step.asnumpy()[0])
+        lrs = [lr.at(step) for lr in self._lrs]
+        self._before_step()
+        for i, (p, g) in enumerate(zip(self.parameters, grads)):
+            self._apply(i, p.asnumpy(), g.astype(p.asnumpy().dtype, copy=False), lrs[i])
+        self.global_step.asnumpy()[0] += 1
+        return tuple(True for _ in self.parameters)
+
+    def _before_step(self) -> None:
+        """Per-step state shared by every parameter (Adam's beta powers)."""
+
+    def _apply(self, i: int, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional momentum, dampening and Nesterov momentum.
+
+    With ``momentum > 0`` the first step's buffer is the gradient itself (no dampening);
+    later ``buf = momentum * buf + (1 - dampening) * g``.  The step is ``p -= lr * buf``, or
+    ``p -= lr * (g + momentum * buf)`` with ``nesterov=True`` (which needs momentum > 0 and
+    dampening 0).
+    """
+
+    def __init__(self, params: Iterable, learning_rate: Any = 0.1, momentum: float = 0.0,
+                 dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False,
+                 loss_scale: float = 1.0) -> None:
+        super().__init__(learning_rate, params, weight_decay, loss_scale)
+        if momentum < 0.0:
+            raise ValueError("For 'SGD', momentum must be at least 0.0, got %r" % (momentum,))
+        if dampening < 0.0:
+            raise ValueError("For 'SGD', dampening must be at least 0.0, got %r" % (dampening,))
+        if nesterov and (momentum <= 0.0 or dampening != 0.0):
+            raise ValueError("For 'SGD', nesterov needs momentum > 0 and dampening 0; got "
+                             "momentum %r, dampening %r" % (momentum, dampening))
+        self.momentum = float(momentum)
+        self.dampening = float(dampening)
+        self.nesterov = bool(nesterov)
+        self.accum = self._zeros_like_params("accum")
+        self.stat = ParameterTuple(Parameter(np.ones((1,), np.float32), name="stat." + p.name,
+                                             requires_grad=False) for p in self.parameters)
+
+    def _apply(self, i, param, grad, lr):
+        step = grad
+        if self.momentum > 0.0:
+            accum, stat = self.accum[i].asnumpy(), self.stat[i].asnumpy()
+            if stat[0] > 0:
+                np.copyto(accum, grad)  # first step: the buffer is the gradient, undamped
+                stat[0] = 0.0
+            else:
+                accum *= self.momentum
+                accum += (1.0 - self.dampening) * grad
+            step = grad + self.momentum * accum if self.nesterov else accum
+        param -= lr * step
+
+
+class Momentum(Optimizer):
+    """MindSpore's ``nn.Momentum``: ``buf = momentum * buf + g``; ``p -= lr * buf``
+    (``use_nesterov``: ``p -= lr * (g + momentum * buf)``)."""
+
+    def __init__(self, params: Iterable, learning_rate: Any, momentum: float,
+                 weight_decay: float = 0.0, loss_scale: float = 1.0,
+                 use_nesterov: bool = False) -> None:
+        super().__init__(learning_rate, params, weight_decay, loss_scale)
+        if momentum < 0.0:
+            raise ValueError("For 'Momentum', momentum must be at least 0.0, got %r"
+                             % (momentum,))
+        self.momentum = float(momentum)
+        self.use_nesterov = bool(use_nesterov)
+        self.moments = self._zeros_like_params("moments")
+
+    def _apply(self, i, param, grad, lr):
+        buf = self.moments[i].asnumpy()
+        buf *= self.momentum
+        buf += grad
+        param -= lr * (grad + self.momentum * buf if self.use_nesterov else buf)
+
+
+def _check_betas(beta1: float, beta2: float, eps: float, cls: str) -> None:
+    if not 0.0 < beta1 < 1.0 or not 0.0 < beta2 < 1.0:
+        raise ValueError("For '%s', beta1 and beta2 must be in (0, 1); got %r, %r"
+                         % (cls, beta1, beta2))
+    if eps <= 0.0:
+        raise ValueError("For '%s', eps must be > 0, got %r" % (cls, eps))
+
+
+class Adam(Optimizer):
+    """Adam with the bias correction folded into the learning rate:
+
+    ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
+    ``lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)``, ``p -= lr_t m / (sqrt(v) + eps)``
+    (``use_nesterov``: ``m`` replaced by ``b1 m + (1 - b1) g``).  ``weight_decay`` is an L2
+    term added to the gradient.
+    """
+
+    def __init__(self, params: Iterable, learning_rate: Any = 1e-3, beta1: float = 0.9,
+                 beta2: float = 0.999, eps: float = 1e-8, use_locking: bool = False,
+                 use_nesterov: bool = False, weight_decay: float = 0.0, loss_scale: float = 1.0,
+                 use_amsgrad: bool = False, **kwargs) -> None:
+        super().__init__(learning_rate, params, weight_decay, loss_scale)
+        _check_betas(beta1, beta2, eps, "Adam")
+        if use_amsgrad:
+            raise NotImplementedError("Adam(use_amsgrad=True) is not supported")
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.use_nesterov = bool(use_nesterov)
+        self.moment1 = self._zeros_like_params("moment1")
+        self.moment2 = self._zeros_like_params("moment2")
+        self.beta1_power = Parameter(np.ones((1,), np.float32), name="beta1_power",
+                                     requires_grad=False)
+        self.beta2_power = Parameter(np.ones((1,), np.float32), name="beta2_power",
+                                     requires_grad=False)
+
+    def _before_step(self) -> None:
+        self.beta1_power.asnumpy()[0] *= self.beta1
+        self.beta2_power.asnumpy()[0] *= self.beta2
+
+    def _apply(self, i, param, grad, lr):
+        b1, b2 = self.beta1, self.beta2
+        b1p, b2p = float(self.beta1_power.asnumpy()[0]), float(self.beta2_power.asnumpy()[0])
+        m, v = self.moment1[i].asnumpy(), self.moment2[i].asnumpy()
+        m *= b1
+        m += (1.0 - b1) * grad
+        v *= b2
+        v += (1.0 - b2) * grad * grad
+        lr_t = lr * math.sqrt(1.0 - b2p) / (1.0 - b1p)
+        direction = b1 * m + (1.0 - b1) * grad if self.use_nesterov else m
+        param -= lr_t * direction / (np.sqrt(v) + self.eps)
+
+
+class AdamWeightDecay(Optimizer):
+    """Adam without bias correction and with decoupled weight decay:
+
+    ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
+    ``p -= lr (m / (sqrt(v) + eps) + weight_decay p)`` (the decay term only for parameters
+    whose name has no 'beta' or 'gamma').
+    """
+
+    def __init__(self, params: Iterable, learning_rate: Any = 1e-3, beta1: float = 0.9,
+                 beta2: float = 0.999, eps: float = 1e-6, weight_decay: float = 0.0) -> None:
+        super().__init__(learning_rate, params, weight_decay)
+        _check_betas(beta1, beta2, eps, "AdamWeightDecay")
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.moments1 = self._zeros_like_params("adam_m")
+        self.moments2 = self._zeros_like_params("adam_v")
+
+    def decay_weight(self, gradients):
+        return tuple(gradients)  # the decay is applied to the update, not the gradient
+
+    def _apply(self, i, param, grad, lr):
+        m, v = self.moments1[i].asnumpy(), self.moments2[i].asnumpy()
+        m *= self.beta1
+        m += (1.0 - self.beta1) * grad
+        v *= self.beta2
+        v += (1.0 - self.beta2) * grad * grad
+        update = m / (np.sqrt(v) + self.eps)
+        wd = self._weight_decays[i]
+        if wd > 0:
+            update = update + wd * param
+        param -= lr * update

@@ -1,0 +1,78 @@
+"""Training wrappers: ``nn.WithLossCell`` (network + loss in one Cell) and
+``nn.TrainOneStepCell`` (loss, gradients and an optimizer step per call).
+
+As in MindSpore, wrapping does not rename the wrapped network's parameters (MindSpore builds
+these cells with ``auto_prefix=False``): ``fc1.weight`` stays ``fc1.weight``, which keeps the
+optimizers' name-based weight-decay filter and checkpoints working.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor, unwrap
+from .cell import Cell
+
+__all__ = ["WithLossCell", "TrainOneStepCell"]
+
+
+def _adopt(owner: Cell, name: str, child: Cell) -> None:
+    """``setattr(owner, name, child)`` keeping the child's parameter names unprefixed."""
+    names = [(p, p.name) for p in child.get_parameters()]
+    setattr(owner, name, child)
+    for p, old in names:
+        p.name = old
+
+
+class WithLossCell(Cell):
+    """``loss_fn(backbone(data), label)``: the Cell to differentiate for training."""
+
+    def __init__(self, backbone: Cell, loss_fn: Cell) -> None:
+        super().__init__(auto_prefix=False)
+        _adopt(self, "_backbone", backbone)
+        _adopt(self, "_loss_fn", loss_fn)
+
+    def construct(self, data, label):
+        out = self._backbone(data)
+        return self._loss_fn(out, label)
+
+    @property
+    def backbone_network(self) -> Cell:
+        """The wrapped network (without the loss)."""
+        return self._backbone
+
+
+class TrainOneStepCell(Cell):
+    """One training step per call: ``loss, grads = value_and_grad(network)(*inputs)``, then
+    ``optimizer(grads)``; returns the loss computed before the update.
+
+    ``sens`` scales the gradients (the loss's initial gradient; default 1.0).  This Cell is
+    not itself differentiated, so its ``construct`` is plain Python.
+    """
+
+    def __init__(self, network: Cell, optimizer: Cell, sens: float | None = None,
+                 return_grad: bool = False) -> None:
+        super().__init__(auto_prefix=False)
+        _adopt(self, "network", network)
+        _adopt(self, "optimizer", optimizer)
+        self.weights = optimizer.parameters
+        self.sens = 1.0 if sens is None else float(sens)
+        self.return_grad = bool(return_grad)
+        object.__setattr__(self, "_grad_fn", None)
+
+    def _value_and_grad(self):
+        if self._grad_fn is None:
+            from ..ops import value_and_grad  # the grad API imports nn: import it late
+            object.__setattr__(self, "_grad_fn", value_and_grad(self.network, None, self.weights))
+        return self._grad_fn
+
+    def construct(self, *inputs) -> Any:
+        loss, grads = self._value_and_grad()(*inputs)
+        if self.sens != 1.0:
+            grads = tuple(Tensor(np.asarray(unwrap(g)) * np.asarray(self.sens, unwrap(g).dtype))
+                          for g in grads)
+        self.optimizer(grads)
+        if self.return_grad:
+            return loss, grads
+        return loss
