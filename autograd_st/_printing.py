@@ -1,4 +1,14 @@
-"""MindSpore's ``repr`` format for Tensors: ``Tensor(shape=[1], dtype=Float32, value= [ 5.00000000e+00])``."""
+"""MindSpore's ``repr`` format for Tensors (measured against MindSpore 2.10)::
+
+    Tensor(shape=[1], dtype=Float32, value= [ 5.00000000e+00])
+    Tensor(shape=[2, 2], dtype=Float32, value=
+    [[ 1.50000000e+00,  2.00000000e+00],
+     [ 3.00000000e+00,  4.00000000e+00]])
+    Tensor(shape=[], dtype=Float32, value= 2.5)
+
+Floats in scientific notation with 8 digits, ", " between items, more than 1000 items
+summarized with 3 at each edge and `` ...`` between them.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -11,13 +21,12 @@ def _float_fmt(x) -> str:
 def tensor_repr(t) -> str:
     arr = t.asnumpy()
     shape = "[" + ", ".join(str(d) for d in arr.shape) + "]"
-    if arr.dtype.kind == "f":
-        body = np.array2string(arr, separator=" ", formatter={"float_kind": _float_fmt},
-                               threshold=1000)
-    else:
-        body = np.array2string(arr, separator=" ", threshold=1000)
-    if arr.ndim >= 2:
-        value = "\n" + body
-    else:
-        value = " " + body
+    if arr.ndim == 0:
+        return "Tensor(shape=%s, dtype=%s, value= %s)" % (shape, t.dtype, arr)
+    formatter = {"float_kind": _float_fmt} if arr.dtype.kind == "f" else None
+    body = np.array2string(arr, separator=", ", formatter=formatter, threshold=1000,
+                           edgeitems=3, max_line_width=10 ** 9)
+    body = body.replace(", ...,", " ...")
+    body = "\n".join(line for line in body.split("\n") if line.strip())  # no blank lines
+    value = ("\n" + body) if arr.ndim >= 2 else (" " + body)
     return "Tensor(shape=%s, dtype=%s, value=%s)" % (shape, t.dtype, value)

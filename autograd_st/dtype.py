@@ -21,9 +21,10 @@ class Type:
         self.np_dtype = np.dtype(np_dtype)
 
     def __repr__(self) -> str:
-        return self.name
+        return "autograd_st." + self.name.lower().replace("bool", "bool_")
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        return self.name
 
     def __eq__(self, other) -> bool:
         if isinstance(other, Type):

@@ -160,7 +160,8 @@ def erf(x):
     """The error function, element-wise, in the dtype of ``x`` (numpy has no erf)."""
     x = np.asarray(x)
     dtype = x.dtype if x.dtype.kind == "f" else np.float64
-    return _ERF(x).astype(dtype)
+    # frompyfunc gives a Python float (not an array) for 0-d input: asarray covers both
+    return np.asarray(_ERF(x), dtype=dtype)
 
 
 @_tag("var")

@@ -432,7 +432,7 @@ def matmul(x, y):
 
 @vjp(matmul)
 def _(dout, out, x, y):
-    return unbroadcast(matmul_nt(dout, y), x), unbroadcast(matmul_tn(x, dout), y)
+    return unbroadcast(matmul_nt(dout, y), x), unbroadcast(matmul_tn(x, dout, like=y), y)
 
 
 @primitive(name="matmul_nt")
@@ -445,13 +445,13 @@ def _(dout, out, x, y):
     return unbroadcast(np.matmul(dout, y), x), unbroadcast(matmul_tn(dout, x), y)
 
 
-@primitive(name="matmul_tn")
-def matmul_tn_(x, y):
-    return matmul_tn(x, y)
+@primitive(name="matmul_tn", diff=("x", "y"))
+def matmul_tn_(x, y, like=None):
+    return matmul_tn(x, y, like=like)
 
 
 @vjp(matmul_tn_)
-def _(dout, out, x, y):
+def _(dout, out, x, y, like):
     return unbroadcast(matmul_nt(y, dout), x), unbroadcast(np.matmul(x, dout), y)
 
 
@@ -472,7 +472,7 @@ def transpose(x, axes=None):
 
 @vjp(transpose)
 def _(dout, out, x, axes):
-    return (np.transpose(dout, None if axes is None else np.argsort(axes)),)
+    return (np.transpose(dout, None if axes is None else np.argsort(np.mod(axes, np.ndim(x)))),)
 
 
 @primitive(diff=("x",))
@@ -512,7 +512,7 @@ def unbroadcast_(g, like):
 
 @vjp(unbroadcast_)
 def _(dout, out, g, like):
-    return (np.broadcast_to(dout, np.shape(g)),)
+    return (unbroadcast(dout, g),)
 
 
 @primitive(name="expand_to", diff=("g",))
@@ -633,8 +633,6 @@ def not_equal(x, y):
 def shape(x):
     return np.shape(x)
 
-
-ZERO_GRADIENT = tuple(name for name, p in REGISTRY.items() if not p.diff)
 
 
 @primitive(diff=())

@@ -14,7 +14,8 @@ __all__ = ["unbroadcast", "expand_to", "ungetitem", "sigmoid", "relu", "ones_lik
 
 
 def unbroadcast(g, like):
-    """Sum ``g`` down to the shape of ``like`` (undo numpy broadcasting)."""
+    """``g`` brought to the shape of ``like``: summed over the axes numpy broadcasting added
+    or stretched, or broadcast up where ``like`` is the larger one (its own adjoint)."""
     shape = np.shape(like)
     if np.shape(g) == shape:
         return g
@@ -22,10 +23,11 @@ def unbroadcast(g, like):
     extra = g.ndim - len(shape)
     if extra > 0:
         g = g.sum(axis=tuple(range(extra)))
-    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    if g.shape != shape:  # like is a scalar or g was smaller: broadcast up
+    if g.ndim == len(shape):
+        axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+        if axes:
+            g = g.sum(axis=axes, keepdims=True)
+    if g.shape != shape:
         g = np.broadcast_to(g, shape)
     return g
 
@@ -93,15 +95,24 @@ _SMALL_MATMUL = 1 << 14
 
 
 def matmul_nt(a, b):
-    """a @ b.T over the last two axes."""
-    if np.size(a) * np.shape(b)[-2] <= _SMALL_MATMUL:
+    """a @ b.T over the last two axes; a 1-D ``b`` makes it the outer product a[..., None] * b
+    (the gradient of ``x @ v`` with respect to ``x``)."""
+    if np.ndim(b) == 1:
+        return np.multiply.outer(a, b) if np.ndim(a) else a * b
+    if np.ndim(a) >= 2 and np.size(a) * np.shape(b)[-2] <= _SMALL_MATMUL:
         return np.einsum("...ik,...jk->...ij", a, b)
     return np.matmul(a, np.swapaxes(b, -1, -2))
 
 
-def matmul_tn(a, b):
-    """a.T @ b over the last two axes."""
-    if np.size(a) * np.shape(b)[-1] <= _SMALL_MATMUL:
+def matmul_tn(a, b, like=None):
+    """a.T @ b over the last two axes; a 1-D ``a`` makes it the outer product a[:, None] * b
+    (the gradient of ``v @ y`` with respect to ``y``).  ``like``: the ``y`` of ``x @ y`` whose
+    gradient this is; when it is 1-D, ``b`` is a column per batch entry."""
+    if np.ndim(a) == 1:
+        return np.multiply.outer(a, b) if np.ndim(b) else a * b
+    if like is not None and np.ndim(like) == 1:
+        return np.matmul(np.swapaxes(a, -1, -2), np.expand_dims(b, -1))[..., 0]
+    if np.ndim(b) >= 2 and np.size(a) * np.shape(b)[-1] <= _SMALL_MATMUL:
         return np.einsum("...ki,...kj->...ij", a, b)
     return np.matmul(np.swapaxes(a, -1, -2), b)
 

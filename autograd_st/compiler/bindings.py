@@ -146,6 +146,10 @@ def _rt_logsumexp(x, axis=None, keepdims=False):
     return P.logsumexp(x, axis=axis, keepdims=keepdims)
 
 
+def _rt_matmul_tn(x, y, like=None):
+    return P.matmul_tn(x, y, like=like)
+
+
 _RUNTIME = {
     runtime.unbroadcast: _rt_unbroadcast, runtime.expand_to: _rt_expand_to,
     runtime.ungetitem: _rt_ungetitem, runtime.sigmoid: _unary("sigmoid"),
@@ -153,7 +157,7 @@ _RUNTIME = {
     runtime.zeros_like: _unary("zeros_like"), runtime.stop_gradient: _unary("stop_gradient"),
     runtime.softmax: _rt_softmax, runtime.log_softmax: _rt_log_softmax,
     runtime.logsumexp: _rt_logsumexp, runtime.matmul_nt: _binary("matmul_nt"),
-    runtime.matmul_tn: _binary("matmul_tn"), runtime.cast_like: _rt_cast_like,
+    runtime.matmul_tn: _rt_matmul_tn, runtime.cast_like: _rt_cast_like,
 }
 
 _TABLE = {}

@@ -95,7 +95,7 @@ def literal(value, const_namer=None):
     return name(const_namer(value, type(value).__name__.lower()))
 
 
-_DEFAULT_KEYWORDS = {"axis": None, "axes": None, "keepdims": False}
+_DEFAULT_KEYWORDS = {"axis": None, "axes": None, "keepdims": False, "like": None}
 
 
 class _Substitute(gast.NodeTransformer):

@@ -143,8 +143,10 @@ class Optimizer(Cell):
         return self._lrs[0].at(step)
 
     def decay_weight(self, gradients: Sequence[np.ndarray]) -> tuple:
-        """``g + weight_decay * p`` for the parameters that decay."""
-        return tuple(g + wd * p.asnumpy() if wd > 0 else g
+        """``g + weight_decay * loss_scale * p`` for the parameters that decay (the gradients
+        are still loss-scaled here; :meth:`scale_grad` divides both terms afterwards)."""
+        scale = self.loss_scale
+        return tuple(g + (wd * scale) * p.asnumpy() if wd > 0 else g
                      for g, p, wd in zip(gradients, self.parameters, self._weight_decays))
 
     def scale_grad(self, gradients: Sequence[np.ndarray]) -> tuple:
@@ -224,8 +226,12 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """MindSpore's ``nn.Momentum``: ``buf = momentum * buf + g``; ``p -= lr * buf``
-    (``use_nesterov``: ``p -= lr * (g + momentum * buf)``)."""
+    """MindSpore's ``nn.Momentum``: ``buf = momentum * buf + g``; ``p -= lr * buf``.
+
+    ``use_nesterov=True``: ``p -= lr * (g + momentum * buf_before)``, with the buffer from
+    *before* this step's update -- what MindSpore 2.10's ApplyMomentum computes on CPU
+    (measured; its documentation shows the updated buffer).
+    """
 
     def __init__(self, params: Iterable, learning_rate: Any, momentum: float,
                  weight_decay: float = 0.0, loss_scale: float = 1.0,
@@ -240,9 +246,12 @@ class Momentum(Optimizer):
 
     def _apply(self, i, param, grad, lr):
         buf = self.moments[i].asnumpy()
+        if self.use_nesterov:
+            param -= lr * (grad + self.momentum * buf)
         buf *= self.momentum
         buf += grad
-        param -= lr * (grad + self.momentum * buf if self.use_nesterov else buf)
+        if not self.use_nesterov:
+            param -= lr * buf
 
 
 def _check_betas(beta1: float, beta2: float, eps: float, cls: str) -> None:
