@@ -14,6 +14,21 @@ It returns one expression per differentiable parameter of the primitive (``None`
 is no gradient).  The generator inlines only the expressions it needs, substituting the names
 of the call site; the rule also runs as it is, which is how the tests check it.
 
+A *forward rule* (jvp) takes ``out``, the primitive's parameters, then one tangent per
+differentiable parameter, named ``"d" + name``::
+
+    @jvp(mul)
+    def _(out, x, y, dx, dy):
+        return dx * y, x * dy
+
+It returns one expression per differentiable parameter: that parameter's contribution to the
+output tangent, linear in its own tangent and already shaped like ``out`` (``broadcast_like``
+brings a tangent up to ``out``'s shape where the primitive broadcasts).  The forward-mode
+generator sums the contributions of the active parameters; a parameter whose tangent is zero
+contributes nothing, so its expression is never emitted.  Rules reuse ``out`` where that is
+cheaper (``exp``: ``dx * out``); a linear primitive's rule is the primitive applied to the
+tangent.
+
 Primitives with ``diff=()`` have no gradient (comparisons, shapes, ``stop_gradient``).
 User code reaches primitives through :mod:`autograd_st.compiler.bindings` (operators, ``ops.*``,
 Tensor methods, numpy functions).  ``register_vjp`` adds rules for new primitives.
@@ -28,11 +43,12 @@ from typing import Callable
 import gast
 import numpy as np
 
-from .runtime import (cast_like, expand_to, log_softmax, logsumexp, matmul_nt, matmul_tn,
-                      ones_like, relu, sigmoid, softmax, stop_gradient, unbroadcast, ungetitem,
-                      zeros_like)
+from .runtime import (broadcast_like, cast_like, expand_to, log_softmax, logsumexp, matmul_nt,
+                      matmul_tn, ones_like, relu, sigmoid, softmax, stop_gradient, unbroadcast,
+                      ungetitem, zeros_like)
 
-__all__ = ["Primitive", "REGISTRY", "primitive", "vjp", "get", "template_of"]
+__all__ = ["Primitive", "REGISTRY", "primitive", "vjp", "jvp", "jvp_params", "get",
+           "template_of"]
 
 
 @dataclass
@@ -52,8 +68,10 @@ class Primitive:
     defaults: dict
     diff: tuple[str, ...]
     vjp: Callable | None = None
+    jvp: Callable | None = None
     _template: Template | None = field(default=None, repr=False)
     _vjp_template: Template | None = field(default=None, repr=False)
+    _jvp_template: Template | None = field(default=None, repr=False)
 
     def __call__(self, *args, **kwargs):
         return self.fn(*args, **kwargs)
@@ -74,6 +92,23 @@ class Primitive:
                 raise TypeError("rule for %r returns %d gradients, expected %d (one per %s)"
                                 % (self.name, got, want, ", ".join(self.diff)))
         return self._vjp_template
+
+    @property
+    def jvp_template(self) -> Template:
+        """The forward rule, parsed: one output-tangent contribution per ``diff`` parameter."""
+        if self._jvp_template is None:
+            if self.jvp is None:
+                raise TypeError("%r has no forward rule; attach one with @jvp(%s)"
+                                % (self.name, self.name))
+            tmpl = template_of(self.jvp, single=False)
+            want = len(self.diff)
+            got = len(tmpl.results)
+            if got != want:
+                raise TypeError("forward rule for %r returns %d tangent contributions, "
+                                "expected %d (one per %s)"
+                                % (self.name, got, want, ", ".join(self.diff)))
+            self._jvp_template = tmpl
+        return self._jvp_template
 
 
 REGISTRY: dict[str, Primitive] = {}
@@ -141,6 +176,36 @@ def vjp(prim: Primitive):
     return deco
 
 
+def jvp_params(prim: Primitive) -> list[str]:
+    """The parameters of ``prim``'s forward rule: ``out``, the primitive's parameters, then
+    the tangent ``"d" + p`` of each differentiable parameter ``p``."""
+    return ["out"] + prim.params + ["d" + p for p in prim.diff]
+
+
+def jvp(prim: Primitive):
+    """Attach a forward rule ``rule(out, *prim_params, *tangents)`` to ``prim``; the tangents
+    are named ``"d" + p`` for each ``p`` in ``prim.diff``.  The rule returns, per
+    differentiable parameter, its contribution to the output tangent, shaped like ``out``."""
+    if not prim.diff:
+        raise TypeError("%r has no differentiable parameters: it takes no forward rule"
+                        % prim.name)
+    want = jvp_params(prim)
+    clash = sorted({n for n in want if want.count(n) > 1})
+    if clash:
+        raise TypeError("forward rule for %r: the tangent names clash with a parameter: %s"
+                        % (prim.name, ", ".join(clash)))
+
+    def deco(rule):
+        got = list(inspect.signature(rule).parameters)
+        if got != want:
+            raise TypeError("forward rule for %r must take (%s), not (%s)"
+                            % (prim.name, ", ".join(want), ", ".join(got)))
+        prim.jvp = rule
+        prim._jvp_template = None
+        return rule
+    return deco
+
+
 def get(name: str) -> Primitive:
     return REGISTRY[name]
 
@@ -159,6 +224,11 @@ def _(dout, out, x, y):
     return unbroadcast(dout, x), unbroadcast(dout, y)
 
 
+@jvp(add)
+def _(out, x, y, dx, dy):
+    return broadcast_like(dx, out), broadcast_like(dy, out)
+
+
 @primitive()
 def sub(x, y):
     return x - y
@@ -167,6 +237,11 @@ def sub(x, y):
 @vjp(sub)
 def _(dout, out, x, y):
     return unbroadcast(dout, x), unbroadcast(-dout, y)
+
+
+@jvp(sub)
+def _(out, x, y, dx, dy):
+    return broadcast_like(dx, out), broadcast_like(-dy, out)
 
 
 @primitive()
@@ -179,6 +254,11 @@ def _(dout, out, x, y):
     return unbroadcast(dout * y, x), unbroadcast(dout * x, y)
 
 
+@jvp(mul)
+def _(out, x, y, dx, dy):
+    return dx * y, x * dy
+
+
 @primitive()
 def div(x, y):
     return x / y
@@ -187,6 +267,11 @@ def div(x, y):
 @vjp(div)
 def _(dout, out, x, y):
     return unbroadcast(dout / y, x), unbroadcast(-dout * out / y, y)
+
+
+@jvp(div)
+def _(out, x, y, dx, dy):
+    return dx / y, -dy * out / y
 
 
 @primitive()
@@ -200,6 +285,11 @@ def _(dout, out, x, y):
             unbroadcast(dout * out * np.log(np.where(x > 0, x, 1)), y))
 
 
+@jvp(pow_)
+def _(out, x, y, dx, dy):
+    return dx * y * x ** (y - 1), dy * out * np.log(np.where(x > 0, x, 1))
+
+
 @primitive()
 def neg(x):
     return -x
@@ -208,6 +298,11 @@ def neg(x):
 @vjp(neg)
 def _(dout, out, x):
     return (-dout,)
+
+
+@jvp(neg)
+def _(out, x, dx):
+    return (-dx,)
 
 
 @primitive()
@@ -220,6 +315,11 @@ def _(dout, out, x, y):
     return unbroadcast(dout * (x >= y), x), unbroadcast(dout * (x < y), y)
 
 
+@jvp(maximum)
+def _(out, x, y, dx, dy):
+    return dx * (x >= y), dy * (x < y)
+
+
 @primitive()
 def minimum(x, y):
     return np.minimum(x, y)
@@ -230,6 +330,11 @@ def _(dout, out, x, y):
     return unbroadcast(dout * (x <= y), x), unbroadcast(dout * (x > y), y)
 
 
+@jvp(minimum)
+def _(out, x, y, dx, dy):
+    return dx * (x <= y), dy * (x > y)
+
+
 @primitive(diff=("x", "y"))
 def where(cond, x, y):
     return np.where(cond, x, y)
@@ -238,6 +343,12 @@ def where(cond, x, y):
 @vjp(where)
 def _(dout, out, cond, x, y):
     return unbroadcast(np.where(cond, dout, 0), x), unbroadcast(np.where(cond, 0, dout), y)
+
+
+@jvp(where)
+def _(out, cond, x, y, dx, dy):
+    return (broadcast_like(np.where(cond, dx, 0), out),
+            broadcast_like(np.where(cond, 0, dy), out))
 
 
 # ---------------------------------------------------------------------------------------
@@ -254,6 +365,11 @@ def _(dout, out, x):
     return (dout * out,)
 
 
+@jvp(exp)
+def _(out, x, dx):
+    return (dx * out,)
+
+
 @primitive()
 def log(x):
     return np.log(x)
@@ -262,6 +378,11 @@ def log(x):
 @vjp(log)
 def _(dout, out, x):
     return (dout / x,)
+
+
+@jvp(log)
+def _(out, x, dx):
+    return (dx / x,)
 
 
 @primitive()
@@ -274,6 +395,11 @@ def _(dout, out, x):
     return (dout * np.cos(x),)
 
 
+@jvp(sin)
+def _(out, x, dx):
+    return (dx * np.cos(x),)
+
+
 @primitive()
 def cos(x):
     return np.cos(x)
@@ -282,6 +408,11 @@ def cos(x):
 @vjp(cos)
 def _(dout, out, x):
     return (-dout * np.sin(x),)
+
+
+@jvp(cos)
+def _(out, x, dx):
+    return (-dx * np.sin(x),)
 
 
 @primitive()
@@ -294,6 +425,11 @@ def _(dout, out, x):
     return (dout * (1 - out * out),)
 
 
+@jvp(tanh)
+def _(out, x, dx):
+    return (dx * (1 - out * out),)
+
+
 @primitive(name="sigmoid")
 def sigmoid_(x):
     return sigmoid(x)
@@ -302,6 +438,11 @@ def sigmoid_(x):
 @vjp(sigmoid_)
 def _(dout, out, x):
     return (dout * out * (1 - out),)
+
+
+@jvp(sigmoid_)
+def _(out, x, dx):
+    return (dx * out * (1 - out),)
 
 
 @primitive(name="relu")
@@ -314,6 +455,11 @@ def _(dout, out, x):
     return (dout * (x > 0),)
 
 
+@jvp(relu_)
+def _(out, x, dx):
+    return (dx * (x > 0),)
+
+
 @primitive()
 def sqrt(x):
     return np.sqrt(x)
@@ -322,6 +468,11 @@ def sqrt(x):
 @vjp(sqrt)
 def _(dout, out, x):
     return (dout / (2 * out),)
+
+
+@jvp(sqrt)
+def _(out, x, dx):
+    return (dx / (2 * out),)
 
 
 @primitive()
@@ -334,6 +485,11 @@ def _(dout, out, x):
     return (dout * 2 * x,)
 
 
+@jvp(square)
+def _(out, x, dx):
+    return (dx * 2 * x,)
+
+
 @primitive(name="abs")
 def abs_(x):
     return np.abs(x)
@@ -342,6 +498,11 @@ def abs_(x):
 @vjp(abs_)
 def _(dout, out, x):
     return (dout * np.sign(x),)
+
+
+@jvp(abs_)
+def _(out, x, dx):
+    return (dx * np.sign(x),)
 
 
 # ---------------------------------------------------------------------------------------
@@ -358,6 +519,11 @@ def _(dout, out, x, axis, keepdims):
     return (expand_to(dout, x, axis=axis, keepdims=keepdims),)
 
 
+@jvp(sum_)
+def _(out, x, axis, keepdims, dx):
+    return (np.sum(dx, axis=axis, keepdims=keepdims),)
+
+
 @primitive(diff=("x",))
 def mean(x, axis=None, keepdims=False):
     return np.mean(x, axis=axis, keepdims=keepdims)
@@ -366,6 +532,11 @@ def mean(x, axis=None, keepdims=False):
 @vjp(mean)
 def _(dout, out, x, axis, keepdims):
     return (expand_to(dout, x, axis=axis, keepdims=keepdims) * (np.size(out) / np.size(x)),)
+
+
+@jvp(mean)
+def _(out, x, axis, keepdims, dx):
+    return (np.mean(dx, axis=axis, keepdims=keepdims),)
 
 
 @primitive(name="max", diff=("x",))
@@ -379,6 +550,13 @@ def _(dout, out, x, axis, keepdims):
             * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),)
 
 
+@jvp(max_)
+def _(out, x, axis, keepdims, dx):
+    # ties share the tangent as they share the gradient (the transpose of the vjp)
+    return (np.sum(dx * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),
+                   axis=axis, keepdims=keepdims),)
+
+
 @primitive(name="min", diff=("x",))
 def min_(x, axis=None, keepdims=False):
     return np.min(x, axis=axis, keepdims=keepdims)
@@ -388,6 +566,13 @@ def min_(x, axis=None, keepdims=False):
 def _(dout, out, x, axis, keepdims):
     return (expand_to(dout, x, axis=axis, keepdims=keepdims)
             * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),)
+
+
+@jvp(min_)
+def _(out, x, axis, keepdims, dx):
+    # ties share the tangent as they share the gradient (the transpose of the vjp)
+    return (np.sum(dx * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),
+                   axis=axis, keepdims=keepdims),)
 
 
 @primitive(name="logsumexp", diff=("x",))
@@ -401,6 +586,12 @@ def _(dout, out, x, axis, keepdims):
             * np.exp(x - expand_to(out, x, axis=axis, keepdims=keepdims)),)
 
 
+@jvp(logsumexp_)
+def _(out, x, axis, keepdims, dx):
+    return (np.sum(dx * np.exp(x - expand_to(out, x, axis=axis, keepdims=keepdims)),
+                   axis=axis, keepdims=keepdims),)
+
+
 @primitive(name="softmax", diff=("x",))
 def softmax_(x, axis=-1):
     return softmax(x, axis=axis)
@@ -411,6 +602,11 @@ def _(dout, out, x, axis):
     return (out * (dout - np.sum(dout * out, axis=axis, keepdims=True)),)
 
 
+@jvp(softmax_)
+def _(out, x, axis, dx):
+    return (out * (dx - np.sum(dx * out, axis=axis, keepdims=True)),)
+
+
 @primitive(name="log_softmax", diff=("x",))
 def log_softmax_(x, axis=-1):
     return log_softmax(x, axis=axis)
@@ -419,6 +615,11 @@ def log_softmax_(x, axis=-1):
 @vjp(log_softmax_)
 def _(dout, out, x, axis):
     return (dout - np.exp(out) * np.sum(dout, axis=axis, keepdims=True),)
+
+
+@jvp(log_softmax_)
+def _(out, x, axis, dx):
+    return (dx - np.sum(dx * np.exp(out), axis=axis, keepdims=True),)
 
 
 # ---------------------------------------------------------------------------------------
@@ -435,6 +636,11 @@ def _(dout, out, x, y):
     return unbroadcast(matmul_nt(dout, y), x), unbroadcast(matmul_tn(x, dout, like=y), y)
 
 
+@jvp(matmul)
+def _(out, x, y, dx, dy):
+    return np.matmul(dx, y), np.matmul(x, dy)
+
+
 @primitive(name="matmul_nt")
 def matmul_nt_(x, y):
     return matmul_nt(x, y)
@@ -443,6 +649,11 @@ def matmul_nt_(x, y):
 @vjp(matmul_nt_)
 def _(dout, out, x, y):
     return unbroadcast(np.matmul(dout, y), x), unbroadcast(matmul_tn(dout, x), y)
+
+
+@jvp(matmul_nt_)
+def _(out, x, y, dx, dy):
+    return matmul_nt(dx, y), matmul_nt(x, dy)
 
 
 @primitive(name="matmul_tn", diff=("x", "y"))
@@ -455,6 +666,11 @@ def _(dout, out, x, y, like):
     return unbroadcast(matmul_nt(y, dout), x), unbroadcast(np.matmul(x, dout), y)
 
 
+@jvp(matmul_tn_)
+def _(out, x, y, like, dx, dy):
+    return matmul_tn(dx, y, like=like), matmul_tn(x, dy, like=like)
+
+
 @primitive(diff=("x",))
 def reshape(x, shape):
     return np.reshape(x, shape)
@@ -463,6 +679,11 @@ def reshape(x, shape):
 @vjp(reshape)
 def _(dout, out, x, shape):
     return (np.reshape(dout, np.shape(x)),)
+
+
+@jvp(reshape)
+def _(out, x, shape, dx):
+    return (np.reshape(dx, shape),)
 
 
 @primitive(diff=("x",))
@@ -475,6 +696,11 @@ def _(dout, out, x, axes):
     return (np.transpose(dout, None if axes is None else np.argsort(np.mod(axes, np.ndim(x)))),)
 
 
+@jvp(transpose)
+def _(out, x, axes, dx):
+    return (np.transpose(dx, axes),)
+
+
 @primitive(diff=("x",))
 def expand_dims(x, axis):
     return np.expand_dims(x, axis)
@@ -483,6 +709,11 @@ def expand_dims(x, axis):
 @vjp(expand_dims)
 def _(dout, out, x, axis):
     return (np.reshape(dout, np.shape(x)),)
+
+
+@jvp(expand_dims)
+def _(out, x, axis, dx):
+    return (np.expand_dims(dx, axis),)
 
 
 @primitive(diff=("x",))
@@ -495,6 +726,11 @@ def _(dout, out, x, axis):
     return (np.reshape(dout, np.shape(x)),)
 
 
+@jvp(squeeze)
+def _(out, x, axis, dx):
+    return (np.squeeze(dx, axis=axis),)
+
+
 @primitive(diff=("x",))
 def broadcast_to(x, shape):
     return np.broadcast_to(x, shape)
@@ -503,6 +739,11 @@ def broadcast_to(x, shape):
 @vjp(broadcast_to)
 def _(dout, out, x, shape):
     return (unbroadcast(dout, x),)
+
+
+@jvp(broadcast_to)
+def _(out, x, shape, dx):
+    return (np.broadcast_to(dx, shape),)
 
 
 @primitive(name="unbroadcast", diff=("g",))
@@ -515,6 +756,11 @@ def _(dout, out, g, like):
     return (unbroadcast(dout, g),)
 
 
+@jvp(unbroadcast_)
+def _(out, g, like, dg):
+    return (unbroadcast(dg, like),)
+
+
 @primitive(name="expand_to", diff=("g",))
 def expand_to_(g, like, axis=None, keepdims=False):
     return expand_to(g, like, axis, keepdims)
@@ -523,6 +769,11 @@ def expand_to_(g, like, axis=None, keepdims=False):
 @vjp(expand_to_)
 def _(dout, out, g, like, axis, keepdims):
     return (np.reshape(np.sum(dout, axis=axis, keepdims=keepdims), np.shape(g)),)
+
+
+@jvp(expand_to_)
+def _(out, g, like, axis, keepdims, dg):
+    return (expand_to(dg, like, axis, keepdims),)
 
 
 @primitive(diff=("x",))
@@ -535,6 +786,11 @@ def _(dout, out, x, index):
     return (ungetitem(dout, x, index),)
 
 
+@jvp(getitem)
+def _(out, x, index, dx):
+    return (dx[index],)
+
+
 @primitive(name="ungetitem", diff=("g",))
 def ungetitem_(g, like, index):
     return ungetitem(g, like, index)
@@ -543,6 +799,11 @@ def ungetitem_(g, like, index):
 @vjp(ungetitem_)
 def _(dout, out, g, like, index):
     return (dout[index],)
+
+
+@jvp(ungetitem_)
+def _(out, g, like, index, dg):
+    return (ungetitem(dg, like, index),)
 
 
 @primitive(diff=("x",))
@@ -555,6 +816,11 @@ def _(dout, out, x, dtype):
     return (cast_like(dout, x),)
 
 
+@jvp(astype)
+def _(out, x, dtype, dx):
+    return (cast_like(dx, out),)
+
+
 @primitive(name="cast_like", diff=("g",))
 def cast_like_(g, like):
     return cast_like(g, like)
@@ -565,6 +831,11 @@ def _(dout, out, g, like):
     return (cast_like(dout, g),)
 
 
+@jvp(cast_like_)
+def _(out, g, like, dg):
+    return (cast_like(dg, like),)
+
+
 @primitive()
 def copy(x):
     return x
@@ -573,6 +844,30 @@ def copy(x):
 @vjp(copy)
 def _(dout, out, x):
     return (dout,)
+
+
+@jvp(copy)
+def _(out, x, dx):
+    return (dx,)
+
+
+# ---------------------------------------------------------------------------------------
+# forward-mode helpers (runtime.py): primitives too, so tangent code differentiates again
+# ---------------------------------------------------------------------------------------
+
+@primitive(name="broadcast_like", diff=("g",))
+def broadcast_like_(g, like):
+    return broadcast_like(g, like)
+
+
+@vjp(broadcast_like_)
+def _(dout, out, g, like):
+    return (unbroadcast(dout, g),)
+
+
+@jvp(broadcast_like_)
+def _(out, g, like, dg):
+    return (broadcast_like(dg, like),)
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""Primitives and reverse rules for the neural-network layers (``nn.Conv2d``, ``nn.BatchNorm2d``,
-``nn.GELU``, ``nn.Dropout``, the losses), registered in the one registry of
-:mod:`autograd_st.rules`.
+"""Primitives and their reverse (vjp) and forward (jvp) rules for the neural-network layers
+(``nn.Conv2d``, ``nn.BatchNorm2d``, ``nn.GELU``, ``nn.Dropout``, the losses), registered in the
+one registry of :mod:`autograd_st.rules`.
 
 The numpy work lives in :mod:`autograd_st.kernels`; each template here is a single call to a
 kernel (or numpy / a runtime helper), so generated code stays readable and every rule is
@@ -18,12 +18,12 @@ import numpy as np
 from .kernels import (assign_, conv2d_forward, conv2d_grad_input, conv2d_grad_weight,
                       dropout_mask, erf, flatten, one_hot, one_hot_like, reshape_along,
                       variance)
-from .rules import primitive, vjp
+from .rules import jvp, primitive, vjp
 from .runtime import expand_to, sigmoid
 
 __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softplus", "var",
-           "flatten_", "reshape_along_", "depend", "one_hot_", "one_hot_like_", "assign", "dropout_mask_",
-           "NN_PRIMITIVES"]
+           "flatten_", "reshape_along_", "depend", "one_hot_", "one_hot_like_", "assign",
+           "dropout_mask_", "NN_PRIMITIVES"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -43,6 +43,12 @@ def _(dout, out, x, w, stride, pad, dilation, group):
             conv2d_grad_weight(x, dout, w, stride, pad, dilation, group))
 
 
+@jvp(conv2d)
+def _(out, x, w, stride, pad, dilation, group, dx, dw):
+    return (conv2d_forward(dx, w, stride, pad, dilation, group),
+            conv2d_forward(x, dw, stride, pad, dilation, group))
+
+
 @primitive(name="conv2d_grad_input", diff=("dy", "w"))
 def conv2d_grad_input_(dy, w, like, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group=1):
     return conv2d_grad_input(dy, w, like, stride, pad, dilation, group)
@@ -54,6 +60,12 @@ def _(dout, out, dy, w, like, stride, pad, dilation, group):
             conv2d_grad_weight(dout, dy, w, stride, pad, dilation, group))
 
 
+@jvp(conv2d_grad_input_)
+def _(out, dy, w, like, stride, pad, dilation, group, ddy, dw):
+    return (conv2d_grad_input(ddy, w, like, stride, pad, dilation, group),
+            conv2d_grad_input(dy, dw, like, stride, pad, dilation, group))
+
+
 @primitive(name="conv2d_grad_weight", diff=("x", "dy"))
 def conv2d_grad_weight_(x, dy, like, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group=1):
     return conv2d_grad_weight(x, dy, like, stride, pad, dilation, group)
@@ -63,6 +75,12 @@ def conv2d_grad_weight_(x, dy, like, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(
 def _(dout, out, x, dy, like, stride, pad, dilation, group):
     return (conv2d_grad_input(dy, dout, x, stride, pad, dilation, group),
             conv2d_forward(x, dout, stride, pad, dilation, group))
+
+
+@jvp(conv2d_grad_weight_)
+def _(out, x, dy, like, stride, pad, dilation, group, dx, ddy):
+    return (conv2d_grad_weight(dx, dy, like, stride, pad, dilation, group),
+            conv2d_grad_weight(x, ddy, like, stride, pad, dilation, group))
 
 
 # ---------------------------------------------------------------------------------------
@@ -79,6 +97,11 @@ def _(dout, out, x):
     return (dout * 1.1283791670955126 * np.exp(-x * x),)  # 2 / sqrt(pi)
 
 
+@jvp(erf_)
+def _(out, x, dx):
+    return (dx * 1.1283791670955126 * np.exp(-x * x),)  # 2 / sqrt(pi)
+
+
 @primitive()
 def softplus(x):
     return np.logaddexp(0, x)
@@ -87,6 +110,11 @@ def softplus(x):
 @vjp(softplus)
 def _(dout, out, x):
     return (dout * sigmoid(x),)
+
+
+@jvp(softplus)
+def _(out, x, dx):
+    return (dx * sigmoid(x),)
 
 
 @primitive(name="var", diff=("x",))
@@ -101,6 +129,13 @@ def _(dout, out, x, axis, ddof, keepdims):
             * (2 / (np.size(x) / np.size(out) - ddof)),)
 
 
+@jvp(var)
+def _(out, x, axis, ddof, keepdims, dx):
+    # the mean's tangent drops out: (x - mean) sums to zero over the reduced axes
+    return (np.sum(dx * (x - np.mean(x, axis=axis, keepdims=True)), axis=axis,
+                   keepdims=keepdims) * (2 / (np.size(x) / np.size(out) - ddof)),)
+
+
 @primitive(name="flatten", diff=("x",))
 def flatten_(x, start_dim=1, end_dim=-1):
     return flatten(x, start_dim, end_dim)
@@ -109,6 +144,11 @@ def flatten_(x, start_dim=1, end_dim=-1):
 @vjp(flatten_)
 def _(dout, out, x, start_dim, end_dim):
     return (np.reshape(dout, np.shape(x)),)
+
+
+@jvp(flatten_)
+def _(out, x, start_dim, end_dim, dx):
+    return (flatten(dx, start_dim, end_dim),)
 
 
 @primitive(name="reshape_along", diff=("v",))
@@ -121,6 +161,11 @@ def _(dout, out, v, like, axis):
     return (np.reshape(dout, np.shape(v)),)
 
 
+@jvp(reshape_along_)
+def _(out, v, like, axis, dv):
+    return (reshape_along(dv, like, axis),)
+
+
 @primitive(diff=("value",))
 def depend(value, effect):
     return value
@@ -129,6 +174,11 @@ def depend(value, effect):
 @vjp(depend)
 def _(dout, out, value, effect):
     return (dout,)
+
+
+@jvp(depend)
+def _(out, value, effect, dvalue):
+    return (dvalue,)
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import numpy as np
 
 __all__ = ["unbroadcast", "expand_to", "ungetitem", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
-           "matmul_nt", "matmul_tn", "cast_like", "RUNTIME_NAMES"]
+           "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "RUNTIME_NAMES"]
 
 
 def unbroadcast(g, like):
@@ -124,3 +124,15 @@ def cast_like(g, like):
 
 
 RUNTIME_NAMES = tuple(__all__[:-1])
+
+
+# ---------------------------------------------------------------------------------------
+# forward-mode helpers: the tangent code of autograd_st.compiler.forward calls these (each is
+# also a primitive in autograd_st.rules, with reverse and forward rules)
+# ---------------------------------------------------------------------------------------
+
+def broadcast_like(g, like):
+    """``g`` broadcast up to the shape of ``like``: an input's tangent made shaped like the
+    output of a broadcasting primitive (``x + y``).  ``g`` itself when the shapes match."""
+    shape = np.shape(like)
+    return g if np.shape(g) == shape else np.broadcast_to(g, shape)

@@ -344,6 +344,16 @@ SPECS += [
     row("unbroadcast", A((3,)), A((2, 3))),
     row("unbroadcast", A((1, 3)), A((2, 3))),
 ]
+# broadcast_like: the forward-mode helper that brings a tangent up to the output's shape
+SPECS += [
+    row("broadcast_like", A((3,)), A((2, 3))),
+    row("broadcast_like", A((2, 1)), A((2, 3))),
+    row("broadcast_like", A((1, 3)), A((4, 2, 3))),
+    row("broadcast_like", A(()), A((2, 3))),
+    row("broadcast_like", A(None), A((2, 3))),
+    row("broadcast_like", A((2, 3)), A((2, 3))),
+    row("broadcast_like", A(()), A(())),
+]
 for _axis, _kd in REDUCTION_AXES + [((), False)]:
     SPECS.append(row("expand_to", A(_reduced_shape((2, 3, 4), _axis, _kd)), A((2, 3, 4)),
                      _axis, _kd))

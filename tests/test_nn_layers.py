@@ -104,10 +104,9 @@ def test_var_rule(axis, ddof, keepdims):
                  np.var(x, axis=axis, ddof=ddof, keepdims=keepdims))
 
 
-@pytest.mark.parametrize("shape,start,end,expect", [((2, 3, 4), 1, -1, (2, 12)),
-                                                     ((2, 3, 4), 0, 1, (6, 4)),
-                                                     ((2, 3, 4, 5), 1, 2, (2, 12, 5)),
-                                                     ((), 1, -1, (1,))])
+@pytest.mark.parametrize("shape,start,end,expect", [
+    ((2, 3, 4), 1, -1, (2, 12)), ((2, 3, 4), 0, 1, (6, 4)), ((2, 3, 4, 5), 1, 2, (2, 12, 5)),
+    ((), 1, -1, (1,))])
 def test_flatten_rule_and_shape(shape, start, end, expect):
     x = _rand(shape, 6)
     assert REGISTRY["flatten"].fn(x, start, end).shape == expect
@@ -345,8 +344,8 @@ def _bn_reference(x, gamma, beta, mean, var, eps, axes):
     shape = [1] * x.ndim
     ch = [a for a in range(x.ndim) if a not in axes][0]
     shape[ch] = -1
-    r = lambda v: np.reshape(v, shape)  # noqa: E731
-    return (x - r(mean)) / np.sqrt(r(var) + eps) * r(gamma) + r(beta)
+    gamma, beta, mean, var = (np.reshape(v, shape) for v in (gamma, beta, mean, var))
+    return (x - mean) / np.sqrt(var + eps) * gamma + beta
 
 
 def test_batchnorm2d_inference_uses_moving_statistics():
@@ -361,7 +360,7 @@ def test_batchnorm2d_inference_uses_moving_statistics():
                  rtol=1e-12)
     assert_close(bn.moving_mean, mm)  # untouched
     names = [p.name for p in bn.get_parameters()]
-    assert names == ["moving_mean", "moving_variance", "gamma", "beta"]
+    assert names == ["mean", "variance", "gamma", "beta"]  # MindSpore's names, standalone
     assert [p.name for p in bn.trainable_params()] == ["gamma", "beta"]
 
 
@@ -476,16 +475,16 @@ def test_sequential_cell_names_order_and_forward():
     seq.append(nn.Tanh())
     assert_close(seq(Tensor(x)), np.tanh(np.maximum(x @ w1.T, 0) @ w2.T), rtol=1e-12)
     star = nn.SequentialCell(nn.Dense(4, 5), nn.Dense(5, 1))
-    assert [p.name for p in star.trainable_params()] == ["0.weight", "0.bias", "1.weight",
-                                                          "1.bias"]
+    names = [p.name for p in star.trainable_params()]
+    assert names == ["0.weight", "0.bias", "1.weight", "1.bias"]
 
 
 def test_cell_list():
     cl = nn.CellList([nn.Dense(2, 3), nn.Dense(3, 1)])
     cl.append(nn.ReLU())
     assert len(cl) == 3 and isinstance(cl[2], nn.ReLU)
-    assert [p.name for p in cl.trainable_params()] == ["0.weight", "0.bias", "1.weight",
-                                                        "1.bias"]
+    names = [p.name for p in cl.trainable_params()]
+    assert names == ["0.weight", "0.bias", "1.weight", "1.bias"]
     with pytest.raises(TypeError):
         cl.append(3)
 

@@ -27,6 +27,7 @@ from ..tensor import Parameter, Tensor
 from . import codegen
 from .analyze import activity
 from .codegen import ForwardEmitter, assign, expr_of, function_def, name, to_source
+from .desugar import desugar
 from .fence import fence
 from .ir import Call, For, If, Opaque, Prim, Sym, Var, While
 from .load import load, validate
@@ -253,6 +254,7 @@ def normalize_function(fn, self_obj, argspec, source=None) -> FuncIR:
     if fn.__code__ not in _FENCED_CODES:
         fence(src)
         _FENCED_CODES.add(fn.__code__)
+    src = _desugared(src)
     fir = normalize(src, argspec, COMPILER)
     with _LOCK:
         _IR_CACHE[key] = fir
@@ -262,6 +264,17 @@ def normalize_function(fn, self_obj, argspec, source=None) -> FuncIR:
 
 
 _FENCED_CODES: set = set()
+_DESUGARED: dict = {}
+
+
+def _desugared(src):
+    """``src`` with early returns, break and continue lowered (cached per parsed node)."""
+    import dataclasses
+    node = _DESUGARED.get(id(src.node))
+    if node is None or node[0] is not src.node:
+        node = (src.node, desugar(copy.deepcopy(src.node)))
+        _DESUGARED[id(src.node)] = node
+    return dataclasses.replace(src, node=node[1])
 
 
 # ---------------------------------------------------------------------------------------

@@ -31,8 +31,6 @@ REFUSED = {
     gast.ImportFrom: ("import", "import at module level"),
     gast.Raise: ("raise", "check the inputs before calling the gradient function"),
     gast.Assert: ("assert", "check the inputs before calling the gradient function"),
-    gast.Break: ("break", "compute the condition into the loop's while-condition instead"),
-    gast.Continue: ("continue", "wrap the rest of the loop body in an if instead"),
     gast.NamedExpr: ("the walrus operator :=", "assign the value in a statement of its own"),
     gast.GeneratorExp: ("a generator expression", "write a for loop"),
     gast.ListComp: ("a list comprehension", "write a for loop over range(...)"),
@@ -85,24 +83,16 @@ class _Fence(gast.NodeVisitor):
             self.refuse(t, "this assignment target", "assign to a plain name")
 
 
-def _check_returns(src, body, top: bool, in_loop: bool):
-    for i, stmt in enumerate(body):
-        last = top and i == len(body) - 1
-        if isinstance(stmt, gast.Return) and not last:
-            raise UnsupportedSyntaxError(
-                "return before the end of the function is not supported yet (%s)"
-                % src.qualname, src.filename, stmt.lineno, stmt.col_offset,
-                hint="assign the result to a variable in each branch and return it once, "
-                     "at the end")
-        for field in ("body", "orelse"):
-            sub = getattr(stmt, field, None)
-            if isinstance(sub, list) and not isinstance(stmt, gast.FunctionDef):
-                _check_returns(src, sub, False,
-                               in_loop or isinstance(stmt, (gast.For, gast.While)))
+def _check_loops(src, body):
+    for stmt in body:
         if isinstance(stmt, (gast.For, gast.While)) and stmt.orelse:
             raise UnsupportedSyntaxError(
                 "a loop's else clause is not supported (%s)" % src.qualname, src.filename,
                 stmt.lineno, stmt.col_offset, hint="move the else body after the loop")
+        for field in ("body", "orelse"):
+            sub = getattr(stmt, field, None)
+            if isinstance(sub, list):
+                _check_loops(src, sub)
 
 
 def fence(src) -> None:
@@ -117,4 +107,4 @@ def fence(src) -> None:
             hint="give the function plain positional parameters")
     for stmt in node.body:
         f.visit(stmt)
-    _check_returns(src, node.body, True, False)
+    _check_loops(src, node.body)

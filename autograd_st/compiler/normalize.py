@@ -372,16 +372,10 @@ class Normalizer:
             if va is vb:
                 merged[name] = va
                 continue
-            if va is _MISSING or vb is _MISSING:
-                # defined on one path only: usable only where defined, as in Python
-                if name in before:
-                    continue
-                value = va if vb is _MISSING else vb
-                if not isinstance(value, Sym):
-                    continue
-                new = self.new_version(name)
-                (body if vb is _MISSING else orelse).append(self._copy_stmt(new, value))
-                merged[name] = Sym(new)
+            if va is _MISSING or vb is _MISSING or va is _PARTIAL or vb is _PARTIAL:
+                # defined on one path only: Python would raise NameError on the other, so
+                # it may not be read after the if (the error says so if it is)
+                merged[name] = _PARTIAL
                 continue
             if isinstance(va, tuple) or isinstance(vb, tuple):
                 if not (isinstance(va, tuple) and isinstance(vb, tuple) and len(va) == len(vb)):
@@ -532,6 +526,10 @@ class Normalizer:
             if value is _LOOP_LOCAL:
                 raise self.error(node, "%r is assigned inside a loop but not before it" % name,
                                  "give it a value before the loop")
+            if value is _PARTIAL:
+                raise self.error(node, "%r is assigned in only one branch of an if, so it may "
+                                 "be undefined here" % name,
+                                 "assign it in every branch (or before the if)")
             return value
         found, obj = self.src.lookup(name)
         if not found:
@@ -824,6 +822,7 @@ class _Missing:
 
 _MISSING = _Missing()
 _LOOP_LOCAL = _Missing()
+_PARTIAL = _Missing()
 
 
 def P_getitem(base, index):

@@ -82,6 +82,15 @@ def _used_in(stmts, active) -> set:
     return out
 
 
+def _branch_defined(stmts) -> set:
+    """Names assigned inside the branches of ifs in ``stmts`` (not inside nested loops)."""
+    out = set()
+    for stmt in stmts:
+        if isinstance(stmt, If):
+            out |= _defined_in(stmt.body) | _defined_in(stmt.orelse)
+    return out
+
+
 def _is_comment(stmt) -> bool:
     return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
         and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == "__comment__"
@@ -315,8 +324,13 @@ class Reverse:
             args=[record], keywords=[]))
         header_set = set(headers)
 
-        def add_tape(fwd_body, append=append, header_set=header_set):
+        # values defined on one path of an if in the body exist only when that path ran
+        maybe = [v for v in tape_vars if v in _branch_defined(stmt.body)]
+        inits = [assign([v], gast.Constant(value=None, kind=None)) for v in maybe]
+
+        def add_tape(fwd_body, append=append, header_set=header_set, inits=inits):
             # record before the back-edge copies overwrite the loop's carried values
+            fwd_body = inits + fwd_body
             i = len(fwd_body)
             while i > 0 and (_is_comment(fwd_body[i - 1]) or (
                     isinstance(fwd_body[i - 1], gast.Assign)

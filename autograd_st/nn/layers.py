@@ -535,9 +535,9 @@ class LayerNorm(Cell):
                  gamma_init: Any = "ones", beta_init: Any = "zeros", epsilon: float = 1e-7,
                  dtype=None) -> None:
         super().__init__()
-        shape = tuple(int(s) for s in (normalized_shape if isinstance(normalized_shape,
-                                                                        (tuple, list))
-                                       else (normalized_shape,)))
+        if not isinstance(normalized_shape, (tuple, list)):
+            normalized_shape = (normalized_shape,)
+        shape = tuple(int(s) for s in normalized_shape)
         self.normalized_shape = shape
         self.begin_norm_axis = begin_norm_axis
         self.begin_params_axis = begin_params_axis

@@ -48,8 +48,8 @@ class _LR:
         if isinstance(value, (bool, str)):
             raise TypeError("learning_rate must be a number, a sequence, a Tensor or a "
                             "schedule, not %r" % (value,))
-        if isinstance(value, (int, float, np.number)) or (isinstance(value, np.ndarray)
-                                                           and value.ndim == 0):
+        scalar_array = isinstance(value, np.ndarray) and value.ndim == 0
+        if isinstance(value, (int, float, np.number)) or scalar_array:
             self.value = float(value)
             if self.value < 0:
                 raise ValueError("learning_rate must be >= 0, got %r" % (self.value,))

@@ -23,7 +23,6 @@ import types
 
 import numpy as np
 
-import autograd_st as ms
 from autograd_st import Parameter, Tensor, nn, ops
 
 __all__ = ["WORKLOADS", "Workload", "get"]
@@ -248,7 +247,7 @@ class W2(Workload):
     wrt = (2, 3, 4, 5, 6, 7)
 
     def make(self, small=False, dtype=np.float32):
-        r = _rng(2)
+        r = _rng(17)  # no pre-activation within 1e-5 of a ReLU kink (float32 vs others)
         sizes = (12, 9, 7, 5) if small else (784, 256, 128, 10)
         n = 4 if small else 64
         x = r.standard_normal((n, sizes[0])).astype(dtype)

@@ -1,0 +1,233 @@
+"""Desugar: early ``return``, ``break`` and ``continue`` -> structured control flow.
+
+Takes: a fenced function's gast ``FunctionDef``.
+Gives: an equivalent ``FunctionDef`` whose only ``return`` is its last statement, with no
+``break`` or ``continue``, so that normalize sees if/for/while with single exits:
+
+- ``if c: return a`` followed by more code puts that code in the ``else`` branch; every tail
+  ``return v`` becomes an assignment to one result variable, returned once at the end.
+- In a loop, ``break`` / ``continue`` / ``return`` set flags, and the statements after them
+  run under ``if not <flag>:``.  A ``for`` over ``range`` that can stop early becomes a
+  ``while`` on its counter, so it stops instead of idling through the remaining iterations.
+  A ``return`` inside a loop is a ``break`` plus a flag checked right after the loop.
+
+Locations are copied from the statements they replace, so errors still point at user lines.
+"""
+from __future__ import annotations
+
+import copy
+
+import gast
+
+__all__ = ["desugar"]
+
+
+def _name(id_, store=False):
+    return gast.Name(id=id_, ctx=gast.Store() if store else gast.Load(), annotation=None,
+                     type_comment=None)
+
+
+def _assign(target, value, like):
+    node = gast.Assign(targets=[_name(target, True)], value=value, type_comment=None)
+    return gast.copy_location(node, like)
+
+
+def _const(v):
+    return gast.Constant(value=v, kind=None)
+
+
+def _not(expr):
+    return gast.UnaryOp(op=gast.Not(), operand=expr)
+
+
+def _has(stmts, kinds, into_loops=False) -> bool:
+    """Does one of ``stmts`` contain a node of ``kinds``?  A nested loop's own ``break`` and
+    ``continue`` stay inside it (unless ``into_loops``); a ``return`` in it still counts."""
+    def visit(n):
+        if isinstance(n, kinds):
+            return True
+        if isinstance(n, (gast.For, gast.While)) and not into_loops:
+            return gast.Return in kinds and any(isinstance(x, gast.Return) for x in gast.walk(n))
+        return any(visit(c) for c in gast.iter_child_nodes(n))
+    return any(visit(s) for s in stmts)
+
+
+def _always_returns(stmts) -> bool:
+    for s in stmts:
+        if isinstance(s, gast.Return):
+            return True
+        if isinstance(s, gast.If) and _always_returns(s.body) and _always_returns(s.orelse):
+            return True
+    return False
+
+
+class _Desugar:
+    def __init__(self, fdef) -> None:
+        self.fdef = fdef
+        self.taken = {n.id for n in gast.walk(fdef) if isinstance(n, gast.Name)}
+        self.taken.update(a.id for a in fdef.args.args)
+        self.result = None
+
+    def fresh(self, base: str) -> str:
+        name, i = base, 0
+        while name in self.taken:
+            i += 1
+            name = "%s_%d" % (base, i)
+        self.taken.add(name)
+        return name
+
+    def run(self):
+        body = self.loops(self.fdef.body)
+        if any(not (isinstance(s, gast.Return) and i == len(body) - 1)
+               for i, s in enumerate(body) if _has([s], (gast.Return,), True)):
+            self.result = self.fresh("_result")
+            body = self.tails(body)
+            last = body[-1] if body else self.fdef
+            ret = gast.copy_location(gast.Return(value=_name(self.result)), last)
+            body = body + [ret]
+        self.fdef.body = body
+        return self.fdef
+
+    # -- returns outside loops -------------------------------------------------------------
+    def tails(self, stmts):
+        """Move the code after an ``if`` that may return into the branches that do not."""
+        out = []
+        for i, s in enumerate(stmts):
+            if isinstance(s, gast.Return):
+                value = s.value if s.value is not None else _const(None)
+                out.append(_assign(self.result, value, s))
+                return out
+            if isinstance(s, gast.If) and _has([s], (gast.Return,), True):
+                rest = stmts[i + 1:]
+                body = s.body if _always_returns(s.body) else s.body + copy.deepcopy(rest)
+                orelse = s.orelse if _always_returns(s.orelse) else s.orelse + rest
+                new = gast.copy_location(gast.If(test=s.test, body=self.tails(body) or
+                                                 [gast.Pass()], orelse=self.tails(orelse)), s)
+                out.append(new)
+                return out
+            out.append(s)
+        return out
+
+    # -- loops -----------------------------------------------------------------------------
+    def loops(self, stmts):
+        out = []
+        for s in stmts:
+            if isinstance(s, gast.If):
+                s.body = self.loops(s.body)
+                s.orelse = self.loops(s.orelse)
+                out.append(s)
+            elif isinstance(s, (gast.For, gast.While)):
+                s.body = self.loops(s.body)  # inner loops first
+                out.extend(self.loop(s))
+            else:
+                out.append(s)
+        return out
+
+    def loop(self, loop):
+        has_break = _has(loop.body, (gast.Break,))
+        has_cont = _has(loop.body, (gast.Continue,))
+        has_ret = _has(loop.body, (gast.Return,))
+        if not (has_break or has_cont or has_ret):
+            return [loop]
+        pre = []
+        brk = self.fresh("_broke") if (has_break or has_ret) else None
+        cont = self.fresh("_skip") if has_cont else None
+        retf = retv = None
+        if has_ret:
+            retf = self.fresh("_returned")
+            retv = self.fresh("_return_value")
+            pre.append(_assign(retf, _const(False), loop))
+            pre.append(_assign(retv, _const(0.0), loop))
+        if brk:
+            pre.append(_assign(brk, _const(False), loop))
+        flags = [f for f in (brk, cont) if f]
+        body = self.flagged(loop.body, brk, cont, retf, retv, flags)
+        if cont:
+            body = [_assign(cont, _const(False), loop)] + body
+        if isinstance(loop, gast.While):
+            test = loop.test if not brk else gast.BoolOp(op=gast.And(),
+                                                         values=[_not(_name(brk)), loop.test])
+            new = gast.copy_location(gast.While(test=test, body=body, orelse=[]), loop)
+            post = []
+        elif brk and _is_range(loop.iter) and isinstance(loop.target, gast.Name):
+            new, counter_pre = self.range_while(loop, body, brk)
+            pre.extend(counter_pre)
+            post = []
+        else:
+            if brk:
+                body = [gast.copy_location(gast.If(test=_not(_name(brk)), body=body, orelse=[]),
+                                           loop)]
+            new = gast.copy_location(gast.For(target=loop.target, iter=loop.iter, body=body,
+                                              orelse=[], type_comment=None), loop)
+            post = []
+        out = pre + [new] + post
+        if has_ret:
+            out.append(gast.copy_location(gast.If(test=_name(retf), body=[
+                gast.copy_location(gast.Return(value=_name(retv)), loop)], orelse=[]), loop))
+        return out
+
+    def range_while(self, loop, body, brk):
+        args = loop.iter.args
+        if len(args) == 1:
+            start, stop, step = _const(0), args[0], _const(1)
+        elif len(args) == 2:
+            start, stop, step = args[0], args[1], _const(1)
+        else:
+            start, stop, step = args
+        counter = self.fresh("_" + loop.target.id + "_next")
+        stop_name = self.fresh("_stop")
+        pre = [_assign(counter, start, loop), _assign(stop_name, stop, loop)]
+        negative = isinstance(step, gast.Constant) and isinstance(step.value, (int, float)) \
+            and step.value < 0 or (isinstance(step, gast.UnaryOp)
+                                   and isinstance(step.op, gast.USub))
+        cmp = gast.Compare(left=_name(counter), ops=[gast.Gt() if negative else gast.Lt()],
+                           comparators=[_name(stop_name)])
+        test = gast.BoolOp(op=gast.And(), values=[_not(_name(brk)), cmp])
+        head = [_assign(loop.target.id, _name(counter), loop),
+                _assign(counter, gast.BinOp(left=_name(counter), op=gast.Add(), right=step),
+                        loop)]
+        new = gast.copy_location(gast.While(test=test, body=head + body, orelse=[]), loop)
+        return new, pre
+
+    def flagged(self, stmts, brk, cont, retf, retv, flags):
+        """Replace break/continue/return by flag assignments; guard what follows them."""
+        out = []
+        for i, s in enumerate(stmts):
+            if isinstance(s, gast.Break):
+                out.append(_assign(brk, _const(True), s))
+                return out
+            if isinstance(s, gast.Continue):
+                out.append(_assign(cont, _const(True), s))
+                return out
+            if isinstance(s, gast.Return):
+                value = s.value if s.value is not None else _const(None)
+                out += [_assign(retv, value, s), _assign(retf, _const(True), s),
+                        _assign(brk, _const(True), s)]
+                return out
+            if isinstance(s, gast.If) and _has([s], (gast.Break, gast.Continue, gast.Return)):
+                s.body = self.flagged(s.body, brk, cont, retf, retv, flags) or [gast.Pass()]
+                s.orelse = self.flagged(s.orelse, brk, cont, retf, retv, flags)
+                out.append(s)
+                rest = self.flagged(stmts[i + 1:], brk, cont, retf, retv, flags)
+                if rest:
+                    test = _not(_name(flags[0])) if len(flags) == 1 else gast.UnaryOp(
+                        op=gast.Not(), operand=gast.BoolOp(op=gast.Or(),
+                                                           values=[_name(f) for f in flags]))
+                    out.append(gast.copy_location(gast.If(test=test, body=rest, orelse=[]),
+                                                  stmts[i + 1]))
+                return out
+            out.append(s)
+        return out
+
+
+def _is_range(node) -> bool:
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+        and node.func.id == "range" and not node.keywords and 1 <= len(node.args) <= 3
+
+
+def desugar(fdef):
+    """Rewrite ``fdef`` in place (see the module docstring) and return it."""
+    body = fdef.body[:-1] if fdef.body and isinstance(fdef.body[-1], gast.Return) else fdef.body
+    if not _has(body, (gast.Return, gast.Break, gast.Continue), True):
+        return fdef
+    return _Desugar(fdef).run()

@@ -1,0 +1,321 @@
+"""The autograd_st benchmark (issue 4).
+
+    python tools/bench/run.py [--quick] [--threads 1|2] [--json out.json] [--only W1,W2]
+
+For each workload W1..W6 (float32) it times the median gradient call of hand-written numpy
+(checked against finite differences in float64 first), autograd_st, and, when importable,
+HIPS autograd, PyTorch eager (CPU), JAX grad and jax.jit(grad) (and tangent), each verified
+against the hand-written gradient before it is timed.  Then the compile cost of autograd_st
+(first calls with cleared caches) and the per-call overhead of a cached call.
+
+BLAS (and torch/XLA) run on one thread unless ``--threads 2``: the environment is set here,
+before numpy is imported.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _threads_from_argv(argv):
+    for i, a in enumerate(argv):
+        if a == "--threads" and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith("--threads="):
+            return a.split("=", 1)[1]
+    return "1"
+
+
+_THREADS = _threads_from_argv(sys.argv[1:])
+if "numpy" not in sys.modules:
+    for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+               "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        os.environ[_v] = _THREADS
+    if _THREADS == "1":
+        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
+                                   " --xla_cpu_multi_thread_eigen=false"
+                                   " intra_op_parallelism_threads=1").strip()
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+_ROOT = os.path.dirname(os.path.dirname(_HERE))
+if _ROOT not in sys.path:
+    sys.path.insert(1, _ROOT)
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import check  # noqa: E402
+import compile_cost  # noqa: E402
+import workloads  # noqa: E402
+from timing import Settings, measure_many  # noqa: E402
+
+COMPETITORS = ("autograd", "torch", "jax", "jax_jit", "tangent")
+TARGETS = {"W1": 1.5, "W2": 1.05, "W3": 1.15, "W4": 1.2, "W5": 1.5, "W6": 1.03}
+
+
+def _versions():
+    out = {"python": platform.python_version(), "numpy": np.__version__}
+    import autograd_st
+    out["autograd_st"] = getattr(autograd_st, "__version__", "?")
+    for mod in ("autograd", "torch", "jax", "tangent"):
+        try:
+            m = __import__(mod)
+            out[mod] = getattr(m, "__version__", "installed")
+        except ImportError:
+            out[mod] = None
+        except Exception as e:  # broken installs count as absent
+            out[mod] = "unusable: %s" % type(e).__name__
+    return out
+
+
+def _machine():
+    info = {"platform": platform.platform(), "processor": platform.processor(),
+            "cpu_count": os.cpu_count()}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        from threadpoolctl import threadpool_info
+        info["blas"] = [{k: d.get(k) for k in ("internal_api", "num_threads", "version")}
+                        for d in threadpool_info()]
+    except Exception:
+        pass
+    return info
+
+
+def _competitor_builders(w, arrays, threads):
+    builders = dict(w.competitors(arrays, threads))
+
+    def tangent_builder():
+        import tangent  # noqa: F401  (optional; never required)
+        raise ImportError("tangent is importable but this benchmark has no tangent version "
+                          "of %s" % w.name)
+    builders["tangent"] = tangent_builder
+    return builders
+
+
+def run_workload(w, settings, threads, log, competitors=COMPETITORS):
+    res = {"name": w.name, "title": w.title, "times": {}, "ratios": {}, "ratios_min": {},
+           "notes": {},
+           "errors": {}}
+    t0 = time.perf_counter()
+    res["fd_error"] = check.fd_check(w)
+    arrays = w.make()
+    want = w.hand(*arrays)
+    calls = {"hand": lambda: w.hand(*arrays)}
+    # autograd_st: its gradient is verified against the hand-written one before timing
+    try:
+        t1 = time.perf_counter()
+        st_call, st_extract = w.autograd_st(arrays)
+        out = st_call()
+        res["st_first_call_s"] = time.perf_counter() - t1
+        res["errors"]["autograd_st"] = check.compare("autograd_st", st_extract(out), want)
+        calls["autograd_st"] = st_call
+    except Exception as e:
+        res["notes"]["autograd_st"] = "FAILED: %s: %s" % (type(e).__name__, e)
+        log("  autograd_st FAILED: %s" % res["notes"]["autograd_st"])
+        traceback.print_exc()
+        st_call = None
+    if w.name == "W1":  # also the tutorials' way: GradOperation inside GradNetWrtX.construct
+        try:
+            call, extract = w.autograd_st(arrays, tutorial=True)
+            res["errors"]["autograd_st_tutorial"] = check.compare(
+                "autograd_st GradNetWrtX", extract(call()), want)
+            calls["autograd_st_tutorial"] = call
+        except Exception as e:
+            res["notes"]["autograd_st_tutorial"] = "FAILED: %s: %s" % (type(e).__name__, e)
+    for name, build in _competitor_builders(w, arrays, threads).items():
+        if name not in competitors:
+            continue
+        try:
+            t1 = time.perf_counter()
+            call, extract = build()
+            out = call()
+            res.setdefault("first_call_s", {})[name] = time.perf_counter() - t1
+            res["errors"][name] = check.compare(name, extract(out), want)
+            calls[name] = call
+        except ImportError as e:
+            res["notes"][name] = "not installed" if "No module named" in str(e) else str(e)
+        except check.VerificationError as e:
+            res["notes"][name] = "WRONG GRADIENT, not timed: %s" % e
+            log("  %s: %s" % (name, res["notes"][name]))
+        except Exception as e:
+            res["notes"][name] = "FAILED: %s: %s" % (type(e).__name__, str(e).splitlines()[0]
+                                                     if str(e) else "")
+            log("  %s: %s" % (name, res["notes"][name]))
+    times = measure_many(calls, settings)
+    res["times"] = times
+    base = times["hand"]["median_s"]
+    for name, t in times.items():
+        res["ratios"][name] = t["median_s"] / base
+        res["ratios_min"][name] = t["min_s"] / times["hand"]["min_s"]
+    # the per-call overhead is microseconds: measured only where it is not lost in the noise
+    if st_call is not None and getattr(st_call, "grad_fn", None) is not None \
+            and times["autograd_st"]["median_s"] < 2e-3:
+        try:
+            res["per_call"] = compile_cost.per_call_overhead(st_call, settings)
+        except Exception as e:
+            res["notes"]["per_call"] = "FAILED: %s: %s" % (type(e).__name__, e)
+    res["bench_s"] = time.perf_counter() - t0
+    return res
+
+
+def _fmt_t(s):
+    if s is None:
+        return "-"
+    if s < 1e-3:
+        return "%.1f us" % (s * 1e6)
+    if s < 1:
+        return "%.2f ms" % (s * 1e3)
+    return "%.2f s" % s
+
+
+def print_table(results, competitors_present, out=sys.stdout):
+    cols = ["workload", "hand numpy", "autograd_st", "ratio", "(min)", "target"] + \
+        ["%s" % c for c in competitors_present]
+    rows = []
+    for r in results:
+        st = r["times"].get("autograd_st")
+        row = ["%s %s" % (r["name"], r["title"]), _fmt_t(r["times"]["hand"]["median_s"]),
+               _fmt_t(st["median_s"]) if st else "FAILED",
+               "%.2f" % r["ratios"]["autograd_st"] if st else "-",
+               "%.2f" % r["ratios_min"]["autograd_st"] if st else "-",
+               "<= %.2f%s" % (TARGETS[r["name"]], "" if not st else
+                              (" ok" if r["ratios"]["autograd_st"] <= TARGETS[r["name"]]
+                               else " MISS"))]
+        for c in competitors_present:
+            if c in r["ratios"]:
+                row.append("%.2f" % r["ratios"][c])
+            else:
+                note = r["notes"].get(c, "")
+                row.append("wrong" if note.startswith("WRONG") else
+                           "-" if note == "not installed" else "failed")
+        rows.append(row)
+    widths = [max(len(str(x)) for x in col) for col in zip(cols, *rows)]
+    line = "  ".join(c.ljust(w) for c, w in zip(cols, widths))
+    print(line, file=out)
+    print("-" * len(line), file=out)
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)), file=out)
+    print("(ratio: median time per gradient call / hand-written numpy's median, same run; "
+          "(min): the same with the fastest repeats;\n competitors' columns are median "
+          "ratios too; '-' not installed, 'wrong' gradient did not verify)", file=out)
+
+
+def print_compile(cc, results, out=sys.stdout):
+    print("\nCompile cost (caches cleared, fresh functions; compile: building the gradient "
+          "code alone,\nfirst call: compile + one run):", file=out)
+    for key, v in cc.items():
+        extra = ""
+        if "lines" in v:
+            extra = "  (%.1f us/line)" % (v["compile_s"] / v["lines"] * 1e6)
+        print("  %-14s compile %-10s first call %-10s%s" % (
+            key, _fmt_t(v["compile_s"]), _fmt_t(v["first_call_s"]), extra), file=out)
+    print("\nPer-call overhead of a cached call (API call - generated function called "
+          "directly):", file=out)
+    for r in results:
+        pc = r.get("per_call")
+        if pc:
+            print("  %-3s api %-10s direct %-10s overhead %-10s (fastest repeats: %s)" % (
+                r["name"], _fmt_t(pc["api_s"]), _fmt_t(pc["direct_s"]),
+                _fmt_t(pc["overhead_s"]), _fmt_t(pc["overhead_min_s"])), file=out)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    ap.add_argument("--quick", action="store_true", help="tiny repeat counts (< 1 minute)")
+    ap.add_argument("--threads", choices=("1", "2"), default="1",
+                    help="BLAS/torch/XLA threads (default 1)")
+    ap.add_argument("--json", metavar="OUT", help="write the results as JSON")
+    ap.add_argument("--only", metavar="W1,W2", help="only these workloads")
+    ap.add_argument("--no-compile", action="store_true", help="skip the compile-cost part")
+    ap.add_argument("--competitors", metavar="LIST",
+                    help="comma-separated subset of %s, 'all' or 'none' (default: all that "
+                         "import; with --quick: autograd,torch, since JAX's first calls "
+                         "alone take tens of seconds)" % ",".join(COMPETITORS))
+    args = ap.parse_args(argv)
+    if args.threads != _THREADS:  # main() called with other argv than the process's
+        print("note: --threads must be given on the command line (BLAS reads it at import)",
+              file=sys.stderr)
+    threads = int(args.threads)
+    settings = Settings(quick=args.quick)
+
+    def log(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    versions = _versions()
+    machine = _machine()
+    present = [c for c in COMPETITORS
+               if versions.get("jax" if c == "jax_jit" else c) not in (None,)
+               and not str(versions.get("jax" if c == "jax_jit" else c)).startswith("unusable")]
+    if args.competitors in (None, "") and args.quick:
+        wanted = {"autograd", "torch"}
+    elif args.competitors in (None, "", "all"):
+        wanted = set(COMPETITORS)
+    elif args.competitors == "none":
+        wanted = set()
+    else:
+        wanted = set(args.competitors.split(","))
+        unknown = wanted - set(COMPETITORS)
+        if unknown:
+            ap.error("unknown competitor(s): %s" % ", ".join(sorted(unknown)))
+    present = [c for c in present if c in wanted]
+    print("autograd_st benchmark: %s, %d BLAS thread%s, %s" % (
+        "quick" if args.quick else "full", threads, "" if threads == 1 else "s",
+        machine.get("cpu", machine["processor"] or platform.machine())))
+    print("versions: " + ", ".join("%s %s" % (k, v) for k, v in versions.items()
+                                   if v is not None))
+    t0 = time.perf_counter()
+    chosen = workloads.WORKLOADS
+    if args.only:
+        names = set(args.only.upper().split(","))
+        chosen = [w for w in chosen if w.name in names]
+    results = []
+    for w in chosen:
+        log("%s: %s ..." % (w.name, w.title))
+        results.append(run_workload(w, settings, threads, log, present))
+    print()
+    print_table(results, present)
+    for r in results:
+        if "autograd_st_tutorial" in r["times"]:
+            print("  %s through the tutorials' GradNetWrtX Cell (GradOperation inside "
+                  "construct): %s, ratio %.2f" % (
+                      r["name"], _fmt_t(r["times"]["autograd_st_tutorial"]["median_s"]),
+                      r["ratios"]["autograd_st_tutorial"]))
+        for name, note in r["notes"].items():
+            if note != "not installed":
+                print("  %s %s: %s" % (r["name"], name, note))
+    cc = {}
+    if not args.no_compile:
+        log("compile cost ...")
+        cc = compile_cost.compile_costs(settings, chosen)
+        print_compile(cc, results)
+    total = time.perf_counter() - t0
+    print("\n(total %.1f s)" % total)
+    if args.json:
+        doc = {"settings": {"quick": args.quick, "threads": threads,
+                            "repeat": settings.repeat, "min_repeat_s": settings.min_repeat_s},
+               "machine": machine, "versions": versions, "targets": TARGETS,
+               "workloads": results, "compile": cc, "total_s": total}
+        with open(args.json, "w") as f:
+            json.dump(doc, f, indent=2, default=float)
+        print("wrote %s" % args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
