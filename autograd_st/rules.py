@@ -210,6 +210,28 @@ def get(name: str) -> Primitive:
     return REGISTRY[name]
 
 
+def template_globals() -> dict:
+    """Objects the primitive and rule templates read as globals, by name (``np`` and the
+    runtime helpers): the generated module's globals, never given to a user variable."""
+    if len(REGISTRY) != _TEMPLATE_GLOBALS_FOR[0]:
+        out = {"np": np}
+        for prim in REGISTRY.values():
+            for fn in (prim.fn, prim.vjp, prim.jvp):
+                if fn is None:
+                    continue
+                for n in fn.__code__.co_names:
+                    if n in fn.__globals__:
+                        out.setdefault(n, fn.__globals__[n])
+        _TEMPLATE_GLOBALS.clear()
+        _TEMPLATE_GLOBALS.update(out)
+        _TEMPLATE_GLOBALS_FOR[0] = len(REGISTRY)
+    return _TEMPLATE_GLOBALS
+
+
+_TEMPLATE_GLOBALS: dict = {}
+_TEMPLATE_GLOBALS_FOR = [0]
+
+
 # ---------------------------------------------------------------------------------------
 # element-wise arithmetic
 # ---------------------------------------------------------------------------------------
@@ -763,7 +785,7 @@ def _(out, g, like, dg):
 
 @primitive(name="expand_to", diff=("g",))
 def expand_to_(g, like, axis=None, keepdims=False):
-    return expand_to(g, like, axis, keepdims)
+    return expand_to(g, like, axis=axis, keepdims=keepdims)
 
 
 @vjp(expand_to_)

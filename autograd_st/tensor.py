@@ -320,8 +320,7 @@ class Parameter(Tensor):
         if isinstance(default_input, (int, float)) and not isinstance(default_input, bool):
             default_input = np.asarray(default_input, np.float32)
         super().__init__(default_input)
-        if not self._data.flags.writeable or not self._data.flags.owndata:
-            object.__setattr__(self, "_data", np.array(self._data))
+        object.__setattr__(self, "_data", np.array(self._data))  # its own storage
         self._name_given = name is not None
         self.name = name if name is not None else "Parameter"
         self._requires_grad = bool(requires_grad)

@@ -305,9 +305,6 @@ def test_out_of_range_grad_position_raises(position):
     assert str(abs(position if isinstance(position, int) else 2)) in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="DEVIATION: MindSpore 2.10 raises ValueError "
-                   "('grad_position must be >= 0') for a negative grad_position; autograd_st "
-                   "treats -1 as the last argument")
 def test_negative_grad_position_is_rejected_like_mindspore():
     with pytest.raises(ValueError):
         ops.grad(f2, grad_position=-1)(_x(), _y())
@@ -442,8 +439,6 @@ def test_decorator_over_cell_class(name, decorator, want):
     assert_structure(a(_x(), _y()), want(2.0))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: GradOperation(get_by_list=True) used as a decorator "
-                   "over a Cell class calls Cell.trainable_params on the class -> TypeError")
 def test_get_by_list_decorator_over_cell_class():
     cls = _scaled_cell(ops.GradOperation(get_by_list=True))
     assert_structure(cls(2.0)(_x(), _y()), (XA * YA * 2.0,))
@@ -582,8 +577,6 @@ def test_requires_grad_toggled_and_parameter_redefined():
     assert_structure(ops.grad(net)(x), w2 * b2 + b2)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a requires_grad=False Parameter passed explicitly in "
-                   "weights gets its real gradient; MindSpore 2.10 returns zeros for it")
 def test_frozen_parameter_passed_explicitly_gets_zero_gradient():
     net = Frozen()
     net.b.requires_grad = False
@@ -602,15 +595,10 @@ class TupleAttr(nn.Cell):
         return ops.sum(x * self.ws[0] + x * x * self.ws[1])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Parameters held in a ParameterTuple attribute are "
-                   "not in trainable_params() (MindSpore lists them: ['a', 'c'])")
 def test_parameter_tuple_attribute_is_registered():
     assert [p.name for p in TupleAttr().trainable_params()] == ["a", "c"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a Parameter read through a ParameterTuple attribute "
-                   "(self.ws[0]) is baked into the generated code as a Tensor object, so "
-                   "np.sum(Tensor) raises TypeError")
 def test_parameter_tuple_attribute_gradients():
     net = TupleAttr()
     assert_structure(ops.grad(net)(_x()), WA + 2 * XA * BA)

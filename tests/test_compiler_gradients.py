@@ -322,8 +322,6 @@ def idx_slice(x, w):
     return ops.sum(x[1:] * w[:1]) + ops.sum(x[:, 0] * w[0, ::2][0] + x[0, 1:3] * w[1, :2])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: slicing (x[1:], x[:, 0]) emits a bare slice into "
-                   "the generated call ungetitem(d, x, 1:) -> SyntaxError when compiling")
 def test_slicing():
     check_fn(idx_slice, T(2, 3, seed=25), T(2, 3, seed=26))
 
@@ -421,9 +419,6 @@ def b_ones(x, b):
     return ops.sum(ops.tanh(x @ ops.ones((3, 2), ms.float64) + b) + ops.zeros((2,)) * b)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: ops.ones/ops.zeros (constant-shaped, no gradient) "
-                   "inside differentiated code are compiled as user helpers: the compiler descends "
-                   "into their implementation (dtype.to_numpy, then np.ones) and refuses it")
 def test_ops_ones_zeros_inside_differentiated_code():
     check_fn(b_ones, T(4, 3, seed=34), T(2, seed=35))
 
@@ -513,8 +508,6 @@ def test_if_on_python_constant():
     assert_close(g, np.cos(xa) * xa + np.sin(xa))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a constant (str/int/bool/None) positional argument "
-                   "is folded into the generated code but still passed to it -> TypeError")
 @pytest.mark.parametrize("mode", ["square", "cube", "other"])
 def test_if_on_constant_argument(mode):
     x = T(2, 3, seed=51)
@@ -544,9 +537,6 @@ def test_if_on_cell_attribute(mode):
     check_cell(ModeNet(mode), T(2, 3, seed=52))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: changing a constant Cell attribute (a str here) "
-                   "after the first gradient call keeps the old compiled branch, even in a new "
-                   "gradient function; MindSpore (PyNative and GRAPH_MODE) recompiles")
 def test_if_on_cell_attribute_changed_new_gradient_function():
     net = ModeNet("linear")
     x = T(2, 3, seed=53)
@@ -555,9 +545,6 @@ def test_if_on_cell_attribute_changed_new_gradient_function():
     assert_close(ops.GradOperation()(net)(x), 2 * x.asnumpy() * net.w.asnumpy())
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: changing a constant Cell attribute after the first "
-                   "call of a gradient function is not seen by that function (MindSpore's default "
-                   "PyNative mode sees it)")
 def test_if_on_cell_attribute_changed_same_gradient_function():
     net = ModeNet("linear")
     x = T(2, 3, seed=54)
@@ -1211,8 +1198,6 @@ def test_third_derivative(fn, closed):
     assert_close(g3, closed(X_HIGHER), rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: ops.grad(ops.grad(f))(x) raises 'call the gradient "
-                   "function once before differentiating it again' (MindSpore allows it)")
 def test_grad_of_grad_composed_directly():
     assert_close(ops.grad(ops.grad(h_sin))(Tensor(X_HIGHER)), -np.sin(X_HIGHER))
 
@@ -1221,8 +1206,6 @@ def h_grad_inside(x):
     return ops.grad(h_cube)(x) * x
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: ops.grad called inside a differentiated function "
-                   "is compiled as a helper (grad's own source, with its lambda) and refused")
 def test_grad_called_inside_differentiated_function():
     # d/dx (3 x^2 * x) = 9 x^2
     assert_close(ops.grad(h_grad_inside)(Tensor(X_HIGHER)), 9 * X_HIGHER ** 2)
@@ -1252,8 +1235,6 @@ def transpose_only_here(x):
     return ops.sum(ops.transpose(x, (1, 0)) * ops.transpose(x * x, (1, 0)))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the transpose rule emits `(1, 0) is None` into the "
-                   "generated code, a SyntaxWarning (an error under python -W error)")
 def test_generated_code_compiles_without_warnings():
     import warnings
     x = T(2, 3, seed=141)

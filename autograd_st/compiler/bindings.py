@@ -157,7 +157,8 @@ _RUNTIME = {
     runtime.zeros_like: _unary("zeros_like"), runtime.stop_gradient: _unary("stop_gradient"),
     runtime.softmax: _rt_softmax, runtime.log_softmax: _rt_log_softmax,
     runtime.logsumexp: _rt_logsumexp, runtime.matmul_nt: _binary("matmul_nt"),
-    runtime.matmul_tn: _rt_matmul_tn, runtime.cast_like: _rt_cast_like,
+    runtime.matmul_tn: _rt_matmul_tn,
+    runtime.broadcast_like: _binary("broadcast_like"), runtime.cast_like: _rt_cast_like,
 }
 
 _TABLE = {}
@@ -179,6 +180,9 @@ def lookup(obj):
     from ..prims import _Caller
     if isinstance(obj, _Caller):  # P.<primitive> itself
         return obj
+    tag = getattr(obj, "_autograd_st_prim", None)  # a kernel that is a primitive's body
+    if isinstance(tag, str):
+        return getattr(P, tag)
     if getattr(obj, "_autograd_st_primitive", False):
         return obj
     return None

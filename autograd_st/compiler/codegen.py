@@ -47,11 +47,34 @@ def expr_of(atom, const_namer=None):
     if isinstance(atom, tuple):
         return gast.Tuple(elts=[expr_of(a, const_namer) for a in atom], ctx=gast.Load())
     if isinstance(atom, slice):
-        return gast.Slice(lower=_opt(atom.start, const_namer), upper=_opt(atom.stop, const_namer),
-                          step=_opt(atom.step, const_namer))
+        return _slice_call([_opt(atom.start, const_namer), _opt(atom.stop, const_namer),
+                            _opt(atom.step, const_namer)])
     if isinstance(atom, Const):
         return literal(atom.value, const_namer)
     return literal(atom, const_namer)
+
+
+def _slice_call(parts):
+    """``slice(a, b, c)``: valid anywhere; codegen prints ``x[a:b:c]`` inside subscripts."""
+    args = [p if p is not None else const(None) for p in parts]
+    # slice(a) means slice(None, a): never drop below two arguments
+    while len(args) > 2 and isinstance(args[-1], gast.Constant) and args[-1].value is None:
+        args.pop()
+    return gast.Call(func=name("slice"), args=args, keywords=[])
+
+
+def _as_subscript_index(node):
+    """slice(...) calls inside an index become ``a:b:c`` (what a person writes)."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+            and node.func.id == "slice" and not node.keywords and 1 <= len(node.args) <= 3:
+        parts = list(node.args) + [None] * (3 - len(node.args))
+        if len(node.args) == 1:
+            parts = [None, node.args[0], None]
+        parts = [None if isinstance(p, gast.Constant) and p.value is None else p for p in parts]
+        return gast.Slice(lower=parts[0], upper=parts[1], step=parts[2])
+    if isinstance(node, gast.Tuple):
+        return gast.Tuple(elts=[_as_subscript_index(e) for e in node.elts], ctx=node.ctx)
+    return node
 
 
 def _opt(atom, const_namer):
@@ -74,9 +97,8 @@ def literal(value, const_namer=None):
     if isinstance(value, list):
         return gast.List(elts=[literal(v, const_namer) for v in value], ctx=gast.Load())
     if isinstance(value, slice):
-        return gast.Slice(lower=None if value.start is None else literal(value.start, const_namer),
-                          upper=None if value.stop is None else literal(value.stop, const_namer),
-                          step=None if value.step is None else literal(value.step, const_namer))
+        return _slice_call([None if v is None else literal(v, const_namer)
+                            for v in (value.start, value.stop, value.step)])
     np_dtype = None
     if isinstance(value, mstype.Type):
         np_dtype = value.np_dtype
@@ -107,6 +129,38 @@ class _Substitute(gast.NodeTransformer):
             return copy.deepcopy(self.mapping[node.id])
         return node
 
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        node.slice = _as_subscript_index(node.slice)
+        return node
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        # `x ** (3 - 1)` after substitution: fold arithmetic on two numbers
+        if isinstance(node.left, gast.Constant) and isinstance(node.right, gast.Constant) \
+                and type(node.left.value) in (int, float) \
+                and type(node.right.value) in (int, float) \
+                and isinstance(node.op, (gast.Add, gast.Sub, gast.Mult)):
+            a, b = node.left.value, node.right.value
+            value = a + b if isinstance(node.op, gast.Add) else \
+                a - b if isinstance(node.op, gast.Sub) else a * b
+            return literal(value)
+        return node
+
+    def visit_IfExp(self, node):
+        self.generic_visit(node)
+        test = node.test
+        # `(1, 0) is None` after substitution: decide it here, as the reader would
+        if isinstance(test, gast.Compare) and len(test.ops) == 1 \
+                and isinstance(test.ops[0], (gast.Is, gast.IsNot)) \
+                and isinstance(test.comparators[0], gast.Constant) \
+                and test.comparators[0].value is None and _is_literal(test.left):
+            is_none = isinstance(test.left, gast.Constant) and test.left.value is None
+            if isinstance(test.ops[0], gast.IsNot):
+                is_none = not is_none
+            return node.body if is_none else node.orelse
+        return node
+
     def visit_Call(self, node):
         self.generic_visit(node)
         # numpy's and the helpers' defaults: leave them out so the code reads naturally
@@ -114,6 +168,16 @@ class _Substitute(gast.NodeTransformer):
                          if not (k.arg in _DEFAULT_KEYWORDS and isinstance(k.value, gast.Constant)
                                  and k.value.value is _DEFAULT_KEYWORDS[k.arg])]
         return node
+
+
+def _is_literal(node) -> bool:
+    if isinstance(node, gast.Constant):
+        return True
+    if isinstance(node, gast.Tuple):
+        return all(_is_literal(e) for e in node.elts)
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return _is_literal(node.operand)
+    return False
 
 
 def substitute(expr, mapping: dict):

@@ -108,10 +108,17 @@ class _Compiler:
     """The object the normalizer calls back for calls to other compiled code."""
 
     def bind_call(self, nz, callee, args, kwargs, node, path):
-        fn, self_obj = _function_of(callee)
+        source = None
+        if getattr(callee, "_autograd_st_grad_function", False):
+            fn, source = generated_source(callee, [_spec_of(a) for a in args])
+            self_obj = None
+        else:
+            fn, self_obj = _function_of(callee)
         params = list(inspect.signature(fn).parameters)
         if self_obj is not None:
             params = params[1:]
+        if source is not None:
+            params = [p for p in params if p not in source.bound_args]
         if kwargs:
             args = list(args)
             for k, v in kwargs.items():
@@ -137,8 +144,7 @@ class _Compiler:
                 getattr(node, "col_offset", 0), hint="rewrite the recursion as a loop")
         stack.append(key)
         try:
-            fir = normalize_function(fn, self_obj, argspec, getattr(callee, "_autograd_st_source",
-                                                                    None))
+            fir = normalize_function(fn, self_obj, argspec, source)
         finally:
             stack.pop()
         nz.guards.extend(fir.guards)
@@ -206,8 +212,6 @@ def _function_of(callee):
         return type(callee).construct, callee
     if isinstance(callee, types.MethodType):
         return callee.__func__, callee.__self__
-    if getattr(callee, "_autograd_st_grad_function", False):
-        return callee._autograd_st_generated(), None
     return callee, None
 
 
@@ -228,7 +232,7 @@ def _resolve(inp: Input, self_obj, fn):
         obj = closure[path[1]] if path[1] in closure else fn.__globals__[path[1]]
         path = path[1:]
     for attr in path[1:]:
-        obj = getattr(obj, attr)
+        obj = obj[attr] if isinstance(attr, int) else getattr(obj, attr)
     return obj
 
 
@@ -283,21 +287,7 @@ def _desugared(src):
 
 def _rule_globals() -> dict:
     """Objects the rule and primitive templates read as globals, by name."""
-    if _RULE_GLOBALS:
-        return _RULE_GLOBALS
-    out = {"np": np}
-    for prim in rules.REGISTRY.values():
-        for fn in (prim.fn, prim.vjp):
-            if fn is None:
-                continue
-            for n in fn.__code__.co_names:
-                if n in fn.__globals__:
-                    out.setdefault(n, fn.__globals__[n])
-    _RULE_GLOBALS.update(out)
-    return _RULE_GLOBALS
-
-
-_RULE_GLOBALS: dict = {}
+    return rules.template_globals()
 
 
 class Namespace:
@@ -549,7 +539,7 @@ class GradientArtifact:
 
 
 def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=False,
-                   fname=None, objects=None) -> GradientArtifact:
+                   fname=None, objects=None, frozen=(), cells=()) -> GradientArtifact:
     """The top-level gradient function: forward, seed, backward, then ``returner``'s result.
 
     ``arg_order``: the runtime argument leaves differentiated, in the order their gradients
@@ -562,7 +552,8 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
         objects = [inp.obj for inp in fir.inputs]
     inputs = [Input(inp.name, obj, inp.path) for inp, obj in zip(fir.inputs, objects)]
     by_id = {id(inp.obj): inp for inp in inputs}
-    input_mask = tuple(any(inp.obj is w for w in weights) for inp in inputs)
+    wrt = [w for w in weights if not any(w is f for f in frozen)]
+    input_mask = tuple(any(inp.obj is w for w in wrt) for inp in inputs)
     n_leaves = len(leaves(fir.args))
     arg_mask = tuple(i in arg_order for i in range(n_leaves))
     b = _Build(fir, arg_mask, input_mask)
@@ -619,7 +610,19 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
     fns = _finish(b, [fdef], fir.qualname + " grad")
     art = GradientArtifact(fns[fname], fns["__source__"], [inp.obj for inp in inputs]
                            + [inp.obj for inp in extra_weights], fir, list(b.callees.values()))
+    art.input_names = [inp.name for inp in inputs] + [inp.name for inp in extra_weights]
+    art.cells = list(cells)
     return art
+
+
+def generated_source(gfn, argspec):
+    """(function, Source) of a gradient function's generated code, its extra parameters
+    bound to the Parameters they stand for: what a higher-order derivative compiles."""
+    import dataclasses
+    fn, names, objects = gfn._autograd_st_generated(argspec)
+    src = parse_function(fn)
+    src = dataclasses.replace(src, bound_args=dict(zip(names, objects)))
+    return fn, src
 
 
 def _short(qualname: str) -> str:

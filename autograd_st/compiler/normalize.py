@@ -134,6 +134,7 @@ class Normalizer:
         idents = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
         idents.update(a.id for a in node.args.args)
         self.names = NameAllocator(idents)
+        self.names.taken.update(rules.template_globals())
         self.ir_vars: set = set()
         self.env: dict = {}
         self.block: list = []
@@ -157,28 +158,31 @@ class Normalizer:
             self.paths[id(src.self_obj)] = ("self",)
             start = 1
         self.user_params = params[start:]
-        if len(args) > len(self.user_params):
+        self.user_params = [p for p in self.user_params if p not in src.bound_args] + \
+            [p for p in self.user_params if p in src.bound_args]
+        n_user = len([p for p in self.user_params if p not in src.bound_args])
+        if len(args) > n_user:
             raise TypeError("%s() takes %d positional arguments but %d were given"
-                            % (src.qualname, len(self.user_params), len(args)))
-        n_missing = len(self.user_params) - len(args)
+                            % (src.qualname, n_user, len(args)))
+        n_missing = n_user - len(args)
         if n_missing > len(func_defaults):
-            missing = self.user_params[len(args):len(self.user_params) - len(func_defaults)]
+            missing = self.user_params[len(args):n_user - len(func_defaults)]
             raise TypeError("%s() missing %d required positional argument%s: %s"
                             % (src.qualname, len(missing), "s" if len(missing) > 1 else "",
                                ", ".join(repr(m) for m in missing)))
         del defaults
+        positional = iter(args)
         for i, pname in enumerate(self.user_params):
-            if pname in src.bound_args:
-                value = self.input_for(src.bound_args[pname], pname)
-            elif i < len(args):
-                value = args[i]
-                if value is RUNTIME:
-                    self.ir_vars.add(pname)
-                    value = Sym(pname)
-                elif is_runtime(value) or isinstance(value, tuple):
-                    value = self._bind_structure(value, pname)
-            else:
+            if pname in src.bound_args:  # generated code's Parameter inputs
+                self.env[pname] = self.input_for(src.bound_args[pname], pname)
+                continue
+            value = next(positional, _MISSING)
+            if value is RUNTIME:
+                value = Sym(self.new_version(pname))
+            elif value is _MISSING:
                 value = func_defaults[i - (len(self.user_params) - len(func_defaults))]
+            elif is_runtime(value) or isinstance(value, tuple):
+                value = self._bind_structure(value, pname)
             self.env[pname] = value
             self.arg_values.append(value)
 
@@ -223,7 +227,8 @@ class Normalizer:
         return Sym(target)
 
     def new_version(self, user_name: str) -> str:
-        if user_name not in self.ir_vars and user_name.isidentifier():
+        if user_name not in self.ir_vars and user_name.isidentifier() \
+                and user_name not in rules.template_globals():
             name = user_name
             self.names.reserve(name)
         else:
@@ -592,7 +597,14 @@ class Normalizer:
         if is_runtime(index):
             raise self.error(node, "indexing a constant with a runtime index is not supported",
                              "make the container a Tensor, or index with a constant")
-        return base[index]
+        try:
+            obj = base[index]
+        except (IndexError, KeyError, TypeError) as exc:
+            raise self.error(node, "%s: %s" % (type(exc).__name__, exc)) from None
+        base_path = self.paths.get(id(base))
+        if base_path is not None and isinstance(index, int):
+            self._remember(obj, base_path + (index,))
+        return self.static(obj, _path(node.value) + "_%s" % index)
 
     def e_BinOp(self, node):
         left = self.expr(node.left)
@@ -751,6 +763,15 @@ class Normalizer:
                 raise self.error(node, "bad call to %s: %s" % (path or callee, exc)) from None
         if callee is range:
             return _Range(args)
+        if getattr(callee, "_autograd_st_static", False):  # ops.grad(f), GradOperation(...)
+            if runtime_args:
+                raise self.error(node, "%s needs constant arguments here" % (path or callee),
+                                 "pass it compile-time values (a function, a Cell, numbers)")
+            try:
+                return self.static(callee(*args, **kwargs), path)
+            except Exception as exc:  # noqa: BLE001 - reported at the user's line
+                raise self.error(node, "evaluating %s at compile time failed: %s"
+                                 % (path, exc)) from None
         from ..nn.cell import Cell
         if isinstance(callee, Cell):
             return self.compiler.bind_call(self, callee, args, kwargs, node, path)

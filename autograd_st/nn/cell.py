@@ -22,6 +22,7 @@ class Cell:
         object.__setattr__(self, "_cells", OrderedDict())
         object.__setattr__(self, "training", False)
         object.__setattr__(self, "_bprop_cache", None)
+        object.__setattr__(self, "_param_lists", OrderedDict())
 
     # -- registration ------------------------------------------------------------------
     def __setattr__(self, name: str, value) -> None:
@@ -41,12 +42,13 @@ class Cell:
             cells[name] = value
             for sub_name, p in value.parameters_and_names():
                 p.name = name + "." + sub_name
-        elif isinstance(value, ParameterTuple):
-            pass
+        self.__dict__["_param_lists"].pop(name, None)
+        if isinstance(value, ParameterTuple):  # MindSpore registers these (not plain lists)
+            self.__dict__["_param_lists"][name] = tuple(value)
         object.__setattr__(self, name, value)
-        if isinstance(value, (Parameter, Cell)) or isinstance(old, (Parameter, Cell)) \
-                or _is_primitive(value) or _is_primitive(old):
-            bump_structure_epoch()
+        # anything assigned may be compiled in (a flag, a size, a mode): the gradient
+        # functions look again (they keep their code if the structure did not change)
+        bump_structure_epoch()
 
     def __delattr__(self, name: str) -> None:
         self.__dict__["_params"].pop(name, None)
@@ -88,6 +90,11 @@ class Cell:
                     continue
                 seen.add(id(p))
                 yield (cell_name + "." if cell_name else "") + pname, p
+            for plist in cell.__dict__.get("_param_lists", {}).values():
+                for p in plist:
+                    if id(p) not in seen:
+                        seen.add(id(p))
+                        yield p.name, p
 
     def _walk(self, prefix=""):
         """Depth-first, in attribute order (MindSpore's parameter order)."""

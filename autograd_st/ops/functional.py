@@ -296,9 +296,16 @@ def cast(input, dtype):
     return P.astype(input, mstype.to_numpy(dtype))
 
 
+def _static(fn):
+    fn._autograd_st_static = True
+    return fn
+
+
+@_static
 def ones(shape, dtype=None):
     return Tensor(np.ones(shape, mstype.to_numpy(dtype) or np.float32))
 
 
+@_static
 def zeros(shape, dtype=None):
     return Tensor(np.zeros(shape, mstype.to_numpy(dtype) or np.float32))

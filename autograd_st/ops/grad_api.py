@@ -177,11 +177,31 @@ def _wrap_tree(value, tensors: bool):
 # gradient functions
 # ---------------------------------------------------------------------------------------
 
-class _Artifact:
-    __slots__ = ("fn", "inputs", "epoch", "guards", "art", "n_args", "tensors_out")
+def _runtime_leaves(args, specs):
+    """The values generated code takes: runtime leaves only (constants are compiled in)."""
+    from ..compiler.normalize import RUNTIME
+    out = []
+    for a, sp in zip(args, specs):
+        if sp is RUNTIME:
+            out.append(_unwrap(a))
+        elif isinstance(sp, tuple) and isinstance(a, (tuple, list)):
+            out.extend(_runtime_leaves(a, sp))
+    out.extend(_unwrap(a) for a in args[len(specs):])  # the sens, if any
+    return out
 
-    def __init__(self, art, epoch, n_args, tensors_out=True) -> None:
+
+class _Artifact:
+    __slots__ = ("fn", "inputs", "epoch", "guards", "art", "n_args", "tensors_out", "plain",
+                 "spec_args", "cells", "sigs")
+
+    def __init__(self, art, epoch, n_args, tensors_out=True, spec_args=()) -> None:
+        from ..compiler.normalize import RUNTIME
         self.tensors_out = tensors_out
+        self.spec_args = tuple(spec_args)
+        self.plain = all(sp is RUNTIME for sp in spec_args)
+        from ..compiler.driver import structure_signature
+        self.cells = tuple(art.cells)
+        self.sigs = tuple(structure_signature(c) for c in self.cells)
         self.art = art
         self.fn = art.fn
         self.inputs = tuple(o if isinstance(o, Tensor) else _Holder(o) for o in art.inputs)
@@ -194,7 +214,10 @@ class _Artifact:
 
     def valid(self) -> bool:
         if self.epoch != _structure_epoch[0]:
-            return False
+            from ..compiler.driver import structure_signature
+            if tuple(structure_signature(c) for c in self.cells) != self.sigs:
+                return False
+            self.epoch = _structure_epoch[0]
         for ns, key, obj in self.guards:
             if ns.get(key, ABSENT) is not obj:
                 return False
@@ -237,10 +260,14 @@ class GradFunction:
     def __call__(self, *args):
         kinds = tuple([_kind(a) for a in args])
         art = self._fast.get(kinds)
-        if art is None or art.epoch != _structure_epoch[0] or (art.guards and not art.valid()):
+        if art is None or ((art.epoch != _structure_epoch[0] or art.guards)
+                           and not art.valid()):
             art = self._artifact(args, kinds)
-        out = art.fn(*[a._data if type(a) in _TENSOR_TYPES else _unwrap(a) for a in args],
-                     *[o._data for o in art.inputs])
+        if art.plain:
+            out = art.fn(*[a._data if type(a) in _TENSOR_TYPES else _unwrap(a) for a in args],
+                         *[o._data for o in art.inputs])
+        else:
+            out = art.fn(*_runtime_leaves(args, art.spec_args), *[o._data for o in art.inputs])
         return _wrap_tensors(out) if art.tensors_out else out
 
     def _tensors_out(self, args) -> bool:
@@ -258,21 +285,22 @@ class GradFunction:
             return type(self.fn).construct, self.fn
         if inspect.ismethod(self.fn):
             return self.fn.__func__, self.fn.__self__
-        if getattr(self.fn, "_autograd_st_grad_function", False):
-            return self.fn._autograd_st_generated(), None
         return self.fn, None
 
     def _artifact(self, args, kinds) -> _Artifact:
         epoch = _structure_epoch[0]
-        key = (_fn_key(self.fn), self.spec.key(), kinds, epoch)
+        key = (_fn_key(self.fn), self.spec.key(), kinds)
         with _LOCK:
             entry = _GLOBAL.get(key)
         if entry is not None:
             ref, art = entry
             if ref() is self.fn and art.valid():
                 self._fast[kinds] = art
+                self._last_key, self._last_art = kinds, art
                 return art
-        art = _Artifact(self._compile(args), epoch, len(args), self._tensors_out(args))
+        call_args = list(args[:-1]) if self.spec.sens and args else list(args)
+        art = _Artifact(self._compile(args), epoch, len(args), self._tensors_out(args),
+                        _argspec(call_args))
         with _LOCK:
             _GLOBAL[key] = (_ref(self.fn), art)
             while len(_GLOBAL) > _GLOBAL_SIZE:
@@ -295,7 +323,10 @@ class GradFunction:
                                        "output's gradient (sens), but no argument was given")
             call_args = call_args[:-1]
         argspec = _argspec(call_args)
-        source = getattr(self.fn, "_autograd_st_source", None) if not self._is_cell else None
+        source = None
+        if getattr(fn, "_autograd_st_grad_function", False):  # a derivative of a derivative
+            from ..compiler.driver import generated_source
+            fn, source = generated_source(fn, argspec)
         fir = normalize_function(fn, self_obj, argspec, source)
         n_args = len(call_args)
         leaf_owner = []
@@ -310,6 +341,9 @@ class GradFunction:
         else:
             positions = tuple(spec.positions)
         for p in positions:
+            if p < 0:
+                raise GradientAPIError("grad_position %d is negative: MindSpore counts inputs "
+                                       "from 0; pass %d instead" % (p, p % max(n_args, 1)))
             if not -n_args <= p < n_args:
                 raise GradientAPIError(
                     "grad_position %d is out of range: %s takes %d positional argument%s"
@@ -339,9 +373,21 @@ class GradFunction:
         else:
             seed = [True] * len(out_leaves)
         weights = tuple(spec.weights or ())
+        frozen = tuple(w for w in weights if not w.requires_grad)
         objects = [_resolve(inp, self_obj, fn) for inp in fir.inputs]
         return build_gradient(fir, arg_order, weights, seed, _returner(spec, len(positions)),
-                              int_args=int_args, sens=spec.sens, objects=objects)
+                              int_args=int_args, sens=spec.sens, objects=objects,
+                              frozen=frozen, cells=self._cells(self_obj, fir))
+
+    def _cells(self, self_obj, fir):
+        """The Cells whose structure the generated code depends on."""
+        from ..nn.cell import Cell
+        out, seen = [], set()
+        for obj in [self_obj] + [g[2] for g in fir.guards]:
+            if isinstance(obj, Cell) and id(obj) not in seen:
+                seen.add(id(obj))
+                out.append(obj)
+        return out
 
     def source(self, *args) -> str:
         """The generated gradient code for these arguments (with the callees it calls)."""
@@ -351,15 +397,29 @@ class GradFunction:
             art = self._artifact(args, kinds)
         return art.art.full_source()
 
-    def _autograd_st_generated(self):
-        """The generated function for the arguments last used (for higher-order derivatives)."""
-        art = self._last_art
-        if art is None and self._fast:
-            art = next(iter(self._fast.values()))
-        if art is None:
-            raise GradientAPIError("call the gradient function once before differentiating "
-                                   "it again, or differentiate it inside another function")
-        return art.fn
+    def _autograd_st_generated(self, argspec=None):
+        """(function, bound inputs) of the generated code for arguments shaped like
+        ``argspec`` (RUNTIME leaves are taken as float Tensors): what a higher-order
+        derivative differentiates again."""
+        from ..compiler.normalize import RUNTIME
+
+        def example(sp):
+            if sp is RUNTIME:
+                return Tensor(np.zeros((1,), np.float64))
+            if isinstance(sp, tuple):
+                return tuple(example(e) for e in sp)
+            return sp
+        if argspec is None:
+            art = self._last_art
+            if art is None:
+                raise GradientAPIError("cannot tell the arguments of %s" % self.__name__)
+        else:
+            args = tuple(example(sp) for sp in argspec)
+            kinds = tuple(map(_kind, args))
+            art = self._fast.get(kinds)
+            if art is None or not art.valid():
+                art = self._artifact(args, kinds)
+        return art.fn, art.art.input_names, art.art.inputs
 
 
 def _fn_key(fn):
@@ -433,6 +493,12 @@ def _is_cell_class(obj) -> bool:
     return isinstance(obj, type) and issubclass(obj, Cell)
 
 
+def _static(fn):
+    fn._autograd_st_static = True
+    return fn
+
+
+@_static
 def grad(fn=None, grad_position=0, weights=None, has_aux=False, return_ids=False):
     """``ops.grad``: a function returning the gradients of ``fn`` (MindSpore semantics)."""
     if fn is None:
@@ -448,6 +514,7 @@ def grad(fn=None, grad_position=0, weights=None, has_aux=False, return_ids=False
     return GradFunction(fn, spec)
 
 
+@_static
 def value_and_grad(fn=None, grad_position=0, weights=None, has_aux=False, return_ids=False):
     """``ops.value_and_grad``: returns ``(value, gradients)``."""
     if fn is None:
@@ -480,6 +547,8 @@ class GradOperation:
         self.sens_param = bool(sens_param)
 
     def __call__(self, fn, weights=None):
+        if _is_cell_class(fn):
+            return _decorate_class(fn, lambda cell: self(cell, weights))
         if self.get_by_list:
             ws, _ = _weights_tuple(weights if weights is not None else
                                    (fn.trainable_params() if hasattr(fn, "trainable_params")
