@@ -14,10 +14,11 @@ from . import rules as _rules  # noqa: F401  (registers the primitives)
 if _ilu.find_spec(__name__ + ".rules_nn") is not None:
     from . import rules_nn as _rules_nn  # noqa: F401
 from . import ops, nn  # noqa: E402
-from .ops import GradOperation, dump, grad, value_and_grad  # noqa: E402
+from .ops import (GradOperation, dump, grad, jacfwd, jacrev, jvp, value_and_grad,  # noqa
+                  vjp)
 
 __version__ = "0.1.0"
 
 __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "grad",
-           "value_and_grad", "GradOperation", "dump", "float16", "float32", "float64", "int8",
+           "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "GradOperation", "dump", "float16", "float32", "float64", "int8",
            "int16", "int32", "int64", "uint8", "bool_"]

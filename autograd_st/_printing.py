@@ -21,8 +21,11 @@ def _float_fmt(x) -> str:
 def tensor_repr(t) -> str:
     arr = t.asnumpy()
     shape = "[" + ", ".join(str(d) for d in arr.shape) + "]"
-    if arr.ndim == 0:
-        return "Tensor(shape=%s, dtype=%s, value= %s)" % (shape, t.dtype, arr)
+    if arr.ndim == 0:  # MindSpore prints 5.0 as 5 and 2.5 as 2.5
+        text = str(arr)
+        if arr.dtype.kind == "f" and text.endswith(".0"):
+            text = text[:-2]
+        return "Tensor(shape=%s, dtype=%s, value= %s)" % (shape, t.dtype, text)
     formatter = {"float_kind": _float_fmt} if arr.dtype.kind == "f" else None
     body = np.array2string(arr, separator=", ", formatter=formatter, threshold=1000,
                            edgeitems=3, max_line_width=10 ** 9)

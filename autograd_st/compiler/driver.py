@@ -539,7 +539,8 @@ class GradientArtifact:
 
 
 def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=False,
-                   fname=None, objects=None, frozen=(), cells=()) -> GradientArtifact:
+                   fname=None, objects=None, frozen=(), cells=(),
+                   sens_of_first=False) -> GradientArtifact:
     """The top-level gradient function: forward, seed, backward, then ``returner``'s result.
 
     ``arg_order``: the runtime argument leaves differentiated, in the order their gradients
@@ -577,8 +578,9 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
     for i, leaf in enumerate(out_leaves):
         if not seed[i]:
             continue
-        if sens:
-            expr = _sens_part(sens_name, leaf_index[i], fir.result)
+        if sens:  # with has_aux the sens is the first output's only
+            position = leaf_index[i][1:] if sens_of_first else leaf_index[i]
+            expr = _sens_part(sens_name, position, fir.result)
         else:
             expr = gast.Call(func=name("ones_like"), args=[name(leaf.var.name)], keywords=[])
         if leaf.var.name in b.active:
@@ -663,3 +665,74 @@ def _sens_part(sens_name, position, structure):
         expr = gast.Subscript(value=expr, slice=gast.Constant(value=i, kind=None),
                               ctx=gast.Load())
     return expr
+
+
+# ---------------------------------------------------------------------------------------
+# forward mode
+# ---------------------------------------------------------------------------------------
+
+class CompiledJvp:
+    """A jvp function ``f_jvp(args..., inputs..., tangents...) -> (outs..., out_tangents...)``
+    for one FuncIR and one set of inputs that carry tangents."""
+
+    def __init__(self, fir, arg_mask, input_mask) -> None:
+        self.fir = fir
+        self.arg_mask = tuple(arg_mask)
+        self.input_mask = tuple(input_mask)
+        self.wrt_any = any(arg_mask) or any(input_mask)
+        self.fn = None
+        self.source = ""
+        self.callees: list = []
+        self.n_outputs = len(leaves(fir.result))
+
+
+def build_jvp(fir, arg_mask, input_mask) -> CompiledJvp:
+    """Forward-mode code for ``fir``: every output and its tangent."""
+    from .forward import Forward
+    key = ("jvp", tuple(arg_mask), tuple(input_mask))
+    pairs = fir.__dict__.setdefault("_pairs", {})
+    with _LOCK:
+        found = pairs.get(key)
+    if found is not None:
+        return found
+    names = copy.deepcopy(fir.names)
+    ns = Namespace(names, fir.consts)
+    arg_leaves = [s.var.name for s in leaves(fir.args)]
+    wrt = [v for v, on in zip(arg_leaves, arg_mask) if on]
+    wrt += [inp.name for inp, on in zip(fir.inputs, input_mask) if on]
+    active = activity(fir, wrt)
+    callees = {}
+    for stmt in _walk(fir.body):
+        if isinstance(stmt, Call):
+            amask = tuple(a.name in active for a in stmt.args)
+            imask = tuple(v in active for v in stmt.extra_args)
+            callees[id(stmt)] = build_jvp(stmt.callee, amask, imask)
+
+    class _Ctx:
+        def jvp_of(self, stmt):
+            return callees[id(stmt)]
+
+        def global_name(self, fn):
+            return ns.name_for(fn, fn.__name__)
+    fwd = Forward(fir, active, _Ctx(), ns.const_namer, names)
+    tangent_params = [fwd.seed(v) for v in wrt]
+    body = fwd.block(fir.body)
+    outs = [s.var.name for s in leaves(fir.result)]
+    out_tangents = [name(fwd.tangent(v)) if v in active else
+                    gast.Call(func=name("zeros_like"), args=[name(v)], keywords=[])
+                    for v in outs]
+    ret = gast.Return(value=gast.Tuple(elts=[name(v) for v in outs] + out_tangents,
+                                       ctx=gast.Load()))
+    fname = names.fresh(_short(fir.qualname) + "_jvp")
+    params = arg_leaves + [inp.name for inp in fir.inputs] + tangent_params
+    fdef = function_def(fname, params, body + [ret])
+    validate(fdef)
+    text = to_source(fdef)
+    module = load(text, fir.qualname + " jvp", ns.resolve(fdef))
+    compiled = CompiledJvp(fir, arg_mask, input_mask)
+    compiled.fn = module[fname]
+    compiled.source = text
+    compiled.callees = list(callees.values())
+    with _LOCK:
+        pairs.setdefault(key, compiled)
+    return pairs[key]

@@ -57,6 +57,8 @@ def _tuple(elts):
 
 def _returner(spec: Spec, n_positions):
     def build(value_expr, arg_grads, weight_grads):
+        if spec.style == "vjp":  # ops.vjp's vjp_fn: one gradient per input, always a tuple
+            return _tuple(arg_grads)
         if spec.style == "gradop":
             if spec.positions == "all":
                 inputs = _tuple(arg_grads)
@@ -377,7 +379,8 @@ class GradFunction:
         objects = [_resolve(inp, self_obj, fn) for inp in fir.inputs]
         return build_gradient(fir, arg_order, weights, seed, _returner(spec, len(positions)),
                               int_args=int_args, sens=spec.sens, objects=objects,
-                              frozen=frozen, cells=self._cells(self_obj, fir))
+                              frozen=frozen, cells=self._cells(self_obj, fir),
+                              sens_of_first=spec.has_aux)
 
     def _cells(self, self_obj, fir):
         """The Cells whose structure the generated code depends on."""

@@ -220,6 +220,9 @@ def print_compile(cc, results, out=sys.stdout):
     print("\nCompile cost (caches cleared, fresh functions; compile: building the gradient "
           "code alone,\nfirst call: compile + one run):", file=out)
     for key, v in cc.items():
+        if "error" in v:
+            print("  %-14s FAILED: %s" % (key, v["error"]), file=out)
+            continue
         extra = ""
         if "lines" in v:
             extra = "  (%.1f us/line)" % (v["compile_s"] / v["lines"] * 1e6)

@@ -1,0 +1,187 @@
+"""MindSpore's other transforms: ``jvp`` (forward mode, its own generated code), ``vjp``,
+``jacfwd`` and ``jacrev``, with MindSpore's signatures and result structures (measured on
+MindSpore 2.10):
+
+- ``jvp(fn, inputs, v, has_aux=False)`` -> ``(outputs, tangents)`` (``(out, tangent, aux)``
+  with ``has_aux``);
+- ``vjp(fn, *inputs, has_aux=False)`` -> ``(outputs, vjp_fn)``, ``vjp_fn(v)`` is a tuple of
+  one gradient per input (``(out, vjp_fn, aux)`` with ``has_aux``);
+- ``jacfwd(fn, grad_position=0, has_aux=False)`` / ``jacrev(...)`` -> a function returning
+  Jacobians shaped ``output.shape + input.shape`` (a tuple per position for a tuple
+  ``grad_position``, a tuple per output for tuple outputs).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import GradientAPIError
+from ..tensor import Tensor
+from .grad_api import (GradFunction, Spec, _argspec, _kind, _tensor_of, _unwrap,
+                       _wrap_tensors)
+
+__all__ = ["jvp", "vjp", "jacfwd", "jacrev"]
+
+
+def _as_tuple(x):
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
+def _target(fn):
+    from ..nn.cell import Cell
+    if isinstance(fn, Cell):
+        return type(fn).construct, fn
+    return fn, None
+
+
+def _compiled_jvp(fn, inputs):
+    """The forward-mode function for ``fn`` at these inputs' kinds (cached by the driver)."""
+    from ..compiler.driver import _resolve, build_jvp, normalize_function
+    from ..compiler.normalize import leaves
+    f, self_obj = _target(fn)
+    fir = normalize_function(f, self_obj, _argspec(list(inputs)))
+    n_leaves = len(leaves(fir.args))
+    compiled = build_jvp(fir, (True,) * n_leaves, (False,) * len(fir.inputs))
+    objects = [_resolve(inp, self_obj, f) for inp in fir.inputs]
+    return fir, compiled, objects
+
+
+def _rebuild(structure, values):
+    """The result structure of a FuncIR with its runtime leaves replaced by ``values``."""
+    from ..compiler.ir import Sym
+    it = iter(values)
+
+    def rec(s):
+        if isinstance(s, Sym):
+            return next(it)
+        if isinstance(s, tuple):
+            return tuple(rec(e) for e in s)
+        return s
+    return rec(structure)
+
+
+def _run_jvp(fn, inputs, tangents):
+    fir, compiled, objects = _compiled_jvp(fn, inputs)
+    arrays = [_unwrap(a) for a in inputs]
+    extra = [o._data if isinstance(o, Tensor) else o for o in objects]
+    outs = compiled.fn(*arrays, *extra, *[np.asarray(_unwrap(t)) for t in tangents])
+    n = compiled.n_outputs
+    return fir, _rebuild(fir.result, outs[:n]), _rebuild(fir.result, outs[n:])
+
+
+def jvp(fn, inputs, v, has_aux=False):
+    """``(fn(*inputs), J v)``: forward mode, from generated tangent code."""
+    inputs, v = _as_tuple(inputs), _as_tuple(v)
+    if len(inputs) != len(v):
+        raise GradientAPIError("jvp: %d inputs but %d tangents in v; give one tangent per input"
+                               % (len(inputs), len(v)))
+    for a, t in zip(inputs, v):
+        if np.shape(_unwrap(a)) != np.shape(_unwrap(t)):
+            raise GradientAPIError("jvp: a tangent has shape %s but its input has shape %s"
+                                   % (np.shape(_unwrap(t)), np.shape(_unwrap(a))))
+    fir, out, tan = _run_jvp(fn, inputs, v)
+    out, tan = _wrap_tensors(out), _wrap_tensors(tan)
+    if has_aux:
+        if not isinstance(out, tuple) or len(out) < 2:
+            raise GradientAPIError("has_aux=True needs fn to return (output, aux, ...)")
+        aux = out[1] if len(out) == 2 else out[1:]
+        return out[0], tan[0], aux
+    return out, tan
+
+
+def vjp(fn, *inputs, weights=None, has_aux=False):
+    """``(fn(*inputs), vjp_fn)`` where ``vjp_fn(v)`` is the tuple of ``v^T J`` per input."""
+    if weights is not None:
+        raise GradientAPIError("vjp(weights=...) is not supported yet; use ops.grad with "
+                               "weights and sens via GradOperation(sens_param=True)")
+    spec = Spec("vjp", "all", None, has_aux, False, True)
+    gfn = GradFunction(fn, spec)
+    out = fn(*inputs)
+
+    def vjp_fn(*v):
+        sens = v[0] if len(v) == 1 else tuple(v)
+        return gfn(*inputs, sens)
+    if has_aux:
+        aux = out[1] if len(out) == 2 else tuple(out[1:])
+        return out[0], vjp_fn, aux
+    return out, vjp_fn
+
+
+def _positions(grad_position, n):
+    if isinstance(grad_position, int):
+        return (grad_position,), True
+    return tuple(grad_position), False
+
+
+def jacfwd(fn, grad_position=0, has_aux=False):
+    """The Jacobian by forward mode: one jvp per input element."""
+    def jac(*inputs):
+        positions, single = _positions(grad_position, len(inputs))
+        per_pos = []
+        out = None
+        for p in positions:
+            x = np.asarray(_unwrap(inputs[p]))
+            cols = []
+            for idx in np.ndindex(x.shape or ()):
+                tangents = [np.zeros_like(np.asarray(_unwrap(a)), dtype=np.result_type(
+                    np.asarray(_unwrap(a)).dtype, np.float32)) for a in inputs]
+                tangents[p][idx] = 1
+                _, out, tan = _run_jvp(fn, inputs, tangents)
+                cols.append(tan)
+            per_pos.append((x.shape, cols))
+        outs = _as_tuple(out) if isinstance(out, tuple) else (out,)
+        results = []
+        for k in range(len(outs)):
+            if has_aux and k > 0:
+                break
+            by_pos = []
+            for shape, cols in per_pos:
+                parts = [np.asarray(c[k] if isinstance(out, tuple) else c) for c in cols]
+                o_shape = np.shape(outs[k])
+                arr = np.stack(parts, axis=-1) if parts else np.zeros(o_shape + (0,))
+                by_pos.append(arr.reshape(o_shape + shape))
+            results.append(by_pos[0] if single else tuple(by_pos))
+        jacs = results[0] if (not isinstance(out, tuple) or has_aux) else tuple(results)
+        jacs = _wrap_tensors(jacs)
+        if has_aux:
+            aux = outs[1] if len(outs) == 2 else tuple(outs[1:])
+            return jacs, _wrap_tensors(aux)
+        return jacs
+    return jac
+
+
+def jacrev(fn, grad_position=0, has_aux=False):
+    """The Jacobian by reverse mode: one vjp per output element."""
+    def jac(*inputs):
+        positions, single = _positions(grad_position, len(inputs))
+        spec = Spec("vjp", "all", None, has_aux, False, True)
+        gfn = GradFunction(fn, spec)
+        out = fn(*inputs)
+        outs = _as_tuple(out) if isinstance(out, tuple) else (out,)
+        n_diff = 1 if has_aux else len(outs)
+        results = []
+        for k in range(n_diff):
+            o = np.asarray(_unwrap(outs[k]))
+            rows = {p: [] for p in positions}
+            for idx in np.ndindex(o.shape or ()):
+                sens = []
+                for j in range(n_diff):
+                    s = np.zeros_like(np.asarray(_unwrap(outs[j])))
+                    if j == k:
+                        s[idx] = 1
+                    sens.append(Tensor(s))
+                grads = gfn(*inputs, sens[0] if (n_diff == 1) else tuple(sens))
+                for p in positions:
+                    rows[p].append(np.asarray(_unwrap(grads[p])))
+            by_pos = []
+            for p in positions:
+                shape = np.shape(_unwrap(inputs[p]))
+                arr = np.stack(rows[p], axis=0) if rows[p] else np.zeros((0,) + shape)
+                by_pos.append(arr.reshape(o.shape + shape))
+            results.append(by_pos[0] if single else tuple(by_pos))
+        jacs = results[0] if (not isinstance(out, tuple) or has_aux) else tuple(results)
+        jacs = _wrap_tensors(jacs)
+        if has_aux:
+            aux = outs[1] if len(outs) == 2 else tuple(outs[1:])
+            return jacs, aux
+        return jacs
+    return jac
