@@ -951,6 +951,16 @@ def shape(x):
     return np.shape(x)
 
 
+@primitive(diff=())
+def size(x):
+    return np.size(x)
+
+
+@primitive(diff=())
+def ndim(x):
+    return np.ndim(x)
+
+
 
 @primitive(diff=())
 def floordiv(x, y):

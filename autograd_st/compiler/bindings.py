@@ -106,13 +106,14 @@ _NUMPY = {
     np.min: _np_min, np.amin: _np_min, np.reshape: _np_reshape, np.transpose: _np_transpose,
     np.where: _np_where, np.clip: _np_clip, np.logaddexp: _np_logaddexp,
     np.expand_dims: _np_expand_dims, np.squeeze: _np_squeeze, np.broadcast_to: _np_broadcast_to,
-    np.sign: _unary("sign"), np.shape: _unary("shape"), np.ones_like: _unary("ones_like"),
+    np.sign: _unary("sign"), np.shape: _unary("shape"), np.size: _unary("size"),
+    np.ndim: _unary("ndim"), np.ones_like: _unary("ones_like"),
     np.zeros_like: _unary("zeros_like"), np.swapaxes: None,
 }
 _NUMPY = {k: v for k, v in _NUMPY.items() if v is not None}
 
 #: numpy functions whose result has no gradient (used on differentiated values they are fine).
-ZERO_GRAD_NUMPY = ("sign", "shape", "ones_like", "zeros_like")
+ZERO_GRAD_NUMPY = ("sign", "shape", "size", "ndim", "ones_like", "zeros_like")
 
 #: the numpy functions that differentiate, by name (documented in the README).
 SUPPORTED_NUMPY = tuple(sorted({f.__name__ for f in _NUMPY}))

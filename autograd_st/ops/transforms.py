@@ -38,7 +38,12 @@ def _compiled_jvp(fn, inputs):
     from ..compiler.driver import _resolve, build_jvp, normalize_function
     from ..compiler.normalize import leaves
     f, self_obj = _target(fn)
-    fir = normalize_function(f, self_obj, _argspec(list(inputs)))
+    argspec = _argspec(list(inputs))
+    source = None
+    if getattr(f, "_autograd_st_grad_function", False):  # forward over reverse
+        from ..compiler.driver import generated_source
+        f, source = generated_source(f, argspec)
+    fir = normalize_function(f, self_obj, argspec, source)
     n_leaves = len(leaves(fir.args))
     compiled = build_jvp(fir, (True,) * n_leaves, (False,) * len(fir.inputs))
     objects = [_resolve(inp, self_obj, f) for inp in fir.inputs]
@@ -114,6 +119,9 @@ def _positions(grad_position, n):
 
 def jacfwd(fn, grad_position=0, has_aux=False):
     """The Jacobian by forward mode: one jvp per input element."""
+    if isinstance(fn, _JacRev):
+        return lambda *inputs: _hessian(fn, grad_position, has_aux, inputs)
+
     def jac(*inputs):
         positions, single = _positions(grad_position, len(inputs))
         per_pos = []
@@ -149,8 +157,59 @@ def jacfwd(fn, grad_position=0, has_aux=False):
     return jac
 
 
+class _JacRev:
+    """``jacrev(fn)``: callable; ``jacfwd`` of it differentiates its vjps forward."""
+
+    def __init__(self, fn, grad_position, has_aux, impl) -> None:
+        self.fn, self.grad_position, self.has_aux, self._impl = fn, grad_position, has_aux, impl
+
+    def __call__(self, *inputs):
+        return self._impl(*inputs)
+
+
+def _hessian(J, grad_position, has_aux, inputs):
+    """jacfwd(jacrev(fn)): the jvp of each row's vjp (forward over reverse), so the result is
+    d/dx_q of d out_k / d x_p, shaped out.shape + x_p.shape + x_q.shape."""
+    if has_aux or J.has_aux:
+        raise GradientAPIError("jacfwd(jacrev(fn)) with has_aux is not supported yet")
+    rev_pos, rev_single = _positions(J.grad_position, len(inputs))
+    fwd_pos, fwd_single = _positions(grad_position, len(inputs))
+    gfn = GradFunction(J.fn, Spec("vjp", "all", None, False, False, True))
+    out = np.asarray(_unwrap(J.fn(*inputs)))
+    blocks = {}
+    for k in np.ndindex(out.shape or ()):
+        sens = np.zeros_like(out)
+        sens[k] = 1
+        for q in fwd_pos:
+            xq = np.asarray(_unwrap(inputs[q]))
+            for j in np.ndindex(xq.shape or ()):
+                tangents = [np.zeros_like(np.asarray(_unwrap(a)), dtype=np.result_type(
+                    np.asarray(_unwrap(a)).dtype, np.float32)) for a in inputs]
+                tangents[q][j] = 1
+                args = tuple(inputs) + (Tensor(sens),)
+                _, _, tan = _run_jvp(gfn, args, tangents + [np.zeros_like(sens)])
+                for p in rev_pos:
+                    blocks.setdefault((p, q), []).append(np.asarray(tan[p]))
+    result = []
+    for p in rev_pos:
+        row = []
+        for q in fwd_pos:
+            xp, xq = np.shape(_unwrap(inputs[p])), np.shape(_unwrap(inputs[q]))
+            arr = np.stack(blocks[(p, q)]).reshape(out.shape + xq + xp)
+            nd_o, nd_q = len(out.shape), len(xq)
+            perm = tuple(range(nd_o)) + tuple(nd_o + nd_q + i for i in range(len(xp))) + \
+                tuple(nd_o + i for i in range(nd_q))
+            row.append(np.transpose(arr, perm))
+        result.append(row[0] if fwd_single else tuple(row))
+    return _wrap_tensors(result[0] if rev_single else tuple(result))
+
+
 def jacrev(fn, grad_position=0, has_aux=False):
     """The Jacobian by reverse mode: one vjp per output element."""
+    return _JacRev(fn, grad_position, has_aux, _jacrev(fn, grad_position, has_aux))
+
+
+def _jacrev(fn, grad_position=0, has_aux=False):
     def jac(*inputs):
         positions, single = _positions(grad_position, len(inputs))
         spec = Spec("vjp", "all", None, has_aux, False, True)

@@ -1,0 +1,136 @@
+"""jvp (forward mode, its own generated code), vjp, jacfwd, jacrev, Hessians and higher
+order, against closed forms, finite differences and the inner-product identity (float64)."""
+import numpy as np
+import pytest
+
+from autograd_st import Tensor, ops
+
+RNG = np.random.default_rng(7)
+X = RNG.uniform(-0.9, 0.9, (3,))
+Y = RNG.uniform(-0.9, 0.9, (3,))
+
+
+def f_vec(x, y):
+    return ops.tanh(x * y) + ops.sin(x) * 2.0 - x * x * y
+
+
+def f_loop(x, y):
+    s = x * 0.0
+    for i in range(3):
+        s = ops.sin(s + x * y * (i + 1))
+    if s.sum() > 0:
+        s = s * s
+    return s
+
+
+def fd_jvp(f, xs, vs, eps=1e-6):
+    plus = f(*[Tensor(x + eps * v) for x, v in zip(xs, vs)]).asnumpy()
+    minus = f(*[Tensor(x - eps * v) for x, v in zip(xs, vs)]).asnumpy()
+    return (plus - minus) / (2 * eps)
+
+
+@pytest.mark.parametrize("f", [f_vec, f_loop])
+def test_jvp_matches_finite_differences(f):
+    vx, vy = RNG.standard_normal(3), RNG.standard_normal(3)
+    out, tangent = ops.jvp(f, (Tensor(X), Tensor(Y)), (Tensor(vx), Tensor(vy)))
+    np.testing.assert_allclose(out.asnumpy(), f(Tensor(X), Tensor(Y)).asnumpy())
+    np.testing.assert_allclose(tangent.asnumpy(), fd_jvp(f, [X, Y], [vx, vy]), rtol=1e-6,
+                               atol=1e-8)
+
+
+@pytest.mark.parametrize("f", [f_vec, f_loop])
+def test_jvp_and_vjp_satisfy_the_inner_product_identity(f):
+    for _ in range(3):
+        v = (RNG.standard_normal(3), RNG.standard_normal(3))
+        u = RNG.standard_normal(3)
+        _, jv = ops.jvp(f, (Tensor(X), Tensor(Y)), (Tensor(v[0]), Tensor(v[1])))
+        _, vjp_fn = ops.vjp(f, Tensor(X), Tensor(Y))
+        ux, uy = vjp_fn(Tensor(u))
+        lhs = float(np.dot(u, jv.asnumpy()))
+        rhs = float(np.dot(ux.asnumpy(), v[0]) + np.dot(uy.asnumpy(), v[1]))
+        assert lhs == pytest.approx(rhs, rel=1e-10, abs=1e-12)
+
+
+def test_jacobians_forward_and_reverse_agree_with_finite_differences():
+    jf = ops.jacfwd(f_vec, grad_position=(0, 1))(Tensor(X), Tensor(Y))
+    jr = ops.jacrev(f_vec, grad_position=(0, 1))(Tensor(X), Tensor(Y))
+    for p in range(2):
+        fd = np.stack([fd_jvp(f_vec, [X, Y], [np.eye(3)[i] if p == 0 else np.zeros(3),
+                                               np.eye(3)[i] if p == 1 else np.zeros(3)])
+                       for i in range(3)], axis=-1)
+        np.testing.assert_allclose(jf[p].asnumpy(), fd, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(jr[p].asnumpy(), fd, rtol=1e-6, atol=1e-8)
+
+
+def test_jvp_is_its_own_transformation():
+    from autograd_st.ops.transforms import _compiled_jvp
+    _, compiled, _ = _compiled_jvp(f_vec, (Tensor(X), Tensor(Y)))
+    assert "_dot" in compiled.source and "reversed" not in compiled.source
+
+
+# -- a Hessian of a small MLP loss, against finite differences of its gradient ---------------
+XB = RNG.standard_normal((5, 3))
+W2 = RNG.standard_normal((4, 2)) * 0.5
+YB = RNG.standard_normal((5, 2))
+
+
+def mlp_loss(w1):
+    h = ops.tanh(ops.matmul(Tensor(XB), w1))
+    pred = ops.matmul(h, Tensor(W2))
+    return ops.mean(ops.square(pred - Tensor(YB)))
+
+
+def test_hessian_of_mlp_loss_matches_finite_differences_of_its_gradient():
+    w1 = RNG.standard_normal((3, 4)) * 0.5
+    H = ops.jacfwd(ops.jacrev(mlp_loss))(Tensor(w1)).asnumpy()
+    assert H.shape == (3, 4, 3, 4)
+    g = ops.grad(mlp_loss)
+    eps = 1e-5
+    fd = np.zeros((3, 4, 3, 4))
+    for j in np.ndindex(3, 4):
+        e = np.zeros((3, 4))
+        e[j] = eps
+        fd[(slice(None), slice(None)) + j] = (g(Tensor(w1 + e)).asnumpy()
+                                              - g(Tensor(w1 - e)).asnumpy()) / (2 * eps)
+    np.testing.assert_allclose(H, fd, rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(H.reshape(12, 12), H.reshape(12, 12).T, atol=1e-10)
+
+
+# -- higher order -----------------------------------------------------------------------------
+def quartic(x):
+    return ops.sum(x ** 4 + ops.sin(x))
+
+
+def two_args(x, y):
+    return ops.sum(x * x * y * y * y + ops.exp(x * y))
+
+
+def test_third_derivative_closed_form():
+    x = np.array([0.5, -1.3, 2.0])
+    d3 = ops.grad(ops.grad(ops.grad(quartic)))
+    np.testing.assert_allclose(d3(Tensor(x)).asnumpy(), 24 * x - np.cos(x), rtol=1e-10)
+    d2 = ops.grad(ops.grad(quartic))
+    np.testing.assert_allclose(d2(Tensor(x)).asnumpy(), 12 * x ** 2 - np.sin(x), rtol=1e-10)
+
+
+def dxy_helper(x, y):
+    return ops.sum(ops.grad(two_args, grad_position=0)(x, y))
+
+
+def test_mixed_partial_grad_over_position_one_of_grad_over_position_zero():
+    x, y = np.array([0.3, 0.7]), np.array([1.1, -0.4])
+    got = ops.grad(dxy_helper, grad_position=1)(Tensor(x), Tensor(y)).asnumpy()
+    # d/dy of d/dx [x^2 y^3 + exp(xy)] = 6 x y^2 + exp(xy) + x y exp(xy)
+    want = 6 * x * y ** 2 + np.exp(x * y) + x * y * np.exp(x * y)
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+
+
+def test_value_and_grad_of_a_gradient():
+    x = np.array([0.5, -1.3])
+    value, g2 = ops.value_and_grad(dxy_sum_of_grad)(Tensor(x))
+    np.testing.assert_allclose(value.asnumpy(), np.sum(4 * x ** 3 + np.cos(x)), rtol=1e-12)
+    np.testing.assert_allclose(g2.asnumpy(), 12 * x ** 2 - np.sin(x), rtol=1e-10)
+
+
+def dxy_sum_of_grad(x):
+    return ops.sum(ops.grad(quartic)(x))
