@@ -17,8 +17,10 @@ from . import ops, nn  # noqa: E402
 from .ops import (GradOperation, dump, grad, jacfwd, jacrev, jvp, value_and_grad,  # noqa
                   vjp)
 
+from .rules import register_vjp  # noqa: E402
+
 __version__ = "0.1.0"
 
 __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "grad",
-           "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "GradOperation", "dump", "float16", "float32", "float64", "int8",
+           "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "register_vjp", "GradOperation", "dump", "float16", "float32", "float64", "int8",
            "int16", "int32", "int64", "uint8", "bool_"]

@@ -48,6 +48,7 @@ from .runtime import (broadcast_like, cast_like, expand_to, log_softmax, logsume
                       ungetitem, zeros_like)
 
 __all__ = ["Primitive", "REGISTRY", "primitive", "vjp", "jvp", "jvp_params", "get",
+           "register_vjp", "USER_FUNCTIONS",
            "template_of"]
 
 
@@ -216,8 +217,9 @@ def template_globals() -> dict:
     if len(REGISTRY) != _TEMPLATE_GLOBALS_FOR[0]:
         out = {"np": np}
         for prim in REGISTRY.values():
+            out.update(getattr(prim, "extra_globals", None) or {})
             for fn in (prim.fn, prim.vjp, prim.jvp):
-                if fn is None:
+                if fn is None or getattr(prim, "extra_globals", None):
                     continue
                 for n in fn.__code__.co_names:
                     if n in fn.__globals__:
@@ -970,3 +972,71 @@ def floordiv(x, y):
 @primitive(diff=())
 def mod(x, y):
     return x % y
+
+
+# ---------------------------------------------------------------------------------------
+# rules for users' own functions
+# ---------------------------------------------------------------------------------------
+
+#: user functions registered with register_vjp -> their primitive's name
+USER_FUNCTIONS: dict = {}
+
+
+def register_vjp(fn: Callable, name: str | None = None):
+    """Give a function of your own a reverse rule, through the same registry as the built-in
+    primitives::
+
+        def smooth_abs(x):
+            return np.sqrt(x * x + 1e-6)
+
+        @autograd_st.register_vjp(smooth_abs)
+        def _(dout, out, x):
+            return (dout * x / out,)
+
+    Inside differentiated code, ``smooth_abs(x)`` then runs as it is and its gradient is the
+    rule's.  The rule takes ``(dout, out, *parameters)`` and returns one gradient per parameter
+    without a default value (``None`` for none).
+    """
+    sig = inspect.signature(fn)
+    params = list(sig.parameters)
+    defaults = {k: p.default for k, p in sig.parameters.items()
+                if p.default is not inspect.Parameter.empty}
+    diff = tuple(k for k in params if k not in defaults)
+    base = name or getattr(fn, "__name__", "user_fn")
+    prim_name = base
+    i = 1
+    while prim_name in REGISTRY:
+        prim_name = "%s_%d" % (base, i)
+        i += 1
+    fn_global = "user_" + prim_name
+    rule_global = "user_" + prim_name + "_vjp"
+
+    def deco(rule):
+        want = ["dout", "out"] + params
+        got = list(inspect.signature(rule).parameters)
+        if got != want:
+            raise TypeError("the rule for %s must take (%s), not (%s)"
+                            % (base, ", ".join(want), ", ".join(got)))
+        prim = Primitive(prim_name, fn, params, defaults, diff)
+        call = gast.Call(func=gast.Name(id=fn_global, ctx=gast.Load(), annotation=None,
+                                        type_comment=None),
+                         args=[gast.Name(id=p, ctx=gast.Load(), annotation=None,
+                                         type_comment=None) for p in params], keywords=[])
+        prim._template = Template(params, [], [call])
+        g = gast.Name(id="grads", ctx=gast.Store(), annotation=None, type_comment=None)
+        rule_call = gast.Call(func=gast.Name(id=rule_global, ctx=gast.Load(), annotation=None,
+                                             type_comment=None),
+                              args=[gast.Name(id=p, ctx=gast.Load(), annotation=None,
+                                              type_comment=None) for p in want], keywords=[])
+        prelude = [gast.Assign(targets=[g], value=rule_call, type_comment=None)]
+        results = [gast.Subscript(value=gast.Name(id="grads", ctx=gast.Load(),
+                                                  annotation=None, type_comment=None),
+                                  slice=gast.Constant(value=i, kind=None), ctx=gast.Load())
+                   for i in range(len(diff))]
+        prim.vjp = rule
+        prim._vjp_template = Template(want, prelude, results)
+        prim.extra_globals = {fn_global: fn, rule_global: rule}
+        REGISTRY[prim_name] = prim
+        USER_FUNCTIONS[fn] = prim_name
+        return rule
+    return deco

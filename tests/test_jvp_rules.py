@@ -189,7 +189,8 @@ def test_jvp_transposes_to_vjp(spec, request):
 # ---------------------------------------------------------------------------------------
 
 def test_every_differentiable_primitive_has_a_jvp_rule():
-    missing = sorted(n for n, p in REGISTRY.items() if p.diff and p.jvp is None)
+    missing = sorted(n for n, p in REGISTRY.items() if p.diff and p.jvp is None
+                     and n not in set(rules.USER_FUNCTIONS.values()))
     assert not missing, (
         "primitives with differentiable parameters but no forward rule: %s; attach one "
         "with @jvp(prim) next to its @vjp rule" % ", ".join(missing))

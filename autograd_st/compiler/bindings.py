@@ -168,6 +168,14 @@ _TABLE.update(_RUNTIME)
 _TABLE[abs] = _unary("abs")
 
 
+def _hashable(obj) -> bool:
+    try:
+        hash(obj)
+        return True
+    except TypeError:
+        return False
+
+
 def lookup(obj):
     """The composite for a callable found in user code, or None."""
     try:
@@ -181,6 +189,10 @@ def lookup(obj):
     from ..prims import _Caller
     if isinstance(obj, _Caller):  # P.<primitive> itself
         return obj
+    from .. import rules
+    user = rules.USER_FUNCTIONS.get(obj) if _hashable(obj) else None
+    if user is not None:  # registered with register_vjp
+        return getattr(P, user)
     tag = getattr(obj, "_autograd_st_prim", None)  # a kernel that is a primitive's body
     if isinstance(tag, str):
         return getattr(P, tag)

@@ -177,6 +177,9 @@ class _Compiler:
         runtime_args = [s.var for s in leaves(list(args))]
         stmt = Call(targets, fir, runtime_args, res, nz.loc)
         stmt.extra_args = extra
+        stmt.bprop_cell = self_obj if _has_bprop(self_obj) else None
+        if stmt.bprop_cell is not None:
+            check_bprop(self_obj, len(params), node, nz)
         nz.emit(stmt)
 
         def rebuild(v):
@@ -411,7 +414,11 @@ class _Build:
             if isinstance(stmt, Call):
                 amask = tuple(a.name in self.active for a in stmt.args)
                 imask = tuple(v in self.active for v in stmt.extra_args)
-                self.callees[id(stmt)] = build_pair(stmt.callee, amask, imask)
+                if getattr(stmt, "bprop_cell", None) is not None:
+                    self.callees[id(stmt)] = CustomBprop(stmt.callee, stmt.bprop_cell, amask,
+                                                         imask)
+                else:
+                    self.callees[id(stmt)] = build_pair(stmt.callee, amask, imask)
         fir_self = self
 
         class _Ctx:
@@ -736,3 +743,120 @@ def build_jvp(fir, arg_mask, input_mask) -> CompiledJvp:
     with _LOCK:
         pairs.setdefault(key, compiled)
     return pairs[key]
+
+
+# ---------------------------------------------------------------------------------------
+# custom bprop (a Cell's bprop(self, *inputs, out, dout) replaces its backward)
+# ---------------------------------------------------------------------------------------
+
+def _has_bprop(cell) -> bool:
+    from ..nn.cell import Cell
+    return isinstance(cell, Cell) and callable(getattr(type(cell), "bprop", None))
+
+
+def check_bprop(cell, n_inputs, node=None, nz=None) -> None:
+    """A bprop must take (self, *inputs, out, dout) and return one gradient per input: both
+    are checked when the gradient is built, at the bprop's own file:line."""
+    bprop = type(cell).bprop
+    code = bprop.__code__
+    params = list(inspect.signature(bprop).parameters)[1:]
+    where = (code.co_filename, code.co_firstlineno, 0)
+    if len(params) != n_inputs + 2:
+        raise CompileError(
+            "%s.bprop takes %d arguments after self, but construct takes %d inputs: it must "
+            "take (self, %s, out, dout)" % (type(cell).__name__, len(params), n_inputs,
+                                            ", ".join("x%d" % i for i in range(n_inputs))
+                                            or "<no inputs>"), *where,
+            hint="give bprop one parameter per construct input, then out and dout")
+    try:
+        src = parse_function(types.MethodType(bprop, cell))
+    except Exception:  # noqa: BLE001 - no source: the count is checked at run time instead
+        return
+    for ret in (n for n in gast.walk(src.node) if isinstance(n, gast.Return)):
+        value = ret.value
+        got = len(value.elts) if isinstance(value, gast.Tuple) else None
+        if got is not None and got != n_inputs:
+            raise CompileError(
+                "%s.bprop returns %d gradients, but construct takes %d inputs"
+                % (type(cell).__name__, got, n_inputs), src.filename, ret.lineno,
+                ret.col_offset, hint="return a tuple with one gradient per input of construct")
+
+
+class CustomBprop:
+    """A call to a Cell whose ``bprop`` gives its backward: the forward is the compiled
+    construct; the backward calls ``bprop`` on Tensors.  Parameters inside get no gradient
+    through it (as in MindSpore)."""
+
+    def __init__(self, fir, cell, arg_mask, input_mask) -> None:
+        self.fir = fir
+        self.arg_mask = tuple(arg_mask)
+        self.input_mask = (False,) * len(input_mask)
+        self.wrt_any = any(arg_mask)
+        primal = build_pair(fir, (False,) * len(arg_mask), (False,) * len(input_mask))
+        self.callees = [primal]
+        self.source = primal.source
+        n_out = len(leaves(fir.result))
+        structure = fir.result
+        mask = self.arg_mask
+        name_ = type(cell).__name__
+
+        def fwd(*arrays):
+            res = primal.fwd(*arrays)
+            outs = res[:n_out]
+            return tuple(outs) + ((arrays[:len(mask)], outs),)
+        fwd.__name__ = name_ + "_bprop_fwd"
+
+        def bwd(res, *douts):
+            from ..ops.grad_api import _unwrap, _wrap_tensors
+            args, outs = res
+            out = _rebuild_structure(structure, outs)
+            dout = _rebuild_structure(structure, douts)
+            grads = cell.bprop(*_wrap_tensors(tuple(args)), _wrap_tensors(out),
+                               _wrap_tensors(dout))
+            if not isinstance(grads, tuple) or len(grads) != len(args):
+                raise TypeError("%s.bprop returned %s; it must return a tuple of %d gradients "
+                                "(one per input of construct)"
+                                % (name_, type(grads).__name__, len(args)))
+            return tuple(np.asarray(_unwrap(g)) for g, on in zip(grads, mask) if on)
+        bwd.__name__ = name_ + "_bprop_bwd"
+        self.fwd, self.bwd = fwd, bwd
+
+    def runtime_arg_vars(self, stmt):
+        return [a.name for a in stmt.args]
+
+
+def _rebuild_structure(structure, values):
+    it = iter(values)
+
+    def rec(s):
+        if isinstance(s, Sym):
+            return next(it)
+        if isinstance(s, tuple):
+            return tuple(rec(e) for e in s)
+        return s
+    return rec(structure)
+
+
+def wrap_in_call(fir, cell, argspec) -> FuncIR:
+    """A FuncIR whose body is one call to ``fir`` (used when the differentiated Cell itself
+    has a bprop: its gradient is that bprop's)."""
+    from .names import NameAllocator
+    names = NameAllocator(fir.names.taken)
+    args = []
+    for i, sp in enumerate(argspec):
+        args.append(Sym(names.fresh("x%d" % i)) if sp is RUNTIME else sp)
+    inputs = [Input(names.fresh(inp.name), inp.obj, inp.path) for inp in fir.inputs]
+    targets = [names.fresh("out") for _ in leaves(fir.result)]
+    res = names.fresh("_res")
+    loc = (fir.src.filename, fir.src.node.lineno, fir.src.node.col_offset)
+    stmt = Call(targets, fir, [a.var for a in args if isinstance(a, Sym)], res, loc)
+    stmt.extra_args = [inp.name for inp in inputs]
+    stmt.bprop_cell = cell
+    check_bprop(cell, len(argspec))
+    result = _rebuild_structure(fir.result, [Sym(t) for t in targets])
+    out = FuncIR(fir.qualname, fir.src, args, list(fir.arg_names), inputs, [stmt], result,
+                 names, {}, list(fir.guards))
+    out.instance_specific = True
+    out.ir_vars = set(targets) | {res} | {a.var.name for a in args if isinstance(a, Sym)} \
+        | {inp.name for inp in inputs}
+    return out

@@ -330,6 +330,9 @@ class GradFunction:
             from ..compiler.driver import generated_source
             fn, source = generated_source(fn, argspec)
         fir = normalize_function(fn, self_obj, argspec, source)
+        from ..compiler.driver import _has_bprop, wrap_in_call
+        if _has_bprop(self_obj):  # the Cell's own bprop is its backward
+            fir = wrap_in_call(fir, self_obj, argspec)
         n_args = len(call_args)
         leaf_owner = []
         for i, v in enumerate(fir.args):
