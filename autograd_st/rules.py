@@ -43,7 +43,8 @@ from typing import Callable
 import gast
 import numpy as np
 
-from .runtime import (broadcast_like, cast_like, expand_to, log_softmax, logsumexp, matmul_nt,
+from .runtime import (axis_slice, concat2,  # noqa: F401  (rule templates read them)
+                      broadcast_like, cast_like, expand_to, log_softmax, logsumexp, matmul_nt,
                       matmul_tn, ones_like, relu, sigmoid, softmax, stop_gradient, unbroadcast,
                       ungetitem, zeros_like)
 
@@ -798,6 +799,27 @@ def _(dout, out, g, like, axis, keepdims):
 @jvp(expand_to_)
 def _(out, g, like, axis, keepdims, dg):
     return (expand_to(dg, like, axis, keepdims),)
+
+
+@primitive(name="concat2", diff=("x", "y"))
+def concat2_(x, y, axis=0):
+    return concat2(x, y, axis=axis)
+
+
+@vjp(concat2_)
+def _(dout, out, x, y, axis):
+    return (dout[axis_slice(dout, axis, 0, np.shape(x)[axis])],
+            dout[axis_slice(dout, axis, np.shape(x)[axis], None)])
+
+
+@jvp(concat2_)
+def _(out, x, y, axis, dx, dy):
+    return concat2(dx, zeros_like(y), axis=axis), concat2(zeros_like(x), dy, axis=axis)
+
+
+@primitive(name="axis_slice", diff=())
+def axis_slice_(like, axis, start, stop):
+    return axis_slice(like, axis, start, stop)
 
 
 @primitive(diff=("x",))

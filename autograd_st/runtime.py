@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["unbroadcast", "expand_to", "ungetitem", "sigmoid", "relu", "ones_like",
+__all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
            "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "RUNTIME_NAMES"]
 
@@ -46,6 +46,17 @@ def ungetitem(g, like, index):
     out = np.zeros(np.shape(like), dtype=np.result_type(g))
     np.add.at(out, index, g)
     return out
+
+
+def concat2(x, y, axis=0):
+    """np.concatenate((x, y), axis): n-way concatenation and stacking are chains of it."""
+    return np.concatenate((x, y), axis=axis)
+
+
+def axis_slice(like, axis, start, stop):
+    """The index that takes ``start:stop`` along ``axis`` of an array shaped like ``like``."""
+    ndim = np.ndim(like)
+    return (slice(None),) * (axis % ndim) + (slice(start, stop),)
 
 
 def sigmoid(x):

@@ -36,3 +36,8 @@ class LoopNet(nn.Cell):
         else:
             y = -x
         return y.sum()
+
+
+def cube_sin(x):
+    """A scalar function for the second-derivative and jvp golden dumps."""
+    return ops.sum(x ** 3 + ops.sin(x) * x)

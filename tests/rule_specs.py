@@ -181,7 +181,7 @@ def _indexed_shape(shape, index):
 ZERO_GRADIENT_PRIMITIVES = frozenset({
     "stop_gradient", "ones_like", "zeros_like", "sign", "shape", "size", "ndim",
     "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
-    "floordiv", "mod",
+    "floordiv", "mod", "axis_slice",
 } | ({"one_hot", "one_hot_like", "assign", "dropout_mask"} if NN_LOADED else set()))
 
 
@@ -317,6 +317,10 @@ SPECS += [
     row("squeeze", A((1, 3, 1)), -1),
     row("squeeze", A((1, 3, 1)), (0, 2)),
     row("squeeze", A((1, 1))),
+    row("concat2", A((2, 3)), A((1, 3)), 0),
+    row("concat2", A((2, 3)), A((2, 2)), 1),
+    row("concat2", A((2, 3)), A((2, 1)), -1),
+    row("concat2", A((3,)), A((2,)), 0),
     row("broadcast_to", A((3,)), (2, 3)),
     row("broadcast_to", A((2, 1)), (2, 3)),
     row("broadcast_to", A(()), (2, 3)),

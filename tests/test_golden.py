@@ -48,3 +48,19 @@ def test_golden_code_runs_and_matches_the_tutorial():
     np.testing.assert_allclose(dy.asnumpy(), xf.T @ ones, rtol=1e-6)
     np.testing.assert_allclose(dz.asnumpy(), [np.sum(xf * (ones @ yf.T))], rtol=1e-6)
     assert dz.asnumpy()[0] == pytest.approx(21.536, rel=1e-5)
+
+
+def test_second_derivative_dump():
+    x = Tensor(np.array([0.5, -1.0]))
+    d2 = ops.grad(ops.grad(models.cube_sin))
+    check("cube_sin_second_derivative.py.txt", d2.source(x))
+    # 6x + 2 cos x - x sin x
+    xs = x.asnumpy()
+    np.testing.assert_allclose(d2(x).asnumpy(), 6 * xs + 2 * np.cos(xs) - xs * np.sin(xs))
+
+
+def test_jvp_dump():
+    from autograd_st.ops.transforms import _compiled_jvp
+    x = Tensor(np.array([0.5, -1.0]))
+    _, compiled, _ = _compiled_jvp(models.cube_sin, (x,))
+    check("cube_sin_jvp.py.txt", compiled.source)

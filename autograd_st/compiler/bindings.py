@@ -69,6 +69,21 @@ def _np_logaddexp(x1, x2):
     return m + P.log(P.exp(x1 - m) + P.exp(x2 - m))
 
 
+def _np_concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    arrays = list(arrays)
+    if axis is None:
+        arrays = [P.reshape(a, (-1,)) for a in arrays]
+        axis = 0
+    out = arrays[0]
+    for a in arrays[1:]:
+        out = P.concat2(out, a, axis=axis)
+    return out
+
+
+def _np_stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    return _np_concatenate([P.expand_dims(a, axis) for a in arrays], axis=axis)
+
+
 def _np_expand_dims(a, axis):
     return P.expand_dims(a, axis)
 
@@ -102,7 +117,7 @@ _NUMPY = {
     np.exp: _unary("exp"), np.log: _unary("log"), np.sin: _unary("sin"), np.cos: _unary("cos"),
     np.tanh: _unary("tanh"), np.sqrt: _unary("sqrt"), np.square: _unary("square"),
     np.abs: _unary("abs"), np.absolute: _unary("abs"), np.matmul: _binary("matmul"),
-    np.dot: _np_dot, np.sum: _np_sum, np.mean: _np_mean, np.max: _np_max, np.amax: _np_max,
+    np.dot: _np_dot, np.concatenate: _np_concatenate, np.stack: _np_stack, np.sum: _np_sum, np.mean: _np_mean, np.max: _np_max, np.amax: _np_max,
     np.min: _np_min, np.amin: _np_min, np.reshape: _np_reshape, np.transpose: _np_transpose,
     np.where: _np_where, np.clip: _np_clip, np.logaddexp: _np_logaddexp,
     np.expand_dims: _np_expand_dims, np.squeeze: _np_squeeze, np.broadcast_to: _np_broadcast_to,
@@ -159,7 +174,9 @@ _RUNTIME = {
     runtime.softmax: _rt_softmax, runtime.log_softmax: _rt_log_softmax,
     runtime.logsumexp: _rt_logsumexp, runtime.matmul_nt: _binary("matmul_nt"),
     runtime.matmul_tn: _rt_matmul_tn,
-    runtime.broadcast_like: _binary("broadcast_like"), runtime.cast_like: _rt_cast_like,
+    runtime.broadcast_like: _binary("broadcast_like"),
+    runtime.concat2: lambda x, y, axis=0: P.concat2(x, y, axis=axis),
+    runtime.axis_slice: lambda like, axis, start, stop: P.axis_slice(like, axis, start, stop), runtime.cast_like: _rt_cast_like,
 }
 
 _TABLE = {}

@@ -10,6 +10,7 @@ identifier in it was checked by ``validate`` (no string from user data or tensor
 """
 from __future__ import annotations
 
+import hashlib
 import linecache
 import threading
 
@@ -33,9 +34,10 @@ def validate(fdef) -> None:
 
 def load(source: str, label: str, namespace: dict) -> dict:
     """Exec ``source`` in a fresh module namespace; returns that namespace."""
-    with _LOCK:
-        _COUNTER[0] += 1
-        filename = "<autograd_st %s #%d>" % (label, _COUNTER[0])
+    # named by content, so the same code always has the same name (stable dumps and
+    # tracebacks); equal sources may share a linecache entry safely
+    digest = hashlib.sha1(source.encode("utf-8")).hexdigest()[:8]
+    filename = "<autograd_st %s %s>" % (label, digest)
     lines = source.splitlines(True)
     linecache.cache[filename] = (len(source), None, lines, filename)
     code = compile(source, filename, "exec")

@@ -20,7 +20,7 @@ __all__ = ["add", "sub", "mul", "div", "pow", "neg", "matmul", "exp", "log", "si
            "amax", "amin", "max", "min", "cast", "broadcast_to", "reduce_sum", "reduce_mean",
            "subtract", "multiply", "divide", "negative", "t", "clamp", "clip", "sign", "ones",
            "zeros", "flatten", "unsqueeze", "permute", "dot", "exp2", "rsqrt", "reciprocal",
-           "log1p"]
+           "log1p", "concat", "cat", "stack"]
 
 
 def _axis(axis):
@@ -258,6 +258,22 @@ def squeeze(input, axis=None):
 @bindable
 def broadcast_to(input, shape):
     return P.broadcast_to(input, shape)
+
+
+@bindable
+def concat(tensors, axis=0):
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = P.concat2(out, t, axis=axis)
+    return out
+
+
+cat = concat
+
+
+@bindable
+def stack(tensors, axis=0):
+    return concat([P.expand_dims(t, axis) for t in tensors], axis=axis)
 
 
 @bindable
