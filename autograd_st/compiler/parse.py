@@ -78,6 +78,7 @@ def parse_function(fn) -> Source:
 
 
 def _parse_code(fn, code, filename) -> gast.FunctionDef:
+    linecache.checkcache(filename)  # an edited file must not be read from a stale cache
     lines = linecache.getlines(filename, fn.__globals__)
     if not lines:
         raise SourceNotFoundError(

@@ -43,7 +43,9 @@ if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 _ROOT = os.path.dirname(os.path.dirname(_HERE))
 if _ROOT not in sys.path:
-    sys.path.insert(1, _ROOT)
+    import importlib.util
+    if importlib.util.find_spec("autograd_st") is None:  # not installed: the checkout's
+        sys.path.append(_ROOT)
 
 import argparse  # noqa: E402
 import json  # noqa: E402
