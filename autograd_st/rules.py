@@ -215,7 +215,7 @@ def get(name: str) -> Primitive:
 def template_globals() -> dict:
     """Objects the primitive and rule templates read as globals, by name (``np`` and the
     runtime helpers): the generated module's globals, never given to a user variable."""
-    if len(REGISTRY) != _TEMPLATE_GLOBALS_FOR[0]:
+    if version() != _TEMPLATE_GLOBALS_FOR[0]:
         out = {"np": np}
         for prim in REGISTRY.values():
             out.update(getattr(prim, "extra_globals", None) or {})
@@ -227,12 +227,18 @@ def template_globals() -> dict:
                         out.setdefault(n, fn.__globals__[n])
         _TEMPLATE_GLOBALS.clear()
         _TEMPLATE_GLOBALS.update(out)
-        _TEMPLATE_GLOBALS_FOR[0] = len(REGISTRY)
+        _TEMPLATE_GLOBALS_FOR[0] = version()
     return _TEMPLATE_GLOBALS
 
 
 _TEMPLATE_GLOBALS: dict = {}
-_TEMPLATE_GLOBALS_FOR = [0]
+_TEMPLATE_GLOBALS_FOR = [-1]
+_VERSION = [0]
+
+
+def version() -> int:
+    """Changes whenever a rule is added (code compiled before must be compiled again)."""
+    return _VERSION[0] + len(REGISTRY)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1020,9 +1026,12 @@ def register_vjp(fn: Callable, name: str | None = None):
     without a default value (``None`` for none).
     """
     sig = inspect.signature(fn)
-    params = list(sig.parameters)
+    # numpy's `out=` output buffers are not inputs (and would clash with the rule's `out`)
+    kinds = {k: p.kind for k, p in sig.parameters.items() if k != "out"
+             and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    params = list(kinds)
     defaults = {k: p.default for k, p in sig.parameters.items()
-                if p.default is not inspect.Parameter.empty}
+                if k in kinds and p.default is not inspect.Parameter.empty}
     diff = tuple(k for k in params if k not in defaults)
     base = name or getattr(fn, "__name__", "user_fn")
     prim_name = base
@@ -1040,10 +1049,13 @@ def register_vjp(fn: Callable, name: str | None = None):
             raise TypeError("the rule for %s must take (%s), not (%s)"
                             % (base, ", ".join(want), ", ".join(got)))
         prim = Primitive(prim_name, fn, params, defaults, diff)
+        def ref(p):
+            return gast.Name(id=p, ctx=gast.Load(), annotation=None, type_comment=None)
+        keyword_only = [p for p in params if kinds[p] == inspect.Parameter.KEYWORD_ONLY]
         call = gast.Call(func=gast.Name(id=fn_global, ctx=gast.Load(), annotation=None,
                                         type_comment=None),
-                         args=[gast.Name(id=p, ctx=gast.Load(), annotation=None,
-                                         type_comment=None) for p in params], keywords=[])
+                         args=[ref(p) for p in params if p not in keyword_only],
+                         keywords=[gast.keyword(arg=p, value=ref(p)) for p in keyword_only])
         prim._template = Template(params, [], [call])
         g = gast.Name(id="grads", ctx=gast.Store(), annotation=None, type_comment=None)
         rule_call = gast.Call(func=gast.Name(id=rule_global, ctx=gast.Load(), annotation=None,
@@ -1060,5 +1072,8 @@ def register_vjp(fn: Callable, name: str | None = None):
         prim.extra_globals = {fn_global: fn, rule_global: rule}
         REGISTRY[prim_name] = prim
         USER_FUNCTIONS[fn] = prim_name
+        _VERSION[0] += 1000
+        from .tensor import bump_structure_epoch
+        bump_structure_epoch()  # code compiled before the rule existed is compiled again
         return rule
     return deco

@@ -229,18 +229,21 @@ class Tensor:
     def to(self, dtype) -> "Tensor":
         return self.astype(dtype)
 
-    def sum(self, axis=None, keepdims=False, dtype=None) -> "Tensor":
+    def sum(self, axis=None, keepdims=False, dtype=None, out=None, **kwargs) -> "Tensor":
         return Tensor(np.sum(self._data, axis=_axis(axis), keepdims=keepdims,
-                             dtype=mstype.to_numpy(dtype)))
+                             dtype=mstype.to_numpy(dtype), **kwargs))
 
-    def mean(self, axis=None, keep_dims=False) -> "Tensor":
-        return Tensor(np.mean(self._data, axis=_axis(axis), keepdims=keep_dims))
+    def mean(self, axis=None, keep_dims=False, dtype=None, out=None, keepdims=None,
+             **kwargs) -> "Tensor":
+        keep = keep_dims if keepdims is None else keepdims
+        return Tensor(np.mean(self._data, axis=_axis(axis), keepdims=keep,
+                              dtype=mstype.to_numpy(dtype), **kwargs))
 
-    def max(self, axis=None, keepdims=False) -> "Tensor":
-        return Tensor(np.max(self._data, axis=_axis(axis), keepdims=keepdims))
+    def max(self, axis=None, keepdims=False, out=None, **kwargs) -> "Tensor":
+        return Tensor(np.max(self._data, axis=_axis(axis), keepdims=keepdims, **kwargs))
 
-    def min(self, axis=None, keepdims=False) -> "Tensor":
-        return Tensor(np.min(self._data, axis=_axis(axis), keepdims=keepdims))
+    def min(self, axis=None, keepdims=False, out=None, **kwargs) -> "Tensor":
+        return Tensor(np.min(self._data, axis=_axis(axis), keepdims=keepdims, **kwargs))
 
     def reshape(self, *shape) -> "Tensor":
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):

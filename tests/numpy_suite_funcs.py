@@ -651,6 +651,138 @@ def helper_with_early_return(x, y):         # sum(x), sum(y) away from 0
     return np.sum(_first_positive(x) * _first_positive(y))
 
 
+
+# =========================================================================================
+# more of the same, in combinations people write
+# =========================================================================================
+
+W_CONST = np.array([[0.5, -1.0], [2.0, 0.25], [-0.75, 1.5]])
+
+
+def module_constant_array(x):               # x (2, 3)
+    return np.sum(np.tanh(x @ W_CONST))
+
+
+def reshape_int_and_method(x):              # 12 entries, (3, 4)
+    y = np.reshape(x, -1)
+    z = x.reshape(2, -1)
+    return np.sum(y * y) + np.sum(z[0] * z[1]) + np.sum(np.transpose(x.reshape(2, 3, 2)))
+
+
+def where_scalar_branch_and_broadcast_maximum(x, y):   # x (2, 3), y (3,), no ties
+    return np.sum(np.where(x > 0.0, x, 0.0) + np.maximum(x, y) * 2.0)
+
+
+def concatenate_axis_none_and_stack_negative(x, y):    # (2, 2) and (2, 2)
+    return np.sum(np.concatenate((x, y), axis=None) ** 2) + np.sum(np.stack((x, y), axis=-1)[..., 0])
+
+
+def mean_axis_tuple_and_shape_arith(x):     # 3-d
+    return np.sum(np.mean(x, axis=(0, 1)) ** 2) + np.sum(x) / x.shape[0] + np.sum(x) / np.size(x)
+
+
+def chained_assignment(x):
+    a = b = x * 2.0
+    a = a + 1.0
+    return np.sum(a * b)
+
+
+def bool_ops_condition(x):                  # x entries away from 0
+    if x[0] > 0 and x[1] > 0:
+        y = x * x
+    elif x[0] > 0 or not x[1] > 0:
+        y = np.sin(x)
+    else:
+        y = np.exp(x)
+    return np.sum(y)
+
+
+def chained_comparison(x):                  # x[0] away from 0 and 1
+    if 0.0 < x[0] < 1.0:
+        return np.sum(x * 3.0)
+    return np.sum(x ** 3)
+
+
+def ifexp_on_floats(a, b):                  # Python floats, not tied
+    m = a if a > b else b
+    return m * a * b + (a * a if a > 0 else -a)
+
+
+def ifexp_in_loop(x):                       # partial values away from 0
+    s = 0.0
+    for i in range(x.shape[0]):
+        s = s + (np.exp(x[i]) if x[i] > 0 else x[i] * x[i])
+    return s
+
+
+def break_in_inner_loop(x):                 # 2-d, entries away from 0
+    s = 0.0
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            if x[i, j] < 0:
+                break
+            s = s + x[i, j] * (j + 1.0)
+    return s
+
+
+def while_continue_break(x):                # 1-d, entries away from 0
+    i = 0
+    s = 0.0
+    while i < 10:
+        i += 1
+        if i % 3 == 0:
+            continue
+        s = s + np.sum(np.sin(x * i))
+        if i >= 7:
+            break
+    return s
+
+
+def return_in_nested_loop(x):               # 2-d; partial sums away from 2
+    s = 0.0
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            s = s + x[i, j] * x[i, j]
+            if s > 2.0:
+                return s * x[0, 0]
+    return s
+
+
+def loop_tuple_state(x, y):
+    a, b = x, y
+    for _ in range(3):
+        a, b = np.tanh(a + b), a * 0.5
+    return np.sum(a * b)
+
+
+def _affine(v, w):
+    return v @ w
+
+
+def _block(v, w):
+    h = v
+    for _ in range(2):
+        h = np.tanh(_affine(h, w)) + h
+    return h
+
+
+def helper_with_loop_in_helper(x, w):       # x (2, 3), w (3, 3)
+    return np.sum(_block(x, w) ** 2)
+
+
+def loop_list_of_pairs_helper(x, y, w):
+    s = 0.0
+    for a in [x, y]:
+        s = s + np.sum(_affine(a, w))
+    return s
+
+
+def len_range_loop(x):                      # 1-d
+    s = x[0] * 0.0
+    for i in range(1, len(x)):
+        s += x[i] * x[i - 1]
+    return s
+
 # =========================================================================================
 # input kinds: Python floats, Tensors, mixed
 # =========================================================================================
@@ -698,3 +830,15 @@ def uses_cumsum(x):
 
 def uses_sort(x):
     return np.sum(np.sort(x) * np.arange(3.0))  # tag: sort
+
+
+def flip_weighted(x):                       # np.flip has no built-in rule; a test registers one
+    return np.sum(np.flip(x) * np.arange(3.0))
+
+
+def flip_weighted_after_error(x):           # the same, differentiated once before registering
+    return np.sum(np.flip(x) * np.arange(3.0))
+
+
+def sort_weighted(x):                       # np.sort: a rule registered for it (kw-only params)
+    return np.sum(np.sort(x) * np.arange(3.0))

@@ -245,7 +245,7 @@ def normalize_function(fn, self_obj, argspec, source=None) -> FuncIR:
         owner = ("cell", structure_signature(self_obj))
     else:
         owner = ("fn", id(fn))
-    key = (fn.__code__, owner, _argspec_sig(argspec))
+    key = (fn.__code__, owner, _argspec_sig(argspec), rules.version())
     with _LOCK:
         fir = _IR_CACHE.get(key)
         if fir is not None:

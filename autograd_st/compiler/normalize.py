@@ -316,6 +316,9 @@ class Normalizer:
 
     def s_Assign(self, node):
         value = self.expr(node.value)
+        if len(node.targets) > 1:  # a = b = value: the names share one value (no renaming)
+            self.fresh_temps.difference_update(s.var.name for s in leaves(value)
+                                               if isinstance(value, (Sym, tuple)))
         for target in node.targets:
             self.assign(target, value, node)
 
@@ -557,7 +560,10 @@ class Normalizer:
         return tuple(self.expr(e) for e in node.elts)
 
     def e_List(self, node):
-        return tuple(self.expr(e) for e in node.elts)
+        items = [self.expr(e) for e in node.elts]
+        # constants stay a list (x[[0, 2]] indexes rows 0 and 2); runtime items form a
+        # compile-time sequence, like a tuple
+        return tuple(items) if is_runtime(items) else items
 
     def e_Dict(self, node):
         keys = [self.expr(k) for k in node.keys]
@@ -763,6 +769,9 @@ class Normalizer:
                 raise self.error(node, "bad call to %s: %s" % (path or callee, exc)) from None
         if callee is range:
             return _Range(args)
+        if callee in (enumerate, zip, reversed) and not kwargs \
+                and all(isinstance(a, (tuple, list)) for a in args):
+            return tuple(callee(*args))  # over a compile-time sequence (of runtime values)
         if getattr(callee, "_autograd_st_static", False):  # ops.grad(f), GradOperation(...)
             if runtime_args:
                 raise self.error(node, "%s needs constant arguments here" % (path or callee),
@@ -804,7 +813,8 @@ class Normalizer:
                          keywords=[gast.keyword(arg=k, value=self.to_node(v))
                                    for k, v in kwargs.items()])
         return self.opaque(call, list(args) + list(kwargs.values()),
-                           getattr(callee, "__name__", "call"), callee_name=path or name)
+                           getattr(callee, "__name__", "call"),
+                           callee_name=_dotted(node.func) or path or name)
 
     def _callee_name(self, callee, path):
         if callee in _OPAQUE_BUILTINS and getattr(builtins, callee.__name__, None) is callee:
@@ -849,6 +859,18 @@ _PARTIAL = _Missing()
 def P_getitem(base, index):
     from ..prims import P
     return P.getitem(base, index)
+
+
+def _dotted(node) -> str:
+    """``np.cumsum`` for the expression ``np.cumsum`` (what the user wrote)."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, gast.Name):
+        return ""
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 def _path(node) -> str:

@@ -194,7 +194,7 @@ def _runtime_leaves(args, specs):
 
 class _Artifact:
     __slots__ = ("fn", "inputs", "epoch", "guards", "art", "n_args", "tensors_out", "plain",
-                 "spec_args", "cells", "sigs")
+                 "spec_args", "cells", "sigs", "n_rules")
 
     def __init__(self, art, epoch, n_args, tensors_out=True, spec_args=()) -> None:
         from ..compiler.normalize import RUNTIME
@@ -204,6 +204,8 @@ class _Artifact:
         from ..compiler.driver import structure_signature
         self.cells = tuple(art.cells)
         self.sigs = tuple(structure_signature(c) for c in self.cells)
+        from .. import rules
+        self.n_rules = rules.version()
         self.art = art
         self.fn = art.fn
         self.inputs = tuple(o if isinstance(o, Tensor) else _Holder(o) for o in art.inputs)
@@ -216,8 +218,10 @@ class _Artifact:
 
     def valid(self) -> bool:
         if self.epoch != _structure_epoch[0]:
+            from .. import rules
             from ..compiler.driver import structure_signature
-            if tuple(structure_signature(c) for c in self.cells) != self.sigs:
+            if tuple(structure_signature(c) for c in self.cells) != self.sigs \
+                    or rules.version() != self.n_rules:
                 return False
             self.epoch = _structure_epoch[0]
         for ns, key, obj in self.guards:

@@ -27,6 +27,18 @@ def _threads_from_argv(argv):
 
 
 _THREADS = _threads_from_argv(sys.argv[1:])
+_PINNED = None
+if "--no-pin" not in sys.argv[1:] and hasattr(os, "sched_setaffinity"):
+    # Thread-count settings are not enough for every library (recent XLA ignores its old
+    # flags and runs a thread pool of its own): the process is also pinned to as many CPUs
+    # as --threads says, before any thread is started, so every thread shares them.
+    try:
+        _cpus = sorted(os.sched_getaffinity(0))
+        if len(_cpus) > int(_THREADS):
+            _PINNED = _cpus[:int(_THREADS)]
+            os.sched_setaffinity(0, _PINNED)
+    except (OSError, ValueError):
+        _PINNED = None
 if "numpy" not in sys.modules:
     for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
@@ -247,6 +259,9 @@ def main(argv=None):
                     help="BLAS/torch/XLA threads (default 1)")
     ap.add_argument("--json", metavar="OUT", help="write the results as JSON")
     ap.add_argument("--only", metavar="W1,W2", help="only these workloads")
+    ap.add_argument("--no-pin", action="store_true",
+                    help="do not pin the process to --threads CPUs (by default it is, so that "
+                         "libraries that ignore the thread settings, such as XLA, keep to them)")
     ap.add_argument("--no-compile", action="store_true", help="skip the compile-cost part")
     ap.add_argument("--competitors", metavar="LIST",
                     help="comma-separated subset of %s, 'all' or 'none' (default: all that "
@@ -279,8 +294,10 @@ def main(argv=None):
         if unknown:
             ap.error("unknown competitor(s): %s" % ", ".join(sorted(unknown)))
     present = [c for c in present if c in wanted]
-    print("autograd_st benchmark: %s, %d BLAS thread%s, %s" % (
+    machine["pinned_cpus"] = _PINNED
+    print("autograd_st benchmark: %s, %d BLAS thread%s, %s, %s" % (
         "quick" if args.quick else "full", threads, "" if threads == 1 else "s",
+        "pinned to CPU %s" % ",".join(map(str, _PINNED)) if _PINNED else "not pinned",
         machine.get("cpu", machine["processor"] or platform.machine())))
     print("versions: " + ", ".join("%s %s" % (k, v) for k, v in versions.items()
                                    if v is not None))
