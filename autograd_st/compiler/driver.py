@@ -479,8 +479,9 @@ def build_pair(fir, arg_mask, input_mask) -> Compiled:
     res_name = b.names.fresh("_res")
     fwd_name = b.names.fresh(qual + "_fwd")
     bwd_name = b.names.fresh(qual + "_bwd")
+    in_branches = _if_defined(fir.body)
     pre = [assign([n], gast.Constant(value=None, kind=None))
-           for n in residuals if n in _if_defined(fir.body)]
+           for n in residuals if n in in_branches]
     outs = [codegen.name(n) for n in out_leaves]
     fwd_ret = gast.Return(value=gast.Tuple(
         elts=outs + [gast.Tuple(elts=[codegen.name(n) for n in residuals], ctx=gast.Load())],

@@ -25,6 +25,7 @@ class NameAllocator:
     def __init__(self, taken=()) -> None:
         self.taken = set(RESERVED)
         self.taken.update(taken)
+        self.next: dict = {}  # stem -> the next suffix to try (keeps fresh() O(1))
 
     def reserve(self, name: str) -> None:
         self.taken.add(name)
@@ -39,9 +40,10 @@ class NameAllocator:
             self.taken.add(base)
             return base
         stem = base
-        i = 1
+        i = self.next.get(stem, 1)
         while "%s_%d" % (stem, i) in self.taken:
             i += 1
+        self.next[stem] = i + 1
         name = "%s_%d" % (stem, i)
         self.taken.add(name)
         return name
