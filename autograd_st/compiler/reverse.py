@@ -22,6 +22,7 @@ How it works:
 from __future__ import annotations
 
 import gast
+import numpy as np
 
 from ..errors import CompileError
 from . import codegen
@@ -82,6 +83,68 @@ def _used_in(stmts, active) -> set:
     return out
 
 
+_ELEMENTWISE_UNARY = frozenset(("neg", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu",
+                                "sqrt", "square", "abs", "sign", "copy", "stop_gradient",
+                                "cast_like", "astype"))
+_ELEMENTWISE_BINARY = frozenset(("add", "sub", "mul", "div", "pow", "maximum", "minimum"))
+
+
+def shape_classes(body) -> dict:
+    """Variables known to have the same shape share a class: an element-wise primitive's
+    output has its array operands' shape (Python numbers broadcast away).  A gradient's
+    ``unbroadcast`` back to an operand of the same class is the identity and is left out.
+    Values assigned more than once (a loop's carried values, an if's merges) keep a class
+    of their own, so the result is conservative."""
+    from .analyze import _walk
+    count: dict = {}
+    for stmt in _walk(body):
+        for t in getattr(stmt, "targets", ()):
+            count[t] = count.get(t, 0) + 1
+    cls: dict = {}
+
+    def of(atom):
+        if isinstance(atom, Var):
+            return cls.get(atom.name, atom.name)
+        if isinstance(atom, Const) and isinstance(atom.value, (int, float, bool, np.generic)):
+            return _SCALAR
+        return None
+
+    for stmt in _walk(body):
+        if not isinstance(stmt, Prim) or len(stmt.targets) != 1:
+            continue
+        (t,) = stmt.targets
+        if count.get(t, 0) > 1:
+            continue
+        name = stmt.prim.name
+        if name in _ELEMENTWISE_UNARY:
+            c = of(stmt.args[stmt.prim.params[0]])
+        elif name in _ELEMENTWISE_BINARY:
+            a, b = of(stmt.args["x"]), of(stmt.args["y"])
+            c = a if a == b else b if a is _SCALAR else a if b is _SCALAR else None
+        else:
+            c = None
+        if c is not None and c is not _SCALAR:
+            cls[t] = c
+    return cls
+
+
+class _Scalar:
+    def __repr__(self):
+        return "<scalar>"
+
+
+_SCALAR = _Scalar()
+
+
+def _drop_unbroadcast(expr, var: str):
+    """``unbroadcast(E, var)`` -> ``E`` (the shapes are known to match)."""
+    if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) \
+            and expr.func.id == "unbroadcast" and len(expr.args) == 2 \
+            and isinstance(expr.args[1], gast.Name) and expr.args[1].id == var:
+        return expr.args[0]
+    return expr
+
+
 def _branch_defined(stmts) -> set:
     """Names assigned inside the branches of ifs in ``stmts`` (not inside nested loops)."""
     out = set()
@@ -119,6 +182,7 @@ class Reverse:
         self.loop_hooks: dict = {}
         self.tapes: list = []
         self.last_line = None
+        self.shape_class = shape_classes(fir.body)
 
     # -- adjoint bookkeeping -------------------------------------------------------------
     def adjoint(self, var: str) -> str:
@@ -202,7 +266,15 @@ class Reverse:
             expr = tmpl.results[i]
             if expr is None:
                 continue
-            self.contribute(stmt.args[p].name, substitute(expr, mapping))
+            var = stmt.args[p].name
+            expr = substitute(expr, mapping)
+            if self.same_shape(var, t):
+                expr = _drop_unbroadcast(expr, var)
+            self.contribute(var, expr)
+
+    def same_shape(self, a: str, b: str) -> bool:
+        ca, cb = self.shape_class.get(a, a), self.shape_class.get(b, b)
+        return ca == cb
 
     def call(self, stmt: Call) -> None:
         live_outs = [t for t in stmt.targets if t in self.live]
