@@ -16,6 +16,11 @@ __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "si
 def unbroadcast(g, like):
     """``g`` brought to the shape of ``like``: summed over the axes numpy broadcasting added
     or stretched, or broadcast up where ``like`` is the larger one (its own adjoint)."""
+    try:  # the common case, on the hot path of every generated gradient: shapes match
+        if g.shape == like.shape:
+            return g
+    except AttributeError:
+        pass
     shape = np.shape(like)
     if np.shape(g) == shape:
         return g
@@ -108,24 +113,24 @@ _SMALL_MATMUL = 1 << 14
 def matmul_nt(a, b):
     """a @ b.T over the last two axes; a 1-D ``b`` makes it the outer product a[..., None] * b
     (the gradient of ``x @ v`` with respect to ``x``)."""
-    if np.ndim(b) == 1:
+    if b.ndim == 1:
         return np.multiply.outer(a, b) if np.ndim(a) else a * b
-    if np.ndim(a) >= 2 and np.size(a) * np.shape(b)[-2] <= _SMALL_MATMUL:
+    if a.ndim >= 2 and a.size * b.shape[-2] <= _SMALL_MATMUL:
         return np.einsum("...ik,...jk->...ij", a, b)
-    return np.matmul(a, np.swapaxes(b, -1, -2))
+    return np.matmul(a, b.swapaxes(-1, -2))
 
 
 def matmul_tn(a, b, like=None):
     """a.T @ b over the last two axes; a 1-D ``a`` makes it the outer product a[:, None] * b
     (the gradient of ``v @ y`` with respect to ``y``).  ``like``: the ``y`` of ``x @ y`` whose
     gradient this is; when it is 1-D, ``b`` is a column per batch entry."""
-    if np.ndim(a) == 1:
+    if a.ndim == 1:
         return np.multiply.outer(a, b) if np.ndim(b) else a * b
     if like is not None and np.ndim(like) == 1:
-        return np.matmul(np.swapaxes(a, -1, -2), np.expand_dims(b, -1))[..., 0]
-    if np.ndim(b) >= 2 and np.size(a) * np.shape(b)[-1] <= _SMALL_MATMUL:
+        return np.matmul(a.swapaxes(-1, -2), np.expand_dims(b, -1))[..., 0]
+    if b.ndim >= 2 and a.size * b.shape[-1] <= _SMALL_MATMUL:
         return np.einsum("...ki,...kj->...ij", a, b)
-    return np.matmul(np.swapaxes(a, -1, -2), b)
+    return np.matmul(a.swapaxes(-1, -2), b)
 
 
 def cast_like(g, like):
