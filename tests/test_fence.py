@@ -75,3 +75,33 @@ def test_numpy_function_without_rule_is_named_at_its_call_site():
     assert isinstance(err, CompileError)
     assert err.lineno == fc.line_of("no-rule")
     assert "cumsum" in str(err) and "register" in str(err)
+
+
+def _appends(x):
+    parts = []
+    parts.append(x * 2.0)
+    return parts[0]
+
+
+def _loop_for_second_order(x):
+    s = x * 0.0
+    for i in range(3):
+        s = s + ops.sin(x * (i + 1))
+    return ops.sum(s)
+
+
+def test_appending_runtime_values_to_a_list_is_refused():
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        ops.grad(_appends)(X)
+    assert "list" in str(info.value) and "tuple" in str(info.value)
+
+
+def test_second_order_through_a_loop_is_refused_not_wrong():
+    """Until tapes differentiate, a derivative of a gradient with a loop is an error (it
+    must never be a silent zero)."""
+    g = ops.grad(_loop_for_second_order)
+    np.testing.assert_allclose(g(X).asnumpy(), sum((i + 1) * np.cos(X.asnumpy() * (i + 1))
+                                                   for i in range(3)), rtol=1e-5)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        ops.grad(g)(X)
+    assert "loop" in str(info.value)

@@ -739,6 +739,17 @@ class Normalizer:
                                            for k, v in kwargs.items()])
                 return self.opaque(call, [base] + list(args) + list(kwargs.values()),
                                    func.attr, callee_name="." + func.attr)
+            if isinstance(base, (list, dict, set)) and is_runtime(list(args)
+                                                                 + list(kwargs.values())):
+                generated = self.src.filename.startswith("<autograd_st")
+                raise self.error(
+                    node, "putting runtime values into a list (%s) is not supported%s"
+                    % (func.attr, " yet: this is the tape of a loop in generated code, so "
+                       "derivatives of gradients of functions with loops are not supported yet"
+                       if generated else ""),
+                    "build a tuple instead" if not generated else
+                    "take the higher-order derivative of a loop-free function, or use finite "
+                    "differences of the gradient for now", cls=UnsupportedSyntaxError)
             try:
                 callee = getattr(base, func.attr)
             except AttributeError as exc:
