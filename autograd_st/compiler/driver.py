@@ -25,7 +25,7 @@ from .. import rules
 from ..errors import CompileError, RecursionNotSupportedError
 from ..tensor import Parameter, Tensor
 from . import codegen
-from .analyze import activity
+from .analyze import _walk, activity
 from .codegen import ForwardEmitter, assign, expr_of, function_def, name, to_source
 from .desugar import desugar
 from .fence import fence
@@ -348,19 +348,6 @@ class Compiled:
 
     def runtime_arg_vars(self, stmt):
         return [a.name for a in stmt.args]
-
-
-def _walk(stmts):
-    for stmt in stmts:
-        yield stmt
-        if isinstance(stmt, If):
-            yield from _walk(stmt.body)
-            yield from _walk(stmt.orelse)
-        elif isinstance(stmt, For):
-            yield from _walk(stmt.body)
-        elif isinstance(stmt, While):
-            yield from _walk(stmt.cond_body)
-            yield from _walk(stmt.body)
 
 
 def _if_defined(stmts, inside=False) -> set:

@@ -508,20 +508,24 @@ def _static(fn):
     return fn
 
 
-@_static
-def grad(fn=None, grad_position=0, weights=None, has_aux=False, return_ids=False):
-    """``ops.grad``: a function returning the gradients of ``fn`` (MindSpore semantics)."""
-    if fn is None:
-        return lambda f: grad(f, grad_position, weights, has_aux)
+def _transform(fn, grad_position, weights, has_aux, value):
     grad_position = _check_position(grad_position)
     ws, single = _weights_tuple(weights)
     if grad_position is None and ws is None:
         raise GradientAPIError("grad_position=None and weights=None: nothing to differentiate. "
                                "Pass weights=net.trainable_params() or a grad_position")
-    spec = Spec("grad", grad_position, ws, has_aux, False, False, single)
+    spec = Spec("grad", grad_position, ws, has_aux, value, False, single)
     if _is_cell_class(fn):
         return _decorate_class(fn, lambda cell: GradFunction(cell, spec))
     return GradFunction(fn, spec)
+
+
+@_static
+def grad(fn=None, grad_position=0, weights=None, has_aux=False, return_ids=False):
+    """``ops.grad``: a function returning the gradients of ``fn`` (MindSpore semantics)."""
+    if fn is None:
+        return lambda f: grad(f, grad_position, weights, has_aux)
+    return _transform(fn, grad_position, weights, has_aux, value=False)
 
 
 @_static
@@ -529,15 +533,7 @@ def value_and_grad(fn=None, grad_position=0, weights=None, has_aux=False, return
     """``ops.value_and_grad``: returns ``(value, gradients)``."""
     if fn is None:
         return lambda f: value_and_grad(f, grad_position, weights, has_aux)
-    grad_position = _check_position(grad_position)
-    ws, single = _weights_tuple(weights)
-    if grad_position is None and ws is None:
-        raise GradientAPIError("grad_position=None and weights=None: nothing to differentiate. "
-                               "Pass weights=net.trainable_params() or a grad_position")
-    spec = Spec("grad", grad_position, ws, has_aux, True, False, single)
-    if _is_cell_class(fn):
-        return _decorate_class(fn, lambda cell: GradFunction(cell, spec))
-    return GradFunction(fn, spec)
+    return _transform(fn, grad_position, weights, has_aux, value=True)
 
 
 class GradOperation:

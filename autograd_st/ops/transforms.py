@@ -50,27 +50,15 @@ def _compiled_jvp(fn, inputs):
     return fir, compiled, objects
 
 
-def _rebuild(structure, values):
-    """The result structure of a FuncIR with its runtime leaves replaced by ``values``."""
-    from ..compiler.ir import Sym
-    it = iter(values)
-
-    def rec(s):
-        if isinstance(s, Sym):
-            return next(it)
-        if isinstance(s, tuple):
-            return tuple(rec(e) for e in s)
-        return s
-    return rec(structure)
-
-
 def _run_jvp(fn, inputs, tangents):
     fir, compiled, objects = _compiled_jvp(fn, inputs)
     arrays = [_unwrap(a) for a in inputs]
     extra = [o._data if isinstance(o, Tensor) else o for o in objects]
     outs = compiled.fn(*arrays, *extra, *[np.asarray(_unwrap(t)) for t in tangents])
     n = compiled.n_outputs
-    return fir, _rebuild(fir.result, outs[:n]), _rebuild(fir.result, outs[n:])
+    from ..compiler.driver import _rebuild_structure
+    return (fir, _rebuild_structure(fir.result, outs[:n]),
+            _rebuild_structure(fir.result, outs[n:]))
 
 
 def jvp(fn, inputs, v, has_aux=False):
