@@ -117,7 +117,7 @@ def _parse_lambda(fn, code, lines, filename) -> gast.FunctionDef:
     """A lambda becomes ``def <lambda>(args): return body`` (found by line and column)."""
     first = code.co_firstlineno
     col = None
-    for pos in code.co_positions():
+    for pos in getattr(code, "co_positions", lambda: ())():  # Python 3.11+
         if pos[0] == first and pos[2] is not None:
             col = pos[2] if col is None else min(col, pos[2])
     src = "".join(lines)
