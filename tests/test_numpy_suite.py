@@ -281,8 +281,6 @@ CASES = [
 
 # failures found in the compiler: function name -> reason (xfail, strict).  Filled from runs.
 KNOWN_FAILURES: dict = {
-    "loop_over_array_rows": "for row in x (iterating an array's first axis) is refused: 'a for "
-                            "loop over a runtime value is not supported yet'",
 }
 
 

@@ -449,15 +449,26 @@ class Normalizer:
 
     def s_For(self, node):
         it = self.expr(node.iter)
+        over = None
+        if isinstance(it, Sym):  # for row in x: a loop over x's first axis, x[i] each time
+            over = it
+            n = self.opaque(gast.Call(func=gast.Name(id="len", ctx=gast.Load(), annotation=None,
+                                                     type_comment=None),
+                                      args=[self.to_node(it)], keywords=[]), [it], "len",
+                            callee_name="len")
+            it = _Range([n])
         if isinstance(it, _Range):
-            if not isinstance(node.target, gast.Name):
+            if not isinstance(node.target, gast.Name) and over is None:
                 raise self.error(node.target, "for over range() needs a single loop variable")
             before = dict(self.env)
             carried = self._carry(node.body)
-            target = self.new_version(node.target.id)
-            self.env[node.target.id] = Sym(target)
+            index = node.target.id if over is None else "_" + _path(node.iter) + "_index"
+            target = self.new_version(index)
+            self.env[index] = Sym(target)
             outer = self.block
             self.block = []
+            if over is not None:
+                self.assign(node.target, P_getitem(over, Sym(target)), node)
             self.stmts(node.body)
             self._close_loop(carried, before)
             body = self.block
@@ -472,9 +483,6 @@ class Normalizer:
                 self.assign(node.target, item, node)
                 self.stmts(node.body)
             return
-        if isinstance(it, Sym):
-            raise self.error(node.iter, "a for loop over a runtime value is not supported yet",
-                             "loop over range(len(x)) and index x[i]")
         try:
             items = list(it)
         except TypeError:

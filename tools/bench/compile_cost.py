@@ -43,11 +43,8 @@ def straight_line_source(n_lines: int, name: str = "f") -> str:
 
 
 def loop_source(name: str = "Loop") -> str:
-    """A Cell whose loop runs ``self.steps`` times: the same source for 10 and 1000 trips.
-
-    (A Cell attribute, as in W4, rather than a Python int argument: ``ops.grad(f)(x, n)``
-    with an int ``n`` fails in autograd_st at the time of writing -- the generated function
-    drops the constant argument but the API still passes it.)"""
+    """A Cell whose loop runs ``self.steps`` times: the same source for 10 and 1000 trips
+    (the trip count is a Cell attribute, as in W4)."""
     return ("import numpy as np\nfrom autograd_st import nn\n\n\nclass %s(nn.Cell):\n"
             "    def __init__(self, steps):\n        super().__init__()\n"
             "        self.steps = steps\n\n"
@@ -153,9 +150,13 @@ def generated_call(st_call):
     """``(direct, arrays)``: the generated function the API runs for ``st_call`` and the
     arrays it is called with (unwrapped arguments, then the artifact's inputs), so that
     ``direct(*arrays)`` is the call without the API's per-call path."""
+    from autograd_st.ops import grad_api
     g = st_call.grad_fn
     art = next(iter(g._fast.values()))
-    args = [a._data if hasattr(a, "_data") else a for a in st_call.args]
+    if getattr(art, "plain", True):
+        args = [a._data if hasattr(a, "_data") else a for a in st_call.args]
+    else:  # constant arguments are compiled in: only the runtime leaves are passed
+        args = list(grad_api._runtime_leaves(st_call.args, art.spec_args))
     inputs = [o._data if hasattr(o, "_data") else o.asnumpy() for o in art.inputs]
     return art.fn, args + inputs
 
