@@ -83,25 +83,7 @@ def _appends(x):
     return parts[0]
 
 
-def _loop_for_second_order(x):
-    s = x * 0.0
-    for i in range(3):
-        s = s + ops.sin(x * (i + 1))
-    return ops.sum(s)
-
-
 def test_appending_runtime_values_to_a_list_is_refused():
     with pytest.raises(UnsupportedSyntaxError) as info:
         ops.grad(_appends)(X)
     assert "list" in str(info.value) and "tuple" in str(info.value)
-
-
-def test_second_order_through_a_loop_is_refused_not_wrong():
-    """Until tapes differentiate, a derivative of a gradient with a loop is an error (it
-    must never be a silent zero)."""
-    g = ops.grad(_loop_for_second_order)
-    np.testing.assert_allclose(g(X).asnumpy(), sum((i + 1) * np.cos(X.asnumpy() * (i + 1))
-                                                   for i in range(3)), rtol=1e-5)
-    with pytest.raises(UnsupportedSyntaxError) as info:
-        ops.grad(g)(X)
-    assert "loop" in str(info.value)

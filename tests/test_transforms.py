@@ -134,3 +134,72 @@ def test_value_and_grad_of_a_gradient():
 
 def dxy_sum_of_grad(x):
     return ops.sum(ops.grad(quartic)(x))
+
+
+# -- higher order through loops: the gradient's loops recompute their states ------------------
+def loop_for(x):
+    s = x * 0.0
+    for i in range(3):
+        s = s + ops.sin(x * (i + 1))
+    return ops.sum(s)
+
+
+def loop_while(x):
+    s = x * 1.0
+    n = 0
+    while n < 3:
+        s = ops.tanh(s) * x + s
+        n = n + 1
+    return ops.sum(s * s)
+
+
+def loop_with_branch(x):
+    s = x * 0.5
+    for i in range(4):
+        if ops.sum(s) > 0.5:
+            s = s * ops.cos(x)
+        else:
+            s = s + x * x
+    return ops.sum(s)
+
+
+def test_second_derivative_through_a_for_loop_closed_form():
+    x = np.array([0.5, 1.0])
+    got = ops.grad(ops.grad(loop_for))(Tensor(x)).asnumpy()
+    np.testing.assert_allclose(got, -sum((i + 1) ** 2 * np.sin(x * (i + 1)) for i in range(3)),
+                               rtol=1e-10)
+    third = ops.grad(ops.grad(ops.grad(loop_for)))(Tensor(x)).asnumpy()
+    np.testing.assert_allclose(third, -sum((i + 1) ** 3 * np.cos(x * (i + 1))
+                                           for i in range(3)), rtol=1e-10)
+
+
+@pytest.mark.parametrize("f", [loop_while, loop_with_branch])
+def test_second_derivative_through_loops_matches_finite_differences_of_the_gradient(f):
+    x = np.array([0.3, -0.6, 0.9])
+    g = ops.grad(f)
+    h = ops.grad(lambda_sum_of(g))(Tensor(x)).asnumpy()
+    eps = 1e-6
+    fd = np.array([(np.sum(g(Tensor(x + eps * e)).asnumpy())
+                    - np.sum(g(Tensor(x - eps * e)).asnumpy())) / (2 * eps)
+                   for e in np.eye(3)])
+    np.testing.assert_allclose(h, fd, rtol=1e-5, atol=1e-7)
+
+
+def test_hessian_through_a_loop():
+    x = np.array([0.3, -0.6, 0.9])
+    H = ops.jacfwd(ops.jacrev(loop_while))(Tensor(x)).asnumpy()
+    g = ops.grad(loop_while)
+    eps = 1e-6
+    fd = np.stack([(g(Tensor(x + eps * e)).asnumpy() - g(Tensor(x - eps * e)).asnumpy())
+                   / (2 * eps) for e in np.eye(3)], axis=1)
+    np.testing.assert_allclose(H, fd, rtol=1e-5, atol=1e-7)
+
+
+_SUMMED = {}
+
+
+def lambda_sum_of(g):
+    """sum(g(x)) as a compilable function of x (g is a gradient function)."""
+    def summed(x):
+        return ops.sum(g(x))
+    return summed

@@ -387,7 +387,7 @@ def _free_loads(stmts, bound=frozenset()) -> list:
 class _Build:
     """Shared work of build_pair and build_gradient."""
 
-    def __init__(self, fir, arg_mask, input_mask) -> None:
+    def __init__(self, fir, arg_mask, input_mask, recompute=False) -> None:
         self.fir = fir
         self.names = copy.deepcopy(fir.names)
         self.ns = Namespace(self.names, fir.consts)
@@ -405,7 +405,7 @@ class _Build:
                     self.callees[id(stmt)] = CustomBprop(stmt.callee, stmt.bprop_cell, amask,
                                                          imask)
                 else:
-                    self.callees[id(stmt)] = build_pair(stmt.callee, amask, imask)
+                    self.callees[id(stmt)] = build_pair(stmt.callee, amask, imask, recompute)
         fir_self = self
 
         class _Ctx:
@@ -416,7 +416,8 @@ class _Build:
                 fn = compiled.fwd if kind == "fwd" else compiled.bwd
                 return fir_self.ns.name_for(fn, fn.__name__)
         self.ctx = _Ctx()
-        self.rev = Reverse(fir, self.active, self.ctx, self.ns.const_namer, self.names)
+        self.rev = Reverse(fir, self.active, self.ctx, self.ns.const_namer, self.names,
+                           recompute)
 
     def compiled_of(self, stmt):
         return self.callees[id(stmt)]
@@ -432,15 +433,16 @@ class _Build:
             {inp.name for inp in self.fir.inputs} | set(self.rev.tapes)
 
 
-def build_pair(fir, arg_mask, input_mask) -> Compiled:
-    """Forward ``(outputs..., residuals)`` and backward ``(residuals, d_outputs...) -> grads``."""
-    key = (tuple(arg_mask), tuple(input_mask))
+def build_pair(fir, arg_mask, input_mask, recompute=False) -> Compiled:
+    """Forward ``(outputs..., residuals)`` and backward ``(residuals, d_outputs...) -> grads``.
+    ``recompute``: loops recompute their states instead of taping them (differentiable again)."""
+    key = (tuple(arg_mask), tuple(input_mask), recompute)
     pairs = fir.__dict__.setdefault("_pairs", {})
     with _LOCK:
         found = pairs.get(key)
     if found is not None:
         return found
-    b = _Build(fir, arg_mask, input_mask)
+    b = _Build(fir, arg_mask, input_mask, recompute)
     compiled = Compiled(fir, tuple(arg_mask), tuple(input_mask))
     rev = b.rev
     out_leaves = [s.var.name for s in leaves(fir.result)]
@@ -535,7 +537,7 @@ class GradientArtifact:
 
 def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=False,
                    fname=None, objects=None, frozen=(), cells=(),
-                   sens_of_first=False) -> GradientArtifact:
+                   sens_of_first=False, recompute=False) -> GradientArtifact:
     """The top-level gradient function: forward, seed, backward, then ``returner``'s result.
 
     ``arg_order``: the runtime argument leaves differentiated, in the order their gradients
@@ -552,7 +554,7 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
     input_mask = tuple(any(inp.obj is w for w in wrt) for inp in inputs)
     n_leaves = len(leaves(fir.args))
     arg_mask = tuple(i in arg_order for i in range(n_leaves))
-    b = _Build(fir, arg_mask, input_mask)
+    b = _Build(fir, arg_mask, input_mask, recompute)
     extra_weights = []
     for w in weights:
         if id(w) not in by_id:

@@ -114,6 +114,50 @@ def leaves(structure) -> list:
     return []
 
 
+def _loads(node) -> set:
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Load)}
+
+
+def _first_use(stmts, name):
+    """'load' if ``name`` may be read before it is assigned when ``stmts`` run, 'store' if it
+    is assigned first on every path, None if neither."""
+    for stmt in stmts:
+        if isinstance(stmt, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
+            value = stmt.value
+            if (value is not None and name in _loads(value)) or (
+                    isinstance(stmt, gast.AugAssign) and stmt.target.id == name):
+                return "load"
+            targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+            if any(isinstance(n, gast.Name) and n.id == name
+                   for t in targets for n in gast.walk(t)):
+                return "store"
+        elif isinstance(stmt, gast.For):
+            if name in _loads(stmt.iter):
+                return "load"
+            if any(isinstance(n, gast.Name) and n.id == name for n in gast.walk(stmt.target)):
+                inner = "store"
+            else:
+                inner = _first_use(stmt.body, name)
+            if inner == "load":
+                return "load"
+            # the body may run zero times: a store inside it does not count
+        elif isinstance(stmt, gast.While):
+            if name in _loads(stmt.test) or _first_use(stmt.body, name) == "load":
+                return "load"
+        elif isinstance(stmt, gast.If):
+            if name in _loads(stmt.test):
+                return "load"
+            a, b = _first_use(stmt.body, name), _first_use(stmt.orelse, name)
+            if a == "load" or b == "load":
+                return "load"
+            if a == "store" and b == "store":
+                return "store"
+        elif name in _loads(stmt):
+            return "load"
+    return None
+
+
 def _assigned_names(stmts) -> list:
     out = []
     for stmt in stmts:
@@ -148,6 +192,8 @@ class Normalizer:
         self.arg_values = []
         self.paths: dict = {}
         self.instance_specific = False
+        self._inits: dict = {}  # loop header -> the atom it starts from (for recomputation)
+        self.rest_stack: list = []  # the statements after the one being normalized, per level
         params = [a.id for a in node.args.args]
         defaults = node.args.defaults
         func_defaults = src.func.__defaults__ or ()
@@ -295,8 +341,12 @@ class Normalizer:
         return fir
 
     def stmts(self, body):
-        for stmt in body:
-            self.stmt(stmt)
+        for i, stmt in enumerate(body):
+            self.rest_stack.append(body[i + 1:])
+            try:
+                self.stmt(stmt)
+            finally:
+                self.rest_stack.pop()
 
     def stmt(self, node):
         self.loc = (self.src.filename, node.lineno, node.col_offset)
@@ -380,10 +430,18 @@ class Normalizer:
             if va is vb:
                 merged[name] = va
                 continue
-            if va is _MISSING or vb is _MISSING or va is _PARTIAL or vb is _PARTIAL:
-                # defined on one path only: Python would raise NameError on the other, so
-                # it may not be read after the if (the error says so if it is)
-                merged[name] = _PARTIAL
+            missing_a, missing_b = va in _UNDEFINED, vb in _UNDEFINED
+            if missing_a or missing_b:
+                # defined on one path only: on the other it is None (Python would have no
+                # value there at all), so code that reads it only where it exists still runs
+                value = vb if missing_a else va
+                if (missing_a and missing_b) or not isinstance(value, Sym):
+                    merged[name] = _PARTIAL
+                    continue
+                new = self.new_version(name)
+                body.append(self._copy_stmt(new, None if missing_a else va))
+                orelse.append(self._copy_stmt(new, None if missing_b else vb))
+                merged[name] = Sym(new)
                 continue
             if isinstance(va, tuple) or isinstance(vb, tuple):
                 if not (isinstance(va, tuple) and isinstance(vb, tuple) and len(va) == len(vb)):
@@ -397,8 +455,9 @@ class Normalizer:
                     new_t.append(Sym(new))
                 merged[name] = tuple(new_t)
                 continue
-            if not (isinstance(va, (Sym, int, float, bool, np.ndarray, np.generic))
-                    and isinstance(vb, (Sym, int, float, bool, np.ndarray, np.generic))):
+            if not (isinstance(va, (Sym, int, float, bool, np.ndarray, np.generic, type(None)))
+                    and isinstance(vb, (Sym, int, float, bool, np.ndarray, np.generic,
+                                        type(None)))):
                 raise self.error(node, "%r is a different object in each branch of an if on a "
                                  "runtime value" % name,
                                  "give it the same kind of value in both branches")
@@ -424,11 +483,22 @@ class Normalizer:
 
     def _carry(self, body_nodes, extra_nodes=()):
         carried = []
+        later = set()
+        for rest in self.rest_stack:  # names read after the loop
+            for stmt in rest:
+                later.update(n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
+                             and isinstance(n.ctx, gast.Load))
+        body = list(extra_nodes) + list(body_nodes)
         for name in _assigned_names(list(body_nodes) + list(extra_nodes)):
+            # a value the next iteration or the code after the loop reads is carried; one
+            # each iteration makes afresh before reading it is not
+            if name not in later and _first_use(body, name) != "load":
+                continue
             if name in self.env and not isinstance(self.env[name], tuple) \
                     and (isinstance(self.env[name], Sym)
                          or isinstance(self.env[name], (int, float, np.ndarray, np.generic))):
                 header = self.new_version(name)
+                self._inits[header] = atomize(self.env[name])
                 self.copy_to(header, self.env[name])
                 carried.append((name, header))
                 self.env[name] = Sym(header)
@@ -474,9 +544,10 @@ class Normalizer:
             body = self.block
             self.block = outer
             self._restore_after_loop(carried, before)
-            self.emit(For(target, [atomize(a) for a in it.args], body,
-                          [(h, n) for n, h in carried], (self.src.filename, node.lineno,
-                                                         node.col_offset)))
+            loop = self.emit(For(target, [atomize(a) for a in it.args], body,
+                                 [(h, n) for n, h in carried], (self.src.filename, node.lineno,
+                                                                node.col_offset)))
+            loop.inits = {h: self._inits[h] for n, h in carried}
             return
         if isinstance(it, (tuple, list)):
             for item in it:  # a compile-time sequence: unrolled
@@ -493,7 +564,8 @@ class Normalizer:
 
     def s_While(self, node):
         before = dict(self.env)
-        carried = self._carry(node.body)
+        # the condition runs before every iteration: what it reads is carried too
+        carried = self._carry(node.body, [gast.Expr(value=node.test)])
         outer = self.block
         self.block = []
         cond = self.expr(node.test)
@@ -513,8 +585,9 @@ class Normalizer:
         body = self.block
         self.block = outer
         self._restore_after_loop(carried, before)
-        self.emit(While(cond.var, cond_body, body, [(h, n) for n, h in carried],
-                        (self.src.filename, node.lineno, node.col_offset)))
+        loop = self.emit(While(cond.var, cond_body, body, [(h, n) for n, h in carried],
+                               (self.src.filename, node.lineno, node.col_offset)))
+        loop.inits = {h: self._inits[h] for n, h in carried}
 
     # -- expressions ---------------------------------------------------------------------
     def expr(self, node):
@@ -788,6 +861,12 @@ class Normalizer:
                 raise self.error(node, "bad call to %s: %s" % (path or callee, exc)) from None
         if callee is range:
             return _Range(args)
+        if callee is reversed and len(args) == 1 and isinstance(args[0], _Range) \
+                and type(args[0].args[2]) is int and args[0].args[2] == 1:
+            from ..prims import P
+            start, stop, _ = args[0].args  # reversed(range(a, b)) is range(b - 1, a - 1, -1)
+            return _Range([P.sub(stop, 1), P.sub(start, 1) if is_runtime(start) else start - 1,
+                           -1])
         if callee in (enumerate, zip, reversed) and not kwargs \
                 and all(isinstance(a, (tuple, list)) for a in args):
             return tuple(callee(*args))  # over a compile-time sequence (of runtime values)
@@ -873,6 +952,7 @@ class _Missing:
 _MISSING = _Missing()
 _LOOP_LOCAL = _Missing()
 _PARTIAL = _Missing()
+_UNDEFINED = (_MISSING, _LOOP_LOCAL, _PARTIAL)
 
 
 def P_getitem(base, index):

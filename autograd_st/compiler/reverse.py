@@ -145,12 +145,26 @@ def _drop_unbroadcast(expr, var: str):
     return expr
 
 
+def _trailing_backedges(stmts, headers) -> int:
+    """How many statements at the end of a loop body are its back-edge copies."""
+    n = 0
+    for stmt in reversed(stmts):
+        if isinstance(stmt, Prim) and stmt.prim.name == "copy" and stmt.targets[0] in headers:
+            n += 1
+        else:
+            break
+    return n
+
+
 def _branch_defined(stmts) -> set:
-    """Names assigned inside the branches of ifs in ``stmts`` (not inside nested loops)."""
+    """Names assigned inside the branches of ifs or inside nested loops in ``stmts``: a path
+    or a loop that did not run leaves them without a value."""
     out = set()
     for stmt in stmts:
         if isinstance(stmt, If):
             out |= _defined_in(stmt.body) | _defined_in(stmt.orelse)
+        elif isinstance(stmt, (For, While)):
+            out |= _defined_in([stmt])
     return out
 
 
@@ -170,7 +184,9 @@ def loaded_names(stmts) -> list:
 
 
 class Reverse:
-    def __init__(self, fir, active: set, compiler, const_namer, names) -> None:
+    def __init__(self, fir, active: set, compiler, const_namer, names,
+                 recompute: bool = False) -> None:
+        self.recompute = recompute  # loops recompute their states instead of taping them
         self.fir = fir
         self.active = active
         self.compiler = compiler
@@ -362,6 +378,9 @@ class Reverse:
         body = self.out
         self.out = outer
         self.last_line = None
+        if self.recompute:
+            self.loop_recompute(stmt, body, pre, headers)
+            return
         tape_vars = [v for v in loaded_names(body) if v in body_defs]
         tape = self.names.fresh("_tape")
         counter = None
@@ -397,7 +416,8 @@ class Reverse:
         header_set = set(headers)
 
         # values defined on one path of an if in the body exist only when that path ran
-        maybe = [v for v in tape_vars if v in _branch_defined(stmt.body)]
+        inner_tapes = set(self.tapes[n_tapes:])  # made by nested loops, maybe on one path
+        maybe = [v for v in tape_vars if v in _branch_defined(stmt.body) or v in inner_tapes]
         inits = [assign([v], gast.Constant(value=None, kind=None)) for v in maybe]
 
         def add_tape(fwd_body, append=append, header_set=header_set, inits=inits):
@@ -414,3 +434,54 @@ class Reverse:
         self.loop_hooks[id(stmt)] = ([assign([tape], gast.List(elts=[], ctx=gast.Load()))],
                                      add_tape)
         self.tapes.append(tape)
+
+
+def _loop_recompute(self, stmt, body, pre, headers):
+    """Backward of a loop without a tape: iteration k's values are recomputed from the loop's
+    entry values (k forward iterations, then the body once more).  Quadratic in the trip
+    count, but made only of range loops, so the code can be differentiated again (this is
+    the form higher-order derivatives use)."""
+    from .codegen import ForwardEmitter
+    trips = self.names.fresh("_trips")
+    k = self.names.fresh("_k")
+    j = self.names.fresh("_j")
+
+    def count(fwd_body, trips=trips):
+        return fwd_body + [assign([trips], gast.BinOp(left=name(trips), op=gast.Add(),
+                                                        right=gast.Constant(value=1, kind=None)))]
+    self.loop_hooks[id(stmt)] = ([assign([trips], gast.Constant(value=0, kind=None))], count)
+
+    def emitter():
+        return ForwardEmitter(self.const_namer,
+                              lambda s: self.compiler.global_name(self.compiler.compiled_of(s),
+                                                                  "fwd"),
+                              self.loop_hooks)
+    inits = getattr(stmt, "inits", {})
+    restart = [assign([h], expr_of(inits[h], self.const_namer)) for h in headers]
+
+    def index_at(var):
+        if not isinstance(stmt, For):
+            return []
+        start, _, step = [expr_of(a, self.const_namer) for a in stmt.iter_args]
+        value = gast.BinOp(left=start, op=gast.Add(),
+                           right=gast.BinOp(left=name(var), op=gast.Mult(), right=step))
+        return [assign([stmt.target], value)]
+    n_back = _trailing_backedges(stmt.body, set(headers))
+    full = emitter().block(stmt.body)
+    partial = emitter().block(stmt.body[:len(stmt.body) - n_back] if n_back else stmt.body)
+    replay = gast.For(target=name(j, True),
+                      iter=gast.Call(func=name("range"), args=[name(k)], keywords=[]),
+                      body=index_at(j) + full or [gast.Pass()], orelse=[], type_comment=None)
+    recomputed = restart + [replay] + index_at(k) + partial
+    text = source_comment(stmt.loc)
+    if text:
+        self.out.append(comment("grad of: " + text))
+    self.out.extend(pre)
+    iterable = gast.Call(func=name("reversed"), args=[gast.Call(
+        func=name("range"), args=[name(trips)], keywords=[])], keywords=[])
+    self.out.append(gast.For(target=name(k, True), iter=iterable,
+                             body=recomputed + (body or [gast.Pass()]), orelse=[],
+                             type_comment=None))
+
+
+Reverse.loop_recompute = _loop_recompute

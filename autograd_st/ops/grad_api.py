@@ -293,9 +293,9 @@ class GradFunction:
             return self.fn.__func__, self.fn.__self__
         return self.fn, None
 
-    def _artifact(self, args, kinds) -> _Artifact:
+    def _artifact(self, args, kinds, recompute=False) -> _Artifact:
         epoch = _structure_epoch[0]
-        key = (_fn_key(self.fn), self.spec.key(), kinds)
+        key = (_fn_key(self.fn), self.spec.key(), kinds, recompute)
         with _LOCK:
             entry = _GLOBAL.get(key)
         if entry is not None:
@@ -305,8 +305,12 @@ class GradFunction:
                 self._last_key, self._last_art = kinds, art
                 return art
         call_args = list(args[:-1]) if self.spec.sens and args else list(args)
-        art = _Artifact(self._compile(args), epoch, len(args), self._tensors_out(args),
-                        _argspec(call_args))
+        art = _Artifact(self._compile(args, recompute), epoch, len(args),
+                        self._tensors_out(args), _argspec(call_args))
+        if recompute:  # the form higher-order derivatives read: not the per-call fast path
+            with _LOCK:
+                _GLOBAL[key] = (_ref(self.fn), art)
+            return art
         with _LOCK:
             _GLOBAL[key] = (_ref(self.fn), art)
             while len(_GLOBAL) > _GLOBAL_SIZE:
@@ -317,7 +321,7 @@ class GradFunction:
         self._last_key, self._last_art = kinds, art
         return art
 
-    def _compile(self, args):
+    def _compile(self, args, recompute=False):
         from ..compiler.driver import _resolve, build_gradient, normalize_function
         from ..compiler.normalize import leaves
         spec = self.spec
@@ -387,7 +391,7 @@ class GradFunction:
         return build_gradient(fir, arg_order, weights, seed, _returner(spec, len(positions)),
                               int_args=int_args, sens=spec.sens, objects=objects,
                               frozen=frozen, cells=self._cells(self_obj, fir),
-                              sens_of_first=spec.has_aux)
+                              sens_of_first=spec.has_aux, recompute=recompute)
 
     def _cells(self, self_obj, fir):
         """The Cells whose structure the generated code depends on."""
@@ -426,9 +430,7 @@ class GradFunction:
         else:
             args = tuple(example(sp) for sp in argspec)
             kinds = tuple(map(_kind, args))
-            art = self._fast.get(kinds)
-            if art is None or not art.valid():
-                art = self._artifact(args, kinds)
+            art = self._artifact(args, kinds, recompute=True)
         return art.fn, art.art.input_names, art.art.inputs
 
 
