@@ -203,3 +203,45 @@ def lambda_sum_of(g):
     def summed(x):
         return ops.sum(g(x))
     return summed
+
+
+class _Scale(__import__("autograd_st").nn.Cell):
+    def __init__(self):
+        super().__init__()
+        from autograd_st import Parameter
+        self.w = Parameter(Tensor(np.array([2.0, 3.0])), name="w")
+
+    def construct(self, x):
+        return x * self.w
+
+
+def test_vjp_with_weights_returns_input_and_weight_gradients():
+    """MindSpore 2.10: vjp_fn(v) -> ((input grads), (weight grads))."""
+    net = _Scale()
+    x = np.array([1.0, 2.0])
+    out, vjp_fn = ops.vjp(net, Tensor(x), weights=net.trainable_params())
+    (gx,), (gw,) = vjp_fn(Tensor(np.ones(2)))
+    np.testing.assert_allclose(out.asnumpy(), x * [2.0, 3.0])
+    np.testing.assert_allclose(gx.asnumpy(), [2.0, 3.0])
+    np.testing.assert_allclose(gw.asnumpy(), x)
+
+
+class _Inner(__import__("autograd_st").nn.Cell):
+    def construct(self, x):
+        return ops.sum(x * x * x)
+
+
+class _GradInConstruct(__import__("autograd_st").nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.net = _Inner()
+        self.grad_op = ops.GradOperation()
+
+    def construct(self, x):
+        return ops.sum(self.grad_op(self.net)(x))
+
+
+def test_gradoperation_of_a_cell_whose_construct_calls_gradoperation():
+    x = np.array([0.5, -2.0])
+    got = ops.GradOperation()(_GradInConstruct())(Tensor(x)).asnumpy()
+    np.testing.assert_allclose(got, 6 * x)  # d/dx sum(3 x^2)

@@ -58,6 +58,8 @@ def _tuple(elts):
 def _returner(spec: Spec, n_positions):
     def build(value_expr, arg_grads, weight_grads):
         if spec.style == "vjp":  # ops.vjp's vjp_fn: one gradient per input, always a tuple
+            if spec.weights is not None:
+                return _tuple([_tuple(arg_grads), _tuple(weight_grads)])
             return _tuple(arg_grads)
         if spec.style == "gradop":
             if spec.positions == "all":

@@ -4,8 +4,9 @@ MindSpore 2.10):
 
 - ``jvp(fn, inputs, v, has_aux=False)`` -> ``(outputs, tangents)`` (``(out, tangent, aux)``
   with ``has_aux``);
-- ``vjp(fn, *inputs, has_aux=False)`` -> ``(outputs, vjp_fn)``, ``vjp_fn(v)`` is a tuple of
-  one gradient per input (``(out, vjp_fn, aux)`` with ``has_aux``);
+- ``vjp(fn, *inputs, weights=None, has_aux=False)`` -> ``(outputs, vjp_fn)``, ``vjp_fn(v)`` is
+  a tuple of one gradient per input, or ``((input grads), (weight grads))`` with ``weights``
+  (``(out, vjp_fn, aux)`` with ``has_aux``);
 - ``jacfwd(fn, grad_position=0, has_aux=False)`` / ``jacrev(...)`` -> a function returning
   Jacobians shaped ``output.shape + input.shape`` (a tuple per position for a tuple
   ``grad_position``, a tuple per output for tuple outputs).
@@ -83,10 +84,9 @@ def jvp(fn, inputs, v, has_aux=False):
 
 def vjp(fn, *inputs, weights=None, has_aux=False):
     """``(fn(*inputs), vjp_fn)`` where ``vjp_fn(v)`` is the tuple of ``v^T J`` per input."""
-    if weights is not None:
-        raise GradientAPIError("vjp(weights=...) is not supported yet; use ops.grad with "
-                               "weights and sens via GradOperation(sens_param=True)")
-    spec = Spec("vjp", "all", None, has_aux, False, True)
+    from .grad_api import _weights_tuple
+    ws, _ = _weights_tuple(weights)
+    spec = Spec("vjp", "all", ws, has_aux, False, True)
     gfn = GradFunction(fn, spec)
     out = fn(*inputs)
 
