@@ -285,7 +285,7 @@ class _Gen:
         kind = self.weighted(options)
         sub = depth - 1
         if kind == "leaf":
-            v = self.pick(var_ok)
+            v = self.pick(var_ok[::-1])     # newest first
             return E(v.name, v.shape, v.bound)
         below = levels[sub]
         if kind == "unary":
@@ -525,7 +525,7 @@ class _Gen:
             old = scope.vars[name].bound
             bound = old * e.bound if op == "*=" else old + e.bound
         else:
-            e = self.expr(scope, {shape})
+            e = self.expr(scope, {shape}, self.draw(st.integers(1, self.MAX_DEPTH)))
             lines.append("%s%s = %s" % (pad, name, _strip(e.src)))
             bound = e.bound
         scope.vars[name] = Var(name, shape, bound)

@@ -571,7 +571,18 @@ class GradOperation:
         spec = Spec("gradop", "all" if self.get_all else 0, ws, False, False, self.sens_param)
         if _is_cell_class(fn):
             return _decorate_class(fn, lambda cell: GradFunction(cell, spec))
-        return GradFunction(fn, spec)
+        # `self.grad_op(self.net)` inside construct runs on every call: hand back the same
+        # gradient function (and so its per-call cache) for the same network and weights
+        memo = self.__dict__.setdefault("_memo", {})
+        key = (id(fn), spec.key())
+        found = memo.get(key)
+        if found is not None and found.fn is fn:
+            return found
+        gfn = GradFunction(fn, spec)
+        if len(memo) > 16:
+            memo.clear()
+        memo[key] = gfn
+        return gfn
 
 
 def dump(fn, *args, get_all=False, get_by_list=False, sens_param=False, grad_position=None,
