@@ -511,9 +511,14 @@ class Normalizer:
                 self.copy_to(header, value)
 
     def _restore_after_loop(self, carried, before):
+        """After a loop: carried names hold their header; a name the body assigned but that
+        nothing reads after the loop is not carried, so it keeps its value from before the
+        loop (a body-local value may not exist if the loop ran no iteration)."""
         for name in list(self.env):
             if name not in before:
                 self.env[name] = _LOOP_LOCAL
+            elif self.env[name] is not before[name]:
+                self.env[name] = before[name]
         for name, header in carried:
             self.env[name] = Sym(header)
 
