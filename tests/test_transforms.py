@@ -245,3 +245,27 @@ def test_gradoperation_of_a_cell_whose_construct_calls_gradoperation():
     x = np.array([0.5, -2.0])
     got = ops.GradOperation()(_GradInConstruct())(Tensor(x)).asnumpy()
     np.testing.assert_allclose(got, 6 * x)  # d/dx sum(3 x^2)
+
+
+def two_loops(x):
+    s = x * 1.0
+    for i in range(2):
+        t = ops.tanh(s) * x
+        s = t + x
+    for i in range(3):
+        t = s * x
+        s = ops.sin(t)
+    return ops.sum(s)
+
+
+def test_second_derivative_of_two_loops_sharing_names():
+    """Regression (random programs): a name assigned in one loop and again in a later one
+    was carried from a value that existed only inside the first loop."""
+    x = np.array([0.3, -0.6, 0.9])
+    g = ops.grad(two_loops)
+    h = ops.grad(lambda_sum_of(g))(Tensor(x)).asnumpy()
+    eps = 1e-6
+    fd = np.array([(np.sum(g(Tensor(x + eps * e)).asnumpy())
+                    - np.sum(g(Tensor(x - eps * e)).asnumpy())) / (2 * eps)
+                   for e in np.eye(3)])
+    np.testing.assert_allclose(h, fd, rtol=1e-5, atol=1e-7)
