@@ -164,14 +164,11 @@ class _Compiler:
                 hint = inp.name
             extra.append(nz.input_for(obj, hint).var.name)
         base = "_" + (path.split("_")[-1] if path else fn.__name__).lstrip("_")
-        mapping = {}
-        targets = []
-        for leaf in leaves(fir.result):
-            if leaf.var.name not in mapping:
-                t = nz.names.fresh(base)
-                nz.ir_vars.add(t)
-                mapping[leaf.var.name] = t
-                targets.append(t)
+        targets = []  # one per output leaf, in order (a value returned twice is two leaves)
+        for _ in leaves(fir.result):
+            t = nz.names.fresh(base)
+            nz.ir_vars.add(t)
+            targets.append(t)
         res = nz.names.fresh(base + "_res")
         nz.ir_vars.add(res)
         runtime_args = [s.var for s in leaves(list(args))]
@@ -182,13 +179,7 @@ class _Compiler:
             check_bprop(self_obj, len(params), node, nz)
         nz.emit(stmt)
 
-        def rebuild(v):
-            if isinstance(v, Sym):
-                return Sym(mapping[v.var.name])
-            if isinstance(v, tuple):
-                return tuple(rebuild(e) for e in v)
-            return v
-        return rebuild(fir.result)
+        return _rebuild_structure(fir.result, [Sym(t) for t in targets])
 
 
 COMPILER = _Compiler()

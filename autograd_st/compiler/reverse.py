@@ -443,6 +443,7 @@ def _loop_recompute(self, stmt, body, pre, headers):
     the form higher-order derivatives use)."""
     from .codegen import ForwardEmitter
     trips = self.names.fresh("_trips")
+    self.tapes.append(trips)  # a forward value the backward reads (a residual of a pair)
     k = self.names.fresh("_k")
     j = self.names.fresh("_j")
 
