@@ -269,3 +269,36 @@ def test_second_derivative_of_two_loops_sharing_names():
                     - np.sum(g(Tensor(x - eps * e)).asnumpy())) / (2 * eps)
                    for e in np.eye(3)])
     np.testing.assert_allclose(h, fd, rtol=1e-5, atol=1e-7)
+
+
+def _helper_saves_output(x):
+    return ops.tanh(x) * ops.exp(x * 0.5)
+
+
+def _uses_helper_saving_output(x):
+    return ops.sum(_helper_saves_output(x) * x)
+
+
+def _helper_with_loop(x):
+    s = x * 1.0
+    for i in range(3):
+        s = ops.sin(s) + x
+    return s
+
+
+def _uses_helper_with_loop(x):
+    return ops.sum(_helper_with_loop(x) * x)
+
+
+@pytest.mark.parametrize("f", [_uses_helper_saving_output, _uses_helper_with_loop])
+def test_second_derivative_through_helpers(f):
+    """Regressions (random programs): a helper whose rules reuse its outputs, and a helper
+    holding a loop, under a second derivative."""
+    x = np.array([0.3, -0.6, 0.9])
+    g = ops.grad(f)
+    h = ops.grad(lambda_sum_of(g))(Tensor(x)).asnumpy()
+    eps = 1e-6
+    fd = np.array([(np.sum(g(Tensor(x + eps * e)).asnumpy())
+                    - np.sum(g(Tensor(x - eps * e)).asnumpy())) / (2 * eps)
+                   for e in np.eye(3)])
+    np.testing.assert_allclose(h, fd, rtol=1e-5, atol=1e-7)

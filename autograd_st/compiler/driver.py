@@ -354,24 +354,38 @@ def _if_defined(stmts, inside=False) -> set:
 
 
 def _free_loads(stmts, bound=frozenset()) -> list:
-    """Names read by ``stmts`` that are not bound by an enclosing loop target within them."""
+    """Names ``stmts`` read before assigning them, in program order (a loop's target and
+    what its body assigns before reading count as the loop's own): what a backward function
+    needs from its forward."""
     seen = []
 
-    def visit(node, bound):
-        if isinstance(node, gast.For):
-            inner = set(bound) | {n.id for n in gast.walk(node.target) if isinstance(n, gast.Name)}
-            visit(node.iter, bound)
-            for s in node.body:
-                visit(s, inner)
-            return
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
-            if node.id not in bound and node.id not in seen:
-                seen.append(node.id)
-            return
-        for child in gast.iter_child_nodes(node):
-            visit(child, bound)
-    for s in stmts:
-        visit(s, bound)
+    def loads(node, bound):
+        for n in gast.walk(node):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) \
+                    and n.id not in bound and n.id not in seen:
+                seen.append(n.id)
+
+    def block(body, bound):
+        bound = set(bound)
+        for st in body:
+            if isinstance(st, gast.Assign):
+                loads(st.value, bound)
+                for t in st.targets:
+                    bound.update(n.id for n in gast.walk(t) if isinstance(n, gast.Name))
+            elif isinstance(st, gast.For):
+                loads(st.iter, bound)
+                inner = bound | {n.id for n in gast.walk(st.target) if isinstance(n, gast.Name)}
+                block(st.body, inner)
+            elif isinstance(st, gast.While):
+                loads(st.test, bound)
+                block(st.body, bound)
+            elif isinstance(st, gast.If):
+                loads(st.test, bound)
+                block(st.body, bound)
+                block(st.orelse, bound)
+            else:
+                loads(st, bound)
+    block(stmts, bound)
     return seen
 
 
