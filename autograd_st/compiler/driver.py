@@ -604,12 +604,23 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
         weight_grads.append(rev.value_of(inp.name) if inp.name in b.active
                             else gast.Call(func=name("zeros_like"), args=[name(inp.name)],
                                            keywords=[]))
-    value_expr = expr_of(_atoms(fir.result), b.ns.const_namer)
+    # the backward may rebind a forward name (a loop's tape unpacks into the names its
+    # iterations had): an output it rebinds is kept before the backward starts
+    rebound = _stored_names(rev.out)
+    keep = []
+    value_atoms = _atoms(fir.result)
+    for leaf in out_leaves:
+        var = leaf.var.name
+        if var in rebound and var not in [k[1] for k in keep]:
+            keep.append((b.names.fresh(var + "_value"), var))
+    if keep:
+        value_atoms = _rename_atoms(value_atoms, {old: new for new, old in keep})
+    value_expr = expr_of(value_atoms, b.ns.const_namer)
     ret = gast.Return(value=returner(value_expr, arg_grads, weight_grads))
     fwd_body = b.forward_body()
     qual = _short(fir.qualname)
     fname = b.names.fresh(fname or (qual + "_grad"))
-    body = fwd_body + rev.out + [ret]
+    body = fwd_body + [assign([new], name(old)) for new, old in keep] + rev.out + [ret]
     fdef = function_def(fname, params, body)
     fns = _finish(b, [fdef], fir.qualname + " grad")
     art = GradientArtifact(fns[fname], fns["__source__"], [inp.obj for inp in inputs]
@@ -649,6 +660,25 @@ def _atoms(structure):
         return tuple(_atoms(s) for s in structure)
     from .ir import Const
     return Const(structure)
+
+
+def _stored_names(stmts) -> set:
+    """Every name ``stmts`` assign (loop targets included)."""
+    out = set()
+    for stmt in stmts:
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                out.add(n.id)
+    return out
+
+
+def _rename_atoms(atoms, renames):
+    from .ir import Var
+    if isinstance(atoms, Var):
+        return Var(renames[atoms.name]) if atoms.name in renames else atoms
+    if isinstance(atoms, tuple):
+        return tuple(_rename_atoms(a, renames) for a in atoms)
+    return atoms
 
 
 def _leaf_positions(structure, prefix=()):

@@ -141,7 +141,7 @@ class Forward:
                      if on]
         fn = self.ctx.global_name(compiled.fn)
         call = gast.Call(func=name(fn), args=args + tangents, keywords=[])
-        targets = list(stmt.targets)
-        if compiled.wrt_any:
-            targets += [self.tangent(t) for t in stmt.targets]
+        # a jvp function always returns its outputs and then their tangents (zeros where
+        # no input carries one)
+        targets = list(stmt.targets) + [self.tangent(t) for t in stmt.targets]
         return loc_comment + head + [assign(targets, call)]

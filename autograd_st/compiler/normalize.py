@@ -435,13 +435,11 @@ class Normalizer:
                 # defined on one path only: on the other it is None (Python would have no
                 # value there at all), so code that reads it only where it exists still runs
                 value = vb if missing_a else va
-                if (missing_a and missing_b) or not isinstance(value, Sym):
+                if (missing_a and missing_b) or not self._has_sym(value):
                     merged[name] = _PARTIAL
                     continue
-                new = self.new_version(name)
-                body.append(self._copy_stmt(new, None if missing_a else va))
-                orelse.append(self._copy_stmt(new, None if missing_b else vb))
-                merged[name] = Sym(new)
+                merged[name] = self._merge_one_sided(name, value, body if missing_b else orelse,
+                                                     orelse if missing_b else body)
                 continue
             if isinstance(va, tuple) or isinstance(vb, tuple):
                 if not (isinstance(va, tuple) and isinstance(vb, tuple) and len(va) == len(vb)):
@@ -607,6 +605,26 @@ class Normalizer:
             return method(node)
         finally:
             self.loc = prev
+
+    @staticmethod
+    def _has_sym(value) -> bool:
+        if isinstance(value, Sym):
+            return True
+        return isinstance(value, tuple) and any(Normalizer._has_sym(v) for v in value)
+
+    def _merge_one_sided(self, name, value, defined, other):
+        """A value (a Sym, or a tuple holding Syms, such as a callee's residuals) that one
+        branch of an if defines: a new version, the value on that path and None on the other
+        (code that reads it only where it exists still runs)."""
+        if isinstance(value, tuple):
+            return tuple(self._merge_one_sided("%s_%d" % (name, i), v, defined, other)
+                         for i, v in enumerate(value))
+        if not isinstance(value, Sym):
+            return value  # a compile-time constant is the same on both paths
+        new = self.new_version(name)
+        defined.append(self._copy_stmt(new, value))
+        other.append(self._copy_stmt(new, None))
+        return Sym(new)
 
     def e_Constant(self, node):
         return node.value
