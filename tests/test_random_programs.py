@@ -270,3 +270,26 @@ def test_bug_jvp_through_a_sub_cell_whose_inputs_carry_no_tangent():
     want = np.mean(np.array([[1.069], [-0.606]]) * np.mean([-0.477, 0.59, -1.458]) + x)
     np.testing.assert_allclose(out.asnumpy(), want, rtol=1e-15)
     np.testing.assert_allclose(tan.asnumpy(), np.mean(t), rtol=1e-15)
+
+
+def _keeps_nothing(a):
+    v0 = a.sum()
+    return a
+
+
+def _residual_free_helper_in_one_branch(x0, x1):
+    v1 = x1
+    if ops.sum(x0) < 1.0:
+        v1 = ops.tanh(v1)
+    else:
+        v1 = ops.sin(_keeps_nothing(v1))
+    return v1 + x1
+
+
+def test_bug_second_derivative_of_a_residual_free_helper_in_one_branch():
+    # the same, with a helper whose backward needs no residuals (an empty tuple)
+    x0, x1 = np.array([0.3, 2.0]), np.array([0.2, -0.4])
+    g0, g1 = ops.grad(ops.grad(_residual_free_helper_in_one_branch, (0, 1)), (0, 1))(
+        Tensor(x0), Tensor(x1))
+    np.testing.assert_array_equal(g0.asnumpy(), np.zeros(2))
+    np.testing.assert_allclose(g1.asnumpy(), -np.sin(x1), rtol=1e-15)

@@ -435,7 +435,7 @@ class Normalizer:
                 # defined on one path only: on the other it is None (Python would have no
                 # value there at all), so code that reads it only where it exists still runs
                 value = vb if missing_a else va
-                if (missing_a and missing_b) or not self._has_sym(value):
+                if (missing_a and missing_b) or not isinstance(value, (Sym, tuple)):
                     merged[name] = _PARTIAL
                     continue
                 merged[name] = self._merge_one_sided(name, value, body if missing_b else orelse,
@@ -606,15 +606,9 @@ class Normalizer:
         finally:
             self.loc = prev
 
-    @staticmethod
-    def _has_sym(value) -> bool:
-        if isinstance(value, Sym):
-            return True
-        return isinstance(value, tuple) and any(Normalizer._has_sym(v) for v in value)
-
     def _merge_one_sided(self, name, value, defined, other):
-        """A value (a Sym, or a tuple holding Syms, such as a callee's residuals) that one
-        branch of an if defines: a new version, the value on that path and None on the other
+        """A value (a Sym, or a tuple, such as a callee's residuals) that one branch of an
+        if defines: a new version, the value on that path and None on the other
         (code that reads it only where it exists still runs)."""
         if isinstance(value, tuple):
             return tuple(self._merge_one_sided("%s_%d" % (name, i), v, defined, other)
