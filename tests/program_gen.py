@@ -903,9 +903,6 @@ class ProgramFailure(AssertionError):
 # strict xfail test starts passing (and fails), and its entry here should go.
 KNOWN_BUGS = [
     # (name, regression test in tests/test_random_programs.py, regex on the failure text)
-    ("second derivative through a helper whose loop has break/continue",
-     "test_bug_second_derivative_through_helper_with_break",
-     r"'_(broke|skip)\w*' is assigned inside a loop but not before it"),
 ]
 
 

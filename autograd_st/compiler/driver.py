@@ -355,8 +355,8 @@ def _if_defined(stmts, inside=False) -> set:
 
 def _free_loads(stmts, bound=frozenset()) -> list:
     """Names ``stmts`` read before assigning them, in program order (a loop's target and
-    what its body assigns before reading count as the loop's own): what a backward function
-    needs from its forward."""
+    what its body assigns before reading count as the loop's own; a name both arms of an
+    ``if`` assign is assigned after it): what a backward function needs from its forward."""
     seen = []
 
     def loads(node, bound):
@@ -379,12 +379,12 @@ def _free_loads(stmts, bound=frozenset()) -> list:
             elif isinstance(st, gast.While):
                 loads(st.test, bound)
                 block(st.body, bound)
-            elif isinstance(st, gast.If):
+            elif isinstance(st, gast.If):  # assigned on both paths: assigned after it
                 loads(st.test, bound)
-                block(st.body, bound)
-                block(st.orelse, bound)
+                bound |= block(st.body, bound) & block(st.orelse, bound)
             else:
                 loads(st, bound)
+        return bound
     block(stmts, bound)
     return seen
 
