@@ -293,3 +293,29 @@ def test_bug_second_derivative_of_a_residual_free_helper_in_one_branch():
         Tensor(x0), Tensor(x1))
     np.testing.assert_array_equal(g0.asnumpy(), np.zeros(2))
     np.testing.assert_allclose(g1.asnumpy(), -np.sin(x1), rtol=1e-15)
+
+
+def _loop_in_one_branch(a):
+    if ops.sum(a) > -1.0:
+        for _ in range(2):
+            a = ops.sin(a)
+    else:
+        a = a * 2.0
+    return a
+
+
+class _CallsALoopInABranch(nn.Cell):
+    def construct(self, x):
+        return ops.sum(_loop_in_one_branch(x))
+
+
+def test_bug_helper_with_a_loop_inside_one_branch():
+    # found by the soak: a helper whose loop sits in one arm of an if failed in its forward
+    # with "UnboundLocalError: '_tape'" when the other arm ran (fixed: a residual some path
+    # does not assign starts as None)
+    net = _CallsALoopInABranch()
+    for x, want in ((np.array([0.4, -0.7, 1.3]), None), (np.array([-0.4, -0.7, -1.3]), 2.0)):
+        g = ops.grad(net)(Tensor(x)).asnumpy()
+        if want is None:
+            want = np.cos(np.sin(x)) * np.cos(x)
+        np.testing.assert_allclose(g, want + np.zeros(3), rtol=1e-15)

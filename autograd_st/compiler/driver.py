@@ -341,18 +341,6 @@ class Compiled:
         return [a.name for a in stmt.args]
 
 
-def _if_defined(stmts, inside=False) -> set:
-    out = set()
-    for stmt in stmts:
-        if isinstance(stmt, If):
-            for s in _walk(stmt.body + stmt.orelse):
-                if isinstance(s, (Prim, Opaque, Call)):
-                    out.update(s.targets)
-                    if isinstance(s, Call):
-                        out.add(s.res)
-    return out
-
-
 def _free_loads(stmts, bound=frozenset()) -> list:
     """Names ``stmts`` read before assigning them, in program order (a loop's target and
     what its body assigns before reading count as the loop's own; a name both arms of an
@@ -473,14 +461,16 @@ def build_pair(fir, arg_mask, input_mask, recompute=False) -> Compiled:
     res_name = b.names.fresh("_res")
     fwd_name = b.names.fresh(qual + "_fwd")
     bwd_name = b.names.fresh(qual + "_bwd")
-    in_branches = _if_defined(fir.body)
-    pre = [assign([n], gast.Constant(value=None, kind=None))
-           for n in residuals if n in in_branches]
     outs = [codegen.name(n) for n in out_leaves]
     fwd_ret = gast.Return(value=gast.Tuple(
         elts=outs + [gast.Tuple(elts=[codegen.name(n) for n in residuals], ctx=gast.Load())],
         ctx=gast.Load()))
     fwd_params = b.arg_leaves + [inp.name for inp in fir.inputs]
+    # a residual that some path does not assign (one arm of an if, a loop that may not run,
+    # a tape made inside a branch) starts as None: the backward reads it only on that path
+    maybe_unset = set(_free_loads(fwd_body + [fwd_ret], frozenset(fwd_params)))
+    pre = [assign([n], gast.Constant(value=None, kind=None))
+           for n in residuals if n in maybe_unset]
     fwd_def = function_def(fwd_name, fwd_params, pre + fwd_body + [fwd_ret])
     unpack = []
     if residuals:
