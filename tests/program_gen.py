@@ -97,6 +97,27 @@ def _mm(a, b):
 
 MM_TABLE = {(a, b): _mm(a, b) for a in ALLOWED for b in ALLOWED if _mm(a, b) is not None}
 
+# subscripts (integer indices, slices, negative and open bounds) whose results are ours
+SUBSCRIPTS = {
+    (2, 3): ["[0]", "[1]", "[-1]", "[1:]", "[:1]", "[:, 0:1]", "[:, -1:]", "[..., 2:]"],
+    (3, 3): ["[0]", "[:, 1]", "[2:]", "[0:1]", "[-1, :]", "[::2][1:]"],
+    (1, 3): ["[0]", "[-1]", "[:, ::-1]"],
+    (3,): ["[1]", "[-1]", "[::-1]", "[None]"],
+    (2, 1): ["[0, 0]", "[1][0]", "[::-1]", "[:, 0][None]"],
+}
+
+
+def _sub_shape(shape, suffix):
+    try:
+        out = eval("np.empty(%r)%s" % (shape, suffix), {"np": np}).shape  # noqa: S307
+    except (IndexError, ValueError):
+        return None
+    return tuple(out) if tuple(out) in ALLOWED else None
+
+
+SUB_TABLE = {a: [(sfx, _sub_shape(a, sfx)) for sfx in sfxs if _sub_shape(a, sfx) is not None]
+             for a, sfxs in SUBSCRIPTS.items()}
+
 
 def _size(shape):
     return int(np.prod(shape)) if shape else 1
@@ -186,6 +207,8 @@ def _producible(shapes0, depth):
                     new.add(r)
             for red in _reductions(a):
                 new.add(red[3])
+            for _, r in SUB_TABLE.get(a, ()):
+                new.add(r)
         s = new
         levels.append(frozenset(s))
     return levels
@@ -211,6 +234,7 @@ class _Gen:
         self.conds = {}             # marker -> (src, op, threshold)
         self.has_loop = False
         self.n_tensor_conds = 0
+        self.allow_ifexp = True     # not inside a condition's own expression
 
     # ---- small draws ---------------------------------------------------------------------
     def pick(self, seq):
@@ -278,6 +302,10 @@ class _Gen:
                 options.append((2, "reduce"))
             if any(MM_TABLE.get((a, b)) in want for a in below for b in below):
                 options.append((1, "matmul"))
+            if any(r in want for a in below for _, r in SUB_TABLE.get(a, ())):
+                options.append((2, "index"))
+            if want & below and self.allow_ifexp:
+                options.append((1, "ifexp"))
             calls = [h for h in scope.callables if h.out_shape in want
                      and all(p[0] in below for p in h.params)]
             if calls:
@@ -313,6 +341,19 @@ class _Gen:
             k = a.shape[-1]
             src = ("(%s @ %s)" if self.chance(0.6) else "ops.matmul(%s, %s)") % (a.src, b.src)
             return E(src, MM_TABLE[(sa, sb)], a.bound * b.bound * k)
+        if kind == "index":
+            srcs = frozenset(a for a in below if any(r in want for _, r in SUB_TABLE.get(a, ())))
+            a = self._expr(scope, srcs, sub, levels)
+            sfx, shape = self.pick([(x, r) for x, r in SUB_TABLE[a.shape] if r in want])
+            src = a.src if (a.src.isidentifier() or a.src.startswith("(")) else "(%s)" % a.src
+            return E(src + sfx, shape, a.bound)
+        if kind == "ifexp":
+            cond = self.condition(scope, nested=True)
+            a = self.fit(self._expr(scope, want & below, sub, levels))
+            b = self.fit(self._expr(scope, frozenset([a.shape]), sub, levels)) \
+                if a.shape in levels[sub] and self.chance(0.8) else a
+            return E("(%s if %s else %s)" % (a.src, cond, b.src), a.shape,
+                     max(a.bound, b.bound))
         if kind == "call":
             h = self.pick([h for h in scope.callables if h.out_shape in want
                            and all(p[0] in below for p in h.params)])
@@ -419,9 +460,14 @@ class _Gen:
                 src = "%s.mean(axis=%s, keepdims=%r)" % (a.src, ax, keep)
         return E(src, shape, bound)
 
-    def condition(self, scope):
+    def condition(self, scope, nested=False):
         """A tensor condition, as a marker replaced at render time (probed or plain)."""
-        a = self.expr(scope, ALLOWED, self.draw(st.integers(0, 2)))
+        before = self.allow_ifexp
+        self.allow_ifexp = False
+        try:
+            a = self.expr(scope, ALLOWED, self.draw(st.integers(0, 1 if nested else 2)))
+        finally:
+            self.allow_ifexp = before
         red = self.pick(["ops.sum(%s)", "ops.mean(%s)", "%s.sum()", "ops.sum(%s * %s)"])
         src = red % ((a.src, a.src) if red.count("%s") == 2 else (a.src,))
         op = self.pick([">", "<"])
@@ -449,6 +495,21 @@ class _Gen:
                    (targets is None or v.name in targets)]
         if kind in ("assign", "aug") and not mutable:
             kind = "new"
+        if kind == "new" and self.chance(0.15):
+            kind = "unpack"
+        if kind == "unpack":
+            # a, b = e1, e2: new names, or values of exactly the same shapes
+            names = []
+            for _ in range(2):
+                pool = [v.name for v in mutable if v.name not in names]
+                names.append(self.pick(pool) if pool and self.chance(0.5) else self.fresh())
+            es = [self.expr(scope, {scope.vars[n].shape} if n in scope.vars else ALLOWED)
+                  for n in names]
+            lines.append("%s%s, %s = %s, %s" % (pad, names[0], names[1], _strip(es[0].src),
+                                                _strip(es[1].src)))
+            for n, e in zip(names, es):
+                scope.vars[n] = Var(n, e.shape, e.bound)
+            return
         if kind == "new":
             e = self.expr(scope, ALLOWED)
             name = self.fresh()
@@ -684,13 +745,36 @@ class _Gen:
         for h in scope.callables:
             if self.chance(0.6):
                 self.call_stmt(scope, lines, indent, h)
+        pad = "    " * indent
+        early = n_stmts >= 2 and self.chance(0.25)
+        if early:
+            first = self.draw(st.integers(1, n_stmts - 1))
+            self.block(scope, lines, indent, first, 0)
+            n_stmts -= first
+            lines.append("%sif %s:" % (pad, self.condition(scope)))
+            inner = scope.child()
+            self.final_return(inner, lines, indent + 1, returns, early=True)
         self.block(scope, lines, indent, n_stmts, 0)
+        return self.final_return(scope, lines, indent, returns,
+                                 shape=self.early_shape if early else None)
+
+    def final_return(self, scope, lines, indent, returns, early=False, shape=None):
+        """``return ...`` in the form ``returns`` asks for.  An early return (``early``) and
+        the final one give the same structure; a helper's both return scalars (its callers
+        need one output shape, and a scalar can always be made)."""
         pad = "    " * indent
         if returns == "helper":
-            e = self.expr(scope, ALLOWED, self.draw(st.integers(1, 2)))
+            want = {()} if (early or shape is not None) else ALLOWED
+            e = self.expr(scope, want, self.draw(st.integers(1, 2)))
             lines.append("%sreturn %s" % (pad, _strip(e.src)))
+            self.early_shape = e.shape
             return lines, e
-        form = self.weighted([(5, "sum"), (2, "tensor"), (1, "tuple"), (1, "mean")])
+        if shape is not None:
+            form = self.early_form
+        else:
+            form = self.weighted([(5, "sum"), (2, "tensor"), (1, "tuple"), (1, "mean")])
+            self.early_form = form
+        self.early_shape = ()
         if form in ("sum", "mean"):
             e = self.expr(scope, ALLOWED, self.draw(st.integers(0, 2)))
             lines.append("%sreturn ops.%s(%s)" % (pad, form, _strip(e.src)))
@@ -825,7 +909,9 @@ class Program:
 
 def render(template, conds, probe):
     out = template
-    for marker, (src, op, c) in conds.items():
+    # later markers first: an expression holding a marker (a conditional expression) can sit
+    # in a later condition's source
+    for marker, (src, op, c) in reversed(list(conds.items())):
         if probe:
             out = out.replace(marker, "_probe(%s, %r, %r)" % (src, c, op))
         else:
