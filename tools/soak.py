@@ -4,11 +4,11 @@
 
 Runs the generator of ``tests/program_gen.py`` (the one the default test run uses, there
 with a fixed seed) in batches, each with a fresh random seed.  A failing program is shrunk by
-hypothesis to a minimal one and saved in ``--out`` as a standalone reproduction script
-(``python soak_failures/failure_001.py``); failures are grouped by a signature (the error's
-type and first line, with numbers and generated names blanked) and only the smallest program
-of each group is kept.  ``--out/summary.txt`` lists the groups; the exit status is 1 when
-anything failed.
+hypothesis (for at most ``--shrink-seconds``) and saved in ``--out`` as a standalone
+reproduction script (``python soak_failures/failure_001.py``); failures are grouped by a
+signature (the error's type and first line, with numbers and generated names blanked) and
+only the smallest program of each group is kept.  ``--out/summary.txt`` lists the groups;
+the exit status is 1 when anything failed.
 """
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def signature(error: str) -> str:
 
 
 class Soak:
-    def __init__(self, out, minutes, batch, kinds, verbose):
+    def __init__(self, out, minutes, batch, kinds, verbose, shrink_seconds=120.0):
+        self.shrink_seconds = shrink_seconds
         self.out = out
         self.deadline = time.time() + 60.0 * minutes
         self.batch = batch
@@ -66,6 +67,8 @@ class Soak:
                   suppress_health_check=list(HealthCheck))
         @given(program=pg.programs(kinds=self.kinds))
         def soak(program):
+            if "at" in last and time.time() - last["at"] > self.shrink_seconds:
+                return  # shrinking has had its time: stop it (the smallest failure is kept)
             try:
                 pg.check_program(program, self.workdir)
             except pg.ProgramRejected:
@@ -73,7 +76,10 @@ class Soak:
                 reject()
             except pg.ProgramFailure as exc:
                 self.checked += 1
-                last["program"], last["error"] = program, str(exc)
+                last.setdefault("at", time.time())
+                if "program" not in last or \
+                        len(program.source) <= len(last["program"].source):
+                    last["program"], last["error"] = program, str(exc)
                 raise
             self.checked += 1
 
@@ -124,11 +130,13 @@ def main(argv=None):
                     help="programs per hypothesis run (each run has its own seed)")
     ap.add_argument("--kinds", default="function,cell", help="function, cell or both")
     ap.add_argument("--seed", type=int, default=None, help="seed of the batch seeds")
+    ap.add_argument("--shrink-seconds", type=float, default=120.0,
+                    help="how long hypothesis may shrink one failure")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
-    soak = Soak(args.out, args.minutes, args.batch, kinds, args.verbose)
+    soak = Soak(args.out, args.minutes, args.batch, kinds, args.verbose, args.shrink_seconds)
     master = random.Random(args.seed)
     start = time.time()
     batches = 0
