@@ -25,7 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
-from hypothesis import HealthCheck, given, reject, seed, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, reject, seed, settings  # noqa: E402
 
 import program_gen as pg  # noqa: E402
 
@@ -64,6 +64,8 @@ class Soak:
         @seed(batch_seed)
         @settings(max_examples=self.batch, deadline=None, database=None, derandomize=False,
                   report_multiple_bugs=False, print_blob=False,
+                  # no explain phase: its tracer makes every shrinking step many times slower
+                  phases=(Phase.explicit, Phase.generate, Phase.shrink),
                   suppress_health_check=list(HealthCheck))
         @given(program=pg.programs(kinds=self.kinds))
         def soak(program):
@@ -74,12 +76,14 @@ class Soak:
             except pg.ProgramRejected:
                 self.rejected += 1
                 reject()
-            except pg.ProgramFailure as exc:
+            except Exception as exc:  # noqa: BLE001 - a ProgramFailure, or a generator bug
                 self.checked += 1
                 last.setdefault("at", time.time())
                 if "program" not in last or \
                         len(program.source) <= len(last["program"].source):
-                    last["program"], last["error"] = program, str(exc)
+                    last["program"], last["error"] = program, (
+                        str(exc) if isinstance(exc, pg.ProgramFailure) else
+                        "%s: %s\n%s" % (type(exc).__name__, exc, pg.describe(exc)))
                 raise
             self.checked += 1
 

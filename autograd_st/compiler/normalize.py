@@ -431,6 +431,12 @@ class Normalizer:
                 merged[name] = va
                 continue
             missing_a, missing_b = va in _UNDEFINED, vb in _UNDEFINED
+            # a tuple on one path and None on the other (generated code starts a residual
+            # some path leaves unset as None) merges like a one-sided definition
+            if isinstance(va, tuple) and vb is None:
+                missing_b = True
+            elif isinstance(vb, tuple) and va is None:
+                missing_a = True
             if missing_a or missing_b:
                 # defined on one path only: on the other it is None (Python would have no
                 # value there at all), so code that reads it only where it exists still runs
