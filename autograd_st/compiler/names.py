@@ -9,16 +9,31 @@
 - A loop's tape is ``_tape``; a call's residuals ``_<callee>_res``.
 
 Every name is unique within its function (a counter suffix, never randomness); names the
-generated module uses as globals (``np`` and the runtime helpers) are never given out.
+generated module uses as globals (``np``, the runtime helpers, codegen's ``__comment__``
+marker, builtins) are never given out.  A name made from a string that is not an identifier
+(an attribute set with ``setattr``, a qualname) is spelled as Python reads it (NFKC: ``ﬁ`` is
+``fi``) with every other character replaced by ``_``, so two names never differ only in a
+spelling Python treats as the same identifier.
 """
 from __future__ import annotations
 
 import builtins
 import keyword
+import unicodedata
 
 from ..runtime import RUNTIME_NAMES
 
-RESERVED = frozenset(("np",) + RUNTIME_NAMES) | frozenset(keyword.kwlist)
+RESERVED = frozenset(("np", "__comment__") + RUNTIME_NAMES) | frozenset(keyword.kwlist)
+
+
+def identifier(base: str) -> str:
+    """``base`` as a Python identifier, in the form Python itself reads it (NFKC)."""
+    if not base.isascii():
+        base = unicodedata.normalize("NFKC", base)
+    if base.isidentifier():
+        return base
+    base = "".join(c if ("_" + c).isidentifier() else "_" for c in base)
+    return base if base.isidentifier() else "v_" + base
 
 
 class NameAllocator:
@@ -31,11 +46,7 @@ class NameAllocator:
         self.taken.add(name)
 
     def fresh(self, base: str) -> str:
-        base = base or "t"
-        if not base.isidentifier():
-            base = "".join(c if (c.isalnum() or c == "_") else "_" for c in base)
-            if not base or base[0].isdigit():
-                base = "v_" + base
+        base = identifier(base or "t")
         if base not in self.taken and not hasattr(builtins, base):
             self.taken.add(base)
             return base
