@@ -1,14 +1,20 @@
-"""The cache is never stale and never races: redefinition, edited files, structure changes,
-argument kinds, and threads."""
+"""The cache is never stale and never races: redefinition of functions and classes, edited
+files, structure changes (a flag, a sub-Cell of another type, a new or frozen Parameter, a
+rebound free Tensor), argument kinds (float and int Tensors, Python floats and ints), eight
+threads, and bounded memory (no residuals kept alive, bounded caches)."""
+import gc
 import importlib
+import linecache
 import sys
 import textwrap
 import threading
+import tracemalloc
 
 import numpy as np
 import pytest
 
 from autograd_st import Parameter, Tensor, nn, ops
+from autograd_st.ops import grad_api
 
 X = np.array([0.5, -1.5, 2.0])
 
@@ -84,6 +90,237 @@ def test_argument_kinds_get_their_own_code():
     np.testing.assert_allclose(gk.asnumpy(), X)
 
 
+def test_redefining_a_class_with_the_same_name_in_an_edited_file(tmp_path):
+    body = """
+        from autograd_st import Parameter, Tensor, nn, ops
+
+        class Net(nn.Cell):
+            def __init__(self):
+                super().__init__()
+                self.w = Parameter(Tensor(np.array([2.0, 3.0, 4.0])), name="w")
+
+            def construct(self, x):
+                return ops.sum(x * self.w%s)
+        """
+    mod = _module(tmp_path, "class_mod", body % "")
+    old = mod.Net()
+    g_old = ops.grad(old, 0, old.trainable_params())
+    gx, (gw,) = g_old(Tensor(X))
+    np.testing.assert_allclose(gx.asnumpy(), [2.0, 3.0, 4.0])
+    np.testing.assert_allclose(gw.asnumpy(), X)
+    mod = _module(tmp_path, "class_mod", body % " * x")  # same class name, new construct
+    new = mod.Net()
+    for g in (ops.grad(new, 0, new.trainable_params()), ops.grad(new, 0, new.trainable_params())):
+        gx, (gw,) = g(Tensor(X))
+        np.testing.assert_allclose(gx.asnumpy(), 2 * X * np.array([2.0, 3.0, 4.0]))
+        np.testing.assert_allclose(gw.asnumpy(), X * X)
+    gx, (gw,) = g_old(Tensor(X))  # an instance of the old class keeps the old construct
+    np.testing.assert_allclose(gx.asnumpy(), [2.0, 3.0, 4.0])
+    gx, _ = ops.grad(old, 0, old.trainable_params())(Tensor(X))
+    np.testing.assert_allclose(gx.asnumpy(), [2.0, 3.0, 4.0])
+
+
+def _class_named_net(square):
+    if square:
+        class Net(nn.Cell):
+            def __init__(self):
+                super().__init__()
+                self.w = Parameter(Tensor(np.array([2.0, 3.0, 4.0])), name="w")
+
+            def construct(self, x):
+                return ops.sum(x * x * self.w)
+    else:
+        class Net(nn.Cell):
+            def __init__(self):
+                super().__init__()
+                self.w = Parameter(Tensor(np.array([2.0, 3.0, 4.0])), name="w")
+
+            def construct(self, x):
+                return ops.sum(x * self.w)
+    return Net
+
+
+def test_a_class_redefined_under_the_same_name_and_an_instance_whose_class_is_swapped():
+    w = np.array([2.0, 3.0, 4.0])
+    for _ in range(3):  # old instances die: their ids (and cache keys) are reused
+        np.testing.assert_allclose(ops.grad(_class_named_net(False)())(Tensor(X)).asnumpy(), w)
+        gc.collect()
+        np.testing.assert_allclose(ops.grad(_class_named_net(True)())(Tensor(X)).asnumpy(),
+                                   2 * X * w)
+        gc.collect()
+    net = _class_named_net(False)()
+    g = ops.grad(net)
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(), w)
+    net.__class__ = _class_named_net(True)
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(), 2 * X * w)
+
+
+class Linear(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(Tensor(np.array([2.0, 3.0, 4.0])), name="w")
+
+    def construct(self, x):
+        return x * self.w
+
+
+class Quadratic(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(Tensor(np.array([-1.0, 0.5, 2.0])), name="w")
+
+    def construct(self, x):
+        return x * x * self.w
+
+
+class Outer(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.sub = Linear()
+
+    def construct(self, x):
+        return ops.sum(self.sub(x) * 3.0)
+
+
+def test_a_sub_cell_swapped_for_one_of_another_type():
+    net = Outer()
+    g = ops.grad(net, 0, net.trainable_params())
+    gx, (gw,) = g(Tensor(X))
+    np.testing.assert_allclose(gx.asnumpy(), 3 * np.array([2.0, 3.0, 4.0]))
+    np.testing.assert_allclose(gw.asnumpy(), 3 * X)
+    net.sub = Quadratic()
+    gx = ops.grad(net)(Tensor(X))  # and the gradient function made before the swap:
+    np.testing.assert_allclose(gx.asnumpy(), 3 * 2 * X * np.array([-1.0, 0.5, 2.0]))
+    gx, (gw_old,) = g(Tensor(X))
+    np.testing.assert_allclose(gx.asnumpy(), 3 * 2 * X * np.array([-1.0, 0.5, 2.0]))
+    np.testing.assert_allclose(gw_old.asnumpy(), 0.0)  # its weight is no longer used
+    gx, (gw,) = ops.grad(net, 0, net.trainable_params())(Tensor(X))
+    np.testing.assert_allclose(gw.asnumpy(), 3 * X * X)
+
+
+def test_a_parameter_replaced_by_a_new_parameter_object():
+    net = Linear()
+    g = ops.grad(lambda x: ops.sum(net(x)))
+    gn = ops.grad(Outer(), 0)
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(), [2.0, 3.0, 4.0])
+    net.w = Parameter(Tensor(np.array([7.0, 8.0, 9.0])), name="w")  # e.g. a loaded checkpoint
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(), [7.0, 8.0, 9.0])
+    outer = gn.fn
+    np.testing.assert_allclose(gn(Tensor(X)).asnumpy(), 3 * np.array([2.0, 3.0, 4.0]))
+    outer.sub.w = Parameter(Tensor(np.array([-1.0, -2.0, -3.0])), name="w")
+    np.testing.assert_allclose(gn(Tensor(X)).asnumpy(), 3 * np.array([-1.0, -2.0, -3.0]))
+    gw = ops.grad(outer, None, outer.trainable_params())(Tensor(X))
+    np.testing.assert_allclose(gw[0].asnumpy(), 3 * X)
+
+
+FREE_W = Parameter(Tensor(np.array([2.0, 3.0, 4.0])), name="free_w")
+
+
+def _reads_free_w(x):
+    return ops.sum(x * FREE_W * FREE_W)
+
+
+def test_a_free_parameter_frozen_after_the_first_call():
+    FREE_W.requires_grad = True
+    try:
+        g = ops.grad(_reads_free_w, 0, [FREE_W])
+        gx, (gw,) = g(Tensor(X))
+        np.testing.assert_allclose(gw.asnumpy(), 2 * X * FREE_W.asnumpy())
+        FREE_W.requires_grad = False
+        for fn in (g, ops.grad(_reads_free_w, 0, [FREE_W])):  # existing and new
+            gx, (gw,) = fn(Tensor(X))
+            np.testing.assert_allclose(gw.asnumpy(), 0.0)
+            np.testing.assert_allclose(gx.asnumpy(), FREE_W.asnumpy() ** 2)
+        FREE_W.requires_grad = True
+        gx, (gw,) = g(Tensor(X))
+        np.testing.assert_allclose(gw.asnumpy(), 2 * X * FREE_W.asnumpy())
+    finally:
+        FREE_W.requires_grad = True
+
+
+class _Holder:
+    pass
+
+
+HOLDER = _Holder()
+HOLDER.w = Tensor(np.array([2.0, 3.0, 4.0]))
+ITEMS = [Tensor(np.array([2.0, 3.0, 4.0]))]
+FREE_T = Tensor(np.array([2.0, 3.0, 4.0]))
+
+
+def _reads_holder(x):
+    return ops.sum(x * HOLDER.w)
+
+
+def _reads_item(x):
+    return ops.sum(x * ITEMS[0])
+
+
+def _reads_free_t(x):
+    return ops.sum(x * FREE_T)
+
+
+def _closure_reading(t):
+    def f(x):
+        return ops.sum(x * t)
+
+    def rebind(new):
+        nonlocal t
+        t = new
+    return f, rebind
+
+
+def test_rebinding_a_free_tensor_anywhere_is_seen():
+    global FREE_T
+    f_closure, rebind = _closure_reading(Tensor(np.array([2.0, 3.0, 4.0])))
+    cases = [(_reads_holder, lambda v: setattr(HOLDER, "w", v)),
+             (_reads_item, lambda v: ITEMS.__setitem__(0, v)),
+             (_reads_free_t, lambda v: globals().__setitem__("FREE_T", v)),
+             (f_closure, rebind)]
+    for fn, set_value in cases:
+        g = ops.grad(fn)
+        np.testing.assert_allclose(g(Tensor(X)).asnumpy(), [2.0, 3.0, 4.0])
+        set_value(Tensor(np.array([7.0, 8.0, 9.0])))
+        np.testing.assert_allclose(g(Tensor(X)).asnumpy(), [7.0, 8.0, 9.0])
+        np.testing.assert_allclose(ops.grad(fn)(Tensor(X)).asnumpy(), [7.0, 8.0, 9.0])
+        set_value(Tensor(np.array([2.0, 3.0, 4.0])))
+
+
+def _xxy(x, y):
+    return ops.sum(x * x * y)
+
+
+def test_every_argument_kind_gets_code_built_for_it():
+    """Fresh and reused gradient functions, alternating kinds: float and int Tensors, numpy
+    arrays and scalars, Python floats (runtime values) and ints (compiled in)."""
+    reused = ops.grad(_xxy, grad_position=(0, 1))
+    kinds = [
+        (Tensor(np.array([3.0, -1.0])), Tensor(np.array([2.0, 0.5])), np.float64),
+        (Tensor(np.array([3, -1], np.int32)), Tensor(np.array([2, 5], np.int32)), np.int32),
+        (3.0, 2.0, None),
+        (np.float64(3.0), np.float64(2.5), None),
+        (np.array([3.0, -1.0], np.float32), np.array([2.0, 0.5], np.float32), np.float32),
+        (3.0, Tensor(np.array(5.0)), None),
+    ]
+    for _ in range(2):
+        for x, y, dtype in kinds:
+            xv, yv = np.asarray(getattr(x, "asnumpy", lambda: x)(), np.float64), \
+                np.asarray(getattr(y, "asnumpy", lambda: y)(), np.float64)
+            for g in (reused, ops.grad(_xxy, grad_position=(0, 1))):
+                gx, gy = g(x, y)
+                gx = gx.asnumpy() if isinstance(gx, Tensor) else np.asarray(gx)
+                gy = gy.asnumpy() if isinstance(gy, Tensor) else np.asarray(gy)
+                np.testing.assert_allclose(gx, 2 * xv * yv)
+                np.testing.assert_allclose(gy, np.sum(xv * xv) if yv.ndim == 0 and xv.ndim
+                                           else xv * xv)
+                if dtype is not None:
+                    assert gx.dtype == dtype and gy.dtype == dtype
+    for k in (2, 5, 2, 3.0, 4.5, 2):  # a Python int is compiled in, a float is not
+        for g in (ops.grad(_xxy), ops.grad(_xxy)):
+            np.testing.assert_allclose(g(Tensor(np.array([3.0, -1.0])), k).asnumpy(),
+                                       2 * np.array([3.0, -1.0]) * k)
+
+
 def _f_threads(x):
     s = x * 0.0
     for i in range(3):
@@ -95,47 +332,139 @@ def _g_threads(x):
     return ops.sum(ops.tanh(x) * x)
 
 
+def _f_threads_want(x):
+    return sum((i + 1) * np.cos(x * (i + 1)) for i in range(3))
+
+
+def _g_threads_want(x):
+    t = np.tanh(x)
+    return (1 - t * t) * x + t
+
+
 def test_eight_threads_calling_same_and_different_gradient_functions():
+    """Each thread has its own inputs, so results crossing between threads show; the
+    interpreter switches threads every microsecond to make interleavings likely."""
     gf, gg = ops.grad(_f_threads), ops.grad(_g_threads)
-    want_f = sum((i + 1) * np.cos(X * (i + 1)) for i in range(3))
-    t = np.tanh(X)
-    want_g = (1 - t * t) * X + t
+    net = Outer()
+    gn = ops.grad(net, 0, net.trainable_params())
+    gk = ops.grad(_xxy, grad_position=(0, 1))
     errors = []
+    barrier = threading.Barrier(8)
 
     def work(k):
+        rng = np.random.default_rng(k)
         try:
-            for j in range(200):
-                fn, want = ((gf, want_f) if (k + j) % 2 else (gg, want_g))
-                if j % 50 == 0:  # fresh gradient functions compile concurrently too
-                    fn = ops.grad(_f_threads if fn is gf else _g_threads)
-                got = fn(Tensor(X)).asnumpy()
-                if not np.allclose(got, want, rtol=1e-12):
-                    errors.append((k, j, got))
+            barrier.wait()
+            for j in range(120):
+                x = rng.standard_normal(3) + k
+                case = (k + j) % 4
+                if case == 0:
+                    fn = gf if j % 30 else ops.grad(_f_threads)  # fresh ones compile too
+                    got, want = fn(Tensor(x)).asnumpy(), _f_threads_want(x)
+                elif case == 1:
+                    fn = gg if j % 30 else ops.grad(_g_threads)
+                    got, want = fn(x), _g_threads_want(x)  # a numpy array in and out
+                elif case == 2:
+                    gx, (gw,) = gn(Tensor(x))
+                    got = np.concatenate([gx.asnumpy(), gw.asnumpy()])
+                    want = np.concatenate([3 * np.array([2.0, 3.0, 4.0]), 3 * x])
+                else:
+                    y = int(k + j % 5)
+                    gx, gy = gk(Tensor(x), Tensor(np.full(3, y, np.int64)))
+                    got = np.concatenate([gx.asnumpy(), gy.asnumpy()])
+                    want = np.concatenate([2 * x * y, np.trunc(x * x)])
+                    if gy.dtype != np.int64:
+                        errors.append((k, j, "dtype", gy.dtype))
+                if not np.allclose(got, want, rtol=1e-12, atol=1e-12):
+                    errors.append((k, j, case, got, want))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append((k, repr(exc)))
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    finally:
+        sys.setswitchinterval(old)
     assert not errors, errors[:3]
 
 
-def test_no_residuals_kept_alive_after_a_call():
-    import gc
-    import weakref
+def test_no_residuals_or_arguments_kept_alive_after_a_call():
+    """The values a call computes (residuals, tapes, the result) and its arguments are
+    freed when the caller drops them: traced memory returns to where it was."""
     g = ops.grad(_f_threads)
-    x = Tensor(X)
-    g(x)
-    refs = []
-    original = np.sin
-
-    class Probe(np.ndarray):
-        pass
-    probe = np.asarray(X).view(Probe)
-    refs.append(weakref.ref(probe))
-    g(probe)
-    del probe
+    g(Tensor(np.ones(3)))  # compiled
+    n = 200_000  # 1.6 MB per array; the call makes a dozen of them
     gc.collect()
-    assert refs[0]() is None, "a residual of the last call is still alive"
-    assert np.sin is original
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        x = Tensor(np.linspace(-1.0, 1.0, n))
+        got = g(x)
+        np.testing.assert_allclose(got.asnumpy()[::50_000],
+                                   _f_threads_want(np.linspace(-1.0, 1.0, n))[::50_000])
+        held = tracemalloc.get_traced_memory()[0] - before
+        assert held < 2.5 * 8 * n, held  # x and the gradient, nothing more
+        del x, got
+        gc.collect()
+        left = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert left < 0.25 * 8 * n, "%d bytes still held after the call" % left
+
+
+def test_memory_stays_flat_over_many_calls():
+    g = ops.grad(_g_threads)
+    net = Outer()
+    gn = ops.grad(net, 0, net.trainable_params())
+    x = Tensor(np.array([0.5, -1.5, 2.0]))
+    for _ in range(500):
+        g(x), gn(x)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        for i in range(10_000):
+            g(x)
+            gn(x)
+        gc.collect()
+        growth = tracemalloc.get_traced_memory()[0] - start
+    finally:
+        tracemalloc.stop()
+    np.testing.assert_allclose(g(x).asnumpy(), _g_threads_want(x.asnumpy()))
+    assert growth < 32_000, "%d bytes more after 20,000 calls" % growth
+
+
+def _make_scaled(k):
+    def scaled(x):
+        return ops.sum(ops.tanh(x) * k)
+    return scaled
+
+
+def _generated_files():
+    return {f for f in linecache.cache if f.startswith("<autograd_st")}
+
+
+def test_the_caches_are_bounded(monkeypatch):
+    from autograd_st.compiler import driver
+    monkeypatch.setattr(grad_api, "_GLOBAL_SIZE", 8)
+    monkeypatch.setattr(driver, "_IR_CACHE_SIZE", 8)
+    gc.collect()
+    files_before = len(_generated_files())
+    x = np.array([0.5, -1.5, 2.0])
+    fns = [_make_scaled(k + 0.5) for k in range(40)]  # 40 different generated sources
+    for rnd in range(2):
+        for k, fn in enumerate(fns):
+            np.testing.assert_allclose(ops.grad(fn)(x), (1 - np.tanh(x) ** 2) * (k + 0.5))
+            assert len(grad_api._GLOBAL) <= 8
+    del fns, fn
+    gc.collect()
+    # the generated code of evicted gradient functions (and its linecache entry) is freed
+    assert len(_generated_files()) - files_before <= 2 * 8 + 8
+    g = ops.grad(_xxy)
+    for k in range(200):  # one gradient function, 200 compiled-in constants
+        np.testing.assert_allclose(g(Tensor(x), k).asnumpy(), 2 * x * k)
+    assert len(g._fast) <= 65

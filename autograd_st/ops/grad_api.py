@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import threading
+import types
 import weakref
 from collections import OrderedDict
 
@@ -194,11 +195,72 @@ def _runtime_leaves(args, specs):
     return out
 
 
+def _written_inputs(fir) -> set | None:
+    """Names of ``fir``'s inputs that its code writes in place (``assign``: BatchNorm's
+    moving statistics), through the sub-Cells and helpers it calls; None: some write does
+    not go to an input (then every input is taken to be written)."""
+    from ..compiler.ir import Call, For, If, Var, While
+    names = {inp.name for inp in fir.inputs}
+    out: set = set()
+
+    def walk(stmts) -> bool:
+        for stmt in stmts:
+            if isinstance(stmt, Call):
+                sub = _written_inputs(stmt.callee)
+                extra = getattr(stmt, "extra_args", [])
+                for inp, arg in zip(stmt.callee.inputs, extra):
+                    if sub is None or inp.name in sub:
+                        out.add(arg)
+                if sub is None and not extra:
+                    return False
+            elif isinstance(stmt, If):
+                if not (walk(stmt.body) and walk(stmt.orelse)):
+                    return False
+            elif isinstance(stmt, For):
+                if not walk(stmt.body):
+                    return False
+            elif isinstance(stmt, While):
+                if not (walk(stmt.cond_body) and walk(stmt.body)):
+                    return False
+            elif getattr(getattr(stmt, "prim", None), "name", None) == "assign":
+                ref = stmt.args.get("ref")
+                if not (isinstance(ref, Var) and ref.name in names):
+                    return False
+                out.add(ref.name)
+        return True
+    return out & names if walk(fir.body) else None
+
+
+def _volatile(path, fn, self_obj) -> bool:
+    """Whether rebinding something on ``path`` can go unnoticed by the structure epoch:
+    the path goes through a closure variable or an object that is not a Cell (a plain
+    object's attribute, a list item).  Such inputs are looked up again on every call."""
+    from ..nn.cell import Cell
+    if not path:
+        return False
+    if path[0] == "self":
+        obj, rest = self_obj, path[1:]
+    else:
+        if fn.__closure__ and path[1] in fn.__code__.co_freevars:
+            return True
+        obj, rest = fn.__globals__.get(path[1]), path[2:]  # a global: its guard sees it
+    for attr in rest:
+        if not isinstance(obj, (Cell, tuple)):
+            return True
+        try:
+            obj = obj[attr] if isinstance(attr, int) else getattr(obj, attr)
+        except Exception:  # noqa: BLE001 - gone: it is looked up (and fails) again
+            return True
+    return False
+
+
 class _Artifact:
     __slots__ = ("fn", "inputs", "epoch", "guards", "art", "n_args", "tensors_out", "plain",
-                 "spec_args", "cells", "sigs", "n_rules")
+                 "spec_args", "cells", "sigs", "n_rules", "weights", "wflags", "target",
+                 "objects", "volatile", "check", "effects", "inner")
 
-    def __init__(self, art, epoch, n_args, tensors_out=True, spec_args=()) -> None:
+    def __init__(self, art, epoch, n_args, tensors_out=True, spec_args=(), weights=(),
+                 target=(None, None), inner=None) -> None:
         from ..compiler.normalize import RUNTIME
         self.tensors_out = tensors_out
         self.spec_args = tuple(spec_args)
@@ -217,17 +279,56 @@ class _Artifact:
             seen[(id(ns), key)] = (ns, key, obj)
         self.guards = tuple(seen.values())
         self.n_args = n_args
+        # the weights are held (the cache key has their ids) with the flags compiled in
+        self.weights = tuple(weights)
+        self.wflags = tuple(w.requires_grad for w in self.weights)
+        # what the inputs were found on, to find them again when something may have changed
+        self.target = target
+        self.objects = tuple(art.inputs)
+        fn, self_obj = target
+        self.volatile = fn is not None and any(
+            _volatile(inp.path, fn, self_obj) for inp in art.fir.inputs)
+        # a gradient of a gradient: (inner gradient function, argspec, its generated code)
+        self.inner = inner
+        self.check = bool(self.guards) or self.volatile or inner is not None
+        written = _written_inputs(art.fir)
+        self.effects = tuple(
+            o for inp, o in zip(art.fir.inputs, self.objects)
+            if (written is None or inp.name in written) and isinstance(o, (Tensor, np.ndarray)))
+
+    def _same_inputs(self) -> bool:
+        """Each input is still the object found on its path (not a new Parameter)."""
+        from ..compiler.driver import _resolve
+        fn, self_obj = self.target
+        if fn is None:
+            return True
+        try:
+            for inp, obj in zip(self.art.fir.inputs, self.objects):
+                if inp.path and _resolve(inp, self_obj, fn) is not obj:
+                    return False
+        except Exception:  # noqa: BLE001 - an input is gone: compile again (and say so)
+            return False
+        return True
 
     def valid(self) -> bool:
-        if self.epoch != _structure_epoch[0]:
+        epoch = _structure_epoch[0]
+        if self.epoch != epoch:
             from .. import rules
             from ..compiler.driver import structure_signature
             if tuple(structure_signature(c) for c in self.cells) != self.sigs \
-                    or rules.version() != self.n_rules:
+                    or rules.version() != self.n_rules \
+                    or tuple(w.requires_grad for w in self.weights) != self.wflags \
+                    or not self._same_inputs():
                 return False
-            self.epoch = _structure_epoch[0]
+            self.epoch = epoch
+        elif self.volatile and not self._same_inputs():
+            return False
         for ns, key, obj in self.guards:
             if ns.get(key, ABSENT) is not obj:
+                return False
+        if self.inner is not None:
+            gfn, argspec, generated = self.inner
+            if gfn._autograd_st_generated(argspec)[0] is not generated:
                 return False
         return True
 
@@ -268,14 +369,33 @@ class GradFunction:
     def __call__(self, *args):
         kinds = tuple([_kind(a) for a in args])
         art = self._fast.get(kinds)
-        if art is None or ((art.epoch != _structure_epoch[0] or art.guards)
+        if art is None or ((art.epoch != _structure_epoch[0] or art.check)
                            and not art.valid()):
             art = self._artifact(args, kinds)
+        if art.effects:
+            return self._call_keeping_state(art, args)
         if art.plain:
             out = art.fn(*[a._data if type(a) in _TENSOR_TYPES else _unwrap(a) for a in args],
                          *[o._data for o in art.inputs])
         else:
             out = art.fn(*_runtime_leaves(args, art.spec_args), *[o._data for o in art.inputs])
+        return _wrap_tensors(out) if art.tensors_out else out
+
+    def _call_keeping_state(self, art, args):
+        """A call whose code writes Parameters in place (BatchNorm's moving statistics in
+        training mode): if it fails, they are written back as they were."""
+        saved = [(o._data, o._data.copy()) if isinstance(o, Tensor) else (o, o.copy())
+                 for o in art.effects]
+        try:
+            if art.plain:
+                out = art.fn(*[_unwrap(a) for a in args], *[o._data for o in art.inputs])
+            else:
+                out = art.fn(*_runtime_leaves(args, art.spec_args),
+                             *[o._data for o in art.inputs])
+        except BaseException:
+            for arr, copy in saved:
+                np.copyto(arr, copy)
+            raise
         return _wrap_tensors(out) if art.tensors_out else out
 
     def _tensors_out(self, args) -> bool:
@@ -307,16 +427,16 @@ class GradFunction:
                 self._last_key, self._last_art = kinds, art
                 return art
         call_args = list(args[:-1]) if self.spec.sens and args else list(args)
-        art = _Artifact(self._compile(args, recompute), epoch, len(args),
-                        self._tensors_out(args), _argspec(call_args))
-        if recompute:  # the form higher-order derivatives read: not the per-call fast path
-            with _LOCK:
-                _GLOBAL[key] = (_ref(self.fn), art)
-            return art
+        compiled, target, inner = self._compile(args, recompute)
+        art = _Artifact(compiled, epoch, len(args), self._tensors_out(args),
+                        _argspec(call_args), self.spec.weights or (), target, inner)
         with _LOCK:
             _GLOBAL[key] = (_ref(self.fn), art)
+            _GLOBAL.move_to_end(key)
             while len(_GLOBAL) > _GLOBAL_SIZE:
                 _GLOBAL.popitem(last=False)
+        if recompute:  # the form higher-order derivatives read: not the per-call fast path
+            return art
         if len(self._fast) > 64:
             self._fast.clear()
         self._fast[kinds] = art
@@ -335,10 +455,14 @@ class GradFunction:
                                        "output's gradient (sens), but no argument was given")
             call_args = call_args[:-1]
         argspec = _argspec(call_args)
-        source = None
+        _check_arity(fn, self_obj, call_args)
+        source = inner = None
         if getattr(fn, "_autograd_st_grad_function", False):  # a derivative of a derivative
             from ..compiler.driver import generated_source
+            inner_gfn = fn
             fn, source = generated_source(fn, argspec)
+            if isinstance(inner_gfn, GradFunction):
+                inner = (inner_gfn, argspec, fn)
         fir = normalize_function(fn, self_obj, argspec, source)
         from ..compiler.driver import _has_bprop, wrap_in_call
         if _has_bprop(self_obj):  # the Cell's own bprop is its backward
@@ -390,10 +514,12 @@ class GradFunction:
         weights = tuple(spec.weights or ())
         frozen = tuple(w for w in weights if not w.requires_grad)
         objects = [_resolve(inp, self_obj, fn) for inp in fir.inputs]
-        return build_gradient(fir, arg_order, weights, seed, _returner(spec, len(positions)),
-                              int_args=int_args, sens=spec.sens, objects=objects,
-                              frozen=frozen, cells=self._cells(self_obj, fir),
-                              sens_of_first=spec.has_aux, recompute=recompute)
+        compiled = build_gradient(fir, arg_order, weights, seed,
+                                  _returner(spec, len(positions)), int_args=int_args,
+                                  sens=spec.sens, objects=objects, frozen=frozen,
+                                  cells=self._cells(self_obj, fir),
+                                  sens_of_first=spec.has_aux, recompute=recompute)
+        return compiled, (fn, self_obj), inner
 
     def _cells(self, self_obj, fir):
         """The Cells whose structure the generated code depends on."""
@@ -434,6 +560,46 @@ class GradFunction:
             kinds = tuple(map(_kind, args))
             art = self._artifact(args, kinds, recompute=True)
         return art.fn, art.art.input_names, art.art.inputs
+
+
+def _arity_stub(fn, self_obj):
+    """A function with ``fn``'s parameters and an empty body, bound like ``fn``: calling it
+    raises exactly the TypeError calling ``fn`` would for a wrong number of arguments."""
+    code = fn.__code__
+    flags = code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+    n = code.co_argcount + code.co_kwonlyargcount + bool(flags & inspect.CO_VARARGS) \
+        + bool(flags & inspect.CO_VARKEYWORDS)
+    template = _empty.__code__
+    changes = dict(co_argcount=code.co_argcount, co_posonlyargcount=code.co_posonlyargcount,
+                   co_kwonlyargcount=code.co_kwonlyargcount, co_nlocals=n,
+                   co_varnames=code.co_varnames[:n], co_flags=template.co_flags | flags,
+                   co_name=code.co_name)
+    if hasattr(code, "co_qualname"):
+        changes["co_qualname"] = code.co_qualname
+    stub = types.FunctionType(template.replace(**changes), {}, fn.__name__, fn.__defaults__)
+    stub.__kwdefaults__ = fn.__kwdefaults__
+    return stub if self_obj is None else types.MethodType(stub, self_obj)
+
+
+def _empty():
+    return None
+
+
+def _check_arity(fn, self_obj, args) -> None:
+    """A wrong number of arguments raises the TypeError calling ``fn`` itself would."""
+    if isinstance(fn, GradFunction):  # a gradient of a gradient: as calling that one
+        inner_fn, inner_self = fn._target()
+        inner_args = list(args[:-1]) if fn.spec.sens and args else list(args)
+        if not (fn.spec.sens and not args):
+            _check_arity(inner_fn, inner_self, inner_args)
+        return
+    if not isinstance(fn, types.FunctionType):
+        return
+    try:
+        stub = _arity_stub(fn, self_obj)
+    except (TypeError, ValueError, AttributeError):  # another Python: normalize checks
+        return
+    stub(*args)
 
 
 def _fn_key(fn):
