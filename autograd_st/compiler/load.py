@@ -5,14 +5,29 @@ Gives: the functions it defines.  The source is registered in ``linecache`` firs
 tracebacks, ``pdb`` and ``inspect.getsource`` show the generated code, and a later compile
 (higher-order derivatives) can read it back.
 
-Only code produced by :mod:`autograd_st.compiler.codegen` reaches ``exec``: every
-identifier in it was checked by ``validate`` (no string from user data or tensor values).
+Only code produced by :mod:`autograd_st.compiler.codegen` reaches ``exec``:
+
+- ``validate`` checks each generated function before it is printed: every identifier is a
+  Python identifier and not a keyword, every constant is a plain literal (a subclass of
+  ``int``/``float``/``str``... is replaced by the plain value it stands for, so no user
+  ``__repr__`` is ever printed into code; anything else is refused), no statement the
+  compiler never generates (``import``, ``global``, classes, nested functions ...) is
+  present, and comment text (user source lines, file names) is made one printable line.
+- ``load`` compiles the text it is given and runs it only if it defines nothing but
+  functions ``validate`` saw on this thread, each reading no identifier (name, attribute,
+  local) that the validated function did not have: text that was not validated, or that
+  gained code when it was printed, is refused.
 """
 from __future__ import annotations
 
+import cmath
 import hashlib
+import keyword
 import linecache
+import re
 import threading
+import types
+import weakref
 
 import gast
 
@@ -20,16 +35,148 @@ __all__ = ["load", "validate"]
 
 _LOCK = threading.Lock()
 _COUNTER = [0]
+_COMMENT_FN = "__comment__"  # codegen's comment marker: Expr(Call(__comment__, [text]))
+
+# statements and expressions codegen never produces: refused wherever they appear
+_REFUSED = tuple(getattr(gast, n) for n in (
+    "Import", "ImportFrom", "Global", "Nonlocal", "ClassDef", "AsyncFunctionDef", "Lambda",
+    "Await", "Yield", "YieldFrom", "AsyncFor", "AsyncWith", "With", "Try", "TryStar",
+    "Delete", "NamedExpr", "ListComp", "SetComp", "DictComp", "GeneratorExp")
+    if hasattr(gast, n))
+_LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None), type(Ellipsis))
+# the plain value a subclass instance stands for, read without calling the subclass's code
+_PLAIN = ((int, int.__int__), (float, float.__float__), (complex, complex.__complex__),
+          (str, str.__str__), (bytes, lambda b: bytes(memoryview(b))))
+_LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+_pending = threading.local()  # (name, identifiers) of the functions validated on this thread
+_PENDING_MAX = 64
+
+
+def _bad_identifier(ident) -> bool:
+    return not (isinstance(ident, str) and ident.isidentifier()) or keyword.iskeyword(ident)
+
+
+def _plain_constant(value):
+    """``value`` as a plain literal (IntEnum member -> int), or raise ValueError."""
+    if type(value) in _LITERAL_TYPES:
+        return value
+    for base, plain in _PLAIN:
+        if isinstance(value, base):
+            return plain(value)
+    raise ValueError("generated code has a constant of type %s, which has no literal form"
+                     % type(value).__name__)
+
+
+def _one_line(text: str) -> str:
+    """Comment text as one printable line (a user line or file name is data, never code)."""
+    text = _LINE_BREAK.sub(" ", text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _is_comment(node) -> bool:
+    return (isinstance(node, gast.Expr) and isinstance(node.value, gast.Call)
+            and isinstance(node.value.func, gast.Name) and node.value.func.id == _COMMENT_FN)
 
 
 def validate(fdef) -> None:
-    """Every identifier in generated code must be a Python identifier (never user data)."""
+    """Check one generated function (and make its constants and comments plain); raises
+    ValueError naming what is refused.  Records it as validated on this thread."""
+    if not isinstance(fdef, gast.FunctionDef):
+        raise ValueError("generated code must be a function definition, not %s"
+                         % type(fdef).__name__)
+    idents = set()
+    skip = set()  # the comment markers' own nodes: text, never code
     for node in gast.walk(fdef):
-        ident = getattr(node, "id", None) if isinstance(node, gast.Name) else \
-            getattr(node, "attr", None) if isinstance(node, gast.Attribute) else \
-            getattr(node, "name", None) if isinstance(node, gast.FunctionDef) else None
-        if ident is not None and not (isinstance(ident, str) and ident.isidentifier()):
-            raise ValueError("generated code has an invalid identifier %r" % (ident,))
+        if isinstance(node, _REFUSED) or (isinstance(node, gast.FunctionDef)
+                                          and node is not fdef):
+            raise ValueError("generated code has a %s, which the compiler never generates"
+                             % type(node).__name__)
+        if id(node) in skip:
+            continue
+        if isinstance(node, gast.Name):
+            ident = node.id
+        elif isinstance(node, gast.Attribute):
+            ident = node.attr
+        elif isinstance(node, gast.FunctionDef):
+            ident = node.name
+            if node.decorator_list or node.returns is not None:
+                raise ValueError("generated function %r has decorators or annotations"
+                                 % (ident,))
+        elif isinstance(node, gast.keyword):
+            ident = node.arg if node.arg is not None else "_"
+        else:
+            ident = None
+            if isinstance(node, gast.Constant):
+                node.value = value = _plain_constant(node.value)
+                if isinstance(value, (float, complex)) and not cmath.isfinite(value):
+                    raise ValueError("generated code has a non-finite constant %r (codegen "
+                                     "writes float('nan') for these)" % (value,))
+            elif _is_comment(node):
+                args = node.value.args
+                if len(args) != 1 or node.value.keywords or not isinstance(
+                        args[0], gast.Constant) or not isinstance(args[0].value, str):
+                    raise ValueError("malformed comment marker in generated code")
+                args[0].value = _one_line(str.__str__(args[0].value))
+                skip.update((id(node.value), id(node.value.func), id(args[0])))
+        if ident is not None:
+            if _bad_identifier(ident):
+                raise ValueError("generated code has an invalid identifier %r" % (ident,))
+            idents.add(ident)
+    record = getattr(_pending, "record", None)
+    if record is None:
+        record = _pending.record = []
+    record.append((fdef.name, frozenset(idents)))
+    del record[:-_PENDING_MAX]
+
+
+def _code_names(code) -> set:
+    return set(code.co_names) | set(code.co_varnames) | set(code.co_cellvars) \
+        | set(code.co_freevars)
+
+
+def _check_validated(code, filename: str) -> None:
+    """``code`` (compiled from the text) defines only functions ``validate`` saw on this
+    thread, each reading no identifier that function did not have: text that was not
+    validated, or that gained code when it was printed, is refused."""
+    record = getattr(_pending, "record", None) or []
+    defined = [c for c in code.co_consts if isinstance(c, types.CodeType)]
+    if set(code.co_names) - {c.co_name for c in defined} or any(
+            c is not None and not isinstance(c, types.CodeType) for c in code.co_consts):
+        raise ValueError("load runs only generated function definitions; %s has other "
+                         "module-level code" % filename)
+    for fcode in defined:
+        allowed = [ids for fname, ids in record if fname == fcode.co_name]
+        extra = _code_names(fcode) - (allowed[-1] if allowed else set())
+        nested = [c for c in fcode.co_consts if isinstance(c, types.CodeType)]
+        if not allowed or extra or nested:
+            raise ValueError(
+                "load runs only code that validate checked: %s in %s %s" % (
+                    fcode.co_name, filename,
+                    "was not validated" if not allowed else
+                    "reads %s, which the validated code does not" % sorted(extra) if extra
+                    else "defines a nested function"))
+
+
+def _physical_lines(source: str) -> list:
+    """The lines Python numbers (split at \\n, \\r\\n and \\r only, unlike str.splitlines,
+    which also splits at form feeds and U+2028 inside comments and strings)."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", source)
+
+
+_LIVE: dict = {}  # linecache filename -> number of live generated functions defined in it
+
+
+def _release(filename: str) -> None:
+    with _LOCK:
+        n = _LIVE.get(filename, 0) - 1
+        if n > 0:
+            _LIVE[filename] = n
+            return
+        _LIVE.pop(filename, None)
+        linecache.cache.pop(filename, None)
 
 
 def load(source: str, label: str, namespace: dict) -> dict:
@@ -37,13 +184,25 @@ def load(source: str, label: str, namespace: dict) -> dict:
     # named by content, so the same code always has the same name (stable dumps and
     # tracebacks); equal sources may share a linecache entry safely
     digest = hashlib.sha1(source.encode("utf-8")).hexdigest()[:8]
-    filename = "<autograd_st %s %s>" % (label, digest)
-    lines = source.splitlines(True)
-    linecache.cache[filename] = (len(source), None, lines, filename)
+    filename = "<autograd_st %s %s>" % (_one_line(label), digest)
     code = compile(source, filename, "exec")
+    _check_validated(code, filename)
     module_ns = dict(namespace)
     module_ns["__name__"] = "autograd_st.generated"
     module_ns["__file__"] = filename
-    exec(code, module_ns)  # noqa: S102 - generated code only (see module docstring)
-    module_ns["__autograd_st_filename__"] = filename
+    with _LOCK:  # one count for this load until its functions hold their own
+        linecache.cache[filename] = (len(source), None, _physical_lines(source), filename)
+        _LIVE[filename] = _LIVE.get(filename, 0) + 1
+    try:
+        exec(code, module_ns)  # noqa: S102 - validated generated code only (see above)
+        module_ns["__autograd_st_filename__"] = filename
+        # the linecache entry lives as long as a function defined by this text does
+        fns = [v for v in module_ns.values()
+               if isinstance(v, types.FunctionType) and v.__code__.co_filename == filename]
+        with _LOCK:
+            _LIVE[filename] += len(fns)
+        for fn in fns:
+            weakref.finalize(fn, _release, filename)
+    finally:
+        _release(filename)
     return module_ns
