@@ -16,12 +16,17 @@ __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "si
 def unbroadcast(g, like):
     """``g`` brought to the shape of ``like``: summed over the axes numpy broadcasting added
     or stretched, or broadcast up where ``like`` is the larger one (its own adjoint)."""
-    try:  # the common case, on the hot path of every generated gradient: shapes match
-        if g.shape == like.shape:
-            return g
+    try:  # the common cases, on the hot path of every generated gradient
+        gshape = g.shape
+        shape = like.shape
     except AttributeError:
-        pass
-    shape = np.shape(like)
+        shape = np.shape(like)
+    else:
+        if gshape == shape:
+            return g
+        extra = len(gshape) - len(shape)
+        if extra > 0 and gshape[extra:] == shape:  # leading axes added (a bias): the method
+            return g.sum(axis=0 if extra == 1 else tuple(range(extra)))  # skips np.sum's wrapper
     if np.shape(g) == shape:
         return g
     g = np.asarray(g)
@@ -39,11 +44,38 @@ def unbroadcast(g, like):
 
 def expand_to(g, like, axis=None, keepdims=False):
     """Broadcast the gradient of a reduction over ``axis`` back to the shape of ``like``."""
-    shape = np.shape(like)
+    try:
+        shape = like.shape
+    except AttributeError:
+        shape = np.shape(like)
     if not keepdims and axis is not None:
-        axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
-    return np.broadcast_to(g, shape)
+        nd = len(shape)
+        axes = sorted(a % nd for a in ((axis,) if isinstance(axis, int) else axis))
+        try:
+            kept = list(g.shape)
+        except AttributeError:
+            g = np.expand_dims(g, tuple(axes))
+        else:  # np.expand_dims, without its wrapper's cost
+            for a in axes:
+                kept.insert(a, 1)
+            g = g.reshape(kept)
+    size = 1
+    for n in shape:
+        size *= n
+    if size > _SMALL_EXPAND:
+        return np.broadcast_to(g, shape)
+    # small: a filled array costs less to make than a broadcast view (and is writeable)
+    try:
+        dtype = g.dtype
+    except AttributeError:
+        dtype = np.result_type(g)
+    out = np.empty(shape, dtype)
+    out[...] = g
+    return out
+
+
+# below this many elements expand_to fills an array instead of making a broadcast view
+_SMALL_EXPAND = 1 << 16
 
 
 def ungetitem(g, like, index):
@@ -113,24 +145,26 @@ _SMALL_MATMUL = 1 << 14
 def matmul_nt(a, b):
     """a @ b.T over the last two axes; a 1-D ``b`` makes it the outer product a[..., None] * b
     (the gradient of ``x @ v`` with respect to ``x``)."""
-    if b.ndim == 1:
+    bnd = b.ndim
+    if bnd == 1:
         return np.multiply.outer(a, b) if np.ndim(a) else a * b
     if a.ndim >= 2 and a.size * b.shape[-2] <= _SMALL_MATMUL:
         return np.einsum("...ik,...jk->...ij", a, b)
-    return np.matmul(a, b.swapaxes(-1, -2))
+    return np.matmul(a, b.T if bnd == 2 else b.swapaxes(-1, -2))
 
 
 def matmul_tn(a, b, like=None):
     """a.T @ b over the last two axes; a 1-D ``a`` makes it the outer product a[:, None] * b
     (the gradient of ``v @ y`` with respect to ``y``).  ``like``: the ``y`` of ``x @ y`` whose
     gradient this is; when it is 1-D, ``b`` is a column per batch entry."""
-    if a.ndim == 1:
+    nd = a.ndim
+    if nd == 1:
         return np.multiply.outer(a, b) if np.ndim(b) else a * b
-    if like is not None and np.ndim(like) == 1:
+    if like is not None and getattr(like, "ndim", None) != 2 and np.ndim(like) == 1:
         return np.matmul(a.swapaxes(-1, -2), np.expand_dims(b, -1))[..., 0]
     if b.ndim >= 2 and a.size * b.shape[-1] <= _SMALL_MATMUL:
         return np.einsum("...ki,...kj->...ij", a, b)
-    return np.matmul(a.swapaxes(-1, -2), b)
+    return np.matmul(a.T if nd == 2 else a.swapaxes(-1, -2), b)
 
 
 def cast_like(g, like):
