@@ -521,6 +521,7 @@ class GradientArtifact:
         self.inputs = inputs  # objects whose arrays follow the positional arguments
         self.fir = fir
         self.callees = callees
+        self.out_structure = None  # the returned tuple nesting (None: one value)
 
     def full_source(self) -> str:
         parts = [self.source]
@@ -626,8 +627,17 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
     art = GradientArtifact(fns[fname], fns["__source__"], [inp.obj for inp in inputs]
                            + [inp.obj for inp in extra_weights], fir, list(b.callees.values()))
     art.input_names = [inp.name for inp in inputs] + [inp.name for inp in extra_weights]
+    art.out_structure = _tuple_structure(ret.value)
     art.cells = list(cells)
     return art
+
+
+def _tuple_structure(expr):
+    """The tuple nesting of a returned expression: a tuple per ``gast.Tuple``, None per leaf
+    (what the API's per-call path wraps in Tensors)."""
+    if isinstance(expr, gast.Tuple):
+        return tuple(_tuple_structure(e) for e in expr.elts)
+    return None
 
 
 def generated_source(gfn, argspec):
