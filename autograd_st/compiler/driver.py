@@ -581,11 +581,12 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
     for i, leaf in enumerate(out_leaves):
         if not seed[i]:
             continue
-        if sens:  # with has_aux the sens is the first output's only
-            position = leaf_index[i][1:] if sens_of_first else leaf_index[i]
-            expr = _sens_part(sens_name, position, fir.result)
-        else:
-            expr = gast.Call(func=name("ones_like"), args=[name(leaf.var.name)], keywords=[])
+        if not sens:  # ones: kept symbolic while the rules allow (see reverse)
+            rev.seed_ones(leaf.var.name)
+            continue
+        # with has_aux the sens is the first output's only
+        position = leaf_index[i][1:] if sens_of_first else leaf_index[i]
+        expr = _sens_part(sens_name, position, fir.result)
         if leaf.var.name in b.active:
             rev.out.append(codegen.comment("seed: the gradient of the output"))
             rev.contribute(leaf.var.name, expr)
