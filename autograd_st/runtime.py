@@ -1,7 +1,9 @@
 """The few helpers that generated code calls, besides numpy itself.
 
 Every helper here is tiny, works on raw numpy arrays and Python numbers, and is also a
-primitive in :mod:`autograd_st.rules` (so code that calls it can be differentiated again).
+primitive in :mod:`autograd_st.rules` (so code that calls it can be differentiated again),
+except ``sum_to`` and ``accumulate``: only the final lowering
+(:mod:`autograd_st.compiler.lower`) writes them, in code never differentiated again.
 Generated modules see these names and ``np`` as globals; nothing else.
 """
 from __future__ import annotations
@@ -10,7 +12,8 @@ import numpy as np
 
 __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
-           "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "RUNTIME_NAMES"]
+           "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "sum_to", "accumulate",
+           "RUNTIME_NAMES"]
 
 
 def unbroadcast(g, like):
@@ -27,12 +30,23 @@ def unbroadcast(g, like):
         extra = len(gshape) - len(shape)
         if extra > 0 and gshape[extra:] == shape:  # leading axes added (a bias): the method
             return g.sum(axis=0 if extra == 1 else tuple(range(extra)))  # skips np.sum's wrapper
+    return sum_to(g, shape)
+
+
+def sum_to(g, shape):
+    """``unbroadcast`` given the shape instead of a value of that shape (lowered code tapes
+    shapes: see :mod:`autograd_st.compiler.lower`)."""
+    try:
+        if g.shape == shape:
+            return g
+    except AttributeError:
+        pass
     if np.shape(g) == shape:
         return g
     g = np.asarray(g)
     extra = g.ndim - len(shape)
     if extra > 0:
-        g = g.sum(axis=tuple(range(extra)))
+        g = g.sum(axis=0 if extra == 1 else tuple(range(extra)))
     if g.ndim == len(shape):
         axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
         if axes:
@@ -145,26 +159,45 @@ _SMALL_MATMUL = 1 << 14
 def matmul_nt(a, b):
     """a @ b.T over the last two axes; a 1-D ``b`` makes it the outer product a[..., None] * b
     (the gradient of ``x @ v`` with respect to ``x``)."""
-    bnd = b.ndim
-    if bnd == 1:
+    if b.ndim == 2 and a.ndim == 2 and a.size * b.shape[0] > _SMALL_MATMUL:
+        return _matmul(a, b.T)  # the common case first: two matrices, large enough for BLAS
+    if b.ndim == 1:
         return np.multiply.outer(a, b) if np.ndim(a) else a * b
     if a.ndim >= 2 and a.size * b.shape[-2] <= _SMALL_MATMUL:
         return np.einsum("...ik,...jk->...ij", a, b)
-    return np.matmul(a, b.T if bnd == 2 else b.swapaxes(-1, -2))
+    return _matmul(a, b.swapaxes(-1, -2))
 
 
 def matmul_tn(a, b, like=None):
     """a.T @ b over the last two axes; a 1-D ``a`` makes it the outer product a[:, None] * b
     (the gradient of ``v @ y`` with respect to ``y``).  ``like``: the ``y`` of ``x @ y`` whose
     gradient this is; when it is 1-D, ``b`` is a column per batch entry."""
-    nd = a.ndim
-    if nd == 1:
+    if a.ndim == 2 and b.ndim == 2 and a.size * b.shape[1] > _SMALL_MATMUL \
+            and (like is None or getattr(like, "ndim", None) == 2):
+        return _matmul(a.T, b)  # the common case first: two matrices, large enough for BLAS
+    if a.ndim == 1:
         return np.multiply.outer(a, b) if np.ndim(b) else a * b
-    if like is not None and getattr(like, "ndim", None) != 2 and np.ndim(like) == 1:
-        return np.matmul(a.swapaxes(-1, -2), np.expand_dims(b, -1))[..., 0]
+    if like is not None and np.ndim(like) == 1:
+        return _matmul(a.swapaxes(-1, -2), np.expand_dims(b, -1))[..., 0]
     if b.ndim >= 2 and a.size * b.shape[-1] <= _SMALL_MATMUL:
         return np.einsum("...ki,...kj->...ij", a, b)
-    return np.matmul(a.T if nd == 2 else a.swapaxes(-1, -2), b)
+    return _matmul(a.swapaxes(-1, -2), b)
+
+
+_matmul = np.matmul
+
+
+def accumulate(acc, g):
+    """``acc + g``, added into ``acc`` itself when that is the very array ``acc + g`` would be
+    (same dtype, same shape).  Only lowered code calls it, on an accumulator it made itself
+    (see :mod:`autograd_st.compiler.lower`); never on a user's array or a Parameter's."""
+    try:
+        if acc.dtype == g.dtype and acc.shape == g.shape and type(acc) is np.ndarray:
+            acc += g
+            return acc
+    except AttributeError:
+        pass
+    return acc + g
 
 
 def cast_like(g, like):

@@ -31,6 +31,7 @@ from .desugar import desugar
 from .fence import fence
 from .ir import Call, For, If, Opaque, Prim, Sym, Var, While
 from .load import load, validate
+from .lower import lower
 from .normalize import ABSENT, RUNTIME, FuncIR, Input, is_runtime, leaves, normalize
 from .parse import parse_function
 from .reverse import Reverse, loaded_names
@@ -488,6 +489,8 @@ def build_pair(fir, arg_mask, input_mask, recompute=False) -> Compiled:
         unpack = [gast.Assign(targets=[target], value=codegen.name(res_name), type_comment=None)]
     bwd_ret = gast.Return(value=gast.Tuple(elts=grads, ctx=gast.Load()))
     bwd_def = function_def(bwd_name, [res_name] + dparams, unpack + bwd_body + [bwd_ret])
+    if not recompute:  # final code only: higher-order derivatives read recompute=True code
+        lower([fwd_def, bwd_def], b.names)
     fns = _finish(b, [fwd_def, bwd_def], fir.qualname + " pair")
     compiled.fwd, compiled.bwd = fns[fwd_name], fns[bwd_name]
     compiled.source = fns["__source__"]
@@ -624,6 +627,8 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
     fname = b.names.fresh(fname or (qual + "_grad"))
     body = fwd_body + [assign([new], name(old)) for new, old in keep] + rev.out + [ret]
     fdef = function_def(fname, params, body)
+    if not recompute:  # final code only: higher-order derivatives read recompute=True code
+        lower([fdef], b.names)
     fns = _finish(b, [fdef], fir.qualname + " grad")
     art = GradientArtifact(fns[fname], fns["__source__"], [inp.obj for inp in inputs]
                            + [inp.obj for inp in extra_weights], fir, list(b.callees.values()))
