@@ -48,6 +48,9 @@ def lower(fdefs, names) -> None:
                     _shapes_on_tape(loop, appends[tape][0], names,
                                     _loads_outside(top, loop) | _loads(fdef.body[k + 1:]))
         _accumulate_in_loops(fdef.body)
+    if len(fdefs) == 2:  # a pair: the forward's residuals are what the backward unpacks
+        _shapes_in_residuals(*fdefs, names)
+    for fdef in fdefs:
         fdef.body = _free_dead(fdef.body, {a.id for a in fdef.args.args})
 
 
@@ -96,16 +99,35 @@ def _loads_outside(top, loop) -> set:
             and isinstance(n.ctx, gast.Load) and id(n) not in inner}
 
 
+def _shapes_in_residuals(fwd, bwd, names) -> None:
+    """A pair's residual that its backward reads only for its shape is returned as one."""
+    ret = fwd.body[-1] if fwd.body else None
+    if not (isinstance(ret, gast.Return) and isinstance(ret.value, gast.Tuple)
+            and ret.value.elts and isinstance(ret.value.elts[-1], gast.Tuple)):
+        return
+    unpack = bwd.body[0] if bwd.body else None
+    if not (isinstance(unpack, gast.Assign) and len(unpack.targets) == 1
+            and isinstance(unpack.targets[0], gast.Tuple) and isinstance(unpack.value, gast.Name)
+            and bwd.args.args and unpack.value.id == bwd.args.args[0].id):
+        return
+    _shapes(unpack.targets[0], ret.value.elts[-1], bwd.body[1:], names, set(),
+            skip={a.id for a in fwd.args.args})  # (arguments are alive anyway)
+
+
 def _shapes_on_tape(loop, append, names, read_after) -> None:
-    record = append.value.args[0]
-    target = loop.target
+    _shapes(loop.target, append.value.args[0], loop.body, names, read_after)
+
+
+def _shapes(target, record, body, names, read_after, skip=frozenset()) -> None:
+    """Where ``target`` (unpacking in ``body``) and ``record`` (the tuple packed) name a value
+    that ``body`` reads only as the ``like`` of ``unbroadcast``, pack its shape instead."""
     if isinstance(target, gast.Tuple) and isinstance(record, gast.Tuple) \
             and len(target.elts) == len(record.elts):
         pairs = list(zip(target.elts, record.elts))
     else:
         return
     stored, loads, like_uses = set(), {}, {}
-    for node in gast.walk(gast.Module(body=loop.body, type_ignores=[])):
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name):
             if isinstance(node.ctx, gast.Store):
                 stored.add(node.id)
@@ -119,7 +141,8 @@ def _shapes_on_tape(loop, append, names, read_after) -> None:
             continue
         v = tgt.id
         uses = like_uses.get(v, [])
-        if not uses or v in stored or loads.get(v, 0) != len(uses) or v in read_after:
+        if not uses or v in stored or loads.get(v, 0) != len(uses) or v in read_after \
+                or rec.id in skip:
             continue
         shape = names.fresh(v.lstrip("_") + "_shape")
         target.elts[i] = name(shape, store=True)
@@ -202,28 +225,30 @@ def _is_comment(stmt) -> bool:
 
 
 def _free_dead(body, params):
-    """``del`` each top-level value after the statement that reads it last."""
+    """``del`` each top-level value after the statement that reads it last.  Only values the
+    function computed are freed: not its arguments, not names unpacked from an argument (the
+    argument keeps them alive), not a value another name copies (the copy keeps it)."""
     last_load = {}
     for i, stmt in enumerate(body):
         for n in _names(stmt, gast.Load):
             last_load[n] = i
-    bound = set()  # assigned by a top-level assignment (so surely bound)
-    nested = set()  # assigned inside a compound statement somewhere
+    computed, copied, nested = set(), set(), set()
     for stmt in body:
         if not isinstance(stmt, gast.Assign):
             nested |= _names(stmt, gast.Store)
+        elif isinstance(stmt.value, gast.Name):
+            copied.add(stmt.value.id)
     out = []
     for i, stmt in enumerate(body):
         out.append(stmt)
-        if isinstance(stmt, gast.Assign):
-            bound |= _names(stmt, gast.Store)
+        if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, gast.Name):
+            computed |= _names(stmt, gast.Store)
         if isinstance(stmt, gast.Return) or _is_comment(stmt):
             continue
         dead = sorted(v for v in _names(stmt, gast.Load)
-                      if last_load.get(v) == i and v in bound and v not in nested
-                      and v not in params)
+                      if last_load.get(v) == i and v in computed and v not in nested
+                      and v not in copied and v not in params)
         if dead:
-            out.append(gast.Delete(targets=[name(v, store=False) for v in dead]))
-            for t in out[-1].targets:
-                t.ctx = gast.Del()
+            out.append(gast.Delete(targets=[gast.Name(id=v, ctx=gast.Del(), annotation=None,
+                                                      type_comment=None) for v in dead]))
     return out

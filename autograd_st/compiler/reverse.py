@@ -427,6 +427,8 @@ class Reverse:
             for t in stmt.targets:
                 self.forget(t)
             return
+        for t in stmt.targets:  # a seed kept symbolic is made before the call's comment
+            self.flush(t)
         self.note(stmt)
         douts = [self.value_of(t) for t in stmt.targets]
         for t in stmt.targets:
