@@ -43,7 +43,7 @@ from typing import Callable
 import gast
 import numpy as np
 
-from .runtime import (accumulate, axis_slice, broadcast_like,  # noqa: F401  (templates read
+from .runtime import (accumulate, accumulate_tn, accumulate_to, axis_slice, broadcast_like,  # noqa: F401  (templates read
                       cast_like, concat2, expand_to, log_softmax,  # them; accumulate and sum_to:
                       logsumexp, matmul_nt, matmul_tn, ones_like,  # the lowering)
                       relu, sigmoid, softmax, stop_gradient, sum_to, unbroadcast, ungetitem,
@@ -218,7 +218,8 @@ def template_globals() -> dict:
     runtime helpers): the generated module's globals, never given to a user variable."""
     if version() != _TEMPLATE_GLOBALS_FOR[0]:
         # np, and the helpers only the final lowering writes (compiler/lower.py)
-        out = {"np": np, "sum_to": sum_to, "accumulate": accumulate}
+        out = {"np": np, "sum_to": sum_to, "accumulate": accumulate,
+               "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn}
         for prim in REGISTRY.values():
             out.update(getattr(prim, "extra_globals", None) or {})
             for fn in (prim.fn, prim.vjp, prim.jvp):

@@ -2,7 +2,7 @@
 
 Every helper here is tiny, works on raw numpy arrays and Python numbers, and is also a
 primitive in :mod:`autograd_st.rules` (so code that calls it can be differentiated again),
-except ``sum_to`` and ``accumulate``: only the final lowering
+except ``sum_to`` and the ``accumulate`` helpers: only the final lowering
 (:mod:`autograd_st.compiler.lower`) writes them, in code never differentiated again.
 Generated modules see these names and ``np`` as globals; nothing else.
 """
@@ -13,7 +13,7 @@ import numpy as np
 __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
            "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "sum_to", "accumulate",
-           "RUNTIME_NAMES"]
+           "accumulate_to", "accumulate_tn", "RUNTIME_NAMES"]
 
 
 def unbroadcast(g, like):
@@ -204,6 +204,35 @@ def accumulate(acc, g):
     except AttributeError:
         pass
     return acc + g
+
+
+def accumulate_to(acc, g, like):
+    """``accumulate(acc, unbroadcast(g, like))`` in one call (a bias's gradient, say)."""
+    try:
+        gshape, shape = g.shape, like.shape
+        if type(acc) is np.ndarray and acc.shape == shape and acc.dtype == g.dtype:
+            if gshape == shape:
+                acc += g
+                return acc
+            if len(gshape) == len(shape) + 1 and gshape[1:] == shape:
+                acc += g.sum(axis=0)
+                return acc
+    except AttributeError:
+        pass
+    return accumulate(acc, unbroadcast(g, like))
+
+
+def accumulate_tn(acc, a, b, like):
+    """``accumulate(acc, unbroadcast(matmul_tn(a, b, like=like), like))`` in one call: the
+    gradient of a weight ``like`` of ``x @ like`` added into the loop's accumulator."""
+    if a.ndim == 2 and b.ndim == 2 and a.size * b.shape[1] > _SMALL_MATMUL \
+            and type(acc) is np.ndarray and acc.ndim == 2 and getattr(like, "ndim", None) == 2:
+        g = _matmul(a.T, b)
+        if acc.dtype == g.dtype and acc.shape == g.shape == like.shape:
+            acc += g
+            return acc
+        return acc + unbroadcast(g, like)
+    return accumulate(acc, unbroadcast(matmul_tn(a, b, like=like), like))
 
 
 def cast_like(g, like):

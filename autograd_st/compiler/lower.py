@@ -16,7 +16,7 @@ to read:
   loop becomes ``d = accumulate(d, e)``, which adds in place when that gives the very array
   ``d + e`` would (same dtype, same shape) and is ``d + e`` otherwise.  The accumulator is
   always an array the generated code made itself; a user's array or a Parameter's storage is
-  never written.
+  never written.  A weight's matmul gradient accumulates through one ``accumulate_tn``.
 - **Dead values freed.**  In the function's top-level straight-line code, a value no later
   statement reads is deleted (``del``) after its last use, as a hand-written expression's
   temporaries would be: the arrays the backward does not need go back to the allocator while
@@ -170,6 +170,25 @@ def _accumulation(stmt):
     return None
 
 
+def _accumulate_call(d, e):
+    """``accumulate(d, e)``; ``e = unbroadcast(g, w)`` as one ``accumulate_to(d, g, w)``,
+    and a weight's matmul gradient, ``unbroadcast(matmul_tn(a, b, like=w), w)``, as one
+    ``accumulate_tn(d, a, b, w)``."""
+    if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == "unbroadcast" \
+            and len(e.args) == 2 and isinstance(e.args[1], gast.Name):
+        inner, w = e.args
+        if isinstance(inner, gast.Call) and isinstance(inner.func, gast.Name) \
+                and inner.func.id == "matmul_tn" and len(inner.args) == 2 \
+                and [k.arg for k in inner.keywords] == ["like"] \
+                and isinstance(inner.keywords[0].value, gast.Name) \
+                and inner.keywords[0].value.id == w.id:
+            return gast.Call(func=name("accumulate_tn"),
+                             args=[name(d)] + list(inner.args) + [name(w.id)], keywords=[])
+        return gast.Call(func=name("accumulate_to"), args=[name(d), inner, name(w.id)],
+                         keywords=[])
+    return gast.Call(func=name("accumulate"), args=[name(d), e], keywords=[])
+
+
 def _fresh_zeros(stmt):
     """``d = zeros_like(x)`` -> ``d``."""
     if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
@@ -207,8 +226,7 @@ def _accumulate_in_loops(body) -> None:
             # d is read and written only by its own accumulations (two names each)
             if d in fresh and d not in targets and other.get(d, 0) == 2 * len(stmts):
                 for st in stmts:
-                    st.value = gast.Call(func=name("accumulate"),
-                                         args=[name(d), st.value.right], keywords=[])
+                    st.value = _accumulate_call(d, st.value.right)
 
 
 # ---------------------------------------------------------------------------------------
