@@ -120,10 +120,18 @@ def relu(x):
 
 
 def ones_like(x):
+    if type(x) is np.ndarray:  # np.ones_like, without its Python-level wrapper
+        out = np.empty_like(x)
+        out.fill(1)
+        return out
     return np.ones_like(x)
 
 
 def zeros_like(x):
+    if type(x) is np.ndarray:
+        out = np.empty_like(x)
+        out.fill(0)
+        return out
     return np.zeros_like(x)
 
 
@@ -170,7 +178,7 @@ def matmul_nt(a, b):
     if b.ndim == 1:
         return np.multiply.outer(a, b) if np.ndim(a) else a * b
     if a.ndim >= 2 and a.size * b.shape[-2] <= _SMALL_MATMUL:
-        return np.einsum("...ik,...jk->...ij", a, b)
+        return _einsum("...ik,...jk->...ij", a, b)
     return _matmul(a, b.swapaxes(-1, -2))
 
 
@@ -186,11 +194,18 @@ def matmul_tn(a, b, like=None):
     if like is not None and np.ndim(like) == 1:
         return _matmul(a.swapaxes(-1, -2), np.expand_dims(b, -1))[..., 0]
     if b.ndim >= 2 and a.size * b.shape[-1] <= _SMALL_MATMUL:
-        return np.einsum("...ki,...kj->...ij", a, b)
+        return _einsum("...ki,...kj->...ij", a, b)
     return _matmul(a.swapaxes(-1, -2), b)
 
 
 _matmul = np.matmul
+try:  # np.einsum without its wrapper (the same kernel: np.einsum calls it when not optimizing)
+    from numpy._core.multiarray import c_einsum as _einsum
+except ImportError:  # pragma: no cover - numpy 1.x
+    try:
+        from numpy.core.multiarray import c_einsum as _einsum
+    except ImportError:
+        _einsum = np.einsum
 
 
 def accumulate(acc, g):
