@@ -217,13 +217,16 @@ def one_hot_like(indices, like, axis=-1, ignore_index=None):
     """
     like = np.asarray(like)
     indices = np.asarray(indices)
+    dtype = like.dtype if like.dtype.kind == "f" else np.float32
+    if ignore_index is None and (axis == -1 or axis == like.ndim - 1) \
+            and indices.shape == like.shape[:-1]:  # classes last: one comparison
+        return (indices[..., None] == np.arange(like.shape[-1])).astype(dtype)
     axis = axis % like.ndim
     depth = like.shape[axis]
     classes = np.arange(depth).reshape((depth,) + (1,) * (like.ndim - 1 - axis))
     hot = np.expand_dims(indices, axis) == classes
     if ignore_index is not None:
         hot &= np.expand_dims(indices != ignore_index, axis)
-    dtype = like.dtype if like.dtype.kind == "f" else np.float32
     return np.broadcast_to(hot, like.shape).astype(dtype)
 
 

@@ -43,10 +43,11 @@ from typing import Callable
 import gast
 import numpy as np
 
-from .runtime import (axis_slice, concat2,  # noqa: F401  (rule templates read them)
-                      broadcast_like, cast_like, expand_to, log_softmax, logsumexp, matmul_nt,
-                      matmul_tn, ones_like, relu, sigmoid, softmax, stop_gradient, unbroadcast,
-                      ungetitem, zeros_like)
+from .runtime import (accumulate, accumulate_tn, accumulate_to, axis_slice, broadcast_like,  # noqa: F401  (templates read
+                      cast_like, concat2, expand_to, log_softmax,  # them; accumulate and sum_to:
+                      logsumexp, matmul_nt, matmul_tn, ones_like,  # the lowering)
+                      relu, sigmoid, softmax, stop_gradient, sum_to, unbroadcast, ungetitem,
+                      zeros_like)
 
 __all__ = ["Primitive", "REGISTRY", "primitive", "vjp", "jvp", "jvp_params", "get",
            "register_vjp", "USER_FUNCTIONS",
@@ -216,7 +217,9 @@ def template_globals() -> dict:
     """Objects the primitive and rule templates read as globals, by name (``np`` and the
     runtime helpers): the generated module's globals, never given to a user variable."""
     if version() != _TEMPLATE_GLOBALS_FOR[0]:
-        out = {"np": np}
+        # np, and the helpers only the final lowering writes (compiler/lower.py)
+        out = {"np": np, "sum_to": sum_to, "accumulate": accumulate,
+               "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn}
         for prim in REGISTRY.values():
             out.update(getattr(prim, "extra_globals", None) or {})
             for fn in (prim.fn, prim.vjp, prim.jvp):

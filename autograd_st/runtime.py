@@ -1,7 +1,9 @@
 """The few helpers that generated code calls, besides numpy itself.
 
 Every helper here is tiny, works on raw numpy arrays and Python numbers, and is also a
-primitive in :mod:`autograd_st.rules` (so code that calls it can be differentiated again).
+primitive in :mod:`autograd_st.rules` (so code that calls it can be differentiated again),
+except ``sum_to`` and the ``accumulate`` helpers: only the final lowering
+(:mod:`autograd_st.compiler.lower`) writes them, in code never differentiated again.
 Generated modules see these names and ``np`` as globals; nothing else.
 """
 from __future__ import annotations
@@ -10,24 +12,41 @@ import numpy as np
 
 __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
-           "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "RUNTIME_NAMES"]
+           "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "sum_to", "accumulate",
+           "accumulate_to", "accumulate_tn", "RUNTIME_NAMES"]
 
 
 def unbroadcast(g, like):
     """``g`` brought to the shape of ``like``: summed over the axes numpy broadcasting added
     or stretched, or broadcast up where ``like`` is the larger one (its own adjoint)."""
-    try:  # the common case, on the hot path of every generated gradient: shapes match
-        if g.shape == like.shape:
+    try:  # the common cases, on the hot path of every generated gradient
+        gshape = g.shape
+        shape = like.shape
+    except AttributeError:
+        shape = np.shape(like)
+    else:
+        if gshape == shape:
+            return g
+        extra = len(gshape) - len(shape)
+        if extra > 0 and gshape[extra:] == shape:  # leading axes added (a bias): the method
+            return g.sum(axis=0 if extra == 1 else tuple(range(extra)))  # skips np.sum's wrapper
+    return sum_to(g, shape)
+
+
+def sum_to(g, shape):
+    """``unbroadcast`` given the shape instead of a value of that shape (lowered code tapes
+    shapes: see :mod:`autograd_st.compiler.lower`)."""
+    try:
+        if g.shape == shape:
             return g
     except AttributeError:
         pass
-    shape = np.shape(like)
     if np.shape(g) == shape:
         return g
     g = np.asarray(g)
     extra = g.ndim - len(shape)
     if extra > 0:
-        g = g.sum(axis=tuple(range(extra)))
+        g = g.sum(axis=0 if extra == 1 else tuple(range(extra)))
     if g.ndim == len(shape):
         axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
         if axes:
@@ -39,11 +58,38 @@ def unbroadcast(g, like):
 
 def expand_to(g, like, axis=None, keepdims=False):
     """Broadcast the gradient of a reduction over ``axis`` back to the shape of ``like``."""
-    shape = np.shape(like)
+    try:
+        shape = like.shape
+    except AttributeError:
+        shape = np.shape(like)
     if not keepdims and axis is not None:
-        axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
-    return np.broadcast_to(g, shape)
+        nd = len(shape)
+        axes = sorted(a % nd for a in ((axis,) if isinstance(axis, int) else axis))
+        try:
+            kept = list(g.shape)
+        except AttributeError:
+            g = np.expand_dims(g, tuple(axes))
+        else:  # np.expand_dims, without its wrapper's cost
+            for a in axes:
+                kept.insert(a, 1)
+            g = g.reshape(kept)
+    size = 1
+    for n in shape:
+        size *= n
+    if size > _SMALL_EXPAND:
+        return np.broadcast_to(g, shape)
+    # small: a filled array costs less to make than a broadcast view (and is writeable)
+    try:
+        dtype = g.dtype
+    except AttributeError:
+        dtype = np.result_type(g)
+    out = np.empty(shape, dtype)
+    out[...] = g
+    return out
+
+
+# below this many elements expand_to fills an array instead of making a broadcast view
+_SMALL_EXPAND = 1 << 16
 
 
 def ungetitem(g, like, index):
@@ -74,10 +120,18 @@ def relu(x):
 
 
 def ones_like(x):
+    if type(x) is np.ndarray:  # np.ones_like, without its Python-level wrapper
+        out = np.empty_like(x)
+        out.fill(1)
+        return out
     return np.ones_like(x)
 
 
 def zeros_like(x):
+    if type(x) is np.ndarray:
+        out = np.empty_like(x)
+        out.fill(0)
+        return out
     return np.zeros_like(x)
 
 
@@ -87,11 +141,17 @@ def stop_gradient(x):
 
 
 def softmax(x, axis=-1):
+    if type(x) is np.ndarray:  # the methods skip np.max's and np.sum's wrappers
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def log_softmax(x, axis=-1):
+    if type(x) is np.ndarray:
+        s = x - x.max(axis=axis, keepdims=True)
+        return s - np.log(np.exp(s).sum(axis=axis, keepdims=True))
     s = x - np.max(x, axis=axis, keepdims=True)
     return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
 
@@ -113,24 +173,81 @@ _SMALL_MATMUL = 1 << 14
 def matmul_nt(a, b):
     """a @ b.T over the last two axes; a 1-D ``b`` makes it the outer product a[..., None] * b
     (the gradient of ``x @ v`` with respect to ``x``)."""
+    if b.ndim == 2 and a.ndim == 2 and a.size * b.shape[0] > _SMALL_MATMUL:
+        return _matmul(a, b.T)  # the common case first: two matrices, large enough for BLAS
     if b.ndim == 1:
         return np.multiply.outer(a, b) if np.ndim(a) else a * b
     if a.ndim >= 2 and a.size * b.shape[-2] <= _SMALL_MATMUL:
-        return np.einsum("...ik,...jk->...ij", a, b)
-    return np.matmul(a, b.swapaxes(-1, -2))
+        return _einsum("...ik,...jk->...ij", a, b)
+    return _matmul(a, b.swapaxes(-1, -2))
 
 
 def matmul_tn(a, b, like=None):
     """a.T @ b over the last two axes; a 1-D ``a`` makes it the outer product a[:, None] * b
     (the gradient of ``v @ y`` with respect to ``y``).  ``like``: the ``y`` of ``x @ y`` whose
     gradient this is; when it is 1-D, ``b`` is a column per batch entry."""
+    if a.ndim == 2 and b.ndim == 2 and a.size * b.shape[1] > _SMALL_MATMUL \
+            and (like is None or getattr(like, "ndim", None) == 2):
+        return _matmul(a.T, b)  # the common case first: two matrices, large enough for BLAS
     if a.ndim == 1:
         return np.multiply.outer(a, b) if np.ndim(b) else a * b
     if like is not None and np.ndim(like) == 1:
-        return np.matmul(a.swapaxes(-1, -2), np.expand_dims(b, -1))[..., 0]
+        return _matmul(a.swapaxes(-1, -2), np.expand_dims(b, -1))[..., 0]
     if b.ndim >= 2 and a.size * b.shape[-1] <= _SMALL_MATMUL:
-        return np.einsum("...ki,...kj->...ij", a, b)
-    return np.matmul(a.swapaxes(-1, -2), b)
+        return _einsum("...ki,...kj->...ij", a, b)
+    return _matmul(a.swapaxes(-1, -2), b)
+
+
+_matmul = np.matmul
+try:  # np.einsum without its wrapper (the same kernel: np.einsum calls it when not optimizing)
+    from numpy._core.multiarray import c_einsum as _einsum
+except ImportError:  # pragma: no cover - numpy 1.x
+    try:
+        from numpy.core.multiarray import c_einsum as _einsum
+    except ImportError:
+        _einsum = np.einsum
+
+
+def accumulate(acc, g):
+    """``acc + g``, added into ``acc`` itself when that is the very array ``acc + g`` would be
+    (same dtype, same shape).  Only lowered code calls it, on an accumulator it made itself
+    (see :mod:`autograd_st.compiler.lower`); never on a user's array or a Parameter's."""
+    try:
+        if acc.dtype == g.dtype and acc.shape == g.shape and type(acc) is np.ndarray:
+            acc += g
+            return acc
+    except AttributeError:
+        pass
+    return acc + g
+
+
+def accumulate_to(acc, g, like):
+    """``accumulate(acc, unbroadcast(g, like))`` in one call (a bias's gradient, say)."""
+    try:
+        gshape, shape = g.shape, like.shape
+        if type(acc) is np.ndarray and acc.shape == shape and acc.dtype == g.dtype:
+            if gshape == shape:
+                acc += g
+                return acc
+            if len(gshape) == len(shape) + 1 and gshape[1:] == shape:
+                acc += g.sum(axis=0)
+                return acc
+    except AttributeError:
+        pass
+    return accumulate(acc, unbroadcast(g, like))
+
+
+def accumulate_tn(acc, a, b, like):
+    """``accumulate(acc, unbroadcast(matmul_tn(a, b, like=like), like))`` in one call: the
+    gradient of a weight ``like`` of ``x @ like`` added into the loop's accumulator."""
+    if a.ndim == 2 and b.ndim == 2 and a.size * b.shape[1] > _SMALL_MATMUL \
+            and type(acc) is np.ndarray and acc.ndim == 2 and getattr(like, "ndim", None) == 2:
+        g = _matmul(a.T, b)
+        if acc.dtype == g.dtype and acc.shape == g.shape == like.shape:
+            acc += g
+            return acc
+        return acc + unbroadcast(g, like)
+    return accumulate(acc, unbroadcast(matmul_tn(a, b, like=like), like))
 
 
 def cast_like(g, like):

@@ -81,7 +81,7 @@ def test_validate_refuses_an_invalid_identifier(change, what):
 @pytest.mark.parametrize("body", [
     "import os", "from os import system", "global np", "class C:\n        pass",
     "def inner():\n        pass", "g = lambda: 0", "t = [a for a in x]",
-    "with x:\n        pass", "del x", "try:\n        pass\n    except E:\n        pass",
+    "with x:\n        pass", "del x[0]", "del x.a", "try:\n        pass\n    except E:\n        pass",
 ])
 def test_validate_refuses_statements_codegen_never_generates(body):
     with pytest.raises(ValueError, match="never generates"):
@@ -184,6 +184,23 @@ def test_the_linecache_entry_lives_as_long_as_the_generated_functions():
     del ns
     gc.collect()
     assert filename not in linecache.cache
+
+
+def test_the_linecache_entry_is_numbered_as_python_numbers_lines():
+    first = _fdef("def lf_first(x):\n    return x * 2.0\n")
+    second = _fdef("def lf_second(x):\n    return x * 3.0\n")
+    validate(first)
+    validate(second)
+    # comments may hold characters str.splitlines breaks at (form feed, U+2028): Python
+    # does not, and tracebacks, pdb and second derivatives read lines by Python's numbers
+    text = "# a\x0cb\u2028c\x1cd\n" + codegen.to_source(first) + "\n# e\u2029f\x85g\n" \
+        + codegen.to_source(second)
+    ns = load(text, "lf_lines", {})
+    filename = ns["__autograd_st_filename__"]
+    for name, body in (("lf_first", "return x * 2.0"), ("lf_second", "return x * 3.0")):
+        line = ns[name].__code__.co_firstlineno
+        assert linecache.getline(filename, line).startswith("def %s(" % name)
+        assert linecache.getline(filename, line + 1).strip() == body
 
 
 # ---------------------------------------------------------------------------------------

@@ -324,10 +324,13 @@ def test_matmul_nt_and_tn(shapes, seed):
     rng = np.random.default_rng(seed)
     a_shape, b_shape = shapes.input_shapes
     a, b = rng.standard_normal(a_shape), rng.standard_normal(b_shape)
-    np.testing.assert_allclose(rt.matmul_nt(a, b), a @ np.swapaxes(b, -1, -2), rtol=1e-12)
+    # small products are summed in order, BLAS's are not: entries that nearly cancel differ
+    # in their last bits, hence the absolute tolerance (the inputs are of order 1)
+    np.testing.assert_allclose(rt.matmul_nt(a, b), a @ np.swapaxes(b, -1, -2), rtol=1e-12,
+                               atol=1e-13)
     at = np.swapaxes(a, -1, -2).copy()  # (k, m): matmul_tn(at, b^T) == a @ b^T again
     bt = np.swapaxes(b, -1, -2).copy()
-    np.testing.assert_allclose(rt.matmul_tn(at, bt), a @ bt, rtol=1e-12)
+    np.testing.assert_allclose(rt.matmul_tn(at, bt), a @ bt, rtol=1e-12, atol=1e-13)
 
 
 def test_cast_like_and_the_trivial_helpers():

@@ -31,6 +31,7 @@ from .desugar import desugar
 from .fence import fence
 from .ir import Call, For, If, Opaque, Prim, Sym, Var, While
 from .load import load, validate
+from .lower import lower
 from .normalize import ABSENT, RUNTIME, FuncIR, Input, is_runtime, leaves, normalize
 from .parse import parse_function
 from .reverse import Reverse, loaded_names
@@ -478,6 +479,8 @@ def build_pair(fir, arg_mask, input_mask, recompute=False) -> Compiled:
         unpack = [gast.Assign(targets=[target], value=codegen.name(res_name), type_comment=None)]
     bwd_ret = gast.Return(value=gast.Tuple(elts=grads, ctx=gast.Load()))
     bwd_def = function_def(bwd_name, [res_name] + dparams, unpack + bwd_body + [bwd_ret])
+    if not recompute:  # final code only: higher-order derivatives read recompute=True code
+        lower([fwd_def, bwd_def], b.names)
     fns = _finish(b, [fwd_def, bwd_def], fir.qualname + " pair")
     compiled.fwd, compiled.bwd = fns[fwd_name], fns[bwd_name]
     compiled.source = fns["__source__"]
@@ -511,6 +514,7 @@ class GradientArtifact:
         self.inputs = inputs  # objects whose arrays follow the positional arguments
         self.fir = fir
         self.callees = callees
+        self.out_structure = None  # the returned tuple nesting (None: one value)
 
     def full_source(self) -> str:
         parts = [self.source]
@@ -570,11 +574,12 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
     for i, leaf in enumerate(out_leaves):
         if not seed[i]:
             continue
-        if sens:  # with has_aux the sens is the first output's only
-            position = leaf_index[i][1:] if sens_of_first else leaf_index[i]
-            expr = _sens_part(sens_name, position, fir.result)
-        else:
-            expr = gast.Call(func=name("ones_like"), args=[name(leaf.var.name)], keywords=[])
+        if not sens:  # ones: kept symbolic while the rules allow (see reverse)
+            rev.seed_ones(leaf.var.name)
+            continue
+        # with has_aux the sens is the first output's only
+        position = leaf_index[i][1:] if sens_of_first else leaf_index[i]
+        expr = _sens_part(sens_name, position, fir.result)
         if leaf.var.name in b.active:
             rev.out.append(codegen.comment("seed: the gradient of the output"))
             rev.contribute(leaf.var.name, expr)
@@ -612,12 +617,23 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
     fname = b.names.fresh(fname or (qual + "_grad"))
     body = fwd_body + [assign([new], name(old)) for new, old in keep] + rev.out + [ret]
     fdef = function_def(fname, params, body)
+    if not recompute:  # final code only: higher-order derivatives read recompute=True code
+        lower([fdef], b.names)
     fns = _finish(b, [fdef], fir.qualname + " grad")
     art = GradientArtifact(fns[fname], fns["__source__"], [inp.obj for inp in inputs]
                            + [inp.obj for inp in extra_weights], fir, list(b.callees.values()))
     art.input_names = [inp.name for inp in inputs] + [inp.name for inp in extra_weights]
+    art.out_structure = _tuple_structure(ret.value)
     art.cells = list(cells)
     return art
+
+
+def _tuple_structure(expr):
+    """The tuple nesting of a returned expression: a tuple per ``gast.Tuple``, None per leaf
+    (what the API's per-call path wraps in Tensors)."""
+    if isinstance(expr, gast.Tuple):
+        return tuple(_tuple_structure(e) for e in expr.elts)
+    return None
 
 
 def generated_source(gfn, argspec):

@@ -41,7 +41,7 @@ _COMMENT_FN = "__comment__"  # codegen's comment marker: Expr(Call(__comment__, 
 _REFUSED = tuple(getattr(gast, n) for n in (
     "Import", "ImportFrom", "Global", "Nonlocal", "ClassDef", "AsyncFunctionDef", "Lambda",
     "Await", "Yield", "YieldFrom", "AsyncFor", "AsyncWith", "With", "Try", "TryStar",
-    "Delete", "NamedExpr", "ListComp", "SetComp", "DictComp", "GeneratorExp")
+    "NamedExpr", "ListComp", "SetComp", "DictComp", "GeneratorExp")
     if hasattr(gast, n))
 _LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None), type(Ellipsis))
 # the plain value a subclass instance stands for, read without calling the subclass's code
@@ -96,6 +96,11 @@ def validate(fdef) -> None:
                              % type(node).__name__)
         if id(node) in skip:
             continue
+        if isinstance(node, gast.Delete) and not all(isinstance(t, gast.Name)
+                                                     for t in node.targets):
+            # the lowering pass frees dead values with ``del name``; nothing else is deleted
+            raise ValueError("generated code deletes something other than a local name, which "
+                             "the compiler never generates")
         if isinstance(node, gast.Name):
             ident = node.id
         elif isinstance(node, gast.Attribute):

@@ -11,6 +11,10 @@ How it works:
   (``d_v = d_v + ...``), so fan-out is right.  An adjoint nobody contributed to stays a
   compile-time zero: no code, no array; it becomes ``zeros_like`` only where a value must
   exist at run time (the two arms of an ``if``, the back edge of a loop, a returned gradient).
+- The output's seed, ones, stays symbolic while it can: through a full ``np.sum`` it is ones
+  shaped like the summed value, and an element-wise rule from ``_ONES_FOLD`` multiplies it
+  away (``d_h = np.cos(h)``, not ``ones * np.cos(h)``).  Anything else reads it from an
+  array made where it is first needed (``ones_like``, ``expand_to``), as it always was.
 - After a statement that defines ``v`` is reversed, ``d_v`` is zero again (``v``'s earlier
   value, if a loop had one, is a different value).
 - ``if`` is replayed on the saved condition.  A loop appends the values its backward reads
@@ -183,6 +187,42 @@ def loaded_names(stmts) -> list:
     return seen
 
 
+# Element-wise rules whose ``dout * E`` (or ``dout / E``) gives a fresh array of ``out``'s
+# shape and dtype when ``dout`` is ones: their float outputs have the dtype of the ones (the
+# seed is ``ones_like(np.sum(out))``) and of ``E``.  (``exp``'s ``dout * out`` would alias
+# ``out``; integer-valued rules could change dtype.)
+_ONES_FOLD = frozenset(("sin", "cos", "tanh", "log", "sqrt", "sigmoid"))
+_ONES = "__ones__"
+
+
+def _fold_ones(expr):
+    """``expr`` with the ones marker multiplied away, or None where it cannot be."""
+    if isinstance(expr, gast.Name) and expr.id == _ONES:
+        return None
+    if isinstance(expr, gast.BinOp):
+        left, right = expr.left, expr.right
+        if isinstance(expr.op, gast.Mult):
+            if isinstance(left, gast.Name) and left.id == _ONES:
+                return _fold_ones(right)
+            if isinstance(right, gast.Name) and right.id == _ONES:
+                return _fold_ones(left)
+            if isinstance(left, gast.UnaryOp) and isinstance(left.op, gast.USub) \
+                    and isinstance(left.operand, gast.Name) and left.operand.id == _ONES:
+                inner = _fold_ones(right)
+                return None if inner is None else gast.UnaryOp(op=gast.USub(), operand=inner)
+        if isinstance(expr.op, gast.Div) and isinstance(left, gast.Name) and left.id == _ONES:
+            inner = _fold_ones(right)
+            return None if inner is None else gast.BinOp(
+                left=gast.Constant(value=1, kind=None), op=gast.Div(), right=inner)
+        left, right = _fold_ones(left), _fold_ones(right)
+        if left is None or right is None:
+            return None
+        return gast.BinOp(left=left, op=expr.op, right=right)
+    if any(isinstance(n, gast.Name) and n.id == _ONES for n in gast.walk(expr)):
+        return None
+    return expr
+
+
 class Reverse:
     def __init__(self, fir, active: set, compiler, const_namer, names,
                  recompute: bool = False) -> None:
@@ -199,6 +239,9 @@ class Reverse:
         self.tapes: list = []
         self.last_line = None
         self.shape_class = shape_classes(fir.body)
+        # adjoints known to be ones: var -> the statements that would make the array
+        self.ones: dict = {}
+        self.ones_line: dict = {}  # the source line of the last comment in self.ones[var]
 
     # -- adjoint bookkeeping -------------------------------------------------------------
     def adjoint(self, var: str) -> str:
@@ -211,6 +254,7 @@ class Reverse:
     def contribute(self, var: str, expr) -> None:
         if var not in self.active:
             return
+        self.flush(var)
         d = self.adjoint(var)
         if var in self.live:
             expr = gast.BinOp(left=name(d), op=gast.Add(), right=expr)
@@ -223,8 +267,39 @@ class Reverse:
     def seed(self, var: str, expr) -> None:
         self.contribute(var, expr)
 
+    def seed_ones(self, var: str) -> None:
+        """The output ``var``'s gradient is ones: kept symbolic until something needs it."""
+        if var not in self.active:
+            return
+        if var in self.live:  # returned twice
+            self.flush(var)
+            self.out.append(comment("seed: the gradient of the output"))
+            self.contribute(var, gast.Call(func=name("ones_like"), args=[name(var)],
+                                           keywords=[]))
+            return
+        self.ones[var] = [comment("seed: the gradient of the output"),
+                          assign([self.adjoint(var)], gast.Call(
+                              func=name("ones_like"), args=[name(var)], keywords=[]))]
+        self.live.add(var)
+
+    def flush(self, var: str) -> None:
+        """Make the ones adjoint of ``var`` an array, here (if it is one)."""
+        stmts = self.ones.pop(var, None)
+        if stmts:
+            self.out.extend(stmts)
+
+    def flush_all(self) -> None:
+        for var in list(self.ones):
+            self.flush(var)
+
+    def forget(self, var: str) -> None:
+        """``var`` is defined here: its adjoint (ones or not) is dead before this point."""
+        self.live.discard(var)
+        self.ones.pop(var, None)
+
     def value_of(self, var: str):
         """The adjoint of ``var`` as an expression (zeros when it is a compile-time zero)."""
+        self.flush(var)
         if var in self.live:
             return name(self.adjoint(var))
         return _zeros(var)
@@ -249,7 +324,7 @@ class Reverse:
             self.call(stmt)
         elif isinstance(stmt, Opaque):
             for t in stmt.targets:
-                self.live.discard(t)
+                self.forget(t)
         elif isinstance(stmt, If):
             self.if_(stmt)
         elif isinstance(stmt, (For, While)):
@@ -262,9 +337,15 @@ class Reverse:
         prim = stmt.prim
         wanted = [(i, p) for i, p in enumerate(prim.diff)
                   if isinstance(stmt.args[p], Var) and stmt.args[p].name in self.active]
-        self.live.discard(t)  # t is defined here: earlier values of t are other values
         if not wanted:
+            self.forget(t)  # t is defined here: earlier values of t are other values
             return
+        if t in self.ones:
+            if self.fold_ones(stmt, wanted):
+                self.live.discard(t)
+                return
+            self.flush(t)
+        self.live.discard(t)
         self.note(stmt)
         d_t = self.adj[t]
         if prim.name == "copy":  # x_1 = x: the adjoint moves over as it is
@@ -288,6 +369,53 @@ class Reverse:
                 expr = _drop_unbroadcast(expr, var)
             self.contribute(var, expr)
 
+    def fold_ones(self, stmt: Prim, wanted) -> bool:
+        """Reverse ``stmt`` whose output's adjoint is ones without making the ones, if it can:
+        a full sum hands ones on to its input; a rule of ``_ONES_FOLD`` drops them."""
+        (t,) = stmt.targets
+        prim = stmt.prim
+        if len(wanted) != 1:
+            return False
+        var = stmt.args[wanted[0][1]].name
+        if var in self.live or var == t:
+            return False
+        pending = self.ones[t]
+        if prim.name == "sum" and isinstance(stmt.args.get("axis"), Const) \
+                and stmt.args["axis"].value is None:
+            text = source_comment(stmt.loc)
+            expand = gast.Call(func=name("expand_to"), args=[name(self.adj[t]), name(var)],
+                               keywords=[])
+            keepdims = stmt.args.get("keepdims")
+            if isinstance(keepdims, Const) and keepdims.value:
+                expand.keywords = [gast.keyword(arg="keepdims",
+                                                value=gast.Constant(value=True, kind=None))]
+            elif keepdims is not None and not isinstance(keepdims, Const):
+                return False
+            self.ones[var] = pending + ([comment("grad of: " + text)] if text else []) \
+                + [assign([self.adjoint(var)], expand)]
+            self.ones_line[var] = stmt.loc[1] if stmt.loc else None
+            del self.ones[t]
+            self.live.add(var)
+            return True
+        if prim.name not in _ONES_FOLD:
+            return False
+        tmpl = prim.vjp_template
+        if tmpl.prelude or tmpl.results[wanted[0][0]] is None:
+            return False
+        mapping = {"dout": name(_ONES), "out": name(t)}
+        mapping.update(codegen.prim_mapping(stmt, self.const_namer))
+        expr = _fold_ones(substitute(tmpl.results[wanted[0][0]], mapping))
+        if expr is None or isinstance(expr, gast.Name):
+            return False
+        del self.ones[t]
+        self.out.append(comment("seed: the gradient of the output, ones (folded into the rule "
+                                "below)"))
+        self.out.extend(c for c in pending[1:] if _is_comment(c))
+        self.last_line = self.ones_line.get(t)
+        self.note(stmt)
+        self.contribute(var, expr)
+        return True
+
     def same_shape(self, a: str, b: str) -> bool:
         ca, cb = self.shape_class.get(a, a), self.shape_class.get(b, b)
         return ca == cb
@@ -297,8 +425,10 @@ class Reverse:
         compiled = self.compiler.compiled_of(stmt)
         if not live_outs or not compiled.wrt_any:
             for t in stmt.targets:
-                self.live.discard(t)
+                self.forget(t)
             return
+        for t in stmt.targets:  # a seed kept symbolic is made before the call's comment
+            self.flush(t)
         self.note(stmt)
         douts = [self.value_of(t) for t in stmt.targets]
         for t in stmt.targets:
@@ -326,6 +456,7 @@ class Reverse:
             self.contribute(var, name(g))
 
     def if_(self, stmt: If) -> None:
+        self.flush_all()
         start_live = set(self.live)
         outer = self.out
         self.out = []
@@ -353,6 +484,7 @@ class Reverse:
                                     orelse=orelse))
 
     def loop(self, stmt) -> None:
+        self.flush_all()
         headers = [h for h, _ in stmt.carried]
         body_defs = _defined_in(stmt.body) | set(headers)
         if isinstance(stmt, For):
