@@ -198,6 +198,55 @@ def test_a_sub_cell_swapped_for_one_of_another_type():
     np.testing.assert_allclose(gw.asnumpy(), 3 * X * X)
 
 
+class NoGlobals(nn.Cell):
+    """Its code reads nothing but self and x (no module globals to guard)."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(Tensor(np.array([2.0, 3.0, 4.0])), name="w")
+        self.square = True
+        self.sub = Linear()
+
+    def construct(self, x):
+        if self.square:
+            return (x * x * self.w).sum() + (self.sub(x) * 0.5).sum()
+        return (x * self.w).sum() + (self.sub(x) * 0.5).sum()
+
+
+def test_structure_changes_are_seen_by_code_that_reads_no_globals():
+    net = NoGlobals()
+    g = ops.grad(net)
+    w = np.array([2.0, 3.0, 4.0])
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(), 2 * X * w + 0.5 * w)
+    net.square = False
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(), w + 0.5 * w)
+    net.sub = Quadratic()
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(),
+                               w + 0.5 * 2 * X * np.array([-1.0, 0.5, 2.0]))
+    net.w = Parameter(Tensor(np.array([1.0, 1.0, 1.0])), name="w")
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(),
+                               1.0 + 0.5 * 2 * X * np.array([-1.0, 0.5, 2.0]))
+
+
+class Cubic(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(Tensor(np.array([2.0, 3.0, 4.0])), name="w")
+
+    def construct(self, x):
+        return ops.sum(x * x * x * self.w)
+
+
+def test_a_gradient_of_a_gradient_sees_what_the_inner_one_sees():
+    net = Cubic()
+    second = ops.grad(ops.grad(net))  # d/dx sum(3 x^2 w) = 6 x w
+    np.testing.assert_allclose(second(Tensor(X)).asnumpy(), 6 * X * net.w.asnumpy())
+    net.w = Parameter(Tensor(np.array([-1.0, 0.5, 1.5])), name="w")
+    np.testing.assert_allclose(second(Tensor(X)).asnumpy(), 6 * X * net.w.asnumpy())
+    net.w.set_data(Tensor(np.array([5.0, 5.0, 5.0])))
+    np.testing.assert_allclose(second(Tensor(X)).asnumpy(), 30 * X)
+
+
 def test_a_parameter_replaced_by_a_new_parameter_object():
     net = Linear()
     g = ops.grad(lambda x: ops.sum(net(x)))
@@ -377,6 +426,40 @@ def test_eight_threads_calling_same_and_different_gradient_functions():
                         errors.append((k, j, "dtype", gy.dtype))
                 if not np.allclose(got, want, rtol=1e-12, atol=1e-12):
                     errors.append((k, j, case, got, want))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append((k, repr(exc)))
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert not errors, errors[:3]
+
+
+def _tiny(x, y):
+    return ops.sum(x * y)
+
+
+def test_eight_threads_hammering_one_gradient_function():
+    """Many short calls of one shared gradient function, each thread with its own inputs:
+    state shared between calls (it must be none) would show as another thread's values."""
+    g = ops.grad(_tiny, grad_position=(0, 1))
+    errors = []
+    barrier = threading.Barrier(8)
+
+    def work(k):
+        x, y = Tensor(np.full(2, float(k))), Tensor(np.full(2, k + 0.5))
+        try:
+            barrier.wait()
+            for _ in range(2500):
+                gx, gy = g(x, y)
+                if gx.asnumpy()[0] != k + 0.5 or gy.asnumpy()[1] != k:
+                    errors.append((k, gx, gy))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append((k, repr(exc)))
     old = sys.getswitchinterval()

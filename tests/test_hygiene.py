@@ -12,6 +12,7 @@ import pathlib
 import re
 import sys
 import textwrap
+import unicodedata
 
 import numpy as np
 import pytest
@@ -260,16 +261,24 @@ def test_shadowing_and_unicode(fn):
 
 
 @pytest.mark.parametrize("base", ["x²", "ﬁ", "ℌ", "a b", "1x", "w; import os", "", "²",
-                                  "class", "np", "__comment__", "range", "x\n    y", "٣x"])
+                                  "class", "np", "__comment__", "range", "x\n    y", "٣x",
+                                  "aⸯb", "ｉｆ"])
 def test_names_made_from_strings_are_identifiers_python_reads_as_written(base):
     names = NameAllocator()
     got = names.fresh(base)
     assert got.isidentifier() and not keyword.iskeyword(got)
     # Python reads identifiers in NFKC form: a name must not differ from another only in
     # a spelling Python folds (ﬁ and fi are one variable)
-    assert identifier(got) == got
+    assert unicodedata.normalize("NFKC", got) == got and identifier(got) == got
     assert names.fresh(identifier(base or "t")) != got
     assert got not in RESERVED and not hasattr(builtins, got)
+
+
+@pytest.mark.parametrize("pair", [("ﬁ", "fi"), ("ℌ", "H"), ("ⅰ", "i"), ("x²", "x2")])
+def test_two_names_python_reads_as_one_are_kept_apart(pair):
+    names = NameAllocator()
+    a, b = names.fresh(pair[0]), names.fresh(pair[1])
+    assert unicodedata.normalize("NFKC", a) != unicodedata.normalize("NFKC", b)
 
 
 def test_a_cell_attribute_set_under_a_non_identifier_name():
