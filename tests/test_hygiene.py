@@ -54,12 +54,7 @@ SCHEME = {
     "codegen's comment marker": ["__comment__"],
     "modules user code shadows": ["np", "ops", "nn", "numpy", "math"],
 }
-# builtins that generated code calls, which normalize.new_version still hands to a user
-# variable of that name (the generated call then calls the user's array): not tried until
-# normalize.py reserves them as NameAllocator.fresh does
-NOT_YET = {"reversed", "slice", "float"}
-FORMS = sorted({f for forms in SCHEME.values() for f in forms} - set(keyword.kwlist)
-               - NOT_YET)
+FORMS = sorted({f for forms in SCHEME.values() for f in forms} - set(keyword.kwlist))
 # names the templates themselves read: a user variable with that name would break the
 # user's own code, not the generated code
 PLAIN_FORMS = [f for f in FORMS if f != "range"]

@@ -29,7 +29,7 @@ from ..errors import CompileError, NoDerivativeError, UnsupportedSyntaxError
 from ..tensor import Parameter, Tensor
 from . import bindings
 from .ir import (Call, Const, For, If, Opaque, Prim, Sym, Var, While, binding)
-from .names import NameAllocator
+from .names import RESERVED, NameAllocator
 
 __all__ = ["FuncIR", "Input", "normalize", "RUNTIME", "atomize"]
 
@@ -273,8 +273,11 @@ class Normalizer:
         return Sym(target)
 
     def new_version(self, user_name: str) -> str:
+        # a user variable keeps its name unless generated code needs that name as a global
+        # (np, a runtime helper, a builtin such as reversed or float)
         if user_name not in self.ir_vars and user_name.isidentifier() \
-                and user_name not in rules.template_globals():
+                and user_name not in rules.template_globals() \
+                and user_name not in RESERVED and not hasattr(builtins, user_name):
             name = user_name
             self.names.reserve(name)
         else:
