@@ -551,3 +551,17 @@ def test_the_caches_are_bounded(monkeypatch):
     for k in range(200):  # one gradient function, 200 compiled-in constants
         np.testing.assert_allclose(g(Tensor(x), k).asnumpy(), 2 * x * k)
     assert len(g._fast) <= 65
+
+
+def test_parse_fence_and_desugar_caches_are_bounded(tmp_path, monkeypatch):
+    from autograd_st.compiler import driver, parse
+    monkeypatch.setattr(driver, "_CACHE_SIZE", 5)
+    monkeypatch.setattr(parse, "_PARSE_CACHE_SIZE", 5)
+    body = "".join("def f%d(x):\n    return np.sum(x * %d.0)\n\n" % (i, i + 1)
+                   for i in range(20))
+    mod = _module(tmp_path, "many_codes_mod", body)
+    for i in range(20):
+        np.testing.assert_allclose(ops.grad(getattr(mod, "f%d" % i))(X), np.full(3, i + 1.0))
+    assert len(parse._PARSE_CACHE) <= 5
+    assert len(driver._FENCED_CODES) <= 5
+    assert len(driver._DESUGARED) <= 5

@@ -252,7 +252,8 @@ def normalize_function(fn, self_obj, argspec, source=None) -> FuncIR:
         types.MethodType(fn, self_obj) if self_obj is not None else fn)
     if fn.__code__ not in _FENCED_CODES:
         fence(src)
-        _FENCED_CODES.add(fn.__code__)
+        _FENCED_CODES[fn.__code__] = True
+        _bound(_FENCED_CODES)
     src = _desugared(src)
     fir = normalize(src, argspec, COMPILER)
     with _LOCK:
@@ -262,8 +263,21 @@ def normalize_function(fn, self_obj, argspec, source=None) -> FuncIR:
     return fir
 
 
-_FENCED_CODES: set = set()
+# per code object / parsed node, bounded (oldest first out: a process that edits and reloads
+# functions for ever keeps the last _CACHE_SIZE of them)
+_CACHE_SIZE = 2048
+_FENCED_CODES: dict = {}
 _DESUGARED: dict = {}
+
+
+def _bound(cache: dict) -> None:
+    size = _CACHE_SIZE
+    with _LOCK:
+        while len(cache) > size:
+            try:
+                del cache[next(iter(cache))]
+            except (KeyError, StopIteration, RuntimeError):  # another thread got there
+                break
 
 
 def _desugared(src):
@@ -273,6 +287,7 @@ def _desugared(src):
     if node is None or node[0] is not src.node:
         node = (src.node, desugar(copy.deepcopy(src.node)))
         _DESUGARED[id(src.node)] = node
+        _bound(_DESUGARED)
     return dataclasses.replace(src, node=node[1])
 
 

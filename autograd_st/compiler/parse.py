@@ -45,6 +45,7 @@ class Source:
 
 
 _PARSE_CACHE: dict = {}
+_PARSE_CACHE_SIZE = 2048
 
 
 def _closure_of(func) -> dict:
@@ -73,6 +74,8 @@ def parse_function(fn) -> Source:
     if cached is None:
         cached = _parse_code(fn, code, filename)
         _PARSE_CACHE[key] = cached
+        while len(_PARSE_CACHE) > _PARSE_CACHE_SIZE:  # oldest first out
+            _PARSE_CACHE.pop(next(iter(_PARSE_CACHE)), None)
     return Source(cached, filename, fn, fn.__globals__, _closure_of(fn), self_obj,
                   fn.__qualname__)
 
