@@ -45,7 +45,8 @@ import numpy as np
 
 from .runtime import (accumulate, accumulate_tn, accumulate_to, axis_slice, broadcast_like,  # noqa: F401  (templates read
                       cast_like, concat2, expand_to, log_softmax,  # them; accumulate and sum_to:
-                      logsumexp, matmul_nt, matmul_tn, ones_like,  # the lowering)
+                      logsumexp, matmul_nt, matmul_nt_to, matmul_tn,  # the lowering)
+                      matmul_tn_to, ones_like,
                       relu, sigmoid, softmax, stop_gradient, sum_to, unbroadcast, ungetitem,
                       zeros_like)
 
@@ -219,7 +220,8 @@ def template_globals() -> dict:
     if version() != _TEMPLATE_GLOBALS_FOR[0]:
         # np, and the helpers only the final lowering writes (compiler/lower.py)
         out = {"np": np, "sum_to": sum_to, "accumulate": accumulate,
-               "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn}
+               "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn,
+               "matmul_nt_to": matmul_nt_to, "matmul_tn_to": matmul_tn_to}
         for prim in REGISTRY.values():
             out.update(getattr(prim, "extra_globals", None) or {})
             for fn in (prim.fn, prim.vjp, prim.jvp):

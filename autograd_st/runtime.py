@@ -2,7 +2,7 @@
 
 Every helper here is tiny, works on raw numpy arrays and Python numbers, and is also a
 primitive in :mod:`autograd_st.rules` (so code that calls it can be differentiated again),
-except ``sum_to`` and the ``accumulate`` helpers: only the final lowering
+except ``sum_to``, ``matmul_nt_to``, ``matmul_tn_to`` and the ``accumulate`` helpers: only the final lowering
 (:mod:`autograd_st.compiler.lower`) writes them, in code never differentiated again.
 Generated modules see these names and ``np`` as globals; nothing else.
 """
@@ -13,7 +13,8 @@ import numpy as np
 __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
            "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "sum_to", "accumulate",
-           "accumulate_to", "accumulate_tn", "RUNTIME_NAMES"]
+           "accumulate_to", "accumulate_tn", "matmul_nt_to",
+           "matmul_tn_to", "RUNTIME_NAMES"]
 
 
 def unbroadcast(g, like):
@@ -206,6 +207,22 @@ except ImportError:  # pragma: no cover - numpy 1.x
         from numpy.core.multiarray import c_einsum as _einsum
     except ImportError:
         _einsum = np.einsum
+
+
+def matmul_nt_to(a, b, like):
+    """``unbroadcast(matmul_nt(a, b), like)`` in one call (the lowering writes it)."""
+    if b.ndim == 2 and a.ndim == 2 and a.size * b.shape[0] > _SMALL_MATMUL \
+            and getattr(like, "ndim", None) == 2:
+        return _matmul(a, b.T)
+    return unbroadcast(matmul_nt(a, b), like)
+
+
+def matmul_tn_to(a, b, like):
+    """``unbroadcast(matmul_tn(a, b, like=like), like)`` in one call (the lowering writes it)."""
+    if a.ndim == 2 and b.ndim == 2 and a.size * b.shape[1] > _SMALL_MATMUL \
+            and getattr(like, "ndim", None) == 2:
+        return _matmul(a.T, b)
+    return unbroadcast(matmul_tn(a, b, like=like), like)
 
 
 def accumulate(acc, g):

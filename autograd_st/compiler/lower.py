@@ -4,19 +4,22 @@ Takes: the gast function definitions of one generated module (a gradient functio
 pair's forward and backward), built with ``recompute=False``.  Code built to be
 differentiated again (``recompute=True``: higher-order derivatives read it back) never comes
 here and stays made of primitives only (ARCHITECTURE decision 4).
-Gives: the same functions, computing the same values, with three speed-ups that cost nothing
-to read:
+Gives: the same functions, computing the same values, with these speed-ups:
 
-- **Shapes instead of arrays on a tape.**  A value that a loop's backward reads only as the
-  ``like`` of ``unbroadcast`` (the operand of a broadcasting ``+``) is taped as its shape,
-  ``np.shape(v)``, and the backward calls ``sum_to(g, v_shape)``: the tape no longer keeps
-  an array per iteration alive for its shape.
+- **Shapes instead of arrays.**  A value that a loop's backward reads only as the ``like``
+  of ``unbroadcast`` (the operand of a broadcasting ``+``) is taped as its shape,
+  ``getattr(v, "shape", ())`` (``np.shape`` without its wrapper), and the backward calls
+  ``sum_to(g, v_shape)``: the tape no longer keeps an array per iteration alive for its
+  shape.  A pair's residual read only that way is returned as its shape too.
 - **Accumulation into the accumulator.**  Inside a backward loop, ``d = d + e`` for an
   adjoint that starts as ``zeros_like`` just before the loop and is read nowhere else in the
   loop becomes ``d = accumulate(d, e)``, which adds in place when that gives the very array
   ``d + e`` would (same dtype, same shape) and is ``d + e`` otherwise.  The accumulator is
   always an array the generated code made itself; a user's array or a Parameter's storage is
   never written.  A weight's matmul gradient accumulates through one ``accumulate_tn``.
+- **One call per matmul gradient.**  ``unbroadcast(matmul_nt(a, b), x)`` is
+  ``matmul_nt_to(a, b, x)`` (and ``matmul_tn`` likewise): the two-matrix case goes straight
+  to BLAS.
 - **Dead values freed.**  In the function's top-level straight-line code, a value no later
   statement reads is deleted (``del``) after its last use, as a hand-written expression's
   temporaries would be: the arrays the backward does not need go back to the allocator while
@@ -51,6 +54,7 @@ def lower(fdefs, names) -> None:
     if len(fdefs) == 2:  # a pair: the forward's residuals are what the backward unpacks
         _shapes_in_residuals(*fdefs, names)
     for fdef in fdefs:
+        _fuse_matmul_gradients(fdef)
         fdef.body = _free_dead(fdef.body, {a.id for a in fdef.args.args})
 
 
@@ -115,17 +119,25 @@ def _shapes_in_residuals(fwd, bwd, names) -> None:
 
 
 def _shapes_on_tape(loop, append, names, read_after) -> None:
-    _shapes(loop.target, append.value.args[0], loop.body, names, read_after)
+    target, record = loop.target, append.value.args[0]
+    if isinstance(target, gast.Name) and isinstance(record, gast.Name):  # one value taped
+        target = gast.Tuple(elts=[target], ctx=gast.Store())
+        record = gast.Tuple(elts=[record], ctx=gast.Load())
+        if _shapes(target, record, loop.body, names, read_after):
+            loop.target, append.value.args[0] = target.elts[0], record.elts[0]
+        return
+    _shapes(target, record, loop.body, names, read_after)
 
 
-def _shapes(target, record, body, names, read_after, skip=frozenset()) -> None:
+def _shapes(target, record, body, names, read_after, skip=frozenset()) -> bool:
     """Where ``target`` (unpacking in ``body``) and ``record`` (the tuple packed) name a value
     that ``body`` reads only as the ``like`` of ``unbroadcast``, pack its shape instead."""
     if isinstance(target, gast.Tuple) and isinstance(record, gast.Tuple) \
             and len(target.elts) == len(record.elts):
         pairs = list(zip(target.elts, record.elts))
     else:
-        return
+        return False
+    changed = False
     stored, loads, like_uses = set(), {}, {}
     for node in gast.walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name):
@@ -146,12 +158,15 @@ def _shapes(target, record, body, names, read_after, skip=frozenset()) -> None:
             continue
         shape = names.fresh(v.lstrip("_") + "_shape")
         target.elts[i] = name(shape, store=True)
-        record.elts[i] = gast.Call(func=gast.Attribute(value=name("np"), attr="shape",
-                                                       ctx=gast.Load()),
-                                   args=[name(rec.id)], keywords=[])
+        # np.shape(v), without its wrapper: () for a Python number (a loop's constant start)
+        record.elts[i] = gast.Call(func=name("getattr"),
+                                   args=[name(rec.id), gast.Constant(value="shape", kind=None),
+                                         gast.Tuple(elts=[], ctx=gast.Load())], keywords=[])
         for call in uses:
             call.func = name("sum_to")
             call.args[1] = name(shape)
+        changed = True
+    return changed
 
 
 # ---------------------------------------------------------------------------------------
@@ -227,6 +242,28 @@ def _accumulate_in_loops(body) -> None:
             if d in fresh and d not in targets and other.get(d, 0) == 2 * len(stmts):
                 for st in stmts:
                     st.value = _accumulate_call(d, st.value.right)
+
+
+# ---------------------------------------------------------------------------------------
+# matmul gradients
+# ---------------------------------------------------------------------------------------
+
+def _fuse_matmul_gradients(fdef) -> None:
+    """``unbroadcast(matmul_nt(a, b), x)`` -> ``matmul_nt_to(a, b, x)``, and
+    ``unbroadcast(matmul_tn(a, b, like=y), y)`` -> ``matmul_tn_to(a, b, y)``: one call."""
+    for node in gast.walk(fdef):
+        like = _unbroadcast_like(node)
+        if like is None or not isinstance(node.args[0], gast.Call) \
+                or not isinstance(node.args[0].func, gast.Name):
+            continue
+        inner = node.args[0]
+        if inner.func.id == "matmul_nt" and len(inner.args) == 2 and not inner.keywords:
+            node.func, node.args = name("matmul_nt_to"), list(inner.args) + [name(like)]
+        elif inner.func.id == "matmul_tn" and len(inner.args) == 2 \
+                and [k.arg for k in inner.keywords] == ["like"] \
+                and isinstance(inner.keywords[0].value, gast.Name) \
+                and inner.keywords[0].value.id == like:
+            node.func, node.args = name("matmul_tn_to"), list(inner.args) + [name(like)]
 
 
 # ---------------------------------------------------------------------------------------
