@@ -148,7 +148,7 @@ def test_the_enumeration_covers_every_reserved_form():
     for chosen in (PLAIN_FORMS, OPS_FORMS, CELL_FORMS):  # np as a user name, everywhere
         assert {"np", "out", "dout", "unbroadcast", "__comment__"} <= set(chosen)
     assert set(OPS_FORMS) >= {"sigmoid", "softmax", "logsumexp", "concat2", "ungetitem",
-                              "matmul_nt", "_tape", "_helper_res", "d_tanh"}
+                              "matmul_nt_to", "_tape", "_helper_res", "d_tanh"}
 
 
 PLAIN_CHUNKS = _chunks(PLAIN_FORMS)
