@@ -565,3 +565,24 @@ def test_parse_fence_and_desugar_caches_are_bounded(tmp_path, monkeypatch):
     assert len(parse._PARSE_CACHE) <= 5
     assert len(driver._FENCED_CODES) <= 5
     assert len(driver._DESUGARED) <= 5
+
+
+def _scaled_by_a_closure_number():
+    k = 2.0
+
+    def f(x):
+        return ops.sum(x * k)
+
+    def rebind(value):
+        nonlocal k
+        k = value
+    return f, rebind
+
+
+def test_a_closure_number_rebound_with_nonlocal_is_seen():
+    f, rebind = _scaled_by_a_closure_number()
+    g = ops.grad(f)
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(), np.full(3, 2.0))
+    rebind(5.0)  # compiled in as a constant: the code must be built again
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(), np.full(3, 5.0))
+    np.testing.assert_allclose(ops.grad(f)(Tensor(X)).asnumpy(), np.full(3, 5.0))

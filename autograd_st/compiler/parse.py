@@ -28,7 +28,7 @@ class Source:
     filename: str
     func: types.FunctionType
     globals: dict
-    closure: dict
+    closure: "_LiveClosure"
     self_obj: object = None
     qualname: str = ""
     bound_args: dict = field(default_factory=dict)
@@ -48,15 +48,42 @@ _PARSE_CACHE: dict = {}
 _PARSE_CACHE_SIZE = 2048
 
 
-def _closure_of(func) -> dict:
-    out = {}
-    if func.__closure__:
-        for name, cell in zip(func.__code__.co_freevars, func.__closure__):
-            try:
-                out[name] = cell.cell_contents
-            except ValueError:  # empty cell: not yet assigned
-                pass
-    return out
+class _LiveClosure:
+    """A function's closure cells by name, read when asked (not a snapshot): a guard on a
+    closure variable sees it rebound (``nonlocal``) after the code was compiled."""
+
+    __slots__ = ("_cells",)
+
+    def __init__(self, func) -> None:
+        self._cells = dict(zip(func.__code__.co_freevars, func.__closure__ or ()))
+
+    def get(self, name, default=None):
+        cell = self._cells.get(name)
+        if cell is None:
+            return default
+        try:
+            return cell.cell_contents
+        except ValueError:  # empty cell: not yet assigned
+            return default
+
+    def __contains__(self, name) -> bool:
+        return self.get(name, _EMPTY) is not _EMPTY
+
+    def __getitem__(self, name):
+        value = self.get(name, _EMPTY)
+        if value is _EMPTY:
+            raise KeyError(name)
+        return value
+
+    def __iter__(self):
+        return (name for name in self._cells if name in self)
+
+
+_EMPTY = object()
+
+
+def _closure_of(func) -> _LiveClosure:
+    return _LiveClosure(func)
 
 
 def parse_function(fn) -> Source:
