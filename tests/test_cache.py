@@ -428,6 +428,13 @@ def test_eight_threads_calling_same_and_different_gradient_functions():
                     errors.append((k, j, case, got, want))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append((k, repr(exc)))
+    _run_eight_threads(work)
+    assert not errors, errors[:3]
+
+
+def _run_eight_threads(work):
+    """``work(k)`` on eight threads at once, the interpreter switching between them every
+    microsecond (so that state shared between calls would show)."""
     old = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     try:
@@ -438,7 +445,6 @@ def test_eight_threads_calling_same_and_different_gradient_functions():
             th.join()
     finally:
         sys.setswitchinterval(old)
-    assert not errors, errors[:3]
 
 
 def _tiny(x, y):
@@ -462,16 +468,7 @@ def test_eight_threads_hammering_one_gradient_function():
                     errors.append((k, gx, gy))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append((k, repr(exc)))
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-    finally:
-        sys.setswitchinterval(old)
+    _run_eight_threads(work)
     assert not errors, errors[:3]
 
 
