@@ -9,7 +9,7 @@ from __future__ import annotations
 import linecache
 
 __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivativeError",
-           "RecursionNotSupportedError", "SourceNotFoundError", "GradientAPIError"]
+           "RecursionNotSupportedError", "SourceNotFoundError", "GradientAPIError", "InputValueError"]
 
 
 class AutogradError(Exception):
@@ -85,3 +85,9 @@ class SourceNotFoundError(AutogradError):
 class GradientAPIError(ValueError, AutogradError):
     """A gradient API was called with arguments that do not fit (e.g. ``grad_position=None``
     and no ``weights``).  The message names the argument and the accepted values."""
+
+
+class InputValueError(ValueError, AutogradError):
+    """A value passed at run time is outside what an operation accepts (a class label
+    outside ``[0, classes)`` for a sparse cross-entropy).  The message names the operation,
+    the offending value and its position, and what the operation accepts."""

@@ -19,8 +19,12 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .errors import InputValueError
+from .runtime import ones_vector
+
 __all__ = ["conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "conv2d_pads",
            "conv2d_output_hw", "one_hot", "one_hot_like", "assign_", "dropout_mask",
+           "sparse_softmax_xent", "sparse_softmax_xent_grad",
            "erf", "variance", "flatten", "reshape_along", "seed_dropout", "KERNEL_NAMES"]
 
 
@@ -198,6 +202,125 @@ def flatten(x, start_dim=1, end_dim=-1):
 
 
 # ---------------------------------------------------------------------------------------
+# softmax cross-entropy with class-index labels, fused: the loss of nearly every classifier,
+# so its forward and its gradient are one kernel each (a dozen numpy calls fewer per step
+# than one-hot * log_softmax, summed)
+# ---------------------------------------------------------------------------------------
+
+def _label_rows(labels, logits, op: str):
+    """``(rows, flat)``: the row numbers and the labels of ``logits (..., classes)`` viewed as
+    ``(rows, classes)``, so that ``logits2d[rows, flat]`` are the labelled entries.  Checks
+    ``labels``: integer dtype, shaped ``logits.shape[:-1]``, every value in ``[0, classes)``
+    (MindSpore's kernel leaves other values undefined).  Labels at ``classes`` or above are
+    found by the indexing itself (:func:`_bad_label`)."""
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        raise InputValueError("%s: labels must be integer class indices (int32 or int64), "
+                              "got dtype %s; pass labels.astype(np.int32), or one-hot labels "
+                              "with sparse=False" % (op, labels.dtype))
+    if labels.shape != logits.shape[:-1]:
+        raise InputValueError("%s: labels have shape %s, but logits %s need labels of shape "
+                              "%s (one class index per row)"
+                              % (op, labels.shape, logits.shape, logits.shape[:-1]))
+    flat = labels.reshape(-1)
+    if flat.size and flat.min() < 0:
+        _bad_label(flat, logits, op)
+    return np.arange(flat.size), flat
+
+
+def _bad_label(flat, logits, op: str):
+    """Raise the error for the first label of ``flat`` outside ``[0, classes)``."""
+    batch, classes = logits.shape[:-1], logits.shape[-1]
+    at = int(np.flatnonzero((flat < 0) | (flat >= classes))[0])
+    where = np.unravel_index(at, batch) if batch else ()
+    raise InputValueError("%s: label %d at index %s is not a class index in [0, %d); "
+                          "check the labels (or the number of classes of the logits)"
+                          % (op, int(flat[at]), tuple(int(i) for i in where), classes))
+
+
+def _row_sums(e):
+    """``e.sum(axis=-1)`` as a product with a vector of ones (one BLAS call: twice as fast as
+    the reduction on short rows, as accurate)."""
+    return np.matmul(e, ones_vector(e.shape[-1], e.dtype))
+
+
+def _exp_shifted(x, dtype):
+    """``(e, sums, shift)``: ``e = exp(x - shift)`` in ``dtype``, ``sums`` its sums over the
+    last axis, and the shift, chosen so that ``exp`` cannot overflow: ``x``'s largest value
+    (one whole-array max: several times cheaper than a max per row on short rows) when that
+    leaves every row's sum far from underflow, else each row's own max (shaped like
+    ``sums``).  Either way ``log(sums) + shift`` is the logsumexp of each row."""
+    if x.size:
+        top = x.max()
+        if math.isfinite(top):
+            e = x - top
+            if e.dtype != dtype:
+                e = e.astype(dtype)
+            np.exp(e, out=e)
+            sums = _row_sums(e)
+            if sums.min() >= _ROW_SUM_FLOOR.get(dtype, 0.0):
+                return e, sums, top
+    top = x.max(axis=-1, keepdims=True)
+    e = x - top
+    if e.dtype != dtype:
+        e = e.astype(dtype)
+    np.exp(e, out=e)
+    return e, e.sum(axis=-1), top[..., 0]
+
+
+# The row sums the whole-array shift may leave: at least floor = tiny ** 0.2, so entries
+# lost to underflow are below tiny ** 0.8 of their row's sum (about 1e-30 in float32),
+# where a per-row shift loses them below tiny (1e-38).  A row further below the largest
+# logit than log(1 / floor) (~18 in float32, ~142 in float64) takes the per-row shift.
+_ROW_SUM_FLOOR = {np.dtype(t): float(np.finfo(t).tiny) ** 0.2
+                  for t in (np.float16, np.float32, np.float64)}
+
+
+def _float_dtype(*dtypes):
+    """The dtype the loss is computed in: that of the logits (and of the incoming gradient),
+    integers promoted to a float as numpy promotes them."""
+    if all(dt.kind == "f" for dt in dtypes):
+        return dtypes[0] if len(dtypes) == 1 else np.result_type(*dtypes)
+    return np.result_type(*dtypes, np.float16)
+
+
+@_tag("sparse_softmax_xent")
+def sparse_softmax_xent(logits, labels):
+    """``-log(softmax(logits)[..., labels])``: one loss per row of ``logits (..., C)``, for
+    integer class ``labels (...)``."""
+    logits = np.asarray(logits)
+    rows, flat = _label_rows(labels, logits, "softmax cross-entropy")
+    _, sums, shift = _exp_shifted(logits, _float_dtype(logits.dtype))
+    try:
+        picked = logits.reshape(-1, logits.shape[-1])[rows, flat]
+    except IndexError:
+        _bad_label(flat, logits, "softmax cross-entropy")
+    # log(sums) - (picked - shift), not (log(sums) + shift) - picked: the shift is as large
+    # as the logits, and log(sums) is lost beside a large one
+    return np.log(sums) - (picked.reshape(sums.shape) - shift)
+
+
+@_tag("sparse_softmax_xent_grad")
+def sparse_softmax_xent_grad(logits, labels, dloss):
+    """``(softmax(logits) - one_hot(labels)) * dloss[..., None]``: the gradient of
+    :func:`sparse_softmax_xent` with respect to ``logits`` for the loss's gradient ``dloss``
+    (shaped like ``labels``, or a scalar)."""
+    logits = np.asarray(logits)
+    rows, flat = _label_rows(labels, logits, "softmax cross-entropy")
+    dloss = np.asarray(dloss)
+    e, sums, _ = _exp_shifted(logits, _float_dtype(logits.dtype, dloss.dtype))
+    if dloss.shape != sums.shape:
+        dloss = np.broadcast_to(dloss, sums.shape)
+    e *= (dloss / sums)[..., None]
+    e2 = e.reshape(-1, e.shape[-1])
+    try:
+        e2[rows, flat] -= dloss.reshape(-1)
+    except IndexError:
+        _bad_label(flat, logits, "softmax cross-entropy")
+    return e
+
+
+# ---------------------------------------------------------------------------------------
 # kernels without a gradient
 # ---------------------------------------------------------------------------------------
 
@@ -255,5 +378,6 @@ def dropout_mask(x, keep_prob=0.5):
 
 
 KERNEL_NAMES = ("conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "erf", "variance",
-                "flatten", "reshape_along", "one_hot", "one_hot_like", "assign_", "dropout_mask")
+                "flatten", "reshape_along", "one_hot", "one_hot_like", "assign_", "dropout_mask",
+                "sparse_softmax_xent", "sparse_softmax_xent_grad")
 """The kernels that primitive and rule templates call by name (generated code's globals)."""

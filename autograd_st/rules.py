@@ -567,7 +567,7 @@ def mean(x, axis=None, keepdims=False):
 
 @vjp(mean)
 def _(dout, out, x, axis, keepdims):
-    return (expand_to(dout, x, axis=axis, keepdims=keepdims) * (np.size(out) / np.size(x)),)
+    return (expand_to(dout * (np.size(out) / np.size(x)), x, axis=axis, keepdims=keepdims),)
 
 
 @jvp(mean)

@@ -17,13 +17,13 @@ import numpy as np
 
 from .kernels import (assign_, conv2d_forward, conv2d_grad_input, conv2d_grad_weight,
                       dropout_mask, erf, flatten, one_hot, one_hot_like, reshape_along,
-                      variance)
+                      sparse_softmax_xent, sparse_softmax_xent_grad, variance)
 from .rules import jvp, primitive, vjp
-from .runtime import expand_to, sigmoid
+from .runtime import expand_to, ones_like, sigmoid, softmax, unbroadcast
 
 __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softplus", "var",
            "flatten_", "reshape_along_", "depend", "one_hot_", "one_hot_like_", "assign",
-           "dropout_mask_", "NN_PRIMITIVES"]
+           "dropout_mask_", "sparse_softmax_xent_", "sparse_softmax_xent_grad_", "NN_PRIMITIVES"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -182,6 +182,50 @@ def _(out, value, effect, dvalue):
 
 
 # ---------------------------------------------------------------------------------------
+# softmax cross-entropy with class-index labels.  The loss's gradient is a primitive of its
+# own (one fused kernel on the hot path); its rules are written over softmax, so second
+# derivatives go through the same code.  With p = softmax(logits) and y the one-hot labels:
+#   loss = -log p[label],   grad(logits, labels, d) = (p - y) * d[..., None]
+# ---------------------------------------------------------------------------------------
+
+@primitive(name="sparse_softmax_xent", diff=("logits",))
+def sparse_softmax_xent_(logits, labels):
+    return sparse_softmax_xent(logits, labels)
+
+
+@vjp(sparse_softmax_xent_)
+def _(dout, out, logits, labels):
+    return (sparse_softmax_xent_grad(logits, labels, dout),)
+
+
+@jvp(sparse_softmax_xent_)
+def _(out, logits, labels, dlogits):
+    return (np.sum(dlogits * sparse_softmax_xent_grad(logits, labels, ones_like(out)), axis=-1),)
+
+
+@primitive(name="sparse_softmax_xent_grad", diff=("logits", "dloss"))
+def sparse_softmax_xent_grad_(logits, labels, dloss):
+    return sparse_softmax_xent_grad(logits, labels, dloss)
+
+
+@vjp(sparse_softmax_xent_grad_)
+def _(dout, out, logits, labels, dloss):
+    p = softmax(logits, axis=-1)
+    h = dout * np.expand_dims(dloss, -1)
+    return (p * (h - np.sum(h * p, axis=-1, keepdims=True)),
+            unbroadcast(np.sum(dout * sparse_softmax_xent_grad(logits, labels, ones_like(dloss)),
+                               axis=-1), dloss))
+
+
+@jvp(sparse_softmax_xent_grad_)
+def _(out, logits, labels, dloss, dlogits, ddloss):
+    p = softmax(logits, axis=-1)
+    return (p * (dlogits - np.sum(dlogits * p, axis=-1, keepdims=True))
+            * np.expand_dims(dloss, -1),
+            sparse_softmax_xent_grad(logits, labels, ddloss))
+
+
+# ---------------------------------------------------------------------------------------
 # primitives without a gradient
 # ---------------------------------------------------------------------------------------
 
@@ -207,5 +251,5 @@ def dropout_mask_(x, keep_prob=0.5):
 
 NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "softplus", "var",
                  "flatten", "reshape_along", "depend", "one_hot", "one_hot_like", "assign",
-                 "dropout_mask")
+                 "dropout_mask", "sparse_softmax_xent", "sparse_softmax_xent_grad")
 """The primitives this module registers (the tests check each rule against this list)."""

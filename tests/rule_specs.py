@@ -470,3 +470,19 @@ if NN_LOADED:
         row("depend", A(()), None),
         row("depend", A((4,)), A((2, 2), "bool")),
     ]
+
+    # softmax cross-entropy with class-index labels (labels: constants, no gradient); batch
+    # shapes (), (4,), (2, 3); the incoming gradient per row, broadcast from () and a float
+    _XENT_LABELS = [((), np.array(3)), ((4,), np.array([0, 2, 4, 2])),
+                    ((2, 3), np.array([[1, 0, 4], [3, 3, 0]]))]
+    for _batch, _labels in _XENT_LABELS:
+        SPECS += [
+            row("sparse_softmax_xent", A(_batch + (5,), "wide"), _labels,
+                second_order=_batch == (4,)),
+            row("sparse_softmax_xent_grad", A(_batch + (5,), "wide"), _labels, A(_batch),
+                second_order=_batch == (2, 3)),
+        ]
+    SPECS += [
+        row("sparse_softmax_xent_grad", A((4, 5), "wide"), _XENT_LABELS[1][1], A(())),
+        row("sparse_softmax_xent_grad", A((4, 5), "wide"), _XENT_LABELS[1][1], A(None)),
+    ]

@@ -129,6 +129,75 @@ def test_depend_passes_value_and_gradient():
     _fd_rule_check("depend", [value, effect])
 
 
+def _xent_by_hand(logits, labels):
+    """Per-row ``-log softmax(logits)[label]`` and its gradient, in float64, each row shifted
+    by its own max (numpy written out, no shortcut)."""
+    z = np.asarray(logits, np.float64)
+    z = z - z.max(axis=-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    hot = np.eye(z.shape[-1])[labels]
+    return -(logp * hot).sum(axis=-1), np.exp(logp) - hot
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("batch", [(), (6,), (2, 3)], ids=str)
+def test_sparse_softmax_xent_kernels_match_numpy(batch, dtype):
+    g = rng(11)
+    logits = (3.0 * g.standard_normal(batch + (7,))).astype(dtype)
+    labels = g.integers(0, 7, batch).astype(np.int32)
+    dloss = g.standard_normal(batch).astype(dtype)
+    want, want_grad = _xent_by_hand(logits, labels)
+    loss = kernels.sparse_softmax_xent(logits, labels)
+    grad = kernels.sparse_softmax_xent_grad(logits, labels, dloss)
+    assert loss.dtype == dtype and np.shape(loss) == batch
+    assert grad.dtype == dtype and grad.shape == logits.shape
+    tol = 1e-6 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(loss, want, rtol=tol, atol=tol)
+    np.testing.assert_allclose(grad, want_grad * np.expand_dims(dloss, -1), rtol=tol, atol=tol)
+    # a scalar incoming gradient (the mean's) broadcasts over the rows
+    np.testing.assert_allclose(kernels.sparse_softmax_xent_grad(logits, labels, dtype(0.5)),
+                               0.5 * want_grad, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sparse_softmax_xent_rows_far_apart_and_huge_logits(dtype):
+    """One whole-array shift is used only when no row's sum can underflow: rows 1000 below
+    the largest logit, and logits near the dtype's largest value, take each row's own max."""
+    big = float(np.finfo(dtype).max) / 4
+    for offsets in ([0.0, -1000.0, -30.0, 5.0], [0.0, big, -big, 1.0]):
+        g = rng(12)
+        logits = (g.standard_normal((4, 5)) + np.array(offsets)[:, None]).astype(dtype)
+        labels = np.array([0, 4, 2, 1], np.int32)
+        want, want_grad = _xent_by_hand(logits, labels)
+        loss = kernels.sparse_softmax_xent(logits, labels)
+        grad = kernels.sparse_softmax_xent_grad(logits, labels, np.ones(4, dtype))
+        assert np.all(np.isfinite(loss)) and np.all(np.isfinite(grad))
+        np.testing.assert_allclose(loss, want, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(grad, want_grad, rtol=1e-5, atol=1e-6)
+    # float64 rows far apart: the gradient against central differences too
+    logits = rng(13).standard_normal((3, 4)) + np.array([[0.0], [-400.0], [2.0]])
+    labels = np.array([1, 3, 0], np.int32)
+    _fd_rule_check("sparse_softmax_xent", [logits, labels])
+    _fd_rule_check("sparse_softmax_xent_grad", [logits, labels, rng(14).standard_normal(3)])
+
+
+@pytest.mark.parametrize("labels,message", [
+    (np.array([0.0, 1.0, 2.0]), r"labels must be integer class indices .*got dtype float64"),
+    (np.array([[0], [1], [2]], np.int32), r"labels have shape \(3, 1\).*labels of shape \(3,\)"),
+    (np.array([0, 4, 1], np.int64), r"label 4 at index \(1,\) is not a class index in \[0, 4\)"),
+    (np.array([0, 1, -1], np.int32), r"label -1 at index \(2,\) is not a class index in \[0, 4\)"),
+])
+def test_sparse_softmax_xent_refuses_bad_labels(labels, message):
+    logits = rng(15).standard_normal((3, 4))
+    for call in (lambda: kernels.sparse_softmax_xent(logits, labels),
+                 lambda: kernels.sparse_softmax_xent_grad(logits, labels, np.ones(3))):
+        with pytest.raises(autograd_st.errors.InputValueError, match=message):
+            call()
+    loss = nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean")
+    with pytest.raises(ValueError, match=message):  # through the compiled gradient too
+        ops.value_and_grad(loss)(Tensor(logits), Tensor(labels))
+
+
 def test_every_nn_primitive_is_registered_and_tested_here():
     """Each primitive rules_nn registers is in NN_PRIMITIVES; each kernel tag names a
     primitive whose parameters are the kernel's, in order (calls to the kernel in generated
@@ -136,7 +205,8 @@ def test_every_nn_primitive_is_registered_and_tested_here():
     registered = {n for n, p in REGISTRY.items() if p.fn.__module__ == "autograd_st.rules_nn"}
     assert registered == set(rules_nn.NN_PRIMITIVES)
     tested_here = {"conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "softplus",
-                   "var", "flatten", "reshape_along", "depend"}
+                   "var", "flatten", "reshape_along", "depend", "sparse_softmax_xent",
+                   "sparse_softmax_xent_grad"}
     assert {n for n in registered if REGISTRY[n].diff} == tested_here
     for name in kernels.KERNEL_NAMES:
         kernel = getattr(kernels, name)
