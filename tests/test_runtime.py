@@ -347,3 +347,53 @@ def test_cast_like_and_the_trivial_helpers():
     np.testing.assert_array_equal(rt.ones_like(x), np.ones(3))
     np.testing.assert_array_equal(rt.zeros_like(x), np.zeros(3))
     assert set(rt.RUNTIME_NAMES) == set(rt.__all__) - {"RUNTIME_NAMES"}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "complex128"])
+@pytest.mark.parametrize("shape", [(64, 10), (16, 64), (3, 5), (300, 1), (1, 400)], ids=str)
+def test_a_bias_gradient_is_the_sum_over_rows(shape, dtype):
+    """``unbroadcast`` to a row (a bias), ``sum_to`` and ``accumulate_to`` sum the rows: as a
+    BLAS product for large float32/float64 arrays, by numpy otherwise; the result is the sum,
+    in the gradient's dtype, also for transposed (non-contiguous) arrays."""
+    rng = np.random.default_rng(7)
+    g = (rng.standard_normal(shape) * 4).astype(dtype)
+    want = g.astype(np.complex128 if dtype == "complex128" else np.float64).sum(axis=0)
+    tol = {"float16": 1e-2, "float32": 1e-5}.get(dtype, 1e-12)
+    like = np.zeros(shape[1:], dtype)
+    for got in (rt.unbroadcast(g, like), rt.sum_to(g, like.shape), rt.sum_rows(g),
+                rt.accumulate_to(np.zeros_like(like), g, like)):
+        assert got.dtype == g.dtype and got.shape == like.shape
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.abs(g).sum(axis=0).max())
+    gt = np.asfortranarray(g)  # column-major: the same sums
+    np.testing.assert_allclose(rt.sum_rows(gt), rt.sum_rows(g), rtol=tol, atol=tol * 10)
+    ones = rt.ones_vector(shape[0], g.dtype)
+    assert ones is rt.ones_vector(shape[0], g.dtype) and not ones.flags.writeable
+
+
+def test_accumulate_tn_adds_in_place_only_when_that_is_the_pure_result():
+    rng = np.random.default_rng(8)
+    a32 = rng.standard_normal((64, 32)).astype(np.float32)
+    b32 = rng.standard_normal((64, 16)).astype(np.float32)
+    w32 = np.zeros((32, 16), np.float32)
+    acc = np.zeros_like(w32)
+    out = rt.accumulate_tn(acc, a32, b32, w32)
+    assert out is acc  # the loop's own accumulator, same dtype and shape: in place
+    np.testing.assert_allclose(out, a32.T.astype(np.float64) @ b32, rtol=1e-5, atol=1e-5)
+    acc = np.zeros_like(w32)
+    out = rt.accumulate_tn(acc, a32.astype(np.float64), b32, w32)  # a wider gradient:
+    assert out is not acc and out.dtype == np.float64  # promoted as acc + g would be
+    assert not acc.any()
+    np.testing.assert_allclose(out, a32.T.astype(np.float64) @ b32, rtol=1e-12)
+    # a 1-D weight (x @ v): the per-row products summed, as unbroadcast(matmul_tn) gives
+    v = np.zeros(32)
+    out = rt.accumulate_tn(np.zeros(32), a32.astype(np.float64), b32[:, 0].astype(np.float64), v)
+    np.testing.assert_allclose(out, a32.T.astype(np.float64) @ b32[:, 0], rtol=1e-12)
+
+
+def test_ones_like_and_zeros_like_of_a_numpy_scalar_are_0d_arrays():
+    for dtype in (np.float32, np.float64, np.int32):
+        for fn, value in ((rt.ones_like, 1), (rt.zeros_like, 0)):
+            got = fn(dtype(3))
+            want = (np.ones_like if value else np.zeros_like)(dtype(3))
+            assert type(got) is type(want) and got.dtype == want.dtype and got.shape == ()
+            assert got == value
