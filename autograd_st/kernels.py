@@ -24,7 +24,8 @@ from .runtime import ones_vector
 
 __all__ = ["conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "conv2d_pads",
            "conv2d_output_hw", "one_hot", "one_hot_like", "assign_", "dropout_mask",
-           "sparse_softmax_xent", "sparse_softmax_xent_grad",
+           "sparse_softmax_xent", "sparse_softmax_xent_grad", "sparse_softmax_xent_fwd",
+           "sparse_softmax_xent_bwd", "LOWERED_KERNELS",
            "erf", "variance", "flatten", "reshape_along", "seed_dropout", "KERNEL_NAMES"]
 
 
@@ -320,6 +321,34 @@ def sparse_softmax_xent_grad(logits, labels, dloss):
     return e
 
 
+def sparse_softmax_xent_fwd(logits, labels):
+    """``(sparse_softmax_xent(logits, labels), saved)``: the loss and what its gradient reads
+    again (the exponentials, their row sums, the labelled positions), so that
+    :func:`sparse_softmax_xent_bwd` computes none of them twice.  Only lowered code calls
+    the pair (:mod:`autograd_st.compiler.lower`); it is not a primitive."""
+    logits = np.asarray(logits)
+    rows, flat = _label_rows(labels, logits, "softmax cross-entropy")
+    e, sums, shift = _exp_shifted(logits, _float_dtype(logits.dtype))
+    try:
+        picked = logits.reshape(-1, logits.shape[-1])[rows, flat]
+    except IndexError:
+        _bad_label(flat, logits, "softmax cross-entropy")
+    return np.log(sums) - (picked.reshape(sums.shape) - shift), (e, sums, rows, flat)
+
+
+def sparse_softmax_xent_bwd(saved, dloss):
+    """``sparse_softmax_xent_grad(logits, labels, dloss)`` from what
+    :func:`sparse_softmax_xent_fwd` saved.  ``saved`` is only read: a vjp function called
+    twice on the same residuals gets the same answer."""
+    e, sums, rows, flat = saved
+    dloss = np.asarray(dloss)
+    if dloss.shape != sums.shape:
+        dloss = np.broadcast_to(dloss, sums.shape)
+    g = e * (dloss / sums)[..., None]
+    g.reshape(-1, g.shape[-1])[rows, flat] -= dloss.reshape(-1)  # (a view: g is fresh)
+    return g
+
+
 # ---------------------------------------------------------------------------------------
 # kernels without a gradient
 # ---------------------------------------------------------------------------------------
@@ -381,3 +410,11 @@ KERNEL_NAMES = ("conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "er
                 "flatten", "reshape_along", "one_hot", "one_hot_like", "assign_", "dropout_mask",
                 "sparse_softmax_xent", "sparse_softmax_xent_grad")
 """The kernels that primitive and rule templates call by name (generated code's globals)."""
+
+
+LOWERED_KERNELS = {"sparse_softmax_xent": ("sparse_softmax_xent_grad", sparse_softmax_xent_fwd,
+                                           sparse_softmax_xent_bwd)}
+"""Kernel pairs only the final lowering writes: ``{primitive: (its gradient primitive,
+forward kernel, backward kernel)}``.  ``t = p(*args)`` and ``g = grad(*args, d)`` on the same
+arguments become ``t, saved = fwd(*args)`` and ``g = bwd(saved, d)``: the backward reads what
+the forward computed instead of computing it again."""

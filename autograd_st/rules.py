@@ -222,6 +222,9 @@ def template_globals() -> dict:
         out = {"np": np, "sum_to": sum_to, "accumulate": accumulate,
                "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn,
                "matmul_nt_to": matmul_nt_to, "matmul_tn_to": matmul_tn_to}
+        from .kernels import LOWERED_KERNELS
+        for _, fwd, bwd in LOWERED_KERNELS.values():
+            out[fwd.__name__], out[bwd.__name__] = fwd, bwd
         for prim in REGISTRY.values():
             out.update(getattr(prim, "extra_globals", None) or {})
             for fn in (prim.fn, prim.vjp, prim.jvp):

@@ -20,6 +20,11 @@ Gives: the same functions, computing the same values, with these speed-ups:
 - **One call per matmul gradient.**  ``unbroadcast(matmul_nt(a, b), x)`` is
   ``matmul_nt_to(a, b, x)`` (and ``matmul_tn`` likewise): the two-matrix case goes straight
   to BLAS.
+- **A forward that saves what its gradient recomputes.**  For a primitive of
+  :data:`autograd_st.kernels.LOWERED_KERNELS` (sparse softmax cross-entropy), ``t = p(a, b)``
+  and ``g = p_grad(a, b, d)`` on the same values, in one function or across a pair's
+  residuals, become ``t, t_saved = p_fwd(a, b)`` and ``g = p_bwd(t_saved, d)``; residuals
+  the backward then no longer reads are dropped from the pair.
 - **Dead values freed.**  In the function's top-level straight-line code, a value no later
   statement reads is deleted (``del``) after its last use, as a hand-written expression's
   temporaries would be: the arrays the backward does not need go back to the allocator while
@@ -52,7 +57,11 @@ def lower(fdefs, names) -> None:
                                     _loads_outside(top, loop) | _loads(fdef.body[k + 1:]))
         _accumulate_in_loops(fdef.body)
     if len(fdefs) == 2:  # a pair: the forward's residuals are what the backward unpacks
+        _save_for_backward_in_pair(*fdefs, names)
         _shapes_in_residuals(*fdefs, names)
+    else:
+        for fdef in fdefs:
+            _save_for_backward(fdef, names)
     for fdef in fdefs:
         _fuse_matmul_gradients(fdef)
         fdef.body = _free_dead(fdef.body, {a.id for a in fdef.args.args})
@@ -167,6 +176,110 @@ def _shapes(target, record, body, names, read_after, skip=frozenset()) -> bool:
             call.args[1] = name(shape)
         changed = True
     return changed
+
+
+# ---------------------------------------------------------------------------------------
+# forward kernels that save what their gradient reads
+# ---------------------------------------------------------------------------------------
+
+def _call_of(stmt, names_of):
+    """``t = f(n1, n2, ...)`` (one target, arguments all names, ``f`` in ``names_of``) ->
+    ``(t, f, [n1, n2, ...])``."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+            and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call) \
+            and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id in names_of \
+            and not stmt.value.keywords \
+            and all(isinstance(a, gast.Name) for a in stmt.value.args):
+        return stmt.targets[0].id, stmt.value.func.id, [a.id for a in stmt.value.args]
+    return None
+
+
+def _store_counts(fdef) -> dict:
+    counts = {a.id: 1 for a in fdef.args.args}
+    for n in gast.walk(fdef):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            counts[n.id] = counts.get(n.id, 0) + 1
+    return counts
+
+
+def _saving_sites(fdef):
+    """The top-level ``t = p(args)`` of a primitive with a saving kernel pair, whose target
+    and arguments are each bound once in ``fdef`` (so a later use names the same value):
+    ``[(statement, t, p, args)]``."""
+    from ..kernels import LOWERED_KERNELS
+    once = _store_counts(fdef)
+    out = []
+    for stmt in fdef.body:
+        call = _call_of(stmt, LOWERED_KERNELS)
+        if call is not None:
+            t, p, args = call
+            if once.get(t) == 1 and all(once.get(a) == 1 for a in args):
+                out.append((stmt, t, p, args))
+    return out
+
+
+def _gradient_sites(fdef, prim):
+    """The top-level ``g = p_grad(args..., d)`` of ``fdef`` for primitive ``prim``."""
+    from ..kernels import LOWERED_KERNELS
+    grad = LOWERED_KERNELS[prim][0]
+    return [(stmt, args) for stmt in fdef.body
+            for _, _, args in [_call_of(stmt, (grad,)) or (None, None, None)] if args]
+
+
+def _rewrite_saving(fwd_stmt, t, prim, saved, grad_stmt, grad_args) -> None:
+    from ..kernels import LOWERED_KERNELS
+    _, fwd, bwd = LOWERED_KERNELS[prim]
+    fwd_stmt.targets = [gast.Tuple(elts=[name(t, store=True), name(saved, store=True)],
+                                   ctx=gast.Store())]
+    fwd_stmt.value.func = name(fwd.__name__)
+    grad_stmt.value.func = name(bwd.__name__)
+    grad_stmt.value.args = [name(saved)] + [name(a) for a in grad_args[-1:]]
+
+
+def _save_for_backward(fdef, names) -> None:
+    """In one function (a gradient function: forward and backward together)."""
+    once = _store_counts(fdef)
+    for stmt, t, prim, args in _saving_sites(fdef):
+        sites = [(g, a) for g, a in _gradient_sites(fdef, prim) if a[:-1] == args]
+        if len(sites) == 1 and fdef.body.index(sites[0][0]) > fdef.body.index(stmt) \
+                and once.get(sites[0][1][-1]) == 1:
+            _rewrite_saving(stmt, t, prim, names.fresh(t.lstrip("_") + "_saved"),
+                            sites[0][0], sites[0][1])
+
+
+def _save_for_backward_in_pair(fwd, bwd, names) -> None:
+    """Across a pair: the forward returns what it saved as one more residual."""
+    ret = fwd.body[-1] if fwd.body else None
+    unpack = bwd.body[0] if bwd.body else None
+    if not (isinstance(ret, gast.Return) and isinstance(ret.value, gast.Tuple)
+            and ret.value.elts and isinstance(ret.value.elts[-1], gast.Tuple)
+            and isinstance(unpack, gast.Assign) and len(unpack.targets) == 1
+            and isinstance(unpack.targets[0], gast.Tuple) and isinstance(unpack.value, gast.Name)
+            and bwd.args.args and unpack.value.id == bwd.args.args[0].id):
+        return
+    record, targets = ret.value.elts[-1], unpack.targets[0]
+    if len(record.elts) != len(targets.elts) \
+            or not all(isinstance(e, gast.Name) for e in record.elts + targets.elts):
+        return
+    fwd_name = {tg.id: rec.id for tg, rec in zip(targets.elts, record.elts)}
+    once = _store_counts(bwd)
+    changed = False
+    for stmt, t, prim, args in _saving_sites(fwd):
+        sites = [(g, a) for g, a in _gradient_sites(bwd, prim)
+                 if all(once.get(x) == 1 for x in a)
+                 and [fwd_name.get(x) for x in a[:-1]] == args]
+        if len(sites) != 1:
+            continue
+        saved = names.fresh(t.lstrip("_") + "_saved")
+        _rewrite_saving(stmt, t, prim, saved, *sites[0])
+        record.elts.append(name(saved))
+        targets.elts.append(name(saved, store=True))
+        changed = True
+    if changed:  # residuals the backward no longer reads are not kept alive for it
+        read = _loads(bwd.body[1:])
+        keep = [i for i, tg in enumerate(targets.elts) if tg.id in read]
+        record.elts = [record.elts[i] for i in keep]
+        targets.elts = [targets.elts[i] for i in keep]
 
 
 # ---------------------------------------------------------------------------------------
