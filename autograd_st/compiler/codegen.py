@@ -317,17 +317,28 @@ _COMMENT_RE = re.compile(r"^(\s*)%s\((['\"])(.*)\2\)\s*$" % _COMMENT_FN)
 
 def to_source(fdef: gast.FunctionDef) -> str:
     """Print a gast function with astor, turning comment markers into comments."""
-    tree = gast.gast_to_ast(gast.fix_missing_locations(fdef))
+    # no fix_missing_locations: astor prints no line information, so the locations a
+    # generated node lacks are never read (and filling them walked the whole tree)
+    tree = gast.gast_to_ast(fdef)
     src = astor.to_source(tree, pretty_source=lambda parts: "".join(parts))
     out = []
     for line in src.splitlines():
         m = _COMMENT_RE.match(line)
         if m:
-            text = ast.literal_eval(m.group(2) + m.group(3) + m.group(2))
+            text = _string_literal(m.group(2) + m.group(3) + m.group(2))
             out.append("%s# %s" % (m.group(1), text))
         else:
             out.append(line)
     return "\n".join(out) + "\n"
+
+
+def _string_literal(text: str) -> str:
+    """The value of a printed string literal: ``ast.literal_eval`` without the nested
+    functions it makes on every call (a reference cycle per comment line)."""
+    node = ast.parse(text, mode="eval").body
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return ast.literal_eval(text)
 
 
 def function_def(fname: str, params: list, body: list) -> gast.FunctionDef:

@@ -19,7 +19,7 @@ import copy
 
 import gast
 
-__all__ = ["desugar"]
+__all__ = ["desugar", "needed"]
 
 
 def _name(id_, store=False):
@@ -225,9 +225,14 @@ def _is_range(node) -> bool:
         and node.func.id == "range" and not node.keywords and 1 <= len(node.args) <= 3
 
 
+def needed(fdef) -> bool:
+    """Would :func:`desugar` change ``fdef``?  (An early return, a break or a continue.)"""
+    body = fdef.body[:-1] if fdef.body and isinstance(fdef.body[-1], gast.Return) else fdef.body
+    return _has(body, (gast.Return, gast.Break, gast.Continue), True)
+
+
 def desugar(fdef):
     """Rewrite ``fdef`` in place (see the module docstring) and return it."""
-    body = fdef.body[:-1] if fdef.body and isinstance(fdef.body[-1], gast.Return) else fdef.body
-    if not _has(body, (gast.Return, gast.Break, gast.Continue), True):
+    if not needed(fdef):
         return fdef
     return _Desugar(fdef).run()

@@ -7,7 +7,8 @@ tracebacks, ``pdb`` and ``inspect.getsource`` show the generated code, and a lat
 
 Only code produced by :mod:`autograd_st.compiler.codegen` reaches ``exec``:
 
-- ``validate`` checks each generated function before it is printed: every identifier is a
+- ``validate`` checks each generated function before it is printed (and gives the names it
+  reads as globals, found on the same walk, for the caller to resolve): every identifier is a
   Python identifier and not a keyword, every constant is a plain literal (a subclass of
   ``int``/``float``/``str``... is replaced by the plain value it stands for, so no user
   ``__repr__`` is ever printed into code; anything else is refused), no statement the
@@ -81,13 +82,16 @@ def _is_comment(node) -> bool:
             and isinstance(node.value.func, gast.Name) and node.value.func.id == _COMMENT_FN)
 
 
-def validate(fdef) -> None:
+def validate(fdef) -> frozenset:
     """Check one generated function (and make its constants and comments plain); raises
-    ValueError naming what is refused.  Records it as validated on this thread."""
+    ValueError naming what is refused.  Records it as validated on this thread.  Returns the
+    names it reads and never binds (its globals; comment markers left out), which spares the
+    caller another walk of the whole function."""
     if not isinstance(fdef, gast.FunctionDef):
         raise ValueError("generated code must be a function definition, not %s"
                          % type(fdef).__name__)
     idents = set()
+    loads, bound = set(), set()
     skip = set()  # the comment markers' own nodes: text, never code
     for node in gast.walk(fdef):
         if isinstance(node, _REFUSED) or (isinstance(node, gast.FunctionDef)
@@ -103,6 +107,7 @@ def validate(fdef) -> None:
                              "the compiler never generates")
         if isinstance(node, gast.Name):
             ident = node.id
+            (bound if isinstance(node.ctx, (gast.Store, gast.Param)) else loads).add(ident)
         elif isinstance(node, gast.Attribute):
             ident = node.attr
         elif isinstance(node, gast.FunctionDef):
@@ -135,6 +140,7 @@ def validate(fdef) -> None:
         record = _pending.record = []
     record.append((fdef.name, frozenset(idents)))
     del record[:-_PENDING_MAX]
+    return frozenset(loads - bound)
 
 
 def _code_names(code) -> set:

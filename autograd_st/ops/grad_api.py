@@ -490,7 +490,9 @@ class GradFunction:
                 self._last_key, self._last_art = kinds, art
                 return art
         call_args = list(args[:-1]) if self.spec.sens and args else list(args)
-        compiled, target, inner = self._compile(args, recompute)
+        from ..compiler.driver import gc_paused
+        with gc_paused():  # one pause for the whole compile (normalize, then build)
+            compiled, target, inner = self._compile(args, recompute)
         art = _Artifact(compiled, epoch, len(args), self._tensors_out(args),
                         _argspec(call_args), self.spec.weights or (), target, inner, kinds)
         with _LOCK:
