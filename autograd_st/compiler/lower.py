@@ -205,25 +205,30 @@ def _store_counts(fdef) -> dict:
 def _saving_sites(fdef):
     """The top-level ``t = p(args)`` of a primitive with a saving kernel pair, whose target
     and arguments are each bound once in ``fdef`` (so a later use names the same value):
-    ``[(statement, t, p, args)]``."""
+    ``[(position, statement, t, p, args)]``.  Most functions have none: one look at the
+    top-level statements, and the whole function is walked only when there is one."""
     from ..kernels import LOWERED_KERNELS
+    calls = [(i, stmt, _call_of(stmt, LOWERED_KERNELS)) for i, stmt in enumerate(fdef.body)
+             if isinstance(stmt, gast.Assign)]
+    calls = [(i, stmt, c) for i, stmt, c in calls if c is not None]
+    if not calls:
+        return []
     once = _store_counts(fdef)
-    out = []
-    for stmt in fdef.body:
-        call = _call_of(stmt, LOWERED_KERNELS)
-        if call is not None:
-            t, p, args = call
-            if once.get(t) == 1 and all(once.get(a) == 1 for a in args):
-                out.append((stmt, t, p, args))
-    return out
+    return [(i, stmt, t, p, args) for i, stmt, (t, p, args) in calls
+            if once.get(t) == 1 and all(once.get(a) == 1 for a in args)]
 
 
 def _gradient_sites(fdef, prim):
-    """The top-level ``g = p_grad(args..., d)`` of ``fdef`` for primitive ``prim``."""
+    """The top-level ``g = p_grad(args..., d)`` of ``fdef`` for primitive ``prim``:
+    ``[(position, statement, args)]``."""
     from ..kernels import LOWERED_KERNELS
-    grad = LOWERED_KERNELS[prim][0]
-    return [(stmt, args) for stmt in fdef.body
-            for _, _, args in [_call_of(stmt, (grad,)) or (None, None, None)] if args]
+    grad = (LOWERED_KERNELS[prim][0],)
+    out = []
+    for i, stmt in enumerate(fdef.body):
+        call = _call_of(stmt, grad) if isinstance(stmt, gast.Assign) else None
+        if call is not None:
+            out.append((i, stmt, call[2]))
+    return out
 
 
 def _rewrite_saving(fwd_stmt, t, prim, saved, grad_stmt, grad_args) -> None:
@@ -238,13 +243,15 @@ def _rewrite_saving(fwd_stmt, t, prim, saved, grad_stmt, grad_args) -> None:
 
 def _save_for_backward(fdef, names) -> None:
     """In one function (a gradient function: forward and backward together)."""
+    sites = _saving_sites(fdef)
+    if not sites:
+        return
     once = _store_counts(fdef)
-    for stmt, t, prim, args in _saving_sites(fdef):
-        sites = [(g, a) for g, a in _gradient_sites(fdef, prim) if a[:-1] == args]
-        if len(sites) == 1 and fdef.body.index(sites[0][0]) > fdef.body.index(stmt) \
-                and once.get(sites[0][1][-1]) == 1:
+    for at, stmt, t, prim, args in sites:
+        grads = [(i, g, a) for i, g, a in _gradient_sites(fdef, prim) if a[:-1] == args]
+        if len(grads) == 1 and grads[0][0] > at and once.get(grads[0][2][-1]) == 1:
             _rewrite_saving(stmt, t, prim, names.fresh(t.lstrip("_") + "_saved"),
-                            sites[0][0], sites[0][1])
+                            grads[0][1], grads[0][2])
 
 
 def _save_for_backward_in_pair(fwd, bwd, names) -> None:
@@ -261,17 +268,20 @@ def _save_for_backward_in_pair(fwd, bwd, names) -> None:
     if len(record.elts) != len(targets.elts) \
             or not all(isinstance(e, gast.Name) for e in record.elts + targets.elts):
         return
+    sites = _saving_sites(fwd)
+    if not sites:
+        return
     fwd_name = {tg.id: rec.id for tg, rec in zip(targets.elts, record.elts)}
     once = _store_counts(bwd)
     changed = False
-    for stmt, t, prim, args in _saving_sites(fwd):
-        sites = [(g, a) for g, a in _gradient_sites(bwd, prim)
+    for _, stmt, t, prim, args in sites:
+        grads = [(g, a) for _, g, a in _gradient_sites(bwd, prim)
                  if all(once.get(x) == 1 for x in a)
                  and [fwd_name.get(x) for x in a[:-1]] == args]
-        if len(sites) != 1:
+        if len(grads) != 1:
             continue
         saved = names.fresh(t.lstrip("_") + "_saved")
-        _rewrite_saving(stmt, t, prim, saved, *sites[0])
+        _rewrite_saving(stmt, t, prim, saved, *grads[0])
         record.elts.append(name(saved))
         targets.elts.append(name(saved, store=True))
         changed = True
@@ -383,10 +393,6 @@ def _fuse_matmul_gradients(fdef) -> None:
 # dead values
 # ---------------------------------------------------------------------------------------
 
-def _names(node, ctx):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, ctx)}
-
-
 def _is_comment(stmt) -> bool:
     return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
         and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == "__comment__"
@@ -396,24 +402,35 @@ def _free_dead(body, params):
     """``del`` each top-level value after the statement that reads it last.  Only values the
     function computed are freed: not its arguments, not names unpacked from an argument (the
     argument keeps them alive), not a value another name copies (the copy keeps it)."""
+    loads, stores = [], []  # per statement, from one walk of it
+    for stmt in body:
+        ld, st = set(), set()
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Name):
+                if isinstance(n.ctx, gast.Load):
+                    ld.add(n.id)
+                elif isinstance(n.ctx, gast.Store):
+                    st.add(n.id)
+        loads.append(ld)
+        stores.append(st)
     last_load = {}
-    for i, stmt in enumerate(body):
-        for n in _names(stmt, gast.Load):
+    for i, ld in enumerate(loads):
+        for n in ld:
             last_load[n] = i
     computed, copied, nested = set(), set(), set()
-    for stmt in body:
+    for stmt, st in zip(body, stores):
         if not isinstance(stmt, gast.Assign):
-            nested |= _names(stmt, gast.Store)
+            nested |= st
         elif isinstance(stmt.value, gast.Name):
             copied.add(stmt.value.id)
     out = []
     for i, stmt in enumerate(body):
         out.append(stmt)
         if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, gast.Name):
-            computed |= _names(stmt, gast.Store)
+            computed |= stores[i]
         if isinstance(stmt, gast.Return) or _is_comment(stmt):
             continue
-        dead = sorted(v for v in _names(stmt, gast.Load)
+        dead = sorted(v for v in loads[i]
                       if last_load.get(v) == i and v in computed and v not in nested
                       and v not in copied and v not in params)
         if dead:
