@@ -370,6 +370,28 @@ def test_grad_net_sees_parameter_updates():
     assert_structure(wrt_x(_x(), _y()), np.array([2.0, 3.0, 4.0]) * YA + BA)
 
 
+def test_grad_operation_in_construct_hands_back_one_gradient_function():
+    """``self.grad_op(self.net)`` runs on every call: the same network (and the same weights
+    tuple) give the same gradient function; a list of weights is looked up by what it holds
+    now, and get_by_list without weights reads the trainable Parameters again."""
+    net = Net()
+    op = ops.GradOperation()
+    assert op(net) is op(net)
+    byl = ops.GradOperation(get_by_list=True)
+    params = ParameterTuple(net.trainable_params())
+    assert byl(net, params) is byl(net, params)
+    weights = list(net.trainable_params())
+    first = byl(net, weights)
+    assert byl(net, weights) is first
+    weights.pop()  # the same list object, other Parameters: another gradient function
+    assert byl(net, weights) is not first
+    assert len(byl(net, weights)(_x(), _y())) == len(weights)
+    every = byl(net)
+    assert len(every(_x(), _y())) == len(net.trainable_params())
+    net.trainable_params()[0].requires_grad = False
+    assert len(byl(net)(_x(), _y())) == len(net.trainable_params())
+
+
 # =========================================================================================
 # decorators
 # =========================================================================================

@@ -734,8 +734,10 @@ class _ConstructOf:
 
 
 def _is_cell_class(obj) -> bool:
+    if not isinstance(obj, type):  # (the common case, before any import)
+        return False
     from ..nn.cell import Cell
-    return isinstance(obj, type) and issubclass(obj, Cell)
+    return issubclass(obj, Cell)
 
 
 def _static(fn):
@@ -788,6 +790,15 @@ class GradOperation:
         self.sens_param = bool(sens_param)
 
     def __call__(self, fn, weights=None):
+        # `self.grad_op(self.net)` inside construct (the tutorials' GradNetWrtX) runs on every
+        # call: the same network and weights object give back the same gradient function,
+        # found before anything else is done (get_by_list without weights reads the
+        # network's trainable Parameters again each time: not remembered this way)
+        memo = self.__dict__.get("_memo")
+        if memo is not None:
+            found = memo.get((id(fn), id(weights)))
+            if found is not None and found[0] is fn and found[1] is weights:
+                return found[2]
         if _is_cell_class(fn):
             return _decorate_class(fn, lambda cell: self(cell, weights))
         if self.get_by_list:
@@ -802,18 +813,20 @@ class GradOperation:
         spec = Spec("gradop", "all" if self.get_all else 0, ws, False, False, self.sens_param)
         if _is_cell_class(fn):
             return _decorate_class(fn, lambda cell: GradFunction(cell, spec))
-        # `self.grad_op(self.net)` inside construct runs on every call: hand back the same
-        # gradient function (and so its per-call cache) for the same network and weights
+        # the same network and weights: the same gradient function (and its per-call cache).
+        # Only a weights object that cannot change (None, a tuple: ParameterTuple is one) is
+        # remembered by identity; a list is looked up by the Parameters it holds now
         memo = self.__dict__.setdefault("_memo", {})
         key = (id(fn), spec.key())
         found = memo.get(key)
-        if found is not None and found.fn is fn:
-            return found
-        gfn = GradFunction(fn, spec)
-        if len(memo) > 16:
-            memo.clear()
-        memo[key] = gfn
-        return gfn
+        if found is None or found[0] is not fn:
+            found = (fn, None, GradFunction(fn, spec))
+            if len(memo) > 16:
+                memo.clear()
+            memo[key] = found
+        if (weights is None and not self.get_by_list) or isinstance(weights, tuple):
+            memo[(id(fn), id(weights))] = (fn, weights, found[2])
+        return found[2]
 
 
 def dump(fn, *args, get_all=False, get_by_list=False, sens_param=False, grad_position=None,
