@@ -41,3 +41,20 @@ class LoopNet(nn.Cell):
 def cube_sin(x):
     """A scalar function for the second-derivative and jvp golden dumps."""
     return ops.sum(x ** 3 + ops.sin(x) * x)
+
+
+class Classifier(nn.Cell):
+    """Two Dense layers with a ReLU between and a sparse softmax cross-entropy (the pattern
+    of W2): sub-Cell pairs named once each, the loss's forward saving for its gradient."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Dense(4, 3, weight_init=Tensor(np.full((3, 4), 0.1, np.float32)),
+                            bias_init=Tensor(np.zeros(3, np.float32)))
+        self.fc2 = nn.Dense(3, 2, weight_init=Tensor(np.full((2, 3), -0.2, np.float32)),
+                            bias_init=Tensor(np.zeros(2, np.float32)))
+        self.relu = nn.ReLU()
+        self.loss = nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean")
+
+    def construct(self, x, labels):
+        return self.loss(self.fc2(self.relu(self.fc1(x))), labels)

@@ -35,6 +35,25 @@ def test_loop_net_weights():
           autograd_st.dump(net, grad_position=0, weights=net.trainable_params()))
 
 
+def test_classifier_with_sub_cells_and_a_fused_loss():
+    net = models.Classifier()
+    x = Tensor(np.ones((2, 4), np.float32))
+    labels = Tensor(np.array([0, 1], np.int32))
+    text = ops.value_and_grad(net, None, net.trainable_params()).source(x, labels)
+    check("classifier_value_and_grad.py.txt", text)
+    # every function the dump calls is defined in it, under the name it is called by
+    import ast
+    tree = ast.parse(text)
+    defined = {f.name for f in tree.body if isinstance(f, ast.FunctionDef)}
+    called = {n.func.id for n in ast.walk(tree)
+              if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+              and n.func.id.endswith(("_fwd", "_bwd") + tuple("_fwd_%d" % i for i in range(4))
+                                     + tuple("_bwd_%d" % i for i in range(4)))}
+    called -= {"sparse_softmax_xent_fwd", "sparse_softmax_xent_bwd"}  # kernels
+    assert called and called <= defined, sorted(called - defined)
+    assert {"Dense_construct_fwd_1", "Dense_construct_bwd_1"} <= defined
+
+
 def test_golden_code_runs_and_matches_the_tutorial():
     net = models.MatMulNet()
     x = Tensor([[0.8, 0.6, 0.2], [1.8, 1.3, 1.1]], dtype=autograd_st.float32)

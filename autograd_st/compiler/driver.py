@@ -467,6 +467,14 @@ class _PairCtx:
         fn = compiled.fwd if kind == "fwd" else compiled.bwd
         return self.ns.name_for(fn, fn.__name__)
 
+    def name_pair(self, compiled) -> None:
+        """Name a callee's forward and backward together, in the order of the source, with
+        the same suffix (``Dense_construct_fwd_1`` goes with ``Dense_construct_bwd_1``)."""
+        fwd, bwd = compiled.fwd, compiled.bwd
+        called = self.ns.name_for(fwd, fwd.__name__)
+        suffix = called[len(fwd.__name__):] if called.startswith(fwd.__name__) else ""
+        self.ns.name_for(bwd, bwd.__name__ + suffix)
+
 
 class _Build:
     """Shared work of build_pair and build_gradient."""
@@ -491,6 +499,9 @@ class _Build:
                 else:
                     self.callees[id(stmt)] = build_pair(stmt.callee, amask, imask, recompute)
         self.ctx = _PairCtx(self.callees, self.ns)
+        for stmt in _walk(fir.body):
+            if isinstance(stmt, Call):
+                self.ctx.name_pair(self.callees[id(stmt)])
         self.rev = Reverse(fir, self.active, self.ctx, self.ns.const_namer, self.names,
                            recompute)
 
@@ -598,20 +609,43 @@ class GradientArtifact:
         self.out_structure = None  # the returned tuple nesting (None: one value)
 
     def full_source(self) -> str:
+        """This function's code and its callees', each callee's functions printed under the
+        name the code calling them uses (two Dense layers' pairs are both defined as
+        ``Dense_construct_fwd``; their caller knows them as ``Dense_construct_fwd`` and
+        ``Dense_construct_fwd_1``)."""
         parts = [self.source]
         seen = set()
+        called_as = {}  # id(function) -> the name its first caller reads it by
+
+        def names_of(fn):
+            for key, value in getattr(fn, "__globals__", {}).items():
+                if isinstance(value, types.FunctionType):
+                    called_as.setdefault(id(value), key)
+
+        def text_of(compiled):
+            text = compiled.source
+            for fn in (getattr(compiled, "fwd", None), getattr(compiled, "bwd", None),
+                       getattr(compiled, "fn", None)):
+                alias = called_as.get(id(fn)) if fn is not None else None
+                if alias and alias != fn.__name__:
+                    text = text.replace("def %s(" % fn.__name__, "def %s(" % alias, 1)
+            return text
 
         def rec(compiled):
+            for fn in (getattr(compiled, "fwd", None), getattr(compiled, "fn", None)):
+                if fn is not None:
+                    names_of(fn)
             for c in compiled.callees:
                 if id(c) not in seen:
                     seen.add(id(c))
                     rec(c)
-                    parts.append(c.source)
+                    parts.append(text_of(c))
+        names_of(self.fn)
         for c in self.callees:
             if id(c) not in seen:
                 seen.add(id(c))
                 rec(c)
-                parts.append(c.source)
+                parts.append(text_of(c))
         return "\n\n".join(parts)
 
 
