@@ -444,16 +444,27 @@ class Reverse:
         for var, on in zip(stmt.extra_args, compiled.input_mask):
             if on:
                 receivers.append(var)
+        # a gradient that is its receiver's first contribution is unpacked straight into the
+        # receiver's adjoint (``d_x, d_w = Dense_bwd(...)``); one added to an adjoint that
+        # already holds a value goes through a temporary (``_g_x``), then ``d_x = d_x + _g_x``
+        read = {n.id for d in douts for n in gast.walk(d) if isinstance(n, gast.Name)}
+        direct = []
         for var in receivers:
-            grads.append(self.names.fresh("_g_" + var.lstrip("_")))
+            first = var in self.active and var not in self.live and var not in self.ones \
+                and receivers.count(var) == 1 and self.adjoint(var) not in read
+            direct.append(first)
+            grads.append(self.adjoint(var) if first else self.names.fresh("_g_" + var.lstrip("_")))
         call = gast.Call(func=name(self.compiler.global_name(compiled, "bwd")),
                          args=[name(stmt.res)] + douts, keywords=[])
         self.out.append(assign(grads, call) if len(grads) != 1 else
                         gast.Assign(targets=[gast.Tuple(elts=[name(grads[0], True)],
                                                         ctx=gast.Store())],
                                     value=call, type_comment=None))
-        for var, g in zip(receivers, grads):
-            self.contribute(var, name(g))
+        for var, g, first in zip(receivers, grads, direct):
+            if first:
+                self.live.add(var)
+            else:
+                self.contribute(var, name(g))
 
     def if_(self, stmt: If) -> None:
         self.flush_all()
