@@ -2,9 +2,10 @@
 
 Every helper here is tiny, works on raw numpy arrays and Python numbers, and is also a
 primitive in :mod:`autograd_st.rules` (so code that calls it can be differentiated again),
-except ``sum_to``, ``matmul_nt_to``, ``matmul_tn_to`` and the ``accumulate`` helpers: only the final lowering
-(:mod:`autograd_st.compiler.lower`) writes them, in code never differentiated again.
-Generated modules see these names and ``np`` as globals; nothing else.
+except ``sum_to``, ``matmul_nt_to``, ``matmul_tn_to`` and the ``accumulate`` helpers: only
+the final lowering (:mod:`autograd_st.compiler.lower`) writes them, in code never
+differentiated again.  Generated modules see the names of ``__all__`` and ``np`` as globals;
+nothing else (``sum_rows`` and ``ones_vector`` serve the helpers and the kernels).
 """
 from __future__ import annotations
 
