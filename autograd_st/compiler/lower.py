@@ -41,29 +41,39 @@ __all__ = ["lower"]
 
 def lower(fdefs, names) -> None:
     """Lower ``fdefs`` (a generated module's functions) in place; ``names`` gives fresh names."""
-    appends = {}
+    # one walk finds what the steps below rewrite: tape appends, loops, unbroadcast calls
+    # (each step checks its node again: an earlier step may have rewritten or detached it)
+    appends, loops, unbroadcasts = {}, {}, []
     for fdef in fdefs:
-        for node in gast.walk(fdef):
-            tape = _tape_append(node)
-            if tape is not None:
-                appends.setdefault(tape, []).append(node)
-    for fdef in fdefs:
+        found = loops[id(fdef)] = []
         for k, top in enumerate(fdef.body):
-            for loop in [n for n in gast.walk(top) if isinstance(n, gast.For)]:
-                tape = _reversed_tape(loop)
-                if tape is not None and len(appends.get(tape, ())) == 1:
-                    # a name read after the loop keeps the value the loop unpacks last
-                    _shapes_on_tape(loop, appends[tape][0], names,
-                                    _loads_outside(top, loop) | _loads(fdef.body[k + 1:]))
-        _accumulate_in_loops(fdef.body)
+            for node in gast.walk(top):
+                if isinstance(node, gast.Call):
+                    if isinstance(node.func, gast.Name) and node.func.id == "unbroadcast":
+                        unbroadcasts.append(node)
+                elif isinstance(node, gast.For):
+                    found.append((k, top, node))
+                elif isinstance(node, gast.Expr):
+                    tape = _tape_append(node)
+                    if tape is not None:
+                        appends.setdefault(tape, []).append(node)
+    for fdef in fdefs:
+        for k, top, loop in loops[id(fdef)]:
+            tape = _reversed_tape(loop)
+            if tape is not None and len(appends.get(tape, ())) == 1:
+                # a name read after the loop keeps the value the loop unpacks last
+                _shapes_on_tape(loop, appends[tape][0], names,
+                                _loads_outside(top, loop) | _loads(fdef.body[k + 1:]))
+        if loops[id(fdef)]:
+            _accumulate_in_loops(fdef.body)
     if len(fdefs) == 2:  # a pair: the forward's residuals are what the backward unpacks
         _save_for_backward_in_pair(*fdefs, names)
         _shapes_in_residuals(*fdefs, names)
     else:
         for fdef in fdefs:
             _save_for_backward(fdef, names)
+    _fuse_matmul_gradients(unbroadcasts)
     for fdef in fdefs:
-        _fuse_matmul_gradients(fdef)
         fdef.body = _free_dead(fdef.body, {a.id for a in fdef.args.args})
 
 
@@ -371,10 +381,11 @@ def _accumulate_in_loops(body) -> None:
 # matmul gradients
 # ---------------------------------------------------------------------------------------
 
-def _fuse_matmul_gradients(fdef) -> None:
+def _fuse_matmul_gradients(calls) -> None:
     """``unbroadcast(matmul_nt(a, b), x)`` -> ``matmul_nt_to(a, b, x)``, and
-    ``unbroadcast(matmul_tn(a, b, like=y), y)`` -> ``matmul_tn_to(a, b, y)``: one call."""
-    for node in gast.walk(fdef):
+    ``unbroadcast(matmul_tn(a, b, like=y), y)`` -> ``matmul_tn_to(a, b, y)``: one call.
+    ``calls``: the ``unbroadcast`` calls of the functions, found before the other steps."""
+    for node in calls:
         like = _unbroadcast_like(node)
         if like is None or not isinstance(node.args[0], gast.Call) \
                 or not isinstance(node.args[0].func, gast.Name):
