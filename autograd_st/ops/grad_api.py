@@ -125,7 +125,7 @@ def _unwrap(a):
     if t is Tensor or t is Parameter:
         return a._data
     if t is float:
-        return np.float64(a)
+        return a  # a Python float stays one: weak in numpy promotion (float32 * 3.0 is float32)
     if t is tuple or t is list:
         return tuple(_unwrap(e) for e in a)
     return a
