@@ -413,6 +413,49 @@ def test_a_python_float_argument_keeps_float32_code_in_float32():
                                                     / b ** 2), rtol=1e-5)
 
 
+def kw_fn(x, y=None, scale=2.0):
+    return ops.sum(x * y * scale)
+
+
+def kw_only_fn(x, *, y):
+    return ops.sum(x * y)
+
+
+class KwNet(nn.Cell):
+    def construct(self, x, y=None):
+        return ops.sum(x * y)
+
+
+def test_keyword_arguments_bind_as_in_mindspore():
+    """Each value here is what MindSpore 2.10 gave for the same call: a keyword binds to its
+    parameter, grad_position counts parameters, sens stays the last positional argument."""
+    x = Tensor(np.array([1.0, 2.0], np.float32))
+    y = Tensor(np.array([3.0, 4.0], np.float32))
+    cases = [
+        (lambda: ops.grad(kw_fn)(x, y=y), [6.0, 8.0]),
+        (lambda: ops.grad(kw_fn)(x, y, scale=3.0), [9.0, 12.0]),
+        (lambda: ops.value_and_grad(kw_fn)(x, y=y, scale=3.0), (33.0, [9.0, 12.0])),
+        (lambda: ops.GradOperation()(kw_fn)(x, y=y), [6.0, 8.0]),
+        (lambda: ops.grad(kw_fn, (0, 1))(x, y, scale=3.0), ([9.0, 12.0], [3.0, 6.0])),
+        (lambda: ops.grad(kw_fn, 1)(x, y=y), [2.0, 4.0]),
+        (lambda: ops.grad(kw_fn, (0, 1))(x, y=y), ([6.0, 8.0], [2.0, 4.0])),
+        (lambda: ops.GradOperation(sens_param=True)(kw_fn)(x, Tensor(np.float32(2.0)), y=y),
+         [12.0, 16.0]),
+        (lambda: ops.GradOperation(get_all=True)(KwNet())(x, y=y), ([3.0, 4.0], [1.0, 2.0])),
+        (lambda: ops.GradOperation(get_all=True)(KwNet)()(x, y=y), ([3.0, 4.0], [1.0, 2.0])),
+    ]
+    for call, want in cases:
+        assert_structure(call(), want)
+    src = ops.grad(kw_fn).source(x, y=y)
+    assert src == ops.grad(kw_fn).source(x, y)  # the same code as the positional call
+    with pytest.raises(TypeError, match="unexpected keyword argument 'zz'"):
+        ops.grad(kw_fn)(x, y=y, zz=1)
+    with pytest.raises(TypeError, match="multiple values for argument 'y'"):
+        ops.grad(kw_fn)(x, y, y=y)
+    with pytest.raises(autograd_st.errors.GradientAPIError, match="keyword-only parameter 'y'"):
+        ops.grad(kw_only_fn)(x, y=y)
+
+
 # =========================================================================================
 # decorators
 # =========================================================================================

@@ -434,7 +434,9 @@ class GradFunction:
         self.__doc__ = "Gradient of %s." % getattr(fn, "__qualname__", type(fn).__name__)
 
     # the hot path ----------------------------------------------------------------------
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self._positional(args, kwargs)
         kinds = tuple([a._data.dtype.kind if type(a) is Tensor else _kind(a) for a in args])
         art = self._fast.get(kinds)
         if art is None or ((art.epoch != _structure_epoch[0] or art.check)
@@ -443,6 +445,37 @@ class GradFunction:
         if art.effects:
             return self._call_keeping_state(art, args)
         return art.entry(*args)
+
+    def _positional(self, args, kwargs) -> tuple:
+        """Keyword arguments bound to the parameters they name, as MindSpore binds them: the
+        call as positional arguments up to the last parameter given (parameters after it
+        are left to their defaults, as when they are not passed), then the sens, which
+        stays the last positional argument.  ``grad_position`` counts parameters."""
+        fn, self_obj = self._target()
+        if not isinstance(fn, types.FunctionType):
+            raise GradientAPIError(
+                "keyword arguments (%s) reach functions and Cells only, not %s; pass them "
+                "positionally" % (", ".join(sorted(kwargs)), type(fn).__name__))
+        sens = ()
+        if self.spec.sens:
+            if not args:
+                raise TypeError("%s: with sens_param=True the output's gradient (sens) is the "
+                                "last positional argument" % self.__name__)
+            args, sens = args[:-1], args[-1:]
+        sig = inspect.signature(fn)
+        params = list(sig.parameters.values())
+        lead = (self_obj,) if self_obj is not None else ()
+        bound = sig.bind(*lead, *args, **kwargs)  # Python's own TypeError when they do not fit
+        for p in params:
+            if p.name in kwargs and p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+                raise GradientAPIError(
+                    "%s: keyword-only parameter %r cannot be differentiated through; make it "
+                    "an ordinary parameter of %s" % (self.__name__, p.name, fn.__qualname__))
+        given = [i for i, p in enumerate(params) if p.name in bound.arguments]
+        out = []
+        for p in params[len(lead):max(given) + 1]:
+            out.append(bound.arguments[p.name] if p.name in bound.arguments else p.default)
+        return tuple(out) + sens
 
     def _call_keeping_state(self, art, args):
         """A call whose code writes Parameters in place (BatchNorm's moving statistics in
@@ -596,8 +629,10 @@ class GradFunction:
                 out.append(obj)
         return out
 
-    def source(self, *args) -> str:
+    def source(self, *args, **kwargs) -> str:
         """The generated gradient code for these arguments (with the callees it calls)."""
+        if kwargs:
+            args = self._positional(args, kwargs)
         kinds = tuple(map(_kind, args))
         art = self._fast.get(kinds)
         if art is None or not art.valid():
@@ -712,12 +747,12 @@ def _decorate_class(cls, make):
     from ..nn.cell import Cell
 
     class GradCell(cls):
-        def __call__(self, *args):
+        def __call__(self, *args, **kwargs):
             gfn = self.__dict__.get("_autograd_st_gradfn")
             if gfn is None:
                 gfn = make(_ConstructOf(self))
                 object.__setattr__(self, "_autograd_st_gradfn", gfn)
-            return gfn(*args)
+            return gfn(*args, **kwargs)
 
     GradCell.__name__ = cls.__name__
     GradCell.__qualname__ = cls.__qualname__
