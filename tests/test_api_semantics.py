@@ -417,6 +417,10 @@ def kw_fn(x, y=None, scale=2.0):
     return ops.sum(x * y * scale)
 
 
+def kw_required_fn(x, y, scale=2.0):
+    return ops.sum(x * y * scale)
+
+
 def kw_only_fn(x, *, y):
     return ops.sum(x * y)
 
@@ -454,6 +458,9 @@ def test_keyword_arguments_bind_as_in_mindspore():
         ops.grad(kw_fn)(x, y, y=y)
     with pytest.raises(autograd_st.errors.GradientAPIError, match="keyword-only parameter 'y'"):
         ops.grad(kw_only_fn)(x, y=y)
+    with pytest.raises(TypeError, match="missing a required argument: 'y'"):
+        ops.grad(kw_required_fn)(x, scale=2.0)
+    assert_structure(ops.grad(kw_required_fn, 2)(x, y, scale=Tensor(np.float32(3.0))), 11.0)
 
 
 # =========================================================================================

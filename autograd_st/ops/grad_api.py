@@ -452,30 +452,64 @@ class GradFunction:
         are left to their defaults, as when they are not passed), then the sens, which
         stays the last positional argument.  ``grad_position`` counts parameters."""
         fn, self_obj = self._target()
-        if not isinstance(fn, types.FunctionType):
-            raise GradientAPIError(
-                "keyword arguments (%s) reach functions and Cells only, not %s; pass them "
-                "positionally" % (", ".join(sorted(kwargs)), type(fn).__name__))
         sens = ()
         if self.spec.sens:
             if not args:
                 raise TypeError("%s: with sens_param=True the output's gradient (sens) is the "
                                 "last positional argument" % self.__name__)
             args, sens = args[:-1], args[-1:]
-        sig = inspect.signature(fn)
-        params = list(sig.parameters.values())
-        lead = (self_obj,) if self_obj is not None else ()
-        bound = sig.bind(*lead, *args, **kwargs)  # Python's own TypeError when they do not fit
-        for p in params:
-            if p.name in kwargs and p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-                raise GradientAPIError(
-                    "%s: keyword-only parameter %r cannot be differentiated through; make it "
-                    "an ordinary parameter of %s" % (self.__name__, p.name, fn.__qualname__))
-        given = [i for i, p in enumerate(params) if p.name in bound.arguments]
-        out = []
-        for p in params[len(lead):max(given) + 1]:
-            out.append(bound.arguments[p.name] if p.name in bound.arguments else p.default)
+        plan = self.__dict__.get("_kwplan")
+        if plan is None or plan[0] is not fn:
+            plan = self.__dict__["_kwplan"] = (fn,) + self._keyword_plan(fn, self_obj)
+        _, names, index, defaults, keyword_only = plan
+        n = len(args)
+        last = n - 1
+        for k in kwargs:
+            i = index.get(k)
+            if i is None or i < n:  # unknown, or given twice: Python's own TypeError
+                self._bind_or_raise(fn, self_obj, args, kwargs)
+            if i > last:
+                last = i
+        if keyword_only.intersection(kwargs):
+            raise GradientAPIError(
+                "%s: keyword-only parameter %r cannot be differentiated through; make it an "
+                "ordinary parameter of %s" % (self.__name__,
+                                             sorted(keyword_only.intersection(kwargs))[0],
+                                             fn.__qualname__))
+        out = list(args)
+        for name in names[n:last + 1]:
+            value = kwargs.get(name, defaults.get(name, _MISSING))
+            if value is _MISSING:  # a required parameter not given
+                self._bind_or_raise(fn, self_obj, args, kwargs)
+            out.append(value)
         return tuple(out) + sens
+
+    @staticmethod
+    def _keyword_plan(fn, self_obj):
+        """``(names, index, defaults, keyword_only)`` of ``fn``'s parameters (``self`` left
+        out for a method): what binding keyword arguments needs, read once."""
+        if not isinstance(fn, types.FunctionType):
+            raise GradientAPIError(
+                "keyword arguments reach functions and Cells only, not %s; pass them "
+                "positionally" % type(fn).__name__)
+        params = list(inspect.signature(fn).parameters.values())
+        if self_obj is not None:
+            params = params[1:]
+        ordinary = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        names = [p.name for p in ordinary]
+        index = {p.name: i for i, p in enumerate(ordinary) if p.kind != p.POSITIONAL_ONLY}
+        index.update((p.name, len(names)) for p in params if p.kind == p.KEYWORD_ONLY)
+        defaults = {p.name: p.default for p in ordinary if p.default is not p.empty}
+        keyword_only = frozenset(p.name for p in params if p.kind == p.KEYWORD_ONLY)
+        return names, index, defaults, keyword_only
+
+    @staticmethod
+    def _bind_or_raise(fn, self_obj, args, kwargs):
+        """Python's own TypeError for a call that does not fit ``fn``'s parameters."""
+        lead = (self_obj,) if self_obj is not None else ()
+        inspect.signature(fn).bind(*lead, *args, **kwargs)
+        raise TypeError("%s() got arguments that do not fit its parameters"
+                        % fn.__qualname__)  # pragma: no cover - bind raised above
 
     def _call_keeping_state(self, art, args):
         """A call whose code writes Parameters in place (BatchNorm's moving statistics in
