@@ -285,9 +285,20 @@ def accumulate_to(acc, g, like):
     """``accumulate(acc, unbroadcast(g, like))`` in one call (a bias's gradient, say)."""
     try:
         gshape, shape = g.shape, like.shape
-        if type(acc) is np.ndarray and acc.shape == shape and acc.dtype == g.dtype:
+        dtype = g.dtype
+        if type(acc) is np.ndarray and (acc.dtype is dtype or acc.dtype == dtype) \
+                and acc.shape == shape:
             if gshape == shape:
                 acc += g
+                return acc
+            if len(gshape) == 2 and gshape[1:] == shape:  # a bias's gradient, a row each step
+                if (dtype is _F4 or dtype is _F8) and g.size >= _BLAS_ROWS:
+                    ones = _ONES.get((gshape[0], dtype))
+                    if ones is None:
+                        ones = ones_vector(gshape[0], dtype)
+                    acc += _matmul(ones, g)
+                else:
+                    acc += g.sum(axis=0)
                 return acc
             if len(gshape) == len(shape) + 1 and gshape[1:] == shape:
                 acc += sum_rows(g)
