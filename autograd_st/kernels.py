@@ -285,20 +285,19 @@ def _float_dtype(*dtypes):
     return np.result_type(*dtypes, np.float16)
 
 
+def _xent_parts(logits, labels, dtype):
+    """``(e, sums, shift, rows, flat)``: the labels checked (:func:`_label_rows`) and the
+    shifted exponentials of ``logits`` in ``dtype`` with their row sums (:func:`_exp_shifted`)."""
+    rows, flat = _label_rows(labels, logits, "softmax cross-entropy")
+    e, sums, shift = _exp_shifted(logits, dtype)
+    return e, sums, shift, rows, flat
+
+
 @_tag("sparse_softmax_xent")
 def sparse_softmax_xent(logits, labels):
     """``-log(softmax(logits)[..., labels])``: one loss per row of ``logits (..., C)``, for
     integer class ``labels (...)``."""
-    logits = np.asarray(logits)
-    rows, flat = _label_rows(labels, logits, "softmax cross-entropy")
-    _, sums, shift = _exp_shifted(logits, _float_dtype(logits.dtype))
-    try:
-        picked = logits.reshape(-1, logits.shape[-1])[rows, flat]
-    except IndexError:
-        _bad_label(flat, logits, "softmax cross-entropy")
-    # log(sums) - (picked - shift), not (log(sums) + shift) - picked: the shift is as large
-    # as the logits, and log(sums) is lost beside a large one
-    return np.log(sums) - (picked.reshape(sums.shape) - shift)
+    return sparse_softmax_xent_fwd(logits, labels)[0]
 
 
 @_tag("sparse_softmax_xent_grad")
@@ -306,19 +305,13 @@ def sparse_softmax_xent_grad(logits, labels, dloss):
     """``(softmax(logits) - one_hot(labels)) * dloss[..., None]``: the gradient of
     :func:`sparse_softmax_xent` with respect to ``logits`` for the loss's gradient ``dloss``
     (shaped like ``labels``, or a scalar)."""
-    logits = np.asarray(logits)
-    rows, flat = _label_rows(labels, logits, "softmax cross-entropy")
-    dloss = np.asarray(dloss)
-    e, sums, _ = _exp_shifted(logits, _float_dtype(logits.dtype, dloss.dtype))
-    if dloss.shape != sums.shape:
-        dloss = np.broadcast_to(dloss, sums.shape)
-    e *= (dloss / sums)[..., None]
-    e2 = e.reshape(-1, e.shape[-1])
+    logits, dloss = np.asarray(logits), np.asarray(dloss)
+    e, sums, _, rows, flat = _xent_parts(logits, labels,
+                                         _float_dtype(logits.dtype, dloss.dtype))
     try:
-        e2[rows, flat] -= dloss.reshape(-1)
-    except IndexError:
+        return sparse_softmax_xent_bwd((e, sums, rows, flat), dloss)
+    except IndexError:  # a label at or above the number of classes
         _bad_label(flat, logits, "softmax cross-entropy")
-    return e
 
 
 def sparse_softmax_xent_fwd(logits, labels):
@@ -327,12 +320,13 @@ def sparse_softmax_xent_fwd(logits, labels):
     :func:`sparse_softmax_xent_bwd` computes none of them twice.  Only lowered code calls
     the pair (:mod:`autograd_st.compiler.lower`); it is not a primitive."""
     logits = np.asarray(logits)
-    rows, flat = _label_rows(labels, logits, "softmax cross-entropy")
-    e, sums, shift = _exp_shifted(logits, _float_dtype(logits.dtype))
+    e, sums, shift, rows, flat = _xent_parts(logits, labels, _float_dtype(logits.dtype))
     try:
         picked = logits.reshape(-1, logits.shape[-1])[rows, flat]
-    except IndexError:
+    except IndexError:  # a label at or above the number of classes
         _bad_label(flat, logits, "softmax cross-entropy")
+    # log(sums) - (picked - shift), not (log(sums) + shift) - picked: the shift is as large
+    # as the logits, and log(sums) is lost beside a large one
     return np.log(sums) - (picked.reshape(sums.shape) - shift), (e, sums, rows, flat)
 
 

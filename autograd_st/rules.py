@@ -43,6 +43,7 @@ from typing import Callable
 import gast
 import numpy as np
 
+from .kernels import LOWERED_KERNELS
 from .runtime import (accumulate, accumulate_tn, accumulate_to, axis_slice, broadcast_like,  # noqa: F401  (templates read
                       cast_like, concat2, expand_to, log_softmax,  # them; accumulate and sum_to:
                       logsumexp, matmul_nt, matmul_nt_to, matmul_tn,  # the lowering)
@@ -222,7 +223,6 @@ def template_globals() -> dict:
         out = {"np": np, "sum_to": sum_to, "accumulate": accumulate,
                "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn,
                "matmul_nt_to": matmul_nt_to, "matmul_tn_to": matmul_tn_to}
-        from .kernels import LOWERED_KERNELS
         for _, fwd, bwd in LOWERED_KERNELS.values():
             out[fwd.__name__], out[bwd.__name__] = fwd, bwd
         for prim in REGISTRY.values():

@@ -291,16 +291,7 @@ def accumulate_to(acc, g, like):
             if gshape == shape:
                 acc += g
                 return acc
-            if len(gshape) == 2 and gshape[1:] == shape:  # a bias's gradient, a row each step
-                if (dtype is _F4 or dtype is _F8) and g.size >= _BLAS_ROWS:
-                    ones = _ONES.get((gshape[0], dtype))
-                    if ones is None:
-                        ones = ones_vector(gshape[0], dtype)
-                    acc += _matmul(ones, g)
-                else:
-                    acc += g.sum(axis=0)
-                return acc
-            if len(gshape) == len(shape) + 1 and gshape[1:] == shape:
+            if len(gshape) == len(shape) + 1 and gshape[1:] == shape:  # a bias's gradient
                 acc += sum_rows(g)
                 return acc
     except AttributeError:

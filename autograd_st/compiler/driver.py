@@ -640,12 +640,7 @@ class GradientArtifact:
                     seen.add(id(c))
                     rec(c)
                     parts.append(text_of(c))
-        names_of(self.fn)
-        for c in self.callees:
-            if id(c) not in seen:
-                seen.add(id(c))
-                rec(c)
-                parts.append(text_of(c))
+        rec(self)  # (self.fn: the names the top-level function calls its callees by)
         return "\n\n".join(parts)
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import gast
 
+from ..kernels import LOWERED_KERNELS
 from .codegen import name
 
 __all__ = ["lower"]
@@ -217,7 +218,6 @@ def _saving_sites(fdef):
     and arguments are each bound once in ``fdef`` (so a later use names the same value):
     ``[(position, statement, t, p, args)]``.  Most functions have none: one look at the
     top-level statements, and the whole function is walked only when there is one."""
-    from ..kernels import LOWERED_KERNELS
     calls = [(i, stmt, _call_of(stmt, LOWERED_KERNELS)) for i, stmt in enumerate(fdef.body)
              if isinstance(stmt, gast.Assign)]
     calls = [(i, stmt, c) for i, stmt, c in calls if c is not None]
@@ -231,7 +231,6 @@ def _saving_sites(fdef):
 def _gradient_sites(fdef, prim):
     """The top-level ``g = p_grad(args..., d)`` of ``fdef`` for primitive ``prim``:
     ``[(position, statement, args)]``."""
-    from ..kernels import LOWERED_KERNELS
     grad = (LOWERED_KERNELS[prim][0],)
     out = []
     for i, stmt in enumerate(fdef.body):
@@ -242,7 +241,6 @@ def _gradient_sites(fdef, prim):
 
 
 def _rewrite_saving(fwd_stmt, t, prim, saved, grad_stmt, grad_args) -> None:
-    from ..kernels import LOWERED_KERNELS
     _, fwd, bwd = LOWERED_KERNELS[prim]
     fwd_stmt.targets = [gast.Tuple(elts=[name(t, store=True), name(saved, store=True)],
                                    ctx=gast.Store())]

@@ -462,20 +462,18 @@ class GradFunction:
         if plan is None or plan[0] is not fn:
             plan = self.__dict__["_kwplan"] = (fn,) + self._keyword_plan(fn, self_obj)
         _, names, index, defaults, keyword_only = plan
+        bad = keyword_only.intersection(kwargs)
+        if bad:
+            raise GradientAPIError(
+                "%s: keyword-only parameter %r cannot be differentiated through; make it an "
+                "ordinary parameter of %s" % (self.__name__, min(bad), fn.__qualname__))
         n = len(args)
         last = n - 1
         for k in kwargs:
             i = index.get(k)
             if i is None or i < n:  # unknown, or given twice: Python's own TypeError
                 self._bind_or_raise(fn, self_obj, args, kwargs)
-            if i > last:
-                last = i
-        if keyword_only.intersection(kwargs):
-            raise GradientAPIError(
-                "%s: keyword-only parameter %r cannot be differentiated through; make it an "
-                "ordinary parameter of %s" % (self.__name__,
-                                             sorted(keyword_only.intersection(kwargs))[0],
-                                             fn.__qualname__))
+            last = max(last, i)
         out = list(args)
         for name in names[n:last + 1]:
             value = kwargs.get(name, defaults.get(name, _MISSING))
@@ -498,7 +496,6 @@ class GradFunction:
         ordinary = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         names = [p.name for p in ordinary]
         index = {p.name: i for i, p in enumerate(ordinary) if p.kind != p.POSITIONAL_ONLY}
-        index.update((p.name, len(names)) for p in params if p.kind == p.KEYWORD_ONLY)
         defaults = {p.name: p.default for p in ordinary if p.default is not p.empty}
         keyword_only = frozenset(p.name for p in params if p.kind == p.KEYWORD_ONLY)
         return names, index, defaults, keyword_only
