@@ -6,17 +6,14 @@
 import importlib.util as _ilu
 
 from . import dtype
-from .dtype import (bool_, float16, float32, float64, int8, int16, int32, int64,  # noqa: F401
-                    uint8)
-from .tensor import Parameter, ParameterTuple, Tensor
 from . import rules as _rules  # noqa: F401  (registers the primitives)
+from .dtype import bool_, float16, float32, float64, int8, int16, int32, int64, uint8  # noqa: F401
+from .tensor import Parameter, ParameterTuple, Tensor
 
 if _ilu.find_spec(__name__ + ".rules_nn") is not None:
     from . import rules_nn as _rules_nn  # noqa: F401
-from . import ops, nn  # noqa: E402
-from .ops import (GradOperation, dump, grad, jacfwd, jacrev, jvp, value_and_grad,  # noqa
-                  vjp)
-
+from . import nn, ops  # noqa: E402
+from .ops import GradOperation, dump, grad, jacfwd, jacrev, jvp, value_and_grad, vjp  # noqa
 from .rules import register_vjp  # noqa: E402
 
 # the functional forms the nn layers are written with, under ops as in MindSpore

@@ -44,12 +44,31 @@ import gast
 import numpy as np
 
 from .kernels import LOWERED_KERNELS
-from .runtime import (accumulate, accumulate_tn, accumulate_to, axis_slice, broadcast_like,  # noqa: F401  (templates read
-                      cast_like, concat2, expand_to, log_softmax,  # them; accumulate and sum_to:
-                      logsumexp, matmul_nt, matmul_nt_to, matmul_tn,  # the lowering)
-                      matmul_tn_to, ones_like,
-                      relu, sigmoid, softmax, stop_gradient, sum_to, unbroadcast, ungetitem,
-                      zeros_like)
+from .runtime import (  # noqa: F401  (templates read
+    accumulate,
+    accumulate_tn,
+    accumulate_to,
+    axis_slice,
+    broadcast_like,
+    cast_like,  # them; accumulate and sum_to:
+    concat2,
+    expand_to,
+    log_softmax,
+    logsumexp,  # the lowering)
+    matmul_nt,
+    matmul_nt_to,
+    matmul_tn,
+    matmul_tn_to,
+    ones_like,
+    relu,
+    sigmoid,
+    softmax,
+    stop_gradient,
+    sum_to,
+    unbroadcast,
+    ungetitem,
+    zeros_like,
+)
 
 __all__ = ["Primitive", "REGISTRY", "primitive", "vjp", "jvp", "jvp_params", "get",
            "register_vjp", "USER_FUNCTIONS",

@@ -15,9 +15,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels import (assign_, conv2d_forward, conv2d_grad_input, conv2d_grad_weight,
-                      dropout_mask, erf, flatten, one_hot, one_hot_like, reshape_along,
-                      sparse_softmax_xent, sparse_softmax_xent_grad, variance)
+from .kernels import (
+    assign_,
+    conv2d_forward,
+    conv2d_grad_input,
+    conv2d_grad_weight,
+    dropout_mask,
+    erf,
+    flatten,
+    one_hot,
+    one_hot_like,
+    reshape_along,
+    sparse_softmax_xent,
+    sparse_softmax_xent_grad,
+    variance,
+)
 from .rules import jvp, primitive, vjp
 from .runtime import expand_to, ones_like, sigmoid, softmax, unbroadcast
 

@@ -1,9 +1,10 @@
 """MindSpore tutorial "Automatic Differentiation" (ops.value_and_grad), with only the imports
 changed from mindspore to autograd_st.  Prints what the tutorial prints."""
 import numpy as np
-from autograd_st import ops, Tensor
-import autograd_st.nn as nn
+
 import autograd_st as ms
+import autograd_st.nn as nn
+from autograd_st import Tensor, ops
 
 # Define network
 net = nn.Dense(10, 1)

@@ -1,10 +1,10 @@
 """MindSpore tutorial "Automatic Differentiation" (r1.2, ops.GradOperation), with only the
 imports changed from mindspore to autograd_st.  Prints what the tutorial prints."""
 import numpy as np
+
 import autograd_st.nn as nn
 import autograd_st.ops as ops
-from autograd_st import Tensor
-from autograd_st import ParameterTuple, Parameter
+from autograd_st import Parameter, ParameterTuple, Tensor
 from autograd_st import dtype as mstype
 
 

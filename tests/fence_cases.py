@@ -15,7 +15,7 @@ def uses_try(x):
 
 
 def uses_with(x):
-    with open("f") as f:  # LINE with
+    with open("f") as f:  # noqa: F841  # LINE with
         pass
     return x
 

@@ -49,7 +49,6 @@ import itertools
 import os
 import sys
 import textwrap
-from typing import Callable
 
 import numpy as np
 from hypothesis import strategies as st

@@ -11,7 +11,6 @@ import threading
 import tracemalloc
 
 import numpy as np
-import pytest
 
 from autograd_st import Parameter, Tensor, nn, ops
 from autograd_st.ops import grad_api

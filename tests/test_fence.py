@@ -1,13 +1,16 @@
 """Unsupported Python is refused before anything runs, at the user's file:line with a caret
 and a way out."""
+import fence_cases as fc
 import numpy as np
 import pytest
 
 from autograd_st import Tensor, ops
-from autograd_st.errors import (CompileError, NoDerivativeError, RecursionNotSupportedError,
-                                UnsupportedSyntaxError)
-
-import fence_cases as fc
+from autograd_st.errors import (
+    CompileError,
+    NoDerivativeError,
+    RecursionNotSupportedError,
+    UnsupportedSyntaxError,
+)
 
 X = Tensor(np.array([1.0, 2.0], np.float32))
 

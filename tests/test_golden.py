@@ -5,13 +5,12 @@ the diff)."""
 import os
 import pathlib
 
+import models
 import numpy as np
 import pytest
 
 import autograd_st
 from autograd_st import ParameterTuple, Tensor, ops
-
-import models
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 UPDATE = os.environ.get("AUTOGRAD_ST_UPDATE_GOLDEN") == "1"

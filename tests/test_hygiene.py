@@ -14,15 +14,14 @@ import sys
 import textwrap
 import unicodedata
 
+import hygiene_funcs as hf
 import numpy as np
 import pytest
+from helpers import fd_grad, numeric_grad  # noqa: E402  (tests/helpers.py)
 
-import hygiene_funcs as hf
 from autograd_st import Parameter, Tensor, nn, ops, rules
 from autograd_st.compiler.names import RESERVED, NameAllocator, identifier
 from autograd_st.runtime import RUNTIME_NAMES
-
-from helpers import fd_grad, numeric_grad  # noqa: E402  (tests/helpers.py)
 
 PRIMS = sorted(rules.REGISTRY)
 BUILT_IN_GLOBALS = set(rules.template_globals())  # before any test registers rules of its own

@@ -24,11 +24,10 @@ import zlib
 import gast
 import numpy as np
 import pytest
+from rule_specs import SPECS, Spec, make_value
 
 from autograd_st import rules
 from autograd_st.rules import REGISTRY, Primitive, jvp_params
-
-from rule_specs import SPECS, Spec, make_value
 
 # rows without their marks, for the tests that never call the reverse rule
 JVP_SPECS = [pytest.param(*p.values, id=p.id) for p in SPECS]

@@ -10,12 +10,11 @@ import re
 import gast
 import numpy as np
 import pytest
+from helpers import fd_grad, numeric_grad  # noqa: E402  (tests/helpers.py)
 
 from autograd_st import Parameter, Tensor, nn, ops
 from autograd_st.compiler import codegen
 from autograd_st.compiler.load import load, validate
-
-from helpers import fd_grad, numeric_grad  # noqa: E402  (tests/helpers.py)
 
 X = np.array([0.5, -1.5, 2.0])
 

@@ -1,10 +1,9 @@
 """The final lowering (compiler/lower.py): same values as the pure code, never a write into a
 user's array or a Parameter, and never in code that is differentiated again."""
 import numpy as np
+from helpers import numeric_grad  # noqa: E402  (tests/helpers.py)
 
 from autograd_st import Parameter, Tensor, nn, ops
-
-from helpers import numeric_grad  # noqa: E402  (tests/helpers.py)
 
 
 def carried_from_a_constant(x):

@@ -14,13 +14,12 @@ import math
 
 import numpy as np
 import pytest
+from helpers import assert_close, fd_grad
 
 import autograd_st
 from autograd_st import Parameter, Tensor, kernels, nn, ops, rules_nn
 from autograd_st.nn import layers
 from autograd_st.rules import REGISTRY
-
-from helpers import assert_close, fd_grad
 
 RNG_SEED = 1234
 

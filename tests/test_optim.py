@@ -7,10 +7,9 @@ import math
 
 import numpy as np
 import pytest
+from helpers import assert_close
 
 from autograd_st import Parameter, ParameterTuple, Tensor, nn, ops
-
-from helpers import assert_close
 
 
 def _params(seed=0):

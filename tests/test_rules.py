@@ -19,12 +19,17 @@ import zlib
 
 import numpy as np
 import pytest
+from rule_specs import (
+    NN_IMPORT_ERROR,
+    NN_LOADED,
+    NN_MODULE,
+    SPECS,
+    ZERO_GRADIENT_PRIMITIVES,
+    Spec,
+    make_value,
+)
 
-from autograd_st import rules
 from autograd_st.rules import REGISTRY
-
-from rule_specs import (NN_IMPORT_ERROR, NN_LOADED, NN_MODULE, SPECS, ZERO_GRADIENT_PRIMITIVES,
-                        Spec, make_value)
 
 SECOND_ORDER = [p for p in SPECS if p.values[0].second_order]
 

@@ -25,9 +25,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
-from hypothesis import HealthCheck, Phase, given, reject, seed, settings  # noqa: E402
-
 import program_gen as pg  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, reject, seed, settings  # noqa: E402
 
 
 def signature(error: str) -> str:

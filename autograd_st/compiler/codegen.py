@@ -11,7 +11,6 @@ parameter the user did not write is left out, so ``np.sum(x)`` stays ``np.sum(x)
 from __future__ import annotations
 
 import ast
-import copy
 import os
 import re
 
@@ -22,7 +21,7 @@ import numpy as np
 from .. import dtype as mstype
 from .ir import Call, Comment, Const, For, If, Opaque, Prim, Var, While
 
-__all__ = ["expr_of", "name", "substitute", "forward_stmts", "to_source", "comment"]
+__all__ = ["expr_of", "name", "substitute", "to_source", "comment"]
 
 _COMMENT_FN = "__comment__"
 

@@ -32,14 +32,15 @@ from ..tensor import Parameter, Tensor
 from . import codegen
 from .analyze import _walk, activity
 from .codegen import ForwardEmitter, assign, expr_of, function_def, name, to_source
-from .desugar import desugar, needed as desugar_needed
+from .desugar import desugar
+from .desugar import needed as desugar_needed
 from .fence import fence
-from .ir import Call, For, If, Opaque, Prim, Sym, Var, While
+from .ir import Call, Sym, Var
 from .load import load, validate
 from .lower import lower
 from .normalize import ABSENT, RUNTIME, FuncIR, Input, is_runtime, leaves, normalize
 from .parse import parse_function
-from .reverse import Reverse, loaded_names
+from .reverse import Reverse
 
 __all__ = ["normalize_function", "build_pair", "build_gradient", "structure_signature",
            "Compiled", "clear_caches"]
@@ -680,7 +681,6 @@ def build_gradient(fir, arg_order, weights, seed, returner, int_args=(), sens=Fa
         params.append(sens_name)
     params += [inp.name for inp in inputs] + [inp.name for inp in extra_weights]
     fwd_body = None  # emitted after the reverse pass (loops need their tapes)
-    seeds = []
     leaf_index = _leaf_positions(fir.result)
     for i, leaf in enumerate(out_leaves):
         if not seed[i]:
@@ -790,7 +790,6 @@ def _stored_names(stmts) -> set:
 
 
 def _rename_atoms(atoms, renames):
-    from .ir import Var
     if isinstance(atoms, Var):
         return Var(renames[atoms.name]) if atoms.name in renames else atoms
     if isinstance(atoms, tuple):

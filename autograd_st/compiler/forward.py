@@ -15,8 +15,16 @@ from __future__ import annotations
 
 import gast
 
-from .codegen import (ForwardEmitter, assign, comment, expr_of, name, prim_mapping,
-                      source_comment, substitute)
+from .codegen import (
+    ForwardEmitter,
+    assign,
+    comment,
+    expr_of,
+    name,
+    prim_mapping,
+    source_comment,
+    substitute,
+)
 from .ir import Call, For, If, Opaque, Prim, Var, While
 
 __all__ = ["Forward"]

@@ -17,7 +17,6 @@ loops.
 from __future__ import annotations
 
 import builtins
-import math
 import types
 from dataclasses import dataclass, field
 
@@ -25,10 +24,10 @@ import gast
 import numpy as np
 
 from .. import rules
-from ..errors import CompileError, NoDerivativeError, UnsupportedSyntaxError
-from ..tensor import Parameter, Tensor
+from ..errors import CompileError, UnsupportedSyntaxError
+from ..tensor import Tensor
 from . import bindings
-from .ir import (Call, Const, For, If, Opaque, Prim, Sym, Var, While, binding)
+from .ir import Call, Const, For, If, Opaque, Prim, Sym, While, binding
 from .names import RESERVED, NameAllocator
 
 __all__ = ["FuncIR", "Input", "normalize", "RUNTIME", "atomize"]

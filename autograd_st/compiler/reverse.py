@@ -28,7 +28,6 @@ from __future__ import annotations
 import gast
 import numpy as np
 
-from ..errors import CompileError
 from . import codegen
 from .codegen import assign, comment, expr_of, name, source_comment, substitute
 from .ir import Call, Const, For, If, Opaque, Prim, Var, While

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Iterator
 
-from ..tensor import Parameter, ParameterTuple, Tensor, bump_structure_epoch
+from ..tensor import Parameter, ParameterTuple, bump_structure_epoch
 
 __all__ = ["Cell"]
 
@@ -30,7 +30,6 @@ class Cell:
             raise AttributeError("call super().__init__() in %s.__init__ before assigning "
                                  "attributes" % type(self).__name__)
         params, cells = self.__dict__["_params"], self.__dict__["_cells"]
-        old = self.__dict__.get(name)
         params.pop(name, None)
         cells.pop(name, None)
         if isinstance(value, Parameter):

@@ -5,8 +5,6 @@ compiler binds it to primitives when it appears in code being differentiated.
 """
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 
 from .. import dtype as mstype

@@ -16,8 +16,8 @@ from collections import OrderedDict
 import gast
 import numpy as np
 
-from ..errors import GradientAPIError
 from ..compiler.normalize import ABSENT
+from ..errors import GradientAPIError
 from ..tensor import Parameter, ParameterTuple, Tensor, _structure_epoch
 
 __all__ = ["GradOperation", "grad", "value_and_grad", "dump", "GradFunction"]

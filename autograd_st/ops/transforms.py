@@ -17,8 +17,7 @@ import numpy as np
 
 from ..errors import GradientAPIError
 from ..tensor import Tensor
-from .grad_api import (GradFunction, Spec, _argspec, _kind, _tensor_of, _unwrap,
-                       _wrap_tensors)
+from .grad_api import GradFunction, Spec, _argspec, _unwrap, _wrap_tensors
 
 __all__ = ["jvp", "vjp", "jacfwd", "jacrev"]
 

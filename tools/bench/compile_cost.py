@@ -18,11 +18,10 @@ import tempfile
 import time
 
 import numpy as np
+from timing import measure_many
 
 import autograd_st.compiler.driver as driver
 from autograd_st import Tensor, ops
-
-from timing import measure_many
 
 __all__ = ["straight_line_source", "loop_source", "compile_costs", "per_call_overhead",
            "generated_call"]

@@ -65,10 +65,9 @@ import platform  # noqa: E402
 import time  # noqa: E402
 import traceback  # noqa: E402
 
-import numpy as np  # noqa: E402
-
 import check  # noqa: E402
 import compile_cost  # noqa: E402
+import numpy as np  # noqa: E402
 import workloads  # noqa: E402
 from timing import Settings, measure_many  # noqa: E402
 
