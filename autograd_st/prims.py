@@ -2,23 +2,96 @@
 
 - Eagerly (the normal case): Tensors are unwrapped, the primitive's numpy function runs,
   and the result is wrapped back into a Tensor when an input was one.
-- While the compiler binds user code (``compiler.ir.binding``), an argument that is a
-  :class:`~autograd_st.compiler.ir.Sym` makes the call emit an IR statement instead and
-  return a new Sym.
+- While the compiler binds user code (inside :class:`binding`), an argument that is a
+  :class:`Sym` makes the call emit an IR statement instead and return a new Sym.
 
 So a library function written over ``P`` (``ops.sum``, ``nn.Dense.construct`` helpers, Tensor
 methods) is one definition that both runs and compiles.
+
+A :class:`Sym` stands for a runtime value while user code is bound; it holds the IR variable
+(``compiler.ir.Var``) the builder gave it.  The builder is whatever object :class:`binding`
+installs: it must have ``emit_prim(prim, bound_args) -> Sym``.  This module imports nothing
+from the compiler; the compiler imports it.
 """
 from __future__ import annotations
 
+import threading
+
 from . import rules
-from .compiler.ir import Sym, current_builder
 from .tensor import Tensor
 
-__all__ = ["P", "bindable", "has_sym"]
+__all__ = ["P", "bindable", "has_sym", "Sym", "binding", "current_builder"]
+
+
+class Sym:
+    """A runtime value while user code is being bound: operators emit primitives."""
+
+    __slots__ = ("var",)
+
+    def __init__(self, var) -> None:
+        self.var = var  # a compiler.ir.Var
+
+    def __repr__(self) -> str:
+        return "Sym(%s)" % self.var.name
+
+    def _bin(self, name, other, swap=False):
+        return getattr(P, name)(other, self) if swap else getattr(P, name)(self, other)
+
+    def __add__(self, o): return self._bin("add", o)
+    def __radd__(self, o): return self._bin("add", o, True)
+    def __sub__(self, o): return self._bin("sub", o)
+    def __rsub__(self, o): return self._bin("sub", o, True)
+    def __mul__(self, o): return self._bin("mul", o)
+    def __rmul__(self, o): return self._bin("mul", o, True)
+    def __truediv__(self, o): return self._bin("div", o)
+    def __rtruediv__(self, o): return self._bin("div", o, True)
+    def __pow__(self, o): return self._bin("pow", o)
+    def __rpow__(self, o): return self._bin("pow", o, True)
+    def __matmul__(self, o): return self._bin("matmul", o)
+    def __rmatmul__(self, o): return self._bin("matmul", o, True)
+    def __lt__(self, o): return self._bin("less", o)
+    def __le__(self, o): return self._bin("less_equal", o)
+    def __gt__(self, o): return self._bin("greater", o)
+    def __ge__(self, o): return self._bin("greater_equal", o)
+
+    def __neg__(self):
+        return P.neg(self)
+
+    def __getitem__(self, index):
+        return P.getitem(self, index)
+
+    def __bool__(self):
+        raise TypeError("a runtime value is used where a compile-time Python value is needed")
+
+    __hash__ = object.__hash__
+
+
+_state = threading.local()
+
+
+def current_builder():
+    """The builder currently binding user code on this thread, or None."""
+    return getattr(_state, "builder", None)
+
+
+class binding:
+    """Context manager: route primitive calls on Syms into ``builder``."""
+
+    def __init__(self, builder) -> None:
+        self.builder = builder
+
+    def __enter__(self):
+        self.prev = current_builder()
+        _state.builder = self.builder
+        return self.builder
+
+    def __exit__(self, *exc):
+        _state.builder = self.prev
+        return False
 
 
 def has_sym(value) -> bool:
+    """Whether ``value`` is, or holds (in a tuple, list or slice), a runtime value."""
     if isinstance(value, Sym):
         return True
     if isinstance(value, (tuple, list)):

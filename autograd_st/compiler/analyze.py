@@ -11,7 +11,7 @@ flows through a call with no derivative rule into something that is used.
 from __future__ import annotations
 
 from ..errors import NoDerivativeError
-from .ir import Call, For, If, Opaque, Prim, Var, While, uses_of
+from .ir import Call, Opaque, Prim, Var, leaves, uses_of, walk
 
 __all__ = ["activity", "ZERO_GRAD_OPAQUE"]
 
@@ -20,19 +20,6 @@ __all__ = ["activity", "ZERO_GRAD_OPAQUE"]
 ZERO_GRAD_OPAQUE = frozenset(("len", "int", "bool", "isinstance", "print", "type", "round",
                               "str", ".ndim", ".dtype", ".size", ".shape", "not", "and", "or",
                               ".any", ".all", ".argmax", ".argmin", "range"))
-
-
-def _walk(stmts):
-    for stmt in stmts:
-        yield stmt
-        if isinstance(stmt, If):
-            yield from _walk(stmt.body)
-            yield from _walk(stmt.orelse)
-        elif isinstance(stmt, For):
-            yield from _walk(stmt.body)
-        elif isinstance(stmt, While):
-            yield from _walk(stmt.cond_body)
-            yield from _walk(stmt.body)
 
 
 def _arg_vars(atom):
@@ -51,7 +38,7 @@ def activity(fir, active_inputs) -> set:
     changed = True
     while changed:  # loops carry activity around their back edges: iterate to a fixpoint
         changed = False
-        for stmt in _walk(fir.body):
+        for stmt in walk(fir.body):
             if isinstance(stmt, Prim):
                 hit = any(v in active for p in stmt.prim.diff for v in _arg_vars(stmt.args[p]))
             elif isinstance(stmt, Call):
@@ -70,13 +57,12 @@ def activity(fir, active_inputs) -> set:
 
 def _check_opaque(fir, active) -> None:
     used = set()
-    for stmt in _walk(fir.body):
+    for stmt in walk(fir.body):
         used.update(uses_of(stmt))
         if isinstance(stmt, Call):
             used.update(stmt.extra_args)
-    from .normalize import leaves
     used.update(s.var.name for s in leaves(fir.result))
-    for stmt in _walk(fir.body):
+    for stmt in walk(fir.body):
         if not isinstance(stmt, Opaque):
             continue
         callee = getattr(stmt, "callee_name", None) or ""

@@ -13,8 +13,10 @@ A compile runs with Python's cyclic garbage collector paused (``gc_paused``): se
 """
 from __future__ import annotations
 
+import builtins
 import contextlib
 import copy
+import dataclasses
 import functools
 import gc
 import inspect
@@ -27,18 +29,22 @@ import gast
 import numpy as np
 
 from .. import rules
+from ..cell import Cell
 from ..errors import CompileError, RecursionNotSupportedError
-from ..tensor import Parameter, Tensor
+from ..prims import Sym, has_sym
+from ..tensor import Parameter, Tensor, unwrap, wrap
 from . import codegen
-from .analyze import _walk, activity
+from .analyze import activity
 from .codegen import ForwardEmitter, assign, expr_of, function_def, name, to_source
 from .desugar import desugar
 from .desugar import needed as desugar_needed
 from .fence import fence
-from .ir import Call, Sym, Var
+from .forward import Forward
+from .ir import ABSENT, RUNTIME, Call, Const, FuncIR, Input, Var, leaves, walk
 from .load import load, validate
 from .lower import lower
-from .normalize import ABSENT, RUNTIME, FuncIR, Input, is_runtime, leaves, normalize
+from .names import NameAllocator
+from .normalize import normalize, sym
 from .parse import parse_function
 from .reverse import Reverse
 
@@ -115,7 +121,6 @@ def _const_sig(value, depth=0):
         return ("P", value.requires_grad)
     if isinstance(value, (Tensor, np.ndarray)):
         return ("T",)
-    from ..nn.cell import Cell
     if isinstance(value, Cell):
         return structure_signature(value, depth + 1)
     if getattr(value, "_autograd_st_primitive", False):
@@ -222,14 +227,13 @@ class _Compiler:
         res = nz.names.fresh(base + "_res")
         nz.ir_vars.add(res)
         runtime_args = [s.var for s in leaves(list(args))]
-        stmt = Call(targets, fir, runtime_args, res, nz.loc)
-        stmt.extra_args = extra
-        stmt.bprop_cell = self_obj if _has_bprop(self_obj) else None
+        stmt = Call(targets, fir, runtime_args, res, nz.loc, extra,
+                    self_obj if _has_bprop(self_obj) else None)
         if stmt.bprop_cell is not None:
             check_bprop(self_obj, len(params), node, nz)
         nz.emit(stmt)
 
-        return _rebuild_structure(fir.result, [Sym(t) for t in targets])
+        return _rebuild_structure(fir.result, [sym(t) for t in targets])
 
 
 COMPILER = _Compiler()
@@ -245,13 +249,12 @@ def _stack():
 def _spec_of(value):
     if isinstance(value, Sym):
         return RUNTIME
-    if isinstance(value, tuple) and is_runtime(value):
+    if isinstance(value, tuple) and has_sym(value):
         return tuple(_spec_of(v) for v in value)
     return value
 
 
 def _function_of(callee):
-    from ..nn.cell import Cell
     if isinstance(callee, Cell):
         return type(callee).construct, callee
     if isinstance(callee, types.MethodType):
@@ -332,7 +335,6 @@ def _bound(cache: dict) -> None:
 
 def _desugared(src):
     """``src`` with early returns, break and continue lowered (cached per parsed node)."""
-    import dataclasses
     node = _DESUGARED.get(id(src.node))
     if node is None or node[0] is not src.node:
         # desugar rewrites in place, so it gets a copy of the cached parse; a function with
@@ -381,7 +383,6 @@ class Namespace:
         ``validate`` already gave them."""
         out = {}
         glob = _rule_globals()
-        import builtins
         if global_names is None:
             global_names = codegen.global_names(fdef)
         for n in global_names:
@@ -490,17 +491,17 @@ class _Build:
         self.wrt = wrt
         self.active = activity(fir, wrt)
         self.callees = {}
-        for stmt in _walk(fir.body):
+        for stmt in walk(fir.body):
             if isinstance(stmt, Call):
                 amask = tuple(a.name in self.active for a in stmt.args)
                 imask = tuple(v in self.active for v in stmt.extra_args)
-                if getattr(stmt, "bprop_cell", None) is not None:
+                if stmt.bprop_cell is not None:
                     self.callees[id(stmt)] = CustomBprop(stmt.callee, stmt.bprop_cell, amask,
                                                          imask)
                 else:
                     self.callees[id(stmt)] = build_pair(stmt.callee, amask, imask, recompute)
         self.ctx = _PairCtx(self.callees, self.ns)
-        for stmt in _walk(fir.body):
+        for stmt in walk(fir.body):
             if isinstance(stmt, Call):
                 self.ctx.name_pair(self.callees[id(stmt)])
         self.rev = Reverse(fir, self.active, self.ctx, self.ns.const_namer, self.names,
@@ -525,7 +526,7 @@ def build_pair(fir, arg_mask, input_mask, recompute=False) -> Compiled:
     """Forward ``(outputs..., residuals)`` and backward ``(residuals, d_outputs...) -> grads``.
     ``recompute``: loops recompute their states instead of taping them (differentiable again)."""
     key = (tuple(arg_mask), tuple(input_mask), recompute)
-    pairs = fir.__dict__.setdefault("_pairs", {})
+    pairs = fir.pairs
     with _LOCK:
         found = pairs.get(key)
     if found is not None:
@@ -750,7 +751,6 @@ def _tuple_structure(expr):
 def generated_source(gfn, argspec):
     """(function, Source) of a gradient function's generated code, its extra parameters
     bound to the Parameters they stand for: what a higher-order derivative compiles."""
-    import dataclasses
     fn, names, objects = gfn._autograd_st_generated(argspec)
     src = parse_function(fn)
     src = dataclasses.replace(src, bound_args=dict(zip(names, objects)))
@@ -775,7 +775,6 @@ def _atoms(structure):
         return structure.var
     if isinstance(structure, tuple):
         return tuple(_atoms(s) for s in structure)
-    from .ir import Const
     return Const(structure)
 
 
@@ -837,9 +836,8 @@ class CompiledJvp:
 @_gc_paused
 def build_jvp(fir, arg_mask, input_mask) -> CompiledJvp:
     """Forward-mode code for ``fir``: every output and its tangent."""
-    from .forward import Forward
     key = ("jvp", tuple(arg_mask), tuple(input_mask))
-    pairs = fir.__dict__.setdefault("_pairs", {})
+    pairs = fir.pairs
     with _LOCK:
         found = pairs.get(key)
     if found is not None:
@@ -851,7 +849,7 @@ def build_jvp(fir, arg_mask, input_mask) -> CompiledJvp:
     wrt += [inp.name for inp, on in zip(fir.inputs, input_mask) if on]
     active = activity(fir, wrt)
     callees = {}
-    for stmt in _walk(fir.body):
+    for stmt in walk(fir.body):
         if isinstance(stmt, Call):
             amask = tuple(a.name in active for a in stmt.args)
             imask = tuple(v in active for v in stmt.extra_args)
@@ -892,7 +890,6 @@ def build_jvp(fir, arg_mask, input_mask) -> CompiledJvp:
 # ---------------------------------------------------------------------------------------
 
 def _has_bprop(cell) -> bool:
-    from ..nn.cell import Cell
     return isinstance(cell, Cell) and callable(getattr(type(cell), "bprop", None))
 
 
@@ -949,17 +946,15 @@ class CustomBprop:
         fwd.__name__ = name_ + "_bprop_fwd"
 
         def bwd(res, *douts):
-            from ..ops.grad_api import _unwrap, _wrap_tensors
             args, outs = res
             out = _rebuild_structure(structure, outs)
             dout = _rebuild_structure(structure, douts)
-            grads = cell.bprop(*_wrap_tensors(tuple(args)), _wrap_tensors(out),
-                               _wrap_tensors(dout))
+            grads = cell.bprop(*wrap(tuple(args)), wrap(out), wrap(dout))
             if not isinstance(grads, tuple) or len(grads) != len(args):
                 raise TypeError("%s.bprop returned %s; it must return a tuple of %d gradients "
                                 "(one per input of construct)"
                                 % (name_, type(grads).__name__, len(args)))
-            return tuple(np.asarray(_unwrap(g)) for g, on in zip(grads, mask) if on)
+            return tuple(np.asarray(unwrap(g)) for g, on in zip(grads, mask) if on)
         bwd.__name__ = name_ + "_bprop_bwd"
         self.fwd, self.bwd = fwd, bwd
 
@@ -982,23 +977,19 @@ def _rebuild_structure(structure, values):
 def wrap_in_call(fir, cell, argspec) -> FuncIR:
     """A FuncIR whose body is one call to ``fir`` (used when the differentiated Cell itself
     has a bprop: its gradient is that bprop's)."""
-    from .names import NameAllocator
     names = NameAllocator(fir.names.taken)
     args = []
     for i, sp in enumerate(argspec):
-        args.append(Sym(names.fresh("x%d" % i)) if sp is RUNTIME else sp)
+        args.append(sym(names.fresh("x%d" % i)) if sp is RUNTIME else sp)
     inputs = [Input(names.fresh(inp.name), inp.obj, inp.path) for inp in fir.inputs]
     targets = [names.fresh("out") for _ in leaves(fir.result)]
     res = names.fresh("_res")
     loc = (fir.src.filename, fir.src.node.lineno, fir.src.node.col_offset)
-    stmt = Call(targets, fir, [a.var for a in args if isinstance(a, Sym)], res, loc)
-    stmt.extra_args = [inp.name for inp in inputs]
-    stmt.bprop_cell = cell
+    stmt = Call(targets, fir, [a.var for a in args if isinstance(a, Sym)], res, loc,
+                [inp.name for inp in inputs], cell)
     check_bprop(cell, len(argspec))
-    result = _rebuild_structure(fir.result, [Sym(t) for t in targets])
-    out = FuncIR(fir.qualname, fir.src, args, list(fir.arg_names), inputs, [stmt], result,
-                 names, {}, list(fir.guards))
-    out.instance_specific = True
-    out.ir_vars = set(targets) | {res} | {a.var.name for a in args if isinstance(a, Sym)} \
+    result = _rebuild_structure(fir.result, [sym(t) for t in targets])
+    ir_vars = set(targets) | {res} | {a.var.name for a in args if isinstance(a, Sym)} \
         | {inp.name for inp in inputs}
-    return out
+    return FuncIR(fir.qualname, fir.src, args, list(fir.arg_names), inputs, [stmt], result,
+                  names, {}, list(fir.guards), True, ir_vars)

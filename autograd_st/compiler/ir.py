@@ -1,32 +1,58 @@
-"""The compiler's intermediate representation (A-normal form) and the symbolic values that
-user code is bound to while it is normalized.
+"""The compiler's intermediate representation (A-normal form), as plain data.
+
+Every class here declares all of its fields (slotted dataclasses: nothing is added to a node
+after it is made) and holds no behaviour beyond small read-only helpers.  The passes build it
+(``normalize``), read it (``analyze``, ``reverse``, ``forward``, ``codegen``) and never
+attach state to it; what a later stage caches per function lives in :attr:`FuncIR.pairs`.
 
 Statements (each keeps ``loc``, the user's ``(filename, line, col)``):
 
 - ``Prim(targets, prim, args)``: ``target = prim(args)``; ``args`` maps each of the
   primitive's parameters to an atom (``Var`` or ``Const``).
-- ``Call(targets, callee, args, res)``: a call to another compiled function (a sub-Cell, a
-  helper function, a gradient function); ``res`` names its residuals.
+- ``Call(targets, callee, args, res, extra_args=...)``: a call to another compiled function
+  (a sub-Cell, a helper function, a gradient function); ``res`` names its residuals and
+  ``extra_args`` the caller's variables passed to the callee's extra inputs.
 - ``Opaque(targets, expr)``: Python evaluated as it is, with no gradient (``x.shape[0]``).
-- ``If(cond, body, orelse)``, ``For(target, iter_args, body)``, ``While(cond, body)``:
-  control flow, whose bodies are lists of statements.
+- ``If(cond, body, orelse)``, ``For(target, iter_args, body)``, ``While(cond, cond_body,
+  body)``: control flow, whose bodies are lists of statements.
 
-Atoms are ``Var(name)`` or ``Const(value)``.  A :class:`Sym` is a Var seen from user code
-while it is bound: operators on it emit primitive statements.
+Atoms are ``Var(name)`` or ``Const(value)``.  A function is a :class:`FuncIR`; its
+positional parameters and result are structures (tuples) of
+:class:`~autograd_st.prims.Sym` leaves and constants, and its :class:`Input` list names the
+Parameters and free arrays it reads.  :data:`RUNTIME` and :data:`ABSENT` are the markers the
+API and the compiler exchange.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..prims import Sym
 
-@dataclass(frozen=True)
+__all__ = ["Var", "Const", "Prim", "Call", "Opaque", "If", "For", "While", "Comment", "Input",
+           "FuncIR", "RUNTIME", "ABSENT", "leaves", "walk", "atom_names", "uses_of"]
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+RUNTIME = _Marker("RUNTIME")  # an argument that is a runtime value (not a constant)
+ABSENT = _Marker("ABSENT")  # a guard's value: this name must not be defined in the namespace
+
+
+@dataclass(frozen=True, slots=True)
 class Var:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Const:
     value: Any
 
@@ -34,33 +60,36 @@ class Const:
 Loc = tuple  # (filename, lineno, col)
 
 
-@dataclass
+@dataclass(slots=True)
 class Prim:
     targets: list
-    prim: Any
+    prim: Any  # rules.Primitive
     args: dict
     loc: Loc = None
     given: frozenset = frozenset()  # parameters written at the call site
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
-    targets: list
-    callee: Any  # compiler.Compiled (a pair of generated functions)
-    args: list
-    res: str
+    targets: list  # one per leaf of the callee's result
+    callee: Any  # the callee's FuncIR
+    args: list  # Vars: the runtime leaves of the positional arguments
+    res: str  # the name of the callee's residuals
     loc: Loc = None
+    extra_args: list = field(default_factory=list)  # caller names for callee.inputs, in order
+    bprop_cell: Any = None  # a Cell whose own bprop is this call's backward
 
 
-@dataclass
+@dataclass(slots=True)
 class Opaque:
     targets: list
     expr: Any  # gast expression; Var placeholders appear as gast.Name
     uses: list = field(default_factory=list)
     loc: Loc = None
+    callee_name: str | None = None  # the function it calls, for error messages
 
 
-@dataclass
+@dataclass(slots=True)
 class If:
     cond: Any
     body: list
@@ -68,27 +97,83 @@ class If:
     loc: Loc = None
 
 
-@dataclass
+@dataclass(slots=True)
 class For:
     target: str
     iter_args: list  # atoms of range(start, stop, step)
     body: list
-    carried: list = field(default_factory=list)  # [(header, init, backedge)]
+    carried: list = field(default_factory=list)  # [(header, user name)]: values carried
     loc: Loc = None
+    inits: dict = field(default_factory=dict)  # header -> the atom it starts from
 
 
-@dataclass
+@dataclass(slots=True)
 class While:
     cond: Any  # atom evaluated before each iteration (its statements are cond_body)
     cond_body: list
     body: list
-    carried: list = field(default_factory=list)
+    carried: list = field(default_factory=list)  # [(header, user name)], as For's
     loc: Loc = None
+    inits: dict = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Comment:
     text: str
+
+
+@dataclass(slots=True)
+class Input:
+    """An extra input of a function: a Parameter or free array its code reads."""
+
+    name: str
+    obj: object  # a Parameter, a Tensor or an ndarray
+    path: tuple = None  # how to find it again: ('self', 'fc1', 'weight') / ('free', 'net', 'w')
+
+
+@dataclass(slots=True, eq=False)
+class FuncIR:
+    """One function (or Cell construct) normalized for one set of constant arguments."""
+
+    qualname: str
+    src: object  # parse.Source
+    args: list  # per positional parameter: Sym (runtime) or a constant
+    arg_names: list  # user names of the positional parameters
+    inputs: list  # extra Inputs (Parameters, free Tensors)
+    body: list
+    result: object  # structure of Syms and constants
+    names: Any  # names.NameAllocator
+    consts: dict = field(default_factory=dict)  # global name -> object, for Opaque code
+    guards: list = field(default_factory=list)  # (namespace, name, object) read at compile time
+    instance_specific: bool = False  # bound to one Cell instance (not to its structure)
+    ir_vars: set = field(default_factory=set)  # every variable the body defines
+    pairs: dict = field(default_factory=dict, repr=False)  # built code, by (kind, masks)
+
+
+def leaves(structure) -> list:
+    """The Syms in a structure (a Sym, or tuples and lists of them and constants), in order."""
+    if isinstance(structure, Sym):
+        return [structure]
+    if isinstance(structure, (tuple, list)):
+        out = []
+        for s in structure:
+            out.extend(leaves(s))
+        return out
+    return []
+
+
+def walk(stmts):
+    """Every statement of ``stmts``, nested bodies included, in program order."""
+    for stmt in stmts:
+        yield stmt
+        if isinstance(stmt, If):
+            yield from walk(stmt.body)
+            yield from walk(stmt.orelse)
+        elif isinstance(stmt, For):
+            yield from walk(stmt.body)
+        elif isinstance(stmt, While):
+            yield from walk(stmt.cond_body)
+            yield from walk(stmt.body)
 
 
 def atom_names(atoms) -> list:
@@ -104,77 +189,3 @@ def uses_of(stmt) -> list:
     if isinstance(stmt, Opaque):
         return list(stmt.uses)
     return []
-
-
-# ---------------------------------------------------------------------------------------
-# symbolic values, seen by the binding layer (ops composites, Tensor methods ...)
-# ---------------------------------------------------------------------------------------
-
-class Sym:
-    """A runtime value while user code is being bound: operators emit primitives."""
-
-    __slots__ = ("var",)
-
-    def __init__(self, name: str) -> None:
-        self.var = Var(name)
-
-    def __repr__(self) -> str:
-        return "Sym(%s)" % self.var.name
-
-    def _bin(self, name, other, swap=False):
-        from ..prims import P
-        return getattr(P, name)(other, self) if swap else getattr(P, name)(self, other)
-
-    def __add__(self, o): return self._bin("add", o)
-    def __radd__(self, o): return self._bin("add", o, True)
-    def __sub__(self, o): return self._bin("sub", o)
-    def __rsub__(self, o): return self._bin("sub", o, True)
-    def __mul__(self, o): return self._bin("mul", o)
-    def __rmul__(self, o): return self._bin("mul", o, True)
-    def __truediv__(self, o): return self._bin("div", o)
-    def __rtruediv__(self, o): return self._bin("div", o, True)
-    def __pow__(self, o): return self._bin("pow", o)
-    def __rpow__(self, o): return self._bin("pow", o, True)
-    def __matmul__(self, o): return self._bin("matmul", o)
-    def __rmatmul__(self, o): return self._bin("matmul", o, True)
-    def __lt__(self, o): return self._bin("less", o)
-    def __le__(self, o): return self._bin("less_equal", o)
-    def __gt__(self, o): return self._bin("greater", o)
-    def __ge__(self, o): return self._bin("greater_equal", o)
-
-    def __neg__(self):
-        from ..prims import P
-        return P.neg(self)
-
-    def __getitem__(self, index):
-        from ..prims import P
-        return P.getitem(self, index)
-
-    def __bool__(self):
-        raise TypeError("a runtime value is used where a compile-time Python value is needed")
-
-    __hash__ = object.__hash__
-
-
-_state = threading.local()
-
-
-def current_builder():
-    """The normalizer currently binding user code on this thread, or None."""
-    return getattr(_state, "builder", None)
-
-
-class binding:
-    """Context manager: route primitive calls on Syms into ``builder``."""
-
-    def __init__(self, builder) -> None:
-        self.builder = builder
-
-    def __enter__(self):
-        self.prev = current_builder()
-        _state.builder = self.builder
-        return self.builder
-
-    def __exit__(self, *exc):
-        _state.builder = self.prev
-        return False

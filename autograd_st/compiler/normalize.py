@@ -18,43 +18,40 @@ from __future__ import annotations
 
 import builtins
 import types
-from dataclasses import dataclass, field
 
 import gast
 import numpy as np
 
 from .. import rules
+from ..cell import Cell
 from ..errors import CompileError, UnsupportedSyntaxError
+from ..prims import P, Sym, binding, has_sym
 from ..tensor import Tensor
 from . import bindings
-from .ir import Call, Const, For, If, Opaque, Prim, Sym, While, binding
+from .codegen import expr_of
+from .ir import (
+    ABSENT,
+    RUNTIME,
+    Call,
+    Const,
+    For,
+    FuncIR,
+    If,
+    Input,
+    Opaque,
+    Prim,
+    Var,
+    While,
+    leaves,
+)
 from .names import RESERVED, NameAllocator
 
-__all__ = ["FuncIR", "Input", "normalize", "RUNTIME", "atomize"]
-
-RUNTIME = object()  # marker: this positional argument is a runtime value
-ABSENT = object()  # guard value: this name must not be defined in the namespace
+__all__ = ["normalize", "atomize", "sym"]
 
 
-@dataclass
-class Input:
-    name: str
-    obj: object  # a Parameter, a Tensor or an ndarray
-    path: tuple = None  # how to find it again: ('self', 'fc1', 'weight') / ('free', 'net', 'w')
-
-
-@dataclass
-class FuncIR:
-    qualname: str
-    src: object
-    args: list  # per positional parameter: Sym (runtime) or a constant
-    arg_names: list  # user names of the positional parameters
-    inputs: list  # extra Inputs (Parameters, free Tensors)
-    body: list
-    result: object  # structure of Syms and constants
-    names: NameAllocator
-    consts: dict = field(default_factory=dict)  # global name -> object, for Opaque code
-    guards: list = field(default_factory=list)  # (namespace, name, object) read at compile time
+def sym(name: str) -> Sym:
+    """The Sym of IR variable ``name``."""
+    return Sym(Var(name))
 
 
 _BINOPS = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
@@ -80,37 +77,15 @@ _OPAQUE_BUILTINS = {len, int, float, bool, print, isinstance, min, max, round, r
                     list, str, type}
 
 
-def is_runtime(value) -> bool:
-    if isinstance(value, Sym):
-        return True
-    if isinstance(value, (tuple, list)):
-        return any(is_runtime(v) for v in value)
-    if isinstance(value, slice):
-        return is_runtime(value.start) or is_runtime(value.stop) or is_runtime(value.step)
-    return False
-
-
 def atomize(value):
     """The IR atom for a bound value: Var, Const, or a tuple/slice structure of atoms."""
     if isinstance(value, Sym):
         return value.var
-    if isinstance(value, (tuple, list)) and is_runtime(value):
+    if isinstance(value, (tuple, list)) and has_sym(value):
         return tuple(atomize(v) for v in value)
-    if isinstance(value, slice) and is_runtime(value):
+    if isinstance(value, slice) and has_sym(value):
         return slice(atomize(value.start), atomize(value.stop), atomize(value.step))
     return Const(value)
-
-
-def leaves(structure) -> list:
-    """The Syms in a structure, in order."""
-    if isinstance(structure, Sym):
-        return [structure]
-    if isinstance(structure, (tuple, list)):
-        out = []
-        for s in structure:
-            out.extend(leaves(s))
-        return out
-    return []
 
 
 def _loads(node) -> set:
@@ -223,10 +198,10 @@ class Normalizer:
                 continue
             value = next(positional, _MISSING)
             if value is RUNTIME:
-                value = Sym(self.new_version(pname))
+                value = sym(self.new_version(pname))
             elif value is _MISSING:
                 value = func_defaults[i - (len(self.user_params) - len(func_defaults))]
-            elif is_runtime(value) or isinstance(value, tuple):
+            elif has_sym(value) or isinstance(value, tuple):
                 value = self._bind_structure(value, pname)
             self.env[pname] = value
             self.arg_values.append(value)
@@ -240,7 +215,7 @@ class Normalizer:
                 name = self.names.fresh("%s_%d" % (pname, counter[0]))
                 counter[0] += 1
                 self.ir_vars.add(name)
-                return Sym(name)
+                return sym(name)
             if isinstance(v, tuple):
                 return tuple(rec(e) for e in v)
             return v
@@ -269,7 +244,7 @@ class Normalizer:
                 args[p] = Const(prim.defaults[p])
         self.emit(Prim([target], prim, args, self.loc, frozenset(bound)))
         self.fresh_temps.add(target)
-        return Sym(target)
+        return sym(target)
 
     def new_version(self, user_name: str) -> str:
         # a user variable keeps its name unless generated code needs that name as a global
@@ -296,7 +271,7 @@ class Normalizer:
             new = self.new_version(name)
             self.block[-1].targets = [new]
             self.fresh_temps.discard(value.var.name)
-            value = Sym(new)
+            value = sym(new)
         else:
             self.fresh_temps.discard(value.var.name if isinstance(value, Sym) else None)
         self.env[name] = value
@@ -306,7 +281,7 @@ class Normalizer:
         key = id(obj)
         found = self.input_by_id.get(key)
         if found is not None:
-            return Sym(found.name)
+            return sym(found.name)
         name = self.names.fresh(name_hint)
         self.ir_vars.add(name)
         path = self.paths.get(id(obj))
@@ -315,7 +290,7 @@ class Normalizer:
         inp = Input(name, obj, path)
         self.inputs.append(inp)
         self.input_by_id[key] = inp
-        return Sym(name)
+        return sym(name)
 
     def static(self, obj, path: str):
         """A compile-time object found in user code, as a bound value."""
@@ -337,9 +312,7 @@ class Normalizer:
             self.stmts(self.src.node.body)
         fir = FuncIR(self.src.qualname, self.src, self.arg_values, self.user_params,
                      self.inputs, self.block, self.result, self.names, self.consts,
-                     self.guards)
-        fir.instance_specific = self.instance_specific
-        fir.ir_vars = self.ir_vars
+                     self.guards, self.instance_specific, self.ir_vars)
         return fir
 
     def stmts(self, body):
@@ -411,7 +384,7 @@ class Normalizer:
     def s_If(self, node):
         loc = self.loc
         cond = self.expr(node.test)
-        if not is_runtime(cond):
+        if not has_sym(cond):
             self.stmts(node.body if cond else node.orelse)
             return
         cond = self.truth(cond, node.test)
@@ -458,7 +431,7 @@ class Normalizer:
                     new = self.new_version("%s_%d" % (name, i))
                     body.append(self._copy_stmt(new, ea))
                     orelse.append(self._copy_stmt(new, eb))
-                    new_t.append(Sym(new))
+                    new_t.append(sym(new))
                 merged[name] = tuple(new_t)
                 continue
             if not (isinstance(va, (Sym, int, float, bool, np.ndarray, np.generic, type(None)))
@@ -470,7 +443,7 @@ class Normalizer:
             new = self.new_version(name)
             body.append(self._copy_stmt(new, va))
             orelse.append(self._copy_stmt(new, vb))
-            merged[name] = Sym(new)
+            merged[name] = sym(new)
         self.env.update(merged)
         self.loc = loc
         self.emit(If(cond.var, body, orelse, loc))
@@ -507,7 +480,7 @@ class Normalizer:
                 self._inits[header] = atomize(self.env[name])
                 self.copy_to(header, self.env[name])
                 carried.append((name, header))
-                self.env[name] = Sym(header)
+                self.env[name] = sym(header)
         return carried
 
     def _close_loop(self, carried, before_names):
@@ -526,7 +499,7 @@ class Normalizer:
             elif self.env[name] is not before[name]:
                 self.env[name] = before[name]
         for name, header in carried:
-            self.env[name] = Sym(header)
+            self.env[name] = sym(header)
 
     def s_For(self, node):
         it = self.expr(node.iter)
@@ -545,20 +518,20 @@ class Normalizer:
             carried = self._carry(node.body)
             index = node.target.id if over is None else "_" + _path(node.iter) + "_index"
             target = self.new_version(index)
-            self.env[index] = Sym(target)
+            self.env[index] = sym(target)
             outer = self.block
             self.block = []
             if over is not None:
-                self.assign(node.target, P_getitem(over, Sym(target)), node)
+                self.assign(node.target, P_getitem(over, sym(target)), node)
             self.stmts(node.body)
             self._close_loop(carried, before)
             body = self.block
             self.block = outer
             self._restore_after_loop(carried, before)
-            loop = self.emit(For(target, [atomize(a) for a in it.args], body,
-                                 [(h, n) for n, h in carried], (self.src.filename, node.lineno,
-                                                                node.col_offset)))
-            loop.inits = {h: self._inits[h] for n, h in carried}
+            self.emit(For(target, [atomize(a) for a in it.args], body,
+                          [(h, n) for n, h in carried],
+                          (self.src.filename, node.lineno, node.col_offset),
+                          {h: self._inits[h] for n, h in carried}))
             return
         if isinstance(it, (tuple, list)):
             for item in it:  # a compile-time sequence: unrolled
@@ -581,7 +554,7 @@ class Normalizer:
         self.block = []
         cond = self.expr(node.test)
         cond_body = self.block
-        if not is_runtime(cond):
+        if not has_sym(cond):
             if cond:
                 raise self.error(node.test, "this while loop's condition is a constant True",
                                  "make the condition depend on a value the loop changes")
@@ -596,9 +569,9 @@ class Normalizer:
         body = self.block
         self.block = outer
         self._restore_after_loop(carried, before)
-        loop = self.emit(While(cond.var, cond_body, body, [(h, n) for n, h in carried],
-                               (self.src.filename, node.lineno, node.col_offset)))
-        loop.inits = {h: self._inits[h] for n, h in carried}
+        self.emit(While(cond.var, cond_body, body, [(h, n) for n, h in carried],
+                        (self.src.filename, node.lineno, node.col_offset),
+                        {h: self._inits[h] for n, h in carried}))
 
     # -- expressions ---------------------------------------------------------------------
     def expr(self, node):
@@ -626,7 +599,7 @@ class Normalizer:
         new = self.new_version(name)
         defined.append(self._copy_stmt(new, value))
         other.append(self._copy_stmt(new, None))
-        return Sym(new)
+        return sym(new)
 
     def e_Constant(self, node):
         return node.value
@@ -669,12 +642,12 @@ class Normalizer:
         items = [self.expr(e) for e in node.elts]
         # constants stay a list (x[[0, 2]] indexes rows 0 and 2); runtime items form a
         # compile-time sequence, like a tuple
-        return tuple(items) if is_runtime(items) else items
+        return tuple(items) if has_sym(items) else items
 
     def e_Dict(self, node):
         keys = [self.expr(k) for k in node.keys]
         values = [self.expr(v) for v in node.values]
-        if is_runtime(keys):
+        if has_sym(keys):
             raise self.error(node, "dict keys must be constants")
         return dict(zip(keys, values))
 
@@ -706,7 +679,7 @@ class Normalizer:
         index = self.expr(node.slice)
         if isinstance(base, Sym):
             return P_getitem(base, index)
-        if is_runtime(index):
+        if has_sym(index):
             raise self.error(node, "indexing a constant with a runtime index is not supported",
                              "make the container a Tensor, or index with a constant")
         try:
@@ -724,7 +697,7 @@ class Normalizer:
         return self.binop(type(node.op), left, right, node)
 
     def binop(self, op, left, right, node):
-        if not is_runtime(left) and not is_runtime(right):
+        if not has_sym(left) and not has_sym(right):
             fn = _PY_BINOPS.get(op)
             if fn is None:
                 raise self.error(node, "operator %s is not supported" % op.__name__)
@@ -737,16 +710,14 @@ class Normalizer:
             if op is gast.Add and isinstance(left, tuple) and isinstance(right, tuple):
                 return left + right
             raise self.error(node, "arithmetic on a tuple", "operate on its elements")
-        from ..prims import P
         return getattr(P, name)(left, right)
 
     def e_UnaryOp(self, node):
         operand = self.expr(node.operand)
         op = type(node.op)
-        if not is_runtime(operand):
+        if not has_sym(operand):
             return {gast.USub: lambda v: -v, gast.UAdd: lambda v: +v,
                     gast.Not: lambda v: not v, gast.Invert: lambda v: ~v}[op](operand)
-        from ..prims import P
         if op is gast.USub:
             return P.neg(operand)
         if op is gast.UAdd:
@@ -761,7 +732,7 @@ class Normalizer:
         result = None
         for op, comp in zip(node.ops, node.comparators):
             right = self.expr(comp)
-            if not is_runtime(left) and not is_runtime(right):
+            if not has_sym(left) and not has_sym(right):
                 value = _PY_CMPOPS[type(op)](left, right)
             else:
                 name = _CMPOPS.get(type(op))
@@ -774,7 +745,6 @@ class Normalizer:
                         raise self.error(node, "%s on a runtime value is not supported"
                                          % type(op).__name__)
                 else:
-                    from ..prims import P
                     value = getattr(P, name)(left, right)
             result = value if result is None else self.boolop(gast.And, [result, value], node)
             left = right
@@ -785,7 +755,7 @@ class Normalizer:
         return self.boolop(type(node.op), values, node)
 
     def boolop(self, op, values, node):
-        if not is_runtime(values):
+        if not has_sym(values):
             out = values[0]
             for v in values[1:]:
                 out = (out and v) if op is gast.And else (out or v)
@@ -793,7 +763,7 @@ class Normalizer:
         # Python's short circuit on constants, then the rest at run time
         rest = []
         for v in values:
-            if not is_runtime(v):
+            if not has_sym(v):
                 if op is gast.And and not v:
                     return v if not rest else self._bool_opaque(op, rest + [v], node)
                 if op is gast.Or and v:
@@ -810,7 +780,7 @@ class Normalizer:
 
     def e_IfExp(self, node):
         cond = self.expr(node.test)
-        if not is_runtime(cond):
+        if not has_sym(cond):
             return self.expr(node.body if cond else node.orelse)
         cond = self.truth(cond, node.test)
         outer = self.block
@@ -826,7 +796,7 @@ class Normalizer:
         body.append(self._copy_stmt(target, a))
         orelse.append(self._copy_stmt(target, b))
         self.emit(If(cond.var, body, orelse, self.loc))
-        return Sym(target)
+        return sym(target)
 
     def e_Call(self, node):
         func = node.func
@@ -845,7 +815,7 @@ class Normalizer:
                                            for k, v in kwargs.items()])
                 return self.opaque(call, [base] + list(args) + list(kwargs.values()),
                                    func.attr, callee_name="." + func.attr)
-            if isinstance(base, (list, dict, set)) and is_runtime(list(args)
+            if isinstance(base, (list, dict, set)) and has_sym(list(args)
                                                                  + list(kwargs.values())):
                 generated = self.src.filename.startswith("<autograd_st")
                 raise self.error(
@@ -873,7 +843,7 @@ class Normalizer:
 
     def call(self, callee, args, kwargs, node, path):
         composite = bindings.lookup(callee)
-        runtime_args = is_runtime(list(args) + list(kwargs.values()))
+        runtime_args = has_sym(list(args) + list(kwargs.values()))
         if composite is not None:
             if not runtime_args and not getattr(composite, "_autograd_st_primitive", False):
                 try:
@@ -888,9 +858,8 @@ class Normalizer:
             return _Range(args)
         if callee is reversed and len(args) == 1 and isinstance(args[0], _Range) \
                 and type(args[0].args[2]) is int and args[0].args[2] == 1:
-            from ..prims import P
             start, stop, _ = args[0].args  # reversed(range(a, b)) is range(b - 1, a - 1, -1)
-            return _Range([P.sub(stop, 1), P.sub(start, 1) if is_runtime(start) else start - 1,
+            return _Range([P.sub(stop, 1), P.sub(start, 1) if has_sym(start) else start - 1,
                            -1])
         if callee in (enumerate, zip, reversed) and not kwargs \
                 and all(isinstance(a, (tuple, list)) for a in args):
@@ -904,7 +873,6 @@ class Normalizer:
             except Exception as exc:  # noqa: BLE001 - reported at the user's line
                 raise self.error(node, "evaluating %s at compile time failed: %s"
                                  % (path, exc)) from None
-        from ..nn.cell import Cell
         if isinstance(callee, Cell):
             return self.compiler.bind_call(self, callee, args, kwargs, node, path)
         if getattr(callee, "_autograd_st_grad_function", False):
@@ -949,14 +917,12 @@ class Normalizer:
     def opaque(self, expr, values, hint, callee_name=None):
         target = self.names.fresh("_" + hint.strip("_.") if hint else "_v")
         self.ir_vars.add(target)
-        stmt = Opaque([target], expr, [s.var.name for s in leaves(list(values))], self.loc)
-        stmt.callee_name = callee_name
-        self.emit(stmt)
+        self.emit(Opaque([target], expr, [s.var.name for s in leaves(list(values))], self.loc,
+                         callee_name))
         self.fresh_temps.add(target)
-        return Sym(target)
+        return sym(target)
 
     def to_node(self, value):
-        from .codegen import expr_of
         return expr_of(atomize(value), self.const_name)
 
 
@@ -981,7 +947,6 @@ _UNDEFINED = (_MISSING, _LOOP_LOCAL, _PARTIAL)
 
 
 def P_getitem(base, index):
-    from ..prims import P
     return P.getitem(base, index)
 
 

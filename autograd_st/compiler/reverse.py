@@ -29,8 +29,8 @@ import gast
 import numpy as np
 
 from . import codegen
-from .codegen import assign, comment, expr_of, name, source_comment, substitute
-from .ir import Call, Const, For, If, Opaque, Prim, Var, While
+from .codegen import ForwardEmitter, assign, comment, expr_of, name, source_comment, substitute
+from .ir import Call, Const, For, If, Opaque, Prim, Var, While, walk
 
 __all__ = ["Reverse"]
 
@@ -98,9 +98,8 @@ def shape_classes(body) -> dict:
     ``unbroadcast`` back to an operand of the same class is the identity and is left out.
     Values assigned more than once (a loop's carried values, an if's merges) keep a class
     of their own, so the result is conservative."""
-    from .analyze import _walk
     count: dict = {}
-    for stmt in _walk(body):
+    for stmt in walk(body):
         for t in getattr(stmt, "targets", ()):
             count[t] = count.get(t, 0) + 1
     cls: dict = {}
@@ -112,7 +111,7 @@ def shape_classes(body) -> dict:
             return _SCALAR
         return None
 
-    for stmt in _walk(body):
+    for stmt in walk(body):
         if not isinstance(stmt, Prim) or len(stmt.targets) != 1:
             continue
         (t,) = stmt.targets
@@ -583,7 +582,6 @@ def _loop_recompute(self, stmt, body, pre, headers):
     entry values (k forward iterations, then the body once more).  Quadratic in the trip
     count, but made only of range loops, so the code can be differentiated again (this is
     the form higher-order derivatives use)."""
-    from .codegen import ForwardEmitter
     trips = self.names.fresh("_trips")
     self.tapes.append(trips)  # a forward value the backward reads (a residual of a pair)
     k = self.names.fresh("_k")

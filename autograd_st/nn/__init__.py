@@ -1,7 +1,7 @@
 """``autograd_st.nn``: Cell and the layers, losses, optimizers and wrappers built on it."""
 import importlib.util as _ilu
 
-from .cell import Cell
+from ..cell import Cell
 
 __all__ = ["Cell"]
 

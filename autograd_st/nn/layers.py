@@ -24,9 +24,9 @@ import numpy as np
 
 from .. import dtype as mstype
 from .. import ops
+from ..cell import Cell
 from ..prims import P, bindable
 from ..tensor import Parameter, Tensor
-from .cell import Cell
 
 __all__ = ["Dense", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "ReLU",
            "ReLU6", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax", "Flatten",

@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import ops
+from ..cell import Cell
 from ..prims import P, bindable
 from ..tensor import Tensor
-from .cell import Cell
 from .layers import one_hot_like, reshape_along, softplus
 
 __all__ = ["LossBase", "MSELoss", "L1Loss", "SmoothL1Loss", "SoftmaxCrossEntropyWithLogits",

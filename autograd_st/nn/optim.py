@@ -25,8 +25,8 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from ..cell import Cell
 from ..tensor import Parameter, ParameterTuple, Tensor, unwrap
-from .cell import Cell
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam", "AdamWeightDecay"]
 

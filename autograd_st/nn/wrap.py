@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from ..cell import Cell
 from ..tensor import Tensor, unwrap
-from .cell import Cell
 
 __all__ = ["WithLossCell", "TrainOneStepCell"]
 

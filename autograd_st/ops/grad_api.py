@@ -16,7 +16,8 @@ from collections import OrderedDict
 import gast
 import numpy as np
 
-from ..compiler.normalize import ABSENT
+from ..cell import Cell
+from ..compiler.ir import ABSENT
 from ..errors import GradientAPIError
 from ..tensor import Parameter, ParameterTuple, Tensor, _structure_epoch
 
@@ -132,7 +133,7 @@ def _unwrap(a):
 
 
 def _argspec(args):
-    from ..compiler.normalize import RUNTIME
+    from ..compiler.ir import RUNTIME
     out = []
     for a in args:
         if isinstance(a, (Tensor, np.ndarray, float, np.generic)):
@@ -184,7 +185,7 @@ def _wrap_tree(value, tensors: bool):
 
 def _runtime_leaves(args, specs):
     """The values generated code takes: runtime leaves only (constants are compiled in)."""
-    from ..compiler.normalize import RUNTIME
+    from ..compiler.ir import RUNTIME
     out = []
     for a, sp in zip(args, specs):
         if sp is RUNTIME:
@@ -235,7 +236,6 @@ def _volatile(path, fn, self_obj) -> bool:
     """Whether rebinding something on ``path`` can go unnoticed by the structure epoch:
     the path goes through a closure variable or an object that is not a Cell (a plain
     object's attribute, a list item).  Such inputs are looked up again on every call."""
-    from ..nn.cell import Cell
     if not path:
         return False
     if path[0] == "self":
@@ -261,7 +261,7 @@ class _Artifact:
 
     def __init__(self, art, epoch, n_args, tensors_out=True, spec_args=(), weights=(),
                  target=(None, None), inner=None, kinds=None) -> None:
-        from ..compiler.normalize import RUNTIME
+        from ..compiler.ir import RUNTIME
         self.tensors_out = tensors_out
         self.spec_args = tuple(spec_args)
         self.plain = all(sp is RUNTIME for sp in spec_args)
@@ -420,7 +420,6 @@ class GradFunction:
     _autograd_st_grad_function = True
 
     def __init__(self, fn, spec: Spec) -> None:
-        from ..nn.cell import Cell
         if not callable(fn):
             raise TypeError("expected a function or a Cell to differentiate, got %r" % (fn,))
         self.fn = fn
@@ -574,7 +573,7 @@ class GradFunction:
 
     def _compile(self, args, recompute=False):
         from ..compiler.driver import _resolve, build_gradient, normalize_function
-        from ..compiler.normalize import leaves
+        from ..compiler.ir import leaves
         spec = self.spec
         fn, self_obj = self._target()
         call_args = list(args)
@@ -652,7 +651,6 @@ class GradFunction:
 
     def _cells(self, self_obj, fir):
         """The Cells whose structure the generated code depends on."""
-        from ..nn.cell import Cell
         out, seen = [], set()
         for obj in [self_obj] + [g[2] for g in fir.guards]:
             if isinstance(obj, Cell) and id(obj) not in seen:
@@ -674,7 +672,7 @@ class GradFunction:
         """(function, bound inputs) of the generated code for arguments shaped like
         ``argspec`` (RUNTIME leaves are taken as float Tensors): what a higher-order
         derivative differentiates again."""
-        from ..compiler.normalize import RUNTIME
+        from ..compiler.ir import RUNTIME
 
         def example(sp):
             if sp is RUNTIME:
@@ -775,7 +773,6 @@ def _check_position(grad_position):
 
 def _decorate_class(cls, make):
     """``@grad`` over a Cell class: a Cell class whose instances return the gradients."""
-    from ..nn.cell import Cell
 
     class GradCell(cls):
         def __call__(self, *args, **kwargs):
@@ -802,7 +799,6 @@ class _ConstructOf:
 def _is_cell_class(obj) -> bool:
     if not isinstance(obj, type):  # (the common case, before any import)
         return False
-    from ..nn.cell import Cell
     return issubclass(obj, Cell)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..cell import Cell
 from ..errors import GradientAPIError
 from ..tensor import Tensor
 from .grad_api import GradFunction, Spec, _argspec, _unwrap, _wrap_tensors
@@ -27,7 +28,6 @@ def _as_tuple(x):
 
 
 def _target(fn):
-    from ..nn.cell import Cell
     if isinstance(fn, Cell):
         return type(fn).construct, fn
     return fn, None
@@ -36,7 +36,7 @@ def _target(fn):
 def _compiled_jvp(fn, inputs):
     """The forward-mode function for ``fn`` at these inputs' kinds (cached by the driver)."""
     from ..compiler.driver import _resolve, build_jvp, normalize_function
-    from ..compiler.normalize import leaves
+    from ..compiler.ir import leaves
     f, self_obj = _target(fn)
     argspec = _argspec(list(inputs))
     source = None

@@ -3,13 +3,17 @@
 Attribute assignment registers Parameters, sub-Cells and primitive instances, so that
 ``trainable_params()`` and the compiler can find them, with names that carry their attribute
 path (``fc1.weight``).  Calling a Cell runs ``construct`` eagerly on Tensors.
+
+It lives beside :class:`~autograd_st.tensor.Tensor`, below the compiler, because the compiler
+reads a Cell's structure (its ``construct``, Parameters and sub-Cells); ``autograd_st.nn.Cell``
+is this class.
 """
 from __future__ import annotations
 
 from collections import OrderedDict
 from typing import Iterator
 
-from ..tensor import Parameter, ParameterTuple, bump_structure_epoch
+from .tensor import Parameter, ParameterTuple, bump_structure_epoch
 
 __all__ = ["Cell"]
 
