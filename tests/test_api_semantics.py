@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import autograd_st
-import autograd_st.compiler.driver as driver
+import autograd_st.boundary.request as request
 from autograd_st import Parameter, ParameterTuple, Tensor, nn, ops
 
 try:
@@ -601,10 +601,10 @@ class _Counter:
 
 
 def test_gradient_function_compiles_once(monkeypatch):
-    build = _Counter(driver.build_gradient)
-    normalize = _Counter(driver.normalize_function)
-    monkeypatch.setattr(driver, "build_gradient", build)
-    monkeypatch.setattr(driver, "normalize_function", normalize)
+    build = _Counter(request.build_gradient)
+    normalize = _Counter(request.normalize_function)
+    monkeypatch.setattr(request, "build_gradient", build)
+    monkeypatch.setattr(request, "normalize_function", normalize)
     gfn = ops.grad(f_cached, (0, 1))
     rng = np.random.default_rng(0)
     for i in range(30):
@@ -621,8 +621,8 @@ def test_gradient_function_compiles_once(monkeypatch):
 
 
 def test_cell_gradient_compiles_once_across_parameter_updates(monkeypatch):
-    build = _Counter(driver.build_gradient)
-    monkeypatch.setattr(driver, "build_gradient", build)
+    build = _Counter(request.build_gradient)
+    monkeypatch.setattr(request, "build_gradient", build)
     net = Net()
     gfn = ops.GradOperation(get_by_list=True)(net, ParameterTuple(net.trainable_params()))
     for step in range(10):

@@ -13,7 +13,7 @@ import tracemalloc
 import numpy as np
 
 from autograd_st import Parameter, Tensor, nn, ops
-from autograd_st.ops import grad_api
+from autograd_st.boundary import function as grad_api
 
 X = np.array([0.5, -1.5, 2.0])
 
@@ -528,7 +528,7 @@ def _generated_files():
 
 
 def test_the_caches_are_bounded(monkeypatch):
-    from autograd_st.compiler import driver
+    from autograd_st.compiler import frontend as driver
     monkeypatch.setattr(grad_api, "_GLOBAL_SIZE", 8)
     monkeypatch.setattr(driver, "_IR_CACHE_SIZE", 8)
     gc.collect()
@@ -550,7 +550,8 @@ def test_the_caches_are_bounded(monkeypatch):
 
 
 def test_parse_fence_and_desugar_caches_are_bounded(tmp_path, monkeypatch):
-    from autograd_st.compiler import driver, parse
+    from autograd_st.compiler import frontend as driver
+    from autograd_st.compiler import parse
     monkeypatch.setattr(driver, "_CACHE_SIZE", 5)
     monkeypatch.setattr(parse, "_PARSE_CACHE_SIZE", 5)
     body = "".join("def f%d(x):\n    return np.sum(x * %d.0)\n\n" % (i, i + 1)

@@ -6,8 +6,8 @@ import threading
 import numpy as np
 import pytest
 
-from autograd_st import Tensor, ops
-from autograd_st.compiler import driver
+from autograd_st import Tensor, compiler, ops
+from autograd_st.compiler import gradient
 
 X = Tensor(np.array([0.5, -1.5, 2.0]))
 
@@ -32,24 +32,24 @@ def gc_state():
 def test_collector_is_off_while_compiling_and_back_on_after(gc_state):
     gc.enable()
     seen = []
-    real = driver.lower
+    real = gradient.lower
 
     def spy(*args, **kwargs):
         seen.append(gc.isenabled())
         return real(*args, **kwargs)
-    driver.lower = spy
+    gradient.lower = spy
     try:
-        driver.clear_caches()
+        compiler.clear_caches()
         ops.grad(lambda x: np.sum(np.tanh(x) * 2.0))(X)
     finally:
-        driver.lower = real
+        gradient.lower = real
     assert seen and not any(seen)
     assert gc.isenabled()
 
 
 def test_a_disabled_collector_stays_disabled(gc_state):
     gc.disable()
-    driver.clear_caches()
+    compiler.clear_caches()
     ops.grad(_f)(X)
     assert not gc.isenabled()
 
@@ -59,8 +59,8 @@ def test_a_refused_compile_gives_the_collector_back(gc_state):
     with pytest.raises(Exception):
         ops.grad(_bad)(X)
     assert gc.isenabled()
-    with driver.gc_paused():
-        with driver.gc_paused():
+    with compiler.gc_paused():
+        with compiler.gc_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
@@ -73,7 +73,7 @@ def test_threads_compiling_together_leave_the_collector_on(gc_state):
     def work(k):
         try:
             for i in range(5):
-                driver.clear_caches()
+                compiler.clear_caches()
                 ops.grad(lambda x: np.sum(np.sin(x) * (k + i)))(X)
         except Exception as e:  # pragma: no cover - reported below
             errors.append(e)

@@ -26,8 +26,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 
 from autograd_st import Parameter, Tensor, nn, ops  # noqa: E402
-from autograd_st.compiler import driver  # noqa: E402
-from autograd_st.ops import grad_api  # noqa: E402
+from autograd_st.boundary import function as grad_api  # noqa: E402
+from autograd_st.compiler import frontend as driver  # noqa: E402
 
 
 def rss_mb() -> float:

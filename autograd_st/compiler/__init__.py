@@ -1,18 +1,29 @@
-"""The compiler: parse -> fence -> normalize -> analyze -> reverse -> codegen -> load.
+"""The compiler: parse -> fence -> desugar -> normalize -> analyze -> reverse / forward ->
+lower -> codegen -> load.
 
-One module per pass (each docstring says what it takes and gives); ``driver`` runs them and
-holds the caches.  The public entry points are re-exported lazily so that the light modules
-(``ir``) can be imported by the runtime layer without pulling the whole compiler in.
+One module per pass (each docstring says what it takes and gives), and the modules that run
+them:
+
+- ``cache``: cache keys, guards, the lock, the paused garbage collector;
+- ``frontend``: a function or Cell to its cached FuncIR (parse, fence, desugar, normalize)
+  and the calls between compiled functions;
+- ``build``: the shared builder, forward/backward pairs, loading, dumps;
+- ``gradient``: the top-level gradient function, from a :class:`GradientPlan` (data);
+- ``jvp``: forward-mode functions;
+- ``bprop``: a Cell's own ``bprop`` as its backward.
+
+This package imports nothing above it (``ops``, ``nn``, the API's ``boundary``); what the
+API wants compiled arrives as data.  The names below are its public entry points.
 """
+from .bprop import has_bprop, wrap_in_call
+from .build import full_source
+from .cache import gc_paused, structure_signature
+from .frontend import clear_caches, function_of, generated_source, normalize_function, resolve_input
+from .gradient import GradientArtifact, GradientPlan, Ref, build_gradient
+from .ir import ABSENT, RUNTIME, FuncIR, leaves, rebuild
+from .jvp import build_jvp
 
-_DRIVER_NAMES = ("normalize_function", "build_pair", "build_gradient", "structure_signature",
-                 "Compiled", "clear_caches")
-
-__all__ = list(_DRIVER_NAMES)
-
-
-def __getattr__(name):
-    if name in _DRIVER_NAMES:
-        from . import driver
-        return getattr(driver, name)
-    raise AttributeError(name)
+__all__ = ["normalize_function", "resolve_input", "function_of", "generated_source",
+           "clear_caches", "gc_paused", "structure_signature", "build_gradient",
+           "GradientPlan", "GradientArtifact", "Ref", "build_jvp", "full_source",
+           "has_bprop", "wrap_in_call", "RUNTIME", "ABSENT", "FuncIR", "leaves", "rebuild"]

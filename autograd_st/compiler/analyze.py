@@ -1,19 +1,20 @@
 """Analyze: activity of every IR variable.
 
-Takes: a :class:`~autograd_st.compiler.normalize.FuncIR` and the names of its inputs being
+Takes: a :class:`~autograd_st.compiler.ir.FuncIR` and the names of its inputs being
 differentiated.
 Gives: the set of *active* variables (those that depend on a differentiated input through
 differentiable arguments).  ``stop_gradient``, zero-gradient primitives, non-differentiable
 parameters (a ``where``'s condition, an ``axis``) and Parameters that are not differentiated
 cut the flow here.  Raises :class:`~autograd_st.errors.NoDerivativeError` where an active value
-flows through a call with no derivative rule into something that is used.
+flows through a call with no derivative rule into something that is used.  Also
+``written_inputs``: which inputs the code writes in place (what a failed call restores).
 """
 from __future__ import annotations
 
 from ..errors import NoDerivativeError
-from .ir import Call, Opaque, Prim, Var, leaves, uses_of, walk
+from .ir import Call, For, If, Opaque, Prim, Var, While, leaves, uses_of, walk
 
-__all__ = ["activity", "ZERO_GRAD_OPAQUE"]
+__all__ = ["activity", "written_inputs", "ZERO_GRAD_OPAQUE"]
 
 #: Python calls and attributes whose result has no gradient, so using them on a
 #: differentiated value loses nothing: sizes, dtypes, truth values, printing.
@@ -77,3 +78,37 @@ def _check_opaque(fir, active) -> None:
                      "numpy function that has one (see README: supported numpy functions), or "
                      "wrap the argument in ops.stop_gradient(...) if no gradient should flow"
                      % (callee.lstrip(".") or "fn"))
+
+
+def written_inputs(fir) -> set | None:
+    """Names of ``fir``'s inputs that its code writes in place (``assign``: BatchNorm's
+    moving statistics), through the sub-Cells and helpers it calls; None: some write does
+    not go to an input (then every input is taken to be written)."""
+    names = {inp.name for inp in fir.inputs}
+    out: set = set()
+
+    def block(stmts) -> bool:
+        for stmt in stmts:
+            if isinstance(stmt, Call):
+                sub = written_inputs(stmt.callee)
+                for inp, arg in zip(stmt.callee.inputs, stmt.extra_args):
+                    if sub is None or inp.name in sub:
+                        out.add(arg)
+                if sub is None and not stmt.extra_args:
+                    return False
+            elif isinstance(stmt, If):
+                if not (block(stmt.body) and block(stmt.orelse)):
+                    return False
+            elif isinstance(stmt, For):
+                if not block(stmt.body):
+                    return False
+            elif isinstance(stmt, While):
+                if not (block(stmt.cond_body) and block(stmt.body)):
+                    return False
+            elif isinstance(stmt, Prim) and stmt.prim.name == "assign":
+                ref = stmt.args.get("ref")
+                if not (isinstance(ref, Var) and ref.name in names):
+                    return False
+                out.add(ref.name)
+        return True
+    return out & names if block(fir.body) else None

@@ -30,7 +30,7 @@ from typing import Any
 from ..prims import Sym
 
 __all__ = ["Var", "Const", "Prim", "Call", "Opaque", "If", "For", "While", "Comment", "Input",
-           "FuncIR", "RUNTIME", "ABSENT", "leaves", "walk", "atom_names", "uses_of"]
+           "FuncIR", "RUNTIME", "ABSENT", "leaves", "rebuild", "walk", "atom_names", "uses_of"]
 
 
 class _Marker:
@@ -160,6 +160,19 @@ def leaves(structure) -> list:
             out.extend(leaves(s))
         return out
     return []
+
+
+def rebuild(structure, values):
+    """``structure`` with its Sym leaves replaced, in order, by ``values``."""
+    it = iter(values)
+
+    def rec(s):
+        if isinstance(s, Sym):
+            return next(it)
+        if isinstance(s, tuple):
+            return tuple(rec(e) for e in s)
+        return s
+    return rec(structure)
 
 
 def walk(stmts):

@@ -436,7 +436,7 @@ class Reverse:
         flat_args = []
         for a in stmt.args:
             flat_args.extend(_arg_vars(a) if not isinstance(a, Var) else [a.name])
-        for var, on in zip(compiled.runtime_arg_vars(stmt), compiled.arg_mask):
+        for var, on in zip([a.name for a in stmt.args], compiled.arg_mask):
             if on:
                 receivers.append(var)
         for var, on in zip(stmt.extra_args, compiled.input_mask):

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cell import Cell
+from ..boundary import GradFunction, GradRequest, compile_jvp
+from ..boundary import to_tensors as _wrap_tensors
+from ..boundary import unwrap_arg as _unwrap
+from ..compiler import rebuild
 from ..errors import GradientAPIError
 from ..tensor import Tensor
-from .grad_api import GradFunction, Spec, _argspec, _unwrap, _wrap_tensors
 
 __all__ = ["jvp", "vjp", "jacfwd", "jacrev"]
 
@@ -27,38 +29,13 @@ def _as_tuple(x):
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
-def _target(fn):
-    if isinstance(fn, Cell):
-        return type(fn).construct, fn
-    return fn, None
-
-
-def _compiled_jvp(fn, inputs):
-    """The forward-mode function for ``fn`` at these inputs' kinds (cached by the driver)."""
-    from ..compiler.driver import _resolve, build_jvp, normalize_function
-    from ..compiler.ir import leaves
-    f, self_obj = _target(fn)
-    argspec = _argspec(list(inputs))
-    source = None
-    if getattr(f, "_autograd_st_grad_function", False):  # forward over reverse
-        from ..compiler.driver import generated_source
-        f, source = generated_source(f, argspec)
-    fir = normalize_function(f, self_obj, argspec, source)
-    n_leaves = len(leaves(fir.args))
-    compiled = build_jvp(fir, (True,) * n_leaves, (False,) * len(fir.inputs))
-    objects = [_resolve(inp, self_obj, f) for inp in fir.inputs]
-    return fir, compiled, objects
-
-
 def _run_jvp(fn, inputs, tangents):
-    fir, compiled, objects = _compiled_jvp(fn, inputs)
+    fir, compiled, objects = compile_jvp(fn, inputs)
     arrays = [_unwrap(a) for a in inputs]
     extra = [o._data if isinstance(o, Tensor) else o for o in objects]
     outs = compiled.fn(*arrays, *extra, *[np.asarray(_unwrap(t)) for t in tangents])
     n = compiled.n_outputs
-    from ..compiler.driver import _rebuild_structure
-    return (fir, _rebuild_structure(fir.result, outs[:n]),
-            _rebuild_structure(fir.result, outs[n:]))
+    return fir, rebuild(fir.result, outs[:n]), rebuild(fir.result, outs[n:])
 
 
 def jvp(fn, inputs, v, has_aux=False):
@@ -83,10 +60,7 @@ def jvp(fn, inputs, v, has_aux=False):
 
 def vjp(fn, *inputs, weights=None, has_aux=False):
     """``(fn(*inputs), vjp_fn)`` where ``vjp_fn(v)`` is the tuple of ``v^T J`` per input."""
-    from .grad_api import _weights_tuple
-    ws, _ = _weights_tuple(weights)
-    spec = Spec("vjp", "all", ws, has_aux, False, True)
-    gfn = GradFunction(fn, spec)
+    gfn = GradFunction(fn, GradRequest.for_vjp(weights, has_aux))
     out = fn(*inputs)
 
     def vjp_fn(*v):
@@ -161,7 +135,7 @@ def _hessian(J, grad_position, has_aux, inputs):
         raise GradientAPIError("jacfwd(jacrev(fn)) with has_aux is not supported yet")
     rev_pos, rev_single = _positions(J.grad_position, len(inputs))
     fwd_pos, fwd_single = _positions(grad_position, len(inputs))
-    gfn = GradFunction(J.fn, Spec("vjp", "all", None, False, False, True))
+    gfn = GradFunction(J.fn, GradRequest.for_vjp())
     out = np.asarray(_unwrap(J.fn(*inputs)))
     blocks = {}
     for k in np.ndindex(out.shape or ()):
@@ -199,8 +173,7 @@ def jacrev(fn, grad_position=0, has_aux=False):
 def _jacrev(fn, grad_position=0, has_aux=False):
     def jac(*inputs):
         positions, single = _positions(grad_position, len(inputs))
-        spec = Spec("vjp", "all", None, has_aux, False, True)
-        gfn = GradFunction(fn, spec)
+        gfn = GradFunction(fn, GradRequest.for_vjp(None, has_aux))
         out = fn(*inputs)
         outs = _as_tuple(out) if isinstance(out, tuple) else (out,)
         n_diff = 1 if has_aux else len(outs)

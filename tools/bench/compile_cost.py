@@ -20,7 +20,7 @@ import time
 import numpy as np
 from timing import measure_many
 
-import autograd_st.compiler.driver as driver
+import autograd_st.compiler as driver
 from autograd_st import Tensor, ops
 
 __all__ = ["straight_line_source", "loop_source", "compile_costs", "per_call_overhead",
@@ -149,13 +149,13 @@ def generated_call(st_call):
     """``(direct, arrays)``: the generated function the API runs for ``st_call`` and the
     arrays it is called with (unwrapped arguments, then the artifact's inputs), so that
     ``direct(*arrays)`` is the call without the API's per-call path."""
-    from autograd_st.ops import grad_api
+    from autograd_st.boundary import values
     g = st_call.grad_fn
     art = next(iter(g._fast.values()))
     if getattr(art, "plain", True):
         args = [a._data if hasattr(a, "_data") else a for a in st_call.args]
     else:  # constant arguments are compiled in: only the runtime leaves are passed
-        args = list(grad_api._runtime_leaves(st_call.args, art.spec_args))
+        args = list(values.runtime_leaves(st_call.args, art.spec_args))
     inputs = [o._data if hasattr(o, "_data") else o.asnumpy() for o in art.inputs]
     return art.fn, args + inputs
 

@@ -1,0 +1,211 @@
+"""One compiled gradient function as its callers use it: the per-call entry and its checks.
+
+Takes: a :class:`~autograd_st.compiler.GradientArtifact` (the generated function, the
+objects its inputs stand for, the structure it returns), the kinds of the arguments it was
+compiled for, and what it was compiled against (its target, weights, Cells, guards).
+Gives: an :class:`Artifact` whose ``entry(*args)`` unwraps each argument as its kind says,
+appends the inputs' arrays, calls the generated code and wraps the result in Tensors
+(written out once per artifact, so no per-argument dispatch is left), and whose ``valid()``
+says whether anything the code folded in has changed since.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import rules
+from ..cell import Cell
+from ..compiler import ABSENT, RUNTIME, resolve_input, structure_signature
+from ..compiler.analyze import written_inputs
+from ..tensor import Tensor, _structure_epoch
+from .values import leaf, runtime_leaves, to_tensors, unwrap_arg
+
+__all__ = ["Artifact"]
+
+
+class _Holder:
+    """A free numpy array read by generated code, seen like a Tensor (``._data``)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data) -> None:
+        self._data = data
+
+
+def _volatile(path, fn, self_obj) -> bool:
+    """Whether rebinding something on ``path`` can go unnoticed by the structure epoch:
+    the path goes through a closure variable or an object that is not a Cell (a plain
+    object's attribute, a list item).  Such inputs are looked up again on every call."""
+    if not path:
+        return False
+    if path[0] == "self":
+        obj, rest = self_obj, path[1:]
+    else:
+        if fn.__closure__ and path[1] in fn.__code__.co_freevars:
+            return True
+        obj, rest = fn.__globals__.get(path[1]), path[2:]  # a global: its guard sees it
+    for attr in rest:
+        if not isinstance(obj, (Cell, tuple)):
+            return True
+        try:
+            obj = obj[attr] if isinstance(attr, int) else getattr(obj, attr)
+        except Exception:  # noqa: BLE001 - gone: it is looked up (and fails) again
+            return True
+    return False
+
+
+def _cells(self_obj, fir) -> tuple:
+    """The Cells whose structure the generated code depends on."""
+    out, seen = [], set()
+    for obj in [self_obj] + [g[2] for g in fir.guards]:
+        if isinstance(obj, Cell) and id(obj) not in seen:
+            seen.add(id(obj))
+            out.append(obj)
+    return tuple(out)
+
+
+class Artifact:
+    """A generated gradient function bound to its inputs, with its per-call entry."""
+
+    __slots__ = ("fn", "inputs", "epoch", "guards", "art", "n_args", "tensors_out", "plain",
+                 "spec_args", "cells", "sigs", "n_rules", "weights", "wflags", "target",
+                 "objects", "volatile", "check", "effects", "inner", "entry")
+
+    def __init__(self, art, epoch, n_args, tensors_out=True, spec_args=(), weights=(),
+                 target=(None, None), inner=None, kinds=None) -> None:
+        self.tensors_out = tensors_out
+        self.spec_args = tuple(spec_args)
+        self.plain = all(sp is RUNTIME for sp in spec_args)
+        fn, self_obj = target
+        self.cells = _cells(self_obj, art.fir)
+        self.sigs = tuple(structure_signature(c) for c in self.cells)
+        self.n_rules = rules.version()
+        self.art = art
+        self.fn = art.fn
+        self.inputs = tuple(o if isinstance(o, Tensor) else _Holder(o) for o in art.inputs)
+        self.epoch = epoch
+        seen = {}
+        for ns, key, obj in art.fir.guards:
+            seen[(id(ns), key)] = (ns, key, obj)
+        self.guards = tuple(seen.values())
+        self.n_args = n_args
+        # the weights are held (the cache key has their ids) with the flags compiled in
+        self.weights = tuple(weights)
+        self.wflags = tuple(w.requires_grad for w in self.weights)
+        # what the inputs were found on, to find them again when something may have changed
+        self.target = target
+        self.objects = tuple(art.inputs)
+        self.volatile = fn is not None and any(
+            _volatile(inp.path, fn, self_obj) for inp in art.fir.inputs)
+        # a gradient of a gradient: (inner gradient function, argspec, its generated code)
+        self.inner = inner
+        self.check = bool(self.guards) or self.volatile or inner is not None
+        written = written_inputs(art.fir)
+        self.effects = tuple(
+            o for inp, o in zip(art.fir.inputs, self.objects)
+            if (written is None or inp.name in written) and isinstance(o, (Tensor, np.ndarray)))
+        self.entry = _entry(self, kinds, art.out_structure)
+
+    def _same_inputs(self) -> bool:
+        """Each input is still the object found on its path (not a new Parameter)."""
+        fn, self_obj = self.target
+        if fn is None:
+            return True
+        try:
+            for inp, obj in zip(self.art.fir.inputs, self.objects):
+                if inp.path and resolve_input(inp, self_obj, fn) is not obj:
+                    return False
+        except Exception:  # noqa: BLE001 - an input is gone: compile again (and say so)
+            return False
+        return True
+
+    def valid(self) -> bool:
+        """Whether the code may be reused: nothing it folded in has changed."""
+        epoch = _structure_epoch[0]
+        if self.epoch != epoch:
+            if tuple(structure_signature(c) for c in self.cells) != self.sigs \
+                    or rules.version() != self.n_rules \
+                    or tuple(w.requires_grad for w in self.weights) != self.wflags \
+                    or not self._same_inputs():
+                return False
+            self.epoch = epoch
+        elif self.volatile and not self._same_inputs():
+            return False
+        for ns, key, obj in self.guards:
+            if ns.get(key, ABSENT) is not obj:
+                return False
+        if self.inner is not None:
+            gfn, argspec, generated = self.inner
+            if gfn._autograd_st_generated(argspec)[0] is not generated:
+                return False
+        return True
+
+    def call_keeping_state(self, args):
+        """A call whose code writes Parameters in place (BatchNorm's moving statistics in
+        training mode): if it fails, they are written back as they were."""
+        saved = [(o._data, o._data.copy()) if isinstance(o, Tensor) else (o, o.copy())
+                 for o in self.effects]
+        try:
+            if self.plain:
+                out = self.fn(*[unwrap_arg(a) for a in args], *[o._data for o in self.inputs])
+            else:
+                out = self.fn(*runtime_leaves(args, self.spec_args),
+                              *[o._data for o in self.inputs])
+        except BaseException:
+            for arr, copy in saved:
+                np.copyto(arr, copy)
+            raise
+        return to_tensors(out) if self.tensors_out else out
+
+
+def _unwrap_code(kind, arg: str) -> str:
+    """How the entry unwraps an argument of this kind (see ``values.kind``)."""
+    if isinstance(kind, str) and len(kind) == 1:  # a Tensor or a Parameter
+        return arg + "._data"
+    if isinstance(kind, str) and kind[0] in "ng":  # an ndarray, a numpy scalar: as it is
+        return arg
+    return "_unwrap(%s)" % arg
+
+
+def _wrap_code(structure, value: str, out: list) -> str:
+    """An expression that rebuilds ``structure`` from ``value`` with Tensor leaves; the
+    unpacking statements it needs are appended to ``out``."""
+    if structure is None:
+        return "_leaf(%s)" % value
+    parts = ["%s_%d" % (value, i) for i in range(len(structure))]
+    if parts:
+        out.append("%s, = %s" % (", ".join(parts), value))
+    else:
+        return "()"
+    return "(%s,)" % ", ".join(_wrap_code(sub, p, out) for sub, p in zip(structure, parts))
+
+
+def _entry(artifact, kinds, out_structure):
+    """The per-call path of one artifact, written out for its argument kinds: unwrap each
+    argument as its kind says, add the inputs' arrays, call the generated code, wrap its
+    result in Tensors as its returned structure says.  No per-argument dispatch is left
+    (``art.fn`` is what the benchmark calls directly; this adds the API's work around it)."""
+    fn, inputs = artifact.fn, artifact.inputs
+    if not artifact.plain or kinds is None:
+        def entry(*args):
+            if artifact.plain:
+                out = fn(*[unwrap_arg(a) for a in args], *[o._data for o in inputs])
+            else:
+                out = fn(*runtime_leaves(args, artifact.spec_args),
+                         *[o._data for o in inputs])
+            return to_tensors(out) if artifact.tensors_out else out
+        return entry
+    params = ["a%d" % i for i in range(len(kinds))]
+    call = "fn(%s)" % ", ".join([_unwrap_code(k, p) for k, p in zip(kinds, params)]
+                                + ["i%d._data" % j for j in range(len(inputs))])
+    lines = ["def entry(%s):" % ", ".join(params)]
+    if not artifact.tensors_out:
+        lines.append("    return " + call)
+    else:
+        lines.append("    r = " + call)
+        unpack = []
+        result = _wrap_code(out_structure, "r", unpack)
+        lines += ["    " + u for u in unpack] + ["    return " + result]
+    namespace = {"fn": fn, "_leaf": leaf, "_unwrap": unwrap_arg}
+    namespace.update(("i%d" % j, o) for j, o in enumerate(inputs))
+    exec(compile("\n".join(lines) + "\n", "<autograd_st entry>", "exec"), namespace)  # noqa: S102
+    return namespace["entry"]

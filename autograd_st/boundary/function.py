@@ -1,0 +1,212 @@
+"""``GradFunction``: what ``grad``, ``value_and_grad``, ``GradOperation`` and ``vjp`` give.
+
+Takes: the function or Cell to differentiate and a :class:`~.request.GradRequest`.
+Gives: a callable whose per-call path is one cache lookup keyed by the kinds of the
+arguments (float Tensor, int Tensor, Python number ...) and the structure epoch, then the
+artifact's entry (unwrap, call the generated function, wrap).  Everything else happens
+once, at the first call for those kinds: keyword binding as MindSpore binds, the compile,
+and the checks that make cached code safe to reuse.
+"""
+from __future__ import annotations
+
+import inspect
+import threading
+import types
+import weakref
+from collections import OrderedDict
+
+import numpy as np
+
+from ..cell import Cell
+from ..compiler import RUNTIME, full_source, gc_paused
+from ..errors import GradientAPIError
+from ..tensor import Tensor, _structure_epoch
+from .artifact import Artifact
+from .request import GradRequest, compile_gradient, target_of
+from .values import argspec, kind
+
+__all__ = ["GradFunction"]
+
+_LOCK = threading.RLock()
+_GLOBAL: "OrderedDict" = OrderedDict()  # (fn, request, kinds, recompute) -> (ref, Artifact)
+_GLOBAL_SIZE = 1024
+_MISSING = object()
+
+
+def _ref(fn):
+    try:
+        return weakref.ref(fn)
+    except TypeError:
+        return lambda: fn
+
+
+class GradFunction:
+    """A function that returns gradients.  ``.source(*args)`` is the generated code it runs
+    for those arguments."""
+
+    _autograd_st_grad_function = True  # read by the compiler: a call to it is compiled
+
+    def __init__(self, fn, request: GradRequest) -> None:
+        if not callable(fn):
+            raise TypeError("expected a function or a Cell to differentiate, got %r" % (fn,))
+        self.fn = fn
+        self.request = request
+        self._fast: dict = {}
+        self._is_cell = isinstance(fn, Cell)
+        self._last_art = None
+        self.__name__ = getattr(fn, "__name__", type(fn).__name__) + "_grad"
+        self.__qualname__ = self.__name__
+        self.__doc__ = "Gradient of %s." % getattr(fn, "__qualname__", type(fn).__name__)
+
+    # the hot path ----------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            args = self._positional(args, kwargs)
+        kinds = tuple([a._data.dtype.kind if type(a) is Tensor else kind(a) for a in args])
+        art = self._fast.get(kinds)
+        if art is None or ((art.epoch != _structure_epoch[0] or art.check)
+                           and not art.valid()):
+            art = self._artifact(args, kinds)
+        if art.effects:
+            return art.call_keeping_state(args)
+        return art.entry(*args)
+
+    def _positional(self, args, kwargs) -> tuple:
+        """Keyword arguments bound to the parameters they name, as MindSpore binds them: the
+        call as positional arguments up to the last parameter given (parameters after it
+        are left to their defaults, as when they are not passed), then the sens, which
+        stays the last positional argument.  ``grad_position`` counts parameters."""
+        fn, self_obj = self._target()
+        sens = ()
+        if self.request.sens:
+            if not args:
+                raise TypeError("%s: with sens_param=True the output's gradient (sens) is the "
+                                "last positional argument" % self.__name__)
+            args, sens = args[:-1], args[-1:]
+        plan = self.__dict__.get("_kwplan")
+        if plan is None or plan[0] is not fn:
+            plan = self.__dict__["_kwplan"] = (fn,) + self._keyword_plan(fn, self_obj)
+        _, names, index, defaults, keyword_only = plan
+        bad = keyword_only.intersection(kwargs)
+        if bad:
+            raise GradientAPIError(
+                "%s: keyword-only parameter %r cannot be differentiated through; make it an "
+                "ordinary parameter of %s" % (self.__name__, min(bad), fn.__qualname__))
+        n = len(args)
+        last = n - 1
+        for k in kwargs:
+            i = index.get(k)
+            if i is None or i < n:  # unknown, or given twice: Python's own TypeError
+                self._bind_or_raise(fn, self_obj, args, kwargs)
+            last = max(last, i)
+        out = list(args)
+        for name in names[n:last + 1]:
+            value = kwargs.get(name, defaults.get(name, _MISSING))
+            if value is _MISSING:  # a required parameter not given
+                self._bind_or_raise(fn, self_obj, args, kwargs)
+            out.append(value)
+        return tuple(out) + sens
+
+    @staticmethod
+    def _keyword_plan(fn, self_obj):
+        """``(names, index, defaults, keyword_only)`` of ``fn``'s parameters (``self`` left
+        out for a method): what binding keyword arguments needs, read once."""
+        if not isinstance(fn, types.FunctionType):
+            raise GradientAPIError(
+                "keyword arguments reach functions and Cells only, not %s; pass them "
+                "positionally" % type(fn).__name__)
+        params = list(inspect.signature(fn).parameters.values())
+        if self_obj is not None:
+            params = params[1:]
+        ordinary = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        names = [p.name for p in ordinary]
+        index = {p.name: i for i, p in enumerate(ordinary) if p.kind != p.POSITIONAL_ONLY}
+        defaults = {p.name: p.default for p in ordinary if p.default is not p.empty}
+        keyword_only = frozenset(p.name for p in params if p.kind == p.KEYWORD_ONLY)
+        return names, index, defaults, keyword_only
+
+    @staticmethod
+    def _bind_or_raise(fn, self_obj, args, kwargs):
+        """Python's own TypeError for a call that does not fit ``fn``'s parameters."""
+        lead = (self_obj,) if self_obj is not None else ()
+        inspect.signature(fn).bind(*lead, *args, **kwargs)
+        raise TypeError("%s() got arguments that do not fit its parameters"
+                        % fn.__qualname__)  # pragma: no cover - bind raised above
+
+    def _tensors_out(self, args) -> bool:
+        if self._is_cell or self.request.weights:
+            return True
+        for a in args:
+            if isinstance(a, Tensor) or (isinstance(a, (tuple, list))
+                                         and any(isinstance(e, Tensor) for e in a)):
+                return True
+        return not any(isinstance(a, (np.ndarray, float, np.generic)) for a in args)
+
+    # compiling -------------------------------------------------------------------------
+    def _target(self):
+        return target_of(self.fn)
+
+    def _artifact(self, args, kinds, recompute=False) -> Artifact:
+        epoch = _structure_epoch[0]
+        key = (("obj", id(self.fn)), self.request.key(), kinds, recompute)
+        with _LOCK:
+            entry = _GLOBAL.get(key)
+        if entry is not None:
+            ref, art = entry
+            if ref() is self.fn and art.valid():
+                self._remember(kinds, art, recompute)
+                return art
+        fn, self_obj = self._target()
+        with gc_paused():  # one pause for the whole compile (normalize, then build)
+            compiled, inner = compile_gradient(self.request, fn, self_obj, args, recompute)
+        call_args, _ = self.request.split_sens(args)
+        art = Artifact(compiled, epoch, len(args), self._tensors_out(args), argspec(call_args),
+                       self.request.weights or (), (fn, self_obj), inner, kinds)
+        with _LOCK:
+            _GLOBAL[key] = (_ref(self.fn), art)
+            _GLOBAL.move_to_end(key)
+            while len(_GLOBAL) > _GLOBAL_SIZE:
+                _GLOBAL.popitem(last=False)
+        self._remember(kinds, art, recompute)
+        return art
+
+    def _remember(self, kinds, art, recompute) -> None:
+        if recompute:  # the form higher-order derivatives read: not the per-call fast path
+            return
+        if len(self._fast) > 64:
+            self._fast.clear()
+        self._fast[kinds] = art
+        self._last_art = art
+
+    def source(self, *args, **kwargs) -> str:
+        """The generated gradient code for these arguments (with the callees it calls)."""
+        if kwargs:
+            args = self._positional(args, kwargs)
+        kinds = tuple(map(kind, args))
+        art = self._fast.get(kinds)
+        if art is None or not art.valid():
+            art = self._artifact(args, kinds)
+        return full_source(art.art)
+
+    def _autograd_st_generated(self, argspec=None):
+        """(function, input names, input objects) of the generated code for arguments shaped
+        like ``argspec`` (RUNTIME leaves are taken as float Tensors): what a higher-order
+        derivative differentiates again (read by the compiler)."""
+        if argspec is None:
+            art = self._last_art
+            if art is None:
+                raise GradientAPIError("cannot tell the arguments of %s" % self.__name__)
+        else:
+            args = tuple(_example(sp) for sp in argspec)
+            kinds = tuple(map(kind, args))
+            art = self._artifact(args, kinds, recompute=True)
+        return art.fn, art.art.input_names, art.art.inputs
+
+
+def _example(sp):
+    """An argument of the kind ``sp`` describes (RUNTIME: a float64 Tensor)."""
+    if isinstance(sp, tuple):
+        return tuple(_example(e) for e in sp)
+    if sp is RUNTIME:
+        return Tensor(np.zeros((1,), np.float64))
+    return sp

@@ -1,0 +1,314 @@
+"""What a gradient function is asked for, as data, and the compile it leads to.
+
+Takes: the options of MindSpore's API (``grad_position``, ``weights``, ``has_aux``, and
+value-and-grad; ``get_all``, ``get_by_list``, ``sens_param``; ``ops.vjp``'s form) and, at a
+first call, the function, its target and its arguments.
+Gives: a :class:`GradRequest`, frozen, with named fields, that answers in data: which
+positions are differentiated (checked against the call), where ``sens`` is, which outputs
+are seeded, and the layout of the result (a :class:`~autograd_st.compiler.Ref` tree).
+``compile_gradient`` turns a request and a call into the compiler's
+:class:`~autograd_st.compiler.GradientPlan` and builds it; ``compile_jvp`` does the same for
+forward mode.  This is the one place that knows those options.
+"""
+from __future__ import annotations
+
+import inspect
+import types
+from dataclasses import dataclass
+
+from ..cell import Cell
+from ..compiler import (
+    GradientPlan,
+    Ref,
+    build_gradient,
+    build_jvp,
+    generated_source,
+    has_bprop,
+    leaves,
+    normalize_function,
+    resolve_input,
+    wrap_in_call,
+)
+from ..errors import GradientAPIError
+from ..tensor import Parameter, ParameterTuple, Tensor
+from .values import argspec
+
+__all__ = ["GradRequest", "weights_tuple", "check_position", "compile_gradient",
+           "compile_jvp", "target_of", "check_arity"]
+
+
+@dataclass(frozen=True)
+class GradRequest:
+    """Which gradients, and in which structure (hashable through ``key``).
+
+    ``style``: ``"grad"`` (ops.grad / value_and_grad), ``"gradop"`` (GradOperation) or
+    ``"vjp"`` (ops.vjp's vjp_fn: one gradient per input, always a tuple); ``positions``: an
+    int, a tuple of ints, None, or ``"all"``; ``weights``: a tuple of Parameters or None;
+    ``single_weight``: ``weights`` was one Parameter (its gradient is returned bare).
+    """
+
+    style: str
+    positions: object
+    weights: tuple | None = None
+    has_aux: bool = False
+    value: bool = False
+    sens: bool = False
+    single_weight: bool = False
+
+    @classmethod
+    def for_grad(cls, grad_position, weights, has_aux=False, value=False) -> "GradRequest":
+        """``ops.grad`` / ``ops.value_and_grad``."""
+        grad_position = check_position(grad_position)
+        ws, single = weights_tuple(weights)
+        if grad_position is None and ws is None:
+            raise GradientAPIError("grad_position=None and weights=None: nothing to "
+                                   "differentiate. Pass weights=net.trainable_params() or a "
+                                   "grad_position")
+        return cls("grad", grad_position, ws, bool(has_aux), bool(value), False, single)
+
+    @classmethod
+    def for_gradop(cls, get_all, get_by_list, sens_param, fn, weights) -> "GradRequest":
+        """``GradOperation(get_all, get_by_list, sens_param)(fn, weights)``."""
+        ws = None
+        if get_by_list:
+            if weights is None and hasattr(fn, "trainable_params"):
+                weights = fn.trainable_params()
+            ws, _ = weights_tuple(weights)
+            if ws is None:
+                raise GradientAPIError("GradOperation(get_by_list=True) needs the weights: "
+                                       "grad_op(net, ParameterTuple(net.trainable_params()))")
+        return cls("gradop", "all" if get_all else 0, ws, False, False, bool(sens_param))
+
+    @classmethod
+    def for_vjp(cls, weights=None, has_aux=False) -> "GradRequest":
+        """``ops.vjp``'s vjp_fn: the output's gradient is the last argument."""
+        ws, _ = weights_tuple(weights)
+        return cls("vjp", "all", ws, bool(has_aux), False, True)
+
+    def key(self) -> tuple:
+        """The request in a cache key (weights by identity)."""
+        return (self.style, self.positions, None if self.weights is None
+                else tuple(id(w) for w in self.weights), self.has_aux, self.value, self.sens,
+                self.single_weight)
+
+    def split_sens(self, args) -> tuple:
+        """``(call arguments, (sens,) or ())``: with ``sens``, the last argument is the
+        output's gradient."""
+        if not self.sens:
+            return list(args), ()
+        if not args:
+            raise GradientAPIError("sens_param=True: the last argument must be the output's "
+                                   "gradient (sens), but no argument was given")
+        return list(args[:-1]), tuple(args[-1:])
+
+    def positions_for(self, n_args: int, qualname: str) -> tuple:
+        """The differentiated positions for a call with ``n_args`` positional arguments."""
+        if self.positions == "all":
+            positions = tuple(range(n_args))
+        elif self.positions is None:
+            positions = ()
+        elif isinstance(self.positions, int):
+            positions = (self.positions,)
+        else:
+            positions = tuple(self.positions)
+        for p in positions:
+            if p < 0:
+                raise GradientAPIError("grad_position %d is negative: MindSpore counts inputs "
+                                       "from 0; pass %d instead" % (p, p % max(n_args, 1)))
+            if not -n_args <= p < n_args:
+                raise GradientAPIError(
+                    "grad_position %d is out of range: %s takes %d positional argument%s"
+                    % (p, qualname, n_args, "" if n_args == 1 else "s"))
+        if self.style == "gradop" and self.positions != "all" and not self.weights \
+                and n_args == 0:
+            raise GradientAPIError("GradOperation() differentiates the first input, but %s "
+                                   "takes no inputs; use get_by_list=True" % qualname)
+        return tuple(p % n_args for p in positions) if n_args else ()
+
+    def seeded(self, result, qualname: str) -> tuple:
+        """Per output leaf of ``result`` (a structure of Syms), whether it is differentiated:
+        all of them, or with ``has_aux`` the first output's only."""
+        out_leaves = leaves(result)
+        if not self.has_aux:
+            return (True,) * len(out_leaves)
+        if not isinstance(result, tuple) or len(result) < 2:
+            raise GradientAPIError(
+                "has_aux=True needs %s to return a tuple (loss, aux, ...); it returns one "
+                "value. Set has_aux=False" % qualname)
+        first = {id(s) for s in leaves(result[0])}
+        return tuple(id(s) in first for s in out_leaves)
+
+    def layout(self, n_args: int, n_weights: int):
+        """The result's structure: ``Ref("arg", k)`` for the k-th differentiated argument
+        leaf, ``Ref("weight", j)``, ``Ref("value")``, ``Ref("aux")`` (MindSpore's
+        structures; ``grad_position=(0,)`` gives a bare gradient, as MindSpore does)."""
+        args = [Ref("arg", i) for i in range(n_args)]
+        ws = tuple(Ref("weight", j) for j in range(n_weights))
+        if self.style == "vjp":
+            return (tuple(args), ws) if self.weights is not None else tuple(args)
+        if self.style == "gradop":
+            inputs = tuple(args) if self.positions == "all" else (args[0] if args else None)
+            if self.weights is not None and self.positions == "all":
+                grads = (inputs, ws)
+            elif self.weights is not None:
+                grads = ws
+            else:
+                grads = inputs
+        else:
+            if self.positions is None:
+                pos = None
+            elif isinstance(self.positions, int) or len(args) == 1:
+                pos = args[0]
+            else:
+                pos = tuple(args)
+            if self.weights is None:
+                grads = pos
+            else:
+                w = ws[0] if self.single_weight else ws
+                grads = w if pos is None else (pos, w)
+        if self.value:
+            return (Ref("value"), grads)
+        if self.has_aux:
+            return (grads, Ref("aux"))
+        return grads
+
+
+def weights_tuple(weights) -> tuple:
+    """``(tuple of Parameters or None, whether one Parameter was given)``."""
+    if weights is None:
+        return None, False
+    if isinstance(weights, Parameter):
+        return (weights,), True
+    if isinstance(weights, (list, tuple, ParameterTuple)):
+        ws = tuple(weights)
+        for w in ws:
+            if not isinstance(w, Parameter):
+                raise GradientAPIError("weights must be Parameters (e.g. net.trainable_params())"
+                                       "; got %s" % type(w).__name__)
+        return ws, False
+    if hasattr(weights, "trainable_params"):
+        return tuple(weights.trainable_params()), False
+    raise GradientAPIError("weights must be a Parameter, a list or a ParameterTuple of them, "
+                           "or None; got %s" % type(weights).__name__)
+
+
+def check_position(grad_position):
+    """``grad_position`` as an int, a tuple of ints or None (or a GradientAPIError)."""
+    if grad_position is None or isinstance(grad_position, int):
+        return grad_position
+    if isinstance(grad_position, (tuple, list)) and all(isinstance(p, int) for p in grad_position):
+        if not grad_position:
+            raise GradientAPIError("grad_position=() selects no input; use None with weights")
+        return tuple(grad_position)
+    raise GradientAPIError("grad_position must be an int, a tuple of ints or None; got %r"
+                           % (grad_position,))
+
+
+def target_of(fn) -> tuple:
+    """``(function, self)``: what is compiled for a Cell, a bound method or a function."""
+    if isinstance(fn, Cell):
+        return type(fn).construct, fn
+    if inspect.ismethod(fn):
+        return fn.__func__, fn.__self__
+    return fn, None
+
+
+# ---------------------------------------------------------------------------------------
+# compiling
+# ---------------------------------------------------------------------------------------
+
+def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) -> tuple:
+    """``(GradientArtifact, inner)`` for calling ``fn`` (bound to ``self_obj``) with ``args``
+    (the sens included); ``inner``: ``(gradient function, argspec, its generated code)``
+    when ``fn`` is itself a gradient function (a derivative of a derivative)."""
+    call_args, _ = request.split_sens(args)
+    spec = argspec(call_args)
+    check_arity(fn, self_obj, call_args)
+    source = inner = None
+    if getattr(fn, "_autograd_st_grad_function", False):  # a derivative of a derivative
+        inner_gfn = fn
+        fn, source = generated_source(fn, spec)
+        inner = (inner_gfn, spec, fn)
+    fir = normalize_function(fn, self_obj, spec, source)
+    if has_bprop(self_obj):  # the Cell's own bprop is its backward
+        fir = wrap_in_call(fir, self_obj, spec)
+    n_args = len(call_args)
+    leaf_owner = [i for i, v in enumerate(fir.args) for _ in leaves(v)]
+    positions = request.positions_for(n_args, fir.qualname)
+    for p in positions:
+        if not leaves(fir.args[p]):
+            raise GradientAPIError(
+                "argument %d of %s is a constant (%r), not a Tensor: it has no gradient. "
+                "Pass a Tensor or leave it out of grad_position"
+                % (p, fir.qualname, type(call_args[p]).__name__))
+    wrt_args = tuple(i for p in positions for i, owner in enumerate(leaf_owner) if owner == p)
+    int_args = tuple(isinstance(a, Tensor) and a._data.dtype.kind in "iub"
+                     for i, a in enumerate(call_args) for _ in leaves(fir.args[i]))
+    weights = tuple(request.weights or ())
+    plan = GradientPlan(
+        wrt_args=wrt_args, layout=request.layout(len(wrt_args), len(weights)),
+        weights=weights, frozen=tuple(w for w in weights if not w.requires_grad),
+        seeded=request.seeded(fir.result, fir.qualname), sens=request.sens,
+        sens_of_first=request.has_aux, int_args=int_args, recompute=recompute)
+    objects = [resolve_input(inp, self_obj, fn) for inp in fir.inputs]
+    return build_gradient(fir, plan, objects), inner
+
+
+def compile_jvp(fn, inputs) -> tuple:
+    """``(FuncIR, CompiledJvp, input objects)``: forward-mode code for ``fn`` at these
+    inputs' kinds, every runtime argument leaf carrying a tangent (cached by the compiler)."""
+    f, self_obj = (type(fn).construct, fn) if isinstance(fn, Cell) else (fn, None)
+    spec = argspec(list(inputs))
+    source = None
+    if getattr(f, "_autograd_st_grad_function", False):  # forward over reverse
+        f, source = generated_source(f, spec)
+    fir = normalize_function(f, self_obj, spec, source)
+    n_leaves = len(leaves(fir.args))
+    compiled = build_jvp(fir, (True,) * n_leaves, (False,) * len(fir.inputs))
+    objects = [resolve_input(inp, self_obj, f) for inp in fir.inputs]
+    return fir, compiled, objects
+
+
+# ---------------------------------------------------------------------------------------
+# the number of arguments
+# ---------------------------------------------------------------------------------------
+
+def _arity_stub(fn, self_obj):
+    """A function with ``fn``'s parameters and an empty body, bound like ``fn``: calling it
+    raises exactly the TypeError calling ``fn`` would for a wrong number of arguments."""
+    code = fn.__code__
+    flags = code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+    n = code.co_argcount + code.co_kwonlyargcount + bool(flags & inspect.CO_VARARGS) \
+        + bool(flags & inspect.CO_VARKEYWORDS)
+    template = _empty.__code__
+    changes = dict(co_argcount=code.co_argcount, co_posonlyargcount=code.co_posonlyargcount,
+                   co_kwonlyargcount=code.co_kwonlyargcount, co_nlocals=n,
+                   co_varnames=code.co_varnames[:n], co_flags=template.co_flags | flags,
+                   co_name=code.co_name)
+    if hasattr(code, "co_qualname"):
+        changes["co_qualname"] = code.co_qualname
+    stub = types.FunctionType(template.replace(**changes), {}, fn.__name__, fn.__defaults__)
+    stub.__kwdefaults__ = fn.__kwdefaults__
+    return stub if self_obj is None else types.MethodType(stub, self_obj)
+
+
+def _empty():
+    return None
+
+
+def check_arity(fn, self_obj, args) -> None:
+    """A wrong number of arguments raises the TypeError calling ``fn`` itself would."""
+    if getattr(fn, "_autograd_st_grad_function", False):  # a gradient of a gradient
+        inner_fn, inner_self = target_of(fn.fn)
+        sens = fn.request.sens
+        inner_args = list(args[:-1]) if sens and args else list(args)
+        if not (sens and not args):
+            check_arity(inner_fn, inner_self, inner_args)
+        return
+    if not isinstance(fn, types.FunctionType):
+        return
+    try:
+        stub = _arity_stub(fn, self_obj)
+    except (TypeError, ValueError, AttributeError):  # another Python: normalize checks
+        return
+    stub(*args)

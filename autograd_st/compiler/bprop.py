@@ -1,0 +1,120 @@
+"""Custom backward passes: a Cell's ``bprop(self, *inputs, out, dout)`` replaces its backward.
+
+Takes: a Cell whose class defines ``bprop``, the FuncIR of its ``construct`` and, for a
+call, which of its inputs are differentiated.
+Gives: ``check_bprop`` (the bprop's arity and the number of gradients it returns, checked
+when the gradient is built, at the bprop's own file:line), :class:`CustomBprop` (a
+forward/backward pair whose forward is the compiled construct and whose backward calls
+``bprop`` on Tensors), and ``wrap_in_call`` (a FuncIR whose body is one call to such a
+Cell: what differentiating the Cell itself compiles).
+"""
+from __future__ import annotations
+
+import inspect
+import types
+
+import gast
+import numpy as np
+
+from ..cell import Cell
+from ..errors import CompileError
+from ..prims import Sym
+from ..tensor import unwrap, wrap
+from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild
+from .names import NameAllocator
+from .normalize import sym
+from .parse import parse_function
+
+__all__ = ["has_bprop", "check_bprop", "CustomBprop", "wrap_in_call"]
+
+
+def has_bprop(cell) -> bool:
+    """Whether ``cell`` is a Cell whose class defines its own ``bprop``."""
+    return isinstance(cell, Cell) and callable(getattr(type(cell), "bprop", None))
+
+
+def check_bprop(cell, n_inputs) -> None:
+    """A bprop must take (self, *inputs, out, dout) and return one gradient per input."""
+    bprop = type(cell).bprop
+    code = bprop.__code__
+    params = list(inspect.signature(bprop).parameters)[1:]
+    where = (code.co_filename, code.co_firstlineno, 0)
+    if len(params) != n_inputs + 2:
+        raise CompileError(
+            "%s.bprop takes %d arguments after self, but construct takes %d inputs: it must "
+            "take (self, %s, out, dout)" % (type(cell).__name__, len(params), n_inputs,
+                                            ", ".join("x%d" % i for i in range(n_inputs))
+                                            or "<no inputs>"), *where,
+            hint="give bprop one parameter per construct input, then out and dout")
+    try:
+        src = parse_function(types.MethodType(bprop, cell))
+    except Exception:  # noqa: BLE001 - no source: the count is checked at run time instead
+        return
+    for ret in (n for n in gast.walk(src.node) if isinstance(n, gast.Return)):
+        value = ret.value
+        got = len(value.elts) if isinstance(value, gast.Tuple) else None
+        if got is not None and got != n_inputs:
+            raise CompileError(
+                "%s.bprop returns %d gradients, but construct takes %d inputs"
+                % (type(cell).__name__, got, n_inputs), src.filename, ret.lineno,
+                ret.col_offset, hint="return a tuple with one gradient per input of construct")
+
+
+class CustomBprop:
+    """A call to a Cell whose ``bprop`` gives its backward: the forward is ``primal`` (the
+    compiled construct, nothing differentiated); the backward calls ``bprop`` on Tensors.
+    Parameters inside get no gradient through it (as in MindSpore)."""
+
+    def __init__(self, fir, cell, arg_mask, input_mask, primal) -> None:
+        self.fir = fir
+        self.arg_mask = tuple(arg_mask)
+        self.input_mask = (False,) * len(input_mask)
+        self.wrt_any = any(arg_mask)
+        self.callees = [primal]
+        self.source = primal.source
+        self.texts = primal.texts
+        n_out = len(leaves(fir.result))
+        structure = fir.result
+        mask = self.arg_mask
+        name_ = type(cell).__name__
+
+        def fwd(*arrays):
+            res = primal.fwd(*arrays)
+            outs = res[:n_out]
+            return tuple(outs) + ((arrays[:len(mask)], outs),)
+        fwd.__name__ = name_ + "_bprop_fwd"
+
+        def bwd(res, *douts):
+            args, outs = res
+            out = rebuild(structure, outs)
+            dout = rebuild(structure, douts)
+            grads = cell.bprop(*wrap(tuple(args)), wrap(out), wrap(dout))
+            if not isinstance(grads, tuple) or len(grads) != len(args):
+                raise TypeError("%s.bprop returned %s; it must return a tuple of %d gradients "
+                                "(one per input of construct)"
+                                % (name_, type(grads).__name__, len(args)))
+            return tuple(np.asarray(unwrap(g)) for g, on in zip(grads, mask) if on)
+        bwd.__name__ = name_ + "_bprop_bwd"
+        self.fwd, self.bwd = fwd, bwd
+
+
+def wrap_in_call(fir, cell, argspec) -> FuncIR:
+    """A FuncIR whose body is one call to ``fir`` (used when the differentiated Cell itself
+    has a bprop: its gradient is that bprop's)."""
+    names = NameAllocator(fir.names.taken)
+    args = []
+    for i, sp in enumerate(argspec):
+        args.append(sym(names.fresh("x%d" % i)) if sp is RUNTIME else sp)
+    runtime = [a for a in args if isinstance(a, Sym)]
+    inputs = [Input(names.fresh(inp.name), inp.obj, inp.path) for inp in fir.inputs]
+    targets = [names.fresh("out") for _ in leaves(fir.result)]
+    res = names.fresh("_res")
+    loc = (fir.src.filename, fir.src.node.lineno, fir.src.node.col_offset)
+    stmt = Call(targets, fir, [a.var for a in runtime], res, loc,
+                [inp.name for inp in inputs], cell)
+    check_bprop(cell, len(argspec))
+    result = rebuild(fir.result, [sym(t) for t in targets])
+    ir_vars = set(targets) | {res} | {a.var.name for a in runtime} \
+        | {inp.name for inp in inputs}
+    return FuncIR(fir.qualname, fir.src, args, list(fir.arg_names), inputs, [stmt], result,
+                  names, {}, list(fir.guards), True, ir_vars)

@@ -1,0 +1,343 @@
+"""Building generated functions: the shared builder, forward/backward pairs, loading, dumps.
+
+Takes: a :class:`~autograd_st.compiler.ir.FuncIR` and which of its positional argument
+leaves and extra inputs are differentiated.
+Gives: :class:`Builder` (what every build of one FuncIR shares: fresh names, the generated
+code's namespace, activity, each call's compiled callee, and ``finish``: validate ->
+codegen -> load), ``build_pair`` (a :class:`Compiled` forward ``(outputs..., residuals)``
+and backward ``(residuals, d_outputs...) -> grads``, cached on the FuncIR; every call to a
+sub-Cell or helper runs one), and ``full_source`` (a generated function's code followed by
+its callees', each printed under the name its caller calls it by).
+"""
+from __future__ import annotations
+
+import builtins
+import copy
+import types
+
+import gast
+
+from .. import rules
+from ..errors import CompileError
+from . import codegen
+from .analyze import activity
+from .bprop import CustomBprop
+from .cache import LOCK, paused_gc
+from .codegen import ForwardEmitter, assign, function_def, name, to_source
+from .ir import Call, leaves, walk
+from .load import load, validate
+from .lower import lower
+from .reverse import Reverse
+
+__all__ = ["Builder", "ReverseBuilder", "Compiled", "build_pair", "full_source", "short_name"]
+
+
+class Namespace:
+    """The globals of one generated function: deterministic names for callees, constants."""
+
+    def __init__(self, names, consts) -> None:
+        self.names = names
+        self.objects: dict = {}
+        self.consts = consts
+
+    def name_for(self, obj, hint: str) -> str:
+        for n, o in self.objects.items():
+            if o is obj:
+                return n
+        n = self.names.fresh(hint)
+        self.objects[n] = obj
+        return n
+
+    def const_namer(self, obj, hint):
+        for n, o in self.consts.items():
+            if o is obj:
+                return n
+        return self.name_for(obj, hint)
+
+    def resolve(self, fdef, global_names=None) -> dict:
+        """The objects ``fdef``'s globals name; ``global_names``: those names, when
+        ``validate`` already gave them."""
+        out = {}
+        glob = rules.template_globals()
+        if global_names is None:
+            global_names = codegen.global_names(fdef)
+        for n in global_names:
+            if n in self.objects:
+                out[n] = self.objects[n]
+            elif n in self.consts:
+                out[n] = self.consts[n]
+            elif n in glob:
+                out[n] = glob[n]
+            elif n == "__comment__" or hasattr(builtins, n):
+                continue
+            else:
+                raise CompileError("internal error: generated code reads an unknown global %r"
+                                   % n)
+        return out
+
+
+class Compiled:
+    """A compiled forward/backward pair for one FuncIR and one set of differentiated inputs.
+    ``texts``: ``(function name, source)`` per generated function, in source order."""
+
+    def __init__(self, fir, arg_mask, input_mask, fwd, bwd, texts, callees) -> None:
+        self.fir = fir
+        self.arg_mask = tuple(arg_mask)
+        self.input_mask = tuple(input_mask)
+        self.wrt_any = any(arg_mask) or any(input_mask)
+        self.fwd, self.bwd = fwd, bwd
+        self.texts = texts
+        self.source = "\n\n".join(text for _, text in texts)
+        self.callees = callees
+
+
+class Builder:
+    """What every build of one FuncIR shares.  ``build_callee(stmt, arg_mask, input_mask)``
+    compiles the callee of each ``Call`` for the inputs active at that call."""
+
+    def __init__(self, fir, arg_mask, input_mask, build_callee) -> None:
+        self.fir = fir
+        self.names = copy.deepcopy(fir.names)
+        self.ns = Namespace(self.names, fir.consts)
+        self.arg_leaves = [s.var.name for s in leaves(fir.args)]
+        wrt = [v for v, on in zip(self.arg_leaves, arg_mask) if on]
+        wrt += [inp.name for inp, on in zip(fir.inputs, input_mask) if on]
+        self.wrt = wrt
+        self.active = activity(fir, wrt)
+        self.callees = {}
+        for stmt in walk(fir.body):
+            if isinstance(stmt, Call):
+                amask = tuple(a.name in self.active for a in stmt.args)
+                imask = tuple(v in self.active for v in stmt.extra_args)
+                self.callees[id(stmt)] = build_callee(stmt, amask, imask)
+
+    def finish(self, fdefs, label) -> tuple:
+        """Validate, print and load ``fdefs`` together: ``(namespace, texts)``."""
+        global_names = [validate(fdef) for fdef in fdefs]
+        texts = [(fdef.name, to_source(fdef)) for fdef in fdefs]
+        namespace = {}
+        for fdef, names_read in zip(fdefs, global_names):
+            namespace.update(self.ns.resolve(fdef, names_read))
+        for fdef in fdefs:
+            namespace.pop(fdef.name, None)
+        module = load("\n\n".join(text for _, text in texts), label, namespace)
+        return module, texts
+
+
+class PairNames:
+    """What the reverse pass asks about calls: each call's compiled pair and the global name
+    of its forward or backward.  It holds the build's callees and namespace, not the build
+    itself: a build that its own parts point back to would be freed only by the cyclic
+    collector, with all the code it generated."""
+
+    def __init__(self, callees, ns) -> None:
+        self.callees = callees
+        self.ns = ns
+
+    def compiled_of(self, stmt):
+        return self.callees[id(stmt)]
+
+    def global_name(self, compiled, kind):
+        fn = compiled.fwd if kind == "fwd" else compiled.bwd
+        return self.ns.name_for(fn, fn.__name__)
+
+    def name_pair(self, compiled) -> None:
+        """Name a callee's forward and backward together, in the order of the source, with
+        the same suffix (``Dense_construct_fwd_1`` goes with ``Dense_construct_bwd_1``)."""
+        fwd, bwd = compiled.fwd, compiled.bwd
+        called = self.ns.name_for(fwd, fwd.__name__)
+        suffix = called[len(fwd.__name__):] if called.startswith(fwd.__name__) else ""
+        self.ns.name_for(bwd, bwd.__name__ + suffix)
+
+
+def _reverse_callee(recompute):
+    def build(stmt, arg_mask, input_mask):
+        if stmt.bprop_cell is not None:
+            primal = build_pair(stmt.callee, (False,) * len(arg_mask),
+                                (False,) * len(input_mask))
+            return CustomBprop(stmt.callee, stmt.bprop_cell, arg_mask, input_mask, primal)
+        return build_pair(stmt.callee, arg_mask, input_mask, recompute)
+    return build
+
+
+class ReverseBuilder(Builder):
+    """A build in reverse mode (a pair or a top-level gradient): the callees' pairs named
+    in source order and the reverse pass set up over them."""
+
+    def __init__(self, fir, arg_mask, input_mask, recompute=False) -> None:
+        super().__init__(fir, arg_mask, input_mask, _reverse_callee(recompute))
+        self.pairs = PairNames(self.callees, self.ns)
+        for stmt in walk(fir.body):
+            if isinstance(stmt, Call):
+                self.pairs.name_pair(self.callees[id(stmt)])
+        self.rev = Reverse(fir, self.active, self.pairs, self.ns.const_namer, self.names,
+                           recompute)
+
+    def forward_body(self):
+        def callee_name(stmt):
+            return self.pairs.global_name(self.callees[id(stmt)], "fwd")
+        em = ForwardEmitter(self.ns.const_namer, callee_name, self.rev.loop_hooks)
+        return em.block(self.fir.body)
+
+    def primal_names(self) -> set:
+        return set(self.fir.ir_vars) | set(self.arg_leaves) | \
+            {inp.name for inp in self.fir.inputs} | set(self.rev.tapes)
+
+
+@paused_gc
+def build_pair(fir, arg_mask, input_mask, recompute=False) -> Compiled:
+    """Forward ``(outputs..., residuals)`` and backward ``(residuals, d_outputs...) -> grads``.
+    ``recompute``: loops recompute their states instead of taping them (differentiable again)."""
+    key = (tuple(arg_mask), tuple(input_mask), recompute)
+    pairs = fir.pairs
+    with LOCK:
+        found = pairs.get(key)
+    if found is not None:
+        return found
+    b = ReverseBuilder(fir, arg_mask, input_mask, recompute)
+    rev = b.rev
+    out_leaves = [s.var.name for s in leaves(fir.result)]
+    dparams = []
+    for leaf in out_leaves:
+        if leaf in rev.live or leaf not in b.active:
+            p = b.names.fresh("d_" + leaf.lstrip("_"))
+            dparams.append(p)
+            if leaf in b.active:
+                rev.contribute(leaf, name(p))
+        else:
+            p = rev.adjoint(leaf)
+            dparams.append(p)
+            rev.live.add(leaf)
+    rev.block(fir.body)
+    grads = [rev.value_of(v) for v in b.wrt]
+    bwd_body = rev.out
+    fwd_body = b.forward_body()
+    primal = b.primal_names()
+    residuals = [n for n in free_loads(bwd_body + [gast.Return(value=gast.Tuple(
+        elts=grads, ctx=gast.Load()))]) if n in primal]
+    qual = short_name(fir.qualname)
+    res_name = b.names.fresh("_res")
+    fwd_name = b.names.fresh(qual + "_fwd")
+    bwd_name = b.names.fresh(qual + "_bwd")
+    outs = [codegen.name(n) for n in out_leaves]
+    fwd_ret = gast.Return(value=gast.Tuple(
+        elts=outs + [gast.Tuple(elts=[codegen.name(n) for n in residuals], ctx=gast.Load())],
+        ctx=gast.Load()))
+    fwd_params = b.arg_leaves + [inp.name for inp in fir.inputs]
+    # a residual that some path does not assign (one arm of an if, a loop that may not run,
+    # a tape made inside a branch) starts as None: the backward reads it only on that path
+    maybe_unset = set(free_loads(fwd_body + [fwd_ret], frozenset(fwd_params)))
+    pre = [assign([n], gast.Constant(value=None, kind=None))
+           for n in residuals if n in maybe_unset]
+    fwd_def = function_def(fwd_name, fwd_params, pre + fwd_body + [fwd_ret])
+    unpack = []
+    if residuals:
+        target = gast.Tuple(elts=[codegen.name(n, True) for n in residuals], ctx=gast.Store())
+        unpack = [gast.Assign(targets=[target], value=codegen.name(res_name), type_comment=None)]
+    bwd_ret = gast.Return(value=gast.Tuple(elts=grads, ctx=gast.Load()))
+    bwd_def = function_def(bwd_name, [res_name] + dparams, unpack + bwd_body + [bwd_ret])
+    if not recompute:  # final code only: higher-order derivatives read recompute=True code
+        lower([fwd_def, bwd_def], b.names)
+    module, texts = b.finish([fwd_def, bwd_def], fir.qualname + " pair")
+    compiled = Compiled(fir, arg_mask, input_mask, module[fwd_name], module[bwd_name], texts,
+                        list(b.callees.values()))
+    with LOCK:
+        pairs.setdefault(key, compiled)
+    return pairs[key]
+
+
+def free_loads(stmts, bound=frozenset()) -> list:
+    """Names ``stmts`` read before assigning them, in program order (a loop's target and
+    what its body assigns before reading count as the loop's own; a name both arms of an
+    ``if`` assign is assigned after it): what a backward function needs from its forward."""
+    seen = []
+
+    def loads(node, bound):
+        for n in gast.walk(node):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) \
+                    and n.id not in bound and n.id not in seen:
+                seen.append(n.id)
+
+    def block(body, bound):
+        bound = set(bound)
+        for st in body:
+            if isinstance(st, gast.Assign):
+                loads(st.value, bound)
+                for t in st.targets:
+                    bound.update(n.id for n in gast.walk(t) if isinstance(n, gast.Name))
+            elif isinstance(st, gast.For):
+                loads(st.iter, bound)
+                inner = bound | {n.id for n in gast.walk(st.target) if isinstance(n, gast.Name)}
+                block(st.body, inner)
+            elif isinstance(st, gast.While):
+                loads(st.test, bound)
+                block(st.body, bound)
+            elif isinstance(st, gast.If):  # assigned on both paths: assigned after it
+                loads(st.test, bound)
+                bound |= block(st.body, bound) & block(st.orelse, bound)
+            else:
+                loads(st, bound)
+        return bound
+    block(stmts, bound)
+    return seen
+
+
+def short_name(qualname: str) -> str:
+    """'outer.<locals>.Net.construct' -> 'Net_construct' (a readable function name)."""
+    parts = [p for p in qualname.split(".") if p != "<locals>"]
+    parts = parts[-2:] if len(parts) > 1 and parts[-1] in ("construct", "bprop") else parts[-1:]
+    text = "_".join(parts).replace("<", "").replace(">", "")
+    return text or "fn"
+
+
+# ---------------------------------------------------------------------------------------
+# dumps
+# ---------------------------------------------------------------------------------------
+
+def _functions(compiled) -> list:
+    return [fn for fn in (getattr(compiled, "fwd", None), getattr(compiled, "bwd", None),
+                          getattr(compiled, "fn", None)) if fn is not None]
+
+
+def _renamed(fname: str, text: str, alias: str) -> str:
+    """``text`` (one printed function, ``def fname(...``) defined as ``alias`` instead."""
+    head = "def %s(" % fname
+    if not text.startswith(head):
+        raise CompileError("internal error: %r does not start with %r" % (text[:40], head))
+    return "def %s(" % alias + text[len(head):]
+
+
+def full_source(top) -> str:
+    """``top``'s code and its callees', each callee's functions printed under the name the
+    code calling them uses (two Dense layers' pairs are both generated as
+    ``Dense_construct_fwd``; their caller knows them as ``Dense_construct_fwd`` and
+    ``Dense_construct_fwd_1``)."""
+    parts = [top.source]
+    seen = set()
+    called_as = {}  # id(function) -> the name its first caller reads it by
+
+    def names_of(fn):
+        for key, value in getattr(fn, "__globals__", {}).items():
+            if isinstance(value, types.FunctionType):
+                called_as.setdefault(id(value), key)
+
+    def text_of(compiled):
+        by_name = {fn.__name__: fn for fn in _functions(compiled)}
+        out = []
+        for fname, text in compiled.texts:
+            fn = by_name.get(fname)
+            alias = called_as.get(id(fn)) if fn is not None else None
+            out.append(_renamed(fname, text, alias) if alias and alias != fname else text)
+        return "\n\n".join(out)
+
+    def rec(compiled):
+        for fn in (getattr(compiled, "fwd", None), getattr(compiled, "fn", None)):
+            if fn is not None:
+                names_of(fn)
+        for c in compiled.callees:
+            if id(c) not in seen:
+                seen.add(id(c))
+                rec(c)
+                parts.append(text_of(c))
+    rec(top)  # (top.fn: the names the top-level function calls its callees by)
+    return "\n\n".join(parts)

@@ -1,0 +1,256 @@
+"""The front end: a function (or a Cell's ``construct``) to its cached IR.
+
+Takes: a Python function, the object it is bound to (a Cell, or None) and, per positional
+parameter, RUNTIME or the constant it is called with.
+Gives: a :class:`~autograd_st.compiler.ir.FuncIR` (``normalize_function``), after parse ->
+fence -> desugar -> normalize, cached per code object, owner structure and argument kinds,
+and re-made when a guard it folded in no longer holds.  Calls in the user's code to
+sub-Cells, helper functions and gradient functions are bound here (:class:`CallBinder`):
+each becomes a ``Call`` statement to its callee's own FuncIR.
+
+Also the name resolution both sides of the compiler need: ``resolve_input`` finds an
+input's object again from its path, ``function_of`` the code behind a callee, and
+``generated_source`` the generated code of a gradient function (what a higher-order
+derivative differentiates again).
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import inspect
+import threading
+import types
+from collections import OrderedDict
+
+from .. import rules
+from ..cell import Cell
+from ..errors import RecursionNotSupportedError
+from ..prims import Sym, has_sym
+from .bprop import check_bprop, has_bprop
+from .cache import LOCK, argspec_signature, guards_hold, paused_gc, structure_signature, trim
+from .desugar import desugar
+from .desugar import needed as desugar_needed
+from .fence import fence
+from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild
+from .normalize import normalize, sym
+from .parse import parse_function
+
+__all__ = ["normalize_function", "resolve_input", "function_of", "generated_source",
+           "clear_caches", "CallBinder"]
+
+_IR_CACHE: "OrderedDict" = OrderedDict()
+_IR_CACHE_SIZE = 512
+# per code object / parsed node, bounded (oldest first out)
+_CACHE_SIZE = 2048
+_FENCED_CODES: dict = {}
+_DESUGARED: dict = {}
+_active = threading.local()  # the functions being normalized on this thread (recursion)
+
+
+def clear_caches() -> None:
+    with LOCK:
+        _IR_CACHE.clear()
+
+
+@paused_gc
+def normalize_function(fn, self_obj, argspec, source=None) -> FuncIR:
+    """The FuncIR of ``fn`` bound to ``self_obj`` with ``argspec`` (RUNTIME or constants);
+    ``source``: the parsed source when it is not ``fn``'s own (generated code)."""
+    if self_obj is not None:
+        owner = ("cell", structure_signature(self_obj))
+    else:
+        owner = ("fn", id(fn))
+    key = (fn.__code__, owner, argspec_signature(argspec), rules.version())
+    with LOCK:
+        fir = _IR_CACHE.get(key)
+        if fir is not None:
+            if (self_obj is None and fir.src.func is not fn) or not guards_hold(fir.guards) \
+                    or (fir.instance_specific and fir.src.self_obj is not self_obj):
+                fir = None
+            else:
+                _IR_CACHE.move_to_end(key)
+    if fir is not None:
+        return fir
+    src = source if source is not None else parse_function(
+        types.MethodType(fn, self_obj) if self_obj is not None else fn)
+    if fn.__code__ not in _FENCED_CODES:
+        fence(src)
+        _FENCED_CODES[fn.__code__] = True
+        trim(_FENCED_CODES, _CACHE_SIZE)
+    src = _desugared(src)
+    fir = normalize(src, argspec, BINDER)
+    with LOCK:
+        _IR_CACHE[key] = fir
+        while len(_IR_CACHE) > _IR_CACHE_SIZE:
+            _IR_CACHE.popitem(last=False)
+    return fir
+
+
+def _desugared(src):
+    """``src`` with early returns, break and continue lowered (cached per parsed node)."""
+    node = _DESUGARED.get(id(src.node))
+    if node is None or node[0] is not src.node:
+        # desugar rewrites in place, so it gets a copy of the cached parse; a function with
+        # nothing to desugar is read as parsed (no later pass writes the user's tree), which
+        # spares a deepcopy of the whole tree
+        node = (src.node, desugar(copy.deepcopy(src.node)) if desugar_needed(src.node)
+                else src.node)
+        _DESUGARED[id(src.node)] = node
+        trim(_DESUGARED, _CACHE_SIZE)
+    return dataclasses.replace(src, node=node[1])
+
+
+# ---------------------------------------------------------------------------------------
+# calls to other compiled code
+# ---------------------------------------------------------------------------------------
+
+class CallBinder:
+    """What the normalizer asks when user code calls a sub-Cell, a helper function or a
+    gradient function: the callee is normalized for these arguments and the call becomes a
+    ``Call`` statement whose results are new Syms."""
+
+    def bind_call(self, nz, callee, args, kwargs, node, path):
+        source = None
+        if getattr(callee, "_autograd_st_grad_function", False):  # set by GradFunction
+            fn, source = generated_source(callee, [_spec_of(a) for a in args])
+            self_obj = None
+        else:
+            fn, self_obj = function_of(callee)
+        params = list(inspect.signature(fn).parameters)
+        if self_obj is not None:
+            params = params[1:]
+        if source is not None:
+            params = [p for p in params if p not in source.bound_args]
+        if kwargs:
+            args = _bind_keywords(nz, node, path, fn, params, args, kwargs)
+        argspec = [_spec_of(a) for a in args]
+        stack = _stack()
+        key = (fn.__code__, id(self_obj))
+        if key in stack:
+            raise RecursionNotSupportedError(
+                "%s calls itself (recursion), which cannot be differentiated"
+                % fn.__qualname__, nz.src.filename, getattr(node, "lineno", None),
+                getattr(node, "col_offset", 0), hint="rewrite the recursion as a loop")
+        stack.append(key)
+        try:
+            fir = normalize_function(fn, self_obj, argspec, source)
+        finally:
+            stack.pop()
+        nz.guards.extend(fir.guards)
+        extra = self._callee_inputs(nz, fir, fn, self_obj, path)
+        base = "_" + (path.split("_")[-1] if path else fn.__name__).lstrip("_")
+        targets = []  # one per output leaf, in order (a value returned twice is two leaves)
+        for _ in leaves(fir.result):
+            t = nz.names.fresh(base)
+            nz.ir_vars.add(t)
+            targets.append(t)
+        res = nz.names.fresh(base + "_res")
+        nz.ir_vars.add(res)
+        runtime_args = [s.var for s in leaves(list(args))]
+        bprop_cell = self_obj if has_bprop(self_obj) else None
+        if bprop_cell is not None:
+            check_bprop(self_obj, len(params))
+        nz.emit(Call(targets, fir, runtime_args, res, nz.loc, extra, bprop_cell))
+        return rebuild(fir.result, [sym(t) for t in targets])
+
+    @staticmethod
+    def _callee_inputs(nz, fir, fn, self_obj, path) -> list:
+        """The caller's variables for the callee's inputs: each is found again on this
+        instance and becomes an input of the caller (named after its attribute path)."""
+        callee_path = nz.paths.get(id(self_obj)) if self_obj is not None else None
+        prefix = "_".join(callee_path) if callee_path else (path or "")
+        extra = []
+        for inp in fir.inputs:
+            obj = resolve_input(inp, self_obj, fn)
+            if inp.path and inp.path[0] == "self" and callee_path is not None:
+                nz._remember(obj, callee_path + inp.path[1:])
+            elif inp.path and inp.path[0] == "free":
+                nz._remember(obj, inp.path)
+            if inp.path and inp.path[0] == "self":
+                hint = "_".join((prefix,) + inp.path[1:]) if prefix else inp.name
+            else:
+                hint = inp.name
+            extra.append(nz.input_for(obj, hint).var.name)
+        return extra
+
+
+BINDER = CallBinder()
+
+
+def _bind_keywords(nz, node, path, fn, params, args, kwargs) -> list:
+    """Positional arguments for a call with keywords (defaults fill the gaps)."""
+    args = list(args)
+    for k, v in kwargs.items():
+        if k not in params:
+            raise nz.error(node, "%s() got an unexpected keyword argument %r" % (path, k))
+        i = params.index(k)
+        while len(args) < i:
+            default = inspect.signature(fn).parameters[params[len(args)]].default
+            if default is inspect.Parameter.empty:
+                raise nz.error(node, "missing argument %r" % params[len(args)])
+            args.append(default)
+        if i < len(args):
+            args[i] = v
+        else:
+            args.append(v)
+    return args
+
+
+def _stack():
+    s = getattr(_active, "s", None)
+    if s is None:
+        s = _active.s = []
+    return s
+
+
+def _spec_of(value):
+    if isinstance(value, Sym):
+        return RUNTIME
+    if isinstance(value, tuple) and has_sym(value):
+        return tuple(_spec_of(v) for v in value)
+    return value
+
+
+# ---------------------------------------------------------------------------------------
+# name resolution
+# ---------------------------------------------------------------------------------------
+
+def function_of(callee):
+    """``(function, self)`` of a Cell, a bound method or a plain function."""
+    if isinstance(callee, Cell):
+        return type(callee).construct, callee
+    if isinstance(callee, types.MethodType):
+        return callee.__func__, callee.__self__
+    return callee, None
+
+
+def resolve_input(inp: Input, self_obj, fn):
+    """The object at ``inp``'s path now (on ``self_obj``, or in ``fn``'s closure/globals)."""
+    path = inp.path
+    if not path:
+        return inp.obj
+    if path[0] == "self":
+        obj = self_obj
+    else:
+        closure = {}
+        if fn.__closure__:
+            for n, cell in zip(fn.__code__.co_freevars, fn.__closure__):
+                try:
+                    closure[n] = cell.cell_contents
+                except ValueError:
+                    pass
+        obj = closure[path[1]] if path[1] in closure else fn.__globals__[path[1]]
+        path = path[1:]
+    for attr in path[1:]:
+        obj = obj[attr] if isinstance(attr, int) else getattr(obj, attr)
+    return obj
+
+
+def generated_source(gfn, argspec):
+    """(function, Source) of a gradient function's generated code, its extra parameters
+    bound to the Parameters they stand for: what a higher-order derivative compiles.
+    ``gfn._autograd_st_generated(argspec)`` is how a gradient function shows its code."""
+    fn, names, objects = gfn._autograd_st_generated(argspec)
+    src = parse_function(fn)
+    src = dataclasses.replace(src, bound_args=dict(zip(names, objects)))
+    return fn, src

@@ -1,0 +1,213 @@
+"""The top-level gradient function: forward, seed, backward, return what was asked for.
+
+Takes: a :class:`~autograd_st.compiler.ir.FuncIR`, a :class:`GradientPlan` (plain data made
+by the API's boundary: which argument leaves and Parameters are differentiated, how the
+output is seeded, where ``sens`` comes in, and the :class:`Ref` layout of the result), and
+the objects the FuncIR's inputs stand for on this call's target.
+Gives: a :class:`GradientArtifact`: the loaded function ``fn(args..., [sens], inputs...)``,
+its source, the objects whose arrays follow the positional arguments, and the tuple nesting
+of what it returns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gast
+
+from ..prims import Sym
+from . import codegen
+from .build import ReverseBuilder, short_name
+from .cache import paused_gc
+from .codegen import assign, expr_of, function_def, name
+from .ir import Const, Input, Var, leaves
+from .lower import lower
+
+__all__ = ["GradientPlan", "Ref", "GradientArtifact", "build_gradient"]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A leaf of a result layout: ``Ref("value")`` the function's output, ``Ref("aux")`` its
+    items after the first (as a tuple), ``Ref("arg", k)`` the k-th differentiated argument
+    leaf's gradient (in ``GradientPlan.wrt_args`` order), ``Ref("weight", j)`` the j-th
+    weight's gradient.  A layout is a Ref or a tuple of layouts (a tuple in the result)."""
+
+    kind: str
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class GradientPlan:
+    """What the top-level gradient function computes and returns."""
+
+    wrt_args: tuple  # runtime argument leaves differentiated, in the order returned
+    layout: object  # a Ref or nested tuples of Refs: the returned structure
+    weights: tuple = ()  # Parameters whose gradients are returned (by identity)
+    frozen: tuple = ()  # those of ``weights`` with requires_grad=False: zero gradients
+    seeded: tuple = ()  # per output leaf: whether it is seeded (differentiated)
+    sens: bool = False  # the output's gradient comes in after the positional arguments
+    sens_of_first: bool = False  # ... and it is the first output's only (has_aux)
+    int_args: tuple = ()  # per argument leaf: an integer Tensor (its gradient is cast)
+    recompute: bool = False  # the form differentiated again (loops recompute, no lowering)
+
+
+@dataclass(frozen=True, eq=False)
+class GradientArtifact:
+    """The top-level generated gradient function and what its callers need to call it."""
+
+    fn: object
+    source: str
+    inputs: tuple  # objects whose arrays follow the positional arguments (and the sens)
+    input_names: tuple  # their parameter names in ``fn``
+    out_structure: object  # the returned tuple nesting: a tuple per tuple, None per leaf
+    fir: object
+    callees: tuple
+
+
+@paused_gc
+def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
+    """The gradient function ``plan`` describes, for ``fir``; ``objects``: what its inputs
+    stand for on this call's target (default: what they stood for when it was normalized)."""
+    if objects is None:
+        objects = [inp.obj for inp in fir.inputs]
+    inputs = [Input(inp.name, obj, inp.path) for inp, obj in zip(fir.inputs, objects)]
+    by_id = {id(inp.obj): inp for inp in inputs}
+    weights = plan.weights
+    wrt = [w for w in weights if not any(w is f for f in plan.frozen)]
+    input_mask = tuple(any(inp.obj is w for w in wrt) for inp in inputs)
+    n_leaves = len(leaves(fir.args))
+    arg_mask = tuple(i in plan.wrt_args for i in range(n_leaves))
+    b = ReverseBuilder(fir, arg_mask, input_mask, plan.recompute)
+    extra_weights = []
+    for w in weights:
+        if id(w) not in by_id:
+            inp = Input(b.names.fresh("unused_" + w.name.replace(".", "_")), w, None)
+            by_id[id(w)] = inp
+            extra_weights.append(inp)
+    rev = b.rev
+    out_leaves = leaves(fir.result)
+    params = list(b.arg_leaves)
+    sens_name = None
+    if plan.sens:  # the output's gradient comes right after the positional arguments
+        sens_name = b.names.fresh("sens")
+        params.append(sens_name)
+    params += [inp.name for inp in inputs] + [inp.name for inp in extra_weights]
+    leaf_index = _leaf_positions(fir.result)
+    seeded = plan.seeded or (True,) * len(out_leaves)
+    for i, leaf in enumerate(out_leaves):
+        if not seeded[i]:
+            continue
+        if not plan.sens:  # ones: kept symbolic while the rules allow (see reverse)
+            rev.seed_ones(leaf.var.name)
+            continue
+        # with has_aux the sens is the first output's only
+        position = leaf_index[i][1:] if plan.sens_of_first else leaf_index[i]
+        if leaf.var.name in b.active:
+            rev.out.append(codegen.comment("seed: the gradient of the output"))
+            rev.contribute(leaf.var.name, _sens_part(sens_name, position))
+    rev.last_line = None
+    rev.block(fir.body)
+    arg_grads = []
+    int_args = tuple(plan.int_args) + (False,) * (len(b.arg_leaves) - len(plan.int_args))
+    for i in plan.wrt_args:
+        var = b.arg_leaves[i]
+        g = rev.value_of(var)
+        if int_args[i]:
+            g = gast.Call(func=name("cast_like"), args=[g, name(var)], keywords=[])
+        arg_grads.append(g)
+    weight_grads = []
+    for w in weights:
+        inp = by_id[id(w)]
+        weight_grads.append(rev.value_of(inp.name) if inp.name in b.active
+                            else gast.Call(func=name("zeros_like"), args=[name(inp.name)],
+                                           keywords=[]))
+    # the backward may rebind a forward name (a loop's tape unpacks into the names its
+    # iterations had): an output it rebinds is kept before the backward starts
+    rebound = _stored_names(rev.out)
+    keep = []
+    value_atoms = _atoms(fir.result)
+    for leaf in out_leaves:
+        var = leaf.var.name
+        if var in rebound and var not in [k[1] for k in keep]:
+            keep.append((b.names.fresh(var + "_value"), var))
+    if keep:
+        value_atoms = _rename_atoms(value_atoms, {old: new for new, old in keep})
+    value_expr = expr_of(value_atoms, b.ns.const_namer)
+    ret = gast.Return(value=_layout_expr(plan.layout, value_expr, arg_grads, weight_grads))
+    fwd_body = b.forward_body()  # after the reverse pass: loops need their tapes
+    fname = b.names.fresh(short_name(fir.qualname) + "_grad")
+    body = fwd_body + [assign([new], name(old)) for new, old in keep] + rev.out + [ret]
+    fdef = function_def(fname, params, body)
+    if not plan.recompute:  # final code only: higher-order derivatives read recompute code
+        lower([fdef], b.names)
+    module, texts = b.finish([fdef], fir.qualname + " grad")
+    every = inputs + extra_weights
+    return GradientArtifact(module[fname], texts[0][1], tuple(inp.obj for inp in every),
+                            tuple(inp.name for inp in every), _tuple_structure(ret.value), fir,
+                            tuple(b.callees.values()))
+
+
+def _layout_expr(layout, value_expr, arg_grads, weight_grads):
+    """The returned expression a layout describes."""
+    if isinstance(layout, tuple):
+        return gast.Tuple(elts=[_layout_expr(e, value_expr, arg_grads, weight_grads)
+                                for e in layout], ctx=gast.Load())
+    if layout.kind == "value":
+        return value_expr
+    if layout.kind == "aux":
+        elts = value_expr.elts[1:] if isinstance(value_expr, gast.Tuple) else []
+        return gast.Tuple(elts=list(elts), ctx=gast.Load())
+    if layout.kind == "arg":
+        return arg_grads[layout.index]
+    return weight_grads[layout.index]
+
+
+def _tuple_structure(expr):
+    """The tuple nesting of a returned expression: a tuple per ``gast.Tuple``, None per leaf
+    (what the API's per-call path wraps in Tensors)."""
+    if isinstance(expr, gast.Tuple):
+        return tuple(_tuple_structure(e) for e in expr.elts)
+    return None
+
+
+def _atoms(structure):
+    if isinstance(structure, tuple):
+        return tuple(_atoms(s) for s in structure)
+    if isinstance(structure, Sym):
+        return structure.var
+    return Const(structure)
+
+
+def _stored_names(stmts) -> set:
+    """Every name ``stmts`` assign (loop targets included)."""
+    out = set()
+    for stmt in stmts:
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                out.add(n.id)
+    return out
+
+
+def _rename_atoms(atoms, renames):
+    if isinstance(atoms, Var):
+        return Var(renames[atoms.name]) if atoms.name in renames else atoms
+    if isinstance(atoms, tuple):
+        return tuple(_rename_atoms(a, renames) for a in atoms)
+    return atoms
+
+
+def _leaf_positions(structure, prefix=()):
+    if isinstance(structure, tuple):
+        out = []
+        for i, s in enumerate(structure):
+            out.extend(_leaf_positions(s, prefix + (i,)))
+        return out
+    return [prefix] if isinstance(structure, Sym) else []
+
+
+def _sens_part(sens_name, position):
+    expr = name(sens_name)
+    for i in position:
+        expr = gast.Subscript(value=expr, slice=gast.Constant(value=i, kind=None),
+                              ctx=gast.Load())
+    return expr
