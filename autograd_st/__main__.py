@@ -12,10 +12,11 @@ import sys
 
 import numpy as np
 
+from . import Parameter, ParameterTuple, Tensor, dump, nn, ops
+from . import dtype as mstype
+
 
 def _demo() -> int:
-    from . import Parameter, ParameterTuple, Tensor, dump, nn, ops
-    from . import dtype as mstype
 
     class Net(nn.Cell):
         def __init__(self):
@@ -42,7 +43,6 @@ def _demo() -> int:
 
 
 def _dump(target: str, args) -> int:
-    from . import dump, nn
     module_name, _, attr = target.partition(":")
     if not attr:
         print("dump: name the object as MODULE:NAME (e.g. mymodel:Net)", file=sys.stderr)

@@ -69,6 +69,7 @@ from .runtime import (  # noqa: F401  (templates read
     ungetitem,
     zeros_like,
 )
+from .tensor import bump_structure_epoch
 
 __all__ = ["Primitive", "REGISTRY", "primitive", "vjp", "jvp", "jvp_params", "get",
            "register_vjp", "USER_FUNCTIONS",
@@ -1100,7 +1101,6 @@ def register_vjp(fn: Callable, name: str | None = None):
         REGISTRY[prim_name] = prim
         USER_FUNCTIONS[fn] = prim_name
         _VERSION[0] += 1000
-        from .tensor import bump_structure_epoch
         bump_structure_epoch()  # code compiled before the rule existed is compiled again
         return rule
     return deco

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from . import dtype as mstype
+from ._printing import tensor_repr
 
 __all__ = ["Tensor", "Parameter", "ParameterTuple", "unwrap", "wrap"]
 
@@ -131,7 +132,6 @@ class Tensor:
         return str(self._data)
 
     def __repr__(self) -> str:
-        from ._printing import tensor_repr
         return tensor_repr(self)
 
     # -- arithmetic ----------------------------------------------------------------------

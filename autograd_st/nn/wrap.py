@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..cell import Cell
+from ..ops import value_and_grad
 from ..tensor import Tensor, unwrap
 
 __all__ = ["WithLossCell", "TrainOneStepCell"]
@@ -63,7 +64,6 @@ class TrainOneStepCell(Cell):
 
     def _value_and_grad(self):
         if self._grad_fn is None:
-            from ..ops import value_and_grad  # the grad API imports nn: import it late
             object.__setattr__(self, "_grad_fn", value_and_grad(self.network, None, self.weights))
         return self._grad_fn
 
