@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import runtime
-from ..prims import P
+from .. import rules, runtime
+from ..dtype import to_numpy
+from ..prims import P, _Caller
 
 __all__ = ["lookup", "method", "SUPPORTED_NUMPY", "ZERO_GRAD_NUMPY"]
 
@@ -203,10 +204,8 @@ def lookup(obj):
         return found
     if getattr(obj, "_autograd_st_bindable", False):
         return obj
-    from ..prims import _Caller
     if isinstance(obj, _Caller):  # P.<primitive> itself
         return obj
-    from .. import rules
     user = rules.USER_FUNCTIONS.get(obj) if _hashable(obj) else None
     if user is not None:  # registered with register_vjp
         return getattr(P, user)
@@ -251,7 +250,6 @@ def _m_transpose(x, *axes):
 
 
 def _m_astype(x, dtype, copy=True):
-    from ..dtype import to_numpy
     return P.astype(x, to_numpy(dtype))
 
 

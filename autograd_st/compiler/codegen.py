@@ -11,6 +11,7 @@ parameter the user did not write is left out, so ``np.sum(x)`` stays ``np.sum(x)
 from __future__ import annotations
 
 import ast
+import linecache
 import os
 import re
 
@@ -220,7 +221,6 @@ def source_comment(loc) -> str | None:
     """'<source line>  (file.py:12)' for a statement location."""
     if not loc or not loc[0] or not loc[1]:
         return None
-    import linecache
     text = linecache.getline(loc[0], loc[1]).strip()
     where = "%s:%d" % (os.path.basename(loc[0]), loc[1])
     return "%s  (%s)" % (text, where) if text else where

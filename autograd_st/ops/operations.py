@@ -5,6 +5,7 @@ An instance is a constant to the compiler (its attributes are part of the cache 
 """
 from __future__ import annotations
 
+from ..dtype import to_numpy
 from ..prims import P
 
 __all__ = ["Primitive", "MatMul", "BatchMatMul", "ReduceSum", "ReduceMean", "ReduceMax",
@@ -164,5 +165,4 @@ class Cast(Primitive):
         pass
 
     def __call__(self, x, dtype):
-        from ..dtype import to_numpy
         return P.astype(x, to_numpy(dtype))
