@@ -17,7 +17,7 @@ from ..cell import Cell
 from ..compiler import ABSENT, RUNTIME, resolve_input, structure_signature
 from ..compiler.analyze import written_inputs
 from ..tensor import Tensor, _structure_epoch
-from .values import leaf, runtime_leaves, to_tensors, unwrap_arg
+from .values import runtime_leaves, to_tensors, unwrap_arg
 
 __all__ = ["Artifact"]
 
@@ -66,7 +66,7 @@ def _cells(self_obj, fir) -> tuple:
 class Artifact:
     """A generated gradient function bound to its inputs, with its per-call entry."""
 
-    __slots__ = ("fn", "inputs", "epoch", "guards", "art", "n_args", "tensors_out", "plain",
+    __slots__ = ("fn", "inputs", "epoch", "guards", "gradient", "n_args", "tensors_out", "plain",
                  "spec_args", "cells", "sigs", "n_rules", "weights", "wflags", "target",
                  "objects", "volatile", "check", "effects", "inner", "entry")
 
@@ -79,7 +79,7 @@ class Artifact:
         self.cells = _cells(self_obj, art.fir)
         self.sigs = tuple(structure_signature(c) for c in self.cells)
         self.n_rules = rules.version()
-        self.art = art
+        self.gradient = art  # the compiler's GradientArtifact
         self.fn = art.fn
         self.inputs = tuple(o if isinstance(o, Tensor) else _Holder(o) for o in art.inputs)
         self.epoch = epoch
@@ -111,7 +111,7 @@ class Artifact:
         if fn is None:
             return True
         try:
-            for inp, obj in zip(self.art.fir.inputs, self.objects):
+            for inp, obj in zip(self.gradient.fir.inputs, self.objects):
                 if inp.path and resolve_input(inp, self_obj, fn) is not obj:
                     return False
         except Exception:  # noqa: BLE001 - an input is gone: compile again (and say so)
@@ -205,7 +205,7 @@ def _entry(artifact, kinds, out_structure):
         unpack = []
         result = _wrap_code(out_structure, "r", unpack)
         lines += ["    " + u for u in unpack] + ["    return " + result]
-    namespace = {"fn": fn, "_leaf": leaf, "_unwrap": unwrap_arg}
+    namespace = {"fn": fn, "_leaf": to_tensors, "_unwrap": unwrap_arg}
     namespace.update(("i%d" % j, o) for j, o in enumerate(inputs))
     exec(compile("\n".join(lines) + "\n", "<autograd_st entry>", "exec"), namespace)  # noqa: S102
     return namespace["entry"]

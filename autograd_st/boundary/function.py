@@ -186,7 +186,7 @@ class GradFunction:
         art = self._fast.get(kinds)
         if art is None or not art.valid():
             art = self._artifact(args, kinds)
-        return full_source(art.art)
+        return full_source(art.gradient)
 
     def _autograd_st_generated(self, argspec=None):
         """(function, input names, input objects) of the generated code for arguments shaped
@@ -200,7 +200,7 @@ class GradFunction:
             args = tuple(_example(sp) for sp in argspec)
             kinds = tuple(map(kind, args))
             art = self._artifact(args, kinds, recompute=True)
-        return art.fn, art.art.input_names, art.art.inputs
+        return art.fn, art.gradient.input_names, art.gradient.inputs
 
 
 def _example(sp):

@@ -13,8 +13,7 @@ import numpy as np
 from ..compiler import RUNTIME
 from ..tensor import Parameter, Tensor
 
-__all__ = ["kind", "unwrap_arg", "argspec", "runtime_leaves", "tensor_of", "to_tensors",
-           "leaf"]
+__all__ = ["kind", "unwrap_arg", "argspec", "runtime_leaves", "tensor_of", "to_tensors"]
 
 _new_tensor = Tensor.__new__
 _set_data = Tensor._data.__set__
@@ -88,23 +87,12 @@ def tensor_of(arr) -> Tensor:
 def to_tensors(value):
     """Arrays (and numpy scalars) in a result structure -> Tensors (the per-call path)."""
     t = type(value)
-    if t is np.ndarray:
-        return tensor_of(value)
+    if t is np.ndarray:  # (tensor_of, inlined: the per-call path)
+        out = _new_tensor(Tensor)
+        _set_data(out, value)
+        return out
     if t is tuple:
         return tuple([to_tensors(v) for v in value])
     if isinstance(value, np.generic):
         return tensor_of(np.asarray(value))
     return value
-
-
-def leaf(value):
-    """One returned value as a Tensor (arrays directly; anything else as ``to_tensors``)."""
-    if type(value) is np.ndarray:
-        t = _new_tensor(Tensor)
-        _set_data(t, value)
-        return t
-    if isinstance(value, np.generic):
-        t = _new_tensor(Tensor)
-        _set_data(t, np.asarray(value))
-        return t
-    return to_tensors(value)

@@ -22,7 +22,7 @@ from ..errors import CompileError
 from . import codegen
 from .analyze import activity
 from .bprop import CustomBprop
-from .cache import LOCK, paused_gc
+from .cache import built_once, paused_gc
 from .codegen import ForwardEmitter, assign, function_def, name, to_source
 from .ir import Call, leaves, walk
 from .load import load, validate
@@ -188,12 +188,11 @@ class ReverseBuilder(Builder):
 def build_pair(fir, arg_mask, input_mask, recompute=False) -> Compiled:
     """Forward ``(outputs..., residuals)`` and backward ``(residuals, d_outputs...) -> grads``.
     ``recompute``: loops recompute their states instead of taping them (differentiable again)."""
-    key = (tuple(arg_mask), tuple(input_mask), recompute)
-    pairs = fir.pairs
-    with LOCK:
-        found = pairs.get(key)
-    if found is not None:
-        return found
+    return built_once(fir, (tuple(arg_mask), tuple(input_mask), recompute),
+                      lambda: _make_pair(fir, arg_mask, input_mask, recompute))
+
+
+def _make_pair(fir, arg_mask, input_mask, recompute) -> Compiled:
     b = ReverseBuilder(fir, arg_mask, input_mask, recompute)
     rev = b.rev
     out_leaves = [s.var.name for s in leaves(fir.result)]
@@ -239,11 +238,8 @@ def build_pair(fir, arg_mask, input_mask, recompute=False) -> Compiled:
     if not recompute:  # final code only: higher-order derivatives read recompute=True code
         lower([fwd_def, bwd_def], b.names)
     module, texts = b.finish([fwd_def, bwd_def], fir.qualname + " pair")
-    compiled = Compiled(fir, arg_mask, input_mask, module[fwd_name], module[bwd_name], texts,
-                        list(b.callees.values()))
-    with LOCK:
-        pairs.setdefault(key, compiled)
-    return pairs[key]
+    return Compiled(fir, arg_mask, input_mask, module[fwd_name], module[bwd_name], texts,
+                    list(b.callees.values()))
 
 
 def free_loads(stmts, bound=frozenset()) -> list:

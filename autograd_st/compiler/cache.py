@@ -23,7 +23,7 @@ from ..tensor import Parameter, Tensor
 from .ir import ABSENT, RUNTIME
 
 __all__ = ["LOCK", "gc_paused", "paused_gc", "structure_signature", "argspec_signature",
-           "guards_hold", "trim"]
+           "guards_hold", "trim", "built_once"]
 
 LOCK = threading.RLock()  # every compiler cache is read and written under it
 
@@ -117,6 +117,18 @@ def guards_hold(guards) -> bool:
         if ns.get(key, ABSENT) is not obj:
             return False
     return True
+
+
+def built_once(fir, key, make):
+    """``fir.pairs[key]``, made by ``make()`` the first time it is asked for (threads that
+    race to make it all get the first one stored)."""
+    with LOCK:
+        found = fir.pairs.get(key)
+    if found is not None:
+        return found
+    made = make()
+    with LOCK:
+        return fir.pairs.setdefault(key, made)
 
 
 def trim(cache: dict, size: int) -> None:

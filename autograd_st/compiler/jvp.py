@@ -11,7 +11,7 @@ from __future__ import annotations
 import gast
 
 from .build import Builder, short_name
-from .cache import LOCK, paused_gc
+from .cache import built_once, paused_gc
 from .codegen import function_def, name
 from .forward import Forward
 from .ir import leaves
@@ -56,12 +56,11 @@ def _callee_jvp(stmt, arg_mask, input_mask):
 @paused_gc
 def build_jvp(fir, arg_mask, input_mask) -> CompiledJvp:
     """Forward-mode code for ``fir``: every output and its tangent."""
-    key = ("jvp", tuple(arg_mask), tuple(input_mask))
-    pairs = fir.pairs
-    with LOCK:
-        found = pairs.get(key)
-    if found is not None:
-        return found
+    return built_once(fir, ("jvp", tuple(arg_mask), tuple(input_mask)),
+                      lambda: _make_jvp(fir, arg_mask, input_mask))
+
+
+def _make_jvp(fir, arg_mask, input_mask) -> CompiledJvp:
     b = Builder(fir, arg_mask, input_mask, _callee_jvp)
     fwd = Forward(fir, b.active, _JvpNames(b.callees, b.ns), b.ns.const_namer, b.names)
     tangent_params = [fwd.seed(v) for v in b.wrt]
@@ -76,8 +75,5 @@ def build_jvp(fir, arg_mask, input_mask) -> CompiledJvp:
     params = b.arg_leaves + [inp.name for inp in fir.inputs] + tangent_params
     fdef = function_def(fname, params, body + [ret])
     module, texts = b.finish([fdef], fir.qualname + " jvp")
-    compiled = CompiledJvp(fir, arg_mask, input_mask, module[fname], texts,
-                           list(b.callees.values()))
-    with LOCK:
-        pairs.setdefault(key, compiled)
-    return pairs[key]
+    return CompiledJvp(fir, arg_mask, input_mask, module[fname], texts,
+                       list(b.callees.values()))
