@@ -77,12 +77,7 @@ class GradFunction:
         are left to their defaults, as when they are not passed), then the sens, which
         stays the last positional argument.  ``grad_position`` counts parameters."""
         fn, self_obj = self._target()
-        sens = ()
-        if self.request.sens:
-            if not args:
-                raise TypeError("%s: with sens_param=True the output's gradient (sens) is the "
-                                "last positional argument" % self.__name__)
-            args, sens = args[:-1], args[-1:]
+        args, sens = self.request.split_sens(args)
         plan = self.__dict__.get("_kwplan")
         if plan is None or plan[0] is not fn:
             plan = self.__dict__["_kwplan"] = (fn,) + self._keyword_plan(fn, self_obj)
