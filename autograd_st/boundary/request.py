@@ -299,11 +299,9 @@ def _empty():
 def check_arity(fn, self_obj, args) -> None:
     """A wrong number of arguments raises the TypeError calling ``fn`` itself would."""
     if getattr(fn, "_autograd_st_grad_function", False):  # a gradient of a gradient
-        inner_fn, inner_self = target_of(fn.fn)
-        sens = fn.request.sens
-        inner_args = list(args[:-1]) if sens and args else list(args)
-        if not (sens and not args):
-            check_arity(inner_fn, inner_self, inner_args)
+        if not (fn.request.sens and not args):
+            inner_args, _ = fn.request.split_sens(args)
+            check_arity(*target_of(fn.fn), inner_args)
         return
     if not isinstance(fn, types.FunctionType):
         return
