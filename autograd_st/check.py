@@ -4,8 +4,9 @@
 Takes a function ``f`` (a plain function or a Cell, as ``ops.jvp`` / ``ops.vjp`` take it) and
 the point to check it at: a tuple of arguments, each a Tensor, a numpy array or a Python
 float.  Gives nothing when the derivatives agree with central finite differences, and raises
-:class:`GradientCheckError` (an ``AssertionError``) naming the order, the mode, the argument
-and the output that disagree, both values and the tolerance when they do not.
+:class:`GradientCheckError` (an ``AssertionError``) naming the order, the mode and the argument
+(and in forward mode the output) that disagree, both values and the tolerance when they do
+not.
 
 Public:
 
@@ -201,9 +202,8 @@ def _entrywise(evaluate, storage: np.ndarray, eps: float) -> np.ndarray:
 def _float_storage(value, what: str) -> np.ndarray:
     arr = _array(value)
     if not isinstance(value, (Tensor, np.ndarray)) or arr.dtype.kind != "f":
-        raise TypeError("%s is a %s; finite differences move Tensors or numpy arrays of "
-                        "floats in place" % (what, type(value).__name__ if not isinstance(
-                            value, (Tensor, np.ndarray)) else arr.dtype))
+        raise TypeError("%s (%s): finite differences move Tensors or numpy arrays of floats "
+                        "in place" % (what, _kind(value)))
     if not arr.flags.writeable:
         raise TypeError("%s is read-only; finite differences move its entries in place"
                         % what)
@@ -247,8 +247,8 @@ def numerical_grad(f: Callable, args: Sequence = (), grad_position=0, weights=No
         for p in positions:
             a = args[p]
             if not _is_float(a):
-                raise TypeError("numerical_grad: argument %d is a %s, not a float Tensor, "
-                                "array or Python float" % (p, type(a).__name__))
+                raise TypeError("numerical_grad: argument %d (%s) is not a float Tensor, "
+                                "array or Python float" % (p, _kind(a)))
             step = _defaults([a], eps)[0]
             storage = np.array(_array(a), dtype=_dtype(a), copy=True)
             rest = list(args)
@@ -313,12 +313,19 @@ def _describe(value) -> str:
     return "shape %s, %s" % (arr.shape, arr.dtype)
 
 
+def _kind(value) -> str:
+    """``int``, ``int64 ndarray``, ``float32 Tensor``: what a value is, for messages."""
+    if isinstance(value, (Tensor, np.ndarray, np.generic)):
+        return "%s %s" % (_array(value).dtype, type(value).__name__)
+    return type(value).__name__
+
+
 def _show(arr) -> str:
     return np.array2string(np.asarray(arr), precision=8, threshold=20, edgeitems=3)
 
 
 def _close(check: str, where: str, got, expected, atol: float, rtol: float,
-           argument=None, output=None, note: str = "") -> None:
+           argument=None, output=None, against: str = "central differences") -> None:
     got64, want64 = np.asarray(got, np.float64), np.asarray(expected, np.float64)
     if got64.shape != want64.shape:
         raise GradientCheckError("%s: %s has shape %s, expected %s" % (
@@ -332,10 +339,10 @@ def _close(check: str, where: str, got, expected, atol: float, rtol: float,
     excess = np.where(bad, np.nan_to_num(err - bound, nan=np.inf), -np.inf)
     idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(excess)), got64.shape))
     raise GradientCheckError(
-        "%s: %s disagrees with central differences%s.\n  worst at index %s: got %r, "
+        "%s: %s disagrees with %s.\n  worst at index %s: got %r, "
         "expected %r (|difference| %.3g > atol %.3g + rtol %.3g * |expected|)\n"
         "  got:      %s\n  expected: %s" % (
-            check, where, note, idx, float(got64[idx]), float(want64[idx]), float(err[idx]),
+            check, where, against, idx, float(got64[idx]), float(want64[idx]), float(err[idx]),
             atol, rtol, _show(got64), _show(want64)),
         check, argument, output, got, expected, atol, rtol)
 
@@ -381,11 +388,9 @@ def _check_args(check: str, args: tuple) -> None:
         for leaf in _leaves(a):
             if not _is_float(leaf):
                 raise TypeError(
-                    "%s: argument %d holds a %s; every argument is differentiated, so each "
-                    "must be a float Tensor, numpy array or Python float (close over the "
-                    "others: def g(x): return f(x, labels))" % (
-                        check, i, type(leaf).__name__ if not isinstance(
-                            leaf, (Tensor, np.ndarray)) else _array(leaf).dtype))
+                    "%s: argument %d (%s) is not a float; every argument is differentiated, "
+                    "so each must be a float Tensor, numpy array or Python float (close "
+                    "over the others: def g(x): return f(x, labels))" % (check, i, _kind(leaf)))
 
 
 def _argument_name(i: int, names) -> str:
@@ -401,14 +406,15 @@ def _check_jvp(check, f, f_jvp, args, atol, rtol, eps, rng, names=None) -> None:
         out, tangent_out = f_jvp(args, tuple(tangents))
         for k, (g, w) in enumerate(_flat_outputs(check, "the jvp's primal output", out,
                                                  expected_out)):
-            _close(check, "primal output %d" % k, g, _as64(w), atol, rtol, None, k)
+            _close(check, "primal output %d" % k, g, _as64(w), atol, rtol, None, k,
+                   "f(*args)")
         numeric = numerical_jvp(f, args, [None if j != i else t for j, t in
                                           enumerate(tangents)], eps)
         for k, (g, w) in enumerate(_flat_outputs(check, "the jvp's tangent", tangent_out,
                                                  numeric)):
             _close(check, "the tangent of output %d along a random direction in %s (%s)"
                    % (k, _argument_name(i, names), _describe(a)), g, w, atol, rtol, i, k,
-                   " (eps=%g)" % eps)
+                   "central differences (eps=%g)" % eps)
 
 
 def _regroup(check: str, grads, args: tuple) -> list:
@@ -433,7 +439,7 @@ def _check_vjp(check, f, f_vjp, args, atol, rtol, eps, rng, names=None) -> None:
     out, vjp_fn = f_vjp(*args)
     pairs = _flat_outputs(check, "the vjp's primal output", out, expected_out)
     for k, (g, w) in enumerate(pairs):
-        _close(check, "primal output %d" % k, g, _as64(w), atol, rtol, None, k)
+        _close(check, "primal output %d" % k, g, _as64(w), atol, rtol, None, k, "f(*args)")
     cotangents = [_cotangent(w, rng) for _, w in pairs]
     # one cotangent per output, a tuple output's as one tuple (a 1-tuple's too)
     sens = (tuple(cotangents),) if isinstance(out, (tuple, list)) else cotangents
@@ -531,7 +537,8 @@ def check_grads(f: Callable, args: Sequence, order: int = 1, modes: Sequence[str
     ``eps`` is the central-difference step and ``atol`` / ``rtol`` the tolerance (by default
     from the lowest float precision among the arguments and outputs: float64 1e-6 and 1e-5,
     float32 1e-3 and 2e-3); ``seed`` seeds the random directions.  Raises
-    :class:`GradientCheckError` naming the order, mode, argument and output that disagree.
+    :class:`GradientCheckError` naming the order, mode and argument (and in forward mode the
+    output) that disagree.
 
     Example (in a .py file: the compiler reads ``f``'s source)::
 

@@ -221,7 +221,7 @@ def test_check_jvp_catches_a_wrong_jvp_and_a_wrong_primal_output():
                                                  r"direction in argument 0") as info:
         check_jvp(f, lambda p, t: (f(*p), t[0] * p[1] * 1.01 + p[0] * t[1]), args)
     assert info.value.argument == 0 and info.value.output == 0
-    with pytest.raises(GradientCheckError, match="primal output 0"):
+    with pytest.raises(GradientCheckError, match=r"primal output 0 disagrees with f\(\*args\)"):
         check_jvp(f, lambda p, t: (f(*p) + 1e-3, t[0] * p[1] + p[0] * t[1]), args)
 
 
@@ -246,7 +246,7 @@ def test_bad_arguments_say_what_to_do():
         check_grads(unary, (x,), order=3)
     with pytest.raises(ValueError, match="'fwd' and 'rev'"):
         check_grads(unary, (x,), modes=("bwd",))
-    with pytest.raises(TypeError, match=r"argument 1 holds a int64.*close over"):
+    with pytest.raises(TypeError, match=r"argument 1 \(int64 ndarray\) is not a float.*close"):
         check_grads(binary, (x, np.arange(3)))
     with pytest.raises(TypeError, match="float16.*float32 or float64"):
         check_grads(unary, (x.astype(np.float16),))
@@ -299,9 +299,9 @@ def test_numerical_grad_positions_weights_and_tuple_outputs():
 
 
 def test_numerical_grad_refuses_what_it_cannot_move():
-    with pytest.raises(TypeError, match="argument 1 is a int"):
+    with pytest.raises(TypeError, match=r"argument 1 \(int\) is not a float"):
         numerical_grad(lambda x, n: x * n, (np.ones(2), 3), (0, 1))
-    with pytest.raises(TypeError, match="weight 0 is a float"):
+    with pytest.raises(TypeError, match=r"weight 0 \(float\): finite differences move"):
         numerical_grad(lambda: 1.0, (), None, weights=[1.0])
     with pytest.raises(ValueError, match="nothing to differentiate"):
         numerical_grad(lambda: 1.0, (), None)
