@@ -1081,27 +1081,6 @@ def _flat(out):
     return list(out) if isinstance(out, (tuple, list)) else [out]
 
 
-def _total(out):
-    return float(sum(np.sum(_arr(o), dtype=np.float64) for o in _flat(out)))
-
-
-def _fd(f, arrays, eps=1e-6):
-    """Central differences of the scalar total of ``f()`` w.r.t. each array (in place)."""
-    grads = []
-    for a in arrays:
-        g = np.zeros(a.shape, np.float64)
-        for idx in np.ndindex(a.shape):
-            old = a[idx]
-            a[idx] = old + eps
-            hi = _total(f())
-            a[idx] = old - eps
-            lo = _total(f())
-            a[idx] = old
-            g[idx] = (hi - lo) / (2.0 * eps)
-        grads.append(g)
-    return grads
-
-
 def _grads(g, n):
     """A tuple of gradients (a position tuple of length one gives a bare Tensor)."""
     if isinstance(g, (tuple, list)):
@@ -1172,7 +1151,7 @@ def run_checks(target, inputs, tangents, jvp=True, second=True, has_loop=False,
     the second derivative is not checked on programs using it (differences of the gradient
     would see through it).
     """
-    from autograd_st import ParameterTuple, Tensor, ops
+    from autograd_st import ParameterTuple, Tensor, numerical_grad, numerical_jvp, ops
     from autograd_st.errors import UnsupportedSyntaxError
 
     done = []
@@ -1201,7 +1180,9 @@ def run_checks(target, inputs, tangents, jvp=True, second=True, has_loop=False,
         len(gw), len(params))
     with _FrozenStopGradient(ops) as frozen:
         target(*args)
-        num = _fd(lambda: frozen.replay(lambda: target(*args)), arrays + param_arrays)
+        # the inputs and Parameters moved in place (``args`` share storage with ``arrays``)
+        num = numerical_grad(lambda: frozen.replay(lambda: target(*args)), (), None,
+                             weights=arrays + param_arrays, eps=1e-6)
     for k, (g, n) in enumerate(zip(list(gin) + list(gw), num)):
         what = ("gradient of input x%d" % k if k < len(args) else
                 "gradient of Parameter %s" % params[k - len(args)].name)
@@ -1232,22 +1213,14 @@ def run_checks(target, inputs, tangents, jvp=True, second=True, has_loop=False,
         tans = [np.array(t, np.float64) for t in tangents]
         out, tan = ops.jvp(target, tuple(args), tuple(Tensor(t.copy()) for t in tans))
         _compare_outputs("jvp output", out, direct)
-        eps = 1e-6
         with _FrozenStopGradient(ops) as frozen:
             target(*args)
-            for a, t in zip(arrays, tans):
-                a += eps * t
-            hi = [_arr(o).copy() for o in _flat(frozen.replay(lambda: target(*args)))]
-            for a, t in zip(arrays, tans):
-                a -= 2 * eps * t
-            lo = [_arr(o).copy() for o in _flat(frozen.replay(lambda: target(*args)))]
-            for a, s in zip(arrays, snapshot):
-                a[...] = s
+            want = _flat(numerical_jvp(lambda *a: frozen.replay(lambda: target(*a)), args,
+                                       tans, eps=1e-6))
         tan = _flat(tan)
-        assert len(tan) == len(hi), "jvp: %d tangents for %d outputs" % (len(tan), len(hi))
-        for k, (t, h, l) in enumerate(zip(tan, hi, lo)):
-            _compare("jvp tangent %d vs directional differences" % k, t, (h - l) / (2 * eps),
-                     rtol, atol)
+        assert len(tan) == len(want), "jvp: %d tangents for %d outputs" % (len(tan), len(want))
+        for k, (t, w) in enumerate(zip(tan, want)):
+            _compare("jvp tangent %d vs directional differences" % k, t, w, rtol, atol)
         done.append("jvp")
     # ---- second derivative ----------------------------------------------------------------
     if second:
@@ -1264,7 +1237,7 @@ def run_checks(target, inputs, tangents, jvp=True, second=True, has_loop=False,
             assert "loop" in str(exc), "refusal does not say why: %s" % exc
             done.append("second_refused")
         else:
-            num2 = _fd(lambda: first(*args), arrays)
+            num2 = numerical_grad(first, args, positions, eps=1e-6)
             g2 = _grads(g2, len(args))
             assert len(g2) == len(args), "%d second derivatives for %d inputs" % (
                 len(g2), len(args))
@@ -1277,7 +1250,7 @@ def run_checks(target, inputs, tangents, jvp=True, second=True, has_loop=False,
     return done
 
 
-CHECKER_PARTS = [_arr, _flat, _total, _fd, _grads, _compare, _compare_outputs,
+CHECKER_PARTS = [_arr, _flat, _grads, _compare, _compare_outputs,
                  _FrozenStopGradient, run_checks]
 
 

@@ -17,9 +17,8 @@ import unicodedata
 import hygiene_funcs as hf
 import numpy as np
 import pytest
-from helpers import fd_grad, numeric_grad  # noqa: E402  (tests/helpers.py)
 
-from autograd_st import Parameter, Tensor, nn, ops, rules
+from autograd_st import Parameter, Tensor, nn, numerical_grad, ops, rules
 from autograd_st.compiler.names import RESERVED, NameAllocator, identifier
 from autograd_st.runtime import RUNTIME_NAMES
 
@@ -156,7 +155,7 @@ PLAIN_CHUNKS = _chunks(PLAIN_FORMS)
 @pytest.mark.parametrize("forms", PLAIN_CHUNKS, ids=_ids(PLAIN_CHUNKS))
 def test_reserved_forms_as_user_variables(forms):
     fn = _module(_plain(forms, False)).multi
-    _check(ops.grad(fn, grad_position=(0, 1))(X, Y), numeric_grad(fn, X, Y, wrt=(0, 1)), forms)
+    _check(ops.grad(fn, grad_position=(0, 1))(X, Y), numerical_grad(fn, (X, Y), (0, 1)), forms)
 
 
 @pytest.mark.parametrize("forms", PLAIN_CHUNKS, ids=_ids(PLAIN_CHUNKS))
@@ -164,7 +163,7 @@ def test_reserved_forms_as_parameters(forms):
     fn = _module(_plain(forms, True)).multi
     args = [X, Y] + [X * (0.5 + 0.1 * j) for j in range(len(forms))]
     wrt = tuple(range(len(args)))
-    _check(ops.grad(fn, grad_position=wrt)(*args), numeric_grad(fn, *args, wrt=wrt), forms)
+    _check(ops.grad(fn, grad_position=wrt)(*args), numerical_grad(fn, args, wrt), forms)
 
 
 def _forms_near(source: str, excluded) -> list:
@@ -188,7 +187,7 @@ def test_reserved_forms_beside_runtime_helpers(forms):
     text = "\n\n".join([inspect.getsource(hf._helper),
                          _with_forms(hf.template_ops, forms[0], forms[1:], "    ")])
     fn = _module(text).template_ops
-    _check(ops.grad(fn, grad_position=(0, 1))(X, Y), numeric_grad(fn, X, Y, wrt=(0, 1)), forms)
+    _check(ops.grad(fn, grad_position=(0, 1))(X, Y), numerical_grad(fn, (X, Y), (0, 1)), forms)
 
 
 class _SubCell(nn.Cell):
@@ -228,7 +227,7 @@ def test_reserved_forms_in_a_cell_with_parameters_and_a_sub_cell(forms):
     net = _module(text).TemplateCell()
     x = Tensor(X.copy())
     gx, (gw, gv) = ops.grad(net, 0, net.trainable_params())(x)
-    want = fd_grad(lambda: net(x), [x, net.w, net.sub.v])
+    want = numerical_grad(net, (x,), None, weights=[x, net.w, net.sub.v])
     _check((gx.asnumpy(), gw.asnumpy(), gv.asnumpy()), want, forms)
 
 
@@ -240,7 +239,7 @@ def test_reserved_forms_under_a_second_derivative():
     fn = _module(_plain(SECOND, False)).multi
     first = ops.grad(fn, grad_position=0)
     got = ops.grad(first, grad_position=(0, 1))(X, Y)
-    _check(got, numeric_grad(lambda a, b: np.sum(first(a, b)), X, Y, wrt=(0, 1)), SECOND)
+    _check(got, numerical_grad(first, (X, Y), (0, 1)), SECOND)
 
 
 @pytest.mark.parametrize("fn", [hf.shadows_np_and_ops, hf.unicode_names, hf.early_exit_names])
@@ -248,7 +247,7 @@ def test_shadowing_and_unicode(fn):
     n = len(inspect.signature(fn).parameters)
     args = [np.array([0.4, -0.8]) + 0.3 * i for i in range(n)]
     got = ops.grad(fn, grad_position=tuple(range(n)))(*args)
-    want = numeric_grad(fn, *args, wrt=tuple(range(n)))
+    want = numerical_grad(fn, args, tuple(range(n)))
     for g, w in zip(got, want):
         np.testing.assert_allclose(np.sum(g) if np.ndim(w) == 0 else g, w, rtol=1e-6,
                                    atol=1e-8)
@@ -291,5 +290,5 @@ def test_a_cell_attribute_set_under_a_non_identifier_name():
     net = Odd(["x²", "ﬁ", "fi", "w; import os", "class"])
     x = Tensor(X.copy())
     gx, gws = ops.grad(net, 0, net.trainable_params())(x)
-    want = fd_grad(lambda: net(x), [x] + list(net.trainable_params()))
+    want = numerical_grad(net, (x,), None, weights=[x] + list(net.trainable_params()))
     _check([gx.asnumpy()] + [g.asnumpy() for g in gws], want, net.names)

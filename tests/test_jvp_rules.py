@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 from rule_specs import SPECS, Spec, make_value
 
-from autograd_st import rules
+from autograd_st import numerical_jvp, rules
 from autograd_st.rules import REGISTRY, Primitive, jvp_params
 
 # rows without their marks, for the tests that never call the reverse rule
@@ -81,26 +81,13 @@ class Case:
                                   ", ".join(self.prim.diff)))
         return [np.zeros(np.shape(self.out)) if c is None else c for c in res]
 
-    def moved(self, deltas, scale: float) -> list:
-        """The arguments with ``scale * deltas[i]`` added to the i-th differentiable one,
-        kept in its dtype (``None``: not moved)."""
-        new = list(self.args)
-        for k, d in zip(self.k, deltas):
-            if d is None:
-                continue
-            a = new[k]
-            if isinstance(a, float):
-                new[k] = float(a + scale * d)
-            else:
-                new[k] = (_as64(a) + scale * _as64(d)).astype(np.result_type(a))
-        return new
-
     def central(self, deltas) -> np.ndarray:
-        """``(f(x + h v) - f(x - h v)) / 2h`` in float64."""
-        eps = self.spec.eps
-        hi = _as64(self.prim.fn(*self.moved(deltas, eps)))
-        lo = _as64(self.prim.fn(*self.moved(deltas, -eps)))
-        return (hi - lo) / (2 * eps)
+        """``(f(x + h v) - f(x - h v)) / 2h`` in float64, ``deltas[i]`` moving the i-th
+        differentiable argument in its dtype (``None``: not moved)."""
+        tangents = [None] * len(self.args)
+        for k, d in zip(self.k, deltas):
+            tangents[k] = d
+        return numerical_jvp(self.prim.fn, self.args, tangents, eps=self.spec.eps)
 
     @property
     def rtol(self) -> float:

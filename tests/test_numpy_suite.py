@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import autograd_st as ms
-from autograd_st import Tensor, ops
+from autograd_st import Tensor, numerical_grad, ops
 from autograd_st.errors import CompileError, NoDerivativeError, RecursionNotSupportedError
 
 try:
@@ -54,41 +54,10 @@ def A(*values):
     return np.array(values, np.float64)
 
 
-# -----------------------------------------------------------------------------------------
-# finite differences that rebuild each argument with its own kind (array, float, Tensor)
-# -----------------------------------------------------------------------------------------
-
 def _scalar(value) -> float:
     if isinstance(value, (tuple, list)):  # a tuple output counts as the sum of its outputs
         return float(sum(_scalar(v) for v in value))
     return float(np.sum(as_array(value), dtype=np.float64))
-
-
-def _like(original, values: np.ndarray):
-    # A Tensor argument is rebuilt as a numpy array: the function is the same numpy code, and
-    # calling it directly on Tensors is tested on its own (test_plain_call_on_tensors).
-    if isinstance(original, float):
-        return float(values)
-    return values.copy()
-
-
-def finite_differences(fn, args, positions):
-    args = [as_array(a).copy() if isinstance(a, Tensor) else a for a in args]
-    grads = []
-    for p in positions:
-        base = np.array(as_array(args[p]), dtype=np.float64)
-        g = np.zeros(base.shape, np.float64)
-        for idx in np.ndindex(base.shape):
-            vals = []
-            for step in (EPS, -EPS):
-                moved = base.copy()
-                moved[idx] += step
-                new_args = list(args)
-                new_args[p] = _like(args[p], moved)
-                vals.append(_scalar(fn(*new_args)))
-            g[idx] = (vals[0] - vals[1]) / (2.0 * EPS)
-        grads.append(g)
-    return grads
 
 
 def check(fn, args, positions):
@@ -99,7 +68,11 @@ def check(fn, args, positions):
     elif len(positions) == 1:
         grads = (grads,)
     assert isinstance(grads, tuple) and len(grads) == len(positions)
-    for g, n, p in zip(grads, finite_differences(fn, args, positions), positions):
+    # the differences move each argument in its own kind (array, Python float); a Tensor
+    # argument is given to them as a numpy array: the function is the same numpy code, and
+    # calling it directly on Tensors is tested on its own (test_plain_call_on_tensors)
+    plain = [as_array(a).copy() if isinstance(a, Tensor) else a for a in args]
+    for g, n, p in zip(grads, numerical_grad(fn, plain, positions, eps=EPS), positions):
         assert_close(g, n, RTOL, ATOL)
         assert np.shape(as_array(g)) == np.shape(as_array(args[p]))
 

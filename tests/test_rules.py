@@ -29,6 +29,7 @@ from rule_specs import (
     make_value,
 )
 
+from autograd_st import numerical_grad, numerical_jvp
 from autograd_st.rules import REGISTRY
 
 SECOND_ORDER = [p for p in SPECS if p.values[0].second_order]
@@ -65,21 +66,18 @@ class Case:
         self.dout = np.asarray(dout, dtype=dt if np.issubdtype(dt, np.floating) else None)
         self.dout64 = np.asarray(self.dout, dtype=np.float64)
 
-    def loss(self, args) -> float:
+    def loss(self, *args) -> float:
         """``sum(fn(*args) * dout)`` in float64."""
         return float(np.sum(np.asarray(self.prim.fn(*args), dtype=np.float64) * self.dout64))
 
-    def moved(self, deltas, scale: float = 1.0, args=None):
-        """The arguments with ``scale * deltas[i]`` added to the i-th differentiable one,
-        kept in its dtype (a Python float stays a Python float)."""
-        new = list(self.args if args is None else args)
+    def along(self, deltas) -> list:
+        """Tangents for ``numerical_jvp``: ``deltas[i]`` for the i-th differentiable argument,
+        None (not moved) for the others; the moved ones keep their dtype (a Python float
+        stays a Python float)."""
+        tangents = [None] * len(self.args)
         for k, d in zip(self.k, deltas):
-            a = new[k]
-            if isinstance(a, float):
-                new[k] = float(a + scale * d)
-            else:
-                new[k] = (np.asarray(a, dtype=np.float64) + scale * d).astype(np.result_type(a))
-        return new
+            tangents[k] = d
+        return tangents
 
     def grads(self, args=None, out=None) -> list:
         """Run the rule; ``None`` (no gradient) reads as zeros."""
@@ -122,19 +120,13 @@ def test_vjp_matches_finite_differences(spec, request):
     for old, new in zip(before, [c.dout, c.out] + c.args):
         if isinstance(old, np.ndarray):
             assert np.array_equal(old, new), "%s: the rule modified its inputs" % spec.name
-    eps = spec.eps
-    for j, (k, g) in enumerate(zip(c.k, grads)):
+    fds = numerical_grad(c.loss, c.args, tuple(c.k), eps=spec.eps)
+    for j, (k, g, fd) in enumerate(zip(c.k, grads, fds)):
         x = c.args[k]
         assert np.shape(g) == np.shape(x), "%s: shape %s, expected %s" % (
             c.where(j), np.shape(g), np.shape(x))
         assert np.result_type(g) == np.result_type(x), "%s: dtype %s, expected %s" % (
             c.where(j), np.result_type(g), np.result_type(x))
-        fd = np.zeros(np.shape(x))
-        for i in range(fd.size):
-            e = np.zeros(np.shape(x))
-            e.flat[i] = 1.0
-            deltas = [e if jj == j else 0.0 for jj in range(len(c.k))]
-            fd.flat[i] = (c.loss(c.moved(deltas, eps)) - c.loss(c.moved(deltas, -eps))) / (2 * eps)
         np.testing.assert_allclose(np.asarray(g, dtype=np.float64), fd, rtol=spec.rtol,
                                    atol=spec.atol, err_msg=c.where(j))
 
@@ -148,8 +140,7 @@ def test_vjp_inner_product_in_random_direction(spec, request):
         assert np.shape(g) == np.shape(c.args[k]), c.where(j)
     v = c.directions()
     lhs = sum(float(np.sum(np.asarray(g, dtype=np.float64) * vk)) for g, vk in zip(grads, v))
-    eps = spec.eps
-    rhs = (c.loss(c.moved(v, eps)) - c.loss(c.moved(v, -eps))) / (2 * eps)
+    rhs = float(numerical_jvp(c.loss, c.args, c.along(v), eps=spec.eps))
     np.testing.assert_allclose(lhs, rhs, rtol=spec.rtol, atol=spec.atol * 10,
                                err_msg="%s: <vjp, v> vs finite difference" % spec.name)
 
@@ -166,17 +157,17 @@ def test_rule_is_differentiable_second_order(spec, request):
     v, w = c.directions(), c.directions()
     h = 1e-4
 
-    def pair(args, dirs):
-        return sum(float(np.sum(np.asarray(g, dtype=np.float64) * d))
-                   for g, d in zip(c.grads(args), dirs))
-
     def d_rule(a, b):  # directional derivative of the rule along a, paired with b
-        return (pair(c.moved(a, h), b) - pair(c.moved(a, -h), b)) / (2 * h)
+        def pair(*args):
+            return sum(float(np.sum(np.asarray(g, dtype=np.float64) * d))
+                       for g, d in zip(c.grads(list(args)), b))
+        return float(numerical_jvp(pair, c.args, c.along(a), eps=h))
 
-    def mixed(sa, sb):
-        return c.loss(c.moved(w, sb * h, args=c.moved(v, sa * h)))
+    def d_loss_along_w(*args):
+        return numerical_jvp(c.loss, args, c.along(w), eps=h)
 
-    second = (mixed(1, 1) - mixed(1, -1) - mixed(-1, 1) + mixed(-1, -1)) / (4 * h * h)
+    # (L(x+hv+hw) - L(x+hv-hw) - L(x-hv+hw) + L(x-hv-hw)) / 4h^2
+    second = float(numerical_jvp(d_loss_along_w, c.args, c.along(v), eps=h))
     dvw, dwv = d_rule(v, w), d_rule(w, v)
     np.testing.assert_allclose(dvw, second, rtol=1e-4, atol=1e-5,
                                err_msg="%s: derivative of the rule vs second difference"
