@@ -26,10 +26,11 @@ tolerances default by the lowest precision among the arguments and outputs (floa
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
+from .errors import GradientCheckError
 from .ops import GradOperation, jvp, vjp
 from .tensor import Tensor
 
@@ -39,23 +40,6 @@ __all__ = ["check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_
 # lowest precision present -> (central-difference step, atol and rtol)
 _DEFAULTS = {np.dtype(np.float64): (1e-6, 1e-5), np.dtype(np.float32): (1e-3, 2e-3)}
 _MODES = ("fwd", "rev")
-
-
-class GradientCheckError(AssertionError):
-    """A derivative disagrees with finite differences (or has the wrong structure).
-
-    Attributes: ``check`` (which check: order, mode and the function it called),
-    ``argument`` (the index of the argument whose direction disagreed, or None),
-    ``output`` (the index of the output, or None), ``got`` and ``expected`` (the values
-    compared), ``atol`` and ``rtol``.
-    """
-
-    def __init__(self, message: str, check: str = "", argument: int | None = None,
-                 output: int | None = None, got: Any = None, expected: Any = None,
-                 atol: float | None = None, rtol: float | None = None) -> None:
-        super().__init__(message)
-        self.check, self.argument, self.output = check, argument, output
-        self.got, self.expected, self.atol, self.rtol = got, expected, atol, rtol
 
 
 # ---------------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ with the user's file, line and a caret under the offending code.
 from __future__ import annotations
 
 import linecache
+from typing import Any
 
 __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivativeError",
-           "RecursionNotSupportedError", "SourceNotFoundError", "GradientAPIError", "InputValueError"]
+           "RecursionNotSupportedError", "SourceNotFoundError", "GradientAPIError", "InputValueError",
+           "GradientCheckError"]
 
 
 class AutogradError(Exception):
@@ -91,3 +93,20 @@ class InputValueError(ValueError, AutogradError):
     """A value passed at run time is outside what an operation accepts (a class label
     outside ``[0, classes)`` for a sparse cross-entropy).  The message names the operation,
     the offending value and its position, and what the operation accepts."""
+
+
+class GradientCheckError(AssertionError, AutogradError):
+    """A derivative disagrees with finite differences (or has the wrong structure).
+
+    Attributes: ``check`` (which check: order, mode and the function it called),
+    ``argument`` (the index of the argument whose direction disagreed, or None),
+    ``output`` (the index of the output, or None), ``got`` and ``expected`` (the values
+    compared), ``atol`` and ``rtol``.
+    """
+
+    def __init__(self, message: str, check: str = "", argument: int | None = None,
+                 output: int | None = None, got: Any = None, expected: Any = None,
+                 atol: float | None = None, rtol: float | None = None) -> None:
+        super().__init__(message)
+        self.check, self.argument, self.output = check, argument, output
+        self.got, self.expected, self.atol, self.rtol = got, expected, atol, rtol
