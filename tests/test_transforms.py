@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from autograd_st import Tensor, numerical_grad, numerical_jacobian, numerical_jvp, ops
+from autograd_st.errors import GradientAPIError
 
 RNG = np.random.default_rng(7)
 X = RNG.uniform(-0.9, 0.9, (3,))
@@ -275,3 +276,30 @@ def _check_second_derivative(f):
     h = ops.grad(lambda_sum_of(g))(Tensor(x)).asnumpy()
     fd = numerical_grad(g, (Tensor(x),), eps=1e-6)  # of sum(g(x))
     np.testing.assert_allclose(h, fd, rtol=1e-5, atol=1e-7)
+
+
+def _one_tuple(x):
+    return (x * 2.0,)
+
+
+def _pair(x):
+    return x * 2.0, ops.sum(x)
+
+
+def test_vjp_cotangent_of_a_one_tuple_output_may_come_bare():
+    x = Tensor(np.array([1.0, -2.0, 3.0]))
+    v = Tensor(np.array([0.5, 1.5, -1.0]))
+    _, vjp_fn = ops.vjp(_one_tuple, x)
+    (bare,) = vjp_fn(v)
+    (tupled,) = vjp_fn((v,))
+    np.testing.assert_allclose(bare.asnumpy(), 2.0 * v.asnumpy(), rtol=1e-15)
+    np.testing.assert_allclose(tupled.asnumpy(), 2.0 * v.asnumpy(), rtol=1e-15)
+
+
+def test_vjp_cotangent_with_the_wrong_structure_is_refused():
+    x = Tensor(np.array([1.0, -2.0, 3.0]))
+    _, vjp_fn = ops.vjp(_pair, x)
+    with pytest.raises(GradientAPIError, match="a tuple of 2"):
+        vjp_fn(Tensor(np.ones(3)))
+    (g,) = vjp_fn(Tensor(np.ones(3)), Tensor(np.array(2.0)))
+    np.testing.assert_allclose(g.asnumpy(), np.full(3, 4.0), rtol=1e-15)

@@ -63,13 +63,29 @@ def vjp(fn, *inputs, weights=None, has_aux=False):
     gfn = GradFunction(fn, GradRequest.for_vjp(weights, has_aux))
     out = fn(*inputs)
 
+    want = out[0] if has_aux else out  # what the cotangent must be shaped like
+
     def vjp_fn(*v):
         sens = v[0] if len(v) == 1 else tuple(v)
+        if isinstance(want, tuple) and not isinstance(sens, tuple) and len(want) == 1:
+            sens = (sens,)  # one output in a 1-tuple: its cotangent may come bare
+        if isinstance(want, tuple) != isinstance(sens, tuple) or (
+                isinstance(want, tuple) and len(want) != len(sens)):
+            raise GradientAPIError(
+                "vjp_fn: the cotangent must have the output's structure (%s) but it is %s; "
+                "pass one cotangent per output, as a tuple when the output is one"
+                % (_structure(want), _structure(sens)))
         return gfn(*inputs, sens)
     if has_aux:
         aux = out[1] if len(out) == 2 else tuple(out[1:])
         return out[0], vjp_fn, aux
     return out, vjp_fn
+
+
+def _structure(value) -> str:
+    if isinstance(value, tuple):
+        return "a tuple of %d" % len(value)
+    return "one value"
 
 
 def _positions(grad_position, n):
