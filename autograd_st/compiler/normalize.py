@@ -49,11 +49,15 @@ __all__ = ["normalize", "atomize", "sym"]
 
 
 class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
-    """Binds one function's source; ``builder`` of the ``P`` primitives it calls."""
+    """Binds one function's source; ``builder`` of the ``P`` primitives it calls.
 
-    def __init__(self, src, args: list, compiler) -> None:
+    ``callees`` is what binds a call to other compiled code (a sub-Cell, a helper function,
+    a gradient function): the driver's ``callees.bind_call(nz, callee, args, kwargs, node,
+    path)`` normalizes the callee and emits the ``Call``."""
+
+    def __init__(self, src, args: list, callees) -> None:
         self.src = src
-        self.compiler = compiler
+        self.callees = callees
         node = src.node
         idents = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
         idents.update(a.id for a in node.args.args)
@@ -257,6 +261,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         return name
 
 
-def normalize(src, args, compiler) -> FuncIR:
-    """Bind ``src`` (fenced) with ``args`` (RUNTIME or constants) into a FuncIR."""
-    return Normalizer(src, args, compiler).run()
+def normalize(src, args, callees) -> FuncIR:
+    """Bind ``src`` (fenced) with ``args`` (RUNTIME or constants) into a FuncIR; ``callees``
+    binds calls to other compiled code (the driver's ``_Compiler``)."""
+    return Normalizer(src, args, callees).run()

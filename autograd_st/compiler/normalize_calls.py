@@ -9,7 +9,7 @@ another function's compiled pair (through the driver's ``bind_call``), a constan
 now, or an ``Opaque`` statement that runs as it is, with no gradient.
 
 :class:`CallsMixin` is one part of :class:`~autograd_st.compiler.normalize.Normalizer` and
-uses its state and helpers (``expr``, ``static``, ``opaque``, ``to_node``, ``compiler``).
+uses its state and helpers (``expr``, ``static``, ``opaque``, ``to_node``, ``callees``).
 """
 from __future__ import annotations
 
@@ -189,7 +189,7 @@ class CallsMixin:
         return self._evaluate(site)
 
     def _call_compiled(self, site):
-        return self.compiler.bind_call(self, site.callee, site.args, site.kwargs, site.node,
+        return self.callees.bind_call(self, site.callee, site.args, site.kwargs, site.node,
                                       site.path)
 
     def _call_math(self, site):
