@@ -1,0 +1,258 @@
+"""Expressions: names, constants, containers, attributes, subscripts and operators.
+
+Takes: one user expression (gast), in the normalizer's current environment.
+Gives: its bound value (see :mod:`.normalize_values`): a constant when every operand is
+one (operators, attributes and subscripts of constants are evaluated now), otherwise a Sym
+whose statements have been emitted: operators, comparisons, ``x.T`` / ``x.shape`` and
+indexing of runtime values become primitives through ``P``; ``not``, ``and`` / ``or`` of
+runtime values and attributes with no binding become ``Opaque`` statements.
+
+Names resolve at compile time: the environment first, then the function's closure, globals
+and builtins (each such read recorded as a guard, and its object's path remembered);
+Tensors and arrays found there become extra inputs.  Calls are :mod:`.normalize_calls`'s.
+
+:class:`ExpressionsMixin` is one part of :class:`~autograd_st.compiler.normalize.Normalizer`
+and uses its state (``env``, ``block``, ``loc``, ``paths``, ``guards``, ...) and its
+emission helpers (``opaque``, ``to_node``, ``static``, ``truth``).
+"""
+from __future__ import annotations
+
+import gast
+
+from ..errors import CompileError, UnsupportedSyntaxError
+from ..prims import P, Sym, has_sym
+from . import bindings
+from .ir import ABSENT, If
+from .normalize_values import LOOP_LOCAL, PARTIAL, name_hint, sym
+
+__all__ = ["ExpressionsMixin"]
+
+# operators on runtime values: the primitive each becomes
+_BINOPS = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
+           gast.Pow: "pow", gast.MatMult: "matmul", gast.FloorDiv: "floordiv",
+           gast.Mod: "mod"}
+_CMPOPS = {gast.Lt: "less", gast.LtE: "less_equal", gast.Gt: "greater",
+           gast.GtE: "greater_equal", gast.Eq: "equal", gast.NotEq: "not_equal"}
+# operators on constants: evaluated now
+_PY_BINOPS = {gast.Add: lambda a, b: a + b, gast.Sub: lambda a, b: a - b,
+              gast.Mult: lambda a, b: a * b, gast.Div: lambda a, b: a / b,
+              gast.Pow: lambda a, b: a ** b, gast.MatMult: lambda a, b: a @ b,
+              gast.FloorDiv: lambda a, b: a // b, gast.Mod: lambda a, b: a % b,
+              gast.BitAnd: lambda a, b: a & b, gast.BitOr: lambda a, b: a | b}
+_PY_CMPOPS = {gast.Lt: lambda a, b: a < b, gast.LtE: lambda a, b: a <= b,
+              gast.Gt: lambda a, b: a > b, gast.GtE: lambda a, b: a >= b,
+              gast.Eq: lambda a, b: a == b, gast.NotEq: lambda a, b: a != b,
+              gast.Is: lambda a, b: a is b, gast.IsNot: lambda a, b: a is not b,
+              gast.In: lambda a, b: a in b, gast.NotIn: lambda a, b: a not in b}
+
+
+class ExpressionsMixin:
+    """Binds expressions (see the module docstring)."""
+
+    def expr(self, node):
+        method = getattr(self, "e_" + type(node).__name__, None)
+        if method is None:
+            raise self.error(node, "%s expressions are not supported" % type(node).__name__,
+                             cls=UnsupportedSyntaxError)
+        prev = self.loc
+        self.loc = (self.src.filename, getattr(node, "lineno", prev[1]),
+                    getattr(node, "col_offset", prev[2]))
+        try:
+            return method(node)
+        finally:
+            self.loc = prev
+
+    # -- names ---------------------------------------------------------------------------
+    def e_Constant(self, node):
+        return node.value
+
+    def e_Name(self, node):
+        return self.load_name(node.id, node)
+
+    def load_name(self, name, node):
+        if name in self.env:
+            value = self.env[name]
+            if value is LOOP_LOCAL:
+                raise self.error(node, "%r is assigned inside a loop but not before it" % name,
+                                 "give it a value before the loop")
+            if value is PARTIAL:
+                raise self.error(node, "%r is assigned in only one branch of an if, so it may "
+                                 "be undefined here" % name,
+                                 "assign it in every branch (or before the if)")
+            return value
+        found, obj = self.src.lookup(name)
+        if not found:
+            raise self.error(node, "name %r is not defined" % name, cls=CompileError)
+        if name in self.src.closure:
+            self.guards.append((self.src.closure, name, obj))
+        elif name in self.src.globals:
+            self.guards.append((self.src.globals, name, obj))
+        else:  # a builtin: stays valid while no global of that name appears
+            self.guards.append((self.src.globals, name, ABSENT))
+        self._remember(obj, ("free", name))
+        return self.static(obj, name)
+
+    # -- containers, attributes, subscripts ----------------------------------------------
+    def e_Tuple(self, node):
+        return tuple(self.expr(e) for e in node.elts)
+
+    def e_List(self, node):
+        items = [self.expr(e) for e in node.elts]
+        # constants stay a list (x[[0, 2]] indexes rows 0 and 2); runtime items form a
+        # compile-time sequence, like a tuple
+        return tuple(items) if has_sym(items) else items
+
+    def e_Dict(self, node):
+        keys = [self.expr(k) for k in node.keys]
+        values = [self.expr(v) for v in node.values]
+        if has_sym(keys):
+            raise self.error(node, "dict keys must be constants")
+        return dict(zip(keys, values))
+
+    def e_Slice(self, node):
+        lower = self.expr(node.lower) if node.lower is not None else None
+        upper = self.expr(node.upper) if node.upper is not None else None
+        step = self.expr(node.step) if node.step is not None else None
+        return slice(lower, upper, step)
+
+    def e_Attribute(self, node):
+        base = self.expr(node.value)
+        if isinstance(base, Sym):
+            fn = bindings.attribute(node.attr)
+            if fn is not None:
+                return fn(base)
+            return self.opaque(gast.Attribute(value=self.to_node(base), attr=node.attr,
+                                              ctx=gast.Load()), [base], node.attr)
+        try:
+            obj = getattr(base, node.attr)
+        except AttributeError as exc:
+            raise self.error(node, str(exc)) from None
+        base_path = self.paths.get(id(base))
+        if base_path is not None:
+            self._remember(obj, base_path + (node.attr,))
+        return self.static(obj, name_hint(node))
+
+    def e_Subscript(self, node):
+        base = self.expr(node.value)
+        index = self.expr(node.slice)
+        if isinstance(base, Sym):
+            return P.getitem(base, index)
+        if has_sym(index):
+            raise self.error(node, "indexing a constant with a runtime index is not supported",
+                             "make the container a Tensor, or index with a constant")
+        try:
+            obj = base[index]
+        except (IndexError, KeyError, TypeError) as exc:
+            raise self.error(node, "%s: %s" % (type(exc).__name__, exc)) from None
+        base_path = self.paths.get(id(base))
+        if base_path is not None and isinstance(index, int):
+            self._remember(obj, base_path + (index,))
+        return self.static(obj, name_hint(node.value) + "_%s" % index)
+
+    # -- operators -----------------------------------------------------------------------
+    def e_BinOp(self, node):
+        left = self.expr(node.left)
+        right = self.expr(node.right)
+        return self.binop(type(node.op), left, right, node)
+
+    def binop(self, op, left, right, node):
+        if not has_sym(left) and not has_sym(right):
+            fn = _PY_BINOPS.get(op)
+            if fn is None:
+                raise self.error(node, "operator %s is not supported" % op.__name__)
+            return self.static(fn(left, right), "const")
+        name = _BINOPS.get(op)
+        if name is None:
+            raise self.error(node, "operator %s on runtime values is not supported"
+                             % op.__name__, cls=UnsupportedSyntaxError)
+        if isinstance(left, tuple) or isinstance(right, tuple):
+            if op is gast.Add and isinstance(left, tuple) and isinstance(right, tuple):
+                return left + right
+            raise self.error(node, "arithmetic on a tuple", "operate on its elements")
+        return getattr(P, name)(left, right)
+
+    def e_UnaryOp(self, node):
+        operand = self.expr(node.operand)
+        op = type(node.op)
+        if not has_sym(operand):
+            return {gast.USub: lambda v: -v, gast.UAdd: lambda v: +v,
+                    gast.Not: lambda v: not v, gast.Invert: lambda v: ~v}[op](operand)
+        if op is gast.USub:
+            return P.neg(operand)
+        if op is gast.UAdd:
+            return operand
+        if op is gast.Not:
+            return self.opaque(gast.UnaryOp(op=gast.Not(), operand=self.to_node(operand)),
+                               [operand], "not")
+        raise self.error(node, "operator ~ on a runtime value is not supported")
+
+    def e_Compare(self, node):
+        left = self.expr(node.left)
+        result = None
+        for op, comp in zip(node.ops, node.comparators):
+            right = self.expr(comp)
+            if not has_sym(left) and not has_sym(right):
+                value = _PY_CMPOPS[type(op)](left, right)
+            else:
+                name = _CMPOPS.get(type(op))
+                if name is None:
+                    if type(op) in (gast.Is, gast.IsNot) and (isinstance(left, Sym)
+                                                              != isinstance(right, Sym)):
+                        # a runtime value is never None or a constant object
+                        value = type(op) is gast.IsNot
+                    else:
+                        raise self.error(node, "%s on a runtime value is not supported"
+                                         % type(op).__name__)
+                else:
+                    value = getattr(P, name)(left, right)
+            result = value if result is None else self.boolop(gast.And, [result, value], node)
+            left = right
+        return result
+
+    def e_BoolOp(self, node):
+        values = [self.expr(v) for v in node.values]
+        return self.boolop(type(node.op), values, node)
+
+    def boolop(self, op, values, node):
+        if not has_sym(values):
+            out = values[0]
+            for v in values[1:]:
+                out = (out and v) if op is gast.And else (out or v)
+            return out
+        # Python's short circuit on constants, then the rest at run time
+        rest = []
+        for v in values:
+            if not has_sym(v):
+                if op is gast.And and not v:
+                    return v if not rest else self._bool_opaque(op, rest + [v], node)
+                if op is gast.Or and v:
+                    return v if not rest else self._bool_opaque(op, rest + [v], node)
+                continue
+            rest.append(v)
+        if len(rest) == 1:
+            return rest[0]
+        return self._bool_opaque(op, rest, node)
+
+    def _bool_opaque(self, op, values, node):
+        expr = gast.BoolOp(op=op(), values=[self.to_node(v) for v in values])
+        return self.opaque(expr, values, "and" if op is gast.And else "or")
+
+    def e_IfExp(self, node):
+        cond = self.expr(node.test)
+        if not has_sym(cond):
+            return self.expr(node.body if cond else node.orelse)
+        cond = self.truth(cond, node.test)
+        outer = self.block
+        self.block = []
+        a = self.expr(node.body)
+        body = self.block
+        self.block = []
+        b = self.expr(node.orelse)
+        orelse = self.block
+        self.block = outer
+        target = self.names.fresh("_ifexp")
+        self.ir_vars.add(target)
+        body.append(self._copy_stmt(target, a))
+        orelse.append(self._copy_stmt(target, b))
+        self.emit(If(cond.var, body, orelse, self.loc))
+        return sym(target)
