@@ -29,6 +29,7 @@ from ..compiler import (
     resolve_input,
     wrap_in_call,
 )
+from ..compiler.markers import is_gradient_function
 from ..errors import GradientAPIError
 from ..tensor import Parameter, ParameterTuple, Tensor
 from .values import argspec
@@ -225,7 +226,7 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     spec = argspec(call_args)
     check_arity(fn, self_obj, call_args)
     source = inner = None
-    if getattr(fn, "_autograd_st_grad_function", False):  # a derivative of a derivative
+    if is_gradient_function(fn):  # a derivative of a derivative
         inner_gfn = fn
         fn, source = generated_source(fn, spec)
         inner = (inner_gfn, spec, fn)
@@ -260,7 +261,7 @@ def compile_jvp(fn, inputs) -> tuple:
     f, self_obj = (type(fn).construct, fn) if isinstance(fn, Cell) else (fn, None)
     spec = argspec(list(inputs))
     source = None
-    if getattr(f, "_autograd_st_grad_function", False):  # forward over reverse
+    if is_gradient_function(f):  # forward over reverse
         f, source = generated_source(f, spec)
     fir = normalize_function(f, self_obj, spec, source)
     n_leaves = len(leaves(fir.args))
@@ -298,7 +299,7 @@ def _empty():
 
 def check_arity(fn, self_obj, args) -> None:
     """A wrong number of arguments raises the TypeError calling ``fn`` itself would."""
-    if getattr(fn, "_autograd_st_grad_function", False):  # a gradient of a gradient
+    if is_gradient_function(fn):  # a gradient of a gradient
         if not (fn.request.sens and not args):
             inner_args, _ = fn.request.split_sens(args)
             check_arity(*target_of(fn.fn), inner_args)

@@ -21,6 +21,7 @@ import numpy as np
 from ..cell import Cell
 from ..tensor import Parameter, Tensor
 from .ir import ABSENT, RUNTIME
+from .markers import is_primitive_instance
 
 __all__ = ["LOCK", "gc_paused", "paused_gc", "structure_signature", "argspec_signature",
            "guards_hold", "trim", "built_once"]
@@ -88,7 +89,7 @@ def _const_sig(value, depth=0):
         return ("T",)
     if isinstance(value, Cell):
         return structure_signature(value, depth + 1)
-    if getattr(value, "_autograd_st_primitive", False):  # set by ops.operations' classes
+    if is_primitive_instance(value):
         return ("prim", type(value), tuple(sorted((k, _const_sig(v, depth + 1))
                                                   for k, v in vars(value).items())))
     return ("id", id(value))

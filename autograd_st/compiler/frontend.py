@@ -32,6 +32,7 @@ from .desugar import desugar
 from .desugar import needed as desugar_needed
 from .fence import fence
 from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild
+from .markers import is_gradient_function
 from .normalize import normalize, sym
 from .parse import parse_function
 
@@ -111,7 +112,7 @@ class CallBinder:
 
     def bind_call(self, nz, callee, args, kwargs, node, path):
         source = None
-        if getattr(callee, "_autograd_st_grad_function", False):  # set by GradFunction
+        if is_gradient_function(callee):
             fn, source = generated_source(callee, [_spec_of(a) for a in args])
             self_obj = None
         else:

@@ -31,7 +31,7 @@ def is_gradient_function(obj) -> bool:
     a call to one inside user code is a call to its generated code.
 
     Marker ``_autograd_st_grad_function``: a class attribute of
-    ``ops.grad_api.GradFunction``."""
+    ``boundary.function.GradFunction``."""
     return bool(getattr(obj, "_autograd_st_grad_function", False))
 
 
