@@ -29,7 +29,17 @@ import gast
 import numpy as np
 
 from . import codegen
-from .codegen import ForwardEmitter, assign, comment, expr_of, name, source_comment, substitute
+from .anno import facts_of, tag
+from .codegen import (
+    ForwardEmitter,
+    assign,
+    comment,
+    expr_of,
+    is_comment,
+    name,
+    source_comment,
+    substitute,
+)
 from .ir import Call, Const, For, If, Opaque, Prim, Var, While, walk
 
 __all__ = ["Reverse"]
@@ -140,9 +150,8 @@ _SCALAR = _Scalar()
 
 def _drop_unbroadcast(expr, var: str):
     """``unbroadcast(E, var)`` -> ``E`` (the shapes are known to match)."""
-    if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) \
-            and expr.func.id == "unbroadcast" and len(expr.args) == 2 \
-            and isinstance(expr.args[1], gast.Name) and expr.args[1].id == var:
+    facts = facts_of(expr, "unbroadcast")
+    if facts is not None and facts["like"] == var:
         return expr.args[0]
     return expr
 
@@ -168,11 +177,6 @@ def _branch_defined(stmts) -> set:
         elif isinstance(stmt, (For, While)):
             out |= _defined_in([stmt])
     return out
-
-
-def _is_comment(stmt) -> bool:
-    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
-        and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == "__comment__"
 
 
 def loaded_names(stmts) -> list:
@@ -255,12 +259,15 @@ class Reverse:
         self.flush(var)
         d = self.adjoint(var)
         if var in self.live:
-            expr = gast.BinOp(left=name(d), op=gast.Add(), right=expr)
-        self.out.append(assign([d], expr))
+            self.out.append(tag(assign([d], gast.BinOp(left=name(d), op=gast.Add(), right=expr)),
+                                "accumulate", adjoint=d))
+        else:
+            self.out.append(assign([d], expr))
         self.live.add(var)
 
     def materialize(self, var: str, into: list) -> None:
-        into.append(assign([self.adjoint(var)], _zeros(var)))
+        d = self.adjoint(var)
+        into.append(tag(assign([d], _zeros(var)), "adjoint_zeros", adjoint=d))
 
     def seed(self, var: str, expr) -> None:
         self.contribute(var, expr)
@@ -408,7 +415,7 @@ class Reverse:
         del self.ones[t]
         self.out.append(comment("seed: the gradient of the output, ones (folded into the rule "
                                 "below)"))
-        self.out.extend(c for c in pending[1:] if _is_comment(c))
+        self.out.extend(c for c in pending[1:] if is_comment(c))
         self.last_line = self.ones_line.get(t)
         self.note(stmt)
         self.contribute(var, expr)
@@ -549,11 +556,13 @@ class Reverse:
                                          ctx=gast.Store())
                 record = gast.Tuple(elts=[name(v) for v in tape_vars], ctx=gast.Load())
             iterable = gast.Call(func=name("reversed"), args=[name(tape)], keywords=[])
-        self.out.append(gast.For(target=loop_target, iter=iterable, body=body or [gast.Pass()],
-                                 orelse=[], type_comment=None))
-        append = gast.Expr(value=gast.Call(
+        walk = gast.For(target=loop_target, iter=iterable, body=body or [gast.Pass()],
+                        orelse=[], type_comment=None)
+        # (a count of iterations unpacks no records: nothing there for the lowering)
+        self.out.append(walk if counter else tag(walk, "tape_walk", tape=tape))
+        append = tag(gast.Expr(value=gast.Call(
             func=gast.Attribute(value=name(tape), attr="append", ctx=gast.Load()),
-            args=[record], keywords=[]))
+            args=[record], keywords=[])), "tape_append", tape=tape)
         header_set = set(headers)
 
         # values defined on one path of an if in the body exist only when that path ran
@@ -565,7 +574,7 @@ class Reverse:
             # record before the back-edge copies overwrite the loop's carried values
             fwd_body = inits + fwd_body
             i = len(fwd_body)
-            while i > 0 and (_is_comment(fwd_body[i - 1]) or (
+            while i > 0 and (is_comment(fwd_body[i - 1]) or (
                     isinstance(fwd_body[i - 1], gast.Assign)
                     and isinstance(fwd_body[i - 1].targets[0], gast.Name)
                     and fwd_body[i - 1].targets[0].id in header_set)):
