@@ -226,12 +226,12 @@ def _fold_ones(expr):
 
 
 class Reverse:
-    def __init__(self, fir, active: set, compiler, const_namer, names,
+    def __init__(self, fir, active: set, pairs, const_namer, names,
                  recompute: bool = False) -> None:
         self.recompute = recompute  # loops recompute their states instead of taping them
         self.fir = fir
         self.active = active
-        self.compiler = compiler
+        self.pairs = pairs  # each call's compiled pair and its functions' global names
         self.const_namer = const_namer
         self.names = names
         self.adj: dict = {}
@@ -427,7 +427,7 @@ class Reverse:
 
     def call(self, stmt: Call) -> None:
         live_outs = [t for t in stmt.targets if t in self.live]
-        compiled = self.compiler.compiled_of(stmt)
+        compiled = self.pairs.compiled_of(stmt)
         if not live_outs or not compiled.wrt_any:
             for t in stmt.targets:
                 self.forget(t)
@@ -459,7 +459,7 @@ class Reverse:
                 and receivers.count(var) == 1 and self.adjoint(var) not in read
             direct.append(first)
             grads.append(self.adjoint(var) if first else self.names.fresh("_g_" + var.lstrip("_")))
-        call = gast.Call(func=name(self.compiler.global_name(compiled, "bwd")),
+        call = gast.Call(func=name(self.pairs.global_name(compiled, "bwd")),
                          args=[name(stmt.res)] + douts, keywords=[])
         self.out.append(assign(grads, call) if len(grads) != 1 else
                         gast.Assign(targets=[gast.Tuple(elts=[name(grads[0], True)],
@@ -603,7 +603,7 @@ def _loop_recompute(self, stmt, body, pre, headers):
 
     def emitter():
         return ForwardEmitter(self.const_namer,
-                              lambda s: self.compiler.global_name(self.compiler.compiled_of(s),
+                              lambda s: self.pairs.global_name(self.pairs.compiled_of(s),
                                                                   "fwd"),
                               self.loop_hooks)
     inits = getattr(stmt, "inits", {})
