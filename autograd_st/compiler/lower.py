@@ -1,34 +1,52 @@
 """Lower: the last step on code that will not be differentiated again.
 
-Takes: the gast function definitions of one generated module (a gradient function, or a
-pair's forward and backward), built with ``recompute=False``.  Code built to be
-differentiated again (``recompute=True``: higher-order derivatives read it back) never comes
-here and stays made of primitives only (ARCHITECTURE decision 4).
-Gives: the same functions, computing the same values, with these speed-ups:
+Takes: the gast function definitions of one generated module, built with ``recompute=False``,
+and the module's :class:`~autograd_st.compiler.names.NameAllocator` (for the names it adds):
 
-- **Shapes instead of arrays.**  A value that a loop's backward reads only as the ``like``
-  of ``unbroadcast`` (the operand of a broadcasting ``+``) is taped as its shape,
-  ``getattr(v, "shape", ())`` (``np.shape`` without its wrapper), and the backward calls
-  ``sum_to(g, v_shape)``: the tape no longer keeps an array per iteration alive for its
-  shape.  A pair's residual read only that way is returned as its shape too.
-- **Accumulation into the accumulator.**  Inside a backward loop, ``d = d + e`` for an
-  adjoint that starts as ``zeros_like`` just before the loop and is read nowhere else in the
-  loop becomes ``d = accumulate(d, e)``, which adds in place when that gives the very array
-  ``d + e`` would (same dtype, same shape) and is ``d + e`` otherwise.  The accumulator is
-  always an array the generated code made itself; a user's array or a Parameter's storage is
-  never written.  A weight's matmul gradient accumulates through one ``accumulate_tn``.
+- ``[grad]``: a gradient function, forward and backward in one body; or
+- ``[fwd, bwd]``: a pair, where ``fwd`` ends in ``return (outputs..., (residuals...))`` and
+  ``bwd`` begins by unpacking its first parameter into the residuals, in the same order
+  (``driver.build_pair`` builds them so).
+
+What may be rewritten is known only by the tags its emitters put on it
+(:mod:`autograd_st.compiler.anno` has the table): ``tape_append`` and ``tape_walk`` (by tape),
+``adjoint_zeros`` and ``accumulate`` (by adjoint), ``unbroadcast`` (its ``like`` and
+``matmul``), ``kernel_forward`` and ``kernel_gradient`` (by primitive).  An untagged node is
+never rewritten, however it is spelled: a user's helper named ``unbroadcast`` or variable named
+``_tape`` stays as the user wrote it.  A node a step rewrites loses its tag, so a later step
+leaves it alone.  Code built to be differentiated again (``recompute=True``: higher-order
+derivatives read it back) never comes here and stays made of primitives only (ARCHITECTURE
+decision 4).
+
+Gives: the same functions, in place, computing the same values, with these speed-ups:
+
+- **Shapes instead of arrays.**  A value that a loop's backward (``tape_walk``) reads only as
+  the ``like`` of ``unbroadcast`` (the operand of a broadcasting ``+``) is taped (by the one
+  ``tape_append`` of that tape) as its shape, ``getattr(v, "shape", ())`` (``np.shape``
+  without its wrapper), and the backward calls ``sum_to(g, v_shape)``: the tape no longer
+  keeps an array per iteration alive for its shape.  A pair's residual read only that way is
+  returned as its shape too.
+- **Accumulation into the accumulator.**  Inside a backward loop, an ``accumulate``
+  ``d = d + e`` for an adjoint made ``zeros_like`` just before the loop (``adjoint_zeros``)
+  and read nowhere else in the loop becomes ``d = accumulate(d, e)``, which adds in place
+  when that gives the very array ``d + e`` would (same dtype, same shape) and is ``d + e``
+  otherwise.  The accumulator is always an array the generated code made itself; a user's
+  array or a Parameter's storage is never written.  ``e = unbroadcast(g, w)`` accumulates
+  through one ``accumulate_to``, a weight's matmul gradient through one ``accumulate_tn``.
 - **One call per matmul gradient.**  ``unbroadcast(matmul_nt(a, b), x)`` is
-  ``matmul_nt_to(a, b, x)`` (and ``matmul_tn`` likewise): the two-matrix case goes straight
-  to BLAS.
+  ``matmul_nt_to(a, b, x)`` (and ``matmul_tn`` likewise; the ``unbroadcast`` tag's
+  ``matmul`` fact says which): the two-matrix case goes straight to BLAS.
 - **A forward that saves what its gradient recomputes.**  For a primitive of
   :data:`autograd_st.kernels.LOWERED_KERNELS` (sparse softmax cross-entropy), ``t = p(a, b)``
-  and ``g = p_grad(a, b, d)`` on the same values, in one function or across a pair's
-  residuals, become ``t, t_saved = p_fwd(a, b)`` and ``g = p_bwd(t_saved, d)``; residuals
-  the backward then no longer reads are dropped from the pair.
+  (``kernel_forward``) and ``g = p_grad(a, b, d)`` (``kernel_gradient``) on the same values,
+  in one function or across a pair's residuals, become ``t, t_saved = p_fwd(a, b)`` and
+  ``g = p_bwd(t_saved, d)``; residuals the backward then no longer reads are dropped from the
+  pair.
 - **Dead values freed.**  In the function's top-level straight-line code, a value no later
   statement reads is deleted (``del``) after its last use, as a hand-written expression's
   temporaries would be: the arrays the backward does not need go back to the allocator while
-  it runs.
+  it runs.  (This step needs no tag: it reads only which names each statement binds and
+  reads.)
 """
 from __future__ import annotations
 
@@ -41,8 +59,9 @@ from .codegen import is_comment, name
 __all__ = ["lower"]
 
 
-def lower(fdefs, names) -> None:
-    """Lower ``fdefs`` (a generated module's functions) in place; ``names`` gives fresh names."""
+def lower(fdefs: list, names) -> None:
+    """Lower ``fdefs`` (a generated module's functions: ``[grad]`` or ``[fwd, bwd]``) in place;
+    ``names`` gives fresh names."""
     # one walk finds the tagged nodes the steps below rewrite: tape appends, tape walks,
     # unbroadcast calls (each step checks its node's tag again: an earlier step may have
     # rewritten or detached it)

@@ -1,9 +1,25 @@
 """Reverse: emit the backward pass of a FuncIR from the rule registry.
 
-Takes: a FuncIR, its active variables (``analyze.activity``) and the seeds (which output
-leaves start with which adjoint).
-Gives: backward gast statements, plus the hooks the forward emitter needs (per-loop tapes) and
-the primal names the backward reads (residuals).
+Takes: ``Reverse(fir, active, pairs, const_namer, names, recompute=False)``: the FuncIR; its
+active variables (``analyze.activity``); ``pairs``, the pair context, which for each
+:class:`~autograd_st.compiler.ir.Call` gives the callee's compiled pair (``compiled_of``) and
+the global name of its forward or backward (``global_name``); the namer of constants; the
+function's :class:`~autograd_st.compiler.names.NameAllocator`; and ``recompute`` (loops
+recompute their states instead of taping them: code that will be differentiated again).  The
+caller then seeds the outputs (``seed_ones``, ``contribute``), reverses the body
+(``block(fir.body)``) and reads each gradient as ``value_of(v)``.
+Gives: ``out``, the backward gast statements; ``loop_hooks``, per IR loop (by id) the
+statements before it and a function that adds its tape append to the loop's emitted forward
+body (read by :class:`~autograd_st.compiler.codegen.ForwardEmitter`); ``tapes``, the tapes and
+trip counters the forward fills and the backward reads.
+
+Tags (:mod:`autograd_st.compiler.anno`; the final lowering finds what it rewrites by them and
+by nothing else): the tape append (``tape_append``, its tape), the walk over a tape in reverse
+(``tape_walk``, its tape), an adjoint made a zeros array (``adjoint_zeros``, the adjoint) and a
+later contribution ``d = d + e`` (``accumulate``, the adjoint).  A rule's expressions come from
+``codegen.substitute``, which tags their ``unbroadcast`` and kernel calls.  The counting walk of
+a loop that tapes no value (``for _ in range(len(_tape))``) and everything made with
+``recompute`` carry no walk tag: the lowering leaves them as they are.
 
 How it works:
 
@@ -604,7 +620,7 @@ def _loop_recompute(self, stmt, body, pre, headers):
     def emitter():
         return ForwardEmitter(self.const_namer,
                               lambda s: self.pairs.global_name(self.pairs.compiled_of(s),
-                                                                  "fwd"),
+                                                               "fwd"),
                               self.loop_hooks)
     inits = getattr(stmt, "inits", {})
     restart = [assign([h], expr_of(inits[h], self.const_namer)) for h in headers]
