@@ -147,8 +147,9 @@ def clone(node):
 def _helper_roles() -> dict:
     """Template global name -> ``(kind, fact)`` for the helpers whose calls the lowering
     rewrites (see :mod:`.anno`), found by the object the name denotes in the templates."""
+    global _ROLES
     version = rules.version()
-    if _ROLES_FOR[0] != version:
+    if _ROLES[0] != version:
         gradient_of = {grad: p for p, (grad, _, _) in LOWERED_KERNELS.items()}
         roles = {}
         for n, obj in rules.template_globals().items():
@@ -162,14 +163,11 @@ def _helper_roles() -> dict:
                     roles[n] = ("kernel_forward", prim)
                 elif prim in gradient_of:
                     roles[n] = ("kernel_gradient", gradient_of[prim])
-        _ROLES.clear()
-        _ROLES.update(roles)
-        _ROLES_FOR[0] = version
-    return _ROLES
+        _ROLES = (version, roles)  # one assignment: a compiling thread sees one or the other
+    return _ROLES[1]
 
 
-_ROLES: dict = {}
-_ROLES_FOR = [-1]
+_ROLES: tuple = (-1, {})  # (rules.version() it was made for, the table)
 
 
 class _Substitute(gast.NodeTransformer):

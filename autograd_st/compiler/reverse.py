@@ -572,10 +572,10 @@ class Reverse:
                                          ctx=gast.Store())
                 record = gast.Tuple(elts=[name(v) for v in tape_vars], ctx=gast.Load())
             iterable = gast.Call(func=name("reversed"), args=[name(tape)], keywords=[])
-        walk = gast.For(target=loop_target, iter=iterable, body=body or [gast.Pass()],
-                        orelse=[], type_comment=None)
+        backward = gast.For(target=loop_target, iter=iterable, body=body or [gast.Pass()],
+                            orelse=[], type_comment=None)
         # (a count of iterations unpacks no records: nothing there for the lowering)
-        self.out.append(walk if counter else tag(walk, "tape_walk", tape=tape))
+        self.out.append(backward if counter else tag(backward, "tape_walk", tape=tape))
         append = tag(gast.Expr(value=gast.Call(
             func=gast.Attribute(value=name(tape), attr="append", ctx=gast.Load()),
             args=[record], keywords=[])), "tape_append", tape=tape)
