@@ -1,8 +1,18 @@
 """The final lowering (compiler/lower.py): same values as the pure code, never a write into a
 user's array or a Parameter, and never in code that is differentiated again."""
+import importlib
+import textwrap
+
+import astor
+import gast
 import numpy as np
+import pytest
 
 from autograd_st import Parameter, Tensor, nn, numerical_grad, ops
+from autograd_st.compiler.anno import facts_of, tag, tag_of, untag
+from autograd_st.compiler.codegen import name, substitute, to_source
+from autograd_st.compiler.lower import lower
+from autograd_st.compiler.names import NameAllocator
 
 
 def carried_from_a_constant(x):
@@ -156,3 +166,157 @@ def test_two_losses_on_the_same_logits_and_a_gradient_of_the_gradient():
     first = vjp_fn(Tensor(np.array(1.0)))[0].asnumpy()
     second = vjp_fn(Tensor(np.array(-2.0)))[0].asnumpy()
     np.testing.assert_allclose(second, -2.0 * first, rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------
+# the lowering rewrites what its emitters tagged (compiler/anno.py), never a spelling
+# ---------------------------------------------------------------------------------------
+
+# spelled exactly as the reverse pass and the templates spell what the lowering rewrites
+_SPELLED = '''
+def f_grad(x, w, labels):
+    _tape = []
+    for i in range(3):
+        h = x * w
+        a = h + x
+        _tape.append((h, a))
+    d_w = zeros_like(w)
+    d_b = zeros_like(w)
+    for h, a in reversed(_tape):
+        d_w = d_w + unbroadcast(matmul_tn(a, a, like=w), w)
+        d_b = d_b + unbroadcast(a, h)
+    g = unbroadcast(matmul_nt(x, w), x)
+    t = sparse_softmax_xent(x, labels)
+    k = sparse_softmax_xent_grad(x, labels, g)
+    return d_w, d_b, k, t
+'''
+_LOWERED_WORDS = ("sum_to(", "accumulate", "_to(", "_fwd(", "_bwd(", "getattr(", "_shape",
+                  "_saved")
+
+
+def _lowered(fdef):
+    lower([fdef], NameAllocator())
+    return to_source(fdef)
+
+
+def _tag_as_emitters_do(fdef):
+    """The tags reverse.py and codegen.substitute put on these nodes."""
+    loop_fwd, zeros_w, zeros_b, walk, g, t, k = fdef.body[1:8]
+    tag(loop_fwd.body[-1], "tape_append", tape="_tape")
+    tag(walk, "tape_walk", tape="_tape")
+    tag(zeros_w, "adjoint_zeros", adjoint="d_w")
+    tag(zeros_b, "adjoint_zeros", adjoint="d_b")
+    acc_w, acc_b = walk.body
+    tag(acc_w, "accumulate", adjoint="d_w")
+    tag(acc_b, "accumulate", adjoint="d_b")
+    tag(acc_w.value.right, "unbroadcast", like="w", matmul="tn")
+    tag(acc_b.value.right, "unbroadcast", like="h", matmul=None)
+    tag(g.value, "unbroadcast", like="x", matmul="nt")
+    tag(t.value, "kernel_forward", prim="sparse_softmax_xent")
+    tag(k.value, "kernel_gradient", prim="sparse_softmax_xent")
+    return fdef
+
+
+def test_code_spelled_like_the_targets_but_untagged_is_left_as_it_is():
+    plain = gast.parse(textwrap.dedent(_SPELLED)).body[0]
+    before = to_source(plain)
+    after = _lowered(plain)
+    for word in _LOWERED_WORDS:
+        assert word not in after, word
+    # only the dead values' del statements (which need no tag) were added
+    kept = "\n".join(line for line in after.splitlines() if not line.strip().startswith("del "))
+    assert kept + "\n" == before
+
+
+def test_the_same_code_tagged_as_the_emitters_tag_it_is_lowered():
+    got = _lowered(_tag_as_emitters_do(gast.parse(textwrap.dedent(_SPELLED)).body[0]))
+    assert "_tape.append((getattr(h, 'shape', ()), a))" in got
+    assert "for h_shape, a in reversed(_tape):" in got
+    assert "d_w = accumulate_tn(d_w, a, a, w)" in got
+    assert "d_b = accumulate(d_b, sum_to(a, h_shape))" in got
+    assert "g = matmul_nt_to(x, w, x)" in got
+    assert "t, t_saved = sparse_softmax_xent_fwd(x, labels)" in got
+    assert "k = sparse_softmax_xent_bwd(t_saved, g)" in got
+
+
+def _template(text):
+    return gast.parse(text).body[0].value
+
+
+def test_substitute_tags_the_helper_calls_a_template_makes():
+    got = substitute(_template("unbroadcast(matmul_tn(x, dout, like=y), y)"),
+                     {"x": name("h"), "dout": name("d_t"), "y": name("w")})
+    assert facts_of(got, "unbroadcast") == {"like": "w", "matmul": "tn"}
+    got = substitute(_template("unbroadcast(matmul_nt(dout, y), x)"),
+                     {"x": name("h"), "dout": name("d_t"), "y": name("w")})
+    assert facts_of(got, "unbroadcast") == {"like": "h", "matmul": "nt"}
+    got = substitute(_template("unbroadcast(dout * y, x)"),
+                     {"x": name("h"), "dout": name("d_t"), "y": name("w")})
+    assert facts_of(got, "unbroadcast") == {"like": "h", "matmul": None}
+    got = substitute(_template("sparse_softmax_xent_grad(logits, labels, dout)"),
+                     {"logits": name("z"), "labels": name("k"), "dout": name("d_t")})
+    assert facts_of(got, "kernel_gradient") == {"prim": "sparse_softmax_xent"}
+    # a name the call site substitutes is the call site's value, whatever it is called
+    got = substitute(_template("f(dout, x)"), {"f": name("unbroadcast"), "dout": name("d_t"),
+                                               "x": name("h")})
+    assert to_source_expr(got) == "unbroadcast(d_t, h)" and tag_of(got) is None
+
+
+def to_source_expr(expr):
+    return astor.to_source(gast.gast_to_ast(gast.Expression(body=expr))).strip()
+
+
+def test_a_tag_has_its_kind_s_facts():
+    node = gast.Pass()
+    with pytest.raises(ValueError, match="unknown tag kind"):
+        tag(node, "unbroadcastt", like="x", matmul=None)
+    with pytest.raises(ValueError, match="has the facts like, matmul"):
+        tag(node, "unbroadcast", like="x")
+    assert tag_of(node) is None
+    tag(node, "tape_walk", tape="_tape")
+    assert tag_of(node).kind == "tape_walk" and facts_of(node, "tape_walk") == {"tape": "_tape"}
+    assert facts_of(node, "tape_append") is None
+    untag(node)
+    assert tag_of(node) is None
+
+
+_USER_HELPERS = '''
+import numpy as np
+from autograd_st import ops
+
+
+def unbroadcast(g, like):
+    # the runtime helper's name, a different function: it scales, it never sums
+    return g * 2.0
+
+
+def matmul_tn(a, b, like=None):
+    return np.matmul(a, b)
+
+
+def users_names(x, w):
+    _tape = [x, w]
+    s = x * 0.0
+    for i in range(3):
+        for v in reversed(_tape):
+            s = s + unbroadcast(matmul_tn(v, w), s) * 0.1
+    return ops.sum(s * s)
+'''
+
+
+def test_a_user_s_unbroadcast_matmul_tn_and_tape_are_the_user_s(tmp_path, monkeypatch):
+    path = tmp_path / "lower_user_names.py"
+    path.write_text(_USER_HELPERS, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    mod = importlib.import_module("lower_user_names")
+    x = np.array([[0.3, 0.4], [0.1, -0.2]])
+    w = np.array([[0.5, 0.2], [0.3, -0.1]])
+    g = ops.grad(mod.users_names, (0, 1))
+    for got, want in zip(g(x, w), numerical_grad(mod.users_names, (x, w), grad_position=(0, 1))):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-9)
+    src = g.source(x, w)
+    # the user's functions are compiled as the user wrote them, called by their own pairs
+    assert "= unbroadcast_fwd(" in src and "= unbroadcast_bwd(" in src
+    assert "= matmul_tn_fwd(" in src and "= matmul_tn_bwd(" in src
+    assert "\n    _tape = " not in src  # the user's list is not the loop's tape
+    assert "def unbroadcast_fwd(g, like):\n    # return g * 2.0" in src

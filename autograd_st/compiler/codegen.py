@@ -7,6 +7,10 @@ source line, and the set of global names the code reads (resolved to objects by 
 Templates are the bodies of primitives and rules in :mod:`autograd_st.rules`: their
 parameter names are replaced by the atoms of a call site; a keyword argument ``k=param`` whose
 parameter the user did not write is left out, so ``np.sum(x)`` stays ``np.sum(x)``.
+:func:`substitute` also tags (:mod:`.anno`) the calls the final lowering rewrites: a template's
+call of ``runtime.unbroadcast`` and of the kernels of ``kernels.LOWERED_KERNELS``, recognised
+by the object the template's name denotes (``rules.template_globals``), so that a user's
+function of the same name, which never comes from a template, is never taken for one.
 """
 from __future__ import annotations
 
@@ -20,9 +24,13 @@ import gast
 import numpy as np
 
 from .. import dtype as mstype
+from .. import rules, runtime
+from ..kernels import LOWERED_KERNELS
+from .anno import tag
 from .ir import Call, Comment, Const, For, If, Opaque, Prim, Var, While
+from .markers import kernel_primitive
 
-__all__ = ["expr_of", "name", "substitute", "to_source", "comment"]
+__all__ = ["expr_of", "name", "substitute", "to_source", "comment", "is_comment"]
 
 _COMMENT_FN = "__comment__"
 
@@ -38,6 +46,12 @@ def const(value) -> gast.Constant:
 
 def comment(text: str) -> gast.stmt:
     return gast.Expr(value=gast.Call(func=name(_COMMENT_FN), args=[const(text)], keywords=[]))
+
+
+def is_comment(stmt) -> bool:
+    """``stmt`` is a comment made by :func:`comment` (its marker is never a user's name)."""
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+        and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == _COMMENT_FN
 
 
 def expr_of(atom, const_namer=None):
@@ -132,9 +146,37 @@ def clone(node):
     return node
 
 
+def _helper_roles() -> dict:
+    """Template global name -> ``(kind, fact)`` for the helpers whose calls the lowering
+    rewrites (see :mod:`.anno`), found by the object the name denotes in the templates."""
+    global _ROLES
+    version = rules.version()
+    if _ROLES[0] != version:
+        gradient_of = {grad: p for p, (grad, _, _) in LOWERED_KERNELS.items()}
+        roles = {}
+        for n, obj in rules.template_globals().items():
+            if obj is runtime.unbroadcast:
+                roles[n] = ("unbroadcast", None)
+            elif obj is runtime.matmul_nt or obj is runtime.matmul_tn:
+                roles[n] = ("matmul", "nt" if obj is runtime.matmul_nt else "tn")
+            else:
+                prim = kernel_primitive(obj)
+                if prim in LOWERED_KERNELS:
+                    roles[n] = ("kernel_forward", prim)
+                elif prim in gradient_of:
+                    roles[n] = ("kernel_gradient", gradient_of[prim])
+        _ROLES = (version, roles)  # one assignment: a compiling thread sees one or the other
+    return _ROLES[1]
+
+
+_ROLES: tuple = (-1, {})  # (rules.version() it was made for, the table)
+
+
 class _Substitute(gast.NodeTransformer):
     def __init__(self, mapping) -> None:
         self.mapping = mapping
+        self.roles = _helper_roles()
+        self.matmuls: dict = {}  # id of a template's matmul_nt/matmul_tn call -> "nt"/"tn"
 
     def visit_Name(self, node):
         if node.id in self.mapping and isinstance(node.ctx, gast.Load):
@@ -174,12 +216,37 @@ class _Substitute(gast.NodeTransformer):
         return node
 
     def visit_Call(self, node):
+        # a call of a template global (a name the template reads, not one it substitutes)
+        role = self.roles.get(node.func.id) if isinstance(node.func, gast.Name) \
+            and node.func.id not in self.mapping else None
         self.generic_visit(node)
         # numpy's and the helpers' defaults: leave them out so the code reads naturally
         node.keywords = [k for k in node.keywords
                          if not (k.arg in _DEFAULT_KEYWORDS and isinstance(k.value, gast.Constant)
                                  and k.value.value is _DEFAULT_KEYWORDS[k.arg])]
+        if role is not None:
+            self.tag_call(node, *role)
         return node
+
+    def tag_call(self, node, kind, fact) -> None:
+        if kind == "matmul":
+            self.matmuls[id(node)] = fact
+        elif kind == "unbroadcast":
+            args = node.args
+            like = args[1].id if len(args) == 2 and not node.keywords \
+                and isinstance(args[1], gast.Name) else None
+            matmul = self.matmuls.get(id(args[0])) if like is not None else None
+            if matmul is not None:  # the product of two matrices, given straight to BLAS
+                inner = args[0]
+                plain = len(inner.args) == 2 and not inner.keywords
+                like_v = len(inner.args) == 2 and [k.arg for k in inner.keywords] == ["like"] \
+                    and isinstance(inner.keywords[0].value, gast.Name) \
+                    and inner.keywords[0].value.id == like
+                if not (plain if matmul == "nt" else like_v):
+                    matmul = None
+            tag(node, "unbroadcast", like=like, matmul=matmul)
+        else:
+            tag(node, kind, prim=fact)
 
 
 def _is_literal(node) -> bool:

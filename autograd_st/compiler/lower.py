@@ -1,71 +1,91 @@
 """Lower: the last step on code that will not be differentiated again.
 
-Takes: the gast function definitions of one generated module (a gradient function, or a
-pair's forward and backward), built with ``recompute=False``.  Code built to be
-differentiated again (``recompute=True``: higher-order derivatives read it back) never comes
-here and stays made of primitives only (ARCHITECTURE decision 4).
-Gives: the same functions, computing the same values, with these speed-ups:
+Takes: the gast function definitions of one generated module, built with ``recompute=False``,
+and the module's :class:`~autograd_st.compiler.names.NameAllocator` (for the names it adds):
 
-- **Shapes instead of arrays.**  A value that a loop's backward reads only as the ``like``
-  of ``unbroadcast`` (the operand of a broadcasting ``+``) is taped as its shape,
-  ``getattr(v, "shape", ())`` (``np.shape`` without its wrapper), and the backward calls
-  ``sum_to(g, v_shape)``: the tape no longer keeps an array per iteration alive for its
-  shape.  A pair's residual read only that way is returned as its shape too.
-- **Accumulation into the accumulator.**  Inside a backward loop, ``d = d + e`` for an
-  adjoint that starts as ``zeros_like`` just before the loop and is read nowhere else in the
-  loop becomes ``d = accumulate(d, e)``, which adds in place when that gives the very array
-  ``d + e`` would (same dtype, same shape) and is ``d + e`` otherwise.  The accumulator is
-  always an array the generated code made itself; a user's array or a Parameter's storage is
-  never written.  A weight's matmul gradient accumulates through one ``accumulate_tn``.
+- ``[grad]``: a gradient function, forward and backward in one body; or
+- ``[fwd, bwd]``: a pair, where ``fwd`` ends in ``return (outputs..., (residuals...))`` and
+  ``bwd`` begins by unpacking its first parameter into the residuals, in the same order
+  (``driver.build_pair`` builds them so).
+
+What may be rewritten is known only by the tags its emitters put on it
+(:mod:`autograd_st.compiler.anno` has the table): ``tape_append`` and ``tape_walk`` (by tape),
+``adjoint_zeros`` and ``accumulate`` (by adjoint), ``unbroadcast`` (its ``like`` and
+``matmul``), ``kernel_forward`` and ``kernel_gradient`` (by primitive).  An untagged node is
+never rewritten, however it is spelled: a user's helper named ``unbroadcast`` or variable named
+``_tape`` stays as the user wrote it.  A node a step rewrites loses its tag, so a later step
+leaves it alone.  Code built to be differentiated again (``recompute=True``: higher-order
+derivatives read it back) never comes here and stays made of primitives only (ARCHITECTURE
+decision 4).
+
+Gives: the same functions, in place, computing the same values, with these speed-ups:
+
+- **Shapes instead of arrays.**  A value that a loop's backward (``tape_walk``) reads only as
+  the ``like`` of ``unbroadcast`` (the operand of a broadcasting ``+``) is taped (by the one
+  ``tape_append`` of that tape) as its shape, ``getattr(v, "shape", ())`` (``np.shape``
+  without its wrapper), and the backward calls ``sum_to(g, v_shape)``: the tape no longer
+  keeps an array per iteration alive for its shape.  A pair's residual read only that way is
+  returned as its shape too.
+- **Accumulation into the accumulator.**  Inside a backward loop, an ``accumulate``
+  ``d = d + e`` for an adjoint made ``zeros_like`` just before the loop (``adjoint_zeros``)
+  and read nowhere else in the loop becomes ``d = accumulate(d, e)``, which adds in place
+  when that gives the very array ``d + e`` would (same dtype, same shape) and is ``d + e``
+  otherwise.  The accumulator is always an array the generated code made itself; a user's
+  array or a Parameter's storage is never written.  ``e = unbroadcast(g, w)`` accumulates
+  through one ``accumulate_to``, a weight's matmul gradient through one ``accumulate_tn``.
 - **One call per matmul gradient.**  ``unbroadcast(matmul_nt(a, b), x)`` is
-  ``matmul_nt_to(a, b, x)`` (and ``matmul_tn`` likewise): the two-matrix case goes straight
-  to BLAS.
+  ``matmul_nt_to(a, b, x)`` (and ``matmul_tn`` likewise; the ``unbroadcast`` tag's
+  ``matmul`` fact says which): the two-matrix case goes straight to BLAS.
 - **A forward that saves what its gradient recomputes.**  For a primitive of
   :data:`autograd_st.kernels.LOWERED_KERNELS` (sparse softmax cross-entropy), ``t = p(a, b)``
-  and ``g = p_grad(a, b, d)`` on the same values, in one function or across a pair's
-  residuals, become ``t, t_saved = p_fwd(a, b)`` and ``g = p_bwd(t_saved, d)``; residuals
-  the backward then no longer reads are dropped from the pair.
+  (``kernel_forward``) and ``g = p_grad(a, b, d)`` (``kernel_gradient``) on the same values,
+  in one function or across a pair's residuals, become ``t, t_saved = p_fwd(a, b)`` and
+  ``g = p_bwd(t_saved, d)``; residuals the backward then no longer reads are dropped from the
+  pair.
 - **Dead values freed.**  In the function's top-level straight-line code, a value no later
   statement reads is deleted (``del``) after its last use, as a hand-written expression's
   temporaries would be: the arrays the backward does not need go back to the allocator while
-  it runs.
+  it runs.  (This step needs no tag: it reads only which names each statement binds and
+  reads.)
 """
 from __future__ import annotations
 
 import gast
 
 from ..kernels import LOWERED_KERNELS
-from .codegen import name
+from .anno import facts_of, tag_of, untag
+from .codegen import is_comment, name
 
 __all__ = ["lower"]
 
 
-def lower(fdefs, names) -> None:
-    """Lower ``fdefs`` (a generated module's functions) in place; ``names`` gives fresh names."""
-    # one walk finds what the steps below rewrite: tape appends, loops, unbroadcast calls
-    # (each step checks its node again: an earlier step may have rewritten or detached it)
-    appends, loops, unbroadcasts = {}, {}, []
+def lower(fdefs: list, names) -> None:
+    """Lower ``fdefs`` (a generated module's functions: ``[grad]`` or ``[fwd, bwd]``) in place;
+    ``names`` gives fresh names."""
+    # one walk finds the tagged nodes the steps below rewrite: tape appends, tape walks,
+    # unbroadcast calls (each step checks its node's tag again: an earlier step may have
+    # rewritten or detached it)
+    appends, walks, unbroadcasts = {}, {}, []
     for fdef in fdefs:
-        found = loops[id(fdef)] = []
+        found = walks[id(fdef)] = []
         for k, top in enumerate(fdef.body):
             for node in gast.walk(top):
-                if isinstance(node, gast.Call):
-                    if isinstance(node.func, gast.Name) and node.func.id == "unbroadcast":
-                        unbroadcasts.append(node)
-                elif isinstance(node, gast.For):
-                    found.append((k, top, node))
-                elif isinstance(node, gast.Expr):
-                    tape = _tape_append(node)
-                    if tape is not None:
-                        appends.setdefault(tape, []).append(node)
+                t = tag_of(node)
+                if t is None:
+                    continue
+                if t.kind == "unbroadcast":
+                    unbroadcasts.append(node)
+                elif t.kind == "tape_walk":
+                    found.append((k, top, node, t.facts["tape"]))
+                elif t.kind == "tape_append":
+                    appends.setdefault(t.facts["tape"], []).append(node)
     for fdef in fdefs:
-        for k, top, loop in loops[id(fdef)]:
-            tape = _reversed_tape(loop)
-            if tape is not None and len(appends.get(tape, ())) == 1:
+        for k, top, loop, tape in walks[id(fdef)]:
+            if len(appends.get(tape, ())) == 1:
                 # a name read after the loop keeps the value the loop unpacks last
                 _shapes_on_tape(loop, appends[tape][0], names,
                                 _loads_outside(top, loop) | _loads(fdef.body[k + 1:]))
-        if loops[id(fdef)]:
+        if walks[id(fdef)]:
             _accumulate_in_loops(fdef.body)
     if len(fdefs) == 2:  # a pair: the forward's residuals are what the backward unpacks
         _save_for_backward_in_pair(*fdefs, names)
@@ -82,33 +102,10 @@ def lower(fdefs, names) -> None:
 # tapes
 # ---------------------------------------------------------------------------------------
 
-def _tape_append(node):
-    """``_tape.append(record)`` -> the tape's name."""
-    if isinstance(node, gast.Expr) and isinstance(node.value, gast.Call):
-        f = node.value.func
-        if isinstance(f, gast.Attribute) and f.attr == "append" \
-                and isinstance(f.value, gast.Name) and len(node.value.args) == 1:
-            return f.value.id
-    return None
-
-
-def _reversed_tape(loop):
-    """``for ... in reversed(_tape):`` -> the tape's name."""
-    it = loop.iter
-    if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) \
-            and it.func.id == "reversed" and len(it.args) == 1 \
-            and isinstance(it.args[0], gast.Name):
-        return it.args[0].id
-    return None
-
-
 def _unbroadcast_like(node):
-    """``unbroadcast(E, v)`` -> ``v``'s name."""
-    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
-            and node.func.id == "unbroadcast" and len(node.args) == 2 and not node.keywords \
-            and isinstance(node.args[1], gast.Name):
-        return node.args[1].id
-    return None
+    """An ``unbroadcast(E, v)`` (tagged so) -> ``v``'s name."""
+    facts = facts_of(node, "unbroadcast")
+    return None if facts is None else facts["like"]
 
 
 def _loads(stmts) -> set:
@@ -185,6 +182,7 @@ def _shapes(target, record, body, names, read_after, skip=frozenset()) -> bool:
         for call in uses:
             call.func = name("sum_to")
             call.args[1] = name(shape)
+            untag(call)  # a sum to a shape now, no longer an unbroadcast
         changed = True
     return changed
 
@@ -193,15 +191,15 @@ def _shapes(target, record, body, names, read_after, skip=frozenset()) -> bool:
 # forward kernels that save what their gradient reads
 # ---------------------------------------------------------------------------------------
 
-def _call_of(stmt, names_of):
-    """``t = f(n1, n2, ...)`` (one target, arguments all names, ``f`` in ``names_of``) ->
-    ``(t, f, [n1, n2, ...])``."""
+def _kernel_call(stmt, kind):
+    """``t = f(n1, n2, ...)`` (one target, arguments all names, the call tagged ``kind``: a
+    ``kernel_forward`` or ``kernel_gradient``) -> ``(t, primitive, [n1, n2, ...])``."""
     if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
-            and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call) \
-            and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id in names_of \
-            and not stmt.value.keywords \
-            and all(isinstance(a, gast.Name) for a in stmt.value.args):
-        return stmt.targets[0].id, stmt.value.func.id, [a.id for a in stmt.value.args]
+            and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call):
+        facts = facts_of(stmt.value, kind)
+        if facts is not None and not stmt.value.keywords \
+                and all(isinstance(a, gast.Name) for a in stmt.value.args):
+            return stmt.targets[0].id, facts["prim"], [a.id for a in stmt.value.args]
     return None
 
 
@@ -218,8 +216,8 @@ def _saving_sites(fdef):
     and arguments are each bound once in ``fdef`` (so a later use names the same value):
     ``[(position, statement, t, p, args)]``.  Most functions have none: one look at the
     top-level statements, and the whole function is walked only when there is one."""
-    calls = [(i, stmt, _call_of(stmt, LOWERED_KERNELS)) for i, stmt in enumerate(fdef.body)
-             if isinstance(stmt, gast.Assign)]
+    calls = [(i, stmt, _kernel_call(stmt, "kernel_forward"))
+             for i, stmt in enumerate(fdef.body) if isinstance(stmt, gast.Assign)]
     calls = [(i, stmt, c) for i, stmt, c in calls if c is not None]
     if not calls:
         return []
@@ -231,11 +229,10 @@ def _saving_sites(fdef):
 def _gradient_sites(fdef, prim):
     """The top-level ``g = p_grad(args..., d)`` of ``fdef`` for primitive ``prim``:
     ``[(position, statement, args)]``."""
-    grad = (LOWERED_KERNELS[prim][0],)
     out = []
     for i, stmt in enumerate(fdef.body):
-        call = _call_of(stmt, grad) if isinstance(stmt, gast.Assign) else None
-        if call is not None:
+        call = _kernel_call(stmt, "kernel_gradient") if isinstance(stmt, gast.Assign) else None
+        if call is not None and call[1] == prim:
             out.append((i, stmt, call[2]))
     return out
 
@@ -247,6 +244,8 @@ def _rewrite_saving(fwd_stmt, t, prim, saved, grad_stmt, grad_args) -> None:
     fwd_stmt.value.func = name(fwd.__name__)
     grad_stmt.value.func = name(bwd.__name__)
     grad_stmt.value.args = [name(saved)] + [name(a) for a in grad_args[-1:]]
+    untag(fwd_stmt.value)  # the saving pair's calls now, no longer the primitives'
+    untag(grad_stmt.value)
 
 
 def _save_for_backward(fdef, names) -> None:
@@ -305,43 +304,35 @@ def _save_for_backward_in_pair(fwd, bwd, names) -> None:
 # ---------------------------------------------------------------------------------------
 
 def _accumulation(stmt):
-    """``d = d + e`` (``e`` not reading ``d``) -> ``d``."""
-    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
-            and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.BinOp) \
-            and isinstance(stmt.value.op, gast.Add) and isinstance(stmt.value.left, gast.Name) \
-            and stmt.value.left.id == stmt.targets[0].id:
-        d = stmt.targets[0].id
-        if not any(isinstance(n, gast.Name) and n.id == d for n in gast.walk(stmt.value.right)):
-            return d
-    return None
+    """An accumulation ``d = d + e`` (tagged so) whose ``e`` does not read ``d`` -> ``d``."""
+    facts = facts_of(stmt, "accumulate")
+    if facts is None:
+        return None
+    d = facts["adjoint"]
+    if any(isinstance(n, gast.Name) and n.id == d for n in gast.walk(stmt.value.right)):
+        return None
+    return d
 
 
 def _accumulate_call(d, e):
     """``accumulate(d, e)``; ``e = unbroadcast(g, w)`` as one ``accumulate_to(d, g, w)``,
     and a weight's matmul gradient, ``unbroadcast(matmul_tn(a, b, like=w), w)``, as one
     ``accumulate_tn(d, a, b, w)``."""
-    if isinstance(e, gast.Call) and isinstance(e.func, gast.Name) and e.func.id == "unbroadcast" \
-            and len(e.args) == 2 and isinstance(e.args[1], gast.Name):
-        inner, w = e.args
-        if isinstance(inner, gast.Call) and isinstance(inner.func, gast.Name) \
-                and inner.func.id == "matmul_tn" and len(inner.args) == 2 \
-                and [k.arg for k in inner.keywords] == ["like"] \
-                and isinstance(inner.keywords[0].value, gast.Name) \
-                and inner.keywords[0].value.id == w.id:
-            return gast.Call(func=name("accumulate_tn"),
-                             args=[name(d)] + list(inner.args) + [name(w.id)], keywords=[])
-        return gast.Call(func=name("accumulate_to"), args=[name(d), inner, name(w.id)],
+    facts = facts_of(e, "unbroadcast")
+    if facts is None or facts["like"] is None:
+        return gast.Call(func=name("accumulate"), args=[name(d), e], keywords=[])
+    untag(e)  # taken apart here: no longer a call the matmul step may rewrite
+    inner, w = e.args[0], facts["like"]
+    if facts["matmul"] == "tn":
+        return gast.Call(func=name("accumulate_tn"), args=[name(d)] + list(inner.args) + [name(w)],
                          keywords=[])
-    return gast.Call(func=name("accumulate"), args=[name(d), e], keywords=[])
+    return gast.Call(func=name("accumulate_to"), args=[name(d), inner, name(w)], keywords=[])
 
 
 def _fresh_zeros(stmt):
-    """``d = zeros_like(x)`` -> ``d``."""
-    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
-            and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call) \
-            and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == "zeros_like":
-        return stmt.targets[0].id
-    return None
+    """An adjoint made an array, ``d = zeros_like(x)`` (tagged so) -> ``d``."""
+    facts = facts_of(stmt, "adjoint_zeros")
+    return None if facts is None else facts["adjoint"]
 
 
 def _accumulate_in_loops(body) -> None:
@@ -349,7 +340,7 @@ def _accumulate_in_loops(body) -> None:
         for child in ("body", "orelse"):
             if isinstance(getattr(stmt, child, None), list):
                 _accumulate_in_loops(getattr(stmt, child))
-        if not (isinstance(stmt, gast.For) and _reversed_tape(stmt) is not None):
+        if facts_of(stmt, "tape_walk") is None:
             continue
         # the accumulators made right before the loop
         fresh = set()
@@ -373,6 +364,7 @@ def _accumulate_in_loops(body) -> None:
             if d in fresh and d not in targets and other.get(d, 0) == 2 * len(stmts):
                 for st in stmts:
                     st.value = _accumulate_call(d, st.value.right)
+                    untag(st)  # d = accumulate(d, e) now
 
 
 # ---------------------------------------------------------------------------------------
@@ -382,30 +374,20 @@ def _accumulate_in_loops(body) -> None:
 def _fuse_matmul_gradients(calls) -> None:
     """``unbroadcast(matmul_nt(a, b), x)`` -> ``matmul_nt_to(a, b, x)``, and
     ``unbroadcast(matmul_tn(a, b, like=y), y)`` -> ``matmul_tn_to(a, b, y)``: one call.
-    ``calls``: the ``unbroadcast`` calls of the functions, found before the other steps."""
+    ``calls``: the ``unbroadcast`` calls of the functions, found before the other steps (a
+    step since may have rewritten one and removed its tag)."""
     for node in calls:
-        like = _unbroadcast_like(node)
-        if like is None or not isinstance(node.args[0], gast.Call) \
-                or not isinstance(node.args[0].func, gast.Name):
+        facts = facts_of(node, "unbroadcast")
+        if facts is None or facts["matmul"] is None:
             continue
-        inner = node.args[0]
-        if inner.func.id == "matmul_nt" and len(inner.args) == 2 and not inner.keywords:
-            node.func, node.args = name("matmul_nt_to"), list(inner.args) + [name(like)]
-        elif inner.func.id == "matmul_tn" and len(inner.args) == 2 \
-                and [k.arg for k in inner.keywords] == ["like"] \
-                and isinstance(inner.keywords[0].value, gast.Name) \
-                and inner.keywords[0].value.id == like:
-            node.func, node.args = name("matmul_tn_to"), list(inner.args) + [name(like)]
+        helper = "matmul_nt_to" if facts["matmul"] == "nt" else "matmul_tn_to"
+        node.func, node.args = name(helper), list(node.args[0].args) + [name(facts["like"])]
+        untag(node)
 
 
 # ---------------------------------------------------------------------------------------
 # dead values
 # ---------------------------------------------------------------------------------------
-
-def _is_comment(stmt) -> bool:
-    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
-        and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == "__comment__"
-
 
 def _free_dead(body, params):
     """``del`` each top-level value after the statement that reads it last.  Only values the
@@ -437,7 +419,7 @@ def _free_dead(body, params):
         out.append(stmt)
         if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, gast.Name):
             computed |= stores[i]
-        if isinstance(stmt, gast.Return) or _is_comment(stmt):
+        if isinstance(stmt, gast.Return) or is_comment(stmt):
             continue
         dead = sorted(v for v in loads[i]
                       if last_load.get(v) == i and v in computed and v not in nested

@@ -1,9 +1,25 @@
 """Reverse: emit the backward pass of a FuncIR from the rule registry.
 
-Takes: a FuncIR, its active variables (``analyze.activity``) and the seeds (which output
-leaves start with which adjoint).
-Gives: backward gast statements, plus the hooks the forward emitter needs (per-loop tapes) and
-the primal names the backward reads (residuals).
+Takes: ``Reverse(fir, active, pairs, const_namer, names, recompute=False)``: the FuncIR; its
+active variables (``analyze.activity``); ``pairs``, the pair context, which for each
+:class:`~autograd_st.compiler.ir.Call` gives the callee's compiled pair (``compiled_of``) and
+the global name of its forward or backward (``global_name``); the namer of constants; the
+function's :class:`~autograd_st.compiler.names.NameAllocator`; and ``recompute`` (loops
+recompute their states instead of taping them: code that will be differentiated again).  The
+caller then seeds the outputs (``seed_ones``, ``contribute``), reverses the body
+(``block(fir.body)``) and reads each gradient as ``value_of(v)``.
+Gives: ``out``, the backward gast statements; ``loop_hooks``, per IR loop (by id) the
+statements before it and a function that adds its tape append to the loop's emitted forward
+body (read by :class:`~autograd_st.compiler.codegen.ForwardEmitter`); ``tapes``, the tapes and
+trip counters the forward fills and the backward reads.
+
+Tags (:mod:`autograd_st.compiler.anno`; the final lowering finds what it rewrites by them and
+by nothing else): the tape append (``tape_append``, its tape), the walk over a tape in reverse
+(``tape_walk``, its tape), an adjoint made a zeros array (``adjoint_zeros``, the adjoint) and a
+later contribution ``d = d + e`` (``accumulate``, the adjoint).  A rule's expressions come from
+``codegen.substitute``, which tags their ``unbroadcast`` and kernel calls.  The counting walk of
+a loop that tapes no value (``for _ in range(len(_tape))``) and everything made with
+``recompute`` carry no walk tag: the lowering leaves them as they are.
 
 How it works:
 
@@ -29,7 +45,17 @@ import gast
 import numpy as np
 
 from . import codegen
-from .codegen import ForwardEmitter, assign, comment, expr_of, name, source_comment, substitute
+from .anno import facts_of, tag
+from .codegen import (
+    ForwardEmitter,
+    assign,
+    comment,
+    expr_of,
+    is_comment,
+    name,
+    source_comment,
+    substitute,
+)
 from .ir import Call, Const, For, If, Opaque, Prim, Var, While, walk
 
 __all__ = ["Reverse"]
@@ -140,9 +166,8 @@ _SCALAR = _Scalar()
 
 def _drop_unbroadcast(expr, var: str):
     """``unbroadcast(E, var)`` -> ``E`` (the shapes are known to match)."""
-    if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) \
-            and expr.func.id == "unbroadcast" and len(expr.args) == 2 \
-            and isinstance(expr.args[1], gast.Name) and expr.args[1].id == var:
+    facts = facts_of(expr, "unbroadcast")
+    if facts is not None and facts["like"] == var:
         return expr.args[0]
     return expr
 
@@ -168,11 +193,6 @@ def _branch_defined(stmts) -> set:
         elif isinstance(stmt, (For, While)):
             out |= _defined_in([stmt])
     return out
-
-
-def _is_comment(stmt) -> bool:
-    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
-        and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == "__comment__"
 
 
 def loaded_names(stmts) -> list:
@@ -222,12 +242,12 @@ def _fold_ones(expr):
 
 
 class Reverse:
-    def __init__(self, fir, active: set, compiler, const_namer, names,
+    def __init__(self, fir, active: set, pairs, const_namer, names,
                  recompute: bool = False) -> None:
         self.recompute = recompute  # loops recompute their states instead of taping them
         self.fir = fir
         self.active = active
-        self.compiler = compiler
+        self.pairs = pairs  # each call's compiled pair and its functions' global names
         self.const_namer = const_namer
         self.names = names
         self.adj: dict = {}
@@ -255,12 +275,15 @@ class Reverse:
         self.flush(var)
         d = self.adjoint(var)
         if var in self.live:
-            expr = gast.BinOp(left=name(d), op=gast.Add(), right=expr)
-        self.out.append(assign([d], expr))
+            self.out.append(tag(assign([d], gast.BinOp(left=name(d), op=gast.Add(), right=expr)),
+                                "accumulate", adjoint=d))
+        else:
+            self.out.append(assign([d], expr))
         self.live.add(var)
 
     def materialize(self, var: str, into: list) -> None:
-        into.append(assign([self.adjoint(var)], _zeros(var)))
+        d = self.adjoint(var)
+        into.append(tag(assign([d], _zeros(var)), "adjoint_zeros", adjoint=d))
 
     def seed(self, var: str, expr) -> None:
         self.contribute(var, expr)
@@ -408,7 +431,7 @@ class Reverse:
         del self.ones[t]
         self.out.append(comment("seed: the gradient of the output, ones (folded into the rule "
                                 "below)"))
-        self.out.extend(c for c in pending[1:] if _is_comment(c))
+        self.out.extend(c for c in pending[1:] if is_comment(c))
         self.last_line = self.ones_line.get(t)
         self.note(stmt)
         self.contribute(var, expr)
@@ -420,7 +443,7 @@ class Reverse:
 
     def call(self, stmt: Call) -> None:
         live_outs = [t for t in stmt.targets if t in self.live]
-        compiled = self.compiler.compiled_of(stmt)
+        compiled = self.pairs.compiled_of(stmt)
         if not live_outs or not compiled.wrt_any:
             for t in stmt.targets:
                 self.forget(t)
@@ -452,7 +475,7 @@ class Reverse:
                 and receivers.count(var) == 1 and self.adjoint(var) not in read
             direct.append(first)
             grads.append(self.adjoint(var) if first else self.names.fresh("_g_" + var.lstrip("_")))
-        call = gast.Call(func=name(self.compiler.global_name(compiled, "bwd")),
+        call = gast.Call(func=name(self.pairs.global_name(compiled, "bwd")),
                          args=[name(stmt.res)] + douts, keywords=[])
         self.out.append(assign(grads, call) if len(grads) != 1 else
                         gast.Assign(targets=[gast.Tuple(elts=[name(grads[0], True)],
@@ -549,11 +572,13 @@ class Reverse:
                                          ctx=gast.Store())
                 record = gast.Tuple(elts=[name(v) for v in tape_vars], ctx=gast.Load())
             iterable = gast.Call(func=name("reversed"), args=[name(tape)], keywords=[])
-        self.out.append(gast.For(target=loop_target, iter=iterable, body=body or [gast.Pass()],
-                                 orelse=[], type_comment=None))
-        append = gast.Expr(value=gast.Call(
+        backward = gast.For(target=loop_target, iter=iterable, body=body or [gast.Pass()],
+                            orelse=[], type_comment=None)
+        # (a count of iterations unpacks no records: nothing there for the lowering)
+        self.out.append(backward if counter else tag(backward, "tape_walk", tape=tape))
+        append = tag(gast.Expr(value=gast.Call(
             func=gast.Attribute(value=name(tape), attr="append", ctx=gast.Load()),
-            args=[record], keywords=[]))
+            args=[record], keywords=[])), "tape_append", tape=tape)
         header_set = set(headers)
 
         # values defined on one path of an if in the body exist only when that path ran
@@ -565,7 +590,7 @@ class Reverse:
             # record before the back-edge copies overwrite the loop's carried values
             fwd_body = inits + fwd_body
             i = len(fwd_body)
-            while i > 0 and (_is_comment(fwd_body[i - 1]) or (
+            while i > 0 and (is_comment(fwd_body[i - 1]) or (
                     isinstance(fwd_body[i - 1], gast.Assign)
                     and isinstance(fwd_body[i - 1].targets[0], gast.Name)
                     and fwd_body[i - 1].targets[0].id in header_set)):
@@ -594,8 +619,8 @@ def _loop_recompute(self, stmt, body, pre, headers):
 
     def emitter():
         return ForwardEmitter(self.const_namer,
-                              lambda s: self.compiler.global_name(self.compiler.compiled_of(s),
-                                                                  "fwd"),
+                              lambda s: self.pairs.global_name(self.pairs.compiled_of(s),
+                                                               "fwd"),
                               self.loop_hooks)
     inits = getattr(stmt, "inits", {})
     restart = [assign([h], expr_of(inits[h], self.const_namer)) for h in headers]
