@@ -237,30 +237,39 @@ def _no_out(method: str, out) -> None:
         raise TypeError("Tensor.%s does not write into out=; use its result instead" % method)
 
 
-def _m_sum(self, axis=None, keepdims=False, dtype=None, out=None, *, keep_dims=None):
-    """The sum over ``axis`` (None: every axis), cast to ``dtype`` when given."""
+def _m_sum(self, axis=None, keepdims=False, dtype=None, out=None, *, keep_dims=None,
+           initial=None):
+    """The sum over ``axis`` (None: every axis), plus ``initial``, cast to ``dtype``."""
     _no_out("sum", out)
-    out = P.sum(self, axis=_np_axis(axis), keepdims=keepdims if keep_dims is None else keep_dims)
-    return out if dtype is None else _astype(out, dtype)
+    keep = keepdims if keep_dims is None else keep_dims
+    result = P.sum(self, axis=_np_axis(axis), keepdims=keep)
+    if initial is not None:
+        result = P.add(result, initial)
+    return result if dtype is None else _astype(result, dtype)
 
 
 def _m_mean(self, axis=None, keep_dims=False, dtype=None, out=None, *, keepdims=None):
     """The mean over ``axis`` (None: every axis), cast to ``dtype`` when given."""
     _no_out("mean", out)
-    out = P.mean(self, axis=_np_axis(axis), keepdims=keep_dims if keepdims is None else keepdims)
-    return out if dtype is None else _astype(out, dtype)
+    keep = keep_dims if keepdims is None else keepdims
+    result = P.mean(self, axis=_np_axis(axis), keepdims=keep)
+    return result if dtype is None else _astype(result, dtype)
 
 
-def _m_max(self, axis=None, keepdims=False, out=None, *, keep_dims=None):
-    """The maximum over ``axis`` (None: every axis)."""
+def _m_max(self, axis=None, keepdims=False, out=None, *, keep_dims=None, initial=None):
+    """The maximum over ``axis`` (None: every axis) and ``initial``."""
     _no_out("max", out)
-    return P.max(self, axis=_np_axis(axis), keepdims=keepdims if keep_dims is None else keep_dims)
+    keep = keepdims if keep_dims is None else keep_dims
+    result = P.max(self, axis=_np_axis(axis), keepdims=keep)
+    return result if initial is None else P.maximum(result, initial)
 
 
-def _m_min(self, axis=None, keepdims=False, out=None, *, keep_dims=None):
-    """The minimum over ``axis`` (None: every axis)."""
+def _m_min(self, axis=None, keepdims=False, out=None, *, keep_dims=None, initial=None):
+    """The minimum over ``axis`` (None: every axis) and ``initial``."""
     _no_out("min", out)
-    return P.min(self, axis=_np_axis(axis), keepdims=keepdims if keep_dims is None else keep_dims)
+    keep = keepdims if keep_dims is None else keep_dims
+    result = P.min(self, axis=_np_axis(axis), keepdims=keep)
+    return result if initial is None else P.minimum(result, initial)
 
 
 def _m_reshape(self, *shape):
