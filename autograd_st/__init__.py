@@ -25,11 +25,6 @@ from .check import (  # noqa: E402
 from .ops import GradOperation, dump, grad, jacfwd, jacrev, jvp, value_and_grad, vjp  # noqa
 from .rules import register_vjp  # noqa: E402
 
-# the functional forms the nn layers are written with, under ops as in MindSpore
-for _name in ("conv2d", "one_hot", "depend", "assign", "erf", "softplus", "dropout"):
-    if not hasattr(ops, _name) and hasattr(nn, "layers") and hasattr(nn.layers, _name):
-        setattr(ops, _name, getattr(nn.layers, _name))
-
 __version__ = "0.1.0"
 
 __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "grad",

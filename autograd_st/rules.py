@@ -30,8 +30,9 @@ cheaper (``exp``: ``dx * out``); a linear primitive's rule is the primitive appl
 tangent.
 
 Primitives with ``diff=()`` have no gradient (comparisons, shapes, ``stop_gradient``).
-User code reaches primitives through :mod:`autograd_st.compiler.bindings` (operators, ``ops.*``,
-Tensor methods, numpy functions).  ``register_vjp`` adds rules for new primitives.
+User code reaches primitives through :mod:`autograd_st.op_table` (``ops.*``, Tensor methods,
+numpy functions: one row each) and :mod:`autograd_st.compiler.bindings` (operators, runtime
+helpers).  ``register_vjp`` adds rules for new primitives.
 """
 from __future__ import annotations
 

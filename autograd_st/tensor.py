@@ -3,7 +3,9 @@
 A :class:`Tensor` owns one numpy array (``_data``).  Every operator runs eagerly in numpy and
 returns a new Tensor.  Gradient code never sees Tensors: the API unwraps them once at the
 boundary of a gradient call (see ``autograd_st.ops.grad_api``) and the generated code works on
-raw arrays.
+raw arrays.  The methods that are primitives (``t.sum()``, ``t.reshape(...)``, ``t.exp()``)
+come from :mod:`autograd_st.op_table`, which installs them on :class:`Tensor` when the
+package is imported.
 """
 from __future__ import annotations
 
@@ -172,9 +174,6 @@ class Tensor:
     def __pos__(self) -> "Tensor":
         return self
 
-    def __abs__(self) -> "Tensor":
-        return Tensor(np.abs(self._data))
-
     def __invert__(self) -> "Tensor":
         return Tensor(np.logical_not(self._data))
 
@@ -214,6 +213,9 @@ class Tensor:
         return (Tensor, (self._data,))
 
     # -- methods -------------------------------------------------------------------------
+    # The methods that are primitives (``sum``, ``reshape``, ``exp``, ``abs`` ...) are not
+    # written here: :mod:`autograd_st.op_table` derives them from its rows and installs them
+    # on this class, so each is one definition that runs eagerly and compiles.
     def item(self):
         return self._data.item()
 
@@ -223,78 +225,12 @@ class Tensor:
     def copy(self) -> "Tensor":
         return Tensor(self._data.copy())
 
-    def astype(self, dtype) -> "Tensor":
-        return Tensor(self._data.astype(mstype.to_numpy(dtype)))
-
-    def to(self, dtype) -> "Tensor":
-        return self.astype(dtype)
-
-    def sum(self, axis=None, keepdims=False, dtype=None, out=None, **kwargs) -> "Tensor":
-        return Tensor(np.sum(self._data, axis=_axis(axis), keepdims=keepdims,
-                             dtype=mstype.to_numpy(dtype), **kwargs))
-
-    def mean(self, axis=None, keep_dims=False, dtype=None, out=None, keepdims=None,
-             **kwargs) -> "Tensor":
-        keep = keep_dims if keepdims is None else keepdims
-        return Tensor(np.mean(self._data, axis=_axis(axis), keepdims=keep,
-                              dtype=mstype.to_numpy(dtype), **kwargs))
-
-    def max(self, axis=None, keepdims=False, out=None, **kwargs) -> "Tensor":
-        return Tensor(np.max(self._data, axis=_axis(axis), keepdims=keepdims, **kwargs))
-
-    def min(self, axis=None, keepdims=False, out=None, **kwargs) -> "Tensor":
-        return Tensor(np.min(self._data, axis=_axis(axis), keepdims=keepdims, **kwargs))
-
-    def reshape(self, *shape) -> "Tensor":
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        return Tensor(self._data.reshape(shape))
-
-    def view(self, *shape) -> "Tensor":
-        return self.reshape(*shape)
-
-    def transpose(self, *axes) -> "Tensor":
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        return Tensor(self._data.transpose(axes or None))
-
-    def squeeze(self, axis=None) -> "Tensor":
-        return Tensor(np.squeeze(self._data, axis=_axis(axis)))
-
-    def expand_dims(self, axis) -> "Tensor":
-        return Tensor(np.expand_dims(self._data, axis))
-
-    def flatten(self) -> "Tensor":
-        return Tensor(self._data.reshape(-1))
-
-    def abs(self) -> "Tensor":
-        return Tensor(np.abs(self._data))
-
-    def exp(self) -> "Tensor":
-        return Tensor(np.exp(self._data))
-
-    def log(self) -> "Tensor":
-        return Tensor(np.log(self._data))
-
-    def sqrt(self) -> "Tensor":
-        return Tensor(np.sqrt(self._data))
-
-    def square(self) -> "Tensor":
-        return Tensor(np.square(self._data))
-
-    def tanh(self) -> "Tensor":
-        return Tensor(np.tanh(self._data))
-
     def argmax(self, axis=None) -> "Tensor":
         return Tensor(np.argmax(self._data, axis=axis))
 
     def set_dtype(self, dtype) -> "Tensor":
         object.__setattr__(self, "_data", self._data.astype(mstype.to_numpy(dtype)))
         return self
-
-
-def _axis(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
 
 
 _structure_epoch = [0]

@@ -5,8 +5,11 @@ primitive instance such as ``ops.MatMul()``), or a method name on a runtime valu
 Gives: a *composite*, a function written over :data:`~autograd_st.prims.P` that the
 normalizer calls with Syms so that it emits primitive statements.
 
-``ops.*`` functions and primitive classes are their own composites (marked ``bindable``);
-this module holds the numpy table, the Tensor-method table and the runtime helpers.
+``ops.*`` functions and primitive classes are their own composites (marked ``bindable``).
+The numpy functions and the Tensor methods come from :mod:`autograd_st.op_table`, the one
+table of public ops (the same functions Tensor's eager methods are).  This module adds the
+runtime helpers that generated code calls (so that generated code can be differentiated
+again), the builtin ``abs`` and the attributes ``x.T`` and ``x.shape``.
 ``SUPPORTED_NUMPY`` is the documented list of numpy functions with derivatives.
 """
 from __future__ import annotations
@@ -14,87 +17,18 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rules, runtime
-from ..dtype import to_numpy
+from ..op_table import METHODS, NUMPY, row_of
 from ..prims import P, _Caller
+from .markers import is_bindable, is_primitive_instance, kernel_primitive
 
-__all__ = ["lookup", "method", "SUPPORTED_NUMPY", "ZERO_GRAD_NUMPY"]
+__all__ = ["lookup", "method", "attribute", "SUPPORTED_NUMPY", "ZERO_GRAD_NUMPY"]
 
+#: numpy functions whose result has no gradient (used on differentiated values they are fine).
+ZERO_GRAD_NUMPY = tuple(f.__name__ for f, fn in NUMPY.items()
+                        if not rules.REGISTRY[row_of(fn).prim].diff)
 
-def _axis(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
-
-
-def _np_sum(a, axis=None, dtype=None, out=None, keepdims=False):
-    return P.sum(a, axis=_axis(axis), keepdims=keepdims)
-
-
-def _np_mean(a, axis=None, dtype=None, out=None, keepdims=False):
-    return P.mean(a, axis=_axis(axis), keepdims=keepdims)
-
-
-def _np_max(a, axis=None, out=None, keepdims=False):
-    return P.max(a, axis=_axis(axis), keepdims=keepdims)
-
-
-def _np_min(a, axis=None, out=None, keepdims=False):
-    return P.min(a, axis=_axis(axis), keepdims=keepdims)
-
-
-def _np_reshape(a, shape=None, order="C", newshape=None):
-    return P.reshape(a, shape if shape is not None else newshape)
-
-
-def _np_transpose(a, axes=None):
-    return P.transpose(a, axes=axes)
-
-
-def _np_where(condition, x, y):
-    return P.where(condition, x, y)
-
-
-def _np_dot(a, b):
-    return P.matmul(a, b)
-
-
-def _np_clip(a, a_min=None, a_max=None):
-    out = a
-    if a_min is not None:
-        out = P.maximum(out, a_min)
-    if a_max is not None:
-        out = P.minimum(out, a_max)
-    return out
-
-
-def _np_logaddexp(x1, x2):
-    m = P.maximum(x1, x2)
-    return m + P.log(P.exp(x1 - m) + P.exp(x2 - m))
-
-
-def _np_concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
-    arrays = list(arrays)
-    if axis is None:
-        arrays = [P.reshape(a, (-1,)) for a in arrays]
-        axis = 0
-    out = arrays[0]
-    for a in arrays[1:]:
-        out = P.concat2(out, a, axis=axis)
-    return out
-
-
-def _np_stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
-    return _np_concatenate([P.expand_dims(a, axis) for a in arrays], axis=axis)
-
-
-def _np_expand_dims(a, axis):
-    return P.expand_dims(a, axis)
-
-
-def _np_squeeze(a, axis=None):
-    return P.squeeze(a, axis=axis)
-
-
-def _np_broadcast_to(array, shape):
-    return P.broadcast_to(array, shape)
+#: the numpy functions that differentiate, by name (documented in the README).
+SUPPORTED_NUMPY = tuple(sorted({f.__name__ for f in NUMPY}))
 
 
 def _unary(name):
@@ -109,30 +43,6 @@ def _binary(name):
         return getattr(P, name)(x, y)
     composite.__name__ = name
     return composite
-
-
-_NUMPY = {
-    np.add: _binary("add"), np.subtract: _binary("sub"), np.multiply: _binary("mul"),
-    np.divide: _binary("div"), np.true_divide: _binary("div"), np.power: _binary("pow"),
-    np.negative: _unary("neg"), np.maximum: _binary("maximum"), np.minimum: _binary("minimum"),
-    np.exp: _unary("exp"), np.log: _unary("log"), np.sin: _unary("sin"), np.cos: _unary("cos"),
-    np.tanh: _unary("tanh"), np.sqrt: _unary("sqrt"), np.square: _unary("square"),
-    np.abs: _unary("abs"), np.absolute: _unary("abs"), np.matmul: _binary("matmul"),
-    np.dot: _np_dot, np.concatenate: _np_concatenate, np.stack: _np_stack, np.sum: _np_sum, np.mean: _np_mean, np.max: _np_max, np.amax: _np_max,
-    np.min: _np_min, np.amin: _np_min, np.reshape: _np_reshape, np.transpose: _np_transpose,
-    np.where: _np_where, np.clip: _np_clip, np.logaddexp: _np_logaddexp,
-    np.expand_dims: _np_expand_dims, np.squeeze: _np_squeeze, np.broadcast_to: _np_broadcast_to,
-    np.sign: _unary("sign"), np.shape: _unary("shape"), np.size: _unary("size"),
-    np.ndim: _unary("ndim"), np.ones_like: _unary("ones_like"),
-    np.zeros_like: _unary("zeros_like"), np.swapaxes: None,
-}
-_NUMPY = {k: v for k, v in _NUMPY.items() if v is not None}
-
-#: numpy functions whose result has no gradient (used on differentiated values they are fine).
-ZERO_GRAD_NUMPY = ("sign", "shape", "size", "ndim", "ones_like", "zeros_like")
-
-#: the numpy functions that differentiate, by name (documented in the README).
-SUPPORTED_NUMPY = tuple(sorted({f.__name__ for f in _NUMPY}))
 
 
 def _rt_unbroadcast(g, like):
@@ -181,9 +91,9 @@ _RUNTIME = {
 }
 
 _TABLE = {}
-_TABLE.update(_NUMPY)
+_TABLE.update(NUMPY)
 _TABLE.update(_RUNTIME)
-_TABLE[abs] = _unary("abs")
+_TABLE[abs] = NUMPY[np.abs]
 
 
 def _hashable(obj) -> bool:
@@ -202,17 +112,17 @@ def lookup(obj):
         found = None
     if found is not None:
         return found
-    if getattr(obj, "_autograd_st_bindable", False):
+    if is_bindable(obj):
         return obj
     if isinstance(obj, _Caller):  # P.<primitive> itself
         return obj
     user = rules.USER_FUNCTIONS.get(obj) if _hashable(obj) else None
     if user is not None:  # registered with register_vjp
         return getattr(P, user)
-    tag = getattr(obj, "_autograd_st_prim", None)  # a kernel that is a primitive's body
-    if isinstance(tag, str):
+    tag = kernel_primitive(obj)  # a kernel that is a primitive's body
+    if tag is not None:
         return getattr(P, tag)
-    if getattr(obj, "_autograd_st_primitive", False):
+    if is_primitive_instance(obj):
         return obj
     return None
 
@@ -221,59 +131,6 @@ def lookup(obj):
 # methods and attributes of runtime values (Tensors and numpy arrays alike)
 # ---------------------------------------------------------------------------------------
 
-def _m_sum(x, axis=None, keepdims=False, dtype=None, keep_dims=None):
-    return P.sum(x, axis=_axis(axis), keepdims=keepdims if keep_dims is None else keep_dims)
-
-
-def _m_mean(x, axis=None, keep_dims=False, keepdims=None, dtype=None):
-    return P.mean(x, axis=_axis(axis), keepdims=keep_dims if keepdims is None else keepdims)
-
-
-def _m_max(x, axis=None, keepdims=False, keep_dims=None):
-    return P.max(x, axis=_axis(axis), keepdims=keepdims if keep_dims is None else keep_dims)
-
-
-def _m_min(x, axis=None, keepdims=False, keep_dims=None):
-    return P.min(x, axis=_axis(axis), keepdims=keepdims if keep_dims is None else keep_dims)
-
-
-def _m_reshape(x, *shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return P.reshape(x, shape)
-
-
-def _m_transpose(x, *axes):
-    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-        axes = tuple(axes[0])
-    return P.transpose(x, axes or None)
-
-
-def _m_astype(x, dtype, copy=True):
-    return P.astype(x, to_numpy(dtype))
-
-
-def _m_squeeze(x, axis=None):
-    return P.squeeze(x, axis=axis)
-
-
-def _m_expand_dims(x, axis):
-    return P.expand_dims(x, axis)
-
-
-def _m_flatten(x):
-    return P.reshape(x, (-1,))
-
-
-METHODS = {
-    "sum": _m_sum, "mean": _m_mean, "max": _m_max, "min": _m_min, "reshape": _m_reshape,
-    "view": _m_reshape, "transpose": _m_transpose, "permute": _m_transpose,
-    "astype": _m_astype, "to": _m_astype, "squeeze": _m_squeeze, "expand_dims": _m_expand_dims,
-    "flatten": _m_flatten, "exp": _unary("exp"), "log": _unary("log"), "sqrt": _unary("sqrt"),
-    "square": _unary("square"), "tanh": _unary("tanh"), "abs": _unary("abs"),
-    "__abs__": _unary("abs"),
-}
-
 ATTRIBUTES = {
     "T": lambda x: P.transpose(x),
     "shape": lambda x: P.shape(x),
@@ -281,8 +138,10 @@ ATTRIBUTES = {
 
 
 def method(name):
+    """The composite for ``value.name(...)`` on a runtime value (Tensor's method), or None."""
     return METHODS.get(name)
 
 
 def attribute(name):
+    """The composite for ``value.name`` on a runtime value (``T``, ``shape``), or None."""
     return ATTRIBUTES.get(name)

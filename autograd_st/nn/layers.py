@@ -2,9 +2,9 @@
 containers, with MindSpore 2.x semantics.
 
 Every ``construct`` here is written in the subset of Python the compiler differentiates:
-``ops.*`` functions, the functional forms below (each a :func:`~autograd_st.prims.bindable`
-function over a primitive), Tensor operators, and ``if`` on attributes that are constants.
-Eagerly, the same code runs on Tensors.
+``ops.*`` functions, the functional forms of :mod:`autograd_st.ops.nn_func` (``conv2d``,
+``dense``, ``var``, ``dropout`` ..., each one primitive, from the op table), Tensor operators,
+and ``if`` on attributes that are constants.  Eagerly, the same code runs on Tensors.
 
 Parameter initializers follow MindSpore: ``weight_init=None`` is ``HeUniform(sqrt(5))``
 (uniform in ``+-1/sqrt(fan_in)``) and ``bias_init=None`` is uniform in ``+-1/sqrt(fan_in)``;
@@ -25,103 +25,25 @@ import numpy as np
 from .. import dtype as mstype
 from .. import ops
 from ..cell import Cell
-from ..prims import P, bindable
+from ..ops.nn_func import (
+    assign,
+    bias_add,
+    conv2d,
+    dense,
+    depend,
+    dropout,
+    erf,
+    flatten,
+    gather_rows,
+    one_hot,
+    var,
+)
 from ..tensor import Parameter, Tensor
 
 __all__ = ["Dense", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "ReLU",
            "ReLU6", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax", "Flatten",
            "Dropout", "Identity", "SequentialCell", "CellList", "seed_initializers",
            "get_activation"]
-
-
-# ---------------------------------------------------------------------------------------
-# functional forms of the nn primitives (bindable: they run eagerly on Tensors and emit
-# primitive statements when the compiler binds a construct that calls them)
-# ---------------------------------------------------------------------------------------
-
-@bindable
-def conv2d(input, weight, stride=(1, 1), pad="valid", dilation=(1, 1), group=1):
-    """2-D cross-correlation, NCHW; ``pad``: 'valid', 'same' or (top, bottom, left, right)."""
-    return P.conv2d(input, weight, stride=stride, pad=pad, dilation=dilation, group=group)
-
-
-@bindable
-def dense(input, weight):
-    """``input @ weight.T`` (weight shaped (out, in), as in nn.Dense)."""
-    return P.matmul_nt(input, weight)
-
-
-@bindable
-def bias_add(input, bias):
-    """``input + bias`` along axis 1 of NCHW input (bias shaped (C,))."""
-    return P.add(input, P.reshape(bias, (-1, 1, 1)))
-
-
-@bindable
-def var(input, axis=None, ddof=0, keepdims=False):
-    """Variance (``ddof=1``: unbiased), differentiable."""
-    return P.var(input, axis=axis, ddof=ddof, keepdims=keepdims)
-
-
-@bindable
-def erf(input):
-    """The error function, differentiable."""
-    return P.erf(input)
-
-
-@bindable
-def softplus(input):
-    """``log(1 + exp(x))`` without overflow, differentiable."""
-    return P.softplus(input)
-
-
-@bindable
-def flatten(input, start_dim=1, end_dim=-1):
-    """Merge axes ``start_dim..end_dim`` into one."""
-    return P.flatten(input, start_dim=start_dim, end_dim=end_dim)
-
-
-@bindable
-def gather_rows(table, indices):
-    """``table[indices]``: rows of a 2-D table (gradients of repeated rows accumulate)."""
-    return P.getitem(table, indices)
-
-
-@bindable
-def one_hot(indices, depth, dtype=np.float32):
-    """``indices.shape + (depth,)`` one-hot values (no gradient)."""
-    return P.one_hot(indices, depth, dtype=mstype.to_numpy(dtype))
-
-
-@bindable
-def one_hot_like(indices, like, axis=-1, ignore_index=None):
-    """One-hot labels shaped and typed like ``like``, classes along ``axis``; rows whose index
-    is ``ignore_index`` are all zeros (no gradient)."""
-    return P.one_hot_like(indices, like, axis=axis, ignore_index=ignore_index)
-
-
-@bindable
-def reshape_along(v, like, axis=1):
-    """The vector ``v`` shaped to broadcast against ``like`` along ``axis``."""
-    return P.reshape_along(v, like, axis=axis)
-
-
-@bindable
-def assign(ref, value):
-    """Write ``value`` into Parameter ``ref`` in place (no gradient); returns ``ref``."""
-    return P.assign(ref, value)
-
-
-@bindable
-def depend(value, effect):
-    """``value``, computed after ``effect`` (keeps a side effect such as ``assign`` alive)."""
-    return P.depend(value, effect)
-
-
-@bindable
-def dropout(input, keep_prob):
-    """Zero each element with probability ``1 - keep_prob``, scale the rest by 1/keep_prob."""
-    return P.mul(input, P.dropout_mask(input, keep_prob=keep_prob))
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,9 +16,9 @@ from typing import Any
 
 from .. import ops
 from ..cell import Cell
+from ..ops.nn_func import one_hot_like, reshape_along, softplus
 from ..prims import P, bindable
 from ..tensor import Tensor
-from .layers import one_hot_like, reshape_along, softplus
 
 __all__ = ["LossBase", "MSELoss", "L1Loss", "SmoothL1Loss", "SoftmaxCrossEntropyWithLogits",
            "CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss"]

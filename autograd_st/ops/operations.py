@@ -1,26 +1,16 @@
 """MindSpore's primitive classes (``ops.MatMul()``, ``ops.ReduceSum(keep_dims=True)`` ...).
 
-An instance is a constant to the compiler (its attributes are part of the cache key); its
-``__call__`` is written over ``P``, so it runs eagerly and binds to primitives.
+Takes: :data:`autograd_st.op_table.CLASSES` (the classes whose call is a functional op:
+``ops.Exp()(x)`` is ``ops.exp(x)``) and the ops functions of the table.
+Gives: the classes.  An instance is a constant to the compiler (its attributes are part of
+the cache key); its call is a function of the table, written over ``P``, so it runs eagerly
+and binds to primitives.  The classes with constructor attributes are written here, each
+calling the table's function for its op.
 """
 from __future__ import annotations
 
-from ..dtype import to_numpy
+from ..op_table import CLASSES, FUNCTIONS
 from ..prims import P
-
-__all__ = ["Primitive", "MatMul", "BatchMatMul", "ReduceSum", "ReduceMean", "ReduceMax",
-           "Add", "Sub", "Mul", "Div", "RealDiv", "Neg", "Exp", "Log", "Sin", "Cos", "Tanh",
-           "Sigmoid", "ReLU", "Sqrt", "Square", "Abs", "Pow", "Transpose", "Reshape",
-           "Softmax", "LogSoftmax", "Maximum", "Minimum", "StopGradient", "Cast", "ExpandDims",
-           "Squeeze", "OnesLike", "ZerosLike"]
-
-
-def _axis(axis):
-    if isinstance(axis, list):
-        axis = tuple(axis)
-    if isinstance(axis, tuple) and not axis:
-        return None
-    return axis
 
 
 class Primitive:
@@ -57,7 +47,7 @@ class ReduceSum(Primitive):
         self.keep_dims = bool(keep_dims)
 
     def __call__(self, x, axis=()):
-        return P.sum(x, axis=_axis(axis), keepdims=self.keep_dims)
+        return FUNCTIONS["reduce_sum"](x, axis, self.keep_dims)
 
 
 class ReduceMean(Primitive):
@@ -65,7 +55,7 @@ class ReduceMean(Primitive):
         self.keep_dims = bool(keep_dims)
 
     def __call__(self, x, axis=()):
-        return P.mean(x, axis=_axis(axis), keepdims=self.keep_dims)
+        return FUNCTIONS["mean"](x, axis, self.keep_dims)
 
 
 class ReduceMax(Primitive):
@@ -73,75 +63,16 @@ class ReduceMax(Primitive):
         self.keep_dims = bool(keep_dims)
 
     def __call__(self, x, axis=()):
-        return P.max(x, axis=_axis(axis), keepdims=self.keep_dims)
-
-
-def _binary_class(name, prim):
-    def __call__(self, x, y):
-        return getattr(P, prim)(x, y)
-    return type(name, (Primitive,), {"__call__": __call__, "__init__": lambda self: None})
-
-
-def _unary_class(name, prim):
-    def __call__(self, x):
-        return getattr(P, prim)(x)
-    return type(name, (Primitive,), {"__call__": __call__, "__init__": lambda self: None})
-
-
-Add = _binary_class("Add", "add")
-Sub = _binary_class("Sub", "sub")
-Mul = _binary_class("Mul", "mul")
-Div = _binary_class("Div", "div")
-RealDiv = _binary_class("RealDiv", "div")
-Pow = _binary_class("Pow", "pow")
-Maximum = _binary_class("Maximum", "maximum")
-Minimum = _binary_class("Minimum", "minimum")
-Neg = _unary_class("Neg", "neg")
-Exp = _unary_class("Exp", "exp")
-Log = _unary_class("Log", "log")
-Sin = _unary_class("Sin", "sin")
-Cos = _unary_class("Cos", "cos")
-Tanh = _unary_class("Tanh", "tanh")
-Sigmoid = _unary_class("Sigmoid", "sigmoid")
-ReLU = _unary_class("ReLU", "relu")
-Sqrt = _unary_class("Sqrt", "sqrt")
-Square = _unary_class("Square", "square")
-Abs = _unary_class("Abs", "abs")
-StopGradient = _unary_class("StopGradient", "stop_gradient")
-OnesLike = _unary_class("OnesLike", "ones_like")
-ZerosLike = _unary_class("ZerosLike", "zeros_like")
-
-
-class Transpose(Primitive):
-    def __init__(self) -> None:
-        pass
-
-    def __call__(self, x, perm):
-        return P.transpose(x, tuple(perm))
-
-
-class Reshape(Primitive):
-    def __init__(self) -> None:
-        pass
-
-    def __call__(self, x, shape):
-        return P.reshape(x, tuple(shape))
-
-
-class ExpandDims(Primitive):
-    def __init__(self) -> None:
-        pass
-
-    def __call__(self, x, axis):
-        return P.expand_dims(x, axis)
+        return FUNCTIONS["amax"](x, axis, self.keep_dims)
 
 
 class Squeeze(Primitive):
     def __init__(self, axis=()) -> None:
-        self.axis = _axis(axis)
+        axis = tuple(axis) if isinstance(axis, list) else axis
+        self.axis = None if isinstance(axis, tuple) and not axis else axis  # (): every axis
 
     def __call__(self, x):
-        return P.squeeze(x, axis=self.axis)
+        return FUNCTIONS["squeeze"](x, self.axis)
 
 
 class Softmax(Primitive):
@@ -149,7 +80,7 @@ class Softmax(Primitive):
         self.axis = axis[0] if isinstance(axis, (tuple, list)) else axis
 
     def __call__(self, x):
-        return P.softmax(x, axis=self.axis)
+        return FUNCTIONS["softmax"](x, self.axis)
 
 
 class LogSoftmax(Primitive):
@@ -157,12 +88,22 @@ class LogSoftmax(Primitive):
         self.axis = axis
 
     def __call__(self, x):
-        return P.log_softmax(x, axis=self.axis)
+        return FUNCTIONS["log_softmax"](x, self.axis)
 
 
-class Cast(Primitive):
-    def __init__(self) -> None:
-        pass
+def _no_attributes(self) -> None:
+    pass
 
-    def __call__(self, x, dtype):
-        return P.astype(x, to_numpy(dtype))
+
+def _call_class(name: str, fn) -> type:
+    """``name``, a Primitive whose instances take no attributes and whose call is ``fn``."""
+    return type(name, (Primitive,), {
+        "__init__": _no_attributes, "__call__": staticmethod(fn), "__module__": __name__,
+        "__doc__": "MindSpore's ``ops.%s``: ``ops.%s()(...)`` is ``ops.%s(...)``."
+                   % (name, name, fn.__name__)})
+
+
+globals().update({name: _call_class(name, fn) for name, fn in CLASSES.items()})
+
+__all__ = ["Primitive", "MatMul", "BatchMatMul", "ReduceSum", "ReduceMean", "ReduceMax",
+           "Squeeze", "Softmax", "LogSoftmax"] + list(CLASSES)

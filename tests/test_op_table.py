@@ -1,0 +1,282 @@
+"""The op table (``autograd_st/op_table.py``) against what it gives.
+
+Every row names a registered primitive; every ``ops`` function that binds to primitives
+comes from the table; every Tensor method of the table is installed on Tensor and gives the
+values and gradients of the functional op it stands for, eagerly and inside compiled code,
+on several shapes (broadcasting ones included); the numpy bindings and primitive classes are
+the table's functions; the generated functions' source can be read back.
+"""
+import ast
+import importlib.util
+import inspect
+import linecache
+import pathlib
+
+import numpy as np
+import pytest
+
+import autograd_st as ms
+from autograd_st import Tensor, numerical_grad, op_table, ops, rules
+from autograd_st.compiler import bindings
+from autograd_st.ops import nn_func
+from autograd_st.ops.operations import Primitive
+
+ROWS = op_table.OPS + op_table.NN_OPS
+
+
+def _label(row):
+    return (row.ops or row.methods or tuple(f.__name__ for f in row.numpy))[0]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_label)
+def test_every_row_names_a_registered_primitive(row):
+    assert row.prim in rules.REGISTRY
+
+
+def test_ops_functions_that_bind_to_primitives_all_come_from_the_table():
+    from_table = 0
+    for name in ops.__all__:
+        obj = getattr(ops, name)
+        if getattr(obj, "_autograd_st_bindable", False):
+            row = op_table.row_of(obj)
+            assert row is not None, "ops.%s binds to primitives but is not in the op table" % name
+            assert name in row.ops
+            assert obj is op_table.FUNCTIONS.get(name, op_table.NN_FUNCTIONS.get(name))
+            from_table += 1
+    assert from_table == len(op_table.FUNCTIONS) + len(nn_func.PUBLIC)
+    # and the other way: each of the table's names is published
+    for name, fn in op_table.FUNCTIONS.items():
+        assert name in ops.__all__ and getattr(ops, name) is fn
+    for name, fn in op_table.NN_FUNCTIONS.items():
+        assert getattr(nn_func, name) is fn
+    assert ops.subtract is ops.sub and ops.reduce_mean is ops.mean and ops.cat is ops.concat
+    assert ops.conv2d is nn_func.conv2d and ops.flatten is not nn_func.flatten
+
+
+def test_the_nn_layers_and_losses_call_the_ops_functional_forms():
+    from autograd_st.nn import layers, loss
+    for name in ("conv2d", "dense", "var", "erf", "one_hot", "dropout", "assign", "depend"):
+        assert getattr(layers, name) is getattr(nn_func, name)
+    for name in ("one_hot_like", "reshape_along", "softplus"):
+        assert getattr(loss, name) is getattr(nn_func, name)
+
+
+def test_tensor_methods_are_the_tables_functions():
+    for name, fn in op_table.METHODS.items():
+        assert vars(Tensor)[name] is fn, name
+        assert bindings.method(name) is fn, name
+        assert name in op_table.row_of(fn).methods
+
+
+def test_numpy_bindings_are_the_tables_functions():
+    for f, fn in op_table.NUMPY.items():
+        assert bindings.lookup(f) is fn
+        assert f in op_table.row_of(fn).numpy
+    assert bindings.lookup(abs) is op_table.NUMPY[np.abs]
+    assert set(bindings.SUPPORTED_NUMPY) == {f.__name__ for f in op_table.NUMPY}
+    assert set(bindings.ZERO_GRAD_NUMPY) == {"sign", "shape", "size", "ndim", "ones_like",
+                                             "zeros_like"}
+
+
+def test_primitive_classes_call_the_tables_functions():
+    x = Tensor(np.array([[0.5, -1.5, 2.0]]))
+    for name, fn in op_table.CLASSES.items():
+        cls = getattr(ops, name)
+        assert issubclass(cls, Primitive) and name in ops.__all__
+        assert inspect.getattr_static(cls, "__call__").__func__ is fn
+    np.testing.assert_allclose(ops.Exp()(x).asnumpy(), np.exp(x.asnumpy()))
+    np.testing.assert_allclose(ops.RealDiv()(x, 2.0).asnumpy(), x.asnumpy() / 2.0)
+    np.testing.assert_allclose(ops.Transpose()(x, (1, 0)).asnumpy(), x.asnumpy().T)
+    np.testing.assert_allclose(ops.ReduceSum(keep_dims=True)(x, [1]).asnumpy(), [[1.0]])
+
+    add = ops.Add()
+
+    def f(a, b):
+        return ops.sum(add(a, b) * a)
+    ga, gb = ops.grad(f, (0, 1))(x, Tensor(np.array([2.0])))
+    np.testing.assert_allclose(ga.asnumpy(), 2 * x.asnumpy() + 2.0)
+    np.testing.assert_allclose(gb.asnumpy(), [np.sum(x.asnumpy())])
+
+
+def test_generated_functions_read_back_and_differentiate():
+    assert inspect.getsource(ops.exp) == \
+        'def exp(input):\n    """The ``exp`` primitive (see autograd_st.rules)."""\n' \
+        '    return P.exp(input)\n'
+    assert inspect.signature(ops.where).parameters.keys() == {"condition", "input", "other"}
+    assert ops.conv2d.__doc__.startswith("2-D cross-correlation")
+    x = Tensor(np.array([0.3, -1.2, 2.0]))
+    np.testing.assert_allclose(ops.grad(ops.sin)(x).asnumpy(), np.cos(x.asnumpy()))
+    # linecache loses the entry (clearcache): the functions' globals give the source back
+    saved = linecache.cache.pop(op_table.SOURCE_FILE)
+    try:
+        lines = linecache.getlines(op_table.SOURCE_FILE, ops.exp.__globals__)
+        assert lines == saved[2]
+    finally:
+        linecache.cache[op_table.SOURCE_FILE] = saved
+
+
+def test_keyword_calls_use_mindspores_parameter_names():
+    x = Tensor(np.array([[1.0, -2.0], [3.0, 4.0]]))
+    np.testing.assert_allclose(ops.add(input=x, other=1.0).asnumpy(), x.asnumpy() + 1)
+    np.testing.assert_allclose(ops.expand_dims(input_x=x, axis=0).asnumpy(), x.asnumpy()[None])
+    np.testing.assert_allclose(ops.sum(x, dim=1, keepdim=True).asnumpy(), [[-1.0], [7.0]])
+    np.testing.assert_allclose(ops.log_softmax(logits=x, axis=0).asnumpy(),
+                               x.asnumpy() - np.log(np.exp(x.asnumpy()).sum(0)))
+
+
+def test_bad_rows_are_refused_naming_the_row():
+    with pytest.raises(LookupError, match="'frobnicate'.*register it"):
+        op_table._check(op_table.Op("frobnicate", "input", ops=("frobnicate",)))
+    with pytest.raises(ValueError, match="either params.*or fn"):
+        op_table._check(op_table.Op("exp", ops=("exp2",)))
+    with pytest.raises(ValueError, match="publishes nothing"):
+        op_table._check(op_table.Op("exp", "input"))
+    with pytest.raises(ValueError, match="plain parameters.*fn="):
+        op_table._parameter_names(op_table.Op("softmax", "input, *, axis=-1", ops=("s",)))
+    with pytest.raises(ValueError, match="more than the primitive's"):
+        op_table._parameter_names(op_table.Op("exp", "input, other", ops=("e",)))
+
+
+def test_a_method_written_in_tensor_py_as_well_is_refused(monkeypatch):
+    def exp(self):
+        return Tensor(np.exp(self.asnumpy()))
+    monkeypatch.setattr(Tensor, "exp", exp)
+    with pytest.raises(TypeError, match="Tensor.exp is written in tensor.py.*delete"):
+        op_table._install_methods()
+
+
+def test_the_table_imports_nothing_above_its_floor():
+    allowed = {"dtype", "rules", "rules_nn", "prims", "tensor"}
+    tree = ast.parse(pathlib.Path(op_table.__file__).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            names = [node.module] if node.module else [a.name for a in node.names]
+            assert set(names) <= allowed, names
+
+
+# ---------------------------------------------------------------------------------------
+# each Tensor method of the table against the functional op it stands for
+# ---------------------------------------------------------------------------------------
+
+# (method, as a method call, as an ops call, numpy's value, input shapes to try, domain)
+METHOD_CASES = [
+    ("add", "x.add(y)", "ops.add(x, y)", "x + y", "binary", "real"),
+    ("sub", "x.sub(y)", "ops.sub(x, y)", "x - y", "binary", "real"),
+    ("mul", "x.mul(y)", "ops.mul(x, y)", "x * y", "binary", "real"),
+    ("div", "x.div(y)", "ops.div(x, y)", "x / y", "binary", "pos"),
+    ("pow", "x.pow(y)", "ops.pow(x, y)", "x ** y", "binary", "pos"),
+    ("maximum", "x.maximum(y)", "ops.maximum(x, y)", "np.maximum(x, y)", "binary", "real"),
+    ("minimum", "x.minimum(y)", "ops.minimum(x, y)", "np.minimum(x, y)", "binary", "real"),
+    ("matmul", "x.matmul(y)", "ops.matmul(x, y)", "x @ y", "matmul", "real"),
+    ("neg", "x.neg()", "ops.neg(x)", "-x", "unary", "real"),
+    ("exp", "x.exp()", "ops.exp(x)", "np.exp(x)", "unary", "real"),
+    ("log", "x.log()", "ops.log(x)", "np.log(x)", "unary", "pos"),
+    ("sin", "x.sin()", "ops.sin(x)", "np.sin(x)", "unary", "real"),
+    ("cos", "x.cos()", "ops.cos(x)", "np.cos(x)", "unary", "real"),
+    ("tanh", "x.tanh()", "ops.tanh(x)", "np.tanh(x)", "unary", "real"),
+    ("sigmoid", "x.sigmoid()", "ops.sigmoid(x)", "1 / (1 + np.exp(-x))", "unary", "real"),
+    ("sqrt", "x.sqrt()", "ops.sqrt(x)", "np.sqrt(x)", "unary", "pos"),
+    ("square", "x.square()", "ops.square(x)", "x * x", "unary", "real"),
+    ("abs", "x.abs()", "ops.abs(x)", "np.abs(x)", "unary", "real"),
+    ("__abs__", "abs(x)", "ops.abs(x)", "np.abs(x)", "unary", "real"),
+    # float64, so that finite differences of the reference are exact enough
+    ("astype", "x.astype(ms.float64)", "ops.cast(x, ms.float64)", "x.astype(np.float64)",
+     "unary", "real"),
+    ("to", "x.to(np.float64)", "ops.cast(x, np.float64)", "x.astype(np.float64)", "unary",
+     "real"),
+    ("sum", "x.sum(-1, keepdims=True)", "ops.sum(x, -1, True)", "x.sum(-1, keepdims=True)",
+     "rows", "real"),
+    ("sum", "x.sum()", "ops.sum(x)", "x.sum()", "unary", "real"),
+    ("mean", "x.mean(0, keep_dims=True)", "ops.mean(x, 0, True)", "x.mean(0, keepdims=True)",
+     "rows", "real"),
+    ("sum", "x.sum(initial=0.5)", "ops.sum(x) + 0.5", "x.sum(initial=0.5)", "rows", "real"),
+    ("max", "x.max(axis=-1)", "ops.max(x, -1)", "x.max(-1)", "rows", "real"),
+    ("max", "x.max(initial=0.0)", "ops.maximum(ops.max(x), 0.0)", "x.max(initial=0.0)",
+     "rows", "real"),
+    ("min", "x.min()", "ops.min(x)", "x.min()", "unary", "real"),
+    ("min", "x.min(0, keep_dims=True)", "ops.min(x, 0, True)", "x.min(0, keepdims=True)",
+     "rows", "real"),
+    ("reshape", "x.reshape(3, 2)", "ops.reshape(x, (3, 2))", "x.reshape(3, 2)", "six", "real"),
+    ("view", "x.view((-1,))", "ops.reshape(x, (-1,))", "x.reshape(-1)", "six", "real"),
+    ("flatten", "x.flatten()", "ops.flatten(x, start_dim=0)", "x.reshape(-1)", "six", "real"),
+    ("transpose", "x.transpose(1, 0)", "ops.transpose(x, (1, 0))", "x.T", "matrix", "real"),
+    ("transpose", "x.transpose()", "ops.t(x)", "x.T", "matrix", "real"),
+    ("permute", "x.permute((1, 0))", "ops.permute(x, (1, 0))", "x.T", "matrix", "real"),
+    ("expand_dims", "x.expand_dims(0)", "ops.expand_dims(x, 0)", "x[None]", "unary", "real"),
+    ("squeeze", "x.squeeze(0)", "ops.squeeze(x, 0)", "x[0]", "leading1", "real"),
+]
+
+SHAPES = {
+    "unary": [((),), ((3,),), ((2, 3),)],
+    "binary": [((2, 3), (2, 3)), ((2, 3), (1, 3)), ((), (3,))],
+    "matmul": [((2, 3), (3, 4)), ((3,), (3, 2)), ((2, 2, 3), (3, 4))],
+    "rows": [((3,),), ((2, 3),), ((1, 3),)],
+    "six": [((2, 3),), ((6,),), ((1, 6),)],
+    "matrix": [((2, 3),), ((1, 3),)],
+    "leading1": [((1, 3),), ((1, 2, 3),)],
+}
+
+CASES = [pytest.param(i, shapes, id="%s-%d-%s" % (case[0], i, "-".join(map(str, shapes))))
+         for i, case in enumerate(METHOD_CASES) for shapes in SHAPES[case[4]]]
+
+
+def test_every_tensor_method_of_the_table_has_a_case():
+    assert set(op_table.METHODS) <= {case[0] for case in METHOD_CASES}
+
+
+@pytest.fixture(scope="module")
+def case_module(tmp_path_factory):
+    """The cases as functions in a real file, so that the compiler can read them."""
+    lines = ["import numpy as np", "import autograd_st as ms", "from autograd_st import ops", ""]
+    for i, (_, method, functional, _, kind, _) in enumerate(METHOD_CASES):
+        args = "x, y, w" if len(SHAPES[kind][0]) == 2 else "x, w"
+        lines += ["def method_%d(%s):" % (i, args), "    return ops.sum((%s) * w)" % method,
+                  "def functional_%d(%s):" % (i, args),
+                  "    return ops.sum((%s) * w)" % functional, ""]
+    path = tmp_path_factory.mktemp("op_table_cases") / "op_table_cases.py"
+    path.write_text("\n".join(lines))
+    spec = importlib.util.spec_from_file_location("op_table_cases", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _inputs(shapes, domain, seed):
+    rng = np.random.default_rng(seed)
+    out = []
+    for shape in shapes:
+        size = rng.uniform(0.5, 2.0, shape)
+        value = size if domain == "pos" else rng.choice([-1.0, 1.0], shape) * size
+        out.append(np.array(value, np.float64))  # shape (): an array, not a numpy scalar
+    return out
+
+
+@pytest.mark.parametrize("i, shapes", CASES)
+def test_method_equals_functional_op_eagerly_and_in_gradients(i, shapes, case_module):
+    name, method, functional, reference, _, domain = METHOD_CASES[i]
+    arrays = _inputs(shapes, domain, seed=i)
+    tensors = [Tensor(a) for a in arrays]
+    names = ["x", "y"][:len(arrays)]
+    env = {"ops": ops, "ms": ms, "np": np}
+    by_method = eval(method, env, dict(zip(names, tensors)))
+    by_op = eval(functional, env, dict(zip(names, tensors)))
+    want = np.asarray(eval(reference, {"np": np}, dict(zip(names, arrays))))
+    assert isinstance(by_method, Tensor) and isinstance(by_op, Tensor)
+    assert by_method.shape == by_op.shape == want.shape
+    assert by_method.dtype == by_op.dtype == ms.dtype.from_numpy(want.dtype)
+    np.testing.assert_allclose(by_method.asnumpy(), want, rtol=1e-6)
+    np.testing.assert_allclose(by_op.asnumpy(), want, rtol=1e-6)
+
+    w = np.random.default_rng(100 + i).standard_normal(want.shape)
+    positions = tuple(range(len(arrays)))
+    grads_m = ops.grad(getattr(case_module, "method_%d" % i), positions)(*tensors, Tensor(w))
+    grads_f = ops.grad(getattr(case_module, "functional_%d" % i), positions)(*tensors, Tensor(w))
+    if len(positions) == 1:  # grad_position=(0,) gives a bare Tensor, as in MindSpore
+        grads_m, grads_f = (grads_m,), (grads_f,)
+
+    def loss(*values):
+        return np.sum(eval(reference, {"np": np}, dict(zip(names, values[:-1]))) * values[-1])
+    want_grads = numerical_grad(loss, (*arrays, w), grad_position=positions)
+    for gm, gf, gw in zip(grads_m, grads_f, want_grads):
+        np.testing.assert_allclose(gm.asnumpy(), gw, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(gf.asnumpy(), gw, rtol=1e-5, atol=1e-7)
