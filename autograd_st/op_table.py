@@ -326,12 +326,7 @@ def _np_reshape(a, shape=None, order="C", newshape=None):
 
 
 def _np_clip(a, a_min=None, a_max=None):
-    out = a
-    if a_min is not None:
-        out = P.maximum(out, a_min)
-    if a_max is not None:
-        out = P.minimum(out, a_max)
-    return out
+    return clamp(a, a_min, a_max)
 
 
 def _np_logaddexp(x1, x2):

@@ -41,12 +41,7 @@ class Namespace:
         self.consts = consts
 
     def name_for(self, obj, hint: str) -> str:
-        for n, o in self.objects.items():
-            if o is obj:
-                return n
-        n = self.names.fresh(hint)
-        self.objects[n] = obj
-        return n
+        return self.names.name_in(self.objects, obj, hint)
 
     def const_namer(self, obj, hint):
         for n, o in self.consts.items():

@@ -48,6 +48,18 @@ def comment(text: str) -> gast.stmt:
     return gast.Expr(value=gast.Call(func=name(_COMMENT_FN), args=[const(text)], keywords=[]))
 
 
+def names_read(nodes) -> list:
+    """The names ``nodes`` (statements or expressions) read, each once, in order."""
+    return list(dict.fromkeys(n.id for node in nodes for n in gast.walk(node)
+                              if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)))
+
+
+def names_written(nodes) -> list:
+    """The names ``nodes`` assign (loop targets included), each once, in order."""
+    return list(dict.fromkeys(n.id for node in nodes for n in gast.walk(node)
+                              if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)))
+
+
 def is_comment(stmt) -> bool:
     """``stmt`` is a comment made by :func:`comment` (its marker is never a user's name)."""
     return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \

@@ -18,7 +18,7 @@ from ..prims import Sym
 from . import codegen
 from .build import ReverseBuilder, short_name
 from .cache import paused_gc
-from .codegen import assign, expr_of, function_def, name
+from .codegen import assign, expr_of, function_def, name, names_written
 from .ir import Const, Input, Var, leaves
 from .lower import lower
 
@@ -123,7 +123,7 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
                                            keywords=[]))
     # the backward may rebind a forward name (a loop's tape unpacks into the names its
     # iterations had): an output it rebinds is kept before the backward starts
-    rebound = _stored_names(rev.out)
+    rebound = set(names_written(rev.out))
     keep = []
     value_atoms = _atoms(fir.result)
     for leaf in out_leaves:
@@ -176,16 +176,6 @@ def _atoms(structure):
     if isinstance(structure, Sym):
         return structure.var
     return Const(structure)
-
-
-def _stored_names(stmts) -> set:
-    """Every name ``stmts`` assign (loop targets included)."""
-    out = set()
-    for stmt in stmts:
-        for n in gast.walk(stmt):
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
-                out.add(n.id)
-    return out
 
 
 def _rename_atoms(atoms, renames):

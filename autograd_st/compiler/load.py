@@ -32,6 +32,8 @@ import weakref
 
 import gast
 
+from .codegen import is_comment
+
 __all__ = ["load", "validate"]
 
 _LOCK = threading.Lock()
@@ -77,11 +79,6 @@ def _one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def _is_comment(node) -> bool:
-    return (isinstance(node, gast.Expr) and isinstance(node.value, gast.Call)
-            and isinstance(node.value.func, gast.Name) and node.value.func.id == _COMMENT_FN)
-
-
 def validate(fdef) -> frozenset:
     """Check one generated function (and make its constants and comments plain); raises
     ValueError naming what is refused.  Records it as validated on this thread.  Returns the
@@ -124,7 +121,7 @@ def validate(fdef) -> frozenset:
                 if isinstance(value, (float, complex)) and not cmath.isfinite(value):
                     raise ValueError("generated code has a non-finite constant %r (codegen "
                                      "writes float('nan') for these)" % (value,))
-            elif _is_comment(node):
+            elif is_comment(node):
                 args = node.value.args
                 if len(args) != 1 or node.value.keywords or not isinstance(
                         args[0], gast.Constant) or not isinstance(args[0].value, str):

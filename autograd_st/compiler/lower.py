@@ -54,7 +54,7 @@ import gast
 
 from ..kernels import LOWERED_KERNELS
 from .anno import facts_of, tag_of, untag
-from .codegen import is_comment, name
+from .codegen import is_comment, name, names_read
 
 __all__ = ["lower"]
 
@@ -84,7 +84,7 @@ def lower(fdefs: list, names) -> None:
             if len(appends.get(tape, ())) == 1:
                 # a name read after the loop keeps the value the loop unpacks last
                 _shapes_on_tape(loop, appends[tape][0], names,
-                                _loads_outside(top, loop) | _loads(fdef.body[k + 1:]))
+                                _loads_outside(top, loop) | set(names_read(fdef.body[k + 1:])))
         if walks[id(fdef)]:
             _accumulate_in_loops(fdef.body)
     if len(fdefs) == 2:  # a pair: the forward's residuals are what the backward unpacks
@@ -106,11 +106,6 @@ def _unbroadcast_like(node):
     """An ``unbroadcast(E, v)`` (tagged so) -> ``v``'s name."""
     facts = facts_of(node, "unbroadcast")
     return None if facts is None else facts["like"]
-
-
-def _loads(stmts) -> set:
-    return {n.id for st in stmts for n in gast.walk(st)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
 def _loads_outside(top, loop) -> set:
@@ -293,7 +288,7 @@ def _save_for_backward_in_pair(fwd, bwd, names) -> None:
         targets.elts.append(name(saved, store=True))
         changed = True
     if changed:  # residuals the backward no longer reads are not kept alive for it
-        read = _loads(bwd.body[1:])
+        read = set(names_read(bwd.body[1:]))
         keep = [i for i, tg in enumerate(targets.elts) if tg.id in read]
         record.elts = [record.elts[i] for i in keep]
         targets.elts = [targets.elts[i] for i in keep]

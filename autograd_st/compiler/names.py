@@ -58,3 +58,12 @@ class NameAllocator:
         name = "%s_%d" % (stem, i)
         self.taken.add(name)
         return name
+
+    def name_in(self, table: dict, obj, hint: str) -> str:
+        """The name ``obj`` has in ``table`` (by identity), or a fresh one it is given."""
+        for name, existing in table.items():
+            if existing is obj:
+                return name
+        name = self.fresh(hint)
+        table[name] = obj
+        return name

@@ -253,12 +253,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
 
     def const_name(self, obj, hint: str) -> str:
         """The global name generated code calls ``obj`` by (one per object)."""
-        for name, existing in self.consts.items():
-            if existing is obj:
-                return name
-        name = self.names.fresh(hint)
-        self.consts[name] = obj
-        return name
+        return self.names.name_in(self.consts, obj, hint)
 
 
 def normalize(src, args, callees) -> FuncIR:

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
+from .codegen import names_read, names_written
 from .ir import For, If, While, leaves
 from .normalize_values import (
     LOOP_LOCAL,
@@ -40,10 +41,9 @@ from .normalize_values import (
 __all__ = ["StatementsMixin"]
 
 
-def _loads(node) -> set:
+def _loads(node) -> list:
     """The names ``node`` reads."""
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
-            and isinstance(n.ctx, gast.Load)}
+    return names_read([node])
 
 
 def _first_use(stmts, name):
@@ -83,17 +83,6 @@ def _first_use(stmts, name):
         elif name in _loads(stmt):
             return "load"
     return None
-
-
-def _assigned_names(stmts) -> list:
-    """The names ``stmts`` assign, in order of first assignment."""
-    out = []
-    for stmt in stmts:
-        for node in gast.walk(stmt):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-                if node.id not in out:
-                    out.append(node.id)
-    return out
 
 
 class StatementsMixin:
@@ -259,7 +248,7 @@ class StatementsMixin:
                 later.update(n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
                              and isinstance(n.ctx, gast.Load))
         body = list(extra_nodes) + list(body_nodes)
-        for name in _assigned_names(list(body_nodes) + list(extra_nodes)):
+        for name in names_written(list(body_nodes) + list(extra_nodes)):
             # a value the next iteration or the code after the loop reads is carried; one
             # each iteration makes afresh before reading it is not
             if name not in later and _first_use(body, name) != "load":

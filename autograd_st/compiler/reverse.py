@@ -53,6 +53,7 @@ from .codegen import (
     expr_of,
     is_comment,
     name,
+    names_read,
     source_comment,
     substitute,
 )
@@ -193,16 +194,6 @@ def _branch_defined(stmts) -> set:
         elif isinstance(stmt, (For, While)):
             out |= _defined_in([stmt])
     return out
-
-
-def loaded_names(stmts) -> list:
-    seen = []
-    for stmt in stmts:
-        for node in gast.walk(stmt):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
-                    and node.id not in seen:
-                seen.append(node.id)
-    return seen
 
 
 # Element-wise rules whose ``dout * E`` (or ``dout / E``) gives a fresh array of ``out``'s
@@ -545,7 +536,7 @@ class Reverse:
         if self.recompute:
             self.loop_recompute(stmt, body, pre, headers)
             return
-        tape_vars = [v for v in loaded_names(body) if v in body_defs]
+        tape_vars = [v for v in names_read(body) if v in body_defs]
         tape = self.names.fresh("_tape")
         counter = None
         if not tape_vars:
