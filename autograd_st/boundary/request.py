@@ -290,6 +290,7 @@ def _arity_stub(fn, self_obj):
         changes["co_qualname"] = code.co_qualname
     stub = types.FunctionType(template.replace(**changes), {}, fn.__name__, fn.__defaults__)
     stub.__kwdefaults__ = fn.__kwdefaults__
+    stub.__qualname__ = fn.__qualname__  # (Python 3.10 names the function by it in errors)
     return stub if self_obj is None else types.MethodType(stub, self_obj)
 
 

@@ -46,9 +46,17 @@ _REFUSED = tuple(getattr(gast, n) for n in (
     "Await", "Yield", "YieldFrom", "AsyncFor", "AsyncWith", "With", "Try", "TryStar",
     "NamedExpr", "ListComp", "SetComp", "DictComp", "GeneratorExp")
     if hasattr(gast, n))
+
+
+def _plain_complex(c) -> complex:
+    """A complex subclass's value, read through complex's own descriptors (Python 3.10 has no
+    ``complex.__complex__``)."""
+    return complex(complex.real.__get__(c), complex.imag.__get__(c))
+
+
 _LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None), type(Ellipsis))
 # the plain value a subclass instance stands for, read without calling the subclass's code
-_PLAIN = ((int, int.__int__), (float, float.__float__), (complex, complex.__complex__),
+_PLAIN = ((int, int.__int__), (float, float.__float__), (complex, _plain_complex),
           (str, str.__str__), (bytes, lambda b: bytes(memoryview(b))))
 _LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -151,8 +159,11 @@ def _check_validated(code, filename: str) -> None:
     validated, or that gained code when it was printed, is refused."""
     record = getattr(_pending, "record", None) or []
     defined = [c for c in code.co_consts if isinstance(c, types.CodeType)]
-    if set(code.co_names) - {c.co_name for c in defined} or any(
-            c is not None and not isinstance(c, types.CodeType) for c in code.co_consts):
+    names = {c.co_name for c in defined}
+    # (Python 3.10 also keeps each function's qualified name, its name here, as a constant)
+    if set(code.co_names) - names or any(
+            c is not None and not isinstance(c, types.CodeType) and c not in names
+            for c in code.co_consts):
         raise ValueError("load runs only generated function definitions; %s has other "
                          "module-level code" % filename)
     for fcode in defined:
