@@ -157,6 +157,3 @@ class Cell:
         lines.append(">")
         return "\n".join(lines) if len(lines) > 2 else type(self).__name__ + "<>"
 
-
-def _is_primitive(value) -> bool:
-    return getattr(value, "_autograd_st_primitive", False)

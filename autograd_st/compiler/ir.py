@@ -66,7 +66,6 @@ class Prim:
     prim: Any  # rules.Primitive
     args: dict
     loc: Loc = None
-    given: frozenset = frozenset()  # parameters written at the call site
 
 
 @dataclass(slots=True)

@@ -81,7 +81,6 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         params = [a.id for a in node.args.args]
         defaults = node.args.defaults
         func_defaults = src.func.__defaults__ or ()
-        self.param_names = params
         start = 0
         if src.self_obj is not None and params:
             self.env[params[0]] = src.self_obj
@@ -161,7 +160,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                 args[p] = atomize(bound[p])
             else:
                 args[p] = Const(prim.defaults[p])
-        self.emit(Prim([target], prim, args, self.loc, frozenset(bound)))
+        self.emit(Prim([target], prim, args, self.loc))
         self.fresh_temps.add(target)
         return sym(target)
 
@@ -180,8 +179,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
 
     def copy_to(self, target: str, value):
         """``target = copy(value)`` at the current line (a loop's carried header)."""
-        self.emit(Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)}, self.loc,
-                       frozenset(("x",))))
+        self.emit(Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)}, self.loc))
 
     def bind(self, name: str, value):
         """``name = value`` in user code."""
@@ -198,8 +196,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
 
     def _copy_stmt(self, target, value):
         """A merge copy at the end of a branch (no source line of its own)."""
-        return Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)}, None,
-                    frozenset(("x",)))
+        return Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)})
 
     def truth(self, cond, node):
         """A runtime condition as a Var holding a Python bool."""

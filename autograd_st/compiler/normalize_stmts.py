@@ -263,7 +263,7 @@ class StatementsMixin:
                 self.env[name] = sym(header)
         return carried
 
-    def _close_loop(self, carried, before_names):
+    def _close_loop(self, carried):
         """At the end of a loop body: each carried name's value copied into its header."""
         for name, header in carried:
             value = self.env.get(name)
@@ -305,7 +305,7 @@ class StatementsMixin:
             if over is not None:
                 self.assign(node.target, P.getitem(over, sym(target)), node)
             self.stmts(node.body)
-            self._close_loop(carried, before)
+            self._close_loop(carried)
             body = self.block
             self.block = outer
             self._restore_after_loop(carried, before)
@@ -346,7 +346,7 @@ class StatementsMixin:
         cond = self.truth(cond, node.test)
         self.block = []
         self.stmts(node.body)
-        self._close_loop(carried, before)
+        self._close_loop(carried)
         body = self.block
         self.block = outer
         self._restore_after_loop(carried, before)

@@ -276,9 +276,6 @@ class Reverse:
         d = self.adjoint(var)
         into.append(tag(assign([d], _zeros(var)), "adjoint_zeros", adjoint=d))
 
-    def seed(self, var: str, expr) -> None:
-        self.contribute(var, expr)
-
     def seed_ones(self, var: str) -> None:
         """The output ``var``'s gradient is ones: kept symbolic until something needs it."""
         if var not in self.active:
