@@ -133,13 +133,7 @@ class CallsMixin:
                     "build a tuple instead" if not generated else
                     "take the higher-order derivative of a loop-free function, or use finite "
                     "differences of the gradient for now", cls=UnsupportedSyntaxError)
-            try:
-                callee = getattr(base, func.attr)
-            except AttributeError as exc:
-                raise self.error(func, str(exc)) from None
-            base_path = self.paths.get(id(base))
-            if base_path is not None:
-                self._remember(callee, base_path + (func.attr,))
+            callee = self.attribute_of(base, func.attr, func)
             path = name_hint(func)
         else:
             callee = self.expr(func)

@@ -123,14 +123,19 @@ class ExpressionsMixin:
                 return fn(base)
             return self.opaque(gast.Attribute(value=self.to_node(base), attr=node.attr,
                                               ctx=gast.Load()), [base], node.attr)
+        return self.static(self.attribute_of(base, node.attr, node), name_hint(node))
+
+    def attribute_of(self, base, attr: str, node):
+        """``base.attr`` of a compile-time object, remembered on ``base``'s attribute path
+        (so a Parameter found there is an input named after it)."""
         try:
-            obj = getattr(base, node.attr)
+            obj = getattr(base, attr)
         except AttributeError as exc:
             raise self.error(node, str(exc)) from None
         base_path = self.paths.get(id(base))
         if base_path is not None:
-            self._remember(obj, base_path + (node.attr,))
-        return self.static(obj, name_hint(node))
+            self._remember(obj, base_path + (attr,))
+        return obj
 
     def e_Subscript(self, node):
         base = self.expr(node.value)
