@@ -42,28 +42,22 @@ class BatchMatMul(MatMul):
     pass
 
 
-class ReduceSum(Primitive):
+def _reduction(name: str, fn_name: str) -> type:
+    """MindSpore's ``ops.<name>(keep_dims=False)``: ``op(x, axis=())`` is
+    ``ops.<fn_name>(x, axis, keep_dims)``."""
     def __init__(self, keep_dims: bool = False) -> None:
         self.keep_dims = bool(keep_dims)
 
     def __call__(self, x, axis=()):
-        return FUNCTIONS["reduce_sum"](x, axis, self.keep_dims)
+        return FUNCTIONS[fn_name](x, axis, self.keep_dims)
+    return type(name, (Primitive,), {"__init__": __init__, "__call__": __call__,
+                                     "__module__": __name__, "__doc__": _reduction.__doc__
+                                     .replace("<name>", name).replace("<fn_name>", fn_name)})
 
 
-class ReduceMean(Primitive):
-    def __init__(self, keep_dims: bool = False) -> None:
-        self.keep_dims = bool(keep_dims)
-
-    def __call__(self, x, axis=()):
-        return FUNCTIONS["mean"](x, axis, self.keep_dims)
-
-
-class ReduceMax(Primitive):
-    def __init__(self, keep_dims: bool = False) -> None:
-        self.keep_dims = bool(keep_dims)
-
-    def __call__(self, x, axis=()):
-        return FUNCTIONS["amax"](x, axis, self.keep_dims)
+ReduceSum = _reduction("ReduceSum", "reduce_sum")
+ReduceMean = _reduction("ReduceMean", "mean")
+ReduceMax = _reduction("ReduceMax", "amax")
 
 
 class Squeeze(Primitive):
