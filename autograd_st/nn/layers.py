@@ -582,7 +582,33 @@ def _cells_of(args) -> list:
     return items
 
 
-class SequentialCell(Cell):
+class _CellSequence(Cell):
+    """Sub-cells kept in order in ``cell_list`` (a tuple: what ``construct`` loops over)."""
+
+    def _add(self, name: str, cell: Cell) -> None:
+        if not isinstance(cell, Cell):
+            raise TypeError("%s.append takes a Cell, got %s"
+                            % (type(self).__name__, type(cell).__name__))
+        setattr(self, name, cell)
+        self.cell_list = self.cell_list + (cell,)
+
+    def append(self, cell: Cell) -> None:
+        """Add ``cell`` at the end (named by its position)."""
+        self._add(str(len(self.cell_list)), cell)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return type(self)(list(self.cell_list[index]))
+        return self.cell_list[index]
+
+    def __len__(self) -> int:
+        return len(self.cell_list)
+
+    def __iter__(self):
+        return iter(self.cell_list)
+
+
+class SequentialCell(_CellSequence):
     """Cells applied in order: ``SequentialCell([Dense(4, 5), ReLU()])`` or
     ``SequentialCell(Dense(4, 5), ReLU())`` or an OrderedDict of named cells.
 
@@ -597,34 +623,13 @@ class SequentialCell(Cell):
             name, cell = item if isinstance(item, tuple) else (str(i), item)
             self._add(name, cell)
 
-    def _add(self, name: str, cell: Cell) -> None:
-        setattr(self, name, cell)
-        self.cell_list = self.cell_list + (cell,)
-
-    def append(self, cell: Cell) -> None:
-        """Add ``cell`` at the end (named by its position)."""
-        if not isinstance(cell, Cell):
-            raise TypeError("SequentialCell.append takes a Cell, got %s" % type(cell).__name__)
-        self._add(str(len(self.cell_list)), cell)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return SequentialCell(list(self.cell_list[index]))
-        return self.cell_list[index]
-
-    def __len__(self) -> int:
-        return len(self.cell_list)
-
-    def __iter__(self):
-        return iter(self.cell_list)
-
     def construct(self, x):
         for cell in self.cell_list:
             x = cell(x)
         return x
 
 
-class CellList(Cell):
+class CellList(_CellSequence):
     """A list of sub-cells (named '0', '1', ...) that user code iterates or indexes."""
 
     def __init__(self, *args) -> None:
@@ -634,29 +639,11 @@ class CellList(Cell):
             for item in _cells_of(args):
                 self.append(item[1] if isinstance(item, tuple) else item)
 
-    def append(self, cell: Cell) -> None:
-        """Add ``cell`` at the end."""
-        if not isinstance(cell, Cell):
-            raise TypeError("CellList.append takes a Cell, got %s" % type(cell).__name__)
-        setattr(self, str(len(self.cell_list)), cell)
-        self.cell_list = self.cell_list + (cell,)
-
     def extend(self, cells: Iterable[Cell]) -> "CellList":
         """Append each of ``cells``."""
         for cell in cells:
             self.append(cell)
         return self
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return CellList(list(self.cell_list[index]))
-        return self.cell_list[index]
-
-    def __len__(self) -> int:
-        return len(self.cell_list)
-
-    def __iter__(self):
-        return iter(self.cell_list)
 
     def construct(self, *inputs):
         raise TypeError("a CellList is not callable; iterate over it in your construct")
