@@ -735,3 +735,18 @@ def test_results_match_finite_differences_for_cell_with_sens():
     for g, n in ((gx, nx), (gy, ny), (gw, nw), (gb, nb)):
         assert_close(g, n)
     assert_close(numerical_grad(weighted, (x, y)), gx)
+
+
+def test_get_by_list_alone_builds_no_input_gradient():
+    """GradOperation(get_by_list=True) returns the weights' gradients only: the generated
+    code computes no input's gradient (a wasted matmul per layer per step otherwise)."""
+    net = Net()
+    gfn = ops.GradOperation(get_by_list=True)(net, ParameterTuple(net.trainable_params()))
+    gw, gb = gfn(_x(), _y())
+    assert_close(gw, XA * YA, rtol=1e-12)
+    assert_close(gb, XA, rtol=1e-12)
+    source = gfn.source(_x(), _y())
+    assert "d_x" not in source and "d_y" not in source
+    # a constant first input is fine then: nothing asks for its gradient
+    gw1, _ = gfn(3, _y())
+    assert_close(gw1, 3 * YA, rtol=1e-12)

@@ -104,6 +104,8 @@ class GradRequest:
 
     def positions_for(self, n_args: int, qualname: str) -> tuple:
         """The differentiated positions for a call with ``n_args`` positional arguments."""
+        if self.style == "gradop" and self.positions != "all" and self.weights is not None:
+            return ()  # get_by_list alone: the weights' gradients only (no input's is built)
         if self.positions == "all":
             positions = tuple(range(n_args))
         elif self.positions is None:
