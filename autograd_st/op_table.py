@@ -131,12 +131,14 @@ def reciprocal(input):
 
 
 def clamp(input, min=None, max=None):
-    """``input`` limited to ``[min, max]`` (either may be None: no limit on that side)."""
+    """``input`` limited to ``[min, max]`` (either may be None: no limit on that side).  The
+    interval is closed, as in MindSpore's clamp: at a bound the gradient goes to ``input``
+    (``maximum`` would split it), below ``min`` to ``min``, above ``max`` to ``max``."""
     out = input
     if min is not None:
-        out = P.maximum(out, min)
+        out = P.where(P.less(out, min), min, out)
     if max is not None:
-        out = P.minimum(out, max)
+        out = P.where(P.greater(out, max), max, out)
     return out
 
 

@@ -365,6 +365,8 @@ def _(out, x, dx):
     return (-dx,)
 
 
+# maximum and minimum: where x and y are equal each gets half the gradient (MindSpore's
+# bprop and JAX do the same; the forward rule is the transpose: the mean of the two tangents).
 @primitive()
 def maximum(x, y):
     return np.maximum(x, y)
@@ -372,12 +374,15 @@ def maximum(x, y):
 
 @vjp(maximum)
 def _(dout, out, x, y):
-    return unbroadcast(dout * (x >= y), x), unbroadcast(dout * (x < y), y)
+    tie = x == y
+    return (unbroadcast(np.where(tie, dout * 0.5, dout * (x > y)), x),
+            unbroadcast(np.where(tie, dout * 0.5, dout * (x < y)), y))
 
 
 @jvp(maximum)
 def _(out, x, y, dx, dy):
-    return dx * (x >= y), dy * (x < y)
+    tie = x == y
+    return np.where(tie, dx * 0.5, dx * (x > y)), np.where(tie, dy * 0.5, dy * (x < y))
 
 
 @primitive()
@@ -387,12 +392,15 @@ def minimum(x, y):
 
 @vjp(minimum)
 def _(dout, out, x, y):
-    return unbroadcast(dout * (x <= y), x), unbroadcast(dout * (x > y), y)
+    tie = x == y
+    return (unbroadcast(np.where(tie, dout * 0.5, dout * (x < y)), x),
+            unbroadcast(np.where(tie, dout * 0.5, dout * (x > y)), y))
 
 
 @jvp(minimum)
 def _(out, x, y, dx, dy):
-    return dx * (x <= y), dy * (x > y)
+    tie = x == y
+    return np.where(tie, dx * 0.5, dx * (x < y)), np.where(tie, dy * 0.5, dy * (x > y))
 
 
 @primitive(diff=("x", "y"))
@@ -599,6 +607,10 @@ def _(out, x, axis, keepdims, dx):
     return (np.mean(dx, axis=axis, keepdims=keepdims),)
 
 
+# max and min reductions: tied elements share the gradient equally (MindSpore, JAX, PyTorch
+# and TensorFlow do the same), so the gradient of a reduction to one value sums to dout; the
+# forward rule is its transpose, the mean of the tied tangents.  ``hit`` is 1 where an element
+# is the reduced value, in x's dtype (so the gradient keeps it); ``count`` the number of ties.
 @primitive(name="max", diff=("x",))
 def max_(x, axis=None, keepdims=False):
     return np.max(x, axis=axis, keepdims=keepdims)
@@ -606,15 +618,16 @@ def max_(x, axis=None, keepdims=False):
 
 @vjp(max_)
 def _(dout, out, x, axis, keepdims):
-    return (expand_to(dout, x, axis=axis, keepdims=keepdims)
-            * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),)
+    hit = cast_like(x == expand_to(out, x, axis=axis, keepdims=keepdims), x)
+    count = np.sum(hit, axis=axis, keepdims=keepdims)
+    return (expand_to(dout / count, x, axis=axis, keepdims=keepdims) * hit,)
 
 
 @jvp(max_)
 def _(out, x, axis, keepdims, dx):
-    # ties share the tangent as they share the gradient (the transpose of the vjp)
-    return (np.sum(dx * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),
-                   axis=axis, keepdims=keepdims),)
+    hit = cast_like(x == expand_to(out, x, axis=axis, keepdims=keepdims), x)
+    count = np.sum(hit, axis=axis, keepdims=keepdims)
+    return (np.sum(dx * hit, axis=axis, keepdims=keepdims) / count,)
 
 
 @primitive(name="min", diff=("x",))
@@ -624,15 +637,16 @@ def min_(x, axis=None, keepdims=False):
 
 @vjp(min_)
 def _(dout, out, x, axis, keepdims):
-    return (expand_to(dout, x, axis=axis, keepdims=keepdims)
-            * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),)
+    hit = cast_like(x == expand_to(out, x, axis=axis, keepdims=keepdims), x)
+    count = np.sum(hit, axis=axis, keepdims=keepdims)
+    return (expand_to(dout / count, x, axis=axis, keepdims=keepdims) * hit,)
 
 
 @jvp(min_)
 def _(out, x, axis, keepdims, dx):
-    # ties share the tangent as they share the gradient (the transpose of the vjp)
-    return (np.sum(dx * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),
-                   axis=axis, keepdims=keepdims),)
+    hit = cast_like(x == expand_to(out, x, axis=axis, keepdims=keepdims), x)
+    count = np.sum(hit, axis=axis, keepdims=keepdims)
+    return (np.sum(dx * hit, axis=axis, keepdims=keepdims) / count,)
 
 
 @primitive(name="logsumexp", diff=("x",))

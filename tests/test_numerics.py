@@ -1,0 +1,288 @@
+"""Numerics at the edges finite differences cannot check: ties, masked logits, empty arrays.
+
+1. Ties in the max / min reductions (every public spelling: ``ops.amax``/``ops.max``,
+   ``Tensor.max``, ``np.max``/``np.amax``, ``ops.ReduceMax``, and the min forms): tied
+   elements share the gradient equally, as in MindSpore, JAX and PyTorch, so the gradient
+   of each reduced value sums to its incoming gradient; the forward rule gives the mean of
+   the tied tangents; second derivatives go through the same rules.
+2. Ties in element-wise ``maximum`` / ``minimum``: half the gradient to each side
+   (MindSpore's bprop and JAX); ``clamp`` / ``np.clip`` keep a closed interval (MindSpore's
+   clamp: at a bound the gradient goes to the input).
+
+Finite differences at a tie are ill-defined (the function has a kink there), so the values
+here are derived by hand; away from ties the same programs are checked against finite
+differences.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import as_array, assert_close
+
+import autograd_st as ms
+from autograd_st import Tensor, ops
+
+# ---------------------------------------------------------------------------------------
+# 1. max / min reductions at ties
+# ---------------------------------------------------------------------------------------
+
+# row 0: its max 3.0 twice; row 1: every element 2.0; over everything: 3.0 twice
+X_TIES = np.array([[1.0, 3.0, 3.0],
+                   [2.0, 2.0, 2.0]])
+
+
+def amax_all(x):
+    return ops.amax(x)
+
+
+def max_all(x):
+    return ops.max(x)
+
+
+def method_max_all(x):
+    return x.max()
+
+
+def np_max_all(x):
+    return np.max(x)
+
+
+def np_amax_all(x):
+    return np.amax(x)
+
+
+def reduce_max_all(x):
+    return ops.ReduceMax()(x)
+
+
+def amax_rows(x):
+    return ops.amax(x, 1)
+
+
+def method_max_rows(x):
+    return x.max(axis=1)
+
+
+def np_max_rows(x):
+    return np.max(x, axis=1)
+
+
+def reduce_max_rows_keepdims(x):
+    return ops.ReduceMax(keep_dims=True)(x, 1)
+
+
+def amin_all(x):
+    return ops.amin(-x)
+
+
+def method_min_rows(x):
+    return (-x).min(axis=1)
+
+
+def np_amin_rows(x):
+    return np.amin(-x, axis=1, keepdims=True)
+
+
+ALL_TIES = [amax_all, max_all, method_max_all, np_max_all, np_amax_all, reduce_max_all]
+ROW_TIES = [amax_rows, method_max_rows, np_max_rows, reduce_max_rows_keepdims]
+
+# the global max 3.0 is tied twice: each gets half
+WANT_ALL = np.array([[0.0, 0.5, 0.5], [0.0, 0.0, 0.0]])
+# row 0: two ties, a half each; row 1: three ties, a third each
+WANT_ROWS = np.array([[0.0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]])
+
+
+@pytest.mark.parametrize("f", ALL_TIES + [amin_all], ids=lambda f: f.__name__)
+def test_a_tie_in_a_full_reduction_shares_the_gradient(f):
+    sign = -1.0 if f is amin_all else 1.0  # min(-x) = -max(x)
+    for dtype in (np.float64, np.float32):
+        g = ops.grad(f)(Tensor(X_TIES.astype(dtype)))
+        assert g.dtype == Tensor(X_TIES.astype(dtype)).dtype
+        assert_close(g, sign * WANT_ALL)
+        assert float(np.sum(as_array(g))) == pytest.approx(sign * 1.0)  # not k times
+
+
+@pytest.mark.parametrize("f", ROW_TIES + [method_min_rows, np_amin_rows],
+                         ids=lambda f: f.__name__)
+def test_a_tie_along_an_axis_shares_each_outputs_gradient(f):
+    sign = -1.0 if f in (method_min_rows, np_amin_rows) else 1.0
+    g = ops.grad(f)(Tensor(X_TIES))
+    assert_close(g, sign * WANT_ROWS)
+    # with a sens of its own per row
+    sens = Tensor(np.array([[2.0], [3.0]]) if f in (reduce_max_rows_keepdims, np_amin_rows)
+                  else np.array([2.0, 3.0]))
+    _, vjp_fn = ops.vjp(f, Tensor(X_TIES))
+    (g,) = vjp_fn(sens)
+    assert_close(g, sign * WANT_ROWS * np.array([[2.0], [3.0]]))
+
+
+def test_a_tie_along_axis_0_and_a_tuple_of_axes():
+    x = np.array([[[1.0, 5.0], [1.0, 0.0]],
+                  [[0.0, 5.0], [1.0, 5.0]]])   # (2, 2, 2)
+
+    def f(x):
+        return ops.amax(x, (0, 2))              # over axes 0 and 2: one max per middle row
+
+    # middle index 0: 5.0 at (0,0,1) and (1,0,1); middle index 1: 5.0 at (1,1,1) alone
+    want = np.zeros_like(x)
+    want[0, 0, 1] = want[1, 0, 1] = 0.5
+    want[1, 1, 1] = 1.0
+    assert_close(ops.grad(f)(Tensor(x)), want)
+
+
+@pytest.mark.parametrize("f", ALL_TIES, ids=lambda f: f.__name__)
+def test_the_forward_rule_at_a_tie_is_the_mean_of_the_tied_tangents(f):
+    v = np.array([[10.0, 1.0, 4.0], [7.0, 8.0, 9.0]])
+    _, t = ops.jvp(f, Tensor(X_TIES), Tensor(v))
+    assert_close(t, np.array((1.0 + 4.0) / 2))
+    _, t = ops.jvp(f, Tensor(X_TIES), Tensor(np.ones((2, 3))))
+    assert_close(t, np.array(1.0))  # not 2: a shift of every input shifts the max by one
+
+
+def test_the_forward_rule_along_an_axis_and_min():
+    v = np.array([[10.0, 1.0, 4.0], [7.0, 8.0, 9.0]])
+    _, t = ops.jvp(amax_rows, Tensor(X_TIES), Tensor(v))
+    assert_close(t, np.array([2.5, 8.0]))
+    _, t = ops.jvp(method_min_rows, Tensor(X_TIES), Tensor(v))
+    assert_close(t, np.array([-2.5, -8.0]))
+
+
+def test_forward_and_reverse_agree_at_a_tie():
+    """<J^T u, v> == <u, J v>: the forward rule is the reverse rule's transpose."""
+    rng = np.random.default_rng(0)
+    for f in ROW_TIES:
+        v = rng.standard_normal((2, 3))
+        out, t = ops.jvp(f, Tensor(X_TIES), Tensor(v))
+        u = rng.standard_normal(as_array(out).shape)
+        _, vjp_fn = ops.vjp(f, Tensor(X_TIES))
+        (g,) = vjp_fn(Tensor(u))
+        assert float(np.sum(as_array(g) * v)) == pytest.approx(float(np.sum(u * as_array(t))))
+
+
+def squared_max(x):
+    return ops.amax(x * x)
+
+
+def squared_min_rows(x):
+    return ops.amin(x * x, 1).sum()
+
+
+def test_second_derivatives_at_a_tie():
+    # max(x^2) with x^2 = [1, 1, 0.25]: g = 2 x * hit / 2 -> [1, -1, 0]; its derivative
+    # (of sum(g)) is 2 * hit / 2 -> [1, 1, 0]
+    x = Tensor(np.array([1.0, -1.0, 0.5], np.float32))
+    assert_close(ops.grad(squared_max)(x), np.array([1.0, -1.0, 0.0]))
+    assert_close(ops.grad(ops.grad(squared_max))(x), np.array([1.0, 1.0, 0.0]))
+    _, t = ops.jvp(ops.grad(squared_max), x, Tensor(np.ones(3, np.float32)))
+    assert_close(t, np.array([1.0, 1.0, 0.0]))
+    # row 1 of x^2 ties three times: 2 x / 3 each, second derivative 2 / 3
+    x = Tensor(np.array([[1.0, -1.0, 2.0], [0.5, 0.5, -0.5]]))
+    assert_close(ops.grad(squared_min_rows)(x),
+                 np.array([[1.0, -1.0, 0.0], [1 / 3, 1 / 3, -1 / 3]]))
+    assert_close(ops.grad(ops.grad(squared_min_rows))(x),
+                 np.array([[1.0, 1.0, 0.0], [2 / 3, 2 / 3, 2 / 3]]))
+
+
+@pytest.mark.parametrize("f", ALL_TIES + ROW_TIES, ids=lambda f: f.__name__)
+def test_without_ties_the_gradient_is_the_finite_difference(f):
+    x = np.array([[0.3, -1.2, 2.5], [1.7, 0.1, -0.4]])
+    ms.check_grads(f, (Tensor(x),), order=2)
+
+
+# ---------------------------------------------------------------------------------------
+# 2. element-wise maximum / minimum at ties, and clamp at its bounds
+# ---------------------------------------------------------------------------------------
+
+def maximum_xy(x, y):
+    return ops.maximum(x, y)
+
+
+def minimum_xy(x, y):
+    return ops.minimum(x, y)
+
+
+def np_maximum_xy(x, y):
+    return np.maximum(x, y)
+
+
+def method_minimum_xy(x, y):
+    return x.minimum(y)
+
+
+@pytest.mark.parametrize("f", [maximum_xy, np_maximum_xy], ids=lambda f: f.__name__)
+def test_maximum_splits_a_tie_in_halves(f):
+    x = np.array([1.0, 2.0, 0.0], np.float32)
+    y = np.array([1.0, 1.0, 3.0], np.float32)
+    gx, gy = ops.grad(f, (0, 1))(Tensor(x), Tensor(y))
+    assert gx.dtype == gy.dtype == Tensor(x).dtype
+    assert_close(gx, np.array([0.5, 1.0, 0.0]))
+    assert_close(gy, np.array([0.5, 0.0, 1.0]))
+    _, t = ops.jvp(f, (Tensor(x), Tensor(y)),
+                   (Tensor(np.array([2.0, 5.0, 7.0], np.float32)),
+                    Tensor(np.array([4.0, 6.0, 8.0], np.float32))))
+    assert_close(t, np.array([3.0, 5.0, 8.0]))  # the mean of the two tangents at the tie
+
+
+@pytest.mark.parametrize("f", [minimum_xy, method_minimum_xy], ids=lambda f: f.__name__)
+def test_minimum_splits_a_tie_in_halves(f):
+    x = np.array([1.0, 2.0, 0.0])
+    y = np.array([1.0, 1.0, 3.0])
+    gx, gy = ops.grad(f, (0, 1))(Tensor(x), Tensor(y))
+    assert_close(gx, np.array([0.5, 0.0, 1.0]))
+    assert_close(gy, np.array([0.5, 1.0, 0.0]))
+    _, t = ops.jvp(f, (Tensor(x), Tensor(y)),
+                   (Tensor(np.array([2.0, 5.0, 7.0])), Tensor(np.array([4.0, 6.0, 8.0]))))
+    assert_close(t, np.array([3.0, 6.0, 7.0]))
+
+
+def maximum_with_scalar(x, y):
+    return ops.maximum(x, y).sum()
+
+
+def test_a_broadcast_tie_sums_the_halves():
+    # y () ties with two elements of x (2, 2): each gives y half its gradient
+    x = np.array([[1.0, 0.0], [1.0, 2.0]])
+    gx, gy = ops.grad(maximum_with_scalar, (0, 1))(Tensor(x), Tensor(np.array(1.0)))
+    assert_close(gx, np.array([[0.5, 0.0], [0.5, 1.0]]))
+    assert_close(gy, np.array(2.0))  # 0.5 (tie) + 1 (y above 0.0) + 0.5 (tie) + 0
+
+
+def clamp_01(x):
+    return ops.clamp(x, 0.0, 1.0)
+
+
+def np_clip_01(x):
+    return np.clip(x, 0.0, 1.0)
+
+
+def clamp_bounds(x, lo, hi):
+    return ops.clamp(x, lo, hi)
+
+
+@pytest.mark.parametrize("f", [clamp_01, np_clip_01], ids=lambda f: f.__name__)
+def test_clamp_keeps_the_closed_interval(f):
+    x = np.array([-1.0, 0.0, 0.5, 1.0, 2.0], np.float32)
+    assert_close(f(Tensor(x)), np.clip(x, 0.0, 1.0))
+    g = ops.grad(f)(Tensor(x))
+    assert g.dtype == Tensor(x).dtype
+    assert_close(g, np.array([0.0, 1.0, 1.0, 1.0, 0.0]))  # the bounds themselves: 1
+    _, t = ops.jvp(f, Tensor(x), Tensor(np.full(5, 2.0, np.float32)))
+    assert_close(t, np.array([0.0, 2.0, 2.0, 2.0, 0.0]))
+
+
+def test_clamp_gives_the_bounds_their_gradients():
+    # MindSpore's ClampTensor: x in [lo, hi] -> x; below lo -> lo; above hi -> hi
+    x = np.array([-1.0, 0.0, 0.5, 1.0, 2.0])
+    gx, glo, ghi = ops.grad(clamp_bounds, (0, 1, 2))(
+        Tensor(x), Tensor(np.array(0.0)), Tensor(np.array(1.0)))
+    assert_close(gx, np.array([0.0, 1.0, 1.0, 1.0, 0.0]))
+    assert_close(glo, np.array(1.0))
+    assert_close(ghi, np.array(1.0))
+    # lo > hi: every element is hi (numpy's and MindSpore's clip), all of it goes to hi
+    gx, glo, ghi = ops.grad(clamp_bounds, (0, 1, 2))(
+        Tensor(x), Tensor(np.array(1.0)), Tensor(np.array(0.0)))
+    assert_close(clamp_bounds(Tensor(x), Tensor(np.array(1.0)), Tensor(np.array(0.0))),
+                 np.zeros(5))
+    assert_close(gx, np.zeros(5))
+    assert_close(glo, np.array(0.0))
+    assert_close(ghi, np.array(5.0))
