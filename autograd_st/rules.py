@@ -44,7 +44,7 @@ from typing import Callable
 import gast
 import numpy as np
 
-from .kernels import LOWERED_KERNELS
+from .kernels import LOWERED_KERNELS, reduction_share
 from .runtime import (  # noqa: F401  (templates read
     accumulate,
     accumulate_tn,
@@ -599,7 +599,8 @@ def mean(x, axis=None, keepdims=False):
 
 @vjp(mean)
 def _(dout, out, x, axis, keepdims):
-    return (expand_to(dout * (np.size(out) / np.size(x)), x, axis=axis, keepdims=keepdims),)
+    # reduction_share: 1 / n (0.0 for an empty x, whose gradient is empty)
+    return (expand_to(dout * reduction_share(out, x), x, axis=axis, keepdims=keepdims),)
 
 
 @jvp(mean)
@@ -982,6 +983,11 @@ def ones_like_(x):
 @primitive(name="zeros_like", diff=())
 def zeros_like_(x):
     return zeros_like(x)
+
+
+@primitive(name="reduction_share", diff=())
+def reduction_share_(out, x, ddof=0):
+    return reduction_share(out, x, ddof)
 
 
 @primitive(diff=())

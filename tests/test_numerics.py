@@ -8,6 +8,8 @@
 2. Ties in element-wise ``maximum`` / ``minimum``: half the gradient to each side
    (MindSpore's bprop and JAX); ``clamp`` / ``np.clip`` keep a closed interval (MindSpore's
    clamp: at a bound the gradient goes to the input).
+3. Reductions of empty arrays: the value numpy gives, and an empty gradient shaped like the
+   input (no ZeroDivisionError in generated code).
 
 Finite differences at a tie are ill-defined (the function has a kink there), so the values
 here are derived by hand; away from ties the same programs are checked against finite
@@ -15,12 +17,16 @@ differences.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from helpers import as_array, assert_close
 
 import autograd_st as ms
 from autograd_st import Tensor, ops
+from autograd_st.kernels import reduction_share
+from autograd_st.ops import nn_func
 
 # ---------------------------------------------------------------------------------------
 # 1. max / min reductions at ties
@@ -286,3 +292,112 @@ def test_clamp_gives_the_bounds_their_gradients():
     assert_close(gx, np.zeros(5))
     assert_close(glo, np.array(0.0))
     assert_close(ghi, np.array(5.0))
+
+
+# ---------------------------------------------------------------------------------------
+# 3. reductions of empty arrays
+# ---------------------------------------------------------------------------------------
+
+def mean_all(x):
+    return x.mean()
+
+
+def ops_mean_all(x):
+    return ops.mean(x)
+
+
+def np_mean_all(x):
+    return np.mean(x)
+
+
+def mean_axis0(x):
+    return ops.mean(x, 0)
+
+
+def np_mean_axis1_keepdims(x):
+    return np.mean(x, axis=1, keepdims=True)
+
+
+def method_mean_axis1(x):
+    return x.mean(axis=1)
+
+
+def sum_all(x):
+    return x.sum()
+
+
+def np_sum_axis0(x):
+    return np.sum(x, axis=0)
+
+
+def var_all(x):
+    return nn_func.var(x)
+
+
+def var_axis0_unbiased(x):
+    return nn_func.var(x, 0, 1)
+
+
+EMPTY_REDUCTIONS = [mean_all, ops_mean_all, np_mean_all, mean_axis0, np_mean_axis1_keepdims,
+                    method_mean_axis1, sum_all, np_sum_axis0, var_all, var_axis0_unbiased]
+NUMPY_OF = {
+    mean_all: np.mean, ops_mean_all: np.mean, np_mean_all: np.mean,
+    mean_axis0: lambda a: np.mean(a, 0), np_mean_axis1_keepdims: lambda a: np.mean(a, 1, None,
+                                                                                   None, True),
+    method_mean_axis1: lambda a: np.mean(a, 1), sum_all: np.sum,
+    np_sum_axis0: lambda a: np.sum(a, 0), var_all: np.var,
+    var_axis0_unbiased: lambda a: np.var(a, 0, ddof=1),
+}
+
+
+EMPTY_CASES = [(f, shape) for f in EMPTY_REDUCTIONS for shape in [(0,), (0, 3), (3, 0)]
+               if len(shape) == 2 or f not in (np_mean_axis1_keepdims, method_mean_axis1)]
+
+
+@pytest.mark.parametrize("f, shape", EMPTY_CASES,
+                         ids=["%s-%s" % (f.__name__, s) for f, s in EMPTY_CASES])
+def test_the_gradient_of_a_reduction_of_an_empty_array_is_empty(f, shape):
+    x = np.zeros(shape, np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy's own "mean of empty slice"
+        want = NUMPY_OF[f](x)
+        value, g = ops.value_and_grad(f)(Tensor(x))
+        direct = f(Tensor(x))
+    np.testing.assert_array_equal(as_array(value), want)       # nan where numpy gives nan
+    np.testing.assert_array_equal(as_array(direct), want)
+    assert as_array(g).shape == shape and g.dtype == Tensor(x).dtype
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        _, t = ops.jvp(f, Tensor(x), Tensor(np.ones(shape, np.float32)))
+    assert as_array(t).shape == np.shape(want)
+
+
+def test_the_gradient_of_a_mean_over_a_single_element_and_nonempty_means():
+    # the factor is 1 / n exactly as before: n = 3 over axis 1, n = 6 over every axis
+    x = np.arange(6.0).reshape(2, 3)
+    assert_close(ops.grad(method_mean_axis1)(Tensor(x)), np.full((2, 3), 1 / 3), rtol=0)
+    assert_close(ops.grad(mean_all)(Tensor(x)), np.full((2, 3), 1 / 6), rtol=0)
+    assert_close(ops.grad(mean_axis0)(Tensor(np.array([[4.0, 5.0]]))), np.ones((1, 2)))
+
+
+def test_an_unbiased_variance_of_one_element_is_nan_and_so_is_its_gradient():
+    """``var(x, ddof=1)`` of one element divides by zero in numpy's forward (nan); the
+    gradient is nan too (finite differences of nan), not a ZeroDivisionError."""
+    x = Tensor(np.array([[1.0, 2.0]]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        value, g = ops.value_and_grad(var_axis0_unbiased)(x)
+        _, t = ops.jvp(var_axis0_unbiased, x, Tensor(np.ones((1, 2))))
+    assert np.all(np.isnan(as_array(value)))
+    assert np.all(np.isnan(as_array(g))) and as_array(g).shape == (1, 2)
+    assert np.all(np.isnan(as_array(t)))
+
+
+def test_reduction_share_is_one_over_n_minus_ddof():
+    x = np.zeros((2, 3))
+    assert reduction_share(np.zeros(2), x) == 1 / 3
+    assert reduction_share(np.float64(0.0), x) == 1 / 6
+    assert reduction_share(np.zeros(3), x, 1) == 1.0
+    assert reduction_share(np.zeros(3), x, 2) == np.inf       # numpy's forward: 0 / 0
+    assert reduction_share(np.zeros(3), np.zeros((0, 3))) == 0.0   # an empty gradient
+    assert reduction_share(2.0, 3.0) == 1.0                     # Python numbers
