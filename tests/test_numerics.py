@@ -8,7 +8,9 @@
 2. Ties in element-wise ``maximum`` / ``minimum``: half the gradient to each side
    (MindSpore's bprop and JAX); ``clamp`` / ``np.clip`` keep a closed interval (MindSpore's
    clamp: at a bound the gradient goes to the input).
-3. Reductions of empty arrays: the value numpy gives, and an empty gradient shaped like the
+3. ``nn.CrossEntropyLoss`` / ``nn.NLLLoss`` with a masked (``-inf``) logit that is not the
+   target: the finite loss and a finite gradient.
+4. Reductions of empty arrays: the value numpy gives, and an empty gradient shaped like the
    input (no ZeroDivisionError in generated code).
 
 Finite differences at a tie are ill-defined (the function has a kink there), so the values
@@ -24,7 +26,7 @@ import pytest
 from helpers import as_array, assert_close
 
 import autograd_st as ms
-from autograd_st import Tensor, ops
+from autograd_st import Tensor, nn, numerical_grad, ops
 from autograd_st.kernels import reduction_share
 from autograd_st.ops import nn_func
 
@@ -295,7 +297,96 @@ def test_clamp_gives_the_bounds_their_gradients():
 
 
 # ---------------------------------------------------------------------------------------
-# 3. reductions of empty arrays
+# 3. cross-entropy with a masked logit
+# ---------------------------------------------------------------------------------------
+
+LOGITS = np.array([[1.0, -np.inf, 0.5, 0.0],
+                   [0.2, 0.3, -np.inf, -np.inf],
+                   [-0.5, 1.5, 0.25, 2.0]])
+LABELS = np.array([0, 1, 3])
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _xent_by_hand(logits, labels, weight=None):
+    """Per-sample loss ``-w[y] log softmax(z)[y]`` and the gradient of the weighted mean."""
+    p = _softmax(logits)
+    n = len(labels)
+    w = np.ones(logits.shape[1]) if weight is None else weight
+    wy = w[labels]
+    per = -wy * np.log(p[np.arange(n), labels])
+    hot = np.zeros_like(p)
+    hot[np.arange(n), labels] = 1.0
+    grad = wy[:, None] * (p - hot) / wy.sum()
+    return per, grad
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cross_entropy_with_a_masked_logit_is_finite(weighted):
+    weight = np.array([0.5, 2.0, 1.0, 1.5]) if weighted else None
+    per, want_grad = _xent_by_hand(LOGITS, LABELS, weight)
+    wy = (np.ones(4) if weight is None else weight)[LABELS]
+    loss = nn.CrossEntropyLoss(weight=None if weight is None else Tensor(weight))
+    for dtype in (np.float64, np.float32):
+        logits = Tensor(LOGITS.astype(dtype))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no 0 * -inf on the way
+            value = loss(logits, Tensor(LABELS.astype(np.int32)))
+            v, g = ops.value_and_grad(loss)(logits, Tensor(LABELS.astype(np.int32)))
+        want = per.sum() / wy.sum()
+        tol = 1e-12 if dtype == np.float64 else 1e-6
+        assert_close(value, np.array(want), rtol=tol)
+        assert_close(v, np.array(want), rtol=tol)
+        assert np.all(np.isfinite(as_array(g)))
+        assert_close(g, want_grad, rtol=tol, atol=tol)
+
+
+def test_cross_entropy_gradient_with_a_masked_logit_matches_finite_differences():
+    """Finite differences over the finite logits (a masked one stays masked)."""
+    loss = nn.CrossEntropyLoss(reduction="sum")
+    labels = Tensor(LABELS.astype(np.int32))
+    finite = np.isfinite(LOGITS)
+
+    def of_finite(values):
+        z = LOGITS.copy()
+        z[finite] = values
+        return loss(Tensor(z), labels)
+
+    g = as_array(ops.grad(loss)(Tensor(LOGITS), labels))
+    fd = numerical_grad(of_finite, (LOGITS[finite],))
+    np.testing.assert_allclose(g[finite], fd, rtol=1e-7, atol=1e-9)
+    assert np.all(g[~finite] == 0.0)
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum"])
+def test_nll_loss_with_a_masked_log_probability(reduction):
+    with np.errstate(divide="ignore"):
+        logp = np.log(_softmax(LOGITS))      # -inf where the logit is masked
+    loss = nn.NLLLoss(reduction=reduction)
+    labels = Tensor(LABELS.astype(np.int32))
+    want = -logp[np.arange(3), LABELS]
+    want = want if reduction == "none" else want.sum()
+    assert_close(loss(Tensor(logp), labels), want, rtol=1e-12)
+    sens = np.ones(3) if reduction == "none" else 1.0
+    hot = np.zeros_like(logp)
+    hot[np.arange(3), LABELS] = 1.0
+    assert_close(ops.grad(loss)(Tensor(logp), labels), -hot * np.reshape(sens, (-1, 1)))
+
+
+def test_a_masked_target_gives_the_true_infinite_loss():
+    logits = np.array([[1.0, -np.inf, 0.5]])
+    loss = nn.CrossEntropyLoss()
+    assert as_array(loss(Tensor(logits), Tensor(np.array([1], np.int32)))) == np.inf
+    # and label smoothing puts weight on the masked class: inf too, truly
+    smooth = nn.CrossEntropyLoss(label_smoothing=0.1)
+    assert as_array(smooth(Tensor(logits), Tensor(np.array([0], np.int32)))) == np.inf
+
+
+# ---------------------------------------------------------------------------------------
+# 4. reductions of empty arrays
 # ---------------------------------------------------------------------------------------
 
 def mean_all(x):

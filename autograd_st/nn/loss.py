@@ -129,6 +129,9 @@ def nll(log_probs, labels, weight=None, ignore_index=-100, reduction="mean",
     ``(N,)`` or ``(N, d1, ...)``.  Per sample ``-w[y] log_probs[y]`` (0 where ``y`` is
     ``ignore_index``); 'mean' divides the sum by the total weight of the counted samples.
     Label smoothing mixes in ``-mean_c(w_c log_probs_c)`` with weight ``label_smoothing``.
+    A class other than the target with log-probability ``-inf`` (a masked logit) leaves the
+    loss finite, with a finite gradient (MindSpore 2.10 gives nan); with label smoothing the
+    loss is then ``inf``, as it truly is.
     """
     hot = one_hot_like(labels, log_probs, 1, ignore_index)
     weighted_logp = log_probs
@@ -137,7 +140,10 @@ def nll(log_probs, labels, weight=None, ignore_index=-100, reduction="mean",
         w = reshape_along(weight, log_probs, 1)
         weighted_logp = P.mul(log_probs, w)
         hot_w = P.mul(hot, w)
-    loss = P.neg(P.sum(P.mul(log_probs, hot_w), axis=1))
+    # the target's log-probability selected, not multiplied out by the one-hot: a masked
+    # class (log-probability -inf) elsewhere in the row would make 0 * -inf = nan
+    target_logp = P.where(P.greater(hot, 0.0), log_probs, 0.0)
+    loss = P.neg(P.sum(P.mul(target_logp, hot_w), axis=1))
     if label_smoothing > 0.0:
         counted = P.sum(hot, axis=1)  # 1 per counted sample, 0 per ignored one
         smooth = P.mul(P.neg(P.mean(weighted_logp, axis=1)), counted)
