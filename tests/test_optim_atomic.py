@@ -1,4 +1,4 @@
-"""An optimizer step is all or nothing.
+"""An optimizer step is all or nothing, and reassigning a Parameter keeps its place.
 
 1. A step that cannot be taken (an int Parameter, a gradient of the wrong shape or dtype, the
    wrong number of gradients, a read-only Parameter, state of another shape) raises
@@ -7,13 +7,16 @@
 2. A step that fails while computing (a learning-rate schedule that raises, numpy under
    ``np.errstate(all='raise')``) changes nothing either, so retrying it applies the step
    once: the result is exactly one step of a fresh optimizer.
+3. ``net.w = Parameter(...)`` (or a sub-Cell, or a ParameterTuple) assigned over one of its
+   kind keeps its position in ``trainable_params()``, as in MindSpore.
 """
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import assert_close
 
-from autograd_st import Parameter, Tensor, nn
+from autograd_st import Parameter, ParameterTuple, Tensor, nn, ops
 from autograd_st.errors import InputValueError
 
 OPTIMIZERS = {
@@ -259,6 +262,79 @@ def test_the_update_is_bit_for_bit_the_in_place_formula():
         np.testing.assert_array_equal(params[k].asnumpy(), w)
         np.testing.assert_array_equal(opt.moment1[k].asnumpy(), m)
         np.testing.assert_array_equal(opt.moment2[k].asnumpy(), v)
+
+
+# ---------------------------------------------------------------------------------------
+# 3. reassigning keeps the position
+# ---------------------------------------------------------------------------------------
+
+class Two(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(np.array([2.0, 3.0]), name="w")
+        self.b = Parameter(np.array([0.5]), name="b")
+        self.fc = nn.Dense(2, 1)
+        self.head = nn.Dense(1, 1)
+
+    def construct(self, x):
+        return self.head(self.fc(x * self.w) + self.b).sum()
+
+
+def _names(net):
+    return [p.name for p in net.trainable_params()]
+
+
+def test_reassigning_a_parameter_keeps_its_place():
+    net = Two()
+    order = _names(net)
+    assert order[:2] == ["w", "b"]
+    net.w = Parameter(np.array([1.0, 1.0]), name="w")
+    assert _names(net) == order
+    net.b = Parameter(np.array([0.0]), name="b")
+    assert _names(net) == order
+
+
+def test_reassigning_a_sub_cell_keeps_its_place():
+    net = Two()
+    order = _names(net)
+    net.fc = nn.Dense(2, 1)
+    assert _names(net) == order
+    assert [n for n, _ in net.cells_and_names()][1:] == ["fc", "head"]
+
+
+def test_reassigning_a_parameter_tuple_keeps_its_place():
+    class WithTuple(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.first = ParameterTuple([Parameter(np.ones(1), name="a")])
+            self.second = ParameterTuple([Parameter(np.ones(1), name="c")])
+
+    net = WithTuple()
+    assert _names(net) == ["a", "c"]
+    net.first = ParameterTuple([Parameter(np.zeros(1), name="a2")])
+    assert _names(net) == ["a2", "c"]
+
+
+def test_a_different_kind_under_the_name_is_unregistered_or_appended():
+    net = Two()
+    net.w = 3.0                          # no longer a Parameter
+    assert "w" not in _names(net)
+    net.w = Parameter(np.array([1.0, 1.0]), name="w")
+    assert _names(net)[:2] == ["b", "w"]  # a new registration: after the Cell's own others
+
+
+def test_gradients_by_weights_follow_the_kept_order():
+    net = Two()
+    x = Tensor(np.array([[1.0, -2.0]]))
+    net.w = Parameter(np.array([0.5, -1.5]), name="w")
+    weights = net.trainable_params()
+    assert weights[0] is net.w
+    _, grads = ops.value_and_grad(net, None, weights)(x)
+    # d/dw of head(fc(x * w) + b): head.weight * fc.weight * x, elementwise
+    fc_w = net.fc.weight.asnumpy()[0]
+    head_w = net.head.weight.asnumpy()[0, 0]
+    assert_close(grads[0], head_w * fc_w * x.asnumpy()[0])
+    assert_close(grads[1], np.array([head_w]))
 
 
 @pytest.mark.parametrize("make", OPTIMIZERS.values(), ids=OPTIMIZERS.keys())
