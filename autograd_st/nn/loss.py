@@ -105,7 +105,10 @@ def softmax_cross_entropy(logits, labels, sparse):
     if sparse:  # one fused kernel each way (autograd_st.kernels.sparse_softmax_xent)
         return P.sparse_softmax_xent(logits, labels)
     labels = P.stop_gradient(labels)  # MindSpore's kernel gives the labels no gradient
-    return P.neg(P.sum(P.mul(labels, P.log_softmax(logits, axis=-1)), axis=-1))
+    # a class of probability 0 adds 0 (0 log q = 0) even where its logit is masked (-inf),
+    # where labels * log_softmax would be 0 * -inf = nan (MindSpore 2.10's kernel gives nan)
+    logp = P.where(P.not_equal(labels, 0.0), P.log_softmax(logits, axis=-1), 0.0)
+    return P.neg(P.sum(P.mul(labels, logp), axis=-1))
 
 
 class SoftmaxCrossEntropyWithLogits(LossBase):
