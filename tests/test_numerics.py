@@ -8,8 +8,9 @@
 2. Ties in element-wise ``maximum`` / ``minimum``: half the gradient to each side
    (MindSpore's bprop and JAX); ``clamp`` / ``np.clip`` keep a closed interval (MindSpore's
    clamp: at a bound the gradient goes to the input).
-3. ``nn.CrossEntropyLoss`` / ``nn.NLLLoss`` with a masked (``-inf``) logit that is not the
-   target: the finite loss and a finite gradient.
+3. ``nn.CrossEntropyLoss`` / ``nn.NLLLoss`` / ``nn.SoftmaxCrossEntropyWithLogits`` with a
+   masked (``-inf``) logit that is not the target, and ``nn.BCEWithLogitsLoss`` with an
+   infinite logit on its own label's side: the finite loss and a finite gradient.
 4. Reductions of empty arrays: the value numpy gives, and an empty gradient shaped like the
    input (no ZeroDivisionError in generated code).
 
@@ -400,6 +401,39 @@ def test_softmax_cross_entropy_with_logits_and_a_masked_logit(sparse):
         g = vjp_fn(Tensor(np.ones(3)))[0]
     assert_close(value, want, rtol=1e-12)
     assert_close(g, want_grad, rtol=1e-12, atol=1e-15)
+
+
+BCE_LOGITS = np.array([[-np.inf, 2.0, np.inf], [0.5, -1.0, 3.0]])
+BCE_LABELS = np.array([[0.0, 1.0, 1.0], [0.2, 0.0, 1.0]])
+
+
+@pytest.mark.parametrize("pos_weight", [None, np.array([2.0, 0.5, 1.0])])
+def test_bce_with_logits_and_masked_logits(pos_weight):
+    """-inf with label 0 and +inf with label 1 lose nothing: 0, with a zero gradient
+    (the old formula (1 - y) x + softplus(-x) gave -inf + inf = nan)."""
+    x, y = BCE_LOGITS, BCE_LABELS
+    pw = np.ones(3) if pos_weight is None else pos_weight
+    sig = 1.0 / (1.0 + np.exp(-x))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per = np.where(y < 1, -(1 - y) * np.log(1 - sig), 0.0) \
+            + np.where(y > 0, -pw * y * np.log(sig), 0.0)
+    want_grad = ((1 - y) * sig - pw * y * (1 - sig)) / y.size
+    loss = nn.BCEWithLogitsLoss(pos_weight=None if pos_weight is None else Tensor(pw))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value, g = ops.value_and_grad(loss)(Tensor(x), Tensor(y))
+    assert per[0, 0] == 0.0 and per[0, 2] == 0.0
+    assert_close(value, np.array(per.mean()), rtol=1e-12)
+    assert_close(g, want_grad, rtol=1e-12, atol=1e-15)
+    finite = np.isfinite(x)
+
+    def of_finite(values):
+        z = x.copy()
+        z[finite] = values
+        return loss(Tensor(z), Tensor(y))
+
+    np.testing.assert_allclose(as_array(g)[finite], numerical_grad(of_finite, (x[finite],)),
+                               rtol=1e-7, atol=1e-10)
 
 
 def test_a_masked_target_gives_the_true_infinite_loss():

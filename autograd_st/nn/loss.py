@@ -207,12 +207,17 @@ class NLLLoss(LossBase):
 @bindable
 def bce_with_logits(logits, labels, weight=None, pos_weight=None):
     """``-w [pw y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))]``, computed as
-    ``w [(1 - y) x + (1 + (pw - 1) y) softplus(-x)]`` (no overflow for large ``|x|``)."""
+    ``w [(1 - y) softplus(x) + pw y softplus(-x)]`` (no overflow for large ``|x|``).
+
+    Each term is taken only where its label weight is not zero, so a masked logit (``-inf``
+    with label 0, ``+inf`` with label 1) adds 0 with a zero gradient, where ``0 * inf`` (and
+    MindSpore 2.10's ``(1 - y) x + (1 + (pw - 1) y) softplus(-x)``: ``-inf + inf``) is nan."""
     labels = P.stop_gradient(labels)
-    log_term = softplus(P.neg(logits))
+    neg = P.mul(P.sub(1.0, labels), P.where(P.not_equal(labels, 1.0), softplus(logits), 0.0))
+    pos = P.mul(labels, P.where(P.not_equal(labels, 0.0), softplus(P.neg(logits)), 0.0))
     if pos_weight is not None:
-        log_term = P.mul(P.add(P.mul(P.sub(pos_weight, 1.0), labels), 1.0), log_term)
-    loss = P.add(P.mul(P.sub(1.0, labels), logits), log_term)
+        pos = P.mul(pos_weight, pos)
+    loss = P.add(neg, pos)
     if weight is not None:
         loss = P.mul(loss, weight)
     return loss
