@@ -331,11 +331,6 @@ def _np_clip(a, a_min=None, a_max=None):
     return clamp(a, a_min, a_max)
 
 
-def _np_logaddexp(x1, x2):
-    m = P.maximum(x1, x2)
-    return m + P.log(P.exp(x1 - m) + P.exp(x2 - m))
-
-
 def _np_concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     arrays = list(arrays)
     if axis is None:
@@ -397,7 +392,7 @@ OPS: tuple[Op, ...] = (
     Op("where", "condition, x, y", numpy=(np.where,)),
     Op("maximum", fn=clamp, ops=("clamp", "clip")),
     Op("maximum", fn=_np_clip, numpy=(np.clip,)),
-    Op("maximum", fn=_np_logaddexp, numpy=(np.logaddexp,)),
+    Op("logaddexp", "x1, x2", numpy=(np.logaddexp,)),
     # element-wise, one argument
     Op("neg", _UNARY, ops=("neg", "negative"), methods=("neg",), numpy=(np.negative,),
        classes=("Neg",)),

@@ -403,6 +403,23 @@ def _(out, x, y, dx, dy):
     return np.where(tie, dx * 0.5, dx * (x < y)), np.where(tie, dy * 0.5, dy * (x > y))
 
 
+# log(exp(x) + exp(y)), numpy's own (exact at infinities: logaddexp(-inf, -inf) = -inf); each
+# side's derivative is its softmax weight exp(x - out), 1/2 at a tie, smooth there
+@primitive()
+def logaddexp(x, y):
+    return np.logaddexp(x, y)
+
+
+@vjp(logaddexp)
+def _(dout, out, x, y):
+    return unbroadcast(dout * np.exp(x - out), x), unbroadcast(dout * np.exp(y - out), y)
+
+
+@jvp(logaddexp)
+def _(out, x, y, dx, dy):
+    return dx * np.exp(x - out), dy * np.exp(y - out)
+
+
 @primitive(diff=("x", "y"))
 def where(cond, x, y):
     return np.where(cond, x, y)

@@ -212,8 +212,9 @@ BINARY_DOMAINS = {
     "pow": ("pos", "real"),
     "maximum": ("even", "odd"),
     "minimum": ("odd", "even"),
+    "logaddexp": ("wide", "wide"),
 }
-SMOOTH_BINARY = {"mul", "div", "pow"}
+SMOOTH_BINARY = {"mul", "div", "pow", "logaddexp"}
 for _name, (_dx, _dy) in BINARY_DOMAINS.items():
     for _sx, _sy in BINARY_SHAPES:
         SPECS.append(row(_name, A(_sx, _dx), A(_sy, _dy),

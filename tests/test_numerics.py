@@ -7,7 +7,8 @@
    the tied tangents; second derivatives go through the same rules.
 2. Ties in element-wise ``maximum`` / ``minimum``: half the gradient to each side
    (MindSpore's bprop and JAX); ``clamp`` / ``np.clip`` keep a closed interval (MindSpore's
-   clamp: at a bound the gradient goes to the input).
+   clamp: at a bound the gradient goes to the input); ``np.logaddexp`` is numpy's at
+   infinities and smooth at a tie.
 3. ``nn.CrossEntropyLoss`` / ``nn.NLLLoss`` / ``nn.SoftmaxCrossEntropyWithLogits`` with a
    masked (``-inf``) logit that is not the target, and ``nn.BCEWithLogitsLoss`` with an
    infinite logit on its own label's side: the finite loss and a finite gradient.
@@ -295,6 +296,31 @@ def test_clamp_gives_the_bounds_their_gradients():
     assert_close(gx, np.zeros(5))
     assert_close(glo, np.array(0.0))
     assert_close(ghi, np.array(5.0))
+
+
+def np_logaddexp_xy(x, y):
+    return np.logaddexp(x, y)
+
+
+def test_logaddexp_is_numpys_at_infinities_and_smooth_at_a_tie():
+    """It was max + log(exp(x - max) + exp(y - max)): inf - inf = nan where numpy gives
+    -inf or inf.  Now numpy's own, with the derivative exp(x - out)."""
+    x = np.array([-np.inf, np.inf, 1.0, -np.inf, 0.3])
+    y = np.array([-np.inf, np.inf, 1.0, 2.0, -0.4])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = ops.value_and_grad(np_logaddexp_xy, (0, 1))(Tensor(x[2:]), Tensor(y[2:]))[0]
+    with np.errstate(invalid="ignore"):
+        value_all, (gx, gy) = ops.value_and_grad(np_logaddexp_xy, (0, 1))(Tensor(x),
+                                                                        Tensor(y))
+    np.testing.assert_array_equal(as_array(value_all), np.logaddexp(x, y))
+    np.testing.assert_array_equal(as_array(value), np.logaddexp(x[2:], y[2:]))
+    sig = 1.0 / (1.0 + np.exp(-(x[2:] - y[2:])))     # d/dx: sigmoid(x - y); 1/2 at the tie
+    assert_close(as_array(gx)[2:], sig)
+    assert_close(as_array(gy)[2:], 1.0 - sig)
+    # the second derivative at the tie: sigmoid'(0) = 1/4 (a kink-free function)
+    hess = ops.grad(ops.grad(np_logaddexp_xy))(Tensor(np.array(1.0)), Tensor(np.array(1.0)))
+    assert_close(hess, np.array(0.25))
 
 
 # ---------------------------------------------------------------------------------------
