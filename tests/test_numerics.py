@@ -298,6 +298,19 @@ def test_clamp_gives_the_bounds_their_gradients():
     assert_close(ghi, np.array(5.0))
 
 
+def test_relu6_and_leaky_relu_at_their_kinks():
+    """ReLU6: MindSpore's ReLU6Grad passes the gradient for 0 < x <= 6 (6 included);
+    LeakyReLU is maximum(x, alpha x) in MindSpore too, whose tie at 0 splits: (1 + alpha) / 2."""
+    x = Tensor(np.array([-1.0, 0.0, 3.0, 6.0, 7.0], np.float32))
+    relu6 = nn.ReLU6()
+    assert_close(relu6(x), np.array([0.0, 0.0, 3.0, 6.0, 6.0]))
+    _, vjp_fn = ops.vjp(relu6, x)
+    assert_close(vjp_fn(Tensor(np.ones(5, np.float32)))[0], np.array([0, 0, 1, 1, 0.0]))
+    leaky = nn.LeakyReLU(0.2)
+    _, vjp_fn = ops.vjp(leaky, x)
+    assert_close(vjp_fn(Tensor(np.ones(5, np.float32)))[0], np.array([0.2, 0.6, 1, 1, 1]))
+
+
 def np_logaddexp_xy(x, y):
     return np.logaddexp(x, y)
 
