@@ -91,7 +91,10 @@ class _LR:
 class Optimizer(Cell):
     """Base class: parameter groups, learning rate, weight decay, loss scale, global step.
 
-    Subclasses implement :meth:`_apply` (one parameter's update, in place, in numpy).
+    Subclasses implement :meth:`_apply` (one parameter's update as ``(array, new value)``
+    pairs, computed in numpy, never written by it), :meth:`_state` (the arrays shaped like
+    the parameter that it rewrites, checked before a step) and, for state every parameter
+    shares, :meth:`_step_writes`; :meth:`construct` writes the pairs once all exist.
     """
 
     def __init__(self, learning_rate: Any, parameters: Iterable, weight_decay: float = 0.0,
