@@ -170,8 +170,7 @@ class ReLU(Cell):
 
 
 class ReLU6(Cell):
-    """``min(max(x, 0), 6)``; the gradient is 1 for ``0 < x <= 6`` (MindSpore's ReLU6Grad:
-    ``clamp`` keeps 6 inside, where ``minimum`` would split the tie)."""
+    """``min(max(x, 0), 6)``, gradient 1 for ``0 < x <= 6`` (MindSpore's ReLU6Grad)."""
 
     def construct(self, x):
         return ops.clamp(ops.relu(x), None, 6.0)
