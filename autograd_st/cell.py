@@ -34,8 +34,17 @@ class Cell:
             raise AttributeError("call super().__init__() in %s.__init__ before assigning "
                                  "attributes" % type(self).__name__)
         params, cells = self.__dict__["_params"], self.__dict__["_cells"]
-        params.pop(name, None)
-        cells.pop(name, None)
+        lists = self.__dict__["_param_lists"]
+        # A Parameter, Cell or ParameterTuple assigned over one of its kind keeps its place
+        # (an OrderedDict keeps a replaced key where it was), as in MindSpore: the order of
+        # trainable_params() and of the gradients by weights does not change; anything else
+        # under that name is unregistered.
+        if not isinstance(value, Parameter):
+            params.pop(name, None)
+        if not isinstance(value, Cell):
+            cells.pop(name, None)
+        if not isinstance(value, ParameterTuple):  # MindSpore registers these, not lists
+            lists.pop(name, None)
         if isinstance(value, Parameter):
             if not value._name_given or value.name == "Parameter":
                 value.name = name
@@ -45,9 +54,8 @@ class Cell:
             cells[name] = value
             for sub_name, p in value.parameters_and_names():
                 p.name = name + "." + sub_name
-        self.__dict__["_param_lists"].pop(name, None)
-        if isinstance(value, ParameterTuple):  # MindSpore registers these (not plain lists)
-            self.__dict__["_param_lists"][name] = tuple(value)
+        elif isinstance(value, ParameterTuple):
+            lists[name] = tuple(value)
         object.__setattr__(self, name, value)
         # anything assigned may be compiled in (a flag, a size, a mode): the gradient
         # functions look again (they keep their code if the structure did not change)

@@ -26,7 +26,7 @@ __all__ = ["conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "conv2d_
            "conv2d_output_hw", "one_hot", "one_hot_like", "assign_", "dropout_mask",
            "sparse_softmax_xent", "sparse_softmax_xent_grad", "sparse_softmax_xent_fwd",
            "sparse_softmax_xent_bwd", "LOWERED_KERNELS",
-           "erf", "variance", "flatten", "reshape_along", "seed_dropout", "KERNEL_NAMES"]
+           "erf", "reduction_share", "variance", "flatten", "reshape_along", "seed_dropout", "KERNEL_NAMES"]
 
 
 def _tag(prim_name: str):
@@ -167,6 +167,23 @@ def erf(x):
     dtype = x.dtype if x.dtype.kind == "f" else np.float64
     # frompyfunc gives a Python float (not an array) for 0-d input: asarray covers both
     return np.asarray(_ERF(x), dtype=dtype)
+
+
+@_tag("reduction_share")
+def reduction_share(out, x, ddof=0):
+    """``1 / (n - ddof)``, where ``n = size(x) / size(out)`` is how many elements of ``x``
+    each element of ``out``, a reduction of ``x``, reduces: the factor in the gradient of a
+    mean (``ddof=0``) and of a variance.  An empty ``x`` has an empty gradient, whatever the
+    factor: 0.0 (never a division by zero).  Where ``n - ddof <= 0`` numpy's forward divides
+    by zero (nan or inf) and so does the gradient: inf."""
+    try:  # arrays and numpy scalars; np.size for Python numbers
+        nx, nout = x.size, out.size
+    except AttributeError:
+        nx, nout = np.size(x), np.size(out)
+    if not nx:
+        return 0.0
+    d = nx // nout - ddof
+    return 1.0 / d if d > 0 else math.inf
 
 
 @_tag("var")
@@ -400,7 +417,8 @@ def dropout_mask(x, keep_prob=0.5):
     return keep.astype(dtype) * dtype.type(1.0 / keep_prob)
 
 
-KERNEL_NAMES = ("conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "erf", "variance",
+KERNEL_NAMES = ("conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "erf",
+                "reduction_share", "variance",
                 "flatten", "reshape_along", "one_hot", "one_hot_like", "assign_", "dropout_mask",
                 "sparse_softmax_xent", "sparse_softmax_xent_grad")
 """The kernels that primitive and rule templates call by name (generated code's globals)."""

@@ -131,12 +131,14 @@ def reciprocal(input):
 
 
 def clamp(input, min=None, max=None):
-    """``input`` limited to ``[min, max]`` (either may be None: no limit on that side)."""
+    """``input`` limited to ``[min, max]`` (either may be None: no limit on that side).  The
+    interval is closed, as in MindSpore's clamp: at a bound the gradient goes to ``input``
+    (``maximum`` would split it), below ``min`` to ``min``, above ``max`` to ``max``."""
     out = input
     if min is not None:
-        out = P.maximum(out, min)
+        out = P.where(P.less(out, min), min, out)
     if max is not None:
-        out = P.minimum(out, max)
+        out = P.where(P.greater(out, max), max, out)
     return out
 
 
@@ -329,11 +331,6 @@ def _np_clip(a, a_min=None, a_max=None):
     return clamp(a, a_min, a_max)
 
 
-def _np_logaddexp(x1, x2):
-    m = P.maximum(x1, x2)
-    return m + P.log(P.exp(x1 - m) + P.exp(x2 - m))
-
-
 def _np_concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     arrays = list(arrays)
     if axis is None:
@@ -395,7 +392,7 @@ OPS: tuple[Op, ...] = (
     Op("where", "condition, x, y", numpy=(np.where,)),
     Op("maximum", fn=clamp, ops=("clamp", "clip")),
     Op("maximum", fn=_np_clip, numpy=(np.clip,)),
-    Op("maximum", fn=_np_logaddexp, numpy=(np.logaddexp,)),
+    Op("logaddexp", "x1, x2", numpy=(np.logaddexp,)),
     # element-wise, one argument
     Op("neg", _UNARY, ops=("neg", "negative"), methods=("neg",), numpy=(np.negative,),
        classes=("Neg",)),

@@ -44,7 +44,7 @@ from typing import Callable
 import gast
 import numpy as np
 
-from .kernels import LOWERED_KERNELS
+from .kernels import LOWERED_KERNELS, reduction_share
 from .runtime import (  # noqa: F401  (templates read
     accumulate,
     accumulate_tn,
@@ -365,6 +365,8 @@ def _(out, x, dx):
     return (-dx,)
 
 
+# maximum and minimum: where x and y are equal each gets half the gradient (MindSpore's
+# bprop and JAX do the same; the forward rule is the transpose: the mean of the two tangents).
 @primitive()
 def maximum(x, y):
     return np.maximum(x, y)
@@ -372,12 +374,15 @@ def maximum(x, y):
 
 @vjp(maximum)
 def _(dout, out, x, y):
-    return unbroadcast(dout * (x >= y), x), unbroadcast(dout * (x < y), y)
+    tie = x == y
+    return (unbroadcast(np.where(tie, dout * 0.5, dout * (x > y)), x),
+            unbroadcast(np.where(tie, dout * 0.5, dout * (x < y)), y))
 
 
 @jvp(maximum)
 def _(out, x, y, dx, dy):
-    return dx * (x >= y), dy * (x < y)
+    tie = x == y
+    return np.where(tie, dx * 0.5, dx * (x > y)), np.where(tie, dy * 0.5, dy * (x < y))
 
 
 @primitive()
@@ -387,12 +392,32 @@ def minimum(x, y):
 
 @vjp(minimum)
 def _(dout, out, x, y):
-    return unbroadcast(dout * (x <= y), x), unbroadcast(dout * (x > y), y)
+    tie = x == y
+    return (unbroadcast(np.where(tie, dout * 0.5, dout * (x < y)), x),
+            unbroadcast(np.where(tie, dout * 0.5, dout * (x > y)), y))
 
 
 @jvp(minimum)
 def _(out, x, y, dx, dy):
-    return dx * (x <= y), dy * (x > y)
+    tie = x == y
+    return np.where(tie, dx * 0.5, dx * (x < y)), np.where(tie, dy * 0.5, dy * (x > y))
+
+
+# log(exp(x) + exp(y)), numpy's own (exact at infinities: logaddexp(-inf, -inf) = -inf); each
+# side's derivative is its softmax weight exp(x - out), 1/2 at a tie, smooth there
+@primitive()
+def logaddexp(x, y):
+    return np.logaddexp(x, y)
+
+
+@vjp(logaddexp)
+def _(dout, out, x, y):
+    return unbroadcast(dout * np.exp(x - out), x), unbroadcast(dout * np.exp(y - out), y)
+
+
+@jvp(logaddexp)
+def _(out, x, y, dx, dy):
+    return dx * np.exp(x - out), dy * np.exp(y - out)
 
 
 @primitive(diff=("x", "y"))
@@ -591,7 +616,8 @@ def mean(x, axis=None, keepdims=False):
 
 @vjp(mean)
 def _(dout, out, x, axis, keepdims):
-    return (expand_to(dout * (np.size(out) / np.size(x)), x, axis=axis, keepdims=keepdims),)
+    # reduction_share: 1 / n (0.0 for an empty x, whose gradient is empty)
+    return (expand_to(dout * reduction_share(out, x), x, axis=axis, keepdims=keepdims),)
 
 
 @jvp(mean)
@@ -599,6 +625,10 @@ def _(out, x, axis, keepdims, dx):
     return (np.mean(dx, axis=axis, keepdims=keepdims),)
 
 
+# max and min reductions: tied elements share the gradient equally (MindSpore, JAX, PyTorch
+# and TensorFlow do the same), so the gradient of a reduction to one value sums to dout; the
+# forward rule is its transpose, the mean of the tied tangents.  ``hit`` is 1 where an element
+# is the reduced value, in x's dtype (so the gradient keeps it); ``count`` the number of ties.
 @primitive(name="max", diff=("x",))
 def max_(x, axis=None, keepdims=False):
     return np.max(x, axis=axis, keepdims=keepdims)
@@ -606,15 +636,16 @@ def max_(x, axis=None, keepdims=False):
 
 @vjp(max_)
 def _(dout, out, x, axis, keepdims):
-    return (expand_to(dout, x, axis=axis, keepdims=keepdims)
-            * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),)
+    hit = cast_like(x == expand_to(out, x, axis=axis, keepdims=keepdims), x)
+    count = np.sum(hit, axis=axis, keepdims=keepdims)
+    return (expand_to(dout / count, x, axis=axis, keepdims=keepdims) * hit,)
 
 
 @jvp(max_)
 def _(out, x, axis, keepdims, dx):
-    # ties share the tangent as they share the gradient (the transpose of the vjp)
-    return (np.sum(dx * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),
-                   axis=axis, keepdims=keepdims),)
+    hit = cast_like(x == expand_to(out, x, axis=axis, keepdims=keepdims), x)
+    count = np.sum(hit, axis=axis, keepdims=keepdims)
+    return (np.sum(dx * hit, axis=axis, keepdims=keepdims) / count,)
 
 
 @primitive(name="min", diff=("x",))
@@ -624,15 +655,16 @@ def min_(x, axis=None, keepdims=False):
 
 @vjp(min_)
 def _(dout, out, x, axis, keepdims):
-    return (expand_to(dout, x, axis=axis, keepdims=keepdims)
-            * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),)
+    hit = cast_like(x == expand_to(out, x, axis=axis, keepdims=keepdims), x)
+    count = np.sum(hit, axis=axis, keepdims=keepdims)
+    return (expand_to(dout / count, x, axis=axis, keepdims=keepdims) * hit,)
 
 
 @jvp(min_)
 def _(out, x, axis, keepdims, dx):
-    # ties share the tangent as they share the gradient (the transpose of the vjp)
-    return (np.sum(dx * (x == expand_to(out, x, axis=axis, keepdims=keepdims)),
-                   axis=axis, keepdims=keepdims),)
+    hit = cast_like(x == expand_to(out, x, axis=axis, keepdims=keepdims), x)
+    count = np.sum(hit, axis=axis, keepdims=keepdims)
+    return (np.sum(dx * hit, axis=axis, keepdims=keepdims) / count,)
 
 
 @primitive(name="logsumexp", diff=("x",))
@@ -968,6 +1000,11 @@ def ones_like_(x):
 @primitive(name="zeros_like", diff=())
 def zeros_like_(x):
     return zeros_like(x)
+
+
+@primitive(name="reduction_share", diff=())
+def reduction_share_(out, x, ddof=0):
+    return reduction_share(out, x, ddof)
 
 
 @primitive(diff=())

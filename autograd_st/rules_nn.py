@@ -25,6 +25,7 @@ from .kernels import (
     flatten,
     one_hot,
     one_hot_like,
+    reduction_share,
     reshape_along,
     sparse_softmax_xent,
     sparse_softmax_xent_grad,
@@ -138,14 +139,14 @@ def var(x, axis=None, ddof=0, keepdims=False):
 def _(dout, out, x, axis, ddof, keepdims):
     # d var / dx = 2 (x - mean) / (n - ddof): the mean's own dependence on x sums to zero
     return (expand_to(dout, x, axis, keepdims) * (x - np.mean(x, axis=axis, keepdims=True))
-            * (2 / (np.size(x) / np.size(out) - ddof)),)
+            * (2 * reduction_share(out, x, ddof)),)
 
 
 @jvp(var)
 def _(out, x, axis, ddof, keepdims, dx):
     # the mean's tangent drops out: (x - mean) sums to zero over the reduced axes
     return (np.sum(dx * (x - np.mean(x, axis=axis, keepdims=True)), axis=axis,
-                   keepdims=keepdims) * (2 / (np.size(x) / np.size(out) - ddof)),)
+                   keepdims=keepdims) * (2 * reduction_share(out, x, ddof)),)
 
 
 @primitive(name="flatten", diff=("x",))

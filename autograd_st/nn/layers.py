@@ -170,10 +170,10 @@ class ReLU(Cell):
 
 
 class ReLU6(Cell):
-    """``min(max(x, 0), 6)``."""
+    """``min(max(x, 0), 6)``, gradient 1 for ``0 < x <= 6`` (MindSpore's ReLU6Grad)."""
 
     def construct(self, x):
-        return ops.minimum(ops.relu(x), 6.0)
+        return ops.clamp(ops.relu(x), None, 6.0)
 
 
 class LeakyReLU(Cell):

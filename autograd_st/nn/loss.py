@@ -105,7 +105,10 @@ def softmax_cross_entropy(logits, labels, sparse):
     if sparse:  # one fused kernel each way (autograd_st.kernels.sparse_softmax_xent)
         return P.sparse_softmax_xent(logits, labels)
     labels = P.stop_gradient(labels)  # MindSpore's kernel gives the labels no gradient
-    return P.neg(P.sum(P.mul(labels, P.log_softmax(logits, axis=-1)), axis=-1))
+    # a class of probability 0 adds 0 (0 log q = 0) even where its logit is masked (-inf),
+    # where labels * log_softmax would be 0 * -inf = nan (MindSpore 2.10's kernel gives nan)
+    logp = P.where(P.not_equal(labels, 0.0), P.log_softmax(logits, axis=-1), 0.0)
+    return P.neg(P.sum(P.mul(labels, logp), axis=-1))
 
 
 class SoftmaxCrossEntropyWithLogits(LossBase):
@@ -129,6 +132,9 @@ def nll(log_probs, labels, weight=None, ignore_index=-100, reduction="mean",
     ``(N,)`` or ``(N, d1, ...)``.  Per sample ``-w[y] log_probs[y]`` (0 where ``y`` is
     ``ignore_index``); 'mean' divides the sum by the total weight of the counted samples.
     Label smoothing mixes in ``-mean_c(w_c log_probs_c)`` with weight ``label_smoothing``.
+    A class other than the target with log-probability ``-inf`` (a masked logit) leaves the
+    loss finite, with a finite gradient (MindSpore 2.10 gives nan); with label smoothing the
+    loss is then ``inf``, as it truly is.
     """
     hot = one_hot_like(labels, log_probs, 1, ignore_index)
     weighted_logp = log_probs
@@ -137,7 +143,10 @@ def nll(log_probs, labels, weight=None, ignore_index=-100, reduction="mean",
         w = reshape_along(weight, log_probs, 1)
         weighted_logp = P.mul(log_probs, w)
         hot_w = P.mul(hot, w)
-    loss = P.neg(P.sum(P.mul(log_probs, hot_w), axis=1))
+    # the target's log-probability selected, not multiplied out by the one-hot: a masked
+    # class (log-probability -inf) elsewhere in the row would make 0 * -inf = nan
+    target_logp = P.where(P.greater(hot, 0.0), log_probs, 0.0)
+    loss = P.neg(P.sum(P.mul(target_logp, hot_w), axis=1))
     if label_smoothing > 0.0:
         counted = P.sum(hot, axis=1)  # 1 per counted sample, 0 per ignored one
         smooth = P.mul(P.neg(P.mean(weighted_logp, axis=1)), counted)
@@ -198,12 +207,17 @@ class NLLLoss(LossBase):
 @bindable
 def bce_with_logits(logits, labels, weight=None, pos_weight=None):
     """``-w [pw y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))]``, computed as
-    ``w [(1 - y) x + (1 + (pw - 1) y) softplus(-x)]`` (no overflow for large ``|x|``)."""
+    ``w [(1 - y) softplus(x) + pw y softplus(-x)]`` (no overflow for large ``|x|``).
+
+    Each term is taken only where its label weight is not zero, so a masked logit (``-inf``
+    with label 0, ``+inf`` with label 1) adds 0 with a zero gradient, where ``0 * inf`` (and
+    MindSpore 2.10's ``(1 - y) x + (1 + (pw - 1) y) softplus(-x)``: ``-inf + inf``) is nan."""
     labels = P.stop_gradient(labels)
-    log_term = softplus(P.neg(logits))
+    neg = P.mul(P.sub(1.0, labels), P.where(P.not_equal(labels, 1.0), softplus(logits), 0.0))
+    pos = P.mul(labels, P.where(P.not_equal(labels, 0.0), softplus(P.neg(logits)), 0.0))
     if pos_weight is not None:
-        log_term = P.mul(P.add(P.mul(P.sub(pos_weight, 1.0), labels), 1.0), log_term)
-    loss = P.add(P.mul(P.sub(1.0, labels), logits), log_term)
+        pos = P.mul(pos_weight, pos)
+    loss = P.add(neg, pos)
     if weight is not None:
         loss = P.mul(loss, weight)
     return loss

@@ -7,6 +7,15 @@ numpy, and returns a tuple of ``True``.  Its state (momentum buffers, moments) l
 ParameterTuples beside the parameters, so it stays with the optimizer and never shows up in
 the network's ``trainable_params()``.
 
+A step is all or nothing.  The gradients are checked first (one per Parameter, each of its
+Parameter's shape, numeric; each Parameter floating-point and writable): a problem raises
+:class:`~autograd_st.errors.InputValueError` naming the Parameter, its position and what to
+do.  Then every new value (Parameters, their state, shared state such as Adam's beta powers)
+is computed into new arrays, and only when all of them exist are they copied in, with
+``global_step`` bumped last; anything raised before that (a learning-rate schedule, numpy
+under ``np.seterr(all='raise')``) leaves the optimizer and the Parameters as they were, so
+the step can be retried.
+
 Shared behaviour (``Optimizer``):
 
 - ``learning_rate``: a number, a scalar Tensor, a per-step sequence (list, 1-D array or
@@ -26,6 +35,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..cell import Cell
+from ..errors import InputValueError
 from ..tensor import Parameter, ParameterTuple, Tensor, unwrap
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam", "AdamWeightDecay"]
@@ -81,7 +91,10 @@ class _LR:
 class Optimizer(Cell):
     """Base class: parameter groups, learning rate, weight decay, loss scale, global step.
 
-    Subclasses implement :meth:`_apply` (one parameter's update, in place, in numpy).
+    Subclasses implement :meth:`_apply` (one parameter's update as ``(array, new value)``
+    pairs, computed in numpy, never written by it), :meth:`_state` (the arrays shaped like
+    the parameter that it rewrites, checked before a step) and, for state every parameter
+    shares, :meth:`_step_writes`; :meth:`construct` writes the pairs once all exist.
     """
 
     def __init__(self, learning_rate: Any, parameters: Iterable, weight_decay: float = 0.0,
@@ -155,33 +168,98 @@ class Optimizer(Cell):
             return tuple(gradients)
         return tuple(g / self.loss_scale for g in gradients)
 
+    def _where(self, i: int, p: Parameter) -> str:
+        return "%s: Parameter %r (position %d of %d)" % (type(self).__name__, p.name, i,
+                                                         len(self.parameters))
+
     def _gradients(self, gradients) -> tuple:
-        grads = tuple(np.asarray(unwrap(g)) for g in gradients)
-        if len(grads) != len(self.parameters):
-            raise ValueError("%s got %d gradients for %d parameters"
-                             % (type(self).__name__, len(grads), len(self.parameters)))
-        for g, p in zip(grads, self.parameters):
+        """The gradients as arrays in their Parameters' dtypes, once everything a step writes
+        has been checked: one gradient per Parameter, of its shape and a numeric dtype, and
+        every Parameter floating-point and writable.  Raises before anything is written."""
+        name = type(self).__name__
+        try:
+            given = tuple(gradients)
+        except TypeError:
+            raise InputValueError("%s takes a tuple of gradients, one per Parameter; got %s"
+                                  % (name, type(gradients).__name__)) from None
+        if len(given) != len(self.parameters):
+            raise InputValueError(
+                "%s got %d gradients for %d parameters (%s): pass one gradient per entry of "
+                "optimizer.parameters, in that order; nothing was updated"
+                % (name, len(given), len(self.parameters),
+                   ", ".join(repr(p.name) for p in self.parameters)))
+        grads = []
+        for i, (g, p) in enumerate(zip(given, self.parameters)):
+            where = self._where(i, p)
+            data = p.asnumpy()
+            if data.dtype.kind != "f":
+                raise InputValueError(
+                    "%s has dtype %s: an optimizer updates floating-point Parameters only; "
+                    "make it float, or leave it out of the optimizer (requires_grad=False "
+                    "keeps it out of trainable_params()); nothing was updated"
+                    % (where, data.dtype))
+            if not data.flags.writeable:
+                raise InputValueError("%s is read-only: the optimizer writes it in place; "
+                                      "give it writable data; nothing was updated" % where)
+            try:
+                g = np.asarray(unwrap(g))
+            except Exception as exc:
+                raise InputValueError("%s: its gradient is not an array (%s: %s); nothing "
+                                      "was updated" % (where, type(exc).__name__, exc)) from None
+            if g.dtype.kind not in "biuf":
+                raise InputValueError("%s: its gradient has dtype %s; gradients must be real "
+                                      "numbers; nothing was updated" % (where, g.dtype))
             if g.shape != p.shape:
-                raise ValueError("gradient of %r has shape %s, the parameter %s"
-                                 % (p.name, g.shape, p.shape))
-        return grads
+                raise InputValueError(
+                    "%s: its gradient has shape %s, the Parameter %s; pass the gradients in "
+                    "the order of optimizer.parameters; nothing was updated"
+                    % (where, g.shape, p.shape))
+            for state in self._state(i):
+                if state.shape != p.shape:
+                    raise InputValueError(
+                        "%s has shape %s but the optimizer's state for it %s (its data was "
+                        "replaced after the optimizer was made): make a new optimizer; "
+                        "nothing was updated" % (where, p.shape, state.shape))
+            grads.append(g)
+        return tuple(grads)
 
     def construct(self, gradients) -> tuple:
-        """Apply one step; ``gradients`` is a tuple matching ``self.parameters``."""
+        """Apply one step; ``gradients`` is a tuple matching ``self.parameters``.  All or
+        nothing: every new value is computed before any is written."""
         grads = self.scale_grad(self.decay_weight(self._gradients(gradients)))
         step = int(self.global_step.asnumpy()[0])
         lrs = [lr.at(step) for lr in self._lrs]
-        self._before_step()
+        writes, shared = self._step_writes()
         for i, (p, g) in enumerate(zip(self.parameters, grads)):
-            self._apply(i, p.asnumpy(), g.astype(p.asnumpy().dtype, copy=False), lrs[i])
+            data = p.asnumpy()
+            writes += self._apply(i, data, g.astype(data.dtype, copy=False), lrs[i], shared)
+        for target, value in writes:  # nothing can fail from here on: shapes, dtypes and
+            np.copyto(target, value)  # writability were checked, every value exists
         self.global_step.asnumpy()[0] += 1
         return tuple(True for _ in self.parameters)
 
-    def _before_step(self) -> None:
-        """Per-step state shared by every parameter (Adam's beta powers)."""
+    def _state(self, i: int) -> tuple:
+        """The state arrays shaped like Parameter ``i`` that its update rewrites."""
+        return ()
 
-    def _apply(self, i: int, param: np.ndarray, grad: np.ndarray, lr: float) -> None:
+    def _step_writes(self) -> tuple:
+        """The per-step state every parameter shares (Adam's beta powers): its ``(array, new
+        value)`` pairs, and what :meth:`_apply` reads of it this step."""
+        return [], None
+
+    def _apply(self, i: int, param: np.ndarray, grad: np.ndarray, lr: float,
+               shared) -> list:
+        """Parameter ``i``'s update as ``(array, new value)`` pairs: the Parameter's data and
+        its state, computed into new arrays (nothing written here)."""
         raise NotImplementedError
+
+
+def _minus(param: np.ndarray, delta):
+    """``param - delta``, into ``delta`` when it is an array of this step's own (every
+    caller's is: new, of ``param``'s dtype and shape) instead of one more new array."""
+    if isinstance(delta, np.ndarray):
+        return np.subtract(param, delta, out=delta)
+    return param - delta  # a numpy scalar (0-d Parameters)
 
 
 class SGD(Optimizer):
@@ -211,18 +289,24 @@ class SGD(Optimizer):
         self.stat = ParameterTuple(Parameter(np.ones((1,), np.float32), name="stat." + p.name,
                                              requires_grad=False) for p in self.parameters)
 
-    def _apply(self, i, param, grad, lr):
+    def _state(self, i):
+        return (self.accum[i].asnumpy(),)
+
+    def _apply(self, i, param, grad, lr, shared):
+        writes = []
         step = grad
         if self.momentum > 0.0:
             accum, stat = self.accum[i].asnumpy(), self.stat[i].asnumpy()
             if stat[0] > 0:
-                np.copyto(accum, grad)  # first step: the buffer is the gradient, undamped
-                stat[0] = 0.0
+                new = grad  # first step: the buffer is the gradient, undamped
+                writes.append((stat, np.zeros_like(stat)))
             else:
-                accum *= self.momentum
-                accum += (1.0 - self.dampening) * grad
-            step = grad + self.momentum * accum if self.nesterov else accum
-        param -= lr * step
+                new = accum * self.momentum
+                new += (1.0 - self.dampening) * grad
+            writes.append((accum, new))
+            step = grad + self.momentum * new if self.nesterov else new
+        writes.append((param, _minus(param, lr * step)))
+        return writes
 
 
 class Momentum(Optimizer):
@@ -244,14 +328,15 @@ class Momentum(Optimizer):
         self.use_nesterov = bool(use_nesterov)
         self.moments = self._zeros_like_params("moments")
 
-    def _apply(self, i, param, grad, lr):
+    def _state(self, i):
+        return (self.moments[i].asnumpy(),)
+
+    def _apply(self, i, param, grad, lr, shared):
         buf = self.moments[i].asnumpy()
-        if self.use_nesterov:
-            param -= lr * (grad + self.momentum * buf)
-        buf *= self.momentum
-        buf += grad
-        if not self.use_nesterov:
-            param -= lr * buf
+        new = buf * self.momentum
+        new += grad
+        step = grad + self.momentum * buf if self.use_nesterov else new
+        return [(buf, new), (param, _minus(param, lr * step))]
 
 
 def _check_betas(beta1: float, beta2: float, eps: float, cls: str) -> None:
@@ -288,21 +373,32 @@ class Adam(Optimizer):
         self.beta2_power = Parameter(np.ones((1,), np.float32), name="beta2_power",
                                      requires_grad=False)
 
-    def _before_step(self) -> None:
-        self.beta1_power.asnumpy()[0] *= self.beta1
-        self.beta2_power.asnumpy()[0] *= self.beta2
+    def _step_writes(self):
+        b1p = self.beta1_power.asnumpy() * self.beta1
+        b2p = self.beta2_power.asnumpy() * self.beta2
+        writes = [(self.beta1_power.asnumpy(), b1p), (self.beta2_power.asnumpy(), b2p)]
+        return writes, (float(b1p[0]), float(b2p[0]))
 
-    def _apply(self, i, param, grad, lr):
+    def _state(self, i):
+        return self.moment1[i].asnumpy(), self.moment2[i].asnumpy()
+
+    def _apply(self, i, param, grad, lr, shared):
         b1, b2 = self.beta1, self.beta2
-        b1p, b2p = float(self.beta1_power.asnumpy()[0]), float(self.beta2_power.asnumpy()[0])
-        m, v = self.moment1[i].asnumpy(), self.moment2[i].asnumpy()
-        m *= b1
+        b1p, b2p = shared  # this step's beta powers
+        m_old, v_old = self.moment1[i].asnumpy(), self.moment2[i].asnumpy()
+        m = m_old * b1
         m += (1.0 - b1) * grad
-        v *= b2
-        v += (1.0 - b2) * grad * grad
+        v = v_old * b2
+        g2 = (1.0 - b2) * grad
+        g2 *= grad
+        v += g2
         lr_t = lr * math.sqrt(1.0 - b2p) / (1.0 - b1p)
         direction = b1 * m + (1.0 - b1) * grad if self.use_nesterov else m
-        param -= lr_t * direction / (np.sqrt(v) + self.eps)
+        delta = lr_t * direction
+        denom = np.sqrt(v)
+        denom += self.eps
+        delta /= denom
+        return [(m_old, m), (v_old, v), (param, _minus(param, delta))]
 
 
 class AdamWeightDecay(Optimizer):
@@ -324,14 +420,22 @@ class AdamWeightDecay(Optimizer):
     def decay_weight(self, gradients):
         return tuple(gradients)  # the decay is applied to the update, not the gradient
 
-    def _apply(self, i, param, grad, lr):
-        m, v = self.moments1[i].asnumpy(), self.moments2[i].asnumpy()
-        m *= self.beta1
+    def _state(self, i):
+        return self.moments1[i].asnumpy(), self.moments2[i].asnumpy()
+
+    def _apply(self, i, param, grad, lr, shared):
+        m_old, v_old = self.moments1[i].asnumpy(), self.moments2[i].asnumpy()
+        m = m_old * self.beta1
         m += (1.0 - self.beta1) * grad
-        v *= self.beta2
-        v += (1.0 - self.beta2) * grad * grad
-        update = m / (np.sqrt(v) + self.eps)
+        v = v_old * self.beta2
+        g2 = (1.0 - self.beta2) * grad
+        g2 *= grad
+        v += g2
+        denom = np.sqrt(v)
+        denom += self.eps
+        update = m / denom
         wd = self._weight_decays[i]
         if wd > 0:
-            update = update + wd * param
-        param -= lr * update
+            update += wd * param
+        update *= lr
+        return [(m_old, m), (v_old, v), (param, _minus(param, update))]
