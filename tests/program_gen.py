@@ -1423,7 +1423,8 @@ class _Gen:
         for it in list(scope.items):
             if it.index and re.fullmatch(r"x\d+", it.index) and self.chance(0.3):
                 names = [self.fresh() for _ in it.shapes]
-                lines.append("%s%s = %s" % ("    " * indent, ", ".join(names), it.index))
+                lines.append("%s%s = %s" % ("    " * indent, ", ".join(names) + (
+                    "," if len(names) == 1 else ""), it.index))
                 for n, s in zip(names, it.shapes):
                     scope.vars[n] = Var(n, s, it.bound)
 
@@ -1532,7 +1533,9 @@ class _Gen:
                       for _ in range(self.draw(st.integers(1, 2)))]
             head, options, numbers, flags = self._kw_options()
         names = ["a", "b"][:len(params)]
-        scope = Scope(pvars + [Var(n, s, b) for n, (s, b) in zip(names, params)],
+        # a layer's argument keeps its shape (its output needs one of that shape)
+        scope = Scope(pvars + [Var(n, s, b, mutable=layer_shape is None)
+                               for n, (s, b) in zip(names, params)],
                       callables=[c for c in callables if not c.is_cell], numbers=numbers,
                       flags=flags)
         before = self.has_loop
