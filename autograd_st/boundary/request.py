@@ -5,7 +5,9 @@ value-and-grad; ``get_all``, ``get_by_list``, ``sens_param``; ``ops.vjp``'s form
 first call, the function, its target and its arguments.
 Gives: a :class:`GradRequest`, frozen, with named fields, that answers in data: which
 positions are differentiated (checked against the call), where ``sens`` is, which outputs
-are seeded, and the layout of the result (a :class:`~autograd_st.compiler.Ref` tree).
+are seeded, and the layout of the result (a :class:`~autograd_st.compiler.Ref` tree: an
+argument's gradient has the argument's structure, tuples, lists, dicts and None for a leaf
+that is not a Tensor, as JAX gives; MindSpore 2.10 gives ``()`` for such arguments).
 ``compile_gradient`` turns a request and a call into the compiler's
 :class:`~autograd_st.compiler.GradientPlan` and builds it; ``compile_jvp`` does the same for
 forward mode.  This is the one place that knows those options.
@@ -31,8 +33,8 @@ from ..compiler import (
 )
 from ..compiler.markers import is_gradient_function
 from ..errors import GradientAPIError
-from ..tensor import Parameter, ParameterTuple, Tensor
-from .values import argspec
+from ..tensor import Parameter, ParameterTuple
+from .values import argspec, grad_tree, runtime_leaves
 
 __all__ = ["GradRequest", "weights_tuple", "check_position", "compile_gradient",
            "compile_jvp", "target_of", "check_arity"]
@@ -139,11 +141,13 @@ class GradRequest:
         first = {id(s) for s in leaves(result[0])}
         return tuple(id(s) in first for s in out_leaves)
 
-    def layout(self, n_args: int, n_weights: int):
-        """The result's structure: ``Ref("arg", k)`` for the k-th differentiated argument
-        leaf, ``Ref("weight", j)``, ``Ref("value")``, ``Ref("aux")`` (MindSpore's
-        structures; ``grad_position=(0,)`` gives a bare gradient, as MindSpore does)."""
-        args = [Ref("arg", i) for i in range(n_args)]
+    def layout(self, arg_trees, n_weights: int):
+        """The result's structure: ``arg_trees`` holds each differentiated argument's gradient
+        structure (``Ref("arg", k)`` for its k-th leaf, None for a constant leaf; a plain
+        Tensor argument is one Ref), then ``Ref("weight", j)``, ``Ref("value")``,
+        ``Ref("aux")`` (MindSpore's structures; ``grad_position=(0,)`` gives a bare
+        gradient, as MindSpore does)."""
+        args = list(arg_trees)
         ws = tuple(Ref("weight", j) for j in range(n_weights))
         if self.style == "vjp":
             return (tuple(args), ws) if self.weights is not None else tuple(args)
@@ -243,14 +247,19 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
                 "Pass a Tensor or leave it out of grad_position"
                 % (p, fir.qualname, type(call_args[p]).__name__))
     wrt_args = tuple(i for p in positions for i, owner in enumerate(leaf_owner) if owner == p)
-    int_args = tuple(isinstance(a, Tensor) and a._data.dtype.kind in "iub"
-                     for i, a in enumerate(call_args) for _ in leaves(fir.args[i]))
+    counter = [0]  # the Refs number the differentiated leaves in wrt_args order
+    trees = [grad_tree(call_args[p], spec[p], counter) for p in positions]
+    # per argument leaf (in the order the generated function takes them): its dtype, which
+    # its gradient is given (a Python float has none)
+    dtypes = [getattr(v, "dtype", None) for v in runtime_leaves(call_args, spec)]
     weights = tuple(request.weights or ())
     plan = GradientPlan(
-        wrt_args=wrt_args, layout=request.layout(len(wrt_args), len(weights)),
+        wrt_args=wrt_args, layout=request.layout(trees, len(weights)),
         weights=weights, frozen=tuple(w for w in weights if not w.requires_grad),
         seeded=request.seeded(fir.result, fir.qualname), sens=request.sens,
-        sens_of_first=request.has_aux, int_args=int_args, recompute=recompute)
+        sens_of_first=request.has_aux,
+        int_args=tuple(d is not None and d.kind in "iub" for d in dtypes),
+        typed_args=tuple(d is not None for d in dtypes), recompute=recompute)
     objects = [resolve_input(inp, self_obj, fn) for inp in fir.inputs]
     return build_gradient(fir, plan, objects), inner
 
