@@ -33,6 +33,7 @@ from ..compiler import (
 )
 from ..compiler.markers import is_gradient_function
 from ..errors import GradientAPIError
+from ..prims import Sym
 from ..tensor import Parameter, ParameterTuple
 from .values import argspec, grad_tree, runtime_leaves
 
@@ -226,7 +227,7 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     """``(GradientArtifact, inner)`` for calling ``fn`` (bound to ``self_obj``) with ``args``
     (the sens included); ``inner``: ``(gradient function, argspec, its generated code)``
     when ``fn`` is itself a gradient function (a derivative of a derivative)."""
-    call_args, _ = request.split_sens(args)
+    call_args, sens = request.split_sens(args)
     spec = argspec(call_args)
     check_arity(fn, self_obj, call_args)
     source = inner = None
@@ -252,6 +253,8 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     # per argument leaf (in the order the generated function takes them): its dtype, which
     # its gradient is given (a Python float has none)
     dtypes = [getattr(v, "dtype", None) for v in runtime_leaves(call_args, spec)]
+    if sens:  # (its structure is in the cache key: checked once per structure)
+        check_sens(fir.result[0] if request.has_aux else fir.result, sens[0], fir.qualname)
     weights = tuple(request.weights or ())
     plan = GradientPlan(
         wrt_args=wrt_args, layout=request.layout(trees, len(weights)),
@@ -262,6 +265,44 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
         typed_args=tuple(d is not None for d in dtypes), recompute=recompute)
     objects = [resolve_input(inp, self_obj, fn) for inp in fir.inputs]
     return build_gradient(fir, plan, objects), inner
+
+
+def check_sens(result, sens, qualname: str, where: str = "") -> None:
+    """The output's gradient (``sens``) has the structure of the output it is for: a tuple
+    or list per tuple or list (either), a dict with the same keys per dict, one value per
+    runtime leaf (a GradientAPIError otherwise, before anything runs)."""
+    if isinstance(result, Sym):
+        if isinstance(sens, (tuple, list, dict)):
+            raise _sens_error(qualname, where, "one value", sens)
+        return
+    if isinstance(result, (tuple, list)) and leaves(result):
+        if not isinstance(sens, (tuple, list)) or len(sens) != len(result):
+            raise _sens_error(qualname, where, "a %s of %d" % (type(result).__name__,
+                                                               len(result)), sens)
+        for i, (r, s) in enumerate(zip(result, sens)):
+            check_sens(r, s, qualname, "%s[%d]" % (where, i))
+    elif type(result) is dict and leaves(result):
+        if type(sens) is not dict or set(sens) != set(result):
+            raise _sens_error(qualname, where, "a dict with keys %s" % _keys(result), sens)
+        for k, r in result.items():
+            check_sens(r, sens[k], qualname, "%s[%r]" % (where, k))
+
+
+def _keys(d) -> str:
+    return ", ".join(sorted(map(repr, d)))
+
+
+def _sens_error(qualname, where, want, sens) -> GradientAPIError:
+    if isinstance(sens, (tuple, list)):
+        got = "a %s of %d" % (type(sens).__name__, len(sens))
+    elif type(sens) is dict:
+        got = "a dict with keys %s" % _keys(sens)
+    else:
+        got = "one value"
+    return GradientAPIError(
+        "the output's gradient (sens) must have the structure of %s's output: sens%s should "
+        "be %s but it is %s; pass one gradient per output, in the output's structure"
+        % (qualname, where, want, got))
 
 
 def compile_jvp(fn, inputs) -> tuple:
