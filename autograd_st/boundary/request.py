@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ..cell import Cell
 from ..compiler import (
+    RUNTIME,
     GradientPlan,
     Ref,
     build_gradient,
@@ -32,10 +33,10 @@ from ..compiler import (
     wrap_in_call,
 )
 from ..compiler.markers import is_gradient_function
-from ..errors import GradientAPIError
+from ..errors import CompileError, GradientAPIError
 from ..prims import Sym
 from ..tensor import Parameter, ParameterTuple
-from .values import argspec, grad_tree, runtime_leaves
+from .values import argspec, count_leaves, grad_tree, runtime_leaves
 
 __all__ = ["GradRequest", "weights_tuple", "check_position", "compile_gradient",
            "compile_jvp", "target_of", "check_arity"]
@@ -235,14 +236,20 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
         inner_gfn = fn
         fn, source = generated_source(fn, spec)
         inner = (inner_gfn, spec, fn)
-    fir = normalize_function(fn, self_obj, spec, source)
+        fir = normalize_function(fn, self_obj, _generated_spec(inner_gfn, spec), source)
+    else:
+        fir = normalize_function(fn, self_obj, spec, source)
     if has_bprop(self_obj):  # the Cell's own bprop is its backward
         fir = wrap_in_call(fir, self_obj, spec)
     n_args = len(call_args)
-    leaf_owner = [i for i, v in enumerate(fir.args) for _ in leaves(v)]
+    # the argument each runtime leaf (each parameter of the generated code) belongs to
+    leaf_owner = [i for i, sp in enumerate(spec) for _ in range(count_leaves(sp))]
+    if len(leaf_owner) != len(leaves(fir.args)):  # pragma: no cover - a compiler bug
+        raise CompileError("internal error: %s binds %d runtime leaves for %d"
+                           % (fir.qualname, len(leaves(fir.args)), len(leaf_owner)))
     positions = request.positions_for(n_args, fir.qualname)
     for p in positions:
-        if not leaves(fir.args[p]):
+        if p not in leaf_owner:
             raise GradientAPIError(
                 "argument %d of %s is a constant (%r), not a Tensor: it has no gradient. "
                 "Pass a Tensor or leave it out of grad_position"
@@ -265,6 +272,13 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
         typed_args=tuple(d is not None for d in dtypes), recompute=recompute)
     objects = [resolve_input(inp, self_obj, fn) for inp in fir.inputs]
     return build_gradient(fir, plan, objects), inner
+
+
+def _generated_spec(gfn, spec) -> list:
+    """The spec a gradient function's generated code is normalized with: it takes each
+    runtime leaf of its arguments as a parameter of its own (its sens whole)."""
+    inner_args, _ = gfn.request.split_sens(list(spec))
+    return [RUNTIME] * sum(count_leaves(sp) for sp in inner_args) + list(spec[len(inner_args):])
 
 
 def check_sens(result, sens, qualname: str, where: str = "") -> None:
@@ -312,8 +326,11 @@ def compile_jvp(fn, inputs) -> tuple:
     spec = argspec(list(inputs))
     source = None
     if is_gradient_function(f):  # forward over reverse
+        gfn = f
         f, source = generated_source(f, spec)
-    fir = normalize_function(f, self_obj, spec, source)
+        fir = normalize_function(f, self_obj, _generated_spec(gfn, spec), source)
+    else:
+        fir = normalize_function(f, self_obj, spec, source)
     n_leaves = len(leaves(fir.args))
     compiled = build_jvp(fir, (True,) * n_leaves, (False,) * len(fir.inputs))
     objects = [resolve_input(inp, self_obj, f) for inp in fir.inputs]

@@ -20,8 +20,8 @@ import numpy as np
 from ..compiler import RUNTIME, Ref
 from ..tensor import Parameter, Tensor
 
-__all__ = ["kind", "unwrap_arg", "argspec", "runtime_leaves", "grad_tree", "tensor_of",
-           "to_tensors"]
+__all__ = ["kind", "unwrap_arg", "argspec", "runtime_leaves", "count_leaves", "grad_tree",
+           "tensor_of", "to_tensors"]
 
 _new_tensor = Tensor.__new__
 _set_data = Tensor._data.__set__
@@ -107,6 +107,17 @@ def _runtime_leaves(args, specs, out) -> None:
             _runtime_leaves(a, sp, out)
         elif type(sp) is dict:
             _runtime_leaves([a[k] for k in sp], sp.values(), out)
+
+
+def count_leaves(spec) -> int:
+    """The number of runtime leaves a spec has (parameters of the generated code)."""
+    if spec is RUNTIME:
+        return 1
+    if type(spec) is tuple:
+        return sum(count_leaves(sp) for sp in spec)
+    if type(spec) is dict:
+        return sum(count_leaves(sp) for sp in spec.values())
+    return 0
 
 
 def grad_tree(a, spec, counter: list):
