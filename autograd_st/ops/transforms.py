@@ -48,14 +48,12 @@ def jvp(fn, inputs, v, has_aux=False):
     if len(inputs) != len(v):
         raise GradientAPIError("jvp: %d inputs but %d tangents in v; give one tangent per input"
                                % (len(inputs), len(v)))
-    spec = argspec(list(inputs))
-    try:
-        pairs = zip(runtime_leaves(list(inputs), spec), runtime_leaves(list(v), spec))
-    except (KeyError, IndexError, TypeError):
+    if not _same_structure(inputs, v):
         raise GradientAPIError("jvp: the tangents v must have the structure of the inputs "
                                "(one tangent per Tensor, in the same tuples, lists and "
-                               "dicts)") from None
-    for a, t in pairs:
+                               "dicts)")
+    spec = argspec(list(inputs))
+    for a, t in zip(runtime_leaves(list(inputs), spec), runtime_leaves(list(v), spec)):
         if np.shape(a) != np.shape(t):
             raise GradientAPIError("jvp: a tangent has shape %s but its input has shape %s"
                                    % (np.shape(t), np.shape(a)))
@@ -67,6 +65,18 @@ def jvp(fn, inputs, v, has_aux=False):
         aux = out[1] if len(out) == 2 else out[1:]
         return out[0], tan[0], aux
     return out, tan
+
+
+def _same_structure(a, b) -> bool:
+    """Whether ``b`` has ``a``'s tuples and lists (either for either) and dicts (the same
+    keys) around its leaves."""
+    if isinstance(a, (tuple, list)):
+        return isinstance(b, (tuple, list)) and len(a) == len(b) and all(
+            _same_structure(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and set(a) == set(b) and all(
+            _same_structure(a[k], b[k]) for k in a)
+    return not isinstance(b, (tuple, list, dict))
 
 
 def vjp(fn, *inputs, weights=None, has_aux=False):
