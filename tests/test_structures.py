@@ -387,3 +387,20 @@ def test_a_cell_taking_a_dict_with_weights():
                         weights=net.trainable_params())
     for g, n in zip(gw, nw):
         assert_close(g, n, rtol=1e-5, atol=1e-6)
+
+
+def test_a_sens_of_another_shape_is_refused():
+    # before: numpy broadcast it, and the gradient came back shaped like the sens, (1,)
+    def f(x):
+        return x * 2.0, ops.sum(x)
+    gfn = ops.GradOperation(sens_param=True)(f)
+    with pytest.raises(GradientAPIError, match=r"sens\[0\] of \S*f\) has shape \(1,\) but "
+                                               r"the output .* has shape \(3,\)"):
+        gfn(T(XA), (T([1.0]), T(1.0)))
+    with pytest.raises(GradientAPIError, match=r"sens\[1\] of \S*f\) has shape \(3,\) but "
+                                               r"the output .* has shape \(\)"):
+        gfn(T(XA), (T(YA), T(YA)))
+    assert_close(gfn(T(XA), (T(YA), T(0.5))), 2.0 * YA + 0.5, rtol=1e-15)
+    _, vjp_fn = ops.vjp(lambda x: x * 2.0, T(XA))
+    with pytest.raises(GradientAPIError, match=r"has shape \(1,\)"):
+        vjp_fn(T([1.0]))

@@ -20,7 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import gast
+import numpy as np
 
+from ..errors import GradientAPIError
 from ..prims import Sym
 from . import codegen
 from .build import ReverseBuilder, short_name
@@ -116,7 +118,14 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
         position = leaf_index[i][1:] if plan.sens_of_first else leaf_index[i]
         if leaf.var.name in b.active:
             rev.out.append(codegen.comment("seed: the gradient of the output"))
-            rev.contribute(leaf.var.name, _sens_part(sens_name, position, b.ns.const_namer))
+            part = _sens_part(sens_name, position, b.ns.const_namer)
+            if not plan.recompute:  # (final code: a sens of another shape is refused)
+                where = "sens%s of %s" % ("".join("[%r]" % (k,) for k in position),
+                                          fir.qualname)
+                part = gast.Call(func=name(b.ns.const_namer(sens_shape, "sens_shape")),
+                                 args=[part, name(leaf.var.name), codegen.const(where)],
+                                 keywords=[])
+            rev.contribute(leaf.var.name, part)
     rev.last_line = None
     rev.block(fir.body)
     arg_grads = []
@@ -168,6 +177,21 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
                             tuple(inp.name for inp in every),
                             _structure(plan.layout, value_atoms), fir,
                             tuple(b.callees.values()))
+
+
+def sens_shape(sens, out, where: str):
+    """``sens`` when it has the shape of the output ``out`` it is the gradient of (called by
+    final generated code where the sens comes in; ``where``: ``"sens[1] of f"``); a
+    GradientAPIError otherwise (numpy would broadcast it into a wrong gradient)."""
+    try:
+        if sens.shape == out.shape:
+            return sens
+    except AttributeError:
+        if np.shape(sens) == np.shape(out):
+            return sens
+    raise GradientAPIError(
+        "the output's gradient (%s) has shape %s but the output it is the gradient of has "
+        "shape %s; pass a sens shaped like the output" % (where, np.shape(sens), np.shape(out)))
 
 
 def _cast_like(g, var: str):
