@@ -161,51 +161,99 @@ def _unwrap_code(kind, arg: str) -> str:
     """How the entry unwraps an argument of this kind (see ``values.kind``)."""
     if isinstance(kind, str) and len(kind) == 1:  # a Tensor or a Parameter
         return arg + "._data"
-    if isinstance(kind, str) and kind[0] in "ng":  # an ndarray, a numpy scalar: as it is
+    if isinstance(kind, str) and kind[0] in "ngp":  # an ndarray, a numpy scalar, a float
         return arg
     return "_unwrap(%s)" % arg
 
 
-def _wrap_code(structure, value: str, out: list) -> str:
-    """An expression that rebuilds ``structure`` from ``value`` with Tensor leaves; the
-    unpacking statements it needs are appended to ``out``."""
+class _Unwritten(Exception):
+    """An argument whose kind does not spell out its spec's structure (the entry is then
+    the generic one)."""
+
+
+def _leaf_code(kind, spec, arg: str, namespace: dict) -> list:
+    """The expressions of an argument's runtime leaves, in the order the generated code
+    takes them (see ``values.runtime_leaves``): ``a0[1]._data``, ``a0[_k0]._data`` ..."""
+    if spec is RUNTIME:
+        return [_unwrap_code(kind, arg)]
+    if type(spec) is tuple:
+        if not (type(kind) is tuple and kind and kind[0] in (tuple, list)
+                and len(kind) == len(spec) + 1):
+            raise _Unwritten
+        return [code for j, (k, sp) in enumerate(zip(kind[1:], spec))
+                for code in _leaf_code(k, sp, "%s[%d]" % (arg, j), namespace)]
+    if type(spec) is dict:
+        if not (type(kind) is tuple and kind and kind[0] is dict
+                and [k[1] for k in kind[1:]] == list(spec)):
+            raise _Unwritten
+        out = []
+        for (_, key, k), sp in zip(kind[1:], spec.values()):
+            out += _leaf_code(k, sp, "%s[%s]" % (arg, _constant(key, namespace)), namespace)
+        return out
+    return []  # a constant: compiled in
+
+
+def _constant(value, namespace: dict) -> str:
+    """A name in the entry's namespace for ``value`` (a dict key)."""
+    name = "_k%d" % len([n for n in namespace if n.startswith("_k")])
+    namespace[name] = value
+    return name
+
+
+def _wrap_code(structure, value: str, out: list, namespace: dict) -> str:
+    """An expression that rebuilds ``structure`` (tuples, lists, dicts; None per leaf) from
+    ``value`` with Tensor leaves; the unpacking statements it needs are appended to
+    ``out``."""
     if structure is None:
         return "_leaf(%s)" % value
-    parts = ["%s_%d" % (value, i) for i in range(len(structure))]
+    subs = list(structure.values()) if type(structure) is dict else list(structure)
+    parts = ["%s_%d" % (value, i) for i in range(len(subs))]
     if parts:
-        out.append("%s, = %s" % (", ".join(parts), value))
-    else:
-        return "()"
-    return "(%s,)" % ", ".join(_wrap_code(sub, p, out) for sub, p in zip(structure, parts))
+        out.append("%s, = %s%s" % (", ".join(parts), value,
+                                   ".values()" if type(structure) is dict else ""))
+    items = [_wrap_code(sub, p, out, namespace) for sub, p in zip(subs, parts)]
+    if type(structure) is dict:
+        return "{%s}" % ", ".join("%s: %s" % (_constant(k, namespace), item)
+                                  for k, item in zip(structure, items))
+    if type(structure) is list:
+        return "[%s]" % ", ".join(items)
+    return "(%s)" % "".join(item + "," for item in items)
 
 
 def _entry(artifact, kinds, out_structure):
     """The per-call path of one artifact, written out for its argument kinds: unwrap each
-    argument as its kind says, add the inputs' arrays, call the generated code, wrap its
-    result in Tensors as its returned structure says.  No per-argument dispatch is left
-    (``art.fn`` is what the benchmark calls directly; this adds the API's work around it)."""
+    argument (each runtime leaf of a tuple, list or dict argument) as its kind says, add the
+    inputs' arrays, call the generated code, wrap its result in Tensors as its returned
+    structure says.  No per-argument dispatch is left (``art.fn`` is what the benchmark
+    calls directly; this adds the API's work around it)."""
     fn, inputs = artifact.fn, artifact.inputs
-    if not artifact.plain or kinds is None:
-        def entry(*args):
-            if artifact.plain:
-                out = fn(*[unwrap_arg(a) for a in args], *[o._data for o in inputs])
-            else:
-                out = fn(*runtime_leaves(args, artifact.spec_args),
-                         *[o._data for o in inputs])
-            return to_tensors(out) if artifact.tensors_out else out
-        return entry
+
+    def generic(*args):
+        if artifact.plain:
+            out = fn(*[unwrap_arg(a) for a in args], *[o._data for o in inputs])
+        else:
+            out = fn(*runtime_leaves(args, artifact.spec_args), *[o._data for o in inputs])
+        return to_tensors(out) if artifact.tensors_out else out
+    if kinds is None:
+        return generic
+    namespace = {"fn": fn, "_leaf": to_tensors, "_unwrap": unwrap_arg}
     params = ["a%d" % i for i in range(len(kinds))]
-    call = "fn(%s)" % ", ".join([_unwrap_code(k, p) for k, p in zip(kinds, params)]
-                                + ["i%d._data" % j for j in range(len(inputs))])
+    specs = artifact.spec_args
+    try:
+        leaves = [code for i, (k, p) in enumerate(zip(kinds, params))
+                  for code in (_leaf_code(k, specs[i], p, namespace) if i < len(specs)
+                               else [_unwrap_code(k, p)])]
+    except _Unwritten:
+        return generic
+    call = "fn(%s)" % ", ".join(leaves + ["i%d._data" % j for j in range(len(inputs))])
     lines = ["def entry(%s):" % ", ".join(params)]
     if not artifact.tensors_out:
         lines.append("    return " + call)
     else:
         lines.append("    r = " + call)
         unpack = []
-        result = _wrap_code(out_structure, "r", unpack)
+        result = _wrap_code(out_structure, "r", unpack, namespace)
         lines += ["    " + u for u in unpack] + ["    return " + result]
-    namespace = {"fn": fn, "_leaf": to_tensors, "_unwrap": unwrap_arg}
     namespace.update(("i%d" % j, o) for j, o in enumerate(inputs))
     exec(compile("\n".join(lines) + "\n", "<autograd_st entry>", "exec"), namespace)  # noqa: S102
     return namespace["entry"]

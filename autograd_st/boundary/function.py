@@ -129,13 +129,13 @@ class GradFunction:
                         % fn.__qualname__)  # pragma: no cover - bind raised above
 
     def _tensors_out(self, args) -> bool:
+        """Whether results come back as Tensors: unless the arguments hold arrays and numbers
+        but no Tensor (numpy in, numpy out)."""
         if self._is_cell or self.request.weights:
             return True
-        for a in args:
-            if isinstance(a, Tensor) or (isinstance(a, (tuple, list))
-                                         and any(isinstance(e, Tensor) for e in a)):
-                return True
-        return not any(isinstance(a, (np.ndarray, float, np.generic)) for a in args)
+        found = set()
+        _leaf_types(args, found)
+        return Tensor in found or not found
 
     # compiling -------------------------------------------------------------------------
     def _target(self):
@@ -198,10 +198,27 @@ class GradFunction:
         return art.fn, art.gradient.input_names, art.gradient.inputs
 
 
+def _leaf_types(value, found: set) -> None:
+    """Adds to ``found`` Tensor for each Tensor leaf of ``value`` (tuples, lists, dicts), and
+    ndarray for each array or number leaf."""
+    if isinstance(value, Tensor):
+        found.add(Tensor)
+    elif isinstance(value, (np.ndarray, float, np.generic)):
+        found.add(np.ndarray)
+    elif isinstance(value, (tuple, list)):
+        for v in value:
+            _leaf_types(v, found)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _leaf_types(v, found)
+
+
 def _example(sp):
     """An argument of the kind ``sp`` describes (RUNTIME: a float64 Tensor)."""
     if isinstance(sp, tuple):
         return tuple(_example(e) for e in sp)
+    if type(sp) is dict:
+        return {k: _example(e) for k, e in sp.items()}
     if sp is RUNTIME:
         return Tensor(np.zeros((1,), np.float64))
     return sp

@@ -79,8 +79,11 @@ def paused_gc(fn):
 def _const_sig(value, depth=0):
     if isinstance(value, (int, float, bool, str, bytes, type(None))):
         return (type(value).__name__, value)
-    if isinstance(value, tuple) and depth < 4:
-        return ("tuple",) + tuple(_const_sig(v, depth + 1) for v in value)
+    if isinstance(value, (tuple, list)) and depth < 32:  # an argument's structure: by content
+        return (type(value).__name__,) + tuple(_const_sig(v, depth + 1) for v in value)
+    if type(value) is dict and depth < 32:  # a dict argument or its spec: by content
+        return ("dict",) + tuple((_const_sig(k), _const_sig(v, depth + 1))
+                                 for k, v in value.items())
     if value is RUNTIME:
         return "R"
     if isinstance(value, Parameter):

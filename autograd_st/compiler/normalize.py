@@ -110,13 +110,14 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                 value = sym(self.new_version(pname))
             elif value is MISSING:
                 value = func_defaults[i - (len(self.user_params) - len(func_defaults))]
-            elif has_sym(value) or isinstance(value, tuple):
+            elif has_sym(value) or isinstance(value, (tuple, dict)):
                 value = self._bind_structure(value, pname)
             self.env[pname] = value
             self.arg_values.append(value)
 
     def _bind_structure(self, value, pname):
-        """A tuple argument whose leaves are runtime: each leaf becomes a parameter name."""
+        """A tuple or dict argument whose leaves are runtime: each leaf becomes a parameter
+        name (a dict's in the order of its keys, as ``leaves`` reads them)."""
         counter = [0]
 
         def rec(v):
@@ -127,6 +128,9 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                 return sym(name)
             if isinstance(v, tuple):
                 return tuple(rec(e) for e in v)
+            if type(v) is dict:  # (a constant dict stays the object it is)
+                new = {k: rec(e) for k, e in v.items()}
+                return new if any(new[k] is not e for k, e in v.items()) else v
             return v
         return rec(value)
 
