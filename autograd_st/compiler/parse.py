@@ -168,18 +168,30 @@ def _parse_def(fn, code, lines, filename) -> ast.FunctionDef:
         except (SyntaxError, IndexError, tokenize.TokenError):  # not a statement's start
             node = None
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-            or node.name != code.co_name:
+            or node.name != code.co_name or _first_line(node) != first:
         now = lines[first - 1].strip() if first <= len(lines) else None
         raise SourceChangedError(_changed_message(
             fn, code, filename, "line %d %s, not the definition of %s" % (
                 first, "reads %r" % now if now is not None else "is past the end of the text",
                 code.co_name)))
     if not _same_code(node, fn, code, filename, lines):
+        if any(isinstance(sub, ast.Assert) for sub in ast.walk(node)):
+            raise SourceChangedError(
+                "%s:%d: the text of %s is not the code that runs: it has assert statements, "
+                "which pytest rewrites in test modules (or the file changed since it was "
+                "imported). autograd_st does not differentiate assert: check the inputs "
+                "before calling the gradient function, or reload the module."
+                % (filename, first, fn.__qualname__))
         raise SourceChangedError(_changed_message(
             fn, code, filename, "the definition of %s there does not compile to the code "
             "that runs" % code.co_name))
     node.decorator_list = []
     return node
+
+
+def _first_line(node) -> int:
+    """The line a ``def`` starts on (its first decorator's: ``co_firstlineno``)."""
+    return min([node.lineno] + [d.lineno for d in node.decorator_list])
 
 
 def _params(node) -> list:
@@ -189,27 +201,55 @@ def _params(node) -> list:
     return names + [x.arg for x in (a.vararg, a.kwarg) if x is not None]
 
 
-def _same_code(node, fn, code, filename, lines) -> bool:
+def _same_code(node, fn, code, filename, lines, imports=()) -> bool:
     """Whether ``node`` (a ``def`` or a lambda) compiles to ``code`` (``==`` on code objects:
-    bytecode, constants, names, flags, line and column positions).  Compiled with the whole
-    text it stands in (a file: the context it was compiled in, imports included, which
-    decide some instructions), else alone in a scope shaped like its own (an IPython cell
-    or a REPL input: each statement compiled by itself)."""
+    bytecode, constants, names, flags, line and column positions).
+
+    A ``def`` is compiled with the whole text it stands in (a file: the context it was
+    compiled in, including the module's imports, which decide some instructions: 3.11+ reads
+    a method of an imported name with LOAD_ATTR), found there by its name and first line.
+    Else (and a lambda, which shares its line with others, always) it is compiled by itself
+    in a scope shaped like its own, after ``imports`` (the module's imported names) and then
+    without them (an IPython cell or a prompt input: each statement compiled alone)."""
     n = code.co_argcount + code.co_kwonlyargcount \
         + bool(code.co_flags & inspect.CO_VARARGS) + bool(code.co_flags & inspect.CO_VARKEYWORDS)
     if _params(node) != list(code.co_varnames[:n]):  # cheap, and the usual edit
         return False
     flags = code.co_flags & _FUTURE_FLAGS
-    if any(c == code for c in _text_codes(filename, lines, flags).get(
-            (code.co_name, code.co_firstlineno), ())):
-        return True
-    stmt = node if isinstance(node, ast.stmt) else ast.Expr(value=node)
-    try:
-        alone = compile(_in_scope(stmt, fn, code), filename, "exec", flags=flags,
-                        dont_inherit=True)
-    except (SyntaxError, ValueError, TypeError):
-        return False
-    return code in _code_objects(alone, {}).get((code.co_name, code.co_firstlineno), ())
+    key = (code.co_name, code.co_firstlineno)
+    if isinstance(node, ast.stmt):
+        if code in _text_codes(filename, lines, flags).get(key, ()):
+            return True
+        stmt = node
+    else:
+        stmt = ast.Expr(value=node)
+    for names in ((imports, ()) if imports else ((),)):
+        module = _in_scope(stmt, fn, code)
+        module.body[:0] = [ast.Import(names=[ast.alias(name=name, asname=None)])
+                           for name in names]  # compiled, never run: marks names imported
+        try:
+            alone = compile(ast.fix_missing_locations(module), filename, "exec", flags=flags,
+                            dont_inherit=True)
+        except (SyntaxError, ValueError, TypeError):
+            return False
+        if code in _code_objects(alone, {}).get(key, ()):
+            return True
+    return False
+
+
+def _module_imports(tree) -> list:
+    """The names a module's own statements bind by ``import`` (not those of its functions
+    and classes)."""
+    names, todo = [], list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names += [(a.asname or a.name).partition(".")[0] for a in node.names
+                      if a.name != "*"]
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            todo.extend(child for child in ast.iter_child_nodes(node)
+                        if isinstance(child, ast.stmt))
+    return sorted(set(names))
 
 
 _TEXT_CODES: dict = {}  # filename -> (its lines, flags, its code objects by (name, first line))
@@ -277,7 +317,7 @@ def _in_scope(stmt, fn, code) -> ast.Module:
                                       value=ast.Constant(value=None)))
         body = [ast.FunctionDef(name=name, args=_no_params(), body=body, decorator_list=[],
                                 returns=None, type_comment=None, type_params=[])]
-    return ast.fix_missing_locations(ast.Module(body=body, type_ignores=[]))
+    return ast.Module(body=body, type_ignores=[])
 
 
 def _no_params() -> ast.arguments:
@@ -333,7 +373,9 @@ def _parse_lambda(fn, code, lines, filename) -> ast.FunctionDef:
         tree = None
     candidates = [node for node in (ast.walk(tree) if tree is not None else ())
                   if isinstance(node, ast.Lambda) and node.lineno == first]
-    found = next((node for node in candidates if _same_code(node, fn, code, filename, lines)), None)
+    imports = _module_imports(tree) if tree is not None else ()
+    found = next((node for node in candidates
+                  if _same_code(node, fn, code, filename, lines, imports)), None)
     if found is None:
         raise SourceChangedError(_changed_message(
             fn, code, filename, "no lambda on line %d compiles to the code that runs" % first))
