@@ -16,6 +16,7 @@ from __future__ import annotations
 import __future__
 
 import ast
+import hashlib
 import importlib
 import importlib.util
 import inspect
@@ -232,23 +233,26 @@ pair = (lambda x: ops.sum(x * 2.0 * x), lambda x: ops.sum(x * 3.0 * x))
 
 @pytest.fixture
 def module_file(tmp_path, monkeypatch):
-    """``(import_, rewrite, filename)``: import MODULE from ``edited_mod.py`` under
-    ``tmp_path`` (on sys.path, so ``importlib.reload`` finds it; ``import_(name)`` imports
-    the same file as another module); rewrite that file (its mtime moved on, so linecache
-    sees the change)."""
+    """``(import_, rewrite, filename)``: import MODULE from a file under ``tmp_path`` (on
+    sys.path, so ``importlib.reload`` finds it; its module name is this test's own);
+    ``import_(twin=True)`` imports the same file as another module; ``rewrite`` rewrites the
+    file (its mtime moved on, so linecache sees the change)."""
     monkeypatch.setattr(sys, "dont_write_bytecode", True)  # no stale .pyc on reload
     monkeypatch.syspath_prepend(str(tmp_path))
-    path = tmp_path / "edited_mod.py"
+    name = "source_edit_%s" % hashlib.sha1(str(tmp_path).encode()).hexdigest()[:12]
+    path = tmp_path / (name + ".py")
     path.write_text(MODULE)
     names = []
 
-    def import_(name="edited_mod"):
-        names.append(name)
-        if name == "edited_mod":
-            return importlib.import_module(name)
-        spec = importlib.util.spec_from_file_location(name, path)
+    def import_(twin=False):
+        mod_name = name + ("_twin" if twin else "")
+        names.append(mod_name)
+        sys.modules.pop(mod_name, None)
+        if not twin:
+            return importlib.import_module(mod_name)
+        spec = importlib.util.spec_from_file_location(mod_name, path)
         mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
+        sys.modules[mod_name] = mod
         spec.loader.exec_module(mod)
         return mod
 
@@ -258,8 +262,8 @@ def module_file(tmp_path, monkeypatch):
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
     yield import_, rewrite, str(path)
-    for name in names:
-        sys.modules.pop(name, None)
+    for mod_name in names:
+        sys.modules.pop(mod_name, None)
 
 
 def _refused(fn, filename, line, *fragments):
@@ -353,7 +357,7 @@ def test_a_function_parsed_before_the_edit_stays_what_was_parsed(module_file):
     import of the same file, made before the edit, has equal code and is differentiated as
     it runs."""
     import_, rewrite, filename = module_file
-    mod, twin = import_(), import_("edited_mod_twin")
+    mod, twin = import_(), import_(twin=True)
     _assert_grad(mod.g, _x())
     rewrite(MODULE.replace("ops.sum(x * x * x)", "ops.sum(x * x * 4.0)"))
     got = _assert_grad(twin.g, _x())
