@@ -5,10 +5,14 @@ Takes: a function, bound method, or lambda object.
 Gives: a :class:`Source` (``node``, ``filename``, ``globals``, ``closure``, ``self_obj``).
 Raises: ``SourceNotFoundError`` when the source cannot be read, and ``SourceChangedError``
 (a kind of it) when the text read is not the code that runs: each function parsed is compiled
-again, in a scope shaped like the one it was defined in (its qualified name's enclosing
-functions and classes, its free variables, its ``__future__`` flags), and the code object
-must equal the function's ``__code__`` (bytecode, constants, names, positions).  So a file
-edited after it was imported is refused, never read as the function that runs.
+again and the code object must equal the function's ``__code__`` (bytecode, constants,
+names, flags, positions) -- compiled with the whole text it stands in (a file: the context it
+was compiled in), else by itself in a scope shaped like its own (its qualified name's
+enclosing functions and classes, its free variables, its ``__future__`` flags: an IPython
+cell or a prompt input, whose statements are compiled one by one).  So a file edited after
+it was imported is refused, never read as the function that runs.  The check costs one
+compile of each file's text (remembered while linecache keeps the same lines) and is made
+once per code object, when it is first parsed.
 
 Where the text comes from: ``linecache`` (files, IPython and Jupyter cells, Python 3.13's
 REPL, ``doctest``, any text registered there), then the texts :func:`exec_source` ran.
@@ -341,7 +345,8 @@ def _no_source_message(fn, code, filename) -> str:
             "the definition as a string.")
     if _pseudo(filename):
         return head + (
-            "exec() or compile() of a string (filename %r) keeps none. Run the text with "
+            "exec() or compile() of a string (or python -c; filename %r) keeps none. Run "
+            "the text with "
             "autograd_st.exec_source(text, namespace) instead of exec(text, namespace), or "
             "compile it under a filename of its own whose text you register first: "
             "linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)."
