@@ -103,8 +103,8 @@ def structure_signature(cell, depth=0):
         return ("deep", id(cell))
     items = []
     for k, v in sorted(vars(cell).items()):
-        if k in ("_params", "_cells", "_bprop_cache"):
-            continue
+        if k in ("_params", "_cells", "_bprop_cache", "_param_lists"):
+            continue  # (bookkeeping: what they hold is in the attributes themselves)
         items.append((k, _const_sig(v, depth + 1)))
     return (type(cell), tuple(items))
 

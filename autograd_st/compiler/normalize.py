@@ -130,7 +130,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
             elif has_sym(value) or isinstance(value, tuple):
                 value = self._bind_structure(value, pname)
             else:  # a constant argument: what is read from it is guarded from the argument
-                self.note(value, (("arg", len(self.arg_values)), (), False))
+                self.found(value, (("arg", len(self.arg_values)), (), False))
             self.env[pname] = value
             self.arg_values.append(value)
 
@@ -302,6 +302,15 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         self.sources[id(obj)] = source
         self._held.append(obj)
 
+    def found(self, obj, source) -> None:
+        """``obj`` was found at ``source``, its identity guarded by something else (it is an
+        item of a tuple, or of a list whose items are guarded): a Cell's structure still
+        is guarded (its attributes are read unguarded, as self's are)."""
+        self.note(obj, source)
+        if isinstance(obj, Cell) and id(obj) not in self.tracked:
+            self._guard(source, "struct", structure_signature(obj), obj, False)
+            self.tracked.add(id(obj))
+
     def add_guard(self, guard) -> None:
         key = guard.key()
         if key not in self._guard_keys:
@@ -330,11 +339,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
             pass  # a builtin method of an object guarded where it was read
         else:
             self._guard(source, "id", obj, obj, not fixed)
-            self.note(obj, source)
-            if isinstance(obj, Cell) and id(obj) not in self.tracked:
-                # its attributes are read unguarded (as self's are): its structure is kept
-                self._guard(source, "struct", structure_signature(obj), obj, False)
-                self.tracked.add(id(obj))
+            self.found(obj, source)
 
     def read_attribute(self, base, attr: str, obj) -> None:
         """``obj`` is ``base.attr``: guarded when ``base`` was read from outside."""
@@ -366,12 +371,14 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
             return
         root, steps, fixed = source
         place = (root, steps + (("item", index),), fixed and isinstance(base, tuple))
-        if isinstance(base, tuple):
+        if id(base) in self.tracked and isinstance(base, tuple):  # in a Cell's structure
             self.note(obj, place)
-            if id(base) in self.tracked and isinstance(obj, (Cell, tuple)):
+            if isinstance(obj, (Cell, tuple)):
                 self.tracked.add(id(obj))
-            return
-        self.read(obj, place)
+        elif isinstance(base, tuple) or id(base) in self._used:  # its items are guarded
+            self.found(obj, place)
+        else:
+            self.read(obj, place)
 
     def use(self, obj) -> None:
         """``obj``'s items are folded in (iterated, measured, compared, passed on): guard
@@ -397,7 +404,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                                            for v in obj):
             self._guard(source, "ids", list(obj), obj, True)
             for i, v in enumerate(obj):
-                self.note(v, (root, steps + (("item", i),), False))
+                self.found(v, (root, steps + (("item", i),), False))
             return
         else:
             if type(obj) is list:
@@ -406,7 +413,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         for k, v in items:
             place = (root, steps + (("item", k),), fixed and type(obj) is tuple)
             if type(obj) is tuple:
-                self.note(v, place)
+                self.found(v, place)
             else:
                 self.read(v, place)
             self.use(v)
