@@ -250,8 +250,8 @@ class CallsMixin:
                                   ctx=gast.Load())
             values = [owner] + list(args) + list(kwargs.values())
         else:
-            func = gast.Name(id=self._callee_name(callee), ctx=gast.Load(), annotation=None,
-                             type_comment=None)
+            func = gast.Name(id=self._callee_name(callee, site.path), ctx=gast.Load(),
+                             annotation=None, type_comment=None)
             values = list(args) + list(kwargs.values())
             if owner is not None:
                 self.guard_identity(owner)
@@ -277,13 +277,13 @@ class CallsMixin:
             raise self.error(site.node, "evaluating %s at compile time failed: %s"
                              % (site.path, exc)) from None
 
-    def _callee_name(self, callee):
+    def _callee_name(self, callee, hint=None):
         """The name an Opaque call calls ``callee`` by in generated code."""
         if callee in _OPAQUE_BUILTINS and getattr(builtins, callee.__name__, None) is callee:
             return callee.__name__
         if callee is np:
             return "np"
-        return self.const_name(callee, getattr(callee, "__name__", "fn"))
+        return self.const_name(callee, hint or getattr(callee, "__name__", "fn"))
 
 
 _HANDLERS = {

@@ -91,8 +91,9 @@ class ExpressionsMixin:
         found, obj = self.src.lookup(name)
         if not found:
             raise self.error(node, "name %r is not defined" % name, cls=CompileError)
-        if name in self.src.closure:
-            self.read(obj, (("const", self.src.closure), (("ns", name),), False), True)
+        if name in self.src.closure:  # read again from its cell (rebound by nonlocal)
+            cell = self.src.func.__closure__[self.src.func.__code__.co_freevars.index(name)]
+            self.read(obj, (("const", cell), (("attr", "cell_contents"),), False), True)
         elif name in self.src.globals:
             self.read(obj, (("const", self.src.globals), (("ns", name),), False), True)
         else:  # a builtin: stays valid while no global of that name appears

@@ -29,8 +29,8 @@ changes nothing):
 - the constructors of autograd_st's own API (``Tensor``, ``Parameter``, primitive classes,
   ``GradOperation``, ``nn`` layers), of builtin types and of numpy's types.
 
-A call whose arguments hold a callable that is not itself on the table (``sorted(xs,
-key=f)``) is not pure: it would run that callable.  Special methods a builtin calls on a
+A call whose arguments hold a function that is not itself on the table (``sorted(xs,
+key=f)``) is not pure: it would run that function.  Special methods a builtin calls on a
 user's object (``len(obj)`` calls ``obj.__len__``) are taken to be pure, as Python's data
 model asks of them.
 
@@ -205,7 +205,10 @@ def _pure_callee(callee) -> bool:
 
 
 def _callables_in(value, depth=0):
-    if callable(value) and not isinstance(value, type):
+    """The functions in an argument (what a ``key=`` or a ``map`` would call); other
+    callable objects (a Cell, a class) given to a builtin are read, not called."""
+    if isinstance(value, (types.FunctionType, types.MethodType, functools.partial,
+                          types.BuiltinFunctionType)):
         yield value
     elif isinstance(value, (tuple, list)) and depth < 3:
         for v in value:
