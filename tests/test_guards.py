@@ -442,3 +442,46 @@ def test_a_nan_folded_in_does_not_recompile_every_call(monkeypatch, value):
 
 def _offset(x):
     return ops.sum(x * 2.0 + cfgmod.OFFSET * 0.0)
+
+
+# ---------------------------------------------------------------------------------------
+# objects found another way: returned by a helper, type(self)
+# ---------------------------------------------------------------------------------------
+
+SHARED = Cfg(2.0)
+
+
+def _get_shared():
+    return SHARED
+
+
+def _through_a_returned_object(x):
+    return ops.sum(x * _get_shared().scale)
+
+
+def test_an_object_a_helper_returns_is_guarded_where_it_is_read():
+    SHARED.scale = 2.0
+    g = ops.grad(_through_a_returned_object)
+    np.testing.assert_allclose(_agrees(g, _through_a_returned_object), 2.0)
+    SHARED.scale = 5.0
+    np.testing.assert_allclose(_agrees_both(_through_a_returned_object, g), 5.0)
+
+
+class ByClass(nn.Cell):
+    FACTOR = 2.0
+
+    def construct(self, x):
+        return ops.sum(x * type(self).FACTOR)
+
+
+def test_a_class_attribute_read_through_type_of_self():
+    net = ByClass()
+    g = ops.grad(net)
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(), 2.0)
+    try:
+        ByClass.FACTOR = 7.0
+        np.testing.assert_allclose(g(Tensor(X)).asnumpy(), 7.0)
+        np.testing.assert_allclose(ops.grad(net)(Tensor(X)).asnumpy(),
+                                   numerical_grad(net, (Tensor(X),), 0), rtol=1e-6)
+    finally:
+        ByClass.FACTOR = 2.0

@@ -155,7 +155,9 @@ class CallBinder:
         if bprop_cell is not None:
             check_bprop(self_obj, len(params))
         nz.emit(Call(targets, fir, runtime_args, res, nz.loc, extra, bprop_cell))
-        return rebuild(fir.result, [sym(t) for t in targets])
+        result = rebuild(fir.result, [sym(t) for t in targets])
+        nz.returned(result)
+        return result
 
     @staticmethod
     def _callee_inputs(nz, fir, fn, self_obj, path) -> list:

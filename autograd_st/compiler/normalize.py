@@ -440,6 +440,16 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                 source = (("const", value), (), True)
             self.add_guard(g.rebased(*source))
 
+    def returned(self, value) -> None:
+        """``value`` is what a compiled callee returned: an object in it that this function
+        did not find itself (the callee read it from outside, or made it once for every
+        caller) is read from the object itself, so what is read from it is guarded."""
+        if isinstance(value, tuple):
+            for v in value:
+                self.returned(v)
+        elif not isinstance(value, _SCALARS + (Sym,)) and id(value) not in self.sources:
+            self.found(value, (("const", value), (), False))
+
     def runtime_ref(self, obj, hint: str):
         """``obj`` as a run-time value: run-time code may have changed it since the compile
         read it (it was passed to a call that runs at run time), so it is read when the

@@ -50,7 +50,7 @@ class CalleeKind(enum.Enum):
     SEQUENCE = "enumerate, zip or reversed over compile-time sequences: a tuple now"
     COMPILE_TIME_API = "ops.grad(f), GradOperation(...), ops.ones(...): evaluated now"
     COMPILED = "a Cell, a Cell's method, the user's function, a gradient function: a Call"
-    ATTRIBUTE = "getattr / hasattr of a compile-time object by a constant name: a read"
+    ATTRIBUTE = "getattr / hasattr by a constant name, type(obj): an attribute read"
     PURE = "a call the purity table allows, on constants: evaluated now"
     LOCAL = "a method changing a list, dict or set this compile built: run now, on it"
     TENSOR = "Tensor(x) with x a runtime value: x itself"
@@ -99,7 +99,8 @@ def classify(site: CallSite) -> CalleeKind:
         return CalleeKind.COMPILED
     if site.runtime_args:
         return CalleeKind.TENSOR if callee is Tensor else CalleeKind.OPAQUE
-    if callee in (getattr, hasattr) and len(args) >= 2 and isinstance(args[1], str):
+    if (callee in (getattr, hasattr) and len(args) >= 2 and isinstance(args[1], str)) \
+            or (callee is type and len(args) == 1 and not site.kwargs):
         return CalleeKind.ATTRIBUTE
     if purity.is_pure(callee, args, site.kwargs):
         return CalleeKind.PURE
@@ -197,8 +198,9 @@ class CallsMixin:
                                       site.path)
 
     def _call_attribute(self, site):
-        # getattr(obj, "name"[, default]) / hasattr(obj, "name"): an attribute read
-        obj, attr = site.args[0], site.args[1]
+        # getattr(obj, "name"[, default]) / hasattr(obj, "name") / type(obj): an attribute
+        # read (type(obj) is obj.__class__)
+        obj, attr = site.args[0], site.args[1] if site.callee is not type else "__class__"
         if isinstance(obj, Sym):
             return self._call_opaque(site)
         found = hasattr(obj, attr)
@@ -208,7 +210,7 @@ class CallsMixin:
         if site.callee is hasattr:
             return found
         if not found:
-            if len(site.args) > 2:
+            if len(site.args) > 2 and site.callee is getattr:
                 return site.args[2]
             raise self.error(site.node, "%r object has no attribute %r"
                              % (type(obj).__name__, attr))
