@@ -2,8 +2,10 @@
 
 Takes: Cells, constant arguments, guards (what a compile folded in).
 Gives: signatures that change exactly when the generated code would (``structure_signature``,
-``argspec_signature``), the check that a compile's guards still hold, the lock every cache
-is read and written under, and ``gc_paused``, the context every compile runs in.
+``argspec_signature``), :class:`Guard` (one value a compile folded in, where to read it
+again and what it was), the check that a compile's guards still hold (``guards_hold``, all
+of them; ``hot_check``, the per-call ones written out as one function), the lock every
+cache is read and written under, and ``gc_paused``, the context every compile runs in.
 
 Caches are keyed by what changes the code: the function's code object, the structure of
 ``self`` (which attributes are Parameters, sub-Cells, primitives, constants), the kinds of

@@ -10,7 +10,9 @@ Tensors the code reads listed as extra inputs.
 
 Names are resolved at compile time: globals, closure cells, builtins and ``self.<attr>``
 (Parameter -> input, sub-Cell -> callee, primitive instance -> primitive, other values ->
-constants).  ``if`` on a constant picks its branch here; ``for`` over a constant tuple is
+constants).  Every value read from outside leaves a guard (how to read it again, what it
+was: see "guards" below), so code whose folded values changed is never reused; calls with
+effects are not folded but run at run time (:mod:`.normalize_calls`, :mod:`.purity`).  ``if`` on a constant picks its branch here; ``for`` over a constant tuple is
 unrolled (a tuple of sub-Cells, as in SequentialCell); ``for`` over ``range`` and ``while`` stay
 loops.
 
@@ -19,7 +21,8 @@ loops.
 - this module: the state of one function being bound, its parameters, the emission of IR
   statements (the builder interface ``P`` calls), inputs and constants, and the interface
   the driver uses (``error``, ``names``, ``ir_vars``, ``guards``, ``paths``, ``_remember``,
-  ``input_for``, ``emit``, ``loc``, ``src``);
+  ``input_for``, ``emit``, ``loc``, ``src``, ``adopt_guards``, ``returned``), and the guards
+  (``read``, ``read_attribute``, ``read_item``, ``use``, ``guard_identity``);
 - :mod:`.normalize_stmts`: statements (assignments, ``if``, ``for``, ``while``, ``return``);
 - :mod:`.normalize_exprs`: expressions (names, containers, attributes, subscripts,
   operators);
