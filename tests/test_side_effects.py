@@ -323,3 +323,21 @@ def test_a_library_function_is_run_as_it_is_never_compiled():
             ops.grad(f)(Tensor(X))
         assert e.value.filename == __file__  # the user's line, not the library's
     np.testing.assert_allclose(ops.grad(_library_on_a_constant_path)(Tensor(X)).asnumpy(), 3.0)
+
+
+def _reads_then_appends(x):
+    n = len(CALLS)  # read before the append below changes the list at run time
+    CALLS.append(1.0)
+    return ops.sum(x * x) * (n + 1)
+
+
+def test_a_list_read_then_changed_at_run_time_is_read_at_run_time_throughout(monkeypatch):
+    CALLS.clear()
+    direct = [float(_reads_then_appends(Tensor(X)).asnumpy()) for _ in range(3)]
+    assert direct == [6.5, 13.0, 19.5]
+    CALLS.clear()
+    compiles = _compiles(monkeypatch)
+    vg = ops.value_and_grad(_reads_then_appends)
+    got = [float(vg(Tensor(X))[0].asnumpy()) for _ in range(4)]
+    assert got == direct + [26.0]
+    assert len(compiles) <= 2  # bound once, and once again with the list read at run time

@@ -85,6 +85,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         self.tracked: set = set()  # Cells (and their tuples) a structure signature covers
         self._used: set = set()  # objects whose items are guarded
         self.dirty: set = set()  # objects run-time code may have changed: read at run time
+        self.read_then_changed: set = set()  # ... that the compile had read before that
         self.escaped: set = set()  # containers this compile built that the IR refers to
         self.loc = (src.filename, node.lineno, node.col_offset)
         self.result = None
@@ -468,8 +469,22 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
             if isinstance(obj, _SCALARS + (Sym, tuple, types.ModuleType, type)) \
                     or callable(obj):
                 continue
-            if id(obj) in self.sources:
+            if id(obj) in self.sources and id(obj) not in self.dirty:
                 self.dirty.add(id(obj))
+                if self._read_from(self.sources[id(obj)]):
+                    self.read_then_changed.add(id(obj))
+
+    def _read_from(self, source) -> bool:
+        """Whether a guard reads something at or under ``source`` beyond its identity."""
+        root, steps, _ = source
+        key = root if root[0] != "const" else ("const", id(root[1]))
+        n = len(steps)
+        for g in self.guards:
+            place_root, place_steps = g.place()
+            if place_root == key and place_steps[:n] == steps \
+                    and (len(place_steps) > n or g.check not in ("id", "struct")):
+                return True
+        return False
 
     def materialize(self, obj, hint: str):
         """A list, dict or set this compile built, made at run time instead (a new one on
@@ -492,5 +507,16 @@ def _flat(seq) -> bool:
 
 def normalize(src, args, callees) -> FuncIR:
     """Bind ``src`` (fenced) with ``args`` (RUNTIME or constants) into a FuncIR; ``callees``
-    binds calls to other compiled code (the driver's ``_Compiler``)."""
-    return Normalizer(src, args, callees).run()
+    binds calls to other compiled code (the driver's ``_Compiler``).
+
+    When the function changes an object at run time (``log.append(1)``) that it read before
+    (``n = len(log)``), what it read is stale on the next call and its guards would fail on
+    every call: it is bound again with that object read at run time from the start."""
+    nz = Normalizer(src, args, callees)
+    fir = nz.run()
+    if nz.read_then_changed:
+        again = Normalizer(src, args, callees)
+        again.dirty.update(nz.read_then_changed)
+        again._held.append(nz._held)  # the same objects (their ids) stay alive
+        fir = again.run()
+    return fir
