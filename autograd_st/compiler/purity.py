@@ -90,10 +90,9 @@ _NUMPY_IMPURE = {
 
 def _namespace_callables(module, skip=frozenset()) -> set:
     out = set()
-    for name in dir(module):
+    for name, obj in list(vars(module).items()):  # (not dir: numpy imports on getattr)
         if name.startswith("_") or name in skip:
             continue
-        obj = getattr(module, name, None)
         if callable(obj) and not isinstance(obj, types.ModuleType):
             try:
                 hash(obj)
