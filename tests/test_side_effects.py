@@ -341,3 +341,29 @@ def test_a_list_read_then_changed_at_run_time_is_read_at_run_time_throughout(mon
     got = [float(vg(Tensor(X))[0].asnumpy()) for _ in range(4)]
     assert got == direct + [26.0]
     assert len(compiles) <= 2  # bound once, and once again with the list read at run time
+
+
+class _Act(nn.Cell):
+    def construct(self, x):
+        return x * x
+
+
+class _MakesACellInConstruct(nn.Cell):
+    def construct(self, x):
+        return ops.sum(_Act()(x))
+
+
+class _MakesALayerInConstruct(nn.Cell):
+    def construct(self, x):
+        return ops.sum(nn.ReLU()(x) * x)
+
+
+def test_a_cell_made_inside_construct():
+    # the user's constructor is the user's code: it runs at run time, so calling what it
+    # makes is refused with the way out; autograd_st's own layers are built at compile time
+    with pytest.raises(Exception, match="calling a runtime value") as e:
+        ops.grad(_MakesACellInConstruct())(Tensor(X))
+    assert "in __init__" in str(e.value)
+    net = _MakesALayerInConstruct()
+    np.testing.assert_allclose(ops.grad(net)(Tensor(X)).asnumpy(),
+                               numerical_grad(net, (Tensor(X),), 0), rtol=1e-6)

@@ -146,7 +146,11 @@ class CallsMixin:
             callee = self.expr(func)
             path = name_hint(func)
         if isinstance(callee, Sym):
-            raise self.error(func, "calling a runtime value is not supported")
+            raise self.error(
+                func, "calling a runtime value is not supported (an object made by a call "
+                "that runs at run time, such as your class's constructor, is one)",
+                "make the Cell or object once, in __init__ (self.block = Block()), and call "
+                "it there (self.block(x))")
         return self.call(callee, args, kwargs, node, path)
 
     def call(self, callee, args, kwargs, node, path):
