@@ -12,9 +12,9 @@ Names are resolved at compile time: globals, closure cells, builtins and ``self.
 (Parameter -> input, sub-Cell -> callee, primitive instance -> primitive, other values ->
 constants).  Every value read from outside leaves a guard (how to read it again, what it
 was: see "guards" below), so code whose folded values changed is never reused; calls with
-effects are not folded but run at run time (:mod:`.normalize_calls`, :mod:`.purity`).  ``if`` on a constant picks its branch here; ``for`` over a constant tuple is
-unrolled (a tuple of sub-Cells, as in SequentialCell); ``for`` over ``range`` and ``while`` stay
-loops.
+effects are not folded but run at run time (:mod:`.normalize_calls`, :mod:`.purity`).
+``if`` on a constant picks its branch here; ``for`` over a constant tuple is unrolled (a
+tuple of sub-Cells, as in SequentialCell); ``for`` over ``range`` and ``while`` stay loops.
 
 :class:`Normalizer` is made of one part per job, each in its own module:
 
@@ -287,7 +287,6 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         """The global name generated code calls ``obj`` by (one per object)."""
         return self.names.name_in(self.consts, obj, hint)
 
-
     # -- guards: every value the code folds in, where it was read and what it was -------
     #
     # Each compile-time object the function reads from outside has a *source*: a root
@@ -466,8 +465,11 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         """A call that runs at run time was given ``objects`` (and may change them): later
         reads of them are run-time reads."""
         for obj in objects:
-            if isinstance(obj, _SCALARS + (Sym, tuple, types.ModuleType, type)) \
-                    or callable(obj):
+            # (a Cell such a call changes moves the structure epoch: the next call is
+            # checked; this one reads the Cell as it was when the call began)
+            if isinstance(obj, _SCALARS + (Sym, tuple, types.ModuleType, type, Cell,
+                                           types.FunctionType, types.MethodType,
+                                           types.BuiltinFunctionType)):
                 continue
             if id(obj) in self.sources and id(obj) not in self.dirty:
                 self.dirty.add(id(obj))

@@ -205,8 +205,6 @@ class CallsMixin:
         # getattr(obj, "name"[, default]) / hasattr(obj, "name") / type(obj): an attribute
         # read (type(obj) is obj.__class__)
         obj, attr = site.args[0], site.args[1] if site.callee is not type else "__class__"
-        if isinstance(obj, Sym):
-            return self._call_opaque(site)
         found = hasattr(obj, attr)
         source = self.sources.get(id(obj))
         if source is not None and (site.callee is hasattr or not found):
