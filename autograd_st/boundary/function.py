@@ -2,8 +2,9 @@
 
 Takes: the function or Cell to differentiate and a :class:`~.request.GradRequest`.
 Gives: a callable whose per-call path is one cache lookup keyed by the kinds of the
-arguments (float Tensor, int Tensor, Python number ...) and the structure epoch, then the
-artifact's entry (unwrap, call the generated function, wrap).  Everything else happens
+arguments (float Tensor, int Tensor, Python number ...) and the structure epoch, the
+artifact's hot guards (what the code folded in that can change without the epoch moving),
+then the artifact's entry (unwrap, call the generated function, wrap).  Everything else happens
 once, at the first call for those kinds: keyword binding as MindSpore binds, the compile,
 and the checks that make cached code safe to reuse.
 """
@@ -65,7 +66,8 @@ class GradFunction:
         kinds = tuple([a._data.dtype.kind if type(a) is Tensor else kind(a) for a in args])
         art = self._fast.get(kinds)
         if art is None or ((art.epoch != _structure_epoch[0] or art.check)
-                           and not art.valid()):
+                           and not art.valid(args)) \
+                or (art.hot is not None and not art.hot(args)):
             art = self._artifact(args, kinds)
         if art.effects:
             return art.call_keeping_state(args)
@@ -148,7 +150,7 @@ class GradFunction:
             entry = _GLOBAL.get(key)
         if entry is not None:
             ref, art = entry
-            if ref() is self.fn and art.valid():
+            if ref() is self.fn and art.valid(args):
                 self._remember(kinds, art, recompute)
                 return art
         fn, self_obj = self._target()
@@ -179,7 +181,7 @@ class GradFunction:
             args = self._positional(args, kwargs)
         kinds = tuple(map(kind, args))
         art = self._fast.get(kinds)
-        if art is None or not art.valid():
+        if art is None or not art.valid(args):
             art = self._artifact(args, kinds)
         return full_source(art.gradient)
 
