@@ -22,6 +22,7 @@ from .check import (  # noqa: E402
     numerical_jacobian,
     numerical_jvp,
 )
+from .compiler.parse import exec_source  # noqa: E402
 from .ops import GradOperation, dump, grad, jacfwd, jacrev, jvp, value_and_grad, vjp  # noqa
 from .rules import register_vjp  # noqa: E402
 
@@ -31,4 +32,4 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "grad"
            "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "register_vjp", "GradOperation", "dump", "float16", "float32", "float64", "int8",
            "int16", "int32", "int64", "uint8", "bool_",
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",
-           "numerical_jacobian", "GradientCheckError"]
+           "numerical_jacobian", "GradientCheckError", "exec_source"]

@@ -10,7 +10,8 @@ import linecache
 from typing import Any
 
 __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivativeError",
-           "RecursionNotSupportedError", "SourceNotFoundError", "GradientAPIError", "InputValueError",
+           "RecursionNotSupportedError", "SourceNotFoundError", "SourceChangedError",
+           "GradientAPIError", "InputValueError",
            "GradientCheckError"]
 
 
@@ -78,9 +79,20 @@ class RecursionNotSupportedError(CompileError):
 
 
 class SourceNotFoundError(AutogradError):
-    """The source of a function to differentiate cannot be read (defined in a REPL or exec).
+    """The source of a function to differentiate cannot be read (defined at Python's
+    interactive prompt, or by ``exec`` of a string).
 
-    Fix: define the function in a ``.py`` file (or register its source in ``linecache``).
+    Fix: define the function in a ``.py`` file, or run its text with
+    ``autograd_st.exec_source(text, namespace)`` (or register the text in ``linecache``).
+    """
+
+
+class SourceChangedError(SourceNotFoundError):
+    """The source text of a function is not the code that runs: its file was edited after it
+    was imported (the text at the function's line is another function now, or compiles to
+    other code).
+
+    Fix: reload the module (``importlib.reload``) or restart Python.
     """
 
 

@@ -1,9 +1,11 @@
 """The normalizer's callee kinds: classify names one kind per callee, each kind has one
 handler, and the compiler reads the API's marker attributes in one place only."""
 import functools
+import logging
 import math
 import pathlib
 import re
+import time
 
 import numpy as np
 import pytest
@@ -46,23 +48,36 @@ class _Count:
         return float(v.shape[0])
 
 
-def _kind(callee, *args, **kwargs):
+def _kind(callee, *args, _local=False, **kwargs):
     site = CallSite(callee, list(args), kwargs, None, "f",
-                    has_sym(list(args) + list(kwargs.values())), bindings.lookup(callee))
+                    has_sym(list(args) + list(kwargs.values())), bindings.lookup(callee),
+                    _local)
     return classify(site)
+
+
+_LIST = [1.0, 2.0]
 
 
 _NET = _Net()
 CASES = [
     ("numpy function", lambda: _kind(np.exp, X), CalleeKind.BOUND),
     ("numpy function on a constant", lambda: _kind(np.exp, 1.0), CalleeKind.BOUND),
-    ("numpy function with no rule", lambda: _kind(np.zeros, 3), CalleeKind.CONSTANT),
+    ("numpy function with no rule", lambda: _kind(np.zeros, 3), CalleeKind.PURE),
+    ("numpy's Python function on constants", lambda: _kind(np.ones, (2,), np.float32),
+     CalleeKind.PURE),
+    ("numpy's Python function on a runtime value", lambda: _kind(np.atleast_3d, X),
+     CalleeKind.OPAQUE),
+    ("numpy's random numbers", lambda: _kind(np.random.rand, 3), CalleeKind.OPAQUE),
+    ("numpy writing into its argument", lambda: _kind(np.copyto, _LIST, 1.0),
+     CalleeKind.OPAQUE),
+    ("ufunc with out=", lambda: _kind(np.logaddexp2, 1.0, 2.0, out=np.zeros(())),
+     CalleeKind.OPAQUE),
     ("ops function", lambda: _kind(ops.exp, X), CalleeKind.BOUND),
     ("primitive instance", lambda: _kind(ops.MatMul(), X, X), CalleeKind.BOUND),
     ("P itself", lambda: _kind(P.exp, X), CalleeKind.BOUND),
     ("range", lambda: _kind(range, X), CalleeKind.RANGE),
     ("reversed range", lambda: _kind(reversed, Range([1, X])), CalleeKind.REVERSED_RANGE),
-    ("reversed range, step 2", lambda: _kind(reversed, Range([1, 9, 2])), CalleeKind.CONSTANT),
+    ("reversed range, step 2", lambda: _kind(reversed, Range([1, 9, 2])), CalleeKind.PURE),
     ("zip of sequences", lambda: _kind(zip, (X, X), (1, 2)), CalleeKind.SEQUENCE),
     ("enumerate of a sequence", lambda: _kind(enumerate, (X,)), CalleeKind.SEQUENCE),
     ("ops.grad", lambda: _kind(ops.grad, _helper), CalleeKind.COMPILE_TIME_API),
@@ -73,11 +88,23 @@ CASES = [
     ("plain function", lambda: _kind(_helper, X), CalleeKind.COMPILED),
     ("plain function on constants", lambda: _kind(_helper, 1.0), CalleeKind.COMPILED),
     ("gradient function", lambda: _kind(ops.grad(_helper), X), CalleeKind.COMPILED),
-    ("math's Python function", lambda: _kind(_root, 4.0), CalleeKind.MATH),
-    ("math's Python function, runtime", lambda: _kind(_root, X), CalleeKind.COMPILED),
-    ("math builtin on a constant", lambda: _kind(math.sqrt, 4.0), CalleeKind.CONSTANT),
-    ("builtin on constants", lambda: _kind(len, (1, 2)), CalleeKind.CONSTANT),
-    ("class on constants", lambda: _kind(Tensor, [1.0]), CalleeKind.CONSTANT),
+    # the user's file, whatever its __module__ says
+    ("Python function claiming module math", lambda: _kind(_root, 4.0), CalleeKind.COMPILED),
+    ("math builtin on a constant", lambda: _kind(math.sqrt, 4.0), CalleeKind.PURE),
+    ("builtin on constants", lambda: _kind(len, (1, 2)), CalleeKind.PURE),
+    ("class on constants", lambda: _kind(Tensor, [1.0]), CalleeKind.PURE),
+    ("print on constants", lambda: _kind(print, "x"), CalleeKind.OPAQUE),
+    ("time.time()", lambda: _kind(time.time), CalleeKind.OPAQUE),
+    ("logging.info on constants", lambda: _kind(logging.info, "x"), CalleeKind.OPAQUE),
+    ("the user's class", lambda: _kind(_Count), CalleeKind.OPAQUE),
+    ("sorted with the user's key", lambda: _kind(sorted, (2, 1), key=_helper),
+     CalleeKind.OPAQUE),
+    ("getattr by a constant name", lambda: _kind(getattr, _NET, "w"), CalleeKind.ATTRIBUTE),
+    ("a list's reading method", lambda: _kind(_LIST.index, 2.0), CalleeKind.PURE),
+    ("append to a list read from outside", lambda: _kind(_LIST.append, 3.0),
+     CalleeKind.OPAQUE),
+    ("append to a list the compile built", lambda: _kind([].append, 3.0, _local=True),
+     CalleeKind.LOCAL),
     ("Tensor of a runtime value", lambda: _kind(Tensor, X), CalleeKind.TENSOR),
     ("builtin on a runtime value", lambda: _kind(print, X), CalleeKind.OPAQUE),
     ("unknown callable", lambda: _kind(_Count(), X), CalleeKind.OPAQUE),
@@ -103,7 +130,7 @@ def _every_kind(x):
         h = h * (i + 1.0)
     for a, b in zip((h, x), (1.0, 2.0)):         # SEQUENCE, unrolled
         h = h + a * b
-    n = len((1, 2, 3)) * _root(4.0)              # CONSTANT, MATH: 6.0
+    n = len((1, 2, 3)) * _root(4.0)              # PURE, COMPILED: 6.0
     h = _helper(Tensor(h)) * n                   # TENSOR, COMPILED
     return np.sum(h) * _count(ops.stop_gradient(x))  # OPAQUE: no gradient
 

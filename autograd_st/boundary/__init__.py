@@ -18,7 +18,8 @@ and nothing below imports it.
 """
 from .function import GradFunction
 from .request import GradRequest, check_arity, compile_jvp, target_of, weights_tuple
-from .values import argspec, kind, tensor_of, to_tensors, unwrap_arg
+from .values import argspec, kind, runtime_leaves, tensor_of, to_tensors, unwrap_arg
 
 __all__ = ["GradFunction", "GradRequest", "weights_tuple", "compile_jvp", "target_of",
-           "check_arity", "argspec", "kind", "tensor_of", "to_tensors", "unwrap_arg"]
+           "check_arity", "argspec", "kind", "runtime_leaves", "tensor_of", "to_tensors",
+           "unwrap_arg"]

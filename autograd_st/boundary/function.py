@@ -2,8 +2,9 @@
 
 Takes: the function or Cell to differentiate and a :class:`~.request.GradRequest`.
 Gives: a callable whose per-call path is one cache lookup keyed by the kinds of the
-arguments (float Tensor, int Tensor, Python number ...) and the structure epoch, then the
-artifact's entry (unwrap, call the generated function, wrap).  Everything else happens
+arguments (float Tensor, int Tensor, Python number ...) and the structure epoch, the
+artifact's hot guards (what the code folded in that can change without the epoch moving),
+then the artifact's entry (unwrap, call the generated function, wrap).  Everything else happens
 once, at the first call for those kinds: keyword binding as MindSpore binds, the compile,
 and the checks that make cached code safe to reuse.
 """
@@ -65,7 +66,8 @@ class GradFunction:
         kinds = tuple([a._data.dtype.kind if type(a) is Tensor else kind(a) for a in args])
         art = self._fast.get(kinds)
         if art is None or ((art.epoch != _structure_epoch[0] or art.check)
-                           and not art.valid()):
+                           and not art.valid(args)) \
+                or (art.hot is not None and not art.hot(args)):
             art = self._artifact(args, kinds)
         if art.effects:
             return art.call_keeping_state(args)
@@ -129,13 +131,13 @@ class GradFunction:
                         % fn.__qualname__)  # pragma: no cover - bind raised above
 
     def _tensors_out(self, args) -> bool:
+        """Whether results come back as Tensors: unless the arguments hold arrays and numbers
+        but no Tensor (numpy in, numpy out)."""
         if self._is_cell or self.request.weights:
             return True
-        for a in args:
-            if isinstance(a, Tensor) or (isinstance(a, (tuple, list))
-                                         and any(isinstance(e, Tensor) for e in a)):
-                return True
-        return not any(isinstance(a, (np.ndarray, float, np.generic)) for a in args)
+        found = set()
+        _leaf_types(args, found)
+        return Tensor in found or not found
 
     # compiling -------------------------------------------------------------------------
     def _target(self):
@@ -148,7 +150,7 @@ class GradFunction:
             entry = _GLOBAL.get(key)
         if entry is not None:
             ref, art = entry
-            if ref() is self.fn and art.valid():
+            if ref() is self.fn and art.valid(args):
                 self._remember(kinds, art, recompute)
                 return art
         fn, self_obj = self._target()
@@ -179,7 +181,7 @@ class GradFunction:
             args = self._positional(args, kwargs)
         kinds = tuple(map(kind, args))
         art = self._fast.get(kinds)
-        if art is None or not art.valid():
+        if art is None or not art.valid(args):
             art = self._artifact(args, kinds)
         return full_source(art.gradient)
 
@@ -198,10 +200,27 @@ class GradFunction:
         return art.fn, art.gradient.input_names, art.gradient.inputs
 
 
+def _leaf_types(value, found: set) -> None:
+    """Adds to ``found`` Tensor for each Tensor leaf of ``value`` (tuples, lists, dicts), and
+    ndarray for each array or number leaf."""
+    if isinstance(value, Tensor):
+        found.add(Tensor)
+    elif isinstance(value, (np.ndarray, float, np.generic)):
+        found.add(np.ndarray)
+    elif isinstance(value, (tuple, list)):
+        for v in value:
+            _leaf_types(v, found)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _leaf_types(v, found)
+
+
 def _example(sp):
     """An argument of the kind ``sp`` describes (RUNTIME: a float64 Tensor)."""
     if isinstance(sp, tuple):
         return tuple(_example(e) for e in sp)
+    if type(sp) is dict:
+        return {k: _example(e) for k, e in sp.items()}
     if sp is RUNTIME:
         return Tensor(np.zeros((1,), np.float64))
     return sp

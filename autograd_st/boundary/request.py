@@ -5,7 +5,9 @@ value-and-grad; ``get_all``, ``get_by_list``, ``sens_param``; ``ops.vjp``'s form
 first call, the function, its target and its arguments.
 Gives: a :class:`GradRequest`, frozen, with named fields, that answers in data: which
 positions are differentiated (checked against the call), where ``sens`` is, which outputs
-are seeded, and the layout of the result (a :class:`~autograd_st.compiler.Ref` tree).
+are seeded, and the layout of the result (a :class:`~autograd_st.compiler.Ref` tree: an
+argument's gradient has the argument's structure, tuples, lists, dicts and None for a leaf
+that is not a Tensor, as JAX gives; MindSpore 2.10 gives ``()`` for such arguments).
 ``compile_gradient`` turns a request and a call into the compiler's
 :class:`~autograd_st.compiler.GradientPlan` and builds it; ``compile_jvp`` does the same for
 forward mode.  This is the one place that knows those options.
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 
 from ..cell import Cell
 from ..compiler import (
+    RUNTIME,
     GradientPlan,
     Ref,
     build_gradient,
@@ -30,9 +33,10 @@ from ..compiler import (
     wrap_in_call,
 )
 from ..compiler.markers import is_gradient_function
-from ..errors import GradientAPIError
-from ..tensor import Parameter, ParameterTuple, Tensor
-from .values import argspec
+from ..errors import CompileError, GradientAPIError
+from ..prims import Sym
+from ..tensor import Parameter, ParameterTuple
+from .values import argspec, count_leaves, grad_tree, runtime_leaves
 
 __all__ = ["GradRequest", "weights_tuple", "check_position", "compile_gradient",
            "compile_jvp", "target_of", "check_arity"]
@@ -141,11 +145,13 @@ class GradRequest:
         first = {id(s) for s in leaves(result[0])}
         return tuple(id(s) in first for s in out_leaves)
 
-    def layout(self, n_args: int, n_weights: int):
-        """The result's structure: ``Ref("arg", k)`` for the k-th differentiated argument
-        leaf, ``Ref("weight", j)``, ``Ref("value")``, ``Ref("aux")`` (MindSpore's
-        structures; ``grad_position=(0,)`` gives a bare gradient, as MindSpore does)."""
-        args = [Ref("arg", i) for i in range(n_args)]
+    def layout(self, arg_trees, n_weights: int):
+        """The result's structure: ``arg_trees`` holds each differentiated argument's gradient
+        structure (``Ref("arg", k)`` for its k-th leaf, None for a constant leaf; a plain
+        Tensor argument is one Ref), then ``Ref("weight", j)``, ``Ref("value")``,
+        ``Ref("aux")`` (MindSpore's structures; ``grad_position=(0,)`` gives a bare
+        gradient, as MindSpore does)."""
+        args = list(arg_trees)
         ws = tuple(Ref("weight", j) for j in range(n_weights))
         if self.style == "vjp":
             return (tuple(args), ws) if self.weights is not None else tuple(args)
@@ -224,7 +230,7 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     """``(GradientArtifact, inner)`` for calling ``fn`` (bound to ``self_obj``) with ``args``
     (the sens included); ``inner``: ``(gradient function, argspec, its generated code)``
     when ``fn`` is itself a gradient function (a derivative of a derivative)."""
-    call_args, _ = request.split_sens(args)
+    call_args, sens = request.split_sens(args)
     spec = argspec(call_args)
     check_arity(fn, self_obj, call_args)
     source = inner = None
@@ -232,29 +238,87 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
         inner_gfn = fn
         fn, source = generated_source(fn, spec)
         inner = (inner_gfn, spec, fn)
-    fir = normalize_function(fn, self_obj, spec, source)
+        fir = normalize_function(fn, self_obj, _generated_spec(inner_gfn, spec), source)
+    else:
+        fir = normalize_function(fn, self_obj, spec, source)
     if has_bprop(self_obj):  # the Cell's own bprop is its backward
         fir = wrap_in_call(fir, self_obj, spec)
     n_args = len(call_args)
-    leaf_owner = [i for i, v in enumerate(fir.args) for _ in leaves(v)]
+    # the argument each runtime leaf (each parameter of the generated code) belongs to
+    leaf_owner = [i for i, sp in enumerate(spec) for _ in range(count_leaves(sp))]
+    if len(leaf_owner) != len(leaves(fir.args)):  # pragma: no cover - a compiler bug
+        raise CompileError("internal error: %s binds %d runtime leaves for %d"
+                           % (fir.qualname, len(leaves(fir.args)), len(leaf_owner)))
     positions = request.positions_for(n_args, fir.qualname)
     for p in positions:
-        if not leaves(fir.args[p]):
+        if p not in leaf_owner:
             raise GradientAPIError(
                 "argument %d of %s is a constant (%r), not a Tensor: it has no gradient. "
                 "Pass a Tensor or leave it out of grad_position"
                 % (p, fir.qualname, type(call_args[p]).__name__))
     wrt_args = tuple(i for p in positions for i, owner in enumerate(leaf_owner) if owner == p)
-    int_args = tuple(isinstance(a, Tensor) and a._data.dtype.kind in "iub"
-                     for i, a in enumerate(call_args) for _ in leaves(fir.args[i]))
+    counter = [0]  # the Refs number the differentiated leaves in wrt_args order
+    trees = [grad_tree(call_args[p], spec[p], counter) for p in positions]
+    # per argument leaf (in the order the generated function takes them): its dtype, which
+    # its gradient is given (a Python float has none)
+    dtypes = [getattr(v, "dtype", None) for v in runtime_leaves(call_args, spec)]
+    if sens:  # (its structure is in the cache key: checked once per structure)
+        check_sens(fir.result[0] if request.has_aux else fir.result, sens[0], fir.qualname)
     weights = tuple(request.weights or ())
     plan = GradientPlan(
-        wrt_args=wrt_args, layout=request.layout(len(wrt_args), len(weights)),
+        wrt_args=wrt_args, layout=request.layout(trees, len(weights)),
         weights=weights, frozen=tuple(w for w in weights if not w.requires_grad),
         seeded=request.seeded(fir.result, fir.qualname), sens=request.sens,
-        sens_of_first=request.has_aux, int_args=int_args, recompute=recompute)
+        sens_of_first=request.has_aux,
+        int_args=tuple(d is not None and d.kind in "iub" for d in dtypes),
+        typed_args=tuple(d is not None for d in dtypes), recompute=recompute)
     objects = [resolve_input(inp, self_obj, fn) for inp in fir.inputs]
     return build_gradient(fir, plan, objects), inner
+
+
+def _generated_spec(gfn, spec) -> list:
+    """The spec a gradient function's generated code is normalized with: it takes each
+    runtime leaf of its arguments as a parameter of its own (its sens whole)."""
+    inner_args, _ = gfn.request.split_sens(list(spec))
+    return [RUNTIME] * sum(count_leaves(sp) for sp in inner_args) + list(spec[len(inner_args):])
+
+
+def check_sens(result, sens, qualname: str, where: str = "") -> None:
+    """The output's gradient (``sens``) has the structure of the output it is for: a tuple
+    or list per tuple or list (either), a dict with the same keys per dict, one value per
+    runtime leaf (a GradientAPIError otherwise, before anything runs)."""
+    if isinstance(result, Sym):
+        if isinstance(sens, (tuple, list, dict)):
+            raise _sens_error(qualname, where, "one value", sens)
+        return
+    if isinstance(result, (tuple, list)) and leaves(result):
+        if not isinstance(sens, (tuple, list)) or len(sens) != len(result):
+            raise _sens_error(qualname, where, "a %s of %d" % (type(result).__name__,
+                                                               len(result)), sens)
+        for i, (r, s) in enumerate(zip(result, sens)):
+            check_sens(r, s, qualname, "%s[%d]" % (where, i))
+    elif type(result) is dict and leaves(result):
+        if type(sens) is not dict or set(sens) != set(result):
+            raise _sens_error(qualname, where, "a dict with keys %s" % _keys(result), sens)
+        for k, r in result.items():
+            check_sens(r, sens[k], qualname, "%s[%r]" % (where, k))
+
+
+def _keys(d) -> str:
+    return ", ".join(sorted(map(repr, d)))
+
+
+def _sens_error(qualname, where, want, sens) -> GradientAPIError:
+    if isinstance(sens, (tuple, list)):
+        got = "a %s of %d" % (type(sens).__name__, len(sens))
+    elif type(sens) is dict:
+        got = "a dict with keys %s" % _keys(sens)
+    else:
+        got = "one value"
+    return GradientAPIError(
+        "the output's gradient (sens) must have the structure of %s's output: sens%s should "
+        "be %s but it is %s; pass one gradient per output, in the output's structure"
+        % (qualname, where, want, got))
 
 
 def compile_jvp(fn, inputs) -> tuple:
@@ -264,8 +328,11 @@ def compile_jvp(fn, inputs) -> tuple:
     spec = argspec(list(inputs))
     source = None
     if is_gradient_function(f):  # forward over reverse
+        gfn = f
         f, source = generated_source(f, spec)
-    fir = normalize_function(f, self_obj, spec, source)
+        fir = normalize_function(f, self_obj, _generated_spec(gfn, spec), source)
+    else:
+        fir = normalize_function(f, self_obj, spec, source)
     n_leaves = len(leaves(fir.args))
     compiled = build_jvp(fir, (True,) * n_leaves, (False,) * len(fir.inputs))
     objects = [resolve_input(inp, self_obj, f) for inp in fir.inputs]

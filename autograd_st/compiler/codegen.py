@@ -18,10 +18,17 @@ import ast
 import linecache
 import os
 import re
+import warnings
 
-import astor
 import gast
 import numpy as np
+
+with warnings.catch_warnings():
+    # astor 0.8.1 reads ``ast.Num`` when it is imported (astor/op_util.py), which Python 3.12+
+    # deprecates: astor's warning, not the user's code's, kept out of ``python -W error``
+    warnings.filterwarnings("ignore", message=r"ast\.Num is deprecated",
+                            category=DeprecationWarning)
+    import astor
 
 from .. import dtype as mstype
 from .. import rules, runtime

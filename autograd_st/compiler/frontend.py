@@ -4,7 +4,8 @@ Takes: a Python function, the object it is bound to (a Cell, or None) and, per p
 parameter, RUNTIME or the constant it is called with.
 Gives: a :class:`~autograd_st.compiler.ir.FuncIR` (``normalize_function``), after parse ->
 fence -> desugar -> normalize, cached per code object, owner structure and argument kinds,
-and re-made when a guard it folded in no longer holds.  Calls in the user's code to
+and re-made when a value it folded in has changed (its guards, read again from the Cell and
+the arguments of the call at hand).  Calls in the user's code to
 sub-Cells, helper functions and gradient functions are bound here (:class:`CallBinder`):
 each becomes a ``Call`` statement to its callee's own FuncIR.
 
@@ -65,8 +66,9 @@ def normalize_function(fn, self_obj, argspec, source=None) -> FuncIR:
     with LOCK:
         fir = _IR_CACHE.get(key)
         if fir is not None:
-            if (self_obj is None and fir.src.func is not fn) or not guards_hold(fir.guards) \
-                    or (fir.instance_specific and fir.src.self_obj is not self_obj):
+            if (self_obj is None and fir.src.func is not fn) \
+                    or (fir.instance_specific and fir.src.self_obj is not self_obj) \
+                    or not guards_hold(fir.guards, self_obj, argspec):
                 fir = None
             else:
                 _IR_CACHE.move_to_end(key)
@@ -137,7 +139,8 @@ class CallBinder:
             fir = normalize_function(fn, self_obj, argspec, source)
         finally:
             stack.pop()
-        nz.guards.extend(fir.guards)
+        nz.adopt_guards(fir, self_obj, args)
+        nz.escaped.update(id(a) for a in args if isinstance(a, (list, dict, set)))
         extra = self._callee_inputs(nz, fir, fn, self_obj, path)
         base = "_" + (path.split("_")[-1] if path else fn.__name__).lstrip("_")
         targets = []  # one per output leaf, in order (a value returned twice is two leaves)
@@ -152,7 +155,9 @@ class CallBinder:
         if bprop_cell is not None:
             check_bprop(self_obj, len(params))
         nz.emit(Call(targets, fir, runtime_args, res, nz.loc, extra, bprop_cell))
-        return rebuild(fir.result, [sym(t) for t in targets])
+        result = rebuild(fir.result, [sym(t) for t in targets])
+        nz.returned(result)
+        return result
 
     @staticmethod
     def _callee_inputs(nz, fir, fn, self_obj, path) -> list:

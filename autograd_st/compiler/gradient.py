@@ -5,20 +5,29 @@ by the API's boundary: which argument leaves and Parameters are differentiated, 
 output is seeded, where ``sens`` comes in, and the :class:`Ref` layout of the result), and
 the objects the FuncIR's inputs stand for on this call's target.
 Gives: a :class:`GradientArtifact`: the loaded function ``fn(args..., [sens], inputs...)``,
-its source, the objects whose arrays follow the positional arguments, and the tuple nesting
-of what it returns.
+its source, the objects whose arrays follow the positional arguments, and the structure of
+what it returns (tuples, lists and dicts).
+
+Every gradient it returns for an input (an argument leaf or a Parameter) has that input's
+dtype: a float32 input times a float64 constant gets a float32 gradient (MindSpore's rule).
+An integer input's gradient is always cast; any other's is cast only when its dtype differs,
+checked before the return in final code (``if g.dtype is not x.dtype: g = cast_like(g, x)``,
+a few tens of ns), and by ``cast_like`` (a primitive, differentiable) in code built to be
+differentiated again.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import gast
+import numpy as np
 
+from ..errors import GradientAPIError
 from ..prims import Sym
 from . import codegen
 from .build import ReverseBuilder, short_name
 from .cache import paused_gc
-from .codegen import assign, expr_of, function_def, name, names_written
+from .codegen import assign, expr_of, function_def, literal, name, names_written
 from .ir import Const, Input, Var, leaves
 from .lower import lower
 
@@ -30,7 +39,9 @@ class Ref:
     """A leaf of a result layout: ``Ref("value")`` the function's output, ``Ref("aux")`` its
     items after the first (as a tuple), ``Ref("arg", k)`` the k-th differentiated argument
     leaf's gradient (in ``GradientPlan.wrt_args`` order), ``Ref("weight", j)`` the j-th
-    weight's gradient.  A layout is a Ref or a tuple of layouts (a tuple in the result)."""
+    weight's gradient.  A layout is a Ref, None (no gradient: a constant leaf of an argument)
+    or a tuple, list or dict of layouts (the same container in the result: an argument's
+    gradient has the argument's structure)."""
 
     kind: str
     index: int = 0
@@ -41,13 +52,15 @@ class GradientPlan:
     """What the top-level gradient function computes and returns."""
 
     wrt_args: tuple  # runtime argument leaves differentiated, in the order returned
-    layout: object  # a Ref or nested tuples of Refs: the returned structure
+    layout: object  # a Ref, None, or tuples, lists and dicts of them: the returned structure
     weights: tuple = ()  # Parameters whose gradients are returned (by identity)
     frozen: tuple = ()  # those of ``weights`` with requires_grad=False: zero gradients
     seeded: tuple = ()  # per output leaf: whether it is seeded (differentiated)
     sens: bool = False  # the output's gradient comes in after the positional arguments
     sens_of_first: bool = False  # ... and it is the first output's only (has_aux)
-    int_args: tuple = ()  # per argument leaf: an integer Tensor (its gradient is cast)
+    int_args: tuple = ()  # per argument leaf: an integer one (its gradient is always cast)
+    typed_args: tuple = ()  # per argument leaf: it has a dtype (a Tensor, an array, a numpy
+    # scalar; not a Python float), which its gradient is given
     recompute: bool = False  # the form differentiated again (loops recompute, no lowering)
 
 
@@ -59,7 +72,8 @@ class GradientArtifact:
     source: str
     inputs: tuple  # objects whose arrays follow the positional arguments (and the sens)
     input_names: tuple  # their parameter names in ``fn``
-    out_structure: object  # the returned tuple nesting: a tuple per tuple, None per leaf
+    out_structure: object  # what it returns: a tuple, list or dict per container, None
+    # per leaf (see ``_structure``)
     fir: object
     callees: tuple
 
@@ -104,21 +118,35 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
         position = leaf_index[i][1:] if plan.sens_of_first else leaf_index[i]
         if leaf.var.name in b.active:
             rev.out.append(codegen.comment("seed: the gradient of the output"))
-            rev.contribute(leaf.var.name, _sens_part(sens_name, position))
+            part = _sens_part(sens_name, position, b.ns.const_namer)
+            if not plan.recompute:  # (final code: a sens of another shape is refused)
+                where = "sens%s of %s" % ("".join("[%r]" % (k,) for k in position),
+                                          fir.qualname)
+                part = gast.Call(func=name(b.ns.const_namer(sens_shape, "sens_shape")),
+                                 args=[part, name(leaf.var.name), codegen.const(where)],
+                                 keywords=[])
+            rev.contribute(leaf.var.name, part)
     rev.last_line = None
     rev.block(fir.body)
     arg_grads = []
-    int_args = tuple(plan.int_args) + (False,) * (len(b.arg_leaves) - len(plan.int_args))
+    casts = []  # final code: each gradient given its input's dtype where it differs
+    n_leaves = len(b.arg_leaves)
+    int_args = tuple(plan.int_args) + (False,) * (n_leaves - len(plan.int_args))
+    typed = tuple(plan.typed_args) + (False,) * (n_leaves - len(plan.typed_args))
     for i in plan.wrt_args:
         var = b.arg_leaves[i]
         g = rev.value_of(var)
         if int_args[i]:
-            g = gast.Call(func=name("cast_like"), args=[g, name(var)], keywords=[])
+            g = _cast_like(g, var)
+        elif typed[i]:
+            g = _in_dtype_of(g, var, plan.recompute, casts)
         arg_grads.append(g)
     weight_grads = []
     for w in weights:
         inp = by_id[id(w)]
-        weight_grads.append(rev.value_of(inp.name) if inp.name in b.active
+        weight_grads.append(_in_dtype_of(rev.value_of(inp.name), inp.name, plan.recompute,
+                                         casts)
+                            if inp.name in b.active
                             else gast.Call(func=name("zeros_like"), args=[name(inp.name)],
                                            keywords=[]))
     # the backward may rebind a forward name (a loop's tape unpacks into the names its
@@ -132,26 +160,86 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
             keep.append((b.names.fresh(var + "_value"), var))
     if keep:
         value_atoms = _rename_atoms(value_atoms, {old: new for new, old in keep})
-    value_expr = expr_of(value_atoms, b.ns.const_namer)
-    ret = gast.Return(value=_layout_expr(plan.layout, value_expr, arg_grads, weight_grads))
+    value_expr = _structure_expr(value_atoms, b.ns.const_namer)
+    ret = gast.Return(value=_layout_expr(plan.layout, value_expr, arg_grads, weight_grads,
+                                         b.ns.const_namer))
     fwd_body = b.forward_body()  # after the reverse pass: loops need their tapes
     fname = b.names.fresh(short_name(fir.qualname) + "_grad")
-    body = fwd_body + [assign([new], name(old)) for new, old in keep] + rev.out + [ret]
+    if casts:
+        casts.insert(0, codegen.comment("each gradient in its input's dtype"))
+    body = fwd_body + [assign([new], name(old)) for new, old in keep] + rev.out + casts + [ret]
     fdef = function_def(fname, params, body)
     if not plan.recompute:  # final code only: higher-order derivatives read recompute code
         lower([fdef], b.names)
     module, texts = b.finish([fdef], fir.qualname + " grad")
     every = inputs + extra_weights
     return GradientArtifact(module[fname], texts[0][1], tuple(inp.obj for inp in every),
-                            tuple(inp.name for inp in every), _tuple_structure(ret.value), fir,
+                            tuple(inp.name for inp in every),
+                            _structure(plan.layout, value_atoms), fir,
                             tuple(b.callees.values()))
 
 
-def _layout_expr(layout, value_expr, arg_grads, weight_grads):
+def sens_shape(sens, out, where: str):
+    """``sens`` when it has the shape of the output ``out`` it is the gradient of (called by
+    final generated code where the sens comes in; ``where``: ``"sens[1] of f"``); a
+    GradientAPIError otherwise (numpy would broadcast it into a wrong gradient)."""
+    try:
+        if sens.shape == out.shape:
+            return sens
+    except AttributeError:
+        if np.shape(sens) == np.shape(out):
+            return sens
+    raise GradientAPIError(
+        "the output's gradient (%s) has shape %s but the output it is the gradient of has "
+        "shape %s; pass a sens shaped like the output" % (where, np.shape(sens), np.shape(out)))
+
+
+def _cast_like(g, var: str):
+    """``cast_like(g, var)``: ``g`` in the dtype of ``var``."""
+    return gast.Call(func=name("cast_like"), args=[g, name(var)], keywords=[])
+
+
+def _in_dtype_of(g, var: str, recompute: bool, casts: list):
+    """``g`` (an adjoint: a name, or a ``zeros_like(var)`` that has ``var``'s dtype already)
+    given ``var``'s dtype: ``cast_like`` in code differentiated again (a primitive); in final
+    code a check appended to ``casts`` (``cast_like`` runs only when the dtypes differ)."""
+    if not isinstance(g, gast.Name):
+        return g
+    if recompute:
+        return _cast_like(g, var)
+    differs = gast.Compare(
+        left=gast.Attribute(value=name(g.id), attr="dtype", ctx=gast.Load()),
+        ops=[gast.IsNot()],
+        comparators=[gast.Attribute(value=name(var), attr="dtype", ctx=gast.Load())])
+    casts.append(gast.If(test=differs, body=[assign([g.id], _cast_like(name(g.id), var))],
+                         orelse=[]))
+    return g
+
+
+def _container(kind, elts):
+    """A gast tuple or list display of ``elts``."""
+    if kind is list:
+        return gast.List(elts=elts, ctx=gast.Load())
+    return gast.Tuple(elts=elts, ctx=gast.Load())
+
+
+def _dict_display(items, const_namer):
+    """``{key: value, ...}`` for ``(key, gast value)`` pairs (keys are constants)."""
+    return gast.Dict(keys=[literal(k, const_namer) for k, _ in items],
+                     values=[v for _, v in items])
+
+
+def _layout_expr(layout, value_expr, arg_grads, weight_grads, const_namer):
     """The returned expression a layout describes."""
-    if isinstance(layout, tuple):
-        return gast.Tuple(elts=[_layout_expr(e, value_expr, arg_grads, weight_grads)
-                                for e in layout], ctx=gast.Load())
+    if type(layout) in (tuple, list):
+        return _container(type(layout), [
+            _layout_expr(e, value_expr, arg_grads, weight_grads, const_namer) for e in layout])
+    if type(layout) is dict:
+        return _dict_display([(k, _layout_expr(e, value_expr, arg_grads, weight_grads,
+                                               const_namer)) for k, e in layout.items()],
+                             const_namer)
+    if layout is None:
+        return codegen.const(None)
     if layout.kind == "value":
         return value_expr
     if layout.kind == "aux":
@@ -162,17 +250,46 @@ def _layout_expr(layout, value_expr, arg_grads, weight_grads):
     return weight_grads[layout.index]
 
 
-def _tuple_structure(expr):
-    """The tuple nesting of a returned expression: a tuple per ``gast.Tuple``, None per leaf
-    (what the API's per-call path wraps in Tensors)."""
-    if isinstance(expr, gast.Tuple):
-        return tuple(_tuple_structure(e) for e in expr.elts)
+def _structure_expr(atoms, const_namer):
+    """The expression for the function's value: its tuples, lists and dicts as displays."""
+    if type(atoms) in (tuple, list):
+        return _container(type(atoms), [_structure_expr(a, const_namer) for a in atoms])
+    if type(atoms) is dict:
+        return _dict_display([(k, _structure_expr(a, const_namer)) for k, a in atoms.items()],
+                             const_namer)
+    return expr_of(atoms, const_namer)
+
+
+def _structure(layout, value_atoms):
+    """The structure of what a layout returns: a tuple, list or dict per container (a dict
+    with the keys it is returned with), None per leaf (what the API's per-call path wraps in
+    Tensors)."""
+    if type(layout) in (tuple, list):
+        return type(layout)(_structure(e, value_atoms) for e in layout)
+    if type(layout) is dict:
+        return {k: _structure(e, value_atoms) for k, e in layout.items()}
+    if layout is None or layout.kind in ("arg", "weight"):
+        return None
+    if layout.kind == "aux":
+        rest = value_atoms[1:] if type(value_atoms) is tuple else ()
+        return tuple(_value_structure(a) for a in rest)
+    return _value_structure(value_atoms)
+
+
+def _value_structure(atoms):
+    if type(atoms) in (tuple, list):
+        return type(atoms)(_value_structure(a) for a in atoms)
+    if type(atoms) is dict:
+        return {k: _value_structure(a) for k, a in atoms.items()}
     return None
 
 
 def _atoms(structure):
     if isinstance(structure, tuple):
         return tuple(_atoms(s) for s in structure)
+    if type(structure) in (list, dict) and leaves(structure):
+        return type(structure)(_atoms(s) for s in structure) if type(structure) is list \
+            else {k: _atoms(s) for k, s in structure.items()}
     if isinstance(structure, Sym):
         return structure.var
     return Const(structure)
@@ -183,21 +300,30 @@ def _rename_atoms(atoms, renames):
         return Var(renames[atoms.name]) if atoms.name in renames else atoms
     if isinstance(atoms, tuple):
         return tuple(_rename_atoms(a, renames) for a in atoms)
+    if type(atoms) is list:
+        return [_rename_atoms(a, renames) for a in atoms]
+    if type(atoms) is dict:
+        return {k: _rename_atoms(a, renames) for k, a in atoms.items()}
     return atoms
 
 
 def _leaf_positions(structure, prefix=()):
-    if isinstance(structure, tuple):
+    """Per Sym leaf of ``structure``, its path of indices and keys (where its sens is)."""
+    if isinstance(structure, (tuple, list)):
         out = []
         for i, s in enumerate(structure):
             out.extend(_leaf_positions(s, prefix + (i,)))
         return out
+    if type(structure) is dict:
+        out = []
+        for k, s in structure.items():
+            out.extend(_leaf_positions(s, prefix + (k,)))
+        return out
     return [prefix] if isinstance(structure, Sym) else []
 
 
-def _sens_part(sens_name, position):
+def _sens_part(sens_name, position, const_namer):
     expr = name(sens_name)
     for i in position:
-        expr = gast.Subscript(value=expr, slice=gast.Constant(value=i, kind=None),
-                              ctx=gast.Load())
+        expr = gast.Subscript(value=expr, slice=literal(i, const_namer), ctx=gast.Load())
     return expr

@@ -150,7 +150,8 @@ class FuncIR:
 
 
 def leaves(structure) -> list:
-    """The Syms in a structure (a Sym, or tuples and lists of them and constants), in order."""
+    """The Syms in a structure (a Sym, or tuples, lists and dicts of them and constants), in
+    order (a dict's in the order of its keys)."""
     if isinstance(structure, Sym):
         return [structure]
     if isinstance(structure, (tuple, list)):
@@ -158,6 +159,8 @@ def leaves(structure) -> list:
         for s in structure:
             out.extend(leaves(s))
         return out
+    if type(structure) is dict:
+        return leaves(tuple(structure.values()))
     return []
 
 
@@ -170,6 +173,10 @@ def rebuild(structure, values):
             return next(it)
         if isinstance(s, tuple):
             return tuple(rec(e) for e in s)
+        if type(s) is list and leaves(s):  # (a constant list or dict stays the object it is)
+            return [rec(e) for e in s]
+        if type(s) is dict and leaves(s):
+            return {k: rec(e) for k, e in s.items()}
         return s
     return rec(structure)
 

@@ -33,6 +33,7 @@ import weakref
 import gast
 
 from .codegen import is_comment
+from .parse import physical_lines
 
 __all__ = ["load", "validate"]
 
@@ -179,12 +180,6 @@ def _check_validated(code, filename: str) -> None:
                     else "defines a nested function"))
 
 
-def _physical_lines(source: str) -> list:
-    """The lines Python numbers (split at \\n, \\r\\n and \\r only, unlike str.splitlines,
-    which also splits at form feeds and U+2028 inside comments and strings)."""
-    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", source)
-
-
 _LIVE: dict = {}  # linecache filename -> number of live generated functions defined in it
 
 
@@ -210,7 +205,7 @@ def load(source: str, label: str, namespace: dict) -> dict:
     module_ns["__name__"] = "autograd_st.generated"
     module_ns["__file__"] = filename
     with _LOCK:  # one count for this load until its functions hold their own
-        linecache.cache[filename] = (len(source), None, _physical_lines(source), filename)
+        linecache.cache[filename] = (len(source), None, physical_lines(source), filename)
         _LIVE[filename] = _LIVE.get(filename, 0) + 1
     try:
         exec(code, module_ns)  # noqa: S102 - validated generated code only (see above)

@@ -10,16 +10,19 @@ Tensors the code reads listed as extra inputs.
 
 Names are resolved at compile time: globals, closure cells, builtins and ``self.<attr>``
 (Parameter -> input, sub-Cell -> callee, primitive instance -> primitive, other values ->
-constants).  ``if`` on a constant picks its branch here; ``for`` over a constant tuple is
-unrolled (a tuple of sub-Cells, as in SequentialCell); ``for`` over ``range`` and ``while`` stay
-loops.
+constants).  Every value read from outside leaves a guard (how to read it again, what it
+was: see "guards" below), so code whose folded values changed is never reused; calls with
+effects are not folded but run at run time (:mod:`.normalize_calls`, :mod:`.purity`).
+``if`` on a constant picks its branch here; ``for`` over a constant tuple is unrolled (a
+tuple of sub-Cells, as in SequentialCell); ``for`` over ``range`` and ``while`` stay loops.
 
 :class:`Normalizer` is made of one part per job, each in its own module:
 
 - this module: the state of one function being bound, its parameters, the emission of IR
   statements (the builder interface ``P`` calls), inputs and constants, and the interface
   the driver uses (``error``, ``names``, ``ir_vars``, ``guards``, ``paths``, ``_remember``,
-  ``input_for``, ``emit``, ``loc``, ``src``);
+  ``input_for``, ``emit``, ``loc``, ``src``, ``adopt_guards``, ``returned``), and the guards
+  (``read``, ``read_attribute``, ``read_item``, ``use``, ``guard_identity``);
 - :mod:`.normalize_stmts`: statements (assignments, ``if``, ``for``, ``while``, ``return``);
 - :mod:`.normalize_exprs`: expressions (names, containers, attributes, subscripts,
   operators);
@@ -29,15 +32,18 @@ loops.
 from __future__ import annotations
 
 import builtins
+import types
 
 import gast
 import numpy as np
 
 from .. import rules
+from ..cell import Cell
 from ..errors import CompileError
 from ..prims import Sym, binding, has_sym
 from ..tensor import Tensor
-from .codegen import expr_of
+from .cache import Guard, structure_signature
+from .codegen import expr_of, name
 from .ir import RUNTIME, Call, Const, FuncIR, Input, Opaque, Prim, leaves
 from .names import RESERVED, NameAllocator
 from .normalize_calls import CallsMixin
@@ -71,6 +77,16 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         self.input_by_id: dict = {}
         self.consts: dict = {}
         self.guards: list = []
+        self._guard_keys: set = set()
+        # where each compile-time object was read (see "guards" below), kept alive while
+        # compiling so that ids stay unique
+        self.sources: dict = {}
+        self._held: list = []
+        self.tracked: set = set()  # Cells (and their tuples) a structure signature covers
+        self._used: set = set()  # objects whose items are guarded
+        self.dirty: set = set()  # objects run-time code may have changed: read at run time
+        self.read_then_changed: set = set()  # ... that the compile had read before that
+        self.escaped: set = set()  # containers this compile built that the IR refers to
         self.loc = (src.filename, node.lineno, node.col_offset)
         self.result = None
         self.arg_values = []
@@ -85,6 +101,8 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         if src.self_obj is not None and params:
             self.env[params[0]] = src.self_obj
             self.paths[id(src.self_obj)] = ("self",)
+            self.note(src.self_obj, (("self",), (), True))
+            self.tracked.add(id(src.self_obj))  # the cache key has its structure
             start = 1
         self.user_params = params[start:]
         self.user_params = [p for p in self.user_params if p not in src.bound_args] + \
@@ -109,14 +127,20 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
             if value is RUNTIME:
                 value = sym(self.new_version(pname))
             elif value is MISSING:
-                value = func_defaults[i - (len(self.user_params) - len(func_defaults))]
-            elif has_sym(value) or isinstance(value, tuple):
+                k = i - (len(self.user_params) - len(func_defaults))
+                value = func_defaults[k]
+                self.read(value, (("const", src.func),
+                                  (("attr", "__defaults__"), ("item", k)), False))
+            elif has_sym(value) or isinstance(value, (tuple, dict)):
                 value = self._bind_structure(value, pname)
+            else:  # a constant argument: what is read from it is guarded from the argument
+                self.found(value, (("arg", len(self.arg_values)), (), False))
             self.env[pname] = value
             self.arg_values.append(value)
 
     def _bind_structure(self, value, pname):
-        """A tuple argument whose leaves are runtime: each leaf becomes a parameter name."""
+        """A tuple or dict argument whose leaves are runtime: each leaf becomes a parameter
+        name (a dict's in the order of its keys, as ``leaves`` reads them)."""
         counter = [0]
 
         def rec(v):
@@ -127,6 +151,9 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                 return sym(name)
             if isinstance(v, tuple):
                 return tuple(rec(e) for e in v)
+            if type(v) is dict:  # (a constant dict stays the object it is)
+                new = {k: rec(e) for k, e in v.items()}
+                return new if any(new[k] is not e for k, e in v.items()) else v
             return v
         return rec(value)
 
@@ -160,6 +187,8 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                 args[p] = atomize(bound[p])
             else:
                 args[p] = Const(prim.defaults[p])
+            if isinstance(args[p], Const) and isinstance(args[p].value, (list, dict, set)):
+                self.escaped.add(id(args[p].value))  # the IR refers to it from now on
         self.emit(Prim([target], prim, args, self.loc))
         self.fresh_temps.add(target)
         return sym(target)
@@ -215,7 +244,13 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         return sym(target)
 
     def to_node(self, value):
-        """A bound value as a gast expression (constants named through ``const_name``)."""
+        """A bound value as a gast expression for run-time code (constants named through
+        ``const_name``).  An object the function read from outside (a global list, an
+        attribute of ``self``, an argument) is passed as itself, not as a copy of its items,
+        and its identity is guarded: run-time code may change it."""
+        if not isinstance(value, _SCALARS + (tuple, slice, Sym)) and id(value) in self.sources:
+            self.guard_identity(value)
+            return name(self.const_name(value, type(value).__name__.lower()))
         return expr_of(atomize(value), self.const_name)
 
     # -- inputs and constants ------------------------------------------------------------
@@ -243,17 +278,251 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         self.paths.setdefault(id(obj), path)
 
     def static(self, obj, path: str):
-        """A compile-time object found in user code, as a bound value."""
+        """A compile-time object found in user code, as a bound value (its value is used:
+        the items of a list, dict or set read from outside are guarded)."""
         if isinstance(obj, Tensor) or isinstance(obj, np.ndarray):
             return self.input_for(obj, path)
+        if id(obj) in self.dirty:
+            return self.runtime_ref(obj, path)
+        self.use(obj)
         return obj
 
     def const_name(self, obj, hint: str) -> str:
         """The global name generated code calls ``obj`` by (one per object)."""
         return self.names.name_in(self.consts, obj, hint)
 
+    # -- guards: every value the code folds in, where it was read and what it was -------
+    #
+    # Each compile-time object the function reads from outside has a *source*: a root
+    # (``("self",)``, ``("arg", i)``, ``("const", obj)``: a namespace, a closure, a held
+    # object), the steps from it (``("attr", a)``, ``("item", k)``, ``("ns", name)``), and
+    # whether the place is *fixed* (reached through attributes of Cells only: it changes
+    # only by ``Cell.__setattr__``, which moves the structure epoch).  Reading a value
+    # records a :class:`~autograd_st.compiler.cache.Guard` of what it was (``read``); using a
+    # list, dict or set as a whole guards its items (``use``).  Attributes of a Cell whose
+    # structure the cache key or a "struct" guard covers are not guarded one by one.
+
+    def note(self, obj, source) -> None:
+        """``obj`` was found at ``source`` (the first source wins)."""
+        if isinstance(obj, _SCALARS) or isinstance(obj, Sym) or id(obj) in self.sources:
+            return
+        self.sources[id(obj)] = source
+        self._held.append(obj)
+
+    def found(self, obj, source) -> None:
+        """``obj`` was found at ``source``, its identity guarded by something else (it is an
+        item of a tuple, or of a list whose items are guarded): a Cell's structure still
+        is guarded (its attributes are read unguarded, as self's are)."""
+        self.note(obj, source)
+        if isinstance(obj, Cell) and id(obj) not in self.tracked:
+            self._guard(source, "struct", structure_signature(obj), obj, False)
+            self.tracked.add(id(obj))
+
+    def add_guard(self, guard) -> None:
+        key = guard.key()
+        if key not in self._guard_keys:
+            self._guard_keys.add(key)
+            self.guards.append(guard)
+
+    def _guard(self, source, check, expected, obj, hot) -> None:
+        root, steps, fixed = source
+        self.add_guard(Guard(root, steps, check, expected, hot, fixed, obj))
+
+    def read(self, obj, source, by_identity=False) -> None:
+        """``obj`` was read at ``source`` and is folded in: guard what it is there now
+        (its identity, or for a number, a string or a tuple of them its value; with
+        ``by_identity``, always its identity: a namespace's entry)."""
+        fixed = source[2]
+        if isinstance(obj, _SCALARS) and not by_identity:
+            self._guard(source, "eq", obj, obj, not fixed)
+        elif type(obj) is tuple and _flat(obj) and not by_identity:
+            self._guard(source, "seq", obj, obj, not fixed)
+        elif isinstance(obj, types.MethodType):  # made anew at each read: its function
+            root, steps, _ = source
+            self._guard((root, steps + (("attr", "__func__"),), fixed), "id", obj.__func__,
+                        obj.__func__, not fixed)
+        elif isinstance(obj, types.BuiltinMethodType) and obj.__self__ is not None \
+                and not isinstance(obj.__self__, types.ModuleType):
+            pass  # a builtin method of an object guarded where it was read
+        else:
+            self._guard(source, "id", obj, obj, not fixed)
+            self.found(obj, source)
+
+    def read_attribute(self, base, attr: str, obj) -> None:
+        """``obj`` is ``base.attr``: guarded when ``base`` was read from outside."""
+        source = self.sources.get(id(base))
+        if source is None:
+            return  # base was made by this compile (from guarded values)
+        root, steps, fixed = source
+        steps = steps + (("attr", attr),)
+        if id(base) in self.tracked and attr in getattr(base, "__dict__", ()):
+            # an attribute of a Cell whose structure is covered (or of a tuple in one)
+            self.note(obj, (root, steps, fixed))
+            if isinstance(obj, (Cell, tuple)):
+                self.tracked.add(id(obj))
+            return
+        self.read(obj, (root, steps, False))
+
+    def read_item(self, base, index, obj) -> None:
+        """``obj`` is ``base[index]`` (a constant index): guarded when ``base`` was read
+        from outside (a tuple's items are what its identity says)."""
+        base_path = self.paths.get(id(base))
+        if base_path is not None and isinstance(index, int):
+            self._remember(obj, base_path + (index,))
+        source = self.sources.get(id(base))
+        if source is None:
+            return
+        try:
+            hash(index)
+        except TypeError:  # a slice: a new object, made from the guarded items
+            return
+        root, steps, fixed = source
+        place = (root, steps + (("item", index),), fixed and isinstance(base, tuple))
+        if id(base) in self.tracked and isinstance(base, tuple):  # in a Cell's structure
+            self.note(obj, place)
+            if isinstance(obj, (Cell, tuple)):
+                self.tracked.add(id(obj))
+        elif isinstance(base, tuple) or id(base) in self._used:  # its items are guarded
+            self.found(obj, place)
+        else:
+            self.read(obj, place)
+
+    def use(self, obj) -> None:
+        """``obj``'s items are folded in (iterated, measured, compared, passed on): guard
+        them, when ``obj`` is a list, dict or set read from outside (a tuple's items are
+        guarded through its identity, but for the lists and dicts in it)."""
+        if type(obj) not in (list, dict, set, tuple) or id(obj) in self._used:
+            return
+        source = self.sources.get(id(obj))
+        if source is None or id(obj) in self.tracked:
+            return
+        self._used.add(id(obj))
+        root, steps, fixed = source
+        if type(obj) is set:
+            self._guard(source, "set", set(obj), obj, True)
+            return
+        if type(obj) is dict:
+            self._guard(source, "keys", list(obj), obj, True)
+            items = list(obj.items())
+        elif type(obj) is list and _flat(obj):
+            self._guard(source, "seq", list(obj), obj, True)
+            return
+        elif type(obj) is list and not any(isinstance(v, _SCALARS + (list, dict, set, tuple))
+                                           for v in obj):
+            self._guard(source, "ids", list(obj), obj, True)
+            for i, v in enumerate(obj):
+                self.found(v, (root, steps + (("item", i),), False))
+            return
+        else:
+            if type(obj) is list:
+                self._guard(source, "len", (list, len(obj)), obj, True)
+            items = list(enumerate(obj))
+        for k, v in items:
+            place = (root, steps + (("item", k),), fixed and type(obj) is tuple)
+            if type(obj) is tuple:
+                self.found(v, place)
+            else:
+                self.read(v, place)
+            self.use(v)
+
+    def guard_identity(self, obj) -> None:
+        """Run-time code refers to ``obj`` itself: guard that its source still holds it."""
+        source = self.sources.get(id(obj))
+        if source is not None and not source[2]:
+            self._guard(source, "id", obj, obj, True)
+
+    def adopt_guards(self, fir, self_obj, args) -> None:
+        """A callee's guards, read from here: its ``self`` and its arguments are found where
+        this function found them (or held, when this compile made them)."""
+        for g in fir.guards:
+            kind = g.root[0]
+            if kind == "const":
+                self.add_guard(g)
+                continue
+            value = self_obj if kind == "self" else args[g.root[1]]
+            source = self.sources.get(id(value))
+            if source is None:
+                if not g.steps and isinstance(value, _SCALARS + (tuple,)):
+                    continue  # a constant this function computed from what it guards
+                source = (("const", value), (), True)
+            self.add_guard(g.rebased(*source))
+
+    def returned(self, value) -> None:
+        """``value`` is what a compiled callee returned: an object in it that this function
+        did not find itself (the callee read it from outside, or made it once for every
+        caller) is read from the object itself, so what is read from it is guarded."""
+        if isinstance(value, tuple):
+            for v in value:
+                self.returned(v)
+        elif not isinstance(value, _SCALARS + (Sym,)) and id(value) not in self.sources:
+            self.found(value, (("const", value), (), False))
+
+    def runtime_ref(self, obj, hint: str):
+        """``obj`` as a run-time value: run-time code may have changed it since the compile
+        read it (it was passed to a call that runs at run time), so it is read when the
+        generated code runs, not folded in."""
+        self.guard_identity(obj)
+        expr = name(self.const_name(obj, hint or type(obj).__name__.lower()))
+        return self.opaque(expr, [], hint or "value")
+
+    def changed_at_run_time(self, objects) -> None:
+        """A call that runs at run time was given ``objects`` (and may change them): later
+        reads of them are run-time reads."""
+        for obj in objects:
+            # (a Cell such a call changes moves the structure epoch: the next call is
+            # checked; this one reads the Cell as it was when the call began)
+            if isinstance(obj, _SCALARS + (Sym, tuple, types.ModuleType, type, Cell,
+                                           types.FunctionType, types.MethodType,
+                                           types.BuiltinFunctionType)):
+                continue
+            if id(obj) in self.sources and id(obj) not in self.dirty:
+                self.dirty.add(id(obj))
+                if self._read_from(self.sources[id(obj)]):
+                    self.read_then_changed.add(id(obj))
+
+    def _read_from(self, source) -> bool:
+        """Whether a guard reads something at or under ``source`` beyond its identity."""
+        root, steps, _ = source
+        key = root if root[0] != "const" else ("const", id(root[1]))
+        n = len(steps)
+        for g in self.guards:
+            place_root, place_steps = g.place()
+            if place_root == key and place_steps[:n] == steps \
+                    and (len(place_steps) > n or g.check not in ("id", "struct")):
+                return True
+        return False
+
+    def materialize(self, obj, hint: str):
+        """A list, dict or set this compile built, made at run time instead (a new one on
+        every call, as Python makes it), because run-time code is about to be given it and
+        may change it: every name bound to it now holds the run-time one."""
+        value = self.opaque(expr_of(atomize(obj), self.const_name), [], hint)
+        for k, v in list(self.env.items()):
+            if v is obj:
+                self.env[k] = value
+        return value
+
+
+_SCALARS = (int, float, complex, str, bytes, bool, type(None))
+
+
+def _flat(seq) -> bool:
+    """A sequence of plain scalars (no NaN: NaN != NaN)."""
+    return all(isinstance(v, _SCALARS) and v == v for v in seq)
+
 
 def normalize(src, args, callees) -> FuncIR:
     """Bind ``src`` (fenced) with ``args`` (RUNTIME or constants) into a FuncIR; ``callees``
-    binds calls to other compiled code (the driver's ``_Compiler``)."""
-    return Normalizer(src, args, callees).run()
+    binds calls to other compiled code (the driver's ``_Compiler``).
+
+    When the function changes an object at run time (``log.append(1)``) that it read before
+    (``n = len(log)``), what it read is stale on the next call and its guards would fail on
+    every call: it is bound again with that object read at run time from the start."""
+    nz = Normalizer(src, args, callees)
+    fir = nz.run()
+    if nz.read_then_changed:
+        again = Normalizer(src, args, callees)
+        again.dirty.update(nz.read_then_changed)
+        again._held.append(nz._held)  # the same objects (their ids) stay alive
+        fir = again.run()
+    return fir

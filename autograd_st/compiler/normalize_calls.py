@@ -8,6 +8,12 @@ and that kind's handler binds the call: primitive statements through ``P``, a ``
 another function's compiled pair (through the driver's ``bind_call``), a constant evaluated
 now, or an ``Opaque`` statement that runs as it is, with no gradient.
 
+Only calls the purity table (:mod:`.purity`) allows run at compile time; any other call
+runs at run time, on every call, in program order (``print``, ``time.time()``,
+``calls.append(1)``), and its result is a runtime value.  Only the user's own functions
+and Cells are compiled as callees; a library's function (numpy's, the standard library's)
+is evaluated when pure or run as it is.
+
 :class:`CallsMixin` is one part of :class:`~autograd_st.compiler.normalize.Normalizer` and
 uses its state and helpers (``expr``, ``static``, ``opaque``, ``to_node``, ``callees``).
 """
@@ -25,14 +31,11 @@ from ..cell import Cell
 from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
-from . import bindings, markers
+from . import bindings, markers, purity
 from .normalize_values import Range, dotted, name_hint
 
 __all__ = ["CalleeKind", "CallSite", "classify", "CallsMixin"]
 
-# builtins evaluated at compile time when every argument is a constant
-_STATIC_BUILTINS = {len, range, int, float, bool, str, tuple, list, isinstance, min, max, abs,
-                    round, enumerate, zip, type, hasattr, getattr, sum, reversed, sorted, dict}
 # builtins an Opaque call names as themselves (any other callee is a constant of the module)
 _OPAQUE_BUILTINS = {len, int, float, bool, print, isinstance, min, max, round, range, tuple,
                     list, str, type}
@@ -46,11 +49,12 @@ class CalleeKind(enum.Enum):
     REVERSED_RANGE = "reversed(range(a, b)) with step 1: range(b - 1, a - 1, -1)"
     SEQUENCE = "enumerate, zip or reversed over compile-time sequences: a tuple now"
     COMPILE_TIME_API = "ops.grad(f), GradOperation(...), ops.ones(...): evaluated now"
-    COMPILED = "a Cell, a Cell's method, a plain function, a gradient function: a Call"
-    MATH = "a Python function of module math on constants: evaluated now"
-    CONSTANT = "a class, a builtin or a ufunc on constants: evaluated now"
+    COMPILED = "a Cell, a Cell's method, the user's function, a gradient function: a Call"
+    ATTRIBUTE = "getattr / hasattr by a constant name, type(obj): an attribute read"
+    PURE = "a call the purity table allows, on constants: evaluated now"
+    LOCAL = "a method changing a list, dict or set this compile built: run now, on it"
     TENSOR = "Tensor(x) with x a runtime value: x itself"
-    OPAQUE = "anything else: run as it is, with no gradient"
+    OPAQUE = "anything else: run at run time, on every call, in order, with no gradient"
 
 
 @dataclass(slots=True)
@@ -64,15 +68,16 @@ class CallSite:
     path: str  # name hint of the callee as written (``self_fc1``, ``np_exp``)
     runtime_args: bool  # whether any argument holds a runtime value
     composite: object = None  # what bindings.lookup found for the callee, or None
+    local_owner: bool = False  # a method of a container this compile built (not read)
 
 
 def classify(site: CallSite) -> CalleeKind:
     """The kind of ``site.callee``.  The first check that holds wins, and the order matters:
     a composite first (``ops.*`` functions are plain functions, primitive instances
     callables); a compile-time API before a compiled call (``ops.grad`` is a plain
-    function) and before the evaluation of constants; a function of ``math`` before a plain
-    function; ``Tensor`` on constants is a class evaluated now (a constant Tensor), only on a
-    runtime value is it TENSOR."""
+    function) and before the evaluation of constants; the user's functions are compiled,
+    a library's never are; ``Tensor`` on constants is a class evaluated now (a constant
+    Tensor), only on a runtime value is it TENSOR."""
     callee, args = site.callee, site.args
     if site.composite is not None:
         return CalleeKind.BOUND
@@ -88,17 +93,19 @@ def classify(site: CallSite) -> CalleeKind:
         return CalleeKind.COMPILE_TIME_API
     if isinstance(callee, Cell) or markers.is_gradient_function(callee):
         return CalleeKind.COMPILED
-    if isinstance(callee, types.FunctionType):
-        if not site.runtime_args and callee.__module__ in ("math",):
-            return CalleeKind.MATH
+    if isinstance(callee, types.FunctionType) and purity.is_user_code(callee):
         return CalleeKind.COMPILED
     if isinstance(callee, types.MethodType) and isinstance(callee.__self__, Cell):
         return CalleeKind.COMPILED
-    if not site.runtime_args and (isinstance(callee, type) or callee in _STATIC_BUILTINS
-                                  or isinstance(callee, (types.BuiltinFunctionType, np.ufunc))):
-        return CalleeKind.CONSTANT
-    if callee is Tensor:
-        return CalleeKind.TENSOR
+    if site.runtime_args:
+        return CalleeKind.TENSOR if callee is Tensor else CalleeKind.OPAQUE
+    if (callee in (getattr, hasattr) and len(args) >= 2 and isinstance(args[1], str)) \
+            or (callee is type and len(args) == 1 and not site.kwargs):
+        return CalleeKind.ATTRIBUTE
+    if purity.is_pure(callee, args, site.kwargs):
+        return CalleeKind.PURE
+    if site.local_owner and purity.is_mutator(callee) is not None:
+        return CalleeKind.LOCAL
     return CalleeKind.OPAQUE
 
 
@@ -110,7 +117,7 @@ class CallsMixin:
         args = [self.expr(a) for a in node.args]
         kwargs = {k.arg: self.expr(k.value) for k in node.keywords}
         if isinstance(func, gast.Attribute):
-            base = self.expr(func.value)
+            base = self.object_of(func.value)
             if isinstance(base, Sym):
                 fn = bindings.method(func.attr)
                 if fn is not None:
@@ -139,13 +146,19 @@ class CallsMixin:
             callee = self.expr(func)
             path = name_hint(func)
         if isinstance(callee, Sym):
-            raise self.error(func, "calling a runtime value is not supported")
+            raise self.error(
+                func, "calling a runtime value is not supported (an object made by a call "
+                "that runs at run time, such as your class's constructor, is one)",
+                "make the Cell or object once, in __init__ (self.block = Block()), and call "
+                "it there (self.block(x))")
         return self.call(callee, args, kwargs, node, path)
 
     def call(self, callee, args, kwargs, node, path):
         """``callee(*args, **kwargs)`` (``callee`` a compile-time object): its bound value."""
+        owner = getattr(callee, "__self__", None)
         site = CallSite(callee, args, kwargs, node, path,
-                        has_sym(list(args) + list(kwargs.values())), bindings.lookup(callee))
+                        has_sym(list(args) + list(kwargs.values())), bindings.lookup(callee),
+                        isinstance(owner, (list, dict, set)) and id(owner) not in self.sources)
         return _HANDLERS[classify(site)](self, site)
 
     # -- one handler per CalleeKind ------------------------------------------------------
@@ -153,7 +166,9 @@ class CallsMixin:
         # on constants a composite (not a primitive instance) first runs as plain Python:
         # np.zeros(3) is a constant array
         callee, args, kwargs = site.callee, site.args, site.kwargs
-        if not site.runtime_args and not markers.is_primitive_instance(site.composite):
+        # (not a user's function with a rule of its own, nor a call writing into out=)
+        if not site.runtime_args and not markers.is_primitive_instance(site.composite) \
+                and purity.code_owner(callee) != "user" and "out" not in kwargs:
             try:
                 return self.static(callee(*args, **kwargs), site.path)
             except Exception:  # noqa: BLE001 - fall back to binding
@@ -186,27 +201,77 @@ class CallsMixin:
         return self.callees.bind_call(self, site.callee, site.args, site.kwargs, site.node,
                                       site.path)
 
-    def _call_math(self, site):
-        return site.callee(*site.args, **site.kwargs)
+    def _call_attribute(self, site):
+        # getattr(obj, "name"[, default]) / hasattr(obj, "name") / type(obj): an attribute
+        # read (type(obj) is obj.__class__)
+        obj, attr = site.args[0], site.args[1] if site.callee is not type else "__class__"
+        found = hasattr(obj, attr)
+        source = self.sources.get(id(obj))
+        if source is not None and (site.callee is hasattr or not found):
+            self._guard(source, "has", (attr, found), obj, True)
+        if site.callee is hasattr:
+            return found
+        if not found:
+            if len(site.args) > 2 and site.callee is getattr:
+                return site.args[2]
+            raise self.error(site.node, "%r object has no attribute %r"
+                             % (type(obj).__name__, attr))
+        return self.static(self.attribute_of(obj, attr, site.node), site.path)
 
-    def _call_constant(self, site):
+    def _call_pure(self, site):
+        owner = purity.reads_contents(site.callee)
+        if owner is not None:  # d.get(k), xs.index(v): the items are what it reads
+            self.use(owner)
+        return self._evaluate(site)
+
+    def _call_local(self, site):
+        # list.append on a list this function built: done now, on the compile-time list,
+        # as long as no generated code refers to it yet
+        owner = site.callee.__self__
+        if id(owner) in self.escaped:
+            raise self.error(site.node, "this %s is changed after the code uses it"
+                             % type(owner).__name__,
+                             "build a new %s instead of changing it, or a tuple"
+                             % type(owner).__name__, cls=UnsupportedSyntaxError)
         return self._evaluate(site)
 
     def _call_tensor(self, site):
         return site.args[0] if site.args else None
 
     def _call_opaque(self, site):
-        # something the compiler has no rule for: run it as it is, without a gradient
-        callee, args, kwargs = site.callee, site.args, site.kwargs
-        name = self._callee_name(callee)
-        call = gast.Call(func=gast.Name(id=name, ctx=gast.Load(), annotation=None,
-                                        type_comment=None),
-                         args=[self.to_node(a) for a in args],
+        # something the compiler has no rule for, or a call with effects: run it as it is, at
+        # run time, on every call, with no gradient
+        callee, args, kwargs = site.callee, list(site.args), dict(site.kwargs)
+        writes = not purity.writes_nothing(callee)
+        if writes:  # a list this compile built, given to code that may change it: made anew
+            args = [self.materialize(a, "arg") if self._built_here(a) else a for a in args]
+            kwargs = {k: self.materialize(v, k) if self._built_here(v) else v
+                      for k, v in kwargs.items()}
+        owner = getattr(callee, "__self__", None)
+        if owner is not None and self._built_here(owner) and writes:
+            owner = self.materialize(owner, "value")
+            func = gast.Attribute(value=self.to_node(owner), attr=callee.__name__,
+                                  ctx=gast.Load())
+            values = [owner] + list(args) + list(kwargs.values())
+        else:
+            func = gast.Name(id=self._callee_name(callee, site.path), ctx=gast.Load(),
+                             annotation=None, type_comment=None)
+            values = list(args) + list(kwargs.values())
+            if owner is not None:
+                self.guard_identity(owner)
+        call = gast.Call(func=func, args=[self.to_node(a) for a in args],
                          keywords=[gast.keyword(arg=k, value=self.to_node(v))
                                    for k, v in kwargs.items()])
-        return self.opaque(call, list(args) + list(kwargs.values()),
-                           getattr(callee, "__name__", "call"),
-                           callee_name=dotted(site.node.func) or site.path or name)
+        out = self.opaque(call, values, getattr(callee, "__name__", "call"),
+                          callee_name=dotted(site.node.func) or site.path
+                          or getattr(callee, "__name__", "call"))
+        if writes:
+            self.changed_at_run_time([owner] + list(args) + list(kwargs.values()))
+        return out
+
+    def _built_here(self, value) -> bool:
+        """A list, dict or set this compile built (not read from outside)."""
+        return isinstance(value, (list, dict, set)) and id(value) not in self.sources
 
     def _evaluate(self, site):
         """The call run now, on constants; its result a bound value."""
@@ -216,13 +281,13 @@ class CallsMixin:
             raise self.error(site.node, "evaluating %s at compile time failed: %s"
                              % (site.path, exc)) from None
 
-    def _callee_name(self, callee):
+    def _callee_name(self, callee, hint=None):
         """The name an Opaque call calls ``callee`` by in generated code."""
         if callee in _OPAQUE_BUILTINS and getattr(builtins, callee.__name__, None) is callee:
             return callee.__name__
         if callee is np:
             return "np"
-        return self.const_name(callee, getattr(callee, "__name__", "fn"))
+        return self.const_name(callee, hint or getattr(callee, "__name__", "fn"))
 
 
 _HANDLERS = {
@@ -232,8 +297,9 @@ _HANDLERS = {
     CalleeKind.SEQUENCE: CallsMixin._call_sequence,
     CalleeKind.COMPILE_TIME_API: CallsMixin._call_compile_time_api,
     CalleeKind.COMPILED: CallsMixin._call_compiled,
-    CalleeKind.MATH: CallsMixin._call_math,
-    CalleeKind.CONSTANT: CallsMixin._call_constant,
+    CalleeKind.ATTRIBUTE: CallsMixin._call_attribute,
+    CalleeKind.PURE: CallsMixin._call_pure,
+    CalleeKind.LOCAL: CallsMixin._call_local,
     CalleeKind.TENSOR: CallsMixin._call_tensor,
     CalleeKind.OPAQUE: CallsMixin._call_opaque,
 }

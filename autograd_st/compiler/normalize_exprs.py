@@ -18,9 +18,11 @@ emission helpers (``opaque``, ``to_node``, ``static``, ``truth``).
 from __future__ import annotations
 
 import gast
+import numpy as np
 
 from ..errors import CompileError, UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
+from ..tensor import Tensor
 from . import bindings
 from .ir import ABSENT, If
 from .normalize_values import LOOP_LOCAL, PARTIAL, name_hint, sym
@@ -69,7 +71,9 @@ class ExpressionsMixin:
     def e_Name(self, node):
         return self.load_name(node.id, node)
 
-    def load_name(self, name, node):
+    def load_name(self, name, node, whole=True):
+        """The value of ``name``; ``whole``: the value itself is used (not only an attribute
+        of it), so a list, dict or set read from outside has its items guarded."""
         if name in self.env:
             value = self.env[name]
             if value is LOOP_LOCAL:
@@ -79,18 +83,50 @@ class ExpressionsMixin:
                 raise self.error(node, "%r is assigned in only one branch of an if, so it may "
                                  "be undefined here" % name,
                                  "assign it in every branch (or before the if)")
+            if not isinstance(value, Sym) and id(value) in self.dirty:
+                return self.runtime_ref(value, name)
+            if whole and not isinstance(value, Sym):
+                self.use(value)
             return value
         found, obj = self.src.lookup(name)
         if not found:
             raise self.error(node, "name %r is not defined" % name, cls=CompileError)
-        if name in self.src.closure:
-            self.guards.append((self.src.closure, name, obj))
+        if name in self.src.closure:  # read again from its cell (rebound by nonlocal)
+            cell = self.src.func.__closure__[self.src.func.__code__.co_freevars.index(name)]
+            self.read(obj, (("const", cell), (("attr", "cell_contents"),), False), True)
         elif name in self.src.globals:
-            self.guards.append((self.src.globals, name, obj))
+            self.read(obj, (("const", self.src.globals), (("ns", name),), False), True)
         else:  # a builtin: stays valid while no global of that name appears
-            self.guards.append((self.src.globals, name, ABSENT))
+            self._guard((("const", self.src.globals), (("ns", name),), False), "id", ABSENT,
+                        obj, True)
         self._remember(obj, ("free", name))
-        return self.static(obj, name)
+        return self.static(obj, name) if whole else self._object_value(obj, name)
+
+    def object_of(self, node):
+        """The value of ``node`` where only its attributes are read (``calls`` in
+        ``calls.append``, ``cfg`` in ``cfg.scale``): a list read from outside is not
+        thereby used whole."""
+        if isinstance(node, gast.Name):
+            prev = self.loc
+            self.loc = (self.src.filename, getattr(node, "lineno", prev[1]),
+                        getattr(node, "col_offset", prev[2]))
+            try:
+                return self.load_name(node.id, node, whole=False)
+            finally:
+                self.loc = prev
+        if isinstance(node, gast.Attribute):
+            base = self.object_of(node.value)
+            if not isinstance(base, Sym):
+                return self._object_value(self.attribute_of(base, node.attr, node),
+                                          name_hint(node))
+        return self.expr(node)
+
+    def _object_value(self, obj, hint):
+        if id(obj) in self.dirty:
+            return self.runtime_ref(obj, hint)
+        if isinstance(obj, Tensor) or isinstance(obj, np.ndarray):
+            return self.input_for(obj, hint)
+        return obj
 
     # -- containers, attributes, subscripts ----------------------------------------------
     def e_Tuple(self, node):
@@ -116,7 +152,7 @@ class ExpressionsMixin:
         return slice(lower, upper, step)
 
     def e_Attribute(self, node):
-        base = self.expr(node.value)
+        base = self.object_of(node.value)
         if isinstance(base, Sym):
             fn = bindings.attribute(node.attr)
             if fn is not None:
@@ -135,6 +171,7 @@ class ExpressionsMixin:
         base_path = self.paths.get(id(base))
         if base_path is not None:
             self._remember(obj, base_path + (attr,))
+        self.read_attribute(base, attr, obj)
         return obj
 
     def e_Subscript(self, node):
@@ -149,9 +186,7 @@ class ExpressionsMixin:
             obj = base[index]
         except (IndexError, KeyError, TypeError) as exc:
             raise self.error(node, "%s: %s" % (type(exc).__name__, exc)) from None
-        base_path = self.paths.get(id(base))
-        if base_path is not None and isinstance(index, int):
-            self._remember(obj, base_path + (index,))
+        self.read_item(base, index, obj)
         return self.static(obj, name_hint(node.value) + "_%s" % index)
 
     # -- operators -----------------------------------------------------------------------

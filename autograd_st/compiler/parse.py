@@ -3,23 +3,48 @@ absolute line numbers, the file it came from, and where its free names resolve.
 
 Takes: a function, bound method, or lambda object.
 Gives: a :class:`Source` (``node``, ``filename``, ``globals``, ``closure``, ``self_obj``).
-Raises: ``SourceNotFoundError`` when the source cannot be read.
+Raises: ``SourceNotFoundError`` when the source cannot be read, and ``SourceChangedError``
+(a kind of it) when the text read is not the code that runs: each function parsed is compiled
+again and the code object must equal the function's ``__code__`` (bytecode, constants,
+names, flags, positions) -- compiled with the whole text it stands in (a file: the context it
+was compiled in), else by itself in a scope shaped like its own (its qualified name's
+enclosing functions and classes, its free variables, its ``__future__`` flags: an IPython
+cell or a prompt input, whose statements are compiled one by one).  So a file edited after
+it was imported is refused, never read as the function that runs.  The check costs one
+compile of each file's text (remembered while linecache keeps the same lines) and is made
+once per code object, when it is first parsed.
+
+Where the text comes from: ``linecache`` (files, IPython and Jupyter cells, Python 3.13's
+REPL, ``doctest``, any text registered there), then the texts :func:`exec_source` ran.
 """
 from __future__ import annotations
+import __future__
 
 import ast
 import builtins
+import functools
+import hashlib
 import inspect
 import linecache
-import textwrap
+import operator
+import re
+import threading
+import tokenize
 import types
 from dataclasses import dataclass, field
 
 import gast
 
-from ..errors import SourceNotFoundError
+from ..errors import SourceChangedError, SourceNotFoundError
 
-__all__ = ["Source", "parse_function"]
+__all__ = ["Source", "parse_function", "exec_source", "physical_lines"]
+
+# the compiler flags of every ``from __future__`` feature (a function's ``co_flags`` has its
+# module's), passed on when a parsed function is compiled again to check it
+_FUTURE_FLAGS = functools.reduce(operator.or_, (getattr(__future__, name).compiler_flag
+                                                for name in __future__.all_feature_names), 0)
+_LOCK = threading.Lock()
+_EXECUTED: dict = {}  # filename -> the lines of a text exec_source ran (kept, as IPython does)
 
 
 @dataclass
@@ -108,63 +133,291 @@ def parse_function(fn) -> Source:
 
 
 def _parse_code(fn, code, filename) -> gast.FunctionDef:
-    linecache.checkcache(filename)  # an edited file must not be read from a stale cache
-    lines = linecache.getlines(filename, fn.__globals__)
+    lines = _source_lines(fn, filename)
     if not lines:
-        raise SourceNotFoundError(
-            "cannot read the source of %s (defined in %s): autograd_st compiles functions from "
-            "their source. Define it in a .py file." % (fn.__qualname__, filename))
-    first = code.co_firstlineno
+        raise SourceNotFoundError(_no_source_message(fn, code, filename))
     if code.co_name == "<lambda>":
-        return _parse_lambda(fn, code, lines, filename)
-    block = inspect.getblock(lines[first - 1:])
-    src = textwrap.dedent("".join(block))
-    tree = ast.parse(src)
-    ast.increment_lineno(tree, first - 1)
-    node = tree.body[0]
-    while isinstance(node, ast.ClassDef):  # not expected, but be explicit
-        node = node.body[0]
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        raise SourceNotFoundError("cannot find the definition of %s at %s:%d"
-                                  % (fn.__qualname__, filename, first))
-    node.decorator_list = []
-    indent = len(block[0]) - len(block[0].lstrip())
-    _shift_cols(node, indent)
+        node = _parse_lambda(fn, code, lines, filename)
+    else:
+        node = _parse_def(fn, code, lines, filename)
     return gast.ast_to_gast(node)
 
 
-def _shift_cols(node, indent):
-    if not indent:
-        return
-    for sub in ast.walk(node):
-        if hasattr(sub, "col_offset"):
-            sub.col_offset += indent
-            if getattr(sub, "end_col_offset", None) is not None:
-                sub.end_col_offset += indent
+def _source_lines(fn, filename) -> list:
+    """The text ``filename`` names now: linecache (an edited file read again), else a text
+    :func:`exec_source` ran."""
+    linecache.checkcache(filename)
+    lines = linecache.getlines(filename, fn.__globals__)
+    if not lines:
+        with _LOCK:
+            lines = _EXECUTED.get(filename, [])
+    return lines
 
 
-def _parse_lambda(fn, code, lines, filename) -> gast.FunctionDef:
-    """A lambda becomes ``def <lambda>(args): return body`` (found by line and column)."""
+def _parse_def(fn, code, lines, filename) -> ast.FunctionDef:
+    """The ``def`` at the function's first line (decorators dropped), checked to be the code
+    that runs."""
     first = code.co_firstlineno
-    col = None
-    for pos in getattr(code, "co_positions", lambda: ())():  # Python 3.11+
-        if pos[0] == first and pos[2] is not None:
-            col = pos[2] if col is None else min(col, pos[2])
-    src = "".join(lines)
-    tree = ast.parse(src)
-    best = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Lambda) and node.lineno == first:
-            argnames = [a.arg for a in node.args.args]
-            if argnames != list(code.co_varnames[:code.co_argcount]):
-                continue
-            if best is None or (col is not None and node.body.col_offset <= col
-                                and node.body.col_offset >= best.body.col_offset):
-                best = node
-    if best is None:
-        raise SourceNotFoundError("cannot find the lambda defined at %s:%d" % (filename, first))
-    ret = ast.Return(value=best.body, lineno=best.lineno, col_offset=best.col_offset)
-    fdef = ast.FunctionDef(name="<lambda>", args=best.args, body=[ret], decorator_list=[],
+    node = None
+    if first <= len(lines):
+        try:
+            block = inspect.getblock(lines[first - 1:])
+            text = "".join(block)
+            if block[0][:1] in (" ", "\t"):  # indented: parsed inside a block, columns kept
+                node = ast.parse("if 1:\n" + text).body[0].body[0]
+                ast.increment_lineno(node, first - 2)
+            else:
+                node = ast.parse(text).body[0]
+                ast.increment_lineno(node, first - 1)
+        except (SyntaxError, IndexError, tokenize.TokenError):  # not a statement's start
+            node = None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            or node.name != code.co_name or _first_line(node) != first:
+        now = lines[first - 1].strip() if first <= len(lines) else None
+        raise SourceChangedError(_changed_message(
+            fn, code, filename, "line %d %s, not the definition of %s" % (
+                first, "reads %r" % now if now is not None else "is past the end of the text",
+                code.co_name)))
+    if not _same_code(node, fn, code, filename, lines):
+        if any(isinstance(sub, ast.Assert) for sub in ast.walk(node)):
+            raise SourceChangedError(
+                "%s:%d: the text of %s is not the code that runs: it has assert statements, "
+                "which pytest rewrites in test modules (or the file changed since it was "
+                "imported). autograd_st does not differentiate assert: check the inputs "
+                "before calling the gradient function, or reload the module."
+                % (filename, first, fn.__qualname__))
+        raise SourceChangedError(_changed_message(
+            fn, code, filename, "the definition of %s there does not compile to the code "
+            "that runs" % code.co_name))
+    node.decorator_list = []
+    return node
+
+
+def _first_line(node) -> int:
+    """The line a ``def`` starts on (its first decorator's: ``co_firstlineno``)."""
+    return min([node.lineno] + [d.lineno for d in node.decorator_list])
+
+
+def _params(node) -> list:
+    """The parameter names of a parsed ``def`` or ``lambda``, in ``co_varnames`` order."""
+    a = node.args
+    names = [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs]
+    return names + [x.arg for x in (a.vararg, a.kwarg) if x is not None]
+
+
+def _same_code(node, fn, code, filename, lines, imports=()) -> bool:
+    """Whether ``node`` (a ``def`` or a lambda) compiles to ``code`` (``==`` on code objects:
+    bytecode, constants, names, flags, line and column positions).
+
+    A ``def`` is compiled with the whole text it stands in (a file: the context it was
+    compiled in, including the module's imports, which decide some instructions: 3.11+ reads
+    a method of an imported name with LOAD_ATTR), found there by its name and first line.
+    Else (and a lambda, which shares its line with others, always) it is compiled by itself
+    in a scope shaped like its own, after ``imports`` (the module's imported names) and then
+    without them (an IPython cell or a prompt input: each statement compiled alone)."""
+    n = code.co_argcount + code.co_kwonlyargcount \
+        + bool(code.co_flags & inspect.CO_VARARGS) + bool(code.co_flags & inspect.CO_VARKEYWORDS)
+    if _params(node) != list(code.co_varnames[:n]):  # cheap, and the usual edit
+        return False
+    flags = code.co_flags & _FUTURE_FLAGS
+    key = (code.co_name, code.co_firstlineno)
+    if isinstance(node, ast.stmt):
+        if code in _text_codes(filename, lines, flags).get(key, ()):
+            return True
+        stmt = node
+    else:
+        stmt = ast.Expr(value=node)
+    for names in ((imports, ()) if imports else ((),)):
+        module = _in_scope(stmt, fn, code)
+        module.body[:0] = [ast.Import(names=[ast.alias(name=name, asname=None)])
+                           for name in names]  # compiled, never run: marks names imported
+        try:
+            alone = compile(ast.fix_missing_locations(module), filename, "exec", flags=flags,
+                            dont_inherit=True)
+        except (SyntaxError, ValueError, TypeError):
+            return False
+        if code in _code_objects(alone, {}).get(key, ()):
+            return True
+    return False
+
+
+def _module_imports(tree) -> list:
+    """The names a module's own statements bind by ``import`` (not those of its functions
+    and classes)."""
+    names, todo = [], list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names += [(a.asname or a.name).partition(".")[0] for a in node.names
+                      if a.name != "*"]
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            todo.extend(child for child in ast.iter_child_nodes(node)
+                        if isinstance(child, ast.stmt))
+    return sorted(set(names))
+
+
+_TEXT_CODES: dict = {}  # filename -> (its lines, flags, its code objects by (name, first line))
+_TEXT_CODES_SIZE = 32
+
+
+def _text_codes(filename, lines, flags) -> dict:
+    """The code objects the whole text compiles to, by (name, first line); remembered while
+    linecache gives the same lines (an edited file gets new ones)."""
+    with _LOCK:
+        entry = _TEXT_CODES.get(filename)
+    if entry is not None and entry[0] is lines and entry[1] == flags:
+        return entry[2]
+    try:
+        codes = _code_objects(compile("".join(lines), filename, "exec", flags=flags,
+                                      dont_inherit=True), {})
+    except (SyntaxError, ValueError):  # e.g. an IPython cell with top-level await
+        codes = {}
+    with _LOCK:
+        _TEXT_CODES.pop(filename, None)
+        _TEXT_CODES[filename] = (lines, flags, codes)
+        while len(_TEXT_CODES) > _TEXT_CODES_SIZE:
+            _TEXT_CODES.pop(next(iter(_TEXT_CODES)))
+    return codes
+
+
+def _code_objects(code, out: dict) -> dict:
+    out.setdefault((code.co_name, code.co_firstlineno), []).append(code)
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            _code_objects(c, out)
+    return out
+
+
+def _in_scope(stmt, fn, code) -> ast.Module:
+    """``stmt`` inside functions and classes shaped like the ones it was defined in (read
+    from the qualified name), its free variables bound in the innermost function: the
+    compiler then resolves names (global, free, mangled ``__private``) and sets flags as it
+    did for the original."""
+    qualname = getattr(code, "co_qualname", None) or fn.__qualname__  # 3.10: no co_qualname
+    parts = qualname.split(".")
+    scopes = []  # ("def" | "class", name), outermost first
+    if parts[-1] == code.co_name:
+        enclosing, i = parts[:-1], 0
+        while i < len(enclosing):
+            local = i + 1 < len(enclosing) and enclosing[i + 1] == "<locals>"
+            scopes.append(("def" if local else "class", enclosing[i]))
+            i += 2 if local else 1
+    free = [name for name in code.co_freevars if name != "__class__"]
+    if "__class__" in code.co_freevars and not any(k == "class" for k, _ in scopes):
+        scopes.append(("class", "_"))
+    if free and not any(k == "def" for k, _ in scopes):
+        scopes.insert(0, ("def", "_"))
+    innermost = max((i for i, (k, _) in enumerate(scopes) if k == "def"), default=-1)
+    body = [stmt]
+    for i in reversed(range(len(scopes))):
+        kind, name = scopes[i]
+        name = name if name.isidentifier() else "_"  # <lambda>, <listcomp>: a function
+        if kind == "class":
+            body = [ast.ClassDef(name=name, bases=[], keywords=[], body=body,
+                                 decorator_list=[], type_params=[])]
+            continue
+        if i == innermost and free:
+            body.insert(0, ast.Assign(targets=[ast.Name(id=v, ctx=ast.Store()) for v in free],
+                                      value=ast.Constant(value=None)))
+        body = [ast.FunctionDef(name=name, args=_no_params(), body=body, decorator_list=[],
+                                returns=None, type_comment=None, type_params=[])]
+    return ast.Module(body=body, type_ignores=[])
+
+
+def _no_params() -> ast.arguments:
+    return ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                         kwarg=None, defaults=[])
+
+
+def _pseudo(filename) -> bool:
+    """A name like ``<string>`` or ``<stdin>``: no file behind it."""
+    return filename.startswith("<") and filename.endswith(">")
+
+
+def _no_source_message(fn, code, filename) -> str:
+    head = "%s:%d: cannot read the source of %s: autograd_st compiles a function from its " \
+        "source text, and " % (filename, code.co_firstlineno, fn.__qualname__)
+    if filename == "<stdin>":
+        return head + (
+            "Python's interactive prompt keeps none. Put the function in a .py file and "
+            "import it; or use IPython, Jupyter or Python 3.13's prompt, which keep what you "
+            "type; or define it with autograd_st.exec_source(text, globals()), where text is "
+            "the definition as a string.")
+    if _pseudo(filename):
+        return head + (
+            "exec() or compile() of a string (or python -c; filename %r) keeps none. Run "
+            "the text with "
+            "autograd_st.exec_source(text, namespace) instead of exec(text, namespace), or "
+            "compile it under a filename of its own whose text you register first: "
+            "linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)."
+            % filename)
+    return head + ("the file cannot be read (moved or deleted since it was imported?). "
+                   "Define the function in a .py file that stays where it was imported from.")
+
+
+def _changed_message(fn, code, filename, what) -> str:
+    head = "%s:%d: the text of %s is not the code that runs: %s, " % (
+        filename, code.co_firstlineno, fn.__qualname__, what)
+    if _pseudo(filename):
+        return head + (
+            "so the text registered in linecache under %r is not the text %s was compiled "
+            "from. Give each text its own filename (autograd_st.exec_source does)."
+            % (filename, fn.__qualname__))
+    return head + ("so the file changed since it was imported. Reload its module "
+                   "(importlib.reload(module), or %autoreload in IPython) or restart Python, "
+                   "then take the gradient again.")
+
+
+def _parse_lambda(fn, code, lines, filename) -> ast.FunctionDef:
+    """A lambda becomes ``def <lambda>(args): return body``: the lambda on its first line
+    whose code is the one that runs."""
+    first = code.co_firstlineno
+    try:
+        tree = ast.parse("".join(lines))
+    except SyntaxError:
+        tree = None
+    candidates = [node for node in (ast.walk(tree) if tree is not None else ())
+                  if isinstance(node, ast.Lambda) and node.lineno == first]
+    imports = _module_imports(tree) if tree is not None else ()
+    found = next((node for node in candidates
+                  if _same_code(node, fn, code, filename, lines, imports)), None)
+    if found is None:
+        raise SourceChangedError(_changed_message(
+            fn, code, filename, "no lambda on line %d compiles to the code that runs" % first))
+    ret = ast.Return(value=found.body, lineno=found.lineno, col_offset=found.col_offset)
+    return ast.FunctionDef(name="<lambda>", args=found.args, body=[ret], decorator_list=[],
                            returns=None, type_comment=None, type_params=[],
-                           lineno=best.lineno, col_offset=best.col_offset)
-    return gast.ast_to_gast(fdef)
+                           lineno=found.lineno, col_offset=found.col_offset)
+
+
+def physical_lines(source: str) -> list:
+    """The lines Python numbers (split at \\n, \\r\\n and \\r only, unlike str.splitlines,
+    which also splits at form feeds and U+2028 inside comments and strings)."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", source)
+
+
+def exec_source(source, globals=None, locals=None, *, filename=None):  # noqa: A002
+    """``exec(source, globals, locals)`` that keeps the text, so the functions it defines
+    can be differentiated (``exec`` of a string keeps no source, and autograd_st compiles a
+    function from its source).  The text is registered in ``linecache`` under ``filename``
+    (default ``<exec_source-HASH>``, one name per text), so tracebacks, ``pdb`` and
+    ``inspect.getsource`` show it too, and kept while Python runs, as IPython keeps its
+    cells.  Returns the globals namespace (a new dict when none is given)::
+
+        ns = autograd_st.exec_source("def f(x):\\n    return ops.sin(x) * x\\n", {"ops": ops})
+        ops.grad(ns["f"])(x)
+    """
+    if not isinstance(source, str):
+        raise TypeError("exec_source takes the source text as a str, not %s"
+                        % type(source).__name__)
+    if filename is None:
+        digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        filename = "<exec_source-%s>" % digest
+    code = compile(source, filename, "exec", dont_inherit=True)
+    lines = physical_lines(source)
+    with _LOCK:
+        _EXECUTED[filename] = lines
+        linecache.cache[filename] = (len(source), None, lines, filename)
+    namespace = {} if globals is None else globals
+    exec(code, namespace, namespace if locals is None else locals)  # noqa: S102 - the caller's text
+    return namespace

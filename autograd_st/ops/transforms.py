@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..boundary import GradFunction, GradRequest, compile_jvp
+from ..boundary import GradFunction, GradRequest, argspec, compile_jvp, runtime_leaves
 from ..boundary import to_tensors as _wrap_tensors
 from ..boundary import unwrap_arg as _unwrap
 from ..compiler import rebuild
@@ -30,10 +30,14 @@ def _as_tuple(x):
 
 
 def _run_jvp(fn, inputs, tangents):
+    """``(fir, outputs, tangents)``; inputs (and their tangents, in the same structure) may
+    be tuples, lists and dicts of Tensors."""
     fir, compiled, objects = compile_jvp(fn, inputs)
-    arrays = [_unwrap(a) for a in inputs]
+    spec = argspec(list(inputs))
+    arrays = runtime_leaves(list(inputs), spec)
     extra = [o._data if isinstance(o, Tensor) else o for o in objects]
-    outs = compiled.fn(*arrays, *extra, *[np.asarray(_unwrap(t)) for t in tangents])
+    dots = [np.asarray(t) for t in runtime_leaves(list(tangents), spec)]
+    outs = compiled.fn(*arrays, *extra, *dots)
     n = compiled.n_outputs
     return fir, rebuild(fir.result, outs[:n]), rebuild(fir.result, outs[n:])
 
@@ -44,10 +48,15 @@ def jvp(fn, inputs, v, has_aux=False):
     if len(inputs) != len(v):
         raise GradientAPIError("jvp: %d inputs but %d tangents in v; give one tangent per input"
                                % (len(inputs), len(v)))
-    for a, t in zip(inputs, v):
-        if np.shape(_unwrap(a)) != np.shape(_unwrap(t)):
+    if not _same_structure(inputs, v):
+        raise GradientAPIError("jvp: the tangents v must have the structure of the inputs "
+                               "(one tangent per Tensor, in the same tuples, lists and "
+                               "dicts)")
+    spec = argspec(list(inputs))
+    for a, t in zip(runtime_leaves(list(inputs), spec), runtime_leaves(list(v), spec)):
+        if np.shape(a) != np.shape(t):
             raise GradientAPIError("jvp: a tangent has shape %s but its input has shape %s"
-                                   % (np.shape(_unwrap(t)), np.shape(_unwrap(a))))
+                                   % (np.shape(t), np.shape(a)))
     fir, out, tan = _run_jvp(fn, inputs, v)
     out, tan = _wrap_tensors(out), _wrap_tensors(tan)
     if has_aux:
@@ -56,6 +65,18 @@ def jvp(fn, inputs, v, has_aux=False):
         aux = out[1] if len(out) == 2 else out[1:]
         return out[0], tan[0], aux
     return out, tan
+
+
+def _same_structure(a, b) -> bool:
+    """Whether ``b`` has ``a``'s tuples and lists (either for either) and dicts (the same
+    keys) around its leaves."""
+    if isinstance(a, (tuple, list)):
+        return isinstance(b, (tuple, list)) and len(a) == len(b) and all(
+            _same_structure(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and set(a) == set(b) and all(
+            _same_structure(a[k], b[k]) for k in a)
+    return not isinstance(b, (tuple, list, dict))
 
 
 def vjp(fn, *inputs, weights=None, has_aux=False):
@@ -67,10 +88,11 @@ def vjp(fn, *inputs, weights=None, has_aux=False):
 
     def vjp_fn(*v):
         sens = v[0] if len(v) == 1 else tuple(v)
-        if isinstance(want, tuple) and not isinstance(sens, tuple) and len(want) == 1:
+        seq = (tuple, list)
+        if isinstance(want, seq) and not isinstance(sens, seq) and len(want) == 1:
             sens = (sens,)  # one output in a 1-tuple: its cotangent may come bare
-        if isinstance(want, tuple) != isinstance(sens, tuple) or (
-                isinstance(want, tuple) and len(want) != len(sens)):
+        if isinstance(want, seq) != isinstance(sens, seq) or (
+                isinstance(want, seq) and len(want) != len(sens)):
             raise GradientAPIError(
                 "vjp_fn: the cotangent must have the output's structure (%s) but it is %s; "
                 "pass one cotangent per output, as a tuple when the output is one"
@@ -83,15 +105,22 @@ def vjp(fn, *inputs, weights=None, has_aux=False):
 
 
 def _structure(value) -> str:
-    if isinstance(value, tuple):
-        return "a tuple of %d" % len(value)
+    if isinstance(value, (tuple, list)):
+        return "a %s of %d" % (type(value).__name__, len(value))
     return "one value"
 
 
-def _positions(grad_position, n):
-    if isinstance(grad_position, int):
-        return (grad_position,), True
-    return tuple(grad_position), False
+def _positions(grad_position, inputs, what="jacobian"):
+    """``(positions, single)``; each input at a position must be one Tensor (a Jacobian is
+    laid out by its shape)."""
+    positions, single = ((grad_position,), True) if isinstance(grad_position, int) \
+        else (tuple(grad_position), False)
+    for p in positions:
+        if isinstance(inputs[p], (tuple, list, dict)):
+            raise GradientAPIError(
+                "%s: input %d is a %s; a Jacobian is taken with respect to a Tensor. Pass its "
+                "Tensors as separate inputs" % (what, p, type(inputs[p]).__name__))
+    return positions, single
 
 
 def jacfwd(fn, grad_position=0, has_aux=False):
@@ -100,7 +129,7 @@ def jacfwd(fn, grad_position=0, has_aux=False):
         return lambda *inputs: _hessian(fn, grad_position, has_aux, inputs)
 
     def jac(*inputs):
-        positions, single = _positions(grad_position, len(inputs))
+        positions, single = _positions(grad_position, inputs, "jacfwd")
         per_pos = []
         out = None
         for p in positions:
@@ -149,8 +178,8 @@ def _hessian(J, grad_position, has_aux, inputs):
     d/dx_q of d out_k / d x_p, shaped out.shape + x_p.shape + x_q.shape."""
     if has_aux or J.has_aux:
         raise GradientAPIError("jacfwd(jacrev(fn)) with has_aux is not supported yet")
-    rev_pos, rev_single = _positions(J.grad_position, len(inputs))
-    fwd_pos, fwd_single = _positions(grad_position, len(inputs))
+    rev_pos, rev_single = _positions(J.grad_position, inputs, "jacrev")
+    fwd_pos, fwd_single = _positions(grad_position, inputs, "jacfwd")
     gfn = GradFunction(J.fn, GradRequest.for_vjp())
     out = np.asarray(_unwrap(J.fn(*inputs)))
     blocks = {}
@@ -188,7 +217,7 @@ def jacrev(fn, grad_position=0, has_aux=False):
 
 def _jacrev(fn, grad_position=0, has_aux=False):
     def jac(*inputs):
-        positions, single = _positions(grad_position, len(inputs))
+        positions, single = _positions(grad_position, inputs, "jacrev")
         gfn = GradFunction(fn, GradRequest.for_vjp(None, has_aux))
         out = fn(*inputs)
         outs = _as_tuple(out) if isinstance(out, tuple) else (out,)

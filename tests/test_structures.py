@@ -1,0 +1,406 @@
+"""Arguments and results that are tuples, lists and dicts (pytrees, as in JAX).
+
+A deliberate extension of MindSpore 2.10, which returns ``()`` for a tuple, list or dict
+argument (measured): the gradient of such an argument comes back in the argument's structure,
+tuples as tuples, lists as lists, dicts as dicts with their keys in order, nested, with None
+for a leaf that is not a Tensor (an int, None, a string: no gradient).  Outputs that are
+dicts come back as dicts; the output's gradient (``sens``, a vjp cotangent) and ``has_aux``
+outputs may have any such structure.  Every gradient is checked against central finite
+differences in float64 (``autograd_st.numerical_grad``) of the same function called
+directly; values against the direct call.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_st.boundary.request as request
+from autograd_st import Tensor, nn, numerical_grad, numerical_jvp, ops
+from autograd_st.errors import GradientAPIError
+
+try:
+    from .helpers import assert_close
+except ImportError:  # run with tests/ on sys.path
+    from helpers import assert_close
+
+XA = np.array([0.5, -1.0, 2.0])
+YA = np.array([1.5, 0.25, -0.5])
+ZA = np.array([2.0, -0.3, 0.7])
+
+
+def T(a):
+    return Tensor(np.array(a, np.float64))
+
+
+def leaves(tree) -> list:
+    """The Tensor leaves of a structure, in order (a dict's in key order)."""
+    if isinstance(tree, (tuple, list)):
+        return [leaf for t in tree for leaf in leaves(t)]
+    if isinstance(tree, dict):
+        return [leaf for t in tree.values() for leaf in leaves(t)]
+    return [tree] if isinstance(tree, (Tensor, np.ndarray)) else []
+
+
+def total(out) -> Tensor:
+    """The sum of every entry of every output leaf (what a gradient differentiates)."""
+    return sum(ops.sum(leaf) for leaf in leaves(out))
+
+
+def assert_tree(got, want, rtol=1e-7, atol=1e-9):
+    """``got`` has exactly ``want``'s containers (type, length, keys in order), None where
+    ``want`` has None, and Tensors close to ``want``'s arrays elsewhere."""
+    if isinstance(want, (tuple, list)):
+        assert type(got) is type(want), "expected a %s, got %r" % (type(want).__name__, got)
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            assert_tree(g, w, rtol, atol)
+    elif isinstance(want, dict):
+        assert type(got) is dict, "expected a dict, got %r" % (got,)
+        assert list(got) == list(want), "keys %s, expected %s" % (list(got), list(want))
+        for k in want:
+            assert_tree(got[k], want[k], rtol, atol)
+    elif want is None:
+        assert got is None, "expected None (no gradient), got %r" % (got,)
+    else:
+        assert isinstance(got, Tensor), "expected a Tensor, got %r" % (got,)
+        assert_close(got, want, rtol=rtol, atol=atol)
+
+
+def fd(f, *args):
+    """Finite differences of ``f``'s total output with respect to every argument."""
+    out = numerical_grad(lambda *a: total(f(*a)), args, tuple(range(len(args))))
+    return list(out)
+
+
+# =========================================================================================
+# arguments: tuple, list, dict, nested, None leaves
+# =========================================================================================
+
+def f_seq(xs):
+    return ops.sin(xs[0]) * xs[1] + xs[2] * xs[2]
+
+
+def test_grad_of_a_list_argument_is_a_list_with_every_leaf():
+    g = ops.grad(f_seq)([T(XA), T(YA), T(ZA)])
+    ga, gb, gc = fd(lambda a, b, c: f_seq([a, b, c]), T(XA), T(YA), T(ZA))
+    assert_tree(g, [ga, gb, gc])
+    assert_close(g[0], np.cos(XA) * YA, rtol=1e-12)  # closed form too
+    assert_close(g[2], 2 * ZA, rtol=1e-12)
+
+
+def test_grad_of_a_tuple_argument_is_a_tuple():
+    g = ops.grad(f_seq)((T(XA), T(YA), T(ZA)))
+    assert_tree(g, tuple(fd(lambda a, b, c: f_seq((a, b, c)), T(XA), T(YA), T(ZA))))
+
+
+def f_dict(d, scale):
+    return d["w"] * d["x"] * scale + ops.exp(d["b"])
+
+
+def test_grad_of_a_dict_argument_is_a_dict_in_its_key_order():
+    gfn = ops.grad(f_dict, (0, 1))
+    d = {"x": T(XA), "w": T(YA), "b": T(ZA)}
+    got, gscale = gfn(d, T(2.0))
+    gx, gw, gb, gs = fd(lambda x, w, b, s: f_dict({"x": x, "w": w, "b": b}, s),
+                        T(XA), T(YA), T(ZA), T(2.0))
+    assert_tree(got, {"x": gx, "w": gw, "b": gb})
+    assert_close(gscale, gs)
+    # the same keys in another order: another structure, the gradient in that order
+    got2, _ = gfn({"b": T(ZA), "w": T(YA), "x": T(XA)}, T(2.0))
+    assert_tree(got2, {"b": gb, "w": gw, "x": gx})
+
+
+def f_nested(p, q):
+    (a, (b, flag)), rest = p["pair"], p["rest"]
+    out = a * b * q
+    if flag is None:
+        out = out + rest[0] * rest[1]
+    return out * p["n"]
+
+
+def test_nested_structures_with_none_int_and_string_leaves():
+    p = {"pair": [T(XA), (T(YA), None)], "rest": (T(ZA), T(XA + 1)), "n": 3, "tag": "s"}
+    got = ops.grad(f_nested, (0, 1))(p, T(0.5))
+
+    def direct(a, b, c, d, q):
+        return f_nested({"pair": [a, (b, None)], "rest": (c, d), "n": 3, "tag": "s"}, q)
+    ga, gb, gc, gd, gq = fd(direct, T(XA), T(YA), T(ZA), T(XA + 1), T(0.5))
+    assert_tree(got, ({"pair": [ga, (gb, None)], "rest": (gc, gd), "n": None, "tag": None},
+                      gq))
+
+
+def nest(value, depth):
+    for _ in range(depth):
+        value = (value,)
+    return value
+
+
+def test_deeply_nested_argument():
+    def deep(x):
+        return x[0][0][0][0][0][0] * x[1]
+    gfn = ops.grad(deep)
+    got = gfn((nest(T(XA), 5), T(YA)))
+    assert_tree(got, (nest(YA, 5), XA))
+    # another structure as deep (another compile, never the first one's code)
+    got = gfn((nest((T(YA), T(ZA)), 4), T(XA)))
+    assert_tree(got, (nest((XA, np.zeros(3)), 4), YA))
+
+
+class PairNet(nn.Cell):
+    def construct(self, ab, c):
+        return ops.tanh(ab[0]) * ab[1] * c
+
+
+def test_gradoperation_get_all_keeps_a_tuple_argument_as_a_tuple():
+    net = PairNet()
+    got = ops.GradOperation(get_all=True)(net)((T(XA), T(YA)), T(ZA))
+    ga, gb, gc = fd(lambda a, b, c: net((a, b), c), T(XA), T(YA), T(ZA))
+    assert_tree(got, ((ga, gb), gc))
+
+
+def test_grad_positions_in_the_order_asked_with_structures():
+    def f(a, xs):
+        return a * xs[0] + xs[1]
+    got = ops.grad(f, (1, 0))(T(XA), [T(YA), T(ZA)])
+    assert_tree(got, ([XA, np.ones(3)], YA))
+
+
+def test_a_position_whose_argument_holds_no_tensor_is_refused():
+    def f(a, n):
+        return a * n[0]
+    with pytest.raises(GradientAPIError, match=r"argument 1 of \S*f is a constant \('tuple'\)"):
+        ops.grad(f, (0, 1))(T(XA), (2, None))
+
+
+def test_numpy_arrays_in_a_dict_give_arrays_in_a_dict():
+    got = ops.grad(f_dict)({"x": XA.copy(), "w": YA.copy(), "b": ZA.copy()}, 2.0)
+    assert type(got) is dict and list(got) == ["x", "w", "b"]
+    assert all(type(v) is np.ndarray for v in got.values())
+    np.testing.assert_allclose(got["x"], 2.0 * YA, rtol=1e-12)
+    np.testing.assert_allclose(got["b"], np.exp(ZA), rtol=1e-12)
+
+
+def f_cfg(x, cfg):
+    return x * cfg["s"] + cfg["t"]
+
+
+def test_a_constant_dict_argument_changed_in_place_is_compiled_again():
+    gfn = ops.value_and_grad(f_cfg)
+    cfg = {"s": 2, "t": 1}
+    v, g = gfn(T(XA), cfg)
+    assert_close(v, XA * 2 + 1)
+    assert_close(g, np.full(3, 2.0))
+    cfg["s"] = 3  # the constant compiled in has changed
+    v, g = gfn(T(XA), cfg)
+    assert_close(v, XA * 3 + 1)
+    assert_close(g, np.full(3, 3.0))
+    for s in range(4, 8):  # new dicts (their ids may be reused): each its own constants
+        v, g = gfn(T(XA), {"s": s, "t": -1})
+        assert_close(v, XA * s - 1)
+        assert_close(g, np.full(3, float(s)))
+
+
+def test_same_structure_compiles_once(monkeypatch):
+    build = _Counter(request.build_gradient)
+    monkeypatch.setattr(request, "build_gradient", build)
+    gfn = ops.grad(f_dict)
+    rng = np.random.default_rng(0)
+    for i in range(10):
+        d = {k: T(rng.standard_normal(i % 3 + 1)) for k in ("x", "w", "b")}
+        got = gfn(d, 2.0)
+        assert_tree(got, {"x": 2.0 * d["w"].asnumpy(), "w": 2.0 * d["x"].asnumpy(),
+                          "b": np.exp(d["b"].asnumpy())}, rtol=1e-12)
+    assert build.calls == 1
+
+
+class _Counter:
+    def __init__(self, fn):
+        self.fn, self.calls = fn, 0
+
+    def __call__(self, *a, **k):
+        self.calls += 1
+        return self.fn(*a, **k)
+
+
+# =========================================================================================
+# outputs: dicts and structures in the value, has_aux, sens, vjp
+# =========================================================================================
+
+def f_out(d):
+    return {"p": d["x"] * d["y"], "q": (ops.sin(d["x"]), d["y"] * 2.0)}
+
+
+def test_value_and_grad_of_a_dict_output_gives_the_dict_and_the_gradient_of_its_sum():
+    d = {"x": T(XA), "y": T(YA)}
+    value, got = ops.value_and_grad(f_out)(d)
+    want = f_out(d)
+    assert_tree(value, {"p": want["p"].asnumpy(), "q": tuple(v.asnumpy() for v in want["q"])},
+                rtol=0, atol=0)
+    gx, gy = fd(lambda x, y: f_out({"x": x, "y": y}), T(XA), T(YA))
+    assert_tree(got, {"x": gx, "y": gy})
+
+
+def test_sens_param_with_a_dict_output_takes_a_dict_of_sens():
+    d = {"x": T(XA), "y": T(YA)}
+    sens = {"q": (T(ZA), T(XA)), "p": T(YA)}  # the keys in any order
+    got = ops.GradOperation(get_all=True, sens_param=True)(f_out)(d, sens)
+
+    def weighted(x, y):
+        out = f_out({"x": x, "y": y})
+        return (out["p"] * sens["p"], out["q"][0] * sens["q"][0], out["q"][1] * sens["q"][1])
+    gx, gy = fd(weighted, T(XA), T(YA))
+    assert_tree(got, ({"x": gx, "y": gy},))
+
+
+def test_sens_of_a_tuple_output_may_be_a_list():
+    def f(x):
+        return x * 2.0, ops.sin(x)
+    got = ops.GradOperation(sens_param=True)(f)(T(XA), [T(YA), T(ZA)])
+    assert_close(got, 2.0 * YA + np.cos(XA) * ZA, rtol=1e-12)
+
+
+@pytest.mark.parametrize("sens, message", [
+    ({"p": T(YA), "r": (T(ZA), T(XA))}, "should be a dict with keys 'p', 'q' but it is a dict "
+                                        "with keys 'p', 'r'"),
+    ((T(YA), (T(ZA), T(XA))), "should be a dict with keys 'p', 'q' but it is a tuple of 2"),
+    ({"p": T(YA), "q": T(ZA)}, r"sens\['q'\] should be a tuple of 2 but it is one value"),
+    ({"p": (T(YA),), "q": (T(ZA), T(XA))}, r"sens\['p'\] should be one value but it is a tuple"),
+])
+def test_sens_of_another_structure_is_refused(sens, message):
+    with pytest.raises(GradientAPIError, match=message):
+        ops.GradOperation(sens_param=True)(f_out)({"x": T(XA), "y": T(YA)}, sens)
+
+
+def test_a_bare_sens_for_a_one_tuple_output_is_refused():
+    # before: sens[0] (the sens's first entry) was taken as the output's gradient
+    def f(x):
+        return (x * 2.0,)
+    with pytest.raises(GradientAPIError, match="should be a tuple of 1 but it is one value"):
+        ops.GradOperation(sens_param=True)(f)(T(XA), T(YA))
+    assert_close(ops.GradOperation(sens_param=True)(f)(T(XA), (T(YA),)), 2.0 * YA)
+
+
+def f_aux(xs):
+    main = (xs[0] * xs[1], ops.sum(xs[1]))
+    return main, {"n": ops.sum(xs[0]), "c": xs[1] * 3.0}
+
+
+def test_has_aux_with_a_structured_first_output_and_a_dict_aux():
+    xs = [T(XA), T(YA)]
+    grads, (aux,) = ops.grad(f_aux, has_aux=True)(xs)
+    ga, gb = fd(lambda a, b: f_aux([a, b])[0], T(XA), T(YA))
+    assert_tree(grads, [ga, gb])
+    want = f_aux(xs)[1]
+    assert_tree(aux, {"n": want["n"].asnumpy(), "c": want["c"].asnumpy()}, rtol=0, atol=0)
+    (value, aux2), grads2 = ops.value_and_grad(f_aux, has_aux=True)(xs)
+    assert_tree(grads2, [ga, gb])
+    assert_tree(aux2, {"n": want["n"].asnumpy(), "c": want["c"].asnumpy()}, rtol=0, atol=0)
+    assert_tree(value, tuple(v.asnumpy() for v in f_aux(xs)[0]), rtol=0, atol=0)
+
+
+def test_vjp_with_dict_inputs_and_outputs():
+    d = {"x": T(XA), "y": T(YA)}
+    out, vjp_fn = ops.vjp(f_out, d)
+    assert_tree(out, {"p": XA * YA, "q": (np.sin(XA), YA * 2.0)}, rtol=1e-15)
+    v = {"p": T(ZA), "q": (T(XA), T(YA))}
+    (got,) = vjp_fn(v)
+
+    def weighted(x, y):
+        o = f_out({"x": x, "y": y})
+        return (o["p"] * v["p"], o["q"][0] * v["q"][0], o["q"][1] * v["q"][1])
+    gx, gy = fd(weighted, T(XA), T(YA))
+    assert_tree(got, {"x": gx, "y": gy})
+
+
+def test_vjp_with_has_aux_and_a_list_input():
+    xs = [T(XA), T(YA)]
+    out, vjp_fn, aux = ops.vjp(f_aux, xs, has_aux=True)
+    v = (T(ZA), T(2.0))
+    (got,) = vjp_fn(v)
+
+    def weighted(a, b):
+        main = f_aux([a, b])[0]
+        return (main[0] * v[0], main[1] * v[1])
+    ga, gb = fd(weighted, T(XA), T(YA))
+    assert_tree(got, [ga, gb])
+
+
+def test_jvp_with_list_and_dict_inputs():
+    def f(xs, d):
+        return xs[0] * d["k"] + ops.sin(xs[1])
+    inputs = ([T(XA), T(YA)], {"k": T(ZA)})
+    tangents = ([T(YA), T(ZA)], {"k": T(XA)})
+    out, tan = ops.jvp(f, inputs, tangents)
+    assert_close(out, XA * ZA + np.sin(YA), rtol=1e-15)
+    want = numerical_jvp(lambda a, b, k: f([a, b], {"k": k}), (T(XA), T(YA), T(ZA)),
+                         (YA, ZA, XA))
+    assert_close(tan, want, rtol=1e-7)
+    with pytest.raises(GradientAPIError, match="structure of the inputs"):
+        ops.jvp(f, inputs, ([T(YA)], {"k": T(XA)}))
+
+
+def test_second_derivative_of_a_function_of_a_list():
+    inner = ops.grad(f_seq)
+    value, got = ops.value_and_grad(inner)([T(XA), T(YA), T(ZA)])
+    # the value: the inner gradient, as calling it gives (a list; the compiler reads lists
+    # with runtime items as tuples, so only its leaves are compared here)
+    direct = inner([T(XA), T(YA), T(ZA)])
+    for v, d in zip(leaves(value), direct):
+        assert_close(v, d.asnumpy(), rtol=0, atol=0)
+    ga, gb, gc = fd(lambda a, b, c: inner([a, b, c]), T(XA), T(YA), T(ZA))
+    assert_tree(got, [ga, gb, gc], rtol=1e-6, atol=1e-8)
+
+
+def helper_dict(x, y):
+    return {"s": x * y, "t": x + y}
+
+
+def f_calls_helper(x, y):
+    d = helper_dict(x, y)
+    return d["s"] * d["t"]
+
+
+def test_a_helper_returning_a_dict():
+    # before: "internal error: generated code reads an unknown global"
+    got = ops.grad(f_calls_helper, (0, 1))(T(XA), T(YA))
+    assert_tree(got, tuple(fd(f_calls_helper, T(XA), T(YA))))
+
+
+class DictNet(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Dense(3, 2)
+
+    def construct(self, batch):
+        return self.w(batch["x"]) * batch["y"]
+
+
+def test_a_cell_taking_a_dict_with_weights():
+    net = DictNet()
+    batch = {"x": T(np.array([XA, YA])), "y": T(np.array([[1.0, 2.0], [0.5, -1.0]]))}
+    (gin,), gw = ops.GradOperation(get_all=True, get_by_list=True)(
+        net, net.trainable_params())(batch)
+    x, y = batch["x"], batch["y"]
+    nx, ny = fd(lambda a, b: net({"x": a, "y": b}), x, y)
+    assert_tree(gin, {"x": nx, "y": ny}, rtol=1e-5, atol=1e-6)
+    nw = numerical_grad(lambda a: total(net({"x": a, "y": y})), (x,), None,
+                        weights=net.trainable_params())
+    for g, n in zip(gw, nw):
+        assert_close(g, n, rtol=1e-5, atol=1e-6)
+
+
+def test_a_sens_of_another_shape_is_refused():
+    # before: numpy broadcast it, and the gradient came back shaped like the sens, (1,)
+    def f(x):
+        return x * 2.0, ops.sum(x)
+    gfn = ops.GradOperation(sens_param=True)(f)
+    with pytest.raises(GradientAPIError, match=r"sens\[0\] of \S*f\) has shape \(1,\) but "
+                                               r"the output .* has shape \(3,\)"):
+        gfn(T(XA), (T([1.0]), T(1.0)))
+    with pytest.raises(GradientAPIError, match=r"sens\[1\] of \S*f\) has shape \(3,\) but "
+                                               r"the output .* has shape \(\)"):
+        gfn(T(XA), (T(YA), T(YA)))
+    assert_close(gfn(T(XA), (T(YA), T(0.5))), 2.0 * YA + 0.5, rtol=1e-15)
+    _, vjp_fn = ops.vjp(lambda x: x * 2.0, T(XA))
+    with pytest.raises(GradientAPIError, match=r"has shape \(1,\)"):
+        vjp_fn(T([1.0]))
