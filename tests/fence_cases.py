@@ -24,11 +24,6 @@ def uses_yield(x):
     yield x * 2.0  # LINE yield
 
 
-def uses_lambda(x):
-    f = lambda v: v * 2.0  # noqa: E731  LINE lambda
-    return f(x)
-
-
 def uses_global(x):
     global G  # LINE global
     return x * G

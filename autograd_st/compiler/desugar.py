@@ -44,12 +44,34 @@ def _has(stmts, kinds, into_loops=False) -> bool:
     """Does one of ``stmts`` contain a node of ``kinds``?  A nested loop's own ``break`` and
     ``continue`` stay inside it (unless ``into_loops``); a ``return`` in it still counts."""
     def visit(n):
+        if isinstance(n, _SCOPES):
+            return False  # a nested function's exits are its own
         if isinstance(n, kinds):
             return True
         if isinstance(n, (gast.For, gast.While)) and not into_loops:
             return gast.Return in kinds and any(isinstance(x, gast.Return) for x in gast.walk(n))
         return any(visit(c) for c in gast.iter_child_nodes(n))
     return any(visit(s) for s in stmts)
+
+
+_SCOPES = (gast.FunctionDef, gast.Lambda)
+
+
+def _nested_defs(stmts) -> list:
+    """The ``def`` statements nested in ``stmts`` (not inside another nested def)."""
+    out = []
+
+    def visit(n):
+        if isinstance(n, gast.FunctionDef):
+            out.append(n)
+            return
+        if isinstance(n, gast.Lambda):
+            return
+        for c in gast.iter_child_nodes(n):
+            visit(c)
+    for s in stmts:
+        visit(s)
+    return out
 
 
 def _always_returns(stmts) -> bool:
@@ -226,13 +248,19 @@ def _is_range(node) -> bool:
 
 
 def needed(fdef) -> bool:
-    """Would :func:`desugar` change ``fdef``?  (An early return, a break or a continue.)"""
+    """Would :func:`desugar` change ``fdef``?  (An early return, a break or a continue, in
+    it or in a function nested in it.)"""
     body = fdef.body[:-1] if fdef.body and isinstance(fdef.body[-1], gast.Return) else fdef.body
-    return _has(body, (gast.Return, gast.Break, gast.Continue), True)
+    return _has(body, (gast.Return, gast.Break, gast.Continue), True) \
+        or any(needed(d) for d in _nested_defs(fdef.body))
 
 
 def desugar(fdef):
-    """Rewrite ``fdef`` in place (see the module docstring) and return it."""
-    if not needed(fdef):
+    """Rewrite ``fdef`` in place (see the module docstring) and return it; a function
+    nested in it is desugared on its own (its returns are its own)."""
+    for nested in _nested_defs(fdef.body):
+        desugar(nested)
+    body = fdef.body[:-1] if fdef.body and isinstance(fdef.body[-1], gast.Return) else fdef.body
+    if not _has(body, (gast.Return, gast.Break, gast.Continue), True):
         return fdef
     return _Desugar(fdef).run()

@@ -246,7 +246,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         """A compile-time object found in user code, as a bound value."""
         if isinstance(obj, Tensor) or isinstance(obj, np.ndarray):
             return self.input_for(obj, path)
-        return obj
+        return self.container_inputs(obj, path)  # a list/tuple/dict holding Tensors
 
     def const_name(self, obj, hint: str) -> str:
         """The global name generated code calls ``obj`` by (one per object)."""

@@ -23,7 +23,8 @@ from ..errors import CompileError, UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from . import bindings
 from .ir import ABSENT, If
-from .normalize_values import LOOP_LOCAL, PARTIAL, name_hint, sym
+from .normalize_containers import ContainersMixin
+from .normalize_values import LOOP_LOCAL, MISSING, PARTIAL, name_hint, sym
 
 __all__ = ["ExpressionsMixin"]
 
@@ -46,8 +47,9 @@ _PY_CMPOPS = {gast.Lt: lambda a, b: a < b, gast.LtE: lambda a, b: a <= b,
               gast.In: lambda a, b: a in b, gast.NotIn: lambda a, b: a not in b}
 
 
-class ExpressionsMixin:
-    """Binds expressions (see the module docstring)."""
+class ExpressionsMixin(ContainersMixin):
+    """Binds expressions (see the module docstring); containers, comprehensions, local
+    functions and f-strings are :class:`~.normalize_containers.ContainersMixin`'s."""
 
     def expr(self, node):
         method = getattr(self, "e_" + type(node).__name__, None)
@@ -79,6 +81,10 @@ class ExpressionsMixin:
                 raise self.error(node, "%r is assigned in only one branch of an if, so it may "
                                  "be undefined here" % name,
                                  "assign it in every branch (or before the if)")
+            if value is MISSING:  # a local of a nested function, not assigned yet
+                raise self.error(node, "local variable %r is read before it is assigned" % name,
+                                 "assign it before reading it")
+            self.check_bound(name, value, node)
             return value
         found, obj = self.src.lookup(name)
         if not found:
@@ -95,12 +101,6 @@ class ExpressionsMixin:
     # -- containers, attributes, subscripts ----------------------------------------------
     def e_Tuple(self, node):
         return tuple(self.expr(e) for e in node.elts)
-
-    def e_List(self, node):
-        items = [self.expr(e) for e in node.elts]
-        # constants stay a list (x[[0, 2]] indexes rows 0 and 2); runtime items form a
-        # compile-time sequence, like a tuple
-        return tuple(items) if has_sym(items) else items
 
     def e_Dict(self, node):
         keys = [self.expr(k) for k in node.keys]
@@ -143,8 +143,7 @@ class ExpressionsMixin:
         if isinstance(base, Sym):
             return P.getitem(base, index)
         if has_sym(index):
-            raise self.error(node, "indexing a constant with a runtime index is not supported",
-                             "make the container a Tensor, or index with a constant")
+            return self.subscript_runtime(node, base, index)
         try:
             obj = base[index]
         except (IndexError, KeyError, TypeError) as exc:
