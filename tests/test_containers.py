@@ -486,3 +486,17 @@ def read_where_defined(x):
 def test_name_read_only_where_it_is_assigned():
     check(read_where_defined, T(3, low=0.1, high=1.0))
     check(read_where_defined, T(3, low=-1.0, high=-0.1))
+
+
+def test_a_replaced_dict_item_is_found_again():
+    def f(x):
+        return (WD["a"] * x).sum()
+    assert_close(ops.grad(f, None, [W1])(T(2))[0], T(2))
+    new = Pm([5.0, 5.0], "w_new")
+    WD["a"] = new
+    try:
+        value, grads = ops.value_and_grad(f, None, [new])(T(2))
+        assert_close(value, (new.asnumpy() * T(2).asnumpy()).sum())
+        assert_close(grads[0], T(2))
+    finally:
+        WD["a"] = W1

@@ -248,8 +248,8 @@ def resolve_input(inp: Input, self_obj, fn):
                     pass
         obj = closure[path[1]] if path[1] in closure else fn.__globals__[path[1]]
         path = path[1:]
-    for attr in path[1:]:
-        obj = obj[attr] if isinstance(attr, int) else getattr(obj, attr)
+    for attr in path[1:]:  # an int is a sequence's item, a dict's key is its item
+        obj = obj[attr] if isinstance(attr, int) or isinstance(obj, dict) else getattr(obj, attr)
     return obj
 
 
