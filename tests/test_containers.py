@@ -202,6 +202,57 @@ def test_unrolling_is_bounded():
     assert info.value.lineno == line_of(too_many, "LINE too-many")
 
 
+def list_in_branches(x):
+    ys = [x, x]
+    if x.sum() > 0.0:
+        ys.pop()
+        ys.append(x * 3.0)
+    else:
+        ys.append(ops.sin(x))
+        ys.pop(0)
+    zs = ys[1:] + [x] * 2
+    zs.append(ys[0])
+    return (ys[0] * ys[1]).sum() + ops.stack(zs).sum() * len(zs)
+
+
+def test_list_changed_in_both_branches_of_a_runtime_if():
+    check(list_in_branches, T(3, low=0.1, high=1.0))
+    check(list_in_branches, T(3, low=-1.0, high=-0.1))
+
+
+def list_grows_in_one_branch(x):
+    ys = [x]
+    if x.sum() > 0.0:  # LINE one-branch-list
+        ys.append(x * 2.0)
+    return ops.stack(ys).sum()
+
+
+def test_list_of_another_length_after_each_branch_is_refused():
+    with pytest.raises(CompileError) as info:
+        ops.grad(list_grows_in_one_branch)(T(2))
+    assert info.value.lineno == line_of(list_grows_in_one_branch, "LINE one-branch-list")
+    assert "'ys'" in str(info.value)
+
+
+def sequences_into_primitives(x):
+    return np.sum([x, x * 2.0]) + ops.sum((x, ops.sin(x))) + (ops.mul(x, (x, x * x))).sum()
+
+
+def test_a_sequence_of_runtime_values_where_a_primitive_takes_an_array_is_stacked():
+    # these lost the items' gradients (zero) before
+    check(sequences_into_primitives, T(3))
+
+
+def sequence_plus_value(x):
+    return (x + [x, x]).sum()  # LINE seq-plus
+
+
+def test_arithmetic_between_a_value_and_a_list_of_values_is_refused():
+    with pytest.raises(CompileError) as info:
+        ops.grad(sequence_plus_value)(T(2))
+    assert info.value.lineno == line_of(sequence_plus_value, "LINE seq-plus")
+
+
 # ---------------------------------------------------------------------------------------
 # item 2: Parameters reached through a list, tuple or dict keep their gradients
 # ---------------------------------------------------------------------------------------

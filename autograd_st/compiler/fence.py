@@ -96,6 +96,8 @@ class _Fence(gast.NodeVisitor):
         if isinstance(t, (gast.Tuple, gast.List)):
             for e in t.elts:
                 self._check_target(e)
+        elif isinstance(t, gast.Starred):
+            self.refuse(t, *REFUSED[gast.Starred])
         elif isinstance(t, gast.Attribute):
             self.refuse(t, "assigning to an attribute (%s)" % t.attr,
                         "keep the value in a local variable, or update state outside the "

@@ -12,7 +12,8 @@ Names are resolved at compile time: globals, closure cells, builtins and ``self.
 (Parameter -> input, sub-Cell -> callee, primitive instance -> primitive, other values ->
 constants).  ``if`` on a constant picks its branch here; ``for`` over a constant tuple is
 unrolled (a tuple of sub-Cells, as in SequentialCell); ``for`` over ``range`` and ``while`` stay
-loops.
+loops, unless a ``for`` over a constant ``range`` must be unrolled (its body changes a value's
+structure or needs its counter as a constant).
 
 :class:`Normalizer` is made of one part per job, each in its own module:
 
@@ -20,9 +21,11 @@ loops.
   statements (the builder interface ``P`` calls), inputs and constants, and the interface
   the driver uses (``error``, ``names``, ``ir_vars``, ``guards``, ``paths``, ``_remember``,
   ``input_for``, ``emit``, ``loc``, ``src``);
-- :mod:`.normalize_stmts`: statements (assignments, ``if``, ``for``, ``while``, ``return``);
-- :mod:`.normalize_exprs`: expressions (names, containers, attributes, subscripts,
-  operators);
+- :mod:`.normalize_stmts`: statements (assignments, ``if``, ``return``), and through it
+  :mod:`.normalize_loops`: ``for`` and ``while`` (IR loops, or unrolled when they must be);
+- :mod:`.normalize_exprs`: expressions (names, attributes, subscripts, operators), and
+  through it :mod:`.normalize_containers`: lists, tuples and dicts, comprehensions,
+  ``lambda`` and nested ``def``, f-strings;
 - :mod:`.normalize_calls`: calls (what kind of callee each is, one handler per kind);
 - :mod:`.normalize_values`: what names are bound to (Syms, constants, ranges, undefined).
 """
@@ -152,6 +155,9 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         return stmt
 
     def emit_prim(self, prim, bound: dict):
+        # a sequence of runtime values where the primitive takes an array: stacked first
+        bound = {p: self.as_array(v, prim, p) if p in prim.diff else v
+                 for p, v in bound.items()}
         target = self.names.fresh("_" + prim.name)
         self.ir_vars.add(target)
         args = {}

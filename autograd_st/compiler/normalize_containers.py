@@ -31,6 +31,7 @@ from __future__ import annotations
 import gast
 import numpy as np
 
+from .. import rules
 from ..cell import Cell
 from ..errors import CompileError, RecursionNotSupportedError, UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
@@ -142,6 +143,33 @@ class ContainersMixin:
         except TypeError as exc:
             raise self.error(node, "TypeError: %s" % exc) from None
 
+    def sequence_op(self, op, left, right, node):
+        """``left op right`` with a compile-time sequence on one side at least: ``+`` joins
+        two tuples or two lists, ``*`` by a constant int repeats one (a list the function
+        builds stays its own); anything else on runtime items is refused."""
+        try:
+            if op is gast.Add and type(left) in (tuple, list, SymList) \
+                    and isinstance(right, type(left) if type(left) is tuple else list):
+                out = left + right
+            elif op is gast.Mult and isinstance(right, int) and not isinstance(right, bool):
+                out = left * right
+            elif op is gast.Mult and isinstance(left, int) and not isinstance(left, bool):
+                out = right * left
+            elif not has_sym([left, right]):
+                out = {gast.Add: lambda a, b: a + b, gast.Mult: lambda a, b: a * b}[op](
+                    left, right)
+            else:
+                raise KeyError(op)
+        except TypeError as exc:
+            raise self.error(node, "TypeError: %s" % exc) from None
+        except KeyError:
+            raise self.error(node, "arithmetic on a %s" % type(
+                left if isinstance(left, (tuple, list)) else right).__name__,
+                "operate on its items") from None
+        if isinstance(out, list):
+            return SymList(out)  # a new list: the function's own
+        return out
+
     def container_method(self, base, attr, args, kwargs, node):
         """``base.attr(*args)`` on a compile-time list, dict or set: a list the function
         built changes now; any other is never changed (its owner would see it)."""
@@ -157,11 +185,11 @@ class ContainersMixin:
                     "take the higher-order derivative of a loop-free function, or use finite "
                     "differences of the gradient for now", cls=UnsupportedSyntaxError)
             what = type(base).__name__
+            called = dotted(node.func) or "%s.%s" % (what, attr)
             raise self.error(
-                node, "%s.%s changes a %s the function did not build (a global, an attribute "
-                "or an argument), which differentiated code does not do" % (
-                    dotted(node.func) or what, attr, what) if isinstance(base, list) or
-                attr in _MUTATING else "%s.%s of runtime values is not supported" % (what, attr),
+                node, "%s changes a %s the function did not build (a global, an attribute or "
+                "an argument), which differentiated code does not do" % (called, what)
+                if attr in _MUTATING else "%s of runtime values is not supported" % called,
                 "build a new list in the function (ys = list(xs); ys.append(...)) and return it",
                 cls=UnsupportedSyntaxError)
         return NOT_HANDLED
@@ -250,6 +278,26 @@ class ContainersMixin:
         if callee is sum and _sequence(arg) and has_sym(arg):
             return self._sum(arg, 0)
         return NOT_HANDLED
+
+    def as_array(self, value, prim=None, param=None):
+        """``value`` as the array argument ``param`` of ``prim``: a tuple or list holding
+        runtime values is stacked along a new first axis (as numpy converts it), so its
+        items keep their gradients; anything else is itself.  A function of the user's with
+        a registered rule gets no stacking (its rule gives one gradient per parameter): a
+        sequence there is refused."""
+        if not (isinstance(value, (tuple, list)) and has_sym(value)):
+            return value
+        if prim is not None and prim.name in rules.USER_FUNCTIONS.values():
+            raise self.error(None, "%s gets a %s of runtime values for its parameter %r, and "
+                             "its registered rule gives one gradient per array parameter"
+                             % (prim.name, type(value).__name__, param),
+                             "pass the arrays as separate parameters",
+                             cls=UnsupportedSyntaxError)
+        items = [P.expand_dims(self.as_array(v), 0) for v in value]
+        out = items[0]
+        for v in items[1:]:
+            out = P.concat2(out, v, axis=0)
+        return out
 
     @staticmethod
     def _sum(items, start):

@@ -24,7 +24,7 @@ from ..prims import P, Sym, has_sym
 from . import bindings
 from .ir import ABSENT, If
 from .normalize_containers import ContainersMixin
-from .normalize_values import LOOP_LOCAL, MISSING, PARTIAL, name_hint, sym
+from .normalize_values import LOOP_LOCAL, MISSING, PARTIAL, SymList, name_hint, sym
 
 __all__ = ["ExpressionsMixin"]
 
@@ -148,6 +148,8 @@ class ExpressionsMixin(ContainersMixin):
             obj = base[index]
         except (IndexError, KeyError, TypeError) as exc:
             raise self.error(node, "%s: %s" % (type(exc).__name__, exc)) from None
+        if isinstance(base, SymList) and isinstance(index, slice):
+            return SymList(obj)  # a slice of the function's own list is its own too
         base_path = self.paths.get(id(base))
         if base_path is not None and isinstance(index, int):
             self._remember(obj, base_path + (index,))
@@ -160,6 +162,10 @@ class ExpressionsMixin(ContainersMixin):
         return self.binop(type(node.op), left, right, node)
 
     def binop(self, op, left, right, node):
+        seq_l, seq_r = isinstance(left, (tuple, list)), isinstance(right, (tuple, list))
+        if (seq_l and seq_r) or ((seq_l or seq_r) and has_sym([left, right])
+                                 and not isinstance(left if seq_r else right, Sym)):
+            return self.sequence_op(op, left, right, node)  # concatenation, repetition
         if not has_sym(left) and not has_sym(right):
             fn = _PY_BINOPS.get(op)
             if fn is None:
@@ -168,11 +174,14 @@ class ExpressionsMixin(ContainersMixin):
         name = _BINOPS.get(op)
         if name is None:
             raise self.error(node, "operator %s on runtime values is not supported"
-                             % op.__name__, cls=UnsupportedSyntaxError)
-        if isinstance(left, tuple) or isinstance(right, tuple):
-            if op is gast.Add and isinstance(left, tuple) and isinstance(right, tuple):
-                return left + right
-            raise self.error(node, "arithmetic on a tuple", "operate on its elements")
+                             % op.__name__, "use the ops function for it (ops.logical_and, "
+                             "ops.logical_or, ...), or apply it to compile-time values",
+                             cls=UnsupportedSyntaxError)
+        if (seq_l and has_sym(left)) or (seq_r and has_sym(right)):
+            raise self.error(node, "arithmetic between a runtime value and a %s of runtime "
+                             "values" % ("tuple" if isinstance(left if seq_l else right, tuple)
+                                         else "list"),
+                             "make it one Tensor first (ops.stack), or operate on its items")
         return getattr(P, name)(left, right)
 
     def e_UnaryOp(self, node):
@@ -188,7 +197,8 @@ class ExpressionsMixin(ContainersMixin):
         if op is gast.Not:
             return self.opaque(gast.UnaryOp(op=gast.Not(), operand=self.to_node(operand)),
                                [operand], "not")
-        raise self.error(node, "operator ~ on a runtime value is not supported")
+        raise self.error(node, "operator ~ on a runtime value is not supported",
+                         "use ops.logical_not, or apply it to a compile-time value")
 
     def e_Compare(self, node):
         left = self.expr(node.left)
@@ -206,7 +216,9 @@ class ExpressionsMixin(ContainersMixin):
                         value = type(op) is gast.IsNot
                     else:
                         raise self.error(node, "%s on a runtime value is not supported"
-                                         % type(op).__name__)
+                                         % type(op).__name__,
+                                         "compare values with == (ops.equal) and combine the "
+                                         "results, or test a compile-time value")
                 else:
                     value = getattr(P, name)(left, right)
             result = value if result is None else self.boolop(gast.And, [result, value], node)

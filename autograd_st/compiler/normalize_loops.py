@@ -46,7 +46,7 @@ from .normalize_values import (
     trip_count,
 )
 
-__all__ = ["LoopsMixin", "MAX_UNROLL"]
+__all__ = ["LoopsMixin", "MAX_UNROLL", "lists_in"]
 
 #: the most iterations a loop is unrolled into (each is a copy of its body)
 MAX_UNROLL = 1000
@@ -145,6 +145,15 @@ def _lists_in(value, out) -> None:
             _lists_in(v, out)
 
 
+def lists_in(values) -> list:
+    """``(list, its items now)`` for each SymList reachable from ``values`` (the lists a
+    loop body or a branch may change in place)."""
+    out: dict = {}
+    for v in values:
+        _lists_in(v, out)
+    return list(out.values())
+
+
 class _LoopState:
     """What binding a loop body changes, saved so that a failed attempt can be undone."""
 
@@ -160,10 +169,7 @@ class _LoopState:
         self.ir_vars = set(nz.ir_vars)
         self.taken = set(nz.names.taken)
         self.next = dict(nz.names.next)
-        lists: dict = {}
-        for v in nz.env.values():
-            _lists_in(v, lists)
-        self.lists = list(lists.values())
+        self.lists = lists_in(nz.env.values())
         self.loc = nz.loc
 
     def restore(self, nz) -> None:
@@ -186,7 +192,8 @@ class _LoopState:
 class LoopsMixin:
     """Binds ``for`` and ``while`` (see the module docstring)."""
 
-    # one flag per loop being bound as an IR loop, innermost last: whether it can be unrolled
+    # per loop being bound as an IR loop, innermost last: None if it can be unrolled, else
+    # why it cannot
     _unrollable: tuple = ()
 
     # -- what the body may ask for -------------------------------------------------------
@@ -196,11 +203,10 @@ class LoopsMixin:
         is; with no such loop, as the user's CompileError (saying why none can be)."""
         if not self._unrollable:
             raise self.error(node, what, hint)
-        if any(self._unrollable):
+        if None in self._unrollable:
             raise NeedsConstant(self.error(node, what, hint))
-        raise self.error(node, what + ", inside a loop that cannot be unrolled (a while "
-                         "loop, a loop with break or return, or a for loop whose trip count "
-                         "is not a constant)", hint)
+        raise self.error(node, "%s, inside a loop that cannot be unrolled (%s)"
+                         % (what, self._unrollable[-1]), hint)
 
     # -- for -----------------------------------------------------------------------------
     def s_For(self, node):
@@ -217,7 +223,10 @@ class LoopsMixin:
             if not isinstance(node.target, gast.Name) and over is None:
                 raise self.error(node.target, "for over range() needs a single loop variable")
             trips = trip_count(it) if over is None else None
-            self._attempt(lambda: self._for_loop(node, it, over), trips,
+            why = "its trip count is not a constant" if trips is None else \
+                "it has %d iterations, and a loop is unrolled into at most %d copies of its " \
+                "body" % (trips, MAX_UNROLL) if trips > MAX_UNROLL else None
+            self._attempt(lambda: self._for_loop(node, it, over), why,
                           lambda: self._unroll(node, list(range(*it.args))))
             return
         if isinstance(it, (tuple, list)):
@@ -243,18 +252,17 @@ class LoopsMixin:
             self.assign(node.target, item, node)
             self.stmts(node.body)
 
-    def _attempt(self, bind_loop, trips, unroll):
-        """``bind_loop()``; if its body asks for the loop to be unrolled and ``trips`` (the
-        trip count, when a constant) allows it, undo it and ``unroll()`` instead."""
-        can = trips is not None and trips <= MAX_UNROLL
+    def _attempt(self, bind_loop, why, unroll):
+        """``bind_loop()``; if its body asks for the loop to be unrolled and it can be
+        (``why`` it cannot is None), undo it and ``unroll()`` instead."""
         state = _LoopState(self)
         outer = self._unrollable
-        self._unrollable = outer + (can,)
+        self._unrollable = outer + (why,)
         try:
             bind_loop()
             return
         except NeedsConstant:
-            if not can:
+            if why is not None:
                 raise
             state.restore(self)
         finally:
@@ -285,7 +293,8 @@ class LoopsMixin:
 
     # -- while ---------------------------------------------------------------------------
     def s_While(self, node):
-        self._attempt(lambda: self._while_loop(node), None, None)
+        self._attempt(lambda: self._while_loop(node), "a while loop, which a for loop with "
+                      "break or return also becomes", None)
 
     def _while_loop(self, node):
         before = dict(self.env)
@@ -344,10 +353,7 @@ class LoopsMixin:
                 self.env[name] = headers
             else:
                 plan[name] = (False, value)
-        lists: dict = {}
-        for v in self.env.values():
-            _lists_in(v, lists)
-        return carried, plan, list(lists.values())
+        return carried, plan, lists_in(self.env.values())
 
     def _headers(self, name, value, carried):
         """``value``'s structure with a header for each runtime leaf (copied into now)."""

@@ -31,7 +31,7 @@ from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from .ir import If, leaves
 from .normalize_containers import freeze
-from .normalize_loops import LoopsMixin
+from .normalize_loops import LoopsMixin, lists_in
 from .normalize_values import (
     CHECK_BOUND,
     CHECK_UNPACK,
@@ -39,6 +39,7 @@ from .normalize_values import (
     PARTIAL,
     UNBOUND,
     UNDEFINED,
+    SymList,
     sym,
 )
 
@@ -165,16 +166,22 @@ class StatementsMixin(LoopsMixin):
             return
         cond = self.truth(cond, node.test)
         before = dict(self.env)
+        lists = lists_in(self.env.values())  # lists a branch may change in place
         outer = self.block
         self.block = []
         self.stmts(node.body)
         body, env_a = self.block, self.env
+        items_a = [list(lst) for lst, _ in lists]
+        for lst, items in lists:
+            lst[:] = items
         self.block = []
         self.env = dict(before)
         self.stmts(node.orelse)
         orelse, env_b = self.block, self.env
         self.block = outer
         self.env = dict(before)
+        for (lst, _), a in zip(lists, items_a):  # each list: what both branches made of it
+            lst[:] = self._merge_items(node, lst, a, list(lst), body, orelse)
         merged = {}
         for name in list(env_a) + [n for n in env_b if n not in env_a]:
             va, vb = env_a.get(name, MISSING), env_b.get(name, MISSING)
@@ -211,7 +218,8 @@ class StatementsMixin(LoopsMixin):
             if isinstance(va, tuple) or isinstance(vb, tuple):
                 if not (isinstance(va, tuple) and isinstance(vb, tuple) and len(va) == len(vb)):
                     raise self.error(node, "%r is a tuple of a different length in each branch"
-                                     % name)
+                                     % name, "give it the same number of items in both "
+                                     "branches")
                 new_t = []
                 for i, (ea, eb) in enumerate(zip(va, vb)):
                     new = self.new_version("%s_%d" % (name, i))
@@ -221,6 +229,9 @@ class StatementsMixin(LoopsMixin):
                     self.mark_maybe_unbound_like(eb, new)
                     new_t.append(sym(new))
                 merged[name] = tuple(new_t)
+                continue
+            if isinstance(va, list) and isinstance(vb, list):
+                merged[name] = SymList(self._merge_items(node, name, va, vb, body, orelse))
                 continue
             if not (isinstance(va, _MERGEABLE) and isinstance(vb, _MERGEABLE)):
                 raise self.error(node, "%r is a different object in each branch of an if on a "
@@ -235,6 +246,33 @@ class StatementsMixin(LoopsMixin):
         self.env.update(merged)
         self.loc = loc
         self.emit(If(cond.var, body, orelse, loc))
+
+    def _merge_items(self, node, what, a, b, body, orelse) -> list:
+        """The items of a list after an if on a runtime value, ``a`` after its body and
+        ``b`` after its else: the same where both are, merged versions where they differ."""
+        if len(a) != len(b):
+            name = what if isinstance(what, str) else next(
+                (n for n, v in self.env.items() if v is what), "a list")
+            raise self.error(node, "the list %r has %d items after one branch of this if on a "
+                             "runtime value and %d after the other" % (name, len(a), len(b)),
+                             "append the same number of items in both branches (or build a "
+                             "Tensor with ops.where)")
+        out = []
+        for i, (ea, eb) in enumerate(zip(a, b)):
+            if ea is eb:
+                out.append(ea)
+            elif isinstance(ea, _MERGEABLE) and isinstance(eb, _MERGEABLE):
+                new = self.new_version("item_%d" % i)
+                body.append(self._copy_stmt(new, ea))
+                orelse.append(self._copy_stmt(new, eb))
+                self.mark_maybe_unbound_like(ea, new)
+                self.mark_maybe_unbound_like(eb, new)
+                out.append(sym(new))
+            else:
+                raise self.error(node, "item %d of a list is a different kind of value in each "
+                                 "branch of an if on a runtime value" % i,
+                                 "give it the same kind of value in both branches")
+        return out
 
     def _merge_one_sided(self, name, value, defined, other, filler):
         """A value (a Sym, a number, or a tuple, such as a callee's residuals) that one
