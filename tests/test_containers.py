@@ -253,6 +253,19 @@ def test_arithmetic_between_a_value_and_a_list_of_values_is_refused():
     assert info.value.lineno == line_of(sequence_plus_value, "LINE seq-plus")
 
 
+def returns_a_pair_inside_a_loop(x):
+    for i in range(3):
+        if (x * i).sum() > 2.0:
+            return x * i, ops.sin(x)
+    return x, x * 2.0
+
+
+def test_a_tuple_returned_inside_a_loop():
+    # (the loop's return value starts shaped like the tuple it returns: it was refused)
+    check(returns_a_pair_inside_a_loop, T(3, low=0.5, high=1.0))
+    check(returns_a_pair_inside_a_loop, T(3, low=-1.0, high=-0.5))
+
+
 # ---------------------------------------------------------------------------------------
 # item 2: Parameters reached through a list, tuple or dict keep their gradients
 # ---------------------------------------------------------------------------------------

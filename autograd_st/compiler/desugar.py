@@ -159,7 +159,7 @@ class _Desugar:
             retf = self.fresh("_returned")
             retv = self.fresh("_return_value")
             pre.append(_assign(retf, _const(False), loop))
-            pre.append(_assign(retv, _const(0.0), loop))
+            pre.append(_assign(retv, _placeholder(loop.body), loop))
         if brk:
             pre.append(_assign(brk, _const(False), loop))
         flags = [f for f in (brk, cont) if f]
@@ -240,6 +240,41 @@ class _Desugar:
                 return out
             out.append(s)
         return out
+
+
+def _shape_of(node):
+    """The placeholder for a returned expression: ``0.0``, or a tuple of them shaped like a
+    tuple display (``return a, (b, c)``), so the loop carries a value of that structure."""
+    if isinstance(node, gast.Tuple):
+        return gast.Tuple(elts=[_shape_of(e) for e in node.elts], ctx=gast.Load())
+    return _const(0.0)
+
+
+def _placeholder(body):
+    """What a loop's return value starts as: shaped like what its returns return, when they
+    all return tuple displays of one structure, else ``0.0``."""
+    shapes = {gast.dump(_shape_of(n.value)) if n.value is not None else "None"
+              for n in _returns(body)}
+    first = _returns(body)[0].value
+    if len(shapes) == 1 and first is not None:
+        return _shape_of(first)
+    return _const(0.0)
+
+
+def _returns(stmts) -> list:
+    """The return statements in ``stmts`` (not in nested functions)."""
+    out = []
+
+    def visit(n):
+        if isinstance(n, _SCOPES):
+            return
+        if isinstance(n, gast.Return):
+            out.append(n)
+        for c in gast.iter_child_nodes(n):
+            visit(c)
+    for s in stmts:
+        visit(s)
+    return out
 
 
 def _is_range(node) -> bool:

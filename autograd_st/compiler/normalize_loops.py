@@ -381,10 +381,11 @@ class LoopsMixin:
                 fits = _same(start, value) and not (isinstance(start, SymList)
                                                     and value is not start)
             if not fits:
+                shown = "the value returned inside it" if name.startswith("_return_value") \
+                    else repr(name)  # (desugar's name for it)
                 self.needs_constant(
-                    node, "this loop changes %r from %s to %s, so it cannot be one loop over "
-                    "a fixed set of variables" % (name, _describe(start),
-                                                  _describe(value)),
+                    node, "this loop changes %s from %s to %s, so it cannot be one loop over "
+                    "a fixed set of variables" % (shown, _describe(start), _describe(value)),
                     "loop a constant number of times (for ... in range(3)) so that the loop is "
                     "unrolled, or keep the value a Tensor and use ops.concat / ops.stack")
         for lst, items in lists:
