@@ -9,7 +9,7 @@ import inspect
 import numpy as np
 import pytest
 
-from autograd_st import Parameter, Tensor, nn, numerical_grad, ops
+from autograd_st import Parameter, ParameterTuple, Tensor, nn, numerical_grad, ops
 from autograd_st.errors import CompileError, RecursionNotSupportedError
 
 try:
@@ -353,6 +353,26 @@ def test_a_replaced_list_item_is_found_again():
         WS[0] = W1
 
 
+class _GradInside(nn.Cell):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+        self.params = ParameterTuple(net.trainable_params())
+        self.grad_op = ops.GradOperation(get_by_list=True)
+
+    def construct(self, x):
+        grads = self.grad_op(self.net, self.params)(x)
+        scale = 2.0 if isinstance(self.params, ParameterTuple) else 1.0
+        return (grads[0] * x).sum() * scale + (grads[1] * grads[1]).sum()
+
+
+def test_a_parameter_tuple_given_to_grad_operation_inside_construct_stays_itself():
+    # (the container of Parameters becomes inputs for the code, but GradOperation and
+    # isinstance get the ParameterTuple itself)
+    net = _GradInside(_Net())
+    check(net, T(2, 3, seed=5))
+
+
 # ---------------------------------------------------------------------------------------
 # item 5: what MindSpore runs and the compiler now supports
 # ---------------------------------------------------------------------------------------
@@ -377,6 +397,8 @@ def test_constant_sequence_attribute_indexed_by_a_loop_counter():
     net = Coefs()
     check(net, T(2), weights=net.trainable_params())
     assert "for " in ops.grad(net).source(T(2))
+    net.decay[1] = 0.25  # a list attribute changed in place: read as it is at each call
+    check(net, T(2), weights=net.trainable_params())
     assert net(Tensor(np.ones(2, np.float32))).dtype == ops.value_and_grad(net)(
         Tensor(np.ones(2, np.float32)))[0].dtype
 

@@ -137,7 +137,7 @@ class CallsMixin:
 
     def call(self, callee, args, kwargs, node, path):
         """``callee(*args, **kwargs)`` (``callee`` a compile-time object): its bound value."""
-        out = self.call_on_containers(callee, args, kwargs, node)  # closures, len(seq), ...
+        out = self.call_on_containers(callee, args, kwargs, node, path)  # closures, len(seq)
         if out is not NOT_HANDLED:
             return out
         site = CallSite(callee, args, kwargs, node, path,

@@ -36,6 +36,7 @@ from ..cell import Cell
 from ..errors import CompileError, RecursionNotSupportedError, UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
+from . import markers
 from .codegen import names_written
 from .normalize_values import (
     MISSING,
@@ -57,6 +58,7 @@ _LIST_METHODS = frozenset(("append", "extend", "insert", "pop", "remove", "rever
 _MUTATING = frozenset(("append", "extend", "insert", "pop", "remove", "reverse", "clear",
                        "sort", "update", "setdefault", "popitem", "add", "discard"))
 _NUMBERS = (int, float, bool)
+_INTROSPECTION = (isinstance, type, hasattr, getattr, id, callable)
 
 
 def _holds_tensor(value, depth=0) -> bool:
@@ -96,7 +98,28 @@ class ContainersMixin:
         it holds none."""
         if not isinstance(obj, (tuple, list, dict)) or not _holds_tensor(obj):
             return obj
-        return self._with_inputs(obj, self.paths.get(id(obj)), hint)
+        out = self._with_inputs(obj, self.paths.get(id(obj)), hint)
+        self._originals()[id(out)] = (out, obj)
+        return out
+
+    def _originals(self) -> dict:
+        """id(converted container) -> (it, the container it was made from)."""
+        found = self.__dict__.get("_originals_by_id")
+        if found is None:
+            found = self.__dict__["_originals_by_id"] = {}
+        return found
+
+    def _raw(self, value):
+        """``value`` with each container made by :meth:`container_inputs` the original
+        again (what a compile-time API or an introspection builtin is given)."""
+        entry = self._originals().get(id(value))
+        if entry is not None and entry[0] is value:
+            return entry[1]
+        if isinstance(value, (tuple, list)) and not isinstance(value, SymList):
+            items = [self._raw(v) for v in value]
+            if any(a is not b for a, b in zip(items, value)):
+                return tuple(items) if isinstance(value, tuple) else list(items)
+        return value
 
     def _with_inputs(self, value, path, hint):
         if isinstance(value, (Tensor, np.ndarray)):
@@ -253,9 +276,17 @@ class ContainersMixin:
             raise self.error(node, "cannot iterate over %r" % (value,)) from None
         return [self.element(value, i, v, "item") for i, v in enumerate(items)]
 
-    def call_on_containers(self, callee, args, kwargs, node):
+    def call_on_containers(self, callee, args, kwargs, node, path):
         """A call this part binds (a Closure; ``len``, ``list``, ``tuple``, ``sum`` of a
-        compile-time sequence), or NOT_HANDLED."""
+        compile-time sequence; a compile-time API or an introspection builtin given a
+        container of Parameters, which gets the container itself), or NOT_HANDLED."""
+        if (markers.is_compile_time_api(callee) or any(callee is f for f in _INTROSPECTION)) \
+                and self._originals():
+            raw_args = [self._raw(a) for a in args]
+            raw_kwargs = {k: self._raw(v) for k, v in kwargs.items()}
+            if any(a is not b for a, b in zip(raw_args, args)) or any(
+                    raw_kwargs[k] is not v for k, v in kwargs.items()):
+                return self.call(callee, raw_args, raw_kwargs, node, path)
         if isinstance(callee, Closure):
             return self.call_closure(callee, args, kwargs, node)
         if any(isinstance(a, Closure) for a in list(args) + list(kwargs.values())):
@@ -311,8 +342,10 @@ class ContainersMixin:
         """``base[index]``: ``base`` known at compile time, ``index`` a runtime value."""
         if isinstance(index, Sym) and isinstance(base, (tuple, list)) and base \
                 and all(type(v) in _NUMBERS for v in base):
-            # plain numbers: a tuple constant, indexed when the code runs
-            table = self.const_name(tuple(base), name_hint(node.value))
+            # plain numbers: the sequence itself, indexed when the code runs (a list from
+            # outside is read as it is then; the function's own list as it is now)
+            table = self.const_name(tuple(base) if isinstance(base, SymList) else base,
+                                    name_hint(node.value))
             expr = gast.Subscript(value=gast.Name(id=table, ctx=gast.Load(), annotation=None,
                                                   type_comment=None),
                                   slice=self.to_node(index), ctx=gast.Load())
