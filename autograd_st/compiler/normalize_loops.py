@@ -240,11 +240,6 @@ class LoopsMixin:
 
     def _unroll(self, node, items, container=None):
         """The body bound once per item (the loop variable a compile-time value in each)."""
-        if len(items) > MAX_UNROLL:
-            raise self.error(node, "this loop would be unrolled into %d copies of its body "
-                             "(at most %d)" % (len(items), MAX_UNROLL),
-                             "keep the values the loop carries Tensors of a fixed structure, "
-                             "so that it stays a loop")
         hint = name_hint(node.iter)
         for i, item in enumerate(items):
             if container is not None:
