@@ -43,11 +43,11 @@ def _not(expr):
 def _has(stmts, kinds, into_loops=False) -> bool:
     """Does one of ``stmts`` contain a node of ``kinds``?  A nested loop's own ``break`` and
     ``continue`` stay inside it (unless ``into_loops``); a ``return`` in it still counts."""
+    stop = kinds + _SCOPES
+
     def visit(n):
-        if isinstance(n, _SCOPES):
-            return False  # a nested function's exits are its own
-        if isinstance(n, kinds):
-            return True
+        if isinstance(n, stop):  # (a nested function's exits are its own)
+            return not isinstance(n, _SCOPES)
         if isinstance(n, (gast.For, gast.While)) and not into_loops:
             return gast.Return in kinds and any(isinstance(x, gast.Return) for x in gast.walk(n))
         return any(visit(c) for c in gast.iter_child_nodes(n))
@@ -58,19 +58,15 @@ _SCOPES = (gast.FunctionDef, gast.Lambda)
 
 
 def _nested_defs(stmts) -> list:
-    """The ``def`` statements nested in ``stmts`` (not inside another nested def)."""
+    """The ``def`` statements nested in ``stmts`` (not inside another nested def): a def
+    is a statement, so only statement bodies are searched."""
     out = []
-
-    def visit(n):
-        if isinstance(n, gast.FunctionDef):
-            out.append(n)
-            return
-        if isinstance(n, gast.Lambda):
-            return
-        for c in gast.iter_child_nodes(n):
-            visit(c)
     for s in stmts:
-        visit(s)
+        if isinstance(s, gast.FunctionDef):
+            out.append(s)
+        elif isinstance(s, (gast.If, gast.For, gast.While)):
+            out.extend(_nested_defs(s.body))
+            out.extend(_nested_defs(s.orelse))
     return out
 
 
