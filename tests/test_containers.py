@@ -9,7 +9,7 @@ import inspect
 import numpy as np
 import pytest
 
-from autograd_st import Parameter, ParameterTuple, Tensor, nn, numerical_grad, ops
+from autograd_st import Parameter, ParameterTuple, Tensor, check_grads, nn, numerical_grad, ops
 from autograd_st.errors import CompileError, RecursionNotSupportedError
 
 try:
@@ -586,3 +586,20 @@ def test_a_replaced_dict_item_is_found_again():
         assert_close(grads[0], T(2))
     finally:
         WD["a"] = W1
+
+
+# ---------------------------------------------------------------------------------------
+# forward mode and second order over all of the above (generated code read again)
+# ---------------------------------------------------------------------------------------
+
+SECOND_ORDER = [tuple_grown, tuple_grown_indexed, list_appended, number_and_tuple,
+                carried_pair, nested_index_outer, comprehensions, closures, list_in_branches,
+                sequences_into_primitives, one_branch, read_where_defined, shapes, fstrings,
+                returns_a_pair_inside_a_loop]
+
+
+@pytest.mark.parametrize("fn", SECOND_ORDER, ids=[f.__name__ for f in SECOND_ORDER])
+def test_jvp_and_second_order(fn):
+    x = T(2, 3, 4, seed=3, low=0.1, high=1.0) if fn is shapes else T(3, seed=3, low=0.1,
+                                                                      high=1.0)
+    check_grads(fn, (x,), order=2)

@@ -39,6 +39,8 @@ from ..tensor import Tensor
 from . import markers
 from .codegen import names_written
 from .normalize_values import (
+    CHECK_BOUND,
+    CHECK_UNPACK,
     MISSING,
     Closure,
     Range,
@@ -71,6 +73,19 @@ def _holds_tensor(value, depth=0) -> bool:
     if isinstance(value, dict):
         return any(_holds_tensor(v, depth + 1) for v in value.values())
     return False
+
+
+def _gradient_free(callee):
+    """The ZERO_GRAD name for a callable whose result never has a gradient and that this
+    part writes into generated code (its checks, ``'...'.format``), or None."""
+    if callee is CHECK_BOUND:
+        return "isinstance"
+    if callee is CHECK_UNPACK:
+        return "len"
+    if getattr(callee, "__name__", None) == "format" \
+            and type(getattr(callee, "__self__", None)) is str:
+        return "str"
+    return None
 
 
 def freeze(value):
@@ -289,6 +304,16 @@ class ContainersMixin:
                 return self.call(callee, raw_args, raw_kwargs, node, path)
         if isinstance(callee, Closure):
             return self.call_closure(callee, args, kwargs, node)
+        quiet = _gradient_free(callee)
+        if quiet is not None and has_sym(list(args) + list(kwargs.values())) and not kwargs:
+            # this part's own run-time checks and string formatting, in generated code read
+            # again (a higher-order derivative): still no gradient
+            func = gast.Attribute(value=gast.Constant(value=callee.__self__, kind=None),
+                                  attr="format", ctx=gast.Load()) if quiet == "str" else \
+                gast.Name(id=self.const_name(callee, callee.__name__), ctx=gast.Load(),
+                          annotation=None, type_comment=None)
+            return self.opaque(gast.Call(func=func, args=[self.to_node(a) for a in args],
+                                         keywords=[]), args, quiet, callee_name=quiet)
         if any(isinstance(a, Closure) for a in list(args) + list(kwargs.values())):
             raise self.error(node, "a lambda or nested function is passed to another "
                              "function, which cannot call it",
