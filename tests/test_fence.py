@@ -111,7 +111,7 @@ import re  # noqa: E402
 
 import python_support_cases as sc  # noqa: E402
 
-from autograd_st import numerical_grad  # noqa: E402
+from autograd_st import check_grads, numerical_grad  # noqa: E402
 from autograd_st.compiler.fence import REFUSED  # noqa: E402
 
 try:
@@ -177,6 +177,7 @@ def test_supported_row(row):
     value, grad = ops.value_and_grad(fn)(X64)
     assert_close(value, direct)
     assert_close(grad, numerical_grad(fn, (X64,)), 1e-6, 1e-7)
+    check_grads(fn, (X64,), order=2)  # forward mode and second order too
 
 
 @pytest.mark.parametrize("row", [r for r in REFUSED_ROWS if r[2]],
