@@ -242,6 +242,17 @@ def uses_long_unroll(x):
     return x * len(ys)
 
 
+def uses_local_before_assignment(x):
+    y = x * G  # noqa: F823  LINE local-before-assignment
+    G = 3.0
+    return y * G
+
+
+def uses_lambda_in_comprehension(x):
+    fs = [lambda t: t * i for i in range(3)]  # LINE lambda-in-comprehension
+    return fs[0](x)
+
+
 def line_of(tag: str) -> int:
     import inspect
     import sys

@@ -63,6 +63,24 @@ _NUMBERS = (int, float, bool)
 _INTROSPECTION = (isinstance, type, hasattr, getattr, id, callable)
 
 
+def _assigned(stmts) -> list:
+    """The names ``stmts`` assign in their own scope (not in nested functions or
+    comprehensions), nested defs' names included: targets are found on statements only
+    (the walrus operator is refused)."""
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.FunctionDef):
+            out.append(s.name)
+            continue
+        targets = s.targets if isinstance(s, gast.Assign) else \
+            [s.target] if isinstance(s, (gast.AugAssign, gast.AnnAssign, gast.For)) else []
+        out.extend(n.id for t in targets for n in gast.walk(t)
+                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            out.extend(_assigned(s.body) + _assigned(s.orelse))
+    return out
+
+
 def _holds_tensor(value, depth=0) -> bool:
     if isinstance(value, (Tensor, np.ndarray)):
         return True
@@ -105,6 +123,7 @@ class ContainersMixin:
     """Binds containers, comprehensions, local functions and f-strings (module docstring)."""
 
     _inlining: tuple = ()  # the Closures being bound inline, innermost last
+    _comprehensions: int = 0  # how many comprehensions are being unrolled around here
 
     # -- containers from outside ---------------------------------------------------------
     def container_inputs(self, obj, hint):
@@ -428,9 +447,11 @@ class ContainersMixin:
                         break
                 if keep:
                     gen(level + 1)
+        self._comprehensions += 1
         try:
             gen(0)
         finally:
+            self._comprehensions -= 1
             for n, v in saved.items():
                 if v is MISSING:
                     self.env.pop(n, None)
@@ -439,7 +460,23 @@ class ContainersMixin:
         return out
 
     # -- lambda and nested def -------------------------------------------------------------
+    def local_names(self) -> frozenset:
+        """The names the function being bound assigns anywhere (its parameters, its
+        assignments, its nested defs): a read of one that has no value yet is not a read
+        of a global of that name (Python raises UnboundLocalError)."""
+        found = self.__dict__.get("_local_names")
+        if found is None:
+            fdef = self.src.node
+            found = frozenset([a.id for a in fdef.args.args] + _assigned(fdef.body))
+            self.__dict__["_local_names"] = found
+        return found
+
     def e_Lambda(self, node):
+        if self._comprehensions:
+            raise self.error(node, "a lambda inside a comprehension (it would see the "
+                             "comprehension's variables as they are when it is called)",
+                             "define it before the comprehension and pass it the value",
+                             cls=UnsupportedSyntaxError)
         return Closure(node, [self.expr(d) for d in node.args.defaults], self, "<lambda>")
 
     def s_FunctionDef(self, node):

@@ -86,6 +86,9 @@ class ExpressionsMixin(ContainersMixin):
                                  "assign it before reading it")
             self.check_bound(name, value, node)
             return value
+        if name in self.local_names():  # not a global: Python raises UnboundLocalError
+            raise self.error(node, "local variable %r is read before it is assigned" % name,
+                             "assign it before reading it")
         found, obj = self.src.lookup(name)
         if not found:
             raise self.error(node, "name %r is not defined" % name, cls=CompileError)
