@@ -317,6 +317,38 @@ def lambda_free_loss(x):
     return ops.sum(NET(x) ** 2)
 
 
+class _L2(nn.Cell):
+    """A loss Cell holding a plain list of another Cell's Parameters."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+        self.decay = [p for p in net.trainable_params() if "bias" not in p.name]
+
+    def construct(self, x):
+        l2 = 0.0
+        for w in self.decay:
+            l2 = l2 + ops.sum(w ** 2)
+        return ops.sum(self.net(x) ** 2) + 0.1 * l2 + ops.sum(self.decay[0])
+
+
+class _Outer(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.loss = _L2(_Net())
+
+    def construct(self, x):
+        return self.loss(x) * 2.0
+
+
+def test_a_list_attribute_of_parameters_in_a_cell_and_in_a_sub_cell():
+    x = T(4, 3, seed=2)
+    net = _L2(_Net())
+    check(net, x, weights=net.trainable_params())
+    outer = _Outer()
+    check(outer, x, weights=outer.trainable_params())
+
+
 W1 = Pm([1.0, 2.0], "w1")
 W2 = Pm([3.0, -1.0], "w2")
 WS = [W1, W2]
