@@ -220,9 +220,9 @@ class ContainersMixin:
         except TypeError as exc:
             raise self.error(node, "TypeError: %s" % exc) from None
         except KeyError:
-            raise self.error(node, "arithmetic on a %s" % type(
-                left if isinstance(left, (tuple, list)) else right).__name__,
-                "operate on its items") from None
+            seq = left if isinstance(left, (tuple, list)) else right
+            raise self.error(node, "arithmetic on a %s" % (
+                "tuple" if isinstance(seq, tuple) else "list"), "operate on its items") from None
         if isinstance(out, list):
             return SymList(out)  # a new list: the function's own
         return out
