@@ -114,6 +114,18 @@ def freeze(value):
     return value
 
 
+def returned(value):
+    """``value`` as a function returns it: a list the function built is a plain list (the
+    caller gets a list, as from the direct call), tuples and dicts as they are."""
+    if isinstance(value, list) and has_sym(value):
+        return [returned(v) for v in value]
+    if isinstance(value, tuple) and has_sym(value):
+        return tuple(returned(v) for v in value)
+    if type(value) is dict and has_sym(list(value.values())):
+        return {k: returned(v) for k, v in value.items()}
+    return value
+
+
 def _sequence(value) -> bool:
     """A compile-time sequence whose length is known now (its items may be runtime)."""
     return isinstance(value, (tuple, list)) and not isinstance(value, Sym)

@@ -191,7 +191,7 @@ class ExpressionsMixin(ContainersMixin):
         if isinstance(base, SymList) and isinstance(index, slice):
             return SymList(obj)  # a slice of the function's own list is its own too
         self.read_item(base, index, obj)
-        return self.static(obj, name_hint(node.value) + "_%s" % index)
+        return self.static(obj, name_hint(node.value) + "_%s" % (index,))
 
     # -- operators -----------------------------------------------------------------------
     def e_BinOp(self, node):

@@ -30,7 +30,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from .ir import If, leaves
-from .normalize_containers import freeze
+from .normalize_containers import returned
 from .normalize_loops import LoopsMixin, lists_in
 from .normalize_values import (
     CHECK_BOUND,
@@ -129,7 +129,7 @@ class StatementsMixin(LoopsMixin):
                              cls=UnsupportedSyntaxError)
 
     def s_Return(self, node):
-        self.result = freeze(self.expr(node.value)) if node.value is not None else None
+        self.result = returned(self.expr(node.value)) if node.value is not None else None
 
     # -- names a runtime if may leave unassigned -------------------------------------------
     def _generated(self) -> bool:
