@@ -24,11 +24,6 @@ def uses_yield(x):
     yield x * 2.0  # LINE yield
 
 
-def uses_lambda(x):
-    f = lambda v: v * 2.0  # noqa: E731  LINE lambda
-    return f(x)
-
-
 def uses_global(x):
     global G  # LINE global
     return x * G
@@ -63,6 +58,199 @@ def recursive(x):
 
 def no_rule(x):
     return np.cumsum(x).sum()  # LINE no-rule
+
+
+def uses_yield_from(x):
+    yield from (x, x)  # LINE yield-from
+
+
+def uses_class(x):
+    class Local:  # LINE class
+        pass
+    return x
+
+
+def uses_async_def(x):
+    async def inner():  # LINE async-def
+        return 1
+    return x
+
+
+def uses_import(x):
+    import math  # LINE import
+    return x * math.pi
+
+
+def uses_raise(x):
+    if G > 2.0:
+        raise ValueError("no")  # LINE raise
+    return x
+
+
+def uses_assert(x):
+    assert G > 0.0  # LINE assert
+    return x
+
+
+def uses_walrus(x):
+    return (y := x * 2.0) * y  # LINE walrus
+
+
+def uses_set_comp(x):
+    n = len({i for i in range(3)})  # LINE set-comp
+    return x * n
+
+
+def uses_starred(x):
+    a, *rest = (x, x, x)  # LINE starred
+    return a * len(rest)
+
+
+def uses_match(x):
+    match G:  # LINE match
+        case 1.0:
+            return x
+    return x * 2.0
+
+
+def uses_loop_else(x):
+    for i in range(2):  # LINE loop-else
+        x = x * 2.0
+    else:
+        x = x + 1.0
+    return x
+
+
+def uses_varargs(*xs):  # LINE varargs
+    return xs[0]
+
+
+def _takes(a, b=1.0):
+    return a * b
+
+
+def uses_kwargs_unpacking(x):
+    return _takes(x, **{"b": 2.0})  # LINE kwargs-unpacking
+
+
+def uses_decorated_nested(x):
+    @staticmethod  # LINE decorated-nested
+    def inner(t):
+        return t
+    return inner(x)
+
+
+def uses_lambda_varargs(x):
+    f = lambda *t: t[0]  # noqa: E731  LINE lambda-varargs
+    return f(x)
+
+
+class _Box:
+    pass
+
+
+BOX = _Box()
+OUTSIDE = []
+
+
+def uses_attr_assign(x):
+    BOX.value = x  # LINE attr-assign
+    return x
+
+
+def uses_subscript_assign(x):
+    ys = [x, x]
+    ys[0] = x * 2.0  # LINE subscript-assign
+    return ys[0]
+
+
+def uses_growing_while(x):
+    ys = ()
+    while x.sum() < 10.0:  # LINE growing-while
+        x = x * 2.0
+        ys = ys + (x,)
+    return x * len(ys)
+
+
+def uses_runtime_index(x):
+    i = int(x.sum() > 0.0)
+    return (x, x * 2.0)[i]  # LINE runtime-index
+
+
+def uses_outside_append(x):
+    OUTSIDE.append(x)  # LINE outside-append
+    return x
+
+
+def uses_runtime_set(x):
+    return len({x, x * 2.0}) * x  # LINE runtime-set
+
+
+def uses_comp_over_tensor(x):
+    return sum([r for r in x])  # LINE comp-over-tensor
+
+
+def uses_comp_runtime_if(x):
+    return sum([x * i for i in range(3) if x.sum() > i])  # LINE comp-runtime-if
+
+
+def uses_bitand(x):
+    return x & x  # LINE bitand
+
+
+def uses_in_runtime(x):
+    return x * (1.0 if x in (1.0, 2.0) else 2.0)  # LINE in-runtime
+
+
+def _apply(f, x):
+    return f(x)
+
+
+def uses_lambda_passed(x):
+    return _apply(lambda t: t * 2.0, x)  # LINE lambda-passed
+
+
+def uses_list_one_branch(x):
+    ys = [x]
+    if x.sum() > 0.0:  # LINE list-one-branch
+        ys.append(x)
+    return ys[0]
+
+
+def uses_tuple_lengths(x):
+    if x.sum() > 0.0:  # LINE tuple-lengths
+        t = (x,)
+    else:
+        t = (x, x)
+    return t[0]
+
+
+def uses_value_plus_list(x):
+    return x + [x, x]  # LINE value-plus-list
+
+
+def uses_while_true(x):
+    while True:  # LINE while-true
+        x = x * 2.0
+    return x
+
+
+def uses_long_unroll(x):
+    ys = ()
+    for i in range(5000):  # LINE long-unroll
+        ys = ys + (x,)
+    return x * len(ys)
+
+
+def uses_local_before_assignment(x):
+    y = x * G  # noqa: F823  LINE local-before-assignment
+    G = 3.0
+    return y * G
+
+
+def uses_lambda_in_comprehension(x):
+    fs = [lambda t: t * i for i in range(3)]  # LINE lambda-in-comprehension
+    return fs[0](x)
 
 
 def line_of(tag: str) -> int:

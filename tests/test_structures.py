@@ -404,3 +404,45 @@ def test_a_sens_of_another_shape_is_refused():
     _, vjp_fn = ops.vjp(lambda x: x * 2.0, T(XA))
     with pytest.raises(GradientAPIError, match=r"has shape \(1,\)"):
         vjp_fn(T([1.0]))
+
+
+def _list_out(x):
+    return [x * 2.0, ops.sin(x)]
+
+
+def _list_from_helper(x):
+    a, b = _two_as_a_list(x)
+    ys = _two_as_a_list(x)
+    return ops.sum(a * b) + ops.sum(ys[0])
+
+
+def _two_as_a_list(x):
+    return [x * 2.0, x * 3.0]
+
+
+def _tuple_key(x):
+    d = {(1, 2): x, "w": 3.0}
+    return ops.sum(d[(1, 2)] * d["w"])
+
+
+def test_a_list_output_comes_back_as_a_list():
+    x = Tensor(np.array([1.0, -2.0, 0.5]))
+    value, grad = ops.value_and_grad(_list_out)(x)
+    direct = _list_out(x)
+    assert type(value) is list and type(direct) is list and len(value) == 2
+    for got, want in zip(value, direct):
+        np.testing.assert_allclose(got.asnumpy(), want.asnumpy(), rtol=1e-15)
+    np.testing.assert_allclose(grad.asnumpy(), numerical_grad(_list_out, (x,)), rtol=1e-7)
+
+
+def test_a_helper_returning_a_list_gives_its_caller_a_list():
+    x = Tensor(np.array([1.0, 2.0]))
+    value, grad = ops.value_and_grad(_list_from_helper)(x)
+    np.testing.assert_allclose(value.asnumpy(), _list_from_helper(x).asnumpy(), rtol=1e-15)
+    np.testing.assert_allclose(grad.asnumpy(), numerical_grad(_list_from_helper, (x,)),
+                               rtol=1e-7)
+
+
+def test_a_dict_with_a_tuple_key():
+    x = Tensor(np.array([1.0, 2.0]))
+    np.testing.assert_allclose(ops.grad(_tuple_key)(x).asnumpy(), [3.0, 3.0], rtol=1e-15)

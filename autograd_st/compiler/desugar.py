@@ -43,13 +43,31 @@ def _not(expr):
 def _has(stmts, kinds, into_loops=False) -> bool:
     """Does one of ``stmts`` contain a node of ``kinds``?  A nested loop's own ``break`` and
     ``continue`` stay inside it (unless ``into_loops``); a ``return`` in it still counts."""
+    stop = kinds + _SCOPES
+
     def visit(n):
-        if isinstance(n, kinds):
-            return True
+        if isinstance(n, stop):  # (a nested function's exits are its own)
+            return not isinstance(n, _SCOPES)
         if isinstance(n, (gast.For, gast.While)) and not into_loops:
             return gast.Return in kinds and any(isinstance(x, gast.Return) for x in gast.walk(n))
         return any(visit(c) for c in gast.iter_child_nodes(n))
     return any(visit(s) for s in stmts)
+
+
+_SCOPES = (gast.FunctionDef, gast.Lambda)
+
+
+def _nested_defs(stmts) -> list:
+    """The ``def`` statements nested in ``stmts`` (not inside another nested def): a def
+    is a statement, so only statement bodies are searched."""
+    out = []
+    for s in stmts:
+        if isinstance(s, gast.FunctionDef):
+            out.append(s)
+        elif isinstance(s, (gast.If, gast.For, gast.While)):
+            out.extend(_nested_defs(s.body))
+            out.extend(_nested_defs(s.orelse))
+    return out
 
 
 def _always_returns(stmts) -> bool:
@@ -137,7 +155,7 @@ class _Desugar:
             retf = self.fresh("_returned")
             retv = self.fresh("_return_value")
             pre.append(_assign(retf, _const(False), loop))
-            pre.append(_assign(retv, _const(0.0), loop))
+            pre.append(_assign(retv, _placeholder(loop.body), loop))
         if brk:
             pre.append(_assign(brk, _const(False), loop))
         flags = [f for f in (brk, cont) if f]
@@ -220,19 +238,60 @@ class _Desugar:
         return out
 
 
+def _shape_of(node):
+    """The placeholder for a returned expression: ``0.0``, or a tuple of them shaped like a
+    tuple display (``return a, (b, c)``), so the loop carries a value of that structure."""
+    if isinstance(node, gast.Tuple):
+        return gast.Tuple(elts=[_shape_of(e) for e in node.elts], ctx=gast.Load())
+    return _const(0.0)
+
+
+def _placeholder(body):
+    """What a loop's return value starts as: shaped like what its returns return, when they
+    all return tuple displays of one structure, else ``0.0``."""
+    shapes = {gast.dump(_shape_of(n.value)) if n.value is not None else "None"
+              for n in _returns(body)}
+    first = _returns(body)[0].value
+    if len(shapes) == 1 and first is not None:
+        return _shape_of(first)
+    return _const(0.0)
+
+
+def _returns(stmts) -> list:
+    """The return statements in ``stmts`` (not in nested functions)."""
+    out = []
+
+    def visit(n):
+        if isinstance(n, _SCOPES):
+            return
+        if isinstance(n, gast.Return):
+            out.append(n)
+        for c in gast.iter_child_nodes(n):
+            visit(c)
+    for s in stmts:
+        visit(s)
+    return out
+
+
 def _is_range(node) -> bool:
     return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
         and node.func.id == "range" and not node.keywords and 1 <= len(node.args) <= 3
 
 
 def needed(fdef) -> bool:
-    """Would :func:`desugar` change ``fdef``?  (An early return, a break or a continue.)"""
+    """Would :func:`desugar` change ``fdef``?  (An early return, a break or a continue, in
+    it or in a function nested in it.)"""
     body = fdef.body[:-1] if fdef.body and isinstance(fdef.body[-1], gast.Return) else fdef.body
-    return _has(body, (gast.Return, gast.Break, gast.Continue), True)
+    return _has(body, (gast.Return, gast.Break, gast.Continue), True) \
+        or any(needed(d) for d in _nested_defs(fdef.body))
 
 
 def desugar(fdef):
-    """Rewrite ``fdef`` in place (see the module docstring) and return it."""
-    if not needed(fdef):
+    """Rewrite ``fdef`` in place (see the module docstring) and return it; a function
+    nested in it is desugared on its own (its returns are its own)."""
+    for nested in _nested_defs(fdef.body):
+        desugar(nested)
+    body = fdef.body[:-1] if fdef.body and isinstance(fdef.body[-1], gast.Return) else fdef.body
+    if not _has(body, (gast.Return, gast.Break, gast.Continue), True):
         return fdef
     return _Desugar(fdef).run()

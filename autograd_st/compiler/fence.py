@@ -20,24 +20,23 @@ REFUSED = {
     gast.Yield: ("yield", "return the values (a tuple) instead of yielding them"),
     gast.YieldFrom: ("yield from", "return the values (a tuple) instead of yielding them"),
     gast.Await: ("await", "differentiated code must be synchronous"),
-    gast.Lambda: ("lambda", "define a named function with def (outside construct) and call it"),
     gast.Global: ("global", "pass the value in as an argument or keep it on self"),
     gast.Nonlocal: ("nonlocal", "return the new value instead of assigning an outer variable"),
     gast.Delete: ("del", "let the variable go out of scope instead"),
     gast.ClassDef: ("class definition", "define the class outside the differentiated function"),
-    gast.FunctionDef: ("nested def", "define the helper function at module level and call it"),
     gast.AsyncFunctionDef: ("async def", "define it outside the differentiated function"),
     gast.Import: ("import", "import at module level"),
     gast.ImportFrom: ("import", "import at module level"),
     gast.Raise: ("raise", "check the inputs before calling the gradient function"),
     gast.Assert: ("assert", "check the inputs before calling the gradient function"),
     gast.NamedExpr: ("the walrus operator :=", "assign the value in a statement of its own"),
-    gast.GeneratorExp: ("a generator expression", "write a for loop"),
-    gast.ListComp: ("a list comprehension", "write a for loop over range(...)"),
-    gast.SetComp: ("a set comprehension", "write a for loop"),
-    gast.DictComp: ("a dict comprehension", "write a for loop"),
+    gast.SetComp: ("a set comprehension", "build a list or a tuple instead"),
     gast.Starred: ("*-unpacking", "pass or unpack the values one by one"),
     gast.Match: ("match", "use if / elif"),
+    gast.TryStar: ("try/except*", "compute without exceptions, or move the try block out of the "
+                   "differentiated function"),
+    gast.AsyncFor: ("async for", "differentiated code must be synchronous"),
+    gast.TypeAlias: ("a type alias statement", "define the alias at module level"),
 }
 
 
@@ -58,6 +57,32 @@ class _Fence(gast.NodeVisitor):
             self.refuse(node, *entry)
         super().generic_visit(node)
 
+    def visit_FunctionDef(self, node):
+        if node is not self.top:  # a nested def: a local function, bound where it is called
+            if node.decorator_list:
+                self.refuse(node.decorator_list[0], "a decorator on a nested function",
+                            "define the decorated function at module level")
+            self._check_params(node, "a nested function")
+        self.generic_visit(node)
+
+    def visit_Lambda(self, node):
+        self._check_params(node, "a lambda")
+        self.generic_visit(node)
+
+    def _check_params(self, node, what):
+        args = node.args
+        if args.vararg is not None or args.kwarg is not None or args.kwonlyargs \
+                or getattr(args, "posonlyargs", None):
+            self.refuse(node, "*args, **kwargs, keyword-only or positional-only parameters of "
+                        + what, "give it plain positional parameters")
+
+    def visit_Call(self, node):
+        for k in node.keywords:
+            if k.arg is None:
+                self.refuse(k.value, "**-unpacking in a call",
+                            "pass the keyword arguments one by one")
+        self.generic_visit(node)
+
     def visit_Assign(self, node):
         for t in node.targets:
             self._check_target(t)
@@ -71,6 +96,8 @@ class _Fence(gast.NodeVisitor):
         if isinstance(t, (gast.Tuple, gast.List)):
             for e in t.elts:
                 self._check_target(e)
+        elif isinstance(t, gast.Starred):
+            self.refuse(t, *REFUSED[gast.Starred])
         elif isinstance(t, gast.Attribute):
             self.refuse(t, "assigning to an attribute (%s)" % t.attr,
                         "keep the value in a local variable, or update state outside the "
@@ -89,7 +116,7 @@ def _check_loops(src, body):
             raise UnsupportedSyntaxError(
                 "a loop's else clause is not supported (%s)" % src.qualname, src.filename,
                 stmt.lineno, stmt.col_offset, hint="move the else body after the loop")
-        for field in ("body", "orelse"):
+        for field in ("body", "orelse"):  # nested defs' bodies too
             sub = getattr(stmt, field, None)
             if isinstance(sub, list):
                 _check_loops(src, sub)

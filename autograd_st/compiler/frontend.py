@@ -164,7 +164,7 @@ class CallBinder:
         """The caller's variables for the callee's inputs: each is found again on this
         instance and becomes an input of the caller (named after its attribute path)."""
         callee_path = nz.paths.get(id(self_obj)) if self_obj is not None else None
-        prefix = "_".join(callee_path) if callee_path else (path or "")
+        prefix = _joined(callee_path) if callee_path else (path or "")
         extra = []
         for inp in fir.inputs:
             obj = resolve_input(inp, self_obj, fn)
@@ -173,7 +173,7 @@ class CallBinder:
             elif inp.path and inp.path[0] == "free":
                 nz._remember(obj, inp.path)
             if inp.path and inp.path[0] == "self":
-                hint = "_".join((prefix,) + inp.path[1:]) if prefix else inp.name
+                hint = _joined((prefix,) + inp.path[1:]) if prefix else inp.name
             else:
                 hint = inp.name
             extra.append(nz.input_for(obj, hint).var.name)
@@ -181,6 +181,12 @@ class CallBinder:
 
 
 BINDER = CallBinder()
+
+
+def _joined(path) -> str:
+    """``self_layers_0_weight`` for the path ``('self', 'layers', 0, 'weight')`` (a path
+    has an int where it goes through a sequence's item)."""
+    return "_".join(str(p) for p in path)
 
 
 def _bind_keywords(nz, node, path, fn, params, args, kwargs) -> list:
@@ -247,8 +253,8 @@ def resolve_input(inp: Input, self_obj, fn):
                     pass
         obj = closure[path[1]] if path[1] in closure else fn.__globals__[path[1]]
         path = path[1:]
-    for attr in path[1:]:
-        obj = obj[attr] if isinstance(attr, int) else getattr(obj, attr)
+    for attr in path[1:]:  # an int is a sequence's item, a dict's key is its item
+        obj = obj[attr] if isinstance(attr, int) or isinstance(obj, dict) else getattr(obj, attr)
     return obj
 
 

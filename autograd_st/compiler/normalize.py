@@ -14,7 +14,9 @@ constants).  Every value read from outside leaves a guard (how to read it again,
 was: see "guards" below), so code whose folded values changed is never reused; calls with
 effects are not folded but run at run time (:mod:`.normalize_calls`, :mod:`.purity`).
 ``if`` on a constant picks its branch here; ``for`` over a constant tuple is unrolled (a
-tuple of sub-Cells, as in SequentialCell); ``for`` over ``range`` and ``while`` stay loops.
+tuple of sub-Cells, as in SequentialCell); ``for`` over ``range`` and ``while`` stay loops,
+unless a ``for`` over a constant ``range`` must be unrolled (its body changes a value's
+structure or needs its counter as a constant).
 
 :class:`Normalizer` is made of one part per job, each in its own module:
 
@@ -23,9 +25,11 @@ tuple of sub-Cells, as in SequentialCell); ``for`` over ``range`` and ``while`` 
   the driver uses (``error``, ``names``, ``ir_vars``, ``guards``, ``paths``, ``_remember``,
   ``input_for``, ``emit``, ``loc``, ``src``, ``adopt_guards``, ``returned``), and the guards
   (``read``, ``read_attribute``, ``read_item``, ``use``, ``guard_identity``);
-- :mod:`.normalize_stmts`: statements (assignments, ``if``, ``for``, ``while``, ``return``);
-- :mod:`.normalize_exprs`: expressions (names, containers, attributes, subscripts,
-  operators);
+- :mod:`.normalize_stmts`: statements (assignments, ``if``, ``return``), and through it
+  :mod:`.normalize_loops`: ``for`` and ``while`` (IR loops, or unrolled when they must be);
+- :mod:`.normalize_exprs`: expressions (names, attributes, subscripts, operators), and
+  through it :mod:`.normalize_containers`: lists, tuples and dicts, comprehensions,
+  ``lambda`` and nested ``def``, f-strings;
 - :mod:`.normalize_calls`: calls (what kind of callee each is, one handler per kind);
 - :mod:`.normalize_values`: what names are bound to (Syms, constants, ranges, undefined).
 """
@@ -179,6 +183,9 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         return stmt
 
     def emit_prim(self, prim, bound: dict):
+        # a sequence of runtime values where the primitive takes an array: stacked first
+        bound = {p: self.as_array(v, prim, p) if p in prim.diff else v
+                 for p, v in bound.items()}
         target = self.names.fresh("_" + prim.name)
         self.ir_vars.add(target)
         args = {}
@@ -285,7 +292,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         if id(obj) in self.dirty:
             return self.runtime_ref(obj, path)
         self.use(obj)
-        return obj
+        return self.container_inputs(obj, path)  # a list/tuple/dict holding Tensors
 
     def const_name(self, obj, hint: str) -> str:
         """The global name generated code calls ``obj`` by (one per object)."""

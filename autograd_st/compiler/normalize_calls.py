@@ -32,6 +32,7 @@ from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
 from . import bindings, markers, purity
+from .normalize_containers import NOT_HANDLED, freeze
 from .normalize_values import Range, dotted, name_hint
 
 __all__ = ["CalleeKind", "CallSite", "classify", "CallsMixin"]
@@ -129,17 +130,10 @@ class CallsMixin:
                                            for k, v in kwargs.items()])
                 return self.opaque(call, [base] + list(args) + list(kwargs.values()),
                                    func.attr, callee_name="." + func.attr)
-            if isinstance(base, (list, dict, set)) and has_sym(list(args)
-                                                                 + list(kwargs.values())):
-                generated = self.src.filename.startswith("<autograd_st")
-                raise self.error(
-                    node, "putting runtime values into a list (%s) is not supported%s"
-                    % (func.attr, " yet: this is the tape of a loop in generated code, so "
-                       "derivatives of gradients of functions with loops are not supported yet"
-                       if generated else ""),
-                    "build a tuple instead" if not generated else
-                    "take the higher-order derivative of a loop-free function, or use finite "
-                    "differences of the gradient for now", cls=UnsupportedSyntaxError)
+            if isinstance(base, (list, dict, set)):  # a list the function builds changes now
+                out = self.container_method(base, func.attr, args, kwargs, node)
+                if out is not NOT_HANDLED:
+                    return out
             callee = self.attribute_of(base, func.attr, func)
             path = name_hint(func)
         else:
@@ -155,6 +149,9 @@ class CallsMixin:
 
     def call(self, callee, args, kwargs, node, path):
         """``callee(*args, **kwargs)`` (``callee`` a compile-time object): its bound value."""
+        out = self.call_on_containers(callee, args, kwargs, node, path)  # closures, len(seq)
+        if out is not NOT_HANDLED:
+            return out
         owner = getattr(callee, "__self__", None)
         site = CallSite(callee, args, kwargs, node, path,
                         has_sym(list(args) + list(kwargs.values())), bindings.lookup(callee),
@@ -198,8 +195,9 @@ class CallsMixin:
         return self._evaluate(site)
 
     def _call_compiled(self, site):
-        return self.callees.bind_call(self, site.callee, site.args, site.kwargs, site.node,
-                                      site.path)
+        return self.callees.bind_call(self, site.callee, [freeze(a) for a in site.args],
+                                      {k: freeze(v) for k, v in site.kwargs.items()},
+                                      site.node, site.path)
 
     def _call_attribute(self, site):
         # getattr(obj, "name"[, default]) / hasattr(obj, "name") / type(obj): an attribute

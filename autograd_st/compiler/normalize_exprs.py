@@ -25,7 +25,8 @@ from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
 from . import bindings
 from .ir import ABSENT, If
-from .normalize_values import LOOP_LOCAL, PARTIAL, name_hint, sym
+from .normalize_containers import ContainersMixin
+from .normalize_values import LOOP_LOCAL, MISSING, PARTIAL, SymList, name_hint, sym
 
 __all__ = ["ExpressionsMixin"]
 
@@ -48,8 +49,9 @@ _PY_CMPOPS = {gast.Lt: lambda a, b: a < b, gast.LtE: lambda a, b: a <= b,
               gast.In: lambda a, b: a in b, gast.NotIn: lambda a, b: a not in b}
 
 
-class ExpressionsMixin:
-    """Binds expressions (see the module docstring)."""
+class ExpressionsMixin(ContainersMixin):
+    """Binds expressions (see the module docstring); containers, comprehensions, local
+    functions and f-strings are :class:`~.normalize_containers.ContainersMixin`'s."""
 
     def expr(self, node):
         method = getattr(self, "e_" + type(node).__name__, None)
@@ -83,11 +85,18 @@ class ExpressionsMixin:
                 raise self.error(node, "%r is assigned in only one branch of an if, so it may "
                                  "be undefined here" % name,
                                  "assign it in every branch (or before the if)")
+            if value is MISSING:  # a local of a nested function, not assigned yet
+                raise self.error(node, "local variable %r is read before it is assigned" % name,
+                                 "assign it before reading it")
+            self.check_bound(name, value, node)
             if not isinstance(value, Sym) and id(value) in self.dirty:
                 return self.runtime_ref(value, name)
             if whole and not isinstance(value, Sym):
                 self.use(value)
             return value
+        if name in self.local_names():  # not a global: Python raises UnboundLocalError
+            raise self.error(node, "local variable %r is read before it is assigned" % name,
+                             "assign it before reading it")
         found, obj = self.src.lookup(name)
         if not found:
             raise self.error(node, "name %r is not defined" % name, cls=CompileError)
@@ -132,12 +141,6 @@ class ExpressionsMixin:
     def e_Tuple(self, node):
         return tuple(self.expr(e) for e in node.elts)
 
-    def e_List(self, node):
-        items = [self.expr(e) for e in node.elts]
-        # constants stay a list (x[[0, 2]] indexes rows 0 and 2); runtime items form a
-        # compile-time sequence, like a tuple
-        return tuple(items) if has_sym(items) else items
-
     def e_Dict(self, node):
         keys = [self.expr(k) for k in node.keys]
         values = [self.expr(v) for v in node.values]
@@ -180,14 +183,15 @@ class ExpressionsMixin:
         if isinstance(base, Sym):
             return P.getitem(base, index)
         if has_sym(index):
-            raise self.error(node, "indexing a constant with a runtime index is not supported",
-                             "make the container a Tensor, or index with a constant")
+            return self.subscript_runtime(node, base, index)
         try:
             obj = base[index]
         except (IndexError, KeyError, TypeError) as exc:
             raise self.error(node, "%s: %s" % (type(exc).__name__, exc)) from None
+        if isinstance(base, SymList) and isinstance(index, slice):
+            return SymList(obj)  # a slice of the function's own list is its own too
         self.read_item(base, index, obj)
-        return self.static(obj, name_hint(node.value) + "_%s" % index)
+        return self.static(obj, name_hint(node.value) + "_%s" % (index,))
 
     # -- operators -----------------------------------------------------------------------
     def e_BinOp(self, node):
@@ -196,6 +200,10 @@ class ExpressionsMixin:
         return self.binop(type(node.op), left, right, node)
 
     def binop(self, op, left, right, node):
+        seq_l, seq_r = isinstance(left, (tuple, list)), isinstance(right, (tuple, list))
+        if (seq_l and seq_r) or ((seq_l or seq_r) and has_sym([left, right])
+                                 and not isinstance(left if seq_r else right, Sym)):
+            return self.sequence_op(op, left, right, node)  # concatenation, repetition
         if not has_sym(left) and not has_sym(right):
             fn = _PY_BINOPS.get(op)
             if fn is None:
@@ -204,11 +212,14 @@ class ExpressionsMixin:
         name = _BINOPS.get(op)
         if name is None:
             raise self.error(node, "operator %s on runtime values is not supported"
-                             % op.__name__, cls=UnsupportedSyntaxError)
-        if isinstance(left, tuple) or isinstance(right, tuple):
-            if op is gast.Add and isinstance(left, tuple) and isinstance(right, tuple):
-                return left + right
-            raise self.error(node, "arithmetic on a tuple", "operate on its elements")
+                             % op.__name__, "use the ops function for it (ops.logical_and, "
+                             "ops.logical_or, ...), or apply it to compile-time values",
+                             cls=UnsupportedSyntaxError)
+        if (seq_l and has_sym(left)) or (seq_r and has_sym(right)):
+            raise self.error(node, "arithmetic between a runtime value and a %s of runtime "
+                             "values" % ("tuple" if isinstance(left if seq_l else right, tuple)
+                                         else "list"),
+                             "make it one Tensor first (ops.stack), or operate on its items")
         return getattr(P, name)(left, right)
 
     def e_UnaryOp(self, node):
@@ -224,7 +235,8 @@ class ExpressionsMixin:
         if op is gast.Not:
             return self.opaque(gast.UnaryOp(op=gast.Not(), operand=self.to_node(operand)),
                                [operand], "not")
-        raise self.error(node, "operator ~ on a runtime value is not supported")
+        raise self.error(node, "operator ~ on a runtime value is not supported",
+                         "use ops.logical_not, or apply it to a compile-time value")
 
     def e_Compare(self, node):
         left = self.expr(node.left)
@@ -242,7 +254,9 @@ class ExpressionsMixin:
                         value = type(op) is gast.IsNot
                     else:
                         raise self.error(node, "%s on a runtime value is not supported"
-                                         % type(op).__name__)
+                                         % type(op).__name__,
+                                         "compare values with == (ops.equal) and combine the "
+                                         "results, or test a compile-time value")
                 else:
                     value = getattr(P, name)(left, right)
             result = value if result is None else self.boolop(gast.And, [result, value], node)

@@ -4,10 +4,19 @@ While normalizing, every user variable and every expression is bound to a *value
 
 - a :class:`~autograd_st.prims.Sym` (a runtime value held by an IR variable; :func:`sym`),
 - a compile-time constant (a number, a Cell, a function, a tuple, ...),
-- a tuple or list of these (a compile-time sequence of runtime values),
+- a tuple or list of these (a compile-time sequence of runtime values); a list the
+  function builds itself is a :class:`SymList`, which ``append`` and friends change at
+  compile time,
+- a dict with constant keys,
 - a :class:`Range` (``range(...)``, kept symbolic until a ``for`` consumes it),
+- a :class:`Closure` (a ``lambda`` or a nested ``def``, bound inline where it is called),
 - or one of the markers :data:`MISSING`, :data:`LOOP_LOCAL`, :data:`PARTIAL` for a name
   that is not defined on every path (reading it is an error at the user's line).
+
+A runtime value that one branch of an ``if`` on a runtime value leaves unassigned holds
+:data:`UNBOUND` on that path; generated code reads it only after :data:`CHECK_BOUND` (which
+raises Python's ``UnboundLocalError`` there).  :exc:`NeedsConstant` is how the binding of a
+loop body says it needs the loop unrolled.
 
 :func:`atomize` turns a value into an IR atom; :func:`name_hint` and :func:`dotted` turn an
 expression into the hint for names derived from it and into the text the user wrote.
@@ -20,7 +29,8 @@ from ..prims import Sym, has_sym
 from .ir import Const, Var
 
 __all__ = ["sym", "atomize", "Range", "MISSING", "LOOP_LOCAL", "PARTIAL", "UNDEFINED",
-           "name_hint", "dotted"]
+           "name_hint", "dotted", "SymList", "Closure", "NeedsConstant", "UNBOUND",
+           "CHECK_BOUND", "CHECK_UNPACK", "trip_count"]
 
 
 def sym(name: str) -> Sym:
@@ -36,6 +46,8 @@ def atomize(value):
         return tuple(atomize(v) for v in value)
     if isinstance(value, slice) and has_sym(value):
         return slice(atomize(value.start), atomize(value.stop), atomize(value.step))
+    if type(value) is SymList:  # a constant list the function built: a plain list literal
+        return Const(list(value))
     return Const(value)
 
 
@@ -48,6 +60,115 @@ class Range:
         elif len(args) == 2:
             args = [args[0], args[1], 1]
         self.args = list(args)
+
+
+def trip_count(rng: Range):
+    """How many times a loop over ``rng`` runs, when its bounds are constants, else None."""
+    if any(has_sym(a) or not isinstance(a, int) for a in rng.args):
+        return None
+    try:
+        return len(range(*rng.args))
+    except (TypeError, ValueError):
+        return None
+
+
+class SymList(list):
+    """A list the function being bound builds itself (``[...]``, a comprehension,
+    ``list(...)``).  Its items are bound values; ``append``, ``extend``, ``insert``, ``pop``
+    and the rest change it at compile time, which is safe because no one outside the
+    function holds it.  (A list read from outside is a plain ``list`` and stays unchanged.)"""
+
+    __slots__ = ()
+
+
+class Closure:
+    """A ``lambda`` or a ``def`` nested in the function being bound.  Calling it binds its
+    body inline, in the calling function's normalizer: its free names read the enclosing
+    function's variables as they are at the call (Python's closures see the current value
+    too), its own parameters and assignments are local to the call."""
+
+    __slots__ = ("node", "defaults", "owner", "name")
+
+    def __init__(self, node, defaults, owner, name) -> None:
+        self.node = node  # gast.Lambda or gast.FunctionDef
+        self.defaults = defaults  # the bound values of its defaults (evaluated at definition)
+        self.owner = owner  # the Normalizer whose function defines it
+        self.name = name
+
+    def __repr__(self) -> str:
+        return "<local function %s>" % self.name
+
+
+class NeedsConstant(Exception):
+    """Raised while a loop body is bound as an IR loop, when the body needs the loop's
+    counter as a compile-time value (a compile-time sequence indexed by it, the Cell it
+    picks) or changes the structure of a value the loop carries (a tuple that grows, a list
+    appended to).  The innermost enclosing loop with a constant trip count catches it and
+    is unrolled instead; ``error`` is the user's CompileError when no loop can be."""
+
+    def __init__(self, error) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Unbound:
+    """What a variable holds, in generated code, on a path where the user's code never
+    assigned it (one branch of an ``if`` on a runtime value)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<unbound>"
+
+    def __reduce__(self):
+        return "UNBOUND"
+
+
+UNBOUND = _Unbound()
+
+
+class _CheckBound:
+    """``check_bound(value, name, where)``: raise UnboundLocalError, as Python does, when
+    generated code reads a variable the user's code left unassigned on this path."""
+
+    __slots__ = ()
+    __name__ = "check_bound"
+
+    def __call__(self, value, name, where):
+        if value is UNBOUND:
+            raise UnboundLocalError(
+                "cannot access local variable %r where it is not associated with a value "
+                "(%s: it is assigned in only one branch of an if on a runtime value, and that "
+                "branch did not run)" % (name, where))
+        return None
+
+    def __reduce__(self):
+        return "CHECK_BOUND"
+
+
+CHECK_BOUND = _CheckBound()
+
+
+class _CheckUnpack:
+    """``check_unpack(value, n)``: raise ValueError, as Python's ``a, b = value`` does, when
+    a runtime value does not hold exactly ``n`` items."""
+
+    __slots__ = ()
+    __name__ = "check_unpack"
+
+    def __call__(self, value, n):
+        got = len(value)
+        if got > n:
+            raise ValueError("too many values to unpack (expected %d)" % n)
+        if got < n:
+            raise ValueError("not enough values to unpack (expected %d, got %d)" % (n, got))
+        return None
+
+    def __reduce__(self):
+        return "CHECK_UNPACK"
+
+
+CHECK_UNPACK = _CheckUnpack()
 
 
 class _Missing:

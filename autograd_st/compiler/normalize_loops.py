@@ -1,0 +1,430 @@
+"""Loops: ``for`` and ``while`` bound as IR loops, or unrolled when they must be.
+
+Takes: a (desugared) ``for`` or ``while`` statement in the normalizer's current environment.
+Gives: either an IR ``For`` / ``While`` whose carried values are fixed structures of runtime
+values, or, for a ``for`` with a constant trip count, the body bound once per iteration
+(unrolled), or a CompileError at the user's line.  Never a loop that computes something else.
+
+An IR loop replays one body with one set of variables, so every value it carries from one
+iteration to the next (or out of the loop) must keep its structure: a runtime value (a
+number before the loop becomes one), or a tuple of them of a fixed length.  Before the
+body is bound, each name the loop carries gets a *header* per runtime leaf (a new version,
+copied into at the end of each iteration); a name whose value is not such a structure (a
+list, None, a string, an empty tuple) must come out of the body unchanged.  The body is then
+bound, and at its end each carried name must still fit its headers.
+
+When it does not (a tuple that grows, a Python number turned into a tuple, a list appended
+to), or when the body needs the counter as a compile-time value (a compile-time sequence
+or a ``CellList`` indexed by it: :meth:`needs_constant`), the binding stops
+(:exc:`~.normalize_values.NeedsConstant`), everything it did is undone, and the innermost
+enclosing ``for`` over a constant ``range`` (or over a compile-time sequence) is unrolled
+instead: its counter is then a Python int in each copy of the body.  A ``while`` loop, a
+``for`` over a runtime bound or over a runtime array, and a loop that ``break`` made into a
+``while`` cannot be unrolled; the user gets the error, at the line that needs it, saying
+why.  A loop is unrolled at most :data:`MAX_UNROLL` times.
+
+:class:`LoopsMixin` is one part of :class:`~autograd_st.compiler.normalize.Normalizer`
+(through :class:`~.normalize_stmts.StatementsMixin`) and uses its state and helpers.
+"""
+from __future__ import annotations
+
+import gast
+import numpy as np
+
+from ..prims import P, Sym, has_sym
+from .codegen import names_read, names_written
+from .ir import For, While
+from .normalize_values import (
+    LOOP_LOCAL,
+    UNDEFINED,
+    NeedsConstant,
+    Range,
+    SymList,
+    atomize,
+    name_hint,
+    sym,
+    trip_count,
+)
+
+__all__ = ["LoopsMixin", "MAX_UNROLL", "lists_in"]
+
+#: the most iterations a loop is unrolled into (each is a copy of its body)
+MAX_UNROLL = 1000
+
+_SLOT_TYPES = (int, float, np.ndarray, np.generic)  # constants a runtime header can start from
+
+
+def _first_use(stmts, name):
+    """'load' if ``name`` may be read before it is assigned when ``stmts`` run, 'store' if it
+    is assigned first on every path, None if neither."""
+    for stmt in stmts:
+        if isinstance(stmt, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
+            value = stmt.value
+            if (value is not None and name in names_read([value])) or (
+                    isinstance(stmt, gast.AugAssign) and stmt.target.id == name):
+                return "load"
+            targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+            if any(isinstance(n, gast.Name) and n.id == name
+                   for t in targets for n in gast.walk(t)):
+                return "store"
+        elif isinstance(stmt, gast.For):
+            if name in names_read([stmt.iter]):
+                return "load"
+            if any(isinstance(n, gast.Name) and n.id == name for n in gast.walk(stmt.target)):
+                inner = "store"
+            else:
+                inner = _first_use(stmt.body, name)
+            if inner == "load":
+                return "load"
+            # the body may run zero times: a store inside it does not count
+        elif isinstance(stmt, gast.While):
+            if name in names_read([stmt.test]) or _first_use(stmt.body, name) == "load":
+                return "load"
+        elif isinstance(stmt, gast.If):
+            if name in names_read([stmt.test]):
+                return "load"
+            a, b = _first_use(stmt.body, name), _first_use(stmt.orelse, name)
+            if a == "load" or b == "load":
+                return "load"
+            if a == "store" and b == "store":
+                return "store"
+        elif name in names_read([stmt]):
+            return "load"
+    return None
+
+
+def _slot(value) -> bool:
+    """Whether ``value`` fits one runtime variable: a runtime value or a number."""
+    return isinstance(value, Sym) or (isinstance(value, _SLOT_TYPES)
+                                      and not isinstance(value, (tuple, list)))
+
+
+def _same(a, b) -> bool:
+    """Whether two bound values are the same value (identical runtime values, equal
+    constants of one type, tuples of such)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if has_sym(a) or has_sym(b) or isinstance(a, (list, dict, np.ndarray)):
+        return False
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - an object with no plain equality: not the same
+        return False
+
+
+def _describe(value) -> str:
+    """How an error names a bound value's structure."""
+    if isinstance(value, Sym):
+        return "a runtime value"
+    if isinstance(value, tuple):
+        return "a tuple of %d item%s" % (len(value), "" if len(value) == 1 else "s")
+    if isinstance(value, list):
+        return "a list of %d item%s" % (len(value), "" if len(value) == 1 else "s")
+    if value is None:
+        return "None"
+    return "the constant %r" % (value,) if isinstance(value, (int, float, str, bool)) \
+        else "a %s" % type(value).__name__
+
+
+def _lists_in(value, out) -> None:
+    """The SymLists reachable from ``value`` (which a loop body may change in place)."""
+    if isinstance(value, SymList):
+        if id(value) not in out:
+            out[id(value)] = (value, list(value))
+            for v in value:
+                _lists_in(v, out)
+    elif isinstance(value, tuple):
+        for v in value:
+            _lists_in(v, out)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _lists_in(v, out)
+
+
+def lists_in(values) -> list:
+    """``(list, its items now)`` for each SymList reachable from ``values`` (the lists a
+    loop body or a branch may change in place)."""
+    out: dict = {}
+    for v in values:
+        _lists_in(v, out)
+    return list(out.values())
+
+
+class _LoopState:
+    """What binding a loop body changes, saved so that a failed attempt can be undone."""
+
+    __slots__ = ("env", "block", "n_block", "n_inputs", "fresh_temps", "ir_vars", "taken",
+                 "next", "lists", "loc")
+
+    def __init__(self, nz) -> None:
+        self.env = dict(nz.env)
+        self.block = nz.block
+        self.n_block = len(nz.block)
+        self.n_inputs = len(nz.inputs)
+        self.fresh_temps = set(nz.fresh_temps)
+        self.ir_vars = set(nz.ir_vars)
+        self.taken = set(nz.names.taken)
+        self.next = dict(nz.names.next)
+        self.lists = lists_in(nz.env.values())
+        self.loc = nz.loc
+
+    def restore(self, nz) -> None:
+        nz.env = self.env
+        nz.block = self.block
+        del self.block[self.n_block:]
+        for inp in nz.inputs[self.n_inputs:]:
+            nz.input_by_id.pop(id(inp.obj), None)
+        del nz.inputs[self.n_inputs:]
+        nz.fresh_temps = self.fresh_temps
+        nz.ir_vars.clear()
+        nz.ir_vars.update(self.ir_vars)
+        nz.names.taken = self.taken
+        nz.names.next = self.next
+        for lst, items in self.lists:
+            lst[:] = items
+        nz.loc = self.loc
+
+
+class LoopsMixin:
+    """Binds ``for`` and ``while`` (see the module docstring)."""
+
+    # per loop being bound as an IR loop, innermost last: None if it can be unrolled, else
+    # why it cannot
+    _unrollable: tuple = ()
+
+    # -- what the body may ask for -------------------------------------------------------
+    def needs_constant(self, node, what, hint):
+        """Raise for ``what`` (something the code at ``node`` needs as a compile-time value
+        but gets as a runtime one): to the innermost loop that can be unrolled, which then
+        is; with no such loop, as the user's CompileError (saying why none can be)."""
+        if not self._unrollable:
+            raise self.error(node, what, hint)
+        if None in self._unrollable:
+            raise NeedsConstant(self.error(node, what, hint))
+        raise self.error(node, "%s, inside a loop that cannot be unrolled (%s)"
+                         % (what, self._unrollable[-1]), hint)
+
+    # -- for -----------------------------------------------------------------------------
+    def s_For(self, node):
+        it = self.expr(node.iter)
+        over = None
+        if isinstance(it, Sym):  # for row in x: a loop over x's first axis, x[i] each time
+            over = it
+            n = self.opaque(gast.Call(func=gast.Name(id="len", ctx=gast.Load(), annotation=None,
+                                                     type_comment=None),
+                                      args=[self.to_node(it)], keywords=[]), [it], "len",
+                            callee_name="len")
+            it = Range([n])
+        if isinstance(it, Range):
+            if not isinstance(node.target, gast.Name) and over is None:
+                raise self.error(node.target, "for over range() needs a single loop variable")
+            trips = trip_count(it) if over is None else None
+            why = "its trip count is not a constant" if trips is None else \
+                "it has %d iterations, and a loop is unrolled into at most %d copies of its " \
+                "body" % (trips, MAX_UNROLL) if trips > MAX_UNROLL else None
+            self._attempt(lambda: self._for_loop(node, it, over), why,
+                          lambda: self._unroll(node, list(range(*it.args))))
+            return
+        if isinstance(it, (tuple, list)):
+            self._unroll(node, it, it)  # a compile-time sequence: unrolled
+            return
+        try:
+            items = list(it)
+        except TypeError:
+            raise self.error(node.iter, "cannot iterate over %r" % (it,)) from None
+        self._unroll(node, items, it)
+
+    def _unroll(self, node, items, container=None):
+        """The body bound once per item (the loop variable a compile-time value in each)."""
+        hint = name_hint(node.iter)
+        for i, item in enumerate(items):
+            if container is not None:
+                item = self.element(container, i, item, "%s_%d" % (hint, i))
+            self.assign(node.target, item, node)
+            self.stmts(node.body)
+
+    def _attempt(self, bind_loop, why, unroll):
+        """``bind_loop()``; if its body asks for the loop to be unrolled and it can be
+        (``why`` it cannot is None), undo it and ``unroll()`` instead."""
+        state = _LoopState(self)
+        outer = self._unrollable
+        self._unrollable = outer + (why,)
+        try:
+            bind_loop()
+            return
+        except NeedsConstant:
+            if why is not None:
+                raise
+            state.restore(self)
+        finally:
+            self._unrollable = outer
+        unroll()
+
+    def _for_loop(self, node, it, over):
+        """The loop as an IR ``For`` (its carried values checked at the end of the body)."""
+        before = dict(self.env)
+        carried, plan, lists = self._carry(node.body)
+        index = node.target.id if over is None else "_" + name_hint(node.iter) + "_index"
+        target = self.new_version(index)
+        self.env[index] = sym(target)
+        outer = self.block
+        self.block = []
+        if over is not None:
+            self.assign(node.target, P.getitem(over, sym(target)), node)
+        self.stmts(node.body)
+        self._check_carried(node, plan, lists)
+        self._close_loop(carried, plan)
+        body = self.block
+        self.block = outer
+        self._restore_after_loop(carried, plan, before)
+        self.emit(For(target, [atomize(a) for a in it.args], body,
+                      [(h, n) for n, h in carried],
+                      (self.src.filename, node.lineno, node.col_offset),
+                      {h: self._inits[h] for n, h in carried}))
+
+    # -- while ---------------------------------------------------------------------------
+    def s_While(self, node):
+        self._attempt(lambda: self._while_loop(node), "a while loop, which a for loop with "
+                      "break or return also becomes", None)
+
+    def _while_loop(self, node):
+        before = dict(self.env)
+        # the condition runs before every iteration: what it reads is carried too
+        carried, plan, lists = self._carry(node.body, [gast.Expr(value=node.test)])
+        outer = self.block
+        self.block = []
+        cond = self.expr(node.test)
+        cond_body = self.block
+        if not has_sym(cond):
+            if cond:
+                raise self.error(node.test, "this while loop's condition is a constant True",
+                                 "make the condition depend on a value the loop changes")
+            self.block = outer
+            outer.extend(cond_body)
+            self._restore_after_loop(carried, plan, before)
+            return
+        cond = self.truth(cond, node.test)
+        self.block = []
+        self.stmts(node.body)
+        self._check_carried(node, plan, lists)
+        self._close_loop(carried, plan)
+        body = self.block
+        self.block = outer
+        self._restore_after_loop(carried, plan, before)
+        self.emit(While(cond.var, cond_body, body, [(h, n) for n, h in carried],
+                        (self.src.filename, node.lineno, node.col_offset),
+                        {h: self._inits[h] for n, h in carried}))
+
+    # -- carried values ------------------------------------------------------------------
+    def _carry(self, body_nodes, extra_nodes=()):
+        """Before a loop: ``(carried, plan, lists)``.  ``carried``: the ``(user name,
+        header)`` pairs, each header a new version starting from its value before the loop;
+        ``plan``: per carried name, ``(True, structure of headers)`` or ``(False, value)``
+        for a value that must come out of the body unchanged; ``lists``: the SymLists the
+        body could change, with their items now."""
+        carried, plan = [], {}
+        later = set()
+        for rest in self.rest_stack:  # names read after the loop
+            for stmt in rest:
+                later.update(n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
+                             and isinstance(n.ctx, gast.Load))
+        body = list(extra_nodes) + list(body_nodes)
+        for name in names_written(list(body_nodes) + list(extra_nodes)):
+            # a value the next iteration or the code after the loop reads is carried; one
+            # each iteration makes afresh before reading it is not
+            if name not in later and _first_use(body, name) != "load":
+                continue
+            if name not in self.env or self.env[name] in UNDEFINED:
+                continue
+            value = self.env[name]
+            if _slot(value) or (isinstance(value, tuple) and not isinstance(value, SymList)
+                                and any(_slot(v) or isinstance(v, tuple) for v in value)):
+                headers = self._headers(name, value, carried)
+                plan[name] = (True, headers)
+                self.env[name] = headers
+            else:
+                plan[name] = (False, value)
+        return carried, plan, lists_in(self.env.values())
+
+    def _headers(self, name, value, carried):
+        """``value``'s structure with a header for each runtime leaf (copied into now)."""
+        if isinstance(value, tuple):
+            return tuple(self._headers("%s_%d" % (name, i), v, carried)
+                         for i, v in enumerate(value))
+        if not _slot(value):
+            return value  # a constant inside a carried tuple: it must stay the same
+        header = self.new_version(name)
+        self._inits[header] = atomize(value)
+        self.copy_to(header, value)
+        carried.append((name, header))
+        if isinstance(value, Sym):
+            self.mark_maybe_unbound_like(value, header)
+        return sym(header)
+
+    def _check_carried(self, node, plan, lists):
+        """At the end of a loop body: every carried name still fits its headers, every
+        other value the loop carries is unchanged; otherwise the loop must be unrolled."""
+        for name, (is_carried, start) in plan.items():
+            value = self.env.get(name, LOOP_LOCAL)
+            if is_carried:
+                fits = self._fits(start, value)
+            else:
+                fits = _same(start, value) and not (isinstance(start, SymList)
+                                                    and value is not start)
+            if not fits:
+                shown = "the value returned inside it" if name.startswith("_return_value") \
+                    else repr(name)  # (desugar's name for it)
+                self.needs_constant(
+                    node, "this loop changes %s from %s to %s, so it cannot be one loop over "
+                    "a fixed set of variables" % (shown, _describe(start), _describe(value)),
+                    "loop a constant number of times (for ... in range(3)) so that the loop is "
+                    "unrolled, or keep the value a Tensor and use ops.concat / ops.stack")
+        for lst, items in lists:
+            if len(lst) != len(items) or any(a is not b for a, b in zip(lst, items)):
+                names = [n for n, v in self.env.items() if v is lst] or ["a list"]
+                self.needs_constant(
+                    node, "this loop changes the list %r (from %d to %d items), so it cannot "
+                    "be one loop over a fixed set of variables" % (names[0], len(items),
+                                                                    len(lst)),
+                    "loop a constant number of times (for ... in range(3)) so that the loop is "
+                    "unrolled, or build a Tensor with ops.concat / ops.stack")
+
+    def _fits(self, headers, value) -> bool:
+        if isinstance(headers, Sym):
+            return _slot(value)
+        if isinstance(headers, tuple):
+            return isinstance(value, tuple) and not isinstance(value, SymList) \
+                and len(value) == len(headers) \
+                and all(self._fits(h, v) for h, v in zip(headers, value))
+        return _same(headers, value)
+
+    def _close_loop(self, carried, plan):
+        """At the end of a loop body: each carried leaf's value copied into its header."""
+        for name, (is_carried, headers) in plan.items():
+            if is_carried:
+                self._copy_leaves(headers, self.env.get(name))
+
+    def _copy_leaves(self, headers, value):
+        if isinstance(headers, tuple):
+            for h, v in zip(headers, value):
+                self._copy_leaves(h, v)
+        elif isinstance(headers, Sym):
+            if not (isinstance(value, Sym) and value.var.name == headers.var.name):
+                self.copy_to(headers.var.name, value)
+
+    def _restore_after_loop(self, carried, plan, before):
+        """After a loop: carried names hold their headers; a name the body assigned but
+        that nothing reads after the loop is not carried, so it keeps its value from before
+        the loop (a body-local value may not exist if the loop ran no iteration)."""
+        for name in list(self.env):
+            if name not in before:
+                self.env[name] = LOOP_LOCAL
+            elif self.env[name] is not before[name]:
+                self.env[name] = before[name]
+        for name, (is_carried, headers) in plan.items():
+            if is_carried:
+                self.env[name] = headers

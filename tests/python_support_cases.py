@@ -1,0 +1,213 @@
+"""One function per supported row of docs/python_support.md (tests/test_fence.py runs each:
+its value against the direct call, its gradient against central differences).
+
+Each takes one float64 Tensor of shape (2, 3) with entries in (0.1, 1).
+"""
+import numpy as np
+
+from autograd_st import ops
+
+DEBUG = False
+SCALES = (0.5, 2.0, -1.0)
+
+
+def _helper(a, b=2.0):
+    return ops.tanh(a) * b
+
+
+def assign(x):
+    y = x * 2.0
+    a = b = y
+    return (a + b).sum()
+
+
+def unpack(x):
+    a, (b, c) = x, (x * 2.0, 3.0)
+    return (a * b * c).sum()
+
+
+def unpack_runtime(x):
+    n, m = x.shape
+    r0, r1 = x
+    return (r0 * r1).sum() * n + m
+
+
+def augassign(x):
+    y = x
+    y += 1.0
+    y *= x
+    return y.sum()
+
+
+def annassign(x):
+    y: float = x * 3.0
+    return y.sum()
+
+
+def if_constant(x):
+    if DEBUG:
+        x = x * 100.0
+    return x.sum()
+
+
+def if_runtime(x):
+    if x.sum() > 1.0:
+        y = ops.sin(x)
+    elif x.sum() > 0.0:
+        y = x * 2.0
+    else:
+        y = x
+    return y.sum()
+
+
+def name_in_one_branch(x):
+    c = x.sum() > 0.0
+    if c:
+        y = ops.exp(x)
+    if c:
+        return (y * x).sum()
+    return x.sum()
+
+
+def conditional_expression(x):
+    return (x * 2.0 if x.sum() > 0.0 else x).sum()
+
+
+def bool_ops(x):
+    s = x.sum()
+    if s > 0.0 and not s > 100.0 or s < -100.0:
+        return (x * x).sum()
+    return x.sum()
+
+
+def chained_compare(x):
+    return (x * 3.0).sum() if 0.0 < x.sum() < 100.0 else x.sum()
+
+
+def for_range(x):
+    y = x
+    for i in range(len(x)):
+        y = ops.sin(y) + x * i
+    return y.sum()
+
+
+def for_range_unrolled(x):
+    ys = ()
+    for i in range(3):
+        ys = ys + (x * i,)
+    return len(ys) * ops.stack(ys).sum()
+
+
+def for_sequence(x):
+    y = x
+    for s in SCALES:
+        y = y * s + x
+    return y.sum()
+
+
+def for_tensor_rows(x):
+    total = x[0] * 0.0
+    for row in x:
+        total = total + ops.tanh(row)
+    return total.sum()
+
+
+def while_loop(x):
+    y = x
+    while y.sum() < 20.0:
+        y = y * 2.0
+    return y.sum()
+
+
+def break_continue(x):
+    y = x
+    for i in range(5):
+        if i == 1:
+            continue
+        y = y * 1.5
+        if y.sum() > 10.0:
+            break
+    return y.sum()
+
+
+def early_return(x):
+    if x.sum() > 100.0:
+        return x.sum()
+    for i in range(3):
+        if (x * i).sum() > 2.0:
+            return (x * i).sum()
+    return (x * x).sum()
+
+
+def helper_call(x):
+    return _helper(x).sum() + _helper(x, b=3.0).sum()
+
+
+def nested_def(x):
+    def scale(t, k=2.0):
+        if t.sum() > 100.0:
+            return t
+        return t * k
+    return scale(x).sum() + scale(x, 3.0).sum()
+
+
+def lambda_(x):
+    act = lambda t: ops.sigmoid(t) * 2.0  # noqa: E731
+    return act(x).sum()
+
+
+def list_append(x):
+    ys = []
+    for i in range(3):
+        ys.append(x * i)
+    ys.extend([x])
+    return ops.stack(ys).sum()
+
+
+def list_comprehension(x):
+    ys = [x * i for i in range(4) if i != 2]
+    return ops.stack(ys).sum()
+
+
+def generator_expression(x):
+    return sum((x * s).sum() for s in SCALES)
+
+
+def dict_comprehension(x):
+    d = {k: x * k for k in range(3)}
+    return d[2].sum() + len(d)
+
+
+def dict_display(x):
+    d = {"a": x, "b": x * 2.0}
+    return (d["a"] * d["b"]).sum()
+
+
+def set_of_constants(x):
+    return x.sum() * (2.0 if 1 in {1, 2} else 1.0)
+
+
+def subscripts(x):
+    return (x[0, 1:] * x[1, :2] + x[:, ::2].sum()).sum()
+
+
+def constant_sequence_runtime_index(x):
+    y = x
+    for i in range(len(x)):
+        y = y * SCALES[i]
+    return y.sum()
+
+
+def fstring(x):
+    label = f"{'x'}_{2:02d}"
+    print(f"value {x.sum()} ({label})")
+    return x.sum() * len(label)
+
+
+def numpy_and_methods(x):
+    return np.sum(np.exp(x)) + x.mean() + ops.reduce_sum(x ** 2)
+
+
+def stop_gradient(x):
+    # (central differences see through stop_gradient: here it holds a constant)
+    return (x * ops.stop_gradient(ops.ones_like(x) * 2.0)).sum()
