@@ -371,3 +371,37 @@ def test_a_cell_made_inside_construct():
     net = _MakesALayerInConstruct()
     np.testing.assert_allclose(ops.grad(net)(Tensor(X)).asnumpy(),
                                numerical_grad(net, (Tensor(X),), 0), rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------------------
+# and / or: an operand runs only when Python would run it
+# ---------------------------------------------------------------------------------------
+
+SHORT_LOG = []
+
+
+def _note(v):
+    SHORT_LOG.append(v)
+    return True
+
+
+def _short_circuits(x):
+    ok = ops.sum(x) > 0 and _note(1)
+    y = ops.sum(x) < 0 or _note(2)
+    never = False and _note(3)
+    always = True or _note(4)
+    return ops.sum(x * x) * (2.0 if ok else 1.0) + (3.0 if y else 0.0) + (never or always)
+
+
+@pytest.mark.parametrize("values", [[1.0, 2.0], [-1.0, -2.0], [3.0, -1.0]])
+def test_and_or_run_an_operand_only_when_python_does(values):
+    x = Tensor(np.array(values))
+    SHORT_LOG.clear()
+    direct = _short_circuits(x)
+    want_log = list(SHORT_LOG)
+    SHORT_LOG.clear()
+    value, grad = ops.value_and_grad(_short_circuits)(x)
+    assert SHORT_LOG == want_log
+    np.testing.assert_allclose(value.asnumpy(), float(direct), rtol=1e-15)
+    np.testing.assert_allclose(grad.asnumpy(), numerical_grad(_short_circuits, (x,)),
+                               rtol=1e-7)

@@ -446,3 +446,26 @@ def test_a_helper_returning_a_list_gives_its_caller_a_list():
 def test_a_dict_with_a_tuple_key():
     x = Tensor(np.array([1.0, 2.0]))
     np.testing.assert_allclose(ops.grad(_tuple_key)(x).asnumpy(), [3.0, 3.0], rtol=1e-15)
+
+
+def _pair_product(xs):
+    a, b = xs
+    return ops.sum(a * b * a)
+
+
+_PAIR_GRAD = ops.grad(_pair_product)
+
+
+def _calls_a_gradient_with_a_tuple(x):
+    ga, gb = _PAIR_GRAD((x, x * 2.0))
+    return ops.sum(ga + gb)
+
+
+def test_a_gradient_function_called_with_a_tuple_inside_differentiated_code():
+    """d/dx sum(ga + gb) where (ga, gb) = grad of sum(a^2 b) at (x, 2x): 5x^2 summed."""
+    x = Tensor(np.array([1.0, 2.0, -0.5]))
+    value, grad = ops.value_and_grad(_calls_a_gradient_with_a_tuple)(x)
+    np.testing.assert_allclose(value.asnumpy(), np.sum(5 * x.asnumpy() ** 2), rtol=1e-15)
+    np.testing.assert_allclose(grad.asnumpy(), 10 * x.asnumpy(), rtol=1e-12)
+    np.testing.assert_allclose(grad.asnumpy(),
+                               numerical_grad(_calls_a_gradient_with_a_tuple, (x,)), rtol=1e-6)

@@ -33,7 +33,7 @@ from .desugar import desugar
 from .desugar import needed as desugar_needed
 from .fence import fence
 from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild
-from .markers import is_gradient_function
+from .markers import is_gradient_function, takes_sens
 from .normalize import normalize, sym
 from .parse import parse_function
 
@@ -117,6 +117,10 @@ class CallBinder:
         if is_gradient_function(callee):
             fn, source = generated_source(callee, [_spec_of(a) for a in args])
             self_obj = None
+            # its generated code takes each runtime leaf of its arguments as a parameter of
+            # its own (a sens whole)
+            n = len(args) - (1 if takes_sens(callee) and args else 0)
+            args = [leaf for a in args[:n] for leaf in leaves(a)] + list(args[n:])
         else:
             fn, self_obj = function_of(callee)
         params = list(inspect.signature(fn).parameters)

@@ -7,7 +7,7 @@ the compiler goes through one of these predicates; each says who sets its marker
 from __future__ import annotations
 
 __all__ = ["is_primitive_instance", "is_compile_time_api", "is_gradient_function",
-           "is_bindable", "kernel_primitive"]
+           "is_bindable", "kernel_primitive", "takes_sens"]
 
 
 def is_primitive_instance(obj) -> bool:
@@ -33,6 +33,13 @@ def is_gradient_function(obj) -> bool:
     Marker ``_autograd_st_grad_function``: a class attribute of
     ``boundary.function.GradFunction``."""
     return bool(getattr(obj, "_autograd_st_grad_function", False))
+
+
+def takes_sens(gfn) -> bool:
+    """Whether a gradient function's last argument is the output's gradient (``sens``).
+
+    Read from ``gfn.request.sens`` (``boundary.request.GradRequest``)."""
+    return bool(gfn.request.sens)
 
 
 def is_bindable(obj) -> bool:

@@ -264,8 +264,40 @@ class ExpressionsMixin(ContainersMixin):
         return result
 
     def e_BoolOp(self, node):
-        values = [self.expr(v) for v in node.values]
-        return self.boolop(type(node.op), values, node)
+        """``a and b`` / ``a or b``: each operand is bound only when Python would evaluate
+        it (a constant decides at compile time); an operand after a runtime one that calls
+        anything runs in its own branch, so its effects happen only when Python's do."""
+        op = type(node.op)
+        values = []
+        for i, operand in enumerate(node.values):
+            if values and has_sym(values) and _calls_something(operand):
+                return self._lazy_boolop(op, values, node.values[i:], node)
+            value = self.expr(operand)
+            values.append(value)
+            if not has_sym(value) and ((op is gast.And and not value)
+                                       or (op is gast.Or and value)):
+                break  # Python stops here: the operands after it are never evaluated
+        return self.boolop(op, values, node)
+
+    def _lazy_boolop(self, op, values, rest, node):
+        """``values`` (bound) combined with ``rest`` (nodes), the rest bound in the branch
+        where Python evaluates it: ``first and rest`` is ``rest if first else first``."""
+        first = self.boolop(op, values, node)
+        cond = self.truth(first, node)
+        tail = rest[0] if len(rest) == 1 else gast.copy_location(
+            gast.BoolOp(op=op(), values=list(rest)), rest[0])
+        outer = self.block
+        self.block = []
+        evaluated = self.expr(tail)
+        taken = self.block
+        self.block = outer
+        target = self.names.fresh("_and" if op is gast.And else "_or")
+        self.ir_vars.add(target)
+        taken.append(self._copy_stmt(target, evaluated))
+        kept = [self._copy_stmt(target, first)]
+        body, orelse = (taken, kept) if op is gast.And else (kept, taken)
+        self.emit(If(cond.var, body, orelse, self.loc))
+        return sym(target)
 
     def boolop(self, op, values, node):
         if not has_sym(values):
@@ -310,3 +342,8 @@ class ExpressionsMixin(ContainersMixin):
         orelse.append(self._copy_stmt(target, b))
         self.emit(If(cond.var, body, orelse, self.loc))
         return sym(target)
+
+
+def _calls_something(node) -> bool:
+    """Whether evaluating ``node`` calls anything (which may have an effect)."""
+    return any(isinstance(n, gast.Call) for n in gast.walk(node))
