@@ -199,21 +199,29 @@ def test_every_feature_is_generated(feature, program_dir):
         pass
 
 
-def test_repro_script_runs_standalone(tmp_path):
+@pytest.mark.parametrize("wanted", [
+    (lambda p: "self.sub0" in p.template and "if " in p.template),
+    (lambda p: {"struct_args", "mutation", "effects", "seq_loop"} <= p.uses()),
+    (lambda p: p.kind == "cell" and {"cell_list", "param_list", "mutation"} <= p.uses() and
+     ("self." in str(p.mutations) or "target." in str(p.mutations))),
+], ids=["sub-cell", "structures-effects-mutation", "cell-lists-mutation"])
+def test_repro_script_runs_standalone(tmp_path, wanted):
     import subprocess
     import sys
 
     from hypothesis import find
-    program = find(pg.programs(kinds=("cell",)),
-                   lambda p: "self.sub0" in p.template and "if " in p.template,
-                   settings=settings(database=None, max_examples=2000,
-                                     suppress_health_check=list(HealthCheck)))
+    program = find(pg.programs(kinds=("function", "cell")), wanted,
+                   settings=settings(database=None, max_examples=3000, derandomize=True,
+                                     suppress_health_check=list(HealthCheck),
+                                     phases=(Phase.generate,)))
     path = tmp_path / "repro.py"
     path.write_text(pg.repro_script(program, "an example"))
     done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert "grad" in done.stdout
+    for check in ("effects", "mutation"):
+        assert (check in done.stdout) == (check in program.uses()), done.stdout
 
 
 # =========================================================================================
