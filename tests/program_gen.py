@@ -18,35 +18,79 @@ in the subset the compiler differentiates:
   ``while ...: ... if n >= K: break``);
 * calls to helper functions (which may call each other and hold loops) and sub-Cells.
 
+and, each behind a *feature* of :data:`FEATURES` (``programs(features=...)``; a feature whose
+compiler support is not on main yet is off by default, with the branch it waits for):
+
+* ``seq_loop``: tuples and lists built in a loop (``ys = ys + (e,)``, ``ys.append(e)``), read
+  back by index, ``ops.stack``, ``sum(ys)``, ``len(ys)``, and looped over;
+* ``seq_comp``: list comprehensions and generator expressions over ranges, constants, built
+  sequences, captured lists and ``CellList``\\ s (``sum(ops.sum(w ** 2) for w in ...)``);
+* ``param_list``: loops over a captured list of Parameters or Tensors (a module-level list,
+  a Cell attribute list or ``ParameterTuple``): ``for w in decay: l2 = l2 + ops.sum(w ** 2)``;
+  a function reading a module-level list of Parameters is differentiated with respect to it;
+* ``cell_list`` / ``cell_list_index``: ``for layer in self.layers`` over an ``nn.CellList``,
+  and ``self.layers[i](x)`` with a loop counter;
+* ``const_seq``: constant sequences indexed by a loop counter (``self.coefs[k]``, ``KS0[i]``);
+* ``shape_unpack``: ``b, s = x.shape`` (``n, = x.shape``), used as Python numbers (operands,
+  divisors, ``range`` bounds);
+* ``struct_args`` / ``struct_out``: tuple, list, dict and nested arguments (gradients come back
+  in the argument's structure) and outputs;
+* ``kwargs``: helpers and sub-Cells with default and keyword arguments (numbers and flags);
+* ``closures``: lambdas and nested ``def``\\ s (with defaults) inside the function, capturing
+  its tensors;
+* ``effects``: ``CALLS.append((tag, k))`` on a module-level list, ``print(tag, k)`` to stdout
+  and to a module-level ``io.StringIO`` (``effects_index``: ``k`` a loop counter or a
+  number the program computed): checked to happen the same number of times, in the same order,
+  in every gradient call as in the direct call;
+* ``mutation``: numbers, flags and loop counts read through mutable objects (a module's
+  attribute ``cfg.S0``, a namespace's ``opts.S1``, a list element ``COEFS[1]``, a loop over
+  ``COEFS`` that grows, a Cell attribute ``self.m2``), changed between calls: the next call of
+  the *same* gradient function must see the new values.
+
 Values are kept away from singularities by construction: every expression carries an upper
 bound on its magnitude (inputs and Parameters are in [-1.5, 1.5]); ``exp`` only sees
-arguments bounded by 2, denominators are ``1.5 + sigmoid(.)``, ``2 + cos(.)`` or ``exp(.)``,
-and anything whose bound grows past a limit is squashed (``tanh``) or scaled down.  Loops keep
-an invariant bound on what they carry.  There are no kinks (no abs/relu/max); the only
-non-smooth points are branch conditions, and those are checked at run time: a "probe" copy
-of the module records how far every tensor condition is from its threshold, and a program
-whose condition comes within ``MARGIN`` of flipping is rejected (it would flip under finite
-differences).
+arguments bounded by 2, denominators are ``1.5 + sigmoid(.)``, ``2 + cos(.)``, ``exp(.)`` or a
+Python number known to be at least 0.25 in magnitude, and anything whose bound grows past a
+limit is squashed (``tanh``) or scaled down.  Loops keep an invariant bound on what they carry.
+There are no kinks (no abs/relu/max); the only non-smooth points are branch conditions, and
+those are checked at run time: a "probe" copy of the module records how far every tensor
+condition is from its threshold (before and after the program's mutations), and a program
+whose condition comes within ``MARGIN`` of flipping is rejected.
 
 ``check_program(program, directory)`` writes the module, imports it (the compiler reads the
-source through ``inspect``/``linecache``) and runs :func:`run_checks`: the gradient with
-respect to every input (and trainable Parameter) against central differences,
-``value_and_grad``'s value against calling the function, a second gradient API against the
-first, and for some programs ``ops.jvp`` against a directional difference and
-``ops.grad(ops.grad(.))`` against differences of the gradient (functions with loops must be
-refused with ``UnsupportedSyntaxError`` or be right).
+source through ``inspect``/``linecache``) and runs :func:`run_checks`, four ways:
+
+1. values: ``value_and_grad``'s value (and ``jvp``'s output) equal the direct call's, in the
+   same structure;
+2. gradients: with respect to every input leaf (and trainable Parameter, or the function's
+   module-level Parameters) against float64 central differences taken at two steps, ``h`` and
+   ``h / 2``, and their Richardson extrapolation: a gradient passes where it agrees with one of
+   the three (an estimate too curved for the larger step is caught by the others); where they
+   disagree among themselves as well the differences cannot judge, and the program is
+   rejected, not failed.  A second gradient API against the first; for some programs
+   ``ops.jvp`` against directional differences and ``ops.grad(ops.grad(.))`` against
+   differences of the gradient (functions with loops must be refused with
+   ``UnsupportedSyntaxError`` or be right);
+3. side effects: every gradient call appends and prints exactly what the direct call does, in
+   the same order;
+4. mutation: after the program's mutable values change, the gradient function made before the
+   change gives the direct call's value and the differences' gradient at the new values (and a
+   fresh one agrees); changed back, it gives the first answers again.
 
 ``repro_script(program, error)`` gives a standalone script (the program, its inputs and the
 checker's source) that reproduces a failure: ``python repro.py``.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import importlib
 import inspect
+import io
 import itertools
 import os
+import re
 import sys
 import textwrap
 
@@ -54,7 +98,60 @@ import numpy as np
 from hypothesis import strategies as st
 
 __all__ = ["Program", "programs", "check_program", "run_checks", "repro_script",
-           "ProgramRejected", "ProgramFailure", "MARGIN"]
+           "ProgramRejected", "ProgramFailure", "MARGIN", "FEATURES", "DEFAULT_FEATURES",
+           "ALL_FEATURES", "parse_features"]
+
+# =========================================================================================
+# features
+# =========================================================================================
+
+# feature -> None where the compiler on main supports it (on by default), else what it waits
+# for (off by default: ``programs(features=...)`` or ``tools/soak.py --features`` turns it on)
+FEATURES = {
+    "kwargs": None,
+    "kwargs_reorder": "a fix on main: h(b=x, a=y) (keywords out of the parameters' order) is "
+                      "refused with 'missing argument a'",
+    "cell_list": None,
+    "param_list": "i12-containers (loops over a captured list of Parameters / Tensors)",
+    "struct_out": "i12-structure (dict outputs: main returns a Sym and zero gradients)",
+    "struct_out_list": "a list inside an output comes back as a tuple (main, i12-structure)",
+    "seq_loop": "i12-containers (a tuple/list built in a loop: unrolled)",
+    "seq_comp": "i12-containers (list comprehensions, generator expressions)",
+    "cell_list_index": "i12-containers (self.layers[0](x): main fails joining the path "
+                       "('self', 'layers', 0); self.layers[i] with a loop counter)",
+    "const_seq": "i12-containers (a constant sequence indexed by a loop counter)",
+    "shape_unpack": "i12-containers (b, s = x.shape)",
+    "closures": "i12-containers (lambdas, nested defs)",
+    "struct_args": "i12-structure (gradients in the argument's structure)",
+    "effects": None,
+    "effects_index": "main refuses CALLS.append((tag, i)) where i is a runtime value (the "
+                     "counter of a loop that stays a loop): 'putting runtime values into a "
+                     "list (append) is not supported'",
+    "mutation": None,
+    "effects_second": "a fix on main: ops.grad(ops.grad(f)) runs the side effects of branches "
+                      "not taken and after a return taken, and those of a Cell called twice "
+                      "once or never",
+}
+DEFAULT_FEATURES = frozenset(name for name, waits in FEATURES.items() if waits is None)
+ALL_FEATURES = frozenset(FEATURES)
+
+
+def parse_features(text):
+    """``"default"``, ``"all"``, ``"none"``, or a comma list of names, each added (``name`` or
+    ``+name``) to or taken (``-name``) from the default set."""
+    out = set(DEFAULT_FEATURES)
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        if part in ("default", "all", "none"):
+            out = set({"default": DEFAULT_FEATURES, "all": ALL_FEATURES, "none": ()}[part])
+            continue
+        name = part.lstrip("+-")
+        if name not in FEATURES:
+            raise ValueError("unknown feature %r (features: %s)" % (name, ", ".join(FEATURES)))
+        (out.discard if part.startswith("-") else out.add)(name)
+    return frozenset(out)
+
 
 # =========================================================================================
 # shapes and bounds
@@ -72,6 +169,8 @@ INPUT_LOW, INPUT_HIGH = -1.5, 1.5
 CONSTS = [0.5, -0.5, 0.25, 1.5, 2.0, -1.25, 0.1, 0.75, 3.0, -2.0]
 THRESHOLDS = [-1.0, -0.5, 0.0, 0.3, 0.5, 1.0, 2.0, -2.0]
 NICE = [0.5, 0.25, 0.2, 0.1, 0.05, 0.02, 0.01]
+MUT_VALUES = [0.5, -0.5, 1.5, 0.25, 2.0, -1.25, 0.75]   # a mutable number's values
+KW_VALUES = [0.5, 1.0, -0.5, 2.0, 0.25, -1.5]           # a keyword argument's values
 
 
 def _bc(a, b):
@@ -88,7 +187,7 @@ def _mm(a, b):
     if not a or not b:
         return None
     try:
-        s = np.matmul(np.empty(a), np.empty(b)).shape
+        s = np.matmul(np.zeros(a), np.zeros(b)).shape
     except ValueError:
         return None
     return tuple(s) if tuple(s) in ALLOWED else None
@@ -152,39 +251,79 @@ class E:
     shape: tuple
     bound: float
     tensor: bool = True
+    low: float = 0.0        # a Python number's magnitude is at least this (a divisor if >= 0.25)
 
 
 @dataclasses.dataclass
 class Var:
-    name: str
+    name: str               # or any expression read as a value: x0['a'], ys[1], sum(ys)
     shape: tuple
     bound: float
-    mutable: bool = True    # False: Parameters (self.w) and the loop index
+    mutable: bool = True    # False: Parameters (self.w), argument leaves, captured names...
+
+
+@dataclasses.dataclass
+class Num:
+    """A Python number the program can use as an operand (a shape entry, ``len(ys)``, a
+    keyword argument, a loop's constant)."""
+    src: str
+    hi: float               # |value| <= hi
+    lo: float = 0.0         # |value| >= lo
+    top: int | None = None  # an int known to be at most this (usable in range())
+
+
+@dataclasses.dataclass
+class Items:
+    """A sequence of tensors the program can loop over: ``src`` is what ``for`` takes."""
+    src: str
+    shapes: list
+    bound: float
+    index: str | None = None    # ``index % k`` gives item k (None: not indexable)
+
+    @property
+    def uniform(self):
+        return self.shapes[0] if len(set(self.shapes)) == 1 else None
 
 
 @dataclasses.dataclass
 class Helper:
-    name: str
-    params: list            # [(shape, bound)]
+    name: str               # how it is called: helper0, self.sub0, layer, self.layers[i], sq
+    params: list            # [(shape, bound)] tensor parameters
     out_shape: tuple
     out_bound: float
     has_loop: bool
-    is_cell: bool = False   # a sub-Cell instance called as self.<name>(...)
+    is_cell: bool = False   # a sub-Cell
+    param_names: tuple = ()     # for keyword calls
+    options: tuple = ()         # ((name, [values]), ...) optional keyword arguments
+    weights: tuple = ()         # a sub-Cell's Parameters' shapes (self.w0, self.w1, ...)
+
+
+@dataclasses.dataclass
+class CellSeq:
+    """An ``nn.CellList`` of ``n`` Cells of one class, each shape -> shape."""
+    src: str
+    n: int
+    layer: Helper           # how one layer is called (its name replaced at each use)
 
 
 class Scope:
     """The variables visible at a point of the program, with their shapes and bounds."""
 
-    def __init__(self, vars_, indices=(), in_loop=False, callables=()):
+    def __init__(self, vars_, indices=(), in_loop=False, callables=(), numbers=(), items=(),
+                 flags=(), cell_seqs=()):
         self.vars = dict((v.name, v) for v in vars_)
         self.indices = list(indices)        # [(name, max value)] python ints
         self.in_loop = in_loop
         self.callables = list(callables)    # Helper objects callable here
+        self.numbers = list(numbers)        # Num objects
+        self.items = list(items)            # Items objects
+        self.flags = list(flags)            # sources of Python bools
+        self.cell_seqs = list(cell_seqs)    # CellSeq objects
 
     def child(self, in_loop=None):
-        s = Scope([dataclasses.replace(v) for v in self.vars.values()], self.indices,
-                  self.in_loop if in_loop is None else in_loop, self.callables)
-        return s
+        return Scope([dataclasses.replace(v) for v in self.vars.values()], self.indices,
+                     self.in_loop if in_loop is None else in_loop, self.callables,
+                     self.numbers, self.items, self.flags, self.cell_seqs)
 
     def shapes0(self):
         return {v.shape for v in self.vars.values()}
@@ -192,6 +331,9 @@ class Scope:
 
 def _producible(shapes0, depth):
     """Shapes an expression of at most ``depth`` levels over vars of ``shapes0`` can have."""
+    key = (frozenset(shapes0), depth)
+    if key in _PRODUCIBLE:
+        return _PRODUCIBLE[key]
     s = set(shapes0)
     levels = [frozenset(s)]
     for _ in range(depth):
@@ -210,7 +352,11 @@ def _producible(shapes0, depth):
                 new.add(r)
         s = new
         levels.append(frozenset(s))
+    _PRODUCIBLE[key] = levels
     return levels
+
+
+_PRODUCIBLE = {}
 
 
 def _nice_scale(bound, limit):
@@ -220,6 +366,11 @@ def _nice_scale(bound, limit):
     return None
 
 
+def _uses(src, name):
+    """Whether the source text ``src`` reads the name ``name`` (a whole word)."""
+    return re.search(r"(?<![\w.])%s(?!\w)" % re.escape(name), src) is not None
+
+
 # =========================================================================================
 # the generator
 # =========================================================================================
@@ -227,13 +378,32 @@ def _nice_scale(bound, limit):
 class _Gen:
     MAX_DEPTH = 3
 
-    def __init__(self, draw):
+    def __init__(self, draw, features=DEFAULT_FEATURES, rng=None):
         self.draw = draw
+        self.features = frozenset(features)
+        self.rng = rng if rng is not None else np.random.default_rng(0)
         self.names = itertools.count()
+        self.tags = itertools.count()
         self.conds = {}             # marker -> (src, op, threshold)
         self.has_loop = False
         self.n_tensor_conds = 0
         self.allow_ifexp = True     # not inside a condition's own expression
+        # module-level and Net-level state the body creates as it goes
+        self.imports = set()        # "io", "types"
+        self.decls = []             # module-level lines (after the imports)
+        self.net_init = []          # extra lines of Net.__init__ (attributes)
+        self.mutations = []         # [(do, undo)] statements run between calls
+        self.effects = False
+        self.owners = set()         # "cfg", "opts" made
+        self.coefs = None           # the module-level COEFS list's values (mutable)
+        self.coefs_loop = False     # a loop runs over COEFS (so it may grow)
+        self.in_net = False         # generating Net.construct: self.<attr> may be made
+        self.in_main = False        # generating f / Net.construct (closures allowed)
+        self.const_seqs = []        # [(src, values)] module-level / Net constant sequences
+        self.weights = None         # a function's module-level list of Parameters (its name)
+
+    def on(self, feature):
+        return feature in self.features
 
     # ---- small draws ---------------------------------------------------------------------
     def pick(self, seq):
@@ -247,6 +417,7 @@ class _Gen:
 
     def weighted(self, options):
         """options: [(weight, value)]; shrinks towards the first."""
+        options = [(w, v) for w, v in options if w > 0]
         total = sum(w for w, _ in options)
         r = self.draw(st.integers(0, total - 1))
         for w, v in options:
@@ -264,7 +435,7 @@ class _Gen:
             return e
         if not e.tensor:
             c = _nice_scale(e.bound, limit)
-            return E("(%r * %s)" % (c, e.src), e.shape, e.bound * c, False)
+            return E("(%r * %s)" % (c, e.src), e.shape, e.bound * c, False, e.low * c)
         how = self.pick(["tanh", "scale"])
         c = _nice_scale(e.bound, limit)
         if how == "tanh" or c is None:
@@ -358,20 +529,61 @@ class _Gen:
                            and all(p[0] in below for p in h.params)])
             args = [self.fit(self._expr(scope, frozenset([s]), sub, levels), b).src
                     for s, b in h.params]
-            fn = ("self.%s" % h.name) if h.is_cell else h.name
-            return E("%s(%s)" % (fn, ", ".join(args)), h.out_shape, h.out_bound)
+            return E(self.call_src(h, args), h.out_shape, h.out_bound)
         raise AssertionError(kind)
 
+    def call_src(self, h, args):
+        """``h(args)``, tensor arguments by position or (``kwargs``) by keyword, optional
+        keyword arguments left out, given by keyword or (the first) by position."""
+        parts = list(args)
+        positional = len(parts)
+        if self.on("kwargs") and h.param_names and self.chance(0.3):
+            k = self.draw(st.integers(0, len(parts) - 1))     # the first k by position
+            named = ["%s=%s" % (n, _strip(a)) for n, a in zip(h.param_names[k:], parts[k:])]
+            if len(named) > 1 and self.on("kwargs_reorder") and self.chance(0.5):
+                named = named[::-1]
+            parts = parts[:k] + named
+            positional = k
+        for j, (name, values) in enumerate(h.options):
+            how = self.pick(["omit", "keyword", "position"])
+            if how == "omit":
+                continue
+            value = self.pick(values)
+            if how == "position" and j == 0 and positional == len(args):
+                parts.append(repr(value))
+                positional += 1
+            else:
+                parts.append("%s=%r" % (name, value))
+        return "%s(%s)" % (h.name, ", ".join(_strip(p) for p in parts))
+
     def scalar_operand(self, scope):
-        """A python number: a constant or an expression of the loop index."""
-        if scope.indices and self.chance(0.5):
+        """A python number: a constant, an expression of the loop index, a number the program
+        computed, a constant sequence's entry at the loop index, or a mutable number."""
+        options = [(4, "const")]
+        if scope.indices:
+            options.append((4, "index"))
+            if self.on("const_seq"):
+                options.append((2, "const_seq"))
+        if scope.numbers:
+            options.append((3, "number"))
+        if self.on("mutation"):
+            options.append((3, "mutable"))
+        kind = self.weighted(options)
+        if kind == "index":
             name, top = self.pick(scope.indices)
             c = self.pick([0.1, 0.25, 0.5, 1.0])
             if c == 1.0:
                 return E(name, (), float(max(top, 0)), False)
             return E("(%r * %s)" % (c, name), (), c * max(top, 0), False)
+        if kind == "const_seq":
+            return self.const_seq_entry(scope)
+        if kind == "number":
+            n = self.pick(scope.numbers)
+            return E(n.src, (), n.hi, False, n.lo)
+        if kind == "mutable":
+            return self.mutable_number()
         c = self.pick(CONSTS)
-        return E(repr(c), (), abs(c), False)
+        return E(repr(c), (), abs(c), False, abs(c))
 
     def unary(self, a):
         options = [(3, "sin"), (3, "cos"), (3, "tanh"), (2, "sigmoid"), (3, "exp"),
@@ -413,9 +625,8 @@ class _Gen:
             # a / d(b) with d bounded away from zero; or b / d(a)
             num, den = (b, a) if swap and b.tensor else (a, b)
             if not den.tensor:
-                c = abs(float(den.src)) if _is_number(den.src) else None
-                if c is not None and c >= 0.25:
-                    return E("(%s / %s)" % (num.src, den.src), shape, num.bound / c)
+                if den.low >= 0.25:
+                    return E("(%s / %s)" % (num.src, den.src), shape, num.bound / den.low)
                 return E("(%s / 2.0)" % num.src, num.shape, num.bound / 2.0) \
                     if num.tensor else self.binary(a, b)
             form = self.pick(["sigmoid", "cos", "exp"])
@@ -476,6 +687,98 @@ class _Gen:
         self.n_tensor_conds += 1
         return marker
 
+    # ---- mutable values (feature "mutation") and constant sequences ----------------------
+    def _owner(self):
+        """Where a new mutable value lives: ('cfg', module object), ('opts', namespace),
+        ('list', COEFS), ('cell', a Net attribute; only in Net.construct)."""
+        options = [(2, "cfg"), (1, "opts"), (2, "list")] + ([(2, "cell")] if self.in_net else [])
+        owner = self.weighted(options)
+        if owner in ("cfg", "opts") and owner not in self.owners:
+            self.owners.add(owner)
+            self.imports.add("types")
+            self.decls.append('cfg = types.ModuleType("cfg")' if owner == "cfg" else
+                              "opts = types.SimpleNamespace()")
+        return owner
+
+    def _mutable(self, old, new, attr_prefix):
+        """A mutable holding ``old``, set to ``new`` between calls: its source."""
+        owner = self._owner()
+        if owner == "list":
+            if not isinstance(old, float):
+                owner = "cfg" if "cfg" in self.owners else "opts"
+                if owner not in self.owners:
+                    self.owners.add(owner)
+                    self.imports.add("types")
+                    self.decls.append("opts = types.SimpleNamespace()")
+            else:
+                self.coefs = [] if self.coefs is None else self.coefs
+                k = len(self.coefs)
+                self.coefs.append(old)
+                src = "COEFS[%d]" % k
+                self.mutations.append((src + " = %r" % new, src + " = %r" % old))
+                return src
+        name = self.fresh(attr_prefix)
+        if owner == "cell":
+            self.net_init.append("        self.%s = %r" % (name, old))
+            self.mutations.append(("target.%s = %r" % (name, new),
+                                   "target.%s = %r" % (name, old)))
+            return "self." + name
+        self.decls.append("%s.%s = %r" % (owner, name, old))
+        self.mutations.append(("%s.%s = %r" % (owner, name, new),
+                               "%s.%s = %r" % (owner, name, old)))
+        return "%s.%s" % (owner, name)
+
+    def mutable_number(self):
+        old = self.pick(MUT_VALUES)
+        new = self.pick([v for v in MUT_VALUES if v != old])
+        src = self._mutable(old, new, "S")
+        return E(src, (), max(abs(old), abs(new)), False, min(abs(old), abs(new)))
+
+    def mutable_flag(self):
+        old = self.chance(0.5)
+        return self._mutable(old, not old, "F")
+
+    def mutable_count(self):
+        """A loop count read through a mutable object: (source, its largest value)."""
+        old = self.draw(st.integers(0, 3))
+        new = self.pick([k for k in range(4) if k != old])
+        return self._mutable(old, new, "N"), max(old, new)
+
+    def coefs_loop_src(self):
+        """``COEFS`` to loop over (made if needed); it may grow between calls."""
+        if self.coefs is None:
+            self.coefs = [self.pick(MUT_VALUES)]
+        if not self.coefs_loop:
+            self.coefs_loop = True
+            if self.chance(0.5):
+                self.mutations.append(("COEFS.append(%r)" % self.pick(MUT_VALUES),
+                                       "COEFS.pop()"))
+        return "COEFS"
+
+    def const_seq_entry(self, scope):
+        """``KS[i]`` (or ``KS[i + 1]``, ``KS[-1 - i]``): a constant sequence at a loop index."""
+        name, top = self.pick(scope.indices)
+        top = max(top, 0)
+        fitting = [(src, vals) for src, vals in self.const_seqs
+                   if len(vals) > top + 1 and (self.in_net or not src.startswith("self."))]
+        if fitting and self.chance(0.6):
+            src, vals = self.pick(fitting)
+        else:
+            vals = [self.pick(CONSTS) for _ in range(top + 1 + self.draw(st.integers(1, 2)))]
+            as_tuple = self.chance(0.5)
+            lit = repr(tuple(vals)) if as_tuple else repr(vals)
+            if self.in_net and self.chance(0.6):
+                attr = self.fresh("coefs")
+                self.net_init.append("        self.%s = %s" % (attr, lit))
+                src = "self." + attr
+            else:
+                src = self.fresh("KS")
+                self.decls.append("%s = %s" % (src, lit))
+            self.const_seqs.append((src, vals))
+        form = self.pick(["%s[%s]", "%s[%s + 1]", "%s[-1 - %s]"])
+        return E(form % (src, name), (), max(abs(v) for v in vals), False,
+                 min(abs(v) for v in vals))
+
     # ---- statements ----------------------------------------------------------------------
     def block(self, scope, lines, indent, n, cf_depth, targets=None):
         """``n`` statements; in a control-flow body only ``targets`` may be reassigned."""
@@ -489,6 +792,19 @@ class _Gen:
             options += [(2, "if"), (2, "for"), (1, "while")]
         if scope.in_loop and cf_depth >= 1:
             options += [(1, "if_index")] if scope.indices else []
+        if self.on("effects"):
+            options.append((2 if scope.in_loop else 1, "effect"))
+        if (self.on("mutation") or scope.flags) and cf_depth < 2:
+            options.append((1, "if_flag"))
+        if self.on("shape_unpack") and any(v.shape for v in scope.vars.values()):
+            options.append((1, "shape"))
+        top = cf_depth == 0 and not scope.in_loop
+        if top and (self.on("seq_loop") or self.on("seq_comp")):
+            options.append((2, "seq"))
+        if scope.items and (cf_depth == 0 or scope.in_loop):
+            options.append((2, "items"))
+        if top and self.in_main and self.on("closures"):
+            options.append((2, "closure"))
         kind = self.weighted(options)
         mutable = [v for v in scope.vars.values() if v.mutable and
                    (targets is None or v.name in targets)]
@@ -545,10 +861,22 @@ class _Gen:
             self.if_stmt(scope, lines, indent, cf_depth, targets)
         elif kind == "if_index":
             self.if_index(scope, lines, indent, cf_depth, targets)
+        elif kind == "if_flag":
+            self.if_flag(scope, lines, indent, cf_depth, targets)
         elif kind == "for":
             self.for_stmt(scope, lines, indent, cf_depth, targets)
-        else:
+        elif kind == "while":
             self.while_stmt(scope, lines, indent, cf_depth, targets)
+        elif kind == "effect":
+            self.effect_stmt(scope, lines, pad)
+        elif kind == "shape":
+            self.shape_stmt(scope, lines, pad)
+        elif kind == "seq":
+            self.seq_stmt(scope, lines, indent)
+        elif kind == "items":
+            self.items_stmt(scope, lines, indent)
+        else:
+            self.closure_stmt(scope, lines, indent)
 
     def squash(self, scope, lines, pad, name, limit):
         v = scope.vars[name]
@@ -644,12 +972,45 @@ class _Gen:
         scope.vars[v] = Var(v, scope.vars[v].shape, max(scope.vars[v].bound,
                                                         inner.vars[v].bound))
 
-    def loop_body(self, scope, lines, indent, cf_depth, carried, index=None, first=()):
+    def if_flag(self, scope, lines, indent, cf_depth, targets):
+        """``if flag:`` / ``if not flag:`` / ``else:`` on a Python bool: a keyword argument,
+        or (``mutation``) one read through a mutable object, flipped between calls."""
+        pad = "    " * indent
+        existing = self._targets(scope, targets)
+        if not existing:
+            return
+        if scope.flags and (not self.on("mutation") or self.chance(0.5)):
+            flag = self.pick(scope.flags)
+        else:
+            flag = self.mutable_flag()
+        lines.append("%sif %s%s:" % (pad, "not " if self.chance(0.3) else "", flag))
+        outs = []
+        for arm in range(2 if self.chance(0.6) else 1):
+            if arm:
+                lines.append("%selse:" % pad)
+            inner = scope.child()
+            body = []
+            self.block(inner, body, indent + 1, self.draw(st.integers(0, 1)), cf_depth + 1,
+                       set(existing))
+            for name in existing:
+                self.assign_exact(inner, body, pad + "    ", name, scope.vars[name].shape)
+            lines.extend(body)
+            outs.append(inner)
+        for name in existing:
+            bounds = [o.vars[name].bound for o in outs]
+            if len(outs) == 1:
+                bounds.append(scope.vars[name].bound)
+            scope.vars[name] = Var(name, scope.vars[name].shape, max(bounds))
+
+    def loop_body(self, scope, lines, indent, cf_depth, carried, index=None, first=(),
+                  extra=(), numbers=(), callables=(), prefer=None):
         """The body of a loop carrying ``carried`` (bounds made loop-invariant).
 
         ``first``: lines that open the body (a while loop's counter).  A ``break`` /
         ``continue`` on a tensor condition may open or close the body, where every carried
-        value is within its loop-invariant bound.
+        value is within its loop-invariant bound.  ``extra`` / ``numbers`` / ``callables``:
+        what the loop binds (an item, a number, a Cell); ``prefer``: a Helper (a Cell of a
+        CellList) that one carried value of its shape is assigned from.
         """
         pad = "    " * indent
         for name in carried:
@@ -659,6 +1020,10 @@ class _Gen:
         inner = scope.child(in_loop=True)
         if index is not None:
             inner.indices = inner.indices + [index]
+        for v in extra:
+            inner.vars[v.name] = v
+        inner.numbers = inner.numbers + list(numbers)
+        inner.callables = inner.callables + list(callables)
         body = [pad + line for line in first]
         exit_at = self.weighted([(6, None), (1, "start"), (1, "end")]) if cf_depth == 0 \
             else None
@@ -666,8 +1031,21 @@ class _Gen:
             self.exit_stmt(inner, body, indent)
         self.block(inner, body, indent, self.draw(st.integers(0, 1)), cf_depth + 1,
                    set(carried))
+        through = None
+        if prefer is not None:
+            fits = [n for n in carried if scope.vars[n].shape == prefer.out_shape]
+            if fits and self.chance(0.8):
+                through = self.pick(fits)
         for name in carried:
-            self.assign_exact(inner, body, pad, name, scope.vars[name].shape)
+            if name == through:
+                self.call_into(inner, body, pad, name, prefer)
+            else:
+                self.assign_exact(inner, body, pad, name, scope.vars[name].shape)
+        if inner.indices and self.on("const_seq") and self.chance(0.4):
+            name = self.pick(carried)       # scaled by a constant sequence at the counter
+            c = self.const_seq_entry(inner)
+            body.append("%s%s = %s * %s" % (pad, name, name, c.src))
+            inner.vars[name] = Var(name, inner.vars[name].shape, inner.vars[name].bound * c.bound)
         for name in carried:
             if inner.vars[name].bound > entry[name]:
                 self.squash(inner, body, pad, name, entry[name])
@@ -675,6 +1053,18 @@ class _Gen:
         if exit_at == "end":
             self.exit_stmt(inner, body, indent)
         lines.extend(body)
+
+    def call_into(self, scope, lines, pad, name, h):
+        """``name = h(args)`` (the first argument often ``name`` itself)."""
+        args = []
+        for k, (s, b) in enumerate(h.params):
+            if k == 0 and scope.vars[name].shape == s and self.chance(0.6):
+                args.append(self.fit(E(name, s, scope.vars[name].bound), b).src)
+            else:
+                args.append(self.fit(self.expr(scope, {s}, self.draw(st.integers(0, 2))),
+                                     b).src)
+        lines.append("%s%s = %s" % (pad, name, self.call_src(h, args)))
+        scope.vars[name] = Var(name, h.out_shape, h.out_bound)
 
     def exit_stmt(self, scope, lines, indent):
         pad = "    " * indent
@@ -689,8 +1079,18 @@ class _Gen:
         self.has_loop = True
         i = self.fresh("i")
         sized = [v for v in scope.vars.values() if v.shape]
-        form = self.weighted([(4, "const"), (1, "start"), (1, "shape")] if sized else
-                             [(4, "const"), (1, "start")])
+        ints = [n for n in scope.numbers if n.top is not None]
+        uniform = [it for it in scope.items if it.uniform is not None]
+        forms = [(4, "const"), (1, "start")] + ([(1, "shape")] if sized else [])
+        forms += [(1, "number")] if ints else []
+        if self.on("mutation"):
+            forms += [(1, "count"), (1, "coefs")]
+        forms += [(2, "items")] if uniform else []
+        if scope.cell_seqs:
+            forms += [(3, "layers")] if self.on("cell_list") else []
+            forms += [(3, "layers_index")] if self.on("cell_list_index") else []
+        form = self.weighted(forms)
+        kw = {}
         if form == "const":
             k = self.draw(st.integers(0, 3))
             header, top = "range(%d)" % k, k - 1
@@ -698,9 +1098,52 @@ class _Gen:
             a = self.draw(st.integers(0, 2))
             b = a + self.draw(st.integers(1, 3))
             header, top = "range(%d, %d)" % (a, b), b - 1
-        else:
+        elif form == "shape":
             v = self.pick(sized)
             header, top = "range(%s.shape[0])" % v.name, v.shape[0] - 1
+        elif form == "number":
+            n = self.pick(ints)
+            header, top = "range(%s)" % n.src, n.top - 1
+        elif form == "count":
+            src, most = self.mutable_count()
+            header, top = "range(%s)" % src, most - 1
+        elif form == "coefs":
+            c = self.fresh("c")
+            lines.append("%sfor %s in %s:" % (pad, c, self.coefs_loop_src()))
+            self.loop_body(scope, lines, indent + 1, cf_depth, carried,
+                           numbers=[Num(c, max(abs(v) for v in MUT_VALUES), 0.25)])
+            return
+        elif form == "items":
+            it = self.pick(uniform)
+            w = self.fresh("w")
+            if self.chance(0.3):
+                lines.append("%sfor %s, %s in enumerate(%s):" % (pad, i, w, it.src))
+                kw["index"] = (i, len(it.shapes) - 1)
+            else:
+                lines.append("%sfor %s in %s:" % (pad, w, it.src))
+            self.loop_body(scope, lines, indent + 1, cf_depth, carried,
+                           extra=[Var(w, it.uniform, it.bound, mutable=False)], **kw)
+            return
+        elif form == "layers":
+            cs = self.pick(scope.cell_seqs)
+            layer = self.fresh("layer")
+            h = dataclasses.replace(cs.layer, name=layer)
+            if self.chance(0.3):
+                lines.append("%sfor %s, %s in enumerate(%s):" % (pad, i, layer, cs.src))
+                kw["index"] = (i, cs.n - 1)
+            else:
+                lines.append("%sfor %s in %s:" % (pad, layer, cs.src))
+            self.loop_body(scope, lines, indent + 1, cf_depth, carried, callables=[h],
+                           prefer=h, **kw)
+            return
+        else:   # layers_index
+            cs = self.pick(scope.cell_seqs)
+            h = dataclasses.replace(cs.layer, name="%s[%s]" % (cs.src, i))
+            header = self.pick(["range(len(%s))" % cs.src, "range(%d)" % cs.n])
+            lines.append("%sfor %s in %s:" % (pad, i, header))
+            self.loop_body(scope, lines, indent + 1, cf_depth, carried, index=(i, cs.n - 1),
+                           callables=[h], prefer=h)
+            return
         lines.append("%sfor %s in %s:" % (pad, i, header))
         self.loop_body(scope, lines, indent + 1, cf_depth, carried, index=(i, top))
 
@@ -726,6 +1169,231 @@ class _Gen:
             self.loop_body(scope, lines, indent + 1, cf_depth, carried,
                            first=["%s += 1" % n, "if %s > %d:" % (n, k), "    break"])
 
+    # ---- side effects, shapes, sequences, captured lists, closures -----------------------
+    def effect_stmt(self, scope, lines, pad):
+        """``CALLS.append((tag, k))``, ``print(tag, k)``, ``print(tag, k, file=OUT)``."""
+        if not self.effects:
+            self.effects = True
+            self.imports.add("io")
+            self.decls[:0] = ["CALLS = []", "OUT = io.StringIO()"]
+        tag = "e%d" % next(self.tags)
+        options = [(3, "const")]
+        if self.on("effects_index"):
+            options += [(3, "index")] if scope.indices else []
+            options += [(1, "number")] if scope.numbers else []
+        kind = self.weighted(options)
+        if kind == "index":
+            value = self.pick(scope.indices)[0]
+        elif kind == "number":
+            value = self.pick(scope.numbers).src
+        else:
+            value = repr(self.draw(st.integers(0, 9)))
+        form = self.pick(["append", "print", "file"])
+        if form == "append":
+            lines.append("%sCALLS.append((%r, %s))" % (pad, tag, value))
+        elif form == "print":
+            lines.append("%sprint(%r, %s)" % (pad, tag, value))
+        else:
+            lines.append("%sprint(%r, %s, file=OUT)" % (pad, tag, value))
+
+    def shape_stmt(self, scope, lines, pad):
+        """``b, s = v.shape`` / ``n, = v.shape`` / ``n = len(v)``: Python ints."""
+        v = self.pick([v for v in scope.vars.values() if v.shape])
+        src = v.name if v.name.isidentifier() or v.name.startswith("self.") \
+            else "(%s)" % v.name
+        if len(v.shape) == 2 and self.chance(0.7):
+            names = [self.fresh("b"), self.fresh("s")]
+            lines.append("%s%s, %s = %s.shape" % (pad, names[0], names[1], src))
+            dims = list(v.shape)
+        elif len(v.shape) == 1 and self.chance(0.6):
+            names = [self.fresh("n")]
+            form = self.pick(["%s, = %s.shape", "(%s,) = %s.shape", "[%s] = %s.shape"])
+            lines.append(pad + form % (names[0], src))
+            dims = list(v.shape)
+        else:
+            names = [self.fresh("n")]
+            lines.append("%s%s = len(%s)" % (pad, names[0], v.name))
+            dims = [v.shape[0]]
+        for name, d in zip(names, dims):
+            scope.numbers.append(Num(name, float(d), float(d), d))
+
+    def seq_stmt(self, scope, lines, indent):
+        """A tuple or list of tensors of one shape, built by a loop or a comprehension, then
+        readable as ``ys[k]``, ``ops.stack(ys)``, ``sum(ys)``, ``len(ys)``, ``for y in ys``."""
+        pad = "    " * indent
+        reachable = _producible(scope.shapes0(), self.MAX_DEPTH)[-1]
+        shape = self.pick(sorted(reachable & ALLOWED))
+        name = self.fresh("ys")
+        forms = []
+        if self.on("seq_loop"):
+            forms += [(2, "concat"), (1, "aug"), (2, "append")]
+        if self.on("seq_comp"):
+            forms += [(2, "comp_range"), (1, "gen_const")]
+            forms += [(1, "comp_items")] if any(it.uniform for it in scope.items) else []
+            forms += [(2, "comp_layers")] if any(cs.layer.out_shape == shape
+                                                 for cs in scope.cell_seqs) else []
+        form = self.weighted(forms)
+        self.has_loop = True
+        if form in ("concat", "aug", "append"):
+            k = self.draw(st.integers(1, 3))
+            i = self.fresh("i")
+            inner = scope.child(in_loop=True)
+            inner.indices = inner.indices + [(i, k - 1)]
+            lines.append("%s%s = %s" % (pad, name, "[]" if form == "append" else "()"))
+            lines.append("%sfor %s in range(%d):" % (pad, i, k))
+            if self.on("effects") and self.chance(0.3):
+                self.effect_stmt(inner, lines, pad + "    ")
+            e = self.expr(inner, {shape})
+            if form == "concat":
+                lines.append("%s    %s = %s + (%s,)" % (pad, name, name, _strip(e.src)))
+            elif form == "aug":
+                lines.append("%s    %s += (%s,)" % (pad, name, _strip(e.src)))
+            else:
+                lines.append("%s    %s.append(%s)" % (pad, name, _strip(e.src)))
+        elif form == "comp_range":
+            k = self.draw(st.integers(1, 3))
+            i = self.fresh("i")
+            inner = scope.child(in_loop=True)
+            inner.indices = inner.indices + [(i, k - 1)]
+            e = self.expr(inner, {shape})
+            fmt = self.pick(["[%s for %s in range(%d)]", "tuple(%s for %s in range(%d))"])
+            lines.append("%s%s = %s" % (pad, name, fmt % (_strip(e.src), i, k)))
+        elif form == "gen_const":
+            k = self.draw(st.integers(1, 3))
+            cs = [self.pick(CONSTS) for _ in range(k)]
+            c = self.fresh("c")
+            inner = scope.child(in_loop=True)
+            inner.numbers = inner.numbers + [Num(c, max(abs(x) for x in cs),
+                                                 min(abs(x) for x in cs))]
+            e = self.expr(inner, {shape})
+            if not _uses(e.src, c):
+                e = self.fit(self.binary(e, E(c, (), inner.numbers[-1].hi, False)))
+            fmt = self.pick(["[%s for %s in %r]", "tuple(%s for %s in %r)"])
+            lines.append("%s%s = %s" % (pad, name, fmt % (_strip(e.src), c, tuple(cs))))
+        elif form == "comp_items":
+            it = self.pick([it for it in scope.items if it.uniform])
+            k = len(it.shapes)
+            w = self.fresh("w")
+            inner = scope.child(in_loop=True)
+            inner.vars[w] = Var(w, it.uniform, it.bound, mutable=False)
+            e = self.expr(inner, {shape}, self.draw(st.integers(1, 2)))
+            lines.append("%s%s = [%s for %s in %s]" % (pad, name, _strip(e.src), w, it.src))
+        else:   # comp_layers
+            cs = self.pick([cs for cs in scope.cell_seqs if cs.layer.out_shape == shape])
+            k = cs.n
+            layer = self.fresh("layer")
+            h = dataclasses.replace(cs.layer, name=layer)
+            args = [self.fit(self.expr(scope, {s}, self.draw(st.integers(0, 2))), b).src
+                    for s, b in h.params]
+            lines.append("%s%s = [%s for %s in %s]" % (pad, name, self.call_src(h, args),
+                                                       layer, cs.src))
+            e = E("", shape, h.out_bound)
+        self.register_seq(scope, name, k, shape, e.bound)
+
+    def register_seq(self, scope, name, k, shape, bound):
+        scope.items.append(Items(name, [shape] * k, bound, name))
+        reads = [("%s[%d]" % (name, j), shape, bound) for j in range(k)]
+        reads += [("%s[-1]" % name, shape, bound), ("sum(%s)" % name, shape, k * bound),
+                  ("ops.sum(ops.stack(%s), 0)" % name, shape, k * bound),
+                  ("ops.mean(ops.stack(%s), 0)" % name, shape, bound)]
+        if (k,) + shape in ALLOWED:
+            reads.append(("ops.stack(%s)" % name, (k,) + shape, bound))
+        for _ in range(self.draw(st.integers(1, 2))):
+            src, s, b = self.pick(reads)
+            scope.vars[src] = Var(src, s, b, mutable=False)
+        if self.chance(0.6):
+            scope.numbers.append(Num("len(%s)" % name, float(k), float(k), k))
+
+    def items_stmt(self, scope, lines, indent):
+        """A sum over a sequence of tensors of any shapes (an L2 term over a list of
+        Parameters): a loop, ``enumerate`` with constant coefficients, a generator
+        expression, or a loop over indices."""
+        pad = "    " * indent
+        it = self.pick(scope.items)
+        acc = self.fresh("l")
+        w = self.fresh("w")
+        reds = [("ops.sum(%s ** 2)", lambda s, b: _size(s) * b * b),
+                ("ops.mean(ops.sin(%s))", lambda s, b: 1.0),
+                ("%s.sum()", lambda s, b: _size(s) * b),
+                ("ops.mean(%s * %s)", lambda s, b: b * b)]
+        red, rb = self.pick(reds)
+        per = max(rb(s, it.bound) for s in it.shapes)
+        n = len(it.shapes)
+
+        def r(x):
+            return red % ((x, x) if red.count("%s") == 2 else (x,))
+        forms = [(3, "loop")]
+        if self.on("seq_comp"):
+            forms += [(2, "gen"), (1, "stack")]
+        if self.on("const_seq"):
+            forms += [(1, "enum")]
+            forms += [(1, "index")] if it.index else []
+        form = self.weighted(forms)
+        bound = n * per
+        if form == "loop":
+            lines.append("%s%s = 0.0" % (pad, acc))
+            lines.append("%sfor %s in %s:" % (pad, w, it.src))
+            if self.chance(0.3):
+                lines.append("%s    %s += %s" % (pad, acc, r(w)))
+            else:
+                lines.append("%s    %s = %s + %s" % (pad, acc, acc, r(w)))
+        elif form == "gen":
+            lines.append("%s%s = sum(%s for %s in %s)" % (pad, acc, r(w), w, it.src))
+        elif form == "stack":
+            lines.append("%s%s = ops.stack([%s for %s in %s]).sum()"
+                         % (pad, acc, r(w), w, it.src))
+        elif form == "enum":
+            k = self.fresh("k")
+            inner = scope.child(in_loop=True)
+            inner.indices = inner.indices + [(k, n - 1)]
+            c = self.const_seq_entry(inner)
+            lines.append("%s%s = 0.0" % (pad, acc))
+            lines.append("%sfor %s, %s in enumerate(%s):" % (pad, k, w, it.src))
+            lines.append("%s    %s = %s + %s * %s" % (pad, acc, acc, c.src, r(w)))
+            bound *= c.bound
+        else:
+            k = self.fresh("k")
+            lines.append("%s%s = 0.0" % (pad, acc))
+            lines.append("%sfor %s in range(len(%s)):" % (pad, k, it.index))
+            lines.append("%s    %s = %s + %s" % (pad, acc, acc, r("%s[%s]" % (it.index, k))))
+        self.has_loop = True
+        scope.vars[acc] = Var(acc, (), bound)
+        self.squash(scope, lines, pad, acc, MAXB)
+
+    def closure_stmt(self, scope, lines, indent):
+        """``fn = lambda t: ...`` or ``def fn(t, k=...): return ...`` over the function's
+        own values (captured, then never reassigned), called later like a helper."""
+        pad = "    " * indent
+        shape = self.pick(sorted(scope.shapes0()))
+        name, t = self.fresh("fn"), self.fresh("t")
+        form = self.pick(["lambda", "def"])
+        options = ()
+        inner = scope.child()
+        inner.vars[t] = Var(t, shape, PARAM_BOUND, mutable=False)
+        if form == "def" and self.chance(0.5):
+            k = self.fresh("k")
+            values = [self.pick(KW_VALUES) for _ in range(3)]
+            options = ((k, values[1:]),)
+            inner.numbers = inner.numbers + [Num(k, max(abs(v) for v in values),
+                                                 min(abs(v) for v in values))]
+        partner = frozenset(s for s in ALLOWED if _bc(shape, s) is not None)
+        a = self.expr(inner, partner, self.draw(st.integers(0, 2)))
+        e = self.fit(self.binary(E(t, shape, PARAM_BOUND), a))
+        for v in scope.vars.values():
+            if v.mutable and _uses(e.src, v.name):
+                v.mutable = False       # captured: its value at the call is its value here
+        if form == "lambda":
+            lines.append("%s%s = lambda %s: %s" % (pad, name, t, _strip(e.src)))
+        else:
+            head = t + "".join(", %s=%r" % (k, vals[0]) for k, vals in options)
+            lines.append("%sdef %s(%s):" % (pad, name, head))
+            lines.append("%s    return %s" % (pad, _strip(e.src)))
+        h = Helper(name, [(shape, PARAM_BOUND)], e.shape, e.bound, False,
+                   param_names=(t,), options=options)
+        scope.callables.append(h)
+        if self.chance(0.7):
+            self.call_stmt(scope, lines, indent, h)
+
     # ---- functions, helpers, Cells -------------------------------------------------------
     def call_stmt(self, scope, lines, indent, h):
         """``v = h(args)``: a call of a helper or sub-Cell, arguments from the scope."""
@@ -733,14 +1401,15 @@ class _Gen:
         if not all(s in reachable for s, _ in h.params):
             return
         args = [self.expr(scope, {s}, self.draw(st.integers(0, 2))) for s, _ in h.params]
-        args = [_strip(self.fit(a, b).src) for a, (_, b) in zip(args, h.params)]
+        args = [self.fit(a, b).src for a, (_, b) in zip(args, h.params)]
         name = self.fresh()
-        fn = ("self.%s" % h.name) if h.is_cell else h.name
-        lines.append("%s%s = %s(%s)" % ("    " * indent, name, fn, ", ".join(args)))
+        lines.append("%s%s = %s" % ("    " * indent, name, self.call_src(h, args)))
         scope.vars[name] = Var(name, h.out_shape, h.out_bound)
 
-    def body_and_return(self, scope, indent, n_stmts, returns="scalar"):
+    def body_and_return(self, scope, indent, n_stmts, returns="scalar", out_shape=None):
         lines = []
+        if returns != "helper" and self.on("struct_args"):
+            self.unpack_args(scope, lines, indent)
         for h in scope.callables:
             if self.chance(0.6):
                 self.call_stmt(scope, lines, indent, h)
@@ -752,46 +1421,90 @@ class _Gen:
             n_stmts -= first
             lines.append("%sif %s:" % (pad, self.condition(scope)))
             inner = scope.child()
-            self.final_return(inner, lines, indent + 1, returns, early=True)
+            self.final_return(inner, lines, indent + 1, returns, early=True,
+                              out_shape=out_shape)
         self.block(scope, lines, indent, n_stmts, 0)
         return self.final_return(scope, lines, indent, returns,
-                                 shape=self.early_shape if early else None)
+                                 shape=self.early_shape if early else None,
+                                 out_shape=out_shape)
 
-    def final_return(self, scope, lines, indent, returns, early=False, shape=None):
+    def unpack_args(self, scope, lines, indent):
+        """``a, b = x0`` for a tuple or list argument of leaves (fresh names)."""
+        for it in list(scope.items):
+            if it.index and re.fullmatch(r"x\d+", it.index) and self.chance(0.3):
+                names = [self.fresh() for _ in it.shapes]
+                lines.append("%s%s = %s" % ("    " * indent, ", ".join(names) + (
+                    "," if len(names) == 1 else ""), it.index))
+                for n, s in zip(names, it.shapes):
+                    scope.vars[n] = Var(n, s, it.bound)
+
+    def final_return(self, scope, lines, indent, returns, early=False, shape=None,
+                     out_shape=None):
         """``return ...`` in the form ``returns`` asks for.  An early return (``early``) and
         the final one give the same structure; a helper's both return scalars (its callers
-        need one output shape, and a scalar can always be made)."""
+        need one output shape, and a scalar can always be made), or both ``out_shape``."""
         pad = "    " * indent
         if returns == "helper":
-            want = {()} if (early or shape is not None) else ALLOWED
+            if out_shape is not None:
+                want = {out_shape}
+            else:
+                want = {()} if (early or shape is not None) else ALLOWED
             e = self.expr(scope, want, self.draw(st.integers(1, 2)))
+            if out_shape is not None:
+                e = self.fit(e, PARAM_BOUND)
             lines.append("%sreturn %s" % (pad, _strip(e.src)))
             self.early_shape = e.shape
             return lines, e
         if shape is not None:
             form = self.early_form
         else:
-            form = self.weighted([(5, "sum"), (2, "tensor"), (1, "tuple"), (1, "mean")])
+            forms = [(5, "sum"), (2, "tensor"), (1, "tuple"), (1, "mean")]
+            if self.on("struct_out"):
+                forms.append((4, "struct"))
+            form = self.weighted(forms)
             self.early_form = form
+            if form == "struct":
+                self.early_struct = self.pick(
+                    [s for s in STRUCT_OUTS if "[" not in s or self.on("struct_out_list")])
         self.early_shape = ()
         if form in ("sum", "mean"):
             e = self.expr(scope, ALLOWED, self.draw(st.integers(0, 2)))
+            if self.on("mutation") and self.chance(0.3):    # the value reads a mutable
+                e = self.binary(e, self.mutable_number())
             lines.append("%sreturn ops.%s(%s)" % (pad, form, _strip(e.src)))
         elif form == "tensor":
             e = self.expr(scope, ALLOWED, self.draw(st.integers(0, 2)))
             lines.append("%sreturn %s" % (pad, _strip(e.src)))
         else:
-            a = self.expr(scope, ALLOWED, self.draw(st.integers(0, 2)))
-            b = self.expr(scope, ALLOWED, self.draw(st.integers(0, 2)))
-            lines.append("%sreturn %s, %s" % (pad, _strip(a.src), _strip(b.src)))
+            template = "%s, %s" if form == "tuple" else self.early_struct
+            es = [_strip(self.expr(scope, ALLOWED, self.draw(st.integers(0, 2))).src)
+                  for _ in range(template.count("%s"))]
+            lines.append("%sreturn %s" % (pad, template % tuple(es)))
         return lines, None
+
+    def _kw_options(self):
+        """Optional keyword parameters of a helper or sub-Cell (``kwargs``): a number
+        ``scale`` and a flag ``flag``.  Returns (header text, options, numbers, flags)."""
+        head, options, numbers, flags = "", [], [], []
+        if self.on("kwargs") and self.chance(0.4):
+            values = [self.pick(KW_VALUES) for _ in range(3)]
+            head += ", scale=%r" % values[0]
+            options.append(("scale", values[1:]))
+            numbers.append(Num("scale", max(abs(v) for v in values),
+                               min(abs(v) for v in values)))
+        if self.on("kwargs") and self.chance(0.25):
+            head += ", flag=%r" % self.chance(0.5)
+            options.append(("flag", [True, False]))
+            flags.append("flag")
+        return head, tuple(options), numbers, flags
 
     def helper(self, callables, k):
         n_params = self.draw(st.integers(1, 2))
         params = [(self.pick(SHAPES), PARAM_BOUND) for _ in range(n_params)]
         names = ["a", "b"][:n_params]
+        head, options, numbers, flags = self._kw_options()
         scope = Scope([Var(n, s, b) for n, (s, b) in zip(names, params)],
-                      callables=callables)
+                      callables=callables, numbers=numbers, flags=flags)
         before = self.has_loop
         self.has_loop = False
         lines, e = self.body_and_return(scope, 1, self.draw(st.integers(0, 2)), "helper")
@@ -799,42 +1512,60 @@ class _Gen:
                                         if "%s(" % c.name in "\n".join(lines))
         self.has_loop = before or has_loop
         name = "helper%d" % k
-        src = ["def %s(%s):" % (name, ", ".join(names))] + lines
-        return Helper(name, params, e.shape, e.bound, has_loop), src
+        src = ["def %s(%s%s):" % (name, ", ".join(names), head)] + lines
+        return Helper(name, params, e.shape, e.bound, has_loop, param_names=tuple(names),
+                      options=options), src
 
-    def parameter(self, cls, attr, shape, requires_grad, rng):
+    def parameter(self, cls, attr, shape, requires_grad, rng, scaled=False):
         value = _literal(rng.uniform(INPUT_LOW, INPUT_HIGH, shape))
         extra = "" if requires_grad else ", requires_grad=False"
+        if scaled:      # a CellList's layer: each instance its own values (k = 0, 1, 2)
+            return ("        self.%s = Parameter(Tensor(np.array(%s, np.float64) * "
+                    "(1.0 - 0.25 * k))%s)" % (attr, value, extra))
         return ("        self.%s = Parameter(Tensor(np.array(%s, np.float64)), name=%r%s)"
                 % (attr, value, "%s.%s" % (cls, attr), extra))
 
-    def subcell(self, callables, k, rng):
-        cls = "Sub%d" % k
-        n_params = self.draw(st.integers(0, 2))
+    def subcell(self, callables, k, rng, layer_shape=None):
+        """A sub-Cell class; ``layer_shape``: a layer for a CellList / SequentialCell (one
+        argument of that shape, an output of that shape bounded by PARAM_BOUND, Parameter
+        values set by the constructor's ``k``)."""
+        cls = ("Layer%d" if layer_shape is not None else "Sub%d") % k
+        n_params = self.draw(st.integers(1 if layer_shape else 0, 2))
         init, pvars = [], []
         for j in range(n_params):
             shape = self.pick(SHAPES + [MAT])
             rg = not self.chance(0.3)
-            init.append(self.parameter(cls, "w%d" % j, shape, rg, rng))
+            init.append(self.parameter(cls, "w%d" % j, shape, rg, rng,
+                                       scaled=layer_shape is not None))
             pvars.append(Var("self.w%d" % j, shape, abs(INPUT_HIGH), mutable=False))
-        n_args = self.draw(st.integers(1, 2))
-        params = [(self.pick(SHAPES), PARAM_BOUND) for _ in range(n_args)]
-        names = ["a", "b"][:n_args]
-        scope = Scope(pvars + [Var(n, s, b) for n, (s, b) in zip(names, params)],
-                      callables=[c for c in callables if not c.is_cell])
+        if layer_shape is not None:
+            params, head, options, numbers, flags = [(layer_shape, PARAM_BOUND)], "", (), [], []
+        else:
+            params = [(self.pick(SHAPES), PARAM_BOUND)
+                      for _ in range(self.draw(st.integers(1, 2)))]
+            head, options, numbers, flags = self._kw_options()
+        names = ["a", "b"][:len(params)]
+        # a layer's argument keeps its shape (its output needs one of that shape)
+        scope = Scope(pvars + [Var(n, s, b, mutable=layer_shape is None)
+                               for n, (s, b) in zip(names, params)],
+                      callables=[c for c in callables if not c.is_cell], numbers=numbers,
+                      flags=flags)
         before = self.has_loop
         self.has_loop = False
-        lines, e = self.body_and_return(scope, 2, self.draw(st.integers(0, 2)), "helper")
+        lines, e = self.body_and_return(scope, 2, self.draw(st.integers(0, 2)), "helper",
+                                        out_shape=layer_shape)
         has_loop = self.has_loop or any(c.has_loop for c in callables
                                         if "%s(" % c.name in "\n".join(lines))
         self.has_loop = before or has_loop
         src = ["class %s(nn.Cell):" % cls,
-               "    def __init__(self):",
+               "    def __init__(self%s):" % (", k=0" if layer_shape is not None else ""),
                "        super().__init__()"] + init + [
                "",
-               "    def construct(self, %s):" % ", ".join(names)] + lines
-        attr = "sub%d" % k
-        return Helper(attr, params, e.shape, e.bound, has_loop, is_cell=True), src, cls
+               "    def construct(self, %s%s):" % (", ".join(names), head)] + lines
+        attr = "self.sub%d" % k
+        return Helper(attr, params, e.shape, e.bound, has_loop, is_cell=True,
+                      param_names=tuple(names), options=options,
+                      weights=tuple(v.shape for v in pvars)), src, cls
 
 
 def _is_number(s):
@@ -866,18 +1597,34 @@ def _literal(a):
     return repr(a.tolist())
 
 
+def _literal_tree(tree):
+    """Python source for a tree of float64 arrays (tuples, lists, dicts)."""
+    if isinstance(tree, tuple):
+        return "(%s)" % "".join(_literal_tree(t) + ", " for t in tree)
+    if isinstance(tree, list):
+        return "[%s]" % ", ".join(_literal_tree(t) for t in tree)
+    if isinstance(tree, dict):
+        return "{%s}" % ", ".join("%r: %s" % (k, _literal_tree(v)) for k, v in tree.items())
+    return "np.array(%s, np.float64)" % _literal(tree)
+
+
 # =========================================================================================
 # programs
 # =========================================================================================
 
 HEADER = ("import numpy as np\n"
-          "from autograd_st import nn, ops, Tensor, Parameter\n")
+          "from autograd_st import nn, ops, Parameter, ParameterTuple, Tensor\n")
 
 PROBE_HEADER = ("_MARGINS = []\n\n\n"
                 "def _probe(a, c, op):\n"
                 "    a = float(a.asnumpy()) if hasattr(a, 'asnumpy') else float(a)\n"
                 "    _MARGINS.append(abs(a - c))\n"
                 "    return a > c if op == '>' else a < c\n")
+
+# structured outputs (feature struct_out; those with a list, struct_out_list): a template
+# with one %s per tensor
+STRUCT_OUTS = ["(%s, %s, %s)", "{'u': %s, 'v': %s}", "{'out': %s, 'aux': (%s, %s)}",
+               "((%s, %s), %s)", "[%s, %s]", "(%s, {'a': %s, 'b': [%s]})"]
 
 
 @dataclasses.dataclass
@@ -886,12 +1633,17 @@ class Program:
     template: str           # the module source with condition markers
     conds: dict             # marker -> (src, op, threshold)
     kind: str               # "function" (f) or "cell" (Net)
-    inputs: list            # float64 arrays
-    tangents: list          # float64 arrays, for jvp
+    inputs: list            # float64 arrays, or tuples / lists / dicts of them
+    tangents: list          # the same structures, for jvp
     has_loop: bool
     check_jvp: bool
     check_second: bool
     api: str                # which second gradient API to compare with
+    weights: str | None = None      # f's module-level list of Parameters, differentiated
+    effects: bool = False           # the program appends to CALLS / prints
+    second_effects: bool = True     # ... checked in a second derivative's call too
+    mutations: tuple = ()           # ((do, undo), ...) statements run between calls
+    features: frozenset = frozenset()
 
     @property
     def source(self):
@@ -902,8 +1654,73 @@ class Program:
         return render(self.template, self.conds, probe=True)
 
     def __repr__(self):
-        return "Program(kind=%s, has_loop=%s, inputs=%s)\n%s" % (
-            self.kind, self.has_loop, [a.shape for a in self.inputs], self.source)
+        return "Program(kind=%s, has_loop=%s, inputs=%s, mutations=%s)\n%s" % (
+            self.kind, self.has_loop, _shapes(self.inputs), list(self.mutations),
+            self.source)
+
+    def uses(self):
+        """The features of :data:`FEATURES` this program uses (read from its source)."""
+        return feature_uses(self)
+
+
+def _shapes(tree):
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(_shapes(t) for t in tree)
+    if isinstance(tree, dict):
+        return {k: _shapes(v) for k, v in tree.items()}
+    return np.shape(tree)
+
+
+def feature_uses(program):
+    """The features of :data:`FEATURES` that ``program`` uses, read back from its source."""
+    import ast
+    src = program.source
+    tree = ast.parse(src)
+    nodes = list(ast.walk(tree))
+    used = set()
+    calls = [n for n in nodes if isinstance(n, ast.Call)]
+    defs = [n for n in nodes if isinstance(n, ast.FunctionDef)]
+    if any(k.arg in ("a", "b", "scale", "flag") for c in calls for k in c.keywords) or \
+            any(d.args.defaults for d in defs):
+        used.add("kwargs")
+    if any([k.arg for k in c.keywords if k.arg in ("a", "b")] == ["b", "a"] for c in calls):
+        used.add("kwargs_reorder")
+    if re.search(r"nn\.(CellList|SequentialCell)\(", src):
+        used.add("cell_list")
+    if re.search(r"self\.layers\[[-\w]+\]\(", src):
+        used.add("cell_list_index")
+    if re.search(r"\b(DECAY|TS|self\.decay)\b", src):
+        used.add("param_list")
+    if re.search(r"ys\d+ = (\(\)|\[\])", src):
+        used.add("seq_loop")
+    if any(isinstance(n, (ast.ListComp, ast.GeneratorExp)) for n in nodes):
+        used.add("seq_comp")
+    if re.search(r"\b(KS\d+|self\.coefs\d+)\[(-1 - )?[ik]\d+", src):
+        used.add("const_seq")
+    if any(isinstance(n, ast.Assign) and isinstance(n.value, ast.Attribute) and
+           n.value.attr == "shape" for n in nodes) or re.search(r"= len\(", src):
+        used.add("shape_unpack")
+    if any(isinstance(n, ast.Lambda) for n in nodes) or any(
+            isinstance(b, ast.FunctionDef) for d in defs for b in d.body):
+        used.add("closures")
+    if any(isinstance(a, (tuple, list, dict)) for a in program.inputs):
+        used.add("struct_args")
+    returns = [n.value for n in nodes if isinstance(n, ast.Return) and n.value is not None]
+    if any(isinstance(r, ast.Dict) or (isinstance(r, (ast.Tuple, ast.List)) and any(
+            isinstance(e, (ast.Tuple, ast.List, ast.Dict)) for e in r.elts)) or (
+            isinstance(r, ast.Tuple) and len(r.elts) > 2) for r in returns):
+        used.add("struct_out")
+    if any(isinstance(n, ast.List) for r in returns for n in ast.walk(r)):
+        used.add("struct_out_list")
+    if program.effects:
+        used.add("effects")
+        if program.second_effects:
+            used.add("effects_second")
+    if re.search(r"(CALLS\.append\(\('e\d+', |print\('e\d+', )(?!\d)", src):
+        used.add("effects_index")
+    if program.mutations:
+        used.add("mutation")
+    return used
 
 
 def render(template, conds, probe):
@@ -918,13 +1735,94 @@ def render(template, conds, probe):
     return HEADER + ("\n" + PROBE_HEADER if probe else "") + "\n\n" + out
 
 
+# ---- argument structures (feature struct_args) ------------------------------------------
+
+def _input_spec(g, first):
+    """("leaf", shape), ("tuple" | "list", [specs]) or ("dict", [(key, spec)])."""
+    def leaf():
+        return ("leaf", g.pick(SHAPES if first else SHAPES + [MAT]))
+    if not (g.on("struct_args") and g.chance(0.35)):
+        return leaf()
+    kind = g.pick(["tuple", "list", "dict", "nested"])
+    if kind in ("tuple", "list"):
+        return (kind, [leaf() for _ in range(g.draw(st.integers(1, 3)))])
+    if kind == "dict":
+        keys = ["w", "b", "x"][:g.draw(st.integers(1, 3))]
+        if g.chance(0.3):
+            keys = keys[::-1]
+        return ("dict", [(k, leaf()) for k in keys])
+    return ("tuple", [leaf(), ("dict", [("u", leaf()), ("v", leaf())])])
+
+
+def _spec_array(spec, rng, low, high):
+    kind, body = spec
+    if kind == "leaf":
+        return np.round(rng.uniform(low, high, body), 3)
+    if kind == "dict":
+        return {k: _spec_array(s, rng, low, high) for k, s in body}
+    items = [_spec_array(s, rng, low, high) for s in body]
+    return tuple(items) if kind == "tuple" else items
+
+
+def _spec_reads(spec, base):
+    """The leaves of an argument as Vars (``x0[1]['u']``) and its containers of leaves as
+    Items (``x0``, ``x0.values()``)."""
+    kind, body = spec
+    if kind == "leaf":
+        return [Var(base, body, abs(INPUT_HIGH), mutable=base.isidentifier())], []
+    vars_, items = [], []
+    if kind == "dict":
+        subs = [("%s[%r]" % (base, k), s) for k, s in body]
+    else:
+        subs = [("%s[%d]" % (base, j), s) for j, s in enumerate(body)]
+    for src, s in subs:
+        v, it = _spec_reads(s, src)
+        vars_ += v
+        items += it
+    leaves = [s[1] for _, s in subs if s[0] == "leaf"]
+    if len(leaves) == len(subs):
+        src = base + ".values()" if kind == "dict" else base
+        items.append(Items(src, leaves, abs(INPUT_HIGH), None if kind == "dict" else base))
+    return vars_, items
+
+
+# ---- module-level lists of Parameters / Tensors (feature param_list) ---------------------
+
+def _tensor_list(g, rng, owner, name, kind, params=()):
+    """A list of Parameters or Tensors: (the line making it, its Items).  ``kind``: "plist"
+    (a list of new Parameters), "ptuple" (a ParameterTuple of them), "tensors" (constants),
+    "existing" (a list of ``params``, [(src, shape)] already registered)."""
+    if kind == "existing":
+        chosen = [params[g.draw(st.integers(0, len(params) - 1))]
+                  for _ in range(g.draw(st.integers(1, 3)))]
+        line = "%s = [%s]" % (name, ", ".join(src for src, _ in chosen))
+        return line, Items(name, [s for _, s in chosen], abs(INPUT_HIGH), name)
+    n = g.draw(st.integers(1, 3))
+    uniform = g.chance(0.5)
+    first = g.pick(SHAPES + [MAT])
+    shapes = [first if uniform else g.pick(SHAPES + [MAT]) for _ in range(n)]
+    label = name.replace("self.", owner + ".")
+    if kind == "tensors":
+        parts = ["Tensor(np.array(%s, np.float64))" % _literal(rng.uniform(-1.5, 1.5, s))
+                 for s in shapes]
+    else:
+        parts = ["Parameter(Tensor(np.array(%s, np.float64)), name=%r)"
+                 % (_literal(rng.uniform(-1.5, 1.5, s)), "%s.%d" % (label, j))
+                 for j, s in enumerate(shapes)]
+    body = ", ".join(parts)
+    line = "%s = %s" % (name, ("ParameterTuple([%s])" if kind == "ptuple" else "[%s]") % body)
+    return line, Items(name, shapes, abs(INPUT_HIGH), name)
+
+
 @st.composite
-def programs(draw, kinds=("function", "cell")):
-    """A random :class:`Program` (see the module docstring)."""
-    g = _Gen(draw)
+def programs(draw, kinds=("function", "cell"), features=DEFAULT_FEATURES):
+    """A random :class:`Program` (see the module docstring); ``features``: which of
+    :data:`FEATURES` it may use."""
+    g = _Gen(draw, features)
     kind = g.pick(kinds)
     seed = draw(st.integers(0, 2 ** 16))
     rng = np.random.default_rng(seed)
+    g.rng = rng
     blocks = []
     callables = []
     for k in range(g.draw(st.integers(0, 2))):
@@ -932,11 +1830,27 @@ def programs(draw, kinds=("function", "cell")):
         callables.append(h)
         blocks.append("\n".join(src))
     n_inputs = g.draw(st.integers(1, 3))
-    shapes = [g.pick(SHAPES + [MAT] if i else SHAPES) for i in range(n_inputs)]
+    specs = [_input_spec(g, i == 0) for i in range(n_inputs)]
     args = ["x%d" % i for i in range(n_inputs)]
+    arg_vars, arg_items = [], []
+    for a, spec in zip(args, specs):
+        v, it = _spec_reads(spec, a)
+        arg_vars += v
+        arg_items += it
+    top_decls = []
     if kind == "function":
-        scope = Scope([Var(a, s, abs(INPUT_HIGH)) for a, s in zip(args, shapes)],
-                      callables=callables)
+        items = list(arg_items)
+        if g.on("param_list") and g.chance(0.3):
+            line, it = _tensor_list(g, rng, "", "DECAY", "plist")
+            top_decls.append(line)
+            items.append(it)
+            g.weights = "DECAY"
+        if g.on("param_list") and g.chance(0.2):
+            line, it = _tensor_list(g, rng, "", "TS", "tensors")
+            top_decls.append(line)
+            items.append(it)
+        scope = Scope(arg_vars, callables=callables, items=items)
+        g.in_main = True
         lines, _ = g.body_and_return(scope, 1, g.draw(st.integers(1, 6)))
         blocks.append("\n".join(["def f(%s):" % ", ".join(args)] + lines))
     else:
@@ -952,30 +1866,61 @@ def programs(draw, kinds=("function", "cell")):
             init.append(g.parameter("Net", "p%d" % j, shape, rg, rng))
             pvars.append(Var("self.p%d" % j, shape, abs(INPUT_HIGH), mutable=False))
         for h, cls in cells:
-            init.append("        self.%s = %s()" % (h.name, cls))
-        scope = Scope(pvars + [Var(a, s, abs(INPUT_HIGH)) for a, s in zip(args, shapes)],
-                      callables=callables + [h for h, _ in cells])
+            init.append("        %s = %s()" % (h.name, cls))
+        net_callables = callables + [h for h, _ in cells]
+        cell_seqs, items = [], list(arg_items)
+        if g.on("cell_list") and g.chance(0.5):
+            shape = g.pick(SHAPES)
+            h, src, cls = g.subcell(callables, len(cells), rng, layer_shape=shape)
+            blocks.append("\n".join(src))
+            n = g.draw(st.integers(1, 3))
+            made = "[%s]" % ", ".join("%s(%d)" % (cls, k) for k in range(n))
+            if g.chance(0.3):
+                init.append("        self.seq = nn.SequentialCell(%s)" % made)
+                net_callables.append(dataclasses.replace(h, name="self.seq", param_names=()))
+            else:
+                init.append("        self.layers = nn.CellList(%s)" % made)
+                cell_seqs.append(CellSeq("self.layers", n, h))
+                if g.on("cell_list_index"):
+                    net_callables.append(dataclasses.replace(
+                        h, name="self.layers[%d]" % g.pick([0, n - 1, -1])))
+        if g.on("param_list") and g.chance(0.4):
+            existing = [(v.name, v.shape) for v in pvars] + [
+                ("%s.w%d" % (h.name, j), s) for h, _ in cells
+                for j, s in enumerate(h.weights)]
+            form = g.pick(["plist", "ptuple", "tensors"] + (["existing"] * 2 if existing
+                                                             else []))
+            line, it = _tensor_list(g, rng, "Net", "self.decay", form, existing)
+            init.append("        " + line)
+            items.append(it)
+        scope = Scope(pvars + arg_vars, callables=net_callables, items=items,
+                      cell_seqs=cell_seqs)
+        g.in_net = g.in_main = True
         lines, _ = g.body_and_return(scope, 2, g.draw(st.integers(1, 6)))
         blocks.append("\n".join(["class Net(nn.Cell):",
                                  "    def __init__(self):",
-                                 "        super().__init__()"] + init + [
+                                 "        super().__init__()"] + init + g.net_init + [
                                  "",
                                  "    def construct(self, %s):" % ", ".join(args)] + lines))
-    template = "\n\n\n".join(blocks) + "\n"
-    inputs = [np.round(rng.uniform(INPUT_LOW, INPUT_HIGH, s), 3) for s in shapes]
-    tangents = [np.round(rng.uniform(-1.0, 1.0, s), 3) for s in shapes]
+    head = ["import %s" % m for m in sorted(g.imports)]
+    decls = g.decls + top_decls
+    if g.coefs is not None:
+        decls.append("COEFS = %r" % (g.coefs,))
+    top = "\n".join(head + ([""] if head else []) + decls)
+    template = (top + "\n\n\n" if top else "") + "\n\n\n".join(blocks) + "\n"
+    inputs = [_spec_array(s, rng, INPUT_LOW, INPUT_HIGH) for s in specs]
+    tangents = [_spec_array(s, rng, -1.0, 1.0) for s in specs]
     return Program(template, dict(g.conds), kind, inputs, tangents, g.has_loop,
                    check_jvp=g.chance(0.35), check_second=g.chance(0.35),
-                   api=g.pick(["grad", "grad_operation", "grad_weights_only"]))
+                   api=g.pick(["grad", "grad_operation", "grad_weights_only"]),
+                   weights=g.weights, effects=g.effects, mutations=tuple(g.mutations),
+                   features=g.features, second_effects=g.on("effects_second"))
+
 
 
 # =========================================================================================
 # loading and checking
 # =========================================================================================
-
-class ProgramRejected(Exception):
-    """The program is too close to a branch threshold to be checked by differences."""
-
 
 class ProgramFailure(AssertionError):
     """A generated program failed a check (raised from one place, so that hypothesis sees
@@ -993,7 +1938,6 @@ KNOWN_BUGS = [
 
 def known_bug(error):
     """The KNOWN_BUGS entry whose pattern matches the failure text ``error``, or None."""
-    import re
     for entry in KNOWN_BUGS:
         if re.search(entry[2], error):
             return entry
@@ -1034,23 +1978,28 @@ def _entry(module, kind):
     return module.f if kind == "function" else module.Net()
 
 
-def check_program(program, directory):
-    """Probe the branch margins (raise ProgramRejected), then :func:`run_checks`."""
-    from autograd_st import Tensor
-
+def check_program(program, directory, probe_only=False):
+    """Probe the branch margins (raise ProgramRejected), before and after the program's
+    mutations, then (unless ``probe_only``) :func:`run_checks`."""
     probe = load_module(program.probe_source, directory, "probe")
     try:
         target = _entry(probe, program.kind)
-        out = target(*[Tensor(a.copy()) for a in program.inputs])
-        for o in (out if isinstance(out, tuple) else (out,)):
-            o = o.asnumpy() if hasattr(o, "asnumpy") else np.asarray(o)
-            assert np.all(np.isfinite(o)), "generator: non-finite output"
-            assert np.max(np.abs(o), initial=0.0) < 1e4, "generator: output too large"
+        rounds = [()] + ([[do for do, _ in program.mutations]] if program.mutations else [])
+        with contextlib.redirect_stdout(io.StringIO()):
+            for statements in rounds:
+                _mutate(statements, vars(probe), target)
+                out = target(*[_tensors(a, []) for a in program.inputs])
+                for o in _leaves(out):
+                    o = o.asnumpy() if hasattr(o, "asnumpy") else np.asarray(o)
+                    assert np.all(np.isfinite(o)), "generator: non-finite output"
+                    assert np.max(np.abs(o), initial=0.0) < 1e4, "generator: output too large"
         if probe._MARGINS and min(probe._MARGINS) < MARGIN:
             raise ProgramRejected("a condition is %.2g from its threshold"
                                   % min(probe._MARGINS))
     finally:
         unload_module(probe)
+    if probe_only:
+        return ["probe"]
     module = load_module(program.source, directory)
     try:
         error = None
@@ -1058,7 +2007,13 @@ def check_program(program, directory):
             return run_checks(_entry(module, program.kind), program.inputs,
                               program.tangents, jvp=program.check_jvp,
                               second=program.check_second, has_loop=program.has_loop,
-                              api=program.api)
+                              api=program.api,
+                              weights=getattr(module, program.weights) if program.weights
+                              else None,
+                              effects=program.effects, mutations=program.mutations,
+                              namespace=vars(module), second_effects=program.second_effects)
+        except ProgramRejected:
+            raise
         except Exception as exc:  # noqa: BLE001 - any failure is reported the same way
             error = "%s: %s\n%s" % (type(exc).__name__, str(exc).splitlines()[0] if str(exc)
                                     else "", describe(exc))
@@ -1073,35 +2028,156 @@ def check_program(program, directory):
 
 # ---- the checker: self-contained (numpy + autograd_st), copied into reproduction scripts --
 
+class ProgramRejected(Exception):
+    """The program cannot be checked by differences: a condition too close to its threshold,
+    or finite differences at two steps that disagree with each other where they would judge
+    the gradient."""
+
+
+FD_STEP = 1e-5      # central differences at this step and at half of it
+
+
 def _arr(value):
     return value.asnumpy() if hasattr(value, "asnumpy") else np.asarray(value)
 
 
-def _flat(out):
-    return list(out) if isinstance(out, (tuple, list)) else [out]
+def _leaves(tree):
+    """The leaves of a tree of tuples, lists and dicts (a dict's in key order)."""
+    if isinstance(tree, (tuple, list)):
+        return [leaf for t in tree for leaf in _leaves(t)]
+    if isinstance(tree, dict):
+        return [leaf for t in tree.values() for leaf in _leaves(t)]
+    return [tree]
 
 
-def _grads(g, n):
-    """A tuple of gradients (a position tuple of length one gives a bare Tensor)."""
-    if isinstance(g, (tuple, list)):
-        return tuple(g)
-    assert n == 1, "a bare %s for %d gradients" % (type(g).__name__, n)
-    return (g,)
+def _tensors(tree, arrays):
+    """``tree`` with every array leaf a Tensor sharing storage with a fresh float64 copy,
+    which is appended to ``arrays`` (differences move them in place)."""
+    from autograd_st import Tensor
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(_tensors(t, arrays) for t in tree)
+    if isinstance(tree, dict):
+        return {k: _tensors(v, arrays) for k, v in tree.items()}
+    a = np.array(tree, np.float64, copy=True)
+    arrays.append(a)
+    return Tensor(a)
+
+
+def _structure(what, got, like):
+    """The leaves of ``got``, checked to have ``like``'s containers (the same types, lengths
+    and keys in order)."""
+    if isinstance(like, (tuple, list, dict)):
+        assert type(got) is type(like), "%s: a %s, expected a %s like %s" % (
+            what, type(got).__name__, type(like).__name__, _shape_of(like))
+        if isinstance(like, dict):
+            assert list(got) == list(like), "%s: keys %s, expected %s" % (
+                what, list(got), list(like))
+            pairs = [("%s[%r]" % (what, k), got[k], like[k]) for k in like]
+        else:
+            assert len(got) == len(like), "%s: %d items, expected %d" % (
+                what, len(got), len(like))
+            pairs = [("%s[%d]" % (what, k), g, w) for k, (g, w) in enumerate(zip(got, like))]
+        return [leaf for w, g, v in pairs for leaf in _structure(w, g, v)]
+    return [(what, got)]
+
+
+def _shape_of(tree):
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(_shape_of(t) for t in tree)
+    if isinstance(tree, dict):
+        return {k: _shape_of(v) for k, v in tree.items()}
+    return np.shape(_arr(tree))
+
+
+def _per_argument(what, g, likes):
+    """The gradients of several arguments: a tuple (or list) with one per argument; of one
+    argument (a position tuple of length one), the argument's gradient itself (a 1-tuple
+    around it is taken too)."""
+    if len(likes) != 1:
+        assert isinstance(g, (tuple, list)) and len(g) == len(likes), \
+            "%s: a %s for %d arguments" % (what, type(g).__name__, len(likes))
+        return list(g)
+    like = likes[0]
+    wrapped = isinstance(g, (tuple, list)) and len(g) == 1 and not (
+        type(g) is type(like) and len(like) == 1)
+    return [g[0]] if wrapped else [g]
 
 
 def _compare(what, got, want, rtol, atol):
     got_a, want_a = _arr(got), _arr(want)
     assert np.shape(got_a) == np.shape(want_a), "%s: shape %s, expected %s" % (
         what, np.shape(got_a), np.shape(want_a))
-    np.testing.assert_allclose(np.asarray(got_a, np.float64), np.asarray(want_a, np.float64),
-                               rtol=rtol, atol=atol, err_msg=what)
+    try:
+        np.testing.assert_allclose(np.asarray(got_a, np.float64),
+                                   np.asarray(want_a, np.float64), rtol=rtol, atol=atol)
+    except AssertionError as exc:
+        raise AssertionError("%s differs:%s" % (what, exc)) from None
 
 
 def _compare_outputs(what, got, want):
-    got, want = _flat(got), _flat(want)
-    assert len(got) == len(want), "%s: %d outputs, expected %d" % (what, len(got), len(want))
-    for k, (a, b) in enumerate(zip(got, want)):
-        _compare("%s[%d]" % (what, k), a, b, 1e-12, 1e-12)
+    """``got`` has ``want``'s structure and values (to 1e-12)."""
+    for (w, g), (_, v) in zip(_structure(what, got, want), _structure(what, want, want)):
+        _compare(w, g, v, 1e-12, 1e-12)
+
+
+def _compare_fd(what, got, estimates, rtol, atol):
+    """``got`` against central differences ``estimates`` = (D(h), D(h/2), Richardson's
+    (4 D(h/2) - D(h)) / 3).  An estimate is trusted where another agrees with it (the step
+    suits the curvature there, or the rounding); ``got`` passes where it agrees with a
+    trusted one, fails where some are trusted and it agrees with none of them, and where no
+    two estimates agree (a branch flipping within a step) differences cannot judge it:
+    ProgramRejected."""
+    from autograd_st import Tensor
+    assert isinstance(got, Tensor), "%s is a %s, not a Tensor" % (what, type(got).__name__)
+    g = np.asarray(_arr(got), np.float64)
+    big, small, rich = (np.asarray(e, np.float64) for e in estimates)
+    assert g.shape == rich.shape, "%s: shape %s, expected %s" % (what, g.shape, rich.shape)
+    tol = atol + rtol * np.abs(rich)
+
+    def near(a, b):
+        return np.abs(a - b) <= tol
+    bs, br, sr = near(big, small), near(big, rich), near(small, rich)
+    agree = (near(g, big) & (bs | br)) | (near(g, small) & (bs | sr)) | \
+        (near(g, rich) & (br | sr))
+    judged = bs | br | sr
+    if agree.all():
+        return
+    wrong = ~agree & judged
+    if not wrong.any():
+        raise ProgramRejected("%s: central differences at steps %g, %g and Richardson's "
+                              "disagree with each other (by up to %.3g) where the gradient "
+                              "disagrees with them" % (what, FD_STEP, FD_STEP / 2, float(
+                                  np.max(np.abs(big - small)[~agree]))))
+    _compare(what, g[wrong], rich[wrong], rtol, atol)
+    raise AssertionError(what)
+
+
+def _differences(numerical_grad, f, arrays):
+    """Central differences of the total of ``f()``'s outputs with respect to every entry of
+    ``arrays`` (moved in place), at steps h and h/2, with their Richardson extrapolation:
+    one (D(h), D(h/2), R) per array."""
+    big = numerical_grad(f, (), None, weights=arrays, eps=FD_STEP)
+    small = numerical_grad(f, (), None, weights=arrays, eps=FD_STEP / 2)
+    return [(b, s, s + (s - b) / 3.0) for b, s in zip(big, small)]
+
+
+def _directional(numerical_jvp, f, arrays, tangents):
+    """Central differences of ``f()``'s output leaves along ``tangents`` (every array of
+    ``arrays`` moved in place at once), at h and h/2, with Richardson's: one triple per
+    output leaf."""
+    bases = [a.copy() for a in arrays]
+
+    def along(t):
+        for a, b, d in zip(arrays, bases, tangents):
+            a[...] = b + t * d
+        return tuple(f())
+    try:
+        big = numerical_jvp(along, (0.0,), (1.0,), eps=FD_STEP)
+        small = numerical_jvp(along, (0.0,), (1.0,), eps=FD_STEP / 2)
+    finally:
+        for a, b in zip(arrays, bases):
+            a[...] = b
+    return [(b, s, s + (s - b) / 3.0) for b, s in zip(big, small)]
 
 
 class _FrozenStopGradient:
@@ -1138,120 +2214,213 @@ class _FrozenStopGradient:
         self.at = None
 
 
-def run_checks(target, inputs, tangents, jvp=True, second=True, has_loop=False,
-               api="grad", rtol=1e-5, atol=1e-7):
-    """Check ``target``'s derivatives against central differences; returns the checks run.
+class _Effects:
+    """``record(fn)`` runs ``fn`` and gives (its result, what it did): the items it appended
+    to the module's ``CALLS`` list, the text it printed to stdout and to the module's ``OUT``
+    stream (each emptied first).  Off: (its result, None)."""
 
-    ``target`` is a function or a Cell; ``inputs`` float64 arrays (fresh Tensors are made
-    from copies).  Gradients w.r.t. every input and every trainable Parameter, by
-    ``value_and_grad`` (its value against calling ``target``) and by a second API; ``jvp``
-    against a directional difference; ``second``: ``ops.grad(ops.grad(target))`` against
-    differences of the gradient (loops: refused with UnsupportedSyntaxError, or right).
-    Finite differences hold ``ops.stop_gradient``'s values constant (``_FrozenStopGradient``);
-    the second derivative is not checked on programs using it (differences of the gradient
-    would see through it).
+    def __init__(self, namespace, on):
+        self.namespace = namespace if on else None
+
+    def record(self, fn):
+        if self.namespace is None:
+            return fn(), None
+        calls, out = self.namespace.get("CALLS"), self.namespace.get("OUT")
+        if calls is not None:
+            del calls[:]
+        if out is not None:
+            out.seek(0)
+            out.truncate()
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            result = fn()
+        return result, (None if calls is None else list(calls), printed.getvalue(),
+                        None if out is None else out.getvalue())
+
+    @staticmethod
+    def same(what, got, want):
+        if want is None:
+            return
+        for k, where in enumerate(("appended to CALLS", "printed", "printed to OUT")):
+            assert got[k] == want[k], (
+                "side effects: %s %s %r; the direct call %s %r" % (what, where, got[k], where,
+                                                                   want[k]))
+
+
+def _mutate(statements, namespace, target):
+    """Run the program's mutation statements (``cfg.S0 = 0.5``, ``target.m1 = 2.0``)."""
+    for statement in statements:
+        exec(statement, namespace, {"target": target})  # noqa: S102 - generated statements
+
+
+def run_checks(target, inputs, tangents, jvp=True, second=True, has_loop=False,
+               api="grad", rtol=1e-5, atol=1e-7, weights=None, effects=False, mutations=(),
+               namespace=None, second_effects=True):
+    """Check ``target`` four ways; returns the checks run.
+
+    ``target`` is a function or a Cell; ``inputs`` float64 arrays or tuples / lists / dicts of
+    them (fresh Tensors are made from copies); ``weights``: Parameters a function reads (a
+    Cell's are its trainable ones).  (1) ``value_and_grad``'s value equals the direct call's;
+    (2) its gradients (in each argument's structure) agree with central differences at two
+    steps (:func:`_compare_fd`), a second API's with them, ``jvp`` with directional
+    differences, ``ops.grad(ops.grad(target))`` with differences of the gradient (loops:
+    refused with UnsupportedSyntaxError, or right); (3) ``effects``: every gradient call
+    appends and prints exactly what the direct call does (``namespace``'s CALLS and OUT,
+    and stdout; ``second_effects``: the second derivative's call too); (4) ``mutations``:
+    after the ``do`` statements run (in ``namespace``, the Cell as ``target``), the same
+    ``value_and_grad`` function gives the new direct value and the new differences'
+    gradient, a fresh one the same; after the ``undo`` statements, the first answers again.  Finite differences hold ``ops.stop_gradient``'s values constant
+    (``_FrozenStopGradient``); the second derivative is not checked on programs using it.
     """
-    from autograd_st import ParameterTuple, Tensor, numerical_grad, numerical_jvp, ops
+    from autograd_st import ParameterTuple, numerical_grad, numerical_jvp, ops
     from autograd_st.errors import UnsupportedSyntaxError
 
+    namespace = {} if namespace is None else namespace
     done = []
-    arrays = [np.array(a, np.float64, copy=True) for a in inputs]
-    args = [Tensor(a) for a in arrays]           # shares storage with ``arrays``
+    arrays = []                                     # the inputs' leaves, moved in place
+    args = [_tensors(a, arrays) for a in inputs]    # Tensors sharing their storage
     positions = tuple(range(len(args)))
     is_cell = hasattr(target, "trainable_params")
-    params = list(target.trainable_params()) if is_cell else []
+    params = list(target.trainable_params()) if is_cell else list(weights or ())
     param_arrays = [p.asnumpy() for p in params]
     snapshot = [a.copy() for a in arrays + param_arrays]
+    effects = _Effects(namespace, effects)
+    names = (["input x%d%s" % (k, w[len("g"):]) for k, a in enumerate(inputs)
+              for w, _ in _structure("g", a, a)] +
+             ["Parameter %s" % p.name for p in params])
 
-    direct = target(*args)
-    # ---- value_and_grad: value and gradients --------------------------------------------
-    if params:
-        value, (gin, gw) = ops.value_and_grad(target, positions, params)(*args)
-    else:
-        value, gin = ops.value_and_grad(target, positions)(*args)
-        gw = ()
-    for a, s in zip(arrays + param_arrays, snapshot):
-        np.testing.assert_array_equal(a, s, err_msg="a gradient call changed its inputs")
-    _compare_outputs("value_and_grad value", value, direct)
-    gin = _grads(gin, len(args))
-    gw = _grads(gw, len(params))
-    assert len(gin) == len(args), "%d input gradients for %d inputs" % (len(gin), len(args))
-    assert len(gw) == len(params), "%d weight gradients for %d trainable Parameters" % (
-        len(gw), len(params))
-    with _FrozenStopGradient(ops) as frozen:
-        target(*args)
-        # the inputs and Parameters moved in place (``args`` share storage with ``arrays``)
-        num = numerical_grad(lambda: frozen.replay(lambda: target(*args)), (), None,
-                             weights=arrays + param_arrays, eps=1e-6)
-    for k, (g, n) in enumerate(zip(list(gin) + list(gw), num)):
-        what = ("gradient of input x%d" % k if k < len(args) else
-                "gradient of Parameter %s" % params[k - len(args)].name)
-        assert isinstance(g, Tensor), "%s is a %s, not a Tensor" % (what, type(g).__name__)
-        _compare(what + " vs finite differences", g, n, rtol, atol)
-    done.append("grad")
-    # ---- a second API gives the same gradients ------------------------------------------
-    if api == "grad" or (api == "grad_weights_only" and not params):
-        other = ops.grad(target, positions, params or None)(*args)
-        other_in, other_w = (other if params else (other, ()))
-    elif api == "grad_operation":
-        if params:
-            other_in, other_w = ops.GradOperation(get_all=True, get_by_list=True)(
-                target, ParameterTuple(params))(*args)
-        else:
-            other_in, other_w = ops.GradOperation(get_all=True)(target)(*args), ()
-    else:
-        other_w = ops.grad(target, None, params)(*args)
-        other_in = ops.grad(target, positions)(*args)
-    other_in, other_w = _grads(other_in, len(args)), _grads(other_w, len(params))
-    assert len(other_in) == len(gin) and len(other_w) == len(gw), "%s: %d + %d gradients" % (
-        api, len(other_in), len(other_w))
-    for k, (a, b) in enumerate(zip(other_in + other_w, gin + gw)):
-        _compare("%s gradient %d vs value_and_grad" % (api, k), a, b, 1e-12, 1e-12)
-    done.append(api)
-    # ---- jvp --------------------------------------------------------------------------------
-    if jvp:
-        tans = [np.array(t, np.float64) for t in tangents]
-        out, tan = ops.jvp(target, tuple(args), tuple(Tensor(t.copy()) for t in tans))
-        _compare_outputs("jvp output", out, direct)
+    def flatten(what, gin, gw):
+        """The gradients as leaves, in the order of ``names`` (each argument's in its
+        structure)."""
+        leaves = []
+        for k, (g, a) in enumerate(zip(_per_argument(what, gin, inputs), inputs)):
+            leaves += [leaf for _, leaf in _structure("%s gradient of x%d" % (what, k), g, a)]
+        gw = _per_argument(what, gw, param_arrays) if params else []
+        assert len(gw) == len(params), "%s: %d weight gradients for %d Parameters" % (
+            what, len(gw), len(params))
+        return leaves + list(gw)
+
+    def gradients(fn, what):
+        """A value_and_grad-like call's (value, gradients as leaves), its side effects checked
+        against the direct call's."""
+        (value, grads), seen = effects.record(fn)
+        effects.same(what, seen, direct_seen)
+        return value, flatten(what, *(grads if params else (grads, ())))
+
+    def against_differences(what, grads):
         with _FrozenStopGradient(ops) as frozen:
             target(*args)
-            want = _flat(numerical_jvp(lambda *a: frozen.replay(lambda: target(*a)), args,
-                                       tans, eps=1e-6))
-        tan = _flat(tan)
-        assert len(tan) == len(want), "jvp: %d tangents for %d outputs" % (len(tan), len(want))
-        for k, (t, w) in enumerate(zip(tan, want)):
-            _compare("jvp tangent %d vs directional differences" % k, t, w, rtol, atol)
-        done.append("jvp")
-    # ---- second derivative ----------------------------------------------------------------
-    if second:
-        with _FrozenStopGradient(ops) as frozen:
-            target(*args)
-            if frozen.values:
-                second = False
-    if second:
-        first = ops.grad(target, positions)
-        try:
-            g2 = ops.grad(first, positions)(*args)
-        except UnsupportedSyntaxError as exc:
-            assert has_loop, "second derivative refused for a loop-free program: %s" % exc
-            assert "loop" in str(exc), "refusal does not say why: %s" % exc
-            done.append("second_refused")
+            num = _differences(numerical_grad, lambda: tuple(_leaves(
+                frozen.replay(lambda: target(*args)))), arrays + param_arrays)
+        for name, g, n in zip(names, grads, num):
+            _compare_fd("%s: gradient of %s vs finite differences" % (what, name), g, n,
+                        rtol, atol)
+
+    def same(what, got, want):
+        assert len(got) == len(want), "%s: %d gradients, expected %d" % (
+            what, len(got), len(want))
+        for name, a, b in zip(names, got, want):
+            _compare("%s: gradient of %s" % (what, name), a, b, 1e-12, 1e-12)
+
+    with contextlib.redirect_stdout(io.StringIO()):     # what differences print goes nowhere
+        direct, direct_seen = effects.record(lambda: target(*args))
+        # ---- value_and_grad: value and gradients ----------------------------------------
+        vg = ops.value_and_grad(target, positions, params) if params else \
+            ops.value_and_grad(target, positions)
+        value, grads = gradients(lambda: vg(*args), "value_and_grad")
+        for a, s in zip(arrays + param_arrays, snapshot):
+            np.testing.assert_array_equal(a, s, err_msg="a gradient call changed its inputs")
+        _compare_outputs("value_and_grad value", value, direct)
+        against_differences("value_and_grad", grads)
+        done.append("grad")
+        if effects.namespace is not None:
+            done.append("effects")
+        # ---- a second API gives the same gradients --------------------------------------
+        if api == "grad" or (api == "grad_weights_only" and not params):
+            fn = ops.grad(target, positions, params or None)
+        elif params:
+            fn = ops.GradOperation(get_all=True, get_by_list=True)(
+                target, ParameterTuple(params))
         else:
-            num2 = numerical_grad(first, args, positions, eps=1e-6)
-            g2 = _grads(g2, len(args))
-            assert len(g2) == len(args), "%d second derivatives for %d inputs" % (
-                len(g2), len(args))
-            for k, (g, n) in enumerate(zip(g2, num2)):
-                assert isinstance(g, Tensor), "second derivative %d is a %s, not a Tensor" % (
-                    k, type(g).__name__)
-                _compare("second derivative w.r.t. x%d vs differences of the gradient" % k,
-                         g, n, rtol, 1e-6)
-            done.append("second")
+            fn = ops.GradOperation(get_all=True)(target)
+        if api == "grad_weights_only" and params:
+            w_only, in_only = ops.grad(target, None, params), ops.grad(target, positions)
+            gw, seen = effects.record(lambda: w_only(*args))
+            effects.same("ops.grad(weights only)", seen, direct_seen)
+            gin, seen = effects.record(lambda: in_only(*args))
+            effects.same("ops.grad(inputs only)", seen, direct_seen)
+            other = flatten(api, gin, gw)
+        else:
+            _, other = gradients(lambda: (None, fn(*args)), api)
+        same("%s vs value_and_grad" % api, other, grads)
+        done.append(api)
+        # ---- jvp ------------------------------------------------------------------------
+        if jvp:
+            tans = []
+            tan_args = tuple(_tensors(t, tans) for t in tangents)
+            (out, tan), seen = effects.record(lambda: ops.jvp(target, tuple(args), tan_args))
+            effects.same("ops.jvp", seen, direct_seen)
+            _compare_outputs("jvp output", out, direct)
+            with _FrozenStopGradient(ops) as frozen:
+                target(*args)
+                want = _directional(numerical_jvp, lambda: _leaves(
+                    frozen.replay(lambda: target(*args))), arrays, tans)
+            got = _structure("jvp tangent", tan, direct)
+            assert len(got) == len(want), "jvp: %d tangents for %d outputs" % (
+                len(got), len(want))
+            for (what, t), w in zip(got, want):
+                _compare_fd(what + " vs directional differences", t, w, rtol, atol)
+            done.append("jvp")
+        # ---- second derivative ----------------------------------------------------------
+        if second:
+            with _FrozenStopGradient(ops) as frozen:
+                target(*args)
+                if frozen.values:
+                    second = False
+        if second:
+            first = ops.grad(target, positions)
+            try:
+                g2, seen = effects.record(lambda: ops.grad(first, positions)(*args))
+            except UnsupportedSyntaxError as exc:
+                assert has_loop, "second derivative refused for a loop-free program: %s" % exc
+                assert "loop" in str(exc), "refusal does not say why: %s" % exc
+                done.append("second_refused")
+            else:
+                if second_effects:
+                    effects.same("ops.grad(ops.grad(.))", seen, direct_seen)
+                num2 = _differences(numerical_grad, lambda: tuple(_leaves(first(*args))),
+                                    arrays)
+                got = []
+                for k, (g, a) in enumerate(zip(_per_argument("second", g2, inputs), inputs)):
+                    got += _structure("second derivative w.r.t. x%d" % k, g, a)
+                assert len(got) == len(num2), "%d second derivatives for %d leaves" % (
+                    len(got), len(num2))
+                for (what, g), n in zip(got, num2):
+                    _compare_fd(what + " vs differences of the gradient", g, n, rtol, 1e-6)
+                done.append("second")
+        # ---- mutation: the same gradient function sees the new values --------------------
+        if mutations:
+            _mutate([do for do, _ in mutations], namespace, target)
+            direct, direct_seen = effects.record(lambda: target(*args))
+            value2, grads2 = gradients(lambda: vg(*args), "value_and_grad after the mutation")
+            _compare_outputs("value_and_grad value after the mutation", value2, direct)
+            against_differences("value_and_grad after the mutation", grads2)
+            fresh = ops.value_and_grad(target, positions, params) if params else \
+                ops.value_and_grad(target, positions)
+            _, grads3 = gradients(lambda: fresh(*args), "a fresh value_and_grad")
+            same("a fresh value_and_grad after the mutation", grads3, grads2)
+            _mutate([undo for _, undo in reversed(mutations)], namespace, target)
+            direct, direct_seen = effects.record(lambda: target(*args))
+            value4, grads4 = gradients(lambda: vg(*args), "value_and_grad after the undo")
+            _compare_outputs("value_and_grad value after the undo", value4, value)
+            same("value_and_grad after the undo", grads4, grads)
+            done.append("mutation")
     return done
 
 
-CHECKER_PARTS = [_arr, _flat, _grads, _compare, _compare_outputs,
-                 _FrozenStopGradient, run_checks]
+CHECKER_PARTS = [ProgramRejected, _arr, _leaves, _tensors, _structure, _shape_of,
+                 _per_argument, _compare, _compare_outputs, _compare_fd, _differences,
+                 _directional, _FrozenStopGradient, _Effects, _mutate, run_checks]
 
 
 def repro_script(program, error=""):
@@ -1263,18 +2432,20 @@ def repro_script(program, error=""):
         parts.append("# " + line)
     parts.append(program.source.rstrip() + "\n")
     parts.append("\n# ---- inputs ----")
-    parts.append("INPUTS = [%s]" % ", ".join("np.array(%s, np.float64)" % _literal(a)
-                                            for a in program.inputs))
-    parts.append("TANGENTS = [%s]" % ", ".join("np.array(%s, np.float64)" % _literal(a)
-                                              for a in program.tangents))
+    parts.append("INPUTS = [%s]" % ", ".join(_literal_tree(a) for a in program.inputs))
+    parts.append("TANGENTS = [%s]" % ", ".join(_literal_tree(a) for a in program.tangents))
+    parts.append("MUTATIONS = %r" % (tuple(program.mutations),))
     parts.append("\n\n# ---- the checker (tests/program_gen.py) ----")
+    parts.append("import contextlib  # noqa: E402\nimport io  # noqa: E402\n\n"
+                 "FD_STEP = %r\n\n" % FD_STEP)
     for fn in CHECKER_PARTS:
         parts.append(inspect.getsource(fn).rstrip() + "\n\n")
     entry = "f" if program.kind == "function" else "Net()"
     parts.append(textwrap.dedent("""\
         if __name__ == "__main__":
             print(run_checks(%s, INPUTS, TANGENTS, jvp=%r, second=%r, has_loop=%r,
-                             api=%r))
+                             api=%r, weights=%s, effects=%r, mutations=MUTATIONS,
+                             namespace=globals(), second_effects=%r))
         """ % (entry, program.check_jvp, program.check_second, program.has_loop,
-               program.api)))
+               program.api, program.weights, program.effects, program.second_effects)))
     return "\n".join(parts)

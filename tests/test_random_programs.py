@@ -1,6 +1,11 @@
-"""Random programs (tests/program_gen.py) differentiated and checked against finite
-differences: gradients w.r.t. every input and trainable Parameter, value_and_grad's value,
-a second gradient API, and for some programs ops.jvp and ops.grad(ops.grad(.)).
+"""Random programs (tests/program_gen.py) differentiated and checked four ways: values
+against the direct call; gradients w.r.t. every input leaf and trainable Parameter against
+finite differences at two steps (and a second gradient API, and for some programs ops.jvp
+and ops.grad(ops.grad(.))); side effects (appends, prints) the same, in the same order, in
+every gradient call as in the direct call; after the program's mutable values change, the
+same gradient function sees the new values.  The programs use the features on by default
+(``program_gen.DEFAULT_FEATURES``); those waiting for compiler support are off, each naming
+what it waits for in ``program_gen.FEATURES``.
 
 Deterministic (``derandomize=True``); ``tools/soak.py`` runs the same generator with fresh
 seeds for as long as you like and saves every failure as a minimized reproduction script.
@@ -77,6 +82,115 @@ def test_checker_catches_a_wrong_gradient(program_dir):
     with pytest.raises(AssertionError, match="finite differences"):
         pg.run_checks(module.f, [np.array([0.5, -0.25, 1.0])], [np.ones(3)], jvp=False,
                       second=False)
+
+
+def test_checker_catches_side_effects_a_gradient_call_adds(program_dir):
+    """A program whose gradient call appends more than its direct call must fail."""
+    source = pg.HEADER + (
+        "from autograd_st import register_vjp\n\n"
+        "CALLS = []\n\n\n"
+        "def twice(a):\n"
+        "    return a * 2.0\n\n\n"
+        "@register_vjp(twice)\n"
+        "def _noisy(dout, out, a):\n"
+        "    CALLS.append(('backward', 1))\n"
+        "    return (dout * 2.0,)\n\n\n"
+        "def f(x0):\n"
+        "    CALLS.append(('forward', 0))\n"
+        "    return ops.sum(twice(x0))\n")
+    module = pg.load_module(source, program_dir)
+    args = ([np.array([0.5, -0.25, 1.0])], [np.ones(3)])
+    assert pg.run_checks(module.f, *args, jvp=False, second=False) == ["grad", "grad"]
+    with pytest.raises(AssertionError, match="side effects: value_and_grad appended"):
+        pg.run_checks(module.f, *args, jvp=False, second=False, effects=True,
+                      namespace=vars(module))
+
+
+def test_checker_catches_a_gradient_that_misses_a_mutation(program_dir):
+    """A derivative rule that froze a module-level value when it was defined gives the old
+    gradient after the value changes: the mutation check must fail (and pass without it)."""
+    source = pg.HEADER + (
+        "from autograd_st import register_vjp\n\n"
+        "COEFS = [2.0]\n\n\n"
+        "FROZEN = COEFS[0]\n\n\n"
+        "def scaled(a):\n"
+        "    return a * COEFS[0]\n\n\n"
+        "@register_vjp(scaled)\n"
+        "def _frozen(dout, out, a):\n"
+        "    return (dout * FROZEN,)\n\n\n"
+        "def f(x0):\n"
+        "    return ops.sum(scaled(x0))\n")
+    module = pg.load_module(source, program_dir)
+    args = ([np.array([0.5, -0.25, 1.0])], [np.ones(3)])
+    mutation = (("COEFS[0] = 3.0", "COEFS[0] = 2.0"),)
+    assert pg.run_checks(module.f, *args, jvp=False, second=False) == ["grad", "grad"]
+    with pytest.raises(AssertionError, match="after the mutation: gradient of input x0 vs "
+                                             "finite differences differs"):
+        pg.run_checks(module.f, *args, jvp=False, second=False, mutations=mutation,
+                      namespace=vars(module))
+    assert module.COEFS == [3.0]     # the check stopped before its undo
+
+
+def test_differences_at_two_steps_judge_or_reject():
+    """A gradient passes where it agrees with D(h), D(h/2) or Richardson's extrapolation;
+    fails where those agree with each other and not with it; is rejected (not judged) where
+    they disagree with each other as well."""
+    from autograd_st import Tensor
+    truth = np.array([1.0, -2.0])
+    curved = (truth + 4e-5, truth + 1e-5, truth)    # D(h) too curved; D(h/2), R agree
+    pg._compare_fd("g", Tensor(truth), curved, 1e-5, 1e-7)
+    pg._compare_fd("g", Tensor(truth + 1e-5), curved, 1e-5, 1e-7)
+    for wrong in (truth + 4e-5, truth + 0.1, np.array([1.0, 0.0])):
+        with pytest.raises(AssertionError, match="g differs"):
+            pg._compare_fd("g", Tensor(wrong), curved, 1e-5, 1e-7)
+    jump = (truth + 50.0, truth + 100.0, truth + 116.7)  # a branch flips within both steps
+    pg._compare_fd("g", Tensor(truth + 50.0), (truth + 50.0, truth + 50.0, truth + 50.0),
+                   1e-5, 1e-7)
+    with pytest.raises(pg.ProgramRejected, match="disagree"):
+        pg._compare_fd("g", Tensor(truth), jump, 1e-5, 1e-7)
+    mixed = (np.array([1.0, 50.0]), np.array([1.0, 100.0]), np.array([1.0, 116.7]))
+    with pytest.raises(AssertionError, match="g differs"):   # entry 0 can judge: it fails
+        pg._compare_fd("g", Tensor(np.array([1.5, 0.0])), mixed, 1e-5, 1e-7)
+    with pytest.raises(AssertionError, match="not a Tensor"):
+        pg._compare_fd("g", truth, curved, 1e-5, 1e-7)
+
+
+def curved(x0):
+    return ops.sum(ops.sin(x0 * 1000.0))
+
+
+def test_richardson_keeps_the_checker_right_where_the_function_curves_fast():
+    """d/dx sum(sin(1000 x)): central differences at the larger step are off by more than
+    the tolerance (the curvature), the checker is not: it takes the better estimate."""
+    from autograd_st import numerical_grad
+    x = np.array([0.3, -0.2, 0.7])
+    exact = 1000.0 * np.cos(1000.0 * x)
+    coarse = numerical_grad(lambda t: ops.sum(ops.sin(t * 1000.0)), (x,), 0, eps=pg.FD_STEP)
+    assert np.max(np.abs(coarse - exact) / np.abs(exact)) > 1e-5
+    assert pg.run_checks(curved, [x], [np.ones(3)], jvp=True, second=True) == [
+        "grad", "grad", "jvp", "second"]
+
+
+@settings(max_examples=120, **SETTINGS)
+@given(program=pg.programs(features=pg.ALL_FEATURES))
+def test_every_feature_generates_programs_that_run(program, program_dir):
+    """Every feature, also those off by default, gives programs that run when called
+    directly (the probe: finite outputs, before and after their mutations); their checks
+    are not run here (a feature off by default waits for compiler support)."""
+    USES.update(program.uses())
+    try:
+        pg.check_program(program, program_dir, probe_only=True)
+    except pg.ProgramRejected:
+        reject()
+
+
+USES = set()
+
+
+def test_every_feature_is_generated():
+    """The programs of test_every_feature_generates_programs_that_run used every feature
+    (run after it in this file)."""
+    assert USES == set(pg.FEATURES), sorted(set(pg.FEATURES) - USES)
 
 
 def test_repro_script_runs_standalone(tmp_path):

@@ -1,9 +1,13 @@
 """Soak the compiler with random programs for a given number of minutes.
 
     python tools/soak.py --minutes 30 --out soak_failures/
+    python tools/soak.py --minutes 5 --features all        # the patterns waiting too
+    python tools/soak.py --minutes 5 --features default,+struct_args,-mutation
 
 Runs the generator of ``tests/program_gen.py`` (the one the default test run uses, there
-with a fixed seed) in batches, each with a fresh random seed.  A failing program is shrunk by
+with a fixed seed) in batches, each with a fresh random seed, with the features of
+``program_gen.FEATURES`` that ``--features`` names (by default those on by default: a
+feature waiting for compiler support is off unless named).  A failing program is shrunk by
 hypothesis (for at most ``--shrink-seconds``) and saved in ``--out`` as a standalone
 reproduction script (``python soak_failures/failure_001.py``); failures are grouped by a
 signature (the error's type and first line, with numbers and generated names blanked) and
@@ -44,8 +48,10 @@ def signature(error: str) -> str:
 
 
 class Soak:
-    def __init__(self, out, minutes, batch, kinds, verbose, shrink_seconds=120.0):
+    def __init__(self, out, minutes, batch, kinds, verbose, shrink_seconds=120.0,
+                 features=pg.DEFAULT_FEATURES):
         self.shrink_seconds = shrink_seconds
+        self.features = features
         self.out = out
         self.deadline = time.time() + 60.0 * minutes
         self.batch = batch
@@ -53,6 +59,8 @@ class Soak:
         self.verbose = verbose
         self.checked = 0
         self.rejected = 0
+        self.rejected_by_differences = 0    # of which: differences at two steps disagreed
+        self.checks = {}        # check name -> programs it ran on
         self.failing_runs = 0
         self.groups = {}        # signature -> dict(path, size, count, error)
         self.workdir = tempfile.mkdtemp(prefix="soak_programs_")
@@ -66,14 +74,15 @@ class Soak:
                   # no explain phase: its tracer makes every shrinking step many times slower
                   phases=(Phase.explicit, Phase.generate, Phase.shrink),
                   suppress_health_check=list(HealthCheck))
-        @given(program=pg.programs(kinds=self.kinds))
+        @given(program=pg.programs(kinds=self.kinds, features=self.features))
         def soak(program):
             if "at" in last and time.time() - last["at"] > self.shrink_seconds:
                 return  # shrinking has had its time: stop it (the smallest failure is kept)
             try:
-                pg.check_program(program, self.workdir)
-            except pg.ProgramRejected:
+                done = pg.check_program(program, self.workdir)
+            except pg.ProgramRejected as exc:
                 self.rejected += 1
+                self.rejected_by_differences += "differences" in str(exc)
                 reject()
             except Exception as exc:  # noqa: BLE001 - a ProgramFailure, or a generator bug
                 self.checked += 1
@@ -85,6 +94,8 @@ class Soak:
                         "%s: %s\n%s" % (type(exc).__name__, exc, pg.describe(exc)))
                 raise
             self.checked += 1
+            for name in set(done):
+                self.checks[name] = self.checks.get(name, 0) + 1
 
         try:
             soak()
@@ -113,10 +124,15 @@ class Soak:
                                                path), flush=True)
 
     def write_summary(self, elapsed):
-        lines = ["soak: %.1f minutes, %d programs checked, %d rejected (near a branch "
-                 "threshold), %d failing runs, %d distinct failures"
-                 % (elapsed / 60.0, self.checked, self.rejected, self.failing_runs,
-                    len(self.groups))]
+        lines = ["soak: %.1f minutes, %d programs checked, %d rejected (%d near a branch "
+                 "threshold, %d where differences at two steps disagreed), %d failing runs, "
+                 "%d distinct failures"
+                 % (elapsed / 60.0, self.checked, self.rejected,
+                    self.rejected - self.rejected_by_differences, self.rejected_by_differences,
+                    self.failing_runs, len(self.groups)),
+                 "features: %s" % ", ".join(sorted(self.features)),
+                 "checks run (programs): %s" % ", ".join(
+                     "%s %d" % kv for kv in sorted(self.checks.items()))]
         for sig, g in sorted(self.groups.items(), key=lambda kv: kv[1]["path"]):
             lines.append("%s  (x%d)  %s" % (os.path.basename(g["path"]), g["count"], sig))
         text = "\n".join(lines) + "\n"
@@ -135,11 +151,16 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=None, help="seed of the batch seeds")
     ap.add_argument("--shrink-seconds", type=float, default=120.0,
                     help="how long hypothesis may shrink one failure")
+    ap.add_argument("--features", default="default",
+                    help="program_gen features: default, all, none, or a comma list of names "
+                         "(+name adds to, -name takes from the default set); known: %s"
+                         % ", ".join(pg.FEATURES))
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
-    soak = Soak(args.out, args.minutes, args.batch, kinds, args.verbose, args.shrink_seconds)
+    soak = Soak(args.out, args.minutes, args.batch, kinds, args.verbose, args.shrink_seconds,
+                pg.parse_features(args.features))
     master = random.Random(args.seed)
     start = time.time()
     batches = 0
