@@ -31,6 +31,7 @@ from __future__ import annotations
 import gast
 import numpy as np
 
+from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from .codegen import names_read, names_written
 from .ir import For, While
@@ -202,11 +203,11 @@ class LoopsMixin:
         but gets as a runtime one): to the innermost loop that can be unrolled, which then
         is; with no such loop, as the user's CompileError (saying why none can be)."""
         if not self._unrollable:
-            raise self.error(node, what, hint)
+            raise self.error(node, what, hint, cls=UnsupportedSyntaxError)
         if None in self._unrollable:
-            raise NeedsConstant(self.error(node, what, hint))
+            raise NeedsConstant(self.error(node, what, hint, cls=UnsupportedSyntaxError))
         raise self.error(node, "%s, inside a loop that cannot be unrolled (%s)"
-                         % (what, self._unrollable[-1]), hint)
+                         % (what, self._unrollable[-1]), hint, cls=UnsupportedSyntaxError)
 
     # -- for -----------------------------------------------------------------------------
     def s_For(self, node):
