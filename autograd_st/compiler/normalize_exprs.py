@@ -17,13 +17,15 @@ emission helpers (``opaque``, ``to_node``, ``static``, ``truth``).
 """
 from __future__ import annotations
 
+import types
+
 import gast
 import numpy as np
 
 from ..errors import CompileError, UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
-from . import bindings
+from . import bindings, purity
 from .ir import ABSENT, If
 from .normalize_containers import ContainersMixin
 from .normalize_values import LOOP_LOCAL, MISSING, PARTIAL, SymList, name_hint, sym
@@ -270,7 +272,7 @@ class ExpressionsMixin(ContainersMixin):
         op = type(node.op)
         values = []
         for i, operand in enumerate(node.values):
-            if values and has_sym(values) and _calls_something(operand):
+            if values and has_sym(values) and self._may_have_effects(operand):
                 return self._lazy_boolop(op, values, node.values[i:], node)
             value = self.expr(operand)
             values.append(value)
@@ -278,6 +280,38 @@ class ExpressionsMixin(ContainersMixin):
                                        or (op is gast.Or and value)):
                 break  # Python stops here: the operands after it are never evaluated
         return self.boolop(op, values, node)
+
+    def _may_have_effects(self, node) -> bool:
+        """Whether evaluating ``node`` may call something that is not known to be pure: a
+        call whose callee, looked up without running anything, is not a primitive, an
+        ``ops``/numpy function, a Tensor method or on the purity table."""
+        for n in gast.walk(node):
+            if isinstance(n, gast.Call) and not self._pure_callee_of(n.func):
+                return True
+        return False
+
+    def _pure_callee_of(self, func) -> bool:
+        chain = []
+        while isinstance(func, gast.Attribute):
+            chain.append(func.attr)
+            func = func.value
+        if not isinstance(func, gast.Name):
+            return len(chain) == 1 and bindings.method(chain[0]) is not None  # (x * y).sum()
+        name = func.id
+        if name in self.env:
+            value = self.env[name]
+            if isinstance(value, Sym):  # a method of a runtime value: a Tensor method
+                return len(chain) == 1 and bindings.method(chain[0]) is not None
+            obj = value
+        else:
+            found, obj = self.src.lookup(name)  # closure, globals, builtins (nothing runs)
+            if not found:
+                return False
+        for attr in reversed(chain):
+            if not isinstance(obj, types.ModuleType):  # only a module's attribute is read
+                return False
+            obj = getattr(obj, attr, None)
+        return bindings.lookup(obj) is not None or purity.is_pure(obj, (), {})
 
     def _lazy_boolop(self, op, values, rest, node):
         """``values`` (bound) combined with ``rest`` (nodes), the rest bound in the branch
@@ -343,7 +377,3 @@ class ExpressionsMixin(ContainersMixin):
         self.emit(If(cond.var, body, orelse, self.loc))
         return sym(target)
 
-
-def _calls_something(node) -> bool:
-    """Whether evaluating ``node`` calls anything (which may have an effect)."""
-    return any(isinstance(n, gast.Call) for n in gast.walk(node))

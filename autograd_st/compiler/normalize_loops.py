@@ -31,6 +31,7 @@ from __future__ import annotations
 import gast
 import numpy as np
 
+from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from .codegen import names_read, names_written
 from .ir import For, While
@@ -202,11 +203,11 @@ class LoopsMixin:
         but gets as a runtime one): to the innermost loop that can be unrolled, which then
         is; with no such loop, as the user's CompileError (saying why none can be)."""
         if not self._unrollable:
-            raise self.error(node, what, hint)
+            raise self.error(node, what, hint, cls=UnsupportedSyntaxError)
         if None in self._unrollable:
-            raise NeedsConstant(self.error(node, what, hint))
+            raise NeedsConstant(self.error(node, what, hint, cls=UnsupportedSyntaxError))
         raise self.error(node, "%s, inside a loop that cannot be unrolled (%s)"
-                         % (what, self._unrollable[-1]), hint)
+                         % (what, self._unrollable[-1]), hint, cls=UnsupportedSyntaxError)
 
     # -- for -----------------------------------------------------------------------------
     def s_For(self, node):
@@ -275,16 +276,25 @@ class LoopsMixin:
         self.block = []
         if over is not None:
             self.assign(node.target, P.getitem(over, sym(target)), node)
+        body = self._loop_body(node, carried, plan, lists, before, outer)
+        self.emit(For(target, [atomize(a) for a in it.args], body,
+                      *self._loop_fields(node, carried)))
+
+    def _loop_body(self, node, carried, plan, lists, before, outer) -> list:
+        """Bind the loop's body into the current block, close the loop (its carried values
+        back to their headers) and give the body; the block is ``outer`` again after."""
         self.stmts(node.body)
         self._check_carried(node, plan, lists)
         self._close_loop(carried, plan)
         body = self.block
         self.block = outer
         self._restore_after_loop(carried, plan, before)
-        self.emit(For(target, [atomize(a) for a in it.args], body,
-                      [(h, n) for n, h in carried],
-                      (self.src.filename, node.lineno, node.col_offset),
-                      {h: self._inits[h] for n, h in carried}))
+        return body
+
+    def _loop_fields(self, node, carried) -> tuple:
+        """A loop statement's ``carried``, ``loc`` and ``inits``."""
+        return ([(h, n) for n, h in carried], (self.src.filename, node.lineno, node.col_offset),
+                {h: self._inits[h] for n, h in carried})
 
     # -- while ---------------------------------------------------------------------------
     def s_While(self, node):
@@ -309,15 +319,8 @@ class LoopsMixin:
             return
         cond = self.truth(cond, node.test)
         self.block = []
-        self.stmts(node.body)
-        self._check_carried(node, plan, lists)
-        self._close_loop(carried, plan)
-        body = self.block
-        self.block = outer
-        self._restore_after_loop(carried, plan, before)
-        self.emit(While(cond.var, cond_body, body, [(h, n) for n, h in carried],
-                        (self.src.filename, node.lineno, node.col_offset),
-                        {h: self._inits[h] for n, h in carried}))
+        body = self._loop_body(node, carried, plan, lists, before, outer)
+        self.emit(While(cond.var, cond_body, body, *self._loop_fields(node, carried)))
 
     # -- carried values ------------------------------------------------------------------
     def _carry(self, body_nodes, extra_nodes=()):
