@@ -1980,10 +1980,6 @@ class ProgramFailure(AssertionError):
 # strict xfail test starts passing (and fails), and its entry here should go.
 KNOWN_BUGS = [
     # (name, regression test in tests/test_random_programs.py, regex on the failure text)
-    ("second derivative of a while loop assigning a name it did not have before",
-     "test_bug_second_derivative_of_a_while_loop_that_assigns_a_new_name",
-     r"CompileError: <autograd_st [^>]* pair [0-9a-f]+>:\d+: this loop changes '\w+' from "
-     r"None to a runtime value"),
 ]
 
 
