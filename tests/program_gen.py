@@ -18,8 +18,8 @@ in the subset the compiler differentiates:
   ``while ...: ... if n >= K: break``);
 * calls to helper functions (which may call each other and hold loops) and sub-Cells.
 
-and, each behind a *feature* of :data:`FEATURES` (``programs(features=...)``; a feature whose
-compiler support is not on main yet is off by default, with the branch it waits for):
+and, each behind a *feature* of :data:`FEATURES` (``programs(features=...)``; a feature that
+main does not support yet, or gets wrong, is off by default, with what it waits for):
 
 * ``seq_loop``: tuples and lists built in a loop (``ys = ys + (e,)``, ``ys.append(e)``), read
   back by index, ``ops.stack``, ``sum(ys)``, ``len(ys)``, and looped over;
@@ -34,14 +34,19 @@ compiler support is not on main yet is off by default, with the branch it waits 
 * ``shape_unpack``: ``b, s = x.shape`` (``n, = x.shape``), used as Python numbers (operands,
   divisors, ``range`` bounds);
 * ``struct_args`` / ``struct_out``: tuple, list, dict and nested arguments (gradients come back
-  in the argument's structure) and outputs;
-* ``kwargs``: helpers and sub-Cells with default and keyword arguments (numbers and flags);
+  in the argument's structure) and outputs (``struct_out_list``: with lists in them;
+  ``struct_out_early``: nested ones and dicts returned early, too);
+* ``seq_iter`` / ``seq_stop``: loops and comprehensions over a built sequence, and
+  ``ops.stop_gradient`` of its items;
+* ``kwargs``: helpers and sub-Cells with default and keyword arguments (numbers and flags;
+  ``kwargs_reorder``: keywords out of the parameters' order);
 * ``closures``: lambdas and nested ``def``\\ s (with defaults) inside the function, capturing
   its tensors;
 * ``effects``: ``CALLS.append((tag, k))`` on a module-level list, ``print(tag, k)`` to stdout
   and to a module-level ``io.StringIO`` (``effects_index``: ``k`` a loop counter or a
   number the program computed): checked to happen the same number of times, in the same order,
-  in every gradient call as in the direct call;
+  in every gradient call as in the direct call (``effects_second``: ``ops.grad(ops.grad(.))``'s
+  call too);
 * ``mutation``: numbers, flags and loop counts read through mutable objects (a module's
   attribute ``cfg.S0``, a namespace's ``opts.S1``, a list element ``COEFS[1]``, a loop over
   ``COEFS`` that grows, a Cell attribute ``self.m2``), changed between calls: the next call of
