@@ -41,6 +41,7 @@ def signature(error: str) -> str:
     what = next((ln.strip() for ln in lines if " vs " in ln or "gradient" in ln.lower()), "")
     sig = head + " | " + what
     sig = re.sub(r"<autograd_st[^>]*>", "<generated>", sig)
+    sig = re.sub(r"(/[^\s:/]+)*/(rp|probe)_[0-9a-f]+_\d+\.py", "<module>", sig)
     sig = re.sub(r"\b(rp|probe)_[0-9a-f]+_\d+", "<module>", sig)
     sig = re.sub(r"[-+]?\d+(\.\d+)?(e[-+]?\d+)?", "N", sig)
     sig = re.sub(r"'[A-Za-z_]\w*'", "'NAME'", sig)
