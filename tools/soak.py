@@ -62,6 +62,7 @@ class Soak:
         self.rejected = 0
         self.rejected_by_differences = 0    # of which: differences at two steps disagreed
         self.checks = {}        # check name -> programs it ran on
+        self.uses = {}          # feature -> checked programs using it
         self.failing_runs = 0
         self.groups = {}        # signature -> dict(path, size, count, error)
         self.workdir = tempfile.mkdtemp(prefix="soak_programs_")
@@ -97,6 +98,8 @@ class Soak:
             self.checked += 1
             for name in set(done):
                 self.checks[name] = self.checks.get(name, 0) + 1
+            for name in program.uses():
+                self.uses[name] = self.uses.get(name, 0) + 1
 
         try:
             soak()
@@ -133,7 +136,9 @@ class Soak:
                     self.failing_runs, len(self.groups)),
                  "features: %s" % ", ".join(sorted(self.features)),
                  "checks run (programs): %s" % ", ".join(
-                     "%s %d" % kv for kv in sorted(self.checks.items()))]
+                     "%s %d" % kv for kv in sorted(self.checks.items())),
+                 "features used (programs checked): %s" % ", ".join(
+                     "%s %d" % kv for kv in sorted(self.uses.items()))]
         for sig, g in sorted(self.groups.items(), key=lambda kv: kv[1]["path"]):
             lines.append("%s  (x%d)  %s" % (os.path.basename(g["path"]), g["count"], sig))
         text = "\n".join(lines) + "\n"
