@@ -635,3 +635,20 @@ def test_jvp_and_second_order(fn):
     x = T(2, 3, 4, seed=3, low=0.1, high=1.0) if fn is shapes else T(3, seed=3, low=0.1,
                                                                       high=1.0)
     check_grads(fn, (x,), order=2)
+
+
+def _early_nested(x):
+    if ops.sum(x) > 0:
+        return (x * 2.0, (x * 3.0, ops.sin(x)))
+    return (x, (x * x, x))
+
+
+@pytest.mark.parametrize("values", [[1.0, 2.0], [-1.0, -2.0]])
+def test_a_nested_tuple_returned_early_keeps_every_items_gradient(values):
+    """Both branches' nested tuples merge item by item (a nested tuple copied whole lost
+    the inner items' gradients: 2 instead of 5 + cos(x))."""
+    x = Tensor(np.array(values))
+    value, grad = ops.value_and_grad(_early_nested)(x)
+    direct = _early_nested(x)
+    np.testing.assert_allclose(value[1][1].asnumpy(), direct[1][1].asnumpy(), rtol=1e-15)
+    np.testing.assert_allclose(grad.asnumpy(), numerical_grad(_early_nested, (x,)), rtol=1e-7)

@@ -216,19 +216,7 @@ class StatementsMixin(LoopsMixin):
                                                      UNBOUND if unbound else None)
                 continue
             if isinstance(va, tuple) or isinstance(vb, tuple):
-                if not (isinstance(va, tuple) and isinstance(vb, tuple) and len(va) == len(vb)):
-                    raise self.error(node, "%r is a tuple of a different length in each branch"
-                                     % name, "give it the same number of items in both "
-                                     "branches")
-                new_t = []
-                for i, (ea, eb) in enumerate(zip(va, vb)):
-                    new = self.new_version("%s_%d" % (name, i))
-                    body.append(self._copy_stmt(new, ea))
-                    orelse.append(self._copy_stmt(new, eb))
-                    self.mark_maybe_unbound_like(ea, new)
-                    self.mark_maybe_unbound_like(eb, new)
-                    new_t.append(sym(new))
-                merged[name] = tuple(new_t)
+                merged[name] = self._merge_tuples(node, name, va, vb, body, orelse)
                 continue
             if isinstance(va, list) and isinstance(vb, list):
                 merged[name] = SymList(self._merge_items(node, name, va, vb, body, orelse))
@@ -273,6 +261,25 @@ class StatementsMixin(LoopsMixin):
                                  "branch of an if on a runtime value" % i,
                                  "give it the same kind of value in both branches")
         return out
+
+    def _merge_tuples(self, node, name, va, vb, body, orelse) -> tuple:
+        """A tuple assigned in both branches: one merged variable per item, nested tuples
+        item by item too (a nested tuple copied whole would be one array)."""
+        if not (isinstance(va, tuple) and isinstance(vb, tuple) and len(va) == len(vb)):
+            raise self.error(node, "%r is a tuple of a different length in each branch"
+                             % name, "give it the same number of items in both branches")
+        out = []
+        for i, (ea, eb) in enumerate(zip(va, vb)):
+            if isinstance(ea, tuple) or isinstance(eb, tuple):
+                out.append(self._merge_tuples(node, "%s_%d" % (name, i), ea, eb, body, orelse))
+                continue
+            new = self.new_version("%s_%d" % (name, i))
+            body.append(self._copy_stmt(new, ea))
+            orelse.append(self._copy_stmt(new, eb))
+            self.mark_maybe_unbound_like(ea, new)
+            self.mark_maybe_unbound_like(eb, new)
+            out.append(sym(new))
+        return tuple(out)
 
     def _merge_one_sided(self, name, value, defined, other, filler):
         """A value (a Sym, a number, or a tuple, such as a callee's residuals) that one
