@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, reject, settings
 
 from autograd_st import Parameter, Tensor, nn, numerical_grad, ops
-from autograd_st.errors import UnsupportedSyntaxError
+from autograd_st.errors import CompileError, UnsupportedSyntaxError
 
 try:
     from . import program_gen as pg
@@ -63,7 +63,7 @@ def test_random_cells(program, program_dir):
 
 def test_known_bugs_each_have_a_regression_test():
     names = {name for name in globals() if name.startswith("test_bug_")}
-    for _, test_name, _ in pg.KNOWN_BUGS:
+    for _, test_name, _, _ in pg.KNOWN_BUGS:
         assert test_name in names
 
 
@@ -512,3 +512,24 @@ def test_bug_second_derivative_of_a_while_loop_that_assigns_a_new_name():
         np.testing.assert_allclose(g2.asnumpy(), want, rtol=1e-6)
         np.testing.assert_allclose(g2.asnumpy(), [1.89483833, 3.26854607, 1.39206077],
                                    rtol=1e-7)
+
+
+def _unused_item_read(a):
+    ys = ()
+    for i in range(2):
+        ys = ys + (a * 2.0,)
+    v = ys[1]  # noqa: F841 - an unused read, which the compiler drops
+    return ops.sum(ys[1])
+
+
+@pytest.mark.xfail(strict=True, raises=CompileError, reason="not fixed on main")
+def test_bug_an_unused_read_of_an_item_of_a_tuple_built_in_a_loop():
+    # found by the random programs (seq_loop): a tuple or list built in a loop, one of its
+    # items read into a name nothing uses, raises "CompileError: internal error: generated
+    # code reads an unknown global '_mul_1'".  The same message comes from a loop over such a
+    # list that passes its items on or drops them (``for w in ys: s = ops.sum(w)``, feature
+    # seq_iter) and from ops.stop_gradient(ys[-1]) * ys[-1] (feature seq_stop)
+    x = np.array([0.3, -0.2, 0.7])
+    value, g = ops.value_and_grad(_unused_item_read)(Tensor(x))
+    np.testing.assert_allclose(value.asnumpy(), np.sum(2.0 * x), rtol=1e-15)
+    np.testing.assert_array_equal(g.asnumpy(), np.full(3, 2.0))
