@@ -9,9 +9,34 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd_st import Tensor
+from autograd_st import Parameter, Tensor
+from autograd_st.compiler import frontend
 
-__all__ = ["assert_close", "as_array"]
+__all__ = ["assert_close", "as_array", "T", "float_param", "count_compiles"]
+
+
+def T(*shape, seed=0, low=-1.5, high=1.5):
+    """A float64 Tensor with uniform entries (a 0-d Tensor for no shape)."""
+    rng = np.random.default_rng(seed)
+    return Tensor(rng.uniform(low, high, shape).astype(np.float64))
+
+
+def float_param(value, name, requires_grad=True):
+    """A float64 Parameter holding ``value``."""
+    return Parameter(Tensor(np.asarray(value, np.float64)), name=name,
+                     requires_grad=requires_grad)
+
+
+def count_compiles(monkeypatch) -> list:
+    """A list that gets an item each time a function is normalized (compiled) from now."""
+    calls = []
+    real = frontend.normalize
+
+    def counting(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+    monkeypatch.setattr(frontend, "normalize", counting)
+    return calls
 
 
 def as_array(value) -> np.ndarray:

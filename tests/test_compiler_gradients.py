@@ -10,25 +10,16 @@ import numpy as np
 import pytest
 
 import autograd_st as ms
-from autograd_st import Parameter, ParameterTuple, Tensor, nn, numerical_grad, ops
+from autograd_st import ParameterTuple, Tensor, nn, numerical_grad, ops
 
 try:
-    from .helpers import assert_close
+    from .helpers import T, assert_close
+    from .helpers import float_param as P
 except ImportError:  # run with tests/ on sys.path
-    from helpers import assert_close
+    from helpers import T, assert_close
+    from helpers import float_param as P
 
 RTOL, ATOL = 1e-6, 1e-7
-
-
-def T(*shape, seed=0, low=-1.5, high=1.5):
-    """A float64 Tensor with uniform entries (a 0-d Tensor for no shape)."""
-    rng = np.random.default_rng(seed)
-    return Tensor(rng.uniform(low, high, shape).astype(np.float64))
-
-
-def P(value, name, requires_grad=True):
-    return Parameter(Tensor(np.asarray(value, np.float64)), name=name,
-                     requires_grad=requires_grad)
 
 
 def check_fn(fn, *args, positions=None, rtol=RTOL, atol=ATOL):

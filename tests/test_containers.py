@@ -9,25 +9,17 @@ import inspect
 import numpy as np
 import pytest
 
-from autograd_st import Parameter, ParameterTuple, Tensor, check_grads, nn, numerical_grad, ops
+from autograd_st import ParameterTuple, Tensor, check_grads, nn, numerical_grad, ops
 from autograd_st.errors import CompileError, RecursionNotSupportedError
 
 try:
-    from .helpers import assert_close
+    from .helpers import T, assert_close
+    from .helpers import float_param as Pm
 except ImportError:  # run with tests/ on sys.path
-    from helpers import assert_close
+    from helpers import T, assert_close
+    from helpers import float_param as Pm
 
 RTOL, ATOL = 1e-6, 1e-7
-
-
-def T(*shape, seed=0, low=-1.5, high=1.5):
-    rng = np.random.default_rng(seed)
-    return Tensor(rng.uniform(low, high, shape).astype(np.float64))
-
-
-def Pm(value, name, requires_grad=True):
-    return Parameter(Tensor(np.asarray(value, np.float64)), name=name,
-                     requires_grad=requires_grad)
 
 
 def check(fn, *args, weights=None):
