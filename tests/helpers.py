@@ -12,7 +12,18 @@ import numpy as np
 from autograd_st import Parameter, Tensor
 from autograd_st.compiler import frontend
 
-__all__ = ["assert_close", "as_array", "T", "float_param", "count_compiles"]
+__all__ = ["assert_close", "as_array", "T", "float_param", "count_compiles", "CallCounter"]
+
+
+class CallCounter:
+    """``fn``, counting its calls in ``calls`` (patched over a compiler entry point)."""
+
+    def __init__(self, fn):
+        self.fn, self.calls = fn, 0
+
+    def __call__(self, *a, **k):
+        self.calls += 1
+        return self.fn(*a, **k)
 
 
 def T(*shape, seed=0, low=-1.5, high=1.5):

@@ -19,9 +19,9 @@ import autograd_st.boundary.request as request
 from autograd_st import Parameter, ParameterTuple, Tensor, nn, numerical_grad, ops
 
 try:
-    from .helpers import assert_close
+    from .helpers import CallCounter, assert_close
 except ImportError:  # run with tests/ on sys.path
-    from helpers import assert_close
+    from helpers import CallCounter, assert_close
 
 XA = np.array([1.0, 2.0, -0.5])
 YA = np.array([3.0, -1.0, 0.25])
@@ -591,13 +591,7 @@ def f_cached(x, y):
     return ops.sum(ops.sin(x) * y)
 
 
-class _Counter:
-    def __init__(self, fn):
-        self.fn, self.calls = fn, 0
-
-    def __call__(self, *a, **k):
-        self.calls += 1
-        return self.fn(*a, **k)
+_Counter = CallCounter
 
 
 def test_gradient_function_compiles_once(monkeypatch):

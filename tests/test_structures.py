@@ -19,9 +19,9 @@ from autograd_st import Tensor, nn, numerical_grad, numerical_jvp, ops
 from autograd_st.errors import GradientAPIError
 
 try:
-    from .helpers import assert_close
+    from .helpers import CallCounter, assert_close
 except ImportError:  # run with tests/ on sys.path
-    from helpers import assert_close
+    from helpers import CallCounter, assert_close
 
 XA = np.array([0.5, -1.0, 2.0])
 YA = np.array([1.5, 0.25, -0.5])
@@ -213,13 +213,7 @@ def test_same_structure_compiles_once(monkeypatch):
     assert build.calls == 1
 
 
-class _Counter:
-    def __init__(self, fn):
-        self.fn, self.calls = fn, 0
-
-    def __call__(self, *a, **k):
-        self.calls += 1
-        return self.fn(*a, **k)
+_Counter = CallCounter
 
 
 # =========================================================================================
