@@ -39,42 +39,18 @@ from __future__ import annotations
 import ast
 import linecache
 import os
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from . import dtype as mstype
-from . import rules, rules_nn  # noqa: F401  (register the primitives the rows name)
+from . import rules, rules_nn, table_array, table_math, table_nn  # noqa: F401  (registers)
+from .op_row import Op
 from .prims import P, bindable
 from .tensor import Tensor
 
 __all__ = ["Op", "OPS", "NN_OPS", "FUNCTIONS", "NN_FUNCTIONS", "METHODS", "NUMPY", "CLASSES",
            "SOURCE_FILE", "row_of"]
-
-
-@dataclass(frozen=True)
-class Op:
-    """One calling convention of a primitive and the public names that use it.
-
-    ``prim``: the primitive in :data:`autograd_st.rules.REGISTRY` the function calls (for an
-    adapter made of several primitives, the one it is named after).  ``params``: the
-    parameters of a generated function, e.g. ``"input, axis=-1"`` (passed to the primitive in
-    its parameter order); or ``fn``: an adapter written over ``P`` in this module.  ``ops``:
-    its names in ``autograd_st.ops`` (the first is its ``__name__``; the rest are aliases);
-    ``methods``: its names as a Tensor method (``self`` is the first argument); ``numpy``:
-    the numpy functions it stands for in compiled code; ``classes``: the primitive classes
-    (``ops.Exp``) whose instances call it; ``doc``: the generated function's docstring.
-    """
-
-    prim: str
-    params: str = ""
-    fn: Callable | None = None
-    ops: tuple[str, ...] = ()
-    methods: tuple[str, ...] = ()
-    numpy: tuple[Callable, ...] = ()
-    classes: tuple[str, ...] = ()
-    doc: str = ""
 
 
 # ---------------------------------------------------------------------------------------
@@ -373,7 +349,7 @@ _UNARY = "input"
 _BINARY = "input, other"
 
 #: the functional ops, published as ``autograd_st.ops.<name>``.
-OPS: tuple[Op, ...] = (
+_CORE_OPS: tuple[Op, ...] = (
     # element-wise, broadcasting
     Op("add", _BINARY, ops=("add",), methods=("add",), numpy=(np.add,), classes=("Add",)),
     Op("sub", _BINARY, ops=("sub", "subtract"), methods=("sub",), numpy=(np.subtract,),
@@ -471,7 +447,7 @@ OPS: tuple[Op, ...] = (
 
 #: the functional forms the nn layers and losses are written with, published as
 #: ``autograd_st.ops.nn_func.<name>`` (those MindSpore has also as ``ops.<name>``).
-NN_OPS: tuple[Op, ...] = (
+_CORE_NN_OPS: tuple[Op, ...] = (
     Op("conv2d", "input, weight, stride=(1, 1), pad='valid', dilation=(1, 1), group=1",
        ops=("conv2d",),
        doc="2-D cross-correlation, NCHW; ``pad``: 'valid', 'same' or (top, bottom, left, right)."),
@@ -500,6 +476,12 @@ NN_OPS: tuple[Op, ...] = (
            "alive)."),
     Op("mul", fn=dropout, ops=("dropout",)),
 )
+
+
+#: every functional op: the core rows above and the family tables' rows.
+OPS: tuple[Op, ...] = _CORE_OPS + table_array.OPS + table_math.OPS
+#: every nn functional form.
+NN_OPS: tuple[Op, ...] = _CORE_NN_OPS + table_nn.OPS
 
 
 # ---------------------------------------------------------------------------------------

@@ -489,3 +489,17 @@ if NN_LOADED:
         row("sparse_softmax_xent_grad", A((4, 5), "wide"), _XENT_LABELS[1][1], A(())),
         row("sparse_softmax_xent_grad", A((4, 5), "wide"), _XENT_LABELS[1][1], A(None)),
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# the family modules' rows (rules_array, rules_math; the nn forms of table_nn), each in a
+# spec module of its own: ``SPECS`` and ``ZERO_GRADIENT`` (the primitives without gradient)
+# ---------------------------------------------------------------------------------------
+
+import rule_specs_array as _family_array  # noqa: E402
+import rule_specs_math as _family_math  # noqa: E402
+import rule_specs_nn as _family_nn  # noqa: E402
+
+for _family in (_family_array, _family_math, _family_nn):
+    SPECS += _family.SPECS
+    ZERO_GRADIENT_PRIMITIVES = ZERO_GRADIENT_PRIMITIVES | frozenset(_family.ZERO_GRADIENT)

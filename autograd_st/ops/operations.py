@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from ..op_table import CLASSES, FUNCTIONS
 from ..prims import P
-
-
-class Primitive:
-    """Base of primitive classes: constants to the compiler, callable on Tensors."""
-
-    _autograd_st_primitive = True
-
-    def __repr__(self) -> str:
-        attrs = ", ".join("%s=%r" % kv for kv in sorted(vars(self).items()))
-        return "%s(%s)" % (type(self).__name__, attrs)
+from .classes_array import *  # noqa: F401,F403
+from .classes_array import __all__ as _array_all
+from .classes_math import *  # noqa: F401,F403
+from .classes_math import __all__ as _math_all
+from .classes_nn import *  # noqa: F401,F403
+from .classes_nn import __all__ as _nn_all
+from .primitive_base import Primitive
 
 
 class MatMul(Primitive):
@@ -100,4 +97,5 @@ def _call_class(name: str, fn) -> type:
 globals().update({name: _call_class(name, fn) for name, fn in CLASSES.items()})
 
 __all__ = ["Primitive", "MatMul", "BatchMatMul", "ReduceSum", "ReduceMean", "ReduceMax",
-           "Squeeze", "Softmax", "LogSoftmax"] + list(CLASSES)
+           "Squeeze", "Softmax", "LogSoftmax"] + list(CLASSES) + list(_array_all) \
+    + list(_math_all) + list(_nn_all)

@@ -1,0 +1,9 @@
+"""Spec rows for the primitives of ``autograd_st.rules_nn (the primitives beyond the core ones in rule_specs.py)`` (see ``rule_specs.py`` for what a
+row is; that module gathers these).  ``ZERO_GRADIENT``: the primitives here without a gradient.
+"""
+from __future__ import annotations
+
+from rule_specs import A, row  # noqa: F401
+
+SPECS: list = []
+ZERO_GRADIENT: set = set()
