@@ -5,7 +5,7 @@ Each takes one float64 Tensor of shape (2, 3) with entries in (0.1, 1).
 """
 import numpy as np
 
-from autograd_st import ops
+from autograd_st import nn, ops
 
 DEBUG = False
 SCALES = (0.5, 2.0, -1.0)
@@ -211,3 +211,35 @@ def numpy_and_methods(x):
 def stop_gradient(x):
     # (central differences see through stop_gradient: here it holds a constant)
     return (x * ops.stop_gradient(ops.ones_like(x) * 2.0)).sum()
+
+
+def bool_ops_values(x):
+    s = x.sum()
+    t = (s * 2.0 > 100.0) or (s * 3.0)  # Python's or: the first true operand, else the last
+    u = (s < 100.0) and (s * s) and x.mean()  # and: the first false operand, else the last
+    return t + u
+
+
+class _Base(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.__scale = 2.0  # private: Python stores it as _Base__scale
+
+    def construct(self, x):
+        return ops.sin(x) * self.__scale
+
+
+class _Derived(_Base):
+    def __init__(self):
+        super().__init__()
+        self.__scale = 3.0  # another attribute: _Derived__scale
+
+    def construct(self, x):
+        return super().construct(x) * self.__scale + super(_Derived, self).construct(x * x)
+
+
+_DERIVED = _Derived()
+
+
+def super_and_private_names(x):
+    return _DERIVED(x).sum()

@@ -149,6 +149,8 @@ class CallsMixin:
 
     def call(self, callee, args, kwargs, node, path):
         """``callee(*args, **kwargs)`` (``callee`` a compile-time object): its bound value."""
+        if callee is super and not args and not kwargs:
+            args = self._super_arguments(node)
         out = self.call_on_containers(callee, args, kwargs, node, path)  # closures, len(seq)
         if out is not NOT_HANDLED:
             return out
@@ -157,6 +159,19 @@ class CallsMixin:
                         has_sym(list(args) + list(kwargs.values())), bindings.lookup(callee),
                         isinstance(owner, (list, dict, set)) and id(owner) not in self.sources)
         return _HANDLERS[classify(site)](self, site)
+
+    def _super_arguments(self, node):
+        """What Python passes a zero-argument ``super()``: the class whose body defines the
+        method (its ``__class__`` cell) and the method's first argument."""
+        func = self.src.func
+        code = func.__code__
+        if "__class__" not in self.src.closure or not code.co_argcount:
+            raise self.error(node, "super() without arguments works only in a method",
+                             "call super(Class, self) with the class and the instance")
+        first = gast.Name(id=code.co_varnames[0], ctx=gast.Load(), annotation=None,
+                          type_comment=None)
+        gast.copy_location(first, node)
+        return [self.src.closure["__class__"], self.expr(first)]
 
     # -- one handler per CalleeKind ------------------------------------------------------
     def _call_bound(self, site):

@@ -354,8 +354,26 @@ class ExpressionsMixin(ContainersMixin):
         return self._bool_opaque(op, rest, node)
 
     def _bool_opaque(self, op, values, node):
-        expr = gast.BoolOp(op=op(), values=[self.to_node(v) for v in values])
-        return self.opaque(expr, values, "and" if op is gast.And else "or")
+        """``values`` (bound, the first a runtime value) combined as Python's ``and``/``or``
+        does, choosing one of them at run time: ``a or b`` is ``a if a else b``, so the
+        gradient flows to the operand chosen."""
+        if len(values) == 1:
+            return values[0]
+        first = values[0]
+        cond = self.truth(first, node)
+        outer = self.block
+        self.block = []
+        tail = self._bool_opaque(op, values[1:], node) if has_sym(values[1:]) \
+            else self.boolop(op, values[1:], node)
+        taken = self.block
+        self.block = outer
+        target = self.names.fresh("_and" if op is gast.And else "_or")
+        self.ir_vars.add(target)
+        taken.append(self._copy_stmt(target, tail))
+        kept = [self._copy_stmt(target, first)]
+        body, orelse = (taken, kept) if op is gast.And else (kept, taken)
+        self.emit(If(cond.var, body, orelse, self.loc))
+        return sym(target)
 
     def e_IfExp(self, node):
         cond = self.expr(node.test)

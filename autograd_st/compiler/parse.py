@@ -140,7 +140,53 @@ def _parse_code(fn, code, filename) -> gast.FunctionDef:
         node = _parse_lambda(fn, code, lines, filename)
     else:
         node = _parse_def(fn, code, lines, filename)
-    return gast.ast_to_gast(node)
+    return gast.ast_to_gast(_Mangle.apply(fn, node))
+
+
+def _code_names(code) -> set:
+    """Every name a code object and the code nested in it use."""
+    out = set(code.co_names) | set(code.co_varnames) | set(code.co_freevars) \
+        | set(code.co_cellvars)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            out |= _code_names(const)
+    return out
+
+
+class _Mangle(ast.NodeTransformer):
+    """Python's private-name mangling, which the parsed text lacks: inside ``class C``, ``__x``
+    (not ``__x__``) is ``_C__x`` (``self.__w`` reads the attribute ``_C__w``).  A name is
+    renamed only where the function's code uses the mangled form, so the class is the one
+    the compiler of the running code saw."""
+
+    def __init__(self, prefix: str, used: set) -> None:
+        self.prefix, self.used = prefix, used
+
+    @classmethod
+    def apply(cls, fn, node):
+        outer = fn.__qualname__.split(".")[:-1]
+        if not outer or outer[-1] == "<locals>" or not outer[-1].strip("_"):
+            return node
+        return cls("_" + outer[-1].lstrip("_"), _code_names(fn.__code__)).visit(node)
+
+    def _name(self, name: str) -> str:
+        if name.startswith("__") and not name.endswith("__") \
+                and self.prefix + name in self.used:
+            return self.prefix + name
+        return name
+
+    def visit_Name(self, node):
+        node.id = self._name(node.id)
+        return node
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        node.attr = self._name(node.attr)
+        return node
+
+    def visit_arg(self, node):
+        node.arg = self._name(node.arg)
+        return node
 
 
 def _source_lines(fn, filename) -> list:
