@@ -11,15 +11,17 @@ translates:
   and hands the compiler a :class:`~autograd_st.compiler.GradientPlan`;
 - ``artifact``: a compiled gradient function's per-call entry and the checks that make
   reusing it safe;
-- ``function``: :class:`GradFunction`, the callable the API returns.
+- ``function``: :class:`GradFunction`, the callable the API returns;
+- ``tracebacks``: an exception on its way out told the user's line (``located``).
 
 Arrows point down only: the API imports this package, this package imports the compiler,
 and nothing below imports it.
 """
 from .function import GradFunction
 from .request import GradRequest, check_arity, compile_jvp, target_of, weights_tuple
+from .tracebacks import located
 from .values import argspec, kind, runtime_leaves, tensor_of, to_tensors, unwrap_arg
 
 __all__ = ["GradFunction", "GradRequest", "weights_tuple", "compile_jvp", "target_of",
            "check_arity", "argspec", "kind", "runtime_leaves", "tensor_of", "to_tensors",
-           "unwrap_arg"]
+           "unwrap_arg", "located"]

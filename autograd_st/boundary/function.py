@@ -24,6 +24,7 @@ from ..errors import GradientAPIError
 from ..tensor import Tensor, _structure_epoch
 from .artifact import Artifact
 from .request import GradRequest, compile_gradient, target_of
+from .tracebacks import located
 from .values import argspec, kind
 
 __all__ = ["GradFunction"]
@@ -61,17 +62,25 @@ class GradFunction:
 
     # the hot path ----------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if kwargs:
-            args = self._positional(args, kwargs)
-        kinds = tuple([a._data.dtype.kind if type(a) is Tensor else kind(a) for a in args])
-        art = self._fast.get(kinds)
-        if art is None or ((art.epoch != _structure_epoch[0] or art.check)
-                           and not art.valid(args)) \
-                or (art.hot is not None and not art.hot(args)):
-            art = self._artifact(args, kinds)
-        if art.effects:
-            return art.call_keeping_state(args)
-        return art.entry(*args)
+        try:
+            if kwargs:
+                args = self._positional(args, kwargs)
+            kinds = tuple([a._data.dtype.kind if type(a) is Tensor else kind(a) for a in args])
+            art = self._fast.get(kinds)
+            if art is None or ((art.epoch != _structure_epoch[0] or art.check)
+                               and not art.valid(args)) \
+                    or (art.hot is not None and not art.hot(args)):
+                art = self._artifact(args, kinds)
+            if art.effects:
+                return art.call_keeping_state(args)
+            return art.entry(*args)
+        except Exception as exc:  # told where it belongs (boundary/tracebacks.py)
+            told = located(exc)
+            if told is not exc:
+                raise told from exc
+            if exc.__traceback__ is None:  # frames dropped (on 3.10 a bare raise
+                raise exc                 # would bring them back)
+            raise
 
     def _positional(self, args, kwargs) -> tuple:
         """Keyword arguments bound to the parameters they name, as MindSpore binds them: the

@@ -18,6 +18,7 @@ API wants compiled arrives as data.  The names below are its public entry points
 from .bprop import has_bprop, wrap_in_call
 from .build import full_source
 from .cache import gc_paused, structure_signature
+from .codegen import source_files
 from .frontend import clear_caches, function_of, generated_source, normalize_function, resolve_input
 from .gradient import GradientArtifact, GradientPlan, Ref, build_gradient
 from .ir import ABSENT, RUNTIME, FuncIR, leaves, rebuild
@@ -26,4 +27,4 @@ from .jvp import build_jvp
 __all__ = ["normalize_function", "resolve_input", "function_of", "generated_source",
            "clear_caches", "gc_paused", "structure_signature", "build_gradient",
            "GradientPlan", "GradientArtifact", "Ref", "build_jvp", "full_source",
-           "has_bprop", "wrap_in_call", "RUNTIME", "ABSENT", "FuncIR", "leaves", "rebuild"]
+           "has_bprop", "wrap_in_call", "source_files", "RUNTIME", "ABSENT", "FuncIR", "leaves", "rebuild"]

@@ -37,7 +37,8 @@ from .anno import tag
 from .ir import Call, Comment, Const, For, If, Opaque, Prim, Var, While
 from .markers import kernel_primitive
 
-__all__ = ["expr_of", "name", "substitute", "to_source", "comment", "is_comment"]
+__all__ = ["expr_of", "name", "substitute", "to_source", "comment", "is_comment",
+           "source_files"]
 
 _COMMENT_FN = "__comment__"
 
@@ -303,11 +304,23 @@ def assign(targets, value) -> gast.Assign:
     return gast.Assign(targets=[tgt], value=value, type_comment=None)
 
 
+_SOURCE_FILES: dict = {}  # a file's base name -> the full paths comments named by it
+
+
+def source_files(basename: str) -> frozenset:
+    """The full paths of the user files whose lines comments named ``basename:line`` (one,
+    unless two files of that name were compiled)."""
+    return frozenset(_SOURCE_FILES.get(basename, ()))
+
+
 def source_comment(loc) -> str | None:
     """'<source line>  (file.py:12)' for a statement location."""
     if not loc or not loc[0] or not loc[1]:
         return None
     text = linecache.getline(loc[0], loc[1]).strip()
+    paths = _SOURCE_FILES.setdefault(os.path.basename(loc[0]), set())
+    if loc[0] not in paths:
+        paths.add(loc[0])
     where = "%s:%d" % (os.path.basename(loc[0]), loc[1])
     return "%s  (%s)" % (text, where) if text else where
 

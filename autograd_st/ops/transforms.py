@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..boundary import GradFunction, GradRequest, argspec, compile_jvp, runtime_leaves
+from ..boundary import GradFunction, GradRequest, argspec, compile_jvp, located, runtime_leaves
 from ..boundary import to_tensors as _wrap_tensors
 from ..boundary import unwrap_arg as _unwrap
 from ..compiler import rebuild
@@ -32,12 +32,20 @@ def _as_tuple(x):
 def _run_jvp(fn, inputs, tangents):
     """``(fir, outputs, tangents)``; inputs (and their tangents, in the same structure) may
     be tuples, lists and dicts of Tensors."""
-    fir, compiled, objects = compile_jvp(fn, inputs)
-    spec = argspec(list(inputs))
-    arrays = runtime_leaves(list(inputs), spec)
-    extra = [o._data if isinstance(o, Tensor) else o for o in objects]
-    dots = [np.asarray(t) for t in runtime_leaves(list(tangents), spec)]
-    outs = compiled.fn(*arrays, *extra, *dots)
+    try:
+        fir, compiled, objects = compile_jvp(fn, inputs)
+        spec = argspec(list(inputs))
+        arrays = runtime_leaves(list(inputs), spec)
+        extra = [o._data if isinstance(o, Tensor) else o for o in objects]
+        dots = [np.asarray(t) for t in runtime_leaves(list(tangents), spec)]
+        outs = compiled.fn(*arrays, *extra, *dots)
+    except Exception as exc:  # told where it belongs (boundary/tracebacks.py)
+        told = located(exc)
+        if told is not exc:
+            raise told from exc
+        if exc.__traceback__ is None:  # frames dropped (on 3.10 a bare raise
+            raise exc                 # would bring them back)
+        raise
     n = compiled.n_outputs
     return fir, rebuild(fir.result, outs[:n]), rebuild(fir.result, outs[n:])
 
