@@ -177,7 +177,6 @@ def _source_tree(obj):
 
 def _reached(obj, seen: set, depth: int = 0) -> set:
     """The primitives ``obj`` (a function, method or class of the package) reaches."""
-    from autograd_st.op_table import row_of  # noqa: PLC0415
 
     if isinstance(obj, (staticmethod, classmethod)):
         obj = obj.__func__
