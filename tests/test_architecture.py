@@ -28,6 +28,8 @@ FLOORS = {
     "autograd_st.tensor": 0, "autograd_st.cell": 0, "autograd_st.runtime": 0,
     "autograd_st.kernels": 0,
     "autograd_st.serialization": 1,  # checkpoints: reads Cells and Parameters only
+    "autograd_st.dataset.config": 0,  # the dataset seed: a seed setter on any floor calls it
+    "autograd_st.dataset": 1,  # data pipelines over numpy: Tensor and dtype only
     "autograd_st.rules": 1, "autograd_st.rules_nn": 1, "autograd_st.prims": 1,
     "autograd_st.op_table": 1, "autograd_st.op_row": 1,
     "autograd_st.rules_array": 1, "autograd_st.rules_math": 1,
