@@ -12,7 +12,7 @@ from .tensor import Parameter, ParameterTuple, Tensor
 
 if _ilu.find_spec(__name__ + ".rules_nn") is not None:
     from . import rules_nn as _rules_nn  # noqa: F401
-from . import nn, ops  # noqa: E402
+from . import common, dataset, nn, ops  # noqa: E402
 from .check import (  # noqa: E402
     GradientCheckError,
     check_grads,
@@ -25,11 +25,13 @@ from .check import (  # noqa: E402
 from .compiler.parse import exec_source  # noqa: E402
 from .ops import GradOperation, dump, grad, jacfwd, jacrev, jvp, value_and_grad, vjp  # noqa
 from .rules import register_vjp  # noqa: E402
+from .serialization import load_checkpoint, load_param_into_net, save_checkpoint  # noqa: E402
 
 __version__ = "0.1.0"
 
-__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "grad",
+__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "dataset", "common", "grad",
            "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "register_vjp", "GradOperation", "dump", "float16", "float32", "float64", "int8",
            "int16", "int32", "int64", "uint8", "bool_",
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",
-           "numerical_jacobian", "GradientCheckError", "exec_source"]
+           "numerical_jacobian", "GradientCheckError", "exec_source",
+           "save_checkpoint", "load_checkpoint", "load_param_into_net"]

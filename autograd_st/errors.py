@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivativeError",
            "RecursionNotSupportedError", "SourceNotFoundError", "SourceChangedError",
            "GradientAPIError", "InputValueError",
-           "GradientCheckError"]
+           "GradientCheckError", "CheckpointError", "CheckpointMismatchError"]
 
 
 class AutogradError(Exception):
@@ -105,6 +105,20 @@ class InputValueError(ValueError, AutogradError):
     """A value passed at run time is outside what an operation accepts (a class label
     outside ``[0, classes)`` for a sparse cross-entropy).  The message names the operation,
     the offending value and its position, and what the operation accepts."""
+
+
+class CheckpointError(ValueError, AutogradError):
+    """A file given to ``load_checkpoint`` is not a whole MindSpore checkpoint: missing,
+    empty, truncated, damaged (CRC), or not a checkpoint at all.  It is a ValueError, as
+    MindSpore's.  The message names the file and what is wrong; nothing is loaded.
+    Fix: point at the right file, or save it again with ``save_checkpoint``."""
+
+
+class CheckpointMismatchError(RuntimeError, AutogradError):
+    """``load_param_into_net`` found a value whose shape or dtype does not fit the network's
+    Parameter of that name.  It is a RuntimeError, as MindSpore's.  The message names the
+    Parameter and both shapes (or dtypes); no Parameter was changed.
+    Fix: load the checkpoint of this network (or build the network it was saved from)."""
 
 
 class GradientCheckError(AssertionError, AutogradError):

@@ -1,0 +1,10 @@
+"""``mindspore.common.dtype`` (``from mindspore.common import dtype as mstype``): the dtypes of
+:mod:`autograd_st.dtype` under MindSpore's module path (``mstype.float32``, ``mstype.int32``).
+
+Takes: :mod:`autograd_st.dtype`.  Gives: its names.
+"""
+from ..dtype import *  # noqa: F401,F403
+from ..dtype import __all__ as _all
+from ..dtype import double, float_, half, single  # noqa: F401
+
+__all__ = list(_all) + ["float_", "half", "single", "double"]

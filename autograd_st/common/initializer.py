@@ -1,0 +1,279 @@
+"""``mindspore.common.initializer``: ``initializer(init, shape, dtype)`` and the initializer
+classes, with MindSpore 2.10's parameters and scales (its source and measured statistics).
+
+Takes: :class:`~autograd_st.tensor.Tensor`, :mod:`autograd_st.dtype`, and the random
+generator of :mod:`autograd_st.nn.layers` (``seed_initializers`` reseeds it), so layers'
+default initial values and these draw from one seeded stream.
+Gives: ``initializer`` (a Tensor, computed at once: MindSpore's is computed lazily, so an
+error such as fans of a 1-D shape appears here at the call), ``Initializer`` and
+``Normal(sigma=0.01, mean=0.0)``, ``Uniform(scale=0.07)``, ``XavierUniform(gain=1)``,
+``XavierNormal(gain=1)``, ``HeUniform(negative_slope=0, mode='fan_in',
+nonlinearity='leaky_relu')``, ``HeNormal(...)`` (same parameters), ``TruncatedNormal(sigma=0.01,
+mean=0.0, a=-2.0, b=2.0)`` (``a``/``b`` are bounds on the values, not in sigmas), ``Zero()``,
+``One()``, ``Constant(value)``; the strings MindSpore registers ('zeros', 'ones', 'normal',
+'uniform', 'truncatednormal', 'xavier_uniform', 'xavier_normal', 'he_uniform', 'he_normal',
+their forms without '_', any case).
+
+An instance is also what ``nn.Dense(weight_init=...)`` / ``nn.Conv2d`` take: called with a
+shape it returns the values; called with a numpy array (MindSpore's ``init(arr)``) it fills
+the array in place.  Fans are MindSpore's: ``(shape[1], shape[0])`` for 2-D, times the
+receptive field (``prod(shape[2:])``) for more dimensions.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .. import dtype as mstype
+from ..nn import layers as _layers
+from ..tensor import Tensor
+
+__all__ = ["Initializer", "initializer", "Normal", "Uniform", "XavierUniform", "XavierNormal",
+           "HeUniform", "HeNormal", "TruncatedNormal", "Zero", "One", "Constant"]
+
+
+def _rng() -> np.random.Generator:
+    return _layers._INIT_RNG[0]  # the layers' generator: one seeded stream for both
+
+
+def _fans(shape) -> tuple:
+    if len(shape) < 2:
+        raise ValueError("'fan_in' and 'fan_out' can not be computed for tensor with fewer than"
+                         " 2 dimensions, but got dimensions %d." % len(shape))
+    receptive = int(np.prod(shape[2:])) if len(shape) > 2 else 1
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def _fan(shape, mode: str) -> int:
+    mode = mode.lower()
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError("'mode' %s not supported, please use one of ['fan_in', 'fan_out']"
+                         % mode)
+    fan_in, fan_out = _fans(shape)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def _gain(nonlinearity: str, param=None) -> float:
+    """MindSpore's ``_calculate_gain``."""
+    if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                        "conv_transpose2d", "conv_transpose3d", "sigmoid"):
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        if isinstance(slope, bool) or not isinstance(slope, numbers.Real):
+            raise ValueError("For 'HeUniform', 'negative_slope' %r is not a valid number." % (
+                param,))
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError("For 'HeUniform', the argument 'nonlinearity' %r is not supported." % (
+        nonlinearity,))
+
+
+class Initializer:
+    """MindSpore's initializer base class: subclasses define ``_values(shape) -> float64
+    array``."""
+
+    def __init__(self, **kwargs) -> None:
+        self._kwargs = kwargs
+
+    def _values(self, shape: tuple) -> np.ndarray:
+        raise NotImplementedError
+
+    def __call__(self, arr_or_shape):
+        if isinstance(arr_or_shape, np.ndarray):
+            arr_or_shape[...] = self._values(arr_or_shape.shape)
+            return arr_or_shape
+        shape = (arr_or_shape,) if isinstance(arr_or_shape, numbers.Integral) \
+            else tuple(int(s) for s in arr_or_shape)
+        return self._values(shape).astype(np.float32)
+
+    def __repr__(self) -> str:
+        attrs = ", ".join("%s=%r" % kv for kv in self._kwargs.items())
+        return "%s(%s)" % (type(self).__name__, attrs)
+
+
+class Zero(Initializer):
+    """Zeros (MindSpore's ``Zero()``, 'zeros')."""
+
+    def _values(self, shape):
+        return np.zeros(shape)
+
+
+class One(Initializer):
+    """Ones (MindSpore's ``One()``, 'ones')."""
+
+    def _values(self, shape):
+        return np.ones(shape)
+
+
+class Constant(Initializer):
+    """Every entry ``value`` (MindSpore's ``Constant(value)``)."""
+
+    def __init__(self, value) -> None:
+        super().__init__(value=value)
+        self.value = value
+
+    def _values(self, shape):
+        return np.full(shape, self.value, dtype=np.float64)
+
+
+class Normal(Initializer):
+    """Normal with ``sigma`` and ``mean`` (MindSpore's ``Normal(sigma=0.01, mean=0.0)``)."""
+
+    def __init__(self, sigma=0.01, mean=0.0) -> None:
+        super().__init__(sigma=sigma, mean=mean)
+        self.sigma, self.mean = sigma, mean
+
+    def _values(self, shape):
+        return _rng().normal(self.mean, self.sigma, shape)
+
+
+class Uniform(Initializer):
+    """Uniform in ``[-scale, scale]`` (MindSpore's ``Uniform(scale=0.07)``)."""
+
+    def __init__(self, scale=0.07) -> None:
+        super().__init__(scale=scale)
+        self.scale = scale
+
+    def _values(self, shape):
+        return _rng().uniform(-self.scale, self.scale, shape)
+
+
+class XavierUniform(Initializer):
+    """Uniform in ``+-gain * sqrt(6 / (fan_in + fan_out))`` (``XavierUniform(gain=1)``)."""
+
+    def __init__(self, gain=1) -> None:
+        super().__init__(gain=gain)
+        self.gain = gain
+
+    def _values(self, shape):
+        fan_in, fan_out = _fans(shape)
+        bound = self.gain * math.sqrt(6.0 / (fan_in + fan_out))
+        return _rng().uniform(-bound, bound, shape)
+
+
+class XavierNormal(Initializer):
+    """Normal with std ``gain * sqrt(2 / (fan_in + fan_out))`` (``XavierNormal(gain=1)``)."""
+
+    def __init__(self, gain=1) -> None:
+        super().__init__(gain=gain)
+        self.gain = gain
+
+    def _values(self, shape):
+        fan_in, fan_out = _fans(shape)
+        return _rng().normal(0.0, self.gain * math.sqrt(2.0 / (fan_in + fan_out)), shape)
+
+
+class HeUniform(Initializer):
+    """Uniform in ``+-sqrt(3) * gain / sqrt(fan)`` (``HeUniform(negative_slope=0,
+    mode='fan_in', nonlinearity='leaky_relu')``; the default gain is sqrt(2))."""
+
+    def __init__(self, negative_slope=0, mode="fan_in", nonlinearity="leaky_relu") -> None:
+        super().__init__(negative_slope=negative_slope, mode=mode, nonlinearity=nonlinearity)
+        self.negative_slope, self.mode, self.nonlinearity = negative_slope, mode, nonlinearity
+
+    def _std(self, shape) -> float:
+        return _gain(self.nonlinearity, self.negative_slope) / math.sqrt(_fan(shape, self.mode))
+
+    def _values(self, shape):
+        bound = math.sqrt(3.0) * self._std(shape)
+        return _rng().uniform(-bound, bound, shape)
+
+
+class HeNormal(HeUniform):
+    """Normal with std ``gain / sqrt(fan)`` (``HeNormal(negative_slope=0, mode='fan_in',
+    nonlinearity='leaky_relu')``)."""
+
+    def _values(self, shape):
+        return _rng().normal(0.0, self._std(shape), shape)
+
+
+class TruncatedNormal(Initializer):
+    """Normal with ``sigma`` and ``mean`` kept inside ``[a, b]`` (values outside are drawn
+    again) (MindSpore's ``TruncatedNormal(sigma=0.01, mean=0.0, a=-2.0, b=2.0)``)."""
+
+    def __init__(self, sigma=0.01, mean=0.0, a=-2.0, b=2.0) -> None:
+        super().__init__(sigma=sigma, mean=mean, a=a, b=b)
+        if sigma < 0:
+            raise ValueError("sigma < 0")
+        if not a < b:
+            raise ValueError("TruncatedNormal: a must be below b, got a=%r, b=%r" % (a, b))
+        self.sigma, self.mean, self.a, self.b = sigma, mean, a, b
+
+    def _values(self, shape):
+        z = _truncated_standard((self.a - self.mean) / self.sigma,
+                                (self.b - self.mean) / self.sigma, int(np.prod(shape)))
+        return np.clip(self.mean + self.sigma * z, self.a, self.b).reshape(shape)
+
+
+def _truncated_standard(lo: float, hi: float, n: int) -> np.ndarray:
+    """``n`` draws of a standard normal restricted to ``[lo, hi]``, by rejection from the
+    proposal that fits the interval (Robert 1995): the normal itself when the interval holds
+    0 and is wide, a uniform on the interval when it is narrow, an exponential from the
+    near end when it lies in a tail."""
+    if hi <= 0:  # the left tail: the mirror image
+        return -_truncated_standard(-hi, -lo, n)
+    rng, out, filled = _rng(), np.empty(n), 0
+    while filled < n:
+        k = max(2 * (n - filled), 16)
+        if lo <= 0 and hi - lo >= 2.5:
+            z = rng.standard_normal(k)
+            z = z[(z >= lo) & (z <= hi)]
+        elif lo > 0 and hi - lo > 1.0 / max(lo, 1e-12):
+            rate = (lo + math.sqrt(lo * lo + 4.0)) / 2.0
+            z = lo + rng.exponential(1.0 / rate, k)
+            z = z[(z <= hi) & (rng.random(k)[:len(z)] <= np.exp(-(z - rate) ** 2 / 2.0))]
+        else:  # a narrow interval: uniform, weighted by the density against its maximum
+            z = rng.uniform(lo, hi, k)
+            peak = 0.0 if lo <= 0 else lo
+            z = z[rng.random(k) <= np.exp((peak * peak - z * z) / 2.0)]
+        take = min(len(z), n - filled)
+        out[filled:filled + take] = z[:take]
+        filled += take
+    return out
+
+
+_ALIAS = {"zeros": Zero, "zero": Zero, "ones": One, "one": One, "normal": Normal,
+          "uniform": Uniform, "truncatednormal": TruncatedNormal,
+          "xavier_uniform": XavierUniform, "xavieruniform": XavierUniform,
+          "xavier_normal": XavierNormal, "xaviernormal": XavierNormal,
+          "he_uniform": HeUniform, "heuniform": HeUniform, "he_normal": HeNormal,
+          "henormal": HeNormal}
+
+
+def initializer(init, shape=None, dtype=mstype.float32) -> Tensor:
+    """MindSpore's ``initializer(init, shape=None, dtype=mstype.float32)``: a Tensor of
+    ``shape`` and ``dtype`` from ``init``: an :class:`Initializer`, a registered name, a
+    number (``Constant``) or a Tensor (its values; ``shape`` must agree, its dtype is kept,
+    as MindSpore keeps it).  Random values come from the layers' seeded generator."""
+    if isinstance(init, Tensor):
+        if shape is not None and tuple(init.shape) != tuple(
+                (shape,) if isinstance(shape, numbers.Integral) else shape):
+            raise ValueError("For 'initializer', the shape of the 'init' argument should be same "
+                             "as the argument 'shape', but got the 'init' shape %s and the "
+                             "'shape' %s." % (list(init.shape), shape))
+        return Tensor(np.array(init.asnumpy()))
+    if isinstance(init, str):
+        cls = _ALIAS.get(init.lower())
+        if cls is None:
+            raise ValueError("For 'initializer', the class corresponding to '%s' was not "
+                             "found." % init)
+        init = cls()
+    elif isinstance(init, (bool, numbers.Number)):
+        init = Constant(init)
+    elif not isinstance(init, Initializer):
+        raise TypeError("For 'initializer', the type of the 'init' argument should be 'Tensor', "
+                        "'number', 'str' or 'Initializer', but got %s." % type(init).__name__)
+    if shape is None:
+        raise ValueError("For 'initializer', give 'shape' (the shape of the Tensor to make)")
+    shape = (int(shape),) if isinstance(shape, numbers.Integral) else tuple(int(s)
+                                                                             for s in shape)
+    values = init._values(shape)
+    return Tensor(np.asarray(values).astype(mstype.to_numpy(dtype) or np.float32))

@@ -1,0 +1,21 @@
+"""``autograd_st.dataset``: MindSpore's ``mindspore.dataset`` as tutorials use it.
+
+``import autograd_st.dataset as ds`` (``mindspore.dataset``) gives the sources
+``NumpySlicesDataset``, ``GeneratorDataset`` and ``MnistDataset``, the pipeline stages
+(``.map``, ``.batch``, ``.shuffle``, ``.repeat``, ``.take``, ``.skip``, ``.rename``,
+``.project``), iterators that yield Tensors (``create_tuple_iterator``,
+``create_dict_iterator``), ``ds.config.set_seed`` and the submodules ``transforms``
+(``TypeCast``, ``OneHot``, ``Compose``) and ``vision`` (``Rescale``, ``Normalize``,
+``HWC2CHW``, ``Resize``).
+
+Takes: :class:`~autograd_st.tensor.Tensor` and :mod:`autograd_st.dtype`; numpy does the work.
+Gives: the names above.  A global seed setter calls :func:`config.set_seed` (the hook;
+``mindspore.set_seed`` sets the dataset seed too).
+"""
+from . import config, transforms, vision
+from .config import get_seed, set_seed
+from .core import Dataset
+from .sources import GeneratorDataset, MnistDataset, NumpySlicesDataset
+
+__all__ = ["Dataset", "NumpySlicesDataset", "GeneratorDataset", "MnistDataset", "config",
+           "transforms", "vision", "set_seed", "get_seed"]

@@ -1,0 +1,381 @@
+"""The pipeline: :class:`Dataset` and its stages (``batch``, ``map``, ``shuffle``, ``repeat``,
+``take``, ``skip``, ``rename``, ``project``) and the iterators that yield Tensors.
+
+Takes: :class:`~autograd_st.tensor.Tensor`, :mod:`.config` (the seed).
+Gives: the base class the sources (:mod:`.sources`) derive from.
+
+A stage computes rows lazily: ``_rows(epoch)`` yields tuples of numpy arrays, one per column
+(``get_col_names()``).  Iterators convert them to Tensors (``output_numpy=False``) at the end.
+Each stage has a number, its distance from the source; a stage that draws random numbers
+draws them from ``config.generator(stage, epoch)``, so orders depend on the seed and the
+epoch only.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import config
+
+__all__ = ["Dataset"]
+
+_MAX = 2 ** 31 - 1
+
+
+def _count(value, what: str, low: int = 1, allow_minus_one: bool = False) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or \
+            not (low <= value <= _MAX or (allow_minus_one and value == -1)):
+        raise ValueError("Input %s is not within the required interval of [%d, %d]%s; got %r."
+                         % (what, low, _MAX, " (or -1)" if allow_minus_one else "", value))
+    return int(value)
+
+
+def _names(columns, what: str) -> list:
+    if isinstance(columns, str):
+        return [columns]
+    columns = list(columns)
+    if not columns or not all(isinstance(c, str) for c in columns):
+        raise TypeError("%s must be a column name or a non-empty list of them; got %r"
+                        % (what, columns))
+    return columns
+
+
+class Dataset:
+    """MindSpore's ``mindspore.dataset.Dataset``: a stage of a data pipeline.
+
+    Subclasses set ``_columns`` and define ``_rows(epoch)`` and ``_size()``."""
+
+    _columns: list = []
+    _stage = 0
+
+    # -- what subclasses define ----------------------------------------------------------
+    def _rows(self, epoch: int) -> Iterator[tuple]:
+        raise NotImplementedError
+
+    def _size(self) -> int:
+        raise NotImplementedError
+
+    # -- information ---------------------------------------------------------------------
+    def get_dataset_size(self) -> int:
+        """The number of rows (batches after ``batch``) in one epoch."""
+        return self._size()
+
+    def __len__(self) -> int:
+        return self.get_dataset_size()
+
+    def get_col_names(self) -> list:
+        """The column names, in order."""
+        return list(self._columns)
+
+    def get_batch_size(self) -> int:
+        """The batch size of the last ``batch`` stage (1 without one)."""
+        return 1
+
+    # -- stages --------------------------------------------------------------------------
+    def batch(self, batch_size, drop_remainder=False, num_parallel_workers=None, **kwargs):
+        """Rows stacked ``batch_size`` at a time (``np.stack`` per column); the last, smaller
+        batch is dropped with ``drop_remainder=True``.  MindSpore's ``per_batch_map`` and
+        padding options are refused."""
+        if kwargs:
+            raise NotImplementedError("batch: autograd_st does not support %s"
+                                      % ", ".join(sorted(kwargs)))
+        return _Batch(self, _count(batch_size, "batch_size"), bool(drop_remainder))
+
+    def map(self, operations, input_columns=None, output_columns=None,
+            num_parallel_workers=None, **kwargs):
+        """``operations`` (a callable or a list, applied in order; each gets numpy arrays)
+        run on ``input_columns`` (default: the first column); their results become
+        ``output_columns`` (default: the input columns), placed where the first input
+        column was, the other input columns dropped (as MindSpore)."""
+        if kwargs:
+            raise NotImplementedError("map: autograd_st does not support %s"
+                                      % ", ".join(sorted(kwargs)))
+        return _Map(self, operations, input_columns, output_columns)
+
+    def shuffle(self, buffer_size):
+        """Rows in random order through a buffer of ``buffer_size`` rows (reshuffled each
+        epoch; the order comes from ``ds.config.set_seed``, see :mod:`.config`)."""
+        return _Shuffle(self, _count(buffer_size, "buffer_size", low=2))
+
+    def repeat(self, count=None):
+        """The rows ``count`` times (None or -1: forever); each repetition is a new epoch of
+        the stages before it (a shuffled source reshuffles)."""
+        if count is not None and count != -1:
+            count = _count(count, "count")
+        return _Repeat(self, None if count in (None, -1) else count)
+
+    def take(self, count=-1):
+        """The first ``count`` rows (-1: all)."""
+        return _Take(self, _count(count, "count", allow_minus_one=True))
+
+    def skip(self, count):
+        """The rows after the first ``count``."""
+        return _Skip(self, _count(count, "count", low=0))
+
+    def rename(self, input_columns, output_columns):
+        """The columns ``input_columns`` renamed ``output_columns``."""
+        return _Rename(self, _names(input_columns, "rename input_columns"),
+                       _names(output_columns, "rename output_columns"))
+
+    def project(self, columns):
+        """Only ``columns``, in that order."""
+        return _Project(self, _names(columns, "project columns"))
+
+    # -- iterators -----------------------------------------------------------------------
+    def create_tuple_iterator(self, columns=None, num_epochs=-1, output_numpy=False,
+                              do_copy=False):
+        """An iterator of rows, each a list of Tensors (numpy arrays with
+        ``output_numpy=True``), of ``columns`` (default: all).  Iterating it again runs the
+        next epoch; after ``num_epochs`` epochs (-1: no limit) it yields nothing."""
+        return _Iterator(self, columns, num_epochs, output_numpy, as_dict=False)
+
+    def create_dict_iterator(self, num_epochs=-1, output_numpy=False, do_copy=False):
+        """An iterator of rows, each a ``{column: Tensor}`` dict."""
+        return _Iterator(self, None, num_epochs, output_numpy, as_dict=True)
+
+    def __iter__(self):
+        return iter(self.create_tuple_iterator())
+
+
+class _Stage(Dataset):
+    def __init__(self, child: Dataset) -> None:
+        self.child = child
+        self._columns = list(child._columns)
+        self._stage = child._stage + 1
+
+    def get_batch_size(self) -> int:
+        return self.child.get_batch_size()
+
+
+class _Batch(_Stage):
+    def __init__(self, child, batch_size: int, drop_remainder: bool) -> None:
+        super().__init__(child)
+        self.batch_size, self.drop_remainder = batch_size, drop_remainder
+
+    def get_batch_size(self) -> int:
+        return self.batch_size
+
+    def _size(self) -> int:
+        n = self.child._size()
+        return n // self.batch_size if self.drop_remainder else -(-n // self.batch_size)
+
+    def _stack(self, rows: list) -> tuple:
+        out = []
+        for k, name in enumerate(self._columns):
+            shapes = {np.shape(r[k]) for r in rows}
+            if len(shapes) > 1:
+                raise ValueError("batch: column %r has rows of different shapes %s; make them "
+                                 "one shape (e.g. with map) before batching"
+                                 % (name, sorted(shapes)))
+            out.append(np.stack([r[k] for r in rows]))
+        return tuple(out)
+
+    def _rows(self, epoch):
+        rows = []
+        for row in self.child._rows(epoch):
+            rows.append(row)
+            if len(rows) == self.batch_size:
+                yield self._stack(rows)
+                rows = []
+        if rows and not self.drop_remainder:
+            yield self._stack(rows)
+
+
+class _Map(_Stage):
+    def __init__(self, child, operations, input_columns, output_columns) -> None:
+        super().__init__(child)
+        ops = list(operations) if isinstance(operations, (list, tuple)) else [operations]
+        if not ops or not all(callable(op) for op in ops):
+            raise TypeError("map: operations must be a callable or a list of callables; got %r"
+                            % (operations,))
+        self.operations = ops
+        names = child._columns
+        inputs = names[:1] if input_columns is None else _names(input_columns,
+                                                                 "map input_columns")
+        for c in inputs:
+            if c not in names:
+                raise ValueError("map: input column %r is not a column of the dataset (its "
+                                 "columns: %s)" % (c, names))
+        outputs = inputs if output_columns is None else _names(output_columns,
+                                                               "map output_columns")
+        self.in_idx = [names.index(c) for c in inputs]
+        self.n_out = len(outputs)
+        first = self.in_idx[0]
+        keep = [i for i in range(len(names)) if i not in self.in_idx]
+        self._layout = [i for i in keep if i < first] + [None] + [i for i in keep if i > first]
+        self._columns = [c for i in self._layout for c in
+                         ([names[i]] if i is not None else outputs)]
+
+    def _size(self) -> int:
+        return self.child._size()
+
+    def _apply(self, row: tuple) -> tuple:
+        args = tuple(row[i] for i in self.in_idx)
+        for op in self.operations:
+            result = op(*args)
+            args = result if isinstance(result, tuple) else (result,)
+        if len(args) != self.n_out:
+            raise ValueError("map: the operations returned %d values for the %d output "
+                             "columns %s" % (len(args), self.n_out, self._columns))
+        args = tuple(np.asarray(a.asnumpy() if isinstance(a, Tensor) else a) for a in args)
+        out = []
+        for i in self._layout:
+            out.extend([row[i]] if i is not None else args)
+        return tuple(out)
+
+    def _rows(self, epoch):
+        for row in self.child._rows(epoch):
+            yield self._apply(row)
+
+
+class _Shuffle(_Stage):
+    def __init__(self, child, buffer_size: int) -> None:
+        super().__init__(child)
+        self.buffer_size = buffer_size
+
+    def _size(self) -> int:
+        return self.child._size()
+
+    def _rows(self, epoch):
+        rng = config.generator(self._stage, epoch)
+        buf = []
+        for row in self.child._rows(epoch):
+            if len(buf) < self.buffer_size:
+                buf.append(row)
+                continue
+            k = int(rng.integers(len(buf)))
+            yield buf[k]
+            buf[k] = row
+        for k in rng.permutation(len(buf)):
+            yield buf[k]
+
+
+class _Repeat(_Stage):
+    def __init__(self, child, count) -> None:
+        super().__init__(child)
+        self.count = count
+
+    def _size(self) -> int:
+        n = self.child._size()
+        return n if self.count is None else n * self.count  # forever: MindSpore gives n
+
+    def _rows(self, epoch):
+        k = 0
+        while self.count is None or k < self.count:
+            any_row = False
+            for row in self.child._rows(epoch * (self.count or 1) + k):
+                any_row = True
+                yield row
+            if not any_row:
+                return
+            k += 1
+
+
+class _Take(_Stage):
+    def __init__(self, child, count: int) -> None:
+        super().__init__(child)
+        self.count = count
+
+    def _size(self) -> int:
+        n = self.child._size()
+        return n if self.count == -1 else min(n, self.count)
+
+    def _rows(self, epoch):
+        if self.count == -1:
+            yield from self.child._rows(epoch)
+            return
+        for k, row in enumerate(self.child._rows(epoch)):
+            if k >= self.count:
+                return
+            yield row
+
+
+class _Skip(_Stage):
+    def __init__(self, child, count: int) -> None:
+        super().__init__(child)
+        self.count = count
+
+    def _size(self) -> int:
+        return max(0, self.child._size() - self.count)
+
+    def _rows(self, epoch):
+        for k, row in enumerate(self.child._rows(epoch)):
+            if k >= self.count:
+                yield row
+
+
+class _Rename(_Stage):
+    def __init__(self, child, inputs: list, outputs: list) -> None:
+        super().__init__(child)
+        if len(inputs) != len(outputs):
+            raise ValueError("rename: %d input columns but %d output columns"
+                             % (len(inputs), len(outputs)))
+        for c in inputs:
+            if c not in self._columns:
+                raise ValueError("rename: %r is not a column (columns: %s)" % (c, self._columns))
+        mapping = dict(zip(inputs, outputs))
+        self._columns = [mapping.get(c, c) for c in self._columns]
+
+    def _size(self) -> int:
+        return self.child._size()
+
+    def _rows(self, epoch):
+        return self.child._rows(epoch)
+
+
+class _Project(_Stage):
+    def __init__(self, child, columns: list) -> None:
+        super().__init__(child)
+        for c in columns:
+            if c not in self._columns:
+                raise ValueError("project: %r is not a column (columns: %s)"
+                                 % (c, self._columns))
+        self.idx = [self._columns.index(c) for c in columns]
+        self._columns = list(columns)
+
+    def _size(self) -> int:
+        return self.child._size()
+
+    def _rows(self, epoch):
+        for row in self.child._rows(epoch):
+            yield tuple(row[i] for i in self.idx)
+
+
+class _Iterator:
+    """Rows of a dataset, epoch after epoch (each ``for`` over it is one epoch)."""
+
+    def __init__(self, dataset: Dataset, columns, num_epochs, output_numpy: bool,
+                 as_dict: bool) -> None:
+        names = dataset.get_col_names()
+        columns = names if columns is None else _names(columns, "iterator columns")
+        for c in columns:
+            if c not in names:
+                raise ValueError("create_tuple_iterator: %r is not a column (columns: %s)"
+                                 % (c, names))
+        self.dataset, self.columns = dataset, columns
+        self.idx = [names.index(c) for c in columns]
+        self.num_epochs = _count(num_epochs, "num_epochs", allow_minus_one=True)
+        self.output_numpy, self.as_dict = bool(output_numpy), as_dict
+        self._epoch, self._rows = 0, None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._rows is None:
+            if self.num_epochs != -1 and self._epoch >= self.num_epochs:
+                raise StopIteration
+            self._rows = self.dataset._rows(self._epoch)
+        try:
+            row = next(self._rows)
+        except StopIteration:
+            self._rows = None
+            self._epoch += 1
+            raise
+        values = [row[i] if self.output_numpy else Tensor(row[i]) for i in self.idx]
+        return dict(zip(self.columns, values)) if self.as_dict else values
+
+    def get_next(self):
+        return next(self)
