@@ -326,11 +326,6 @@ def _np_stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
 # adapters of the nn layers' functional forms
 # ---------------------------------------------------------------------------------------
 
-def bias_add(input, bias):
-    """``input + bias`` along axis 1 of NCHW input (bias shaped (C,))."""
-    return P.add(input, P.reshape(bias, (-1, 1, 1)))
-
-
 def one_hot(indices, depth, dtype=np.float32):
     """``indices.shape + (depth,)`` one-hot values (no gradient)."""
     return P.one_hot(indices, depth, dtype=mstype.to_numpy(dtype))
@@ -446,14 +441,11 @@ _CORE_OPS: tuple[Op, ...] = (
 )
 
 #: the functional forms the nn layers and losses are written with, published as
-#: ``autograd_st.ops.nn_func.<name>`` (those MindSpore has also as ``ops.<name>``).
+#: ``autograd_st.ops.nn_func.<name>`` (those MindSpore has also as ``ops.<name>``); the
+#: convolutions, pooling and resampling (``conv2d``, ``bias_add`` ...) are in ``table_nn``.
 _CORE_NN_OPS: tuple[Op, ...] = (
-    Op("conv2d", "input, weight, stride=(1, 1), pad='valid', dilation=(1, 1), group=1",
-       ops=("conv2d",),
-       doc="2-D cross-correlation, NCHW; ``pad``: 'valid', 'same' or (top, bottom, left, right)."),
     Op("matmul_nt", "input, weight", ops=("dense",),
        doc="``input @ weight.T`` (weight shaped (out, in), as in nn.Dense)."),
-    Op("add", fn=bias_add, ops=("bias_add",)),
     Op("var", "input, axis=None, ddof=0, keepdims=False", ops=("var",),
        doc="Variance (``ddof=1``: unbiased), differentiable."),
     Op("erf", _UNARY, ops=("erf",), doc="The error function, differentiable."),

@@ -351,7 +351,8 @@ class Conv2d(Cell):
                                   name="bias")
 
     def construct(self, x):
-        out = conv2d(x, self.weight, self.stride, self.pad, self.dilation, self.group)
+        out = conv2d(x, self.weight, None, self.stride, self.pad_mode, self.padding,
+                     self.dilation, self.group)
         if self.has_bias:
             out = bias_add(out, self.bias)
         return out
