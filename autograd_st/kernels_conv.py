@@ -24,7 +24,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = ["pool_axis_pads", "pool_geometry", "max_pool2d_forward", "max_pool2d_scatter",
            "max_pool2d_gather", "pool_matrix", "resize_matrix", "pixel_shuffle",
-           "pixel_unshuffle", "conv_transpose_like", "KERNEL_NAMES"]
+           "pixel_unshuffle", "conv_transpose_like", "class_targets", "soft_labels",
+           "KERNEL_NAMES"]
 
 
 def _tag(prim_name: str):
@@ -304,6 +305,41 @@ def conv_transpose_like(x, w, stride=(1, 1), pad="valid", dilation=(1, 1),
     return np.broadcast_to(np.zeros((), np.result_type(x, w)), shape)
 
 
-KERNEL_NAMES = ("max_pool2d_forward", "max_pool2d_scatter", "max_pool2d_gather", "pool_matrix",
+# ---------------------------------------------------------------------------------------
+# class targets of a cross entropy: class indices or class probabilities, told apart at run
+# time by the labels' dtype
+# ---------------------------------------------------------------------------------------
+
+@_tag("class_targets")
+def class_targets(labels, like, axis=1, ignore_index=None):
+    """Float targets shaped like ``like`` (classes along ``axis``): float ``labels`` (class
+    probabilities) as they are, integer ``labels`` (class indices) one-hot, all zeros where
+    the index is ``ignore_index``."""
+    labels = np.asarray(labels)
+    like = np.asarray(like)
+    dtype = _float_dtype(like)
+    if labels.dtype.kind == "f":
+        if labels.shape != like.shape:
+            raise ValueError("cross entropy: class-probability labels must be shaped like the "
+                             "logits %s, got %s" % (like.shape, labels.shape))
+        return labels.astype(dtype, copy=False)
+    ax = axis % like.ndim
+    depth = like.shape[ax]
+    hot = np.expand_dims(labels, ax) == np.arange(depth).reshape(
+        (-1,) + (1,) * (like.ndim - 1 - ax))
+    if ignore_index is not None:
+        hot = hot & np.expand_dims(labels != ignore_index, ax)
+    return hot.astype(dtype)
+
+
+@_tag("soft_labels")
+def soft_labels(labels, like):
+    """1 (in ``like``'s float dtype) when ``labels`` are class probabilities (a float dtype),
+    0 when they are class indices."""
+    return np.asarray(1.0 if np.asarray(labels).dtype.kind == "f" else 0.0,
+                      _float_dtype(like))
+
+
+KERNEL_NAMES = ("class_targets", "soft_labels", "max_pool2d_forward", "max_pool2d_scatter", "max_pool2d_gather", "pool_matrix",
                 "resize_matrix", "pixel_shuffle", "pixel_unshuffle", "conv_transpose_like")
 """The kernels that primitive and rule templates call by name."""

@@ -32,6 +32,7 @@ from .kernels import (
     variance,
 )
 from .kernels_conv import (
+    class_targets,
     conv_transpose_like,
     max_pool2d_forward,
     max_pool2d_gather,
@@ -40,6 +41,7 @@ from .kernels_conv import (
     pixel_unshuffle,
     pool_matrix,
     resize_matrix,
+    soft_labels,
 )
 from .rules import jvp, primitive, vjp
 from .runtime import expand_to, ones_like, sigmoid, softmax, unbroadcast
@@ -48,7 +50,8 @@ __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softp
            "flatten_", "reshape_along_", "depend", "one_hot_", "one_hot_like_", "assign",
            "dropout_mask_", "sparse_softmax_xent_", "sparse_softmax_xent_grad_", "max_pool2d",
            "max_pool2d_scatter_", "max_pool2d_gather_", "pool_matrix_", "resize_matrix_",
-           "pixel_shuffle_", "pixel_unshuffle_", "conv_transpose_like_", "NN_PRIMITIVES"]
+           "pixel_shuffle_", "pixel_unshuffle_", "conv_transpose_like_", "class_targets_",
+           "soft_labels_", "NN_PRIMITIVES"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -386,9 +389,21 @@ def conv_transpose_like_(x, w, stride=(1, 1), pad="valid", dilation=(1, 1),
     return conv_transpose_like(x, w, stride, pad, dilation, output_padding, group)
 
 
+
+@primitive(name="class_targets", diff=())
+def class_targets_(labels, like, axis=1, ignore_index=None):
+    return class_targets(labels, like, axis, ignore_index)
+
+
+@primitive(name="soft_labels", diff=())
+def soft_labels_(labels, like):
+    return soft_labels(labels, like)
+
+
 NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "softplus", "var",
                  "flatten", "reshape_along", "depend", "one_hot", "one_hot_like", "assign",
                  "dropout_mask", "sparse_softmax_xent", "sparse_softmax_xent_grad",
                  "max_pool2d", "max_pool2d_scatter", "max_pool2d_gather", "pixel_shuffle",
-                 "pixel_unshuffle", "pool_matrix", "resize_matrix", "conv_transpose_like")
+                 "pixel_unshuffle", "pool_matrix", "resize_matrix", "conv_transpose_like",
+                 "class_targets", "soft_labels")
 """The primitives this module registers (the tests check each rule against this list)."""

@@ -38,4 +38,5 @@ SPECS += [
     row("pixel_unshuffle", A((2, 3, 3)), 3),
 ]
 
-ZERO_GRADIENT: set = {"pool_matrix", "resize_matrix", "conv_transpose_like"}
+ZERO_GRADIENT: set = {"pool_matrix", "resize_matrix", "conv_transpose_like", "class_targets",
+                      "soft_labels"}
