@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import ops
 from ..cell import Cell
 from ..ops.nn_func import conv2d, conv_transpose2d
 from ..table_nn import conv_pad
-from ..tensor import Parameter
+from ..tensor import Parameter, Tensor
 from .layers import _bias_init, _pair, initialize
 
 __all__ = ["Conv1d", "Conv2dTranspose", "Conv1dTranspose"]
@@ -29,6 +31,18 @@ def _weights(cell, shape, weight_init, bias_init, has_bias, bias_len, dtype):
         cell.bias = Parameter(_bias_init(bias_init, (bias_len,), fan_in, dtype), name="bias")
     else:
         cell.bias = None
+
+
+def _init_1d(weight_init, cls: str):
+    """A 1-D convolution's given weight ``(a, b, k)`` as the stored ``(a, b, 1, k)`` (MindSpore
+    takes a 3-D initial Tensor and refuses others)."""
+    if isinstance(weight_init, (Tensor, np.ndarray)):
+        arr = weight_init.asnumpy() if isinstance(weight_init, Tensor) else weight_init
+        if arr.ndim != 3:
+            raise ValueError("For '%s', the 'weight_init_shape' must be int and must = 3, but "
+                             "got '%d' with type 'int'." % (cls, arr.ndim))
+        return np.expand_dims(arr, 2)
+    return weight_init
 
 
 def _check_group(cls, in_channels, out_channels, group):
@@ -61,7 +75,7 @@ class Conv1d(Cell):
         self.pad = conv_pad(pad_mode, (0, padding) if pad_mode == "pad" else padding, "Conv1d")
         self.padding4 = self.pad if pad_mode == "pad" else 0
         shape = (out_channels, in_channels // group, 1, kernel_size)
-        _weights(self, shape, weight_init, bias_init, has_bias, out_channels, dtype)
+        _weights(self, shape, _init_1d(weight_init, "Conv1d"), bias_init, has_bias, out_channels, dtype)
 
     def construct(self, x):
         out = conv2d(ops.expand_dims(x, 2), self.weight, self.bias, (1, self.stride),
@@ -120,7 +134,7 @@ class Conv1dTranspose(Cell):
         conv_pad(pad_mode, self.padding if pad_mode == "pad" else padding, "Conv1dTranspose",
                  four=True)
         shape = (in_channels, out_channels // group, 1, kernel_size)
-        _weights(self, shape, weight_init, bias_init, has_bias, out_channels, dtype)
+        _weights(self, shape, _init_1d(weight_init, "Conv1dTranspose"), bias_init, has_bias, out_channels, dtype)
 
     def construct(self, x):
         out = conv_transpose2d(ops.expand_dims(x, 2), self.weight, self.bias,
