@@ -57,9 +57,6 @@ def conv_pad(pad_mode: str, padding, op: str, four: bool = False):
         return mode
     if four and isinstance(padding, (tuple, list)) and len(padding) == 4:
         return _ints(padding, 4, "padding", op)
-    if four and isinstance(padding, (tuple, list)):
-        raise ValueError("For '%s', padding must be an int or 4 ints (top, bottom, left, "
-                         "right), but got %r" % (op, padding))
     ph, pw = _ints(padding, 2, "padding", op)
     return ph, ph, pw, pw
 
