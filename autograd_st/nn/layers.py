@@ -284,6 +284,8 @@ class Dense(Cell):
         if self.has_bias:
             self.bias = Parameter(_bias_init(bias_init, (out_channels,), in_channels, dtype),
                                   name="bias")
+        else:
+            self.bias = None  # as MindSpore's
         self.activation = get_activation(activation)
         self.activation_flag = self.activation is not None
 
@@ -350,6 +352,8 @@ class Conv2d(Cell):
             fan_in = shape[1] * shape[2] * shape[3]
             self.bias = Parameter(_bias_init(bias_init, (out_channels,), fan_in, dtype),
                                   name="bias")
+        else:
+            self.bias = None  # as MindSpore's
 
     def construct(self, x):
         out = conv2d(x, self.weight, None, self.stride, self.pad_mode, self.padding,
