@@ -103,6 +103,9 @@ class _MaxPool(Cell):
             self.kernel, self.strides, self.dilations = (self.kernel_size, self.stride,
                                                          self.dilation)
         if self.pad_mode == "pad":
+            if isinstance(padding, (tuple, list)) and len(padding) != n:
+                raise ValueError("For %s, the length of padding must equal to %d, but got %d"
+                                 % (cls, n, len(padding)))
             p = _ints(padding, n, "padding", cls)
             self.padding = p
             self.pad = pool_pad((0,) + p if self._one_d else p, self.kernel, cls)
