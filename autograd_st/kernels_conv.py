@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["pool_axis_pads", "pool_geometry", "max_pool2d_forward", "max_pool2d_scatter",
+__all__ = ["adaptive_max_pool2d_forward", "adaptive_max_pool2d_scatter",
+           "adaptive_max_pool2d_gather", "pool_axis_pads", "pool_geometry", "max_pool2d_forward", "max_pool2d_scatter",
            "max_pool2d_gather", "pool_matrix", "resize_matrix", "pixel_shuffle",
            "pixel_unshuffle", "conv_transpose_like", "class_targets", "soft_labels",
            "KERNEL_NAMES"]
@@ -166,6 +167,86 @@ def max_pool2d_gather(x, v, kernel=(1, 1), stride=(1, 1), pad="valid", dilation=
     flat = vp.reshape(x.shape[:-2] + (-1,))
     lead_idx = idx.reshape(x.shape[:-2] + (-1,))
     return np.take_along_axis(flat, lead_idx, axis=-1).reshape(idx.shape)
+
+
+# ---------------------------------------------------------------------------------------
+# adaptive max pooling: output bin i covers [floor(i n / out), ceil((i + 1) n / out)); the
+# same three kernels as max pooling, over windows of varying size
+# ---------------------------------------------------------------------------------------
+
+def _adaptive_bins(n, out):
+    """Per output bin, the indices of its window (clipped) and which of them are real."""
+    i = np.arange(out)
+    starts = (i * n) // out
+    ends = -(-((i + 1) * n) // out)
+    k = int((ends - starts).max())
+    idx = starts[:, None] + np.arange(k)[None, :]
+    return np.minimum(idx, n - 1), idx < ends[:, None]
+
+
+def _adaptive_sizes(shape, output_size):
+    h, w = shape[-2:]
+    if isinstance(output_size, (int, np.integer)):
+        output_size = (output_size, output_size)
+    oh, ow = output_size
+    return (h if oh is None else int(oh)), (w if ow is None else int(ow))
+
+
+def _adaptive_argmax(x, output_size):
+    """The maxima ``(..., oh, ow)`` and their flat indices in the ``H x W`` plane (the first
+    maximum of each window)."""
+    x = np.asarray(x)
+    h, w = x.shape[-2:]
+    oh, ow = _adaptive_sizes(x.shape, output_size)
+    rows, vr = _adaptive_bins(h, oh)
+    cols, vc = _adaptive_bins(w, ow)
+    kh, kw = rows.shape[1], cols.shape[1]
+    win = x[..., rows[:, None, :, None], cols[None, :, None, :]]
+    valid = vr[:, None, :, None] & vc[None, :, None, :]
+    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    win = np.where(valid, win, fill)
+    flat = win.reshape(win.shape[:-2] + (kh * kw,))
+    a = flat.argmax(axis=-1)
+    top = np.take_along_axis(flat, a[..., None], axis=-1)[..., 0]
+    r = rows[np.arange(oh)[:, None], a // kw]
+    c = cols[np.arange(ow)[None, :], a % kw]
+    return top, r * w + c
+
+
+@_tag("adaptive_max_pool2d")
+def adaptive_max_pool2d_forward(x, output_size=(1, 1)):
+    """The maximum of each adaptive bin (``output_size``: an int or ``(h, w)``, None keeps
+    that axis)."""
+    return _adaptive_argmax(x, output_size)[0]
+
+
+def _scatter_plane(x, idx, dy):
+    """``dy`` added into a zero array shaped like ``x`` at flat plane indices ``idx``."""
+    plane = x.shape[-2] * x.shape[-1]
+    lead = int(np.prod(x.shape[:-2], dtype=np.int64))
+    flat = (np.arange(lead).reshape((-1, 1)) * plane + idx.reshape(lead, -1)).ravel()
+    dy = np.broadcast_to(dy, idx.shape)
+    dtype = np.result_type(x.dtype, np.asarray(dy).dtype)
+    dtype = dtype if dtype.kind == "f" else np.dtype(np.float64)
+    acc = np.bincount(flat, weights=np.ravel(dy).astype(np.float64), minlength=lead * plane)
+    return acc.reshape(x.shape).astype(dtype)
+
+
+@_tag("adaptive_max_pool2d_scatter")
+def adaptive_max_pool2d_scatter(x, dy, output_size=(1, 1)):
+    """Each ``dy`` element added at its bin's first maximum of ``x``; shaped like ``x``."""
+    x = np.asarray(x)
+    return _scatter_plane(x, _adaptive_argmax(x, output_size)[1], dy)
+
+
+@_tag("adaptive_max_pool2d_gather")
+def adaptive_max_pool2d_gather(x, v, output_size=(1, 1)):
+    """``v`` (shaped like ``x``) read at each bin's first maximum of ``x``."""
+    x = np.asarray(x)
+    idx = _adaptive_argmax(x, output_size)[1]
+    flat = np.broadcast_to(v, x.shape).reshape(x.shape[:-2] + (-1,))
+    return np.take_along_axis(flat, idx.reshape(x.shape[:-2] + (-1,)), axis=-1).reshape(
+        idx.shape)
 
 
 # ---------------------------------------------------------------------------------------
@@ -340,6 +421,7 @@ def soft_labels(labels, like):
                       _float_dtype(like))
 
 
-KERNEL_NAMES = ("class_targets", "soft_labels", "max_pool2d_forward", "max_pool2d_scatter", "max_pool2d_gather", "pool_matrix",
+KERNEL_NAMES = ("adaptive_max_pool2d_forward", "adaptive_max_pool2d_scatter",
+                "adaptive_max_pool2d_gather", "class_targets", "soft_labels", "max_pool2d_forward", "max_pool2d_scatter", "max_pool2d_gather", "pool_matrix",
                 "resize_matrix", "pixel_shuffle", "pixel_unshuffle", "conv_transpose_like")
 """The kernels that primitive and rule templates call by name."""

@@ -32,6 +32,9 @@ from .kernels import (
     variance,
 )
 from .kernels_conv import (
+    adaptive_max_pool2d_forward,
+    adaptive_max_pool2d_gather,
+    adaptive_max_pool2d_scatter,
     class_targets,
     conv_transpose_like,
     max_pool2d_forward,
@@ -51,7 +54,8 @@ __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softp
            "dropout_mask_", "sparse_softmax_xent_", "sparse_softmax_xent_grad_", "max_pool2d",
            "max_pool2d_scatter_", "max_pool2d_gather_", "pool_matrix_", "resize_matrix_",
            "pixel_shuffle_", "pixel_unshuffle_", "conv_transpose_like_", "class_targets_",
-           "soft_labels_", "NN_PRIMITIVES"]
+           "soft_labels_", "adaptive_max_pool2d", "adaptive_max_pool2d_scatter_",
+           "adaptive_max_pool2d_gather_", "NN_PRIMITIVES"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -332,6 +336,53 @@ def _(out, x, v, kernel, stride, pad, dilation, ceil_mode, dv):
     return (max_pool2d_gather(x, dv, kernel, stride, pad, dilation, ceil_mode),)
 
 
+# adaptive max pooling: the same three primitives over bins of varying size
+
+@primitive(name="adaptive_max_pool2d", diff=("x",))
+def adaptive_max_pool2d(x, output_size=(1, 1)):
+    return adaptive_max_pool2d_forward(x, output_size)
+
+
+@vjp(adaptive_max_pool2d)
+def _(dout, out, x, output_size):
+    return (adaptive_max_pool2d_scatter(x, dout, output_size),)
+
+
+@jvp(adaptive_max_pool2d)
+def _(out, x, output_size, dx):
+    return (adaptive_max_pool2d_gather(x, dx, output_size),)
+
+
+@primitive(name="adaptive_max_pool2d_scatter", diff=("dy",))
+def adaptive_max_pool2d_scatter_(x, dy, output_size=(1, 1)):
+    return adaptive_max_pool2d_scatter(x, dy, output_size)
+
+
+@vjp(adaptive_max_pool2d_scatter_)
+def _(dout, out, x, dy, output_size):
+    return (unbroadcast(adaptive_max_pool2d_gather(x, dout, output_size), dy),)
+
+
+@jvp(adaptive_max_pool2d_scatter_)
+def _(out, x, dy, output_size, ddy):
+    return (adaptive_max_pool2d_scatter(x, ddy, output_size),)
+
+
+@primitive(name="adaptive_max_pool2d_gather", diff=("v",))
+def adaptive_max_pool2d_gather_(x, v, output_size=(1, 1)):
+    return adaptive_max_pool2d_gather(x, v, output_size)
+
+
+@vjp(adaptive_max_pool2d_gather_)
+def _(dout, out, x, v, output_size):
+    return (unbroadcast(adaptive_max_pool2d_scatter(x, dout, output_size), v),)
+
+
+@jvp(adaptive_max_pool2d_gather_)
+def _(out, x, v, output_size, dv):
+    return (adaptive_max_pool2d_gather(x, dv, output_size),)
+
+
 # ---------------------------------------------------------------------------------------
 # pixel shuffle: a permutation of elements; each direction is the other's adjoint
 # ---------------------------------------------------------------------------------------
@@ -405,5 +456,6 @@ NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "so
                  "dropout_mask", "sparse_softmax_xent", "sparse_softmax_xent_grad",
                  "max_pool2d", "max_pool2d_scatter", "max_pool2d_gather", "pixel_shuffle",
                  "pixel_unshuffle", "pool_matrix", "resize_matrix", "conv_transpose_like",
-                 "class_targets", "soft_labels")
+                 "class_targets", "soft_labels", "adaptive_max_pool2d",
+                 "adaptive_max_pool2d_scatter", "adaptive_max_pool2d_gather")
 """The primitives this module registers (the tests check each rule against this list)."""

@@ -22,7 +22,7 @@ from .op_row import Op
 from .prims import P
 
 __all__ = ["OPS", "PUBLIC", "conv2d", "conv1d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
-           "avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool1d", "interpolate",
+           "avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool1d", "adaptive_max_pool2d", "interpolate",
            "pixel_shuffle", "pixel_unshuffle", "bias_add", "pool_pad", "conv_pad"]
 
 
@@ -215,6 +215,20 @@ def adaptive_avg_pool2d(input, output_size):
     return _resize(input, sizes, ("adaptive", "adaptive"))
 
 
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """MindSpore's ``ops.adaptive_max_pool2d``: the maximum of each bin ``floor(i H / out) ..
+    ceil((i + 1) H / out)``; the gradient goes to each bin's first maximum.
+    ``return_indices=True`` is not supported."""
+    if return_indices:
+        raise ValueError("adaptive_max_pool2d: return_indices=True is not supported by "
+                         "autograd_st")
+    sizes = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+    if len(sizes) != 2:
+        raise ValueError("For adaptive_max_pool2d, output_size must be an int or a tuple of "
+                         "2 ints (or None), but got %r" % (output_size,))
+    return P.adaptive_max_pool2d(input, sizes)
+
+
 def adaptive_avg_pool1d(input, output_size):
     """MindSpore's ``ops.adaptive_avg_pool1d`` over the last axis of ``(N, C, L)``
     (MindSpore requires ``L`` divisible by ``output_size``; any size works here)."""
@@ -268,6 +282,7 @@ OPS: tuple[Op, ...] = (
     Op("matmul", fn=avg_pool1d, ops=("avg_pool1d",)),
     Op("matmul", fn=adaptive_avg_pool2d, ops=("adaptive_avg_pool2d",)),
     Op("matmul", fn=adaptive_avg_pool1d, ops=("adaptive_avg_pool1d",)),
+    Op("adaptive_max_pool2d", fn=adaptive_max_pool2d, ops=("adaptive_max_pool2d",)),
     Op("matmul", fn=interpolate, ops=("interpolate",)),
     Op("pixel_shuffle", fn=pixel_shuffle, ops=("pixel_shuffle",)),
     Op("pixel_unshuffle", fn=pixel_unshuffle, ops=("pixel_unshuffle",)),

@@ -29,6 +29,14 @@ for _xs, _k, _s, _p, _d, _c, _ys in _POOLS:
         row("max_pool2d_gather", A(_xs, "distinct"), A(_xs), _k, _s, _p, _d, _c,
             second_order=True),
     ]
+# (input shape, output_size, output shape): adaptive bins overlap when the sizes do not divide
+for _xs, _o, _ys in [((1, 1, 5, 5), (3, 2), (1, 1, 3, 2)), ((2, 2, 4, 3), (4, None), (2, 2, 4, 3)),
+                     ((1, 3, 4), (2, 5), (1, 2, 5)), ((2, 1, 6, 6), (3, 3), (2, 1, 3, 3))]:
+    SPECS += [
+        row("adaptive_max_pool2d", A(_xs, "distinct"), _o),
+        row("adaptive_max_pool2d_scatter", A(_xs, "distinct"), A(_ys), _o, second_order=True),
+        row("adaptive_max_pool2d_gather", A(_xs, "distinct"), A(_xs), _o, second_order=True),
+    ]
 SPECS += [
     row("max_pool2d_scatter", A((1, 1, 4, 4), "distinct"), A(()), (2, 2), (2, 2)),
     row("pixel_shuffle", A((1, 4, 2, 3)), 2, second_order=True),

@@ -1,6 +1,6 @@
 """Pooling and resampling layers with MindSpore 2.10's signatures and defaults (measured in
 the side venv): ``nn.MaxPool2d``, ``nn.AvgPool2d``, ``nn.MaxPool1d``, ``nn.AvgPool1d``,
-``nn.AdaptiveAvgPool2d``, ``nn.AdaptiveAvgPool1d``, ``nn.Upsample``, ``nn.PixelShuffle``,
+``nn.AdaptiveAvgPool2d``, ``nn.AdaptiveAvgPool1d``, ``nn.AdaptiveMaxPool2d``, ``nn.Upsample``, ``nn.PixelShuffle``,
 ``nn.PixelUnshuffle``.
 
 ``pad_mode``: 'valid' (no padding), 'same' (output ``ceil(H / stride)``, the odd padding row and
@@ -17,6 +17,7 @@ from ..cell import Cell
 from ..ops.nn_func import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_max_pool2d,
     interpolate,
     pixel_shuffle,
     pixel_unshuffle,
@@ -25,7 +26,7 @@ from ..prims import P, bindable
 from ..table_nn import pool_pad
 
 __all__ = ["MaxPool2d", "AvgPool2d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool2d",
-           "AdaptiveAvgPool1d", "Upsample", "PixelShuffle", "PixelUnshuffle"]
+           "AdaptiveAvgPool1d", "AdaptiveMaxPool2d", "Upsample", "PixelShuffle", "PixelUnshuffle"]
 
 
 def _ints(value, n: int, what: str, cls: str) -> tuple:
@@ -210,6 +211,21 @@ class AdaptiveAvgPool1d(Cell):
 
     def construct(self, x):
         return adaptive_avg_pool1d(x, self.output_size)
+
+
+class AdaptiveMaxPool2d(Cell):
+    """MindSpore's ``nn.AdaptiveMaxPool2d(output_size, return_indices=False)``: the maximum of
+    each adaptive bin (``return_indices=True`` is not supported)."""
+
+    def __init__(self, output_size, return_indices: bool = False) -> None:
+        super().__init__()
+        if return_indices:
+            raise ValueError("For AdaptiveMaxPool2d, return_indices=True is not supported by "
+                             "autograd_st")
+        self.output_size = output_size
+
+    def construct(self, x):
+        return adaptive_max_pool2d(x, self.output_size)
 
 
 class Upsample(Cell):

@@ -58,6 +58,8 @@ def run():
         "avg_pool1d": (lambda x: ops.avg_pool1d(x, 3, 2, 1), x1),
         "adaptive_avg_pool2d": (lambda x: ops.adaptive_avg_pool2d(x, (3, 4)), x),
         "adaptive_avg_pool2d_none": (lambda x: ops.adaptive_avg_pool2d(x, (None, 5)), x),
+        "adaptive_max_pool2d": (lambda x: ops.adaptive_max_pool2d(x, (3, 4)), x),
+        "adaptive_max_pool2d_up": (lambda x: ops.adaptive_max_pool2d(x, (8, None)), x),
         "interp_nearest": (lambda x: ops.interpolate(x, size=(5, 9)), small),
         "interp_nearest_down": (lambda x: ops.interpolate(x, size=(2, 3)), small),
         "interp_bilinear": (lambda x: ops.interpolate(x, size=(5, 7), mode="bilinear"), small),

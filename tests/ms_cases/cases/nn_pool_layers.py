@@ -1,4 +1,5 @@
-"""Pooling layers (MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d) in each
+"""Pooling layers (MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, MaxPool1d,
+AvgPool1d) in each
 pad_mode: the output and the gradient of sum(out ** 2) w.r.t. the input."""
 import numpy as np
 import mindspore as ms
@@ -40,6 +41,9 @@ def run():
         "adaptive_3": (nn.AdaptiveAvgPool2d(3), x),
         "adaptive_hw": (nn.AdaptiveAvgPool2d((4, None)), x),
         "adaptive_up": (nn.AdaptiveAvgPool2d((9, 4)), x),
+        "adaptive_max_3": (nn.AdaptiveMaxPool2d(3), x),
+        "adaptive_max_hw": (nn.AdaptiveMaxPool2d((5, None)), x),
+        "adaptive_max_up": (nn.AdaptiveMaxPool2d((9, 4)), x),
         "max1d": (nn.MaxPool1d(2, 2), x1),
         "max1d_same": (nn.MaxPool1d(3, 2, pad_mode="same"), x1),
         "avg1d": (nn.AvgPool1d(3, 2), x1),
