@@ -331,9 +331,16 @@ def one_hot(indices, depth, dtype=np.float32):
     return P.one_hot(indices, depth, dtype=mstype.to_numpy(dtype))
 
 
-def dropout(input, keep_prob):
-    """Zero each element with probability ``1 - keep_prob``, scale the rest by 1/keep_prob."""
-    return P.mul(input, P.dropout_mask(input, keep_prob=keep_prob))
+def dropout(input, p=0.5, training=True, seed=None):
+    """MindSpore's ``ops.dropout(input, p=0.5, training=True, seed=None)``: zero each element
+    with probability ``p`` and scale the rest by ``1 / (1 - p)`` (the mask from autograd_st's
+    own generator: ``seed`` is accepted and not used); ``input`` itself when not
+    ``training`` or ``p == 0``."""
+    if not 0.0 <= p < 1.0:
+        raise ValueError("For 'dropout', 'p' must be in [0, 1), but got %r" % (p,))
+    if not training or p == 0.0:
+        return input
+    return P.mul(input, P.dropout_mask(input, keep_prob=1.0 - p))
 
 
 # ---------------------------------------------------------------------------------------

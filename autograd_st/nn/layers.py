@@ -582,23 +582,31 @@ class Flatten(Cell):
 
 
 class Dropout(Cell):
-    """Identity in inference mode; in training, zeroes each element with probability
-    ``p = 1 - keep_prob`` and scales the others by ``1 / keep_prob``."""
+    """MindSpore's ``nn.Dropout(keep_prob=0.5, p=None, dtype=float32)``: identity in
+    inference mode; in training, zeroes each element with probability ``p`` (given, or
+    ``1 - keep_prob``) and scales the others by ``1 / (1 - p)``, so the gradient is 0 where
+    an element is dropped and ``1 / (1 - p)`` where it is kept."""
 
     def __init__(self, keep_prob: float = 0.5, p: float | None = None, dtype=None) -> None:
         super().__init__()
         if p is not None:
-            keep_prob = 1.0 - p
-        if not 0.0 < keep_prob <= 1.0:
-            raise ValueError("Dropout: keep_prob must be in (0, 1], got %r" % (keep_prob,))
-        self.keep_prob = float(keep_prob)
-        self.p = 1.0 - self.keep_prob
+            if not 0.0 <= p < 1.0:
+                raise ValueError("For 'Dropout', the 'p' must be a number in range [0, 1), but "
+                                 "got %r." % (p,))
+            self.p = float(p)
+            self.keep_prob = 1.0 - self.p
+        else:
+            if not 0.0 < keep_prob <= 1.0:
+                raise ValueError("For 'Dropout', the 'keep_prob' must be a number in range "
+                                 "(0, 1], but got %r." % (keep_prob,))
+            self.keep_prob = float(keep_prob)
+            self.p = 1.0 - self.keep_prob
 
     def construct(self, x):
         out = x
         if self.training:
-            if self.keep_prob < 1.0:
-                out = dropout(x, self.keep_prob)
+            if self.p > 0.0:
+                out = dropout(x, self.p)
         return out
 
 

@@ -1,4 +1,4 @@
-"""Dropout in training mode (both keyword forms; what is dropped gets gradient 0, what is
+"""Dropout in training mode (both keyword forms, and ops.dropout; what is dropped gets gradient 0, what is
 kept 1 / keep_prob) and the statistics of the default initializers (Conv2d, Conv1d, Dense,
 Conv2dTranspose: the bound 1 / sqrt(fan_in) of weight and bias, has_bias defaults)."""
 import numpy as np
@@ -41,6 +41,14 @@ def run():
         out[name + "_scale"] = float(y.max() * keep)
         cell.set_train(False)
         out[name + "_eval_identity"] = float(np.array_equal(cell(x).asnumpy(), x.asnumpy()))
+    y = ops.dropout(x, p=0.25).asnumpy()
+    out["ops_values"] = np.unique(np.round(y, 5))
+    out["ops_kept_fraction"] = round(float((y != 0).mean()), 1)
+    out["ops_grad_values"] = np.unique(np.round(
+        ops.grad(lambda x: ops.dropout(x, 0.25).sum())(x).asnumpy(), 5))
+    out["ops_eval_identity"] = float(np.array_equal(
+        ops.dropout(x, 0.25, training=False).asnumpy(), x.asnumpy()))
+    out["ops_p0_identity"] = float(np.array_equal(ops.dropout(x, 0.0).asnumpy(), x.asnumpy()))
     conv = nn.Conv2d(16, 64, 3, has_bias=True)
     out.update(_stats("conv_w", conv.weight, 144))
     out.update(_stats("conv_b", conv.bias, 144))
