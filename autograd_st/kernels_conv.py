@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-__all__ = ["adaptive_max_pool2d_forward", "adaptive_max_pool2d_scatter",
+__all__ = ["max_pool2d_indices", "adaptive_max_pool2d_indices", "adaptive_max_pool2d_forward", "adaptive_max_pool2d_scatter",
            "adaptive_max_pool2d_gather", "pool_axis_pads", "pool_geometry", "max_pool2d_forward", "max_pool2d_scatter",
            "max_pool2d_gather", "pool_matrix", "resize_matrix", "pixel_shuffle",
            "pixel_unshuffle", "conv_transpose_like", "class_targets", "soft_labels",
@@ -169,6 +169,18 @@ def max_pool2d_gather(x, v, kernel=(1, 1), stride=(1, 1), pad="valid", dilation=
     return np.take_along_axis(flat, lead_idx, axis=-1).reshape(idx.shape)
 
 
+@_tag("max_pool2d_indices")
+def max_pool2d_indices(x, kernel=(1, 1), stride=(1, 1), pad="valid", dilation=(1, 1),
+                       ceil_mode=False):
+    """Where each window's first maximum is: its flat index ``row * W + col`` in the
+    (unpadded) ``H x W`` plane, int64 (MindSpore's ``return_indices``)."""
+    x = np.asarray(x)
+    pshape, idx = _argmax_index(x, kernel, stride, pad, dilation, ceil_mode)
+    (t, _, lft, _), _ = pool_geometry(x.shape[-2:], kernel, stride, pad, dilation, ceil_mode)
+    rows, cols = np.divmod(idx, pshape[-1])
+    return ((rows - t) * x.shape[-1] + (cols - lft)).astype(np.int64)
+
+
 # ---------------------------------------------------------------------------------------
 # adaptive max pooling: output bin i covers [floor(i n / out), ceil((i + 1) n / out)); the
 # same three kernels as max pooling, over windows of varying size
@@ -218,6 +230,12 @@ def adaptive_max_pool2d_forward(x, output_size=(1, 1)):
     """The maximum of each adaptive bin (``output_size``: an int or ``(h, w)``, None keeps
     that axis)."""
     return _adaptive_argmax(x, output_size)[0]
+
+
+@_tag("adaptive_max_pool2d_indices")
+def adaptive_max_pool2d_indices(x, output_size=(1, 1)):
+    """Each bin's first maximum as a flat index ``row * W + col``, int64."""
+    return _adaptive_argmax(x, output_size)[1].astype(np.int64)
 
 
 def _scatter_plane(x, idx, dy):
@@ -421,7 +439,8 @@ def soft_labels(labels, like):
                       _float_dtype(like))
 
 
-KERNEL_NAMES = ("adaptive_max_pool2d_forward", "adaptive_max_pool2d_scatter",
+KERNEL_NAMES = ("max_pool2d_indices", "adaptive_max_pool2d_indices",
+                "adaptive_max_pool2d_forward", "adaptive_max_pool2d_scatter",
                 "adaptive_max_pool2d_gather", "class_targets", "soft_labels", "max_pool2d_forward", "max_pool2d_scatter", "max_pool2d_gather", "pool_matrix",
                 "resize_matrix", "pixel_shuffle", "pixel_unshuffle", "conv_transpose_like")
 """The kernels that primitive and rule templates call by name."""

@@ -32,6 +32,8 @@ from .kernels import (
     variance,
 )
 from .kernels_conv import (
+    adaptive_max_pool2d_indices,
+    max_pool2d_indices,
     adaptive_max_pool2d_forward,
     adaptive_max_pool2d_gather,
     adaptive_max_pool2d_scatter,
@@ -55,7 +57,8 @@ __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softp
            "max_pool2d_scatter_", "max_pool2d_gather_", "pool_matrix_", "resize_matrix_",
            "pixel_shuffle_", "pixel_unshuffle_", "conv_transpose_like_", "class_targets_",
            "soft_labels_", "adaptive_max_pool2d", "adaptive_max_pool2d_scatter_",
-           "adaptive_max_pool2d_gather_", "NN_PRIMITIVES"]
+           "adaptive_max_pool2d_gather_", "max_pool2d_indices_",
+           "adaptive_max_pool2d_indices_", "NN_PRIMITIVES"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -451,11 +454,24 @@ def soft_labels_(labels, like):
     return soft_labels(labels, like)
 
 
+
+@primitive(name="max_pool2d_indices", diff=())
+def max_pool2d_indices_(x, kernel=(1, 1), stride=(1, 1), pad="valid", dilation=(1, 1),
+                        ceil_mode=False):
+    return max_pool2d_indices(x, kernel, stride, pad, dilation, ceil_mode)
+
+
+@primitive(name="adaptive_max_pool2d_indices", diff=())
+def adaptive_max_pool2d_indices_(x, output_size=(1, 1)):
+    return adaptive_max_pool2d_indices(x, output_size)
+
+
 NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "softplus", "var",
                  "flatten", "reshape_along", "depend", "one_hot", "one_hot_like", "assign",
                  "dropout_mask", "sparse_softmax_xent", "sparse_softmax_xent_grad",
                  "max_pool2d", "max_pool2d_scatter", "max_pool2d_gather", "pixel_shuffle",
                  "pixel_unshuffle", "pool_matrix", "resize_matrix", "conv_transpose_like",
                  "class_targets", "soft_labels", "adaptive_max_pool2d",
-                 "adaptive_max_pool2d_scatter", "adaptive_max_pool2d_gather")
+                 "adaptive_max_pool2d_scatter", "adaptive_max_pool2d_gather",
+                 "max_pool2d_indices", "adaptive_max_pool2d_indices")
 """The primitives this module registers (the tests check each rule against this list)."""

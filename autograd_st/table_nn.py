@@ -151,14 +151,16 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, return_indice
                ceil_mode=False):
     """Max pooling over the last two axes of NCHW ``x``, as MindSpore's ``ops.max_pool2d``
     (``stride=None``: the kernel size; ``padding`` an int or ``(h, w)``, at most half the
-    kernel, never the maximum).  ``return_indices=True`` is not supported."""
-    if return_indices:
-        raise ValueError("max_pool2d: return_indices=True is not supported by autograd_st")
+    kernel, never the maximum).  ``return_indices=True``: also where each maximum is, a
+    flat int64 index ``row * W + col`` into the input's plane (no gradient)."""
     kernel = _ints(kernel_size, 2, "kernel_size", "max_pool2d")
     stride = kernel if stride is None else _ints(stride, 2, "stride", "max_pool2d")
     pad = pool_pad(padding, kernel, "max_pool2d")
-    return P.max_pool2d(x, kernel, stride, pad, _ints(dilation, 2, "dilation", "max_pool2d"),
-                        bool(ceil_mode))
+    dilation = _ints(dilation, 2, "dilation", "max_pool2d")
+    out = P.max_pool2d(x, kernel, stride, pad, dilation, bool(ceil_mode))
+    if return_indices:
+        return out, P.max_pool2d_indices(x, kernel, stride, pad, dilation, bool(ceil_mode))
+    return out
 
 
 def _avg_axis(x, axis, kernel, stride, pad, ceil_mode, count_include_pad):
@@ -218,15 +220,15 @@ def adaptive_avg_pool2d(input, output_size):
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     """MindSpore's ``ops.adaptive_max_pool2d``: the maximum of each bin ``floor(i H / out) ..
     ceil((i + 1) H / out)``; the gradient goes to each bin's first maximum.
-    ``return_indices=True`` is not supported."""
-    if return_indices:
-        raise ValueError("adaptive_max_pool2d: return_indices=True is not supported by "
-                         "autograd_st")
+    ``return_indices=True``: also the maxima's flat int64 indices ``row * W + col``."""
     sizes = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
     if len(sizes) != 2:
         raise ValueError("For adaptive_max_pool2d, output_size must be an int or a tuple of "
                          "2 ints (or None), but got %r" % (output_size,))
-    return P.adaptive_max_pool2d(input, sizes)
+    out = P.adaptive_max_pool2d(input, sizes)
+    if return_indices:
+        return out, P.adaptive_max_pool2d_indices(input, sizes)
+    return out
 
 
 def adaptive_avg_pool1d(input, output_size):

@@ -47,4 +47,4 @@ SPECS += [
 ]
 
 ZERO_GRADIENT: set = {"pool_matrix", "resize_matrix", "conv_transpose_like", "class_targets",
-                      "soft_labels"}
+                      "soft_labels", "max_pool2d_indices", "adaptive_max_pool2d_indices"}

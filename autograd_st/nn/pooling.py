@@ -9,7 +9,8 @@ or 'pad' (``padding``: an int or ``(h, w)``, at most half the kernel; ``ceil_mod
 ``count_include_pad``, ``divisor_override``).  As in MindSpore, ``padding``, ``dilation``,
 ``ceil_mode`` and ``return_indices`` other than their defaults need ``pad_mode='pad'``.
 The layers pool the last two axes: ``(N, C, H, W)`` and ``(C, H, W)`` inputs both work.
-``return_indices=True`` is not supported.
+``return_indices=True`` also returns where each maximum is: a flat int64 index
+``row * W + col`` into the input's plane (MindSpore's).
 """
 from __future__ import annotations
 
@@ -52,12 +53,19 @@ def _mode(pad_mode: str, cls: str, defaults_ok: bool) -> str:
 
 
 @bindable
-def max_pool(x, kernel, stride, pad, dilation, ceil_mode, one_d):
-    """The ``max_pool2d`` primitive; ``one_d``: over the last axis of ``(N, C, L)``."""
+def max_pool(x, kernel, stride, pad, dilation, ceil_mode, one_d, return_indices=False):
+    """The ``max_pool2d`` primitive; ``one_d``: over the last axis of ``(N, C, L)``;
+    ``return_indices``: also the maxima's flat int64 indices (``max_pool2d_indices``)."""
+    xs = P.expand_dims(x, -2) if one_d else x
+    out = P.max_pool2d(xs, kernel, stride, pad, dilation, ceil_mode)
     if one_d:
-        return P.squeeze(P.max_pool2d(P.expand_dims(x, -2), kernel, stride, pad, dilation,
-                                      ceil_mode), -2)
-    return P.max_pool2d(x, kernel, stride, pad, dilation, ceil_mode)
+        out = P.squeeze(out, -2)
+    if not return_indices:
+        return out
+    idx = P.max_pool2d_indices(xs, kernel, stride, pad, dilation, ceil_mode)
+    if one_d:
+        idx = P.squeeze(idx, -2)
+    return out, idx
 
 
 @bindable
@@ -87,9 +95,7 @@ class _MaxPool(Cell):
         defaults = padding in (0, (0,) * n) and dilation in (1, (1,) * n) \
             and not return_indices and not ceil_mode
         self.pad_mode = _mode(pad_mode, cls, defaults)
-        if return_indices:
-            raise ValueError("For %s, return_indices=True is not supported by autograd_st"
-                             % cls)
+        self.return_indices = bool(return_indices)
         if data_format != "NCHW":
             raise ValueError("For %s, data_format must be 'NCHW', got %r" % (cls, data_format))
         self.kernel_size = _ints(kernel_size, n, "kernel_size", cls)
@@ -116,7 +122,7 @@ class _MaxPool(Cell):
 
     def construct(self, x):
         return max_pool(x, self.kernel, self.strides, self.pad, self.dilations, self.ceil_mode,
-                        self._one_d)
+                        self._one_d, self.return_indices)
 
 
 class MaxPool2d(_MaxPool):
@@ -215,17 +221,15 @@ class AdaptiveAvgPool1d(Cell):
 
 class AdaptiveMaxPool2d(Cell):
     """MindSpore's ``nn.AdaptiveMaxPool2d(output_size, return_indices=False)``: the maximum of
-    each adaptive bin (``return_indices=True`` is not supported)."""
+    each adaptive bin (and, with ``return_indices``, its flat int64 index)."""
 
     def __init__(self, output_size, return_indices: bool = False) -> None:
         super().__init__()
-        if return_indices:
-            raise ValueError("For AdaptiveMaxPool2d, return_indices=True is not supported by "
-                             "autograd_st")
         self.output_size = output_size
+        self.return_indices = bool(return_indices)
 
     def construct(self, x):
-        return adaptive_max_pool2d(x, self.output_size)
+        return adaptive_max_pool2d(x, self.output_size, self.return_indices)
 
 
 class Upsample(Cell):

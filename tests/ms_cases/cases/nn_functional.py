@@ -82,6 +82,10 @@ def run():
         "ResizeBilinearV2_ac": (lambda x: ops.ResizeBilinearV2(True)(x, (5, 7)), small),
         "BiasAdd": (lambda x: ops.BiasAdd()(x, chan), x),
     }
+    y, idx = ops.max_pool2d(x, 3, 2, 1, return_indices=True)
+    out["max_pool2d_indices"] = idx
+    y, idx = ops.adaptive_max_pool2d(x, (3, 5), return_indices=True)
+    out["adaptive_max_pool2d_indices"] = idx
     for name, (f, inp) in unary.items():
         out[name] = f(inp)
         out[name + "_grad"] = ops.grad(lambda x: (f(x) ** 2).sum())(inp)

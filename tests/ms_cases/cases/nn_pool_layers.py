@@ -53,4 +53,27 @@ def run():
     for name, (cell, inp) in cells.items():
         out[name] = cell(inp)
         out[name + "_grad"] = ops.grad(SumSq(cell))(inp)
+    # return_indices: where each maximum is (flat index into the plane), and the gradient
+    # of the values through a Cell that returns both
+    for name, cell, inp in (
+            ("max_idx_pad", nn.MaxPool2d(3, 2, pad_mode="pad", padding=1, return_indices=True),
+             x),
+            ("max_idx_ceil", nn.MaxPool2d(2, 2, pad_mode="pad", ceil_mode=True,
+                                          return_indices=True), x),
+            ("max1d_idx", nn.MaxPool1d(2, 2, pad_mode="pad", return_indices=True), x1),
+            ("adaptive_max_idx", nn.AdaptiveMaxPool2d((3, 4), return_indices=True), x)):
+        y, idx = cell(inp)
+        out[name] = y
+        out[name + "_indices"] = idx
+        out[name + "_grad"] = ops.grad(SumSqFirst(cell))(inp)
     return out
+
+
+class SumSqFirst(nn.Cell):
+    def __init__(self, cell):
+        super().__init__()
+        self.cell = cell
+
+    def construct(self, x):
+        y, _ = self.cell(x)
+        return (y * y).sum()
