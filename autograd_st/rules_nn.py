@@ -32,15 +32,15 @@ from .kernels import (
     variance,
 )
 from .kernels_conv import (
-    adaptive_max_pool2d_indices,
-    max_pool2d_indices,
     adaptive_max_pool2d_forward,
     adaptive_max_pool2d_gather,
+    adaptive_max_pool2d_indices,
     adaptive_max_pool2d_scatter,
     class_targets,
     conv_transpose_like,
     max_pool2d_forward,
     max_pool2d_gather,
+    max_pool2d_indices,
     max_pool2d_scatter,
     pixel_shuffle,
     pixel_unshuffle,
