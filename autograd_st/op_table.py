@@ -326,19 +326,21 @@ def _np_stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
 # adapters of the nn layers' functional forms
 # ---------------------------------------------------------------------------------------
 
-def bias_add(input, bias):
-    """``input + bias`` along axis 1 of NCHW input (bias shaped (C,))."""
-    return P.add(input, P.reshape(bias, (-1, 1, 1)))
-
-
 def one_hot(indices, depth, dtype=np.float32):
     """``indices.shape + (depth,)`` one-hot values (no gradient)."""
     return P.one_hot(indices, depth, dtype=mstype.to_numpy(dtype))
 
 
-def dropout(input, keep_prob):
-    """Zero each element with probability ``1 - keep_prob``, scale the rest by 1/keep_prob."""
-    return P.mul(input, P.dropout_mask(input, keep_prob=keep_prob))
+def dropout(input, p=0.5, training=True, seed=None):
+    """MindSpore's ``ops.dropout(input, p=0.5, training=True, seed=None)``: zero each element
+    with probability ``p`` and scale the rest by ``1 / (1 - p)`` (the mask from autograd_st's
+    own generator: ``seed`` is accepted and not used); ``input`` itself when not
+    ``training`` or ``p == 0``."""
+    if not 0.0 <= p < 1.0:
+        raise ValueError("For 'dropout', 'p' must be in [0, 1), but got %r" % (p,))
+    if not training or p == 0.0:
+        return input
+    return P.mul(input, P.dropout_mask(input, keep_prob=1.0 - p))
 
 
 # ---------------------------------------------------------------------------------------
@@ -446,14 +448,11 @@ _CORE_OPS: tuple[Op, ...] = (
 )
 
 #: the functional forms the nn layers and losses are written with, published as
-#: ``autograd_st.ops.nn_func.<name>`` (those MindSpore has also as ``ops.<name>``).
+#: ``autograd_st.ops.nn_func.<name>`` (those MindSpore has also as ``ops.<name>``); the
+#: convolutions, pooling and resampling (``conv2d``, ``bias_add`` ...) are in ``table_nn``.
 _CORE_NN_OPS: tuple[Op, ...] = (
-    Op("conv2d", "input, weight, stride=(1, 1), pad='valid', dilation=(1, 1), group=1",
-       ops=("conv2d",),
-       doc="2-D cross-correlation, NCHW; ``pad``: 'valid', 'same' or (top, bottom, left, right)."),
     Op("matmul_nt", "input, weight", ops=("dense",),
        doc="``input @ weight.T`` (weight shaped (out, in), as in nn.Dense)."),
-    Op("add", fn=bias_add, ops=("bias_add",)),
     Op("var", "input, axis=None, ddof=0, keepdims=False", ops=("var",),
        doc="Variance (``ddof=1``: unbiased), differentiable."),
     Op("erf", _UNARY, ops=("erf",), doc="The error function, differentiable."),

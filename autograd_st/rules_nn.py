@@ -31,12 +31,34 @@ from .kernels import (
     sparse_softmax_xent_grad,
     variance,
 )
+from .kernels_conv import (
+    adaptive_max_pool2d_forward,
+    adaptive_max_pool2d_gather,
+    adaptive_max_pool2d_indices,
+    adaptive_max_pool2d_scatter,
+    class_targets,
+    conv_transpose_like,
+    max_pool2d_forward,
+    max_pool2d_gather,
+    max_pool2d_indices,
+    max_pool2d_scatter,
+    pixel_shuffle,
+    pixel_unshuffle,
+    pool_matrix,
+    resize_matrix,
+    soft_labels,
+)
 from .rules import jvp, primitive, vjp
 from .runtime import expand_to, ones_like, sigmoid, softmax, unbroadcast
 
 __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softplus", "var",
            "flatten_", "reshape_along_", "depend", "one_hot_", "one_hot_like_", "assign",
-           "dropout_mask_", "sparse_softmax_xent_", "sparse_softmax_xent_grad_", "NN_PRIMITIVES"]
+           "dropout_mask_", "sparse_softmax_xent_", "sparse_softmax_xent_grad_", "max_pool2d",
+           "max_pool2d_scatter_", "max_pool2d_gather_", "pool_matrix_", "resize_matrix_",
+           "pixel_shuffle_", "pixel_unshuffle_", "conv_transpose_like_", "class_targets_",
+           "soft_labels_", "adaptive_max_pool2d", "adaptive_max_pool2d_scatter_",
+           "adaptive_max_pool2d_gather_", "max_pool2d_indices_",
+           "adaptive_max_pool2d_indices_", "NN_PRIMITIVES"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -262,7 +284,194 @@ def dropout_mask_(x, keep_prob=0.5):
     return dropout_mask(x, keep_prob)
 
 
+# ---------------------------------------------------------------------------------------
+# max pooling and its two adjoints.  scatter(x, dy) puts each dy at its window's maximum of
+# x; gather(x, v) reads v there.  Both are linear in their second argument and piecewise
+# constant in x (which picks the positions), so x gets no gradient through them.
+# ---------------------------------------------------------------------------------------
+
+@primitive(name="max_pool2d", diff=("x",))
+def max_pool2d(x, kernel=(1, 1), stride=(1, 1), pad="valid", dilation=(1, 1), ceil_mode=False):
+    return max_pool2d_forward(x, kernel, stride, pad, dilation, ceil_mode)
+
+
+@vjp(max_pool2d)
+def _(dout, out, x, kernel, stride, pad, dilation, ceil_mode):
+    return (max_pool2d_scatter(x, dout, kernel, stride, pad, dilation, ceil_mode),)
+
+
+@jvp(max_pool2d)
+def _(out, x, kernel, stride, pad, dilation, ceil_mode, dx):
+    return (max_pool2d_gather(x, dx, kernel, stride, pad, dilation, ceil_mode),)
+
+
+@primitive(name="max_pool2d_scatter", diff=("dy",))
+def max_pool2d_scatter_(x, dy, kernel=(1, 1), stride=(1, 1), pad="valid", dilation=(1, 1),
+                        ceil_mode=False):
+    return max_pool2d_scatter(x, dy, kernel, stride, pad, dilation, ceil_mode)
+
+
+@vjp(max_pool2d_scatter_)
+def _(dout, out, x, dy, kernel, stride, pad, dilation, ceil_mode):
+    return (unbroadcast(max_pool2d_gather(x, dout, kernel, stride, pad, dilation, ceil_mode),
+                        dy),)
+
+
+@jvp(max_pool2d_scatter_)
+def _(out, x, dy, kernel, stride, pad, dilation, ceil_mode, ddy):
+    return (max_pool2d_scatter(x, ddy, kernel, stride, pad, dilation, ceil_mode),)
+
+
+@primitive(name="max_pool2d_gather", diff=("v",))
+def max_pool2d_gather_(x, v, kernel=(1, 1), stride=(1, 1), pad="valid", dilation=(1, 1),
+                       ceil_mode=False):
+    return max_pool2d_gather(x, v, kernel, stride, pad, dilation, ceil_mode)
+
+
+@vjp(max_pool2d_gather_)
+def _(dout, out, x, v, kernel, stride, pad, dilation, ceil_mode):
+    return (unbroadcast(max_pool2d_scatter(x, dout, kernel, stride, pad, dilation, ceil_mode),
+                        v),)
+
+
+@jvp(max_pool2d_gather_)
+def _(out, x, v, kernel, stride, pad, dilation, ceil_mode, dv):
+    return (max_pool2d_gather(x, dv, kernel, stride, pad, dilation, ceil_mode),)
+
+
+# adaptive max pooling: the same three primitives over bins of varying size
+
+@primitive(name="adaptive_max_pool2d", diff=("x",))
+def adaptive_max_pool2d(x, output_size=(1, 1)):
+    return adaptive_max_pool2d_forward(x, output_size)
+
+
+@vjp(adaptive_max_pool2d)
+def _(dout, out, x, output_size):
+    return (adaptive_max_pool2d_scatter(x, dout, output_size),)
+
+
+@jvp(adaptive_max_pool2d)
+def _(out, x, output_size, dx):
+    return (adaptive_max_pool2d_gather(x, dx, output_size),)
+
+
+@primitive(name="adaptive_max_pool2d_scatter", diff=("dy",))
+def adaptive_max_pool2d_scatter_(x, dy, output_size=(1, 1)):
+    return adaptive_max_pool2d_scatter(x, dy, output_size)
+
+
+@vjp(adaptive_max_pool2d_scatter_)
+def _(dout, out, x, dy, output_size):
+    return (unbroadcast(adaptive_max_pool2d_gather(x, dout, output_size), dy),)
+
+
+@jvp(adaptive_max_pool2d_scatter_)
+def _(out, x, dy, output_size, ddy):
+    return (adaptive_max_pool2d_scatter(x, ddy, output_size),)
+
+
+@primitive(name="adaptive_max_pool2d_gather", diff=("v",))
+def adaptive_max_pool2d_gather_(x, v, output_size=(1, 1)):
+    return adaptive_max_pool2d_gather(x, v, output_size)
+
+
+@vjp(adaptive_max_pool2d_gather_)
+def _(dout, out, x, v, output_size):
+    return (unbroadcast(adaptive_max_pool2d_scatter(x, dout, output_size), v),)
+
+
+@jvp(adaptive_max_pool2d_gather_)
+def _(out, x, v, output_size, dv):
+    return (adaptive_max_pool2d_gather(x, dv, output_size),)
+
+
+# ---------------------------------------------------------------------------------------
+# pixel shuffle: a permutation of elements; each direction is the other's adjoint
+# ---------------------------------------------------------------------------------------
+
+@primitive(name="pixel_shuffle", diff=("x",))
+def pixel_shuffle_(x, upscale_factor=1):
+    return pixel_shuffle(x, upscale_factor)
+
+
+@vjp(pixel_shuffle_)
+def _(dout, out, x, upscale_factor):
+    return (pixel_unshuffle(dout, upscale_factor),)
+
+
+@jvp(pixel_shuffle_)
+def _(out, x, upscale_factor, dx):
+    return (pixel_shuffle(dx, upscale_factor),)
+
+
+@primitive(name="pixel_unshuffle", diff=("x",))
+def pixel_unshuffle_(x, downscale_factor=1):
+    return pixel_unshuffle(x, downscale_factor)
+
+
+@vjp(pixel_unshuffle_)
+def _(dout, out, x, downscale_factor):
+    return (pixel_shuffle(dout, downscale_factor),)
+
+
+@jvp(pixel_unshuffle_)
+def _(out, x, downscale_factor, dx):
+    return (pixel_unshuffle(dx, downscale_factor),)
+
+
+# ---------------------------------------------------------------------------------------
+# constants computed from shapes (no gradient): the matrices of average pooling, adaptive
+# pooling and interpolation (the ops multiply by them: matmul's rules differentiate), and
+# the transposed convolution's output placeholder
+# ---------------------------------------------------------------------------------------
+
+@primitive(name="pool_matrix", diff=())
+def pool_matrix_(like, axis=-2, kernel=1, stride=1, pad="valid", ceil_mode=False,
+                 count_include_pad=True):
+    return pool_matrix(like, axis, kernel, stride, pad, ceil_mode, count_include_pad)
+
+
+@primitive(name="resize_matrix", diff=())
+def resize_matrix_(like, axis=-2, size=1, mode="nearest"):
+    return resize_matrix(like, axis, size, mode)
+
+
+@primitive(name="conv_transpose_like", diff=())
+def conv_transpose_like_(x, w, stride=(1, 1), pad="valid", dilation=(1, 1),
+                         output_padding=(0, 0), group=1):
+    return conv_transpose_like(x, w, stride, pad, dilation, output_padding, group)
+
+
+
+@primitive(name="class_targets", diff=())
+def class_targets_(labels, like, axis=1, ignore_index=None):
+    return class_targets(labels, like, axis, ignore_index)
+
+
+@primitive(name="soft_labels", diff=())
+def soft_labels_(labels, like):
+    return soft_labels(labels, like)
+
+
+
+@primitive(name="max_pool2d_indices", diff=())
+def max_pool2d_indices_(x, kernel=(1, 1), stride=(1, 1), pad="valid", dilation=(1, 1),
+                        ceil_mode=False):
+    return max_pool2d_indices(x, kernel, stride, pad, dilation, ceil_mode)
+
+
+@primitive(name="adaptive_max_pool2d_indices", diff=())
+def adaptive_max_pool2d_indices_(x, output_size=(1, 1)):
+    return adaptive_max_pool2d_indices(x, output_size)
+
+
 NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "softplus", "var",
                  "flatten", "reshape_along", "depend", "one_hot", "one_hot_like", "assign",
-                 "dropout_mask", "sparse_softmax_xent", "sparse_softmax_xent_grad")
+                 "dropout_mask", "sparse_softmax_xent", "sparse_softmax_xent_grad",
+                 "max_pool2d", "max_pool2d_scatter", "max_pool2d_gather", "pixel_shuffle",
+                 "pixel_unshuffle", "pool_matrix", "resize_matrix", "conv_transpose_like",
+                 "class_targets", "soft_labels", "adaptive_max_pool2d",
+                 "adaptive_max_pool2d_scatter", "adaptive_max_pool2d_gather",
+                 "max_pool2d_indices", "adaptive_max_pool2d_indices")
 """The primitives this module registers (the tests check each rule against this list)."""

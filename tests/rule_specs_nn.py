@@ -1,9 +1,50 @@
-"""Spec rows for the primitives of ``autograd_st.rules_nn (the primitives beyond the core ones in rule_specs.py)`` (see ``rule_specs.py`` for what a
-row is; that module gathers these).  ``ZERO_GRADIENT``: the primitives here without a gradient.
+"""Spec rows for the primitives of ``autograd_st.rules_nn`` beyond the core ones in
+``rule_specs.py`` (pooling, pixel shuffle; see ``rule_specs.py`` for what a row is; that module
+gathers these).  ``ZERO_GRADIENT``: the primitives here without a gradient.
+
+Max pooling's inputs are drawn from the ``distinct`` domain, so no window has a tie and the
+finite differences never cross a switch of the maximum.
 """
 from __future__ import annotations
 
 from rule_specs import A, row  # noqa: F401
 
+# (input shape, kernel, stride, pad, dilation, ceil_mode, output shape)
+_POOLS = [
+    ((1, 1, 4, 4), (2, 2), (2, 2), "valid", (1, 1), False, (1, 1, 2, 2)),
+    ((2, 1, 5, 5), (3, 3), (2, 2), "same", (1, 1), False, (2, 1, 3, 3)),
+    ((1, 2, 5, 4), (2, 2), (2, 2), "same", (1, 1), False, (1, 2, 3, 2)),
+    ((1, 1, 5, 5), (3, 3), (2, 2), (1, 1, 1, 1), (1, 1), False, (1, 1, 3, 3)),
+    ((1, 1, 5, 5), (2, 2), (2, 2), (0, 0, 0, 0), (1, 1), True, (1, 1, 3, 3)),
+    ((1, 1, 6, 5), (2, 3), (1, 2), (1, 1, 0, 0), (2, 1), False, (1, 1, 6, 2)),
+    ((2, 4, 3), (2, 2), (1, 1), "valid", (1, 1), False, (2, 3, 2)),  # (C, H, W)
+]
+
 SPECS: list = []
-ZERO_GRADIENT: set = set()
+for _xs, _k, _s, _p, _d, _c, _ys in _POOLS:
+    SPECS += [
+        row("max_pool2d", A(_xs, "distinct"), _k, _s, _p, _d, _c),
+        row("max_pool2d_scatter", A(_xs, "distinct"), A(_ys), _k, _s, _p, _d, _c,
+            second_order=True),
+        row("max_pool2d_gather", A(_xs, "distinct"), A(_xs), _k, _s, _p, _d, _c,
+            second_order=True),
+    ]
+# (input shape, output_size, output shape): adaptive bins overlap when the sizes do not divide
+for _xs, _o, _ys in [((1, 1, 5, 5), (3, 2), (1, 1, 3, 2)), ((2, 2, 4, 3), (4, None), (2, 2, 4, 3)),
+                     ((1, 3, 4), (2, 5), (1, 2, 5)), ((2, 1, 6, 6), (3, 3), (2, 1, 3, 3))]:
+    SPECS += [
+        row("adaptive_max_pool2d", A(_xs, "distinct"), _o),
+        row("adaptive_max_pool2d_scatter", A(_xs, "distinct"), A(_ys), _o, second_order=True),
+        row("adaptive_max_pool2d_gather", A(_xs, "distinct"), A(_xs), _o, second_order=True),
+    ]
+SPECS += [
+    row("max_pool2d_scatter", A((1, 1, 4, 4), "distinct"), A(()), (2, 2), (2, 2)),
+    row("pixel_shuffle", A((1, 4, 2, 3)), 2, second_order=True),
+    row("pixel_shuffle", A((2, 18, 1, 2)), 3),
+    row("pixel_shuffle", A((8, 2, 2)), 2),
+    row("pixel_unshuffle", A((1, 1, 4, 6)), 2, second_order=True),
+    row("pixel_unshuffle", A((2, 3, 3)), 3),
+]
+
+ZERO_GRADIENT: set = {"pool_matrix", "resize_matrix", "conv_transpose_like", "class_targets",
+                      "soft_labels", "max_pool2d_indices", "adaptive_max_pool2d_indices"}

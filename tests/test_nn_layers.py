@@ -201,6 +201,9 @@ def test_every_nn_primitive_is_registered_and_tested_here():
     registered = {n for n, p in REGISTRY.items() if p.fn.__module__ == "autograd_st.rules_nn"}
     assert registered == set(rules_nn.NN_PRIMITIVES)
     tested_here = {"conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "softplus",
+                   "max_pool2d", "max_pool2d_scatter", "max_pool2d_gather", "pixel_shuffle",
+                   "pixel_unshuffle", "adaptive_max_pool2d", "adaptive_max_pool2d_scatter",
+                   "adaptive_max_pool2d_gather",  # these eight: rows in tests/rule_specs_nn.py
                    "var", "flatten", "reshape_along", "depend", "sparse_softmax_xent",
                    "sparse_softmax_xent_grad"}
     assert {n for n in registered if REGISTRY[n].diff} == tested_here

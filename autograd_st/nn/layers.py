@@ -42,6 +42,7 @@ from ..tensor import Parameter, Tensor
 
 __all__ = ["Dense", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "ReLU",
            "ReLU6", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax", "Flatten",
+           "GroupNorm",
            "Dropout", "Identity", "SequentialCell", "CellList", "seed_initializers",
            "get_activation"]
 
@@ -283,6 +284,8 @@ class Dense(Cell):
         if self.has_bias:
             self.bias = Parameter(_bias_init(bias_init, (out_channels,), in_channels, dtype),
                                   name="bias")
+        else:
+            self.bias = None  # as MindSpore's
         self.activation = get_activation(activation)
         self.activation_flag = self.activation is not None
 
@@ -349,9 +352,12 @@ class Conv2d(Cell):
             fan_in = shape[1] * shape[2] * shape[3]
             self.bias = Parameter(_bias_init(bias_init, (out_channels,), fan_in, dtype),
                                   name="bias")
+        else:
+            self.bias = None  # as MindSpore's
 
     def construct(self, x):
-        out = conv2d(x, self.weight, self.stride, self.pad, self.dilation, self.group)
+        out = conv2d(x, self.weight, None, self.stride, self.pad_mode, self.padding,
+                     self.dilation, self.group)
         if self.has_bias:
             out = bias_add(out, self.bias)
         return out
@@ -481,6 +487,45 @@ class LayerNorm(Cell):
         return (x - mu) / ops.sqrt(sigma2 + self.epsilon) * self.gamma + self.beta
 
 
+class GroupNorm(Cell):
+    """MindSpore's ``nn.GroupNorm(num_groups, num_channels, eps=1e-05, affine=True,
+    gamma_init='ones', beta_init='zeros', dtype=float32)`` of ``(N, C, H, W)`` input:
+    each sample's channels in ``num_groups`` groups, each group normalized over its channels
+    and positions with its mean and biased variance, then ``* gamma + beta`` per channel.
+    The group statistics are the per-channel ones averaged by a constant ``(C, C)`` matrix."""
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
+                 affine: bool = True, gamma_init: Any = "ones", beta_init: Any = "zeros",
+                 dtype=None) -> None:
+        super().__init__()
+        if num_channels % num_groups:
+            raise ValueError("For 'GroupNorm', num_channels (%d) must be divisible by "
+                             "num_groups (%d)" % (num_channels, num_groups))
+        self.num_groups, self.num_channels = int(num_groups), int(num_channels)
+        self.eps = float(eps)
+        self.affine = bool(affine)
+        size = num_channels // num_groups
+        group = np.arange(num_channels) // size
+        np_dtype = mstype.to_numpy(dtype) or np.dtype(np.float32)
+        self.group_mean = ((group[:, None] == group[None, :]) / size).astype(np_dtype)
+        n = (num_channels,)
+        self.gamma = Parameter(initialize(gamma_init, n, dtype), name="gamma",
+                               requires_grad=affine)
+        self.beta = Parameter(initialize(beta_init, n, dtype), name="beta",
+                              requires_grad=affine)
+
+    def construct(self, x):
+        mu = ops.matmul(ops.mean(x, (2, 3)), self.group_mean)
+        mu = ops.expand_dims(ops.expand_dims(mu, 2), 3)
+        centred = x - mu
+        sigma2 = ops.matmul(ops.mean(centred * centred, (2, 3)), self.group_mean)
+        sigma2 = ops.expand_dims(ops.expand_dims(sigma2, 2), 3)
+        out = centred / ops.sqrt(sigma2 + self.eps)
+        gamma = ops.reshape(self.gamma, (1, -1, 1, 1))
+        beta = ops.reshape(self.beta, (1, -1, 1, 1))
+        return out * gamma + beta
+
+
 class Embedding(Cell):
     """A lookup table: ``embedding_table[ids]``, shaped ``ids.shape + (embedding_size,)``.
 
@@ -537,28 +582,40 @@ class Flatten(Cell):
 
 
 class Dropout(Cell):
-    """Identity in inference mode; in training, zeroes each element with probability
-    ``p = 1 - keep_prob`` and scales the others by ``1 / keep_prob``."""
+    """MindSpore's ``nn.Dropout(keep_prob=0.5, p=None, dtype=float32)``: identity in
+    inference mode; in training, zeroes each element with probability ``p`` (given, or
+    ``1 - keep_prob``) and scales the others by ``1 / (1 - p)``, so the gradient is 0 where
+    an element is dropped and ``1 / (1 - p)`` where it is kept."""
 
     def __init__(self, keep_prob: float = 0.5, p: float | None = None, dtype=None) -> None:
         super().__init__()
         if p is not None:
-            keep_prob = 1.0 - p
-        if not 0.0 < keep_prob <= 1.0:
-            raise ValueError("Dropout: keep_prob must be in (0, 1], got %r" % (keep_prob,))
-        self.keep_prob = float(keep_prob)
-        self.p = 1.0 - self.keep_prob
+            if not 0.0 <= p < 1.0:
+                raise ValueError("For 'Dropout', the 'p' must be a number in range [0, 1), but "
+                                 "got %r." % (p,))
+            self.p = float(p)
+            self.keep_prob = 1.0 - self.p
+        else:
+            if not 0.0 < keep_prob <= 1.0:
+                raise ValueError("For 'Dropout', the 'keep_prob' must be a number in range "
+                                 "(0, 1], but got %r." % (keep_prob,))
+            self.keep_prob = float(keep_prob)
+            self.p = 1.0 - self.keep_prob
 
     def construct(self, x):
         out = x
         if self.training:
-            if self.keep_prob < 1.0:
-                out = dropout(x, self.keep_prob)
+            if self.p > 0.0:
+                out = dropout(x, self.p)
         return out
 
 
 class Identity(Cell):
-    """Returns its input."""
+    """Returns its input (MindSpore's ``nn.Identity(*args, **kwargs)`` ignores its
+    arguments)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__()
 
     def construct(self, x):
         return x

@@ -170,10 +170,47 @@ def _weight_tensor(weight: Any):
     return Tensor(weight)
 
 
+@bindable
+def cross_entropy(logits, labels, weight=None, ignore_index=-100, reduction="mean",
+                  label_smoothing=0.0):
+    """MindSpore's cross entropy of ``logits (N, C[, d1, ...])`` (classes on axis 1) and
+    either integer class indices ``(N[, d1, ...])`` or float class probabilities shaped like
+    the logits, told apart at run time by the labels' dtype (``P.class_targets``).
+
+    Per sample ``-sum_c w_c t_c log_softmax(logits)_c``; label smoothing mixes in
+    ``-mean_c(w_c log p_c)`` with weight ``label_smoothing``.  'mean' divides by the total
+    weight of the counted samples for class indices (0 where the index is
+    ``ignore_index``), by the number of samples for probabilities (as MindSpore 2.10
+    measures).  The labels get no gradient.
+    """
+    log_probs = P.log_softmax(logits, axis=1)
+    hot = P.class_targets(labels, log_probs, 1, ignore_index)
+    soft = P.soft_labels(labels, log_probs)  # 1: probabilities, 0: indices
+    weighted_logp = log_probs
+    hot_w = hot
+    if weight is not None:
+        w = reshape_along(weight, log_probs, 1)
+        weighted_logp = P.mul(log_probs, w)
+        hot_w = P.mul(hot, w)
+    # the targets' log-probabilities selected, so a masked class (-inf) elsewhere adds 0
+    target_logp = P.where(P.not_equal(hot, 0.0), log_probs, 0.0)
+    loss = P.neg(P.sum(P.mul(target_logp, hot_w), axis=1))
+    if label_smoothing > 0.0:
+        counted = P.add(soft, P.mul(P.sub(1.0, soft), P.sum(hot, axis=1)))
+        smooth = P.mul(P.neg(P.mean(weighted_logp, axis=1)), counted)
+        loss = P.add(P.mul(loss, 1.0 - label_smoothing), P.mul(smooth, label_smoothing))
+    if reduction == "mean":
+        by_weight = P.div(P.sum(loss), P.sum(hot_w))
+        loss = P.where(P.greater(soft, 0.5), P.mean(loss), by_weight)
+    elif reduction == "sum":
+        loss = P.sum(loss)
+    return loss
+
+
 class CrossEntropyLoss(LossBase):
-    """Cross entropy of ``logits (N, C[, d1, ...])`` and int class-index ``labels``:
-    ``log_softmax`` over axis 1, then :func:`nll` with ``weight`` (per class),
-    ``ignore_index``, ``reduction`` and ``label_smoothing``."""
+    """MindSpore's ``nn.CrossEntropyLoss(weight=None, ignore_index=-100, reduction='mean',
+    label_smoothing=0.0)`` of ``logits (N, C[, d1, ...])`` and integer class indices or
+    float class probabilities (see :func:`cross_entropy`)."""
 
     def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean",
                  label_smoothing: float = 0.0) -> None:
@@ -186,9 +223,8 @@ class CrossEntropyLoss(LossBase):
         self.label_smoothing = float(label_smoothing)
 
     def construct(self, logits, labels):
-        log_probs = ops.log_softmax(logits, 1)
-        return nll(log_probs, labels, self.weight, self.ignore_index, self.reduction,
-                   self.label_smoothing)
+        return cross_entropy(logits, labels, self.weight, self.ignore_index, self.reduction,
+                             self.label_smoothing)
 
 
 class NLLLoss(LossBase):

@@ -1,11 +1,161 @@
-"""MindSpore's primitive classes for nn forms (``ops.Conv2D``, ``ops.MaxPool`` ...) that take constructor attributes: each
-instance is a constant to the compiler, its call a function of the op table.
+"""MindSpore's primitive classes for nn forms that take constructor attributes
+(``ops.Conv2D``, ``ops.MaxPool``, ``ops.AvgPool``, ``ops.AdaptiveAvgPool2D``,
+``ops.ResizeNearestNeighbor``, ``ops.ResizeBilinearV2``, ``ops.BiasAdd``), with MindSpore
+2.10's signatures and defaults: each instance is a constant to the compiler, its call a
+function of the op table (``autograd_st.table_nn``) or a ``P`` primitive.
 
-Takes: :class:`~autograd_st.ops.primitive_base.Primitive` and the op table's functions.
+Takes: :class:`~autograd_st.ops.primitive_base.Primitive`, the adapters of
+:mod:`autograd_st.table_nn` and :data:`~autograd_st.prims.P`.
 Gives: the classes (``operations`` publishes them as ``autograd_st.ops.<Name>``).
 """
 from __future__ import annotations
 
-from .primitive_base import Primitive  # noqa: F401
+from ..prims import P
+from ..table_nn import adaptive_avg_pool2d, bias_add, conv2d, conv_pad
+from .primitive_base import Primitive
 
-__all__: list = []
+__all__ = ["Conv2D", "MaxPool", "AvgPool", "AdaptiveAvgPool2D", "ResizeNearestNeighbor",
+           "ResizeBilinearV2", "BiasAdd"]
+
+
+def _pair(value, what: str, name: str) -> tuple:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, value
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return int(value[0]), int(value[1])
+    if isinstance(value, (tuple, list)) and len(value) == 4:  # (1, 1, h, w), NCHW
+        return int(value[2]), int(value[3])
+    raise ValueError("For '%s', '%s' must be an int or a tuple of 2 (or 4) ints, but got %r"
+                     % (name, what, value))
+
+
+def _check_format(data_format: str, name: str) -> None:
+    if data_format != "NCHW":
+        raise ValueError("For '%s', data_format must be 'NCHW' (autograd_st), got %r"
+                         % (name, data_format))
+
+
+class Conv2D(Primitive):
+    """MindSpore's ``ops.Conv2D(out_channel, kernel_size, mode=1, pad_mode='valid', pad=0,
+    stride=1, dilation=1, group=1, data_format='NCHW')``: ``op(x, weight)`` is the
+    cross-correlation (``pad``: an int or ``(top, bottom, left, right)``, with
+    ``pad_mode='pad'``)."""
+
+    def __init__(self, out_channel, kernel_size, mode=1, pad_mode="valid", pad=0, stride=1,
+                 dilation=1, group=1, data_format="NCHW") -> None:
+        _check_format(data_format, "Conv2D")
+        self.out_channel = int(out_channel)
+        self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D")
+        self.mode = mode
+        self.pad_mode = pad_mode.lower()
+        self.pad = conv_pad(self.pad_mode, pad, "Conv2D", four=True)
+        self.stride = _pair(stride, "stride", "Conv2D")
+        self.dilation = _pair(dilation, "dilation", "Conv2D")
+        self.group = int(group)
+
+    def __call__(self, x, weight):
+        padding = self.pad if self.pad_mode == "pad" else 0
+        return conv2d(x, weight, None, self.stride, self.pad_mode, padding, self.dilation,
+                      self.group)
+
+
+class _Pool(Primitive):
+    _name = ""
+
+    def __init__(self, kernel_size=1, strides=1, pad_mode="valid", data_format="NCHW") -> None:
+        _check_format(data_format, self._name)
+        self.kernel_size = _pair(kernel_size, "kernel_size", self._name)
+        self.strides = _pair(strides, "strides", self._name)
+        mode = pad_mode.lower() if isinstance(pad_mode, str) else pad_mode
+        if mode not in ("valid", "same"):
+            raise ValueError("For '%s', pad_mode must be 'valid' or 'same', got %r"
+                             % (self._name, pad_mode))
+        self.pad_mode = mode
+
+
+class MaxPool(_Pool):
+    """MindSpore's ``ops.MaxPool(kernel_size=1, strides=1, pad_mode='valid',
+    data_format='NCHW')`` on 4-D input ('same': the odd padding at the bottom and right)."""
+
+    _name = "MaxPool"
+
+    def __call__(self, x):
+        return P.max_pool2d(x, self.kernel_size, self.strides, self.pad_mode, (1, 1), False)
+
+
+class AvgPool(_Pool):
+    """MindSpore's ``ops.AvgPool(kernel_size=1, strides=1, pad_mode='VALID',
+    data_format='NCHW')`` on 4-D input ('same' divides by the input elements in each
+    window)."""
+
+    _name = "AvgPool"
+
+    def __init__(self, kernel_size=1, strides=1, pad_mode="VALID", data_format="NCHW") -> None:
+        super().__init__(kernel_size, strides, pad_mode, data_format)
+
+    def __call__(self, x):
+        (kh, kw), (sh, sw) = self.kernel_size, self.strides
+        rows = P.pool_matrix(x, -2, kh, sh, self.pad_mode, False, False)
+        cols = P.pool_matrix(x, -1, kw, sw, self.pad_mode, False, False)
+        return P.matmul(P.matmul(rows, x), cols)
+
+
+class AdaptiveAvgPool2D(Primitive):
+    """MindSpore's ``ops.AdaptiveAvgPool2D(output_size)`` (an int or ``(h, w)``, None keeps
+    that axis)."""
+
+    def __init__(self, output_size) -> None:
+        self.output_size = output_size
+
+    def __call__(self, x):
+        return adaptive_avg_pool2d(x, self.output_size)
+
+
+class ResizeNearestNeighbor(Primitive):
+    """MindSpore's ``ops.ResizeNearestNeighbor(size, align_corners=False,
+    half_pixel_centers=False)``: source index ``floor(i in / out)``, or with
+    ``align_corners`` ``i (in - 1) / (out - 1)`` rounded half up.  ``half_pixel_centers``
+    changes nothing on MindSpore 2.10's CPU (measured), nor here."""
+
+    def __init__(self, size, align_corners=False, half_pixel_centers=False) -> None:
+        self.size = (int(size[0]), int(size[1]))
+        self.align_corners = bool(align_corners)
+        self.half_pixel_centers = bool(half_pixel_centers)
+
+    def __call__(self, input_x):
+        mode = "nearest_align" if self.align_corners else "nearest"
+        rows = P.resize_matrix(input_x, -2, self.size[0], mode)
+        cols = P.resize_matrix(input_x, -1, self.size[1], mode)
+        return P.matmul(P.matmul(rows, input_x), cols)
+
+
+class ResizeBilinearV2(Primitive):
+    """MindSpore's ``ops.ResizeBilinearV2(align_corners=False, half_pixel_centers=False)``:
+    ``op(x, size)``; source coordinate ``i in / out`` (default), ``(i + 0.5) in / out - 0.5``
+    (``half_pixel_centers``) or ``i (in - 1) / (out - 1)`` (``align_corners``)."""
+
+    def __init__(self, align_corners=False, half_pixel_centers=False) -> None:
+        if align_corners and half_pixel_centers:
+            raise ValueError("For 'ResizeBilinearV2', align_corners and half_pixel_centers "
+                             "cannot both be True")
+        self.align_corners = bool(align_corners)
+        self.half_pixel_centers = bool(half_pixel_centers)
+        self.mode = ("linear_align" if align_corners else
+                     "linear" if half_pixel_centers else "linear_legacy")
+
+    def __call__(self, x, size):
+        rows = P.resize_matrix(x, -2, int(size[0]), self.mode)
+        cols = P.resize_matrix(x, -1, int(size[1]), self.mode)
+        return P.matmul(P.matmul(rows, x), cols)
+
+
+class BiasAdd(Primitive):
+    """MindSpore's ``ops.BiasAdd(data_format='NCHW')``: ``op(x, bias)`` adds ``bias`` (C,)
+    along axis 1."""
+
+    def __init__(self, data_format="NCHW") -> None:
+        _check_format(data_format, "BiasAdd")
+        self.data_format = data_format
+
+    def __call__(self, input_x, bias):
+        return bias_add(input_x, bias)

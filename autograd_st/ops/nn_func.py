@@ -10,11 +10,12 @@ primitive) is not ``ops.flatten``.
 """
 from __future__ import annotations
 
+from .. import table_nn
 from ..op_table import NN_FUNCTIONS
 
 globals().update(NN_FUNCTIONS)
 
 #: the names ``autograd_st.ops`` publishes as well.
-PUBLIC = ("conv2d", "one_hot", "depend", "assign", "erf", "softplus", "dropout")
+PUBLIC = ("one_hot", "depend", "assign", "erf", "softplus", "dropout") + table_nn.PUBLIC
 
 __all__ = list(NN_FUNCTIONS)
