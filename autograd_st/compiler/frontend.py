@@ -174,8 +174,8 @@ class CallBinder:
             obj = resolve_input(inp, self_obj, fn)
             if inp.path and inp.path[0] == "self" and callee_path is not None:
                 nz._remember(obj, callee_path + inp.path[1:])
-            elif inp.path and inp.path[0] == "free":
-                nz._remember(obj, inp.path)
+            elif inp.path and inp.path[0] == "free" and _found_from(nz.src.func, inp, obj):
+                nz._remember(obj, inp.path)  # (a callee's own closure variable: no path)
             if inp.path and inp.path[0] == "self":
                 hint = _joined((prefix,) + inp.path[1:]) if prefix else inp.name
             else:
@@ -185,6 +185,17 @@ class CallBinder:
 
 
 BINDER = CallBinder()
+
+
+def _found_from(fn, inp: Input, obj) -> bool:
+    """Whether ``inp``'s free path (a name in the callee's closure or module) names ``obj``
+    from ``fn`` too: a helper's closure variable, or a global of another module, is not the
+    caller's to find again by that name (and a global of the same name may be another
+    object)."""
+    try:
+        return resolve_input(inp, None, fn) is obj
+    except (KeyError, IndexError, AttributeError, TypeError):
+        return False
 
 
 def _joined(path) -> str:
