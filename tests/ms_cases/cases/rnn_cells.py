@@ -2,8 +2,7 @@
 steps of each, and the gradients of a weighted sum of the states with respect to x, the
 initial state and every weight."""
 import numpy as np
-import mindspore as ms
-from mindspore import nn, ops, Tensor
+from mindspore import Tensor, nn, ops
 
 
 def _set(net, rng):

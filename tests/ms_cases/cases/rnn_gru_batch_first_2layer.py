@@ -2,8 +2,7 @@
 the output, h_n and the gradients of a weighted sum of both with respect to x and every
 weight."""
 import numpy as np
-import mindspore as ms
-from mindspore import nn, ops, Tensor
+from mindspore import Tensor, nn, ops
 
 
 def run():

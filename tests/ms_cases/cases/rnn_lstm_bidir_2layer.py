@@ -2,8 +2,7 @@
 state: the output, (h_n, c_n), and the gradients of a weighted sum of all three with respect to
 x, h_0, c_0 and every weight (named as MindSpore names them)."""
 import numpy as np
-import mindspore as ms
-from mindspore import nn, ops, Tensor
+from mindspore import Tensor, nn, ops
 
 
 def run():

@@ -1,8 +1,7 @@
 """nn.LSTM(2, 3, batch_first=True) with weights set from numpy and seq_length: the output,
 (h_n, c_n) and the gradients of a weighted sum with respect to x and every weight."""
 import numpy as np
-import mindspore as ms
-from mindspore import nn, ops, Tensor
+from mindspore import Tensor, nn, ops
 
 
 def run():
