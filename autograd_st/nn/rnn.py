@@ -120,7 +120,7 @@ class _RNNCellBase(Cell):
     ``+-1/sqrt(hidden_size)`` (MindSpore's ``reset_parameters``)."""
 
     def __init__(self, input_size: int, hidden_size: int, has_bias: bool, num_chunks: int,
-                 dtype=None) -> None:
+                 dtype=mstype.float32) -> None:
         super().__init__()
         name = type(self).__name__
         _check_bool(has_bias, "has_bias", name)
@@ -150,7 +150,7 @@ class RNNCell(_RNNCellBase):
     """
 
     def __init__(self, input_size: int, hidden_size: int, has_bias: bool = True,
-                 nonlinearity: str = "tanh", dtype=None) -> None:
+                 nonlinearity: str = "tanh", dtype=mstype.float32) -> None:
         super().__init__(input_size, hidden_size, has_bias, num_chunks=1, dtype=dtype)
         if not isinstance(nonlinearity, str):
             raise TypeError("For 'RNNCell', the 'nonlinearity' must be a str, but got %r."
@@ -178,7 +178,7 @@ class LSTMCell(_RNNCellBase):
     """
 
     def __init__(self, input_size: int, hidden_size: int, has_bias: bool = True,
-                 dtype=None) -> None:
+                 dtype=mstype.float32) -> None:
         super().__init__(input_size, hidden_size, has_bias, num_chunks=4, dtype=dtype)
 
     def construct(self, x, hx):
@@ -194,7 +194,7 @@ class GRUCell(_RNNCellBase):
     """
 
     def __init__(self, input_size: int, hidden_size: int, has_bias: bool = True,
-                 dtype=None) -> None:
+                 dtype=mstype.float32) -> None:
         super().__init__(input_size, hidden_size, has_bias, num_chunks=3, dtype=dtype)
 
     def construct(self, x, hx):
@@ -220,7 +220,7 @@ class _RNNBase(Cell):
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
                  has_bias: bool = True, batch_first: bool = False, dropout: float = 0.,
-                 bidirectional: bool = False, dtype=None) -> None:
+                 bidirectional: bool = False, dtype=mstype.float32) -> None:
         super().__init__()
         name = type(self).__name__
         hidden_size = _check_size(hidden_size, "hidden_size", name)
