@@ -229,7 +229,10 @@ class MultiheadAttention(Cell):
                 attn = dropout(attn, 1.0 - self.dropout)
         out = ops.matmul(attn, v)
         out = ops.reshape(ops.transpose(out, (2, 0, 1, 3)), (bsz * tgt_len, self.embed_dim))
-        out = _linear(out, self.out_proj.weight, self.out_proj.bias)
+        if self.has_bias:
+            out = _linear(out, self.out_proj.weight, self.out_proj.bias)
+        else:
+            out = dense(out, self.out_proj.weight)
         out = ops.reshape(out, (tgt_len, bsz, self.embed_dim))
         if average_attn_weights:
             weights = ops.sum(weights, 1) / heads
