@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from helpers import assert_close
 
-from autograd_st import GradOperation, Tensor, nn, numerical_grad, ops
+from autograd_st import GradOperation, Tensor, check_grads, nn, numerical_grad, ops
 from autograd_st import dtype as mstype
 
 F64 = mstype.float64
@@ -385,3 +385,20 @@ def test_float32_gradients_stay_float32():
     gx, gw = ops.grad(lambda x: ops.sum(net(x)[0]), 0, net.trainable_params())(x)
     assert gx.dtype == mstype.float32
     assert all(g.dtype == mstype.float32 for g in gw)
+
+
+def test_forward_and_reverse_mode_agree_with_finite_differences():
+    # check_grads: ops.jvp's tangents and ops.vjp's gradients (inner-product identity)
+    net = nn.GRU(3, 4, num_layers=2, bidirectional=True, dtype=F64)
+    _set_weights(net, 30)
+    lstm = nn.LSTM(3, 4, batch_first=True, dtype=F64)
+    _set_weights(lstm, 31)
+
+    def gru_out(x, h0):
+        return net(x, h0)
+
+    def lstm_out(x):
+        out, (h, c) = lstm(x)
+        return out, c
+    check_grads(gru_out, (_randn((4, 2, 3), 32), _randn((4, 2, 4), 33)))
+    check_grads(lstm_out, (_randn((2, 4, 3), 34),))

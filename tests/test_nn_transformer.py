@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from helpers import assert_close
 
-from autograd_st import Tensor, nn, numerical_grad, ops
+from autograd_st import Tensor, check_grads, nn, numerical_grad, ops
 from autograd_st import dtype as mstype
 
 F64 = mstype.float64
@@ -316,3 +316,17 @@ def test_decoder_layer_and_transformer_gradients():
     def loss2(src, tgt):
         return ops.sum(net(src, tgt, tgt_mask=causal) * wo2)
     _check_fd(loss2, (src, tgt), (0, 1), net.trainable_params())
+
+
+def test_forward_and_reverse_mode_agree_with_finite_differences():
+    # check_grads: ops.jvp's tangents and ops.vjp's gradients (inner-product identity)
+    layer = nn.TransformerEncoderLayer(4, 2, 8, activation="gelu", norm_first=True,
+                                       dtype=F64)
+    _set_weights(layer, 40)
+    mha = nn.MultiheadAttention(4, 2, batch_first=True, dtype=F64)
+    _set_weights(mha, 41)
+
+    def attend(q, kv):
+        return mha(q, kv, kv)
+    check_grads(layer, (_randn((3, 2, 4), 42),))
+    check_grads(attend, (_randn((2, 3, 4), 43), _randn((2, 5, 4), 44)))
