@@ -200,9 +200,9 @@ CONFIGS = [
 ]
 
 
-def _make(kind, kw):
+def _make(kind, kw, input_size=3, hidden=4):
     cls = {"LSTM": nn.LSTM, "GRU": nn.GRU, "RNN": nn.RNN}[kind]
-    return cls(3, 4, dtype=F64, **kw)
+    return cls(input_size, hidden, dtype=F64, **kw)
 
 
 @pytest.mark.parametrize("kind,kw", CONFIGS, ids=lambda v: str(v))
@@ -285,18 +285,18 @@ def test_dropout_between_layers_only_in_training():
 
 @pytest.mark.parametrize("kind,kw", CONFIGS, ids=lambda v: str(v))
 def test_layer_gradients_match_finite_differences(kind, kw):
-    net = _make(kind, kw)
+    net = _make(kind, kw, hidden=3)
     _set_weights(net, 11)
     B, T = 2, 4
     nh = net.num_layers * net.num_directions
     shape = (B, T, 3) if net.batch_first else (T, B, 3)
     x = _randn(shape, 12)
-    h0 = _randn((nh, B, 4), 13, 0.5)
-    out_shape = shape[:2] + (4 * net.num_directions,)
-    wo, wh = _randn(out_shape, 14), _randn((nh, B, 4), 15)
+    h0 = _randn((nh, B, 3), 13, 0.5)
+    out_shape = shape[:2] + (3 * net.num_directions,)
+    wo, wh = _randn(out_shape, 14), _randn((nh, B, 3), 15)
     weights = net.trainable_params()
     if kind == "LSTM":
-        c0 = _randn((nh, B, 4), 16, 0.5)
+        c0 = _randn((nh, B, 3), 16, 0.5)
 
         def loss(x, h0, c0):
             out, (h, c) = net(x, (h0, c0))
@@ -311,11 +311,11 @@ def test_layer_gradients_match_finite_differences(kind, kw):
 
 @pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
 def test_seq_length_gradients_match_finite_differences(kind):
-    net = _make(kind, dict(bidirectional=True, num_layers=2))
+    net = _make(kind, dict(bidirectional=True, num_layers=2), input_size=2, hidden=2)
     _set_weights(net, 17)
-    x = _randn((5, 3, 3), 18)
+    x = _randn((5, 3, 2), 18)
     lengths = Tensor(np.array([5, 2, 4]))
-    wo, wh = _randn((5, 3, 8), 19), _randn((4, 3, 4), 20)
+    wo, wh = _randn((5, 3, 4), 19), _randn((4, 3, 2), 20)
 
     def loss(x):
         out, state = net(x, None, lengths)
