@@ -12,6 +12,8 @@ The values and gradients of real MindSpore are checked by the recorded cases
 """
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from helpers import assert_close
@@ -402,3 +404,23 @@ def test_forward_and_reverse_mode_agree_with_finite_differences():
         return out, c
     check_grads(gru_out, (_randn((4, 2, 3), 32), _randn((4, 2, 4), 33)))
     check_grads(lstm_out, (_randn((2, 4, 3), 34),))
+
+
+def test_gradient_memory_is_linear_in_the_sequence_length():
+    # the outputs are written into one Tensor (ops.where), so the tape keeps per-step values
+    # only; growing them with ops.concat kept every partial output (quadratic: 350 MB for
+    # 400 steps)
+    net = nn.GRU(32, 64)
+    grad = ops.grad(lambda x: ops.sum(net(x)[0]), 0, net.trainable_params())
+    peaks = []
+    for steps in (60, 240):
+        x = Tensor(np.random.default_rng(35).standard_normal((steps, 16, 32)).astype(np.float32))
+        grad(x)  # compiled before measuring
+        tracemalloc.start()
+        try:
+            grad(x)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    assert peaks[1] < 6 * peaks[0], peaks  # 4x the steps: about 4x the memory
+    assert peaks[1] < 40e6, peaks
