@@ -424,3 +424,20 @@ def test_gradient_memory_is_linear_in_the_sequence_length():
             tracemalloc.stop()
     assert peaks[1] < 6 * peaks[0], peaks  # 4x the steps: about 4x the memory
     assert peaks[1] < 40e6, peaks
+
+
+def test_second_order_through_the_time_loop():
+    # check_grads order 2: derivatives of GradOperation(get_all, sens_param) of the layer
+    net = nn.GRU(2, 3, dtype=F64)
+    _set_weights(net, 36)
+    lstm = nn.LSTMCell(2, 3, dtype=F64)
+    _set_weights(lstm, 37)
+
+    def gru_out(x):
+        return net(x)[0]
+
+    def lstm_two_steps(x, h):
+        s = lstm(x[0], (h, h))
+        return lstm(x[1], s)[1]
+    check_grads(gru_out, (_randn((3, 2, 2), 38),), order=2)
+    check_grads(lstm_two_steps, (_randn((2, 2, 2), 39), _randn((2, 3), 40)), order=2)

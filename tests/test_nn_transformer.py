@@ -330,3 +330,13 @@ def test_forward_and_reverse_mode_agree_with_finite_differences():
         return mha(q, kv, kv)
     check_grads(layer, (_randn((3, 2, 4), 42),))
     check_grads(attend, (_randn((2, 3, 4), 43), _randn((2, 5, 4), 44)))
+
+
+def test_second_order_through_attention():
+    mha = nn.MultiheadAttention(4, 2, dtype=F64)
+    _set_weights(mha, 45)
+    kpm = Tensor(np.array([[False, False, True], [False, False, False]]))
+
+    def attend(q):
+        return mha(q, q, q, key_padding_mask=kpm)[0]
+    check_grads(attend, (_randn((3, 2, 4), 46),), order=2)
