@@ -46,7 +46,7 @@ import numpy as np
 from . import dtype as mstype
 from . import rules, rules_nn, table_array, table_math, table_nn  # noqa: F401  (registers)
 from .op_row import Op
-from .prims import P, bindable
+from .prims import P, Sym, bindable
 from .tensor import Tensor
 
 __all__ = ["Op", "OPS", "NN_OPS", "FUNCTIONS", "NN_FUNCTIONS", "METHODS", "NUMPY", "CLASSES",
@@ -73,7 +73,8 @@ def _np_axis(axis):
 
 
 def _astype(x, dtype):
-    return P.astype(x, mstype.to_numpy(dtype))
+    # a dtype read from a runtime value (``ops.cast(y, x.dtype)``) is numpy's, at run time
+    return P.astype(x, dtype if isinstance(dtype, Sym) else mstype.to_numpy(dtype))
 
 
 # ---------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ from .runtime import (  # noqa: F401  (templates read
     ungetitem,
     zeros_like,
 )
-from .tensor import bump_structure_epoch
+from .tensor import Tensor, bump_structure_epoch
 
 __all__ = ["Primitive", "REGISTRY", "primitive", "vjp", "jvp", "jvp_params", "get",
            "register_vjp", "USER_FUNCTIONS",
@@ -1055,6 +1055,24 @@ def size(x):
 @primitive(diff=())
 def ndim(x):
     return np.ndim(x)
+
+
+@primitive(name="dtype", diff=())
+def dtype_(x):
+    return np.result_type(x)
+
+
+def tensor_isinstance(value, classinfo) -> bool:
+    """``isinstance(value, classinfo)`` as it is where the code runs directly: a runtime
+    array (or numpy scalar) of compiled code is a Tensor there."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return issubclass(Tensor, classinfo)
+    return isinstance(value, classinfo)
+
+
+@primitive(name="isinstance", diff=())
+def isinstance_(x, classinfo):
+    return tensor_isinstance(x, classinfo)
 
 
 

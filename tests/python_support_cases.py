@@ -5,7 +5,8 @@ Each takes one float64 Tensor of shape (2, 3) with entries in (0.1, 1).
 """
 import numpy as np
 
-from autograd_st import nn, ops
+from autograd_st import Tensor, nn, ops
+from autograd_st import dtype as mstype
 
 DEBUG = False
 SCALES = (0.5, 2.0, -1.0)
@@ -243,3 +244,23 @@ _DERIVED = _Derived()
 
 def super_and_private_names(x):
     return _DERIVED(x).sum()
+
+
+def _lstm_like(x, hx=None):
+    if hx is None:  # a tuple of runtime values is never None: decided when compiling
+        hx = (x * 0.0, x * 0.5)
+    h, c = hx
+    if isinstance(hx, tuple) and isinstance(h, Tensor) and not isinstance(h, (int, float)):
+        c = c + h * 2.0
+    return c
+
+
+def is_none_and_isinstance(x):
+    return (_lstm_like(x) * _lstm_like(x, (x, x * x))).sum()
+
+
+def tensor_properties(x):
+    y = ops.cast(x * 2.0, x.dtype)  # a dtype read from a runtime value
+    if x.dtype == mstype.float64 and x.ndim == 2:
+        y = y * x.size
+    return (y * x).sum()

@@ -90,9 +90,15 @@ _RUNTIME = {
     runtime.axis_slice: lambda like, axis, start, stop: P.axis_slice(like, axis, start, stop), runtime.cast_like: _rt_cast_like,
 }
 
+def _rt_result_type(x):
+    return P.dtype(x)  # (np.result_type of one value: what ``x.dtype`` generates)
+
+
 _TABLE = {}
 _TABLE.update(NUMPY)
 _TABLE.update(_RUNTIME)
+_TABLE[rules.tensor_isinstance] = lambda value, classinfo: P.isinstance(value, classinfo)
+_TABLE[np.result_type] = _rt_result_type
 _TABLE[abs] = NUMPY[np.abs]
 
 
@@ -134,6 +140,9 @@ def lookup(obj):
 ATTRIBUTES = {
     "T": lambda x: P.transpose(x),
     "shape": lambda x: P.shape(x),
+    "ndim": lambda x: P.ndim(x),
+    "size": lambda x: P.size(x),
+    "dtype": lambda x: P.dtype(x),  # numpy's dtype at run time (equal to mstype's)
 }
 
 

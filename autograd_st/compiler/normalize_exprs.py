@@ -250,9 +250,9 @@ class ExpressionsMixin(ContainersMixin):
             else:
                 name = _CMPOPS.get(type(op))
                 if name is None:
-                    if type(op) in (gast.Is, gast.IsNot) and (isinstance(left, Sym)
-                                                              != isinstance(right, Sym)):
-                        # a runtime value is never None or a constant object
+                    if type(op) in (gast.Is, gast.IsNot) and has_sym(left) != has_sym(right):
+                        # a runtime value, or a tuple, list or dict holding some, is never
+                        # None or a constant object
                         value = type(op) is gast.IsNot
                     else:
                         raise self.error(node, "%s on a runtime value is not supported"
