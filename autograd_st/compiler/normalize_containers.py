@@ -267,6 +267,8 @@ class ContainersMixin:
         return NOT_HANDLED
 
     def _list_method(self, lst, attr, args, node):
+        if attr in ("append", "extend", "insert"):
+            self.escape(list(args))  # the list holds them now
         if attr == "append" and len(args) == 1:
             lst.append(args[0])
             return None
