@@ -16,7 +16,7 @@ import pytest
 
 import autograd_st.boundary.request as request
 from autograd_st import Tensor, nn, numerical_grad, numerical_jvp, ops
-from autograd_st.errors import CompileError, GradientAPIError
+from autograd_st.errors import CompileError, GradientAPIError, UnsupportedSyntaxError
 
 try:
     from .helpers import CallCounter, assert_close
@@ -606,3 +606,40 @@ def _list_or_tuple(x):
 def test_an_output_of_another_structure_on_each_path_is_refused(fn, message):
     with pytest.raises(CompileError, match=message):
         ops.grad(fn)(T(XA))
+
+
+def _conditional_structures(x):
+    pair = (x * 2.0, [x]) if ops.sum(x) > 0.0 else (x, [x * 3.0])
+    d = {"a": ops.sin(x)} if ops.sum(x) > 0.0 else {"a": x}
+    mode = "double" if ops.sum(x) > 0.0 else "same"
+    scale = 2.0 if mode == "double" else 1.0
+    return {"pair": pair, "d": d, "s": ops.sum(x * scale)}
+
+
+@pytest.mark.parametrize("x", [XA, -XA], ids=["true", "false"])
+def test_a_conditional_expression_keeps_the_structure_of_its_value(x):
+    # before: the dict came back holding a Sym (and no gradient), the tuple with a list
+    # failed with numpy's "inhomogeneous shape"
+    value, got = ops.value_and_grad(_conditional_structures)(T(x))
+    _assert_same(value, _arrays(_conditional_structures(T(x))))
+    (gx,) = fd(_conditional_structures, T(x))
+    assert_close(got, gx, rtol=1e-7, atol=1e-9)
+
+
+def _changes_a_list_merged_from_two(x):
+    ys = [x]
+    if ops.sum(x) > 0.0:
+        r = ys
+    else:
+        r = [x * 2.0]
+    r.append(x * 3.0)  # Python: ys changes too on the first path
+    return ops.sum(ys[-1])
+
+
+def test_changing_a_list_that_is_a_different_list_on_each_path_is_refused():
+    # before: generated code kept a copy of the list, so ys did not change: a silent wrong
+    # value (x, not 3x) and gradient
+    assert_close(_changes_a_list_merged_from_two(T(XA)), np.sum(3.0 * XA), rtol=1e-15)
+    with pytest.raises(UnsupportedSyntaxError, match="list.append changes a list that is a "
+                       "different list on each path of the if on a runtime value at line"):
+        ops.grad(_changes_a_list_merged_from_two)(T(XA))

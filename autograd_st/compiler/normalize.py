@@ -91,6 +91,10 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         self.dirty: set = set()  # objects run-time code may have changed: read at run time
         self.read_then_changed: set = set()  # ... that the compile had read before that
         self.escaped: set = set()  # containers this compile built that the IR refers to
+        # lists merged from a different list on each path of an if on a runtime value (and
+        # those lists), by id, held: the merged list is a copy, so changing any of them
+        # afterwards would not change the others as Python's aliasing would (refused)
+        self.merged_lists: dict = {}
         self.loc = (src.filename, node.lineno, node.col_offset)
         self.result = None
         self.arg_values = []

@@ -234,7 +234,8 @@ class StatementsMixin(LoopsMixin):
                         leaves(value) or (unbound and isinstance(value, (int, float)))):
                     merged[name] = PARTIAL
                     continue
-                merged[name] = self._merge_one_sided(name, value, body if missing_b else orelse,
+                merged[name] = self._merge_one_sided(node, name, value,
+                                                     body if missing_b else orelse,
                                                      orelse if missing_b else body,
                                                      UNBOUND if unbound else None)
                 continue
@@ -244,7 +245,7 @@ class StatementsMixin(LoopsMixin):
         self.loc = loc
         self.emit(If(cond.var, body, orelse, loc))
 
-    def _merge_items(self, node, what, a, b, body, orelse) -> list:
+    def _merge_items(self, node, what, a, b, body, orelse, any_leaf=False) -> list:
         """The items of a list after an if on a runtime value, ``a`` after its body and
         ``b`` after its else: the same where both are, merged versions where they differ."""
         name = what if isinstance(what, str) else next(
@@ -255,16 +256,18 @@ class StatementsMixin(LoopsMixin):
                              "append the same number of items in both branches (or build a "
                              "Tensor with ops.where)")
         return [self._merge_values(node, "item_%d" % i, "item %d of the list %r" % (i, name),
-                                   ea, eb, body, orelse)
+                                   ea, eb, body, orelse, any_leaf)
                 for i, (ea, eb) in enumerate(zip(a, b))]
 
-    def _merge_values(self, node, name, what, va, vb, body, orelse):
+    def _merge_values(self, node, name, what, va, vb, body, orelse, any_leaf=False):
         """The value of ``name`` after an if on a runtime value, ``va`` after its body and
         ``vb`` after its else (``what``: how messages call it).  Tuples, lists and dicts of
         the same structure merge item by item, nested ones too (a container copied whole
         would be one array, and a list or dict would lose its kind), so the merged value
         keeps the structure both paths give it; each runtime item that differs is a new
-        version, copied at the end of each branch; equal constants stay constants."""
+        version, copied at the end of each branch; equal constants stay constants.  A leaf
+        must be a runtime value, a number, a string or None, or (``any_leaf``: a conditional
+        expression's) anything generated code can name."""
         if va is vb:
             return va
         if isinstance(va, tuple) or isinstance(vb, tuple):
@@ -273,10 +276,12 @@ class StatementsMixin(LoopsMixin):
                                  "%s in the other" % (what, _kind(va), _kind(vb)),
                                  "give it the same structure in both branches")
             return tuple(self._merge_values(node, "%s_%d" % (name, i),
-                                            "item %d of %s" % (i, what), ea, eb, body, orelse)
+                                            "item %d of %s" % (i, what), ea, eb, body, orelse,
+                                            any_leaf)
                          for i, (ea, eb) in enumerate(zip(va, vb)))
         if isinstance(va, list) and isinstance(vb, list):
-            return SymList(self._merge_items(node, name, va, vb, body, orelse))
+            return self._merged_list(node, (va, vb), self._merge_items(
+                node, name, va, vb, body, orelse, any_leaf))
         if type(va) is dict and type(vb) is dict:
             if list(va) != list(vb):
                 raise self.error(node, "%s is a dict with the keys %r in one branch of an if "
@@ -285,11 +290,12 @@ class StatementsMixin(LoopsMixin):
                                  "give it the same keys, in the same order, in both branches")
             return {k: self._merge_values(node, "%s_%d" % (name, i),
                                           "item %r of %s" % (k, what), va[k], vb[k], body,
-                                          orelse)
+                                          orelse, any_leaf)
                     for i, k in enumerate(va)}
         if isinstance(va, _CONSTANTS) and type(va) is type(vb) and va == vb:
             return va
-        if not (isinstance(va, _MERGEABLE) and isinstance(vb, _MERGEABLE)):
+        if not any_leaf and not (isinstance(va, _MERGEABLE + (str,))
+                                 and isinstance(vb, _MERGEABLE + (str,))):
             raise self.error(node, "%s is %s in one branch of an if on a runtime value and %s "
                              "in the other" % (what, _kind(va), _kind(vb)),
                              "give it the same kind of value in both branches")
@@ -300,21 +306,30 @@ class StatementsMixin(LoopsMixin):
         self.mark_maybe_unbound_like(vb, new)
         return sym(new)
 
-    def _merge_one_sided(self, name, value, defined, other, filler):
+    def _merged_list(self, node, sources, items):
+        """A new list of ``items``, merged from the lists ``sources`` after an if on a
+        runtime value: none of them may change afterwards (see ``merged_lists``)."""
+        out = SymList(items)
+        for lst in sources + (out,):
+            self.merged_lists[id(lst)] = (lst, node.lineno)
+        return out
+
+    def _merge_one_sided(self, node, name, value, defined, other, filler):
         """A value (a Sym, a number, or a tuple, list or dict of them, such as a callee's
         residuals) that one branch of an if defines: a new version, the value on that path
         and ``filler`` on the other: UNBOUND where the user's code never assigned it (reading
         it there raises, see :meth:`check_bound`), None where generated code left a residual
         unset.  A container keeps its structure, item by item."""
         if isinstance(value, tuple):
-            return tuple(self._merge_one_sided("%s_%d" % (name, i), v, defined, other, filler)
-                         for i, v in enumerate(value))
+            return tuple(self._merge_one_sided(node, "%s_%d" % (name, i), v, defined, other,
+                                               filler) for i, v in enumerate(value))
         if isinstance(value, list):
-            return SymList(self._merge_one_sided("%s_%d" % (name, i), v, defined, other,
-                                                 filler) for i, v in enumerate(value))
+            return self._merged_list(node, (value,), [
+                self._merge_one_sided(node, "%s_%d" % (name, i), v, defined, other, filler)
+                for i, v in enumerate(value)])
         if type(value) is dict:
-            return {k: self._merge_one_sided("%s_%d" % (name, i), v, defined, other, filler)
-                    for i, (k, v) in enumerate(value.items())}
+            return {k: self._merge_one_sided(node, "%s_%d" % (name, i), v, defined, other,
+                                             filler) for i, (k, v) in enumerate(value.items())}
         if not isinstance(value, (Sym, int, float)) or (filler is None
                                                        and not isinstance(value, Sym)):
             return value  # a compile-time constant is the same on both paths
