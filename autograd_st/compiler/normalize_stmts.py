@@ -56,10 +56,9 @@ def _kind(value) -> str:
     """What a bound value is, for messages."""
     if isinstance(value, Sym):
         return "a runtime value"
-    if isinstance(value, tuple):
-        return "a tuple of %d items" % len(value)
-    if isinstance(value, list):
-        return "a list of %d items" % len(value)
+    if isinstance(value, (tuple, list)):
+        return "a %s of %d item%s" % (type(value).__name__ if type(value) is tuple else "list",
+                                      len(value), "" if len(value) == 1 else "s")
     if type(value) is dict:
         return "a dict"
     return "a %s" % type(value).__name__
@@ -245,17 +244,19 @@ class StatementsMixin(LoopsMixin):
         self.loc = loc
         self.emit(If(cond.var, body, orelse, loc))
 
-    def _merge_items(self, node, what, a, b, body, orelse, any_leaf=False) -> list:
+    def _merge_items(self, node, what, a, b, body, orelse, any_leaf=False,
+                     prefix="item") -> list:
         """The items of a list after an if on a runtime value, ``a`` after its body and
-        ``b`` after its else: the same where both are, merged versions where they differ."""
-        name = what if isinstance(what, str) else next(
-            (n for n, v in self.env.items() if v is what), "a list")
+        ``b`` after its else: the same where both are, merged versions (named ``prefix_i``)
+        where they differ.  ``what``: how messages call the list, or the list itself."""
+        if not isinstance(what, str):
+            what = "the list %r" % next((n for n, v in self.env.items() if v is what), "?")
         if len(a) != len(b):
-            raise self.error(node, "the list %r has %d items after one branch of this if on a "
-                             "runtime value and %d after the other" % (name, len(a), len(b)),
+            raise self.error(node, "%s has %d items after one branch of this if on a "
+                             "runtime value and %d after the other" % (what, len(a), len(b)),
                              "append the same number of items in both branches (or build a "
                              "Tensor with ops.where)")
-        return [self._merge_values(node, "item_%d" % i, "item %d of the list %r" % (i, name),
+        return [self._merge_values(node, "%s_%d" % (prefix, i), "item %d of %s" % (i, what),
                                    ea, eb, body, orelse, any_leaf)
                 for i, (ea, eb) in enumerate(zip(a, b))]
 
@@ -271,7 +272,12 @@ class StatementsMixin(LoopsMixin):
         if va is vb:
             return va
         if isinstance(va, tuple) or isinstance(vb, tuple):
-            if not (isinstance(va, tuple) and isinstance(vb, tuple) and len(va) == len(vb)):
+            if isinstance(va, tuple) and isinstance(vb, tuple):
+                if len(va) != len(vb):
+                    raise self.error(node, "%s is a tuple of a different length in each branch "
+                                     "(%d and %d items)" % (what, len(va), len(vb)),
+                                     "give it the same number of items in both branches")
+            else:
                 raise self.error(node, "%s is %s in one branch of an if on a runtime value and "
                                  "%s in the other" % (what, _kind(va), _kind(vb)),
                                  "give it the same structure in both branches")
@@ -281,7 +287,7 @@ class StatementsMixin(LoopsMixin):
                          for i, (ea, eb) in enumerate(zip(va, vb)))
         if isinstance(va, list) and isinstance(vb, list):
             return self._merged_list(node, (va, vb), self._merge_items(
-                node, name, va, vb, body, orelse, any_leaf))
+                node, what, va, vb, body, orelse, any_leaf, prefix=name))
         if type(va) is dict and type(vb) is dict:
             if list(va) != list(vb):
                 raise self.error(node, "%s is a dict with the keys %r in one branch of an if "
