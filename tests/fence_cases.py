@@ -225,6 +225,16 @@ def uses_tuple_lengths(x):
     return t[0]
 
 
+def uses_list_merged_then_changed(x):
+    ys = [x]
+    if x.sum() > 0.0:
+        r = ys
+    else:
+        r = [x * 2.0]
+    r.append(x)  # LINE list-merged-then-changed
+    return ys[-1]
+
+
 def uses_value_plus_list(x):
     return x + [x, x]  # LINE value-plus-list
 

@@ -128,22 +128,15 @@ FEATURES = {
     "struct_out_list": None,
     "effects": None,
     "mutation": None,
+    "struct_out_early": None,
+    "seq_iter": None,
+    "seq_stop": None,
     # waiting for a fix on main (the smallest failing programs are in the issue-12 report)
     "kwargs_reorder": "a fix: h(b=x, a=y) (keywords out of the parameters' order) is refused "
                       "with 'missing argument a' (frontend._bind_keywords)",
     "effects_index": "a fix or a decision: CALLS.append((tag, i)), i the counter of a loop "
                      "that stays a loop, is refused: 'putting runtime values into a list "
                      "(append) is not supported'",
-    "struct_out_early": "a fix: with an early return (in an if on a tensor), a dict output is "
-                        "refused ('_result' is a different object in each branch); a list in a "
-                        "tuple comes back a tuple, in a dict as a Sym (a nested tuple lost its "
-                        "inner gradient: fixed, f70c788)",
-    "seq_iter": "a fix: a loop or comprehension over a list built of computed tensors whose "
-                "items it passes on unchanged or drops (for w in ys: s = ops.sum(w), s unused) "
-                "fails: 'internal error: generated code reads an unknown global'",
-    "seq_stop": "a fix: ops.stop_gradient(ys[-1]) * ys[-1], ys a list appended to in a loop "
-                "(ys.append(ops.mean(x, 0))), fails: 'internal error: generated code reads an "
-                "unknown global'",
     "effects_second": "a fix: ops.grad(ops.grad(f)) runs the side effects of branches not "
                       "taken and after a return taken, and those of a Cell called twice once "
                       "or never",
@@ -1984,11 +1977,7 @@ class ProgramFailure(AssertionError):
 # its entry here should go.
 KNOWN_BUGS = [
     # (name, regression test in tests/test_random_programs.py, regex on the failure text,
-    #  the features a program must use one of for the entry to apply)
-    ("an unused read of an item of a sequence built in a loop",
-     "test_bug_an_unused_read_of_an_item_of_a_tuple_built_in_a_loop",
-     r"CompileError: internal error: generated code reads an unknown global '_\w+'",
-     {"seq_loop", "seq_comp"}),
+    #  the features a program must use one of for the entry to apply); none open now
 ]
 
 

@@ -16,7 +16,7 @@ import pytest
 
 import autograd_st.boundary.request as request
 from autograd_st import Tensor, nn, numerical_grad, numerical_jvp, ops
-from autograd_st.errors import GradientAPIError
+from autograd_st.errors import CompileError, GradientAPIError, UnsupportedSyntaxError
 
 try:
     from .helpers import CallCounter, assert_close
@@ -463,3 +463,183 @@ def test_a_gradient_function_called_with_a_tuple_inside_differentiated_code():
     np.testing.assert_allclose(grad.asnumpy(), 10 * x.asnumpy(), rtol=1e-12)
     np.testing.assert_allclose(grad.asnumpy(),
                                numerical_grad(_calls_a_gradient_with_a_tuple, (x,)), rtol=1e-6)
+
+
+# =========================================================================================
+# outputs returned early (a return inside an if on a runtime value): the structure of every
+# path, nested tuples, lists and dicts merged item by item
+# =========================================================================================
+
+def _early_dict(x):
+    if ops.sum(x) > 0.0:
+        return {"u": x * 2.0, "v": ops.sin(x)}
+    return {"u": x, "v": x * x}
+
+
+def _early_tuple_with_a_list(x):
+    if ops.sum(x) > 0.0:
+        return x * 2.0, [x, ops.sin(x)]
+    return x, [x * 3.0, ops.cos(x)]
+
+
+def _early_dict_with_a_list_and_a_tuple(x):
+    if ops.sum(x) > 0.0:
+        return {"a": [x * 2.0, x], "b": (ops.exp(x),), "n": 3}
+    v = ops.tanh(x)
+    return {"a": [v, x * 3.0], "b": (ops.cos(x),), "n": 3}
+
+
+def _early_list_with_a_dict(x):
+    if ops.sum(x) > 0.0:
+        return [x * 2.0, {"k": (x, x * x)}]
+    return [x, {"k": (ops.sin(x), x)}]
+
+
+def _dict_from_a_helper_returning_early(x):
+    d = _early_dict(x * 0.5)
+    return ops.sum(d["u"] * d["v"])
+
+
+def _arrays(tree):
+    """The direct call's output with every Tensor an array (ints and strings as they are)."""
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(_arrays(t) for t in tree)
+    if isinstance(tree, dict):
+        return {k: _arrays(v) for k, v in tree.items()}
+    return tree.asnumpy() if isinstance(tree, Tensor) else tree
+
+
+def _assert_same(got, want):
+    """``got`` (Tensors) has exactly ``want``'s containers (type, length, keys in order) and
+    constants, and its Tensors equal ``want``'s arrays to the last bit."""
+    if isinstance(want, (tuple, list)):
+        assert type(got) is type(want), "expected a %s, got %r" % (type(want).__name__, got)
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            _assert_same(g, w)
+    elif isinstance(want, dict):
+        assert type(got) is dict and list(got) == list(want), (got, want)
+        for k in want:
+            _assert_same(got[k], want[k])
+    elif isinstance(want, np.ndarray):
+        assert isinstance(got, Tensor), "expected a Tensor, got %r" % (got,)
+        np.testing.assert_array_equal(got.asnumpy(), want)
+    else:
+        assert type(got) is type(want) and got == want, (got, want)
+
+
+EARLY = [_early_dict, _early_tuple_with_a_list, _early_dict_with_a_list_and_a_tuple,
+         _early_list_with_a_dict]
+
+
+@pytest.mark.parametrize("fn", EARLY)
+@pytest.mark.parametrize("x", [XA, -XA], ids=["returns-early", "falls-through"])
+def test_an_output_returned_early_keeps_its_structure_on_every_path(fn, x):
+    value, got = ops.value_and_grad(fn)(T(x))
+    want = _arrays(fn(T(x)))
+    _assert_same(value, want)
+    (gx,) = fd(fn, T(x))
+    assert_close(got, gx, rtol=1e-7, atol=1e-9)
+    # each leaf weighted by its own sens: the gradient of every leaf on its own
+    out, vjp_fn = ops.vjp(fn, T(x))
+    _assert_same(out, want)
+    sens = _arrays(out)
+    weights = iter([YA, ZA, XA, YA * ZA, ZA - XA])
+
+    def weigh(tree):
+        if isinstance(tree, (tuple, list)):
+            return type(tree)(weigh(t) for t in tree)
+        if isinstance(tree, dict):
+            return {k: weigh(v) for k, v in tree.items()}
+        return T(next(weights)) if isinstance(tree, np.ndarray) else tree
+    sens = weigh(sens)
+    (g,) = vjp_fn(sens)
+
+    def weighted(a):
+        flat = [leaf for leaf in leaves(fn(a))]
+        return tuple(leaf * s for leaf, s in zip(flat, leaves(sens)))
+    assert_close(g, numerical_grad(weighted, (T(x),)), rtol=1e-7, atol=1e-9)
+
+
+def test_a_helper_returning_a_dict_early_gives_its_caller_the_dict():
+    for x in (XA, -XA):
+        value, got = ops.value_and_grad(_dict_from_a_helper_returning_early)(T(x))
+        assert_close(value, _dict_from_a_helper_returning_early(T(x)), rtol=0, atol=0)
+        assert_close(got, numerical_grad(_dict_from_a_helper_returning_early, (T(x),)),
+                     rtol=1e-7, atol=1e-9)
+
+
+def _list_in_one_branch(x):
+    if ops.sum(x) > 0.0:
+        r = {"a": [x * 2.0, x]}
+    return ops.sum(r["a"][0])
+
+
+def test_a_list_or_dict_assigned_in_one_branch_only_raises_unbound_on_the_other_path():
+    value, got = ops.value_and_grad(_list_in_one_branch)(T(XA))
+    assert_close(value, np.sum(2.0 * XA), rtol=1e-15)
+    assert_close(got, np.full(3, 2.0), rtol=0, atol=0)
+    with pytest.raises(UnboundLocalError, match="'r'"):
+        _list_in_one_branch(T(-XA))
+    with pytest.raises(UnboundLocalError, match="'r' where it is not associated"):
+        ops.value_and_grad(_list_in_one_branch)(T(-XA))
+
+
+def _keys_differ(x):
+    if ops.sum(x) > 0.0:
+        return {"u": x, "v": x * 2.0}
+    return {"v": x * 2.0, "u": x}
+
+
+def _list_or_tuple(x):
+    if ops.sum(x) > 0.0:
+        return x, [x, x * 2.0]
+    return x, (x, x * 2.0)
+
+
+@pytest.mark.parametrize("fn, message", [
+    (_keys_differ, r"the value returned is a dict with the keys \['u', 'v'\] in one branch "
+                   r"of an if on a runtime value and \['v', 'u'\] in the other"),
+    (_list_or_tuple, "item 1 of the value returned is a list of 2 items in one branch of an "
+                     "if on a runtime value and a tuple of 2 items in the other"),
+])
+def test_an_output_of_another_structure_on_each_path_is_refused(fn, message):
+    with pytest.raises(CompileError, match=message):
+        ops.grad(fn)(T(XA))
+
+
+def _conditional_structures(x):
+    pair = (x * 2.0, [x]) if ops.sum(x) > 0.0 else (x, [x * 3.0])
+    d = {"a": ops.sin(x)} if ops.sum(x) > 0.0 else {"a": x}
+    mode = "double" if ops.sum(x) > 0.0 else "same"
+    scale = 2.0 if mode == "double" else 1.0
+    return {"pair": pair, "d": d, "s": ops.sum(x * scale)}
+
+
+@pytest.mark.parametrize("x", [XA, -XA], ids=["true", "false"])
+def test_a_conditional_expression_keeps_the_structure_of_its_value(x):
+    # before: the dict came back holding a Sym (and no gradient), the tuple with a list
+    # failed with numpy's "inhomogeneous shape"
+    value, got = ops.value_and_grad(_conditional_structures)(T(x))
+    _assert_same(value, _arrays(_conditional_structures(T(x))))
+    (gx,) = fd(_conditional_structures, T(x))
+    assert_close(got, gx, rtol=1e-7, atol=1e-9)
+
+
+def _changes_a_list_merged_from_two(x):
+    ys = [x]
+    if ops.sum(x) > 0.0:
+        r = ys
+    else:
+        r = [x * 2.0]
+    r.append(x * 3.0)  # Python: ys changes too on the first path
+    return ops.sum(ys[-1])
+
+
+def test_changing_a_list_that_is_a_different_list_on_each_path_is_refused():
+    # before: generated code kept a copy of the list, so ys did not change: a silent wrong
+    # value (x, not 3x) and gradient
+    assert_close(_changes_a_list_merged_from_two(T(XA)), np.sum(3.0 * XA), rtol=1e-15)
+    with pytest.raises(UnsupportedSyntaxError, match="list.append changes a list that is a "
+                       "different list on each path of the if on a runtime value at line"):
+        ops.grad(_changes_a_list_merged_from_two)(T(XA))

@@ -91,6 +91,10 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         self.dirty: set = set()  # objects run-time code may have changed: read at run time
         self.read_then_changed: set = set()  # ... that the compile had read before that
         self.escaped: set = set()  # containers this compile built that the IR refers to
+        # lists merged from a different list on each path of an if on a runtime value (and
+        # those lists), by id, held: the merged list is a copy, so changing any of them
+        # afterwards would not change the others as Python's aliasing would (refused)
+        self.merged_lists: dict = {}
         self.loc = (src.filename, node.lineno, node.col_offset)
         self.result = None
         self.arg_values = []
@@ -218,7 +222,9 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         self.emit(Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)}, self.loc))
 
     def bind(self, name: str, value):
-        """``name = value`` in user code."""
+        """``name = value`` in user code.  A runtime value that the statement just made and
+        nothing else holds (a fresh temporary, see ``escape``) takes the user's name: its
+        statement is retargeted, as the user wrote it."""
         if isinstance(value, Sym) and value.var.name in self.fresh_temps and self.block \
                 and isinstance(self.block[-1], (Prim, Call, Opaque)) \
                 and self.block[-1].targets == [value.var.name]:
@@ -229,6 +235,11 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         else:
             self.fresh_temps.discard(value.var.name if isinstance(value, Sym) else None)
         self.env[name] = value
+
+    def escape(self, value) -> None:
+        """The runtime values in ``value`` are held by more than the expression being bound
+        (a list they were put into, a second name): none of them may be renamed."""
+        self.fresh_temps.difference_update(s.var.name for s in leaves(value))
 
     def _copy_stmt(self, target, value):
         """A merge copy at the end of a branch (no source line of its own)."""

@@ -267,6 +267,16 @@ class ContainersMixin:
         return NOT_HANDLED
 
     def _list_method(self, lst, attr, args, node):
+        merged = self.merged_lists.get(id(lst))
+        if merged is not None and attr in _MUTATING:
+            raise self.error(
+                node, "list.%s changes a list that is a different list on each path of the "
+                "if on a runtime value at line %d: generated code holds a copy of it, so the "
+                "other names of the same list would not see the change" % (attr, merged[1]),
+                "build the list after the if, or change it inside each branch",
+                cls=UnsupportedSyntaxError)
+        if attr in ("append", "extend", "insert"):
+            self.escape(list(args))  # the list holds them now
         if attr == "append" and len(args) == 1:
             lst.append(args[0])
             return None

@@ -28,7 +28,7 @@ from ..tensor import Tensor
 from . import bindings, purity
 from .ir import ABSENT, If
 from .normalize_containers import ContainersMixin
-from .normalize_values import LOOP_LOCAL, MISSING, PARTIAL, SymList, name_hint, sym
+from .normalize_values import LOOP_LOCAL, MISSING, PARTIAL, SymList, name_hint
 
 __all__ = ["ExpressionsMixin"]
 
@@ -325,13 +325,14 @@ class ExpressionsMixin(ContainersMixin):
         evaluated = self.expr(tail)
         taken = self.block
         self.block = outer
-        target = self.names.fresh("_and" if op is gast.And else "_or")
-        self.ir_vars.add(target)
-        taken.append(self._copy_stmt(target, evaluated))
-        kept = [self._copy_stmt(target, first)]
+        kept = []
         body, orelse = (taken, kept) if op is gast.And else (kept, taken)
+        a, b = (evaluated, first) if op is gast.And else (first, evaluated)
+        what = "the value of this '%s'" % ("and" if op is gast.And else "or")
+        out = self._merge_values(node, "_and" if op is gast.And else "_or", what, a, b, body,
+                                 orelse, any_leaf=True)
         self.emit(If(cond.var, body, orelse, self.loc))
-        return sym(target)
+        return out
 
     def boolop(self, op, values, node):
         if not has_sym(values):
@@ -388,10 +389,9 @@ class ExpressionsMixin(ContainersMixin):
         b = self.expr(node.orelse)
         orelse = self.block
         self.block = outer
-        target = self.names.fresh("_ifexp")
-        self.ir_vars.add(target)
-        body.append(self._copy_stmt(target, a))
-        orelse.append(self._copy_stmt(target, b))
+        # (tuples, lists and dicts item by item: the value keeps its structure)
+        out = self._merge_values(node, "_ifexp", "the value of this conditional expression",
+                                 a, b, body, orelse, any_leaf=True)
         self.emit(If(cond.var, body, orelse, self.loc))
-        return sym(target)
+        return out
 

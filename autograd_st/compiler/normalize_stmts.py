@@ -24,6 +24,8 @@ and uses its state (``env``, ``block``, ``loc``, ``rest_stack``, ...) and its ot
 """
 from __future__ import annotations
 
+import re
+
 import gast
 import numpy as np
 
@@ -46,6 +48,20 @@ from .normalize_values import (
 __all__ = ["StatementsMixin"]
 
 _MERGEABLE = (Sym, int, float, bool, np.ndarray, np.generic, type(None))
+_CONSTANTS = (int, float, bool, str, bytes, type(None))  # kept when equal on both paths
+_RESULT = re.compile(r"_result(_\d+)?")  # the variable desugar returns early returns through
+
+
+def _kind(value) -> str:
+    """What a bound value is, for messages."""
+    if isinstance(value, Sym):
+        return "a runtime value"
+    if isinstance(value, (tuple, list)):
+        return "a %s of %d item%s" % (type(value).__name__ if type(value) is tuple else "list",
+                                      len(value), "" if len(value) == 1 else "s")
+    if type(value) is dict:
+        return "a dict"
+    return "a %s" % type(value).__name__
 
 
 class StatementsMixin(LoopsMixin):
@@ -66,6 +82,10 @@ class StatementsMixin(LoopsMixin):
 
     def stmt(self, node):
         self.loc = (self.src.filename, node.lineno, node.col_offset)
+        # a temporary an earlier statement made and did not bind (one it put into a list or
+        # tuple: ``ys.append(x * 2)``, ``ys = ys + (x * 2,)``) is not this statement's to
+        # rename: the sequence still names it (see ``bind``)
+        self.fresh_temps.clear()
         method = getattr(self, "s_" + type(node).__name__, None)
         if method is None:
             raise self.error(node, "%s statements are not supported" % type(node).__name__,
@@ -83,8 +103,7 @@ class StatementsMixin(LoopsMixin):
     def s_Assign(self, node):
         value = self.expr(node.value)
         if len(node.targets) > 1:  # a = b = value: the names share one value (no renaming)
-            self.fresh_temps.difference_update(s.var.name for s in leaves(value)
-                                               if isinstance(value, (Sym, tuple)))
+            self.escape(value)
         for target in node.targets:
             self.assign(target, value, node)
 
@@ -122,6 +141,9 @@ class StatementsMixin(LoopsMixin):
             if len(items) != n:
                 raise self.error(node, "cannot unpack %d values into %d names"
                                  % (len(items), n))
+            seen = [s.var.name for s in leaves(items)]
+            if len(set(seen)) < len(seen):  # a, b = t, t: two names share one value
+                self.escape(items)
             for i, (t, v) in enumerate(zip(target.elts, items)):
                 self.assign(t, self.element(value, i, v, "item"), node)
         else:
@@ -208,87 +230,112 @@ class StatementsMixin(LoopsMixin):
                     merged[name] = value  # constants (an empty residual): the same on both paths
                     continue
                 if (missing_a and missing_b) or not (
-                        has_sym(value) or (unbound and isinstance(value, (int, float)))):
+                        leaves(value) or (unbound and isinstance(value, (int, float)))):
                     merged[name] = PARTIAL
                     continue
-                merged[name] = self._merge_one_sided(name, value, body if missing_b else orelse,
+                merged[name] = self._merge_one_sided(node, name, value,
+                                                     body if missing_b else orelse,
                                                      orelse if missing_b else body,
                                                      UNBOUND if unbound else None)
                 continue
-            if isinstance(va, tuple) or isinstance(vb, tuple):
-                merged[name] = self._merge_tuples(node, name, va, vb, body, orelse)
-                continue
-            if isinstance(va, list) and isinstance(vb, list):
-                merged[name] = SymList(self._merge_items(node, name, va, vb, body, orelse))
-                continue
-            if not (isinstance(va, _MERGEABLE) and isinstance(vb, _MERGEABLE)):
-                raise self.error(node, "%r is a different object in each branch of an if on a "
-                                 "runtime value" % name,
-                                 "give it the same kind of value in both branches")
-            new = self.new_version(name)
-            body.append(self._copy_stmt(new, va))
-            orelse.append(self._copy_stmt(new, vb))
-            self.mark_maybe_unbound_like(va, new)
-            self.mark_maybe_unbound_like(vb, new)
-            merged[name] = sym(new)
+            what = "the value returned" if _RESULT.fullmatch(name) else repr(name)
+            merged[name] = self._merge_values(node, name, what, va, vb, body, orelse)
         self.env.update(merged)
         self.loc = loc
         self.emit(If(cond.var, body, orelse, loc))
 
-    def _merge_items(self, node, what, a, b, body, orelse) -> list:
+    def _merge_items(self, node, what, a, b, body, orelse, any_leaf=False,
+                     prefix="item") -> list:
         """The items of a list after an if on a runtime value, ``a`` after its body and
-        ``b`` after its else: the same where both are, merged versions where they differ."""
+        ``b`` after its else: the same where both are, merged versions (named ``prefix_i``)
+        where they differ.  ``what``: how messages call the list, or the list itself."""
+        if not isinstance(what, str):
+            what = "the list %r" % next((n for n, v in self.env.items() if v is what), "?")
         if len(a) != len(b):
-            name = what if isinstance(what, str) else next(
-                (n for n, v in self.env.items() if v is what), "a list")
-            raise self.error(node, "the list %r has %d items after one branch of this if on a "
-                             "runtime value and %d after the other" % (name, len(a), len(b)),
+            raise self.error(node, "%s has %d items after one branch of this if on a "
+                             "runtime value and %d after the other" % (what, len(a), len(b)),
                              "append the same number of items in both branches (or build a "
                              "Tensor with ops.where)")
-        out = []
-        for i, (ea, eb) in enumerate(zip(a, b)):
-            if ea is eb:
-                out.append(ea)
-            elif isinstance(ea, _MERGEABLE) and isinstance(eb, _MERGEABLE):
-                new = self.new_version("item_%d" % i)
-                body.append(self._copy_stmt(new, ea))
-                orelse.append(self._copy_stmt(new, eb))
-                self.mark_maybe_unbound_like(ea, new)
-                self.mark_maybe_unbound_like(eb, new)
-                out.append(sym(new))
+        return [self._merge_values(node, "%s_%d" % (prefix, i), "item %d of %s" % (i, what),
+                                   ea, eb, body, orelse, any_leaf)
+                for i, (ea, eb) in enumerate(zip(a, b))]
+
+    def _merge_values(self, node, name, what, va, vb, body, orelse, any_leaf=False):
+        """The value of ``name`` after an if on a runtime value, ``va`` after its body and
+        ``vb`` after its else (``what``: how messages call it).  Tuples, lists and dicts of
+        the same structure merge item by item, nested ones too (a container copied whole
+        would be one array, and a list or dict would lose its kind), so the merged value
+        keeps the structure both paths give it; each runtime item that differs is a new
+        version, copied at the end of each branch; equal constants stay constants.  A leaf
+        must be a runtime value, a number, a string or None, or (``any_leaf``: a conditional
+        expression's) anything generated code can name."""
+        if va is vb:
+            return va
+        if isinstance(va, tuple) or isinstance(vb, tuple):
+            if isinstance(va, tuple) and isinstance(vb, tuple):
+                if len(va) != len(vb):
+                    raise self.error(node, "%s is a tuple of a different length in each branch "
+                                     "(%d and %d items)" % (what, len(va), len(vb)),
+                                     "give it the same number of items in both branches")
             else:
-                raise self.error(node, "item %d of a list is a different kind of value in each "
-                                 "branch of an if on a runtime value" % i,
-                                 "give it the same kind of value in both branches")
+                raise self.error(node, "%s is %s in one branch of an if on a runtime value and "
+                                 "%s in the other" % (what, _kind(va), _kind(vb)),
+                                 "give it the same structure in both branches")
+            return tuple(self._merge_values(node, "%s_%d" % (name, i),
+                                            "item %d of %s" % (i, what), ea, eb, body, orelse,
+                                            any_leaf)
+                         for i, (ea, eb) in enumerate(zip(va, vb)))
+        if isinstance(va, list) and isinstance(vb, list):
+            return self._merged_list(node, (va, vb), self._merge_items(
+                node, what, va, vb, body, orelse, any_leaf, prefix=name))
+        if type(va) is dict and type(vb) is dict:
+            if list(va) != list(vb):
+                raise self.error(node, "%s is a dict with the keys %r in one branch of an if "
+                                 "on a runtime value and %r in the other"
+                                 % (what, list(va), list(vb)),
+                                 "give it the same keys, in the same order, in both branches")
+            return {k: self._merge_values(node, "%s_%d" % (name, i),
+                                          "item %r of %s" % (k, what), va[k], vb[k], body,
+                                          orelse, any_leaf)
+                    for i, k in enumerate(va)}
+        if isinstance(va, _CONSTANTS) and type(va) is type(vb) and va == vb:
+            return va
+        if not any_leaf and not (isinstance(va, _MERGEABLE + (str,))
+                                 and isinstance(vb, _MERGEABLE + (str,))):
+            raise self.error(node, "%s is %s in one branch of an if on a runtime value and %s "
+                             "in the other" % (what, _kind(va), _kind(vb)),
+                             "give it the same kind of value in both branches")
+        new = self.new_version(name)
+        body.append(self._copy_stmt(new, va))
+        orelse.append(self._copy_stmt(new, vb))
+        self.mark_maybe_unbound_like(va, new)
+        self.mark_maybe_unbound_like(vb, new)
+        return sym(new)
+
+    def _merged_list(self, node, sources, items):
+        """A new list of ``items``, merged from the lists ``sources`` after an if on a
+        runtime value: none of them may change afterwards (see ``merged_lists``)."""
+        out = SymList(items)
+        for lst in sources + (out,):
+            self.merged_lists[id(lst)] = (lst, node.lineno)
         return out
 
-    def _merge_tuples(self, node, name, va, vb, body, orelse) -> tuple:
-        """A tuple assigned in both branches: one merged variable per item, nested tuples
-        item by item too (a nested tuple copied whole would be one array)."""
-        if not (isinstance(va, tuple) and isinstance(vb, tuple) and len(va) == len(vb)):
-            raise self.error(node, "%r is a tuple of a different length in each branch"
-                             % name, "give it the same number of items in both branches")
-        out = []
-        for i, (ea, eb) in enumerate(zip(va, vb)):
-            if isinstance(ea, tuple) or isinstance(eb, tuple):
-                out.append(self._merge_tuples(node, "%s_%d" % (name, i), ea, eb, body, orelse))
-                continue
-            new = self.new_version("%s_%d" % (name, i))
-            body.append(self._copy_stmt(new, ea))
-            orelse.append(self._copy_stmt(new, eb))
-            self.mark_maybe_unbound_like(ea, new)
-            self.mark_maybe_unbound_like(eb, new)
-            out.append(sym(new))
-        return tuple(out)
-
-    def _merge_one_sided(self, name, value, defined, other, filler):
-        """A value (a Sym, a number, or a tuple, such as a callee's residuals) that one
-        branch of an if defines: a new version, the value on that path and ``filler`` on the
-        other: UNBOUND where the user's code never assigned it (reading it there raises, see
-        :meth:`check_bound`), None where generated code left a residual unset."""
+    def _merge_one_sided(self, node, name, value, defined, other, filler):
+        """A value (a Sym, a number, or a tuple, list or dict of them, such as a callee's
+        residuals) that one branch of an if defines: a new version, the value on that path
+        and ``filler`` on the other: UNBOUND where the user's code never assigned it (reading
+        it there raises, see :meth:`check_bound`), None where generated code left a residual
+        unset.  A container keeps its structure, item by item."""
         if isinstance(value, tuple):
-            return tuple(self._merge_one_sided("%s_%d" % (name, i), v, defined, other, filler)
-                         for i, v in enumerate(value))
+            return tuple(self._merge_one_sided(node, "%s_%d" % (name, i), v, defined, other,
+                                               filler) for i, v in enumerate(value))
+        if isinstance(value, list):
+            return self._merged_list(node, (value,), [
+                self._merge_one_sided(node, "%s_%d" % (name, i), v, defined, other, filler)
+                for i, v in enumerate(value)])
+        if type(value) is dict:
+            return {k: self._merge_one_sided(node, "%s_%d" % (name, i), v, defined, other,
+                                             filler) for i, (k, v) in enumerate(value.items())}
         if not isinstance(value, (Sym, int, float)) or (filler is None
                                                        and not isinstance(value, Sym)):
             return value  # a compile-time constant is the same on both paths
