@@ -368,13 +368,14 @@ class ExpressionsMixin(ContainersMixin):
             else self.boolop(op, values[1:], node)
         taken = self.block
         self.block = outer
-        target = self.names.fresh("_and" if op is gast.And else "_or")
-        self.ir_vars.add(target)
-        taken.append(self._copy_stmt(target, tail))
-        kept = [self._copy_stmt(target, first)]
+        kept = []
         body, orelse = (taken, kept) if op is gast.And else (kept, taken)
+        a, b = (tail, first) if op is gast.And else (first, tail)
+        what = "the value of this '%s'" % ("and" if op is gast.And else "or")
+        out = self._merge_values(node, "_and" if op is gast.And else "_or", what, a, b, body,
+                                 orelse, any_leaf=True)
         self.emit(If(cond.var, body, orelse, self.loc))
-        return sym(target)
+        return out
 
     def e_IfExp(self, node):
         cond = self.expr(node.test)
