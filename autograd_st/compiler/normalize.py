@@ -350,7 +350,11 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                         obj.__func__, not fixed)
         elif isinstance(obj, types.BuiltinMethodType) and obj.__self__ is not None \
                 and not isinstance(obj.__self__, types.ModuleType):
-            pass  # a builtin method of an object guarded where it was read
+            # a builtin method of an object guarded where it was read; its object (a list
+            # whose append generated code calls) is found there too, not one this compile
+            # built (whose methods run at compile time)
+            root, steps, _ = source
+            self.note(obj.__self__, (root, steps + (("attr", "__self__"),), False))
         else:
             self._guard(source, "id", obj, obj, not fixed)
             self.found(obj, source)

@@ -33,7 +33,11 @@ import numpy as np
 
 from .. import rules
 from ..cell import Cell
-from ..errors import CompileError, RecursionNotSupportedError, UnsupportedSyntaxError
+from ..errors import (
+    CallArgumentError,
+    RecursionNotSupportedError,
+    UnsupportedSyntaxError,
+)
 from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
 from . import markers
@@ -45,6 +49,7 @@ from .normalize_values import (
     Closure,
     Range,
     SymList,
+    bind_arguments,
     dotted,
     name_hint,
     trip_count,
@@ -512,22 +517,10 @@ class ContainersMixin:
                 hint="rewrite the recursion as a loop")
         fnode = closure.node
         params = [a.id for a in fnode.args.args]
-        if len(args) > len(params):
-            raise self.error(node, "%s() takes %d positional arguments but %d were given"
-                             % (closure.name, len(params), len(args)), cls=CompileError)
-        bound = dict(zip(params, args))
-        for k, v in kwargs.items():
-            if k not in params or k in bound:
-                raise self.error(node, "%s() got an %s keyword argument %r" % (
-                    closure.name, "unexpected" if k not in params else "extra", k))
-            bound[k] = v
-        n_required = len(params) - len(closure.defaults)
-        for i, p in enumerate(params):
-            if p not in bound:
-                if i < n_required:
-                    raise self.error(node, "%s() missing required argument %r"
-                                     % (closure.name, p))
-                bound[p] = closure.defaults[i - n_required]
+        try:
+            bound = bind_arguments(closure.name, params, closure.defaults, args, kwargs)
+        except TypeError as exc:
+            raise self.error(node, str(exc), cls=CallArgumentError) from None
         saved = (self.env, self.result, self.rest_stack, self._inlining)
         env = dict(self.env)  # the enclosing function's variables, as they are now
         if isinstance(fnode, gast.FunctionDef):
