@@ -164,6 +164,19 @@ def list_append(x):
     return ops.stack(ys).sum()
 
 
+SEEN = []
+
+
+def outside_append_runtime(x):
+    n = x.shape[0]
+    i = 0
+    while ops.sum(x) * i < 100.0 and i < n:
+        SEEN.append(("step", i, n))
+        i += 1
+    SEEN.append(("kept", ops.stop_gradient(x.sum())))
+    return x.sum() * i
+
+
 def list_comprehension(x):
     ys = [x * i for i in range(4) if i != 2]
     return ops.stack(ys).sum()

@@ -86,6 +86,7 @@ class Opaque:
     uses: list = field(default_factory=list)
     loc: Loc = None
     callee_name: str | None = None  # the function it calls, for error messages
+    stores: bool = False  # it keeps what it is given in an object from outside (a list)
 
 
 @dataclass(slots=True)

@@ -89,6 +89,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         self.tracked: set = set()  # Cells (and their tuples) a structure signature covers
         self._used: set = set()  # objects whose items are guarded
         self.dirty: set = set()  # objects run-time code may have changed: read at run time
+        self.read_at_run_time: dict = {}  # the variable of such a read -> the object
         self.read_then_changed: set = set()  # ... that the compile had read before that
         self.escaped: set = set()  # containers this compile built that the IR refers to
         self.loc = (src.filename, node.lineno, node.col_offset)
@@ -241,12 +242,13 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                              "reduce it to one value (e.g. with .all() or .any())")
         return cond
 
-    def opaque(self, expr, values, hint, callee_name=None):
-        """A Sym for ``expr`` (gast, reading ``values``) run as it is, with no gradient."""
+    def opaque(self, expr, values, hint, callee_name=None, stores=False):
+        """A Sym for ``expr`` (gast, reading ``values``) run as it is, with no gradient
+        (``stores``: it keeps the values in an object from outside)."""
         target = self.names.fresh("_" + hint.strip("_.") if hint else "_v")
         self.ir_vars.add(target)
         self.emit(Opaque([target], expr, [s.var.name for s in leaves(list(values))], self.loc,
-                         callee_name))
+                         callee_name, stores))
         self.fresh_temps.add(target)
         return sym(target)
 
@@ -474,7 +476,9 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         generated code runs, not folded in."""
         self.guard_identity(obj)
         expr = name(self.const_name(obj, hint or type(obj).__name__.lower()))
-        return self.opaque(expr, [], hint or "value")
+        out = self.opaque(expr, [], hint or "value")
+        self.read_at_run_time[out.var.name] = obj
+        return out
 
     def changed_at_run_time(self, objects) -> None:
         """A call that runs at run time was given ``objects`` (and may change them): later

@@ -64,6 +64,8 @@ _LIST_METHODS = frozenset(("append", "extend", "insert", "pop", "remove", "rever
                            "copy", "index", "count", "sort"))
 _MUTATING = frozenset(("append", "extend", "insert", "pop", "remove", "reverse", "clear",
                        "sort", "update", "setdefault", "popitem", "add", "discard"))
+# the methods that put their arguments into the list, dict or set (and return None)
+STORING = frozenset(("append", "extend", "insert", "add"))
 _NUMBERS = (int, float, bool)
 _INTROSPECTION = (isinstance, type, hasattr, getattr, id, callable)
 
@@ -249,11 +251,17 @@ class ContainersMixin:
         built changes now; any other is never changed (its owner would see it)."""
         if isinstance(base, SymList) and attr in _LIST_METHODS and not kwargs:
             return self._list_method(base, attr, args, node)
-        # a method of a list the function did not build, with constant arguments, is a side
-        # effect: it runs at run time, on every call (normalize_calls); runtime values put
-        # into such a list are refused
+        # a method of a list the function did not build is a side effect: it runs at run
+        # time, on every call, in program order (normalize_calls), runtime values too when it
+        # stores them in a list, dict or set read from outside (a global, an attribute of a
+        # Cell): ``CALLS.append((tag, i))``; a value being differentiated stored there is
+        # refused where activity is known (analyze)
         if has_sym(list(args) + list(kwargs.values())):
             generated = self.src.filename.startswith("<autograd_st")
+            source = self.sources.get(id(base))
+            if attr in STORING and not generated and source is not None \
+                    and source[0][0] != "arg":
+                return NOT_HANDLED
             if generated:
                 raise self.error(
                     node, "putting runtime values into a list (%s) is not supported yet: this "
