@@ -242,13 +242,14 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                              "reduce it to one value (e.g. with .all() or .any())")
         return cond
 
-    def opaque(self, expr, values, hint, callee_name=None, stores=False):
+    def opaque(self, expr, values, hint, callee_name=None, stores=False, effect=False):
         """A Sym for ``expr`` (gast, reading ``values``) run as it is, with no gradient
-        (``stores``: it keeps the values in an object from outside)."""
+        (``stores``: it keeps the values in an object from outside; ``effect``: running it
+        does more than compute its value)."""
         target = self.names.fresh("_" + hint.strip("_.") if hint else "_v")
         self.ir_vars.add(target)
         self.emit(Opaque([target], expr, [s.var.name for s in leaves(list(values))], self.loc,
-                         callee_name, stores))
+                         callee_name, stores, effect or stores))
         self.fresh_temps.add(target)
         return sym(target)
 

@@ -157,7 +157,7 @@ class CallsMixin:
                                            for k, v in kwargs.items()])
                 return self.opaque(call, [base] + list(args) + list(kwargs.values()),
                                    func.attr, callee_name=(dotted(func) if stores else "")
-                                   or "." + func.attr, stores=stores)
+                                   or "." + func.attr, stores=stores, effect=owner is not None)
             if isinstance(base, (list, dict, set)):  # a list the function builds changes now
                 out = self.container_method(base, func.attr, args, kwargs, node)
                 if out is not NOT_HANDLED:
@@ -295,7 +295,8 @@ class CallsMixin:
                                    for k, v in kwargs.items()])
         out = self.opaque(call, values, getattr(callee, "__name__", "call"),
                           callee_name=dotted(site.node.func) or site.path
-                          or getattr(callee, "__name__", "call"), stores=stores)
+                          or getattr(callee, "__name__", "call"), stores=stores,
+                          effect=callee is not given and not purity.is_pure(callee, args, kwargs))
         if writes:
             self.changed_at_run_time([owner] + list(args) + list(kwargs.values()))
         return out
