@@ -128,12 +128,11 @@ FEATURES = {
     "struct_out_list": None,
     "effects": None,
     "mutation": None,
+    # (i12-effects)
+    "kwargs_reorder": None,
+    "effects_index": None,
+    "effects_second": None,
     # waiting for a fix on main (the smallest failing programs are in the issue-12 report)
-    "kwargs_reorder": "a fix: h(b=x, a=y) (keywords out of the parameters' order) is refused "
-                      "with 'missing argument a' (frontend._bind_keywords)",
-    "effects_index": "a fix or a decision: CALLS.append((tag, i)), i the counter of a loop "
-                     "that stays a loop, is refused: 'putting runtime values into a list "
-                     "(append) is not supported'",
     "struct_out_early": "a fix: with an early return (in an if on a tensor), a dict output is "
                         "refused ('_result' is a different object in each branch); a list in a "
                         "tuple comes back a tuple, in a dict as a Sym (a nested tuple lost its "
@@ -144,9 +143,6 @@ FEATURES = {
     "seq_stop": "a fix: ops.stop_gradient(ys[-1]) * ys[-1], ys a list appended to in a loop "
                 "(ys.append(ops.mean(x, 0))), fails: 'internal error: generated code reads an "
                 "unknown global'",
-    "effects_second": "a fix: ops.grad(ops.grad(f)) runs the side effects of branches not "
-                      "taken and after a return taken, and those of a Cell called twice once "
-                      "or never",
 }
 DEFAULT_FEATURES = frozenset(name for name, waits in FEATURES.items() if waits is None)
 ALL_FEATURES = frozenset(FEATURES)
