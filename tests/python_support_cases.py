@@ -143,6 +143,11 @@ def helper_call(x):
     return _helper(x).sum() + _helper(x, b=3.0).sum()
 
 
+def keyword_calls(x):
+    scale = lambda a, b=2.0: a * b  # noqa: E731
+    return _helper(b=0.5, a=x).sum() + scale(b=x, a=x).sum() + _helper(x, 1.5).sum()
+
+
 def nested_def(x):
     def scale(t, k=2.0):
         if t.sum() > 100.0:

@@ -212,7 +212,9 @@ def _bind(nz, node, fn, params, args, kwargs, offset) -> list:
         bound = bind_arguments(fn.__qualname__, params, defaults[n_required:], args, kwargs,
                                positional_only, offset)
     except TypeError as exc:
-        raise nz.error(node, str(exc), cls=CallArgumentError) from None
+        shown = [str(signature[p]) for p in params]
+        raise nz.error(node, str(exc), "call it with its parameters: %s(%s)"
+                       % (fn.__name__, ", ".join(shown)), cls=CallArgumentError) from None
     given = [i for i, p in enumerate(params) if i < len(args) or p in kwargs]
     return [bound[p] for p in params[:given[-1] + 1]] if given else []
 

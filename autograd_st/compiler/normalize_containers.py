@@ -528,7 +528,11 @@ class ContainersMixin:
         try:
             bound = bind_arguments(closure.name, params, closure.defaults, args, kwargs)
         except TypeError as exc:
-            raise self.error(node, str(exc), cls=CallArgumentError) from None
+            n_required = len(params) - len(closure.defaults)
+            shown = params[:n_required] + ["%s=%r" % (p, d) for p, d in zip(
+                params[n_required:], closure.defaults)]
+            raise self.error(node, str(exc), "call it with its parameters: %s(%s)"
+                             % (closure.name, ", ".join(shown)), cls=CallArgumentError) from None
         saved = (self.env, self.result, self.rest_stack, self._inlining)
         env = dict(self.env)  # the enclosing function's variables, as they are now
         if isinstance(fnode, gast.FunctionDef):
