@@ -10,9 +10,9 @@ import linecache
 from typing import Any
 
 __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivativeError",
-           "RecursionNotSupportedError", "SourceNotFoundError", "SourceChangedError",
-           "GradientAPIError", "InputValueError",
-           "GradientCheckError", "CheckpointError", "CheckpointMismatchError"]
+           "RecursionNotSupportedError", "CallArgumentError", "SourceNotFoundError",
+           "SourceChangedError", "GradientAPIError", "InputValueError", "GradientCheckError",
+           "CheckpointError", "CheckpointMismatchError"]
 
 
 class AutogradError(Exception):
@@ -75,6 +75,15 @@ class RecursionNotSupportedError(CompileError):
     """A differentiated function calls itself (directly or through other functions).
 
     Fix: rewrite the recursion as a ``for`` or ``while`` loop.
+    """
+
+
+class CallArgumentError(CompileError, TypeError):
+    """Differentiated code calls a helper function, a sub-Cell or a local function with
+    arguments that do not bind to its parameters: Python's ``TypeError`` (its message),
+    raised at the calling line.
+
+    Example: ``h(1, a=2)`` for ``def h(a, b)`` ("got multiple values for argument 'a'").
     """
 
 

@@ -177,6 +177,14 @@ def uses_runtime_index(x):
     return (x, x * 2.0)[i]  # LINE runtime-index
 
 
+def _two(a, b, c=1.0):
+    return a * b * c
+
+
+def uses_bad_call(x):
+    return _two(x, a=x)  # LINE bad-call
+
+
 def uses_outside_append(x):
     OUTSIDE.append(x)  # LINE outside-append
     return x

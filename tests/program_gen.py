@@ -131,15 +131,9 @@ FEATURES = {
     "struct_out_early": None,
     "seq_iter": None,
     "seq_stop": None,
-    # waiting for a fix on main (the smallest failing programs are in the issue-12 report)
-    "kwargs_reorder": "a fix: h(b=x, a=y) (keywords out of the parameters' order) is refused "
-                      "with 'missing argument a' (frontend._bind_keywords)",
-    "effects_index": "a fix or a decision: CALLS.append((tag, i)), i the counter of a loop "
-                     "that stays a loop, is refused: 'putting runtime values into a list "
-                     "(append) is not supported'",
-    "effects_second": "a fix: ops.grad(ops.grad(f)) runs the side effects of branches not "
-                      "taken and after a return taken, and those of a Cell called twice once "
-                      "or never",
+    "kwargs_reorder": None,
+    "effects_index": None,
+    "effects_second": None,
 }
 DEFAULT_FEATURES = frozenset(name for name, waits in FEATURES.items() if waits is None)
 ALL_FEATURES = frozenset(FEATURES)

@@ -144,6 +144,11 @@ def helper_call(x):
     return _helper(x).sum() + _helper(x, b=3.0).sum()
 
 
+def keyword_calls(x):
+    scale = lambda a, b=2.0: a * b  # noqa: E731
+    return _helper(b=0.5, a=x).sum() + scale(b=x, a=x).sum() + _helper(x, 1.5).sum()
+
+
 def nested_def(x):
     def scale(t, k=2.0):
         if t.sum() > 100.0:
@@ -163,6 +168,19 @@ def list_append(x):
         ys.append(x * i)
     ys.extend([x])
     return ops.stack(ys).sum()
+
+
+SEEN = []
+
+
+def outside_append_runtime(x):
+    n = x.shape[0]
+    i = 0
+    while ops.sum(x) * i < 100.0 and i < n:
+        SEEN.append(("step", i, n))
+        i += 1
+    SEEN.append(("kept", ops.stop_gradient(x.sum())))
+    return x.sum() * i
 
 
 def list_comprehension(x):

@@ -463,6 +463,101 @@ def test_keyword_arguments_bind_as_in_mindspore():
     assert_structure(ops.grad(kw_required_fn, 2)(x, y, scale=Tensor(np.float32(3.0))), 11.0)
 
 
+def _kw_helper(a, b, c=2.0, d=3.0):
+    return a * 1.0 + b * c + d
+
+
+class _KwSub(nn.Cell):
+    def construct(self, a, b, scale=1.0, shift=0.0):
+        return a * scale - b + shift
+
+
+class _KwCaller(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.sub = _KwSub()
+
+    def construct(self, x, y):
+        # a - b: keywords in any order, a gap filled by its default
+        return ops.sum(self.sub(b=y, a=x) + self.sub(x, shift=1.0, b=y * y)
+                       + self.sub(shift=0.5, b=x, scale=3.0, a=y))
+
+
+def _kw_calls(x, y):
+    return ops.sum(_kw_helper(b=x, a=y) + _kw_helper(y, d=0.5, b=x)
+                   + _kw_helper(c=0.5, b=y, a=x))
+
+
+def _kw_local(x):
+    scale = lambda a, b=2.0: a * b  # noqa: E731 - a lambda called with keywords
+    def minus(p, q, r=1.0):
+        return p - q * r
+    return ops.sum(scale(b=3.0, a=x) + minus(r=2.0, q=x, p=x * x))
+
+
+def _kw_multiple(x):
+    return ops.sum(_kw_helper(x, a=x))
+
+
+def _kw_missing(x):
+    return ops.sum(_kw_helper(c=1.0, a=x))
+
+
+def _kw_unexpected(x):
+    return ops.sum(_kw_helper(x, x, e=1.0))
+
+
+def _kw_too_many(x):
+    return ops.sum(_kw_helper(x, x, 1.0, 2.0, 3.0))
+
+
+def _kw_lambda_multiple(x):
+    f = lambda a, b=1.0: a * b  # noqa: E731
+    return ops.sum(f(x, a=x))
+
+
+def test_calls_inside_bind_keywords_in_any_order_as_python_does():
+    x, y = _x(), _y()
+    # d/dx: 2 + 2 + 1 = 5; d/dy: 1 + 1 + 0.5 = 2.5 (each term is a + b * c + d)
+    gx, gy = ops.grad(_kw_calls, (0, 1))(x, y)
+    np.testing.assert_allclose(gx.asnumpy(), np.full(3, 5.0))
+    np.testing.assert_allclose(gy.asnumpy(), np.full(3, 2.5))
+    np.testing.assert_allclose(ops.value_and_grad(_kw_calls)(x, y)[0].asnumpy(),
+                               _kw_calls(x, y).asnumpy())
+    # 3x + x**2 - 2x: 2x + 1
+    np.testing.assert_allclose(ops.grad(_kw_local)(x).asnumpy(), 2 * XA + 1)
+    # (x - y) + (x - y**2 + 1) + (3y - x + 0.5): d/dx = 1, d/dy = -1 - 2y + 3
+    net = _KwCaller()
+    gx, gy = ops.grad(net, (0, 1))(x, y)
+    np.testing.assert_allclose(gx.asnumpy(), np.ones(3))
+    np.testing.assert_allclose(gy.asnumpy(), 2.0 - 2.0 * YA)
+    np.testing.assert_allclose(ops.value_and_grad(net, (0, 1))(x, y)[0].asnumpy(),
+                               net(x, y).asnumpy())
+
+
+@pytest.mark.parametrize("fn, message", [
+    (_kw_multiple, "_kw_helper() got multiple values for argument 'a'"),
+    (_kw_missing, "_kw_helper() missing 1 required positional argument: 'b'"),
+    (_kw_unexpected, "_kw_helper() got an unexpected keyword argument 'e'"),
+    (_kw_too_many, "_kw_helper() takes from 2 to 4 positional arguments but 5 were given"),
+    (_kw_lambda_multiple, "<lambda>() got multiple values for argument 'a'"),
+])
+def test_a_call_inside_that_python_refuses_is_its_type_error_at_the_line(fn, message):
+    python = None
+    try:
+        fn(_x())
+    except TypeError as exc:
+        python = str(exc)
+    assert python is not None and python.endswith(message.split("() ", 1)[1])
+    with pytest.raises(autograd_st.errors.CallArgumentError) as info:
+        ops.grad(fn)(_x())
+    err = info.value
+    assert isinstance(err, TypeError) and isinstance(err, autograd_st.errors.CompileError)
+    assert message in str(err)
+    lines, start = inspect.getsourcelines(fn)
+    assert err.filename == __file__ and err.lineno == start + len(lines) - 1
+
+
 # =========================================================================================
 # decorators
 # =========================================================================================

@@ -18,9 +18,9 @@ import time
 import numpy as np
 import pytest
 
-from autograd_st import Tensor, nn, ops
+from autograd_st import Parameter, Tensor, nn, ops
 from autograd_st.check import numerical_grad
-from autograd_st.errors import NoDerivativeError
+from autograd_st.errors import NoDerivativeError, UnsupportedSyntaxError
 
 try:
     from .helpers import count_compiles
@@ -402,3 +402,217 @@ def test_and_or_run_an_operand_only_when_python_does(values):
     np.testing.assert_allclose(value.asnumpy(), float(direct), rtol=1e-15)
     np.testing.assert_allclose(grad.asnumpy(), numerical_grad(_short_circuits, (x,)),
                                rtol=1e-7)
+
+
+# ---------------------------------------------------------------------------------------
+# runtime values appended to a list from outside; second derivatives (issue 12,
+# effects_index and effects_second of tests/program_gen.py)
+# ---------------------------------------------------------------------------------------
+
+LOG = []
+XS = np.array([1.0, 2.0])
+
+
+def _appends_counter(x):
+    s = x
+    i = 0
+    while ops.sum(s) < 10.0:  # a runtime loop: i is a runtime value
+        LOG.append(("w", i))
+        print("w", i)
+        s = s * 1.5
+        i += 1
+    LOG.append(("n", i, ops.stop_gradient(s)))
+    return ops.sum(s * s)
+
+
+def _run_logged(capsys, call):
+    LOG.clear()
+    capsys.readouterr()
+    out = call()
+    return out, list(LOG), capsys.readouterr().out
+
+
+def _same_log(got, want):
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert len(g) == len(w) and g[:2] == w[:2]
+        assert [type(v) for v in g] == [type(v) for v in w]  # an int is an int, a Tensor a Tensor
+        if len(w) == 3:
+            np.testing.assert_array_equal(g[2].asnumpy(), w[2].asnumpy())
+
+
+def test_a_runtime_loop_counter_is_appended_on_every_call_with_its_values(capsys):
+    # the loop runs 3 times from [1, 2] (sums 3, 4.5, 6.75, 10.125): f = 1.5**6 * sum(x**2)
+    direct, want, printed = _run_logged(capsys, lambda: _appends_counter(Tensor(XS)))
+    assert float(direct.asnumpy()) == 1.5 ** 6 * 5.0
+    assert [e[:2] for e in want] == [("w", 0), ("w", 1), ("w", 2), ("n", 3)]
+    np.testing.assert_allclose(want[3][2].asnumpy(), 1.5 ** 3 * XS)
+    assert printed == "w 0\nw 1\nw 2\n"
+    calls = [
+        (lambda: ops.grad(_appends_counter)(Tensor(XS)), 2 * 1.5 ** 6 * XS),
+        (lambda: ops.value_and_grad(_appends_counter)(Tensor(XS))[1], 2 * 1.5 ** 6 * XS),
+        (lambda: ops.jvp(_appends_counter, (Tensor(XS),), (Tensor(np.ones(2)),))[1],
+         2 * 1.5 ** 6 * XS.sum()),
+        # the Hessian is 2 * 1.5**6 * I: the second derivative's call appends once too
+        (lambda: ops.grad(ops.grad(_appends_counter))(Tensor(XS)), 2 * 1.5 ** 6 * np.ones(2)),
+    ]
+    for k in range(2):  # twice: the cached code appends again
+        for call, value in calls:
+            got, log, out = _run_logged(capsys, call)
+            np.testing.assert_allclose(got.asnumpy(), value, rtol=1e-12)
+            _same_log(log, want)
+            assert out == printed
+            assert log[3][2] is not want[3][2]
+
+
+def _appends_differentiated(x, y):
+    LOG.append(("y", y * 2.0))
+    return ops.sum(x * y)
+
+
+def _appends_differentiated_later(x):
+    LOG.append(("first", 1))
+    # LOG is read at run time below (changed at run time above): still refused
+    LOG.append(x + 1.0)
+    return ops.sum(x)
+
+
+class _Recorder(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.history = []
+
+    def construct(self, x):
+        n = 0
+        while ops.sum(x) < 5.0:
+            self.history.append(n)
+            x = x * 2.0
+            n += 1
+        self.history.append(x)
+        return ops.sum(x)
+
+
+def test_appending_a_value_being_differentiated_is_refused_where_it_is():
+    LOG.clear()
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        ops.grad(_appends_differentiated, (0, 1))(Tensor(XS), Tensor(XS))
+    err = info.value
+    assert "LOG.append keeps a value being differentiated" in str(err)
+    assert "ops.stop_gradient" in err.hint
+    assert err.filename == __file__
+    assert err.text.strip() == 'LOG.append(("y", y * 2.0))'
+    assert LOG == []  # refused before anything ran
+    # y not differentiated: its value is appended, as a Tensor, on every call
+    g = ops.grad(_appends_differentiated, 0)
+    for _ in range(2):
+        np.testing.assert_allclose(g(Tensor(XS), Tensor(XS)).asnumpy(), XS)
+    assert [e[0] for e in LOG] == ["y", "y"]
+    assert all(isinstance(e[1], Tensor) for e in LOG)
+    np.testing.assert_allclose(LOG[1][1].asnumpy(), 2.0 * XS)
+    with pytest.raises(UnsupportedSyntaxError, match="keeps a value being differentiated") as info:
+        ops.grad(_appends_differentiated_later)(Tensor(XS))
+    assert info.value.text.strip() == "LOG.append(x + 1.0)"
+    net = _Recorder()
+    with pytest.raises(UnsupportedSyntaxError, match="self.history.append keeps a value"):
+        ops.grad(net)(Tensor(XS))
+
+
+def test_a_cells_list_attribute_gets_runtime_counters():
+    class Counter(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.history = []
+
+        def construct(self, x):
+            n = 0
+            while ops.sum(x) < 5.0:
+                self.history.append(n)
+                x = x * 2.0
+                n += 1
+            return ops.sum(x)
+    net = Counter()
+    net(Tensor(XS))
+    assert net.history == [0]
+    g = ops.grad(net)
+    for x, n in [(XS, 1), (0.5 * XS, 2), (XS, 1)]:  # sums 3 -> 6; 1.5 -> 3 -> 6
+        net.history.clear()
+        np.testing.assert_allclose(g(Tensor(x)).asnumpy(), 2.0 ** n * np.ones(2))
+        assert net.history == list(range(n))
+        assert all(type(v) is int for v in net.history)
+
+
+def _branches(x):
+    if ops.sum(x) > 0.0:
+        LOG.append(("then", 1))
+        print("then")
+        return ops.sum(x ** 3)
+    LOG.append(("after", 2))
+    print("after")
+    return ops.sum(x)
+
+
+class _Sub(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(Tensor(np.array([0.5, 1.0])), name="w")
+
+    def construct(self, x):
+        LOG.append(("sub", 1))
+        print("sub")
+        return ops.sin(x * self.w)
+
+
+class _Twice(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.sub = _Sub()
+
+    def construct(self, x):
+        y = self.sub(x)
+        LOG.append(("between", 2))
+        z = self.sub(y)
+        return ops.sum(z * z)
+
+
+def test_second_derivatives_run_the_side_effects_of_the_direct_call(capsys):
+    for x, want, hessian in [(XS, [("then", 1)], 6.0 * XS),
+                             (-XS, [("after", 2)], np.zeros(2))]:
+        _, log, printed = _run_logged(capsys, lambda: _branches(Tensor(x)))
+        assert log == want and printed == want[0][0] + "\n"
+        for _ in range(2):
+            got, log, out = _run_logged(capsys, lambda: ops.grad(ops.grad(_branches))(
+                Tensor(x)))
+            np.testing.assert_allclose(got.asnumpy(), hessian)
+            assert log == want and out == printed
+    net = _Twice()
+    _, want, printed = _run_logged(capsys, lambda: net(Tensor(XS)))
+    assert want == [("sub", 1), ("between", 2), ("sub", 1)] and printed == "sub\nsub\n"
+    first = ops.grad(net)
+    expected = numerical_grad(lambda t: first(Tensor(t)), (XS.copy(),))
+    for _ in range(2):
+        got, log, out = _run_logged(capsys, lambda: ops.grad(first)(Tensor(XS)))
+        np.testing.assert_allclose(got.asnumpy(), expected, rtol=1e-6, atol=1e-8)
+        assert log == want and out == printed
+
+
+class _LoopCallsEffects(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.sub = _Sub()
+
+    def construct(self, x):
+        while ops.sum(x) < 4.0:
+            x = x + self.sub(x)
+        return ops.sum(x * x)
+
+
+def test_a_loop_whose_iterations_have_effects_the_second_derivative_cannot_replay(capsys):
+    net = _LoopCallsEffects()
+    _, want, printed = _run_logged(capsys, lambda: net(Tensor(XS * 0.5)))
+    assert want == [("sub", 1)] * 3  # sums 1.5, 2.59, 3.92, 4.78: the loop runs 3 times
+    _, log, out = _run_logged(capsys, lambda: ops.grad(net)(Tensor(XS * 0.5)))
+    assert log == want and out == printed
+    with pytest.raises(UnsupportedSyntaxError, match="has side effects in a loop") as info:
+        ops.grad(ops.grad(net))(Tensor(XS * 0.5))
+    assert info.value.filename == __file__
+    assert info.value.text.strip() == "x = x + self.sub(x)"

@@ -11,7 +11,7 @@ flows through a call with no derivative rule into something that is used.  Also
 """
 from __future__ import annotations
 
-from ..errors import NoDerivativeError
+from ..errors import NoDerivativeError, UnsupportedSyntaxError
 from .ir import Call, For, If, Opaque, Prim, Var, While, leaves, uses_of, walk
 
 __all__ = ["activity", "written_inputs", "ZERO_GRAD_OPAQUE"]
@@ -67,6 +67,15 @@ def _check_opaque(fir, active) -> None:
         if not isinstance(stmt, Opaque):
             continue
         callee = getattr(stmt, "callee_name", None) or ""
+        if stmt.stores and any(u in active for u in stmt.uses):
+            loc = stmt.loc or (None, None, 0)
+            raise UnsupportedSyntaxError(
+                "%s keeps a value being differentiated in a list, dict or set the function "
+                "did not build: its gradient would not follow it there (in %s)"
+                % (callee or "this call", fir.qualname), loc[0], loc[1], loc[2],
+                hint="keep its value with no gradient, %s(ops.stop_gradient(...)), or a "
+                     "number, float(...); or build a new list in the function "
+                     "(ys = list(xs); ys.append(...)) and return it" % (callee or "append"))
         if callee in ZERO_GRAD_OPAQUE or callee.rsplit(".", 1)[-1] in ZERO_GRAD_OPAQUE:
             continue
         if any(u in active for u in stmt.uses) and any(t in used for t in stmt.targets):

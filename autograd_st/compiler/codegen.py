@@ -328,11 +328,15 @@ def source_comment(loc) -> str | None:
 class ForwardEmitter:
     """IR -> gast, with hooks the reverse pass uses to add tapes and call residuals."""
 
-    def __init__(self, const_namer, callee_name, loop_hooks=None) -> None:
+    def __init__(self, const_namer, callee_name, loop_hooks=None, quiet=False) -> None:
         self.const_namer = const_namer
         self.callee_name = callee_name  # Compiled -> global name of its forward function
         self.loop_hooks = loop_hooks or {}
         self.last_line = None
+        # quiet: statements run again (a loop's iterations recomputed) leave out the Opaque
+        # ones with effects, which ran once already; their targets are in ``skipped``
+        self.quiet = quiet
+        self.skipped: set = set()
 
     def block(self, stmts) -> list:
         out = []
@@ -361,6 +365,9 @@ class ForwardEmitter:
         if isinstance(stmt, Prim):
             return [assign(stmt.targets, prim_expr(stmt, self.const_namer))]
         if isinstance(stmt, Opaque):
+            if self.quiet and stmt.effect:
+                self.skipped.update(stmt.targets)
+                return []
             return [assign(stmt.targets, clone(stmt.expr))]
         if isinstance(stmt, Call):
             fn = self.callee_name(stmt)

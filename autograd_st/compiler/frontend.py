@@ -25,7 +25,7 @@ from collections import OrderedDict
 
 from .. import rules
 from ..cell import Cell
-from ..errors import RecursionNotSupportedError
+from ..errors import CallArgumentError, RecursionNotSupportedError
 from ..prims import Sym, has_sym
 from .bprop import check_bprop, has_bprop
 from .cache import LOCK, argspec_signature, guards_hold, paused_gc, structure_signature, trim
@@ -35,6 +35,7 @@ from .fence import fence
 from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild
 from .markers import is_gradient_function, takes_sens
 from .normalize import normalize, sym
+from .normalize_values import bind_arguments
 from .parse import parse_function
 
 __all__ = ["normalize_function", "resolve_input", "function_of", "generated_source",
@@ -128,8 +129,7 @@ class CallBinder:
             params = params[1:]
         if source is not None:
             params = [p for p in params if p not in source.bound_args]
-        if kwargs:
-            args = _bind_keywords(nz, node, path, fn, params, args, kwargs)
+        args = _bind(nz, node, fn, params, args, kwargs, 0 if self_obj is None else 1)
         argspec = [_spec_of(a) for a in args]
         stack = _stack()
         key = (fn.__code__, id(self_obj))
@@ -204,23 +204,30 @@ def _joined(path) -> str:
     return "_".join(str(p) for p in path)
 
 
-def _bind_keywords(nz, node, path, fn, params, args, kwargs) -> list:
-    """Positional arguments for a call with keywords (defaults fill the gaps)."""
-    args = list(args)
-    for k, v in kwargs.items():
-        if k not in params:
-            raise nz.error(node, "%s() got an unexpected keyword argument %r" % (path, k))
-        i = params.index(k)
-        while len(args) < i:
-            default = inspect.signature(fn).parameters[params[len(args)]].default
-            if default is inspect.Parameter.empty:
-                raise nz.error(node, "missing argument %r" % params[len(args)])
-            args.append(default)
-        if i < len(args):
-            args[i] = v
-        else:
-            args.append(v)
-    return args
+def _bind(nz, node, fn, params, args, kwargs, offset) -> list:
+    """The positional arguments of a call ``fn(*args, **kwargs)``, bound as Python binds
+    them (keywords in any order, defaults filling the gaps; the parameters after the last
+    one given are left to ``normalize``, which reads their defaults); a call Python refuses
+    raises Python's TypeError, as a :class:`CallArgumentError` at the calling line."""
+    signature = inspect.signature(fn).parameters
+    kinds = [p.kind for p in signature.values()]
+    if any(k not in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+           for k in kinds):
+        fence(parse_function(fn))  # *args, **kwargs, keyword-only: refused there
+    defaults = [signature[p].default for p in params]
+    n_required = next((i for i, d in enumerate(defaults) if d is not inspect.Parameter.empty),
+                      len(params))
+    positional_only = sum(1 for p in params
+                          if signature[p].kind is inspect.Parameter.POSITIONAL_ONLY)
+    try:
+        bound = bind_arguments(fn.__qualname__, params, defaults[n_required:], args, kwargs,
+                               positional_only, offset)
+    except TypeError as exc:
+        shown = [str(signature[p]) for p in params]
+        raise nz.error(node, str(exc), "call it with its parameters: %s(%s)"
+                       % (fn.__name__, ", ".join(shown)), cls=CallArgumentError) from None
+    given = [i for i, p in enumerate(params) if i < len(args) or p in kwargs]
+    return [bound[p] for p in params[:given[-1] + 1]] if given else []
 
 
 def _stack():

@@ -30,7 +30,8 @@ from typing import Any
 from ..prims import Sym
 
 __all__ = ["Var", "Const", "Prim", "Call", "Opaque", "If", "For", "While", "Comment", "Input",
-           "FuncIR", "RUNTIME", "ABSENT", "leaves", "rebuild", "walk", "atom_names", "uses_of"]
+           "FuncIR", "RUNTIME", "ABSENT", "leaves", "rebuild", "walk", "atom_names", "uses_of",
+           "has_effects"]
 
 
 class _Marker:
@@ -86,6 +87,8 @@ class Opaque:
     uses: list = field(default_factory=list)
     loc: Loc = None
     callee_name: str | None = None  # the function it calls, for error messages
+    stores: bool = False  # it keeps what it is given in an object from outside (a list)
+    effect: bool = False  # running it does more than compute its target (print, append)
 
 
 @dataclass(slots=True)
@@ -193,6 +196,16 @@ def walk(stmts):
         elif isinstance(stmt, While):
             yield from walk(stmt.cond_body)
             yield from walk(stmt.body)
+
+
+def has_effects(stmts) -> bool:
+    """Whether running ``stmts`` does more than compute values: an Opaque with an effect
+    (``print``, ``CALLS.append``), there or in a function they call."""
+    for stmt in walk(stmts):
+        if (isinstance(stmt, Opaque) and stmt.effect) \
+                or (isinstance(stmt, Call) and has_effects(stmt.callee.body)):
+            return True
+    return False
 
 
 def atom_names(atoms) -> list:

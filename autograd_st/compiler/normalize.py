@@ -89,6 +89,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         self.tracked: set = set()  # Cells (and their tuples) a structure signature covers
         self._used: set = set()  # objects whose items are guarded
         self.dirty: set = set()  # objects run-time code may have changed: read at run time
+        self.read_at_run_time: dict = {}  # the variable of such a read -> the object
         self.read_then_changed: set = set()  # ... that the compile had read before that
         self.escaped: set = set()  # containers this compile built that the IR refers to
         # lists merged from a different list on each path of an if on a runtime value (and
@@ -252,12 +253,14 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                              "reduce it to one value (e.g. with .all() or .any())")
         return cond
 
-    def opaque(self, expr, values, hint, callee_name=None):
-        """A Sym for ``expr`` (gast, reading ``values``) run as it is, with no gradient."""
+    def opaque(self, expr, values, hint, callee_name=None, stores=False, effect=False):
+        """A Sym for ``expr`` (gast, reading ``values``) run as it is, with no gradient
+        (``stores``: it keeps the values in an object from outside; ``effect``: running it
+        does more than compute its value)."""
         target = self.names.fresh("_" + hint.strip("_.") if hint else "_v")
         self.ir_vars.add(target)
         self.emit(Opaque([target], expr, [s.var.name for s in leaves(list(values))], self.loc,
-                         callee_name))
+                         callee_name, stores, effect or stores))
         self.fresh_temps.add(target)
         return sym(target)
 
@@ -361,7 +364,11 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                         obj.__func__, not fixed)
         elif isinstance(obj, types.BuiltinMethodType) and obj.__self__ is not None \
                 and not isinstance(obj.__self__, types.ModuleType):
-            pass  # a builtin method of an object guarded where it was read
+            # a builtin method of an object guarded where it was read; its object (a list
+            # whose append generated code calls) is found there too, not one this compile
+            # built (whose methods run at compile time)
+            root, steps, _ = source
+            self.note(obj.__self__, (root, steps + (("attr", "__self__"),), False))
         else:
             self._guard(source, "id", obj, obj, not fixed)
             self.found(obj, source)
@@ -481,7 +488,9 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         generated code runs, not folded in."""
         self.guard_identity(obj)
         expr = name(self.const_name(obj, hint or type(obj).__name__.lower()))
-        return self.opaque(expr, [], hint or "value")
+        out = self.opaque(expr, [], hint or "value")
+        self.read_at_run_time[out.var.name] = obj
+        return out
 
     def changed_at_run_time(self, objects) -> None:
         """A call that runs at run time was given ``objects`` (and may change them): later

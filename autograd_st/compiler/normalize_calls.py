@@ -32,7 +32,7 @@ from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
 from . import bindings, markers, purity
-from .normalize_containers import NOT_HANDLED, freeze
+from .normalize_containers import NOT_HANDLED, STORING, freeze
 from .normalize_values import Range, dotted, name_hint
 
 __all__ = ["CalleeKind", "CallSite", "classify", "CallsMixin"]
@@ -40,6 +40,28 @@ __all__ = ["CalleeKind", "CallSite", "classify", "CallsMixin"]
 # builtins an Opaque call names as themselves (any other callee is a constant of the module)
 _OPAQUE_BUILTINS = {len, int, float, bool, print, isinstance, min, max, round, range, tuple,
                     list, str, type}
+
+
+class _Given:
+    """``given(value)``: a runtime value of generated code as the direct call hands it to an
+    object outside the function (``CALLS.append((tag, x))``): an array as a Tensor (of a
+    copy: generated code may later write into its arrays), a Python number as it is.  (An
+    object, not a function: code that differentiates generated code runs it as it is.)"""
+
+    __slots__ = ()
+
+    def __call__(self, value):
+        if isinstance(value, (np.ndarray, np.generic)):
+            return Tensor(np.array(value, copy=True))
+        if type(value) in (tuple, list):
+            return type(value)(self(v) for v in value)
+        return value
+
+    def __repr__(self) -> str:
+        return "given"
+
+
+given = _Given()
 
 
 class CalleeKind(enum.Enum):
@@ -123,13 +145,19 @@ class CallsMixin:
                 fn = bindings.method(func.attr)
                 if fn is not None:
                     return fn(base, *args, **kwargs)
+                # (a list from outside that run-time code changed is read at run time:
+                # what its storing methods are given is stored as _call_opaque stores it)
+                owner = self.read_at_run_time.get(base.var.name)
+                stores = func.attr in STORING and isinstance(owner, (list, dict, set))
+                node_of = self._given_node if stores else self.to_node
                 call = gast.Call(func=gast.Attribute(value=self.to_node(base), attr=func.attr,
                                                      ctx=gast.Load()),
-                                 args=[self.to_node(a) for a in args],
-                                 keywords=[gast.keyword(arg=k, value=self.to_node(v))
+                                 args=[node_of(a) for a in args],
+                                 keywords=[gast.keyword(arg=k, value=node_of(v))
                                            for k, v in kwargs.items()])
                 return self.opaque(call, [base] + list(args) + list(kwargs.values()),
-                                   func.attr, callee_name="." + func.attr)
+                                   func.attr, callee_name=(dotted(func) if stores else "")
+                                   or "." + func.attr, stores=stores, effect=owner is not None)
             if isinstance(base, (list, dict, set)):  # a list the function builds changes now
                 out = self.container_method(base, func.attr, args, kwargs, node)
                 if out is not NOT_HANDLED:
@@ -277,15 +305,31 @@ class CallsMixin:
             values = list(args) + list(kwargs.values())
             if owner is not None:
                 self.guard_identity(owner)
-        call = gast.Call(func=func, args=[self.to_node(a) for a in args],
-                         keywords=[gast.keyword(arg=k, value=self.to_node(v))
+        # a value stored in a list, dict or set from outside (CALLS.append((tag, i))) is
+        # stored as the direct call stores it: an array as a Tensor
+        stores = owner is not None and not self._built_here(owner) \
+            and purity.is_mutator(callee) is owner and callee.__name__ in STORING
+        node_of = self._given_node if stores else self.to_node
+        call = gast.Call(func=func, args=[node_of(a) for a in args],
+                         keywords=[gast.keyword(arg=k, value=node_of(v))
                                    for k, v in kwargs.items()])
         out = self.opaque(call, values, getattr(callee, "__name__", "call"),
                           callee_name=dotted(site.node.func) or site.path
-                          or getattr(callee, "__name__", "call"))
+                          or getattr(callee, "__name__", "call"), stores=stores,
+                          effect=callee is not given and not purity.is_pure(callee, args, kwargs))
         if writes:
             self.changed_at_run_time([owner] + list(args) + list(kwargs.values()))
         return out
+
+    def _given_node(self, value):
+        """``value`` as a gast expression whose runtime leaves go through :func:`given`."""
+        if isinstance(value, Sym):
+            return gast.Call(func=gast.Name(id=self.const_name(given, "given"), ctx=gast.Load(),
+                                            annotation=None, type_comment=None),
+                             args=[self.to_node(value)], keywords=[])
+        if type(value) is tuple and has_sym(value):
+            return gast.Tuple(elts=[self._given_node(v) for v in value], ctx=gast.Load())
+        return self.to_node(value)
 
     def _built_here(self, value) -> bool:
         """A list, dict or set this compile built (not read from outside)."""

@@ -33,7 +33,11 @@ import numpy as np
 
 from .. import rules
 from ..cell import Cell
-from ..errors import CompileError, RecursionNotSupportedError, UnsupportedSyntaxError
+from ..errors import (
+    CallArgumentError,
+    RecursionNotSupportedError,
+    UnsupportedSyntaxError,
+)
 from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
 from . import markers
@@ -45,6 +49,7 @@ from .normalize_values import (
     Closure,
     Range,
     SymList,
+    bind_arguments,
     dotted,
     name_hint,
     trip_count,
@@ -59,6 +64,8 @@ _LIST_METHODS = frozenset(("append", "extend", "insert", "pop", "remove", "rever
                            "copy", "index", "count", "sort"))
 _MUTATING = frozenset(("append", "extend", "insert", "pop", "remove", "reverse", "clear",
                        "sort", "update", "setdefault", "popitem", "add", "discard"))
+# the methods that put their arguments into the list, dict or set (and return None)
+STORING = frozenset(("append", "extend", "insert", "add"))
 _NUMBERS = (int, float, bool)
 _INTROSPECTION = (isinstance, type, hasattr, getattr, id, callable)
 
@@ -244,11 +251,17 @@ class ContainersMixin:
         built changes now; any other is never changed (its owner would see it)."""
         if isinstance(base, SymList) and attr in _LIST_METHODS and not kwargs:
             return self._list_method(base, attr, args, node)
-        # a method of a list the function did not build, with constant arguments, is a side
-        # effect: it runs at run time, on every call (normalize_calls); runtime values put
-        # into such a list are refused
+        # a method of a list the function did not build is a side effect: it runs at run
+        # time, on every call, in program order (normalize_calls), runtime values too when it
+        # stores them in a list, dict or set read from outside (a global, an attribute of a
+        # Cell): ``CALLS.append((tag, i))``; a value being differentiated stored there is
+        # refused where activity is known (analyze)
         if has_sym(list(args) + list(kwargs.values())):
             generated = self.src.filename.startswith("<autograd_st")
+            source = self.sources.get(id(base))
+            if attr in STORING and not generated and source is not None \
+                    and source[0][0] != "arg":
+                return NOT_HANDLED
             if generated:
                 raise self.error(
                     node, "putting runtime values into a list (%s) is not supported yet: this "
@@ -522,22 +535,14 @@ class ContainersMixin:
                 hint="rewrite the recursion as a loop")
         fnode = closure.node
         params = [a.id for a in fnode.args.args]
-        if len(args) > len(params):
-            raise self.error(node, "%s() takes %d positional arguments but %d were given"
-                             % (closure.name, len(params), len(args)), cls=CompileError)
-        bound = dict(zip(params, args))
-        for k, v in kwargs.items():
-            if k not in params or k in bound:
-                raise self.error(node, "%s() got an %s keyword argument %r" % (
-                    closure.name, "unexpected" if k not in params else "extra", k))
-            bound[k] = v
-        n_required = len(params) - len(closure.defaults)
-        for i, p in enumerate(params):
-            if p not in bound:
-                if i < n_required:
-                    raise self.error(node, "%s() missing required argument %r"
-                                     % (closure.name, p))
-                bound[p] = closure.defaults[i - n_required]
+        try:
+            bound = bind_arguments(closure.name, params, closure.defaults, args, kwargs)
+        except TypeError as exc:
+            n_required = len(params) - len(closure.defaults)
+            shown = params[:n_required] + ["%s=%r" % (p, d) for p, d in zip(
+                params[n_required:], closure.defaults)]
+            raise self.error(node, str(exc), "call it with its parameters: %s(%s)"
+                             % (closure.name, ", ".join(shown)), cls=CallArgumentError) from None
         saved = (self.env, self.result, self.rest_stack, self._inlining)
         env = dict(self.env)  # the enclosing function's variables, as they are now
         if isinstance(fnode, gast.FunctionDef):

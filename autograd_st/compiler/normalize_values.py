@@ -30,7 +30,7 @@ from .ir import Const, Var
 
 __all__ = ["sym", "atomize", "Range", "MISSING", "LOOP_LOCAL", "PARTIAL", "UNDEFINED",
            "name_hint", "dotted", "SymList", "Closure", "NeedsConstant", "UNBOUND",
-           "CHECK_BOUND", "CHECK_UNPACK", "trip_count"]
+           "CHECK_BOUND", "CHECK_UNPACK", "trip_count", "bind_arguments"]
 
 
 def sym(name: str) -> Sym:
@@ -205,3 +205,46 @@ def name_hint(node) -> str:
     else:
         return "_".join(reversed(parts)) or "value"
     return "_".join(reversed(parts))
+
+
+def _listed(names) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b', and 'c'`` (as Python's messages list them)."""
+    quoted = ["%r" % n for n in names]
+    if len(quoted) <= 2:
+        return " and ".join(quoted)
+    return ", ".join(quoted[:-1]) + ", and " + quoted[-1]
+
+
+def bind_arguments(name, params, defaults, args, kwargs, positional_only=0, offset=0):
+    """Python's binding of a call ``name(*args, **kwargs)`` to plain parameters ``params``
+    (the last ``len(defaults)`` with those defaults; the first ``positional_only`` of them
+    positional-only): ``{parameter: value}`` for the parameters the call gives, keywords in
+    any order; a parameter left out takes its default.  A bad call raises ``TypeError``
+    with Python's message (``offset``: the bound parameters, ``self``, that Python counts).
+    """
+    n_required = len(params) - len(defaults)
+    if len(args) > len(params):
+        takes = len(params) + offset
+        if defaults:
+            takes = "from %d to %d" % (n_required + offset, takes)
+        raise TypeError("%s() takes %s positional argument%s but %d %s given" % (
+            name, takes, "" if takes == 1 else "s", len(args) + offset,
+            "was" if len(args) + offset == 1 else "were"))
+    bound = dict(zip(params, args))
+    early = [k for k in kwargs if k in params[:positional_only]]
+    if early:
+        raise TypeError("%s() got some positional-only arguments passed as keyword "
+                        "arguments: %s" % (name, ", ".join(repr(k) for k in early)))
+    for k, v in kwargs.items():
+        if k not in params:
+            raise TypeError("%s() got an unexpected keyword argument %r" % (name, k))
+        if k in bound:
+            raise TypeError("%s() got multiple values for argument %r" % (name, k))
+        bound[k] = v
+    missing = [p for p in params[:n_required] if p not in bound]
+    if missing:
+        raise TypeError("%s() missing %d required positional argument%s: %s" % (
+            name, len(missing), "" if len(missing) == 1 else "s", _listed(missing)))
+    for i, p in enumerate(params[n_required:]):
+        bound.setdefault(p, defaults[i])
+    return {p: bound[p] for p in params}

@@ -44,6 +44,7 @@ from __future__ import annotations
 import gast
 import numpy as np
 
+from ..errors import UnsupportedSyntaxError
 from . import codegen
 from .anno import facts_of, tag
 from .codegen import (
@@ -57,7 +58,7 @@ from .codegen import (
     source_comment,
     substitute,
 )
-from .ir import Call, Const, For, If, Opaque, Prim, Var, While, walk
+from .ir import Call, Const, For, If, Opaque, Prim, Var, While, has_effects, walk
 
 __all__ = ["Reverse"]
 
@@ -605,11 +606,17 @@ def _loop_recompute(self, stmt, body, pre, headers):
                                                         right=gast.Constant(value=1, kind=None)))]
     self.loop_hooks[id(stmt)] = ([assign([trips], gast.Constant(value=0, kind=None))], count)
 
+    # the recomputed iterations leave out the side effects (they ran in the forward loop);
+    # a call whose callee has some, or an effect's result the iteration reads, is refused
+    for s in walk(stmt.body):
+        if isinstance(s, Call) and has_effects(s.callee.body):
+            raise _effects_recomputed(s, "%s has side effects" % s.callee.qualname)
+
     def emitter():
         return ForwardEmitter(self.const_namer,
                               lambda s: self.pairs.global_name(self.pairs.compiled_of(s),
                                                                "fwd"),
-                              self.loop_hooks)
+                              self.loop_hooks, quiet=True)
     inits = getattr(stmt, "inits", {})
     restart = [assign([h], expr_of(inits[h], self.const_namer)) for h in headers]
 
@@ -627,6 +634,11 @@ def _loop_recompute(self, stmt, body, pre, headers):
                       iter=gast.Call(func=name("range"), args=[name(k)], keywords=[]),
                       body=index_at(j) + full or [gast.Pass()], orelse=[], type_comment=None)
     recomputed = restart + [replay] + index_at(k) + partial
+    read = set(names_read(recomputed + (body or [])))
+    for s in walk(stmt.body):
+        if isinstance(s, Opaque) and s.effect and read.intersection(s.targets):
+            raise _effects_recomputed(s, "the result of %s (a call with side effects) is used"
+                                      % (s.callee_name or "a call"))
     text = source_comment(stmt.loc)
     if text:
         self.out.append(comment("grad of: " + text))
@@ -639,3 +651,12 @@ def _loop_recompute(self, stmt, body, pre, headers):
 
 
 Reverse.loop_recompute = _loop_recompute
+
+
+def _effects_recomputed(stmt, what):
+    loc = stmt.loc or (None, None, 0)
+    return UnsupportedSyntaxError(
+        "%s in a loop: the derivative of its gradient would recompute the loop's iterations "
+        "and run the side effects again, which is not supported yet" % what, loc[0], loc[1],
+        loc[2], hint="take higher-order derivatives of a loop without side effects (move "
+        "print/append out of the loop), or use finite differences of the gradient")
