@@ -5,7 +5,16 @@
 """
 import importlib.util as _ilu
 
-from . import dtype
+from . import context, dtype
+from .context import (  # noqa: F401
+    GRAPH_MODE,
+    PYNATIVE_MODE,
+    get_context,
+    get_seed,
+    jit,
+    set_context,
+    set_seed,
+)
 from . import rules as _rules  # noqa: F401  (registers the primitives)
 from .dtype import bool_, float16, float32, float64, int8, int16, int32, int64, uint8  # noqa: F401
 from .tensor import Parameter, ParameterTuple, Tensor
@@ -32,4 +41,5 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "grad"
            "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "register_vjp", "GradOperation", "dump", "float16", "float32", "float64", "int8",
            "int16", "int32", "int64", "uint8", "bool_",
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",
-           "numerical_jacobian", "GradientCheckError", "exec_source"]
+           "numerical_jacobian", "GradientCheckError", "exec_source", "context", "set_context",
+           "get_context", "set_seed", "get_seed", "jit", "PYNATIVE_MODE", "GRAPH_MODE"]
