@@ -6,6 +6,7 @@
 import importlib.util as _ilu
 
 from . import context, dtype
+from . import rules as _rules  # noqa: F401  (registers the primitives)
 from .context import (  # noqa: F401
     GRAPH_MODE,
     PYNATIVE_MODE,
@@ -15,7 +16,6 @@ from .context import (  # noqa: F401
     set_context,
     set_seed,
 )
-from . import rules as _rules  # noqa: F401  (registers the primitives)
 from .dtype import bool_, float16, float32, float64, int8, int16, int32, int64, uint8  # noqa: F401
 from .tensor import Parameter, ParameterTuple, Tensor
 
