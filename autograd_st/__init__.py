@@ -21,7 +21,11 @@ from .tensor import Parameter, ParameterTuple, Tensor
 
 if _ilu.find_spec(__name__ + ".rules_nn") is not None:
     from . import rules_nn as _rules_nn  # noqa: F401
-from . import nn, ops  # noqa: E402
+from . import (  # noqa: E402
+    nn,
+    ops,
+    train,  # noqa: E402
+)
 from .check import (  # noqa: E402
     GradientCheckError,
     check_grads,
@@ -34,6 +38,7 @@ from .check import (  # noqa: E402
 from .compiler.parse import exec_source  # noqa: E402
 from .ops import GradOperation, dump, grad, jacfwd, jacrev, jvp, value_and_grad, vjp  # noqa
 from .rules import register_vjp  # noqa: E402
+from .train import Model  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -42,4 +47,5 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "grad"
            "int16", "int32", "int64", "uint8", "bool_",
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",
            "numerical_jacobian", "GradientCheckError", "exec_source", "context", "set_context",
-           "get_context", "set_seed", "get_seed", "jit", "PYNATIVE_MODE", "GRAPH_MODE"]
+           "get_context", "set_seed", "get_seed", "jit", "PYNATIVE_MODE", "GRAPH_MODE", "train",
+           "Model"]
