@@ -153,7 +153,9 @@ def test_callback_hooks_and_cb_params():
                      ("epoch_begin", 3), ("step", 3, 4, 3, 2), ("step", 3, 5, 3, 2),
                      ("step", 3, 6, 3, 2), ("epoch_end", 3), ("end",)]
     assert data.resets == 2
-    assert net.training is False
+    assert net.training is True  # MindSpore leaves the network in training mode
+    model.predict(Tensor(x[:1]))
+    assert net.training is False  # and predict (like eval) in inference mode
 
 
 def test_request_stop_ends_training_after_the_step():

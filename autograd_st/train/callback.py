@@ -414,13 +414,21 @@ class ModelCheckpoint(Callback):
 
 
 class LambdaCallback(Callback):
-    """MindSpore's ``LambdaCallback``: a callback made of functions, one per hook name given
-    as a keyword (``on_train_step_end=lambda run_context: ...``)."""
+    """MindSpore's ``LambdaCallback``: a callback made of functions, one per ``on_train_*`` /
+    ``on_eval_*`` hook (each taking ``run_context``); the hooks not given do nothing."""
 
-    def __init__(self, **hooks) -> None:
+    def __init__(self, on_train_epoch_begin=None, on_train_epoch_end=None,
+                 on_train_step_begin=None, on_train_step_end=None, on_train_begin=None,
+                 on_train_end=None, on_eval_epoch_begin=None, on_eval_epoch_end=None,
+                 on_eval_step_begin=None, on_eval_step_end=None, on_eval_begin=None,
+                 on_eval_end=None) -> None:
         super().__init__()
-        for name, fn in hooks.items():
-            if name not in _HOOKS:
-                raise TypeError("LambdaCallback got an unknown hook %r" % name)
-            if fn is not None:
-                setattr(self, name, fn)
+        given = dict(locals())
+        for name in _HOOKS:
+            if name.startswith("on_"):
+                fn = given[name]
+                setattr(self, name, fn if fn else _nothing)
+
+
+def _nothing(run_context):
+    """A hook that does nothing."""

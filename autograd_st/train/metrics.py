@@ -265,7 +265,7 @@ class Loss(Metric):
         if loss.ndim != 1:
             raise ValueError("For 'Loss.update', the dimension of your input (loss) must be 1, "
                              "but got %d." % loss.ndim)
-        self._sum_loss += loss.mean(-1)
+        self._sum_loss += np.float64(loss.mean(-1))  # float64, as MindSpore returns it
         self._total_num += 1
 
     def eval(self):

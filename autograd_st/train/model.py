@@ -59,8 +59,11 @@ class _EvalNet(Cell):
 
     def __init__(self, network: Cell, loss_fn: Cell) -> None:
         super().__init__(auto_prefix=False)
-        object.__setattr__(self, "_network", network)
-        object.__setattr__(self, "_loss_fn", loss_fn)
+        for name, child in (("_network", network), ("_loss_fn", loss_fn)):
+            names = [(p, p.name) for p in child.get_parameters()]
+            setattr(self, name, child)  # registered (set_train reaches it), names unprefixed
+            for p, old in names:
+                p.name = old
 
     def construct(self, data, label):
         outputs = self._network(data)
@@ -304,44 +307,41 @@ class Model:
         run_context = RunContext(cb_params)
         list_callback.on_train_begin(run_context)
         show = self._show_progress()
-        self._network.set_train(True)
-        try:
-            for i in range(initial_epoch, epoch):
-                cb_params.cur_epoch_num = i + 1
-                self._current_epoch_num = i + 1
-                self._current_step_num = 0
-                list_callback.on_train_epoch_begin(run_context)
-                bar = _Progress(show, cb_params.batch_num, "epoch %d/%d" % (i + 1, epoch))
-                try:
-                    for row in _rows(dataset):
-                        row = _as_tensors(row)
-                        if self._loss_fn is not None and len(row) != 2:
-                            raise ValueError("When 'loss_fn' is not None, 'train_dataset' "
-                                             "should return two elements, but got %d, please "
-                                             "check the number of elements returned by "
-                                             "'train_dataset'" % len(row))
-                        cb_params.cur_step_num += 1
-                        self._current_step_num = int((cb_params.cur_step_num - 1)
-                                                     % cb_params.batch_num + 1)
-                        cb_params.train_dataset_element = row
-                        list_callback.on_train_step_begin(run_context)
-                        outputs = self._train_network(*row)
-                        cb_params.net_outputs = outputs
-                        bar.update(_scalar_loss(outputs))
-                        list_callback.on_train_step_end(run_context)
-                        if run_context.get_stop_requested():
-                            break
-                finally:
-                    bar.close()
-                if hasattr(dataset, "reset"):
-                    dataset.reset()
-                list_callback.on_train_epoch_end(run_context)
-                cb_params.pop("metrics", None)
-                cb_params.pop("eval_results", None)
-                if run_context.get_stop_requested():
-                    break
-        finally:
-            self._network.set_train(False)
+        self._train_network.set_train(True)  # and it stays so, as in MindSpore
+        for i in range(initial_epoch, epoch):
+            cb_params.cur_epoch_num = i + 1
+            self._current_epoch_num = i + 1
+            self._current_step_num = 0
+            list_callback.on_train_epoch_begin(run_context)
+            bar = _Progress(show, cb_params.batch_num, "epoch %d/%d" % (i + 1, epoch))
+            try:
+                for row in _rows(dataset):
+                    row = _as_tensors(row)
+                    if self._loss_fn is not None and len(row) != 2:
+                        raise ValueError("When 'loss_fn' is not None, 'train_dataset' "
+                                         "should return two elements, but got %d, please "
+                                         "check the number of elements returned by "
+                                         "'train_dataset'" % len(row))
+                    cb_params.cur_step_num += 1
+                    self._current_step_num = int((cb_params.cur_step_num - 1)
+                                                 % cb_params.batch_num + 1)
+                    cb_params.train_dataset_element = row
+                    list_callback.on_train_step_begin(run_context)
+                    outputs = self._train_network(*row)
+                    cb_params.net_outputs = outputs
+                    bar.update(_scalar_loss(outputs))
+                    list_callback.on_train_step_end(run_context)
+                    if run_context.get_stop_requested():
+                        break
+            finally:
+                bar.close()
+            if hasattr(dataset, "reset"):
+                dataset.reset()
+            list_callback.on_train_epoch_end(run_context)
+            cb_params.pop("metrics", None)
+            cb_params.pop("eval_results", None)
+            if run_context.get_stop_requested():
+                break
         list_callback.on_train_end(run_context)
 
     def fit(self, epoch, train_dataset, valid_dataset=None, valid_frequency=1, callbacks=None,
@@ -410,22 +410,18 @@ class Model:
         run_context = RunContext(cb_params)
         list_callback.on_eval_begin(run_context)
         list_callback.on_eval_epoch_begin(run_context)
-        was_training = self._network.training
-        self._network.set_train(False)
-        try:
-            for row in _rows(dataset):
-                cb_params.cur_step_num += 1
-                row = _as_tensors(row)
-                cb_params.eval_dataset_element = row
-                list_callback.on_eval_step_begin(run_context)
-                outputs = self._eval_network(*row)
-                cb_params.net_outputs = outputs
-                list_callback.on_eval_step_end(run_context)
-                self._update_metrics(outputs)
-                if run_context.get_stop_requested():
-                    break
-        finally:
-            self._network.set_train(was_training)
+        self._eval_network.set_train(False)  # and it stays so, as in MindSpore
+        for row in _rows(dataset):
+            cb_params.cur_step_num += 1
+            row = _as_tensors(row)
+            cb_params.eval_dataset_element = row
+            list_callback.on_eval_step_begin(run_context)
+            outputs = self._eval_network(*row)
+            cb_params.net_outputs = outputs
+            list_callback.on_eval_step_end(run_context)
+            self._update_metrics(outputs)
+            if run_context.get_stop_requested():
+                break
         list_callback.on_eval_epoch_end(run_context)
         if hasattr(dataset, "reset"):
             dataset.reset()
@@ -437,14 +433,10 @@ class Model:
     # -- prediction --------------------------------------------------------------------
     def predict(self, *predict_data, backend=None, config=None):
         """MindSpore's ``Model.predict(*predict_data)``: the network's output in inference
-        mode (``set_train(False)``).  ``backend``/``config`` (MindSpore Lite) are accepted
-        and unused."""
-        was_training = self._network.training
-        self._network.set_train(False)
-        try:
-            return self._predict_network(*predict_data)
-        finally:
-            self._network.set_train(was_training)
+        mode (``set_train(False)``, which stays set, as in MindSpore).  ``backend``/``config``
+        (MindSpore Lite) are accepted and unused."""
+        self._predict_network.set_train(False)
+        return self._predict_network(*predict_data)
 
 
 class _FitEval(Callback):
@@ -461,6 +453,5 @@ class _FitEval(Callback):
         due = (epoch % self.frequency == 0 if isinstance(self.frequency, int)
                else epoch in self.frequency)
         if due:
-            was_training = self.model._network.training
             cb_params.metrics = self.model.eval(self.dataset)
-            self.model._network.set_train(was_training)
+            self.model._train_network.set_train(True)  # training goes on
