@@ -51,6 +51,8 @@ __all__ = ["Dense", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedd
 # initializers
 # ---------------------------------------------------------------------------------------
 
+# _INIT_RNG is autograd_st.context.INIT_RNG: set_seed and seed_initializers reseed it.
+
 def seed_initializers(seed: int) -> None:
     """Reseed the generator that random initializers ('normal', HeUniform ...) draw from."""
     _INIT_RNG[0] = np.random.default_rng(seed)
