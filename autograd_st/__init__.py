@@ -38,7 +38,7 @@ from .check import (  # noqa: E402
 from .compiler.parse import exec_source  # noqa: E402
 from .ops import GradOperation, dump, grad, jacfwd, jacrev, jvp, value_and_grad, vjp  # noqa
 from .rules import register_vjp  # noqa: E402
-from .train import Model  # noqa: E402
+from .train import DynamicLossScaleManager, FixedLossScaleManager, LossScaleManager, Model  # noqa: E402,E501
 
 __version__ = "0.1.0"
 
@@ -48,4 +48,4 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "grad"
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",
            "numerical_jacobian", "GradientCheckError", "exec_source", "context", "set_context",
            "get_context", "set_seed", "get_seed", "jit", "PYNATIVE_MODE", "GRAPH_MODE", "train",
-           "Model"]
+           "Model", "LossScaleManager", "FixedLossScaleManager", "DynamicLossScaleManager"]

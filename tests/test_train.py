@@ -20,6 +20,8 @@ from autograd_st.train import (
     Accuracy,
     Callback,
     CheckpointConfig,
+    DynamicLossScaleManager,
+    FixedLossScaleManager,
     LambdaCallback,
     Loss,
     LossMonitor,
@@ -228,7 +230,7 @@ def test_model_argument_errors():
     with pytest.raises(ValueError, match="argument in 'kwargs'"):
         Model(net, foo=1)
     with pytest.warns(UserWarning, match="no mixed-precision"):
-        Model(net, nn.MSELoss(), opt, amp_level="O2")
+        Model(net, nn.MSELoss(), opt, amp_level="O3")
     model = Model(net, nn.SoftmaxCrossEntropyWithLogits(sparse=True), opt)
     x, y = _data(8)
     with pytest.raises(ValueError, match="'epoch' must bigger than parameter 'initial_epoch'"):
@@ -386,3 +388,35 @@ def test_set_seed_makes_two_training_runs_identical():
 
 def test_parameter_is_exported():
     assert isinstance(_net().weight, Parameter)
+
+
+# -- loss-scale managers ---------------------------------------------------------------------
+
+def test_loss_scale_managers_as_mindspore_on_cpu():
+    net = _net()
+    opt = nn.SGD(net.trainable_params(), 0.1)
+    refused = "are supported on device `CPU`"
+    with pytest.raises(ValueError, match=refused):
+        Model(net, nn.MSELoss(), opt, loss_scale_manager=FixedLossScaleManager(8.0))
+    with pytest.raises(ValueError, match=refused):
+        Model(net, nn.MSELoss(), opt, loss_scale_manager=DynamicLossScaleManager())
+    with pytest.raises(ValueError, match=refused), pytest.warns(UserWarning):
+        Model(net, nn.MSELoss(), opt, amp_level="O2")  # O2 brings a dynamic loss scale
+    model = Model(net, nn.MSELoss(), opt,
+                  loss_scale_manager=FixedLossScaleManager(8.0, drop_overflow_update=False))
+    assert model.train_network.sens == 8.0
+    with pytest.raises(ValueError, match="must be >= 1"):
+        FixedLossScaleManager(0.5)
+    assert ms.FixedLossScaleManager is FixedLossScaleManager
+
+
+def test_dynamic_loss_scale_arithmetic():
+    m = DynamicLossScaleManager(init_loss_scale=16, scale_factor=2, scale_window=2)
+    m.update_loss_scale(True)  # overflow: halve
+    assert m.get_loss_scale() == 8
+    m.update_loss_scale(False)
+    m.update_loss_scale(False)  # two clean steps since the overflow: double
+    assert m.get_loss_scale() == 16
+    for _ in range(10):
+        m.update_loss_scale(True)
+    assert m.get_loss_scale() == 1  # never below 1

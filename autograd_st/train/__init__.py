@@ -1,7 +1,8 @@
 """``autograd_st.train``: MindSpore 2.10's ``mindspore.train`` -- ``Model``, callbacks
 (``Callback``, ``RunContext``, ``LossMonitor``, ``TimeMonitor``, ``ModelCheckpoint``,
 ``CheckpointConfig``, ``LambdaCallback``) and metrics (``Metric``, ``Accuracy``, ``Loss``,
-``MAE``, ``MSE``, ``Precision``, ``Recall``, ``get_metrics``, ``names``).
+``MAE``, ``MSE``, ``Precision``, ``Recall``, ``get_metrics``, ``names``) and loss-scale
+managers (``FixedLossScaleManager``, ``DynamicLossScaleManager``).
 
 ``from mindspore.train.callback import LossMonitor`` and ``from mindspore.train.metrics import
 Accuracy`` have the same paths here (``autograd_st.train.callback``,
@@ -17,6 +18,7 @@ from .callback import (
     RunContext,
     TimeMonitor,
 )
+from .loss_scale_manager import DynamicLossScaleManager, FixedLossScaleManager, LossScaleManager
 from .metrics import (
     MAE,
     MSE,
@@ -34,4 +36,4 @@ from .model import Model
 __all__ = ["Model", "Callback", "RunContext", "LossMonitor", "TimeMonitor", "ModelCheckpoint",
            "CheckpointConfig", "LambdaCallback", "Metric", "Accuracy", "Loss", "MAE", "MSE",
            "Precision", "Recall", "get_metrics", "get_metric_fn", "names", "callback",
-           "metrics"]
+           "metrics", "LossScaleManager", "FixedLossScaleManager", "DynamicLossScaleManager"]

@@ -20,9 +20,11 @@ calls ``reset()`` afterwards when the dataset has one.  ``dataset_sink_mode=True
 
 Mixed precision.  ``amp_level`` other than ``'O0'`` is accepted (``'O1'``, ``'O2'``,
 ``'O3'``, ``'auto'``) but the network runs in the dtypes it has: there is no float16 graph
-rewriting here, so a warning says so.  ``loss_scale_manager`` with a fixed scale
-(``FixedLossScaleManager``-like objects with ``get_loss_scale()``) scales the loss's gradient
-and is undone by the optimizer's ``loss_scale``, as in MindSpore, with the same numbers.
+rewriting here, so a warning says so.  ``'O2'`` brings a dynamic loss scale, which MindSpore
+refuses on CPU; so does Model here (MindSpore's ``ValueError``).
+``loss_scale_manager=FixedLossScaleManager(s, drop_overflow_update=False)`` scales the loss's
+gradient by ``s``, undone by the optimizer's ``loss_scale``, as in MindSpore on CPU; the
+managers that drop overflowing steps are refused, as there.
 
 Progress.  ``Model.progress`` (class attribute, default ``'auto'``) shows a progress bar over
 the steps of each epoch on stderr: with ``tqdm`` when it is installed, as a plain text line
@@ -41,6 +43,7 @@ from ..nn import TrainOneStepCell, WithLossCell
 from ..nn.optim import Optimizer
 from ..tensor import Tensor
 from .callback import Callback, CallbackManager, InternalCallbackParam, RunContext
+from .loss_scale_manager import DynamicLossScaleManager, LossScaleManager
 from .metrics import Loss, get_metrics
 
 try:  # optional: a nicer progress bar when installed
@@ -180,6 +183,17 @@ class Model:
         if self._loss_scale_manager is not None and optimizer is None:
             raise ValueError("The argument 'optimizer' can not be None when set "
                              "'loss_scale_manager'.")
+        manager = self._loss_scale_manager
+        if manager is None and amp_level == "O2" and "loss_scale_manager" not in kwargs:
+            manager = DynamicLossScaleManager()  # what O2 brings in MindSpore
+        if manager is not None:
+            if not isinstance(manager, LossScaleManager):
+                raise TypeError("For 'Model', the 'loss_scale_manager' must be a "
+                                "LossScaleManager, but got %s." % type(manager).__name__)
+            if manager.get_update_cell() is not None:
+                raise ValueError("Only `loss_scale_manager=None` or "
+                                 "`loss_scale_manager=FixedLossScaleManager(drop_overflow_update"
+                                 "=False)`are supported on device `CPU`. ")
         self._metrics = metrics
         self._train_network = self._build_train_network()
         self._metric_fns = get_metrics(metrics)
