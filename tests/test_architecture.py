@@ -3,14 +3,14 @@
 Floors, from the bottom (a module may import from its own floor and the floors below it,
 never from one above, not even inside a function):
 
-0. ``errors``, ``dtype``, ``_printing``, ``tensor``, ``cell``, ``runtime``, ``kernels``:
-   the data model and the numpy helpers generated code calls;
+0. ``errors``, ``dtype``, ``_printing``, ``tensor``, ``cell``, ``runtime``, ``kernels``,
+   ``context``: the data model, the numpy helpers generated code calls, the run context;
 1. ``rules``, ``rules_nn``, ``prims``, ``op_table``: primitives and their derivative rules;
 2. ``compiler``: the passes and the modules that run them;
 3. ``boundary``: Tensors <-> arrays, argument and result structure, gradient requests;
 4. ``ops``: MindSpore's functional ops and differentiation API;
 5. ``nn``: layers, losses, optimizers, training wrappers;
-6. ``check``, ``__main__`` and the package's ``__init__``: what users import.
+6. ``check``, ``train``, ``__main__`` and the package's ``__init__``: what users import.
 
 Every module must be on a floor (a new module is placed here, on purpose).
 """
