@@ -312,3 +312,35 @@ def test_learning_rate_errors(call, error, text):
     with pytest.raises(error) as info:
         call()
     assert text in str(info.value)
+
+
+# -- dynamic weight decay ----------------------------------------------------------------
+
+def test_dynamic_weight_decay_by_hand():
+    p = Parameter(np.array([1.0, -2.0]), name="w")
+    q = Parameter(np.array([0.5]), name="bn.gamma")  # exempt by name
+    sched = nn.ExponentialDecayLR(0.1, 0.5, 1)
+    opt = nn.Momentum([p, q], learning_rate=0.1, momentum=0.0, weight_decay=sched,
+                      loss_scale=2.0)
+    assert opt.dynamic_weight_decay and opt.decay_flags == (True, False)
+    w, g = np.array([1.0, -2.0]), np.array([0.2, 0.4])
+    for step in range(3):
+        opt((Tensor(g * 2.0), Tensor(np.array([0.0]))))  # loss-scaled gradients
+        w = w - 0.1 * (g + 0.1 * 0.5 ** step * w)
+        assert_close(p, w, rtol=1e-6)
+    assert_close(q, np.array([0.5]), rtol=0)
+
+
+def test_dynamic_weight_decay_is_checked_before_anything_is_written():
+    p = Parameter(np.array([1.0, -2.0]), name="w")
+    opt = nn.Momentum([p], learning_rate=0.1, momentum=0.9,
+                      weight_decay=lambda step: Tensor(np.float32(-1.0)))
+    with pytest.raises(ValueError, match="must be a number >= 0; nothing was updated"):
+        opt((Tensor(np.ones(2)),))
+    assert_close(p, np.array([1.0, -2.0]), rtol=0)
+    assert int(opt.global_step.asnumpy()[0]) == 0
+    assert_close(opt.moments[0], np.zeros(2), rtol=0)
+    with pytest.raises(TypeError, match="dynamic weight decay is currently not supported"):
+        nn.SGD([p], 0.1, weight_decay=nn.WarmUpLR(0.1, 2))
+    with pytest.raises(TypeError, match="must be int, float or Cell"):
+        nn.Momentum([p], 0.1, 0.9, weight_decay="0.1")

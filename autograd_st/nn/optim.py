@@ -22,7 +22,8 @@ Shared behaviour (``Optimizer``):
   Tensor: step ``t`` uses entry ``t``, the last entry after the end), or a callable
   ``schedule(global_step) -> lr`` (a LearningRateSchedule Cell).
 - ``weight_decay``: adds ``weight_decay * p`` to the gradient of each parameter whose name
-  contains neither 'beta' nor 'gamma' (AdamWeightDecay decays its update instead).
+  contains neither 'beta' nor 'gamma' (AdamWeightDecay decays its update instead); a number,
+  or a Cell called with the global step (MindSpore's dynamic weight decay).
 - ``loss_scale``: gradients are divided by it.
 - ``params`` may be a list of dicts (groups) with keys ``'params'`` and optionally ``'lr'``
   and ``'weight_decay'``; a group's weight decay applies to all its parameters.
@@ -59,6 +60,16 @@ def _reorder(order, params, lrs, decays, centralize):
         i = names.index(p.name)
         out[0][i], out[1][i], out[2][i], out[3][i] = p, lr, wd, gc
     return tuple(out)
+
+
+def _decay_source(value):
+    """A weight decay as given: a float, or a Cell / callable of the global step."""
+    if callable(value) and not isinstance(value, (int, float, np.number)):
+        return value
+    if not isinstance(value, (int, float, np.number)):
+        raise TypeError("For 'Optimizer', the argument 'Weight_decay' must be int, float or "
+                        "Cell.but got %s" % type(value))
+    return float(value)
 
 
 def _decays(param: Parameter) -> bool:
@@ -144,7 +155,7 @@ class Optimizer(Cell):
                     continue
                 group_params = list(item["params"])
                 lr = _LR(item["lr"]) if "lr" in item else default_lr
-                wd = float(item.get("weight_decay", weight_decay))
+                wd = _decay_source(item.get("weight_decay", weight_decay))
                 gc = bool(item.get("grad_centralization", False))
                 for p in group_params:
                     params.append(p)
@@ -160,7 +171,7 @@ class Optimizer(Cell):
                     raise TypeError("mix of parameter groups (dicts) and Parameters")
                 params.append(item)
                 lrs.append(default_lr)
-                decays.append(float(weight_decay) if isinstance(item, Parameter)
+                decays.append(_decay_source(weight_decay) if isinstance(item, Parameter)
                               and _decays(item) else 0.0)
                 centralize.append(False)
         seen = []
@@ -170,16 +181,18 @@ class Optimizer(Cell):
             if any(p is q for q in seen):
                 raise ValueError("parameter %r is given to the optimizer twice" % p.name)
             seen.append(p)
-        if weight_decay < 0 or any(wd < 0 for wd in decays):
+        if any(not callable(wd) and wd < 0 for wd in decays + [_decay_source(weight_decay)]):
             raise ValueError("weight_decay must be >= 0")
         if loss_scale <= 0:
             raise ValueError("loss_scale must be > 0, got %r" % (loss_scale,))
         self.parameters = ParameterTuple(params)
         self._parameters = self.parameters
         self._lrs = tuple(lrs)
-        self.weight_decay = float(weight_decay)
-        self._weight_decays = tuple(decays)
-        self.decay_flags = tuple(wd > 0 for wd in decays)
+        self.weight_decay = _decay_source(weight_decay)
+        self.dynamic_weight_decay = any(callable(wd) for wd in decays)
+        self._decay_sources = tuple(decays)
+        self._weight_decays = tuple(0.0 if callable(wd) else wd for wd in decays)
+        self.decay_flags = tuple(callable(wd) or wd > 0 for wd in decays)
         self.loss_scale = float(loss_scale)
         self.is_group = groups
         self.is_group_lr = groups and any(lr is not default_lr for lr in lrs)
@@ -200,6 +213,21 @@ class Optimizer(Cell):
         if self.is_group:
             return tuple(lr.at(step) for lr in self._lrs)
         return self._lrs[0].at(step)
+
+    def get_weight_decay(self) -> tuple:
+        """The weight decay of each parameter at this step: a number, or what a decay Cell
+        (``weight_decay=`` a Cell taking the global step, as in MindSpore) returns for it."""
+        step = Tensor(np.array(self.global_step.asnumpy()[0], np.int32))
+        out = []
+        for wd in self._decay_sources:
+            if callable(wd):
+                wd = float(np.asarray(unwrap(wd(step))).reshape(()))
+                if not math.isfinite(wd) or wd < 0:
+                    raise ValueError("%s: the weight-decay schedule gave %r at step %d; it "
+                                     "must be a number >= 0; nothing was updated"
+                                     % (type(self).__name__, wd, int(unwrap(step))))
+            out.append(wd)
+        return tuple(out)
 
     def decay_weight(self, gradients: Sequence[np.ndarray]) -> tuple:
         """``g + weight_decay * loss_scale * p`` for the parameters that decay (the gradients
@@ -282,9 +310,11 @@ class Optimizer(Cell):
     def construct(self, gradients) -> tuple:
         """Apply one step; ``gradients`` is a tuple matching ``self.parameters``.  All or
         nothing: every new value is computed before any is written."""
-        grads = self.scale_grad(self.gradients_centralization(
-            self.decay_weight(self._gradients(gradients))))
+        given = self._gradients(gradients)
         step = int(self.global_step.asnumpy()[0])
+        if self.dynamic_weight_decay:  # this step's decays (a schedule may raise: no write yet)
+            object.__setattr__(self, "_weight_decays", self.get_weight_decay())
+        grads = self.scale_grad(self.gradients_centralization(self.decay_weight(given)))
         lrs = [lr.at(step) for lr in self._lrs]
         writes, shared = self._step_writes()
         for i, (p, g) in enumerate(zip(self.parameters, grads)):
@@ -332,6 +362,10 @@ class SGD(Optimizer):
                  dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False,
                  loss_scale: float = 1.0) -> None:
         super().__init__(learning_rate, params, weight_decay, loss_scale)
+        if self.dynamic_weight_decay:
+            raise TypeError("For 'SGD', dynamic weight decay is currently not supported, the "
+                            "argument 'weight_decay' or 'weight_decay' set in grouped 'params' "
+                            "must be float or int type.")
         if momentum < 0.0:
             raise ValueError("For 'SGD', momentum must be at least 0.0, got %r" % (momentum,))
         if dampening < 0.0:
