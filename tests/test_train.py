@@ -32,9 +32,9 @@ from autograd_st.train import (
     Recall,
     RunContext,
     TimeMonitor,
-    get_metrics,
 )
 from autograd_st.train.callback import InternalCallbackParam
+from autograd_st.train.metrics import get_metrics
 
 
 class TinyDataset:

@@ -1,6 +1,7 @@
 """Evaluation metrics with MindSpore 2.10's behaviour (``mindspore.train.metrics``):
 ``Metric`` (``clear`` / ``update`` / ``eval``, ``set_indexes``), ``Accuracy``, ``Loss``,
-``MAE``, ``MSE``, ``Precision``, ``Recall``, and the string forms ``Model(metrics={'accuracy',
+``MAE``, ``MSE``, ``Precision``, ``Recall``, ``Fbeta``, ``F1``, ``TopKCategoricalAccuracy``
+(``Top1``/``Top5``), and the string forms ``Model(metrics={'accuracy',
 'loss', ...})`` takes (:func:`get_metrics`, :func:`get_metric_fn`, :func:`names`).
 
 Metrics work in numpy on the outputs of an evaluation step; they are never differentiated.
@@ -15,8 +16,9 @@ import numpy as np
 
 from ..tensor import Tensor
 
-__all__ = ["Metric", "Accuracy", "Loss", "MAE", "MSE", "Precision", "Recall", "get_metrics",
-           "get_metric_fn", "names", "rearrange_inputs"]
+__all__ = ["Metric", "Accuracy", "Loss", "MAE", "MSE", "Precision", "Recall", "Fbeta", "F1",
+           "TopKCategoricalAccuracy", "Top1CategoricalAccuracy", "Top5CategoricalAccuracy",
+           "get_metrics", "get_metric_fn", "names", "rearrange_inputs"]
 
 _EVAL_TYPES = ("classification", "multilabel")
 
@@ -327,8 +329,129 @@ class MSE(_ErrorMetric):
         return np.power(diff, 2)
 
 
+class Fbeta(Metric):
+    """MindSpore's ``Fbeta(beta)``: per class, ``(1 + beta^2) TP / (beta^2 (TP + FN) + TP +
+    FP)`` of the argmax predictions (``eval(average=True)``: the mean over classes)."""
+
+    def __init__(self, beta) -> None:
+        super().__init__()
+        if not beta > 0:
+            raise ValueError("For 'Fbeta', the argument 'beta' must be greater than 0, but got "
+                             "%s." % (beta,))
+        self.eps = sys.float_info.min
+        self.beta = beta
+        self.clear()
+
+    def clear(self):
+        self._true_positives = 0
+        self._actual_positives = 0
+        self._positives = 0
+        self._class_num = 0
+
+    @rearrange_inputs
+    def update(self, *inputs):
+        if len(inputs) != 2:
+            raise ValueError("For 'Fbeta.update', it needs 2 inputs (predicted value, true "
+                             "value), but got %d." % len(inputs))
+        y_pred = self._convert_data(inputs[0])
+        y = self._convert_data(inputs[1])
+        if y_pred.ndim == y.ndim and _is_onehot(y):
+            y = y.argmax(axis=1)
+        if self._class_num == 0:
+            self._class_num = y_pred.shape[1]
+        elif y_pred.shape[1] != self._class_num:
+            raise ValueError("For 'Fbeta.update', class number not match, last input predicted "
+                             "data contain %d classes, but current predicted data contain %d "
+                             "classes." % (self._class_num, y_pred.shape[1]))
+        n = self._class_num
+        if y.max() + 1 > n:
+            raise ValueError("For 'Fbeta.update', predicted value(inputs[0]) and true "
+                             "value(inputs[1]) should contain same classes, but got %d and %d."
+                             % (n, y.max() + 1))
+        y = np.eye(n)[y.reshape(-1).astype(np.int64)]
+        y_pred = np.eye(n)[y_pred.argmax(axis=1).reshape(-1)]
+        self._true_positives = self._true_positives + (y * y_pred).sum(axis=0)
+        self._positives = self._positives + y_pred.sum(axis=0)
+        self._actual_positives = self._actual_positives + y.sum(axis=0)
+
+    def eval(self, average: bool = False):
+        if not isinstance(average, bool):
+            raise TypeError("For 'Fbeta', the type of 'average' should be 'bool', but got %s."
+                            % type(average).__name__)
+        if self._class_num == 0:
+            raise RuntimeError("The 'Fbeta' can not be calculated, because the number of "
+                               "samples is 0: call update before eval.")
+        b2 = self.beta ** 2
+        result = (1.0 + b2) * self._true_positives / (
+            b2 * self._actual_positives + self._positives + self.eps)
+        return result.mean() if average else result
+
+
+class F1(Fbeta):
+    """MindSpore's ``F1()``: ``Fbeta(1.0)``."""
+
+    def __init__(self) -> None:
+        super().__init__(1.0)
+
+
+class TopKCategoricalAccuracy(Metric):
+    """MindSpore's ``TopKCategoricalAccuracy(k)``: the fraction of samples whose label is
+    among the ``k`` largest predictions."""
+
+    def __init__(self, k) -> None:
+        super().__init__()
+        if not isinstance(k, int):
+            raise TypeError("For 'TopKCategoricalAccuracy', the type of the argument 'k' should "
+                            "be int, but got 'k' type: %s." % type(k))
+        if k < 1:
+            raise ValueError("For 'TopKCategoricalAccuracy', the argument 'k' must be at least "
+                             "1, but got 'k' value: %s." % k)
+        self.k = k
+        self.clear()
+
+    def clear(self):
+        self._correct_num = 0
+        self._samples_num = 0
+
+    @rearrange_inputs
+    def update(self, *inputs):
+        if len(inputs) != 2:
+            raise ValueError("For 'TopKCategoricalAccuracy.update', it needs 2 inputs "
+                             "(predicted value, true value), but got 'inputs' size: %d."
+                             % len(inputs))
+        y_pred = self._convert_data(inputs[0])
+        y = self._convert_data(inputs[1])
+        if y_pred.ndim == y.ndim and _is_onehot(y):
+            y = y.argmax(axis=1)
+        top = np.argsort(-y_pred, axis=1, kind="stable")[:, :self.k]
+        correct = (top == y.reshape(-1, 1)).sum(axis=1)
+        self._correct_num += correct.sum()
+        self._samples_num += top.shape[0]
+
+    def eval(self):
+        if self._samples_num == 0:
+            raise RuntimeError("The 'TopKCategoricalAccuracy' can not be calculated, because "
+                               "the number of samples is 0: call update before eval.")
+        return self._correct_num / self._samples_num
+
+
+class Top1CategoricalAccuracy(TopKCategoricalAccuracy):
+    """``TopKCategoricalAccuracy(1)``."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+
+
+class Top5CategoricalAccuracy(TopKCategoricalAccuracy):
+    """``TopKCategoricalAccuracy(5)``."""
+
+    def __init__(self) -> None:
+        super().__init__(5)
+
+
 _FACTORY = {"accuracy": Accuracy, "acc": Accuracy, "precision": Precision, "recall": Recall,
-            "mae": MAE, "mse": MSE, "loss": Loss}
+            "F1": F1, "top_1_accuracy": Top1CategoricalAccuracy,
+            "top_5_accuracy": Top5CategoricalAccuracy, "mae": MAE, "mse": MSE, "loss": Loss}
 
 
 def names() -> list:
