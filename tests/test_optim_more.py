@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from helpers import assert_close
 
-from autograd_st import Parameter, Tensor, nn
+from autograd_st import Parameter, ParameterTuple, Tensor, nn
 from autograd_st.errors import InputValueError
 from autograd_st.nn.learning_rate_schedule import LearningRateSchedule
 
@@ -344,3 +344,20 @@ def test_dynamic_weight_decay_is_checked_before_anything_is_written():
         nn.SGD([p], 0.1, weight_decay=nn.WarmUpLR(0.1, 2))
     with pytest.raises(TypeError, match="must be int, float or Cell"):
         nn.Momentum([p], 0.1, 0.9, weight_decay="0.1")
+
+
+def test_parameter_clone_init():
+    """Optimizer state as MindSpore's tutorial makes it (recorded: train_custom_optimizer)."""
+    ps = ParameterTuple(_params())
+    zeros, ones, same, five = (ps.clone("m", init="zeros"), ps.clone("o", init="ones"),
+                               ps.clone("s"), ps.clone("f", init=5.0))
+    assert [p.name for p in zeros] == ["m.fc.weight", "m.bn.gamma", "m.fc.bias"]
+    for p, z, o, s, f in zip(ps, zeros, ones, same, five):
+        np.testing.assert_array_equal(z.asnumpy(), np.zeros(p.shape))
+        np.testing.assert_array_equal(o.asnumpy(), np.ones(p.shape))
+        np.testing.assert_array_equal(s.asnumpy(), p.asnumpy())
+        np.testing.assert_array_equal(f.asnumpy(), np.full(p.shape, 5.0))
+        assert s.asnumpy() is not p.asnumpy()
+    assert_close(ps[0].clone(init="zeros"), np.zeros((3, 2)), rtol=0)
+    with pytest.raises(ValueError, match="init must be"):
+        ps.clone("x", init="normal")
