@@ -21,7 +21,9 @@ from autograd_st.train import (
     Callback,
     CheckpointConfig,
     DynamicLossScaleManager,
+    EarlyStopping,
     FixedLossScaleManager,
+    History,
     LambdaCallback,
     Loss,
     LossMonitor,
@@ -420,3 +422,23 @@ def test_dynamic_loss_scale_arithmetic():
     for _ in range(10):
         m.update_loss_scale(True)
     assert m.get_loss_scale() == 1  # never below 1
+
+
+# -- History / EarlyStopping (with Model.fit: recorded case train_model_fit) -----------------
+
+def test_early_stopping_on_the_training_loss_and_history():
+    x, y = _data(16)
+    net = _net()
+    model = Model(net, nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean"),
+                  nn.SGD(net.trainable_params(), 0.0))  # lr 0: the loss never improves
+    history = History()
+    stop = EarlyStopping(monitor="loss", patience=2, verbose=True)
+    model.train(10, TinyDataset(x, y, 8), callbacks=[history, stop])
+    # epoch 1 improves on inf, epochs 2 and 3 do not: stop after epoch 3
+    assert history.epoch["epoch"] == [1, 2, 3]
+    assert stop.stopped_epoch == 3
+    assert len(history.history["net_output"]) == 3
+    with pytest.raises(ValueError, match="mode should be"):
+        EarlyStopping(mode="up")
+    with pytest.raises(TypeError, match="'monitor' must be str"):
+        EarlyStopping(monitor=1)

@@ -13,6 +13,8 @@ from . import callback, metrics
 from .callback import (
     Callback,
     CheckpointConfig,
+    EarlyStopping,
+    History,
     LambdaCallback,
     LossMonitor,
     ModelCheckpoint,
@@ -40,7 +42,8 @@ from .metrics import (
 from .model import Model
 
 __all__ = ["Model", "Callback", "RunContext", "LossMonitor", "TimeMonitor", "ModelCheckpoint",
-           "CheckpointConfig", "LambdaCallback", "Metric", "Accuracy", "Loss", "MAE", "MSE",
+           "CheckpointConfig", "LambdaCallback", "History", "EarlyStopping", "Metric",
+           "Accuracy", "Loss", "MAE", "MSE",
            "Precision", "Recall", "Fbeta", "F1", "TopKCategoricalAccuracy",
            "Top1CategoricalAccuracy", "Top5CategoricalAccuracy", "get_metric_fn", "names",
            "rearrange_inputs", "callback", "metrics", "LossScaleManager",

@@ -24,7 +24,11 @@ from ..cell import Cell
 from ..tensor import Tensor
 
 __all__ = ["Callback", "RunContext", "LossMonitor", "TimeMonitor", "CheckpointConfig",
-           "ModelCheckpoint", "LambdaCallback"]
+           "ModelCheckpoint", "LambdaCallback", "History", "EarlyStopping"]
+
+INTERNAL_CALLBACKS = frozenset(__all__)
+"""The callbacks of the package: ``Model.fit`` leaves them out of its evaluation (but
+TimeMonitor), as MindSpore does with its own."""
 
 
 class Callback:
@@ -432,3 +436,127 @@ class LambdaCallback(Callback):
 
 def _nothing(run_context):
     """A hook that does nothing."""
+
+
+class History(Callback):
+    """MindSpore's ``History()``: after each epoch, appends the epoch's last network output
+    (its mean, under ``'net_output'``) and the evaluation metrics of ``Model.fit`` to
+    ``history`` (a dict of lists); ``epoch`` holds the epoch numbers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history: dict = {}
+        self.epoch = None
+
+    def begin(self, run_context):
+        self.epoch = {"epoch": []}
+
+    def epoch_end(self, run_context):
+        cb_params = run_context.original_args()
+        self.epoch.get("epoch").append(cb_params.get("cur_epoch_num", 1))
+        output = cb_params.net_outputs
+        if isinstance(output, (tuple, list)) and output and isinstance(output[0], Tensor):
+            output = output[0]
+        if isinstance(output, Tensor):
+            output = np.mean(output.asnumpy())
+        current = {"net_output": output}
+        if cb_params.get("metrics"):
+            current.update(cb_params.get("metrics"))
+        for key, value in current.items():
+            self.history.setdefault(key, []).append(value)
+
+
+_SMALLER_IS_BETTER = ("hausdorff_distance", "mae", "mse", "loss", "perplexity",
+                      "mean_surface_distance", "root_mean_square_distance", "eval_loss")
+
+
+class EarlyStopping(Callback):
+    """MindSpore's ``EarlyStopping(monitor='eval_loss', min_delta=0, patience=0,
+    verbose=False, mode='auto', baseline=None, restore_best_weights=False)``: stops training
+    when ``monitor`` (``'loss'``: the training loss; otherwise a result of ``Model.fit``'s
+    evaluation, ``eval_loss`` or a metric name) has not improved by more than ``min_delta``
+    for ``patience`` epochs; ``restore_best_weights`` puts back the Parameters of the best
+    epoch.  ``mode`` 'auto' minimizes losses and errors and maximizes anything else."""
+
+    def __init__(self, monitor="eval_loss", min_delta=0, patience=0, verbose=False, mode="auto",
+                 baseline=None, restore_best_weights=False) -> None:
+        super().__init__()
+        if not isinstance(monitor, str):
+            raise TypeError("For 'EarlyStopping', the 'monitor' must be str, but got %s."
+                            % type(monitor).__name__)
+        if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float)):
+            raise TypeError("For 'EarlyStopping', the 'min_delta' must be float or int, but got "
+                            "%s." % type(min_delta).__name__)
+        _check_non_negative_int(patience, "patience", "EarlyStopping")
+        for name, value in (("verbose", verbose), ("restore_best_weights",
+                                                   restore_best_weights)):
+            if not isinstance(value, bool):
+                raise TypeError("For 'EarlyStopping', the '%s' must be bool, but got %s."
+                                % (name, type(value).__name__))
+        if mode not in ("auto", "min", "max"):
+            raise ValueError("mode should be 'auto', 'min' or 'max', but got %s." % (mode,))
+        self.monitor, self.min_delta, self.patience = monitor, abs(min_delta), patience
+        self.verbose, self.mode, self.restore_best_weights = verbose, mode, restore_best_weights
+        # MindSpore keeps min_delta where the baseline should be (its check reads min_delta)
+        self.baseline = min_delta if baseline else None
+        self._minimize = mode == "min" or (mode == "auto" and monitor in _SMALLER_IS_BETTER)
+        self.wait = 0
+        self.stopped_epoch = 0
+        self.best = np.inf if self._minimize else -np.inf
+        self.best_weights = None
+
+    def _improves(self, a, b) -> bool:
+        if self._minimize:
+            return bool(np.less(a, b - self.min_delta))
+        return bool(np.greater(a, b + self.min_delta))
+
+    def on_train_begin(self, run_context):
+        self.wait = 0
+        self.stopped_epoch = 0
+        self.best = np.inf if self._minimize else -np.inf
+        self.best_weights = None
+
+    def _value(self, cb_params):
+        if self.monitor == "loss":
+            value = loss_value(cb_params.get("net_outputs"))
+        else:
+            value = cb_params.get("eval_results", {}).get(self.monitor)
+        if value is None:
+            warnings.warn("Early stopping is conditioned on %s, which is not available"
+                          % self.monitor, RuntimeWarning, stacklevel=3)
+            return None
+        if isinstance(value, np.ndarray) and value.shape != ():
+            raise ValueError("EarlyStopping only supports scalar monitor now.")
+        return np.array(value) if value else None
+
+    def _snapshot(self, cb_params) -> dict:
+        return {p.name: p.asnumpy().copy()
+                for p in cb_params.train_network.get_parameters()}
+
+    def on_train_epoch_end(self, run_context):
+        cb_params = run_context.original_args()
+        current = self._value(cb_params)
+        if current is None:
+            return
+        if self.restore_best_weights and self.best_weights is None:
+            self.best_weights = self._snapshot(cb_params)
+        self.wait += 1
+        if self._improves(current, self.best):
+            self.best = current
+            if self.restore_best_weights:
+                self.best_weights = self._snapshot(cb_params)
+            if self.baseline is None or self._improves(current, self.baseline):
+                self.wait = 0
+        if self.wait >= self.patience:
+            self.stopped_epoch = cb_params.get("cur_epoch_num")
+            run_context.request_stop()
+            if self.restore_best_weights and self.best_weights is not None:
+                if self.verbose:
+                    print("Restoring model weights from the end of the best epoch.")
+                for p in cb_params.train_network.get_parameters():
+                    if p.name in self.best_weights:
+                        np.copyto(p.asnumpy(), self.best_weights[p.name])
+
+    def on_train_end(self, run_context):
+        if self.stopped_epoch > 0 and self.verbose:
+            print("Epoch %05d: early stopping" % self.stopped_epoch)

@@ -42,7 +42,13 @@ from ..cell import Cell
 from ..nn import TrainOneStepCell, WithLossCell
 from ..nn.optim import Optimizer
 from ..tensor import Tensor
-from .callback import Callback, CallbackManager, InternalCallbackParam, RunContext
+from .callback import (
+    INTERNAL_CALLBACKS,
+    CallbackManager,
+    InternalCallbackParam,
+    RunContext,
+    TimeMonitor,
+)
 from .loss_scale_manager import DynamicLossScaleManager, LossScaleManager
 from .metrics import Loss, get_metrics
 
@@ -264,6 +270,12 @@ class Model:
         step per row, calling the callbacks' ``on_train_*`` hooks with MindSpore's
         ``cb_params``.  ``initial_epoch`` resumes: epochs ``initial_epoch + 1 .. epoch`` run.
         A callback's ``run_context.request_stop()`` ends training after the current step."""
+        self._train(epoch, train_dataset, callbacks, dataset_sink_mode, sink_size, initial_epoch,
+                    None)
+
+    def _train(self, epoch, train_dataset, callbacks, dataset_sink_mode, sink_size,
+               initial_epoch, valid_infos) -> None:
+
         if not isinstance(dataset_sink_mode, bool):
             raise TypeError("For 'Model.train', the 'dataset_sink_mode' must be bool, but got "
                             "%s." % type(dataset_sink_mode).__name__)
@@ -307,7 +319,8 @@ class Model:
         cb_params.initial_step = 0
         cb_params.dataset_sink_mode = False  # on CPU MindSpore trains without sinking, too
         with CallbackManager(cb_params.list_callback) as list_callback:
-            self._train_process(epoch, train_dataset, list_callback, cb_params, initial_epoch)
+            self._train_process(epoch, train_dataset, list_callback, cb_params, initial_epoch,
+                                valid_infos)
 
     @staticmethod
     def _callback_list(callbacks) -> list:
@@ -317,7 +330,8 @@ class Model:
             return list(callbacks)
         return [callbacks]
 
-    def _train_process(self, epoch, dataset, list_callback, cb_params, initial_epoch) -> None:
+    def _train_process(self, epoch, dataset, list_callback, cb_params, initial_epoch,
+                       valid_infos) -> None:
         run_context = RunContext(cb_params)
         list_callback.on_train_begin(run_context)
         show = self._show_progress()
@@ -349,6 +363,7 @@ class Model:
                         break
             finally:
                 bar.close()
+            self._eval_during_train(valid_infos, cb_params, list_callback)
             if hasattr(dataset, "reset"):
                 dataset.reset()
             list_callback.on_train_epoch_end(run_context)
@@ -375,9 +390,40 @@ class Model:
         if isinstance(valid_frequency, bool) or not isinstance(valid_frequency, (int, list)):
             raise TypeError("For 'Model.fit', the 'valid_frequency' must be int or list, but got "
                             "%s." % type(valid_frequency).__name__)
-        hook = _FitEval(self, valid_dataset, valid_frequency)  # first: before the user's
-        cbs = [hook] + self._callback_list(callbacks)          # epoch-end hooks read metrics
-        self.train(epoch, train_dataset, cbs, dataset_sink_mode, sink_size, initial_epoch)
+        if isinstance(valid_frequency, int) and valid_frequency <= 0:
+            raise ValueError("For 'Model.fit', the 'valid_frequency' must be > 0, but got %d."
+                             % valid_frequency)
+        self._train(epoch, train_dataset, callbacks, dataset_sink_mode, sink_size, initial_epoch,
+                    (valid_dataset, valid_frequency))
+
+    def _eval_during_train(self, valid_infos, cb_params, list_callback) -> None:
+        """Model.fit's evaluation after a chosen epoch, in the training ``cb_params`` (mode
+        'eval' meanwhile), with the user's callbacks (MindSpore leaves out its own but
+        TimeMonitor); its results stay in ``cb_params.metrics`` and ``eval_results`` (with
+        ``eval_loss``, which is the last batch's loss in MindSpore 2.10, measured) for this
+        epoch's ``on_train_epoch_end``."""
+        if not valid_infos:
+            return
+        dataset, frequency = valid_infos
+        epoch = cb_params.cur_epoch_num
+        if not (epoch % frequency == 0 if isinstance(frequency, int) else epoch in frequency):
+            return
+        saved = {k: cb_params[k] for k in ("cur_step_num", "batch_num", "dataset_sink_mode",
+                                           "net_outputs") if k in cb_params}
+        callbacks = [cb for cb in list_callback._callbacks  # MindSpore's test: by class name
+                     if type(cb).__name__ not in INTERNAL_CALLBACKS or isinstance(cb, TimeMonitor)]
+        cb_params.eval_network = self._eval_network
+        cb_params.valid_dataset = dataset
+        cb_params.batch_num = _size(dataset)
+        cb_params.mode = "eval"
+        cb_params.cur_step_num = 0
+        for metric in self._metric_fns.values():
+            metric.clear()
+        with CallbackManager(callbacks) as eval_callbacks:
+            self._eval_process(dataset, eval_callbacks, cb_params, add_eval_loss=True)
+        cb_params.mode = "train"
+        cb_params.update(saved)
+        self._train_network.set_train(True)
 
     # -- evaluation --------------------------------------------------------------------
     def _update_metrics(self, outputs) -> None:
@@ -420,8 +466,9 @@ class Model:
         with CallbackManager(cb_params.list_callback) as list_callback:
             return self._eval_process(valid_dataset, list_callback, cb_params)
 
-    def _eval_process(self, dataset, list_callback, cb_params) -> dict:
+    def _eval_process(self, dataset, list_callback, cb_params, add_eval_loss=False) -> dict:
         run_context = RunContext(cb_params)
+        eval_loss = Loss()
         list_callback.on_eval_begin(run_context)
         list_callback.on_eval_epoch_begin(run_context)
         self._eval_network.set_train(False)  # and it stays so, as in MindSpore
@@ -434,6 +481,10 @@ class Model:
             cb_params.net_outputs = outputs
             list_callback.on_eval_step_end(run_context)
             self._update_metrics(outputs)
+            if add_eval_loss:  # MindSpore makes a new Loss at every step: eval_loss is
+                eval_loss = Loss()  # the last batch's loss (measured), not the mean
+                eval_loss.update(outputs[self._eval_indexes[0]] if self._eval_indexes
+                                 else outputs[0] if isinstance(outputs, tuple) else outputs)
             if run_context.get_stop_requested():
                 break
         list_callback.on_eval_epoch_end(run_context)
@@ -441,6 +492,8 @@ class Model:
             dataset.reset()
         metrics = {name: metric.eval() for name, metric in self._metric_fns.items()}
         cb_params.metrics = metrics
+        if add_eval_loss:
+            cb_params.eval_results = dict(metrics, eval_loss=eval_loss.eval())
         list_callback.on_eval_end(run_context)
         return metrics
 
@@ -451,21 +504,3 @@ class Model:
         (MindSpore Lite) are accepted and unused."""
         self._predict_network.set_train(False)
         return self._predict_network(*predict_data)
-
-
-class _FitEval(Callback):
-    """The evaluation of :meth:`Model.fit`: after each chosen epoch, ``model.eval`` on the
-    validation data, the results put in the training ``cb_params.metrics``."""
-
-    def __init__(self, model: Model, dataset, frequency) -> None:
-        super().__init__()
-        self.model, self.dataset, self.frequency = model, dataset, frequency
-
-    def on_train_epoch_end(self, run_context):
-        cb_params = run_context.original_args()
-        epoch = cb_params.cur_epoch_num
-        due = (epoch % self.frequency == 0 if isinstance(self.frequency, int)
-               else epoch in self.frequency)
-        if due:
-            cb_params.metrics = self.model.eval(self.dataset)
-            self.model._train_network.set_train(True)  # training goes on
