@@ -19,8 +19,11 @@ the step can be retried.
 Shared behaviour (``Optimizer``):
 
 - ``learning_rate``: a number, a scalar Tensor, a per-step sequence (list, 1-D array or
-  Tensor: step ``t`` uses entry ``t``, the last entry after the end), or a callable
-  ``schedule(global_step) -> lr`` (a LearningRateSchedule Cell).
+  Tensor: step ``t`` uses entry ``t``, the last entry after the end, where MindSpore's CPU
+  Gather raises), or a callable ``schedule(global_step) -> lr`` (a LearningRateSchedule
+  Cell).  A constant learning rate lives in the Parameter ``optimizer.learning_rate``, as in
+  MindSpore: a value written there (``ops.assign``, ``LearningRateScheduler``) is used from
+  the next step.
 - ``weight_decay``: adds ``weight_decay * p`` to the gradient of each parameter whose name
   contains neither 'beta' nor 'gamma' (AdamWeightDecay decays its update instead); a number,
   or a Cell called with the global step (MindSpore's dynamic weight decay).
@@ -84,6 +87,7 @@ class _LR:
         self.schedule = None
         self.table = None
         self.value = None
+        self.param = None  # the optimizer's learning_rate Parameter, for a constant
         if isinstance(value, Tensor):
             value = value.asnumpy()
         if isinstance(value, (bool, str)):
@@ -106,6 +110,10 @@ class _LR:
 
     def at(self, step: int) -> float:
         if self.value is not None:
+            if self.param is not None:  # written since (ops.assign, LearningRateScheduler)?
+                now = self.param.asnumpy()
+                if now.shape == () and now != np.float32(self.value):
+                    return float(now)
             return self.value
         if self.table is not None:
             return float(self.table[min(step, self.table.size - 1)])
@@ -199,6 +207,8 @@ class Optimizer(Cell):
         self.grad_centralization_flags = tuple(centralize)
         self.learning_rate = Parameter(default_lr.initial(), name="learning_rate",
                                        requires_grad=False)
+        if default_lr.value is not None:
+            default_lr.param = self.learning_rate
         self.global_step = Parameter(np.zeros((1,), np.int32), name="global_step",
                                      requires_grad=False)
 

@@ -16,6 +16,7 @@ from .callback import (
     EarlyStopping,
     History,
     LambdaCallback,
+    LearningRateScheduler,
     LossMonitor,
     ModelCheckpoint,
     RunContext,
@@ -42,7 +43,8 @@ from .metrics import (
 from .model import Model
 
 __all__ = ["Model", "Callback", "RunContext", "LossMonitor", "TimeMonitor", "ModelCheckpoint",
-           "CheckpointConfig", "LambdaCallback", "History", "EarlyStopping", "Metric",
+           "CheckpointConfig", "LambdaCallback", "History", "EarlyStopping",
+           "LearningRateScheduler", "Metric",
            "Accuracy", "Loss", "MAE", "MSE",
            "Precision", "Recall", "Fbeta", "F1", "TopKCategoricalAccuracy",
            "Top1CategoricalAccuracy", "Top5CategoricalAccuracy", "get_metric_fn", "names",

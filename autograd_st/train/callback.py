@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import math
 import os
 import time
 import warnings
@@ -24,7 +25,8 @@ from ..cell import Cell
 from ..tensor import Tensor
 
 __all__ = ["Callback", "RunContext", "LossMonitor", "TimeMonitor", "CheckpointConfig",
-           "ModelCheckpoint", "LambdaCallback", "History", "EarlyStopping"]
+           "ModelCheckpoint", "LambdaCallback", "History", "EarlyStopping",
+           "LearningRateScheduler"]
 
 INTERNAL_CALLBACKS = frozenset(__all__)
 """The callbacks of the package: ``Model.fit`` leaves them out of its evaluation (but
@@ -560,3 +562,23 @@ class EarlyStopping(Callback):
     def on_train_end(self, run_context):
         if self.stopped_epoch > 0 and self.verbose:
             print("Epoch %05d: early stopping" % self.stopped_epoch)
+
+
+class LearningRateScheduler(Callback):
+    """MindSpore's ``LearningRateScheduler(learning_rate_function)``: after each step,
+    ``learning_rate_function(lr, cur_step_num)`` gives the next learning rate, written into the
+    optimizer's ``learning_rate`` Parameter (a constant learning rate; the optimizer reads it
+    from the next step).  ``lr`` is the current one as MindSpore prints it
+    (``np.array2string``)."""
+
+    def __init__(self, learning_rate_function) -> None:
+        super().__init__()
+        self.learning_rate_function = learning_rate_function
+
+    def step_end(self, run_context):
+        cb_params = run_context.original_args()
+        target = cb_params.optimizer.learning_rate
+        lr = float(np.array2string(target.asnumpy()))
+        new_lr = self.learning_rate_function(lr, cb_params.cur_step_num)
+        if not math.isclose(lr, new_lr, rel_tol=1e-10):
+            np.copyto(target.asnumpy(), np.float32(new_lr))
