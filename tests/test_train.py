@@ -442,3 +442,16 @@ def test_early_stopping_on_the_training_loss_and_history():
         EarlyStopping(mode="up")
     with pytest.raises(TypeError, match="'monitor' must be str"):
         EarlyStopping(monitor=1)
+
+
+def test_sink_size_sets_the_steps_per_epoch_as_on_mindspore_cpu(capsys):
+    """MindSpore 2.10 on CPU (measured): with dataset_sink_mode=True and sink_size=2 it still
+    trains on every row, but counts 2 steps per epoch in cb_params.batch_num."""
+    x, y = _data(6)
+    net = _net()
+    model = Model(net, nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean"),
+                  nn.SGD(net.trainable_params(), 0.1))
+    model.train(1, TinyDataset(x, y, 1), callbacks=LossMonitor(), dataset_sink_mode=True,
+                sink_size=2)
+    steps = [ln.split(",")[0] for ln in capsys.readouterr().out.splitlines()]
+    assert steps == ["epoch: 1 step: 1", "epoch: 1 step: 2"] * 3

@@ -302,8 +302,10 @@ class Model:
         cb_params.cur_step_num = 0
         cb_params.train_network = self._train_network
         cb_params.epoch_num = epoch - initial_epoch
-        cb_params.batch_num = dataset_size
-        self.batch_num = dataset_size
+        # MindSpore counts sink_size steps per "epoch" when asked to sink, even on CPU where
+        # it then trains without sinking over the whole dataset (measured in its source)
+        cb_params.batch_num = sink_size if dataset_sink_mode and sink_size > 0 else dataset_size
+        self.batch_num = cb_params.batch_num
         cb_params.mode = "train"
         cb_params.loss_fn = self._loss_fn
         cb_params.optimizer = self._optimizer
