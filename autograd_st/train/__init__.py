@@ -19,6 +19,7 @@ from .callback import (
     LearningRateScheduler,
     LossMonitor,
     ModelCheckpoint,
+    ReduceLROnPlateau,
     RunContext,
     TimeMonitor,
 )
@@ -44,7 +45,7 @@ from .model import Model
 
 __all__ = ["Model", "Callback", "RunContext", "LossMonitor", "TimeMonitor", "ModelCheckpoint",
            "CheckpointConfig", "LambdaCallback", "History", "EarlyStopping",
-           "LearningRateScheduler", "Metric",
+           "LearningRateScheduler", "ReduceLROnPlateau", "Metric",
            "Accuracy", "Loss", "MAE", "MSE",
            "Precision", "Recall", "Fbeta", "F1", "TopKCategoricalAccuracy",
            "Top1CategoricalAccuracy", "Top5CategoricalAccuracy", "get_metric_fn", "names",

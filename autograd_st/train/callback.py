@@ -26,7 +26,7 @@ from ..tensor import Tensor
 
 __all__ = ["Callback", "RunContext", "LossMonitor", "TimeMonitor", "CheckpointConfig",
            "ModelCheckpoint", "LambdaCallback", "History", "EarlyStopping",
-           "LearningRateScheduler"]
+           "LearningRateScheduler", "ReduceLROnPlateau"]
 
 INTERNAL_CALLBACKS = frozenset(__all__)
 """The callbacks of the package: ``Model.fit`` leaves them out of its evaluation (but
@@ -524,8 +524,8 @@ class EarlyStopping(Callback):
         else:
             value = cb_params.get("eval_results", {}).get(self.monitor)
         if value is None:
-            warnings.warn("Early stopping is conditioned on %s, which is not available"
-                          % self.monitor, RuntimeWarning, stacklevel=3)
+            warnings.warn("%s is conditioned on %s, which is not available"
+                          % (type(self).__name__, self.monitor), RuntimeWarning, stacklevel=3)
             return None
         if isinstance(value, np.ndarray) and value.shape != ():
             raise ValueError("EarlyStopping only supports scalar monitor now.")
@@ -582,3 +582,77 @@ class LearningRateScheduler(Callback):
         new_lr = self.learning_rate_function(lr, cb_params.cur_step_num)
         if not math.isclose(lr, new_lr, rel_tol=1e-10):
             np.copyto(target.asnumpy(), np.float32(new_lr))
+
+
+class ReduceLROnPlateau(Callback):
+    """MindSpore's ``ReduceLROnPlateau(monitor='eval_loss', factor=0.1, patience=10,
+    verbose=False, mode='auto', min_delta=1e-4, cooldown=0, min_lr=0)``: after ``patience``
+    epochs without an improvement of ``monitor`` (as :class:`EarlyStopping` reads it), the
+    optimizer's constant learning rate is multiplied by ``factor`` (not below ``min_lr``),
+    then ``cooldown`` epochs pass before counting again.  A per-step or scheduled learning
+    rate, or group learning rates, raise ``ValueError``, as in MindSpore."""
+
+    def __init__(self, monitor="eval_loss", factor=0.1, patience=10, verbose=False,
+                 mode="auto", min_delta=1e-4, cooldown=0, min_lr=0) -> None:
+        super().__init__()
+        if not isinstance(monitor, str):
+            raise TypeError("For 'ReduceLROnPlateau', the 'monitor' must be str, but got %s."
+                            % type(monitor).__name__)
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)) \
+                or not 0.0 < factor < 1.0:
+            raise ValueError("For 'ReduceLROnPlateau', the 'factor' must be in range of (0.0, "
+                             "1.0), but got %r." % (factor,))
+        _check_non_negative_int(patience, "patience", "ReduceLROnPlateau")
+        _check_non_negative_int(cooldown, "cooldown", "ReduceLROnPlateau")
+        if not isinstance(verbose, bool):
+            raise TypeError("For 'ReduceLROnPlateau', the 'verbose' must be bool.")
+        if mode not in ("auto", "min", "max"):
+            raise ValueError("mode should be 'auto', 'min' or 'max', but got %s." % (mode,))
+        for name, value in (("min_delta", min_delta), ("min_lr", min_lr)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError("For 'ReduceLROnPlateau', the '%s' must be float or int, but "
+                                "got %s." % (name, type(value).__name__))
+        self.monitor, self.factor, self.patience = monitor, factor, patience
+        self.verbose, self.mode, self.min_delta = verbose, mode, abs(min_delta)
+        self.cooldown, self.min_lr = cooldown, min_lr
+        self._minimize = mode == "min" or (mode == "auto" and monitor in _SMALLER_IS_BETTER)
+        self.cooldown_counter = 0
+        self.wait = 0
+        self.best = np.inf if self._minimize else -np.inf
+
+    _improves = EarlyStopping._improves
+    _value = EarlyStopping._value
+
+    def on_train_begin(self, run_context):
+        self.cooldown_counter = 0
+        self.wait = 0
+        self.best = np.inf if self._minimize else -np.inf
+
+    def on_train_epoch_end(self, run_context):
+        cb_params = run_context.original_args()
+        optimizer = cb_params.optimizer
+        lrs = getattr(optimizer, "_lrs", ())
+        if getattr(optimizer, "is_group_lr", False) or any(lr.value is None for lr in lrs):
+            raise ValueError("ReduceLROnPlateau does not support dynamic learning rate and "
+                             "group learning rate now.")
+        current = self._value(cb_params)
+        if current is None:
+            return
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if self._improves(current, self.best):
+            self.best = current
+            self.wait = 0
+        elif self.cooldown_counter <= 0:
+            self.wait += 1
+            if self.wait >= self.patience:
+                lr = optimizer.learning_rate.asnumpy()
+                if lr > np.float32(self.min_lr):
+                    new_lr = max(lr * np.float32(self.factor), self.min_lr)
+                    np.copyto(lr, np.float32(new_lr))
+                    if self.verbose:
+                        print("Epoch %05d: ReduceLROnPlateau reducing learning rate to %s."
+                              % (cb_params.cur_epoch_num, new_lr))
+                self.cooldown_counter = self.cooldown
+                self.wait = 0
