@@ -361,3 +361,22 @@ def test_parameter_clone_init():
     assert_close(ps[0].clone(init="zeros"), np.zeros((3, 2)), rtol=0)
     with pytest.raises(ValueError, match="init must be"):
         ps.clone("x", init="normal")
+
+
+def test_mindspore_argument_checks_of_momentum_and_adam():
+    ps = _params()
+    with pytest.raises(TypeError, match="'momentum' must be 'float'"):
+        nn.Momentum(ps, 0.1, 1)  # MindSpore refuses an int momentum
+    with pytest.raises(KeyError, match="invalid keys are passed as kwargs"):
+        nn.Adam(_params(), use_fast=True)
+    with pytest.raises(TypeError, match="'use_nesterov' must be 'bool'"):
+        nn.Adam(_params(), use_nesterov=1)
+    with pytest.raises(ValueError, match="can not both be True"):
+        nn.Adam(_params(), use_lazy=True, use_offload=True)
+    # use_lazy with dense gradients: the same update as plain Adam
+    a, b = _params(), _params()
+    grads = _grads(a, 2)
+    got_a = _run(nn.Adam(a, 0.01, use_lazy=True), a, grads)
+    got_b = _run(nn.Adam(b, 0.01), b, grads)
+    for x, y in zip(got_a[-1], got_b[-1]):
+        np.testing.assert_array_equal(x, y)

@@ -422,6 +422,9 @@ class Momentum(Optimizer):
                  weight_decay: float = 0.0, loss_scale: float = 1.0,
                  use_nesterov: bool = False) -> None:
         super().__init__(learning_rate, params, weight_decay, loss_scale)
+        if not isinstance(momentum, float):  # MindSpore: an int momentum is a TypeError here
+            raise TypeError("For 'Momentum', the type of 'momentum' must be 'float', but got "
+                            "'%s'." % type(momentum).__name__)
         if momentum < 0.0:
             raise ValueError("For 'Momentum', momentum must be at least 0.0, got %r"
                              % (momentum,))
@@ -455,7 +458,9 @@ class Adam(Optimizer):
     ``lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)``, ``p -= lr_t m / (sqrt(v) + eps)``
     (``use_nesterov``: ``m`` replaced by ``b1 m + (1 - b1) g``; ``use_amsgrad``: ``v`` in the
     denominator replaced by its running maximum ``vhat``).  ``weight_decay`` is an L2 term
-    added to the gradient.
+    added to the gradient.  ``use_lazy`` / ``use_offload`` (keyword arguments, as in MindSpore)
+    are accepted: with dense gradients MindSpore's lazy and offloaded Adam compute this same
+    update.
     """
 
     def __init__(self, params: Iterable, learning_rate: Any = 1e-3, beta1: float = 0.9,
@@ -463,6 +468,20 @@ class Adam(Optimizer):
                  use_nesterov: bool = False, weight_decay: float = 0.0, loss_scale: float = 1.0,
                  use_amsgrad: bool = False, **kwargs) -> None:
         super().__init__(learning_rate, params, weight_decay, loss_scale)
+        unknown = set(kwargs) - {"use_lazy", "use_offload"}
+        if unknown:
+            raise KeyError("For 'Adam', invalid keys are passed as kwargs, supported keys are "
+                           "'use_lazy' and 'use_offload', but got %s." % sorted(unknown))
+        for name, flag in (("use_locking", use_locking), ("use_nesterov", use_nesterov),
+                           ("use_amsgrad", use_amsgrad)) + tuple(kwargs.items()):
+            if not isinstance(flag, bool):
+                raise TypeError("For 'Adam', the type of '%s' must be 'bool', but got '%s'."
+                                % (name, type(flag).__name__))
+        if kwargs.get("use_lazy") and kwargs.get("use_offload"):
+            raise ValueError("For 'Adam', 'use_lazy' and 'use_offload' can not both be True.")
+        if use_amsgrad and (kwargs.get("use_lazy") or kwargs.get("use_offload")):
+            raise ValueError("For lazy Adam and Adam with offload, there is no parameter named "
+                             "'use_amsgrad'.")
         _check_betas(beta1, beta2, eps, "Adam")
         # with use_amsgrad MindSpore runs ApplyAdamWithAmsgradV2, which has no Nesterov form:
         # use_nesterov is then ignored, as there
