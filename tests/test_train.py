@@ -35,6 +35,7 @@ from autograd_st.train import (
     RunContext,
     TimeMonitor,
 )
+from autograd_st.train import model as model_module
 from autograd_st.train.callback import InternalCallbackParam
 from autograd_st.train.metrics import get_metrics
 
@@ -455,3 +456,30 @@ def test_sink_size_sets_the_steps_per_epoch_as_on_mindspore_cpu(capsys):
                 sink_size=2)
     steps = [ln.split(",")[0] for ln in capsys.readouterr().out.splitlines()]
     assert steps == ["epoch: 1 step: 1", "epoch: 1 step: 2"] * 3
+
+
+def test_progress_bar_uses_tqdm_when_installed(monkeypatch):
+    events = []
+
+    class FakeBar:
+        def __init__(self, total, desc, leave, file):
+            events.append(("open", total, desc))
+
+        def update(self, n):
+            events.append(("update", n))
+
+        def set_postfix(self, **kw):
+            events.append(("loss", float(kw["loss"])))
+
+        def close(self):
+            events.append(("close",))
+
+    monkeypatch.setattr(model_module, "_tqdm", type("FakeTqdm", (), {"tqdm": FakeBar}))
+    x, y = _data(8)
+    net = _net()
+    model = Model(net, nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean"),
+                  nn.SGD(net.trainable_params(), 0.1))
+    Model.progress = True
+    model.train(1, TinyDataset(x, y, 4))
+    assert [e[0] for e in events] == ["open", "update", "loss", "update", "loss", "close"]
+    assert events[0] == ("open", 2, "epoch 1/1")
