@@ -5,14 +5,23 @@
 """
 import importlib.util as _ilu
 
-from . import dtype
+from . import context, dtype
 from . import rules as _rules  # noqa: F401  (registers the primitives)
+from .context import (  # noqa: F401
+    GRAPH_MODE,
+    PYNATIVE_MODE,
+    get_context,
+    get_seed,
+    jit,
+    set_context,
+    set_seed,
+)
 from .dtype import bool_, float16, float32, float64, int8, int16, int32, int64, uint8  # noqa: F401
 from .tensor import Parameter, ParameterTuple, Tensor
 
 if _ilu.find_spec(__name__ + ".rules_nn") is not None:
     from . import rules_nn as _rules_nn  # noqa: F401
-from . import common, dataset, nn, ops  # noqa: E402
+from . import common, dataset, nn, ops, train  # noqa: E402
 from .check import (  # noqa: E402
     GradientCheckError,
     check_grads,
@@ -26,6 +35,7 @@ from .compiler.parse import exec_source  # noqa: E402
 from .ops import GradOperation, dump, grad, jacfwd, jacrev, jvp, value_and_grad, vjp  # noqa
 from .rules import register_vjp  # noqa: E402
 from .serialization import load_checkpoint, load_param_into_net, save_checkpoint  # noqa: E402
+from .train import DynamicLossScaleManager, FixedLossScaleManager, LossScaleManager, Model  # noqa: E402,E501
 
 __version__ = "0.1.0"
 
@@ -34,4 +44,6 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "int16", "int32", "int64", "uint8", "bool_",
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",
            "numerical_jacobian", "GradientCheckError", "exec_source",
-           "save_checkpoint", "load_checkpoint", "load_param_into_net"]
+           "save_checkpoint", "load_checkpoint", "load_param_into_net", "context", "set_context",
+           "get_context", "set_seed", "get_seed", "jit", "PYNATIVE_MODE", "GRAPH_MODE", "train",
+           "Model", "LossScaleManager", "FixedLossScaleManager", "DynamicLossScaleManager"]

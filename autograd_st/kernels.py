@@ -19,6 +19,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .context import DROPOUT_RNG as _DROPOUT_RNG
 from .errors import InputValueError
 from .runtime import ones_vector
 
@@ -398,9 +399,6 @@ def assign_(ref, value):
     """Write ``value`` into the array ``ref`` in place (a Parameter's storage) and return it."""
     np.copyto(ref, value, casting="unsafe")
     return ref
-
-
-_DROPOUT_RNG = [np.random.default_rng(0)]
 
 
 def seed_dropout(seed: int) -> None:

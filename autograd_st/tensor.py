@@ -291,7 +291,10 @@ class Parameter(Tensor):
         return self
 
     def clone(self, init: str = "same") -> "Parameter":
-        return Parameter(self._data.copy(), name=self.name, requires_grad=self.requires_grad)
+        """A new Parameter of this name: a copy (``init='same'``) or filled per ``init``
+        (``'zeros'``, ``'ones'`` or a number), as MindSpore's ``Parameter.clone``."""
+        return Parameter(_filled(self._data, init), name=self.name,
+                         requires_grad=self.requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter (name=%s, shape=%s, dtype=%s, requires_grad=%s)" % (
@@ -313,5 +316,23 @@ class ParameterTuple(tuple):
         return super().__new__(cls, items)
 
     def clone(self, prefix: str, init: str = "same") -> "ParameterTuple":
-        return ParameterTuple(Parameter(p.asnumpy().copy(), name=prefix + "." + p.name,
+        """MindSpore's ``ParameterTuple.clone(prefix, init='same')``: new Parameters named
+        ``prefix.name``, copies (``'same'``) or filled per ``init`` (``'zeros'``, ``'ones'``,
+        a number) -- an optimizer's state."""
+        return ParameterTuple(Parameter(_filled(p.asnumpy(), init), name=prefix + "." + p.name,
                                         requires_grad=p.requires_grad) for p in self)
+
+
+def _filled(data: np.ndarray, init) -> np.ndarray:
+    """``data`` copied (``init='same'``) or an array like it filled per ``init``."""
+    if isinstance(init, str):
+        fills = {"same": None, "zeros": 0, "ones": 1}
+        if init.lower() not in fills:
+            raise ValueError("clone: init must be 'same', 'zeros', 'ones' or a number, got %r"
+                             % (init,))
+        fill = fills[init.lower()]
+        return data.copy() if fill is None else np.full_like(data, fill)
+    if isinstance(init, (int, float, np.number)) and not isinstance(init, bool):
+        return np.full_like(data, init)
+    raise TypeError("clone: init must be 'same', 'zeros', 'ones' or a number, got %s"
+                    % type(init).__name__)

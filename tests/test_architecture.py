@@ -3,14 +3,14 @@
 Floors, from the bottom (a module may import from its own floor and the floors below it,
 never from one above, not even inside a function):
 
-0. ``errors``, ``dtype``, ``_printing``, ``tensor``, ``cell``, ``runtime``, ``kernels``:
-   the data model and the numpy helpers generated code calls;
+0. ``errors``, ``dtype``, ``_printing``, ``tensor``, ``cell``, ``runtime``, ``kernels``,
+   ``context``: the data model, the numpy helpers generated code calls, the run context;
 1. ``rules``, ``rules_nn``, ``prims``, ``op_table``: primitives and their derivative rules;
 2. ``compiler``: the passes and the modules that run them;
 3. ``boundary``: Tensors <-> arrays, argument and result structure, gradient requests;
 4. ``ops``: MindSpore's functional ops and differentiation API;
 5. ``nn``: layers, losses, optimizers, training wrappers;
-6. ``check``, ``__main__`` and the package's ``__init__``: what users import.
+6. ``check``, ``train``, ``__main__`` and the package's ``__init__``: what users import.
 
 Every module must be on a floor (a new module is placed here, on purpose).
 """
@@ -26,7 +26,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "autograd_st"
 FLOORS = {
     "autograd_st.errors": 0, "autograd_st.dtype": 0, "autograd_st._printing": 0,
     "autograd_st.tensor": 0, "autograd_st.cell": 0, "autograd_st.runtime": 0,
-    "autograd_st.kernels": 0, "autograd_st.kernels_conv": 0,
+    "autograd_st.kernels": 0, "autograd_st.kernels_conv": 0, "autograd_st.context": 0,
     "autograd_st.serialization": 1,  # checkpoints: reads Cells and Parameters only
     "autograd_st.dataset.config": 0,  # the dataset seed: a seed setter on any floor calls it
     "autograd_st.dataset": 1,  # data pipelines over numpy: Tensor and dtype only
@@ -39,7 +39,7 @@ FLOORS = {
     "autograd_st.ops": 4,
     "autograd_st.nn": 5,
     "autograd_st.common": 5,  # mindspore.common: initializers draw from nn.layers' generator
-    "autograd_st.check": 6, "autograd_st.__main__": 6, "autograd_st": 6,
+    "autograd_st.check": 6, "autograd_st.train": 6, "autograd_st.__main__": 6, "autograd_st": 6,
 }
 
 MAX_LOCAL_IMPORTS = 15  # function-local imports in the whole package, each with a reason

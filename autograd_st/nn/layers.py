@@ -25,6 +25,7 @@ import numpy as np
 from .. import dtype as mstype
 from .. import ops
 from ..cell import Cell
+from ..context import INIT_RNG as _INIT_RNG
 from ..ops.nn_func import (
     assign,
     bias_add,
@@ -51,8 +52,7 @@ __all__ = ["Dense", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedd
 # initializers
 # ---------------------------------------------------------------------------------------
 
-_INIT_RNG = [np.random.default_rng(0)]
-
+# _INIT_RNG is autograd_st.context.INIT_RNG: set_seed and seed_initializers reseed it.
 
 def seed_initializers(seed: int) -> None:
     """Reseed the generator that random initializers ('normal', HeUniform ...) draw from."""

@@ -19,10 +19,14 @@ the step can be retried.
 Shared behaviour (``Optimizer``):
 
 - ``learning_rate``: a number, a scalar Tensor, a per-step sequence (list, 1-D array or
-  Tensor: step ``t`` uses entry ``t``, the last entry after the end), or a callable
-  ``schedule(global_step) -> lr`` (a LearningRateSchedule Cell).
+  Tensor: step ``t`` uses entry ``t``, the last entry after the end, where MindSpore's CPU
+  Gather raises), or a callable ``schedule(global_step) -> lr`` (a LearningRateSchedule
+  Cell).  A constant learning rate lives in the Parameter ``optimizer.learning_rate``, as in
+  MindSpore: a value written there (``ops.assign``, ``LearningRateScheduler``) is used from
+  the next step.
 - ``weight_decay``: adds ``weight_decay * p`` to the gradient of each parameter whose name
-  contains neither 'beta' nor 'gamma' (AdamWeightDecay decays its update instead).
+  contains neither 'beta' nor 'gamma' (AdamWeightDecay decays its update instead); a number,
+  or a Cell called with the global step (MindSpore's dynamic weight decay).
 - ``loss_scale``: gradients are divided by it.
 - ``params`` may be a list of dicts (groups) with keys ``'params'`` and optionally ``'lr'``
   and ``'weight_decay'``; a group's weight decay applies to all its parameters.
@@ -41,6 +45,36 @@ from ..tensor import Parameter, ParameterTuple, Tensor, unwrap
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam", "AdamWeightDecay"]
 
 
+_GROUP_KEYS = ("params", "lr", "weight_decay", "order_params", "grad_centralization")
+
+
+def _reorder(order, params, lrs, decays, centralize):
+    """The group lists put in the order of ``order_params`` (MindSpore matches by name)."""
+    if len(order) != len(params):
+        raise ValueError("For 'Optimizer',the length of order parameters must be the same as the "
+                         "length of group parameters, but got order parameters' length %d, "
+                         "group parameters' length %d." % (len(order), len(params)))
+    names = [getattr(p, "name", None) for p in order]
+    out = [[None] * len(params) for _ in range(4)]
+    for p, lr, wd, gc in zip(params, lrs, decays, centralize):
+        if p.name not in names:
+            raise ValueError("For 'Optimizer', parameter %r of the groups is not in "
+                             "'order_params'" % p.name)
+        i = names.index(p.name)
+        out[0][i], out[1][i], out[2][i], out[3][i] = p, lr, wd, gc
+    return tuple(out)
+
+
+def _decay_source(value):
+    """A weight decay as given: a float, or a Cell / callable of the global step."""
+    if callable(value) and not isinstance(value, (int, float, np.number)):
+        return value
+    if not isinstance(value, (int, float, np.number)):
+        raise TypeError("For 'Optimizer', the argument 'Weight_decay' must be int, float or "
+                        "Cell.but got %s" % type(value))
+    return float(value)
+
+
 def _decays(param: Parameter) -> bool:
     """MindSpore's default weight-decay filter: normalization scales and shifts are exempt."""
     return "beta" not in param.name and "gamma" not in param.name
@@ -53,6 +87,7 @@ class _LR:
         self.schedule = None
         self.table = None
         self.value = None
+        self.param = None  # the optimizer's learning_rate Parameter, for a constant
         if isinstance(value, Tensor):
             value = value.asnumpy()
         if isinstance(value, (bool, str)):
@@ -75,6 +110,10 @@ class _LR:
 
     def at(self, step: int) -> float:
         if self.value is not None:
+            if self.param is not None:  # written since (ops.assign, LearningRateScheduler)?
+                now = self.param.asnumpy()
+                if now.shape == () and now != np.float32(self.value):
+                    return float(now)
             return self.value
         if self.table is not None:
             return float(self.table[min(step, self.table.size - 1)])
@@ -104,42 +143,72 @@ class Optimizer(Cell):
         if not items:
             raise ValueError("%s got an empty parameter list" % type(self).__name__)
         default_lr = _LR(learning_rate)
-        params, lrs, decays = [], [], []
         groups = isinstance(items[0], dict)
-        for item in items:
-            if isinstance(item, dict) != groups:
-                raise TypeError("mix of parameter groups (dicts) and Parameters")
-            if groups:
+        params, lrs, decays, centralize = [], [], [], []
+        if groups:
+            order = None
+            for item in items:
+                if not isinstance(item, dict):
+                    raise TypeError("mix of parameter groups (dicts) and Parameters")
+                unknown = [k for k in item if k not in _GROUP_KEYS]
+                if unknown:
+                    raise KeyError("For 'Optimizer', the key in group params must be one of in "
+                                   "%s, but got %s." % (list(_GROUP_KEYS), unknown[0]))
+                if "order_params" in item:
+                    if len(item) > 1:
+                        raise ValueError("For 'Optimizer', the order params dict in group "
+                                         "parameters should only include the 'order_params' "
+                                         "key, but got %s." % (list(item),))
+                    order = list(item["order_params"])
+                    continue
                 group_params = list(item["params"])
                 lr = _LR(item["lr"]) if "lr" in item else default_lr
-                wd = float(item.get("weight_decay", weight_decay))
-                flags = [wd if wd > 0 else 0.0] * len(group_params)
-            else:
-                group_params, lr = [item], default_lr
-                flags = [float(weight_decay) if _decays(item) else 0.0]
-            for p, wd in zip(group_params, flags):
-                if not isinstance(p, Parameter):
-                    raise TypeError("an optimizer updates Parameters; got %s"
-                                    % type(p).__name__)
-                if any(p is q for q in params):
-                    raise ValueError("parameter %r is given to the optimizer twice" % p.name)
-                params.append(p)
-                lrs.append(lr)
-                decays.append(wd)
-        if weight_decay < 0 or any(wd < 0 for wd in decays):
+                wd = _decay_source(item.get("weight_decay", weight_decay))
+                gc = bool(item.get("grad_centralization", False))
+                for p in group_params:
+                    params.append(p)
+                    lrs.append(lr)
+                    decays.append(wd)
+                    centralize.append(gc)
+            if order is not None:
+                params, lrs, decays, centralize = _reorder(order, params, lrs, decays,
+                                                           centralize)
+        else:
+            for item in items:
+                if isinstance(item, dict):
+                    raise TypeError("mix of parameter groups (dicts) and Parameters")
+                params.append(item)
+                lrs.append(default_lr)
+                decays.append(_decay_source(weight_decay) if isinstance(item, Parameter)
+                              and _decays(item) else 0.0)
+                centralize.append(False)
+        seen = []
+        for p in params:
+            if not isinstance(p, Parameter):
+                raise TypeError("an optimizer updates Parameters; got %s" % type(p).__name__)
+            if any(p is q for q in seen):
+                raise ValueError("parameter %r is given to the optimizer twice" % p.name)
+            seen.append(p)
+        if any(not callable(wd) and wd < 0 for wd in decays + [_decay_source(weight_decay)]):
             raise ValueError("weight_decay must be >= 0")
         if loss_scale <= 0:
             raise ValueError("loss_scale must be > 0, got %r" % (loss_scale,))
         self.parameters = ParameterTuple(params)
         self._parameters = self.parameters
         self._lrs = tuple(lrs)
-        self.weight_decay = float(weight_decay)
-        self._weight_decays = tuple(decays)
-        self.decay_flags = tuple(wd > 0 for wd in decays)
+        self.weight_decay = _decay_source(weight_decay)
+        self.dynamic_weight_decay = any(callable(wd) for wd in decays)
+        self._decay_sources = tuple(decays)
+        self._weight_decays = tuple(0.0 if callable(wd) else wd for wd in decays)
+        self.decay_flags = tuple(callable(wd) or wd > 0 for wd in decays)
         self.loss_scale = float(loss_scale)
         self.is_group = groups
+        self.is_group_lr = groups and any(lr is not default_lr for lr in lrs)
+        self.grad_centralization_flags = tuple(centralize)
         self.learning_rate = Parameter(default_lr.initial(), name="learning_rate",
                                        requires_grad=False)
+        if default_lr.value is not None:
+            default_lr.param = self.learning_rate
         self.global_step = Parameter(np.zeros((1,), np.int32), name="global_step",
                                      requires_grad=False)
 
@@ -155,12 +224,37 @@ class Optimizer(Cell):
             return tuple(lr.at(step) for lr in self._lrs)
         return self._lrs[0].at(step)
 
+    def get_weight_decay(self) -> tuple:
+        """The weight decay of each parameter at this step: a number, or what a decay Cell
+        (``weight_decay=`` a Cell taking the global step, as in MindSpore) returns for it."""
+        step = Tensor(np.array(self.global_step.asnumpy()[0], np.int32))
+        out = []
+        for wd in self._decay_sources:
+            if callable(wd):
+                wd = float(np.asarray(unwrap(wd(step))).reshape(()))
+                if not math.isfinite(wd) or wd < 0:
+                    raise ValueError("%s: the weight-decay schedule gave %r at step %d; it "
+                                     "must be a number >= 0; nothing was updated"
+                                     % (type(self).__name__, wd, int(unwrap(step))))
+            out.append(wd)
+        return tuple(out)
+
     def decay_weight(self, gradients: Sequence[np.ndarray]) -> tuple:
         """``g + weight_decay * loss_scale * p`` for the parameters that decay (the gradients
         are still loss-scaled here; :meth:`scale_grad` divides both terms afterwards)."""
         scale = self.loss_scale
         return tuple(g + (wd * scale) * p.asnumpy() if wd > 0 else g
                      for g, p, wd in zip(gradients, self.parameters, self._weight_decays))
+
+    def gradients_centralization(self, gradients: Sequence[np.ndarray]) -> tuple:
+        """The gradients of groups with ``'grad_centralization': True`` minus their mean over
+        every axis but the first (gradients of fewer than 2 dimensions are left alone)."""
+        out = []
+        for g, flag in zip(gradients, self.grad_centralization_flags):
+            if flag and np.ndim(g) > 1:
+                g = g - np.mean(g, axis=tuple(range(1, np.ndim(g))), keepdims=True)
+            out.append(g)
+        return tuple(out)
 
     def scale_grad(self, gradients: Sequence[np.ndarray]) -> tuple:
         """Gradients divided by ``loss_scale``."""
@@ -226,8 +320,11 @@ class Optimizer(Cell):
     def construct(self, gradients) -> tuple:
         """Apply one step; ``gradients`` is a tuple matching ``self.parameters``.  All or
         nothing: every new value is computed before any is written."""
-        grads = self.scale_grad(self.decay_weight(self._gradients(gradients)))
+        given = self._gradients(gradients)
         step = int(self.global_step.asnumpy()[0])
+        if self.dynamic_weight_decay:  # this step's decays (a schedule may raise: no write yet)
+            object.__setattr__(self, "_weight_decays", self.get_weight_decay())
+        grads = self.scale_grad(self.gradients_centralization(self.decay_weight(given)))
         lrs = [lr.at(step) for lr in self._lrs]
         writes, shared = self._step_writes()
         for i, (p, g) in enumerate(zip(self.parameters, grads)):
@@ -275,6 +372,10 @@ class SGD(Optimizer):
                  dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False,
                  loss_scale: float = 1.0) -> None:
         super().__init__(learning_rate, params, weight_decay, loss_scale)
+        if self.dynamic_weight_decay:
+            raise TypeError("For 'SGD', dynamic weight decay is currently not supported, the "
+                            "argument 'weight_decay' or 'weight_decay' set in grouped 'params' "
+                            "must be float or int type.")
         if momentum < 0.0:
             raise ValueError("For 'SGD', momentum must be at least 0.0, got %r" % (momentum,))
         if dampening < 0.0:
@@ -321,6 +422,9 @@ class Momentum(Optimizer):
                  weight_decay: float = 0.0, loss_scale: float = 1.0,
                  use_nesterov: bool = False) -> None:
         super().__init__(learning_rate, params, weight_decay, loss_scale)
+        if not isinstance(momentum, float):  # MindSpore: an int momentum is a TypeError here
+            raise TypeError("For 'Momentum', the type of 'momentum' must be 'float', but got "
+                            "'%s'." % type(momentum).__name__)
         if momentum < 0.0:
             raise ValueError("For 'Momentum', momentum must be at least 0.0, got %r"
                              % (momentum,))
@@ -352,8 +456,11 @@ class Adam(Optimizer):
 
     ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
     ``lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)``, ``p -= lr_t m / (sqrt(v) + eps)``
-    (``use_nesterov``: ``m`` replaced by ``b1 m + (1 - b1) g``).  ``weight_decay`` is an L2
-    term added to the gradient.
+    (``use_nesterov``: ``m`` replaced by ``b1 m + (1 - b1) g``; ``use_amsgrad``: ``v`` in the
+    denominator replaced by its running maximum ``vhat``).  ``weight_decay`` is an L2 term
+    added to the gradient.  ``use_lazy`` / ``use_offload`` (keyword arguments, as in MindSpore)
+    are accepted: with dense gradients MindSpore's lazy and offloaded Adam compute this same
+    update.
     """
 
     def __init__(self, params: Iterable, learning_rate: Any = 1e-3, beta1: float = 0.9,
@@ -361,13 +468,30 @@ class Adam(Optimizer):
                  use_nesterov: bool = False, weight_decay: float = 0.0, loss_scale: float = 1.0,
                  use_amsgrad: bool = False, **kwargs) -> None:
         super().__init__(learning_rate, params, weight_decay, loss_scale)
+        unknown = set(kwargs) - {"use_lazy", "use_offload"}
+        if unknown:
+            raise KeyError("For 'Adam', invalid keys are passed as kwargs, supported keys are "
+                           "'use_lazy' and 'use_offload', but got %s." % sorted(unknown))
+        for name, flag in (("use_locking", use_locking), ("use_nesterov", use_nesterov),
+                           ("use_amsgrad", use_amsgrad)) + tuple(kwargs.items()):
+            if not isinstance(flag, bool):
+                raise TypeError("For 'Adam', the type of '%s' must be 'bool', but got '%s'."
+                                % (name, type(flag).__name__))
+        if kwargs.get("use_lazy") and kwargs.get("use_offload"):
+            raise ValueError("For 'Adam', 'use_lazy' and 'use_offload' can not both be True.")
+        if use_amsgrad and (kwargs.get("use_lazy") or kwargs.get("use_offload")):
+            raise ValueError("For lazy Adam and Adam with offload, there is no parameter named "
+                             "'use_amsgrad'.")
         _check_betas(beta1, beta2, eps, "Adam")
-        if use_amsgrad:
-            raise NotImplementedError("Adam(use_amsgrad=True) is not supported")
+        # with use_amsgrad MindSpore runs ApplyAdamWithAmsgradV2, which has no Nesterov form:
+        # use_nesterov is then ignored, as there
+        self.use_amsgrad = bool(use_amsgrad)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.use_nesterov = bool(use_nesterov)
         self.moment1 = self._zeros_like_params("moment1")
         self.moment2 = self._zeros_like_params("moment2")
+        if self.use_amsgrad:
+            self.vhat = self._zeros_like_params("vhat")
         self.beta1_power = Parameter(np.ones((1,), np.float32), name="beta1_power",
                                      requires_grad=False)
         self.beta2_power = Parameter(np.ones((1,), np.float32), name="beta2_power",
@@ -380,6 +504,8 @@ class Adam(Optimizer):
         return writes, (float(b1p[0]), float(b2p[0]))
 
     def _state(self, i):
+        if self.use_amsgrad:
+            return self.moment1[i].asnumpy(), self.moment2[i].asnumpy(), self.vhat[i].asnumpy()
         return self.moment1[i].asnumpy(), self.moment2[i].asnumpy()
 
     def _apply(self, i, param, grad, lr, shared):
@@ -393,12 +519,18 @@ class Adam(Optimizer):
         g2 *= grad
         v += g2
         lr_t = lr * math.sqrt(1.0 - b2p) / (1.0 - b1p)
-        direction = b1 * m + (1.0 - b1) * grad if self.use_nesterov else m
+        writes = [(m_old, m), (v_old, v)]
+        if self.use_amsgrad:  # ApplyAdamWithAmsgradV2: the running maximum of v
+            vhat_old = self.vhat[i].asnumpy()
+            v = np.maximum(vhat_old, v)
+            writes.append((vhat_old, v))
+        nesterov = self.use_nesterov and not self.use_amsgrad
+        direction = b1 * m + (1.0 - b1) * grad if nesterov else m
         delta = lr_t * direction
         denom = np.sqrt(v)
         denom += self.eps
         delta /= denom
-        return [(m_old, m), (v_old, v), (param, _minus(param, delta))]
+        return writes + [(param, _minus(param, delta))]
 
 
 class AdamWeightDecay(Optimizer):
