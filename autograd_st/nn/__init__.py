@@ -1,14 +1,27 @@
-"""``autograd_st.nn``: Cell and the layers, losses, optimizers and wrappers built on it."""
-import importlib.util as _ilu
-
+"""``autograd_st.nn``: Cell and the layers, losses, optimizers, learning-rate schedules and
+wrappers built on it (each module's ``__all__`` is published here)."""
 from ..cell import Cell
+from . import (
+    activation,
+    conv,
+    dynamic_lr,
+    layers,
+    learning_rate_schedule,
+    loss,
+    losses2,
+    optim,
+    optim_more,
+    pooling,
+    rnn,
+    transformer,
+    wrap,
+)
 
 __all__ = ["Cell"]
 
-for _mod in ("layers", "conv", "pooling", "activation", "loss", "losses2", "optim", "optim_more",
-             "learning_rate_schedule", "dynamic_lr", "wrap", "rnn", "transformer"):
-    if _ilu.find_spec(__name__ + "." + _mod) is not None:
-        _m = __import__(__name__ + "." + _mod, fromlist=["__all__"])
-        for _name in getattr(_m, "__all__", ()):
-            globals()[_name] = getattr(_m, _name)
-            __all__.append(_name)
+for _module in (layers, conv, pooling, activation, loss, losses2, optim, optim_more,
+                learning_rate_schedule, dynamic_lr, wrap, rnn, transformer):
+    for _name in _module.__all__:
+        globals()[_name] = getattr(_module, _name)
+        __all__.append(_name)
+del _module, _name
