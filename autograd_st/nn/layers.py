@@ -499,7 +499,7 @@ class Embedding(Cell):
         self.dtype = dtype
         table = initialize(embedding_table, (vocab_size, embedding_size))
         # one_hot's on and off values, numpy scalars of the table's dtype (constants)
-        self.hot_values = (table.dtype.type(1), table.dtype.type(0))
+        self.hot_on, self.hot_off = table.dtype.type(1), table.dtype.type(0)
         if padding_idx is not None:
             if not 0 <= padding_idx < vocab_size:
                 raise ValueError("Embedding: padding_idx must be in [0, %d), got %r"
@@ -510,7 +510,7 @@ class Embedding(Cell):
 
     def construct(self, ids):
         if self.use_one_hot:
-            hot = one_hot(ids, self.vocab_size, *self.hot_values)
+            hot = one_hot(ids, self.vocab_size, self.hot_on, self.hot_off)
             out = ops.matmul(hot, self.embedding_table)
         else:
             out = gather_rows(self.embedding_table, ids)
