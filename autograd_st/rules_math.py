@@ -401,8 +401,8 @@ def _(dout, out, x, ord, keepdims):
 
 @jvp(norm_whole_)
 def _(out, x, ord, keepdims, dx):
-    return (np.sum(norm_whole_grad(ones_like(out), out, x, ord, keepdims) * dx,
-                   keepdims=keepdims).reshape(np.shape(out)),)
+    return (np.reshape(np.sum(norm_whole_grad(ones_like(out), out, x, ord, keepdims) * dx),
+                       np.shape(out)),)
 
 
 @primitive(name="norm_whole_grad", diff=())  # first order only: no rule of its own
