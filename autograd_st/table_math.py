@@ -140,9 +140,15 @@ def mish(x):
     return P.mul(x, P.tanh(P.softplus(x)))
 
 
+def _clamp_open(x, lo, hi):
+    """The clamp whose gradient is 0 at the bounds too (MindSpore's hardsigmoid)."""
+    return P.where(P.less_equal(x, lo), lo, P.where(P.greater_equal(x, hi), hi, x))
+
+
 def relu6(x):
-    """MindSpore's ``ops.relu6(x)``: ``min(max(x, 0), 6)``."""
-    return _clamp(x, 0.0, 6.0)
+    """MindSpore's ``ops.relu6(x)``: ``min(max(x, 0), 6)``; gradient 1 on ``(0, 6]`` (as
+    MindSpore's: 0 at 0, 1 at 6)."""
+    return P.where(P.less_equal(x, 0.0), 0.0, P.where(P.greater(x, 6.0), 6.0, x))
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0):
@@ -151,13 +157,15 @@ def hardtanh(input, min_val=-1.0, max_val=1.0):
 
 
 def hardswish(input):
-    """MindSpore's ``ops.hardswish(input)``: ``x * relu6(x + 3) / 6``."""
-    return P.mul(input, P.div(relu6(P.add(input, 3.0)), 6.0))
+    """MindSpore's ``ops.hardswish(input)``: ``x * relu6(x + 3) / 6``; at ``x = -3`` and
+    ``x = 3`` the gradient is the inner one, ``(2x + 3) / 6``, as MindSpore's."""
+    return P.mul(input, P.div(_clamp(P.add(input, 3.0), 0.0, 6.0), 6.0))
 
 
 def hardsigmoid(input):
-    """MindSpore's ``ops.hardsigmoid(input)``: ``relu6(x + 3) / 6``."""
-    return P.div(relu6(P.add(input, 3.0)), 6.0)
+    """MindSpore's ``ops.hardsigmoid(input)``: ``relu6(x + 3) / 6``; gradient ``1/6`` on
+    ``(-3, 3)`` only."""
+    return P.div(_clamp_open(P.add(input, 3.0), 0.0, 6.0), 6.0)
 
 
 def softsign(x):
@@ -166,9 +174,9 @@ def softsign(x):
 
 
 def leaky_relu(input, alpha=0.2):
-    """MindSpore's ``ops.leaky_relu(input, alpha=0.2)``: ``x`` where positive, else
-    ``alpha * x``."""
-    return P.where(P.greater(input, 0.0), input, P.mul(input, alpha))
+    """MindSpore's ``ops.leaky_relu(input, alpha=0.2)``: ``max(x, alpha * x)`` (at 0 the
+    gradient is ``(1 + alpha) / 2``, as MindSpore's)."""
+    return P.maximum(input, P.mul(input, alpha))
 
 
 def softplus(input, beta=1, threshold=20):
@@ -558,7 +566,9 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
 def kl_div(logits, labels, reduction="mean"):
     """MindSpore's ``ops.kl_div(logits, labels, reduction='mean')``: ``labels * (log(labels)
     - logits)`` (0 where ``labels`` is 0) of log-probabilities ``logits``; reductions 'mean',
-    'sum', 'none' and 'batchmean' (the sum over the first axis's length)."""
+    'sum', 'none' and 'batchmean' (the sum over the first axis's length); as in MindSpore,
+    no gradient reaches ``labels``."""
+    labels = P.stop_gradient(labels)  # MindSpore 2.10 gives the labels no gradient
     safe = P.where(P.greater(labels, 0.0), labels, 1.0)
     loss = P.mul(labels, P.sub(P.log(safe), logits))
     if reduction == "batchmean":
@@ -617,7 +627,7 @@ OPS: tuple[Op, ...] = (
     Op("where", fn=hardswish, ops=("hardswish",), classes=("HSwish",)),
     Op("where", fn=hardsigmoid, ops=("hardsigmoid",), classes=("HSigmoid",)),
     Op("div", fn=softsign, ops=("softsign",), classes=("Softsign",)),
-    Op("where", fn=leaky_relu, ops=("leaky_relu",)),
+    Op("maximum", fn=leaky_relu, ops=("leaky_relu",)),
     Op("softmax", fn=_m_softmax, methods=("softmax",)),
     Op("log_softmax", fn=_m_log_softmax, methods=("log_softmax",)),
     Op("where", fn=_m_clamp, methods=("clamp", "clip")),

@@ -40,6 +40,13 @@ for _sy, _sx in [((2, 3), (2, 3)), ((3,), (2, 3)), ((2, 3), (1, 3)), ((), (3,)),
 SPECS += [row("arctan2", A(None), A((2, 3), "nonzero")),
           row("arctan2", A((2, 3)), A(None, "nonzero"))]
 
+# x % y (rules.py; MindSpore's gradient): random x and y, where x / y is an integer (a jump)
+# with probability 0
+SPECS += [row("mod", A((2, 3), "wide"), A((2, 3), "pos")),
+          row("mod", A((2, 3), "wide"), A((3,), "pos")),
+          row("mod", A((), "wide"), A((2, 3), "pos")),
+          row("mod", A((2, 3), "wide"), A(None, "pos"))]
+
 # einsum of one and two operands: contractions, batches, outer products, diagonals read
 # (a letter repeated in an operand) and written (repeated in the output), letters only in
 # the output (broadcast to ``shape``), ``...``
