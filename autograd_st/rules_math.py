@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import InputValueError
 from .rules import jvp, primitive, vjp
 from .runtime import broadcast_like, ones_like, unbroadcast
 
@@ -345,6 +346,7 @@ def _(out, x, y, equation, shape, dx, dy):
 # The gradient is a function of x (a subgradient at kinks and at 0), first order only.
 # ---------------------------------------------------------------------------------------
 
+@_kernel_of("norm_whole")
 def norm_whole(x, ord, keepdims=False):
     """``np.linalg.norm(x, ord, keepdims=keepdims)`` for 1-D and 2-D ``x``, in x's dtype."""
     x = np.asarray(x)
@@ -359,11 +361,11 @@ def _extreme_mask(v, pick):
 
 
 @_kernel_of("norm_whole_grad")
-def norm_whole_grad(dout, out, x, ord, keepdims=False):
-    """The gradient of :func:`norm_whole` at ``x`` times ``dout`` (shaped like x)."""
+def norm_whole_grad(g, x, ord, keepdims=False):
+    """The gradient of :func:`norm_whole` at ``x`` times ``g`` (shaped like x)."""
     x = np.asarray(x)
-    d = np.reshape(dout, ())
-    n = np.reshape(out, ())
+    d = np.reshape(g, ())
+    n = np.reshape(np.linalg.norm(x, ord), ())
     s = np.sign(x)
     a = np.abs(x)
     if x.ndim == 1:
@@ -396,18 +398,60 @@ def norm_whole_(x, ord=None, keepdims=False):
 
 @vjp(norm_whole_)
 def _(dout, out, x, ord, keepdims):
-    return (norm_whole_grad(dout, out, x, ord, keepdims),)
+    return (norm_whole_grad(dout, x, ord, keepdims),)
 
 
 @jvp(norm_whole_)
 def _(out, x, ord, keepdims, dx):
-    return (np.reshape(np.sum(norm_whole_grad(ones_like(out), out, x, ord, keepdims) * dx),
+    return (np.reshape(np.sum(norm_whole_grad(ones_like(out), x, ord, keepdims) * dx),
                        np.shape(out)),)
 
 
-@primitive(name="norm_whole_grad", diff=())  # first order only: no rule of its own
-def norm_whole_grad_(dout, out, x, ord=None, keepdims=False):
-    return norm_whole_grad(dout, out, x, ord, keepdims)
+@_kernel_of("norm_whole_hvp")
+def norm_whole_hvp(u, g, x, ord, keepdims=False):
+    """The derivative of :func:`norm_whole_grad` in ``x`` applied to ``u``: the Hessian of
+    the norm times ``u``, times ``g``.  Vector p-norms and the Frobenius norm:
+    ``(p - 1) (n^(1-p) |x|^(p-2) u - q (q . u) / n)`` with ``q`` the gradient; the
+    piecewise-linear norms (1, inf, their negatives, 0): zero.  The spectral and nuclear
+    norms of a matrix have no second derivative here."""
+    x = np.asarray(x)
+    if x.ndim == 2 and ord not in (None, "fro", 1, -1, np.inf, -np.inf):
+        raise InputValueError(
+            "ops.norm(A, ord=%r) of a 2-D input has no second derivative in autograd_st; "
+            "differentiate it once only, or give dim=(0, 1) with ord 'fro'" % (ord,))
+    if ord in (1, -1, 0, np.inf, -np.inf):
+        return np.zeros_like(u * x)
+    p = 2.0 if ord is None or ord == "fro" else float(ord)
+    n = np.reshape(np.linalg.norm(x, ord), ())
+    safe = np.where(n == 0, 1, n)
+    q = norm_whole_grad(np.ones(()), x, ord, keepdims)
+    a = np.abs(x)
+    diag = np.where(a == 0, 0, safe ** (1 - p) * np.where(a == 0, 1, a) ** (p - 2))
+    return np.reshape(g, ()) * (p - 1) * (diag * u - q * np.sum(q * u) / safe)
+
+
+@primitive(name="norm_whole_grad", diff=("g", "x"))
+def norm_whole_grad_(g, x, ord=None, keepdims=False):
+    return norm_whole_grad(g, x, ord, keepdims)
+
+
+@vjp(norm_whole_grad_)
+def _(dout, out, g, x, ord, keepdims):
+    return (np.reshape(np.sum(dout * norm_whole_grad(ones_like(g), x, ord, keepdims)),
+                       np.shape(g)),
+            norm_whole_hvp(dout, g, x, ord, keepdims))
+
+
+@jvp(norm_whole_grad_)
+def _(out, g, x, ord, keepdims, dg, dx):
+    return (norm_whole_grad(dg, x, ord, keepdims),
+            norm_whole_hvp(dx, g, x, ord, keepdims))
+
+
+# third order: not followed (the Hessian-vector product has no rule of its own)
+@primitive(name="norm_whole_hvp", diff=())
+def norm_whole_hvp_(u, g, x, ord=None, keepdims=False):
+    return norm_whole_hvp(u, g, x, ord, keepdims)
 
 
 # ---------------------------------------------------------------------------------------
@@ -495,6 +539,7 @@ def _scalar_array(value):
     return np.asarray(value)
 
 
+@_kernel_of("ms_one_hot")
 def ms_one_hot(indices, depth, on_value=1, off_value=0, axis=-1):
     """MindSpore's ``ops.one_hot``: ``on_value`` where the class is the index, else
     ``off_value``, in their dtype (Python ints: int64, floats: float32); classes along
@@ -516,6 +561,7 @@ def _is_index_target(target, like):
     return np.asarray(target).dtype.kind in "iub" and np.ndim(target) == np.ndim(like) - 1
 
 
+@_kernel_of("target_dense")
 def target_dense(target, like, ignore_index=-100):
     """Cross-entropy targets as per-class weights shaped like ``like`` (classes on axis 1):
     class indices one-hot (a row of zeros where the index is ``ignore_index``);
@@ -528,6 +574,7 @@ def target_dense(target, like, ignore_index=-100):
     return (hot & (target != ignore_index)[:, None]).astype(like.dtype)
 
 
+@_kernel_of("target_weights")
 def target_weights(target, like, ignore_index=-100, weight=None):
     """Each sample's weight in a cross-entropy's mean (shaped like ``like`` less axis 1):
     for class indices ``weight[target]`` (1 without ``weight``; 0 where ignored); for
@@ -614,7 +661,7 @@ def target_weights_(target, like, ignore_index=-100, weight=None):
 
 MATH_PRIMITIVES = ("tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh",
                    "arctanh", "expm1", "log1p", "arctan2", "einsum_transpose", "einsum1",
-                   "einsum2", "norm_whole", "norm_whole_grad", "floor", "ceil", "trunc",
+                   "einsum2", "norm_whole", "norm_whole_grad", "norm_whole_hvp", "floor", "ceil", "trunc",
                    "round", "isnan", "isinf", "isfinite", "isclose", "logical_and",
                    "logical_or", "logical_xor", "logical_not", "all", "any", "ms_one_hot",
                    "target_dense", "target_weights", "target_grad", "target_tangent")

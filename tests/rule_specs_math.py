@@ -89,6 +89,15 @@ SPECS += [row("norm_whole", A((4,), "nonzero"), 2, True),
           row("norm_whole", A((3, 2), "nonzero"), "fro", True),
           row("norm_whole", A((4, 3), "nonzero"), 2, True)]
 
+# its gradient (differentiable in the cotangent and in x: the Hessian; vector p-norms and
+# the Frobenius norm have one, the piecewise-linear norms a zero one)
+for _shape, _ords in [((5,), (None, 2, 3, 0.5, 1, np.inf)),
+                      ((3, 4), (None, "fro", 1, -np.inf))]:
+    for _ord in _ords:
+        SPECS.append(row("norm_whole_grad", A(()), A(_shape, "nonzero"), _ord))
+SPECS += [row("norm_whole_grad", A((1,)), A((4,), "nonzero"), 2, True),
+          row("norm_whole_grad", A((1, 1)), A((3, 2), "nonzero"), "fro", True)]
+
 # cross-entropy targets: probability targets pass their gradient through (class indices have
 # none: tests/test_ops_math.py)
 for _shape in [(4, 5), (2, 3, 4)]:
@@ -97,7 +106,7 @@ for _shape in [(4, 5), (2, 3, 4)]:
               row("target_tangent", A(_shape), A(_shape), A(_shape))]
 
 ZERO_GRADIENT: set = {
-    "einsum_transpose", "norm_whole_grad", "floor", "ceil", "trunc", "round", "isnan",
+    "einsum_transpose", "norm_whole_hvp", "floor", "ceil", "trunc", "round", "isnan",
     "isinf", "isfinite", "isclose", "logical_and", "logical_or", "logical_xor", "logical_not",
     "all", "any", "ms_one_hot", "target_weights",
 }
