@@ -659,10 +659,16 @@ def target_weights_(target, like, ignore_index=-100, weight=None):
     return target_weights(target, like, ignore_index, weight)
 
 
+@primitive(name="triu_pairs", diff=())
+def triu_pairs(x):
+    return np.triu_indices(np.shape(x)[-2], 1)
+
+
 MATH_PRIMITIVES = ("tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh",
                    "arctanh", "expm1", "log1p", "arctan2", "einsum_transpose", "einsum1",
                    "einsum2", "norm_whole", "norm_whole_grad", "norm_whole_hvp", "floor", "ceil", "trunc",
                    "round", "isnan", "isinf", "isfinite", "isclose", "logical_and",
                    "logical_or", "logical_xor", "logical_not", "all", "any", "ms_one_hot",
-                   "target_dense", "target_weights", "target_grad", "target_tangent")
+                   "target_dense", "target_weights", "target_grad", "target_tangent",
+                   "triu_pairs")
 """The primitives this module registers."""

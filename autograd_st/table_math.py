@@ -24,7 +24,7 @@ __all__ = ["OPS", "gelu", "fast_gelu", "silu", "elu", "selu", "mish", "hardswish
            "hardsigmoid", "softsign", "leaky_relu", "relu6", "hardtanh", "softplus", "erfc",
            "log2", "log10", "std", "var", "norm", "clip_by_value", "clip_by_global_norm",
            "bmm", "baddbmm", "addmm", "mv", "outer", "einsum", "remainder", "fmod",
-           "cosine_similarity", "l2_normalize", "cross_entropy", "nll_loss",
+           "cosine_similarity", "cdist", "pdist", "l2_normalize", "cross_entropy", "nll_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss", "l1_loss",
            "smooth_l1_loss", "huber_loss", "kl_div", "ms_dropout", "ms_one_hot",
            "squared_difference", "addn", "round_"]
@@ -326,6 +326,39 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-08):
     n2 = P.sqrt(P.sum(P.mul(x2, x2), axis=dim))
     den = P.mul(n1, n2)
     return P.div(dot, P.where(P.greater(den, eps), den, eps))
+
+
+def _safe_root(s, p):
+    """``s ** (1 / p)`` with gradient 0 where ``s`` is 0 (a zero distance)."""
+    pos = P.greater(s, 0.0)
+    root = P.sqrt(P.where(pos, s, 1.0)) if p == 2 else P.pow(P.where(pos, s, 1.0), 1.0 / p)
+    return P.where(pos, root, 0.0)
+
+
+def _distances(diff, p):
+    a = P.abs(diff)
+    if p == float("inf"):
+        return P.max(a, axis=-1)
+    if p == 1:
+        return P.sum(a, axis=-1)
+    if p == 2:
+        return _safe_root(P.sum(P.mul(diff, diff), axis=-1), 2)
+    return _safe_root(P.sum(P.pow(a, float(p)), axis=-1), p)
+
+
+def cdist(x1, x2, p=2.0):
+    """MindSpore's ``ops.cdist(x1, x2, p=2.0)``: the p-norm distances between the rows of
+    ``x1 ([B,] P, M)`` and of ``x2 ([B,] R, M)``, shaped ``([B,] P, R)``; the gradient at a
+    zero distance is 0 (as MindSpore's)."""
+    return _distances(P.sub(P.expand_dims(x1, -2), P.expand_dims(x2, -3)), p)
+
+
+def pdist(input, p=2.0):
+    """MindSpore's ``ops.pdist(input, p=2.0)``: the p-norm distances between the rows of
+    ``input ([B,] N, M)``, pair ``(i, j)`` for ``i < j`` in row-major order."""
+    full = cdist(input, input, p)
+    rows, cols = P.getitem(P.triu_pairs(input), 0), P.getitem(P.triu_pairs(input), 1)
+    return P.getitem(full, (Ellipsis, rows, cols))
 
 
 def clip_by_value(x, clip_value_min=None, clip_value_max=None):
@@ -676,6 +709,8 @@ OPS: tuple[Op, ...] = (
     Op("sqrt", fn=std, ops=("std",), methods=("std",)),
     Op("norm_whole", fn=norm, ops=("norm",), methods=("norm",)),
     Op("div", fn=cosine_similarity, ops=("cosine_similarity",)),
+    Op("sub", fn=cdist, ops=("cdist",)),
+    Op("sub", fn=pdist, ops=("pdist",)),
     # linear algebra
     Op("matmul", fn=bmm, ops=("bmm",)),
     Op("matmul", fn=baddbmm, ops=("baddbmm",)),

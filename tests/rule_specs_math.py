@@ -108,5 +108,5 @@ for _shape in [(4, 5), (2, 3, 4)]:
 ZERO_GRADIENT: set = {
     "einsum_transpose", "norm_whole_hvp", "floor", "ceil", "trunc", "round", "isnan",
     "isinf", "isfinite", "isclose", "logical_and", "logical_or", "logical_xor", "logical_not",
-    "all", "any", "ms_one_hot", "target_weights",
+    "all", "any", "ms_one_hot", "target_weights", "triu_pairs",
 }

@@ -124,9 +124,15 @@ def operators(x, y):
     return 1.0 - x + 2.0 ** y + 3.0 / (y * y + 1) + (x @ y.T).sum() + (y.T @ x).sum()
 
 
+def distances(x, y):
+    a, b = ops.reshape(x, (2, 2, 3)), ops.reshape(y, (2, 2, 3))
+    return (ops.sum(ops.sin(ops.cdist(a, b))) + ops.sum(ops.pdist(x, 3.0) ** 2)
+            + ops.sum(ops.cdist(x, y, 1.0)) + ops.sum(ops.cdist(x, y, float("inf"))))
+
+
 SINGLE = [gelu_none, gelu_tanh, class_gelu, smooth_activations, piecewise_activations, norms,
           moments, trig, tensor_methods]
-PAIRS = [global_norm_clip, products, losses, similarity, remainders, operators]
+PAIRS = [global_norm_clip, products, losses, similarity, remainders, operators, distances]
 
 
 @pytest.mark.parametrize("fn", SINGLE, ids=lambda f: f.__name__)
@@ -427,3 +433,19 @@ def test_bias_add_addn_squared_difference_and_elu_classes():
     np.testing.assert_allclose(_np(ops.Elu(0.5)(X)), _np(ops.elu(X, 0.5)))
     with pytest.raises(ValueError, match="data_format"):
         ops.BiasAdd("NCW")
+
+
+def test_distances_match_numpy_and_a_zero_distance_has_gradient_zero():
+    x, y = _np(X), _np(Y)
+    d = np.sqrt(((x[:, None, :] - y[None, :, :]) ** 2).sum(-1))
+    np.testing.assert_allclose(_np(ops.cdist(X, Y)), d, rtol=1e-12)
+    i, j = np.triu_indices(3, 1)
+    self_d = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(-1))
+    np.testing.assert_allclose(_np(ops.pdist(X)), self_d[i, j], rtol=1e-12)
+
+    def f(a):
+        return ops.sum(ops.cdist(a, a))
+    g = _np(ops.grad(f)(X))
+    assert np.all(np.isfinite(g))
+    want = numerical_grad(lambda a: np.sum(np.sqrt(((a[:, None] - a[None]) ** 2).sum(-1))), (x,))
+    np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)

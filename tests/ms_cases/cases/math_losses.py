@@ -92,4 +92,15 @@ def run():
         gu, gv = ops.grad(lambda u, v, f=f: ops.sum(f(u, v)), (0, 1))(a, b)
         out[name + "_grad_input"] = gu
         out[name + "_grad_target"] = gv
+    loss, backprop = ops.SoftmaxCrossEntropyWithLogits()(logits, probs)
+    out["SoftmaxCrossEntropyWithLogits_loss"], out["SoftmaxCrossEntropyWithLogits_bp"] = (
+        loss, backprop)
+    out["SoftmaxCrossEntropyWithLogits_grad"] = ops.grad(
+        lambda x: ops.sum(ops.SoftmaxCrossEntropyWithLogits()(x, probs)[0]))(logits)
+    out["SparseSoftmaxCrossEntropyWithLogits"] = ops.SparseSoftmaxCrossEntropyWithLogits()(
+        logits, target)
+    out["SparseSoftmaxCrossEntropyWithLogits_is_grad"] = ops.SparseSoftmaxCrossEntropyWithLogits(
+        is_grad=True)(logits, target)
+    out["SparseSoftmaxCrossEntropyWithLogits_grad"] = ops.grad(
+        lambda x: ops.SparseSoftmaxCrossEntropyWithLogits()(x, target))(logits)
     return out

@@ -78,4 +78,12 @@ def run():
     out["cosine_similarity"] = ops.cosine_similarity(a, m.T)
     out["cosine_similarity_dim0"] = ops.cosine_similarity(a, m.T, dim=0)
     out["cosine_similarity_grad"] = ops.grad(lambda t: ops.sum(ops.cosine_similarity(t, m.T)))(a)
+    x1 = Tensor(rng.standard_normal((2, 3, 4)).astype(np.float32))
+    x2 = Tensor(rng.standard_normal((2, 5, 4)).astype(np.float32))
+    out["cdist"], out["cdist_p1"] = ops.cdist(x1, x2), ops.cdist(x1[0], x2[0], 1.0)
+    out["cdist_p3"] = ops.cdist(x1, x2, 3.0)
+    out["cdist_grad_self"] = ops.grad(lambda t: ops.sum(ops.cdist(t, t)))(x1[0])
+    out["cdist_grad_x2"] = ops.grad(lambda t: ops.sum(ops.cdist(x1, t) ** 2))(x2)
+    out["pdist"], out["pdist_p1"] = ops.pdist(x1[0]), ops.pdist(x1[1], 1.0)
+    out["pdist_grad"] = ops.grad(lambda t: ops.sum(ops.pdist(t)))(x1[0])
     return out
