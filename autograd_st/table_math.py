@@ -201,6 +201,11 @@ def _m_log_softmax(self, axis=-1):
     return P.log_softmax(self, axis=axis)
 
 
+def _m_logsumexp(self, dim, keepdim=False):
+    """``Tensor.logsumexp(dim, keepdim=False)``."""
+    return P.logsumexp(self, axis=_axis(dim), keepdims=keepdim)
+
+
 def _m_rsqrt(self):
     """``Tensor.rsqrt()``: ``1 / sqrt(x)``."""
     return P.div(1.0, P.sqrt(self))
@@ -663,6 +668,7 @@ OPS: tuple[Op, ...] = (
     Op("maximum", fn=leaky_relu, ops=("leaky_relu",)),
     Op("softmax", fn=_m_softmax, methods=("softmax",)),
     Op("log_softmax", fn=_m_log_softmax, methods=("log_softmax",)),
+    Op("logsumexp", fn=_m_logsumexp, methods=("logsumexp",)),
     Op("where", fn=_m_clamp, methods=("clamp", "clip")),
     Op("where", fn=clip_by_value, ops=("clip_by_value",)),
     Op("mul", fn=clip_by_global_norm, ops=("clip_by_global_norm",)),

@@ -449,3 +449,18 @@ def test_distances_match_numpy_and_a_zero_distance_has_gradient_zero():
     assert np.all(np.isfinite(g))
     want = numerical_grad(lambda a: np.sum(np.sqrt(((a[:, None] - a[None]) ** 2).sum(-1))), (x,))
     np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)
+
+
+def test_tensor_operators_type_results_as_mindspore():
+    i = Tensor(np.array([1, 2, 3]))
+    f = Tensor(np.array([1.0, 2.0, 3.0], np.float32))
+    b = Tensor(np.array([True, False, True]))
+    for value, dtype in [(i / 2, ms.float32), (i * 1.5, ms.float32), (i + f, ms.float32),
+                         (2 / i, ms.float32), (2.0 ** i, ms.float32), (b * 1.5, ms.float32),
+                         (i // 2, ms.int64), (i % 2, ms.int64), (2 ** i, ms.int64),
+                         (f ** 2, ms.float32), (1 - f, ms.float32), (f // 0.7, ms.float32),
+                         (i > 1.5, ms.bool_), (b & b, ms.bool_), (~b, ms.bool_),
+                         (f * Tensor(np.ones(3)), ms.float64), (i @ i, ms.int64)]:
+        assert value.dtype == dtype
+    np.testing.assert_allclose(_np(i / 2), [0.5, 1.0, 1.5])
+    assert (f == None) is False and (f != None) is True  # noqa: E711 (MindSpore's answer)

@@ -59,4 +59,16 @@ def run():
     out["rsub"], out["rpow"], out["rtruediv"] = 1.0 - g, 2.0 ** g, 6.0 / g
     out["floordiv"], out["mod"] = a // b, a % b
     out["dunder_grads"] = ops.grad(lambda w: ops.sum(1.0 - w + 2.0 ** w + 6.0 / w + w % 1.5))(g)
+    i = Tensor(np.array([1, 2, 3], np.int64))
+    f = Tensor(np.array([1.0, 2.0, 3.0], np.float32))
+    for name, value, dtype in [("int_div_int", i / 2, ms.float32),
+                               ("int_mul_float", i * 1.5, ms.float32),
+                               ("int_add_f32", i + f, ms.float32),
+                               ("float_pow_int", 2.0 ** i, ms.float32),
+                               ("int_floordiv", i // 2, ms.int64),
+                               ("int_pow_int", i ** 2, ms.int64),
+                               ("cmp", i > 1.5, ms.bool_)]:
+        out[name] = value
+        out[name + "_dtype_ok"] = np.array(float(value.dtype == dtype))
+    out["eq_none_is_false"] = np.array(float((f == None) is False))  # noqa: E711
     return out
