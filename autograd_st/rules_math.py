@@ -222,6 +222,22 @@ def _(out, y, x, dy, dx):
             broadcast_like(-dx * y / (x * x + y * y), out))
 
 
+# fmod(x, y) = x - trunc(x / y) * y (the sign of x): gradients 1 and -trunc(x / y)
+@primitive()
+def fmod(x, y):
+    return np.fmod(x, y)
+
+
+@vjp(fmod)
+def _(dout, out, x, y):
+    return unbroadcast(dout, x), unbroadcast(-dout * np.trunc(x / y), y)
+
+
+@jvp(fmod)
+def _(out, x, y, dx, dy):
+    return broadcast_like(dx, out), broadcast_like(-dy * np.trunc(x / y), out)
+
+
 # ---------------------------------------------------------------------------------------
 # generalized einsum of one or two operands.  The equation is explicit (``"ij,jk->ik"``,
 # ``"..."`` allowed); the output may repeat a letter (a diagonal written into zeros) and
@@ -665,7 +681,7 @@ def triu_pairs(x):
 
 
 MATH_PRIMITIVES = ("tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "arcsinh", "arccosh",
-                   "arctanh", "expm1", "log1p", "arctan2", "einsum_transpose", "einsum1",
+                   "arctanh", "expm1", "log1p", "arctan2", "fmod", "einsum_transpose", "einsum1",
                    "einsum2", "norm_whole", "norm_whole_grad", "norm_whole_hvp", "floor", "ceil", "trunc",
                    "round", "isnan", "isinf", "isfinite", "isclose", "logical_and",
                    "logical_or", "logical_xor", "logical_not", "all", "any", "ms_one_hot",

@@ -230,14 +230,15 @@ def squared_difference(x, y):
 
 def remainder(input, other):
     """MindSpore's ``ops.remainder(input, other)``: ``input - floor(input / other) * other``
-    (the sign of ``other``; ``ops.FloorMod``); gradients ``1`` and ``-floor(input / other)``."""
-    return P.sub(input, P.mul(P.floor(P.div(input, other)), other))
+    (the sign of ``other``; ``ops.FloorMod``; ``input % other``); gradients ``1`` and
+    ``-floor(input / other)``; integers stay integers."""
+    return P.mod(input, other)
 
 
 def fmod(input, other):
     """MindSpore's ``ops.fmod(input, other)``: ``input - trunc(input / other) * other`` (the
-    sign of ``input``; ``ops.Mod``)."""
-    return P.sub(input, P.mul(P.trunc(P.div(input, other)), other))
+    sign of ``input``; ``ops.Mod``); gradients ``1`` and ``-trunc(input / other)``."""
+    return P.fmod(input, other)
 
 
 def addn(x):
@@ -708,8 +709,8 @@ OPS: tuple[Op, ...] = (
        classes=("LessEqual",)),
     Op("floordiv", "x, y", ops=("floor_div",), classes=("FloorDiv",)),
     Op("floordiv", _B, ops=("floor_divide",), numpy=(np.floor_divide,)),
-    Op("sub", fn=remainder, ops=("remainder",), methods=("remainder",), classes=("FloorMod",)),
-    Op("sub", fn=fmod, ops=("fmod",), methods=("fmod",), classes=("Mod",)),
+    Op("mod", fn=remainder, ops=("remainder",), methods=("remainder",), classes=("FloorMod",)),
+    Op("fmod", fn=fmod, ops=("fmod",), methods=("fmod",), numpy=(np.fmod,), classes=("Mod",)),
     # reductions
     Op("var", fn=var, ops=("var",), methods=("var",)),
     Op("sqrt", fn=std, ops=("std",), methods=("std",)),

@@ -45,7 +45,10 @@ SPECS += [row("arctan2", A(None), A((2, 3), "nonzero")),
 SPECS += [row("mod", A((2, 3), "wide"), A((2, 3), "pos")),
           row("mod", A((2, 3), "wide"), A((3,), "pos")),
           row("mod", A((), "wide"), A((2, 3), "pos")),
-          row("mod", A((2, 3), "wide"), A(None, "pos"))]
+          row("mod", A((2, 3), "wide"), A(None, "pos")),
+          row("fmod", A((2, 3), "wide"), A((2, 3), "pos")),
+          row("fmod", A((2, 3), "wide"), A((3,), "nonzero")),
+          row("fmod", A(None, "wide"), A((2, 3), "pos"))]
 
 # einsum of one and two operands: contractions, batches, outer products, diagonals read
 # (a letter repeated in an operand) and written (repeated in the output), letters only in

@@ -464,3 +464,10 @@ def test_tensor_operators_type_results_as_mindspore():
         assert value.dtype == dtype
     np.testing.assert_allclose(_np(i / 2), [0.5, 1.0, 1.5])
     assert (f == None) is False and (f != None) is True  # noqa: E711 (MindSpore's answer)
+
+
+def test_remainder_and_fmod_keep_integers():
+    a, b = Tensor(np.array([5, -5, 7, -7])), Tensor(np.array([3, 3, -2, -2]))
+    assert ops.remainder(a, b).dtype == ms.int64 and ops.fmod(a, b).dtype == ms.int64
+    np.testing.assert_array_equal(_np(ops.remainder(a, b)), [2, 1, -1, -1])
+    np.testing.assert_array_equal(_np(ops.fmod(a, b)), [2, -2, 1, -1])
