@@ -27,7 +27,9 @@ __all__ = ["OPS", "gelu", "fast_gelu", "silu", "elu", "selu", "mish", "hardswish
            "cosine_similarity", "cdist", "pdist", "l2_normalize", "cross_entropy", "nll_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss", "l1_loss",
            "smooth_l1_loss", "huber_loss", "kl_div", "ms_dropout", "ms_one_hot",
-           "squared_difference", "addn", "round_"]
+           "squared_difference", "addn", "round_", "xlogy", "lerp", "hypot", "logit",
+           "deg2rad", "rad2deg", "logsigmoid", "softmin", "celu", "hardshrink", "softshrink",
+           "tanhshrink", "threshold", "std_mean", "var_mean", "clip_by_norm", "trace"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -249,6 +251,79 @@ def addn(x):
     return out
 
 
+def xlogy(input, other):
+    """MindSpore's ``ops.xlogy(input, other)``: ``input * log(other)`` (as MindSpore 2.10's
+    CPU kernel, ``xlogy(0, 0)`` is nan, not 0)."""
+    return P.mul(input, P.log(other))
+
+
+def lerp(input, end, weight):
+    """MindSpore's ``ops.lerp(input, end, weight)``: ``input + weight * (end - input)``."""
+    return P.add(input, P.mul(weight, P.sub(end, input)))
+
+
+def hypot(input, other):
+    """MindSpore's ``ops.hypot(input, other)``: ``sqrt(input ** 2 + other ** 2)``."""
+    return P.sqrt(P.add(P.mul(input, input), P.mul(other, other)))
+
+
+def logit(input, eps=None):
+    """MindSpore's ``ops.logit(input, eps=None)``: ``log(x / (1 - x))`` of ``x`` clamped to
+    ``[eps, 1 - eps]`` when ``eps`` is given."""
+    x = input if eps is None else _clamp(input, eps, 1.0 - eps)
+    return P.log(P.div(x, P.sub(1.0, x)))
+
+
+def deg2rad(x):
+    """MindSpore's ``ops.deg2rad(x)``."""
+    return P.mul(x, 0.017453292519943295)
+
+
+def rad2deg(x):
+    """MindSpore's ``ops.rad2deg(x)``."""
+    return P.mul(x, 57.29577951308232)
+
+
+def logsigmoid(x):
+    """MindSpore's ``ops.logsigmoid(x)``: ``-softplus(-x)``, without overflow."""
+    return P.neg(P.softplus(P.neg(x)))
+
+
+def softmin(x, axis=-1, *, dtype=None):
+    """MindSpore's ``ops.softmin(x, axis=-1)``: ``softmax(-x, axis)``."""
+    return P.softmax(P.neg(x), axis=axis)
+
+
+def celu(x, alpha=1.0):
+    """MindSpore's ``ops.celu(x, alpha=1.0)``: ``max(0, x) + min(0, alpha (exp(x / alpha) -
+    1))``."""
+    return P.where(P.greater(x, 0.0), x,
+                   P.mul(P.expm1(P.div(_negative_part(x), alpha)), alpha))
+
+
+def hardshrink(input, lambd=0.5):
+    """MindSpore's ``ops.hardshrink(input, lambd=0.5)``: ``x`` where ``|x| > lambd``, else 0."""
+    return P.where(P.greater(P.abs(input), lambd), input, 0.0)
+
+
+def softshrink(input, lambd=0.5):
+    """MindSpore's ``ops.softshrink(input, lambd=0.5)``: ``x - lambd`` above ``lambd``,
+    ``x + lambd`` below ``-lambd``, else 0."""
+    return P.where(P.greater(input, lambd), P.sub(input, lambd),
+                   P.where(P.less(input, -lambd), P.add(input, lambd), 0.0))
+
+
+def tanhshrink(input):
+    """MindSpore's ``ops.tanhshrink(input)``: ``x - tanh(x)``."""
+    return P.sub(input, P.tanh(input))
+
+
+def threshold(input, thr, value):
+    """MindSpore's ``ops.threshold(input, thr, value)``: ``x`` where ``x > thr``, else
+    ``value``."""
+    return P.where(P.greater(input, thr), input, value)
+
+
 # ---------------------------------------------------------------------------------------
 # reductions
 # ---------------------------------------------------------------------------------------
@@ -263,6 +338,20 @@ def var(input, axis=None, ddof=0, keepdims=False):
 def std(input, axis=None, ddof=0, keepdims=False):
     """MindSpore's ``ops.std(input, axis=None, ddof=0, keepdims=False)``: ``sqrt(var)``."""
     return P.sqrt(var(input, axis, ddof, keepdims))
+
+
+def std_mean(input, axis=None, ddof=0, keepdims=False):
+    """MindSpore's ``ops.std_mean(input, axis=None, ddof=0, keepdims=False)``:
+    ``(std, mean)``."""
+    return (std(input, axis, ddof, keepdims),
+            P.mean(input, axis=_axis(axis), keepdims=keepdims))
+
+
+def var_mean(input, axis=None, ddof=0, keepdims=False):
+    """MindSpore's ``ops.var_mean(input, axis=None, ddof=0, keepdims=False)``:
+    ``(var, mean)``."""
+    return (var(input, axis, ddof, keepdims),
+            P.mean(input, axis=_axis(axis), keepdims=keepdims))
 
 
 def _vector_norm(x, ord, axis, keepdim):
@@ -389,6 +478,28 @@ def clip_by_global_norm(x, clip_norm=1.0, use_norm=None):
     return tuple(P.mul(t, scale) for t in xs)
 
 
+def clip_by_norm(x, max_norm, norm_type=2.0, error_if_nonfinite=False):
+    """MindSpore's ``ops.clip_by_norm(x, max_norm, norm_type=2.0, error_if_nonfinite=False)``:
+    ``x`` (a Tensor, or a tuple or list of them taken together) scaled by
+    ``min(max_norm / (total_norm + 1e-6), 1)``; ``error_if_nonfinite`` is not checked."""
+    xs = tuple(x) if isinstance(x, (tuple, list)) else (x,)
+    if norm_type == float("inf"):
+        total = P.max(P.abs(xs[0]))
+        for t in xs[1:]:
+            total = P.maximum(total, P.max(P.abs(t)))
+    else:
+        total = P.sum(P.pow(P.abs(xs[0]), float(norm_type)))
+        for t in xs[1:]:
+            total = P.add(total, P.sum(P.pow(P.abs(t), float(norm_type))))
+        total = P.pow(total, 1.0 / norm_type)
+    coef = P.div(max_norm, P.add(total, 1e-6))
+    coef = P.where(P.less(coef, 1.0), coef, 1.0)
+    clipped = tuple(P.mul(t, coef) for t in xs)
+    if isinstance(x, (tuple, list)):
+        return type(x)(clipped)
+    return clipped[0]
+
+
 # ---------------------------------------------------------------------------------------
 # linear algebra
 # ---------------------------------------------------------------------------------------
@@ -422,6 +533,11 @@ def mv(mat, vec):
 def outer(input, vec2):
     """MindSpore's ``ops.outer(input, vec2)``: ``input[:, None] * vec2[None, :]``."""
     return P.mul(P.reshape(input, (-1, 1)), vec2)
+
+
+def trace(input):
+    """MindSpore's ``ops.trace(input)``: the sum of the diagonal of a 2-D input."""
+    return P.einsum1(input, "ii->")
 
 
 def _tokens(sub: str) -> list:
@@ -673,6 +789,23 @@ OPS: tuple[Op, ...] = (
     Op("where", fn=_m_clamp, methods=("clamp", "clip")),
     Op("where", fn=clip_by_value, ops=("clip_by_value",)),
     Op("mul", fn=clip_by_global_norm, ops=("clip_by_global_norm",)),
+    Op("log", fn=xlogy, ops=("xlogy",), methods=("xlogy",)),
+    Op("add", fn=lerp, ops=("lerp",), methods=("lerp",)),
+    Op("sqrt", fn=hypot, ops=("hypot",), methods=("hypot",)),
+    Op("log", fn=logit, ops=("logit",), methods=("logit",)),
+    Op("mul", fn=deg2rad, ops=("deg2rad",), methods=("deg2rad",)),
+    Op("mul", fn=rad2deg, ops=("rad2deg",), methods=("rad2deg",)),
+    Op("softplus", fn=logsigmoid, ops=("logsigmoid",)),
+    Op("softmax", fn=softmin, ops=("softmin",)),
+    Op("expm1", fn=celu, ops=("celu",)),
+    Op("where", fn=hardshrink, ops=("hardshrink",)),
+    Op("where", fn=softshrink, ops=("softshrink",)),
+    Op("tanh", fn=tanhshrink, ops=("tanhshrink",)),
+    Op("where", fn=threshold, ops=("threshold",)),
+    Op("mul", fn=clip_by_norm, ops=("clip_by_norm",)),
+    Op("sqrt", fn=std_mean, ops=("std_mean",)),
+    Op("var", fn=var_mean, ops=("var_mean",)),
+    Op("einsum1", fn=trace, ops=("trace",), methods=("trace",)),
     # no gradient: rounding, predicates, comparisons
     Op("floor", _U, ops=("floor",), methods=("floor",), numpy=(np.floor,), classes=("Floor",)),
     Op("ceil", _U, ops=("ceil",), methods=("ceil",), numpy=(np.ceil,), classes=("Ceil",)),

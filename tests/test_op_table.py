@@ -212,6 +212,14 @@ METHOD_CASES = [
     ("squeeze", "x.squeeze(0)", "ops.squeeze(x, 0)", "x[0]", "leading1", "real"),
 ] + [
     # autograd_st/table_math.py
+    ("xlogy", "x.xlogy(y)", "ops.xlogy(x, y)", "x * np.log(y)", "binary", "pos"),
+    ("lerp", "x.lerp(y, 0.3)", "ops.lerp(x, y, 0.3)", "x + 0.3 * (y - x)", "binary", "real"),
+    ("hypot", "x.hypot(y)", "ops.hypot(x, y)", "np.hypot(x, y)", "binary", "real"),
+    ("logit", "(x * 0.3).logit()", "ops.logit(x * 0.3)", "np.log(x * 0.3 / (1 - x * 0.3))",
+     "unary", "pos"),
+    ("deg2rad", "x.deg2rad()", "ops.deg2rad(x)", "np.deg2rad(x)", "unary", "real"),
+    ("rad2deg", "x.rad2deg()", "ops.rad2deg(x)", "np.rad2deg(x)", "unary", "real"),
+    ("trace", "x.trace()", "ops.trace(x)", "np.trace(x)", "square", "real"),
     ("tan", "(x * 0.5).tan()", "ops.tan(x * 0.5)", "np.tan(x * 0.5)", "unary", "real"),
     ("asin", "(x * 0.4).asin()", "ops.asin(x * 0.4)", "np.arcsin(x * 0.4)", "unary", "real"),
     ("arcsin", "(x * 0.4).arcsin()", "ops.arcsin(x * 0.4)", "np.arcsin(x * 0.4)", "unary",
@@ -306,6 +314,7 @@ SHAPES = {
     "rows": [((3,),), ((2, 3),), ((1, 3),)],
     "six": [((2, 3),), ((6,),), ((1, 6),)],
     "matrix": [((2, 3),), ((1, 3),)],
+    "square": [((3, 3),), ((1, 1),)],
     "leading1": [((1, 3),), ((1, 2, 3),)],
 }
 

@@ -130,8 +130,23 @@ def distances(x, y):
             + ops.sum(ops.cdist(x, y, 1.0)) + ops.sum(ops.cdist(x, y, float("inf"))))
 
 
+def more_activations(x):
+    return (ops.logsigmoid(x) + ops.softmin(x, 0) + ops.celu(x, 0.7) + ops.hardshrink(x)
+            + ops.softshrink(x) + ops.tanhshrink(x) + ops.threshold(x, 0.1, -2.0)
+            + ops.logit(ops.sigmoid(x)) + ops.logit(ops.sigmoid(x * 5), 0.05)
+            + ops.xlogy(x * x, x * x + 1) + ops.hypot(x, 2.0) + ops.lerp(x, x * x, 0.25)
+            + ops.deg2rad(x) * ops.rad2deg(x))
+
+
+def more_reductions(x):
+    s, m = ops.std_mean(x, 1, 1, True)
+    v, m2 = ops.var_mean(x)
+    return (ops.sum(s * m) + v * m2 + ops.trace(x[:, :3]) + ops.sum(ops.clip_by_norm(x, 1.0))
+            + ops.sum(ops.clip_by_norm((x, x * 2), 1.0, 1.0)[1]))
+
+
 SINGLE = [gelu_none, gelu_tanh, class_gelu, smooth_activations, piecewise_activations, norms,
-          moments, trig, tensor_methods]
+          moments, trig, tensor_methods, more_activations, more_reductions]
 PAIRS = [global_norm_clip, products, losses, similarity, remainders, operators, distances]
 
 
