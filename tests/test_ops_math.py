@@ -193,6 +193,8 @@ def _np(t):
     ("ij,ij,ij->j", [(2, 3), (2, 3), (2, 3)]),
     ("i,i,i->", [(4,), (4,), (4,)]),
     ("bhqd,bhkd->bhqk", [(2, 2, 3, 4), (2, 2, 5, 4)]),
+    ("...ij,...jk->...ik", [(2, 1, 3, 4), (5, 4, 2)]),  # ellipsis axes broadcast
+    ("ij,ij->ij", [(3, 1), (1, 4)]),  # a letter of size 1 in one operand broadcasts
 ])
 def test_einsum_values_and_gradients_match_numpy(equation, shapes):
     arrays = [np.random.default_rng(len(s)).standard_normal(s) for s in shapes]
