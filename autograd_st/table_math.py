@@ -29,7 +29,8 @@ __all__ = ["OPS", "gelu", "fast_gelu", "silu", "elu", "selu", "mish", "hardswish
            "smooth_l1_loss", "huber_loss", "kl_div", "ms_dropout", "ms_one_hot",
            "squared_difference", "addn", "round_", "xlogy", "lerp", "hypot", "logit",
            "deg2rad", "rad2deg", "logsigmoid", "softmin", "celu", "hardshrink", "softshrink",
-           "tanhshrink", "threshold", "std_mean", "var_mean", "clip_by_norm", "trace"]
+           "tanhshrink", "threshold", "std_mean", "var_mean", "clip_by_norm", "trace",
+           "sigmoid_cross_entropy_with_logits"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -690,6 +691,12 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
     return _reduce(_weighted(loss, weight), reduction, "binary_cross_entropy_with_logits")
 
 
+def sigmoid_cross_entropy_with_logits(logits, label):
+    """MindSpore's ``ops.SigmoidCrossEntropyWithLogits()(logits, label)``: the element-wise
+    ``-(y log sigmoid(x) + (1 - y) log(1 - sigmoid(x)))``, not reduced."""
+    return binary_cross_entropy_with_logits(logits, label, reduction="none")
+
+
 def mse_loss(input, target, reduction="mean"):
     """MindSpore's ``ops.mse_loss(input, target, reduction='mean')``: ``(input - target)^2``."""
     return _reduce(squared_difference(input, target), reduction, "mse_loss")
@@ -789,9 +796,9 @@ OPS: tuple[Op, ...] = (
     Op("where", fn=_m_clamp, methods=("clamp", "clip")),
     Op("where", fn=clip_by_value, ops=("clip_by_value",)),
     Op("mul", fn=clip_by_global_norm, ops=("clip_by_global_norm",)),
-    Op("log", fn=xlogy, ops=("xlogy",), methods=("xlogy",)),
-    Op("add", fn=lerp, ops=("lerp",), methods=("lerp",)),
-    Op("sqrt", fn=hypot, ops=("hypot",), methods=("hypot",)),
+    Op("log", fn=xlogy, ops=("xlogy",), methods=("xlogy",), classes=("Xlogy",)),
+    Op("add", fn=lerp, ops=("lerp",), methods=("lerp",), classes=("Lerp",)),
+    Op("sqrt", fn=hypot, ops=("hypot",), methods=("hypot",), classes=("Hypot",)),
     Op("log", fn=logit, ops=("logit",), methods=("logit",)),
     Op("mul", fn=deg2rad, ops=("deg2rad",), methods=("deg2rad",)),
     Op("mul", fn=rad2deg, ops=("rad2deg",), methods=("rad2deg",)),
@@ -805,7 +812,7 @@ OPS: tuple[Op, ...] = (
     Op("mul", fn=clip_by_norm, ops=("clip_by_norm",)),
     Op("sqrt", fn=std_mean, ops=("std_mean",)),
     Op("var", fn=var_mean, ops=("var_mean",)),
-    Op("einsum1", fn=trace, ops=("trace",), methods=("trace",)),
+    Op("einsum1", fn=trace, ops=("trace",), methods=("trace",), classes=("Trace",)),
     # no gradient: rounding, predicates, comparisons
     Op("floor", _U, ops=("floor",), methods=("floor",), numpy=(np.floor,), classes=("Floor",)),
     Op("ceil", _U, ops=("ceil",), methods=("ceil",), numpy=(np.ceil,), classes=("Ceil",)),
@@ -864,6 +871,9 @@ OPS: tuple[Op, ...] = (
     Op("log", fn=binary_cross_entropy, ops=("binary_cross_entropy",)),
     Op("softplus", fn=binary_cross_entropy_with_logits,
        ops=("binary_cross_entropy_with_logits",)),
+    Op("softplus", fn=sigmoid_cross_entropy_with_logits,
+       classes=("SigmoidCrossEntropyWithLogits",)),
+    Op("softplus", "x", classes=("Softplus",)),
     Op("mul", fn=mse_loss, ops=("mse_loss",)),
     Op("abs", fn=l1_loss, ops=("l1_loss",)),
     Op("where", fn=smooth_l1_loss, ops=("smooth_l1_loss",)),

@@ -14,7 +14,9 @@ from ..prims import P
 from .primitive_base import Primitive
 
 __all__ = ["SoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits", "OneHot",
-           "Dropout", "L2Normalize", "Elu", "Einsum", "LpNorm", "BiasAdd"]
+           "Dropout", "L2Normalize", "Elu", "CeLU", "Einsum", "LpNorm", "BiasAdd",
+           "BinaryCrossEntropy", "BCEWithLogitsLoss", "KLDivLoss", "SmoothL1Loss", "NLLLoss",
+           "SoftShrink", "HShrink", "Cdist", "IsClose"]
 
 
 class SoftmaxCrossEntropyWithLogits(Primitive):
@@ -147,3 +149,110 @@ class BiasAdd(Primitive):
         if self.data_format == "NHWC":
             return P.add(input_x, bias)
         return P.add(input_x, P.reshape_along(bias, input_x, 1))
+
+
+class CeLU(Primitive):
+    """MindSpore's ``ops.CeLU(alpha=1.0)(x)``: ``ops.celu(x, alpha)``."""
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        self.alpha = float(alpha)
+
+    def __call__(self, x):
+        return table_math.celu(x, self.alpha)
+
+
+class SoftShrink(Primitive):
+    """MindSpore's ``ops.SoftShrink(lambd=0.5)(x)``: ``ops.softshrink(x, lambd)``."""
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        self.lambd = float(lambd)
+
+    def __call__(self, input_x):
+        return table_math.softshrink(input_x, self.lambd)
+
+
+class HShrink(Primitive):
+    """MindSpore's ``ops.HShrink(lambd=0.5)(x)``: ``ops.hardshrink(x, lambd)``."""
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        self.lambd = float(lambd)
+
+    def __call__(self, input_x):
+        return table_math.hardshrink(input_x, self.lambd)
+
+
+class Cdist(Primitive):
+    """MindSpore's ``ops.Cdist(p=2.0)(x1, x2)``: ``ops.cdist(x1, x2, p)``."""
+
+    def __init__(self, p: float = 2.0) -> None:
+        self.p = float(p)
+
+    def __call__(self, input_x, input_y):
+        return table_math.cdist(input_x, input_y, self.p)
+
+
+class IsClose(Primitive):
+    """MindSpore's ``ops.IsClose(rtol=1e-05, atol=1e-08, equal_nan=False)(x, y)``."""
+
+    def __init__(self, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> None:
+        self.rtol, self.atol, self.equal_nan = float(rtol), float(atol), bool(equal_nan)
+
+    def __call__(self, input, other):
+        return P.isclose(input, other, self.rtol, self.atol, self.equal_nan)
+
+
+class BinaryCrossEntropy(Primitive):
+    """MindSpore's ``ops.BinaryCrossEntropy(reduction='mean')(logits, labels, weight=None)``:
+    ``ops.binary_cross_entropy`` of probabilities ``logits``."""
+
+    def __init__(self, reduction: str = "mean") -> None:
+        self.reduction = reduction
+
+    def __call__(self, logits, labels, weight=None):
+        return table_math.binary_cross_entropy(logits, labels, weight, self.reduction)
+
+
+class BCEWithLogitsLoss(Primitive):
+    """MindSpore's ``ops.BCEWithLogitsLoss(reduction='mean')(logits, label, weight,
+    pos_weight)``: ``ops.binary_cross_entropy_with_logits``."""
+
+    def __init__(self, reduction: str = "mean") -> None:
+        self.reduction = reduction
+
+    def __call__(self, logits, label, weight=None, pos_weight=None):
+        return table_math.binary_cross_entropy_with_logits(logits, label, weight, pos_weight,
+                                                           self.reduction)
+
+
+class KLDivLoss(Primitive):
+    """MindSpore's ``ops.KLDivLoss(reduction='mean')(logits, labels)``: ``ops.kl_div``."""
+
+    def __init__(self, reduction: str = "mean") -> None:
+        self.reduction = reduction
+
+    def __call__(self, logits, labels):
+        return table_math.kl_div(logits, labels, self.reduction)
+
+
+class SmoothL1Loss(Primitive):
+    """MindSpore's ``ops.SmoothL1Loss(beta=1.0, reduction='none')(logits, labels)``."""
+
+    def __init__(self, beta: float = 1.0, reduction: str = "none") -> None:
+        self.beta, self.reduction = float(beta), reduction
+
+    def __call__(self, logits, labels):
+        return table_math.smooth_l1_loss(logits, labels, self.beta, self.reduction)
+
+
+class NLLLoss(Primitive):
+    """MindSpore's ``ops.NLLLoss(reduction='mean', ignore_index=-100)(logits, labels,
+    weight)``: ``(loss, total_weight)``, ``total_weight`` the summed weight of the counted
+    labels."""
+
+    def __init__(self, reduction: str = "mean", ignore_index: int = -100) -> None:
+        self.reduction, self.ignore_index = reduction, int(ignore_index)
+
+    def __call__(self, logits, labels, weight):
+        loss = table_math.nll_loss(logits, labels, weight, self.ignore_index, self.reduction)
+        total = P.sum(P.target_weights(labels, logits, self.ignore_index, weight))
+        return loss, total

@@ -33,4 +33,38 @@ def run():
                                   Tensor(np.array([0.0, 2.0], np.float32)))
     gx, gy = ops.grad(lambda a, b: ops.sum(ops.xlogy(a, b)), (0, 1))(p, p + 1.0)
     out["xlogy_grad_x"], out["xlogy_grad_y"] = gx, gy
+    out.update(classes())
+    return out
+
+
+def classes():
+    """MindSpore's primitive classes of these ops and of the losses."""
+    x = Tensor(np.array([[-1.7, -0.45, 0.2], [0.55, 1.3, 2.4]], np.float32))
+    p = Tensor(np.array([[0.1, 0.35, 0.5], [0.62, 0.8, 0.97]], np.float32))
+    y = Tensor(np.array([[0.0, 1.0, 0.3], [1.0, 0.0, 0.9]], np.float32))
+    w = Tensor(np.array([1.0, 2.0, 0.5], np.float32))
+    out = {
+        "SigmoidCrossEntropyWithLogits": ops.SigmoidCrossEntropyWithLogits()(x, y),
+        "Softplus": ops.Softplus()(x), "Xlogy": ops.Xlogy()(p, p + 1.0),
+        "Lerp": ops.Lerp()(x, p, Tensor(0.3, ms.float32)), "Hypot": ops.Hypot()(x, p),
+        "Trace": ops.Trace()(x[:, :2]), "CeLU": ops.CeLU(0.5)(x),
+        "SoftShrink": ops.SoftShrink(0.3)(x), "HShrink": ops.HShrink(0.5)(x),
+        "Cdist": ops.Cdist()(x, p), "IsClose": ops.IsClose(atol=0.5)(x, p),
+        "BinaryCrossEntropy": ops.BinaryCrossEntropy()(p, y),
+        # (a weight shaped like the logits: MindSpore 2.10's kernel reads a broadcast (3,)
+        # weight out of bounds)
+        "BinaryCrossEntropy_none_w": ops.BinaryCrossEntropy("none")(p, y, p * 2.0),
+        "BCEWithLogitsLoss": ops.BCEWithLogitsLoss()(x, y, w, w),
+        "BCEWithLogitsLoss_sum": ops.BCEWithLogitsLoss("sum")(x, y, w, w),
+        "KLDivLoss_sum": ops.KLDivLoss("sum")(x, p),
+        "SmoothL1Loss": ops.SmoothL1Loss(0.5)(x, y),
+        "SmoothL1Loss_mean": ops.SmoothL1Loss(1.0, "mean")(x, y),
+    }
+    logits = ops.log_softmax(x, 1)
+    labels = Tensor(np.array([2, 0], np.int32))
+    out["NLLLoss_loss"], out["NLLLoss_total"] = ops.NLLLoss()(logits, labels, w)
+    out["NLLLoss_sum_loss"], out["NLLLoss_sum_total"] = ops.NLLLoss("sum")(logits, labels, w)
+    out["NLLLoss_none_loss"], out["NLLLoss_none_total"] = ops.NLLLoss("none")(logits, labels, w)
+    out["BCEWithLogitsLoss_grad"] = ops.grad(
+        lambda t: ops.BCEWithLogitsLoss()(t, y, w, w))(x)
     return out
