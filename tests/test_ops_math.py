@@ -488,3 +488,43 @@ def test_remainder_and_fmod_keep_integers():
     assert ops.remainder(a, b).dtype == ms.int64 and ops.fmod(a, b).dtype == ms.int64
     np.testing.assert_array_equal(_np(ops.remainder(a, b)), [2, 1, -1, -1])
     np.testing.assert_array_equal(_np(ops.fmod(a, b)), [2, -2, 1, -1])
+
+
+class _ZooBlock(nn.Cell):
+    """A classifier head as model-zoo code writes it, with primitive classes."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = ms.Parameter(Tensor(np.random.default_rng(3).standard_normal((4, 5)) * 0.5),
+                              name="w")
+        self.gelu = ops.GeLU()
+        self.dropout = ops.Dropout(keep_prob=1.0)
+        self.one_hot = ops.OneHot()
+        self.xent = ops.SoftmaxCrossEntropyWithLogits()
+        self.norm = ops.L2Normalize(axis=-1)
+        self.on, self.off = Tensor(np.float64(1.0)), Tensor(np.float64(0.0))
+
+    def construct(self, x, labels):
+        h = self.gelu(ops.matmul(self.norm(x), self.w))
+        h, _ = self.dropout(h)
+        loss, _ = self.xent(h, self.one_hot(labels, 5, self.on, self.off))
+        return ops.mean(loss) + 0.01 * ops.norm(self.w) ** 2
+
+
+def test_a_model_zoo_block_with_primitive_classes_trains():
+    net = _ZooBlock()
+    x, labels = X, Tensor(np.array([0, 4, 2]))
+    loss, grads = ops.value_and_grad(net, None, net.trainable_params())(x, labels)
+    w0 = net.w.asnumpy().copy()
+
+    def numpy_loss(w):
+        xn = _np(X) / np.sqrt(np.maximum((_np(X) ** 2).sum(-1, keepdims=True), 1e-4))
+        z = xn @ w
+        h = 0.5 * z * (1 + np.tanh(math.sqrt(2 / math.pi) * (z + 0.044715 * z ** 3)))
+        logp = h - np.log(np.exp(h).sum(1, keepdims=True))
+        return -logp[[0, 1, 2], [0, 4, 2]].mean() + 0.01 * (w ** 2).sum()
+    np.testing.assert_allclose(_np(loss), numpy_loss(w0), rtol=1e-10)
+    np.testing.assert_allclose(_np(grads[0]), numerical_grad(numpy_loss, (w0,)), rtol=1e-6,
+                               atol=1e-8)
+    clipped = ops.clip_by_global_norm(grads, 1e-3)
+    np.testing.assert_allclose(np.linalg.norm(_np(clipped[0])), 1e-3, rtol=1e-6)
