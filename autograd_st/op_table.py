@@ -93,8 +93,8 @@ def exp2(input):
 
 
 def log1p(input):
-    """``log(1 + input)`` element-wise."""
-    return P.log(P.add(input, 1.0))
+    """``log(1 + input)`` element-wise (accurate near 0)."""
+    return P.log1p(input)
 
 
 def rsqrt(input):
@@ -327,21 +327,6 @@ def _np_stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
 # adapters of the nn layers' functional forms
 # ---------------------------------------------------------------------------------------
 
-def one_hot(indices, depth, dtype=np.float32):
-    """``indices.shape + (depth,)`` one-hot values (no gradient)."""
-    return P.one_hot(indices, depth, dtype=mstype.to_numpy(dtype))
-
-
-def dropout(input, p=0.5, training=True, seed=None):
-    """MindSpore's ``ops.dropout(input, p=0.5, training=True, seed=None)``: zero each element
-    with probability ``p`` and scale the rest by ``1 / (1 - p)`` (the mask from autograd_st's
-    own generator: ``seed`` is accepted and not used); ``input`` itself when not
-    ``training`` or ``p == 0``."""
-    if not 0.0 <= p < 1.0:
-        raise ValueError("For 'dropout', 'p' must be in [0, 1), but got %r" % (p,))
-    if not training or p == 0.0:
-        return input
-    return P.mul(input, P.dropout_mask(input, keep_prob=1.0 - p))
 
 
 # ---------------------------------------------------------------------------------------
@@ -378,7 +363,7 @@ _CORE_OPS: tuple[Op, ...] = (
     Op("exp", _UNARY, ops=("exp",), methods=("exp",), numpy=(np.exp,), classes=("Exp",)),
     Op("pow", fn=exp2, ops=("exp2",)),
     Op("log", _UNARY, ops=("log",), methods=("log",), numpy=(np.log,), classes=("Log",)),
-    Op("log", fn=log1p, ops=("log1p",)),
+    Op("log1p", fn=log1p, ops=("log1p",)),
     Op("sin", _UNARY, ops=("sin",), methods=("sin",), numpy=(np.sin,), classes=("Sin",)),
     Op("cos", _UNARY, ops=("cos",), methods=("cos",), numpy=(np.cos,), classes=("Cos",)),
     Op("tanh", _UNARY, ops=("tanh",), methods=("tanh",), numpy=(np.tanh,), classes=("Tanh",)),
@@ -457,13 +442,12 @@ _CORE_NN_OPS: tuple[Op, ...] = (
     Op("var", "input, axis=None, ddof=0, keepdims=False", ops=("var",),
        doc="Variance (``ddof=1``: unbiased), differentiable."),
     Op("erf", _UNARY, ops=("erf",), doc="The error function, differentiable."),
-    Op("softplus", _UNARY, ops=("softplus",),
-       doc="``log(1 + exp(x))`` without overflow, differentiable."),
+    Op("softplus", fn=table_math.softplus, ops=("softplus",)),
     Op("flatten", "input, start_dim=1, end_dim=-1", ops=("flatten",),
        doc="Merge axes ``start_dim..end_dim`` into one."),
     Op("getitem", "table, indices", ops=("gather_rows",),
        doc="``table[indices]``: rows of a 2-D table (gradients of repeated rows accumulate)."),
-    Op("one_hot", fn=one_hot, ops=("one_hot",)),
+    Op("ms_one_hot", fn=table_math.ms_one_hot, ops=("one_hot",)),
     Op("one_hot_like", "indices, like, axis=-1, ignore_index=None", ops=("one_hot_like",),
        doc="One-hot labels shaped and typed like ``like``, classes along ``axis``; rows whose "
            "index is ``ignore_index`` are all zeros (no gradient)."),
@@ -474,7 +458,7 @@ _CORE_NN_OPS: tuple[Op, ...] = (
     Op("depend", "value, effect", ops=("depend",),
        doc="``value``, computed after ``effect`` (keeps a side effect such as ``assign`` "
            "alive)."),
-    Op("mul", fn=dropout, ops=("dropout",)),
+    Op("dropout_mask", fn=table_math.ms_dropout, ops=("dropout",)),
 )
 
 
@@ -508,7 +492,9 @@ def _public_name(row: Op) -> str:
         return row.ops[0]
     if row.methods:
         return row.methods[0]
-    return row.numpy[0].__name__
+    if row.numpy:
+        return row.numpy[0].__name__
+    return row.classes[0]
 
 
 def _is_literal(node: ast.expr) -> bool:

@@ -1081,9 +1081,23 @@ def floordiv(x, y):
     return x // y
 
 
-@primitive(diff=())
+
+
+# x % y (floor-mod, the sign of y) is x - floor(x / y) * y: gradients 1 and -floor(x / y)
+# (MindSpore's FloorMod bprop); floor is flat, so the forward rule is the same
+@primitive(diff=("x", "y"))
 def mod(x, y):
     return x % y
+
+
+@vjp(mod)
+def _(dout, out, x, y):
+    return unbroadcast(dout, x), unbroadcast(-dout * np.floor(x / y), y)
+
+
+@jvp(mod)
+def _(out, x, y, dx, dy):
+    return broadcast_like(dx, out), broadcast_like(-dy * np.floor(x / y), out)
 
 
 # ---------------------------------------------------------------------------------------

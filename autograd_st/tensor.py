@@ -60,16 +60,31 @@ def wrap(value: Any) -> Any:
     return value
 
 
+def _is_f64(value) -> bool:
+    return getattr(value, "dtype", None) == np.float64
+
+
+def _ms_result(out, a, b):
+    """MindSpore's result type for an arithmetic operator: an integer or bool Tensor with a
+    Python float, with another integer (true division) or with a float32 Tensor gives
+    float32 where numpy gives float64; float64 only when an operand is float64."""
+    if getattr(out, "dtype", None) == np.float64 and not (_is_f64(a) or _is_f64(b)):
+        return out.astype(np.float32)
+    return out
+
+
 def _binary(op):
     def method(self, other):
-        return Tensor(op(self._data, unwrap(other)))
+        other = unwrap(other)
+        return Tensor(_ms_result(op(self._data, other), self._data, other))
     method.__name__ = op.__name__
     return method
 
 
 def _reflected(op):
     def method(self, other):
-        return Tensor(op(unwrap(other), self._data))
+        other = unwrap(other)
+        return Tensor(_ms_result(op(other, self._data), self._data, other))
     method.__name__ = "r" + op.__name__
     return method
 
@@ -160,10 +175,14 @@ class Tensor:
     __and__ = _binary(np.logical_and)
     __or__ = _binary(np.logical_or)
 
-    def __eq__(self, other):  # element-wise, as in MindSpore
+    def __eq__(self, other):  # element-wise, as in MindSpore; ``t == None`` is False
+        if other is None:
+            return False
         return Tensor(np.equal(self._data, unwrap(other)))
 
     def __ne__(self, other):
+        if other is None:
+            return True
         return Tensor(np.not_equal(self._data, unwrap(other)))
 
     __hash__ = object.__hash__

@@ -182,7 +182,7 @@ def _indexed_shape(shape, index):
 ZERO_GRADIENT_PRIMITIVES = frozenset({
     "stop_gradient", "ones_like", "zeros_like", "sign", "shape", "size", "ndim", "dtype", "isinstance",
     "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
-    "floordiv", "mod", "axis_slice", "reduction_share",
+    "floordiv", "axis_slice", "reduction_share",
 } | ({"one_hot", "one_hot_like", "assign", "dropout_mask"} if NN_LOADED else set()))
 
 

@@ -10,6 +10,7 @@ import ast
 import importlib.util
 import inspect
 import linecache
+import math
 import pathlib
 
 import numpy as np
@@ -25,7 +26,7 @@ ROWS = op_table.OPS + op_table.NN_OPS
 
 
 def _label(row):
-    return (row.ops or row.methods or tuple(f.__name__ for f in row.numpy))[0]
+    return (row.ops or row.methods or tuple(f.__name__ for f in row.numpy) or row.classes)[0]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=_label)
@@ -74,8 +75,12 @@ def test_numpy_bindings_are_the_tables_functions():
         assert f in op_table.row_of(fn).numpy
     assert bindings.lookup(abs) is op_table.NUMPY[np.abs]
     assert set(bindings.SUPPORTED_NUMPY) == {f.__name__ for f in op_table.NUMPY}
-    assert set(bindings.ZERO_GRAD_NUMPY) == {"sign", "shape", "size", "ndim", "ones_like",
-                                             "zeros_like"}
+    assert set(bindings.ZERO_GRAD_NUMPY) == {
+        "sign", "shape", "size", "ndim", "ones_like", "zeros_like",
+        # autograd_st/table_math.py: rounding, predicates and comparisons
+        "floor", "ceil", "trunc", "isnan", "isinf", "isfinite", "logical_and", "logical_or",
+        "logical_xor", "logical_not", "equal", "not_equal", "greater", "greater_equal", "less",
+        "less_equal", "floor_divide"}
 
 
 def test_primitive_classes_call_the_tables_functions():
@@ -205,6 +210,101 @@ METHOD_CASES = [
     ("permute", "x.permute((1, 0))", "ops.permute(x, (1, 0))", "x.T", "matrix", "real"),
     ("expand_dims", "x.expand_dims(0)", "ops.expand_dims(x, 0)", "x[None]", "unary", "real"),
     ("squeeze", "x.squeeze(0)", "ops.squeeze(x, 0)", "x[0]", "leading1", "real"),
+] + [
+    # autograd_st/table_math.py
+    ("xlogy", "x.xlogy(y)", "ops.xlogy(x, y)", "x * np.log(y)", "binary", "pos"),
+    ("lerp", "x.lerp(y, 0.3)", "ops.lerp(x, y, 0.3)", "x + 0.3 * (y - x)", "binary", "real"),
+    ("hypot", "x.hypot(y)", "ops.hypot(x, y)", "np.hypot(x, y)", "binary", "real"),
+    ("logit", "(x * 0.3).logit()", "ops.logit(x * 0.3)", "np.log(x * 0.3 / (1 - x * 0.3))",
+     "unary", "pos"),
+    ("deg2rad", "x.deg2rad()", "ops.deg2rad(x)", "np.deg2rad(x)", "unary", "real"),
+    ("rad2deg", "x.rad2deg()", "ops.rad2deg(x)", "np.rad2deg(x)", "unary", "real"),
+    ("trace", "x.trace()", "ops.trace(x)", "np.trace(x)", "square", "real"),
+    ("tan", "(x * 0.5).tan()", "ops.tan(x * 0.5)", "np.tan(x * 0.5)", "unary", "real"),
+    ("asin", "(x * 0.4).asin()", "ops.asin(x * 0.4)", "np.arcsin(x * 0.4)", "unary", "real"),
+    ("arcsin", "(x * 0.4).arcsin()", "ops.arcsin(x * 0.4)", "np.arcsin(x * 0.4)", "unary",
+     "real"),
+    ("acos", "(x * 0.4).acos()", "ops.acos(x * 0.4)", "np.arccos(x * 0.4)", "unary", "real"),
+    ("arccos", "(x * 0.4).arccos()", "ops.arccos(x * 0.4)", "np.arccos(x * 0.4)", "unary",
+     "real"),
+    ("atan", "x.atan()", "ops.atan(x)", "np.arctan(x)", "unary", "real"),
+    ("arctan", "x.arctan()", "ops.arctan(x)", "np.arctan(x)", "unary", "real"),
+    ("sinh", "x.sinh()", "ops.sinh(x)", "np.sinh(x)", "unary", "real"),
+    ("cosh", "x.cosh()", "ops.cosh(x)", "np.cosh(x)", "unary", "real"),
+    ("asinh", "x.asinh()", "ops.asinh(x)", "np.arcsinh(x)", "unary", "real"),
+    ("arcsinh", "x.arcsinh()", "ops.arcsinh(x)", "np.arcsinh(x)", "unary", "real"),
+    ("acosh", "(x + 1).acosh()", "ops.acosh(x + 1)", "np.arccosh(x + 1)", "unary", "pos"),
+    ("arccosh", "(x + 1).arccosh()", "ops.arccosh(x + 1)", "np.arccosh(x + 1)", "unary",
+     "pos"),
+    ("atanh", "(x * 0.4).atanh()", "ops.atanh(x * 0.4)", "np.arctanh(x * 0.4)", "unary",
+     "real"),
+    ("arctanh", "(x * 0.4).arctanh()", "ops.arctanh(x * 0.4)", "np.arctanh(x * 0.4)",
+     "unary", "real"),
+    ("expm1", "x.expm1()", "ops.expm1(x)", "np.expm1(x)", "unary", "real"),
+    ("log1p", "x.log1p()", "ops.log1p(x)", "np.log1p(x)", "unary", "pos"),
+    ("log2", "x.log2()", "ops.log2(x)", "np.log2(x)", "unary", "pos"),
+    ("log10", "x.log10()", "ops.log10(x)", "np.log10(x)", "unary", "pos"),
+    ("atan2", "x.atan2(y)", "ops.atan2(x, y)", "np.arctan2(x, y)", "binary", "real"),
+    ("erf", "x.erf()", "ops.erf(x)", "np.vectorize(math.erf)(x)", "unary", "real"),
+    ("erfc", "x.erfc()", "ops.erfc(x)", "np.vectorize(math.erfc)(x)", "unary", "real"),
+    ("rsqrt", "x.rsqrt()", "ops.rsqrt(x)", "1 / np.sqrt(x)", "unary", "pos"),
+    ("reciprocal", "x.reciprocal()", "ops.reciprocal(x)", "1 / x", "unary", "real"),
+    ("sign", "x.sign()", "ops.sign(x)", "np.sign(x)", "unary", "real"),
+    ("softmax", "x.softmax(-1)", "ops.softmax(x, -1)",
+     "np.exp(x) / np.exp(x).sum(-1, keepdims=True)", "rows", "real"),
+    ("logsumexp", "x.logsumexp(-1)", "ops.logsumexp(x, -1)", "np.log(np.exp(x).sum(-1))",
+     "rows", "real"),
+    ("logsumexp", "x.logsumexp(0, True)", "ops.logsumexp(x, 0, True)",
+     "np.log(np.exp(x).sum(0, keepdims=True))", "rows", "real"),
+    ("log_softmax", "x.log_softmax()", "ops.log_softmax(x)",
+     "x - np.log(np.exp(x).sum(-1, keepdims=True))", "rows", "real"),
+    ("clamp", "x.clamp(-0.7, 0.9)", "ops.clamp(x, -0.7, 0.9)", "np.clip(x, -0.7, 0.9)",
+     "unary", "real"),
+    ("clip", "x.clip(None, 0.9)", "ops.clip(x, None, 0.9)", "np.minimum(x, 0.9)", "unary",
+     "real"),
+    ("floor", "x.floor()", "ops.floor(x)", "np.floor(x)", "unary", "real"),
+    ("ceil", "x.ceil()", "ops.ceil(x)", "np.ceil(x)", "unary", "real"),
+    ("trunc", "x.trunc()", "ops.trunc(x)", "np.trunc(x)", "unary", "real"),
+    ("round", "(x * 3).round()", "ops.round(x * 3)", "np.round(x * 3)", "unary", "real"),
+    ("isnan", "x.isnan()", "ops.isnan(x)", "np.isnan(x)", "unary", "real"),
+    ("isinf", "(1 / (x - x)).isinf()", "ops.isinf(1 / (x - x))", "np.isinf(1 / (x - x))",
+     "unary", "pos"),
+    ("isfinite", "x.isfinite()", "ops.isfinite(x)", "np.isfinite(x)", "unary", "real"),
+    ("isclose", "x.isclose(y)", "ops.isclose(x, y)", "np.isclose(x, y)", "binary", "real"),
+    ("logical_and", "x.gt(0).logical_and(y.gt(0))", "ops.logical_and(x > 0, y > 0)",
+     "(x > 0) & (y > 0)", "binary", "real"),
+    ("logical_or", "x.gt(0).logical_or(y.gt(0))", "ops.logical_or(x > 0, y > 0)",
+     "(x > 0) | (y > 0)", "binary", "real"),
+    ("logical_xor", "x.gt(0).logical_xor(y.gt(0))", "ops.logical_xor(x > 0, y > 0)",
+     "(x > 0) ^ (y > 0)", "binary", "real"),
+    ("logical_not", "x.gt(0).logical_not()", "ops.logical_not(x > 0)", "~(x > 0)", "unary",
+     "real"),
+    ("all", "x.gt(0).all()", "ops.all(x > 0)", "np.all(x > 0)", "rows", "real"),
+    ("any", "x.gt(0).any(-1, True)", "ops.any(x > 0, -1, True)",
+     "np.any(x > 0, -1, keepdims=True)", "rows", "real"),
+    ("eq", "x.eq(y)", "ops.equal(x, y)", "x == y", "binary", "real"),
+    ("ne", "x.ne(y)", "ops.not_equal(x, y)", "x != y", "binary", "real"),
+    ("gt", "x.gt(y)", "ops.greater(x, y)", "x > y", "binary", "real"),
+    ("ge", "x.ge(y)", "ops.greater_equal(x, y)", "x >= y", "binary", "real"),
+    ("lt", "x.lt(y)", "ops.less(x, y)", "x < y", "binary", "real"),
+    ("le", "x.le(y)", "ops.less_equal(x, y)", "x <= y", "binary", "real"),
+    ("remainder", "x.remainder(y)", "ops.remainder(x, y)", "np.mod(x, y)", "binary", "pos"),
+    ("fmod", "(x - 1).fmod(y)", "ops.fmod(x - 1, y)", "np.fmod(x - 1, y)", "binary", "pos"),
+    ("var", "x.var(-1, ddof=1)", "ops.var(x, -1, 1)", "np.var(x, -1, ddof=1)", "rows",
+     "real"),
+    ("var", "x.var(keepdims=True)", "ops.var(x, keepdims=True)", "np.var(x, keepdims=True)",
+     "unary", "real"),
+    ("std", "x.std()", "ops.std(x)", "np.std(x)", "rows", "real"),
+    ("std", "x.std(-1, True, True)", "ops.std(x, -1, True, True)",
+     "np.std(x, -1, ddof=1, keepdims=True)", "matrix", "real"),
+    ("norm", "x.norm()", "ops.norm(x)", "np.sqrt(np.sum(x * x))", "unary", "real"),
+    ("norm", "x.norm(3, dim=-1)", "ops.norm(x, 3, -1)",
+     "np.sum(np.abs(x) ** 3, -1) ** (1 / 3)", "rows", "real"),
+    ("norm", "x.norm('fro', dim=(0, 1), keepdim=True)", "ops.norm(x, 'fro', (0, 1), True)",
+     "np.linalg.norm(x, 'fro', keepdims=True)", "matrix", "real"),
+    ("norm", "x.norm(1)", "ops.norm(x, 1)", "np.linalg.norm(x, 1)", "matrix", "real"),
+    ("norm", "x.norm(float('inf'))", "ops.norm(x, float('inf'))",
+     "np.linalg.norm(x, np.inf)", "matrix", "real"),
 ]
 
 SHAPES = {
@@ -214,6 +314,7 @@ SHAPES = {
     "rows": [((3,),), ((2, 3),), ((1, 3),)],
     "six": [((2, 3),), ((6,),), ((1, 6),)],
     "matrix": [((2, 3),), ((1, 3),)],
+    "square": [((3, 3),), ((1, 1),)],
     "leading1": [((1, 3),), ((1, 2, 3),)],
 }
 
@@ -228,7 +329,8 @@ def test_every_tensor_method_of_the_table_has_a_case():
 @pytest.fixture(scope="module")
 def case_module(tmp_path_factory):
     """The cases as functions in a real file, so that the compiler can read them."""
-    lines = ["import numpy as np", "import autograd_st as ms", "from autograd_st import ops", ""]
+    lines = ["import math", "import numpy as np", "import autograd_st as ms",
+             "from autograd_st import ops", ""]
     for i, (_, method, functional, _, kind, _) in enumerate(METHOD_CASES):
         args = "x, y, w" if len(SHAPES[kind][0]) == 2 else "x, w"
         lines += ["def method_%d(%s):" % (i, args), "    return ops.sum((%s) * w)" % method,
@@ -258,10 +360,10 @@ def test_method_equals_functional_op_eagerly_and_in_gradients(i, shapes, case_mo
     arrays = _inputs(shapes, domain, seed=i)
     tensors = [Tensor(a) for a in arrays]
     names = ["x", "y"][:len(arrays)]
-    env = {"ops": ops, "ms": ms, "np": np}
+    env = {"ops": ops, "ms": ms, "np": np, "math": math}
     by_method = eval(method, env, dict(zip(names, tensors)))
     by_op = eval(functional, env, dict(zip(names, tensors)))
-    want = np.asarray(eval(reference, {"np": np}, dict(zip(names, arrays))))
+    want = np.asarray(eval(reference, {"np": np, "math": math}, dict(zip(names, arrays))))
     assert isinstance(by_method, Tensor) and isinstance(by_op, Tensor)
     assert by_method.shape == by_op.shape == want.shape
     assert by_method.dtype == by_op.dtype == ms.dtype.from_numpy(want.dtype)
@@ -276,8 +378,26 @@ def test_method_equals_functional_op_eagerly_and_in_gradients(i, shapes, case_mo
         grads_m, grads_f = (grads_m,), (grads_f,)
 
     def loss(*values):
-        return np.sum(eval(reference, {"np": np}, dict(zip(names, values[:-1]))) * values[-1])
+        return np.sum(eval(reference, {"np": np, "math": math},
+                           dict(zip(names, values[:-1]))) * values[-1])
     want_grads = numerical_grad(loss, (*arrays, w), grad_position=positions)
     for gm, gf, gw in zip(grads_m, grads_f, want_grads):
         np.testing.assert_allclose(gm.asnumpy(), gw, rtol=1e-5, atol=1e-7)
         np.testing.assert_allclose(gf.asnumpy(), gw, rtol=1e-5, atol=1e-7)
+
+
+def test_each_primitive_class_is_written_once():
+    from autograd_st.ops import classes_array, classes_math, classes_nn, operations
+
+    owners = {}
+    for module in (classes_array, classes_math, classes_nn):
+        for name in module.__all__:
+            owners.setdefault(name, []).append(module.__name__)
+    for name in op_table.CLASSES:
+        owners.setdefault(name, []).append("op_table.CLASSES")
+    for name in ("MatMul", "BatchMatMul", "ReduceSum", "ReduceMean", "ReduceMax", "Squeeze",
+                 "Softmax", "LogSoftmax"):
+        owners.setdefault(name, []).append("ops.operations")
+    twice = {name: where for name, where in owners.items() if len(where) > 1}
+    assert not twice, twice
+    assert all(hasattr(operations, name) for name in owners)

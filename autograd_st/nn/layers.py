@@ -543,7 +543,8 @@ class Embedding(Cell):
         self.use_one_hot = bool(use_one_hot)
         self.dtype = dtype
         table = initialize(embedding_table, (vocab_size, embedding_size))
-        self.table_dtype = table.dtype  # a constant for construct (one_hot's dtype)
+        # one_hot's on and off values, numpy scalars of the table's dtype (constants)
+        self.hot_on, self.hot_off = table.dtype.type(1), table.dtype.type(0)
         if padding_idx is not None:
             if not 0 <= padding_idx < vocab_size:
                 raise ValueError("Embedding: padding_idx must be in [0, %d), got %r"
@@ -554,7 +555,7 @@ class Embedding(Cell):
 
     def construct(self, ids):
         if self.use_one_hot:
-            hot = one_hot(ids, self.vocab_size, self.table_dtype)
+            hot = one_hot(ids, self.vocab_size, self.hot_on, self.hot_off)
             out = ops.matmul(hot, self.embedding_table)
         else:
             out = gather_rows(self.embedding_table, ids)
@@ -606,7 +607,7 @@ class Dropout(Cell):
         out = x
         if self.training:
             if self.p > 0.0:
-                out = dropout(x, self.p)
+                out = dropout(x, p=self.p)
         return out
 
 

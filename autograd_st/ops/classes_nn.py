@@ -1,6 +1,6 @@
 """MindSpore's primitive classes for nn forms that take constructor attributes
 (``ops.Conv2D``, ``ops.MaxPool``, ``ops.AvgPool``, ``ops.AdaptiveAvgPool2D``,
-``ops.ResizeNearestNeighbor``, ``ops.ResizeBilinearV2``, ``ops.BiasAdd``), with MindSpore
+``ops.ResizeNearestNeighbor``, ``ops.ResizeBilinearV2``; ``ops.BiasAdd`` is in classes_math), with MindSpore
 2.10's signatures and defaults: each instance is a constant to the compiler, its call a
 function of the op table (``autograd_st.table_nn``) or a ``P`` primitive.
 
@@ -11,11 +11,11 @@ Gives: the classes (``operations`` publishes them as ``autograd_st.ops.<Name>``)
 from __future__ import annotations
 
 from ..prims import P
-from ..table_nn import adaptive_avg_pool2d, bias_add, conv2d, conv_pad
+from ..table_nn import adaptive_avg_pool2d, conv2d, conv_pad
 from .primitive_base import Primitive
 
 __all__ = ["Conv2D", "MaxPool", "AvgPool", "AdaptiveAvgPool2D", "ResizeNearestNeighbor",
-           "ResizeBilinearV2", "BiasAdd"]
+           "ResizeBilinearV2"]
 
 
 def _pair(value, what: str, name: str) -> tuple:
@@ -149,13 +149,3 @@ class ResizeBilinearV2(Primitive):
         return P.matmul(P.matmul(rows, x), cols)
 
 
-class BiasAdd(Primitive):
-    """MindSpore's ``ops.BiasAdd(data_format='NCHW')``: ``op(x, bias)`` adds ``bias`` (C,)
-    along axis 1."""
-
-    def __init__(self, data_format="NCHW") -> None:
-        _check_format(data_format, "BiasAdd")
-        self.data_format = data_format
-
-    def __call__(self, input_x, bias):
-        return bias_add(input_x, bias)
