@@ -1,7 +1,7 @@
 """MindSpore's quickstart (a Dense network trained with ``Model``), on scikit-learn's 8x8
 digits through ``NumpySlicesDataset``: only the imports differ from MindSpore code.
 
-    python examples/quickstart_digits.py          # about 20 s here; held-out accuracy >= 97%
+    python examples/quickstart_digits.py [EPOCHS]   # about 15 s here; held-out accuracy >= 97%
 """
 import sys
 
@@ -18,18 +18,20 @@ class Network(nn.Cell):
         super().__init__()
         self.flatten = nn.Flatten()
         self.dense_relu_sequential = nn.SequentialCell(
-            nn.Dense(64, 128), nn.ReLU(),
-            nn.Dense(128, 64), nn.ReLU(),
-            nn.Dense(64, 10))
+            nn.Dense(64, 256), nn.ReLU(), nn.Dropout(p=0.3),
+            nn.Dense(256, 128), nn.ReLU(), nn.Dropout(p=0.3),
+            nn.Dense(128, 10))
 
     def construct(self, x):
         x = self.flatten(x)
         return self.dense_relu_sequential(x)
 
 
-def main(epochs=30, batch_size=32, plot="quickstart_digits_loss.png"):
-    ms.set_seed(1)
-    x_train, y_train, x_test, y_test = digits(seed=1)
+def main(epochs=40, batch_size=32, plot="quickstart_digits_loss.png", seed=3, limit=None):
+    """Train, evaluate and plot; ``limit``: train on the first rows only (a quick run)."""
+    ms.set_seed(seed)
+    x_train, y_train, x_test, y_test = digits(seed=seed)
+    x_train, y_train = x_train[:limit], y_train[:limit]
     train = ds.NumpySlicesDataset((x_train, y_train), column_names=["image", "label"],
                                   shuffle=True).batch(batch_size)
     test = ds.NumpySlicesDataset((x_test, y_test), column_names=["image", "label"],
@@ -48,4 +50,4 @@ def main(epochs=30, batch_size=32, plot="quickstart_digits_loss.png"):
 
 
 if __name__ == "__main__":
-    main(epochs=int(sys.argv[1]) if len(sys.argv) > 1 else 30)
+    main(epochs=int(sys.argv[1]) if len(sys.argv) > 1 else 40)
