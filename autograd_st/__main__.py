@@ -65,6 +65,7 @@ class Target:
 
     def __init__(self, text: str, obj, module) -> None:
         self.text, self.obj, self.module = text, obj, module
+        self.name = text.rpartition(":")[2]
         self.is_cell = isinstance(obj, Cell)
 
     def function(self):
@@ -181,14 +182,16 @@ def _shapes(text: str) -> list:
 
 def example_inputs(target: Target, text: str | None, seed: int, required: bool) -> tuple:
     """The inputs: random float64 Tensors of the shapes ``text`` gives, else what the
-    module's ``example_inputs()`` returns, else (``required`` False) one float32 Tensor of
+    module's ``example_inputs()`` (or ``example_inputs(name)``, given TARGET's name) returns,
+    else (``required`` False) one float32 Tensor of
     shape (1,) per parameter (the code does not depend on shapes)."""
     if text is not None:
         rng = np.random.default_rng(seed)
         return tuple(Tensor(rng.standard_normal(s)) for s in _shapes(text))
     make = getattr(target.module, "example_inputs", None)
     if callable(make):
-        value = make()
+        # example_inputs() or example_inputs(name): the inputs of the target named
+        value = make(target.name) if inspect.signature(make).parameters else make()
         return tuple(value) if isinstance(value, (tuple, list)) else (value,)
     if required:
         raise UsageError("give the input shapes (--example-inputs '(2,3),(3,)') or define "

@@ -83,8 +83,10 @@ def test_few_blocks_are_marked_not_run():
 
 
 _DRIVER = r"""
-import json, sys, traceback
-ns = {"__name__": "__main__"}
+import json, sys, traceback, types
+main = types.ModuleType("__main__")  # the page's namespace is __main__, as in a script
+sys.modules["__main__"] = main
+ns = main.__dict__
 results = []
 for path in sys.argv[1:]:
     text = open(path).read()
