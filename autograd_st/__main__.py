@@ -94,6 +94,8 @@ def _import_module(where: str):
         if not name.isidentifier():
             raise UsageError("%s: the file's name is not a Python module name" % where)
         sys.path.insert(0, os.path.dirname(path))
+        if name in sys.modules:  # (a file named like a module already imported: ast.py)
+            name = "_autograd_st_target_" + name
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module  # (pickle and the compiler find it by name)
@@ -575,10 +577,8 @@ def format_error(exc) -> str:
             stripped = fr.line.strip()
             lines.append("    " + stripped)
             col, end = getattr(fr, "colno", None), getattr(fr, "end_colno", None)
-            raw = fr.line if hasattr(fr, "_original_line") else None
-            indent = 0
-            if raw is not None:
-                indent = len(raw) - len(raw.lstrip())
+            raw = linecache.getline(fr.filename, fr.lineno)
+            indent = len(raw) - len(raw.lstrip())
             if col is not None and end is not None and fr.end_lineno == fr.lineno \
                     and end > col:
                 lines.append("    " + " " * max(0, col - indent) + "^" * (end - col))
