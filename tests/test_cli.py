@@ -264,3 +264,20 @@ def test_stage_capture_is_public_and_records_nothing_outside_it():
     assert [len(log[s]) >= 1 for s in compiler.STAGES] == [True] * 4
     assert "def g(x):" in log["parse"][0]
     assert getattr(stages._active, "log", None) is None
+
+
+def test_higher_order_code_comments_name_the_users_lines():
+    sys.path.insert(0, str(TARGETS))
+    import model
+
+    from autograd_st import Tensor, ops
+    x = Tensor(np.array([0.5, 1.0]))
+    text = ops.grad(ops.grad(model.f)).source(x, x)
+    line = _line_of(MODEL, "return ops.sum(ops.exp(x) * ops.sin(y))")
+    assert "<autograd_st" not in text
+    assert "# return ops.sum(ops.exp(x) * ops.sin(y))  (model.py:%d)" % line in text
+    assert "# grad of: return ops.sum(ops.exp(x) * ops.sin(y))  (model.py:%d)" % line in text
+    # said once per run of statements, not before each generated line
+    assert text.count("(model.py:%d)" % line) <= 4
+    third = ops.grad(ops.grad(ops.grad(model.f))).source(x, x)
+    assert "<autograd_st" not in third and "(model.py:%d)" % line in third
