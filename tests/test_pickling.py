@@ -151,3 +151,13 @@ def test_a_round_trip_into_a_fresh_process_gives_the_same_numbers(tmp_path):
     assert saved == loaded
     values = eval(saved)  # a list of floats and nested lists (our own repr)
     assert values[0] != 0.0 and len(values) == 1 + 2 + 4
+
+
+def test_a_cell_class_under_a_grad_decorator_pickles():
+    cell = model.Squares()
+    x = Tensor(np.array([1.0, 2.0]))
+    first = cell(x)
+    np.testing.assert_array_equal(first.asnumpy(), [4.0, 12.0])  # 2 x w
+    for other in (pickle.loads(pickle.dumps(cell)), copy.deepcopy(cell)):
+        assert type(other) is type(cell)
+        _same(other(x), first)

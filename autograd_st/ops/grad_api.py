@@ -32,6 +32,7 @@ def _decorate_class(cls, make):
 
     GradCell.__name__ = cls.__name__
     GradCell.__qualname__ = cls.__qualname__
+    GradCell.__module__ = cls.__module__  # (pickle finds its instances by this name)
     GradCell.__doc__ = cls.__doc__
     return GradCell
 

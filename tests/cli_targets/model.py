@@ -40,3 +40,15 @@ def refused(x):
 
 def fails_at_run_time(x):
     return ops.sum(x[[0, 1, 2, 3, 4]])
+
+
+@ops.grad
+class Squares(nn.Cell):
+    """A Cell class under ``@ops.grad``: its instances return gradients (and pickle)."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(Tensor(np.array([2.0, 3.0])), name="w")
+
+    def construct(self, x):
+        return ops.sum(x * x * self.w)
