@@ -58,6 +58,9 @@ def test_relative_links_resolve(page):
         dest = (page.parent / path).resolve() if path else page
         if not dest.exists():
             bad.append("%s: no such file" % target)
+        elif page.parent.name == "docs" and (ROOT / "docs") not in dest.parents:
+            # mkdocs renders docs/ only: a link out of it is broken on the site
+            bad.append("%s: outside docs/ (mkdocs build --strict refuses it)" % target)
         elif anchor and dest.suffix == ".md" and anchor not in _anchors(dest):
             bad.append("%s: no heading #%s in %s" % (target, anchor, dest.name))
     assert not bad, "%s: %s" % (page.name, bad)
