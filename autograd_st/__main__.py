@@ -194,10 +194,12 @@ def example_inputs(target: Target, text: str | None, seed: int, required: bool) 
     if callable(make):
         # example_inputs() or example_inputs(name): the inputs of the target named
         value = make(target.name) if inspect.signature(make).parameters else make()
-        return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+        if value is not None:  # (None: no example for this target)
+            return tuple(value) if isinstance(value, (tuple, list)) else (value,)
     if required:
         raise UsageError("give the input shapes (--example-inputs '(2,3),(3,)') or define "
-                         "example_inputs() in %s" % target.module.__name__)
+                         "example_inputs() (or example_inputs(name)) in %s"
+                         % target.module.__name__)
     return tuple(Tensor(np.ones((1,), np.float32)) for _ in range(target.n_params()))
 
 
@@ -386,10 +388,11 @@ def cmd_check(opts, out) -> int:
     inputs = example_inputs(target, opts.example_inputs, opts.seed, required=True)
     f = target.obj
     weights = tuple(f.trainable_params()) if target.is_cell else ()
-    n = len(inputs)
-    gfn = ops.grad(f, tuple(range(n)) if n else None, weights or None)
+    floats = tuple(i for i, a in enumerate(inputs) if _is_float(a))  # (labels are not)
+    n = len(floats)
+    gfn = ops.grad(f, floats if n else None, weights or None)
     got = gfn(*inputs)
-    num = numerical_grad(f, inputs, tuple(range(n)) if n else None, weights or None)
+    num = numerical_grad(f, inputs, floats if n else None, weights or None)
     if n and weights:
         (g_in, g_w), (n_in, n_w) = got, num
     elif n:
@@ -401,7 +404,7 @@ def cmd_check(opts, out) -> int:
     n_in = n_in if isinstance(n_in, (tuple, list)) else (n_in,)
     params = list(inspect.signature(target.function()).parameters)[1 if target.is_cell else 0:]
     rows = []
-    for i, (g, w) in enumerate(zip(g_in, n_in)):
+    for i, g, w in zip(floats, g_in, n_in):
         name = params[i] if i < len(params) else "input %d" % i
         rows.append(("input %d (%s)" % (i, name), np.shape(w)) + _worst(
             g._data if isinstance(g, Tensor) else g, w, opts.atol, opts.rtol))
@@ -419,9 +422,14 @@ def cmd_check(opts, out) -> int:
                         "  FAILED at index %s" % (index,) if bad else ""))
     modes = {"both": ("fwd", "rev"), "forward": ("fwd",), "reverse": ("rev",)}[opts.mode]
     try:
-        check_grads(f, inputs, order=opts.order, modes=modes, atol=opts.atol, rtol=opts.rtol,
-                    seed=opts.seed)
-        lines.append("check_grads(order=%d, modes=%s): passed" % (opts.order, modes))
+        if n < len(inputs):
+            lines.append("check_grads: not run (it differentiates every input; inputs %s are "
+                         "not floating-point)" % ", ".join(
+                             str(i) for i in range(len(inputs)) if i not in floats))
+        else:
+            check_grads(f, inputs, order=opts.order, modes=modes, atol=opts.atol,
+                        rtol=opts.rtol, seed=opts.seed)
+            lines.append("check_grads(order=%d, modes=%s): passed" % (opts.order, modes))
     except GradientCheckError as exc:
         failed = True
         lines.append("check_grads(order=%d, modes=%s): FAILED\n  %s"
@@ -429,6 +437,13 @@ def cmd_check(opts, out) -> int:
     lines.append("FAILED" if failed else "OK")
     out.append(("text", "\n".join(lines) + "\n"))
     return 1 if failed else 0
+
+
+def _is_float(value) -> bool:
+    data = value._data if isinstance(value, Tensor) else value
+    if isinstance(data, float):
+        return True
+    return isinstance(data, (np.ndarray, np.generic)) and data.dtype.kind == "f"
 
 
 _WHERE = re.compile(r"\(([^()\s]+\.py):(\d+)\)\s*$")

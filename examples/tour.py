@@ -24,11 +24,14 @@ class Net(nn.Cell):
 
 
 def example_inputs(name="Net"):
-    """What ``autograd-st check``, ``dump`` and ``explain`` call the target ``name`` with."""
+    """What ``autograd-st check``, ``dump`` and ``explain`` call the target ``name`` with
+    (None: no example for that name)."""
     rng = np.random.default_rng(1)
     if name == "damped":
         return (Tensor(rng.standard_normal((3,))),)
-    return Tensor(rng.standard_normal((4, 3))), Tensor(rng.standard_normal((4, 2)))
+    if name == "Net":
+        return Tensor(rng.standard_normal((4, 3))), Tensor(rng.standard_normal((4, 2)))
+    return None
 
 
 def damped(x):

@@ -178,8 +178,16 @@ def test_check_a_cell_reports_each_parameter_and_takes_shapes():
         assert name in r.stdout, name
     loose = cli("check", RULES + ":f_wrong", "--rtol", "10", "--atol", "10")
     assert loose.returncode == 0, loose.stdout
-    missing = cli("check", MODEL + ":f")
+    missing = cli("check", str(TARGETS / "bare.py") + ":g")
     assert missing.returncode == 2 and "--example-inputs" in missing.stderr
+    bad = cli("check", str(TARGETS / "bare.py") + ":g", "--example-inputs", "(2,x)")
+    assert bad.returncode == 2 and "one shape per input" in bad.stderr
+    # the module's example_inputs(name); an integer input is not differentiated
+    labels = cli("check", MODEL + ":weighted")
+    assert labels.returncode == 0, labels.stdout + labels.stderr
+    assert "input 0 (x)" in labels.stdout and "input 1" not in labels.stdout.split(
+        "check_grads")[0]
+    assert "check_grads: not run" in labels.stdout
 
 
 def test_explain_maps_adjoint_lines_to_the_users_and_finds_structural_zeros():

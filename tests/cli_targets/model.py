@@ -52,3 +52,19 @@ class Squares(nn.Cell):
 
     def construct(self, x):
         return ops.sum(x * x * self.w)
+
+
+def weighted(x, labels):
+    """An integer input (class labels): not differentiated by ``check``."""
+    return ops.sum(ops.tanh(x) * labels)
+
+
+def example_inputs(name):
+    """Inputs per target (``autograd-st check model.py:weighted`` without shapes); None for
+    the others (they take ``--example-inputs`` or the default)."""
+    rng = np.random.default_rng(5)
+    if name == "weighted":
+        return Tensor(rng.standard_normal((2, 3))), Tensor(np.array([1, 0, 2], np.int32))
+    if name == "f":
+        return Tensor(rng.standard_normal((2, 3))), Tensor(rng.standard_normal((3,)))
+    return None
