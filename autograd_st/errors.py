@@ -16,14 +16,69 @@ __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivat
 
 
 class AutogradError(Exception):
-    """Base class of autograd_st's own errors."""
+    """Base class of autograd_st's own errors: ``except AutogradError`` catches every
+    error below (each is also the built-in exception it resembles: a ``SyntaxError``, a
+    ``ValueError`` ...).
+
+    Example (raises AutogradError)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        def f(x):
+            with open(__file__) as fh:  # not differentiable code
+                pass
+            return ops.sum(x * x)
+
+        ops.grad(f)(Tensor(np.array([1.0, 2.0])))
+
+    Fix (catch it, then do what the message says)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+        from autograd_st.errors import AutogradError
+
+        def f(x):
+            with open(__file__) as fh:
+                pass
+            return ops.sum(x * x)
+
+        try:
+            ops.grad(f)(Tensor(np.array([1.0, 2.0])))
+        except AutogradError as err:
+            print("cannot differentiate f:", err)
+    """
 
 
 class CompileError(SyntaxError, AutogradError):
     """The compiler cannot differentiate some code; raised at the user's file:line.
 
     Python shows it like a SyntaxError: the file, the line, a caret under the construct, and
-    the message, which ends with what to write instead.
+    the message, which ends with what to write instead (``err.hint``).
+
+    Example (raises CompileError)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        def f(x):
+            if (x, x):  # a tuple of runtime values as a condition
+                return ops.sum(x)
+            return ops.sum(x * x)
+
+        ops.grad(f)(Tensor(np.array([1.0, 2.0])))
+
+    Fix (one truth value, as the hint says)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        def f(x):
+            if (x > 0).all():
+                return ops.sum(x)
+            return ops.sum(x * x)
+
+        print(ops.grad(f)(Tensor(np.array([1.0, 2.0]))))
     """
 
     def __init__(self, message: str, filename: str | None = None, lineno: int | None = None,
@@ -51,30 +106,102 @@ class CompileError(SyntaxError, AutogradError):
 
 
 class UnsupportedSyntaxError(CompileError):
-    """A Python construct the compiler does not handle (``try``, ``with``, ``lambda`` ...).
+    """A Python construct the compiler does not handle inside differentiated code
+    (``try``, ``with``, ``global``, ``yield`` ...).
 
-    Example::
+    Example (raises UnsupportedSyntaxError)::
 
-        def construct(self, x):
-            try:                       # refused: try/except inside construct
-                ...
+        import numpy as np
+        from autograd_st import Tensor, ops
 
-    Fix: move the construct out of the differentiated code, or rewrite it with ``if``.
+        def f(x):
+            try:
+                y = ops.log(x)
+            except FloatingPointError:
+                y = x
+            return ops.sum(y)
+
+        ops.grad(f)(Tensor(np.array([1.0, 2.0])))
+
+    Fix (compute without exceptions, e.g. choose with ``ops.where``)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        def f(x):
+            y = ops.where(x > 0, ops.log(ops.abs(x) + 1e-12), x)
+            return ops.sum(y)
+
+        print(ops.grad(f)(Tensor(np.array([1.0, 2.0]))))
     """
 
 
 class NoDerivativeError(CompileError):
     """A differentiated value flows through a function that has no derivative rule.
 
-    Example: ``np.cumsum(x)`` on an input being differentiated.  Fix: register a rule with
-    ``autograd_st.register_vjp``, or cut the flow with ``ops.stop_gradient``.
+    Example (raises NoDerivativeError)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        def f(x):
+            return ops.sum(np.logaddexp2(x, 1.0))  # a numpy ufunc with no rule
+
+        ops.grad(f)(Tensor(np.array([0.5, 2.0])))
+
+    Fix (give it a rule: a ufunc's inputs are ``x``, or ``x1, x2``; or use a function that
+    has one, or cut the flow with ``ops.stop_gradient``)::
+
+        import numpy as np
+        import autograd_st
+        from autograd_st import Tensor, ops
+
+        @autograd_st.register_vjp(np.logaddexp2)
+        def _(dout, out, x1, x2):
+            return (dout * 2.0 ** (x1 - out), dout * 2.0 ** (x2 - out))
+
+        def f(x):
+            return ops.sum(np.logaddexp2(x, 1.0))
+
+        x = Tensor(np.array([0.5, 2.0]))
+        print(ops.grad(f)(x))
+        autograd_st.check_grads(f, (x,), modes=("rev",))
     """
 
 
 class RecursionNotSupportedError(CompileError):
     """A differentiated function calls itself (directly or through other functions).
 
-    Fix: rewrite the recursion as a ``for`` or ``while`` loop.
+    Example (raises RecursionNotSupportedError)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        def power(x, n):
+            if n == 0:
+                return ops.ones_like(x)
+            return power(x, n - 1) * x
+
+        def f(x):
+            return ops.sum(power(x, 3))
+
+        ops.grad(f)(Tensor(np.array([1.0, 2.0])))
+
+    Fix (a loop)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        def power(x, n):
+            out = ops.ones_like(x)
+            for _ in range(n):
+                out = out * x
+            return out
+
+        def f(x):
+            return ops.sum(power(x, 3))
+
+        print(ops.grad(f)(Tensor(np.array([1.0, 2.0]))))
     """
 
 
@@ -88,55 +215,208 @@ class CallArgumentError(CompileError, TypeError):
 
 
 class SourceNotFoundError(AutogradError):
-    """The source of a function to differentiate cannot be read (defined at Python's
-    interactive prompt, or by ``exec`` of a string).
+    r"""The source of a function to differentiate cannot be read (made by ``exec`` of a
+    string, or ``python -c``).
 
-    Fix: define the function in a ``.py`` file, or run its text with
-    ``autograd_st.exec_source(text, namespace)`` (or register the text in ``linecache``).
+    Example (raises SourceNotFoundError)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        namespace = {"ops": ops}
+        exec("def f(x):\n    return ops.sum(x * x)\n", namespace)
+        ops.grad(namespace["f"])(Tensor(np.array([1.0, 2.0])))
+
+    Fix (define it in a ``.py`` file, or run the text with ``autograd_st.exec_source``)::
+
+        import numpy as np
+        import autograd_st
+        from autograd_st import Tensor, ops
+
+        namespace = {"ops": ops}
+        autograd_st.exec_source("def f(x):\n    return ops.sum(x * x)\n", namespace)
+        print(ops.grad(namespace["f"])(Tensor(np.array([1.0, 2.0]))))
     """
 
 
 class SourceChangedError(SourceNotFoundError):
-    """The source text of a function is not the code that runs: its file was edited after it
-    was imported (the text at the function's line is another function now, or compiles to
+    r"""The source text of a function is not the code that runs: its file was edited after
+    it was imported (the text at the function's line is another function now, or compiles to
     other code).
 
-    Fix: reload the module (``importlib.reload``) or restart Python.
+    Example (raises SourceChangedError)::
+
+        import pathlib, sys, tempfile
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        folder = pathlib.Path(tempfile.mkdtemp())
+        sys.path.insert(0, str(folder))
+        module = folder / "edited_example.py"
+        module.write_text("from autograd_st import ops\ndef f(x):\n    return ops.sum(x * x)\n")
+        import edited_example
+        module.write_text("from autograd_st import ops\ndef f(x):\n    return ops.sum(x ** 3)\n")
+        ops.grad(edited_example.f)(Tensor(np.array([1.0, 2.0])))
+
+    Fix (reload the module, or restart Python)::
+
+        import importlib, pathlib, sys, tempfile
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        folder = pathlib.Path(tempfile.mkdtemp())
+        sys.path.insert(0, str(folder))
+        module = folder / "edited_fix.py"
+        module.write_text("from autograd_st import ops\ndef f(x):\n    return ops.sum(x * x)\n")
+        import edited_fix
+        module.write_text("from autograd_st import ops\ndef f(x):\n    return ops.sum(x ** 3)\n")
+        importlib.reload(edited_fix)
+        print(ops.grad(edited_fix.f)(Tensor(np.array([1.0, 2.0]))))  # 3 x**2
     """
 
 
 class GradientAPIError(ValueError, AutogradError):
-    """A gradient API was called with arguments that do not fit (e.g. ``grad_position=None``
-    and no ``weights``).  The message names the argument and the accepted values."""
+    """A gradient API was called with arguments that do not fit; the message names the
+    argument and the accepted values.
+
+    Example (raises GradientAPIError)::
+
+        import numpy as np
+        from autograd_st import Tensor, nn, ops
+
+        net = nn.Dense(3, 2)
+        ops.grad(net, grad_position=None)(Tensor(np.ones((1, 3), np.float32)))
+
+    Fix (say what to differentiate: positions, weights, or both)::
+
+        import numpy as np
+        from autograd_st import Tensor, nn, ops
+
+        net = nn.Dense(3, 2)
+        grads = ops.grad(net, grad_position=None, weights=net.trainable_params())(
+            Tensor(np.ones((1, 3), np.float32)))
+        print([g.shape for g in grads])
+    """
 
 
 class InputValueError(ValueError, AutogradError):
     """A value passed at run time is outside what an operation accepts (a class label
     outside ``[0, classes)`` for a sparse cross-entropy).  The message names the operation,
-    the offending value and its position, and what the operation accepts."""
+    the offending value and its position, and what the operation accepts.
+
+    Example (raises InputValueError)::
+
+        import numpy as np
+        from autograd_st import Tensor, nn
+
+        loss = nn.SoftmaxCrossEntropyWithLogits(sparse=True)
+        loss(Tensor(np.zeros((2, 3))), Tensor(np.array([0, 3], np.int32)))  # 3 classes
+
+    Fix (labels in ``[0, classes)``)::
+
+        import numpy as np
+        from autograd_st import Tensor, nn
+
+        loss = nn.SoftmaxCrossEntropyWithLogits(sparse=True)
+        print(loss(Tensor(np.zeros((2, 3))), Tensor(np.array([0, 2], np.int32))))
+    """
 
 
 class CheckpointError(ValueError, AutogradError):
     """A file given to ``load_checkpoint`` is not a whole MindSpore checkpoint: missing,
     empty, truncated, damaged (CRC), or not a checkpoint at all.  It is a ValueError, as
     MindSpore's.  The message names the file and what is wrong; nothing is loaded.
-    Fix: point at the right file, or save it again with ``save_checkpoint``."""
+
+    Example (raises CheckpointError)::
+
+        import autograd_st
+
+        autograd_st.load_checkpoint("no_such_model.ckpt")
+
+    Fix (point at the right file, or save it first with ``save_checkpoint``)::
+
+        import os, tempfile
+        import autograd_st
+        from autograd_st import nn
+
+        path = os.path.join(tempfile.mkdtemp(), "model.ckpt")
+        autograd_st.save_checkpoint(nn.Dense(3, 2), path)
+        print(sorted(autograd_st.load_checkpoint(path)))
+    """
 
 
 class CheckpointMismatchError(RuntimeError, AutogradError):
-    """``load_param_into_net`` found a value whose shape or dtype does not fit the network's
-    Parameter of that name.  It is a RuntimeError, as MindSpore's.  The message names the
-    Parameter and both shapes (or dtypes); no Parameter was changed.
-    Fix: load the checkpoint of this network (or build the network it was saved from)."""
+    """``load_param_into_net`` found a value whose shape or dtype does not fit the
+    network's Parameter of that name.  It is a RuntimeError, as MindSpore's.  The message
+    names the Parameter and both shapes (or dtypes); no Parameter was changed.
+
+    Example (raises CheckpointMismatchError)::
+
+        import os, tempfile
+        import autograd_st
+        from autograd_st import nn
+
+        path = os.path.join(tempfile.mkdtemp(), "model.ckpt")
+        autograd_st.save_checkpoint(nn.Dense(3, 2), path)
+        autograd_st.load_param_into_net(nn.Dense(4, 2), autograd_st.load_checkpoint(path))
+
+    Fix (load it into the network it was saved from)::
+
+        import os, tempfile
+        import autograd_st
+        from autograd_st import nn
+
+        path = os.path.join(tempfile.mkdtemp(), "model.ckpt")
+        autograd_st.save_checkpoint(nn.Dense(3, 2), path)
+        print(autograd_st.load_param_into_net(nn.Dense(3, 2), autograd_st.load_checkpoint(path)))
+    """
 
 
 class GradientCheckError(AssertionError, AutogradError):
-    """A derivative disagrees with finite differences (or has the wrong structure).
+    """A derivative disagrees with finite differences (or has the wrong structure):
+    raised by ``check_grads``, ``check_jvp`` and ``check_vjp``.
 
     Attributes: ``check`` (which check: order, mode and the function it called),
     ``argument`` (the index of the argument whose direction disagreed, or None),
     ``output`` (the index of the output, or None), ``got`` and ``expected`` (the values
     compared), ``atol`` and ``rtol``.
+
+    Example (raises GradientCheckError)::
+
+        import numpy as np
+        import autograd_st
+        from autograd_st import Tensor, ops
+
+        def softsign(x):
+            return x / (1 + np.abs(x))
+
+        @autograd_st.register_vjp(softsign)
+        def _(dout, out, x):
+            return (dout / (1 + np.abs(x)),)  # wrong: the square is missing
+
+        def f(x):
+            return ops.sum(softsign(x))
+
+        autograd_st.check_grads(f, (Tensor(np.array([0.5, -2.0])),), modes=("rev",))
+
+    Fix (the right rule)::
+
+        import numpy as np
+        import autograd_st
+        from autograd_st import Tensor, ops
+
+        def softsign_fixed(x):
+            return x / (1 + np.abs(x))
+
+        @autograd_st.register_vjp(softsign_fixed)
+        def _(dout, out, x):
+            return (dout / (1 + np.abs(x)) ** 2,)
+
+        def f(x):
+            return ops.sum(softsign_fixed(x))
+
+        autograd_st.check_grads(f, (Tensor(np.array([0.5, -2.0])),), modes=("rev",))
+        print("gradient checked")
     """
 
     def __init__(self, message: str, check: str = "", argument: int | None = None,

@@ -1122,14 +1122,31 @@ def register_vjp(fn: Callable, name: str | None = None):
     Inside differentiated code, ``smooth_abs(x)`` then runs as it is and its gradient is the
     rule's.  The rule takes ``(dout, out, *parameters)`` and returns one gradient per parameter
     without a default value (``None`` for none).
+
+    A numpy ufunc takes its inputs only, named ``x`` (one input) or ``x1, x2, ...``, without
+    numpy's keywords (``out=``, ``where=``, ``dtype=`` ...)::
+
+        @autograd_st.register_vjp(np.arctan)
+        def _(dout, out, x):
+            return (dout / (1 + x * x),)
+
+    Not in MindSpore (which has ``Cell.bprop`` and ``ops.Custom``); ``fn`` may be any Python
+    function or numpy ufunc; ``name`` names the primitive (default: ``fn.__name__``).
     """
-    sig = inspect.signature(fn)
-    # numpy's `out=` output buffers are not inputs (and would clash with the rule's `out`)
-    kinds = {k: p.kind for k, p in sig.parameters.items() if k != "out"
-             and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
-    params = list(kinds)
-    defaults = {k: p.default for k, p in sig.parameters.items()
-                if k in kinds and p.default is not inspect.Parameter.empty}
+    if isinstance(fn, np.ufunc):
+        # a numpy ufunc: its inputs only (x, or x1, x2 ...), not numpy's keyword plumbing
+        # (out=, where=, casting=, dtype= ...), which the generated call never passes
+        params = ["x"] if fn.nin == 1 else ["x%d" % (i + 1) for i in range(fn.nin)]
+        kinds = {k: inspect.Parameter.POSITIONAL_ONLY for k in params}
+        defaults = {}
+    else:
+        sig = inspect.signature(fn)
+        # numpy's `out=` output buffers are not inputs (and would clash with the rule's `out`)
+        kinds = {k: p.kind for k, p in sig.parameters.items() if k != "out"
+                 and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+        params = list(kinds)
+        defaults = {k: p.default for k, p in sig.parameters.items()
+                    if k in kinds and p.default is not inspect.Parameter.empty}
     diff = tuple(k for k in params if k not in defaults)
     base = name or getattr(fn, "__name__", "user_fn")
     prim_name = base

@@ -44,7 +44,7 @@ def _ref(fn):
 
 class GradFunction:
     """A function that returns gradients.  ``.source(*args)`` is the generated code it runs
-    for those arguments."""
+    for those arguments.  It pickles and deep-copies at any time (see ``__reduce__``)."""
 
     _autograd_st_grad_function = True  # read by the compiler: a call to it is compiled
 
@@ -59,6 +59,14 @@ class GradFunction:
         self.__name__ = getattr(fn, "__name__", type(fn).__name__) + "_grad"
         self.__qualname__ = self.__name__
         self.__doc__ = "Gradient of %s." % getattr(fn, "__qualname__", type(fn).__name__)
+
+    # pickling and copying ----------------------------------------------------------------
+    def __reduce__(self):
+        """Pickled (and deep-copied) as what it was made from: the function or Cell and the
+        request; the generated code is not carried but compiled again, from source, at the
+        first call after loading (keyed as the in-memory cache is).  A plain function is
+        pickled by reference, as pickle does (it must be importable where it is loaded)."""
+        return (GradFunction, (self.fn, self.request))
 
     # the hot path ----------------------------------------------------------------------
     def __call__(self, *args, **kwargs):

@@ -83,9 +83,11 @@ def _check_opaque(fir, active) -> None:
             raise NoDerivativeError(
                 "%s has no derivative rule, and a value being differentiated flows through it "
                 "(in %s)" % (callee or "this call", fir.qualname), loc[0], loc[1], loc[2],
-                hint="register a rule with @autograd_st.register_vjp(%s), use an ops.* or "
-                     "numpy function that has one (see README: supported numpy functions), or "
-                     "wrap the argument in ops.stop_gradient(...) if no gradient should flow"
+                hint="give it a rule: @autograd_st.register_vjp(%s) over a function "
+                     "rule(dout, out, x) returning (gradient of x,) (one gradient per input of "
+                     "the function; a numpy ufunc's inputs are x, or x1, x2); or use an ops.* "
+                     "or numpy function that has one (docs/api_coverage.md); or wrap the "
+                     "argument in ops.stop_gradient(...) if no gradient should flow"
                      % (callee.lstrip(".") or "fn"))
 
 

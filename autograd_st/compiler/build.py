@@ -28,6 +28,7 @@ from .ir import Call, leaves, walk
 from .load import load, validate
 from .lower import lower
 from .reverse import Reverse
+from .stages import record
 
 __all__ = ["Builder", "ReverseBuilder", "Compiled", "build_pair", "full_source", "short_name"]
 
@@ -110,6 +111,7 @@ class Builder:
         """Validate, print and load ``fdefs`` together: ``(namespace, texts)``."""
         global_names = [validate(fdef) for fdef in fdefs]
         texts = [(fdef.name, to_source(fdef)) for fdef in fdefs]
+        record("lowered", lambda: "\n\n".join(text for _, text in texts))
         namespace = {}
         for fdef, names_read in zip(fdefs, global_names):
             namespace.update(self.ns.resolve(fdef, names_read))
@@ -230,6 +232,7 @@ def _make_pair(fir, arg_mask, input_mask, recompute) -> Compiled:
         unpack = [gast.Assign(targets=[target], value=codegen.name(res_name), type_comment=None)]
     bwd_ret = gast.Return(value=gast.Tuple(elts=grads, ctx=gast.Load()))
     bwd_def = function_def(bwd_name, [res_name] + dparams, unpack + bwd_body + [bwd_ret])
+    record("adjoint", lambda: to_source(fwd_def) + "\n\n" + to_source(bwd_def))
     if not recompute:  # final code only: higher-order derivatives read recompute=True code
         lower([fwd_def, bwd_def], b.names)
     module, texts = b.finish([fwd_def, bwd_def], fir.qualname + " pair")

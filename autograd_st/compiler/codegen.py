@@ -313,16 +313,42 @@ def source_files(basename: str) -> frozenset:
     return frozenset(_SOURCE_FILES.get(basename, ()))
 
 
+_GENERATED_FILE = "<autograd_st "
+# a comment that ties generated code to a source line: "# [grad of: ]<text>  (file.py:12)"
+_TIE = re.compile(r"^\s*# (?:grad of: )?.*?\s*\(([^()]+):(\d+)\)\s*$")
+# marks a comment made through generated code (higher order), for ``to_source``
+_THROUGH = "<<through generated code>>"
+
+
+def _through_generated(loc):
+    """The user's ``(path, line)`` behind a line of generated code (a higher-order
+    derivative differentiates generated code): what the nearest tying comment above it
+    names, or None (no comment, or two user files of that base name)."""
+    lines = linecache.getlines(loc[0])
+    for i in range(min(loc[1], len(lines)) - 1, -1, -1):
+        m = _TIE.match(lines[i])
+        if m:
+            paths = _SOURCE_FILES.get(m.group(1), ())
+            return (next(iter(paths)), int(m.group(2))) if len(paths) == 1 else None
+    return None
+
+
 def source_comment(loc) -> str | None:
-    """'<source line>  (file.py:12)' for a statement location."""
+    """'<source line>  (file.py:12)' for a statement location; in generated code (a
+    derivative of a derivative), the user's line that code came from."""
     if not loc or not loc[0] or not loc[1]:
         return None
+    through = ""
+    if loc[0].startswith(_GENERATED_FILE):
+        user = _through_generated(loc)
+        if user is not None:
+            loc, through = user, _THROUGH
     text = linecache.getline(loc[0], loc[1]).strip()
     paths = _SOURCE_FILES.setdefault(os.path.basename(loc[0]), set())
     if loc[0] not in paths:
         paths.add(loc[0])
     where = "%s:%d" % (os.path.basename(loc[0]), loc[1])
-    return "%s  (%s)" % (text, where) if text else where
+    return through + ("%s  (%s)" % (text, where) if text else where)
 
 
 class ForwardEmitter:
@@ -427,13 +453,24 @@ def to_source(fdef: gast.FunctionDef) -> str:
     tree = gast.gast_to_ast(fdef)
     src = astor.to_source(tree, pretty_source=lambda parts: "".join(parts))
     out = []
+    last = None  # the last comment, while only simple statements at its indent follow it
     for line in src.splitlines():
         m = _COMMENT_RE.match(line)
         if m:
             text = _string_literal(m.group(2) + m.group(3) + m.group(2))
+            if _THROUGH in text:
+                # made through generated code: each generated line had its comment; the
+                # user's line is said once for the run of statements it covers
+                text = text.replace(_THROUGH, "")
+                if last == (m.group(1), text):
+                    continue
             out.append("%s# %s" % (m.group(1), text))
+            last = (m.group(1), text)
         else:
             out.append(line)
+            if last is not None and (not line.startswith(last[0]) or line[len(last[0])] == " "
+                                     or line.rstrip().endswith(":")):
+                last = None
     return "\n".join(out) + "\n"
 
 

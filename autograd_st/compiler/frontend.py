@@ -29,6 +29,7 @@ from ..errors import CallArgumentError, RecursionNotSupportedError
 from ..prims import Sym, has_sym
 from .bprop import check_bprop, has_bprop
 from .cache import LOCK, argspec_signature, guards_hold, paused_gc, structure_signature, trim
+from .codegen import to_source
 from .desugar import desugar
 from .desugar import needed as desugar_needed
 from .fence import fence
@@ -37,6 +38,7 @@ from .markers import is_gradient_function, takes_sens
 from .normalize import normalize, sym
 from .normalize_values import bind_arguments
 from .parse import parse_function
+from .stages import ir_source, record
 
 __all__ = ["normalize_function", "resolve_input", "function_of", "generated_source",
            "clear_caches", "CallBinder"]
@@ -77,12 +79,14 @@ def normalize_function(fn, self_obj, argspec, source=None) -> FuncIR:
         return fir
     src = source if source is not None else parse_function(
         types.MethodType(fn, self_obj) if self_obj is not None else fn)
+    record("parse", lambda: to_source(src.node))
     if fn.__code__ not in _FENCED_CODES:
         fence(src)
         _FENCED_CODES[fn.__code__] = True
         trim(_FENCED_CODES, _CACHE_SIZE)
     src = _desugared(src)
     fir = normalize(src, argspec, BINDER)
+    record("normalize", lambda: ir_source(fir))
     with LOCK:
         _IR_CACHE[key] = fir
         while len(_IR_CACHE) > _IR_CACHE_SIZE:

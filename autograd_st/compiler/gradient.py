@@ -27,9 +27,10 @@ from ..prims import Sym
 from . import codegen
 from .build import ReverseBuilder, short_name
 from .cache import paused_gc
-from .codegen import assign, expr_of, function_def, literal, name, names_written
+from .codegen import assign, expr_of, function_def, literal, name, names_written, to_source
 from .ir import Const, Input, Var, leaves
 from .lower import lower
+from .stages import record
 
 __all__ = ["GradientPlan", "Ref", "GradientArtifact", "build_gradient"]
 
@@ -169,6 +170,7 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
         casts.insert(0, codegen.comment("each gradient in its input's dtype"))
     body = fwd_body + [assign([new], name(old)) for new, old in keep] + rev.out + casts + [ret]
     fdef = function_def(fname, params, body)
+    record("adjoint", lambda: to_source(fdef))
     if not plan.recompute:  # final code only: higher-order derivatives read recompute code
         lower([fdef], b.names)
     module, texts = b.finish([fdef], fir.qualname + " grad")

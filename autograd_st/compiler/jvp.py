@@ -12,9 +12,10 @@ import gast
 
 from .build import Builder, short_name
 from .cache import built_once, paused_gc
-from .codegen import function_def, name
+from .codegen import function_def, name, to_source
 from .forward import Forward
 from .ir import leaves
+from .stages import record
 
 __all__ = ["CompiledJvp", "build_jvp"]
 
@@ -74,6 +75,7 @@ def _make_jvp(fir, arg_mask, input_mask) -> CompiledJvp:
     fname = b.names.fresh(short_name(fir.qualname) + "_jvp")
     params = b.arg_leaves + [inp.name for inp in fir.inputs] + tangent_params
     fdef = function_def(fname, params, body + [ret])
+    record("adjoint", lambda: to_source(fdef))  # (forward mode: the tangent code)
     module, texts = b.finish([fdef], fir.qualname + " jvp")
     return CompiledJvp(fir, arg_mask, input_mask, module[fname], texts,
                        list(b.callees.values()))

@@ -32,6 +32,7 @@ def _decorate_class(cls, make):
 
     GradCell.__name__ = cls.__name__
     GradCell.__qualname__ = cls.__qualname__
+    GradCell.__module__ = cls.__module__  # (pickle finds its instances by this name)
     GradCell.__doc__ = cls.__doc__
     return GradCell
 
@@ -90,6 +91,13 @@ class GradOperation:
         self.get_all = bool(get_all)
         self.get_by_list = bool(get_by_list)
         self.sens_param = bool(sens_param)
+
+    def __getstate__(self) -> dict:
+        """Pickled and deep-copied without the gradient functions it remembers (keyed by
+        the ids of this process's objects)."""
+        state = dict(self.__dict__)
+        state.pop("_memo", None)
+        return state
 
     def __call__(self, fn, weights=None):
         # `self.grad_op(self.net)` inside construct (the tutorials' GradNetWrtX) runs on every
