@@ -210,7 +210,31 @@ class CallArgumentError(CompileError, TypeError):
     arguments that do not bind to its parameters: Python's ``TypeError`` (its message),
     raised at the calling line.
 
-    Example: ``h(1, a=2)`` for ``def h(a, b)`` ("got multiple values for argument 'a'").
+    Example (raises CallArgumentError)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        def h(a, b):
+            return a * b
+
+        def f(x):
+            return ops.sum(h(x, a=2.0))  # 'a' twice: "got multiple values for argument 'a'"
+
+        ops.grad(f)(Tensor(np.array([1.0, 2.0])))
+
+    Fix (bind each parameter once, as Python requires)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        def h(a, b):
+            return a * b
+
+        def f(x):
+            return ops.sum(h(x, b=2.0))
+
+        print(ops.grad(f)(Tensor(np.array([1.0, 2.0]))))
     """
 
 
