@@ -66,3 +66,11 @@ def test_a_global_of_the_same_name_in_the_callers_module_is_not_the_helpers(tmp_
     assert np.allclose(ops.grad(b.loss)(x).asnumpy(), [105.0, 206.0])
     for name in ("fv_caller_mod", "fv_helper_mod"):
         sys.modules.pop(name, None)
+
+
+def test_a_closure_reached_through_a_default_argument():
+    w = Tensor(np.array([1.0, 2.0]))
+    inner = lambda x: ops.sum(x * w)  # noqa: E731 - the pattern under test
+    outer = lambda x, f=inner: f(x) * 3.0  # noqa: E731
+    x = Tensor(np.array([3.0, 4.0]))
+    assert np.allclose(ops.grad(outer)(x).asnumpy(), [3.0, 6.0])
