@@ -32,10 +32,41 @@ from .check import (  # noqa: E402
     numerical_jvp,
 )
 from .compiler.parse import exec_source  # noqa: E402
+from .dtype import double, float_, half, single  # noqa: E402
+from .nn.metrics import (  # noqa: E402
+    F1,
+    MAE,
+    MSE,
+    Accuracy,
+    Fbeta,
+    Loss,
+    Metric,
+    Precision,
+    Recall,
+    Top1CategoricalAccuracy,
+    Top5CategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    get_metric_fn,
+    names,
+    rearrange_inputs,
+)
 from .ops import GradOperation, dump, grad, jacfwd, jacrev, jvp, value_and_grad, vjp  # noqa
 from .rules import register_vjp  # noqa: E402
 from .serialization import load_checkpoint, load_param_into_net, save_checkpoint  # noqa: E402
 from .train import DynamicLossScaleManager, FixedLossScaleManager, LossScaleManager, Model  # noqa: E402,E501
+from .train.callback import (  # noqa: E402  (MindSpore publishes them at the top too)
+    Callback,
+    CheckpointConfig,
+    EarlyStopping,
+    History,
+    LambdaCallback,
+    LearningRateScheduler,
+    LossMonitor,
+    ModelCheckpoint,
+    ReduceLROnPlateau,
+    RunContext,
+    TimeMonitor,
+)
 
 __version__ = "0.1.0"
 
@@ -46,4 +77,20 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "numerical_jacobian", "GradientCheckError", "exec_source",
            "save_checkpoint", "load_checkpoint", "load_param_into_net", "context", "set_context",
            "get_context", "set_seed", "get_seed", "jit", "PYNATIVE_MODE", "GRAPH_MODE", "train",
-           "Model", "LossScaleManager", "FixedLossScaleManager", "DynamicLossScaleManager"]
+           "Model", "LossScaleManager", "FixedLossScaleManager", "DynamicLossScaleManager",
+           "Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCallback",
+           "LearningRateScheduler", "LossMonitor", "ModelCheckpoint", "ReduceLROnPlateau",
+           "RunContext", "TimeMonitor", "F1", "MAE", "MSE", "Accuracy", "Fbeta", "Loss",
+           "Metric", "Precision", "Recall", "Top1CategoricalAccuracy", "Top5CategoricalAccuracy",
+           "TopKCategoricalAccuracy", "get_metric_fn", "names", "rearrange_inputs", "from_numpy",
+           "is_tensor", "double", "float_", "half", "single"]
+
+
+def from_numpy(array) -> Tensor:
+    """MindSpore's ``ms.from_numpy(array)``: a Tensor sharing the numpy array's memory."""
+    return Tensor(array)
+
+
+def is_tensor(obj) -> bool:
+    """MindSpore's ``ms.is_tensor(obj)``: whether ``obj`` is a Tensor (a Parameter is one)."""
+    return isinstance(obj, Tensor)

@@ -486,3 +486,18 @@ def test_progress_bar_uses_tqdm_when_installed(monkeypatch):
     model.train(1, TinyDataset(x, y, 4))
     assert [e[0] for e in events] == ["open", "update", "loss", "update", "loss", "close"]
     assert events[0] == ("open", 2, "epoch 1/1")
+
+
+def test_with_eval_cell_returns_loss_outputs_and_label():
+    net = nn.Dense(3, 2)
+    loss_fn = nn.MSELoss()
+    cell = nn.WithEvalCell(net, loss_fn)
+    x = Tensor(np.arange(6.0, dtype=np.float32).reshape(2, 3))
+    y = Tensor(np.ones((2, 2), np.float32))
+    loss, out, label = cell(x, y)
+    expected = net(x).asnumpy()
+    np.testing.assert_allclose(out.asnumpy(), expected)
+    np.testing.assert_allclose(loss.asnumpy(), ((expected - 1.0) ** 2).mean(), rtol=1e-6)
+    assert label is y
+    assert nn.Accuracy is ms.Accuracy is ms.train.metrics.Accuracy  # written once
+    assert ms.LossMonitor is ms.train.LossMonitor

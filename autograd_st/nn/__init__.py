@@ -9,6 +9,7 @@ from . import (
     learning_rate_schedule,
     loss,
     losses2,
+    metrics,
     optim,
     optim_more,
     pooling,
@@ -20,8 +21,10 @@ from . import (
 __all__ = ["Cell"]
 
 for _module in (layers, conv, pooling, activation, loss, losses2, optim, optim_more,
-                learning_rate_schedule, dynamic_lr, wrap, rnn, transformer):
+                learning_rate_schedule, dynamic_lr, wrap, rnn, transformer, metrics):
     for _name in _module.__all__:
+        if _name == "get_metrics":  # (mindspore.train.metrics only)
+            continue
         globals()[_name] = getattr(_module, _name)
         __all__.append(_name)
 del _module, _name

@@ -11,11 +11,12 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtype as mstype
 from ..cell import Cell
 from ..ops import value_and_grad
 from ..tensor import Tensor, unwrap
 
-__all__ = ["WithLossCell", "TrainOneStepCell"]
+__all__ = ["WithLossCell", "WithEvalCell", "TrainOneStepCell"]
 
 
 def _adopt(owner: Cell, name: str, child: Cell) -> None:
@@ -42,6 +43,26 @@ class WithLossCell(Cell):
     def backbone_network(self) -> Cell:
         """The wrapped network (without the loss)."""
         return self._backbone
+
+
+class WithEvalCell(Cell):
+    """MindSpore's ``nn.WithEvalCell(network, loss_fn, add_cast_fp32=False)``: one evaluation
+    step, ``(loss_fn(network(data), label), network(data), label)`` (with ``add_cast_fp32``
+    the outputs are cast to float32 first)."""
+
+    def __init__(self, network: Cell, loss_fn: Cell, add_cast_fp32: bool = False) -> None:
+        super().__init__(auto_prefix=False)
+        _adopt(self, "_network", network)
+        _adopt(self, "_loss_fn", loss_fn)
+        self.add_cast_fp32 = bool(add_cast_fp32)
+
+    def construct(self, data, label):
+        outputs = self._network(data)
+        if self.add_cast_fp32:
+            outputs = outputs.astype(mstype.float32)
+            label = label.astype(mstype.float32)
+        loss = self._loss_fn(outputs, label)
+        return loss, outputs, label
 
 
 class TrainOneStepCell(Cell):
