@@ -22,26 +22,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .kernels import _pair, _tag
+
 __all__ = ["max_pool2d_indices", "adaptive_max_pool2d_indices", "adaptive_max_pool2d_forward", "adaptive_max_pool2d_scatter",
            "adaptive_max_pool2d_gather", "pool_axis_pads", "pool_geometry", "max_pool2d_forward", "max_pool2d_scatter",
            "max_pool2d_gather", "pool_matrix", "resize_matrix", "pixel_shuffle",
            "pixel_unshuffle", "conv_transpose_like", "class_targets", "soft_labels",
            "KERNEL_NAMES"]
-
-
-def _tag(prim_name: str):
-    """Mark a kernel as the primitive ``prim_name`` (same parameters, same order)."""
-    def deco(fn):
-        fn._autograd_st_prim = prim_name
-        return fn
-    return deco
-
-
-def _pair(value) -> tuple:
-    if isinstance(value, (int, np.integer)):
-        return int(value), int(value)
-    a, b = value
-    return int(a), int(b)
 
 
 def _float_dtype(like) -> np.dtype:

@@ -316,18 +316,24 @@ class ExpressionsMixin(ContainersMixin):
     def _lazy_boolop(self, op, values, rest, node):
         """``values`` (bound) combined with ``rest`` (nodes), the rest bound in the branch
         where Python evaluates it: ``first and rest`` is ``rest if first else first``."""
-        first = self.boolop(op, values, node)
-        cond = self.truth(first, node)
         tail = rest[0] if len(rest) == 1 else gast.copy_location(
             gast.BoolOp(op=op(), values=list(rest)), rest[0])
+        return self._choose(op, self.boolop(op, values, node), lambda: self.expr(tail), node)
+
+    def _choose(self, op, first, bind_tail, node):
+        """Python's ``first and tail`` / ``first or tail`` with ``first`` a runtime value:
+        ``tail`` (bound by ``bind_tail``, in the branch where Python evaluates it) if
+        ``first`` is true (false for ``or``), else ``first``; tuples, lists and dicts merged
+        item by item, so the gradient flows to the operand chosen."""
+        cond = self.truth(first, node)
         outer = self.block
         self.block = []
-        evaluated = self.expr(tail)
+        tail = bind_tail()
         taken = self.block
         self.block = outer
         kept = []
         body, orelse = (taken, kept) if op is gast.And else (kept, taken)
-        a, b = (evaluated, first) if op is gast.And else (first, evaluated)
+        a, b = (tail, first) if op is gast.And else (first, tail)
         what = "the value of this '%s'" % ("and" if op is gast.And else "or")
         out = self._merge_values(node, "_and" if op is gast.And else "_or", what, a, b, body,
                                  orelse, any_leaf=True)
@@ -356,26 +362,12 @@ class ExpressionsMixin(ContainersMixin):
 
     def _bool_opaque(self, op, values, node):
         """``values`` (bound, the first a runtime value) combined as Python's ``and``/``or``
-        does, choosing one of them at run time: ``a or b`` is ``a if a else b``, so the
-        gradient flows to the operand chosen."""
+        does, choosing one of them at run time (:meth:`_choose`)."""
         if len(values) == 1:
             return values[0]
-        first = values[0]
-        cond = self.truth(first, node)
-        outer = self.block
-        self.block = []
-        tail = self._bool_opaque(op, values[1:], node) if has_sym(values[1:]) \
-            else self.boolop(op, values[1:], node)
-        taken = self.block
-        self.block = outer
-        kept = []
-        body, orelse = (taken, kept) if op is gast.And else (kept, taken)
-        a, b = (tail, first) if op is gast.And else (first, tail)
-        what = "the value of this '%s'" % ("and" if op is gast.And else "or")
-        out = self._merge_values(node, "_and" if op is gast.And else "_or", what, a, b, body,
-                                 orelse, any_leaf=True)
-        self.emit(If(cond.var, body, orelse, self.loc))
-        return out
+        rest = values[1:]
+        return self._choose(op, values[0], lambda: self._bool_opaque(op, rest, node)
+                            if has_sym(rest) else self.boolop(op, rest, node), node)
 
     def e_IfExp(self, node):
         cond = self.expr(node.test)
