@@ -182,6 +182,8 @@ class ExpressionsMixin(ContainersMixin):
     def e_Subscript(self, node):
         base = self.expr(node.value)
         index = self.expr(node.slice)
+        if self.is_rt_list(base):  # outs[-1] on a list built at run time
+            return self.rt_item(base, index, node)
         if isinstance(base, Sym):
             return P.getitem(base, index)
         if has_sym(index):

@@ -35,6 +35,7 @@ from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from .codegen import names_read, names_written
 from .ir import For, While
+from .runtime_lists import ListsGrow
 from .normalize_values import (
     LOOP_LOCAL,
     UNDEFINED,
@@ -215,7 +216,7 @@ class LoopsMixin:
         over = None
         if isinstance(it, Sym):  # for row in x: a loop over x's first axis, x[i] each time
             over = it
-            n = self.opaque(gast.Call(func=gast.Name(id="len", ctx=gast.Load(), annotation=None,
+            n = self.rt_len(it) if self.is_rt_list(it) else self.opaque(gast.Call(func=gast.Name(id="len", ctx=gast.Load(), annotation=None,
                                                      type_comment=None),
                                       args=[self.to_node(it)], keywords=[]), [it], "len",
                             callee_name="len")
@@ -250,19 +251,30 @@ class LoopsMixin:
 
     def _attempt(self, bind_loop, why, unroll):
         """``bind_loop()``; if its body asks for the loop to be unrolled and it can be
-        (``why`` it cannot is None), undo it and ``unroll()`` instead."""
-        state = _LoopState(self)
+        (``why`` it cannot is None), undo it and ``unroll()`` instead.  If it cannot be and
+        its body appends to lists (:exc:`ListsGrow`), undo it and bind it again with those
+        lists made run-time lists (:mod:`.runtime_lists`)."""
         outer = self._unrollable
-        self._unrollable = outer + (why,)
-        try:
-            bind_loop()
-            return
-        except NeedsConstant:
-            if why is not None:
-                raise
-            state.restore(self)
-        finally:
-            self._unrollable = outer
+        while True:
+            state = _LoopState(self)
+            self._unrollable = outer + (why,)
+            try:
+                if self.rt_pending:
+                    self.make_runtime_lists()  # lists the loop appends to, made before it
+                bind_loop()
+                return
+            except ListsGrow as exc:
+                if exc.ids <= self.rt_pending:
+                    raise exc.error from None  # made run-time lists, and still changed
+                state.restore(self)
+                self.rt_pending.update(exc.ids)
+            except NeedsConstant:
+                if why is not None:
+                    raise
+                state.restore(self)
+                break
+            finally:
+                self._unrollable = outer
         unroll()
 
     def _for_loop(self, node, it, over):
@@ -275,7 +287,8 @@ class LoopsMixin:
         outer = self.block
         self.block = []
         if over is not None:
-            self.assign(node.target, P.getitem(over, sym(target)), node)
+            self.assign(node.target, self.rt_item(over, sym(target), node.iter)
+                        if self.is_rt_list(over) else P.getitem(over, sym(target)), node)
         body = self._loop_body(node, carried, plan, lists, before, outer)
         self.emit(For(target, [atomize(a) for a in it.args], body,
                       *self._loop_fields(node, carried)))
@@ -336,7 +349,8 @@ class LoopsMixin:
                 later.update(n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
                              and isinstance(n.ctx, gast.Load))
         body = list(extra_nodes) + list(body_nodes)
-        for name in names_written(list(body_nodes) + list(extra_nodes)):
+        for name in names_written(list(body_nodes) + list(extra_nodes)) \
+                + self.rt_appended(body_nodes):
             # a value the next iteration or the code after the loop reads is carried; one
             # each iteration makes afresh before reading it is not
             if name not in later and _first_use(body, name) != "load":
@@ -386,15 +400,29 @@ class LoopsMixin:
                     "a fixed set of variables" % (shown, _describe(start), _describe(value)),
                     "loop a constant number of times (for ... in range(3)) so that the loop is "
                     "unrolled, or keep the value a Tensor and use ops.concat / ops.stack")
+        grown = []
         for lst, items in lists:
             if len(lst) != len(items) or any(a is not b for a, b in zip(lst, items)):
                 names = [n for n, v in self.env.items() if v is lst] or ["a list"]
+                if self._unrollable and self._unrollable[-1] is not None and names != [
+                        "a list"] and len(lst) >= len(items) and all(
+                        a is b for a, b in zip(lst, items)):
+                    grown.append((lst, names[0], len(items), len(lst)))
+                    continue  # appended to: a run-time list, if this loop stays a loop
                 self.needs_constant(
                     node, "this loop changes the list %r (from %d to %d items), so it cannot "
                     "be one loop over a fixed set of variables" % (names[0], len(items),
                                                                     len(lst)),
                     "loop a constant number of times (for ... in range(3)) so that the loop is "
                     "unrolled, or build a Tensor with ops.concat / ops.stack")
+        if grown:
+            lst, name, n0, n1 = grown[0]
+            raise ListsGrow([id(g[0]) for g in grown], self.error(
+                node, "this loop changes the list %r (from %d to %d items) in a way a list "
+                "built at run time cannot follow, inside a loop that cannot be unrolled (%s)"
+                % (name, n0, n1, self._unrollable[-1]),
+                "append to the list only (outs.append(h)), or loop a constant number of times "
+                "so that the loop is unrolled", cls=UnsupportedSyntaxError))
 
     def _fits(self, headers, value) -> bool:
         if isinstance(headers, Sym):
