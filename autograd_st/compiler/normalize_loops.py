@@ -35,7 +35,6 @@ from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from .codegen import names_read, names_written
 from .ir import For, While
-from .runtime_lists import ListsGrow
 from .normalize_values import (
     LOOP_LOCAL,
     UNDEFINED,
@@ -47,6 +46,7 @@ from .normalize_values import (
     sym,
     trip_count,
 )
+from .runtime_lists import ListsGrow
 
 __all__ = ["LoopsMixin", "MAX_UNROLL", "lists_in"]
 
@@ -255,6 +255,7 @@ class LoopsMixin:
         its body appends to lists (:exc:`ListsGrow`), undo it and bind it again with those
         lists made run-time lists (:mod:`.runtime_lists`)."""
         outer = self._unrollable
+        tried: set = set()  # the lists this loop made run-time lists before it
         while True:
             state = _LoopState(self)
             self._unrollable = outer + (why,)
@@ -264,9 +265,10 @@ class LoopsMixin:
                 bind_loop()
                 return
             except ListsGrow as exc:
-                if exc.ids <= self.rt_pending:
+                if exc.ids <= tried:
                     raise exc.error from None  # made run-time lists, and still changed
                 state.restore(self)
+                tried |= exc.ids
                 self.rt_pending.update(exc.ids)
             except NeedsConstant:
                 if why is not None:
@@ -297,7 +299,7 @@ class LoopsMixin:
         """Bind the loop's body into the current block, close the loop (its carried values
         back to their headers) and give the body; the block is ``outer`` again after."""
         self.stmts(node.body)
-        self._check_carried(node, plan, lists)
+        self._check_carried(node, plan, lists, before)
         self._close_loop(carried, plan)
         body = self.block
         self.block = outer
@@ -382,7 +384,7 @@ class LoopsMixin:
             self.mark_maybe_unbound_like(value, header)
         return sym(header)
 
-    def _check_carried(self, node, plan, lists):
+    def _check_carried(self, node, plan, lists, before=None):
         """At the end of a loop body: every carried name still fits its headers, every
         other value the loop carries is unchanged; otherwise the loop must be unrolled."""
         for name, (is_carried, start) in plan.items():
@@ -402,8 +404,11 @@ class LoopsMixin:
                     "unrolled, or keep the value a Tensor and use ops.concat / ops.stack")
         grown = []
         for lst, items in lists:
-            if len(lst) != len(items) or any(a is not b for a, b in zip(lst, items)):
-                names = [n for n, v in self.env.items() if v is lst] or ["a list"]
+            # a list a nested loop made a run-time list (the names that held it hold that)
+            made = [n for n, v in (before or {}).items()
+                    if v is lst and self.is_rt_list(self.env.get(n))]
+            if made or len(lst) != len(items) or any(a is not b for a, b in zip(lst, items)):
+                names = made or [n for n, v in self.env.items() if v is lst] or ["a list"]
                 if self._unrollable and self._unrollable[-1] is not None and names != [
                         "a list"] and len(lst) >= len(items) and all(
                         a is b for a, b in zip(lst, items)):
