@@ -28,7 +28,14 @@ from ..tensor import Tensor
 from . import bindings, purity
 from .ir import ABSENT, If
 from .normalize_containers import ContainersMixin
-from .normalize_values import LOOP_LOCAL, MISSING, PARTIAL, SymList, name_hint
+from .normalize_values import (
+    LOOP_LOCAL,
+    MISSING,
+    PARTIAL,
+    SymList,
+    name_hint,
+    sym,  # noqa: F401, I001  (_bool_opaque of this base reads it)
+)
 
 __all__ = ["ExpressionsMixin"]
 
