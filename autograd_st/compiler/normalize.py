@@ -259,7 +259,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
 
     def opaque(self, expr, values, hint, callee_name=None):
         """A Sym for ``expr`` (gast, reading ``values``) run as it is, with no gradient."""
-        self.rt_check_values(values, "giving %%s to %s" % (callee_name or hint or "Python code"))
+        self.rt_check_values(values, "%s(%%s)" % (callee_name or hint or "Python code"))
         target = self.names.fresh("_" + hint.strip("_.") if hint else "_v")
         self.ir_vars.add(target)
         self.emit(Opaque([target], expr, [s.var.name for s in leaves(list(values))], self.loc,

@@ -152,7 +152,7 @@ class StatementsMixin(LoopsMixin):
 
     def s_Return(self, node):
         value = self.expr(node.value) if node.value is not None else None
-        self.rt_check_values([value], "returning %s (return ops.stack(outs) instead)", node)
+        self.rt_check_values([value], "return %s", node)
         self.result = returned(value) if node.value is not None else None
 
     # -- names a runtime if may leave unassigned -------------------------------------------

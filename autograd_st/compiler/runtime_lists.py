@@ -114,15 +114,15 @@ class RuntimeListsMixin:
             self.rt_lists.add(target)
 
     def rt_refuse(self, node, what: str):
-        return self.error(node, "%s: it is a list built at run time (appended to in a loop "
-                          "whose trip count is not a constant), and that is not supported "
-                          "for such a list" % what, _HINT, cls=UnsupportedSyntaxError)
+        return self.error(node, "%s is not supported on a list built at run time (one "
+                          "appended to in a loop whose trip count is not a constant)" % what,
+                          _HINT, cls=UnsupportedSyntaxError)
 
     def rt_name(self, value) -> str:
         """The user's name of a run-time list, for messages."""
         for k, v in self.env.items():
             if isinstance(v, Sym) and v.var.name == value.var.name:
-                return repr(k)
+                return k
         return "the list"
 
     # -- making them ---------------------------------------------------------------------
@@ -135,7 +135,7 @@ class RuntimeListsMixin:
             for item in value:
                 if not (isinstance(item, Sym) or not has_sym(item)) or self.is_rt_list(item) \
                         or isinstance(item, (list, dict)):
-                    raise self.rt_refuse(None, "the list %r holds a list, tuple or dict"
+                    raise self.rt_refuse(None, "holding a list, tuple or dict (in %s)"
                                          % user)
             out = self._rt_emit(user, "list_new", {})
             for item in value:
@@ -176,11 +176,11 @@ class RuntimeListsMixin:
     def rt_method(self, base, attr, args, kwargs, node):
         """``outs.append(x)`` (every name holding ``outs`` holds the new version)."""
         if attr != "append" or kwargs or len(args) != 1:
-            raise self.rt_refuse(node, "calling %s.%s" % (self.rt_name(base), attr))
+            raise self.rt_refuse(node, "%s.%s(...)" % (self.rt_name(base), attr))
         item = args[0]
         if not (isinstance(item, Sym) or not has_sym(item)) or self.is_rt_list(item) \
                 or isinstance(item, (list, dict)):
-            raise self.rt_refuse(node, "appending a list, tuple or dict to %s"
+            raise self.rt_refuse(node, "appending a list, tuple or dict (to %s)"
                                  % self.rt_name(base))
         user = next((k for k, v in self.env.items() if v is base
                      or (isinstance(v, Sym) and v.var.name == base.var.name)), "outs")
@@ -197,8 +197,8 @@ class RuntimeListsMixin:
     def rt_item(self, base, index, node):
         """``base[index]`` with ``index`` an int (negative counts from the end)."""
         if not (isinstance(index, Sym) or isinstance(index, int)) or isinstance(index, bool):
-            raise self.rt_refuse(node, "indexing %s with %s" % (
-                self.rt_name(base), "a slice" if isinstance(index, slice) else repr(index)))
+            raise self.rt_refuse(node, "%s[%s]" % (
+                self.rt_name(base), "a:b" if isinstance(index, slice) else repr(index)))
         n = self._rt_value("n", "list_len", {"lst": base.var})
         return self._rt_value("item", "list_getitem",
                               {"lst": base.var, "index": atomize(index), "n": n.var})
@@ -216,14 +216,15 @@ class RuntimeListsMixin:
                 axis = kwargs.pop("axis", args[1] if len(args) > 1 else 0)
                 if len(args) > 2 or kwargs or not isinstance(axis, int) \
                         or isinstance(axis, bool):
-                    raise self.rt_refuse(node, "%s with an axis that is not a constant int, "
-                                         "or with other arguments" % self.rt_name(lst))
+                    raise self.rt_refuse(node, "stacking or joining %s along an axis that "
+                                         "is not a constant int, or with other arguments"
+                                         % self.rt_name(lst))
                 bound = {"lst": lst.var, "axis": Const(axis)}
                 if prim == "list_concat":
                     bound["sizes"] = self._rt_value("sizes", "list_sizes", dict(bound)).var
                 return self._rt_value(prim.replace("list_", ""), prim, bound)
         name = getattr(callee, "__name__", None) or type(callee).__name__
-        raise self.rt_refuse(node, "giving %s to %s" % (self.rt_name(lst), name))
+        raise self.rt_refuse(node, "%s(%s)" % (name, self.rt_name(lst)))
 
     def rt_check_prim(self, prim, bound: dict) -> None:
         """A primitive that is not a list primitive given a run-time list: refused."""
@@ -238,4 +239,4 @@ class RuntimeListsMixin:
         """Refuse ``what`` (``%s`` is the list's name) if ``values`` hold a run-time list."""
         lst = self.rt_in(list(values))
         if lst is not None:
-            raise self.rt_refuse(node, what % self.rt_name(lst))
+            raise self.rt_refuse(node, what.replace("%s", self.rt_name(lst)))
