@@ -209,9 +209,26 @@ def inactive_items(x, w):
     return (ops.stack(outs) ** 2).sum()
 
 
+def one_branch(x, w):
+    outs = [w]
+    for t in range(x.shape[0]):
+        if x[t].sum() > 0.0:  # appended on one path only: the list's length is a run-time
+            outs.append(x[t] * w)  # value
+    return ops.stack(outs).sum() * len(outs) + outs[-1].sum()
+
+
+def twice_per_iteration(x, w):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * w)
+        outs.append(ops.sin(outs[-1]) * x[t])
+    return (ops.stack(outs, 1) ** 2).sum()
+
+
 COLLECTING = [while_collect, maybe_empty, nested, in_branches, read_in_loop, two_loops,
-              inactive_items]
-NEEDS_A_ROW = (while_collect, nested, in_branches, two_loops, inactive_items)
+              inactive_items, one_branch, twice_per_iteration]
+NEEDS_A_ROW = (while_collect, nested, in_branches, two_loops, inactive_items,
+               twice_per_iteration)
 
 
 @pytest.mark.parametrize("fn", COLLECTING)
@@ -365,6 +382,22 @@ def list_items(x):
     return x.sum()
 
 
+def two_names(x):
+    outs = []
+    alias = outs
+    for t in range(x.shape[0]):  # LINE two-names
+        alias.append(x[t])
+    return ops.stack(outs).sum()
+
+
+def held_in_tuple(x):
+    outs = [x[0]]
+    pair = (outs, 1)
+    for t in range(x.shape[0]):  # LINE held
+        outs.append(x[t])
+    return ops.stack(pair[0]).sum()
+
+
 def tuple_grows(x):
     ys = ()
     for t in range(x.shape[0]):  # LINE tuple
@@ -380,6 +413,8 @@ def tuple_grows(x):
     (printed, "LINE print", "print(outs) is not supported on a list built at run time"),
     (list_items, "LINE items", "appending a list, tuple or dict (to outs) is not supported"),
     (tuple_grows, "LINE tuple", "this loop changes 'ys' from a tuple of 0 items"),
+    (two_names, "LINE two-names", "giving the list two names (outs, alias) is not supported"),
+    (held_in_tuple, "LINE held", "holding outs inside a tuple, list or dict (pair) is not"),
 ])
 def test_unsupported_uses_are_refused(fn, tag, what):
     with pytest.raises(UnsupportedSyntaxError) as info:

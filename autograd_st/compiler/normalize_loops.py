@@ -229,7 +229,7 @@ class LoopsMixin:
                 "it has %d iterations, and a loop is unrolled into at most %d copies of its " \
                 "body" % (trips, MAX_UNROLL) if trips > MAX_UNROLL else None
             self._attempt(lambda: self._for_loop(node, it, over), why,
-                          lambda: self._unroll(node, list(range(*it.args))))
+                          lambda: self._unroll(node, list(range(*it.args))), node)
             return
         if isinstance(it, (tuple, list)):
             self._unroll(node, it, it)  # a compile-time sequence: unrolled
@@ -249,19 +249,22 @@ class LoopsMixin:
             self.assign(node.target, item, node)
             self.stmts(node.body)
 
-    def _attempt(self, bind_loop, why, unroll):
+    def _attempt(self, bind_loop, why, unroll, node=None):
         """``bind_loop()``; if its body asks for the loop to be unrolled and it can be
         (``why`` it cannot is None), undo it and ``unroll()`` instead.  If it cannot be and
         its body appends to lists (:exc:`ListsGrow`), undo it and bind it again with those
         lists made run-time lists (:mod:`.runtime_lists`)."""
         outer = self._unrollable
         tried: set = set()  # the lists this loop made run-time lists before it
+        if why is not None and node is not None:  # lists its body appends to, by name
+            tried = self.rt_prescan(node.body)
+            self.rt_pending.update(tried)
         while True:
             state = _LoopState(self)
             self._unrollable = outer + (why,)
             try:
                 if self.rt_pending:
-                    self.make_runtime_lists()  # lists the loop appends to, made before it
+                    self.make_runtime_lists(node)  # lists the loop appends to, made before
                 bind_loop()
                 return
             except ListsGrow as exc:
@@ -314,7 +317,7 @@ class LoopsMixin:
     # -- while ---------------------------------------------------------------------------
     def s_While(self, node):
         self._attempt(lambda: self._while_loop(node), "a while loop, which a for loop with "
-                      "break or return also becomes", None)
+                      "break or return also becomes", None, node)
 
     def _while_loop(self, node):
         before = dict(self.env)

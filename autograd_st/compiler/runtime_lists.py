@@ -126,7 +126,7 @@ class RuntimeListsMixin:
         return "the list"
 
     # -- making them ---------------------------------------------------------------------
-    def make_runtime_lists(self) -> None:
+    def make_runtime_lists(self, node=None) -> None:
         """Before a loop: each SymList of ``rt_pending`` that a name holds becomes a
         run-time list holding its items (every name bound to it holds the new one)."""
         for user, value in list(self.env.items()):
@@ -135,8 +135,9 @@ class RuntimeListsMixin:
             for item in value:
                 if not (isinstance(item, Sym) or not has_sym(item)) or self.is_rt_list(item) \
                         or isinstance(item, (list, dict)):
-                    raise self.rt_refuse(None, "holding a list, tuple or dict (in %s)"
+                    raise self.rt_refuse(node, "holding a list, tuple or dict (in %s)"
                                          % user)
+            self._rt_held(value, node)
             out = self._rt_emit(user, "list_new", {})
             for item in value:
                 out = self._rt_emit(user, "list_push", {"lst": out.var, "x": atomize(item)})
@@ -171,6 +172,41 @@ class RuntimeListsMixin:
                         and n.func.value.id not in out:
                     out.append(n.func.value.id)
         return out
+
+    def rt_prescan(self, body_nodes) -> set:
+        """ids of the lists this function built that ``body_nodes`` (a loop that cannot be
+        unrolled) append to by name (``outs.append(h)``): made run-time lists before it."""
+        out = set()
+        for node in body_nodes:
+            for n in gast.walk(node):
+                if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                        and n.func.attr == "append" and isinstance(n.func.value, gast.Name) \
+                        and isinstance(self.env.get(n.func.value.id), SymList):
+                    out.add(id(self.env[n.func.value.id]))
+        return out
+
+    def _rt_held(self, value, node) -> list:
+        """The names holding ``value`` directly; refused if it is also held inside a tuple,
+        list or dict (that copy could not follow the run-time list)."""
+        names = []
+        seen = set()
+
+        def inside(v):
+            if id(v) in seen:
+                return False
+            seen.add(id(v))
+            items = v.values() if type(v) is dict else v if isinstance(v, (tuple, list)) \
+                else ()
+            return any(i is value or inside(i) for i in items)
+        for k, v in self.env.items():
+            if v is value:
+                names.append(k)
+            elif inside(v):
+                raise self.rt_refuse(node, "holding %s inside a tuple, list or dict (%s)"
+                                     % (names[0] if names else "the list", k))
+        if len(names) > 1:
+            raise self.rt_refuse(node, "giving the list two names (%s)" % ", ".join(names))
+        return names
 
     # -- using them ----------------------------------------------------------------------
     def rt_method(self, base, attr, args, kwargs, node):
