@@ -23,6 +23,11 @@ instead: its counter is then a Python int in each copy of the body.  A ``while``
 ``while`` cannot be unrolled; the user gets the error, at the line that needs it, saying
 why.  A loop is unrolled at most :data:`MAX_UNROLL` times.
 
+A loop that cannot be unrolled and appends to a list the function built (``outs.append(h)``)
+keeps that list a Python list at run time instead (:mod:`.runtime_lists`): the lists its
+body appends to by name are made run-time lists before it, and a list it changes otherwise
+(:exc:`~.runtime_lists.ListsGrow`) makes the binding start again with that list made one.
+
 :class:`LoopsMixin` is one part of :class:`~autograd_st.compiler.normalize.Normalizer`
 (through :class:`~.normalize_stmts.StatementsMixin`) and uses its state and helpers.
 """
