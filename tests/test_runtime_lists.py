@@ -225,7 +225,17 @@ def twice_per_iteration(x, w):
     return (ops.stack(outs, 1) ** 2).sum()
 
 
-COLLECTING = [while_collect, maybe_empty, nested, in_branches, read_in_loop, two_loops,
+def fresh_each_iteration(x, w):
+    s = w.sum()
+    for t in range(x.shape[0]):
+        tmp = []  # a new list per iteration of the outer loop, filled by the inner one
+        for k in range(x.shape[1]):
+            tmp.append(x[t, k] * s * w[k])
+        s = s + ops.stack(tmp).sum() * 0.1
+    return s
+
+
+COLLECTING = [fresh_each_iteration, while_collect, maybe_empty, nested, in_branches, read_in_loop, two_loops,
               inactive_items, one_branch, twice_per_iteration]
 NEEDS_A_ROW = (while_collect, nested, in_branches, two_loops, inactive_items,
                twice_per_iteration)
