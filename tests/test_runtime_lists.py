@@ -222,6 +222,7 @@ def twice_per_iteration(x, w):
     for t in range(x.shape[0]):
         outs.append(x[t] * w)
         outs.append(ops.sin(outs[-1]) * x[t])
+        outs.extend((x[t] * 2.0, ops.cos(outs[-2])))
     return (ops.stack(outs, 1) ** 2).sum()
 
 

@@ -19,6 +19,7 @@ with an int (``outs[-1]``, ``outs[t]``), ``len(outs)``, ``ops.stack`` / ``np.sta
 ``ops.concat`` / ``ops.cat`` / ``np.concatenate``, ``tuple(outs)`` / ``list(outs)``, and loop
 over it (``for o in outs``).  Anything else (a primitive given the list as an array, a call
 that runs as it is, a compiled callee, a slice, returning it) is refused where it is written.
+(``outs.extend((a, b))`` of a sequence the code wrote is two appends.)
 
 Reverse mode: the adjoint of a run-time list is a ``GradList`` (see ``rules_lists``); forward
 mode and code differentiated again (``recompute``) are refused by :func:`refuse_derivative`.
@@ -175,12 +176,14 @@ class RuntimeListsMixin:
 
     def rt_prescan(self, body_nodes) -> set:
         """ids of the lists this function built that ``body_nodes`` (a loop that cannot be
-        unrolled) append to by name (``outs.append(h)``): made run-time lists before it."""
+        unrolled) append to by name (``outs.append(h)``, ``outs.extend((a, b))``): made
+        run-time lists before it."""
         out = set()
         for node in body_nodes:
             for n in gast.walk(node):
                 if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
-                        and n.func.attr == "append" and isinstance(n.func.value, gast.Name) \
+                        and n.func.attr in ("append", "extend") \
+                        and isinstance(n.func.value, gast.Name) \
                         and isinstance(self.env.get(n.func.value.id), SymList):
                     out.add(id(self.env[n.func.value.id]))
         return out
@@ -210,17 +213,25 @@ class RuntimeListsMixin:
 
     # -- using them ----------------------------------------------------------------------
     def rt_method(self, base, attr, args, kwargs, node):
-        """``outs.append(x)`` (every name holding ``outs`` holds the new version)."""
-        if attr != "append" or kwargs or len(args) != 1:
+        """``outs.append(x)``, or ``outs.extend(seq)`` of a compile-time sequence (a tuple or
+        list the code wrote): a new version per item, which every name holding ``outs``
+        holds then."""
+        if attr == "extend" and not kwargs and len(args) == 1 \
+                and isinstance(args[0], (tuple, list)) and not self.is_rt_list(args[0]):
+            items = list(args[0])
+        elif attr == "append" and not kwargs and len(args) == 1:
+            items = [args[0]]
+        else:
             raise self.rt_refuse(node, "%s.%s(...)" % (self.rt_name(base), attr))
-        item = args[0]
-        if not (isinstance(item, Sym) or not has_sym(item)) or self.is_rt_list(item) \
-                or isinstance(item, (list, dict)):
-            raise self.rt_refuse(node, "appending a list, tuple or dict (to %s)"
-                                 % self.rt_name(base))
-        user = next((k for k, v in self.env.items() if v is base
-                     or (isinstance(v, Sym) and v.var.name == base.var.name)), "outs")
-        out = self._rt_emit(user, "list_push", {"lst": base.var, "x": atomize(item)})
+        user = next((k for k, v in self.env.items()
+                     if isinstance(v, Sym) and v.var.name == base.var.name), "outs")
+        out = base
+        for item in items:
+            if not (isinstance(item, Sym) or not has_sym(item)) or self.is_rt_list(item) \
+                    or isinstance(item, (list, dict)):
+                raise self.rt_refuse(node, "appending a list, tuple or dict (to %s)"
+                                     % self.rt_name(base))
+            out = self._rt_emit(user, "list_push", {"lst": out.var, "x": atomize(item)})
         for k, v in list(self.env.items()):
             if isinstance(v, Sym) and v.var.name == base.var.name:
                 self.env[k] = out
