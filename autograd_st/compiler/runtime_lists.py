@@ -8,11 +8,13 @@ trip count is not a constant (``for t in range(x.shape[0])``, ``while``) can col
 outputs at the cost of hand-written code; and the refusals, at the user's line, of what is
 not supported on such a list.
 
-How it goes: a loop that cannot be unrolled and whose body appends to a list the function
-built (``NeedsConstant`` from ``normalize_loops._check_carried``) raises :exc:`ListsGrow`;
-the loop's binding is undone and tried again with those lists made run-time lists just
-before the loop (:meth:`RuntimeListsMixin.make_runtime_lists`: ``list_new`` and a
-``list_push`` per item it already has).  A run-time list is a runtime value (a ``Sym``) whose
+How it goes: before a loop that cannot be unrolled, the lists the function built that its
+body appends to by name (:meth:`RuntimeListsMixin.rt_prescan`) are made run-time lists
+(:meth:`RuntimeListsMixin.make_runtime_lists`: ``list_new`` and a ``list_push`` per item it
+already has; refused if a second name or a tuple, list or dict also holds the list).  A list
+such a loop still changes (a nested loop made it a run-time list, say) raises
+:exc:`ListsGrow` from ``normalize_loops._check_carried``: the loop's binding is undone and
+tried again with that list made one too.  A run-time list is a runtime value (a ``Sym``) whose
 IR variable is in ``rt_lists``; every copy of it (a loop's header, an ``if``'s merge, a
 rename) is one too.  On it the code may: ``append`` (a new version, ``list_push``), index it
 with an int (``outs[-1]``, ``outs[t]``), ``len(outs)``, ``ops.stack`` / ``np.stack``,
