@@ -15,7 +15,7 @@ __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "si
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
            "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
-           "matmul_tn_to", "RUNTIME_NAMES"]
+           "matmul_tn_to", "GradList", "RUNTIME_NAMES"]
 
 
 def unbroadcast(g, like):
@@ -159,6 +159,27 @@ def relu(x):
     return np.maximum(x, 0)
 
 
+class GradList(list):
+    """The gradient of a list built at run time (a list appended to in a loop whose trip
+    count is not a constant): one gradient per item, in order, ``None`` for an item with no
+    gradient.  ``+`` adds item by item (``None`` is zero) and refuses lists of different
+    lengths, instead of joining them as ``list + list`` would."""
+
+    __slots__ = ()
+
+    def __add__(self, other):
+        if not isinstance(other, list):
+            return NotImplemented
+        if len(other) != len(self):
+            raise ValueError("gradients of a run-time list with %d and %d items cannot be "
+                             "added (the list changed length between uses)"
+                             % (len(self), len(other)))
+        return GradList(b if a is None else a if b is None else a + b
+                        for a, b in zip(self, other))
+
+    __radd__ = __add__
+
+
 def ones_like(x):
     if type(x) is np.ndarray:  # np.ones_like, without its Python-level wrapper
         out = np.empty_like(x)
@@ -166,6 +187,8 @@ def ones_like(x):
         return out
     if isinstance(x, np.number):  # a reduction's result (the seed of a loss): what
         return np.array(1, x.dtype)  # np.ones_like gives, a 0-d array, 8 times sooner
+    if type(x) is list or type(x) is GradList:  # the seed of a returned run-time list
+        return GradList(ones_like(v) for v in x)
     return np.ones_like(x)
 
 
@@ -176,6 +199,8 @@ def zeros_like(x):
         return out
     if isinstance(x, np.number):
         return np.array(0, x.dtype)
+    if type(x) is list or type(x) is GradList:  # a run-time list: no gradient per item
+        return GradList([None] * len(x))
     return np.zeros_like(x)
 
 

@@ -172,6 +172,13 @@ def uses_growing_while(x):
     return x * len(ys)
 
 
+def uses_runtime_list_pop(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t])
+    return outs.pop()  # LINE runtime-list-pop
+
+
 def uses_runtime_index(x):
     i = int(x.sum() > 0.0)
     return (x, x * 2.0)[i]  # LINE runtime-index

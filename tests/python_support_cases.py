@@ -183,6 +183,15 @@ def outside_append_runtime(x):
     return x.sum() * i
 
 
+def for_range_collect(x):
+    h = x[0] * 0.0
+    outs = []
+    for t in range(x.shape[0]):  # a runtime trip count: a loop, the list a run-time list
+        h = ops.tanh(h * 0.5 + x[t])
+        outs.append(h)
+    return ops.stack(outs, 1).sum() + outs[-1].sum() * len(outs)
+
+
 def list_comprehension(x):
     ys = [x * i for i in range(4) if i != 2]
     return ops.stack(ys).sum()

@@ -33,6 +33,7 @@ FLOORS = {
     "autograd_st.rules": 1, "autograd_st.rules_nn": 1, "autograd_st.prims": 1,
     "autograd_st.op_table": 1, "autograd_st.op_row": 1,
     "autograd_st.rules_array": 1, "autograd_st.rules_math": 1,
+    "autograd_st.rules_lists": 1,
     "autograd_st.table_array": 1, "autograd_st.table_math": 1, "autograd_st.table_nn": 1,
     "autograd_st.compiler": 2,
     "autograd_st.boundary": 3,

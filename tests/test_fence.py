@@ -177,6 +177,13 @@ def test_supported_row(row):
     value, grad = ops.value_and_grad(fn)(X64)
     assert_close(value, direct)
     assert_close(grad, numerical_grad(fn, (X64,)), 1e-6, 1e-7)
+    if "First-order reverse mode only" in row[3]:  # the others refused, at the user's line
+        check_grads(fn, (X64,), order=1, modes=("rev",))
+        for mode, order in (("fwd", 1), ("rev", 2)):
+            with pytest.raises(UnsupportedSyntaxError) as info:
+                check_grads(fn, (X64,), order=order, modes=(mode,))
+            assert info.value.filename == sc.__file__ and "hint:" in str(info.value)
+        return
     check_grads(fn, (X64,), order=2)  # forward mode and second order too
 
 

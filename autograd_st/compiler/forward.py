@@ -26,6 +26,7 @@ from .codegen import (
     substitute,
 )
 from .ir import Call, For, If, Opaque, Prim, Var, While
+from .runtime_lists import refuse_derivative
 
 __all__ = ["Forward"]
 
@@ -115,6 +116,7 @@ class Forward:
         live = [(i, p) for i, p in enumerate(prim.diff) if self.has_tangent(stmt.args[p])]
         if not live:
             return [assign([self.tangent(t)], _zeros(t))]
+        refuse_derivative(stmt, "forward")  # (a run-time list has no tangent rule)
         tmpl = prim.jvp_template
         mapping = {"out": name(t)}
         mapping.update(prim_mapping(stmt, self.const_namer))

@@ -54,11 +54,12 @@ from .normalize_calls import CallsMixin
 from .normalize_exprs import ExpressionsMixin
 from .normalize_stmts import StatementsMixin
 from .normalize_values import MISSING, atomize, sym
+from .runtime_lists import RuntimeListsMixin
 
 __all__ = ["normalize", "atomize", "sym"]
 
 
-class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
+class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixin):
     """Binds one function's source; ``builder`` of the ``P`` primitives it calls.
 
     ``callees`` is what binds a call to other compiled code (a sub-Cell, a helper function,
@@ -188,6 +189,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         return stmt
 
     def emit_prim(self, prim, bound: dict):
+        self.rt_check_prim(prim, bound)  # a run-time list is no array
         # a sequence of runtime values where the primitive takes an array: stacked first
         bound = {p: self.as_array(v, prim, p) if p in prim.diff else v
                  for p, v in bound.items()}
@@ -220,6 +222,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
 
     def copy_to(self, target: str, value):
         """``target = copy(value)`` at the current line (a loop's carried header)."""
+        self.rt_copied(target, value)
         self.emit(Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)}, self.loc))
 
     def bind(self, name: str, value):
@@ -230,6 +233,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
                 and isinstance(self.block[-1], (Prim, Call, Opaque)) \
                 and self.block[-1].targets == [value.var.name]:
             new = self.new_version(name)
+            self.rt_copied(new, value)
             self.block[-1].targets = [new]
             self.fresh_temps.discard(value.var.name)
             value = sym(new)
@@ -244,6 +248,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
 
     def _copy_stmt(self, target, value):
         """A merge copy at the end of a branch (no source line of its own)."""
+        self.rt_copied(target, value)
         return Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)})
 
     def truth(self, cond, node):
@@ -257,6 +262,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin):
         """A Sym for ``expr`` (gast, reading ``values``) run as it is, with no gradient
         (``stores``: it keeps the values in an object from outside; ``effect``: running it
         does more than compute its value)."""
+        self.rt_check_values(values, "%s(%%s)" % (callee_name or hint or "Python code"))
         target = self.names.fresh("_" + hint.strip("_.") if hint else "_v")
         self.ir_vars.add(target)
         self.emit(Opaque([target], expr, [s.var.name for s in leaves(list(values))], self.loc,

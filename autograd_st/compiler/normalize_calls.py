@@ -141,6 +141,8 @@ class CallsMixin:
         kwargs = {k.arg: self.expr(k.value) for k in node.keywords}
         if isinstance(func, gast.Attribute):
             base = self.object_of(func.value)
+            if self.is_rt_list(base):  # outs.append(h) on a list built at run time
+                return self.rt_method(base, func.attr, args, kwargs, node)
             if isinstance(base, Sym):
                 fn = bindings.method(func.attr)
                 if fn is not None:
@@ -179,6 +181,8 @@ class CallsMixin:
         """``callee(*args, **kwargs)`` (``callee`` a compile-time object): its bound value."""
         if callee is super and not args and not kwargs:
             args = self._super_arguments(node)
+        if self.rt_in(list(args) + list(kwargs.values())) is not None:
+            return self.rt_call(callee, bindings.lookup(callee), args, kwargs, node)
         out = self.call_on_containers(callee, args, kwargs, node, path)  # closures, len(seq)
         if out is not NOT_HANDLED:
             return out

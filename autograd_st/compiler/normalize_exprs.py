@@ -28,7 +28,14 @@ from ..tensor import Tensor
 from . import bindings, purity
 from .ir import ABSENT, If
 from .normalize_containers import ContainersMixin
-from .normalize_values import LOOP_LOCAL, MISSING, PARTIAL, SymList, name_hint
+from .normalize_values import (
+    LOOP_LOCAL,
+    MISSING,
+    PARTIAL,
+    SymList,
+    name_hint,
+    sym,  # noqa: F401, I001  (_bool_opaque of this base reads it)
+)
 
 __all__ = ["ExpressionsMixin"]
 
@@ -182,6 +189,8 @@ class ExpressionsMixin(ContainersMixin):
     def e_Subscript(self, node):
         base = self.expr(node.value)
         index = self.expr(node.slice)
+        if self.is_rt_list(base):  # outs[-1] on a list built at run time
+            return self.rt_item(base, index, node)
         if isinstance(base, Sym):
             return P.getitem(base, index)
         if has_sym(index):

@@ -23,6 +23,11 @@ instead: its counter is then a Python int in each copy of the body.  A ``while``
 ``while`` cannot be unrolled; the user gets the error, at the line that needs it, saying
 why.  A loop is unrolled at most :data:`MAX_UNROLL` times.
 
+A loop that cannot be unrolled and appends to a list the function built (``outs.append(h)``)
+keeps that list a Python list at run time instead (:mod:`.runtime_lists`): the lists its
+body appends to by name are made run-time lists before it, and a list it changes otherwise
+(:exc:`~.runtime_lists.ListsGrow`) makes the binding start again with that list made one.
+
 :class:`LoopsMixin` is one part of :class:`~autograd_st.compiler.normalize.Normalizer`
 (through :class:`~.normalize_stmts.StatementsMixin`) and uses its state and helpers.
 """
@@ -46,6 +51,7 @@ from .normalize_values import (
     sym,
     trip_count,
 )
+from .runtime_lists import ListsGrow
 
 __all__ = ["LoopsMixin", "MAX_UNROLL", "lists_in"]
 
@@ -215,7 +221,7 @@ class LoopsMixin:
         over = None
         if isinstance(it, Sym):  # for row in x: a loop over x's first axis, x[i] each time
             over = it
-            n = self.opaque(gast.Call(func=gast.Name(id="len", ctx=gast.Load(), annotation=None,
+            n = self.rt_len(it) if self.is_rt_list(it) else self.opaque(gast.Call(func=gast.Name(id="len", ctx=gast.Load(), annotation=None,
                                                      type_comment=None),
                                       args=[self.to_node(it)], keywords=[]), [it], "len",
                             callee_name="len")
@@ -228,7 +234,7 @@ class LoopsMixin:
                 "it has %d iterations, and a loop is unrolled into at most %d copies of its " \
                 "body" % (trips, MAX_UNROLL) if trips > MAX_UNROLL else None
             self._attempt(lambda: self._for_loop(node, it, over), why,
-                          lambda: self._unroll(node, list(range(*it.args))))
+                          lambda: self._unroll(node, list(range(*it.args))), node)
             return
         if isinstance(it, (tuple, list)):
             self._unroll(node, it, it)  # a compile-time sequence: unrolled
@@ -248,21 +254,37 @@ class LoopsMixin:
             self.assign(node.target, item, node)
             self.stmts(node.body)
 
-    def _attempt(self, bind_loop, why, unroll):
+    def _attempt(self, bind_loop, why, unroll, node=None):
         """``bind_loop()``; if its body asks for the loop to be unrolled and it can be
-        (``why`` it cannot is None), undo it and ``unroll()`` instead."""
-        state = _LoopState(self)
+        (``why`` it cannot is None), undo it and ``unroll()`` instead.  If it cannot be and
+        its body appends to lists (:exc:`ListsGrow`), undo it and bind it again with those
+        lists made run-time lists (:mod:`.runtime_lists`)."""
         outer = self._unrollable
-        self._unrollable = outer + (why,)
-        try:
-            bind_loop()
-            return
-        except NeedsConstant:
-            if why is not None:
-                raise
-            state.restore(self)
-        finally:
-            self._unrollable = outer
+        tried: set = set()  # the lists this loop made run-time lists before it
+        if why is not None and node is not None:  # lists its body appends to, by name
+            tried = self.rt_prescan(node.body)
+            self.rt_pending.update(tried)
+        while True:
+            state = _LoopState(self)
+            self._unrollable = outer + (why,)
+            try:
+                if self.rt_pending:
+                    self.make_runtime_lists(node)  # lists the loop appends to, made before
+                bind_loop()
+                return
+            except ListsGrow as exc:
+                if exc.ids <= tried:
+                    raise exc.error from None  # made run-time lists, and still changed
+                state.restore(self)
+                tried |= exc.ids
+                self.rt_pending.update(exc.ids)
+            except NeedsConstant:
+                if why is not None:
+                    raise
+                state.restore(self)
+                break
+            finally:
+                self._unrollable = outer
         unroll()
 
     def _for_loop(self, node, it, over):
@@ -275,7 +297,8 @@ class LoopsMixin:
         outer = self.block
         self.block = []
         if over is not None:
-            self.assign(node.target, P.getitem(over, sym(target)), node)
+            self.assign(node.target, self.rt_item(over, sym(target), node.iter)
+                        if self.is_rt_list(over) else P.getitem(over, sym(target)), node)
         body = self._loop_body(node, carried, plan, lists, before, outer)
         self.emit(For(target, [atomize(a) for a in it.args], body,
                       *self._loop_fields(node, carried)))
@@ -284,7 +307,7 @@ class LoopsMixin:
         """Bind the loop's body into the current block, close the loop (its carried values
         back to their headers) and give the body; the block is ``outer`` again after."""
         self.stmts(node.body)
-        self._check_carried(node, plan, lists)
+        self._check_carried(node, plan, lists, before)
         self._close_loop(carried, plan)
         body = self.block
         self.block = outer
@@ -299,7 +322,7 @@ class LoopsMixin:
     # -- while ---------------------------------------------------------------------------
     def s_While(self, node):
         self._attempt(lambda: self._while_loop(node), "a while loop, which a for loop with "
-                      "break or return also becomes", None)
+                      "break or return also becomes", None, node)
 
     def _while_loop(self, node):
         before = dict(self.env)
@@ -336,7 +359,8 @@ class LoopsMixin:
                 later.update(n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
                              and isinstance(n.ctx, gast.Load))
         body = list(extra_nodes) + list(body_nodes)
-        for name in names_written(list(body_nodes) + list(extra_nodes)):
+        for name in names_written(list(body_nodes) + list(extra_nodes)) \
+                + self.rt_appended(body_nodes):
             # a value the next iteration or the code after the loop reads is carried; one
             # each iteration makes afresh before reading it is not
             if name not in later and _first_use(body, name) != "load":
@@ -368,7 +392,7 @@ class LoopsMixin:
             self.mark_maybe_unbound_like(value, header)
         return sym(header)
 
-    def _check_carried(self, node, plan, lists):
+    def _check_carried(self, node, plan, lists, before=None):
         """At the end of a loop body: every carried name still fits its headers, every
         other value the loop carries is unchanged; otherwise the loop must be unrolled."""
         for name, (is_carried, start) in plan.items():
@@ -386,15 +410,32 @@ class LoopsMixin:
                     "a fixed set of variables" % (shown, _describe(start), _describe(value)),
                     "loop a constant number of times (for ... in range(3)) so that the loop is "
                     "unrolled, or keep the value a Tensor and use ops.concat / ops.stack")
+        grown = []
         for lst, items in lists:
-            if len(lst) != len(items) or any(a is not b for a, b in zip(lst, items)):
-                names = [n for n, v in self.env.items() if v is lst] or ["a list"]
+            # a list a nested loop made a run-time list (the names that held it hold that)
+            made = [n for n, v in (before or {}).items()
+                    if v is lst and self.is_rt_list(self.env.get(n))]
+            if made or len(lst) != len(items) or any(a is not b for a, b in zip(lst, items)):
+                names = made or [n for n, v in self.env.items() if v is lst] or ["a list"]
+                if self._unrollable and self._unrollable[-1] is not None and names != [
+                        "a list"] and len(lst) >= len(items) and all(
+                        a is b for a, b in zip(lst, items)):
+                    grown.append((lst, names[0], len(items), len(lst)))
+                    continue  # appended to: a run-time list, if this loop stays a loop
                 self.needs_constant(
                     node, "this loop changes the list %r (from %d to %d items), so it cannot "
                     "be one loop over a fixed set of variables" % (names[0], len(items),
                                                                     len(lst)),
                     "loop a constant number of times (for ... in range(3)) so that the loop is "
                     "unrolled, or build a Tensor with ops.concat / ops.stack")
+        if grown:
+            lst, name, n0, n1 = grown[0]
+            raise ListsGrow([id(g[0]) for g in grown], self.error(
+                node, "this loop changes the list %r (from %d to %d items) in a way a list "
+                "built at run time cannot follow, inside a loop that cannot be unrolled (%s)"
+                % (name, n0, n1, self._unrollable[-1]),
+                "append to the list only (outs.append(h)), or loop a constant number of times "
+                "so that the loop is unrolled", cls=UnsupportedSyntaxError))
 
     def _fits(self, headers, value) -> bool:
         if isinstance(headers, Sym):

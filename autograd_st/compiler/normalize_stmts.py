@@ -151,7 +151,9 @@ class StatementsMixin(LoopsMixin):
                              cls=UnsupportedSyntaxError)
 
     def s_Return(self, node):
-        self.result = returned(self.expr(node.value)) if node.value is not None else None
+        value = self.expr(node.value) if node.value is not None else None
+        self.rt_check_values([value], "return %s", node)
+        self.result = returned(value) if node.value is not None else None
 
     # -- names a runtime if may leave unassigned -------------------------------------------
     def _generated(self) -> bool:

@@ -59,6 +59,7 @@ from .codegen import (
     substitute,
 )
 from .ir import Call, Const, For, If, Opaque, Prim, Var, While, has_effects, walk
+from .runtime_lists import refuse_derivative
 
 __all__ = ["Reverse"]
 
@@ -341,6 +342,8 @@ class Reverse:
             self.loop(stmt)
 
     def prim(self, stmt: Prim) -> None:
+        if self.recompute:  # (a run-time list is not differentiated twice)
+            refuse_derivative(stmt, "recompute")
         (t,) = stmt.targets
         if t not in self.live:
             return

@@ -1,0 +1,162 @@
+"""Primitives over lists built at run time, and their reverse rules.
+
+Takes: nothing (importing this module registers the primitives in :mod:`autograd_st.rules`).
+Gives: the primitives that the compiler (:mod:`autograd_st.compiler.runtime_lists`) emits for a
+list appended to inside a loop whose trip count is not a constant, which it keeps a Python list
+at run time (``outs = []`` then ``outs.append(h)`` each iteration, as hand-written code does):
+
+- ``list_new()``: ``[]``; ``list_push(lst, x)``: ``lst.append(x)``, giving ``lst`` itself;
+- ``list_len(lst)``, ``list_sizes(lst, axis)``: its length, its items' lengths along ``axis``
+  (no gradient);
+- ``list_getitem(lst, index, n)``: ``lst[index]`` (``n``: the length when it is read);
+- ``list_stack(lst, axis)``, ``list_concat(lst, axis, sizes)``: ``np.stack`` / ``np.concatenate``;
+- ``list_copy(lst)``, ``list_tuple(lst)``: ``list(lst)`` / ``tuple(lst)``.
+
+The gradient of a run-time list is a :class:`~autograd_st.runtime.GradList`: one gradient per
+item, ``None`` where an item has none.  ``list_push``'s rule pops the last item's gradient off
+the list's gradient (``d_x = d_lst.pop()``) and hands the rest to the list it appended to, so
+a loop's backward walks the list back to front in the same number of steps as the forward;
+``list_stack``'s rule splits the incoming gradient along ``axis`` into a GradList.  A rule
+never reads the list itself (which later appends change in place): only the gradient, the
+pushed item, and lengths taken when the list was read.  These primitives have no forward
+(jvp) rule and are not differentiated twice: the compiler refuses both at the user's line.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .rules import primitive, vjp
+from .runtime import GradList, zeros_like
+
+__all__ = ["LIST_PRIMITIVES", "list_append", "grad_pop", "grad_item", "grad_unstack",
+           "grad_split", "item_sizes"]
+
+
+# ---------------------------------------------------------------------------------------
+# the run-time helpers the templates call
+# ---------------------------------------------------------------------------------------
+
+def list_append(lst, x):
+    """``lst.append(x)``, giving ``lst``."""
+    lst.append(x)
+    return lst
+
+
+def item_sizes(lst, axis):
+    """The length of each item of ``lst`` along ``axis``."""
+    return [np.shape(v)[axis] for v in lst]
+
+
+def grad_pop(dlst, like):
+    """The last item's gradient, taken off ``dlst`` (zeros shaped like ``like`` if none)."""
+    g = dlst.pop()
+    return zeros_like(like) if g is None else g
+
+
+def grad_item(dout, n, index):
+    """The gradient of a list of ``n`` items whose item ``index`` has gradient ``dout``."""
+    out = GradList([None] * n)
+    out[index] = dout
+    return out
+
+
+def grad_unstack(dout, axis):
+    """``dout`` split along ``axis`` into one gradient per stacked item."""
+    return GradList(np.moveaxis(dout, axis, 0))
+
+
+def grad_split(dout, sizes, axis):
+    """``dout`` split along ``axis`` into pieces of ``sizes``."""
+    return GradList(np.split(dout, np.cumsum(sizes)[:-1], axis=axis))
+
+
+def grad_copy(dout):
+    """The gradient of a copy of a list: a list of the same gradients."""
+    return GradList(dout)
+
+
+# ---------------------------------------------------------------------------------------
+# the primitives
+# ---------------------------------------------------------------------------------------
+
+@primitive(name="list_new", diff=())
+def list_new_():
+    return []
+
+
+@primitive(name="list_push", diff=("lst", "x"))
+def list_push_(lst, x):
+    return list_append(lst, x)
+
+
+@vjp(list_push_)
+def _(dout, out, lst, x):
+    item = grad_pop(dout, x)
+    return dout, item
+
+
+@primitive(name="list_len", diff=())
+def list_len_(lst):
+    return len(lst)
+
+
+@primitive(name="list_sizes", diff=())
+def list_sizes_(lst, axis):
+    return item_sizes(lst, axis)
+
+
+@primitive(name="list_getitem", diff=("lst",))
+def list_getitem_(lst, index, n):
+    return lst[index]
+
+
+@vjp(list_getitem_)
+def _(dout, out, lst, index, n):
+    return (grad_item(dout, n, index),)
+
+
+@primitive(name="list_stack", diff=("lst",))
+def list_stack_(lst, axis=0):
+    return np.stack(lst, axis=axis)
+
+
+@vjp(list_stack_)
+def _(dout, out, lst, axis):
+    return (grad_unstack(dout, axis),)
+
+
+@primitive(name="list_concat", diff=("lst",))
+def list_concat_(lst, axis, sizes):
+    return np.concatenate(lst, axis=axis)
+
+
+@vjp(list_concat_)
+def _(dout, out, lst, axis, sizes):
+    return (grad_split(dout, sizes, axis),)
+
+
+@primitive(name="list_copy", diff=("lst",))
+def list_copy_(lst):
+    return list(lst)
+
+
+@vjp(list_copy_)
+def _(dout, out, lst):
+    return (grad_copy(dout),)
+
+
+@primitive(name="list_tuple", diff=("lst",))
+def list_tuple_(lst):
+    return tuple(lst)
+
+
+@vjp(list_tuple_)
+def _(dout, out, lst):
+    return (grad_copy(dout),)
+
+
+#: every primitive of this module (their arguments are lists: the program-level gradient
+#: checks of tests/test_runtime_lists.py cover their rules, not tests/rule_specs rows)
+LIST_PRIMITIVES = frozenset(("list_new", "list_push", "list_len", "list_sizes",
+                             "list_getitem", "list_stack", "list_concat", "list_copy",
+                             "list_tuple"))
