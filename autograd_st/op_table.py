@@ -176,11 +176,9 @@ def reshape(input, shape):
 
 
 def flatten(input, order="C", *, start_dim=1, end_dim=-1):
-    """``input`` as a vector (``start_dim=0``) or as ``(batch, -1)``."""
-    if start_dim == 0:
-        return P.reshape(input, (-1,))
-    shape = P.shape(input)
-    return P.reshape(input, (shape[0], -1))
+    """MindSpore's ``ops.flatten(input, order='C', *, start_dim=1, end_dim=-1)``: the axes
+    ``start_dim..end_dim`` merged into one (a 0-D or 1-D input: a vector)."""
+    return P.flatten(input, start_dim, end_dim)
 
 
 def transpose(input, input_perm):
@@ -234,17 +232,30 @@ def _m_mean(self, axis=None, keep_dims=False, dtype=None, out=None, *, keepdims=
     return result if dtype is None else _astype(result, dtype)
 
 
-def _m_max(self, axis=None, keepdims=False, out=None, *, keep_dims=None, initial=None):
-    """The maximum over ``axis`` (None: every axis) and ``initial``."""
+def _m_max(self, *dim, axis=None, keepdims=False, out=None, keep_dims=None, initial=None,
+           where=None, return_indices=False, keepdim=None, **kw):
+    """MindSpore 2.10's ``Tensor.max`` overloads: ``t.max()`` and ``t.max(axis=None,
+    keepdims=False, *, initial=None, where=True, return_indices=False)`` give the values
+    (the indices too with ``return_indices=True``); ``t.max(dim, keepdim=False)`` (``dim``
+    positional or ``dim=``) gives ``(values, indices)``, as ``ops.max`` does."""
     _no_out("max", out)
+    if dim or "dim" in kw or return_indices:
+        axis = dim[0] if dim else kw.get("dim", axis)
+        keep = bool(dim[1]) if len(dim) > 1 else bool(keepdim or keepdims or keep_dims)
+        return table_array.max_(self, axis, keep, initial=initial, where=where)
     keep = keepdims if keep_dims is None else keep_dims
     result = P.max(self, axis=_np_axis(axis), keepdims=keep)
     return result if initial is None else P.maximum(result, initial)
 
 
-def _m_min(self, axis=None, keepdims=False, out=None, *, keep_dims=None, initial=None):
-    """The minimum over ``axis`` (None: every axis) and ``initial``."""
+def _m_min(self, *dim, axis=None, keepdims=False, out=None, keep_dims=None, initial=None,
+           where=None, return_indices=False, keepdim=None, **kw):
+    """MindSpore 2.10's ``Tensor.min`` overloads, as :func:`_m_max`."""
     _no_out("min", out)
+    if dim or "dim" in kw or return_indices:
+        axis = dim[0] if dim else kw.get("dim", axis)
+        keep = bool(dim[1]) if len(dim) > 1 else bool(keepdim or keepdims or keep_dims)
+        return table_array.min_(self, axis, keep, initial=initial, where=where)
     keep = keepdims if keep_dims is None else keep_dims
     result = P.min(self, axis=_np_axis(axis), keepdims=keep)
     return result if initial is None else P.minimum(result, initial)
@@ -274,9 +285,16 @@ def _m_squeeze(self, axis=None):
     return P.squeeze(self, axis=_np_axis(axis))
 
 
-def _m_flatten(self):
-    """The values as a vector."""
-    return P.reshape(self, (-1,))
+def _m_flatten(self, *dims, order="C", start_dim=0, end_dim=-1):
+    """``Tensor.flatten(start_dim=0, end_dim=-1)`` / ``(order='C', *, start_dim=0,
+    end_dim=-1)``: the axes ``start_dim..end_dim`` merged (all by default)."""
+    if dims and isinstance(dims[0], str):
+        dims = dims[1:]
+    if dims:
+        start_dim = dims[0]
+    if len(dims) > 1:
+        end_dim = dims[1]
+    return P.flatten(self, start_dim, end_dim)
 
 
 # ---------------------------------------------------------------------------------------
@@ -408,10 +426,10 @@ _CORE_OPS: tuple[Op, ...] = (
     Op("mean", fn=mean, ops=("mean", "reduce_mean")),
     Op("mean", fn=_m_mean, methods=("mean",)),
     Op("mean", fn=_np_mean, numpy=(np.mean,)),
-    Op("max", fn=amax, ops=("amax", "max")),
+    Op("max", fn=amax, ops=("amax",)),
     Op("max", fn=_m_max, methods=("max",)),
     Op("max", fn=_np_max, numpy=(np.max, np.amax)),
-    Op("min", fn=amin, ops=("amin", "min")),
+    Op("min", fn=amin, ops=("amin",)),
     Op("min", fn=_m_min, methods=("min",)),
     Op("min", fn=_np_min, numpy=(np.min, np.amin)),
     Op("logsumexp", fn=logsumexp, ops=("logsumexp",)),
@@ -421,8 +439,10 @@ _CORE_OPS: tuple[Op, ...] = (
     Op("reshape", fn=reshape, ops=("reshape",), classes=("Reshape",)),
     Op("reshape", fn=_m_reshape, methods=("reshape", "view")),
     Op("reshape", fn=_np_reshape, numpy=(np.reshape,)),
-    Op("reshape", fn=flatten, ops=("flatten",)),
-    Op("reshape", fn=_m_flatten, methods=("flatten",)),
+    Op("flatten", fn=flatten, ops=("flatten",)),
+    Op("flatten", fn=_m_flatten, methods=("flatten",)),
+    Op("take_along", fn=table_array.max_, ops=("max",)),
+    Op("take_along", fn=table_array.min_, ops=("min",)),
     Op("transpose", fn=transpose, ops=("transpose", "permute"), classes=("Transpose",)),
     Op("transpose", "input", ops=("t",)),
     Op("transpose", fn=_m_transpose, methods=("transpose", "permute")),
