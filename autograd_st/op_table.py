@@ -453,7 +453,7 @@ _CORE_OPS: tuple[Op, ...] = (
     Op("squeeze", fn=squeeze, ops=("squeeze",)),
     Op("squeeze", fn=_m_squeeze, methods=("squeeze",)),
     Op("squeeze", "a, axis=None", numpy=(np.squeeze,)),
-    Op("broadcast_to", "input, shape", ops=("broadcast_to",)),
+    Op("broadcast_to", fn=table_array.broadcast_to, ops=("broadcast_to",)),
     Op("broadcast_to", "array, shape", numpy=(np.broadcast_to,)),
     Op("concat2", fn=concat, ops=("concat", "cat")),
     Op("concat2", fn=stack, ops=("stack",)),

@@ -253,9 +253,14 @@ def repeat_interleave(input, repeats, axis=None):
 def broadcast_to(input, shape):
     """MindSpore's ``ops.broadcast_to(input, shape)``; -1 keeps that axis's length."""
     shape = tuple(shape)
-    if -1 in shape and not has_sym(input):
-        own = (1,) * (len(shape) - np.ndim(unwrap(input))) + np.shape(unwrap(input))
-        shape = tuple(o if s == -1 else s for s, o in zip(shape, own))
+    if -1 in shape:
+        if has_sym(input):  # the input's own length, counted from the end
+            own = P.shape(input)
+            shape = tuple(P.getitem(own, i - len(shape)) if n == -1 else n
+                          for i, n in enumerate(shape))
+        else:
+            own = (1,) * (len(shape) - np.ndim(unwrap(input))) + np.shape(unwrap(input))
+            shape = tuple(o if n == -1 else n for n, o in zip(shape, own))
     return P.broadcast_to(input, shape)
 
 
@@ -426,17 +431,32 @@ def ones_shaped(shape, dtype=None):
     return _wrap(P.full(_shape(shape), 1, _np_dtype(dtype, "float32")))
 
 
+def shape(input):
+    """MindSpore's ``ops.shape(input)``: a tuple of ints."""
+    if has_sym(input):
+        return P.shape(input)
+    return tuple(np.shape(unwrap(input)))
+
+
+def size(input):
+    """MindSpore's ``ops.size(input)``: the number of entries, an int."""
+    if has_sym(input):
+        return P.size(input)
+    return int(np.size(unwrap(input)))
+
+
 def rank(input):
-    """MindSpore's ``ops.rank(input)``: the number of axes."""
-    return P.ndim(input)
+    """MindSpore's ``ops.rank(input)``: the number of axes, an int."""
+    if has_sym(input):
+        return P.ndim(input)
+    return int(np.ndim(unwrap(input)))
 
 
 def tensor_scatter_update(input_x, indices, updates):
     """MindSpore's ``ops.tensor_scatter_update(input_x, indices, updates)``: ``input_x`` with
     the entries at ``indices`` (its last axis indexes ``input_x``'s first axes) replaced by
     ``updates``; the replaced entries get no gradient from the output, ``updates`` theirs."""
-    idx = np.asarray(_const(indices))
-    index = tuple(np.moveaxis(idx, -1, 0))
+    index = P.nd_index(_const(indices))
     keep = P.ungetitem(P.ones_like(P.getitem(input_x, index)), input_x, index)
     placed = P.ungetitem(updates, input_x, index)
     return P.where(P.greater(keep, 0), placed, input_x)
@@ -639,8 +659,8 @@ OPS: tuple[Op, ...] = (
     Op("arange", fn=arange, ops=("arange",)),
     Op("linspace", fn=linspace, ops=("linspace",)),
     Op("eye", fn=eye, ops=("eye",), classes=("Eye",)),
-    Op("shape", "input", ops=("shape",), classes=("Shape",)),
-    Op("size", "input", ops=("size", "numel"), classes=("Size",)),
+    Op("shape", fn=shape, ops=("shape",), classes=("Shape",)),
+    Op("size", fn=size, ops=("size", "numel"), classes=("Size",)),
     Op("ndim", fn=rank, ops=("rank",), classes=("Rank",)),
     Op("where", fn=tensor_scatter_update, ops=("tensor_scatter_update",),
        classes=("TensorScatterUpdate",)),
