@@ -232,33 +232,37 @@ def _m_mean(self, axis=None, keep_dims=False, dtype=None, out=None, *, keepdims=
     return result if dtype is None else _astype(result, dtype)
 
 
-def _m_max(self, *dim, axis=None, keepdims=False, out=None, keep_dims=None, initial=None,
-           where=None, return_indices=False, keepdim=None, **kw):
-    """MindSpore 2.10's ``Tensor.max`` overloads: ``t.max()`` and ``t.max(axis=None,
-    keepdims=False, *, initial=None, where=True, return_indices=False)`` give the values
-    (the indices too with ``return_indices=True``); ``t.max(dim, keepdim=False)`` (``dim``
-    positional or ``dim=``) gives ``(values, indices)``, as ``ops.max`` does."""
-    _no_out("max", out)
-    if dim or "dim" in kw or return_indices:
-        axis = dim[0] if dim else kw.get("dim", axis)
-        keep = bool(dim[1]) if len(dim) > 1 else bool(keepdim or keepdims or keep_dims)
-        return table_array.max_(self, axis, keep, initial=initial, where=where)
-    keep = keepdims if keep_dims is None else keep_dims
-    result = P.max(self, axis=_np_axis(axis), keepdims=keep)
-    return result if initial is None else P.maximum(result, initial)
-
-
-def _m_min(self, *dim, axis=None, keepdims=False, out=None, keep_dims=None, initial=None,
-           where=None, return_indices=False, keepdim=None, **kw):
-    """MindSpore 2.10's ``Tensor.min`` overloads, as :func:`_m_max`."""
-    _no_out("min", out)
-    if dim or "dim" in kw or return_indices:
-        axis = dim[0] if dim else kw.get("dim", axis)
-        keep = bool(dim[1]) if len(dim) > 1 else bool(keepdim or keepdims or keep_dims)
-        return table_array.min_(self, axis, keep, initial=initial, where=where)
-    keep = keepdims if keep_dims is None else keep_dims
+def _reduce_with_index(self, which, args, kw):
+    """MindSpore 2.10's ``Tensor.max``/``Tensor.min`` overloads (measured): ``t.max()`` and
+    ``t.max(axis=None, keepdims=False, *, initial=None, where=None, return_indices=False)``
+    give the values (``(values, indices)`` with ``return_indices=True``); ``t.max(dim,
+    keepdim=False)`` (``dim`` positional without the other overload's keywords, or
+    ``dim=``) gives ``(values, indices)``, as ``ops.max`` does."""
+    _no_out(which, kw.pop("out", None))
+    old = {"axis", "keepdims", "keep_dims", "initial", "where"} & set(kw)
+    if kw.get("return_indices") or "dim" in kw or (args and not old):
+        axis = args[0] if args else kw.get("dim", kw.get("axis"))
+        keep = args[1] if len(args) > 1 else kw.get("keepdim", kw.get("keepdims", False))
+        fn = table_array.max_ if which == "max" else table_array.min_
+        return fn(self, axis, bool(keep), initial=kw.get("initial"), where=kw.get("where"))
+    axis = args[0] if args else kw.get("axis")
+    keep = args[1] if len(args) > 1 else kw.get("keepdims", kw.get("keep_dims", False))
+    initial = kw.get("initial")
+    if which == "max":
+        result = P.max(self, axis=_np_axis(axis), keepdims=keep)
+        return result if initial is None else P.maximum(result, initial)
     result = P.min(self, axis=_np_axis(axis), keepdims=keep)
     return result if initial is None else P.minimum(result, initial)
+
+
+def _m_max(self, *args, **kw):
+    """``Tensor.max``: see :func:`_reduce_with_index`."""
+    return _reduce_with_index(self, "max", args, kw)
+
+
+def _m_min(self, *args, **kw):
+    """``Tensor.min``: see :func:`_reduce_with_index`."""
+    return _reduce_with_index(self, "min", args, kw)
 
 
 def _m_reshape(self, *shape):

@@ -57,6 +57,12 @@ def _const(value):
     return value
 
 
+def _seq(value):
+    """A list or tuple as a tuple; a runtime value (``x.shape`` in differentiated code) as
+    it is (iterating one would never end)."""
+    return value if isinstance(value, Sym) else tuple(value)
+
+
 def _axis_index(axis, index):
     """The numpy index that applies ``index`` along ``axis`` (negative axes count from the
     end: an Ellipsis stands for the axes before)."""
@@ -158,15 +164,20 @@ def roll(input, shifts, dims=None):
 def pad(input_x, padding, mode="constant", value=None):
     """MindSpore's ``ops.pad(input_x, padding, mode='constant', value=None)``: ``padding``
     pairs ``(before, after)`` from the last axis backwards; negative widths crop; modes
-    'constant', 'reflect', 'replicate', 'circular'.  The fill ``value`` gets the gradient
-    of the padded entries."""
+    'constant', 'reflect', 'replicate', 'circular'.  The fill ``value`` gets no gradient
+    (measured: MindSpore 2.10 takes it as a constant).  MindSpore refuses the other modes
+    on fewer axes than padded pairs + 1; this pads them."""
     padding = tuple(int(p) for p in padding)
     if len(padding) % 2:
         raise ValueError("For 'pad', the size of padding must be divisible by 2, but got %d"
                          % len(padding))
     if mode != "constant":
         return P.pad(input_x, padding, mode)
-    return P.pad(input_x, padding, mode, 0.0 if value is None else value)
+    if value is None:
+        value = 0.0
+    elif not isinstance(value, (int, float)):  # a constant to MindSpore: no gradient
+        value = P.stop_gradient(value)
+    return P.pad(input_x, padding, mode, value)
 
 
 def _pad_pairs(paddings):
@@ -184,7 +195,9 @@ def _pad_pairs(paddings):
 def gather(input_params, input_indices, axis, batch_dims=0):
     """MindSpore's ``ops.gather(input_params, input_indices, axis, batch_dims=0)``: the
     slices of ``input_params`` at ``input_indices`` along ``axis`` (negative indices count
-    from the end); the gradient of repeated indices accumulates."""
+    from the end); the gradient of repeated indices accumulates.  Differs: MindSpore 2.10's
+    gradient drops what a negative index read (measured); here it goes to that entry, as
+    finite differences say."""
     if batch_dims:
         raise NotImplementedError("ops.gather: batch_dims=%r is not supported (0 only)"
                                   % (batch_dims,))
@@ -193,7 +206,7 @@ def gather(input_params, input_indices, axis, batch_dims=0):
 
 def index_select(input, axis, index):
     """MindSpore's ``ops.index_select(input, axis, index)``: ``gather`` with a 1-D index."""
-    if np.ndim(_const(index)) != 1 and not has_sym(index):
+    if not has_sym(index) and np.ndim(_const(index)) != 1:
         raise ValueError("For 'index_select', the dimension of `index` must be 1, but got %d"
                          % np.ndim(_const(index)))
     return P.take(input, _const(index), axis)
@@ -237,7 +250,7 @@ def tril(input, diagonal=0):
 def tile(input, dims):
     """MindSpore's ``ops.tile(input, dims)``: ``input`` repeated ``dims[i]`` times along axis
     i (a shorter ``dims`` is padded with ones in front, as in np.tile)."""
-    return P.tile(input, tuple(dims))
+    return P.tile(input, _seq(dims))
 
 
 def repeat_interleave(input, repeats, axis=None):
@@ -252,8 +265,8 @@ def repeat_interleave(input, repeats, axis=None):
 
 def broadcast_to(input, shape):
     """MindSpore's ``ops.broadcast_to(input, shape)``; -1 keeps that axis's length."""
-    shape = tuple(shape)
-    if -1 in shape:
+    shape = _seq(shape)
+    if not isinstance(shape, Sym) and -1 in shape:
         if has_sym(input):  # the input's own length, counted from the end
             own = P.shape(input)
             shape = tuple(P.getitem(own, i - len(shape)) if n == -1 else n
@@ -385,7 +398,7 @@ def argsort(input, axis=-1, descending=False):
 # ---------------------------------------------------------------------------------------
 
 def _shape(shape):
-    return (shape,) if isinstance(shape, int) else tuple(shape)
+    return (shape,) if isinstance(shape, int) else _seq(shape)
 
 
 def fill(type, shape, value):
@@ -507,9 +520,9 @@ def _m_tile(self, *dims, reps=None):
     """``Tensor.tile(dims)`` / ``(reps)``; also ``t.tile(2, 1)``."""
     if reps is not None:
         dims = (reps,)
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = tuple(dims[0])
-    return P.tile(self, tuple(dims))
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list, Sym)):
+        dims = dims[0]
+    return P.tile(self, _seq(dims))
 
 
 def _m_flip(self, dims):
@@ -568,8 +581,8 @@ def _m_expand_as(self, other=None, *, x=None):
 
 def _m_broadcast_to(self, *shape):
     """``Tensor.broadcast_to(*shape)`` (also one tuple)."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Sym)):
+        shape = shape[0]
     return broadcast_to(self, shape)
 
 
