@@ -475,6 +475,16 @@ def tensor_scatter_update(input_x, indices, updates):
     return P.where(P.greater(keep, 0), placed, input_x)
 
 
+def scatter(input, axis, index, src):
+    """MindSpore's ``ops.scatter(input, axis, index, src)``: ``input`` with ``src`` written
+    element by element at ``index`` along ``axis`` (the inverse of ``gather_elements``;
+    ``index`` without repeats).  The overwritten entries of ``input`` get no gradient."""
+    index = _const(index)
+    hit = P.untake_along(P.ones_like(P.take_along(input, index, axis)), input, index, axis)
+    placed = P.untake_along(src, input, index, axis)
+    return P.where(P.greater(hit, 0), placed, input)
+
+
 # ---------------------------------------------------------------------------------------
 # Tensor methods (MindSpore 2.10's overloads: the PyTorch-like names and the older ones)
 # ---------------------------------------------------------------------------------------
@@ -675,6 +685,7 @@ OPS: tuple[Op, ...] = (
     Op("shape", fn=shape, ops=("shape",), classes=("Shape",)),
     Op("size", fn=size, ops=("size", "numel"), classes=("Size",)),
     Op("ndim", fn=rank, ops=("rank",), classes=("Rank",)),
+    Op("where", fn=scatter, ops=("scatter",)),
     Op("where", fn=tensor_scatter_update, ops=("tensor_scatter_update",),
        classes=("TensorScatterUpdate",)),
     # Tensor methods

@@ -210,6 +210,12 @@ def f_scatter_update(x, y):
     return s(ops.tensor_scatter_update(x, idx[:2], y[0, :2]))
 
 
+def f_scatter(x, y):
+    index = Tensor(np.array([[3, 0], [1, 2], [0, 3]]))
+    return s(ops.scatter(x, 1, index, y[:, :2] * 2.0)) \
+        + s(ops.scatter(x, 0, Tensor(np.array([[2], [0]])), y[:2, :1]))
+
+
 def f_meshgrid(x):
     a, b = ops.meshgrid(x[0], x[1, :3])
     c, d = ops.meshgrid(x[2, :2], x[0], indexing="ij")
@@ -221,7 +227,7 @@ CASES_1 = [f_split_list, f_split_class, f_split_method, f_chunk, f_chunk_method,
            f_triangles, f_tile, f_repeat_interleave, f_cumsum, f_cumprod, f_prod, f_max_axis,
            f_max_classes, f_max_method, f_argmax_pick, f_topk_sort, f_axes, f_flatten,
            f_roll_flip, f_pad, f_new_arrays, f_broadcast, f_getitem, f_meshgrid]
-CASES_2 = [f_masked_fill, f_where, f_concat_stack, f_scatter_update]
+CASES_2 = [f_masked_fill, f_where, f_concat_stack, f_scatter_update, f_scatter]
 
 
 def _distinct(shape, seed):
@@ -344,6 +350,11 @@ def _split_int(x):
 def test_split_with_an_int_size_in_compiled_code_is_refused_with_a_fix():
     with pytest.raises(UnsupportedSyntaxError, match="pass the sizes as a list"):
         ops.grad(_split_int)(Tensor(np.ones((2, 4))))
+
+
+def test_split_class_refuses_an_axis_it_does_not_divide():
+    with pytest.raises(ValueError, match="must be divisible by output_num = 2"):
+        ops.Split(1, 2)(Tensor(np.ones((2, 3))))
 
 
 def test_setitem_outside_differentiated_code():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import table_array
 from ..op_table import FUNCTIONS
-from ..prims import P
+from ..prims import P, has_sym
 from .primitive_base import Primitive
 
 __all__ = ["Concat", "Stack", "Split", "Unstack", "ArgMaxWithValue", "ArgMinWithValue",
@@ -47,6 +47,9 @@ class Split(Primitive):
         self.output_num = int(output_num)
 
     def __call__(self, x):
+        if not has_sym(x) and x.shape[self.axis] % self.output_num:
+            raise ValueError("For 'Split', x_shape[%d] must be divisible by output_num = %d, "
+                             "but got %d" % (self.axis, self.output_num, x.shape[self.axis]))
         return FUNCTIONS["chunk"](x, self.output_num, self.axis)
 
 
