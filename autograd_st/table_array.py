@@ -648,6 +648,41 @@ def _m_gather_elements(self, dim, index):
     return gather_elements(self, dim, index)
 
 
+# ---------------------------------------------------------------------------------------
+# numpy functions in compiled code (generated gradients call them: so they differentiate
+# again), numpy's signatures
+# ---------------------------------------------------------------------------------------
+
+def _np_take(a, indices, axis=None, out=None, mode="raise"):
+    if axis is None:
+        return P.take(P.reshape(a, (-1,)), indices, 0)
+    return P.take(a, indices, axis)
+
+
+def _np_cumsum(a, axis=None, dtype=None, out=None):
+    if axis is None:
+        return P.cumsum(P.reshape(a, (-1,)), 0)
+    return P.cumsum(a, axis)
+
+
+def _np_cumprod(a, axis=None, dtype=None, out=None):
+    if axis is None:
+        return P.cumprod(P.reshape(a, (-1,)), 0)
+    return P.cumprod(a, axis)
+
+
+def _np_prod(a, axis=None, dtype=None, out=None, keepdims=False):
+    return P.prod(a, tuple(axis) if isinstance(axis, list) else axis, keepdims)
+
+
+def _np_argmax(a, axis=None, out=None, *, keepdims=False):
+    return P.argmax(a, axis, keepdims, "int64")
+
+
+def _np_argmin(a, axis=None, out=None, *, keepdims=False):
+    return P.argmin(a, axis, keepdims, "int64")
+
+
 #: the rows (``op_table`` publishes them: ``ops``, Tensor methods, numpy bindings, classes).
 OPS: tuple[Op, ...] = (
     Op("getitem", fn=split, ops=("split",)),
@@ -715,4 +750,18 @@ OPS: tuple[Op, ...] = (
     Op("repeat", fn=_m_repeat_interleave, methods=("repeat_interleave",)),
     Op("take", fn=_m_index_select, methods=("index_select",)),
     Op("take_along", fn=_m_gather_elements, methods=("gather_elements",)),
+    # numpy
+    Op("take", fn=_np_take, numpy=(np.take,)),
+    Op("triu", "m, k=0", numpy=(np.triu,)),
+    Op("tril", "m, k=0", numpy=(np.tril,)),
+    Op("tile", "A, reps", numpy=(np.tile,)),
+    Op("repeat", "a, repeats, axis=None", numpy=(np.repeat,)),
+    Op("roll", "a, shift, axis=None", numpy=(np.roll,)),
+    Op("flip", "m, axis=None", numpy=(np.flip,)),
+    Op("swapaxes", "a, axis1, axis2", numpy=(np.swapaxes,)),
+    Op("cumsum", fn=_np_cumsum, numpy=(np.cumsum,)),
+    Op("cumprod", fn=_np_cumprod, numpy=(np.cumprod,)),
+    Op("prod", fn=_np_prod, numpy=(np.prod,)),
+    Op("argmax", fn=_np_argmax, numpy=(np.argmax,)),
+    Op("argmin", fn=_np_argmin, numpy=(np.argmin,)),
 )

@@ -374,3 +374,37 @@ def test_pad_value_gets_no_gradient_as_in_mindspore():
     gx, gv = ops.grad(_pad_value, (0, 1))(Tensor(np.ones((2, 2))), Tensor(np.float64(0.5)))
     np.testing.assert_array_equal(gx.asnumpy(), np.full((2, 2), 2.0))
     assert float(gv.asnumpy()) == 0.0
+
+
+def _second_order_body(x):
+    y = ops.gather(x, IDX, 1) * ops.tile(x, (1, 1))[:, :4] + ops.cumsum(x, 0) * x
+    z = ops.gather_elements(x, 1, IDX2) * ops.prod(x[:2, :3], 1, True) \
+        + ops.pad(x, (1, 1))[:2, 1:4]
+    w = ops.repeat_interleave(x, 2, 1)[:, :4] * ops.roll(x, 1, 1) + ops.triu(x) * x
+    u = ops.max(x, 1)[0] * ops.sort(x, 1)[0][:, 0] + ops.cumprod(x, 1)[:, 3]
+    t = ops.flip(x, (0,)) * ops.swapaxes(ops.masked_fill(x, MASK, 0.5), 0, 1).T \
+        + ops.index_select(x, 0, Tensor(np.array([2, 2, 0])))
+    return ops.sum(ops.sin(y)) + ops.sum(z * z) + ops.sum(ops.sin(w)) + ops.sum(u * u) \
+        + ops.sum(ops.sin(t))
+
+
+def _first(x):
+    return ops.grad(_second_order_body)(x)
+
+
+def _first_dotted(x, v):
+    return ops.sum(_first(x) * v)
+
+
+def test_second_order_through_the_array_primitives():
+    """The gradient of the gradient (the generated code of the first, differentiated again:
+    the helpers generated code calls are primitives too) against finite differences of the
+    first gradient."""
+    x = _distinct((3, 4), 5)
+    v = _distinct((3, 4), 6)
+    got = ops.grad(_first_dotted)(Tensor(x), Tensor(v)).asnumpy()
+
+    def first(a):
+        return float(np.sum(_first(Tensor(a)).asnumpy() * v))
+    want = numerical_grad(first, [x], grad_position=0)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
