@@ -75,7 +75,7 @@ def test_numpy_bindings_are_the_tables_functions():
     assert bindings.lookup(abs) is op_table.NUMPY[np.abs]
     assert set(bindings.SUPPORTED_NUMPY) == {f.__name__ for f in op_table.NUMPY}
     assert set(bindings.ZERO_GRAD_NUMPY) == {"sign", "shape", "size", "ndim", "ones_like",
-                                             "zeros_like"}
+                                             "zeros_like", "argmax", "argmin"}
 
 
 def test_primitive_classes_call_the_tables_functions():
