@@ -27,7 +27,7 @@ from .runtime import expand_to, unbroadcast
 
 __all__ = ["ARRAY_PRIMITIVES", "arr_untake", "arr_take_along", "arr_untake_along",
            "arr_untile", "arr_repeat", "arr_unrepeat", "arr_cumsum", "arr_pad", "arr_unpad",
-           "arr_prod_grad", "arr_prod_hess", "arr_argmax", "arr_argmin", "arr_topk_indices", "arr_argsort"]
+           "arr_prod_grad", "arr_prod_hess", "arr_chunk_step", "arr_argmax", "arr_argmin", "arr_topk_indices", "arr_argsort"]
 
 
 def _tag(name):
@@ -205,6 +205,21 @@ def arr_prod_grad(dout, out, x, axis=None, keepdims=False):
     others = (before * after).reshape(moved.shape)
     others = np.transpose(others, np.argsort(rest + list(axes)))
     return (g * others).astype(x.dtype)
+
+
+@_tag("chunk_step")
+def arr_chunk_step(x, chunks, axis):
+    """The length of each of ``chunks`` parts of ``x`` along ``axis`` (``ceil(n /
+    chunks)``); a ValueError when those cover the axis in fewer parts (MindSpore's chunk
+    then returns fewer, which code compiled for ``chunks`` parts cannot)."""
+    n = np.shape(x)[axis]
+    size = -(-n // chunks)
+    if n == 0 or -(-n // size) != chunks:
+        raise ValueError("ops.chunk: axis %d of length %d splits into %d parts of %d, not %d; "
+                         "in differentiated code pass sizes that give %d parts "
+                         "(ops.split(x, [..], axis))" % (axis, n, -(-n // max(size, 1)),
+                                                         size, chunks, chunks))
+    return size
 
 
 @_tag("argmax")
@@ -594,6 +609,11 @@ def index_zero(x):
     return np.zeros((), np.int64)
 
 
+@primitive(name="chunk_step", diff=())
+def chunk_step_(x, chunks, axis):
+    return arr_chunk_step(x, chunks, axis)
+
+
 @primitive(diff=())
 def nd_index(indices):
     return tuple(np.moveaxis(np.asarray(indices), -1, 0))
@@ -657,5 +677,5 @@ def eye(n, m=None, dtype="float32"):
 ARRAY_PRIMITIVES = ("take", "untake", "take_along", "untake_along", "triu", "tril", "tile",
                     "untile", "repeat", "unrepeat", "roll", "pad", "unpad", "cumsum",
                     "cumprod", "prod", "prod_grad", "prod_hess", "argmax", "argmin", "argsort",
-                    "topk_indices", "index_zero", "nd_index", "flip", "swapaxes",
+                    "topk_indices", "index_zero", "nd_index", "chunk_step", "flip", "swapaxes",
                     "full", "arange", "linspace", "eye")

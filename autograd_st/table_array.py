@@ -115,11 +115,10 @@ def split(tensor, split_size_or_sections, axis=0):
 def chunk(input, chunks, axis=0):
     """MindSpore's ``ops.chunk(input, chunks, axis=0)``: at most ``chunks`` parts of
     ``ceil(n / chunks)`` along ``axis`` (fewer when that covers the axis sooner).  In
-    differentiated code the axis is taken to give ``chunks`` equal parts, and the parts are
-    checked to have that length when they run."""
+    differentiated code it gives ``chunks`` parts, and raises when they run on an axis that
+    MindSpore would split into fewer (10 into 6: 5 parts of 2)."""
     if isinstance(input, Sym):
-        n = P.getitem(P.shape(input), axis)
-        size = P.floordiv(P.add(n, chunks - 1), chunks)
+        size = P.chunk_step(input, chunks, axis)
         out = []
         for i in range(chunks):
             start = P.mul(size, i)

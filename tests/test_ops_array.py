@@ -352,6 +352,18 @@ def test_split_with_an_int_size_in_compiled_code_is_refused_with_a_fix():
         ops.grad(_split_int)(Tensor(np.ones((2, 4))))
 
 
+def _chunk6(x):
+    parts = ops.chunk(x, 6)
+    return parts[0].sum() + parts[-1].sum()
+
+
+def test_chunk_in_compiled_code_refuses_an_axis_that_gives_fewer_parts():
+    g = ops.grad(_chunk6)(Tensor(np.ones(12)))
+    np.testing.assert_array_equal(g.asnumpy(), [1, 1] + [0] * 8 + [1, 1])
+    with pytest.raises(ValueError, match="splits into 5 parts of 2, not 6"):
+        ops.grad(_chunk6)(Tensor(np.ones(10)))
+
+
 def test_split_class_refuses_an_axis_it_does_not_divide():
     with pytest.raises(ValueError, match="must be divisible by output_num = 2"):
         ops.Split(1, 2)(Tensor(np.ones((2, 3))))
