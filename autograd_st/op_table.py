@@ -181,9 +181,15 @@ def flatten(input, order="C", *, start_dim=1, end_dim=-1):
     return P.flatten(input, start_dim, end_dim)
 
 
-def transpose(input, input_perm):
-    """``input`` with its axes permuted by ``input_perm``."""
-    return P.transpose(input, tuple(input_perm))
+def transpose(input, dims=None, *, input_perm=None):
+    """MindSpore's ``ops.transpose(input, dims)`` (older: ``input_perm``): the axes
+    permuted."""
+    return P.transpose(input, tuple(dims if input_perm is None else input_perm))
+
+
+def permute(input, axis):
+    """MindSpore's ``ops.permute(input, axis)``: the axes permuted."""
+    return P.transpose(input, tuple(axis))
 
 
 def squeeze(input, axis=None):
@@ -447,7 +453,8 @@ _CORE_OPS: tuple[Op, ...] = (
     Op("flatten", fn=_m_flatten, methods=("flatten",)),
     Op("take_along", fn=table_array.max_, ops=("max",)),
     Op("take_along", fn=table_array.min_, ops=("min",)),
-    Op("transpose", fn=transpose, ops=("transpose", "permute"), classes=("Transpose",)),
+    Op("transpose", fn=transpose, ops=("transpose",), classes=("Transpose",)),
+    Op("transpose", fn=permute, ops=("permute",)),
     Op("transpose", "input", ops=("t",)),
     Op("transpose", fn=_m_transpose, methods=("transpose", "permute")),
     Op("transpose", "a, axes=None", numpy=(np.transpose,)),
