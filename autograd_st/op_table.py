@@ -177,16 +177,20 @@ def reshape(input, shape):
 
 
 def flatten(input, order="C", *, start_dim=1, end_dim=-1):
-    """``input`` as a vector (``start_dim=0``) or as ``(batch, -1)``."""
-    if start_dim == 0:
-        return P.reshape(input, (-1,))
-    shape = P.shape(input)
-    return P.reshape(input, (shape[0], -1))
+    """MindSpore's ``ops.flatten(input, order='C', *, start_dim=1, end_dim=-1)``: the axes
+    ``start_dim..end_dim`` merged into one (a 0-D or 1-D input: a vector)."""
+    return P.flatten(input, start_dim, end_dim)
 
 
-def transpose(input, input_perm):
-    """``input`` with its axes permuted by ``input_perm``."""
-    return P.transpose(input, tuple(input_perm))
+def transpose(input, dims=None, *, input_perm=None):
+    """MindSpore's ``ops.transpose(input, dims)`` (older: ``input_perm``): the axes
+    permuted."""
+    return P.transpose(input, tuple(dims if input_perm is None else input_perm))
+
+
+def permute(input, axis):
+    """MindSpore's ``ops.permute(input, axis)``: the axes permuted."""
+    return P.transpose(input, tuple(axis))
 
 
 def squeeze(input, axis=None):
@@ -235,20 +239,37 @@ def _m_mean(self, axis=None, keep_dims=False, dtype=None, out=None, *, keepdims=
     return result if dtype is None else _astype(result, dtype)
 
 
-def _m_max(self, axis=None, keepdims=False, out=None, *, keep_dims=None, initial=None):
-    """The maximum over ``axis`` (None: every axis) and ``initial``."""
-    _no_out("max", out)
-    keep = keepdims if keep_dims is None else keep_dims
-    result = P.max(self, axis=_np_axis(axis), keepdims=keep)
-    return result if initial is None else P.maximum(result, initial)
-
-
-def _m_min(self, axis=None, keepdims=False, out=None, *, keep_dims=None, initial=None):
-    """The minimum over ``axis`` (None: every axis) and ``initial``."""
-    _no_out("min", out)
-    keep = keepdims if keep_dims is None else keep_dims
+def _reduce_with_index(self, which, args, kw):
+    """MindSpore 2.10's ``Tensor.max``/``Tensor.min`` overloads (measured): ``t.max()`` and
+    ``t.max(axis=None, keepdims=False, *, initial=None, where=None, return_indices=False)``
+    give the values (``(values, indices)`` with ``return_indices=True``); ``t.max(dim,
+    keepdim=False)`` (``dim`` positional without the other overload's keywords, or
+    ``dim=``) gives ``(values, indices)``, as ``ops.max`` does."""
+    _no_out(which, kw.pop("out", None))
+    old = {"axis", "keepdims", "keep_dims", "initial", "where"} & set(kw)
+    if kw.get("return_indices") or "dim" in kw or (args and not old):
+        axis = args[0] if args else kw.get("dim", kw.get("axis"))
+        keep = args[1] if len(args) > 1 else kw.get("keepdim", kw.get("keepdims", False))
+        fn = table_array.max_ if which == "max" else table_array.min_
+        return fn(self, axis, bool(keep), initial=kw.get("initial"), where=kw.get("where"))
+    axis = args[0] if args else kw.get("axis")
+    keep = args[1] if len(args) > 1 else kw.get("keepdims", kw.get("keep_dims", False))
+    initial = kw.get("initial")
+    if which == "max":
+        result = P.max(self, axis=_np_axis(axis), keepdims=keep)
+        return result if initial is None else P.maximum(result, initial)
     result = P.min(self, axis=_np_axis(axis), keepdims=keep)
     return result if initial is None else P.minimum(result, initial)
+
+
+def _m_max(self, *args, **kw):
+    """``Tensor.max``: see :func:`_reduce_with_index`."""
+    return _reduce_with_index(self, "max", args, kw)
+
+
+def _m_min(self, *args, **kw):
+    """``Tensor.min``: see :func:`_reduce_with_index`."""
+    return _reduce_with_index(self, "min", args, kw)
 
 
 def _m_reshape(self, *shape):
@@ -275,9 +296,16 @@ def _m_squeeze(self, axis=None):
     return P.squeeze(self, axis=_np_axis(axis))
 
 
-def _m_flatten(self):
-    """The values as a vector."""
-    return P.reshape(self, (-1,))
+def _m_flatten(self, *dims, order="C", start_dim=0, end_dim=-1):
+    """``Tensor.flatten(start_dim=0, end_dim=-1)`` / ``(order='C', *, start_dim=0,
+    end_dim=-1)``: the axes ``start_dim..end_dim`` merged (all by default)."""
+    if dims and isinstance(dims[0], str):
+        dims = dims[1:]
+    if dims:
+        start_dim = dims[0]
+    if len(dims) > 1:
+        end_dim = dims[1]
+    return P.flatten(self, start_dim, end_dim)
 
 
 # ---------------------------------------------------------------------------------------
@@ -396,10 +424,10 @@ _CORE_OPS: tuple[Op, ...] = (
     Op("mean", fn=mean, ops=("mean", "reduce_mean")),
     Op("mean", fn=_m_mean, methods=("mean",)),
     Op("mean", fn=_np_mean, numpy=(np.mean,)),
-    Op("max", fn=amax, ops=("amax", "max")),
+    Op("max", fn=amax, ops=("amax",)),
     Op("max", fn=_m_max, methods=("max",)),
     Op("max", fn=_np_max, numpy=(np.max, np.amax)),
-    Op("min", fn=amin, ops=("amin", "min")),
+    Op("min", fn=amin, ops=("amin",)),
     Op("min", fn=_m_min, methods=("min",)),
     Op("min", fn=_np_min, numpy=(np.min, np.amin)),
     Op("logsumexp", fn=logsumexp, ops=("logsumexp",)),
@@ -409,9 +437,12 @@ _CORE_OPS: tuple[Op, ...] = (
     Op("reshape", fn=reshape, ops=("reshape",), classes=("Reshape",)),
     Op("reshape", fn=_m_reshape, methods=("reshape", "view")),
     Op("reshape", fn=_np_reshape, numpy=(np.reshape,)),
-    Op("reshape", fn=flatten, ops=("flatten",)),
-    Op("reshape", fn=_m_flatten, methods=("flatten",)),
-    Op("transpose", fn=transpose, ops=("transpose", "permute"), classes=("Transpose",)),
+    Op("flatten", fn=flatten, ops=("flatten",)),
+    Op("flatten", fn=_m_flatten, methods=("flatten",)),
+    Op("take_along", fn=table_array.max_, ops=("max",)),
+    Op("take_along", fn=table_array.min_, ops=("min",)),
+    Op("transpose", fn=transpose, ops=("transpose",), classes=("Transpose",)),
+    Op("transpose", fn=permute, ops=("permute",)),
     Op("transpose", "input", ops=("t",)),
     Op("transpose", fn=_m_transpose, methods=("transpose", "permute")),
     Op("transpose", "a, axes=None", numpy=(np.transpose,)),
@@ -421,7 +452,7 @@ _CORE_OPS: tuple[Op, ...] = (
     Op("squeeze", fn=squeeze, ops=("squeeze",)),
     Op("squeeze", fn=_m_squeeze, methods=("squeeze",)),
     Op("squeeze", "a, axis=None", numpy=(np.squeeze,)),
-    Op("broadcast_to", "input, shape", ops=("broadcast_to",)),
+    Op("broadcast_to", fn=table_array.broadcast_to, ops=("broadcast_to",)),
     Op("broadcast_to", "array, shape", numpy=(np.broadcast_to,)),
     Op("concat2", fn=concat, ops=("concat", "cat")),
     Op("concat2", fn=stack, ops=("stack",)),

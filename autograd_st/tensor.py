@@ -244,9 +244,6 @@ class Tensor:
     def copy(self) -> "Tensor":
         return Tensor(self._data.copy())
 
-    def argmax(self, axis=None) -> "Tensor":
-        return Tensor(np.argmax(self._data, axis=axis))
-
     def set_dtype(self, dtype) -> "Tensor":
         object.__setattr__(self, "_data", self._data.astype(mstype.to_numpy(dtype)))
         return self

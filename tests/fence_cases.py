@@ -57,7 +57,7 @@ def recursive(x):
 
 
 def no_rule(x):
-    return np.cumsum(x).sum()  # LINE no-rule
+    return np.nancumsum(x).sum()  # LINE no-rule
 
 
 def uses_yield_from(x):

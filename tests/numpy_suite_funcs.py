@@ -825,19 +825,19 @@ def mutually_recursive(x):
 
 def uses_cumsum(x):
     y = np.exp(x)
-    return np.sum(np.cumsum(y))  # tag: cumsum
+    return np.sum(np.nancumsum(y))  # tag: cumsum
 
 
 def uses_sort(x):
     return np.sum(np.sort(x) * np.arange(3.0))  # tag: sort
 
 
-def flip_weighted(x):                       # np.flip has no built-in rule; a test registers one
-    return np.sum(np.flip(x) * np.arange(3.0))
+def flip_weighted(x):                       # np.flipud has no built-in rule; a test registers one
+    return np.sum(np.flipud(x) * np.arange(3.0))
 
 
 def flip_weighted_after_error(x):           # the same, differentiated once before registering
-    return np.sum(np.flip(x) * np.arange(3.0))
+    return np.sum(np.flipud(x) * np.arange(3.0))
 
 
 def sort_weighted(x):                       # np.sort: a rule registered for it (kw-only params)

@@ -46,7 +46,7 @@ def amax_all(x):
 
 
 def max_all(x):
-    return ops.max(x)
+    return ops.max(x)[0]  # MindSpore's ops.max returns (values, indices)
 
 
 def method_max_all(x):

@@ -347,7 +347,7 @@ def test_hint_names_a_register_vjp_call_that_works():
     match = re.search(r"register_vjp\(([^)]*)\)", hint)
     assert match, hint
     target = eval(match.group(1), {"np": np, "numpy": np})  # what the hint says to pass
-    assert target is np.cumsum
+    assert target is np.nancumsum
 
 
 @pytest.fixture
@@ -363,9 +363,9 @@ def restored_registry():
 
 
 def test_registering_a_rule_for_a_numpy_function(restored_registry):
-    @ms.register_vjp(np.flip)
-    def _(dout, out, m, axis):
-        return (np.flip(dout, axis),)
+    @ms.register_vjp(np.flipud)
+    def _(dout, out, m):
+        return (np.flipud(dout),)
 
     check(nf.flip_weighted, (arr(3),), 0)
 
@@ -374,9 +374,9 @@ def test_registering_after_the_error_takes_effect(restored_registry):
     with pytest.raises(NoDerivativeError):
         ops.grad(nf.flip_weighted_after_error)(arr(3))
 
-    @ms.register_vjp(np.flip)
-    def _(dout, out, m, axis):
-        return (np.flip(dout, axis),)
+    @ms.register_vjp(np.flipud)
+    def _(dout, out, m):
+        return (np.flipud(dout),)
 
     check(nf.flip_weighted_after_error, (arr(3),), 0)
 
@@ -405,4 +405,4 @@ def test_supported_numpy_list_is_documented():
                  "sqrt", "log", "reshape", "transpose", "mean", "square", "clip", "logaddexp",
                  "concatenate", "stack"):
         assert name in SUPPORTED_NUMPY, name
-    assert "cumsum" not in SUPPORTED_NUMPY and "sort" not in SUPPORTED_NUMPY
+    assert "nancumsum" not in SUPPORTED_NUMPY and "sort" not in SUPPORTED_NUMPY

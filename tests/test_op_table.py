@@ -76,7 +76,7 @@ def test_numpy_bindings_are_the_tables_functions():
     assert bindings.lookup(abs) is op_table.NUMPY[np.abs]
     assert set(bindings.SUPPORTED_NUMPY) == {f.__name__ for f in op_table.NUMPY}
     assert set(bindings.ZERO_GRAD_NUMPY) == {
-        "sign", "shape", "size", "ndim", "ones_like", "zeros_like",
+        "sign", "shape", "size", "ndim", "ones_like", "zeros_like", "argmax", "argmin",
         # autograd_st/table_math.py: rounding, predicates and comparisons
         "floor", "ceil", "trunc", "isnan", "isinf", "isfinite", "logical_and", "logical_or",
         "logical_xor", "logical_not", "equal", "not_equal", "greater", "greater_equal", "less",
@@ -196,11 +196,11 @@ METHOD_CASES = [
     ("mean", "x.mean(0, keep_dims=True)", "ops.mean(x, 0, True)", "x.mean(0, keepdims=True)",
      "rows", "real"),
     ("sum", "x.sum(initial=0.5)", "ops.sum(x) + 0.5", "x.sum(initial=0.5)", "rows", "real"),
-    ("max", "x.max(axis=-1)", "ops.max(x, -1)", "x.max(-1)", "rows", "real"),
-    ("max", "x.max(initial=0.0)", "ops.maximum(ops.max(x), 0.0)", "x.max(initial=0.0)",
+    ("max", "x.max(axis=-1)", "ops.amax(x, -1)", "x.max(-1)", "rows", "real"),
+    ("max", "x.max(initial=0.0)", "ops.maximum(ops.amax(x), 0.0)", "x.max(initial=0.0)",
      "rows", "real"),
-    ("min", "x.min()", "ops.min(x)", "x.min()", "unary", "real"),
-    ("min", "x.min(0, keep_dims=True)", "ops.min(x, 0, True)", "x.min(0, keepdims=True)",
+    ("min", "x.min()", "ops.amin(x)", "x.min()", "unary", "real"),
+    ("min", "x.min(0, keepdims=True)", "ops.amin(x, 0, True)", "x.min(0, keepdims=True)",
      "rows", "real"),
     ("reshape", "x.reshape(3, 2)", "ops.reshape(x, (3, 2))", "x.reshape(3, 2)", "six", "real"),
     ("view", "x.view((-1,))", "ops.reshape(x, (-1,))", "x.reshape(-1)", "six", "real"),
@@ -210,6 +210,52 @@ METHOD_CASES = [
     ("permute", "x.permute((1, 0))", "ops.permute(x, (1, 0))", "x.T", "matrix", "real"),
     ("expand_dims", "x.expand_dims(0)", "ops.expand_dims(x, 0)", "x[None]", "unary", "real"),
     ("squeeze", "x.squeeze(0)", "ops.squeeze(x, 0)", "x[0]", "leading1", "real"),
+    # array manipulation (autograd_st/table_array.py), MindSpore 2.10's overloads
+    ("argmax", "x.argmax(1)", "ops.argmax(x, 1)", "np.argmax(x, 1)", "grid", "real"),
+    ("argmin", "x.argmin(axis=0)", "ops.argmin(x, 0)", "np.argmin(x, 0).astype(np.int32)",
+     "grid", "real"),
+    ("prod", "x.prod(1, True)", "ops.prod(x, 1, True)", "x.prod(1, keepdims=True)", "grid",
+     "real"),
+    ("cumsum", "x.cumsum(1)", "ops.cumsum(x, 1)", "np.cumsum(x, 1)", "grid", "real"),
+    ("cumprod", "x.cumprod(0)", "ops.cumprod(x, 0)", "np.cumprod(x, 0)", "grid", "real"),
+    ("tile", "x.tile((2, 1))", "ops.tile(x, (2, 1))", "np.tile(x, (2, 1))", "grid", "real"),
+    ("repeat", "x.repeat(1, 2)", "ops.tile(x, (1, 2))", "np.tile(x, (1, 2))", "grid", "real"),
+    ("flip", "x.flip((0,))", "ops.flip(x, (0,))", "x[::-1]", "grid", "real"),
+    ("roll", "x.roll(1, 1)", "ops.roll(x, 1, 1)", "np.roll(x, 1, 1)", "grid", "real"),
+    ("narrow", "x.narrow(1, 1, 2)", "ops.narrow(x, 1, 1, 2)", "x[:, 1:3]", "grid", "real"),
+    ("swapaxes", "x.swapaxes(0, 1)", "ops.swapaxes(x, 0, 1)", "x.T", "grid", "real"),
+    ("unsqueeze", "x.unsqueeze(1)", "ops.unsqueeze(x, 1)", "x[:, None]", "grid", "real"),
+    ("gather", "x.gather(%(i)s, 1)", "ops.gather(x, %(i)s, 1)", "x[:, [2, 0, 2]]", "grid",
+     "real"),
+    ("gather", "x.gather(0, %(e)s)", "ops.gather_elements(x, 0, %(e)s)",
+     "x[[[1, 0, 1]], [[0, 1, 2]]]", "grid", "real"),
+    ("gather_elements", "x.gather_elements(1, %(f)s)", "ops.gather_elements(x, 1, %(f)s)",
+     "x[[[0], [1]], [[2, 0], [1, 1]]]", "grid", "real"),
+    ("index_select", "x.index_select(1, %(j)s)", "ops.index_select(x, 1, %(j)s)",
+     "x[:, [0, 0]]", "grid", "real"),
+    ("masked_fill", "x.masked_fill(%(m)s, 0.5)", "ops.masked_fill(x, %(m)s, 0.5)",
+     "np.where([True, False, True], 0.5, x)", "grid", "real"),
+    ("masked_select", "x.masked_select(%(m)s)", "ops.masked_select(x, %(m)s)",
+     "x[:, [0, 2]].ravel()", "grid", "real"),
+    ("expand_as", "x[0].expand_as(x)", "ops.broadcast_to(x[0], x.shape)",
+     "np.broadcast_to(x[0], x.shape)", "grid", "real"),
+    ("broadcast_to", "x[:1].broadcast_to((3, -1))", "ops.broadcast_to(x[:1], (3, -1))",
+     "np.broadcast_to(x[:1], (3, x.shape[1]))", "grid", "real"),
+    ("chunk", "x.chunk(2, 1)[0]", "ops.chunk(x, 2, 1)[0]", "x[:, :2]", "grid", "real"),
+    ("split", "x.split([1, 2], 1)[1]", "ops.split(x, [1, 2], 1)[1]", "x[:, 1:]", "grid",
+     "real"),
+    ("sort", "x.sort(0)[0]", "ops.sort(x, 0)[0]", "np.sort(x, 0)", "grid", "real"),
+    ("topk", "x.topk(2)[0]", "ops.topk(x, 2)[0]", "-np.sort(-x, -1)[:, :2]", "grid", "real"),
+    ("fill", "x.fill(2.0)", "ops.ones_like(x) * 2.0", "np.full(x.shape, 2.0)", "grid",
+     "real"),
+    ("triu", "x.triu(1)", "ops.triu(x, 1)", "np.triu(x, 1)", "grid", "real"),
+    ("tril", "x.tril()", "ops.tril(x)", "np.tril(x)", "grid", "real"),
+    ("repeat_interleave", "x.repeat_interleave(2, 1)", "ops.repeat_interleave(x, 2, 1)",
+     "np.repeat(x, 2, 1)", "grid", "real"),
+    ("max", "x.max(1)[0]", "ops.max(x, 1)[0]", "x.max(1)", "grid", "real"),
+    ("min", "x.min(dim=0)[0]", "ops.min(x, 0)[0]", "x.min(0)", "grid", "real"),
+    ("flatten", "x.flatten(0, 1)", "ops.flatten(x, start_dim=0, end_dim=1)", "x.reshape(-1)",
+     "grid", "real"),
 ] + [
     # autograd_st/table_math.py
     ("xlogy", "x.xlogy(y)", "ops.xlogy(x, y)", "x * np.log(y)", "binary", "pos"),
@@ -306,6 +352,11 @@ METHOD_CASES = [
     ("norm", "x.norm(float('inf'))", "ops.norm(x, float('inf'))",
      "np.linalg.norm(x, np.inf)", "matrix", "real"),
 ]
+_INDICES = {"i": "ms.Tensor(np.array([2, 0, 2]))", "e": "ms.Tensor(np.array([[1, 0, 1]]))",
+            "f": "ms.Tensor(np.array([[2, 0], [1, 1]]))", "j": "ms.Tensor(np.array([0, 0]))",
+            "m": "ms.Tensor(np.array([True, False, True]))"}
+METHOD_CASES = [tuple(part % _INDICES if isinstance(part, str) and "%(" in part else part
+                      for part in case) for case in METHOD_CASES]
 
 SHAPES = {
     "unary": [((),), ((3,),), ((2, 3),)],
@@ -316,6 +367,7 @@ SHAPES = {
     "matrix": [((2, 3),), ((1, 3),)],
     "square": [((3, 3),), ((1, 1),)],
     "leading1": [((1, 3),), ((1, 2, 3),)],
+    "grid": [((2, 3),), ((4, 3),)],
 }
 
 CASES = [pytest.param(i, shapes, id="%s-%d-%s" % (case[0], i, "-".join(map(str, shapes))))
