@@ -60,6 +60,13 @@ class Sym:
     def __getitem__(self, index):
         return P.getitem(self, index)
 
+    def __iter__(self):
+        # (without it Python would iterate through __getitem__, 0, 1, 2 ... for ever: a
+        # runtime value's length is not known while the code is bound)
+        raise TypeError("a runtime value cannot be iterated in library code (its length is "
+                        "known only when the code runs); index it, or write the loop in the "
+                        "differentiated function, where the compiler unrolls or keeps it")
+
     def __bool__(self):
         raise TypeError("a runtime value is used where a compile-time Python value is needed")
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograd_st import runtime as rt
+from autograd_st.prims import Sym
 
 PROPERTY = settings(deadline=None, max_examples=120)
 SEEDS = st.integers(0, 2**32 - 1)
@@ -397,3 +398,8 @@ def test_ones_like_and_zeros_like_of_a_numpy_scalar_are_0d_arrays():
             want = (np.ones_like if value else np.zeros_like)(dtype(3))
             assert type(got) is type(want) and got.dtype == want.dtype and got.shape == ()
             assert got == value
+
+
+def test_iterating_a_runtime_value_in_library_code_is_refused_not_endless():
+    with pytest.raises(TypeError, match="cannot be iterated"):
+        tuple(Sym(None))
