@@ -992,6 +992,41 @@ def stop_gradient_(x):
     return stop_gradient(x)
 
 
+def apply_grad_hook(fn, dout, as_tuple):
+    """The gradient a hook gives for ``dout``: ``fn(Tensor(dout))`` (MindSpore's
+    ``InsertGradientOf``) or ``fn((Tensor(dout),))`` (``HookBackward``, a tuple in, a tuple or
+    None out); None keeps ``dout``."""
+    grad = Tensor(dout)
+    out = fn((grad,)) if as_tuple else fn(grad)
+    if out is None:
+        return dout
+    if isinstance(out, (tuple, list)):
+        if len(out) != 1:
+            raise ValueError("a gradient hook on one input returned %d gradients, not 1"
+                             % len(out))
+        out = out[0]
+    out = np.asarray(out._data if isinstance(out, Tensor) else out)
+    if out.shape != np.shape(dout):
+        raise ValueError("a gradient hook returned a gradient of shape %s for one of shape %s"
+                         % (out.shape, np.shape(dout)))
+    return out
+
+
+@primitive(name="grad_hook", diff=("x",))
+def grad_hook_(x, fn, as_tuple=False):
+    return x
+
+
+@vjp(grad_hook_)
+def _(dout, out, x, fn, as_tuple):
+    return (apply_grad_hook(fn, dout, as_tuple),)
+
+
+@jvp(grad_hook_)
+def _(out, x, fn, as_tuple, dx):
+    return (dx,)
+
+
 @primitive(name="ones_like", diff=())
 def ones_like_(x):
     return ones_like(x)

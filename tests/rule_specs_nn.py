@@ -48,3 +48,16 @@ SPECS += [
 
 ZERO_GRADIENT: set = {"pool_matrix", "resize_matrix", "conv_transpose_like", "class_targets",
                       "soft_labels", "max_pool2d_indices", "adaptive_max_pool2d_indices"}
+
+
+# gradient hooks (ops.InsertGradientOf, ops.HookBackward): identity forward; with a hook that
+# keeps the gradient (returns None) the rule is the identity's, which differences can check;
+# hooks that change the gradient are checked by value in tests/test_hooks.py
+def _keep(grad):
+    return None
+
+
+SPECS += [
+    row("grad_hook", A((2, 3)), _keep, False),
+    row("grad_hook", A(()), _keep, True),
+]

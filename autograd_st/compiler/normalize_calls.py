@@ -144,6 +144,11 @@ class CallsMixin:
             if self.is_rt_list(base):  # outs.append(h) on a list built at run time
                 return self.rt_method(base, func.attr, args, kwargs, node)
             if isinstance(base, Sym):
+                if func.attr == "register_hook":  # (a hook on every use, earlier ones too)
+                    raise self.error(node, "Tensor.register_hook inside differentiated code is "
+                                     "not supported",
+                                     "wrap the value instead: y = ops.InsertGradientOf(fn)(y), "
+                                     "fn taking the gradient and returning the one to use")
                 fn = bindings.method(func.attr)
                 if fn is not None:
                     return fn(base, *args, **kwargs)

@@ -15,7 +15,7 @@ from ..table_nn import adaptive_avg_pool2d, conv2d, conv_pad
 from .primitive_base import Primitive
 
 __all__ = ["Conv2D", "MaxPool", "AvgPool", "AdaptiveAvgPool2D", "ResizeNearestNeighbor",
-           "ResizeBilinearV2"]
+           "ResizeBilinearV2", "InsertGradientOf", "HookBackward"]
 
 
 def _pair(value, what: str, name: str) -> tuple:
@@ -149,3 +149,37 @@ class ResizeBilinearV2(Primitive):
         return P.matmul(P.matmul(rows, x), cols)
 
 
+
+
+class InsertGradientOf(Primitive):
+    """MindSpore's ``ops.InsertGradientOf(f)``: ``op(x)`` is ``x``; in the backward pass the
+    gradient flowing into ``x`` is ``f(gradient)`` (a Tensor in, a Tensor out).  The generated
+    gradient code shows the call (``apply_grad_hook``) where it runs."""
+
+    def __init__(self, f) -> None:
+        if not callable(f):
+            raise TypeError("For 'InsertGradientOf', 'f' must be callable, got %r" % (f,))
+        self.f = f
+
+    def __call__(self, x):
+        return P.grad_hook(x, self.f, False)
+
+
+class HookBackward(Primitive):
+    """MindSpore's ``ops.HookBackward(hook_fn, cell_id="")``: ``op(x)`` is ``x``; in the
+    backward pass ``hook_fn((gradient,))`` is called with the gradient flowing into ``x`` (a
+    tuple of one Tensor, as in MindSpore), and a tuple it returns replaces that gradient (None
+    keeps it).  One input per op (several are refused)."""
+
+    def __init__(self, hook_fn, cell_id="") -> None:
+        if not callable(hook_fn):
+            raise TypeError("For 'HookBackward', 'hook_fn' must be callable, got %r"
+                            % (hook_fn,))
+        self.hook_fn = hook_fn
+        self.cell_id = cell_id
+
+    def __call__(self, *inputs):
+        if len(inputs) != 1:
+            raise TypeError("HookBackward here takes one input (got %d); use one op per input"
+                            % len(inputs))
+        return P.grad_hook(inputs[0], self.hook_fn, True)
