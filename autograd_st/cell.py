@@ -18,6 +18,19 @@ from .tensor import Parameter, ParameterTuple, bump_structure_epoch
 __all__ = ["Cell"]
 
 
+class HookHandle:
+    """What ``register_forward_hook`` returns: ``remove()`` takes the hook off its Cell."""
+
+    def __init__(self, cell, where: str, key) -> None:
+        self._cell, self._where, self._key = cell, where, key
+
+    def remove(self) -> None:
+        hooks = getattr(self._cell, self._where)
+        object.__setattr__(self._cell, self._where,
+                           tuple(h for h in hooks if h[0] is not self._key))
+        bump_structure_epoch()
+
+
 class Cell:
     """Base class of networks: subclasses define ``__init__`` and ``construct``."""
 
@@ -77,8 +90,48 @@ class Cell:
     def construct(self, *inputs):
         raise NotImplementedError("%s must define construct()" % type(self).__name__)
 
+    _forward_pre_hooks: tuple = ()  # ((key, hook_fn), ...): replaced, never changed in place
+    _forward_hooks: tuple = ()
+
     def __call__(self, *args, **kwargs):
-        return self.construct(*args, **kwargs)
+        if not (self._forward_pre_hooks or self._forward_hooks):
+            return self.construct(*args, **kwargs)
+        for _, hook in self._forward_pre_hooks:
+            new = hook(self, args)
+            if new is not None:
+                args = new if isinstance(new, tuple) else (new,)
+        out = self.construct(*args, **kwargs)
+        for _, hook in self._forward_hooks:
+            new = hook(self, args, out)
+            if new is not None:
+                out = new
+        return out
+
+    # -- hooks ---------------------------------------------------------------------------
+    def register_forward_pre_hook(self, hook_fn) -> "HookHandle":
+        """MindSpore's ``Cell.register_forward_pre_hook(hook_fn)``: ``hook_fn(cell, inputs)``
+        runs before ``construct`` (``inputs`` a tuple); a tuple (or one value) it returns
+        replaces the inputs.  In differentiated code the hook is compiled like a helper (its
+        effects run, gradients flow through what it returns).  Returns a handle whose
+        ``remove()`` takes the hook off."""
+        return self._add_hook("_forward_pre_hooks", hook_fn)
+
+    def register_forward_hook(self, hook_fn, with_kwargs: bool = False) -> "HookHandle":
+        """MindSpore's ``Cell.register_forward_hook(hook_fn)``: ``hook_fn(cell, inputs,
+        output)`` runs after ``construct`` (``inputs`` as the pre-hooks left them); a value it
+        returns replaces the output.  Returns a handle whose ``remove()`` takes it off."""
+        if with_kwargs:
+            raise NotImplementedError("register_forward_hook(with_kwargs=True) is not supported")
+        return self._add_hook("_forward_hooks", hook_fn)
+
+    def _add_hook(self, where: str, hook_fn) -> "HookHandle":
+        if not callable(hook_fn):
+            raise TypeError("the hook must be callable, got %r" % (hook_fn,))
+        key = object()
+        # a new tuple: compiled code that read the hooks sees the change (a guarded attribute)
+        object.__setattr__(self, where, getattr(self, where) + ((key, hook_fn),))
+        bump_structure_epoch()
+        return HookHandle(self, where, key)
 
     # -- parameters ----------------------------------------------------------------------
     def cells_and_names(self, prefix: str = "") -> Iterator[tuple[str, "Cell"]]:

@@ -252,9 +252,23 @@ class CallsMixin:
         return self._evaluate(site)
 
     def _call_compiled(self, site):
-        return self.callees.bind_call(self, site.callee, [freeze(a) for a in site.args],
-                                      {k: freeze(v) for k, v in site.kwargs.items()},
-                                      site.node, site.path)
+        callee, args = site.callee, list(site.args)
+        pre = post = ()
+        if isinstance(callee, Cell):  # its forward hooks, read (and guarded) as attributes
+            pre = self.attribute_of(callee, "_forward_pre_hooks", site.node)
+            post = self.attribute_of(callee, "_forward_hooks", site.node)
+        for _, hook in pre:  # hook(cell, inputs): new inputs, or None
+            new = self.call(hook, [callee, tuple(args)], {}, site.node, "forward_pre_hook")
+            if new is not None:
+                args = list(new) if isinstance(new, tuple) else [new]
+        out = self.callees.bind_call(self, callee, [freeze(a) for a in args],
+                                     {k: freeze(v) for k, v in site.kwargs.items()},
+                                     site.node, site.path)
+        for _, hook in post:  # hook(cell, inputs, output): a new output, or None
+            new = self.call(hook, [callee, tuple(args), out], {}, site.node, "forward_hook")
+            if new is not None:
+                out = new
+        return out
 
     def _call_attribute(self, site):
         # getattr(obj, "name"[, default]) / hasattr(obj, "name") / type(obj): an attribute

@@ -1,0 +1,61 @@
+"""Cell forward hooks (MindSpore's ``register_forward_pre_hook`` / ``register_forward_hook``):
+run eagerly and in differentiated code (compiled like helpers: their effects run, gradients
+flow through what they return), with MindSpore's numbers (recorded:
+tests/ms_cases/cases/ops_cell_forward_hooks.py); removing a hook takes it out of code
+compiled before."""
+import numpy as np
+import pytest
+
+from autograd_st import Tensor, nn, numerical_grad, ops
+from autograd_st.errors import GradientAPIError
+
+X = Tensor(np.array([[1.0, 2.0]]))
+
+
+class Net(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Dense(2, 2, weight_init=Tensor(np.array([[1.0, -0.5], [0.3, 2.0]])),
+                           bias_init=Tensor(np.array([0.1, -0.2])))
+
+    def construct(self, x):
+        return ops.sum(ops.tanh(self.fc(x)) ** 2)
+
+
+def test_hooks_change_inputs_and_output_eagerly_and_in_the_gradient():
+    net, log = Net(), []
+
+    def pre(cell, inputs):
+        log.append(("pre", len(inputs)))
+        return (inputs[0] * 2.0,)
+
+    def post(cell, inputs, output):
+        log.append(("post", len(inputs)))
+        return output * 0.5 + 0.1 * inputs[0].sum()
+
+    h1 = net.fc.register_forward_pre_hook(pre)
+    h2 = net.fc.register_forward_hook(post)
+    w = net.fc.weight.asnumpy()
+    b = net.fc.bias.asnumpy()
+
+    def by_hand(x):
+        x2 = 2.0 * x
+        return np.sum(np.tanh((x2 @ w.T + b) * 0.5 + 0.1 * x2.sum()) ** 2)
+
+    np.testing.assert_allclose(net(X).asnumpy(), by_hand(X.asnumpy()))
+    grad = ops.grad(lambda x: net(x))(X)
+    np.testing.assert_allclose(grad.asnumpy(), numerical_grad(by_hand, (X.asnumpy(),)),
+                               rtol=1e-6)
+    assert log.count(("pre", 1)) >= 2 and log.count(("post", 1)) >= 2
+    h1.remove()
+    h2.remove()
+    plain = ops.grad(lambda x: net(x))(X).asnumpy()
+    direct = numerical_grad(lambda x: np.sum(np.tanh(x @ w.T + b) ** 2), (X.asnumpy(),))
+    np.testing.assert_allclose(plain, direct, rtol=1e-6)
+
+
+def test_hooks_on_the_cell_differentiated_itself_are_refused_not_skipped():
+    net = Net()
+    net.register_forward_hook(lambda cell, inputs, output: output * 2.0)
+    with pytest.raises(GradientAPIError, match="forward hooks"):
+        ops.grad(net)(X)
