@@ -477,7 +477,8 @@ def test_progress_bar_uses_tqdm_when_installed(monkeypatch):
         def close(self):
             events.append(("close",))
 
-    monkeypatch.setattr(model_module, "_tqdm", type("FakeTqdm", (), {"tqdm": FakeBar}))
+    monkeypatch.setattr(model_module, "_tqdm_module",
+                        lambda: type("FakeTqdm", (), {"tqdm": FakeBar}))
     x, y = _data(8)
     net = _net()
     model = Model(net, nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean"),

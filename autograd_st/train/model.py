@@ -52,10 +52,15 @@ from .callback import (
 from .loss_scale_manager import DynamicLossScaleManager, LossScaleManager
 from .metrics import Loss, get_metrics
 
-try:  # optional: a nicer progress bar when installed
-    import tqdm as _tqdm
-except ImportError:  # pragma: no cover - depends on the environment
-    _tqdm = None
+
+def _tqdm_module():
+    """tqdm when it is installed (optional: a nicer progress bar), else None; imported when a
+    bar is first shown, not with the package (it costs about 0.1 s)."""
+    try:
+        import tqdm  # noqa: PLC0415 - an optional dependency, loaded on first use
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    return tqdm
 
 __all__ = ["Model"]
 
@@ -118,8 +123,9 @@ class _Progress:
     def __init__(self, enabled: bool, total: int, desc: str) -> None:
         self.enabled, self.total, self.desc, self.n = enabled, total, desc, 0
         self.bar = None
-        if enabled and _tqdm is not None:
-            self.bar = _tqdm.tqdm(total=total, desc=desc, leave=False, file=sys.stderr)
+        tqdm = _tqdm_module() if enabled else None
+        if tqdm is not None:
+            self.bar = tqdm.tqdm(total=total, desc=desc, leave=False, file=sys.stderr)
 
     def update(self, loss) -> None:
         self.n += 1
