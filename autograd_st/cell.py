@@ -92,6 +92,7 @@ class Cell:
 
     _forward_pre_hooks: tuple = ()  # ((key, hook_fn), ...): replaced, never changed in place
     _forward_hooks: tuple = ()
+    _backward_hooks: tuple = ()
 
     def __call__(self, *args, **kwargs):
         if not (self._forward_pre_hooks or self._forward_hooks):
@@ -123,6 +124,16 @@ class Cell:
         if with_kwargs:
             raise NotImplementedError("register_forward_hook(with_kwargs=True) is not supported")
         return self._add_hook("_forward_hooks", hook_fn)
+
+    def register_backward_hook(self, hook_fn) -> "HookHandle":
+        """MindSpore's ``Cell.register_backward_hook(hook_fn)``: when the gradient reaches
+        the Cell's input, ``hook_fn(cell, grad_input, grad_output)`` runs (each a tuple:
+        the gradient of the input, of the output); a tuple it returns replaces the input's
+        gradient.  For a Cell called from differentiated code with one Tensor input and one
+        Tensor output (others are refused); the generated code shows where it runs.  Unlike
+        MindSpore, which calls it with ``(None,)`` when the input carries no gradient (only
+        weights differentiated), it is not called then (the gradients are the same)."""
+        return self._add_hook("_backward_hooks", hook_fn)
 
     def _add_hook(self, where: str, hook_fn) -> "HookHandle":
         if not callable(hook_fn):

@@ -1027,6 +1027,60 @@ def _(out, x, fn, as_tuple, dx):
     return (dx,)
 
 
+class GradSlot:
+    """Where a Cell's backward hook finds the gradient of the Cell's output: written by
+    ``grad_capture``'s rule, read by ``backward_hook``'s (one per call site)."""
+
+    __slots__ = ("grad_output",)
+
+    def __init__(self) -> None:
+        self.grad_output = None
+
+
+def capture_grad(slot, dout):
+    """``dout``, kept in ``slot`` for the backward hook that runs next."""
+    slot.grad_output = dout
+    return dout
+
+
+def call_backward_hook(fn, cell, slot, dout):
+    """MindSpore's ``hook_fn(cell, grad_input, grad_output)`` for one input: a tuple it
+    returns replaces the input's gradient ``dout``; None keeps it."""
+    grad_output = slot.grad_output
+    out = fn(cell, (Tensor(dout),), (None if grad_output is None else Tensor(grad_output),))
+    return dout if out is None else apply_grad_hook(lambda g: out, dout, True)
+
+
+@primitive(name="grad_capture", diff=("x",))
+def grad_capture_(x, slot):
+    return x
+
+
+@vjp(grad_capture_)
+def _(dout, out, x, slot):
+    return (capture_grad(slot, dout),)
+
+
+@jvp(grad_capture_)
+def _(out, x, slot, dx):
+    return (dx,)
+
+
+@primitive(name="backward_hook", diff=("x",))
+def backward_hook_(x, slot, cell, fn):
+    return x
+
+
+@vjp(backward_hook_)
+def _(dout, out, x, slot, cell, fn):
+    return (call_backward_hook(fn, cell, slot, dout),)
+
+
+@jvp(backward_hook_)
+def _(out, x, slot, cell, fn, dx):
+    return (dx,)
+
+
 @primitive(name="ones_like", diff=())
 def ones_like_(x):
     return ones_like(x)

@@ -61,3 +61,18 @@ SPECS += [
     row("grad_hook", A((2, 3)), _keep, False),
     row("grad_hook", A(()), _keep, True),
 ]
+
+# a Cell's backward hook: the capture of the output's gradient and the hook on the input; with
+# a hook that keeps the gradient both are the identity's (tests/test_cell_hooks.py checks
+# hooks that change it)
+from autograd_st.rules import GradSlot  # noqa: E402
+
+
+def _keep_cell_grad(cell, grad_input, grad_output):
+    return None
+
+
+SPECS += [
+    row("grad_capture", A((2, 3)), GradSlot()),
+    row("backward_hook", A((3,)), GradSlot(), None, _keep_cell_grad),
+]

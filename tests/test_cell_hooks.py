@@ -57,5 +57,45 @@ def test_hooks_change_inputs_and_output_eagerly_and_in_the_gradient():
 def test_hooks_on_the_cell_differentiated_itself_are_refused_not_skipped():
     net = Net()
     net.register_forward_hook(lambda cell, inputs, output: output * 2.0)
-    with pytest.raises(GradientAPIError, match="forward hooks"):
+    with pytest.raises(GradientAPIError, match="forward or backward hooks"):
         ops.grad(net)(X)
+
+
+def test_a_backward_hook_sees_the_gradients_and_replaces_the_inputs():
+    net, seen = Net(), {}
+
+    class Outer(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.net = net
+
+        def construct(self, x):
+            return self.net(ops.sin(x))
+
+    def hook(cell, grad_input, grad_output):
+        seen["cell"] = cell
+        seen["in"], seen["out"] = grad_input[0].asnumpy(), grad_output[0].asnumpy()
+        return (grad_input[0] * 3.0,)
+
+    outer = Outer()
+    plain = ops.grad(lambda x: outer(x))(X).asnumpy()
+    handle = net.register_backward_hook(hook)
+    hooked = ops.grad(lambda x: outer(x))(X).asnumpy()
+    assert seen["cell"] is net
+    np.testing.assert_allclose(seen["out"], 1.0)  # d(loss)/d(net's output): a scalar sum
+    np.testing.assert_allclose(seen["in"] * np.cos(X.asnumpy()), plain)
+    np.testing.assert_allclose(hooked, 3.0 * plain)
+    assert "call_backward_hook" in ops.grad(lambda x: outer(x)).source(X)
+    handle.remove()
+    np.testing.assert_allclose(ops.grad(lambda x: outer(x))(X).asnumpy(), plain)
+
+
+def test_a_backward_hook_on_a_cell_with_two_runtime_inputs_is_refused():
+    class Two(nn.Cell):
+        def construct(self, a, b):
+            return a * b
+
+    two = Two()
+    two.register_backward_hook(lambda cell, gi, go: None)
+    with pytest.raises(Exception, match="backward hook"):
+        ops.grad(lambda x: ops.sum(two(x, x * 2.0)))(X)

@@ -233,9 +233,10 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     call_args, sens = request.split_sens(args)
     spec = argspec(call_args)
     check_arity(fn, self_obj, call_args)
-    if getattr(self_obj, "_forward_pre_hooks", None) or getattr(self_obj, "_forward_hooks", None):
+    if getattr(self_obj, "_forward_pre_hooks", None) or getattr(self_obj, "_forward_hooks", None) \
+            or getattr(self_obj, "_backward_hooks", None):
         raise GradientAPIError(
-            "%s has forward hooks, which run when a Cell is called from the code being "
+            "%s has forward or backward hooks, which run when a Cell is called from the code being "
             "differentiated, not around the Cell differentiated itself; differentiate a "
             "function that calls it: ops.grad(lambda x: net(x))" % type(self_obj).__name__)
     source = inner = None

@@ -30,6 +30,7 @@ import numpy as np
 from ..cell import Cell
 from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
+from ..rules import GradSlot
 from ..tensor import Tensor
 from . import bindings, markers, purity
 from .normalize_containers import NOT_HANDLED, STORING, freeze
@@ -202,6 +203,21 @@ class CallsMixin:
                         isinstance(owner, (list, dict, set)) and id(owner) not in self.sources)
         return _HANDLERS[classify(site)](self, site)
 
+    def _backward_hooked(self, callee, args, site, slot, hooks):
+        """The Cell's one runtime input passed through its backward hooks (each sees the
+        gradient of that input and of the output, kept in ``slot``)."""
+        runtime = [i for i, a in enumerate(args) if has_sym(a)]
+        if len(runtime) != 1 or not isinstance(args[runtime[0]], Sym) or site.kwargs:
+            raise self.error(site.node, "a backward hook on a Cell called with %d runtime "
+                             "inputs" % len(runtime),
+                             "register it on a Cell called with one Tensor, or use "
+                             "ops.HookBackward on the values")
+        i = runtime[0]
+        value = args[i]
+        for _, hook in hooks:
+            value = P.backward_hook(value, slot, callee, hook)
+        return args[:i] + [value] + args[i + 1:]
+
     def _super_arguments(self, node):
         """What Python passes a zero-argument ``super()``: the class whose body defines the
         method (its ``__class__`` cell) and the method's first argument."""
@@ -261,9 +277,20 @@ class CallsMixin:
             new = self.call(hook, [callee, tuple(args)], {}, site.node, "forward_pre_hook")
             if new is not None:
                 args = list(new) if isinstance(new, tuple) else [new]
+        backward = self.attribute_of(callee, "_backward_hooks", site.node) \
+            if isinstance(callee, Cell) else ()
+        if backward:
+            slot = GradSlot()
+            args = self._backward_hooked(callee, args, site, slot, backward)
         out = self.callees.bind_call(self, callee, [freeze(a) for a in args],
                                      {k: freeze(v) for k, v in site.kwargs.items()},
                                      site.node, site.path)
+        if backward:
+            if not isinstance(out, Sym):
+                raise self.error(site.node, "a backward hook on a Cell returning %s"
+                                 % type(out).__name__,
+                                 "register it on a Cell with one Tensor output")
+            out = P.grad_capture(out, slot)
         for _, hook in post:  # hook(cell, inputs, output): a new output, or None
             new = self.call(hook, [callee, tuple(args), out], {}, site.node, "forward_hook")
             if new is not None:
