@@ -10,7 +10,8 @@ through their rules and needs no rule of its own.  Signatures and defaults are M
 2.10's, measured in the side venv (``inspect.signature`` and runs): ``tuple_to_array`` of
 ints is int32; ``float_power`` is float64; ``count_nonzero`` is int32 by default;
 ``nan_to_num`` puts the dtype's largest/smallest finite values for infinities;
-``reduce_max``/``reduce_min`` take ``(x, axis=())`` only.
+``reduce_max``/``reduce_min`` take ``(x, axis=())`` only; ``dist`` is the p-norm over every
+entry.
 
 Takes: :class:`~autograd_st.op_row.Op`, :data:`~autograd_st.prims.P` and helpers of
 :mod:`autograd_st.table_array`.  Gives: :data:`OPS`, the rows, and the adapters they name.
@@ -26,6 +27,8 @@ from .prims import P, Sym, has_sym
 from .table_array import _axis_index, _const, _length, _np_dtype, _parts, _wrap
 from .table_array import broadcast_to as _broadcast_to
 from .table_array import chunk as _chunk
+from .table_array import sort as _sort
+from .table_math import softshrink as _softshrink
 from .tensor import Tensor, unwrap
 
 __all__ = ["OPS", "absolute", "identity", "positive", "sgn", "logaddexp2", "true_divide",
@@ -33,7 +36,9 @@ __all__ = ["OPS", "absolute", "identity", "positive", "sgn", "logaddexp2", "true
            "cross", "nansum", "nanmean", "nan_to_num", "count_nonzero", "reduce_max",
            "reduce_min", "heaviside", "fmax", "fmin", "float_power", "frac", "xdivy", "sinc",
            "glu", "vecdot", "take", "repeat_elements", "unbind", "tensor_split", "vsplit",
-           "dsplit", "tuple_to_array", "scalar_to_tensor", "dtype", "logspace",
+           "dsplit", "addcmul", "addcdiv", "addmv", "ger", "addr", "addbmm", "ldexp", "dist",
+           "isneginf", "isposinf", "msort", "gather_d", "soft_shrink",
+           "tuple_to_array", "scalar_to_tensor", "dtype", "logspace",
            "tril_indices", "triu_indices"]
 
 _LN2 = 0.6931471805599453
@@ -377,6 +382,97 @@ def triu_indices(row, col, offset=0, *, dtype=mstype.int64):
                           _np_dtype(dtype, "int64")))
 
 
+
+# ---------------------------------------------------------------------------------------
+# scaled products and sums (``input * beta + alpha * product``)
+# ---------------------------------------------------------------------------------------
+
+def _scaled(x, s):
+    return x if isinstance(s, (int, float)) and s == 1 else P.mul(x, s)
+
+
+def addcmul(input, tensor1, tensor2, value=1):
+    """MindSpore's ``ops.addcmul(input, tensor1, tensor2, value=1)``:
+    ``input + value * tensor1 * tensor2``, broadcasting."""
+    return P.add(input, _scaled(P.mul(tensor1, tensor2), value))
+
+
+def addcdiv(input, tensor1, tensor2, value=1):
+    """MindSpore's ``ops.addcdiv(input, tensor1, tensor2, value=1)``:
+    ``input + value * tensor1 / tensor2``, broadcasting."""
+    return P.add(input, _scaled(P.div(tensor1, tensor2), value))
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    """MindSpore's ``ops.addmv(input, mat, vec, *, beta=1, alpha=1)``:
+    ``beta * input + alpha * (mat @ vec)``."""
+    return P.add(_scaled(input, beta), _scaled(P.matmul(mat, vec), alpha))
+
+
+def ger(input, vec2):
+    """MindSpore's ``ops.ger(input, vec2)``: the outer product of two 1-D tensors."""
+    return P.mul(P.expand_dims(input, -1), vec2)
+
+
+def addr(x, vec1, vec2, *, beta=1, alpha=1):
+    """MindSpore's ``ops.addr(x, vec1, vec2, *, beta=1, alpha=1)``:
+    ``beta * x + alpha * outer(vec1, vec2)``."""
+    return P.add(_scaled(x, beta), _scaled(ger(vec1, vec2), alpha))
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """MindSpore's ``ops.addbmm(input, batch1, batch2, *, beta=1, alpha=1)``:
+    ``beta * input + alpha * sum_b batch1[b] @ batch2[b]``."""
+    return P.add(_scaled(input, beta), _scaled(P.sum(P.matmul(batch1, batch2), 0), alpha))
+
+
+def ldexp(x, other):
+    """MindSpore's ``ops.ldexp(x, other)``: ``x * 2 ** other``."""
+    return P.mul(x, P.pow(2.0, other))
+
+
+def dist(input, other, p=2):
+    """MindSpore's ``ops.dist(input, other, p=2)``: the ``p``-norm of ``input - other`` over
+    every entry (``p=0``: the number of non-zero differences; ``inf``: the largest)."""
+    d = P.abs(P.sub(input, other))
+    if p == 0:
+        return P.cast_like(P.sum(P.not_equal(d, 0)), d)
+    if p == float("inf"):
+        return P.max(d)
+    if p == 2:
+        return P.sqrt(P.sum(P.mul(d, d)))
+    if p == 1:
+        return P.sum(d)
+    return P.pow(P.sum(P.pow(d, float(p))), 1.0 / p)
+
+
+def isneginf(input):
+    """MindSpore's ``ops.isneginf(input)``: where ``input`` is -inf."""
+    return P.logical_and(P.isinf(input), P.less(input, 0))
+
+
+def isposinf(input):
+    """MindSpore's ``ops.isposinf(input)``: where ``input`` is +inf."""
+    return P.logical_and(P.isinf(input), P.greater(input, 0))
+
+
+def msort(input):
+    """MindSpore's ``ops.msort(input)``: the values sorted along axis 0."""
+    return _sort(input, 0)[0]
+
+
+def gather_d(x, dim, index):
+    """MindSpore's ``ops.gather_d(x, dim, index)``: ``ops.gather_elements``."""
+    return P.take_along(x, _const(index), dim)
+
+
+def soft_shrink(input, lambd=0.5):
+    """MindSpore's ``ops.soft_shrink(input, lambd=0.5)``: ``ops.softshrink``."""
+    return _softshrink(input, lambd)
+
+
+
+
 # ---------------------------------------------------------------------------------------
 # Tensor methods (MindSpore 2.10's overloads)
 # ---------------------------------------------------------------------------------------
@@ -521,6 +617,19 @@ OPS: tuple[Op, ...] = (
     Op("linspace", fn=logspace, ops=("logspace",)),
     Op("astype", fn=tril_indices, ops=("tril_indices",)),
     Op("astype", fn=triu_indices, ops=("triu_indices",)),
+    Op("add", fn=addcmul, ops=("addcmul",), methods=("addcmul",)),
+    Op("add", fn=addcdiv, ops=("addcdiv",), methods=("addcdiv",)),
+    Op("matmul", fn=addmv, ops=("addmv",), methods=("addmv",)),
+    Op("mul", fn=ger, ops=("ger",), methods=("ger",)),
+    Op("mul", fn=addr, ops=("addr",), methods=("addr",)),
+    Op("matmul", fn=addbmm, ops=("addbmm",), methods=("addbmm",)),
+    Op("pow", fn=ldexp, ops=("ldexp",), methods=("ldexp",)),
+    Op("sum", fn=dist, ops=("dist",)),
+    Op("isinf", fn=isneginf, ops=("isneginf",), methods=("isneginf",)),
+    Op("isinf", fn=isposinf, ops=("isposinf",), methods=("isposinf",)),
+    Op("take_along", fn=msort, ops=("msort",), methods=("msort",)),
+    Op("take_along", fn=gather_d, ops=("gather_d",)),
+    Op("where", fn=soft_shrink, ops=("soft_shrink",)),
     # Tensor methods
     Op("where", fn=_m_where, methods=("where",)),
     Op("argsort", fn=_m_argsort, methods=("argsort",)),

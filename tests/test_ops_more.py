@@ -371,3 +371,82 @@ def test_sinc_gradient_at_zero_is_finite():
     np.testing.assert_allclose(g.asnumpy(), [0.0, (np.pi * 0.5 * np.cos(np.pi * 0.5)
                                                    - np.sin(np.pi * 0.5)) / (np.pi * 0.25)],
                                rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------
+# scaled products, ldexp, dist, msort, gather_d, soft_shrink
+# ---------------------------------------------------------------------------------------
+
+def test_scaled_products_forward():
+    x, t1, t2 = _t(2, 3), _t(1, 3), _t(2, 1, low=0.5)
+    np.testing.assert_allclose(_np(ops.addcmul(Tensor(x), Tensor(t1), Tensor(t2), 0.5)),
+                               x + 0.5 * t1 * t2)
+    np.testing.assert_allclose(_np(ops.addcdiv(Tensor(x), Tensor(t1), Tensor(t2))),
+                               x + t1 / t2)
+    m, v, inp = _t(4, 3), _t(3), _t(4)
+    np.testing.assert_allclose(_np(ops.addmv(Tensor(inp), Tensor(m), Tensor(v), beta=2,
+                                             alpha=3)), 2 * inp + 3 * (m @ v))
+    a, b = _t(4), _t(3)
+    np.testing.assert_allclose(_np(ops.ger(Tensor(a), Tensor(b))), np.outer(a, b))
+    np.testing.assert_allclose(_np(ops.addr(Tensor(m), Tensor(a), Tensor(b), beta=0.5)),
+                               0.5 * m + np.outer(a, b))
+    b1, b2, c = _t(5, 2, 3), _t(5, 3, 4), _t(2, 4)
+    np.testing.assert_allclose(_np(ops.addbmm(Tensor(c), Tensor(b1), Tensor(b2), alpha=2)),
+                               c + 2 * np.einsum("bij,bjk->ik", b1, b2))
+    e = np.array([[1, -2, 0]])
+    np.testing.assert_allclose(_np(ops.ldexp(Tensor(x), Tensor(e))), np.ldexp(x, e))
+    y = _t(2, 3)
+    for p, want in ((2, np.sqrt(np.sum((x - y) ** 2))), (1, np.sum(np.abs(x - y))),
+                    (3, np.sum(np.abs(x - y) ** 3) ** (1 / 3)),
+                    (float("inf"), np.max(np.abs(x - y))), (0, 6.0)):
+        np.testing.assert_allclose(_np(ops.dist(Tensor(x), Tensor(y), p)), want, rtol=1e-12)
+    np.testing.assert_allclose(_np(ops.dist(Tensor(x), Tensor(y[:1]))),
+                               np.sqrt(np.sum((x - y[:1]) ** 2)))
+    s = _t(4, 3)
+    np.testing.assert_array_equal(_np(ops.msort(Tensor(s))), np.sort(s, 0))
+    idx = np.array([[0, 2], [1, 1]])
+    np.testing.assert_array_equal(_np(ops.gather_d(Tensor(s[:2]), 1, Tensor(idx))),
+                                  np.take_along_axis(s[:2], idx, 1))
+    np.testing.assert_allclose(_np(ops.soft_shrink(Tensor(s), 0.7)),
+                               np.where(s > 0.7, s - 0.7, np.where(s < -0.7, s + 0.7, 0.0)))
+    inf = np.array([-np.inf, np.inf, 1.0, np.nan])
+    assert ops.isneginf(Tensor(inf)).asnumpy().tolist() == [True, False, False, False]
+    assert ops.isposinf(Tensor(inf)).asnumpy().tolist() == [False, True, False, False]
+
+
+def g_addcmul(a, b):
+    return ops.addcmul(a, b, a * b, 0.5) + ops.addcdiv(a, b, a + 3.0, 2.0)
+
+
+def g_addmv(a, b):
+    return ops.addmv(b[0], a, b[1], beta=2, alpha=0.5) + ops.addr(a, b[0], b[1], alpha=3)[0]
+
+
+def g_addbmm(a, b):
+    return ops.addbmm(a, ops.stack([a, b]), ops.stack([b.T, a.T]), beta=0.5)
+
+
+def g_ldexp(a, b):
+    return ops.ldexp(a, b) + ops.ger(a[0], b[0])[0]
+
+
+def g_dist(a, b):
+    return (ops.dist(a, b) + ops.dist(a, b, 1) + ops.dist(a, b, 3)
+            + ops.dist(a, b, float("inf")))
+
+
+def g_msort(a, b):
+    return ops.msort(a * b) + ops.gather_d(a, 1, Tensor(np.array([[0, 2, 2], [1, 0, 1]])))
+
+
+def g_soft_shrink(a, b):
+    return ops.soft_shrink(a * b, 0.3)
+
+
+PRODUCTS = [g_addcmul, g_addmv, g_addbmm, g_ldexp, g_dist, g_msort, g_soft_shrink]
+
+
+@pytest.mark.parametrize("fn", PRODUCTS, ids=[f.__name__ for f in PRODUCTS])
+def test_scaled_products_gradients_to_second_order(fn):
+    shape = (3, 3) if fn in (g_addmv, g_addbmm) else (2, 3)
+    check_grads(fn, (Tensor(_t(*shape, low=0.5)), Tensor(_t(*shape, low=0.5))), order=2)
