@@ -450,3 +450,19 @@ PRODUCTS = [g_addcmul, g_addmv, g_addbmm, g_ldexp, g_dist, g_msort, g_soft_shrin
 def test_scaled_products_gradients_to_second_order(fn):
     shape = (3, 3) if fn in (g_addmv, g_addbmm) else (2, 3)
     check_grads(fn, (Tensor(_t(*shape, low=0.5)), Tensor(_t(*shape, low=0.5))), order=2)
+
+
+def g_constructors(a):
+    scale = ops.tuple_to_array((1.0, 2.0, 3.0)) + ops.scalar_to_tensor(0.5)
+    offset = ops.cast(ops.tril_indices(3, 3)[0][:3], ops.dtype(a))
+    return ops.sum(a * scale + offset + ops.full_like(a, 2.0) * a + ops.logspace(0.0, 1.0, 3))
+
+
+def test_constructors_in_differentiated_code():
+    x = _t(2, 3)
+    value, grad = ops.value_and_grad(g_constructors)(Tensor(x))
+    scale = np.array([1.5, 2.5, 3.5])
+    want = np.sum(x * scale + np.array([0.0, 1.0, 1.0]) + 2 * x + np.logspace(0, 1, 3))
+    np.testing.assert_allclose(float(value), want, rtol=1e-6)
+    np.testing.assert_allclose(grad.asnumpy(), np.broadcast_to(scale + 2.0, x.shape),
+                               rtol=1e-6)
