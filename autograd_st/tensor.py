@@ -244,6 +244,73 @@ class Tensor:
     def copy(self) -> "Tensor":
         return Tensor(self._data.copy())
 
+    def numpy(self) -> np.ndarray:
+        """MindSpore's ``Tensor.numpy()``: the array itself, sharing memory (measured in
+        MindSpore 2.10: writing into it changes the Tensor), unlike ``asnumpy``'s copy."""
+        return self._data
+
+    def is_floating_point(self) -> bool:
+        """Whether the dtype is a floating-point one."""
+        return self._data.dtype.kind == "f"
+
+    def nelement(self) -> int:
+        """The number of entries (``numel``)."""
+        return int(self._data.size)
+
+    numel = nelement
+
+    def ndimension(self) -> int:
+        """The number of axes (``ndim``)."""
+        return self._data.ndim
+
+    def is_contiguous(self) -> bool:
+        """Whether the data is C-contiguous (always, for a Tensor made here)."""
+        return bool(self._data.flags.c_contiguous)
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per entry."""
+        return int(self._data.itemsize)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the whole data."""
+        return int(self._data.nbytes)
+
+    @property
+    def strides(self) -> tuple:
+        """Bytes to step along each axis (numpy's strides, as MindSpore's)."""
+        return tuple(self._data.strides)
+
+    def _new(self, size, value, dtype) -> "Tensor":
+        np_dtype = self._data.dtype if dtype is None else mstype.to_numpy(dtype)
+        size = (size,) if isinstance(size, (int, np.integer)) else tuple(unwrap(size))
+        return Tensor(np.full(size, value, np_dtype))
+
+    def new_ones(self, size, dtype=None) -> "Tensor":
+        """MindSpore's ``Tensor.new_ones(size, dtype=None)``: ones of ``size`` in ``dtype``
+        (None: this Tensor's)."""
+        return self._new(size, 1, dtype)
+
+    def new_zeros(self, size, dtype=None) -> "Tensor":
+        """MindSpore's ``Tensor.new_zeros(size, dtype=None)``."""
+        return self._new(size, 0, dtype)
+
+    def new_full(self, size, fill_value, *, dtype=None) -> "Tensor":
+        """MindSpore's ``Tensor.new_full(size, fill_value, *, dtype=None)``."""
+        return self._new(size, unwrap(fill_value), dtype)
+
+    def fill_(self, value) -> "Tensor":
+        """MindSpore's ``Tensor.fill_(value)``: every entry set to ``value``, in place (not in
+        differentiated code); returns ``self``."""
+        self._data[...] = unwrap(value)
+        return self
+
+    def zero_(self) -> "Tensor":
+        """MindSpore's ``Tensor.zero_()``: every entry set to 0, in place; returns ``self``."""
+        self._data[...] = 0
+        return self
+
     def set_dtype(self, dtype) -> "Tensor":
         object.__setattr__(self, "_data", self._data.astype(mstype.to_numpy(dtype)))
         return self
