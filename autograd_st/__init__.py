@@ -21,7 +21,14 @@ from .tensor import Parameter, ParameterTuple, Tensor
 
 if _ilu.find_spec(__name__ + ".rules_nn") is not None:
     from . import rules_nn as _rules_nn  # noqa: F401
-from . import common, dataset, nn, ops, train  # noqa: E402
+from . import (  # noqa: E402
+    common,
+    dataset,
+    nn,
+    numpy,  # noqa: E402  (mindspore.numpy)
+    ops,
+    train,
+)
 from .check import (  # noqa: E402
     GradientCheckError,
     check_grads,
@@ -83,7 +90,7 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "RunContext", "TimeMonitor", "F1", "MAE", "MSE", "Accuracy", "Fbeta", "Loss",
            "Metric", "Precision", "Recall", "Top1CategoricalAccuracy", "Top5CategoricalAccuracy",
            "TopKCategoricalAccuracy", "get_metric_fn", "names", "rearrange_inputs", "from_numpy",
-           "is_tensor", "double", "float_", "half", "single"]
+           "is_tensor", "double", "float_", "half", "single", "numpy"]
 
 
 def from_numpy(array) -> Tensor:

@@ -38,7 +38,7 @@ FLOORS = {
     "autograd_st.table_more": 1, "autograd_st.table_nn": 1,
     "autograd_st.compiler": 2,
     "autograd_st.boundary": 3,
-    "autograd_st.ops": 4,
+    "autograd_st.ops": 4, "autograd_st.numpy": 4,
     "autograd_st.nn": 5,
     "autograd_st.common": 5,  # mindspore.common: initializers draw from nn.layers' generator
     "autograd_st.check": 6, "autograd_st.train": 6, "autograd_st.__main__": 6, "autograd_st": 6,
