@@ -40,6 +40,11 @@ class Cell:
         object.__setattr__(self, "training", False)
         object.__setattr__(self, "_bprop_cache", None)
         object.__setattr__(self, "_param_lists", OrderedDict())
+        # the hooks live on the instance, so compiled code that read them is covered by the
+        # Cell's structure (its signature), not by a guard checked on every call
+        object.__setattr__(self, "_forward_pre_hooks", ())
+        object.__setattr__(self, "_forward_hooks", ())
+        object.__setattr__(self, "_backward_hooks", ())
 
     # -- registration ------------------------------------------------------------------
     def __setattr__(self, name: str, value) -> None:

@@ -3,6 +3,8 @@ run eagerly and in differentiated code (compiled like helpers: their effects run
 flow through what they return), with MindSpore's numbers (recorded:
 tests/ms_cases/cases/ops_cell_forward_hooks.py); removing a hook takes it out of code
 compiled before."""
+import re
+
 import numpy as np
 import pytest
 
@@ -99,3 +101,21 @@ def test_a_backward_hook_on_a_cell_with_two_runtime_inputs_is_refused():
     two.register_backward_hook(lambda cell, gi, go: None)
     with pytest.raises(Exception, match="backward hook"):
         ops.grad(lambda x: ops.sum(two(x, x * 2.0)))(X)
+
+
+def test_hooks_registered_after_the_first_compile_are_seen_and_cost_no_guard():
+    net = Net()
+    loss = lambda x: net(x)  # noqa: E731
+    grad = ops.grad(loss)
+    plain = grad(X).asnumpy()
+    handle = net.fc.register_forward_hook(lambda cell, inputs, output: output * 2.0)
+    w, b = net.fc.weight.asnumpy(), net.fc.bias.asnumpy()
+    doubled = numerical_grad(lambda x: np.sum(np.tanh(2.0 * (x @ w.T + b)) ** 2),
+                             (X.asnumpy(),))
+    np.testing.assert_allclose(grad(X).asnumpy(), doubled, rtol=1e-6, atol=1e-10)
+    handle.remove()
+    np.testing.assert_allclose(grad(X).asnumpy(), plain)
+    # the hooks are read as part of the Cell's structure, not by a guard checked per call
+    from autograd_st.compiler import frontend  # noqa: PLC0415 - the cache under test
+    guards = [str(g) for fir in frontend._IR_CACHE.values() for g in fir.guards]
+    assert not [g for g in guards if re.search(r"\._(forward_pre|forward|backward)_hooks ", g)]
