@@ -997,7 +997,12 @@ def apply_grad_hook(fn, dout, as_tuple):
     ``InsertGradientOf``) or ``fn((Tensor(dout),))`` (``HookBackward``, a tuple in, a tuple or
     None out); None keeps ``dout``."""
     grad = Tensor(dout)
-    out = fn((grad,)) if as_tuple else fn(grad)
+    return _hook_result(fn((grad,)) if as_tuple else fn(grad), dout)
+
+
+def _hook_result(out, dout):
+    """The gradient a hook's result stands for: ``dout`` for None, else its one item (a tuple
+    or list of one) as an array of ``dout``'s shape."""
     if out is None:
         return dout
     if isinstance(out, (tuple, list)):
@@ -1048,7 +1053,7 @@ def call_backward_hook(fn, cell, slot, dout):
     returns replaces the input's gradient ``dout``; None keeps it."""
     grad_output = slot.grad_output
     out = fn(cell, (Tensor(dout),), (None if grad_output is None else Tensor(grad_output),))
-    return dout if out is None else apply_grad_hook(lambda g: out, dout, True)
+    return _hook_result(out, dout)
 
 
 @primitive(name="grad_capture", diff=("x",))
