@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivativeError",
            "RecursionNotSupportedError", "CallArgumentError", "SourceNotFoundError",
            "SourceChangedError", "GradientAPIError", "InputValueError", "GradientCheckError",
-           "CheckpointError", "CheckpointMismatchError"]
+           "CheckpointError", "CheckpointMismatchError", "CollectiveTimeoutError"]
 
 
 class AutogradError(Exception):
@@ -394,6 +394,39 @@ class CheckpointMismatchError(RuntimeError, AutogradError):
         autograd_st.save_checkpoint(nn.Dense(3, 2), path)
         print(autograd_st.load_param_into_net(nn.Dense(3, 2), autograd_st.load_checkpoint(path)))
     """
+
+
+class CollectiveTimeoutError(RuntimeError, AutogradError):
+    """A collective (all-reduce, all-gather, broadcast, barrier) waited longer than
+    ``AUTOGRAD_ST_COLLECTIVE_TIMEOUT`` seconds (default 300) for the other ranks: one of
+    them has most likely failed or is running a different program.  Raised instead of
+    hanging; the job is then ended on every rank.
+
+    Example (raises CollectiveTimeoutError when the other rank never joins)::
+
+        from autograd_st.mpi_backend import Request
+        from autograd_st.errors import CollectiveTimeoutError
+
+        class Never:
+            def Test(self):
+                return False
+
+        import numpy as np
+        Request(Never(), np.zeros(1), "all_reduce").wait(timeout=0.01)
+
+    Fix (every rank must run the same collectives in the same order; find the failed rank's
+    message above this one, or raise the timeout for very slow steps)::
+
+        import os
+        os.environ["AUTOGRAD_ST_COLLECTIVE_TIMEOUT"] = "600"
+    """
+
+    def __init__(self, what: str, seconds: float) -> None:
+        super().__init__(
+            "%s waited %.4g s for the other ranks (AUTOGRAD_ST_COLLECTIVE_TIMEOUT): a rank "
+            "has most likely failed or runs different collectives; look for its error "
+            "above, make every rank call the same collectives in the same order, or raise "
+            "the timeout" % (what, seconds))
 
 
 class GradientCheckError(AssertionError, AutogradError):

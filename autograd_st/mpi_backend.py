@@ -1,0 +1,194 @@
+"""The one module that touches MPI: a small communicator over ``mpi4py`` (an optional extra).
+
+Takes numpy arrays, gives numpy arrays.  Everything distributed in autograd_st
+(``autograd_st.communication``, the ``ops`` collectives, ``nn.DistributedGradReducer``, dataset
+sharding) talks to MPI only through :func:`world` and the :class:`Comm` it returns, so that a
+later backend (NCCL for a GPU array backend, say) replaces this module alone.
+
+Without ``mpi4py``, or in a process not started by a launcher, :func:`world` is a group of one
+(rank 0, size 1) whose collectives return their input: the same script runs unchanged on one
+process.  ``mpi4py`` is imported on the first call of :func:`world`, never at import time, so
+``import autograd_st`` costs nothing for it.
+
+Collectives have a timeout (``AUTOGRAD_ST_COLLECTIVE_TIMEOUT`` seconds, default 300): a rank
+that waits longer raises :class:`autograd_st.errors.CollectiveTimeoutError` instead of hanging
+on a peer that died.
+"""
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Optional
+
+import numpy as np
+
+from .errors import CollectiveTimeoutError
+
+__all__ = ["Comm", "Request", "world", "mpi_available", "collective_timeout"]
+
+_OPS = ("sum", "max", "min", "prod")
+
+
+def collective_timeout() -> float:
+    """Seconds a collective may wait for its peers (``AUTOGRAD_ST_COLLECTIVE_TIMEOUT``)."""
+    try:
+        return float(os.environ.get("AUTOGRAD_ST_COLLECTIVE_TIMEOUT", "300"))
+    except ValueError:
+        return 300.0
+
+
+_MPI: Any = None
+
+
+def _mpi() -> Any:
+    """``mpi4py.MPI``, imported on first use (None when it cannot be imported)."""
+    global _MPI
+    if _MPI is None:
+        try:
+            # optional extra: loaded on demand so that `import autograd_st` never starts MPI
+            from mpi4py import MPI
+        except Exception:
+            _MPI = False
+        else:
+            _MPI = MPI
+    return _MPI or None
+
+
+def mpi_available() -> bool:
+    """Whether ``mpi4py`` (and an MPI library under it) can be imported."""
+    return _mpi() is not None
+
+
+class Request:
+    """A non-blocking collective in flight; :meth:`wait` returns its result array."""
+
+    __slots__ = ("_req", "_out", "_what")
+
+    def __init__(self, req: Any, out: np.ndarray, what: str) -> None:
+        self._req, self._out, self._what = req, out, what
+
+    def test(self) -> bool:
+        return self._req is None or bool(self._req.Test())
+
+    def wait(self, timeout: Optional[float] = None) -> np.ndarray:
+        if self._req is not None:
+            _wait_all([self._req], self._what, timeout)
+            self._req = None
+        return self._out
+
+
+def _wait_all(reqs, what: str, timeout: Optional[float]) -> None:
+    limit = collective_timeout() if timeout is None else timeout
+    deadline = time.monotonic() + limit
+    pause = 0.0
+    while True:
+        if all(r.Test() for r in reqs):
+            return
+        if time.monotonic() > deadline:
+            raise CollectiveTimeoutError(what, limit)
+        time.sleep(pause)
+        pause = min(0.01, pause + 0.0002)
+
+
+class Comm:
+    """A group of processes: ``rank``, ``size`` and collectives over numpy arrays.
+
+    Built by :func:`world` (all processes) or :meth:`split` (a sub-group).  ``mpi`` is the
+    ``mpi4py`` communicator, or None for a group of one without MPI.
+    """
+
+    def __init__(self, mpi_comm: Any = None) -> None:
+        self.mpi = mpi_comm
+        self.rank = 0 if mpi_comm is None else mpi_comm.Get_rank()
+        self.size = 1 if mpi_comm is None else mpi_comm.Get_size()
+
+    # -- helpers ----------------------------------------------------------------------
+    def _op(self, op: str):
+        if op not in _OPS:
+            raise ValueError("reduce op must be one of %s, got %r" % (", ".join(_OPS), op))
+        MPI = _mpi()
+        return {"sum": MPI.SUM, "max": MPI.MAX, "min": MPI.MIN, "prod": MPI.PROD}[op]
+
+    @staticmethod
+    def _contig(a) -> np.ndarray:
+        return np.ascontiguousarray(a)
+
+    # -- collectives ------------------------------------------------------------------
+    def iallreduce(self, array, op: str = "sum", out: Optional[np.ndarray] = None) -> Request:
+        """Start an all-reduce of ``array`` (non-blocking); ``.wait()`` gives the result."""
+        a = self._contig(array)
+        if self.mpi is None or self.size == 1:
+            if out is None:
+                return Request(None, a.copy(), "all_reduce")
+            out[...] = a
+            return Request(None, out, "all_reduce")
+        res = np.empty_like(a) if out is None else out
+        return Request(self.mpi.Iallreduce(a, res, op=self._op(op)), res, "all_reduce")
+
+    def allreduce(self, array, op: str = "sum") -> np.ndarray:
+        """All-reduce ``array`` over the group; every rank gets the result."""
+        return self.iallreduce(array, op).wait()
+
+    def allgather(self, array) -> np.ndarray:
+        """Concatenate every rank's ``array`` along axis 0 (same shape on every rank)."""
+        a = self._contig(array)
+        if self.mpi is None or self.size == 1:
+            return a.copy()
+        res = np.empty((self.size,) + a.shape, a.dtype)
+        _wait_all([self.mpi.Iallgather(a, res)], "all_gather", None)
+        return res.reshape((self.size * a.shape[0],) + a.shape[1:]) if a.ndim else res
+
+    def reduce_scatter(self, array, op: str = "sum") -> np.ndarray:
+        """Reduce ``array`` over the group and give rank r the r-th block along axis 0."""
+        a = self._contig(array)
+        if self.mpi is None or self.size == 1:
+            return a.copy()
+        if a.shape[0] % self.size:
+            raise ValueError("reduce_scatter: axis 0 (%d) is not divisible by the group size "
+                             "(%d)" % (a.shape[0], self.size))
+        res = np.empty((a.shape[0] // self.size,) + a.shape[1:], a.dtype)
+        _wait_all([self.mpi.Ireduce_scatter_block(a, res, op=self._op(op))],
+                  "reduce_scatter", None)
+        return res
+
+    def broadcast(self, array, root: int = 0) -> np.ndarray:
+        """Every rank gets ``root``'s ``array`` (same shape and dtype on every rank)."""
+        a = np.array(array, copy=True, order="C")
+        if self.mpi is None or self.size == 1:
+            return a
+        _wait_all([self.mpi.Ibcast(a, root=root)], "broadcast", None)
+        return a
+
+    def broadcast_object(self, obj: Any, root: int = 0) -> Any:
+        """A picklable Python object from ``root`` to every rank."""
+        if self.mpi is None or self.size == 1:
+            return obj
+        return self.mpi.bcast(obj, root=root)
+
+    def barrier(self) -> None:
+        if self.mpi is not None and self.size > 1:
+            _wait_all([self.mpi.Ibarrier()], "barrier", None)
+
+    def split(self, color: int, key: int = 0) -> "Comm":
+        """A sub-group of the ranks that pass the same ``color``."""
+        if self.mpi is None:
+            return Comm(None)
+        return Comm(self.mpi.Split(color, key))
+
+    def abort(self, code: int = 1) -> None:
+        """End every process of the job (MPI_Abort); a group of one just exits."""
+        if self.mpi is not None and self.size > 1:
+            self.mpi.Abort(code)
+        os._exit(code)
+
+
+_WORLD: Optional[Comm] = None
+
+
+def world() -> Comm:
+    """Every process of this job: MPI's world communicator, or a group of one without MPI."""
+    global _WORLD
+    if _WORLD is None:
+        MPI = _mpi()
+        _WORLD = Comm(None if MPI is None else MPI.COMM_WORLD)
+    return _WORLD
