@@ -402,7 +402,7 @@ class CollectiveTimeoutError(RuntimeError, AutogradError):
     them has most likely failed or is running a different program.  Raised instead of
     hanging; the job is then ended on every rank.
 
-    Example (raises CollectiveTimeoutError when the other rank never joins)::
+    Example (raises CollectiveTimeoutError)::
 
         from autograd_st.mpi_backend import Request
         from autograd_st.errors import CollectiveTimeoutError
