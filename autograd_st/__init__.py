@@ -2,11 +2,17 @@
 
 ``ops.grad`` / ``ops.value_and_grad`` / ``ops.GradOperation`` compile the function (or a Cell's
 ``construct``) into Python source for its gradient, which ``autograd_st.dump`` shows.
+
+``import autograd_st`` loads the data model (Tensor, Parameter, dtypes, the run context) and
+the primitives with their Tensor methods; ``nn``, ``ops``, ``train``, ``dataset`` and the
+other submodules load on first use (PEP 562), and the compiler (with gast and astor) on the
+first compile.  ``from autograd_st import nn, ops`` works as always.
 """
-import importlib.util as _ilu
+import importlib as _importlib
+from typing import TYPE_CHECKING
 
 from . import context, dtype
-from . import rules as _rules  # noqa: F401  (registers the primitives)
+from . import op_table as _op_table  # noqa: F401  (the primitives and the Tensor methods)
 from .context import (  # noqa: F401
     GRAPH_MODE,
     PYNATIVE_MODE,
@@ -16,66 +22,110 @@ from .context import (  # noqa: F401
     set_context,
     set_seed,
 )
-from .dtype import bool_, float16, float32, float64, int8, int16, int32, int64, uint8  # noqa: F401
+from .dtype import (  # noqa: F401  # noqa: F401
+    bool_,
+    double,
+    float16,
+    float32,
+    float64,
+    float_,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    single,
+    uint8,
+)
 from .tensor import Parameter, ParameterTuple, Tensor
 
-if _ilu.find_spec(__name__ + ".rules_nn") is not None:
-    from . import rules_nn as _rules_nn  # noqa: F401
-from . import (  # noqa: E402
-    common,
-    dataset,
-    nn,
-    numpy,  # noqa: E402  (mindspore.numpy)
-    ops,
-    train,
-)
-from .check import (  # noqa: E402
-    GradientCheckError,
-    check_grads,
-    check_jvp,
-    check_vjp,
-    numerical_grad,
-    numerical_jacobian,
-    numerical_jvp,
-)
-from .compiler.parse import exec_source  # noqa: E402
-from .dtype import double, float_, half, single  # noqa: E402
-from .nn.metrics import (  # noqa: E402
-    F1,
-    MAE,
-    MSE,
-    Accuracy,
-    Fbeta,
-    Loss,
-    Metric,
-    Precision,
-    Recall,
-    Top1CategoricalAccuracy,
-    Top5CategoricalAccuracy,
-    TopKCategoricalAccuracy,
-    get_metric_fn,
-    names,
-    rearrange_inputs,
-)
-from .ops import GradOperation, dump, grad, jacfwd, jacrev, jvp, value_and_grad, vjp  # noqa
-from .rules import register_vjp  # noqa: E402
-from .serialization import load_checkpoint, load_param_into_net, save_checkpoint  # noqa: E402
-from .train import DynamicLossScaleManager, FixedLossScaleManager, LossScaleManager, Model  # noqa: E402,E501
-from .train.callback import (  # noqa: E402  (MindSpore publishes them at the top too)
-    Callback,
-    CheckpointConfig,
-    EarlyStopping,
-    History,
-    LambdaCallback,
-    LearningRateScheduler,
-    LossMonitor,
-    ModelCheckpoint,
-    ReduceLROnPlateau,
-    RunContext,
-    TimeMonitor,
-)
-
 __version__ = "0.1.0"
+
+# name -> the module that defines it, loaded on first use (a submodule: its own name)
+_LAZY = {
+    "common": ".common", "dataset": ".dataset", "nn": ".nn", "numpy": ".numpy", "ops": ".ops",
+    "train": ".train",
+    "exec_source": ".compiler.parse",
+    "register_vjp": ".rules",
+    "save_checkpoint": ".serialization", "load_checkpoint": ".serialization",
+    "load_param_into_net": ".serialization",
+}
+for _n in ("GradOperation", "dump", "grad", "jacfwd", "jacrev", "jvp", "value_and_grad", "vjp"):
+    _LAZY[_n] = ".ops"
+for _n in ("GradientCheckError", "check_grads", "check_jvp", "check_vjp", "numerical_grad",
+           "numerical_jacobian", "numerical_jvp"):
+    _LAZY[_n] = ".check"
+for _n in ("F1", "MAE", "MSE", "Accuracy", "Fbeta", "Loss", "Metric", "Precision", "Recall",
+           "Top1CategoricalAccuracy", "Top5CategoricalAccuracy", "TopKCategoricalAccuracy",
+           "get_metric_fn", "names", "rearrange_inputs"):
+    _LAZY[_n] = ".nn.metrics"
+for _n in ("DynamicLossScaleManager", "FixedLossScaleManager", "LossScaleManager", "Model"):
+    _LAZY[_n] = ".train"
+for _n in ("Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCallback",
+           "LearningRateScheduler", "LossMonitor", "ModelCheckpoint", "ReduceLROnPlateau",
+           "RunContext", "TimeMonitor"):  # MindSpore publishes them at the top too
+    _LAZY[_n] = ".train.callback"
+
+if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the layer checker
+    from . import common, dataset, nn, numpy, ops, train  # noqa: F401
+    from .check import (  # noqa: F401
+        GradientCheckError,
+        check_grads,
+        check_jvp,
+        check_vjp,
+        numerical_grad,
+        numerical_jacobian,
+        numerical_jvp,
+    )
+    from .compiler.parse import exec_source  # noqa: F401
+    from .nn.metrics import (  # noqa: F401
+        F1,
+        MAE,
+        MSE,
+        Accuracy,
+        Fbeta,
+        Loss,
+        Metric,
+        Precision,
+        Recall,
+        Top1CategoricalAccuracy,
+        Top5CategoricalAccuracy,
+        TopKCategoricalAccuracy,
+        get_metric_fn,
+        names,
+        rearrange_inputs,
+    )
+    from .ops import (  # noqa: F401
+        GradOperation,
+        dump,
+        grad,
+        jacfwd,
+        jacrev,
+        jvp,
+        value_and_grad,
+        vjp,
+    )
+    from .rules import register_vjp  # noqa: F401
+    from .serialization import load_checkpoint, load_param_into_net, save_checkpoint  # noqa
+    from .train import (  # noqa: F401
+        DynamicLossScaleManager,
+        FixedLossScaleManager,
+        LossScaleManager,
+        Model,
+    )
+    from .train.callback import (  # noqa: F401
+        Callback,
+        CheckpointConfig,
+        EarlyStopping,
+        History,
+        LambdaCallback,
+        LearningRateScheduler,
+        LossMonitor,
+        ModelCheckpoint,
+        ReduceLROnPlateau,
+        RunContext,
+        TimeMonitor,
+    )
 
 __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "dataset", "common", "grad",
            "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "register_vjp", "GradOperation", "dump", "float16", "float32", "float64", "int8",
@@ -91,6 +141,23 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "Metric", "Precision", "Recall", "Top1CategoricalAccuracy", "Top5CategoricalAccuracy",
            "TopKCategoricalAccuracy", "get_metric_fn", "names", "rearrange_inputs", "from_numpy",
            "is_tensor", "double", "float_", "half", "single", "numpy"]
+
+
+def __getattr__(name: str):
+    """Load the module behind a lazy name on first use (and keep the name here)."""
+    try:
+        where = _LAZY[name]
+    except KeyError:
+        raise AttributeError("module 'autograd_st' has no attribute %r" % name) from None
+    module = _importlib.import_module(where, __name__)
+    value = module if where == "." + name else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 
 
 def from_numpy(array) -> Tensor:

@@ -17,9 +17,9 @@ import numpy as np
 
 from .. import rules
 from ..cell import Cell
-from ..compiler import RUNTIME, resolve_input, structure_signature
 from ..compiler.analyze import written_inputs
-from ..compiler.cache import guards_hold, hot_check
+from ..compiler.cache import guards_hold, hot_check, structure_signature
+from ..compiler.ir import RUNTIME, resolve_input
 from ..tensor import Tensor, _structure_epoch
 from .values import runtime_leaves, to_tensors, unwrap_arg
 

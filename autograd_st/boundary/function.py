@@ -18,8 +18,10 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .. import compiler  # its passes load on the first compile
 from ..cell import Cell
-from ..compiler import RUNTIME, full_source, gc_paused
+from ..compiler.cache import gc_paused
+from ..compiler.ir import RUNTIME
 from ..errors import GradientAPIError
 from ..tensor import Tensor, _structure_epoch
 from .artifact import Artifact
@@ -200,7 +202,7 @@ class GradFunction:
         art = self._fast.get(kinds)
         if art is None or not art.valid(args):
             art = self._artifact(args, kinds)
-        return full_source(art.gradient)
+        return compiler.full_source(art.gradient)
 
     def _autograd_st_generated(self, argspec=None):
         """(function, input names, input objects) of the generated code for arguments shaped

@@ -18,21 +18,11 @@ import inspect
 import types
 from dataclasses import dataclass
 
+from .. import compiler  # its passes load on the first compile (compiler.normalize_function...)
 from ..cell import Cell
-from ..compiler import (
-    RUNTIME,
-    GradientPlan,
-    Ref,
-    build_gradient,
-    build_jvp,
-    generated_source,
-    has_bprop,
-    leaves,
-    normalize_function,
-    resolve_input,
-    wrap_in_call,
-)
+from ..compiler.ir import RUNTIME, leaves, resolve_input
 from ..compiler.markers import is_gradient_function
+from ..compiler.plan import GradientPlan, Ref
 from ..errors import CompileError, GradientAPIError
 from ..prims import Sym
 from ..tensor import Parameter, ParameterTuple
@@ -242,13 +232,13 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     source = inner = None
     if is_gradient_function(fn):  # a derivative of a derivative
         inner_gfn = fn
-        fn, source = generated_source(fn, spec)
+        fn, source = compiler.generated_source(fn, spec)
         inner = (inner_gfn, spec, fn)
-        fir = normalize_function(fn, self_obj, _generated_spec(inner_gfn, spec), source)
+        fir = compiler.normalize_function(fn, self_obj, _generated_spec(inner_gfn, spec), source)
     else:
-        fir = normalize_function(fn, self_obj, spec, source)
-    if has_bprop(self_obj):  # the Cell's own bprop is its backward
-        fir = wrap_in_call(fir, self_obj, spec)
+        fir = compiler.normalize_function(fn, self_obj, spec, source)
+    if compiler.has_bprop(self_obj):  # the Cell's own bprop is its backward
+        fir = compiler.wrap_in_call(fir, self_obj, spec)
     n_args = len(call_args)
     # the argument each runtime leaf (each parameter of the generated code) belongs to
     leaf_owner = [i for i, sp in enumerate(spec) for _ in range(count_leaves(sp))]
@@ -279,7 +269,7 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
         int_args=tuple(d is not None and d.kind in "iub" for d in dtypes),
         typed_args=tuple(d is not None for d in dtypes), recompute=recompute)
     objects = [resolve_input(inp, self_obj, fn) for inp in fir.inputs]
-    return build_gradient(fir, plan, objects), inner
+    return compiler.build_gradient(fir, plan, objects), inner
 
 
 def _generated_spec(gfn, spec) -> list:
@@ -335,12 +325,12 @@ def compile_jvp(fn, inputs) -> tuple:
     source = None
     if is_gradient_function(f):  # forward over reverse
         gfn = f
-        f, source = generated_source(f, spec)
-        fir = normalize_function(f, self_obj, _generated_spec(gfn, spec), source)
+        f, source = compiler.generated_source(f, spec)
+        fir = compiler.normalize_function(f, self_obj, _generated_spec(gfn, spec), source)
     else:
-        fir = normalize_function(f, self_obj, spec, source)
+        fir = compiler.normalize_function(f, self_obj, spec, source)
     n_leaves = len(leaves(fir.args))
-    compiled = build_jvp(fir, (True,) * n_leaves, (False,) * len(fir.inputs))
+    compiled = compiler.build_jvp(fir, (True,) * n_leaves, (False,) * len(fir.inputs))
     objects = [resolve_input(inp, self_obj, f) for inp in fir.inputs]
     return fir, compiled, objects
 

@@ -22,7 +22,7 @@ import os
 import re
 import sys
 
-from ..compiler import source_files
+from .. import compiler  # codegen (and gast) load on the first compile
 from ..errors import AutogradError
 
 __all__ = ["located", "user_location"]
@@ -45,7 +45,7 @@ def user_location(filename: str, lineno: int):
         m = _WHERE.match(lines[i])
         if m:
             text, base, line = m.group(1), m.group(2), int(m.group(3))
-            paths = source_files(base)
+            paths = compiler.source_files(base)
             path = next(iter(paths)) if len(paths) == 1 else base
             return path, line, text
     return None

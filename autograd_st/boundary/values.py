@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compiler import RUNTIME, Ref
+from ..compiler.ir import RUNTIME
+from ..compiler.plan import Ref
 from ..tensor import Parameter, Tensor
 
 __all__ = ["kind", "unwrap_arg", "argspec", "runtime_leaves", "count_leaves", "grad_tree",

@@ -33,7 +33,7 @@ from .codegen import to_source
 from .desugar import desugar
 from .desugar import needed as desugar_needed
 from .fence import fence
-from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild
+from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild, resolve_input
 from .markers import is_gradient_function, takes_sens
 from .normalize import normalize, sym
 from .normalize_values import bind_arguments
@@ -260,28 +260,6 @@ def function_of(callee):
     if isinstance(callee, types.MethodType):
         return callee.__func__, callee.__self__
     return callee, None
-
-
-def resolve_input(inp: Input, self_obj, fn):
-    """The object at ``inp``'s path now (on ``self_obj``, or in ``fn``'s closure/globals)."""
-    path = inp.path
-    if not path:
-        return inp.obj
-    if path[0] == "self":
-        obj = self_obj
-    else:
-        closure = {}
-        if fn.__closure__:
-            for n, cell in zip(fn.__code__.co_freevars, fn.__closure__):
-                try:
-                    closure[n] = cell.cell_contents
-                except ValueError:
-                    pass
-        obj = closure[path[1]] if path[1] in closure else fn.__globals__[path[1]]
-        path = path[1:]
-    for attr in path[1:]:  # an int is a sequence's item, a dict's key is its item
-        obj = obj[attr] if isinstance(attr, int) or isinstance(obj, dict) else getattr(obj, attr)
-    return obj
 
 
 def generated_source(gfn, argspec):

@@ -30,39 +30,10 @@ from .cache import paused_gc
 from .codegen import assign, expr_of, function_def, literal, name, names_written, to_source
 from .ir import Const, Input, Var, leaves
 from .lower import lower
+from .plan import GradientPlan, Ref
 from .stages import record
 
 __all__ = ["GradientPlan", "Ref", "GradientArtifact", "build_gradient"]
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A leaf of a result layout: ``Ref("value")`` the function's output, ``Ref("aux")`` its
-    items after the first (as a tuple), ``Ref("arg", k)`` the k-th differentiated argument
-    leaf's gradient (in ``GradientPlan.wrt_args`` order), ``Ref("weight", j)`` the j-th
-    weight's gradient.  A layout is a Ref, None (no gradient: a constant leaf of an argument)
-    or a tuple, list or dict of layouts (the same container in the result: an argument's
-    gradient has the argument's structure)."""
-
-    kind: str
-    index: int = 0
-
-
-@dataclass(frozen=True)
-class GradientPlan:
-    """What the top-level gradient function computes and returns."""
-
-    wrt_args: tuple  # runtime argument leaves differentiated, in the order returned
-    layout: object  # a Ref, None, or tuples, lists and dicts of them: the returned structure
-    weights: tuple = ()  # Parameters whose gradients are returned (by identity)
-    frozen: tuple = ()  # those of ``weights`` with requires_grad=False: zero gradients
-    seeded: tuple = ()  # per output leaf: whether it is seeded (differentiated)
-    sens: bool = False  # the output's gradient comes in after the positional arguments
-    sens_of_first: bool = False  # ... and it is the first output's only (has_aux)
-    int_args: tuple = ()  # per argument leaf: an integer one (its gradient is always cast)
-    typed_args: tuple = ()  # per argument leaf: it has a dtype (a Tensor, an array, a numpy
-    # scalar; not a Python float), which its gradient is given
-    recompute: bool = False  # the form differentiated again (loops recompute, no lowering)
 
 
 @dataclass(frozen=True, eq=False)

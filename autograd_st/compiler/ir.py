@@ -31,7 +31,7 @@ from ..prims import Sym
 
 __all__ = ["Var", "Const", "Prim", "Call", "Opaque", "If", "For", "While", "Comment", "Input",
            "FuncIR", "RUNTIME", "ABSENT", "leaves", "rebuild", "walk", "atom_names", "uses_of",
-           "has_effects"]
+           "has_effects", "resolve_input"]
 
 
 class _Marker:
@@ -221,3 +221,25 @@ def uses_of(stmt) -> list:
     if isinstance(stmt, Opaque):
         return list(stmt.uses)
     return []
+
+
+def resolve_input(inp: "Input", self_obj, fn):
+    """The object at ``inp``'s path now (on ``self_obj``, or in ``fn``'s closure/globals)."""
+    path = inp.path
+    if not path:
+        return inp.obj
+    if path[0] == "self":
+        obj = self_obj
+    else:
+        closure = {}
+        if fn.__closure__:
+            for n, cell in zip(fn.__code__.co_freevars, fn.__closure__):
+                try:
+                    closure[n] = cell.cell_contents
+                except ValueError:
+                    pass
+        obj = closure[path[1]] if path[1] in closure else fn.__globals__[path[1]]
+        path = path[1:]
+    for attr in path[1:]:  # an int is a sequence's item, a dict's key is its item
+        obj = obj[attr] if isinstance(attr, int) or isinstance(obj, dict) else getattr(obj, attr)
+    return obj

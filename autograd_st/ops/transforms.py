@@ -18,7 +18,7 @@ import numpy as np
 from ..boundary import GradFunction, GradRequest, argspec, compile_jvp, located, runtime_leaves
 from ..boundary import to_tensors as _wrap_tensors
 from ..boundary import unwrap_arg as _unwrap
-from ..compiler import rebuild
+from ..compiler.ir import rebuild
 from ..errors import GradientAPIError
 from ..tensor import Tensor
 
