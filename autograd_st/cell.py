@@ -34,6 +34,10 @@ class HookHandle:
 class Cell:
     """Base class of networks: subclasses define ``__init__`` and ``construct``."""
 
+    _params: "OrderedDict[str, Parameter]"  # set in __init__ (past __setattr__)
+    _cells: "OrderedDict[str, Cell]"
+    training: bool
+
     def __init__(self, auto_prefix: bool = True, flags=None) -> None:
         object.__setattr__(self, "_params", OrderedDict())
         object.__setattr__(self, "_cells", OrderedDict())

@@ -557,8 +557,8 @@ def check_grads(f: Callable, args: Sequence, order: int = 1, modes: Sequence[str
     out = f(*args)
     names = ["argument %d" % i for i in range(len(args))] + ["the cotangent u"]
     with_u = GradOperation(get_all=True, sens_param=True)(f)
-    u = tuple(_cotangent(o, rng) for o in _leaves(out))
-    u = u if isinstance(out, (tuple, list)) else u[0]
+    u_leaves = tuple(_cotangent(o, rng) for o in _leaves(out))
+    u = u_leaves if isinstance(out, (tuple, list)) else u_leaves[0]
     for mode in modes:
         if mode == "fwd":
             if isinstance(out, (tuple, list)):

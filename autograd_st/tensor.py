@@ -98,6 +98,7 @@ class Tensor:
 
     __slots__ = ("_data", "__weakref__")
     __array_priority__ = 1000
+    _data: np.ndarray  # the value (set once in __init__; Parameter.set_data replaces it)
 
     def __init__(self, input_data: Any = None, dtype=None, shape=None, init=None) -> None:
         if input_data is None and shape is not None:

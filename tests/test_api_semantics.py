@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import autograd_st
-import autograd_st.boundary.request as request
+import autograd_st.compiler as compiler_pkg
 from autograd_st import Parameter, ParameterTuple, Tensor, nn, numerical_grad, ops
 
 try:
@@ -690,10 +690,10 @@ _Counter = CallCounter
 
 
 def test_gradient_function_compiles_once(monkeypatch):
-    build = _Counter(request.build_gradient)
-    normalize = _Counter(request.normalize_function)
-    monkeypatch.setattr(request, "build_gradient", build)
-    monkeypatch.setattr(request, "normalize_function", normalize)
+    build = _Counter(compiler_pkg.build_gradient)
+    normalize = _Counter(compiler_pkg.normalize_function)
+    monkeypatch.setattr(compiler_pkg, "build_gradient", build)
+    monkeypatch.setattr(compiler_pkg, "normalize_function", normalize)
     gfn = ops.grad(f_cached, (0, 1))
     rng = np.random.default_rng(0)
     for i in range(30):
@@ -710,8 +710,8 @@ def test_gradient_function_compiles_once(monkeypatch):
 
 
 def test_cell_gradient_compiles_once_across_parameter_updates(monkeypatch):
-    build = _Counter(request.build_gradient)
-    monkeypatch.setattr(request, "build_gradient", build)
+    build = _Counter(compiler_pkg.build_gradient)
+    monkeypatch.setattr(compiler_pkg, "build_gradient", build)
     net = Net()
     gfn = ops.GradOperation(get_by_list=True)(net, ParameterTuple(net.trainable_params()))
     for step in range(10):

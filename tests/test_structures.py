@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import autograd_st.boundary.request as request
+import autograd_st.compiler as compiler_pkg
 from autograd_st import Tensor, nn, numerical_grad, numerical_jvp, ops
 from autograd_st.errors import CompileError, GradientAPIError, UnsupportedSyntaxError
 
@@ -201,8 +201,8 @@ def test_a_constant_dict_argument_changed_in_place_is_compiled_again():
 
 
 def test_same_structure_compiles_once(monkeypatch):
-    build = _Counter(request.build_gradient)
-    monkeypatch.setattr(request, "build_gradient", build)
+    build = _Counter(compiler_pkg.build_gradient)
+    monkeypatch.setattr(compiler_pkg, "build_gradient", build)
     gfn = ops.grad(f_dict)
     rng = np.random.default_rng(0)
     for i in range(10):
