@@ -39,7 +39,7 @@ from . import Parameter, ParameterTuple, Tensor, __version__, check_grads, dump,
 from . import dtype as mstype
 from .boundary import GradFunction, compile_jvp
 from .cell import Cell
-from .check import numerical_grad
+from .check import numerical_grad, tolerances
 from .compiler import STAGES, capture, clear_caches, full_source, source_files, standalone_source
 from .compiler.analyze import activity
 from .compiler.ir import leaves
@@ -402,6 +402,10 @@ def cmd_check(opts, out) -> int:
     # (ops.grad gives one position's gradient bare, as MindSpore does, even for (0,))
     g_in = g_in if isinstance(g_in, (tuple, list)) else (g_in,)
     n_in = n_in if isinstance(n_in, (tuple, list)) else (n_in,)
+    # unset tolerances by the lowest float precision among the inputs and Parameters (a
+    # float32 model is computed in float32: its gradient is checked to float32's accuracy)
+    _, opts.atol, opts.rtol = tolerances(tuple(inputs) + tuple(weights), None, opts.atol,
+                                         opts.rtol)
     params = list(inspect.signature(target.function()).parameters)[1 if target.is_cell else 0:]
     rows = []
     for i, g, w in zip(floats, g_in, n_in):
@@ -707,8 +711,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    "autograd_st.check_grads.")
     _target_options(c, "input shapes, e.g. '(2,3),(3,)' (random float64); default: the "
                        "module's example_inputs()")
-    c.add_argument("--rtol", type=float, default=1e-5, help="relative tolerance (1e-5)")
-    c.add_argument("--atol", type=float, default=1e-6, help="absolute tolerance (1e-6)")
+    c.add_argument("--rtol", type=float, default=None,
+                   help="relative tolerance (default by the lowest float precision among the "
+                        "inputs and Parameters, as check_grads: float64 1e-5, float32 2e-3)")
+    c.add_argument("--atol", type=float, default=None,
+                   help="absolute tolerance (default as --rtol: float64 1e-5, float32 2e-3)")
     c.add_argument("--order", type=int, default=1, choices=(1, 2),
                    help="check_grads order (1 or 2)")
     c.add_argument("--mode", choices=("reverse", "forward", "both"), default="reverse",

@@ -107,7 +107,7 @@ def _moved(value, tangent, scale: float):
     return _like(value, base + scale * step)
 
 
-def _defaults(values, eps, atol=None, rtol=None):
+def tolerances(values, eps, atol=None, rtol=None):
     """``eps``, ``atol``, ``rtol``, the unset ones by the lowest float precision in values."""
     dtypes = [_dtype(v) for v in _leaves(values) if _is_float(v)] or [np.dtype(np.float64)]
     low = min(dtypes, key=lambda d: d.itemsize)
@@ -147,7 +147,7 @@ def numerical_jvp(f: Callable, args: Sequence, tangents: Sequence,
         raise ValueError("numerical_jvp: %d arguments but %d tangents; give one per argument "
                          "(None for one that stays)" % (len(args), len(tangents)))
     if eps is None:
-        eps = _defaults([a for a, t in zip(args, tangents) if t is not None], None)[0]
+        eps = tolerances([a for a, t in zip(args, tangents) if t is not None], None)[0]
     hi = _as64(f(*[_moved(a, t, eps) for a, t in zip(args, tangents)]))
     lo = _as64(f(*[_moved(a, t, -eps) for a, t in zip(args, tangents)]))
     return _difference(hi, lo, 2.0 * eps)
@@ -233,7 +233,7 @@ def numerical_grad(f: Callable, args: Sequence = (), grad_position=0, weights=No
             if not _is_float(a):
                 raise TypeError("numerical_grad: argument %d (%s) is not a float Tensor, "
                                 "array or Python float" % (p, _kind(a)))
-            step = _defaults([a], eps)[0]
+            step = tolerances([a], eps)[0]
             storage = np.array(_array(a), dtype=_dtype(a), copy=True)
             rest = list(args)
 
@@ -245,7 +245,7 @@ def numerical_grad(f: Callable, args: Sequence = (), grad_position=0, weights=No
     if weights is None:
         return pos_result
     stores = [_float_storage(w, "weight %d" % i) for i, w in enumerate(weights)]
-    w_result = tuple(_entrywise(lambda: _total(f(*args)), s, _defaults([s], eps)[0])
+    w_result = tuple(_entrywise(lambda: _total(f(*args)), s, tolerances([s], eps)[0])
                      for s in stores)
     return w_result if grad_position is None else (pos_result, w_result)
 
@@ -383,7 +383,7 @@ def _argument_name(i: int, names) -> str:
 
 def _check_jvp(check, f, f_jvp, args, atol, rtol, eps, rng, names=None) -> None:
     expected_out = f(*args)
-    eps, atol, rtol = _defaults([args, expected_out], eps, atol, rtol)
+    eps, atol, rtol = tolerances([args, expected_out], eps, atol, rtol)
     for i, a in enumerate(args):
         tangents = [_zeros_like(b) for b in args]
         tangents[i] = _random_like(a, rng)
@@ -419,7 +419,7 @@ def _regroup(check: str, grads, args: tuple) -> list:
 
 def _check_vjp(check, f, f_vjp, args, atol, rtol, eps, rng, names=None) -> None:
     expected_out = f(*args)
-    eps, atol, rtol = _defaults([args, expected_out], eps, atol, rtol)
+    eps, atol, rtol = tolerances([args, expected_out], eps, atol, rtol)
     out, vjp_fn = f_vjp(*args)
     pairs = _flat_outputs(check, "the vjp's primal output", out, expected_out)
     for k, (g, w) in enumerate(pairs):

@@ -190,6 +190,20 @@ def test_check_a_cell_reports_each_parameter_and_takes_shapes():
     assert "check_grads: not run" in labels.stdout
 
 
+def test_check_takes_a_float32_models_tolerances_unless_told():
+    # float32 computations are checked to float32's accuracy (check_grads' defaults), a
+    # float64 function to float64's; --rtol/--atol override both
+    r = cli("check", MODEL + ":Tanh32")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "(rtol 0.002, atol 0.002)" in r.stdout
+    errors = [float(e) for e in re.findall(r"\(absolute (\S+)\)", r.stdout)]
+    assert len(errors) == 3 and 0 < max(errors) < 2e-3  # float32 rounding, not zero
+    strict = cli("check", MODEL + ":Tanh32", "--rtol", "1e-9", "--atol", "1e-12")
+    assert strict.returncode == 1 and "FAILED at index" in strict.stdout
+    f64 = cli("check", MODEL + ":f")
+    assert f64.returncode == 0 and "(rtol 1e-05, atol 1e-05)" in f64.stdout, f64.stdout
+
+
 def test_explain_maps_adjoint_lines_to_the_users_and_finds_structural_zeros():
     r = cli("explain", MODEL + ":Net")
     assert r.returncode == 0, r.stderr

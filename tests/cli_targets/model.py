@@ -59,6 +59,18 @@ def weighted(x, labels):
     return ops.sum(ops.tanh(x) * labels)
 
 
+class Tanh32(nn.Cell):
+    """A float32 model, as users write them (``nn.Dense``'s Parameters are float32)."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = nn.Dense(4, 3)
+
+    def construct(self, x):
+        h = ops.tanh(self.dense(x))
+        return ops.reduce_sum(h * h)
+
+
 def example_inputs(name):
     """Inputs per target (``autograd-st check model.py:weighted`` without shapes); None for
     the others (they take ``--example-inputs`` or the default)."""
@@ -67,4 +79,6 @@ def example_inputs(name):
         return Tensor(rng.standard_normal((2, 3))), Tensor(np.array([1, 0, 2], np.int32))
     if name == "f":
         return Tensor(rng.standard_normal((2, 3))), Tensor(rng.standard_normal((3,)))
+    if name == "Tanh32":
+        return (Tensor(rng.standard_normal((2, 4)).astype(np.float32)),)
     return None
