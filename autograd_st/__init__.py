@@ -23,6 +23,7 @@ if _ilu.find_spec(__name__ + ".rules_nn") is not None:
     from . import rules_nn as _rules_nn  # noqa: F401
 from . import (  # noqa: E402
     common,
+    communication,
     dataset,
     nn,
     numpy,  # noqa: E402  (mindspore.numpy)
@@ -77,7 +78,7 @@ from .train.callback import (  # noqa: E402  (MindSpore publishes them at the to
 
 __version__ = "0.1.0"
 
-__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "dataset", "common", "grad",
+__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "dataset", "common", "communication", "grad",
            "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "register_vjp", "GradOperation", "dump", "float16", "float32", "float64", "int8",
            "int16", "int32", "int64", "uint8", "bool_",
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",

@@ -1,0 +1,92 @@
+"""The adapters of the collectives: MindSpore's signatures mapped to the primitives of
+:mod:`autograd_st.rules_comm` (see :mod:`autograd_st.op_table` for what an adapter is).
+
+Takes: :data:`~autograd_st.prims.P` and the primitives of :mod:`autograd_st.rules_comm`.
+Gives: :data:`OPS` (no rows: MindSpore publishes the collectives as classes,
+``ops.AllReduce`` ..., and as ``communication.comm_func`` functions, not as ``ops.*``
+functions or Tensor methods) and the adapters those call, which run eagerly on Tensors and,
+while the compiler binds user code, emit the primitives.
+
+``op`` is one of MindSpore's ``ReduceOp`` values (``"sum"``, ``"max"``, ``"min"``,
+``"prod"``); ``group`` a group name (``GlobalComm.WORLD_COMM_GROUP``, any of MindSpore's
+world names, or one ``communication.create_group`` made).
+"""
+from __future__ import annotations
+
+from . import rules_comm
+from .errors import CommunicationError
+from .prims import P, bindable, has_sym
+from .tensor import Tensor, unwrap
+
+__all__ = ["OPS", "REDUCE_OPS", "all_reduce", "all_gather", "reduce_scatter", "broadcast",
+           "reduce_to"]
+
+OPS: tuple = ()
+REDUCE_OPS = ("sum", "max", "min", "prod")
+_ALL_REDUCE = {"sum": "all_reduce", "max": "all_reduce_max", "min": "all_reduce_min",
+               "prod": "all_reduce_prod"}
+
+
+def _check(name: str, op, group) -> None:
+    if not isinstance(group, str):
+        raise TypeError("For '%s', the argument 'group' must be a string (a group name), "
+                        "but got %s" % (name, type(group).__name__))
+    if op is not None and op not in REDUCE_OPS:
+        raise CommunicationError("For '%s', the reduce op must be one of ReduceOp.SUM, MAX, "
+                                 "MIN, PROD (%s), but got %r" % (name, ", ".join(REDUCE_OPS),
+                                                                 op))
+
+
+@bindable
+def all_reduce(x, op="sum", group=rules_comm.WORLD):
+    """MindSpore's ``AllReduce(op, group)(x)``: ``x`` reduced over the ranks of ``group``,
+    the result on every rank (the gradient of a sum is an all-reduce of the gradients; of a
+    max/min, the summed gradient on the lowest rank that holds the extreme)."""
+    _check("AllReduce", op, group)
+    return getattr(P, _ALL_REDUCE[op])(x, group)
+
+
+@bindable
+def all_gather(x, group=rules_comm.WORLD):
+    """MindSpore's ``AllGather(group)(x)``: every rank's ``x`` joined along axis 0 in rank
+    order (its gradient: a reduce-scatter, sum)."""
+    _check("AllGather", None, group)
+    return P.all_gather(x, group)
+
+
+@bindable
+def reduce_scatter(x, op="sum", group=rules_comm.WORLD):
+    """MindSpore's ``ReduceScatter(op, group)(x)``: ``x`` reduced over ``group``, rank r
+    keeping the r-th of the group-size blocks of axis 0 (its gradient, for ``op="sum"``: an
+    all-gather).  Other ops run eagerly only: MindSpore's bprop refuses them, and so does the
+    compiler here."""
+    _check("ReduceScatter", op, group)
+    if op == "sum":
+        return P.reduce_scatter(x, group)
+    if has_sym(x):
+        raise CommunicationError("ReduceScatter(op=%r) has no gradient (MindSpore's bprop "
+                                 "supports ReduceOp.SUM only); use op='sum', or an AllReduce "
+                                 "with op=%r and a slice, in differentiated code" % (op, op))
+    out = rules_comm.comm_reduce_scatter_op(unwrap(x), op, group)
+    return Tensor(out) if isinstance(x, Tensor) else out
+
+
+@bindable
+def broadcast(x, root=0, group=rules_comm.WORLD):
+    """MindSpore's ``Broadcast(root_rank, group)`` on one tensor: rank ``root``'s ``x`` (a rank
+    of ``group``) on every rank (its gradient: the gradients summed on the root, zeros
+    elsewhere)."""
+    _check("Broadcast", None, group)
+    if not isinstance(root, int) or isinstance(root, bool):
+        raise TypeError("For 'Broadcast', the root rank must be an int, but got %s"
+                        % type(root).__name__)
+    return P.broadcast(x, root, group)
+
+
+@bindable
+def reduce_to(x, root=0, group=rules_comm.WORLD):
+    """MindSpore's ``communication.comm_func.reduce`` with ``op="sum"``: the sum of ``x`` over
+    ``group`` on rank ``root``, zeros elsewhere (MindSpore's non-root ranks get a tensor of
+    no meaning; here they get zeros shaped like ``x``)."""
+    _check("Reduce", None, group)
+    return P.reduce_to(x, root, group)
