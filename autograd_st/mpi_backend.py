@@ -127,7 +127,9 @@ class Comm:
 
     @staticmethod
     def _contig(a) -> np.ndarray:
-        return np.ascontiguousarray(a)
+        # (np.ascontiguousarray would make a 0-d array 1-d)
+        a = np.asarray(a)
+        return a if a.flags.c_contiguous else np.array(a, order="C")
 
     # -- collectives ------------------------------------------------------------------
     def iallreduce(self, array, op: str = "sum", out: Optional[np.ndarray] = None) -> Request:
