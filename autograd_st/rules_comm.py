@@ -133,12 +133,12 @@ def all_reduce(x, group=WORLD):
 
 @vjp(all_reduce)
 def _(dout, out, x, group):
-    return comm_all_reduce(dout, group)
+    return comm_all_reduce(dout, group),
 
 
 @jvp(all_reduce)
 def _(out, x, group, dx):
-    return comm_all_reduce(dx, group)
+    return comm_all_reduce(dx, group),
 
 
 @primitive(diff=())
@@ -153,12 +153,12 @@ def all_reduce_max(x, group=WORLD):
 
 @vjp(all_reduce_max)
 def _(dout, out, x, group):
-    return comm_all_reduce(dout, group) * comm_winner(x, out, "max", group)
+    return comm_all_reduce(dout, group) * comm_winner(x, out, "max", group),
 
 
 @jvp(all_reduce_max)
 def _(out, x, group, dx):
-    return comm_all_reduce(dx * comm_winner(x, out, "max", group), group)
+    return comm_all_reduce(dx * comm_winner(x, out, "max", group), group),
 
 
 @primitive()
@@ -168,12 +168,12 @@ def all_reduce_min(x, group=WORLD):
 
 @vjp(all_reduce_min)
 def _(dout, out, x, group):
-    return comm_all_reduce(dout, group) * comm_winner(x, out, "min", group)
+    return comm_all_reduce(dout, group) * comm_winner(x, out, "min", group),
 
 
 @jvp(all_reduce_min)
 def _(out, x, group, dx):
-    return comm_all_reduce(dx * comm_winner(x, out, "min", group), group)
+    return comm_all_reduce(dx * comm_winner(x, out, "min", group), group),
 
 
 @primitive()
@@ -183,12 +183,12 @@ def all_reduce_prod(x, group=WORLD):
 
 @vjp(all_reduce_prod)
 def _(dout, out, x, group):
-    return comm_all_reduce(dout * out, group) / x
+    return comm_all_reduce(dout * out, group) / x,
 
 
 @jvp(all_reduce_prod)
 def _(out, x, group, dx):
-    return out * comm_all_reduce(dx / x, group)
+    return out * comm_all_reduce(dx / x, group),
 
 
 @primitive()
@@ -198,12 +198,12 @@ def all_gather(x, group=WORLD):
 
 @vjp(all_gather)
 def _(dout, out, x, group):
-    return comm_reduce_scatter(dout, group)
+    return comm_reduce_scatter(dout, group),
 
 
 @jvp(all_gather)
 def _(out, x, group, dx):
-    return comm_all_gather(dx, group)
+    return comm_all_gather(dx, group),
 
 
 @primitive()
@@ -213,12 +213,12 @@ def reduce_scatter(x, group=WORLD):
 
 @vjp(reduce_scatter)
 def _(dout, out, x, group):
-    return comm_all_gather(dout, group)
+    return comm_all_gather(dout, group),
 
 
 @jvp(reduce_scatter)
 def _(out, x, group, dx):
-    return comm_reduce_scatter(dx, group)
+    return comm_reduce_scatter(dx, group),
 
 
 @primitive()
@@ -228,12 +228,12 @@ def broadcast(x, root=0, group=WORLD):
 
 @vjp(broadcast)
 def _(dout, out, x, root, group):
-    return comm_reduce_to(dout, root, group)
+    return comm_reduce_to(dout, root, group),
 
 
 @jvp(broadcast)
 def _(out, x, root, group, dx):
-    return comm_broadcast(dx, root, group)
+    return comm_broadcast(dx, root, group),
 
 
 @primitive()
@@ -243,12 +243,12 @@ def reduce_to(x, root=0, group=WORLD):
 
 @vjp(reduce_to)
 def _(dout, out, x, root, group):
-    return comm_broadcast(dout, root, group)
+    return comm_broadcast(dout, root, group),
 
 
 @jvp(reduce_to)
 def _(out, x, root, group, dx):
-    return comm_reduce_to(dx, root, group)
+    return comm_reduce_to(dx, root, group),
 
 
 COMM_PRIMITIVES = ("all_reduce", "all_reduce_max", "all_reduce_min", "all_reduce_prod",

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 
 from .. import mpi_backend
@@ -65,6 +66,7 @@ def _check_group(name: str, group) -> None:
 
 
 _PREVIOUS_HOOK = [None]
+_FORWARD_PAUSE = 0.5  # seconds between printing a rank's traceback and MPI_Abort
 
 
 def _fault_hook(etype, value, tb) -> None:
@@ -81,6 +83,9 @@ def _fault_hook(etype, value, tb) -> None:
         sys.stderr.write("".join(prefix + line + "\n" for line in text.splitlines()))
         sys.stderr.write("%sending the job on every rank (MPI_Abort)\n" % prefix)
         sys.stderr.flush()
+        # give the launcher time to forward these lines: on MPI_Abort it kills the ranks
+        # and may drop output it has not read yet
+        time.sleep(_FORWARD_PAUSE)
     finally:
         comm.abort(1)
 

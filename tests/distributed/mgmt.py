@@ -1,6 +1,8 @@
-"""Run under ``mpiexec -n 2`` (or alone): the management API's values, one JSON line per rank
-(``RESULT {...}``), and the values before ``init()``."""
+"""Run under ``mpiexec -n 2`` (or alone): the management API's values before and after
+``init()``, written by each rank to ``<out>/rank<r>.json`` (the ranks' stdout may
+interleave)."""
 import json
+import sys
 
 from autograd_st import communication as comm
 from autograd_st.errors import CommunicationError
@@ -47,4 +49,5 @@ except TypeError as exc:
 out["errors"] = errors
 comm.release()
 out["released"] = [comm.GlobalComm.INITED, comm.get_rank()]
-print("RESULT " + json.dumps(out), flush=True)
+with open("%s/rank%d.json" % (sys.argv[1], rank), "w") as fh:
+    json.dump(out, fh)
