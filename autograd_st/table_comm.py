@@ -23,8 +23,6 @@ __all__ = ["OPS", "REDUCE_OPS", "all_reduce", "all_gather", "reduce_scatter", "b
 
 OPS: tuple = ()
 REDUCE_OPS = ("sum", "max", "min", "prod")
-_ALL_REDUCE = {"sum": "all_reduce", "max": "all_reduce_max", "min": "all_reduce_min",
-               "prod": "all_reduce_prod"}
 
 
 def _check(name: str, op, group) -> None:
@@ -43,7 +41,13 @@ def all_reduce(x, op="sum", group=rules_comm.WORLD):
     the result on every rank (the gradient of a sum is an all-reduce of the gradients; of a
     max/min, the summed gradient on the lowest rank that holds the extreme)."""
     _check("AllReduce", op, group)
-    return getattr(P, _ALL_REDUCE[op])(x, group)
+    if op == "sum":
+        return P.all_reduce(x, group)
+    if op == "max":
+        return P.all_reduce_max(x, group)
+    if op == "min":
+        return P.all_reduce_min(x, group)
+    return P.all_reduce_prod(x, group)
 
 
 @bindable
