@@ -8,39 +8,44 @@ functions or Tensor methods) and the adapters those call, which run eagerly on T
 while the compiler binds user code, emit the primitives.
 
 ``op`` is one of MindSpore's ``ReduceOp`` values (``"sum"``, ``"max"``, ``"min"``,
-``"prod"``); ``group`` a group name (``GlobalComm.WORLD_COMM_GROUP``, any of MindSpore's
+``"prod"``, and for ``AllReduce`` also ``"avg"``: the sum divided by the group size); an
+unknown op is refused when the primitive is made (MindSpore's fails when it runs); ``group`` a group name (``GlobalComm.WORLD_COMM_GROUP``, any of MindSpore's
 world names, or one ``communication.create_group`` made).
 """
 from __future__ import annotations
 
 from . import rules_comm
 from .errors import CommunicationError
+from .mpi_backend import group as group_of
 from .prims import P, bindable, has_sym
 from .tensor import Tensor, unwrap
 
-__all__ = ["OPS", "REDUCE_OPS", "all_reduce", "all_gather", "reduce_scatter", "broadcast",
+__all__ = ["OPS", "REDUCE_OPS", "ALL_REDUCE_OPS", "all_reduce", "all_gather", "reduce_scatter", "broadcast",
            "reduce_to"]
 
 OPS: tuple = ()
 REDUCE_OPS = ("sum", "max", "min", "prod")
+ALL_REDUCE_OPS = REDUCE_OPS + ("avg",)
 
 
-def _check(name: str, op, group) -> None:
+def _check(name: str, op, group, ops=REDUCE_OPS) -> None:
     if not isinstance(group, str):
         raise TypeError("For '%s', the argument 'group' must be a string (a group name), "
                         "but got %s" % (name, type(group).__name__))
-    if op is not None and op not in REDUCE_OPS:
-        raise CommunicationError("For '%s', the reduce op must be one of ReduceOp.SUM, MAX, "
-                                 "MIN, PROD (%s), but got %r" % (name, ", ".join(REDUCE_OPS),
-                                                                 op))
+    if op is not None and op not in ops:
+        raise CommunicationError("For '%s', the reduce op must be one of %s (ReduceOp's "
+                                 "values), but got %r" % (name, ", ".join(map(repr, ops)), op))
 
 
 @bindable
 def all_reduce(x, op="sum", group=rules_comm.WORLD):
     """MindSpore's ``AllReduce(op, group)(x)``: ``x`` reduced over the ranks of ``group``,
     the result on every rank (the gradient of a sum is an all-reduce of the gradients; of a
-    max/min, the summed gradient on the lowest rank that holds the extreme)."""
-    _check("AllReduce", op, group)
+    max/min, the summed gradient on the lowest rank that holds the extreme; ``"avg"`` is the
+    sum divided by the group size)."""
+    _check("AllReduce", op, group, ALL_REDUCE_OPS)
+    if op == "avg":
+        return P.all_reduce(x, group) * (1.0 / group_of(group).size)
     if op == "sum":
         return P.all_reduce(x, group)
     if op == "max":

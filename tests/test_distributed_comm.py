@@ -123,7 +123,7 @@ def test_group_of_one_in_process():
     with pytest.raises(comm.management.CommunicationError, match="ReduceScatter.op='max'"):
         ops.grad(_reduce_scatter_max)(x)
     with pytest.raises(comm.management.CommunicationError, match="must be one of"):
-        ops.AllReduce("avg")
+        ops.AllReduce("mean")
     with pytest.raises(TypeError, match="group"):
         ops.AllGather(group=0)
 
@@ -140,10 +140,12 @@ def _reduce_scatter_max(x):
 # collectives: values and gradients on two ranks
 # ---------------------------------------------------------------------------------------
 
-CASES = ("all_reduce_sum", "all_reduce_max", "all_reduce_min", "all_reduce_prod", "all_gather",
+CASES = ("all_reduce_sum", "all_reduce_max", "all_reduce_min", "all_reduce_prod",
+         "all_reduce_avg", "all_gather",
          "reduce_scatter", "broadcast_root1", "comm_func_all_reduce", "comm_func_reduce_dst0",
          "comm_func_broadcast_src1", "all_gather_rev_group", "broadcast_rev_root0")
 IN_A_CELL = {"all_reduce_sum", "all_reduce_max", "all_reduce_min", "all_reduce_prod",
+             "all_reduce_avg",
              "all_gather", "reduce_scatter", "broadcast_root1", "all_gather_rev_group",
              "broadcast_rev_root0"}
 

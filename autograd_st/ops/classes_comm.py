@@ -21,8 +21,8 @@ __all__ = ["ReduceOp", "AllReduce", "AllGather", "ReduceScatter", "Broadcast"]
 
 
 class ReduceOp:
-    """MindSpore's ``ops.ReduceOp``: the reduce operations of the collectives, as strings.
-    (``AVG`` exists in MindSpore's class; no collective here takes it.)"""
+    """MindSpore's ``ops.ReduceOp``: the reduce operations of the collectives, as strings
+    (``AVG``: ``AllReduce`` only)."""
 
     SUM = "sum"
     MAX = "max"
@@ -36,10 +36,11 @@ class AllReduce(Primitive):
     reduced over every rank of ``group``, the result on each.  Gradient: for SUM an
     all-reduce (sum) of the output gradients; for MAX/MIN the summed output gradient on the
     rank holding the extreme (the lowest one on a tie; MindSpore gives it to every tied
-    rank); for PROD MindSpore's ``all_reduce(dout * out) / x``."""
+    rank); for PROD MindSpore's ``all_reduce(dout * out) / x``; AVG is the sum divided by
+    the group size."""
 
     def __init__(self, op=ReduceOp.SUM, group=WORLD) -> None:
-        table_comm._check("AllReduce", op, group)
+        table_comm._check("AllReduce", op, group, table_comm.ALL_REDUCE_OPS)
         self.op = op
         self.group = group
 

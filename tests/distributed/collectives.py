@@ -58,7 +58,8 @@ def cases():
         out.append((name, shape, make, expect, cell))
 
     # all-reduce: sum, max, min, prod
-    for op, red in (("sum", np.sum), ("max", np.max), ("min", np.min), ("prod", np.prod)):
+    for op, red in (("sum", np.sum), ("max", np.max), ("min", np.min), ("prod", np.prod),
+                    ("avg", np.mean)):
         prim = ops.AllReduce(op)
         add("all_reduce_" + op, (2, 3), prim, lambda xs, red=red: red(xs, axis=0),
             Wrap(ops.AllReduce(op), np.zeros(1)))
