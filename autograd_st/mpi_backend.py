@@ -12,12 +12,19 @@ process.  ``mpi4py`` is imported on the first call of :func:`world`, never at im
 
 Collectives have a timeout (``AUTOGRAD_ST_COLLECTIVE_TIMEOUT`` seconds, default 300): a rank
 that waits longer raises :class:`autograd_st.errors.CollectiveTimeoutError` instead of hanging
-on a peer that died.
+on a peer that died.  On a job of several processes an uncaught exception (that one too) prints
+the rank's traceback, each line prefixed ``[rank N]``, and ends every rank (MPI_Abort):
+:func:`install_fault_handler`.
+
+Groups: :func:`group` gives the :class:`Comm` of a group name (MindSpore's world names, or one
+:func:`add_group` made for ``communication.create_group``).
 """
 from __future__ import annotations
 
 import os
+import sys
 import time
+import traceback
 from typing import Any, Optional
 
 import numpy as np
@@ -25,7 +32,8 @@ import numpy as np
 from .errors import CollectiveTimeoutError, CommunicationError
 
 __all__ = ["Comm", "Request", "world", "mpi_available", "collective_timeout", "group",
-           "add_group", "remove_group", "group_names", "WORLD_NAMES", "job_rank"]
+           "add_group", "remove_group", "group_names", "WORLD_NAMES", "job_rank",
+           "install_fault_handler", "remove_fault_handler"]
 
 _OPS = ("sum", "max", "min", "prod")
 
@@ -232,6 +240,8 @@ def world() -> Comm:
     if _WORLD is None:
         MPI = _mpi()
         _WORLD = Comm(None if MPI is None else MPI.COMM_WORLD)
+        if _WORLD.size > 1:
+            install_fault_handler()
     return _WORLD
 
 
@@ -290,3 +300,49 @@ def job_rank() -> int:
         if value is not None and value.strip().isdigit():
             return int(value)
     return 0
+
+
+
+# ---------------------------------------------------------------------------------------
+# faults: an uncaught exception on one rank ends the whole job
+# ---------------------------------------------------------------------------------------
+
+_PREVIOUS_HOOK: list = [None]
+_FORWARD_PAUSE = 0.5  # seconds between printing a rank's traceback and MPI_Abort
+
+
+def _fault_hook(etype, value, tb) -> None:
+    """``sys.excepthook`` of a job: on several ranks, print the traceback with each line
+    prefixed ``[rank N]`` and end every rank (MPI_Abort); on one process, Python's own."""
+    comm = world()
+    if comm.size <= 1:
+        (_PREVIOUS_HOOK[0] or sys.__excepthook__)(etype, value, tb)
+        return
+    text = "".join(traceback.format_exception(etype, value, tb))
+    prefix = "[rank %d] " % comm.rank
+    try:
+        sys.stdout.flush()
+        sys.stderr.write("".join(prefix + line + "\n" for line in text.splitlines()))
+        sys.stderr.write("%sending the job on every rank (MPI_Abort)\n" % prefix)
+        sys.stderr.flush()
+        # give the launcher time to forward these lines: on MPI_Abort it kills the ranks and
+        # may drop output it has not read yet
+        time.sleep(_FORWARD_PAUSE)
+    finally:
+        comm.abort(1)
+
+
+def install_fault_handler() -> None:
+    """Make an uncaught exception on this rank print its traceback (``[rank N]`` before each
+    line) and end every rank of the job (MPI_Abort), so that no rank waits for a dead peer.
+    ``communication.init()`` installs it, and so does :func:`world` on a job of several
+    processes; installing twice does nothing."""
+    if sys.excepthook is not _fault_hook:
+        _PREVIOUS_HOOK[0] = sys.excepthook
+        sys.excepthook = _fault_hook
+
+
+def remove_fault_handler() -> None:
+    """Put back the ``sys.excepthook`` that :func:`install_fault_handler` replaced."""
+    if sys.excepthook is _fault_hook:
+        sys.excepthook = _PREVIOUS_HOOK[0] or sys.__excepthook__

@@ -181,8 +181,9 @@ def test_collective_values_and_gradients_on_two_ranks(tmp_path):
 # ---------------------------------------------------------------------------------------
 
 @needs_mpi
-def test_an_exception_on_one_rank_ends_both_with_its_message():
-    rc, text, seconds = _mpirun("fault_raise.py", AUTOGRAD_ST_COLLECTIVE_TIMEOUT="30")
+@pytest.mark.parametrize("how", ["init", "--no-init"])
+def test_an_exception_on_one_rank_ends_both_with_its_message(how):
+    rc, text, seconds = _mpirun("fault_raise.py", how, AUTOGRAD_ST_COLLECTIVE_TIMEOUT="30")
     assert rc != 0, text
     assert "[rank 1] ValueError: rank one failed on purpose" in text, text
     assert "[rank 1] Traceback (most recent call last):" in text

@@ -16,16 +16,14 @@ of one (rank 0, size 1) where MindSpore raises, so the same script runs on one p
 ``backend_name`` (``"hccl"``, ``"nccl"``, ``"mccl"``, ``"mpi"``) means MPI, and afterwards
 ``GlobalComm.BACKEND`` is ``"mpi"`` and ``GlobalComm.WORLD_COMM_GROUP`` is
 ``"mccl_world_group"`` (MindSpore's CPU name; the Ascend and GPU names mean the world too).
-``init()`` also installs the fault handler: an uncaught exception on any rank prints that
-rank's traceback, each line prefixed ``[rank N]``, and ends every rank of the job
-(``MPI_Abort``), so a failure never leaves the other ranks waiting.
+``init()`` also installs the fault handler (:func:`autograd_st.mpi_backend.install_fault_handler`,
+which the first collective of a job of several processes installs too): an uncaught exception
+on any rank prints that rank's traceback, each line prefixed ``[rank N]``, and ends every rank
+of the job (``MPI_Abort``), so a failure never leaves the other ranks waiting.
 """
 from __future__ import annotations
 
 import os
-import sys
-import time
-import traceback
 
 from .. import mpi_backend
 from ..errors import CommunicationError
@@ -65,31 +63,6 @@ def _check_group(name: str, group) -> None:
                         "'group' type : %s." % (name, type(group)))
 
 
-_PREVIOUS_HOOK = [None]
-_FORWARD_PAUSE = 0.5  # seconds between printing a rank's traceback and MPI_Abort
-
-
-def _fault_hook(etype, value, tb) -> None:
-    """``sys.excepthook`` while initialized: on a job of several ranks, print the traceback
-    prefixed with this rank and end every rank (MPI_Abort); on one process, Python's own."""
-    comm = mpi_backend.world()
-    if comm.size <= 1:
-        (_PREVIOUS_HOOK[0] or sys.__excepthook__)(etype, value, tb)
-        return
-    text = "".join(traceback.format_exception(etype, value, tb))
-    prefix = "[rank %d] " % comm.rank
-    try:
-        sys.stdout.flush()
-        sys.stderr.write("".join(prefix + line + "\n" for line in text.splitlines()))
-        sys.stderr.write("%sending the job on every rank (MPI_Abort)\n" % prefix)
-        sys.stderr.flush()
-        # give the launcher time to forward these lines: on MPI_Abort it kills the ranks
-        # and may drop output it has not read yet
-        time.sleep(_FORWARD_PAUSE)
-    finally:
-        comm.abort(1)
-
-
 def init(backend_name=None) -> None:
     """MindSpore's ``communication.init(backend_name=None)``: join the job's processes.
 
@@ -114,9 +87,7 @@ def init(backend_name=None) -> None:
     GlobalComm.BACKEND = "mpi"
     GlobalComm.WORLD_COMM_GROUP = MCCL_WORLD_COMM_GROUP
     GlobalComm.INITED = True
-    if sys.excepthook is not _fault_hook:
-        _PREVIOUS_HOOK[0] = sys.excepthook
-        sys.excepthook = _fault_hook
+    mpi_backend.install_fault_handler()
 
 
 def release() -> None:
@@ -125,8 +96,7 @@ def release() -> None:
     process).  Like MindSpore's, it may be called before :func:`init`."""
     for name in mpi_backend.group_names():
         mpi_backend.remove_group(name)
-    if sys.excepthook is _fault_hook:
-        sys.excepthook = _PREVIOUS_HOOK[0] or sys.__excepthook__
+    mpi_backend.remove_fault_handler()
     GlobalComm.INITED = False
     GlobalComm.BACKEND = "hccl"
     GlobalComm.WORLD_COMM_GROUP = HCCL_WORLD_COMM_GROUP
