@@ -28,6 +28,16 @@ REDUCE_OPS = ("sum", "max", "min", "prod")
 ALL_REDUCE_OPS = REDUCE_OPS + ("avg",)
 
 
+def _check_root(name: str, root, group) -> None:
+    if not isinstance(root, int) or isinstance(root, bool):
+        raise TypeError("For '%s', the root rank must be an int, but got %s"
+                        % (name, type(root).__name__))
+    size = group_of(group).size
+    if not 0 <= root < size:
+        raise CommunicationError("For '%s', the root rank %d is not a rank of group %r (its "
+                                 "ranks: 0 to %d)" % (name, root, group, size - 1))
+
+
 def _check(name: str, op, group, ops=REDUCE_OPS) -> None:
     if not isinstance(group, str):
         raise TypeError("For '%s', the argument 'group' must be a string (a group name), "
@@ -86,9 +96,7 @@ def broadcast(x, root=0, group=rules_comm.WORLD):
     of ``group``) on every rank (its gradient: the gradients summed on the root, zeros
     elsewhere)."""
     _check("Broadcast", None, group)
-    if not isinstance(root, int) or isinstance(root, bool):
-        raise TypeError("For 'Broadcast', the root rank must be an int, but got %s"
-                        % type(root).__name__)
+    _check_root("Broadcast", root, group)
     return P.broadcast(x, root, group)
 
 
@@ -98,4 +106,5 @@ def reduce_to(x, root=0, group=rules_comm.WORLD):
     ``group`` on rank ``root``, zeros elsewhere (MindSpore's non-root ranks get a tensor of
     no meaning; here they get zeros shaped like ``x``)."""
     _check("Reduce", None, group)
+    _check_root("Reduce", root, group)
     return P.reduce_to(x, root, group)

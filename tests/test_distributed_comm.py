@@ -126,6 +126,10 @@ def test_group_of_one_in_process():
         ops.AllReduce("mean")
     with pytest.raises(TypeError, match="group"):
         ops.AllGather(group=0)
+    with pytest.raises(comm.management.CommunicationError, match="root rank 1 is not a rank"):
+        ops.Broadcast(1)((x,))  # a group of one has rank 0 only
+    with pytest.raises(comm.management.CommunicationError, match="no communication group"):
+        ops.AllReduce(group="never_created")(x)
 
 
 def _cube_of_prod(x):
