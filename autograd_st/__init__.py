@@ -22,7 +22,7 @@ from .context import (  # noqa: F401
     set_context,
     set_seed,
 )
-from .dtype import (  # noqa: F401  # noqa: F401
+from .dtype import (  # noqa: F401
     bool_,
     double,
     float16,
@@ -43,7 +43,8 @@ __version__ = "0.1.0"
 
 # name -> the module that defines it, loaded on first use (a submodule: its own name)
 _LAZY = {
-    "common": ".common", "dataset": ".dataset", "nn": ".nn", "numpy": ".numpy", "ops": ".ops",
+    "common": ".common", "communication": ".communication", "dataset": ".dataset", "nn": ".nn",
+    "numpy": ".numpy", "ops": ".ops",
     "train": ".train",
     "exec_source": ".compiler.parse",
     "register_vjp": ".rules",
@@ -67,7 +68,7 @@ for _n in ("Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCa
     _LAZY[_n] = ".train.callback"
 
 if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the layer checker
-    from . import common, dataset, nn, numpy, ops, train  # noqa: F401
+    from . import common, communication, dataset, nn, numpy, ops, train  # noqa: F401
     from .check import (  # noqa: F401
         GradientCheckError,
         check_grads,
@@ -127,7 +128,7 @@ if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the
         TimeMonitor,
     )
 
-__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "dataset", "common", "grad",
+__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "dataset", "common", "communication", "grad",
            "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "register_vjp", "GradOperation", "dump", "float16", "float32", "float64", "int8",
            "int16", "int32", "int64", "uint8", "bool_",
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",

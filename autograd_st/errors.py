@@ -12,7 +12,8 @@ from typing import Any
 __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivativeError",
            "RecursionNotSupportedError", "CallArgumentError", "SourceNotFoundError",
            "SourceChangedError", "GradientAPIError", "InputValueError", "GradientCheckError",
-           "CheckpointError", "CheckpointMismatchError", "CollectiveTimeoutError"]
+           "CheckpointError", "CheckpointMismatchError", "CollectiveTimeoutError",
+           "CommunicationError"]
 
 
 class AutogradError(Exception):
@@ -427,6 +428,28 @@ class CollectiveTimeoutError(RuntimeError, AutogradError):
             "has most likely failed or runs different collectives; look for its error "
             "above, make every rank call the same collectives in the same order, or raise "
             "the timeout" % (what, seconds))
+
+
+class CommunicationError(RuntimeError, AutogradError):
+    """A call of the distributed API that cannot work as written: a group API called before
+    ``communication.init()`` (MindSpore's RuntimeError, same message), a group name that was
+    never created on this rank, a reduce op the collective does not take, or the gradient of
+    a reduce-scatter other than a sum (MindSpore's bprop refuses it too).
+
+    Example (raises CommunicationError)::
+
+        from autograd_st.communication import create_group
+
+        create_group("pair", [0, 1])  # before init()
+
+    Fix (``init()`` first; a group is made by each of its ranks)::
+
+        from autograd_st.communication import create_group, get_rank, init
+
+        init()
+        if get_rank() in (0,):
+            create_group("solo", [0])
+    """
 
 
 class GradientCheckError(AssertionError, AutogradError):

@@ -12,19 +12,28 @@ process.  ``mpi4py`` is imported on the first call of :func:`world`, never at im
 
 Collectives have a timeout (``AUTOGRAD_ST_COLLECTIVE_TIMEOUT`` seconds, default 300): a rank
 that waits longer raises :class:`autograd_st.errors.CollectiveTimeoutError` instead of hanging
-on a peer that died.
+on a peer that died.  On a job of several processes an uncaught exception (that one too) prints
+the rank's traceback, each line prefixed ``[rank N]``, and ends every rank (MPI_Abort):
+:func:`install_fault_handler`.
+
+Groups: :func:`group` gives the :class:`Comm` of a group name (MindSpore's world names, or one
+:func:`add_group` made for ``communication.create_group``).
 """
 from __future__ import annotations
 
 import os
+import sys
 import time
+import traceback
 from typing import Any, Optional
 
 import numpy as np
 
-from .errors import CollectiveTimeoutError
+from .errors import CollectiveTimeoutError, CommunicationError
 
-__all__ = ["Comm", "Request", "world", "mpi_available", "collective_timeout"]
+__all__ = ["Comm", "Request", "world", "mpi_available", "collective_timeout", "group",
+           "add_group", "remove_group", "group_names", "WORLD_NAMES", "job_rank",
+           "install_fault_handler", "remove_fault_handler"]
 
 _OPS = ("sum", "max", "min", "prod")
 
@@ -97,10 +106,25 @@ class Comm:
     ``mpi4py`` communicator, or None for a group of one without MPI.
     """
 
-    def __init__(self, mpi_comm: Any = None) -> None:
+    def __init__(self, mpi_comm: Any = None, ranks: Optional[tuple] = None) -> None:
         self.mpi = mpi_comm
         self.rank = 0 if mpi_comm is None else mpi_comm.Get_rank()
         self.size = 1 if mpi_comm is None else mpi_comm.Get_size()
+        # the world ranks of the members, in group-rank order
+        self.ranks = tuple(range(self.size)) if ranks is None else tuple(ranks)
+        self._local: Optional[tuple] = None
+
+    def local(self) -> tuple:
+        """``(local rank, local size)``: this process among the group's processes on the same
+        machine (MPI's shared-memory split, computed once; a collective the first time)."""
+        if self._local is None:
+            if self.mpi is None or self.size == 1:
+                self._local = (0, 1)
+            else:
+                node = self.mpi.Split_type(_mpi().COMM_TYPE_SHARED, key=self.rank)
+                self._local = (node.Get_rank(), node.Get_size())
+                node.Free()
+        return self._local
 
     # -- helpers ----------------------------------------------------------------------
     def _op(self, op: str):
@@ -111,7 +135,9 @@ class Comm:
 
     @staticmethod
     def _contig(a) -> np.ndarray:
-        return np.ascontiguousarray(a)
+        # (np.ascontiguousarray would make a 0-d array 1-d)
+        a = np.asarray(a)
+        return a if a.flags.c_contiguous else np.array(a, order="C")
 
     # -- collectives ------------------------------------------------------------------
     def iallreduce(self, array, op: str = "sum", out: Optional[np.ndarray] = None) -> Request:
@@ -175,6 +201,25 @@ class Comm:
             return Comm(None)
         return Comm(self.mpi.Split(color, key))
 
+    def subgroup(self, ranks) -> "Comm":
+        """The group of ``ranks`` (ranks of this group, in the new group's order), made by
+        its members only (MPI_Comm_create_group): every listed rank calls it, no other."""
+        ranks = tuple(int(r) for r in ranks)
+        if self.rank not in ranks:
+            raise CommunicationError("rank %d is not among the new group's ranks %s: only the "
+                                     "ranks of a group create it" % (self.rank, ranks))
+        world_ranks = tuple(self.ranks[r] for r in ranks)
+        if self.mpi is None or (self.size == 1 and ranks == (0,)):
+            return Comm(None, world_ranks)
+        sub = self.mpi.Create_group(self.mpi.Get_group().Incl(list(ranks)))
+        return Comm(sub, world_ranks)
+
+    def free(self) -> None:
+        """Release the MPI communicator of a sub-group (never the world's)."""
+        if self.mpi is not None and self is not _WORLD:
+            self.mpi.Free()
+            self.mpi = None
+
     def abort(self, code: int = 1) -> None:
         """End every process of the job (MPI_Abort); a group of one just exits."""
         if self.mpi is not None and self.size > 1:
@@ -184,6 +229,10 @@ class Comm:
 
 _WORLD: Optional[Comm] = None
 
+# MindSpore's names of the world group (Ascend, GPU, CPU): each one is :func:`world` here
+WORLD_NAMES = ("hccl_world_group", "nccl_world_group", "mccl_world_group")
+_GROUPS: dict = {}
+
 
 def world() -> Comm:
     """Every process of this job: MPI's world communicator, or a group of one without MPI."""
@@ -191,4 +240,109 @@ def world() -> Comm:
     if _WORLD is None:
         MPI = _mpi()
         _WORLD = Comm(None if MPI is None else MPI.COMM_WORLD)
+        if _WORLD.size > 1:
+            install_fault_handler()
     return _WORLD
+
+
+def group(name: str) -> Comm:
+    """The group named ``name``: the world under any of :data:`WORLD_NAMES`, else one that
+    :func:`add_group` registered (``communication.create_group``)."""
+    if name in WORLD_NAMES:
+        return world()
+    try:
+        return _GROUPS[name]
+    except KeyError:
+        raise CommunicationError("no communication group named %r on rank %d: create it with "
+                         "communication.create_group(%r, rank_ids) on each of its ranks, or "
+                         "use GlobalComm.WORLD_COMM_GROUP" % (name, world().rank, name)) from None
+
+
+def add_group(name: str, ranks) -> Comm:
+    """Make and register the group ``name`` of the world ranks ``ranks`` (called by the
+    listed ranks only)."""
+    if name in WORLD_NAMES or name in _GROUPS:
+        raise CommunicationError("communication group %r already exists; pick another name or "
+                         "destroy_group(%r) first" % (name, name))
+    comm = world().subgroup(ranks)
+    _GROUPS[name] = comm
+    return comm
+
+
+def remove_group(name: str) -> None:
+    """Forget (and free) the group ``name``; the world group cannot be removed."""
+    if name in WORLD_NAMES:
+        raise CommunicationError("the world group %r cannot be destroyed" % name)
+    comm = _GROUPS.pop(name, None)
+    if comm is None:
+        raise CommunicationError("no communication group named %r to destroy on rank %d"
+                                 % (name, world().rank))
+    comm.free()
+
+
+def group_names() -> tuple:
+    """The names of the groups :func:`add_group` made that still exist."""
+    return tuple(_GROUPS)
+
+
+
+_RANK_VARIABLES = ("PMI_RANK", "OMPI_COMM_WORLD_RANK", "PMIX_RANK", "RANK_ID")
+
+
+def job_rank() -> int:
+    """This process's world rank without starting MPI: the world's when :func:`world` has
+    run, else the launcher's environment (MPICH's ``PMI_RANK``, Open MPI's
+    ``OMPI_COMM_WORLD_RANK``, PMIx's ``PMIX_RANK``, MindSpore's ``RANK_ID``), else 0."""
+    if _WORLD is not None:
+        return _WORLD.rank
+    for name in _RANK_VARIABLES:
+        value = os.environ.get(name)
+        if value is not None and value.strip().isdigit():
+            return int(value)
+    return 0
+
+
+
+# ---------------------------------------------------------------------------------------
+# faults: an uncaught exception on one rank ends the whole job
+# ---------------------------------------------------------------------------------------
+
+_PREVIOUS_HOOK: list = [None]
+_FORWARD_PAUSE = 0.5  # seconds between printing a rank's traceback and MPI_Abort
+
+
+def _fault_hook(etype, value, tb) -> None:
+    """``sys.excepthook`` of a job: on several ranks, print the traceback with each line
+    prefixed ``[rank N]`` and end every rank (MPI_Abort); on one process, Python's own."""
+    comm = world()
+    if comm.size <= 1:
+        (_PREVIOUS_HOOK[0] or sys.__excepthook__)(etype, value, tb)
+        return
+    text = "".join(traceback.format_exception(etype, value, tb))
+    prefix = "[rank %d] " % comm.rank
+    try:
+        sys.stdout.flush()
+        sys.stderr.write("".join(prefix + line + "\n" for line in text.splitlines()))
+        sys.stderr.write("%sending the job on every rank (MPI_Abort)\n" % prefix)
+        sys.stderr.flush()
+        # give the launcher time to forward these lines: on MPI_Abort it kills the ranks and
+        # may drop output it has not read yet
+        time.sleep(_FORWARD_PAUSE)
+    finally:
+        comm.abort(1)
+
+
+def install_fault_handler() -> None:
+    """Make an uncaught exception on this rank print its traceback (``[rank N]`` before each
+    line) and end every rank of the job (MPI_Abort), so that no rank waits for a dead peer.
+    ``communication.init()`` installs it, and so does :func:`world` on a job of several
+    processes; installing twice does nothing."""
+    if sys.excepthook is not _fault_hook:
+        _PREVIOUS_HOOK[0] = sys.excepthook
+        sys.excepthook = _fault_hook
+
+
+def remove_fault_handler() -> None:
+    """Put back the ``sys.excepthook`` that :func:`install_fault_handler` replaced."""
+    if sys.excepthook is _fault_hook:
+        sys.excepthook = _PREVIOUS_HOOK[0] or sys.__excepthook__

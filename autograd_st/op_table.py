@@ -44,7 +44,15 @@ from typing import Callable
 import numpy as np
 
 from . import dtype as mstype
-from . import rules, rules_nn, table_array, table_math, table_more, table_nn  # noqa: F401
+from . import (  # noqa: F401
+    rules,
+    rules_nn,
+    table_array,
+    table_comm,
+    table_math,
+    table_more,
+    table_nn,
+)
 from .op_row import Op
 from .prims import P, Sym, bindable
 from .tensor import Tensor
@@ -494,7 +502,8 @@ _CORE_NN_OPS: tuple[Op, ...] = (
 
 
 #: every functional op: the core rows above and the family tables' rows.
-OPS: tuple[Op, ...] = _CORE_OPS + table_array.OPS + table_math.OPS + table_more.OPS
+OPS: tuple[Op, ...] = (_CORE_OPS + table_array.OPS + table_math.OPS + table_more.OPS
+                       + table_comm.OPS)
 #: every nn functional form.
 NN_OPS: tuple[Op, ...] = _CORE_NN_OPS + table_nn.OPS
 

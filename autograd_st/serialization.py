@@ -44,6 +44,7 @@ import numpy as np
 
 from .cell import Cell
 from .errors import CheckpointError, CheckpointMismatchError
+from .mpi_backend import job_rank
 from .tensor import Parameter, Tensor
 
 __all__ = ["save_checkpoint", "load_checkpoint", "load_param_into_net", "encode_checkpoint",
@@ -283,7 +284,9 @@ def save_checkpoint(save_obj, ckpt_file_name, integrated_save=True, async_save=F
     As MindSpore: names are the Parameters' names, ``append_dict`` values are added (int as
     Int64, float as Float32, bool, str, Tensor), ``choice_func(name)`` selects, ``crc_check``
     appends a CRC-32, an existing file is replaced and the file is left read-only (0400).
-    Differs: ``enc_key``, ``async_save=True`` and ``format='safetensors'`` are refused.
+    Differs: ``enc_key``, ``async_save=True`` and ``format='safetensors'`` are refused; in
+    a job of several processes (``mpiexec``) rank 0 alone writes, the other ranks return
+    without writing (MindSpore writes on every rank).
     """
     if format != "ckpt":
         raise ValueError("save_checkpoint: autograd_st writes format='ckpt' only, got %r"
@@ -300,6 +303,8 @@ def save_checkpoint(save_obj, ckpt_file_name, integrated_save=True, async_save=F
                                 "a directory, it must be a file name." % path)
     if not path.endswith(format):
         path += "." + format
+    if job_rank() != 0:
+        return  # rank 0 alone writes checkpoints (data-parallel ranks hold the same values)
     data = encode_checkpoint(_save_items(save_obj, append_dict, choice_func))
     if crc_check:
         data += _CRC_MARK + binascii.crc32(data).to_bytes(10, "big")

@@ -22,12 +22,21 @@ from contextlib import ExitStack
 import numpy as np
 
 from ..cell import Cell
+from ..mpi_backend import job_rank
 from ..serialization import save_checkpoint
 from ..tensor import Tensor
 
 __all__ = ["Callback", "RunContext", "LossMonitor", "TimeMonitor", "CheckpointConfig",
            "ModelCheckpoint", "LambdaCallback", "History", "EarlyStopping",
            "LearningRateScheduler", "ReduceLROnPlateau"]
+
+
+def _say(*args, **kwargs) -> None:
+    """``print`` on rank 0 of a job only: under ``mpiexec`` the other ranks' callbacks stay
+    silent (MindSpore's print on every rank)."""
+    if job_rank() == 0:
+        print(*args, **kwargs)
+
 
 INTERNAL_CALLBACKS = frozenset(__all__)
 """The callbacks of the package: ``Model.fit`` leaves them out of its evaluation (but
@@ -233,13 +242,13 @@ class LossMonitor(Callback):
                 self._last_print_time -= max(every, 1)
         if every != 0 and cb_params.cur_step_num - self._last_print_time >= every:
             self._last_print_time = cb_params.cur_step_num
-            print("epoch: %s step: %s, loss is %s" % (epoch, step_in_epoch, loss), flush=True)
+            _say("epoch: %s step: %s, loss is %s" % (epoch, step_in_epoch, loss), flush=True)
 
     def on_train_epoch_end(self, run_context):
         cb_params = run_context.original_args()
         metrics = cb_params.get("metrics")
         if metrics:
-            print("Eval result: epoch %d, metrics: %s" % (cb_params.cur_epoch_num, metrics))
+            _say("Eval result: epoch %d, metrics: %s" % (cb_params.cur_epoch_num, metrics))
 
 
 class TimeMonitor(Callback):
@@ -286,7 +295,7 @@ class TimeMonitor(Callback):
             str(cb_params.get("mode", "")).title(), epoch_ms, epoch_ms / steps)
         if self.data_time:
             log += " (data time: %5.3f ms)" % (self.data_time_sum * 1000 / steps)
-        print(log, flush=True)
+        _say(log, flush=True)
 
 
 class CheckpointConfig:
@@ -395,6 +404,8 @@ class ModelCheckpoint(Callback):
         return False
 
     def _save_ckpt(self, cb_params, force: bool = False) -> None:
+        if job_rank() != 0:
+            return  # rank 0 alone writes checkpoints (the ranks' parameters are the same)
         if cb_params.cur_step_num == self._last_triggered_step or not self._due(cb_params, force):
             return
         prefix = self._prefix(cb_params) if callable(self._prefix) else self._prefix
@@ -559,14 +570,14 @@ class EarlyStopping(Callback):
             run_context.request_stop()
             if self.restore_best_weights and self.best_weights is not None:
                 if self.verbose:
-                    print("Restoring model weights from the end of the best epoch.")
+                    _say("Restoring model weights from the end of the best epoch.")
                 for p in cb_params.train_network.get_parameters():
                     if p.name in self.best_weights:
                         np.copyto(p.asnumpy(), self.best_weights[p.name])
 
     def on_train_end(self, run_context):
         if self.stopped_epoch > 0 and self.verbose:
-            print("Epoch %05d: early stopping" % self.stopped_epoch)
+            _say("Epoch %05d: early stopping" % self.stopped_epoch)
 
 
 class LearningRateScheduler(Callback):
@@ -657,7 +668,7 @@ class ReduceLROnPlateau(Callback):
                     new_lr = max(lr * np.float32(self.factor), self.min_lr)
                     np.copyto(lr, np.float32(new_lr))
                     if self.verbose:
-                        print("Epoch %05d: ReduceLROnPlateau reducing learning rate to %s."
+                        _say("Epoch %05d: ReduceLROnPlateau reducing learning rate to %s."
                               % (cb_params.cur_epoch_num, new_lr))
                 self.cooldown_counter = self.cooldown
                 self.wait = 0
