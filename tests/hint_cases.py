@@ -1,0 +1,658 @@
+"""Every hint the compiler gives, each with code that triggers it and the rewrite a user writes
+by following the hint's words literally (issue 14: every hint leads to code that works).
+
+For each case ``NAME`` there is ``NAME_refused`` (a function, a Cell class, or ``make_NAME_*``
+building one) and ``NAME_rewritten``; the refused line carries the marker comment
+``# HINT NAME``.  ``CASES`` (at the end) says, per case, the error class, the hint text
+exactly as the compiler gives it, the compiler module that gives it, and how to call it.
+tests/test_hints.py runs every pair and checks that every hint in the compiler's source has
+a case.
+"""
+# ruff: noqa: E731, F841, E701, B018
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import autograd_st.nn as nn
+from autograd_st import Tensor, ops
+from autograd_st.errors import (
+    UnsupportedSyntaxError,
+)
+
+G = 2.0
+
+
+# =========================================================================================
+# fence.py: REFUSED (one case per construct)
+# =========================================================================================
+
+# hint: compute without exceptions, or move the try block out of the differentiated function
+def try_refused(x):
+    try:  # HINT try
+        y = ops.log(x)
+    except FloatingPointError:
+        y = x
+    return ops.sum(y)
+
+
+def try_rewritten(x):
+    y = ops.log(x)  # without exceptions (the inputs are checked by the caller)
+    return ops.sum(y)
+
+
+TRY_STAR_REFUSED = '''
+def try_star_refused(x):
+    try:  # HINT try_star
+        y = ops.log(x)
+    except* FloatingPointError:
+        y = x
+    return ops.sum(y)
+'''  # (Python 3.11+ syntax: the source, differentiated through autograd_st.exec_source)
+
+
+def try_star_rewritten(x):
+    y = ops.log(x)
+    return ops.sum(y)
+
+
+# hint: move the with block out of the differentiated function
+def with_refused(x):
+    with np.errstate(divide="ignore"):  # HINT with
+        y = ops.log(x)
+    return ops.sum(y)
+
+
+def with_rewritten(x):
+    return ops.sum(ops.log(x))
+
+
+def with_rewritten_caller(x):  # the with block, now around the differentiated call
+    with np.errstate(divide="ignore"):
+        return ops.grad(with_rewritten)(x)
+
+
+class _AsyncContext:
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        return False
+
+
+# hint: move the async with block out of the differentiated function (...)
+async def async_with_refused(x):
+    async with _AsyncContext():  # HINT async_with
+        y = x * 2.0
+    return ops.sum(y)
+
+
+def async_with_rewritten(x):
+    y = x * 2.0
+    return ops.sum(y)
+
+
+async def _scale():
+    return 3.0
+
+
+# hint: await the value before the call and pass it in as an argument
+async def await_refused(x):
+    s = await _scale()  # HINT await
+    return ops.sum(x * s)
+
+
+def await_rewritten(x, s):
+    return ops.sum(x * s)
+
+
+class _AsyncRange:
+    def __init__(self, n):
+        self.i, self.n = 0, n
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        if self.i == self.n:
+            raise StopAsyncIteration
+        self.i += 1
+        return float(self.i)
+
+
+# hint: collect the values before the call and loop over them with a plain for
+async def async_for_refused(x):
+    total = x
+    async for s in _AsyncRange(2):  # HINT async_for
+        total = total * s
+    return ops.sum(total)
+
+
+def async_for_rewritten(x, values):
+    total = x
+    for s in values:
+        total = total * s
+    return ops.sum(total)
+
+
+# hint: return the values (a tuple) instead of yielding them
+def yield_refused(x):
+    yield x * 2.0  # HINT yield
+    yield x * 3.0
+
+
+def yield_rewritten(x):
+    return x * 2.0, x * 3.0
+
+
+def yield_from_refused(x):
+    yield from (x * 2.0, x * 3.0)  # HINT yield_from
+
+
+def yield_from_rewritten(x):
+    return x * 2.0, x * 3.0
+
+
+# hint: pass the value in as an argument or keep it on self
+def global_refused(x):
+    global G  # HINT global
+    return ops.sum(x * G)
+
+
+def global_rewritten(x, g):
+    return ops.sum(x * g)
+
+
+class GlobalRewrittenCell(nn.Cell):  # or keep it on self
+    def __init__(self):
+        super().__init__()
+        self.g = G
+
+    def construct(self, x):
+        return ops.sum(x * self.g)
+
+
+# hint: return the new value instead of assigning an outer variable
+def make_nonlocal_refused():
+    k = 2.0
+
+    def nonlocal_refused(x):
+        nonlocal k  # HINT nonlocal
+        k = k * 2.0
+        return ops.sum(x * k)
+    return nonlocal_refused
+
+
+def make_nonlocal_rewritten():
+    k = 2.0
+
+    def nonlocal_rewritten(x):
+        new_k = k * 2.0
+        return ops.sum(x * new_k), new_k  # the caller keeps the new value
+    return nonlocal_rewritten
+
+
+# hint: let the variable go out of scope instead
+def del_refused(x):
+    y = x * 2.0
+    del y  # HINT del
+    return ops.sum(x * x)
+
+
+def del_rewritten(x):
+    y = x * 2.0
+    return ops.sum(x * x)
+
+
+# hint: define the class outside the differentiated function
+def class_refused(x):
+    class Scale:  # HINT class
+        factor = 3.0
+    return ops.sum(x * Scale.factor)
+
+
+class _Scale:
+    factor = 3.0
+
+
+def class_rewritten(x):
+    return ops.sum(x * _Scale.factor)
+
+
+# hint: make it a plain def (differentiated code must be synchronous)
+def async_def_refused(x):
+    async def inner(t):  # HINT async_def
+        return t * 2.0
+    return ops.sum(x)
+
+
+def async_def_rewritten(x):
+    def inner(t):
+        return t * 2.0
+    return ops.sum(inner(x))
+
+
+# hint: import at module level
+def import_refused(x):
+    import math  # HINT import
+    return ops.sum(x * math.pi)
+
+
+def import_rewritten(x):
+    return ops.sum(x * math.pi)
+
+
+def import_from_refused(x):
+    from math import pi  # HINT import_from
+    return ops.sum(x * pi)
+
+
+def import_from_rewritten(x):
+    return ops.sum(x * math.pi)
+
+
+# hint: check the inputs before calling the gradient function
+def raise_refused(x):
+    if G < 0.0:
+        raise ValueError("G must be positive")  # HINT raise
+    return ops.sum(x * G)
+
+
+def raise_rewritten(x):
+    return ops.sum(x * G)
+
+
+def raise_rewritten_caller(x):
+    if G < 0.0:
+        raise ValueError("G must be positive")
+    return ops.grad(raise_rewritten)(x)
+
+
+def assert_refused(x):
+    assert G > 0.0  # HINT assert
+    return ops.sum(x * G)
+
+
+def assert_rewritten(x):
+    return ops.sum(x * G)
+
+
+# hint: assign the value in a statement of its own
+def walrus_refused(x):
+    return ops.sum((y := x * 2.0) * y)  # HINT walrus
+
+
+def walrus_rewritten(x):
+    y = x * 2.0
+    return ops.sum(y * y)
+
+
+# hint: build a list or a tuple instead
+def set_comp_refused(x):
+    n = len({i % 2 for i in range(3)})  # HINT set_comp
+    return ops.sum(x * n)
+
+
+def set_comp_rewritten(x):
+    n = len([i % 2 for i in range(3)])
+    return ops.sum(x * n)
+
+
+# hint: pass or unpack the values one by one (each place a * can be)
+def starred_call_refused(x):
+    xs = [x, x * 2.0]
+    return ops.sum(ops.add(*xs))  # HINT starred_call
+
+
+def starred_call_rewritten(x):
+    xs = [x, x * 2.0]
+    return ops.sum(ops.add(xs[0], xs[1]))
+
+
+def starred_target_refused(x):
+    a, *rest = (x, x * 2.0, x * 3.0)  # HINT starred_target
+    return ops.sum(a * rest[0])
+
+
+def starred_target_rewritten(x):
+    a, b, c = (x, x * 2.0, x * 3.0)
+    return ops.sum(a * b)
+
+
+def starred_display_refused(x):
+    xs = [x, x * 2.0]
+    ys = [*xs, x]  # HINT starred_display
+    return ops.sum(ys[1] * ys[2])
+
+
+def starred_display_rewritten(x):
+    xs = [x, x * 2.0]
+    ys = [xs[0], xs[1], x]
+    return ops.sum(ys[1] * ys[2])
+
+
+# hint: use if / elif
+def match_refused(x):
+    match G:  # HINT match
+        case 1.0:
+            return ops.sum(x)
+        case 2.0:
+            return ops.sum(x * x)
+    return ops.sum(x * 3.0)
+
+
+def match_rewritten(x):
+    if G == 1.0:
+        return ops.sum(x)
+    elif G == 2.0:
+        return ops.sum(x * x)
+    return ops.sum(x * 3.0)
+
+
+# hint: define the alias at module level (Python 3.12+: ``type`` statements)
+TYPE_ALIAS_REFUSED = '''
+def type_alias_refused(x):
+    type Scalar = float  # HINT type_alias
+    return ops.sum(x * 2.0)
+'''
+
+
+def type_alias_rewritten(x):  # (the alias, were there one, at module level)
+    return ops.sum(x * 2.0)
+
+
+# =========================================================================================
+# fence.py: the other refusals
+# =========================================================================================
+
+def _twice(fn):
+    def wrapper(t):
+        return fn(t) * 2.0
+    return wrapper
+
+
+# hint: define the decorated function at module level
+def nested_decorator_refused(x):
+    @_twice  # HINT nested_decorator
+    def inner(t):
+        return t * t
+    return ops.sum(inner(x))
+
+
+@_twice
+def _inner_twice(t):
+    return t * t
+
+
+def nested_decorator_rewritten(x):
+    return ops.sum(_inner_twice(x))
+
+
+# hint: give it plain positional parameters (a nested def, a lambda)
+def nested_varargs_refused(x):
+    def inner(*ts):  # HINT nested_varargs
+        return ts[0] * ts[1]
+    return ops.sum(inner(x, x))
+
+
+def nested_varargs_rewritten(x):
+    def inner(a, b):
+        return a * b
+    return ops.sum(inner(x, x))
+
+
+def lambda_kwonly_refused(x):
+    f = lambda a, *, b: a * b  # HINT lambda_kwonly
+    return ops.sum(f(x, b=x))
+
+
+def lambda_kwonly_rewritten(x):
+    f = lambda a, b: a * b
+    return ops.sum(f(x, b=x))
+
+
+# hint: give the function plain positional parameters
+def varargs_refused(*xs):  # HINT varargs
+    return ops.sum(xs[0] * xs[0])
+
+
+def varargs_rewritten(x):
+    return ops.sum(x * x)
+
+
+def kwonly_refused(x, *, scale=2.0):  # HINT kwonly
+    return ops.sum(x * scale)
+
+
+def kwonly_rewritten(x, scale=2.0):
+    return ops.sum(x * scale)
+
+
+def _takes(a, b=1.0):
+    return a * b
+
+
+# hint: pass the keyword arguments one by one
+def kwargs_unpacking_refused(x):
+    return ops.sum(_takes(x, **{"b": 2.0}))  # HINT kwargs_unpacking
+
+
+def kwargs_unpacking_rewritten(x):
+    return ops.sum(_takes(x, b=2.0))
+
+
+class _Box:
+    value = None
+
+
+BOX = _Box()
+
+
+# hint: keep the value in a local variable, or update state outside the differentiated call
+def attr_assign_refused(x):
+    BOX.value = x * 2.0  # HINT attr_assign
+    return ops.sum(BOX.value * x)
+
+
+def attr_assign_rewritten(x):
+    value = x * 2.0
+    return ops.sum(value * x)
+
+
+class AttrAssignCellRefused(nn.Cell):
+    def construct(self, x):
+        self.hidden = ops.tanh(x)  # HINT attr_assign_cell
+        return ops.sum(self.hidden * x)
+
+
+class AttrAssignCellRewritten(nn.Cell):
+    def construct(self, x):
+        hidden = ops.tanh(x)
+        return ops.sum(hidden * x)
+
+
+# hint: build the new value with ops (e.g. ops.where, or concatenation) instead of writing
+# into an array
+def subscript_assign_refused(x):
+    y = x * 2.0
+    y[0] = 0.0  # HINT subscript_assign
+    return ops.sum(y * x)
+
+
+def subscript_assign_rewritten(x):
+    y = x * 2.0
+    y = ops.concat((ops.zeros_like(y[:1]), y[1:]), 0)
+    return ops.sum(y * x)
+
+
+def subscript_assign_where_rewritten(x):
+    y = x * 2.0
+    first = ops.arange(y.shape[0]).reshape(-1, 1) == 0
+    y = ops.where(first, 0.0, y)
+    return ops.sum(y * x)
+
+
+def subscript_assign_list_refused(x):
+    ys = [x, x * 2.0]
+    ys[0] = x * 3.0  # HINT subscript_assign_list
+    return ops.sum(ys[0] * ys[1])
+
+
+def subscript_assign_list_rewritten(x):
+    ys = [x, x * 2.0]
+    ys = [x * 3.0] + ys[1:]
+    return ops.sum(ys[0] * ys[1])
+
+
+# hint: move the else body after the loop
+def for_else_refused(x):
+    for i in range(2):  # HINT for_else
+        x = x * 2.0
+    else:
+        x = x + 1.0
+    return ops.sum(x * x)
+
+
+def for_else_rewritten(x):
+    for i in range(2):
+        x = x * 2.0
+    x = x + 1.0
+    return ops.sum(x * x)
+
+
+def while_else_refused(x):
+    n = 0
+    while n < 2:  # HINT while_else
+        x = x * 2.0
+        n += 1
+    else:
+        x = x + 1.0
+    return ops.sum(x * x)
+
+
+def while_else_rewritten(x):
+    n = 0
+    while n < 2:
+        x = x * 2.0
+        n += 1
+    x = x + 1.0
+    return ops.sum(x * x)
+
+
+# =========================================================================================
+# the table
+# =========================================================================================
+
+X = Tensor(np.random.default_rng(14).uniform(0.1, 1.0, (2, 3)))
+
+
+@dataclass
+class Case:
+    """One hint: ``NAME_refused`` raises ``error`` with ``hint`` (from the compiler module
+    ``site``) when called as ``mode`` says (``grad``: ``ops.grad(f)``; ``grad2``: the
+    gradient of the gradient; ``jvp``: forward mode); ``NAME_rewritten`` (and ``also``) is
+    the rewrite the hint asks for.  ``args``: the rewrite's arguments (default ``(X,)``);
+    ``refused_args``: the refused one's (default ``args``); ``grad_factor``: the rewrite's
+    gradient over the central differences (a gradient hook that scales it); ``construct``:
+    the fence's REFUSED entry it covers; ``line``: the marker's tag (default ``name``);
+    ``python``: the Python version the construct needs."""
+    name: str
+    error: type
+    hint: str
+    site: str
+    mode: str = "grad"
+    args: tuple | None = None
+    refused_args: tuple | None = None
+    grad_factor: float = 1.0
+    construct: str = ""
+    line: str | None = None
+    python: tuple | None = None
+    refused: object = None
+    rewritten: object = None
+    also: tuple = field(default_factory=tuple)
+
+    def __post_init__(self):
+        mod = sys.modules[__name__]
+        if self.refused is None:
+            self.refused = getattr(mod, self.name + "_refused")
+        if self.rewritten is None:
+            self.rewritten = getattr(mod, self.name + "_rewritten")
+
+    def rewrites(self) -> list:
+        return [self.rewritten, *self.also]
+
+
+_TRY = "compute without exceptions, or move the try block out of the differentiated function"
+_SYNC = "differentiated code must be synchronous"
+_YIELD = "return the values (a tuple) instead of yielding them"
+_IMPORT = "import at module level"
+_CHECK = "check the inputs before calling the gradient function"
+_STARRED = "pass or unpack the values one by one"
+_PLAIN = "give it plain positional parameters"
+_ATTR = ("keep the value in a local variable, or update state outside the differentiated "
+         "call")
+_SUBSCRIPT = ("build the new value with ops (e.g. ops.where, or concatenation) instead of "
+              "writing into an array")
+_ELSE = "move the else body after the loop"
+U = UnsupportedSyntaxError
+
+CASES = [
+    # fence.py: REFUSED
+    Case("try", U, _TRY, "fence", construct="Try"),
+    Case("try_star", U, _TRY, "fence", construct="TryStar", python=(3, 11),
+         refused=TRY_STAR_REFUSED),
+    Case("with", U, "move the with block out of the differentiated function", "fence",
+         construct="With"),
+    Case("async_with", U, "move the async with block out of the differentiated function ("
+         + _SYNC + ")", "fence", construct="AsyncWith"),
+    Case("await", U, "await the value before the call and pass it in as an argument ("
+         + _SYNC + ")", "fence", construct="Await", args=(X, 3.0), refused_args=(X,)),
+    Case("async_for", U, "collect the values before the call and loop over them with a "
+         "plain for (" + _SYNC + ")", "fence", construct="AsyncFor", args=(X, (1.0, 2.0)),
+         refused_args=(X,)),
+    Case("yield", U, _YIELD, "fence", construct="Yield"),
+    Case("yield_from", U, _YIELD, "fence", construct="YieldFrom"),
+    Case("global", U, "pass the value in as an argument or keep it on self", "fence",
+         construct="Global", args=(X, G), refused_args=(X,)),
+    Case("global_on_self", U, "pass the value in as an argument or keep it on self", "fence",
+         construct="Global", line="global", refused=global_refused,
+         rewritten=GlobalRewrittenCell),
+    Case("nonlocal", U, "return the new value instead of assigning an outer variable",
+         "fence", construct="Nonlocal", refused=make_nonlocal_refused(),
+         rewritten=make_nonlocal_rewritten()),
+    Case("del", U, "let the variable go out of scope instead", "fence", construct="Delete"),
+    Case("class", U, "define the class outside the differentiated function", "fence",
+         construct="ClassDef"),
+    Case("async_def", U, "make it a plain def (" + _SYNC + ")", "fence",
+         construct="AsyncFunctionDef"),
+    Case("import", U, _IMPORT, "fence", construct="Import"),
+    Case("import_from", U, _IMPORT, "fence", construct="ImportFrom"),
+    Case("raise", U, _CHECK, "fence", construct="Raise"),
+    Case("assert", U, _CHECK, "fence", construct="Assert"),
+    Case("walrus", U, "assign the value in a statement of its own", "fence",
+         construct="NamedExpr"),
+    Case("set_comp", U, "build a list or a tuple instead", "fence", construct="SetComp"),
+    Case("starred_call", U, _STARRED, "fence", construct="Starred"),
+    Case("starred_target", U, _STARRED, "fence", construct="Starred"),
+    Case("starred_display", U, _STARRED, "fence", construct="Starred"),
+    Case("match", U, "use if / elif", "fence", construct="Match"),
+    Case("type_alias", U, "define the alias at module level", "fence",
+         construct="TypeAlias", python=(3, 12), refused=TYPE_ALIAS_REFUSED),
+    # fence.py: the others
+    Case("nested_decorator", U, "define the decorated function at module level", "fence"),
+    Case("nested_varargs", U, _PLAIN, "fence"),
+    Case("lambda_kwonly", U, _PLAIN, "fence"),
+    Case("varargs", U, "give the function plain positional parameters", "fence"),
+    Case("kwonly", U, "give the function plain positional parameters", "fence"),
+    Case("kwargs_unpacking", U, "pass the keyword arguments one by one", "fence"),
+    Case("attr_assign", U, _ATTR, "fence"),
+    Case("attr_assign_cell", U, _ATTR, "fence", refused=AttrAssignCellRefused,
+         rewritten=AttrAssignCellRewritten),
+    Case("subscript_assign", U, _SUBSCRIPT, "fence", also=(subscript_assign_where_rewritten,)),
+    Case("subscript_assign_list", U, _SUBSCRIPT, "fence"),
+    Case("for_else", U, _ELSE, "fence"),
+    Case("while_else", U, _ELSE, "fence"),
+]
