@@ -8,7 +8,7 @@ exactly as the compiler gives it, the compiler module that gives it, and how to 
 tests/test_hints.py runs every pair and checks that every hint in the compiler's source has
 a case.
 """
-# ruff: noqa: E731, F841, E701, B018
+# ruff: noqa: E731, F841, E701, B018, F634
 from __future__ import annotations
 
 import math
@@ -20,6 +20,10 @@ import numpy as np
 import autograd_st.nn as nn
 from autograd_st import Tensor, ops
 from autograd_st.errors import (
+    CallArgumentError,
+    CompileError,
+    NoDerivativeError,
+    RecursionNotSupportedError,
     UnsupportedSyntaxError,
 )
 
@@ -543,6 +547,370 @@ def while_else_rewritten(x):
 
 
 # =========================================================================================
+# analyze.py
+# =========================================================================================
+
+LOG: list = []
+
+
+# hint: keep its value with no gradient, LOG.append(ops.stop_gradient(...)), or a number,
+# float(ops.stop_gradient(...)); or build a new list in the function (ys = list(xs); ys.append(...)) and
+# return it
+def outside_store_refused(x):
+    y = x * 2.0
+    LOG.append(y)  # HINT outside_store
+    return ops.sum(y * y)
+
+
+def outside_store_rewritten(x):
+    y = x * 2.0
+    LOG.append(ops.stop_gradient(y))
+    return ops.sum(y * y)
+
+
+NUMBERS: list = []
+HISTORY = [1.0]  # a list from outside the function, which it copies
+
+
+def outside_store_float_rewritten(x):
+    y = x * 2.0
+    NUMBERS.append(float(ops.stop_gradient(ops.sum(y))))
+    return ops.sum(y * y)
+
+
+def outside_store_new_list_rewritten(x):
+    y = x * 2.0
+    ys = list(HISTORY)
+    ys.append(y)
+    return ops.sum(y * y), ys
+
+
+def no_rule_rewritten(x):  # a function that has a rule (no NaN here: cumsum is nancumsum)
+    return ops.sum(ops.cumsum(x, axis=1) * x)
+
+
+def make_no_rule_refused():
+    """A numpy ufunc with no rule yet (the rule is registered by the rewrite: a function of
+    its own, so that no other test sees it)."""
+    def nancumsum_refused(x):
+        return ops.sum(np.nancumsum(x, axis=1) * x)  # HINT no_rule
+    return nancumsum_refused
+
+
+# =========================================================================================
+# bprop.py
+# =========================================================================================
+
+class BpropArityRefused(nn.Cell):
+    def construct(self, x):
+        return ops.sum(x * x)
+
+    def bprop(self, x, dout):  # HINT bprop_arity
+        return (2.0 * x * dout,)
+
+
+class BpropArityRewritten(nn.Cell):  # one parameter per input of construct, then out, dout
+    def construct(self, x):
+        return ops.sum(x * x)
+
+    def bprop(self, x, out, dout):
+        return (2.0 * x * dout,)
+
+
+class BpropReturnsRefused(nn.Cell):
+    def construct(self, x):
+        return ops.sum(x * x)
+
+    def bprop(self, x, out, dout):
+        return (2.0 * x * dout, dout)  # HINT bprop_returns
+
+
+class BpropReturnsRewritten(nn.Cell):  # one gradient per input of construct
+    def construct(self, x):
+        return ops.sum(x * x)
+
+    def bprop(self, x, out, dout):
+        return (2.0 * x * dout,)
+
+
+# =========================================================================================
+# frontend.py
+# =========================================================================================
+
+def _power(x, n):
+    if n == 0:
+        return ops.ones_like(x)
+    return _power(x, n - 1) * x  # HINT recursion
+
+
+def recursion_refused(x):
+    return ops.sum(_power(x, 3))
+
+
+def _power_loop(x, n):
+    out = ops.ones_like(x)
+    for _ in range(n):
+        out = out * x
+    return out
+
+
+def recursion_rewritten(x):
+    return ops.sum(_power_loop(x, 3))
+
+
+def _two(a, b, c=1.0):
+    return a * b * c
+
+
+# hint: call it with its parameters: _two(a, b, c=1.0)
+def bad_call_refused(x):
+    return ops.sum(_two(x, a=x))  # HINT bad_call
+
+
+def bad_call_rewritten(x):
+    return ops.sum(_two(x, x))
+
+
+# =========================================================================================
+# normalize.py
+# =========================================================================================
+
+# hint: reduce it to one value (e.g. with .all() or .any())
+def tuple_condition_refused(x):
+    if (x, x * 2.0):  # HINT tuple_condition
+        return ops.sum(x * x)
+    return ops.sum(x)
+
+
+def tuple_condition_rewritten(x):
+    if (x > 0).all():
+        return ops.sum(x * x)
+    return ops.sum(x)
+
+
+def tuple_condition_while_refused(x):
+    while (x, x):  # HINT tuple_condition_while
+        x = x * 0.5
+    return ops.sum(x)
+
+
+def tuple_condition_while_rewritten(x):
+    while (x > 0.5).any():
+        x = x * 0.5
+    return ops.sum(x)
+
+
+# =========================================================================================
+# normalize_calls.py
+# =========================================================================================
+
+def _halve(g):
+    return g * 0.5
+
+
+# hint: wrap the value instead: y = ops.InsertGradientOf(fn)(y), fn taking the gradient and
+# returning the one to use
+def register_hook_refused(x):
+    y = x * 2.0
+    y.register_hook(_halve)  # HINT register_hook
+    return ops.sum(y * y)
+
+
+def register_hook_rewritten(x):
+    y = x * 2.0
+    y = ops.InsertGradientOf(_halve)(y)
+    return ops.sum(y * y)
+
+
+class _Scale3:
+    def __init__(self, s):
+        self.s = s
+
+    def __call__(self, t):
+        return t * self.s
+
+
+# hint: make the Cell or object once, in __init__ (self.block = Block()), and call it there
+class RuntimeCalleeRefused(nn.Cell):
+    def construct(self, x):
+        block = _Scale3(ops.sum(x))
+        return ops.sum(block(x))  # HINT runtime_callee
+
+
+class _ScaleBySum(nn.Cell):
+    def construct(self, t):
+        return t * ops.sum(t)
+
+
+class RuntimeCalleeRewritten(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.block = _ScaleBySum()
+
+    def construct(self, x):
+        return ops.sum(self.block(x))
+
+
+HOOK_CALLS: list = []
+
+
+def _backward_hook(cell, grad_input, grad_output):
+    HOOK_CALLS.append(type(cell).__name__)
+
+
+def _hook_backward(grads):
+    HOOK_CALLS.append(len(grads))
+
+
+class _Mul(nn.Cell):
+    def construct(self, a, b):
+        return a * b
+
+
+class _Square(nn.Cell):
+    def construct(self, a):
+        return a * a
+
+
+class _Pair(nn.Cell):
+    def construct(self, a):
+        return a * 2.0, a * 3.0
+
+
+# hint: register it on a Cell called with one Tensor, or use ops.HookBackward on the values
+class BackwardHookInputsRefused(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.mul = _Mul()
+        self.mul.register_backward_hook(_backward_hook)
+
+    def construct(self, x):
+        return ops.sum(self.mul(x, x * 2.0))  # HINT backward_hook_inputs
+
+
+class BackwardHookInputsRewritten(nn.Cell):  # a Cell called with one Tensor
+    def __init__(self):
+        super().__init__()
+        self.square = _Square()
+        self.square.register_backward_hook(_backward_hook)
+
+    def construct(self, x):
+        return ops.sum(self.square(x) * 2.0)
+
+
+class BackwardHookInputsValuesRewritten(nn.Cell):  # ops.HookBackward on the values
+    def __init__(self):
+        super().__init__()
+        self.mul = _Mul()
+        self.hook = ops.HookBackward(_hook_backward)
+
+    def construct(self, x):
+        return ops.sum(self.mul(self.hook(x), self.hook(x * 2.0)))
+
+
+# hint: register it on a Cell with one Tensor output
+class BackwardHookOutputRefused(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.pair = _Pair()
+        self.pair.register_backward_hook(_backward_hook)
+
+    def construct(self, x):
+        a, b = self.pair(x)  # HINT backward_hook_output
+        return ops.sum(a * b)
+
+
+class BackwardHookOutputRewritten(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.square = _Square()
+        self.square.register_backward_hook(_backward_hook)
+
+    def construct(self, x):
+        return ops.sum(self.square(x) * 6.0)
+
+
+class _Base(nn.Cell):
+    def construct(self, x):
+        return x * 2.0
+
+
+def _base_of(cell, x):
+    return super().construct(x)  # HINT super_no_arguments
+
+
+def _base_of_rewritten(cell, x):
+    return super(SuperRewritten, cell).construct(x)
+
+
+# hint: call super(Class, self) with the class and the instance
+class SuperRefused(_Base):
+    def construct(self, x):
+        return ops.sum(_base_of(self, x) * x)
+
+
+class SuperRewritten(_Base):
+    def construct(self, x):
+        return ops.sum(_base_of_rewritten(self, x) * x)
+
+
+# hint: pass it compile-time values (a function, a Cell, numbers)
+def compile_time_api_refused(x):
+    n = int(ops.sum(x) > 0.0) + 1
+    return ops.sum(ops.ones((n, 3)) * x)  # HINT compile_time_api
+
+
+def compile_time_api_rewritten(x):
+    return ops.sum(ops.ones((2, 3)) * x)
+
+
+def _scaled_by(t, d):
+    return t * d["s"]
+
+
+# hint: build a new dict instead of changing it, or a tuple
+def changed_after_use_refused(x):
+    d = {"s": 2.0}
+    y = _scaled_by(x, d)
+    d.update(s=3.0)  # HINT changed_after_use
+    return ops.sum(y * d["s"])
+
+
+def changed_after_use_rewritten(x):
+    d = {"s": 2.0}
+    y = _scaled_by(x, d)
+    d = dict(d, s=3.0)
+    return ops.sum(y * d["s"])
+
+
+def changed_after_use_tuple_rewritten(x):
+    d = (2.0,)
+    y = x * d[0]
+    d = (3.0,)
+    return ops.sum(y * d[0])
+
+
+def changed_after_use_set_refused(x):
+    s = {2.0}
+    y = _scaled_by(x, {"s": len(s)})
+    n = _count(s)
+    s.add(3.0)  # HINT changed_after_use_set
+    return ops.sum(y * n)
+
+
+def _count(s):
+    return len(s)
+
+
+def changed_after_use_set_rewritten(x):
+    s = {2.0}
+    y = _scaled_by(x, {"s": len(s)})
+    n = _count(s)
+    s = s | {3.0}
+    return ops.sum(y * n)
+
+
+# =========================================================================================
 # the table
 # =========================================================================================
 
@@ -655,4 +1023,52 @@ CASES = [
     Case("subscript_assign_list", U, _SUBSCRIPT, "fence"),
     Case("for_else", U, _ELSE, "fence"),
     Case("while_else", U, _ELSE, "fence"),
+    # analyze.py
+    Case("outside_store", U, "keep its value with no gradient, LOG.append(ops.stop_gradient("
+         "...)), or a number, float(ops.stop_gradient(...)); or build a new list in the function (ys = list(xs); "
+         "ys.append(...)) and return it", "analyze",
+         also=(outside_store_float_rewritten, outside_store_new_list_rewritten)),
+    Case("no_rule", NoDerivativeError, "give it a rule: @autograd_st.register_vjp(np.nancumsum) "
+         "over a function rule(dout, out, x) returning (gradient of x,) (one gradient per "
+         "input of the function; a numpy ufunc's inputs are x, or x1, x2); or use an ops.* or "
+         "numpy function that has one (docs/api_coverage.md); or wrap the argument in "
+         "ops.stop_gradient(...) if no gradient should flow", "analyze",
+         refused=make_no_rule_refused()),
+    # bprop.py
+    Case("bprop_arity", CompileError, "give bprop one parameter per construct input, then out "
+         "and dout", "bprop", refused=BpropArityRefused, rewritten=BpropArityRewritten),
+    Case("bprop_returns", CompileError, "return a tuple with one gradient per input of "
+         "construct", "bprop", refused=BpropReturnsRefused, rewritten=BpropReturnsRewritten),
+    # frontend.py
+    Case("recursion", RecursionNotSupportedError, "rewrite the recursion as a loop",
+         "frontend"),
+    Case("bad_call", CallArgumentError, "call it with its parameters: _two(a, b, c=1.0)",
+         "frontend"),
+    # normalize.py
+    Case("tuple_condition", CompileError, "reduce it to one value (e.g. with .all() or "
+         ".any())", "normalize"),
+    Case("tuple_condition_while", CompileError, "reduce it to one value (e.g. with .all() or "
+         ".any())", "normalize"),
+    # normalize_calls.py
+    Case("register_hook", CompileError, "wrap the value instead: y = ops.InsertGradientOf(fn)"
+         "(y), fn taking the gradient and returning the one to use", "normalize_calls",
+         grad_factor=0.5),
+    Case("runtime_callee", CompileError, "make the Cell or object once, in __init__ "
+         "(self.block = Block()), and call it there (self.block(x))", "normalize_calls",
+         refused=RuntimeCalleeRefused, rewritten=RuntimeCalleeRewritten),
+    Case("backward_hook_inputs", CompileError, "register it on a Cell called with one Tensor, "
+         "or use ops.HookBackward on the values", "normalize_calls",
+         refused=BackwardHookInputsRefused, rewritten=BackwardHookInputsRewritten,
+         also=(BackwardHookInputsValuesRewritten,)),
+    Case("backward_hook_output", CompileError, "register it on a Cell with one Tensor output",
+         "normalize_calls", refused=BackwardHookOutputRefused,
+         rewritten=BackwardHookOutputRewritten),
+    Case("super_no_arguments", CompileError, "call super(Class, self) with the class and the "
+         "instance", "normalize_calls", refused=SuperRefused, rewritten=SuperRewritten),
+    Case("compile_time_api", CompileError, "pass it compile-time values (a function, a Cell, "
+         "numbers)", "normalize_calls"),
+    Case("changed_after_use", U, "build a new dict instead of changing it, or a tuple",
+         "normalize_calls", also=(changed_after_use_tuple_rewritten,)),
+    Case("changed_after_use_set", U, "build a new set instead of changing it, or a tuple",
+         "normalize_calls"),
 ]

@@ -106,6 +106,16 @@ def test_refused(name, monkeypatch):
     assert case.site in frames, (case.site, sorted(frames))
 
 
+def _assert_same(value, direct):
+    """The compiled function's value is the direct call's (tuples and lists item by item)."""
+    if isinstance(direct, (tuple, list)):
+        assert type(value) is type(direct) and len(value) == len(direct), (value, direct)
+        for v, d in zip(value, direct):
+            _assert_same(v, d)
+    else:
+        assert_close(value, direct, 1e-12, 1e-12)
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_rewritten(name):
     case = CASES[name]
@@ -114,12 +124,7 @@ def test_rewritten(name):
         args = _args(case, "rewritten")
         direct = fn(*args)
         value, grad = ops.value_and_grad(fn)(*args)
-        if isinstance(direct, tuple):
-            assert isinstance(value, tuple) and len(value) == len(direct)
-            for v, d in zip(value, direct):
-                assert_close(v, d, 1e-12, 1e-12)
-        else:
-            assert_close(value, direct, 1e-12, 1e-12)
+        _assert_same(value, direct)
         expected = numerical_grad(fn, args) * case.grad_factor
         assert_close(grad, expected, 1e-6, 1e-7)
         if case.mode == "grad2":

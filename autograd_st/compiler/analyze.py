@@ -74,8 +74,9 @@ def _check_opaque(fir, active) -> None:
                 "did not build: its gradient would not follow it there (in %s)"
                 % (callee or "this call", fir.qualname), loc[0], loc[1], loc[2],
                 hint="keep its value with no gradient, %s(ops.stop_gradient(...)), or a "
-                     "number, float(...); or build a new list in the function "
-                     "(ys = list(xs); ys.append(...)) and return it" % (callee or "append"))
+                     "number, float(ops.stop_gradient(...)); or build a new list in the "
+                     "function (ys = list(xs); ys.append(...)) and return it"
+                     % (callee or "append"))
         if callee in ZERO_GRAD_OPAQUE or callee.rsplit(".", 1)[-1] in ZERO_GRAD_OPAQUE:
             continue
         if any(u in active for u in stmt.uses) and any(t in used for t in stmt.targets):
