@@ -911,6 +911,216 @@ def changed_after_use_set_rewritten(x):
 
 
 # =========================================================================================
+# normalize_containers.py
+# =========================================================================================
+
+# hint: build a tuple or a list
+def runtime_set_refused(x):
+    return ops.sum(x) * len({x, x * 2.0})  # HINT runtime_set
+
+
+def runtime_set_rewritten(x):
+    return ops.sum(x) * len((x, x * 2.0))
+
+
+# hint: operate on its items
+def sequence_arithmetic_refused(x):
+    xs = (x, x * 2.0)
+    ys = xs * 2.5  # HINT sequence_arithmetic
+    return ops.sum(ys[0] * ys[1])
+
+
+def sequence_arithmetic_rewritten(x):
+    xs = (x, x * 2.0)
+    ys = (xs[0] * 2.5, xs[1] * 2.5)
+    return ops.sum(ys[0] * ys[1])
+
+
+def _append_to(lst, t):
+    lst.append(t * 2.0)  # HINT argument_list
+    return lst[-1] * t
+
+
+def _append_to_new(lst, t):
+    ys = list(lst)
+    ys.append(t * 2.0)
+    return ys[-1] * t, ys
+
+
+OUTSIDE = [1.0, 0.5]
+CACHE = {"a": 1.0}
+SEEN = {1.0}
+
+
+# hint: build a new list in the function (ys = list(xs); ys.append(...)) and return it
+def argument_list_refused(x):
+    return ops.sum(_append_to(OUTSIDE, x))
+
+
+def argument_list_rewritten(x):
+    y, ys = _append_to_new(OUTSIDE, x)
+    return ops.sum(y), ys
+
+
+# hint: build a new dict in the function ({'key': value, ...} with the items it needs) and
+# return it
+def outside_dict_refused(x):
+    CACHE.update(h=x * 2.0)  # HINT outside_dict
+    return ops.sum(CACHE["h"] * x)
+
+
+def outside_dict_rewritten(x):
+    d = {"a": CACHE["a"], "h": x * 2.0}
+    return ops.sum(d["h"] * x), d
+
+
+# hint: keep the values in a tuple or a list the function builds
+def outside_set_refused(x):
+    SEEN.discard(x)  # HINT outside_set
+    return ops.sum(x * x)
+
+
+def outside_set_rewritten(x):
+    seen = [v for v in SEEN]
+    seen.append(x)
+    return ops.sum(seen[-1] * x), seen
+
+
+# hint: compare with its items instead: sum(ops.equal(v, x) for v in xs) counts x
+def outside_count_refused(x):
+    return ops.sum(x * OUTSIDE.count(x))  # HINT outside_count
+
+
+def outside_count_rewritten(x):
+    return ops.sum(x * sum(ops.equal(v, x) for v in OUTSIDE))
+
+
+# hint: build the list after the if, or build a new list in each branch (ys + [item])
+# instead of changing it
+def merged_list_changed_refused(x):
+    ys = [x]
+    if ops.sum(x) > 0.0:
+        r = ys
+    else:
+        r = [x * 2.0]
+    r.append(x * 3.0)  # HINT merged_list_changed
+    return ops.sum(r[-1] * r[0])
+
+
+def merged_list_changed_rewritten(x):
+    ys = [x]
+    if ops.sum(x) > 0.0:
+        r = ys + [x * 3.0]
+    else:
+        r = [x * 2.0] + [x * 3.0]
+    return ops.sum(r[-1] * r[0])
+
+
+def merged_list_changed_after_rewritten(x):
+    if ops.sum(x) > 0.0:
+        first = x
+    else:
+        first = x * 2.0
+    r = [first]
+    r.append(x * 3.0)
+    return ops.sum(r[-1] * r[0])
+
+
+# hint: pop with a constant index
+def runtime_pop_refused(x):
+    ys = [x, x * 2.0]
+    i = int(ops.sum(x) > 0.0)
+    return ops.sum(ys.pop(i) * x)  # HINT runtime_pop
+
+
+def runtime_pop_rewritten(x):
+    ys = [x, x * 2.0]
+    return ops.sum(ys.pop(1) * x)
+
+
+# hint: build the list with append, and compute on its items
+def list_method_refused(x):
+    ys = [x, x * 2.0, x * 3.0]
+    ys.remove(ys[1])  # HINT list_method
+    return ops.sum(ys[0] * ys[1])
+
+
+def list_method_rewritten(x):
+    ys = []
+    ys.append(x)
+    ys.append(x * 3.0)
+    return ops.sum(ys[0] * ys[1])
+
+
+def list_index_refused(x):
+    ys = [x, x * 2.0]
+    return ops.sum(x) * ys.index(x)  # HINT list_index
+
+
+def list_index_rewritten(x):
+    ys = []
+    ys.append(x)
+    ys.append(x * 2.0)
+    return ops.sum(x) * 0  # (the index of x: the item it was appended as)
+
+
+# hint: use a for loop, or give the range constant bounds
+def runtime_range_refused(x):
+    n = int(ops.sum(x) > 0.0) + 1
+    return ops.sum(sum([x * i for i in range(n)]))  # HINT runtime_range
+
+
+def runtime_range_rewritten(x):
+    n = int(ops.sum(x) > 0.0) + 1
+    total = x * 0.0
+    for i in range(n):
+        total = total + x * i
+    return ops.sum(total)
+
+
+def runtime_range_constant_rewritten(x):
+    return ops.sum(sum([x * i for i in range(2)]))
+
+
+# hint: use a for loop over it, or over range(<constant>)
+def iterate_runtime_refused(x):
+    return ops.sum(sum([r * r for r in x]))  # HINT iterate_runtime
+
+
+def iterate_runtime_rewritten(x):
+    total = x[0] * 0.0
+    for r in x:
+        total = total + r * r
+    return ops.sum(total)
+
+
+def iterate_runtime_range_rewritten(x):
+    return ops.sum(sum([x[i] * x[i] for i in range(2)]))
+
+
+def _apply(f, t):
+    return f(t)
+
+
+def _double(t):
+    return t * 2.0
+
+
+# hint: call it where it is defined, or define it with def at module level
+def lambda_passed_refused(x):
+    return ops.sum(_apply(lambda t: t * 2.0, x) * x)  # HINT lambda_passed
+
+
+def lambda_passed_rewritten(x):
+    return ops.sum(_apply(_double, x) * x)
+
+
+def lambda_passed_here_rewritten(x):
+    f = lambda t: t * 2.0
+    return ops.sum(f(x) * x)
+
+
+# =========================================================================================
 # the table
 # =========================================================================================
 
@@ -1071,4 +1281,28 @@ CASES = [
          "normalize_calls", also=(changed_after_use_tuple_rewritten,)),
     Case("changed_after_use_set", U, "build a new set instead of changing it, or a tuple",
          "normalize_calls"),
+    # normalize_containers.py
+    Case("runtime_set", U, "build a tuple or a list", "normalize_containers"),
+    Case("sequence_arithmetic", CompileError, "operate on its items", "normalize_containers"),
+    Case("argument_list", U, "build a new list in the function (ys = list(xs); "
+         "ys.append(...)) and return it", "normalize_containers"),
+    Case("outside_dict", U, "build a new dict in the function ({'key': value, ...} with the "
+         "items it needs) and return it", "normalize_containers"),
+    Case("outside_set", U, "keep the values in a tuple or a list the function builds",
+         "normalize_containers"),
+    Case("outside_count", U, "compare with its items instead: sum(ops.equal(v, x) for v in "
+         "xs) counts x", "normalize_containers"),
+    Case("merged_list_changed", U, "build the list after the if, or build a new list in "
+         "each branch (ys + [item]) instead of changing it", "normalize_containers", also=(merged_list_changed_after_rewritten,)),
+    Case("runtime_pop", U, "pop with a constant index", "normalize_containers"),
+    Case("list_method", U, "build the list with append, and compute on its items",
+         "normalize_containers"),
+    Case("list_index", U, "build the list with append, and compute on its items",
+         "normalize_containers"),
+    Case("runtime_range", U, "use a for loop, or give the range constant bounds",
+         "normalize_containers", also=(runtime_range_constant_rewritten,)),
+    Case("iterate_runtime", U, "use a for loop over it, or over range(<constant>)",
+         "normalize_containers", also=(iterate_runtime_range_rewritten,)),
+    Case("lambda_passed", U, "call it where it is defined, or define it with def at module "
+         "level", "normalize_containers", also=(lambda_passed_here_rewritten,)),
 ]

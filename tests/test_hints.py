@@ -108,12 +108,24 @@ def test_refused(name, monkeypatch):
 
 def _assert_same(value, direct):
     """The compiled function's value is the direct call's (tuples and lists item by item)."""
-    if isinstance(direct, (tuple, list)):
+    if isinstance(direct, (tuple, list, dict)):
         assert type(value) is type(direct) and len(value) == len(direct), (value, direct)
+        if isinstance(direct, dict):
+            assert list(value) == list(direct)
+            value, direct = list(value.values()), list(direct.values())
         for v, d in zip(value, direct):
             _assert_same(v, d)
     else:
         assert_close(value, direct, 1e-12, 1e-12)
+
+
+def _leaves(value) -> tuple:
+    """The Tensors and numbers of a (nested) output, for central differences of its sum."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (tuple, list)):
+        return tuple(leaf for v in value for leaf in _leaves(v))
+    return (value,)
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -125,7 +137,7 @@ def test_rewritten(name):
         direct = fn(*args)
         value, grad = ops.value_and_grad(fn)(*args)
         _assert_same(value, direct)
-        expected = numerical_grad(fn, args) * case.grad_factor
+        expected = numerical_grad(lambda *a: _leaves(fn(*a)), args) * case.grad_factor
         assert_close(grad, expected, 1e-6, 1e-7)
         if case.mode == "grad2":
             check_grads(fn, args, order=2, modes=("rev",))
@@ -146,19 +158,20 @@ _HINT_SLOT = {"error": 2, "refuse": 2, "needs_constant": 2}  # (node, message, h
 _ERROR_SLOT = 4  # SomeError(message, filename, lineno, col, hint)
 
 
-def _text_pattern(node, constants):
-    """A regex of the hint text ``node`` gives (``%s`` and friends: any text), or None for
-    no hint or a hint passed through from a parameter."""
+def _text_patterns(node, constants) -> list:
+    """Regexes of the hint texts ``node`` can give (``%s`` and friends: any text; each
+    branch of a conditional expression), none for no hint or a hint passed through from a
+    parameter (its callers give the text)."""
     if isinstance(node, ast.Constant):
-        return None if node.value is None else re.escape(node.value)
+        return [] if node.value is None else [re.escape(node.value)]
+    if isinstance(node, ast.IfExp):
+        return _text_patterns(node.body, constants) + _text_patterns(node.orelse, constants)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) \
             and isinstance(node.left, ast.Constant):
         parts = re.split(r"%[sdr]", node.left.value)
-        return "(.+)".join(re.escape(p.replace("%%", "%")) for p in parts)
+        return ["(.+)".join(re.escape(p.replace("%%", "%")) for p in parts)]
     if isinstance(node, ast.Name):
-        if node.id in constants:
-            return re.escape(constants[node.id])
-        return None  # a parameter: the callers give the text
+        return [re.escape(constants[node.id])] if node.id in constants else []
     raise AssertionError("a hint the coverage test cannot read: %s" % ast.unparse(node))
 
 
@@ -186,8 +199,7 @@ def source_hints():
             if hint is None and len(node.args) > slot \
                     and not any(isinstance(a, ast.Starred) for a in node.args[:slot + 1]):
                 hint = node.args[slot]
-            pattern = None if hint is None else _text_pattern(hint, constants)
-            if pattern is not None:
+            for pattern in [] if hint is None else _text_patterns(hint, constants):
                 out.append((path.stem, pattern, "%s:%d" % (path.name, node.lineno)))
     return out
 
