@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import autograd_st
 import autograd_st.nn as nn
 from autograd_st import Tensor, ops
 from autograd_st.errors import (
@@ -585,16 +586,37 @@ def outside_store_new_list_rewritten(x):
     return ops.sum(y * y), ys
 
 
-def no_rule_rewritten(x):  # a function that has a rule (no NaN here: cumsum is nancumsum)
+def nancumsum_refused(x):
+    return ops.sum(np.nancumsum(x, axis=1) * x)  # HINT no_rule
+
+
+def register_nancumsum_rule():
+    """The hint's rewrite, word for word: a rule(dout, out, a, axis, dtype) returning
+    (gradient of a,) (registered by the test, which puts the registry back after)."""
+    @autograd_st.register_vjp(np.nancumsum)
+    def _(dout, out, a, axis, dtype):
+        return (np.flip(np.cumsum(np.flip(dout, axis), axis), axis),)
+
+
+def no_rule_ops_rewritten(x):  # or a function that has a rule (no NaN here)
     return ops.sum(ops.cumsum(x, axis=1) * x)
 
 
-def make_no_rule_refused():
-    """A numpy ufunc with no rule yet (the rule is registered by the rewrite: a function of
-    its own, so that no other test sees it)."""
-    def nancumsum_refused(x):
-        return ops.sum(np.nancumsum(x, axis=1) * x)  # HINT no_rule
-    return nancumsum_refused
+# hint: use an ops.* or numpy function that has a rule instead (docs/api_coverage.md), ...
+def no_rule_builtin_refused(x):
+    return ops.sum(x) * float(ops.sum(x * x))  # HINT no_rule_builtin
+
+
+def no_rule_builtin_rewritten(x):
+    return ops.sum(x) * ops.sum(x * x)
+
+
+def no_rule_builtin_stop_rewritten(x):  # or no gradient through it
+    return ops.sum(x) * float(ops.stop_gradient(ops.sum(x * x)))
+
+
+def no_rule_builtin_stop_expected(x):  # the float held constant: d/dx of sum(x) * c
+    return np.full(x.shape, float(ops.sum(x * x)))
 
 
 # =========================================================================================
@@ -1136,7 +1158,10 @@ class Case:
     ``refused_args``: the refused one's (default ``args``); ``grad_factor``: the rewrite's
     gradient over the central differences (a gradient hook that scales it); ``construct``:
     the fence's REFUSED entry it covers; ``line``: the marker's tag (default ``name``);
-    ``python``: the Python version the construct needs."""
+    ``python``: the Python version the construct needs; ``setup``: what the rewrite runs
+    first (a rule it registers); ``expected``: rewrite -> a function of the arguments giving
+    its gradient, for a rewrite that cuts the gradient (``ops.stop_gradient``) where central
+    differences of the function itself do not."""
     name: str
     error: type
     hint: str
@@ -1148,6 +1173,8 @@ class Case:
     construct: str = ""
     line: str | None = None
     python: tuple | None = None
+    setup: object = None
+    expected: dict = field(default_factory=dict)
     refused: object = None
     rewritten: object = None
     also: tuple = field(default_factory=tuple)
@@ -1238,12 +1265,18 @@ CASES = [
          "...)), or a number, float(ops.stop_gradient(...)); or build a new list in the function (ys = list(xs); "
          "ys.append(...)) and return it", "analyze",
          also=(outside_store_float_rewritten, outside_store_new_list_rewritten)),
-    Case("no_rule", NoDerivativeError, "give it a rule: @autograd_st.register_vjp(np.nancumsum) "
-         "over a function rule(dout, out, x) returning (gradient of x,) (one gradient per "
-         "input of the function; a numpy ufunc's inputs are x, or x1, x2); or use an ops.* or "
-         "numpy function that has one (docs/api_coverage.md); or wrap the argument in "
+    Case("no_rule", NoDerivativeError, "give it a rule: @autograd_st.register_vjp("
+         "np.nancumsum) over a function rule(dout, out, a, axis, dtype) returning (gradient "
+         "of a,) (a gradient per parameter without a default); or use an ops.* or numpy "
+         "function that has one (docs/api_coverage.md); or wrap the argument in "
          "ops.stop_gradient(...) if no gradient should flow", "analyze",
-         refused=make_no_rule_refused()),
+         refused=nancumsum_refused, rewritten=nancumsum_refused, setup=register_nancumsum_rule,
+         also=(no_rule_ops_rewritten,)),
+    Case("no_rule_builtin", NoDerivativeError, "use an ops.* or numpy function that has a rule "
+         "instead (docs/api_coverage.md), or a function of your own given one with "
+         "@autograd_st.register_vjp; or wrap the argument in ops.stop_gradient(...) if no "
+         "gradient should flow", "analyze", also=(no_rule_builtin_stop_rewritten,),
+         expected={no_rule_builtin_stop_rewritten: no_rule_builtin_stop_expected}),
     # bprop.py
     Case("bprop_arity", CompileError, "give bprop one parameter per construct input, then out "
          "and dout", "bprop", refused=BpropArityRefused, rewritten=BpropArityRewritten),
