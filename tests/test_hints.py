@@ -21,8 +21,8 @@ import pytest
 
 import autograd_st
 from autograd_st import check_grads, numerical_grad, ops, rules
-from autograd_st.tensor import bump_structure_epoch
 from autograd_st.compiler.fence import REFUSED
+from autograd_st.tensor import bump_structure_epoch
 
 try:
     from .helpers import assert_close
