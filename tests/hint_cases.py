@@ -1142,6 +1142,192 @@ def lambda_passed_here_rewritten(x):
     return ops.sum(f(x) * x)
 
 
+def _pair_dot(pair, w):
+    return pair[0] * w + pair[1]
+
+
+def _pair_dot_vjp(dout, out, pair, w):
+    return (None, dout * pair[0])
+
+
+def _split_dot(a, b, w):
+    return a * w + b
+
+
+def register_pair_rules():
+    """A user function with a rule: the refused one takes the pair as one parameter, the
+    rewrite as separate parameters (what the hint asks)."""
+    autograd_st.register_vjp(_pair_dot)(_pair_dot_vjp)
+
+    @autograd_st.register_vjp(_split_dot)
+    def _(dout, out, a, b, w):
+        return (dout * w, dout, dout * a)
+
+
+# hint: pass the arrays as separate parameters
+def rule_tuple_refused(x):
+    return ops.sum(_pair_dot((x, x * 2.0), x))  # HINT rule_tuple
+
+
+def rule_tuple_rewritten(x):
+    return ops.sum(_split_dot(x, x * 2.0, x))
+
+
+# hint: index with a constant, or loop a constant number of times (for i in range(3)) so
+# that the loop is unrolled
+def runtime_index_refused(x):
+    i = int(ops.sum(x) > 0.0)
+    ys = (x, x * 2.0, x * 3.0)
+    return ops.sum(ys[i] * x)  # HINT runtime_index
+
+
+def runtime_index_rewritten(x):
+    ys = (x, x * 2.0, x * 3.0)
+    return ops.sum(ys[1] * x)
+
+
+def runtime_index_loop_rewritten(x):
+    ys = (x, x * 2.0, x * 3.0)
+    total = x * 0.0
+    for i in range(3):
+        total = total + ys[i] * x
+    return ops.sum(total)
+
+
+class _Layer(nn.Cell):
+    def __init__(self, s):
+        super().__init__()
+        self.s = s
+
+    def construct(self, t):
+        return ops.tanh(t * self.s)
+
+
+class CellIndexRefused(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.CellList([_Layer(0.5), _Layer(2.0)])
+
+    def construct(self, x):
+        for i in range(x.shape[0]):
+            x = self.layers[i](x)  # HINT cell_index
+        return ops.sum(x)
+
+
+class CellIndexRewritten(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.CellList([_Layer(0.5), _Layer(2.0)])
+
+    def construct(self, x):
+        for i in range(2):
+            x = self.layers[i](x)
+        return ops.sum(x)
+
+
+# hint: build a Tensor with ops instead
+def long_comprehension_refused(x):
+    ws = [i * 1e-3 for i in range(1500)]  # HINT long_comprehension
+    return ops.sum(x * len(ws))
+
+
+def long_comprehension_rewritten(x):
+    ws = ops.arange(1500) * 1e-3
+    return ops.sum(x * ws.shape[0])
+
+
+# hint: write a for loop with an if (or ops.where)
+def comprehension_if_refused(x):
+    return ops.sum(sum([x * i for i in range(3) if ops.sum(x) > i]))  # HINT comprehension_if
+
+
+def comprehension_if_rewritten(x):
+    total = x * 0.0
+    for i in range(3):
+        if ops.sum(x) > i:
+            total = total + x * i
+    return ops.sum(total)
+
+
+def comprehension_if_where_rewritten(x):
+    return ops.sum(sum([ops.where(ops.sum(x) > i, x * i, 0.0) for i in range(3)]))
+
+
+# hint: define it before the comprehension and pass it the value
+def lambda_in_comprehension_refused(x):
+    fs = [lambda t: t * i for i in range(3)]  # HINT lambda_in_comprehension
+    return ops.sum(fs[2](x))
+
+
+def lambda_in_comprehension_rewritten(x):
+    f = lambda t, i: t * i
+    ys = [f(x, i) for i in range(3)]
+    return ops.sum(ys[2])
+
+
+def _make_scaler():
+    def scale(t):
+        return t * 3.0
+    return scale
+
+
+# hint: call it where it is defined, or define it at module level
+def foreign_closure_refused(x):
+    scale = _make_scaler()
+    return ops.sum(scale(x))  # HINT foreign_closure
+
+
+def _scale_by_3(t):
+    return t * 3.0
+
+
+def foreign_closure_rewritten(x):
+    return ops.sum(_scale_by_3(x))
+
+
+# hint: rewrite the recursion as a loop (a nested function)
+def nested_recursion_refused(x):
+    def power(t, n):
+        if n == 0:
+            return ops.ones_like(t)
+        return power(t, n - 1) * t  # HINT nested_recursion
+    return ops.sum(power(x, 3))
+
+
+def nested_recursion_rewritten(x):
+    def power(t, n):
+        out = ops.ones_like(t)
+        for _ in range(n):
+            out = out * t
+        return out
+    return ops.sum(power(x, 3))
+
+
+# hint: call it with its parameters: inner(a, b, c=1.0)
+def nested_bad_call_refused(x):
+    def inner(a, b, c=1.0):
+        return a * b * c
+    return ops.sum(inner(x, a=x))  # HINT nested_bad_call
+
+
+def nested_bad_call_rewritten(x):
+    def inner(a, b, c=1.0):
+        return a * b * c
+    return ops.sum(inner(x, x))
+
+
+# hint: give the format spec as a constant
+def format_spec_refused(x):
+    width = int(ops.sum(x) > 0.0) + 3
+    label = f"{x.shape[0]:{width}}"  # HINT format_spec
+    return ops.sum(x * x)
+
+
+def format_spec_rewritten(x):
+    label = f"{x.shape[0]:4}"
+    return ops.sum(x * x)
+
+
 # =========================================================================================
 # the table
 # =========================================================================================
@@ -1159,7 +1345,7 @@ class Case:
     gradient over the central differences (a gradient hook that scales it); ``construct``:
     the fence's REFUSED entry it covers; ``line``: the marker's tag (default ``name``);
     ``python``: the Python version the construct needs; ``setup``: what the rewrite runs
-    first (a rule it registers); ``expected``: rewrite -> a function of the arguments giving
+    first (a rule it registers), ``refused_setup`` what the refused code does; ``expected``: rewrite -> a function of the arguments giving
     its gradient, for a rewrite that cuts the gradient (``ops.stop_gradient``) where central
     differences of the function itself do not."""
     name: str
@@ -1174,6 +1360,7 @@ class Case:
     line: str | None = None
     python: tuple | None = None
     setup: object = None
+    refused_setup: object = None
     expected: dict = field(default_factory=dict)
     refused: object = None
     rewritten: object = None
@@ -1338,4 +1525,26 @@ CASES = [
          "normalize_containers", also=(iterate_runtime_range_rewritten,)),
     Case("lambda_passed", U, "call it where it is defined, or define it with def at module "
          "level", "normalize_containers", also=(lambda_passed_here_rewritten,)),
+    Case("rule_tuple", U, "pass the arrays as separate parameters", "normalize_containers",
+         setup=register_pair_rules, refused_setup=register_pair_rules),
+    Case("runtime_index", U, "index with a constant, or loop a constant number of times (for i "
+         "in range(3)) so that the loop is unrolled", "normalize_containers",
+         also=(runtime_index_loop_rewritten,)),
+    Case("cell_index", U, "index with a constant, or loop a constant number of times (for i "
+         "in range(3)) so that the loop is unrolled", "normalize_containers",
+         refused=CellIndexRefused, rewritten=CellIndexRewritten),
+    Case("long_comprehension", CompileError, "build a Tensor with ops instead",
+         "normalize_containers"),
+    Case("comprehension_if", U, "write a for loop with an if (or ops.where)",
+         "normalize_containers", also=(comprehension_if_where_rewritten,)),
+    Case("lambda_in_comprehension", U, "define it before the comprehension and pass it the "
+         "value", "normalize_containers"),
+    Case("foreign_closure", U, "call it where it is defined, or define it at module level",
+         "normalize_containers"),
+    Case("nested_recursion", RecursionNotSupportedError, "rewrite the recursion as a loop",
+         "normalize_containers"),
+    Case("nested_bad_call", CallArgumentError, "call it with its parameters: inner(a, b, "
+         "c=1.0)", "normalize_containers"),
+    Case("format_spec", CompileError, "give the format spec as a constant",
+         "normalize_containers"),
 ]

@@ -74,8 +74,20 @@ def test_the_case_names_are_distinct():
     assert len(CASES) == len(hc.CASES)
 
 
+@pytest.fixture
+def restored_registry():
+    """A case's setup may register a rule: put the global tables back after the test."""
+    saved = dict(rules.REGISTRY), dict(rules.USER_FUNCTIONS)
+    yield
+    rules.REGISTRY.clear()
+    rules.REGISTRY.update(saved[0])
+    rules.USER_FUNCTIONS.clear()
+    rules.USER_FUNCTIONS.update(saved[1])
+    bump_structure_epoch()  # code compiled with the rule is compiled again without it
+
+
 @pytest.mark.parametrize("name", list(CASES))
-def test_refused(name, monkeypatch):
+def test_refused(name, monkeypatch, restored_registry):
     case = CASES[name]
     if case.python and sys.version_info < case.python:
         # the construct is not Python before that version: no user can reach this hint
@@ -87,6 +99,8 @@ def test_refused(name, monkeypatch):
     if isinstance(fn, str):  # source text (syntax newer than some supported Pythons)
         fn = autograd_st.exec_source(fn, vars(hc))[name + "_refused"]
     fn = _callable(fn)
+    if case.refused_setup is not None:
+        case.refused_setup()
     with pytest.raises(case.error) as info:
         _transform(fn, case.mode, _args(case, "refused"))
     err = info.value
@@ -127,18 +141,6 @@ def _leaves(value) -> tuple:
     if isinstance(value, (tuple, list)):
         return tuple(leaf for v in value for leaf in _leaves(v))
     return (value,)
-
-
-@pytest.fixture
-def restored_registry():
-    """A case's setup may register a rule: put the global tables back after the test."""
-    saved = dict(rules.REGISTRY), dict(rules.USER_FUNCTIONS)
-    yield
-    rules.REGISTRY.clear()
-    rules.REGISTRY.update(saved[0])
-    rules.USER_FUNCTIONS.clear()
-    rules.USER_FUNCTIONS.update(saved[1])
-    bump_structure_epoch()  # code compiled with the rule is compiled again without it
 
 
 @pytest.mark.parametrize("name", list(CASES))
