@@ -8,7 +8,7 @@ exactly as the compiler gives it, the compiler module that gives it, and how to 
 tests/test_hints.py runs every pair and checks that every hint in the compiler's source has
 a case.
 """
-# ruff: noqa: E731, F841, E701, B018, F634
+# ruff: noqa: E731, F841, E701, B018, F634, F821, F823
 from __future__ import annotations
 
 import math
@@ -1329,6 +1329,318 @@ def format_spec_rewritten(x):
 
 
 # =========================================================================================
+# normalize_exprs.py
+# =========================================================================================
+
+# hint: give it a value before the loop
+def loop_local_refused(x):
+    for i in range(x.shape[0]):
+        y = x * 2.0
+    return ops.sum(y * x)  # HINT loop_local
+
+
+def loop_local_rewritten(x):
+    y = x * 0.0
+    for i in range(x.shape[0]):
+        y = x * 2.0
+    return ops.sum(y * x)
+
+
+# hint: assign it in every branch (or before the if)
+def one_branch_refused(x):
+    if ops.sum(x) > 0.0:
+        label = "positive"
+    print(label)  # HINT one_branch
+    return ops.sum(x * x)
+
+
+def one_branch_rewritten(x):
+    if ops.sum(x) > 0.0:
+        label = "positive"
+    else:
+        label = "not positive"
+    print(label)
+    return ops.sum(x * x)
+
+
+def one_branch_before_rewritten(x):
+    label = "not positive"
+    if ops.sum(x) > 0.0:
+        label = "positive"
+    print(label)
+    return ops.sum(x * x)
+
+
+# hint: assign it before reading it
+def nested_unbound_refused(x):
+    def inner(t):
+        total = total + t  # HINT nested_unbound
+        return total
+    return ops.sum(inner(x))
+
+
+def nested_unbound_rewritten(x):
+    def inner(t):
+        total = t * 0.0
+        total = total + t
+        return total
+    return ops.sum(inner(x))
+
+
+def unbound_refused(x):
+    y = x * G  # HINT unbound
+    G = 3.0
+    return ops.sum(y * G)
+
+
+def unbound_rewritten(x):
+    G = 3.0
+    y = x * G
+    return ops.sum(y * G)
+
+
+# hint: use the ops function for it (ops.logical_and, ops.logical_or, ...), or apply it to
+# compile-time values
+def bitand_refused(x):
+    m = (x > 0.3) & (x < 0.8)  # HINT bitand
+    return ops.sum(ops.where(m, x * x, x))
+
+
+def bitand_rewritten(x):
+    m = ops.logical_and(x > 0.3, x < 0.8)
+    return ops.sum(ops.where(m, x * x, x))
+
+
+def bitor_refused(x):
+    m = (x < 0.3) | (x > 0.8)  # HINT bitor
+    return ops.sum(ops.where(m, x * x, x))
+
+
+def bitor_rewritten(x):
+    m = ops.logical_or(x < 0.3, x > 0.8)
+    return ops.sum(ops.where(m, x * x, x))
+
+
+def bitxor_refused(x):
+    m = (x < 0.5) ^ (x > 0.3)  # HINT bitxor
+    return ops.sum(ops.where(m, x * x, x))
+
+
+def bitxor_rewritten(x):
+    m = ops.logical_xor(x < 0.5, x > 0.3)
+    return ops.sum(ops.where(m, x * x, x))
+
+
+# hint: make it one Tensor first (ops.stack), or operate on its items
+def value_times_tuple_refused(x):
+    ys = (x, x * 2.0)
+    return ops.sum(x * ys)  # HINT value_times_tuple
+
+
+def value_times_tuple_rewritten(x):
+    ys = (x, x * 2.0)
+    return ops.sum(x * ops.stack(ys))
+
+
+def value_times_tuple_items_rewritten(x):
+    ys = (x, x * 2.0)
+    return ops.sum(x * ys[0]) + ops.sum(x * ys[1])
+
+
+# hint: use ops.logical_not, or apply it to a compile-time value
+def invert_refused(x):
+    m = ~(x > 0.5)  # HINT invert
+    return ops.sum(ops.where(m, x * x, x))
+
+
+def invert_rewritten(x):
+    m = ops.logical_not(x > 0.5)
+    return ops.sum(ops.where(m, x * x, x))
+
+
+# hint: compare values with == (ops.equal) and combine the results, or test a compile-time
+# value
+def in_runtime_refused(x):
+    s = ops.sum(x)
+    return ops.sum(x * (1.0 if s in (1.0, 2.0) else 2.0))  # HINT in_runtime
+
+
+def in_runtime_rewritten(x):
+    s = ops.sum(x)
+    hit = ops.logical_or(ops.equal(s, 1.0), ops.equal(s, 2.0))
+    return ops.sum(x * (1.0 if hit else 2.0))
+
+
+def is_runtime_refused(x):
+    y = x * 2.0
+    return ops.sum(x * (1.0 if y is x else 2.0))  # HINT is_runtime
+
+
+def is_runtime_rewritten(x):
+    y = x * 2.0
+    return ops.sum(x * (1.0 if ops.equal(y, x).all() else 2.0))
+
+
+# =========================================================================================
+# normalize_loops.py
+# =========================================================================================
+
+# hint: make the condition depend on a value the loop changes
+def while_true_refused(x):
+    while True:  # HINT while_true
+        x = x * 2.0
+    return ops.sum(x)
+
+
+def while_true_rewritten(x):
+    while ops.sum(x) < 20.0:
+        x = x * 2.0
+    return ops.sum(x)
+
+
+# hint: loop a constant number of times (for ... in range(3)) so that the loop is
+# unrolled, or keep the value a Tensor and use ops.concat / ops.stack
+def growing_tuple_refused(x):
+    ys = ()
+    for t in range(x.shape[0]):  # HINT growing_tuple
+        ys = ys + (x[t] * 2.0,)
+    return ops.sum(ops.stack(ys) * x)
+
+
+def growing_tuple_rewritten(x):
+    ys = ()
+    for t in range(2):
+        ys = ys + (x[t] * 2.0,)
+    return ops.sum(ops.stack(ys) * x)
+
+
+def growing_tuple_tensor_rewritten(x):
+    ys = x[:0] * 2.0
+    for t in range(x.shape[0]):
+        ys = ops.concat((ys, x[t:t + 1] * 2.0), 0)
+    return ops.sum(ys * x)
+
+
+# hint: loop a constant number of times (for ... in range(3)) so that the loop is
+# unrolled, or build a Tensor with ops.concat / ops.stack
+def changed_list_refused(x):
+    ys = [x, x * 2.0, x * 3.0]
+    for t in range(x.shape[0]):  # HINT changed_list
+        ys.pop()
+    return ops.sum(ys[0] * x)
+
+
+def changed_list_rewritten(x):
+    ys = [x, x * 2.0, x * 3.0]
+    for t in range(2):
+        ys.pop()
+    return ops.sum(ys[0] * x)
+
+
+def changed_list_tensor_rewritten(x):
+    ys = ops.stack([x, x * 2.0, x * 3.0])
+    for t in range(x.shape[0]):
+        ys = ys[:-1]
+    return ops.sum(ys[0] * x)
+
+
+# =========================================================================================
+# normalize_stmts.py
+# =========================================================================================
+
+# hint: append the same number of items in both branches (or build a Tensor with ops.where)
+def list_lengths_refused(x):
+    ys = [x]
+    if ops.sum(x) > 0.0:  # HINT list_lengths
+        ys.append(x * 2.0)
+    return ops.sum(ys[-1] * x)
+
+
+def list_lengths_rewritten(x):
+    ys = [x]
+    if ops.sum(x) > 0.0:
+        ys.append(x * 2.0)
+    else:
+        ys.append(x)
+    return ops.sum(ys[-1] * x)
+
+
+def list_lengths_where_rewritten(x):
+    ys = [x]
+    ys.append(ops.where(ops.sum(x) > 0.0, x * 2.0, x))
+    return ops.sum(ys[-1] * x)
+
+
+# hint: give it the same number of items in both branches
+def tuple_lengths_refused(x):
+    if ops.sum(x) > 0.0:  # HINT tuple_lengths
+        t = (x,)
+    else:
+        t = (x, x)
+    return ops.sum(t[0] * x)
+
+
+def tuple_lengths_rewritten(x):
+    if ops.sum(x) > 0.0:
+        t = (x, x * 0.0)
+    else:
+        t = (x, x)
+    return ops.sum(t[0] * x)
+
+
+# hint: give it the same structure in both branches
+def tuple_structure_refused(x):
+    if ops.sum(x) > 0.0:  # HINT tuple_structure
+        t = (x, x * 2.0)
+    else:
+        t = x
+    return ops.sum(t[0] * x)
+
+
+def tuple_structure_rewritten(x):
+    if ops.sum(x) > 0.0:
+        t = (x, x * 2.0)
+    else:
+        t = (x, x)
+    return ops.sum(t[0] * x)
+
+
+# hint: give it the same keys, in the same order, in both branches
+def dict_keys_refused(x):
+    if ops.sum(x) > 0.0:  # HINT dict_keys
+        d = {"a": x, "b": x * 2.0}
+    else:
+        d = {"b": x, "a": x * 2.0}
+    return ops.sum(d["a"] * d["b"])
+
+
+def dict_keys_rewritten(x):
+    if ops.sum(x) > 0.0:
+        d = {"a": x, "b": x * 2.0}
+    else:
+        d = {"a": x * 2.0, "b": x}
+    return ops.sum(d["a"] * d["b"])
+
+
+# hint: give it a Tensor, a number, a string or None in both branches (to choose a function
+# or a Cell, call it inside each branch: y = f(x) in one, y = g(x) in the other)
+def branch_kind_refused(x):
+    if ops.sum(x) > 0.0:  # HINT branch_kind
+        act = ops.tanh
+    else:
+        act = ops.sigmoid
+    return ops.sum(act(x) * x)
+
+
+def branch_kind_rewritten(x):
+    if ops.sum(x) > 0.0:
+        y = ops.tanh(x)
+    else:
+        y = ops.sigmoid(x)
+    return ops.sum(y * x)
+
+
+# =========================================================================================
 # the table
 # =========================================================================================
 
@@ -1547,4 +1859,46 @@ CASES = [
          "c=1.0)", "normalize_containers"),
     Case("format_spec", CompileError, "give the format spec as a constant",
          "normalize_containers"),
+    # normalize_exprs.py
+    Case("loop_local", CompileError, "give it a value before the loop", "normalize_exprs"),
+    Case("one_branch", CompileError, "assign it in every branch (or before the if)",
+         "normalize_exprs", also=(one_branch_before_rewritten,)),
+    Case("nested_unbound", CompileError, "assign it before reading it", "normalize_exprs"),
+    Case("unbound", CompileError, "assign it before reading it", "normalize_exprs"),
+    Case("bitand", U, "use the ops function for it (ops.logical_and, ops.logical_or, ...), or "
+         "apply it to compile-time values", "normalize_exprs"),
+    Case("bitor", U, "use the ops function for it (ops.logical_and, ops.logical_or, ...), or "
+         "apply it to compile-time values", "normalize_exprs"),
+    Case("bitxor", U, "use the ops function for it (ops.logical_and, ops.logical_or, ...), or "
+         "apply it to compile-time values", "normalize_exprs"),
+    Case("value_times_tuple", CompileError, "make it one Tensor first (ops.stack), or operate "
+         "on its items", "normalize_exprs", also=(value_times_tuple_items_rewritten,)),
+    Case("invert", CompileError, "use ops.logical_not, or apply it to a compile-time value",
+         "normalize_exprs"),
+    Case("in_runtime", CompileError, "compare values with == (ops.equal) and combine the "
+         "results, or test a compile-time value", "normalize_exprs"),
+    Case("is_runtime", CompileError, "compare values with == (ops.equal) and combine the "
+         "results, or test a compile-time value", "normalize_exprs"),
+    # normalize_loops.py
+    Case("while_true", CompileError, "make the condition depend on a value the loop changes",
+         "normalize_loops"),
+    Case("growing_tuple", U, "loop a constant number of times (for ... in range(3)) so that "
+         "the loop is unrolled, or keep the value a Tensor and use ops.concat / ops.stack",
+         "normalize_loops", also=(growing_tuple_tensor_rewritten,)),
+    Case("changed_list", U, "loop a constant number of times (for ... in range(3)) so that "
+         "the loop is unrolled, or build a Tensor with ops.concat / ops.stack",
+         "normalize_loops", also=(changed_list_tensor_rewritten,)),
+    # normalize_stmts.py
+    Case("list_lengths", CompileError, "append the same number of items in both branches (or "
+         "build a Tensor with ops.where)", "normalize_stmts",
+         also=(list_lengths_where_rewritten,)),
+    Case("tuple_lengths", CompileError, "give it the same number of items in both branches",
+         "normalize_stmts"),
+    Case("tuple_structure", CompileError, "give it the same structure in both branches",
+         "normalize_stmts"),
+    Case("dict_keys", CompileError, "give it the same keys, in the same order, in both "
+         "branches", "normalize_stmts"),
+    Case("branch_kind", CompileError, "give it a Tensor, a number, a string or None in both "
+         "branches (to choose a function or a Cell, call it inside each branch: y = f(x) in "
+         "one, y = g(x) in the other)", "normalize_stmts"),
 ]
