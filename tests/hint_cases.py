@@ -1641,6 +1641,267 @@ def branch_kind_rewritten(x):
 
 
 # =========================================================================================
+# runtime_lists.py: a list appended to in a loop whose trip count is not a constant
+# (``range(x.shape[0])``: one compile serves every shape)
+# =========================================================================================
+
+# hint: use reverse mode (ops.grad, ops.value_and_grad) once, or loop a constant number of
+# times (for t in range(8)) so that the loop is unrolled
+def rt_forward_refused(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(ops.sin(x[t]))  # HINT rt_forward
+    return ops.sum(ops.stack(outs) * x)
+
+
+def rt_forward_rewritten(x):
+    outs = []
+    for t in range(2):
+        outs.append(ops.sin(x[t]))
+    return ops.sum(ops.stack(outs) * x)
+
+
+def rt_second_order_refused(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(ops.sin(x[t]))
+    return ops.sum(ops.stack(outs) * x)  # HINT rt_second_order
+
+
+def rt_second_order_rewritten(x):
+    outs = []
+    for t in range(2):
+        outs.append(ops.sin(x[t]))
+    return ops.sum(ops.stack(outs) * x)
+
+
+# hint: read the list with ops.stack(outs, axis), ops.concat(outs, axis), outs[i], len(outs)
+# or a for loop over it; or loop a constant number of times so that the loop is unrolled
+def rt_pop_refused(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * 2.0)
+    return ops.sum(outs.pop() * x[0])  # HINT rt_pop
+
+
+def rt_pop_rewritten(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * 2.0)
+    return ops.sum(outs[-1] * x[0])
+
+
+def rt_slice_refused(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * 2.0)
+    return ops.sum(ops.stack(outs[1:]) * x[0])  # HINT rt_slice
+
+
+def rt_slice_rewritten(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * 2.0)
+    return ops.sum(ops.stack(outs, 0)[1:] * x[0])
+
+
+def rt_return_refused(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * x[t])
+    return outs  # HINT rt_return
+
+
+def rt_return_rewritten(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * x[t])
+    return ops.stack(outs, 0)
+
+
+def rt_as_array_refused(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * x[t])
+    return ops.sum(outs * 2.0)  # HINT rt_as_array
+
+
+def rt_as_array_rewritten(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * x[t])
+    return ops.sum(ops.stack(outs, 0) * 2.0)
+
+
+def rt_print_refused(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * x[t])
+    print(outs)  # HINT rt_print
+    return ops.sum(ops.stack(outs, 0))
+
+
+def rt_print_rewritten(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * x[t])
+    print(len(outs), ops.stack(outs, 0))
+    return ops.sum(ops.stack(outs, 0))
+
+
+def rt_sum_refused(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * x[t])
+    return ops.sum(sum(outs))  # HINT rt_sum
+
+
+def rt_sum_rewritten(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * x[t])
+    total = x[0] * 0.0
+    for item in outs:
+        total = total + item
+    return ops.sum(total)
+
+
+def rt_axis_refused(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * x[t])
+    axis = int(ops.sum(x) < 0.0)
+    return ops.sum(ops.stack(outs, axis) * 2.0)  # HINT rt_axis
+
+
+def rt_axis_rewritten(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * x[t])
+    return ops.sum(ops.stack(outs, 0) * 2.0)
+
+
+def rt_insert_refused(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.insert(0, x[t] * 2.0)  # HINT rt_insert
+    return ops.sum(ops.stack(outs, 0) * x)
+
+
+def rt_insert_rewritten(x):  # a loop over the list, read from its end
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * 2.0)
+    reversed_outs = []
+    for i in range(len(outs)):
+        reversed_outs.append(outs[len(outs) - 1 - i])
+    return ops.sum(ops.stack(reversed_outs, 0) * x)
+
+
+def rt_append_list_refused(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append([x[t], x[t] * 2.0])  # HINT rt_append_list
+    return ops.sum(outs[0][1] * x)
+
+
+def rt_append_list_rewritten(x):
+    outs = []
+    for t in range(2):
+        outs.append([x[t], x[t] * 2.0])
+    return ops.sum(outs[0][1] * x)
+
+
+def rt_holding_list_refused(x):
+    outs = [[x[0]]]
+    for t in range(x.shape[0]):  # HINT rt_holding_list
+        outs.append(x[t])
+    return ops.sum(outs[-1] * x)
+
+
+def rt_holding_list_rewritten(x):
+    outs = [[x[0]]]
+    for t in range(2):
+        outs.append(x[t])
+    return ops.sum(outs[-1] * x)
+
+
+def rt_two_names_refused(x):
+    outs = []
+    alias = outs
+    for t in range(x.shape[0]):  # HINT rt_two_names
+        alias.append(x[t])
+    return ops.sum(ops.stack(outs, 0) * x)
+
+
+def rt_two_names_rewritten(x):
+    outs = []
+    alias = outs
+    for t in range(2):
+        alias.append(x[t])
+    return ops.sum(ops.stack(outs, 0) * x)
+
+
+def rt_held_in_tuple_refused(x):
+    outs = [x[0]]
+    pair = (outs, 1)
+    for t in range(x.shape[0]):  # HINT rt_held_in_tuple
+        outs.append(x[t])
+    return ops.sum(ops.stack(pair[0], 0))
+
+
+def rt_held_in_tuple_rewritten(x):
+    outs = [x[0]]
+    pair = (outs, 1)
+    for t in range(2):
+        outs.append(x[t])
+    return ops.sum(ops.stack(pair[0], 0))
+
+
+# =========================================================================================
+# reverse.py
+# =========================================================================================
+
+EFFECTS: list = []
+
+
+class _Logged(nn.Cell):
+    def construct(self, x):
+        EFFECTS.append("step")
+        return ops.sin(x) * 0.5
+
+
+class _Quiet(nn.Cell):
+    def construct(self, x):
+        return ops.sin(x) * 0.5
+
+
+# hint: take higher-order derivatives of a loop without side effects (move print/append out
+# of the loop), or use finite differences of the gradient
+class LoopEffectsRefused(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.step = _Logged()
+
+    def construct(self, x):
+        while ops.sum(x) < 6.0:
+            x = x + self.step(x)  # HINT loop_effects
+        return ops.sum(x * x)
+
+
+class LoopEffectsRewritten(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.step = _Quiet()
+
+    def construct(self, x):
+        EFFECTS.append("loop")
+        while ops.sum(x) < 6.0:
+            x = x + self.step(x)
+        return ops.sum(x * x)
+
+
+# =========================================================================================
 # the table
 # =========================================================================================
 
@@ -1702,6 +1963,11 @@ _SUBSCRIPT = ("build the new value with ops (e.g. ops.where, or concatenation) i
               "writing into an array")
 _ELSE = "move the else body after the loop"
 U = UnsupportedSyntaxError
+RT_MODE = ("use reverse mode (ops.grad, ops.value_and_grad) once, or loop a constant number of "
+           "times (for t in range(8)) so that the loop is unrolled")
+RT_READ = ("read the list with ops.stack(outs, axis), ops.concat(outs, axis), outs[i], "
+           "len(outs) or a for loop over it; or loop a constant number of times so that the "
+           "loop is unrolled")
 
 CASES = [
     # fence.py: REFUSED
@@ -1901,4 +2167,14 @@ CASES = [
     Case("branch_kind", CompileError, "give it a Tensor, a number, a string or None in both "
          "branches (to choose a function or a Cell, call it inside each branch: y = f(x) in "
          "one, y = g(x) in the other)", "normalize_stmts"),
+    # runtime_lists.py
+    Case("rt_forward", U, RT_MODE, "runtime_lists", mode="jvp"),
+    Case("rt_second_order", U, RT_MODE, "runtime_lists", mode="grad2"),
+    *[Case(name, U, RT_READ, "runtime_lists") for name in (
+        "rt_pop", "rt_slice", "rt_return", "rt_as_array", "rt_print", "rt_sum", "rt_axis",
+        "rt_insert", "rt_append_list", "rt_holding_list", "rt_two_names", "rt_held_in_tuple")],
+    # reverse.py
+    Case("loop_effects", U, "take higher-order derivatives of a loop without side effects "
+         "(move print/append out of the loop), or use finite differences of the gradient",
+         "reverse", mode="grad2", refused=LoopEffectsRefused, rewritten=LoopEffectsRewritten),
 ]
