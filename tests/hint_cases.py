@@ -1902,6 +1902,79 @@ class LoopEffectsRewritten(nn.Cell):
 
 
 # =========================================================================================
+# dict displays, async comprehensions, range loops
+# =========================================================================================
+
+# hint: use strings or numbers as keys (a runtime value is not known when the code is
+# compiled): {'total': ops.sum(x)}, not {ops.sum(x): x}
+def dict_key_refused(x):
+    d = {ops.sum(x): x * 2.0}  # HINT dict_key
+    return ops.sum(x * len(d))
+
+
+def dict_key_rewritten(x):
+    d = {"total": ops.sum(x), "double": x * 2.0}
+    return ops.sum(x * len(d)) + d["total"] * 0.5
+
+
+def dict_comp_key_refused(x):
+    d = {ops.sum(x * i): x * i for i in range(2)}  # HINT dict_comp_key
+    return ops.sum(x * len(d))
+
+
+def dict_comp_key_rewritten(x):
+    d = {i: x * i for i in range(2)}
+    return ops.sum(x * len(d)) + ops.sum(d[1])
+
+
+PAIRS = (("a", 1.0), ("b", 2.0))
+SCALES = {"a": 1.0, "b": 2.0}
+
+
+# hint: unpack a dict the code is compiled with (a global, an attribute, a dict the
+# function builds), or write the items one by one
+def dict_unpack_refused(x):
+    d = {**PAIRS, "c": 3.0}  # HINT dict_unpack
+    return ops.sum(x * d["b"] * d["c"])
+
+
+def dict_unpack_rewritten(x):
+    d = {**SCALES, "c": 3.0}
+    return ops.sum(x * d["b"] * d["c"])
+
+
+def dict_unpack_items_rewritten(x):
+    d = {"a": 1.0, "b": 2.0, "c": 3.0}
+    return ops.sum(x * d["b"] * d["c"])
+
+
+# hint: collect the values before the call and pass them in (differentiated code must be
+# synchronous)
+async def async_comprehension_refused(x):
+    scales = [s async for s in _AsyncRange(2)]  # HINT async_comprehension
+    return ops.sum(x * scales[1])
+
+
+def async_comprehension_rewritten(x, values):
+    scales = [s for s in values]
+    return ops.sum(x * scales[1])
+
+
+# hint: loop with one name (for i in range(n)), and compute the others from it in the body
+def range_targets_refused(x):
+    for i, j in range(2):  # HINT range_targets
+        x = x * (i + j)
+    return ops.sum(x)
+
+
+def range_targets_rewritten(x):
+    for i in range(2):
+        j = i + 1
+        x = x * (i + j)
+    return ops.sum(x)
+
+
+# =========================================================================================
 # the table
 # =========================================================================================
 
@@ -1963,6 +2036,8 @@ _SUBSCRIPT = ("build the new value with ops (e.g. ops.where, or concatenation) i
               "writing into an array")
 _ELSE = "move the else body after the loop"
 U = UnsupportedSyntaxError
+DICT_KEYS = ("use strings or numbers as keys (a runtime value is not known when the code is "
+             "compiled): {'total': ops.sum(x)}, not {ops.sum(x): x}")
 RT_MODE = ("use reverse mode (ops.grad, ops.value_and_grad) once, or loop a constant number of "
            "times (for t in range(8)) so that the loop is unrolled")
 RT_READ = ("read the list with ops.stack(outs, axis), ops.concat(outs, axis), outs[i], "
@@ -2177,4 +2252,15 @@ CASES = [
     Case("loop_effects", U, "take higher-order derivatives of a loop without side effects "
          "(move print/append out of the loop), or use finite differences of the gradient",
          "reverse", mode="grad2", refused=LoopEffectsRefused, rewritten=LoopEffectsRewritten),
+    # dict displays, async comprehensions, range loops
+    Case("dict_key", CompileError, DICT_KEYS, "normalize_exprs"),
+    Case("dict_comp_key", CompileError, DICT_KEYS, "normalize_containers"),
+    Case("dict_unpack", U, "unpack a dict the code is compiled with (a global, an attribute, "
+         "a dict the function builds), or write the items one by one", "normalize_exprs",
+         also=(dict_unpack_items_rewritten,)),
+    Case("async_comprehension", U, "collect the values before the call and pass them in "
+         "(differentiated code must be synchronous)", "normalize_containers",
+         args=(X, (1.0, 2.0)), refused_args=(X,)),
+    Case("range_targets", CompileError, "loop with one name (for i in range(n)), and compute "
+         "the others from it in the body", "normalize_loops"),
 ]

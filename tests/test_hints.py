@@ -282,3 +282,24 @@ def test_every_case_hint_is_one_the_compiler_gives():
     for case in hc.CASES:
         assert any(m == case.site and re.fullmatch(p, case.hint) for m, p in patterns), \
             case.name
+
+
+# -----------------------------------------------------------------------------------------
+# what the compiler accepts now that a hint's rewrite needed it
+# -----------------------------------------------------------------------------------------
+
+def test_dict_unpacking_reads_the_dict_as_it_is_when_called(monkeypatch):
+    x = hc.X
+    assert_close(ops.grad(hc.dict_unpack_rewritten)(x), np.full((2, 3), 6.0))
+    monkeypatch.setitem(hc.SCALES, "b", 5.0)  # a global's item changed: compiled again
+    assert_close(ops.grad(hc.dict_unpack_rewritten)(x), np.full((2, 3), 15.0))
+
+
+def _bits(x):
+    return ops.sum(x * ((6 ^ 3) + (1 << 3) + (16 >> 2)))  # 5 + 8 + 4
+
+
+def test_bit_operators_on_constants_are_evaluated():
+    value, grad = ops.value_and_grad(_bits)(hc.X)
+    assert_close(value, 17.0 * hc.X.asnumpy().sum())
+    assert_close(grad, np.full((2, 3), 17.0))

@@ -455,7 +455,10 @@ class ContainersMixin:
     def e_DictComp(self, node):
         pairs = self._comprehension(node, lambda: (self.expr(node.key), self.expr(node.value)))
         if has_sym([k for k, _ in pairs]):
-            raise self.error(node, "dict keys must be constants")
+            raise self.error(node, "dict keys must be constants",
+                             "use strings or numbers as keys (a runtime value is not known "
+                             "when the code is compiled): {'total': ops.sum(x)}, not "
+                             "{ops.sum(x): x}")
         return dict(pairs)
 
     def _comprehension(self, node, element):
@@ -475,6 +478,8 @@ class ContainersMixin:
             g = node.generators[level]
             if getattr(g, "is_async", 0):
                 raise self.error(g, "async comprehensions are not supported",
+                                 "collect the values before the call and pass them in "
+                                 "(differentiated code must be synchronous)",
                                  cls=UnsupportedSyntaxError)
             for item in self._items(self.expr(g.iter), g.iter):
                 self.assign(g.target, item, g)
