@@ -73,7 +73,7 @@ from .runtime import (  # noqa: F401  (templates read
 from .tensor import Tensor, bump_structure_epoch
 
 __all__ = ["Primitive", "REGISTRY", "primitive", "vjp", "jvp", "jvp_params", "get",
-           "register_vjp", "USER_FUNCTIONS",
+           "register_vjp", "rule_parameters", "USER_FUNCTIONS",
            "template_of"]
 
 
@@ -1202,6 +1202,25 @@ def _(out, x, y, dx, dy):
 USER_FUNCTIONS: dict = {}
 
 
+def rule_parameters(fn: Callable) -> tuple:
+    """``(params, kinds, defaults)`` of the primitive :func:`register_vjp` makes of ``fn``:
+    its rule takes ``(dout, out, *params)`` and returns a gradient for each parameter
+    without a default.  A numpy ufunc's inputs only (``x``, or ``x1, x2`` ...), not numpy's
+    keyword plumbing (``out=``, ``where=``, ``casting=``, ``dtype=`` ...), which the generated
+    call never passes; any other function's parameters but ``*args``, ``**kwargs`` and
+    numpy's ``out=`` output buffers (not inputs, and they would clash with the rule's
+    ``out``)."""
+    if isinstance(fn, np.ufunc):
+        params = ["x"] if fn.nin == 1 else ["x%d" % (i + 1) for i in range(fn.nin)]
+        return params, {k: inspect.Parameter.POSITIONAL_ONLY for k in params}, {}
+    sig = inspect.signature(fn)
+    kinds = {k: p.kind for k, p in sig.parameters.items() if k != "out"
+             and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    defaults = {k: p.default for k, p in sig.parameters.items()
+                if k in kinds and p.default is not inspect.Parameter.empty}
+    return list(kinds), kinds, defaults
+
+
 def register_vjp(fn: Callable, name: str | None = None):
     """Give a function of your own a reverse rule, through the same registry as the built-in
     primitives::
@@ -1227,20 +1246,7 @@ def register_vjp(fn: Callable, name: str | None = None):
     Not in MindSpore (which has ``Cell.bprop`` and ``ops.Custom``); ``fn`` may be any Python
     function or numpy ufunc; ``name`` names the primitive (default: ``fn.__name__``).
     """
-    if isinstance(fn, np.ufunc):
-        # a numpy ufunc: its inputs only (x, or x1, x2 ...), not numpy's keyword plumbing
-        # (out=, where=, casting=, dtype= ...), which the generated call never passes
-        params = ["x"] if fn.nin == 1 else ["x%d" % (i + 1) for i in range(fn.nin)]
-        kinds = {k: inspect.Parameter.POSITIONAL_ONLY for k in params}
-        defaults = {}
-    else:
-        sig = inspect.signature(fn)
-        # numpy's `out=` output buffers are not inputs (and would clash with the rule's `out`)
-        kinds = {k: p.kind for k, p in sig.parameters.items() if k != "out"
-                 and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
-        params = list(kinds)
-        defaults = {k: p.default for k, p in sig.parameters.items()
-                    if k in kinds and p.default is not inspect.Parameter.empty}
+    params, kinds, defaults = rule_parameters(fn)
     diff = tuple(k for k in params if k not in defaults)
     base = name or getattr(fn, "__name__", "user_fn")
     prim_name = base

@@ -60,9 +60,8 @@ else:
     raise AssertionError("every candidate has a rule now: add one without")
 hint = err.hint
 decorator = re.search(r"@autograd_st\.register_vjp\((np\.\w+)\)", hint).group(1)
-assert "rule(dout, out, x)" in hint and "x1, x2" in hint
 params, body = DERIVATIVES[ufunc.__name__]
-assert params in ("x", "x1, x2")
+assert "rule(dout, out, %s)" % params in hint, hint  # the rule's parameters, named
 code = "@autograd_st.register_vjp(%s)\ndef _(dout, out, %s):\n    return %s\n" % (
     decorator, params, body)
 namespace = {"autograd_st": autograd_st, "np": np}

@@ -11,7 +11,10 @@ flows through a call with no derivative rule into something that is used.  Also
 """
 from __future__ import annotations
 
+import gast
+
 from ..errors import NoDerivativeError, UnsupportedSyntaxError
+from ..rules import rule_parameters
 from .ir import Call, For, If, Opaque, Prim, Var, While, leaves, uses_of, walk
 
 __all__ = ["activity", "written_inputs", "ZERO_GRAD_OPAQUE"]
@@ -74,21 +77,44 @@ def _check_opaque(fir, active) -> None:
                 "did not build: its gradient would not follow it there (in %s)"
                 % (callee or "this call", fir.qualname), loc[0], loc[1], loc[2],
                 hint="keep its value with no gradient, %s(ops.stop_gradient(...)), or a "
-                     "number, float(...); or build a new list in the function "
-                     "(ys = list(xs); ys.append(...)) and return it" % (callee or "append"))
+                     "number, float(ops.stop_gradient(...)); or build a new list in the "
+                     "function (ys = list(xs); ys.append(...)) and return it"
+                     % (callee or "append"))
         if callee in ZERO_GRAD_OPAQUE or callee.rsplit(".", 1)[-1] in ZERO_GRAD_OPAQUE:
             continue
         if any(u in active for u in stmt.uses) and any(t in used for t in stmt.targets):
             loc = stmt.loc or (None, None, 0)
+            rule = _rule_shape(fir, stmt) if callee.strip(".") else None
             raise NoDerivativeError(
                 "%s has no derivative rule, and a value being differentiated flows through it "
                 "(in %s)" % (callee or "this call", fir.qualname), loc[0], loc[1], loc[2],
-                hint="give it a rule: @autograd_st.register_vjp(%s) over a function "
-                     "rule(dout, out, x) returning (gradient of x,) (one gradient per input of "
-                     "the function; a numpy ufunc's inputs are x, or x1, x2); or use an ops.* "
-                     "or numpy function that has one (docs/api_coverage.md); or wrap the "
-                     "argument in ops.stop_gradient(...) if no gradient should flow"
-                     % (callee.lstrip(".") or "fn"))
+                hint=("give it a rule: @autograd_st.register_vjp(%s) over a function "
+                      "rule(dout, out, %s) returning (%s,) (a gradient per parameter without "
+                      "a default); or use an ops.* or numpy function that has one "
+                      "(docs/api_coverage.md); or wrap the argument in ops.stop_gradient(...) "
+                      "if no gradient should flow" % (callee.lstrip("."), rule[0], rule[1]))
+                if rule else
+                "use an ops.* or numpy function that has a rule instead "
+                "(docs/api_coverage.md), or a function of your own given one with "
+                "@autograd_st.register_vjp; or wrap the argument in ops.stop_gradient(...) if "
+                "no gradient should flow")
+
+
+def _rule_shape(fir, stmt):
+    """``("a, axis", "gradient of a")``: the parameters and results of the rule
+    ``register_vjp`` asks of the function ``stmt`` calls (None when it is not known)."""
+    func = getattr(stmt.expr, "func", None)
+    fn = fir.consts.get(func.id) if isinstance(func, gast.Name) else None
+    if fn is None or not callable(fn):
+        return None
+    try:
+        params, _, defaults = rule_parameters(fn)
+    except (TypeError, ValueError):  # no signature (a builtin)
+        return None
+    diff = [p for p in params if p not in defaults]
+    if not params or not diff:
+        return None
+    return ", ".join(params), ", ".join("gradient of %s" % p for p in diff)
 
 
 def written_inputs(fir) -> set | None:

@@ -16,15 +16,18 @@ REFUSED = {
     gast.Try: ("try/except", "compute without exceptions, or move the try block out of the "
                "differentiated function"),
     gast.With: ("with", "move the with block out of the differentiated function"),
-    gast.AsyncWith: ("async with", "differentiated code must be synchronous"),
+    gast.AsyncWith: ("async with", "move the async with block out of the differentiated "
+                     "function (differentiated code must be synchronous)"),
     gast.Yield: ("yield", "return the values (a tuple) instead of yielding them"),
     gast.YieldFrom: ("yield from", "return the values (a tuple) instead of yielding them"),
-    gast.Await: ("await", "differentiated code must be synchronous"),
+    gast.Await: ("await", "await the value before the call and pass it in as an argument "
+                 "(differentiated code must be synchronous)"),
     gast.Global: ("global", "pass the value in as an argument or keep it on self"),
     gast.Nonlocal: ("nonlocal", "return the new value instead of assigning an outer variable"),
     gast.Delete: ("del", "let the variable go out of scope instead"),
     gast.ClassDef: ("class definition", "define the class outside the differentiated function"),
-    gast.AsyncFunctionDef: ("async def", "define it outside the differentiated function"),
+    gast.AsyncFunctionDef: ("async def", "make it a plain def (differentiated code must be "
+                            "synchronous)"),
     gast.Import: ("import", "import at module level"),
     gast.ImportFrom: ("import", "import at module level"),
     gast.Raise: ("raise", "check the inputs before calling the gradient function"),
@@ -35,7 +38,8 @@ REFUSED = {
     gast.Match: ("match", "use if / elif"),
     gast.TryStar: ("try/except*", "compute without exceptions, or move the try block out of the "
                    "differentiated function"),
-    gast.AsyncFor: ("async for", "differentiated code must be synchronous"),
+    gast.AsyncFor: ("async for", "collect the values before the call and loop over them "
+                    "with a plain for (differentiated code must be synchronous)"),
     gast.TypeAlias: ("a type alias statement", "define the alias at module level"),
 }
 
@@ -106,8 +110,7 @@ class _Fence(gast.NodeVisitor):
             self.refuse(t, "assigning into a subscript",
                         "build the new value with ops (e.g. ops.where, or concatenation) "
                         "instead of writing into an array")
-        elif not isinstance(t, gast.Name):
-            self.refuse(t, "this assignment target", "assign to a plain name")
+        # (else a Name: the targets of an assignment are these and names)
 
 
 def _check_loops(src, body):

@@ -275,8 +275,12 @@ class ContainersMixin:
                 node, "%s changes a %s the function did not build (a global, an attribute or "
                 "an argument), which differentiated code does not do" % (called, what)
                 if attr in _MUTATING else "%s of runtime values is not supported" % called,
-                "build a new list in the function (ys = list(xs); ys.append(...)) and return it",
-                cls=UnsupportedSyntaxError)
+                ("build a new list in the function (ys = list(xs); ys.append(...)) and return it"
+                 if isinstance(base, list) else "build a new dict in the function ({'key': "
+                 "value, ...} with the items it needs) and return it" if isinstance(base, dict)
+                 else "keep the values in a tuple or a list the function builds")
+                if attr in _MUTATING else "compare with its items instead: "
+                "sum(ops.equal(v, x) for v in xs) counts x", cls=UnsupportedSyntaxError)
         return NOT_HANDLED
 
     def _list_method(self, lst, attr, args, node):
@@ -286,7 +290,8 @@ class ContainersMixin:
                 node, "list.%s changes a list that is a different list on each path of the "
                 "if on a runtime value at line %d: generated code holds a copy of it, so the "
                 "other names of the same list would not see the change" % (attr, merged[1]),
-                "build the list after the if, or change it inside each branch",
+                "build the list after the if, or build a new list in each branch (ys + [item]) "
+                "instead of changing it",
                 cls=UnsupportedSyntaxError)
         if attr in ("append", "extend", "insert"):
             self.escape(list(args))  # the list holds them now
@@ -450,7 +455,10 @@ class ContainersMixin:
     def e_DictComp(self, node):
         pairs = self._comprehension(node, lambda: (self.expr(node.key), self.expr(node.value)))
         if has_sym([k for k, _ in pairs]):
-            raise self.error(node, "dict keys must be constants")
+            raise self.error(node, "dict keys must be constants",
+                             "use strings or numbers as keys (a runtime value is not known "
+                             "when the code is compiled): {'total': ops.sum(x)}, not "
+                             "{ops.sum(x): x}")
         return dict(pairs)
 
     def _comprehension(self, node, element):
@@ -470,6 +478,8 @@ class ContainersMixin:
             g = node.generators[level]
             if getattr(g, "is_async", 0):
                 raise self.error(g, "async comprehensions are not supported",
+                                 "collect the values before the call and pass them in "
+                                 "(differentiated code must be synchronous)",
                                  cls=UnsupportedSyntaxError)
             for item in self._items(self.expr(g.iter), g.iter):
                 self.assign(g.target, item, g)

@@ -50,7 +50,9 @@ _PY_BINOPS = {gast.Add: lambda a, b: a + b, gast.Sub: lambda a, b: a - b,
               gast.Mult: lambda a, b: a * b, gast.Div: lambda a, b: a / b,
               gast.Pow: lambda a, b: a ** b, gast.MatMult: lambda a, b: a @ b,
               gast.FloorDiv: lambda a, b: a // b, gast.Mod: lambda a, b: a % b,
-              gast.BitAnd: lambda a, b: a & b, gast.BitOr: lambda a, b: a | b}
+              gast.BitAnd: lambda a, b: a & b, gast.BitOr: lambda a, b: a | b,
+              gast.BitXor: lambda a, b: a ^ b, gast.LShift: lambda a, b: a << b,
+              gast.RShift: lambda a, b: a >> b}
 _PY_CMPOPS = {gast.Lt: lambda a, b: a < b, gast.LtE: lambda a, b: a <= b,
               gast.Gt: lambda a, b: a > b, gast.GtE: lambda a, b: a >= b,
               gast.Eq: lambda a, b: a == b, gast.NotEq: lambda a, b: a != b,
@@ -151,11 +153,27 @@ class ExpressionsMixin(ContainersMixin):
         return tuple(self.expr(e) for e in node.elts)
 
     def e_Dict(self, node):
-        keys = [self.expr(k) for k in node.keys]
-        values = [self.expr(v) for v in node.values]
-        if has_sym(keys):
-            raise self.error(node, "dict keys must be constants")
-        return dict(zip(keys, values))
+        out = {}
+        for k, v in zip(node.keys, node.values):
+            if k is None:  # {**d, ...}: the items of a dict known when the code is compiled
+                items = self.expr(v)
+                if not isinstance(items, dict):
+                    raise self.error(v, "**-unpacking %s in a dict display"
+                                     % ("a runtime value" if isinstance(items, Sym) else
+                                        "a " + type(items).__name__),
+                                     "unpack a dict the code is compiled with (a global, an "
+                                     "attribute, a dict the function builds), or write the "
+                                     "items one by one", cls=UnsupportedSyntaxError)
+                out.update(items)
+                continue
+            key, value = self.expr(k), self.expr(v)
+            if has_sym(key):
+                raise self.error(node, "dict keys must be constants",
+                                 "use strings or numbers as keys (a runtime value is not known "
+                                 "when the code is compiled): {'total': ops.sum(x)}, not "
+                                 "{ops.sum(x): x}")
+            out[key] = value
+        return out
 
     def e_Slice(self, node):
         lower = self.expr(node.lower) if node.lower is not None else None

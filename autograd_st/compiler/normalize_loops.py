@@ -228,7 +228,9 @@ class LoopsMixin:
             it = Range([n])
         if isinstance(it, Range):
             if not isinstance(node.target, gast.Name) and over is None:
-                raise self.error(node.target, "for over range() needs a single loop variable")
+                raise self.error(node.target, "for over range() needs a single loop variable",
+                                 "loop with one name (for i in range(n)), and compute the "
+                                 "others from it in the body")
             trips = trip_count(it) if over is None else None
             why = "its trip count is not a constant" if trips is None else \
                 "it has %d iterations, and a loop is unrolled into at most %d copies of its " \

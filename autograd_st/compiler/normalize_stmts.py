@@ -306,7 +306,9 @@ class StatementsMixin(LoopsMixin):
                                  and isinstance(vb, _MERGEABLE + (str,))):
             raise self.error(node, "%s is %s in one branch of an if on a runtime value and %s "
                              "in the other" % (what, _kind(va), _kind(vb)),
-                             "give it the same kind of value in both branches")
+                             "give it a Tensor, a number, a string or None in both branches (to "
+                             "choose a function or a Cell, call it inside each branch: "
+                             "y = f(x) in one, y = g(x) in the other)")
         new = self.new_version(name)
         body.append(self._copy_stmt(new, va))
         orelse.append(self._copy_stmt(new, vb))
