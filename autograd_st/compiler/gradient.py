@@ -63,6 +63,8 @@ class GradientPlan:
     typed_args: tuple = ()  # per argument leaf: it has a dtype (a Tensor, an array, a numpy
     # scalar; not a Python float), which its gradient is given
     recompute: bool = False  # the form differentiated again (loops recompute, no lowering)
+    ready_hook: bool = False  # each rule's contribution to a weight goes to grad_ready too
+    # (nn.DistributedGradReducer's overlap; final code only)
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,7 +94,8 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
     input_mask = tuple(any(inp.obj is w for w in wrt) for inp in inputs)
     n_leaves = len(leaves(fir.args))
     arg_mask = tuple(i in plan.wrt_args for i in range(n_leaves))
-    b = ReverseBuilder(fir, arg_mask, input_mask, plan.recompute)
+    b = ReverseBuilder(fir, arg_mask, input_mask, plan.recompute,
+                       plan.ready_hook and not plan.recompute)
     extra_weights = []
     for w in weights:
         if id(w) not in by_id:
