@@ -36,6 +36,7 @@ FLOORS = {
     "autograd_st.op_table": 1, "autograd_st.op_row": 1,
     "autograd_st.rules_array": 1, "autograd_st.rules_math": 1,
     "autograd_st.rules_lists": 1,
+    "autograd_st.rules_dist": 1,  # world_sum: an all-reduce primitive (SyncBatchNorm)
     "autograd_st.table_array": 1, "autograd_st.table_math": 1,
     "autograd_st.table_more": 1, "autograd_st.table_nn": 1,
     "autograd_st.compiler": 2,

@@ -1,4 +1,5 @@
-"""Data-parallel gradients: ``nn.DistributedGradReducer``, MindSpore's, over MPI.
+"""Data-parallel gradients: ``nn.DistributedGradReducer`` and ``nn.SyncBatchNorm``,
+MindSpore's, over MPI.
 
 Takes: :func:`autograd_st.mpi_backend.world` (every process of the job; a group of one
 without MPI), the parallel context (``gradients_mean``) and :mod:`autograd_st.runtime`'s
@@ -31,15 +32,24 @@ import time
 
 import numpy as np
 
-from .. import mpi_backend, parallel_context, runtime
+from .. import mpi_backend, ops, parallel_context, runtime
 from ..cell import Cell
+from ..ops.nn_func import assign, depend
+from ..prims import P
+from ..rules_dist import world_sum as _world_sum_prim  # noqa: F401  (registers world_sum)
 from ..tensor import Tensor, unwrap
+from .layers import _BatchNorm
 
-__all__ = ["DistributedGradReducer"]
+__all__ = ["DistributedGradReducer", "SyncBatchNorm"]
 
 _clock = time.perf_counter
 
 _WORLD_GROUPS = ("hccl_world_group", "nccl_world_group", "mccl_world_group", "world")
+
+
+def world_sum(x):
+    """``x`` summed over the processes of the job (the primitive ``world_sum``)."""
+    return P.world_sum(x)
 
 
 def _bucket_bytes() -> int:
@@ -270,3 +280,59 @@ class DistributedGradReducer(Cell):
     def started_order(self) -> list:
         """The bucket indices in the order their all-reduce started in the last step."""
         return list(self._order)
+
+
+class SyncBatchNorm(_BatchNorm):
+    """MindSpore's ``nn.SyncBatchNorm(num_features, eps=1e-5, momentum=0.9, affine=True,
+    gamma_init='ones', beta_init='zeros', moving_mean_init='zeros', moving_var_init='ones',
+    use_batch_statistics=None, process_groups=None, dtype=float32)``: batch normalization
+    whose training statistics are those of the GLOBAL batch (every process's rows), so that
+    N processes on N slices equal one process on the whole batch.
+
+    The mean is the all-reduced sum of the per-process means over the group size, the
+    (biased) variance likewise from ``mean((x - mean)**2)``, both through ``world_sum`` (whose
+    gradient is an all-reduce of the output's gradient): every process must hold the same
+    number of rows (as ``num_shards`` batches do; a last batch of unequal sizes weighs the
+    processes equally instead of by rows).  Input ``(N, C)`` or ``(N, C, H, W)`` (the rank is
+    read at the first call).  ``process_groups``: None (the world) only.  In a group of one it
+    is ``BatchNorm``.  The moving variance uses ``n - 1`` with ``n`` the global row count.
+    """
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.9, affine=True, gamma_init="ones",
+                 beta_init="zeros", moving_mean_init="zeros", moving_var_init="ones",
+                 use_batch_statistics=None, process_groups=None, dtype=None) -> None:
+        if process_groups is not None:
+            raise NotImplementedError("SyncBatchNorm: process_groups: only None (the world "
+                                      "group) is supported by autograd_st")
+        super().__init__(num_features, eps, momentum, affine, gamma_init, beta_init,
+                         moving_mean_init, moving_var_init, use_batch_statistics)
+        self.group_size = mpi_backend.world().size
+
+    def construct(self, x):
+        if self.use_batch_statistics is None:
+            use_batch = self.training
+        else:
+            use_batch = self.use_batch_statistics
+        shape = (1, -1, 1)  # x as (N, C, rest): one code for (N, C) and (N, C, H, W)
+        x3 = ops.reshape(x, (x.shape[0], self.num_features, -1))
+        gamma = ops.reshape(self.gamma, shape)
+        beta = ops.reshape(self.beta, shape)
+        if use_batch:
+            g = self.group_size
+            mu = world_sum(ops.mean(x3, (0, 2), True)) / g
+            centered = x3 - mu
+            sigma2 = world_sum(ops.mean(centered * centered, (0, 2), True)) / g
+            out = centered / ops.sqrt(sigma2 + self.eps) * gamma + beta
+            n = x.size // self.num_features * g
+            batch_mean = ops.stop_gradient(ops.reshape(mu, (-1,)))
+            batch_var = ops.stop_gradient(ops.reshape(sigma2, (-1,))) * (n / max(n - 1, 1))
+            new_mean = self.moving_mean * self.momentum + batch_mean * (1.0 - self.momentum)
+            new_var = self.moving_variance * self.momentum + batch_var * (1.0 - self.momentum)
+            out = depend(out, assign(self.moving_mean, new_mean))
+            out = depend(out, assign(self.moving_variance, new_var))
+        else:
+            mu = ops.reshape(self.moving_mean, shape)
+            sigma2 = ops.reshape(self.moving_variance, shape)
+            out = (x3 - mu) / ops.sqrt(sigma2 + self.eps) * gamma + beta
+        out = ops.reshape(out, x.shape)
+        return out
