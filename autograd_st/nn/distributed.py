@@ -108,7 +108,7 @@ class DistributedGradReducer(Cell):
         if isinstance(degree, bool) or not isinstance(degree, int) or degree < 1:
             raise ValueError("For 'DistributedGradReducer', the 'degree' must be a positive "
                              "int, but got %r" % (degree,))
-        object.__setattr__(self, "_params", tuple(parameters))
+        object.__setattr__(self, "_grad_params", tuple(parameters))
         object.__setattr__(self, "_comm", comm)
         self.mean, self.degree, self.fusion_type = mean, degree, fusion_type
         self.bucket_bytes = _bucket_bytes() if bucket_bytes is None else int(bucket_bytes)
@@ -123,9 +123,9 @@ class DistributedGradReducer(Cell):
     def _layout(self) -> None:
         buckets: list = []
         open_by_dtype: dict = {}
-        where = [None] * len(self._params)
-        for k in reversed(range(len(self._params))):
-            arr = unwrap(self._params[k])
+        where = [None] * len(self._grad_params)
+        for k in reversed(range(len(self._grad_params))):
+            arr = unwrap(self._grad_params[k])
             dtype = np.dtype(arr.dtype)
             b = open_by_dtype.get(dtype)
             nbytes = arr.size * dtype.itemsize
@@ -138,7 +138,7 @@ class DistributedGradReducer(Cell):
             b.offsets.append(b.size)
             b.size += arr.size
         object.__setattr__(self, "_buckets", buckets)
-        object.__setattr__(self, "_where", where)
+        object.__setattr__(self, "_slot", where)
 
     @property
     def bucket_sizes(self) -> list:
@@ -148,15 +148,15 @@ class DistributedGradReducer(Cell):
     @property
     def bucket_members(self) -> list:
         """The parameter names in each bucket."""
-        return [[self._params[k].name for k in b.members] for b in self._buckets]
+        return [[self._grad_params[k].name for k in b.members] for b in self._buckets]
 
     # -- the plain path: reducer(grads) ------------------------------------------------------
     def construct(self, grads) -> tuple:
         grads = tuple(grads)
-        if len(grads) != len(self._params):
+        if len(grads) != len(self._grad_params):
             raise ValueError("DistributedGradReducer: %d gradients for %d parameters; pass one "
                              "gradient per parameter, in the order of `parameters`"
-                             % (len(grads), len(self._params)))
+                             % (len(grads), len(self._grad_params)))
         arrays = [unwrap(g) for g in grads]
         for b in self._buckets:
             self._fill(b, arrays, b.members)
@@ -167,7 +167,7 @@ class DistributedGradReducer(Cell):
         if b.buf is None:
             b.buf = np.empty(b.size, b.dtype)
         for k in members:
-            off = self._where[k][1]
+            off = self._slot[k][1]
             a = np.asarray(arrays[k])
             b.buf[off:off + a.size] = a.reshape(-1)
 
@@ -176,7 +176,7 @@ class DistributedGradReducer(Cell):
         self._order.append(b.index)
 
     def _collect(self) -> tuple:
-        out = [None] * len(self._params)
+        out = [None] * len(self._grad_params)
         t0 = _clock()
         results = [b.request.wait() for b in self._buckets]
         self.allreduce_seconds += _clock() - t0
@@ -186,7 +186,7 @@ class DistributedGradReducer(Cell):
             if scale:
                 res /= np.asarray(self.degree, res.dtype)
             for k, off in zip(b.members, b.offsets):
-                shape = unwrap(self._params[k]).shape
+                shape = unwrap(self._grad_params[k]).shape
                 n = int(np.prod(shape, dtype=np.int64))
                 out[k] = Tensor(res[off:off + n].reshape(shape))
         return tuple(out)
@@ -195,8 +195,8 @@ class DistributedGradReducer(Cell):
     def begin(self) -> None:
         """Before the backward of a gradient compiled with ready hooks: collect its
         contributions from here on (see the module docstring)."""
-        self._ids = {id(unwrap(p)): k for k, p in enumerate(self._params)}
-        self._counts = [0] * len(self._params)
+        self._ids = {id(unwrap(p)): k for k, p in enumerate(self._grad_params)}
+        self._counts = [0] * len(self._grad_params)
         self._order = []
         for b in self._buckets:
             b.buf = np.empty(b.size, b.dtype)
@@ -209,10 +209,10 @@ class DistributedGradReducer(Cell):
         k = self._ids.get(id(param))
         if k is None:
             return
-        bi, off = self._where[k]
+        bi, off = self._slot[k]
         b = self._buckets[bi]
         a = np.asarray(g)
-        shape = unwrap(self._params[k]).shape
+        shape = unwrap(self._grad_params[k]).shape
         if a.shape != shape:
             a = np.broadcast_to(a, shape)
         view = b.buf[off:off + a.size]
@@ -230,7 +230,7 @@ class DistributedGradReducer(Cell):
                 "DistributedGradReducer: the gradient of %s got %d contributions this step but "
                 "%d on the first: its all-reduce has started already. The step must run the "
                 "same code every time (no data-dependent control flow around Parameters)"
-                % (self._params[k].name, count + 1, expected[k]))
+                % (self._grad_params[k].name, count + 1, expected[k]))
         if count + 1 == expected[k]:
             b.waiting -= 1
             if b.waiting == 0 and not b.late:
@@ -259,11 +259,11 @@ class DistributedGradReducer(Cell):
 
     def _learn(self, arrays) -> None:
         counts = self._counts
-        good = np.zeros(len(self._params), np.int32)
-        for k, p in enumerate(self._params):
+        good = np.zeros(len(self._grad_params), np.int32)
+        for k, p in enumerate(self._grad_params):
             if counts[k] == 0:
                 continue
-            bi, off = self._where[k]
+            bi, off = self._slot[k]
             b = self._buckets[bi]
             final = np.asarray(arrays[k], b.dtype).reshape(-1)
             mine = b.buf[off:off + final.size]
@@ -272,7 +272,7 @@ class DistributedGradReducer(Cell):
                 good[k] = 1
         # every rank must start the same all-reduces in the same order: agree on the minimum
         good = self._comm.allreduce(good, "min")
-        self._expected = [counts[k] if good[k] else 0 for k in range(len(self._params))]
+        self._expected = [counts[k] if good[k] else 0 for k in range(len(self._grad_params))]
         for b in self._buckets:
             b.late = any(self._expected[k] == 0 for k in b.members)
 
@@ -294,8 +294,8 @@ class SyncBatchNorm(_BatchNorm):
     gradient is an all-reduce of the output's gradient): every process must hold the same
     number of rows (as ``num_shards`` batches do; a last batch of unequal sizes weighs the
     processes equally instead of by rows).  Input ``(N, C)`` or ``(N, C, H, W)`` (the rank is
-    read at the first call).  ``process_groups``: None (the world) only.  In a group of one it
-    is ``BatchNorm``.  The moving variance uses ``n - 1`` with ``n`` the global row count.
+    read at the first call).  ``process_groups``: None (the world) only.  Built outside
+    ``DATA_PARALLEL`` (or in a group of one) it is ``BatchNorm``.  The moving variance uses ``n - 1`` with ``n`` the global row count.
     """
 
     def __init__(self, num_features, eps=1e-5, momentum=0.9, affine=True, gamma_init="ones",
@@ -306,7 +306,9 @@ class SyncBatchNorm(_BatchNorm):
                                       "group) is supported by autograd_st")
         super().__init__(num_features, eps, momentum, affine, gamma_init, beta_init,
                          moving_mean_init, moving_var_init, use_batch_statistics)
-        self.group_size = mpi_backend.world().size
+        # the processes it syncs over: the job's under DATA_PARALLEL, else itself alone
+        self.group_size = mpi_backend.world().size if parallel_context.is_data_parallel() \
+            else 1
 
     def construct(self, x):
         if self.use_batch_statistics is None:
@@ -319,9 +321,14 @@ class SyncBatchNorm(_BatchNorm):
         beta = ops.reshape(self.beta, shape)
         if use_batch:
             g = self.group_size
-            mu = world_sum(ops.mean(x3, (0, 2), True)) / g
-            centered = x3 - mu
-            sigma2 = world_sum(ops.mean(centered * centered, (0, 2), True)) / g
+            if g > 1:
+                mu = world_sum(ops.mean(x3, (0, 2), True)) / g
+                centered = x3 - mu
+                sigma2 = world_sum(ops.mean(centered * centered, (0, 2), True)) / g
+            else:
+                mu = ops.mean(x3, (0, 2), True)
+                centered = x3 - mu
+                sigma2 = ops.mean(centered * centered, (0, 2), True)
             out = centered / ops.sqrt(sigma2 + self.eps) * gamma + beta
             n = x.size // self.num_features * g
             batch_mean = ops.stop_gradient(ops.reshape(mu, (-1,)))
