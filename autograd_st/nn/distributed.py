@@ -54,9 +54,9 @@ def world_sum(x):
 
 def _bucket_bytes() -> int:
     try:
-        return int(os.environ.get("AUTOGRAD_ST_BUCKET_BYTES", 1 << 20))
+        return int(os.environ.get("AUTOGRAD_ST_BUCKET_BYTES", 1 << 18))
     except ValueError:
-        return 1 << 20
+        return 1 << 18
 
 
 class _Bucket:
@@ -85,7 +85,7 @@ class DistributedGradReducer(Cell):
     ``mean``: None reads ``gradients_mean`` from ``set_auto_parallel_context`` (as
     MindSpore does); ``degree``: None is the group size.  ``fusion_type`` is accepted (every
     bucket is fused here); ``group``: the world group (its MindSpore names), the only one.
-    ``bucket_bytes`` (keyword, not MindSpore's): a bucket's size (default 1 MiB, or
+    ``bucket_bytes`` (keyword, not MindSpore's): a bucket's size (default 256 KiB, or
     ``AUTOGRAD_ST_BUCKET_BYTES``).  In a group of one it returns the gradients (divided by
     ``degree`` when ``mean`` and degree > 1).
     """
@@ -235,6 +235,10 @@ class DistributedGradReducer(Cell):
             b.waiting -= 1
             if b.waiting == 0 and not b.late:
                 self._start(b)
+        for i in self._order:  # drive the started all-reduces on (MPICH progresses a
+            req = self._buckets[i].request  # non-blocking collective inside MPI calls)
+            if req is not None:
+                req.test()
 
     def abandon(self) -> None:
         """The backward between :meth:`begin` and :meth:`end` failed: stop collecting."""
