@@ -18,8 +18,10 @@ __all__ = ["world_sum", "world_sum_kernel"]
 
 
 def world_sum_kernel(x):
-    """``x`` summed over the processes of the job (numpy in, numpy out)."""
-    return mpi_backend.world().allreduce(np.asarray(x), "sum")
+    """``x`` summed over the processes of the job (numpy in, numpy out, ``x``'s shape: the
+    backend's all-reduce gives a 0-d array back with shape (1,))."""
+    x = np.asarray(x)
+    return mpi_backend.world().allreduce(x, "sum").reshape(x.shape)
 
 
 @primitive(name="world_sum")

@@ -44,6 +44,10 @@ SPECS += [
     row("pixel_shuffle", A((8, 2, 2)), 2),
     row("pixel_unshuffle", A((1, 1, 4, 6)), 2, second_order=True),
     row("pixel_unshuffle", A((2, 3, 3)), 3),
+    # world_sum (autograd_st.rules_dist, nn.SyncBatchNorm's all-reduce): in this process a
+    # group of one, so the identity; two processes: tests/distributed/dp_world_sum.py
+    row("world_sum", A((3,)), second_order=True),
+    row("world_sum", A((2, 4, 1))),
 ]
 
 ZERO_GRADIENT: set = {"pool_matrix", "resize_matrix", "conv_transpose_like", "class_targets",

@@ -63,15 +63,41 @@ def test_two_processes_equal_one_on_the_full_batch():
     """20 steps (19 global batches of 8, then one of 2: a row per rank), gradients_mean:
     the parameters of both ranks equal those of one process on the full batches, to float32
     rounding, for SGD with momentum (TrainOneStepCell), Adam (Model.train) and a
-    SyncBatchNorm model (its moving statistics included)."""
+    SyncBatchNorm model (its moving statistics included).  Rows that do not split evenly
+    (155): the short shard wraps around to row 0 (MindSpore's padding), and the run equals one
+    process on the 155 rows followed by row 0."""
     out = _run2("dp_equivalence.py")
     assert out["size"] == 2
-    for case in ("sgd", "adam", "syncbn"):
+    for case in ("sgd", "adam", "syncbn", "padded"):
         r = out[case]
         assert r["ranks_agree"], case
         assert r["max_diff"] <= 4e-6 * max(1.0, r["scale"]), (case, r)
     # and without the all-reduce the two ranks drift apart (the check above can fail)
     assert out["unreduced_rank_diff"] > 1e-2
+
+
+@needs_mpi
+def test_world_sum_gradient_against_finite_differences():
+    """world_sum (SyncBatchNorm's all-reduce) in two processes: each rank's gradient is the
+    derivative of the job's total loss (an all-reduce of the output's gradient)."""
+    out = _run2("dp_world_sum.py")
+    assert out["grad_norm"] > 0.1
+    assert out["max_error"] < 1e-7
+
+
+@needs_mpi
+def test_parallel_digits_example_runs_on_two_processes():
+    """examples/train_digits_parallel.py, 3 epochs: rank 0 alone prints, and learns."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), AUTOGRAD_ST_COLLECTIVE_TIMEOUT="30",
+               OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    proc = subprocess.run([_mpiexec(), "-n", "2", sys.executable, "train_digits_parallel.py",
+                           "3"], env=env, cwd=str(ROOT / "examples"), capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    lines = [ln for ln in proc.stdout.splitlines() if "held-out accuracy" in ln]
+    assert len(lines) == 1 and "2 process(es)" in lines[0]
+    assert proc.stdout.count("epoch: 3 step:") == 1  # one LossMonitor line, rank 0's
+    assert float(lines[0].split()[-1]) > 0.8
 
 
 @needs_mpi

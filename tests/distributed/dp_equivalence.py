@@ -5,6 +5,9 @@ and prints one JSON line: per case, the largest parameter difference and scale.
 
 Cases: SGD (momentum) through TrainOneStepCell; Adam through Model.train; a SyncBatchNorm
 model (SGD); rows = 19 full global batches of 8 + a final global batch of 2 (1 per rank).
+"padded": 155 rows, which do not split evenly: the second shard wraps around to row 0
+(MindSpore's padding), so the last global batch is rows 152, 153, 154 and 0 again; it is
+compared with one process on the 155 rows followed by row 0.
 """
 import json
 import sys
@@ -19,9 +22,9 @@ from autograd_st.train import Model
 ROWS, GLOBAL_BATCH = 19 * 8 + 2, 8
 
 
-def data():
+def data(rows=ROWS):
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((ROWS, 6)).astype(np.float32)
+    x = rng.standard_normal((rows, 6)).astype(np.float32)
     y = (x @ rng.standard_normal((6, 3)) + 0.1).astype(np.float32)
     return x, y
 
@@ -40,8 +43,10 @@ class MLP(nn.Cell):
         return self.b(ms.ops.tanh(h))
 
 
-def dataset(shard):
-    x, y = data()
+def dataset(shard, padded=False):
+    x, y = data(155 if padded else ROWS)
+    if padded and shard is None:  # what the two shards read together
+        x, y = np.concatenate([x, x[:1]]), np.concatenate([y, y[:1]])
     if shard is None:
         return ds.NumpySlicesDataset((x, y), ["x", "y"], shuffle=False).batch(GLOBAL_BATCH)
     size, rank = shard
@@ -59,7 +64,7 @@ def train(case, shard):
     else:
         opt = nn.SGD(net.trainable_params(), 0.05, momentum=0.9)
         step = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), opt)
-        for x, y in dataset(shard).create_tuple_iterator():
+        for x, y in dataset(shard, case == "padded").create_tuple_iterator():
             step(x, y)
     out = {p.name: p.asnumpy().copy() for p in net.trainable_params()}
     if case == "syncbn":
@@ -71,7 +76,7 @@ def train(case, shard):
 def main():
     comm = mpi_backend.world()
     result = {"size": comm.size}
-    for case in ("sgd", "adam", "syncbn"):
+    for case in ("sgd", "adam", "syncbn", "padded"):
         ms.set_auto_parallel_context(parallel_mode=ms.ParallelMode.DATA_PARALLEL,
                                      gradients_mean=True)
         parallel = train(case, (comm.size, comm.rank))
