@@ -31,9 +31,9 @@ def world_sum(x):
 
 @vjp(world_sum)
 def _(dout, out, x):
-    return world_sum_kernel(dout)
+    return (world_sum_kernel(dout),)
 
 
 @jvp(world_sum)
 def _(out, x, dx):
-    return world_sum_kernel(dx)
+    return (world_sum_kernel(dx),)
