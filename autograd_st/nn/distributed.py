@@ -36,7 +36,7 @@ from .. import mpi_backend, ops, parallel_context, runtime
 from ..cell import Cell
 from ..ops.nn_func import assign, depend
 from ..prims import P
-from ..rules_dist import world_sum as _world_sum_prim  # noqa: F401  (registers world_sum)
+from ..rules_dist import finish
 from ..tensor import Tensor, unwrap
 from .layers import _BatchNorm
 
@@ -178,7 +178,7 @@ class DistributedGradReducer(Cell):
     def _collect(self) -> tuple:
         out = [None] * len(self._grad_params)
         t0 = _clock()
-        results = [b.request.wait() for b in self._buckets]
+        results = [finish(b.request) for b in self._buckets]
         self.allreduce_seconds += _clock() - t0
         scale = self.mean and self.degree != 1
         for b, res in zip(self._buckets, results):
