@@ -16,9 +16,13 @@ from . import op_table as _op_table  # noqa: F401  (the primitives and the Tenso
 from .context import (  # noqa: F401
     GRAPH_MODE,
     PYNATIVE_MODE,
+    ParallelMode,
+    get_auto_parallel_context,
     get_context,
     get_seed,
     jit,
+    reset_auto_parallel_context,
+    set_auto_parallel_context,
     set_context,
     set_seed,
 )
@@ -134,7 +138,8 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",
            "numerical_jacobian", "GradientCheckError", "exec_source",
            "save_checkpoint", "load_checkpoint", "load_param_into_net", "context", "set_context",
-           "get_context", "set_seed", "get_seed", "jit", "PYNATIVE_MODE", "GRAPH_MODE", "train",
+           "get_context", "ParallelMode", "set_auto_parallel_context",
+           "get_auto_parallel_context", "reset_auto_parallel_context", "set_seed", "get_seed", "jit", "PYNATIVE_MODE", "GRAPH_MODE", "train",
            "Model", "LossScaleManager", "FixedLossScaleManager", "DynamicLossScaleManager",
            "Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCallback",
            "LearningRateScheduler", "LossMonitor", "ModelCheckpoint", "ReduceLROnPlateau",

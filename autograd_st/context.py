@@ -29,9 +29,17 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .dataset import config as dataset_config
+from .parallel_context import (  # noqa: F401  (mindspore.context has them too)
+    ParallelMode,
+    get_auto_parallel_context,
+    reset_auto_parallel_context,
+    set_auto_parallel_context,
+)
 
 __all__ = ["PYNATIVE_MODE", "GRAPH_MODE", "set_context", "get_context", "set_seed", "get_seed",
-           "jit", "INIT_RNG", "DROPOUT_RNG", "reseed"]
+           "jit", "INIT_RNG", "DROPOUT_RNG", "reseed", "ParallelMode",
+           "set_auto_parallel_context", "get_auto_parallel_context",
+           "reset_auto_parallel_context"]
 
 GRAPH_MODE = 0
 PYNATIVE_MODE = 1

@@ -86,9 +86,20 @@ class Request:
         return self._out
 
 
+SPIN_SECONDS = 1.0
+"""How long a wait polls without sleeping before it sleeps between polls.  MPICH moves a
+non-blocking collective on only inside MPI calls, so a wait that sleeps at once stretches an
+all-reduce of 1 MB between two processes from 0.2 ms to about 12 ms (measured here)."""
+
+
 def _wait_all(reqs, what: str, timeout: Optional[float]) -> None:
     limit = collective_timeout() if timeout is None else timeout
-    deadline = time.monotonic() + limit
+    start = time.monotonic()
+    deadline = start + limit
+    spin_until = start + min(SPIN_SECONDS, limit)
+    while time.monotonic() < spin_until:
+        if all(r.Test() for r in reqs):
+            return
     pause = 0.0
     while True:
         if all(r.Test() for r in reqs):

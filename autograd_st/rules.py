@@ -54,6 +54,7 @@ from .runtime import (  # noqa: F401  (templates read
     cast_like,  # them; accumulate and sum_to:
     concat2,
     expand_to,
+    grad_ready,
     log_softmax,
     logsumexp,  # the lowering)
     matmul_nt,
@@ -243,7 +244,8 @@ def template_globals() -> dict:
         # np, and the helpers only the final lowering writes (compiler/lower.py)
         out = {"np": np, "sum_to": sum_to, "accumulate": accumulate,
                "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn,
-               "matmul_nt_to": matmul_nt_to, "matmul_tn_to": matmul_tn_to}
+               "matmul_nt_to": matmul_nt_to, "matmul_tn_to": matmul_tn_to,
+               "grad_ready": grad_ready}
         for _, fwd, bwd in LOWERED_KERNELS.values():
             out[fwd.__name__], out[bwd.__name__] = fwd, bwd
         for prim in REGISTRY.values():

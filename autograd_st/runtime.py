@@ -15,7 +15,7 @@ __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "si
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
            "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
-           "matmul_tn_to", "GradList", "RUNTIME_NAMES"]
+           "matmul_tn_to", "grad_ready", "GradList", "RUNTIME_NAMES"]
 
 
 def unbroadcast(g, like):
@@ -347,6 +347,20 @@ def cast_like(g, like):
 
 
 RUNTIME_NAMES = tuple(__all__[:-1])
+
+GRAD_READY_HOOK: list = [None]
+"""What :func:`grad_ready` calls (a one-item list): set by ``nn.DistributedGradReducer`` while
+a gradient compiled with ready hooks runs, None otherwise."""
+
+
+def grad_ready(param, g):
+    """A contribution ``g`` to the gradient of the Parameter whose array is ``param`` is
+    complete.  Gradient code calls this only when it was compiled for a reducer that asked
+    for it (``GradientPlan.ready_hook``; overlap of the all-reduce with the backward); it
+    hands both to :data:`GRAD_READY_HOOK` when one is set."""
+    hook = GRAD_READY_HOOK[0]
+    if hook is not None:
+        hook(param, g)
 
 
 # ---------------------------------------------------------------------------------------

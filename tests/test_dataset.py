@@ -127,7 +127,9 @@ def test_refusals():
     with pytest.raises(ValueError, match="different shapes"):
         list(ds.GeneratorDataset(lambda: iter([np.zeros(2), np.zeros(3)]), ["x"]).batch(2))
     with pytest.raises(NotImplementedError, match="sampler"):
-        ds.NumpySlicesDataset([1, 2], num_shards=2, shard_id=0)
+        ds.NumpySlicesDataset([1, 2], sampler=object())
+    with pytest.raises(ValueError, match="passed in together"):
+        ds.NumpySlicesDataset([1, 2], num_shards=2)
 
 
 def test_mnist_refusals(tmp_path):
@@ -165,3 +167,53 @@ def test_transforms_by_hand():
                                   img)
     with pytest.raises(NotImplementedError, match="BICUBIC"):
         vision.Resize((2, 2), vision.Inter.BICUBIC)
+
+
+def _rows(d) -> list:
+    return [int(r[0]) for r in d.create_tuple_iterator(output_numpy=True)]
+
+
+def test_sharding_follows_mindspore_split():
+    """Rows per shard as MindSpore 2.10 gave them (measured in the side venv):
+    ``NumpySlicesDataset(range(10), num_shards=n, shard_id=k, shuffle=False)``."""
+    measured = {
+        (2, 0): [0, 2, 4, 6, 8], (2, 1): [1, 3, 5, 7, 9],
+        (3, 0): [0, 3, 6, 9], (3, 1): [1, 4, 7, 0], (3, 2): [2, 5, 8, 1],
+        (4, 0): [0, 4, 8], (4, 1): [1, 5, 9], (4, 2): [2, 6, 0], (4, 3): [3, 7, 1]}
+    for (n, k), rows in measured.items():
+        d = ds.NumpySlicesDataset(np.arange(10), ["x"], shuffle=False, num_shards=n, shard_id=k)
+        assert _rows(d) == rows
+        assert d.get_dataset_size() == len(rows)
+    # DistributedSampler: offset (no padding) and num_samples, measured the same way
+    offset = [[2, 5, 8], [0, 3, 6, 9], [1, 4, 7]]
+    capped = [[0, 3], [1, 4], [2, 5]]
+    for k in range(3):
+        d = ds.NumpySlicesDataset(np.arange(10), ["x"],
+                                  sampler=ds.DistributedSampler(3, k, shuffle=False, offset=1))
+        assert _rows(d) == offset[k]
+        d = ds.NumpySlicesDataset(np.arange(10), ["x"], sampler=ds.DistributedSampler(
+            3, k, shuffle=False, num_samples=2))
+        assert _rows(d) == capped[k]
+    with pytest.raises(ValueError, match="less than num_shards"):
+        ds.NumpySlicesDataset(np.arange(10), ["x"], num_shards=2, shard_id=2)
+    with pytest.raises(ValueError, match="required interval"):
+        ds.NumpySlicesDataset(np.arange(10), ["x"], num_shards=0, shard_id=0)
+
+
+def test_sharded_shuffle_is_one_permutation_split():
+    """Shuffled shards: disjoint, covering every row, the same after the same seed, and a
+    new permutation each epoch."""
+    def shards(seed):
+        ds.config.set_seed(seed)
+        out = []
+        for k in range(2):
+            d = ds.NumpySlicesDataset(np.arange(10), ["x"], shuffle=True, num_shards=2,
+                                      shard_id=k)
+            out.append([_rows(d), [int(i) for i in d._order(1)]])  # epochs 0 and 1
+        return out
+    a, b = shards(7), shards(7)
+    assert a == b
+    for epoch in range(2):
+        assert sorted(a[0][epoch] + a[1][epoch]) == list(range(10))
+    assert a[0][0] != a[0][1]
+    assert shards(8) != a

@@ -49,6 +49,8 @@ class GradRequest:
     value: bool = False
     sens: bool = False
     single_weight: bool = False
+    ready_hook: bool = False  # the backward reports weight gradients as they complete
+    # (``grad_ready``): nn.DistributedGradReducer overlaps its all-reduce with the backward
 
     @classmethod
     def for_grad(cls, grad_position, weights, has_aux=False, value=False) -> "GradRequest":
@@ -84,7 +86,7 @@ class GradRequest:
         """The request in a cache key (weights by identity)."""
         return (self.style, self.positions, None if self.weights is None
                 else tuple(id(w) for w in self.weights), self.has_aux, self.value, self.sens,
-                self.single_weight)
+                self.single_weight, self.ready_hook)
 
     def split_sens(self, args) -> tuple:
         """``(call arguments, (sens,) or ())``: with ``sens``, the last argument is the
@@ -267,7 +269,8 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
         seeded=request.seeded(fir.result, fir.qualname), sens=request.sens,
         sens_of_first=request.has_aux,
         int_args=tuple(d is not None and d.kind in "iub" for d in dtypes),
-        typed_args=tuple(d is not None for d in dtypes), recompute=recompute)
+        typed_args=tuple(d is not None for d in dtypes), recompute=recompute,
+        ready_hook=request.ready_hook)
     objects = [resolve_input(inp, self_obj, fn) for inp in fir.inputs]
     return compiler.build_gradient(fir, plan, objects), inner
 

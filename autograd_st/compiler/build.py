@@ -147,13 +147,13 @@ class PairNames:
         self.ns.name_for(bwd, bwd.__name__ + suffix)
 
 
-def _reverse_callee(recompute):
+def _reverse_callee(recompute, ready_hook=False):
     def build(stmt, arg_mask, input_mask):
         if stmt.bprop_cell is not None:
             primal = build_pair(stmt.callee, (False,) * len(arg_mask),
                                 (False,) * len(input_mask))
             return CustomBprop(stmt.callee, stmt.bprop_cell, arg_mask, input_mask, primal)
-        return build_pair(stmt.callee, arg_mask, input_mask, recompute)
+        return build_pair(stmt.callee, arg_mask, input_mask, recompute, ready_hook)
     return build
 
 
@@ -161,14 +161,18 @@ class ReverseBuilder(Builder):
     """A build in reverse mode (a pair or a top-level gradient): the callees' pairs named
     in source order and the reverse pass set up over them."""
 
-    def __init__(self, fir, arg_mask, input_mask, recompute=False) -> None:
-        super().__init__(fir, arg_mask, input_mask, _reverse_callee(recompute))
+    def __init__(self, fir, arg_mask, input_mask, recompute=False, ready_hook=False) -> None:
+        super().__init__(fir, arg_mask, input_mask, _reverse_callee(recompute, ready_hook))
         self.pairs = PairNames(self.callees, self.ns)
         for stmt in walk(fir.body):
             if isinstance(stmt, Call):
                 self.pairs.name_pair(self.callees[id(stmt)])
+        # ready_hook: every rule's contribution to a differentiated input is handed to
+        # grad_ready (a reducer starts an all-reduce when its bucket is complete)
+        ready = frozenset(inp.name for inp, on in zip(fir.inputs, input_mask) if on) \
+            if ready_hook else frozenset()
         self.rev = Reverse(fir, self.active, self.pairs, self.ns.const_namer, self.names,
-                           recompute)
+                           recompute, ready)
 
     def forward_body(self):
         def callee_name(stmt):
@@ -182,15 +186,22 @@ class ReverseBuilder(Builder):
 
 
 @paused_gc
-def build_pair(fir, arg_mask, input_mask, recompute=False) -> Compiled:
+def build_pair(fir, arg_mask, input_mask, recompute=False, ready_hook=False) -> Compiled:
     """Forward ``(outputs..., residuals)`` and backward ``(residuals, d_outputs...) -> grads``.
-    ``recompute``: loops recompute their states instead of taping them (differentiable again)."""
-    return built_once(fir, (tuple(arg_mask), tuple(input_mask), recompute),
-                      lambda: _make_pair(fir, arg_mask, input_mask, recompute))
+    ``recompute``: loops recompute their states instead of taping them (differentiable again).
+    ``ready_hook``: the backward hands each rule's contribution to a differentiated input
+    to ``grad_ready`` (a pair of its own, for a reducer that overlaps its all-reduce)."""
+    key = (tuple(arg_mask), tuple(input_mask), recompute)
+    if ready_hook and not recompute:
+        key += ("ready_hook",)
+    else:
+        ready_hook = False
+    return built_once(fir, key, lambda: _make_pair(fir, arg_mask, input_mask, recompute,
+                                                   ready_hook))
 
 
-def _make_pair(fir, arg_mask, input_mask, recompute) -> Compiled:
-    b = ReverseBuilder(fir, arg_mask, input_mask, recompute)
+def _make_pair(fir, arg_mask, input_mask, recompute, ready_hook=False) -> Compiled:
+    b = ReverseBuilder(fir, arg_mask, input_mask, recompute, ready_hook)
     rev = b.rev
     out_leaves = [s.var.name for s in leaves(fir.result)]
     dparams = []

@@ -63,7 +63,8 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
     input_mask = tuple(any(inp.obj is w for w in wrt) for inp in inputs)
     n_leaves = len(leaves(fir.args))
     arg_mask = tuple(i in plan.wrt_args for i in range(n_leaves))
-    b = ReverseBuilder(fir, arg_mask, input_mask, plan.recompute)
+    b = ReverseBuilder(fir, arg_mask, input_mask, plan.recompute,
+                       plan.ready_hook and not plan.recompute)
     extra_weights = []
     for w in weights:
         if id(w) not in by_id:

@@ -41,3 +41,5 @@ class GradientPlan:
     typed_args: tuple = ()  # per argument leaf: it has a dtype (a Tensor, an array, a numpy
     # scalar; not a Python float), which its gradient is given
     recompute: bool = False  # the form differentiated again (loops recompute, no lowering)
+    ready_hook: bool = False  # each rule's contribution to a weight goes to grad_ready too
+    # (nn.DistributedGradReducer's overlap; final code only)

@@ -236,8 +236,11 @@ def _fold_ones(expr):
 
 class Reverse:
     def __init__(self, fir, active: set, pairs, const_namer, names,
-                 recompute: bool = False) -> None:
+                 recompute: bool = False, ready=frozenset()) -> None:
         self.recompute = recompute  # loops recompute their states instead of taping them
+        # inputs (Parameters) whose every contribution made by a rule here is handed to
+        # ``grad_ready`` (overlap of a reducer's all-reduce with the backward); empty: none
+        self.ready = ready
         self.fir = fir
         self.active = active
         self.pairs = pairs  # each call's compiled pair and its functions' global names
@@ -273,6 +276,18 @@ class Reverse:
         else:
             self.out.append(assign([d], expr))
         self.live.add(var)
+
+    def contribute_local(self, var: str, expr) -> None:
+        """``contribute``, for a contribution a rule makes here (not a callee's backward): one
+        to a watched input (``self.ready``) is named and handed to ``grad_ready`` first."""
+        if var in self.ready and var in self.active:
+            tmp = self.names.fresh("_ready_" + var.lstrip("_"))
+            self.out.append(assign([tmp], expr))
+            self.out.append(gast.Expr(value=gast.Call(func=name("grad_ready"),
+                                                      args=[name(var), name(tmp)],
+                                                      keywords=[])))
+            expr = name(tmp)
+        self.contribute(var, expr)
 
     def materialize(self, var: str, into: list) -> None:
         d = self.adjoint(var)
@@ -362,7 +377,7 @@ class Reverse:
         self.note(stmt)
         d_t = self.adj[t]
         if prim.name == "copy":  # x_1 = x: the adjoint moves over as it is
-            self.contribute(stmt.args["x"].name, name(d_t))
+            self.contribute_local(stmt.args["x"].name, name(d_t))
             return
         tmpl = prim.vjp_template
         mapping = {"dout": name(d_t), "out": name(t)}
@@ -380,7 +395,7 @@ class Reverse:
             expr = substitute(expr, mapping)
             if self.same_shape(var, t):
                 expr = _drop_unbroadcast(expr, var)
-            self.contribute(var, expr)
+            self.contribute_local(var, expr)
 
     def fold_ones(self, stmt: Prim, wanted) -> bool:
         """Reverse ``stmt`` whose output's adjoint is ones without making the ones, if it can:
@@ -426,7 +441,7 @@ class Reverse:
         self.out.extend(c for c in pending[1:] if is_comment(c))
         self.last_line = self.ones_line.get(t)
         self.note(stmt)
-        self.contribute(var, expr)
+        self.contribute_local(var, expr)
         return True
 
     def same_shape(self, a: str, b: str) -> bool:

@@ -15,7 +15,8 @@ Gives: the names above.  A global seed setter calls :func:`config.set_seed` (the
 from . import config, transforms, vision
 from .config import get_seed, set_seed
 from .core import Dataset
+from .samplers import DistributedSampler
 from .sources import GeneratorDataset, MnistDataset, NumpySlicesDataset
 
-__all__ = ["Dataset", "NumpySlicesDataset", "GeneratorDataset", "MnistDataset", "config",
+__all__ = ["Dataset", "DistributedSampler", "NumpySlicesDataset", "GeneratorDataset", "MnistDataset", "config",
            "transforms", "vision", "set_seed", "get_seed"]

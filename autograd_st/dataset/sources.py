@@ -3,8 +3,9 @@
 Takes: :class:`.core.Dataset`, :mod:`.config`.  Gives: the three classes, with MindSpore
 2.10's signatures.  Values become numpy arrays as MindSpore makes them (measured): Python
 ints are int64, Python floats float64, MNIST images ``(28, 28, 1)`` uint8 and labels uint32.
-Samplers, sharding and parallel workers are not supported (``sampler``/``num_shards`` refuse;
-worker counts are accepted and ignored).
+Sharding (``num_shards`` / ``shard_id``, or ``sampler=ds.DistributedSampler(...)``) gives a
+process of a data-parallel job its rows with MindSpore's split rule (see :mod:`.samplers`);
+other samplers refuse; worker counts are accepted and ignored.
 """
 from __future__ import annotations
 
@@ -14,31 +15,33 @@ import numpy as np
 
 from . import config
 from .core import Dataset, _count
+from .samplers import sharding
 
 __all__ = ["NumpySlicesDataset", "GeneratorDataset", "MnistDataset"]
-
-
-def _no_sampling(name: str, sampler, num_shards, shard_id) -> None:
-    if sampler is not None or num_shards is not None or shard_id is not None:
-        raise NotImplementedError("%s: samplers and sharding (sampler, num_shards, shard_id) "
-                                  "are not supported by autograd_st; use shuffle= and "
-                                  "num_samples=" % name)
 
 
 class _Indexed(Dataset):
     """A source of ``n`` rows read by index, in order or (``shuffle``) permuted each epoch."""
 
-    def _setup(self, n: int, num_samples, shuffle) -> None:
+    _sampler = None
+
+    def _setup(self, n: int, num_samples, shuffle, sampler=None) -> None:
         self._n = n
         self._num_samples = None if num_samples is None else _count(num_samples,
                                                                     "num_samples", low=0)
         self._shuffle = True if shuffle is None else bool(shuffle)
+        self._sampler = sampler
 
     def _size(self) -> int:
         n = self._n
+        if self._sampler is not None:
+            n = len(self._sampler.indices(n, self._stage, 0))
         return n if not self._num_samples else min(n, self._num_samples)
 
     def _order(self, epoch: int):
+        if self._sampler is not None:
+            order = self._sampler.indices(self._n, self._stage, epoch)
+            return order if not self._num_samples else order[:self._num_samples]
         if self._shuffle:
             order = config.generator(self._stage, epoch).permutation(self._n)
         else:
@@ -71,7 +74,7 @@ class NumpySlicesDataset(_Indexed):
 
     def __init__(self, data, column_names=None, num_samples=None, num_parallel_workers=1,
                  shuffle=None, sampler=None, num_shards=None, shard_id=None) -> None:
-        _no_sampling("NumpySlicesDataset", sampler, num_shards, shard_id)
+        sampler = sharding("NumpySlicesDataset", sampler, num_shards, shard_id, shuffle)
         if isinstance(data, dict):
             names, cols = list(data), [np.asarray(v) for v in data.values()]
         elif isinstance(data, tuple):
@@ -89,7 +92,7 @@ class NumpySlicesDataset(_Indexed):
             raise ValueError("NumpySlicesDataset: every column needs the same number of rows "
                              "along its first axis; got lengths %s" % sorted(lengths))
         self._data, self._columns = cols, names
-        self._setup(lengths.pop(), num_samples, shuffle)
+        self._setup(lengths.pop(), num_samples, shuffle, sampler)
 
     def _row(self, index: int) -> tuple:
         return tuple(np.asarray(c[index]) for c in self._data)
@@ -126,7 +129,7 @@ class GeneratorDataset(_Indexed):
                  num_samples=None, num_parallel_workers=1, shuffle=None, sampler=None,
                  num_shards=None, shard_id=None, python_multiprocessing=True,
                  max_rowsize=None, batch_sampler=None, collate_fn=None) -> None:
-        _no_sampling("GeneratorDataset", sampler, num_shards, shard_id)
+        sampler = sharding("GeneratorDataset", sampler, num_shards, shard_id, shuffle)
         if schema is not None or batch_sampler is not None or collate_fn is not None:
             raise NotImplementedError("GeneratorDataset: schema, batch_sampler and collate_fn "
                                       "are not supported by autograd_st")
@@ -141,8 +144,12 @@ class GeneratorDataset(_Indexed):
                                                                              "__iter__"):
             raise TypeError("GeneratorDataset: source must be random-accessible, callable or "
                             "iterable; got %s" % type(source).__name__)
+        if sampler is not None and not self._random_access:
+            raise NotImplementedError("GeneratorDataset: sharding (num_shards, shard_id, "
+                                      "sampler) needs a random-accessible source "
+                                      "(__getitem__ and __len__)")
         n = len(source) if self._random_access else -1
-        self._setup(n, num_samples, shuffle if self._random_access else False)
+        self._setup(n, num_samples, shuffle if self._random_access else False, sampler)
 
     def _row(self, index: int) -> tuple:
         return _as_row(self._source[index], len(self._columns), self._types)
@@ -199,7 +206,7 @@ class MnistDataset(_Indexed):
     def __init__(self, dataset_dir, usage=None, num_samples=None, num_parallel_workers=None,
                  shuffle=None, sampler=None, num_shards=None, shard_id=None,
                  cache=None) -> None:
-        _no_sampling("MnistDataset", sampler, num_shards, shard_id)
+        sampler = sharding("MnistDataset", sampler, num_shards, shard_id, shuffle)
         if not os.path.isdir(dataset_dir):
             raise ValueError("The folder %s does not exist or is not a directory or "
                              "permission denied!" % dataset_dir)
@@ -219,7 +226,7 @@ class MnistDataset(_Indexed):
             labels.append(lab.astype(np.uint32))
         self._images, self._labels = np.concatenate(images), np.concatenate(labels)
         self._columns = ["image", "label"]
-        self._setup(len(self._labels), num_samples, shuffle)
+        self._setup(len(self._labels), num_samples, shuffle, sampler)
 
     def _row(self, index: int) -> tuple:
         return self._images[index], np.asarray(self._labels[index])

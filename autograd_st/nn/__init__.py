@@ -4,6 +4,7 @@ from ..cell import Cell
 from . import (
     activation,
     conv,
+    distributed,
     dynamic_lr,
     layers,
     learning_rate_schedule,
@@ -21,7 +22,7 @@ from . import (
 __all__ = ["Cell"]
 
 for _module in (layers, conv, pooling, activation, loss, losses2, optim, optim_more,
-                learning_rate_schedule, dynamic_lr, wrap, rnn, transformer, metrics):
+                learning_rate_schedule, dynamic_lr, wrap, rnn, transformer, metrics, distributed):
     for _name in _module.__all__:
         if _name == "get_metrics":  # (mindspore.train.metrics only)
             continue

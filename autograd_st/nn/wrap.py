@@ -7,14 +7,18 @@ optimizers' name-based weight-decay filter and checkpoints working.
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 
 from .. import dtype as mstype
+from .. import mpi_backend, parallel_context
+from ..boundary.function import GradFunction
 from ..cell import Cell
 from ..ops import value_and_grad
 from ..tensor import Tensor, unwrap
+from .distributed import DistributedGradReducer
 
 __all__ = ["WithLossCell", "WithEvalCell", "TrainOneStepCell"]
 
@@ -71,6 +75,15 @@ class TrainOneStepCell(Cell):
 
     ``sens`` scales the gradients (the loss's initial gradient; default 1.0).  This Cell is
     not itself differentiated, so its ``construct`` is plain Python.
+
+    Data parallel: under ``set_auto_parallel_context(parallel_mode=DATA_PARALLEL)`` (or
+    ``HYBRID_PARALLEL``), as MindSpore's does, it builds ``self.grad_reducer =
+    nn.DistributedGradReducer(self.weights, gradients_mean, group size)`` and all-reduces the
+    gradients before the optimizer step, overlapped with the backward (the gradient is
+    compiled with ready hooks: each bucket's all-reduce starts as soon as the backward has
+    finished its gradients; see :mod:`autograd_st.nn.distributed`).  With
+    ``parameter_broadcast=True`` in that context the weights are broadcast from rank 0 when
+    the Cell is built.  Otherwise ``self.grad_reducer`` is an identity and nothing changes.
     """
 
     def __init__(self, network: Cell, optimizer: Cell, sens: float | None = None,
@@ -82,14 +95,37 @@ class TrainOneStepCell(Cell):
         self.sens = 1.0 if sens is None else float(sens)
         self.return_grad = bool(return_grad)
         object.__setattr__(self, "_grad_fn", None)
+        self.reducer_flag = parallel_context.is_data_parallel()
+        if self.reducer_flag:
+            comm = mpi_backend.world()
+            if parallel_context.get_auto_parallel_context("parameter_broadcast"):
+                for p in self.weights:
+                    unwrap(p)[...] = comm.broadcast(unwrap(p), 0)
+            self.grad_reducer = DistributedGradReducer(
+                self.weights, parallel_context.gradients_mean(), comm.size)
+        else:
+            self.grad_reducer = _identity
 
     def _value_and_grad(self):
         if self._grad_fn is None:
-            object.__setattr__(self, "_grad_fn", value_and_grad(self.network, None, self.weights))
+            fn = value_and_grad(self.network, None, self.weights)
+            if self.reducer_flag:  # the backward reports each gradient as it completes
+                fn = GradFunction(fn.fn, dataclasses.replace(fn.request, ready_hook=True))
+            object.__setattr__(self, "_grad_fn", fn)
         return self._grad_fn
 
     def construct(self, *inputs) -> Any:
-        loss, grads = self._value_and_grad()(*inputs)
+        if self.reducer_flag:
+            reducer = self.grad_reducer
+            reducer.begin()
+            try:
+                loss, grads = self._value_and_grad()(*inputs)
+            except BaseException:
+                reducer.abandon()
+                raise
+            grads = reducer.end(grads)
+        else:
+            loss, grads = self._value_and_grad()(*inputs)
         if self.sens != 1.0:
             grads = tuple(Tensor(np.asarray(unwrap(g)) * np.asarray(self.sens, unwrap(g).dtype))
                           for g in grads)
@@ -97,3 +133,8 @@ class TrainOneStepCell(Cell):
         if self.return_grad:
             return loss, grads
         return loss
+
+
+def _identity(grads):
+    """``grad_reducer`` outside data parallel (MindSpore's ``F.identity``)."""
+    return grads

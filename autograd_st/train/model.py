@@ -38,6 +38,7 @@ import warnings
 
 import numpy as np
 
+from .. import mpi_backend
 from ..cell import Cell
 from ..nn import TrainOneStepCell, WithLossCell
 from ..nn.optim import Optimizer
@@ -46,11 +47,16 @@ from .callback import (
     INTERNAL_CALLBACKS,
     CallbackManager,
     InternalCallbackParam,
+    LossMonitor,
+    ModelCheckpoint,
     RunContext,
     TimeMonitor,
 )
 from .loss_scale_manager import DynamicLossScaleManager, LossScaleManager
 from .metrics import Loss, get_metrics
+
+# callbacks that print progress or write files: run on rank 0 only in a data-parallel job
+_RANK0_ONLY = (LossMonitor, TimeMonitor, ModelCheckpoint)
 
 
 def _tqdm_module():
@@ -264,6 +270,8 @@ class Model:
         return self._eval_network
 
     def _show_progress(self) -> bool:
+        if mpi_backend.world().rank != 0:  # data parallel: rank 0 alone shows progress
+            return False
         mode = self.progress
         if mode == "auto":
             return bool(getattr(sys.stderr, "isatty", lambda: False)())
@@ -334,9 +342,10 @@ class Model:
     def _callback_list(callbacks) -> list:
         if callbacks is None:
             return []
-        if isinstance(callbacks, (list, tuple)):
-            return list(callbacks)
-        return [callbacks]
+        out = list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
+        if mpi_backend.world().rank != 0:  # data parallel: rank 0 alone prints and saves
+            out = [cb for cb in out if not isinstance(cb, _RANK0_ONLY)]
+        return out
 
     def _train_process(self, epoch, dataset, list_callback, cb_params, initial_epoch,
                        valid_infos) -> None:

@@ -1,0 +1,106 @@
+"""Sharding a source over the processes of a data-parallel job: ``DistributedSampler`` and
+the ``num_shards`` / ``shard_id`` arguments of the sources.
+
+Takes: :mod:`.config` (the pipeline seed).  Gives: :class:`DistributedSampler` and
+:func:`sharding` (what a source's ``sampler`` / ``num_shards`` / ``shard_id`` arguments make).
+
+MindSpore 2.10's split rule, measured (``NumpySlicesDataset(range(10), num_shards=3,
+shard_id=k, shuffle=False)``): shard ``k`` reads rows ``k, k + n, k + 2n, ...`` and every shard
+reads ``ceil(N / n)`` rows: the shards that come short take rows from the start again
+(shard 1 of 3 reads ``[1, 4, 7, 0]``, shard 2 ``[2, 5, 8, 1]``), so that every rank runs the
+same number of steps.  With ``offset >= 0`` (DistributedSampler only) row ``i`` goes to shard
+``(i + offset) % n`` and nothing is padded.  ``num_samples`` caps a shard's rows.  Shuffled,
+the rows are first permuted by one permutation that every rank draws alike from the pipeline
+seed (``ds.config.set_seed`` / ``ms.set_seed``, and the epoch), then split by the same rule:
+the shards stay disjoint (but for the padding) and the run is reproducible; the permutation is
+not MindSpore's (another generator).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import config
+
+__all__ = ["DistributedSampler", "sharding"]
+
+_MAX = 2147483647
+
+
+def _check(num_shards, shard_id) -> None:
+    for value, what in ((num_shards, "num_shards"), (shard_id, "shard_id")):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError("Argument %s with value %r is not of type [<class 'int'>], but got "
+                            "%s." % (what, value, type(value)))
+    if not 1 <= num_shards <= _MAX:
+        raise ValueError("Input num_shards is not within the required interval of "
+                         "[1, 2147483647].")
+    if not 0 <= shard_id < num_shards:
+        if shard_id < 0:
+            raise ValueError("Input shard_id is not within the required interval of "
+                             "[0, 2147483647].")
+        raise ValueError("shard_id should be less than num_shards.")
+
+
+class DistributedSampler:
+    """MindSpore's ``ds.DistributedSampler(num_shards, shard_id, shuffle=True,
+    num_samples=None, offset=-1)``: the rows of shard ``shard_id`` of ``num_shards`` (the rule
+    is in the module docstring), passed to a source as ``sampler=``."""
+
+    def __init__(self, num_shards, shard_id, shuffle=True, num_samples=None, offset=-1) -> None:
+        _check(num_shards, shard_id)
+        if not isinstance(shuffle, bool):
+            raise TypeError("shuffle should be a boolean value, but got shuffle: %r."
+                            % (shuffle,))
+        if num_samples is not None and (isinstance(num_samples, bool) or num_samples < 0):
+            raise ValueError("num_samples should be a positive integer value, but got "
+                             "num_samples: %r." % (num_samples,))
+        if offset != -1 and offset > num_shards:
+            raise ValueError("offset should be no more than num_shards, but got offset: %r, "
+                             "num_shards: %r." % (offset, num_shards))
+        self.num_shards, self.shard_id = int(num_shards), int(shard_id)
+        self.shuffle = shuffle
+        self.num_samples = num_samples
+        self.offset = int(offset)
+
+    def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
+        """The row indices (of ``n``) this shard reads in ``epoch``, in order."""
+        order = config.generator(stage, epoch).permutation(n) if self.shuffle else np.arange(n)
+        k, s = self.num_shards, self.shard_id
+        if n == 0:
+            return order
+        if self.offset >= 0:
+            picks = np.arange(n)[(np.arange(n) + self.offset) % k == s]
+        else:
+            count = -(-n // k)
+            picks = (s + k * np.arange(count)) % n
+        out = order[picks]
+        if self.num_samples:
+            out = out[:self.num_samples]
+        return out
+
+    def get_num_samples(self):
+        """``num_samples`` as given (None: every row of the shard)."""
+        return self.num_samples
+
+
+def sharding(name: str, sampler, num_shards, shard_id, shuffle):
+    """The :class:`DistributedSampler` a source's arguments ask for, or None: ``num_shards``
+    and ``shard_id`` together (MindSpore's ``ValueError`` otherwise) make one with the
+    source's ``shuffle``; ``sampler=`` a DistributedSampler; other samplers are refused."""
+    if (num_shards is None) != (shard_id is None):
+        raise ValueError("num_shards and shard_id need to be passed in together.")
+    if sampler is not None:
+        if num_shards is not None:
+            raise RuntimeError("sampler and num_shards/shard_id cannot be given together: "
+                               "put the sharding in the sampler or leave sampler out")
+        if not isinstance(sampler, DistributedSampler):
+            raise NotImplementedError("%s: sampler %s is not supported by autograd_st; use "
+                                      "ds.DistributedSampler, or shuffle= and num_samples="
+                                      % (name, type(sampler).__name__))
+        if shuffle is not None:
+            raise RuntimeError("sampler and shuffle cannot be specified at the same time.")
+        return sampler
+    if num_shards is None:
+        return None
+    _check(num_shards, shard_id)
+    return DistributedSampler(num_shards, shard_id, True if shuffle is None else bool(shuffle))
