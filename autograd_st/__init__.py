@@ -7,6 +7,7 @@ import importlib.util as _ilu
 
 from . import context, dtype
 from . import rules as _rules  # noqa: F401  (registers the primitives)
+from .cell import recompute
 from .context import (  # noqa: F401
     GRAPH_MODE,
     PYNATIVE_MODE,
@@ -90,7 +91,7 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "RunContext", "TimeMonitor", "F1", "MAE", "MSE", "Accuracy", "Fbeta", "Loss",
            "Metric", "Precision", "Recall", "Top1CategoricalAccuracy", "Top5CategoricalAccuracy",
            "TopKCategoricalAccuracy", "get_metric_fn", "names", "rearrange_inputs", "from_numpy",
-           "is_tensor", "double", "float_", "half", "single", "numpy"]
+           "is_tensor", "double", "float_", "half", "single", "numpy", "recompute"]
 
 
 def from_numpy(array) -> Tensor:

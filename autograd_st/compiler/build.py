@@ -23,6 +23,7 @@ from . import codegen
 from .analyze import activity
 from .bprop import CustomBprop
 from .cache import built_once, paused_gc
+from .checkpoint import recompute_pair
 from .codegen import ForwardEmitter, assign, function_def, name, to_source
 from .ir import Call, leaves, walk
 from .load import load, validate
@@ -153,6 +154,8 @@ def _reverse_callee(recompute):
             primal = build_pair(stmt.callee, (False,) * len(arg_mask),
                                 (False,) * len(input_mask))
             return CustomBprop(stmt.callee, stmt.bprop_cell, arg_mask, input_mask, primal)
+        if stmt.recompute:  # Cell.recompute(): the backward runs the forward again
+            return recompute_pair(stmt.callee, arg_mask, input_mask, recompute, build_pair)
         return build_pair(stmt.callee, arg_mask, input_mask, recompute)
     return build
 
@@ -161,14 +164,14 @@ class ReverseBuilder(Builder):
     """A build in reverse mode (a pair or a top-level gradient): the callees' pairs named
     in source order and the reverse pass set up over them."""
 
-    def __init__(self, fir, arg_mask, input_mask, recompute=False) -> None:
+    def __init__(self, fir, arg_mask, input_mask, recompute=False, checkpoint=False) -> None:
         super().__init__(fir, arg_mask, input_mask, _reverse_callee(recompute))
         self.pairs = PairNames(self.callees, self.ns)
         for stmt in walk(fir.body):
             if isinstance(stmt, Call):
                 self.pairs.name_pair(self.callees[id(stmt)])
         self.rev = Reverse(fir, self.active, self.pairs, self.ns.const_namer, self.names,
-                           recompute)
+                           recompute, checkpoint)
 
     def forward_body(self):
         def callee_name(stmt):
@@ -182,15 +185,18 @@ class ReverseBuilder(Builder):
 
 
 @paused_gc
-def build_pair(fir, arg_mask, input_mask, recompute=False) -> Compiled:
+def build_pair(fir, arg_mask, input_mask, recompute=False, checkpoint=False) -> Compiled:
     """Forward ``(outputs..., residuals)`` and backward ``(residuals, d_outputs...) -> grads``.
-    ``recompute``: loops recompute their states instead of taping them (differentiable again)."""
-    return built_once(fir, (tuple(arg_mask), tuple(input_mask), recompute),
-                      lambda: _make_pair(fir, arg_mask, input_mask, recompute))
+    ``recompute``: loops recompute their states instead of taping them (differentiable again).
+    ``checkpoint``: for loops keep their state every sqrt(T) iterations (Cell.recompute())."""
+    key = (tuple(arg_mask), tuple(input_mask), recompute) + (("checkpoint",) if checkpoint
+                                                              else ())
+    return built_once(fir, key, lambda: _make_pair(fir, arg_mask, input_mask, recompute,
+                                                   checkpoint))
 
 
-def _make_pair(fir, arg_mask, input_mask, recompute) -> Compiled:
-    b = ReverseBuilder(fir, arg_mask, input_mask, recompute)
+def _make_pair(fir, arg_mask, input_mask, recompute, checkpoint=False) -> Compiled:
+    b = ReverseBuilder(fir, arg_mask, input_mask, recompute, checkpoint)
     rev = b.rev
     out_leaves = [s.var.name for s in leaves(fir.result)]
     dparams = []

@@ -47,6 +47,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from . import codegen
 from .anno import facts_of, tag
+from .checkpoint import checkpoint_loop
 from .codegen import (
     ForwardEmitter,
     assign,
@@ -236,8 +237,9 @@ def _fold_ones(expr):
 
 class Reverse:
     def __init__(self, fir, active: set, pairs, const_namer, names,
-                 recompute: bool = False) -> None:
+                 recompute: bool = False, checkpoint: bool = False) -> None:
         self.recompute = recompute  # loops recompute their states instead of taping them
+        self.checkpoint = checkpoint and not recompute  # for loops tape every sqrt(T) steps
         self.fir = fir
         self.active = active
         self.pairs = pairs  # each call's compiled pair and its functions' global names
@@ -592,6 +594,8 @@ class Reverse:
         self.loop_hooks[id(stmt)] = ([assign([tape], gast.List(elts=[], ctx=gast.Load()))],
                                      add_tape)
         self.tapes.append(tape)
+        if self.checkpoint:  # Cell.recompute(): keep the state every sqrt(T) iterations
+            checkpoint_loop(self, stmt, headers, tape)
 
 
 def _loop_recompute(self, stmt, body, pre, headers):
