@@ -15,7 +15,7 @@ __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "si
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
            "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
-           "matmul_tn_to", "GradList", "RUNTIME_NAMES"]
+           "matmul_tn_to", "GradList", "RUNTIME_NAMES", "Shape", "shape_of"]
 
 
 def unbroadcast(g, like):
@@ -192,7 +192,39 @@ def ones_like(x):
     return np.ones_like(x)
 
 
+class Shape(tuple):
+    """A value's shape (a tuple of ints) and its dtype, kept instead of the value where a
+    backward reads the value only for its shape (lowered code: see
+    :mod:`autograd_st.compiler.lower`).  It answers ``.shape``, ``.ndim`` and ``.dtype`` as
+    the array did, so ``np.shape``, ``np.ndim``, ``unbroadcast``, ``expand_to`` and
+    ``zeros_like`` take it in the array's place."""
+
+    @property
+    def shape(self):
+        return tuple(self)
+
+    @property
+    def ndim(self):
+        return len(self)
+
+
+def shape_of(v):
+    """``v``'s :class:`Shape` (with its dtype) for an array or a numpy or Python number;
+    anything else (a run-time list) as it is."""
+    if type(v) is np.ndarray or isinstance(v, np.generic):
+        out = Shape(v.shape)
+        out.dtype = v.dtype
+        return out
+    if type(v) in (float, int, bool, complex):
+        out = Shape(())
+        out.dtype = np.asarray(v).dtype
+        return out
+    return v
+
+
 def zeros_like(x):
+    if type(x) is Shape:  # (lowered code keeps only the shape of a value read for it)
+        return np.zeros(x, x.dtype)
     if type(x) is np.ndarray:
         out = np.empty_like(x)
         out.fill(0)

@@ -41,6 +41,10 @@ kernel_forward    ``codegen.substitute``      ``p(args)``, the kernel of  ``prim
                                               ``kernels.LOWERED_KERNELS``
 kernel_gradient   ``codegen.substitute``      ``g(args, d)``, the kernel  ``prim``: p
                                               of p's gradient primitive
+shape_use         ``codegen.substitute``,     a call that reads its       ``like``: v;
+                  ``Reverse`` (``expand_to``,  argument ``arg``, the       ``arg``: its
+                  ``zeros_like``,             name v, only for its shape  position
+                  ``np.shape``, ``np.ndim``)  (and dtype)
 ================  ==========================  ==========================  =====================
 
 The lowering still checks the shape of what it rewrites (one target, arguments that are
@@ -63,6 +67,7 @@ KINDS = {
     "unbroadcast": ("like", "matmul"),
     "kernel_forward": ("prim",),
     "kernel_gradient": ("prim",),
+    "shape_use": ("like", "arg"),
 }
 """Each kind and the facts a tag of that kind carries (see the table above)."""
 

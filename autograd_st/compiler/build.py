@@ -148,7 +148,7 @@ class PairNames:
         self.ns.name_for(bwd, bwd.__name__ + suffix)
 
 
-def _reverse_callee(recompute):
+def _reverse_callee(recompute, checkpoint=False):
     def build(stmt, arg_mask, input_mask):
         if stmt.bprop_cell is not None:
             primal = build_pair(stmt.callee, (False,) * len(arg_mask),
@@ -156,7 +156,8 @@ def _reverse_callee(recompute):
             return CustomBprop(stmt.callee, stmt.bprop_cell, arg_mask, input_mask, primal)
         if stmt.recompute:  # Cell.recompute(): the backward runs the forward again
             return recompute_pair(stmt.callee, arg_mask, input_mask, recompute, build_pair)
-        return build_pair(stmt.callee, arg_mask, input_mask, recompute)
+        # (inside a recomputed Cell, its sub-Cells' and helpers' loops are checkpointed too)
+        return build_pair(stmt.callee, arg_mask, input_mask, recompute, checkpoint)
     return build
 
 
@@ -165,7 +166,7 @@ class ReverseBuilder(Builder):
     in source order and the reverse pass set up over them."""
 
     def __init__(self, fir, arg_mask, input_mask, recompute=False, checkpoint=False) -> None:
-        super().__init__(fir, arg_mask, input_mask, _reverse_callee(recompute))
+        super().__init__(fir, arg_mask, input_mask, _reverse_callee(recompute, checkpoint))
         self.pairs = PairNames(self.callees, self.ns)
         for stmt in walk(fir.body):
             if isinstance(stmt, Call):

@@ -25,7 +25,10 @@ Gives: the same functions, in place, computing the same values, with these speed
   ``tape_append`` of that tape) as its shape, ``getattr(v, "shape", ())`` (``np.shape``
   without its wrapper), and the backward calls ``sum_to(g, v_shape)``: the tape no longer
   keeps an array per iteration alive for its shape.  A pair's residual read only that way is
-  returned as its shape too.
+  returned as its shape too.  A value also read by calls tagged ``shape_use``
+  (``expand_to(g, v)``, ``zeros_like(v)``, ``np.shape(v)``, ``np.ndim(v)``) is kept as
+  ``shape_of(v)``, a :class:`~autograd_st.runtime.Shape` (its shape tuple, with its dtype),
+  which those calls take in its place.
 - **Accumulation into the accumulator.**  Inside a backward loop, an ``accumulate``
   ``d = d + e`` for an adjoint made ``zeros_like`` just before the loop (``adjoint_zeros``)
   and read nowhere else in the loop becomes ``d = accumulate(d, e)``, which adds in place
@@ -150,7 +153,7 @@ def _shapes(target, record, body, names, read_after, skip=frozenset()) -> bool:
     else:
         return False
     changed = False
-    stored, loads, like_uses = set(), {}, {}
+    stored, loads, like_uses, shape_uses = set(), {}, {}, {}
     for node in gast.walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name):
             if isinstance(node.ctx, gast.Store):
@@ -160,20 +163,29 @@ def _shapes(target, record, body, names, read_after, skip=frozenset()) -> bool:
         like = _unbroadcast_like(node)
         if like is not None:
             like_uses.setdefault(like, []).append(node)
+        facts = facts_of(node, "shape_use")  # expand_to(g, v), zeros_like(v), np.shape(v)
+        if facts is not None:
+            shape_uses.setdefault(facts["like"], []).append((node, facts["arg"]))
     for i, (tgt, rec) in enumerate(pairs):
         if not (isinstance(tgt, gast.Name) and isinstance(rec, gast.Name)):
             continue
         v = tgt.id
-        uses = like_uses.get(v, [])
-        if not uses or v in stored or loads.get(v, 0) != len(uses) or v in read_after \
-                or rec.id in skip:
+        uses, others = like_uses.get(v, []), shape_uses.get(v, [])
+        if not (uses or others) or v in stored or loads.get(v, 0) != len(uses) + len(others) \
+                or v in read_after or rec.id in skip:
             continue
         shape = names.fresh(v.lstrip("_") + "_shape")
         target.elts[i] = name(shape, store=True)
-        # np.shape(v), without its wrapper: () for a Python number (a loop's constant start)
-        record.elts[i] = gast.Call(func=name("getattr"),
-                                   args=[name(rec.id), gast.Constant(value="shape", kind=None),
-                                         gast.Tuple(elts=[], ctx=gast.Load())], keywords=[])
+        if others:  # its shape and dtype (a tuple): what those calls read of it
+            record.elts[i] = gast.Call(func=name("shape_of"), args=[name(rec.id)], keywords=[])
+        else:
+            # np.shape(v), without its wrapper: () for a Python number (a loop's start)
+            record.elts[i] = gast.Call(
+                func=name("getattr"), args=[name(rec.id), gast.Constant(value="shape", kind=None),
+                                            gast.Tuple(elts=[], ctx=gast.Load())], keywords=[])
+        for call, arg in others:
+            call.args[arg] = name(shape)
+            untag(call)
         for call in uses:
             call.func = name("sum_to")
             call.args[1] = name(shape)

@@ -66,7 +66,8 @@ __all__ = ["Reverse"]
 
 
 def _zeros(var: str):
-    return gast.Call(func=name("zeros_like"), args=[name(var)], keywords=[])
+    return tag(gast.Call(func=name("zeros_like"), args=[name(var)], keywords=[]),
+               "shape_use", like=var, arg=0)
 
 
 def _arg_vars(atom):
@@ -398,8 +399,8 @@ class Reverse:
         if prim.name == "sum" and isinstance(stmt.args.get("axis"), Const) \
                 and stmt.args["axis"].value is None:
             text = source_comment(stmt.loc)
-            expand = gast.Call(func=name("expand_to"), args=[name(self.adj[t]), name(var)],
-                               keywords=[])
+            expand = tag(gast.Call(func=name("expand_to"), args=[name(self.adj[t]), name(var)],
+                                   keywords=[]), "shape_use", like=var, arg=1)
             keepdims = stmt.args.get("keepdims")
             if isinstance(keepdims, Const) and keepdims.value:
                 expand.keywords = [gast.keyword(arg="keepdims",
