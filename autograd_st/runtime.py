@@ -97,11 +97,13 @@ def sum_to(g, shape):
 
 
 def expand_to(g, like, axis=None, keepdims=False):
-    """Broadcast the gradient of a reduction over ``axis`` back to the shape of ``like``."""
+    """Broadcast the gradient of a reduction over ``axis`` back to the shape of ``like`` (a
+    value, or its shape as a tuple: lowered code keeps only the shape of a value read for
+    it; generated code never passes a tuple value here, its tuples are structures)."""
     try:
         shape = like.shape
     except AttributeError:
-        shape = np.shape(like)
+        shape = like if type(like) is tuple else np.shape(like)
     if not keepdims and axis is not None:
         nd = len(shape)
         axes = sorted(a % nd for a in ((axis,) if isinstance(axis, int) else axis))

@@ -41,10 +41,11 @@ kernel_forward    ``codegen.substitute``      ``p(args)``, the kernel of  ``prim
                                               ``kernels.LOWERED_KERNELS``
 kernel_gradient   ``codegen.substitute``      ``g(args, d)``, the kernel  ``prim``: p
                                               of p's gradient primitive
-shape_use         ``codegen.substitute``,     a call that reads its       ``like``: v;
-                  ``Reverse`` (``expand_to``,  argument ``arg``, the       ``arg``: its
-                  ``zeros_like``,             name v, only for its shape  position
-                  ``np.shape``, ``np.ndim``)  (and dtype)
+shape_use         ``codegen.substitute``,     a call that reads the name  ``like``: v;
+                  ``Reverse``                 v only for its shape (and   ``form``: the
+                                              dtype): ``expand_to(g, v)``,  call's name
+                                              ``zeros_like(v)``,
+                                              ``np.shape(v)``, ``np.ndim(v)``
 ================  ==========================  ==========================  =====================
 
 The lowering still checks the shape of what it rewrites (one target, arguments that are
@@ -67,7 +68,7 @@ KINDS = {
     "unbroadcast": ("like", "matmul"),
     "kernel_forward": ("prim",),
     "kernel_gradient": ("prim",),
-    "shape_use": ("like", "arg"),
+    "shape_use": ("like", "form"),
 }
 """Each kind and the facts a tag of that kind carries (see the table above)."""
 

@@ -178,7 +178,7 @@ def _helper_roles() -> dict:
             if obj is runtime.unbroadcast:
                 roles[n] = ("unbroadcast", None)
             elif obj is runtime.expand_to or obj is runtime.zeros_like:
-                roles[n] = ("shape_use", 1 if obj is runtime.expand_to else 0)
+                roles[n] = ("shape_use", obj.__name__)
             elif obj is runtime.matmul_nt or obj is runtime.matmul_tn:
                 roles[n] = ("matmul", "nt" if obj is runtime.matmul_nt else "tn")
             else:
@@ -244,7 +244,7 @@ class _Substitute(gast.NodeTransformer):
         if isinstance(node.func, gast.Attribute) and node.func.attr in ("shape", "ndim") \
                 and isinstance(node.func.value, gast.Name) and node.func.value.id == "np" \
                 and "np" not in self.mapping:
-            role = ("shape_use", 0)  # np.shape(v), np.ndim(v)
+            role = ("shape_use", node.func.attr)  # np.shape(v), np.ndim(v)
         self.generic_visit(node)
         # numpy's and the helpers' defaults: leave them out so the code reads naturally
         node.keywords = [k for k in node.keywords
@@ -272,8 +272,9 @@ class _Substitute(gast.NodeTransformer):
                     matmul = None
             tag(node, "unbroadcast", like=like, matmul=matmul)
         elif kind == "shape_use":
-            if len(node.args) > fact and isinstance(node.args[fact], gast.Name):
-                tag(node, "shape_use", like=node.args[fact].id, arg=fact)
+            arg = 1 if fact == "expand_to" else 0
+            if len(node.args) > arg and isinstance(node.args[arg], gast.Name):
+                tag(node, "shape_use", like=node.args[arg].id, form=fact)
         else:
             tag(node, kind, prim=fact)
 

@@ -67,7 +67,7 @@ __all__ = ["Reverse"]
 
 def _zeros(var: str):
     return tag(gast.Call(func=name("zeros_like"), args=[name(var)], keywords=[]),
-               "shape_use", like=var, arg=0)
+               "shape_use", like=var, form="zeros_like")
 
 
 def _arg_vars(atom):
@@ -400,7 +400,7 @@ class Reverse:
                 and stmt.args["axis"].value is None:
             text = source_comment(stmt.loc)
             expand = tag(gast.Call(func=name("expand_to"), args=[name(self.adj[t]), name(var)],
-                                   keywords=[]), "shape_use", like=var, arg=1)
+                                   keywords=[]), "shape_use", like=var, form="expand_to")
             keepdims = stmt.args.get("keepdims")
             if isinstance(keepdims, Const) and keepdims.value:
                 expand.keywords = [gast.keyword(arg="keepdims",
