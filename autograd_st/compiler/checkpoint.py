@@ -32,7 +32,7 @@ import math
 import gast
 
 from ..errors import CompileError
-from .anno import facts_of
+from .anno import facts_of, tag, tag_of
 from .cache import built_once
 from .codegen import (
     ForwardEmitter,
@@ -151,6 +151,22 @@ def _has_effects(stmt) -> bool:
                or (isinstance(s, Call) and has_effects(s.callee.body)) for s in walk(stmt.body))
 
 
+def _renamed_records(walk_back, names):
+    """The tape walk with the names it unpacks renamed (``h`` -> ``h_2``, tags too): the
+    segment's recomputed iterations assign the original names, and the final lowering
+    rewrites what a walk unpacks (shapes instead of arrays) only for names read nowhere
+    else in the statement around it."""
+    targets = [n.id for n in gast.walk(walk_back.target) if isinstance(n, gast.Name)]
+    new = {t: names.fresh(t) for t in targets}
+    for node in gast.walk(walk_back):
+        if isinstance(node, gast.Name) and node.id in new:
+            node.id = new[node.id]
+        found = tag_of(node)
+        if found is not None and found.facts.get("like") in new:
+            tag(node, found.kind, **dict(found.facts, like=new[found.facts["like"]]))
+    return walk_back
+
+
 def checkpoint_loop(rev, stmt, headers, tape) -> bool:
     """Rewrite the ``for`` loop ``stmt`` that ``rev`` (the reverse pass) has just reversed
     with the tape ``tape``: the forward keeps ``headers`` (its carried state) every
@@ -159,7 +175,7 @@ def checkpoint_loop(rev, stmt, headers, tape) -> bool:
     if not isinstance(stmt, For) or _has_effects(stmt) or not rev.out \
             or facts_of(rev.out[-1], "tape_walk") is None:
         return False
-    walk_back = rev.out.pop()
+    walk_back = _renamed_records(rev.out.pop(), rev.names)
     fwd_pre, add_tape = rev.loop_hooks[id(stmt)]
     fresh = rev.names.fresh
     trips, seg_len, ckpts = fresh("_trips"), fresh("_segment"), fresh("_checkpoints")
@@ -211,12 +227,13 @@ def checkpoint_loop(rev, stmt, headers, tape) -> bool:
                           value=gast.Subscript(value=name(ckpts), slice=name(seg),
                                                ctx=gast.Load()), type_comment=None) \
         if headers else None
-    segment = ([restore] if restore is not None else []) + [
+    segment = [comment("checkpointed: each segment of %s iterations is recomputed from "
+                       "its first state, last segment first" % seg_len)]
+    segment += ([restore] if restore is not None else []) + [
         assign([tape], gast.List(elts=[], ctx=gast.Load())),
         comment("the segment's iterations again, recording their tape"), again, walk_back]
-    rev.out.append(comment("checkpointed: each segment of %s iterations is recomputed from "
-                           "its first state, last segment first" % seg_len))
-    rev.out.append(gast.For(target=name(seg, True),
-                            iter=call("reversed", call("range", call("len", name(ckpts)))),
-                            body=segment, orelse=[], type_comment=None))
+    rev.out.append(tag(gast.For(target=name(seg, True),
+                                iter=call("reversed", call("range", call("len", name(ckpts)))),
+                                body=segment, orelse=[], type_comment=None),
+                       "checkpoint_segments", tape=tape))
     return True

@@ -435,7 +435,12 @@ def _accumulate_in_loops(body) -> None:
         for child in ("body", "orelse"):
             if isinstance(getattr(stmt, child, None), list):
                 _accumulate_in_loops(getattr(stmt, child))
-        if facts_of(stmt, "tape_walk") is None:
+        if facts_of(stmt, "checkpoint_segments") is not None \
+                and facts_of(stmt.body[-1], "tape_walk") is not None:
+            walk = stmt.body[-1]  # (the accumulators are made before the segments' loop)
+        elif facts_of(stmt, "tape_walk") is not None:
+            walk = stmt
+        else:
             continue
         # the accumulators made right before the loop
         fresh = set()
@@ -445,9 +450,9 @@ def _accumulate_in_loops(body) -> None:
             j -= 1
         if not fresh:
             continue
-        targets = {n.id for n in gast.walk(stmt.target) if isinstance(n, gast.Name)}
+        targets = {n.id for n in gast.walk(walk.target) if isinstance(n, gast.Name)}
         accs, other = {}, {}
-        for node in gast.walk(gast.Module(body=stmt.body, type_ignores=[])):
+        for node in gast.walk(gast.Module(body=walk.body, type_ignores=[])):
             d = _accumulation(node)
             if d is not None:
                 accs.setdefault(d, []).append(node)
