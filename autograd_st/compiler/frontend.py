@@ -162,8 +162,10 @@ class CallBinder:
         bprop_cell = self_obj if has_bprop(self_obj) else None
         if bprop_cell is not None:
             check_bprop(self_obj, len(params))
+        # Cell.recompute(): a call of the Cell itself (its own helper methods are part of
+        # its forward, recomputed with it)
         nz.emit(Call(targets, fir, runtime_args, res, nz.loc, extra, bprop_cell,
-                     recompute or is_recomputed(self_obj)))
+                     recompute or (isinstance(callee, Cell) and is_recomputed(callee))))
         result = rebuild(fir.result, [sym(t) for t in targets])
         nz.returned(result)
         return result
