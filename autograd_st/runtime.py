@@ -9,13 +9,16 @@ nothing else (``sum_rows`` and ``ones_vector`` serve the helpers and the kernels
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
            "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
-           "matmul_tn_to", "GradList", "RUNTIME_NAMES", "Shape", "shape_of"]
+           "matmul_tn_to", "GradList", "Shape", "shape_of", "segment_length",
+           "RUNTIME_NAMES"]
 
 
 def unbroadcast(g, like):
@@ -192,6 +195,13 @@ def ones_like(x):
     if type(x) is list or type(x) is GradList:  # the seed of a returned run-time list
         return GradList(ones_like(v) for v in x)
     return np.ones_like(x)
+
+
+def segment_length(trips) -> int:
+    """``ceil(sqrt(trips))``, at least 1: the iterations between two checkpoints of a
+    checkpointed loop (see :mod:`autograd_st.compiler.checkpoint`)."""
+    s = math.isqrt(trips)
+    return max(1, s if s * s >= trips else s + 1)
 
 
 class Shape(tuple):

@@ -15,7 +15,7 @@ import pytest
 
 import autograd_st as ms
 from autograd_st import Parameter, Tensor, nn, ops
-from autograd_st.compiler.checkpoint import segment_length
+from autograd_st.runtime import segment_length
 from tests.helpers import T, assert_close
 
 

@@ -27,11 +27,11 @@ keeps its tape: recomputing it would run them again.  ``while`` loops keep their
 from __future__ import annotations
 
 import copy
-import math
 
 import gast
 
 from ..errors import CompileError
+from ..runtime import segment_length
 from .anno import facts_of, tag, tag_of
 from .cache import built_once
 from .codegen import (
@@ -139,12 +139,6 @@ def _make_recompute_pair(fir, arg_mask, input_mask, recompute, build_pair):
 # ---------------------------------------------------------------------------------------
 # loop checkpointing
 # ---------------------------------------------------------------------------------------
-
-def segment_length(trips) -> int:
-    """``ceil(sqrt(trips))``, at least 1: the iterations between two checkpoints."""
-    s = math.isqrt(trips)
-    return max(1, s if s * s >= trips else s + 1)
-
 
 def _has_effects(stmt) -> bool:
     return any((isinstance(s, Opaque) and s.effect)
