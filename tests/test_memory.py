@@ -491,3 +491,27 @@ def test_helper_methods_recomputed_once_with_their_cell():
     # the Cell's call is recomputed; its own helper method is part of that forward
     assert src.count("is recomputed in the backward") == 1, src
     _same(_grads(net, x), _grads(plain, x))
+
+
+@pytest.mark.parametrize("trips", [0, 1, 3])
+def test_recomputed_cell_called_in_a_loop(trips):
+    class Stack(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.block = Block(3, 4)
+
+        def construct(self, x):
+            for _ in range(trips):
+                x = self.block(x) * 0.5
+            return ops.sum(x * x)
+    plain, net = Stack(), Stack()
+    _copy_weights(net, plain)
+    net.block.recompute()
+    x = T(2, 3, seed=9)
+    got = _grads(net, x)
+    _same(got, _grads(plain, x))
+    for a, b in zip(got, _fd(net, x)):
+        assert_close(a, b, rtol=1e-6, atol=1e-7)
+    # forward mode goes through the Cell's forward as it is
+    t = Tensor(np.ones((2, 3)))
+    assert_close(ops.jvp(net, x, t)[1], ops.jvp(plain, x, t)[1].asnumpy())
