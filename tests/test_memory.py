@@ -515,3 +515,26 @@ def test_recomputed_cell_called_in_a_loop(trips):
     # forward mode goes through the Cell's forward as it is
     t = Tensor(np.ones((2, 3)))
     assert_close(ops.jvp(net, x, t)[1], ops.jvp(plain, x, t)[1].asnumpy())
+
+
+def test_reshape_input_kept_as_its_shape():
+    class R(nn.Cell):
+        def construct(self, x):
+            m = ops.sin(x) * 2.0
+            flat = ops.reshape(m, (-1,))
+            return flat * flat
+
+    class Outer(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.r = R()
+
+        def construct(self, x):
+            return ops.sum(self.r(x))
+    net = Outer()
+    x = T(2, 3, seed=11)
+    g = ops.grad(net, 0)
+    src = g.source(x)
+    assert "np.shape(m)" in _pair_source(src, "R_construct_fwd").splitlines()[-1], src
+    assert "np.reshape(d_flat, tuple(m_shape))" in _pair_source(src, "R_construct_bwd"), src
+    assert_close(g(x), np.asarray(ms.numerical_grad(net, (x,), 0)), rtol=1e-6, atol=1e-7)

@@ -137,10 +137,14 @@ def _shapes_in_residuals(fwd, bwd, names) -> None:
 def _shape_record(v, forms):
     """What is kept of ``v`` for calls of ``forms`` reading its shape: ``shape_of(v)`` (a
     :class:`~autograd_st.runtime.Shape`: the shape tuple with the dtype) where ``zeros_like``
-    needs the dtype, else ``getattr(v, "shape", ())`` (``np.shape`` without its wrapper: ()
-    for a Python number, such as a loop's constant start)."""
+    needs the dtype, ``np.shape(v)`` where ``np.shape`` or ``np.ndim`` read it, else
+    ``getattr(v, "shape", ())`` (``np.shape`` without its wrapper: () for a Python number,
+    such as a loop's constant start)."""
     if "zeros_like" in forms:
         return gast.Call(func=name("shape_of"), args=[name(v)], keywords=[])
+    if "shape" in forms or "ndim" in forms:  # (np.shape's own answer, whatever v is)
+        return gast.Call(func=gast.Attribute(value=name("np"), attr="shape", ctx=gast.Load()),
+                         args=[name(v)], keywords=[])
     return gast.Call(func=name("getattr"), args=[name(v), gast.Constant(value="shape", kind=None),
                                                  gast.Tuple(elts=[], ctx=gast.Load())],
                      keywords=[])
