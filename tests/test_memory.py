@@ -538,3 +538,43 @@ def test_reshape_input_kept_as_its_shape():
     assert "np.shape(m)" in _pair_source(src, "R_construct_fwd").splitlines()[-1], src
     assert "np.reshape(d_flat, tuple(m_shape))" in _pair_source(src, "R_construct_bwd"), src
     assert_close(g(x), np.asarray(ms.numerical_grad(net, (x,), 0)), rtol=1e-6, atol=1e-7)
+
+
+class Nested(nn.Cell):
+    """Loops in loops (each checkpointed when recomputed), a sub-Cell called in them, a
+    while loop (which keeps its tape) and a branch on a runtime value inside."""
+
+    def __init__(self, outer, inner):
+        super().__init__()
+        self.outer, self.inner = outer, inner
+        self.block = Block(3, 6)
+        self.w = Parameter(Tensor(np.linspace(-0.5, 0.5, 9).reshape(3, 3)), name="wn")
+
+    def construct(self, x):
+        h = x
+        for i in range(self.outer):
+            for j in range(self.inner):
+                h = ops.tanh(ops.matmul(h, self.w) + x * 0.1 * j)
+            h = self.block(h) * 0.5
+            if ops.sum(h) > 0:
+                h = h * 0.9
+            k = 0
+            while k < 2:
+                h = ops.sin(h) + i * 0.01
+                k = k + 1
+        return ops.sum(h * h)
+
+
+@pytest.mark.parametrize("outer,inner", [(0, 2), (1, 1), (2, 3), (5, 2)])
+def test_checkpointed_nested_loops(outer, inner):
+    x = T(2, 3, seed=outer * 10 + inner)
+    plain, net = Nested(outer, inner), Nested(outer, inner)
+    _copy_weights(net, plain)
+    net.recompute()
+    got = _grads(net, x)
+    _same(got, _grads(plain, x))
+    for a, b in zip(got, _fd(net, x)):
+        assert_close(a, b, rtol=1e-6, atol=1e-7)
+    if outer:
+        src = ops.grad(net, 0, net.trainable_params()).source(x)
+        assert src.count("_checkpoints") > 0 and "_checkpoints_1" in src  # outer and inner

@@ -44,7 +44,7 @@ from .codegen import (
     name,
     to_source,
 )
-from .ir import Call, For, Opaque, has_effects, leaves, walk
+from .ir import Call, Const, For, Opaque, has_effects, leaves, walk
 from .load import load, validate
 from .stages import record
 
@@ -183,9 +183,13 @@ def checkpoint_loop(rev, stmt, headers, tape) -> bool:
 
     def binop(a, op, b):
         return gast.BinOp(left=a, op=op, right=b)
-    pre = [assign([trips], call("len", call("range", start, stop, step))),
-           assign([seg_len], call(rev.const_namer(segment_length, "segment_length"),
-                                  name(trips))),
+    if all(isinstance(a, Const) for a in stmt.iter_args):  # known when compiling
+        n = len(range(*[a.value for a in stmt.iter_args]))
+        sizes = [assign([trips], const(n)), assign([seg_len], const(segment_length(n)))]
+    else:
+        sizes = [assign([trips], call("len", call("range", start, stop, step))),
+                 assign([seg_len], call("segment_length", name(trips)))]
+    pre = sizes + [
            assign([ckpts], gast.List(elts=[], ctx=gast.Load())),
            assign([count], const(0))]
 
