@@ -17,7 +17,8 @@ Memory: a recomputed Cell keeps its inputs (the caller has them anyway, mostly) 
 its residuals until the backward reaches it; a checkpointed loop keeps ``ceil(T / S)``
 checkpoints and one segment's tape (``S`` records) instead of ``T`` records, for one more
 forward run of the loop's body.  Both are opt-in through ``Cell.recompute()``: the Cells it
-is called on are recomputed, and the ``for`` loops of their ``construct`` are checkpointed
+is called on are recomputed, and the ``for`` loops of their ``construct`` (and of the
+sub-Cells and helpers it calls; on the differentiated Cell itself too) are checkpointed
 (a MindSpore user's one switch for "memory for compute"; ``jax.checkpoint`` plays the part
 in JAX).  A loop whose body has side effects (``print``, appending to an outside list)
 keeps its tape: recomputing it would run them again.  ``while`` loops keep their tapes too
@@ -48,7 +49,7 @@ from .ir import Call, Const, For, Opaque, has_effects, leaves, walk
 from .load import load, validate
 from .stages import record
 
-__all__ = ["RecomputePair", "recompute_pair", "checkpoint_loop", "segment_length"]
+__all__ = ["RecomputePair", "recompute_pair", "checkpoint_loop"]
 
 
 # ---------------------------------------------------------------------------------------
