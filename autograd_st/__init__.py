@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import context, dtype
 from . import op_table as _op_table  # noqa: F401  (the primitives and the Tensor methods)
+from .cell import recompute
 from .context import (  # noqa: F401
     GRAPH_MODE,
     PYNATIVE_MODE,
@@ -146,7 +147,7 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "RunContext", "TimeMonitor", "F1", "MAE", "MSE", "Accuracy", "Fbeta", "Loss",
            "Metric", "Precision", "Recall", "Top1CategoricalAccuracy", "Top5CategoricalAccuracy",
            "TopKCategoricalAccuracy", "get_metric_fn", "names", "rearrange_inputs", "from_numpy",
-           "is_tensor", "double", "float_", "half", "single", "numpy"]
+           "is_tensor", "double", "float_", "half", "single", "numpy", "recompute"]
 
 
 def __getattr__(name: str):

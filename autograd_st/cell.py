@@ -15,7 +15,7 @@ from typing import Iterator
 
 from .tensor import Parameter, ParameterTuple, bump_structure_epoch
 
-__all__ = ["Cell"]
+__all__ = ["Cell", "recompute", "is_recomputed"]
 
 
 class HookHandle:
@@ -49,6 +49,9 @@ class Cell:
         object.__setattr__(self, "_forward_pre_hooks", ())
         object.__setattr__(self, "_forward_hooks", ())
         object.__setattr__(self, "_backward_hooks", ())
+        # Cell.recompute(): whether the backward recomputes this Cell's forward (part of the
+        # Cell's structure, so compiled code that read it is made again when it changes)
+        object.__setattr__(self, "_recompute_config", None)
 
     # -- registration ------------------------------------------------------------------
     def __setattr__(self, name: str, value) -> None:
@@ -153,6 +156,57 @@ class Cell:
         bump_structure_epoch()
         return HookHandle(self, where, key)
 
+    # -- memory --------------------------------------------------------------------------
+    def recompute(self, *, use_reentrant=True, output_recompute=False, early_stop=True,
+                  context_fn=None, **kwargs) -> None:
+        """MindSpore's ``Cell.recompute(*, use_reentrant=True, output_recompute=False,
+        early_stop=True, context_fn=None, **kwargs)``: the backward recomputes this Cell's
+        forward instead of keeping its residuals.  Where differentiated code calls the Cell,
+        its forward keeps only the Cell's inputs; its backward runs the forward again (with
+        residuals) and then its backward (the generated code says so in a comment).  Loops
+        in the Cell's ``construct`` keep their tape only every ceil(sqrt(T)) iterations and
+        recompute the segments between in the backward (loop checkpointing).  Gradients are
+        the same as without it.
+
+        Validated as MindSpore 2.10 does: keyword-only; ``mp_comm_recompute`` and
+        ``parallel_optimizer_comm_recompute`` must be bools (TypeError); ``context_fn`` only
+        with ``use_reentrant=False`` (ValueError; ``output_recompute=True`` implies it);
+        ``output_recompute`` must be a bool (TypeError); another keyword is a ValueError.
+        Configured once: a second call, or a call on a sub-Cell of a configured Cell, is
+        ignored.  Differences: the keywords about parallel communication
+        (``mp_comm_recompute``, ``parallel_optimizer_comm_recompute``,
+        ``recompute_slice_activation``), ``early_stop``, ``context_fn`` and
+        ``output_recompute`` change nothing here (one process; the Cell's whole forward is
+        recomputed); an unknown keyword is refused before the Cell is configured (MindSpore
+        configures it, then raises).  On the Cell that is differentiated itself, forward and
+        backward are one call, so only its loops' checkpointing saves memory.  A forward that
+        draws random numbers (dropout) draws again when recomputed, as in MindSpore."""
+        for key in ("mp_comm_recompute", "parallel_optimizer_comm_recompute"):
+            if key in kwargs and type(kwargs[key]) is not bool:
+                raise TypeError("The parameter '%s' must be <class 'bool'>, but got %s"
+                                % (key, type(kwargs[key])))
+        if output_recompute:
+            use_reentrant = False
+        if use_reentrant and context_fn is not None:
+            raise ValueError("context_fn is only supported when use_reentrant=False.")
+        if type(output_recompute) is not bool:
+            raise TypeError("The input value must be a bool, but got %s."
+                            % type(output_recompute).__name__)
+        for key in kwargs:
+            if key not in ("mp_comm_recompute", "parallel_optimizer_comm_recompute",
+                           "recompute_slice_activation"):
+                raise ValueError("For 'recompute', keyword '%s' is not recognized! the key "
+                                 "kwargs must be 'mp_comm_recompute', "
+                                 "'parallel_optimizer_comm_recompute', "
+                                 "'recompute_slice_activation'" % key)
+        if self.__dict__.get("_recompute_config") is not None:
+            return  # (MindSpore: "can be configured only once", logged, ignored)
+        object.__setattr__(self, "_recompute_config", "on")
+        for _, cell in self._walk():  # its sub-Cells are inside its recomputation
+            if cell is not self and cell.__dict__.get("_recompute_config") is None:
+                object.__setattr__(cell, "_recompute_config", "inside")
+        bump_structure_epoch()
+
     # -- parameters ----------------------------------------------------------------------
     def cells_and_names(self, prefix: str = "") -> Iterator[tuple[str, "Cell"]]:
         seen = set()
@@ -238,3 +292,30 @@ class Cell:
         lines.append(">")
         return "\n".join(lines) if len(lines) > 2 else type(self).__name__ + "<>"
 
+
+
+def is_recomputed(cell) -> bool:
+    """Whether ``cell.recompute()`` was called on ``cell`` itself (its sub-Cells are
+    recomputed as part of it)."""
+    return isinstance(cell, Cell) and cell.__dict__.get("_recompute_config") == "on"
+
+
+def recompute(block, *args, use_reentrant=True, output_recompute=False, early_stop=True,
+              context_fn=None, **kwargs):
+    """MindSpore's ``mindspore.recompute(block, *args, use_reentrant=True,
+    output_recompute=False, early_stop=True, context_fn=None, **kwargs)``: ``block(*args,
+    **kwargs)``, whose forward differentiated code recomputes in the backward instead of
+    keeping its residuals (this call only; see :meth:`Cell.recompute`).  ``block`` must be a
+    Cell (TypeError, as MindSpore with ``use_reentrant=True``); ``context_fn`` needs
+    ``use_reentrant=False`` (ValueError).  Run eagerly, it is ``block(*args, **kwargs)``."""
+    if output_recompute:
+        use_reentrant = False
+    if use_reentrant and not isinstance(block, Cell):
+        raise TypeError("Recompute function now only support block which inherited from Cell "
+                        "when use_reentrant=True!")
+    if use_reentrant and context_fn is not None:
+        raise ValueError("context_fn is only supported when use_reentrant=False.")
+    if not isinstance(block, Cell):
+        raise TypeError("recompute: block must be a Cell here, got %s (autograd_st recomputes "
+                        "Cells only)" % type(block).__name__)
+    return block(*args, **kwargs)

@@ -63,6 +63,8 @@ from .runtime import (  # noqa: F401  (templates read
     matmul_tn_to,
     ones_like,
     relu,
+    segment_length,
+    shape_of,
     sigmoid,
     softmax,
     stop_gradient,
@@ -245,7 +247,8 @@ def template_globals() -> dict:
         out = {"np": np, "sum_to": sum_to, "accumulate": accumulate,
                "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn,
                "matmul_nt_to": matmul_nt_to, "matmul_tn_to": matmul_tn_to,
-               "grad_ready": grad_ready}
+               "grad_ready": grad_ready,
+               "shape_of": shape_of, "segment_length": segment_length}
         for _, fwd, bwd in LOWERED_KERNELS.values():
             out[fwd.__name__], out[bwd.__name__] = fwd, bwd
         for prim in REGISTRY.values():

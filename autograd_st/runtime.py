@@ -9,13 +9,16 @@ nothing else (``sum_rows`` and ``ones_vector`` serve the helpers and the kernels
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
            "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
-           "matmul_tn_to", "grad_ready", "GradList", "RUNTIME_NAMES"]
+           "matmul_tn_to", "grad_ready", "GradList", "Shape", "shape_of", "segment_length",
+           "RUNTIME_NAMES"]
 
 
 def unbroadcast(g, like):
@@ -97,11 +100,13 @@ def sum_to(g, shape):
 
 
 def expand_to(g, like, axis=None, keepdims=False):
-    """Broadcast the gradient of a reduction over ``axis`` back to the shape of ``like``."""
+    """Broadcast the gradient of a reduction over ``axis`` back to the shape of ``like`` (a
+    value, or its shape as a tuple: lowered code keeps only the shape of a value read for
+    it; generated code never passes a tuple value here, its tuples are structures)."""
     try:
         shape = like.shape
     except AttributeError:
-        shape = np.shape(like)
+        shape = like if type(like) is tuple else np.shape(like)
     if not keepdims and axis is not None:
         nd = len(shape)
         axes = sorted(a % nd for a in ((axis,) if isinstance(axis, int) else axis))
@@ -192,7 +197,46 @@ def ones_like(x):
     return np.ones_like(x)
 
 
+def segment_length(trips) -> int:
+    """``ceil(sqrt(trips))``, at least 1: the iterations between two checkpoints of a
+    checkpointed loop (see :mod:`autograd_st.compiler.checkpoint`)."""
+    s = math.isqrt(trips)
+    return max(1, s if s * s >= trips else s + 1)
+
+
+class Shape(tuple):
+    """A value's shape (a tuple of ints) and its dtype, kept instead of the value where a
+    backward reads the value only for its shape (lowered code: see
+    :mod:`autograd_st.compiler.lower`).  It answers ``.shape``, ``.ndim`` and ``.dtype`` as
+    the array did, so ``np.shape``, ``np.ndim``, ``unbroadcast``, ``expand_to`` and
+    ``zeros_like`` take it in the array's place."""
+
+    @property
+    def shape(self):
+        return tuple(self)
+
+    @property
+    def ndim(self):
+        return len(self)
+
+
+def shape_of(v):
+    """``v``'s :class:`Shape` (with its dtype) for an array or a numpy or Python number;
+    anything else (a run-time list) as it is."""
+    if type(v) is np.ndarray or isinstance(v, np.generic):
+        out = Shape(v.shape)
+        out.dtype = v.dtype
+        return out
+    if type(v) in (float, int, bool, complex):
+        out = Shape(())
+        out.dtype = np.asarray(v).dtype
+        return out
+    return v
+
+
 def zeros_like(x):
+    if type(x) is Shape:  # (lowered code keeps only the shape of a value read for it)
+        return np.zeros(x, x.dtype)
     if type(x) is np.ndarray:
         out = np.empty_like(x)
         out.fill(0)

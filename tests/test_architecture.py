@@ -42,6 +42,7 @@ FLOORS = {
     "autograd_st.table_array": 1, "autograd_st.table_math": 1,
     "autograd_st.table_more": 1, "autograd_st.table_nn": 1,
     "autograd_st.compiler": 2,
+    "autograd_st.compiler.checkpoint": 2,  # Cell.recompute(): recompute pairs, checkpointed loops
     "autograd_st.boundary": 3,
     "autograd_st.ops": 4, "autograd_st.numpy": 4,
     "autograd_st.nn": 5,

@@ -41,6 +41,15 @@ kernel_forward    ``codegen.substitute``      ``p(args)``, the kernel of  ``prim
                                               ``kernels.LOWERED_KERNELS``
 kernel_gradient   ``codegen.substitute``      ``g(args, d)``, the kernel  ``prim``: p
                                               of p's gradient primitive
+checkpoint_       ``checkpoint.checkpoint_    ``for s in reversed(...):``  ``tape``: T
+segments          loop``                      per segment of a checkpointed
+                                              loop: its last statement is
+                                              the tape walk of T
+shape_use         ``codegen.substitute``,     a call that reads the name  ``like``: v;
+                  ``Reverse``                 v only for its shape (and   ``form``: the
+                                              dtype): ``expand_to(g, v)``,  call's name
+                                              ``zeros_like(v)``,
+                                              ``np.shape(v)``, ``np.ndim(v)``
 ================  ==========================  ==========================  =====================
 
 The lowering still checks the shape of what it rewrites (one target, arguments that are
@@ -63,6 +72,8 @@ KINDS = {
     "unbroadcast": ("like", "matmul"),
     "kernel_forward": ("prim",),
     "kernel_gradient": ("prim",),
+    "shape_use": ("like", "form"),
+    "checkpoint_segments": ("tape",),
 }
 """Each kind and the facts a tag of that kind carries (see the table above)."""
 

@@ -23,6 +23,7 @@ from . import codegen
 from .analyze import activity
 from .bprop import CustomBprop
 from .cache import built_once, paused_gc
+from .checkpoint import recompute_pair
 from .codegen import ForwardEmitter, assign, function_def, name, to_source
 from .ir import Call, leaves, walk
 from .load import load, validate
@@ -147,13 +148,17 @@ class PairNames:
         self.ns.name_for(bwd, bwd.__name__ + suffix)
 
 
-def _reverse_callee(recompute, ready_hook=False):
+def _reverse_callee(recompute, ready_hook=False, checkpoint=False):
     def build(stmt, arg_mask, input_mask):
         if stmt.bprop_cell is not None:
             primal = build_pair(stmt.callee, (False,) * len(arg_mask),
                                 (False,) * len(input_mask))
             return CustomBprop(stmt.callee, stmt.bprop_cell, arg_mask, input_mask, primal)
-        return build_pair(stmt.callee, arg_mask, input_mask, recompute, ready_hook)
+        if stmt.recompute:  # Cell.recompute(): the backward runs the forward again
+            return recompute_pair(stmt.callee, arg_mask, input_mask, recompute, build_pair)
+        # (inside a recomputed Cell, its sub-Cells' and helpers' loops are checkpointed too)
+        return build_pair(stmt.callee, arg_mask, input_mask, recompute, ready_hook,
+                          checkpoint)
     return build
 
 
@@ -161,8 +166,10 @@ class ReverseBuilder(Builder):
     """A build in reverse mode (a pair or a top-level gradient): the callees' pairs named
     in source order and the reverse pass set up over them."""
 
-    def __init__(self, fir, arg_mask, input_mask, recompute=False, ready_hook=False) -> None:
-        super().__init__(fir, arg_mask, input_mask, _reverse_callee(recompute, ready_hook))
+    def __init__(self, fir, arg_mask, input_mask, recompute=False, ready_hook=False,
+                 checkpoint=False) -> None:
+        super().__init__(fir, arg_mask, input_mask,
+                         _reverse_callee(recompute, ready_hook, checkpoint))
         self.pairs = PairNames(self.callees, self.ns)
         for stmt in walk(fir.body):
             if isinstance(stmt, Call):
@@ -172,7 +179,7 @@ class ReverseBuilder(Builder):
         ready = frozenset(inp.name for inp, on in zip(fir.inputs, input_mask) if on) \
             if ready_hook else frozenset()
         self.rev = Reverse(fir, self.active, self.pairs, self.ns.const_namer, self.names,
-                           recompute, ready)
+                           recompute, ready, checkpoint)
 
     def forward_body(self):
         def callee_name(stmt):
@@ -186,22 +193,27 @@ class ReverseBuilder(Builder):
 
 
 @paused_gc
-def build_pair(fir, arg_mask, input_mask, recompute=False, ready_hook=False) -> Compiled:
+def build_pair(fir, arg_mask, input_mask, recompute=False, ready_hook=False,
+               checkpoint=False) -> Compiled:
     """Forward ``(outputs..., residuals)`` and backward ``(residuals, d_outputs...) -> grads``.
     ``recompute``: loops recompute their states instead of taping them (differentiable again).
     ``ready_hook``: the backward hands each rule's contribution to a differentiated input
-    to ``grad_ready`` (a pair of its own, for a reducer that overlaps its all-reduce)."""
+    to ``grad_ready`` (a pair of its own, for a reducer that overlaps its all-reduce).
+    ``checkpoint``: for loops keep their state every sqrt(T) iterations (Cell.recompute())."""
     key = (tuple(arg_mask), tuple(input_mask), recompute)
     if ready_hook and not recompute:
         key += ("ready_hook",)
     else:
         ready_hook = False
+    if checkpoint:
+        key += ("checkpoint",)
     return built_once(fir, key, lambda: _make_pair(fir, arg_mask, input_mask, recompute,
-                                                   ready_hook))
+                                                   ready_hook, checkpoint))
 
 
-def _make_pair(fir, arg_mask, input_mask, recompute, ready_hook=False) -> Compiled:
-    b = ReverseBuilder(fir, arg_mask, input_mask, recompute, ready_hook)
+def _make_pair(fir, arg_mask, input_mask, recompute, ready_hook=False,
+               checkpoint=False) -> Compiled:
+    b = ReverseBuilder(fir, arg_mask, input_mask, recompute, ready_hook, checkpoint)
     rev = b.rev
     out_leaves = [s.var.name for s in leaves(fir.result)]
     dparams = []

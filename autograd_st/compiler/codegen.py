@@ -177,6 +177,8 @@ def _helper_roles() -> dict:
         for n, obj in rules.template_globals().items():
             if obj is runtime.unbroadcast:
                 roles[n] = ("unbroadcast", None)
+            elif obj is runtime.expand_to or obj is runtime.zeros_like:
+                roles[n] = ("shape_use", obj.__name__)
             elif obj is runtime.matmul_nt or obj is runtime.matmul_tn:
                 roles[n] = ("matmul", "nt" if obj is runtime.matmul_nt else "tn")
             else:
@@ -239,6 +241,10 @@ class _Substitute(gast.NodeTransformer):
         # a call of a template global (a name the template reads, not one it substitutes)
         role = self.roles.get(node.func.id) if isinstance(node.func, gast.Name) \
             and node.func.id not in self.mapping else None
+        if isinstance(node.func, gast.Attribute) and node.func.attr in ("shape", "ndim") \
+                and isinstance(node.func.value, gast.Name) and node.func.value.id == "np" \
+                and "np" not in self.mapping:
+            role = ("shape_use", node.func.attr)  # np.shape(v), np.ndim(v)
         self.generic_visit(node)
         # numpy's and the helpers' defaults: leave them out so the code reads naturally
         node.keywords = [k for k in node.keywords
@@ -265,6 +271,10 @@ class _Substitute(gast.NodeTransformer):
                 if not (plain if matmul == "nt" else like_v):
                     matmul = None
             tag(node, "unbroadcast", like=like, matmul=matmul)
+        elif kind == "shape_use":
+            arg = 1 if fact == "expand_to" else 0
+            if len(node.args) > arg and isinstance(node.args[arg], gast.Name):
+                tag(node, "shape_use", like=node.args[arg].id, form=fact)
         else:
             tag(node, kind, prim=fact)
 

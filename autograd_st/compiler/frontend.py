@@ -24,7 +24,7 @@ import types
 from collections import OrderedDict
 
 from .. import rules
-from ..cell import Cell
+from ..cell import Cell, is_recomputed
 from ..errors import CallArgumentError, RecursionNotSupportedError
 from ..prims import Sym, has_sym
 from .bprop import check_bprop, has_bprop
@@ -117,7 +117,7 @@ class CallBinder:
     gradient function: the callee is normalized for these arguments and the call becomes a
     ``Call`` statement whose results are new Syms."""
 
-    def bind_call(self, nz, callee, args, kwargs, node, path):
+    def bind_call(self, nz, callee, args, kwargs, node, path, recompute=False):
         source = None
         if is_gradient_function(callee):
             fn, source = generated_source(callee, [_spec_of(a) for a in args])
@@ -162,7 +162,10 @@ class CallBinder:
         bprop_cell = self_obj if has_bprop(self_obj) else None
         if bprop_cell is not None:
             check_bprop(self_obj, len(params))
-        nz.emit(Call(targets, fir, runtime_args, res, nz.loc, extra, bprop_cell))
+        # Cell.recompute(): a call of the Cell itself (its own helper methods are part of
+        # its forward, recomputed with it)
+        nz.emit(Call(targets, fir, runtime_args, res, nz.loc, extra, bprop_cell,
+                     recompute or (isinstance(callee, Cell) and is_recomputed(callee))))
         result = rebuild(fir.result, [sym(t) for t in targets])
         nz.returned(result)
         return result

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
+from ..cell import is_recomputed
 from ..errors import GradientAPIError
 from ..prims import Sym
 from . import codegen
@@ -63,8 +64,10 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
     input_mask = tuple(any(inp.obj is w for w in wrt) for inp in inputs)
     n_leaves = len(leaves(fir.args))
     arg_mask = tuple(i in plan.wrt_args for i in range(n_leaves))
+    # Cell.recompute() on the differentiated Cell: its loops are checkpointed
     b = ReverseBuilder(fir, arg_mask, input_mask, plan.recompute,
-                       plan.ready_hook and not plan.recompute)
+                       plan.ready_hook and not plan.recompute,
+                       is_recomputed(getattr(fir.src, "self_obj", None)))
     extra_weights = []
     for w in weights:
         if id(w) not in by_id:

@@ -78,6 +78,7 @@ class Call:
     loc: Loc = None
     extra_args: list = field(default_factory=list)  # caller names for callee.inputs, in order
     bprop_cell: Any = None  # a Cell whose own bprop is this call's backward
+    recompute: bool = False  # Cell.recompute(): the backward recomputes the callee's forward
 
 
 @dataclass(slots=True)

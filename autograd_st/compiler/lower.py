@@ -25,7 +25,10 @@ Gives: the same functions, in place, computing the same values, with these speed
   ``tape_append`` of that tape) as its shape, ``getattr(v, "shape", ())`` (``np.shape``
   without its wrapper), and the backward calls ``sum_to(g, v_shape)``: the tape no longer
   keeps an array per iteration alive for its shape.  A pair's residual read only that way is
-  returned as its shape too.
+  returned as its shape too.  A value also read by calls tagged ``shape_use``
+  (``expand_to(g, v)``, ``zeros_like(v)``, ``np.shape(v)``, ``np.ndim(v)``) is kept as
+  ``shape_of(v)``, a :class:`~autograd_st.runtime.Shape` (its shape tuple, with its dtype),
+  which those calls take in its place.
 - **Accumulation into the accumulator.**  Inside a backward loop, an ``accumulate``
   ``d = d + e`` for an adjoint made ``zeros_like`` just before the loop (``adjoint_zeros``)
   and read nowhere else in the loop becomes ``d = accumulate(d, e)``, which adds in place
@@ -93,6 +96,7 @@ def lower(fdefs: list, names) -> None:
     else:
         for fdef in fdefs:
             _save_for_backward(fdef, names)
+            _shapes_in_function(fdef, names)
     _fuse_matmul_gradients(unbroadcasts)
     for fdef in fdefs:
         fdef.body = _free_dead(fdef.body, {a.id for a in fdef.args.args})
@@ -130,6 +134,104 @@ def _shapes_in_residuals(fwd, bwd, names) -> None:
             skip={a.id for a in fwd.args.args})  # (arguments are alive anyway)
 
 
+def _shape_record(v, forms):
+    """What is kept of ``v`` for calls of ``forms`` reading its shape: ``shape_of(v)`` (a
+    :class:`~autograd_st.runtime.Shape`: the shape tuple with the dtype) where ``zeros_like``
+    needs the dtype, ``np.shape(v)`` where ``np.shape`` or ``np.ndim`` read it, else
+    ``getattr(v, "shape", ())`` (``np.shape`` without its wrapper: () for a Python number,
+    such as a loop's constant start)."""
+    if "zeros_like" in forms:
+        return gast.Call(func=name("shape_of"), args=[name(v)], keywords=[])
+    if "shape" in forms or "ndim" in forms:  # (np.shape's own answer, whatever v is)
+        return gast.Call(func=gast.Attribute(value=name("np"), attr="shape", ctx=gast.Load()),
+                         args=[name(v)], keywords=[])
+    return gast.Call(func=name("getattr"), args=[name(v), gast.Constant(value="shape", kind=None),
+                                                 gast.Tuple(elts=[], ctx=gast.Load())],
+                     keywords=[])
+
+
+def _read_shape(call, form, shape) -> None:
+    """``call`` (a ``shape_use`` of ``form``, or an ``unbroadcast`` for None) made to read the
+    kept shape ``shape`` instead of the value."""
+    if form is None:  # unbroadcast(E, v) -> sum_to(E, v_shape)
+        call.func = name("sum_to")
+        call.args[1] = name(shape)
+    elif form == "expand_to":  # (expand_to takes a shape tuple for its like)
+        call.args[1] = name(shape)
+    elif form == "zeros_like":  # (a Shape: it has the dtype)
+        call.args[0] = name(shape)
+    elif form == "shape":  # np.shape(v) -> tuple(v_shape)
+        call.func, call.args = name("tuple"), [name(shape)]
+    else:  # np.ndim(v) -> len(v_shape)
+        call.func, call.args = name("len"), [name(shape)]
+    untag(call)
+
+
+def _shape_reads(node) -> list:
+    """``(call, form, like)`` for each call in ``node`` that reads a name only for its shape:
+    ``unbroadcast(E, v)`` (form None) and the ``shape_use`` calls."""
+    out = []
+    for n in gast.walk(node):
+        facts = facts_of(n, "unbroadcast")
+        if facts is not None and facts["like"] is not None and facts["matmul"] is None:
+            out.append((n, None, facts["like"]))  # (a matmul's stays one fused call)
+        facts = facts_of(n, "shape_use")
+        if facts is not None:
+            out.append((n, facts["form"], facts["like"]))
+    return out
+
+
+def _shapes_in_function(fdef, names) -> None:
+    """In one function (forward and backward together): a value assigned once at the top
+    level whose later reads, after some statement, are all for its shape is replaced by
+    ``shape_of(v)`` right after that statement (and freed there, by ``_free_dead``), instead
+    of staying alive into the backward for its shape."""
+    body = fdef.body
+    once = _store_counts(fdef)
+    params = {a.id for a in fdef.args.args}
+    candidates = {}
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name) \
+                and not isinstance(stmt.value, gast.Name):
+            v = stmt.targets[0].id
+            if once.get(v) == 1 and v not in params:
+                candidates[v] = i
+    if not candidates:
+        return
+    full_after, shaped = {}, {}  # v -> the last statement reading it whole; its shape reads
+    for j, stmt in enumerate(body):
+        reads = [r for r in _shape_reads(stmt) if r[2] in candidates]
+        count = {}
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in candidates:
+                count[n.id] = count.get(n.id, 0) + 1
+        for v, k in count.items():
+            mine = [r for r in reads if r[2] == v]
+            if len(mine) == k:
+                shaped.setdefault(v, []).append((j, mine))
+            else:
+                full_after[v] = j
+    inserts = {}
+    for v, at in candidates.items():
+        last = max(full_after.get(v, at), at)
+        later = [m for j, ms in shaped.get(v, []) if j > last for m in ms]
+        if not later or last + 1 >= min(j for j, _ in shaped[v] if j > last):
+            continue  # (no statement between: nothing would be freed sooner)
+        shape = names.fresh(v.lstrip("_") + "_shape")
+        inserts.setdefault(last, []).append(gast.Assign(
+            targets=[name(shape, store=True)],
+            value=_shape_record(v, [form for _, form, _ in later]), type_comment=None))
+        for call, form, _ in later:
+            _read_shape(call, form, shape)
+    if inserts:
+        out = []
+        for j, stmt in enumerate(body):
+            out.append(stmt)
+            out.extend(inserts.get(j, ()))
+        fdef.body = out
+
+
 def _shapes_on_tape(loop, append, names, read_after) -> None:
     target, record = loop.target, append.value.args[0]
     if isinstance(target, gast.Name) and isinstance(record, gast.Name):  # one value taped
@@ -150,7 +252,7 @@ def _shapes(target, record, body, names, read_after, skip=frozenset()) -> bool:
     else:
         return False
     changed = False
-    stored, loads, like_uses = set(), {}, {}
+    stored, loads, like_uses, shape_uses = set(), {}, {}, {}
     for node in gast.walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name):
             if isinstance(node.ctx, gast.Store):
@@ -160,20 +262,22 @@ def _shapes(target, record, body, names, read_after, skip=frozenset()) -> bool:
         like = _unbroadcast_like(node)
         if like is not None:
             like_uses.setdefault(like, []).append(node)
+        facts = facts_of(node, "shape_use")  # expand_to(g, v), zeros_like(v), np.shape(v)
+        if facts is not None:
+            shape_uses.setdefault(facts["like"], []).append((node, facts["form"]))
     for i, (tgt, rec) in enumerate(pairs):
         if not (isinstance(tgt, gast.Name) and isinstance(rec, gast.Name)):
             continue
         v = tgt.id
-        uses = like_uses.get(v, [])
-        if not uses or v in stored or loads.get(v, 0) != len(uses) or v in read_after \
-                or rec.id in skip:
+        uses, others = like_uses.get(v, []), shape_uses.get(v, [])
+        if not (uses or others) or v in stored or loads.get(v, 0) != len(uses) + len(others) \
+                or v in read_after or rec.id in skip:
             continue
         shape = names.fresh(v.lstrip("_") + "_shape")
         target.elts[i] = name(shape, store=True)
-        # np.shape(v), without its wrapper: () for a Python number (a loop's constant start)
-        record.elts[i] = gast.Call(func=name("getattr"),
-                                   args=[name(rec.id), gast.Constant(value="shape", kind=None),
-                                         gast.Tuple(elts=[], ctx=gast.Load())], keywords=[])
+        record.elts[i] = _shape_record(rec.id, [form for _, form in others])
+        for call, form in others:
+            _read_shape(call, form, shape)
         for call in uses:
             call.func = name("sum_to")
             call.args[1] = name(shape)
@@ -335,7 +439,12 @@ def _accumulate_in_loops(body) -> None:
         for child in ("body", "orelse"):
             if isinstance(getattr(stmt, child, None), list):
                 _accumulate_in_loops(getattr(stmt, child))
-        if facts_of(stmt, "tape_walk") is None:
+        if facts_of(stmt, "checkpoint_segments") is not None \
+                and facts_of(stmt.body[-1], "tape_walk") is not None:
+            walk = stmt.body[-1]  # (the accumulators are made before the segments' loop)
+        elif facts_of(stmt, "tape_walk") is not None:
+            walk = stmt
+        else:
             continue
         # the accumulators made right before the loop
         fresh = set()
@@ -345,9 +454,9 @@ def _accumulate_in_loops(body) -> None:
             j -= 1
         if not fresh:
             continue
-        targets = {n.id for n in gast.walk(stmt.target) if isinstance(n, gast.Name)}
+        targets = {n.id for n in gast.walk(walk.target) if isinstance(n, gast.Name)}
         accs, other = {}, {}
-        for node in gast.walk(gast.Module(body=stmt.body, type_ignores=[])):
+        for node in gast.walk(gast.Module(body=walk.body, type_ignores=[])):
             d = _accumulation(node)
             if d is not None:
                 accs.setdefault(d, []).append(node)

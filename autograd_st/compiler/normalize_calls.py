@@ -28,6 +28,7 @@ import gast
 import numpy as np
 
 from ..cell import Cell
+from ..cell import recompute as recompute_block
 from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from ..rules import GradSlot
@@ -63,6 +64,13 @@ class _Given:
 
 
 given = _Given()
+
+
+class _NoCall(Cell):
+    """A Cell that does nothing: what the recompute options are checked against."""
+
+    def __call__(self, *args, **kwargs):
+        return None
 
 
 class CalleeKind(enum.Enum):
@@ -115,7 +123,8 @@ def classify(site: CallSite) -> CalleeKind:
         return CalleeKind.SEQUENCE
     if markers.is_compile_time_api(callee):
         return CalleeKind.COMPILE_TIME_API
-    if isinstance(callee, Cell) or markers.is_gradient_function(callee):
+    if isinstance(callee, Cell) or markers.is_gradient_function(callee) \
+            or callee is recompute_block:
         return CalleeKind.COMPILED
     if isinstance(callee, types.FunctionType) and purity.is_user_code(callee):
         return CalleeKind.COMPILED
@@ -218,6 +227,26 @@ class CallsMixin:
             value = P.backward_hook(value, slot, callee, hook)
         return args[:i] + [value] + args[i + 1:]
 
+    def _recompute_call(self, site):
+        """``recompute(block, *args, **kwargs)``: the Cell ``block``, its arguments, and the
+        site of ``block(*args, **kwargs)`` (the options checked as MindSpore checks them)."""
+        if not site.args or not isinstance(site.args[0], Cell):
+            raise self.error(site.node, "recompute(block, *args): block must be a Cell",
+                             "pass the Cell first: recompute(self.block, x)")
+        kwargs = dict(site.kwargs)
+        options = {k: kwargs.pop(k) for k in ("use_reentrant", "output_recompute",
+                                              "early_stop", "context_fn") if k in kwargs}
+        if has_sym(list(options.values())):
+            raise self.error(site.node, "recompute's options must be constants",
+                             "pass use_reentrant=True/False and the others as constants")
+        try:  # the checks of the eager form, on no inputs (a Cell's call is not run)
+            recompute_block(_NoCall(), **options)
+        except (TypeError, ValueError) as exc:
+            raise self.error(site.node, str(exc), "see mindspore.recompute's keywords") from None
+        block, args = site.args[0], list(site.args[1:])
+        return block, args, CallSite(block, args, kwargs, site.node, site.path,
+                                     site.runtime_args)
+
     def _super_arguments(self, node):
         """What Python passes a zero-argument ``super()``: the class whose body defines the
         method (its ``__class__`` cell) and the method's first argument."""
@@ -269,6 +298,9 @@ class CallsMixin:
 
     def _call_compiled(self, site):
         callee, args = site.callee, list(site.args)
+        recompute = callee is recompute_block  # mindspore.recompute(block, *args)
+        if recompute:
+            callee, args, site = self._recompute_call(site)
         pre = post = ()
         if isinstance(callee, Cell):  # its forward hooks, read (and guarded) as attributes
             pre = self.attribute_of(callee, "_forward_pre_hooks", site.node)
@@ -284,7 +316,7 @@ class CallsMixin:
             args = self._backward_hooked(callee, args, site, slot, backward)
         out = self.callees.bind_call(self, callee, [freeze(a) for a in args],
                                      {k: freeze(v) for k, v in site.kwargs.items()},
-                                     site.node, site.path)
+                                     site.node, site.path, recompute)
         if backward:
             if not isinstance(out, Sym):
                 raise self.error(site.node, "a backward hook on a Cell returning %s"

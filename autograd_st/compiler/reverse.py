@@ -47,6 +47,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from . import codegen
 from .anno import facts_of, tag
+from .checkpoint import checkpoint_loop
 from .codegen import (
     ForwardEmitter,
     assign,
@@ -65,7 +66,8 @@ __all__ = ["Reverse"]
 
 
 def _zeros(var: str):
-    return gast.Call(func=name("zeros_like"), args=[name(var)], keywords=[])
+    return tag(gast.Call(func=name("zeros_like"), args=[name(var)], keywords=[]),
+               "shape_use", like=var, form="zeros_like")
 
 
 def _arg_vars(atom):
@@ -236,11 +238,13 @@ def _fold_ones(expr):
 
 class Reverse:
     def __init__(self, fir, active: set, pairs, const_namer, names,
-                 recompute: bool = False, ready=frozenset()) -> None:
+                 recompute: bool = False, ready=frozenset(),
+                 checkpoint: bool = False) -> None:
         self.recompute = recompute  # loops recompute their states instead of taping them
         # inputs (Parameters) whose every contribution made by a rule here is handed to
         # ``grad_ready`` (overlap of a reducer's all-reduce with the backward); empty: none
         self.ready = ready
+        self.checkpoint = checkpoint and not recompute  # for loops tape every sqrt(T) steps
         self.fir = fir
         self.active = active
         self.pairs = pairs  # each call's compiled pair and its functions' global names
@@ -411,8 +415,8 @@ class Reverse:
         if prim.name == "sum" and isinstance(stmt.args.get("axis"), Const) \
                 and stmt.args["axis"].value is None:
             text = source_comment(stmt.loc)
-            expand = gast.Call(func=name("expand_to"), args=[name(self.adj[t]), name(var)],
-                               keywords=[])
+            expand = tag(gast.Call(func=name("expand_to"), args=[name(self.adj[t]), name(var)],
+                                   keywords=[]), "shape_use", like=var, form="expand_to")
             keepdims = stmt.args.get("keepdims")
             if isinstance(keepdims, Const) and keepdims.value:
                 expand.keywords = [gast.keyword(arg="keepdims",
@@ -607,6 +611,8 @@ class Reverse:
         self.loop_hooks[id(stmt)] = ([assign([tape], gast.List(elts=[], ctx=gast.Load()))],
                                      add_tape)
         self.tapes.append(tape)
+        if self.checkpoint:  # Cell.recompute(): keep the state every sqrt(T) iterations
+            checkpoint_loop(self, stmt, headers, tape)
 
 
 def _loop_recompute(self, stmt, body, pre, headers):
