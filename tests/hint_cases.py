@@ -852,6 +852,54 @@ class BackwardHookOutputRewritten(nn.Cell):
         return ops.sum(self.square(x) * 6.0)
 
 
+# normalize_calls.py: mindspore.recompute(block, *args, **options) inside differentiated code
+class _Tanh(nn.Cell):
+    def construct(self, x):
+        return ops.tanh(x) * x
+
+
+class RecomputeNotCellRefused(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.block = _Tanh()
+
+    def construct(self, x):
+        return ops.sum(autograd_st.recompute(ops.tanh, x))  # HINT recompute_not_cell
+
+
+class RecomputeNotCellRewritten(RecomputeNotCellRefused):
+    def construct(self, x):
+        return ops.sum(autograd_st.recompute(self.block, x))  # the Cell first
+
+
+class RecomputeRuntimeOptionRefused(RecomputeNotCellRefused):
+    def construct(self, x):
+        flag = ops.sum(x) > 0  # a runtime value
+        y = autograd_st.recompute(self.block, x, use_reentrant=flag)  # HINT recompute_option
+        return ops.sum(y)
+
+
+class RecomputeRuntimeOptionRewritten(RecomputeNotCellRefused):
+    def construct(self, x):
+        return ops.sum(autograd_st.recompute(self.block, x, use_reentrant=True))
+
+
+def _no_context():
+    return None
+
+
+class RecomputeBadKeywordRefused(RecomputeNotCellRefused):
+    def construct(self, x):  # context_fn needs use_reentrant=False (MindSpore's ValueError)
+        y = autograd_st.recompute(self.block, x, context_fn=_no_context)  # HINT recompute_keyword
+        return ops.sum(y)
+
+
+class RecomputeBadKeywordRewritten(RecomputeNotCellRefused):
+    def construct(self, x):  # mindspore.recompute's keywords: context_fn with use_reentrant=False
+        y = autograd_st.recompute(self.block, x, use_reentrant=False, context_fn=_no_context)
+        return ops.sum(y)
+
+
 class _Base(nn.Cell):
     def construct(self, x):
         return x * 2.0
@@ -2146,6 +2194,15 @@ CASES = [
     Case("backward_hook_output", CompileError, "register it on a Cell with one Tensor output",
          "normalize_calls", refused=BackwardHookOutputRefused,
          rewritten=BackwardHookOutputRewritten),
+    Case("recompute_not_cell", CompileError, "pass the Cell first: recompute(self.block, x)",
+         "normalize_calls", refused=RecomputeNotCellRefused,
+         rewritten=RecomputeNotCellRewritten),
+    Case("recompute_option", CompileError, "pass use_reentrant=True/False and the others as "
+         "constants", "normalize_calls", refused=RecomputeRuntimeOptionRefused,
+         rewritten=RecomputeRuntimeOptionRewritten),
+    Case("recompute_keyword", CompileError, "see mindspore.recompute's keywords",
+         "normalize_calls", refused=RecomputeBadKeywordRefused,
+         rewritten=RecomputeBadKeywordRewritten),
     Case("super_no_arguments", CompileError, "call super(Class, self) with the class and the "
          "instance", "normalize_calls", refused=SuperRefused, rewritten=SuperRewritten),
     Case("compile_time_api", CompileError, "pass it compile-time values (a function, a Cell, "
