@@ -119,10 +119,12 @@ _WEAK = (float, int, bool)
 class _Plan:
     """How a run is called for one key (the kinds, dtypes and shapes of its inputs)."""
 
-    __slots__ = ("kernel", "convert", "shape", "post", "reason")
+    __slots__ = ("kernel", "convert", "shape", "post", "reason", "extra")
 
-    def __init__(self, kernel=None, convert=(), shape=(), post=(), reason=None) -> None:
+    def __init__(self, kernel=None, convert=(), shape=(), post=(), reason=None,
+                 extra=()) -> None:
         self.kernel = kernel
+        self.extra = extra  # per sum over broadcast axes: (index of each element, size)
         self.convert = convert  # per input: 0 flat array, 1 broadcast array, 2 scalar, 3 0-d
         self.shape = shape  # the broadcast shape the kernel loops over
         self.post = post  # per output: None (full shape), "r" (a reduction), or an index
@@ -162,10 +164,21 @@ class Run:
                 ins.append(a[()])
             else:
                 ins.append(a)
-        outs = plan.kernel(*ins)
-        return tuple([o.reshape(shape) if p is None else o[0] if p == "r"
-                      else o[:1].reshape(()) if p == "0" else o.reshape(shape)[p]
-                      for o, p in zip(outs, plan.post)])
+        outs = plan.kernel(*ins, *plan.extra)
+        res = []
+        for o, p in zip(outs, plan.post):
+            if p is None:
+                res.append(o.reshape(shape))
+            elif p == "r":
+                res.append(o[0])
+            elif p == "0":
+                res.append(o[:1].reshape(()))
+            elif type(p) is list:  # a sum over broadcast axes (added to an input)
+                o = o.reshape(p[0])
+                res.append(o if p[1] is None else args[p[1]] + o)
+            else:
+                res.append(o.reshape(shape)[p])
+        return tuple(res)
 
     # planning (once per key) ----------------------------------------------------------
     def _plan(self, key, args) -> _Plan:
@@ -233,10 +246,16 @@ class Run:
         except ValueError:
             raise Unsupported("inputs whose shapes do not broadcast") from None
         convert = [1 if c == 0 and s != shape else c for c, s in zip(convert, shapes)]
-        out_shapes = self.spec.shapes(shapes)
+        out_shapes, red, sums, out_slots = self.spec.shapes(shapes)
+        extra = []
+        for like, _ in sums:  # per sum over broadcast axes: where each element adds into
+            m = int(np.prod(like, dtype=np.int64))
+            extra += [np.broadcast_to(np.arange(m).reshape(like), shape).reshape(-1), m]
         post = []
-        for reduced, s in zip(self.spec.reductions, out_shapes):
-            if reduced:
+        for reduced, s, slot in zip(self.spec.reductions, out_shapes, out_slots):
+            if slot is not None:
+                post.append([sums[slot][0], sums[slot][1]])  # (its shape, input added to)
+            elif reduced:
                 post.append("r")
             elif s == shape:
                 post.append(None)
@@ -246,10 +265,11 @@ class Run:
                 pad = len(shape) - len(s)
                 post.append(tuple([0] * pad + [slice(None) if n != 1 or m == 1 else
                                                 slice(0, 1) for n, m in zip(s, shape[pad:])]))
-        source = self.spec.source(dtype.name, tuple(kinds))
-        self.kernel_sources[(dtype.name, tuple(kinds))] = source
+        kinds = tuple(kinds)
+        source = self.spec.source(dtype.name, kinds, red, out_slots)
+        self.kernel_sources[(dtype.name, kinds, red)] = source
         kernel = compile_kernel(source)
-        plan = _Plan(kernel, tuple(convert), shape, tuple(post))
+        plan = _Plan(kernel, tuple(convert), shape, tuple(post), extra=tuple(extra))
         self._check(plan, args)
         return plan
 
@@ -259,4 +279,7 @@ class Run:
         for how, a in zip(plan.convert, args):
             ins.append(np.zeros(1, a.dtype) if how in (0, 1) else
                        a[()] if how == 3 else a)
-        plan.kernel(*ins)
+        extra = []
+        for k in range(0, len(plan.extra), 2):
+            extra += [np.zeros(1, plan.extra[k].dtype), 1]
+        plan.kernel(*ins, *extra)

@@ -166,29 +166,97 @@ class RunSpec:
         self.where = where
         last = {t: s for t, _, s in stmts}
         self.reductions = tuple(last[o] for o in outputs)
+        self._reduced: dict = {}
 
     # shapes ------------------------------------------------------------------------------
-    def shapes(self, input_shapes) -> list:
-        """Each output's shape for inputs of these shapes (() for a scalar); raises
-        :class:`Unsupported` where the kernel would compute something else than numpy."""
+    def shapes(self, input_shapes):
+        """``(output shapes, per statement: None or how it sums over broadcast axes, the
+        sums: (shape, input index it starts from or None))`` for inputs of these shapes
+        (() for a scalar); raises :class:`Unsupported` where the kernel would compute
+        something else than numpy.  A gradient summed over broadcast axes
+        (``t = unbroadcast(E, like)``, then ``t = t + unbroadcast(E2, like)``) is a sum the
+        kernel adds each element into: read by nothing else in the run."""
         env = {n: (tuple(s), len(s) > 0) for n, s in zip(self.inputs, input_shapes)}
         full = _broadcast(*[s for s, _ in env.values()])
+        slot_of: dict = {}  # reduced name -> its sum's index
+        sums, red = [], []
+        self._reduced = slot_of
         for target, value, is_sum in self.stmts:
+            how = None
             if is_sum:
-                shape, derived = env[value.args[0].id]
+                shape, derived = self._shape(value.args[0], env)
                 if shape != full:
                     raise Unsupported("np.sum of %s, which has shape %s, not the run's %s"
                                       % (value.args[0].id, shape, full))
                 env[target] = ((), True)
             else:
-                env[target] = self._shape(value, env)
+                how = self._summed(value, env, full)
+                if how is None:
+                    env[target] = self._shape(value, env)
+                else:
+                    kind, like, base = how
+                    if kind == "new":
+                        sums.append((like, base))
+                        how = ("new", len(sums) - 1)
+                    else:
+                        if base != target:
+                            raise Unsupported("%s, a sum over broadcast axes, is added into "
+                                              "another name" % base)
+                        how = ("add", slot_of[base])
+                    slot_of.pop(target, None)
+                    env[target] = (like, True)
+                    slot_of[target] = how[1]
+                    red.append(how)
+                    continue
+            slot_of.pop(target, None)
+            red.append(how)
         for o in self.outputs:
             if not env[o][1]:
                 raise Unsupported("%s is computed from scalars only" % o)
-        return [env[o][0] for o in self.outputs]
+        self._reduced = {}
+        return [env[o][0] for o in self.outputs], tuple(red), tuple(sums), \
+            tuple(slot_of.get(o) for o in self.outputs)
+
+    def _summed(self, value, env, full):
+        """For ``unbroadcast(E, like)`` that sums (and ``t + unbroadcast(E, like)`` with ``t``
+        such a sum, or an input of like's shape): ``("new" or "add", like's shape, the
+        input index or name added to)``; None for anything else."""
+        call, base = value, None
+        if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add):
+            for u, c in ((value.left, value.right), (value.right, value.left)):
+                if isinstance(u, gast.Name) and self._is_unbroadcast(c):
+                    call, base = c, u.id
+                    break
+            else:
+                return None
+        if not self._is_unbroadcast(call):
+            return None
+        (g, _), like = self._shape(call.args[0], env), env[call.args[1].id][0]
+        if g == like:
+            return None
+        if g != full:
+            raise Unsupported("unbroadcast from shape %s to %s inside a run over %s"
+                              % (g, like, full))
+        if base is None:
+            return "new", like, None
+        if base in self._reduced:
+            return "add", like, base
+        if base in self.inputs and env[base][0] == like and base not in [
+                t for t, _, _ in self.stmts[:self._position(value)]]:
+            return "new", like, self.inputs.index(base)
+        raise Unsupported("%s + a sum over broadcast axes" % base)
+
+    def _position(self, value) -> int:
+        return next(k for k, (_, v, _) in enumerate(self.stmts) if v is value)
+
+    def _is_unbroadcast(self, node) -> bool:
+        return isinstance(node, gast.Call) and self.resolve(node.func) is runtime.unbroadcast
 
     def _shape(self, node, env):
         if isinstance(node, gast.Name):
+            if node.id in self._reduced:
+                raise Unsupported("%s, a sum over broadcast axes, is read before it is "
+                                  "complete" % node.id)
             return env[node.id]
         if isinstance(node, gast.Constant):
             return (), False
@@ -206,9 +274,13 @@ class RunSpec:
         return _broadcast(*[s for s, _ in parts]), any(d for _, d in parts)
 
     # kernel text -------------------------------------------------------------------------
-    def source(self, dtype: str, kinds) -> str:
+    def source(self, dtype: str, kinds, red=None, out_slots=None) -> str:
         """The numba kernel for inputs of these kinds (``af``/``ab``: a float or bool array,
-        flattened; ``sf``/``sb``: a scalar) and float dtype ``dtype``."""
+        flattened; ``sf``/``sb``: a scalar), float dtype ``dtype`` and the sums over
+        broadcast axes ``red`` and ``out_slots`` (from :meth:`shapes`) make."""
+        red = red or (None,) * len(self.stmts)
+        out_slots = out_slots or (None,) * len(self.outputs)
+        n_sums = 1 + max([h[1] for h in red if h is not None] + [-1])
         gen = _KernelText(self.resolve)
         params, pre, load = [], [], []
         for k, (n, kind) in enumerate(zip(self.inputs, kinds)):
@@ -222,14 +294,24 @@ class RunSpec:
                 pre.append("c%d = %s" % (k, p if kind == "sb" else "T(%s)" % p))
                 load.append("%s = c%d" % (var, k))
         first = params[kinds.index("af") if "af" in kinds else kinds.index("ab")]
+        for j in range(n_sums):
+            params += ["ix%d" % j, "m%d" % j]
+            pre.append("R%d = np.zeros(m%d, np.float64)" % (j, j))
         body, acc = [], {}
-        for target, value, is_sum in self.stmts:
+        for (target, value, is_sum), how in zip(self.stmts, red):
             if is_sum:
                 var, typ = gen.env[value.args[0].id]
                 if typ != "f":
                     raise Unsupported("np.sum of a bool array")
                 acc[target] = "r%d" % len(acc)
                 body.append("%s += %s" % (acc[target], var))
+                gen.env[target] = (None, "f")
+                continue
+            if how is not None:
+                call = value if isinstance(value, gast.Call) else next(
+                    c for c in (value.left, value.right) if isinstance(c, gast.Call))
+                code, typ = gen.expr(call.args[0])
+                body.append("R%d[ix%d[i]] += %s" % (how[1], how[1], gen.f(code, typ)))
                 gen.env[target] = (None, "f")
                 continue
             code, typ = gen.expr(value)
@@ -240,21 +322,25 @@ class RunSpec:
                  "@numba.njit(cache=True, error_model='numpy', nogil=True)",
                  "def kernel(%s):" % ", ".join(params), "    n = %s.shape[0]" % first]
         lines += ["    " + p for p in pre]
-        stores, returns = [], []
-        for j, o in enumerate(self.outputs):
+        stores, returns, after = [], [], []
+        for j, (o, slot) in enumerate(zip(self.outputs, out_slots)):
             if o in acc:
                 returns.append("s%d" % j)
-                continue
-            var, typ = gen.env[o]
-            lines.append("    o%d = np.empty(n, %s)" % (j, "T" if typ == "f" else "np.bool_"))
-            stores.append("o%d[i] = %s" % (j, var))
-            returns.append("o%d" % j)
+                after += ["    s%d = np.empty(1, T)" % j, "    s%d[0] = %s" % (j, acc[o])]
+            elif slot is not None:
+                returns.append("o%d" % j)
+                after += ["    o%d = np.empty(m%d, T)" % (j, slot),
+                          "    for q in range(m%d):" % slot,
+                          "        o%d[q] = R%d[q]" % (j, slot)]
+            else:
+                var, typ = gen.env[o]
+                lines.append("    o%d = np.empty(n, %s)" % (j, "T" if typ == "f" else "np.bool_"))
+                stores.append("o%d[i] = %s" % (j, var))
+                returns.append("o%d" % j)
         lines += ["    %s = 0.0" % r for r in acc.values()]
         lines.append("    for i in range(n):")
         lines += ["        " + s for s in load + body + stores]
-        for j, o in enumerate(self.outputs):
-            if o in acc:
-                lines += ["    s%d = np.empty(1, T)" % j, "    s%d[0] = %s" % (j, acc[o])]
+        lines += after
         lines.append("    return (%s)" % "".join(r + ", " for r in returns))
         return "\n".join(lines) + "\n"
 
@@ -570,8 +656,10 @@ def explain(fn) -> str:
                 ", ".join(run.spec.outputs)))
             for reason in run.notes:
                 out.append("#   ran numpy: %s" % reason)
-            for (dtype, kinds), text in run.kernel_sources.items():
-                out.append("# kernel for %s, inputs %s:\n%s" % (dtype, kinds, text))
+            for (dtype, kinds, red), text in run.kernel_sources.items():
+                out.append("# kernel for %s, inputs %s%s:\n%s" % (
+                    dtype, ", ".join(kinds), ", %d sum(s) over broadcast axes"
+                    % len({h[1] for h in red if h}) if any(red) else "", text))
         for v in f.__globals__.values():
             if _is_generated(v):
                 rec(v)
