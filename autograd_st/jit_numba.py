@@ -21,6 +21,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 import warnings
 from typing import Any
 
@@ -111,6 +112,7 @@ def compile_kernel(source: str, name: str = "kernel"):
         return disp
 
 
+_TUNE_FROM = 32  # from this many elements a run's kernel is timed against its numpy code
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _BOOL = np.dtype(bool)
 _WEAK = (float, int, bool)
@@ -119,12 +121,13 @@ _WEAK = (float, int, bool)
 class _Plan:
     """How a run is called for one key (the kinds, dtypes and shapes of its inputs)."""
 
-    __slots__ = ("kernel", "convert", "shape", "post", "reason", "extra")
+    __slots__ = ("kernel", "convert", "shape", "post", "reason", "extra", "measured")
 
     def __init__(self, kernel=None, convert=(), shape=(), post=(), reason=None,
                  extra=()) -> None:
         self.kernel = kernel
         self.extra = extra  # per sum over broadcast axes: (index of each element, size)
+        self.measured = None  # (kernel, numpy) seconds per call, where both were timed
         self.convert = convert  # per input: 0 flat array, 1 broadcast array, 2 scalar, 3 0-d
         self.shape = shape  # the broadcast shape the kernel loops over
         self.post = post  # per output: None (full shape), "r" (a reduction), or an index
@@ -147,12 +150,20 @@ class Run:
         self.kernel_sources: dict = {}  # (dtype, kinds) -> kernel text
 
     def __call__(self, *args):
+        plan = self._lookup(args)
+        if plan.kernel is None:
+            return self.fallback(*args)
+        return self._kernel_call(plan, args)
+
+    def _lookup(self, args) -> "_Plan":
         key = tuple([(a.dtype, a.shape) if type(a) is np.ndarray else type(a) for a in args])
         plan = self.plans.get(key)
         if plan is None:
             plan = self._plan(key, args)
-        if plan.kernel is None:
-            return self.fallback(*args)
+        return plan
+
+    @staticmethod
+    def _kernel_call(plan, args) -> tuple:
         shape = plan.shape
         ins = []
         for how, a in zip(plan.convert, args):
@@ -271,7 +282,27 @@ class Run:
         kernel = compile_kernel(source)
         plan = _Plan(kernel, tuple(convert), shape, tuple(post), extra=tuple(extra))
         self._check(plan, args)
+        if int(np.prod(shape, dtype=np.int64)) >= _TUNE_FROM:
+            self._tune(plan, args)
         return plan
+
+    def _tune(self, plan, args) -> None:
+        """Time the kernel against the run's numpy code on these inputs and keep the
+        faster.  A kernel computes each element with scalar calls (``tanhf`` ...), numpy
+        with vector loops: past some tens of elements numpy's transcendental functions win,
+        while a kernel of arithmetic saves memory traffic."""
+        reps = 3 if int(np.prod(plan.shape, dtype=np.int64)) < 100_000 else 1
+        best = [float("inf"), float("inf")]
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            self._kernel_call(plan, args)
+            t1 = time.perf_counter()
+            self.fallback(*args)
+            t2 = time.perf_counter()
+            best = [min(best[0], t1 - t0), min(best[1], t2 - t1)]
+        plan.measured = tuple(best)
+        if best[1] < best[0]:
+            plan.kernel = None
 
     def _check(self, plan, args) -> None:
         """The first call through the kernel (numba compiles here, or reads its cache)."""

@@ -312,3 +312,19 @@ def test_kernels_are_cached_on_disk_between_processes(tmp_path):
     assert list(tmp_path.glob("k_*.py")) and list(tmp_path.glob("__pycache__/k_*.nbi"))
     _, hits, misses = first_call()  # warm: read back, nothing compiled
     assert hits >= 1 and misses == 0
+
+
+def test_large_runs_are_timed_against_numpy_and_the_faster_kept():
+    # past _TUNE_FROM elements a kernel (scalar tanhf, sinf ...) is timed against numpy's
+    # vector loops on the first call for a shape: either way, the numpy path's numbers
+    x = Tensor(np.random.default_rng(4).uniform(-1, 1, 4096))
+    plain = ops.value_and_grad(expr20, grad_position=0)
+    jitted = ms.jit(plain)
+    (v0, g0), (v1, g1) = plain(x), jitted(x)
+    assert_close(v1, v0.asnumpy(), rtol=1e-12)
+    assert_close(g1, g0.asnumpy(), rtol=1e-12)
+    (run,) = _runs(jitted)
+    plan = run.plans[((np.dtype(np.float64), (4096,)),)]
+    assert plan.measured is not None and all(t > 0 for t in plan.measured)
+    assert (plan.kernel is None) == (plan.measured[1] < plan.measured[0])
+    assert "timed: kernel" in jitted.jit_source(x)

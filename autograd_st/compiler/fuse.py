@@ -637,6 +637,11 @@ def _fuse(fn):
     return fused
 
 
+def _describe(key) -> str:
+    return ", ".join("%s%s" % (k[0], list(k[1])) if isinstance(k, tuple) else k.__name__
+                     for k in key)
+
+
 def explain(fn) -> str:
     """What ``ms.jit`` made of a generated function: the fused code, then per run the
     user's lines, the kernel for each kind of inputs it met, and why it ran numpy where it
@@ -656,6 +661,11 @@ def explain(fn) -> str:
                 ", ".join(run.spec.outputs)))
             for reason in run.notes:
                 out.append("#   ran numpy: %s" % reason)
+            for key, plan in run.plans.items():
+                if plan.measured is not None:
+                    out.append("#   inputs %s: %s (timed: kernel %.1f us, numpy %.1f us)" % (
+                        _describe(key), "kernel" if plan.kernel is not None else "numpy",
+                        plan.measured[0] * 1e6, plan.measured[1] * 1e6))
             for (dtype, kinds, red), text in run.kernel_sources.items():
                 out.append("# kernel for %s, inputs %s%s:\n%s" % (
                     dtype, ", ".join(kinds), ", %d sum(s) over broadcast axes"
