@@ -54,6 +54,9 @@ _BINOPS = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.Pow
 _CMPOPS = {gast.Lt: "<", gast.LtE: "<=", gast.Gt: ">", gast.GtE: ">=", gast.Eq: "==",
            gast.NotEq: "!="}
 _SHAPE_OF = {runtime.ones_like: "1", runtime.zeros_like: "0"}
+_KNOWN = set(_UNARY) | set(_BINARY) | set(_SHAPE_OF) | {
+    np.where, np.sum, runtime.expand_to, runtime.unbroadcast}
+_UNSEEN = object()
 _LOCATION = re.compile(r"\(([^()]*:\d+)\)\s*$")
 
 
@@ -62,19 +65,37 @@ _LOCATION = re.compile(r"\(([^()]*:\d+)\)\s*$")
 # ---------------------------------------------------------------------------------------
 
 class _Resolver:
-    """The object a call's function names in the generated code's globals."""
+    """The object a call's function names in the generated code's globals, when it is one a
+    kernel computes (None otherwise).  Each answer is kept by node; ``forget`` drops the
+    globals once the runs are found (a Run must not hold the generated code's module)."""
 
     def __init__(self, glb, local_names) -> None:
         self.glb = glb
         self.local = local_names
+        self.seen: dict = {}
 
     def __call__(self, func):
+        found = self.seen.get(id(func), _UNSEEN)
+        if found is not _UNSEEN:
+            return found
+        if self.glb is None:
+            raise Unsupported("internal error: a call not seen when the run was found")
+        obj = None
         if isinstance(func, gast.Name) and func.id not in self.local:
-            return self.glb.get(func.id)
-        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+            obj = self.glb.get(func.id)
+        elif isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
                 and func.value.id not in self.local and self.glb.get(func.value.id) is np:
-            return getattr(np, func.attr, None)
-        return None
+            obj = getattr(np, func.attr, None)
+        try:
+            known = obj in _KNOWN
+        except TypeError:  # (an unhashable object: not one of them)
+            known = False
+        obj = obj if known else None
+        self.seen[id(func)] = obj
+        return obj
+
+    def forget(self) -> None:
+        self.glb = None
 
 
 def _is_sum(value, resolve) -> bool:
@@ -589,12 +610,12 @@ def fuse_function(fn):
     """``fn`` (a generated function) with its elementwise runs fused, its callees too; ``fn``
     itself when there is nothing to fuse.  Cached per generated function."""
     try:
-        return _FUSED[fn]
+        fused = _FUSED[fn]
     except KeyError:
-        pass
-    fused = _fuse(fn)
-    _FUSED[fn] = fused
-    return fused
+        fused = _fuse(fn)
+        # (None: nothing to fuse; the mapping must not hold its own key)
+        _FUSED[fn] = None if fused is fn else fused
+    return fn if fused is None else fused
 
 
 def _fuse(fn):
@@ -620,6 +641,7 @@ def _fuse(fn):
         namespace[k] = v
     fuser = _Fuser(fdef, glb, [line.rstrip("\n") for line in lines])
     fdef.body = fuser.block(fdef.body)
+    fuser.resolve.forget()
     if not fuser.runs and not callees:
         return fn
     defs = [fdef] + [fb for _, _, fb in fuser.runs]
