@@ -40,7 +40,13 @@ class JitFallbackWarning(UserWarning):
 
 
 class Unsupported(Exception):
-    """What a run cannot do in a kernel (the message says why): it runs its numpy code."""
+    """What a run cannot do in a kernel (the message says why): it runs its numpy code.
+    ``warn``: said as a :class:`JitFallbackWarning` (inputs the user can change: dtypes;
+    the others, limits of the kernels' shape handling, are listed by ``explain`` only)."""
+
+    def __init__(self, message: str, warn: bool = False) -> None:
+        super().__init__(message)
+        self.warn = warn
 
 
 def numba_module() -> Any:
@@ -89,7 +95,8 @@ def _kernel_file(source: str) -> str:
             return path
         except OSError:
             continue
-    raise Unsupported("no writable folder for kernel files (set AUTOGRAD_ST_JIT_CACHE)")
+    raise Unsupported("no writable folder for kernel files (set AUTOGRAD_ST_JIT_CACHE)",
+                      warn=True)
 
 
 def compile_kernel(source: str, name: str = "kernel"):
@@ -101,7 +108,8 @@ def compile_kernel(source: str, name: str = "kernel"):
         if disp is not None:
             return disp
         if numba_module() is None:
-            raise Unsupported("numba is not installed (pip install autograd_st[jit])")
+            raise Unsupported("numba is not installed (pip install autograd_st[jit])",
+                              warn=True)
         path = _kernel_file(source)
         modname = "autograd_st_jit_" + os.path.basename(path)[:-3]
         spec = importlib.util.spec_from_file_location(modname, path)
@@ -112,6 +120,7 @@ def compile_kernel(source: str, name: str = "kernel"):
         return disp
 
 
+_SCALARS_ONLY = "no array input (scalars only)"
 _TUNE_FROM = 32  # from this many elements a run's kernel is timed against its numpy code
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _BOOL = np.dtype(bool)
@@ -182,8 +191,8 @@ class Run:
                 res.append(o.reshape(shape))
             elif p == "r":
                 res.append(o[0])
-            elif p == "0":
-                res.append(o[:1].reshape(()))
+            elif p == "0":  # (a value of scalars: a numpy scalar, as numpy gives)
+                res.append(o[0])
             elif type(p) is list:  # a sum over broadcast axes (added to an input)
                 o = o.reshape(p[0])
                 res.append(o if p[1] is None else args[p[1]] + o)
@@ -197,25 +206,29 @@ class Run:
             plan = self.plans.get(key)
             if plan is not None:
                 return plan
+            warn = True
             try:
                 plan = self._make_plan(args)
             except Unsupported as exc:
                 plan = _Plan(reason=str(exc))
+                warn = exc.warn
             except Exception as exc:  # noqa: BLE001 - numba could not type or compile it
                 plan = _Plan(reason="numba could not compile it: %s: %s"
                              % (type(exc).__name__, str(exc).strip().splitlines()[0]
                                 if str(exc).strip() else ""))
             if plan.reason is not None:
-                self._note(plan.reason)
+                self._note(plan.reason, warn)
             if len(self.plans) > 64:
                 self.plans.clear()
             self.plans[key] = plan
             return plan
 
-    def _note(self, reason: str) -> None:
+    def _note(self, reason: str, warn: bool) -> None:
         if reason in self.notes:
             return
         self.notes.append(reason)
+        if not warn:
+            return
         warnings.warn("ms.jit: %s runs its numpy code: %s" % (self.spec.where, reason),
                       JitFallbackWarning, stacklevel=4)
 
@@ -225,7 +238,7 @@ class Run:
             if type(a) is np.ndarray and a.ndim:
                 if a.dtype not in _FLOATS and a.dtype != _BOOL:
                     raise Unsupported("an input of dtype %s (kernels take float32, float64 "
-                                      "and bool)" % a.dtype)
+                                      "and bool)" % a.dtype, warn=a.dtype.kind == "f")
                 kinds.append("ab" if a.dtype == _BOOL else "af")
                 convert.append(0)
                 shapes.append(a.shape)
@@ -234,7 +247,7 @@ class Run:
             elif isinstance(a, (np.ndarray, np.generic)) or type(a) in _WEAK:
                 dt = np.asarray(a).dtype if not type(a) in _WEAK else None
                 if dt is not None and dt not in _FLOATS and dt != _BOOL:
-                    raise Unsupported("a scalar input of dtype %s" % dt)
+                    raise Unsupported("a scalar input of dtype %s" % dt, warn=dt.kind == "f")
                 boolean = type(a) is bool or dt == _BOOL
                 kinds.append("sb" if boolean else "sf")
                 convert.append(3 if type(a) is np.ndarray else 2)
@@ -244,20 +257,23 @@ class Run:
             else:
                 raise Unsupported("an input of type %s" % type(a).__name__)
         if "af" not in kinds and "ab" not in kinds:
-            raise Unsupported("no array input (scalars only)")
+            raise Unsupported(_SCALARS_ONLY)
         if not dtypes:
             raise Unsupported("no float input (bool only)")
         dtype = np.result_type(*dtypes)
         if dtype not in _FLOATS or any(a.dtype != dtype for a in args
                                        if type(a) is np.ndarray and a.ndim
                                        and a.dtype != _BOOL):
-            raise Unsupported("inputs of mixed float dtypes")
+            raise Unsupported("inputs of mixed float dtypes", warn=True)
         try:
             shape = np.broadcast_shapes(*shapes)
         except ValueError:
             raise Unsupported("inputs whose shapes do not broadcast") from None
         convert = [1 if c == 0 and s != shape else c for c, s in zip(convert, shapes)]
-        out_shapes, red, sums, out_slots = self.spec.shapes(shapes)
+        typed = [type(a) not in _WEAK for a in args]  # (numpy scalars carry a dtype)
+        out_shapes, red, sums, out_slots = self.spec.shapes(shapes, typed)
+        if 0 in shape and () in out_shapes:
+            raise Unsupported("empty arrays with a scalar result")
         extra = []
         for like, _ in sums:  # per sum over broadcast axes: where each element adds into
             m = int(np.prod(like, dtype=np.int64))

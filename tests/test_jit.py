@@ -328,3 +328,18 @@ def test_large_runs_are_timed_against_numpy_and_the_faster_kept():
     assert plan.measured is not None and all(t > 0 for t in plan.measured)
     assert (plan.kernel is None) == (plan.measured[1] < plan.measured[0])
     assert "timed: kernel" in jitted.jit_source(x)
+
+
+def test_jit_on_a_cell_instance_and_a_bound_method():
+    ms.set_seed(5)
+    net = _Net()
+    x = Tensor(np.random.default_rng(6).standard_normal((3, 3)).astype(np.float32))
+    plain = ops.grad(net, None, net.trainable_params())(x)
+    assert ms.jit(net) is net and ms.context.is_jit(net)  # remembered, not copied
+    gfn = ops.grad(net, None, net.trainable_params())
+    assert gfn.jit
+    for a, b in zip(gfn(x), plain):
+        assert_close(a, b.asnumpy(), rtol=2e-5, atol=1e-6)
+    method = ms.jit(net.construct)
+    assert method.__self__ is net and ms.context.is_jit(method)
+    assert not ms.context.is_jit(_Net.construct)

@@ -190,14 +190,16 @@ class RunSpec:
         self._reduced: dict = {}
 
     # shapes ------------------------------------------------------------------------------
-    def shapes(self, input_shapes):
+    def shapes(self, input_shapes, typed=None):
         """``(output shapes, per statement: None or how it sums over broadcast axes, the
         sums: (shape, input index it starts from or None))`` for inputs of these shapes
         (() for a scalar); raises :class:`Unsupported` where the kernel would compute
         something else than numpy.  A gradient summed over broadcast axes
         (``t = unbroadcast(E, like)``, then ``t = t + unbroadcast(E2, like)``) is a sum the
         kernel adds each element into: read by nothing else in the run."""
-        env = {n: (tuple(s), len(s) > 0) for n, s in zip(self.inputs, input_shapes)}
+        typed = typed or [len(s) > 0 for s in input_shapes]
+        env = {n: (tuple(s), bool(t) or len(s) > 0)
+               for n, s, t in zip(self.inputs, input_shapes, typed)}
         full = _broadcast(*[s for s, _ in env.values()])
         slot_of: dict = {}  # reduced name -> its sum's index
         sums, red = [], []
