@@ -343,3 +343,26 @@ def test_jit_on_a_cell_instance_and_a_bound_method():
     method = ms.jit(net.construct)
     assert method.__self__ is net and ms.context.is_jit(method)
     assert not ms.context.is_jit(_Net.construct)
+
+
+def _recurrence(x, w):
+    h = x
+    for _ in range(4):
+        h = ops.tanh(h * w + 0.5) * ops.sigmoid(h)
+    if ops.sum(h) > 0:
+        h = h * h
+    return ops.sum(h - 0.1 * x)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float32, 5e-5), (np.float64, 1e-12)])
+def test_runs_inside_a_loop_and_a_branch(dtype, rtol):
+    rng = np.random.default_rng(8)
+    x = Tensor(rng.uniform(-1, 1, (3, 4)).astype(dtype))
+    w = Tensor(rng.uniform(0.5, 1.5, (3, 4)).astype(dtype))
+    plain = ops.grad(_recurrence, grad_position=(0, 1))
+    jitted = ms.jit(plain)
+    for a, b in zip(jitted(x, w), plain(x, w)):
+        assert_close(a, b.asnumpy(), rtol=rtol, atol=rtol)
+    text = jitted.jit_source(x, w)
+    assert "    for " in text and "_jit_run_" in text.split("    for ", 1)[1]  # in the loop
+    _all_kernels(jitted)
