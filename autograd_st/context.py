@@ -23,7 +23,9 @@ numbers differ from MindSpore's own (another generator).
 """
 from __future__ import annotations
 
+import types
 import warnings
+import weakref
 from typing import Any, Callable, Optional
 
 import numpy as np
@@ -37,7 +39,7 @@ from .parallel_context import (  # noqa: F401  (mindspore.context has them too)
 )
 
 __all__ = ["PYNATIVE_MODE", "GRAPH_MODE", "set_context", "get_context", "set_seed", "get_seed",
-           "jit", "INIT_RNG", "DROPOUT_RNG", "reseed", "ParallelMode",
+           "jit", "is_jit", "INIT_RNG", "DROPOUT_RNG", "reseed", "ParallelMode",
            "set_auto_parallel_context", "get_auto_parallel_context",
            "reset_auto_parallel_context"]
 
@@ -191,9 +193,14 @@ def jit(function: Optional[Callable] = None, *, capture_mode: str = "ast",
     """MindSpore's ``mindspore.jit``: usable bare (``@jit``), with arguments
     (``@jit(capture_mode='ast')``) and called (``jit(fn)``), on functions and on ``construct``.
 
-    Here there is no graph to compile for the forward pass (see the module docstring), so the
-    decorated function is returned as it is: code that worked keeps working, and the compiler
-    still reads its source when it is differentiated.  The arguments are checked as MindSpore
+    Here the decorated function runs as it did when called (eagerly, on Tensors), and its
+    gradients take the fused path: ``ops.grad(jit(f))``, ``jit(ops.grad(f))``, a Cell whose
+    ``construct`` is decorated, and a derivative of any of these compile the generated
+    forward and adjoint code with numba (docs/jit.md), when numba is installed
+    (``pip install autograd_st[jit]``); without it they run the numpy code, as any gradient
+    does.  A function comes back as a marked copy (the original stays unmarked), a bound
+    method as a method of one, a gradient function as a jitted one, a Cell as itself,
+    remembered (:func:`is_jit`).  The arguments are checked as MindSpore
     checks them: ``capture_mode`` in 'ast', 'bytecode', 'trace'; ``jit_level`` 'O0' or 'O1';
     ``dynamic`` 0 or 1; ``fullgraph`` a bool; options MindSpore deprecated warn.
     """
@@ -222,8 +229,53 @@ def jit(function: Optional[Callable] = None, *, capture_mode: str = "ast",
         if not callable(fn):
             raise TypeError("For 'jit', the decorated object must be a function, a method or "
                             "a Cell, but got %s." % type(fn).__name__)
-        return fn
+        return _marked(fn)
 
     if function is not None:
         return wrap(function)
     return wrap
+
+
+_JIT_OBJECTS: "weakref.WeakSet" = weakref.WeakSet()  # Cells and callables given to jit
+_MARK = "__autograd_st_jit__"
+
+
+def _marked(fn: Callable) -> Callable:
+    """``fn`` marked for the fused path (see :func:`jit`)."""
+    if getattr(fn, "_autograd_st_grad_function", False):  # ops.grad(f) & co.: a GradFunction
+        return fn.with_jit()  # type: ignore[attr-defined]
+    if isinstance(fn, types.FunctionType):
+        new = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__,
+                                 fn.__closure__)
+        new.__dict__.update(fn.__dict__)
+        new.__kwdefaults__ = fn.__kwdefaults__
+        new.__qualname__ = fn.__qualname__
+        new.__module__ = fn.__module__
+        new.__doc__ = fn.__doc__
+        new.__annotations__ = dict(getattr(fn, "__annotations__", {}))
+        setattr(new, _MARK, True)
+        return new
+    if isinstance(fn, types.MethodType):
+        return types.MethodType(_marked(fn.__func__), fn.__self__)
+    try:
+        _JIT_OBJECTS.add(fn)
+    except TypeError:  # (an object that cannot be referenced weakly stays unmarked)
+        pass
+    return fn
+
+
+def is_jit(obj: Any) -> bool:
+    """Whether ``obj`` (a function, method, Cell or gradient function) was given to
+    :func:`jit`: its gradients take the fused path."""
+    if getattr(obj, "_autograd_st_grad_function", False):
+        return bool(getattr(obj, "jit", False))
+    if isinstance(obj, types.MethodType):
+        obj = obj.__func__
+    if isinstance(obj, types.FunctionType):
+        return bool(getattr(obj, _MARK, False))
+    if getattr(getattr(type(obj), "construct", None), _MARK, False):
+        return True
+    try:
+        return obj in _JIT_OBJECTS
+    except TypeError:
+        return False

@@ -27,8 +27,9 @@ FLOORS = {
     "autograd_st.errors": 0, "autograd_st.dtype": 0, "autograd_st._printing": 0,
     "autograd_st.tensor": 0, "autograd_st.cell": 0, "autograd_st.runtime": 0,
     "autograd_st.kernels": 0, "autograd_st.kernels_conv": 0, "autograd_st.context": 0,
-    "autograd_st.mpi_backend": 0,
-    "autograd_st.parallel_context": 0,  # set_auto_parallel_context: run context, like context  # the one module that touches MPI (mpi4py, optional)
+    "autograd_st.mpi_backend": 0,  # the one module that touches MPI (mpi4py, optional)
+    "autograd_st.jit_numba": 0,  # the one module that touches numba (optional, ms.jit)
+    "autograd_st.parallel_context": 0,  # set_auto_parallel_context: run context, like context
     "autograd_st.serialization": 1,  # checkpoints: reads Cells and Parameters only
     "autograd_st.dataset.config": 0,  # the dataset seed: a seed setter on any floor calls it
     "autograd_st.dataset": 1,  # data pipelines over numpy: Tensor and dtype only

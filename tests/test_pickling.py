@@ -13,6 +13,7 @@ import sys
 import numpy as np
 import pytest
 
+import autograd_st as ms
 from autograd_st import ParameterTuple, Tensor, nn, ops
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -78,7 +79,12 @@ def test_pickling_adds_nothing_to_the_call_path():
     gfn = ops.grad(model.f)
     gfn(X, X)
     assert set(vars(gfn)) == {"fn", "request", "_fast", "_is_cell", "_last_art", "__name__",
-                              "__qualname__", "__doc__"}
+                              "__qualname__", "__doc__", "jit"}  # (jit: ms.jit's flag)
+
+
+def test_a_jitted_gradient_function_pickles_as_jitted():
+    loaded = pickle.loads(pickle.dumps(ms.jit(ops.grad(model.f))))
+    assert loaded.jit and not pickle.loads(pickle.dumps(ops.grad(model.f))).jit
 
 
 def test_gradoperation_pickles_without_what_it_remembers():

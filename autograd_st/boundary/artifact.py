@@ -43,7 +43,7 @@ class Artifact:
                  "objects", "hot", "check", "effects", "inner", "entry")
 
     def __init__(self, art, epoch, n_args, tensors_out=True, spec_args=(), weights=(),
-                 target=(None, None), inner=None, kinds=None) -> None:
+                 target=(None, None), inner=None, kinds=None, fused=None) -> None:
         self.tensors_out = tensors_out
         self.spec_args = tuple(spec_args)
         self.plain = all(sp is RUNTIME for sp in spec_args)
@@ -53,7 +53,7 @@ class Artifact:
         self.sigs = tuple(structure_signature(c) for c in self.cells)
         self.n_rules = rules.version()
         self.gradient = art  # the compiler's GradientArtifact
-        self.fn = art.fn
+        self.fn = art.fn if fused is None else fused  # (fused: ms.jit's numba version)
         self.inputs = tuple(o if isinstance(o, Tensor) else _Holder(o) for o in art.inputs)
         self.epoch = epoch
         self.guards = tuple(art.fir.guards)

@@ -18,10 +18,14 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .. import compiler  # its passes load on the first compile
+from .. import (
+    compiler,  # its passes load on the first compile
+    jit_numba,
+)
 from ..cell import Cell
 from ..compiler.cache import gc_paused
 from ..compiler.ir import RUNTIME
+from ..context import is_jit
 from ..errors import GradientAPIError
 from ..tensor import Tensor, _structure_epoch
 from .artifact import Artifact
@@ -50,11 +54,13 @@ class GradFunction:
 
     _autograd_st_grad_function = True  # read by the compiler: a call to it is compiled
 
-    def __init__(self, fn, request: GradRequest) -> None:
+    def __init__(self, fn, request: GradRequest, jit: bool = False) -> None:
         if not callable(fn):
             raise TypeError("expected a function or a Cell to differentiate, got %r" % (fn,))
         self.fn = fn
         self.request = request
+        # ms.jit: the generated code runs fused by numba (compiler/fuse.py), when it can
+        self.jit = bool(jit) or is_jit(fn)
         self._fast: dict = {}
         self._is_cell = isinstance(fn, Cell)
         self._last_art = None
@@ -68,7 +74,11 @@ class GradFunction:
         request; the generated code is not carried but compiled again, from source, at the
         first call after loading (keyed as the in-memory cache is).  A plain function is
         pickled by reference, as pickle does (it must be importable where it is loaded)."""
-        return (GradFunction, (self.fn, self.request))
+        return (GradFunction, (self.fn, self.request, self.jit))
+
+    def with_jit(self) -> "GradFunction":
+        """This gradient function on the fused path (what ``ms.jit(ops.grad(f))`` gives)."""
+        return self if self.jit else GradFunction(self.fn, self.request, jit=True)
 
     # the hot path ----------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
@@ -164,7 +174,7 @@ class GradFunction:
 
     def _artifact(self, args, kinds, recompute=False) -> Artifact:
         epoch = _structure_epoch[0]
-        key = (("obj", id(self.fn)), self.request.key(), kinds, recompute)
+        key = (("obj", id(self.fn)), self.request.key(), kinds, recompute, self.jit)
         with _LOCK:
             entry = _GLOBAL.get(key)
         if entry is not None:
@@ -176,8 +186,12 @@ class GradFunction:
         with gc_paused():  # one pause for the whole compile (normalize, then build)
             compiled, inner = compile_gradient(self.request, fn, self_obj, args, recompute)
         call_args, _ = self.request.split_sens(args)
+        fused = None
+        if self.jit and not recompute and jit_numba.available():
+            with gc_paused():
+                fused = compiler.fuse_function(compiled.fn)
         art = Artifact(compiled, epoch, len(args), self._tensors_out(args), argspec(call_args),
-                       self.request.weights or (), (fn, self_obj), inner, kinds)
+                       self.request.weights or (), (fn, self_obj), inner, kinds, fused)
         with _LOCK:
             _GLOBAL[key] = (_ref(self.fn), art)
             _GLOBAL.move_to_end(key)
@@ -203,6 +217,23 @@ class GradFunction:
         if art is None or not art.valid(args):
             art = self._artifact(args, kinds)
         return compiler.full_source(art.gradient)
+
+    def jit_source(self, *args, **kwargs) -> str:
+        """What ``ms.jit`` runs for these arguments: the fused code, each run's kernels
+        and why any of it runs numpy (after a call with such arguments: kernels are
+        compiled for the dtypes met).  ``source`` is the numpy code either way."""
+        if kwargs:
+            args = self._positional(args, kwargs)
+        kinds = tuple(map(kind, args))
+        art = self._fast.get(kinds)
+        if art is None or not art.valid(args):
+            art = self._artifact(args, kinds)
+        if not self.jit:
+            return "# not under ms.jit: the numpy code runs\n"
+        if not jit_numba.available():
+            return "# ms.jit: numba is not installed (pip install autograd_st[jit]): the " \
+                "numpy code runs\n"
+        return compiler.explain_fusion(art.gradient.fn)
 
     def _autograd_st_generated(self, argspec=None):
         """(function, input names, input objects) of the generated code for arguments shaped

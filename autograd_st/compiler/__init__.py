@@ -40,11 +40,14 @@ _WHERE = {
     "GradientArtifact": "gradient", "build_gradient": "gradient",
     "GradientPlan": "plan", "Ref": "plan",
     "build_jvp": "jvp",
+    "fuse_function": "fuse", "explain_fusion": "fuse",
     "STAGES": "stages", "capture": "stages",
 }
 
+_RENAMED = {"explain_fusion": "explain"}  # a name here -> its name in its module
+
 __all__ = ["ABSENT", "RUNTIME", "STAGES", "FuncIR", "GradientArtifact", "GradientPlan", "Ref",
-           "build_gradient", "build_jvp", "capture", "clear_caches", "full_source",
+           "explain_fusion", "fuse_function", "build_gradient", "build_jvp", "capture", "clear_caches", "full_source",
            "function_of", "gc_paused", "generated_source", "has_bprop", "leaves",
            "normalize_function", "rebuild", "resolve_input", "source_files",
            "standalone_source", "structure_signature", "wrap_in_call"]
@@ -62,6 +65,8 @@ if TYPE_CHECKING:  # what the names are, for readers, type checkers and the laye
         generated_source,
         normalize_function,
     )
+    from .fuse import explain as explain_fusion
+    from .fuse import fuse_function
     from .gradient import GradientArtifact, build_gradient
     from .ir import ABSENT, RUNTIME, FuncIR, leaves, rebuild, resolve_input
     from .jvp import build_jvp
@@ -75,7 +80,8 @@ def __getattr__(name: str):
         where = _WHERE[name]
     except KeyError:
         raise AttributeError("module %r has no attribute %r" % (__name__, name)) from None
-    value = getattr(importlib.import_module("." + where, __name__), name)
+    module = importlib.import_module("." + where, __name__)
+    value = getattr(module, _RENAMED.get(name, name))
     globals()[name] = value
     return value
 

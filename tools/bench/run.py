@@ -151,6 +151,17 @@ def run_workload(w, settings, threads, log, competitors=COMPETITORS):
             calls["autograd_st_tutorial"] = call
         except Exception as e:
             res["notes"]["autograd_st_tutorial"] = "FAILED: %s: %s" % (type(e).__name__, e)
+    if w.name == "W5":  # also under ms.jit (issue 15: numba, when installed)
+        try:
+            t1 = time.perf_counter()
+            call, extract = w.autograd_st(arrays, jit=True)
+            out = call()
+            res["jit_first_call_s"] = time.perf_counter() - t1
+            res["errors"]["autograd_st_jit"] = check.compare(
+                "autograd_st ms.jit", extract(out), want)
+            calls["autograd_st_jit"] = call
+        except Exception as e:
+            res["notes"]["autograd_st_jit"] = "FAILED: %s: %s" % (type(e).__name__, e)
     for name, build in _competitor_builders(w, arrays, threads).items():
         if name not in competitors:
             continue
@@ -317,6 +328,10 @@ def main(argv=None):
                   "construct): %s, ratio %.2f" % (
                       r["name"], _fmt_t(r["times"]["autograd_st_tutorial"]["median_s"]),
                       r["ratios"]["autograd_st_tutorial"]))
+        if "autograd_st_jit" in r["times"]:
+            print("  %s (ms.jit): %s, ratio %.2f (target <= 0.5), first call %s" % (
+                r["name"], _fmt_t(r["times"]["autograd_st_jit"]["median_s"]),
+                r["ratios"]["autograd_st_jit"], _fmt_t(r.get("jit_first_call_s"))))
         for name, note in r["notes"].items():
             if note != "not installed":
                 print("  %s %s: %s" % (r["name"], name, note))

@@ -24,6 +24,7 @@ import types
 import numpy as np
 
 from autograd_st import Parameter, Tensor, nn, ops
+from autograd_st import jit as ms_jit
 
 __all__ = ["WORKLOADS", "Workload", "get"]
 
@@ -609,8 +610,10 @@ class W5(Workload):
         dx += da * 2 * x
         return loss, (dx,)
 
-    def autograd_st(self, arrays):
+    def autograd_st(self, arrays, jit=False):
         g = ops.value_and_grad(expr20, grad_position=0)
+        if jit:  # ms.jit: the generated code fused by numba (docs/jit.md)
+            g = ms_jit(g)
         tx = Tensor(arrays[0])
 
         def call():
