@@ -44,6 +44,7 @@ from typing import Callable
 import gast
 import numpy as np
 
+from . import runtime_loops
 from .kernels import LOWERED_KERNELS, reduction_share
 from .runtime import (  # noqa: F401  (templates read
     accumulate,
@@ -244,6 +245,7 @@ def template_globals() -> dict:
         out = {"np": np, "sum_to": sum_to, "accumulate": accumulate,
                "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn,
                "matmul_nt_to": matmul_nt_to, "matmul_tn_to": matmul_tn_to}
+        out.update((n, getattr(runtime_loops, n)) for n in runtime_loops.LOOP_NAMES)
         for _, fwd, bwd in LOWERED_KERNELS.values():
             out[fwd.__name__], out[bwd.__name__] = fwd, bwd
         for prim in REGISTRY.values():

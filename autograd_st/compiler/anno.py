@@ -41,6 +41,19 @@ kernel_forward    ``codegen.substitute``      ``p(args)``, the kernel of  ``prim
                                               ``kernels.LOWERED_KERNELS``
 kernel_gradient   ``codegen.substitute``      ``g(args, d)``, the kernel  ``prim``: p
                                               of p's gradient primitive
+tape_init         ``Reverse.loop`` (its hook  ``T = []``: the tape made  ``tape``: T
+                  puts it before the forward  before the forward loop
+                  loop)
+accumulated       ``lower`` (its              ``d = accumulate_tn(d, a,   ``adjoint``: d;
+                  accumulation step)          b, w)`` (or ``_to``, or     ``helper``: the
+                                              plain): an accumulation     helper's name
+                                              made in place
+ungetitem         ``codegen.substitute``      ``ungetitem(g, x, i)``: a   (none)
+                                              gradient scattered into
+                                              zeros shaped like x
+forward_prim      ``ForwardEmitter``          ``t = p(args)``: a          ``prim``: p's name
+                                              primitive's forward
+                                              statement (pure)
 ================  ==========================  ==========================  =====================
 
 The lowering still checks the shape of what it rewrites (one target, arguments that are
@@ -63,6 +76,10 @@ KINDS = {
     "unbroadcast": ("like", "matmul"),
     "kernel_forward": ("prim",),
     "kernel_gradient": ("prim",),
+    "tape_init": ("tape",),
+    "accumulated": ("adjoint", "helper"),
+    "ungetitem": (),
+    "forward_prim": ("prim",),
 }
 """Each kind and the facts a tag of that kind carries (see the table above)."""
 

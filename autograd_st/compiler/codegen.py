@@ -177,6 +177,8 @@ def _helper_roles() -> dict:
         for n, obj in rules.template_globals().items():
             if obj is runtime.unbroadcast:
                 roles[n] = ("unbroadcast", None)
+            elif obj is runtime.ungetitem:
+                roles[n] = ("ungetitem", None)
             elif obj is runtime.matmul_nt or obj is runtime.matmul_tn:
                 roles[n] = ("matmul", "nt" if obj is runtime.matmul_nt else "tn")
             else:
@@ -265,6 +267,8 @@ class _Substitute(gast.NodeTransformer):
                 if not (plain if matmul == "nt" else like_v):
                     matmul = None
             tag(node, "unbroadcast", like=like, matmul=matmul)
+        elif kind == "ungetitem":
+            tag(node, "ungetitem")
         else:
             tag(node, kind, prim=fact)
 
@@ -389,7 +393,8 @@ class ForwardEmitter:
 
     def stmt(self, stmt) -> list:
         if isinstance(stmt, Prim):
-            return [assign(stmt.targets, prim_expr(stmt, self.const_namer))]
+            return [tag(assign(stmt.targets, prim_expr(stmt, self.const_namer)), "forward_prim",
+                        prim=stmt.prim.name)]
         if isinstance(stmt, Opaque):
             if self.quiet and stmt.effect:
                 self.skipped.update(stmt.targets)

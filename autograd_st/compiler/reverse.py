@@ -589,8 +589,8 @@ class Reverse:
                 i -= 1
             return fwd_body[:i] + [append] + fwd_body[i:]
 
-        self.loop_hooks[id(stmt)] = ([assign([tape], gast.List(elts=[], ctx=gast.Load()))],
-                                     add_tape)
+        init = tag(assign([tape], gast.List(elts=[], ctx=gast.Load())), "tape_init", tape=tape)
+        self.loop_hooks[id(stmt)] = ([init], add_tape)
         self.tapes.append(tape)
 
 

@@ -1,0 +1,373 @@
+"""Lower loops: batching a loop's tape, its weight gradients and its invariant work.
+
+A step of the final lowering (:mod:`autograd_st.compiler.lower` calls :func:`batch_loops`
+after its accumulation step), so it sees only code that will not be differentiated again.
+Like the rest of the lowering it finds what it rewrites by the tags its emitters put on it
+(:mod:`autograd_st.compiler.anno`): ``tape_init``, ``tape_append`` and ``tape_walk`` (one of
+each per tape), ``accumulated`` (the accumulation step's in-place sums), ``ungetitem`` and
+``forward_prim``.  The helpers it calls are in :mod:`autograd_st.runtime_loops`.
+
+Takes: the functions of one generated module (``[grad]``, or ``[fwd, bwd]`` where the tape is
+a residual) and their name allocator.  Gives the same functions, in place:
+
+- **A stacked tape.**  A ``for`` loop over ``range(...)`` with no ``break``, ``continue`` or
+  ``return`` left in it has its trip count when it starts, ``n = len(range(...))``: each value
+  it tapes goes into row ``k`` of one ``(n,) + shape`` array (``tape_put``; made at the first
+  iteration from that value's shape and dtype), and the backward loop reads row ``k``
+  (``for _k in range(n - 1, -1, -1): h = h_rows[_k]``).  A value that is not an array, or
+  whose shape or dtype changes between iterations, makes its tape a list at run time (the same
+  reads).  ``while`` loops (trip count unknown) keep today's list of tuples.
+- **Deferred weight gradients.**  In a stacked tape's backward loop, a weight's gradient
+  accumulated per iteration, ``d_w = accumulate_tn(d_w, x, g, w)`` (``x.T @ g``), or a bias's,
+  ``d_b = accumulate_to(d_b, g, b)``, writes only its per-iteration operands into ``(n, ...)``
+  arrays (operands already on the tape are read from it); after the loop one product over all
+  rows (``accumulate_tn_rows``: ``X.reshape(-1, i).T @ G.reshape(-1, j)``) or one sum
+  (``accumulate_to_rows``) adds them.
+- **The scattered read-back.**  ``d_x = accumulate(d_x, ungetitem(g, x, t))`` (the gradient
+  of ``x[t]`` in a loop: a zero array the size of ``x`` per iteration) adds ``g`` into the
+  accumulator's row instead: ``d_x = accumulate_at(d_x, t, g, x)``.
+- **Invariant work hoisted.**  A forward loop over ``range(n)`` that reads ``x_t = xs[t]`` and
+  ``m = np.matmul(x_t, w)`` (``xs``, ``w`` unchanged in the loop) computes every row before the
+  loop, ``m_rows = matmul_rows(xs, n, w)``, and reads ``m = m_rows[t]``.  A backward loop's
+  statement that reads only values the loop does not change moves before the loop.
+"""
+from __future__ import annotations
+
+import gast
+
+from .anno import facts_of, tag_of, untag
+from .codegen import clone, name
+
+__all__ = ["batch_loops", "ENABLED"]
+
+ENABLED = [True]
+"""``ENABLED[0] = False`` leaves loops as the rest of the lowering makes them (tests and the
+benchmark compare both; clear the compiler's caches after changing it)."""
+
+# helpers that write into an argument: a statement calling one is not moved
+_IMPURE = frozenset(("accumulate", "accumulate_to", "accumulate_tn", "accumulate_at",
+                     "tape_put", "accumulate_tn_rows", "accumulate_to_rows"))
+
+
+def batch_loops(fdefs: list, names) -> None:
+    """Rewrite the loops of ``fdefs`` in place (see the module docstring)."""
+    if not ENABLED[0]:
+        return
+    parent = {}  # id(stmt) -> (the list holding it, the statement owning the list)
+    tagged = {}  # kind -> [stmt]
+    for fdef in fdefs:
+        _index(fdef.body, fdef, parent, tagged)
+    inits = {facts_of(s, "tape_init")["tape"]: s for s in tagged.get("tape_init", ())}
+    appends, walks = {}, {}
+    for s in tagged.get("tape_append", ()):
+        appends.setdefault(facts_of(s, "tape_append")["tape"], []).append(s)
+    for s in tagged.get("tape_walk", ()):
+        walks.setdefault(facts_of(s, "tape_walk")["tape"], []).append(s)
+    for stmt in tagged.get("accumulated", ()):
+        _scatter_in_place(stmt)
+    walked = []
+    for tape, init in inits.items():
+        if len(appends.get(tape, ())) == 1 and len(walks.get(tape, ())) == 1:
+            walk = _stack(tape, init, appends[tape][0], walks[tape][0], parent, names)
+            if walk is not None:
+                walked.append(walk)
+    for fdef in fdefs:
+        for loop in _loops(fdef.body):
+            if facts_of(loop, "tape_walk") is None and _hoistable_range(loop) is not None:
+                _hoist_rows(loop, parent, names)
+    for loop in walked:
+        _hoist_invariants(loop, parent)
+
+
+def _index(body, owner, parent, tagged) -> None:
+    for stmt in body:
+        parent[id(stmt)] = (body, owner)
+        t = tag_of(stmt)
+        if t is not None:
+            tagged.setdefault(t.kind, []).append(stmt)
+        for child in ("body", "orelse"):
+            inner = getattr(stmt, child, None)
+            if isinstance(inner, list) and not isinstance(stmt, gast.FunctionDef):
+                _index(inner, stmt, parent, tagged)
+
+
+def _loops(body):
+    for stmt in body:
+        if isinstance(stmt, gast.For):
+            yield stmt
+        for child in ("body", "orelse"):
+            inner = getattr(stmt, child, None)
+            if isinstance(inner, list):
+                yield from _loops(inner)
+
+
+def _stored(body) -> set:
+    return {n.id for s in body for n in gast.walk(s)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, (gast.Store, gast.Del))}
+
+
+def _read(node) -> set:
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Load)}
+
+
+def _exits(body) -> bool:
+    """Whether ``body`` (a loop's) leaves an iteration early: a ``break`` or ``continue`` of
+    its own (not of a nested loop), or a ``return``."""
+    for stmt in body:
+        if isinstance(stmt, (gast.Break, gast.Continue, gast.Return)):
+            return True
+        if isinstance(stmt, (gast.For, gast.While)):
+            if any(isinstance(n, gast.Return) for s in stmt.body for n in gast.walk(s)):
+                return True
+            continue
+        for child in ("body", "orelse"):
+            inner = getattr(stmt, child, None)
+            if isinstance(inner, list) and _exits(inner):
+                return True
+    return False
+
+
+def _call(fn, *args):
+    return gast.Call(func=name(fn), args=list(args), keywords=[])
+
+
+def _const(v):
+    return gast.Constant(value=v, kind=None)
+
+
+def _assign(target, value):
+    tgt = name(target, store=True) if isinstance(target, str) else target
+    return gast.Assign(targets=[tgt], value=value, type_comment=None)
+
+
+def _nones(vars_):
+    return gast.Assign(targets=[name(v, store=True) for v in vars_], value=_const(None),
+                       type_comment=None)
+
+
+def _elts(node):
+    return list(node.elts) if isinstance(node, gast.Tuple) else [node]
+
+
+# ---------------------------------------------------------------------------------------
+# the stacked tape
+# ---------------------------------------------------------------------------------------
+
+def _stack(tape, init, append, walk, parent, names) -> None:
+    body, _ = parent[id(init)]
+    at = next(i for i, s in enumerate(body) if s is init)
+    loop = body[at + 1] if at + 1 < len(body) else None
+    if not (isinstance(loop, gast.For) and parent[id(append)][0] is loop.body
+            and isinstance(loop.target, gast.Name) and isinstance(loop.iter, gast.Call)
+            and isinstance(loop.iter.func, gast.Name) and loop.iter.func.id == "range"
+            and not _exits(loop.body)):
+        return None  # a while loop, or one left early: the list of tuples stays
+    records, targets = _elts(append.value.args[0]), _elts(walk.target)
+    if len(records) != len(targets) or not all(isinstance(t, gast.Name) for t in targets):
+        return None
+    # forward: n at the loop's start, one array (or list) per taped value
+    n = names.fresh(tape + "_n")
+    bufs = [names.fresh(tape + "_" + t.id.lstrip("_")) for t in targets]
+    if len(loop.iter.args) == 1 and loop.target.id not in _stored(loop.body):
+        k = loop.target.id  # range(stop): the loop's own index is the row
+    else:
+        k = names.fresh("_k")
+        loop.target = gast.Tuple(elts=[name(k, store=True), loop.target], ctx=gast.Store())
+        loop.iter = _call("enumerate", loop.iter)
+    body[at:at + 1] = [_assign(n, _call("len", _call("range", *_range_args(loop)))),
+                       _nones(bufs)]
+    puts = [_assign(b, _call("tape_put", name(b), name(k), name(n), rec))
+            for b, rec in zip(bufs, records)]
+    at_append = next(i for i, s in enumerate(loop.body) if s is append)
+    loop.body[at_append:at_append + 1] = puts
+    after = next(i for i, s in enumerate(body) if s is loop) + 1
+    pack = _assign(tape, gast.Tuple(elts=[name(n)] + [name(b) for b in bufs], ctx=gast.Load()))
+    body[after:after] = [pack, _delete(bufs)]
+    # backward: unpack the rows, walk them backwards
+    wbody, _ = parent[id(walk)]
+    w_at = next(i for i, s in enumerate(wbody) if s is walk)
+    rows = [names.fresh(t.id.lstrip("_") + "_rows") for t in targets]
+    wn = names.fresh(tape + "_n")
+    wk = names.fresh("_k")
+    unpack = _assign(gast.Tuple(elts=[name(wn, store=True)] + [name(r, store=True) for r in rows],
+                                ctx=gast.Store()), name(tape))
+    reads = [_assign(t.id, gast.Subscript(value=name(r), slice=name(wk), ctx=gast.Load()))
+             for t, r in zip(targets, rows)]
+    walk.target = name(wk, store=True)
+    walk.iter = _call("range", gast.BinOp(left=name(wn), op=gast.Sub(), right=_const(1)),
+                      _const(-1), _const(-1))
+    untag(walk)
+    walk_body = [s for s in walk.body if not isinstance(s, gast.Pass)]
+    row_of = {t.id: r for t, r in zip(targets, rows)}
+    before, after_loop, dbufs = _defer(walk_body, row_of, wk, wn, names)
+    walk.body = reads + walk_body or [gast.Pass()]
+    tail = after_loop + ([_delete(dbufs)] if dbufs else [])
+    wbody[w_at:w_at + 1] = [unpack] + before + [walk] + tail
+    for s in reads + walk_body:
+        parent[id(s)] = (walk.body, walk)
+    return walk
+
+
+def _delete(vars_):
+    return gast.Delete(targets=[gast.Name(id=v, ctx=gast.Del(), annotation=None,
+                                          type_comment=None) for v in vars_])
+
+
+def _range_args(loop):
+    it = loop.iter
+    if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and it.func.id == "enumerate":
+        it = it.args[0]
+    return [clone(a) for a in it.args]
+
+
+def _defer(body, row_of, k, n, names):
+    """The accumulations of ``body`` (a stacked backward loop's) summed after the loop:
+    ``(statements before the loop, statements after it, the row arrays made)``."""
+    stored = _stored(body) | {k}
+    made: dict = {}  # a per-iteration value's name (or id of an expression) -> its rows
+    after, dbufs = [], []
+
+    def rows_of(expr, i):
+        if isinstance(expr, gast.Name) and expr.id in row_of and expr.id not in stored:
+            return name(row_of[expr.id]), []
+        if isinstance(expr, gast.Name) and expr.id in made:
+            return name(made[expr.id]), []
+        if isinstance(expr, gast.Name) and expr.id not in stored:
+            return None, None  # the same in every iteration: nothing to stack
+        label = expr.id if isinstance(expr, gast.Name) else "_g"
+        buf = names.fresh(label.lstrip("_") + "_rows")
+        if isinstance(expr, gast.Name):
+            made[expr.id] = buf
+        dbufs.append(buf)
+        return name(buf), [_assign(buf, _call("tape_put", name(buf), name(k), name(n), expr))]
+
+    out = []
+    for i, stmt in enumerate(body):
+        facts = facts_of(stmt, "accumulated")
+        args = stmt.value.args if facts is not None else ()
+        helper = facts["helper"] if facts is not None else None
+        if helper == "accumulate_tn" and len(args) == 4 and isinstance(args[3], gast.Name) \
+                and args[3].id not in stored:
+            a, puts_a = rows_of(args[1], i)
+            g, puts_g = rows_of(args[2], i) if a is not None else (None, None)
+            if a is not None and g is not None:
+                out.extend(puts_a + puts_g)
+                after.append(_assign(facts["adjoint"], _call(
+                    "accumulate_tn_rows", name(facts["adjoint"]), a, g, name(n),
+                    name(args[3].id))))
+                continue
+        elif helper == "accumulate_to" and len(args) == 3 and isinstance(args[2], gast.Name) \
+                and args[2].id not in stored:
+            g, puts_g = rows_of(args[1], i)
+            if g is not None:
+                out.extend(puts_g)
+                after.append(_assign(facts["adjoint"], _call(
+                    "accumulate_to_rows", name(facts["adjoint"]), g, name(n),
+                    name(args[2].id))))
+                continue
+        out.append(stmt)
+    body[:] = out
+    return ([_nones(dbufs)] if dbufs else []), after, dbufs
+
+
+# ---------------------------------------------------------------------------------------
+# the scattered read-back
+# ---------------------------------------------------------------------------------------
+
+def _scatter_in_place(stmt) -> None:
+    """``d = accumulate(d, ungetitem(g, x, i))`` -> ``d = accumulate_at(d, i, g, x)``."""
+    facts = facts_of(stmt, "accumulated")
+    if facts["helper"] != "accumulate":
+        return
+    call = stmt.value
+    e = call.args[1] if len(call.args) == 2 else None
+    if e is None or facts_of(e, "ungetitem") is None or len(e.args) != 3 or e.keywords:
+        return
+    g, like, index = e.args
+    untag(e)
+    stmt.value = _call("accumulate_at", call.args[0], index, g, like)
+    untag(stmt)
+
+
+# ---------------------------------------------------------------------------------------
+# invariant work
+# ---------------------------------------------------------------------------------------
+
+def _hoistable_range(loop):
+    it = loop.iter
+    if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and it.func.id == "range" \
+            and len(it.args) == 1 and not it.keywords and isinstance(loop.target, gast.Name) \
+            and isinstance(it.args[0], (gast.Name, gast.Constant)):
+        return it.args[0]
+    return None
+
+
+def _hoist_rows(loop, parent, names) -> None:
+    """``x_t = xs[t]; m = np.matmul(x_t, w)`` in a loop over ``range(n)`` ->
+    ``m_rows = matmul_rows(xs, n, w)`` before it and ``m = m_rows[t]`` in it."""
+    t = loop.target.id
+    stored = _stored(loop.body)
+    if t in stored:
+        return
+    # names read by anything but a primitive's (pure) forward statement may be changed
+    # in place by it: those are not hoisted over
+    touched = set()
+    for s in loop.body:
+        if facts_of(s, "forward_prim") is None:
+            touched |= _read(s)
+    rows_of = {}  # x_t -> xs
+    hoisted = []
+    for s in loop.body:
+        prim = facts_of(s, "forward_prim")
+        if prim is None or len(s.targets) != 1 or not isinstance(s.targets[0], gast.Name):
+            continue
+        v = s.value
+        if prim["prim"] == "getitem" and isinstance(v, gast.Subscript) \
+                and isinstance(v.value, gast.Name) and isinstance(v.slice, gast.Name) \
+                and v.slice.id == t and v.value.id not in stored | touched:
+            rows_of[s.targets[0].id] = v.value.id
+        elif prim["prim"] == "matmul" and isinstance(v, gast.Call) and len(v.args) == 2 \
+                and not v.keywords and all(isinstance(a, gast.Name) for a in v.args) \
+                and v.args[0].id in rows_of and v.args[1].id not in stored | touched:
+            rows = names.fresh(s.targets[0].id.lstrip("_") + "_rows")
+            hoisted.append(_assign(rows, _call("matmul_rows", name(rows_of[v.args[0].id]),
+                                               clone(loop.iter.args[0]),
+                                               name(v.args[1].id))))
+            s.value = gast.Subscript(value=name(rows), slice=name(t), ctx=gast.Load())
+            untag(s)
+    if hoisted:
+        body, _ = parent[id(loop)]
+        at = next(i for i, s in enumerate(body) if s is loop)
+        body[at:at] = hoisted
+
+
+def _hoist_invariants(loop, parent) -> None:
+    """Move a backward loop's statements that read only what the loop does not change (and
+    call nothing that writes into its arguments) to before the loop."""
+    stored = _stored(loop.body) | {n.id for n in gast.walk(loop.target) if isinstance(n, gast.Name)}
+    counts: dict = {}
+    for s in loop.body:
+        for n in gast.walk(s):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+                counts[n.id] = counts.get(n.id, 0) + 1
+    moved, seen_reads = [], set()
+    keep = []
+    for s in loop.body:
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name) and counts.get(s.targets[0].id) == 1 \
+                and s.targets[0].id not in seen_reads:
+            reads = _read(s.value)
+            calls = {c.func.id for c in gast.walk(s.value)
+                     if isinstance(c, gast.Call) and isinstance(c.func, gast.Name)}
+            if reads and not reads & stored and not calls & _IMPURE \
+                    and not isinstance(s.value, (gast.Name, gast.Constant)):
+                moved.append(s)
+                continue
+        seen_reads |= _read(s)
+        keep.append(s)
+    if moved:
+        loop.body[:] = keep or [gast.Pass()]
+        body, _ = parent[id(loop)]
+        at = next(i for i, s in enumerate(body) if s is loop)
+        body[at:at] = moved

@@ -1,0 +1,112 @@
+"""The helpers of batched loops: what the final lowering's loop step
+(:mod:`autograd_st.compiler.lower_loops`) writes, in code never differentiated again.
+
+A loop whose trip count ``n`` is known when it starts keeps its tape as one array per taped
+value, ``(n,) + shape``, made at the first record from that value's shape and dtype
+(:func:`tape_put`), instead of a list of tuples; the backward loop reads row ``k``.  A
+weight's gradient accumulated per iteration is summed once after the backward loop, over
+the stacked rows (:func:`accumulate_tn_rows`, :func:`accumulate_to_rows`).  A value that is
+not an array, or whose shape or dtype differs from the first one's, turns that tape into a
+list of ``n`` entries (the same reads work on both), so nothing is refused at run time.
+Generated modules see these names as globals (:func:`autograd_st.rules.template_globals`).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .runtime import accumulate, accumulate_tn, accumulate_to, ungetitem
+
+__all__ = ["tape_put", "accumulate_tn_rows", "accumulate_to_rows", "accumulate_at",
+           "matmul_rows", "LOOP_NAMES"]
+
+_ndarray = np.ndarray
+_matmul = np.matmul
+
+
+def tape_put(buf, k, n, v):
+    """Record ``v`` as row ``k`` of a tape of ``n`` rows and return the tape: ``buf`` is None
+    (nothing recorded yet), an array ``(n,) + v.shape`` (rows copied in), or a list of ``n``
+    entries (values kept as they are: not arrays, or shapes or dtypes that changed)."""
+    if buf.__class__ is _ndarray:
+        if v.__class__ is _ndarray and v.shape == buf.shape[1:] \
+                and (v.dtype is buf.dtype or v.dtype == buf.dtype):
+            buf[k] = v
+            return buf
+        buf = list(buf)  # the rows recorded so far (views) and the rest to come
+    elif buf is None:
+        if v.__class__ is _ndarray and v.ndim and n > 1:
+            buf = np.empty((n,) + v.shape, v.dtype)
+            buf[k] = v
+            return buf
+        buf = [None] * n
+    buf[k] = v
+    return buf
+
+
+def accumulate_tn_rows(acc, a, b, n, like):
+    """``acc`` plus, for each row ``k < n``, ``accumulate_tn``'s ``a[k].T @ b[k]`` summed to
+    ``like``'s shape: one matrix product ``a.reshape(-1, i).T @ b.reshape(-1, j)`` when ``a``
+    and ``b`` are stacked rows of matrices and ``like`` is a matrix; row by row otherwise."""
+    if n == 0:
+        return acc
+    if a.__class__ is _ndarray and b.__class__ is _ndarray and a.ndim == 3 and b.ndim == 3 \
+            and a.shape[1] == b.shape[1] and getattr(like, "ndim", None) == 2:
+        g = _matmul(a.reshape(-1, a.shape[2]).T, b.reshape(-1, b.shape[2]))
+        return accumulate_to(acc, g, like)
+    for k in range(n - 1, -1, -1):  # the backward loop's order
+        acc = accumulate_tn(acc, a[k], b[k], like)
+    return acc
+
+
+def accumulate_to_rows(acc, g, n, like):
+    """``acc`` plus ``g[k]`` summed to ``like``'s shape for each row ``k < n``: one sum over
+    the stacked rows when ``g`` is an array with at least ``like``'s axes per row."""
+    if n == 0:
+        return acc
+    if g.__class__ is _ndarray and g.ndim > np.ndim(like):
+        return accumulate_to(acc, g, like)
+    for k in range(n - 1, -1, -1):
+        acc = accumulate_to(acc, g[k], like)
+    return acc
+
+
+def accumulate_at(acc, index, g, like):
+    """``accumulate(acc, ungetitem(g, like, index))`` without the array of zeros the size of
+    ``like`` per call: ``g`` is added into ``acc[index]`` when ``acc`` is the array that sum
+    would give (an accumulator the generated code made itself)."""
+    try:
+        if acc.__class__ is _ndarray and acc.shape == np.shape(like) \
+                and acc.dtype == np.result_type(g):
+            if index.__class__ is int:
+                acc[index] += g
+            else:
+                np.add.at(acc, index, g)
+            return acc
+    except AttributeError:
+        pass
+    return accumulate(acc, ungetitem(g, like, index))
+
+
+class _RowsOf:
+    """``rows[t]`` is ``np.matmul(xs[t], w)``, computed when read (xs not an array)."""
+    __slots__ = ("xs", "w")
+
+    def __init__(self, xs, w):
+        self.xs, self.w = xs, w
+
+    def __getitem__(self, t):
+        return _matmul(self.xs[t], self.w)
+
+
+def matmul_rows(xs, n, w):
+    """``np.matmul(xs[t], w)`` for every ``t < n``, as one product before a loop over ``t``:
+    ``rows[t]`` is the row.  Where that is not the same numbers (``xs`` not an array of at
+    least two axes with ``n`` rows, ``w`` with more than two axes), each row is computed
+    when it is read."""
+    if xs.__class__ is _ndarray and xs.ndim >= 2 and 0 < n <= xs.shape[0] \
+            and np.ndim(w) <= 2 and np.ndim(w) >= 1:
+        return _matmul(xs[:n], w)
+    return _RowsOf(xs, w)
+
+
+LOOP_NAMES = tuple(__all__[:-1])

@@ -1,0 +1,135 @@
+"""W4 (the tanh RNN of tools/bench) with and without the lowering's loop batching, against
+the careful hand-written numpy of tools/bench and an expert version (issue 15 part 3).
+
+    python tools/loop_batching_bench.py [--repeats 30] [--readback]
+
+One BLAS thread (set here, before numpy loads).  Each variant is timed interleaved with the
+others, ``--repeats`` rounds of a few calls each; it prints the minimum and the median per
+call and the ratios to the expert version.  ``--readback`` times the gradient of a loop
+reading ``x[t]`` (with respect to ``x``) for T = 2,000 / 4,000 / 8,000.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_v] = "1"
+
+import numpy as np  # noqa: E402
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, _ROOT)
+sys.path.insert(0, os.path.join(_ROOT, "tools", "bench"))
+
+import workloads  # noqa: E402
+
+from autograd_st import Tensor, compiler, ops  # noqa: E402
+from autograd_st.compiler import lower_loops  # noqa: E402
+
+
+def expert(xs, h0, wx, wh, b):
+    """What a performance engineer writes: the input projection of all steps in one matmul
+    before the loop, the states in one preallocated (T+1, B, H) array, each step's
+    ``dh * (1 - h*h)`` into one (T, B, H) array, and the weight gradients as one matmul (and
+    one sum) over all steps after the loop."""
+    T, B, nin = xs.shape
+    H = wh.shape[0]
+    xw = np.matmul(xs.reshape(T * B, nin), wx).reshape(T, B, H)
+    xw += b
+    hs = np.empty((T + 1, B, H), xs.dtype)
+    hs[0] = h0
+    for t in range(T):
+        z = np.matmul(hs[t], wh)
+        z += xw[t]
+        np.tanh(z, out=hs[t + 1])
+    loss = hs[T].sum()
+    dz = np.empty((T, B, H), xs.dtype)
+    dh = np.ones((B, H), xs.dtype)
+    whT = wh.T
+    for t in range(T - 1, -1, -1):
+        d = dz[t]
+        h = hs[t + 1]
+        np.multiply(h, h, out=d)
+        np.subtract(1, d, out=d)
+        d *= dh
+        dh = np.matmul(d, whT)
+    dz2 = dz.reshape(T * B, H)
+    dwx = np.matmul(xs.reshape(T * B, nin).T, dz2)
+    dwh = np.matmul(hs[:T].reshape(T * B, H).T, dz2)
+    db = dz2.sum(axis=0)
+    return loss, (dwx, dwh, db)
+
+
+def _st_call(arrays, batched):
+    lower_loops.ENABLED[0] = batched
+    compiler.clear_caches()
+    call, extract = workloads.get("W4").autograd_st(arrays)
+    call()  # compile now, with the setting asked for
+    lower_loops.ENABLED[0] = True
+    return call
+
+
+def _time(fns, repeats, inner=5):
+    times = {k: [] for k in fns}
+    for _ in range(repeats):
+        for k, f in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(inner):
+                f()
+            times[k].append((time.perf_counter() - t0) / inner)
+    return {k: (min(v), float(np.median(v))) for k, v in times.items()}
+
+
+def w4(repeats):
+    w = workloads.get("W4")
+    arrays = w.make()
+    ref = w.hand(*arrays)
+    got = expert(*arrays)
+    for a, b in zip(ref[1], got[1]):
+        np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-4)
+    batched, plain = _st_call(arrays, True), _st_call(arrays, False)
+    for call in (batched, plain):
+        _, grads = call()
+        for a, b in zip(ref[1], grads):
+            np.testing.assert_allclose(a, b.asnumpy(), rtol=2e-4, atol=2e-4)
+    res = _time({"expert": lambda: expert(*arrays), "hand (careful)": lambda: w.hand(*arrays),
+                 "autograd_st batched": batched, "autograd_st unbatched": plain}, repeats)
+    base_min, base_med = res["expert"]
+    print("W4 %s (float32, 1 BLAS thread, %d rounds)" % (w.title, repeats))
+    print("%-24s %10s %10s %12s %12s" % ("variant", "min", "median", "/expert min", "/expert med"))
+    for k, (mn, md) in res.items():
+        print("%-24s %8.3f ms %8.3f ms %12.3f %12.3f" % (k, mn * 1e3, md * 1e3, mn / base_min,
+                                                        md / base_med))
+
+
+def readback(sizes=(2000, 4000, 8000)):
+    def f(x):
+        s = x[0] * 0.0
+        for t in range(x.shape[0]):
+            s = s + ops.sin(x[t])
+        return ops.sum(s)
+    print("read-back: grad of a loop reading x[t] (x: T x 4, float64)")
+    for T in sizes:
+        x = Tensor(np.linspace(0, 1, T * 4).reshape(T, 4))
+        row = []
+        for batched in (False, True):
+            lower_loops.ENABLED[0] = batched
+            compiler.clear_caches()
+            g = ops.grad(f)
+            g(x)
+            t0 = time.perf_counter()
+            g(x)
+            row.append(time.perf_counter() - t0)
+        lower_loops.ENABLED[0] = True
+        print("  T=%5d  unbatched %8.1f ms   batched %8.1f ms" % (T, row[0] * 1e3, row[1] * 1e3))
+
+
+if __name__ == "__main__":
+    reps = 30
+    if "--repeats" in sys.argv:
+        reps = int(sys.argv[sys.argv.index("--repeats") + 1])
+    w4(reps)
+    if "--readback" in sys.argv:
+        readback()
