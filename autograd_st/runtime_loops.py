@@ -16,7 +16,7 @@ import numpy as np
 
 from .runtime import accumulate, accumulate_tn, accumulate_to, ungetitem
 
-__all__ = ["tape_put", "accumulate_tn_rows", "accumulate_to_rows", "accumulate_at",
+__all__ = ["tape_put", "tape_put_next", "tape_put_as", "accumulate_tn_rows", "accumulate_to_rows", "accumulate_at",
            "matmul_rows", "LOOP_NAMES"]
 
 _ndarray = np.ndarray
@@ -43,12 +43,47 @@ def tape_put(buf, k, n, v):
     return buf
 
 
+def tape_put_next(buf, k, n, prev, v):
+    """Record a value a loop carries: ``v`` (its value after step ``k``) as row ``k + 1`` of
+    ``n + 1`` rows, and at the first record ``prev`` (its value before the loop) as row 0.
+    Row ``k`` is then the value step ``k`` started from (the loop's back edge copies it)."""
+    if buf.__class__ is _ndarray:
+        if v.__class__ is _ndarray and v.shape == buf.shape[1:] \
+                and (v.dtype is buf.dtype or v.dtype == buf.dtype):
+            buf[k + 1] = v
+            return buf
+        buf = list(buf)
+    elif buf is None:
+        if v.__class__ is _ndarray and prev.__class__ is _ndarray and v.ndim and n > 1 \
+                and prev.shape == v.shape and prev.dtype == v.dtype:
+            buf = np.empty((n + 1,) + v.shape, v.dtype)
+            buf[0] = prev
+            buf[k + 1] = v
+            return buf
+        buf = [None] * (n + 1)
+        buf[0] = prev
+    buf[k + 1] = v
+    return buf
+
+
+def tape_put_as(buf, k, n, v, same, same_rows):
+    """``tape_put``, sharing the rows of ``same`` (recorded earlier in the same step) while
+    ``v`` is that very object (a gradient that ``sum_to`` handed on unchanged)."""
+    if buf is None or buf is same_rows:
+        if v is same:
+            return same_rows
+        if buf is same_rows:  # the rows shared so far, then its own
+            buf = same_rows.copy() if same_rows.__class__ is _ndarray else list(same_rows)
+    return tape_put(buf, k, n, v)
+
+
 def accumulate_tn_rows(acc, a, b, n, like):
     """``acc`` plus, for each row ``k < n``, ``accumulate_tn``'s ``a[k].T @ b[k]`` summed to
     ``like``'s shape: one matrix product ``a.reshape(-1, i).T @ b.reshape(-1, j)`` when ``a``
     and ``b`` are stacked rows of matrices and ``like`` is a matrix; row by row otherwise."""
     if n == 0:
         return acc
+    a, b = a[:n], b[:n]  # (a loop's source array may have more rows than it ran)
     if a.__class__ is _ndarray and b.__class__ is _ndarray and a.ndim == 3 and b.ndim == 3 \
             and a.shape[1] == b.shape[1] and getattr(like, "ndim", None) == 2:
         g = _matmul(a.reshape(-1, a.shape[2]).T, b.reshape(-1, b.shape[2]))

@@ -65,16 +65,16 @@ def batch_loops(fdefs: list, names) -> None:
         walks.setdefault(facts_of(s, "tape_walk")["tape"], []).append(s)
     for stmt in tagged.get("accumulated", ()):
         _scatter_in_place(stmt)
+    for fdef in fdefs:
+        for loop in _loops(fdef.body):
+            if facts_of(loop, "tape_walk") is None and _hoistable_range(loop) is not None:
+                _hoist_rows(loop, parent, names)
     walked = []
     for tape, init in inits.items():
         if len(appends.get(tape, ())) == 1 and len(walks.get(tape, ())) == 1:
             walk = _stack(tape, init, appends[tape][0], walks[tape][0], parent, names)
             if walk is not None:
                 walked.append(walk)
-    for fdef in fdefs:
-        for loop in _loops(fdef.body):
-            if facts_of(loop, "tape_walk") is None and _hoistable_range(loop) is not None:
-                _hoist_rows(loop, parent, names)
     for loop in walked:
         _hoist_invariants(loop, parent)
 
@@ -154,11 +154,14 @@ def _elts(node):
 # the stacked tape
 # ---------------------------------------------------------------------------------------
 
-def _stack(tape, init, append, walk, parent, names) -> None:
+def _stack(tape, init, append, walk, parent, names):
+    """Stack ``tape`` (its ``T = []``, ``T.append(record)`` and backward walk); returns the
+    rewritten backward loop, or None where the loop keeps its list of tuples."""
     body, _ = parent[id(init)]
     at = next(i for i, s in enumerate(body) if s is init)
-    loop = body[at + 1] if at + 1 < len(body) else None
+    loop = parent[id(append)][1]  # (hoisted rows may stand between the init and the loop)
     if not (isinstance(loop, gast.For) and parent[id(append)][0] is loop.body
+            and any(s is loop for s in body[at:])
             and isinstance(loop.target, gast.Name) and isinstance(loop.iter, gast.Call)
             and isinstance(loop.iter.func, gast.Name) and loop.iter.func.id == "range"
             and not _exits(loop.body)):
@@ -166,47 +169,157 @@ def _stack(tape, init, append, walk, parent, names) -> None:
     records, targets = _elts(append.value.args[0]), _elts(walk.target)
     if len(records) != len(targets) or not all(isinstance(t, gast.Name) for t in targets):
         return None
-    # forward: n at the loop's start, one array (or list) per taped value
     n = names.fresh(tape + "_n")
-    bufs = [names.fresh(tape + "_" + t.id.lstrip("_")) for t in targets]
-    if len(loop.iter.args) == 1 and loop.target.id not in _stored(loop.body):
+    stored = _stored(loop.body)
+    if len(loop.iter.args) == 1 and loop.target.id not in stored:
         k = loop.target.id  # range(stop): the loop's own index is the row
     else:
         k = names.fresh("_k")
         loop.target = gast.Tuple(elts=[name(k, store=True), loop.target], ctx=gast.Store())
         loop.iter = _call("enumerate", loop.iter)
-    body[at:at + 1] = [_assign(n, _call("len", _call("range", *_range_args(loop)))),
-                       _nones(bufs)]
-    puts = [_assign(b, _call("tape_put", name(b), name(k), name(n), rec))
-            for b, rec in zip(bufs, records)]
+    comps = _components(loop, append, records, targets, k, stored)
+    _drop_unread_sources(comps, records, loop, append, walk, parent)
+    # forward: n at the loop's start, one array (or list) per component
+    bufs = {}
+    puts = []
+    for c in comps:
+        if c[0] == "source":
+            continue
+        label = targets[c[1]].id if c[0] == "rows" else targets[c[2]].id
+        b = bufs[c] = names.fresh(tape + "_" + label.lstrip("_"))
+        if c[0] == "rows":
+            puts.append(_assign(b, _call("tape_put", name(b), name(k), name(n), records[c[1]])))
+        else:  # carried: row 0 the value before the loop, row k + 1 the one after step k
+            puts.append(_assign(b, _call("tape_put_next", name(b), name(k), name(n),
+                                         records[c[1]], records[c[2]])))
+    body[at:at + 1] = [_assign(n, _call("len", _call("range", *_range_args(loop))))] \
+        + ([_nones(list(bufs.values()))] if bufs else [])
     at_append = next(i for i, s in enumerate(loop.body) if s is append)
-    loop.body[at_append:at_append + 1] = puts
+    loop.body[at_append:at_append + 1] = puts or [gast.Pass()]
     after = next(i for i, s in enumerate(body) if s is loop) + 1
-    pack = _assign(tape, gast.Tuple(elts=[name(n)] + [name(b) for b in bufs], ctx=gast.Load()))
-    body[after:after] = [pack, _delete(bufs)]
+    packed = [name(n)] + [name(c[2]) if c[0] == "source" else name(bufs[c]) for c in comps]
+    body[after:after] = [_assign(tape, gast.Tuple(elts=packed, ctx=gast.Load()))] \
+        + ([_delete(list(bufs.values()))] if bufs else [])
     # backward: unpack the rows, walk them backwards
     wbody, _ = parent[id(walk)]
     w_at = next(i for i, s in enumerate(wbody) if s is walk)
-    rows = [names.fresh(t.id.lstrip("_") + "_rows") for t in targets]
     wn = names.fresh(tape + "_n")
     wk = names.fresh("_k")
+    rows, reads, row_of = [], [], {}
+    for c in comps:
+        t = targets[c[1] if c[0] != "carried" else c[2]].id
+        r = names.fresh(t.lstrip("_") + "_rows")
+        rows.append(r)
+        if c[0] == "carried":
+            prev, nxt = targets[c[1]].id, targets[c[2]].id
+            reads.append(_assign(nxt, _subscript(r, gast.BinOp(left=name(wk), op=gast.Add(),
+                                                               right=_const(1)))))
+            reads.append(_assign(prev, _subscript(r, name(wk))))
+            row_of[prev] = _subscript(r, gast.Slice(lower=None, upper=name(wn), step=None))
+            row_of[nxt] = _subscript(r, gast.Slice(lower=_const(1), upper=None, step=None))
+        else:
+            reads.append(_assign(t, _subscript(r, name(wk))))
+            row_of[t] = name(r)
     unpack = _assign(gast.Tuple(elts=[name(wn, store=True)] + [name(r, store=True) for r in rows],
                                 ctx=gast.Store()), name(tape))
-    reads = [_assign(t.id, gast.Subscript(value=name(r), slice=name(wk), ctx=gast.Load()))
-             for t, r in zip(targets, rows)]
     walk.target = name(wk, store=True)
     walk.iter = _call("range", gast.BinOp(left=name(wn), op=gast.Sub(), right=_const(1)),
                       _const(-1), _const(-1))
     untag(walk)
     walk_body = [s for s in walk.body if not isinstance(s, gast.Pass)]
-    row_of = {t.id: r for t, r in zip(targets, rows)}
     before, after_loop, dbufs = _defer(walk_body, row_of, wk, wn, names)
+    walk.body = walk_body
+    fdef = walk
+    while not isinstance(fdef, gast.FunctionDef):
+        fdef = parent[id(fdef)][1]
+    loaded = _read(fdef)
+    reads = [r for r in reads if r.targets[0].id in loaded]  # (a row only a sum read)
     walk.body = reads + walk_body or [gast.Pass()]
     tail = after_loop + ([_delete(dbufs)] if dbufs else [])
     wbody[w_at:w_at + 1] = [unpack] + before + [walk] + tail
     for s in reads + walk_body:
         parent[id(s)] = (walk.body, walk)
     return walk
+
+
+def _drop_unread_sources(comps, records, loop, append, walk, parent) -> None:
+    """``x_t = xs[t]`` read only by the record, which now keeps ``xs``: no longer run."""
+    fdef = loop
+    while not isinstance(fdef, gast.FunctionDef):
+        fdef = parent[id(fdef)][1]
+    skip = {id(n) for n in gast.walk(walk)} | {id(n) for n in gast.walk(append)}
+    loads: dict = {}
+    for nd in gast.walk(fdef):
+        if isinstance(nd, gast.Name) and isinstance(nd.ctx, gast.Load) and id(nd) not in skip:
+            loads[nd.id] = loads.get(nd.id, 0) + 1
+    for c in comps:
+        if c[0] == "source":
+            v = records[c[1]].id
+            if not loads.get(v):
+                loop.body[:] = [s for s in loop.body
+                                if not (isinstance(s, gast.Assign) and len(s.targets) == 1
+                                        and isinstance(s.targets[0], gast.Name)
+                                        and s.targets[0].id == v)]
+
+
+def _subscript(var, index):
+    return gast.Subscript(value=name(var), slice=index, ctx=gast.Load())
+
+
+def _components(loop, append, records, targets, k, stored):
+    """How each record is kept: ``("rows", i)``, one array of rows; ``("carried", i, j)``,
+    record i a value the loop carries (``c``, overwritten only by the back-edge copy
+    ``c = a`` that ends each iteration) and record j its next value (``a``): one array of
+    n + 1 rows; ``("source", i, xs)``, record i is ``xs[t]`` (``t`` the row, ``xs`` unchanged
+    by the loop): the tape keeps ``xs`` itself."""
+    names_ = [r.id if isinstance(r, gast.Name) else None for r in records]
+    at = next(i for i, s in enumerate(loop.body) if s is append)
+    counts: dict = {}
+    for s in loop.body:
+        for nd in gast.walk(s):
+            if isinstance(nd, gast.Name) and isinstance(nd.ctx, gast.Store):
+                counts[nd.id] = counts.get(nd.id, 0) + 1
+    backedge = {}
+    for s in loop.body[at + 1:]:
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name) \
+                and counts.get(s.targets[0].id) == 1:
+            backedge[s.targets[0].id] = s.value.id
+    touched = set()
+    for s in loop.body:
+        if facts_of(s, "forward_prim") is None and s is not append:
+            touched |= _read(s)
+    sources = {}
+    for s in loop.body[:at]:
+        v = getattr(s, "value", None)
+        if facts_of(s, "forward_prim") is not None and facts_of(s, "forward_prim")["prim"] \
+                == "getitem" and isinstance(v, gast.Subscript) \
+                and isinstance(v.value, gast.Name) and isinstance(v.slice, gast.Name) \
+                and v.slice.id == k and k == loop.target.id \
+                and v.value.id not in stored | touched \
+                and counts.get(s.targets[0].id) == 1:
+            sources[s.targets[0].id] = v.value.id
+    pair_of = {}
+    for i, nm in enumerate(names_):
+        if nm in backedge and backedge[nm] in names_ and names_.count(nm) == 1 \
+                and names_.count(backedge[nm]) == 1 and backedge[nm] != nm:
+            j = names_.index(backedge[nm])
+            if i not in pair_of and j not in pair_of:
+                pair_of[i] = pair_of[j] = (i, j)
+    comps, used = [], set()
+    for i, nm in enumerate(names_):
+        if i in used:
+            continue
+        if i in pair_of:
+            comps.append(("carried",) + pair_of[i])
+            used.update(pair_of[i])
+        elif nm in sources:
+            comps.append(("source", i, sources[nm]))
+            used.add(i)
+        else:
+            comps.append(("rows", i))
+            used.add(i)
+    return comps
 
 
 def _delete(vars_):
@@ -230,17 +343,36 @@ def _defer(body, row_of, k, n, names):
 
     def rows_of(expr, i):
         if isinstance(expr, gast.Name) and expr.id in row_of and expr.id not in stored:
-            return name(row_of[expr.id]), []
+            return clone(row_of[expr.id]), []
         if isinstance(expr, gast.Name) and expr.id in made:
             return name(made[expr.id]), []
         if isinstance(expr, gast.Name) and expr.id not in stored:
             return None, None  # the same in every iteration: nothing to stack
         label = expr.id if isinstance(expr, gast.Name) else "_g"
         buf = names.fresh(label.lstrip("_") + "_rows")
+        dbufs.append(buf)
+        put = _call("tape_put", name(buf), name(k), name(n), expr)
         if isinstance(expr, gast.Name):
             made[expr.id] = buf
-        dbufs.append(buf)
-        return name(buf), [_assign(buf, _call("tape_put", name(buf), name(k), name(n), expr))]
+            root = handed_on.get(expr.id)
+            while root is not None and root not in made:
+                root = handed_on.get(root)
+            if root is not None:  # the same array, most likely: shared rows until it is not
+                put = _call("tape_put_as", name(buf), name(k), name(n), expr, name(root),
+                            name(made[root]))
+        return name(buf), [_assign(buf, put)]
+
+    # x = sum_to(y, s) (y itself when the shapes match) and x = y hand y on
+    handed_on = {}
+    for stmt in body:
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], gast.Name):
+            v = stmt.value
+            if isinstance(v, gast.Name):
+                handed_on[stmt.targets[0].id] = v.id
+            elif isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
+                    and v.func.id == "sum_to" and v.args and isinstance(v.args[0], gast.Name):
+                handed_on[stmt.targets[0].id] = v.args[0].id
 
     out = []
     for i, stmt in enumerate(body):
