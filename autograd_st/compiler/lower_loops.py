@@ -183,7 +183,7 @@ def _stack(tape, init, append, walk, parent, names):
     bufs = {}
     puts = []
     for c in comps:
-        if c[0] == "source":
+        if c[0] in ("source", "index"):
             continue
         label = targets[c[1]].id if c[0] == "rows" else targets[c[2]].id
         b = bufs[c] = names.fresh(tape + "_" + label.lstrip("_"))
@@ -197,7 +197,8 @@ def _stack(tape, init, append, walk, parent, names):
     at_append = next(i for i, s in enumerate(loop.body) if s is append)
     loop.body[at_append:at_append + 1] = puts or [gast.Pass()]
     after = next(i for i, s in enumerate(body) if s is loop) + 1
-    packed = [name(n)] + [name(c[2]) if c[0] == "source" else name(bufs[c]) for c in comps]
+    packed = [name(n)] + [name(c[2]) if c[0] == "source" else name(bufs[c]) for c in comps
+                          if c[0] != "index"]
     body[after:after] = [_assign(tape, gast.Tuple(elts=packed, ctx=gast.Load()))] \
         + ([_delete(list(bufs.values()))] if bufs else [])
     # backward: unpack the rows, walk them backwards
@@ -208,6 +209,9 @@ def _stack(tape, init, append, walk, parent, names):
     rows, reads, row_of = [], [], {}
     for c in comps:
         t = targets[c[1] if c[0] != "carried" else c[2]].id
+        if c[0] == "index":  # the loop's index was the row
+            reads.append(_assign(t, name(wk)))
+            continue
         r = names.fresh(t.lstrip("_") + "_rows")
         rows.append(r)
         if c[0] == "carried":
@@ -227,7 +231,8 @@ def _stack(tape, init, append, walk, parent, names):
                       _const(-1), _const(-1))
     untag(walk)
     walk_body = [s for s in walk.body if not isinstance(s, gast.Pass)]
-    before, after_loop, dbufs = _defer(walk_body, row_of, wk, wn, names)
+    before, after_loop, dbufs = _defer(walk_body, row_of, wk, wn, names,
+                                       {t.id for t in targets})
     walk.body = walk_body
     fdef = walk
     while not isinstance(fdef, gast.FunctionDef):
@@ -313,6 +318,9 @@ def _components(loop, append, records, targets, k, stored):
         if i in pair_of:
             comps.append(("carried",) + pair_of[i])
             used.update(pair_of[i])
+        elif nm == k == loop.target.id:
+            comps.append(("index", i))
+            used.add(i)
         elif nm in sources:
             comps.append(("source", i, sources[nm]))
             used.add(i)
@@ -334,21 +342,22 @@ def _range_args(loop):
     return [clone(a) for a in it.args]
 
 
-def _defer(body, row_of, k, n, names):
+def _defer(body, row_of, k, n, names, unpacked):
     """The accumulations of ``body`` (a stacked backward loop's) summed after the loop:
-    ``(statements before the loop, statements after it, the row arrays made)``."""
-    stored = _stored(body) | {k}
+    ``(statements before the loop, statements after it, the row arrays made)``.
+    ``unpacked``: the names the loop reads from its tape each iteration."""
+    stored = _stored(body) | {k} | (set(unpacked) - set(row_of))
     made: dict = {}  # a per-iteration value's name (or id of an expression) -> its rows
     after, dbufs = [], []
 
-    def rows_of(expr, i):
+    def rows_of(expr, acc):
         if isinstance(expr, gast.Name) and expr.id in row_of and expr.id not in stored:
             return clone(row_of[expr.id]), []
         if isinstance(expr, gast.Name) and expr.id in made:
             return name(made[expr.id]), []
         if isinstance(expr, gast.Name) and expr.id not in stored:
             return None, None  # the same in every iteration: nothing to stack
-        label = expr.id if isinstance(expr, gast.Name) else "_g"
+        label = expr.id if isinstance(expr, gast.Name) else acc
         buf = names.fresh(label.lstrip("_") + "_rows")
         dbufs.append(buf)
         put = _call("tape_put", name(buf), name(k), name(n), expr)
@@ -377,12 +386,13 @@ def _defer(body, row_of, k, n, names):
     out = []
     for i, stmt in enumerate(body):
         facts = facts_of(stmt, "accumulated")
+        acc = facts["adjoint"] if facts is not None else "_g"
         args = stmt.value.args if facts is not None else ()
         helper = facts["helper"] if facts is not None else None
         if helper == "accumulate_tn" and len(args) == 4 and isinstance(args[3], gast.Name) \
                 and args[3].id not in stored:
-            a, puts_a = rows_of(args[1], i)
-            g, puts_g = rows_of(args[2], i) if a is not None else (None, None)
+            a, puts_a = rows_of(args[1], acc)
+            g, puts_g = rows_of(args[2], acc) if a is not None else (None, None)
             if a is not None and g is not None:
                 out.extend(puts_a + puts_g)
                 after.append(_assign(facts["adjoint"], _call(
@@ -391,7 +401,7 @@ def _defer(body, row_of, k, n, names):
                 continue
         elif helper == "accumulate_to" and len(args) == 3 and isinstance(args[2], gast.Name) \
                 and args[2].id not in stored:
-            g, puts_g = rows_of(args[1], i)
+            g, puts_g = rows_of(args[1], acc)
             if g is not None:
                 out.extend(puts_g)
                 after.append(_assign(facts["adjoint"], _call(
