@@ -77,13 +77,14 @@ def tape_put_as(buf, k, n, v, same, same_rows):
     return tape_put(buf, k, n, v)
 
 
-def accumulate_tn_rows(acc, a, b, n, like):
+def accumulate_tn_rows(acc, a, b, n, like, a_from=0):
     """``acc`` plus, for each row ``k < n``, ``accumulate_tn``'s ``a[k].T @ b[k]`` summed to
     ``like``'s shape: one matrix product ``a.reshape(-1, i).T @ b.reshape(-1, j)`` when ``a``
-    and ``b`` are stacked rows of matrices and ``like`` is a matrix; row by row otherwise."""
+    and ``b`` are stacked rows of matrices and ``like`` is a matrix; row by row otherwise.
+    ``a_from``: the row of ``a`` that goes with ``b[0]`` (1 for a carried value's next rows)."""
     if n == 0:
         return acc
-    a, b = a[:n], b[:n]  # (a loop's source array may have more rows than it ran)
+    a, b = a[a_from:a_from + n], b[:n]  # (a loop's source array may have more rows)
     if a.__class__ is _ndarray and b.__class__ is _ndarray and a.ndim == 3 and b.ndim == 3 \
             and a.shape[1] == b.shape[1] and getattr(like, "ndim", None) == 2:
         g = _matmul(a.reshape(-1, a.shape[2]).T, b.reshape(-1, b.shape[2]))
@@ -93,11 +94,13 @@ def accumulate_tn_rows(acc, a, b, n, like):
     return acc
 
 
-def accumulate_to_rows(acc, g, n, like):
+def accumulate_to_rows(acc, g, n, like, g_from=0):
     """``acc`` plus ``g[k]`` summed to ``like``'s shape for each row ``k < n``: one sum over
-    the stacked rows when ``g`` is an array with at least ``like``'s axes per row."""
+    the stacked rows when ``g`` is an array with at least ``like``'s axes per row.
+    ``g_from``: the row of ``g`` counted as row 0."""
     if n == 0:
         return acc
+    g = g[g_from:g_from + n]
     if g.__class__ is _ndarray and g.ndim > np.ndim(like):
         return accumulate_to(acc, g, like)
     for k in range(n - 1, -1, -1):

@@ -185,7 +185,7 @@ def _stack(tape, init, append, walk, parent, names):
     for c in comps:
         if c[0] in ("source", "index"):
             continue
-        label = targets[c[1]].id if c[0] == "rows" else targets[c[2]].id
+        label = targets[c[1]].id  # (a carried value's rows: named after the value carried)
         b = bufs[c] = names.fresh(tape + "_" + label.lstrip("_"))
         if c[0] == "rows":
             puts.append(_assign(b, _call("tape_put", name(b), name(k), name(n), records[c[1]])))
@@ -208,7 +208,7 @@ def _stack(tape, init, append, walk, parent, names):
     wk = names.fresh("_k")
     rows, reads, row_of = [], [], {}
     for c in comps:
-        t = targets[c[1] if c[0] != "carried" else c[2]].id
+        t = targets[c[1]].id
         if c[0] == "index":  # the loop's index was the row
             reads.append(_assign(t, name(wk)))
             continue
@@ -219,11 +219,10 @@ def _stack(tape, init, append, walk, parent, names):
             reads.append(_assign(nxt, _subscript(r, gast.BinOp(left=name(wk), op=gast.Add(),
                                                                right=_const(1)))))
             reads.append(_assign(prev, _subscript(r, name(wk))))
-            row_of[prev] = _subscript(r, gast.Slice(lower=None, upper=name(wn), step=None))
-            row_of[nxt] = _subscript(r, gast.Slice(lower=_const(1), upper=None, step=None))
+            row_of[prev], row_of[nxt] = (r, 0), (r, 1)
         else:
             reads.append(_assign(t, _subscript(r, name(wk))))
-            row_of[t] = name(r)
+            row_of[t] = (r, 0)
     unpack = _assign(gast.Tuple(elts=[name(wn, store=True)] + [name(r, store=True) for r in rows],
                                 ctx=gast.Store()), name(tape))
     walk.target = name(wk, store=True)
@@ -352,9 +351,9 @@ def _defer(body, row_of, k, n, names, unpacked):
 
     def rows_of(expr, acc):
         if isinstance(expr, gast.Name) and expr.id in row_of and expr.id not in stored:
-            return clone(row_of[expr.id]), []
+            return row_of[expr.id], []
         if isinstance(expr, gast.Name) and expr.id in made:
-            return name(made[expr.id]), []
+            return (made[expr.id], 0), []
         if isinstance(expr, gast.Name) and expr.id not in stored:
             return None, None  # the same in every iteration: nothing to stack
         label = expr.id if isinstance(expr, gast.Name) else acc
@@ -369,7 +368,7 @@ def _defer(body, row_of, k, n, names, unpacked):
             if root is not None:  # the same array, most likely: shared rows until it is not
                 put = _call("tape_put_as", name(buf), name(k), name(n), expr, name(root),
                             name(made[root]))
-        return name(buf), [_assign(buf, put)]
+        return (buf, 0), [_assign(buf, put)]
 
     # x = sum_to(y, s) (y itself when the shapes match) and x = y hand y on
     handed_on = {}
@@ -393,20 +392,24 @@ def _defer(body, row_of, k, n, names, unpacked):
                 and args[3].id not in stored:
             a, puts_a = rows_of(args[1], acc)
             g, puts_g = rows_of(args[2], acc) if a is not None else (None, None)
-            if a is not None and g is not None:
+            if a is not None and g is not None and g[1] == 0:
                 out.extend(puts_a + puts_g)
-                after.append(_assign(facts["adjoint"], _call(
-                    "accumulate_tn_rows", name(facts["adjoint"]), a, g, name(n),
-                    name(args[3].id))))
+                call = _call("accumulate_tn_rows", name(facts["adjoint"]), name(a[0]),
+                             name(g[0]), name(n), name(args[3].id))
+                if a[1]:
+                    call.keywords = [gast.keyword(arg="a_from", value=_const(a[1]))]
+                after.append(_assign(facts["adjoint"], call))
                 continue
         elif helper == "accumulate_to" and len(args) == 3 and isinstance(args[2], gast.Name) \
                 and args[2].id not in stored:
             g, puts_g = rows_of(args[1], acc)
             if g is not None:
                 out.extend(puts_g)
-                after.append(_assign(facts["adjoint"], _call(
-                    "accumulate_to_rows", name(facts["adjoint"]), g, name(n),
-                    name(args[2].id))))
+                call = _call("accumulate_to_rows", name(facts["adjoint"]), name(g[0]), name(n),
+                             name(args[2].id))
+                if g[1]:
+                    call.keywords = [gast.keyword(arg="g_from", value=_const(g[1]))]
+                after.append(_assign(facts["adjoint"], call))
                 continue
         out.append(stmt)
     body[:] = out
