@@ -65,10 +65,13 @@ def batch_loops(fdefs: list, names) -> None:
         walks.setdefault(facts_of(s, "tape_walk")["tape"], []).append(s)
     for stmt in tagged.get("accumulated", ()):
         _scatter_in_place(stmt)
+    appended = {id(a) for group in appends.values() for a in group}
     for fdef in fdefs:
-        for loop in _loops(fdef.body):
-            if facts_of(loop, "tape_walk") is None and _hoistable_range(loop) is not None:
-                _hoist_rows(loop, parent, names)
+        for loop in list(_loops(fdef.body)):
+            if facts_of(loop, "tape_walk") is None:
+                _hoist_forward(loop, parent, appended)
+                if _hoistable_range(loop) is not None:
+                    _hoist_rows(loop, parent, names, appended)
     walked = []
     for tape, init in inits.items():
         if len(appends.get(tape, ())) == 1 and len(walks.get(tape, ())) == 1:
@@ -183,7 +186,7 @@ def _stack(tape, init, append, walk, parent, names):
     bufs = {}
     puts = []
     for c in comps:
-        if c[0] in ("source", "index"):
+        if c[0] in ("source", "index", "invariant"):
             continue
         label = targets[c[1]].id  # (a carried value's rows: named after the value carried)
         b = bufs[c] = names.fresh(tape + "_" + label.lstrip("_"))
@@ -197,8 +200,9 @@ def _stack(tape, init, append, walk, parent, names):
     at_append = next(i for i, s in enumerate(loop.body) if s is append)
     loop.body[at_append:at_append + 1] = puts or [gast.Pass()]
     after = next(i for i, s in enumerate(body) if s is loop) + 1
-    packed = [name(n)] + [name(c[2]) if c[0] == "source" else name(bufs[c]) for c in comps
-                          if c[0] != "index"]
+    packed = [name(n)] + [name(c[2]) if c[0] == "source" else
+                          name(records[c[1]].id) if c[0] == "invariant" else name(bufs[c])
+                          for c in comps if c[0] != "index"]
     body[after:after] = [_assign(tape, gast.Tuple(elts=packed, ctx=gast.Load()))] \
         + ([_delete(list(bufs.values()))] if bufs else [])
     # backward: unpack the rows, walk them backwards
@@ -211,6 +215,9 @@ def _stack(tape, init, append, walk, parent, names):
         t = targets[c[1]].id
         if c[0] == "index":  # the loop's index was the row
             reads.append(_assign(t, name(wk)))
+            continue
+        if c[0] == "invariant":  # one value for every step: unpacked as itself
+            rows.append(t)
             continue
         r = names.fresh(t.lstrip("_") + "_rows")
         rows.append(r)
@@ -275,7 +282,8 @@ def _components(loop, append, records, targets, k, stored):
     record i a value the loop carries (``c``, overwritten only by the back-edge copy
     ``c = a`` that ends each iteration) and record j its next value (``a``): one array of
     n + 1 rows; ``("source", i, xs)``, record i is ``xs[t]`` (``t`` the row, ``xs`` unchanged
-    by the loop): the tape keeps ``xs`` itself."""
+    by the loop): the tape keeps ``xs`` itself; ``("invariant", i)``, computed before the loop
+    (hoisted): kept once; ``("index", i)``, the loop's own index: the row itself."""
     names_ = [r.id if isinstance(r, gast.Name) else None for r in records]
     at = next(i for i, s in enumerate(loop.body) if s is append)
     counts: dict = {}
@@ -319,6 +327,9 @@ def _components(loop, append, records, targets, k, stored):
             used.update(pair_of[i])
         elif nm == k == loop.target.id:
             comps.append(("index", i))
+            used.add(i)
+        elif nm is not None and nm not in stored | _stored([loop]):  # hoisted before it
+            comps.append(("invariant", i))
             used.add(i)
         elif nm in sources:
             comps.append(("source", i, sources[nm]))
@@ -448,7 +459,7 @@ def _hoistable_range(loop):
     return None
 
 
-def _hoist_rows(loop, parent, names) -> None:
+def _hoist_rows(loop, parent, names, appended) -> None:
     """``x_t = xs[t]; m = np.matmul(x_t, w)`` in a loop over ``range(n)`` ->
     ``m_rows = matmul_rows(xs, n, w)`` before it and ``m = m_rows[t]`` in it."""
     t = loop.target.id
@@ -459,7 +470,7 @@ def _hoist_rows(loop, parent, names) -> None:
     # in place by it: those are not hoisted over
     touched = set()
     for s in loop.body:
-        if facts_of(s, "forward_prim") is None:
+        if facts_of(s, "forward_prim") is None and id(s) not in appended:
             touched |= _read(s)
     rows_of = {}  # x_t -> xs
     hoisted = []
@@ -516,3 +527,46 @@ def _hoist_invariants(loop, parent) -> None:
         body, _ = parent[id(loop)]
         at = next(i for i, s in enumerate(body) if s is loop)
         body[at:at] = moved
+
+
+# primitives whose forward statement depends only on its arguments (no randomness, no
+# state): one that reads only values a loop does not change may run once before the loop
+_PURE = frozenset(("neg", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt",
+                   "square", "abs", "sign", "copy", "cast_like", "astype", "add", "sub", "mul",
+                   "div", "pow", "maximum", "minimum", "matmul", "transpose", "reshape",
+                   "swapaxes", "getitem", "sum", "mean", "expand_dims", "squeeze"))
+
+
+def _hoist_forward(loop, parent, appended) -> None:
+    """Move a forward loop's primitive statements (of ``_PURE``) that read only values the
+    loop does not change to before the loop: ``w_t = np.transpose(w)`` runs once.  Names
+    that the loop's other statements read (a call, a user's statement with effects) may be
+    changed by them, and are not hoisted over; the tape then keeps the hoisted value once."""
+    stored = _stored(loop.body) | _stored([loop])  # (the loop's own target too)
+    touched, counts = set(), {}
+    for s in loop.body:
+        if facts_of(s, "forward_prim") is None and id(s) not in appended:
+            touched |= _read(s)
+        for nd in gast.walk(s):
+            if isinstance(nd, gast.Name) and isinstance(nd.ctx, gast.Store):
+                counts[nd.id] = counts.get(nd.id, 0) + 1
+    moved, keep, seen = [], [], set()
+    for s in loop.body:
+        facts = facts_of(s, "forward_prim")
+        if facts is not None and facts["prim"] in _PURE and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name) and counts.get(s.targets[0].id) == 1 \
+                and s.targets[0].id not in seen | touched:
+            reads = _read(s.value)
+            if not reads & (stored | touched):
+                moved.append(s)
+                stored.discard(s.targets[0].id)
+                continue
+        seen |= _read(s)
+        keep.append(s)
+    if moved:
+        loop.body[:] = keep or [gast.Pass()]
+        body, _ = parent[id(loop)]
+        at = next(i for i, s in enumerate(body) if s is loop)
+        body[at:at] = moved
+        for s in moved:
+            parent[id(s)] = (body, parent[id(loop)][1])
