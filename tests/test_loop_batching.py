@@ -442,3 +442,23 @@ def test_loop_invariant_work_is_hoisted_out_of_the_forward_loop():
     assert "tape_put(_tape_transpose" not in src and "tape_put(_tape_mul," not in src
     for pos in range(4):
         np.testing.assert_allclose(got[pos], numeric(f_np, args, pos), rtol=1e-6, atol=1e-8)
+
+
+def test_loop_invariant_work_is_hoisted_out_of_the_backward_loop():
+    def f(xs, w):
+        s = xs[0] * 0.0
+        for t in range(xs.shape[0]):
+            s = s + ops.tanh(xs[t] * ops.maximum(w, 0.5))
+        return ops.sum(s)
+
+    def f_np(xs, w):
+        return np.sum(np.tanh(xs * np.maximum(w, 0.5)))
+    r = np.random.default_rng(10)
+    args = [r.standard_normal((5, 3)), np.array([0.2, 0.7, 1.3])]
+    got, src, plain = both(f, args, grad_position=(0, 1))
+    walk = src.index("for _k in range(")
+    # maximum's rule reads where w ties 0.5: once, before the backward loop
+    assert -1 < src.index("_tie = w == 0.5") < walk
+    assert plain.index("_tie = w == 0.5") > plain.index("in reversed(_tape)")
+    for pos in (0, 1):
+        np.testing.assert_allclose(got[pos], numeric(f_np, args, pos), rtol=1e-6, atol=1e-8)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import gast
 
+from ..runtime import RUNTIME_NAMES
 from .anno import facts_of, tag_of, untag
 from .codegen import clone, name
 
@@ -44,9 +45,10 @@ ENABLED = [True]
 """``ENABLED[0] = False`` leaves loops as the rest of the lowering makes them (tests and the
 benchmark compare both; clear the compiler's caches after changing it)."""
 
-# helpers that write into an argument: a statement calling one is not moved
-_IMPURE = frozenset(("accumulate", "accumulate_to", "accumulate_tn", "accumulate_at",
-                     "tape_put", "accumulate_tn_rows", "accumulate_to_rows"))
+# the calls a backward statement moved out of its loop may make: numpy's functions
+# (``np.<name>``) and the runtime's helpers that write into no argument
+_PURE_HELPERS = frozenset(RUNTIME_NAMES) - {"accumulate", "accumulate_to", "accumulate_tn",
+                                             "GradList"}
 
 
 def batch_loops(fdefs: list, names) -> None:
@@ -514,9 +516,11 @@ def _hoist_invariants(loop, parent) -> None:
                 and isinstance(s.targets[0], gast.Name) and counts.get(s.targets[0].id) == 1 \
                 and s.targets[0].id not in seen_reads:
             reads = _read(s.value)
-            calls = {c.func.id for c in gast.walk(s.value)
-                     if isinstance(c, gast.Call) and isinstance(c.func, gast.Name)}
-            if reads and not reads & stored and not calls & _IMPURE \
+            calls = [c.func for c in gast.walk(s.value) if isinstance(c, gast.Call)]
+            pure = all((isinstance(f, gast.Name) and f.id in _PURE_HELPERS)
+                       or (isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name)
+                           and f.value.id == "np") for f in calls)
+            if reads and not reads & stored and pure \
                     and not isinstance(s.value, (gast.Name, gast.Constant)):
                 moved.append(s)
                 continue
