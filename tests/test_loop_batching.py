@@ -462,3 +462,25 @@ def test_loop_invariant_work_is_hoisted_out_of_the_backward_loop():
     assert plain.index("_tie = w == 0.5") > plain.index("in reversed(_tape)")
     for pos in (0, 1):
         np.testing.assert_allclose(got[pos], numeric(f_np, args, pos), rtol=1e-6, atol=1e-8)
+
+
+def test_an_elementwise_weight_gradient_stays_accumulated_in_the_loop():
+    """Only a matrix product's gradient (and a bias's sharing its rows) is summed after the
+    loop: an element-wise weight's would keep a weight-sized array per step."""
+    def f(x, w):
+        y = x
+        for _ in range(4):
+            y = ops.tanh(y) * w
+        return ops.sum(y)
+
+    def f_np(x, w):
+        y = x
+        for _ in range(4):
+            y = np.tanh(y) * w
+        return np.sum(y)
+    r = np.random.default_rng(11)
+    args = [r.standard_normal(3), r.standard_normal(3)]
+    got, src, _ = both(f, args, grad_position=(0, 1))
+    assert "d_w = accumulate_to(d_w, " in src and "_rows(d_w" not in src
+    for pos in (0, 1):
+        np.testing.assert_allclose(got[pos], numeric(f_np, args, pos), rtol=1e-6, atol=1e-8)

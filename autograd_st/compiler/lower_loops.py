@@ -359,22 +359,25 @@ def _defer(body, row_of, k, n, names, unpacked):
     ``(statements before the loop, statements after it, the row arrays made)``.
     ``unpacked``: the names the loop reads from its tape each iteration."""
     stored = _stored(body) | {k} | (set(unpacked) - set(row_of))
-    made: dict = {}  # a per-iteration value's name (or id of an expression) -> its rows
+    once = {}  # how many times each name is bound in the body: only a name bound once
+    for st in body:  # names one value at every point after it (rows reused, shared)
+        for nd in gast.walk(st):
+            if isinstance(nd, gast.Name) and isinstance(nd.ctx, gast.Store):
+                once[nd.id] = once.get(nd.id, 0) + 1
+    made: dict = {}  # a per-iteration value's name -> its rows
     after, dbufs = [], []
 
     def rows_of(expr, acc):
         if isinstance(expr, gast.Name) and expr.id in row_of and expr.id not in stored:
             return row_of[expr.id], []
-        if isinstance(expr, gast.Name) and expr.id in made:
+        if isinstance(expr, gast.Name) and expr.id in made and once.get(expr.id) == 1:
             return (made[expr.id], 0), []
-        if isinstance(expr, gast.Name) and expr.id not in stored:
-            return None, None  # the same in every iteration: nothing to stack
         label = expr.id if isinstance(expr, gast.Name) else acc
         buf = names.fresh(label.lstrip("_") + "_rows")
         dbufs.append(buf)
         put = _call("tape_put", name(buf), name(k), name(n), expr)
-        if isinstance(expr, gast.Name):
-            made[expr.id] = buf
+        if isinstance(expr, gast.Name) and once.get(expr.id) == 1 and expr.id in bound:
+            made[expr.id] = buf  # (bound once, earlier in the step: one value from here on)
             root = handed_on.get(expr.id)
             while root is not None and root not in made:
                 root = handed_on.get(root)
@@ -387,34 +390,57 @@ def _defer(body, row_of, k, n, names, unpacked):
     handed_on = {}
     for stmt in body:
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
-                and isinstance(stmt.targets[0], gast.Name):
+                and isinstance(stmt.targets[0], gast.Name) and once[stmt.targets[0].id] == 1:
             v = stmt.value
-            if isinstance(v, gast.Name):
+            if isinstance(v, gast.Name) and once.get(v.id, 0) <= 1:
                 handed_on[stmt.targets[0].id] = v.id
             elif isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
-                    and v.func.id == "sum_to" and v.args and isinstance(v.args[0], gast.Name):
+                    and v.func.id == "sum_to" and v.args and isinstance(v.args[0], gast.Name) \
+                    and once.get(v.args[0].id, 0) <= 1:
                 handed_on[stmt.targets[0].id] = v.args[0].id
 
-    out = []
+    def root(v):
+        while v in handed_on:
+            v = handed_on[v]
+        return v
+
+    def per_step(expr):
+        return not isinstance(expr, gast.Name) or expr.id in stored or expr.id in row_of
+
+    def tn_site(stmt):
+        """``d = accumulate_tn(d, a, g, w)``: w the same every iteration, a and g not."""
+        facts = facts_of(stmt, "accumulated")
+        if facts is None or facts["helper"] != "accumulate_tn":
+            return False
+        args = stmt.value.args
+        return len(args) == 4 and isinstance(args[3], gast.Name) and args[3].id not in stored \
+            and per_step(args[1]) and per_step(args[2]) \
+            and not (isinstance(args[2], gast.Name) and row_of.get(args[2].id, (0, 0))[1])
+
+    # a bias's sum is deferred only with the matrix products over the same array (sum_to
+    # hands one gradient on to both): its rows are then shared, no memory of their own
+    products = {root(a.id) for st in body if tn_site(st) for a in st.value.args[1:3]
+                if isinstance(a, gast.Name)}
+    out, bound = [], set()
     for i, stmt in enumerate(body):
+        bound |= _stored(body[i - 1:i])
         facts = facts_of(stmt, "accumulated")
         acc = facts["adjoint"] if facts is not None else "_g"
         args = stmt.value.args if facts is not None else ()
         helper = facts["helper"] if facts is not None else None
-        if helper == "accumulate_tn" and len(args) == 4 and isinstance(args[3], gast.Name) \
-                and args[3].id not in stored:
+        if tn_site(stmt):
             a, puts_a = rows_of(args[1], acc)
-            g, puts_g = rows_of(args[2], acc) if a is not None else (None, None)
-            if a is not None and g is not None and g[1] == 0:
-                out.extend(puts_a + puts_g)
-                call = _call("accumulate_tn_rows", name(facts["adjoint"]), name(a[0]),
-                             name(g[0]), name(n), name(args[3].id))
-                if a[1]:
-                    call.keywords = [gast.keyword(arg="a_from", value=_const(a[1]))]
-                after.append(_assign(facts["adjoint"], call))
-                continue
+            g, puts_g = rows_of(args[2], acc)
+            out.extend(puts_a + puts_g)
+            call = _call("accumulate_tn_rows", name(facts["adjoint"]), name(a[0]),
+                         name(g[0]), name(n), name(args[3].id))
+            if a[1]:
+                call.keywords = [gast.keyword(arg="a_from", value=_const(a[1]))]
+            after.append(_assign(facts["adjoint"], call))
+            continue
         elif helper == "accumulate_to" and len(args) == 3 and isinstance(args[2], gast.Name) \
-                and args[2].id not in stored:
+                and args[2].id not in stored and isinstance(args[1], gast.Name) \
+                and root(args[1].id) in products and per_step(args[1]):
             g, puts_g = rows_of(args[1], acc)
             if g is not None:
                 out.extend(puts_g)
