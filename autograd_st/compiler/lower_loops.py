@@ -248,8 +248,12 @@ def _stack(tape, init, append, walk, parent, names):
     loaded = _read(fdef)
     reads = [r for r in reads if r.targets[0].id in loaded]  # (a row only a sum read)
     walk.body = reads + walk_body or [gast.Pass()]
-    tail = after_loop + ([_delete(dbufs)] if dbufs else [])
-    wbody[w_at:w_at + 1] = [unpack] + before + [walk] + tail
+    # the rows are freed once read (the unpacked tuple and its names would otherwise keep
+    # them alive to the end of the function); a value kept once is the lowering's to free
+    invariant = {targets[c[1]].id for c in comps if c[0] == "invariant"}
+    dead = [r for r in rows if r not in invariant] + dbufs
+    tail = after_loop + ([_delete(dead)] if dead else [])
+    wbody[w_at:w_at + 1] = [unpack, _delete([tape])] + before + [walk] + tail
     for s in reads + walk_body:
         parent[id(s)] = (walk.body, walk)
     return walk
