@@ -143,7 +143,11 @@ def matmul_rows(xs, n, w):
     when it is read."""
     if xs.__class__ is _ndarray and xs.ndim >= 2 and 0 < n <= xs.shape[0] \
             and np.ndim(w) <= 2 and np.ndim(w) >= 1:
-        return _matmul(xs[:n], w)
+        rows = xs[:n]
+        if np.ndim(w) == 2 and rows.ndim >= 3:  # one matrix product, not one per row
+            flat = _matmul(rows.reshape(-1, rows.shape[-1]), w)
+            return flat.reshape(rows.shape[:-1] + flat.shape[-1:])
+        return _matmul(rows, w)
     return _RowsOf(xs, w)
 
 

@@ -1,12 +1,14 @@
 """W4 (the tanh RNN of tools/bench) with and without the lowering's loop batching, against
 the careful hand-written numpy of tools/bench and an expert version (issue 15 part 3).
 
-    python tools/loop_batching_bench.py [--repeats 30] [--readback]
+    python tools/loop_batching_bench.py [--repeats 30] [--readback] [--cpu-time]
 
 One BLAS thread (set here, before numpy loads).  Each variant is timed interleaved with the
 others, ``--repeats`` rounds of a few calls each; it prints the minimum and the median per
 call and the ratios to the expert version.  ``--readback`` times the gradient of a loop
-reading ``x[t]`` (with respect to ``x``) for T = 2,000 / 4,000 / 8,000.
+reading ``x[t]`` (with respect to ``x``) for T = 2,000 / 4,000 / 8,000.  ``--cpu-time``
+times with the process's CPU time instead of the wall clock (other processes' load then
+counts less).
 """
 from __future__ import annotations
 
@@ -72,14 +74,17 @@ def _st_call(arrays, batched):
     return call
 
 
+_CLOCK = time.perf_counter
+
+
 def _time(fns, repeats, inner=5):
     times = {k: [] for k in fns}
     for _ in range(repeats):
         for k, f in fns.items():
-            t0 = time.perf_counter()
+            t0 = _CLOCK()
             for _ in range(inner):
                 f()
-            times[k].append((time.perf_counter() - t0) / inner)
+            times[k].append((_CLOCK() - t0) / inner)
     return {k: (min(v), float(np.median(v))) for k, v in times.items()}
 
 
@@ -133,6 +138,8 @@ def readback(sizes=(2000, 4000, 8000)):
 
 
 if __name__ == "__main__":
+    if "--cpu-time" in sys.argv:  # this process's CPU time: steadier on a shared machine
+        _CLOCK = time.process_time
     reps = 30
     if "--repeats" in sys.argv:
         reps = int(sys.argv[sys.argv.index("--repeats") + 1])

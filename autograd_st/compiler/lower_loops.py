@@ -68,20 +68,27 @@ def batch_loops(fdefs: list, names) -> None:
     for stmt in tagged.get("accumulated", ()):
         _scatter_in_place(stmt)
     appended = {id(a) for group in appends.values() for a in group}
+    views = []  # (loop, names it binds to views of a rows array)
     for fdef in fdefs:
         for loop in list(_loops(fdef.body)):
             if facts_of(loop, "tape_walk") is None:
                 _hoist_forward(loop, parent, appended)
                 if _hoistable_range(loop) is not None:
-                    _hoist_rows(loop, parent, names, appended)
+                    views.append((loop, _hoist_rows(loop, parent, names, appended)))
     walked = []
     for tape, init in inits.items():
         if len(appends.get(tape, ())) == 1 and len(walks.get(tape, ())) == 1:
-            walk = _stack(tape, init, appends[tape][0], walks[tape][0], parent, names)
-            if walk is not None:
-                walked.append(walk)
-    for loop in walked:
+            found = _stack(tape, init, appends[tape][0], walks[tape][0], parent, names)
+            if found is not None:
+                walked.append(found)
+    for loop, arrays in walked:
         _hoist_invariants(loop, parent)
+        views.append((loop, arrays))
+    walked = [w for w, _ in walked]
+    rebinding = {id(w): {r.targets[0].id for r in w.body if isinstance(r, gast.Assign)
+                         and isinstance(r.targets[0], gast.Name)} for w in walked}
+    for fdef in fdefs:
+        _release_views(fdef, views, rebinding)
 
 
 def _index(body, owner, parent, tagged) -> None:
@@ -161,7 +168,8 @@ def _elts(node):
 
 def _stack(tape, init, append, walk, parent, names):
     """Stack ``tape`` (its ``T = []``, ``T.append(record)`` and backward walk); returns the
-    rewritten backward loop, or None where the loop keeps its list of tuples."""
+    rewritten backward loop and the names it binds to views of rows, or None where the loop
+    keeps its list of tuples."""
     body, _ = parent[id(init)]
     at = next(i for i, s in enumerate(body) if s is init)
     loop = parent[id(append)][1]  # (hoisted rows may stand between the init and the loop)
@@ -256,7 +264,13 @@ def _stack(tape, init, append, walk, parent, names):
     wbody[w_at:w_at + 1] = [unpack, _delete([tape])] + before + [walk] + tail
     for s in reads + walk_body:
         parent[id(s)] = (walk.body, walk)
-    return walk
+    # the names left holding views of the rows (not shapes, not the index)
+    shapes = {targets[i].id for i, r in enumerate(records)
+              if isinstance(r, gast.Call) and isinstance(r.func, gast.Name)
+              and r.func.id == "getattr"}
+    arrays = [r.targets[0].id for r in reads if isinstance(r.value, gast.Subscript)
+              and r.targets[0].id not in shapes]
+    return walk, arrays
 
 
 def _drop_unread_sources(comps, records, loop, append, walk, parent) -> None:
@@ -528,6 +542,27 @@ def _hoist_rows(loop, parent, names, appended) -> None:
         body, _ = parent[id(loop)]
         at = next(i for i, s in enumerate(body) if s is loop)
         body[at:at] = hoisted
+    return [s.targets[0].id for s in loop.body if isinstance(s, gast.Assign)
+            and isinstance(s.value, gast.Subscript) and isinstance(s.value.value, gast.Name)
+            and s.value.value.id in {h.targets[0].id for h in hoisted}]
+
+
+def _release_views(fdef, views, rebinding) -> None:
+    """After a top-level loop, names it left holding views of a rows array are set to None
+    when nothing later reads them (a backward loop that rebinds them first excepted): the
+    rows array is then freed when its name is, and its memory reused by the next one."""
+    top = {id(s): i for i, s in enumerate(fdef.body)}
+    for loop, bound in views:
+        if id(loop) not in top or not bound:
+            continue
+        at = top[id(loop)]
+        later = set()
+        for s in fdef.body[at + 1:]:
+            later |= _read(s) - rebinding.get(id(s), set())
+        dead = [v for v in dict.fromkeys(bound) if v not in later]
+        if dead:
+            fdef.body.insert(at + 1, _nones(dead))
+            top = {id(s): i for i, s in enumerate(fdef.body)}
 
 
 def _hoist_invariants(loop, parent) -> None:
