@@ -109,7 +109,9 @@ def test_rnn_gradients_match_unbatched_and_finite_differences(steps):
                  "matmul_rows(", "accumulate_at("):
         assert form in src, form
         assert form not in plain, form
-    assert ".append(" not in src and ".append(" in plain
+    # no list of tuples left, but the shapes' one (a tuple of shapes per step)
+    assert "_tape.append(" not in src and "_tape.append(" in plain
+    assert "_tape_shapes.append((getattr(" in src
 
 
 def test_rnn_batched_source_reads_as_the_backward_with_the_sums_after_the_loop():

@@ -198,15 +198,23 @@ def _stack(tape, init, append, walk, parent, names):
     for c in comps:
         if c[0] in ("source", "index", "invariant"):
             continue
-        label = targets[c[1]].id  # (a carried value's rows: named after the value carried)
-        b = bufs[c] = names.fresh(tape + "_" + label.lstrip("_"))
-        if c[0] == "rows":
+        label = targets[c[1]].id if c[0] != "shapes" else "shapes"
+        b = bufs[c] = names.fresh(tape + "_" + label.lstrip("_"))  # (carried: the value's)
+        if c[0] == "shapes":
+            puts.append(gast.Expr(value=gast.Call(
+                func=gast.Attribute(value=name(b), attr="append", ctx=gast.Load()),
+                args=[gast.Tuple(elts=[records[i] for i in c[1:]], ctx=gast.Load())],
+                keywords=[])))
+        elif c[0] == "rows":
             puts.append(_assign(b, _call("tape_put", name(b), name(k), name(n), records[c[1]])))
         else:  # carried: row 0 the value before the loop, row k + 1 the one after step k
             puts.append(_assign(b, _call("tape_put_next", name(b), name(k), name(n),
                                          records[c[1]], records[c[2]])))
+    lists = [b for c, b in bufs.items() if c[0] == "shapes"]
+    arrays = [b for c, b in bufs.items() if c[0] != "shapes"]
     body[at:at + 1] = [_assign(n, _call("len", _call("range", *_range_args(loop))))] \
-        + ([_nones(list(bufs.values()))] if bufs else [])
+        + [_assign(b, gast.List(elts=[], ctx=gast.Load())) for b in lists] \
+        + ([_nones(arrays)] if arrays else [])
     at_append = next(i for i, s in enumerate(loop.body) if s is append)
     loop.body[at_append:at_append + 1] = puts or [gast.Pass()]
     after = next(i for i, s in enumerate(body) if s is loop) + 1
@@ -214,7 +222,7 @@ def _stack(tape, init, append, walk, parent, names):
                           name(records[c[1]].id) if c[0] == "invariant" else name(bufs[c])
                           for c in comps if c[0] != "index"]
     body[after:after] = [_assign(tape, gast.Tuple(elts=packed, ctx=gast.Load()))] \
-        + ([_delete(list(bufs.values()))] if bufs else [])
+        + ([_delete(arrays)] if arrays else [])  # (the lists: the last step frees them)
     # backward: unpack the rows, walk them backwards
     wbody, _ = parent[id(walk)]
     w_at = next(i for i, s in enumerate(wbody) if s is walk)
@@ -223,6 +231,13 @@ def _stack(tape, init, append, walk, parent, names):
     rows, reads, row_of = [], [], {}
     for c in comps:
         t = targets[c[1]].id
+        if c[0] == "shapes":
+            r = names.fresh("shapes_rows")
+            rows.append(r)
+            reads.append(_assign(gast.Tuple(elts=[name(targets[i].id, store=True)
+                                                  for i in c[1:]], ctx=gast.Store()),
+                                 _subscript(r, name(wk))))
+            continue
         if c[0] == "index":  # the loop's index was the row
             reads.append(_assign(t, name(wk)))
             continue
@@ -254,7 +269,7 @@ def _stack(tape, init, append, walk, parent, names):
     while not isinstance(fdef, gast.FunctionDef):
         fdef = parent[id(fdef)][1]
     loaded = _read(fdef)
-    reads = [r for r in reads if r.targets[0].id in loaded]  # (a row only a sum read)
+    reads = [r for r in reads if _stored([r]) & loaded]  # (a row only a sum read)
     walk.body = reads + walk_body or [gast.Pass()]
     # the rows are freed once read (the unpacked tuple and its names would otherwise keep
     # them alive to the end of the function); a value kept once is the lowering's to free
@@ -269,8 +284,15 @@ def _stack(tape, init, append, walk, parent, names):
               if isinstance(r, gast.Call) and isinstance(r.func, gast.Name)
               and r.func.id == "getattr"}
     arrays = [r.targets[0].id for r in reads if isinstance(r.value, gast.Subscript)
-              and r.targets[0].id not in shapes]
+              and isinstance(r.targets[0], gast.Name) and r.targets[0].id not in shapes]
     return walk, arrays
+
+
+def _is_shape_record(r) -> bool:
+    """``getattr(v, "shape", ())``: what the lowering tapes of a value read for its shape."""
+    return isinstance(r, gast.Call) and isinstance(r.func, gast.Name) \
+        and r.func.id == "getattr" and len(r.args) == 3 \
+        and isinstance(r.args[1], gast.Constant) and r.args[1].value == "shape"
 
 
 def _drop_unread_sources(comps, records, loop, append, walk, parent) -> None:
@@ -339,6 +361,10 @@ def _components(loop, append, records, targets, k, stored):
             if i not in pair_of and j not in pair_of:
                 pair_of[i] = pair_of[j] = (i, j)
     comps, used = [], set()
+    shapes = tuple(i for i, r in enumerate(records) if _is_shape_record(r))
+    if len(shapes) > 1:  # shapes (of values read only for them): one tuple per step
+        comps.append(("shapes",) + shapes)
+        used.update(shapes)
     for i, nm in enumerate(names_):
         if i in used:
             continue
