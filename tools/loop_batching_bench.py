@@ -1,12 +1,13 @@
 """W4 (the tanh RNN of tools/bench) with and without the lowering's loop batching, against
 the careful hand-written numpy of tools/bench and an expert version (issue 15 part 3).
 
-    python tools/loop_batching_bench.py [--repeats 30] [--readback] [--cpu-time]
+    python tools/loop_batching_bench.py [--repeats 30] [--readback] [--cpu-time] [--big]
 
 One BLAS thread (set here, before numpy loads).  Each variant is timed interleaved with the
 others, ``--repeats`` rounds of a few calls each; it prints the minimum and the median per
 call and the ratios to the expert version.  ``--readback`` times the gradient of a loop
-reading ``x[t]`` (with respect to ``x``) for T = 2,000 / 4,000 / 8,000.  ``--cpu-time``
+reading ``x[t]`` (with respect to ``x``) for T = 2,000 / 4,000 / 8,000; ``--big`` times the
+same RNN at 200 steps, batch 64, input 128, hidden 256.  ``--cpu-time``
 times with the process's CPU time instead of the wall clock (other processes' load then
 counts less).
 """
@@ -88,9 +89,17 @@ def _time(fns, repeats, inner=5):
     return {k: (min(v), float(np.median(v))) for k, v in times.items()}
 
 
-def w4(repeats):
+def w4(repeats, big=False):
     w = workloads.get("W4")
     arrays = w.make()
+    if big:  # the same RNN, larger: 200 steps, batch 64, input 128, hidden 256
+        r = np.random.default_rng(4)
+        steps, batch, nin, nh = 200, 64, 128, 256
+        arrays = (r.standard_normal((steps, batch, nin)).astype(np.float32),
+                  np.zeros((batch, nh), np.float32),
+                  (r.standard_normal((nin, nh)) / np.sqrt(nin)).astype(np.float32),
+                  (r.standard_normal((nh, nh)) / np.sqrt(nh)).astype(np.float32),
+                  (0.1 * r.standard_normal(nh)).astype(np.float32))
     ref = w.hand(*arrays)
     got = expert(*arrays)
     for a, b in zip(ref[1], got[1]):
@@ -103,7 +112,9 @@ def w4(repeats):
     res = _time({"expert": lambda: expert(*arrays), "hand (careful)": lambda: w.hand(*arrays),
                  "autograd_st batched": batched, "autograd_st unbatched": plain}, repeats)
     base_min, base_med = res["expert"]
-    print("W4 %s (float32, 1 BLAS thread, %d rounds)" % (w.title, repeats))
+    xs, _, _, wh, _ = arrays
+    print("W4: tanh RNN h=%d in=%d, %d steps, batch %d (float32, 1 BLAS thread, %d rounds)"
+          % (wh.shape[0], xs.shape[2], xs.shape[0], xs.shape[1], repeats))
     print("%-24s %10s %10s %12s %12s" % ("variant", "min", "median", "/expert min", "/expert med"))
     for k, (mn, md) in res.items():
         print("%-24s %8.3f ms %8.3f ms %12.3f %12.3f" % (k, mn * 1e3, md * 1e3, mn / base_min,
@@ -144,5 +155,7 @@ if __name__ == "__main__":
     if "--repeats" in sys.argv:
         reps = int(sys.argv[sys.argv.index("--repeats") + 1])
     w4(reps)
+    if "--big" in sys.argv:
+        w4(max(3, reps // 10), big=True)
     if "--readback" in sys.argv:
         readback()
