@@ -16,20 +16,33 @@ a residual) and their name allocator.  Gives the same functions, in place:
   iteration from that value's shape and dtype), and the backward loop reads row ``k``
   (``for _k in range(n - 1, -1, -1): h = h_rows[_k]``).  A value that is not an array, or
   whose shape or dtype changes between iterations, makes its tape a list at run time (the same
-  reads).  ``while`` loops (trip count unknown) keep today's list of tuples.
+  reads).  ``while`` loops (trip count unknown) keep today's list of tuples.  A value the loop
+  carries and its next value share one array of ``n + 1`` rows (``tape_put_next``); ``xs[t]``
+  is read back from ``xs`` itself; the loop's own index is the row; a value hoisted before
+  the loop is kept once; the shapes of a step go on one list, one tuple per step.
 - **Deferred weight gradients.**  In a stacked tape's backward loop, a weight's gradient
-  accumulated per iteration, ``d_w = accumulate_tn(d_w, x, g, w)`` (``x.T @ g``), or a bias's,
-  ``d_b = accumulate_to(d_b, g, b)``, writes only its per-iteration operands into ``(n, ...)``
-  arrays (operands already on the tape are read from it); after the loop one product over all
-  rows (``accumulate_tn_rows``: ``X.reshape(-1, i).T @ G.reshape(-1, j)``) or one sum
-  (``accumulate_to_rows``) adds them.
+  accumulated per iteration, ``d_w = accumulate_tn(d_w, x, g, w)`` (``x.T @ g``), writes only
+  its per-iteration operands into ``(n, ...)`` arrays (operands already on the tape are read
+  from it); after the loop one product over all rows (``accumulate_tn_rows``:
+  ``X.reshape(-1, i).T @ G.reshape(-1, j)``) adds them.  A bias's, ``d_b = accumulate_to(d_b,
+  g, b)``, is summed after the loop too (``accumulate_to_rows``) when ``g`` is the array a
+  product's rows hold already (``sum_to`` handed it on: ``tape_put_as`` shares the rows while
+  it is the same object); any other element-wise accumulation stays in the loop, in place
+  (its rows would cost a weight-sized array per step).
 - **The scattered read-back.**  ``d_x = accumulate(d_x, ungetitem(g, x, t))`` (the gradient
   of ``x[t]`` in a loop: a zero array the size of ``x`` per iteration) adds ``g`` into the
   accumulator's row instead: ``d_x = accumulate_at(d_x, t, g, x)``.
 - **Invariant work hoisted.**  A forward loop over ``range(n)`` that reads ``x_t = xs[t]`` and
   ``m = np.matmul(x_t, w)`` (``xs``, ``w`` unchanged in the loop) computes every row before the
-  loop, ``m_rows = matmul_rows(xs, n, w)``, and reads ``m = m_rows[t]``.  A backward loop's
-  statement that reads only values the loop does not change moves before the loop.
+  loop, ``m_rows = matmul_rows(xs, n, w)``, and reads ``m = m_rows[t]``.  A pure primitive
+  (``_PURE``) that reads only values the loop does not change runs once before it (a
+  weight's transpose); so does a backward loop's statement that reads only such values and
+  calls only numpy or a runtime helper that writes nothing.  (A loop that runs zero times
+  still computes them once.)
+- **Views released.**  After a top-level loop, the names it left holding views of a rows
+  array (``m = m_rows[t]``, ``h = h_rows[_k]``) are set to None when nothing later reads
+  them, so that freeing the rows array's name frees it and the allocator hands its memory to
+  the next rows array (a fresh one is page-faulted in).
 """
 from __future__ import annotations
 
@@ -85,10 +98,20 @@ def batch_loops(fdefs: list, names) -> None:
         _hoist_invariants(loop, parent)
         views.append((loop, arrays))
     walked = [w for w, _ in walked]
-    rebinding = {id(w): {r.targets[0].id for r in w.body if isinstance(r, gast.Assign)
-                         and isinstance(r.targets[0], gast.Name)} for w in walked}
+    rebinding = {id(w): _stored(_leading_reads(w.body)) for w in walked}
     for fdef in fdefs:
         _release_views(fdef, views, rebinding)
+
+
+def _leading_reads(body) -> list:
+    """The statements a stacked backward loop begins with: its reads of row ``_k``."""
+    out = []
+    for stmt in body:
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, (gast.Subscript,
+                                                                          gast.Name))):
+            break
+        out.append(stmt)
+    return out
 
 
 def _index(body, owner, parent, tagged) -> None:
