@@ -94,24 +94,21 @@ def batch_loops(fdefs: list, names) -> None:
             found = _stack(tape, init, appends[tape][0], walks[tape][0], parent, names)
             if found is not None:
                 walked.append(found)
-    for loop, arrays in walked:
+    # a row read that nothing reads (its value went into a sum after the loop) is dropped:
+    # one look at the names each function reads, once every loop is rewritten
+    loaded = {id(f): _read(f) for f in fdefs} if walked else {}
+    rebinding = {}
+    for loop, arrays, reads in walked:
+        fdef = loop
+        while not isinstance(fdef, gast.FunctionDef):
+            fdef = parent[id(fdef)][1]
+        unread = {id(r) for r in reads if not _stored([r]) & loaded[id(fdef)]}
+        loop.body[:] = [s for s in loop.body if id(s) not in unread] or [gast.Pass()]
+        rebinding[id(loop)] = _stored([r for r in reads if id(r) not in unread])
         _hoist_invariants(loop, parent)
-        views.append((loop, arrays))
-    walked = [w for w, _ in walked]
-    rebinding = {id(w): _stored(_leading_reads(w.body)) for w in walked}
+        views.append((loop, [a for a in arrays if a in rebinding[id(loop)]]))
     for fdef in fdefs:
         _release_views(fdef, views, rebinding)
-
-
-def _leading_reads(body) -> list:
-    """The statements a stacked backward loop begins with: its reads of row ``_k``."""
-    out = []
-    for stmt in body:
-        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, (gast.Subscript,
-                                                                          gast.Name))):
-            break
-        out.append(stmt)
-    return out
 
 
 def _index(body, owner, parent, tagged) -> None:
@@ -287,12 +284,6 @@ def _stack(tape, init, append, walk, parent, names):
     walk_body = [s for s in walk.body if not isinstance(s, gast.Pass)]
     before, after_loop, dbufs = _defer(walk_body, row_of, wk, wn, names,
                                        {t.id for t in targets})
-    walk.body = walk_body
-    fdef = walk
-    while not isinstance(fdef, gast.FunctionDef):
-        fdef = parent[id(fdef)][1]
-    loaded = _read(fdef)
-    reads = [r for r in reads if _stored([r]) & loaded]  # (a row only a sum read)
     walk.body = reads + walk_body or [gast.Pass()]
     # the rows are freed once read (the unpacked tuple and its names would otherwise keep
     # them alive to the end of the function); a value kept once is the lowering's to free
@@ -308,7 +299,7 @@ def _stack(tape, init, append, walk, parent, names):
               and r.func.id == "getattr"}
     arrays = [r.targets[0].id for r in reads if isinstance(r.value, gast.Subscript)
               and isinstance(r.targets[0], gast.Name) and r.targets[0].id not in shapes]
-    return walk, arrays
+    return walk, arrays, reads
 
 
 def _is_shape_record(r) -> bool:
@@ -323,6 +314,8 @@ def _drop_unread_sources(comps, records, loop, append, walk, parent) -> None:
     fdef = loop
     while not isinstance(fdef, gast.FunctionDef):
         fdef = parent[id(fdef)][1]
+    if not any(c[0] == "source" for c in comps):
+        return
     skip = {id(n) for n in gast.walk(walk)} | {id(n) for n in gast.walk(append)}
     loads: dict = {}
     for nd in gast.walk(fdef):
@@ -490,7 +483,11 @@ def _defer(body, row_of, k, n, names, unpacked):
                 if isinstance(a, gast.Name)}
     out, bound = [], set()
     for i, stmt in enumerate(body):
-        bound |= _stored(body[i - 1:i])
+        if i and isinstance(body[i - 1], gast.Assign) \
+                and all(isinstance(t, gast.Name) for t in body[i - 1].targets):
+            bound |= {t.id for t in body[i - 1].targets if isinstance(t, gast.Name)}
+        elif i:
+            bound |= _stored(body[i - 1:i])
         facts = facts_of(stmt, "accumulated")
         acc = facts["adjoint"] if facts is not None else "_g"
         args = stmt.value.args if facts is not None else ()
@@ -601,17 +598,18 @@ def _release_views(fdef, views, rebinding) -> None:
     when nothing later reads them (a backward loop that rebinds them first excepted): the
     rows array is then freed when its name is, and its memory reused by the next one."""
     top = {id(s): i for i, s in enumerate(fdef.body)}
-    for loop, bound in views:
-        if id(loop) not in top or not bound:
-            continue
-        at = top[id(loop)]
-        later = set()
-        for s in fdef.body[at + 1:]:
-            later |= _read(s) - rebinding.get(id(s), set())
-        dead = [v for v in dict.fromkeys(bound) if v not in later]
+    found = [(top[id(loop)], bound) for loop, bound in views if id(loop) in top and bound]
+    if not found:
+        return
+    # the names read after each top-level statement (a rebinding backward loop's excepted)
+    later, after = set(), [None] * len(fdef.body)
+    for i in range(len(fdef.body) - 1, -1, -1):
+        after[i] = set(later)
+        later |= _read(fdef.body[i]) - rebinding.get(id(fdef.body[i]), set())
+    for at, bound in sorted(found, reverse=True):  # (inserting from the end keeps positions)
+        dead = [v for v in dict.fromkeys(bound) if v not in after[at]]
         if dead:
             fdef.body.insert(at + 1, _nones(dead))
-            top = {id(s): i for i, s in enumerate(fdef.body)}
 
 
 def _hoist_invariants(loop, parent) -> None:
