@@ -486,3 +486,24 @@ def test_an_elementwise_weight_gradient_stays_accumulated_in_the_loop():
     assert "d_w = accumulate_to(d_w, " in src and "_rows(d_w" not in src
     for pos in (0, 1):
         np.testing.assert_allclose(got[pos], numeric(f_np, args, pos), rtol=1e-6, atol=1e-8)
+
+
+SEEN = []
+
+
+def test_nothing_is_hoisted_out_of_a_loop_with_a_statement_run_for_its_effect():
+    def f(xs, w):
+        s = xs[0] * 0.0
+        for t in range(xs.shape[0]):
+            SEEN.append(t)  # run for its effect: the loop may change what it reads
+            s = s + ops.tanh(xs[t] * ops.maximum(w, 0.5))
+        return ops.sum(s)
+    r = np.random.default_rng(12)
+    args = [r.standard_normal((3, 2)), np.array([0.2, 0.9])]
+    SEEN.clear()
+    got, src, _ = both(f, args, grad_position=(0, 1))
+    assert SEEN == [0, 1, 2] * 2  # once per compile and call: batched, then unbatched
+    loop = src.index("\n    for t in range(")
+    assert src.index("_maximum = np.maximum(w, 0.5)") > loop  # still in the loop
+    want = np.tanh(args[0] * np.maximum(args[1], 0.5))
+    np.testing.assert_allclose(got[0], (1 - want ** 2) * np.maximum(args[1], 0.5), rtol=1e-12)

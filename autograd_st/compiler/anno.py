@@ -54,6 +54,9 @@ ungetitem         ``codegen.substitute``      ``ungetitem(g, x, i)``: a   (none)
 forward_prim      ``ForwardEmitter``          ``t = p(args)``: a          ``prim``: p's name
                                               primitive's forward
                                               statement (pure)
+forward_opaque    ``ForwardEmitter``          ``t = f(args)``: a call     ``effect``: whether
+                                              with no rule, run as        it has side effects
+                                              written
 ================  ==========================  ==========================  =====================
 
 The lowering still checks the shape of what it rewrites (one target, arguments that are
@@ -80,6 +83,7 @@ KINDS = {
     "accumulated": ("adjoint", "helper"),
     "ungetitem": (),
     "forward_prim": ("prim",),
+    "forward_opaque": ("effect",),
 }
 """Each kind and the facts a tag of that kind carries (see the table above)."""
 

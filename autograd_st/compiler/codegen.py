@@ -399,7 +399,8 @@ class ForwardEmitter:
             if self.quiet and stmt.effect:
                 self.skipped.update(stmt.targets)
                 return []
-            return [assign(stmt.targets, clone(stmt.expr))]
+            return [tag(assign(stmt.targets, clone(stmt.expr)), "forward_opaque",
+                        effect=bool(stmt.effect))]
         if isinstance(stmt, Call):
             fn = self.callee_name(stmt)
             call = gast.Call(func=name(fn), args=[expr_of(a, self.const_namer) for a in stmt.args]

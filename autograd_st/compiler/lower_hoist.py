@@ -7,7 +7,7 @@ import gast
 
 from ..runtime import RUNTIME_NAMES
 from .anno import facts_of, untag
-from .codegen import clone, name
+from .codegen import clone, is_comment, name
 
 # the calls a backward statement moved out of its loop may make: numpy's functions
 # (``np.<name>``) and the runtime's helpers that write into no argument
@@ -85,13 +85,31 @@ def _hoistable_range(loop):
     return None
 
 
-def _hoist_rows(loop, parent, names, appended) -> None:
+def _may_write(body, appended) -> bool:
+    """Whether ``body`` (a forward loop's) may change a value in place: a statement run for
+    its effect (``print(x)``, ``lst.append(x)``: a call with side effects, or an expression
+    statement that is no comment and no tape append) or a store into an item or an
+    attribute (``x[0] = v``).  Nothing is hoisted out of such a loop."""
+    for stmt in body:
+        for nd in gast.walk(stmt):
+            if isinstance(nd, gast.Expr) and not is_comment(nd) and id(nd) not in appended:
+                return True
+            opaque = facts_of(nd, "forward_opaque")
+            if opaque is not None and opaque["effect"]:
+                return True
+            if isinstance(nd, (gast.Subscript, gast.Attribute)) \
+                    and isinstance(nd.ctx, gast.Store):
+                return True
+    return False
+
+
+def _hoist_rows(loop, parent, names, appended) -> list:
     """``x_t = xs[t]; m = np.matmul(x_t, w)`` in a loop over ``range(n)`` ->
     ``m_rows = matmul_rows(xs, n, w)`` before it and ``m = m_rows[t]`` in it."""
     t = loop.target.id
     stored = _stored(loop.body)
-    if t in stored:
-        return
+    if t in stored or _may_write(loop.body, appended):
+        return []
     # names read by anything but a primitive's (pure) forward statement may be changed
     # in place by it: those are not hoisted over
     touched = set()
@@ -192,6 +210,8 @@ def _hoist_forward(loop, parent, appended) -> None:
     loop does not change to before the loop: ``w_t = np.transpose(w)`` runs once.  Names
     that the loop's other statements read (a call, a user's statement with effects) may be
     changed by them, and are not hoisted over; the tape then keeps the hoisted value once."""
+    if _may_write(loop.body, appended):
+        return
     stored = _stored(loop.body) | _stored([loop])  # (the loop's own target too)
     touched, counts = set(), {}
     for s in loop.body:
