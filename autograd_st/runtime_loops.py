@@ -12,6 +12,8 @@ Generated modules see these names as globals (:func:`autograd_st.rules.template_
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from .runtime import accumulate, accumulate_tn, accumulate_to, ungetitem
@@ -21,6 +23,39 @@ __all__ = ["tape_put", "tape_put_next", "tape_put_as", "accumulate_tn_rows", "ac
 
 _ndarray = np.ndarray
 _matmul = np.matmul
+
+# Arrays of rows are kept for the next call to the same code: an array between 128 KiB and
+# 4 MiB is past the allocator's reuse of freed memory (a fresh one is mapped in, a page
+# fault per 4 KiB page: microseconds each, about the time of the step that fills it) and
+# below numpy's huge pages.  An array is handed out again only when nothing refers to it
+# any more (no name, no view: its reference count says so), so a row that outlived its
+# call is never overwritten.  At most 4 per shape and dtype, 32 MiB in all.
+_POOL: dict = {}
+_POOL_BYTES = [0]
+_POOL_LIMIT = 32 << 20
+_getrefcount = sys.getrefcount
+
+
+def _empty(shape, dtype):
+    """``np.empty(shape, dtype)``, or a pooled array of that shape and dtype that nothing
+    refers to any more."""
+    dtype = np.dtype(dtype)
+    size = dtype.itemsize
+    for d in shape:
+        size *= d
+    if size < (128 << 10) or size >= (4 << 20):
+        return np.empty(shape, dtype)
+    key = (shape, dtype)
+    kept = _POOL.get(key)
+    if kept:
+        for buf in kept:
+            if _getrefcount(buf) == 3:  # the list, this loop's name and the argument
+                return buf
+    buf = np.empty(shape, dtype)
+    if (kept is None or len(kept) < 4) and _POOL_BYTES[0] + size <= _POOL_LIMIT:
+        _POOL.setdefault(key, []).append(buf)
+        _POOL_BYTES[0] += size
+    return buf
 
 
 def tape_put(buf, k, n, v):
@@ -35,7 +70,7 @@ def tape_put(buf, k, n, v):
         buf = list(buf)  # the rows recorded so far (views) and the rest to come
     elif buf is None:
         if v.__class__ is _ndarray and v.ndim and n > 1:
-            buf = np.empty((n,) + v.shape, v.dtype)
+            buf = _empty((n,) + v.shape, v.dtype)
             buf[k] = v
             return buf
         buf = [None] * n
@@ -56,7 +91,7 @@ def tape_put_next(buf, k, n, prev, v):
     elif buf is None:
         if v.__class__ is _ndarray and prev.__class__ is _ndarray and v.ndim and n > 1 \
                 and prev.shape == v.shape and prev.dtype == v.dtype:
-            buf = np.empty((n + 1,) + v.shape, v.dtype)
+            buf = _empty((n + 1,) + v.shape, v.dtype)
             buf[0] = prev
             buf[k + 1] = v
             return buf
@@ -145,7 +180,13 @@ def matmul_rows(xs, n, w):
             and np.ndim(w) <= 2 and np.ndim(w) >= 1:
         rows = xs[:n]
         if np.ndim(w) == 2 and rows.ndim >= 3:  # one matrix product, not one per row
-            flat = _matmul(rows.reshape(-1, rows.shape[-1]), w)
+            flat = rows.reshape(-1, rows.shape[-1])
+            dtype = np.result_type(flat, w)
+            if flat.dtype == dtype and w.dtype == dtype and w.shape[0] == flat.shape[1]:
+                out = _empty(rows.shape[:-1] + w.shape[1:], dtype)
+                _matmul(flat, w, out=out.reshape(flat.shape[0], w.shape[1]))
+                return out
+            flat = _matmul(flat, w)
             return flat.reshape(rows.shape[:-1] + flat.shape[-1:])
         return _matmul(rows, w)
     return _RowsOf(xs, w)

@@ -507,3 +507,25 @@ def test_nothing_is_hoisted_out_of_a_loop_with_a_statement_run_for_its_effect():
     assert src.index("_maximum = np.maximum(w, 0.5)") > loop  # still in the loop
     want = np.tanh(args[0] * np.maximum(args[1], 0.5))
     np.testing.assert_allclose(got[0], (1 - want ** 2) * np.maximum(args[1], 0.5), rtol=1e-12)
+
+
+def test_rows_arrays_are_reused_only_when_nothing_refers_to_them():
+    from autograd_st import runtime_loops
+    shape = (3, 64, 256)  # 192 KiB of float32: pooled
+    a = runtime_loops._empty(shape, np.float32)
+    first = id(a)
+    del a
+    b = runtime_loops._empty(shape, np.float32)
+    assert id(b) == first  # nothing referred to it: handed out again
+    view = b[1]  # a row still read somewhere: the array is not handed out
+    c = runtime_loops._empty(shape, np.float32)
+    assert c is not b and np.shares_memory(view, b) and not np.shares_memory(view, c)
+    small = runtime_loops._empty((4, 4), np.float32)  # small ones: numpy's own allocation
+    assert all(small is not x for kept in runtime_loops._POOL.values() for x in kept)
+    # a gradient computed twice through pooled rows: the same numbers, fresh arrays
+    args = rnn_args(40, batch=16, nin=32, nh=64)
+    g = ops.grad(rnn, grad_position=(2, 3, 4))
+    one = [x.asnumpy().copy() for x in g(*[Tensor(x) for x in args])]
+    two = g(*[Tensor(x) for x in args])
+    for x, y in zip(one, two):
+        np.testing.assert_array_equal(x, y.asnumpy())

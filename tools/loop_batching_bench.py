@@ -4,8 +4,9 @@ the careful hand-written numpy of tools/bench and an expert version (issue 15 pa
     python tools/loop_batching_bench.py [--repeats 30] [--readback] [--cpu-time] [--big]
 
 One BLAS thread (set here, before numpy loads).  Each variant is timed interleaved with the
-others, ``--repeats`` rounds of a few calls each; it prints the minimum and the median per
-call and the ratios to the expert version.  ``--readback`` times the gradient of a loop
+others, ``--repeats`` rounds of 20 calls each (its own steady state: what the allocator
+hands back after its previous call); it prints the minimum and the median per call and the
+ratios to the expert version.  ``--readback`` times the gradient of a loop
 reading ``x[t]`` (with respect to ``x``) for T = 2,000 / 4,000 / 8,000; ``--big`` times the
 same RNN at 200 steps, batch 64, input 128, hidden 256.  ``--cpu-time``
 times with the process's CPU time instead of the wall clock (other processes' load then
@@ -78,7 +79,7 @@ def _st_call(arrays, batched):
 _CLOCK = time.perf_counter
 
 
-def _time(fns, repeats, inner=5):
+def _time(fns, repeats, inner=20):
     times = {k: [] for k in fns}
     for _ in range(repeats):
         for k, f in fns.items():
