@@ -8,6 +8,7 @@ weight's gradient accumulated per iteration is summed once after the backward lo
 the stacked rows (:func:`accumulate_tn_rows`, :func:`accumulate_to_rows`).  A value that is
 not an array, or whose shape or dtype differs from the first one's, turns that tape into a
 list of ``n`` entries (the same reads work on both), so nothing is refused at run time.
+Arrays of rows of a middling size are pooled for the next call (see ``_empty``).
 Generated modules see these names as globals (:func:`autograd_st.rules.template_globals`).
 """
 from __future__ import annotations
