@@ -37,6 +37,18 @@ _POOL_LIMIT = 32 << 20
 _getrefcount = sys.getrefcount
 
 
+def _free_count() -> int:
+    """The reference count of an array that only the pool refers to, seen from the loop in
+    ``_empty`` (measured here: interpreters count a loop's name differently)."""
+    probe = [np.empty(0)]
+    for buf in probe:
+        return _getrefcount(buf)
+    return 0
+
+
+_FREE = _free_count()
+
+
 def _empty(shape, dtype):
     """``np.empty(shape, dtype)``, or a pooled array of that shape and dtype that nothing
     refers to any more."""
@@ -50,7 +62,7 @@ def _empty(shape, dtype):
     kept = _POOL.get(key)
     if kept:
         for buf in kept:
-            if _getrefcount(buf) == 3:  # the list, this loop's name and the argument
+            if _getrefcount(buf) == _FREE:  # only the pool refers to it (no name, no view)
                 return buf
     buf = np.empty(shape, dtype)
     if (kept is None or len(kept) < 4) and _POOL_BYTES[0] + size <= _POOL_LIMIT:
