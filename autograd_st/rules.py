@@ -44,6 +44,7 @@ from typing import Callable
 import gast
 import numpy as np
 
+from . import runtime_loops
 from .kernels import LOWERED_KERNELS, reduction_share
 from .runtime import (  # noqa: F401  (templates read
     accumulate,
@@ -249,6 +250,7 @@ def template_globals() -> dict:
                "matmul_nt_to": matmul_nt_to, "matmul_tn_to": matmul_tn_to,
                "grad_ready": grad_ready,
                "shape_of": shape_of, "segment_length": segment_length}
+        out.update((n, getattr(runtime_loops, n)) for n in runtime_loops.LOOP_NAMES)
         for _, fwd, bwd in LOWERED_KERNELS.values():
             out[fwd.__name__], out[bwd.__name__] = fwd, bwd
         for prim in REGISTRY.values():

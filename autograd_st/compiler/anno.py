@@ -50,6 +50,22 @@ shape_use         ``codegen.substitute``,     a call that reads the name  ``like
                                               dtype): ``expand_to(g, v)``,  call's name
                                               ``zeros_like(v)``,
                                               ``np.shape(v)``, ``np.ndim(v)``
+tape_init         ``Reverse.loop`` (its hook  ``T = []``: the tape made  ``tape``: T
+                  puts it before the forward  before the forward loop
+                  loop)
+accumulated       ``lower`` (its              ``d = accumulate_tn(d, a,   ``adjoint``: d;
+                  accumulation step)          b, w)`` (or ``_to``, or     ``helper``: the
+                                              plain): an accumulation     helper's name
+                                              made in place
+ungetitem         ``codegen.substitute``      ``ungetitem(g, x, i)``: a   (none)
+                                              gradient scattered into
+                                              zeros shaped like x
+forward_prim      ``ForwardEmitter``          ``t = p(args)``: a          ``prim``: p's name
+                                              primitive's forward
+                                              statement (pure)
+forward_opaque    ``ForwardEmitter``          ``t = f(args)``: a call     ``effect``: whether
+                                              with no rule, run as        it has side effects
+                                              written
 ================  ==========================  ==========================  =====================
 
 The lowering still checks the shape of what it rewrites (one target, arguments that are
@@ -74,6 +90,11 @@ KINDS = {
     "kernel_gradient": ("prim",),
     "shape_use": ("like", "form"),
     "checkpoint_segments": ("tape",),
+    "tape_init": ("tape",),
+    "accumulated": ("adjoint", "helper"),
+    "ungetitem": (),
+    "forward_prim": ("prim",),
+    "forward_opaque": ("effect",),
 }
 """Each kind and the facts a tag of that kind carries (see the table above)."""
 

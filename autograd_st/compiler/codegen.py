@@ -179,6 +179,8 @@ def _helper_roles() -> dict:
                 roles[n] = ("unbroadcast", None)
             elif obj is runtime.expand_to or obj is runtime.zeros_like:
                 roles[n] = ("shape_use", obj.__name__)
+            elif obj is runtime.ungetitem:
+                roles[n] = ("ungetitem", None)
             elif obj is runtime.matmul_nt or obj is runtime.matmul_tn:
                 roles[n] = ("matmul", "nt" if obj is runtime.matmul_nt else "tn")
             else:
@@ -275,6 +277,8 @@ class _Substitute(gast.NodeTransformer):
             arg = 1 if fact == "expand_to" else 0
             if len(node.args) > arg and isinstance(node.args[arg], gast.Name):
                 tag(node, "shape_use", like=node.args[arg].id, form=fact)
+        elif kind == "ungetitem":
+            tag(node, "ungetitem")
         else:
             tag(node, kind, prim=fact)
 
@@ -399,12 +403,14 @@ class ForwardEmitter:
 
     def stmt(self, stmt) -> list:
         if isinstance(stmt, Prim):
-            return [assign(stmt.targets, prim_expr(stmt, self.const_namer))]
+            return [tag(assign(stmt.targets, prim_expr(stmt, self.const_namer)), "forward_prim",
+                        prim=stmt.prim.name)]
         if isinstance(stmt, Opaque):
             if self.quiet and stmt.effect:
                 self.skipped.update(stmt.targets)
                 return []
-            return [assign(stmt.targets, clone(stmt.expr))]
+            return [tag(assign(stmt.targets, clone(stmt.expr)), "forward_opaque",
+                        effect=bool(stmt.effect))]
         if isinstance(stmt, Call):
             fn = self.callee_name(stmt)
             call = gast.Call(func=name(fn), args=[expr_of(a, self.const_namer) for a in stmt.args]

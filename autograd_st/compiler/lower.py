@@ -56,8 +56,9 @@ from __future__ import annotations
 import gast
 
 from ..kernels import LOWERED_KERNELS
-from .anno import facts_of, tag_of, untag
+from .anno import facts_of, tag, tag_of, untag
 from .codegen import is_comment, name, names_read
+from .lower_loops import batch_loops
 
 __all__ = ["lower"]
 
@@ -90,6 +91,8 @@ def lower(fdefs: list, names) -> None:
                                 _loads_outside(top, loop) | set(names_read(fdef.body[k + 1:])))
         if walks[id(fdef)]:
             _accumulate_in_loops(fdef.body)
+    if any(walks.values()):
+        batch_loops(fdefs, names)
     if len(fdefs) == 2:  # a pair: the forward's residuals are what the backward unpacks
         _save_for_backward_in_pair(*fdefs, names)
         _shapes_in_residuals(*fdefs, names)
@@ -468,7 +471,8 @@ def _accumulate_in_loops(body) -> None:
             if d in fresh and d not in targets and other.get(d, 0) == 2 * len(stmts):
                 for st in stmts:
                     st.value = _accumulate_call(d, st.value.right)
-                    untag(st)  # d = accumulate(d, e) now
+                    # d = accumulate(d, e) now (lower_loops may sum it after the loop)
+                    tag(st, "accumulated", adjoint=d, helper=st.value.func.id)
 
 
 # ---------------------------------------------------------------------------------------

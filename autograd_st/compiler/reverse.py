@@ -608,8 +608,8 @@ class Reverse:
                 i -= 1
             return fwd_body[:i] + [append] + fwd_body[i:]
 
-        self.loop_hooks[id(stmt)] = ([assign([tape], gast.List(elts=[], ctx=gast.Load()))],
-                                     add_tape)
+        init = tag(assign([tape], gast.List(elts=[], ctx=gast.Load())), "tape_init", tape=tape)
+        self.loop_hooks[id(stmt)] = ([init], add_tape)
         self.tapes.append(tape)
         if self.checkpoint:  # Cell.recompute(): keep the state every sqrt(T) iterations
             checkpoint_loop(self, stmt, headers, tape)

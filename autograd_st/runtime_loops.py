@@ -1,0 +1,217 @@
+"""The helpers of batched loops: what the final lowering's loop step
+(:mod:`autograd_st.compiler.lower_loops`) writes, in code never differentiated again.
+
+A loop whose trip count ``n`` is known when it starts keeps its tape as one array per taped
+value, ``(n,) + shape``, made at the first record from that value's shape and dtype
+(:func:`tape_put`), instead of a list of tuples; the backward loop reads row ``k``.  A
+weight's gradient accumulated per iteration is summed once after the backward loop, over
+the stacked rows (:func:`accumulate_tn_rows`, :func:`accumulate_to_rows`).  A value that is
+not an array, or whose shape or dtype differs from the first one's, turns that tape into a
+list of ``n`` entries (the same reads work on both), so nothing is refused at run time.
+Arrays of rows of a middling size are pooled for the next call (see ``_empty``).
+Generated modules see these names as globals (:func:`autograd_st.rules.template_globals`).
+"""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from .runtime import accumulate, accumulate_tn, accumulate_to, ungetitem
+
+__all__ = ["tape_put", "tape_put_next", "tape_put_as", "accumulate_tn_rows", "accumulate_to_rows", "accumulate_at",
+           "matmul_rows", "clear_pool", "LOOP_NAMES"]
+
+_ndarray = np.ndarray
+_matmul = np.matmul
+
+# Arrays of rows are kept for the next call to the same code: an array between 128 KiB and
+# 4 MiB is past the allocator's reuse of freed memory (a fresh one is mapped in, a page
+# fault per 4 KiB page: microseconds each, about the time of the step that fills it) and
+# below numpy's huge pages.  An array is handed out again only when nothing refers to it
+# any more (no name, no view: its reference count says so), so a row that outlived its
+# call is never overwritten.  At most 4 per shape and dtype, 32 MiB in all.
+_POOL: dict = {}
+_POOL_BYTES = [0]
+_POOL_LIMIT = 32 << 20
+_getrefcount = sys.getrefcount
+
+
+def _free_count() -> int:
+    """The reference count of an array that only the pool refers to, seen from the loop in
+    ``_empty`` (measured here: interpreters count a loop's name differently)."""
+    probe = [np.empty(0)]
+    for buf in probe:
+        return _getrefcount(buf)
+    return 0
+
+
+_FREE = _free_count()
+
+
+def clear_pool() -> int:
+    """Let go of the pooled rows arrays (the bytes they held): the next call allocates its
+    tapes afresh, as a memory measurement of one call must see them."""
+    held = _POOL_BYTES[0]
+    _POOL.clear()
+    _POOL_BYTES[0] = 0
+    return held
+
+
+def _empty(shape, dtype):
+    """``np.empty(shape, dtype)``, or a pooled array of that shape and dtype that nothing
+    refers to any more."""
+    dtype = np.dtype(dtype)
+    size = dtype.itemsize
+    for d in shape:
+        size *= d
+    if size < (128 << 10) or size >= (4 << 20):
+        return np.empty(shape, dtype)
+    key = (shape, dtype)
+    kept = _POOL.get(key)
+    if kept:
+        for buf in kept:
+            if _getrefcount(buf) == _FREE:  # only the pool refers to it (no name, no view)
+                return buf
+    buf = np.empty(shape, dtype)
+    if (kept is None or len(kept) < 4) and _POOL_BYTES[0] + size <= _POOL_LIMIT:
+        _POOL.setdefault(key, []).append(buf)
+        _POOL_BYTES[0] += size
+    return buf
+
+
+def tape_put(buf, k, n, v):
+    """Record ``v`` as row ``k`` of a tape of ``n`` rows and return the tape: ``buf`` is None
+    (nothing recorded yet), an array ``(n,) + v.shape`` (rows copied in), or a list of ``n``
+    entries (values kept as they are: not arrays, or shapes or dtypes that changed)."""
+    if buf.__class__ is _ndarray:
+        if v.__class__ is _ndarray and v.shape == buf.shape[1:] \
+                and (v.dtype is buf.dtype or v.dtype == buf.dtype):
+            buf[k] = v
+            return buf
+        buf = list(buf)  # the rows recorded so far (views) and the rest to come
+    elif buf is None:
+        if v.__class__ is _ndarray and v.ndim and n > 1:
+            buf = _empty((n,) + v.shape, v.dtype)
+            buf[k] = v
+            return buf
+        buf = [None] * n
+    buf[k] = v
+    return buf
+
+
+def tape_put_next(buf, k, n, prev, v):
+    """Record a value a loop carries: ``v`` (its value after step ``k``) as row ``k + 1`` of
+    ``n + 1`` rows, and at the first record ``prev`` (its value before the loop) as row 0.
+    Row ``k`` is then the value step ``k`` started from (the loop's back edge copies it)."""
+    if buf.__class__ is _ndarray:
+        if v.__class__ is _ndarray and v.shape == buf.shape[1:] \
+                and (v.dtype is buf.dtype or v.dtype == buf.dtype):
+            buf[k + 1] = v
+            return buf
+        buf = list(buf)
+    elif buf is None:
+        if v.__class__ is _ndarray and prev.__class__ is _ndarray and v.ndim and n > 1 \
+                and prev.shape == v.shape and prev.dtype == v.dtype:
+            buf = _empty((n + 1,) + v.shape, v.dtype)
+            buf[0] = prev
+            buf[k + 1] = v
+            return buf
+        buf = [None] * (n + 1)
+        buf[0] = prev
+    buf[k + 1] = v
+    return buf
+
+
+def tape_put_as(buf, k, n, v, same, same_rows):
+    """``tape_put``, sharing the rows of ``same`` (recorded earlier in the same step) while
+    ``v`` is that very object (a gradient that ``sum_to`` handed on unchanged)."""
+    if buf is None or buf is same_rows:
+        if v is same:
+            return same_rows
+        if buf is same_rows:  # the rows shared so far, then its own
+            buf = same_rows.copy() if same_rows.__class__ is _ndarray else list(same_rows)
+    return tape_put(buf, k, n, v)
+
+
+def accumulate_tn_rows(acc, a, b, n, like, a_from=0):
+    """``acc`` plus, for each row ``k < n``, ``accumulate_tn``'s ``a[k].T @ b[k]`` summed to
+    ``like``'s shape: one matrix product ``a.reshape(-1, i).T @ b.reshape(-1, j)`` when ``a``
+    and ``b`` are stacked rows of matrices and ``like`` is a matrix; row by row otherwise.
+    ``a_from``: the row of ``a`` that goes with ``b[0]`` (1 for a carried value's next rows)."""
+    if n == 0:
+        return acc
+    a, b = a[a_from:a_from + n], b[:n]  # (a loop's source array may have more rows)
+    if a.__class__ is _ndarray and b.__class__ is _ndarray and a.ndim == 3 and b.ndim == 3 \
+            and a.shape[1] == b.shape[1] and getattr(like, "ndim", None) == 2:
+        g = _matmul(a.reshape(-1, a.shape[2]).T, b.reshape(-1, b.shape[2]))
+        return accumulate_to(acc, g, like)
+    for k in range(n - 1, -1, -1):  # the backward loop's order
+        acc = accumulate_tn(acc, a[k], b[k], like)
+    return acc
+
+
+def accumulate_to_rows(acc, g, n, like, g_from=0):
+    """``acc`` plus ``g[k]`` summed to ``like``'s shape for each row ``k < n``: one sum over
+    the stacked rows when ``g`` is an array with at least ``like``'s axes per row.
+    ``g_from``: the row of ``g`` counted as row 0."""
+    if n == 0:
+        return acc
+    g = g[g_from:g_from + n]
+    if g.__class__ is _ndarray and g.ndim > np.ndim(like):
+        return accumulate_to(acc, g, like)
+    for k in range(n - 1, -1, -1):
+        acc = accumulate_to(acc, g[k], like)
+    return acc
+
+
+def accumulate_at(acc, index, g, like):
+    """``accumulate(acc, ungetitem(g, like, index))`` without the array of zeros the size of
+    ``like`` per call: ``g`` is added into ``acc[index]`` when ``acc`` is the array that sum
+    would give (an accumulator the generated code made itself)."""
+    try:
+        if acc.__class__ is _ndarray and acc.shape == np.shape(like) \
+                and acc.dtype == np.result_type(g):
+            if index.__class__ is int:
+                acc[index] += g
+            else:
+                np.add.at(acc, index, g)
+            return acc
+    except AttributeError:
+        pass
+    return accumulate(acc, ungetitem(g, like, index))
+
+
+class _RowsOf:
+    """``rows[t]`` is ``np.matmul(xs[t], w)``, computed when read (xs not an array)."""
+    __slots__ = ("xs", "w")
+
+    def __init__(self, xs, w):
+        self.xs, self.w = xs, w
+
+    def __getitem__(self, t):
+        return _matmul(self.xs[t], self.w)
+
+
+def matmul_rows(xs, n, w):
+    """``np.matmul(xs[t], w)`` for every ``t < n``, as one product before a loop over ``t``:
+    ``rows[t]`` is the row.  Where that is not the same numbers (``xs`` not an array of at
+    least two axes with ``n`` rows, ``w`` with more than two axes), each row is computed
+    when it is read."""
+    if xs.__class__ is _ndarray and xs.ndim >= 2 and 0 < n <= xs.shape[0] \
+            and np.ndim(w) <= 2 and np.ndim(w) >= 1:
+        rows = xs[:n]
+        if np.ndim(w) == 2 and rows.ndim >= 3:  # one matrix product, not one per row
+            flat = rows.reshape(-1, rows.shape[-1])
+            dtype = np.result_type(flat, w)
+            if flat.dtype == dtype and w.dtype == dtype and w.shape[0] == flat.shape[1]:
+                out = _empty(rows.shape[:-1] + w.shape[1:], dtype)
+                _matmul(flat, w, out=out.reshape(flat.shape[0], w.shape[1]))
+                return out
+            flat = _matmul(flat, w)
+            return flat.reshape(rows.shape[:-1] + flat.shape[-1:])
+        return _matmul(rows, w)
+    return _RowsOf(xs, w)
+
+
+LOOP_NAMES = tuple(__all__[:-1])
