@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import builtins
 import enum
+import functools
 import types
 from dataclasses import dataclass
 
@@ -34,7 +35,7 @@ from ..rules import GradSlot
 from ..tensor import Tensor
 from . import bindings, markers, purity
 from .normalize_containers import NOT_HANDLED, STORING, freeze
-from .normalize_values import Range, dotted, name_hint
+from .normalize_values import Closure, Range, dotted, name_hint
 
 __all__ = ["CalleeKind", "CallSite", "classify", "CallsMixin"]
 
@@ -187,6 +188,25 @@ class CallsMixin:
         """``callee(*args, **kwargs)`` (``callee`` a compile-time object): its bound value."""
         if callee is super and not args and not kwargs:
             args = self._super_arguments(node)
+        if type(callee) is functools.partial and (isinstance(callee.func, Closure) or
+                                                  self.own_method(callee.func, ()) is not None):
+            return self.call(callee.func, list(callee.args) + list(args),
+                             {**callee.keywords, **kwargs}, node, path)
+        if self.own_partial(callee, args):
+            return functools.partial(*args, **kwargs)
+        if callee is getattr and len(args) == 2 and not kwargs and isinstance(args[1], str) \
+                and self.is_rt_list(args[0]):
+            return self.rt_attribute(args[0], args[1], node)
+        own = self.own_method(callee, args)
+        if own is not None:  # push = outs.append; push(v): as outs.append(v)
+            owner, attr, args = own
+            owner = self.rt_follow(owner, node)
+            if self.is_rt_list(owner):
+                return self.rt_method(owner, attr, args, kwargs, node)
+            out = self.container_method(owner, attr, args, kwargs, node)
+            if out is not NOT_HANDLED:
+                return out
+            callee = getattr(owner, attr)
         if self.rt_in(list(args) + list(kwargs.values())) is not None:
             return self.rt_call(callee, bindings.lookup(callee), args, kwargs, node)
         out = self.call_on_containers(callee, args, kwargs, node, path)  # closures, len(seq)

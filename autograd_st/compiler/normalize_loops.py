@@ -361,11 +361,14 @@ class LoopsMixin:
                 later.update(n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
                              and isinstance(n.ctx, gast.Load))
         body = list(extra_nodes) + list(body_nodes)
+        reached = self.rt_reached(body)  # appended to through an alias: always carried
         for name in names_written(list(body_nodes) + list(extra_nodes)) \
-                + self.rt_appended(body_nodes):
+                + self.rt_appended(body_nodes) + reached:
             # a value the next iteration or the code after the loop reads is carried; one
             # each iteration makes afresh before reading it is not
-            if name not in later and _first_use(body, name) != "load":
+            if name in plan:
+                continue
+            if name not in later and _first_use(body, name) != "load" and name not in reached:
                 continue
             if name not in self.env or self.env[name] in UNDEFINED:
                 continue
