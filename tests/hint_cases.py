@@ -1858,6 +1858,58 @@ def rt_held_in_tuple_rewritten(x):
     return ops.sum(ops.stack(pair[0], 0))
 
 
+# hint: append to the list by its name (outs.append(v)), or loop a constant number of times
+# so that the loop is unrolled
+def alias_stale_refused(x):
+    outs = [x[0]]
+    push = outs.append
+    for t in range(x.shape[0]):
+        push(x[t] * 2.0)
+    total = ops.sum(ops.stack(outs, 0))
+    outs = []
+    push(x[0])  # HINT alias_stale
+    return total
+
+
+def alias_stale_rewritten(x):
+    outs = [x[0]]
+    for t in range(x.shape[0]):
+        outs.append(x[t] * 2.0)
+    total = ops.sum(ops.stack(outs, 0))
+    outs = []
+    outs.append(x[0])
+    return total
+
+
+# hint: loop a constant number of times (for ... in range(3)) so that the loop is unrolled,
+# or keep the values in a list (outs.append(v)) and use ops.stack
+def alias_dict_loop_refused(x):
+    d = {"s": x[0]}
+    put = d.__setitem__
+    t = 0
+    while t < x.shape[0]:
+        put("s", d["s"] + x[t])  # HINT alias_dict_loop
+        t += 1
+    return ops.sum(d["s"])
+
+
+def alias_dict_loop_rewritten(x):
+    outs = [x[0]]
+    t = 0
+    while t < x.shape[0]:
+        outs.append(x[t])
+        t += 1
+    return ops.sum(ops.stack(outs))
+
+
+def alias_dict_loop_unrolled_rewritten(x):
+    d = {"s": x[0]}
+    put = d.__setitem__
+    for t in range(2):
+        put("s", d["s"] + x[t])
+    return ops.sum(d["s"])
+
+
 # =========================================================================================
 # reverse.py
 # =========================================================================================
@@ -2151,9 +2203,9 @@ CASES = [
     Case("compile_time_api", CompileError, "pass it compile-time values (a function, a Cell, "
          "numbers)", "normalize_calls"),
     Case("changed_after_use", U, "build a new dict instead of changing it, or a tuple",
-         "normalize_calls", also=(changed_after_use_tuple_rewritten,)),
+         "normalize_containers", also=(changed_after_use_tuple_rewritten,)),
     Case("changed_after_use_set", U, "build a new set instead of changing it, or a tuple",
-         "normalize_calls"),
+         "normalize_containers"),
     # normalize_containers.py
     Case("runtime_set", U, "build a tuple or a list", "normalize_containers"),
     Case("sequence_arithmetic", CompileError, "operate on its items", "normalize_containers"),
@@ -2248,6 +2300,11 @@ CASES = [
     *[Case(name, U, RT_READ, "runtime_lists") for name in (
         "rt_pop", "rt_slice", "rt_return", "rt_as_array", "rt_print", "rt_sum", "rt_axis",
         "rt_insert", "rt_append_list", "rt_holding_list", "rt_two_names", "rt_held_in_tuple")],
+    Case("alias_stale", U, "append to the list by its name (outs.append(v)), or loop a "
+         "constant number of times so that the loop is unrolled", "runtime_lists"),
+    Case("alias_dict_loop", U, "loop a constant number of times (for ... in range(3)) so that "
+         "the loop is unrolled, or keep the values in a list (outs.append(v)) and use "
+         "ops.stack", "normalize_containers", also=(alias_dict_loop_unrolled_rewritten,)),
     # reverse.py
     Case("loop_effects", U, "take higher-order derivatives of a loop without side effects "
          "(move print/append out of the loop), or use finite differences of the gradient",

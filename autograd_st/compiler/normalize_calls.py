@@ -343,12 +343,7 @@ class CallsMixin:
     def _call_local(self, site):
         # list.append on a list this function built: done now, on the compile-time list,
         # as long as no generated code refers to it yet
-        owner = site.callee.__self__
-        if id(owner) in self.escaped:
-            raise self.error(site.node, "this %s is changed after the code uses it"
-                             % type(owner).__name__,
-                             "build a new %s instead of changing it, or a tuple"
-                             % type(owner).__name__, cls=UnsupportedSyntaxError)
+        self.check_unused(site.callee.__self__, site.node)
         return self._evaluate(site)
 
     def _call_tensor(self, site):

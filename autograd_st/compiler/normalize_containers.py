@@ -288,14 +288,20 @@ class ContainersMixin:
                 "sum(ops.equal(v, x) for v in xs) counts x", cls=UnsupportedSyntaxError)
         return NOT_HANDLED
 
+    def check_unused(self, owner, node) -> None:
+        """A list, dict or set this function built may change at compile time only while
+        no generated code refers to it yet."""
+        if id(owner) in self.escaped:
+            raise self.error(node, "this %s is changed after the code uses it"
+                             % type(owner).__name__,
+                             "build a new %s instead of changing it, or a tuple"
+                             % type(owner).__name__, cls=UnsupportedSyntaxError)
+
     def _dict_method(self, d, attr, args, kwargs, node):
         """A method changing a dict this function built (``d.update(...)``, ``put =
         d.__setitem__; put(k, v)``): done now, on the compile-time dict; in a loop bound
         as a loop (its body bound once) the loop is unrolled instead, or refused."""
-        if id(d) in self.escaped:
-            raise self.error(node, "this dict is changed after the code uses it",
-                             "build a new dict instead of changing it",
-                             cls=UnsupportedSyntaxError)
+        self.check_unused(d, node)
         if self._unrollable:
             self.needs_constant(node, "dict.%s changes a dict inside a loop" % attr,
                                 "loop a constant number of times (for ... in range(3)) so "

@@ -342,8 +342,8 @@ class RuntimeListsMixin:
     def rt_follow(self, value, node):
         """``value``, or, when it is a list this function built that a loop has since made
         a run-time list (retired), the version of that run-time list the function holds
-        now: ``push = outs.append``, a default argument ``store=outs``, a second name made
-        before the loop all reach the list the loop appends to."""
+        now: ``push = outs.append``, a default argument ``store=outs``, a nested function's
+        free name all reach the list the loop appends to."""
         entry = self.rt_retired.get(id(value)) if isinstance(value, SymList) else None
         if entry is None or entry[0] is not value:
             return value
@@ -357,8 +357,8 @@ class RuntimeListsMixin:
                 node, "this list became a list built at run time at line %d (a loop there "
                 "appends to it, and its trip count is not a constant), and no name holds it "
                 "here (%r was given another value)" % (line, user),
-                "keep the list in one name and append to it by that name (%s.append(v)), or "
-                "loop a constant number of times so that the loop is unrolled" % user,
+                "append to the list by its name (%s.append(v)), or loop a constant number of "
+                "times so that the loop is unrolled" % user,
                 cls=UnsupportedSyntaxError)
         return cur
 
