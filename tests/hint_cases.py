@@ -512,6 +512,27 @@ def subscript_assign_list_rewritten(x):
     return ops.sum(ys[0] * ys[1])
 
 
+def subscript_assign_list_end_refused(x):
+    outs = [x[0]]
+    for t in range(x.shape[0]):
+        outs[len(outs):] = [x[t] * 2.0]  # HINT subscript_assign_list_end
+    return ops.sum(ops.stack(outs, 0) * x[0])
+
+
+def subscript_assign_list_end_rewritten(x):
+    outs = [x[0]]
+    for t in range(x.shape[0]):
+        outs.append(x[t] * 2.0)
+    return ops.sum(ops.stack(outs, 0) * x[0])
+
+
+def subscript_assign_list_end_extend_rewritten(x):
+    outs = [x[0]]
+    for t in range(x.shape[0]):
+        outs.extend([x[t] * 2.0])
+    return ops.sum(ops.stack(outs, 0) * x[0])
+
+
 # hint: move the else body after the loop
 def for_else_refused(x):
     for i in range(2):  # HINT for_else
@@ -2085,7 +2106,7 @@ _PLAIN = "give it plain positional parameters"
 _ATTR = ("keep the value in a local variable, or update state outside the differentiated "
          "call")
 _SUBSCRIPT = ("build the new value with ops (e.g. ops.where, or concatenation) instead of "
-              "writing into an array")
+              "writing into an array; to add to a list, outs.append(v) or outs.extend(vs)")
 _ELSE = "move the else body after the loop"
 U = UnsupportedSyntaxError
 DICT_KEYS = ("use strings or numbers as keys (a runtime value is not known when the code is "
@@ -2150,6 +2171,8 @@ CASES = [
          rewritten=AttrAssignCellRewritten),
     Case("subscript_assign", U, _SUBSCRIPT, "fence", also=(subscript_assign_where_rewritten,)),
     Case("subscript_assign_list", U, _SUBSCRIPT, "fence"),
+    Case("subscript_assign_list_end", U, _SUBSCRIPT, "fence",
+         also=(subscript_assign_list_end_extend_rewritten,)),
     Case("for_else", U, _ELSE, "fence"),
     Case("while_else", U, _ELSE, "fence"),
     # analyze.py
