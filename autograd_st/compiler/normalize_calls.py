@@ -195,8 +195,9 @@ class CallsMixin:
         if self.own_partial(callee, args):
             return functools.partial(*args, **kwargs)
         if callee is getattr and len(args) == 2 and not kwargs and isinstance(args[1], str) \
-                and self.is_rt_list(args[0]):
-            return self.rt_attribute(args[0], args[1], node)
+                and self.own_list(args[0]):  # getattr(outs, "append")
+            return self.rt_attribute(args[0], args[1], node) if self.is_rt_list(args[0]) \
+                else self.attribute_of(args[0], args[1], node)
         own = self.own_method(callee, args)
         if own is not None:  # push = outs.append; push(v): as outs.append(v)
             owner, attr, args = own

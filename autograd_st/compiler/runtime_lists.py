@@ -38,6 +38,7 @@ from ..op_table import _np_concatenate, _np_stack, concat, stack
 from ..prims import Sym, has_sym
 from ..rules import REGISTRY
 from ..rules_lists import LIST_PRIMITIVES
+from .codegen import names_written
 from .ir import Const, Prim
 from .normalize_values import Closure, SymList, atomize, sym
 
@@ -404,15 +405,24 @@ class RuntimeListsMixin:
         a name, a partial, ``getattr(...)(...)`` or ``list.append(outs, v)``, every
         run-time list is carried by the loop."""
         reaching = False
+        written = set(names_written(list(body_nodes)))  # (push = outs.append in the body)
         for node in body_nodes:
             for n in gast.walk(node):
+                if isinstance(n, gast.Attribute) and n.attr in _CHANGES \
+                        and isinstance(n.ctx, gast.Load):
+                    taken = [c for c in gast.walk(node) if isinstance(c, gast.Call)
+                             and c.func is n]
+                    if not taken:  # a method taken as a value
+                        reaching = True
+                        break
                 if not isinstance(n, gast.Call):
                     continue
                 f = n.func
                 if isinstance(f, gast.Name):
                     v = self.env.get(f.id)
-                    reaching = isinstance(v, (Closure, functools.partial, types.BuiltinMethodType,
-                                              types.MethodWrapperType))
+                    reaching = f.id in written or isinstance(v, (
+                        Closure, functools.partial, types.BuiltinMethodType,
+                        types.MethodWrapperType))
                 elif isinstance(f, gast.Attribute):
                     reaching = f.attr in _CHANGES and not (
                         isinstance(f.value, gast.Name) and f.value.id in self.env)
