@@ -23,6 +23,16 @@ over it (``for o in outs``).  Anything else (a primitive given the list as an ar
 that runs as it is, a compiled callee, a slice, returning it) is refused where it is written.
 (``outs.extend((a, b))`` of a sequence the code wrote is two appends.)
 
+Aliases: the SymList a run-time list is made from is *retired* (:attr:`rt_retired`), and
+every version of the run-time list knows which list it is (:attr:`rt_origin`).  Whatever
+still holds the SymList (a bound method kept in a name, ``getattr(outs, "append")``, a
+default argument ``store=outs``, a ``functools.partial``) reaches the version a name holds
+now (:meth:`rt_follow`; a name read, a call of a bound method, ``list.append(outs, v)``);
+a loop whose body may reach a run-time list that way carries it (:meth:`rt_reached`), and a
+nested function's appends are seen after it returns (:meth:`rt_returned`).  A change of a
+retired list that is not followed is refused at the user's line (:meth:`rt_check_retired`),
+so no append is dropped.
+
 Reverse mode: the adjoint of a run-time list is a ``GradList`` (see ``rules_lists``); forward
 mode and code differentiated again (``recompute``) are refused by :func:`refuse_derivative`.
 """
