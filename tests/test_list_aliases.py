@@ -136,6 +136,84 @@ def closure_reads_the_list(x):
     return ops.sum(ops.stack(outs, 0) * x[1]) + ops.sum(last)
 
 
+def alias_in_if(x):
+    outs = [x[0]]
+    push = outs.append
+    for t in range(x.shape[0]):
+        if ops.sum(x[t]) > 1.5:
+            push(x[t] * 2.0)
+        else:
+            push(x[t] * 3.0)
+    return ops.sum(ops.stack(outs, 0) * x[0])
+
+
+def alias_in_one_branch(x):
+    outs = [x[0]]
+    push = outs.append
+    for t in range(x.shape[0]):
+        push(x[t])
+        if ops.sum(x[t]) > 1.5:
+            push(x[t] * 2.0)
+    return ops.sum(ops.stack(outs, 0)) * len(outs)
+
+def two_lists(x):
+    a = [x[0]]
+    b = []
+    pa, pb = a.append, b.append
+    t = 0
+    while t < x.shape[0]:
+        pa(x[t] * 2.0)
+        pb(ops.sin(x[t]))
+        t += 1
+    return ops.sum(ops.stack(a, 0)) + ops.sum(ops.stack(b, 0) * x[1])
+
+def rebound_then_closure_reads(x):
+    outs = [x[0]]
+    push = outs.append
+    def get(store=outs):
+        return ops.sum(ops.stack(store, 0))
+    outs = [x[1]]
+    for t in range(x.shape[0]):
+        push(x[t] * 2.0)
+    return get() + ops.sum(ops.stack(outs, 0))
+
+def rebound_unused(x):
+    outs = [x[0]]
+    push = outs.append
+    outs = [x[1]]
+    for t in range(x.shape[0]):
+        push(x[t] * 2.0)
+        outs.append(x[t])
+    return ops.sum(ops.stack(outs, 0))
+
+def closure_after_loop(x):
+    outs = [x[0]]
+    def add(v):
+        outs.append(v)
+    for t in range(x.shape[0]):
+        add(x[t])
+    add(x[0] * 5.0)
+    return ops.sum(ops.stack(outs, 0) * x[1])
+
+def nested_rt(x):
+    outs = [x[0]]
+    push = outs.append
+    i = 0
+    while i < 2:
+        for t in range(x.shape[0]):
+            push(x[t] * (i + 1.0))
+        i += 1
+    return ops.sum(ops.stack(outs, 0) * x[1])
+
+
+@pytest.mark.parametrize("fn", [alias_in_if, alias_in_one_branch, two_lists,
+                                rebound_then_closure_reads, rebound_unused,
+                                closure_after_loop, nested_rt], ids=lambda f: f.__name__)
+def test_aliases_in_branches_nested_loops_and_after_the_name_is_rebound(fn):
+    # (a list only an alias holds when the loop starts is held by a name of the compiler's)
+    _check(fn, X, X4)
+
+
 def test_an_alias_taken_after_the_loop_and_a_list_kept_under_another_name():
     _check(alias_after_loop, X, X4)
     _check(kept_under_another_name, X, X4)

@@ -29,7 +29,6 @@ import gast
 import numpy as np
 
 from ..cell import Cell
-from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from ..rules import GradSlot
 from ..tensor import Tensor

@@ -171,7 +171,8 @@ class RuntimeListsMixin:
         """Before a loop: each SymList of ``rt_pending`` that a name holds becomes a
         run-time list holding its items (every name bound to it holds the new one)."""
         for user, value in list(self.env.items()):
-            if not (isinstance(value, SymList) and id(value) in self.rt_pending):
+            if not (isinstance(value, SymList) and id(value) in self.rt_pending) \
+                    or id(value) in self.rt_retired:
                 continue
             for item in value:
                 if not (isinstance(item, Sym) or not has_sym(item)) or self.is_rt_list(item) \
@@ -231,7 +232,51 @@ class RuntimeListsMixin:
                         and isinstance(n.func.value, gast.Name) \
                         and isinstance(self.env.get(n.func.value.id), SymList):
                     out.add(id(self.env[n.func.value.id]))
+                elif isinstance(n, gast.Call):  # push(v), add(v), list.append(outs, v)
+                    out |= self._rt_alias_targets(n)
+                elif isinstance(n, gast.AugAssign) and isinstance(n.op, gast.Add) \
+                        and isinstance(self.env.get(n.target.id), SymList):
+                    out.add(id(self.env[n.target.id]))  # outs += [v]
         return out
+
+    def _rt_alias_targets(self, call, depth: int = 0) -> set:
+        """ids of the lists this function built that ``call`` appends to through an alias:
+        a bound method kept in a name, a nested function (its default arguments, the lists
+        its body appends to by name), a partial of these, ``getattr(outs, "append")(v)``,
+        ``list.append(outs, v)``."""
+        f = call.func
+        found = set()
+        if isinstance(f, gast.Name):
+            found |= self._rt_callee_targets(self.env.get(f.id), depth)
+        elif isinstance(f, gast.Call) and isinstance(f.func, gast.Name) \
+                and f.func.id == "getattr" and f.args and isinstance(f.args[0], gast.Name) \
+                and isinstance(self.env.get(f.args[0].id), SymList):
+            found.add(id(self.env[f.args[0].id]))
+        elif isinstance(f, gast.Attribute) and f.attr in ("append", "extend") \
+                and isinstance(f.value, gast.Name) and f.value.id not in self.env \
+                and call.args and isinstance(call.args[0], gast.Name) \
+                and isinstance(self.env.get(call.args[0].id), SymList):
+            found.add(id(self.env[call.args[0].id]))
+        return found
+
+    def _rt_callee_targets(self, value, depth: int) -> set:
+        if isinstance(value, (types.BuiltinMethodType, types.MethodWrapperType)):
+            owner = getattr(value, "__self__", None)
+            return {id(owner)} if isinstance(owner, SymList) else set()
+        if isinstance(value, functools.partial):
+            found = self._rt_callee_targets(value.func, depth)
+            return found | {id(v) for v in value.args if isinstance(v, SymList)}
+        if isinstance(value, Closure) and depth < 4:
+            found = {id(v) for v in value.defaults if isinstance(v, SymList)}
+            for n in gast.walk(value.node):
+                if isinstance(n, gast.Call):
+                    found |= self._rt_alias_targets(n, depth + 1)
+                    if isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name) \
+                            and n.func.attr in ("append", "extend") \
+                            and isinstance(self.env.get(n.func.value.id), SymList):
+                        found.add(id(self.env[n.func.value.id]))
+            return found
+        return set()
 
     def _rt_held(self, value, node) -> list:
         """The names holding ``value`` directly; refused if it is also held inside a tuple,
