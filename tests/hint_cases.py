@@ -1902,6 +1902,20 @@ def alias_stale_rewritten(x):
     return total
 
 
+# hint: call the method in the function itself (for v in vs: outs.append(v))
+def alias_passed_refused(x):
+    outs = [x[0]]
+    list(map(outs.append, [x[1] * 2.0, x[0]]))  # HINT alias_passed
+    return ops.sum(ops.stack(outs, 0) * x[0])
+
+
+def alias_passed_rewritten(x):
+    outs = [x[0]]
+    for v in [x[1] * 2.0, x[0]]:
+        outs.append(v)
+    return ops.sum(ops.stack(outs, 0) * x[0])
+
+
 # hint: loop a constant number of times (for ... in range(3)) so that the loop is unrolled,
 # or keep the values in a list (outs.append(v)) and use ops.stack
 def alias_dict_loop_refused(x):
@@ -2325,6 +2339,8 @@ CASES = [
         "rt_insert", "rt_append_list", "rt_holding_list", "rt_two_names", "rt_held_in_tuple")],
     Case("alias_stale", U, "append to the list by its name (outs.append(v)), or loop a "
          "constant number of times so that the loop is unrolled", "runtime_lists"),
+    Case("alias_passed", U, "call the method in the function itself (for v in vs: "
+         "outs.append(v))", "normalize_containers"),
     Case("alias_dict_loop", U, "loop a constant number of times (for ... in range(3)) so that "
          "the loop is unrolled, or keep the values in a list (outs.append(v)) and use "
          "ops.stack", "normalize_containers", also=(alias_dict_loop_unrolled_rewritten,)),

@@ -328,3 +328,25 @@ def test_assigning_a_slice_of_a_list_is_refused_with_the_append_hint():
                    "of writing into an array; to add to a list, outs.append(v) or "
                    "outs.extend(vs)")
     assert "assigning into a subscript" in str(err)
+
+
+def passed_to_map(x):
+    outs = [x[0]]
+    list(map(outs.append, [x[1] * 2.0, x[0]]))
+    return ops.sum(ops.stack(outs, 0) * x[0])
+
+
+def passed_dict_method(x):
+    d = {"a": x[0]}
+    list(map(d.__setitem__, ["b"], [x[1]]))
+    return ops.sum(d["a"] * d["b"])
+
+
+def test_a_method_passed_to_another_function_is_refused():
+    # (map would append where the compiler cannot see it: the direct call's list has three
+    # items, a compile that ran map at run time would keep one)
+    hint = "call the method in the function itself (for v in vs: outs.append(v))"
+    err = _refused(passed_to_map, _line(passed_to_map, "list(map("), hint)
+    assert "append" in str(err) and "passed to another function" in str(err)
+    _refused(passed_dict_method, _line(passed_dict_method, "list(map("), hint)
+

@@ -412,6 +412,14 @@ class ContainersMixin:
                              "function, which cannot call it",
                              "call it where it is defined, or define it with def at module "
                              "level", cls=UnsupportedSyntaxError)
+        passed = next((a for a in list(args) + list(kwargs.values())
+                       if self.own_method(a, ()) is not None), None)
+        if passed is not None and not any(callee is f for f in _INTROSPECTION):
+            raise self.error(node, "a method of a list or dict the function builds (%s) is "
+                             "passed to another function, which would change it where the "
+                             "compiler cannot see it" % passed.__name__,
+                             "call the method in the function itself (for v in vs: "
+                             "outs.append(v))", cls=UnsupportedSyntaxError)
         if kwargs or len(args) != 1:
             if callee is sum and len(args) == 2 and not kwargs and _sequence(args[0]) \
                     and has_sym(args[0]):
