@@ -459,37 +459,28 @@ class RuntimeListsMixin:
         other than by name: when the body calls a nested function, a bound method kept in
         a name, a partial, ``getattr(...)(...)`` or ``list.append(outs, v)``, every
         run-time list is carried by the loop."""
-        reaching = False
-        written = set(names_written(list(body_nodes)))  # (push = outs.append in the body)
-        for node in body_nodes:
-            for n in gast.walk(node):
-                if isinstance(n, gast.Attribute) and n.attr in _CHANGES \
-                        and isinstance(n.ctx, gast.Load):
-                    taken = [c for c in gast.walk(node) if isinstance(c, gast.Call)
-                             and c.func is n]
-                    if not taken:  # a method taken as a value
-                        reaching = True
-                        break
-                if not isinstance(n, gast.Call):
-                    continue
-                f = n.func
-                if isinstance(f, gast.Name):
-                    v = self.env.get(f.id)
-                    reaching = f.id in written or isinstance(v, (
-                        Closure, functools.partial, types.BuiltinMethodType,
-                        types.MethodWrapperType))
-                elif isinstance(f, gast.Attribute):
-                    reaching = f.attr in _CHANGES and not (
-                        isinstance(f.value, gast.Name) and f.value.id in self.env)
-                else:
-                    reaching = True
-                if reaching:
-                    break
-            if reaching:
-                break
-        if not reaching:
+        held = [k for k, v in self.env.items() if self.is_rt_list(v)]
+        if not held:
             return []
-        return [k for k, v in self.env.items() if self.is_rt_list(v)]
+        written = set(names_written(list(body_nodes)))  # (push = outs.append in the body)
+        nodes = [n for node in body_nodes for n in gast.walk(node)]
+        called = {id(n.func) for n in nodes if isinstance(n, gast.Call)}
+        return held if any(self._reaches(n, called, written) for n in nodes) else []
+
+    def _reaches(self, n, called, written) -> bool:
+        """Whether node ``n`` of a loop body may reach a list other than by its name."""
+        if isinstance(n, gast.Attribute):  # a method taken as a value
+            return n.attr in _CHANGES and isinstance(n.ctx, gast.Load) and id(n) not in called
+        if not isinstance(n, gast.Call):
+            return False
+        f = n.func
+        if isinstance(f, gast.Name):
+            return f.id in written or isinstance(self.env.get(f.id), (
+                Closure, functools.partial, types.BuiltinMethodType, types.MethodWrapperType))
+        if isinstance(f, gast.Attribute):
+            return f.attr in _CHANGES and not (isinstance(f.value, gast.Name)
+                                               and f.value.id in self.env)
+        return True
 
     def rt_returned(self, inner: dict) -> None:
         """After a nested function's body bound inline (its environment ``inner``): a
