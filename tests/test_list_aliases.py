@@ -350,3 +350,22 @@ def test_a_method_passed_to_another_function_is_refused():
     assert "append" in str(err) and "passed to another function" in str(err)
     _refused(passed_dict_method, _line(passed_dict_method, "list(map("), hint)
 
+
+
+def read_only_default(x):
+    ws = [x[0], x[1] * 2.0]
+
+    def f(v, w=ws):
+        return v * sum(w)
+    h = x[0]
+    t = 0
+    while t < x.shape[0]:
+        h = f(h) * 0.5 + x[t]
+        t += 1
+    return ops.sum(h) + ops.sum(sum(ws[0:2]))
+
+
+def test_a_list_a_nested_function_only_reads_stays_a_compile_time_list():
+    # (only the lists a loop may append to become run-time lists: this one is sliced and
+    # summed after the loop, which a run-time list refuses)
+    _check(read_only_default, X, X4)

@@ -63,6 +63,20 @@ _STACKS = {stack: "axis", _np_stack: "axis"}
 _CONCATS = {concat: "axis", _np_concatenate: "axis"}
 
 
+def _appends_to(fnode, name: str) -> bool:
+    """Whether the body of ``fnode`` appends to ``name`` by name (``name.append(v)``,
+    ``name.extend(vs)``, ``name += vs``)."""
+    for n in gast.walk(fnode):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and n.func.attr in ("append", "extend") and isinstance(n.func.value, gast.Name) \
+                and n.func.value.id == name:
+            return True
+        if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name) \
+                and n.target.id == name:
+            return True
+    return False
+
+
 class ListsGrow(Exception):
     """A loop that cannot be unrolled appends to the lists ``ids`` (by ``id``): bind it
     again with those lists made run-time lists before it.  ``error`` is the user's
@@ -262,12 +276,20 @@ class RuntimeListsMixin:
     def _rt_callee_targets(self, value, depth: int) -> set:
         if isinstance(value, (types.BuiltinMethodType, types.MethodWrapperType)):
             owner = getattr(value, "__self__", None)
-            return {id(owner)} if isinstance(owner, SymList) else set()
+            return {id(owner)} if isinstance(owner, SymList) \
+                and value.__name__ in ("append", "extend") else set()
         if isinstance(value, functools.partial):
             found = self._rt_callee_targets(value.func, depth)
-            return found | {id(v) for v in value.args if isinstance(v, SymList)}
+            if isinstance(value.func, Closure):  # the parameters the lists are given to
+                params = [a.id for a in value.func.node.args.args]
+                found |= {id(v) for p, v in zip(params, value.args)
+                          if isinstance(v, SymList) and _appends_to(value.func.node, p)}
+            return found
         if isinstance(value, Closure) and depth < 4:
-            found = {id(v) for v in value.defaults if isinstance(v, SymList)}
+            params = [a.id for a in value.node.args.args]
+            found = {id(v) for p, v in zip(params[len(params) - len(value.defaults):],
+                                           value.defaults)
+                     if isinstance(v, SymList) and _appends_to(value.node, p)}
             for n in gast.walk(value.node):
                 if isinstance(n, gast.Call):
                     found |= self._rt_alias_targets(n, depth + 1)
