@@ -20,7 +20,7 @@ import numpy as np
 from .runtime import accumulate, accumulate_tn, accumulate_to, ungetitem
 
 __all__ = ["tape_put", "tape_put_next", "tape_put_as", "accumulate_tn_rows", "accumulate_to_rows", "accumulate_at",
-           "matmul_rows", "clear_pool", "LOOP_NAMES"]
+           "matmul_rows", "LOOP_NAMES", "clear_pool"]
 
 _ndarray = np.ndarray
 _matmul = np.matmul
@@ -214,4 +214,4 @@ def matmul_rows(xs, n, w):
     return _RowsOf(xs, w)
 
 
-LOOP_NAMES = tuple(__all__[:-1])
+LOOP_NAMES = tuple(__all__[:-2])  # (what generated code calls)

@@ -172,6 +172,15 @@ def uses_growing_while(x):
     return x * len(ys)
 
 
+def uses_dict_changed_in_loop(x):
+    d = {"s": x}
+    t = 0
+    while t < x.shape[0]:
+        d.update(s=d["s"] * 2.0)  # LINE dict-changed-in-loop
+        t += 1
+    return d["s"]
+
+
 def uses_runtime_list_pop(x):
     outs = []
     for t in range(x.shape[0]):

@@ -512,6 +512,27 @@ def subscript_assign_list_rewritten(x):
     return ops.sum(ys[0] * ys[1])
 
 
+def subscript_assign_list_end_refused(x):
+    outs = [x[0]]
+    for t in range(x.shape[0]):
+        outs[len(outs):] = [x[t] * 2.0]  # HINT subscript_assign_list_end
+    return ops.sum(ops.stack(outs, 0) * x[0])
+
+
+def subscript_assign_list_end_rewritten(x):
+    outs = [x[0]]
+    for t in range(x.shape[0]):
+        outs.append(x[t] * 2.0)
+    return ops.sum(ops.stack(outs, 0) * x[0])
+
+
+def subscript_assign_list_end_extend_rewritten(x):
+    outs = [x[0]]
+    for t in range(x.shape[0]):
+        outs.extend([x[t] * 2.0])
+    return ops.sum(ops.stack(outs, 0) * x[0])
+
+
 # hint: move the else body after the loop
 def for_else_refused(x):
     for i in range(2):  # HINT for_else
@@ -1906,6 +1927,72 @@ def rt_held_in_tuple_rewritten(x):
     return ops.sum(ops.stack(pair[0], 0))
 
 
+# hint: append to the list by its name (outs.append(v)), or loop a constant number of times
+# so that the loop is unrolled
+def alias_stale_refused(x):
+    outs = [x[0]]
+    push = outs.append
+    for t in range(x.shape[0]):
+        push(x[t] * 2.0)
+    total = ops.sum(ops.stack(outs, 0))
+    outs = []
+    push(x[0])  # HINT alias_stale
+    return total
+
+
+def alias_stale_rewritten(x):
+    outs = [x[0]]
+    for t in range(x.shape[0]):
+        outs.append(x[t] * 2.0)
+    total = ops.sum(ops.stack(outs, 0))
+    outs = []
+    outs.append(x[0])
+    return total
+
+
+# hint: call the method in the function itself (for v in vs: outs.append(v))
+def alias_passed_refused(x):
+    outs = [x[0]]
+    list(map(outs.append, [x[1] * 2.0, x[0]]))  # HINT alias_passed
+    return ops.sum(ops.stack(outs, 0) * x[0])
+
+
+def alias_passed_rewritten(x):
+    outs = [x[0]]
+    for v in [x[1] * 2.0, x[0]]:
+        outs.append(v)
+    return ops.sum(ops.stack(outs, 0) * x[0])
+
+
+# hint: loop a constant number of times (for ... in range(3)) so that the loop is unrolled,
+# or keep the values in a list (outs.append(v)) and use ops.stack
+def alias_dict_loop_refused(x):
+    d = {"s": x[0]}
+    put = d.__setitem__
+    t = 0
+    while t < x.shape[0]:
+        put("s", d["s"] + x[t])  # HINT alias_dict_loop
+        t += 1
+    return ops.sum(d["s"])
+
+
+def alias_dict_loop_rewritten(x):
+    outs = [x[0]]
+    t = 0
+    while t < x.shape[0]:
+        outs.append(x[t])
+        t += 1
+    return ops.sum(ops.stack(outs))
+
+
+def alias_dict_loop_unrolled_rewritten(x):
+    d = {"s": x[0]}
+    put = d.__setitem__
+    for t in range(2):
+        put("s", d["s"] + x[t])
+    return ops.sum(d["s"])
+
+
 # =========================================================================================
 # reverse.py
 # =========================================================================================
@@ -2081,7 +2168,7 @@ _PLAIN = "give it plain positional parameters"
 _ATTR = ("keep the value in a local variable, or update state outside the differentiated "
          "call")
 _SUBSCRIPT = ("build the new value with ops (e.g. ops.where, or concatenation) instead of "
-              "writing into an array")
+              "writing into an array; to add to a list, outs.append(v) or outs.extend(vs)")
 _ELSE = "move the else body after the loop"
 U = UnsupportedSyntaxError
 DICT_KEYS = ("use strings or numbers as keys (a runtime value is not known when the code is "
@@ -2146,6 +2233,8 @@ CASES = [
          rewritten=AttrAssignCellRewritten),
     Case("subscript_assign", U, _SUBSCRIPT, "fence", also=(subscript_assign_where_rewritten,)),
     Case("subscript_assign_list", U, _SUBSCRIPT, "fence"),
+    Case("subscript_assign_list_end", U, _SUBSCRIPT, "fence",
+         also=(subscript_assign_list_end_extend_rewritten,)),
     Case("for_else", U, _ELSE, "fence"),
     Case("while_else", U, _ELSE, "fence"),
     # analyze.py
@@ -2208,9 +2297,9 @@ CASES = [
     Case("compile_time_api", CompileError, "pass it compile-time values (a function, a Cell, "
          "numbers)", "normalize_calls"),
     Case("changed_after_use", U, "build a new dict instead of changing it, or a tuple",
-         "normalize_calls", also=(changed_after_use_tuple_rewritten,)),
+         "normalize_containers", also=(changed_after_use_tuple_rewritten,)),
     Case("changed_after_use_set", U, "build a new set instead of changing it, or a tuple",
-         "normalize_calls"),
+         "normalize_containers"),
     # normalize_containers.py
     Case("runtime_set", U, "build a tuple or a list", "normalize_containers"),
     Case("sequence_arithmetic", CompileError, "operate on its items", "normalize_containers"),
@@ -2305,6 +2394,13 @@ CASES = [
     *[Case(name, U, RT_READ, "runtime_lists") for name in (
         "rt_pop", "rt_slice", "rt_return", "rt_as_array", "rt_print", "rt_sum", "rt_axis",
         "rt_insert", "rt_append_list", "rt_holding_list", "rt_two_names", "rt_held_in_tuple")],
+    Case("alias_stale", U, "append to the list by its name (outs.append(v)), or loop a "
+         "constant number of times so that the loop is unrolled", "runtime_lists"),
+    Case("alias_passed", U, "call the method in the function itself (for v in vs: "
+         "outs.append(v))", "normalize_containers"),
+    Case("alias_dict_loop", U, "loop a constant number of times (for ... in range(3)) so that "
+         "the loop is unrolled, or keep the values in a list (outs.append(v)) and use "
+         "ops.stack", "normalize_containers", also=(alias_dict_loop_unrolled_rewritten,)),
     # reverse.py
     Case("loop_effects", U, "take higher-order derivatives of a loop without side effects "
          "(move print/append out of the loop), or use finite differences of the gradient",

@@ -170,6 +170,43 @@ def list_append(x):
     return ops.stack(ys).sum()
 
 
+def list_aliases(x):
+    outs = [x[0]]
+    push = outs.append
+
+    def add(v, store=outs):
+        store.append(v)
+    for i in range(2):
+        push(x[i] * 2.0)
+        add(ops.sin(x[i]))
+        getattr(outs, "append")(x[1] * i)
+    outs += [x[0] * x[1]]
+    list.append(outs, x[1] * 3.0)
+    return ops.stack(outs).sum() * len(outs)
+
+
+def list_aliases_collect(x):
+    outs = [x[0]]
+    push = outs.append
+
+    def add(v, store=outs):
+        store.append(v)
+    t = 0
+    while t < x.shape[0]:
+        push(x[t] * 2.0)
+        add(ops.sin(x[t]))
+        t += 1
+    return ops.stack(outs, 0).sum() * len(outs)
+
+
+def dict_method_alias(x):
+    d = {"a": x}
+    put = d.__setitem__
+    put("b", x * 2.0)
+    d.update(c=ops.sin(x))
+    return (d["a"] * d["b"] + d["c"]).sum()
+
+
 SEEN = []
 
 

@@ -109,7 +109,8 @@ class _Fence(gast.NodeVisitor):
         elif isinstance(t, gast.Subscript):
             self.refuse(t, "assigning into a subscript",
                         "build the new value with ops (e.g. ops.where, or concatenation) "
-                        "instead of writing into an array")
+                        "instead of writing into an array; to add to a list, outs.append(v) "
+                        "or outs.extend(vs)")
         # (else a Name: the targets of an assignment are these and names)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import builtins
 import enum
+import functools
 import types
 from dataclasses import dataclass
 
@@ -29,13 +30,12 @@ import numpy as np
 
 from ..cell import Cell
 from ..cell import recompute as recompute_block
-from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from ..rules import GradSlot
 from ..tensor import Tensor
 from . import bindings, markers, purity
 from .normalize_containers import NOT_HANDLED, STORING, freeze
-from .normalize_values import Range, dotted, name_hint
+from .normalize_values import Closure, Range, dotted, name_hint
 
 __all__ = ["CalleeKind", "CallSite", "classify", "CallsMixin"]
 
@@ -196,6 +196,26 @@ class CallsMixin:
         """``callee(*args, **kwargs)`` (``callee`` a compile-time object): its bound value."""
         if callee is super and not args and not kwargs:
             args = self._super_arguments(node)
+        if type(callee) is functools.partial and (isinstance(callee.func, Closure) or
+                                                  self.own_method(callee.func, ()) is not None):
+            return self.call(callee.func, list(callee.args) + list(args),
+                             {**callee.keywords, **kwargs}, node, path)
+        if self.own_partial(callee, args):
+            return functools.partial(*args, **kwargs)
+        if callee is getattr and len(args) == 2 and not kwargs and isinstance(args[1], str) \
+                and self.own_list(args[0]):  # getattr(outs, "append")
+            return self.rt_attribute(args[0], args[1], node) if self.is_rt_list(args[0]) \
+                else self.attribute_of(args[0], args[1], node)
+        own = self.own_method(callee, args)
+        if own is not None:  # push = outs.append; push(v): as outs.append(v)
+            owner, attr, args = own
+            owner = self.rt_follow(owner, node)
+            if self.is_rt_list(owner):
+                return self.rt_method(owner, attr, args, kwargs, node)
+            out = self.container_method(owner, attr, args, kwargs, node)
+            if out is not NOT_HANDLED:
+                return out
+            callee = getattr(owner, attr)
         if self.rt_in(list(args) + list(kwargs.values())) is not None:
             return self.rt_call(callee, bindings.lookup(callee), args, kwargs, node)
         out = self.call_on_containers(callee, args, kwargs, node, path)  # closures, len(seq)
@@ -355,12 +375,7 @@ class CallsMixin:
     def _call_local(self, site):
         # list.append on a list this function built: done now, on the compile-time list,
         # as long as no generated code refers to it yet
-        owner = site.callee.__self__
-        if id(owner) in self.escaped:
-            raise self.error(site.node, "this %s is changed after the code uses it"
-                             % type(owner).__name__,
-                             "build a new %s instead of changing it, or a tuple"
-                             % type(owner).__name__, cls=UnsupportedSyntaxError)
+        self.check_unused(site.callee.__self__, site.node)
         return self._evaluate(site)
 
     def _call_tensor(self, site):

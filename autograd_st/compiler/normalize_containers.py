@@ -66,6 +66,9 @@ _MUTATING = frozenset(("append", "extend", "insert", "pop", "remove", "reverse",
                        "sort", "update", "setdefault", "popitem", "add", "discard"))
 # the methods that put their arguments into the list, dict or set (and return None)
 STORING = frozenset(("append", "extend", "insert", "add"))
+# the methods changing a dict this function built that are done now, on it
+_DICT_CHANGES = frozenset(("__setitem__", "__delitem__", "update", "setdefault", "pop",
+                           "popitem", "clear"))
 _NUMBERS = (int, float, bool)
 _INTROSPECTION = (isinstance, type, hasattr, getattr, id, callable)
 
@@ -251,6 +254,8 @@ class ContainersMixin:
         built changes now; any other is never changed (its owner would see it)."""
         if isinstance(base, SymList) and attr in _LIST_METHODS and not kwargs:
             return self._list_method(base, attr, args, node)
+        if type(base) is dict and id(base) not in self.sources and attr in _DICT_CHANGES:
+            return self._dict_method(base, attr, args, kwargs, node)
         # a method of a list the function did not build is a side effect: it runs at run
         # time, on every call, in program order (normalize_calls), runtime values too when it
         # stores them in a list, dict or set read from outside (a global, an attribute of a
@@ -283,7 +288,33 @@ class ContainersMixin:
                 "sum(ops.equal(v, x) for v in xs) counts x", cls=UnsupportedSyntaxError)
         return NOT_HANDLED
 
+    def check_unused(self, owner, node) -> None:
+        """A list, dict or set this function built may change at compile time only while
+        no generated code refers to it yet."""
+        if id(owner) in self.escaped:
+            raise self.error(node, "this %s is changed after the code uses it"
+                             % type(owner).__name__,
+                             "build a new %s instead of changing it, or a tuple"
+                             % type(owner).__name__, cls=UnsupportedSyntaxError)
+
+    def _dict_method(self, d, attr, args, kwargs, node):
+        """A method changing a dict this function built (``d.update(...)``, ``put =
+        d.__setitem__; put(k, v)``): done now, on the compile-time dict; in a loop bound
+        as a loop (its body bound once) the loop is unrolled instead, or refused."""
+        self.check_unused(d, node)
+        if self._unrollable:
+            self.needs_constant(node, "dict.%s changes a dict inside a loop" % attr,
+                                "loop a constant number of times (for ... in range(3)) so "
+                                "that the loop is unrolled, or keep the values in a list "
+                                "(outs.append(v)) and use ops.stack")
+        self.escape(list(args) + list(kwargs.values()))
+        try:
+            return getattr(d, attr)(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - reported at the user's line
+            raise self.error(node, "%s: %s" % (type(exc).__name__, exc)) from None
+
     def _list_method(self, lst, attr, args, node):
+        self.rt_check_retired(lst, node)
         merged = self.merged_lists.get(id(lst))
         if merged is not None and attr in _MUTATING:
             raise self.error(
@@ -381,6 +412,14 @@ class ContainersMixin:
                              "function, which cannot call it",
                              "call it where it is defined, or define it with def at module "
                              "level", cls=UnsupportedSyntaxError)
+        passed = next((a for a in list(args) + list(kwargs.values())
+                       if self.own_method(a, ()) is not None), None)
+        if passed is not None and not any(callee is f for f in _INTROSPECTION):
+            raise self.error(node, "a method of a list or dict the function builds (%s) is "
+                             "passed to another function, which would change it where the "
+                             "compiler cannot see it" % passed.__name__,
+                             "call the method in the function itself (for v in vs: "
+                             "outs.append(v))", cls=UnsupportedSyntaxError)
         if kwargs or len(args) != 1:
             if callee is sum and len(args) == 2 and not kwargs and _sequence(args[0]) \
                     and has_sym(args[0]):
@@ -563,11 +602,15 @@ class ContainersMixin:
         self._inlining = self._inlining + (closure,)
         try:
             if isinstance(fnode, gast.Lambda):
-                return self.expr(fnode.body)
-            self.stmts(fnode.body)
-            return freeze(self.result)
+                out = self.expr(fnode.body)
+            else:
+                self.stmts(fnode.body)
+                out = freeze(self.result)
+            inner = self.env
         finally:
             self.env, self.result, self.rest_stack, self._inlining = saved
+        self.rt_returned(inner)  # a run-time list it appended to: that version here too
+        return out
 
     # -- f-strings -------------------------------------------------------------------------
     def e_JoinedStr(self, node):

@@ -100,6 +100,8 @@ class ExpressionsMixin(ContainersMixin):
                 raise self.error(node, "local variable %r is read before it is assigned" % name,
                                  "assign it before reading it")
             self.check_bound(name, value, node)
+            if isinstance(value, SymList):  # (a list a loop has made a run-time list since)
+                value = self.rt_follow(value, node)
             if not isinstance(value, Sym) and id(value) in self.dirty:
                 return self.runtime_ref(value, name)
             if whole and not isinstance(value, Sym):
@@ -183,6 +185,8 @@ class ExpressionsMixin(ContainersMixin):
 
     def e_Attribute(self, node):
         base = self.object_of(node.value)
+        if self.is_rt_list(base):  # push = outs.append
+            return self.rt_attribute(base, node.attr, node)
         if isinstance(base, Sym):
             fn = bindings.attribute(node.attr)
             if fn is not None:
@@ -219,6 +223,7 @@ class ExpressionsMixin(ContainersMixin):
             raise self.error(node, "%s: %s" % (type(exc).__name__, exc)) from None
         if isinstance(base, SymList) and isinstance(index, slice):
             return SymList(obj)  # a slice of the function's own list is its own too
+        obj = self.rt_follow(obj, node)  # (a list in a tuple, made a run-time list since)
         self.read_item(base, index, obj)
         return self.static(obj, name_hint(node.value) + "_%s" % (index,))
 

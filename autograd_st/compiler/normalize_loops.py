@@ -33,6 +33,9 @@ body appends to by name are made run-time lists before it, and a list it changes
 """
 from __future__ import annotations
 
+import functools
+import types
+
 import gast
 import numpy as np
 
@@ -43,6 +46,7 @@ from .ir import For, While
 from .normalize_values import (
     LOOP_LOCAL,
     UNDEFINED,
+    Closure,
     NeedsConstant,
     Range,
     SymList,
@@ -150,6 +154,14 @@ def _lists_in(value, out) -> None:
     elif isinstance(value, dict):
         for v in value.values():
             _lists_in(v, out)
+    elif isinstance(value, Closure):  # (a default argument holding a list)
+        for v in value.defaults:
+            _lists_in(v, out)
+    elif isinstance(value, functools.partial):
+        for v in (value.func, *value.args, *value.keywords.values()):
+            _lists_in(v, out)
+    elif isinstance(value, (types.BuiltinMethodType, types.MethodWrapperType)):
+        _lists_in(value.__self__, out)  # push = outs.append
 
 
 def lists_in(values) -> list:
@@ -165,7 +177,7 @@ class _LoopState:
     """What binding a loop body changes, saved so that a failed attempt can be undone."""
 
     __slots__ = ("env", "block", "n_block", "n_inputs", "fresh_temps", "ir_vars", "taken",
-                 "next", "lists", "loc")
+                 "next", "lists", "loc", "retired")
 
     def __init__(self, nz) -> None:
         self.env = dict(nz.env)
@@ -178,6 +190,8 @@ class _LoopState:
         self.next = dict(nz.names.next)
         self.lists = lists_in(nz.env.values())
         self.loc = nz.loc
+        self.retired = dict(nz.rt_retired)  # (a list made a run-time list in the attempt
+        # is a compile-time list again after it)
 
     def restore(self, nz) -> None:
         nz.env = self.env
@@ -191,6 +205,8 @@ class _LoopState:
         nz.ir_vars.update(self.ir_vars)
         nz.names.taken = self.taken
         nz.names.next = self.next
+        nz.rt_retired.clear()
+        nz.rt_retired.update(self.retired)
         for lst, items in self.lists:
             lst[:] = items
         nz.loc = self.loc
@@ -271,6 +287,7 @@ class LoopsMixin:
             self._unrollable = outer + (why,)
             try:
                 if self.rt_pending:
+                    self._name_aliased_lists()
                     self.make_runtime_lists(node)  # lists the loop appends to, made before
                 bind_loop()
                 return
@@ -288,6 +305,18 @@ class LoopsMixin:
             finally:
                 self._unrollable = outer
         unroll()
+
+    def _name_aliased_lists(self):
+        """A list to make a run-time list that no name holds any more, only an alias
+        (``push = outs.append`` and ``outs`` given another list): held by a name of the
+        compiler's (``_list_1``), so that the alias reaches the run-time list."""
+        for lst, _ in lists_in(self.env.values()):
+            if id(lst) in self.rt_pending and id(lst) not in self.rt_retired \
+                    and not any(v is lst for v in self.env.values()):
+                n = 1
+                while "_list_%d" % n in self.env:
+                    n += 1
+                self.env["_list_%d" % n] = lst
 
     def _for_loop(self, node, it, over):
         """The loop as an IR ``For`` (its carried values checked at the end of the body)."""
@@ -361,11 +390,14 @@ class LoopsMixin:
                 later.update(n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
                              and isinstance(n.ctx, gast.Load))
         body = list(extra_nodes) + list(body_nodes)
+        reached = self.rt_reached(body)  # appended to through an alias: always carried
         for name in names_written(list(body_nodes) + list(extra_nodes)) \
-                + self.rt_appended(body_nodes):
+                + self.rt_appended(body_nodes) + reached:
             # a value the next iteration or the code after the loop reads is carried; one
             # each iteration makes afresh before reading it is not
-            if name not in later and _first_use(body, name) != "load":
+            if name in plan:
+                continue
+            if name not in later and _first_use(body, name) != "load" and name not in reached:
                 continue
             if name not in self.env or self.env[name] in UNDEFINED:
                 continue

@@ -110,6 +110,12 @@ class StatementsMixin(LoopsMixin):
     def s_AugAssign(self, node):
         name = node.target.id
         current = self.load_name(name, node.target)
+        if isinstance(node.op, gast.Add) and (isinstance(current, SymList)
+                                              or self.is_rt_list(current)):
+            # outs += seq changes the list in place (every alias of it sees the items)
+            extend = self.rt_method if self.is_rt_list(current) else self.container_method
+            extend(current, "extend", [self.expr(node.value)], {}, node)
+            return
         value = self.binop(type(node.op), current, self.expr(node.value), node)
         self.bind(name, value)
 

@@ -98,6 +98,9 @@ class Closure:
     def __repr__(self) -> str:
         return "<local function %s>" % self.name
 
+    def __call__(self, *args, **kwargs):  # (callable for functools.partial; bound inline)
+        raise TypeError("%r is bound inline where it is called" % self)
+
 
 class NeedsConstant(Exception):
     """Raised while a loop body is bound as an IR loop, when the body needs the loop's

@@ -23,10 +23,23 @@ over it (``for o in outs``).  Anything else (a primitive given the list as an ar
 that runs as it is, a compiled callee, a slice, returning it) is refused where it is written.
 (``outs.extend((a, b))`` of a sequence the code wrote is two appends.)
 
+Aliases: the SymList a run-time list is made from is *retired* (:attr:`rt_retired`), and
+every version of the run-time list knows which list it is (:attr:`rt_origin`).  Whatever
+still holds the SymList (a bound method kept in a name, ``getattr(outs, "append")``, a
+default argument ``store=outs``, a ``functools.partial``) reaches the version a name holds
+now (:meth:`rt_follow`; a name read, a call of a bound method, ``list.append(outs, v)``);
+a loop whose body may reach a run-time list that way carries it (:meth:`rt_reached`), and a
+nested function's appends are seen after it returns (:meth:`rt_returned`).  A change of a
+retired list that is not followed is refused at the user's line (:meth:`rt_check_retired`),
+so no append is dropped.
+
 Reverse mode: the adjoint of a run-time list is a ``GradList`` (see ``rules_lists``); forward
 mode and code differentiated again (``recompute``) are refused by :func:`refuse_derivative`.
 """
 from __future__ import annotations
+
+import functools
+import types
 
 import gast
 
@@ -35,16 +48,33 @@ from ..op_table import _np_concatenate, _np_stack, concat, stack
 from ..prims import Sym, has_sym
 from ..rules import REGISTRY
 from ..rules_lists import LIST_PRIMITIVES
+from .codegen import names_written
 from .ir import Const, Prim
-from .normalize_values import SymList, atomize, sym
+from .normalize_values import Closure, SymList, atomize, sym
 
 __all__ = ["ListsGrow", "RuntimeListsMixin", "refuse_derivative"]
 
 _HINT = ("read the list with ops.stack(outs, axis), ops.concat(outs, axis), outs[i], "
          "len(outs) or a for loop over it; or loop a constant number of times so that the "
          "loop is unrolled")
+_CHANGES = frozenset(("append", "extend", "insert", "__iadd__", "__setitem__", "update",
+                      "setdefault"))
 _STACKS = {stack: "axis", _np_stack: "axis"}
 _CONCATS = {concat: "axis", _np_concatenate: "axis"}
+
+
+def _appends_to(fnode, name: str) -> bool:
+    """Whether the body of ``fnode`` appends to ``name`` by name (``name.append(v)``,
+    ``name.extend(vs)``, ``name += vs``)."""
+    for n in gast.walk(fnode):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and n.func.attr in ("append", "extend") and isinstance(n.func.value, gast.Name) \
+                and n.func.value.id == name:
+            return True
+        if isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Name) \
+                and n.target.id == name:
+            return True
+    return False
 
 
 class ListsGrow(Exception):
@@ -93,6 +123,27 @@ class RuntimeListsMixin:
             found = self.__dict__["_rt_pending"] = set()
         return found
 
+    @property
+    def rt_origin(self) -> dict:
+        """IR variable of a run-time list -> the list it is a version of (``id`` of the
+        SymList it was made from, or the variable that made it): which versions are the
+        same list."""
+        found = self.__dict__.get("_rt_origin")
+        if found is None:
+            found = self.__dict__["_rt_origin"] = {}
+        return found
+
+    @property
+    def rt_retired(self) -> dict:
+        """``id`` of a SymList made a run-time list -> ``(the SymList, the name that held
+        it, the line of the loop)``: the compile-time list is retired; whatever still holds
+        it (another name's bound method, a default argument) reaches the run-time list
+        through :meth:`rt_follow`."""
+        found = self.__dict__.get("_rt_retired")
+        if found is None:
+            found = self.__dict__["_rt_retired"] = {}
+        return found
+
     def is_rt_list(self, value) -> bool:
         return isinstance(value, Sym) and value.var.name in self.rt_lists
 
@@ -115,6 +166,7 @@ class RuntimeListsMixin:
         """``target`` is a copy of ``value``: a run-time list if ``value`` is one."""
         if self.is_rt_list(value):
             self.rt_lists.add(target)
+            self.rt_origin[target] = self.rt_origin.get(value.var.name, value.var.name)
 
     def rt_refuse(self, node, what: str):
         return self.error(node, "%s is not supported on a list built at run time (one "
@@ -133,7 +185,8 @@ class RuntimeListsMixin:
         """Before a loop: each SymList of ``rt_pending`` that a name holds becomes a
         run-time list holding its items (every name bound to it holds the new one)."""
         for user, value in list(self.env.items()):
-            if not (isinstance(value, SymList) and id(value) in self.rt_pending):
+            if not (isinstance(value, SymList) and id(value) in self.rt_pending) \
+                    or id(value) in self.rt_retired:
                 continue
             for item in value:
                 if not (isinstance(item, Sym) or not has_sym(item)) or self.is_rt_list(item) \
@@ -141,7 +194,8 @@ class RuntimeListsMixin:
                     raise self.rt_refuse(node, "holding a list, tuple or dict (in %s)"
                                          % user)
             self._rt_held(value, node)
-            out = self._rt_emit(user, "list_new", {})
+            self.rt_retired[id(value)] = (value, user, getattr(node, "lineno", 0))
+            out = self._rt_emit(user, "list_new", {}, origin=id(value))
             for item in value:
                 out = self._rt_emit(user, "list_push", {"lst": out.var, "x": atomize(item)})
             self.escaped.add(id(value))
@@ -149,12 +203,16 @@ class RuntimeListsMixin:
                 if v is value:
                     self.env[k] = out
 
-    def _rt_emit(self, user: str, prim: str, args: dict):
+    def _rt_emit(self, user: str, prim: str, args: dict, origin=None):
         target = self.new_version(user)
         p = REGISTRY[prim]
         full = {k: args.get(k, Const(p.defaults.get(k))) for k in p.params}
         self.emit(Prim([target], p, full, self.loc))
         self.rt_lists.add(target)
+        if origin is None:  # a new version of the list it pushes to, else a new list
+            origin = self.rt_origin.get(args["lst"].name, target) if prim == "list_push" \
+                else target
+        self.rt_origin[target] = origin
         return sym(target)
 
     def _rt_value(self, hint: str, prim: str, args: dict, rt_list: bool = False):
@@ -188,7 +246,59 @@ class RuntimeListsMixin:
                         and isinstance(n.func.value, gast.Name) \
                         and isinstance(self.env.get(n.func.value.id), SymList):
                     out.add(id(self.env[n.func.value.id]))
+                elif isinstance(n, gast.Call):  # push(v), add(v), list.append(outs, v)
+                    out |= self._rt_alias_targets(n)
+                elif isinstance(n, gast.AugAssign) and isinstance(n.op, gast.Add) \
+                        and isinstance(self.env.get(n.target.id), SymList):
+                    out.add(id(self.env[n.target.id]))  # outs += [v]
         return out
+
+    def _rt_alias_targets(self, call, depth: int = 0) -> set:
+        """ids of the lists this function built that ``call`` appends to through an alias:
+        a bound method kept in a name, a nested function (its default arguments, the lists
+        its body appends to by name), a partial of these, ``getattr(outs, "append")(v)``,
+        ``list.append(outs, v)``."""
+        f = call.func
+        found = set()
+        if isinstance(f, gast.Name):
+            found |= self._rt_callee_targets(self.env.get(f.id), depth)
+        elif isinstance(f, gast.Call) and isinstance(f.func, gast.Name) \
+                and f.func.id == "getattr" and f.args and isinstance(f.args[0], gast.Name) \
+                and isinstance(self.env.get(f.args[0].id), SymList):
+            found.add(id(self.env[f.args[0].id]))
+        elif isinstance(f, gast.Attribute) and f.attr in ("append", "extend") \
+                and isinstance(f.value, gast.Name) and f.value.id not in self.env \
+                and call.args and isinstance(call.args[0], gast.Name) \
+                and isinstance(self.env.get(call.args[0].id), SymList):
+            found.add(id(self.env[call.args[0].id]))
+        return found
+
+    def _rt_callee_targets(self, value, depth: int) -> set:
+        if isinstance(value, (types.BuiltinMethodType, types.MethodWrapperType)):
+            owner = getattr(value, "__self__", None)
+            return {id(owner)} if isinstance(owner, SymList) \
+                and value.__name__ in ("append", "extend") else set()
+        if isinstance(value, functools.partial):
+            found = self._rt_callee_targets(value.func, depth)
+            if isinstance(value.func, Closure):  # the parameters the lists are given to
+                params = [a.id for a in value.func.node.args.args]
+                found |= {id(v) for p, v in zip(params, value.args)
+                          if isinstance(v, SymList) and _appends_to(value.func.node, p)}
+            return found
+        if isinstance(value, Closure) and depth < 4:
+            params = [a.id for a in value.node.args.args]
+            found = {id(v) for p, v in zip(params[len(params) - len(value.defaults):],
+                                           value.defaults)
+                     if isinstance(v, SymList) and _appends_to(value.node, p)}
+            for n in gast.walk(value.node):
+                if isinstance(n, gast.Call):
+                    found |= self._rt_alias_targets(n, depth + 1)
+                    if isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name) \
+                            and n.func.attr in ("append", "extend") \
+                            and isinstance(self.env.get(n.func.value.id), SymList):
+                        found.add(id(self.env[n.func.value.id]))
+            return found
+        return set()
 
     def _rt_held(self, value, node) -> list:
         """The names holding ``value`` directly; refused if it is also held inside a tuple,
@@ -225,6 +335,10 @@ class RuntimeListsMixin:
             items = [args[0]]
         else:
             raise self.rt_refuse(node, "%s.%s(...)" % (self.rt_name(base), attr))
+        for k, v in self.env.items():  # a copy held there would not see the new version
+            if isinstance(v, (tuple, list, dict)) and self._rt_holds(v, base.var.name):
+                raise self.rt_refuse(node, "appending to %s while a tuple, list or dict (%s) "
+                                     "holds it" % (self.rt_name(base), k))
         user = next((k for k, v in self.env.items()
                      if isinstance(v, Sym) and v.var.name == base.var.name), "outs")
         out = base
@@ -289,3 +403,130 @@ class RuntimeListsMixin:
         lst = self.rt_in(list(values))
         if lst is not None:
             raise self.rt_refuse(node, what.replace("%s", self.rt_name(lst)))
+
+    @staticmethod
+    def _rt_holds(value, var: str, depth: int = 0) -> bool:
+        """Whether the tuple, list or dict ``value`` holds IR variable ``var``."""
+        items = value.values() if type(value) is dict else value
+        for v in items:
+            if isinstance(v, Sym) and v.var.name == var:
+                return True
+            if depth < 8 and isinstance(v, (tuple, list, dict)) \
+                    and RuntimeListsMixin._rt_holds(v, var, depth + 1):
+                return True
+        return False
+
+    # -- aliases: a list reached other than by its name ------------------------------------
+    def rt_follow(self, value, node):
+        """``value``, or, when it is a list this function built that a loop has since made
+        a run-time list (retired), the version of that run-time list the function holds
+        now: ``push = outs.append``, a default argument ``store=outs``, a nested function's
+        free name all reach the list the loop appends to."""
+        entry = self.rt_retired.get(id(value)) if isinstance(value, SymList) else None
+        if entry is None or entry[0] is not value:
+            return value
+        lst, user, line = entry
+        cur = self.env.get(user)
+        if not (self.is_rt_list(cur) and self.rt_origin.get(cur.var.name) == id(lst)):
+            cur = next((v for v in self.env.values() if self.is_rt_list(v)
+                        and self.rt_origin.get(v.var.name) == id(lst)), None)
+        if cur is None:
+            raise self.error(
+                node, "this list became a list built at run time at line %d (a loop there "
+                "appends to it, and its trip count is not a constant), and no name holds it "
+                "here (%r was given another value)" % (line, user),
+                "append to the list by its name (%s.append(v)), or loop a constant number of "
+                "times so that the loop is unrolled" % user,
+                cls=UnsupportedSyntaxError)
+        return cur
+
+    def rt_attribute(self, base, attr, node):
+        """``outs.append`` of a run-time list taken as a value: the bound method of the list
+        it was made from, which :meth:`own_method` follows to the current version."""
+        entry = self.rt_retired.get(self.rt_origin.get(base.var.name))
+        if entry is None or not hasattr(list, attr):
+            raise self.rt_refuse(node, "%s.%s taken as a value" % (self.rt_name(base), attr))
+        return getattr(entry[0], attr)
+
+    def own_list(self, value) -> bool:
+        """A list or dict this function built (a SymList, a run-time list, a dict that was
+        not read from outside)."""
+        return isinstance(value, SymList) or self.is_rt_list(value) \
+            or (type(value) is dict and id(value) not in self.sources)
+
+    def own_method(self, callee, args):
+        """``(owner, method name, args)`` when ``callee(*args)`` is a method of a list or
+        dict this function built called through another name: a bound method kept in a
+        name (``push = outs.append``, ``getattr(outs, "append")``) or ``list.append(outs,
+        v)``; else None."""
+        if isinstance(callee, (types.BuiltinMethodType, types.MethodWrapperType)):
+            owner = getattr(callee, "__self__", None)
+            if owner is not None and self.own_list(owner):
+                return owner, callee.__name__, list(args)
+        elif isinstance(callee, (types.MethodDescriptorType, types.WrapperDescriptorType)) \
+                and getattr(callee, "__objclass__", None) in (list, dict) and args \
+                and self.own_list(args[0]) \
+                and (isinstance(args[0], dict) == (callee.__objclass__ is dict)):
+            return args[0], callee.__name__, list(args[1:])
+        return None
+
+    def own_partial(self, callee, args) -> bool:
+        """``functools.partial(outs.append)`` (or of a nested function): made now, called
+        as what it wraps."""
+        return callee is functools.partial and bool(args) and (
+            isinstance(args[0], Closure) or self.own_method(args[0], ()) is not None)
+
+    def rt_reached(self, body_nodes) -> list:
+        """The names holding a run-time list that ``body_nodes`` (a loop) may append to
+        other than by name: when the body calls a nested function, a bound method kept in
+        a name, a partial, ``getattr(...)(...)`` or ``list.append(outs, v)``, every
+        run-time list is carried by the loop."""
+        held = [k for k, v in self.env.items() if self.is_rt_list(v)]
+        if not held:
+            return []
+        written = set(names_written(list(body_nodes)))  # (push = outs.append in the body)
+        nodes = [n for node in body_nodes for n in gast.walk(node)]
+        called = {id(n.func) for n in nodes if isinstance(n, gast.Call)}
+        return held if any(self._reaches(n, called, written) for n in nodes) else []
+
+    def _reaches(self, n, called, written) -> bool:
+        """Whether node ``n`` of a loop body may reach a list other than by its name."""
+        if isinstance(n, gast.Attribute):  # a method taken as a value
+            return n.attr in _CHANGES and isinstance(n.ctx, gast.Load) and id(n) not in called
+        if not isinstance(n, gast.Call):
+            return False
+        f = n.func
+        if isinstance(f, gast.Name):
+            return f.id in written or isinstance(self.env.get(f.id), (
+                Closure, functools.partial, types.BuiltinMethodType, types.MethodWrapperType))
+        if isinstance(f, gast.Attribute):
+            return f.attr in _CHANGES and not (isinstance(f.value, gast.Name)
+                                               and f.value.id in self.env)
+        return True
+
+    def rt_returned(self, inner: dict) -> None:
+        """After a nested function's body bound inline (its environment ``inner``): a
+        run-time list it appended to (a new version) is that version here too."""
+        for k, v in list(self.env.items()):
+            if not self.is_rt_list(v):
+                continue
+            origin = self.rt_origin.get(v.var.name)
+            w = inner.get(k)
+            if not (self.is_rt_list(w) and self.rt_origin.get(w.var.name) == origin):
+                w = next((u for u in inner.values() if self.is_rt_list(u)
+                          and self.rt_origin.get(u.var.name) == origin), None)
+            if w is not None:
+                self.env[k] = w
+
+    def rt_check_retired(self, lst, node) -> None:
+        """A retired list (see :attr:`rt_retired`) changed at compile time, reached by a way
+        :meth:`rt_follow` does not follow: refused (the change would be lost)."""
+        entry = self.rt_retired.get(id(lst))
+        if entry is not None and entry[0] is lst:
+            raise self.error(
+                node, "this changes the list %r, which became a list built at run time at "
+                "line %d (a loop there appends to it, and its trip count is not a constant), "
+                "through a tuple, list or dict that still holds the list as it was"
+                % (entry[1], entry[2]),
+                "append to the list by its name (%s.append(v)), or loop a constant number of "
+                "times so that the loop is unrolled" % entry[1], cls=UnsupportedSyntaxError)
