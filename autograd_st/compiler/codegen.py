@@ -19,6 +19,7 @@ import linecache
 import os
 import re
 import warnings
+from collections import deque
 
 import gast
 import numpy as np
@@ -38,7 +39,7 @@ from .ir import Call, Comment, Const, For, If, Opaque, Prim, Var, While
 from .markers import kernel_primitive
 
 __all__ = ["expr_of", "name", "substitute", "to_source", "comment", "is_comment",
-           "source_files"]
+           "source_files", "walk", "to_ast"]
 
 _COMMENT_FN = "__comment__"
 
@@ -56,15 +57,37 @@ def comment(text: str) -> gast.stmt:
     return gast.Expr(value=gast.Call(func=name(_COMMENT_FN), args=[const(text)], keywords=[]))
 
 
+_AST = gast.AST
+
+
+def walk(node):
+    """``gast.walk`` (``ast.walk``: breadth first, the same nodes in the same order) without
+    its two generators per node: the passes walk every generated tree several times."""
+    todo = deque((node,))
+    pop, push = todo.popleft, todo.append
+    ast_type, list_type = _AST, list
+    while todo:
+        node = pop()
+        for f in node._fields:
+            v = getattr(node, f, None)
+            if isinstance(v, ast_type):
+                push(v)
+            elif isinstance(v, list_type):
+                for item in v:
+                    if isinstance(item, ast_type):
+                        push(item)
+        yield node
+
+
 def names_read(nodes) -> list:
     """The names ``nodes`` (statements or expressions) read, each once, in order."""
-    return list(dict.fromkeys(n.id for node in nodes for n in gast.walk(node)
+    return list(dict.fromkeys(n.id for node in nodes for n in walk(node)
                               if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)))
 
 
 def names_written(nodes) -> list:
     """The names ``nodes`` assign (loop targets included), each once, in order."""
-    return list(dict.fromkeys(n.id for node in nodes for n in gast.walk(node)
+    return list(dict.fromkeys(n.id for node in nodes for n in walk(node)
                               if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)))
 
 
@@ -450,7 +473,7 @@ def to_source(fdef: gast.FunctionDef) -> str:
     """Print a gast function with astor, turning comment markers into comments."""
     # no fix_missing_locations: astor prints no line information, so the locations a
     # generated node lacks are never read (and filling them walked the whole tree)
-    tree = gast.gast_to_ast(fdef)
+    tree = to_ast(fdef)
     src = astor.to_source(tree, pretty_source=lambda parts: "".join(parts))
     out = []
     last = None  # the last comment, while only simple statements at its indent follow it
@@ -472,6 +495,52 @@ def to_source(fdef: gast.FunctionDef) -> str:
                                      or line.rstrip().endswith(":")):
                 last = None
     return "\n".join(out) + "\n"
+
+
+_AST_OF: dict = {}  # gast class -> the ast class of the same name
+_ARG_LISTS = ("posonlyargs", "args", "kwonlyargs")
+
+
+def _arg(node):
+    """A parameter: gast's ``Name`` in ``arguments`` is ast's ``arg``."""
+    if node is None:
+        return None
+    new = ast.arg.__new__(ast.arg)
+    new.arg, new.annotation = node.id, to_ast(node.annotation)
+    new.type_comment = getattr(node, "type_comment", None)
+    return new
+
+
+def to_ast(node):
+    """``gast.gast_to_ast`` for what codegen prints (on this Python: ast's fields are
+    gast's, less the ones it does not have, and parameters are ``arg``), without gast's
+    generic visitor (a dict of fields and a ``copy_location`` per node) or locations, which
+    the printer never reads: the printed text is the same."""
+    if isinstance(node, list):
+        return [to_ast(n) for n in node]
+    if not isinstance(node, _AST):
+        return node
+    cls = node.__class__
+    if cls is gast.ExceptHandler:  # (never generated) its name is a Name in gast
+        return gast.gast_to_ast(node)
+    target = _AST_OF.get(cls)
+    if target is None:
+        target = _AST_OF[cls] = getattr(ast, cls.__name__)
+    new = target.__new__(target)
+    if target is ast.arguments:
+        for f in target._fields:
+            v = getattr(node, f, None)
+            if f in _ARG_LISTS:
+                v = [_arg(a) for a in v or ()]
+            elif f in ("vararg", "kwarg"):
+                v = _arg(v)
+            else:
+                v = to_ast(v)
+            setattr(new, f, v)
+        return new
+    for f in target._fields:
+        setattr(new, f, to_ast(getattr(node, f, None)))
+    return new
 
 
 def _string_literal(text: str) -> str:
@@ -497,7 +566,7 @@ def global_names(fdef) -> set:
     """Names the function reads that it never binds (its globals)."""
     bound = {a.id for a in fdef.args.args}
     loads = set()
-    for node in gast.walk(fdef):
+    for node in walk(fdef):
         if isinstance(node, gast.Name):
             if isinstance(node.ctx, (gast.Store, gast.Param)):
                 bound.add(node.id)

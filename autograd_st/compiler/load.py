@@ -32,7 +32,7 @@ import weakref
 
 import gast
 
-from .codegen import is_comment
+from .codegen import is_comment, walk
 from .parse import physical_lines
 
 __all__ = ["load", "validate"]
@@ -99,7 +99,7 @@ def validate(fdef) -> frozenset:
     idents = set()
     loads, bound = set(), set()
     skip = set()  # the comment markers' own nodes: text, never code
-    for node in gast.walk(fdef):
+    for node in walk(fdef):
         if isinstance(node, _REFUSED) or (isinstance(node, gast.FunctionDef)
                                           and node is not fdef):
             raise ValueError("generated code has a %s, which the compiler never generates"

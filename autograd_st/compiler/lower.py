@@ -54,7 +54,7 @@ import gast
 
 from ..kernels import LOWERED_KERNELS
 from .anno import facts_of, tag_of, untag
-from .codegen import is_comment, name, names_read
+from .codegen import is_comment, name, names_read, walk
 
 __all__ = ["lower"]
 
@@ -66,10 +66,14 @@ def lower(fdefs: list, names) -> None:
     # unbroadcast calls (each step checks its node's tag again: an earlier step may have
     # rewritten or detached it)
     appends, walks, unbroadcasts = {}, {}, []
+    last_read = {}  # per function: name -> the last top-level statement that reads it
     for fdef in fdefs:
         found = walks[id(fdef)] = []
+        last = last_read[id(fdef)] = {}
         for k, top in enumerate(fdef.body):
-            for node in gast.walk(top):
+            for node in walk(top):
+                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+                    last[node.id] = k
                 t = tag_of(node)
                 if t is None:
                     continue
@@ -82,9 +86,12 @@ def lower(fdefs: list, names) -> None:
     for fdef in fdefs:
         for k, top, loop, tape in walks[id(fdef)]:
             if len(appends.get(tape, ())) == 1:
-                # a name read after the loop keeps the value the loop unpacks last
+                # a name read after the loop keeps the value the loop unpacks last (the
+                # names read after statement k, from one walk: not a walk of the rest of
+                # the function per loop)
+                last = last_read[id(fdef)]
                 _shapes_on_tape(loop, appends[tape][0], names,
-                                _loads_outside(top, loop) | set(names_read(fdef.body[k + 1:])))
+                                _loads_outside(top, loop) | {v for v, j in last.items() if j > k})
         if walks[id(fdef)]:
             _accumulate_in_loops(fdef.body)
     if len(fdefs) == 2:  # a pair: the forward's residuals are what the backward unpacks
@@ -110,8 +117,8 @@ def _unbroadcast_like(node):
 
 def _loads_outside(top, loop) -> set:
     """Names ``top`` reads outside ``loop`` (a statement inside it)."""
-    inner = {id(n) for st in loop.body for n in gast.walk(st)}
-    return {n.id for n in gast.walk(top) if isinstance(n, gast.Name)
+    inner = {id(n) for st in loop.body for n in walk(st)}
+    return {n.id for n in walk(top) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Load) and id(n) not in inner}
 
 
@@ -151,7 +158,7 @@ def _shapes(target, record, body, names, read_after, skip=frozenset()) -> bool:
         return False
     changed = False
     stored, loads, like_uses = set(), {}, {}
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name):
             if isinstance(node.ctx, gast.Store):
                 stored.add(node.id)
@@ -200,7 +207,7 @@ def _kernel_call(stmt, kind):
 
 def _store_counts(fdef) -> dict:
     counts = {a.id: 1 for a in fdef.args.args}
-    for n in gast.walk(fdef):
+    for n in walk(fdef):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
             counts[n.id] = counts.get(n.id, 0) + 1
     return counts
@@ -304,7 +311,7 @@ def _accumulation(stmt):
     if facts is None:
         return None
     d = facts["adjoint"]
-    if any(isinstance(n, gast.Name) and n.id == d for n in gast.walk(stmt.value.right)):
+    if any(isinstance(n, gast.Name) and n.id == d for n in walk(stmt.value.right)):
         return None
     return d
 
@@ -345,13 +352,13 @@ def _accumulate_in_loops(body) -> None:
             j -= 1
         if not fresh:
             continue
-        targets = {n.id for n in gast.walk(stmt.target) if isinstance(n, gast.Name)}
+        targets = {n.id for n in walk(stmt.target) if isinstance(n, gast.Name)}
         accs, other = {}, {}
-        for node in gast.walk(gast.Module(body=stmt.body, type_ignores=[])):
+        for node in walk(gast.Module(body=stmt.body, type_ignores=[])):
             d = _accumulation(node)
             if d is not None:
                 accs.setdefault(d, []).append(node)
-        for node in gast.walk(gast.Module(body=stmt.body, type_ignores=[])):
+        for node in walk(gast.Module(body=stmt.body, type_ignores=[])):
             if isinstance(node, gast.Name):
                 other[node.id] = other.get(node.id, 0) + 1
         for d, stmts in accs.items():
@@ -391,7 +398,7 @@ def _free_dead(body, params):
     loads, stores = [], []  # per statement, from one walk of it
     for stmt in body:
         ld, st = set(), set()
-        for n in gast.walk(stmt):
+        for n in walk(stmt):
             if isinstance(n, gast.Name):
                 if isinstance(n.ctx, gast.Load):
                     ld.add(n.id)

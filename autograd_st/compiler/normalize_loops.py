@@ -38,7 +38,7 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
-from .codegen import names_read, names_written
+from .codegen import names_read, names_written, walk
 from .ir import For, While
 from .normalize_values import (
     LOOP_LOCAL,
@@ -72,12 +72,12 @@ def _first_use(stmts, name):
                 return "load"
             targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
             if any(isinstance(n, gast.Name) and n.id == name
-                   for t in targets for n in gast.walk(t)):
+                   for t in targets for n in walk(t)):
                 return "store"
         elif isinstance(stmt, gast.For):
             if name in names_read([stmt.iter]):
                 return "load"
-            if any(isinstance(n, gast.Name) and n.id == name for n in gast.walk(stmt.target)):
+            if any(isinstance(n, gast.Name) and n.id == name for n in walk(stmt.target)):
                 inner = "store"
             else:
                 inner = _first_use(stmt.body, name)
@@ -356,8 +356,7 @@ class LoopsMixin:
         later = set()
         for rest in self.rest_stack:  # names read after the loop
             for stmt in rest:
-                later.update(n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
-                             and isinstance(n.ctx, gast.Load))
+                later |= self._loads_in(stmt)
         body = list(extra_nodes) + list(body_nodes)
         for name in names_written(list(body_nodes) + list(extra_nodes)) \
                 + self.rt_appended(body_nodes):
@@ -376,6 +375,17 @@ class LoopsMixin:
             else:
                 plan[name] = (False, value)
         return carried, plan, lists_in(self.env.values())
+
+    def _loads_in(self, stmt) -> frozenset:
+        """The names a user statement reads, walked once per statement however many loops
+        before it ask (each loop asks about every statement after it)."""
+        cache = self.__dict__.setdefault("_stmt_loads", {})
+        got = cache.get(id(stmt))
+        if got is None or got[0] is not stmt:
+            got = cache[id(stmt)] = (stmt, frozenset(
+                n.id for n in walk(stmt)
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)))
+        return got[1]
 
     def _headers(self, name, value, carried):
         """``value``'s structure with a header for each runtime leaf (copied into now)."""
