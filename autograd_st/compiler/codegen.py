@@ -37,6 +37,7 @@ from ..kernels import LOWERED_KERNELS
 from .anno import tag
 from .ir import Call, Comment, Const, For, If, Opaque, Prim, Var, While
 from .markers import kernel_primitive
+from .printer import Unprintable, function_lines
 
 __all__ = ["expr_of", "name", "substitute", "to_source", "comment", "is_comment",
            "source_files", "walk", "to_ast"]
@@ -470,7 +471,39 @@ _COMMENT_RE = re.compile(r"^(\s*)%s\((['\"])(.*)\2\)\s*$" % _COMMENT_FN)
 
 
 def to_source(fdef: gast.FunctionDef) -> str:
-    """Print a gast function with astor, turning comment markers into comments."""
+    """Print a gast function as astor prints it, turning comment markers into comments:
+    by :mod:`.printer` (the same text, a few times sooner), or by astor itself for a tree
+    the printer does not take (a user's function read back for ``--stage parse``)."""
+    try:
+        lines = function_lines(fdef)
+    except Unprintable:
+        return _astor_source(fdef)
+    return _lines_source(lines)
+
+
+def _lines_source(lines) -> str:
+    """The printer's ``(indent, text, comment)`` lines as :func:`to_source`'s text."""
+    out = []
+    last = None  # the last comment, while only simple statements at its indent follow it
+    for indent, text, note in lines:
+        if note is not None:
+            if _THROUGH in note:  # made through generated code: said once for its run
+                note = note.replace(_THROUGH, "")
+                if last == (indent, note):
+                    continue
+            out.append("%s# %s" % (indent, note))
+            last = (indent, note)
+        else:
+            line = indent + text
+            out.append(line)
+            if last is not None and (not line.startswith(last[0]) or line[len(last[0])] == " "
+                                     or line.rstrip().endswith(":")):
+                last = None
+    return "\n".join(out) + "\n"
+
+
+def _astor_source(fdef: gast.FunctionDef) -> str:
+    """:func:`to_source` through astor."""
     # no fix_missing_locations: astor prints no line information, so the locations a
     # generated node lacks are never read (and filling them walked the whole tree)
     tree = to_ast(fdef)
@@ -539,7 +572,12 @@ def to_ast(node):
             setattr(new, f, v)
         return new
     for f in target._fields:
-        setattr(new, f, to_ast(getattr(node, f, None)))
+        value = getattr(node, f, None)
+        if value.__class__ is list:
+            value = [to_ast(v) for v in value]
+        elif isinstance(value, _AST):
+            value = to_ast(value)
+        setattr(new, f, value)
     return new
 
 

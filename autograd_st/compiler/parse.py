@@ -140,7 +140,68 @@ def _parse_code(fn, code, filename) -> gast.FunctionDef:
         node = _parse_lambda(fn, code, lines, filename)
     else:
         node = _parse_def(fn, code, lines, filename)
-    return gast.ast_to_gast(_Mangle.apply(fn, node))
+    return to_gast(_Mangle.apply(fn, node))
+
+
+# ---------------------------------------------------------------------------------------
+# ast -> gast
+# ---------------------------------------------------------------------------------------
+
+_GAST_OF: dict = {}  # ast class -> the gast class of the same name
+_LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+# nodes gast converts in its own way, other than a parameter and a name (delegated to it)
+_BY_GAST = tuple(getattr(ast, n) for n in ("ExceptHandler", "TypeVar", "TypeVarTuple",
+                                           "ParamSpec", "TypeIgnore") if hasattr(ast, n))
+_TYPE_PARAMS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _located(new, old):
+    """``ast.copy_location``."""
+    for attr in _LOCATION:
+        value = getattr(old, attr, None)
+        if value is not None or (attr.startswith("end_") and hasattr(old, attr)):
+            setattr(new, attr, value)
+    return new
+
+
+def to_gast(node):
+    """``gast.ast_to_gast`` on this Python, without gast's generic visitor (a dict of fields
+    and a visit per node): the same tree, a few times sooner (a parse of a long function
+    was mostly this conversion).  ``tests/test_compile_time.py`` compares the two."""
+    if isinstance(node, list):
+        return [to_gast(n) for n in node]
+    if not isinstance(node, ast.AST):
+        return node
+    cls = node.__class__
+    if cls is ast.Name:
+        return _located(gast.Name(node.id, to_gast(node.ctx), None, None), node)
+    if cls is ast.arg:
+        return _located(gast.Name(node.arg, gast.Param(), to_gast(node.annotation),
+                                  node.type_comment), node)
+    target = _GAST_OF.get(cls)
+    if target is None:
+        target = getattr(gast, cls.__name__, None)
+        if target is None or issubclass(cls, _BY_GAST):
+            return gast.ast_to_gast(node)
+        _GAST_OF[cls] = target
+    new = target.__new__(target)
+    d = new.__dict__
+    for f in cls._fields:
+        value = getattr(node, f, _EMPTY)
+        if value.__class__ is list:
+            d[f] = [to_gast(v) for v in value]
+        elif isinstance(value, ast.AST):
+            d[f] = to_gast(value)
+        elif value is not _EMPTY:
+            d[f] = value
+    if cls in _TYPE_PARAMS and "type_params" not in d:
+        d["type_params"] = []
+    for attr in cls._attributes:
+        try:
+            d[attr] = getattr(node, attr)
+        except AttributeError:
+            pass
+    return new
 
 
 def _code_names(code) -> set:
@@ -209,12 +270,16 @@ def _parse_def(fn, code, lines, filename) -> ast.FunctionDef:
         try:
             block = inspect.getblock(lines[first - 1:])
             text = "".join(block)
+            # parsed after blank lines, so that its line numbers are the file's (no walk to
+            # move them)
             if block[0][:1] in (" ", "\t"):  # indented: parsed inside a block, columns kept
-                node = ast.parse("if 1:\n" + text).body[0].body[0]
-                ast.increment_lineno(node, first - 2)
+                if first >= 2:
+                    node = ast.parse("\n" * (first - 2) + "if 1:\n" + text).body[0].body[0]
+                else:
+                    node = ast.parse("if 1:\n" + text).body[0].body[0]
+                    ast.increment_lineno(node, first - 2)
             else:
-                node = ast.parse(text).body[0]
-                ast.increment_lineno(node, first - 1)
+                node = ast.parse("\n" * (first - 1) + text).body[0]
         except (SyntaxError, IndexError, tokenize.TokenError):  # not a statement's start
             node = None
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
