@@ -61,23 +61,92 @@ def comment(text: str) -> gast.stmt:
 _AST = gast.AST
 
 
+# fields that never hold a node (a name, a literal's value): not looked into by walk
+_LEAF_FIELDS = {(gast.Name, "id"), (gast.Name, "type_comment"), (gast.Attribute, "attr"),
+                (gast.keyword, "arg"), (gast.Constant, "value"), (gast.Constant, "kind"),
+                (gast.FunctionDef, "name"), (gast.FunctionDef, "type_comment"),
+                (gast.Assign, "type_comment"), (gast.For, "type_comment")}
+_CHILD_FIELDS: dict = {}  # node class -> the fields walk looks into
+
+
+def _child_fields(cls) -> tuple:
+    fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if (cls, f) not in _LEAF_FIELDS)
+    return fields
+
+
 def walk(node):
     """``gast.walk`` (``ast.walk``: breadth first, the same nodes in the same order) without
     its two generators per node: the passes walk every generated tree several times."""
     todo = deque((node,))
     pop, push = todo.popleft, todo.append
-    ast_type, list_type = _AST, list
+    ast_type, list_type, children = _AST, list, _CHILD_FIELDS
     while todo:
         node = pop()
-        for f in node._fields:
+        cls = node.__class__
+        fields = children.get(cls)
+        if fields is None:
+            fields = _child_fields(cls)
+        for f in fields:
             v = getattr(node, f, None)
-            if isinstance(v, ast_type):
-                push(v)
-            elif isinstance(v, list_type):
+            if v.__class__ is list_type:
                 for item in v:
                     if isinstance(item, ast_type):
                         push(item)
+            elif isinstance(v, ast_type):
+                push(v)
         yield node
+
+
+def load_store_names(node, loads: set, stores: set) -> None:
+    """Add the names ``node`` reads to ``loads`` and those it assigns to ``stores`` (what
+    ``walk`` finds as ``Name`` nodes, without a generator step per node and without looking
+    into a name's own fields)."""
+    stack = [node]
+    pop, push = stack.pop, stack.append
+    name_type, load_type, store_type = gast.Name, gast.Load, gast.Store
+    ast_type, list_type, children = _AST, list, _CHILD_FIELDS
+    while stack:
+        node = pop()
+        cls = node.__class__
+        if cls is name_type:
+            ctx = node.ctx.__class__
+            if ctx is load_type:
+                loads.add(node.id)
+            elif ctx is store_type:
+                stores.add(node.id)
+            continue
+        fields = children.get(cls)
+        if fields is None:
+            fields = _child_fields(cls)
+        for f in fields:
+            v = getattr(node, f, None)
+            if v.__class__ is list_type:
+                for item in v:
+                    if isinstance(item, ast_type):
+                        push(item)
+            elif isinstance(v, ast_type):
+                push(v)
+
+
+def stored_names(stmts) -> set:
+    """The names generated statements assign: ``names_written`` looking only at assignment
+    and loop targets (generated code binds names nowhere else: no comprehension, walrus or
+    ``with`` reaches it), not into every expression."""
+    out: set = set()
+    ignored: set = set()
+    for stmt in stmts:
+        cls = stmt.__class__
+        if cls is gast.Assign:
+            for t in stmt.targets:
+                load_store_names(t, ignored, out)
+        elif cls is gast.AugAssign or cls is gast.AnnAssign:
+            load_store_names(stmt.target, ignored, out)
+        elif cls is gast.For:
+            load_store_names(stmt.target, ignored, out)
+            out |= stored_names(stmt.body) | stored_names(stmt.orelse)
+        elif cls is gast.If or cls is gast.While:
+            out |= stored_names(stmt.body) | stored_names(stmt.orelse)
+    return out
 
 
 def names_read(nodes) -> list:
@@ -182,10 +251,17 @@ def clone(node):
     """A structural copy of a gast tree (much faster than copy.deepcopy on ASTs)."""
     if isinstance(node, list):
         return [clone(n) for n in node]
-    if isinstance(node, gast.AST):
-        new = node.__class__.__new__(node.__class__)
-        for f in node._fields:
-            setattr(new, f, clone(getattr(node, f, None)))
+    if isinstance(node, _AST):
+        cls = node.__class__
+        new = cls.__new__(cls)
+        d = new.__dict__
+        for f in cls._fields:
+            v = getattr(node, f, None)
+            if v.__class__ is list:
+                v = [clone(x) for x in v]
+            elif isinstance(v, _AST):
+                v = clone(v)
+            d[f] = v
         return new
     return node
 
@@ -216,11 +292,50 @@ def _helper_roles() -> dict:
 _ROLES: tuple = (-1, {})  # (rules.version() it was made for, the table)
 
 
+_SUBSTITUTE_METHODS: dict = {}  # node class -> _Substitute's visit_<class> or None
+_NO_METHOD = object()
+
+
 class _Substitute(gast.NodeTransformer):
     def __init__(self, mapping) -> None:
         self.mapping = mapping
         self.roles = _helper_roles()
         self.matmuls: dict = {}  # id of a template's matmul_nt/matmul_tn call -> "nt"/"tn"
+
+    # ast.NodeTransformer's visit and generic_visit, with the method found once per class
+    # and no generator per node (every template of every statement comes through here)
+    def visit(self, node):
+        cls = node.__class__
+        method = _SUBSTITUTE_METHODS.get(cls, _NO_METHOD)
+        if method is _NO_METHOD:
+            method = _SUBSTITUTE_METHODS[cls] = getattr(_Substitute, "visit_" + cls.__name__,
+                                                        None)
+        if method is None:
+            return self.generic_visit(node)
+        return method(self, node)
+
+    def generic_visit(self, node):
+        for f in node._fields:
+            old = getattr(node, f, None)
+            if old.__class__ is list:
+                new_values = []
+                for value in old:
+                    if isinstance(value, _AST):
+                        value = self.visit(value)
+                        if value is None:
+                            continue
+                        if not isinstance(value, _AST):
+                            new_values.extend(value)
+                            continue
+                    new_values.append(value)
+                old[:] = new_values
+            elif isinstance(old, _AST):
+                new = self.visit(old)
+                if new is None:
+                    delattr(node, f)
+                else:
+                    setattr(node, f, new)
+        return node
 
     def visit_Name(self, node):
         if node.id in self.mapping and isinstance(node.ctx, gast.Load):

@@ -50,11 +50,13 @@ Gives: the same functions, in place, computing the same values, with these speed
 """
 from __future__ import annotations
 
+from collections import deque
+
 import gast
 
 from ..kernels import LOWERED_KERNELS
-from .anno import facts_of, tag_of, untag
-from .codegen import is_comment, name, names_read, walk
+from .anno import ATTR, facts_of, tag_of, untag
+from .codegen import is_comment, load_store_names, name, names_read, walk
 
 __all__ = ["lower"]
 
@@ -71,12 +73,8 @@ def lower(fdefs: list, names) -> None:
         found = walks[id(fdef)] = []
         last = last_read[id(fdef)] = {}
         for k, top in enumerate(fdef.body):
-            for node in walk(top):
-                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
-                    last[node.id] = k
+            for node in _tagged(top, last, k):
                 t = tag_of(node)
-                if t is None:
-                    continue
                 if t.kind == "unbroadcast":
                     unbroadcasts.append(node)
                 elif t.kind == "tape_walk":
@@ -103,6 +101,31 @@ def lower(fdefs: list, names) -> None:
     _fuse_matmul_gradients(unbroadcasts)
     for fdef in fdefs:
         fdef.body = _free_dead(fdef.body, {a.id for a in fdef.args.args})
+
+
+def _tagged(top, last, k):
+    """The tagged nodes of statement ``top`` in ``walk``'s order; each name it reads is
+    recorded in ``last`` as read by statement ``k`` (one pass, no step per node)."""
+    todo = deque((top,))
+    pop, push = todo.popleft, todo.append
+    ast_type, list_type, name_type, load_type = gast.AST, list, gast.Name, gast.Load
+    while todo:
+        node = pop()
+        cls = node.__class__
+        if cls is name_type:
+            if node.ctx.__class__ is load_type:
+                last[node.id] = k
+            continue
+        if getattr(node, ATTR, None) is not None:
+            yield node
+        for f in cls._fields:
+            v = getattr(node, f, None)
+            if v.__class__ is list_type:
+                for item in v:
+                    if isinstance(item, ast_type):
+                        push(item)
+            elif isinstance(v, ast_type):
+                push(v)
 
 
 # ---------------------------------------------------------------------------------------
@@ -398,12 +421,7 @@ def _free_dead(body, params):
     loads, stores = [], []  # per statement, from one walk of it
     for stmt in body:
         ld, st = set(), set()
-        for n in walk(stmt):
-            if isinstance(n, gast.Name):
-                if isinstance(n.ctx, gast.Load):
-                    ld.add(n.id)
-                elif isinstance(n.ctx, gast.Store):
-                    st.add(n.id)
+        load_store_names(stmt, ld, st)
         loads.append(ld)
         stores.append(st)
     last_load = {}
