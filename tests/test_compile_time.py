@@ -1,9 +1,10 @@
 """Compile time (issue 15, section 6): what makes compiling fast, checked as structure, never
 as an absolute time.
 
-- The fast tree helpers give what the slow ones they replace give: ``codegen.walk`` is
+- The fast tree helpers give what the slow ones they replace give: ``trees.walk`` is
   ``gast.walk`` (same nodes, same order), ``parse.to_gast`` is ``gast.ast_to_gast`` and
-  ``codegen.to_ast`` is ``gast.gast_to_ast`` (same trees, locations included), and the
+  ``trees.to_ast`` is ``gast.gast_to_ast`` (same trees, locations included), the names
+  ``trees.load_store_names`` and ``trees.stored_names`` find are those a walk finds, and the
   printer (``compiler/printer.py``) prints what astor prints, on every function compiled for
   random programs.
 - Compiling is linear in the length of the function: a function twice as long (the same
@@ -28,7 +29,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 import autograd_st.compiler as driver
 from autograd_st import Parameter, Tensor, nn, ops
-from autograd_st.compiler import codegen, parse, printer
+from autograd_st.compiler import codegen, parse, printer, trees
 
 try:
     from . import program_gen as pg
@@ -48,9 +49,22 @@ def test_tree_helpers_match_gast(path):
     tree = ast.parse(path.read_text())
     mine, theirs = parse.to_gast(tree), gast.ast_to_gast(tree)
     assert gast.dump(mine, include_attributes=True) == gast.dump(theirs, include_attributes=True)
-    assert [type(n) for n in codegen.walk(mine)] == [type(n) for n in gast.walk(mine)]
-    assert [id(n) for n in codegen.walk(mine)] == [id(n) for n in gast.walk(mine)]
-    assert ast.dump(codegen.to_ast(mine)) == ast.dump(gast.gast_to_ast(mine))
+    assert [id(n) for n in trees.walk(mine)] == [id(n) for n in gast.walk(mine)]
+    assert ast.dump(trees.to_ast(mine)) == ast.dump(gast.gast_to_ast(mine))
+    loads, stores = set(), set()
+    trees.load_store_names(mine, loads, stores)
+    names = [n for n in gast.walk(mine) if isinstance(n, gast.Name)]
+    assert loads == {n.id for n in names if isinstance(n.ctx, gast.Load)}
+    assert stores == {n.id for n in names if isinstance(n.ctx, gast.Store)}
+    # stored_names reads assignment and loop targets only: what binds names in the
+    # statements generated code is made of (compared on the functions made of them only)
+    generated = (gast.Assign, gast.AugAssign, gast.Expr, gast.If, gast.For, gast.While,
+                 gast.Return, gast.Delete, gast.Pass, gast.Break, gast.Continue)
+    other = (gast.stmt, gast.comprehension, gast.NamedExpr, gast.Lambda)
+    for fdef in [n for n in mine.body if isinstance(n, gast.FunctionDef)]:
+        if not any(isinstance(n, other) and not isinstance(n, generated)
+                   for st in fdef.body for n in gast.walk(st)):
+            assert trees.stored_names(fdef.body) == set(codegen.names_written(fdef.body))
 
 
 def test_printer_matches_astor_on_constructs():

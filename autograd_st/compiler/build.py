@@ -24,12 +24,12 @@ from .analyze import activity
 from .bprop import CustomBprop
 from .cache import built_once, paused_gc
 from .codegen import ForwardEmitter, assign, function_def, name, to_source
-from .codegen import walk as tree_walk
 from .ir import Call, leaves, walk
 from .load import load, validate
 from .lower import lower
 from .reverse import Reverse
 from .stages import record
+from .trees import walk as tree_walk
 
 __all__ = ["Builder", "ReverseBuilder", "Compiled", "build_pair", "full_source", "short_name"]
 

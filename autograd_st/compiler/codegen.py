@@ -19,7 +19,6 @@ import linecache
 import os
 import re
 import warnings
-from collections import deque
 
 import gast
 import numpy as np
@@ -38,11 +37,13 @@ from .anno import tag
 from .ir import Call, Comment, Const, For, If, Opaque, Prim, Var, While
 from .markers import kernel_primitive
 from .printer import Unprintable, function_lines
+from .trees import to_ast, walk
 
 __all__ = ["expr_of", "name", "substitute", "to_source", "comment", "is_comment",
            "source_files", "walk", "to_ast"]
 
 _COMMENT_FN = "__comment__"
+_AST = gast.AST
 
 
 def name(identifier: str, store: bool = False) -> gast.Name:
@@ -56,97 +57,6 @@ def const(value) -> gast.Constant:
 
 def comment(text: str) -> gast.stmt:
     return gast.Expr(value=gast.Call(func=name(_COMMENT_FN), args=[const(text)], keywords=[]))
-
-
-_AST = gast.AST
-
-
-# fields that never hold a node (a name, a literal's value): not looked into by walk
-_LEAF_FIELDS = {(gast.Name, "id"), (gast.Name, "type_comment"), (gast.Attribute, "attr"),
-                (gast.keyword, "arg"), (gast.Constant, "value"), (gast.Constant, "kind"),
-                (gast.FunctionDef, "name"), (gast.FunctionDef, "type_comment"),
-                (gast.Assign, "type_comment"), (gast.For, "type_comment")}
-_CHILD_FIELDS: dict = {}  # node class -> the fields walk looks into
-
-
-def _child_fields(cls) -> tuple:
-    fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if (cls, f) not in _LEAF_FIELDS)
-    return fields
-
-
-def walk(node):
-    """``gast.walk`` (``ast.walk``: breadth first, the same nodes in the same order) without
-    its two generators per node: the passes walk every generated tree several times."""
-    todo = deque((node,))
-    pop, push = todo.popleft, todo.append
-    ast_type, list_type, children = _AST, list, _CHILD_FIELDS
-    while todo:
-        node = pop()
-        cls = node.__class__
-        fields = children.get(cls)
-        if fields is None:
-            fields = _child_fields(cls)
-        for f in fields:
-            v = getattr(node, f, None)
-            if v.__class__ is list_type:
-                for item in v:
-                    if isinstance(item, ast_type):
-                        push(item)
-            elif isinstance(v, ast_type):
-                push(v)
-        yield node
-
-
-def load_store_names(node, loads: set, stores: set) -> None:
-    """Add the names ``node`` reads to ``loads`` and those it assigns to ``stores`` (what
-    ``walk`` finds as ``Name`` nodes, without a generator step per node and without looking
-    into a name's own fields)."""
-    stack = [node]
-    pop, push = stack.pop, stack.append
-    name_type, load_type, store_type = gast.Name, gast.Load, gast.Store
-    ast_type, list_type, children = _AST, list, _CHILD_FIELDS
-    while stack:
-        node = pop()
-        cls = node.__class__
-        if cls is name_type:
-            ctx = node.ctx.__class__
-            if ctx is load_type:
-                loads.add(node.id)
-            elif ctx is store_type:
-                stores.add(node.id)
-            continue
-        fields = children.get(cls)
-        if fields is None:
-            fields = _child_fields(cls)
-        for f in fields:
-            v = getattr(node, f, None)
-            if v.__class__ is list_type:
-                for item in v:
-                    if isinstance(item, ast_type):
-                        push(item)
-            elif isinstance(v, ast_type):
-                push(v)
-
-
-def stored_names(stmts) -> set:
-    """The names generated statements assign: ``names_written`` looking only at assignment
-    and loop targets (generated code binds names nowhere else: no comprehension, walrus or
-    ``with`` reaches it), not into every expression."""
-    out: set = set()
-    ignored: set = set()
-    for stmt in stmts:
-        cls = stmt.__class__
-        if cls is gast.Assign:
-            for t in stmt.targets:
-                load_store_names(t, ignored, out)
-        elif cls is gast.AugAssign or cls is gast.AnnAssign:
-            load_store_names(stmt.target, ignored, out)
-        elif cls is gast.For:
-            load_store_names(stmt.target, ignored, out)
-            out |= stored_names(stmt.body) | stored_names(stmt.orelse)
-        elif cls is gast.If or cls is gast.While:
-            out |= stored_names(stmt.body) | stored_names(stmt.orelse)
-    return out
 
 
 def names_read(nodes) -> list:
@@ -643,57 +553,6 @@ def _astor_source(fdef: gast.FunctionDef) -> str:
                                      or line.rstrip().endswith(":")):
                 last = None
     return "\n".join(out) + "\n"
-
-
-_AST_OF: dict = {}  # gast class -> the ast class of the same name
-_ARG_LISTS = ("posonlyargs", "args", "kwonlyargs")
-
-
-def _arg(node):
-    """A parameter: gast's ``Name`` in ``arguments`` is ast's ``arg``."""
-    if node is None:
-        return None
-    new = ast.arg.__new__(ast.arg)
-    new.arg, new.annotation = node.id, to_ast(node.annotation)
-    new.type_comment = getattr(node, "type_comment", None)
-    return new
-
-
-def to_ast(node):
-    """``gast.gast_to_ast`` for what codegen prints (on this Python: ast's fields are
-    gast's, less the ones it does not have, and parameters are ``arg``), without gast's
-    generic visitor (a dict of fields and a ``copy_location`` per node) or locations, which
-    the printer never reads: the printed text is the same."""
-    if isinstance(node, list):
-        return [to_ast(n) for n in node]
-    if not isinstance(node, _AST):
-        return node
-    cls = node.__class__
-    if cls is gast.ExceptHandler:  # (never generated) its name is a Name in gast
-        return gast.gast_to_ast(node)
-    target = _AST_OF.get(cls)
-    if target is None:
-        target = _AST_OF[cls] = getattr(ast, cls.__name__)
-    new = target.__new__(target)
-    if target is ast.arguments:
-        for f in target._fields:
-            v = getattr(node, f, None)
-            if f in _ARG_LISTS:
-                v = [_arg(a) for a in v or ()]
-            elif f in ("vararg", "kwarg"):
-                v = _arg(v)
-            else:
-                v = to_ast(v)
-            setattr(new, f, v)
-        return new
-    for f in target._fields:
-        value = getattr(node, f, None)
-        if value.__class__ is list:
-            value = [to_ast(v) for v in value]
-        elif isinstance(value, _AST):
-            value = to_ast(value)
-        setattr(new, f, value)
-    return new
 
 
 def _string_literal(text: str) -> str:

@@ -19,6 +19,8 @@ import copy
 
 import gast
 
+from .trees import walk
+
 __all__ = ["desugar", "needed"]
 
 
@@ -49,7 +51,7 @@ def _has(stmts, kinds, into_loops=False) -> bool:
         if isinstance(n, stop):  # (a nested function's exits are its own)
             return not isinstance(n, _SCOPES)
         if isinstance(n, (gast.For, gast.While)) and not into_loops:
-            return gast.Return in kinds and any(isinstance(x, gast.Return) for x in gast.walk(n))
+            return gast.Return in kinds and any(isinstance(x, gast.Return) for x in walk(n))
         return any(visit(c) for c in gast.iter_child_nodes(n))
     return any(visit(s) for s in stmts)
 
@@ -82,7 +84,7 @@ def _always_returns(stmts) -> bool:
 class _Desugar:
     def __init__(self, fdef) -> None:
         self.fdef = fdef
-        self.taken = {n.id for n in gast.walk(fdef) if isinstance(n, gast.Name)}
+        self.taken = {n.id for n in walk(fdef) if isinstance(n, gast.Name)}
         self.taken.update(a.id for a in fdef.args.args)
         self.result = None
 

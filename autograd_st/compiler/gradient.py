@@ -27,10 +27,11 @@ from ..prims import Sym
 from . import codegen
 from .build import ReverseBuilder, short_name
 from .cache import paused_gc
-from .codegen import assign, expr_of, function_def, literal, name, stored_names, to_source
+from .codegen import assign, expr_of, function_def, literal, name, to_source
 from .ir import Const, Input, Var, leaves
 from .lower import lower
 from .stages import record
+from .trees import stored_names
 
 __all__ = ["GradientPlan", "Ref", "GradientArtifact", "build_gradient"]
 

@@ -56,7 +56,8 @@ import gast
 
 from ..kernels import LOWERED_KERNELS
 from .anno import ATTR, facts_of, tag_of, untag
-from .codegen import is_comment, load_store_names, name, names_read, walk
+from .codegen import is_comment, name, names_read
+from .trees import load_store_names, walk
 
 __all__ = ["lower"]
 

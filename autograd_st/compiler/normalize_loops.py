@@ -38,7 +38,7 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
-from .codegen import names_read, names_written, walk
+from .codegen import names_read, names_written
 from .ir import For, While
 from .normalize_values import (
     LOOP_LOCAL,
@@ -52,6 +52,7 @@ from .normalize_values import (
     trip_count,
 )
 from .runtime_lists import ListsGrow
+from .trees import walk
 
 __all__ = ["LoopsMixin", "MAX_UNROLL", "lists_in"]
 

@@ -37,6 +37,7 @@ from ..rules import REGISTRY
 from ..rules_lists import LIST_PRIMITIVES
 from .ir import Const, Prim
 from .normalize_values import SymList, atomize, sym
+from .trees import walk
 
 __all__ = ["ListsGrow", "RuntimeListsMixin", "refuse_derivative"]
 
@@ -168,7 +169,7 @@ class RuntimeListsMixin:
         each append makes a new version)."""
         out = []
         for node in body_nodes:
-            for n in gast.walk(node):
+            for n in walk(node):
                 if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
                         and isinstance(n.func.value, gast.Name) \
                         and self.is_rt_list(self.env.get(n.func.value.id)) \
@@ -182,7 +183,7 @@ class RuntimeListsMixin:
         run-time lists before it."""
         out = set()
         for node in body_nodes:
-            for n in gast.walk(node):
+            for n in walk(node):
                 if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
                         and n.func.attr in ("append", "extend") \
                         and isinstance(n.func.value, gast.Name) \
