@@ -47,8 +47,16 @@ _AST = gast.AST
 
 
 def name(identifier: str, store: bool = False) -> gast.Name:
-    return gast.Name(id=identifier, ctx=gast.Store() if store else gast.Load(),
-                     annotation=None, type_comment=None)
+    # gast.Name(id=..., ctx=..., annotation=None, type_comment=None), made without gast's
+    # generic constructor (the most made node: every operand of every statement)
+    ctx = _new(_STORE) if store else _new(_LOAD)
+    node = _new(_NAME)
+    node.__dict__.update(id=identifier, ctx=ctx, annotation=None, type_comment=None)
+    return node
+
+
+_new = gast.AST.__new__
+_NAME, _LOAD, _STORE = gast.Name, gast.Load, gast.Store
 
 
 def const(value) -> gast.Constant:
@@ -225,40 +233,42 @@ class _Substitute(gast.NodeTransformer):
         return method(self, node)
 
     def generic_visit(self, node):
-        for f in node._fields:
-            old = getattr(node, f, None)
-            if old.__class__ is list:
-                new_values = []
-                for value in old:
+        """A copy of ``node`` with its children visited: the template is never changed, and
+        it is copied and substituted in the one pass."""
+        cls = node.__class__
+        new = cls.__new__(cls)
+        d = new.__dict__
+        for f in cls._fields:
+            v = getattr(node, f, None)
+            if v.__class__ is list:
+                values = []
+                for value in v:
                     if isinstance(value, _AST):
                         value = self.visit(value)
                         if value is None:
                             continue
                         if not isinstance(value, _AST):
-                            new_values.extend(value)
+                            values.extend(value)
                             continue
-                    new_values.append(value)
-                old[:] = new_values
-            elif isinstance(old, _AST):
-                new = self.visit(old)
-                if new is None:
-                    delattr(node, f)
-                else:
-                    setattr(node, f, new)
-        return node
+                    values.append(value)
+                v = values
+            elif isinstance(v, _AST):
+                v = self.visit(v)
+            d[f] = v
+        return new
 
     def visit_Name(self, node):
         if node.id in self.mapping and isinstance(node.ctx, gast.Load):
             return clone(self.mapping[node.id])
-        return node
+        return self.generic_visit(node)
 
     def visit_Subscript(self, node):
-        self.generic_visit(node)
+        node = self.generic_visit(node)
         node.slice = _as_subscript_index(node.slice)
         return node
 
     def visit_BinOp(self, node):
-        self.generic_visit(node)
+        node = self.generic_visit(node)
         # `x ** (3 - 1)` after substitution: fold arithmetic on two numbers
         if isinstance(node.left, gast.Constant) and isinstance(node.right, gast.Constant) \
                 and type(node.left.value) in (int, float) \
@@ -271,7 +281,7 @@ class _Substitute(gast.NodeTransformer):
         return node
 
     def visit_IfExp(self, node):
-        self.generic_visit(node)
+        node = self.generic_visit(node)
         test = node.test
         # `(1, 0) is None` after substitution: decide it here, as the reader would
         if isinstance(test, gast.Compare) and len(test.ops) == 1 \
@@ -288,7 +298,7 @@ class _Substitute(gast.NodeTransformer):
         # a call of a template global (a name the template reads, not one it substitutes)
         role = self.roles.get(node.func.id) if isinstance(node.func, gast.Name) \
             and node.func.id not in self.mapping else None
-        self.generic_visit(node)
+        node = self.generic_visit(node)
         # numpy's and the helpers' defaults: leave them out so the code reads naturally
         node.keywords = [k for k in node.keywords
                          if not (k.arg in _DEFAULT_KEYWORDS and isinstance(k.value, gast.Constant)
@@ -331,7 +341,7 @@ def _is_literal(node) -> bool:
 def substitute(expr, mapping: dict):
     """A copy of template ``expr`` with names replaced by the expressions in ``mapping``;
     ``axis=None``, ``axes=None`` and ``keepdims=False`` keywords are left out."""
-    return _Substitute(mapping).visit(clone(expr))
+    return _Substitute(mapping).visit(expr)
 
 
 def prim_mapping(stmt: Prim, const_namer) -> dict:
