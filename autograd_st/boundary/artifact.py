@@ -21,7 +21,7 @@ from ..compiler import RUNTIME, resolve_input, structure_signature
 from ..compiler.analyze import written_inputs
 from ..compiler.cache import guards_hold, hot_check
 from ..tensor import Tensor, _structure_epoch
-from .values import _new_tensor, _set_data, runtime_leaves, to_tensors, unwrap_arg
+from .values import _new_tensor, runtime_leaves, to_tensors, unwrap_arg
 
 __all__ = ["Artifact"]
 
@@ -221,9 +221,9 @@ def _entry(artifact, kinds, out_structure):
     if not artifact.tensors_out:
         lines.append("    return " + call)
     elif out_structure is None:  # one value: an array wrapped here, without a call
-        namespace.update(_ndarray=np.ndarray, _new=_new_tensor, _set=_set_data, _Tensor=Tensor)
+        namespace.update(_ndarray=np.ndarray, _new=_new_tensor, _Tensor=Tensor)
         lines += ["    r = " + call, "    if type(r) is _ndarray:", "        t = _new(_Tensor)",
-                  "        _set(t, r)", "        return t", "    return _leaf(r)"]
+                  "        t._data = r", "        return t", "    return _leaf(r)"]
     else:
         lines.append("    r = " + call)
         unpack = []
