@@ -117,29 +117,6 @@ def _kind_of(cls) -> str:
     return kind
 
 
-def _nodes(fdef):
-    """Every node of ``fdef``, each before the nodes inside it, except a ``Name``'s context
-    (``Load``, ``Store``...: read from the name itself)."""
-    stack = [fdef]
-    pop, push = stack.pop, stack.append
-    ast_type, list_type, name_type = gast.AST, list, gast.Name
-    while stack:
-        node = pop()
-        yield node
-        if node.__class__ is name_type:
-            if getattr(node, "annotation", None) is not None:  # (a parameter's: refused
-                push(node.annotation)  # by the printer, printed by astor: checked too)
-            continue
-        for f in node._fields:
-            v = getattr(node, f, None)
-            if v.__class__ is list_type:
-                for item in v:
-                    if isinstance(item, ast_type):
-                        push(item)
-            elif isinstance(v, ast_type):
-                push(v)
-
-
 def validate(fdef) -> frozenset:
     """Check one generated function (and make its constants and comments plain); raises
     ValueError naming what is refused.  Records it as validated on this thread.  Returns the
@@ -151,8 +128,27 @@ def validate(fdef) -> frozenset:
     idents = set()
     loads, bound = set(), set()
     skip = set()  # the comment markers' own nodes: text, never code
-    for node in _nodes(fdef):
-        kind = _KIND.get(node.__class__) or _kind_of(node.__class__)
+    # every node, each before the nodes inside it, but a name's context (Load, Store ...:
+    # read from the name itself); a stack, not a generator step per node
+    todo = [fdef]
+    pop, push = todo.pop, todo.append
+    ast_type, list_type, name_type = gast.AST, list, gast.Name
+    while todo:
+        node = pop()
+        cls = node.__class__
+        if cls is name_type:
+            if getattr(node, "annotation", None) is not None:  # (a parameter's: refused
+                push(node.annotation)  # by the printer, printed by astor: checked too)
+        else:
+            for f in cls._fields:
+                v = getattr(node, f, None)
+                if v.__class__ is list_type:
+                    for item in v:
+                        if isinstance(item, ast_type):
+                            push(item)
+                elif isinstance(v, ast_type):
+                    push(v)
+        kind = _KIND.get(cls) or _kind_of(cls)
         if kind is _OTHER:  # (most nodes: operators, contexts, calls, tuples ...)
             continue
         if kind is _NAME:
