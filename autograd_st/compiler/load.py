@@ -92,6 +92,9 @@ def _one_line(text: str) -> str:
 _OTHER, _NAME, _CONSTANT, _REFUSED_KIND, _FUNCTION, _ATTRIBUTE, _KEYWORD, _DELETE, _EXPR = (
     "other", "name", "constant", "refused", "function", "attribute", "keyword", "delete", "expr")
 _KIND: dict = {}
+# the fields validate looks into, per node class: all but operators and contexts, which
+# hold no code (an operator or context node the printer and astor print by its class only)
+_VALIDATED_FIELDS: dict = {}
 
 
 def _kind_of(cls) -> str:
@@ -140,7 +143,11 @@ def validate(fdef) -> frozenset:
             if getattr(node, "annotation", None) is not None:  # (a parameter's: refused
                 push(node.annotation)  # by the printer, printed by astor: checked too)
         else:
-            for f in cls._fields:
+            fields = _VALIDATED_FIELDS.get(cls)
+            if fields is None:
+                fields = _VALIDATED_FIELDS[cls] = tuple(
+                    f for f in cls._fields if f not in ("ctx", "op", "ops"))
+            for f in fields:
                 v = getattr(node, f, None)
                 if v.__class__ is list_type:
                     for item in v:
@@ -191,9 +198,10 @@ def validate(fdef) -> frozenset:
                 args[0].value = _one_line(str.__str__(args[0].value))
                 skip.update((id(node.value), id(node.value.func), id(args[0])))
             continue
-        if _bad_identifier(ident):
-            raise ValueError("generated code has an invalid identifier %r" % (ident,))
-        idents.add(ident)
+        if ident not in idents:  # (each identifier checked once)
+            if _bad_identifier(ident):
+                raise ValueError("generated code has an invalid identifier %r" % (ident,))
+            idents.add(ident)
     record = getattr(_pending, "record", None)
     if record is None:
         record = _pending.record = []
