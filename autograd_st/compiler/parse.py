@@ -22,6 +22,7 @@ import __future__
 
 import ast
 import builtins
+import copy
 import functools
 import hashlib
 import inspect
@@ -140,6 +141,8 @@ def _parse_code(fn, code, filename) -> gast.FunctionDef:
         node = _parse_lambda(fn, code, lines, filename)
     else:
         node = _parse_def(fn, code, lines, filename)
+    if _Mangle.renames(fn):  # it renames in place: not the text's shared tree
+        node = copy.deepcopy(node)
     return to_gast(_Mangle.apply(fn, node))
 
 
@@ -223,6 +226,15 @@ class _Mangle(ast.NodeTransformer):
     def __init__(self, prefix: str, used: set) -> None:
         self.prefix, self.used = prefix, used
 
+    @staticmethod
+    def renames(fn) -> bool:
+        """Whether :meth:`apply` may rename anything in ``fn``'s tree."""
+        outer = fn.__qualname__.split(".")[:-1]
+        if not outer or outer[-1] == "<locals>" or not outer[-1].strip("_"):
+            return False
+        prefix = "_" + outer[-1].lstrip("_") + "__"
+        return any(n.startswith(prefix) for n in _code_names(fn.__code__))
+
     @classmethod
     def apply(cls, fn, node):
         outer = fn.__qualname__.split(".")[:-1]
@@ -265,8 +277,8 @@ def _parse_def(fn, code, lines, filename) -> ast.FunctionDef:
     """The ``def`` at the function's first line (decorators dropped), checked to be the code
     that runs."""
     first = code.co_firstlineno
-    node = None
-    if first <= len(lines):
+    node = _text_defs(filename, lines, code.co_flags & _FUTURE_FLAGS).get((code.co_name, first))
+    if node is None and first <= len(lines):  # (the text does not compile as a whole)
         try:
             block = inspect.getblock(lines[first - 1:])
             text = "".join(block)
@@ -374,21 +386,51 @@ _TEXT_CODES_SIZE = 32
 def _text_codes(filename, lines, flags) -> dict:
     """The code objects the whole text compiles to, by (name, first line); remembered while
     linecache gives the same lines (an edited file gets new ones)."""
+    return _text_entry(filename, lines, flags)[2]
+
+
+def _text_defs(filename, lines, flags) -> dict:
+    """The ``def`` statements of the whole text (parsed once, with the file's line numbers
+    and columns), by (name, first line): shared, so never changed in place."""
+    return _text_entry(filename, lines, flags)[3]
+
+
+def _text_entry(filename, lines, flags) -> tuple:
     with _LOCK:
         entry = _TEXT_CODES.get(filename)
     if entry is not None and entry[0] is lines and entry[1] == flags:
-        return entry[2]
+        return entry
+    text = "".join(lines)
     try:
-        codes = _code_objects(compile("".join(lines), filename, "exec", flags=flags,
-                                      dont_inherit=True), {})
+        codes = _code_objects(compile(text, filename, "exec", flags=flags, dont_inherit=True),
+                              {})
+        defs = _defs(compile(text, filename, "exec", flags=flags | ast.PyCF_ONLY_AST,
+                             dont_inherit=True).body, {})
     except (SyntaxError, ValueError):  # e.g. an IPython cell with top-level await
-        codes = {}
+        codes, defs = {}, {}
+    entry = (lines, flags, codes, defs)
     with _LOCK:
         _TEXT_CODES.pop(filename, None)
-        _TEXT_CODES[filename] = (lines, flags, codes)
+        _TEXT_CODES[filename] = entry
         while len(_TEXT_CODES) > _TEXT_CODES_SIZE:
             _TEXT_CODES.pop(next(iter(_TEXT_CODES)))
-    return codes
+    return entry
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _defs(stmts, out: dict) -> dict:
+    """Every ``def`` among ``stmts`` and the statements nested in them (a def is a
+    statement: no expression is looked into), by (name, first line)."""
+    for st in stmts:
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out[(st.name, _first_line(st))] = st
+        for f in _BODIES:
+            inner = getattr(st, f, None)
+            if inner:
+                _defs(inner, out)
+    return out
 
 
 def _code_objects(code, out: dict) -> dict:
