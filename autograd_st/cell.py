@@ -108,7 +108,9 @@ class Cell:
 
     def __call__(self, *args, **kwargs):
         if not (self._forward_pre_hooks or self._forward_hooks):
-            return self.construct(*args, **kwargs)
+            if kwargs:
+                return self.construct(*args, **kwargs)
+            return self.construct(*args)
         for _, hook in self._forward_pre_hooks:
             new = hook(self, args)
             if new is not None:

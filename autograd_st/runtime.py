@@ -323,17 +323,21 @@ except ImportError:  # pragma: no cover - numpy 1.x
 
 def matmul_nt_to(a, b, like):
     """``unbroadcast(matmul_nt(a, b), like)`` in one call (the lowering writes it)."""
-    if b.ndim == 2 and a.ndim == 2 and a.size * b.shape[0] > _SMALL_MATMUL \
-            and getattr(like, "ndim", None) == 2:
-        return _matmul(a, b.T)
+    if b.ndim == 2 and a.ndim == 2 and getattr(like, "ndim", None) == 2:
+        # two matrices: the gradient has the matrix operand's shape, nothing to sum (and
+        # matmul_nt's choice made here, without its call: the per-call path of small nets)
+        if a.size * b.shape[0] > _SMALL_MATMUL:
+            return _matmul(a, b.T)
+        return _einsum("...ik,...jk->...ij", a, b)
     return unbroadcast(matmul_nt(a, b), like)
 
 
 def matmul_tn_to(a, b, like):
     """``unbroadcast(matmul_tn(a, b, like=like), like)`` in one call (the lowering writes it)."""
-    if a.ndim == 2 and b.ndim == 2 and a.size * b.shape[1] > _SMALL_MATMUL \
-            and getattr(like, "ndim", None) == 2:
-        return _matmul(a.T, b)
+    if a.ndim == 2 and b.ndim == 2 and getattr(like, "ndim", None) == 2:
+        if a.size * b.shape[1] > _SMALL_MATMUL:
+            return _matmul(a.T, b)
+        return _einsum("...ki,...kj->...ij", a, b)
     return unbroadcast(matmul_tn(a, b, like=like), like)
 
 

@@ -21,7 +21,7 @@ from ..compiler.analyze import written_inputs
 from ..compiler.cache import guards_hold, hot_check, structure_signature
 from ..compiler.ir import RUNTIME, resolve_input
 from ..tensor import Tensor, _structure_epoch
-from .values import runtime_leaves, to_tensors, unwrap_arg
+from .values import _new_tensor, runtime_leaves, to_tensors, unwrap_arg
 
 __all__ = ["Artifact"]
 
@@ -40,7 +40,7 @@ class Artifact:
 
     __slots__ = ("fn", "inputs", "epoch", "guards", "gradient", "n_args", "tensors_out", "plain",
                  "spec_args", "cells", "sigs", "n_rules", "weights", "wflags", "target",
-                 "objects", "hot", "check", "effects", "inner", "entry")
+                 "objects", "hot", "check", "effects", "inner", "entry", "simple")
 
     def __init__(self, art, epoch, n_args, tensors_out=True, spec_args=(), weights=(),
                  target=(None, None), inner=None, kinds=None, fused=None) -> None:
@@ -73,6 +73,9 @@ class Artifact:
             o for inp, o in zip(art.fir.inputs, self.objects)
             if (written is None or inp.name in written) and isinstance(o, (Tensor, np.ndarray)))
         self.entry = _entry(self, kinds, art.out_structure)
+        # no hot guards, no inner gradient function, no state written: while the structure
+        # epoch has not moved, a call is its entry and nothing else
+        self.simple = self.hot is None and not self.check and not self.effects
 
     def _same_inputs(self) -> bool:
         """Each input is still the object found on its path (not a new Parameter)."""
@@ -217,6 +220,10 @@ def _entry(artifact, kinds, out_structure):
     lines = ["def entry(%s):" % ", ".join(params)]
     if not artifact.tensors_out:
         lines.append("    return " + call)
+    elif out_structure is None:  # one value: an array wrapped here, without a call
+        namespace.update(_ndarray=np.ndarray, _new=_new_tensor, _Tensor=Tensor)
+        lines += ["    r = " + call, "    if type(r) is _ndarray:", "        t = _new(_Tensor)",
+                  "        t._data = r", "        return t", "    return _leaf(r)"]
     else:
         lines.append("    r = " + call)
         unpack = []

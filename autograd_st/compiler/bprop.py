@@ -24,6 +24,7 @@ from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild
 from .names import NameAllocator
 from .normalize import sym
 from .parse import parse_function
+from .trees import walk
 
 __all__ = ["has_bprop", "check_bprop", "CustomBprop", "wrap_in_call"]
 
@@ -50,7 +51,7 @@ def check_bprop(cell, n_inputs) -> None:
         src = parse_function(types.MethodType(bprop, cell))
     except Exception:  # noqa: BLE001 - no source: the count is checked at run time instead
         return
-    for ret in (n for n in gast.walk(src.node) if isinstance(n, gast.Return)):
+    for ret in (n for n in walk(src.node) if isinstance(n, gast.Return)):
         value = ret.value
         got = len(value.elts) if isinstance(value, gast.Tuple) else None
         if got is not None and got != n_inputs:

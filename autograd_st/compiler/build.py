@@ -30,6 +30,7 @@ from .load import load, validate
 from .lower import lower
 from .reverse import Reverse
 from .stages import record
+from .trees import walk as tree_walk
 
 __all__ = ["Builder", "ReverseBuilder", "Compiled", "build_pair", "full_source", "short_name"]
 
@@ -270,7 +271,7 @@ def free_loads(stmts, bound=frozenset()) -> list:
     seen = []
 
     def loads(node, bound):
-        for n in gast.walk(node):
+        for n in tree_walk(node):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) \
                     and n.id not in bound and n.id not in seen:
                 seen.append(n.id)
@@ -281,10 +282,10 @@ def free_loads(stmts, bound=frozenset()) -> list:
             if isinstance(st, gast.Assign):
                 loads(st.value, bound)
                 for t in st.targets:
-                    bound.update(n.id for n in gast.walk(t) if isinstance(n, gast.Name))
+                    bound.update(n.id for n in tree_walk(t) if isinstance(n, gast.Name))
             elif isinstance(st, gast.For):
                 loads(st.iter, bound)
-                inner = bound | {n.id for n in gast.walk(st.target) if isinstance(n, gast.Name)}
+                inner = bound | {n.id for n in tree_walk(st.target) if isinstance(n, gast.Name)}
                 block(st.body, inner)
             elif isinstance(st, gast.While):
                 loads(st.test, bound)

@@ -36,16 +36,27 @@ from ..kernels import LOWERED_KERNELS
 from .anno import tag
 from .ir import Call, Comment, Const, For, If, Opaque, Prim, Var, While
 from .markers import kernel_primitive
+from .printer import Unprintable, function_lines
+from .trees import to_ast, walk
 
 __all__ = ["expr_of", "name", "substitute", "to_source", "comment", "is_comment",
-           "source_files"]
+           "source_files", "walk", "to_ast"]
 
 _COMMENT_FN = "__comment__"
+_AST = gast.AST
 
 
 def name(identifier: str, store: bool = False) -> gast.Name:
-    return gast.Name(id=identifier, ctx=gast.Store() if store else gast.Load(),
-                     annotation=None, type_comment=None)
+    # gast.Name(id=..., ctx=..., annotation=None, type_comment=None), made without gast's
+    # generic constructor (the most made node: every operand of every statement)
+    ctx = _new(_STORE) if store else _new(_LOAD)
+    node = _new(_NAME)
+    node.__dict__.update(id=identifier, ctx=ctx, annotation=None, type_comment=None)
+    return node
+
+
+_new = gast.AST.__new__
+_NAME, _LOAD, _STORE = gast.Name, gast.Load, gast.Store
 
 
 def const(value) -> gast.Constant:
@@ -58,13 +69,13 @@ def comment(text: str) -> gast.stmt:
 
 def names_read(nodes) -> list:
     """The names ``nodes`` (statements or expressions) read, each once, in order."""
-    return list(dict.fromkeys(n.id for node in nodes for n in gast.walk(node)
+    return list(dict.fromkeys(n.id for node in nodes for n in walk(node)
                               if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)))
 
 
 def names_written(nodes) -> list:
     """The names ``nodes`` assign (loop targets included), each once, in order."""
-    return list(dict.fromkeys(n.id for node in nodes for n in gast.walk(node)
+    return list(dict.fromkeys(n.id for node in nodes for n in walk(node)
                               if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)))
 
 
@@ -158,10 +169,17 @@ def clone(node):
     """A structural copy of a gast tree (much faster than copy.deepcopy on ASTs)."""
     if isinstance(node, list):
         return [clone(n) for n in node]
-    if isinstance(node, gast.AST):
-        new = node.__class__.__new__(node.__class__)
-        for f in node._fields:
-            setattr(new, f, clone(getattr(node, f, None)))
+    if isinstance(node, _AST):
+        cls = node.__class__
+        new = cls.__new__(cls)
+        d = new.__dict__
+        for f in cls._fields:
+            v = getattr(node, f, None)
+            if v.__class__ is list:
+                v = [clone(x) for x in v]
+            elif isinstance(v, _AST):
+                v = clone(v)
+            d[f] = v
         return new
     return node
 
@@ -196,24 +214,65 @@ def _helper_roles() -> dict:
 _ROLES: tuple = (-1, {})  # (rules.version() it was made for, the table)
 
 
+_SUBSTITUTE_METHODS: dict = {}  # node class -> _Substitute's visit_<class> or None
+_NO_METHOD = object()
+
+
 class _Substitute(gast.NodeTransformer):
     def __init__(self, mapping) -> None:
         self.mapping = mapping
         self.roles = _helper_roles()
         self.matmuls: dict = {}  # id of a template's matmul_nt/matmul_tn call -> "nt"/"tn"
 
+    # ast.NodeTransformer's visit and generic_visit, with the method found once per class
+    # and no generator per node (every template of every statement comes through here)
+    def visit(self, node):
+        cls = node.__class__
+        method = _SUBSTITUTE_METHODS.get(cls, _NO_METHOD)
+        if method is _NO_METHOD:
+            method = _SUBSTITUTE_METHODS[cls] = getattr(_Substitute, "visit_" + cls.__name__,
+                                                        None)
+        if method is None:
+            return self.generic_visit(node)
+        return method(self, node)
+
+    def generic_visit(self, node):
+        """A copy of ``node`` with its children visited: the template is never changed, and
+        it is copied and substituted in the one pass."""
+        cls = node.__class__
+        new = cls.__new__(cls)
+        d = new.__dict__
+        for f in cls._fields:
+            v = getattr(node, f, None)
+            if v.__class__ is list:
+                values = []
+                for value in v:
+                    if isinstance(value, _AST):
+                        value = self.visit(value)
+                        if value is None:
+                            continue
+                        if not isinstance(value, _AST):
+                            values.extend(value)
+                            continue
+                    values.append(value)
+                v = values
+            elif isinstance(v, _AST):
+                v = self.visit(v)
+            d[f] = v
+        return new
+
     def visit_Name(self, node):
         if node.id in self.mapping and isinstance(node.ctx, gast.Load):
             return clone(self.mapping[node.id])
-        return node
+        return self.generic_visit(node)
 
     def visit_Subscript(self, node):
-        self.generic_visit(node)
+        node = self.generic_visit(node)
         node.slice = _as_subscript_index(node.slice)
         return node
 
     def visit_BinOp(self, node):
-        self.generic_visit(node)
+        node = self.generic_visit(node)
         # `x ** (3 - 1)` after substitution: fold arithmetic on two numbers
         if isinstance(node.left, gast.Constant) and isinstance(node.right, gast.Constant) \
                 and type(node.left.value) in (int, float) \
@@ -226,7 +285,7 @@ class _Substitute(gast.NodeTransformer):
         return node
 
     def visit_IfExp(self, node):
-        self.generic_visit(node)
+        node = self.generic_visit(node)
         test = node.test
         # `(1, 0) is None` after substitution: decide it here, as the reader would
         if isinstance(test, gast.Compare) and len(test.ops) == 1 \
@@ -247,7 +306,7 @@ class _Substitute(gast.NodeTransformer):
                 and isinstance(node.func.value, gast.Name) and node.func.value.id == "np" \
                 and "np" not in self.mapping:
             role = ("shape_use", node.func.attr)  # np.shape(v), np.ndim(v)
-        self.generic_visit(node)
+        node = self.generic_visit(node)
         # numpy's and the helpers' defaults: leave them out so the code reads naturally
         node.keywords = [k for k in node.keywords
                          if not (k.arg in _DEFAULT_KEYWORDS and isinstance(k.value, gast.Constant)
@@ -296,7 +355,7 @@ def _is_literal(node) -> bool:
 def substitute(expr, mapping: dict):
     """A copy of template ``expr`` with names replaced by the expressions in ``mapping``;
     ``axis=None``, ``axes=None`` and ``keepdims=False`` keywords are left out."""
-    return _Substitute(mapping).visit(clone(expr))
+    return _Substitute(mapping).visit(expr)
 
 
 def prim_mapping(stmt: Prim, const_namer) -> dict:
@@ -463,10 +522,42 @@ _COMMENT_RE = re.compile(r"^(\s*)%s\((['\"])(.*)\2\)\s*$" % _COMMENT_FN)
 
 
 def to_source(fdef: gast.FunctionDef) -> str:
-    """Print a gast function with astor, turning comment markers into comments."""
+    """Print a gast function as astor prints it, turning comment markers into comments:
+    by :mod:`.printer` (the same text, a few times sooner), or by astor itself for a tree
+    the printer does not take (a user's function read back for ``--stage parse``)."""
+    try:
+        lines = function_lines(fdef)
+    except Unprintable:
+        return _astor_source(fdef)
+    return _lines_source(lines)
+
+
+def _lines_source(lines) -> str:
+    """The printer's ``(indent, text, comment)`` lines as :func:`to_source`'s text."""
+    out = []
+    last = None  # the last comment, while only simple statements at its indent follow it
+    for indent, text, note in lines:
+        if note is not None:
+            if _THROUGH in note:  # made through generated code: said once for its run
+                note = note.replace(_THROUGH, "")
+                if last == (indent, note):
+                    continue
+            out.append("%s# %s" % (indent, note))
+            last = (indent, note)
+        else:
+            line = indent + text
+            out.append(line)
+            if last is not None and (not line.startswith(last[0]) or line[len(last[0])] == " "
+                                     or line.rstrip().endswith(":")):
+                last = None
+    return "\n".join(out) + "\n"
+
+
+def _astor_source(fdef: gast.FunctionDef) -> str:
+    """:func:`to_source` through astor."""
     # no fix_missing_locations: astor prints no line information, so the locations a
     # generated node lacks are never read (and filling them walked the whole tree)
-    tree = gast.gast_to_ast(fdef)
+    tree = to_ast(fdef)
     src = astor.to_source(tree, pretty_source=lambda parts: "".join(parts))
     out = []
     last = None  # the last comment, while only simple statements at its indent follow it
@@ -513,7 +604,7 @@ def global_names(fdef) -> set:
     """Names the function reads that it never binds (its globals)."""
     bound = {a.id for a in fdef.args.args}
     loads = set()
-    for node in gast.walk(fdef):
+    for node in walk(fdef):
         if isinstance(node, gast.Name):
             if isinstance(node.ctx, (gast.Store, gast.Param)):
                 bound.add(node.id)

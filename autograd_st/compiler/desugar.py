@@ -19,6 +19,8 @@ import copy
 
 import gast
 
+from .trees import walk
+
 __all__ = ["desugar", "needed"]
 
 
@@ -44,14 +46,25 @@ def _has(stmts, kinds, into_loops=False) -> bool:
     """Does one of ``stmts`` contain a node of ``kinds``?  A nested loop's own ``break`` and
     ``continue`` stay inside it (unless ``into_loops``); a ``return`` in it still counts."""
     stop = kinds + _SCOPES
-
-    def visit(n):
+    returns = gast.Return in kinds
+    todo = list(stmts)  # (a stack, not a recursion with a generator per node)
+    while todo:
+        n = todo.pop()
         if isinstance(n, stop):  # (a nested function's exits are its own)
-            return not isinstance(n, _SCOPES)
+            if not isinstance(n, _SCOPES):
+                return True
+            continue
         if isinstance(n, (gast.For, gast.While)) and not into_loops:
-            return gast.Return in kinds and any(isinstance(x, gast.Return) for x in gast.walk(n))
-        return any(visit(c) for c in gast.iter_child_nodes(n))
-    return any(visit(s) for s in stmts)
+            if returns and any(isinstance(x, gast.Return) for x in walk(n)):
+                return True
+            continue
+        for f in n._fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list:
+                todo.extend(c for c in v if isinstance(c, gast.AST))
+            elif isinstance(v, gast.AST):
+                todo.append(v)
+    return False
 
 
 _SCOPES = (gast.FunctionDef, gast.Lambda)
@@ -82,7 +95,7 @@ def _always_returns(stmts) -> bool:
 class _Desugar:
     def __init__(self, fdef) -> None:
         self.fdef = fdef
-        self.taken = {n.id for n in gast.walk(fdef) if isinstance(n, gast.Name)}
+        self.taken = {n.id for n in walk(fdef) if isinstance(n, gast.Name)}
         self.taken.update(a.id for a in fdef.args.args)
         self.result = None
 

@@ -44,6 +44,10 @@ REFUSED = {
 }
 
 
+_METHODS: dict = {}  # node class -> _Fence's visit_<class> or None
+_MISSING = object()
+
+
 class _Fence(gast.NodeVisitor):
     def __init__(self, src) -> None:
         self.src = src
@@ -55,11 +59,28 @@ class _Fence(gast.NodeVisitor):
             self.src.filename, getattr(node, "lineno", None), getattr(node, "col_offset", 0),
             hint=hint)
 
+    def visit(self, node):  # NodeVisitor.visit, with the method found once per class
+        cls = node.__class__
+        method = _METHODS.get(cls, _MISSING)
+        if method is _MISSING:
+            method = _METHODS[cls] = getattr(_Fence, "visit_" + cls.__name__, None)
+        if method is None:
+            return self.generic_visit(node)
+        return method(self, node)
+
     def generic_visit(self, node):
         entry = REFUSED.get(type(node))
         if entry is not None and node is not self.top:
             self.refuse(node, *entry)
-        super().generic_visit(node)
+        # NodeVisitor.generic_visit (fields in order, depth first), without its generators
+        for f in node._fields:
+            v = getattr(node, f, None)
+            if v.__class__ is list:
+                for item in v:
+                    if isinstance(item, gast.AST):
+                        self.visit(item)
+            elif isinstance(v, gast.AST):
+                self.visit(v)
 
     def visit_FunctionDef(self, node):
         if node is not self.top:  # a nested def: a local function, bound where it is called

@@ -28,11 +28,12 @@ from ..prims import Sym
 from . import codegen
 from .build import ReverseBuilder, short_name
 from .cache import paused_gc
-from .codegen import assign, expr_of, function_def, literal, name, names_written, to_source
+from .codegen import assign, expr_of, function_def, literal, name, to_source
 from .ir import Const, Input, Var, leaves
 from .lower import lower
 from .plan import GradientPlan, Ref
 from .stages import record
+from .trees import stored_names
 
 __all__ = ["GradientPlan", "Ref", "GradientArtifact", "build_gradient"]
 
@@ -127,7 +128,7 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
                                            keywords=[]))
     # the backward may rebind a forward name (a loop's tape unpacks into the names its
     # iterations had): an output it rebinds is kept before the backward starts
-    rebound = set(names_written(rev.out))
+    rebound = stored_names(rev.out)
     keep = []
     value_atoms = _atoms(fir.result)
     for leaf in out_leaves:

@@ -88,6 +88,38 @@ def _one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+# what validate does with a node, by its class (found with isinstance once per class)
+_OTHER, _NAME, _CONSTANT, _REFUSED_KIND, _FUNCTION, _ATTRIBUTE, _KEYWORD, _DELETE, _EXPR = (
+    "other", "name", "constant", "refused", "function", "attribute", "keyword", "delete", "expr")
+_KIND: dict = {}
+# the fields validate looks into, per node class: all but operators and contexts, which
+# hold no code (an operator or context node the printer and astor print by its class only)
+_VALIDATED_FIELDS: dict = {}
+
+
+def _kind_of(cls) -> str:
+    if issubclass(cls, _REFUSED):
+        kind = _REFUSED_KIND
+    elif issubclass(cls, gast.FunctionDef):
+        kind = _FUNCTION
+    elif issubclass(cls, gast.Delete):
+        kind = _DELETE
+    elif issubclass(cls, gast.Name):
+        kind = _NAME
+    elif issubclass(cls, gast.Attribute):
+        kind = _ATTRIBUTE
+    elif issubclass(cls, gast.keyword):
+        kind = _KEYWORD
+    elif issubclass(cls, gast.Constant):
+        kind = _CONSTANT
+    elif issubclass(cls, gast.Expr):
+        kind = _EXPR
+    else:
+        kind = _OTHER
+    _KIND[cls] = kind
+    return kind
+
+
 def validate(fdef) -> frozenset:
     """Check one generated function (and make its constants and comments plain); raises
     ValueError naming what is refused.  Records it as validated on this thread.  Returns the
@@ -99,45 +131,74 @@ def validate(fdef) -> frozenset:
     idents = set()
     loads, bound = set(), set()
     skip = set()  # the comment markers' own nodes: text, never code
-    for node in gast.walk(fdef):
-        if isinstance(node, _REFUSED) or (isinstance(node, gast.FunctionDef)
-                                          and node is not fdef):
-            raise ValueError("generated code has a %s, which the compiler never generates"
-                             % type(node).__name__)
-        if id(node) in skip:
+    # every node, each before the nodes inside it, but a name's context (Load, Store ...:
+    # read from the name itself); a stack, not a generator step per node
+    todo = [fdef]
+    pop, push = todo.pop, todo.append
+    ast_type, list_type, name_type = gast.AST, list, gast.Name
+    while todo:
+        node = pop()
+        cls = node.__class__
+        if cls is name_type:
+            if getattr(node, "annotation", None) is not None:  # (a parameter's: refused
+                push(node.annotation)  # by the printer, printed by astor: checked too)
+        else:
+            fields = _VALIDATED_FIELDS.get(cls)
+            if fields is None:
+                fields = _VALIDATED_FIELDS[cls] = tuple(
+                    f for f in cls._fields if f not in ("ctx", "op", "ops"))
+            for f in fields:
+                v = getattr(node, f, None)
+                if v.__class__ is list_type:
+                    for item in v:
+                        if isinstance(item, ast_type):
+                            push(item)
+                elif isinstance(v, ast_type):
+                    push(v)
+        kind = _KIND.get(cls) or _kind_of(cls)
+        if kind is _OTHER:  # (most nodes: operators, contexts, calls, tuples ...)
             continue
-        if isinstance(node, gast.Delete) and not all(isinstance(t, gast.Name)
-                                                     for t in node.targets):
-            # the lowering pass frees dead values with ``del name``; nothing else is deleted
-            raise ValueError("generated code deletes something other than a local name, which "
-                             "the compiler never generates")
-        if isinstance(node, gast.Name):
+        if kind is _NAME:
+            if id(node) in skip:
+                continue
             ident = node.id
             (bound if isinstance(node.ctx, (gast.Store, gast.Param)) else loads).add(ident)
-        elif isinstance(node, gast.Attribute):
+        elif kind is _CONSTANT:
+            if id(node) in skip:
+                continue
+            node.value = value = _plain_constant(node.value)
+            if isinstance(value, (float, complex)) and not cmath.isfinite(value):
+                raise ValueError("generated code has a non-finite constant %r (codegen "
+                                 "writes float('nan') for these)" % (value,))
+            continue
+        elif kind is _REFUSED_KIND or (kind is _FUNCTION and node is not fdef):
+            raise ValueError("generated code has a %s, which the compiler never generates"
+                             % type(node).__name__)
+        elif kind is _ATTRIBUTE:
             ident = node.attr
-        elif isinstance(node, gast.FunctionDef):
+        elif kind is _KEYWORD:
+            ident = node.arg if node.arg is not None else "_"
+        elif kind is _DELETE:
+            if not all(isinstance(t, gast.Name) for t in node.targets):
+                # the lowering frees dead values with ``del name``; nothing else is deleted
+                raise ValueError("generated code deletes something other than a local name, "
+                                 "which the compiler never generates")
+            continue
+        elif kind is _FUNCTION:
             ident = node.name
             if node.decorator_list or node.returns is not None:
                 raise ValueError("generated function %r has decorators or annotations"
                                  % (ident,))
-        elif isinstance(node, gast.keyword):
-            ident = node.arg if node.arg is not None else "_"
-        else:
-            ident = None
-            if isinstance(node, gast.Constant):
-                node.value = value = _plain_constant(node.value)
-                if isinstance(value, (float, complex)) and not cmath.isfinite(value):
-                    raise ValueError("generated code has a non-finite constant %r (codegen "
-                                     "writes float('nan') for these)" % (value,))
-            elif is_comment(node):
+        else:  # an expression statement: a comment marker's text is made one line
+            if is_comment(node):
                 args = node.value.args
                 if len(args) != 1 or node.value.keywords or not isinstance(
                         args[0], gast.Constant) or not isinstance(args[0].value, str):
                     raise ValueError("malformed comment marker in generated code")
                 args[0].value = _one_line(str.__str__(args[0].value))
                 skip.update((id(node.value), id(node.value.func), id(args[0])))
-        if ident is not None:
+            continue
+        if ident not in idents:  # (each identifier checked once)
             if _bad_identifier(ident):
                 raise ValueError("generated code has an invalid identifier %r" % (ident,))
             idents.add(ident)

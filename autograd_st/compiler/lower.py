@@ -53,12 +53,15 @@ Gives: the same functions, in place, computing the same values, with these speed
 """
 from __future__ import annotations
 
+from collections import deque
+
 import gast
 
 from ..kernels import LOWERED_KERNELS
-from .anno import facts_of, tag, tag_of, untag
+from .anno import ATTR, facts_of, tag, tag_of, untag
 from .codegen import is_comment, name, names_read
 from .lower_loops import batch_loops
+from .trees import load_store_names, walk
 
 __all__ = ["lower"]
 
@@ -70,13 +73,13 @@ def lower(fdefs: list, names) -> None:
     # unbroadcast calls (each step checks its node's tag again: an earlier step may have
     # rewritten or detached it)
     appends, walks, unbroadcasts = {}, {}, []
+    last_read = {}  # per function: name -> the last top-level statement that reads it
     for fdef in fdefs:
         found = walks[id(fdef)] = []
+        last = last_read[id(fdef)] = {}
         for k, top in enumerate(fdef.body):
-            for node in gast.walk(top):
+            for node in _tagged(top, last, k):
                 t = tag_of(node)
-                if t is None:
-                    continue
                 if t.kind == "unbroadcast":
                     unbroadcasts.append(node)
                 elif t.kind == "tape_walk":
@@ -86,9 +89,12 @@ def lower(fdefs: list, names) -> None:
     for fdef in fdefs:
         for k, top, loop, tape in walks[id(fdef)]:
             if len(appends.get(tape, ())) == 1:
-                # a name read after the loop keeps the value the loop unpacks last
+                # a name read after the loop keeps the value the loop unpacks last (the
+                # names read after statement k, from one walk: not a walk of the rest of
+                # the function per loop)
+                last = last_read[id(fdef)]
                 _shapes_on_tape(loop, appends[tape][0], names,
-                                _loads_outside(top, loop) | set(names_read(fdef.body[k + 1:])))
+                                _loads_outside(top, loop) | {v for v, j in last.items() if j > k})
         if walks[id(fdef)]:
             _accumulate_in_loops(fdef.body)
     if any(walks.values()):
@@ -105,6 +111,31 @@ def lower(fdefs: list, names) -> None:
         fdef.body = _free_dead(fdef.body, {a.id for a in fdef.args.args})
 
 
+def _tagged(top, last, k):
+    """The tagged nodes of statement ``top`` in ``walk``'s order; each name it reads is
+    recorded in ``last`` as read by statement ``k`` (one pass, no step per node)."""
+    todo = deque((top,))
+    pop, push = todo.popleft, todo.append
+    ast_type, list_type, name_type, load_type = gast.AST, list, gast.Name, gast.Load
+    while todo:
+        node = pop()
+        cls = node.__class__
+        if cls is name_type:
+            if node.ctx.__class__ is load_type:
+                last[node.id] = k
+            continue
+        if getattr(node, ATTR, None) is not None:
+            yield node
+        for f in cls._fields:
+            v = getattr(node, f, None)
+            if v.__class__ is list_type:
+                for item in v:
+                    if isinstance(item, ast_type):
+                        push(item)
+            elif isinstance(v, ast_type):
+                push(v)
+
+
 # ---------------------------------------------------------------------------------------
 # tapes
 # ---------------------------------------------------------------------------------------
@@ -117,8 +148,8 @@ def _unbroadcast_like(node):
 
 def _loads_outside(top, loop) -> set:
     """Names ``top`` reads outside ``loop`` (a statement inside it)."""
-    inner = {id(n) for st in loop.body for n in gast.walk(st)}
-    return {n.id for n in gast.walk(top) if isinstance(n, gast.Name)
+    inner = {id(n) for st in loop.body for n in walk(st)}
+    return {n.id for n in walk(top) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Load) and id(n) not in inner}
 
 
@@ -256,7 +287,7 @@ def _shapes(target, record, body, names, read_after, skip=frozenset()) -> bool:
         return False
     changed = False
     stored, loads, like_uses, shape_uses = set(), {}, {}, {}
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in walk(gast.Module(body=body, type_ignores=[])):
         if isinstance(node, gast.Name):
             if isinstance(node.ctx, gast.Store):
                 stored.add(node.id)
@@ -307,7 +338,7 @@ def _kernel_call(stmt, kind):
 
 def _store_counts(fdef) -> dict:
     counts = {a.id: 1 for a in fdef.args.args}
-    for n in gast.walk(fdef):
+    for n in walk(fdef):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
             counts[n.id] = counts.get(n.id, 0) + 1
     return counts
@@ -411,7 +442,7 @@ def _accumulation(stmt):
     if facts is None:
         return None
     d = facts["adjoint"]
-    if any(isinstance(n, gast.Name) and n.id == d for n in gast.walk(stmt.value.right)):
+    if any(isinstance(n, gast.Name) and n.id == d for n in walk(stmt.value.right)):
         return None
     return d
 
@@ -444,9 +475,9 @@ def _accumulate_in_loops(body) -> None:
                 _accumulate_in_loops(getattr(stmt, child))
         if facts_of(stmt, "checkpoint_segments") is not None \
                 and facts_of(stmt.body[-1], "tape_walk") is not None:
-            walk = stmt.body[-1]  # (the accumulators are made before the segments' loop)
+            tape_walk = stmt.body[-1]  # (the accumulators are made before the segments' loop)
         elif facts_of(stmt, "tape_walk") is not None:
-            walk = stmt
+            tape_walk = stmt
         else:
             continue
         # the accumulators made right before the loop
@@ -457,13 +488,13 @@ def _accumulate_in_loops(body) -> None:
             j -= 1
         if not fresh:
             continue
-        targets = {n.id for n in gast.walk(walk.target) if isinstance(n, gast.Name)}
+        targets = {n.id for n in walk(tape_walk.target) if isinstance(n, gast.Name)}
         accs, other = {}, {}
-        for node in gast.walk(gast.Module(body=walk.body, type_ignores=[])):
+        for node in walk(gast.Module(body=tape_walk.body, type_ignores=[])):
             d = _accumulation(node)
             if d is not None:
                 accs.setdefault(d, []).append(node)
-        for node in gast.walk(gast.Module(body=stmt.body, type_ignores=[])):
+        for node in walk(gast.Module(body=stmt.body, type_ignores=[])):
             if isinstance(node, gast.Name):
                 other[node.id] = other.get(node.id, 0) + 1
         for d, stmts in accs.items():
@@ -504,12 +535,7 @@ def _free_dead(body, params):
     loads, stores = [], []  # per statement, from one walk of it
     for stmt in body:
         ld, st = set(), set()
-        for n in gast.walk(stmt):
-            if isinstance(n, gast.Name):
-                if isinstance(n.ctx, gast.Load):
-                    ld.add(n.id)
-                elif isinstance(n.ctx, gast.Store):
-                    st.add(n.id)
+        load_store_names(stmt, ld, st)
         loads.append(ld)
         stores.append(st)
     last_load = {}

@@ -54,6 +54,7 @@ from .normalize_values import (
     name_hint,
     trip_count,
 )
+from .trees import walk
 
 __all__ = ["ContainersMixin", "freeze", "NOT_HANDLED"]
 
@@ -84,7 +85,7 @@ def _assigned(stmts) -> list:
             continue
         targets = s.targets if isinstance(s, gast.Assign) else \
             [s.target] if isinstance(s, (gast.AugAssign, gast.AnnAssign, gast.For)) else []
-        out.extend(n.id for t in targets for n in gast.walk(t)
+        out.extend(n.id for t in targets for n in walk(t)
                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
         if isinstance(s, (gast.If, gast.For, gast.While)):
             out.extend(_assigned(s.body) + _assigned(s.orelse))

@@ -36,6 +36,7 @@ from .normalize_values import (
     name_hint,
     sym,  # noqa: F401, I001  (_bool_opaque of this base reads it)
 )
+from .trees import walk
 
 __all__ = ["ExpressionsMixin"]
 
@@ -317,7 +318,7 @@ class ExpressionsMixin(ContainersMixin):
         """Whether evaluating ``node`` may call something that is not known to be pure: a
         call whose callee, looked up without running anything, is not a primitive, an
         ``ops``/numpy function, a Tensor method or on the purity table."""
-        for n in gast.walk(node):
+        for n in walk(node):
             if isinstance(n, gast.Call) and not self._pure_callee_of(n.func):
                 return True
         return False

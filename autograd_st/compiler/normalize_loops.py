@@ -56,6 +56,7 @@ from .normalize_values import (
     trip_count,
 )
 from .runtime_lists import ListsGrow
+from .trees import walk
 
 __all__ = ["LoopsMixin", "MAX_UNROLL", "lists_in"]
 
@@ -76,12 +77,12 @@ def _first_use(stmts, name):
                 return "load"
             targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
             if any(isinstance(n, gast.Name) and n.id == name
-                   for t in targets for n in gast.walk(t)):
+                   for t in targets for n in walk(t)):
                 return "store"
         elif isinstance(stmt, gast.For):
             if name in names_read([stmt.iter]):
                 return "load"
-            if any(isinstance(n, gast.Name) and n.id == name for n in gast.walk(stmt.target)):
+            if any(isinstance(n, gast.Name) and n.id == name for n in walk(stmt.target)):
                 inner = "store"
             else:
                 inner = _first_use(stmt.body, name)
@@ -387,8 +388,7 @@ class LoopsMixin:
         later = set()
         for rest in self.rest_stack:  # names read after the loop
             for stmt in rest:
-                later.update(n.id for n in gast.walk(stmt) if isinstance(n, gast.Name)
-                             and isinstance(n.ctx, gast.Load))
+                later |= self._loads_in(stmt)
         body = list(extra_nodes) + list(body_nodes)
         reached = self.rt_reached(body)  # appended to through an alias: always carried
         for name in names_written(list(body_nodes) + list(extra_nodes)) \
@@ -410,6 +410,17 @@ class LoopsMixin:
             else:
                 plan[name] = (False, value)
         return carried, plan, lists_in(self.env.values())
+
+    def _loads_in(self, stmt) -> frozenset:
+        """The names a user statement reads, walked once per statement however many loops
+        before it ask (each loop asks about every statement after it)."""
+        cache = self.__dict__.setdefault("_stmt_loads", {})
+        got = cache.get(id(stmt))
+        if got is None or got[0] is not stmt:
+            got = cache[id(stmt)] = (stmt, frozenset(
+                n.id for n in walk(stmt)
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)))
+        return got[1]
 
     def _headers(self, name, value, carried):
         """``value``'s structure with a header for each runtime leaf (copied into now)."""

@@ -22,6 +22,7 @@ import __future__
 
 import ast
 import builtins
+import copy
 import functools
 import hashlib
 import inspect
@@ -140,7 +141,70 @@ def _parse_code(fn, code, filename) -> gast.FunctionDef:
         node = _parse_lambda(fn, code, lines, filename)
     else:
         node = _parse_def(fn, code, lines, filename)
-    return gast.ast_to_gast(_Mangle.apply(fn, node))
+    if _Mangle.renames(fn):  # it renames in place: not the text's shared tree
+        node = copy.deepcopy(node)
+    return to_gast(_Mangle.apply(fn, node))
+
+
+# ---------------------------------------------------------------------------------------
+# ast -> gast
+# ---------------------------------------------------------------------------------------
+
+_GAST_OF: dict = {}  # ast class -> the gast class of the same name
+_LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+# nodes gast converts in its own way, other than a parameter and a name (delegated to it)
+_BY_GAST = tuple(getattr(ast, n) for n in ("ExceptHandler", "TypeVar", "TypeVarTuple",
+                                           "ParamSpec", "TypeIgnore") if hasattr(ast, n))
+_TYPE_PARAMS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _located(new, old):
+    """``ast.copy_location``."""
+    for attr in _LOCATION:
+        value = getattr(old, attr, None)
+        if value is not None or (attr.startswith("end_") and hasattr(old, attr)):
+            setattr(new, attr, value)
+    return new
+
+
+def to_gast(node):
+    """``gast.ast_to_gast`` on this Python, without gast's generic visitor (a dict of fields
+    and a visit per node): the same tree, a few times sooner (a parse of a long function
+    was mostly this conversion).  ``tests/test_compile_time.py`` compares the two."""
+    if isinstance(node, list):
+        return [to_gast(n) for n in node]
+    if not isinstance(node, ast.AST):
+        return node
+    cls = node.__class__
+    if cls is ast.Name:
+        return _located(gast.Name(node.id, to_gast(node.ctx), None, None), node)
+    if cls is ast.arg:
+        return _located(gast.Name(node.arg, gast.Param(), to_gast(node.annotation),
+                                  node.type_comment), node)
+    target = _GAST_OF.get(cls)
+    if target is None:
+        target = getattr(gast, cls.__name__, None)
+        if target is None or issubclass(cls, _BY_GAST):
+            return gast.ast_to_gast(node)
+        _GAST_OF[cls] = target
+    new = target.__new__(target)
+    d = new.__dict__
+    for f in cls._fields:
+        value = getattr(node, f, _EMPTY)
+        if value.__class__ is list:
+            d[f] = [to_gast(v) for v in value]
+        elif isinstance(value, ast.AST):
+            d[f] = to_gast(value)
+        elif value is not _EMPTY:
+            d[f] = value
+    if cls in _TYPE_PARAMS and "type_params" not in d:
+        d["type_params"] = []
+    for attr in cls._attributes:
+        try:
+            d[attr] = getattr(node, attr)
+        except AttributeError:
+            pass
+    return new
 
 
 def _code_names(code) -> set:
@@ -161,6 +225,15 @@ class _Mangle(ast.NodeTransformer):
 
     def __init__(self, prefix: str, used: set) -> None:
         self.prefix, self.used = prefix, used
+
+    @staticmethod
+    def renames(fn) -> bool:
+        """Whether :meth:`apply` may rename anything in ``fn``'s tree."""
+        outer = fn.__qualname__.split(".")[:-1]
+        if not outer or outer[-1] == "<locals>" or not outer[-1].strip("_"):
+            return False
+        prefix = "_" + outer[-1].lstrip("_") + "__"
+        return any(n.startswith(prefix) for n in _code_names(fn.__code__))
 
     @classmethod
     def apply(cls, fn, node):
@@ -204,17 +277,21 @@ def _parse_def(fn, code, lines, filename) -> ast.FunctionDef:
     """The ``def`` at the function's first line (decorators dropped), checked to be the code
     that runs."""
     first = code.co_firstlineno
-    node = None
-    if first <= len(lines):
+    node = _text_defs(filename, lines, code.co_flags & _FUTURE_FLAGS).get((code.co_name, first))
+    if node is None and first <= len(lines):  # (the text does not compile as a whole)
         try:
             block = inspect.getblock(lines[first - 1:])
             text = "".join(block)
+            # parsed after blank lines, so that its line numbers are the file's (no walk to
+            # move them)
             if block[0][:1] in (" ", "\t"):  # indented: parsed inside a block, columns kept
-                node = ast.parse("if 1:\n" + text).body[0].body[0]
-                ast.increment_lineno(node, first - 2)
+                if first >= 2:
+                    node = ast.parse("\n" * (first - 2) + "if 1:\n" + text).body[0].body[0]
+                else:
+                    node = ast.parse("if 1:\n" + text).body[0].body[0]
+                    ast.increment_lineno(node, first - 2)
             else:
-                node = ast.parse(text).body[0]
-                ast.increment_lineno(node, first - 1)
+                node = ast.parse("\n" * (first - 1) + text).body[0]
         except (SyntaxError, IndexError, tokenize.TokenError):  # not a statement's start
             node = None
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
@@ -309,21 +386,51 @@ _TEXT_CODES_SIZE = 32
 def _text_codes(filename, lines, flags) -> dict:
     """The code objects the whole text compiles to, by (name, first line); remembered while
     linecache gives the same lines (an edited file gets new ones)."""
+    return _text_entry(filename, lines, flags)[2]
+
+
+def _text_defs(filename, lines, flags) -> dict:
+    """The ``def`` statements of the whole text (parsed once, with the file's line numbers
+    and columns), by (name, first line): shared, so never changed in place."""
+    return _text_entry(filename, lines, flags)[3]
+
+
+def _text_entry(filename, lines, flags) -> tuple:
     with _LOCK:
         entry = _TEXT_CODES.get(filename)
     if entry is not None and entry[0] is lines and entry[1] == flags:
-        return entry[2]
+        return entry
+    text = "".join(lines)
     try:
-        codes = _code_objects(compile("".join(lines), filename, "exec", flags=flags,
-                                      dont_inherit=True), {})
+        codes = _code_objects(compile(text, filename, "exec", flags=flags, dont_inherit=True),
+                              {})
+        defs = _defs(compile(text, filename, "exec", flags=flags | ast.PyCF_ONLY_AST,
+                             dont_inherit=True).body, {})
     except (SyntaxError, ValueError):  # e.g. an IPython cell with top-level await
-        codes = {}
+        codes, defs = {}, {}
+    entry = (lines, flags, codes, defs)
     with _LOCK:
         _TEXT_CODES.pop(filename, None)
-        _TEXT_CODES[filename] = (lines, flags, codes)
+        _TEXT_CODES[filename] = entry
         while len(_TEXT_CODES) > _TEXT_CODES_SIZE:
             _TEXT_CODES.pop(next(iter(_TEXT_CODES)))
-    return codes
+    return entry
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _defs(stmts, out: dict) -> dict:
+    """Every ``def`` among ``stmts`` and the statements nested in them (a def is a
+    statement: no expression is looked into), by (name, first line)."""
+    for st in stmts:
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out[(st.name, _first_line(st))] = st
+        for f in _BODIES:
+            inner = getattr(st, f, None)
+            if inner:
+                _defs(inner, out)
+    return out
 
 
 def _code_objects(code, out: dict) -> dict:

@@ -231,7 +231,7 @@ def _fold_ones(expr):
         if left is None or right is None:
             return None
         return gast.BinOp(left=left, op=expr.op, right=right)
-    if any(isinstance(n, gast.Name) and n.id == _ONES for n in gast.walk(expr)):
+    if any(isinstance(n, gast.Name) and n.id == _ONES for n in codegen.walk(expr)):
         return None
     return expr
 
@@ -479,7 +479,7 @@ class Reverse:
         # a gradient that is its receiver's first contribution is unpacked straight into the
         # receiver's adjoint (``d_x, d_w = Dense_bwd(...)``); one added to an adjoint that
         # already holds a value goes through a temporary (``_g_x``), then ``d_x = d_x + _g_x``
-        read = {n.id for d in douts for n in gast.walk(d) if isinstance(n, gast.Name)}
+        read = {n.id for d in douts for n in codegen.walk(d) if isinstance(n, gast.Name)}
         direct = []
         for var in receivers:
             first = var in self.active and var not in self.live and var not in self.ones \

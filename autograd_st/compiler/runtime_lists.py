@@ -51,6 +51,7 @@ from ..rules_lists import LIST_PRIMITIVES
 from .codegen import names_written
 from .ir import Const, Prim
 from .normalize_values import Closure, SymList, atomize, sym
+from .trees import walk
 
 __all__ = ["ListsGrow", "RuntimeListsMixin", "refuse_derivative"]
 
@@ -226,7 +227,7 @@ class RuntimeListsMixin:
         each append makes a new version)."""
         out = []
         for node in body_nodes:
-            for n in gast.walk(node):
+            for n in walk(node):
                 if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
                         and isinstance(n.func.value, gast.Name) \
                         and self.is_rt_list(self.env.get(n.func.value.id)) \
@@ -240,7 +241,7 @@ class RuntimeListsMixin:
         run-time lists before it."""
         out = set()
         for node in body_nodes:
-            for n in gast.walk(node):
+            for n in walk(node):
                 if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
                         and n.func.attr in ("append", "extend") \
                         and isinstance(n.func.value, gast.Name) \

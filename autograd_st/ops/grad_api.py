@@ -85,6 +85,7 @@ class GradOperation:
     """
 
     _autograd_st_static = True
+    _last = (None, None, None)  # (fn, weights, gradient function) last remembered
 
     def __init__(self, get_all: bool = False, get_by_list: bool = False,
                  sens_param: bool = False) -> None:
@@ -97,6 +98,7 @@ class GradOperation:
         the ids of this process's objects)."""
         state = dict(self.__dict__)
         state.pop("_memo", None)
+        state.pop("_last", None)
         return state
 
     def __call__(self, fn, weights=None):
@@ -104,10 +106,14 @@ class GradOperation:
         # call: the same network and weights object give back the same gradient function,
         # found before anything else is done (get_by_list without weights reads the
         # network's trainable Parameters again each time: not remembered this way)
+        last = self._last  # the last one asked for (one network: every call after the first)
+        if last[0] is fn and last[1] is weights:
+            return last[2]
         memo = self.__dict__.get("_memo")
         if memo is not None:
             found = memo.get((id(fn), id(weights)))
             if found is not None and found[0] is fn and found[1] is weights:
+                self._last = found
                 return found[2]
         if _is_cell_class(fn):
             return _decorate_class(fn, lambda cell: self(cell, weights))
@@ -125,7 +131,7 @@ class GradOperation:
                 memo.clear()
             memo[key] = found
         if (weights is None and not self.get_by_list) or isinstance(weights, tuple):
-            memo[(id(fn), id(weights))] = (fn, weights, found[2])
+            memo[(id(fn), id(weights))] = self._last = (fn, weights, found[2])
         return found[2]
 
 

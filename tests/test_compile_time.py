@@ -1,0 +1,321 @@
+"""Compile time (issue 15, section 6): what makes compiling fast, checked as structure, never
+as an absolute time.
+
+- The fast tree helpers give what the slow ones they replace give: ``trees.walk`` is
+  ``gast.walk`` (same nodes, same order), ``parse.to_gast`` is ``gast.ast_to_gast`` and
+  ``trees.to_ast`` is ``gast.gast_to_ast`` (same trees, locations included), the names
+  ``trees.load_store_names`` and ``trees.stored_names`` find are those a walk finds, and the
+  printer (``compiler/printer.py``) prints what astor prints, on every function compiled for
+  random programs.
+- Compiling is linear in the length of the function: a function twice as long (the same
+  mix of lines, ifs and loops) costs about twice the work, counted as Python function calls
+  (deterministic; a pass that walks the rest of the function for each loop, as the lowering
+  did, is quadratic and fails this).
+- The per-call path of ``GradOperation`` inside a Cell's ``construct`` (the tutorials'
+  ``GradNetWrtX``) runs a bounded number of Python functions of the API per call.
+"""
+from __future__ import annotations
+
+import ast
+import importlib.util
+import pathlib
+import sys
+import textwrap
+
+import gast
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+
+import autograd_st.compiler as driver
+from autograd_st import Parameter, Tensor, nn, ops
+from autograd_st.compiler import codegen, parse, printer, trees
+
+try:
+    from . import program_gen as pg
+except ImportError:  # run with tests/ on sys.path
+    import program_gen as pg
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SOURCES = sorted((ROOT / "autograd_st").rglob("*.py")) + sorted((ROOT / "tests").glob("*.py"))
+
+
+# ---------------------------------------------------------------------------------------
+# the fast helpers give what gast gives
+# ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", SOURCES[::3], ids=lambda p: p.name)
+def test_tree_helpers_match_gast(path):
+    tree = ast.parse(path.read_text())
+    mine, theirs = parse.to_gast(tree), gast.ast_to_gast(tree)
+    assert gast.dump(mine, include_attributes=True) == gast.dump(theirs, include_attributes=True)
+    assert [id(n) for n in trees.walk(mine)] == [id(n) for n in gast.walk(mine)]
+    assert ast.dump(trees.to_ast(mine)) == ast.dump(gast.gast_to_ast(mine))
+    loads, stores = set(), set()
+    trees.load_store_names(mine, loads, stores)
+    names = [n for n in gast.walk(mine) if isinstance(n, gast.Name)]
+    assert loads == {n.id for n in names if isinstance(n.ctx, gast.Load)}
+    assert stores == {n.id for n in names if isinstance(n.ctx, gast.Store)}
+    # stored_names reads assignment and loop targets only: what binds names in the
+    # statements generated code is made of (compared on the functions made of them only)
+    generated = (gast.Assign, gast.AugAssign, gast.Expr, gast.If, gast.For, gast.While,
+                 gast.Return, gast.Delete, gast.Pass, gast.Break, gast.Continue)
+    other = (gast.stmt, gast.comprehension, gast.NamedExpr, gast.Lambda)
+    for fdef in [n for n in mine.body if isinstance(n, gast.FunctionDef)]:
+        if not any(isinstance(n, other) and not isinstance(n, generated)
+                   for st in fdef.body for n in gast.walk(st)):
+            assert trees.stored_names(fdef.body) == set(codegen.names_written(fdef.body))
+
+
+def test_printer_matches_astor_on_constructs():
+    """Every expression and statement kind the printer takes, in the positions where
+    astor's precedence puts parentheses (or leaves them out)."""
+    src = textwrap.dedent('''
+        def f(a, b, c):
+            x = -a ** 2 + (-a) ** 2 - a ** -b ** c
+            y = (a + b) * c - a * (b - c) / (a / b) // 2 % 3 @ c
+            z = not a and (b or c) or not (a and b)
+            w = a if b else c if a else (b if c else a)
+            v = (a if b else c) + 1
+            u = a < b <= c != a and (a is None) is not (b in c) or a not in b
+            t = a[1:2, ::3, 4:, :5, ...][(1, 2)][:, None][-1][a:b:c]
+            s = (1).real + 1.5.imag + (-2) + -3.0 + 1e300 * 1j + (2 + 3j) + 0j + True + (None,)
+            r = f(*a, b, c=1, **b)(a)((a, b))[a, b].x.y(z=(1,), w=[])
+            q = [a, (b,), [c], {}, {a: b, **c}, {(1, 2): 3}], ()
+            p = ~a, +b, -c, a << 2 >> 1 | b & c ^ a
+            a, (b, c) = c, (a, b)
+            a += b * c
+            a -= b
+            a **= 2
+            del a, b
+            __comment__('a comment "with" quotes')
+            __comment__("it's")
+            for i, j in zip(a, b):
+                if i:
+                    pass
+                elif j:
+                    continue
+                elif a:
+                    break
+                else:
+                    x = 'str' + "s'" + '"' + 'a\\\\b' + b'bytes'
+            else:
+                y = 1
+            for k in a + b:
+                x = (yield_ := 1) if False else 2
+            while a > 0 and b:
+                a = a - 1
+            if a:
+                x = 1
+            else:
+                if b:
+                    x = 2
+                x = 3
+            return
+            return a, b
+            return (a, b)[0]
+    ''')
+    src = src.replace("(yield_ := 1)", "1")  # (a walrus is refused by validate anyway)
+    fdef = parse.to_gast(ast.parse(src)).body[0]
+    assert codegen.to_source(fdef) == codegen._astor_source(fdef)
+    assert printer.function_lines(fdef)  # printed by the printer, not by the fallback
+
+
+@pytest.mark.parametrize("src", [
+    "def f(a=1):\n    return a\n",
+    "def f(*a):\n    return a\n",
+    "@dec\ndef f(a):\n    return a\n",
+    "def f(a):\n    'a docstring'\n    return a\n",
+    "def f(a):\n    return 'two\\nlines'\n",
+    "def f(a):\n    with a:\n        pass\n",
+])
+def test_printer_leaves_what_it_does_not_take_to_astor(src):
+    fdef = parse.to_gast(ast.parse(src)).body[0]
+    with pytest.raises(printer.Unprintable):
+        printer.function_lines(fdef)
+    assert codegen.to_source(fdef) == codegen._astor_source(fdef)
+
+
+@pytest.fixture(scope="module")
+def program_dir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("printer_programs"))
+
+
+class _Checked(list):
+    """The names of the functions printed, and the ones astor printed otherwise."""
+
+    mismatches: list
+
+
+@pytest.fixture
+def checked_printer(monkeypatch):
+    """Every function the compiler prints is printed by astor too, and must read the same."""
+    seen = _Checked()
+    seen.mismatches = []
+    real = codegen.function_lines
+
+    def function_lines(fdef):
+        lines = real(fdef)
+        mine, theirs = codegen._lines_source(lines), codegen._astor_source(fdef)
+        if mine != theirs:
+            seen.mismatches.append((mine, theirs))
+        seen.append(fdef.name)
+        return lines
+    monkeypatch.setattr(codegen, "function_lines", function_lines)
+    return seen
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+          phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck))
+@given(program=pg.programs())
+def test_printer_matches_astor_on_random_programs(program, program_dir, checked_printer):
+    module = pg.load_module(program.source, program_dir, prefix="ct")
+    try:
+        target = pg._entry(module, program.kind)
+        args = [pg._tensors(a, []) for a in program.inputs]
+        for second in (False, True):  # (the code built to be differentiated again, too)
+            driver.clear_caches()
+            try:
+                g = ops.grad(target, tuple(range(len(args))))
+                (ops.grad(lambda *a: ops.sum(g(*a)[0])) if second else g)(*args)
+            except Exception:  # noqa: BLE001 - the random tests judge the program itself
+                pass
+    finally:
+        pg.unload_module(module)
+    assert not checked_printer.mismatches, checked_printer.mismatches[0]
+
+
+def test_printer_checked_on_a_model(checked_printer):
+    """A Cell with sub-Cells, a loop, a runtime if and slicing: pairs and a gradient."""
+    class Block(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.dense = nn.Dense(4, 4)
+
+        def construct(self, x):
+            return ops.tanh(self.dense(x)) + x[:, ::-1] * 0.5
+
+    class Net(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = Block(), Block()
+            self.w = Parameter(Tensor(np.ones(4, np.float32)), name="w")
+
+        def construct(self, x):
+            h = x
+            for _ in range(3):
+                h = self.a(h) * self.w
+            if ops.sum(h) > 0:
+                h = self.b(h)
+            return ops.sum(h ** 2)
+
+    net = Net()
+    x = Tensor(np.linspace(-1, 1, 8).reshape(2, 4).astype(np.float32))
+    driver.clear_caches()
+    ops.value_and_grad(net, None, net.trainable_params())(x)
+    assert len(checked_printer) >= 3  # the gradient function and the sub-Cells' pairs
+    assert not checked_printer.mismatches, checked_printer.mismatches[0]
+
+
+# ---------------------------------------------------------------------------------------
+# linear work
+# ---------------------------------------------------------------------------------------
+
+def _import(source, name, tmp_path):
+    path = tmp_path / (name + ".py")
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _calls_to_compile(n_lines, tmp_path, tag):
+    """Python function calls made while compiling the gradient of a fresh ``n_lines``-line
+    function (tools/bench/compile_1000.py's mix: lines, an if every 40, a loop every 100)."""
+    sys.path.insert(0, str(ROOT / "tools" / "bench"))
+    try:
+        import compile_1000
+    finally:
+        sys.path.remove(str(ROOT / "tools" / "bench"))
+    f = _import(compile_1000.long_source(n_lines), "ct_lin_%s_%d" % (tag, n_lines), tmp_path).f
+    x = Tensor(np.linspace(-1, 1, 32).reshape(4, 8).astype(np.float32))
+    w = Tensor((np.eye(8) * 0.5).astype(np.float32))
+    driver.clear_caches()
+    g = ops.grad(f, (0, 1))
+    count = [0]
+
+    def prof(frame, event, arg):
+        if event == "call":
+            count[0] += 1
+    sys.setprofile(prof)
+    try:
+        g.source(x, w)
+    finally:
+        sys.setprofile(None)
+    return count[0]
+
+
+def test_compiling_is_linear_in_the_function_length(tmp_path):
+    """Counted, not timed: 400 -> 800 lines is 2.0x the calls (it was 2.34x, and growing,
+    while the lowering walked the rest of the function for each loop and the normalizer
+    walked the statements after each loop again)."""
+    _calls_to_compile(40, tmp_path, "warm")  # first-use work (rule tables) not counted
+    small = _calls_to_compile(400, tmp_path, "a")
+    large = _calls_to_compile(800, tmp_path, "b")
+    assert large < 2.2 * small, (small, large)
+
+
+# ---------------------------------------------------------------------------------------
+# the per-call path of GradOperation inside construct
+# ---------------------------------------------------------------------------------------
+
+class _MatMulNet(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.matmul = ops.MatMul()
+        self.z = Parameter(Tensor(np.array([1.0], np.float32)), name="z")
+
+    def construct(self, x, y):
+        return self.matmul(x * self.z, y)
+
+
+class _GradNetWrtX(nn.Cell):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+        self.grad_op = ops.GradOperation()
+
+    def construct(self, x, y):
+        gradient_function = self.grad_op(self.net)
+        return gradient_function(x, y)
+
+
+def test_gradoperation_inside_construct_per_call_path():
+    """After the first call: Cell.__call__, construct, GradOperation.__call__ (the network
+    it remembers), GradFunction.__call__ and the artifact's entry; nothing else of the API
+    (no kinds() per Tensor argument, no to_tensors for one array, no artifact lookup)."""
+    net = _GradNetWrtX(_MatMulNet())
+    x = Tensor(np.array([[0.8, 0.6, 0.2], [1.8, 1.3, 1.1]], np.float32))
+    y = Tensor(np.array([[0.11, 3.3, 1.1], [1.1, 0.2, 1.4], [1.1, 2.2, 0.3]], np.float32))
+    first = net(x, y).asnumpy()
+    np.testing.assert_allclose(first, [[4.51, 2.7, 3.6], [4.51, 2.7, 3.6]], rtol=1e-6)
+    api = str(ROOT / "autograd_st")
+    calls = []
+
+    def prof(frame, event, arg):
+        if event == "call":
+            code = frame.f_code
+            if code.co_filename.startswith(api) and not code.co_filename.endswith(
+                    ("runtime.py", "kernels.py")):
+                calls.append(code.co_name)
+            elif code.co_filename == "<autograd_st entry>":
+                calls.append(code.co_name)
+    sys.setprofile(prof)
+    try:
+        again = net(x, y)
+    finally:
+        sys.setprofile(None)
+    np.testing.assert_array_equal(again.asnumpy(), first)
+    assert calls == ["__call__", "__call__", "__call__", "entry"], calls
