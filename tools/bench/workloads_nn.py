@@ -113,28 +113,33 @@ class LeNet(nn.Cell):
         return self.loss(self.fc2(h), labels)
 
 
-def _cols_nhwc(x, k):
-    """im2col of an NHWC array: ``(N * Ho * Wo, k * k * C)`` (one copy)."""
-    n, h, w, c = x.shape
-    win = sliding_window_view(x, (k, k), axis=(1, 2))  # (N, Ho, Wo, C, k, k)
-    win = win.transpose(0, 1, 2, 4, 5, 3)  # (N, Ho, Wo, k, k, C)
-    return win.reshape(n * (h - k + 1) * (w - k + 1), k * k * c)
+def _cols(x, k):
+    """im2col of an NCHW array: ``(N, C * k * k, Ho * Wo)``, one copy whose rows are
+    contiguous, so that a convolution is one batched matmul and its output is NCHW."""
+    n, c, h, w = x.shape
+    win = sliding_window_view(x, (k, k), axis=(2, 3))  # (N, C, Ho, Wo, k, k)
+    return win.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * k * k, (h - k + 1) * (w - k + 1))
 
 
-def _pool2_nhwc(a):
-    n, h, w, c = a.shape
-    return a.reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+_TAPS2 = ((0, 0), (0, 1), (1, 0), (1, 1))
+
+
+def _pool2(a):
+    """2x2 max pooling, stride 2: three ``np.maximum`` over strided views."""
+    out = np.maximum(a[:, :, 0::2, 0::2], a[:, :, 0::2, 1::2])
+    np.maximum(out, a[:, :, 1::2, 0::2], out=out)
+    np.maximum(out, a[:, :, 1::2, 1::2], out=out)
+    return out
 
 
 def _pool2_back(a, p, dp):
-    """Gradient of relu-then-pool w.r.t. the pre-activation: ``dp`` at the window's maximum
-    where it is positive (a tie of zeros goes nowhere, as the ReLU's gradient there is 0)."""
-    n, h, w, c = a.shape
-    a6 = a.reshape(n, h // 2, 2, w // 2, 2, c)
-    p6 = p[:, :, None, :, None, :]
-    mask = a6 == p6
-    mask &= a6 > 0
-    return (mask * dp[:, :, None, :, None, :]).reshape(a.shape)
+    """Gradient of relu-then-pool w.r.t. the pre-activation: ``dp`` where the window's maximum
+    is, if positive (a tie of zeros goes nowhere, as the ReLU's gradient there is 0)."""
+    dpm = dp * (p > 0)
+    dz = np.empty(a.shape, dp.dtype)
+    for i, j in _TAPS2:
+        np.multiply(dpm, a[:, :, i::2, j::2] == p, out=dz[:, :, i::2, j::2])
+    return dz
 
 
 def _xent_sparse(logits, labels):
@@ -179,32 +184,28 @@ class W7(_ParamWorkload):
         return self.hand(x, labels, w1, b1, w2, b2, wf1, bf1, wf2, bf2, grads=False)
 
     def hand(self, x, labels, w1, b1, w2, b2, wf1, bf1, wf2, bf2, grads=True):
-        # channels-last inside: every convolution is one matmul over im2col columns
+        # each convolution is one batched matmul over im2col columns (N, C k k, Ho Wo)
         n = x.shape[0]
         k = w1.shape[-1]
-        c1, c2, f1 = w1.shape[0], w2.shape[0], wf1.shape[0]
-        x = x.reshape(n, x.shape[2], x.shape[3], 1)
-        w1m = w1.transpose(2, 3, 1, 0).reshape(-1, c1)  # (k k 1, c1)
-        w2m = w2.transpose(2, 3, 1, 0).reshape(-1, c2)  # (k k c1, c2)
-        cols1 = _cols_nhwc(x, k)
-        ho1 = x.shape[1] - k + 1
-        a1 = cols1 @ w1m
-        a1 += b1
+        c1, c2 = w1.shape[0], w2.shape[0]
+        w1m = w1.reshape(c1, -1)
+        w2m = w2.reshape(c2, -1)
+        cols1 = _cols(x, k)
+        ho1 = x.shape[2] - k + 1
+        a1 = w1m @ cols1
+        a1 += b1[:, None]
         np.maximum(a1, 0, out=a1)
-        a1 = a1.reshape(n, ho1, ho1, c1)
-        p1 = _pool2_nhwc(a1)
-        cols2 = _cols_nhwc(p1, k)
-        ho2 = p1.shape[1] - k + 1
-        a2 = cols2 @ w2m
-        a2 += b2
+        a1 = a1.reshape(n, c1, ho1, ho1)
+        p1 = _pool2(a1)
+        cols2 = _cols(p1, k)
+        ho2 = p1.shape[2] - k + 1
+        a2 = w2m @ cols2
+        a2 += b2[:, None]
         np.maximum(a2, 0, out=a2)
-        a2 = a2.reshape(n, ho2, ho2, c2)
-        p2 = _pool2_nhwc(a2)
-        s2 = p2.shape[1]
-        # Flatten reads NCHW order: permute the Dense weight's columns instead of the data
-        wf1p = wf1.reshape(f1, c2, s2, s2).transpose(0, 2, 3, 1).reshape(f1, -1)
+        a2 = a2.reshape(n, c2, ho2, ho2)
+        p2 = _pool2(a2)
         flat = p2.reshape(n, -1)
-        h = flat @ wf1p.T
+        h = flat @ wf1.T
         h += bf1
         np.maximum(h, 0, out=h)
         logits = h @ wf2.T
@@ -216,22 +217,21 @@ class W7(_ParamWorkload):
         dbf2 = dlogits.sum(axis=0)
         dh = dlogits @ wf2
         dh *= h > 0
-        dwf1p = dh.T @ flat
+        dwf1 = dh.T @ flat
         dbf1 = dh.sum(axis=0)
-        dwf1 = dwf1p.reshape(f1, s2, s2, c2).transpose(0, 3, 1, 2).reshape(f1, -1)
-        dp2 = (dh @ wf1p).reshape(p2.shape)
-        dz2 = _pool2_back(a2, p2, dp2).reshape(-1, c2)
-        dw2 = (cols2.T @ dz2).reshape(k, k, c1, c2).transpose(3, 2, 0, 1)
-        db2 = dz2.sum(axis=0)
+        dp2 = (dh @ wf1).reshape(p2.shape)
+        dz2 = _pool2_back(a2, p2, dp2).reshape(n, c2, -1)
+        dw2 = (dz2 @ cols2.transpose(0, 2, 1)).sum(axis=0).reshape(w2.shape)
+        db2 = dz2.sum(axis=(0, 2))
         # col2im: the input gradient of conv2 as k*k strided slab additions
-        dcols = (dz2 @ w2m.T).reshape(n, ho2, ho2, k, k, c1)
+        dcols = (w2m.T @ dz2).reshape(n, c1, k, k, ho2, ho2)
         dp1 = np.zeros(p1.shape, dz2.dtype)
         for i in range(k):
             for j in range(k):
-                dp1[:, i:i + ho2, j:j + ho2, :] += dcols[:, :, :, i, j, :]
-        dz1 = _pool2_back(a1, p1, dp1).reshape(-1, c1)
-        dw1 = (cols1.T @ dz1).reshape(k, k, 1, c1).transpose(3, 2, 0, 1)
-        db1 = dz1.sum(axis=0)
+                dp1[:, :, i:i + ho2, j:j + ho2] += dcols[:, :, i, j]
+        dz1 = _pool2_back(a1, p1, dp1).reshape(n, c1, -1)
+        dw1 = (dz1 @ cols1.transpose(0, 2, 1)).sum(axis=0).reshape(w1.shape)
+        db1 = dz1.sum(axis=(0, 2))
         return loss, (dw1, db1, dw2, db2, dwf1, dbf1, dwf2, dbf2)
 
     def autograd_st(self, arrays):
