@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from workloads import Workload, _rng, _st_extract
+from workload_base import Workload, _rng, _st_extract
 
 from autograd_st import Tensor, nn, ops
 from autograd_st import dtype as mstype
@@ -376,8 +376,15 @@ class W8(_ParamWorkload):
         z, xhat2, rstd2 = _ln(h, g2, be2)
         u = z @ w1.T
         u += b1
-        t = np.tanh(_GELU_C * (u + 0.044715 * u * u * u))
-        gl = u * (0.5 * (1.0 + t))
+        u2 = u * u
+        t = u2 * 0.044715
+        t += 1.0
+        t *= u
+        t *= _GELU_C
+        np.tanh(t, out=t)  # tanh(c (u + 0.044715 u^3))
+        gl = t + 1.0
+        gl *= 0.5
+        gl *= u
         out = gl @ w2.T
         out += b2
         out += h
@@ -390,10 +397,16 @@ class W8(_ParamWorkload):
         db2 = dout.sum(axis=0)
         dgl = dout @ w2
         # GELU (tanh form)': 0.5 (1 + t) + 0.5 u (1 - t^2) c (1 + 3 * 0.044715 u^2)
-        du = 1.0 - t * t
-        du *= u
-        du *= 0.5 * _GELU_C * (1.0 + 0.134145 * u * u)
-        du += 0.5 * (1.0 + t)
+        u2 *= 0.134145
+        u2 += 1.0
+        u2 *= u
+        u2 *= 0.5 * _GELU_C
+        du = np.multiply(t, t)
+        np.subtract(1.0, du, out=du)
+        du *= u2
+        t += 1.0
+        t *= 0.5
+        du += t
         du *= dgl
         dw1 = du.T @ z
         db1 = du.sum(axis=0)
@@ -406,7 +419,7 @@ class W8(_ParamWorkload):
         dp = do @ v.transpose(0, 1, 3, 2)
         dqkv = np.empty((3, bsz, heads, n, hd), x.dtype)
         np.matmul(p.transpose(0, 1, 3, 2), do, out=dqkv[2])
-        dp -= np.einsum("bhij,bhij->bhi", dp, p)[..., None]
+        dp -= (dp * p).sum(axis=-1, keepdims=True)
         dp *= p
         np.matmul(dp, k, out=dqkv[0])
         dqkv[0] *= scale
