@@ -6,7 +6,8 @@
 * resident set size: the peak of the process's RSS during the call (read from
   ``/proc/self/statm`` by a sampling thread) minus the RSS before it.  It sees every
   allocator, BLAS buffers included, but only memory the process did not already hold: a call
-  that reuses freed pages reads as less than it used.  Linux only; None elsewhere.
+  that reuses pages the allocator kept reads as less than it used, so glibc's free memory is
+  given back first (``malloc_trim``).  Linux only; None elsewhere.
 """
 from __future__ import annotations
 
@@ -48,9 +49,21 @@ def _rss() -> int | None:
         return None
 
 
+def _trim():
+    """Give the allocator's free memory back to the system (glibc's ``malloc_trim``), so that
+    memory reused by the call counts as growth; nothing where there is no glibc."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def peak_rss(fn, interval=1e-4) -> int | None:
-    """Bytes: the peak resident set size during ``fn()`` minus the size before it."""
+    """Bytes: the peak resident set size during ``fn()`` minus the size before it (the
+    allocator's free memory given back first)."""
     gc.collect()
+    _trim()
     before = _rss()
     if before is None:
         return None

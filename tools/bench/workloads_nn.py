@@ -46,6 +46,12 @@ class _ParamWorkload(Workload):
     def hand_expert(self, *arrays):
         return self.hand(*arrays)
 
+    def competitors(self, arrays, threads=1):
+        """PyTorch eager and JAX (HIPS autograd has no convolution, pooling or scan)."""
+        out = super().competitors(arrays, threads)
+        del out["autograd"]
+        return out
+
     def _st(self, net, inputs):
         params = net.trainable_params()
         g = ops.value_and_grad(net, grad_position=None, weights=params)
