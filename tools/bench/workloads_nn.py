@@ -362,7 +362,7 @@ class W8(_ParamWorkload):
         bsz, n, d = x.shape
         heads = self.sizes(bsz != 8)[3]
         hd = d // heads
-        scale = 1.0 / np.sqrt(hd)
+        scale = 1.0 / float(np.sqrt(hd))  # a Python float: a float64 scalar would promote
         x2 = x.reshape(bsz * n, d)
         y, xhat1, rstd1 = _ln(x2, g1, be1)
         qkv = y @ win.T
