@@ -300,9 +300,12 @@ class Dense(Cell):
         self.activation_flag = self.activation is not None
 
     def construct(self, x):
-        out = dense_any(x, self.weight)
+        # as MindSpore's Dense: the leading axes flattened, one 2-D matmul (see dense_any)
+        rows = ops.reshape(x, (-1, x.shape[-1]))
+        out = dense(rows, self.weight)
         if self.has_bias:
             out = out + self.bias
+        out = ops.reshape(out, x.shape[:-1] + out.shape[-1:])
         if self.activation_flag:
             out = self.activation(out)
         return out
