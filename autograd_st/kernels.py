@@ -107,23 +107,36 @@ def _windows(x, kh, kw, stride, pads, dilation, group):
     return win.reshape((n, group, c // group) + win.shape[2:])
 
 
+def _cols(x, kh, kw, stride, pads, dilation, group):
+    """im2col: ``(N, G, C/G * kh * kw, Ho * Wo)``, one contiguous copy, so that a convolution
+    is one batched matmul with the weight ``(G, O/G, C/G * kh * kw)``."""
+    win = _windows(x, kh, kw, stride, pads, dilation, group)
+    n, g, cg, ho, wo = win.shape[:5]
+    win = win.transpose(0, 1, 2, 5, 6, 3, 4)  # (N, G, C/G, kh, kw, Ho, Wo)
+    return win.reshape(n, g, cg * kh * kw, ho * wo)
+
+
 @_tag("conv2d")
 def conv2d_forward(x, w, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group=1):
-    """``y[n, o, i, j] = sum_{c, p, q} xpad[n, c, i*s + p*d, j*s + q*d] * w[o, c, p, q]``."""
+    """``y[n, o, i, j] = sum_{c, p, q} xpad[n, c, i*s + p*d, j*s + q*d] * w[o, c, p, q]``:
+    im2col columns ``(N, G, C/G kh kw, Ho Wo)`` times the weight as a matrix, one batched
+    matmul, whose result is already NCHW."""
     o, cg, kh, kw = w.shape
     pads, ho, wo = _geometry(x.shape, w.shape, stride, pad, dilation, group)
-    win = _windows(x, kh, kw, stride, pads, dilation, group)
-    wg = w.reshape(group, o // group, cg, kh, kw)
-    out = np.einsum("ngchwpq,gocpq->ngohw", win, wg, optimize=True)
-    return out.reshape(x.shape[0], o, ho, wo).astype(np.result_type(x, w), copy=False)
+    dtype = np.result_type(x, w)
+    cols = _cols(np.asarray(x, dtype), kh, kw, stride, pads, dilation, group)
+    wm = np.asarray(w, dtype).reshape(group, o // group, cg * kh * kw)
+    out = np.matmul(wm, cols)  # (N, G, O/G, Ho Wo)
+    return out.reshape(x.shape[0], o, ho, wo)
 
 
 @_tag("conv2d_grad_input")
 def conv2d_grad_input(dy, w, like, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group=1):
     """The adjoint of ``x -> conv2d(x, w)`` applied to ``dy``; shaped like ``like`` (the input).
 
-    Each kernel tap (p, q) adds one strided slab into the padded input gradient, so the
-    Python loop runs kh * kw times whatever the image size.
+    One batched matmul makes the column gradient ``w.T @ dy`` ``(N, G, C/G kh kw, Ho Wo)``;
+    col2im then adds each kernel tap (p, q) as one strided slab into the padded input
+    gradient, so the Python loop runs kh * kw times whatever the image size.
     """
     n, c, h, wd = np.shape(like)
     o, cg, kh, kw = w.shape
@@ -131,27 +144,41 @@ def conv2d_grad_input(dy, w, like, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1,
     top, bottom, left, right = pads
     (sh, sw), (dh, dw) = _pair(stride), _pair(dilation)
     dtype = np.result_type(dy, w)
-    dyg = np.reshape(dy, (n, group, o // group, ho, wo))
-    wg = w.reshape(group, o // group, cg, kh, kw)
+    dyg = np.reshape(np.asarray(dy, dtype), (n, group, o // group, ho * wo))
+    wm = np.asarray(w, dtype).reshape(group, o // group, cg * kh * kw)
+    dcols = np.matmul(wm.swapaxes(-1, -2), dyg).reshape(n, group, cg, kh, kw, ho, wo)
     dxp = np.zeros((n, group, cg, h + top + bottom, wd + left + right), dtype)
     for p in range(kh):
         for q in range(kw):
-            contrib = np.einsum("ngohw,goc->ngchw", dyg, wg[..., p, q], optimize=True)
             dxp[:, :, :, p * dh:p * dh + sh * (ho - 1) + 1:sh,
-                q * dw:q * dw + sw * (wo - 1) + 1:sw] += contrib
+                q * dw:q * dw + sw * (wo - 1) + 1:sw] += dcols[:, :, :, p, q]
     dxp = dxp.reshape(n, c, h + top + bottom, wd + left + right)
-    return dxp[:, :, top:top + h, left:left + wd]
+    if any(pads):
+        return dxp[:, :, top:top + h, left:left + wd]
+    return dxp
 
 
 @_tag("conv2d_grad_weight")
 def conv2d_grad_weight(x, dy, like, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group=1):
-    """The adjoint of ``w -> conv2d(x, w)`` applied to ``dy``; shaped like ``like`` (the weight)."""
+    """The adjoint of ``w -> conv2d(x, w)`` applied to ``dy``; shaped like ``like`` (the weight):
+    ``sum_n dy[n] (O/G, Ho Wo) @ cols[n].T (Ho Wo, C/G kh kw)`` per group.
+
+    When the per-image products are no larger than the columns (O/G <= Ho Wo) they are one
+    batched matmul over the im2col columns the forward builds, summed over the batch;
+    otherwise one matmul over columns laid out ``(G, N Ho Wo, C/G kh kw)``.
+    """
     o, cg, kh, kw = np.shape(like)
     pads, ho, wo = _geometry(x.shape, (o, cg, kh, kw), stride, pad, dilation, group)
-    win = _windows(x, kh, kw, stride, pads, dilation, group)
-    dyg = np.reshape(dy, (x.shape[0], group, o // group, ho, wo))
-    gw = np.einsum("ngchwpq,ngohw->gocpq", win, dyg, optimize=True)
-    return gw.reshape(o, cg, kh, kw).astype(np.result_type(x, dy), copy=False)
+    dtype = np.result_type(x, dy)
+    n = x.shape[0]
+    dyg = np.reshape(np.asarray(dy, dtype), (n, group, o // group, ho * wo))
+    if o // group <= ho * wo:
+        cols = _cols(np.asarray(x, dtype), kh, kw, stride, pads, dilation, group)
+        return np.matmul(dyg, cols.swapaxes(-1, -2)).sum(axis=0).reshape(o, cg, kh, kw)
+    win = _windows(np.asarray(x, dtype), kh, kw, stride, pads, dilation, group)
+    cols = win.transpose(1, 0, 3, 4, 2, 5, 6).reshape(group, n * ho * wo, cg * kh * kw)
+    dyg = dyg.transpose(1, 2, 0, 3).reshape(group, o // group, n * ho * wo)
+    return np.matmul(dyg, cols).reshape(o, cg, kh, kw)
 
 
 # ---------------------------------------------------------------------------------------

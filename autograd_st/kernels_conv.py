@@ -20,7 +20,6 @@ gradients are matmul's and need no rule of their own.
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .kernels import _pair, _tag
 
@@ -84,30 +83,88 @@ def pool_geometry(hw, kernel, stride, pad, dilation, ceil_mode):
     return (t, b, lft, r), (oh, ow)
 
 
-def _max_windows(x, kernel, stride, pad, dilation, ceil_mode):
-    """The padded input (-inf padding) and its windows ``(..., oh, ow, kh, kw)``."""
-    x = np.asarray(x)
-    (kh, kw), (sh, sw), (dh, dw) = _pair(kernel), _pair(stride), _pair(dilation)
-    (t, b, lft, r), (oh, ow) = pool_geometry(x.shape[-2:], kernel, stride, pad, dilation,
-                                             ceil_mode)
-    widths = [(0, 0)] * (x.ndim - 2) + [(t, b), (lft, r)]
-    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    xp = np.pad(x, widths, constant_values=fill) if (t or b or lft or r) else x
-    win = sliding_window_view(xp, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(-2, -1))
-    win = win[..., :oh * sh:sh, :ow * sw:sw, ::dh, ::dw]
-    return xp, win
+class _Taps:
+    """A max pooling's geometry over ``x``: the padded input (``-inf`` padding, or the dtype's
+    least value for integers) and, per kernel tap ``(p, q)``, the strided slab of it that the
+    tap reads for every output element (a view shaped like the output).  The pooling loops
+    over the ``kh * kw`` taps, each one whole-array operation, whatever the image size."""
+
+    def __init__(self, x, kernel, stride, pad, dilation, ceil_mode, fill=None):
+        x = np.asarray(x)
+        (kh, kw), (sh, sw), (dh, dw) = _pair(kernel), _pair(stride), _pair(dilation)
+        pads, (oh, ow) = pool_geometry(x.shape[-2:], kernel, stride, pad, dilation,
+                                       ceil_mode)
+        self.pads, self.out_hw = pads, (oh, ow)
+        t, b, lft, r = pads
+        if fill is None:
+            fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        widths = [(0, 0)] * (x.ndim - 2) + [(t, b), (lft, r)]
+        self.xp = np.pad(x, widths, constant_values=fill) if (t or b or lft or r) else x
+        self.slices = [(slice(p * dh, p * dh + sh * (oh - 1) + 1, sh),
+                        slice(q * dw, q * dw + sw * (ow - 1) + 1, sw))
+                       for p in range(kh) for q in range(kw)]
+        # windows that never overlap: every input element is in at most one of them
+        self.disjoint = sh >= (kh - 1) * dh + 1 and sw >= (kw - 1) * dw + 1
+        self.kw, self.strides, self.dil = kw, (sh, sw), (dh, dw)
+
+    def slab(self, a, i):
+        rs, cs = self.slices[i]
+        return a[..., rs, cs]
+
+    def max(self):
+        """The pooled maxima: one ``np.maximum`` per tap."""
+        out = self.slab(self.xp, 0).copy()
+        for i in range(1, len(self.slices)):
+            np.maximum(out, self.slab(self.xp, i), out=out)
+        return out
+
+    def hits(self, best):
+        """Per tap, in order: ``(i, hit)``, ``hit`` true where tap ``i`` holds its window's
+        first maximum ``best`` (a NaN counts as equal to a NaN maximum, as ``argmax`` finds
+        it).  ``hit`` is one buffer, overwritten by the next tap."""
+        nan = best.dtype.kind == "f" and bool(np.isnan(best).any())
+        taken = np.zeros(best.shape, bool)
+        hit = np.empty(best.shape, bool)
+        last = len(self.slices) - 1
+        for i in range(len(self.slices)):
+            slab = self.slab(self.xp, i)
+            np.equal(slab, best, out=hit)
+            if nan:
+                hit |= np.isnan(slab) & np.isnan(best)
+            if i:
+                np.greater(hit, taken, out=hit)  # and not taken by an earlier tap
+            if i < last:
+                np.logical_or(taken, hit, out=taken)
+            yield i, hit
+
+    def argmax(self):
+        """Per output element, the maximum and the index of the first tap that holds it."""
+        best = self.max()
+        idx = np.zeros(best.shape, np.uint8 if len(self.slices) < 256 else np.intp)
+        for i, hit in self.hits(best):
+            if i:
+                np.copyto(idx, i, where=hit)
+        return best, idx
+
+    def plane_index(self, idx):
+        """Tap indices -> flat indices ``row * W + col`` in the padded plane."""
+        (sh, sw), (dh, dw) = self.strides, self.dil
+        oh, ow = self.out_hw
+        idx = idx.astype(np.intp)
+        rows = np.arange(oh)[:, None] * sh + (idx // self.kw) * dh
+        cols = np.arange(ow)[None, :] * sw + (idx % self.kw) * dw
+        return rows * self.xp.shape[-1] + cols
+
+    def unpad(self, a, hw):
+        t, _, lft, _ = self.pads
+        return a[..., t:t + hw[0], lft:lft + hw[1]]
 
 
 def _argmax_index(x, kernel, stride, pad, dilation, ceil_mode):
     """The padded input's shape and, per output element, the flat index (in the padded
     ``H x W`` plane) of its window's first largest element."""
-    xp, win = _max_windows(x, kernel, stride, pad, dilation, ceil_mode)
-    (kh, kw), (sh, sw), (dh, dw) = _pair(kernel), _pair(stride), _pair(dilation)
-    oh, ow = win.shape[-4], win.shape[-3]
-    a = win.reshape(win.shape[:-2] + (kh * kw,)).argmax(axis=-1)
-    rows = np.arange(oh)[:, None] * sh + (a // kw) * dh
-    cols = np.arange(ow)[None, :] * sw + (a % kw) * dw
-    return xp.shape, rows * xp.shape[-1] + cols
+    taps = _Taps(x, kernel, stride, pad, dilation, ceil_mode)
+    return taps.xp.shape, taps.plane_index(taps.argmax()[1])
 
 
 # ---------------------------------------------------------------------------------------
@@ -118,28 +175,37 @@ def _argmax_index(x, kernel, stride, pad, dilation, ceil_mode):
 @_tag("max_pool2d")
 def max_pool2d_forward(x, kernel=(1, 1), stride=(1, 1), pad="valid", dilation=(1, 1),
                        ceil_mode=False):
-    """``y[..., i, j] = max`` over the window of ``x`` (padding never wins)."""
-    _, win = _max_windows(x, kernel, stride, pad, dilation, ceil_mode)
-    return win.max(axis=(-2, -1))
+    """``y[..., i, j] = max`` over the window of ``x`` (padding never wins): one
+    ``np.maximum`` per kernel tap."""
+    return _Taps(x, kernel, stride, pad, dilation, ceil_mode).max()
 
 
 @_tag("max_pool2d_scatter")
 def max_pool2d_scatter(x, dy, kernel=(1, 1), stride=(1, 1), pad="valid", dilation=(1, 1),
                        ceil_mode=False):
-    """Each ``dy`` element added at its window's first maximum of ``x``; shaped like ``x``."""
+    """Each ``dy`` element added at its window's first maximum of ``x``; shaped like ``x``.
+    Per kernel tap, the ``dy`` elements whose maximum that tap holds go into its strided
+    slab of the (padded) result: written where windows never overlap, added where they do."""
     x = np.asarray(x)
-    pshape, idx = _argmax_index(x, kernel, stride, pad, dilation, ceil_mode)
-    (t, _, lft, _), _ = pool_geometry(x.shape[-2:], kernel, stride, pad, dilation, ceil_mode)
-    plane = pshape[-2] * pshape[-1]
-    lead = int(np.prod(x.shape[:-2], dtype=np.int64))
-    flat = (np.arange(lead).reshape((-1, 1)) * plane
-            + idx.reshape(lead, -1)).ravel()
-    dy = np.broadcast_to(dy, idx.shape)
-    dtype = np.result_type(x.dtype, np.asarray(dy).dtype)
+    taps = _Taps(x, kernel, stride, pad, dilation, ceil_mode)
+    best = taps.max()
+    dy = np.asarray(dy)
+    dtype = np.result_type(x.dtype, dy.dtype)
     dtype = dtype if dtype.kind == "f" else np.dtype(np.float64)
-    acc = np.bincount(flat, weights=np.ravel(dy).astype(np.float64), minlength=lead * plane)
-    dxp = acc.reshape(x.shape[:-2] + tuple(pshape[-2:]))
-    return dxp[..., t:t + x.shape[-2], lft:lft + x.shape[-1]].astype(dtype)
+    dy = np.broadcast_to(dy, best.shape)
+    # dy * hit is exact where dy is finite; otherwise inf * 0 would put NaN off the maxima
+    finite = bool(np.isfinite(dy).all()) if dy.dtype.kind in "fc" else True
+    dxp = np.zeros(x.shape[:-2] + taps.xp.shape[-2:], dtype)
+    for i, hit in taps.hits(best):
+        slab = taps.slab(dxp, i)
+        if taps.disjoint:
+            if finite:
+                np.multiply(dy, hit, out=slab)
+            else:
+                np.copyto(slab, dy, where=hit)
+        else:
+            slab += np.where(hit, dy, 0)
+    return taps.unpad(dxp, x.shape[-2:])
 
 
 @_tag("max_pool2d_gather")
@@ -147,13 +213,15 @@ def max_pool2d_gather(x, v, kernel=(1, 1), stride=(1, 1), pad="valid", dilation=
                       ceil_mode=False):
     """``v`` (shaped like ``x``) read at each window's first maximum of ``x``."""
     x = np.asarray(x)
-    pshape, idx = _argmax_index(x, kernel, stride, pad, dilation, ceil_mode)
-    (t, b, lft, r), _ = pool_geometry(x.shape[-2:], kernel, stride, pad, dilation, ceil_mode)
+    taps = _Taps(x, kernel, stride, pad, dilation, ceil_mode)
+    best = taps.max()
     v = np.broadcast_to(v, x.shape)
-    vp = np.pad(v, [(0, 0)] * (x.ndim - 2) + [(t, b), (lft, r)])
-    flat = vp.reshape(x.shape[:-2] + (-1,))
-    lead_idx = idx.reshape(x.shape[:-2] + (-1,))
-    return np.take_along_axis(flat, lead_idx, axis=-1).reshape(idx.shape)
+    t, b, lft, r = taps.pads
+    vp = np.pad(v, [(0, 0)] * (x.ndim - 2) + [(t, b), (lft, r)]) if any(taps.pads) else v
+    out = np.zeros(best.shape, vp.dtype)
+    for i, hit in taps.hits(best):
+        np.copyto(out, taps.slab(vp, i), where=hit)
+    return out
 
 
 @_tag("max_pool2d_indices")

@@ -137,10 +137,19 @@ def expand_to(g, like, axis=None, keepdims=False):
 _SMALL_EXPAND = 1 << 16
 
 
+_BASIC_INDEX = (int, slice, type(Ellipsis), type(None), np.integer)
+
+
 def ungetitem(g, like, index):
-    """The gradient of ``like[index]``: ``g`` scattered into zeros shaped like ``like``."""
+    """The gradient of ``like[index]``: ``g`` scattered into zeros shaped like ``like``.
+    A basic index (ints, slices, ``...``, ``None``) names each element at most once, so ``g``
+    is assigned; an index with arrays may repeat elements, so it is added (``np.add.at``)."""
     out = np.zeros(np.shape(like), dtype=np.result_type(g))
-    np.add.at(out, index, g)
+    if isinstance(index, _BASIC_INDEX) or (
+            type(index) is tuple and all(isinstance(i, _BASIC_INDEX) for i in index)):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
     return out
 
 

@@ -426,6 +426,9 @@ if NN_LOADED:
         ((1, 1, 6, 6), (2, 1, 2, 2), (1, 1), (0, 0, 0, 0), (2, 1), 1),  # dilation
         ((1, 4, 4, 4), (6, 2, 2, 2), (1, 1), 1, (1, 1), 2),             # groups, int pad
         ((1, 1, 1, 1), (1, 1, 1, 1), (1, 1), (0, 0, 0, 0), (1, 1), 1),
+        # more output channels than output pixels: the weight gradient's one-matmul branch
+        ((2, 2, 3, 3), (5, 2, 2, 2), (1, 1), (0, 0, 0, 0), (1, 1), 1),
+        ((2, 4, 3, 3), (10, 2, 2, 2), (2, 2), (0, 0, 0, 0), (1, 1), 2),
     ]
 
     def _conv_out_shape(xs, ws, stride, pad, dilation, group):

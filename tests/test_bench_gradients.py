@@ -1,6 +1,7 @@
 """The gradients the benchmark (tools/bench) times are right: on small instances of every
-workload W1..W6, the hand-written numpy gradient matches central finite differences in
-float64, and autograd_st's gradient matches the hand-written one (float32 and float64)."""
+workload W1..W9, the hand-written numpy gradient and the expert one match central finite
+differences in float64, the expert one matches the hand-written one at full size, and
+autograd_st's gradient matches the hand-written one (float32 and float64)."""
 import os
 import sys
 
@@ -22,6 +23,57 @@ NAMES = [w.name for w in workloads.WORKLOADS]
 def test_hand_written_matches_finite_differences(name):
     w = workloads.get(name)
     assert check.fd_check(w, rtol=1e-6) <= 1e-6
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_expert_matches_finite_differences(name):
+    w = workloads.get(name)
+    assert check.fd_check(w, rtol=1e-6, method="hand_expert") <= 1e-6
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES
+                                  if not getattr(workloads.get(n), "hand_expert_is_hand", 0)])
+def test_expert_matches_hand_written(name):
+    """The expert version (in place, preallocated, batched) gives the careful version's
+    numbers: at the small size in float64 to rounding, at the benchmark's size in float32."""
+    w = workloads.get(name)
+    small = w.make(small=True, dtype=np.float64)
+    check.compare(name, w.hand_expert(*small), w.hand(*small), rtol=1e-10)
+    if name != "W6":  # (W6 at full size is two 1024^3 matmuls: the benchmark compares it)
+        full = w.make()
+        check.compare(name, w.hand_expert(*full), w.hand(*full), rtol=2e-5)
+
+
+@pytest.mark.parametrize("name", ["W7", "W8", "W9"])
+def test_model_workloads_use_the_nn_layers(name):
+    """W7..W9 are written as a MindSpore user writes them: the nn layers, every parameter a
+    Parameter of the net, in trainable_params() order (the data tuple's order after the
+    inputs), differentiated by value_and_grad w.r.t. all of them."""
+    w = workloads.get(name)
+    arrays = w.make(small=True, dtype=np.float64)
+    call, _ = w.autograd_st(arrays)
+    params = call.net.trainable_params()
+    assert len(params) == len(w.wrt)
+    for p, pos in zip(params, w.wrt):
+        np.testing.assert_array_equal(p.asnumpy(), arrays[pos])
+    layers = {type(c).__name__ for _, c in call.net.cells_and_names()}
+    want = {"W7": {"Conv2d", "MaxPool2d", "Dense", "SoftmaxCrossEntropyWithLogits", "ReLU"},
+            "W8": {"LayerNorm", "MultiheadAttention", "Dense", "GELU"},
+            "W9": {"LSTM"}}[name]
+    assert want <= layers
+
+
+def test_w8_padding_mask_changes_the_gradient():
+    """The padding mask is live: unmasking the padded keys changes the loss and gradients."""
+    w = workloads.get("W8")
+    arrays = list(w.make(small=True, dtype=np.float64))
+    assert arrays[1].any()
+    masked = w.hand(*arrays)
+    arrays[1] = np.zeros_like(arrays[1])
+    unmasked = w.hand(*arrays)
+    assert abs(masked[0] - unmasked[0]) > 1e-6
+    call, extract = w.autograd_st(arrays)
+    check.compare("W8 unmasked", extract(call()), unmasked, rtol=1e-10)
 
 
 @pytest.mark.parametrize("dtype,rtol", [(np.float64, 1e-10), (np.float32, 2e-5)])

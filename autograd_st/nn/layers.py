@@ -265,6 +265,16 @@ def get_activation(name: str | Cell | None) -> Cell | None:
 # layers with parameters
 # ---------------------------------------------------------------------------------------
 
+def dense_any(x, w):
+    """``x @ w.T`` over the last axis as one 2-D matmul whatever the rank of ``x`` (MindSpore's
+    ``Dense`` reshapes the same way): a batched matmul over the leading axes would make the
+    weight's gradient one small product per leading index, then a sum."""
+    if len(x.shape) == 2:
+        return dense(x, w)
+    out = dense(ops.reshape(x, (-1, x.shape[-1])), w)
+    return ops.reshape(out, x.shape[:-1] + out.shape[-1:])
+
+
 class Dense(Cell):
     """Fully connected layer: ``activation(x @ weight.T + bias)``.
 
@@ -290,9 +300,12 @@ class Dense(Cell):
         self.activation_flag = self.activation is not None
 
     def construct(self, x):
-        out = dense(x, self.weight)
+        # as MindSpore's Dense: the leading axes flattened, one 2-D matmul (see dense_any)
+        rows = ops.reshape(x, (-1, x.shape[-1]))
+        out = dense(rows, self.weight)
         if self.has_bias:
             out = out + self.bias
+        out = ops.reshape(out, x.shape[:-1] + out.shape[-1:])
         if self.activation_flag:
             out = self.activation(out)
         return out

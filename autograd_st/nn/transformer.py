@@ -36,7 +36,7 @@ from .. import ops
 from ..cell import Cell
 from ..ops.nn_func import dense, dropout, erf
 from ..tensor import Parameter
-from .layers import GELU, CellList, Dense, Dropout, LayerNorm, ReLU, initialize
+from .layers import GELU, CellList, Dense, Dropout, LayerNorm, ReLU, dense_any, initialize
 
 __all__ = ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
            "TransformerDecoderLayer", "TransformerDecoder", "Transformer"]
@@ -52,7 +52,7 @@ def _relu(x):
 
 
 def _linear(x, w, b):
-    out = dense(x, w)
+    out = dense_any(x, w)
     if b is not None:
         out = out + b
     return out

@@ -13,12 +13,13 @@ class VerificationError(AssertionError):
     pass
 
 
-def fd_check(workload, eps=1e-6, samples=12, rtol=1e-6, seed=0):
-    """Check ``workload.hand`` against central differences of ``workload.forward`` on the
-    small float64 instance (``samples`` random entries of every differentiated array, all of
-    them for arrays that small).  Returns the largest relative error seen."""
+def fd_check(workload, eps=1e-6, samples=12, rtol=1e-6, seed=0, method="hand"):
+    """Check ``workload.hand`` (or ``workload.<method>``: ``hand_expert``) against central
+    differences of ``workload.forward`` on the small float64 instance (``samples`` random
+    entries of every differentiated array, all of them for arrays that small).  Returns the
+    largest relative error seen."""
     arrays = [np.array(a) for a in workload.make(small=True, dtype=np.float64)]
-    value, grads = workload.hand(*arrays)
+    value, grads = getattr(workload, method)(*arrays)
     f0 = workload.forward(*arrays)
     if value is not None:
         _close("value", np.asarray(value), np.asarray(f0), 1e-12)

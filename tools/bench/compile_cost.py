@@ -134,7 +134,7 @@ def compile_costs(settings, workloads):
         first_call("loop_%d" % trips, make, settings.compile_samples, trips=trips)
 
     for w in workloads:
-        if w.name not in ("W2", "W4"):
+        if w.name not in ("W2", "W4", "W8"):
             continue
         arrays = w.make()
 

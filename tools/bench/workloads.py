@@ -1,4 +1,5 @@
-"""The benchmark's workloads W1..W6 (issue 4), each in every form the benchmark times.
+"""The benchmark's workloads W1..W6 (issue 4; W7..W9 of issue 15 live in ``workloads_nn``),
+each in every form the benchmark times.
 
 For every workload there is
 
@@ -6,7 +7,11 @@ For every workload there is
   from a fixed seed; ``small=True`` gives a tiny instance for finite differences and tests;
 * ``forward(*arrays)``: the scalar loss in plain numpy (what finite differences read);
 * ``hand(*arrays)``: hand-written numpy forward + backward, returning ``(value, grads)``
-  (``value`` is None where the autograd_st call returns gradients only);
+  (``value`` is None where the autograd_st call returns gradients only), as a careful person
+  writes it;
+* ``hand_expert(*arrays)``: the same as the fastest numpy a performance engineer writes
+  (loop-invariant hoisting, preallocated buffers, in-place ops, ``out=``, batched matmuls
+  over time); the targets of issue 15 are ratios to it;
 * ``autograd_st(arrays)``: ``(call, extract)``: ``call()`` is one gradient call through
   the MindSpore API, ``extract(out)`` turns its result into ``(value, [grads])`` as numpy;
 * ``competitors(arrays)``: the same for HIPS autograd, PyTorch eager, JAX ``grad`` and
@@ -19,132 +24,14 @@ numpy-like namespace (``np`` rebound to ``autograd.numpy``, ``jax.numpy`` or ``t
 """
 from __future__ import annotations
 
-import types
-
 import numpy as np
+from workload_base import Workload, _rng, _st_extract, rebind  # noqa: F401
+from workloads_nn import W7, W8, W9
 
 from autograd_st import Parameter, Tensor, nn, ops
 from autograd_st import jit as ms_jit
 
 __all__ = ["WORKLOADS", "Workload", "get"]
-
-
-def _rng(seed):
-    return np.random.default_rng(seed)
-
-
-def rebind(fn, **names):
-    """``fn`` with some of its globals replaced (e.g. ``np`` -> ``jax.numpy``)."""
-    glb = dict(fn.__globals__)
-    glb.update(names)
-    return types.FunctionType(fn.__code__, glb, fn.__name__, fn.__defaults__, fn.__closure__)
-
-
-class Workload:
-    name = ""
-    title = ""
-    wrt: tuple = ()
-    returns_value = True
-
-    def make(self, small=False, dtype=np.float32):
-        raise NotImplementedError
-
-    def forward(self, *arrays):
-        raise NotImplementedError
-
-    def hand(self, *arrays):
-        raise NotImplementedError
-
-    def autograd_st(self, arrays):
-        raise NotImplementedError
-
-    # competitors ----------------------------------------------------------------------
-    def competitors(self, arrays, threads=1):
-        """``{name: builder}``; a builder returns ``(call, extract)`` or raises ImportError."""
-        return {
-            "autograd": lambda: self.hips(arrays),
-            "torch": lambda: self.torch(arrays, threads),
-            "jax": lambda: self.jax(arrays, jit=False),
-            "jax_jit": lambda: self.jax(arrays, jit=True),
-        }
-
-    # the pure loss written over a numpy-like namespace ``np`` (None: write them by hand)
-    pure = None
-
-    def _pure_for(self, namespace):
-        return rebind(type(self).pure, np=namespace)
-
-    def hips(self, arrays):
-        import autograd
-        import autograd.numpy as anp
-        f = self._pure_for(anp)
-        argnum = self.wrt if len(self.wrt) > 1 else self.wrt[0]
-        g = (autograd.value_and_grad if self.returns_value else autograd.grad)(f, argnum)
-
-        def call():
-            return g(*arrays)
-        return call, self._extract_generic
-
-    def jax(self, arrays, jit):
-        import jax
-        import jax.numpy as jnp
-        f = self._pure_for(jnp)
-        argnums = self.wrt if len(self.wrt) > 1 else self.wrt[0]
-        g = (jax.value_and_grad if self.returns_value else jax.grad)(f, argnums)
-        if jit:
-            g = jax.jit(g)
-        dev = [jnp.asarray(a) for a in arrays]
-
-        def call():
-            return jax.block_until_ready(g(*dev))
-        return call, self._extract_generic
-
-    def torch(self, arrays, threads=1):
-        import torch
-        torch.set_num_threads(threads)
-        f = self._pure_for(torch)
-        ts = [torch.from_numpy(np.ascontiguousarray(a)) for a in arrays]
-        for i in self.wrt:
-            ts[i].requires_grad_(True)
-        wrt = [ts[i] for i in self.wrt]
-
-        def call():
-            loss = f(*ts)
-            grads = torch.autograd.grad(loss, wrt)
-            return (loss.detach() if self.returns_value else None), grads
-        return call, self._extract_torch
-
-    def _extract_generic(self, out):
-        if self.returns_value:
-            value, grads = out
-        else:
-            value, grads = None, out
-        if len(self.wrt) == 1:
-            grads = (grads,)
-        return (None if value is None else np.asarray(value)), [np.asarray(g) for g in grads]
-
-    @staticmethod
-    def _extract_torch(out):
-        value, grads = out
-        return (None if value is None else value.numpy()), [g.numpy() for g in grads]
-
-
-def _st_extract(returns_value, nested=False):
-    def extract(out):
-        if returns_value:
-            value, grads = out
-            value = value.asnumpy()
-        else:
-            value, grads = None, out
-        if isinstance(grads, Tensor):
-            grads = (grads,)
-        if nested:  # (input grads, weight grads) -> flat
-            flat = []
-            for g in grads:
-                flat.extend(g if isinstance(g, tuple) else (g,))
-            grads = flat
-        return value, [g.asnumpy() for g in grads]
-    return extract
 
 
 # =======================================================================================
@@ -201,6 +88,13 @@ class W1(Workload):
         out = (x * z) @ y
         dout = np.ones_like(out)
         dx = (dout @ y.T) * z
+        return None, (dx,)
+
+    def hand_expert(self, x, y, z):
+        # d/dx sum((x z) @ y) = z * (row sums of y), the same in every row of x
+        dx = np.empty(np.broadcast_shapes(x.shape, z.shape), np.result_type(x, y, z))
+        dx[...] = y.sum(axis=1)
+        dx *= z
         return None, (dx,)
 
     def autograd_st(self, arrays, tutorial=False):
@@ -296,6 +190,39 @@ class W2(Workload):
         dz1 *= z1 > 0
         dw1 = dz1.T @ x
         db1 = dz1.sum(axis=0)
+        return loss, (dw1, db1, dw2, db2, dw3, db3)
+
+    def hand_expert(self, x, labels, w1, b1, w2, b2, w3, b3):
+        n = x.shape[0]
+        rows = np.arange(n)
+        # forward, every activation computed in place
+        a1 = x @ w1.T
+        a1 += b1
+        np.maximum(a1, 0, out=a1)
+        a2 = a1 @ w2.T
+        a2 += b2
+        np.maximum(a2, 0, out=a2)
+        e = a2 @ w3.T
+        e += b3
+        e -= e.max(axis=1, keepdims=True)
+        picked = e[rows, labels]
+        np.exp(e, out=e)
+        s = e.sum(axis=1)
+        loss = np.mean(np.log(s)) - np.mean(picked)
+        # backward: the softmax's gradient in the exp buffer
+        e /= s[:, None]
+        e[rows, labels] -= 1
+        e *= 1.0 / n
+        dw3 = e.T @ a2
+        db3 = e.sum(axis=0)
+        d2 = e @ w3
+        d2 *= a2 > 0  # a ReLU's output is positive exactly where its input is
+        dw2 = d2.T @ a1
+        db2 = d2.sum(axis=0)
+        d1 = d2 @ w2
+        d1 *= a1 > 0
+        dw1 = d1.T @ x
+        db1 = d1.sum(axis=0)
         return loss, (dw1, db1, dw2, db2, dw3, db3)
 
     def autograd_st(self, arrays):
@@ -431,6 +358,39 @@ class W3(Workload):
         dx = dh * np.cos(h0)
         return loss, (dx,)
 
+    def hand_expert(self, x):
+        # an elementwise chain: its derivative is the product of the local derivatives, so
+        # it is accumulated forward, alongside the values, into one buffer; nothing is kept
+        h = np.sin(x)
+        d = np.cos(x)
+        t = np.empty_like(h)
+        u = np.empty_like(h)
+        for k in range(6):
+            np.tanh(h, out=t)
+            # h = 0.9 tanh(h) + h: local derivative 1.9 - 0.9 tanh(h)^2
+            np.multiply(t, t, out=u)
+            u *= -0.9
+            u += 1.9
+            d *= u
+            t *= 0.9
+            h += t
+            if k < 5:
+                # h = exp(0.1 sin(h)) h: local derivative exp(0.1 sin(h)) (1 + 0.1 h cos(h))
+                np.sin(h, out=t)
+                t *= 0.1
+                np.exp(t, out=t)
+                np.cos(h, out=u)
+                u *= h
+                u *= 0.1
+                u += 1.0
+                u *= t
+                d *= u
+                h *= t
+        loss = np.sum(np.sin(h))
+        np.cos(h, out=u)
+        d *= u
+        return loss, (d,)
+
     def autograd_st(self, arrays):
         g = ops.value_and_grad(chain40, grad_position=0)
         tx = Tensor(arrays[0])
@@ -506,6 +466,36 @@ class W4(Workload):
             dwh += hs[t].T @ dz
             db += dz.sum(axis=0)
             dh = dz @ wh.T
+        return loss, (dwx, dwh, db)
+
+    def hand_expert(self, xs, h0, wx, wh, b):
+        steps, batch, nin = xs.shape
+        nh = wh.shape[0]
+        x2 = xs.reshape(steps * batch, nin)
+        # the input projection of every step: one matmul before the loop
+        pre = (x2 @ wx).reshape(steps, batch, nh)
+        pre += b
+        hs = np.empty((steps + 1, batch, nh), np.result_type(xs, h0, wx, wh, b))
+        hs[0] = h0
+        for t in range(steps):
+            z = np.matmul(hs[t], wh, out=hs[t + 1])
+            z += pre[t]
+            np.tanh(z, out=z)
+        loss = np.sum(hs[steps])
+        # backward: 1 - h^2 of every step in one preallocated (T, B, H) array
+        dz = np.multiply(hs[1:], hs[1:])
+        np.subtract(1.0, dz, out=dz)
+        wh_t = wh.T
+        dh = np.ones((batch, nh), hs.dtype)
+        for t in range(steps - 1, -1, -1):
+            dz[t] *= dh
+            if t:
+                np.matmul(dz[t], wh_t, out=dh)
+        # the weight gradients: one matmul (and one sum) each, after the loop
+        dz2 = dz.reshape(steps * batch, nh)
+        dwx = x2.T @ dz2
+        dwh = hs[:-1].reshape(steps * batch, nh).T @ dz2
+        db = dz2.sum(axis=0)
         return loss, (dwx, dwh, db)
 
     def autograd_st(self, arrays):
@@ -610,6 +600,34 @@ class W5(Workload):
         dx += da * 2 * x
         return loss, (dx,)
 
+    def hand_expert(self, x):
+        # the same derivation with each shared factor computed once (few ufunc calls: at
+        # n = 10 every call costs far more than its arithmetic)
+        a = x * x
+        b = np.sin(a)
+        c = b + x
+        d = np.tanh(c)
+        f = np.exp(0.5 * d)
+        g = f - x
+        h = g * c
+        i = np.cos(h)
+        j = i + d
+        m = np.sqrt(j * j + 1.0)
+        n = f + 1.0
+        o = m / n
+        p = np.tanh(o)
+        r = p * b + a
+        dr = np.cos(r)
+        loss = np.sum(np.sin(r))
+        do = dr * b * (1 - p * p) / n
+        dj = do * j / m
+        dh = -dj * np.sin(h)
+        dg = dh * c
+        dd = dj + (dg - do * o) * f * 0.5  # through j, and through f = exp(d / 2) (g and n)
+        dc = dh * g + dd * (1 - d * d)
+        dx = dc - dg + (dr * p + dc) * np.cos(a) * 2 * x + dr * 2 * x
+        return loss, (dx,)
+
     def autograd_st(self, arrays, jit=False):
         g = ops.value_and_grad(expr20, grad_position=0)
         if jit:  # ms.jit: the generated code fused by numba (docs/jit.md)
@@ -653,6 +671,14 @@ class W6(Workload):
         dc = 1 - t * t
         return loss, (dc @ b.T, a.T @ dc)
 
+    def hand_expert(self, a, b):
+        t = a @ b
+        np.tanh(t, out=t)
+        loss = np.sum(t)
+        np.multiply(t, t, out=t)  # 1 - tanh^2 in the same buffer
+        np.subtract(1.0, t, out=t)
+        return loss, (t @ b.T, a.T @ t)
+
     def autograd_st(self, arrays):
         g = ops.value_and_grad(tanh_matmul, grad_position=(0, 1))
         ta, tb = Tensor(arrays[0]), Tensor(arrays[1])
@@ -664,7 +690,7 @@ class W6(Workload):
         return call, _st_extract(True)
 
 
-WORKLOADS = [W1(), W2(), W3(), W4(), W5(), W6()]
+WORKLOADS = [W1(), W2(), W3(), W4(), W5(), W6(), W7(), W8(), W9()]
 
 
 def get(name):
