@@ -23,6 +23,9 @@ main does not support yet, or gets wrong, is off by default, with what it waits 
 
 * ``seq_loop``: tuples and lists built in a loop (``ys = ys + (e,)``, ``ys.append(e)``), read
   back by index, ``ops.stack``, ``sum(ys)``, ``len(ys)``, and looped over;
+* ``list_alias``: such a list appended to another way than by its name (``push =
+  ys.append``, ``getattr(ys, 'append')(e)``, ``list.append(ys, e)``, a nested ``def`` with
+  the list as a default argument);
 * ``seq_comp``: list comprehensions and generator expressions over ranges, constants, built
   sequences, captured lists and ``CellList``\\ s (``sum(ops.sum(w ** 2) for w in ...)``);
 * ``param_list``: loops over a captured list of Parameters or Tensors (a module-level list,
@@ -134,6 +137,7 @@ FEATURES = {
     "kwargs_reorder": None,
     "effects_index": None,
     "effects_second": None,
+    "list_alias": None,  # ys.append reached through an alias (push = ys.append, getattr, ...)
 }
 DEFAULT_FEATURES = frozenset(name for name, waits in FEATURES.items() if waits is None)
 ALL_FEATURES = frozenset(FEATURES)
@@ -1233,6 +1237,8 @@ class _Gen:
         forms = []
         if self.on("seq_loop"):
             forms += [(2, "concat"), (1, "aug"), (2, "append")]
+        if self.on("list_alias"):
+            forms += [(2, "alias")]
         if self.on("seq_comp"):
             forms += [(2, "comp_range"), (1, "gen_const")]
             forms += [(1, "comp_items")] if any(it.uniform for it in scope.items) else []
@@ -1240,12 +1246,23 @@ class _Gen:
                                                  for cs in scope.cell_seqs) else []
         form = self.weighted(forms)
         self.has_loop = True
-        if form in ("concat", "aug", "append"):
+        if form in ("concat", "aug", "append", "alias"):
             k = self.draw(st.integers(1, 3))
             i = self.fresh("i")
             inner = scope.child(in_loop=True)
             inner.indices = inner.indices + [(i, k - 1)]
-            lines.append("%s%s = %s" % (pad, name, "[]" if form == "append" else "()"))
+            lines.append("%s%s = %s" % (pad, name, "()" if form in ("concat", "aug") else "[]"))
+            if form == "alias":  # the list's append reached another way than by its name
+                how = self.pick(["name", "getattr", "unbound", "default"])
+                push = self.fresh("push")
+                if how == "name":
+                    lines.append("%s%s = %s.append" % (pad, push, name))
+                elif how == "default":
+                    lines.append("%sdef %s(v, store=%s):" % (pad, push, name))
+                    lines.append("%s    store.append(v)" % pad)
+                call = {"name": push + "(%s)", "default": push + "(%s)",
+                        "getattr": "getattr(%s, 'append')(%%s)" % name,
+                        "unbound": "list.append(%s, %%s)" % name}[how]
             lines.append("%sfor %s in range(%d):" % (pad, i, k))
             if self.on("effects") and self.chance(0.3):
                 self.effect_stmt(inner, lines, pad + "    ")
@@ -1254,6 +1271,8 @@ class _Gen:
                 lines.append("%s    %s = %s + (%s,)" % (pad, name, name, _strip(e.src)))
             elif form == "aug":
                 lines.append("%s    %s += (%s,)" % (pad, name, _strip(e.src)))
+            elif form == "alias":
+                lines.append("%s    %s" % (pad, call % _strip(e.src)))
             else:
                 lines.append("%s    %s.append(%s)" % (pad, name, _strip(e.src)))
         elif form == "comp_range":
@@ -1722,6 +1741,9 @@ def feature_uses(program):
         used.add("param_list")
     if re.search(r"ys\d+ = (\(\)|\[\])", src):
         used.add("seq_loop")
+    if re.search(r"push\d+ = ys\d+\.append|store=ys\d+|getattr\(ys\d+, 'append'\)|"
+                 r"list\.append\(ys\d+", src):
+        used.add("list_alias")
     if any(isinstance(n, (ast.ListComp, ast.GeneratorExp)) for n in nodes):
         used.add("seq_comp")
     if re.search(r"\b(KS\d+|self\.coefs\d+)\[(-1 - )?[ik]\d+", src):
