@@ -30,6 +30,8 @@ from .context import (  # noqa: F401
 from .dtype import (  # noqa: F401
     bool_,
     double,
+    dtype_to_nptype,
+    dtype_to_pytype,
     float16,
     float32,
     float64,
@@ -39,6 +41,7 @@ from .dtype import (  # noqa: F401
     int16,
     int32,
     int64,
+    pytype_to_dtype,
     single,
     uint8,
 )
@@ -147,7 +150,8 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "RunContext", "TimeMonitor", "F1", "MAE", "MSE", "Accuracy", "Fbeta", "Loss",
            "Metric", "Precision", "Recall", "Top1CategoricalAccuracy", "Top5CategoricalAccuracy",
            "TopKCategoricalAccuracy", "get_metric_fn", "names", "rearrange_inputs", "from_numpy",
-           "is_tensor", "double", "float_", "half", "single", "numpy", "recompute"]
+           "is_tensor", "double", "float_", "half", "single", "numpy", "recompute",
+           "dtype_to_nptype", "dtype_to_pytype", "pytype_to_dtype"]
 
 
 def __getattr__(name: str):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Iterator
 
+from .errors import ConstructNotDefinedError as _NoConstructError
 from .tensor import Parameter, ParameterTuple, bump_structure_epoch
 
 __all__ = ["Cell", "recompute", "is_recomputed"]
@@ -60,13 +61,21 @@ class Cell:
                                  "attributes" % type(self).__name__)
         params, cells = self.__dict__["_params"], self.__dict__["_cells"]
         lists = self.__dict__["_param_lists"]
+        if name in cells and value is not None and not isinstance(value, Cell):
+            # MindSpore: a sub-Cell's slot takes a Cell or None, nothing else (the slot
+            # stays after ``self.mod = None``, so a later Tensor there is refused too)
+            raise TypeError("Sub cell '%s' already exists in %s, can not assign this type: "
+                            "'%s' as a cell. Assign a Cell or None, or use another attribute "
+                            "name." % (name, type(self).__name__, type(value).__name__))
         # A Parameter, Cell or ParameterTuple assigned over one of its kind keeps its place
         # (an OrderedDict keeps a replaced key where it was), as in MindSpore: the order of
         # trainable_params() and of the gradients by weights does not change; anything else
         # under that name is unregistered.
         if not isinstance(value, Parameter):
             params.pop(name, None)
-        if not isinstance(value, Cell):
+        if value is None and cells.get(name) is not None:
+            cells[name] = None  # the slot stays (MindSpore): it is skipped when walking
+        elif not isinstance(value, Cell):
             cells.pop(name, None)
         if not isinstance(value, ParameterTuple):  # MindSpore registers these, not lists
             lists.pop(name, None)
@@ -92,15 +101,48 @@ class Cell:
         object.__delattr__(self, name)
         bump_structure_epoch()
 
-    def insert_param_to_cell(self, name: str, param: Parameter) -> None:
+    def insert_param_to_cell(self, name: str, param: Parameter, check_name_contain_dot=True
+                             ) -> None:
+        """MindSpore's ``Cell.insert_param_to_cell``: registers ``param`` under ``name``.
+        Raises MindSpore's errors: ``KeyError`` for an empty name or one with a dot,
+        ``TypeError`` when ``param`` is not a Parameter (or None)."""
+        if "_params" not in self.__dict__:
+            raise AttributeError("For 'insert_param_to_cell', please call Cell.__init__() "
+                                 "firstly.")
+        _check_child_name("insert_param_to_cell", name, check_name_contain_dot)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError("For 'insert_param_to_cell', the argument 'param' must be "
+                            "'Parameter' if not None, but got %s." % type(param).__name__)
         setattr(self, name, param)
 
-    def insert_child_to_cell(self, name: str, cell: "Cell") -> None:
-        setattr(self, name, cell)
+    def insert_child_to_cell(self, child_name: str, child_cell: "Cell") -> None:
+        """MindSpore's ``Cell.insert_child_to_cell``: registers ``child_cell`` (a Cell or
+        None) under ``child_name``; ``KeyError`` for an empty or dotted name, ``TypeError``
+        for anything that is not a Cell."""
+        _check_child_name("insert_child_to_cell", child_name, True)
+        if child_cell is not None and not isinstance(child_cell, Cell):
+            raise TypeError("For 'insert_child_to_cell', the argument 'child_cell' must be "
+                            "'Cell' if not None, but got %s." % type(child_cell).__name__)
+        if child_cell is None:
+            self._cells[child_name] = None
+            object.__setattr__(self, child_name, None)
+            bump_structure_epoch()
+            return
+        setattr(self, child_name, child_cell)
+
+    def apply(self, fn) -> "Cell":
+        """MindSpore's ``Cell.apply``: calls ``fn(cell)`` on every sub-Cell, then on this
+        Cell, and returns this Cell."""
+        for cell in self.cells():
+            cell.apply(fn)
+        fn(self)
+        return self
 
     # -- calling -------------------------------------------------------------------------
     def construct(self, *inputs):
-        raise NotImplementedError("%s must define construct()" % type(self).__name__)
+        raise _NoConstructError("For '%s', the method 'construct' is not defined. Define "
+                                "construct(self, ...) in the Cell subclass."
+                                % type(self).__name__)
 
     _forward_pre_hooks: tuple = ()  # ((key, hook_fn), ...): replaced, never changed in place
     _forward_hooks: tuple = ()
@@ -220,7 +262,8 @@ class Cell:
             seen.add(id(cell))
             yield name, cell
             for child_name, child in cell._cells.items():
-                stack.append(((name + "." if name else "") + child_name, child))
+                if child is not None:
+                    stack.append(((name + "." if name else "") + child_name, child))
 
     def parameters_and_names(self, name_prefix: str = "", expand: bool = True):
         seen = set()
@@ -246,7 +289,8 @@ class Cell:
             seen.add(id(cell))
             yield name, cell
             for child_name, child in cell._cells.items():
-                yield from rec((name + "." if name else "") + child_name, child)
+                if child is not None:
+                    yield from rec((name + "." if name else "") + child_name, child)
         yield from rec(prefix, self)
 
     def get_parameters(self, expand: bool = True) -> Iterator[Parameter]:
@@ -264,10 +308,10 @@ class Cell:
         return OrderedDict(self.parameters_and_names())
 
     def name_cells(self) -> "OrderedDict[str, Cell]":
-        return OrderedDict(self._cells)
+        return OrderedDict((k, c) for k, c in self._cells.items() if c is not None)
 
     def cells(self):
-        return list(self._cells.values())
+        return [c for c in self._cells.values() if c is not None]
 
     def update_parameters_name(self, prefix: str = "", recurse: bool = True) -> None:
         for name, p in self.parameters_and_names():
@@ -289,11 +333,23 @@ class Cell:
 
     def __repr__(self) -> str:
         lines = [type(self).__name__ + "<"]
-        for name, cell in self._cells.items():
+        for name, cell in self.name_cells().items():
             lines.append("  (%s): %s" % (name, repr(cell).replace("\n", "\n  ")))
         lines.append(">")
         return "\n".join(lines) if len(lines) > 2 else type(self).__name__ + "<>"
 
+
+
+def _check_child_name(method: str, name, check_dot: bool) -> None:
+    """MindSpore's checks of a child's name: a non-empty str without a dot."""
+    if not isinstance(name, str):
+        raise KeyError("For '%s', the type of parameter 'name' must be str, but got %s."
+                       % (method, type(name).__name__))
+    if not name:
+        raise KeyError("For '%s', the parameter 'name' can not be an empty string." % method)
+    if check_dot and "." in name:
+        raise KeyError("For '%s', the parameter 'name' can not contain '.', but got '%s'."
+                       % (method, name))
 
 
 def is_recomputed(cell) -> bool:

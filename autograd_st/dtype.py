@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["Type", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
-           "uint8", "bool_", "to_numpy", "from_numpy", "number_type", "float_type"]
+           "uint8", "bool_", "to_numpy", "from_numpy", "number_type", "float_type",
+           "dtype_to_nptype", "dtype_to_pytype", "pytype_to_dtype"]
 
 
 class Type:
@@ -77,3 +78,32 @@ def from_numpy(np_dtype) -> Type:
     if found is None:
         found = Type(np_dtype.name.capitalize(), np_dtype)
     return found
+
+
+def dtype_to_nptype(type_) -> type:
+    """MindSpore's ``dtype_to_nptype``: the numpy scalar type (``np.float32``) of a dtype."""
+    return to_numpy(type_).type
+
+
+def dtype_to_pytype(type_) -> type:
+    """MindSpore's ``dtype_to_pytype``: ``bool``, ``int`` or ``float`` for a dtype."""
+    kind = to_numpy(type_).kind
+    return bool if kind == "b" else int if kind in "iu" else float if kind == "f" else object
+
+
+def pytype_to_dtype(obj) -> Type:
+    """MindSpore's ``pytype_to_dtype``: the dtype of a Python or numpy type (``float`` ->
+    ``float64``, ``int`` -> ``int64``, ``np.float32`` -> ``float32``)."""
+    if isinstance(obj, Type):
+        return obj
+    if obj is bool:
+        return bool_
+    if obj is int:
+        return int64
+    if obj is float:
+        return float64
+    try:
+        return from_numpy(obj)
+    except TypeError:
+        raise NotImplementedError("Unsupported convert python type %r to MindSpore type; "
+                                  "pass int, float, bool or a numpy dtype." % (obj,)) from None

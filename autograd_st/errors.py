@@ -11,7 +11,7 @@ from typing import Any
 
 __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivativeError",
            "RecursionNotSupportedError", "CallArgumentError", "SourceNotFoundError",
-           "SourceChangedError", "GradientAPIError", "InputValueError", "GradientCheckError",
+           "SourceChangedError", "ConstructNotDefinedError", "GradientAPIError", "InputValueError", "GradientCheckError",
            "CheckpointError", "CheckpointMismatchError", "CollectiveTimeoutError",
            "CommunicationError"]
 
@@ -297,6 +297,30 @@ class SourceChangedError(SourceNotFoundError):
         module.write_text("from autograd_st import ops\ndef f(x):\n    return ops.sum(x ** 3)\n")
         importlib.reload(edited_fix)
         print(ops.grad(edited_fix.f)(Tensor(np.array([1.0, 2.0]))))  # 3 x**2
+    """
+
+
+class ConstructNotDefinedError(AttributeError, NotImplementedError, AutogradError):
+    """A Cell without a ``construct`` method was called.  MindSpore raises
+    ``AttributeError`` here; this class is also a ``NotImplementedError`` (what the base
+    Cell raised before), so either ``except`` catches it.
+
+    Example (raises ConstructNotDefinedError)::
+
+        from autograd_st import nn
+
+        nn.Cell()()
+
+    Fix (define ``construct`` in the subclass)::
+
+        import numpy as np
+        from autograd_st import Tensor, nn
+
+        class Double(nn.Cell):
+            def construct(self, x):
+                return 2 * x
+
+        print(Double()(Tensor(np.ones(2))))
     """
 
 

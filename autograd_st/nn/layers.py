@@ -40,6 +40,7 @@ from ..ops.nn_func import (
     var,
 )
 from ..tensor import Parameter, Tensor
+from .dynamic_lr import check_positive_int
 
 __all__ = ["Dense", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "ReLU",
            "ReLU6", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax", "Flatten",
@@ -275,6 +276,16 @@ def dense_any(x, w):
     return ops.reshape(out, x.shape[:-1] + out.shape[-1:])
 
 
+def _check_init_shape(what: str, init, shape: tuple) -> None:
+    """MindSpore's Dense check of a weight/bias given as an array: its shape."""
+    got = getattr(init, "shape", None)
+    if got is not None and tuple(got) != shape:
+        raise ValueError("For 'Dense', %s shape error. '%s' must have shape %s "
+                         "((out_channels, in_channels) for the weight, (out_channels,) for "
+                         "the bias), but got shape %s." % (what.split("_")[0] + " init", what,
+                                                           shape, tuple(got)))
+
+
 class Dense(Cell):
     """Fully connected layer: ``activation(x @ weight.T + bias)``.
 
@@ -286,9 +297,12 @@ class Dense(Cell):
                  bias_init: Any = None, has_bias: bool = True,
                  activation: str | Cell | None = None, dtype=None) -> None:
         super().__init__()
-        self.in_channels = int(in_channels)
-        self.out_channels = int(out_channels)
+        self.in_channels = check_positive_int(in_channels, "in_channels", "Dense")
+        self.out_channels = check_positive_int(out_channels, "out_channels", "Dense")
         self.has_bias = bool(has_bias)
+        _check_init_shape("weight_init", weight_init, (out_channels, in_channels))
+        if has_bias:
+            _check_init_shape("bias_init", bias_init, (out_channels,))
         self.weight = Parameter(initialize(weight_init, (out_channels, in_channels), dtype,
                                            default="he_uniform_sqrt5"), name="weight")
         if self.has_bias:
@@ -653,6 +667,18 @@ def _cells_of(args) -> list:
     return items
 
 
+def _check_index(seq, index) -> int:
+    """MindSpore's index check of a Cell container: an int within its length."""
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+        raise TypeError("For '%s', the type of 'index' should be int or slice, but got %s."
+                        % (type(seq).__name__, type(index).__name__))
+    n = len(seq.cell_list)
+    if not -n <= index < n:
+        raise IndexError("For '%s', the value of 'index' must be a number in range [%d, %d), "
+                         "but got %d." % (type(seq).__name__, -n, n, index))
+    return int(index) % n
+
+
 class _CellSequence(Cell):
     """Sub-cells kept in order in ``cell_list`` (a tuple: what ``construct`` loops over)."""
 
@@ -670,7 +696,47 @@ class _CellSequence(Cell):
     def __getitem__(self, index):
         if isinstance(index, slice):
             return type(self)(list(self.cell_list[index]))
-        return self.cell_list[index]
+        return self.cell_list[_check_index(self, index)]
+
+    def _named(self) -> list:
+        """(name, cell) in order: the names the cells are registered under."""
+        return list(zip((n for n, c in self._cells.items() if c is not None), self.cell_list))
+
+    def _reset(self, items: list) -> None:
+        """Registers ``items`` ((name or None, cell), ...) afresh; positional names ('0',
+        '1', ...) are given again by position, as MindSpore's containers do."""
+        for name in list(self._cells):
+            delattr(self, name)
+        self.cell_list = ()
+        for i, (name, cell) in enumerate(items):
+            self._add(str(i) if name is None or name.isdigit() else name, cell)
+
+    def __setitem__(self, index, cell) -> None:
+        """``m[i] = cell`` replaces the cell at ``i`` (keeping its name)."""
+        items = self._named()
+        i = _check_index(self, index)
+        items[i] = (items[i][0], cell)
+        self._reset(items)
+
+    def __delitem__(self, index) -> None:
+        """``del m[i]`` / ``del m[a:b]``: the rest keep their order."""
+        items = self._named()
+        if isinstance(index, slice):
+            del items[index]
+        else:
+            del items[_check_index(self, index)]
+        self._reset(items)
+
+    def insert(self, index: int, cell: Cell) -> None:
+        """Insert ``cell`` before position ``index``."""
+        items = self._named()
+        items.insert(index, (None, cell))
+        self._reset(items)
+
+    def __iadd__(self, cells):
+        for cell in cells:
+            self.append(cell)
+        return self
 
     def __len__(self) -> int:
         return len(self.cell_list)
