@@ -58,10 +58,11 @@ def test_rewrite_source_keeps_lines_and_endings():
     assert out.count("\n") == src.count("\n")
 
 
-def test_prepare_tree_rewrites_copies_and_stubs_vm_impl(tmp_path):
+def test_prepare_tree_rewrites_copies_and_stubs(tmp_path):
     src = tmp_path / "src"
     (src / "tests" / "vm_impl").mkdir(parents=True)
     (src / "tests" / "vm_impl" / "__init__.py").write_text("from mindspore.ops import x\n")
+    (src / "tests" / "security_utils.py").write_text("from mindspore._c_expression import s\n")
     mode = src / ut.UT_DIR
     mode.mkdir(parents=True)
     (mode / "test_a.py").write_text("import mindspore.nn as nn\nfrom mindspore import Tensor\n")
@@ -69,9 +70,13 @@ def test_prepare_tree_rewrites_copies_and_stubs_vm_impl(tmp_path):
     ut.prepare_tree(str(src), str(dest))
     assert (dest / ut.UT_DIR / "test_a.py").read_text() == \
         "import autograd_st.nn as nn\nfrom autograd_st import Tensor\n"
-    assert (dest / "tests" / "vm_impl" / "__init__.py").read_text() == ut.VM_STUB
+    assert (dest / "tests" / "vm_impl" / "__init__.py").read_text() == \
+        ut.STUBS["tests/vm_impl/__init__.py"]
+    namespace = {}
+    exec((dest / "tests" / "security_utils.py").read_text(), namespace)
+    assert namespace["security_off_wrap"](len) is len
     assert (src / ut.UT_DIR / "test_a.py").read_text().startswith("import mindspore.nn")
-    ut.prepare_tree(str(src), str(tmp_path / "kept"), keep_vm_impl=True)
+    ut.prepare_tree(str(src), str(tmp_path / "kept"), stubs=False)
     assert (tmp_path / "kept" / "tests" / "vm_impl" / "__init__.py").read_text() == \
         "from autograd_st.ops import x\n"
 

@@ -14,10 +14,12 @@ What the tool does:
    ``import mindspore.x as z`` -> ``import autograd_st.x as z``, and ``import mindspore`` /
    ``import mindspore.x`` (which bind the name ``mindspore``) -> ``import autograd_st as mindspore``
    (plus ``import autograd_st.x``), so the test body keeps its ``mindspore.float32``;
-3. replaces ``tests/vm_impl/__init__.py`` by a stub (``vm = None``) unless ``--keep-vm-impl``:
-   ``tests/ut/python/__init__.py`` imports it to register Python kernels into MindSpore's internal
-   graph-VM registry (``mindspore.ops.vm_impl_registry``), not a user API; without the stub every
-   test would fail at collection;
+3. replaces two support modules that query MindSpore's internals by stubs (``STUBS``) unless
+   ``--no-stubs``: ``tests/vm_impl/__init__.py`` (``tests/ut/python/__init__.py`` imports it to
+   register Python kernels into MindSpore's graph-VM registry, ``mindspore.ops.vm_impl_registry``;
+   without the stub every test fails at collection) and ``tests/security_utils.py`` (asks
+   ``mindspore._c_expression.security`` whether MindSpore was built with security on; the stub
+   answers off, as the MindSpore 2.10 wheel does, so the wrapped tests run);
 4. runs pytest on the files (``--continue-on-collection-errors``) with ``PYTHONPATH`` = the
    autograd_st checkout (``--checkout``, default: this repository) and writes a JUnit XML;
 5. with ``--ms-junit FILE`` (MindSpore's JUnit XML for the same files, made by running pytest on
@@ -60,8 +62,12 @@ SOURCE, TARGET = "mindspore", "autograd_st"
 _FROM = re.compile(r"^(\s*from\s+)mindspore(?=[.\s])")
 _IMPORT = re.compile(r"^(\s*import\s+)(.*?)(\s*(#.*)?)$")
 _MODULE = re.compile(r"^mindspore(\.[\w.]+)?$")
-VM_STUB = ('"""Stub put here by tools/ms_pynative_ut.py: MindSpore\'s graph-VM kernels are not '
-           'a user API."""\nvm = None\n')
+_STUB_DOC = '"""Stub put here by tools/ms_pynative_ut.py: {} is MindSpore-internal."""\n'
+STUBS = {
+    "tests/vm_impl/__init__.py": _STUB_DOC.format("the graph-VM kernel registry") + "vm = None\n",
+    "tests/security_utils.py": _STUB_DOC.format("the security build flag")
+    + "\n\ndef security_off_wrap(func):\n    return func\n",
+}
 
 
 def _rewrite_import_item(item: str) -> str:
@@ -96,8 +102,8 @@ def rewrite_source(text: str) -> str:
                    for line in text.splitlines(keepends=True))
 
 
-def prepare_tree(tests_dir: str, dest: str, keep_vm_impl: bool = False) -> None:
-    """Copy ``tests_dir`` to ``dest`` and rewrite the imports of its ``.py`` files."""
+def prepare_tree(tests_dir: str, dest: str, stubs: bool = True) -> None:
+    """Copy ``tests_dir`` to ``dest``, rewrite the imports of its ``.py`` files, put in ``STUBS``."""
     shutil.copytree(tests_dir, dest, ignore=shutil.ignore_patterns(
         "__pycache__", "*.pyc", "*.xml", "*.log", ".pytest_cache"))
     for folder, _, names in os.walk(dest):
@@ -110,10 +116,11 @@ def prepare_tree(tests_dir: str, dest: str, keep_vm_impl: bool = False) -> None:
                 if new != text:
                     with open(path, "w", encoding="utf-8") as f:
                         f.write(new)
-    vm_init = os.path.join(dest, "tests", "vm_impl", "__init__.py")
-    if not keep_vm_impl and os.path.exists(vm_init):
-        with open(vm_init, "w", encoding="utf-8") as f:
-            f.write(VM_STUB)
+    for rel, text in STUBS.items() if stubs else ():
+        path = os.path.join(dest, rel)
+        if os.path.exists(path):
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
 
 
 def run_pytest(tree: str, files, junit: str, checkout: str, python: str, timeout: float) -> int:
@@ -242,8 +249,8 @@ def main(argv=None) -> int:
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs pytest")
     parser.add_argument("--files", nargs="*", default=list(FILES), help="files under " + UT_DIR)
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds for the run")
-    parser.add_argument("--keep-vm-impl", action="store_true",
-                        help="do not stub tests/vm_impl (MindSpore's graph-VM kernels)")
+    parser.add_argument("--no-stubs", action="store_true",
+                        help="keep the MindSpore-internal support modules in STUBS as they are")
     parser.add_argument("--keep-tree", action="store_true", help="keep the rewritten copy")
     args = parser.parse_args(argv)
     if args.ours_junit:
@@ -253,7 +260,7 @@ def main(argv=None) -> int:
             parser.error(f"--tests must name a folder holding {UT_DIR}")
         work = tempfile.mkdtemp(prefix="ms_pynative_ut_")
         tree = os.path.join(work, "tree")
-        prepare_tree(args.tests, tree, args.keep_vm_impl)
+        prepare_tree(args.tests, tree, not args.no_stubs)
         ours_junit = args.junit_out or os.path.join(work, "ours.xml")
         run_pytest(tree, args.files, ours_junit, args.checkout, args.python, args.timeout)
         if args.keep_tree:
