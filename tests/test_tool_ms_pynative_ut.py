@@ -122,3 +122,16 @@ def test_parse_and_compare(tmp_path):
     assert result["total"] == {"ms_passed": 3, "ours_passed": 2, "both_passed": 1}
     text = ut.report(result, True)
     assert "No module named 'autograd_st.z'" in text and "TOTAL" in text
+
+
+def test_merge_junit_and_parse_several(tmp_path):
+    (tmp_path / "ms.xml").write_text(JUNIT_MS)
+    (tmp_path / "ours.xml").write_text(JUNIT_OURS)
+    paths = [str(tmp_path / "ms.xml"), str(tmp_path / "ours.xml"), str(tmp_path / "absent.xml")]
+    ut.merge_junit(paths, str(tmp_path / "merged.xml"))
+    merged = ut.parse_junit(str(tmp_path / "merged.xml"))
+    both = ut.parse_junit(paths[:2])
+    assert merged == both
+    # the later file wins for a test in both: test_partial.py::test_c failed, then passed
+    assert merged["tests"]["test_partial.py::test_c"] == ("passed", "")
+    assert len(merged["tests"]) == 4 and list(merged["collection"]) == ["nn/test_container.py"]

@@ -21,9 +21,12 @@ What the tool does:
    ``mindspore._c_expression.security`` whether MindSpore was built with security on; the stub
    answers off, as the MindSpore 2.10 wheel does, so the wrapped tests run);
 4. runs pytest on the files (``--continue-on-collection-errors``) with ``PYTHONPATH`` = the
-   autograd_st checkout (``--checkout``, default: this repository) and writes a JUnit XML;
-5. with ``--ms-junit FILE`` (MindSpore's JUnit XML for the same files, made by running pytest on
-   the untouched tree in the MindSpore venv), prints per file how many tests pass on MindSpore,
+   autograd_st checkout (``--checkout``, default: this repository) and writes a JUnit XML; with
+   ``--per-file`` one pytest process per file (no state such as ``context.set_context(mode=...)``
+   leaks from one file into the next; ``test_insert_grad_of.py::test_cell_assign`` leaves
+   GRAPH_MODE set), the XMLs merged into one;
+5. with ``--ms-junit FILE...`` (MindSpore's JUnit XMLs for the same files, made by running pytest
+   on the untouched tree in the MindSpore venv; several are merged), prints per file how many tests pass on MindSpore,
    how many of those pass on autograd_st, and for each test passing on MindSpore but not on ours
    the error's last line; then the same failures grouped by that line.
 
@@ -133,11 +136,21 @@ def run_pytest(tree: str, files, junit: str, checkout: str, python: str, timeout
         proc = subprocess.run(cmd, cwd=tree, env=env, timeout=timeout,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     except subprocess.TimeoutExpired:
-        print(f"pytest ran past {timeout:.0f} s; results so far are not written", file=sys.stderr)
+        print(f"pytest ran past {timeout:.0f} s: {' '.join(files)} left out", file=sys.stderr)
         return 124
     tail = proc.stdout.strip().splitlines()[-1:] if proc.stdout.strip() else []
-    print("pytest:", *tail)
+    print("pytest:", " ".join(files) if len(files) == 1 else "", *tail)
     return proc.returncode
+
+
+def merge_junit(paths, out: str) -> None:
+    """The test suites of the JUnit XMLs ``paths`` (those that exist) in one file ``out``."""
+    root = ET.Element("testsuites")
+    for path in paths:
+        if os.path.exists(path):
+            got = ET.parse(path).getroot()
+            root.extend(got.iter("testsuite") if got.tag == "testsuites" else [got])
+    ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
 
 
 def _last_line(element) -> str:
@@ -162,12 +175,16 @@ def _test_id(classname: str, name: str = "") -> str:
     return "::".join([test, *parts[cut:], *([name] if name else [])])
 
 
-def parse_junit(path: str) -> dict:
-    """``{"tests": {"file.py::name": (status, last_line)}, "collection": {"file.py": line}}``.
+def parse_junit(paths) -> dict:
+    """``{"tests": {"file.py::name": (status, last_line)}, "collection": {"file.py": line}}`` from
+    one JUnit XML path or several (merged).
 
     status is ``passed``, ``failed``, ``error`` or ``skipped``."""
+    if isinstance(paths, str):
+        paths = [paths]
     tests, collection = {}, {}
-    for case in ET.parse(path).getroot().iter("testcase"):
+    cases = [case for path in paths for case in ET.parse(path).getroot().iter("testcase")]
+    for case in cases:
         classname, name = case.get("classname", ""), case.get("name", "")
         status, line = "passed", ""
         for tag in ("failure", "error", "skipped"):
@@ -241,14 +258,15 @@ def report(result: dict, with_ms: bool) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--tests", help="MindSpore test tree (holds tests/ut/python/pynative_mode)")
-    parser.add_argument("--ms-junit", help="MindSpore's JUnit XML for the same files")
+    parser.add_argument("--ms-junit", nargs="+", help="MindSpore's JUnit XML(s) for the files")
     parser.add_argument("--ours-junit", help="compare this autograd_st JUnit XML (no run)")
     parser.add_argument("--json", help="write the comparison as JSON here")
     parser.add_argument("--junit-out", help="keep autograd_st's JUnit XML here")
     parser.add_argument("--checkout", default=ROOT, help="autograd_st checkout for PYTHONPATH")
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs pytest")
     parser.add_argument("--files", nargs="*", default=list(FILES), help="files under " + UT_DIR)
-    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds for the run")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds for a run")
+    parser.add_argument("--per-file", action="store_true", help="one pytest process per file")
     parser.add_argument("--no-stubs", action="store_true",
                         help="keep the MindSpore-internal support modules in STUBS as they are")
     parser.add_argument("--keep-tree", action="store_true", help="keep the rewritten copy")
@@ -262,7 +280,13 @@ def main(argv=None) -> int:
         tree = os.path.join(work, "tree")
         prepare_tree(args.tests, tree, not args.no_stubs)
         ours_junit = args.junit_out or os.path.join(work, "ours.xml")
-        run_pytest(tree, args.files, ours_junit, args.checkout, args.python, args.timeout)
+        if args.per_file:
+            parts = [os.path.join(work, f"part{i}.xml") for i in range(len(args.files))]
+            for file, part in zip(args.files, parts):
+                run_pytest(tree, [file], part, args.checkout, args.python, args.timeout)
+            merge_junit(parts, ours_junit)
+        else:
+            run_pytest(tree, args.files, ours_junit, args.checkout, args.python, args.timeout)
         if args.keep_tree:
             print("rewritten tree:", tree)
         if not os.path.exists(ours_junit):
