@@ -225,9 +225,11 @@ def compare(ms: dict | None, ours: dict, files=FILES) -> dict:
 
 
 def _cause(line: str) -> str:
-    """An error line with addresses, numbers in quotes and paths blurred, to group by."""
+    """An error line with addresses, paths, function and Cell names blurred, to group by."""
     line = re.sub(r"0x[0-9a-f]+", "0x..", line)
     line = re.sub(r"/[\w./-]+\.py", "<file>", line)
+    line = re.sub(r"argument (\d+) of \S+ is", r"argument \1 of <function> is", line)
+    line = re.sub(r"^AttributeError: '\w+' object has no", "AttributeError: '<Cell>' object has no", line)
     return line[:160]
 
 
