@@ -1,4 +1,6 @@
-"""Custom backward passes: a Cell's ``bprop(self, *inputs, out, dout)`` replaces its backward.
+"""Custom backward passes: a Cell's ``bprop(self, *inputs, out, dout)`` replaces its backward,
+and so does a user primitive's bprop (``get_bprop()`` or ``bprop_getters``), whose forward is
+its compiled ``__call__``; a user primitive without one has no gradient.
 
 Takes: a Cell whose class defines ``bprop``, the FuncIR of its ``construct`` and, for a
 call, which of its inputs are differentiated.
@@ -21,24 +23,37 @@ from ..errors import CompileError
 from ..prims import Sym
 from ..tensor import unwrap, wrap
 from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild
+from .markers import custom_bprop, is_user_primitive
 from .names import NameAllocator
 from .normalize import sym
 from .parse import parse_function
 from .trees import walk
 
-__all__ = ["has_bprop", "check_bprop", "CustomBprop", "wrap_in_call"]
+__all__ = ["has_bprop", "bprop_function", "check_bprop", "CustomBprop", "wrap_in_call"]
 
 
 def has_bprop(cell) -> bool:
-    """Whether ``cell`` is a Cell whose class defines its own ``bprop``."""
-    return isinstance(cell, Cell) and callable(getattr(type(cell), "bprop", None))
+    """Whether ``cell``'s backward is not derived from its forward: a Cell whose class
+    defines its own ``bprop``, or a primitive of the user's own (its bprop, or none)."""
+    return (isinstance(cell, Cell) and callable(getattr(type(cell), "bprop", None))) \
+        or is_user_primitive(cell)
+
+
+def bprop_function(cell):
+    """The function ``(*inputs, out, dout) -> gradients`` giving ``cell``'s backward (a
+    Cell's bound ``bprop``, a user primitive's bprop), or None (a primitive without one)."""
+    if is_user_primitive(cell):
+        return custom_bprop(cell)
+    return types.MethodType(type(cell).bprop, cell)
 
 
 def check_bprop(cell, n_inputs) -> None:
     """A bprop must take (self, *inputs, out, dout) and return one gradient per input."""
-    bprop = type(cell).bprop
+    bprop = bprop_function(cell)
+    if bprop is None:
+        return
     code = bprop.__code__
-    params = list(inspect.signature(bprop).parameters)[1:]
+    params = list(inspect.signature(bprop).parameters)
     where = (code.co_filename, code.co_firstlineno, 0)
     if len(params) != n_inputs + 2:
         raise CompileError(
@@ -48,7 +63,7 @@ def check_bprop(cell, n_inputs) -> None:
                                             or "<no inputs>"), *where,
             hint="give bprop one parameter per construct input, then out and dout")
     try:
-        src = parse_function(types.MethodType(bprop, cell))
+        src = parse_function(bprop)
     except Exception:  # noqa: BLE001 - no source: the count is checked at run time instead
         return
     for ret in (n for n in walk(src.node) if isinstance(n, gast.Return)):
@@ -78,6 +93,9 @@ class CustomBprop:
         structure = fir.result
         mask = self.arg_mask
         name_ = type(cell).__name__
+        bprop = bprop_function(cell)
+        #: a user primitive with no bprop: the reverse pass refuses a gradient through it
+        self.missing = None if bprop is not None else name_
 
         def fwd(*arrays):
             res = primal.fwd(*arrays)
@@ -89,7 +107,7 @@ class CustomBprop:
             args, outs = res
             out = rebuild(structure, outs)
             dout = rebuild(structure, douts)
-            grads = cell.bprop(*wrap(tuple(args)), wrap(out), wrap(dout))
+            grads = bprop(*wrap(tuple(args)), wrap(out), wrap(dout))
             if not isinstance(grads, tuple) or len(grads) != len(args):
                 raise TypeError("%s.bprop returned %s; it must return a tuple of %d gradients "
                                 "(one per input of construct)"
