@@ -10,12 +10,15 @@ Gives: the classes (``operations`` publishes them as ``autograd_st.ops.<Name>``)
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..prims import P
+from ..tensor import Tensor
 from ..table_nn import adaptive_avg_pool2d, conv2d, conv_pad
 from .primitive_base import Primitive
 
 __all__ = ["Conv2D", "MaxPool", "AvgPool", "AdaptiveAvgPool2D", "ResizeNearestNeighbor",
-           "ResizeBilinearV2", "InsertGradientOf", "HookBackward"]
+           "ResizeBilinearV2", "InsertGradientOf", "HookBackward", "Print"]
 
 
 def _pair(value, what: str, name: str) -> tuple:
@@ -183,3 +186,23 @@ class HookBackward(Primitive):
             raise TypeError("HookBackward here takes one input (got %d); use one op per input"
                             % len(inputs))
         return P.grad_hook(inputs[0], self.hook_fn, True)
+
+
+class Print(Primitive):
+    """MindSpore's ``ops.Print()``: ``op(*inputs)`` prints each input on its own line
+    (a Tensor as its repr, ``Tensor(shape=[2], dtype=Float32, value= [...])``; a string or
+    number as it is) and returns None.  It has no gradient.  Inside differentiated code it
+    is not folded: it runs at run time, in program order, on every call (the compiler's
+    opaque call), as MindSpore prints at run time too."""
+
+    # not a primitive to the compiler: a call of it stays a run-time call on its values
+    _autograd_st_primitive = False
+
+    def __init__(self) -> None:
+        self.add_prim_attr("side_effect_io", True)
+
+    def __call__(self, *inputs):
+        for v in inputs:
+            if isinstance(v, np.ndarray):  # (inside generated code values are arrays)
+                v = Tensor(v)
+            print(repr(v) if isinstance(v, Tensor) else v)
