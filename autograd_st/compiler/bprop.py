@@ -103,18 +103,36 @@ class CustomBprop:
             return tuple(outs) + ((arrays[:len(mask)], outs),)
         fwd.__name__ = name_ + "_bprop_fwd"
 
+        # the inputs as the call gave them: runtime leaves (Syms) and constants, which the
+        # bprop gets too (a constant's gradient is dropped)
+        params = tuple(fir.args)
+
         def bwd(res, *douts):
             args, outs = res
             out = rebuild(structure, outs)
             dout = rebuild(structure, douts)
-            grads = bprop(*wrap(tuple(args)), wrap(out), wrap(dout))
-            if not isinstance(grads, tuple) or len(grads) != len(args):
+            inputs = rebuild(params, list(args))
+            grads = bprop(*wrap(inputs), wrap(out), wrap(dout))
+            if not isinstance(grads, tuple) or len(grads) != len(inputs):
                 raise TypeError("%s.bprop returned %s; it must return a tuple of %d gradients "
                                 "(one per input of construct)"
-                                % (name_, type(grads).__name__, len(args)))
-            return tuple(np.asarray(unwrap(g)) for g, on in zip(grads, mask) if on)
+                                % (name_, type(grads).__name__, len(inputs)))
+            runtime = [g for p, g in zip(params, grads) if leaves(p)]
+            flat = [leaf for p, g in zip([p for p in params if leaves(p)], runtime)
+                    for leaf in (leaves_of(g, p))]
+            return tuple(np.asarray(unwrap(g)) for g, on in zip(flat, mask) if on)
         bwd.__name__ = name_ + "_bprop_bwd"
         self.fwd, self.bwd = fwd, bwd
+
+
+def leaves_of(grad, param) -> list:
+    """The gradient of each runtime leaf of the input ``param`` (a Sym: ``grad`` itself; a
+    tuple or list holding Syms: its items', in order)."""
+    if isinstance(param, Sym):
+        return [grad]
+    if isinstance(param, (tuple, list)) and isinstance(grad, (tuple, list)):
+        return [leaf for p, g in zip(param, grad) if leaves(p) for leaf in leaves_of(g, p)]
+    return [grad] * len(leaves(param))
 
 
 def wrap_in_call(fir, cell, argspec) -> FuncIR:

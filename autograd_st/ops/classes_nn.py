@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..prims import P
-from ..tensor import Tensor
 from ..table_nn import adaptive_avg_pool2d, conv2d, conv_pad
+from ..tensor import Tensor
 from .primitive_base import Primitive
 
 __all__ = ["Conv2D", "MaxPool", "AvgPool", "AdaptiveAvgPool2D", "ResizeNearestNeighbor",

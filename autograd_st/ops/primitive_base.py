@@ -67,7 +67,9 @@ class Primitive:
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         # a class written outside the package is the user's own primitive
-        cls._autograd_st_user_primitive = not cls.__module__.startswith("autograd_st.")
+        # (with a Python __call__ of its own: one without is a kernel MindSpore looks up)
+        cls._autograd_st_user_primitive = not cls.__module__.startswith("autograd_st.") \
+            and cls.__call__ is not Primitive.__call__
 
     def __init__(self, name: str | None = None) -> None:
         if name is not None:
@@ -152,7 +154,8 @@ class Primitive:
             "define __call__(self, ...) on Tensors" % (self.name, self.name))
 
     def __repr__(self) -> str:
-        if type(self)._autograd_st_user_primitive or "_prim_name" in self.__dict__:
+        if not type(self).__module__.startswith("autograd_st.") \
+                or "_prim_name" in self.__dict__:
             attrs = ", ".join("%s=%s" % kv for kv in self.attrs.items()
                               if kv[0] not in ("input_names", "output_names"))
             return "Prim[%s]%s" % (self.name, "<%s>" % attrs if attrs else "")
