@@ -2438,12 +2438,13 @@ CASES = [
     Case("alias_dict_loop", U, "loop a constant number of times (for ... in range(3)) so that "
          "the loop is unrolled, or keep the values in a list (outs.append(v)) and use "
          "ops.stack", "normalize_containers", also=(alias_dict_loop_unrolled_rewritten,)),
-    # reverse.py
+    # bprop.py (raised from the reverse pass)
     Case("missing_bprop", MissingBpropError, "define get_bprop(self) returning bprop(*inputs, "
          "out, dout) -> a tuple of one gradient per input (or register one with "
          "@bprop_getters.register(_CubeNoBprop)); or cut its outputs with "
-         "ops.stop_gradient(...)", "reverse", also=(missing_bprop_stop_rewritten,),
+         "ops.stop_gradient(...)", "bprop", also=(missing_bprop_stop_rewritten,),
          expected={missing_bprop_stop_rewritten: missing_bprop_stop_expected}),
+    # reverse.py
     Case("loop_effects", U, "take higher-order derivatives of a loop without side effects "
          "(move print/append out of the loop), or use finite differences of the gradient",
          "reverse", mode="grad2", refused=LoopEffectsRefused, rewritten=LoopEffectsRewritten),

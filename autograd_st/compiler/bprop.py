@@ -19,7 +19,7 @@ import gast
 import numpy as np
 
 from ..cell import Cell
-from ..errors import CompileError
+from ..errors import CompileError, MissingBpropError
 from ..prims import Sym
 from ..tensor import unwrap, wrap
 from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild
@@ -29,7 +29,8 @@ from .normalize import sym
 from .parse import parse_function
 from .trees import walk
 
-__all__ = ["has_bprop", "bprop_function", "check_bprop", "CustomBprop", "wrap_in_call"]
+__all__ = ["has_bprop", "bprop_function", "check_bprop", "CustomBprop", "wrap_in_call",
+           "refuse_missing_bprop"]
 
 
 def has_bprop(cell) -> bool:
@@ -155,3 +156,18 @@ def wrap_in_call(fir, cell, argspec) -> FuncIR:
         | {inp.name for inp in inputs}
     return FuncIR(fir.qualname, fir.src, args, list(fir.arg_names), inputs, [stmt], result,
                   names, {}, list(fir.guards), True, ir_vars)
+
+
+def refuse_missing_bprop(compiled, stmt) -> None:
+    """Raise MissingBpropError at ``stmt`` (a call some gradient flows back through) when
+    ``compiled`` is a user primitive's pair without a bprop."""
+    missing = getattr(compiled, "missing", None)
+    if missing is None:
+        return
+    loc = stmt.loc or (None, None, 0)
+    raise MissingBpropError(
+        "%s is a primitive of your own with no bprop, and a value being differentiated "
+        "flows through its output" % missing, loc[0], loc[1], loc[2],
+        hint="define get_bprop(self) returning bprop(*inputs, out, dout) -> a tuple of one "
+             "gradient per input (or register one with @bprop_getters.register(%s)); or "
+             "cut its outputs with ops.stop_gradient(...)" % missing)

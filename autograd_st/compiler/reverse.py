@@ -44,9 +44,10 @@ from __future__ import annotations
 import gast
 import numpy as np
 
-from ..errors import MissingBpropError, UnsupportedSyntaxError
+from ..errors import UnsupportedSyntaxError
 from . import codegen
 from .anno import facts_of, tag
+from .bprop import refuse_missing_bprop
 from .checkpoint import checkpoint_loop
 from .codegen import (
     ForwardEmitter,
@@ -459,16 +460,7 @@ class Reverse:
             for t in stmt.targets:
                 self.forget(t)
             return
-        missing = getattr(compiled, "missing", None)
-        if missing is not None:  # a user primitive without a bprop
-            loc = stmt.loc or (None, None, 0)
-            raise MissingBpropError(
-                "%s is a primitive of your own with no bprop, and a value being "
-                "differentiated flows through its output" % missing, loc[0], loc[1], loc[2],
-                hint="define get_bprop(self) returning bprop(*inputs, out, dout) -> a tuple "
-                     "of one gradient per input (or register one with "
-                     "@bprop_getters.register(%s)); or cut its outputs with "
-                     "ops.stop_gradient(...)" % missing)
+        refuse_missing_bprop(compiled, stmt)  # a user primitive without a bprop
         for t in stmt.targets:  # a seed kept symbolic is made before the call's comment
             self.flush(t)
         self.note(stmt)
