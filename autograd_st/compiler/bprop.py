@@ -56,10 +56,11 @@ def check_bprop(cell, n_inputs) -> None:
     code = bprop.__code__
     params = list(inspect.signature(bprop).parameters)
     where = (code.co_filename, code.co_firstlineno, 0)
+    forward = "__call__" if is_user_primitive(cell) else "construct"
     if len(params) != n_inputs + 2:
         raise CompileError(
-            "%s.bprop takes %d arguments after self, but construct takes %d inputs: it must "
-            "take (self, %s, out, dout)" % (type(cell).__name__, len(params), n_inputs,
+            "%s.bprop takes %d arguments after self, but %s takes %d inputs: it must "
+            "take (self, %s, out, dout)" % (type(cell).__name__, len(params), forward, n_inputs,
                                             ", ".join("x%d" % i for i in range(n_inputs))
                                             or "<no inputs>"), *where,
             hint="give bprop one parameter per construct input, then out and dout")
@@ -72,8 +73,8 @@ def check_bprop(cell, n_inputs) -> None:
         got = len(value.elts) if isinstance(value, gast.Tuple) else None
         if got is not None and got != n_inputs:
             raise CompileError(
-                "%s.bprop returns %d gradients, but construct takes %d inputs"
-                % (type(cell).__name__, got, n_inputs), src.filename, ret.lineno,
+                "%s.bprop returns %d gradients, but %s takes %d inputs"
+                % (type(cell).__name__, got, forward, n_inputs), src.filename, ret.lineno,
                 ret.col_offset, hint="return a tuple with one gradient per input of construct")
 
 
