@@ -552,6 +552,35 @@ def test_insert_gradient_of_clip_and_zeros():
     assert_close(dy, np.float32(1.0))
 
 
+def test_summary_in_a_gradient_hook_and_in_construct():
+    # follows test_insert_grad_of.py::test_InsertGradientOf_3 (MindSpore 2.10: a summary
+    # call returns None and the hook's gradient passes through)
+    summary = P.ScalarSummary()
+    seen = []
+
+    def debug_gradient(dx):
+        seen.append(summary("dx: ", dx))
+        return dx
+
+    debug = P.InsertGradientOf(debug_gradient)
+
+    def debug_test(x, y):
+        x = debug(x)
+        y = debug(y)
+        summary("c", x * y)
+        return x * y
+
+    dx, dy = grad_all(debug_test)(Tensor(1.0, ms.float32), Tensor(2.0, ms.float32))
+    assert_close(dx, np.float32(2.0))
+    assert_close(dy, np.float32(1.0))
+    assert seen == [None, None]
+    # MindSpore 2.10: Prim[ScalarSummary]<side_effect_io=True, channel_name=ms_scalar_summary,
+    # dyn_input_sizes=[-1, 1]>; Prim[Print]<side_effect_io=True>
+    assert repr(P.ScalarSummary()).startswith(
+        "Prim[ScalarSummary]<side_effect_io=True, channel_name=ms_scalar_summary")
+    assert repr(P.Print()) == "Prim[Print]<side_effect_io=True>"
+
+
 def test_module_paths():
     for path in ("autograd_st.ops.primitive", "autograd_st.ops._grad_experimental.grad_base"):
         assert importlib.import_module(path) is not None

@@ -18,7 +18,8 @@ from ..tensor import Tensor
 from .primitive_base import Primitive
 
 __all__ = ["Conv2D", "MaxPool", "AvgPool", "AdaptiveAvgPool2D", "ResizeNearestNeighbor",
-           "ResizeBilinearV2", "InsertGradientOf", "HookBackward", "Print"]
+           "ResizeBilinearV2", "InsertGradientOf", "HookBackward", "Print",
+           "ScalarSummary", "TensorSummary", "ImageSummary", "HistogramSummary"]
 
 
 def _pair(value, what: str, name: str) -> tuple:
@@ -206,3 +207,36 @@ class Print(Primitive):
             if isinstance(v, np.ndarray):  # (inside generated code values are arrays)
                 v = Tensor(v)
             print(repr(v) if isinstance(v, Tensor) else v)
+
+
+class _Summary(Primitive):
+    """MindSpore's summary primitives (``ops.ScalarSummary()(name, value)`` ...): record a
+    value for a ``SummaryRecord``.  autograd_st has no summary writer, so a call records
+    nothing and returns None (MindSpore's PyNative call returns None, and checks nothing
+    either).  No gradient; inside differentiated code it runs at run time, as ``Print``."""
+
+    _autograd_st_primitive = False
+    _channel = ""
+
+    def __init__(self) -> None:
+        self.add_prim_attr("side_effect_io", True)
+        self.add_prim_attr("channel_name", self._channel)
+
+    def __call__(self, name, value):
+        return None
+
+
+class ScalarSummary(_Summary):
+    _channel = "ms_scalar_summary"
+
+
+class TensorSummary(_Summary):
+    _channel = "ms_tensor_summary"
+
+
+class ImageSummary(_Summary):
+    _channel = "ms_image_summary"
+
+
+class HistogramSummary(_Summary):
+    _channel = "ms_histogram_summary"

@@ -155,7 +155,7 @@ class Primitive:
 
     def __repr__(self) -> str:
         if not type(self).__module__.startswith("autograd_st.") \
-                or "_prim_name" in self.__dict__:
+                or "_prim_name" in self.__dict__ or "_prim_attrs" in self.__dict__:
             attrs = ", ".join("%s=%s" % kv for kv in self.attrs.items()
                               if kv[0] not in ("input_names", "output_names"))
             return "Prim[%s]%s" % (self.name, "<%s>" % attrs if attrs else "")
