@@ -5,7 +5,7 @@ The functional ops, the primitive classes that are plain calls and the nn functi
 come from :mod:`autograd_st.op_table` (through ``functional``, ``operations`` and
 ``nn_func``); the differentiation API from ``grad_api`` and ``transforms``.
 """
-from . import nn_func
+from . import _grad_experimental, nn_func, primitive  # noqa: F401 (their module paths)
 from .functional import *  # noqa: F401,F403
 from .functional import __all__ as _functional_all
 from .grad_api import GradOperation, dump, grad, value_and_grad
