@@ -581,6 +581,76 @@ def test_summary_in_a_gradient_hook_and_in_construct():
     assert repr(P.Print()) == "Prim[Print]<side_effect_io=True>"
 
 
+LOGGED = []
+
+
+class LogShape(PrimitiveWithInfer):
+    """A primitive that passes its input through and logs it (its own name given to
+    super().__init__, attributes registered)."""
+
+    @prim_attr_register
+    def __init__(self, msg):
+        super().__init__("LogShapeOp")
+        self.msg = msg
+
+    def __call__(self, x):
+        LOGGED.append((self.msg, tuple(x.shape)))
+        return x
+
+    def infer_shape(self, x_shape):
+        return x_shape
+
+    def infer_dtype(self, x_type):
+        return x_type
+
+
+@bprop_getters.register(LogShape)
+def _get_bprop_log_shape(self):
+    def bprop(x, out, dout):
+        return (dout,)
+    return bprop
+
+
+def test_a_user_primitive_made_in_construct_and_as_a_gradient_hook():
+    # follows test_insert_grad_of.py::test_print_shape_type
+    class Mul(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.log_grad = P.InsertGradientOf(LogShape("Gradients"))
+
+        def construct(self, x, y):
+            z = x * y
+            LogShape("Forward")(z)
+            self.log_grad(z)
+            return z
+
+    LOGGED.clear()
+    x = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]], np.float32))
+    y = Tensor(np.array([[0.5, -1.0], [2.0, 1.5]], np.float32))
+    dx, dy = grad_all(Mul())(x, y)
+    assert_close(dx, y.asnumpy())
+    assert_close(dy, x.asnumpy())
+    assert LOGGED == [("Forward", (2, 2))]  # the hook's value is not used: not run
+    p = LogShape("m")
+    # MindSpore 2.10: super().__init__(name) empties attrs: LogShapeOp {} m Prim[LogShapeOp],
+    # init_attrs {'name': 'LogShapeOp'}
+    assert (p.name, p.attrs, p.msg, repr(p)) == ("LogShapeOp", {}, "m", "Prim[LogShapeOp]")
+    assert p.init_attrs == {"name": "LogShapeOp"}
+
+    class UsesHook(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.log_grad = P.InsertGradientOf(LogShape("Gradients"))
+
+        def construct(self, x, y):
+            return self.log_grad(x * y) * 2
+
+    LOGGED.clear()
+    dx, dy = grad_all(UsesHook())(x, y)
+    assert_close(dx, 2 * y.asnumpy())
+    assert LOGGED == [("Gradients", (2, 2))]
+
+
 def test_module_paths():
     for path in ("autograd_st.ops.primitive", "autograd_st.ops._grad_experimental.grad_base"):
         assert importlib.import_module(path) is not None

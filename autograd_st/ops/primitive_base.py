@@ -72,8 +72,12 @@ class Primitive:
             and cls.__call__ is not Primitive.__call__
 
     def __init__(self, name: str | None = None) -> None:
+        # (as MindSpore's: attrs start again empty; init_attrs holds the name given)
+        self.__dict__.pop("_prim_attrs", None)
+        self.__dict__.pop("_prim_init_attrs", None)
         if name is not None:
             self._prim_name = str(name)
+            self.init_attrs["name"] = self._prim_name
 
     # -- MindSpore's attributes ---------------------------------------------------------
     @property
@@ -197,7 +201,8 @@ def prim_attr_register(fn):
 
     @functools.wraps(fn)
     def init(self, *args, **kwargs):
-        Primitive.__init__(self, self.__dict__.get("_prim_name"))
+        self.__dict__.pop("_prim_attrs", None)
+        self.__dict__.pop("_prim_init_attrs", None)
         bound = sig.bind(self, *args, **kwargs)
         bound.apply_defaults()
         for k, v in list(bound.arguments.items())[1:]:
