@@ -339,6 +339,31 @@ def test_constant_inputs_reach_the_bprop_and_their_gradient_is_dropped():
     assert_close(ds, np.full((), 0.0))
 
 
+def test_a_call_on_numpy_runs_as_it_is_under_grad():
+    # a kernel written over numpy (asnumpy, np.*): under grad it runs as it is, once per
+    # call, and its bprop gives the gradient
+    calls = []
+
+    class NpSinh(PrimitiveWithInfer):
+        def __call__(self, x):
+            calls.append(1)
+            return Tensor(np.sinh(x.asnumpy()))
+
+        def get_bprop(self):
+            def bprop(x, out, dout):
+                return (dout * Tensor(np.cosh(x.asnumpy())),)
+            return bprop
+
+    p = NpSinh()
+    x = Tensor(np.array([0.5, -1.0]))
+    value, grad = ops.value_and_grad(lambda a: ops.sum(p(a) * a))(x)
+    a = x.asnumpy()
+    assert_close(value, np.sum(np.sinh(a) * a))
+    assert_close(grad, np.sinh(a) + a * np.cosh(a))
+    assert len(calls) == 1
+    check_grads(lambda a: p(a) * a, (T(3),), modes=("rev",))
+
+
 def test_a_bprop_returning_the_wrong_number_of_gradients_is_refused():
     class Bad(Primitive):
         def __call__(self, x):
@@ -371,7 +396,7 @@ def test_select_grad():
     assert_close(out, [[1, 8, 9], [10, 5, 6]])
     sens = Tensor(np.ones_like(out.asnumpy()).astype(np.float32))
     gout = grad_all_with_sens(fn)(cond, x, y, sens)
-    assert np.all(gout[0].asnumpy() == 0)
+    assert np.all(gout[0].asnumpy() == 0) and gout[0].dtype == ms.bool_  # (MindSpore: Bool)
     assert_close(gout[1], [[1, 0, 0], [0, 1, 1]])
     assert_close(gout[2], [[0, 1, 1], [1, 0, 0]])
     c = Tensor(np.array([[True, False, True], [False, False, True]]))

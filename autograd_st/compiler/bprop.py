@@ -99,15 +99,26 @@ class CustomBprop:
         #: a user primitive with no bprop: the reverse pass refuses a gradient through it
         self.missing = None if bprop is not None else name_
 
-        def fwd(*arrays):
-            res = primal.fwd(*arrays)
-            outs = res[:n_out]
-            return tuple(outs) + ((arrays[:len(mask)], outs),)
-        fwd.__name__ = name_ + "_bprop_fwd"
-
         # the inputs as the call gave them: runtime leaves (Syms) and constants, which the
         # bprop gets too (a constant's gradient is dropped)
         params = tuple(fir.args)
+
+        if is_user_primitive(cell):  # its Python __call__ runs as it is, on Tensors (as in
+            # MindSpore, whose kernel is a black box to its bprop: asnumpy() and numpy work)
+            def fwd(*arrays):
+                args = arrays[:len(mask)]
+                res = cell(*wrap(rebuild(params, list(args))))
+                outs = [np.asarray(unwrap(v)) for v in _flat(res)]
+                if len(outs) != n_out:
+                    raise TypeError("%s.__call__ returned %d values, %d when it was compiled"
+                                    % (name_, len(outs), n_out))
+                return tuple(outs) + ((args, outs),)
+        else:
+            def fwd(*arrays):
+                res = primal.fwd(*arrays)
+                outs = res[:n_out]
+                return tuple(outs) + ((arrays[:len(mask)], outs),)
+        fwd.__name__ = name_ + "_bprop_fwd"
 
         def bwd(res, *douts):
             args, outs = res
@@ -125,6 +136,14 @@ class CustomBprop:
             return tuple(np.asarray(unwrap(g)) for g, on in zip(flat, mask) if on)
         bwd.__name__ = name_ + "_bprop_bwd"
         self.fwd, self.bwd = fwd, bwd
+
+
+def _flat(value) -> list:
+    """The leaves of what a user primitive's ``__call__`` returned (tuples and lists
+    flattened, in order)."""
+    if isinstance(value, (tuple, list)):
+        return [leaf for v in value for leaf in _flat(v)]
+    return [value]
 
 
 def leaves_of(grad, param) -> list:
