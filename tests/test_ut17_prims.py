@@ -677,6 +677,8 @@ def test_a_user_primitive_made_in_construct_and_as_a_gradient_hook():
 
 
 def test_module_paths():
+    assert ops.PrimitiveWithInfer is PrimitiveWithInfer and ops.prim_attr_register is prim_attr_register
+    assert ops.constexpr is constexpr and ops.PrimitiveWithCheck is PrimitiveWithCheck
     for path in ("autograd_st.ops.primitive", "autograd_st.ops._grad_experimental.grad_base"):
         assert importlib.import_module(path) is not None
     assert re.match(r"Prim\[Cube\]", repr(Cube()))
