@@ -364,6 +364,14 @@ def test_a_call_on_numpy_runs_as_it_is_under_grad():
     check_grads(lambda a: p(a) * a, (T(3),), modes=("rev",))
 
 
+def test_a_subclass_of_a_built_in_primitive_keeps_its_gradient():
+    class MyMatMul(P.MatMul):
+        pass
+
+    mm = MyMatMul(transpose_b=True)
+    check_grads(lambda a, b: mm(a, b), (T(2, 3), T(4, 3, seed=1)), modes=("rev",))
+
+
 def test_a_bprop_returning_the_wrong_number_of_gradients_is_refused():
     class Bad(Primitive):
         def __call__(self, x):

@@ -67,9 +67,11 @@ class Primitive:
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         # a class written outside the package is the user's own primitive
-        # (with a Python __call__ of its own: one without is a kernel MindSpore looks up)
+        # (with a Python __call__ written outside the package too: one without is a kernel
+        # MindSpore looks up; a subclass of ops.MatMul keeps MatMul's call and gradient)
+        call_module = getattr(cls.__call__, "__module__", None) or "autograd_st."
         cls._autograd_st_user_primitive = not cls.__module__.startswith("autograd_st.") \
-            and cls.__call__ is not Primitive.__call__
+            and not call_module.startswith("autograd_st.")
 
     def __init__(self, name: str | None = None) -> None:
         # (as MindSpore's: attrs start again empty; init_attrs holds the name given)
