@@ -10,6 +10,7 @@ import linecache
 from typing import Any
 
 __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivativeError",
+           "MissingBpropError",
            "RecursionNotSupportedError", "CallArgumentError", "SourceNotFoundError",
            "SourceChangedError", "ConstructNotDefinedError", "GradientAPIError", "InputValueError", "GradientCheckError",
            "CheckpointError", "CheckpointMismatchError", "CollectiveTimeoutError",
@@ -167,6 +168,60 @@ class NoDerivativeError(CompileError):
         x = Tensor(np.array([0.5, 2.0]))
         print(ops.grad(f)(x))
         autograd_st.check_grads(f, (x,), modes=("rev",))
+    """
+
+
+class MissingBpropError(CompileError, RuntimeError):
+    """A primitive class of your own (a ``PrimitiveWithInfer`` / ``Primitive`` subclass) has
+    no bprop, and a value being differentiated flows through one of its outputs.  It is a
+    RuntimeError, as MindSpore's; outputs cut with ``ops.stop_gradient`` need no bprop.
+
+    Example (raises MissingBpropError)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+        from autograd_st.ops.primitive import PrimitiveWithInfer, prim_attr_register
+
+        class Twice(PrimitiveWithInfer):
+            @prim_attr_register
+            def __init__(self):
+                pass
+
+            def __call__(self, x):
+                return x * 2
+
+        twice = Twice()
+
+        def f(x):
+            return ops.sum(twice(x))
+
+        ops.grad(f)(Tensor(np.array([1.0, 2.0])))
+
+    Fix (give the class a bprop taking ``(*inputs, out, dout)``)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+        from autograd_st.ops.primitive import PrimitiveWithInfer, prim_attr_register
+
+        class Twice(PrimitiveWithInfer):
+            @prim_attr_register
+            def __init__(self):
+                pass
+
+            def __call__(self, x):
+                return x * 2
+
+            def get_bprop(self):
+                def bprop(x, out, dout):
+                    return (dout * 2,)
+                return bprop
+
+        twice = Twice()
+
+        def f(x):
+            return ops.sum(twice(x))
+
+        print(ops.grad(f)(Tensor(np.array([1.0, 2.0]))))
     """
 
 

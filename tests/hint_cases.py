@@ -23,10 +23,12 @@ from autograd_st import Tensor, ops
 from autograd_st.errors import (
     CallArgumentError,
     CompileError,
+    MissingBpropError,
     NoDerivativeError,
     RecursionNotSupportedError,
     UnsupportedSyntaxError,
 )
+from autograd_st.ops.primitive import PrimitiveWithInfer
 
 G = 2.0
 
@@ -617,6 +619,41 @@ def register_nancumsum_rule():
     @autograd_st.register_vjp(np.nancumsum)
     def _(dout, out, a, axis, dtype):
         return (np.flip(np.cumsum(np.flip(dout, axis), axis), axis),)
+
+
+class _CubeNoBprop(PrimitiveWithInfer):
+    """A primitive of the user's own without a bprop."""
+
+    def __call__(self, x):
+        return x * x * x
+
+
+class _CubeBprop(_CubeNoBprop):
+    """The hint's rewrite: the same primitive with get_bprop."""
+
+    def get_bprop(self):
+        def bprop(x, out, dout):
+            return (dout * 3 * x * x,)
+        return bprop
+
+
+_CUBE_NO_BPROP, _CUBE_BPROP = _CubeNoBprop(), _CubeBprop()
+
+
+def missing_bprop_refused(x):
+    return ops.sum(_CUBE_NO_BPROP(x))  # HINT missing_bprop
+
+
+def missing_bprop_rewritten(x):
+    return ops.sum(_CUBE_BPROP(x))
+
+
+def missing_bprop_stop_rewritten(x):  # or no gradient through it
+    return ops.sum(ops.stop_gradient(_CUBE_NO_BPROP(x))) + ops.sum(x)
+
+
+def missing_bprop_stop_expected(x):
+    return np.ones(x.shape)
 
 
 def no_rule_ops_rewritten(x):  # or a function that has a rule (no NaN here)
@@ -2401,6 +2438,12 @@ CASES = [
     Case("alias_dict_loop", U, "loop a constant number of times (for ... in range(3)) so that "
          "the loop is unrolled, or keep the values in a list (outs.append(v)) and use "
          "ops.stack", "normalize_containers", also=(alias_dict_loop_unrolled_rewritten,)),
+    # bprop.py (raised from the reverse pass)
+    Case("missing_bprop", MissingBpropError, "define get_bprop(self) returning bprop(*inputs, "
+         "out, dout) -> a tuple of one gradient per input (or register one with "
+         "@bprop_getters.register(_CubeNoBprop)); or cut its outputs with "
+         "ops.stop_gradient(...)", "bprop", also=(missing_bprop_stop_rewritten,),
+         expected={missing_bprop_stop_rewritten: missing_bprop_stop_expected}),
     # reverse.py
     Case("loop_effects", U, "take higher-order derivatives of a loop without side effects "
          "(move print/append out of the loop), or use finite differences of the gradient",

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from .. import compiler  # its passes load on the first compile (compiler.normalize_function...)
 from ..cell import Cell
 from ..compiler.ir import RUNTIME, leaves, resolve_input
-from ..compiler.markers import is_gradient_function
+from ..compiler.markers import is_gradient_function, is_user_primitive
 from ..compiler.plan import GradientPlan, Ref
 from ..errors import CompileError, GradientAPIError
 from ..prims import Sym
@@ -206,9 +206,12 @@ def check_position(grad_position):
 
 
 def target_of(fn) -> tuple:
-    """``(function, self)``: what is compiled for a Cell, a bound method or a function."""
+    """``(function, self)``: what is compiled for a Cell, a user's primitive (its
+    ``__call__``), a bound method or a function."""
     if isinstance(fn, Cell):
         return type(fn).construct, fn
+    if is_user_primitive(fn):
+        return type(fn).__call__, fn
     if inspect.ismethod(fn):
         return fn.__func__, fn.__self__
     return fn, None

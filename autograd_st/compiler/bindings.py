@@ -19,7 +19,7 @@ import numpy as np
 from .. import rules, runtime
 from ..op_table import METHODS, NUMPY, row_of
 from ..prims import P, _Caller
-from .markers import is_bindable, is_primitive_instance, kernel_primitive
+from .markers import is_bindable, is_primitive_instance, is_user_primitive, kernel_primitive
 
 __all__ = ["lookup", "method", "attribute", "SUPPORTED_NUMPY", "ZERO_GRAD_NUMPY"]
 
@@ -128,8 +128,8 @@ def lookup(obj):
     tag = kernel_primitive(obj)  # a kernel that is a primitive's body
     if tag is not None:
         return getattr(P, tag)
-    if is_primitive_instance(obj):
-        return obj
+    if is_primitive_instance(obj) and not is_user_primitive(obj):
+        return obj  # (a user's own primitive is compiled: its __call__ and its bprop)
     return None
 
 

@@ -34,7 +34,7 @@ from .desugar import desugar
 from .desugar import needed as desugar_needed
 from .fence import fence
 from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild, resolve_input
-from .markers import is_gradient_function, takes_sens
+from .markers import is_gradient_function, is_user_primitive, takes_sens
 from .normalize import normalize, sym
 from .normalize_values import bind_arguments
 from .parse import parse_function
@@ -257,9 +257,12 @@ def _spec_of(value):
 # ---------------------------------------------------------------------------------------
 
 def function_of(callee):
-    """``(function, self)`` of a Cell, a bound method or a plain function."""
+    """``(function, self)`` of a Cell, a user's primitive, a bound method or a plain
+    function."""
     if isinstance(callee, Cell):
         return type(callee).construct, callee
+    if is_user_primitive(callee):  # a primitive of the user's own: its Python __call__
+        return type(callee).__call__, callee
     if isinstance(callee, types.MethodType):
         return callee.__func__, callee.__self__
     return callee, None

@@ -6,7 +6,8 @@ the compiler goes through one of these predicates; each says who sets its marker
 """
 from __future__ import annotations
 
-__all__ = ["is_primitive_instance", "is_compile_time_api", "is_gradient_function",
+__all__ = ["is_primitive_instance", "is_user_primitive", "custom_bprop",
+           "is_compile_time_api", "is_gradient_function",
            "is_bindable", "kernel_primitive", "takes_sens"]
 
 
@@ -15,6 +16,25 @@ def is_primitive_instance(obj) -> bool:
 
     Marker ``_autograd_st_primitive``: a class attribute of ``ops.operations.Primitive``."""
     return bool(getattr(obj, "_autograd_st_primitive", False))
+
+
+def is_user_primitive(obj) -> bool:
+    """An instance of a primitive class of the user's own (``class MyOp(PrimitiveWithInfer)``
+    written outside autograd_st): its ``__call__`` is compiled as its forward and its bprop
+    gives its backward.
+
+    Marker ``_autograd_st_user_primitive``: a class attribute set by
+    ``ops.primitive_base.Primitive.__init_subclass__``."""
+    return is_primitive_instance(obj) and not isinstance(obj, type) \
+        and bool(getattr(type(obj), "_autograd_st_user_primitive", False))
+
+
+def custom_bprop(obj):
+    """A user primitive's bprop ``(*inputs, out, dout) -> gradients``, or None (it has none).
+
+    Read through ``_autograd_st_bprop()``, a method of ``ops.primitive_base.Primitive``
+    (the class's ``get_bprop()``, else a getter of ``bprop_getters``)."""
+    return obj._autograd_st_bprop()
 
 
 def is_compile_time_api(obj) -> bool:

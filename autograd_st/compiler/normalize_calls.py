@@ -124,7 +124,7 @@ def classify(site: CallSite) -> CalleeKind:
     if markers.is_compile_time_api(callee):
         return CalleeKind.COMPILE_TIME_API
     if isinstance(callee, Cell) or markers.is_gradient_function(callee) \
-            or callee is recompute_block:
+            or callee is recompute_block or markers.is_user_primitive(callee):
         return CalleeKind.COMPILED
     if isinstance(callee, types.FunctionType) and purity.is_user_code(callee):
         return CalleeKind.COMPILED

@@ -47,6 +47,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from . import codegen
 from .anno import facts_of, tag
+from .bprop import refuse_missing_bprop
 from .checkpoint import checkpoint_loop
 from .codegen import (
     ForwardEmitter,
@@ -459,6 +460,7 @@ class Reverse:
             for t in stmt.targets:
                 self.forget(t)
             return
+        refuse_missing_bprop(compiled, stmt)  # a user primitive without a bprop
         for t in stmt.targets:  # a seed kept symbolic is made before the call's comment
             self.flush(t)
         self.note(stmt)

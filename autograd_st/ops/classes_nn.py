@@ -10,12 +10,16 @@ Gives: the classes (``operations`` publishes them as ``autograd_st.ops.<Name>``)
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..prims import P
 from ..table_nn import adaptive_avg_pool2d, conv2d, conv_pad
+from ..tensor import Tensor
 from .primitive_base import Primitive
 
 __all__ = ["Conv2D", "MaxPool", "AvgPool", "AdaptiveAvgPool2D", "ResizeNearestNeighbor",
-           "ResizeBilinearV2", "InsertGradientOf", "HookBackward"]
+           "ResizeBilinearV2", "InsertGradientOf", "HookBackward", "Print",
+           "ScalarSummary", "TensorSummary", "ImageSummary", "HistogramSummary"]
 
 
 def _pair(value, what: str, name: str) -> tuple:
@@ -183,3 +187,56 @@ class HookBackward(Primitive):
             raise TypeError("HookBackward here takes one input (got %d); use one op per input"
                             % len(inputs))
         return P.grad_hook(inputs[0], self.hook_fn, True)
+
+
+class Print(Primitive):
+    """MindSpore's ``ops.Print()``: ``op(*inputs)`` prints each input on its own line
+    (a Tensor as its repr, ``Tensor(shape=[2], dtype=Float32, value= [...])``; a string or
+    number as it is) and returns None.  It has no gradient.  Inside differentiated code it
+    is not folded: it runs at run time, in program order, on every call (the compiler's
+    opaque call), as MindSpore prints at run time too."""
+
+    # not a primitive to the compiler: a call of it stays a run-time call on its values
+    _autograd_st_primitive = False
+
+    def __init__(self) -> None:
+        self.add_prim_attr("side_effect_io", True)
+
+    def __call__(self, *inputs):
+        for v in inputs:
+            if isinstance(v, np.ndarray):  # (inside generated code values are arrays)
+                v = Tensor(v)
+            print(repr(v) if isinstance(v, Tensor) else v)
+
+
+class _Summary(Primitive):
+    """MindSpore's summary primitives (``ops.ScalarSummary()(name, value)`` ...): record a
+    value for a ``SummaryRecord``.  autograd_st has no summary writer, so a call records
+    nothing and returns None (MindSpore's PyNative call returns None, and checks nothing
+    either).  No gradient; inside differentiated code it runs at run time, as ``Print``."""
+
+    _autograd_st_primitive = False
+    _channel = ""
+
+    def __init__(self) -> None:
+        self.add_prim_attr("side_effect_io", True)
+        self.add_prim_attr("channel_name", self._channel)
+
+    def __call__(self, name, value):
+        return None
+
+
+class ScalarSummary(_Summary):
+    _channel = "ms_scalar_summary"
+
+
+class TensorSummary(_Summary):
+    _channel = "ms_tensor_summary"
+
+
+class ImageSummary(_Summary):
+    _channel = "ms_image_summary"
+
+
+class HistogramSummary(_Summary):
+    _channel = "ms_histogram_summary"
