@@ -660,22 +660,6 @@ class BpropArityRewritten(nn.Cell):  # one parameter per input of construct, the
         return (2.0 * x * dout,)
 
 
-class BpropReturnsRefused(nn.Cell):
-    def construct(self, x):
-        return ops.sum(x * x)
-
-    def bprop(self, x, out, dout):
-        return (2.0 * x * dout, dout)  # HINT bprop_returns
-
-
-class BpropReturnsRewritten(nn.Cell):  # one gradient per input of construct
-    def construct(self, x):
-        return ops.sum(x * x)
-
-    def bprop(self, x, out, dout):
-        return (2.0 * x * dout,)
-
-
 # =========================================================================================
 # frontend.py
 # =========================================================================================
@@ -2257,8 +2241,6 @@ CASES = [
     # bprop.py
     Case("bprop_arity", CompileError, "give bprop one parameter per construct input, then out "
          "and dout", "bprop", refused=BpropArityRefused, rewritten=BpropArityRewritten),
-    Case("bprop_returns", CompileError, "return a tuple with one gradient per input of "
-         "construct", "bprop", refused=BpropReturnsRefused, rewritten=BpropReturnsRewritten),
     # frontend.py
     Case("recursion", RecursionNotSupportedError, "rewrite the recursion as a loop",
          "frontend"),

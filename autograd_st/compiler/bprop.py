@@ -2,29 +2,26 @@
 
 Takes: a Cell whose class defines ``bprop``, the FuncIR of its ``construct`` and, for a
 call, which of its inputs are differentiated.
-Gives: ``check_bprop`` (the bprop's arity and the number of gradients it returns, checked
-when the gradient is built, at the bprop's own file:line), :class:`CustomBprop` (a
-forward/backward pair whose forward is the compiled construct and whose backward calls
-``bprop`` on Tensors), and ``wrap_in_call`` (a FuncIR whose body is one call to such a
+Gives: ``check_bprop`` (the bprop's arity, checked when the gradient is built, at the
+bprop's own file:line), :class:`CustomBprop` (a forward/backward pair whose forward is the
+compiled construct and whose backward calls ``bprop`` on Tensors, its results checked and
+fitted to the inputs by :func:`~autograd_st.user_grads.check_user_grads`), and ``wrap_in_call`` (a FuncIR whose body is one call to such a
 Cell: what differentiating the Cell itself compiles).
 """
 from __future__ import annotations
 
 import inspect
-import types
 
-import gast
 import numpy as np
 
 from ..cell import Cell
 from ..errors import CompileError
 from ..prims import Sym
 from ..tensor import unwrap, wrap
+from ..user_grads import GradSource, check_user_grads
 from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild
 from .names import NameAllocator
 from .normalize import sym
-from .parse import parse_function
-from .trees import walk
 
 __all__ = ["has_bprop", "check_bprop", "CustomBprop", "wrap_in_call"]
 
@@ -35,10 +32,15 @@ def has_bprop(cell) -> bool:
 
 
 def check_bprop(cell, n_inputs) -> None:
-    """A bprop must take (self, *inputs, out, dout) and return one gradient per input."""
+    """A bprop must take (self, *inputs, out, dout), or ``*args`` standing for them (the
+    number of gradients it returns is checked when it runs, by
+    :func:`~autograd_st.user_grads.check_user_grads`)."""
     bprop = type(cell).bprop
     code = bprop.__code__
-    params = list(inspect.signature(bprop).parameters)[1:]
+    sig = inspect.signature(bprop).parameters.values()
+    params = [p for p in sig][1:]
+    if any(p.kind == p.VAR_POSITIONAL for p in params):
+        return  # bprop(self, *args): args is (*inputs, out, dout)
     where = (code.co_filename, code.co_firstlineno, 0)
     if len(params) != n_inputs + 2:
         raise CompileError(
@@ -47,18 +49,29 @@ def check_bprop(cell, n_inputs) -> None:
                                             ", ".join("x%d" % i for i in range(n_inputs))
                                             or "<no inputs>"), *where,
             hint="give bprop one parameter per construct input, then out and dout")
+
+
+def _input_names(cell) -> list:
     try:
-        src = parse_function(types.MethodType(bprop, cell))
-    except Exception:  # noqa: BLE001 - no source: the count is checked at run time instead
-        return
-    for ret in (n for n in walk(src.node) if isinstance(n, gast.Return)):
-        value = ret.value
-        got = len(value.elts) if isinstance(value, gast.Tuple) else None
-        if got is not None and got != n_inputs:
-            raise CompileError(
-                "%s.bprop returns %d gradients, but construct takes %d inputs"
-                % (type(cell).__name__, got, n_inputs), src.filename, ret.lineno,
-                ret.col_offset, hint="return a tuple with one gradient per input of construct")
+        params = list(inspect.signature(type(cell).construct).parameters)[1:]
+    except (TypeError, ValueError):  # pragma: no cover - construct without a signature
+        return []
+    return params
+
+
+def _flatten_like(arg, grad) -> list:
+    """The gradient ``grad`` of a structured argument ``arg`` (tuples, lists, dicts of
+    Syms and constants), one value per Sym leaf (None where ``grad`` has none)."""
+    if isinstance(arg, Sym):
+        return [grad]
+    if isinstance(arg, (tuple, list)):
+        seq = grad if isinstance(grad, (tuple, list)) else ()
+        return [v for k, a in enumerate(arg)
+                for v in _flatten_like(a, seq[k] if k < len(seq) else None)]
+    if type(arg) is dict:
+        d = grad if isinstance(grad, dict) else {}
+        return [v for k, a in arg.items() for v in _flatten_like(a, d.get(k))]
+    return []
 
 
 class CustomBprop:
@@ -78,6 +91,10 @@ class CustomBprop:
         structure = fir.result
         mask = self.arg_mask
         name_ = type(cell).__name__
+        arg_structure = list(fir.args)
+        structured = [not isinstance(a, Sym) and bool(leaves(a)) for a in arg_structure]
+        source = GradSource("method 'bprop' of net '%s'" % name_, type(cell).bprop,
+                            _input_names(cell))
 
         def fwd(*arrays):
             res = primal.fwd(*arrays)
@@ -86,17 +103,48 @@ class CustomBprop:
         fwd.__name__ = name_ + "_bprop_fwd"
 
         def bwd(res, *douts):
-            args, outs = res
+            arrays, outs = res
             out = rebuild(structure, outs)
             dout = rebuild(structure, douts)
-            grads = cell.bprop(*wrap(tuple(args)), wrap(out), wrap(dout))
-            if not isinstance(grads, tuple) or len(grads) != len(args):
-                raise TypeError("%s.bprop returned %s; it must return a tuple of %d gradients "
-                                "(one per input of construct)"
-                                % (name_, type(grads).__name__, len(args)))
-            return tuple(np.asarray(unwrap(g)) for g, on in zip(grads, mask) if on)
+            inputs = rebuild(arg_structure, arrays)
+            grads = cell.bprop(*wrap(tuple(inputs)), wrap(out), wrap(dout))
+            checked = check_user_grads(
+                grads, [a if isinstance(a, np.ndarray) else None for a in inputs], source)
+            if not any(structured):  # every argument a Tensor or a constant
+                leaf_grads = [_array(g) for g, a in zip(checked, arg_structure)
+                              if isinstance(a, Sym)]
+            else:
+                raw = grads if isinstance(grads, (tuple, list)) else (grads,)
+                leaf_grads = []
+                for k, a in enumerate(arg_structure):
+                    if structured[k]:
+                        leaf_grads.extend(np.asarray(unwrap(g)) if g is not None else g
+                                          for g in _flatten_like(a, unwrap_tree(raw[k])))
+                    elif isinstance(a, Sym):
+                        leaf_grads.append(_array(checked[k]))
+            return tuple(_zero_if_none(g, x) for g, x, on in zip(leaf_grads, arrays, mask)
+                         if on)
         bwd.__name__ = name_ + "_bprop_bwd"
         self.fwd, self.bwd = fwd, bwd
+
+
+def unwrap_tree(value):
+    """Tensors to numpy arrays inside tuples, lists and dicts."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(unwrap_tree(v) for v in value)
+    if type(value) is dict:
+        return {k: unwrap_tree(v) for k, v in value.items()}
+    return unwrap(value)
+
+
+def _array(g):
+    return None if g is None else np.asarray(g)
+
+
+def _zero_if_none(g, x):
+    if g is not None:
+        return g
+    return np.zeros_like(x) if isinstance(x, np.ndarray) else np.zeros(())
 
 
 def wrap_in_call(fir, cell, argspec) -> FuncIR:
