@@ -13,8 +13,8 @@ MindSpore 2.10's two modes (measured, PyNative, CPU), chosen by
 - ``check_bprop=False`` (the default): a single Tensor or a list stands for a tuple; fewer
   gradients than inputs raise (more are ignored); ``None`` is a zero gradient; a gradient
   whose shape the input broadcasts to is summed down to the input's shape (any other shape,
-  a Python number or a 0-d Tensor for a non-0-d input included, raises); the dtype is cast
-  to the input's.
+  a 0-d Tensor for a non-0-d input included, raises; so does a Python number, as a
+  TypeError too); the dtype is cast to the input's.
 - ``check_bprop=True``: the number must be equal, each gradient must be a Tensor of its
   input's dtype (TypeError) and shape (ValueError), exactly.
 
@@ -109,6 +109,13 @@ def _fix(g, x, i, source, strict):
             " Return a gradient of shape %s" % (head, i, x.shape, g.shape, x.shape))
     if g is None:
         return np.zeros_like(x)
+    if not isinstance(g, np.ndarray) and x.shape != ():
+        # MindSpore raises RuntimeError ("should be broadcast to expected shape"); this is
+        # a TypeError too, as its check_bprop=True mode and older versions raise
+        raise BpropTypeError(
+            "%s should be Tensor of the %dth argument's shape, which is:%s, but got %s, and "
+            "the value is %r. Return a Tensor of shape %s" % (head, i, x.shape,
+                                                             type(g).__name__, g, x.shape))
     g = np.asarray(g)
     if g.shape != x.shape:
         try:

@@ -419,23 +419,6 @@ def lambda_kwonly_rewritten(x):
     return ops.sum(f(x, b=x))
 
 
-# hint: give the function plain positional parameters
-def varargs_refused(*xs):  # HINT varargs
-    return ops.sum(xs[0] * xs[0])
-
-
-def varargs_rewritten(x):
-    return ops.sum(x * x)
-
-
-def kwonly_refused(x, *, scale=2.0):  # HINT kwonly
-    return ops.sum(x * scale)
-
-
-def kwonly_rewritten(x, scale=2.0):
-    return ops.sum(x * scale)
-
-
 def _takes(a, b=1.0):
     return a * b
 
@@ -2209,8 +2192,6 @@ CASES = [
     Case("nested_decorator", U, "define the decorated function at module level", "fence"),
     Case("nested_varargs", U, _PLAIN, "fence"),
     Case("lambda_kwonly", U, _PLAIN, "fence"),
-    Case("varargs", U, "give the function plain positional parameters", "fence"),
-    Case("kwonly", U, "give the function plain positional parameters", "fence"),
     Case("kwargs_unpacking", U, "pass the keyword arguments one by one", "fence"),
     Case("attr_assign", U, _ATTR, "fence"),
     Case("attr_assign_cell", U, _ATTR, "fence", refused=AttrAssignCellRefused,

@@ -18,6 +18,8 @@ import inspect
 import types
 from dataclasses import dataclass
 
+import numpy as np
+
 from .. import compiler  # its passes load on the first compile (compiler.normalize_function...)
 from ..cell import Cell
 from ..compiler.ir import RUNTIME, leaves, resolve_input
@@ -148,7 +150,7 @@ class GradRequest:
         if self.style == "vjp":
             return (tuple(args), ws) if self.weights is not None else tuple(args)
         if self.style == "gradop":
-            inputs = tuple(args) if self.positions == "all" else (args[0] if args else None)
+            inputs = tuple(args) if self.positions == "all" else (args[0] if args else ())
             if self.weights is not None and self.positions == "all":
                 grads = (inputs, ws)
             elif self.weights is not None:
@@ -158,6 +160,8 @@ class GradRequest:
         else:
             if self.positions is None:
                 pos = None
+            elif not args:  # only Python numbers asked for: no gradient, as in MindSpore
+                pos = ()
             elif isinstance(self.positions, int) or len(args) == 1:
                 pos = args[0]
             else:
@@ -205,6 +209,11 @@ def check_position(grad_position):
                            % (grad_position,))
 
 
+def is_number(value) -> bool:
+    """A Python int, float or bool (which MindSpore differentiates as a constant)."""
+    return isinstance(value, (int, float)) and not isinstance(value, np.generic)
+
+
 def target_of(fn) -> tuple:
     """``(function, self)``: what is compiled for a Cell, a bound method or a function."""
     if isinstance(fn, Cell):
@@ -224,7 +233,13 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     when ``fn`` is itself a gradient function (a derivative of a derivative)."""
     call_args, sens = request.split_sens(args)
     spec = argspec(call_args)
-    check_arity(fn, self_obj, call_args)
+    code = getattr(fn, "__code__", None)
+    # keyword-only parameters and **kwargs: the boundary bound the call (the arguments end
+    # with one value per keyword-only parameter and the kwargs dict: n_tail of them)
+    n_tail = 0 if code is None else code.co_kwonlyargcount + bool(
+        code.co_flags & inspect.CO_VARKEYWORDS)
+    if not n_tail:
+        check_arity(fn, self_obj, call_args)
     if getattr(self_obj, "_forward_pre_hooks", None) or getattr(self_obj, "_forward_hooks", None) \
             or getattr(self_obj, "_backward_hooks", None):
         raise GradientAPIError(
@@ -247,7 +262,11 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     if len(leaf_owner) != len(leaves(fir.args)):  # pragma: no cover - a compiler bug
         raise CompileError("internal error: %s binds %d runtime leaves for %d"
                            % (fir.qualname, len(leaves(fir.args)), len(leaf_owner)))
-    positions = request.positions_for(n_args, fir.qualname)
+    # MindSpore 2.x gives no gradient for a Python number argument: it is left out of the
+    # result (GradOperation(get_all=True)(f)(1, t) is (dt,), f(1, 2)'s is ())
+    positions = tuple(p for p in request.positions_for(n_args, fir.qualname)
+                      if not is_number(call_args[p])
+                      and not (p >= n_args - n_tail and p not in leaf_owner))
     for p in positions:
         if p not in leaf_owner:
             raise GradientAPIError(
@@ -257,6 +276,9 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     wrt_args = tuple(i for p in positions for i, owner in enumerate(leaf_owner) if owner == p)
     counter = [0]  # the Refs number the differentiated leaves in wrt_args order
     trees = [grad_tree(call_args[p], spec[p], counter) for p in positions]
+    if code is not None and code.co_flags & inspect.CO_VARKEYWORDS and positions \
+            and positions[-1] == n_args - 1 and isinstance(trees[-1], dict):
+        trees[-1:] = trees[-1].values()  # **kwargs' gradients follow the others, flat
     # per argument leaf (in the order the generated function takes them): its dtype, which
     # its gradient is given (a Python float has none)
     dtypes = [getattr(v, "dtype", None) for v in runtime_leaves(call_args, spec)]
