@@ -27,7 +27,7 @@ from ..compiler.markers import is_gradient_function
 from ..compiler.plan import GradientPlan, Ref
 from ..errors import CompileError, GradientAPIError
 from ..prims import Sym
-from ..tensor import Parameter, ParameterTuple
+from ..tensor import Parameter, ParameterTuple, Tensor
 from .values import argspec, count_leaves, grad_tree, runtime_leaves
 
 __all__ = ["GradRequest", "weights_tuple", "check_position", "compile_gradient",
@@ -53,6 +53,7 @@ class GradRequest:
     single_weight: bool = False
     ready_hook: bool = False  # the backward reports weight gradients as they complete
     # (``grad_ready``): nn.DistributedGradReducer overlaps its all-reduce with the backward
+    float_grads: bool = False  # Python floats get gradients in any style (check_grads)
 
     @classmethod
     def for_grad(cls, grad_position, weights, has_aux=False, value=False) -> "GradRequest":
@@ -88,7 +89,7 @@ class GradRequest:
         """The request in a cache key (weights by identity)."""
         return (self.style, self.positions, None if self.weights is None
                 else tuple(id(w) for w in self.weights), self.has_aux, self.value, self.sens,
-                self.single_weight, self.ready_hook)
+                self.single_weight, self.ready_hook, self.float_grads)
 
     def split_sens(self, args) -> tuple:
         """``(call arguments, (sens,) or ())``: with ``sens``, the last argument is the
@@ -209,9 +210,26 @@ def check_position(grad_position):
                            % (grad_position,))
 
 
-def is_number(value) -> bool:
-    """A Python int, float or bool (which MindSpore differentiates as a constant)."""
-    return isinstance(value, (int, float)) and not isinstance(value, np.generic)
+def no_gradient(value, style: str, mindspore_style: bool) -> bool:
+    """Whether an argument is a Python number that gets no gradient, as in MindSpore 2.10:
+    an int or a bool always (``grad`` and ``GradOperation``); a float in MindSpore's style (a
+    GradOperation, a Cell, or a call with Tensors), not in numpy's (``ops.grad`` of a
+    function of numpy arrays and floats only: their gradients, as in autograd and JAX)."""
+    if style == "vjp" or isinstance(value, np.generic):
+        return False
+    if isinstance(value, float):
+        return mindspore_style
+    return isinstance(value, int)
+
+
+def _holds_tensor(value) -> bool:
+    if isinstance(value, Tensor):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(_holds_tensor(v) for v in value)
+    if type(value) is dict:
+        return any(_holds_tensor(v) for v in value.values())
+    return False
 
 
 def target_of(fn) -> tuple:
@@ -264,8 +282,10 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
                            % (fir.qualname, len(leaves(fir.args)), len(leaf_owner)))
     # MindSpore 2.x gives no gradient for a Python number argument: it is left out of the
     # result (GradOperation(get_all=True)(f)(1, t) is (dt,), f(1, 2)'s is ())
+    mindspore_style = not request.float_grads and (
+        request.style == "gradop" or isinstance(self_obj, Cell) or _holds_tensor(call_args))
     positions = tuple(p for p in request.positions_for(n_args, fir.qualname)
-                      if not is_number(call_args[p])
+                      if not no_gradient(call_args[p], request.style, mindspore_style)
                       and not (p >= n_args - n_tail and p not in leaf_owner))
     for p in positions:
         if p not in leaf_owner:
