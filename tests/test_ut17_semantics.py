@@ -606,3 +606,21 @@ def test_first_input_among_structures():
     arg_l0 = [[x, x], [[x, y], {"x": x, "y": y, "z": x, "p": y}]]
     g = GradOperation()(FirstInputTensorNet())(z, (x, y, z, w), arg_l0, w, y, {"x": x, "y": y})
     np.testing.assert_array_equal(g.asnumpy(), np.ones((2, 2)))
+
+
+def _scaled_square(x, *, s=2.0, **kw):
+    return x * x * s
+
+
+def _affine_rest(x, *rest):
+    return x * rest[0] + rest[1]
+
+
+def test_jvp_of_functions_with_keyword_only_parameters_and_star_args():
+    x = np.array([1.0, 3.0])
+    out, tangent = ops.jvp(_scaled_square, (Tensor(x),), (Tensor(np.ones(2)),))
+    np.testing.assert_allclose(out.asnumpy(), 2 * x * x)
+    np.testing.assert_allclose(tangent.asnumpy(), 4 * x)
+    np.testing.assert_allclose(ops.grad(_scaled_square)(Tensor(x), s=1.0).asnumpy(), 2 * x)
+    out, tangent = ops.jvp(_affine_rest, (Tensor(x),) * 3, (Tensor(np.ones(2)),) * 3)
+    np.testing.assert_allclose(tangent.asnumpy(), 2 * x + 1)

@@ -317,6 +317,22 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     return compiler.build_gradient(fir, plan, objects), inner
 
 
+def _default_tail(fn) -> list:
+    """What a call with positional arguments only gives a function's keyword-only parameters
+    and ``**kwargs`` (their defaults and ``{}``), as normalize.split_extended takes them."""
+    code = getattr(fn, "__code__", None)
+    if code is None or not (code.co_kwonlyargcount or code.co_flags & inspect.CO_VARKEYWORDS):
+        return []
+    tail = []
+    for name in code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]:
+        default = (fn.__kwdefaults__ or {}).get(name, inspect.Parameter.empty)
+        if default is inspect.Parameter.empty:
+            raise TypeError("%s() missing 1 required keyword-only argument: '%s'"
+                            % (fn.__qualname__, name))
+        tail.append(default)
+    return tail + ([{}] if code.co_flags & inspect.CO_VARKEYWORDS else [])
+
+
 def _generated_spec(gfn, spec) -> list:
     """The spec a gradient function's generated code is normalized with: it takes each
     runtime leaf of its arguments as a parameter of its own (its sens whole)."""
@@ -366,7 +382,7 @@ def compile_jvp(fn, inputs) -> tuple:
     """``(FuncIR, CompiledJvp, input objects)``: forward-mode code for ``fn`` at these
     inputs' kinds, every runtime argument leaf carrying a tangent (cached by the compiler)."""
     f, self_obj = (type(fn).construct, fn) if isinstance(fn, Cell) else (fn, None)
-    spec = argspec(list(inputs))
+    spec = argspec(list(inputs)) + _default_tail(f)
     source = None
     if is_gradient_function(f):  # forward over reverse
         gfn = f
