@@ -624,3 +624,31 @@ def test_jvp_of_functions_with_keyword_only_parameters_and_star_args():
     np.testing.assert_allclose(ops.grad(_scaled_square)(Tensor(x), s=1.0).asnumpy(), 2 * x)
     out, tangent = ops.jvp(_affine_rest, (Tensor(x),) * 3, (Tensor(np.ones(2)),) * 3)
     np.testing.assert_allclose(tangent.asnumpy(), 2 * x + 1)
+
+
+class _TupleIn(nn.Cell):
+    def construct(self, xy, s):
+        x, y = xy
+        return x * y * s
+
+    def bprop(self, xy, s, out, dout):
+        x, y = xy
+        return (dout * y * 10, dout * x * 100), 0.0
+
+
+class _UsesTupleIn(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.inner = _TupleIn()
+
+    def construct(self, a, b):
+        return ops.sum(self.inner((a, b), 2.0))
+
+
+def test_bprop_of_a_cell_taking_a_tuple_and_a_number():
+    # the bprop gets the tuple and the Python number as given; its tuple's gradients flow to
+    # the Tensors inside
+    a, b = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    ga_, gb = ga(_UsesTupleIn())(Tensor(a), Tensor(b))
+    np.testing.assert_allclose(ga_.asnumpy(), 10 * b)
+    np.testing.assert_allclose(gb.asnumpy(), 100 * a)
