@@ -14,7 +14,7 @@ __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivat
            "RecursionNotSupportedError", "CallArgumentError", "SourceNotFoundError",
            "SourceChangedError", "ConstructNotDefinedError", "GradientAPIError", "InputValueError", "GradientCheckError",
            "CheckpointError", "CheckpointMismatchError", "CollectiveTimeoutError",
-           "CommunicationError"]
+           "CommunicationError", "BpropTypeError", "BpropShapeError"]
 
 
 class AutogradError(Exception):
@@ -584,3 +584,79 @@ class GradientCheckError(AssertionError, AutogradError):
         super().__init__(message)
         self.check, self.argument, self.output = check, argument, output
         self.got, self.expected, self.atol, self.rtol = got, expected, atol, rtol
+
+
+class BpropTypeError(TypeError, RuntimeError, AutogradError):
+    """A user's backward (a Cell's ``bprop``, a ``register_vjp`` rule) returned the wrong
+    number of gradients, or (with ``context.set_context(check_bprop=True)``) a gradient that
+    is not a Tensor or not of its input's dtype.  The message names the Cell or rule and its
+    file:line, the input, and what was expected and got.  MindSpore 2.10 raises TypeError
+    with ``check_bprop=True`` and RuntimeError without; this is both.
+
+    Example (raises BpropTypeError)::
+
+        import numpy as np
+        from autograd_st import GradOperation, Tensor, nn
+
+        class MulAdd(nn.Cell):
+            def construct(self, x, y):
+                return 2 * x + y
+
+            def bprop(self, x, y, out, dout):
+                return (2 * dout,)  # one gradient for two inputs
+
+        t = Tensor(np.ones((2, 2), np.float32))
+        GradOperation(get_all=True)(MulAdd())(t, t)
+
+    Fix (one gradient per input of construct)::
+
+        import numpy as np
+        from autograd_st import GradOperation, Tensor, nn
+
+        class MulAdd(nn.Cell):
+            def construct(self, x, y):
+                return 2 * x + y
+
+            def bprop(self, x, y, out, dout):
+                return 2 * dout, dout
+
+        t = Tensor(np.ones((2, 2), np.float32))
+        print(GradOperation(get_all=True)(MulAdd())(t, t))
+    """
+
+
+class BpropShapeError(ValueError, RuntimeError, AutogradError):
+    """A user's backward (a Cell's ``bprop``, a ``register_vjp`` rule) returned a gradient
+    whose shape is not its input's: by default (``check_bprop=False``) a gradient of a shape
+    the input broadcasts to is summed down to the input's shape and any other shape raises;
+    with ``context.set_context(check_bprop=True)`` the shape must be equal.  MindSpore 2.10
+    raises RuntimeError in the first mode and ValueError in the second; this is both.
+
+    Example (raises BpropShapeError)::
+
+        import numpy as np
+        from autograd_st import GradOperation, Tensor, nn
+
+        class Twice(nn.Cell):
+            def construct(self, x):
+                return 2 * x
+
+            def bprop(self, x, out, dout):
+                return (Tensor(np.ones(3, np.float32)),)  # x has shape (2, 2)
+
+        GradOperation(get_all=True)(Twice())(Tensor(np.ones((2, 2), np.float32)))
+
+    Fix (a gradient of the input's shape)::
+
+        import numpy as np
+        from autograd_st import GradOperation, Tensor, nn
+
+        class Twice(nn.Cell):
+            def construct(self, x):
+                return 2 * x
+
+            def bprop(self, x, out, dout):
+                return (2 * dout,)
+
+        print(GradOperation(get_all=True)(Twice())(Tensor(np.ones((2, 2), np.float32))))
+    """

@@ -75,6 +75,7 @@ from .runtime import (  # noqa: F401  (templates read
     zeros_like,
 )
 from .tensor import Tensor, bump_structure_epoch
+from .user_grads import GradSource, check_user_grads
 
 __all__ = ["Primitive", "REGISTRY", "primitive", "vjp", "jvp", "jvp_params", "get",
            "register_vjp", "rule_parameters", "USER_FUNCTIONS",
@@ -1250,6 +1251,12 @@ def register_vjp(fn: Callable, name: str | None = None):
         def _(dout, out, x):
             return (dout / (1 + x * x),)
 
+    The rule's results are checked as a Cell's ``bprop``'s are by default
+    (:func:`autograd_st.user_grads.check_user_grads`): one gradient per parameter without a
+    default (else :class:`~autograd_st.errors.BpropTypeError`), ``None`` a zero gradient, a
+    gradient of a shape its input broadcasts to summed down to the input's shape (another
+    shape raises :class:`~autograd_st.errors.BpropShapeError`), cast to the input's dtype.
+
     Not in MindSpore (which has ``Cell.bprop`` and ``ops.Custom``); ``fn`` may be any Python
     function or numpy ufunc; ``name`` names the primitive (default: ``fn.__name__``).
     """
@@ -1284,14 +1291,25 @@ def register_vjp(fn: Callable, name: str | None = None):
                                              type_comment=None),
                               args=[gast.Name(id=p, ctx=gast.Load(), annotation=None,
                                               type_comment=None) for p in want], keywords=[])
-        prelude = [gast.Assign(targets=[g], value=rule_call, type_comment=None)]
+        check_global = "user_" + prim_name + "_check"
+        checked = gast.Call(
+            func=gast.Name(id="check_user_grads", ctx=gast.Load(), annotation=None,
+                           type_comment=None),
+            args=[rule_call, gast.Tuple(elts=[ref(p) for p in diff], ctx=gast.Load()),
+                  gast.Name(id=check_global, ctx=gast.Load(), annotation=None,
+                            type_comment=None), gast.Constant(value=False, kind=None)],
+            keywords=[])
+        prelude = [gast.Assign(targets=[g], value=checked, type_comment=None)]
         results = [gast.Subscript(value=gast.Name(id="grads", ctx=gast.Load(),
                                                   annotation=None, type_comment=None),
                                   slice=gast.Constant(value=i, kind=None), ctx=gast.Load())
                    for i in range(len(diff))]
         prim.vjp = rule
         prim._vjp_template = Template(want, prelude, results)
-        prim.extra_globals = {fn_global: fn, rule_global: rule}
+        source = GradSource("the rule registered with register_vjp for '%s'" % base, rule,
+                            diff)
+        prim.extra_globals = {fn_global: fn, rule_global: rule,
+                              "check_user_grads": check_user_grads, check_global: source}
         REGISTRY[prim_name] = prim
         USER_FUNCTIONS[fn] = prim_name
         _VERSION[0] += 1000

@@ -121,10 +121,6 @@ def uses_loop_else(x):
     return x
 
 
-def uses_varargs(*xs):  # LINE varargs
-    return xs[0]
-
-
 def _takes(a, b=1.0):
     return a * b
 

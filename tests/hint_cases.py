@@ -421,23 +421,6 @@ def lambda_kwonly_rewritten(x):
     return ops.sum(f(x, b=x))
 
 
-# hint: give the function plain positional parameters
-def varargs_refused(*xs):  # HINT varargs
-    return ops.sum(xs[0] * xs[0])
-
-
-def varargs_rewritten(x):
-    return ops.sum(x * x)
-
-
-def kwonly_refused(x, *, scale=2.0):  # HINT kwonly
-    return ops.sum(x * scale)
-
-
-def kwonly_rewritten(x, scale=2.0):
-    return ops.sum(x * scale)
-
-
 def _takes(a, b=1.0):
     return a * b
 
@@ -690,22 +673,6 @@ class BpropArityRefused(nn.Cell):
 
 
 class BpropArityRewritten(nn.Cell):  # one parameter per input of construct, then out, dout
-    def construct(self, x):
-        return ops.sum(x * x)
-
-    def bprop(self, x, out, dout):
-        return (2.0 * x * dout,)
-
-
-class BpropReturnsRefused(nn.Cell):
-    def construct(self, x):
-        return ops.sum(x * x)
-
-    def bprop(self, x, out, dout):
-        return (2.0 * x * dout, dout)  # HINT bprop_returns
-
-
-class BpropReturnsRewritten(nn.Cell):  # one gradient per input of construct
     def construct(self, x):
         return ops.sum(x * x)
 
@@ -2262,8 +2229,6 @@ CASES = [
     Case("nested_decorator", U, "define the decorated function at module level", "fence"),
     Case("nested_varargs", U, _PLAIN, "fence"),
     Case("lambda_kwonly", U, _PLAIN, "fence"),
-    Case("varargs", U, "give the function plain positional parameters", "fence"),
-    Case("kwonly", U, "give the function plain positional parameters", "fence"),
     Case("kwargs_unpacking", U, "pass the keyword arguments one by one", "fence"),
     Case("attr_assign", U, _ATTR, "fence"),
     Case("attr_assign_cell", U, _ATTR, "fence", refused=AttrAssignCellRefused,
@@ -2294,8 +2259,6 @@ CASES = [
     # bprop.py
     Case("bprop_arity", CompileError, "give bprop one parameter per construct input, then out "
          "and dout", "bprop", refused=BpropArityRefused, rewritten=BpropArityRewritten),
-    Case("bprop_returns", CompileError, "return a tuple with one gradient per input of "
-         "construct", "bprop", refused=BpropReturnsRefused, rewritten=BpropReturnsRewritten),
     # frontend.py
     Case("recursion", RecursionNotSupportedError, "rewrite the recursion as a loop",
          "frontend"),

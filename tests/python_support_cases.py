@@ -16,6 +16,14 @@ def _helper(a, b=2.0):
     return ops.tanh(a) * b
 
 
+def _star(a, *rest, scale=1.0, **named):
+    return a * rest[0] * scale + named["shift"] * rest[1]
+
+
+def varargs_and_kwargs(x):
+    return _star(x, ops.sin(x), x * x, scale=3.0, shift=x).sum()
+
+
 def assign(x):
     y = x * 2.0
     a = b = y

@@ -115,8 +115,12 @@ def test_zero_d_tensors_and_python_scalars():
     assert gx.shape == () and gy.shape == ()
     np.testing.assert_allclose(gx.asnumpy(), 2 * 1.5 * -2.0 + np.cos(1.5))
     np.testing.assert_allclose(gy.asnumpy(), 1.5 ** 2)
+    # a function of Python floats only (numpy's style): their gradients, as autograd's
     gx, gy = ops.grad(h, (0, 1))(1.5, -2.0)
     np.testing.assert_allclose([gx, gy], [2 * 1.5 * -2.0 + np.cos(1.5), 1.5 ** 2])
+    # with a Tensor (MindSpore's style) a Python number gets none, as in MindSpore 2.10
+    gx = ops.grad(h, (0, 1))(Tensor(np.array(1.5)), -2.0)  # the Tensor's alone, bare
+    np.testing.assert_allclose(gx.asnumpy(), 2 * 1.5 * -2.0 + np.cos(1.5))
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])

@@ -372,7 +372,10 @@ def test_a_subclass_of_a_built_in_primitive_keeps_its_gradient():
     check_grads(lambda a, b: mm(a, b), (T(2, 3), T(4, 3, seed=1)), modes=("rev",))
 
 
-def test_a_bprop_returning_the_wrong_number_of_gradients_is_refused():
+def test_a_bprop_returning_more_gradients_than_inputs_keeps_the_first():
+    # MindSpore 2.10 (graph mode, where the bprop is used) ignores the extra gradient: the
+    # gradient of sum(Bad()(a)) is dout, ones (measured: [1. 1.]); fewer gradients than
+    # inputs raise (user_grads.check_user_grads, tested in test_ut17_semantics.py)
     class Bad(Primitive):
         def __call__(self, x):
             return x * x
@@ -382,8 +385,20 @@ def test_a_bprop_returning_the_wrong_number_of_gradients_is_refused():
                 return (dout, dout)
             return bprop
 
-    with pytest.raises(ms.errors.CompileError, match="returns 2 gradients"):
-        ops.grad(lambda a: ops.sum(Bad()(a)))(T(2))
+    grad = ops.grad(lambda a: ops.sum(Bad()(a)))(T(2))
+    np.testing.assert_array_equal(grad.asnumpy(), np.ones(2))
+
+    class Short(Primitive):
+        def __call__(self, x, y):
+            return x * y
+
+        def get_bprop(self):
+            def bprop(x, y, out, dout):
+                return (dout * y,)
+            return bprop
+
+    with pytest.raises(RuntimeError, match="bprop"):
+        ops.grad(lambda a, b: ops.sum(Short()(a, b)), (0, 1))(T(2), T(2, seed=1))
 
 
 # ---------------------------------------------------------------------------------------
@@ -690,3 +705,33 @@ def test_module_paths():
     for path in ("autograd_st.ops.primitive", "autograd_st.ops._grad_experimental.grad_base"):
         assert importlib.import_module(path) is not None
     assert re.match(r"Prim\[Cube\]", repr(Cube()))
+
+
+def test_a_primitive_bprop_result_is_checked_like_a_cell_bprop():
+    # the one check of user gradients (user_grads.check_user_grads) covers a user
+    # primitive's bprop too: a gradient of the wrong shape raises, naming the primitive
+    class Wrong(Primitive):
+        def __call__(self, x):
+            return x * 2
+
+        def get_bprop(self):
+            def bprop(x, out, dout):
+                return (ops.ones((3,), x.dtype),)
+            return bprop
+
+    with pytest.raises(ms.errors.BpropShapeError, match=r"primitive 'Wrong'.*\(3,\)"):
+        ops.grad(lambda a: ops.sum(Wrong()(a)))(T(2, 2))
+
+    class Cast(Primitive):  # a gradient of another dtype is cast (check_bprop=False)
+        def __call__(self, x):
+            return x * 2
+
+        def get_bprop(self):
+            def bprop(x, out, dout):
+                return (Tensor((dout.asnumpy() * 2).astype(np.float16)),)
+            return bprop
+
+    x = Tensor(np.array([1.0, 2.0], np.float32))
+    grad = ops.grad(lambda a: ops.sum(Cast()(a)))(x)
+    assert grad.dtype == ms.float32
+    np.testing.assert_array_equal(grad.asnumpy(), [2.0, 2.0])

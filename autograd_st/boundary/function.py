@@ -41,6 +41,15 @@ _GLOBAL_SIZE = 1024
 _MISSING = object()
 
 
+def _has_tail(fn) -> bool:
+    """Whether ``fn`` (a function, a method or a Cell) has keyword-only parameters or
+    ``**kwargs``."""
+    target, _ = target_of(fn)
+    code = getattr(target, "__code__", None)
+    return code is not None and bool(code.co_kwonlyargcount
+                                     or code.co_flags & inspect.CO_VARKEYWORDS)
+
+
 def _ref(fn):
     try:
         return weakref.ref(fn)
@@ -63,6 +72,8 @@ class GradFunction:
         self.jit = bool(jit) or is_jit(fn)
         self._fast: dict = {}
         self._is_cell = isinstance(fn, Cell)
+        # keyword-only parameters or **kwargs: every call binds them (_extended_args)
+        self._tail = _has_tail(fn)
         self._last_art = None
         self.__name__ = getattr(fn, "__name__", type(fn).__name__) + "_grad"
         self.__qualname__ = self.__name__
@@ -83,7 +94,7 @@ class GradFunction:
     # the hot path ----------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
         try:
-            if kwargs:
+            if kwargs or self._tail:
                 args = self._positional(args, kwargs)
             n = len(args)
             if n == 2:  # (spelled out for one and two arguments: no comprehension's frame)
@@ -119,6 +130,8 @@ class GradFunction:
         call as positional arguments up to the last parameter given (parameters after it
         are left to their defaults, as when they are not passed), then the sens, which
         stays the last positional argument.  ``grad_position`` counts parameters."""
+        if self._tail:
+            return self._extended_args(args, kwargs)
         fn, self_obj = self._target()
         args, sens = self.request.split_sens(args)
         plan = self.__dict__.get("_kwplan")
@@ -143,6 +156,33 @@ class GradFunction:
             if value is _MISSING:  # a required parameter not given
                 self._bind_or_raise(fn, self_obj, args, kwargs)
             out.append(value)
+        return tuple(out) + sens
+
+    def _extended_args(self, args, kwargs) -> tuple:
+        """The call of a function with keyword-only parameters or ``**kwargs`` as the
+        compiler takes it (normalize.split_extended): the named positional arguments
+        (defaults filled), the extra ones of ``*args``, each keyword-only value, the
+        ``**kwargs`` dict, then the sens.  As in MindSpore, the sens is the last argument
+        given, a keyword one too (``grad_op(net)(x, y, w=w, sens=sens)``)."""
+        fn, self_obj = self._target()
+        kwargs = dict(kwargs)
+        if self.request.sens and kwargs:
+            sens = (kwargs.pop(list(kwargs)[-1]),)
+        else:
+            args, sens = self.request.split_sens(args)
+        signature = inspect.signature(fn)
+        lead = (self_obj,) if self_obj is not None else ()
+        bound = signature.bind(*lead, *args, **kwargs)  # Python's TypeError if it does not fit
+        bound.apply_defaults()
+        out = []
+        for p in list(signature.parameters.values())[len(lead):]:
+            value = bound.arguments[p.name]
+            if p.kind == p.VAR_POSITIONAL:
+                out.extend(value)
+            elif p.kind == p.VAR_KEYWORD:
+                out.append(dict(value))
+            else:
+                out.append(value)
         return tuple(out) + sens
 
     @staticmethod
@@ -222,7 +262,7 @@ class GradFunction:
 
     def source(self, *args, **kwargs) -> str:
         """The generated gradient code for these arguments (with the callees it calls)."""
-        if kwargs:
+        if kwargs or self._tail:
             args = self._positional(args, kwargs)
         kinds = tuple(map(kind, args))
         art = self._fast.get(kinds)
@@ -234,7 +274,7 @@ class GradFunction:
         """What ``ms.jit`` runs for these arguments: the fused code, each run's kernels
         and why any of it runs numpy (after a call with such arguments: kernels are
         compiled for the dtypes met).  ``source`` is the numpy code either way."""
-        if kwargs:
+        if kwargs or self._tail:
             args = self._positional(args, kwargs)
         kinds = tuple(map(kind, args))
         art = self._fast.get(kinds)

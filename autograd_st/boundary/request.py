@@ -18,6 +18,8 @@ import inspect
 import types
 from dataclasses import dataclass
 
+import numpy as np
+
 from .. import compiler  # its passes load on the first compile (compiler.normalize_function...)
 from ..cell import Cell
 from ..compiler.ir import RUNTIME, leaves, resolve_input
@@ -25,7 +27,7 @@ from ..compiler.markers import is_gradient_function, is_user_primitive
 from ..compiler.plan import GradientPlan, Ref
 from ..errors import CompileError, GradientAPIError
 from ..prims import Sym
-from ..tensor import Parameter, ParameterTuple
+from ..tensor import Parameter, ParameterTuple, Tensor
 from .values import argspec, count_leaves, grad_tree, runtime_leaves
 
 __all__ = ["GradRequest", "weights_tuple", "check_position", "compile_gradient",
@@ -51,6 +53,7 @@ class GradRequest:
     single_weight: bool = False
     ready_hook: bool = False  # the backward reports weight gradients as they complete
     # (``grad_ready``): nn.DistributedGradReducer overlaps its all-reduce with the backward
+    float_grads: bool = False  # Python floats get gradients in any style (check_grads)
 
     @classmethod
     def for_grad(cls, grad_position, weights, has_aux=False, value=False) -> "GradRequest":
@@ -86,7 +89,7 @@ class GradRequest:
         """The request in a cache key (weights by identity)."""
         return (self.style, self.positions, None if self.weights is None
                 else tuple(id(w) for w in self.weights), self.has_aux, self.value, self.sens,
-                self.single_weight, self.ready_hook)
+                self.single_weight, self.ready_hook, self.float_grads)
 
     def split_sens(self, args) -> tuple:
         """``(call arguments, (sens,) or ())``: with ``sens``, the last argument is the
@@ -148,7 +151,7 @@ class GradRequest:
         if self.style == "vjp":
             return (tuple(args), ws) if self.weights is not None else tuple(args)
         if self.style == "gradop":
-            inputs = tuple(args) if self.positions == "all" else (args[0] if args else None)
+            inputs = tuple(args) if self.positions == "all" else (args[0] if args else ())
             if self.weights is not None and self.positions == "all":
                 grads = (inputs, ws)
             elif self.weights is not None:
@@ -158,6 +161,8 @@ class GradRequest:
         else:
             if self.positions is None:
                 pos = None
+            elif not args:  # only Python numbers asked for: no gradient, as in MindSpore
+                pos = ()
             elif isinstance(self.positions, int) or len(args) == 1:
                 pos = args[0]
             else:
@@ -205,6 +210,28 @@ def check_position(grad_position):
                            % (grad_position,))
 
 
+def no_gradient(value, style: str, mindspore_style: bool) -> bool:
+    """Whether an argument is a Python number that gets no gradient, as in MindSpore 2.10:
+    an int or a bool always (``grad`` and ``GradOperation``); a float in MindSpore's style (a
+    GradOperation, a Cell, or a call with Tensors), not in numpy's (``ops.grad`` of a
+    function of numpy arrays and floats only: their gradients, as in autograd and JAX)."""
+    if style == "vjp" or isinstance(value, np.generic):
+        return False
+    if isinstance(value, float):
+        return mindspore_style
+    return isinstance(value, int)
+
+
+def _holds_tensor(value) -> bool:
+    if isinstance(value, Tensor):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(_holds_tensor(v) for v in value)
+    if type(value) is dict:
+        return any(_holds_tensor(v) for v in value.values())
+    return False
+
+
 def target_of(fn) -> tuple:
     """``(function, self)``: what is compiled for a Cell, a user's primitive (its
     ``__call__``), a bound method or a function."""
@@ -227,7 +254,13 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     when ``fn`` is itself a gradient function (a derivative of a derivative)."""
     call_args, sens = request.split_sens(args)
     spec = argspec(call_args)
-    check_arity(fn, self_obj, call_args)
+    code = getattr(fn, "__code__", None)
+    # keyword-only parameters and **kwargs: the boundary bound the call (the arguments end
+    # with one value per keyword-only parameter and the kwargs dict: n_tail of them)
+    n_tail = 0 if code is None else code.co_kwonlyargcount + bool(
+        code.co_flags & inspect.CO_VARKEYWORDS)
+    if not n_tail:
+        check_arity(fn, self_obj, call_args)
     if getattr(self_obj, "_forward_pre_hooks", None) or getattr(self_obj, "_forward_hooks", None) \
             or getattr(self_obj, "_backward_hooks", None):
         raise GradientAPIError(
@@ -250,7 +283,13 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     if len(leaf_owner) != len(leaves(fir.args)):  # pragma: no cover - a compiler bug
         raise CompileError("internal error: %s binds %d runtime leaves for %d"
                            % (fir.qualname, len(leaves(fir.args)), len(leaf_owner)))
-    positions = request.positions_for(n_args, fir.qualname)
+    # MindSpore 2.x gives no gradient for a Python number argument: it is left out of the
+    # result (GradOperation(get_all=True)(f)(1, t) is (dt,), f(1, 2)'s is ())
+    mindspore_style = not request.float_grads and (
+        request.style == "gradop" or isinstance(self_obj, Cell) or _holds_tensor(call_args))
+    positions = tuple(p for p in request.positions_for(n_args, fir.qualname)
+                      if not no_gradient(call_args[p], request.style, mindspore_style)
+                      and not (p >= n_args - n_tail and p not in leaf_owner))
     for p in positions:
         if p not in leaf_owner:
             raise GradientAPIError(
@@ -260,6 +299,9 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     wrt_args = tuple(i for p in positions for i, owner in enumerate(leaf_owner) if owner == p)
     counter = [0]  # the Refs number the differentiated leaves in wrt_args order
     trees = [grad_tree(call_args[p], spec[p], counter) for p in positions]
+    if code is not None and code.co_flags & inspect.CO_VARKEYWORDS and positions \
+            and positions[-1] == n_args - 1 and isinstance(trees[-1], dict):
+        trees[-1:] = trees[-1].values()  # **kwargs' gradients follow the others, flat
     # per argument leaf (in the order the generated function takes them): its dtype, which
     # its gradient is given (a Python float has none)
     dtypes = [getattr(v, "dtype", None) for v in runtime_leaves(call_args, spec)]
@@ -276,6 +318,22 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
         ready_hook=request.ready_hook)
     objects = [resolve_input(inp, self_obj, fn) for inp in fir.inputs]
     return compiler.build_gradient(fir, plan, objects), inner
+
+
+def _default_tail(fn) -> list:
+    """What a call with positional arguments only gives a function's keyword-only parameters
+    and ``**kwargs`` (their defaults and ``{}``), as normalize.split_extended takes them."""
+    code = getattr(fn, "__code__", None)
+    if code is None or not (code.co_kwonlyargcount or code.co_flags & inspect.CO_VARKEYWORDS):
+        return []
+    tail = []
+    for name in code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]:
+        default = (fn.__kwdefaults__ or {}).get(name, inspect.Parameter.empty)
+        if default is inspect.Parameter.empty:
+            raise TypeError("%s() missing 1 required keyword-only argument: '%s'"
+                            % (fn.__qualname__, name))
+        tail.append(default)
+    return tail + ([{}] if code.co_flags & inspect.CO_VARKEYWORDS else [])
 
 
 def _generated_spec(gfn, spec) -> list:
@@ -327,7 +385,7 @@ def compile_jvp(fn, inputs) -> tuple:
     """``(FuncIR, CompiledJvp, input objects)``: forward-mode code for ``fn`` at these
     inputs' kinds, every runtime argument leaf carrying a tangent (cached by the compiler)."""
     f, self_obj = (type(fn).construct, fn) if isinstance(fn, Cell) else (fn, None)
-    spec = argspec(list(inputs))
+    spec = argspec(list(inputs)) + _default_tail(f)
     source = None
     if is_gradient_function(f):  # forward over reverse
         gfn = f

@@ -4,10 +4,10 @@ its compiled ``__call__``; a user primitive without one has no gradient.
 
 Takes: a Cell whose class defines ``bprop``, the FuncIR of its ``construct`` and, for a
 call, which of its inputs are differentiated.
-Gives: ``check_bprop`` (the bprop's arity and the number of gradients it returns, checked
-when the gradient is built, at the bprop's own file:line), :class:`CustomBprop` (a
-forward/backward pair whose forward is the compiled construct and whose backward calls
-``bprop`` on Tensors), and ``wrap_in_call`` (a FuncIR whose body is one call to such a
+Gives: ``check_bprop`` (the bprop's arity, checked when the gradient is built, at the
+bprop's own file:line), :class:`CustomBprop` (a forward/backward pair whose forward is the
+compiled construct and whose backward calls ``bprop`` on Tensors, its results checked and
+fitted to the inputs by :func:`~autograd_st.user_grads.check_user_grads`), and ``wrap_in_call`` (a FuncIR whose body is one call to such a
 Cell: what differentiating the Cell itself compiles).
 """
 from __future__ import annotations
@@ -15,19 +15,17 @@ from __future__ import annotations
 import inspect
 import types
 
-import gast
 import numpy as np
 
 from ..cell import Cell
 from ..errors import CompileError, MissingBpropError
 from ..prims import Sym
 from ..tensor import unwrap, wrap
+from ..user_grads import GradSource, check_user_grads
 from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild
 from .markers import custom_bprop, is_user_primitive
 from .names import NameAllocator
 from .normalize import sym
-from .parse import parse_function
-from .trees import walk
 
 __all__ = ["has_bprop", "bprop_function", "check_bprop", "CustomBprop", "wrap_in_call",
            "refuse_missing_bprop"]
@@ -49,12 +47,16 @@ def bprop_function(cell):
 
 
 def check_bprop(cell, n_inputs) -> None:
-    """A bprop must take (self, *inputs, out, dout) and return one gradient per input."""
+    """A bprop must take (self, *inputs, out, dout), or ``*args`` standing for them (the
+    number of gradients it returns is checked when it runs, by
+    :func:`~autograd_st.user_grads.check_user_grads`)."""
     bprop = bprop_function(cell)
     if bprop is None:
         return
     code = bprop.__code__
-    params = list(inspect.signature(bprop).parameters)
+    params = list(inspect.signature(bprop).parameters.values())  # (bound: no self)
+    if any(p.kind == p.VAR_POSITIONAL for p in params):
+        return  # bprop(self, *args): args is (*inputs, out, dout)
     where = (code.co_filename, code.co_firstlineno, 0)
     forward = "__call__" if is_user_primitive(cell) else "construct"
     if len(params) != n_inputs + 2:
@@ -64,18 +66,30 @@ def check_bprop(cell, n_inputs) -> None:
                                             ", ".join("x%d" % i for i in range(n_inputs))
                                             or "<no inputs>"), *where,
             hint="give bprop one parameter per construct input, then out and dout")
+
+
+def _input_names(cell) -> list:
     try:
-        src = parse_function(bprop)
-    except Exception:  # noqa: BLE001 - no source: the count is checked at run time instead
-        return
-    for ret in (n for n in walk(src.node) if isinstance(n, gast.Return)):
-        value = ret.value
-        got = len(value.elts) if isinstance(value, gast.Tuple) else None
-        if got is not None and got != n_inputs:
-            raise CompileError(
-                "%s.bprop returns %d gradients, but %s takes %d inputs"
-                % (type(cell).__name__, got, forward, n_inputs), src.filename, ret.lineno,
-                ret.col_offset, hint="return a tuple with one gradient per input of construct")
+        forward = type(cell).__call__ if is_user_primitive(cell) else type(cell).construct
+        params = list(inspect.signature(forward).parameters)[1:]
+    except (TypeError, ValueError):  # pragma: no cover - construct without a signature
+        return []
+    return params
+
+
+def _flatten_like(arg, grad) -> list:
+    """The gradient ``grad`` of a structured argument ``arg`` (tuples, lists, dicts of
+    Syms and constants), one value per Sym leaf (None where ``grad`` has none)."""
+    if isinstance(arg, Sym):
+        return [grad]
+    if isinstance(arg, (tuple, list)):
+        seq = grad if isinstance(grad, (tuple, list)) else ()
+        return [v for k, a in enumerate(arg)
+                for v in _flatten_like(a, seq[k] if k < len(seq) else None)]
+    if type(arg) is dict:
+        d = grad if isinstance(grad, dict) else {}
+        return [v for k, a in arg.items() for v in _flatten_like(a, d.get(k))]
+    return []
 
 
 class CustomBprop:
@@ -98,16 +112,19 @@ class CustomBprop:
         bprop = bprop_function(cell)
         #: a user primitive with no bprop: the reverse pass refuses a gradient through it
         self.missing = None if bprop is not None else name_
-
         # the inputs as the call gave them: runtime leaves (Syms) and constants, which the
         # bprop gets too (a constant's gradient is dropped)
-        params = tuple(fir.args)
+        arg_structure = list(fir.args)
+        structured = [not isinstance(a, Sym) and bool(leaves(a)) for a in arg_structure]
+        source = GradSource("method 'bprop' of %s '%s'" % (
+            "primitive" if is_user_primitive(cell) else "net", name_), bprop,
+            _input_names(cell))
 
         if is_user_primitive(cell):  # its Python __call__ runs as it is, on Tensors (as in
             # MindSpore, whose kernel is a black box to its bprop: asnumpy() and numpy work)
             def fwd(*arrays):
                 args = arrays[:len(mask)]
-                res = cell(*wrap(rebuild(params, list(args))))
+                res = cell(*wrap(rebuild(arg_structure, list(args))))
                 outs = [np.asarray(unwrap(v)) for v in _flat(res)]
                 if len(outs) != n_out:
                     raise TypeError("%s.__call__ returned %d values, %d when it was compiled"
@@ -121,19 +138,27 @@ class CustomBprop:
         fwd.__name__ = name_ + "_bprop_fwd"
 
         def bwd(res, *douts):
-            args, outs = res
+            arrays, outs = res
             out = rebuild(structure, outs)
             dout = rebuild(structure, douts)
-            inputs = rebuild(params, list(args))
-            grads = bprop(*wrap(inputs), wrap(out), wrap(dout))
-            if not isinstance(grads, tuple) or len(grads) != len(inputs):
-                raise TypeError("%s.bprop returned %s; it must return a tuple of %d gradients "
-                                "(one per input of construct)"
-                                % (name_, type(grads).__name__, len(inputs)))
-            runtime = [g for p, g in zip(params, grads) if leaves(p)]
-            flat = [leaf for p, g in zip([p for p in params if leaves(p)], runtime)
-                    for leaf in (leaves_of(g, p))]
-            return tuple(np.asarray(unwrap(g)) for g, on in zip(flat, mask) if on)
+            inputs = rebuild(arg_structure, arrays)
+            grads = bprop(*wrap(tuple(inputs)), wrap(out), wrap(dout))
+            checked = check_user_grads(
+                grads, [a if isinstance(a, np.ndarray) else None for a in inputs], source)
+            if not any(structured):  # every argument a Tensor or a constant
+                leaf_grads = [_array(g) for g, a in zip(checked, arg_structure)
+                              if isinstance(a, Sym)]
+            else:
+                raw = grads if isinstance(grads, (tuple, list)) else (grads,)
+                leaf_grads = []
+                for k, a in enumerate(arg_structure):
+                    if structured[k]:
+                        leaf_grads.extend(np.asarray(unwrap(g)) if g is not None else g
+                                          for g in _flatten_like(a, unwrap_tree(raw[k])))
+                    elif isinstance(a, Sym):
+                        leaf_grads.append(_array(checked[k]))
+            return tuple(_zero_if_none(g, x) for g, x, on in zip(leaf_grads, arrays, mask)
+                         if on)
         bwd.__name__ = name_ + "_bprop_bwd"
         self.fwd, self.bwd = fwd, bwd
 
@@ -146,14 +171,23 @@ def _flat(value) -> list:
     return [value]
 
 
-def leaves_of(grad, param) -> list:
-    """The gradient of each runtime leaf of the input ``param`` (a Sym: ``grad`` itself; a
-    tuple or list holding Syms: its items', in order)."""
-    if isinstance(param, Sym):
-        return [grad]
-    if isinstance(param, (tuple, list)) and isinstance(grad, (tuple, list)):
-        return [leaf for p, g in zip(param, grad) if leaves(p) for leaf in leaves_of(g, p)]
-    return [grad] * len(leaves(param))
+def unwrap_tree(value):
+    """Tensors to numpy arrays inside tuples, lists and dicts."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(unwrap_tree(v) for v in value)
+    if type(value) is dict:
+        return {k: unwrap_tree(v) for k, v in value.items()}
+    return unwrap(value)
+
+
+def _array(g):
+    return None if g is None else np.asarray(g)
+
+
+def _zero_if_none(g, x):
+    if g is not None:
+        return g
+    return np.zeros_like(x) if isinstance(x, np.ndarray) else np.zeros(())
 
 
 def wrap_in_call(fir, cell, argspec) -> FuncIR:

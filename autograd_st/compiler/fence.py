@@ -152,11 +152,6 @@ def fence(src) -> None:
     f = _Fence(src)
     f.top = src.node
     node = src.node
-    if node.args.vararg is not None or node.args.kwarg is not None or node.args.kwonlyargs:
-        raise UnsupportedSyntaxError(
-            "*args, **kwargs and keyword-only parameters are not supported (%s)" % src.qualname,
-            src.filename, node.lineno, node.col_offset,
-            hint="give the function plain positional parameters")
     for stmt in node.body:
         f.visit(stmt)
     _check_loops(src, node.body)

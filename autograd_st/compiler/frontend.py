@@ -220,7 +220,7 @@ def _bind(nz, node, fn, params, args, kwargs, offset) -> list:
     kinds = [p.kind for p in signature.values()]
     if any(k not in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
            for k in kinds):
-        fence(parse_function(fn))  # *args, **kwargs, keyword-only: refused there
+        return bind_extended(nz, node, fn, offset, args, kwargs)
     defaults = [signature[p].default for p in params]
     n_required = next((i for i, d in enumerate(defaults) if d is not inspect.Parameter.empty),
                       len(params))
@@ -237,6 +237,31 @@ def _bind(nz, node, fn, params, args, kwargs, offset) -> list:
     return [bound[p] for p in params[:given[-1] + 1]] if given else []
 
 
+def bind_extended(nz, node, fn, offset, args, kwargs) -> list:
+    """The arguments of a call to a function with ``*args``, keyword-only parameters or
+    ``**kwargs``, as ``normalize`` takes them (normalize.split_extended): every named
+    positional parameter (defaults filled), the extra positional arguments, then each
+    keyword-only parameter's value and the ``**kwargs`` dict."""
+    signature = inspect.signature(fn)
+    try:
+        bound = signature.bind(*([None] * offset), *args, **kwargs)
+    except TypeError as exc:
+        shown = [str(p) for p in list(signature.parameters.values())[offset:]]
+        raise nz.error(node, str(exc), "call it with its parameters: %s(%s)"
+                       % (fn.__name__, ", ".join(shown)), cls=CallArgumentError) from None
+    bound.apply_defaults()
+    out = []
+    for p in list(signature.parameters.values())[offset:]:
+        value = bound.arguments[p.name]
+        if p.kind == p.VAR_POSITIONAL:
+            out.extend(value)
+        elif p.kind == p.VAR_KEYWORD:
+            out.append(dict(value))
+        else:
+            out.append(value)
+    return out
+
+
 def _stack():
     s = getattr(_active, "s", None)
     if s is None:
@@ -249,6 +274,8 @@ def _spec_of(value):
         return RUNTIME
     if isinstance(value, tuple) and has_sym(value):
         return tuple(_spec_of(v) for v in value)
+    if type(value) is dict and has_sym(value):
+        return {k: _spec_of(v) for k, v in value.items()}
     return value
 
 

@@ -119,6 +119,9 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         self.user_params = [p for p in self.user_params if p not in src.bound_args] + \
             [p for p in self.user_params if p in src.bound_args]
         n_user = len([p for p in self.user_params if p not in src.bound_args])
+        # *args, keyword-only parameters and **kwargs (see ``split_extended``): the extra
+        # positional arguments, then one per keyword-only parameter, then the kwargs dict
+        args, extra, tail, tail_names = split_extended(node.args, n_user, list(args))
         if len(args) > n_user:
             raise TypeError("%s() takes %d positional arguments but %d were given"
                             % (src.qualname, n_user, len(args)))
@@ -142,12 +145,36 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
                 value = func_defaults[k]
                 self.read(value, (("const", src.func),
                                   (("attr", "__defaults__"), ("item", k)), False))
-            elif has_sym(value) or isinstance(value, (tuple, dict)):
-                value = self._bind_structure(value, pname)
-            else:  # a constant argument: what is read from it is guarded from the argument
-                self.found(value, (("arg", len(self.arg_values)), (), False))
+            else:
+                value = self._bind_value(value, pname)
             self.env[pname] = value
             self.arg_values.append(value)
+        if extra is not None:  # *args: a tuple of the extra positional arguments
+            name = node.args.vararg.id
+            values = []
+            for k, value in enumerate(extra):
+                value = self._bind_value(value, "%s_%d" % (name, k))
+                values.append(value)
+                self.arg_values.append(value)
+                self.user_params.append("%s[%d]" % (name, k))
+            self.env[name] = tuple(values)
+        for pname, value in zip(tail_names, tail):
+            if value is RUNTIME or has_sym(value) or isinstance(value, (tuple, dict)):
+                value = self._bind_value(value, pname)
+            # (else a constant the caller gives: a keyword-only default, {} for **kwargs)
+            self.env[pname] = value
+            self.arg_values.append(value)
+            self.user_params.append(pname)
+
+    def _bind_value(self, value, pname):
+        """One argument as the function sees it: a runtime value, a structure with runtime
+        leaves, or a constant (guarded from the argument)."""
+        if value is RUNTIME:
+            return sym(self.new_version(pname))
+        if has_sym(value) or isinstance(value, (tuple, dict)):
+            return self._bind_structure(value, pname)
+        self.found(value, (("arg", len(self.arg_values)), (), False))
+        return value
 
     def _bind_structure(self, value, pname):
         """A tuple or dict argument whose leaves are runtime: each leaf becomes a parameter
@@ -543,6 +570,22 @@ _SCALARS = (int, float, complex, str, bytes, bool, type(None))
 def _flat(seq) -> bool:
     """A sequence of plain scalars (no NaN: NaN != NaN)."""
     return all(isinstance(v, _SCALARS) and v == v for v in seq)
+
+
+def split_extended(a, n_named, args) -> tuple:
+    """``(named, extra, tail, tail_names)`` of a function's arguments: a function with
+    ``*args``, keyword-only parameters or ``**kwargs`` is called with its named positional
+    arguments, then the extra positional ones (``extra``: the tuple ``*args`` binds, None
+    without ``*args``), then one value per keyword-only parameter and the ``**kwargs`` dict
+    (``tail``: the caller gives all of them, see frontend.bind_extended and the boundary)."""
+    tail_names = [k.id for k in a.kwonlyargs] + ([a.kwarg.id] if a.kwarg is not None else [])
+    if a.vararg is None and not tail_names:
+        return args, None, [], []
+    cut = len(args) - len(tail_names)
+    tail = args[cut:]
+    named = args[:min(n_named, cut)]
+    extra = args[len(named):cut] if a.vararg is not None else None
+    return named, extra, tail, tail_names
 
 
 def normalize(src, args, callees) -> FuncIR:
