@@ -30,7 +30,6 @@ from .context import (  # noqa: F401
 from .dtype import (  # noqa: F401
     bool_,
     double,
-    dtype_to_nptype,
     float16,
     float32,
     float64,
@@ -148,8 +147,7 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "RunContext", "TimeMonitor", "F1", "MAE", "MSE", "Accuracy", "Fbeta", "Loss",
            "Metric", "Precision", "Recall", "Top1CategoricalAccuracy", "Top5CategoricalAccuracy",
            "TopKCategoricalAccuracy", "get_metric_fn", "names", "rearrange_inputs", "from_numpy",
-           "is_tensor", "double", "float_", "half", "single", "numpy", "recompute",
-           "dtype_to_nptype"]
+           "is_tensor", "double", "float_", "half", "single", "numpy", "recompute"]
 
 
 def __getattr__(name: str):

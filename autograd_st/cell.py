@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Iterator
 
-from .cell_inputs import check_input_count, check_inputs
-from .context import GRAPH_MODE, get_context
-from .tensor import Parameter, ParameterTuple, Tensor, bump_structure_epoch
+from .tensor import Parameter, ParameterTuple, bump_structure_epoch
+from .validate_inputs import check_input_count, check_inputs, graph_mode
 
 __all__ = ["Cell", "recompute", "is_recomputed"]
 
@@ -67,8 +66,6 @@ class Cell:
                                  "attributes" % type(self).__name__)
         params, cells = self.__dict__["_params"], self.__dict__["_cells"]
         lists = self.__dict__["_param_lists"]
-        if name in params or name in cells or name in self.__dict__.get("_cleared", ()):
-            value = self._reassigned(name, value)
         # A Parameter, Cell or ParameterTuple assigned over one of its kind keeps its place
         # (an OrderedDict keeps a replaced key where it was), as in MindSpore: the order of
         # trainable_params() and of the gradients by weights does not change; anything else
@@ -102,91 +99,15 @@ class Cell:
         object.__delattr__(self, name)
         bump_structure_epoch()
 
-    def _reassigned(self, name: str, value):
-        """What MindSpore 2.10 does when a Parameter's or sub-Cell's name (or one set to
-        None) is assigned again: a Parameter's slot takes a Parameter, None (it is then no
-        Parameter of the Cell) or a Tensor (written into the Parameter with ``set_data``);
-        a sub-Cell's slot a Cell or None; anything else raises (MindSpore's classes and
-        words).  Returns the value to store."""
-        params, cells = self.__dict__["_params"], self.__dict__["_cells"]
-        cleared = self.__dict__.setdefault("_cleared", {})
-        slot = "param" if name in params else "cell" if name in cells else cleared[name]
-        if value is None:
-            cleared[name] = slot
-            return None
-        if slot == "param":
-            if isinstance(value, Cell):
-                raise KeyError("For 'insert_child_to_cell', the %s child cell already exists in "
-                               "the network.Cannot insert another child cell with the same "
-                               "name." % name)
-            if isinstance(value, (Parameter, ParameterTuple)):
-                cleared.pop(name, None)
-                return value
-            if isinstance(value, Tensor) and name in params:
-                params[name].set_data(value)
-                return params[name]
-            raise TypeError("Parameter '%s' already exists in network, can not assign this "
-                            "type: '%s' as a parameter." % (name, type(value)))
-        if isinstance(value, Parameter):
-            raise KeyError("For 'insert_param_to_cell', the %s parameter already exists in the "
-                           "network.Cannot insert another parameter with the same name." % name)
-        if not isinstance(value, Cell):
-            raise TypeError("Sub cell '%s' already exists in network, can not assign this type: "
-                            "'%s' as a cell." % (name, type(value)))
-        cleared.pop(name, None)
-        return value
+    def insert_param_to_cell(self, name: str, param: Parameter) -> None:
+        setattr(self, name, param)
 
-    def insert_param_to_cell(self, param_name: str, param, check_name_contain_dot=True) -> None:
-        """MindSpore's ``Cell.insert_param_to_cell(param_name, param)``: ``param`` (a
-        Parameter, or None) under ``param_name``, checked as MindSpore checks it."""
-        if not isinstance(param_name, str):
-            raise TypeError("For 'insert_param_to_cell', the argument 'param_name' must be str, "
-                            "but got %s." % type(param_name))
-        if not param_name:
-            raise KeyError("For 'insert_param_to_cell', the argument 'param_name' should not be "
-                           "None.")
-        if check_name_contain_dot and "." in param_name:
-            raise KeyError("For 'insert_param_to_cell', the argument 'param_name' should not "
-                           "contain'.' ")
-        if hasattr(self, param_name) and param_name not in self._params:
-            raise KeyError("For 'insert_param_to_cell', the %s parameter already exists in the "
-                           "network.Cannot insert another parameter with the same name."
-                           % param_name)
-        if param is not None and not isinstance(param, Parameter):
-            raise TypeError("For 'insert_param_to_cell', the argument 'param' must be "
-                            "'Parameter' if not None, but got %s." % type(param))
-        setattr(self, param_name, param)
-
-    def insert_child_to_cell(self, child_name: str, child_cell) -> None:
-        """MindSpore's ``Cell.insert_child_to_cell(child_name, child_cell)``: ``child_cell``
-        (a Cell, or None) under ``child_name``, checked as MindSpore checks it."""
-        if not isinstance(child_name, str):
-            raise TypeError("For 'insert_child_to_cell', the type of parameter 'child_name' must "
-                            "be str, but got %s." % type(child_name))
-        if not child_name or "." in child_name:
-            raise KeyError("For 'insert_child_to_cell', the parameter 'child_name' can not be "
-                           "None and can not contain '.' ")
-        if hasattr(self, child_name) and child_name not in self._cells:
-            raise KeyError("For 'insert_child_to_cell', the %s child cell already exists in the "
-                           "network.Cannot insert another child cell with the same name."
-                           % child_name)
-        if child_cell is not None and not isinstance(child_cell, Cell):
-            raise TypeError("For 'insert_child_to_cell', the argument 'child_cell' must be 'Cell' "
-                            "if not None, but got type %s." % type(child_cell))
-        setattr(self, child_name, child_cell)
-
-    def apply(self, fn) -> "Cell":
-        """MindSpore's ``Cell.apply(fn)``: ``fn`` on every sub-Cell (each sub-Cell's own
-        sub-Cells first), then on this Cell; returns this Cell."""
-        for cell in self.cells():
-            cell.apply(fn)
-        fn(self)
-        return self
+    def insert_child_to_cell(self, name: str, cell: "Cell") -> None:
+        setattr(self, name, cell)
 
     # -- calling -------------------------------------------------------------------------
     def construct(self, *inputs):
-        raise AttributeError("For 'Cell', the method 'construct' is not defined: %s must "
-                             "define construct()" % type(self).__name__)
+        raise NotImplementedError("%s must define construct()" % type(self).__name__)
 
     _forward_pre_hooks: tuple = ()  # ((key, hook_fn), ...): replaced, never changed in place
     _forward_hooks: tuple = ()
@@ -194,7 +115,7 @@ class Cell:
     _input_specs = None  # what set_inputs declared (a tuple), or None
 
     def __call__(self, *args, **kwargs):
-        if self._input_specs is not None and get_context("mode") == GRAPH_MODE:
+        if self._input_specs is not None and graph_mode():
             check_inputs(self, args)
         if not (self._forward_pre_hooks or self._forward_hooks):
             if kwargs:
@@ -311,7 +232,7 @@ class Cell:
         if kwargs:
             raise ValueError("For 'set_inputs', keyword inputs are not supported here: "
                              "declare the inputs positionally, in construct's order.")
-        if get_context("mode") == GRAPH_MODE:
+        if graph_mode():
             check_input_count(self, len(inputs))
         object.__setattr__(self, "_input_specs", tuple(inputs))
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["Type", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
-           "uint8", "bool_", "to_numpy", "from_numpy", "number_type", "float_type",
-           "dtype_to_nptype"]
+           "uint8", "bool_", "to_numpy", "from_numpy", "number_type", "float_type"]
 
 
 class Type:
@@ -69,12 +68,6 @@ def to_numpy(dtype) -> np.dtype | None:
     if isinstance(dtype, Type):
         return dtype.np_dtype
     return np.dtype(dtype)
-
-
-def dtype_to_nptype(type_):
-    """MindSpore's ``mindspore.dtype_to_nptype(type_)``: the numpy scalar type of a dtype
-    (``ms.float32`` -> ``numpy.float32``)."""
-    return to_numpy(type_).type
 
 
 def from_numpy(np_dtype) -> Type:

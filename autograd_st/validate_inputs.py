@@ -2,15 +2,23 @@
 declared, with MindSpore 2.10's error classes and words (measured there).
 
 Takes: the Cell, its declared inputs and the call's arguments.
-Gives: :func:`check_inputs` (raises ``TypeError``/``ValueError``), :func:`check_input_count`.
+Gives: :func:`check_inputs` (raises ``TypeError``/``ValueError``), :func:`check_input_count`,
+:func:`graph_mode` (whether the run context is in GRAPH_MODE, where calls are checked).
 """
 from __future__ import annotations
 
 import inspect
 
+from .context import GRAPH_MODE, get_context
 from .tensor import PlaceholderTensor, Tensor
 
-__all__ = ["check_inputs", "check_input_count"]
+__all__ = ["check_inputs", "check_input_count", "graph_mode"]
+
+
+def graph_mode() -> bool:
+    """Whether ``set_context(mode=GRAPH_MODE)`` is in force (MindSpore 2.10 checks calls
+    against ``set_inputs`` only then)."""
+    return get_context("mode") == GRAPH_MODE
 
 
 def check_input_count(cell, n: int) -> None:
