@@ -38,6 +38,9 @@ _MATCH = {
     "Number": lambda v: isinstance(v, (int, float)),  # (bool included)
     "Int": _is_int, "Int64": _is_int,
     "Float": _is_float, "Float64": _is_float,
+    # (2.10's ms.jit matches a Python float with "Float32" too, its PyNative mode does not:
+    # matched here, as in the compiled code test_partial.py runs)
+    "Float32": _is_float,
     "Bool": lambda v: isinstance(v, bool),
     "Tuple": lambda v: isinstance(v, tuple),
     "List": lambda v: isinstance(v, list),
@@ -46,7 +49,7 @@ _MATCH = {
 }
 _KNOWN = set(_MATCH) | {
     "Int8", "Int16", "Int32", "UInt", "UInt8", "UInt16", "UInt32", "UInt64", "Float16",
-    "Float32", "BFloat16", "Complex64", "Complex128", "Dictionary", "Function", "Slice",
+    "BFloat16", "Complex64", "Complex128", "Dictionary", "Function", "Slice",
     "Ellipsis", "TypeType", "RowTensor", "COOTensor", "CSRTensor", "MapTensor", "Undetermined",
     "Class", "Problem", "External", "EnvType", "Keyword", "Type",
 }
@@ -56,9 +59,10 @@ class MultitypeFuncGraph:
     """MindSpore's ``C.MultitypeFuncGraph(name, read_value=False)``: one name, several
     functions registered by the types of their arguments (``@add.register("Tensor",
     "Number")``), the call runs the first registered one whose types match (registration
-    order; a Python int is "Int64"/"Int"/"Number", a float "Float64"/"Float"/"Number", a
-    Tensor "Tensor"), or, when nothing matches and only one function is registered, that
-    one (as 2.10 does).  Otherwise ``ValueError``, as MindSpore.  Type names MindSpore does
+    order; a Python int is "Int64"/"Int"/"Number", a float "Float64"/"Float32"/"Float"/
+    "Number" ("Float32" as in 2.10's ``ms.jit``; its PyNative mode matches no Python float
+    with it and raises), a Tensor "Tensor"), or, when nothing matches and only one function
+    is registered, that one (as 2.10 does).  Otherwise ``ValueError``, as MindSpore.  Type names MindSpore does
     not know raise ``RuntimeError`` at ``register``."""
 
     def __init__(self, name: str, read_value: bool = False, doc_url: str = "") -> None:
