@@ -61,4 +61,5 @@ def scalar_add(x, y):
     return x + y
 
 
-__all__ = list(FUNCTIONS) + ["ones", "zeros", "partial", "depend", "scalar_add"]
+# (``depend`` is not listed: ``ops`` publishes it from nn_func already)
+__all__ = list(FUNCTIONS) + ["ones", "zeros", "partial", "scalar_add"]
