@@ -1,13 +1,11 @@
 """``autograd_st.ops``: MindSpore's ops namespace — functional ops, primitive classes and
-the differentiation API (``GradOperation``, ``grad``, ``value_and_grad``, ``stop_gradient``)
-and the composites MindSpore publishes here too (``HyperMap``, ``MultitypeFuncGraph``...).
+the differentiation API (``GradOperation``, ``grad``, ``value_and_grad``, ``stop_gradient``).
 
 The functional ops, the primitive classes that are plain calls and the nn functional forms
 come from :mod:`autograd_st.op_table` (through ``functional``, ``operations`` and
 ``nn_func``); the differentiation API from ``grad_api`` and ``transforms``.
 """
 from . import nn_func
-from .composite.base import HyperMap, Map, MultitypeFuncGraph, tail
 from .functional import *  # noqa: F401,F403
 from .functional import __all__ as _functional_all
 from .grad_api import GradOperation, dump, grad, value_and_grad
@@ -18,5 +16,4 @@ from .transforms import jacfwd, jacrev, jvp, vjp
 globals().update({name: getattr(nn_func, name) for name in nn_func.PUBLIC})
 
 __all__ = list(_functional_all) + list(_operations_all) + list(nn_func.PUBLIC) + [
-    "GradOperation", "dump", "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev",
-    "HyperMap", "Map", "MultitypeFuncGraph", "tail"]
+    "GradOperation", "dump", "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev"]

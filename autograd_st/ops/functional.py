@@ -15,6 +15,7 @@ import numpy as np
 from .. import dtype as mstype
 from ..op_table import FUNCTIONS, NN_FUNCTIONS
 from ..tensor import Tensor
+from .composite.base import HyperMap, Map, MultitypeFuncGraph, tail
 
 globals().update(FUNCTIONS)
 
@@ -61,5 +62,7 @@ def scalar_add(x, y):
     return x + y
 
 
-# (``depend`` is not listed: ``ops`` publishes it from nn_func already)
-__all__ = list(FUNCTIONS) + ["ones", "zeros", "partial", "scalar_add"]
+# (``depend`` is not listed: ``ops`` publishes it from nn_func already; the composites are
+# listed so that ``ops`` publishes them, as MindSpore's ``ops.HyperMap`` ...)
+__all__ = list(FUNCTIONS) + ["ones", "zeros", "partial", "scalar_add", "HyperMap", "Map",
+                             "MultitypeFuncGraph", "tail"]
