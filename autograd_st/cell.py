@@ -15,6 +15,7 @@ from typing import Iterator
 
 from .errors import ConstructNotDefinedError as _NoConstructError
 from .tensor import Parameter, ParameterTuple, bump_structure_epoch
+from .validate_inputs import check_input_count, check_inputs, graph_mode
 
 __all__ = ["Cell", "recompute", "is_recomputed"]
 
@@ -53,6 +54,11 @@ class Cell:
         # Cell.recompute(): whether the backward recomputes this Cell's forward (part of the
         # Cell's structure, so compiled code that read it is made again when it changes)
         object.__setattr__(self, "_recompute_config", None)
+        # Cell(auto_prefix=False): the Parameters of sub-Cells assigned here keep their names
+        object.__setattr__(self, "_auto_prefix", bool(auto_prefix))
+        object.__setattr__(self, "_func_graph_flags", {})
+        if flags:
+            self.add_flags(**flags)
 
     # -- registration ------------------------------------------------------------------
     def __setattr__(self, name: str, value) -> None:
@@ -86,8 +92,9 @@ class Cell:
             params[name] = value
         elif isinstance(value, Cell):
             cells[name] = value
-            for sub_name, p in value.parameters_and_names():
-                p.name = name + "." + sub_name
+            if self.__dict__.get("_auto_prefix", True):
+                for sub_name, p in value.parameters_and_names():
+                    p.name = name + "." + sub_name
         elif isinstance(value, ParameterTuple):
             lists[name] = tuple(value)
         object.__setattr__(self, name, value)
@@ -147,8 +154,11 @@ class Cell:
     _forward_pre_hooks: tuple = ()  # ((key, hook_fn), ...): replaced, never changed in place
     _forward_hooks: tuple = ()
     _backward_hooks: tuple = ()
+    _input_specs = None  # what set_inputs declared (a tuple), or None
 
     def __call__(self, *args, **kwargs):
+        if self._input_specs is not None and graph_mode():
+            check_inputs(self, args)
         if not (self._forward_pre_hooks or self._forward_hooks):
             if kwargs:
                 return self.construct(*args, **kwargs)
@@ -251,6 +261,48 @@ class Cell:
                 object.__setattr__(cell, "_recompute_config", "inside")
         bump_structure_epoch()
 
+    # -- declared inputs and flags -------------------------------------------------------
+    def set_inputs(self, *inputs, **kwargs) -> None:
+        """MindSpore's ``Cell.set_inputs(*inputs)``: declares the inputs, Tensors whose
+        unknown dimensions are None (``Tensor(shape=[None, 3], dtype=ms.float32)``;
+        ``shape=None``: any rank), tuples of them, or values.  As in MindSpore 2.10, in
+        PyNative mode (the default) calls are not checked against them; in GRAPH_MODE a
+        call of this Cell whose Tensor has another dtype raises ``TypeError``, another rank
+        or a fixed dimension of another size ``ValueError`` (MindSpore's words).  Gradients
+        are computed for the shapes each call has (generated code does not depend on
+        shapes)."""
+        if kwargs:
+            raise ValueError("For 'set_inputs', keyword inputs are not supported here: "
+                             "declare the inputs positionally, in construct's order.")
+        if graph_mode():
+            check_input_count(self, len(inputs))
+        object.__setattr__(self, "_input_specs", tuple(inputs))
+
+    def get_inputs(self):
+        """What :meth:`set_inputs` declared (a tuple), or None."""
+        return self._input_specs
+
+    def add_flags(self, **flags) -> "Cell":
+        """MindSpore's ``Cell.add_flags(**flags)``: records the flags (``get_flags()``) and
+        sets each as an attribute of this Cell, as MindSpore does; returns the Cell.
+        MindSpore's graph compiler reads some (``defer_inline``...): here they change
+        nothing but the attributes."""
+        self._func_graph_flags.update(flags)
+        for key, value in flags.items():
+            object.__setattr__(self, key, value)
+        bump_structure_epoch()
+        return self
+
+    def add_flags_recursive(self, **flags) -> "Cell":
+        """``add_flags(**flags)`` on this Cell and every sub-Cell; returns the Cell."""
+        for _, cell in self._walk():
+            cell.add_flags(**flags)
+        return self
+
+    def get_flags(self) -> dict:
+        """The flags :meth:`add_flags` recorded (a dict)."""
+        return self._func_graph_flags
+
     # -- parameters ----------------------------------------------------------------------
     def cells_and_names(self, prefix: str = "") -> Iterator[tuple[str, "Cell"]]:
         seen = set()
@@ -305,7 +357,13 @@ class Cell:
         return [p for p in self.get_parameters() if not p.requires_grad]
 
     def parameters_dict(self) -> "OrderedDict[str, Parameter]":
-        return OrderedDict(self.parameters_and_names())
+        """The Parameters by their names (``p.name``, as MindSpore: under
+        ``auto_prefix=False`` two may share one; the later one is kept, at the place of the
+        first)."""
+        out: OrderedDict = OrderedDict()
+        for p in self.get_parameters():
+            out[p.name] = p
+        return out
 
     def name_cells(self) -> "OrderedDict[str, Cell]":
         return OrderedDict((k, c) for k, c in self._cells.items() if c is not None)

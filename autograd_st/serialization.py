@@ -237,7 +237,9 @@ def _save_items(save_obj, append_dict, choice_func) -> list:
         return choice_func is None or choice_func(name)
 
     if isinstance(save_obj, Cell):
-        items = [(p.name, p.asnumpy()) for _, p in save_obj.parameters_and_names()]
+        # by name: Parameters sharing one (auto_prefix=False) are saved once, the later one
+        # at the place of the first, as MindSpore 2.10 saves them
+        items = [(name, p.asnumpy()) for name, p in save_obj.parameters_dict().items()]
     elif isinstance(save_obj, dict):
         items = [(k, np.asarray(v.asnumpy() if isinstance(v, Tensor) else v))
                  for k, v in save_obj.items()]

@@ -101,7 +101,10 @@ class Tensor:
     _data: np.ndarray  # the value (set once in __init__; Parameter.set_data replaces it)
 
     def __init__(self, input_data: Any = None, dtype=None, shape=None, init=None) -> None:
-        if input_data is None and shape is not None:
+        if input_data is None and (shape is not None or dtype is not None):
+            if shape is None or any(d is None or d == -1 for d in shape):
+                _make_placeholder(self, dtype, shape)
+                return
             input_data = np.zeros(shape, dtype=mstype.to_numpy(dtype) or np.float32)
         object.__setattr__(self, "_data", _as_array(input_data, dtype))
 
@@ -327,6 +330,50 @@ def bump_structure_epoch() -> None:
 
 def structure_epoch() -> int:
     return _structure_epoch[0]
+
+
+class _SpecArray(np.ndarray):
+    """The empty array a shape placeholder holds, with its declared shape (``spec``)."""
+
+    spec: tuple = ()
+
+
+class PlaceholderTensor(Tensor):
+    """What MindSpore's ``Tensor(shape=[None, 3], dtype=ms.float32)`` makes: a Tensor of
+    unknown dimensions (-1 each; ``shape=None``: unknown rank, ``(-2,)``), with no values,
+    for ``Cell.set_inputs``.  Reading its values raises ``ValueError``, as MindSpore."""
+
+    __slots__ = ()
+
+    @property
+    def shape(self) -> tuple:
+        return self._data.spec
+
+    @property
+    def ndim(self) -> int:
+        return len(self._data.spec)
+
+    def asnumpy(self) -> np.ndarray:
+        raise ValueError("negative dimensions are not allowed (a Tensor of shape %s made "
+                         "with Tensor(shape=..., dtype=...) has no values: it declares "
+                         "inputs for Cell.set_inputs)" % (list(self._data.spec),))
+
+    def __array__(self, dtype=None, copy=None):
+        return self.asnumpy()
+
+    def __repr__(self) -> str:
+        return "Tensor(shape=%s, dtype=%s, value= )" % (list(self._data.spec), self.dtype)
+
+    __str__ = __repr__
+
+
+def _make_placeholder(tensor: Tensor, dtype, shape) -> None:
+    if dtype is None:
+        raise ValueError("If setting dynamic shape, dtype must not be None, init must be None")
+    data = np.empty(0, mstype.to_numpy(dtype)).view(_SpecArray)
+    data.spec = (-2,) if shape is None else tuple(-1 if d is None else int(d) for d in shape)
+    object.__setattr__(tensor, "_data", data)
+    object.__setattr__(tensor, "__class__", PlaceholderTensor)
 
 
 class Parameter(Tensor):

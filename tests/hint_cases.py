@@ -1358,6 +1358,39 @@ def foreign_closure_rewritten(x):
     return ops.sum(_scale_by_3(x))
 
 
+def _times(k, t):
+    return t * k
+
+
+def _partial_of(k):
+    return ops.partial(_times, k)  # HINT partial_returned
+
+
+# hint: call the partial in the function that makes it, or return the values and make the
+# partial in the caller (issue 17: F.partial, which is ops.partial;
+# test_partial.py's pattern)
+def partial_returned_refused(x):
+    return ops.sum(_partial_of(x * 2.0)(x))
+
+
+def partial_returned_rewritten(x):
+    k = x * 2.0
+    return ops.sum(ops.partial(_times, k)(x))
+
+
+def _call_on(p, t):
+    return p(t)
+
+
+# hint: call the partial in the function that makes it
+def partial_passed_refused(x):
+    return ops.sum(_call_on(ops.partial(_times, x * 2.0), x))  # HINT partial_passed
+
+
+def partial_passed_rewritten(x):
+    return ops.sum(ops.partial(_times, x * 2.0)(x))
+
+
 # hint: rewrite the recursion as a loop (a nested function)
 def nested_recursion_refused(x):
     def power(t, n):
@@ -2339,6 +2372,10 @@ CASES = [
     Case("lambda_in_comprehension", U, "define it before the comprehension and pass it the "
          "value", "normalize_containers"),
     Case("foreign_closure", U, "call it where it is defined, or define it at module level",
+         "normalize_containers"),
+    Case("partial_returned", U, "call the partial in the function that makes it, or return "
+         "the values and make the partial in the caller", "normalize_stmts"),
+    Case("partial_passed", U, "call the partial in the function that makes it",
          "normalize_containers"),
     Case("nested_recursion", RecursionNotSupportedError, "rewrite the recursion as a loop",
          "normalize_containers"),

@@ -271,9 +271,13 @@ def initializer(init, shape=None, dtype=mstype.float32) -> Tensor:
     elif not isinstance(init, Initializer):
         raise TypeError("For 'initializer', the type of the 'init' argument should be 'Tensor', "
                         "'number', 'str' or 'Initializer', but got %s." % type(init).__name__)
-    if shape is None:
-        raise ValueError("For 'initializer', give 'shape' (the shape of the Tensor to make)")
+    if shape is None:  # (MindSpore 2.10 raises AttributeError here too)
+        raise AttributeError("'%s' object has no attribute 'shape': for 'initializer', give "
+                             "'shape' (the shape of the Tensor to make)" % type(init).__name__)
     shape = (int(shape),) if isinstance(shape, numbers.Integral) else tuple(int(s)
                                                                              for s in shape)
+    if any(s < 0 for s in shape):
+        raise ValueError("For 'initializer', the argument 'shape' is invalid, the value of "
+                         "'shape' must be positive integer, but got %s" % (shape,))
     values = init._values(shape)
     return Tensor(np.asarray(values).astype(mstype.to_numpy(dtype) or np.float32))

@@ -35,9 +35,17 @@ from ..rules import GradSlot
 from ..tensor import Tensor
 from . import bindings, markers, purity
 from .normalize_containers import NOT_HANDLED, STORING, freeze
-from .normalize_values import Closure, Range, dotted, name_hint
+from .normalize_values import Range, dotted, name_hint
 
-__all__ = ["CalleeKind", "CallSite", "classify", "CallsMixin"]
+__all__ = ["CalleeKind", "CallSite", "classify", "CallsMixin", "BIND_CALL"]
+
+BIND_CALL = "_autograd_st_bind_call"
+"""An object whose class defines ``_autograd_st_bind_call(self, call, args, kwargs)`` is
+bound by that method, at compile time, when user code calls it: ``call(fn, args, kwargs)``
+binds a call of another callee here (compiled like any call), and what the method returns
+is the call's bound value (a runtime value, or a tuple of them).  ``C.HyperMap``,
+``C.MultitypeFuncGraph``, ``F.partial``, ``F.depend`` and ``C.tail`` are bound this way, so
+the functions they dispatch to are differentiated like the user's own."""
 
 # builtins an Opaque call names as themselves (any other callee is a constant of the module)
 _OPAQUE_BUILTINS = {len, int, float, bool, print, isinstance, min, max, round, range, tuple,
@@ -196,10 +204,13 @@ class CallsMixin:
         """``callee(*args, **kwargs)`` (``callee`` a compile-time object): its bound value."""
         if callee is super and not args and not kwargs:
             args = self._super_arguments(node)
-        if type(callee) is functools.partial and (isinstance(callee.func, Closure) or
-                                                  self.own_method(callee.func, ()) is not None):
+        if type(callee) is functools.partial:  # (F.partial's too): as what it wraps
             return self.call(callee.func, list(callee.args) + list(args),
                              {**callee.keywords, **kwargs}, node, path)
+        bind_call = getattr(type(callee), BIND_CALL, None)
+        if bind_call is not None:  # HyperMap, MultitypeFuncGraph, F.depend, C.tail ...
+            return bind_call(callee, lambda f, a, k: self.call(f, list(a), dict(k), node, path),
+                             list(args), dict(kwargs))
         if self.own_partial(callee, args):
             return functools.partial(*args, **kwargs)
         if callee is getattr and len(args) == 2 and not kwargs and isinstance(args[1], str) \

@@ -51,6 +51,7 @@ from .normalize_values import (
     SymList,
     bind_arguments,
     dotted,
+    holds_partial_of_runtime_values,
     name_hint,
     trip_count,
 )
@@ -413,6 +414,11 @@ class ContainersMixin:
                              "function, which cannot call it",
                              "call it where it is defined, or define it with def at module "
                              "level", cls=UnsupportedSyntaxError)
+        if any(holds_partial_of_runtime_values(a) for a in list(args) + list(kwargs.values())):
+            raise self.error(node, "a partial (F.partial or functools.partial) holding runtime "
+                             "values is passed to another function, which cannot call it",
+                             "call the partial in the function that makes it",
+                             cls=UnsupportedSyntaxError)
         passed = next((a for a in list(args) + list(kwargs.values())
                        if self.own_method(a, ()) is not None), None)
         if passed is not None and not any(callee is f for f in _INTROSPECTION):

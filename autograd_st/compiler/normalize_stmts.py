@@ -42,6 +42,7 @@ from .normalize_values import (
     UNBOUND,
     UNDEFINED,
     SymList,
+    holds_partial_of_runtime_values,
     sym,
 )
 
@@ -159,6 +160,12 @@ class StatementsMixin(LoopsMixin):
     def s_Return(self, node):
         value = self.expr(node.value) if node.value is not None else None
         self.rt_check_values([value], "return %s", node)
+        if holds_partial_of_runtime_values(value):
+            raise self.error(node, "a partial (F.partial or functools.partial) holding this "
+                             "function's runtime values is returned: the caller cannot call "
+                             "it", "call the partial in the function that makes it, or return "
+                             "the values and make the partial in the caller",
+                             cls=UnsupportedSyntaxError)
         self.result = returned(value) if node.value is not None else None
 
     # -- names a runtime if may leave unassigned -------------------------------------------

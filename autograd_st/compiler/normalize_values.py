@@ -23,6 +23,8 @@ expression into the hint for names derived from it and into the text the user wr
 """
 from __future__ import annotations
 
+import functools
+
 import gast
 
 from ..prims import Sym, has_sym
@@ -30,7 +32,8 @@ from .ir import Const, Var
 
 __all__ = ["sym", "atomize", "Range", "MISSING", "LOOP_LOCAL", "PARTIAL", "UNDEFINED",
            "name_hint", "dotted", "SymList", "Closure", "NeedsConstant", "UNBOUND",
-           "CHECK_BOUND", "CHECK_UNPACK", "trip_count", "bind_arguments"]
+           "CHECK_BOUND", "CHECK_UNPACK", "trip_count", "bind_arguments",
+           "holds_partial_of_runtime_values"]
 
 
 def sym(name: str) -> Sym:
@@ -251,3 +254,17 @@ def bind_arguments(name, params, defaults, args, kwargs, positional_only=0, offs
     for i, p in enumerate(params[n_required:]):
         bound.setdefault(p, defaults[i])
     return {p: bound[p] for p in params}
+
+
+def holds_partial_of_runtime_values(value) -> bool:
+    """Whether ``value`` holds a ``functools.partial`` made at compile time (``F.partial``)
+    over runtime values of the function being bound: it is called only there (returned
+    from it, or passed to another compiled function, it would read variables of the wrong
+    function)."""
+    if type(value) is functools.partial:
+        return has_sym(list(value.args) + list(value.keywords.values()))
+    if isinstance(value, (tuple, list)) and not isinstance(value, Sym):
+        return any(holds_partial_of_runtime_values(v) for v in value)
+    if type(value) is dict:
+        return any(holds_partial_of_runtime_values(v) for v in value.values())
+    return False

@@ -8,11 +8,14 @@ Gives: them under their MindSpore names and aliases (``ops.subtract`` is ``ops.s
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .. import dtype as mstype
-from ..op_table import FUNCTIONS
+from ..op_table import FUNCTIONS, NN_FUNCTIONS
 from ..tensor import Tensor
+from .composite.base import HyperMap, Map, MultitypeFuncGraph, tail
 
 globals().update(FUNCTIONS)
 
@@ -34,4 +37,32 @@ def zeros(shape, dtype=None):
     return Tensor(np.zeros(shape, mstype.to_numpy(dtype) or np.float32))
 
 
-__all__ = list(FUNCTIONS) + ["ones", "zeros"]
+class _Partial:
+    """MindSpore's ``F.partial(fn, *args)``: ``fn`` with its first arguments given (a
+    ``functools.partial``, as MindSpore 2.10's PyNative mode returns; keywords are taken
+    too).  In code being differentiated it is made at compile time and its call is a call
+    of ``fn``, differentiated like the user's own."""
+
+    def __call__(self, fn, *args, **kwargs):
+        return functools.partial(fn, *args, **kwargs)
+
+    def _autograd_st_bind_call(self, call, args, kwargs):
+        return functools.partial(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return "partial"
+
+
+partial = _Partial()
+depend = NN_FUNCTIONS["depend"]  # (ops.depend: F.depend(value, expr) is value)
+
+
+def scalar_add(x, y):
+    """MindSpore's ``F.scalar_add(x, y)``: ``x + y`` (numbers, or Tensors as ``+``)."""
+    return x + y
+
+
+# (``depend`` is not listed: ``ops`` publishes it from nn_func already; the composites are
+# listed so that ``ops`` publishes them, as MindSpore's ``ops.HyperMap`` ...)
+__all__ = list(FUNCTIONS) + ["ones", "zeros", "partial", "scalar_add", "HyperMap", "Map",
+                             "MultitypeFuncGraph", "tail"]

@@ -1,4 +1,5 @@
-"""Training wrappers: ``nn.WithLossCell`` (network + loss in one Cell) and
+"""``mindspore.nn.wrap.cell_wrapper``: training wrappers: ``nn.WithLossCell`` (network +
+loss in one Cell), ``nn.WithGradCell`` (the gradients by weights), ``nn.WithEvalCell`` and
 ``nn.TrainOneStepCell`` (loss, gradients and an optimizer step per call).
 
 As in MindSpore, wrapping does not rename the wrapped network's parameters (MindSpore builds
@@ -12,15 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtype as mstype
-from .. import mpi_backend, parallel_context
-from ..boundary.function import GradFunction
-from ..cell import Cell
-from ..ops import value_and_grad
-from ..tensor import Tensor, unwrap
-from .distributed import DistributedGradReducer
+from ... import dtype as mstype
+from ... import mpi_backend, parallel_context
+from ...boundary.function import GradFunction
+from ...cell import Cell
+from ...ops import GradOperation, value_and_grad
+from ...tensor import ParameterTuple, Tensor, unwrap
+from ..distributed import DistributedGradReducer
 
-__all__ = ["WithLossCell", "WithEvalCell", "TrainOneStepCell"]
+__all__ = ["WithLossCell", "WithGradCell", "WithEvalCell", "TrainOneStepCell"]
 
 
 def _adopt(owner: Cell, name: str, child: Cell) -> None:
@@ -47,6 +48,31 @@ class WithLossCell(Cell):
     def backbone_network(self) -> Cell:
         """The wrapped network (without the loss)."""
         return self._backbone
+
+
+class WithGradCell(Cell):
+    """MindSpore's ``nn.WithGradCell(network, loss_fn=None, sens=None)``: a call returns the
+    gradients of ``loss_fn(network(data), label)`` (of ``network(*inputs)`` without
+    ``loss_fn``) with respect to the network's trainable Parameters, a tuple in their
+    order; ``sens`` is the output's gradient (default: ones)."""
+
+    def __init__(self, network: Cell, loss_fn: Cell | None = None, sens=None) -> None:
+        super().__init__(auto_prefix=False)
+        _adopt(self, "network", network)
+        self.loss_fn = loss_fn
+        self.weights = ParameterTuple(network.trainable_params())
+        self.grad = GradOperation(get_by_list=True, sens_param=sens is not None)
+        self.sens = sens
+        if loss_fn is None:
+            self.network_with_loss = network
+        else:
+            _adopt(self, "network_with_loss", WithLossCell(network, loss_fn))
+        self.network_with_loss.set_train()
+
+    def construct(self, *inputs):
+        if self.sens is None:
+            return self.grad(self.network_with_loss, self.weights)(*inputs)
+        return self.grad(self.network_with_loss, self.weights)(*inputs, self.sens)
 
 
 class WithEvalCell(Cell):
