@@ -14,7 +14,7 @@ from collections import OrderedDict
 from typing import Iterator
 
 from .errors import ConstructNotDefinedError as _NoConstructError
-from .tensor import Parameter, ParameterTuple, bump_structure_epoch
+from .tensor import Parameter, ParameterTuple, Tensor, bump_structure_epoch
 from .validate_inputs import check_input_count, check_inputs, graph_mode
 
 __all__ = ["Cell", "recompute", "is_recomputed"]
@@ -67,6 +67,16 @@ class Cell:
                                  "attributes" % type(self).__name__)
         params, cells = self.__dict__["_params"], self.__dict__["_cells"]
         lists = self.__dict__["_param_lists"]
+        if name in params and value is not None and not isinstance(value, Parameter):
+            # MindSpore: a Tensor assigned over a Parameter sets its data (it stays the same
+            # trainable Parameter, in its dtype); anything else there is refused
+            if isinstance(value, Tensor):
+                params[name].set_data(value)
+                return
+            raise TypeError("Parameter '%s' already exists in %s, can not assign this type: "
+                            "'%s' as a parameter. Assign a Parameter, a Tensor (its data is "
+                            "set) or None." % (name, type(self).__name__,
+                                               type(value).__name__))
         if name in cells and value is not None and not isinstance(value, Cell):
             # MindSpore: a sub-Cell's slot takes a Cell or None, nothing else (the slot
             # stays after ``self.mod = None``, so a later Tensor there is refused too)

@@ -244,3 +244,31 @@ def test_dense_checks_its_arguments():
     assert out.dtype == np.float32
     np.testing.assert_allclose(out, x @ weight.T + [0.5, 0.3], rtol=1e-6)
     assert isinstance(nn.Dense(1, 1, activation="relu").activation, nn.ReLU)
+
+
+def test_a_tensor_assigned_over_a_parameter_sets_its_data():
+    # MindSpore 2.10 (measured): the Parameter stays (same object, trainable, its dtype) and
+    # takes the Tensor's values; an int or a numpy array there raises TypeError
+    class M(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.w = Parameter(Tensor(np.ones(2, np.float32)), name="w")
+
+        def construct(self, x):
+            return ms.ops.sum(x * self.w)
+
+    m = M()
+    p = m.w
+    x = Tensor(np.array([1.0, 2.0], np.float32))
+    assert ms.ops.grad(m, None, m.trainable_params())(x)[0].asnumpy().tolist() == [1.0, 2.0]
+    m.w = Tensor(np.array([3.0, 4.0], np.float64))
+    assert m.w is p and m.w.dtype == ms.float32 and m.w.asnumpy().tolist() == [3.0, 4.0]
+    assert list(m.parameters_dict()) == ["w"]
+    assert m(x).asnumpy() == 11.0
+    grads = ms.ops.grad(m, None, m.trainable_params())(x)  # still a weight
+    assert grads[0].asnumpy().tolist() == [1.0, 2.0]
+    for bad in (5, np.ones(2)):
+        with pytest.raises(TypeError, match="Parameter 'w' already exists"):
+            m.w = bad
+    m.w = None
+    assert list(m.parameters_dict()) == []
