@@ -48,6 +48,17 @@ from .kernels_conv import (
     resize_matrix,
     soft_labels,
 )
+from .kernels_rnn import (
+    lstm_grad_b,
+    lstm_grad_state,
+    lstm_grad_w_hh,
+    lstm_grad_w_ih,
+    lstm_grad_x,
+    lstm_no_second_order,
+    lstm_seq_dgates,
+    lstm_seq_forward,
+    lstm_seq_tangent,
+)
 from .rules import jvp, primitive, vjp
 from .runtime import expand_to, ones_like, sigmoid, softmax, unbroadcast
 
@@ -58,7 +69,7 @@ __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softp
            "pixel_shuffle_", "pixel_unshuffle_", "conv_transpose_like_", "class_targets_",
            "soft_labels_", "adaptive_max_pool2d", "adaptive_max_pool2d_scatter_",
            "adaptive_max_pool2d_gather_", "max_pool2d_indices_",
-           "adaptive_max_pool2d_indices_", "NN_PRIMITIVES"]
+           "adaptive_max_pool2d_indices_", "lstm_seq_", "lstm_seq_dgates_", "NN_PRIMITIVES"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -466,6 +477,54 @@ def adaptive_max_pool2d_indices_(x, output_size=(1, 1)):
     return adaptive_max_pool2d_indices(x, output_size)
 
 
+# ---------------------------------------------------------------------------------------
+# the fused LSTM: one layer in one direction over a whole sequence (kernels_rnn.py).  Its
+# output is the tape (6, T, B, H): outputs, cell states and the four activated gates of every
+# step, so the reverse rule reads the gates instead of recomputing them.  The reverse rule
+# is the backward through time (``lstm_seq_dgates``: every step's gate gradients) followed
+# by one matmul per weight; the forward rule is a forward-mode loop.  Second derivatives:
+# ``lstm_seq_dgates`` has no derivative (its rules raise, with what to do instead).
+# ---------------------------------------------------------------------------------------
+
+@primitive(name="lstm_seq")
+def lstm_seq_(x, h0, c0, w_ih, w_hh, b):
+    return lstm_seq_forward(x, h0, c0, w_ih, w_hh, b)
+
+
+@vjp(lstm_seq_)
+def _(dout, out, x, h0, c0, w_ih, w_hh, b):
+    dg = lstm_seq_dgates(dout, out, c0, w_hh)
+    return (lstm_grad_x(dg, w_ih, x), lstm_grad_state(dg, 0, h0), lstm_grad_state(dg, 1, c0),
+            lstm_grad_w_ih(dg, x, w_ih), lstm_grad_w_hh(dg, h0, out, w_hh), lstm_grad_b(dg, b))
+
+
+@jvp(lstm_seq_)
+def _(out, x, h0, c0, w_ih, w_hh, b, dx, dh0, dc0, dw_ih, dw_hh, db):
+    return (lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, dx, None, None, None, None, None),
+            lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, None, dh0, None, None, None, None),
+            lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, None, None, dc0, None, None, None),
+            lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, None, None, None, dw_ih, None, None),
+            lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, None, None, None, None, dw_hh, None),
+            lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, None, None, None, None, None, db))
+
+
+@primitive(name="lstm_seq_dgates", diff=("gout", "tape", "c0", "w_hh"))
+def lstm_seq_dgates_(gout, tape, c0, w_hh):
+    return lstm_seq_dgates(gout, tape, c0, w_hh)
+
+
+@vjp(lstm_seq_dgates_)
+def _(dout, out, gout, tape, c0, w_hh):
+    return (lstm_no_second_order(gout), lstm_no_second_order(tape), lstm_no_second_order(c0),
+            lstm_no_second_order(w_hh))
+
+
+@jvp(lstm_seq_dgates_)
+def _(out, gout, tape, c0, w_hh, dgout, dtape, dc0, dw_hh):
+    return (lstm_no_second_order(dgout), lstm_no_second_order(dtape),
+            lstm_no_second_order(dc0), lstm_no_second_order(dw_hh))
+
+
 NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "softplus", "var",
                  "flatten", "reshape_along", "depend", "one_hot", "one_hot_like", "assign",
                  "dropout_mask", "sparse_softmax_xent", "sparse_softmax_xent_grad",
@@ -473,5 +532,6 @@ NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "so
                  "pixel_unshuffle", "pool_matrix", "resize_matrix", "conv_transpose_like",
                  "class_targets", "soft_labels", "adaptive_max_pool2d",
                  "adaptive_max_pool2d_scatter", "adaptive_max_pool2d_gather",
-                 "max_pool2d_indices", "adaptive_max_pool2d_indices")
+                 "max_pool2d_indices", "adaptive_max_pool2d_indices", "lstm_seq",
+                 "lstm_seq_dgates")
 """The primitives this module registers (the tests check each rule against this list)."""

@@ -27,7 +27,7 @@ FLOORS = {
     "autograd_st.errors": 0, "autograd_st.dtype": 0, "autograd_st._printing": 0,
     "autograd_st.tensor": 0, "autograd_st.cell": 0, "autograd_st.runtime": 0,
     "autograd_st.runtime_loops": 0,  # the helpers of batched loops (compiler/lower_loops.py)
-    "autograd_st.kernels": 0, "autograd_st.kernels_conv": 0, "autograd_st.context": 0,
+    "autograd_st.kernels": 0, "autograd_st.kernels_conv": 0, "autograd_st.kernels_rnn": 0, "autograd_st.context": 0,
     "autograd_st.mpi_backend": 0,  # the one module that touches MPI (mpi4py, optional)
     "autograd_st.jit_numba": 0,  # the one module that touches numba (optional, ms.jit)
     "autograd_st.parallel_context": 0,  # set_auto_parallel_context: run context, like context
