@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["lstm_seq_forward", "lstm_seq_dgates", "lstm_seq_tangent", "lstm_grad_x",
-           "lstm_grad_w_ih", "lstm_grad_w_hh", "lstm_grad_b", "lstm_grad_state",
-           "lstm_no_second_order"]
+__all__ = ["lstm_seq_forward", "lstm_seq_dgates", "lstm_seq_tangent", "lstm_seq_dgates_vjp",
+           "lstm_seq_dgates_tangent"]
 
 
 def _tag(prim_name: str):
@@ -157,47 +156,6 @@ def lstm_seq_dgates(gout, tape, c0, w_hh):
     return dg
 
 
-def lstm_grad_x(dg, w_ih, x):
-    """The gradient of ``x (T, B, F)``: every step's gate gradients times ``w_ih``, one
-    matmul."""
-    steps, batch = dg.shape[0] - 1, dg.shape[1]
-    flat = dg[:steps].reshape(steps * batch, -1)
-    return np.matmul(flat, w_ih).reshape(np.shape(x)).astype(_dtype(x), copy=False)
-
-
-def lstm_grad_w_ih(dg, x, w_ih):
-    """The gradient of ``w_ih (4H, F)``: one matmul over the stacked steps."""
-    steps, batch = dg.shape[0] - 1, dg.shape[1]
-    flat = dg[:steps].reshape(steps * batch, -1)
-    x = np.asarray(x)
-    return np.matmul(flat.T, x.reshape(steps * batch, -1)).astype(_dtype(w_ih), copy=False)
-
-
-def lstm_grad_w_hh(dg, h0, out, w_hh):
-    """The gradient of ``w_hh (4H, H)``: the gate gradients of steps ``1..T-1`` against the
-    outputs ``0..T-2`` (one matmul), plus step 0's against ``h0``."""
-    steps, batch = dg.shape[0] - 1, dg.shape[1]
-    nh = out.shape[-1]
-    grad = np.matmul(dg[0].T, np.asarray(h0))
-    if steps > 1:
-        grad += np.matmul(dg[1:steps].reshape((steps - 1) * batch, -1).T,
-                          out[0, :steps - 1].reshape((steps - 1) * batch, nh))
-    return grad.astype(_dtype(w_hh), copy=False)
-
-
-def lstm_grad_b(dg, b):
-    """The gradient of the summed bias ``b (4H,)``: the gate gradients summed over steps and
-    batch."""
-    steps, batch = dg.shape[0] - 1, dg.shape[1]
-    return dg[:steps].reshape(steps * batch, -1).sum(axis=0).astype(_dtype(b), copy=False)
-
-
-def lstm_grad_state(dg, which, like):
-    """The gradient of ``h0`` (``which`` 0) or ``c0`` (1): row ``T`` of ``dg``."""
-    nh = np.shape(like)[-1]
-    return dg[-1, :, which * nh:(which + 1) * nh].astype(_dtype(like), copy=True)
-
-
 def lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, dx, dh0, dc0, dw_ih, dw_hh, db):
     """Forward mode through :func:`lstm_seq_forward`: the tangent of the tape ``(6, T, B,
     H)`` for the tangents of the inputs (None: zero), one loop over the steps."""
@@ -236,11 +194,139 @@ def lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, dx, dh0, dc0, dw_ih, dw_hh, db)
     return tan
 
 
-def lstm_no_second_order(*args):
-    """The derivative of the fused LSTM's backward (a second derivative through ``nn.LSTM``):
-    not implemented; raises."""
-    raise NotImplementedError(
-        "second derivatives through the fused LSTM (nn.LSTM without seq_length) are not "
-        "implemented: the backward through time (primitive 'lstm_seq_dgates') has no "
-        "derivative rule. Differentiate once, or write the time loop with nn.LSTMCell to "
-        "get second derivatives.")
+def _bptt_steps(gout, tape, c0, w_hh):
+    """The backward through time of :func:`lstm_seq_dgates`, step by step (plain numpy, for
+    the second-order rules): yields ``(t, dh_t, dc_t, a_t)`` for ``t = T-1 .. 0``, where
+    ``dh_t``/``dc_t`` are the gradients of the step's output and cell state and ``a_t`` its
+    gate gradients; the last item is ``(-1, dh0, dc0, None)``."""
+    _, steps, batch, nh = tape.shape
+    r = np.zeros((batch, nh), tape.dtype)
+    e = np.zeros((batch, nh), tape.dtype)
+    for t in range(steps - 1, -1, -1):
+        c_t, i, f, g, o = tape[1, t], tape[2, t], tape[3, t], tape[4, t], tape[5, t]
+        c_prev = tape[1, t - 1] if t > 0 else c0
+        dh = gout[0, t] + r
+        tc = np.tanh(c_t)
+        dc = e + gout[1, t] + dh * o * (1.0 - tc * tc)
+        a = np.concatenate([(dc * g + gout[2, t]) * i * (1.0 - i),
+                            (dc * c_prev + gout[3, t]) * f * (1.0 - f),
+                            (dc * i + gout[4, t]) * (1.0 - g * g),
+                            (dh * tc + gout[5, t]) * o * (1.0 - o)], axis=1)
+        yield t, dh, dc, a
+        e = dc * f
+        r = a @ w_hh
+    yield -1, r, e, None
+
+
+def _zeros_or(value, like):
+    return np.zeros(np.shape(like), np.result_type(like)) if value is None \
+        else np.asarray(value)
+
+
+def lstm_seq_dgates_vjp(dout, gout, tape, c0, w_hh):
+    """The reverse rule of :func:`lstm_seq_dgates` (second derivatives through the LSTM):
+    ``dout (T + 1, B, 4H)``, the gradient of its result, gives the gradients of ``(gout,
+    tape, c0, w_hh)``: the backward through time run backwards, a loop forward in time."""
+    gout, tape, c0, w_hh = np.asarray(gout), np.asarray(tape), np.asarray(c0), \
+        np.asarray(w_hh)
+    dout = np.asarray(dout)
+    _, steps, batch, nh = tape.shape
+    saved = {t: (dh, dc, a) for t, dh, dc, a in _bptt_steps(gout, tape, c0, w_hh)}
+    g_gout = np.zeros(np.shape(gout), np.result_type(gout, dout))
+    g_tape = np.zeros(tape.shape, np.result_type(tape, dout))
+    g_c0 = np.zeros(np.shape(c0), np.result_type(c0, dout))
+    g_w = np.zeros(np.shape(w_hh), np.result_type(w_hh, dout))
+    r_bar = dout[steps][:, :nh]  # the gradient of r = a @ w_hh of the step just done
+    e_bar = dout[steps][:, nh:2 * nh]  # and of e = dc * f
+    for t in range(steps):
+        dh, dc, a = saved[t]
+        c_t, i, f, g, o = tape[1, t], tape[2, t], tape[3, t], tape[4, t], tape[5, t]
+        c_prev = tape[1, t - 1] if t > 0 else c0
+        tc = np.tanh(c_t)
+        s = 1.0 - tc * tc
+        a_bar = dout[t] + r_bar @ w_hh.T
+        g_w += a.T @ r_bar
+        ab_i, ab_f, ab_g, ab_o = (a_bar[:, k * nh:(k + 1) * nh] for k in range(4))
+        dc_bar = e_bar * f
+        f_bar = e_bar * dc
+        # a_g = (dc i + gout_g) (1 - g^2)
+        u_g = dc * i + gout[4, t]
+        ub_g = ab_g * (1.0 - g * g)
+        g_bar = -2.0 * g * ab_g * u_g
+        dc_bar = dc_bar + ub_g * i
+        i_bar = ub_g * dc
+        # a_f = (dc c_prev + gout_f) f (1 - f)
+        u_f = dc * c_prev + gout[3, t]
+        ub_f = ab_f * f * (1.0 - f)
+        f_bar = f_bar + ab_f * u_f * (1.0 - 2.0 * f)
+        dc_bar = dc_bar + ub_f * c_prev
+        cp_bar = ub_f * dc
+        # a_i = (dc g + gout_i) i (1 - i)
+        u_i = dc * g + gout[2, t]
+        ub_i = ab_i * i * (1.0 - i)
+        i_bar = i_bar + ab_i * u_i * (1.0 - 2.0 * i)
+        dc_bar = dc_bar + ub_i * g
+        g_bar = g_bar + ub_i * dc
+        # a_o = (dh tanh(c) + gout_o) o (1 - o)
+        u_o = dh * tc + gout[5, t]
+        ub_o = ab_o * o * (1.0 - o)
+        o_bar = ab_o * u_o * (1.0 - 2.0 * o)
+        dh_bar = ub_o * tc
+        tc_bar = ub_o * dh
+        # dc = e + gout_c + dh o (1 - tanh(c)^2)
+        dh_bar = dh_bar + dc_bar * o * s
+        o_bar = o_bar + dc_bar * dh * s
+        tc_bar = tc_bar - 2.0 * tc * dc_bar * dh * o
+        # dh = gout_h + r
+        g_gout[0, t], g_gout[1, t], g_gout[2, t] = dh_bar, dc_bar, ub_i
+        g_gout[3, t], g_gout[4, t], g_gout[5, t] = ub_f, ub_g, ub_o
+        g_tape[1, t] += tc_bar * s
+        g_tape[2, t], g_tape[3, t], g_tape[4, t], g_tape[5, t] = i_bar, f_bar, g_bar, o_bar
+        if t > 0:
+            g_tape[1, t - 1] += cp_bar
+        else:
+            g_c0 += cp_bar
+        r_bar, e_bar = dh_bar, dc_bar
+    return g_gout, g_tape, g_c0, g_w
+
+
+def lstm_seq_dgates_tangent(out, gout, tape, c0, w_hh, dgout, dtape, dc0, dw_hh):
+    """The forward rule of :func:`lstm_seq_dgates`: the tangent of its result ``(T + 1, B,
+    4H)`` for the tangents of ``(gout, tape, c0, w_hh)`` (None: zero)."""
+    gout, tape, c0, w_hh = np.asarray(gout), np.asarray(tape), np.asarray(c0), \
+        np.asarray(w_hh)
+    dgout, dtape = _zeros_or(dgout, gout), _zeros_or(dtape, tape)
+    dc0, dw_hh = _zeros_or(dc0, c0), _zeros_or(dw_hh, w_hh)
+    _, steps, batch, nh = tape.shape
+    tan = np.zeros(np.shape(out), np.result_type(out, dgout, dtape, dc0, dw_hh))
+    r_dot = np.zeros((batch, nh), tan.dtype)
+    e_dot = np.zeros((batch, nh), tan.dtype)
+    for t, dh, dc, a in _bptt_steps(gout, tape, c0, w_hh):
+        if t < 0:
+            tan[steps][:, :nh] = r_dot
+            tan[steps][:, nh:2 * nh] = e_dot
+            break
+        c_t, i, f, g, o = tape[1, t], tape[2, t], tape[3, t], tape[4, t], tape[5, t]
+        c_prev = tape[1, t - 1] if t > 0 else c0
+        ct_dot, i_dot, f_dot, g_dot, o_dot = (dtape[k, t] for k in range(1, 6))
+        cp_dot = dtape[1, t - 1] if t > 0 else dc0
+        tc = np.tanh(c_t)
+        s = 1.0 - tc * tc
+        tc_dot = s * ct_dot
+        dh_dot = dgout[0, t] + r_dot
+        dc_dot = e_dot + dgout[1, t] + dh_dot * o * s + dh * o_dot * s \
+            - 2.0 * dh * o * tc * tc_dot
+        u_i, u_f = dc * g + gout[2, t], dc * c_prev + gout[3, t]
+        u_g, u_o = dc * i + gout[4, t], dh * tc + gout[5, t]
+        a_dot = np.concatenate([
+            (dc_dot * g + dc * g_dot + dgout[2, t]) * i * (1.0 - i)
+            + u_i * i_dot * (1.0 - 2.0 * i),
+            (dc_dot * c_prev + dc * cp_dot + dgout[3, t]) * f * (1.0 - f)
+            + u_f * f_dot * (1.0 - 2.0 * f),
+            (dc_dot * i + dc * i_dot + dgout[4, t]) * (1.0 - g * g) - 2.0 * u_g * g * g_dot,
+            (dh_dot * tc + dh * tc_dot + dgout[5, t]) * o * (1.0 - o)
+            + u_o * o_dot * (1.0 - 2.0 * o)], axis=1)
+        tan[t] = a_dot
+        e_dot = dc_dot * f + dc * f_dot
+        r_dot = a_dot @ w_hh + a @ dw_hh
+    return tan

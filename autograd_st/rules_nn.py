@@ -49,18 +49,14 @@ from .kernels_conv import (
     soft_labels,
 )
 from .kernels_rnn import (
-    lstm_grad_b,
-    lstm_grad_state,
-    lstm_grad_w_hh,
-    lstm_grad_w_ih,
-    lstm_grad_x,
-    lstm_no_second_order,
     lstm_seq_dgates,
+    lstm_seq_dgates_tangent,
+    lstm_seq_dgates_vjp,
     lstm_seq_forward,
     lstm_seq_tangent,
 )
 from .rules import jvp, primitive, vjp
-from .runtime import expand_to, ones_like, sigmoid, softmax, unbroadcast
+from .runtime import axis_slice, expand_to, matmul_tn, ones_like, sigmoid, softmax, unbroadcast
 
 __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softplus", "var",
            "flatten_", "reshape_along_", "depend", "one_hot_", "one_hot_like_", "assign",
@@ -482,8 +478,9 @@ def adaptive_max_pool2d_indices_(x, output_size=(1, 1)):
 # output is the tape (6, T, B, H): outputs, cell states and the four activated gates of every
 # step, so the reverse rule reads the gates instead of recomputing them.  The reverse rule
 # is the backward through time (``lstm_seq_dgates``: every step's gate gradients) followed
-# by one matmul per weight; the forward rule is a forward-mode loop.  Second derivatives:
-# ``lstm_seq_dgates`` has no derivative (its rules raise, with what to do instead).
+# by one matmul per weight; the forward rule is a forward-mode loop.  Second derivatives: the
+# backward through time ``lstm_seq_dgates`` is a primitive too, with a reverse rule (a loop
+# forward in time over the saved backward) and a forward rule (its tangent loop).
 # ---------------------------------------------------------------------------------------
 
 @primitive(name="lstm_seq")
@@ -494,8 +491,14 @@ def lstm_seq_(x, h0, c0, w_ih, w_hh, b):
 @vjp(lstm_seq_)
 def _(dout, out, x, h0, c0, w_ih, w_hh, b):
     dg = lstm_seq_dgates(dout, out, c0, w_hh)
-    return (lstm_grad_x(dg, w_ih, x), lstm_grad_state(dg, 0, h0), lstm_grad_state(dg, 1, c0),
-            lstm_grad_w_ih(dg, x, w_ih), lstm_grad_w_hh(dg, h0, out, w_hh), lstm_grad_b(dg, b))
+    flat = np.reshape(dg[:-1], (-1, np.shape(dg)[-1]))
+    return (np.matmul(dg[:-1], w_ih),
+            dg[-1][axis_slice(h0, -1, 0, np.shape(h0)[-1])],
+            dg[-1][axis_slice(h0, -1, np.shape(h0)[-1], 2 * np.shape(h0)[-1])],
+            matmul_tn(flat, np.reshape(x, (-1, np.shape(x)[-1]))),
+            matmul_tn(dg[0], h0) + matmul_tn(np.reshape(dg[1:-1], (-1, np.shape(dg)[-1])),
+                                             np.reshape(out[0][:-1], (-1, np.shape(h0)[-1]))),
+            np.sum(flat, axis=0))
 
 
 @jvp(lstm_seq_)
@@ -515,14 +518,16 @@ def lstm_seq_dgates_(gout, tape, c0, w_hh):
 
 @vjp(lstm_seq_dgates_)
 def _(dout, out, gout, tape, c0, w_hh):
-    return (lstm_no_second_order(gout), lstm_no_second_order(tape), lstm_no_second_order(c0),
-            lstm_no_second_order(w_hh))
+    grads = lstm_seq_dgates_vjp(dout, gout, tape, c0, w_hh)
+    return grads[0], grads[1], grads[2], grads[3]
 
 
 @jvp(lstm_seq_dgates_)
 def _(out, gout, tape, c0, w_hh, dgout, dtape, dc0, dw_hh):
-    return (lstm_no_second_order(dgout), lstm_no_second_order(dtape),
-            lstm_no_second_order(dc0), lstm_no_second_order(dw_hh))
+    return (lstm_seq_dgates_tangent(out, gout, tape, c0, w_hh, dgout, None, None, None),
+            lstm_seq_dgates_tangent(out, gout, tape, c0, w_hh, None, dtape, None, None),
+            lstm_seq_dgates_tangent(out, gout, tape, c0, w_hh, None, None, dc0, None),
+            lstm_seq_dgates_tangent(out, gout, tape, c0, w_hh, None, None, None, dw_hh))
 
 
 NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "softplus", "var",
