@@ -102,7 +102,11 @@ def _lstm_layer(x, h0, c0, w_ih, w_hh, b):
     the fused primitive ``lstm_seq`` (``autograd_st/kernels_rnn.py``), whose output is the
     tape ``(6, time, batch, hidden)``; returns ``(outputs, h_last, c_last)``."""
     tape = P.lstm_seq(x, h0, c0, w_ih, w_hh, b)
-    return tape[0], tape[0, -1], tape[1, -1]
+    # one slice of the tape: its gradient is made once, from the gradients of these two rows
+    # (the gates' rows get none)
+    states = tape[0:2]
+    outs = states[0]
+    return outs, outs[-1], states[1, -1]
 
 
 def _check_size(value, what: str, cls_name: str) -> int:
