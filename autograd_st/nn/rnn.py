@@ -22,6 +22,13 @@ Tensor with ``ops.where(steps == t, h_t, outs)``: memory stays linear in the seq
 quadratic in the length (each step touches the whole output Tensor), small beside the
 matrix products for the lengths of a test or a small model.
 
+``nn.LSTM`` without ``seq_length`` does not run that loop: each layer and direction is one
+fused primitive, ``lstm_seq`` (``autograd_st/kernels_rnn.py``, rules in ``rules_nn.py``),
+whose forward projects the inputs of every step with one matmul and whose reverse rule runs
+the backward through time in numpy over the saved gates and takes each weight's gradient
+with one matmul after the loop (forward mode and second derivatives have rules of their
+own).  With ``seq_length`` (and for ``nn.GRU``/``nn.RNN``) the loop above runs.
+
 Initial values: MindSpore draws every weight and bias uniformly in ``+-1/sqrt(hidden_size)``;
 so does this module, from the generator of :func:`autograd_st.nn.seed_initializers` (the
 numbers differ from MindSpore's, which come from numpy's global generator).
