@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["lstm_seq_forward", "lstm_seq_dgates", "lstm_seq_tangent", "lstm_seq_dgates_vjp",
-           "lstm_seq_dgates_tangent"]
+           "lstm_seq_dgates_tangent", "KERNEL_NAMES"]
 
 
 def _tag(prim_name: str):
@@ -330,3 +330,7 @@ def lstm_seq_dgates_tangent(out, gout, tape, c0, w_hh, dgout, dtape, dc0, dw_hh)
         e_dot = dc_dot * f + dc * f_dot
         r_dot = a_dot @ w_hh + a @ dw_hh
     return tan
+
+
+KERNEL_NAMES = ("lstm_seq_forward", "lstm_seq_dgates")
+"""The kernels that are primitives (tagged: generated code calls them by name)."""
