@@ -491,6 +491,13 @@ def test_fused_lstm_forward_mode_and_second_order():
 
     check_grads(out_and_state, (_randn((3, 2, 2), 46),), order=2)
 
+    def with_hx(x, h, c):  # (hx given: the test of hx is folded in every order)
+        out, (h_n, c_n) = net(x, (h, c))
+        return out, h_n
+
+    check_grads(with_hx, (_randn((2, 2, 2), 47), _randn((4, 2, 3), 48), _randn((4, 2, 3), 49)),
+                order=2)
+
 
 def test_fused_lstm_second_derivative_matches_the_time_loop():
     net = nn.LSTM(2, 3, dtype=F64)

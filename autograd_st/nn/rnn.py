@@ -355,8 +355,7 @@ class _RNNBase(Cell):
         if self.batch_first:
             x = ops.transpose(x, (1, 0, 2))
         if self.is_lstm:
-            # ``not hx``: hx is None or a tuple, which the compiler folds (not ``is None``)
-            if not hx:
+            if hx is None:
                 h0 = self._zero_state(x)
                 c0 = h0
             else:
