@@ -70,7 +70,7 @@ class Cell:
         if name in params and value is not None and not isinstance(value, Parameter):
             # MindSpore: a Tensor assigned over a Parameter sets its data (it stays the same
             # trainable Parameter, in its dtype); anything else there is refused
-            if isinstance(value, Tensor):
+            if isinstance(value, Tensor) and params[name] is not None:
                 params[name].set_data(value)
                 return
             raise TypeError("Parameter '%s' already exists in %s, can not assign this type: "
@@ -87,7 +87,10 @@ class Cell:
         # (an OrderedDict keeps a replaced key where it was), as in MindSpore: the order of
         # trainable_params() and of the gradients by weights does not change; anything else
         # under that name is unregistered.
-        if not isinstance(value, Parameter):
+        if value is None and params.get(name) is not None:
+            params[name] = None  # the slot stays (MindSpore): a Parameter put back there
+            # later takes its old place; it is skipped when walking
+        elif not isinstance(value, Parameter):
             params.pop(name, None)
         if value is None and cells.get(name) is not None:
             cells[name] = None  # the slot stays (MindSpore): it is skipped when walking
@@ -331,7 +334,7 @@ class Cell:
         seen = set()
         for cell_name, cell in self._walk(name_prefix):
             for pname, p in cell._params.items():
-                if id(p) in seen:
+                if p is None or id(p) in seen:
                     continue
                 seen.add(id(p))
                 yield (cell_name + "." if cell_name else "") + pname, p

@@ -48,8 +48,15 @@ from .kernels_conv import (
     resize_matrix,
     soft_labels,
 )
+from .kernels_rnn import (
+    lstm_seq_dgates,
+    lstm_seq_dgates_tangent,
+    lstm_seq_dgates_vjp,
+    lstm_seq_forward,
+    lstm_seq_tangent,
+)
 from .rules import jvp, primitive, vjp
-from .runtime import expand_to, ones_like, sigmoid, softmax, unbroadcast
+from .runtime import axis_slice, expand_to, matmul_tn, ones_like, sigmoid, softmax, unbroadcast
 
 __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softplus", "var",
            "flatten_", "reshape_along_", "depend", "one_hot_", "one_hot_like_", "assign",
@@ -58,7 +65,7 @@ __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softp
            "pixel_shuffle_", "pixel_unshuffle_", "conv_transpose_like_", "class_targets_",
            "soft_labels_", "adaptive_max_pool2d", "adaptive_max_pool2d_scatter_",
            "adaptive_max_pool2d_gather_", "max_pool2d_indices_",
-           "adaptive_max_pool2d_indices_", "NN_PRIMITIVES"]
+           "adaptive_max_pool2d_indices_", "lstm_seq_", "lstm_seq_dgates_", "NN_PRIMITIVES"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -466,6 +473,63 @@ def adaptive_max_pool2d_indices_(x, output_size=(1, 1)):
     return adaptive_max_pool2d_indices(x, output_size)
 
 
+# ---------------------------------------------------------------------------------------
+# the fused LSTM: one layer in one direction over a whole sequence (kernels_rnn.py).  Its
+# output is the tape (6, T, B, H): outputs, cell states and the four activated gates of every
+# step, so the reverse rule reads the gates instead of recomputing them.  The reverse rule
+# is the backward through time (``lstm_seq_dgates``: every step's gate gradients) followed
+# by one matmul per weight; the forward rule is a forward-mode loop.  Second derivatives: the
+# backward through time ``lstm_seq_dgates`` is a primitive too, with a reverse rule (a loop
+# forward in time over the saved backward) and a forward rule (its tangent loop).
+# ---------------------------------------------------------------------------------------
+
+@primitive(name="lstm_seq")
+def lstm_seq_(x, h0, c0, w_ih, w_hh, b):
+    return lstm_seq_forward(x, h0, c0, w_ih, w_hh, b)
+
+
+@vjp(lstm_seq_)
+def _(dout, out, x, h0, c0, w_ih, w_hh, b):
+    dg = lstm_seq_dgates(dout, out, c0, w_hh)
+    flat = np.reshape(dg[:-1], (-1, np.shape(dg)[-1]))
+    return (np.matmul(dg[:-1], w_ih),
+            dg[-1][axis_slice(h0, -1, 0, np.shape(h0)[-1])],
+            dg[-1][axis_slice(h0, -1, np.shape(h0)[-1], 2 * np.shape(h0)[-1])],
+            matmul_tn(flat, np.reshape(x, (-1, np.shape(x)[-1]))),
+            matmul_tn(dg[0], h0) + matmul_tn(np.reshape(dg[1:-1], (-1, np.shape(dg)[-1])),
+                                             np.reshape(out[0][:-1], (-1, np.shape(h0)[-1]))),
+            np.sum(flat, axis=0))
+
+
+@jvp(lstm_seq_)
+def _(out, x, h0, c0, w_ih, w_hh, b, dx, dh0, dc0, dw_ih, dw_hh, db):
+    return (lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, dx, None, None, None, None, None),
+            lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, None, dh0, None, None, None, None),
+            lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, None, None, dc0, None, None, None),
+            lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, None, None, None, dw_ih, None, None),
+            lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, None, None, None, None, dw_hh, None),
+            lstm_seq_tangent(out, x, h0, c0, w_ih, w_hh, None, None, None, None, None, db))
+
+
+@primitive(name="lstm_seq_dgates", diff=("gout", "tape", "c0", "w_hh"))
+def lstm_seq_dgates_(gout, tape, c0, w_hh):
+    return lstm_seq_dgates(gout, tape, c0, w_hh)
+
+
+@vjp(lstm_seq_dgates_)
+def _(dout, out, gout, tape, c0, w_hh):
+    grads = lstm_seq_dgates_vjp(dout, gout, tape, c0, w_hh)
+    return grads[0], grads[1], grads[2], grads[3]
+
+
+@jvp(lstm_seq_dgates_)
+def _(out, gout, tape, c0, w_hh, dgout, dtape, dc0, dw_hh):
+    return (lstm_seq_dgates_tangent(out, gout, tape, c0, w_hh, dgout, None, None, None),
+            lstm_seq_dgates_tangent(out, gout, tape, c0, w_hh, None, dtape, None, None),
+            lstm_seq_dgates_tangent(out, gout, tape, c0, w_hh, None, None, dc0, None),
+            lstm_seq_dgates_tangent(out, gout, tape, c0, w_hh, None, None, None, dw_hh))
+
+
 NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "softplus", "var",
                  "flatten", "reshape_along", "depend", "one_hot", "one_hot_like", "assign",
                  "dropout_mask", "sparse_softmax_xent", "sparse_softmax_xent_grad",
@@ -473,5 +537,6 @@ NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "so
                  "pixel_unshuffle", "pool_matrix", "resize_matrix", "conv_transpose_like",
                  "class_targets", "soft_labels", "adaptive_max_pool2d",
                  "adaptive_max_pool2d_scatter", "adaptive_max_pool2d_gather",
-                 "max_pool2d_indices", "adaptive_max_pool2d_indices")
+                 "max_pool2d_indices", "adaptive_max_pool2d_indices", "lstm_seq",
+                 "lstm_seq_dgates")
 """The primitives this module registers (the tests check each rule against this list)."""

@@ -76,3 +76,16 @@ SPECS += [
     row("grad_capture", A((2, 3)), GradSlot()),
     row("backward_hook", A((3,)), GradSlot(), None, _keep_cell_grad),
 ]
+
+# the fused LSTM (one layer, one direction, a whole sequence): lstm_seq(x (T, B, F), h0, c0
+# (B, H), w_ih (4H, F), w_hh (4H, H), b (4H,)) -> its tape (6, T, B, H); and its backward
+# through time, lstm_seq_dgates(gout (6, T, B, H), tape, c0, w_hh) -> (T + 1, B, 4H), whose
+# rules are the second derivatives through nn.LSTM (any tape values will do for it)
+for _t, _b, _f, _h, _so in [(1, 1, 1, 1, False), (1, 2, 3, 2, True), (3, 2, 4, 3, True),
+                            (4, 1, 2, 2, False), (5, 3, 2, 1, False), (2, 4, 1, 3, False)]:
+    SPECS += [
+        row("lstm_seq", A((_t, _b, _f)), A((_b, _h)), A((_b, _h)), A((4 * _h, _f)),
+            A((4 * _h, _h)), A((4 * _h,)), second_order=_so),
+        row("lstm_seq_dgates", A((6, _t, _b, _h)), A((6, _t, _b, _h)), A((_b, _h)),
+            A((4 * _h, _h))),
+    ]

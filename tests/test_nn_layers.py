@@ -17,7 +17,7 @@ import pytest
 from helpers import assert_close
 
 import autograd_st
-from autograd_st import Parameter, Tensor, kernels, nn, numerical_grad, ops, rules_nn
+from autograd_st import Parameter, Tensor, kernels, kernels_rnn, nn, numerical_grad, ops, rules_nn
 from autograd_st.nn import layers
 from autograd_st.rules import REGISTRY
 
@@ -205,12 +205,14 @@ def test_every_nn_primitive_is_registered_and_tested_here():
                    "pixel_unshuffle", "adaptive_max_pool2d", "adaptive_max_pool2d_scatter",
                    "adaptive_max_pool2d_gather",  # these eight: rows in tests/rule_specs_nn.py
                    "var", "flatten", "reshape_along", "depend", "sparse_softmax_xent",
-                   "sparse_softmax_xent_grad"}
+                   "sparse_softmax_xent_grad",
+                   "lstm_seq", "lstm_seq_dgates"}  # rows in rule_specs_nn.py, test_nn_rnn.py
     assert {n for n in registered if REGISTRY[n].diff} == tested_here
-    for name in kernels.KERNEL_NAMES:
-        kernel = getattr(kernels, name)
-        prim = REGISTRY[kernel._autograd_st_prim]
-        assert list(inspect.signature(kernel).parameters) == prim.params, name
+    for module in (kernels, kernels_rnn):
+        for name in module.KERNEL_NAMES:
+            kernel = getattr(module, name)
+            prim = REGISTRY[kernel._autograd_st_prim]
+            assert list(inspect.signature(kernel).parameters) == prim.params, name
     for name in rules_nn.NN_PRIMITIVES:
         prim = REGISTRY[name]
         assert prim.template.results[0] is not None

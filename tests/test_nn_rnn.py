@@ -441,3 +441,96 @@ def test_second_order_through_the_time_loop():
         return lstm(x[1], s)[1]
     check_grads(gru_out, (_randn((3, 2, 2), 38),), order=2)
     check_grads(lstm_two_steps, (_randn((2, 2, 2), 39), _randn((2, 3), 40)), order=2)
+
+
+# ---------------------------------------------------------------------------------------
+# the fused LSTM (lstm_seq, autograd_st/kernels_rnn.py): nn.LSTM without seq_length runs
+# one primitive per layer and direction; with seq_length it keeps the time loop, so full
+# lengths give the same function by the other path
+# ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kw", [dict(), dict(num_layers=2), dict(bidirectional=True),
+                                dict(num_layers=2, bidirectional=True, batch_first=True),
+                                dict(has_bias=False)])
+def test_fused_lstm_matches_the_time_loop(kw):
+    net = nn.LSTM(3, 4, dtype=F64, **kw)
+    _set_weights(net, 41)
+    layers = kw.get("num_layers", 1) * (2 if kw.get("bidirectional") else 1)
+    x = _randn((2, 5, 3) if kw.get("batch_first") else (5, 2, 3), 42)
+    hx = (_randn((layers, 2, 4), 43), _randn((layers, 2, 4), 44))
+    full = Tensor(np.array([5, 5], np.int32))
+
+    def loss(x, h, c, lengths=None):
+        out, (h_n, c_n) = net(x, (h, c), lengths)
+        return ops.sum(out * out) + ops.sum(ops.sin(h_n)) + ops.sum(c_n * c_n * c_n)
+
+    def fused_loss(x, h, c):
+        return loss(x, h, c)
+
+    def looped_loss(x, h, c):
+        return loss(x, h, c, full)
+
+    fused = ops.grad(fused_loss, (0, 1, 2), net.trainable_params())
+    looped = ops.grad(looped_loss, (0, 1, 2), net.trainable_params())
+    assert "lstm_seq_forward(" in fused.source(x, *hx)
+    assert "lstm_seq_forward(" not in looped.source(x, *hx)
+    assert_close(loss(x, *hx).asnumpy(), loss(x, *hx, full).asnumpy(), rtol=1e-12)
+    (ga, wa), (gb, wb) = fused(x, *hx), looped(x, *hx)
+    for a, b in zip(list(ga) + list(wa), list(gb) + list(wb)):
+        assert_close(a.asnumpy(), b.asnumpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_fused_lstm_forward_mode_and_second_order():
+    # check_grads order 2: ops.jvp, ops.vjp and their derivatives against finite differences
+    net = nn.LSTM(2, 3, num_layers=2, bidirectional=True, dtype=F64)
+    _set_weights(net, 45)
+
+    def out_and_state(x):
+        out, (h_n, c_n) = net(x)
+        return out, c_n
+
+    check_grads(out_and_state, (_randn((3, 2, 2), 46),), order=2)
+
+    def with_hx(x, h, c):  # (hx given: the test of hx is folded in every order)
+        out, (h_n, c_n) = net(x, (h, c))
+        return out, h_n
+
+    check_grads(with_hx, (_randn((2, 2, 2), 47), _randn((4, 2, 3), 48), _randn((4, 2, 3), 49)),
+                order=2)
+
+
+def test_fused_lstm_second_derivative_matches_the_time_loop():
+    net = nn.LSTM(2, 3, dtype=F64)
+    _set_weights(net, 49)
+    full = Tensor(np.array([4, 4], np.int32))
+    x = _randn((4, 2, 2), 50)
+
+    def grad_norm(lengths):
+        inner = ops.grad(lambda x: ops.sum(ops.tanh(net(x, None, lengths)[0])), 0,
+                         net.trainable_params())
+        return lambda x: ops.sum(inner(x)[0] ** 2) + ops.sum(inner(x)[1][1] ** 2)
+
+    fused = ops.grad(grad_norm(None), 0, net.trainable_params())(x)
+    looped = ops.grad(grad_norm(full), 0, net.trainable_params())(x)
+    for a, b in zip([fused[0]] + list(fused[1]), [looped[0]] + list(looped[1])):
+        assert_close(a.asnumpy(), b.asnumpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_fused_lstm_float32_and_memory():
+    # float32 stays float32; the tape (6 T B H) is the memory: linear in the length
+    net = nn.LSTM(16, 32)
+    grad = ops.grad(lambda x: ops.sum(net(x)[0]), 0, net.trainable_params())
+    peaks = []
+    for steps in (50, 200):
+        x = Tensor(np.random.default_rng(51).standard_normal((steps, 8, 16)).astype(np.float32))
+        gx, gw = grad(x)
+        assert gx.dtype == mstype.float32 and all(g.dtype == mstype.float32 for g in gw)
+        tracemalloc.start()
+        try:
+            grad(x)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    tape = 6 * 200 * 8 * 32 * 4
+    assert peaks[1] < 5 * peaks[0], peaks
+    assert peaks[1] < 4 * tape, (peaks, tape)

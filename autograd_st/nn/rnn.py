@@ -22,6 +22,13 @@ Tensor with ``ops.where(steps == t, h_t, outs)``: memory stays linear in the seq
 quadratic in the length (each step touches the whole output Tensor), small beside the
 matrix products for the lengths of a test or a small model.
 
+``nn.LSTM`` without ``seq_length`` does not run that loop: each layer and direction is one
+fused primitive, ``lstm_seq`` (``autograd_st/kernels_rnn.py``, rules in ``rules_nn.py``),
+whose forward projects the inputs of every step with one matmul and whose reverse rule runs
+the backward through time in numpy over the saved gates and takes each weight's gradient
+with one matmul after the loop (forward mode and second derivatives have rules of their
+own).  With ``seq_length`` (and for ``nn.GRU``/``nn.RNN``) the loop above runs.
+
 Initial values: MindSpore draws every weight and bias uniformly in ``+-1/sqrt(hidden_size)``;
 so does this module, from the generator of :func:`autograd_st.nn.seed_initializers` (the
 numbers differ from MindSpore's, which come from numpy's global generator).
@@ -36,6 +43,7 @@ from .. import dtype as mstype
 from .. import ops
 from ..cell import Cell
 from ..ops.nn_func import dense
+from ..prims import P, bindable
 from ..tensor import Parameter, ParameterTuple
 from .layers import _INIT_RNG, Dropout
 
@@ -93,6 +101,19 @@ def _gru_step(x, h, w_ih, w_hh, b_ih, b_hh):
     inputgate = _gate_sigmoid(gi[..., n:2 * n] + gh[..., n:2 * n])
     newgate = ops.tanh(gi[..., 2 * n:3 * n] + resetgate * gh[..., 2 * n:3 * n])
     return newgate + inputgate * (h - newgate)
+
+
+@bindable
+def _lstm_layer(x, h0, c0, w_ih, w_hh, b):
+    """One LSTM layer in one direction over the whole sequence ``x (time, batch, features)``:
+    the fused primitive ``lstm_seq`` (``autograd_st/kernels_rnn.py``), whose output is the
+    tape ``(6, time, batch, hidden)``; returns ``(outputs, h_last, c_last)``."""
+    tape = P.lstm_seq(x, h0, c0, w_ih, w_hh, b)
+    # one slice of the tape: its gradient is made once, from the gradients of these two rows
+    # (the gates' rows get none)
+    states = tape[0:2]
+    outs = states[0]
+    return outs, outs[-1], states[1, -1]
 
 
 def _check_size(value, what: str, cls_name: str) -> int:
@@ -293,7 +314,14 @@ class _RNNBase(Cell):
         ``(outputs (time, batch, hidden), h_last, c_last)``.  With ``seq_length``, a batch
         column's state stops changing after its length and its later outputs are 0.  (The
         outputs are written into a stacked array with ``where``, not gathered in a list: forward
-        mode cannot read a list built at run time.)"""
+        mode cannot read a list built at run time.)  An LSTM without ``seq_length`` is one
+        fused primitive over the whole sequence instead (:func:`_lstm_layer`)."""
+        if self.is_lstm and seq_length is None:
+            if b_ih is None:
+                b = ops.zeros_like(w_hh[:, 0])  # (4 * hidden,)
+            else:
+                b = b_ih + b_hh
+            return _lstm_layer(x, h, c, w_ih, w_hh, b)
         steps = np.arange(x.shape[0])[:, None, None]
         outs = ops.zeros_like(ops.expand_dims(h, 0) * x[:, :, 0:1])
         if seq_length is not None:
@@ -327,8 +355,7 @@ class _RNNBase(Cell):
         if self.batch_first:
             x = ops.transpose(x, (1, 0, 2))
         if self.is_lstm:
-            # ``not hx``: hx is None or a tuple, which the compiler folds (not ``is None``)
-            if not hx:
+            if hx is None:
                 h0 = self._zero_state(x)
                 c0 = h0
             else:
