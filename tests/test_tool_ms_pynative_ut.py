@@ -122,6 +122,12 @@ def test_parse_and_compare(tmp_path):
     assert result["total"] == {"ms_passed": 3, "ours_passed": 2, "both_passed": 1}
     text = ut.report(result, True)
     assert "No module named 'autograd_st.z'" in text and "TOTAL" in text
+    page = ut.markdown(result)
+    assert page.startswith("Of the 3 tests that pass on MindSpore, 1 pass")
+    assert "| `test_partial.py` | 2 | 1 |" in page
+    assert "- `test_a`: passes" in page
+    assert "- `test_b`: fails (failed): AttributeError: module 'autograd_st'" in page
+    assert "- `TestCellList::test_d`: fails (not run): ModuleNotFoundError" in page
 
 
 def test_merge_junit_and_parse_several(tmp_path):

@@ -216,7 +216,7 @@ def compare(ms: dict | None, ours: dict, files=FILES) -> dict:
                 missing[test] = {"status": status, "error": line}
         both = len(ms_pass) - len(missing)
         out["files"][file] = {"ms_passed": len(ms_pass), "ours_passed": len(ours_pass),
-                              "both_passed": both, "failing": missing,
+                              "both_passed": both, "failing": missing, "ms_tests": ms_pass,
                               "collection_error": ours["collection"].get(file)}
         out["total"]["ms_passed"] += len(ms_pass)
         out["total"]["ours_passed"] += len(ours_pass)
@@ -257,12 +257,32 @@ def report(result: dict, with_ms: bool) -> str:
     return "\n".join(rows)
 
 
+def markdown(result: dict) -> str:
+    """Every test that passes on MindSpore, file by file, and whether it passes on autograd_st
+    with only its imports rewritten (the page docs/mindspore_unit_tests.md is made of)."""
+    t = result["total"]
+    rows = [f"Of the {t['ms_passed']} tests that pass on MindSpore, {t['both_passed']} pass on "
+            "autograd_st with only their imports rewritten.", "",
+            "| file | MindSpore | autograd_st |", "|---|---:|---:|"]
+    rows += [f"| `{f}` | {r['ms_passed']} | {r['both_passed']} |"
+             for f, r in result["files"].items()]
+    for file, r in result["files"].items():
+        rows += ["", f"### `{file}`", ""]
+        for test in r.get("ms_tests", []):
+            info = r["failing"].get(test)
+            name = test.split("::", 1)[1]
+            rows.append(f"- `{name}`: " + ("passes" if info is None else
+                                           f"fails ({info['status']}): {info['error'][:200]}"))
+    return "\n".join(rows) + "\n"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--tests", help="MindSpore test tree (holds tests/ut/python/pynative_mode)")
     parser.add_argument("--ms-junit", nargs="+", help="MindSpore's JUnit XML(s) for the files")
     parser.add_argument("--ours-junit", help="compare this autograd_st JUnit XML (no run)")
     parser.add_argument("--json", help="write the comparison as JSON here")
+    parser.add_argument("--markdown", help="write every MindSpore-passing test's result here")
     parser.add_argument("--junit-out", help="keep autograd_st's JUnit XML here")
     parser.add_argument("--checkout", default=ROOT, help="autograd_st checkout for PYTHONPATH")
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs pytest")
@@ -300,6 +320,9 @@ def main(argv=None) -> int:
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(result, f, indent=1)
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as f:
+            f.write(markdown(result))
     if not args.ours_junit and not args.keep_tree:
         shutil.rmtree(os.path.dirname(tree), ignore_errors=True)
     return 0
