@@ -108,6 +108,8 @@ def split(tensor, split_size_or_sections, axis=0):
     if isinstance(split_size_or_sections, (list, tuple)):
         return _parts(tensor, tuple(int(s) for s in split_size_or_sections), axis)
     size = int(split_size_or_sections)
+    if isinstance(tensor, Sym):  # how many parts depends on the shape: a run-time list
+        return P.list_split(tensor, size, axis)
     n = _length(tensor, axis, "ops.split with an int size")
     return _parts(tensor, tuple(min(size, n - s) for s in range(0, n, size)) or (0,), axis)
 
@@ -136,6 +138,8 @@ def narrow(input, axis, start, length):
 def unstack(input_x, axis=0):
     """MindSpore's ``ops.unstack(input_x, axis=0)``: the slices along ``axis`` (eagerly; in
     differentiated code ``x[i]`` says how many)."""
+    if isinstance(input_x, Sym):  # how many slices depends on the shape: a run-time list
+        return P.list_unstack(input_x, axis)
     n = _length(input_x, axis, "ops.unstack")
     return tuple(P.getitem(input_x, _axis_index(axis, i)) for i in range(n))
 

@@ -367,6 +367,26 @@ class RuntimeListsMixin:
         return self._rt_value("item", "list_getitem",
                               {"lst": base.var, "index": atomize(index), "n": n.var})
 
+    def rt_unpack(self, base, n: int, node) -> list:
+        """``a, b, c = base``: ``base`` checked to have ``n`` items when the code runs (a
+        ValueError naming the user's line if not), then its items."""
+        where = "%s:%d" % (self.src.filename, getattr(node, "lineno", self.loc[1]))
+        checked = self._rt_value(self.rt_name(base), "list_unpack",
+                                 {"lst": base.var, "n": Const(n), "where": Const(where)},
+                                 rt_list=True)
+        return [self._rt_value("item", "list_getitem",
+                               {"lst": checked.var, "index": Const(i), "n": Const(n)})
+                for i in range(n)]
+
+    def rt_returned_value(self, value):
+        """What ``return value`` gives: a run-time list (or one in a returned tuple) as a
+        tuple (what MindSpore's ``ops.split`` returns); else ``value`` as it is."""
+        if self.is_rt_list(value):
+            return self._rt_value("parts", "list_tuple", {"lst": value.var})
+        if type(value) is tuple and self.rt_in(value) is not None:
+            return tuple(self.rt_returned_value(v) for v in value)
+        return value
+
     def rt_call(self, callee, composite, args, kwargs, node):
         """A call given a run-time list: its value, or the refusal."""
         lst = self.rt_in(list(args) + list(kwargs.values()))
