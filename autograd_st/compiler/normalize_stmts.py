@@ -163,8 +163,9 @@ class StatementsMixin(LoopsMixin):
 
     def s_Return(self, node):
         value = self.expr(node.value) if node.value is not None else None
-        value = self.rt_returned_value(value)
-        self.rt_check_values([value], "return %s", node)
+        if not (self._inlining and self.is_rt_list(value)):  # (a nested function's
+            value = self.rt_returned_value(value)  # run-time list: its caller's, as it is)
+            self.rt_check_values([value], "return %s", node)
         if holds_partial_of_runtime_values(value):
             raise self.error(node, "a partial (F.partial or functools.partial) holding this "
                              "function's runtime values is returned: the caller cannot call "

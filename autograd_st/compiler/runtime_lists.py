@@ -47,7 +47,7 @@ from ..errors import UnsupportedSyntaxError
 from ..op_table import _np_concatenate, _np_stack, concat, stack
 from ..prims import Sym, has_sym
 from ..rules import REGISTRY
-from ..rules_lists import LIST_PRIMITIVES
+from ..rules_lists import LIST_MAKERS, LIST_PRIMITIVES
 from .codegen import names_written
 from .ir import Const, Prim
 from .normalize_values import Closure, SymList, atomize, sym
@@ -97,6 +97,13 @@ def refuse_derivative(stmt, mode: str) -> None:
     what = "forward mode (jvp, jacfwd)" if mode == "forward" else \
         "a derivative of a derivative (grad of grad, check_grads order=2)"
     loc = stmt.loc or (None, None, None)
+    if stmt.prim.name in LIST_MAKERS:
+        raise UnsupportedSyntaxError(
+            "%s of the parts of ops.split with an int size or ops.unstack (a list whose "
+            "length is known only at run time) is not supported" % what,
+            loc[0], loc[1], loc[2],
+            hint="use reverse mode (ops.grad, ops.value_and_grad) once, or give the sizes "
+            "as a list (ops.split(x, [2, 2], axis)) or a count (ops.chunk(x, 2, axis))")
     raise UnsupportedSyntaxError(
         "%s of a list built at run time (appended to in a loop whose trip count is not a "
         "constant) is not supported" % what, loc[0], loc[1], loc[2],
@@ -171,7 +178,8 @@ class RuntimeListsMixin:
 
     def rt_refuse(self, node, what: str):
         return self.error(node, "%s is not supported on a list built at run time (one "
-                          "appended to in a loop whose trip count is not a constant)" % what,
+                          "appended to in a loop whose trip count is not a constant, or "
+                          "the parts of ops.split(x, size) or ops.unstack)" % what,
                           _HINT, cls=UnsupportedSyntaxError)
 
     def rt_name(self, value) -> str:
@@ -367,16 +375,19 @@ class RuntimeListsMixin:
         return self._rt_value("item", "list_getitem",
                               {"lst": base.var, "index": atomize(index), "n": n.var})
 
-    def rt_unpack(self, base, n: int, node) -> list:
+    def rt_unpack(self, base, n: int, node):
         """``a, b, c = base``: ``base`` checked to have ``n`` items when the code runs (a
         ValueError naming the user's line if not), then its items."""
         where = "%s:%d" % (self.src.filename, getattr(node, "lineno", self.loc[1]))
-        checked = self._rt_value(self.rt_name(base), "list_unpack",
+        user = self.rt_name(base)
+        checked = self._rt_value("parts" if user == "the list" else user, "list_unpack",
                                  {"lst": base.var, "n": Const(n), "where": Const(where)},
                                  rt_list=True)
-        return [self._rt_value("item", "list_getitem",
-                               {"lst": checked.var, "index": Const(i), "n": Const(n)})
-                for i in range(n)]
+        for i in range(n):  # each item a fresh temporary: it takes the name it is bound to
+            item = self._rt_value("item", "list_getitem",
+                                  {"lst": checked.var, "index": Const(i), "n": Const(n)})
+            self.fresh_temps.add(item.var.name)
+            yield item
 
     def rt_returned_value(self, value):
         """What ``return value`` gives: a run-time list (or one in a returned tuple) as a
