@@ -47,7 +47,7 @@ from ..errors import UnsupportedSyntaxError
 from ..op_table import _np_concatenate, _np_stack, concat, stack
 from ..prims import Sym, has_sym
 from ..rules import REGISTRY
-from ..rules_lists import LIST_MAKERS, LIST_PRIMITIVES
+from ..rules_lists import LIST_PRIMITIVES
 from .codegen import names_written
 from .ir import Const, Prim
 from .normalize_values import Closure, SymList, atomize, sym
@@ -97,18 +97,13 @@ def refuse_derivative(stmt, mode: str) -> None:
     what = "forward mode (jvp, jacfwd)" if mode == "forward" else \
         "a derivative of a derivative (grad of grad, check_grads order=2)"
     loc = stmt.loc or (None, None, None)
-    if stmt.prim.name in LIST_MAKERS:
-        raise UnsupportedSyntaxError(
-            "%s of the parts of ops.split with an int size or ops.unstack (a list whose "
-            "length is known only at run time) is not supported" % what,
-            loc[0], loc[1], loc[2],
-            hint="use reverse mode (ops.grad, ops.value_and_grad) once, or give the sizes "
-            "as a list (ops.split(x, [2, 2], axis)) or a count (ops.chunk(x, 2, axis))")
     raise UnsupportedSyntaxError(
-        "%s of a list built at run time (appended to in a loop whose trip count is not a "
-        "constant) is not supported" % what, loc[0], loc[1], loc[2],
-        hint="use reverse mode (ops.grad, ops.value_and_grad) once, or loop a constant "
-        "number of times (for t in range(8)) so that the loop is unrolled")
+        "%s of a list whose length is known only at run time (one appended to in a loop "
+        "whose trip count is not a constant, or the parts of ops.split(x, size) or "
+        "ops.unstack) is not supported" % what, loc[0], loc[1], loc[2],
+        hint="use reverse mode (ops.grad, ops.value_and_grad) once; or loop a constant "
+        "number of times (for t in range(8)) so that the loop is unrolled; or give "
+        "ops.split the sizes as a list (ops.split(x, [2, 2], axis))")
 
 
 class RuntimeListsMixin:
