@@ -187,7 +187,8 @@ def sens_parts(sens, out, where: str):
             "the output's gradient (%s) has %d parts but the output it is the gradient of has "
             "%d (how many depends on the input's shape); pass one gradient per part"
             % (where, len(sens), len(out)))
-    return GradList(sens_shape(s, o, "%s[%d]" % (where, i))
+    head, _, tail = where.partition(" of ")
+    return GradList(sens_shape(s, o, "%s[%d] of %s" % (head, i, tail))
                     for i, (s, o) in enumerate(zip(sens, out)))
 
 
