@@ -10,7 +10,13 @@ at run time (``outs = []`` then ``outs.append(h)`` each iteration, as hand-writt
   (no gradient);
 - ``list_getitem(lst, index, n)``: ``lst[index]`` (``n``: the length when it is read);
 - ``list_stack(lst, axis)``, ``list_concat(lst, axis, sizes)``: ``np.stack`` / ``np.concatenate``;
-- ``list_copy(lst)``, ``list_tuple(lst)``: ``list(lst)`` / ``tuple(lst)``.
+- ``list_copy(lst)``, ``list_tuple(lst)``: ``list(lst)`` / ``tuple(lst)``;
+- ``list_split(x, size, axis)``, ``list_unstack(x, axis)`` (:data:`LIST_MAKERS`): a new list,
+  the parts of ``ops.split(x, size, axis)`` with an int size / the slices of ``ops.unstack``
+  (how many depends on ``x``'s shape); their rules join the parts' gradients (zeros for a
+  part without one) with ``np.concatenate`` / ``np.stack``;
+- ``list_unpack(lst, n, where)``: ``lst`` after checking it has ``n`` items (``a, b, c =
+  parts``; a ValueError naming the user's line ``where`` if not).
 
 The gradient of a run-time list is a :class:`~autograd_st.runtime.GradList`: one gradient per
 item, ``None`` where an item has none.  ``list_push``'s rule pops the last item's gradient off

@@ -19,8 +19,8 @@ IR variable is in ``rt_lists``; every copy of it (a loop's header, an ``if``'s m
 rename) is one too.  On it the code may: ``append`` (a new version, ``list_push``), index it
 with an int (``outs[-1]``, ``outs[t]``), ``len(outs)``, ``ops.stack`` / ``np.stack``,
 ``ops.concat`` / ``ops.cat`` / ``np.concatenate``, ``tuple(outs)`` / ``list(outs)``, and loop
-over it (``for o in outs``).  Anything else (a primitive given the list as an array, a call
-that runs as it is, a compiled callee, a slice, returning it) is refused where it is written.
+over it (``for o in outs``), return it.  Anything else (a primitive given the list as an array,
+a call that runs as it is, a compiled callee, a slice) is refused where it is written.
 (``outs.extend((a, b))`` of a sequence the code wrote is two appends.)
 
 Aliases: the SymList a run-time list is made from is *retired* (:attr:`rt_retired`), and
@@ -32,6 +32,15 @@ a loop whose body may reach a run-time list that way carries it (:meth:`rt_reach
 nested function's appends are seen after it returns (:meth:`rt_returned`).  A change of a
 retired list that is not followed is refused at the user's line (:meth:`rt_check_retired`),
 so no append is dropped.
+
+The parts of ``ops.split(x, size)`` with an int size and of ``ops.unstack`` are run-time lists
+too (their count depends on the shape, which compiled code does not know): the primitive that
+makes them (``rules_lists.LIST_MAKERS``) makes its target one when it is emitted.  They are
+read as above, and besides unpacked (``q, k, v = parts``: :meth:`RuntimeListsMixin.rt_unpack`,
+the count checked when the code runs) and returned (:meth:`~RuntimeListsMixin.rt_returned_value`:
+a tuple, ``list_tuple``; a caller that compiled the function, ``frontend``, and the boundary's
+sens check find it with ``ir.runtime_tuples``).  A run-time list built by appends may be
+returned the same way.
 
 Reverse mode: the adjoint of a run-time list is a ``GradList`` (see ``rules_lists``); forward
 mode and code differentiated again (``recompute``) are refused by :func:`refuse_derivative`.
