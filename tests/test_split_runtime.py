@@ -150,6 +150,28 @@ def method(x):
     return (ops.sin(ops.concat(o, 1)) * x).sum()
 
 
+def enumerated(x):
+    o = ops.split(x, 2, 1)
+    s = ops.stack(o).sum()
+    for i, p in enumerate(o):
+        s = s + (p * p).sum() * i
+    return s
+
+
+def test_enumerated():
+    def linear(t):
+        o = ops.split(t, 2, 1)
+        s = ops.stack(o).sum()
+        for i, p in enumerate(o):
+            s = s + p.sum() * i
+        return s
+    x = Tensor(np.arange(12).reshape(2, 6).astype("float32"))
+    assert_close(ops.grad(linear)(x), np.array([[1, 1, 2, 2, 3, 3]] * 2), 0, 0)  # MindSpore's
+    for shape in ((2, 6), (3, 8), (1, 2)):
+        _check_fd(enumerated, _x(*shape))
+    assert "p = o[i]" in ops.grad(enumerated).source(_x(2, 6))
+
+
 @pytest.mark.parametrize("fn, shapes", [(looped, ((2, 6), (3, 8), (2, 3))),
                                         (stacked, ((2, 6), (3, 8), (1, 2))),
                                         (method, ((2, 6), (3, 9), (2, 3)))])

@@ -18,9 +18,10 @@ tried again with that list made one too.  A run-time list is a runtime value (a 
 IR variable is in ``rt_lists``; every copy of it (a loop's header, an ``if``'s merge, a
 rename) is one too.  On it the code may: ``append`` (a new version, ``list_push``), index it
 with an int (``outs[-1]``, ``outs[t]``), ``len(outs)``, ``ops.stack`` / ``np.stack``,
-``ops.concat`` / ``ops.cat`` / ``np.concatenate``, ``tuple(outs)`` / ``list(outs)``, and loop
-over it (``for o in outs``), return it.  Anything else (a primitive given the list as an array,
-a call that runs as it is, a compiled callee, a slice) is refused where it is written.
+``ops.concat`` / ``ops.cat`` / ``np.concatenate``, ``tuple(outs)`` / ``list(outs)``, loop
+over it (``for o in outs``, ``for i, o in enumerate(outs)``) and return it.  Anything else (a
+primitive given the list as an array, a call that runs as it is, a compiled callee, a slice)
+is refused where it is written.
 (``outs.extend((a, b))`` of a sequence the code wrote is two appends.)
 
 Aliases: the SymList a run-time list is made from is *retired* (:attr:`rt_retired`), and
