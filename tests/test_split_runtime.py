@@ -255,6 +255,34 @@ def test_through_a_branch():
     _check_fd(f, Tensor(np.array([-0.5, -1.0, 2.0])))
 
 
+def split_in_a_loop(x):
+    s = 0.0
+    for t in range(x.shape[0]):  # (a loop that stays a loop)
+        a, b = ops.split(x[t], 3)
+        s = s + (a * ops.sin(b)).sum()
+        for p in ops.split(x[t], 2):
+            s = s + (p * p).sum()
+    return s
+
+
+def split_in_a_while(x):
+    o = ops.split(x, 2, 1)
+    i = 0
+    s = 0.0
+    while i < len(o):
+        s = s + (o[i] ** 2).sum() * (i + 1)
+        i += 1
+    if o[0].sum() > 0:
+        s = s + (o[-1] * 3).sum()
+    return s
+
+
+@pytest.mark.parametrize("fn", [split_in_a_loop, split_in_a_while])
+def test_inside_loops_and_branches(fn):
+    for seed in (0, 1):
+        _check_fd(fn, _x(3, 6, seed=seed))
+
+
 class Attention(nn.Cell):
     """The parts of a projection unpacked into query, key and value (weights differentiated)."""
 
