@@ -10,7 +10,13 @@ at run time (``outs = []`` then ``outs.append(h)`` each iteration, as hand-writt
   (no gradient);
 - ``list_getitem(lst, index, n)``: ``lst[index]`` (``n``: the length when it is read);
 - ``list_stack(lst, axis)``, ``list_concat(lst, axis, sizes)``: ``np.stack`` / ``np.concatenate``;
-- ``list_copy(lst)``, ``list_tuple(lst)``: ``list(lst)`` / ``tuple(lst)``.
+- ``list_copy(lst)``, ``list_tuple(lst)``: ``list(lst)`` / ``tuple(lst)``;
+- ``list_split(x, size, axis)``, ``list_unstack(x, axis)`` (:data:`LIST_MAKERS`): a new list,
+  the parts of ``ops.split(x, size, axis)`` with an int size / the slices of ``ops.unstack``
+  (how many depends on ``x``'s shape); their rules join the parts' gradients (zeros for a
+  part without one) with ``np.concatenate`` / ``np.stack``;
+- ``list_unpack(lst, n, where)``: ``lst`` after checking it has ``n`` items (``a, b, c =
+  parts``; a ValueError naming the user's line ``where`` if not).
 
 The gradient of a run-time list is a :class:`~autograd_st.runtime.GradList`: one gradient per
 item, ``None`` where an item has none.  ``list_push``'s rule pops the last item's gradient off
@@ -28,8 +34,9 @@ import numpy as np
 from .rules import primitive, vjp
 from .runtime import GradList, zeros_like
 
-__all__ = ["LIST_PRIMITIVES", "list_append", "grad_pop", "grad_item", "grad_unstack",
-           "grad_split", "item_sizes"]
+__all__ = ["LIST_PRIMITIVES", "LIST_MAKERS", "list_append", "grad_pop", "grad_item",
+           "grad_unstack", "grad_split", "item_sizes", "split_parts", "unstack_parts",
+           "grad_join", "grad_stack", "unpack_checked"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -68,6 +75,43 @@ def grad_unstack(dout, axis):
 def grad_split(dout, sizes, axis):
     """``dout`` split along ``axis`` into pieces of ``sizes``."""
     return GradList(np.split(dout, np.cumsum(sizes)[:-1], axis=axis))
+
+
+def split_parts(x, size, axis):
+    """``x`` split along ``axis`` into parts ``size`` long (the last shorter), as a list:
+    MindSpore's ``ops.split(x, size, axis)`` with an int size (one empty part when the axis
+    is empty)."""
+    n = np.shape(x)[axis]
+    if size <= 0:
+        raise ValueError("ops.split: the size of each part must be positive, got %d" % size)
+    return np.split(x, range(size, n, size), axis=axis)
+
+
+def unstack_parts(x, axis):
+    """The slices of ``x`` along ``axis``, as a list (``ops.unstack``)."""
+    return list(np.moveaxis(x, axis, 0))
+
+
+def unpack_checked(lst, n, where):
+    """``lst`` when it has ``n`` items (``a, b, c = parts``); else the ValueError Python
+    raises, naming the user's line ``where``."""
+    if len(lst) != n:
+        raise ValueError("%s: %s values to unpack: expected %d, the run-time list has %d"
+                         % (where, "too many" if len(lst) > n else "not enough", n, len(lst)))
+    return lst
+
+
+def grad_join(dout, out, axis):
+    """The gradient of ``x`` split into the parts ``out``: the parts' gradients ``dout`` (a
+    GradList, None: zeros) joined along ``axis``."""
+    return np.concatenate([zeros_like(o) if g is None else g for g, o in zip(dout, out)],
+                          axis=axis)
+
+
+def grad_stack(dout, out, axis):
+    """The gradient of ``x`` unstacked into ``out``: the slices' gradients stacked."""
+    return np.stack([zeros_like(o) if g is None else g for g, o in zip(dout, out)],
+                    axis=axis)
 
 
 def grad_copy(dout):
@@ -155,8 +199,42 @@ def _(dout, out, lst):
     return (grad_copy(dout),)
 
 
+@primitive(name="list_split", diff=("x",))
+def list_split_(x, size, axis=0):
+    return split_parts(x, size, axis)
+
+
+@vjp(list_split_)
+def _(dout, out, x, size, axis):
+    return (grad_join(dout, out, axis),)
+
+
+@primitive(name="list_unstack", diff=("x",))
+def list_unstack_(x, axis=0):
+    return unstack_parts(x, axis)
+
+
+@vjp(list_unstack_)
+def _(dout, out, x, axis):
+    return (grad_stack(dout, out, axis),)
+
+
+@primitive(name="list_unpack", diff=("lst",))
+def list_unpack_(lst, n, where):
+    return unpack_checked(lst, n, where)
+
+
+@vjp(list_unpack_)
+def _(dout, out, lst, n, where):
+    return (dout,)
+
+
+#: the primitives that make a new run-time list from an array (``ops.split`` with an int
+#: size, ``ops.unstack``: how many parts depends on the array's shape)
+LIST_MAKERS = frozenset(("list_split", "list_unstack"))
+
 #: every primitive of this module (their arguments are lists: the program-level gradient
 #: checks of tests/test_runtime_lists.py cover their rules, not tests/rule_specs rows)
 LIST_PRIMITIVES = frozenset(("list_new", "list_push", "list_len", "list_sizes",
                              "list_getitem", "list_stack", "list_concat", "list_copy",
-                             "list_tuple"))
+                             "list_tuple", "list_unpack")) | LIST_MAKERS

@@ -201,8 +201,8 @@ def ones_like(x):
         return out
     if isinstance(x, np.number):  # a reduction's result (the seed of a loss): what
         return np.array(1, x.dtype)  # np.ones_like gives, a 0-d array, 8 times sooner
-    if type(x) is list or type(x) is GradList:  # the seed of a returned run-time list
-        return GradList(ones_like(v) for v in x)
+    if type(x) is list or type(x) is GradList or type(x) is tuple:  # the seed of a
+        return GradList(ones_like(v) for v in x)  # returned run-time list
     return np.ones_like(x)
 
 

@@ -11,9 +11,11 @@ writes it); ``ops.argmax`` is int64 but ``ops.argmin`` int32; ``ops.sort``/``ops
 indices are int32; ``ops.full`` without a dtype is int64 whatever the fill value; the values
 of max/min with an axis, sort and top-k take their gradient at the chosen index only.
 
-Ops that split an array into parts (``split``, ``chunk``) need the length of the split axis
-to know how many parts there are: it is read from the value when the op runs eagerly and
-from a constant count (a list of sizes, ``chunks``) in differentiated code.
+Ops that split an array into parts (``split``, ``chunk``, ``unstack``) need the length of the
+split axis to know how many parts there are: it is read from the value when the op runs
+eagerly; in differentiated code a constant count (a list of sizes, ``chunks``) gives a tuple
+of parts, and an int size (``ops.split(x, 3)``, ``ops.unstack``) a run-time list of them
+(``list_split``, ``list_unstack``: see :mod:`autograd_st.compiler.runtime_lists`).
 """
 from __future__ import annotations
 
@@ -103,11 +105,14 @@ def _chunk_sizes(n, chunks):
 def split(tensor, split_size_or_sections, axis=0):
     """MindSpore's ``ops.split(tensor, split_size_or_sections, axis=0)``: a tuple of parts
     along ``axis``, each ``split_size_or_sections`` long (the last may be shorter) or of the
-    lengths in a list/tuple.  In differentiated code an int size needs the axis length:
-    give the sizes as a list there."""
+    lengths in a list/tuple.  In differentiated code an int size gives a run-time list of
+    parts (how many depends on the shape: unpacked, indexed, looped over, stacked or returned
+    as a tuple; first-order reverse mode only)."""
     if isinstance(split_size_or_sections, (list, tuple)):
         return _parts(tensor, tuple(int(s) for s in split_size_or_sections), axis)
     size = int(split_size_or_sections)
+    if isinstance(tensor, Sym):  # how many parts depends on the shape: a run-time list
+        return P.list_split(tensor, size, axis)
     n = _length(tensor, axis, "ops.split with an int size")
     return _parts(tensor, tuple(min(size, n - s) for s in range(0, n, size)) or (0,), axis)
 
@@ -134,8 +139,10 @@ def narrow(input, axis, start, length):
 
 
 def unstack(input_x, axis=0):
-    """MindSpore's ``ops.unstack(input_x, axis=0)``: the slices along ``axis`` (eagerly; in
-    differentiated code ``x[i]`` says how many)."""
+    """MindSpore's ``ops.unstack(input_x, axis=0)``: the slices along ``axis`` (in
+    differentiated code a run-time list of them, as ``split`` with an int size)."""
+    if isinstance(input_x, Sym):  # how many slices depends on the shape: a run-time list
+        return P.list_unstack(input_x, axis)
     n = _length(input_x, axis, "ops.unstack")
     return tuple(P.getitem(input_x, _axis_index(axis, i)) for i in range(n))
 

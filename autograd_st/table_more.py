@@ -307,7 +307,9 @@ def repeat_elements(x, rep, axis=0):
 
 def unbind(input, dim=0):
     """MindSpore's ``ops.unbind(input, dim=0)``: the slices along ``dim`` (a tuple; the
-    count needs the axis length, known eagerly only)."""
+    count depends on the axis length: in differentiated code a run-time list of them)."""
+    if isinstance(input, Sym):
+        return P.list_unstack(input, dim)
     n = _length(input, dim, "ops.unbind")
     return tuple(P.getitem(input, _axis_index(dim, i)) for i in range(n))
 

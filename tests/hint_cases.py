@@ -1781,6 +1781,27 @@ def rt_second_order_rewritten(x):
     return ops.sum(ops.stack(outs) * x)
 
 
+# the same hint for the parts of ops.split with an int size (how many depends on the shape)
+def split_forward_refused(x):
+    a, b = ops.split(x, 2, axis=-1)  # HINT split_forward
+    return ops.sum(ops.sin(a) * b[..., :1])
+
+
+def split_forward_rewritten(x):
+    a, b = ops.split(x, [2, 1], axis=-1)
+    return ops.sum(ops.sin(a) * b[..., :1])
+
+
+def split_second_order_refused(x):
+    a, b = ops.split(x, 2, axis=-1)  # HINT split_second_order
+    return ops.sum(ops.sin(a) * b[..., :1])
+
+
+def split_second_order_rewritten(x):
+    a, b = ops.split(x, [2, 1], axis=-1)
+    return ops.sum(ops.sin(a) * b[..., :1])
+
+
 # hint: read the list with ops.stack(outs, axis), ops.concat(outs, axis), outs[i], len(outs)
 # or a for loop over it; or loop a constant number of times so that the loop is unrolled
 def rt_pop_refused(x):
@@ -1809,20 +1830,6 @@ def rt_slice_rewritten(x):
     for t in range(x.shape[0]):
         outs.append(x[t] * 2.0)
     return ops.sum(ops.stack(outs, 0)[1:] * x[0])
-
-
-def rt_return_refused(x):
-    outs = []
-    for t in range(x.shape[0]):
-        outs.append(x[t] * x[t])
-    return outs  # HINT rt_return
-
-
-def rt_return_rewritten(x):
-    outs = []
-    for t in range(x.shape[0]):
-        outs.append(x[t] * x[t])
-    return ops.stack(outs, 0)
 
 
 def rt_as_array_refused(x):
@@ -2210,8 +2217,9 @@ _ELSE = "move the else body after the loop"
 U = UnsupportedSyntaxError
 DICT_KEYS = ("use strings or numbers as keys (a runtime value is not known when the code is "
              "compiled): {'total': ops.sum(x)}, not {ops.sum(x): x}")
-RT_MODE = ("use reverse mode (ops.grad, ops.value_and_grad) once, or loop a constant number of "
-           "times (for t in range(8)) so that the loop is unrolled")
+RT_MODE = ("use reverse mode (ops.grad, ops.value_and_grad) once; or loop a constant number of "
+           "times (for t in range(8)) so that the loop is unrolled; or give ops.split the sizes "
+           "as a list (ops.split(x, [2, 2], axis))")
 RT_READ = ("read the list with ops.stack(outs, axis), ops.concat(outs, axis), outs[i], "
            "len(outs) or a for loop over it; or loop a constant number of times so that the "
            "loop is unrolled")
@@ -2428,8 +2436,10 @@ CASES = [
     # runtime_lists.py
     Case("rt_forward", U, RT_MODE, "runtime_lists", mode="jvp"),
     Case("rt_second_order", U, RT_MODE, "runtime_lists", mode="grad2"),
+    Case("split_forward", U, RT_MODE, "runtime_lists", mode="jvp"),
+    Case("split_second_order", U, RT_MODE, "runtime_lists", mode="grad2"),
     *[Case(name, U, RT_READ, "runtime_lists") for name in (
-        "rt_pop", "rt_slice", "rt_return", "rt_as_array", "rt_print", "rt_sum", "rt_axis",
+        "rt_pop", "rt_slice", "rt_as_array", "rt_print", "rt_sum", "rt_axis",
         "rt_insert", "rt_append_list", "rt_holding_list", "rt_two_names", "rt_held_in_tuple")],
     Case("alias_stale", U, "append to the list by its name (outs.append(v)), or loop a "
          "constant number of times so that the loop is unrolled", "runtime_lists"),

@@ -237,6 +237,15 @@ def for_range_collect(x):
     return ops.stack(outs, 1).sum() + outs[-1].sum() * len(outs)
 
 
+def split_int_parts(x):
+    q, k, v = ops.split(ops.concat((x, x * x), 1), 2, axis=-1)  # 6 columns: 3 parts of 2
+    parts = x.split(2, 1)  # 3 columns: parts of 2 and 1
+    s = len(parts) * parts[-1].sum() + ops.concat(parts, 1).sum()
+    for p in ops.unstack(x):
+        s = s + (p * p).sum()
+    return (ops.sin(q) * k * v).sum() + s
+
+
 def list_comprehension(x):
     ys = [x * i for i in range(4) if i != 2]
     return ops.stack(ys).sum()

@@ -10,7 +10,6 @@ import pytest
 
 import autograd_st as ms
 from autograd_st import Tensor, numerical_grad, ops
-from autograd_st.errors import UnsupportedSyntaxError
 
 IDX = Tensor(np.array([2, 0, 2, -1], np.int32))
 IDX2 = Tensor(np.array([[0, 0, 3], [2, 1, 1]]))
@@ -344,12 +343,16 @@ def test_split_and_chunk_parts():
 
 def _split_int(x):
     a, b = ops.split(x, 2, 1)
-    return a.sum() + b.sum()
+    return a.sum() + (b * b).sum()
 
 
-def test_split_with_an_int_size_in_compiled_code_is_refused_with_a_fix():
-    with pytest.raises(UnsupportedSyntaxError, match="pass the sizes as a list"):
-        ops.grad(_split_int)(Tensor(np.ones((2, 4))))
+def test_split_with_an_int_size_in_compiled_code():
+    # (a run-time list of parts: tests/test_split_runtime.py)
+    x = np.arange(8.0).reshape(2, 4)
+    g = ops.grad(_split_int)(Tensor(x))
+    np.testing.assert_array_equal(g.asnumpy(), [[1, 1, 4, 6], [1, 1, 12, 14]])
+    with pytest.raises(ValueError, match="expected 2, the run-time list has 3"):
+        ops.grad(_split_int)(Tensor(np.ones((2, 6))))
 
 
 def _chunk6(x):

@@ -213,12 +213,18 @@ def test_casts_keep_the_casts_gradient():
     assert Tensor(x.astype(np.float32)).double().dtype == ms.float64
 
 
-def test_shape_dependent_forms_are_refused_in_differentiated_code():
-    def by_count(a):
-        return ops.sum(ops.unbind(a, 0)[0])
+def test_shape_dependent_forms_in_differentiated_code():
+    def by_count(a):  # (unbind: a run-time list of slices, tests/test_split_runtime.py)
+        return ops.sum(ops.unbind(a, 0)[0] * 2.0)
 
-    with pytest.raises(UnsupportedSyntaxError, match="unbind"):
-        ops.grad(by_count)(Tensor(_t(2, 3)))
+    np.testing.assert_array_equal(ops.grad(by_count)(Tensor(_t(2, 3))).asnumpy(),
+                                  [[2, 2, 2], [0, 0, 0]])
+
+    def by_sections(a):
+        return ops.sum(ops.tensor_split(a, 2, 1)[0])
+
+    with pytest.raises(UnsupportedSyntaxError, match="tensor_split"):
+        ops.grad(by_sections)(Tensor(_t(2, 3)))
 
     def nan_default(a):
         return ops.sum(ops.nan_to_num(a))

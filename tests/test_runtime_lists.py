@@ -364,13 +364,6 @@ def slices(x):
     return ops.stack(outs[1:]).sum()  # LINE slice
 
 
-def returns(x):
-    outs = []
-    for t in range(x.shape[0]):
-        outs.append(x[t])
-    return outs  # LINE return
-
-
 def as_array(x):
     outs = []
     for t in range(x.shape[0]):
@@ -419,7 +412,6 @@ def tuple_grows(x):
 @pytest.mark.parametrize("fn, tag, what", [
     (pops, "LINE pop", "outs.pop(...) is not supported on a list built at run time"),
     (slices, "LINE slice", "outs[a:b] is not supported on a list built at run time"),
-    (returns, "LINE return", "return outs is not supported on a list built at run time"),
     (as_array, "LINE array", "using outs as an array (in mul) is not supported"),
     (printed, "LINE print", "print(outs) is not supported on a list built at run time"),
     (list_items, "LINE items", "appending a list, tuple or dict (to outs) is not supported"),

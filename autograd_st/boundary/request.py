@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import compiler  # its passes load on the first compile (compiler.normalize_function...)
 from ..cell import Cell
-from ..compiler.ir import RUNTIME, leaves, resolve_input
+from ..compiler.ir import RUNTIME, leaves, resolve_input, runtime_tuples
 from ..compiler.markers import is_gradient_function, is_user_primitive
 from ..compiler.plan import GradientPlan, Ref
 from ..errors import CompileError, GradientAPIError
@@ -306,7 +306,8 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     # its gradient is given (a Python float has none)
     dtypes = [getattr(v, "dtype", None) for v in runtime_leaves(call_args, spec)]
     if sens:  # (its structure is in the cache key: checked once per structure)
-        check_sens(fir.result[0] if request.has_aux else fir.result, sens[0], fir.qualname)
+        check_sens(fir.result[0] if request.has_aux else fir.result, sens[0], fir.qualname,
+                   rt_tuples=runtime_tuples(fir))
     weights = tuple(request.weights or ())
     plan = GradientPlan(
         wrt_args=wrt_args, layout=request.layout(trees, len(weights)),
@@ -343,10 +344,16 @@ def _generated_spec(gfn, spec) -> list:
     return [RUNTIME] * sum(count_leaves(sp) for sp in inner_args) + list(spec[len(inner_args):])
 
 
-def check_sens(result, sens, qualname: str, where: str = "") -> None:
+def check_sens(result, sens, qualname: str, where: str = "", rt_tuples=()) -> None:
     """The output's gradient (``sens``) has the structure of the output it is for: a tuple
     or list per tuple or list (either), a dict with the same keys per dict, one value per
-    runtime leaf (a GradientAPIError otherwise, before anything runs)."""
+    runtime leaf, a tuple or list per leaf in ``rt_tuples`` (a tuple whose length is known
+    at run time, ``return ops.split(x, 3)``: its length checked then) (a GradientAPIError
+    otherwise, before anything runs)."""
+    if isinstance(result, Sym) and result.var.name in rt_tuples:
+        if not isinstance(sens, (tuple, list)):
+            raise _sens_error(qualname, where, "a tuple (one gradient per part)", sens)
+        return
     if isinstance(result, Sym):
         if isinstance(sens, (tuple, list, dict)):
             raise _sens_error(qualname, where, "one value", sens)
@@ -356,12 +363,12 @@ def check_sens(result, sens, qualname: str, where: str = "") -> None:
             raise _sens_error(qualname, where, "a %s of %d" % (type(result).__name__,
                                                                len(result)), sens)
         for i, (r, s) in enumerate(zip(result, sens)):
-            check_sens(r, s, qualname, "%s[%d]" % (where, i))
+            check_sens(r, s, qualname, "%s[%d]" % (where, i), rt_tuples)
     elif type(result) is dict and leaves(result):
         if type(sens) is not dict or set(sens) != set(result):
             raise _sens_error(qualname, where, "a dict with keys %s" % _keys(result), sens)
         for k, r in result.items():
-            check_sens(r, sens[k], qualname, "%s[%r]" % (where, k))
+            check_sens(r, sens[k], qualname, "%s[%r]" % (where, k), rt_tuples)
 
 
 def _keys(d) -> str:

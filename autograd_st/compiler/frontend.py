@@ -33,7 +33,7 @@ from .codegen import to_source
 from .desugar import desugar
 from .desugar import needed as desugar_needed
 from .fence import fence
-from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild, resolve_input
+from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild, resolve_input, runtime_tuples
 from .markers import is_gradient_function, is_user_primitive, takes_sens
 from .normalize import normalize, sym
 from .normalize_values import bind_arguments
@@ -167,6 +167,11 @@ class CallBinder:
         nz.emit(Call(targets, fir, runtime_args, res, nz.loc, extra, bprop_cell,
                      recompute or (isinstance(callee, Cell) and is_recomputed(callee))))
         result = rebuild(fir.result, [sym(t) for t in targets])
+        made = runtime_tuples(fir)
+        for leaf, t in zip(leaves(fir.result), targets):
+            if leaf.var.name in made:  # the callee returns ops.split(x, 3)'s parts
+                nz.rt_lists.add(t)
+                nz.rt_origin[t] = t
         nz.returned(result)
         return result
 

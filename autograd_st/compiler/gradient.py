@@ -25,11 +25,12 @@ import numpy as np
 from ..cell import is_recomputed
 from ..errors import GradientAPIError
 from ..prims import Sym
+from ..runtime import GradList
 from . import codegen
 from .build import ReverseBuilder, short_name
 from .cache import paused_gc
 from .codegen import assign, expr_of, function_def, literal, name, to_source
-from .ir import Const, Input, Var, leaves
+from .ir import Const, Input, Var, leaves, runtime_tuples
 from .lower import lower
 from .plan import GradientPlan, Ref
 from .stages import record
@@ -85,6 +86,7 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
     params += [inp.name for inp in inputs] + [inp.name for inp in extra_weights]
     leaf_index = _leaf_positions(fir.result)
     seeded = plan.seeded or (True,) * len(out_leaves)
+    rt_tuples = runtime_tuples(fir) if plan.sens else ()
     for i, leaf in enumerate(out_leaves):
         if not seeded[i]:
             continue
@@ -96,9 +98,13 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
         if leaf.var.name in b.active:
             rev.out.append(codegen.comment("seed: the gradient of the output"))
             part = _sens_part(sens_name, position, b.ns.const_namer)
-            if not plan.recompute:  # (final code: a sens of another shape is refused)
-                where = "sens%s of %s" % ("".join("[%r]" % (k,) for k in position),
-                                          fir.qualname)
+            where = "sens%s of %s" % ("".join("[%r]" % (k,) for k in position),
+                                      fir.qualname)
+            if leaf.var.name in rt_tuples:  # a tuple of parts: one gradient per part
+                part = gast.Call(func=name(b.ns.const_namer(sens_parts, "sens_parts")),
+                                 args=[part, name(leaf.var.name), codegen.const(where)],
+                                 keywords=[])
+            elif not plan.recompute:  # (final code: a sens of another shape is refused)
                 part = gast.Call(func=name(b.ns.const_namer(sens_shape, "sens_shape")),
                                  args=[part, name(leaf.var.name), codegen.const(where)],
                                  keywords=[])
@@ -170,6 +176,20 @@ def sens_shape(sens, out, where: str):
     raise GradientAPIError(
         "the output's gradient (%s) has shape %s but the output it is the gradient of has "
         "shape %s; pass a sens shaped like the output" % (where, np.shape(sens), np.shape(out)))
+
+
+def sens_parts(sens, out, where: str):
+    """``sens``, one gradient per part of the run-time tuple ``out`` (``return ops.split(x,
+    3)``), as the GradList its rules take; a GradientAPIError when the count or a part's
+    shape differs."""
+    if len(sens) != len(out):
+        raise GradientAPIError(
+            "the output's gradient (%s) has %d parts but the output it is the gradient of has "
+            "%d (how many depends on the input's shape); pass one gradient per part"
+            % (where, len(sens), len(out)))
+    head, _, tail = where.partition(" of ")
+    return GradList(sens_shape(s, o, "%s[%d] of %s" % (head, i, tail))
+                    for i, (s, o) in enumerate(zip(sens, out)))
 
 
 def _cast_like(g, var: str):

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..prims import Sym
 
-__all__ = ["Var", "Const", "Prim", "Call", "Opaque", "If", "For", "While", "Comment", "Input",
+__all__ = ["runtime_tuples", "Var", "Const", "Prim", "Call", "Opaque", "If", "For", "While", "Comment", "Input",
            "FuncIR", "RUNTIME", "ABSENT", "leaves", "rebuild", "walk", "atom_names", "uses_of",
            "has_effects", "resolve_input"]
 
@@ -197,6 +197,26 @@ def walk(stmts):
         elif isinstance(stmt, While):
             yield from walk(stmt.cond_body)
             yield from walk(stmt.body)
+
+
+def runtime_tuples(fir) -> set:
+    """The variables of ``fir`` that hold a run-time list returned as a tuple (``return
+    ops.split(x, 3)``: ``list_tuple``), and their copies (a branch's merge): a result leaf
+    that is one is a tuple whose length is known only at run time."""
+    found = set()
+    stmts = [s for s in walk(fir.body) if isinstance(s, Prim)]
+    for s in stmts:
+        if s.prim.name == "list_tuple":
+            found.update(s.targets)
+    grew = bool(found)
+    while grew:
+        grew = False
+        for s in stmts:
+            if s.prim.name == "copy" and isinstance(s.args.get("x"), Var) \
+                    and s.args["x"].name in found and s.targets[0] not in found:
+                found.add(s.targets[0])
+                grew = True
+    return found
 
 
 def has_effects(stmts) -> bool:

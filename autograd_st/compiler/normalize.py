@@ -45,6 +45,7 @@ from .. import rules
 from ..cell import Cell
 from ..errors import CompileError
 from ..prims import Sym, binding, has_sym
+from ..rules_lists import LIST_MAKERS
 from ..tensor import Tensor
 from .cache import Guard, structure_signature
 from .codegen import expr_of, name
@@ -233,6 +234,9 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
                 self.escaped.add(id(args[p].value))  # the IR refers to it from now on
         self.emit(Prim([target], prim, args, self.loc))
         self.fresh_temps.add(target)
+        if prim.name in LIST_MAKERS:  # ops.split(x, 3): a list of parts made at run time
+            self.rt_lists.add(target)
+            self.rt_origin[target] = target
         return sym(target)
 
     def new_version(self, user_name: str) -> str:

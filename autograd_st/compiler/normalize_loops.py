@@ -234,6 +234,12 @@ class LoopsMixin:
 
     # -- for -----------------------------------------------------------------------------
     def s_For(self, node):
+        if self._enumerates_rt_list(node):  # for i, p in enumerate(parts): i the loop index
+            over = self.expr(node.iter.args[0])
+            n = self.rt_len(over)
+            self._attempt(lambda: self._for_loop(node, Range([n]), over), "its trip count is "
+                          "not a constant", lambda: None, node)
+            return
         it = self.expr(node.iter)
         over = None
         if isinstance(it, Sym):  # for row in x: a loop over x's first axis, x[i] each time
@@ -319,18 +325,38 @@ class LoopsMixin:
                     n += 1
                 self.env["_list_%d" % n] = lst
 
+    def _enumerates_rt_list(self, node) -> bool:
+        """Whether ``node`` is ``for i, v in enumerate(name)`` over a run-time list."""
+        call, target = node.iter, node.target
+        return isinstance(call, gast.Call) and len(call.args) == 1 and not call.keywords \
+            and isinstance(call.args[0], gast.Name) \
+            and self.is_rt_list(self.env.get(call.args[0].id)) \
+            and isinstance(target, gast.Tuple) and len(target.elts) == 2 \
+            and isinstance(target.elts[0], gast.Name) and isinstance(call.func, gast.Name) \
+            and self.expr(call.func) is enumerate
+
     def _for_loop(self, node, it, over):
         """The loop as an IR ``For`` (its carried values checked at the end of the body)."""
         before = dict(self.env)
         carried, plan, lists = self._carry(node.body)
-        index = node.target.id if over is None else "_" + name_hint(node.iter) + "_index"
+        item = node.target
+        if over is None:
+            index = node.target.id
+        elif isinstance(node.iter, gast.Call) and self.is_rt_list(over) \
+                and isinstance(node.target, gast.Tuple):  # enumerate(parts)
+            index, item = node.target.elts[0].id, node.target.elts[1]
+        else:
+            index = "_" + name_hint(node.iter) + "_index"
         target = self.new_version(index)
         self.env[index] = sym(target)
         outer = self.block
         self.block = []
-        if over is not None:
-            self.assign(node.target, self.rt_item(over, sym(target), node.iter)
-                        if self.is_rt_list(over) else P.getitem(over, sym(target)), node)
+        if over is not None and self.is_rt_list(over):
+            value = self.rt_item(over, sym(target), node.iter)
+            self.fresh_temps.add(value.var.name)  # (it takes the loop variable's name)
+            self.assign(item, value, node)
+        elif over is not None:
+            self.assign(item, P.getitem(over, sym(target)), node)
         body = self._loop_body(node, carried, plan, lists, before, outer)
         self.emit(For(target, [atomize(a) for a in it.args], body,
                       *self._loop_fields(node, carried)))

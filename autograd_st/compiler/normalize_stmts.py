@@ -129,6 +129,10 @@ class StatementsMixin(LoopsMixin):
             self.bind(target.id, value)
         elif isinstance(target, (gast.Tuple, gast.List)):
             n = len(target.elts)
+            if self.is_rt_list(value):  # q, k, v = ops.split(x, d, -1): checked, then items
+                for t, item in zip(target.elts, self.rt_unpack(value, n, node)):
+                    self.assign(t, item, node)
+                return
             if isinstance(value, Sym):  # b, s, d = x.shape: checked, then item by item
                 check = gast.Call(func=gast.Name(id=self.const_name(CHECK_UNPACK,
                                                                     "check_unpack"),
@@ -159,7 +163,9 @@ class StatementsMixin(LoopsMixin):
 
     def s_Return(self, node):
         value = self.expr(node.value) if node.value is not None else None
-        self.rt_check_values([value], "return %s", node)
+        if not (self._inlining and self.is_rt_list(value)):  # (a nested function's
+            value = self.rt_returned_value(value)  # run-time list: its caller's, as it is)
+            self.rt_check_values([value], "return %s", node)
         if holds_partial_of_runtime_values(value):
             raise self.error(node, "a partial (F.partial or functools.partial) holding this "
                              "function's runtime values is returned: the caller cannot call "

@@ -18,9 +18,10 @@ tried again with that list made one too.  A run-time list is a runtime value (a 
 IR variable is in ``rt_lists``; every copy of it (a loop's header, an ``if``'s merge, a
 rename) is one too.  On it the code may: ``append`` (a new version, ``list_push``), index it
 with an int (``outs[-1]``, ``outs[t]``), ``len(outs)``, ``ops.stack`` / ``np.stack``,
-``ops.concat`` / ``ops.cat`` / ``np.concatenate``, ``tuple(outs)`` / ``list(outs)``, and loop
-over it (``for o in outs``).  Anything else (a primitive given the list as an array, a call
-that runs as it is, a compiled callee, a slice, returning it) is refused where it is written.
+``ops.concat`` / ``ops.cat`` / ``np.concatenate``, ``tuple(outs)`` / ``list(outs)``, loop
+over it (``for o in outs``, ``for i, o in enumerate(outs)``) and return it.  Anything else (a
+primitive given the list as an array, a call that runs as it is, a compiled callee, a slice)
+is refused where it is written.
 (``outs.extend((a, b))`` of a sequence the code wrote is two appends.)
 
 Aliases: the SymList a run-time list is made from is *retired* (:attr:`rt_retired`), and
@@ -32,6 +33,15 @@ a loop whose body may reach a run-time list that way carries it (:meth:`rt_reach
 nested function's appends are seen after it returns (:meth:`rt_returned`).  A change of a
 retired list that is not followed is refused at the user's line (:meth:`rt_check_retired`),
 so no append is dropped.
+
+The parts of ``ops.split(x, size)`` with an int size and of ``ops.unstack`` are run-time lists
+too (their count depends on the shape, which compiled code does not know): the primitive that
+makes them (``rules_lists.LIST_MAKERS``) makes its target one when it is emitted.  They are
+read as above, and besides unpacked (``q, k, v = parts``: :meth:`RuntimeListsMixin.rt_unpack`,
+the count checked when the code runs) and returned (:meth:`~RuntimeListsMixin.rt_returned_value`:
+a tuple, ``list_tuple``; a caller that compiled the function, ``frontend``, and the boundary's
+sens check find it with ``ir.runtime_tuples``).  A run-time list built by appends may be
+returned the same way.
 
 Reverse mode: the adjoint of a run-time list is a ``GradList`` (see ``rules_lists``); forward
 mode and code differentiated again (``recompute``) are refused by :func:`refuse_derivative`.
@@ -98,10 +108,12 @@ def refuse_derivative(stmt, mode: str) -> None:
         "a derivative of a derivative (grad of grad, check_grads order=2)"
     loc = stmt.loc or (None, None, None)
     raise UnsupportedSyntaxError(
-        "%s of a list built at run time (appended to in a loop whose trip count is not a "
-        "constant) is not supported" % what, loc[0], loc[1], loc[2],
-        hint="use reverse mode (ops.grad, ops.value_and_grad) once, or loop a constant "
-        "number of times (for t in range(8)) so that the loop is unrolled")
+        "%s of a list whose length is known only at run time (one appended to in a loop "
+        "whose trip count is not a constant, or the parts of ops.split(x, size) or "
+        "ops.unstack) is not supported" % what, loc[0], loc[1], loc[2],
+        hint="use reverse mode (ops.grad, ops.value_and_grad) once; or loop a constant "
+        "number of times (for t in range(8)) so that the loop is unrolled; or give "
+        "ops.split the sizes as a list (ops.split(x, [2, 2], axis))")
 
 
 class RuntimeListsMixin:
@@ -171,7 +183,8 @@ class RuntimeListsMixin:
 
     def rt_refuse(self, node, what: str):
         return self.error(node, "%s is not supported on a list built at run time (one "
-                          "appended to in a loop whose trip count is not a constant)" % what,
+                          "appended to in a loop whose trip count is not a constant, or "
+                          "the parts of ops.split(x, size) or ops.unstack)" % what,
                           _HINT, cls=UnsupportedSyntaxError)
 
     def rt_name(self, value) -> str:
@@ -366,6 +379,29 @@ class RuntimeListsMixin:
         n = self._rt_value("n", "list_len", {"lst": base.var})
         return self._rt_value("item", "list_getitem",
                               {"lst": base.var, "index": atomize(index), "n": n.var})
+
+    def rt_unpack(self, base, n: int, node):
+        """``a, b, c = base``: ``base`` checked to have ``n`` items when the code runs (a
+        ValueError naming the user's line if not), then its items."""
+        where = "%s:%d" % (self.src.filename, getattr(node, "lineno", self.loc[1]))
+        user = self.rt_name(base)
+        checked = self._rt_value("parts" if user == "the list" else user, "list_unpack",
+                                 {"lst": base.var, "n": Const(n), "where": Const(where)},
+                                 rt_list=True)
+        for i in range(n):  # each item a fresh temporary: it takes the name it is bound to
+            item = self._rt_value("item", "list_getitem",
+                                  {"lst": checked.var, "index": Const(i), "n": Const(n)})
+            self.fresh_temps.add(item.var.name)
+            yield item
+
+    def rt_returned_value(self, value):
+        """What ``return value`` gives: a run-time list (or one in a returned tuple) as a
+        tuple (what MindSpore's ``ops.split`` returns); else ``value`` as it is."""
+        if self.is_rt_list(value):
+            return self._rt_value("parts", "list_tuple", {"lst": value.var})
+        if type(value) is tuple and self.rt_in(value) is not None:
+            return tuple(self.rt_returned_value(v) for v in value)
+        return value
 
     def rt_call(self, callee, composite, args, kwargs, node):
         """A call given a run-time list: its value, or the refusal."""
