@@ -61,7 +61,7 @@ from ..kernels import LOWERED_KERNELS
 from .anno import ATTR, facts_of, tag, tag_of, untag
 from .codegen import is_comment, name, names_read
 from .lower_loops import batch_loops
-from .trees import load_store_names, walk
+from .trees import child_fields, load_store_names, walk
 
 __all__ = ["lower"]
 
@@ -201,18 +201,30 @@ def _read_shape(call, form, shape) -> None:
     untag(call)
 
 
-def _shape_reads(node) -> list:
-    """``(call, form, like)`` for each call in ``node`` that reads a name only for its shape:
-    ``unbroadcast(E, v)`` (form None) and the ``shape_use`` calls."""
-    out = []
-    for n in gast.walk(node):
-        facts = facts_of(n, "unbroadcast")
-        if facts is not None and facts["like"] is not None and facts["matmul"] is None:
-            out.append((n, None, facts["like"]))  # (a matmul's stays one fused call)
-        facts = facts_of(n, "shape_use")
-        if facts is not None:
-            out.append((n, facts["form"], facts["like"]))
-    return out
+def _shape_reads(node, candidates) -> tuple:
+    """``(reads, count)`` for statement ``node``, in one walk: ``reads`` holds ``(call,
+    form, like)`` for each call that reads a name of ``candidates`` only for its shape
+    (``unbroadcast(E, v)``, form None, and the ``shape_use`` calls), in ``gast.walk``'s
+    order; ``count`` the number of times each name of ``candidates`` is read."""
+    reads, count = [], {}
+    name_type, load_type = gast.Name, gast.Load
+    for n in walk(node):
+        if n.__class__ is name_type:
+            if n.ctx.__class__ is load_type and n.id in candidates:
+                count[n.id] = count.get(n.id, 0) + 1
+            continue
+        t = getattr(n, ATTR, None)
+        if t is None:
+            continue
+        if t.kind == "unbroadcast":
+            facts = t.facts
+            if facts["like"] is not None and facts["matmul"] is None \
+                    and facts["like"] in candidates:
+                reads.append((n, None, facts["like"]))  # (a matmul's stays one fused call)
+        elif t.kind == "shape_use":
+            if t.facts["like"] in candidates:
+                reads.append((n, t.facts["form"], t.facts["like"]))
+    return reads, count
 
 
 def _shapes_in_function(fdef, names) -> None:
@@ -235,11 +247,7 @@ def _shapes_in_function(fdef, names) -> None:
         return
     full_after, shaped = {}, {}  # v -> the last statement reading it whole; its shape reads
     for j, stmt in enumerate(body):
-        reads = [r for r in _shape_reads(stmt) if r[2] in candidates]
-        count = {}
-        for n in gast.walk(stmt):
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in candidates:
-                count[n.id] = count.get(n.id, 0) + 1
+        reads, count = _shape_reads(stmt, candidates)
         for v, k in count.items():
             mine = [r for r in reads if r[2] == v]
             if len(mine) == k:
@@ -337,11 +345,37 @@ def _kernel_call(stmt, kind):
 
 
 def _store_counts(fdef) -> dict:
+    """How many times each name is bound in ``fdef`` (a parameter once more): the ``Store``
+    names a walk finds, counted in one pass without a generator step per node."""
     counts = {a.id: 1 for a in fdef.args.args}
-    for n in walk(fdef):
-        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
-            counts[n.id] = counts.get(n.id, 0) + 1
+    stack = [fdef]
+    pop, push = stack.pop, stack.append
+    name_type, store_type, ast_type, list_type = gast.Name, gast.Store, gast.AST, list
+    fields_of = _FIELDS
+    while stack:
+        node = pop()
+        cls = node.__class__
+        if cls is name_type:
+            if node.ctx.__class__ is store_type:
+                counts[node.id] = counts.get(node.id, 0) + 1
+            if node.annotation is not None:
+                push(node.annotation)
+            continue
+        fields = fields_of.get(cls)
+        if fields is None:
+            fields = fields_of[cls] = child_fields(cls)
+        for f in fields:
+            v = getattr(node, f, None)
+            if v.__class__ is list_type:
+                for item in v:
+                    if isinstance(item, ast_type):
+                        push(item)
+            elif isinstance(v, ast_type):
+                push(v)
     return counts
+
+
+_FIELDS: dict = {}  # node class -> its fields that may hold nodes (trees.child_fields)
 
 
 def _saving_sites(fdef):
