@@ -202,28 +202,43 @@ def _read_shape(call, form, shape) -> None:
 
 
 def _shape_reads(node, candidates) -> tuple:
-    """``(reads, count)`` for statement ``node``, in one walk: ``reads`` holds ``(call,
-    form, like)`` for each call that reads a name of ``candidates`` only for its shape
-    (``unbroadcast(E, v)``, form None, and the ``shape_use`` calls), in ``gast.walk``'s
-    order; ``count`` the number of times each name of ``candidates`` is read."""
+    """``(reads, count)`` for statement ``node``, in one walk (a stack: the order of the
+    reads does not matter to the caller): ``reads`` holds ``(call, form, like)`` for each
+    call that reads a name of ``candidates`` only for its shape (``unbroadcast(E, v)``, form
+    None, and the ``shape_use`` calls); ``count`` the number of times each name of
+    ``candidates`` is read."""
     reads, count = [], {}
-    name_type, load_type = gast.Name, gast.Load
-    for n in walk(node):
-        if n.__class__ is name_type:
+    stack = [node]
+    pop, push = stack.pop, stack.append
+    name_type, load_type, ast_type, list_type = gast.Name, gast.Load, gast.AST, list
+    fields_of = _FIELDS
+    while stack:
+        n = pop()
+        cls = n.__class__
+        if cls is name_type:
             if n.ctx.__class__ is load_type and n.id in candidates:
                 count[n.id] = count.get(n.id, 0) + 1
             continue
         t = getattr(n, ATTR, None)
-        if t is None:
-            continue
-        if t.kind == "unbroadcast":
+        if t is not None:
             facts = t.facts
-            if facts["like"] is not None and facts["matmul"] is None \
-                    and facts["like"] in candidates:
-                reads.append((n, None, facts["like"]))  # (a matmul's stays one fused call)
-        elif t.kind == "shape_use":
-            if t.facts["like"] in candidates:
-                reads.append((n, t.facts["form"], t.facts["like"]))
+            if t.kind == "unbroadcast":
+                if facts["like"] is not None and facts["matmul"] is None \
+                        and facts["like"] in candidates:
+                    reads.append((n, None, facts["like"]))  # (a matmul's stays one call)
+            elif t.kind == "shape_use" and facts["like"] in candidates:
+                reads.append((n, facts["form"], facts["like"]))
+        fields = fields_of.get(cls)
+        if fields is None:
+            fields = fields_of[cls] = child_fields(cls)
+        for f in fields:
+            v = getattr(n, f, None)
+            if v.__class__ is list_type:
+                for item in v:
+                    if isinstance(item, ast_type):
+                        push(item)
+            elif isinstance(v, ast_type):
+                push(v)
     return reads, count
 
 
