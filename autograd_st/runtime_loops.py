@@ -19,7 +19,7 @@ import numpy as np
 
 from .runtime import accumulate, accumulate_tn, accumulate_to, sum_to, ungetitem
 
-__all__ = ["tape_put", "tape_put_next", "tape_put_as", "sum_to_rows", "accumulate_tn_rows",
+__all__ = ["tape_put", "tape_put_next", "tape_put_as", "sum_to_each", "sum_to_rows", "accumulate_tn_rows",
            "accumulate_to_rows", "accumulate_at", "matmul_rows", "LOOP_NAMES", "clear_pool"]
 
 _ndarray = np.ndarray
@@ -132,6 +132,17 @@ def tape_put_as(buf, k, n, v, same, same_rows):
         if buf is same_rows:  # the rows shared so far, then its own
             buf = same_rows.copy() if same_rows.__class__ is _ndarray else list(same_rows)
     return tape_put(buf, k, n, v)
+
+
+def sum_to_each(g, shape, then):
+    """``sum_to(sum_to(g, shape), then)`` in one call: a chain ``a + b + c``'s gradient handed
+    on twice in a loop's step (``g`` itself while both shapes are its own)."""
+    try:
+        if g.shape == shape and shape == then:
+            return g
+    except AttributeError:
+        pass
+    return sum_to(sum_to(g, shape), then)
 
 
 def sum_to_rows(rows, n, *shapes):

@@ -19,6 +19,7 @@ from autograd_st.runtime_loops import (
     accumulate_tn_rows,
     accumulate_to_rows,
     matmul_rows,
+    sum_to_each,
     sum_to_rows,
     tape_put,
     tape_put_as,
@@ -399,6 +400,15 @@ def test_sum_to_rows_hands_the_rows_on_or_sums_each():
     assert sum_to_rows(g[:2], 2, (mixed + [((9,), (9,))], 0)) is not None
 
 
+def test_sum_to_each_is_two_sum_tos():
+    g = np.arange(6.0).reshape(2, 3)
+    assert sum_to_each(g, (2, 3), (2, 3)) is g
+    np.testing.assert_array_equal(sum_to_each(g, (2, 3), (3,)), [3.0, 5.0, 7.0])
+    np.testing.assert_array_equal(sum_to_each(g, (1, 3), (1, 1)), [[15.0]])
+    assert sum_to_each(2.0, (), ()) == 2.0
+    np.testing.assert_array_equal(sum_to_each(2.0, (), (2,)), [2.0, 2.0])
+
+
 def rnn_row_input(xs, h, wx, wh, b):
     """The input projection of one row ``(1, nin)`` broadcast over the batch: its gradient is
     summed over the batch by ``sum_to`` in each step (the rows after the loop sum it too)."""
@@ -434,8 +444,9 @@ def test_the_w4_backward_step_makes_no_weight_rows_in_the_loop():
     walk = next(i for i, ln in enumerate(lines) if ln.strip().startswith("for _k in range("))
     end = next(i for i in range(walk + 1, len(lines)) if not lines[i].startswith(" " * 8))
     body = "\n".join(lines[walk:end])
-    # one sum_to per gradient read in the step (the matmul's: h's gradient), one row put
-    assert body.count("sum_to(") == 2 and body.count("tape_put(") == 1
+    # the two sums of h's gradient (of ``a + b + c``) in one call, one row put
+    assert body.count("sum_to_each(") == 1 and body.count(" sum_to(") == 0
+    assert body.count("tape_put(") == 1
     assert "tape_put_as(" not in body
     assert sum("= sum_to_rows(" in ln for ln in lines[end:]) == 2
 

@@ -120,6 +120,8 @@ def batch_loops(fdefs: list, names) -> None:
         loop.body[:] = [s for s in loop.body if id(s) not in unread] or [gast.Pass()]
         while _drop_handed_on(loop, loaded[id(fdef)]):  # (their rows are made after it)
             loaded[id(fdef)] = _read(fdef)
+        if _sum_to_each(loop, fdef):
+            loaded[id(fdef)] = _read(fdef)
         rebinding[id(loop)] = _stored([r for r in reads if id(r) not in unread])
         _hoist_invariants(loop, parent)
         views.append((loop, [a for a in arrays if a in rebinding[id(loop)]]))
@@ -141,6 +143,51 @@ def _drop_handed_on(loop, loaded) -> bool:
     if len(keep) == len(loop.body):
         return False
     loop.body[:] = keep or [gast.Pass()]
+    return True
+
+
+def _sum_to_each(loop, fdef) -> bool:
+    """``y = sum_to(z, s); x = sum_to(y, r)`` in ``loop``'s body, ``y`` read nowhere else and
+    ``z``, ``s`` not rebound between them: ``x = sum_to_each(z, s, r)`` (one call a step);
+    whether any was rewritten."""
+    def two_args(st):
+        v = getattr(st, "value", None)
+        return isinstance(st, gast.Assign) and len(st.targets) == 1 \
+            and isinstance(st.targets[0], gast.Name) and isinstance(v, gast.Call) \
+            and isinstance(v.func, gast.Name) and v.func.id == "sum_to" and not tag_of(v) \
+            and len(v.args) == 2 and not v.keywords \
+            and all(isinstance(a, gast.Name) for a in v.args)
+    body = loop.body
+    sums = [i for i, st in enumerate(body) if two_args(st)]
+    if len(sums) < 2:
+        return False
+    reads: dict = {}
+    for nd in _names(fdef):
+        if nd.ctx.__class__ is _LOAD:
+            reads[nd.id] = reads.get(nd.id, 0) + 1
+    stores = [_stored([st]) for st in body]
+    bound: dict = {}
+    for st in stores:
+        for v in st:
+            bound[v] = bound.get(v, 0) + 1
+    dropped = set()
+    for i in sums:
+        if not two_args(body[i]):  # (rewritten as the second of a pair)
+            continue
+        y = body[i].targets[0].id
+        if reads.get(y) != 1 or bound.get(y) != 1:
+            continue
+        z, s = (a.id for a in body[i].value.args)
+        for j in range(i + 1, len(body)):
+            if z in stores[j] or s in stores[j]:
+                break
+            if two_args(body[j]) and body[j].value.args[0].id == y:
+                body[j].value = _call("sum_to_each", name(z), name(s), body[j].value.args[1])
+                dropped.add(i)
+                break
+    if not dropped:
+        return False
+    loop.body[:] = [st for i, st in enumerate(body) if i not in dropped]
     return True
 
 
