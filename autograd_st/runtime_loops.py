@@ -14,6 +14,7 @@ Generated modules see these names as globals (:func:`autograd_st.rules.template_
 from __future__ import annotations
 
 import sys
+from operator import itemgetter as _itemgetter
 
 import numpy as np
 
@@ -152,13 +153,14 @@ def sum_to_rows(rows, n, *shapes):
     is None: a shape taped alone).  ``rows`` itself (no copy) when it is an array and every
     step's shapes are its row's shape (each ``sum_to`` handed the row on); otherwise the
     rows computed one by one and stacked as :func:`tape_put` stacks them."""
-    if rows.__class__ is _ndarray:
+    if rows.__class__ is _ndarray and n:
         row = rows.shape[1:]
-        for seq, i in shapes:
+        for seq, i in shapes:  # (each test a count in C: this runs once per loop)
             if i is None:
                 if seq[:n].count(row) != n:
                     break
-            elif any(s[i] != row for s in seq[:n]):
+            elif seq[0][i] != row or (seq[:n].count(seq[0]) != n
+                                      and list(map(_itemgetter(i), seq[:n])).count(row) != n):
                 break
         else:
             return rows
