@@ -118,15 +118,21 @@ def batch_loops(fdefs: list, names) -> None:
             fdef = parent[id(fdef)][1]
         unread = {id(r) for r in reads if not _stored([r]) & loaded[id(fdef)]}
         loop.body[:] = [s for s in loop.body if id(s) not in unread] or [gast.Pass()]
-        while _drop_handed_on(loop, loaded[id(fdef)]):  # (their rows are made after it)
-            loaded[id(fdef)] = _read(fdef)
-        if _sum_to_each(loop, fdef):
+        changed = False
+        while _drop_handed_on(loop, _used(fdef)):  # (their rows are made after it)
+            changed = True
+        if _sum_to_each(loop, fdef) or changed:
             loaded[id(fdef)] = _read(fdef)
         rebinding[id(loop)] = _stored([r for r in reads if id(r) not in unread])
         _hoist_invariants(loop, parent)
         views.append((loop, [a for a in arrays if a in rebinding[id(loop)]]))
     for fdef in fdefs:
         _release_views(fdef, views, rebinding)
+
+
+def _used(fdef) -> set:
+    """The names ``fdef`` reads or deletes."""
+    return {n.id for n in _names(fdef) if n.ctx.__class__ is not gast.Store}
 
 
 def _drop_handed_on(loop, loaded) -> bool:
@@ -163,7 +169,7 @@ def _sum_to_each(loop, fdef) -> bool:
         return False
     reads: dict = {}
     for nd in _names(fdef):
-        if nd.ctx.__class__ is _LOAD:
+        if nd.ctx.__class__ is not gast.Store:  # (a del counts)
             reads[nd.id] = reads.get(nd.id, 0) + 1
     stores = [_stored([st]) for st in body]
     bound: dict = {}
