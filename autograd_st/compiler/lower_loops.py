@@ -111,6 +111,7 @@ def batch_loops(fdefs: list, names) -> None:
     # a row read that nothing reads (its value went into a sum after the loop) is dropped:
     # one look at the names each function reads, once every loop is rewritten
     loaded = {id(f): _read(f) for f in fdefs} if walked else {}
+    used = {id(f): _use_counts(f) for f in fdefs} if walked else {}  # (kept up to date)
     rebinding = {}
     for loop, arrays, reads in walked:
         fdef = loop
@@ -118,11 +119,9 @@ def batch_loops(fdefs: list, names) -> None:
             fdef = parent[id(fdef)][1]
         unread = {id(r) for r in reads if not _stored([r]) & loaded[id(fdef)]}
         loop.body[:] = [s for s in loop.body if id(s) not in unread] or [gast.Pass()]
-        changed = False
-        while _drop_handed_on(loop, _used(fdef)):  # (their rows are made after it)
-            changed = True
-        if _sum_to_each(loop, fdef) or changed:
-            loaded[id(fdef)] = _read(fdef)
+        while _drop_handed_on(loop, used[id(fdef)]):  # (their rows are made after it)
+            pass
+        _sum_to_each(loop, used[id(fdef)])
         rebinding[id(loop)] = _stored([r for r in reads if id(r) not in unread])
         _hoist_invariants(loop, parent)
         views.append((loop, [a for a in arrays if a in rebinding[id(loop)]]))
@@ -130,29 +129,38 @@ def batch_loops(fdefs: list, names) -> None:
         _release_views(fdef, views, rebinding)
 
 
-def _used(fdef) -> set:
-    """The names ``fdef`` reads or deletes."""
-    return {n.id for n in _names(fdef) if n.ctx.__class__ is not gast.Store}
+def _use_counts(fdef) -> dict:
+    """How many times ``fdef`` reads or deletes each name."""
+    counts: dict = {}
+    for nd in _names(fdef):
+        if nd.ctx.__class__ is not gast.Store:
+            counts[nd.id] = counts.get(nd.id, 0) + 1
+    return counts
 
 
-def _drop_handed_on(loop, loaded) -> bool:
+def _drop_handed_on(loop, used) -> bool:
     """Drop the statements ``x = sum_to(y, s)`` and ``x = y`` of ``loop``'s body whose ``x``
-    nothing reads (a gradient whose rows ``sum_to_rows`` makes after the loop); whether any
-    was dropped."""
-    keep = [s for s in loop.body
-            if not (isinstance(s, gast.Assign) and len(s.targets) == 1
-                    and isinstance(s.targets[0], gast.Name) and s.targets[0].id not in loaded
-                    and (isinstance(s.value, gast.Name)
-                         or (isinstance(s.value, gast.Call) and isinstance(s.value.func, gast.Name)
-                             and s.value.func.id == "sum_to" and not tag_of(s.value)
-                             and all(isinstance(a, gast.Name) for a in s.value.args))))]
+    nothing reads or deletes (a gradient whose rows ``sum_to_rows`` makes after the loop),
+    taking their reads off ``used`` (:func:`_use_counts`); whether any was dropped."""
+    keep = []
+    for s in loop.body:
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name) and not used.get(s.targets[0].id) \
+                and (isinstance(s.value, gast.Name)
+                     or (isinstance(s.value, gast.Call) and isinstance(s.value.func, gast.Name)
+                         and s.value.func.id == "sum_to" and not tag_of(s.value)
+                         and all(isinstance(a, gast.Name) for a in s.value.args))):
+            for nd in _names(s.value):
+                used[nd.id] -= 1
+            continue
+        keep.append(s)
     if len(keep) == len(loop.body):
         return False
     loop.body[:] = keep or [gast.Pass()]
     return True
 
 
-def _sum_to_each(loop, fdef) -> bool:
+def _sum_to_each(loop, used) -> bool:
     """``y = sum_to(z, s); x = sum_to(y, r)`` in ``loop``'s body, ``y`` read nowhere else and
     ``z``, ``s`` not rebound between them: ``x = sum_to_each(z, s, r)`` (one call a step);
     whether any was rewritten."""
@@ -167,10 +175,6 @@ def _sum_to_each(loop, fdef) -> bool:
     sums = [i for i, st in enumerate(body) if two_args(st)]
     if len(sums) < 2:
         return False
-    reads: dict = {}
-    for nd in _names(fdef):
-        if nd.ctx.__class__ is not gast.Store:  # (a del counts)
-            reads[nd.id] = reads.get(nd.id, 0) + 1
     stores = [_stored([st]) for st in body]
     bound: dict = {}
     for st in stores:
@@ -181,7 +185,7 @@ def _sum_to_each(loop, fdef) -> bool:
         if not two_args(body[i]):  # (rewritten as the second of a pair)
             continue
         y = body[i].targets[0].id
-        if reads.get(y) != 1 or bound.get(y) != 1:
+        if used.get(y) != 1 or bound.get(y) != 1:  # (read, or deleted, only by x's)
             continue
         z, s = (a.id for a in body[i].value.args)
         for j in range(i + 1, len(body)):
@@ -189,6 +193,7 @@ def _sum_to_each(loop, fdef) -> bool:
                 break
             if two_args(body[j]) and body[j].value.args[0].id == y:
                 body[j].value = _call("sum_to_each", name(z), name(s), body[j].value.args[1])
+                used[y] -= 1
                 dropped.add(i)
                 break
     if not dropped:
