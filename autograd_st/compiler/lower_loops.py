@@ -29,7 +29,11 @@ a residual) and their name allocator.  Gives the same functions, in place:
   g, b)``, is summed after the loop too (``accumulate_to_rows``) when ``g`` is the array a
   product's rows hold already (``sum_to`` handed it on: ``tape_put_as`` shares the rows while
   it is the same object); any other element-wise accumulation stays in the loop, in place
-  (its rows would cost a weight-sized array per step).
+  (its rows would cost a weight-sized array per step).  Where that gradient comes from rows
+  already kept through ``sum_to`` by shapes on the tape, its rows are not put per step but
+  made after the loop (``sum_to_rows``: the very rows when every step's shapes agree), the
+  ``sum_to`` statements nothing else reads are dropped, and two ``sum_to`` in a row of one
+  gradient are one ``sum_to_each`` call.
 - **The scattered read-back.**  ``d_x = accumulate(d_x, ungetitem(g, x, t))`` (the gradient
   of ``x[t]`` in a loop: a zero array the size of ``x`` per iteration) adds ``g`` into the
   accumulator's row instead: ``d_x = accumulate_at(d_x, t, g, x)``.
