@@ -14,13 +14,14 @@ Generated modules see these names as globals (:func:`autograd_st.rules.template_
 from __future__ import annotations
 
 import sys
+from operator import itemgetter as _itemgetter
 
 import numpy as np
 
-from .runtime import accumulate, accumulate_tn, accumulate_to, ungetitem
+from .runtime import accumulate, accumulate_tn, accumulate_to, sum_to, ungetitem
 
-__all__ = ["tape_put", "tape_put_next", "tape_put_as", "accumulate_tn_rows", "accumulate_to_rows", "accumulate_at",
-           "matmul_rows", "LOOP_NAMES", "clear_pool"]
+__all__ = ["tape_put", "tape_put_next", "tape_put_as", "sum_to_each", "sum_to_rows", "accumulate_tn_rows",
+           "accumulate_to_rows", "accumulate_at", "matmul_rows", "LOOP_NAMES", "clear_pool"]
 
 _ndarray = np.ndarray
 _matmul = np.matmul
@@ -132,6 +133,44 @@ def tape_put_as(buf, k, n, v, same, same_rows):
         if buf is same_rows:  # the rows shared so far, then its own
             buf = same_rows.copy() if same_rows.__class__ is _ndarray else list(same_rows)
     return tape_put(buf, k, n, v)
+
+
+def sum_to_each(g, shape, then):
+    """``sum_to(sum_to(g, shape), then)`` in one call: a chain ``a + b + c``'s gradient handed
+    on twice in a loop's step (``g`` itself while both shapes are its own)."""
+    try:
+        if g.shape == shape and shape == then:
+            return g
+    except AttributeError:
+        pass
+    return sum_to(sum_to(g, shape), then)
+
+
+def sum_to_rows(rows, n, *shapes):
+    """The rows of a gradient that a backward loop handed on through ``sum_to``: for each
+    row ``k < n``, ``sum_to(... sum_to(rows[k], s1[k]) ..., sm[k])``, where each of
+    ``shapes`` is ``(seq, i)``, step ``k``'s shape being ``seq[k][i]`` (``seq[k]`` when ``i``
+    is None: a shape taped alone).  ``rows`` itself (no copy) when it is an array and every
+    step's shapes are its row's shape (each ``sum_to`` handed the row on); otherwise the
+    rows computed one by one and stacked as :func:`tape_put` stacks them."""
+    if rows.__class__ is _ndarray and n:
+        row = rows.shape[1:]
+        for seq, i in shapes:  # (each test a count in C: this runs once per loop)
+            if i is None:
+                if seq[:n].count(row) != n:
+                    break
+            elif seq[0][i] != row or (seq[:n].count(seq[0]) != n
+                                      and list(map(_itemgetter(i), seq[:n])).count(row) != n):
+                break
+        else:
+            return rows
+    buf = None
+    for k in range(n - 1, -1, -1):  # (the backward loop's order)
+        g = rows[k]
+        for seq, i in shapes:
+            g = sum_to(g, seq[k] if i is None else seq[k][i])
+        buf = tape_put(buf, k, n, g)
+    return buf
 
 
 def accumulate_tn_rows(acc, a, b, n, like, a_from=0):

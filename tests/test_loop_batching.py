@@ -19,6 +19,8 @@ from autograd_st.runtime_loops import (
     accumulate_tn_rows,
     accumulate_to_rows,
     matmul_rows,
+    sum_to_each,
+    sum_to_rows,
     tape_put,
     tape_put_as,
     tape_put_next,
@@ -376,6 +378,77 @@ def test_tape_put_next_and_put_as():
     assert own is not rows
     np.testing.assert_array_equal(own, [[0, 0], [1, 1]])
     np.testing.assert_array_equal(rows, [[2, 2], [1, 1]])
+
+
+def test_sum_to_rows_hands_the_rows_on_or_sums_each():
+    r = np.random.default_rng(3)
+    g = r.standard_normal((3, 2, 4))
+    same = [((2, 4), (2, 4))] * 3
+    assert sum_to_rows(g, 3, (same, 0), (same, 1)) is g  # every sum_to a no-op: no copy
+    assert sum_to_rows(g, 3, ([(2, 4)] * 3, None)) is g  # a shape taped alone
+    # one step's shape smaller: every row summed by sum_to, stacked as tape_put stacks
+    mixed = [((2, 4), (1, 4)), ((2, 4), (1, 4)), ((2, 4), (1, 4))]
+    got = sum_to_rows(g, 3, (mixed, 0), (mixed, 1))
+    np.testing.assert_array_equal(got, g.sum(axis=1, keepdims=True))
+    # shapes that change between steps (a list comes back), and rows kept as a list
+    changing = [(4,), (2, 4), (2, 4)]
+    got = sum_to_rows(list(g), 3, (changing, None))
+    assert isinstance(got, list)
+    np.testing.assert_array_equal(got[0], g[0].sum(axis=0))
+    assert got[1] is not None and np.array_equal(got[1], g[1]) and np.array_equal(got[2], g[2])
+    # only the first n steps count (a loop's rows may be longer)
+    assert sum_to_rows(g[:2], 2, (mixed + [((9,), (9,))], 0)) is not None
+
+
+def test_sum_to_each_is_two_sum_tos():
+    g = np.arange(6.0).reshape(2, 3)
+    assert sum_to_each(g, (2, 3), (2, 3)) is g
+    np.testing.assert_array_equal(sum_to_each(g, (2, 3), (3,)), [3.0, 5.0, 7.0])
+    np.testing.assert_array_equal(sum_to_each(g, (1, 3), (1, 1)), [[15.0]])
+    assert sum_to_each(2.0, (), ()) == 2.0
+    np.testing.assert_array_equal(sum_to_each(2.0, (), (2,)), [2.0, 2.0])
+
+
+def rnn_row_input(xs, h, wx, wh, b):
+    """The input projection of one row ``(1, nin)`` broadcast over the batch: its gradient is
+    summed over the batch by ``sum_to`` in each step (the rows after the loop sum it too)."""
+    for t in range(xs.shape[0]):
+        h = ops.tanh(ops.matmul(xs[t][:1], wx) + ops.matmul(h, wh) + b)
+    return ops.sum(h * h)
+
+
+def rnn_row_input_np(xs, h, wx, wh, b):
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t][:1] @ wx + h @ wh + b)
+    return np.sum(h * h)
+
+
+@pytest.mark.parametrize("h_rows", [3, 1])
+def test_weight_rows_made_after_the_loop_through_sum_to(h_rows):
+    """The rows of a matmul's gradient that ``sum_to`` reduces (every step), or reduces only
+    in the first step (``h`` of one row broadcast to three: its shapes change, its tape is a
+    list), are made after the loop by ``sum_to_rows``: the same gradients as the unbatched
+    code and as finite differences."""
+    args = rnn_args(4, seed=5)
+    args[1] = args[1][:h_rows]
+    got, src, _ = both(rnn_row_input, args, grad_position=(0, 1, 2, 3, 4))
+    for pos in range(5):
+        np.testing.assert_allclose(got[pos], numeric(rnn_row_input_np, args, pos),
+                                   rtol=1e-6, atol=1e-7)
+    assert "sum_to_rows(" in src and "tape_put_as(" not in src
+
+
+def test_the_w4_backward_step_makes_no_weight_rows_in_the_loop():
+    _, src, _ = both(rnn, rnn_args(3), grad_position=(2, 3, 4))
+    lines = src.splitlines()
+    walk = next(i for i, ln in enumerate(lines) if ln.strip().startswith("for _k in range("))
+    end = next(i for i in range(walk + 1, len(lines)) if not lines[i].startswith(" " * 8))
+    body = "\n".join(lines[walk:end])
+    # the two sums of h's gradient (of ``a + b + c``) in one call, one row put
+    assert body.count("sum_to_each(") == 1 and body.count(" sum_to(") == 0
+    assert body.count("tape_put(") == 1
+    assert "tape_put_as(" not in body
+    assert sum("= sum_to_rows(" in ln for ln in lines[end:]) == 2
 
 
 def test_row_sums_equal_the_per_step_sums():

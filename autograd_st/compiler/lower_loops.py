@@ -29,7 +29,11 @@ a residual) and their name allocator.  Gives the same functions, in place:
   g, b)``, is summed after the loop too (``accumulate_to_rows``) when ``g`` is the array a
   product's rows hold already (``sum_to`` handed it on: ``tape_put_as`` shares the rows while
   it is the same object); any other element-wise accumulation stays in the loop, in place
-  (its rows would cost a weight-sized array per step).
+  (its rows would cost a weight-sized array per step).  Where that gradient comes from rows
+  already kept through ``sum_to`` by shapes on the tape, its rows are not put per step but
+  made after the loop (``sum_to_rows``: the very rows when every step's shapes agree), the
+  ``sum_to`` statements nothing else reads are dropped, and two ``sum_to`` in a row of one
+  gradient are one ``sum_to_each`` call.
 - **The scattered read-back.**  ``d_x = accumulate(d_x, ungetitem(g, x, t))`` (the gradient
   of ``x[t]`` in a loop: a zero array the size of ``x`` per iteration) adds ``g`` into the
   accumulator's row instead: ``d_x = accumulate_at(d_x, t, g, x)``.
@@ -111,6 +115,7 @@ def batch_loops(fdefs: list, names) -> None:
     # a row read that nothing reads (its value went into a sum after the loop) is dropped:
     # one look at the names each function reads, once every loop is rewritten
     loaded = {id(f): _read(f) for f in fdefs} if walked else {}
+    used = {id(f): _use_counts(f) for f in fdefs} if walked else {}  # (kept up to date)
     rebinding = {}
     for loop, arrays, reads in walked:
         fdef = loop
@@ -118,11 +123,87 @@ def batch_loops(fdefs: list, names) -> None:
             fdef = parent[id(fdef)][1]
         unread = {id(r) for r in reads if not _stored([r]) & loaded[id(fdef)]}
         loop.body[:] = [s for s in loop.body if id(s) not in unread] or [gast.Pass()]
+        while _drop_handed_on(loop, used[id(fdef)]):  # (their rows are made after it)
+            pass
+        _sum_to_each(loop, used[id(fdef)])
         rebinding[id(loop)] = _stored([r for r in reads if id(r) not in unread])
         _hoist_invariants(loop, parent)
         views.append((loop, [a for a in arrays if a in rebinding[id(loop)]]))
     for fdef in fdefs:
         _release_views(fdef, views, rebinding)
+
+
+def _use_counts(fdef) -> dict:
+    """How many times ``fdef`` reads or deletes each name."""
+    counts: dict = {}
+    for nd in _names(fdef):
+        if nd.ctx.__class__ is not gast.Store:
+            counts[nd.id] = counts.get(nd.id, 0) + 1
+    return counts
+
+
+def _drop_handed_on(loop, used) -> bool:
+    """Drop the statements ``x = sum_to(y, s)`` and ``x = y`` of ``loop``'s body whose ``x``
+    nothing reads or deletes (a gradient whose rows ``sum_to_rows`` makes after the loop),
+    taking their reads off ``used`` (:func:`_use_counts`); whether any was dropped."""
+    keep = []
+    for s in loop.body:
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name) and not used.get(s.targets[0].id) \
+                and (isinstance(s.value, gast.Name)
+                     or (isinstance(s.value, gast.Call) and isinstance(s.value.func, gast.Name)
+                         and s.value.func.id == "sum_to" and not tag_of(s.value)
+                         and all(isinstance(a, gast.Name) for a in s.value.args))):
+            for nd in _names(s.value):
+                used[nd.id] -= 1
+            continue
+        keep.append(s)
+    if len(keep) == len(loop.body):
+        return False
+    loop.body[:] = keep or [gast.Pass()]
+    return True
+
+
+def _sum_to_each(loop, used) -> bool:
+    """``y = sum_to(z, s); x = sum_to(y, r)`` in ``loop``'s body, ``y`` read nowhere else and
+    ``z``, ``s`` not rebound between them: ``x = sum_to_each(z, s, r)`` (one call a step);
+    whether any was rewritten."""
+    def two_args(st):
+        v = getattr(st, "value", None)
+        return isinstance(st, gast.Assign) and len(st.targets) == 1 \
+            and isinstance(st.targets[0], gast.Name) and isinstance(v, gast.Call) \
+            and isinstance(v.func, gast.Name) and v.func.id == "sum_to" and not tag_of(v) \
+            and len(v.args) == 2 and not v.keywords \
+            and all(isinstance(a, gast.Name) for a in v.args)
+    body = loop.body
+    sums = [i for i, st in enumerate(body) if two_args(st)]
+    if len(sums) < 2:
+        return False
+    stores = [_stored([st]) for st in body]
+    bound: dict = {}
+    for st in stores:
+        for v in st:
+            bound[v] = bound.get(v, 0) + 1
+    dropped = set()
+    for i in sums:
+        if not two_args(body[i]):  # (rewritten as the second of a pair)
+            continue
+        y = body[i].targets[0].id
+        if used.get(y) != 1 or bound.get(y) != 1:  # (read, or deleted, only by x's)
+            continue
+        z, s = (a.id for a in body[i].value.args)
+        for j in range(i + 1, len(body)):
+            if z in stores[j] or s in stores[j]:
+                break
+            if two_args(body[j]) and body[j].value.args[0].id == y:
+                body[j].value = _call("sum_to_each", name(z), name(s), body[j].value.args[1])
+                used[y] -= 1
+                dropped.add(i)
+                break
+    if not dropped:
+        return False
+    loop.body[:] = [st for i, st in enumerate(body) if i not in dropped]
+    return True
 
 
 def _index(body, owner, parent, tagged) -> None:
@@ -234,12 +315,13 @@ def _stack(tape, init, append, walk, parent, names):
     w_at = next(i for i, s in enumerate(wbody) if s is walk)
     wn = names.fresh(tape + "_n")
     wk = names.fresh("_k")
-    rows, reads, row_of = [], [], {}
+    rows, reads, row_of, shape_of = [], [], {}, {}
     for c in comps:
         t = targets[c[1]].id
         if c[0] == "shapes":
             r = names.fresh("shapes_rows")
             rows.append(r)
+            shape_of.update((targets[i].id, (r, at)) for at, i in enumerate(c[1:]))
             reads.append(_assign(gast.Tuple(elts=[name(targets[i].id, store=True)
                                                   for i in c[1:]], ctx=gast.Store()),
                                  _subscript(r, name(wk))))
@@ -261,6 +343,8 @@ def _stack(tape, init, append, walk, parent, names):
         else:
             reads.append(_assign(t, _subscript(r, name(wk))))
             row_of[t] = (r, 0)
+            if _is_shape_record(records[c[1]]):
+                shape_of[t] = (r, None)
     unpack = _assign(gast.Tuple(elts=[name(wn, store=True)] + [name(r, store=True) for r in rows],
                                 ctx=gast.Store()), name(tape))
     walk.target = name(wk, store=True)
@@ -269,7 +353,7 @@ def _stack(tape, init, append, walk, parent, names):
     untag(walk)
     walk_body = [s for s in walk.body if not isinstance(s, gast.Pass)]
     before, after_loop, dbufs = _defer(walk_body, row_of, wk, wn, names,
-                                       {t.id for t in targets})
+                                       {t.id for t in targets}, shape_of)
     walk.body = reads + walk_body or [gast.Pass()]
     # the rows are freed once read (the unpacked tuple and its names would otherwise keep
     # them alive to the end of the function); a value kept once is the lowering's to free
@@ -395,11 +479,15 @@ def _range_args(loop):
     return [clone(a) for a in it.args]
 
 
-def _defer(body, row_of, k, n, names, unpacked):
+def _defer(body, row_of, k, n, names, unpacked, shape_of=None):
     """The accumulations of ``body`` (a stacked backward loop's) summed after the loop:
     ``(statements before the loop, statements after it, the row arrays made)``.
-    ``unpacked``: the names the loop reads from its tape each iteration."""
-    stored = _stored(body) | {k} | (set(unpacked) - set(row_of))
+    ``unpacked``: the names the loop reads from its tape each iteration; ``shape_of``: those
+    of them that are taped shapes, each ``name -> (its rows, its place in a step's tuple of
+    shapes, or None)``."""
+    shape_of = shape_of or {}
+    rebound = _stored(body)
+    stored = rebound | {k} | (set(unpacked) - set(row_of))
     once = {}  # how many times each name is bound in the body: only a name bound once
     for st in body:  # names one value at every point after it (rows reused, shared)
         for nd in _names(st):
@@ -419,16 +507,26 @@ def _defer(body, row_of, k, n, names, unpacked):
         put = _call("tape_put", name(buf), name(k), name(n), expr)
         if isinstance(expr, gast.Name) and once.get(expr.id) == 1 and expr.id in bound:
             made[expr.id] = buf  # (bound once, earlier in the step: one value from here on)
-            root = handed_on.get(expr.id)
+            root, chain = handed_on.get(expr.id), [shape_arg.get(expr.id)]
             while root is not None and root not in made:
+                chain.append(shape_arg.get(root))
                 root = handed_on.get(root)
+            if root is not None and all(s is None or s in shape_of for s in chain):
+                # sum_to of rows the step tapes already, by shapes on the tape: the rows
+                # are made after the loop (the very rows while each sum_to hands them on)
+                dbufs.remove(buf)  # (bound after the loop: the lowering frees it after use)
+                after.append(_assign(buf, _call(
+                    "sum_to_rows", name(made[root]), name(n),
+                    *[gast.Tuple(elts=[name(shape_of[s][0]), _const(shape_of[s][1])],
+                                 ctx=gast.Load()) for s in reversed(chain) if s is not None])))
+                return (buf, 0), []
             if root is not None:  # the same array, most likely: shared rows until it is not
                 put = _call("tape_put_as", name(buf), name(k), name(n), expr, name(root),
                             name(made[root]))
         return (buf, 0), [_assign(buf, put)]
 
     # x = sum_to(y, s) (y itself when the shapes match) and x = y hand y on
-    handed_on = {}
+    handed_on, shape_arg = {}, {}  # x -> y; x -> s, a taped shape the loop does not rebind
     for stmt in body:
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
                 and isinstance(stmt.targets[0], gast.Name) and once[stmt.targets[0].id] == 1:
@@ -439,6 +537,11 @@ def _defer(body, row_of, k, n, names, unpacked):
                     and v.func.id == "sum_to" and v.args and isinstance(v.args[0], gast.Name) \
                     and once.get(v.args[0].id, 0) <= 1:
                 handed_on[stmt.targets[0].id] = v.args[0].id
+                if len(v.args) == 2 and not v.keywords and isinstance(v.args[1], gast.Name) \
+                        and v.args[1].id in shape_of and v.args[1].id not in rebound:
+                    shape_arg[stmt.targets[0].id] = v.args[1].id
+                else:
+                    shape_arg[stmt.targets[0].id] = ""  # (not a taped shape: rows in the loop)
 
     def root(v):
         while v in handed_on:
