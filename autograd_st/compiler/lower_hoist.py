@@ -154,9 +154,11 @@ def _release_views(fdef, views, rebinding) -> None:
     if not found:
         return
     # the names read after each top-level statement (a rebinding backward loop's excepted)
-    later, after = set(), [None] * len(fdef.body)
+    # (copied only where a loop ends: a copy per statement is quadratic in a long function)
+    later, after, wanted = set(), {}, {at for at, _ in found}
     for i in range(len(fdef.body) - 1, -1, -1):
-        after[i] = set(later)
+        if i in wanted:
+            after[i] = set(later)
         later |= _read(fdef.body[i]) - rebinding.get(id(fdef.body[i]), set())
     for at, bound in sorted(found, reverse=True):  # (inserting from the end keeps positions)
         dead = [v for v in dict.fromkeys(bound) if v not in after[at]]
