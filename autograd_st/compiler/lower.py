@@ -60,6 +60,7 @@ import gast
 from ..kernels import LOWERED_KERNELS
 from .anno import ATTR, facts_of, tag, tag_of, untag
 from .codegen import is_comment, name, names_read
+from .inplace import inplace
 from .lower_loops import batch_loops
 from .trees import load_store_names, walk
 
@@ -109,6 +110,7 @@ def lower(fdefs: list, names) -> None:
     _fuse_matmul_gradients(unbroadcasts)
     for fdef in fdefs:
         fdef.body = _free_dead(fdef.body, {a.id for a in fdef.args.args})
+        inplace(fdef, names)
 
 
 def _tagged(top, last, k):
