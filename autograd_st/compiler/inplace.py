@@ -20,7 +20,7 @@ Any other argument (a 0-d array, whose ufunc results are numpy scalars; an integ
 a Python number) runs the original body, unchanged, after the check.  Values are the same
 bits either way (a ufunc with ``out=`` runs the loop it runs without).  In that branch a
 Python number an operation reads is a 0-d array of its array operand's dtype, made once per
-call (``x_0_9 = np.array(0.9, x.dtype)``: the number numpy 2 casts it to, without numpy's
+dtype (``x_0_9, = numbers_as(x, (0.9,))``: the number numpy 2 casts it to, without numpy's
 conversion of a Python scalar, about 0.3 us of a 0.7 us multiply on a thousand floats).  A
 function with fewer than :data:`MIN_SAVED` operations to save is left as it was.
 """
@@ -309,12 +309,17 @@ def inplace(fdef, names) -> None:
     if rw.count + rw.const_uses - len(rw.consts) < MIN_SAVED:
         return
     used = [p for p in params if p in rw.used or any(k[0] == p for k in rw.consts)]
-    consts = [gast.Assign(targets=[name(n, True)],
-                          value=_np_call("array", [gast.Constant(value=v, kind=None),
-                                                   gast.Attribute(value=name(p), attr="dtype",
-                                                                  ctx=gast.Load())]),
-                          type_comment=None)
-              for (p, _, v), n in rw.consts.items()]
+    consts = []
+    for p in used:  # x_0_9, x_1 = numbers_as(x, (0.9, 1))
+        mine = [(v, n) for (q, _, v), n in rw.consts.items() if q == p]
+        if mine:
+            consts.append(gast.Assign(
+                targets=[gast.Tuple(elts=[name(n, True) for _, n in mine], ctx=gast.Store())],
+                value=gast.Call(func=name("numbers_as"), args=[
+                    name(p), gast.Tuple(elts=[gast.Constant(value=v, kind=None)
+                                              for v, _ in mine], ctx=gast.Load())],
+                    keywords=[]),
+                type_comment=None))
     note = "%s float arrays: the temporaries below are written in place" % ", ".join(used)
     if consts:
         note += "; numbers are 0-d arrays of their dtype"
