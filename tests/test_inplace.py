@@ -165,3 +165,53 @@ def test_numbers_are_read_only_and_shared_per_dtype():
     assert not inplace_ok(np.zeros(2), np.array(1.0))
     assert not inplace_ok(np.zeros(2, np.int64))
     assert not inplace_ok(np.float64(1.0))
+
+
+def _random_program(rnd) -> str:
+    """A straight-line elementwise function of ``x``: names rebound, aliased (``v = x``),
+    read twice in one statement, returned."""
+    names, lines = ["x"], []
+    for k in range(rnd.randint(6, 20)):
+        a, b = rnd.choice(names), rnd.choice(names)
+        c = rnd.choice(["0.5", "2", "-0.3", "1", "0.9"])
+        e = rnd.choice(["np.sin(%s)" % a, "np.tanh(%s)" % a, "np.cos(%s)" % a, "-" + a,
+                        "%s + %s" % (a, b), "%s * %s" % (a, b), "%s - %s" % (a, b),
+                        "%s * %s" % (a, c), "%s - %s" % (c, a), "%s / 2.0" % a,
+                        "np.exp(%s * 0.1)" % a, a])
+        t = rnd.choice(names[1:] + ["v%d" % k] * 3) if len(names) > 1 else "v%d" % k
+        lines.append("    %s = %s" % (t, e))
+        if t not in names:
+            names.append(t)
+    outs = rnd.sample(names, min(len(names), rnd.randint(1, 3)))
+    ret = "np.sum(" + " * ".join(outs) + ")"
+    if rnd.random() < 0.3:
+        ret = outs[0] + ", " + ret
+    return "import numpy as np\n\n\ndef f(x):\n" + "\n".join(lines) + "\n    return %s\n" % ret
+
+
+def test_random_elementwise_programs_give_the_plain_branch_s_values(tmp_path, monkeypatch):
+    import importlib
+    import random
+    monkeypatch.syspath_prepend(str(tmp_path))
+    applied = 0
+    for seed in range(120):
+        src = _random_program(random.Random(seed))
+        (tmp_path / ("inplace_prog%d.py" % seed)).write_text(src)
+        f = importlib.import_module("inplace_prog%d" % seed).f
+        x = np.random.default_rng(seed).uniform(-1, 1, 5).astype(
+            np.float32 if seed % 2 else np.float64)
+        keep = x.copy()
+        g = ops.value_and_grad(f)
+        value, grad = g(Tensor(x))
+        np.testing.assert_array_equal(x, keep, err_msg=src)
+        if "inplace_ok" not in g.source(Tensor(x)):
+            continue
+        applied += 1
+        _, plain_grad = _plain_branch(g, x)(x)
+        np.testing.assert_array_equal(grad.asnumpy(), plain_grad, err_msg=src)
+        want = f(keep.copy())
+        got = value if isinstance(value, tuple) else (value,)
+        want = want if isinstance(want, tuple) else (want,)
+        for a, b in zip(got, want):
+            np.testing.assert_array_equal(np.asarray(a.asnumpy()), np.asarray(b), err_msg=src)
+    assert applied >= 50
