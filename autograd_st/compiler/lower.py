@@ -50,6 +50,10 @@ Gives: the same functions, in place, computing the same values, with these speed
   temporaries would be: the arrays the backward does not need go back to the allocator while
   it runs.  (This step needs no tag: it reads only which names each statement binds and
   reads.)
+- **Temporaries written in place.**  Last, :func:`autograd_st.compiler.inplace.inplace` gives
+  a function with enough elementwise temporaries an ``if inplace_ok(x):`` branch that writes
+  them into operands nothing reads afterwards and reads numbers as 0-d arrays (its module
+  docstring says when).
 """
 from __future__ import annotations
 
