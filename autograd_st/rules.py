@@ -56,12 +56,14 @@ from .runtime import (  # noqa: F401  (templates read
     concat2,
     expand_to,
     grad_ready,
+    inplace_ok,
     log_softmax,
     logsumexp,  # the lowering)
     matmul_nt,
     matmul_nt_to,
     matmul_tn,
     matmul_tn_to,
+    numbers_as,
     ones_like,
     relu,
     segment_length,
@@ -249,7 +251,7 @@ def template_globals() -> dict:
         out = {"np": np, "sum_to": sum_to, "accumulate": accumulate,
                "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn,
                "matmul_nt_to": matmul_nt_to, "matmul_tn_to": matmul_tn_to,
-               "grad_ready": grad_ready,
+               "grad_ready": grad_ready, "inplace_ok": inplace_ok, "numbers_as": numbers_as,
                "shape_of": shape_of, "segment_length": segment_length}
         out.update((n, getattr(runtime_loops, n)) for n in runtime_loops.LOOP_NAMES)
         for _, fwd, bwd in LOWERED_KERNELS.values():

@@ -17,8 +17,37 @@ __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "si
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
            "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
-           "matmul_tn_to", "grad_ready", "GradList", "Shape", "shape_of", "segment_length",
+           "matmul_tn_to", "grad_ready", "GradList", "Shape", "shape_of", "segment_length", "inplace_ok",
+           "numbers_as",
            "RUNTIME_NAMES"]
+
+
+def inplace_ok(*arrays) -> bool:
+    """Whether each of ``arrays`` is a float ndarray of at least one dimension: then the
+    temporaries a generated function derives from them elementwise are arrays of their shape
+    and dtype, which its in-place branch (``compiler/inplace.py``) writes into."""
+    for a in arrays:
+        if a.__class__ is not np.ndarray or not a.ndim or a.dtype.kind != "f":
+            return False
+    return True
+
+
+_NUMBERS: dict = {}  # (dtype, numbers) -> their read-only 0-d arrays
+
+
+def numbers_as(like, numbers: tuple) -> tuple:
+    """``numbers`` (Python ints and floats) as read-only 0-d arrays of ``like``'s dtype: the
+    values numpy 2 casts them to when they meet an array of that dtype, made once per dtype
+    (the in-place branch of a generated function reads its numbers so)."""
+    key = (like.dtype, numbers)
+    found = _NUMBERS.get(key)
+    if found is None:
+        found = tuple(np.array(v, like.dtype) for v in numbers)
+        for a in found:
+            a.setflags(write=False)
+        if len(_NUMBERS) < 4096:
+            _NUMBERS[key] = found
+    return found
 
 
 def unbroadcast(g, like):

@@ -31,6 +31,7 @@ from .. import runtime
 from ..jit_numba import Run, Unsupported
 from .codegen import comment, function_def, name, to_source
 from .fuse_kernel import BINARY, BINOPS, CMPOPS, KNOWN, SHAPE_OF, UNARY, RunSpec
+from .inplace import is_fast_path
 from .load import load, validate
 
 __all__ = ["fuse_function", "explain", "RunSpec"]
@@ -380,6 +381,9 @@ def _fuse(fn):
                  and d.name == fn.__name__), None)
     if fdef is None:
         return fn
+    if fdef.body and is_fast_path(fdef.body[0]):
+        # the numpy in-place branch (compiler/inplace.py): the kernels fuse the plain body
+        fdef.body = fdef.body[1:]
     glb = fn.__globals__
     namespace, callees = {}, False
     for k, v in glb.items():

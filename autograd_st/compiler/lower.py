@@ -50,6 +50,10 @@ Gives: the same functions, in place, computing the same values, with these speed
   temporaries would be: the arrays the backward does not need go back to the allocator while
   it runs.  (This step needs no tag: it reads only which names each statement binds and
   reads.)
+- **Temporaries written in place.**  Last, :func:`autograd_st.compiler.inplace.inplace` gives
+  a function with enough elementwise temporaries an ``if inplace_ok(x):`` branch that writes
+  them into operands nothing reads afterwards and reads numbers as 0-d arrays (its module
+  docstring says when).
 """
 from __future__ import annotations
 
@@ -60,6 +64,7 @@ import gast
 from ..kernels import LOWERED_KERNELS
 from .anno import ATTR, facts_of, tag, tag_of, untag
 from .codegen import is_comment, name, names_read
+from .inplace import inplace
 from .lower_loops import batch_loops
 from .trees import child_fields, load_store_names, walk
 
@@ -109,6 +114,7 @@ def lower(fdefs: list, names) -> None:
     _fuse_matmul_gradients(unbroadcasts)
     for fdef in fdefs:
         fdef.body = _free_dead(fdef.body, {a.id for a in fdef.args.args})
+        inplace(fdef, names)
 
 
 def _tagged(top, last, k):
