@@ -38,6 +38,7 @@ class Cell:
 
     _params: "OrderedDict[str, Parameter]"  # set in __init__ (past __setattr__)
     _cells: "OrderedDict[str, Cell]"
+    _func_graph_flags: dict  # add_flags(...)
     training: bool
 
     def __init__(self, auto_prefix: bool = True, flags=None) -> None:

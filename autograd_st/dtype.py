@@ -80,14 +80,21 @@ def from_numpy(np_dtype) -> Type:
     return found
 
 
+def _np_dtype(type_) -> np.dtype:
+    found = to_numpy(type_)
+    if found is None:
+        raise TypeError("expected a dtype (mindspore.float32, a numpy dtype), got None")
+    return found
+
+
 def dtype_to_nptype(type_) -> type:
     """MindSpore's ``dtype_to_nptype``: the numpy scalar type (``np.float32``) of a dtype."""
-    return to_numpy(type_).type
+    return _np_dtype(type_).type
 
 
 def dtype_to_pytype(type_) -> type:
     """MindSpore's ``dtype_to_pytype``: ``bool``, ``int`` or ``float`` for a dtype."""
-    kind = to_numpy(type_).kind
+    kind = _np_dtype(type_).kind
     return bool if kind == "b" else int if kind in "iu" else float if kind == "f" else object
 
 

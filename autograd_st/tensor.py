@@ -346,23 +346,29 @@ class PlaceholderTensor(Tensor):
     __slots__ = ()
 
     @property
+    def _spec(self) -> tuple:
+        data = self._data
+        assert isinstance(data, _SpecArray)
+        return data.spec
+
+    @property
     def shape(self) -> tuple:
-        return self._data.spec
+        return self._spec
 
     @property
     def ndim(self) -> int:
-        return len(self._data.spec)
+        return len(self._spec)
 
     def asnumpy(self) -> np.ndarray:
         raise ValueError("negative dimensions are not allowed (a Tensor of shape %s made "
                          "with Tensor(shape=..., dtype=...) has no values: it declares "
-                         "inputs for Cell.set_inputs)" % (list(self._data.spec),))
+                         "inputs for Cell.set_inputs)" % (list(self._spec),))
 
     def __array__(self, dtype=None, copy=None):
         return self.asnumpy()
 
     def __repr__(self) -> str:
-        return "Tensor(shape=%s, dtype=%s, value= )" % (list(self._data.spec), self.dtype)
+        return "Tensor(shape=%s, dtype=%s, value= )" % (list(self._spec), self.dtype)
 
     __str__ = __repr__
 
