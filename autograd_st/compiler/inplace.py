@@ -26,6 +26,8 @@ function with fewer than :data:`MIN_SAVED` operations to save is left as it was.
 """
 from __future__ import annotations
 
+import bisect
+
 import gast
 
 from .codegen import comment, is_comment, name
@@ -90,7 +92,7 @@ class _Rewriter:
         self.pre: list = []  # statements hoisted out of the current one (its temporaries)
         self.hoisted: list = []  # their names, deleted after the statement
         self.consts: dict = {}  # (argument, number) -> the name of its 0-d array
-        self.env: dict = {}  # name -> _Buf (an array this body made) or a param name
+        self.env: dict = _Env()  # name -> _Buf (an array this body made) or a param name
         self.used: set = set()  # the arguments a rewrite relies on
         self.count = 0  # operations written in place
         self.const_uses = 0  # numbers read as 0-d arrays
@@ -237,6 +239,52 @@ def _build(node, target=None):
     return node
 
 
+class _Env(dict):
+    """``name -> _Buf or param name`` that also knows which names hold each _Buf."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.holders: dict = {}  # id(_Buf) -> {names}
+
+    def __setitem__(self, name, value) -> None:
+        old = self.get(name)
+        if isinstance(old, _Buf):
+            self.holders[id(old)].discard(name)
+        super().__setitem__(name, value)
+        if isinstance(value, _Buf):
+            self.holders.setdefault(id(value), set()).add(name)
+
+
+def _read_after(name, k, reads, kills) -> bool:
+    """Whether ``name`` is read after statement ``k`` before an assignment rebinds it (a
+    statement that reads and rebinds it reads it first)."""
+    at = reads.get(name)
+    if not at:
+        return False
+    i = bisect.bisect_right(at, k)
+    if i == len(at):
+        return False
+    bound = kills.get(name)
+    if not bound:
+        return True
+    j = bisect.bisect_right(bound, k)
+    return j == len(bound) or at[i] <= bound[j]
+
+
+class _LiveBufs:
+    """The bufs some name other than ``target`` still reads after statement ``k``, asked
+    one buf at a time (``buf in live``)."""
+
+    __slots__ = ("env", "reads", "kills", "k", "target")
+
+    def __init__(self, env, reads, kills, k, target) -> None:
+        self.env, self.reads, self.kills, self.k, self.target = env, reads, kills, k, target
+
+    def __contains__(self, buf) -> bool:
+        return any(n != self.target and _read_after(n, self.k, self.reads, self.kills)
+                   for n in self.env.holders.get(id(buf), ()))
+
+
 def inplace(fdef, names) -> None:
     """Give ``fdef`` (a lowered generated function) its in-place fast path, when it has one;
     ``names`` gives the fresh names of temporaries."""
@@ -251,15 +299,17 @@ def inplace(fdef, names) -> None:
         load_store_names(st, ld, sd)
         loads.append(ld)
         stores.append(sd)
-    # the names read after each statement (straight-line liveness, from the end)
-    live_after = [None] * len(body)
-    live: set = set()
-    for k in range(len(body) - 1, -1, -1):
-        live_after[k] = set(live)
-        st = body[k]
+    # where each name is read and where an assignment rebinds it: whether a name is read
+    # after a statement is then two bisections (straight-line liveness; a set of the live
+    # names per statement would make a long function's pass quadratic)
+    reads: dict = {}
+    kills: dict = {}
+    for k, st in enumerate(body):
+        for n in loads[k]:
+            reads.setdefault(n, []).append(k)
         if isinstance(st, gast.Assign):
-            live -= stores[k]
-        live |= loads[k]
+            for n in stores[k]:
+                kills.setdefault(n, []).append(k)
     rw = _Rewriter(params, names)
     out_body = []
     for k, st in enumerate(body):
@@ -270,8 +320,7 @@ def inplace(fdef, names) -> None:
                 and isinstance(st.targets[0], gast.Name):
             target = st.targets[0].id
             # (the target's binding after the statement is the new one)
-            live_bufs = {rw.env[n] for n in live_after[k]
-                         if n != target and isinstance(rw.env.get(n), _Buf)}
+            live_bufs = _LiveBufs(rw.env, reads, kills, k, target)
             if isinstance(st.value, gast.Name):  # an alias: both names hold one array
                 k2 = rw._kind(st.value)
                 rw.env[target] = k2[1] if k2 else None
