@@ -140,8 +140,9 @@ def reduce_sum(input, axis=None, keep_dims=False):
 
 
 def mean(input, axis=None, keep_dims=False):
-    """The mean over ``axis`` (None or ``()``: every axis)."""
-    return P.mean(input, axis=_ms_axis(axis), keepdims=keep_dims)
+    """The mean over ``axis`` (None or ``()``: every axis); an integer Tensor's in its own
+    dtype, rounded toward zero, as MindSpore's."""
+    return P.int_like(P.mean(input, axis=_ms_axis(axis), keepdims=keep_dims), input)
 
 
 def amax(input, axis=None, keepdims=False):
@@ -243,7 +244,7 @@ def _m_mean(self, axis=None, keep_dims=False, dtype=None, out=None, *, keepdims=
     """The mean over ``axis`` (None: every axis), cast to ``dtype`` when given."""
     _no_out("mean", out)
     keep = keep_dims if keepdims is None else keepdims
-    result = P.mean(self, axis=_np_axis(axis), keepdims=keep)
+    result = P.int_like(P.mean(self, axis=_np_axis(axis), keepdims=keep), self)
     return result if dtype is None else _astype(result, dtype)
 
 

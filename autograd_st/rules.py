@@ -57,6 +57,7 @@ from .runtime import (  # noqa: F401  (templates read
     expand_to,
     grad_ready,
     inplace_ok,
+    int_like,
     log_softmax,
     logsumexp,  # the lowering)
     matmul_nt,
@@ -957,6 +958,21 @@ def _(dout, out, g, like):
 @jvp(cast_like_)
 def _(out, g, like, dg):
     return (cast_like(dg, like),)
+
+
+@primitive(name="int_like", diff=("y",))
+def int_like_(y, x):
+    return int_like(y, x)
+
+
+@vjp(int_like_)
+def _(dout, out, y, x):
+    return (dout,)
+
+
+@jvp(int_like_)
+def _(out, y, x, dy):
+    return (dy,)
 
 
 @primitive()

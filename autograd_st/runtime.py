@@ -15,7 +15,7 @@ import numpy as np
 
 __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
-           "matmul_nt", "matmul_tn", "cast_like", "broadcast_like", "sum_to", "accumulate",
+           "matmul_nt", "matmul_tn", "cast_like", "int_like", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
            "matmul_tn_to", "grad_ready", "GradList", "Shape", "shape_of", "segment_length", "inplace_ok",
            "numbers_as",
@@ -430,6 +430,13 @@ def cast_like(g, like):
     """``g`` in the dtype of ``like`` (gradients take their input's dtype)."""
     dt = np.result_type(like)
     return g if np.result_type(g) == dt else np.asarray(g).astype(dt)
+
+
+def int_like(y, x):
+    """``y`` in ``x``'s dtype when ``x`` is an integer array (MindSpore's mean of an int32
+    Tensor is int32, rounded toward zero), ``y`` itself otherwise."""
+    dt = np.result_type(x)
+    return np.asarray(y).astype(dt) if dt.kind in "iu" else y
 
 
 RUNTIME_NAMES = tuple(__all__[:-1])

@@ -60,22 +60,46 @@ def wrap(value: Any) -> Any:
     return value
 
 
+_NO_DTYPE = np.dtype("V")  # (kind "V": a Python number or anything without a dtype)
+
+
 def _is_f64(value) -> bool:
     return getattr(value, "dtype", None) == np.float64
 
 
 def _ms_result(out, a, b):
     """MindSpore's result type for an arithmetic operator: an integer or bool Tensor with a
-    Python float, with another integer (true division) or with a float32 Tensor gives
-    float32 where numpy gives float64; float64 only when an operand is float64."""
-    if getattr(out, "dtype", None) == np.float64 and not (_is_f64(a) or _is_f64(b)):
-        return out.astype(np.float32)
-    return out
+    float Tensor gives the float one's dtype (int32 + float16 is float16, where numpy gives
+    float64); with a Python float, or with another integer (true division), float32; float64
+    only when an operand is float64."""
+    dt = getattr(out, "dtype", None)
+    if dt is None or dt.kind != "f":
+        return out
+    ka, kb = getattr(a, "dtype", _NO_DTYPE).kind, getattr(b, "dtype", _NO_DTYPE).kind
+    if ka == "f" and kb in "iub":
+        want = a.dtype
+    elif kb == "f" and ka in "iub":
+        want = b.dtype
+    elif dt == np.float64 and not (_is_f64(a) or _is_f64(b)):
+        want = np.dtype(np.float32)
+    else:
+        return out
+    return out if dt == want else out.astype(want)
+
+
+def _operand(other):
+    """The other operand of a Tensor operator: a Tensor's array; a numpy scalar as the Python
+    number it holds (MindSpore: a float32 Tensor times np.float64(2.0) is float32)."""
+    if isinstance(other, Tensor):
+        return other._data
+    if isinstance(other, (np.floating, np.integer, np.bool_)):
+        return other.item()
+    return other
 
 
 def _binary(op):
     def method(self, other):
-        other = unwrap(other)
+        other = _operand(other)
         return Tensor(_ms_result(op(self._data, other), self._data, other))
     method.__name__ = op.__name__
     return method
@@ -83,7 +107,7 @@ def _binary(op):
 
 def _reflected(op):
     def method(self, other):
-        other = unwrap(other)
+        other = _operand(other)
         return Tensor(_ms_result(op(other, self._data), self._data, other))
     method.__name__ = "r" + op.__name__
     return method
@@ -115,7 +139,7 @@ class Tensor:
         return self._data
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        inputs = tuple(unwrap(x) for x in inputs)
+        inputs = tuple(_operand(x) for x in inputs)
         if "out" in kwargs:
             kwargs["out"] = tuple(unwrap(x) for x in kwargs["out"])
         return wrap(getattr(ufunc, method)(*inputs, **kwargs))

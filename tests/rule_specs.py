@@ -267,6 +267,9 @@ for _name, _dom in REDUCTION_DOMAINS.items():
         row(_name, A((2, 3), _dom), (), False),        # axis=(): reduces nothing
     ]
 
+# int_like: the identity for a float ``x`` (an integer x has no gradient to check)
+SPECS += [row("int_like", A((2, 3)), A((2, 3))), row("int_like", A(()), A((4,)))]
+
 for _name in ("softmax", "log_softmax"):
     for _shape, _axis in [((5,), -1), ((2, 3), -1), ((2, 3), 0), ((2, 3, 4), 1),
                           ((2, 3, 4), (0, 2)), ((2, 3), None), ((), None)]:

@@ -222,6 +222,12 @@ def no_gradient(value, style: str, mindspore_style: bool) -> bool:
     return isinstance(value, int)
 
 
+def weak_scalars(self_obj, call_args) -> bool:
+    """Whether the compile follows MindSpore's rule for numpy scalars in arithmetic (a Cell's
+    code, or a function called with Tensors); numpy in keeps numpy's (normalize.WEAK_SCALARS)."""
+    return isinstance(self_obj, Cell) or _holds_tensor(list(call_args))
+
+
 def _holds_tensor(value) -> bool:
     if isinstance(value, Tensor):
         return True
@@ -268,13 +274,15 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
             "differentiated, not around the Cell differentiated itself; differentiate a "
             "function that calls it: ops.grad(lambda x: net(x))" % type(self_obj).__name__)
     source = inner = None
+    weak = weak_scalars(self_obj, call_args)
     if is_gradient_function(fn):  # a derivative of a derivative
         inner_gfn = fn
         fn, source = compiler.generated_source(fn, spec)
         inner = (inner_gfn, spec, fn)
-        fir = compiler.normalize_function(fn, self_obj, _generated_spec(inner_gfn, spec), source)
+        fir = compiler.normalize_function(fn, self_obj, _generated_spec(inner_gfn, spec), source,
+                                          weak)
     else:
-        fir = compiler.normalize_function(fn, self_obj, spec, source)
+        fir = compiler.normalize_function(fn, self_obj, spec, source, weak)
     if compiler.has_bprop(self_obj):  # the Cell's own bprop is its backward
         fir = compiler.wrap_in_call(fir, self_obj, spec)
     n_args = len(call_args)
@@ -394,12 +402,13 @@ def compile_jvp(fn, inputs) -> tuple:
     f, self_obj = (type(fn).construct, fn) if isinstance(fn, Cell) else (fn, None)
     spec = argspec(list(inputs)) + _default_tail(f)
     source = None
+    weak = weak_scalars(self_obj, inputs)
     if is_gradient_function(f):  # forward over reverse
         gfn = f
         f, source = compiler.generated_source(f, spec)
-        fir = compiler.normalize_function(f, self_obj, _generated_spec(gfn, spec), source)
+        fir = compiler.normalize_function(f, self_obj, _generated_spec(gfn, spec), source, weak)
     else:
-        fir = compiler.normalize_function(f, self_obj, spec, source)
+        fir = compiler.normalize_function(f, self_obj, spec, source, weak)
     n_leaves = len(leaves(fir.args))
     compiled = compiler.build_jvp(fir, (True,) * n_leaves, (False,) * len(fir.inputs))
     objects = [resolve_input(inp, self_obj, f) for inp in fir.inputs]

@@ -35,7 +35,7 @@ from .desugar import needed as desugar_needed
 from .fence import fence
 from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild, resolve_input, runtime_tuples
 from .markers import is_gradient_function, is_user_primitive, takes_sens
-from .normalize import normalize, sym
+from .normalize import WEAK_SCALARS, normalize, sym
 from .normalize_values import bind_arguments
 from .parse import parse_function
 from .stages import ir_source, record
@@ -58,14 +58,18 @@ def clear_caches() -> None:
 
 
 @paused_gc
-def normalize_function(fn, self_obj, argspec, source=None) -> FuncIR:
+def normalize_function(fn, self_obj, argspec, source=None, weak_scalars=None) -> FuncIR:
     """The FuncIR of ``fn`` bound to ``self_obj`` with ``argspec`` (RUNTIME or constants);
-    ``source``: the parsed source when it is not ``fn``'s own (generated code)."""
+    ``source``: the parsed source when it is not ``fn``'s own (generated code);
+    ``weak_scalars``: MindSpore's rule for numpy scalars in arithmetic (normalize.WEAK_SCALARS;
+    None: the caller's, for the callees a compile binds)."""
+    if weak_scalars is None:
+        weak_scalars = WEAK_SCALARS.get()
     if self_obj is not None:
         owner = ("cell", structure_signature(self_obj))
     else:
         owner = ("fn", id(fn))
-    key = (fn.__code__, owner, argspec_signature(argspec), rules.version())
+    key = (fn.__code__, owner, argspec_signature(argspec), rules.version(), weak_scalars)
     with LOCK:
         fir = _IR_CACHE.get(key)
         if fir is not None:
@@ -85,7 +89,11 @@ def normalize_function(fn, self_obj, argspec, source=None) -> FuncIR:
         _FENCED_CODES[fn.__code__] = True
         trim(_FENCED_CODES, _CACHE_SIZE)
     src = _desugared(src)
-    fir = normalize(src, argspec, BINDER)
+    token = WEAK_SCALARS.set(weak_scalars)
+    try:
+        fir = normalize(src, argspec, BINDER)
+    finally:
+        WEAK_SCALARS.reset(token)
     record("normalize", lambda: ir_source(fir))
     with LOCK:
         _IR_CACHE[key] = fir

@@ -36,6 +36,7 @@ structure or needs its counter as a constant).
 from __future__ import annotations
 
 import builtins
+import contextvars
 import types
 
 import gast
@@ -58,7 +59,15 @@ from .normalize_values import MISSING, atomize, sym
 from .runtime_lists import RuntimeListsMixin
 from .trees import walk
 
-__all__ = ["normalize", "atomize", "sym"]
+__all__ = ["normalize", "atomize", "sym", "WEAK_SCALARS"]
+
+WEAK_SCALARS: "contextvars.ContextVar[bool]" = contextvars.ContextVar(
+    "autograd_st_weak_scalars", default=False)
+"""Whether a numpy scalar constant (``np.float64(2.0)``, ``1 / np.sqrt(d)``) meeting a runtime
+value in an arithmetic operator acts as the Python number it holds, as in MindSpore, where a
+float32 Tensor times ``np.float64(2.0)`` stays float32 (numpy would give float64).  Set by the
+front end for code called with Tensors or a Cell's; plain numpy functions keep numpy's rule
+(their value is what calling them directly gives)."""
 
 
 class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixin):
@@ -71,6 +80,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
     def __init__(self, src, args: list, callees) -> None:
         self.src = src
         self.callees = callees
+        self.weak_scalars = WEAK_SCALARS.get()
         node = src.node
         idents = {n.id for n in walk(node) if isinstance(n, gast.Name)}
         idents.update(a.id for a in node.args.args)
