@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
+
 from . import rules
 from .tensor import Tensor
 
@@ -118,6 +120,17 @@ def _unwrap_deep(value):
     return value
 
 
+_NUMPY_NUMBERS = (np.floating, np.integer, np.bool_)
+
+
+def as_python_number(value):
+    """A numpy scalar (``np.float64(2.0)``) as the Python number it holds; anything else
+    unchanged.  MindSpore treats a numpy scalar operand of a Tensor operation as a Python
+    number: ``ops.mul(float32 Tensor, np.float64(2.0))`` is float32, where numpy gives
+    float64."""
+    return value.item() if isinstance(value, _NUMPY_NUMBERS) else value
+
+
 class _Caller:
     __slots__ = ("prim",)
 
@@ -140,6 +153,9 @@ class _Caller:
                 raise RuntimeError("symbolic value used outside the compiler")
             return builder.emit_prim(prim, bound)
         tensor_in = any(isinstance(v, Tensor) for v in bound.values())
+        if tensor_in:  # MindSpore: a numpy scalar operand acts as a Python number
+            bound = {k: as_python_number(v) if k in prim.diff else v
+                     for k, v in bound.items()}
         out = prim.fn(**{k: _unwrap_deep(v) for k, v in bound.items()})
         if tensor_in:
             return Tensor(out) if not isinstance(out, Tensor) else out

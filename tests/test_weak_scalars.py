@@ -106,3 +106,33 @@ def test_function_with_tensors_follows_mindspore_numpy_function_follows_numpy():
     (v, y), g = ops.value_and_grad(f, has_aux=True)(x)
     assert y.dtype == f(x)[1].dtype == np.float64
     np.testing.assert_allclose(g, 18 * np.arange(1, 4), rtol=1e-6)
+
+
+_OPS = [
+    (lambda x: ops.mul(x, np.float64(2.0)), lambda x: x * 2.0),
+    (lambda x: ops.add(np.float64(2.0), x), lambda x: x + 2.0),
+    (lambda x: ops.div(x, np.float64(2.0)), lambda x: x / 2.0),
+    (lambda x: ops.pow(x, np.float64(2.0)), lambda x: x ** 2.0),
+    (lambda x: ops.maximum(x, np.float64(2.0)), lambda x: np.maximum(x, 2.0)),
+    (lambda x: ops.where(x > 2, x, np.float64(0.5)), lambda x: np.where(x > 2, x, 0.5)),
+]
+
+
+@pytest.mark.parametrize("op,ref", _OPS)
+def test_ops_with_numpy_scalar_keep_float32_eager_and_compiled(op, ref):
+    x = _f32((2, 3))
+    out = op(x)
+    assert out.dtype == ms.float32
+    np.testing.assert_allclose(out.asnumpy(), ref(x.asnumpy().astype(np.float64)), rtol=1e-6)
+
+    def f(x):
+        y = op(x)
+        return y.sum(), y
+
+    (v, y), g = ops.value_and_grad(f, has_aux=True)(x)
+    assert v.dtype == ms.float32 and y.dtype == ms.float32 and g.dtype == ms.float32
+    np.testing.assert_allclose(y.asnumpy(), out.asnumpy())
+    xd, eps = x.asnumpy().astype(np.float64), 1e-6
+    fd = np.array([(ref(xd + eps * e).sum() - ref(xd - eps * e).sum()) / (2 * eps)
+                   for e in np.eye(xd.size).reshape((xd.size,) + xd.shape)]).reshape(xd.shape)
+    np.testing.assert_allclose(g.asnumpy(), fd, rtol=1e-5, atol=1e-6)

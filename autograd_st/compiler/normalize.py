@@ -45,7 +45,7 @@ import numpy as np
 from .. import rules
 from ..cell import Cell
 from ..errors import CompileError
-from ..prims import Sym, binding, has_sym
+from ..prims import Sym, as_python_number, binding, has_sym
 from ..rules_lists import LIST_MAKERS
 from ..tensor import Tensor
 from .cache import Guard, structure_signature
@@ -232,6 +232,8 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         # a sequence of runtime values where the primitive takes an array: stacked first
         bound = {p: self.as_array(v, prim, p) if p in prim.diff else v
                  for p, v in bound.items()}
+        if self.weak_scalars:  # MindSpore: np.float64(2.0) * a float32 Tensor is float32
+            bound = {p: as_python_number(v) if p in prim.diff else v for p, v in bound.items()}
         target = self.names.fresh("_" + prim.name)
         self.ir_vars.add(target)
         args = {}

@@ -250,8 +250,6 @@ class ExpressionsMixin(ContainersMixin):
                              % op.__name__, "use the ops function for it (ops.logical_and, "
                              "ops.logical_or, ...), or apply it to compile-time values",
                              cls=UnsupportedSyntaxError)
-        if self.weak_scalars:  # MindSpore: np.float64(2.0) * a float32 Tensor is float32
-            left, right = _weak_scalar(left, right), _weak_scalar(right, left)
         if (seq_l and has_sym(left)) or (seq_r and has_sym(right)):
             raise self.error(node, "arithmetic between a runtime value and a %s of runtime "
                              "values" % ("tuple" if isinstance(left if seq_l else right, tuple)
@@ -423,10 +421,3 @@ class ExpressionsMixin(ContainersMixin):
         self.emit(If(cond.var, body, orelse, self.loc))
         return out
 
-
-def _weak_scalar(value, other):
-    """``value`` as the Python number it holds when it is a numpy scalar constant meeting a
-    runtime value ``other`` (Normalizer.weak_scalars); anything else unchanged."""
-    if isinstance(value, (np.floating, np.integer, np.bool_)) and isinstance(other, Sym):
-        return value.item()
-    return value
