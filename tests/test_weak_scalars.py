@@ -114,7 +114,7 @@ _OPS = [
     (lambda x: ops.div(x, np.float64(2.0)), lambda x: x / 2.0),
     (lambda x: ops.pow(x, np.float64(2.0)), lambda x: x ** 2.0),
     (lambda x: ops.maximum(x, np.float64(2.0)), lambda x: np.maximum(x, 2.0)),
-    (lambda x: ops.where(x > 2, x, np.float64(0.5)), lambda x: np.where(x > 2, x, 0.5)),
+    (lambda x: ops.where(x > 2.5, x, np.float64(0.5)), lambda x: np.where(x > 2.5, x, 0.5)),
 ]
 
 
