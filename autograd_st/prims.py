@@ -153,7 +153,8 @@ class _Caller:
                 raise RuntimeError("symbolic value used outside the compiler")
             return builder.emit_prim(prim, bound)
         tensor_in = any(isinstance(v, Tensor) for v in bound.values())
-        if tensor_in:  # MindSpore: a numpy scalar operand acts as a Python number
+        if tensor_in and any(isinstance(v, _NUMPY_NUMBERS) for v in bound.values()):
+            # MindSpore: a numpy scalar operand of a Tensor operation acts as a Python number
             bound = {k: as_python_number(v) if k in prim.diff else v
                      for k, v in bound.items()}
         out = prim.fn(**{k: _unwrap_deep(v) for k, v in bound.items()})
