@@ -27,7 +27,7 @@ from .runtime import expand_to, unbroadcast
 
 __all__ = ["ARRAY_PRIMITIVES", "arr_untake", "arr_take_along", "arr_untake_along",
            "arr_untile", "arr_repeat", "arr_unrepeat", "arr_cumsum", "arr_pad", "arr_unpad",
-           "arr_prod_grad", "arr_prod_hess", "arr_chunk_step", "arr_argmax", "arr_argmin", "arr_topk_indices", "arr_argsort"]
+           "arr_prod_grad", "arr_prod_hess", "arr_chunk_step", "arr_section_start", "arr_argmax", "arr_argmin", "arr_topk_indices", "arr_argsort"]
 
 
 def _tag(name):
@@ -220,6 +220,15 @@ def arr_chunk_step(x, chunks, axis):
                          "(ops.split(x, [..], axis))" % (axis, n, -(-n // max(size, 1)),
                                                          size, chunks, chunks))
     return size
+
+
+@_tag("section_start")
+def arr_section_start(x, sections, index, axis):
+    """Where part ``index`` of ``x`` cut into ``sections`` parts along ``axis`` starts, as
+    ``np.array_split`` (MindSpore's ``ops.tensor_split`` with an int) cuts: the first
+    ``n % sections`` parts one longer than the others."""
+    size, extra = divmod(np.shape(x)[axis], sections)
+    return index * size + min(index, extra)
 
 
 @_tag("argmax")
@@ -614,6 +623,11 @@ def chunk_step_(x, chunks, axis):
     return arr_chunk_step(x, chunks, axis)
 
 
+@primitive(name="section_start", diff=())
+def section_start_(x, sections, index, axis):
+    return arr_section_start(x, sections, index, axis)
+
+
 @primitive(diff=())
 def nd_index(indices):
     return tuple(np.moveaxis(np.asarray(indices), -1, 0))
@@ -677,5 +691,5 @@ def eye(n, m=None, dtype="float32"):
 ARRAY_PRIMITIVES = ("take", "untake", "take_along", "untake_along", "triu", "tril", "tile",
                     "untile", "repeat", "unrepeat", "roll", "pad", "unpad", "cumsum",
                     "cumprod", "prod", "prod_grad", "prod_hess", "argmax", "argmin", "argsort",
-                    "topk_indices", "index_zero", "nd_index", "chunk_step", "flip", "swapaxes",
+                    "topk_indices", "index_zero", "nd_index", "chunk_step", "section_start", "flip", "swapaxes",
                     "full", "arange", "linspace", "eye")

@@ -316,13 +316,18 @@ def unbind(input, dim=0):
 
 def tensor_split(input, indices_or_sections, axis=0):
     """MindSpore's ``ops.tensor_split(input, indices_or_sections, axis=0)``: an int ``n``
-    gives ``n`` parts, the first ``len % n`` one longer (needs the axis length: known
-    eagerly only); a list or tuple of indices splits before each index."""
+    gives ``n`` parts, the first ``len % n`` one longer (in differentiated code where
+    each starts is read from the shape at run time); a list or tuple of indices splits before
+    each index."""
     if isinstance(indices_or_sections, (list, tuple)):
         bounds = [None] + [int(i) for i in indices_or_sections] + [None]
         return tuple(P.getitem(input, _axis_index(axis, slice(lo, hi)))
                      for lo, hi in zip(bounds[:-1], bounds[1:]))
     sections = int(indices_or_sections)
+    if isinstance(input, Sym):  # the sizes depend on the shape, the count does not
+        starts = [P.section_start(input, sections, i, axis) for i in range(sections)]
+        return tuple(P.getitem(input, _axis_index(axis, slice(lo, hi)))
+                     for lo, hi in zip(starts, starts[1:] + [None]))
     n = _length(input, axis, "ops.tensor_split with a number of sections")
     size, extra = divmod(n, sections)
     return _parts(input, tuple(size + 1 if i < extra else size for i in range(sections)), axis)

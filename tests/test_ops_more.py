@@ -220,11 +220,22 @@ def test_shape_dependent_forms_in_differentiated_code():
     np.testing.assert_array_equal(ops.grad(by_count)(Tensor(_t(2, 3))).asnumpy(),
                                   [[2, 2, 2], [0, 0, 0]])
 
-    def by_sections(a):
-        return ops.sum(ops.tensor_split(a, 2, 1)[0])
+    def by_sections(a):  # the count is known, the sizes are read from the shape at run time
+        e, g, h = ops.tensor_split(a, 3, 1)
+        p, q = ops.tensor_split(a, 2, axis=0)
+        return (e * e).sum() + 2 * (g[:, :1] * e[:, :1]).sum() + 3 * h.sum() + (p * q).sum()
 
-    with pytest.raises(UnsupportedSyntaxError, match="tensor_split"):
-        ops.grad(by_sections)(Tensor(_t(2, 3)))
+    for width in (3, 4, 5, 7, 9):  # parts of 1/1/1, 2/1/1, 2/2/1, 3/2/2, 3/3/3
+        x = np.linspace(-1, 1, 2 * width).reshape(2, width)
+        e, g, _ = np.array_split(x, 3, 1)
+        want = 2 * e
+        want[:, :1] += 2 * g[:, :1]
+        want = np.concatenate([want, np.zeros_like(g), np.full_like(_, 3.0)], 1)
+        want[:, e.shape[1]:e.shape[1] + 1] += 2 * e[:, :1]
+        want[0] += x[1]
+        want[1] += x[0]
+        np.testing.assert_allclose(ops.grad(by_sections)(Tensor(x)).asnumpy(), want)
+        check_grads(by_sections, (Tensor(x),))
 
     def nan_default(a):
         return ops.sum(ops.nan_to_num(a))
