@@ -9,6 +9,7 @@ at run time (``outs = []`` then ``outs.append(h)`` each iteration, as hand-writt
 - ``list_len(lst)``, ``list_sizes(lst, axis)``: its length, its items' lengths along ``axis``
   (no gradient);
 - ``list_getitem(lst, index, n)``: ``lst[index]`` (``n``: the length when it is read);
+- ``list_slice(lst, index, n)``: ``lst[a:b:c]``, a new list (``n`` as for ``list_getitem``);
 - ``list_stack(lst, axis)``, ``list_concat(lst, axis, sizes)``: ``np.stack`` / ``np.concatenate``;
 - ``list_copy(lst)``, ``list_tuple(lst)``: ``list(lst)`` / ``tuple(lst)``;
 - ``list_split(x, size, axis)``, ``list_unstack(x, axis)`` (:data:`LIST_MAKERS`): a new list,
@@ -35,7 +36,7 @@ from .rules import primitive, vjp
 from .runtime import GradList, zeros_like
 
 __all__ = ["LIST_PRIMITIVES", "LIST_MAKERS", "list_append", "grad_pop", "grad_item",
-           "grad_unstack", "grad_split", "item_sizes", "split_parts", "unstack_parts",
+           "grad_slice", "grad_unstack", "grad_split", "item_sizes", "split_parts", "unstack_parts",
            "grad_join", "grad_stack", "unpack_checked"]
 
 
@@ -64,6 +65,14 @@ def grad_item(dout, n, index):
     """The gradient of a list of ``n`` items whose item ``index`` has gradient ``dout``."""
     out = GradList([None] * n)
     out[index] = dout
+    return out
+
+
+def grad_slice(dout, n, index):
+    """The gradient of a list of ``n`` items whose slice ``index`` has gradients ``dout``
+    (one per item of the slice; ``None`` elsewhere)."""
+    out = GradList([None] * n)
+    out[index] = list(dout)
     return out
 
 
@@ -159,6 +168,16 @@ def _(dout, out, lst, index, n):
     return (grad_item(dout, n, index),)
 
 
+@primitive(name="list_slice", diff=("lst",))
+def list_slice_(lst, index, n):
+    return lst[index]
+
+
+@vjp(list_slice_)
+def _(dout, out, lst, index, n):
+    return (grad_slice(dout, n, index),)
+
+
 @primitive(name="list_stack", diff=("lst",))
 def list_stack_(lst, axis=0):
     return np.stack(lst, axis=axis)
@@ -236,5 +255,6 @@ LIST_MAKERS = frozenset(("list_split", "list_unstack"))
 #: every primitive of this module (their arguments are lists: the program-level gradient
 #: checks of tests/test_runtime_lists.py cover their rules, not tests/rule_specs rows)
 LIST_PRIMITIVES = frozenset(("list_new", "list_push", "list_len", "list_sizes",
-                             "list_getitem", "list_stack", "list_concat", "list_copy",
+                             "list_getitem", "list_slice", "list_stack", "list_concat",
+                             "list_copy",
                              "list_tuple", "list_unpack")) | LIST_MAKERS

@@ -1822,14 +1822,14 @@ def rt_slice_refused(x):
     outs = []
     for t in range(x.shape[0]):
         outs.append(x[t] * 2.0)
-    return ops.sum(ops.stack(outs[1:]) * x[0])  # HINT rt_slice
+    return ops.sum(ops.stack(outs[:x.shape[0] - 1]) * x[0])  # HINT rt_slice
 
 
-def rt_slice_rewritten(x):
+def rt_slice_rewritten(x):  # (a slice of constants, outs[:-1], is supported)
     outs = []
     for t in range(x.shape[0]):
         outs.append(x[t] * 2.0)
-    return ops.sum(ops.stack(outs, 0)[1:] * x[0])
+    return ops.sum(ops.stack(outs, 0)[:x.shape[0] - 1] * x[0])
 
 
 def rt_as_array_refused(x):

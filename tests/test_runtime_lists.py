@@ -357,13 +357,6 @@ def pops(x):
     return outs.pop().sum()  # LINE pop
 
 
-def slices(x):
-    outs = []
-    for t in range(x.shape[0]):
-        outs.append(x[t])
-    return ops.stack(outs[1:]).sum()  # LINE slice
-
-
 def as_array(x):
     outs = []
     for t in range(x.shape[0]):
@@ -411,7 +404,6 @@ def tuple_grows(x):
 
 @pytest.mark.parametrize("fn, tag, what", [
     (pops, "LINE pop", "outs.pop(...) is not supported on a list built at run time"),
-    (slices, "LINE slice", "outs[a:b] is not supported on a list built at run time"),
     (as_array, "LINE array", "using outs as an array (in mul) is not supported"),
     (printed, "LINE print", "print(outs) is not supported on a list built at run time"),
     (list_items, "LINE items", "appending a list, tuple or dict (to outs) is not supported"),
@@ -435,3 +427,26 @@ def test_gradient_lists_add_item_by_item():
     assert total[2] is None
     with pytest.raises(ValueError, match="changed length"):
         a + GradList([None])
+
+
+def loop_slices(x):
+    outs = []
+    for t in range(x.shape[0]):
+        outs.append(x[t] * x[t])
+    tail = outs[1:]
+    tail.append(x[0])  # a slice is a new list: appending to it leaves outs as it was
+    return ops.stack(tail).sum() + ops.stack(outs[::-2]).sum() * 2.0 + len(outs)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_slices_of_a_list_built_in_a_loop(n):
+    x = Tensor(np.linspace(-1.0, 1.0, 2 * n).reshape(n, 2))
+    xd = x.asnumpy()
+    want = 2 * xd.copy()
+    want[0] = 0.0
+    want[0] += 1.0  # tail's x[0]
+    want[n - 1::-2] += 2 * 2 * xd[n - 1::-2]
+    got = ops.value_and_grad(loop_slices)(x)
+    np.testing.assert_allclose(got[1].asnumpy(), want, rtol=1e-12)
+    value = (xd[1:] ** 2).sum() + xd[0].sum() + 2 * (xd[::-2] ** 2).sum() + n
+    np.testing.assert_allclose(float(got[0].asnumpy()), value, rtol=1e-12)

@@ -372,7 +372,14 @@ class RuntimeListsMixin:
         return self._rt_value("n", "list_len", {"lst": base.var})
 
     def rt_item(self, base, index, node):
-        """``base[index]`` with ``index`` an int (negative counts from the end)."""
+        """``base[index]`` with ``index`` an int (negative counts from the end), or a slice
+        of constants (a new run-time list)."""
+        if isinstance(index, slice) and not has_sym(index):
+            n = self._rt_value("n", "list_len", {"lst": base.var})
+            return self._rt_value(self.rt_name(base) if self.rt_name(base) != "the list"
+                                  else "parts", "list_slice",
+                                  {"lst": base.var, "index": Const(index), "n": n.var},
+                                  rt_list=True)
         if not (isinstance(index, Sym) or isinstance(index, int)) or isinstance(index, bool):
             raise self.rt_refuse(node, "%s[%s]" % (
                 self.rt_name(base), "a:b" if isinstance(index, slice) else repr(index)))
