@@ -21,7 +21,8 @@ import numpy as np
 from .runtime import accumulate, accumulate_tn, accumulate_to, sum_to, ungetitem
 
 __all__ = ["tape_put", "tape_put_next", "tape_put_as", "sum_to_each", "sum_to_rows", "accumulate_tn_rows",
-           "accumulate_to_rows", "accumulate_at", "matmul_rows", "LOOP_NAMES", "clear_pool"]
+           "accumulate_to_rows", "accumulate_at", "matmul_rows", "rows_stacked", "into_row",
+           "tape_put_row", "LOOP_NAMES", "clear_pool"]
 
 _ndarray = np.ndarray
 _matmul = np.matmul
@@ -251,6 +252,67 @@ def matmul_rows(xs, n, w):
             return flat.reshape(rows.shape[:-1] + flat.shape[-1:])
         return _matmul(rows, w)
     return _RowsOf(xs, w)
+
+
+def rows_stacked(n, shared, *rows):
+    """The rows ``off .. off + n`` of each tape ``rows`` (given as ``buf, off`` pairs), as
+    array slices, when an elementwise expression of one row of each (and of the loop
+    invariants ``shared``) computed once over these slices gives, row by row, the very values
+    it gives on each row alone: every ``buf`` an array with at least two axes and the same
+    number of axes, and no value of ``shared`` with more axes than a row (broadcasting then
+    never reaches the axis of the rows).  None otherwise (the backward loop of
+    :mod:`autograd_st.compiler.lower_rows` then computes the rows one by one)."""
+    if not n:
+        return None
+    out = []
+    nd = None
+    for i in range(0, len(rows), 2):
+        buf, off = rows[i], rows[i + 1]
+        if buf.__class__ is not _ndarray or buf.ndim < 2 or (nd is not None and buf.ndim != nd):
+            return None
+        nd = buf.ndim
+        out.append(buf[off:off + n])
+    for v in shared:
+        if np.ndim(v) >= nd:
+            return None
+    return out
+
+
+def into_row(rows, k, ufunc, a, b):
+    """``ufunc(a, b)``, one of ``a``, ``b`` being ``rows`` itself, which stands for its row
+    ``k`` (an array of rows a backward loop computed before it, read by nothing else): the
+    result is written into that row (``out=``) when it has the row's shape and dtype, and
+    the row is returned; else a new array, as ``ufunc`` gives it.  The same values either
+    way."""
+    row = rows[k]
+    if a is rows:
+        a, other = row, b
+    else:
+        b, other = row, a
+    if row.__class__ is _ndarray:
+        try:
+            if (other.shape == row.shape or np.broadcast_shapes(other.shape, row.shape)
+                    == row.shape) and (other.dtype is row.dtype or other.dtype == row.dtype):
+                return ufunc(a, b, out=row)
+        except ValueError:  # (shapes that do not broadcast: ufunc says so, below)
+            pass
+        except AttributeError:  # (a Python number: numpy 2 casts it to the row's dtype)
+            if other.__class__ in (int, float) and row.dtype.kind == "f" \
+                    and np.result_type(a, b) == row.dtype:
+                return ufunc(a, b, out=row)
+    return ufunc(a, b)
+
+
+def tape_put_row(buf, k, n, v, rows):
+    """:func:`tape_put`, where ``v`` may be row ``k`` of ``rows`` itself (written there by
+    :func:`into_row`): while every row so far was, the tape is ``rows`` (no copy)."""
+    if buf is None or buf is rows:
+        if v.__class__ is _ndarray and v.base is rows and rows.__class__ is _ndarray \
+                and v.shape == rows.shape[1:]:
+            return rows
+        if buf is rows:  # the rows shared so far (those after k), then its own
+            buf = rows.copy()
+    return tape_put(buf, k, n, v)
 
 
 LOOP_NAMES = tuple(__all__[:-2])  # (what generated code calls)

@@ -71,6 +71,7 @@ from .lower_hoist import (
     _release_views,
     _stored,
 )
+from .lower_rows import batch_row_exprs
 
 __all__ = ["batch_loops", "ENABLED"]
 
@@ -128,6 +129,7 @@ def batch_loops(fdefs: list, names) -> None:
         _sum_to_each(loop, used[id(fdef)])
         rebinding[id(loop)] = _stored([r for r in reads if id(r) not in unread])
         _hoist_invariants(loop, parent)
+        batch_row_exprs(loop, parent, names, fdef)
         views.append((loop, [a for a in arrays if a in rebinding[id(loop)]]))
     for fdef in fdefs:
         _release_views(fdef, views, rebinding)

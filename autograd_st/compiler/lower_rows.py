@@ -1,0 +1,273 @@
+"""Lower rows: a stacked backward loop's tape-only arithmetic computed once, over all rows.
+
+A step of the loop lowering (:func:`autograd_st.compiler.lower_loops.batch_loops` calls
+:func:`batch_row_exprs` on each backward loop it stacked, after hoisting its invariants).
+
+Takes: a backward loop ``for _k in range(n - 1, -1, -1):`` whose body starts by reading its
+rows, ``h_2 = h_rows[_k + 1]``, ``h_1 = h_rows[_k]`` (each row name bound once in the body,
+the rows array not rebound), the function holding it and the module's name allocator.
+Gives, in place:
+
+- **Tape-only subexpressions batched.**  An arithmetic subexpression (``+ - * /``, unary
+  ``-``) of a statement of the loop's body (not of a nested block: it runs at every step)
+  that reads only rows, loop invariants and numbers, ``1 - h_2 * h_2`` in tanh's gradient,
+  is computed before the loop over the stacked rows, ``h_2_all = h_rows[1:n + 1]``, and the
+  step reads its row, ``sub_rows[_k]``.  Elementwise arithmetic rounds each element alone,
+  so the values are the same bits; ``rows_stacked`` (run time, once) takes that branch only
+  when every rows array is an array of the same number of axes and no invariant has more
+  axes than a row (broadcasting then never reaches the rows' axis), else the rows are
+  computed one by one before the loop (``tape_put``), as the step would have.
+- **The step's gradient written into them.**  Where the step then multiplies (adds...) that
+  row with a per-step value, ``d = g * sub_rows[_k]``, and puts ``d`` on a rows tape,
+  ``d_rows = tape_put(d_rows, _k, n, d)``, the product is written into the row itself
+  (``into_row``, when it has the row's shape and dtype) and the tape is that array while
+  every step's was (``tape_put_row``): no product array and no copy per step.  Only where
+  nothing the loop does after it writes into ``d`` or a name handed it (an accumulation, an
+  item store, ``out=``) and no name holding it is read after the loop.
+"""
+from __future__ import annotations
+
+import gast
+
+from .codegen import clone, name
+from .lower_hoist import _assign, _call, _const, _delete, _names, _read
+
+__all__ = ["batch_row_exprs"]
+
+_ARITH = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply", gast.Div: "divide"}
+_LABEL = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
+          gast.USub: "neg", gast.UAdd: "pos"}
+# helpers that hand on (maybe the very object of) an argument without writing into it
+_WRITERS_PREFIX = ("accumulate", "tape_put", "into_row")
+
+
+def batch_row_exprs(loop, parent, names, fdef) -> None:
+    """Rewrite the backward ``loop`` (see the module docstring)."""
+    it = loop.iter
+    if not (isinstance(loop.target, gast.Name) and isinstance(it, gast.Call)
+            and len(it.args) == 3 and isinstance(it.args[0], gast.BinOp)
+            and isinstance(it.args[0].left, gast.Name)):
+        return
+    k, n = loop.target.id, it.args[0].left.id
+    body = loop.body
+    stores: dict = {}
+    for s in body:
+        for nd in _names(s):
+            if nd.ctx.__class__ is not gast.Load:
+                stores[nd.id] = stores.get(nd.id, 0) + 1
+    stores[k] = stores.get(k, 0) + 1
+    rowvar: dict = {}  # name -> (its rows, the row's offset from _k), from its read on
+    made = []  # (rows name, expr, the row names it reads, the invariants it reads)
+
+    def xform(node):
+        """``(node, batchable, reads a row)``, replacing the batchable children that read a
+        row inside anything that is not."""
+        if isinstance(node, gast.Name):
+            if node.id in rowvar:
+                return node, True, True
+            return node, node.id not in stores, False
+        if isinstance(node, gast.Constant):
+            ok = isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+            return node, ok, False
+        if isinstance(node, gast.BinOp) and node.op.__class__ in _ARITH:
+            node.left, lok, lrow = xform(node.left)
+            node.right, rok, rrow = xform(node.right)
+            if lok and rok:
+                return node, True, lrow or rrow
+            node.left = _batched(node.left, lok, lrow)
+            node.right = _batched(node.right, rok, rrow)
+            return node, False, False
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+            node.operand, ok, row = xform(node.operand)
+            if ok:
+                return node, True, row
+            return node, False, False
+        for field in node._fields:
+            v = getattr(node, field, None)
+            if isinstance(v, list):
+                setattr(node, field, [_batched(*xform(x)) if isinstance(x, gast.expr) else x
+                                      for x in v])
+            elif isinstance(v, gast.expr):
+                setattr(node, field, _batched(*xform(v)))
+        return node, False, False
+
+    def _batched(node, ok, row):
+        if not (ok and row and isinstance(node, (gast.BinOp, gast.UnaryOp))):
+            return node
+        first = next(nd.id for nd in _names(node) if nd.id in rowvar)
+        label = _LABEL[node.op.__class__] + "_" + first.lstrip("_")
+        buf = names.fresh(label + "_rows")
+        reads = _names(node)
+        made.append((buf, node, list(dict.fromkeys(nd.id for nd in reads if nd.id in rowvar)),
+                     list(dict.fromkeys(nd.id for nd in reads if nd.id not in rowvar))))
+        return gast.Subscript(value=name(buf), slice=name(k), ctx=gast.Load())
+
+    for s in body:
+        r = _row_read(s, k)
+        if r is not None:
+            v, rows, off = r
+            if stores.get(v) == 1 and rows not in stores:
+                rowvar[v] = (rows, off)  # (read before this: the last step's row)
+            continue
+        if rowvar and isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name):
+            s.value = _batched(*xform(s.value))
+    if not made:
+        return
+    outer, _ = parent[id(loop)]
+    w = next(i for i, s in enumerate(outer) if s is loop)
+    before = [st for buf, expr, rows_read, shared in made
+              for st in _prelude(buf, expr, rows_read, shared, rowvar, n, names)]
+    for buf, _e, _r, _s in made:
+        _write_into(buf, body, k, n, fdef, loop)
+    outer[w:w + 1] = before + [loop, _delete([buf for buf, *_ in made])]
+    for st in before:
+        parent[id(st)] = (outer, parent[id(loop)][1])
+
+
+def _row_read(s, k):
+    """``v = rows[k]`` or ``v = rows[k + 1]``: ``(v, rows, offset)``, else None."""
+    if not (isinstance(s, gast.Assign) and len(s.targets) == 1
+            and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Subscript)
+            and isinstance(s.value.value, gast.Name)):
+        return None
+    i = s.value.slice
+    if isinstance(i, gast.Name) and i.id == k:
+        return s.targets[0].id, s.value.value.id, 0
+    if isinstance(i, gast.BinOp) and isinstance(i.op, gast.Add) and isinstance(i.left, gast.Name) \
+            and i.left.id == k and isinstance(i.right, gast.Constant) \
+            and isinstance(i.right.value, int) and not isinstance(i.right.value, bool):
+        return s.targets[0].id, s.value.value.id, i.right.value
+    return None
+
+
+def _prelude(buf, expr, rows_read, shared, rowvar, n, names):
+    """The statements computing ``buf``'s rows before the loop: over the stacked rows when
+    ``rows_stacked`` says the values are the same, one row at a time otherwise."""
+    stacked = names.fresh("_stacked")
+    alls = {v: names.fresh(v.lstrip("_") + "_all") for v in rows_read}
+    args = [name(n), gast.Tuple(elts=[name(s) for s in shared], ctx=gast.Load())]
+    for v in rows_read:
+        args += [name(rowvar[v][0]), _const(rowvar[v][1])]
+    fast_expr = clone(expr)
+    for nd in _names(fast_expr):
+        if nd.id in alls:
+            nd.id = alls[nd.id]
+    fast = [_assign(gast.Tuple(elts=[name(alls[v], store=True) for v in rows_read],
+                               ctx=gast.Store()), name(stacked)),
+            _assign(buf, fast_expr)]
+    j = names.fresh("_j")
+    reads = [_assign(v, gast.Subscript(
+        value=name(rowvar[v][0]), ctx=gast.Load(),
+        slice=name(j) if not rowvar[v][1] else gast.BinOp(left=name(j), op=gast.Add(),
+                                                          right=_const(rowvar[v][1]))))
+        for v in rows_read]
+    slow = [_assign(buf, _const(None)),
+            gast.For(target=name(j, store=True), iter=_call("range", name(n)),
+                     body=reads + [_assign(buf, _call("tape_put", name(buf), name(j), name(n),
+                                                      clone(expr)))],
+                     orelse=[], type_comment=None)]
+    test = gast.Compare(left=name(stacked), ops=[gast.IsNot()], comparators=[_const(None)])
+    return [_assign(stacked, _call("rows_stacked", *args)),
+            gast.If(test=test, body=fast, orelse=slow)]
+
+
+def _write_into(buf, body, k, n, fdef, loop) -> None:
+    """``d = g * buf[k]`` and later ``d_rows = tape_put(d_rows, k, n, d)`` in ``body``: the
+    product written into ``buf``'s row, and ``buf`` the tape while each step's was (see the
+    module docstring for when)."""
+    use = None
+    for i, s in enumerate(body):
+        v = getattr(s, "value", None)
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name) and isinstance(v, gast.BinOp) \
+                and v.op.__class__ in _ARITH:
+            for side in ("left", "right"):
+                e = getattr(v, side)
+                if isinstance(e, gast.Subscript) and isinstance(e.value, gast.Name) \
+                        and e.value.id == buf:
+                    use = (i, side)
+    if use is None:
+        return
+    i, side = use
+    d = body[i].targets[0].id
+    if sum(1 for s in body for nd in _names(s) if nd.id == d and nd.ctx.__class__ is not
+           gast.Load) != 1:
+        return
+    put = None
+    for j in range(i + 1, len(body)):
+        s = body[j]
+        v = getattr(s, "value", None)
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name) and isinstance(v, gast.Call) \
+                and isinstance(v.func, gast.Name) and v.func.id == "tape_put" \
+                and len(v.args) == 4 and not v.keywords \
+                and all(isinstance(a, gast.Name) for a in v.args) \
+                and v.args[0].id == s.targets[0].id and v.args[1].id == k \
+                and v.args[2].id == n and v.args[3].id == d:
+            put = s
+            break
+    if put is None:
+        return
+    rest = [s for s in body[i + 1:] if s is not put]
+    held = _holders(d, rest)
+    rows_name = put.targets[0].id
+    if _written(rest, held | {rows_name, buf}):
+        return
+    outside = set()
+    for s in fdef.body:
+        if s is not loop:
+            outside |= _read(s)
+    if held & outside or _written([s for s in fdef.body if s is not loop], {rows_name, buf}):
+        return
+    binop = body[i].value
+    args = [binop.left, binop.right]
+    args[0 if side == "left" else 1] = name(buf)
+    ufunc = gast.Attribute(value=name("np"), attr=_ARITH[binop.op.__class__], ctx=gast.Load())
+    body[i].value = _call("into_row", name(buf), name(k), ufunc, *args)
+    put.value.func = name("tape_put_row")
+    put.value.args.append(name(buf))
+
+
+def _holders(d, stmts) -> set:
+    """``d`` and the names later statements bind to what may be the same array: a name
+    ``y = d``, an item or attribute of it, or any call reading it that is not numpy's."""
+    held = {d}
+    for s in stmts:
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1
+                and isinstance(s.targets[0], gast.Name)):
+            continue
+        v = s.value
+        if isinstance(v, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
+            continue  # (a new array, or a number)
+        if isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) \
+                and isinstance(v.func.value, gast.Name) and v.func.value.id == "np" \
+                and v.func.attr in ("matmul", "dot", "tanh", "exp", "multiply", "add"):
+            continue
+        if isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
+                and v.func.id in ("matmul_nt_to", "matmul_tn_to"):
+            continue
+        if _read(v) & held:
+            held.add(s.targets[0].id)
+    return held
+
+
+def _written(stmts, watched) -> bool:
+    """Whether ``stmts`` may write into an array one of ``watched`` names: the first
+    argument of an accumulation or tape helper, ``out=``, an augmented assignment, an item
+    or attribute store."""
+    for s in stmts:
+        for nd in gast.walk(s):
+            if isinstance(nd, gast.AugAssign) and _read(nd.target) & watched:
+                return True
+            if isinstance(nd, (gast.Subscript, gast.Attribute)) \
+                    and isinstance(nd.ctx, gast.Store) and _read(nd.value) & watched:
+                return True
+            if isinstance(nd, gast.Call):
+                if any(kw.arg == "out" and _read(kw.value) & watched for kw in nd.keywords):
+                    return True
+                f = nd.func
+                if isinstance(f, gast.Name) and f.id.startswith(_WRITERS_PREFIX) and nd.args \
+                        and _read(nd.args[0]) & watched:
+                    return True
+    return False
