@@ -256,25 +256,37 @@ def matmul_rows(xs, n, w):
 
 def rows_stacked(n, shared, *rows):
     """The rows ``off .. off + n`` of each tape ``rows`` (given as ``buf, off`` pairs), as
-    array slices, when an elementwise expression of one row of each (and of the loop
-    invariants ``shared``) computed once over these slices gives, row by row, the very values
-    it gives on each row alone: every ``buf`` an array with at least two axes and the same
-    number of axes, and no value of ``shared`` with more axes than a row (broadcasting then
-    never reaches the axis of the rows).  None otherwise (the backward loop of
+    array slices, and an array for the result of the same shape (pooled, see ``_empty``),
+    when an elementwise expression of one row of each (and of the loop invariants
+    ``shared``) computed once over these slices, each operation writing into that array,
+    gives row by row the very values it gives on each row alone: every ``buf`` a float
+    array of at least two axes, all of one row shape and dtype, and each of ``shared`` a
+    Python number or an array of that dtype whose shape broadcasts to the row's (so every
+    intermediate has the rows' shape and dtype, and broadcasting never reaches the axis of
+    the rows).  None otherwise (the loop lowering of
     :mod:`autograd_st.compiler.lower_rows` then computes the rows one by one)."""
     if not n:
         return None
     out = []
-    nd = None
+    row = dtype = None
     for i in range(0, len(rows), 2):
         buf, off = rows[i], rows[i + 1]
-        if buf.__class__ is not _ndarray or buf.ndim < 2 or (nd is not None and buf.ndim != nd):
+        if buf.__class__ is not _ndarray or buf.ndim < 2 or buf.dtype.kind != "f" \
+                or (row is not None and (buf.shape[1:] != row or buf.dtype != dtype)):
             return None
-        nd = buf.ndim
+        row, dtype = buf.shape[1:], buf.dtype
         out.append(buf[off:off + n])
     for v in shared:
-        if np.ndim(v) >= nd:
+        if v.__class__ in (int, float):
+            continue
+        if v.__class__ is not _ndarray or v.dtype != dtype or v.ndim > len(row):
             return None
+        try:
+            if np.broadcast_shapes(v.shape, row) != row:
+                return None
+        except ValueError:
+            return None
+    out.append(_empty((n,) + row, dtype))
     return out
 
 

@@ -32,7 +32,11 @@ import gast
 from .codegen import clone, name
 from .lower_hoist import _assign, _call, _const, _delete, _names, _read
 
-__all__ = ["batch_row_exprs"]
+__all__ = ["batch_row_exprs", "ENABLED"]
+
+ENABLED = [True]
+"""``ENABLED[0] = False`` leaves backward loops as :mod:`.lower_loops` makes them (tests and
+the benchmark compare both; clear the compiler's caches after changing it)."""
 
 _ARITH = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply", gast.Div: "divide"}
 _LABEL = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
@@ -43,6 +47,8 @@ _WRITERS_PREFIX = ("accumulate", "tape_put", "into_row")
 
 def batch_row_exprs(loop, parent, names, fdef) -> None:
     """Rewrite the backward ``loop`` (see the module docstring)."""
+    if not ENABLED[0]:
+        return
     it = loop.iter
     if not (isinstance(loop.target, gast.Name) and isinstance(it, gast.Call)
             and len(it.args) == 3 and isinstance(it.args[0], gast.BinOp)
@@ -92,7 +98,8 @@ def batch_row_exprs(loop, parent, names, fdef) -> None:
         return node, False, False
 
     def _batched(node, ok, row):
-        if not (ok and row and isinstance(node, (gast.BinOp, gast.UnaryOp))):
+        if not (ok and row and isinstance(node, (gast.BinOp, gast.UnaryOp))) \
+                or _into(clone(node), {}, "_") is None:  # (one array for all its steps)
             return node
         first = next(nd.id for nd in _names(node) if nd.id in rowvar)
         label = _LABEL[node.op.__class__] + "_" + first.lstrip("_")
@@ -149,13 +156,10 @@ def _prelude(buf, expr, rows_read, shared, rowvar, n, names):
     args = [name(n), gast.Tuple(elts=[name(s) for s in shared], ctx=gast.Load())]
     for v in rows_read:
         args += [name(rowvar[v][0]), _const(rowvar[v][1])]
-    fast_expr = clone(expr)
-    for nd in _names(fast_expr):
-        if nd.id in alls:
-            nd.id = alls[nd.id]
-    fast = [_assign(gast.Tuple(elts=[name(alls[v], store=True) for v in rows_read],
-                               ctx=gast.Store()), name(stacked)),
-            _assign(buf, fast_expr)]
+    fast = _into(clone(expr), alls, buf)
+    fast.insert(0, _assign(gast.Tuple(elts=[name(alls[v], store=True) for v in rows_read]
+                                      + [name(buf, store=True)], ctx=gast.Store()),
+                           name(stacked)))
     j = names.fresh("_j")
     reads = [_assign(v, gast.Subscript(
         value=name(rowvar[v][0]), ctx=gast.Load(),
@@ -170,6 +174,33 @@ def _prelude(buf, expr, rows_read, shared, rowvar, n, names):
     test = gast.Compare(left=name(stacked), ops=[gast.IsNot()], comparators=[_const(None)])
     return [_assign(stacked, _call("rows_stacked", *args)),
             gast.If(test=test, body=fast, orelse=slow)]
+
+
+def _into(expr, alls, buf):
+    """The statements computing ``expr`` (rows renamed by ``alls``) into the array ``buf``,
+    one ufunc with ``out=buf`` per operation, or None where that takes a second array (both
+    operands of an operation are operations)."""
+    stmts = []
+
+    def gen(node):
+        if isinstance(node, gast.Name):
+            return name(alls.get(node.id, node.id)), False
+        if isinstance(node, gast.Constant):
+            return node, False
+        if isinstance(node, gast.UnaryOp):
+            ops = [gen(node.operand)]
+            ufunc = "negative" if isinstance(node.op, gast.USub) else "positive"
+        else:
+            ops = [gen(node.left), gen(node.right)]
+            ufunc = _ARITH[node.op.__class__]
+        if any(o is None for o in ops) or sum(b for _, b in ops) > 1:
+            return None
+        stmts.append(gast.Expr(value=gast.Call(
+            func=gast.Attribute(value=name("np"), attr=ufunc, ctx=gast.Load()),
+            args=[o for o, _ in ops], keywords=[gast.keyword(arg="out", value=name(buf))])))
+        return name(buf), True
+
+    return stmts if gen(expr) is not None else None
 
 
 def _write_into(buf, body, k, n, fdef, loop) -> None:
