@@ -319,8 +319,9 @@ def tape_put_row(buf, k, n, v, rows):
     """:func:`tape_put`, where ``v`` may be row ``k`` of ``rows`` itself (written there by
     :func:`into_row`): while every row so far was, the tape is ``rows`` (no copy)."""
     if buf is None or buf is rows:
-        if v.__class__ is _ndarray and v.base is rows and rows.__class__ is _ndarray \
-                and v.shape == rows.shape[1:]:
+        if v.__class__ is _ndarray and rows.__class__ is _ndarray and v.base is not None \
+                and v.base is (rows if rows.base is None else rows.base) \
+                and v.shape == rows.shape[1:]:  # (numpy's base: the array owning the memory)
             return rows
         if buf is rows:  # the rows shared so far (those after k), then its own
             buf = rows.copy()

@@ -260,25 +260,41 @@ def _write_into(buf, body, k, n, fdef, loop) -> None:
     put.value.args.append(name(buf))
 
 
+# calls whose result is a new array (numpy's non-view functions, the matrix product helpers)
+_NEW_NP = frozenset(("matmul", "dot", "einsum", "tanh", "exp", "log", "sin", "cos", "sqrt",
+                     "square", "multiply", "add", "subtract", "divide", "negative", "maximum",
+                     "minimum", "where", "sum", "mean", "ones_like", "zeros_like"))
+_NEW_HELPERS = frozenset(("matmul_nt", "matmul_tn", "matmul_nt_to", "matmul_tn_to"))
+
+
+def _fresh(v) -> bool:
+    """Whether ``v`` (an expression) makes a new array, never one of its operands: an
+    arithmetic operation, one of the calls above, ``sum_to``/``unbroadcast`` of such."""
+    if isinstance(v, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
+        return True
+    if not isinstance(v, gast.Call):
+        return False
+    f = v.func
+    if isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) and f.value.id == "np":
+        return f.attr in _NEW_NP and not v.keywords
+    if isinstance(f, gast.Name):
+        if f.id in _NEW_HELPERS:
+            return True
+        if f.id in ("sum_to", "unbroadcast") and v.args:
+            return _fresh(v.args[0])
+    return False
+
+
 def _holders(d, stmts) -> set:
     """``d`` and the names later statements bind to what may be the same array: a name
-    ``y = d``, an item or attribute of it, or any call reading it that is not numpy's."""
+    ``y = d``, an item or attribute of it, or any call reading it that is not known to make
+    a new array (:func:`_fresh`)."""
     held = {d}
     for s in stmts:
         if not (isinstance(s, gast.Assign) and len(s.targets) == 1
                 and isinstance(s.targets[0], gast.Name)):
             continue
-        v = s.value
-        if isinstance(v, (gast.BinOp, gast.UnaryOp, gast.Compare, gast.Constant)):
-            continue  # (a new array, or a number)
-        if isinstance(v, gast.Call) and isinstance(v.func, gast.Attribute) \
-                and isinstance(v.func.value, gast.Name) and v.func.value.id == "np" \
-                and v.func.attr in ("matmul", "dot", "tanh", "exp", "multiply", "add"):
-            continue
-        if isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
-                and v.func.id in ("matmul_nt_to", "matmul_tn_to"):
-            continue
-        if _read(v) & held:
+        if not _fresh(s.value) and _read(s.value) & held:
             held.add(s.targets[0].id)
     return held
 
