@@ -18,11 +18,11 @@ from operator import itemgetter as _itemgetter
 
 import numpy as np
 
-from .runtime import accumulate, accumulate_tn, accumulate_to, sum_to, ungetitem
+from .runtime import _SMALL_MATMUL, accumulate, accumulate_tn, accumulate_to, sum_to, ungetitem
 
 __all__ = ["tape_put", "tape_put_next", "tape_put_as", "sum_to_each", "sum_to_rows", "accumulate_tn_rows",
            "accumulate_to_rows", "accumulate_at", "matmul_rows", "rows_stacked", "into_row",
-           "tape_put_row", "LOOP_NAMES", "clear_pool"]
+           "tape_put_row", "rows_fast", "LOOP_NAMES", "clear_pool"]
 
 _ndarray = np.ndarray
 _matmul = np.matmul
@@ -326,6 +326,37 @@ def tape_put_row(buf, k, n, v, rows):
         if buf is rows:  # the rows shared so far (those after k), then its own
             buf = rows.copy()
     return tape_put(buf, k, n, v)
+
+
+def rows_fast(n, rows, shapes, places, *products):
+    """What a backward loop's fast copy (:mod:`autograd_st.compiler.lower_rows`) needs known
+    before it runs: ``[row shape, dtype, w.T for each product]`` when ``rows`` (the rows
+    the step writes its gradient into) is an array, every step's taped shapes at
+    ``places`` (``shapes[k][i]``) are its row's shape (a ``sum_to`` of the gradient hands it
+    on), and each ``w, like_rows`` of ``products`` makes ``matmul_nt_to(g, w, like)`` of a
+    gradient of that shape the product with ``w.T`` (matrices, past the einsum size: the
+    branch ``matmul_nt_to`` takes); None otherwise, or when no step runs."""
+    if not n or rows.__class__ is not _ndarray:
+        return None
+    row = rows.shape[1:]
+    for i in places:
+        if shapes[:n].count(shapes[0]) != n:
+            if list(map(_itemgetter(i), shapes[:n])).count(row) != n:
+                return None
+        elif shapes[0][i] != row:
+            return None
+    out = [row, rows.dtype]
+    size = 1
+    for d in row:
+        size *= d
+    for i in range(0, len(products), 2):
+        w, like = products[i], products[i + 1]
+        if len(row) != 2 or w.__class__ is not _ndarray or w.ndim != 2 \
+                or like.__class__ is not _ndarray or like.ndim != 3 \
+                or size * w.shape[0] <= _SMALL_MATMUL:
+            return None
+        out.append(w.T)
+    return out
 
 
 LOOP_NAMES = tuple(__all__[:-2])  # (what generated code calls)

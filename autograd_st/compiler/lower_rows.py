@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import gast
 
-from .codegen import clone, name
-from .lower_hoist import _assign, _call, _const, _delete, _names, _read
+from .anno import facts_of
+from .codegen import clone, is_comment, name
+from .lower_hoist import _assign, _call, _const, _delete, _names, _read, _stored
 
 __all__ = ["batch_row_exprs", "ENABLED"]
 
@@ -125,9 +126,11 @@ def batch_row_exprs(loop, parent, names, fdef) -> None:
     w = next(i for i, s in enumerate(outer) if s is loop)
     before = [st for buf, expr, rows_read, shared in made
               for st in _prelude(buf, expr, rows_read, shared, rowvar, n, names)]
-    for buf, _e, _r, _s in made:
-        _write_into(buf, body, k, n, fdef, loop)
-    outer[w:w + 1] = before + [loop, _delete([buf for buf, *_ in made])]
+    written = [buf for buf, _e, _r, _s in made if _write_into(buf, body, k, n, fdef, loop)]
+    fast = _fast_loop(loop, written[0], rowvar, names, fdef) if len(written) == 1 else []
+    outer[w:w + 1] = before + fast + [loop, _delete([buf for buf, *_ in made])]
+    for st in fast:
+        parent[id(st)] = (outer, parent[id(loop)][1])
     for st in before:
         parent[id(st)] = (outer, parent[id(loop)][1])
 
@@ -203,7 +206,7 @@ def _into(expr, alls, buf):
     return stmts if gen(expr) is not None else None
 
 
-def _write_into(buf, body, k, n, fdef, loop) -> None:
+def _write_into(buf, body, k, n, fdef, loop) -> bool:
     """``d = g * buf[k]`` and later ``d_rows = tape_put(d_rows, k, n, d)`` in ``body``: the
     product written into ``buf``'s row, and ``buf`` the tape while each step's was (see the
     module docstring for when)."""
@@ -219,12 +222,12 @@ def _write_into(buf, body, k, n, fdef, loop) -> None:
                         and e.value.id == buf:
                     use = (i, side)
     if use is None:
-        return
+        return False
     i, side = use
     d = body[i].targets[0].id
     if sum(1 for s in body for nd in _names(s) if nd.id == d and nd.ctx.__class__ is not
            gast.Load) != 1:
-        return
+        return False
     put = None
     for j in range(i + 1, len(body)):
         s = body[j]
@@ -239,18 +242,18 @@ def _write_into(buf, body, k, n, fdef, loop) -> None:
             put = s
             break
     if put is None:
-        return
+        return False
     rest = [s for s in body[i + 1:] if s is not put]
     held = _holders(d, rest)
     rows_name = put.targets[0].id
     if _written(rest, held | {rows_name, buf}):
-        return
+        return False
     outside = set()
     for s in fdef.body:
         if s is not loop:
             outside |= _read(s)
     if held & outside or _written([s for s in fdef.body if s is not loop], {rows_name, buf}):
-        return
+        return False
     binop = body[i].value
     args = [binop.left, binop.right]
     args[0 if side == "left" else 1] = name(buf)
@@ -258,6 +261,7 @@ def _write_into(buf, body, k, n, fdef, loop) -> None:
     body[i].value = _call("into_row", name(buf), name(k), ufunc, *args)
     put.value.func = name("tape_put_row")
     put.value.args.append(name(buf))
+    return True
 
 
 # calls whose result is a new array (numpy's non-view functions, the matrix product helpers)
@@ -318,3 +322,144 @@ def _written(stmts, watched) -> bool:
                         and _read(nd.args[0]) & watched:
                     return True
     return False
+
+
+# ---------------------------------------------------------------------------------------
+# the fast loop
+# ---------------------------------------------------------------------------------------
+
+def _matmul_nt(v):
+    """``[a, b, like]`` of ``matmul_nt_to(a, b, like)`` or of its form before the lowering
+    fuses it, ``unbroadcast(matmul_nt(a, b), like)`` (tagged so); else None."""
+    if not (isinstance(v, gast.Call) and isinstance(v.func, gast.Name)) or v.keywords:
+        return None
+    if v.func.id == "matmul_nt_to" and len(v.args) == 3:
+        return list(v.args)
+    facts = facts_of(v, "unbroadcast")
+    if facts is not None and facts["matmul"] == "nt" and len(v.args) == 2 \
+            and isinstance(v.args[0], gast.Call) and len(v.args[0].args) == 2 \
+            and not v.args[0].keywords:
+        return [v.args[0].args[0], v.args[0].args[1], v.args[1]]
+    return None
+
+
+def _fast_loop(loop, buf, rowvar, names, fdef) -> list:
+    """Statements to put before ``loop`` (whose step writes its gradient into ``buf``'s
+    rows): a copy of the loop that runs its steps, from the last, while ``rows_fast`` (once)
+    and a guard at each step say that what the step's helpers decide is known, then leaves
+    the rest of the steps to ``loop``, which now starts at the first step not run.  In the
+    copy, the gradient's row is multiplied in place (``into_row``'s row shape and dtype,
+    the step's other operand guarded: an array of the row's shape and dtype), the rows
+    tape is ``buf`` itself (``tape_put_row``), a ``sum_to``/``sum_to_each`` of it by taped
+    shapes hands it on (every step's taped shapes the row's: checked once), and
+    ``matmul_nt_to(d, w, h)`` of it is ``np.matmul(d, w_T)`` (``w`` and ``h``'s rows
+    matrices, the product past the einsum size: checked once; the branch
+    ``matmul_nt_to`` takes then).  [] where the step has any other form before the guard."""
+    body = loop.body
+    k = loop.target.id
+    n = loop.iter.args[0].left.id
+    at = next((i for i, s in enumerate(body) if isinstance(s, gast.Assign)
+               and isinstance(s.value, gast.Call) and isinstance(s.value.func, gast.Name)
+               and s.value.func.id == "into_row"), None)
+    if at is None:
+        return []
+    shape_names: dict = {}  # a taped shape's name -> (its rows, its place in the tuple)
+    shape_rows = None
+    for s in body[:at]:  # only reads before the guard (run again by the loop on a break)
+        if _row_read(s, k) is not None:
+            continue
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Tuple) and isinstance(s.value, gast.Subscript) \
+                and isinstance(s.value.value, gast.Name) and isinstance(s.value.slice, gast.Name) \
+                and s.value.slice.id == k and shape_rows is None \
+                and all(isinstance(t, gast.Name) for t in s.targets[0].elts):
+            shape_rows = s.value.value.id
+            shape_names = {t.id: i for i, t in enumerate(s.targets[0].elts)}
+            continue
+        if (isinstance(s, gast.Assign) and len(s.targets) == 1
+                and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name)) \
+                or is_comment(s):
+            continue
+        return []
+    into = body[at]
+    d = into.targets[0].id
+    _, _, ufunc, a, b = into.value.args
+    other = b if isinstance(a, gast.Name) and a.id == buf else a
+    if not isinstance(other, gast.Name):
+        return []
+    row, dtype, left = names.fresh("_row"), names.fresh("_dtype"), names.fresh("_left")
+    known = {d}  # names holding the row (its shape and dtype)
+    positions, products, fast_body = [], [], []
+    for s in body[at + 1:]:
+        v = getattr(s, "value", None)
+        call = v.func.id if isinstance(v, gast.Call) and isinstance(v.func, gast.Name) else None
+        if call == "tape_put_row" and v.args[-1].id == buf:
+            continue  # (the tape is buf: set before the loop)
+        if isinstance(s, gast.Assign) and len(s.targets) == 1 \
+                and isinstance(s.targets[0], gast.Name):
+            t = s.targets[0].id
+            args = v.args if call else []
+            if call in ("sum_to", "sum_to_each") and not v.keywords and args \
+                    and isinstance(args[0], gast.Name) and args[0].id in known \
+                    and all(isinstance(x, gast.Name) and x.id in shape_names for x in args[1:]):
+                positions += [shape_names[x.id] for x in args[1:]]
+                fast_body.append(_assign(t, name(args[0].id)))
+                known.add(t)
+                continue
+            args = _matmul_nt(v) or args
+            if call in ("matmul_nt_to", "unbroadcast") and len(args) == 3 \
+                    and all(isinstance(x, gast.Name) for x in args) and args[0].id in known \
+                    and args[2].id in rowvar and not any(args[1].id in _stored([x]) for x in body):
+                w_t = names.fresh(args[1].id.lstrip("_") + "_T")
+                products.append((args[1].id, rowvar[args[2].id][0], w_t))
+                fast_body.append(_assign(t, gast.Call(
+                    func=gast.Attribute(value=name("np"), attr="matmul", ctx=gast.Load()),
+                    args=[name(args[0].id), name(w_t)], keywords=[])))
+                continue
+            known.discard(t)
+        if _stored([s]) & known:
+            known -= _stored([s])
+        fast_body.append(clone(s))
+    if not positions and not products:
+        return []
+    guard = gast.If(test=gast.BoolOp(op=gast.Or(), values=[
+        gast.Compare(left=gast.Attribute(value=name(other.id), attr="__class__",
+                                         ctx=gast.Load()),
+                     ops=[gast.IsNot()], comparators=[gast.Attribute(
+                         value=name("np"), attr="ndarray", ctx=gast.Load())]),
+        gast.Compare(left=gast.Attribute(value=name(other.id), attr="shape", ctx=gast.Load()),
+                     ops=[gast.NotEq()], comparators=[name(row)]),
+        gast.Compare(left=gast.Attribute(value=name(other.id), attr="dtype", ctx=gast.Load()),
+                     ops=[gast.NotEq()], comparators=[name(dtype)])]),
+        body=[gast.Break()], orelse=[])
+    in_place = [_assign(d, gast.Subscript(value=name(buf), slice=name(k), ctx=gast.Load())),
+                gast.Expr(value=gast.Call(func=clone(ufunc), args=[
+                    name(d) if isinstance(x, gast.Name) and x.id == buf else clone(x)
+                    for x in (a, b)], keywords=[gast.keyword(arg="out", value=name(d))]))]
+    head = [clone(s) for s in body[:at]]
+    read = _read(fast_body) | _read(in_place) | {other.id}
+    top = [i for i, s in enumerate(fdef.body) if s is loop]
+    # a row the copy does not read is not read (unless after the loop: the value it left)
+    read |= _read(fdef.body[top[0] + 1:]) if top else _stored(body)
+    head = [s for s in head if not is_comment(s) and (
+        _stored([s]) & read or not (isinstance(s.targets[0], gast.Tuple)
+                                    or _row_read(s, k) is not None))]
+    fast = gast.For(target=name(k, store=True), iter=clone(loop.iter),
+                    body=head + [guard] + in_place + fast_body
+                    + [_assign(left, name(k))], orelse=[], type_comment=None)
+    rows_name = next(s.targets[0].id for s in body if isinstance(s, gast.Assign)
+                     and isinstance(s.value, gast.Call) and isinstance(s.value.func, gast.Name)
+                     and s.value.func.id == "tape_put_row")
+    checked = names.fresh("_fast")
+    args = [name(n), name(buf), name(shape_rows) if shape_rows else _const(None),
+            gast.Tuple(elts=[_const(p) for p in dict.fromkeys(positions)], ctx=gast.Load())]
+    for w_, rows_, _ in products:
+        args += [name(w_), name(rows_)]
+    loop.iter.args[0].left = name(left)
+    return [_assign(checked, _call("rows_fast", *args)), _assign(left, name(n)),
+            gast.If(test=gast.Compare(left=name(checked), ops=[gast.IsNot()],
+                                      comparators=[_const(None)]),
+                    body=[_assign(gast.Tuple(elts=[name(x, store=True) for x in
+                                                   [row, dtype] + [p[2] for p in products]],
+                                             ctx=gast.Store()), name(checked)),
+                          _assign(rows_name, name(buf)), fast], orelse=[])]
