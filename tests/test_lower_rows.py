@@ -14,7 +14,7 @@ import pytest
 from autograd_st import Tensor, compiler, ops
 from autograd_st.compiler import lower_rows
 from autograd_st.compiler.names import NameAllocator
-from autograd_st.runtime_loops import into_row, rows_stacked, tape_put_row
+from autograd_st.runtime_loops import into_row, rows_fast, rows_stacked, tape_put_row
 
 
 def numeric(f, args, pos, eps=1e-6):
@@ -256,3 +256,79 @@ def test_the_gradient_keeps_its_own_array_when_it_may_be_written_or_read_later(e
     src = rewritten(extra, after)
     assert "sub_h_2_rows[_k]" in src  # (still batched)
     assert "into_row(" not in src and "tape_put_row(" not in src
+
+
+# ---------------------------------------------------------------------------------------
+# the fast copy of the backward loop
+# ---------------------------------------------------------------------------------------
+
+def big_rnn_args(steps, b_shape=(32,), h_shape=None, dtype=np.float64, seed=1):
+    """Sizes past matmul_nt_to's einsum size (20 * 32 * 32 > 2 ** 14): the fast copy runs."""
+    r = np.random.default_rng(seed)
+    nin, nh, batch = 3, 32, 20
+    return [a.astype(dtype) for a in (
+        r.standard_normal((steps, batch, nin)), r.standard_normal(h_shape or (batch, nh)) * 0.3,
+        r.standard_normal((nin, nh)) * 0.3, r.standard_normal((nh, nh)) * 0.2,
+        r.standard_normal(b_shape) * 0.1)]
+
+
+@pytest.mark.parametrize("steps", [0, 1, 4])
+@pytest.mark.parametrize("b_shape", [(32,), (1, 32), (20, 32)])
+def test_the_fast_copy_gives_the_same_bits(steps, b_shape):
+    args = big_rnn_args(steps, b_shape)
+    got, src = grads_and_source(rnn, args, True, (0, 1, 2, 3, 4))
+    ref, _ = grads_and_source(rnn, args, False, (0, 1, 2, 3, 4))
+    for a, b in zip(got, ref):
+        np.testing.assert_array_equal(a, b)
+    assert "rows_fast(" in src and "break" in src
+    if steps:  # (finite differences of the small weights; the rest is checked bitwise)
+        for p in (4, 2):
+            np.testing.assert_allclose(got[p], numeric(rnn_np, args, p), rtol=1e-6, atol=1e-7)
+    if steps:  # and the fast copy ran: what it needs is known for these arrays
+        rows, h_rows = np.zeros((steps, 20, 32)), np.zeros((steps + 1, 20, 32))
+        shapes = [((20, 32), (20, 32), (20, 32))] * steps
+        assert rows_fast(steps, rows, shapes, (0, 2), args[3], h_rows) is not None
+
+
+def test_the_fast_copy_leaves_to_the_loop_a_step_it_cannot_run():
+    # float32 rows, a float64 gradient flowing in (the loss multiplies by float64): the
+    # guard fails at the first step, the general loop runs every step
+    def f(xs, h, wx, wh, b, c):
+        for t in range(xs.shape[0]):
+            h = ops.tanh(ops.matmul(xs[t], wx) + ops.matmul(h, wh) + b)
+        return ops.sum(h * c)
+    args = big_rnn_args(3, dtype=np.float32) + [np.full((20, 32), 0.5)]
+    got, src = grads_and_source(f, args, True, (2, 3, 4))
+    ref, _ = grads_and_source(f, args, False, (2, 3, 4))
+    for a, b in zip(got, ref):
+        np.testing.assert_array_equal(a, b)
+    assert "rows_fast(" in src
+
+
+def test_the_fast_copy_with_h_growing_to_the_batch():
+    # h of shape (32,): the first step's carried rows change shape (a list tape), no fast
+    # copy at run time; the numbers as without the pass
+    args = big_rnn_args(3, h_shape=(32,))
+    got, _ = grads_and_source(rnn, args, True, (1, 3, 4))
+    ref, _ = grads_and_source(rnn, args, False, (1, 3, 4))
+    for a, b in zip(got, ref):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(got[0], numeric(rnn_np, args, 1), rtol=1e-6, atol=1e-7)
+
+
+def test_rows_fast_refuses_what_it_cannot_know():
+    rows, h_rows, wh = np.zeros((3, 20, 32)), np.zeros((4, 20, 32)), np.zeros((32, 32))
+    same = [((20, 32), (20, 32))] * 3
+    got = rows_fast(3, rows, same, (0, 1), wh, h_rows)
+    assert got[0] == (20, 32) and got[1] == rows.dtype and got[2].base is wh
+    assert rows_fast(0, rows, same, (0,)) is None                       # no step
+    assert rows_fast(3, list(rows), same, (0,)) is None                 # a list tape
+    grows = [((20, 32), (1, 32))] * 3                                   # a sum_to sums
+    assert rows_fast(3, rows, grows, (0, 1)) is None
+    assert rows_fast(3, rows, grows, (0,)) is not None
+    changes = [((20, 32),), ((1, 32),), ((20, 32),)]
+    assert rows_fast(3, rows, changes, (0,)) is None                    # one step differs
+    small = np.zeros((3, 4, 5)), np.zeros((4, 4, 5)), np.zeros((5, 5))  # einsum's size
+    assert rows_fast(3, small[0], [((4, 5),)] * 3, (0,), small[2], small[1]) is None
+    assert rows_fast(3, rows, same, (0,), wh, list(h_rows)) is None     # like not rows
+    assert rows_fast(3, rows, same, (0,), np.zeros((2, 32, 32)), h_rows) is None
