@@ -24,6 +24,17 @@ Gives, in place:
   every step's was (``tape_put_row``): no product array and no copy per step.  Only where
   nothing the loop does after it writes into ``d`` or a name handed it (an accumulation, an
   item store, ``out=``) and no name holding it is read after the loop.
+- **A fast copy of the loop.**  Before that loop, a copy of it runs the steps (from the last)
+  while what its helpers decide at each step is known: ``rows_fast`` (once: the rows an
+  array, every step's taped shapes that a ``sum_to`` of the gradient reads equal to the
+  row's, the weights of ``matmul_nt_to`` matrices past its einsum size) and a guard at the
+  top of each step (the gradient flowing in an array of the row's shape and dtype; the
+  step has done nothing yet when it breaks).  In the copy, the product is written into its
+  row (``np.multiply(g, d, out=d)``), the ``sum_to`` hand it on, ``matmul_nt_to(d, w, h)``
+  is ``np.matmul(d, w_T)`` (``w.T`` taken once: the branch ``matmul_nt_to`` takes), the
+  rows tape is the rows array, and no shapes are read.  The loop itself then runs the steps
+  the copy left (``range(left - 1, -1, -1)``), so a step whose shapes broadcast, a dtype
+  that changes, a list tape, small matrices, all get the general code, the same bits.
 """
 from __future__ import annotations
 
