@@ -332,3 +332,15 @@ def test_rows_fast_refuses_what_it_cannot_know():
     assert rows_fast(3, small[0], [((4, 5),)] * 3, (0,), small[2], small[1]) is None
     assert rows_fast(3, rows, same, (0,), wh, list(h_rows)) is None     # like not rows
     assert rows_fast(3, rows, same, (0,), np.zeros((2, 32, 32)), h_rows) is None
+
+
+def test_a_value_written_in_place_in_the_loop_is_not_an_invariant():
+    # w - h_2 * h_2 with w written in place each step: only h_2 * h_2 is batched
+    fdef = gast.parse(LOOP.format(extra="pass", after="pass").replace(
+        "(1 - h_2 * h_2)", "(w - h_2 * h_2)").replace("d_h, w, acc", "d_h, w, acc, c")
+        .replace("        d_h = matmul_nt_to(d, w, h_2)",
+                 "        d_h = matmul_nt_to(d, c, h_2)\n        np.add(w, 1.0, out=w)")).body[0]
+    loop = next(s for s in fdef.body if isinstance(s, gast.For))
+    lower_rows.batch_row_exprs(loop, {id(loop): (fdef.body, fdef)}, NameAllocator(), fdef)
+    src = astor.to_source(gast.gast_to_ast(fdef))
+    assert "(w - mul_h_2_rows[_k])" in src and "rows_stacked(n, (), rows, 1)" in src

@@ -74,6 +74,13 @@ def batch_row_exprs(loop, parent, names, fdef) -> None:
             if nd.ctx.__class__ is not gast.Load:
                 stores[nd.id] = stores.get(nd.id, 0) + 1
     stores[k] = stores.get(k, 0) + 1
+    for nd in gast.walk(loop):  # (a value written in place is not invariant either)
+        if isinstance(nd, gast.Call):
+            for x in [kw.value for kw in nd.keywords if kw.arg == "out"] + (
+                    nd.args[:1] if isinstance(nd.func, gast.Name)
+                    and nd.func.id.startswith(_WRITERS_PREFIX) else []):
+                for v in _read(x):
+                    stores[v] = stores.get(v, 0) + 2
     rowvar: dict = {}  # name -> (its rows, the row's offset from _k), from its read on
     made = []  # (rows name, expr, the row names it reads, the invariants it reads)
 
