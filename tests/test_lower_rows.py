@@ -14,7 +14,8 @@ import pytest
 from autograd_st import Tensor, compiler, ops
 from autograd_st.compiler import lower_rows
 from autograd_st.compiler.names import NameAllocator
-from autograd_st.runtime_loops import into_row, rows_fast, rows_stacked, tape_put_row
+from autograd_st.runtime import matmul_nt_to, sum_to
+from autograd_st.runtime_loops import into_row, rows_fast, rows_stacked, tape_put, tape_put_row
 
 
 def numeric(f, args, pos, eps=1e-6):
@@ -344,3 +345,54 @@ def test_a_value_written_in_place_in_the_loop_is_not_an_invariant():
     lower_rows.batch_row_exprs(loop, {id(loop): (fdef.body, fdef)}, NameAllocator(), fdef)
     src = astor.to_source(gast.gast_to_ast(fdef))
     assert "(w - mul_h_2_rows[_k])" in src and "rows_stacked(n, (), rows, 1)" in src
+
+
+MID = '''
+def f(n, rows, d_h, w, sh):
+    d_rows = None
+    for _k in range(n - 1, -1, -1):
+        a_s, b_s = sh[_k]
+        h_2 = rows[_k + 1]
+        h_1 = rows[_k]
+        d = d_h * (1 - h_2 * h_2)
+        d_rows = tape_put(d_rows, _k, n, d)
+        e = sum_to(d, a_s)
+        d_h = matmul_nt_to(e, w, h_1)
+        d_h = switch(d_h, _k)
+    return d_rows, d_h
+'''
+
+
+@pytest.mark.parametrize("at", [None, 3, 2, 0])
+def test_the_fast_copy_breaks_where_a_step_is_not_known_and_the_loop_goes_on(at):
+    # the gradient turns float32 at the end of step ``at``: the fast copy runs the steps
+    # after it and breaks at the next one, the loop runs the rest; the same bits as the
+    # code as written
+    def switch(g, k):
+        return g.astype(np.float32) if k == at else g
+    env = {"np": np, "switch": switch, "sum_to": sum_to, "matmul_nt_to": matmul_nt_to,
+           "tape_put": tape_put, "tape_put_row": tape_put_row, "into_row": into_row,
+           "rows_stacked": rows_stacked, "rows_fast": rows_fast}
+    plain: dict = dict(env)
+    exec(compile(MID, "<plain>", "exec"), plain)
+    fdef = gast.parse(MID).body[0]
+    loop = next(s for s in fdef.body if isinstance(s, gast.For))
+    lower_rows.batch_row_exprs(loop, {id(loop): (fdef.body, fdef)}, NameAllocator(), fdef)
+    src = astor.to_source(gast.gast_to_ast(fdef))
+    assert "rows_fast(n, sub_h_2_rows, sh, (0,), w, rows)" in src and "break" in src
+    general = []  # the steps the loop itself ran (into_row is called in it only)
+
+    def counted(rows, k, *rest):
+        general.append(k)
+        return into_row(rows, k, *rest)
+    fast: dict = dict(env, into_row=counted)
+    exec(compile(src, "<fast>", "exec"), fast)
+    r = np.random.default_rng(2)
+    n = 5
+    args = (n, np.tanh(r.standard_normal((n + 1, 20, 32))), r.standard_normal((20, 32)),
+            r.standard_normal((32, 32)) * 0.2, [((20, 32), (1, 32))] * n)
+    want, got = plain["f"](*args), fast["f"](*args)
+    for a, b in zip(want, got):
+        assert np.asarray(a).dtype == np.asarray(b).dtype
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    assert general == ([] if at in (None, 0) else list(range(at - 1, -1, -1)))
