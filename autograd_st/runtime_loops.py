@@ -18,10 +18,11 @@ from operator import itemgetter as _itemgetter
 
 import numpy as np
 
-from .runtime import accumulate, accumulate_tn, accumulate_to, sum_to, ungetitem
+from .runtime import _SMALL_MATMUL, accumulate, accumulate_tn, accumulate_to, sum_to, ungetitem
 
 __all__ = ["tape_put", "tape_put_next", "tape_put_as", "sum_to_each", "sum_to_rows", "accumulate_tn_rows",
-           "accumulate_to_rows", "accumulate_at", "matmul_rows", "LOOP_NAMES", "clear_pool"]
+           "accumulate_to_rows", "accumulate_at", "matmul_rows", "rows_stacked", "into_row",
+           "tape_put_row", "rows_fast", "LOOP_NAMES", "clear_pool"]
 
 _ndarray = np.ndarray
 _matmul = np.matmul
@@ -251,6 +252,111 @@ def matmul_rows(xs, n, w):
             return flat.reshape(rows.shape[:-1] + flat.shape[-1:])
         return _matmul(rows, w)
     return _RowsOf(xs, w)
+
+
+def rows_stacked(n, shared, *rows):
+    """The rows ``off .. off + n`` of each tape ``rows`` (given as ``buf, off`` pairs), as
+    array slices, and an array for the result of the same shape (pooled, see ``_empty``),
+    when an elementwise expression of one row of each (and of the loop invariants
+    ``shared``) computed once over these slices, each operation writing into that array,
+    gives row by row the very values it gives on each row alone: every ``buf`` a float
+    array of at least two axes, all of one row shape and dtype, and each of ``shared`` a
+    Python number or an array of that dtype whose shape broadcasts to the row's (so every
+    intermediate has the rows' shape and dtype, and broadcasting never reaches the axis of
+    the rows).  None otherwise (the loop lowering of
+    :mod:`autograd_st.compiler.lower_rows` then computes the rows one by one)."""
+    if not n:
+        return None
+    out = []
+    row = dtype = None
+    for i in range(0, len(rows), 2):
+        buf, off = rows[i], rows[i + 1]
+        if buf.__class__ is not _ndarray or buf.ndim < 2 or buf.dtype.kind != "f" \
+                or (row is not None and (buf.shape[1:] != row or buf.dtype != dtype)):
+            return None
+        row, dtype = buf.shape[1:], buf.dtype
+        out.append(buf[off:off + n])
+    for v in shared:
+        if v.__class__ in (int, float):
+            continue
+        if v.__class__ is not _ndarray or v.dtype != dtype or v.ndim > len(row):
+            return None
+        try:
+            if np.broadcast_shapes(v.shape, row) != row:
+                return None
+        except ValueError:
+            return None
+    out.append(_empty((n,) + row, dtype))
+    return out
+
+
+def into_row(rows, k, ufunc, a, b):
+    """``ufunc(a, b)``, one of ``a``, ``b`` being ``rows`` itself, which stands for its row
+    ``k`` (an array of rows a backward loop computed before it, read by nothing else): the
+    result is written into that row (``out=``) when it has the row's shape and dtype, and
+    the row is returned; else a new array, as ``ufunc`` gives it.  The same values either
+    way."""
+    row = rows[k]
+    if a is rows:
+        a, other = row, b
+    else:
+        b, other = row, a
+    if row.__class__ is _ndarray:
+        try:
+            if (other.shape == row.shape or np.broadcast_shapes(other.shape, row.shape)
+                    == row.shape) and (other.dtype is row.dtype or other.dtype == row.dtype):
+                return ufunc(a, b, out=row)
+        except ValueError:  # (shapes that do not broadcast: ufunc says so, below)
+            pass
+        except AttributeError:  # (a Python number: numpy 2 casts it to the row's dtype)
+            if other.__class__ in (int, float) and row.dtype.kind == "f" \
+                    and np.result_type(a, b) == row.dtype:
+                return ufunc(a, b, out=row)
+    return ufunc(a, b)
+
+
+def tape_put_row(buf, k, n, v, rows):
+    """:func:`tape_put`, where ``v`` may be row ``k`` of ``rows`` itself (written there by
+    :func:`into_row`): while every row so far was, the tape is ``rows`` (no copy)."""
+    if buf is None or buf is rows:
+        if v.__class__ is _ndarray and rows.__class__ is _ndarray and v.base is not None \
+                and v.base is (rows if rows.base is None else rows.base) \
+                and v.shape == rows.shape[1:]:  # (numpy's base: the array owning the memory)
+            return rows
+        if buf is rows:  # the rows shared so far (those after k), then its own
+            buf = rows.copy()
+    return tape_put(buf, k, n, v)
+
+
+def rows_fast(n, rows, shapes, places, *products):
+    """What a backward loop's fast copy (:mod:`autograd_st.compiler.lower_rows`) needs known
+    before it runs: ``[row shape, dtype, w.T for each product]`` when ``rows`` (the rows
+    the step writes its gradient into) is an array, every step's taped shapes at
+    ``places`` (``shapes[k][i]``) are its row's shape (a ``sum_to`` of the gradient hands it
+    on), and each ``w, like_rows`` of ``products`` makes ``matmul_nt_to(g, w, like)`` of a
+    gradient of that shape the product with ``w.T`` (matrices, past the einsum size: the
+    branch ``matmul_nt_to`` takes); None otherwise, or when no step runs."""
+    if not n or rows.__class__ is not _ndarray:
+        return None
+    row = rows.shape[1:]
+    for i in places:
+        if shapes[:n].count(shapes[0]) != n:
+            if list(map(_itemgetter(i), shapes[:n])).count(row) != n:
+                return None
+        elif shapes[0][i] != row:
+            return None
+    out = [row, rows.dtype]
+    size = 1
+    for d in row:
+        size *= d
+    for i in range(0, len(products), 2):
+        w, like = products[i], products[i + 1]
+        if len(row) != 2 or w.__class__ is not _ndarray or w.ndim != 2 \
+                or like.__class__ is not _ndarray or like.ndim != 3 \
+                or size * w.shape[0] <= _SMALL_MATMUL:
+            return None
+        out.append(w.T)
+    return out
 
 
 LOOP_NAMES = tuple(__all__[:-2])  # (what generated code calls)

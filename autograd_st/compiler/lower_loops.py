@@ -44,6 +44,9 @@ a residual) and their name allocator.  Gives the same functions, in place:
   weight's transpose); so does a backward loop's statement that reads only such values and
   calls only numpy or a runtime helper that writes nothing.  (A loop that runs zero times
   still computes them once.)
+- **Tape-only arithmetic batched.**  In a stacked backward loop, arithmetic of taped rows and
+  invariants only (``1 - h * h``) runs once over all rows before the loop, and the step's
+  gradient made from it is written into those rows (:mod:`.lower_rows`).
 - **Views released.**  After a top-level loop, the names it left holding views of a rows
   array (``m = m_rows[t]``, ``h = h_rows[_k]``) are set to None when nothing later reads
   them, so that freeing the rows array's name frees it and the allocator hands its memory to
@@ -71,6 +74,7 @@ from .lower_hoist import (
     _release_views,
     _stored,
 )
+from .lower_rows import batch_row_exprs
 
 __all__ = ["batch_loops", "ENABLED"]
 
@@ -128,6 +132,7 @@ def batch_loops(fdefs: list, names) -> None:
         _sum_to_each(loop, used[id(fdef)])
         rebinding[id(loop)] = _stored([r for r in reads if id(r) not in unread])
         _hoist_invariants(loop, parent)
+        batch_row_exprs(loop, parent, names, fdef)
         views.append((loop, [a for a in arrays if a in rebinding[id(loop)]]))
     for fdef in fdefs:
         _release_views(fdef, views, rebinding)
