@@ -664,6 +664,14 @@ def arange(start, stop, step, dtype):
 
 
 @primitive(diff=())
+def arange_auto(start, stop, step):
+    # MindSpore's default dtype for bounds known only at run time (``x.shape[1]`` under
+    # the compiler): int64 for integer bounds, float32 otherwise
+    return np.arange(start, stop, step,
+                     "int64" if np.asarray(start + stop + step).dtype.kind in "iu" else "float32")
+
+
+@primitive(diff=())
 def linspace(start, stop, num, dtype="float32"):
     return np.linspace(start, stop, num).astype(dtype)
 
@@ -678,4 +686,4 @@ ARRAY_PRIMITIVES = ("take", "untake", "take_along", "untake_along", "triu", "tri
                     "untile", "repeat", "unrepeat", "roll", "pad", "unpad", "cumsum",
                     "cumprod", "prod", "prod_grad", "prod_hess", "argmax", "argmin", "argsort",
                     "topk_indices", "index_zero", "nd_index", "chunk_step", "flip", "swapaxes",
-                    "full", "arange", "linspace", "eye")
+                    "full", "arange", "arange_auto", "linspace", "eye")

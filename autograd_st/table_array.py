@@ -425,6 +425,11 @@ def arange(start=0, end=None, step=1, *, dtype=None):
     start, end, step = _const(start), _const(end), _const(step)
     if end is None:
         start, end = 0, start
+    if any(isinstance(v, Sym) for v in (start, end, step)):
+        # a bound known only at run time (``x.shape[1]`` in differentiated code): the
+        # primitive picks int64 or float32 from the values it is given
+        return _wrap(P.arange_auto(start, end, step) if dtype is None
+                     else P.arange(start, end, step, _np_dtype(dtype)))
     ints = all(np.asarray(v).dtype.kind in "iub" for v in (start, end, step))
     default = "int64" if ints else "float32"
     return _wrap(P.arange(start, end, step, _np_dtype(dtype, default)))

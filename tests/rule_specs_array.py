@@ -10,7 +10,8 @@ from autograd_st.rules_array import arr_pad
 
 SPECS: list = []
 ZERO_GRADIENT: set = {"argmax", "argmin", "argsort", "topk_indices", "index_zero",
-                      "nd_index", "chunk_step", "full", "arange", "linspace", "eye"}
+                      "nd_index", "chunk_step", "full", "arange", "arange_auto", "linspace",
+                      "eye"}
 
 
 def _reduced(shape, axis, keepdims):

@@ -423,3 +423,26 @@ def test_second_order_through_the_array_primitives():
         return float(np.sum(_first(Tensor(a)).asnumpy() * v))
     want = numerical_grad(first, [x], grad_position=0)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_arange_of_a_shape_inside_differentiated_code_is_int64():
+    # ops.arange(x.shape[1]) under ops.grad: the bound is known only at run time, and the
+    # result must still be int64 (an index: position embeddings, masks), float32 for a float
+    # bound; gradient checked by hand (d/dx sum(x[:, pos] * pos) = pos on each row)
+    x = Tensor(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], np.float32))
+
+    def f(x):
+        pos = ops.arange(x.shape[1])
+        half = ops.arange(x.shape[1] * 0.5)
+        picked = ops.gather(x, pos, 1) * pos.astype(ms.float32)
+        return picked.sum() + half.sum() * 0.0
+
+    def dtypes(x):
+        return ops.arange(x.shape[1]), ops.arange(0, x.shape[0] * 1.5, 0.5), \
+            ops.arange(x.shape[1], dtype=ms.float32)
+
+    np.testing.assert_array_equal(ops.grad(f)(x).asnumpy(), [[0, 1, 2], [0, 1, 2]])
+    a, b, c = ms.jit(dtypes)(x)
+    assert a.dtype == ms.int64 and a.asnumpy().tolist() == [0, 1, 2]
+    assert b.dtype == ms.float32 and b.asnumpy().tolist() == [0, 0.5, 1, 1.5, 2, 2.5]
+    assert c.dtype == ms.float32 and c.asnumpy().tolist() == [0, 1, 2]
