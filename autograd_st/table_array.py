@@ -138,6 +138,66 @@ def narrow(input, axis, start, length):
     return P.getitem(input, _axis_index(axis, slice(start, start + length)))
 
 
+def _bounds(value):
+    """Slice bounds (a tuple, list or Tensor of ints) as a tuple; entries known only at run
+    time stay as they are."""
+    value = _const(value)
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, int):
+        value = (value,)
+    return tuple(v if isinstance(v, Sym) else int(v) for v in _seq(value))
+
+
+def slice_(input_x, begin, size):
+    """MindSpore's ``ops.slice(input_x, begin, size)`` (and ``ops.Slice()``): ``size[i]``
+    entries from ``begin[i]`` on each axis, ``-1`` for the rest of the axis.  Like MindSpore it
+    refuses a slice that runs past the end (when it runs eagerly)."""
+    begin, size = _bounds(begin), _bounds(size)
+    if len(begin) != len(size):
+        raise ValueError("For 'Slice', begin and size must have the same length, but got %d "
+                         "and %d: give one entry per axis" % (len(begin), len(size)))
+    if not has_sym(input_x):
+        dims = np.shape(unwrap(input_x))
+        for i, (b, n) in enumerate(zip(begin, size)):
+            if not isinstance(b, Sym) and not isinstance(n, Sym) and (
+                    b < 0 or n < -1 or b + (0 if n == -1 else n) > dims[i]):
+                raise ValueError("For Slice, the sum of begin_shape[%d] and size_shape[%d] "
+                                 "must be no greater than input_x_shape[%d] (begin %d, size "
+                                 "%d, length %d): shorten the slice" % (i, i, i, b, n, dims[i]))
+    index = tuple(slice(b, b + n) if isinstance(n, Sym) or n != -1 else slice(b, None)
+                  for b, n in zip(begin, size))
+    return P.getitem(input_x, index)
+
+
+def strided_slice(input_x, begin, end, strides, begin_mask=0, end_mask=0, ellipsis_mask=0,
+                  new_axis_mask=0, shrink_axis_mask=0):
+    """MindSpore's ``ops.strided_slice(input_x, begin, end, strides, begin_mask=0, end_mask=0,
+    ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0)`` (and ``ops.StridedSlice``): entry
+    ``i`` of the specs is ``begin[i]:end[i]:strides[i]``, or, where bit ``i`` of a mask is set,
+    the slice without its begin (``begin_mask``) or end (``end_mask``), ``...``
+    (``ellipsis_mask``), a new axis of length 1 (``new_axis_mask``) or the single index
+    ``begin[i]`` (``shrink_axis_mask``): numpy's indexing with that tuple (measured: the same
+    shapes and values as MindSpore 2.10, negative strides included)."""
+    begin, end, strides = _bounds(begin), _bounds(end), _bounds(strides)
+    if not len(begin) == len(end) == len(strides):
+        raise ValueError("For 'StridedSlice', begin, end and strides must have the same "
+                         "length, but got %d, %d and %d" % (len(begin), len(end), len(strides)))
+    index = []
+    for i, (b, e, s) in enumerate(zip(begin, end, strides)):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            index.append(Ellipsis)
+        elif new_axis_mask & bit:
+            index.append(None)
+        elif shrink_axis_mask & bit:
+            index.append(b)
+        else:
+            index.append(slice(None if begin_mask & bit else b, None if end_mask & bit else e,
+                               s))
+    return P.getitem(input_x, tuple(index))
+
+
 def unstack(input_x, axis=0):
     """MindSpore's ``ops.unstack(input_x, axis=0)``: the slices along ``axis`` (in
     differentiated code a run-time list of them, as ``split`` with an int size)."""
@@ -700,6 +760,8 @@ OPS: tuple[Op, ...] = (
     Op("getitem", fn=chunk, ops=("chunk",)),
     Op("getitem", fn=narrow, ops=("narrow",)),
     Op("getitem", fn=unstack, ops=("unstack",)),
+    Op("getitem", fn=slice_, ops=("slice",), classes=("Slice",)),
+    Op("getitem", fn=strided_slice, ops=("strided_slice",)),
     Op("flip", fn=flip, ops=("flip",)),
     Op("swapaxes", fn=swapaxes, ops=("swapaxes", "swapdims")),
     Op("roll", fn=roll, ops=("roll",)),

@@ -221,7 +221,20 @@ def f_meshgrid(x):
     return s(a * b) + s(c + d * 2.0)
 
 
-CASES_1 = [f_split_list, f_split_class, f_split_method, f_chunk, f_chunk_method, f_narrow,
+STRIDED_SHRINK = ops.StridedSlice(begin_mask=2, shrink_axis_mask=1)
+STRIDED_NEW_AXIS = ops.StridedSlice(ellipsis_mask=1, new_axis_mask=2, end_mask=4)
+
+
+def f_slices(x):
+    # ops.slice/Slice (size -1: the rest of the axis) and ops.strided_slice/StridedSlice with
+    # each mask and a negative stride
+    return s(ops.slice(x, (1, 0), (2, 3)) * 2.0) + s(ops.Slice()(x, (0, 2), (-1, -1)) ** 2) \
+        + s(ops.strided_slice(x, (0, -1), (3, -5), (2, -2)) * 3.0) \
+        + s(STRIDED_SHRINK(x, (1, 3), (2, 4), (1, 1)) ** 2) \
+        + s(STRIDED_NEW_AXIS(x, (0, 0, 1), (0, 0, 0), (1, 1, 1)) * x[:, 1:])
+
+
+CASES_1 = [f_slices, f_split_list, f_split_class, f_split_method, f_chunk, f_chunk_method, f_narrow,
            f_gather, f_gather_method, f_gather_elements, f_index_select, f_masked_select,
            f_triangles, f_tile, f_repeat_interleave, f_cumsum, f_cumprod, f_prod, f_max_axis,
            f_max_classes, f_max_method, f_argmax_pick, f_topk_sort, f_axes, f_flatten,
