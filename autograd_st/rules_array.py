@@ -154,7 +154,7 @@ def arr_pad(x, padding, mode="constant", value=0.0):
     if mode == "constant":
         return np.pad(x, widths, mode="constant", constant_values=value)
     return np.pad(x, widths, mode={"replicate": "edge", "reflect": "reflect",
-                                   "circular": "wrap"}[mode])
+                                   "symmetric": "symmetric", "circular": "wrap"}[mode])
 
 
 @_tag("unpad")
@@ -175,6 +175,9 @@ def arr_unpad(g, like, padding, mode="constant"):
             period = max(2 * (n - 1), 1)
             src = src % period
             src = np.where(src > n - 1, period - src, src)
+        elif mode == "symmetric":  # the edge repeated: nn.Pad's SYMMETRIC
+            src = src % (2 * n)
+            src = np.where(src > n - 1, 2 * n - 1 - src, src)
         else:  # circular
             src = src % n
         index.append(src)

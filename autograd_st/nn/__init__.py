@@ -13,6 +13,7 @@ from . import (
     metrics,
     optim,
     optim_more,
+    padding,
     pooling,
     rnn,
     transformer,
@@ -21,7 +22,7 @@ from . import (
 
 __all__ = ["Cell"]
 
-for _module in (layers, conv, pooling, activation, loss, losses2, optim, optim_more,
+for _module in (layers, conv, padding, pooling, activation, loss, losses2, optim, optim_more,
                 learning_rate_schedule, dynamic_lr, wrap, rnn, transformer, metrics, distributed):
     for _name in _module.__all__:
         if _name == "get_metrics":  # (mindspore.train.metrics only)
