@@ -546,6 +546,63 @@ def tensor_scatter_update(input_x, indices, updates):
     return P.where(P.greater(keep, 0), placed, input_x)
 
 
+def gather_nd(input_x, indices):
+    """MindSpore's ``ops.gather_nd(input_x, indices)`` (``ops.GatherNd()``, the Tensor method):
+    ``input_x[indices[..., 0], indices[..., 1], ...]``, one coordinate per leading axis in the
+    last axis of ``indices``; the gradient adds into the gathered entries (repeats
+    accumulate)."""
+    return P.getitem(input_x, P.nd_index(_const(indices)))
+
+
+def scatter_nd(indices, updates, shape):
+    """MindSpore's ``ops.scatter_nd(indices, updates, shape)`` (``ops.ScatterNd()``): zeros of
+    ``shape`` with ``updates`` added at the coordinates ``indices`` (repeated coordinates
+    accumulate, as MindSpore's do); differentiable in ``updates``."""
+    like = P.full(_shape(shape), 0, "int8")  # (only its shape is read)
+    return P.ungetitem(updates, like, P.nd_index(_const(indices)))
+
+
+def tensor_scatter_add(input_x, indices, updates):
+    """MindSpore's ``ops.tensor_scatter_add(input_x, indices, updates)``
+    (``ops.TensorScatterAdd()``): ``input_x`` with ``updates`` added at ``indices`` (repeats
+    accumulate); differentiable in both."""
+    return P.add(input_x, P.ungetitem(updates, input_x, P.nd_index(_const(indices))))
+
+
+def unsorted_segment_sum(input_x, segment_ids, num_segments):
+    """MindSpore's ``ops.unsorted_segment_sum(input_x, segment_ids, num_segments)``
+    (``ops.UnsortedSegmentSum()``): row ``s`` of the result sums the entries of ``input_x``
+    whose id is ``s`` (``segment_ids``' shape a prefix of ``input_x``'s); differentiable in
+    ``input_x``.  Like MindSpore on CPU it refuses an id outside ``[0, num_segments)`` (when
+    the ids are at hand).  Ids known only at run time must be 1-D."""
+    ids = _const(segment_ids)
+    n = int(_const(num_segments))
+    k = 1
+    if not isinstance(ids, Sym):
+        ids = np.asarray(ids)
+        k = ids.ndim
+        if ids.size and (ids.min() < 0 or ids.max() >= n):
+            raise ValueError("For 'UnsortedSegmentSum', segment_ids value should be [0, %d), "
+                             "but got ids from %d to %d: drop or remap the ids outside"
+                             % (n, ids.min(), ids.max()))
+    like = P.getitem(input_x, (np.zeros(n, np.int64),) + (0,) * (k - 1))  # (its shape)
+    return P.ungetitem(input_x, like, (ids,))
+
+
+def sequence_mask(lengths, maxlen=None):
+    """MindSpore's ``ops.sequence_mask(lengths, maxlen=None)``: a bool mask of shape
+    ``lengths.shape + (maxlen,)``, True at positions below each length; ``maxlen`` defaults
+    to the largest length."""
+    lengths = _const(lengths)
+    if maxlen is None:
+        maxlen = P.max(lengths)
+    maxlen = _const(maxlen)
+    if not isinstance(maxlen, Sym) and not isinstance(lengths, Sym):
+        positions = np.arange(int(maxlen))
+        return _wrap(P.less(positions, P.expand_dims(lengths, -1)))
+    return P.less(P.arange_auto(0, maxlen, 1), P.expand_dims(lengths, -1))
+
+
 def scatter(input, axis, index, src):
     """MindSpore's ``ops.scatter(input, axis, index, src)``: ``input`` with ``src`` written
     element by element at ``index`` along ``axis`` (the inverse of ``gather_elements``;
@@ -796,6 +853,14 @@ OPS: tuple[Op, ...] = (
     Op("where", fn=scatter, ops=("scatter",)),
     Op("where", fn=tensor_scatter_update, ops=("tensor_scatter_update",),
        classes=("TensorScatterUpdate",)),
+    Op("getitem", fn=gather_nd, ops=("gather_nd",), classes=("GatherNd",),
+       methods=("gather_nd",)),
+    Op("ungetitem", fn=scatter_nd, ops=("scatter_nd",), classes=("ScatterNd",)),
+    Op("ungetitem", fn=tensor_scatter_add, ops=("tensor_scatter_add",),
+       classes=("TensorScatterAdd",)),
+    Op("less", fn=sequence_mask, ops=("sequence_mask",)),
+    Op("ungetitem", fn=unsorted_segment_sum, ops=("unsorted_segment_sum",),
+       classes=("UnsortedSegmentSum",)),
     # Tensor methods
     Op("argmax", fn=_m_argmax, methods=("argmax",)),
     Op("argmin", fn=_m_argmin, methods=("argmin",)),

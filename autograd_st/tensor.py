@@ -120,6 +120,12 @@ class Tensor:
             kwargs["out"] = tuple(unwrap(x) for x in kwargs["out"])
         return wrap(getattr(ufunc, method)(*inputs, **kwargs))
 
+    @staticmethod
+    def from_numpy(array) -> "Tensor":
+        """MindSpore's ``Tensor.from_numpy(array)``: a Tensor sharing the numpy array's
+        memory (as ``ms.from_numpy``)."""
+        return Tensor(array)
+
     def asnumpy(self) -> np.ndarray:
         """The underlying numpy array (shares memory, as MindSpore's does on CPU)."""
         return self._data

@@ -234,12 +234,28 @@ def f_slices(x):
         + s(STRIDED_NEW_AXIS(x, (0, 0, 1), (0, 0, 0), (1, 1, 1)) * x[:, 1:])
 
 
+ND = Tensor(np.array([[0, 1], [2, 3], [0, 1], [1, 0]], np.int32))
+SEG = Tensor(np.array([2, 0, 2], np.int32))
+
+
+def f_nd(x, y):
+    # gather_nd / GatherNd, scatter_nd / ScatterNd and tensor_scatter_add with a repeated
+    # coordinate (it accumulates), unsorted_segment_sum with a repeated id, sequence_mask
+    picked = ops.gather_nd(x, ND)
+    placed = ops.ScatterNd()(ND, y[0] * picked, (3, 4))
+    bumped = ops.tensor_scatter_add(x, ND, y[1] * 2.0)
+    seg = ops.unsorted_segment_sum(x * y, SEG, 4)
+    mask = ops.sequence_mask(Tensor(np.array([1, 4, 2])), 4).astype(x.dtype)
+    return s(picked ** 2) + s(placed * x) + s(bumped ** 2) + s(seg ** 2) \
+        + s(ops.GatherNd()(y, ND[:3, :1]) * x) + s(x.gather_nd(ND) * 3.0) + s(mask * x * y)
+
+
 CASES_1 = [f_slices, f_split_list, f_split_class, f_split_method, f_chunk, f_chunk_method, f_narrow,
            f_gather, f_gather_method, f_gather_elements, f_index_select, f_masked_select,
            f_triangles, f_tile, f_repeat_interleave, f_cumsum, f_cumprod, f_prod, f_max_axis,
            f_max_classes, f_max_method, f_argmax_pick, f_topk_sort, f_axes, f_flatten,
            f_roll_flip, f_pad, f_new_arrays, f_broadcast, f_getitem, f_meshgrid]
-CASES_2 = [f_masked_fill, f_where, f_concat_stack, f_scatter_update, f_scatter]
+CASES_2 = [f_nd, f_masked_fill, f_where, f_concat_stack, f_scatter_update, f_scatter]
 
 
 def _distinct(shape, seed):
