@@ -23,7 +23,8 @@ from .prims import P
 
 __all__ = ["OPS", "PUBLIC", "conv2d", "conv1d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
            "avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool1d", "adaptive_max_pool2d", "interpolate",
-           "pixel_shuffle", "pixel_unshuffle", "bias_add", "pool_pad", "conv_pad"]
+           "pixel_shuffle", "pixel_unshuffle", "bias_add", "pool_pad", "conv_pad",
+           "assign_add", "assign_sub", "l2_loss"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -273,6 +274,24 @@ def pixel_unshuffle(input, downscale_factor):
     return P.pixel_unshuffle(input, int(downscale_factor))
 
 
+def assign_add(variable, value):
+    """MindSpore's ``ops.assign_add(variable, value)`` (``ops.AssignAdd()``): ``variable``
+    (a Parameter) updated in place to ``variable + value``; returns it.  No gradient, as
+    ``ops.assign``."""
+    return P.assign(variable, P.add(P.stop_gradient(variable), P.stop_gradient(value)))
+
+
+def assign_sub(variable, value):
+    """MindSpore's ``ops.assign_sub(variable, value)`` (``ops.AssignSub()``): ``variable``
+    updated in place to ``variable - value``; returns it."""
+    return P.assign(variable, P.sub(P.stop_gradient(variable), P.stop_gradient(value)))
+
+
+def l2_loss(x):
+    """MindSpore's ``ops.L2Loss()(x)``: ``sum(x ** 2) / 2``, a scalar."""
+    return P.mul(P.sum(P.mul(x, x)), 0.5)
+
+
 #: the rows (``op_table`` publishes them: ``ops``, Tensor methods, numpy bindings, classes).
 OPS: tuple[Op, ...] = (
     Op("conv2d", fn=conv2d, ops=("conv2d",)),
@@ -288,6 +307,9 @@ OPS: tuple[Op, ...] = (
     Op("matmul", fn=interpolate, ops=("interpolate",)),
     Op("pixel_shuffle", fn=pixel_shuffle, ops=("pixel_shuffle",)),
     Op("pixel_unshuffle", fn=pixel_unshuffle, ops=("pixel_unshuffle",)),
+    Op("assign", fn=assign_add, ops=("assign_add",), classes=("AssignAdd",)),
+    Op("assign", fn=assign_sub, ops=("assign_sub",), classes=("AssignSub",)),
+    Op("mul", fn=l2_loss, classes=("L2Loss",)),
 )
 
 #: the names ``autograd_st.ops`` publishes (MindSpore has each as ``ops.<name>``).

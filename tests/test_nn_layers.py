@@ -783,3 +783,30 @@ def test_clip_by_norm_and_matmul_cells():
 def test_unsorted_segment_sum_refuses_ids_out_of_range_as_mindspore():
     with pytest.raises(ValueError, match=r"segment_ids value should be \[0, 3\)"):
         ops.unsorted_segment_sum(Tensor(np.ones((4, 2))), Tensor(np.array([0, -1, 5, 1])), 3)
+
+
+def test_assign_add_sub_and_l2_loss():
+    p = Parameter(Tensor(np.array([1.0, 2.0], np.float32)), name="p")
+    ops.AssignAdd()(p, Tensor(np.array([0.5, 0.5], np.float32)))
+    ops.assign_sub(p, Tensor(np.array([1.0, 0.0], np.float32)))
+    assert p.asnumpy().tolist() == [0.5, 2.5]
+
+    class Counting(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.calls = Parameter(Tensor(np.array(0, np.int32)), name="calls",
+                                   requires_grad=False)
+            self.w = Parameter(Tensor(np.array([1.5, -2.0])), name="w")
+
+        def construct(self, x):
+            ops.assign_add(self.calls, Tensor(np.array(1, np.int32)))
+            return ops.L2Loss()(x * self.w)
+
+    net = Counting()
+    x = np.array([0.5, 3.0])
+    gx, (gw,) = ops.grad(net, 0, net.trainable_params())(Tensor(x))
+    net(Tensor(x))
+    assert int(net.calls.asnumpy()) == 2  # the side effect runs under ops.grad too
+    np.testing.assert_allclose(gx.asnumpy(), x * np.array([1.5, -2.0]) ** 2)
+    np.testing.assert_allclose(gw.asnumpy(), x ** 2 * [1.5, -2.0])
+    assert float(ops.L2Loss()(Tensor(np.arange(12.0))).asnumpy()) == 253.0  # MindSpore's
