@@ -706,6 +706,40 @@ def _m_masked_fill(self, mask, value):
     return masked_fill(self, mask, value)
 
 
+def _m_select(self, condition, y):
+    """``Tensor.select(condition, y)``: this Tensor where ``condition``, else ``y``
+    (measured in MindSpore 2.10)."""
+    return P.where(condition, self, y)
+
+
+def _m_value(self):
+    """``Tensor.value()`` (``Parameter.value()``): the value itself (in differentiated code,
+    the gradient passes through)."""
+    return self
+
+
+def _m_reverse(self, axis):
+    """``Tensor.reverse(axis)``: the entries reversed along each axis in ``axis``."""
+    return flip(self, axis)
+
+
+def _m_argmax_with_value(self, axis=0, keep_dims=False):
+    """``Tensor.argmax_with_value(axis=0, keep_dims=False)``: ``(values, int64 indices)``
+    (measured in MindSpore 2.10: this order, the reverse of ``ops.ArgMaxWithValue``'s)."""
+    return max_(self, axis, keep_dims)
+
+
+def _m_argmin_with_value(self, axis=0, keep_dims=False):
+    """``Tensor.argmin_with_value(axis=0, keep_dims=False)``: ``(values, int64 indices)``."""
+    return min_(self, axis, keep_dims)
+
+
+def _m_top_k(self, k, sorted=True):
+    """``Tensor.top_k(k, sorted=True)``: ``ops.TopK``'s values and int32 indices along the
+    last axis."""
+    return topk(self, k, None, True, sorted)
+
+
 def _m_masked_select(self, mask):
     """``Tensor.masked_select(mask)``."""
     return masked_select(self, mask)
@@ -876,6 +910,12 @@ OPS: tuple[Op, ...] = (
     Op("take", fn=_m_gather, methods=("gather",)),
     Op("where", fn=_m_masked_fill, methods=("masked_fill",)),
     Op("getitem", fn=_m_masked_select, methods=("masked_select",)),
+    Op("where", fn=_m_select, methods=("select",)),
+    Op("flip", fn=_m_reverse, methods=("reverse",)),
+    Op("copy", fn=_m_value, methods=("value",)),
+    Op("take_along", fn=_m_argmax_with_value, methods=("argmax_with_value",)),
+    Op("take_along", fn=_m_argmin_with_value, methods=("argmin_with_value",)),
+    Op("take_along", fn=_m_top_k, methods=("top_k",)),
     Op("broadcast_to", fn=_m_expand_as, methods=("expand_as",)),
     Op("broadcast_to", fn=_m_broadcast_to, methods=("broadcast_to",)),
     Op("getitem", fn=_m_chunk, methods=("chunk",)),

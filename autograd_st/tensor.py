@@ -433,6 +433,12 @@ class Parameter(Tensor):
     def data(self) -> "Parameter":
         return self
 
+    def init_data(self, slice_index=None, shape=None, opt_shard_group=None) -> "Parameter":
+        """MindSpore's ``Parameter.init_data()``: initializes a lazily initialized Parameter;
+        here every Parameter holds its data already, so it returns itself (as MindSpore
+        does for an initialized one)."""
+        return self
+
     def clone(self, init: str = "same") -> "Parameter":
         """A new Parameter of this name: a copy (``init='same'``) or filled per ``init``
         (``'zeros'``, ``'ones'`` or a number), as MindSpore's ``Parameter.clone``."""
