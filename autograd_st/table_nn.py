@@ -19,7 +19,7 @@ import numpy as np
 
 from . import rules_nn  # noqa: F401  (registers the primitives the rows name)
 from .op_row import Op
-from .prims import P
+from .prims import P, Sym, has_sym
 
 __all__ = ["OPS", "PUBLIC", "conv2d", "conv1d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
            "avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool1d", "adaptive_max_pool2d", "interpolate",
@@ -202,7 +202,7 @@ def _resize(x, sizes, modes):
     for axis, size, mode in zip(axes, sizes, modes):
         if size is None:
             continue
-        m = P.resize_matrix(x, axis, int(size), mode)
+        m = P.resize_matrix(x, axis, size if isinstance(size, Sym) else int(size), mode)
         out = P.matmul(m, out) if axis == -2 else P.matmul(out, m)
     return out
 
@@ -238,18 +238,41 @@ def adaptive_avg_pool1d(input, output_size):
     return _resize(input, (int(output_size),), ("adaptive",))
 
 
+def _scaled_sizes(input, scale_factor, mode):
+    """``floor(in * scale)`` for each resized axis (the last two for 'bilinear', the last
+    for 'linear', for 'nearest' as many as ``scale_factor`` has, or the axes after the
+    first two of the input); run-time sizes where the input's shape is known only then."""
+    if isinstance(scale_factor, (tuple, list)):
+        scales = tuple(float(f) for f in scale_factor)
+    else:
+        n = {"bilinear": 2, "linear": 1}.get(mode)
+        if n is None:
+            n = 2 if has_sym(input) else max(np.ndim(input) - 2, 1)
+        scales = (float(scale_factor),) * n
+    axes = range(-len(scales), 0)
+    if not has_sym(input):
+        shape = np.shape(input)
+        return tuple(int(np.floor(shape[a] * f)) for a, f in zip(axes, scales))
+    return tuple(P.astype(P.floor(P.mul(P.getitem(P.shape(input), a), f)), "int64")
+                 for a, f in zip(axes, scales))
+
+
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None):
     """MindSpore's ``ops.interpolate`` for ``size`` given: 'nearest' (source index
     ``floor(i in / out)``), 'bilinear' (4-D) and 'linear' (3-D), with half-pixel centres, or
     the corners aligned (``align_corners=True``).  As in MindSpore 2.10, ``scale_factor``
-    is refused for these modes."""
+    needs ``recompute_scale_factor=True``, and then means ``size = floor(in * scale)``
+    (measured: the same values as that size)."""
     if mode not in ("nearest", "bilinear", "linear"):
         raise ValueError("interpolate: mode %r is not supported by autograd_st (use "
                          "'nearest', 'linear' or 'bilinear')" % (mode,))
-    if scale_factor is not None or size is None:
+    if scale_factor is not None and size is None and recompute_scale_factor:
+        size = _scaled_sizes(input, scale_factor, mode)
+    elif scale_factor is not None or size is None:
         raise ValueError("For 'interpolate', 'scale_factor' option cannot currently be set "
-                         "with the mode = %s; give size" % mode)
+                         "with the mode = %s; give size, or recompute_scale_factor=True"
+                         % mode)
     sizes = (size,) if isinstance(size, int) else tuple(size)
     want = {"bilinear": 2, "linear": 1}.get(mode, len(sizes))
     if len(sizes) != want or len(sizes) not in (1, 2):

@@ -164,3 +164,31 @@ def test_padding_layers_values_gradients_and_refusals():
         nn.Pad(((1, 1),))(x)
     with pytest.raises(ValueError, match="CONSTANT"):
         nn.Pad(((1, 1), (0, 0)), mode="constant")
+
+
+def test_interpolate_scale_factor_and_runtime_sizes():
+    # measured in MindSpore 2.10: scale_factor needs recompute_scale_factor=True, and then is
+    # size = floor(in * scale) (3 x 4 by 1.5: 4 x 6)
+    x = Tensor(np.arange(24.0, dtype=np.float32).reshape(2, 1, 3, 4))
+    y = ops.interpolate(x, scale_factor=1.5, mode="bilinear", recompute_scale_factor=True)
+    assert y.shape == (2, 1, 4, 6)
+    np.testing.assert_allclose(y.asnumpy()[0, 0, 0], [0.0, 0.5, 1.1667, 1.8333, 2.5, 3.0],
+                               atol=1e-4)
+    near = ops.interpolate(x, scale_factor=1.5, mode="nearest", recompute_scale_factor=True)
+    assert near.asnumpy()[0, 0, 0].tolist() == [0, 0, 1, 2, 2, 3]
+    with pytest.raises(ValueError, match="scale_factor"):
+        ops.interpolate(x, scale_factor=2.0, mode="bilinear")
+    # in differentiated code the sizes come from the input's shape at run time
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((1, 2, 3, 4)), rng.standard_normal((1, 2, 6, 8))
+
+    def loss(u, v):
+        up = ops.interpolate(u, scale_factor=2.0, mode="bilinear", recompute_scale_factor=True)
+        near = ops.ResizeNearestNeighbor(v.shape[2:])(u)
+        return (up * v).sum() + (near * near * v).sum()
+
+    got = ops.grad(loss, (0, 1))(Tensor(a), Tensor(b))
+    want = numerical_grad(lambda u, v: float(loss(Tensor(u), Tensor(v)).asnumpy()), [a, b],
+                          grad_position=(0, 1))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g.asnumpy(), w, rtol=1e-6, atol=1e-8)
