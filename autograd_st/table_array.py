@@ -495,6 +495,21 @@ def arange(start=0, end=None, step=1, *, dtype=None):
     return _wrap(P.arange(start, end, step, _np_dtype(dtype, default)))
 
 
+def range_(start, end, step, maxlen=1000000):
+    """MindSpore's ``ops.range(start, end, step, maxlen=1000000)``: ``start, start + step, ...``
+    short of ``end``; int64 for integer bounds, float32 for float ones (measured in MindSpore
+    2.10: int32 Tensors give int64), bounds of mixed kinds refused; ``maxlen`` is not
+    checked (MindSpore 2.10 does not either)."""
+    start, end, step = _const(start), _const(end), _const(step)
+    if not any(isinstance(v, Sym) for v in (start, end, step)):
+        kinds = {np.asarray(v).dtype.kind in "iub" for v in (start, end, step)}
+        if len(kinds) > 1:
+            raise TypeError("For Range, the dtypes of inputs must be the same, but got %s: "
+                            "give every bound as an int, or every bound as a float"
+                            % ", ".join(str(np.asarray(v).dtype) for v in (start, end, step)))
+    return _wrap(P.arange_auto(start, end, step))
+
+
 def linspace(start, end, steps):
     """MindSpore's ``ops.linspace(start, end, steps)``: float32."""
     return _wrap(P.linspace(_const(start), _const(end), int(_const(steps))))
@@ -879,6 +894,7 @@ OPS: tuple[Op, ...] = (
     Op("full", fn=fill, ops=("fill",), classes=("Fill",)),
     Op("full", fn=full, ops=("full",)),
     Op("arange", fn=arange, ops=("arange",)),
+    Op("arange_auto", fn=range_, ops=("range",)),
     Op("linspace", fn=linspace, ops=("linspace",)),
     Op("eye", fn=eye, ops=("eye",), classes=("Eye",)),
     Op("shape", fn=shape, ops=("shape",), classes=("Shape",)),

@@ -475,3 +475,25 @@ def test_arange_of_a_shape_inside_differentiated_code_is_int64():
     assert a.dtype == ms.int64 and a.asnumpy().tolist() == [0, 1, 2]
     assert b.dtype == ms.float32 and b.asnumpy().tolist() == [0, 0.5, 1, 1.5, 2, 2.5]
     assert c.dtype == ms.float32 and c.asnumpy().tolist() == [0, 1, 2]
+
+
+def test_range_follows_mindspore_eagerly_and_compiled():
+    # measured in MindSpore 2.10: int32 Tensor bounds give int64, float32 ones float32, a
+    # negative step counts down, mixed kinds are refused
+    i32 = [Tensor(np.array(v, np.int32)) for v in (5, 0, -2)]
+    r = ops.range(*i32)
+    assert r.dtype == ms.int64 and r.asnumpy().tolist() == [5, 3, 1]
+    f = ops.range(Tensor(np.float32(0.5)), Tensor(np.float32(2.0)), Tensor(np.float32(0.5)))
+    assert f.dtype == ms.float32 and f.asnumpy().tolist() == [0.5, 1.0, 1.5]
+    with pytest.raises(TypeError, match="dtypes of inputs must be the same"):
+        ops.range(Tensor(np.int32(0)), Tensor(np.float32(5.0)), Tensor(np.int32(1)))
+
+    def scaled(x, start, end, step):
+        return x * ops.range(start, end, step).astype(x.dtype)
+
+    x = Tensor(np.array([1.0, 2.0, 3.0]))
+    got = ms.jit(scaled)(x, *[Tensor(np.array(v, np.int32)) for v in (1, 7, 2)])
+    assert got.asnumpy().tolist() == [1.0, 6.0, 15.0]
+    g = ops.grad(lambda x, a, b, c: ops.sum(scaled(x, a, b, c)))(
+        x, *[Tensor(np.array(v, np.int32)) for v in (1, 7, 2)])
+    assert g.asnumpy().tolist() == [1.0, 3.0, 5.0]
