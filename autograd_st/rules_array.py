@@ -154,7 +154,7 @@ def arr_pad(x, padding, mode="constant", value=0.0):
     if mode == "constant":
         return np.pad(x, widths, mode="constant", constant_values=value)
     return np.pad(x, widths, mode={"replicate": "edge", "reflect": "reflect",
-                                   "circular": "wrap"}[mode])
+                                   "symmetric": "symmetric", "circular": "wrap"}[mode])
 
 
 @_tag("unpad")
@@ -175,6 +175,9 @@ def arr_unpad(g, like, padding, mode="constant"):
             period = max(2 * (n - 1), 1)
             src = src % period
             src = np.where(src > n - 1, period - src, src)
+        elif mode == "symmetric":  # the edge repeated: nn.Pad's SYMMETRIC
+            src = src % (2 * n)
+            src = np.where(src > n - 1, 2 * n - 1 - src, src)
         else:  # circular
             src = src % n
         index.append(src)
@@ -678,6 +681,14 @@ def arange(start, stop, step, dtype):
 
 
 @primitive(diff=())
+def arange_auto(start, stop, step):
+    # MindSpore's default dtype for bounds known only at run time (``x.shape[1]`` under
+    # the compiler): int64 for integer bounds, float32 otherwise
+    return np.arange(start, stop, step,
+                     "int64" if np.asarray(start + stop + step).dtype.kind in "iu" else "float32")
+
+
+@primitive(diff=())
 def linspace(start, stop, num, dtype="float32"):
     return np.linspace(start, stop, num).astype(dtype)
 
@@ -691,5 +702,5 @@ def eye(n, m=None, dtype="float32"):
 ARRAY_PRIMITIVES = ("take", "untake", "take_along", "untake_along", "triu", "tril", "tile",
                     "untile", "repeat", "unrepeat", "roll", "pad", "unpad", "cumsum",
                     "cumprod", "prod", "prod_grad", "prod_hess", "argmax", "argmin", "argsort",
-                    "topk_indices", "index_zero", "nd_index", "chunk_step", "section_start", "flip", "swapaxes",
-                    "full", "arange", "linspace", "eye")
+                    "topk_indices", "index_zero", "nd_index", "chunk_step", "section_start",
+                    "flip", "swapaxes", "full", "arange", "arange_auto", "linspace", "eye")

@@ -138,6 +138,66 @@ def narrow(input, axis, start, length):
     return P.getitem(input, _axis_index(axis, slice(start, start + length)))
 
 
+def _bounds(value):
+    """Slice bounds (a tuple, list or Tensor of ints) as a tuple; entries known only at run
+    time stay as they are."""
+    value = _const(value)
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, int):
+        value = (value,)
+    return tuple(v if isinstance(v, Sym) else int(v) for v in _seq(value))
+
+
+def slice_(input_x, begin, size):
+    """MindSpore's ``ops.slice(input_x, begin, size)`` (and ``ops.Slice()``): ``size[i]``
+    entries from ``begin[i]`` on each axis, ``-1`` for the rest of the axis.  Like MindSpore it
+    refuses a slice that runs past the end (when it runs eagerly)."""
+    begin, size = _bounds(begin), _bounds(size)
+    if len(begin) != len(size):
+        raise ValueError("For 'Slice', begin and size must have the same length, but got %d "
+                         "and %d: give one entry per axis" % (len(begin), len(size)))
+    if not has_sym(input_x):
+        dims = np.shape(unwrap(input_x))
+        for i, (b, n) in enumerate(zip(begin, size)):
+            if not isinstance(b, Sym) and not isinstance(n, Sym) and (
+                    b < 0 or n < -1 or b + (0 if n == -1 else n) > dims[i]):
+                raise ValueError("For Slice, the sum of begin_shape[%d] and size_shape[%d] "
+                                 "must be no greater than input_x_shape[%d] (begin %d, size "
+                                 "%d, length %d): shorten the slice" % (i, i, i, b, n, dims[i]))
+    index = tuple(slice(b, b + n) if isinstance(n, Sym) or n != -1 else slice(b, None)
+                  for b, n in zip(begin, size))
+    return P.getitem(input_x, index)
+
+
+def strided_slice(input_x, begin, end, strides, begin_mask=0, end_mask=0, ellipsis_mask=0,
+                  new_axis_mask=0, shrink_axis_mask=0):
+    """MindSpore's ``ops.strided_slice(input_x, begin, end, strides, begin_mask=0, end_mask=0,
+    ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0)`` (and ``ops.StridedSlice``): entry
+    ``i`` of the specs is ``begin[i]:end[i]:strides[i]``, or, where bit ``i`` of a mask is set,
+    the slice without its begin (``begin_mask``) or end (``end_mask``), ``...``
+    (``ellipsis_mask``), a new axis of length 1 (``new_axis_mask``) or the single index
+    ``begin[i]`` (``shrink_axis_mask``): numpy's indexing with that tuple (measured: the same
+    shapes and values as MindSpore 2.10, negative strides included)."""
+    begin, end, strides = _bounds(begin), _bounds(end), _bounds(strides)
+    if not len(begin) == len(end) == len(strides):
+        raise ValueError("For 'StridedSlice', begin, end and strides must have the same "
+                         "length, but got %d, %d and %d" % (len(begin), len(end), len(strides)))
+    index = []
+    for i, (b, e, s) in enumerate(zip(begin, end, strides)):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            index.append(Ellipsis)
+        elif new_axis_mask & bit:
+            index.append(None)
+        elif shrink_axis_mask & bit:
+            index.append(b)
+        else:
+            index.append(slice(None if begin_mask & bit else b, None if end_mask & bit else e,
+                               s))
+    return P.getitem(input_x, tuple(index))
+
+
 def unstack(input_x, axis=0):
     """MindSpore's ``ops.unstack(input_x, axis=0)``: the slices along ``axis`` (in
     differentiated code a run-time list of them, as ``split`` with an int size)."""
@@ -425,9 +485,29 @@ def arange(start=0, end=None, step=1, *, dtype=None):
     start, end, step = _const(start), _const(end), _const(step)
     if end is None:
         start, end = 0, start
+    if any(isinstance(v, Sym) for v in (start, end, step)):
+        # a bound known only at run time (``x.shape[1]`` in differentiated code): the
+        # primitive picks int64 or float32 from the values it is given
+        return _wrap(P.arange_auto(start, end, step) if dtype is None
+                     else P.arange(start, end, step, _np_dtype(dtype)))
     ints = all(np.asarray(v).dtype.kind in "iub" for v in (start, end, step))
     default = "int64" if ints else "float32"
     return _wrap(P.arange(start, end, step, _np_dtype(dtype, default)))
+
+
+def range_(start, end, step, maxlen=1000000):
+    """MindSpore's ``ops.range(start, end, step, maxlen=1000000)``: ``start, start + step, ...``
+    short of ``end``; int64 for integer bounds, float32 for float ones (measured in MindSpore
+    2.10: int32 Tensors give int64), bounds of mixed kinds refused; ``maxlen`` is not
+    checked (MindSpore 2.10 does not either)."""
+    start, end, step = _const(start), _const(end), _const(step)
+    if not any(isinstance(v, Sym) for v in (start, end, step)):
+        kinds = {np.asarray(v).dtype.kind in "iub" for v in (start, end, step)}
+        if len(kinds) > 1:
+            raise TypeError("For Range, the dtypes of inputs must be the same, but got %s: "
+                            "give every bound as an int, or every bound as a float"
+                            % ", ".join(str(np.asarray(v).dtype) for v in (start, end, step)))
+    return _wrap(P.arange_auto(start, end, step))
 
 
 def linspace(start, end, steps):
@@ -479,6 +559,63 @@ def tensor_scatter_update(input_x, indices, updates):
     keep = P.ungetitem(P.ones_like(P.getitem(input_x, index)), input_x, index)
     placed = P.ungetitem(updates, input_x, index)
     return P.where(P.greater(keep, 0), placed, input_x)
+
+
+def gather_nd(input_x, indices):
+    """MindSpore's ``ops.gather_nd(input_x, indices)`` (``ops.GatherNd()``, the Tensor method):
+    ``input_x[indices[..., 0], indices[..., 1], ...]``, one coordinate per leading axis in the
+    last axis of ``indices``; the gradient adds into the gathered entries (repeats
+    accumulate)."""
+    return P.getitem(input_x, P.nd_index(_const(indices)))
+
+
+def scatter_nd(indices, updates, shape):
+    """MindSpore's ``ops.scatter_nd(indices, updates, shape)`` (``ops.ScatterNd()``): zeros of
+    ``shape`` with ``updates`` added at the coordinates ``indices`` (repeated coordinates
+    accumulate, as MindSpore's do); differentiable in ``updates``."""
+    like = P.full(_shape(shape), 0, "int8")  # (only its shape is read)
+    return P.ungetitem(updates, like, P.nd_index(_const(indices)))
+
+
+def tensor_scatter_add(input_x, indices, updates):
+    """MindSpore's ``ops.tensor_scatter_add(input_x, indices, updates)``
+    (``ops.TensorScatterAdd()``): ``input_x`` with ``updates`` added at ``indices`` (repeats
+    accumulate); differentiable in both."""
+    return P.add(input_x, P.ungetitem(updates, input_x, P.nd_index(_const(indices))))
+
+
+def unsorted_segment_sum(input_x, segment_ids, num_segments):
+    """MindSpore's ``ops.unsorted_segment_sum(input_x, segment_ids, num_segments)``
+    (``ops.UnsortedSegmentSum()``): row ``s`` of the result sums the entries of ``input_x``
+    whose id is ``s`` (``segment_ids``' shape a prefix of ``input_x``'s); differentiable in
+    ``input_x``.  Like MindSpore on CPU it refuses an id outside ``[0, num_segments)`` (when
+    the ids are at hand).  Ids known only at run time must be 1-D."""
+    ids = _const(segment_ids)
+    n = int(_const(num_segments))
+    k = 1
+    if not isinstance(ids, Sym):
+        ids = np.asarray(ids)
+        k = ids.ndim
+        if ids.size and (ids.min() < 0 or ids.max() >= n):
+            raise ValueError("For 'UnsortedSegmentSum', segment_ids value should be [0, %d), "
+                             "but got ids from %d to %d: drop or remap the ids outside"
+                             % (n, ids.min(), ids.max()))
+    like = P.getitem(input_x, (np.zeros(n, np.int64),) + (0,) * (k - 1))  # (its shape)
+    return P.ungetitem(input_x, like, (ids,))
+
+
+def sequence_mask(lengths, maxlen=None):
+    """MindSpore's ``ops.sequence_mask(lengths, maxlen=None)``: a bool mask of shape
+    ``lengths.shape + (maxlen,)``, True at positions below each length; ``maxlen`` defaults
+    to the largest length."""
+    lengths = _const(lengths)
+    if maxlen is None:
+        maxlen = P.max(lengths)
+    maxlen = _const(maxlen)
+    if not isinstance(maxlen, Sym) and not isinstance(lengths, Sym):
+        positions = np.arange(int(maxlen))
+        return _wrap(P.less(positions, P.expand_dims(lengths, -1)))
+    return P.less(P.arange_auto(0, maxlen, 1), P.expand_dims(lengths, -1))
 
 
 def scatter(input, axis, index, src):
@@ -582,6 +719,40 @@ def _m_gather(self, *args, **kwargs):
 def _m_masked_fill(self, mask, value):
     """``Tensor.masked_fill(mask, value)``."""
     return masked_fill(self, mask, value)
+
+
+def _m_select(self, condition, y):
+    """``Tensor.select(condition, y)``: this Tensor where ``condition``, else ``y``
+    (measured in MindSpore 2.10)."""
+    return P.where(condition, self, y)
+
+
+def _m_value(self):
+    """``Tensor.value()`` (``Parameter.value()``): the value itself (in differentiated code,
+    the gradient passes through)."""
+    return self
+
+
+def _m_reverse(self, axis):
+    """``Tensor.reverse(axis)``: the entries reversed along each axis in ``axis``."""
+    return flip(self, axis)
+
+
+def _m_argmax_with_value(self, axis=0, keep_dims=False):
+    """``Tensor.argmax_with_value(axis=0, keep_dims=False)``: ``(values, int64 indices)``
+    (measured in MindSpore 2.10: this order, the reverse of ``ops.ArgMaxWithValue``'s)."""
+    return max_(self, axis, keep_dims)
+
+
+def _m_argmin_with_value(self, axis=0, keep_dims=False):
+    """``Tensor.argmin_with_value(axis=0, keep_dims=False)``: ``(values, int64 indices)``."""
+    return min_(self, axis, keep_dims)
+
+
+def _m_top_k(self, k, sorted=True):
+    """``Tensor.top_k(k, sorted=True)``: ``ops.TopK``'s values and int32 indices along the
+    last axis."""
+    return topk(self, k, None, True, sorted)
 
 
 def _m_masked_select(self, mask):
@@ -695,6 +866,8 @@ OPS: tuple[Op, ...] = (
     Op("getitem", fn=chunk, ops=("chunk",)),
     Op("getitem", fn=narrow, ops=("narrow",)),
     Op("getitem", fn=unstack, ops=("unstack",)),
+    Op("getitem", fn=slice_, ops=("slice",), classes=("Slice",)),
+    Op("getitem", fn=strided_slice, ops=("strided_slice",)),
     Op("flip", fn=flip, ops=("flip",)),
     Op("swapaxes", fn=swapaxes, ops=("swapaxes", "swapdims")),
     Op("roll", fn=roll, ops=("roll",)),
@@ -721,6 +894,7 @@ OPS: tuple[Op, ...] = (
     Op("full", fn=fill, ops=("fill",), classes=("Fill",)),
     Op("full", fn=full, ops=("full",)),
     Op("arange", fn=arange, ops=("arange",)),
+    Op("arange_auto", fn=range_, ops=("range",)),
     Op("linspace", fn=linspace, ops=("linspace",)),
     Op("eye", fn=eye, ops=("eye",), classes=("Eye",)),
     Op("shape", fn=shape, ops=("shape",), classes=("Shape",)),
@@ -729,6 +903,14 @@ OPS: tuple[Op, ...] = (
     Op("where", fn=scatter, ops=("scatter",)),
     Op("where", fn=tensor_scatter_update, ops=("tensor_scatter_update",),
        classes=("TensorScatterUpdate",)),
+    Op("getitem", fn=gather_nd, ops=("gather_nd",), classes=("GatherNd",),
+       methods=("gather_nd",)),
+    Op("ungetitem", fn=scatter_nd, ops=("scatter_nd",), classes=("ScatterNd",)),
+    Op("ungetitem", fn=tensor_scatter_add, ops=("tensor_scatter_add",),
+       classes=("TensorScatterAdd",)),
+    Op("less", fn=sequence_mask, ops=("sequence_mask",)),
+    Op("ungetitem", fn=unsorted_segment_sum, ops=("unsorted_segment_sum",),
+       classes=("UnsortedSegmentSum",)),
     # Tensor methods
     Op("argmax", fn=_m_argmax, methods=("argmax",)),
     Op("argmin", fn=_m_argmin, methods=("argmin",)),
@@ -744,6 +926,12 @@ OPS: tuple[Op, ...] = (
     Op("take", fn=_m_gather, methods=("gather",)),
     Op("where", fn=_m_masked_fill, methods=("masked_fill",)),
     Op("getitem", fn=_m_masked_select, methods=("masked_select",)),
+    Op("where", fn=_m_select, methods=("select",)),
+    Op("flip", fn=_m_reverse, methods=("reverse",)),
+    Op("copy", fn=_m_value, methods=("value",)),
+    Op("take_along", fn=_m_argmax_with_value, methods=("argmax_with_value",)),
+    Op("take_along", fn=_m_argmin_with_value, methods=("argmin_with_value",)),
+    Op("take_along", fn=_m_top_k, methods=("top_k",)),
     Op("broadcast_to", fn=_m_expand_as, methods=("expand_as",)),
     Op("broadcast_to", fn=_m_broadcast_to, methods=("broadcast_to",)),
     Op("getitem", fn=_m_chunk, methods=("chunk",)),

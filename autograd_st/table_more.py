@@ -583,7 +583,7 @@ OPS: tuple[Op, ...] = (
     Op("logaddexp", _B, ops=("logaddexp",), methods=("logaddexp",)),
     Op("matmul", "input, mat2", ops=("mm",), methods=("mm",)),
     Op("abs", fn=absolute, ops=("absolute",), methods=("absolute",)),
-    Op("copy", fn=identity, ops=("identity",)),
+    Op("copy", fn=identity, ops=("identity",), classes=("Identity",)),
     Op("copy", fn=positive, ops=("positive",), methods=("positive",)),
     Op("sign", fn=sgn, ops=("sgn",), methods=("sgn",)),
     Op("logaddexp", fn=logaddexp2, ops=("logaddexp2",), methods=("logaddexp2",)),

@@ -19,11 +19,12 @@ import numpy as np
 
 from . import rules_nn  # noqa: F401  (registers the primitives the rows name)
 from .op_row import Op
-from .prims import P
+from .prims import P, Sym, has_sym
 
 __all__ = ["OPS", "PUBLIC", "conv2d", "conv1d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
            "avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool1d", "adaptive_max_pool2d", "interpolate",
-           "pixel_shuffle", "pixel_unshuffle", "bias_add", "pool_pad", "conv_pad"]
+           "pixel_shuffle", "pixel_unshuffle", "bias_add", "pool_pad", "conv_pad",
+           "assign_add", "assign_sub", "l2_loss"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -201,7 +202,7 @@ def _resize(x, sizes, modes):
     for axis, size, mode in zip(axes, sizes, modes):
         if size is None:
             continue
-        m = P.resize_matrix(x, axis, int(size), mode)
+        m = P.resize_matrix(x, axis, size if isinstance(size, Sym) else int(size), mode)
         out = P.matmul(m, out) if axis == -2 else P.matmul(out, m)
     return out
 
@@ -237,18 +238,41 @@ def adaptive_avg_pool1d(input, output_size):
     return _resize(input, (int(output_size),), ("adaptive",))
 
 
+def _scaled_sizes(input, scale_factor, mode):
+    """``floor(in * scale)`` for each resized axis (the last two for 'bilinear', the last
+    for 'linear', for 'nearest' as many as ``scale_factor`` has, or the axes after the
+    first two of the input); run-time sizes where the input's shape is known only then."""
+    if isinstance(scale_factor, (tuple, list)):
+        scales = tuple(float(f) for f in scale_factor)
+    else:
+        n = {"bilinear": 2, "linear": 1}.get(mode)
+        if n is None:
+            n = 2 if has_sym(input) else max(np.ndim(input) - 2, 1)
+        scales = (float(scale_factor),) * n
+    axes = range(-len(scales), 0)
+    if not has_sym(input):
+        shape = np.shape(input)
+        return tuple(int(np.floor(shape[a] * f)) for a, f in zip(axes, scales))
+    return tuple(P.astype(P.floor(P.mul(P.getitem(P.shape(input), a), f)), "int64")
+                 for a, f in zip(axes, scales))
+
+
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None):
     """MindSpore's ``ops.interpolate`` for ``size`` given: 'nearest' (source index
     ``floor(i in / out)``), 'bilinear' (4-D) and 'linear' (3-D), with half-pixel centres, or
     the corners aligned (``align_corners=True``).  As in MindSpore 2.10, ``scale_factor``
-    is refused for these modes."""
+    needs ``recompute_scale_factor=True``, and then means ``size = floor(in * scale)``
+    (measured: the same values as that size)."""
     if mode not in ("nearest", "bilinear", "linear"):
         raise ValueError("interpolate: mode %r is not supported by autograd_st (use "
                          "'nearest', 'linear' or 'bilinear')" % (mode,))
-    if scale_factor is not None or size is None:
+    if scale_factor is not None and size is None and recompute_scale_factor:
+        size = _scaled_sizes(input, scale_factor, mode)
+    elif scale_factor is not None or size is None:
         raise ValueError("For 'interpolate', 'scale_factor' option cannot currently be set "
-                         "with the mode = %s; give size" % mode)
+                         "with the mode = %s; give size, or recompute_scale_factor=True"
+                         % mode)
     sizes = (size,) if isinstance(size, int) else tuple(size)
     want = {"bilinear": 2, "linear": 1}.get(mode, len(sizes))
     if len(sizes) != want or len(sizes) not in (1, 2):
@@ -273,6 +297,24 @@ def pixel_unshuffle(input, downscale_factor):
     return P.pixel_unshuffle(input, int(downscale_factor))
 
 
+def assign_add(variable, value):
+    """MindSpore's ``ops.assign_add(variable, value)`` (``ops.AssignAdd()``): ``variable``
+    (a Parameter) updated in place to ``variable + value``; returns it.  No gradient, as
+    ``ops.assign``."""
+    return P.assign(variable, P.add(P.stop_gradient(variable), P.stop_gradient(value)))
+
+
+def assign_sub(variable, value):
+    """MindSpore's ``ops.assign_sub(variable, value)`` (``ops.AssignSub()``): ``variable``
+    updated in place to ``variable - value``; returns it."""
+    return P.assign(variable, P.sub(P.stop_gradient(variable), P.stop_gradient(value)))
+
+
+def l2_loss(x):
+    """MindSpore's ``ops.L2Loss()(x)``: ``sum(x ** 2) / 2``, a scalar."""
+    return P.mul(P.sum(P.mul(x, x)), 0.5)
+
+
 #: the rows (``op_table`` publishes them: ``ops``, Tensor methods, numpy bindings, classes).
 OPS: tuple[Op, ...] = (
     Op("conv2d", fn=conv2d, ops=("conv2d",)),
@@ -288,6 +330,9 @@ OPS: tuple[Op, ...] = (
     Op("matmul", fn=interpolate, ops=("interpolate",)),
     Op("pixel_shuffle", fn=pixel_shuffle, ops=("pixel_shuffle",)),
     Op("pixel_unshuffle", fn=pixel_unshuffle, ops=("pixel_unshuffle",)),
+    Op("assign", fn=assign_add, ops=("assign_add",), classes=("AssignAdd",)),
+    Op("assign", fn=assign_sub, ops=("assign_sub",), classes=("AssignSub",)),
+    Op("mul", fn=l2_loss, classes=("L2Loss",)),
 )
 
 #: the names ``autograd_st.ops`` publishes (MindSpore has each as ``ops.<name>``).

@@ -144,6 +144,12 @@ class Tensor:
             kwargs["out"] = tuple(unwrap(x) for x in kwargs["out"])
         return wrap(getattr(ufunc, method)(*inputs, **kwargs))
 
+    @staticmethod
+    def from_numpy(array) -> "Tensor":
+        """MindSpore's ``Tensor.from_numpy(array)``: a Tensor sharing the numpy array's
+        memory (as ``ms.from_numpy``)."""
+        return Tensor(array)
+
     def asnumpy(self) -> np.ndarray:
         """The underlying numpy array (shares memory, as MindSpore's does on CPU)."""
         return self._data
@@ -449,6 +455,12 @@ class Parameter(Tensor):
 
     @property
     def data(self) -> "Parameter":
+        return self
+
+    def init_data(self, slice_index=None, shape=None, opt_shard_group=None) -> "Parameter":
+        """MindSpore's ``Parameter.init_data()``: initializes a lazily initialized Parameter;
+        here every Parameter holds its data already, so it returns itself (as MindSpore
+        does for an initialized one)."""
         return self
 
     def clone(self, init: str = "same") -> "Parameter":

@@ -10,7 +10,8 @@ from autograd_st.rules_array import arr_pad
 
 SPECS: list = []
 ZERO_GRADIENT: set = {"argmax", "argmin", "argsort", "topk_indices", "index_zero",
-                      "nd_index", "chunk_step", "section_start", "full", "arange", "linspace", "eye"}
+                      "nd_index", "chunk_step", "section_start", "full", "arange", "arange_auto",
+                      "linspace", "eye"}
 
 
 def _reduced(shape, axis, keepdims):
@@ -66,13 +67,14 @@ for _shape, _a, _b in [((2, 3), 0, 1), ((2, 3, 4), 0, 2), ((2, 3, 4), -1, 1), ((
     SPECS.append(row("swapaxes", A(_shape), _a, _b, second_order=_shape == (2, 3)))
 
 # pad: constant (with the fill value's gradient, a float or a 0-D array), negative widths
-# (crops), reflect, replicate, circular; and its adjoint
+# (crops), reflect, replicate, circular, symmetric (nn.Pad); and its adjoint
 for _shape, _padding, _mode, _value in [
         ((2, 3), (1, 2), "constant", A(None)), ((2, 3), (1, 0, 0, 2), "constant", A(())),
         ((2, 3), (-1, 1), "constant", A(None)), ((2, 3, 4), (0, 1, 2, 0), "constant", 0.0),
         ((2, 4), (2, 1), "reflect", 0.0), ((2, 4), (1, 2, 1, 0), "replicate", 0.0),
         ((3, 3), (2, 2), "replicate", 0.0), ((2, 3), (1, 2), "circular", 0.0),
-        ((4,), (3, 3), "reflect", 0.0)]:
+        ((4,), (3, 3), "reflect", 0.0), ((2, 3), (2, 1, 1, 2), "symmetric", 0.0),
+        ((3,), (3, 4), "symmetric", 0.0)]:
     SPECS.append(row("pad", A(_shape), _padding, _mode, _value,
                      second_order=_mode == "constant" and _shape == (2, 3)))
     _out = np.shape(arr_pad(np.zeros(_shape), _padding, _mode, 0.0))

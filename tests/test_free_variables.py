@@ -74,3 +74,25 @@ def test_a_closure_reached_through_a_default_argument():
     outer = lambda x, f=inner: f(x) * 3.0  # noqa: E731
     x = Tensor(np.array([3.0, 4.0]))
     assert np.allclose(ops.grad(outer)(x).asnumpy(), [3.0, 6.0])
+
+
+def test_a_tensor_default_argument_is_an_input_of_the_generated_code():
+    # regression: a Tensor default (``def loss(x, w=w)``, the way loops bind a weight per
+    # iteration) was folded in as the Tensor object, and the generated numpy code failed
+    # ("Could not convert Tensor ... to a NumPy dtype") where it met it
+    w = Tensor(np.array([[1.0, -2.0, 0.5]]))
+
+    def loss(x, w=w):
+        padded = ops.pad(x * x, (1, 1))
+        return ops.sum(padded[:, 1:-1] * w)
+
+    x = Tensor(np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]]))
+    want = numerical_grad(lambda v: float(loss(Tensor(v)).asnumpy()), [x.asnumpy()])
+    np.testing.assert_allclose(ops.grad(loss)(x).asnumpy(), want, rtol=1e-6)
+    np.testing.assert_allclose(ops.grad(loss)(x).asnumpy(), 2 * x.asnumpy() * w.asnumpy())
+    w2 = Tensor(np.array([[3.0, 0.0, 1.0]]))
+    loss.__defaults__ = (w2,)  # another default: guarded, the code is not reused
+    np.testing.assert_allclose(ops.grad(loss)(x).asnumpy(), 2 * x.asnumpy() * w2.asnumpy())
+    # the default given explicitly is an ordinary argument
+    other = Tensor(np.array([[1.0, 1.0, 1.0]]))
+    np.testing.assert_allclose(ops.grad(loss)(x, other).asnumpy(), 2 * x.asnumpy())

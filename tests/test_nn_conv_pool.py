@@ -5,7 +5,7 @@ MindSpore cases ``tests/ms_cases/cases/nn_*.py`` check the rest against MindSpor
 import numpy as np
 import pytest
 
-from autograd_st import Tensor, nn, ops
+from autograd_st import Tensor, nn, numerical_grad, ops
 from autograd_st import kernels_conv as kc
 
 X25 = np.arange(1, 26, dtype=np.float32).reshape(1, 1, 5, 5)
@@ -126,3 +126,69 @@ def test_transposed_conv_output_sizes():
         {"pad_mode": "pad", "padding": 1, "stride": 2, "output_padding": 1})]
     # MindSpore 2.10's, measured
     assert [s[2] for s in shapes] == [5, 7, 10, 11, 9, 10]
+
+
+def test_padding_layers_values_gradients_and_refusals():
+    # values measured in MindSpore 2.10: SYMMETRIC repeats the edge, REFLECT does not
+    x = Tensor(np.arange(12.0).reshape(3, 4))
+    sym = nn.Pad(((1, 0), (2, 1)), mode="SYMMETRIC")(x).asnumpy()
+    assert sym[0].tolist() == [1, 0, 0, 1, 2, 3, 3] and sym[1].tolist() == sym[0].tolist()
+    refl = nn.Pad(((1, 1), (2, 0)), mode="REFLECT")(x).asnumpy()
+    assert refl[:, 0].tolist() == [6, 2, 6, 10, 6] and refl.shape == (5, 6)
+    rep = nn.ReplicationPad2d((1, 0, 2, 1))(Tensor(np.arange(24.0).reshape(1, 2, 3, 4)))
+    assert rep.asnumpy()[0, 0, :, 0].tolist() == [0, 0, 0, 4, 8, 8]
+    assert nn.ConstantPad1d(2, 1.5)(x).asnumpy()[0].tolist() == [1.5, 1.5, 0, 1, 2, 3, 1.5,
+                                                                   1.5]
+    assert nn.ZeroPad2d((1, 2, 0, 1))(x).shape == (4, 7)
+    assert nn.ConstantPad3d((1, 1, 0, 1, 1, 0), -1.0)(Tensor(np.ones((2, 3, 4)))).shape \
+        == (3, 4, 6)
+    # gradients through the compiler against finite differences (float64)
+    layers = [nn.Pad(((0, 0), (1, 2), (2, 1)), mode="SYMMETRIC"),
+              nn.Pad(((0, 0), (1, 2), (2, 1)), mode="REFLECT"), nn.Pad(((1, 0), (0, 0), (0, 2))),
+              nn.ReflectionPad1d((2, 1)), nn.ReplicationPad1d(3), nn.ConstantPad2d(1, 2.0)]
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((2, 3, 4))
+    for layer in layers:
+        w = Tensor(rng.standard_normal(layer(Tensor(a)).shape))
+
+        def loss(x, layer=layer, w=w):
+            y = layer(x)
+            return (y * y * w).sum()
+        got = ops.grad(loss)(Tensor(a)).asnumpy()
+        want = numerical_grad(lambda v: float(loss(Tensor(v)).asnumpy()), [a])
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+    # MindSpore's refusals
+    with pytest.raises(ValueError, match="MirrorPad"):
+        nn.ReflectionPad2d(3)(Tensor(np.ones((1, 2, 3, 4))))
+    with pytest.raises(ValueError, match="rank"):
+        nn.Pad(((1, 1),))(x)
+    with pytest.raises(ValueError, match="CONSTANT"):
+        nn.Pad(((1, 1), (0, 0)), mode="constant")
+
+
+def test_interpolate_scale_factor_and_runtime_sizes():
+    # measured in MindSpore 2.10: scale_factor needs recompute_scale_factor=True, and then is
+    # size = floor(in * scale) (3 x 4 by 1.5: 4 x 6)
+    x = Tensor(np.arange(24.0, dtype=np.float32).reshape(2, 1, 3, 4))
+    y = ops.interpolate(x, scale_factor=1.5, mode="bilinear", recompute_scale_factor=True)
+    assert y.shape == (2, 1, 4, 6)
+    np.testing.assert_allclose(y.asnumpy()[0, 0, 0], [0.0, 0.5, 1.1667, 1.8333, 2.5, 3.0],
+                               atol=1e-4)
+    near = ops.interpolate(x, scale_factor=1.5, mode="nearest", recompute_scale_factor=True)
+    assert near.asnumpy()[0, 0, 0].tolist() == [0, 0, 1, 2, 2, 3]
+    with pytest.raises(ValueError, match="scale_factor"):
+        ops.interpolate(x, scale_factor=2.0, mode="bilinear")
+    # in differentiated code the sizes come from the input's shape at run time
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((1, 2, 3, 4)), rng.standard_normal((1, 2, 6, 8))
+
+    def loss(u, v):
+        up = ops.interpolate(u, scale_factor=2.0, mode="bilinear", recompute_scale_factor=True)
+        near = ops.ResizeNearestNeighbor(v.shape[2:])(u)
+        return (up * v).sum() + (near * near * v).sum()
+
+    got = ops.grad(loss, (0, 1))(Tensor(a), Tensor(b))
+    want = numerical_grad(lambda u, v: float(loss(Tensor(u), Tensor(v)).asnumpy()), [a, b],
+                          grad_position=(0, 1))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g.asnumpy(), w, rtol=1e-6, atol=1e-8)

@@ -748,3 +748,65 @@ def test_gelu_layernorm_bce_gradients_through_the_compiler():
 def test_package_exposes_the_layers():
     for name in layers.__all__:
         assert getattr(autograd_st.nn, name) is getattr(layers, name)
+
+
+def test_clip_by_norm_and_matmul_cells():
+    x = np.array([[3.0, 4.0, 0.0], [0.1, 0.2, 0.2]])
+    # MindSpore 2.10's values for axis=None (the whole tensor's norm, 5.009) and zeros
+    np.testing.assert_allclose(nn.ClipByNorm()(Tensor(x, autograd_st.float32), 1.0).asnumpy()[0],
+                               [0.59892285, 0.79856384, 0.0], rtol=1e-6)
+    assert not nn.ClipByNorm(axis=1)(Tensor(np.zeros((2, 3))), 1.0).asnumpy().any()
+    # the documented formula per row: row 0 (norm 5) scaled to norm 1, row 1 (0.3) kept
+    np.testing.assert_allclose(nn.ClipByNorm(axis=1)(Tensor(x), 1.0).asnumpy(),
+                               [[0.6, 0.8, 0.0], [0.1, 0.2, 0.2]])
+    w = np.arange(6.0).reshape(2, 3)
+    for cell in (nn.ClipByNorm(axis=1), nn.ClipByNorm()):
+        def loss(v, cell=cell):
+            return (cell(v, 1.0) * Tensor(w)).sum()
+        want = numerical_grad(lambda v: float(loss(Tensor(v)).asnumpy()), [x])
+        np.testing.assert_allclose(ops.grad(loss)(Tensor(x)).asnumpy(), want, rtol=1e-6,
+                                   atol=1e-8)
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 5, 3))
+    mm = nn.MatMul(transpose_x1=True, transpose_x2=True)
+    np.testing.assert_allclose(mm(Tensor(a), Tensor(np.swapaxes(a, -1, -2))).asnumpy(),
+                               np.swapaxes(a, -1, -2) @ a)
+    assert nn.MatMul(transpose_x2=True)(Tensor(np.ones(4)), Tensor(np.ones((5, 4)))).shape \
+        == (5,)
+    got = ops.grad(lambda u, v: (mm(u, v) ** 2).sum(), (0, 1))(Tensor(a), Tensor(b))
+    want = numerical_grad(lambda u, v: float(((np.swapaxes(u, -1, -2) @ np.swapaxes(v, -1, -2))
+                                              ** 2).sum()), [a, b], grad_position=(0, 1))
+    for g, w_ in zip(got, want):
+        np.testing.assert_allclose(g.asnumpy(), w_, rtol=1e-6, atol=1e-8)
+
+
+def test_unsorted_segment_sum_refuses_ids_out_of_range_as_mindspore():
+    with pytest.raises(ValueError, match=r"segment_ids value should be \[0, 3\)"):
+        ops.unsorted_segment_sum(Tensor(np.ones((4, 2))), Tensor(np.array([0, -1, 5, 1])), 3)
+
+
+def test_assign_add_sub_and_l2_loss():
+    p = Parameter(Tensor(np.array([1.0, 2.0], np.float32)), name="p")
+    ops.AssignAdd()(p, Tensor(np.array([0.5, 0.5], np.float32)))
+    ops.assign_sub(p, Tensor(np.array([1.0, 0.0], np.float32)))
+    assert p.asnumpy().tolist() == [0.5, 2.5]
+
+    class Counting(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.calls = Parameter(Tensor(np.array(0, np.int32)), name="calls",
+                                   requires_grad=False)
+            self.w = Parameter(Tensor(np.array([1.5, -2.0])), name="w")
+
+        def construct(self, x):
+            ops.assign_add(self.calls, Tensor(np.array(1, np.int32)))
+            return ops.L2Loss()(x * self.w)
+
+    net = Counting()
+    x = np.array([0.5, 3.0])
+    gx, (gw,) = ops.grad(net, 0, net.trainable_params())(Tensor(x))
+    net(Tensor(x))
+    assert int(net.calls.asnumpy()) == 2  # the side effect runs under ops.grad too
+    np.testing.assert_allclose(gx.asnumpy(), x * np.array([1.5, -2.0]) ** 2)
+    np.testing.assert_allclose(gw.asnumpy(), x ** 2 * [1.5, -2.0])
+    assert float(ops.L2Loss()(Tensor(np.arange(12.0))).asnumpy()) == 253.0  # MindSpore's

@@ -464,10 +464,22 @@ METHOD_CASES = [
     ("isposinf", "(x / (y - y)).isposinf()", "ops.isposinf(x / (y - y))",
      "np.isposinf(x / (y - y))", "binary", "real"),
     ("msort", "x.msort()", "ops.msort(x)", "np.sort(x, 0)", "grid", "real"),
+    ("select", "x.select(x > 0, x * 3.0)", "ops.where(x > 0, x, x * 3.0)",
+     "np.where(x > 0, x, x * 3.0)", "grid", "real"),
+    ("reverse", "x.reverse([0, 1])", "ops.flip(x, (0, 1))", "x[::-1, ::-1]", "grid", "real"),
+    ("value", "x.value() * 2.0", "x * 2.0", "x * 2.0", "grid", "real"),
+    ("argmax_with_value", "x.argmax_with_value(1)[0]", "ops.max(x, 1)[0]", "x.max(1)", "grid",
+     "real"),
+    ("argmin_with_value", "x.argmin_with_value(0, True)[0]", "ops.min(x, 0, True)[0]",
+     "x.min(0, keepdims=True)", "grid", "real"),
+    ("top_k", "x.top_k(2)[0]", "ops.topk(x, 2)[0]", "-np.sort(-x, -1)[:, :2]", "grid", "real"),
+    ("gather_nd", "x.gather_nd(%(n)s)", "ops.gather_nd(x, %(n)s)", "x[[1, 0, 1], [2, 0, 2]]",
+     "grid", "real"),
 ]
 _INDICES = {"i": "ms.Tensor(np.array([2, 0, 2]))", "e": "ms.Tensor(np.array([[1, 0, 1]]))",
             "f": "ms.Tensor(np.array([[2, 0], [1, 1]]))", "j": "ms.Tensor(np.array([0, 0]))",
-            "m": "ms.Tensor(np.array([True, False, True]))"}
+            "m": "ms.Tensor(np.array([True, False, True]))",
+            "n": "ms.Tensor(np.array([[1, 2], [0, 0], [1, 2]]))"}
 METHOD_CASES = [tuple(part % _INDICES if isinstance(part, str) and "%(" in part else part
                       for part in case) for case in METHOD_CASES]
 

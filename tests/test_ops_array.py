@@ -221,12 +221,41 @@ def f_meshgrid(x):
     return s(a * b) + s(c + d * 2.0)
 
 
-CASES_1 = [f_split_list, f_split_class, f_split_method, f_chunk, f_chunk_method, f_narrow,
+STRIDED_SHRINK = ops.StridedSlice(begin_mask=2, shrink_axis_mask=1)
+STRIDED_NEW_AXIS = ops.StridedSlice(ellipsis_mask=1, new_axis_mask=2, end_mask=4)
+
+
+def f_slices(x):
+    # ops.slice/Slice (size -1: the rest of the axis) and ops.strided_slice/StridedSlice with
+    # each mask and a negative stride
+    return s(ops.slice(x, (1, 0), (2, 3)) * 2.0) + s(ops.Slice()(x, (0, 2), (-1, -1)) ** 2) \
+        + s(ops.strided_slice(x, (0, -1), (3, -5), (2, -2)) * 3.0) \
+        + s(STRIDED_SHRINK(x, (1, 3), (2, 4), (1, 1)) ** 2) \
+        + s(STRIDED_NEW_AXIS(x, (0, 0, 1), (0, 0, 0), (1, 1, 1)) * x[:, 1:])
+
+
+ND = Tensor(np.array([[0, 1], [2, 3], [0, 1], [1, 0]], np.int32))
+SEG = Tensor(np.array([2, 0, 2], np.int32))
+
+
+def f_nd(x, y):
+    # gather_nd / GatherNd, scatter_nd / ScatterNd and tensor_scatter_add with a repeated
+    # coordinate (it accumulates), unsorted_segment_sum with a repeated id, sequence_mask
+    picked = ops.gather_nd(x, ND)
+    placed = ops.ScatterNd()(ND, y[0] * picked, (3, 4))
+    bumped = ops.tensor_scatter_add(x, ND, y[1] * 2.0)
+    seg = ops.unsorted_segment_sum(x * y, SEG, 4)
+    mask = ops.sequence_mask(Tensor(np.array([1, 4, 2])), 4).astype(x.dtype)
+    return s(picked ** 2) + s(placed * x) + s(bumped ** 2) + s(seg ** 2) \
+        + s(ops.GatherNd()(y, ND[:3, :1]) * x) + s(x.gather_nd(ND) * 3.0) + s(mask * x * y)
+
+
+CASES_1 = [f_slices, f_split_list, f_split_class, f_split_method, f_chunk, f_chunk_method, f_narrow,
            f_gather, f_gather_method, f_gather_elements, f_index_select, f_masked_select,
            f_triangles, f_tile, f_repeat_interleave, f_cumsum, f_cumprod, f_prod, f_max_axis,
            f_max_classes, f_max_method, f_argmax_pick, f_topk_sort, f_axes, f_flatten,
            f_roll_flip, f_pad, f_new_arrays, f_broadcast, f_getitem, f_meshgrid]
-CASES_2 = [f_masked_fill, f_where, f_concat_stack, f_scatter_update, f_scatter]
+CASES_2 = [f_nd, f_masked_fill, f_where, f_concat_stack, f_scatter_update, f_scatter]
 
 
 def _distinct(shape, seed):
@@ -423,3 +452,48 @@ def test_second_order_through_the_array_primitives():
         return float(np.sum(_first(Tensor(a)).asnumpy() * v))
     want = numerical_grad(first, [x], grad_position=0)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_arange_of_a_shape_inside_differentiated_code_is_int64():
+    # ops.arange(x.shape[1]) under ops.grad: the bound is known only at run time, and the
+    # result must still be int64 (an index: position embeddings, masks), float32 for a float
+    # bound; gradient checked by hand (d/dx sum(x[:, pos] * pos) = pos on each row)
+    x = Tensor(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], np.float32))
+
+    def f(x):
+        pos = ops.arange(x.shape[1])
+        half = ops.arange(x.shape[1] * 0.5)
+        picked = ops.gather(x, pos, 1) * pos.astype(ms.float32)
+        return picked.sum() + half.sum() * 0.0
+
+    def dtypes(x):
+        return ops.arange(x.shape[1]), ops.arange(0, x.shape[0] * 1.5, 0.5), \
+            ops.arange(x.shape[1], dtype=ms.float32)
+
+    np.testing.assert_array_equal(ops.grad(f)(x).asnumpy(), [[0, 1, 2], [0, 1, 2]])
+    a, b, c = ms.jit(dtypes)(x)
+    assert a.dtype == ms.int64 and a.asnumpy().tolist() == [0, 1, 2]
+    assert b.dtype == ms.float32 and b.asnumpy().tolist() == [0, 0.5, 1, 1.5, 2, 2.5]
+    assert c.dtype == ms.float32 and c.asnumpy().tolist() == [0, 1, 2]
+
+
+def test_range_follows_mindspore_eagerly_and_compiled():
+    # measured in MindSpore 2.10: int32 Tensor bounds give int64, float32 ones float32, a
+    # negative step counts down, mixed kinds are refused
+    i32 = [Tensor(np.array(v, np.int32)) for v in (5, 0, -2)]
+    r = ops.range(*i32)
+    assert r.dtype == ms.int64 and r.asnumpy().tolist() == [5, 3, 1]
+    f = ops.range(Tensor(np.float32(0.5)), Tensor(np.float32(2.0)), Tensor(np.float32(0.5)))
+    assert f.dtype == ms.float32 and f.asnumpy().tolist() == [0.5, 1.0, 1.5]
+    with pytest.raises(TypeError, match="dtypes of inputs must be the same"):
+        ops.range(Tensor(np.int32(0)), Tensor(np.float32(5.0)), Tensor(np.int32(1)))
+
+    def scaled(x, start, end, step):
+        return x * ops.range(start, end, step).astype(x.dtype)
+
+    x = Tensor(np.array([1.0, 2.0, 3.0]))
+    got = ms.jit(scaled)(x, *[Tensor(np.array(v, np.int32)) for v in (1, 7, 2)])
+    assert got.asnumpy().tolist() == [1.0, 6.0, 15.0]
+    g = ops.grad(lambda x, a, b, c: ops.sum(scaled(x, a, b, c)))(
+        x, *[Tensor(np.array(v, np.int32)) for v in (1, 7, 2)])
+    assert g.asnumpy().tolist() == [1.0, 3.0, 5.0]

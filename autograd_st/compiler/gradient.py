@@ -166,7 +166,11 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
 def sens_shape(sens, out, where: str):
     """``sens`` when it has the shape of the output ``out`` it is the gradient of (called by
     final generated code where the sens comes in; ``where``: ``"sens[1] of f"``); a
-    GradientAPIError otherwise (numpy would broadcast it into a wrong gradient)."""
+    GradientAPIError otherwise (numpy would broadcast it into a wrong gradient).  For a
+    scalar output MindSpore takes a sens of any shape and uses its sum (measured in 2.10;
+    the BERT zoo passes ``F.tuple_to_array((sens,))``, shape (1,), for its scalar loss)."""
+    if np.ndim(sens) and not np.shape(out):
+        return np.sum(sens)
     try:
         if sens.shape == out.shape:
             return sens

@@ -156,6 +156,12 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
                 value = func_defaults[k]
                 self.read(value, (("const", src.func),
                                   (("attr", "__defaults__"), ("item", k)), False))
+                if isinstance(value, (Tensor, np.ndarray)):
+                    # a Tensor default: an input of the generated code, as a free Tensor is
+                    # (folded in as the Tensor object, numpy code would meet a Tensor)
+                    self.env[pname] = self.input_for(value, pname)
+                    self.arg_values.append(value)
+                    continue
             else:
                 value = self._bind_value(value, pname)
             self.env[pname] = value

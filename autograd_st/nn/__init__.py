@@ -3,6 +3,7 @@ wrappers built on it (each module's ``__all__`` is published here)."""
 from ..cell import Cell
 from . import (
     activation,
+    basic,
     conv,
     distributed,
     dynamic_lr,
@@ -13,6 +14,7 @@ from . import (
     metrics,
     optim,
     optim_more,
+    padding,
     pooling,
     rnn,
     transformer,
@@ -21,7 +23,7 @@ from . import (
 
 __all__ = ["Cell"]
 
-for _module in (layers, conv, pooling, activation, loss, losses2, optim, optim_more,
+for _module in (layers, basic, conv, padding, pooling, activation, loss, losses2, optim, optim_more,
                 learning_rate_schedule, dynamic_lr, wrap, rnn, transformer, metrics, distributed):
     for _name in _module.__all__:
         if _name == "get_metrics":  # (mindspore.train.metrics only)

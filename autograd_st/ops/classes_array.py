@@ -15,7 +15,7 @@ from .primitive_base import Primitive
 
 __all__ = ["Concat", "Stack", "Split", "Unstack", "ArgMaxWithValue", "ArgMinWithValue",
            "Argmax", "Argmin", "TopK", "Sort", "CumSum", "CumProd", "Pad", "ReduceProd",
-           "ReduceMin", "Flatten", "BroadcastTo", "Triu", "Tril", "ReverseV2", "Zeros", "Ones"]
+           "ReduceMin", "Flatten", "BroadcastTo", "Triu", "Tril", "ReverseV2", "Zeros", "Ones", "StridedSlice"]
 
 
 class Concat(Primitive):
@@ -236,3 +236,21 @@ class Ones(Primitive):
 
     def __call__(self, shape, dtype=None):
         return table_array.ones_shaped(shape, dtype)
+
+
+class StridedSlice(Primitive):
+    """``ops.StridedSlice(begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
+    shrink_axis_mask=0)(x, begin, end, strides)``: ``ops.strided_slice`` with these masks."""
+
+    def __init__(self, begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
+                 shrink_axis_mask=0) -> None:
+        self.begin_mask = begin_mask
+        self.end_mask = end_mask
+        self.ellipsis_mask = ellipsis_mask
+        self.new_axis_mask = new_axis_mask
+        self.shrink_axis_mask = shrink_axis_mask
+
+    def __call__(self, x, begin, end, strides):
+        return FUNCTIONS["strided_slice"](x, begin, end, strides, self.begin_mask,
+                                          self.end_mask, self.ellipsis_mask, self.new_axis_mask,
+                                          self.shrink_axis_mask)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..prims import P
+from ..prims import P, Sym
 from ..table_nn import adaptive_avg_pool2d, conv2d, conv_pad
 from ..tensor import Tensor
 from .primitive_base import Primitive
@@ -122,7 +122,8 @@ class ResizeNearestNeighbor(Primitive):
     changes nothing on MindSpore 2.10's CPU (measured), nor here."""
 
     def __init__(self, size, align_corners=False, half_pixel_centers=False) -> None:
-        self.size = (int(size[0]), int(size[1]))
+        # (``x.shape[2:]`` in differentiated code: sizes known only at run time)
+        self.size = tuple(n if isinstance(n, Sym) else int(n) for n in (size[0], size[1]))
         self.align_corners = bool(align_corners)
         self.half_pixel_centers = bool(half_pixel_centers)
 

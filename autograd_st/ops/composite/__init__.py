@@ -1,9 +1,11 @@
 """``mindspore.ops.composite`` (``from mindspore.ops import composite as C``): the names
 MindSpore 2.10 has there that programs use: ``GradOperation``, ``HyperMap``, ``Map``,
-``MultitypeFuncGraph``, ``tail``, ``zeros_like``, ``ones_like``, and the submodule
-``base``.
+``MultitypeFuncGraph``, ``tail``, ``zeros_like``, ``ones_like``, the submodule ``base``, and
+the ops functions MindSpore also publishes there (``C.clip_by_value`` and
+``C.clip_by_global_norm`` in the BERT zoo's training cells, ``C.matmul``, ``C.sequence_mask``
+...: the same functions as ``ops.<name>``).
 
-Takes: :mod:`.base`, the ops functions ``zeros_like``/``ones_like``.
+Takes: :mod:`.base`, the ops functions of the op table.
 Gives: those names.
 """
 from ...op_table import FUNCTIONS
@@ -12,6 +14,18 @@ from .base import GradOperation, HyperMap, Map, MultitypeFuncGraph, tail
 
 zeros_like = FUNCTIONS["zeros_like"]
 ones_like = FUNCTIONS["ones_like"]
+clip_by_global_norm = FUNCTIONS["clip_by_global_norm"]
+clip_by_value = FUNCTIONS["clip_by_value"]
+count_nonzero = FUNCTIONS["count_nonzero"]
+dot = FUNCTIONS["dot"]
+matmul = FUNCTIONS["matmul"]
+mm = FUNCTIONS["mm"]
+repeat_elements = FUNCTIONS["repeat_elements"]
+repeat_interleave = FUNCTIONS["repeat_interleave"]
+sequence_mask = FUNCTIONS["sequence_mask"]
+vecdot = FUNCTIONS["vecdot"]
 
 __all__ = ["base", "GradOperation", "HyperMap", "Map", "MultitypeFuncGraph", "tail",
-           "zeros_like", "ones_like"]
+           "zeros_like", "ones_like", "clip_by_global_norm", "clip_by_value", "count_nonzero",
+           "dot", "matmul", "mm", "repeat_elements", "repeat_interleave", "sequence_mask",
+           "vecdot"]
