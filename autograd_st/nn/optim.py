@@ -85,6 +85,7 @@ class _LR:
 
     def __init__(self, value: Any) -> None:
         self.schedule = None
+        self.name = "learning_rate"
         self.table = None
         self.value = None
         self.param = None  # the optimizer's learning_rate Parameter, for a constant
@@ -127,6 +128,20 @@ class _LR:
         return np.array(0.0, np.float32)
 
 
+class _IteratorLearningRate(Cell):
+    """MindSpore's inner Cell for a per-step learning-rate list: ``learning_rate`` (its
+    Parameter, named ``learning_rate.learning_rate``) at the global step."""
+
+    def __init__(self, table: Parameter) -> None:
+        super().__init__(auto_prefix=False)
+        self.learning_rate = table
+
+    def construct(self, global_step):
+        data = self.learning_rate.asnumpy()
+        step = int(np.asarray(unwrap(global_step)).reshape(-1)[0])
+        return Tensor(data[min(step, data.size - 1)])
+
+
 class Optimizer(Cell):
     """Base class: parameter groups, learning rate, weight decay, loss scale, global step.
 
@@ -147,7 +162,7 @@ class Optimizer(Cell):
         params, lrs, decays, centralize = [], [], [], []
         if groups:
             order = None
-            for item in items:
+            for group_num, item in enumerate(items):
                 if not isinstance(item, dict):
                     raise TypeError("mix of parameter groups (dicts) and Parameters")
                 unknown = [k for k in item if k not in _GROUP_KEYS]
@@ -163,6 +178,8 @@ class Optimizer(Cell):
                     continue
                 group_params = list(item["params"])
                 lr = _LR(item["lr"]) if "lr" in item else default_lr
+                if lr is not default_lr:
+                    lr.name = "learning_rate_group_%d" % group_num
                 wd = _decay_source(item.get("weight_decay", weight_decay))
                 gc = bool(item.get("grad_centralization", False))
                 for p in group_params:
@@ -193,6 +210,11 @@ class Optimizer(Cell):
             raise ValueError("weight_decay must be >= 0")
         if loss_scale <= 0:
             raise ValueError("loss_scale must be > 0, got %r" % (loss_scale,))
+        # MindSpore's order (its checkpoints list them so): global_step, the learning
+        # rate(s), then the Parameters, then each optimizer's own state
+        self.global_step = Parameter(np.zeros((1,), np.int32), name="global_step",
+                                     requires_grad=False)
+        self._lr_parameters(default_lr, lrs)
         self.parameters = ParameterTuple(params)
         self._parameters = self.parameters
         self._lrs = tuple(lrs)
@@ -205,12 +227,28 @@ class Optimizer(Cell):
         self.is_group = groups
         self.is_group_lr = groups and any(lr is not default_lr for lr in lrs)
         self.grad_centralization_flags = tuple(centralize)
-        self.learning_rate = Parameter(default_lr.initial(), name="learning_rate",
-                                       requires_grad=False)
-        if default_lr.value is not None:
-            default_lr.param = self.learning_rate
-        self.global_step = Parameter(np.zeros((1,), np.int32), name="global_step",
-                                     requires_grad=False)
+
+    def _lr_parameters(self, default_lr: _LR, lrs: list) -> None:
+        """The learning-rate Parameters as MindSpore names them: ``learning_rate`` (a
+        constant), ``learning_rate.learning_rate`` (a per-step list: there a sub-Cell holds
+        it), none for a schedule Cell; with groups of their own ``lr``, ``learning_rate`` is
+        a ParameterTuple of the distinct ones, ``learning_rate_group_<i>`` for group i's."""
+        distinct = []
+        for lr in lrs if any(lr is not default_lr for lr in lrs) else [default_lr]:
+            if not any(lr is d for d in distinct):
+                distinct.append(lr)
+        for lr in distinct:
+            name = lr.name if lr.table is None or len(distinct) > 1 else lr.name + ".learning_rate"
+            lr.param = Parameter(lr.initial(), name=name, requires_grad=False)
+        if len(distinct) > 1 or distinct[0] is not default_lr:
+            self.learning_rate = ParameterTuple(lr.param for lr in distinct
+                                                if lr.schedule is None)
+        elif default_lr.schedule is not None:  # no Parameter: the schedule Cell computes it
+            object.__setattr__(self, "learning_rate", default_lr.param)
+        elif default_lr.table is not None:  # a Cell holding the list, as in MindSpore
+            self.learning_rate = _IteratorLearningRate(default_lr.param)
+        else:
+            self.learning_rate = default_lr.param
 
     def _zeros_like_params(self, prefix: str) -> ParameterTuple:
         return ParameterTuple(Parameter(np.zeros_like(p.asnumpy()), name=prefix + "." + p.name,
@@ -383,11 +421,12 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0.0 or dampening != 0.0):
             raise ValueError("For 'SGD', nesterov needs momentum > 0 and dampening 0; got "
                              "momentum %r, dampening %r" % (momentum, dampening))
-        self.momentum = float(momentum)
+        self.momentum = Parameter(np.array(momentum, np.float32), name="momentum",
+                                  requires_grad=False)
         self.dampening = float(dampening)
         self.nesterov = bool(nesterov)
         self.accum = self._zeros_like_params("accum")
-        self.stat = ParameterTuple(Parameter(np.ones((1,), np.float32), name="stat." + p.name,
+        self.stat = ParameterTuple(Parameter(np.ones(p.shape, np.float32), name="stat." + p.name,
                                              requires_grad=False) for p in self.parameters)
 
     def _state(self, i):
@@ -396,16 +435,20 @@ class SGD(Optimizer):
     def _apply(self, i, param, grad, lr, shared):
         writes = []
         step = grad
-        if self.momentum > 0.0:
+        momentum = self.momentum.asnumpy()[()]
+        if momentum > 0.0:
             accum, stat = self.accum[i].asnumpy(), self.stat[i].asnumpy()
-            if stat[0] > 0:
+            if np.all(stat > 0):
                 new = grad  # first step: the buffer is the gradient, undamped
                 writes.append((stat, np.zeros_like(stat)))
             else:
-                new = accum * self.momentum
+                new = accum * momentum
                 new += (1.0 - self.dampening) * grad
+                if np.any(stat > 0):  # (a stat written in part: elementwise, as ApplySGD)
+                    new = np.where(stat > 0, grad, new)
+                    writes.append((stat, np.zeros_like(stat)))
             writes.append((accum, new))
-            step = grad + self.momentum * new if self.nesterov else new
+            step = grad + momentum * new if self.nesterov else new
         writes.append((param, _minus(param, lr * step)))
         return writes
 
@@ -428,7 +471,8 @@ class Momentum(Optimizer):
         if momentum < 0.0:
             raise ValueError("For 'Momentum', momentum must be at least 0.0, got %r"
                              % (momentum,))
-        self.momentum = float(momentum)
+        self.momentum = Parameter(np.array(momentum, np.float32), name="momentum",
+                                  requires_grad=False)
         self.use_nesterov = bool(use_nesterov)
         self.moments = self._zeros_like_params("moments")
 
@@ -437,9 +481,10 @@ class Momentum(Optimizer):
 
     def _apply(self, i, param, grad, lr, shared):
         buf = self.moments[i].asnumpy()
-        new = buf * self.momentum
+        momentum = self.momentum.asnumpy()[()]
+        new = buf * momentum
         new += grad
-        step = grad + self.momentum * buf if self.use_nesterov else new
+        step = grad + momentum * buf if self.use_nesterov else new
         return [(buf, new), (param, _minus(param, lr * step))]
 
 
@@ -488,20 +533,20 @@ class Adam(Optimizer):
         self.use_amsgrad = bool(use_amsgrad)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.use_nesterov = bool(use_nesterov)
+        self.beta1_power = Parameter(np.array(1.0, np.float32), name="beta1_power",
+                                     requires_grad=False)
+        self.beta2_power = Parameter(np.array(1.0, np.float32), name="beta2_power",
+                                     requires_grad=False)
         self.moment1 = self._zeros_like_params("moment1")
         self.moment2 = self._zeros_like_params("moment2")
         if self.use_amsgrad:
             self.vhat = self._zeros_like_params("vhat")
-        self.beta1_power = Parameter(np.ones((1,), np.float32), name="beta1_power",
-                                     requires_grad=False)
-        self.beta2_power = Parameter(np.ones((1,), np.float32), name="beta2_power",
-                                     requires_grad=False)
 
     def _step_writes(self):
         b1p = self.beta1_power.asnumpy() * self.beta1
         b2p = self.beta2_power.asnumpy() * self.beta2
         writes = [(self.beta1_power.asnumpy(), b1p), (self.beta2_power.asnumpy(), b2p)]
-        return writes, (float(b1p[0]), float(b2p[0]))
+        return writes, (float(b1p), float(b2p))
 
     def _state(self, i):
         if self.use_amsgrad:
