@@ -241,7 +241,7 @@ class Optimizer(Cell):
             name = lr.name if lr.table is None or len(distinct) > 1 else lr.name + ".learning_rate"
             lr.param = Parameter(lr.initial(), name=name, requires_grad=False)
         if len(distinct) > 1 or distinct[0] is not default_lr:
-            self.learning_rate = ParameterTuple(lr.param for lr in distinct
+            self.learning_rate = ParameterTuple(lr.param for lr in lrs  # one per Parameter
                                                 if lr.schedule is None)
         elif default_lr.schedule is not None:  # no Parameter: the schedule Cell computes it
             object.__setattr__(self, "learning_rate", default_lr.param)
@@ -256,11 +256,12 @@ class Optimizer(Cell):
 
     # -- the pieces MindSpore's optimizers share -------------------------------------------
     def get_lr(self):
-        """The learning rate of this step (a tuple, one per parameter, with groups)."""
+        """MindSpore's ``Optimizer.get_lr``: the learning rate of this step, a float32 scalar
+        Tensor (a tuple of them, one per parameter, when groups set their own ``lr``)."""
         step = int(self.global_step.asnumpy()[0])
-        if self.is_group:
-            return tuple(lr.at(step) for lr in self._lrs)
-        return self._lrs[0].at(step)
+        if self.is_group_lr:
+            return tuple(Tensor(np.float32(lr.at(step))) for lr in self._lrs)
+        return Tensor(np.float32(self._lrs[0].at(step)))
 
     def get_weight_decay(self) -> tuple:
         """The weight decay of each parameter at this step: a number, or what a decay Cell

@@ -64,7 +64,7 @@ def run():
     data = ds.NumpySlicesDataset({"x": x, "y": y}, shuffle=False).batch(3)
     net = make_net()
     loss = nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean")
-    opt = nn.Momentum(net.trainable_params(), learning_rate=0.2, momentum=0.8)
+    opt = nn.Momentum(net.trainable_params(), learning_rate=0.1, momentum=0.5)
     model = Model(net, loss_fn=loss, optimizer=opt, metrics={"acc": Accuracy()})
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
