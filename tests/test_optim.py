@@ -187,7 +187,7 @@ def test_learning_rate_sequence_and_schedule():
     g = (Tensor(np.ones(2)),)
     opt = nn.SGD([p], learning_rate=[0.1, 0.05, 0.01])
     assert opt.learning_rate.learning_rate.shape == (3,)  # a Cell holds it, as in MindSpore
-    assert opt.learning_rate.learning_rate.name == "learning_rate.learning_rate"
+    assert opt.learning_rate.learning_rate.name == "learning_rate"
     for _ in range(4):  # past the end: the last value
         opt(g)
     assert_close(p, -np.full(2, 0.1 + 0.05 + 0.01 + 0.01), rtol=1e-6)

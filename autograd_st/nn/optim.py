@@ -130,7 +130,7 @@ class _LR:
 
 class _IteratorLearningRate(Cell):
     """MindSpore's inner Cell for a per-step learning-rate list: ``learning_rate`` (its
-    Parameter, named ``learning_rate.learning_rate``) at the global step."""
+    Parameter, named ``learning_rate`` as in MindSpore's checkpoints) at the global step."""
 
     def __init__(self, table: Parameter) -> None:
         super().__init__(auto_prefix=False)
@@ -230,16 +230,15 @@ class Optimizer(Cell):
 
     def _lr_parameters(self, default_lr: _LR, lrs: list) -> None:
         """The learning-rate Parameters as MindSpore names them: ``learning_rate`` (a
-        constant), ``learning_rate.learning_rate`` (a per-step list: there a sub-Cell holds
-        it), none for a schedule Cell; with groups of their own ``lr``, ``learning_rate`` is
+        constant; a per-step list too, held by a sub-Cell ``learning_rate``, so walked as
+        ``learning_rate.learning_rate``), none for a schedule Cell; with groups of their own ``lr``, ``learning_rate`` is
         a ParameterTuple of the distinct ones, ``learning_rate_group_<i>`` for group i's."""
         distinct = []
         for lr in lrs if any(lr is not default_lr for lr in lrs) else [default_lr]:
             if not any(lr is d for d in distinct):
                 distinct.append(lr)
         for lr in distinct:
-            name = lr.name if lr.table is None or len(distinct) > 1 else lr.name + ".learning_rate"
-            lr.param = Parameter(lr.initial(), name=name, requires_grad=False)
+            lr.param = Parameter(lr.initial(), name=lr.name, requires_grad=False)
         if len(distinct) > 1 or distinct[0] is not default_lr:
             self.learning_rate = ParameterTuple(lr.param for lr in lrs  # one per Parameter
                                                 if lr.schedule is None)
