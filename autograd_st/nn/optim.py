@@ -85,6 +85,7 @@ class _LR:
 
     def __init__(self, value: Any) -> None:
         self.schedule = None
+        self._cell = None
         self.name = "learning_rate"
         self.table = None
         self.value = None
@@ -120,6 +121,19 @@ class _LR:
             return float(self.table[min(step, self.table.size - 1)])
         return float(unwrap(self.schedule(Tensor(np.array(step, np.int32)))))
 
+    def cell(self) -> Cell:
+        """The Cell MindSpore makes of it among dynamic group learning rates (made once)."""
+        if self._cell is None:
+            if isinstance(self.schedule, Cell):
+                self._cell = self.schedule
+            elif self.table is not None:
+                self._cell = _IteratorLearningRate(self.param)
+            else:
+                self._cell = _ConvertToCell(self.param if self.param is not None
+                                            else Parameter(self.initial(), name=self.name,
+                                                           requires_grad=False))
+        return self._cell
+
     def initial(self):
         if self.value is not None:
             return np.array(self.value, np.float32)
@@ -140,6 +154,34 @@ class _IteratorLearningRate(Cell):
         data = self.learning_rate.asnumpy()
         step = int(np.asarray(unwrap(global_step)).reshape(-1)[0])
         return Tensor(data[min(step, data.size - 1)])
+
+
+class _ConvertToCell(Cell):
+    """MindSpore's inner Cell for a constant learning rate among dynamic group ones."""
+
+    def __init__(self, learning_rate: Parameter) -> None:
+        super().__init__(auto_prefix=False)
+        self.learning_rate = learning_rate
+
+    def construct(self, global_step):
+        return Tensor(self.learning_rate.asnumpy().copy())
+
+
+class _LRCells(Cell):
+    """The per-Parameter learning-rate Cells of an optimizer with dynamic group learning
+    rates (MindSpore's ``CellList(group_lr, auto_prefix=False)``), children ``0``, ``1``..."""
+
+    def __init__(self, cells: list) -> None:
+        super().__init__(auto_prefix=False)
+        for i, cell in enumerate(cells):
+            setattr(self, str(i), cell)
+        self._n = len(cells)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: int) -> Cell:
+        return getattr(self, str(range(self._n)[i]))
 
 
 class Optimizer(Cell):
@@ -240,9 +282,13 @@ class Optimizer(Cell):
         for lr in distinct:
             lr.param = Parameter(lr.initial(), name=lr.name, requires_grad=False)
         if len(distinct) > 1 or distinct[0] is not default_lr:
-            self.learning_rate = ParameterTuple(lr.param for lr in lrs  # one per Parameter
-                                                if lr.schedule is None)
-        elif default_lr.schedule is not None:  # no Parameter: the schedule Cell computes it
+            if all(lr.value is not None for lr in lrs):
+                self.learning_rate = ParameterTuple(lr.param for lr in lrs)  # one per Parameter
+            else:  # a dynamic one among them: a Cell per Parameter (MindSpore's CellList)
+                self.learning_rate = _LRCells([lr.cell() for lr in lrs])
+        elif isinstance(default_lr.schedule, Cell):  # a sub-Cell computes it: no Parameter
+            self.learning_rate = default_lr.schedule
+        elif default_lr.schedule is not None:
             object.__setattr__(self, "learning_rate", default_lr.param)
         elif default_lr.table is not None:  # a Cell holding the list, as in MindSpore
             self.learning_rate = _IteratorLearningRate(default_lr.param)
