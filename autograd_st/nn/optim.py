@@ -39,7 +39,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..cell import Cell
-from ..errors import InputValueError
+from ..errors import InputValueError, LearningRateRangeError
 from ..tensor import Parameter, ParameterTuple, Tensor, unwrap
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam", "AdamWeightDecay"]
@@ -118,7 +118,13 @@ class _LR:
                     return float(now)
             return self.value
         if self.table is not None:
-            return float(self.table[min(step, self.table.size - 1)])
+            if step >= self.table.size:  # MindSpore's Gather refuses the index
+                raise LearningRateRangeError(
+                    "the learning-rate list %r has %d values (one per step) but the global "
+                    "step is %d: give a list as long as the steps that will run (e.g. "
+                    "nn.piecewise_constant_lr / nn.cosine_decay_lr with total_step covering "
+                    "them); nothing was updated" % (self.name, self.table.size, step))
+            return float(self.table[step])
         return float(unwrap(self.schedule(Tensor(np.array(step, np.int32)))))
 
     def cell(self) -> Cell:
@@ -153,7 +159,11 @@ class _IteratorLearningRate(Cell):
     def construct(self, global_step):
         data = self.learning_rate.asnumpy()
         step = int(np.asarray(unwrap(global_step)).reshape(-1)[0])
-        return Tensor(data[min(step, data.size - 1)])
+        if not 0 <= step < data.size:
+            raise LearningRateRangeError(
+                "For 'Gather', the 'input_indices' should be in the range [0, %d), but got "
+                "%d: the learning-rate list is shorter than the steps run" % (data.size, step))
+        return Tensor(data[step])
 
 
 class _ConvertToCell(Cell):
