@@ -45,6 +45,18 @@ def run():
     out["manager/scale"] = float(manager.get_loss_scale())
     out["manager/drop"] = float(manager.get_drop_overflow_update())
 
+    upd = manager.get_update_cell()
+    out["manager/update_scale"] = float(upd.get_loss_scale())
+    # the update Cells driven by hand with a run of overflow flags: the scale after each
+    for tag, cell, start in (("dyn", nn.DynamicLossScaleUpdateCell(1024.0, 2, 3), 1024.0),
+                             ("dyn_min", nn.DynamicLossScaleUpdateCell(4.0, 4, 2), 4.0),
+                             ("fixed", nn.FixedLossScaleUpdateCell(8.0), 8.0)):
+        scale = ms.Parameter(Tensor(np.float32(start)), name="scale_" + tag)
+        seen = []
+        for flag in (False, False, False, True, False, True, True, False, False, False, False):
+            back = cell(scale, Tensor(np.array(flag)))
+            seen.append([float(scale.asnumpy()), float(np.asarray(back.asnumpy()))])
+        out["update/" + tag] = np.array(seen)
     # (TrainOneStepWithLossScaleCell itself cannot run on MindSpore 2.10's CPU: its overflow
     # check calls NPUGetFloatStatusV2, which has no CPU kernel, in PyNative and graph mode)
     net = make_net()
