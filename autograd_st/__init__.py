@@ -68,6 +68,8 @@ for _n in ("F1", "MAE", "MSE", "Accuracy", "Fbeta", "Loss", "Metric", "Precision
            "Top1CategoricalAccuracy", "Top5CategoricalAccuracy", "TopKCategoricalAccuracy",
            "get_metric_fn", "names", "rearrange_inputs"):
     _LAZY[_n] = ".nn.metrics"
+for _n in ("ConfusionMatrix", "CosineSimilarity", "Dice", "Perplexity", "ROC", "auc"):
+    _LAZY[_n] = ".nn.metrics_more"
 for _n in ("DynamicLossScaleManager", "FixedLossScaleManager", "LossScaleManager", "Model"):
     _LAZY[_n] = ".train"
 for _n in ("Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCallback",
@@ -103,6 +105,14 @@ if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the
         get_metric_fn,
         names,
         rearrange_inputs,
+    )
+    from .nn.metrics_more import (  # noqa: F401
+        ROC,
+        ConfusionMatrix,
+        CosineSimilarity,
+        Dice,
+        Perplexity,
+        auc,
     )
     from .ops import (  # noqa: F401
         GradOperation,
@@ -149,7 +159,8 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "LearningRateScheduler", "LossMonitor", "ModelCheckpoint", "ReduceLROnPlateau",
            "RunContext", "TimeMonitor", "F1", "MAE", "MSE", "Accuracy", "Fbeta", "Loss",
            "Metric", "Precision", "Recall", "Top1CategoricalAccuracy", "Top5CategoricalAccuracy",
-           "TopKCategoricalAccuracy", "get_metric_fn", "names", "rearrange_inputs", "from_numpy",
+           "TopKCategoricalAccuracy", "get_metric_fn", "names", "rearrange_inputs", "ConfusionMatrix",
+           "CosineSimilarity", "Dice", "Perplexity", "ROC", "auc", "from_numpy",
            "is_tensor", "double", "float_", "half", "single", "numpy", "recompute",
            "dtype_to_nptype", "dtype_to_pytype", "pytype_to_dtype"]
 
