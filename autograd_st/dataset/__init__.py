@@ -15,7 +15,13 @@ Gives: the names above.  A global seed setter calls :func:`config.set_seed` (the
 from . import config, transforms, vision
 from .config import get_seed, set_seed
 from .core import BatchInfo, Dataset
-from .samplers import DistributedSampler
+from .samplers import (
+    DistributedSampler,
+    RandomSampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    SubsetSampler,
+)
 from .sources import GeneratorDataset, MnistDataset, NumpySlicesDataset
 
 
@@ -28,5 +34,6 @@ def zip(datasets):  # noqa: A001 - MindSpore's name (mindspore.dataset.zip)
                         % (datasets,))
     return datasets[0].zip(datasets[1:])
 
-__all__ = ["Dataset", "BatchInfo", "zip", "DistributedSampler", "NumpySlicesDataset", "GeneratorDataset", "MnistDataset", "config",
+__all__ = ["Dataset", "BatchInfo", "zip", "DistributedSampler", "SequentialSampler", "SubsetSampler",
+           "RandomSampler", "SubsetRandomSampler", "NumpySlicesDataset", "GeneratorDataset", "MnistDataset", "config",
            "transforms", "vision", "set_seed", "get_seed"]
