@@ -118,13 +118,15 @@ class _LR:
                     return float(now)
             return self.value
         if self.table is not None:
-            if step >= self.table.size:  # MindSpore's Gather refuses the index
+            # the Parameter holding it (a checkpoint loaded into the optimizer replaces it)
+            table = self.param.asnumpy() if self.param is not None else self.table
+            if step >= table.size:  # MindSpore's Gather refuses the index
                 raise LearningRateRangeError(
                     "the learning-rate list %r has %d values (one per step) but the global "
                     "step is %d: give a list as long as the steps that will run (e.g. "
                     "nn.piecewise_constant_lr / nn.cosine_decay_lr with total_step covering "
-                    "them); nothing was updated" % (self.name, self.table.size, step))
-            return float(self.table[step])
+                    "them); nothing was updated" % (self.name, table.size, step))
+            return float(table[step])
         return float(unwrap(self.schedule(Tensor(np.array(step, np.int32)))))
 
     def cell(self) -> Cell:
@@ -281,10 +283,12 @@ class Optimizer(Cell):
         self.grad_centralization_flags = tuple(centralize)
 
     def _lr_parameters(self, default_lr: _LR, lrs: list) -> None:
-        """The learning-rate Parameters as MindSpore names them: ``learning_rate`` (a
+        """The learning-rate Parameters as MindSpore lays them out: ``learning_rate`` (a
         constant; a per-step list too, held by a sub-Cell ``learning_rate``, so walked as
-        ``learning_rate.learning_rate``), none for a schedule Cell; with groups of their own ``lr``, ``learning_rate`` is
-        a ParameterTuple of the distinct ones, ``learning_rate_group_<i>`` for group i's."""
+        ``learning_rate.learning_rate``), none for a schedule Cell (the sub-Cell).  With
+        groups of their own ``lr`` (``learning_rate_group_<i>`` for group i), the attribute
+        ``learning_rate`` is a ParameterTuple with one entry per Parameter, or, when one is
+        dynamic, a list of Cells (``learning_rate.<k>``)."""
         distinct = []
         for lr in lrs if any(lr is not default_lr for lr in lrs) else [default_lr]:
             if not any(lr is d for d in distinct):
