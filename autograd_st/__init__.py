@@ -68,6 +68,9 @@ for _n in ("F1", "MAE", "MSE", "Accuracy", "Fbeta", "Loss", "Metric", "Precision
            "Top1CategoricalAccuracy", "Top5CategoricalAccuracy", "TopKCategoricalAccuracy",
            "get_metric_fn", "names", "rearrange_inputs"):
     _LAZY[_n] = ".nn.metrics"
+_LAZY["amp"] = ".amp"  # mindspore.amp
+for _n in ("ConfusionMatrix", "CosineSimilarity", "Dice", "Perplexity", "ROC", "auc"):
+    _LAZY[_n] = ".nn.metrics_more"
 for _n in ("DynamicLossScaleManager", "FixedLossScaleManager", "LossScaleManager", "Model"):
     _LAZY[_n] = ".train"
 for _n in ("Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCallback",
@@ -76,7 +79,7 @@ for _n in ("Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCa
     _LAZY[_n] = ".train.callback"
 
 if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the layer checker
-    from . import common, communication, dataset, nn, numpy, ops, train  # noqa: F401
+    from . import amp, common, communication, dataset, nn, numpy, ops, train  # noqa: F401
     from .check import (  # noqa: F401
         GradientCheckError,
         check_grads,
@@ -103,6 +106,14 @@ if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the
         get_metric_fn,
         names,
         rearrange_inputs,
+    )
+    from .nn.metrics_more import (  # noqa: F401
+        ROC,
+        ConfusionMatrix,
+        CosineSimilarity,
+        Dice,
+        Perplexity,
+        auc,
     )
     from .ops import (  # noqa: F401
         GradOperation,
@@ -136,7 +147,7 @@ if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the
         TimeMonitor,
     )
 
-__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "dataset", "common", "communication", "grad",
+__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "dataset", "amp", "common", "communication", "grad",
            "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "register_vjp", "GradOperation", "dump", "float16", "float32", "float64", "int8",
            "int16", "int32", "int64", "uint8", "bool_",
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",
@@ -149,7 +160,8 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "LearningRateScheduler", "LossMonitor", "ModelCheckpoint", "ReduceLROnPlateau",
            "RunContext", "TimeMonitor", "F1", "MAE", "MSE", "Accuracy", "Fbeta", "Loss",
            "Metric", "Precision", "Recall", "Top1CategoricalAccuracy", "Top5CategoricalAccuracy",
-           "TopKCategoricalAccuracy", "get_metric_fn", "names", "rearrange_inputs", "from_numpy",
+           "TopKCategoricalAccuracy", "get_metric_fn", "names", "rearrange_inputs", "ConfusionMatrix",
+           "CosineSimilarity", "Dice", "Perplexity", "ROC", "auc", "from_numpy",
            "is_tensor", "double", "float_", "half", "single", "numpy", "recompute",
            "dtype_to_nptype", "dtype_to_pytype", "pytype_to_dtype"]
 

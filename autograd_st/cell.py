@@ -97,13 +97,17 @@ class Cell:
             cells[name] = None  # the slot stays (MindSpore): it is skipped when walking
         elif not isinstance(value, Cell):
             cells.pop(name, None)
-        if not isinstance(value, ParameterTuple):  # MindSpore registers these, not lists
-            lists.pop(name, None)
+        if not isinstance(value, (Parameter, ParameterTuple)) and not (
+                value is None and name in params):
+            lists.pop(name, None)  # MindSpore registers these, not lists
         if isinstance(value, Parameter):
             if not value._name_given or value.name == "Parameter":
                 value.name = name
                 value._name_given = True
             params[name] = value
+            if isinstance(lists.get(name), tuple):
+                del lists[name]
+            lists.setdefault(name, None)  # its place among Parameters and tuples
         elif isinstance(value, Cell):
             cells[name] = value
             if self.__dict__.get("_auto_prefix", True):
@@ -119,6 +123,7 @@ class Cell:
     def __delattr__(self, name: str) -> None:
         self.__dict__["_params"].pop(name, None)
         self.__dict__["_cells"].pop(name, None)
+        self.__dict__["_param_lists"].pop(name, None)
         object.__delattr__(self, name)
         bump_structure_epoch()
 
@@ -334,16 +339,21 @@ class Cell:
     def parameters_and_names(self, name_prefix: str = "", expand: bool = True):
         seen = set()
         for cell_name, cell in self._walk(name_prefix):
-            for pname, p in cell._params.items():
-                if p is None or id(p) in seen:
-                    continue
-                seen.add(id(p))
-                yield (cell_name + "." if cell_name else "") + pname, p
-            for plist in cell.__dict__.get("_param_lists", {}).values():
+            # MindSpore registers a ParameterTuple's members among the Cell's Parameters,
+            # where it was assigned: one walk over both, in assignment order
+            slots = cell.__dict__.get("_param_lists", {})
+            own = [(pname, (cell._params.get(pname),)) if plist is None else (None, plist)
+                   for pname, plist in slots.items()]
+            own += [(pname, (p,)) for pname, p in cell._params.items() if pname not in slots]
+            for pname, plist in own:
                 for p in plist:
-                    if id(p) not in seen:
-                        seen.add(id(p))
+                    if p is None or id(p) in seen:
+                        continue
+                    seen.add(id(p))
+                    if pname is None:
                         yield p.name, p
+                    else:
+                        yield (cell_name + "." if cell_name else "") + pname, p
 
     def _walk(self, prefix=""):
         """Depth-first, in attribute order (MindSpore's parameter order)."""

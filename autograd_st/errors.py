@@ -13,7 +13,7 @@ __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivat
            "MissingBpropError",
            "RecursionNotSupportedError", "CallArgumentError", "SourceNotFoundError",
            "SourceChangedError", "ConstructNotDefinedError", "GradientAPIError", "InputValueError", "GradientCheckError",
-           "CheckpointError", "CheckpointMismatchError", "CollectiveTimeoutError",
+           "CheckpointError", "CheckpointMismatchError", "LearningRateRangeError", "CollectiveTimeoutError",
            "CommunicationError", "BpropTypeError", "BpropShapeError"]
 
 
@@ -473,6 +473,36 @@ class CheckpointMismatchError(RuntimeError, AutogradError):
         path = os.path.join(tempfile.mkdtemp(), "model.ckpt")
         autograd_st.save_checkpoint(nn.Dense(3, 2), path)
         print(autograd_st.load_param_into_net(nn.Dense(3, 2), autograd_st.load_checkpoint(path)))
+    """
+
+
+class LearningRateRangeError(RuntimeError, AutogradError):
+    """An optimizer with a per-step learning-rate list (``learning_rate=[...]``, or a
+    group's ``'lr'``) ran a step, or ``get_lr()`` was read, at a global step past the end of
+    the list.  MindSpore 2.10 raises a RuntimeError there (its ``Gather`` index check), so
+    this is one too; the message names the optimizer, the step and the list's length; no
+    Parameter was changed.
+
+    Example (raises LearningRateRangeError)::
+
+        import numpy as np
+        from autograd_st import Parameter, Tensor, nn
+
+        w = Parameter(Tensor(np.zeros(2, np.float32)), name="w")
+        opt = nn.SGD([w], learning_rate=[0.1, 0.05])
+        for _ in range(3):
+            opt((Tensor(np.ones(2, np.float32)),))
+
+    Fix (a list with one learning rate per step that will run)::
+
+        import numpy as np
+        from autograd_st import Parameter, Tensor, nn
+
+        w = Parameter(Tensor(np.zeros(2, np.float32)), name="w")
+        opt = nn.SGD([w], learning_rate=nn.piecewise_constant_lr([1, 3], [0.1, 0.05]))
+        for _ in range(3):
+            opt((Tensor(np.ones(2, np.float32)),))
+        print(w)
     """
 
 

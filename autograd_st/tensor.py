@@ -154,6 +154,13 @@ class Tensor:
         """The underlying numpy array (shares memory, as MindSpore's does on CPU)."""
         return self._data
 
+    def init_data(self, slice_index=None, shape=None, opt_shape=None) -> "Tensor":
+        """MindSpore's ``Tensor.init_data()``: materialises a Tensor made by
+        ``initializer(...)``.  Here an initializer's Tensor holds its values from the start,
+        so this returns the Tensor itself (the arguments, for parallel slicing, are
+        accepted and have nothing to do on one device)."""
+        return self
+
     # -- properties ----------------------------------------------------------------------
     @property
     def shape(self) -> tuple:

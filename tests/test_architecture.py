@@ -53,7 +53,9 @@ FLOORS = {
     "autograd_st.ops": 4, "autograd_st.numpy": 4,
     "autograd_st.nn": 5,
     "autograd_st.common": 5,  # mindspore.common: initializers draw from nn.layers' generator
-    "autograd_st.check": 6, "autograd_st.train": 6, "autograd_st.__main__": 6, "autograd_st": 6,
+    "autograd_st.check": 6, "autograd_st.train": 6,
+    "autograd_st.__main__": 6, "autograd_st": 6,
+    "autograd_st.amp": 6,  # mindspore.amp: loss scalers over nn and train's managers
 }
 
 MAX_LOCAL_IMPORTS = 15  # function-local imports in the whole package, each with a reason

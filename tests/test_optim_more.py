@@ -213,7 +213,7 @@ def test_order_params_orders_the_optimizer():
                        {"order_params": [w, gamma, b]}], learning_rate=0.05, momentum=0.9,
                       weight_decay=0.02)
     assert [p.name for p in opt.parameters] == ["fc.weight", "bn.gamma", "fc.bias"]
-    assert opt.get_lr() == (0.05, 0.01, 0.01)
+    assert [float(v.asnumpy()) for v in opt.get_lr()] == pytest.approx([0.05, 0.01, 0.01])
     # a group's weight decay covers all its parameters, gamma included (MindSpore)
     assert opt._weight_decays == (0.1, 0.02, 0.02)
     assert opt.is_group and opt.is_group_lr

@@ -14,9 +14,26 @@ Gives: the names above.  A global seed setter calls :func:`config.set_seed` (the
 """
 from . import config, transforms, vision
 from .config import get_seed, set_seed
-from .core import Dataset
-from .samplers import DistributedSampler
+from .core import BatchInfo, Dataset
+from .samplers import (
+    DistributedSampler,
+    RandomSampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    SubsetSampler,
+)
 from .sources import GeneratorDataset, MnistDataset, NumpySlicesDataset
 
-__all__ = ["Dataset", "DistributedSampler", "NumpySlicesDataset", "GeneratorDataset", "MnistDataset", "config",
+
+def zip(datasets):  # noqa: A001 - MindSpore's name (mindspore.dataset.zip)
+    """MindSpore's ``mindspore.dataset.zip(datasets)``: a tuple of Datasets side by side
+    (their columns in order; as many rows as the shortest)."""
+    if not isinstance(datasets, tuple) or len(datasets) < 2 or \
+            not all(isinstance(d, Dataset) for d in datasets):
+        raise TypeError("zip: datasets must be a tuple of at least two Datasets; got %r"
+                        % (datasets,))
+    return datasets[0].zip(datasets[1:])
+
+__all__ = ["Dataset", "BatchInfo", "zip", "DistributedSampler", "SequentialSampler", "SubsetSampler",
+           "RandomSampler", "SubsetRandomSampler", "NumpySlicesDataset", "GeneratorDataset", "MnistDataset", "config",
            "transforms", "vision", "set_seed", "get_seed"]

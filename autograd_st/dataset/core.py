@@ -1,5 +1,6 @@
-"""The pipeline: :class:`Dataset` and its stages (``batch``, ``map``, ``shuffle``, ``repeat``,
-``take``, ``skip``, ``rename``, ``project``) and the iterators that yield Tensors.
+"""The pipeline: :class:`Dataset` and its stages (``batch`` / ``padded_batch``, ``map``,
+``shuffle``, ``repeat``, ``take``, ``skip``, ``rename``, ``project``, ``filter``, ``zip``,
+``concat`` / ``+``, ``split``) and the iterators that yield Tensors.
 
 Takes: :class:`~autograd_st.tensor.Tensor`, :mod:`.config` (the seed).
 Gives: the base class the sources (:mod:`.sources`) derive from.
@@ -19,7 +20,7 @@ import numpy as np
 from ..tensor import Tensor
 from . import config
 
-__all__ = ["Dataset"]
+__all__ = ["Dataset", "BatchInfo"]
 
 _MAX = 2 ** 31 - 1
 
@@ -74,25 +75,143 @@ class Dataset:
         return 1
 
     # -- stages --------------------------------------------------------------------------
-    def batch(self, batch_size, drop_remainder=False, num_parallel_workers=None, **kwargs):
+    def batch(self, batch_size, drop_remainder=False, num_parallel_workers=None,
+              per_batch_map=None, input_columns=None, output_columns=None,
+              python_multiprocessing=False, max_rowsize=None, **kwargs):
         """Rows stacked ``batch_size`` at a time (``np.stack`` per column); the last, smaller
-        batch is dropped with ``drop_remainder=True``.  MindSpore's ``per_batch_map`` and
-        padding options are refused."""
+        batch is dropped with ``drop_remainder=True``.  ``per_batch_map(col, ...,
+        batch_info)`` (MindSpore's) gets each of ``input_columns`` (default: all) as a list
+        of the batch's rows and a :class:`BatchInfo`; what it returns replaces those
+        columns (``output_columns``: their new names).  ``num_parallel_workers``,
+        ``python_multiprocessing``, ``max_rowsize`` are accepted: rows are made in order
+        here.  Padding options (``pad_info``, of ``padded_batch``) are refused."""
         if kwargs:
             raise NotImplementedError("batch: autograd_st does not support %s"
                                       % ", ".join(sorted(kwargs)))
-        return _Batch(self, _count(batch_size, "batch_size"), bool(drop_remainder))
+        if per_batch_map is None and (input_columns is not None or output_columns is not None):
+            raise ValueError("batch: input_columns / output_columns need per_batch_map")
+        if per_batch_map is not None and not callable(per_batch_map):
+            raise TypeError("batch: per_batch_map must be callable; got %r" % (per_batch_map,))
+        return _Batch(self, _count(batch_size, "batch_size"), bool(drop_remainder),
+                      per_batch_map, input_columns, output_columns)
+
+    def padded_batch(self, batch_size, drop_remainder=False, num_parallel_workers=None,
+                     pad_info=None):
+        """MindSpore's ``padded_batch``: as ``batch``, each column's rows padded first to
+        one shape.  ``pad_info`` maps a column to ``(shape, value)``: ``shape`` (a None entry,
+        or None for all: the batch's largest) and the fill ``value`` (None: 0); columns not in
+        it are stacked as they are.  ``pad_info=None`` pads every column to the batch's
+        largest shape with 0."""
+        if pad_info is not None and not isinstance(pad_info, dict):
+            raise TypeError("padded_batch: pad_info must be a dict {column: (shape, value)}; "
+                            "got %r" % (pad_info,))
+        for c in pad_info or {}:
+            if c not in self._columns:
+                raise ValueError("padded_batch: pad_info names %r, not a column (columns: %s)"
+                                 % (c, self._columns))
+        return _Batch(self, _count(batch_size, "batch_size"), bool(drop_remainder),
+                      pad_info=pad_info if pad_info is not None else
+                      {c: (None, 0) for c in self._columns})
 
     def map(self, operations, input_columns=None, output_columns=None,
-            num_parallel_workers=None, **kwargs):
+            num_parallel_workers=None, python_multiprocessing=False, cache=None,
+            callbacks=None, max_rowsize=None, offload=None, **kwargs):
         """``operations`` (a callable or a list, applied in order; each gets numpy arrays)
         run on ``input_columns`` (default: the first column); their results become
         ``output_columns`` (default: the input columns), placed where the first input
-        column was, the other input columns dropped (as MindSpore)."""
-        if kwargs:
+        column was, the other input columns dropped (as MindSpore).
+        ``num_parallel_workers``, ``python_multiprocessing`` and ``max_rowsize`` are
+        accepted (one process computes the rows, in order); ``cache``, ``callbacks`` and
+        ``offload`` are refused when given."""
+        given = sorted(k for k, v in (("cache", cache), ("callbacks", callbacks),
+                                      ("offload", offload)) if v is not None) + sorted(kwargs)
+        if given:
             raise NotImplementedError("map: autograd_st does not support %s"
-                                      % ", ".join(sorted(kwargs)))
+                                      % ", ".join(given))
         return _Map(self, operations, input_columns, output_columns)
+
+    def filter(self, predicate, input_columns=None, num_parallel_workers=None):
+        """MindSpore's ``filter``: only the rows for which ``predicate(*columns)`` (numpy
+        arrays of ``input_columns``, default all) is true."""
+        if not callable(predicate):
+            raise TypeError("filter: predicate must be callable; got %r" % (predicate,))
+        return _Filter(self, predicate, input_columns)
+
+    def zip(self, datasets):
+        """MindSpore's ``Dataset.zip``: this dataset's columns then those of ``datasets`` (a
+        Dataset or a tuple of them) side by side, as many rows as the shortest."""
+        if isinstance(datasets, Dataset):
+            datasets = (datasets,)
+        if not isinstance(datasets, tuple) or not all(isinstance(d, Dataset) for d in datasets):
+            raise TypeError("Invalid datasets, expected Dataset object or tuple of Dataset, "
+                            "but got %r!" % (datasets,))
+        return _Zip((self,) + datasets)
+
+    def concat(self, datasets):
+        """MindSpore's ``concat`` (also ``+``): the rows of this dataset, then those of
+        ``datasets`` (a Dataset or a list of them), which must have the same columns."""
+        if isinstance(datasets, Dataset):
+            datasets = [datasets]
+        if not isinstance(datasets, (list, tuple)) or \
+                not all(isinstance(d, Dataset) for d in datasets):
+            raise TypeError("concat: datasets must be a Dataset or a list of them; got %r"
+                            % (datasets,))
+        return _Concat([self] + list(datasets))
+
+    def __add__(self, datasets):
+        return self.concat(datasets)
+
+    def split(self, sizes, randomize=True):
+        """MindSpore's ``split``: non-overlapping datasets of ``sizes`` rows (ints summing to
+        the size, or fractions: rounded, the rounding difference given to the first split
+        as MindSpore does).  ``randomize=True`` shuffles the rows once (the same order every
+        epoch; the order comes from the seed, not MindSpore's engine)."""
+        n = self.get_dataset_size()
+        if not isinstance(sizes, list) or not sizes:
+            raise RuntimeError("sizes must be a list.")
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in sizes):
+            if sum(sizes) != n:
+                raise RuntimeError("Sum of split sizes %d is not equal to dataset size %d."
+                                   % (sum(sizes), n))
+            absolute = list(sizes)
+        else:
+            absolute = []
+            for v in sizes:
+                k = int(round(v * n))
+                if k == 0:
+                    raise RuntimeError("Split percentage %s is too small." % (v,))
+                absolute.append(k)
+            diff = n - sum(absolute)
+            if diff > 0:
+                absolute[0] += diff
+            else:
+                for i, k in enumerate(absolute):
+                    if k + diff > 0:
+                        absolute[i] += diff
+                        break
+            if sum(absolute) != n:
+                raise RuntimeError("Sum of calculated split sizes %d is not equal to dataset "
+                                   "size %d." % (sum(absolute), n))
+        source = _FixedShuffle(self) if randomize else self
+        out, skip = [], 0
+        for k in absolute:
+            part = source.skip(skip) if skip else source
+            out.append(part.take(k))
+            skip += k
+        return tuple(out)
+
+    def output_shapes(self, estimate=False):
+        """The shape of each column in the first row (batch) of an epoch."""
+        return [list(np.shape(v)) for v in self._first_row()]
+
+    def output_types(self):
+        """The numpy dtype of each column in the first row (batch) of an epoch."""
+        return [np.asarray(v).dtype for v in self._first_row()]
+
+    def _first_row(self) -> tuple:
+        for row in self._rows(0):
+            return row
+        raise RuntimeError("the dataset has no rows: no shapes or types to give")
 
     def shuffle(self, buffer_size):
         """Rows in random order through a buffer of ``buffer_size`` rows (reshuffled each
@@ -149,10 +268,64 @@ class _Stage(Dataset):
         return self.child.get_batch_size()
 
 
+class BatchInfo:
+    """MindSpore's ``BatchInfo``, given to ``per_batch_map``: ``get_batch_num()`` (the batch
+    in this epoch, from 0) and ``get_epoch_num()`` (from 0)."""
+
+    def __init__(self, batch_num: int, epoch_num: int) -> None:
+        self._batch_num, self._epoch_num = batch_num, epoch_num
+
+    def get_batch_num(self) -> int:
+        return self._batch_num
+
+    def get_epoch_num(self) -> int:
+        return self._epoch_num
+
+
+def _pad(values: list, shape, fill, name: str) -> list:
+    arrays = [np.asarray(v) for v in values]
+    ndim = {a.ndim for a in arrays}
+    if len(ndim) > 1:
+        raise ValueError("padded_batch: column %r has rows of different ranks %s"
+                         % (name, sorted(ndim)))
+    biggest = [max(a.shape[d] for a in arrays) for d in range(arrays[0].ndim)]
+    target = biggest if shape is None else [b if t is None else int(t)
+                                            for t, b in zip(list(shape), biggest)]
+    if shape is not None and len(list(shape)) != len(biggest):
+        raise ValueError("padded_batch: pad shape %s for column %r has rank %d, its rows %d"
+                         % (list(shape), name, len(list(shape)), len(biggest)))
+    out = []
+    for a in arrays:
+        if any(n > t for n, t in zip(a.shape, target)):
+            raise RuntimeError("padded_batch: a row of column %r has shape %s, larger than "
+                               "the pad shape %s" % (name, list(a.shape), target))
+        pad = np.full(target, 0 if fill is None else fill, dtype=a.dtype)
+        pad[tuple(slice(0, n) for n in a.shape)] = a
+        out.append(pad)
+    return out
+
+
 class _Batch(_Stage):
-    def __init__(self, child, batch_size: int, drop_remainder: bool) -> None:
+    def __init__(self, child, batch_size: int, drop_remainder: bool, per_batch_map=None,
+                 input_columns=None, output_columns=None, pad_info=None) -> None:
         super().__init__(child)
         self.batch_size, self.drop_remainder = batch_size, drop_remainder
+        self.per_batch_map, self.pad_info = per_batch_map, pad_info
+        names = list(child._columns)
+        inputs = names if input_columns is None else _names(input_columns,
+                                                            "batch input_columns")
+        for c in inputs:
+            if c not in names:
+                raise ValueError("batch: input column %r is not a column (columns: %s)"
+                                 % (c, names))
+        self.in_idx = [names.index(c) for c in inputs]
+        if output_columns is not None:
+            outputs = _names(output_columns, "batch output_columns")
+            if len(outputs) != len(inputs):
+                raise ValueError("batch: %d output_columns for %d input_columns"
+                                 % (len(outputs), len(inputs)))
+            for i, c in zip(self.in_idx, outputs):
+                self._columns[i] = c
 
     def get_batch_size(self) -> int:
         return self.batch_size
@@ -161,7 +334,26 @@ class _Batch(_Stage):
         n = self.child._size()
         return n // self.batch_size if self.drop_remainder else -(-n // self.batch_size)
 
-    def _stack(self, rows: list) -> tuple:
+    def _stack(self, rows: list, batch_num: int = 0, epoch: int = 0) -> tuple:
+        if self.per_batch_map is not None:
+            cols = [[r[k] for r in rows] for k in range(len(self._columns))]
+            result = self.per_batch_map(*[cols[k] for k in self.in_idx],
+                                        BatchInfo(batch_num, epoch))
+            result = result if isinstance(result, tuple) else (result,)
+            if len(result) != len(self.in_idx):
+                raise ValueError("batch: per_batch_map returned %d values for %d columns"
+                                 % (len(result), len(self.in_idx)))
+            for k, value in zip(self.in_idx, result):
+                value = value.asnumpy() if isinstance(value, Tensor) else value
+                cols[k] = list(np.asarray(value))
+            rows = list(zip(*cols))
+        if self.pad_info is not None:
+            cols = [[r[k] for r in rows] for k in range(len(self._columns))]
+            for k, name in enumerate(self._columns):
+                if name in self.pad_info:
+                    shape, fill = self.pad_info[name]
+                    cols[k] = _pad(cols[k], shape, fill, name)
+            rows = list(zip(*cols))
         out = []
         for k, name in enumerate(self._columns):
             shapes = {np.shape(r[k]) for r in rows}
@@ -173,14 +365,14 @@ class _Batch(_Stage):
         return tuple(out)
 
     def _rows(self, epoch):
-        rows = []
+        rows, n = [], 0
         for row in self.child._rows(epoch):
             rows.append(row)
             if len(rows) == self.batch_size:
-                yield self._stack(rows)
-                rows = []
+                yield self._stack(rows, n, epoch)
+                rows, n = [], n + 1
         if rows and not self.drop_remainder:
-            yield self._stack(rows)
+            yield self._stack(rows, n, epoch)
 
 
 class _Map(_Stage):
@@ -341,6 +533,78 @@ class _Project(_Stage):
     def _rows(self, epoch):
         for row in self.child._rows(epoch):
             yield tuple(row[i] for i in self.idx)
+
+
+class _Filter(_Stage):
+    def __init__(self, child, predicate, input_columns) -> None:
+        super().__init__(child)
+        names = self._columns
+        inputs = names if input_columns is None else _names(input_columns,
+                                                            "filter input_columns")
+        for c in inputs:
+            if c not in names:
+                raise ValueError("filter: %r is not a column (columns: %s)" % (c, names))
+        self.predicate, self.idx = predicate, [names.index(c) for c in inputs]
+
+    def _size(self) -> int:  # MindSpore counts them too: one pass
+        return sum(1 for _ in self._rows(0))
+
+    def _rows(self, epoch):
+        for row in self.child._rows(epoch):
+            keep = self.predicate(*[row[i] for i in self.idx])
+            if bool(np.asarray(keep.asnumpy() if isinstance(keep, Tensor) else keep)):
+                yield row
+
+
+class _Zip(Dataset):
+    def __init__(self, children: tuple) -> None:
+        names = [c for d in children for c in d._columns]
+        if len(set(names)) != len(names):
+            raise ValueError("zip: the datasets' column names must differ; got %s" % names)
+        self.children, self._columns = children, names
+        self._stage = max(d._stage for d in children) + 1
+
+    def _size(self) -> int:
+        return min(d._size() for d in self.children)
+
+    def get_batch_size(self) -> int:
+        return self.children[0].get_batch_size()
+
+    def _rows(self, epoch):
+        for rows in zip(*[d._rows(epoch) for d in self.children]):
+            yield tuple(v for row in rows for v in row)
+
+
+class _Concat(Dataset):
+    def __init__(self, children: list) -> None:
+        for d in children[1:]:
+            if d._columns != children[0]._columns:
+                raise ValueError("concat: the datasets must have the same columns; got %s and "
+                                 "%s" % (children[0]._columns, d._columns))
+        self.children, self._columns = children, list(children[0]._columns)
+        self._stage = max(d._stage for d in children) + 1
+
+    def _size(self) -> int:
+        return sum(d._size() for d in self.children)
+
+    def get_batch_size(self) -> int:
+        return self.children[0].get_batch_size()
+
+    def _rows(self, epoch):
+        for d in self.children:
+            yield from d._rows(epoch)
+
+
+class _FixedShuffle(_Stage):
+    """The rows in one random order, the same every epoch (``split(randomize=True)``)."""
+
+    def _size(self) -> int:
+        return self.child._size()
+
+    def _rows(self, epoch):
+        rows = list(self.child._rows(epoch))
+        for k in config.generator(self._stage, 0).permutation(len(rows)):
+            yield rows[k]
 
 
 class _Iterator:

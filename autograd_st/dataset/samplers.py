@@ -1,5 +1,8 @@
-"""Sharding a source over the processes of a data-parallel job: ``DistributedSampler`` and
-the ``num_shards`` / ``shard_id`` arguments of the sources.
+"""Samplers: sharding a source over the processes of a data-parallel job
+(``DistributedSampler`` and the ``num_shards`` / ``shard_id`` arguments of the sources), and
+``SequentialSampler``, ``SubsetSampler``, ``RandomSampler``, ``SubsetRandomSampler``
+(the rows they pick measured on MindSpore 2.10; the random ones draw from the pipeline seed,
+reproducibly, not MindSpore's generator).
 
 Takes: :mod:`.config` (the pipeline seed).  Gives: :class:`DistributedSampler` and
 :func:`sharding` (what a source's ``sampler`` / ``num_shards`` / ``shard_id`` arguments make).
@@ -21,7 +24,8 @@ import numpy as np
 
 from . import config
 
-__all__ = ["DistributedSampler", "sharding"]
+__all__ = ["DistributedSampler", "SequentialSampler", "SubsetSampler", "RandomSampler",
+           "SubsetRandomSampler", "sharding"]
 
 _MAX = 2147483647
 
@@ -83,19 +87,110 @@ class DistributedSampler:
         return self.num_samples
 
 
+def _num_samples(num_samples, cls: str):
+    if num_samples is not None and (isinstance(num_samples, bool)
+                                    or not isinstance(num_samples, (int, np.integer))
+                                    or num_samples < 0):
+        raise ValueError("For '%s', num_samples should be a non-negative integer value, but "
+                         "got num_samples: %r." % (cls, num_samples))
+    return None if not num_samples else int(num_samples)
+
+
+class SequentialSampler:
+    """MindSpore's ``ds.SequentialSampler(start_index=None, num_samples=None)``: rows
+    ``start_index, start_index + 1, ...`` (at most ``num_samples``)."""
+
+    def __init__(self, start_index=None, num_samples=None) -> None:
+        if start_index is not None and (isinstance(start_index, bool) or start_index < 0):
+            raise ValueError("For 'SequentialSampler', start_index should be a non-negative "
+                             "integer, but got %r." % (start_index,))
+        self.start_index = int(start_index or 0)
+        self.num_samples = _num_samples(num_samples, "SequentialSampler")
+
+    def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
+        out = np.arange(min(self.start_index, n), n)
+        return out[:self.num_samples] if self.num_samples else out
+
+    def get_num_samples(self):
+        return self.num_samples
+
+
+class SubsetSampler:
+    """MindSpore's ``ds.SubsetSampler(indices, num_samples=None)``: the rows ``indices``, in
+    their order (repeats kept; at most ``num_samples``)."""
+
+    def __init__(self, indices, num_samples=None) -> None:
+        self.subset = [int(i) for i in indices]
+        self.num_samples = _num_samples(num_samples, type(self).__name__)
+
+    def _picked(self, n: int) -> np.ndarray:
+        out = np.asarray(self.subset, np.int64)
+        bad = [i for i in self.subset if not 0 <= i < n]
+        if bad:
+            raise RuntimeError("%s: Sample ID (%d) is out of bound, expected range [0, %d]"
+                               % (type(self).__name__, bad[0], n - 1))
+        return out
+
+    def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
+        out = self._picked(n)
+        return out[:self.num_samples] if self.num_samples else out
+
+    def get_num_samples(self):
+        return self.num_samples
+
+
+class SubsetRandomSampler(SubsetSampler):
+    """MindSpore's ``ds.SubsetRandomSampler(indices, num_samples=None)``: the rows
+    ``indices`` in a random order each epoch."""
+
+    def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
+        out = self._picked(n)
+        out = out[config.generator(stage, epoch).permutation(len(out))]
+        return out[:self.num_samples] if self.num_samples else out
+
+
+class RandomSampler:
+    """MindSpore's ``ds.RandomSampler(replacement=False, num_samples=None)``: the rows in a
+    random order each epoch (``replacement=True``: drawn with replacement), at most
+    ``num_samples``."""
+
+    def __init__(self, replacement=False, num_samples=None) -> None:
+        if not isinstance(replacement, bool):
+            raise TypeError("For 'RandomSampler', replacement should be a boolean value, but "
+                            "got %r." % (replacement,))
+        self.replacement = replacement
+        self.num_samples = _num_samples(num_samples, "RandomSampler")
+
+    def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
+        rng = config.generator(stage, epoch)
+        count = self.num_samples or n
+        if self.replacement:
+            return rng.integers(0, n, size=count) if n else np.arange(0)
+        return rng.permutation(n)[:count]
+
+    def get_num_samples(self):
+        return self.num_samples
+
+
+_SAMPLERS = (DistributedSampler, SequentialSampler, SubsetSampler, RandomSampler)
+
+
 def sharding(name: str, sampler, num_shards, shard_id, shuffle):
-    """The :class:`DistributedSampler` a source's arguments ask for, or None: ``num_shards``
-    and ``shard_id`` together (MindSpore's ``ValueError`` otherwise) make one with the
-    source's ``shuffle``; ``sampler=`` a DistributedSampler; other samplers are refused."""
+    """The sampler a source's arguments ask for, or None: ``num_shards`` and ``shard_id``
+    together (MindSpore's ``ValueError`` otherwise) make a :class:`DistributedSampler` with
+    the source's ``shuffle``; ``sampler=`` one of this module's samplers; others are
+    refused."""
     if (num_shards is None) != (shard_id is None):
         raise ValueError("num_shards and shard_id need to be passed in together.")
     if sampler is not None:
         if num_shards is not None:
             raise RuntimeError("sampler and num_shards/shard_id cannot be given together: "
                                "put the sharding in the sampler or leave sampler out")
-        if not isinstance(sampler, DistributedSampler):
+        if not isinstance(sampler, _SAMPLERS):
             raise NotImplementedError("%s: sampler %s is not supported by autograd_st; use "
-                                      "ds.DistributedSampler, or shuffle= and num_samples="
+                                      "ds.DistributedSampler, SequentialSampler, "
+                                      "SubsetSampler, RandomSampler or SubsetRandomSampler, "
+                                      "or shuffle= and num_samples="
                                       % (name, type(sampler).__name__))
         if shuffle is not None:
             raise RuntimeError("sampler and shuffle cannot be specified at the same time.")

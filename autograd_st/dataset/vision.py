@@ -1,16 +1,27 @@
-"""``mindspore.dataset.vision``: ``Rescale``, ``Normalize``, ``HWC2CHW``, ``Resize``.
+"""``mindspore.dataset.vision``: ``Rescale``, ``Normalize``, ``HWC2CHW``, ``Resize``,
+``CenterCrop``, ``Pad`` (with ``Border``), ``HorizontalFlip``, ``VerticalFlip``,
+``RandomHorizontalFlip``, ``RandomVerticalFlip``, ``RandomCrop``, ``ToTensor``.
 
-Takes: numpy.  Gives: callables on images (numpy arrays, HWC unless said otherwise) that
-``Dataset.map`` runs; each is also callable on its own.  Results follow MindSpore 2.10
-(measured): ``Rescale`` and ``Normalize`` give float32.
+Takes: numpy, :mod:`.config` (the seed of the random transforms).  Gives: callables on
+images (numpy arrays, HWC unless said otherwise) that ``Dataset.map`` runs; each is also
+callable on its own.  Results follow MindSpore 2.10 (measured): ``Rescale`` and
+``Normalize`` give float32; crops and pads place the image as MindSpore does.  The random
+transforms draw from ``ds.config``'s seed (reproducible; not MindSpore's generator).
 """
 from __future__ import annotations
 
 import enum
+import itertools
 
 import numpy as np
 
-__all__ = ["Rescale", "Normalize", "HWC2CHW", "Resize", "Inter"]
+from . import config
+
+__all__ = ["Rescale", "Normalize", "HWC2CHW", "Resize", "Inter", "Border", "CenterCrop", "Pad",
+           "HorizontalFlip", "VerticalFlip", "RandomHorizontalFlip", "RandomVerticalFlip",
+           "RandomCrop", "ToTensor"]
+
+_RANDOM = itertools.count()  # each random transform draws from its own stream of the seed
 
 
 class Inter(enum.IntEnum):
@@ -114,3 +125,184 @@ class Resize:
         if img.dtype == np.uint8:
             return np.clip(np.rint(out), 0, 255).astype(np.uint8)
         return out.astype(img.dtype)
+
+
+class Border(enum.Enum):
+    """MindSpore's padding modes."""
+
+    CONSTANT = "constant"
+    EDGE = "edge"
+    REFLECT = "reflect"
+    SYMMETRIC = "symmetric"
+
+
+def _hw(size, what: str) -> tuple:
+    if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
+        size = (int(size), int(size))
+    size = tuple(int(v) for v in size)
+    if len(size) != 2 or min(size) <= 0:
+        raise ValueError("%s: size must be a positive int or a (height, width) pair; got %r"
+                         % (what, size))
+    return size
+
+
+def _ltrb(padding, what: str) -> tuple:
+    """MindSpore's padding: an int (all sides), (left/right, top/bottom) or (left, top,
+    right, bottom)."""
+    if isinstance(padding, (int, np.integer)) and not isinstance(padding, bool):
+        padding = (int(padding),) * 4
+    padding = tuple(int(v) for v in padding)
+    if len(padding) == 2:
+        padding = (padding[0], padding[1], padding[0], padding[1])
+    if len(padding) != 4 or min(padding) < 0:
+        raise ValueError("%s: padding must be a non-negative int or a sequence of 2 or 4 of "
+                         "them; got %r" % (what, padding))
+    return padding
+
+
+def _pad(img: np.ndarray, left: int, top: int, right: int, bottom: int, fill_value,
+         mode: Border) -> np.ndarray:
+    widths = [(top, bottom), (left, right)] + [(0, 0)] * (img.ndim - 2)
+    if mode is not Border.CONSTANT:
+        return np.pad(img, widths, mode=mode.value)
+    out = np.pad(img, widths, mode="constant")
+    fill = np.asarray(fill_value, img.dtype)
+    if np.any(fill != 0):
+        mask = np.ones(img.shape[:2], bool)
+        mask = np.pad(mask, widths[:2], constant_values=False)
+        out[~mask] = fill
+    return out
+
+
+class CenterCrop:
+    """MindSpore's ``vision.CenterCrop(size)``: the centre ``size`` of an HWC / HW image
+    (offset ``(H - h) // 2``); a larger size pads with 0, the extra row or column going to
+    the top / left (measured)."""
+
+    def __init__(self, size) -> None:
+        self.size = _hw(size, "CenterCrop")
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        h, w = self.size
+        dh, dw = max(0, h - img.shape[0]), max(0, w - img.shape[1])
+        if dh or dw:
+            img = _pad(img, (dw + 1) // 2, (dh + 1) // 2, dw // 2, dh // 2, 0, Border.CONSTANT)
+        top, left = (img.shape[0] - h) // 2, (img.shape[1] - w) // 2
+        return img[top:top + h, left:left + w].copy()
+
+
+class Pad:
+    """MindSpore's ``vision.Pad(padding, fill_value=0, padding_mode=Border.CONSTANT)``:
+    ``padding`` an int, (left/right, top/bottom) or (left, top, right, bottom);
+    ``fill_value`` an int or one per channel."""
+
+    def __init__(self, padding, fill_value=0, padding_mode=Border.CONSTANT) -> None:
+        self.padding = _ltrb(padding, "Pad")
+        self.fill_value, self.padding_mode = fill_value, Border(padding_mode)
+
+    def __call__(self, img):
+        return _pad(np.asarray(img), *self.padding, self.fill_value, self.padding_mode)
+
+
+class HorizontalFlip:
+    """MindSpore's ``vision.HorizontalFlip()``: columns reversed."""
+
+    def __call__(self, img):
+        return np.asarray(img)[:, ::-1].copy()
+
+
+class VerticalFlip:
+    """MindSpore's ``vision.VerticalFlip()``: rows reversed."""
+
+    def __call__(self, img):
+        return np.asarray(img)[::-1].copy()
+
+
+class _Random:
+    def __init__(self) -> None:
+        self._stream = next(_RANDOM)
+        self._rng = None
+
+    def _draw(self) -> np.random.Generator:
+        if self._rng is None:
+            self._rng = config.generator(10 ** 6 + self._stream, 0)
+        return self._rng
+
+
+class RandomHorizontalFlip(_Random):
+    """MindSpore's ``vision.RandomHorizontalFlip(prob=0.5)``."""
+
+    def __init__(self, prob=0.5) -> None:
+        super().__init__()
+        if not 0.0 <= float(prob) <= 1.0:
+            raise ValueError("RandomHorizontalFlip: prob must be in [0, 1]; got %r" % (prob,))
+        self.prob = float(prob)
+
+    def __call__(self, img):
+        flip = self.prob >= 1.0 or (self.prob > 0.0 and self._draw().random() < self.prob)
+        return HorizontalFlip()(img) if flip else np.asarray(img)
+
+
+class RandomVerticalFlip(_Random):
+    """MindSpore's ``vision.RandomVerticalFlip(prob=0.5)``."""
+
+    def __init__(self, prob=0.5) -> None:
+        super().__init__()
+        if not 0.0 <= float(prob) <= 1.0:
+            raise ValueError("RandomVerticalFlip: prob must be in [0, 1]; got %r" % (prob,))
+        self.prob = float(prob)
+
+    def __call__(self, img):
+        flip = self.prob >= 1.0 or (self.prob > 0.0 and self._draw().random() < self.prob)
+        return VerticalFlip()(img) if flip else np.asarray(img)
+
+
+class RandomCrop(_Random):
+    """MindSpore's ``vision.RandomCrop(size, padding=None, pad_if_needed=False,
+    fill_value=0, padding_mode=Border.CONSTANT)``: ``padding`` first (as ``Pad``), then,
+    with ``pad_if_needed``, a side shorter than ``size`` padded by the difference on both
+    ends (measured), then a crop of ``size`` at a uniformly drawn place."""
+
+    def __init__(self, size, padding=None, pad_if_needed=False, fill_value=0,
+                 padding_mode=Border.CONSTANT) -> None:
+        super().__init__()
+        self.size = _hw(size, "RandomCrop")
+        self.padding = None if padding is None else _ltrb(padding, "RandomCrop")
+        self.pad_if_needed = bool(pad_if_needed)
+        self.fill_value, self.padding_mode = fill_value, Border(padding_mode)
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        if self.padding is not None:
+            img = _pad(img, *self.padding, self.fill_value, self.padding_mode)
+        h, w = self.size
+        if self.pad_if_needed:
+            dh, dw = max(0, h - img.shape[0]), max(0, w - img.shape[1])
+            if dh or dw:
+                img = _pad(img, dw, dh, dw, dh, self.fill_value, self.padding_mode)
+        if img.shape[0] < h or img.shape[1] < w:
+            raise RuntimeError("RandomCrop: the crop size %s is larger than the (padded) image "
+                               "%s; pass padding or pad_if_needed=True"
+                               % (list(self.size), list(img.shape[:2])))
+        rng = self._draw()
+        top = int(rng.integers(img.shape[0] - h + 1))
+        left = int(rng.integers(img.shape[1] - w + 1))
+        return img[top:top + h, left:left + w].copy()
+
+
+class ToTensor:
+    """MindSpore's ``vision.ToTensor(output_type=np.float32)``: an HWC (or HW) image as CHW
+    times ``float32(1 / 255)`` (MindSpore's product, measured; then cast to
+    ``output_type``)."""
+
+    def __init__(self, output_type=np.float32) -> None:
+        self.output_type = output_type
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        if img.ndim == 2:
+            img = img[:, :, None]
+        out = img.astype(np.float32) * np.float32(1.0 / 255.0)
+        out = np.ascontiguousarray(out.transpose(2, 0, 1))
+        return out.astype(self.output_type)

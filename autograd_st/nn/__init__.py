@@ -12,6 +12,7 @@ from . import (
     loss,
     losses2,
     metrics,
+    metrics_more,
     optim,
     optim_more,
     padding,
@@ -24,7 +25,8 @@ from . import (
 __all__ = ["Cell"]
 
 for _module in (layers, basic, conv, padding, pooling, activation, loss, losses2, optim, optim_more,
-                learning_rate_schedule, dynamic_lr, wrap, rnn, transformer, metrics, distributed):
+                learning_rate_schedule, dynamic_lr, wrap, rnn, transformer, metrics, metrics_more,
+                distributed):
     for _name in _module.__all__:
         if _name == "get_metrics":  # (mindspore.train.metrics only)
             continue

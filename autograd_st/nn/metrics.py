@@ -451,11 +451,13 @@ class Top5CategoricalAccuracy(TopKCategoricalAccuracy):
 
 _FACTORY = {"accuracy": Accuracy, "acc": Accuracy, "precision": Precision, "recall": Recall,
             "F1": F1, "top_1_accuracy": Top1CategoricalAccuracy,
-            "top_5_accuracy": Top5CategoricalAccuracy, "mae": MAE, "mse": MSE, "loss": Loss}
+            "top_5_accuracy": Top5CategoricalAccuracy, "mae": MAE, "mse": MSE, "loss": Loss,
+            "topk": TopKCategoricalAccuracy}  # (more are added by .metrics_more)
 
 
 def names() -> list:
-    """The metric names :func:`get_metric_fn` knows here (MindSpore knows more: F1, auc ...)."""
+    """The metric names :func:`get_metric_fn` knows here (MindSpore knows a few more:
+    auc, bleu_score, confusion_matrix_metric, and the segmentation distances)."""
     return sorted(_FACTORY)
 
 

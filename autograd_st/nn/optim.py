@@ -39,7 +39,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..cell import Cell
-from ..errors import InputValueError
+from ..errors import InputValueError, LearningRateRangeError
 from ..tensor import Parameter, ParameterTuple, Tensor, unwrap
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adam", "AdamWeightDecay"]
@@ -85,6 +85,8 @@ class _LR:
 
     def __init__(self, value: Any) -> None:
         self.schedule = None
+        self._cell = None
+        self.name = "learning_rate"
         self.table = None
         self.value = None
         self.param = None  # the optimizer's learning_rate Parameter, for a constant
@@ -116,8 +118,29 @@ class _LR:
                     return float(now)
             return self.value
         if self.table is not None:
-            return float(self.table[min(step, self.table.size - 1)])
+            # the Parameter holding it (a checkpoint loaded into the optimizer replaces it)
+            table = self.param.asnumpy() if self.param is not None else self.table
+            if step >= table.size:  # MindSpore's Gather refuses the index
+                raise LearningRateRangeError(
+                    "the learning-rate list %r has %d values (one per step) but the global "
+                    "step is %d: give a list as long as the steps that will run (e.g. "
+                    "nn.piecewise_constant_lr / nn.cosine_decay_lr with total_step covering "
+                    "them); nothing was updated" % (self.name, table.size, step))
+            return float(table[step])
         return float(unwrap(self.schedule(Tensor(np.array(step, np.int32)))))
+
+    def cell(self) -> Cell:
+        """The Cell MindSpore makes of it among dynamic group learning rates (made once)."""
+        if self._cell is None:
+            if isinstance(self.schedule, Cell):
+                self._cell = self.schedule
+            elif self.table is not None:
+                self._cell = _IteratorLearningRate(self.param)
+            else:
+                self._cell = _ConvertToCell(self.param if self.param is not None
+                                            else Parameter(self.initial(), name=self.name,
+                                                           requires_grad=False))
+        return self._cell
 
     def initial(self):
         if self.value is not None:
@@ -125,6 +148,52 @@ class _LR:
         if self.table is not None:
             return self.table.copy()
         return np.array(0.0, np.float32)
+
+
+class _IteratorLearningRate(Cell):
+    """MindSpore's inner Cell for a per-step learning-rate list: ``learning_rate`` (its
+    Parameter, named ``learning_rate`` as in MindSpore's checkpoints) at the global step."""
+
+    def __init__(self, table: Parameter) -> None:
+        super().__init__(auto_prefix=False)
+        self.learning_rate = table
+
+    def construct(self, global_step):
+        data = self.learning_rate.asnumpy()
+        step = int(np.asarray(unwrap(global_step)).reshape(-1)[0])
+        if not 0 <= step < data.size:
+            raise LearningRateRangeError(
+                "For 'Gather', the 'input_indices' should be in the range [0, %d), but got "
+                "%d: the learning-rate list is shorter than the steps run" % (data.size, step))
+        return Tensor(data[step])
+
+
+class _ConvertToCell(Cell):
+    """MindSpore's inner Cell for a constant learning rate among dynamic group ones."""
+
+    def __init__(self, learning_rate: Parameter) -> None:
+        super().__init__(auto_prefix=False)
+        self.learning_rate = learning_rate
+
+    def construct(self, global_step):
+        return Tensor(self.learning_rate.asnumpy().copy())
+
+
+class _LRCells(Cell):
+    """The per-Parameter learning-rate Cells of an optimizer with dynamic group learning
+    rates (MindSpore's ``CellList(group_lr, auto_prefix=False)``), children ``0``, ``1``..."""
+
+    def __init__(self, cells: list) -> None:
+        super().__init__(auto_prefix=False)
+        for i, cell in enumerate(cells):
+            setattr(self, str(i), cell)
+        self._n = len(cells)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: int) -> Cell:
+        return getattr(self, str(range(self._n)[i]))
 
 
 class Optimizer(Cell):
@@ -147,7 +216,7 @@ class Optimizer(Cell):
         params, lrs, decays, centralize = [], [], [], []
         if groups:
             order = None
-            for item in items:
+            for group_num, item in enumerate(items):
                 if not isinstance(item, dict):
                     raise TypeError("mix of parameter groups (dicts) and Parameters")
                 unknown = [k for k in item if k not in _GROUP_KEYS]
@@ -163,6 +232,8 @@ class Optimizer(Cell):
                     continue
                 group_params = list(item["params"])
                 lr = _LR(item["lr"]) if "lr" in item else default_lr
+                if lr is not default_lr:
+                    lr.name = "learning_rate_group_%d" % group_num
                 wd = _decay_source(item.get("weight_decay", weight_decay))
                 gc = bool(item.get("grad_centralization", False))
                 for p in group_params:
@@ -193,6 +264,11 @@ class Optimizer(Cell):
             raise ValueError("weight_decay must be >= 0")
         if loss_scale <= 0:
             raise ValueError("loss_scale must be > 0, got %r" % (loss_scale,))
+        # MindSpore's order (its checkpoints list them so): global_step, the learning
+        # rate(s), then the Parameters, then each optimizer's own state
+        self.global_step = Parameter(np.zeros((1,), np.int32), name="global_step",
+                                     requires_grad=False)
+        self._lr_parameters(default_lr, lrs)
         self.parameters = ParameterTuple(params)
         self._parameters = self.parameters
         self._lrs = tuple(lrs)
@@ -205,12 +281,33 @@ class Optimizer(Cell):
         self.is_group = groups
         self.is_group_lr = groups and any(lr is not default_lr for lr in lrs)
         self.grad_centralization_flags = tuple(centralize)
-        self.learning_rate = Parameter(default_lr.initial(), name="learning_rate",
-                                       requires_grad=False)
-        if default_lr.value is not None:
-            default_lr.param = self.learning_rate
-        self.global_step = Parameter(np.zeros((1,), np.int32), name="global_step",
-                                     requires_grad=False)
+
+    def _lr_parameters(self, default_lr: _LR, lrs: list) -> None:
+        """The learning-rate Parameters as MindSpore lays them out: ``learning_rate`` (a
+        constant; a per-step list too, held by a sub-Cell ``learning_rate``, so walked as
+        ``learning_rate.learning_rate``), none for a schedule Cell (the sub-Cell).  With
+        groups of their own ``lr`` (``learning_rate_group_<i>`` for group i), the attribute
+        ``learning_rate`` is a ParameterTuple with one entry per Parameter, or, when one is
+        dynamic, a list of Cells (``learning_rate.<k>``)."""
+        distinct = []
+        for lr in lrs if any(lr is not default_lr for lr in lrs) else [default_lr]:
+            if not any(lr is d for d in distinct):
+                distinct.append(lr)
+        for lr in distinct:
+            lr.param = Parameter(lr.initial(), name=lr.name, requires_grad=False)
+        if len(distinct) > 1 or distinct[0] is not default_lr:
+            if all(lr.value is not None for lr in lrs):
+                self.learning_rate = ParameterTuple(lr.param for lr in lrs)  # one per Parameter
+            else:  # a dynamic one among them: a Cell per Parameter (MindSpore's CellList)
+                self.learning_rate = _LRCells([lr.cell() for lr in lrs])
+        elif isinstance(default_lr.schedule, Cell):  # a sub-Cell computes it: no Parameter
+            self.learning_rate = default_lr.schedule
+        elif default_lr.schedule is not None:
+            object.__setattr__(self, "learning_rate", default_lr.param)
+        elif default_lr.table is not None:  # a Cell holding the list, as in MindSpore
+            self.learning_rate = _IteratorLearningRate(default_lr.param)
+        else:
+            self.learning_rate = default_lr.param
 
     def _zeros_like_params(self, prefix: str) -> ParameterTuple:
         return ParameterTuple(Parameter(np.zeros_like(p.asnumpy()), name=prefix + "." + p.name,
@@ -218,11 +315,12 @@ class Optimizer(Cell):
 
     # -- the pieces MindSpore's optimizers share -------------------------------------------
     def get_lr(self):
-        """The learning rate of this step (a tuple, one per parameter, with groups)."""
+        """MindSpore's ``Optimizer.get_lr``: the learning rate of this step, a float32 scalar
+        Tensor (a tuple of them, one per parameter, when groups set their own ``lr``)."""
         step = int(self.global_step.asnumpy()[0])
-        if self.is_group:
-            return tuple(lr.at(step) for lr in self._lrs)
-        return self._lrs[0].at(step)
+        if self.is_group_lr:
+            return tuple(Tensor(np.float32(lr.at(step))) for lr in self._lrs)
+        return Tensor(np.float32(self._lrs[0].at(step)))
 
     def get_weight_decay(self) -> tuple:
         """The weight decay of each parameter at this step: a number, or what a decay Cell
@@ -383,11 +481,12 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0.0 or dampening != 0.0):
             raise ValueError("For 'SGD', nesterov needs momentum > 0 and dampening 0; got "
                              "momentum %r, dampening %r" % (momentum, dampening))
-        self.momentum = float(momentum)
+        self.momentum = Parameter(np.array(momentum, np.float32), name="momentum",
+                                  requires_grad=False)
         self.dampening = float(dampening)
         self.nesterov = bool(nesterov)
         self.accum = self._zeros_like_params("accum")
-        self.stat = ParameterTuple(Parameter(np.ones((1,), np.float32), name="stat." + p.name,
+        self.stat = ParameterTuple(Parameter(np.ones(p.shape, np.float32), name="stat." + p.name,
                                              requires_grad=False) for p in self.parameters)
 
     def _state(self, i):
@@ -396,16 +495,20 @@ class SGD(Optimizer):
     def _apply(self, i, param, grad, lr, shared):
         writes = []
         step = grad
-        if self.momentum > 0.0:
+        momentum = self.momentum.asnumpy()[()]
+        if momentum > 0.0:
             accum, stat = self.accum[i].asnumpy(), self.stat[i].asnumpy()
-            if stat[0] > 0:
+            if np.all(stat > 0):
                 new = grad  # first step: the buffer is the gradient, undamped
                 writes.append((stat, np.zeros_like(stat)))
             else:
-                new = accum * self.momentum
+                new = accum * momentum
                 new += (1.0 - self.dampening) * grad
+                if np.any(stat > 0):  # (a stat written in part: elementwise, as ApplySGD)
+                    new = np.where(stat > 0, grad, new)
+                    writes.append((stat, np.zeros_like(stat)))
             writes.append((accum, new))
-            step = grad + self.momentum * new if self.nesterov else new
+            step = grad + momentum * new if self.nesterov else new
         writes.append((param, _minus(param, lr * step)))
         return writes
 
@@ -428,7 +531,8 @@ class Momentum(Optimizer):
         if momentum < 0.0:
             raise ValueError("For 'Momentum', momentum must be at least 0.0, got %r"
                              % (momentum,))
-        self.momentum = float(momentum)
+        self.momentum = Parameter(np.array(momentum, np.float32), name="momentum",
+                                  requires_grad=False)
         self.use_nesterov = bool(use_nesterov)
         self.moments = self._zeros_like_params("moments")
 
@@ -437,9 +541,10 @@ class Momentum(Optimizer):
 
     def _apply(self, i, param, grad, lr, shared):
         buf = self.moments[i].asnumpy()
-        new = buf * self.momentum
+        momentum = self.momentum.asnumpy()[()]
+        new = buf * momentum
         new += grad
-        step = grad + self.momentum * buf if self.use_nesterov else new
+        step = grad + momentum * buf if self.use_nesterov else new
         return [(buf, new), (param, _minus(param, lr * step))]
 
 
@@ -488,20 +593,20 @@ class Adam(Optimizer):
         self.use_amsgrad = bool(use_amsgrad)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.use_nesterov = bool(use_nesterov)
+        self.beta1_power = Parameter(np.array(1.0, np.float32), name="beta1_power",
+                                     requires_grad=False)
+        self.beta2_power = Parameter(np.array(1.0, np.float32), name="beta2_power",
+                                     requires_grad=False)
         self.moment1 = self._zeros_like_params("moment1")
         self.moment2 = self._zeros_like_params("moment2")
         if self.use_amsgrad:
             self.vhat = self._zeros_like_params("vhat")
-        self.beta1_power = Parameter(np.ones((1,), np.float32), name="beta1_power",
-                                     requires_grad=False)
-        self.beta2_power = Parameter(np.ones((1,), np.float32), name="beta2_power",
-                                     requires_grad=False)
 
     def _step_writes(self):
         b1p = self.beta1_power.asnumpy() * self.beta1
         b2p = self.beta2_power.asnumpy() * self.beta2
         writes = [(self.beta1_power.asnumpy(), b1p), (self.beta2_power.asnumpy(), b2p)]
-        return writes, (float(b1p[0]), float(b2p[0]))
+        return writes, (float(b1p), float(b2p))
 
     def _state(self, i):
         if self.use_amsgrad:

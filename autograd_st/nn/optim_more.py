@@ -67,11 +67,11 @@ class RMSProp(Optimizer):
         self.epsilon = _check_float(epsilon, "epsilon", "RMSProp", positive=True)
         self.use_locking = _check_bool(use_locking, "use_locking", "RMSProp")
         self.centered = _check_bool(centered, "centered", "RMSProp")
+        if self.centered:  # (first, as in MindSpore's parameter order)
+            self.mg = self._zeros_like_params("mean_grad")
         self.ms = ParameterTuple(Parameter(np.ones_like(p.asnumpy()), name="mean_square." + p.name,
                                            requires_grad=False) for p in self.parameters)
         self.moment = self._zeros_like_params("moment")
-        if self.centered:
-            self.mg = self._zeros_like_params("mean_grad")
 
     def _state(self, i):
         out = (self.ms[i].asnumpy(), self.moment[i].asnumpy())

@@ -2,7 +2,8 @@
 (``Callback``, ``RunContext``, ``LossMonitor``, ``TimeMonitor``, ``ModelCheckpoint``,
 ``CheckpointConfig``, ``LambdaCallback``) and metrics (``Metric``, ``Accuracy``, ``Loss``,
 ``MAE``, ``MSE``, ``Precision``, ``Recall``, ``Fbeta``, ``F1``, ``Top*CategoricalAccuracy``,
-``get_metric_fn``, ``names``; ``get_metrics`` is in ``train.metrics``, as in MindSpore) and
+``get_metric_fn``, ``names``, ``ConfusionMatrix``, ``Perplexity``, ``Dice``,
+``CosineSimilarity``, ``ROC``, ``auc``; ``get_metrics`` is in ``train.metrics``, as in MindSpore) and
 loss-scale managers (``FixedLossScaleManager``, ``DynamicLossScaleManager``).
 
 ``from mindspore.train.callback import LossMonitor`` and ``from mindspore.train.metrics import
@@ -28,15 +29,21 @@ from .metrics import (
     F1,
     MAE,
     MSE,
+    ROC,
     Accuracy,
+    ConfusionMatrix,
+    CosineSimilarity,
+    Dice,
     Fbeta,
     Loss,
     Metric,
+    Perplexity,
     Precision,
     Recall,
     Top1CategoricalAccuracy,
     Top5CategoricalAccuracy,
     TopKCategoricalAccuracy,
+    auc,
     get_metric_fn,
     names,
     rearrange_inputs,
@@ -49,5 +56,6 @@ __all__ = ["Model", "Callback", "RunContext", "LossMonitor", "TimeMonitor", "Mod
            "Accuracy", "Loss", "MAE", "MSE",
            "Precision", "Recall", "Fbeta", "F1", "TopKCategoricalAccuracy",
            "Top1CategoricalAccuracy", "Top5CategoricalAccuracy", "get_metric_fn", "names",
-           "rearrange_inputs", "callback", "metrics", "LossScaleManager",
+           "rearrange_inputs", "ConfusionMatrix", "Perplexity", "Dice", "CosineSimilarity",
+           "ROC", "auc", "callback", "metrics", "LossScaleManager",
            "FixedLossScaleManager", "DynamicLossScaleManager"]

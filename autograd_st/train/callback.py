@@ -338,12 +338,52 @@ class CheckpointConfig:
         self.async_save = async_save
         self.saved_network = saved_network
         self.append_info = append_info
+        self.append_dict = _handle_append_info(append_info)
         self.enc_key, self.enc_mode = enc_key, enc_mode
         self.exception_save = exception_save
         self.crc_check = crc_check
         self.remove_redundancy = remove_redundancy
         self.format = format
         self.kwargs = kwargs
+
+
+_INFO_LIST = ["epoch_num", "step_num"]
+
+
+def _handle_append_info(append_info):
+    """MindSpore's ``CheckpointConfig.append_dict``: ``'epoch_num'`` / ``'step_num'`` (0 until
+    a save fills them) and the entries of at most one dict, in MindSpore's order."""
+    if append_info is None or append_info == []:
+        return None
+    if not isinstance(append_info, list):
+        raise TypeError("For 'CheckpointConfig', the type of 'append_info' must be list,but got "
+                        "%s." % type(append_info))
+    out = {}
+    for name in _INFO_LIST:
+        if name in append_info:
+            out[name] = 0
+    dicts = 0
+    for element in append_info:
+        if not isinstance(element, (str, dict)):
+            raise TypeError("For 'CheckpointConfig', the type of 'append_info' element must be "
+                            "str or dict,but got %s." % type(element))
+        if isinstance(element, str) and element not in _INFO_LIST:
+            raise ValueError("For 'CheckpointConfig', the value of element in the argument "
+                             "'append_info' must be in %s, but got %s." % (_INFO_LIST, element))
+        if isinstance(element, dict):
+            dicts += 1
+            if dicts > 1:
+                raise TypeError("For 'CheckpointConfig', the element of 'append_info' must has "
+                                "only one dict, but got %d" % dicts)
+            for key, value in element.items():
+                if not isinstance(key, str) or not isinstance(value, (int, float, bool, str,
+                                                                      Tensor)):
+                    raise TypeError("For 'CheckpointConfig', the key type of the dict "
+                                    "'append_info' must be string, the value type must be int "
+                                    "or float or bool, but got key type %s, value type %s"
+                                    % (type(key), type(value)))
+                out[key] = value
+    return out
 
 
 class ModelCheckpoint(Callback):
@@ -356,7 +396,9 @@ class ModelCheckpoint(Callback):
 
     Each checkpoint is written with :func:`autograd_st.save_checkpoint` (MindSpore's
     ``.ckpt`` format) from the training network (its Parameters, the optimizer's state
-    included); past ``keep_checkpoint_max`` the oldest file is deleted.
+    included), or the config's ``saved_network``, with the config's ``append_info``
+    (``epoch_num`` / ``step_num`` filled at each save, as MindSpore); past
+    ``keep_checkpoint_max`` the oldest file is deleted.
     """
 
     def __init__(self, prefix="CKP", directory=None, config=None) -> None:
@@ -379,6 +421,9 @@ class ModelCheckpoint(Callback):
         self._last_triggered_step = 0
         self._last_time = time.time()
         self.checkpoint_files: list = []
+        self._append_dict = dict(config.append_dict or {})
+        self._append_epoch_num = self._append_dict.get("epoch_num", 0)
+        self._append_step_num = self._append_dict.get("step_num", 0)
 
     @property
     def latest_ckpt_file_name(self):
@@ -418,11 +463,17 @@ class ModelCheckpoint(Callback):
                                     self._config.format)
         path = os.path.join(directory, name)
         os.makedirs(directory, exist_ok=True)
-        network = getattr(cb_params, "train_network", None) or cb_params.network
+        network = self._config.saved_network
+        if network is None:
+            network = getattr(cb_params, "train_network", None) or cb_params.network
+        if "epoch_num" in self._append_dict:
+            self._append_dict["epoch_num"] = self._append_epoch_num + cb_params.cur_epoch_num
+        if "step_num" in self._append_dict:
+            self._append_dict["step_num"] = self._append_step_num + cb_params.cur_step_num
         if os.path.exists(path):  # (MindSpore writes its files read-only)
             os.chmod(path, 0o600)
             os.remove(path)
-        save_checkpoint(network, path)
+        save_checkpoint(network, path, append_dict=self._append_dict or None)
         self._last_triggered_step = cb_params.cur_step_num
         self.checkpoint_files.append(path)
         keep = self._config.keep_checkpoint_max

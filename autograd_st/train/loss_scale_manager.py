@@ -4,24 +4,17 @@
 ``Model(..., loss_scale_manager=FixedLossScaleManager(s, drop_overflow_update=False))`` scales
 the loss's gradient by ``s`` (the optimizer's ``loss_scale`` undoes it), as MindSpore does on
 CPU.  Managers that skip overflowing steps (``drop_overflow_update=True``, the dynamic one)
-need MindSpore's ``TrainOneStepWithLossScaleCell``, which MindSpore refuses on CPU and
-autograd_st does not have: ``Model`` raises MindSpore's ``ValueError`` for them.  Their
-``update_loss_scale`` arithmetic is MindSpore's and usable on its own.
+need ``TrainOneStepWithLossScaleCell``, which MindSpore's ``Model`` refuses on CPU: so does
+``Model`` here (MindSpore's ``ValueError``).  Their ``get_update_cell()`` gives the update Cell
+(``nn.DynamicLossScaleUpdateCell`` / ``nn.FixedLossScaleUpdateCell``) for building
+``nn.TrainOneStepWithLossScaleCell(net, opt, scale_sense=manager.get_update_cell())`` by
+hand, as MindSpore scripts do; ``update_loss_scale`` is MindSpore's arithmetic too.
 """
 from __future__ import annotations
 
+from ..nn import DynamicLossScaleUpdateCell, FixedLossScaleUpdateCell
+
 __all__ = ["LossScaleManager", "FixedLossScaleManager", "DynamicLossScaleManager"]
-
-
-class _UpdateCellSpec:
-    """What ``get_update_cell`` describes: MindSpore returns a ``*LossScaleUpdateCell`` here;
-    autograd_st has none, and ``Model`` refuses a manager that returns one (as on CPU)."""
-
-    def __init__(self, kind: str, **config) -> None:
-        self.kind, self.config = kind, config
-
-    def __repr__(self) -> str:
-        return "%s(%s)" % (self.kind, ", ".join("%s=%r" % kv for kv in self.config.items()))
 
 
 class LossScaleManager:
@@ -60,7 +53,7 @@ class FixedLossScaleManager(LossScaleManager):
     def get_update_cell(self):
         if not self._drop_overflow_update:
             return None
-        return _UpdateCellSpec("FixedLossScaleUpdateCell", loss_scale=self._loss_scale)
+        return FixedLossScaleUpdateCell(self._loss_scale)
 
 
 class DynamicLossScaleManager(LossScaleManager):
@@ -111,5 +104,4 @@ class DynamicLossScaleManager(LossScaleManager):
         return True
 
     def get_update_cell(self):
-        return _UpdateCellSpec("DynamicLossScaleUpdateCell", loss_scale=self.loss_scale,
-                               scale_factor=self.scale_factor, scale_window=self.scale_window)
+        return DynamicLossScaleUpdateCell(self.loss_scale, self.scale_factor, self.scale_window)

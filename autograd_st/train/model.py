@@ -515,6 +515,12 @@ class Model:
         return metrics
 
     # -- prediction --------------------------------------------------------------------
+    def build(self, train_dataset=None, valid_dataset=None, sink_size=-1, epoch=1):
+        """MindSpore's ``Model.build``: the graph pre-compilation of dataset sink mode, which
+        MindSpore 2.10 runs on Ascend only; on CPU it raises this RuntimeError (measured), and
+        so does this one (there is no graph to build here)."""
+        raise RuntimeError("Pre-init process only supports Ascend target currently.")
+
     def predict(self, *predict_data, backend=None, config=None):
         """MindSpore's ``Model.predict(*predict_data)``: the network's output in inference
         mode (``set_train(False)``, which stays set, as in MindSpore).  ``backend``/``config``
