@@ -124,7 +124,8 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
             self.env[params[0]] = src.self_obj
             self.paths[id(src.self_obj)] = ("self",)
             self.note(src.self_obj, (("self",), (), True))
-            self.tracked.add(id(src.self_obj))  # the cache key has its structure
+            if isinstance(src.self_obj, Cell):  # the cache key has its structure; what a
+                self.tracked.add(id(src.self_obj))  # plain object's method reads is guarded
             start = 1
         self.user_params = params[start:]
         self.user_params = [p for p in self.user_params if p not in src.bound_args] + \

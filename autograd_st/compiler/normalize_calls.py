@@ -30,12 +30,14 @@ import numpy as np
 
 from ..cell import Cell
 from ..cell import recompute as recompute_block
+from ..errors import CompileError, SourceNotFoundError
 from ..prims import P, Sym, has_sym
 from ..rules import GradSlot
 from ..tensor import Tensor
 from . import bindings, markers, purity
 from .normalize_containers import NOT_HANDLED, STORING, freeze
 from .normalize_values import Range, dotted, name_hint
+from .parse import parse_function
 
 __all__ = ["CalleeKind", "CallSite", "classify", "CallsMixin", "BIND_CALL"]
 
@@ -136,8 +138,9 @@ def classify(site: CallSite) -> CalleeKind:
         return CalleeKind.COMPILED
     if isinstance(callee, types.FunctionType) and purity.is_user_code(callee):
         return CalleeKind.COMPILED
-    if isinstance(callee, types.MethodType) and isinstance(callee.__self__, Cell):
-        return CalleeKind.COMPILED
+    if isinstance(callee, types.MethodType) and (
+            isinstance(callee.__self__, Cell) or _plain_method(callee)):
+        return CalleeKind.COMPILED  # a Cell's method, or one of the user's own classes
     if site.runtime_args:
         return CalleeKind.TENSOR if callee is Tensor else CalleeKind.OPAQUE
     if (callee in (getattr, hasattr) and len(args) >= 2 and isinstance(args[1], str)) \
@@ -148,6 +151,32 @@ def classify(site: CallSite) -> CalleeKind:
     if site.local_owner and purity.is_mutator(callee) is not None:
         return CalleeKind.LOCAL
     return CalleeKind.OPAQUE
+
+
+_PLAIN_METHODS: dict = {}  # code object -> whether such a method is compiled
+
+
+def _plain_method(callee) -> bool:
+    """Whether ``callee``, a bound method of an object that is not a Cell, is compiled like
+    the user's functions: a method of the user's own class (a loss scaler's ``scale``, a
+    config's ``apply``) that sets no attribute.  (What it reads of its object is guarded; one
+    that keeps state, ``self.calls += 1``, runs at run time as before.)"""
+    fn = callee.__func__
+    if not (isinstance(fn, types.FunctionType) and purity.is_user_code(fn)):
+        return False
+    known = _PLAIN_METHODS.get(fn.__code__)
+    if known is None:
+        try:
+            node = parse_function(callee).node
+        except (CompileError, SourceNotFoundError):  # no source to read: run it at run time
+            known = False
+        else:
+            known = not any(isinstance(n, gast.Attribute) and isinstance(n.ctx, gast.Store)
+                            for n in gast.walk(node))
+        if len(_PLAIN_METHODS) > 4096:
+            _PLAIN_METHODS.clear()
+        _PLAIN_METHODS[fn.__code__] = known
+    return known
 
 
 class CallsMixin:
