@@ -107,14 +107,18 @@ def lower(fdefs: list, names) -> None:
     if len(fdefs) == 2:  # a pair: the forward's residuals are what the backward unpacks
         _save_for_backward_in_pair(*fdefs, names)
         _shapes_in_residuals(*fdefs, names)
+        _fuse_matmul_gradients(unbroadcasts)
+        facts = [None] * len(fdefs)
     else:
         for fdef in fdefs:
             _save_for_backward(fdef, names)
-            _shapes_in_function(fdef, names)
-    _fuse_matmul_gradients(unbroadcasts)
-    for fdef in fdefs:
-        fdef.body = _free_dead(fdef.body, {a.id for a in fdef.args.args})
-        inplace(fdef, names)
+        # (before the shapes step: the two rewrite disjoint calls, and the facts that step
+        # gathers in its walk are then the final ones for _free_dead and inplace)
+        _fuse_matmul_gradients(unbroadcasts)
+        facts = [_shapes_in_function(fdef, names) for fdef in fdefs]
+    for fdef, found in zip(fdefs, facts):
+        fdef.body, found = _free_dead(fdef.body, {a.id for a in fdef.args.args}, found)
+        inplace(fdef, names, found)
 
 
 def _tagged(top, last, k):
@@ -207,32 +211,39 @@ def _read_shape(call, form, shape) -> None:
     untag(call)
 
 
-def _shape_reads(node, candidates) -> tuple:
-    """``(reads, count)`` for statement ``node``, in one walk (a stack: the order of the
-    reads does not matter to the caller): ``reads`` holds ``(call, form, like)`` for each
-    call that reads a name of ``candidates`` only for its shape (``unbroadcast(E, v)``, form
-    None, and the ``shape_use`` calls); ``count`` the number of times each name of
-    ``candidates`` is read."""
-    reads, count = [], {}
-    stack = [node]
-    pop, push = stack.pop, stack.append
-    name_type, load_type, ast_type, list_type = gast.Name, gast.Load, gast.AST, list
+def _statement_facts(stmt, stores_count: dict) -> tuple:
+    """``(loads, stores, reads)`` of top-level statement ``stmt``, in one walk (a stack: the
+    order of the reads does not matter to the callers): ``loads``, a list of each name read,
+    as often as it is read; ``stores``, the set of names it binds (each binding counted in
+    ``stores_count``, as :func:`_store_counts` counts them); ``reads`` holds ``(call, form,
+    like)`` for each call that reads a name ``like`` only for its shape (``unbroadcast(E,
+    v)`` not of a matmul, form None, and the ``shape_use`` calls)."""
+    loads, stores, reads = [], set(), []
+    stack = [stmt]
+    pop, push, read = stack.pop, stack.append, loads.append
+    name_type, load_type, store_type, ast_type, list_type = \
+        gast.Name, gast.Load, gast.Store, gast.AST, list
     fields_of = _FIELDS
     while stack:
         n = pop()
         cls = n.__class__
         if cls is name_type:
-            if n.ctx.__class__ is load_type and n.id in candidates:
-                count[n.id] = count.get(n.id, 0) + 1
+            ctx = n.ctx.__class__
+            if ctx is load_type:
+                read(n.id)
+            elif ctx is store_type:
+                stores.add(n.id)
+                stores_count[n.id] = stores_count.get(n.id, 0) + 1
+            if n.annotation is not None:
+                push(n.annotation)
             continue
         t = getattr(n, ATTR, None)
         if t is not None:
             facts = t.facts
             if t.kind == "unbroadcast":
-                if facts["like"] is not None and facts["matmul"] is None \
-                        and facts["like"] in candidates:
+                if facts["like"] is not None and facts["matmul"] is None:
                     reads.append((n, None, facts["like"]))  # (a matmul's stays one call)
-            elif t.kind == "shape_use" and facts["like"] in candidates:
+            elif t.kind == "shape_use":
                 reads.append((n, facts["form"], facts["like"]))
         fields = fields_of.get(cls)
         if fields is None:
@@ -245,16 +256,28 @@ def _shape_reads(node, candidates) -> tuple:
                         push(item)
             elif isinstance(v, ast_type):
                 push(v)
-    return reads, count
+    return loads, stores, reads
 
 
-def _shapes_in_function(fdef, names) -> None:
+def _names_of(stmt) -> tuple:
+    """``(loads, stores)`` of statement ``stmt``: the sets of names it reads and binds."""
+    loads, stores = set(), set()
+    load_store_names(stmt, loads, stores)
+    return loads, stores
+
+
+def _shapes_in_function(fdef, names) -> tuple:
     """In one function (forward and backward together): a value assigned once at the top
     level whose later reads, after some statement, are all for its shape is replaced by
     ``shape_of(v)`` right after that statement (and freed there, by ``_free_dead``), instead
-    of staying alive into the backward for its shape."""
+    of staying alive into the backward for its shape.  Returns ``(loads, stores)``: the sets
+    of names each top-level statement of the function it leaves reads and binds (from the
+    walk this step makes anyway, for :func:`_free_dead` and ``inplace``)."""
     body = fdef.body
-    once = _store_counts(fdef)
+    once = {a.id: 1 for a in fdef.args.args}  # (_store_counts, gathered on the same walk)
+    walked = [_statement_facts(stmt, once) for stmt in body]
+    loads = [set(w[0]) for w in walked]
+    stores = [w[1] for w in walked]
     params = {a.id for a in fdef.args.args}
     candidates = {}
     for i, stmt in enumerate(body):
@@ -265,34 +288,48 @@ def _shapes_in_function(fdef, names) -> None:
             if once.get(v) == 1 and v not in params:
                 candidates[v] = i
     if not candidates:
-        return
+        return loads, stores
     full_after, shaped = {}, {}  # v -> the last statement reading it whole; its shape reads
-    for j, stmt in enumerate(body):
-        reads, count = _shape_reads(stmt, candidates)
-        for v, k in count.items():
+    for j, (ld, _, reads) in enumerate(walked):
+        reads = [r for r in reads if r[2] in candidates]
+        for v in loads[j]:
+            if v not in candidates:
+                continue
             mine = [r for r in reads if r[2] == v]
-            if len(mine) == k:
+            if mine and len(mine) == ld.count(v):
                 shaped.setdefault(v, []).append((j, mine))
             else:
                 full_after[v] = j
     inserts = {}
+    changed = set()  # the statements whose calls now read a kept shape
     for v, at in candidates.items():
         last = max(full_after.get(v, at), at)
-        later = [m for j, ms in shaped.get(v, []) if j > last for m in ms]
+        later = [(j, m) for j, ms in shaped.get(v, []) if j > last for m in ms]
         if not later or last + 1 >= min(j for j, _ in shaped[v] if j > last):
             continue  # (no statement between: nothing would be freed sooner)
         shape = names.fresh(v.lstrip("_") + "_shape")
         inserts.setdefault(last, []).append(gast.Assign(
             targets=[name(shape, store=True)],
-            value=_shape_record(v, [form for _, form, _ in later]), type_comment=None))
-        for call, form, _ in later:
+            value=_shape_record(v, [form for _, (_, form, _) in later]), type_comment=None))
+        for j, (call, form, _) in later:
             _read_shape(call, form, shape)
+            changed.add(j)
+    for j in changed:
+        loads[j], stores[j] = _names_of(body[j])
     if inserts:
-        out = []
+        out, out_loads, out_stores = [], [], []
         for j, stmt in enumerate(body):
             out.append(stmt)
-            out.extend(inserts.get(j, ()))
+            out_loads.append(loads[j])
+            out_stores.append(stores[j])
+            for new in inserts.get(j, ()):
+                out.append(new)
+                ld, sd = _names_of(new)
+                out_loads.append(ld)
+                out_stores.append(sd)
         fdef.body = out
+        return out_loads, out_stores
+    return loads, stores
 
 
 def _shapes_on_tape(loop, append, names, read_after) -> None:
@@ -583,16 +620,21 @@ def _fuse_matmul_gradients(calls) -> None:
 # dead values
 # ---------------------------------------------------------------------------------------
 
-def _free_dead(body, params):
+def _free_dead(body, params, found=None) -> tuple:
     """``del`` each top-level value after the statement that reads it last.  Only values the
     function computed are freed: not its arguments, not names unpacked from an argument (the
-    argument keeps them alive), not a value another name copies (the copy keeps it)."""
-    loads, stores = [], []  # per statement, from one walk of it
-    for stmt in body:
-        ld, st = set(), set()
-        load_store_names(stmt, ld, st)
-        loads.append(ld)
-        stores.append(st)
+    argument keeps them alive), not a value another name copies (the copy keeps it).
+    ``found``: ``(loads, stores)``, the sets of names each statement of ``body`` reads and
+    binds, when an earlier step has them.  Returns the new body and the same sets for it (a
+    ``del`` reads and binds nothing)."""
+    if found is None:  # per statement, from one walk of it
+        loads, stores = [], []
+        for stmt in body:
+            ld, st = _names_of(stmt)
+            loads.append(ld)
+            stores.append(st)
+    else:
+        loads, stores = found
     last_load = {}
     for i, ld in enumerate(loads):
         for n in ld:
@@ -603,9 +645,12 @@ def _free_dead(body, params):
             nested |= st
         elif isinstance(stmt.value, gast.Name):
             copied.add(stmt.value.id)
-    out = []
+    out, out_loads, out_stores = [], [], []
+    nothing = frozenset()
     for i, stmt in enumerate(body):
         out.append(stmt)
+        out_loads.append(loads[i])
+        out_stores.append(stores[i])
         if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, gast.Name):
             computed |= stores[i]
         if isinstance(stmt, gast.Return) or is_comment(stmt):
@@ -616,4 +661,6 @@ def _free_dead(body, params):
         if dead:
             out.append(gast.Delete(targets=[gast.Name(id=v, ctx=gast.Del(), annotation=None,
                                                       type_comment=None) for v in dead]))
-    return out
+            out_loads.append(nothing)
+            out_stores.append(nothing)
+    return out, (out_loads, out_stores)
