@@ -92,9 +92,22 @@ def _one_line(text: str) -> str:
 _OTHER, _NAME, _CONSTANT, _REFUSED_KIND, _FUNCTION, _ATTRIBUTE, _KEYWORD, _DELETE, _EXPR = (
     "other", "name", "constant", "refused", "function", "attribute", "keyword", "delete", "expr")
 _KIND: dict = {}
-# the fields validate looks into, per node class: all but operators and contexts, which
-# hold no code (an operator or context node the printer and astor print by its class only)
+# the fields validate looks into, per node class, each with whether it is a block (a list of
+# statements): all but operators and contexts, which hold no code (an operator or context
+# node the printer and astor print by its class only), and the fields validate checks as
+# values itself (a constant's value, an attribute's, keyword's or function's name: anything
+# but a literal or an identifier there is refused)
 _VALIDATED_FIELDS: dict = {}
+_CHECKED_VALUES = frozenset(((gast.Constant, "value"), (gast.Attribute, "attr"),
+                             (gast.keyword, "arg"), (gast.FunctionDef, "name")))
+_BLOCKS = frozenset(("body", "orelse", "finalbody", "handlers"))
+
+
+def _validated_fields(cls) -> tuple:
+    fields = _VALIDATED_FIELDS[cls] = tuple(
+        (f, f in _BLOCKS) for f in cls._fields
+        if f not in ("ctx", "op", "ops") and (cls, f) not in _CHECKED_VALUES)
+    return fields
 
 
 def _kind_of(cls) -> str:
@@ -131,6 +144,10 @@ def validate(fdef) -> frozenset:
     idents = set()
     loads, bound = set(), set()
     skip = set()  # the comment markers' own nodes: text, never code
+    # a statement that is in the function twice (the in-place branch shares the statements
+    # it does not rewrite with the plain body) is checked once: what it gives (identifiers,
+    # names, plain constants) is the same the second time
+    seen = set()
     # every node, each before the nodes inside it, but a name's context (Load, Store ...:
     # read from the name itself); a stack, not a generator step per node
     todo = [fdef]
@@ -145,11 +162,17 @@ def validate(fdef) -> frozenset:
         else:
             fields = _VALIDATED_FIELDS.get(cls)
             if fields is None:
-                fields = _VALIDATED_FIELDS[cls] = tuple(
-                    f for f in cls._fields if f not in ("ctx", "op", "ops"))
-            for f in fields:
+                fields = _validated_fields(cls)
+            for f, block in fields:
                 v = getattr(node, f, None)
                 if v.__class__ is list_type:
+                    if block:
+                        for item in v:
+                            if id(item) not in seen:
+                                seen.add(id(item))
+                                if isinstance(item, ast_type):
+                                    push(item)
+                        continue
                     for item in v:
                         if isinstance(item, ast_type):
                             push(item)
