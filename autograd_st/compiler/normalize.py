@@ -38,7 +38,6 @@ from __future__ import annotations
 import builtins
 import types
 
-import gast
 import numpy as np
 
 from .. import rules
@@ -56,7 +55,7 @@ from .normalize_exprs import ExpressionsMixin
 from .normalize_stmts import StatementsMixin
 from .normalize_values import MISSING, atomize, sym
 from .runtime_lists import RuntimeListsMixin
-from .trees import walk
+from .trees import name_ids
 
 __all__ = ["normalize", "atomize", "sym"]
 
@@ -72,7 +71,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         self.src = src
         self.callees = callees
         node = src.node
-        idents = {n.id for n in walk(node) if isinstance(n, gast.Name)}
+        idents = set(name_ids(node))
         idents.update(a.id for a in node.args.args)
         self.names = NameAllocator(idents)
         self.names.taken.update(rules.template_globals())
