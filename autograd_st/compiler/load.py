@@ -272,6 +272,20 @@ def _check_validated(code, filename: str) -> None:
                     else "defines a nested function"))
 
 
+def _lines(source: str) -> list:
+    """``physical_lines(source)``: generated text breaks its lines at \\n only (comments are
+    one line, and string constants are printed with their escapes), so a split is enough
+    when it has no \\r."""
+    if "\r" in source:
+        return physical_lines(source)
+    lines = source.split("\n")
+    last = lines.pop()
+    lines = [line + "\n" for line in lines]
+    if last:
+        lines.append(last)
+    return lines
+
+
 _LIVE: dict = {}  # linecache filename -> number of live generated functions defined in it
 
 
@@ -297,7 +311,7 @@ def load(source: str, label: str, namespace: dict) -> dict:
     module_ns["__name__"] = "autograd_st.generated"
     module_ns["__file__"] = filename
     with _LOCK:  # one count for this load until its functions hold their own
-        linecache.cache[filename] = (len(source), None, physical_lines(source), filename)
+        linecache.cache[filename] = (len(source), None, _lines(source), filename)
         _LIVE[filename] = _LIVE.get(filename, 0) + 1
     try:
         exec(code, module_ns)  # noqa: S102 - validated generated code only (see above)

@@ -76,21 +76,30 @@ def lower(fdefs: list, names) -> None:
     ``names`` gives fresh names."""
     # one walk finds the tagged nodes the steps below rewrite: tape appends, tape walks,
     # unbroadcast calls (each step checks its node's tag again: an earlier step may have
-    # rewritten or detached it)
+    # rewritten or detached it); the same walk gathers what the shapes step, _free_dead and
+    # inplace read of each top-level statement, used when no step in between rewrites it
     appends, walks, unbroadcasts = {}, {}, []
     last_read = {}  # per function: name -> the last top-level statement that reads it
+    walked = {}  # per function: ([(loads, stores, reads)] per statement, store counts)
     for fdef in fdefs:
         found = walks[id(fdef)] = []
         last = last_read[id(fdef)] = {}
+        once = {a.id: 1 for a in fdef.args.args}
+        per = []
         for k, top in enumerate(fdef.body):
-            for node in _tagged(top, last, k):
+            tagged, ld, st, reads = _walk_top(top, once)
+            per.append((ld, st, reads))
+            for n in ld:
+                last[n] = k
+            for node in tagged:
                 t = tag_of(node)
                 if t.kind == "unbroadcast":
-                    unbroadcasts.append(node)
+                    unbroadcasts.append((node, id(fdef), k))
                 elif t.kind == "tape_walk":
                     found.append((k, top, node, t.facts["tape"]))
                 elif t.kind == "tape_append":
                     appends.setdefault(t.facts["tape"], []).append(node)
+        walked[id(fdef)] = (per, once)
     for fdef in fdefs:
         for k, top, loop, tape in walks[id(fdef)]:
             if len(appends.get(tape, ())) == 1:
@@ -104,39 +113,73 @@ def lower(fdefs: list, names) -> None:
             _accumulate_in_loops(fdef.body)
     if any(walks.values()):
         batch_loops(fdefs, names)
+        walked.clear()  # (the loops' steps rewrote statements: walked again)
+    calls = [node for node, _, _ in unbroadcasts]
     if len(fdefs) == 2:  # a pair: the forward's residuals are what the backward unpacks
         _save_for_backward_in_pair(*fdefs, names)
         _shapes_in_residuals(*fdefs, names)
-        _fuse_matmul_gradients(unbroadcasts)
+        _fuse_matmul_gradients(calls)
         facts = [None] * len(fdefs)
     else:
         for fdef in fdefs:
-            _save_for_backward(fdef, names)
+            if _save_for_backward(fdef, names):
+                walked.pop(id(fdef), None)
         # (before the shapes step: the two rewrite disjoint calls, and the facts that step
-        # gathers in its walk are then the final ones for _free_dead and inplace)
-        _fuse_matmul_gradients(unbroadcasts)
-        facts = [_shapes_in_function(fdef, names) for fdef in fdefs]
+        # gathers are then the final ones for _free_dead and inplace)
+        fused = {id(node) for node in _fuse_matmul_gradients(calls)}
+        stale = {}  # per function: the statements holding a call fused since the walk
+        for node, f, k in unbroadcasts:
+            if id(node) in fused:
+                stale.setdefault(f, set()).add(k)
+        facts = []
+        for fdef in fdefs:
+            pre = walked.get(id(fdef))
+            if pre is not None:
+                per, once = pre
+                for k in stale.get(id(fdef), ()):  # (a fused call binds nothing)
+                    per[k] = _statement_facts(fdef.body[k], {})
+            facts.append(_shapes_in_function(fdef, names, pre))
     for fdef, found in zip(fdefs, facts):
         fdef.body, found = _free_dead(fdef.body, {a.id for a in fdef.args.args}, found)
         inplace(fdef, names, found)
 
 
-def _tagged(top, last, k):
-    """The tagged nodes of statement ``top`` in ``walk``'s order; each name it reads is
-    recorded in ``last`` as read by statement ``k`` (one pass, no step per node)."""
+def _walk_top(top, stores_count: dict) -> tuple:
+    """``(tagged, loads, stores, reads)`` of top-level statement ``top``, in one walk:
+    its tagged nodes in ``walk``'s order (breadth first), and what
+    :func:`_statement_facts` gives."""
+    tagged, loads, stores, reads = [], [], set(), []
     todo = deque((top,))
-    pop, push = todo.popleft, todo.append
-    ast_type, list_type, name_type, load_type = gast.AST, list, gast.Name, gast.Load
+    pop, push, read = todo.popleft, todo.append, loads.append
+    ast_type, list_type, name_type, load_type, store_type = \
+        gast.AST, list, gast.Name, gast.Load, gast.Store
+    fields_of = _FIELDS
     while todo:
         node = pop()
         cls = node.__class__
         if cls is name_type:
-            if node.ctx.__class__ is load_type:
-                last[node.id] = k
+            ctx = node.ctx.__class__
+            if ctx is load_type:
+                read(node.id)
+            elif ctx is store_type:
+                stores.add(node.id)
+                stores_count[node.id] = stores_count.get(node.id, 0) + 1
+            if node.annotation is not None:
+                push(node.annotation)
             continue
-        if getattr(node, ATTR, None) is not None:
-            yield node
-        for f in cls._fields:
+        t = getattr(node, ATTR, None)
+        if t is not None:
+            tagged.append(node)
+            facts = t.facts
+            if t.kind == "unbroadcast":
+                if facts["like"] is not None and facts["matmul"] is None:
+                    reads.append((node, None, facts["like"]))
+            elif t.kind == "shape_use":
+                reads.append((node, facts["form"], facts["like"]))
+        fields = fields_of.get(cls)
+        if fields is None:
+            fields = fields_of[cls] = child_fields(cls)
+        for f in fields:
             v = getattr(node, f, None)
             if v.__class__ is list_type:
                 for item in v:
@@ -144,6 +187,7 @@ def _tagged(top, last, k):
                         push(item)
             elif isinstance(v, ast_type):
                 push(v)
+    return tagged, loads, stores, reads
 
 
 # ---------------------------------------------------------------------------------------
@@ -266,16 +310,20 @@ def _names_of(stmt) -> tuple:
     return loads, stores
 
 
-def _shapes_in_function(fdef, names) -> tuple:
+def _shapes_in_function(fdef, names, walked=None) -> tuple:
     """In one function (forward and backward together): a value assigned once at the top
     level whose later reads, after some statement, are all for its shape is replaced by
     ``shape_of(v)`` right after that statement (and freed there, by ``_free_dead``), instead
     of staying alive into the backward for its shape.  Returns ``(loads, stores)``: the sets
     of names each top-level statement of the function it leaves reads and binds (from the
-    walk this step makes anyway, for :func:`_free_dead` and ``inplace``)."""
+    walk this step makes anyway, for :func:`_free_dead` and ``inplace``).  ``walked``:
+    ``([(loads, stores, reads)] per statement, store counts)`` when the caller has them."""
     body = fdef.body
-    once = {a.id: 1 for a in fdef.args.args}  # (_store_counts, gathered on the same walk)
-    walked = [_statement_facts(stmt, once) for stmt in body]
+    if walked is None:
+        once = {a.id: 1 for a in fdef.args.args}  # (_store_counts, gathered on the same walk)
+        walked = [_statement_facts(stmt, once) for stmt in body]
+    else:
+        walked, once = walked
     loads = [set(w[0]) for w in walked]
     stores = [w[1] for w in walked]
     params = {a.id for a in fdef.args.args}
@@ -473,17 +521,19 @@ def _rewrite_saving(fwd_stmt, t, prim, saved, grad_stmt, grad_args) -> None:
     untag(grad_stmt.value)
 
 
-def _save_for_backward(fdef, names) -> None:
-    """In one function (a gradient function: forward and backward together)."""
+def _save_for_backward(fdef, names) -> bool:
+    """In one function (a gradient function: forward and backward together); whether it
+    may have rewritten a statement."""
     sites = _saving_sites(fdef)
     if not sites:
-        return
+        return False
     once = _store_counts(fdef)
     for at, stmt, t, prim, args in sites:
         grads = [(i, g, a) for i, g, a in _gradient_sites(fdef, prim) if a[:-1] == args]
         if len(grads) == 1 and grads[0][0] > at and once.get(grads[0][2][-1]) == 1:
             _rewrite_saving(stmt, t, prim, names.fresh(t.lstrip("_") + "_saved"),
                             grads[0][1], grads[0][2])
+    return True
 
 
 def _save_for_backward_in_pair(fwd, bwd, names) -> None:
@@ -602,11 +652,12 @@ def _accumulate_in_loops(body) -> None:
 # matmul gradients
 # ---------------------------------------------------------------------------------------
 
-def _fuse_matmul_gradients(calls) -> None:
+def _fuse_matmul_gradients(calls) -> list:
     """``unbroadcast(matmul_nt(a, b), x)`` -> ``matmul_nt_to(a, b, x)``, and
     ``unbroadcast(matmul_tn(a, b, like=y), y)`` -> ``matmul_tn_to(a, b, y)``: one call.
     ``calls``: the ``unbroadcast`` calls of the functions, found before the other steps (a
-    step since may have rewritten one and removed its tag)."""
+    step since may have rewritten one and removed its tag).  Returns those it rewrote."""
+    done = []
     for node in calls:
         facts = facts_of(node, "unbroadcast")
         if facts is None or facts["matmul"] is None:
@@ -614,6 +665,8 @@ def _fuse_matmul_gradients(calls) -> None:
         helper = "matmul_nt_to" if facts["matmul"] == "nt" else "matmul_tn_to"
         node.func, node.args = name(helper), list(node.args[0].args) + [name(facts["like"])]
         untag(node)
+        done.append(node)
+    return done
 
 
 # ---------------------------------------------------------------------------------------
