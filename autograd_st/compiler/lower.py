@@ -692,6 +692,9 @@ def _free_dead(body, params, found=None) -> tuple:
     for i, ld in enumerate(loads):
         for n in ld:
             last_load[n] = i
+    last_reads = {}  # statement -> the names it reads last
+    for n, i in last_load.items():
+        last_reads.setdefault(i, []).append(n)
     computed, copied, nested = set(), set(), set()
     for stmt, st in zip(body, stores):
         if not isinstance(stmt, gast.Assign):
@@ -706,11 +709,12 @@ def _free_dead(body, params, found=None) -> tuple:
         out_stores.append(stores[i])
         if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, gast.Name):
             computed |= stores[i]
-        if isinstance(stmt, gast.Return) or is_comment(stmt):
+        last = last_reads.get(i)
+        if last is None or isinstance(stmt, gast.Return) or is_comment(stmt):
             continue
-        dead = sorted(v for v in loads[i]
-                      if last_load.get(v) == i and v in computed and v not in nested
-                      and v not in copied and v not in params)
+        dead = sorted(v for v in last
+                      if v in computed and v not in nested and v not in copied
+                      and v not in params)
         if dead:
             out.append(gast.Delete(targets=[gast.Name(id=v, ctx=gast.Del(), annotation=None,
                                                       type_comment=None) for v in dead]))
