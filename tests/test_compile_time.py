@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 import autograd_st.compiler as driver
 from autograd_st import Parameter, Tensor, nn, ops
-from autograd_st.compiler import anno, codegen, lower, parse, printer, trees
+from autograd_st.compiler import anno, codegen, lower, lower_facts, parse, printer, trees
 
 try:
     from . import program_gen as pg
@@ -87,8 +87,8 @@ def _facts_by_separate_walks(stmt):
 
 
 def test_the_lowerings_one_walk_gives_what_separate_walks_give(monkeypatch, tmp_path):
-    """``lower._walk_top`` (the tagged nodes in walk order, the names read and bound, the
-    calls reading a name for its shape) and ``lower._statement_facts`` on every top-level
+    """``lower_facts.walk_top`` (the tagged nodes in walk order, the names read and bound, the
+    calls reading a name for its shape) and ``lower_facts.statement_facts`` on every top-level
     statement of the functions the lowering gets: a straight function (broadcasting, matmul
     gradients), a loop, a Cell's pairs."""
     seen = []
@@ -101,8 +101,8 @@ def test_the_lowerings_one_walk_gives_what_separate_walks_give(monkeypatch, tmp_
                 counts, counts2, want = {}, {}, {}
                 for n in stores:
                     want[n] = want.get(n, 0) + 1
-                t, ld, st, rd = lower._walk_top(stmt, counts)
-                ld2, st2, rd2 = lower._statement_facts(stmt, counts2)
+                t, ld, st, rd = lower_facts.walk_top(stmt, counts)
+                ld2, st2, rd2 = lower_facts.statement_facts(stmt, counts2)
                 assert [id(n) for n in t] == tagged
                 assert sorted(ld) == sorted(ld2) == ids
                 assert st == st2 == set(stores) and counts == counts2 == want

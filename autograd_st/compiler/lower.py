@@ -57,16 +57,15 @@ Gives: the same functions, in place, computing the same values, with these speed
 """
 from __future__ import annotations
 
-from collections import deque
-
 import gast
 
 from ..kernels import LOWERED_KERNELS
-from .anno import ATTR, facts_of, tag, tag_of, untag
+from .anno import facts_of, tag, tag_of, untag
 from .codegen import is_comment, name, names_read
 from .inplace import inplace
+from .lower_facts import names_of, statement_facts, store_counts, walk_top
 from .lower_loops import batch_loops
-from .trees import child_fields, load_store_names, walk
+from .trees import walk
 
 __all__ = ["lower"]
 
@@ -87,7 +86,7 @@ def lower(fdefs: list, names) -> None:
         once = {a.id: 1 for a in fdef.args.args}
         per = []
         for k, top in enumerate(fdef.body):
-            tagged, ld, st, reads = _walk_top(top, once)
+            tagged, ld, st, reads = walk_top(top, once)
             per.append((ld, st, reads))
             for n in ld:
                 last[n] = k
@@ -137,57 +136,11 @@ def lower(fdefs: list, names) -> None:
             if pre is not None:
                 per, once = pre
                 for k in stale.get(id(fdef), ()):  # (a fused call binds nothing)
-                    per[k] = _statement_facts(fdef.body[k], {})
+                    per[k] = statement_facts(fdef.body[k], {})
             facts.append(_shapes_in_function(fdef, names, pre))
     for fdef, found in zip(fdefs, facts):
         fdef.body, found = _free_dead(fdef.body, {a.id for a in fdef.args.args}, found)
         inplace(fdef, names, found)
-
-
-def _walk_top(top, stores_count: dict) -> tuple:
-    """``(tagged, loads, stores, reads)`` of top-level statement ``top``, in one walk:
-    its tagged nodes in ``walk``'s order (breadth first), and what
-    :func:`_statement_facts` gives."""
-    tagged, loads, stores, reads = [], [], set(), []
-    todo = deque((top,))
-    pop, push, read = todo.popleft, todo.append, loads.append
-    ast_type, list_type, name_type, load_type, store_type = \
-        gast.AST, list, gast.Name, gast.Load, gast.Store
-    fields_of = _FIELDS
-    while todo:
-        node = pop()
-        cls = node.__class__
-        if cls is name_type:
-            ctx = node.ctx.__class__
-            if ctx is load_type:
-                read(node.id)
-            elif ctx is store_type:
-                stores.add(node.id)
-                stores_count[node.id] = stores_count.get(node.id, 0) + 1
-            if node.annotation is not None:
-                push(node.annotation)
-            continue
-        t = getattr(node, ATTR, None)
-        if t is not None:
-            tagged.append(node)
-            facts = t.facts
-            if t.kind == "unbroadcast":
-                if facts["like"] is not None and facts["matmul"] is None:
-                    reads.append((node, None, facts["like"]))
-            elif t.kind == "shape_use":
-                reads.append((node, facts["form"], facts["like"]))
-        fields = fields_of.get(cls)
-        if fields is None:
-            fields = fields_of[cls] = child_fields(cls)
-        for f in fields:
-            v = getattr(node, f, None)
-            if v.__class__ is list_type:
-                for item in v:
-                    if isinstance(item, ast_type):
-                        push(item)
-            elif isinstance(v, ast_type):
-                push(v)
-    return tagged, loads, stores, reads
 
 
 # ---------------------------------------------------------------------------------------
@@ -255,61 +208,6 @@ def _read_shape(call, form, shape) -> None:
     untag(call)
 
 
-def _statement_facts(stmt, stores_count: dict) -> tuple:
-    """``(loads, stores, reads)`` of top-level statement ``stmt``, in one walk (a stack: the
-    order of the reads does not matter to the callers): ``loads``, a list of each name read,
-    as often as it is read; ``stores``, the set of names it binds (each binding counted in
-    ``stores_count``, as :func:`_store_counts` counts them); ``reads`` holds ``(call, form,
-    like)`` for each call that reads a name ``like`` only for its shape (``unbroadcast(E,
-    v)`` not of a matmul, form None, and the ``shape_use`` calls)."""
-    loads, stores, reads = [], set(), []
-    stack = [stmt]
-    pop, push, read = stack.pop, stack.append, loads.append
-    name_type, load_type, store_type, ast_type, list_type = \
-        gast.Name, gast.Load, gast.Store, gast.AST, list
-    fields_of = _FIELDS
-    while stack:
-        n = pop()
-        cls = n.__class__
-        if cls is name_type:
-            ctx = n.ctx.__class__
-            if ctx is load_type:
-                read(n.id)
-            elif ctx is store_type:
-                stores.add(n.id)
-                stores_count[n.id] = stores_count.get(n.id, 0) + 1
-            if n.annotation is not None:
-                push(n.annotation)
-            continue
-        t = getattr(n, ATTR, None)
-        if t is not None:
-            facts = t.facts
-            if t.kind == "unbroadcast":
-                if facts["like"] is not None and facts["matmul"] is None:
-                    reads.append((n, None, facts["like"]))  # (a matmul's stays one call)
-            elif t.kind == "shape_use":
-                reads.append((n, facts["form"], facts["like"]))
-        fields = fields_of.get(cls)
-        if fields is None:
-            fields = fields_of[cls] = child_fields(cls)
-        for f in fields:
-            v = getattr(n, f, None)
-            if v.__class__ is list_type:
-                for item in v:
-                    if isinstance(item, ast_type):
-                        push(item)
-            elif isinstance(v, ast_type):
-                push(v)
-    return loads, stores, reads
-
-
-def _names_of(stmt) -> tuple:
-    """``(loads, stores)`` of statement ``stmt``: the sets of names it reads and binds."""
-    loads, stores = set(), set()
-    load_store_names(stmt, loads, stores)
-    return loads, stores
-
-
 def _shapes_in_function(fdef, names, walked=None) -> tuple:
     """In one function (forward and backward together): a value assigned once at the top
     level whose later reads, after some statement, are all for its shape is replaced by
@@ -320,8 +218,8 @@ def _shapes_in_function(fdef, names, walked=None) -> tuple:
     ``([(loads, stores, reads)] per statement, store counts)`` when the caller has them."""
     body = fdef.body
     if walked is None:
-        once = {a.id: 1 for a in fdef.args.args}  # (_store_counts, gathered on the same walk)
-        walked = [_statement_facts(stmt, once) for stmt in body]
+        once = {a.id: 1 for a in fdef.args.args}  # (store_counts, gathered on the same walk)
+        walked = [statement_facts(stmt, once) for stmt in body]
     else:
         walked, once = walked
     loads = [set(w[0]) for w in walked]
@@ -363,7 +261,7 @@ def _shapes_in_function(fdef, names, walked=None) -> tuple:
             _read_shape(call, form, shape)
             changed.add(j)
     for j in changed:
-        loads[j], stores[j] = _names_of(body[j])
+        loads[j], stores[j] = names_of(body[j])
     if inserts:
         out, out_loads, out_stores = [], [], []
         for j, stmt in enumerate(body):
@@ -372,7 +270,7 @@ def _shapes_in_function(fdef, names, walked=None) -> tuple:
             out_stores.append(stores[j])
             for new in inserts.get(j, ()):
                 out.append(new)
-                ld, sd = _names_of(new)
+                ld, sd = names_of(new)
                 out_loads.append(ld)
                 out_stores.append(sd)
         fdef.body = out
@@ -450,40 +348,6 @@ def _kernel_call(stmt, kind):
     return None
 
 
-def _store_counts(fdef) -> dict:
-    """How many times each name is bound in ``fdef`` (a parameter once more): the ``Store``
-    names a walk finds, counted in one pass without a generator step per node."""
-    counts = {a.id: 1 for a in fdef.args.args}
-    stack = [fdef]
-    pop, push = stack.pop, stack.append
-    name_type, store_type, ast_type, list_type = gast.Name, gast.Store, gast.AST, list
-    fields_of = _FIELDS
-    while stack:
-        node = pop()
-        cls = node.__class__
-        if cls is name_type:
-            if node.ctx.__class__ is store_type:
-                counts[node.id] = counts.get(node.id, 0) + 1
-            if node.annotation is not None:
-                push(node.annotation)
-            continue
-        fields = fields_of.get(cls)
-        if fields is None:
-            fields = fields_of[cls] = child_fields(cls)
-        for f in fields:
-            v = getattr(node, f, None)
-            if v.__class__ is list_type:
-                for item in v:
-                    if isinstance(item, ast_type):
-                        push(item)
-            elif isinstance(v, ast_type):
-                push(v)
-    return counts
-
-
-_FIELDS: dict = {}  # node class -> its fields that may hold nodes (trees.child_fields)
-
-
 def _saving_sites(fdef):
     """The top-level ``t = p(args)`` of a primitive with a saving kernel pair, whose target
     and arguments are each bound once in ``fdef`` (so a later use names the same value):
@@ -494,7 +358,7 @@ def _saving_sites(fdef):
     calls = [(i, stmt, c) for i, stmt, c in calls if c is not None]
     if not calls:
         return []
-    once = _store_counts(fdef)
+    once = store_counts(fdef)
     return [(i, stmt, t, p, args) for i, stmt, (t, p, args) in calls
             if once.get(t) == 1 and all(once.get(a) == 1 for a in args)]
 
@@ -527,7 +391,7 @@ def _save_for_backward(fdef, names) -> bool:
     sites = _saving_sites(fdef)
     if not sites:
         return False
-    once = _store_counts(fdef)
+    once = store_counts(fdef)
     for at, stmt, t, prim, args in sites:
         grads = [(i, g, a) for i, g, a in _gradient_sites(fdef, prim) if a[:-1] == args]
         if len(grads) == 1 and grads[0][0] > at and once.get(grads[0][2][-1]) == 1:
@@ -554,7 +418,7 @@ def _save_for_backward_in_pair(fwd, bwd, names) -> None:
     if not sites:
         return
     fwd_name = {tg.id: rec.id for tg, rec in zip(targets.elts, record.elts)}
-    once = _store_counts(bwd)
+    once = store_counts(bwd)
     changed = False
     for _, stmt, t, prim, args in sites:
         grads = [(g, a) for _, g, a in _gradient_sites(bwd, prim)
@@ -683,7 +547,7 @@ def _free_dead(body, params, found=None) -> tuple:
     if found is None:  # per statement, from one walk of it
         loads, stores = [], []
         for stmt in body:
-            ld, st = _names_of(stmt)
+            ld, st = names_of(stmt)
             loads.append(ld)
             stores.append(st)
     else:
