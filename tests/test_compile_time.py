@@ -17,6 +17,7 @@ as an absolute time.
 from __future__ import annotations
 
 import ast
+import importlib
 import importlib.util
 import pathlib
 import sys
@@ -29,7 +30,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 import autograd_st.compiler as driver
 from autograd_st import Parameter, Tensor, nn, ops
-from autograd_st.compiler import codegen, parse, printer, trees
+from autograd_st.compiler import anno, codegen, lower, lower_facts, parse, printer, trees
 
 try:
     from . import program_gen as pg
@@ -56,6 +57,7 @@ def test_tree_helpers_match_gast(path):
     names = [n for n in gast.walk(mine) if isinstance(n, gast.Name)]
     assert loads == {n.id for n in names if isinstance(n.ctx, gast.Load)}
     assert stores == {n.id for n in names if isinstance(n.ctx, gast.Store)}
+    assert sorted(trees.name_ids(mine)) == sorted(n.id for n in names)
     # stored_names reads assignment and loop targets only: what binds names in the
     # statements generated code is made of (compared on the functions made of them only)
     generated = (gast.Assign, gast.AugAssign, gast.Expr, gast.If, gast.For, gast.While,
@@ -65,6 +67,73 @@ def test_tree_helpers_match_gast(path):
         if not any(isinstance(n, other) and not isinstance(n, generated)
                    for st in fdef.body for n in gast.walk(st)):
             assert trees.stored_names(fdef.body) == set(codegen.names_written(fdef.body))
+
+
+def _facts_by_separate_walks(stmt):
+    """What ``lower``'s one walk of a top-level statement gives, found with gast's walk."""
+    nodes = list(gast.walk(stmt))
+    names = [n for n in nodes if isinstance(n, gast.Name)]
+    tagged = [n for n in nodes if not isinstance(n, gast.Name) and anno.tag_of(n) is not None]
+    reads = []
+    for n in tagged:
+        t = anno.tag_of(n)
+        if t.kind == "unbroadcast" and t.facts["like"] is not None \
+                and t.facts["matmul"] is None:
+            reads.append((id(n), None, t.facts["like"]))
+        elif t.kind == "shape_use":
+            reads.append((id(n), t.facts["form"], t.facts["like"]))
+    return ([id(n) for n in tagged], sorted(n.id for n in names if isinstance(n.ctx, gast.Load)),
+            [n.id for n in names if isinstance(n.ctx, gast.Store)], sorted(reads, key=repr))
+
+
+def test_the_lowerings_one_walk_gives_what_separate_walks_give(monkeypatch, tmp_path):
+    """``lower_facts.walk_top`` (the tagged nodes in walk order, the names read and bound, the
+    calls reading a name for its shape) and ``lower_facts.statement_facts`` on every top-level
+    statement of the functions the lowering gets: a straight function (broadcasting, matmul
+    gradients), a loop, a Cell's pairs."""
+    seen = []
+    real = lower.lower
+
+    def check(fdefs, names):
+        for fdef in fdefs:
+            for stmt in fdef.body:
+                tagged, ids, stores, reads = _facts_by_separate_walks(stmt)
+                counts, counts2, want = {}, {}, {}
+                for n in stores:
+                    want[n] = want.get(n, 0) + 1
+                t, ld, st, rd = lower_facts.walk_top(stmt, counts)
+                ld2, st2, rd2 = lower_facts.statement_facts(stmt, counts2)
+                assert [id(n) for n in t] == tagged
+                assert sorted(ld) == sorted(ld2) == ids
+                assert st == st2 == set(stores) and counts == counts2 == want
+                assert sorted(((id(c), f, v) for c, f, v in rd), key=repr) == reads
+                assert sorted(((id(c), f, v) for c, f, v in rd2), key=repr) == reads
+            seen.append(fdef.name)
+        return real(fdefs, names)
+    monkeypatch.setattr(lower, "lower", check)
+    for mod in ("gradient", "build"):  # (each imported the function by name)
+        monkeypatch.setattr(importlib.import_module("autograd_st.compiler." + mod), "lower",
+                            check)
+    src = ("import numpy as np\n\n\ndef f(x, w, b):\n    h = np.tanh(np.matmul(x, w) + b)\n"
+           "    for _ in range(3):\n        h = np.sin(h) * 0.5 + h\n"
+           "    return np.sum(h * np.exp(h) - np.mean(h, axis=0))\n")
+    f = _import(src, "ct_facts_f", tmp_path).f
+    x = Tensor(np.linspace(-1, 1, 12).reshape(3, 4).astype(np.float32))
+    w = Tensor((np.eye(4) * 0.5).astype(np.float32))
+    b = Tensor(np.ones(4, np.float32))
+    driver.clear_caches()
+    ops.grad(f, (0, 1, 2))(x, w, b)
+
+    class Tiny(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.dense = nn.Dense(4, 4)
+
+        def construct(self, x):
+            return ops.sum(ops.tanh(self.dense(x)) * x)
+    net = Tiny()
+    ops.value_and_grad(net, None, net.trainable_params())(x)
+    assert len(seen) >= 3
 
 
 def test_printer_matches_astor_on_constructs():

@@ -334,3 +334,53 @@ def test_second_derivatives_through_code_whose_comments_had_line_separators():
     got = ops.grad(first)(Tensor(X)).asnumpy()
     want = numerical_grad(first, (Tensor(X),))
     np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "a\nb", "a\n\nb\n", "\n", "\n\n",
+                                  "x\x0cy\n\u2028z\x85\n", "a\rb\r\nc\n", "a\r"])
+def test_the_linecache_lines_are_pythons_physical_lines(text):
+    from autograd_st.compiler import load as load_module
+    from autograd_st.compiler.parse import physical_lines
+    assert load_module._lines(text) == physical_lines(text)
+
+
+def _shared(src: str, copies: int = 2) -> gast.FunctionDef:
+    """``src``'s function with its body's statements (one object each) in it ``copies``
+    times: the in-place branch shares the statements it does not rewrite this way."""
+    fdef = _fdef(src)
+    body = fdef.body[:-1]
+    fdef.body = [gast.If(test=gast.Name(id="flag", ctx=gast.Load(), annotation=None,
+                                        type_comment=None), body=list(body), orelse=[])] \
+        * (copies - 1) + body + fdef.body[-1:]
+    return fdef
+
+
+def test_validate_checks_a_statement_the_function_holds_twice_once_with_the_same_answer():
+    src = ("def sh_f(x, flag):\n    # c\n    y = np.sin(x) * 2.5\n    z = y + x\n    del y\n"
+           "    return z\n")
+    one, two = _fdef(src), _shared(src)
+    two.body[0].body.insert(0, codegen.comment("a\nb"))
+    two.body.insert(1, two.body[0].body[0])  # (a comment marker shared too)
+    assert validate(two) == validate(one) == {"np"}  # (its globals; flag is a parameter)
+    assert two.body[1].value.args[0].value == "a b"
+    text = codegen.to_source(two)
+    assert text.count("y = np.sin(x) * 2.5") == 2 and text.count("# a b") == 2
+
+
+@pytest.mark.parametrize("bad", [
+    lambda st: setattr(st.value.func, "attr", "sin(1) or os"),
+    lambda st: setattr(st.targets[0], "id", "a b"),
+    lambda st: setattr(st.value.args[0], "id", "import"),
+])
+def test_validate_refuses_what_a_shared_statement_holds(bad):
+    fdef = _shared("def sh_g(x, flag):\n    y = np.sin(x)\n    return y\n")
+    bad(fdef.body[1])  # the statement both copies are
+    with pytest.raises(ValueError, match="invalid identifier"):
+        validate(fdef)
+
+
+def test_validate_refuses_a_constant_in_a_shared_statement():
+    fdef = _shared("def sh_h(x, flag):\n    y = x * 2.0\n    return y\n")
+    fdef.body[1].value.right.value = object()
+    with pytest.raises(ValueError, match="no literal form"):
+        validate(fdef)

@@ -534,6 +534,10 @@ def to_source(fdef: gast.FunctionDef) -> str:
 
 def _lines_source(lines) -> str:
     """The printer's ``(indent, text, comment)`` lines as :func:`to_source`'s text."""
+    if not any(note is not None and _THROUGH in note for _, _, note in lines):
+        # (no comment to say once for a run of lines: each line as it is)
+        return "\n".join([indent + text if note is None else indent + "# " + note
+                          for indent, text, note in lines]) + "\n"
     out = []
     last = None  # the last comment, while only simple statements at its indent follow it
     for indent, text, note in lines:

@@ -19,7 +19,7 @@ import copy
 
 import gast
 
-from .trees import walk
+from .trees import name_ids
 
 __all__ = ["desugar", "needed"]
 
@@ -42,9 +42,17 @@ def _not(expr):
     return gast.UnaryOp(op=gast.Not(), operand=expr)
 
 
+# the fields that hold statements (a statement's block, a handler's or a case's body): the
+# exits _has looks for are statements, and no expression holds a statement (a lambda's body
+# is an expression), so it looks nowhere else
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
 def _has(stmts, kinds, into_loops=False) -> bool:
-    """Does one of ``stmts`` contain a node of ``kinds``?  A nested loop's own ``break`` and
-    ``continue`` stay inside it (unless ``into_loops``); a ``return`` in it still counts."""
+    """Does one of ``stmts`` contain a node of ``kinds`` (statements: return, break,
+    continue)?  A nested loop's own ``break`` and ``continue`` stay inside it (unless
+    ``into_loops``); a ``return`` in it still counts (one in a function nested in the loop
+    too)."""
     stop = kinds + _SCOPES
     returns = gast.Return in kinds
     todo = list(stmts)  # (a stack, not a recursion with a generator per node)
@@ -55,15 +63,27 @@ def _has(stmts, kinds, into_loops=False) -> bool:
                 return True
             continue
         if isinstance(n, (gast.For, gast.While)) and not into_loops:
-            if returns and any(isinstance(x, gast.Return) for x in walk(n)):
+            if returns and _has_return(n):
                 return True
             continue
-        for f in n._fields:
+        for f in _BLOCKS:
             v = getattr(n, f, None)
-            if v.__class__ is list:
-                todo.extend(c for c in v if isinstance(c, gast.AST))
-            elif isinstance(v, gast.AST):
-                todo.append(v)
+            if v:
+                todo.extend(v)
+    return False
+
+
+def _has_return(node) -> bool:
+    """Is there a ``return`` anywhere in ``node`` (in a function nested in it too)?"""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, gast.Return):
+            return True
+        for f in _BLOCKS:
+            v = getattr(n, f, None)
+            if v:
+                todo.extend(v)
     return False
 
 
@@ -95,7 +115,7 @@ def _always_returns(stmts) -> bool:
 class _Desugar:
     def __init__(self, fdef) -> None:
         self.fdef = fdef
-        self.taken = {n.id for n in walk(fdef) if isinstance(n, gast.Name)}
+        self.taken = set(name_ids(fdef))
         self.taken.update(a.id for a in fdef.args.args)
         self.result = None
 

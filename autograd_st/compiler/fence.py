@@ -44,11 +44,11 @@ REFUSED = {
 }
 
 
-_METHODS: dict = {}  # node class -> _Fence's visit_<class> or None
+_METHODS: dict = {}  # node class -> _Fence's check_<class> or None
 _MISSING = object()
 
 
-class _Fence(gast.NodeVisitor):
+class _Fence:
     def __init__(self, src) -> None:
         self.src = src
         self.top = None
@@ -59,40 +59,47 @@ class _Fence(gast.NodeVisitor):
             self.src.filename, getattr(node, "lineno", None), getattr(node, "col_offset", 0),
             hint=hint)
 
-    def visit(self, node):  # NodeVisitor.visit, with the method found once per class
-        cls = node.__class__
-        method = _METHODS.get(cls, _MISSING)
-        if method is _MISSING:
-            method = _METHODS[cls] = getattr(_Fence, "visit_" + cls.__name__, None)
-        if method is None:
-            return self.generic_visit(node)
-        return method(self, node)
+    def visit(self, node):
+        """NodeVisitor's walk (each node, then its fields' nodes in order, depth first),
+        with a stack instead of a recursion and the checks found once per class: a node's
+        ``check_<class>`` runs before its nodes are looked into, as a ``visit_<class>``
+        that calls ``generic_visit`` last would."""
+        stack = [node]
+        pop = stack.pop
+        ast_type, list_type, refused, top = gast.AST, list, REFUSED, self.top
+        while stack:
+            node = pop()
+            cls = node.__class__
+            method = _METHODS.get(cls, _MISSING)
+            if method is _MISSING:
+                method = _METHODS[cls] = getattr(_Fence, "check_" + cls.__name__, None)
+            if method is not None:
+                method(self, node)
+            entry = refused.get(cls)
+            if entry is not None and node is not top:
+                self.refuse(node, *entry)
+            children = []
+            for f in cls._fields:
+                v = getattr(node, f, None)
+                if v.__class__ is list_type:
+                    for item in v:
+                        if isinstance(item, ast_type):
+                            children.append(item)
+                elif isinstance(v, ast_type):
+                    children.append(v)
+            if children:
+                children.reverse()  # (popped in field order)
+                stack.extend(children)
 
-    def generic_visit(self, node):
-        entry = REFUSED.get(type(node))
-        if entry is not None and node is not self.top:
-            self.refuse(node, *entry)
-        # NodeVisitor.generic_visit (fields in order, depth first), without its generators
-        for f in node._fields:
-            v = getattr(node, f, None)
-            if v.__class__ is list:
-                for item in v:
-                    if isinstance(item, gast.AST):
-                        self.visit(item)
-            elif isinstance(v, gast.AST):
-                self.visit(v)
-
-    def visit_FunctionDef(self, node):
+    def check_FunctionDef(self, node):
         if node is not self.top:  # a nested def: a local function, bound where it is called
             if node.decorator_list:
                 self.refuse(node.decorator_list[0], "a decorator on a nested function",
                             "define the decorated function at module level")
             self._check_params(node, "a nested function")
-        self.generic_visit(node)
 
-    def visit_Lambda(self, node):
+    def check_Lambda(self, node):
         self._check_params(node, "a lambda")
-        self.generic_visit(node)
 
     def _check_params(self, node, what):
         args = node.args
@@ -101,21 +108,18 @@ class _Fence(gast.NodeVisitor):
             self.refuse(node, "*args, **kwargs, keyword-only or positional-only parameters of "
                         + what, "give it plain positional parameters")
 
-    def visit_Call(self, node):
+    def check_Call(self, node):
         for k in node.keywords:
             if k.arg is None:
                 self.refuse(k.value, "**-unpacking in a call",
                             "pass the keyword arguments one by one")
-        self.generic_visit(node)
 
-    def visit_Assign(self, node):
+    def check_Assign(self, node):
         for t in node.targets:
             self._check_target(t)
-        self.generic_visit(node)
 
-    def visit_AugAssign(self, node):
+    def check_AugAssign(self, node):
         self._check_target(node.target)
-        self.generic_visit(node)
 
     def _check_target(self, t):
         if isinstance(t, (gast.Tuple, gast.List)):

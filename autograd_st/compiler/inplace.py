@@ -31,7 +31,7 @@ import bisect
 import gast
 
 from .codegen import comment, is_comment, name
-from .trees import load_store_names
+from .trees import load_store_names, name_ids
 
 __all__ = ["inplace", "UFUNCS"]
 
@@ -285,20 +285,24 @@ class _LiveBufs:
                    for n in self.env.holders.get(id(buf), ()))
 
 
-def inplace(fdef, names) -> None:
+def inplace(fdef, names, found=None) -> None:
     """Give ``fdef`` (a lowered generated function) its in-place fast path, when it has one;
-    ``names`` gives the fresh names of temporaries."""
+    ``names`` gives the fresh names of temporaries; ``found``: ``(loads, stores)``, the sets
+    of names each top-level statement reads and binds, when the caller has them."""
     params = [a.id for a in fdef.args.args]
     body = fdef.body
     if not params or fdef.args.vararg or fdef.args.kwarg or not body \
             or not isinstance(body[-1], gast.Return):
         return
-    loads, stores = [], []
-    for st in body:
-        ld, sd = set(), set()
-        load_store_names(st, ld, sd)
-        loads.append(ld)
-        stores.append(sd)
+    if found is None:
+        loads, stores = [], []
+        for st in body:
+            ld, sd = set(), set()
+            load_store_names(st, ld, sd)
+            loads.append(ld)
+            stores.append(sd)
+    else:
+        loads, stores = found
     # where each name is read and where an assignment rebinds it: whether a name is read
     # after a statement is then two bisections (straight-line liveness; a set of the live
     # names per statement would make a long function's pass quadratic)
@@ -327,10 +331,11 @@ def inplace(fdef, names) -> None:
                 out_body.append(st)
                 continue
             counts: dict = {}  # id(_Buf) -> how many names in the statement hold it
-            for n in gast.walk(st.value):
-                if isinstance(n, gast.Name) and isinstance(rw.env.get(n.id), _Buf):
-                    key = id(rw.env[n.id])
-                    counts[key] = counts.get(key, 0) + 1
+            env = rw.env
+            for n in name_ids(st.value):
+                v = env.get(n)
+                if v.__class__ is _Buf:
+                    counts[id(v)] = counts.get(id(v), 0) + 1
             rw.pre, rw.hoisted = [], []
             value, like, buf = rw.expr(st.value, live_bufs, counts, target)
             out_body.extend(rw.pre)

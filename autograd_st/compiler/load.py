@@ -92,9 +92,22 @@ def _one_line(text: str) -> str:
 _OTHER, _NAME, _CONSTANT, _REFUSED_KIND, _FUNCTION, _ATTRIBUTE, _KEYWORD, _DELETE, _EXPR = (
     "other", "name", "constant", "refused", "function", "attribute", "keyword", "delete", "expr")
 _KIND: dict = {}
-# the fields validate looks into, per node class: all but operators and contexts, which
-# hold no code (an operator or context node the printer and astor print by its class only)
+# the fields validate looks into, per node class, each with whether it is a block (a list of
+# statements): all but operators and contexts, which hold no code (an operator or context
+# node the printer and astor print by its class only), and the fields validate checks as
+# values itself (a constant's value, an attribute's, keyword's or function's name: anything
+# but a literal or an identifier there is refused)
 _VALIDATED_FIELDS: dict = {}
+_CHECKED_VALUES = frozenset(((gast.Constant, "value"), (gast.Attribute, "attr"),
+                             (gast.keyword, "arg"), (gast.FunctionDef, "name")))
+_BLOCKS = frozenset(("body", "orelse", "finalbody", "handlers"))
+
+
+def _validated_fields(cls) -> tuple:
+    fields = _VALIDATED_FIELDS[cls] = tuple(
+        (f, f in _BLOCKS) for f in cls._fields
+        if f not in ("ctx", "op", "ops") and (cls, f) not in _CHECKED_VALUES)
+    return fields
 
 
 def _kind_of(cls) -> str:
@@ -130,42 +143,64 @@ def validate(fdef) -> frozenset:
                          % type(fdef).__name__)
     idents = set()
     loads, bound = set(), set()
-    skip = set()  # the comment markers' own nodes: text, never code
+    # a statement that is in the function twice (the in-place branch shares the statements
+    # it does not rewrite with the plain body) is checked once: what it gives (identifiers,
+    # names, plain constants) is the same the second time
+    seen = set()
     # every node, each before the nodes inside it, but a name's context (Load, Store ...:
-    # read from the name itself); a stack, not a generator step per node
+    # read from the name itself) and a comment marker's own nodes (text, never code); a
+    # stack, not a generator step per node
     todo = [fdef]
     pop, push = todo.pop, todo.append
     ast_type, list_type, name_type = gast.AST, list, gast.Name
+    binding = (gast.Store, gast.Param)
     while todo:
         node = pop()
         cls = node.__class__
-        if cls is name_type:
+        if cls is name_type:  # (the most common node: all of it here)
             if getattr(node, "annotation", None) is not None:  # (a parameter's: refused
                 push(node.annotation)  # by the printer, printed by astor: checked too)
-        else:
-            fields = _VALIDATED_FIELDS.get(cls)
-            if fields is None:
-                fields = _VALIDATED_FIELDS[cls] = tuple(
-                    f for f in cls._fields if f not in ("ctx", "op", "ops"))
-            for f in fields:
-                v = getattr(node, f, None)
-                if v.__class__ is list_type:
-                    for item in v:
-                        if isinstance(item, ast_type):
-                            push(item)
-                elif isinstance(v, ast_type):
-                    push(v)
+            ident = node.id
+            (bound if isinstance(node.ctx, binding) else loads).add(ident)
+            if ident not in idents:  # (each identifier checked once)
+                if _bad_identifier(ident):
+                    raise ValueError("generated code has an invalid identifier %r" % (ident,))
+                idents.add(ident)
+            continue
         kind = _KIND.get(cls) or _kind_of(cls)
+        if kind is _EXPR and is_comment(node):  # its text is made one line
+            call = node.value
+            args = call.args
+            if len(args) != 1 or call.keywords or not isinstance(
+                    args[0], gast.Constant) or not isinstance(args[0].value, str):
+                raise ValueError("malformed comment marker in generated code")
+            args[0].value = _one_line(str.__str__(args[0].value))
+            for extra in (getattr(call.func, "annotation", None),
+                          getattr(args[0], "kind", None)):  # (never set by codegen)
+                if isinstance(extra, ast_type):
+                    push(extra)
+            continue
+        fields = _VALIDATED_FIELDS.get(cls)
+        if fields is None:
+            fields = _validated_fields(cls)
+        for f, block in fields:
+            v = getattr(node, f, None)
+            if v.__class__ is list_type:
+                if block:
+                    for item in v:
+                        if id(item) not in seen:
+                            seen.add(id(item))
+                            if isinstance(item, ast_type):
+                                push(item)
+                    continue
+                for item in v:
+                    if isinstance(item, ast_type):
+                        push(item)
+            elif isinstance(v, ast_type):
+                push(v)
         if kind is _OTHER:  # (most nodes: operators, contexts, calls, tuples ...)
             continue
-        if kind is _NAME:
-            if id(node) in skip:
-                continue
-            ident = node.id
-            (bound if isinstance(node.ctx, (gast.Store, gast.Param)) else loads).add(ident)
-        elif kind is _CONSTANT:
-            if id(node) in skip:
-                continue
+        if kind is _CONSTANT:
             node.value = value = _plain_constant(node.value)
             if isinstance(value, (float, complex)) and not cmath.isfinite(value):
                 raise ValueError("generated code has a non-finite constant %r (codegen "
@@ -176,6 +211,9 @@ def validate(fdef) -> frozenset:
                              % type(node).__name__)
         elif kind is _ATTRIBUTE:
             ident = node.attr
+        elif kind is _NAME:  # (a subclass of Name: never generated, checked all the same)
+            ident = node.id
+            (bound if isinstance(node.ctx, binding) else loads).add(ident)
         elif kind is _KEYWORD:
             ident = node.arg if node.arg is not None else "_"
         elif kind is _DELETE:
@@ -189,14 +227,7 @@ def validate(fdef) -> frozenset:
             if node.decorator_list or node.returns is not None:
                 raise ValueError("generated function %r has decorators or annotations"
                                  % (ident,))
-        else:  # an expression statement: a comment marker's text is made one line
-            if is_comment(node):
-                args = node.value.args
-                if len(args) != 1 or node.value.keywords or not isinstance(
-                        args[0], gast.Constant) or not isinstance(args[0].value, str):
-                    raise ValueError("malformed comment marker in generated code")
-                args[0].value = _one_line(str.__str__(args[0].value))
-                skip.update((id(node.value), id(node.value.func), id(args[0])))
+        else:  # (an expression statement that is not a comment)
             continue
         if ident not in idents:  # (each identifier checked once)
             if _bad_identifier(ident):
@@ -241,6 +272,20 @@ def _check_validated(code, filename: str) -> None:
                     else "defines a nested function"))
 
 
+def _lines(source: str) -> list:
+    """``physical_lines(source)``: generated text breaks its lines at \\n only (comments are
+    one line, and string constants are printed with their escapes), so a split is enough
+    when it has no \\r."""
+    if "\r" in source:
+        return physical_lines(source)
+    lines = source.split("\n")
+    last = lines.pop()
+    lines = [line + "\n" for line in lines]
+    if last:
+        lines.append(last)
+    return lines
+
+
 _LIVE: dict = {}  # linecache filename -> number of live generated functions defined in it
 
 
@@ -266,7 +311,7 @@ def load(source: str, label: str, namespace: dict) -> dict:
     module_ns["__name__"] = "autograd_st.generated"
     module_ns["__file__"] = filename
     with _LOCK:  # one count for this load until its functions hold their own
-        linecache.cache[filename] = (len(source), None, physical_lines(source), filename)
+        linecache.cache[filename] = (len(source), None, _lines(source), filename)
         _LIVE[filename] = _LIVE.get(filename, 0) + 1
     try:
         exec(code, module_ns)  # noqa: S102 - validated generated code only (see above)

@@ -57,16 +57,15 @@ Gives: the same functions, in place, computing the same values, with these speed
 """
 from __future__ import annotations
 
-from collections import deque
-
 import gast
 
 from ..kernels import LOWERED_KERNELS
-from .anno import ATTR, facts_of, tag, tag_of, untag
+from .anno import facts_of, tag, tag_of, untag
 from .codegen import is_comment, name, names_read
 from .inplace import inplace
+from .lower_facts import names_of, statement_facts, store_counts, walk_top
 from .lower_loops import batch_loops
-from .trees import child_fields, load_store_names, walk
+from .trees import walk
 
 __all__ = ["lower"]
 
@@ -76,21 +75,30 @@ def lower(fdefs: list, names) -> None:
     ``names`` gives fresh names."""
     # one walk finds the tagged nodes the steps below rewrite: tape appends, tape walks,
     # unbroadcast calls (each step checks its node's tag again: an earlier step may have
-    # rewritten or detached it)
+    # rewritten or detached it); the same walk gathers what the shapes step, _free_dead and
+    # inplace read of each top-level statement, used when no step in between rewrites it
     appends, walks, unbroadcasts = {}, {}, []
     last_read = {}  # per function: name -> the last top-level statement that reads it
+    walked = {}  # per function: ([(loads, stores, reads)] per statement, store counts)
     for fdef in fdefs:
         found = walks[id(fdef)] = []
         last = last_read[id(fdef)] = {}
+        once = {a.id: 1 for a in fdef.args.args}
+        per = []
         for k, top in enumerate(fdef.body):
-            for node in _tagged(top, last, k):
+            tagged, ld, st, reads = walk_top(top, once)
+            per.append((ld, st, reads))
+            for n in ld:
+                last[n] = k
+            for node in tagged:
                 t = tag_of(node)
                 if t.kind == "unbroadcast":
-                    unbroadcasts.append(node)
+                    unbroadcasts.append((node, id(fdef), k))
                 elif t.kind == "tape_walk":
                     found.append((k, top, node, t.facts["tape"]))
                 elif t.kind == "tape_append":
                     appends.setdefault(t.facts["tape"], []).append(node)
+        walked[id(fdef)] = (per, once)
     for fdef in fdefs:
         for k, top, loop, tape in walks[id(fdef)]:
             if len(appends.get(tape, ())) == 1:
@@ -104,42 +112,35 @@ def lower(fdefs: list, names) -> None:
             _accumulate_in_loops(fdef.body)
     if any(walks.values()):
         batch_loops(fdefs, names)
+        walked.clear()  # (the loops' steps rewrote statements: walked again)
+    calls = [node for node, _, _ in unbroadcasts]
     if len(fdefs) == 2:  # a pair: the forward's residuals are what the backward unpacks
         _save_for_backward_in_pair(*fdefs, names)
         _shapes_in_residuals(*fdefs, names)
+        _fuse_matmul_gradients(calls)
+        facts = [None] * len(fdefs)
     else:
         for fdef in fdefs:
-            _save_for_backward(fdef, names)
-            _shapes_in_function(fdef, names)
-    _fuse_matmul_gradients(unbroadcasts)
-    for fdef in fdefs:
-        fdef.body = _free_dead(fdef.body, {a.id for a in fdef.args.args})
-        inplace(fdef, names)
-
-
-def _tagged(top, last, k):
-    """The tagged nodes of statement ``top`` in ``walk``'s order; each name it reads is
-    recorded in ``last`` as read by statement ``k`` (one pass, no step per node)."""
-    todo = deque((top,))
-    pop, push = todo.popleft, todo.append
-    ast_type, list_type, name_type, load_type = gast.AST, list, gast.Name, gast.Load
-    while todo:
-        node = pop()
-        cls = node.__class__
-        if cls is name_type:
-            if node.ctx.__class__ is load_type:
-                last[node.id] = k
-            continue
-        if getattr(node, ATTR, None) is not None:
-            yield node
-        for f in cls._fields:
-            v = getattr(node, f, None)
-            if v.__class__ is list_type:
-                for item in v:
-                    if isinstance(item, ast_type):
-                        push(item)
-            elif isinstance(v, ast_type):
-                push(v)
+            if _save_for_backward(fdef, names):
+                walked.pop(id(fdef), None)
+        # (before the shapes step: the two rewrite disjoint calls, and the facts that step
+        # gathers are then the final ones for _free_dead and inplace)
+        fused = {id(node) for node in _fuse_matmul_gradients(calls)}
+        stale = {}  # per function: the statements holding a call fused since the walk
+        for node, f, k in unbroadcasts:
+            if id(node) in fused:
+                stale.setdefault(f, set()).add(k)
+        facts = []
+        for fdef in fdefs:
+            pre = walked.get(id(fdef))
+            if pre is not None:
+                per, once = pre
+                for k in stale.get(id(fdef), ()):  # (a fused call binds nothing)
+                    per[k] = statement_facts(fdef.body[k], {})
+            facts.append(_shapes_in_function(fdef, names, pre))
+    for fdef, found in zip(fdefs, facts):
+        fdef.body, found = _free_dead(fdef.body, {a.id for a in fdef.args.args}, found)
+        inplace(fdef, names, found)
 
 
 # ---------------------------------------------------------------------------------------
@@ -207,54 +208,22 @@ def _read_shape(call, form, shape) -> None:
     untag(call)
 
 
-def _shape_reads(node, candidates) -> tuple:
-    """``(reads, count)`` for statement ``node``, in one walk (a stack: the order of the
-    reads does not matter to the caller): ``reads`` holds ``(call, form, like)`` for each
-    call that reads a name of ``candidates`` only for its shape (``unbroadcast(E, v)``, form
-    None, and the ``shape_use`` calls); ``count`` the number of times each name of
-    ``candidates`` is read."""
-    reads, count = [], {}
-    stack = [node]
-    pop, push = stack.pop, stack.append
-    name_type, load_type, ast_type, list_type = gast.Name, gast.Load, gast.AST, list
-    fields_of = _FIELDS
-    while stack:
-        n = pop()
-        cls = n.__class__
-        if cls is name_type:
-            if n.ctx.__class__ is load_type and n.id in candidates:
-                count[n.id] = count.get(n.id, 0) + 1
-            continue
-        t = getattr(n, ATTR, None)
-        if t is not None:
-            facts = t.facts
-            if t.kind == "unbroadcast":
-                if facts["like"] is not None and facts["matmul"] is None \
-                        and facts["like"] in candidates:
-                    reads.append((n, None, facts["like"]))  # (a matmul's stays one call)
-            elif t.kind == "shape_use" and facts["like"] in candidates:
-                reads.append((n, facts["form"], facts["like"]))
-        fields = fields_of.get(cls)
-        if fields is None:
-            fields = fields_of[cls] = child_fields(cls)
-        for f in fields:
-            v = getattr(n, f, None)
-            if v.__class__ is list_type:
-                for item in v:
-                    if isinstance(item, ast_type):
-                        push(item)
-            elif isinstance(v, ast_type):
-                push(v)
-    return reads, count
-
-
-def _shapes_in_function(fdef, names) -> None:
+def _shapes_in_function(fdef, names, walked=None) -> tuple:
     """In one function (forward and backward together): a value assigned once at the top
     level whose later reads, after some statement, are all for its shape is replaced by
     ``shape_of(v)`` right after that statement (and freed there, by ``_free_dead``), instead
-    of staying alive into the backward for its shape."""
+    of staying alive into the backward for its shape.  Returns ``(loads, stores)``: the sets
+    of names each top-level statement of the function it leaves reads and binds (from the
+    walk this step makes anyway, for :func:`_free_dead` and ``inplace``).  ``walked``:
+    ``([(loads, stores, reads)] per statement, store counts)`` when the caller has them."""
     body = fdef.body
-    once = _store_counts(fdef)
+    if walked is None:
+        once = {a.id: 1 for a in fdef.args.args}  # (store_counts, gathered on the same walk)
+        walked = [statement_facts(stmt, once) for stmt in body]
+    else:
+        walked, once = walked
+    loads = [set(w[0]) for w in walked]
+    stores = [w[1] for w in walked]
     params = {a.id for a in fdef.args.args}
     candidates = {}
     for i, stmt in enumerate(body):
@@ -265,34 +234,48 @@ def _shapes_in_function(fdef, names) -> None:
             if once.get(v) == 1 and v not in params:
                 candidates[v] = i
     if not candidates:
-        return
+        return loads, stores
     full_after, shaped = {}, {}  # v -> the last statement reading it whole; its shape reads
-    for j, stmt in enumerate(body):
-        reads, count = _shape_reads(stmt, candidates)
-        for v, k in count.items():
+    for j, (ld, _, reads) in enumerate(walked):
+        reads = [r for r in reads if r[2] in candidates]
+        for v in loads[j]:
+            if v not in candidates:
+                continue
             mine = [r for r in reads if r[2] == v]
-            if len(mine) == k:
+            if mine and len(mine) == ld.count(v):
                 shaped.setdefault(v, []).append((j, mine))
             else:
                 full_after[v] = j
     inserts = {}
+    changed = set()  # the statements whose calls now read a kept shape
     for v, at in candidates.items():
         last = max(full_after.get(v, at), at)
-        later = [m for j, ms in shaped.get(v, []) if j > last for m in ms]
+        later = [(j, m) for j, ms in shaped.get(v, []) if j > last for m in ms]
         if not later or last + 1 >= min(j for j, _ in shaped[v] if j > last):
             continue  # (no statement between: nothing would be freed sooner)
         shape = names.fresh(v.lstrip("_") + "_shape")
         inserts.setdefault(last, []).append(gast.Assign(
             targets=[name(shape, store=True)],
-            value=_shape_record(v, [form for _, form, _ in later]), type_comment=None))
-        for call, form, _ in later:
+            value=_shape_record(v, [form for _, (_, form, _) in later]), type_comment=None))
+        for j, (call, form, _) in later:
             _read_shape(call, form, shape)
+            changed.add(j)
+    for j in changed:
+        loads[j], stores[j] = names_of(body[j])
     if inserts:
-        out = []
+        out, out_loads, out_stores = [], [], []
         for j, stmt in enumerate(body):
             out.append(stmt)
-            out.extend(inserts.get(j, ()))
+            out_loads.append(loads[j])
+            out_stores.append(stores[j])
+            for new in inserts.get(j, ()):
+                out.append(new)
+                ld, sd = names_of(new)
+                out_loads.append(ld)
+                out_stores.append(sd)
         fdef.body = out
+        return out_loads, out_stores
+    return loads, stores
 
 
 def _shapes_on_tape(loop, append, names, read_after) -> None:
@@ -365,40 +348,6 @@ def _kernel_call(stmt, kind):
     return None
 
 
-def _store_counts(fdef) -> dict:
-    """How many times each name is bound in ``fdef`` (a parameter once more): the ``Store``
-    names a walk finds, counted in one pass without a generator step per node."""
-    counts = {a.id: 1 for a in fdef.args.args}
-    stack = [fdef]
-    pop, push = stack.pop, stack.append
-    name_type, store_type, ast_type, list_type = gast.Name, gast.Store, gast.AST, list
-    fields_of = _FIELDS
-    while stack:
-        node = pop()
-        cls = node.__class__
-        if cls is name_type:
-            if node.ctx.__class__ is store_type:
-                counts[node.id] = counts.get(node.id, 0) + 1
-            if node.annotation is not None:
-                push(node.annotation)
-            continue
-        fields = fields_of.get(cls)
-        if fields is None:
-            fields = fields_of[cls] = child_fields(cls)
-        for f in fields:
-            v = getattr(node, f, None)
-            if v.__class__ is list_type:
-                for item in v:
-                    if isinstance(item, ast_type):
-                        push(item)
-            elif isinstance(v, ast_type):
-                push(v)
-    return counts
-
-
-_FIELDS: dict = {}  # node class -> its fields that may hold nodes (trees.child_fields)
-
-
 def _saving_sites(fdef):
     """The top-level ``t = p(args)`` of a primitive with a saving kernel pair, whose target
     and arguments are each bound once in ``fdef`` (so a later use names the same value):
@@ -409,7 +358,7 @@ def _saving_sites(fdef):
     calls = [(i, stmt, c) for i, stmt, c in calls if c is not None]
     if not calls:
         return []
-    once = _store_counts(fdef)
+    once = store_counts(fdef)
     return [(i, stmt, t, p, args) for i, stmt, (t, p, args) in calls
             if once.get(t) == 1 and all(once.get(a) == 1 for a in args)]
 
@@ -436,17 +385,19 @@ def _rewrite_saving(fwd_stmt, t, prim, saved, grad_stmt, grad_args) -> None:
     untag(grad_stmt.value)
 
 
-def _save_for_backward(fdef, names) -> None:
-    """In one function (a gradient function: forward and backward together)."""
+def _save_for_backward(fdef, names) -> bool:
+    """In one function (a gradient function: forward and backward together); whether it
+    may have rewritten a statement."""
     sites = _saving_sites(fdef)
     if not sites:
-        return
-    once = _store_counts(fdef)
+        return False
+    once = store_counts(fdef)
     for at, stmt, t, prim, args in sites:
         grads = [(i, g, a) for i, g, a in _gradient_sites(fdef, prim) if a[:-1] == args]
         if len(grads) == 1 and grads[0][0] > at and once.get(grads[0][2][-1]) == 1:
             _rewrite_saving(stmt, t, prim, names.fresh(t.lstrip("_") + "_saved"),
                             grads[0][1], grads[0][2])
+    return True
 
 
 def _save_for_backward_in_pair(fwd, bwd, names) -> None:
@@ -467,7 +418,7 @@ def _save_for_backward_in_pair(fwd, bwd, names) -> None:
     if not sites:
         return
     fwd_name = {tg.id: rec.id for tg, rec in zip(targets.elts, record.elts)}
-    once = _store_counts(bwd)
+    once = store_counts(bwd)
     changed = False
     for _, stmt, t, prim, args in sites:
         grads = [(g, a) for _, g, a in _gradient_sites(bwd, prim)
@@ -565,11 +516,12 @@ def _accumulate_in_loops(body) -> None:
 # matmul gradients
 # ---------------------------------------------------------------------------------------
 
-def _fuse_matmul_gradients(calls) -> None:
+def _fuse_matmul_gradients(calls) -> list:
     """``unbroadcast(matmul_nt(a, b), x)`` -> ``matmul_nt_to(a, b, x)``, and
     ``unbroadcast(matmul_tn(a, b, like=y), y)`` -> ``matmul_tn_to(a, b, y)``: one call.
     ``calls``: the ``unbroadcast`` calls of the functions, found before the other steps (a
-    step since may have rewritten one and removed its tag)."""
+    step since may have rewritten one and removed its tag).  Returns those it rewrote."""
+    done = []
     for node in calls:
         facts = facts_of(node, "unbroadcast")
         if facts is None or facts["matmul"] is None:
@@ -577,43 +529,59 @@ def _fuse_matmul_gradients(calls) -> None:
         helper = "matmul_nt_to" if facts["matmul"] == "nt" else "matmul_tn_to"
         node.func, node.args = name(helper), list(node.args[0].args) + [name(facts["like"])]
         untag(node)
+        done.append(node)
+    return done
 
 
 # ---------------------------------------------------------------------------------------
 # dead values
 # ---------------------------------------------------------------------------------------
 
-def _free_dead(body, params):
+def _free_dead(body, params, found=None) -> tuple:
     """``del`` each top-level value after the statement that reads it last.  Only values the
     function computed are freed: not its arguments, not names unpacked from an argument (the
-    argument keeps them alive), not a value another name copies (the copy keeps it)."""
-    loads, stores = [], []  # per statement, from one walk of it
-    for stmt in body:
-        ld, st = set(), set()
-        load_store_names(stmt, ld, st)
-        loads.append(ld)
-        stores.append(st)
+    argument keeps them alive), not a value another name copies (the copy keeps it).
+    ``found``: ``(loads, stores)``, the sets of names each statement of ``body`` reads and
+    binds, when an earlier step has them.  Returns the new body and the same sets for it (a
+    ``del`` reads and binds nothing)."""
+    if found is None:  # per statement, from one walk of it
+        loads, stores = [], []
+        for stmt in body:
+            ld, st = names_of(stmt)
+            loads.append(ld)
+            stores.append(st)
+    else:
+        loads, stores = found
     last_load = {}
     for i, ld in enumerate(loads):
         for n in ld:
             last_load[n] = i
+    last_reads = {}  # statement -> the names it reads last
+    for n, i in last_load.items():
+        last_reads.setdefault(i, []).append(n)
     computed, copied, nested = set(), set(), set()
     for stmt, st in zip(body, stores):
         if not isinstance(stmt, gast.Assign):
             nested |= st
         elif isinstance(stmt.value, gast.Name):
             copied.add(stmt.value.id)
-    out = []
+    out, out_loads, out_stores = [], [], []
+    nothing = frozenset()
     for i, stmt in enumerate(body):
         out.append(stmt)
+        out_loads.append(loads[i])
+        out_stores.append(stores[i])
         if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, gast.Name):
             computed |= stores[i]
-        if isinstance(stmt, gast.Return) or is_comment(stmt):
+        last = last_reads.get(i)
+        if last is None or isinstance(stmt, gast.Return) or is_comment(stmt):
             continue
-        dead = sorted(v for v in loads[i]
-                      if last_load.get(v) == i and v in computed and v not in nested
-                      and v not in copied and v not in params)
+        dead = sorted(v for v in last
+                      if v in computed and v not in nested and v not in copied
+                      and v not in params)
         if dead:
             out.append(gast.Delete(targets=[gast.Name(id=v, ctx=gast.Del(), annotation=None,
                                                       type_comment=None) for v in dead]))
-    return out
+            out_loads.append(nothing)
+            out_stores.append(nothing)
+    return out, (out_loads, out_stores)

@@ -39,7 +39,6 @@ import builtins
 import contextvars
 import types
 
-import gast
 import numpy as np
 
 from .. import rules
@@ -57,7 +56,7 @@ from .normalize_exprs import ExpressionsMixin
 from .normalize_stmts import StatementsMixin
 from .normalize_values import MISSING, atomize, sym
 from .runtime_lists import RuntimeListsMixin
-from .trees import walk
+from .trees import name_ids
 
 __all__ = ["normalize", "atomize", "sym", "WEAK_SCALARS"]
 
@@ -82,7 +81,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         self.callees = callees
         self.weak_scalars = WEAK_SCALARS.get()
         node = src.node
-        idents = {n.id for n in walk(node) if isinstance(n, gast.Name)}
+        idents = set(name_ids(node))
         idents.update(a.id for a in node.args.args)
         self.names = NameAllocator(idents)
         self.names.taken.update(rules.template_globals())

@@ -402,10 +402,13 @@ def _text_entry(filename, lines, flags) -> tuple:
         return entry
     text = "".join(lines)
     try:
-        codes = _code_objects(compile(text, filename, "exec", flags=flags, dont_inherit=True),
+        # parsed once: the tree compiles to the code objects the text compiles to (the
+        # same positions, constants and flags), without a second parse of a long file
+        tree = compile(text, filename, "exec", flags=flags | ast.PyCF_ONLY_AST,
+                       dont_inherit=True)
+        codes = _code_objects(compile(tree, filename, "exec", flags=flags, dont_inherit=True),
                               {})
-        defs = _defs(compile(text, filename, "exec", flags=flags | ast.PyCF_ONLY_AST,
-                             dont_inherit=True).body, {})
+        defs = _defs(tree.body, {})
     except (SyntaxError, ValueError):  # e.g. an IPython cell with top-level await
         codes, defs = {}, {}
     entry = (lines, flags, codes, defs)

@@ -162,64 +162,79 @@ def _is_comment(stmt) -> bool:
         and value.args[0].__class__ is gast.Constant and isinstance(value.args[0].value, str)
 
 
-def _block(body, depth: int, out: list) -> None:
+def _simple(stmt):
+    """``(text, comment)`` of a simple statement (see :func:`function_lines`), or None for a
+    compound one."""
+    cls = stmt.__class__
+    if cls is gast.Assign:
+        p = _PREC[gast.Assign]
+        return "".join([expr(t, p) + " = " for t in stmt.targets]) + expr(stmt.value, p), None
+    if cls is gast.Expr:
+        if _is_comment(stmt):
+            return None, stmt.value.args[0].value
+        if stmt.value.__class__ is gast.Constant and isinstance(stmt.value.value, str):
+            raise Unprintable("a string statement (astor may triple-quote it)")
+        return expr(stmt.value, _PREC[gast.Expr]), None
+    if cls is gast.Return:
+        return ("return" if stmt.value is None
+                else "return " + expr(stmt.value, _PREC[gast.Return])), None
+    if cls is gast.Delete:
+        return "del " + ", ".join([expr(t, _COMMA) for t in stmt.targets]), None
+    if cls is gast.AugAssign:
+        p = _PREC[gast.AugAssign]
+        return expr(stmt.target, p) + " " + _SYM[stmt.op.__class__] + "= " \
+            + expr(stmt.value, p), None
+    if cls is gast.Pass:
+        return "pass", None
+    if cls is gast.Break:
+        return "break", None
+    if cls is gast.Continue:
+        return "continue", None
+    return None
+
+
+def _block(body, depth: int, out: list, memo: dict) -> None:
+    """``body``'s lines at ``depth`` into ``out``; ``memo``: the simple statements printed
+    so far, by id (a statement in the function twice, as the in-place branch shares those
+    it does not rewrite with the plain body, is printed once)."""
     indent = _INDENT * depth
     for stmt in body:
+        line = memo.get(id(stmt))
+        if line is None:
+            line = _simple(stmt)
+            if line is not None:
+                memo[id(stmt)] = line
+        if line is not None:
+            out.append((indent, line[0], line[1]))
+            continue
         cls = stmt.__class__
-        if cls is gast.Assign:
-            p = _PREC[gast.Assign]
-            out.append((indent, "".join([expr(t, p) + " = " for t in stmt.targets])
-                        + expr(stmt.value, p), None))
-        elif cls is gast.Expr:
-            if _is_comment(stmt):
-                out.append((indent, None, stmt.value.args[0].value))
-            elif stmt.value.__class__ is gast.Constant and isinstance(stmt.value.value, str):
-                raise Unprintable("a string statement (astor may triple-quote it)")
-            else:
-                out.append((indent, expr(stmt.value, _PREC[gast.Expr]), None))
-        elif cls is gast.If:
+        if cls is gast.If:
             out.append((indent, "if " + expr(stmt.test, _PREC[gast.If]) + ":", None))
-            _block(stmt.body, depth + 1, out)
+            _block(stmt.body, depth + 1, out, memo)
             while True:
                 orelse = stmt.orelse
                 if len(orelse) == 1 and orelse[0].__class__ is gast.If:
                     stmt = orelse[0]
                     out.append((indent, "elif " + expr(stmt.test, _PREC[gast.If]) + ":", None))
-                    _block(stmt.body, depth + 1, out)
+                    _block(stmt.body, depth + 1, out, memo)
                     continue
                 if orelse:
                     out.append((indent, "else:", None))
-                    _block(orelse, depth + 1, out)
+                    _block(orelse, depth + 1, out, memo)
                 break
         elif cls is gast.For:
             out.append((indent, "for " + expr(stmt.target, _PREC[gast.For]) + " in "
                         + expr(stmt.iter) + ":", None))
-            _block(stmt.body, depth + 1, out)
+            _block(stmt.body, depth + 1, out, memo)
             if stmt.orelse:
                 out.append((indent, "else:", None))
-                _block(stmt.orelse, depth + 1, out)
+                _block(stmt.orelse, depth + 1, out, memo)
         elif cls is gast.While:
             out.append((indent, "while " + expr(stmt.test, _PREC[gast.While]) + ":", None))
-            _block(stmt.body, depth + 1, out)
+            _block(stmt.body, depth + 1, out, memo)
             if stmt.orelse:
                 out.append((indent, "else:", None))
-                _block(stmt.orelse, depth + 1, out)
-        elif cls is gast.Return:
-            out.append((indent, "return" if stmt.value is None
-                        else "return " + expr(stmt.value, _PREC[gast.Return]), None))
-        elif cls is gast.Delete:
-            out.append((indent, "del " + ", ".join([expr(t, _COMMA) for t in stmt.targets]),
-                        None))
-        elif cls is gast.AugAssign:
-            p = _PREC[gast.AugAssign]
-            out.append((indent, expr(stmt.target, p) + " " + _SYM[stmt.op.__class__] + "= "
-                        + expr(stmt.value, p), None))
-        elif cls is gast.Pass:
-            out.append((indent, "pass", None))
-        elif cls is gast.Break:
-            out.append((indent, "break", None))
-        elif cls is gast.Continue:
-            out.append((indent, "continue", None))
+                _block(stmt.orelse, depth + 1, out, memo)
         else:
             raise Unprintable(cls.__name__)
 
@@ -232,6 +247,6 @@ def function_lines(fdef) -> list:
             or any(p.__class__ is not gast.Name or p.annotation is not None for p in a.args):
         raise Unprintable("a function header codegen does not write")
     out = [("", "def %s(%s):" % (fdef.name, ", ".join([p.id for p in a.args])), None)]
-    _block(fdef.body, 1, out)
+    _block(fdef.body, 1, out, {})
     return out
 

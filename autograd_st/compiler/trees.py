@@ -13,7 +13,7 @@ from collections import deque
 
 import gast
 
-__all__ = ["walk", "load_store_names", "stored_names", "to_ast", "child_fields"]
+__all__ = ["walk", "load_store_names", "name_ids", "stored_names", "to_ast", "child_fields"]
 
 _AST = gast.AST
 
@@ -86,6 +86,35 @@ def load_store_names(node, loads: set, stores: set) -> None:
                         push(item)
             elif isinstance(v, ast_type):
                 push(v)
+
+
+def name_ids(node) -> list:
+    """The ``id`` of every ``Name`` in ``node`` (any context), as often as each occurs: what
+    ``walk`` finds as ``Name`` nodes, without a generator step per node."""
+    out: list = []
+    stack = [node]
+    pop, push, add = stack.pop, stack.append, out.append
+    name_type, ast_type, list_type, children = gast.Name, _AST, list, _CHILD_FIELDS
+    while stack:
+        node = pop()
+        cls = node.__class__
+        if cls is name_type:
+            add(node.id)
+            if node.annotation is not None:  # (a parameter's; never in generated code)
+                push(node.annotation)
+            continue
+        fields = children.get(cls)
+        if fields is None:
+            fields = child_fields(cls)
+        for f in fields:
+            v = getattr(node, f, None)
+            if v.__class__ is list_type:
+                for item in v:
+                    if isinstance(item, ast_type):
+                        push(item)
+            elif isinstance(v, ast_type):
+                push(v)
+    return out
 
 
 def stored_names(stmts) -> set:
