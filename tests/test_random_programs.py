@@ -603,3 +603,35 @@ def test_bug_second_derivative_of_a_function_with_keyword_only_parameters():
     np.testing.assert_allclose(g.asnumpy(), -6.0 * np.sin(x1), rtol=1e-14)
     g = ops.grad(ops.grad(ops.grad(net)))(Tensor(x1))
     np.testing.assert_allclose(g.asnumpy(), -0.5 * np.cos(x1), rtol=1e-14)
+
+
+def _star_and_keyword(a, *rest, scale=-0.5):
+    return ops.sum(ops.sin(a) * rest[0]) * scale
+
+
+def _keyword_only_scale(a, *, scale=-0.5):
+    return ops.sum(ops.sin(a) * scale)
+
+
+def _grad_of_a_star_helper_inside(x, y):
+    return ops.sum(ops.GradOperation()(_star_and_keyword)(x, y) * y)
+
+
+def _grad_of_a_keyword_only_helper_inside(x, y):
+    return ops.sum(ops.grad(_keyword_only_scale)(x, scale=2.0) * y)
+
+
+def test_bug_gradient_inside_of_a_helper_with_keyword_only_parameters():
+    # found by the random programs (varargs + inner_grad): ops.grad(h) / GradOperation()(h)
+    # called inside differentiated code, h with keyword-only parameters (def h(a, *rest,
+    # scale=-0.5)), raised "CompileError: IndexError: tuple index out of range" or
+    # "TypeError: h() missing 1 required positional argument": the call was not bound as the
+    # gradient function binds it, and the keyword-only value (a float, a parameter of its
+    # generated code) was dropped (fixed in compiler/frontend.py CallBinder.bind_call)
+    x, y = np.array([0.3, -0.4]), np.array([0.5, 0.7])
+    gx, gy = ops.grad(_grad_of_a_star_helper_inside, (0, 1))(Tensor(x), Tensor(y))
+    np.testing.assert_allclose(gx.asnumpy(), 0.5 * np.sin(x) * y * y, rtol=1e-14)
+    np.testing.assert_allclose(gy.asnumpy(), -np.cos(x) * y, rtol=1e-14)
+    gx, gy = ops.grad(_grad_of_a_keyword_only_helper_inside, (0, 1))(Tensor(x), Tensor(y))
+    np.testing.assert_allclose(gx.asnumpy(), -2.0 * np.sin(x) * y, rtol=1e-14)
+    np.testing.assert_allclose(gy.asnumpy(), 2.0 * np.cos(x), rtol=1e-14)
