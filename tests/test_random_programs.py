@@ -635,3 +635,30 @@ def test_bug_gradient_inside_of_a_helper_with_keyword_only_parameters():
     gx, gy = ops.grad(_grad_of_a_keyword_only_helper_inside, (0, 1))(Tensor(x), Tensor(y))
     np.testing.assert_allclose(gx.asnumpy(), -2.0 * np.sin(x) * y, rtol=1e-14)
     np.testing.assert_allclose(gy.asnumpy(), 2.0 * np.cos(x), rtol=1e-14)
+
+
+class _TanhProduct(nn.Cell):
+    def construct(self, x, y):
+        return x * ops.tanh(y)
+
+    def bprop(self, x, y, out, dout):
+        return dout * ops.tanh(y), dout * x * (1.0 - ops.tanh(y) ** 2)
+
+
+@pytest.mark.xfail(strict=True, raises=UnsupportedSyntaxError,
+                   reason="a derivative of a custom bprop (a Cell's bprop, a user primitive's) "
+                          "is not supported yet: the higher-order compile reaches "
+                          "compiler/bprop.py's fwd(*arrays) and refuses it there, not at the "
+                          "user's line")
+def test_bug_second_derivative_through_a_bprop():
+    # found by the random programs (cell_bprop + inner_grad): ops.grad(BP, 1) of a Cell with
+    # its own bprop, taken inside differentiated code (or ops.grad(ops.grad(BP, 1))),
+    # raises UnsupportedSyntaxError "*-unpacking is not supported in differentiated code
+    # (CustomBprop.__init__.<locals>.fwd)" located in autograd_st/compiler/bprop.py.
+    # MindSpore differentiates the bprop itself; the generator avoids it for now
+    # (_Gen.custom: no inner gradients, no second derivative in such programs)
+    x, y = np.array([0.3, -0.4]), np.array([0.5, 0.7])
+    g0, g1 = ops.grad(ops.grad(_TanhProduct(), 1), (0, 1))(Tensor(x), Tensor(y))
+    t = np.tanh(y)
+    np.testing.assert_allclose(g0.asnumpy(), 1.0 - t * t, rtol=1e-14)
+    np.testing.assert_allclose(g1.asnumpy(), -2.0 * x * t * (1.0 - t * t), rtol=1e-14)
