@@ -1836,7 +1836,8 @@ class _Gen:
         name = "helper%d" % k
         src = ["def %s(%s):" % (name, sig)] + lines
         return Helper(name, params, e.shape, e.bound, has_loop, param_names=names,
-                      options=options, style=style), src
+                      options=options, style=style,
+                      gradable=_gradable(lines, callables)), src
 
     def styled(self, params, head, numbers, flags, plain_only=False):
         """The parameter list of a helper or sub-Cell taking the tensor ``params`` and the
@@ -1939,7 +1940,17 @@ class _Gen:
         attr = "self.sub%d" % k
         return Helper(attr, params, e.shape, e.bound, has_loop, is_cell=True,
                       param_names=names, options=options, style=style,
+                      gradable=_gradable(lines, inner_calls),
                       weights=tuple(v.shape for v in pvars)), src, cls
+
+
+def _gradable(lines, callables):
+    """Whether a gradient may be taken of a body inside the program (feature inner_grad):
+    not where it reaches ops.stop_gradient, which the checker's finite differences replace
+    by a function of their own (the compiler would be asked to compile that)."""
+    text = "\n".join(lines)
+    return "stop_gradient" not in text and all(
+        c.gradable for c in callables if "%s(" % c.name in text)
 
 
 def _is_number(s):
@@ -2435,14 +2446,14 @@ def programs(draw, kinds=("function", "cell"), features=DEFAULT_FEATURES):
             init.append("        " + line)
             items.append(it)
         scope = Scope(pvars + arg_vars, callables=net_callables, items=items,
-                      cell_seqs=cell_seqs)
+                      cell_seqs=cell_seqs, numbers=main_numbers)
         g.in_net = g.in_main = True
         lines, _ = g.body_and_return(scope, 2, g.draw(st.integers(1, 6)))
         blocks.append("\n".join(["class Net(nn.Cell):",
                                  "    def __init__(self):",
                                  "        super().__init__()"] + init + g.net_init + [
                                  "",
-                                 "    def construct(self, %s):" % ", ".join(args)] + lines))
+                                 "    def construct(self, %s):" % signature] + lines))
     head = ["import %s" % m for m in sorted(g.imports)] + sorted(g.from_imports)
     decls = g.decls + top_decls
     if g.coefs is not None:
