@@ -1634,7 +1634,8 @@ class _Gen:
             return []       # test_random_programs.py::test_bug_second_derivative_through_a_bprop)
         reachable = _producible(scope.shapes0(), self.MAX_DEPTH)[-1]
         return [h for h in scope.callables if h.gradable and not h.has_loop
-                and all(s in reachable for s, _ in h.params)]
+                and all(s in reachable for s, _ in h.params)
+                and (h.style in ("plain", "star") or not h.name.startswith("self."))]
 
     def inner_stmt(self, scope, lines, indent):
         """A gradient taken inside the program (so differentiated to second order):
