@@ -53,7 +53,27 @@ main does not support yet, or gets wrong, is off by default, with what it waits 
 * ``mutation``: numbers, flags and loop counts read through mutable objects (a module's
   attribute ``cfg.S0``, a namespace's ``opts.S1``, a list element ``COEFS[1]``, a loop over
   ``COEFS`` that grows, a Cell attribute ``self.m2``), changed between calls: the next call of
-  the *same* gradient function must see the new values.
+  the *same* gradient function must see the new values;
+* ``varargs``: ``def f(x0, *xs)``, ``def f(x0, x1, *, k=0.5)``, ``def f(x0, **kw)`` (and
+  ``construct``), helpers and sub-Cells ``(a, *rest, scale=..)`` (``rest[k]``, loops over
+  ``rest``, ``len(rest)``), ``(a, *, b)`` and ``(a, **kw)`` (``kw['b']``, ``kw.get(..)``);
+* ``split_parts``: ``ops.split(v, 1, 0)``, ``ops.unstack``, ``ops.unbind``, ``v.split``,
+  ``ops.Split(0, v.shape[0])``: a run-time list of parts, unpacked, indexed
+  (``ps[len(ps) - 1]``), ``ops.stop_gradient(ps[k])``, looped over, mapped by a loop and
+  stacked or concatenated back;
+* ``user_prim`` / ``cell_bprop``: a ``PrimitiveWithInfer`` with ``get_bprop`` or
+  ``@bprop_getters.register``, a Cell with a ``bprop`` method (module-level instances, and
+  Net attributes), called like helpers (their bprops are the true derivatives);
+* ``hypermap``: ``C.HyperMap()`` over a ``C.MultitypeFuncGraph`` (Tensor, Tensor and Number,
+  Tensor registrations), ``C.HyperMap(MT)``, ``F.partial(MT, c)``;
+* ``inner_grad``: ``ops.grad`` / ``value_and_grad`` (``has_aux=True`` too, of a module-level
+  function returning ``(loss, aux)``) / ``GradOperation()`` (a Cell attribute too) taken
+  inside the program of a loop-free helper or sub-Cell: second order;
+* ``aux_out``: the program returns ``(loss, aux...)``, checked with ``has_aux=True``;
+  ``grad_pos``: ``grad_position`` a subset of the arguments (an int or a tuple);
+* ``nested_layers``: CellList layers holding a sub-Cell of their own, SequentialCells in a
+  CellList; ``while_exit``: ``while True:`` with a counter's break and break / continue on
+  tensor values (also ``float(ops.stop_gradient(..))``, ``.item()``).
 
 Values are kept away from singularities by construction: every expression carries an upper
 bound on its magnitude (inputs and Parameters are in [-1.5, 1.5]); ``exp`` only sees
