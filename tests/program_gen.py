@@ -263,11 +263,11 @@ PARTS = {
              ("ops.unstack({v}, 0)", (3,), 2, "ops.stack(%s, 0)"),
              ("ops.unbind({v})", (3,), 2, "ops.stack(%s)"),
              ("{v}.split(1, 1)", (2, 1), 3, "ops.concat(%s, 1)"),
-             ("ops.Split(axis=1, output_num={v}.shape[1])({v})", (2, 1), 3, "ops.concat(%s, 1)")],
+             ("ops.Split(axis=1, output_num=3)({v})", (2, 1), 3, "ops.concat(%s, 1)")],
     (3, 3): [("ops.split({v}, 1, 0)", (1, 3), 3, "ops.concat(%s)"),
              ("ops.unstack({v}, 1)", (3,), 3, "ops.stack(%s, 1)"),
              ("ops.unbind({v}, 0)", (3,), 3, "ops.stack(%s, 0)"),
-             ("ops.Split(0, {v}.shape[0])({v})", (1, 3), 3, "ops.concat(%s, 0)")],
+             ("ops.Split(0, 3)({v})", (1, 3), 3, "ops.concat(%s, 0)")],
     (3,): [("ops.unstack({v})", (), 3, "ops.stack(%s)"),
            ("ops.unbind({v}, 0)", (), 3, "ops.stack(%s, 0)")],
     (1, 3): [("ops.unstack({v}, 0)", (3,), 1, "ops.stack(%s, 0)"),
@@ -1655,7 +1655,8 @@ class _Gen:
         reachable = _producible(scope.shapes0(), self.MAX_DEPTH)[-1]
         return [h for h in scope.callables if h.gradable and not h.has_loop
                 and all(s in reachable for s, _ in h.params)
-                and (h.style in ("plain", "star") or not h.name.startswith("self."))]
+                and (h.style in ("plain", "star") or not h.name.startswith("self."))
+                and not re.match(r"fn\d", h.name)]   # (a nested def passed on is refused)
 
     def inner_stmt(self, scope, lines, indent):
         """A gradient taken inside the program (so differentiated to second order):

@@ -662,3 +662,26 @@ def test_bug_second_derivative_through_a_bprop():
     t = np.tanh(y)
     np.testing.assert_allclose(g0.asnumpy(), 1.0 - t * t, rtol=1e-14)
     np.testing.assert_allclose(g1.asnumpy(), -2.0 * x * t * (1.0 - t * t), rtol=1e-14)
+
+
+def _split_by_a_computed_shape(x):
+    t = ops.sigmoid(x)
+    ps = ops.Split(axis=1, output_num=t.shape[1])(t)
+    return ops.sum(ps[0])
+
+
+def test_bug_split_class_with_a_count_known_at_run_time_is_refused_clearly():
+    # found by the random programs (split_parts): ops.Split(axis=1, output_num=t.shape[1])
+    # of a computed value (whose shape the compiled code reads at run time) failed with
+    # "CompileError: bad call to ops_Split: int() argument must be a string, a bytes-like
+    # object or a real number, not 'Sym'"; now the refusal says why and what to use
+    # instead (ops.split(x, 1, axis) gives a run-time list of parts); a constant count works
+    from autograd_st.errors import CompileError
+    with pytest.raises(CompileError, match=r"output_num is known only at run time.*"
+                                           r"ops\.split\(x, 1, axis\)"):
+        ops.grad(_split_by_a_computed_shape)(Tensor(np.ones((2, 3))))
+    x = np.array([[0.3, -0.2, 0.7], [0.9, 0.4, -1.1]])
+    g = ops.grad(lambda v: ops.sum(ops.Split(axis=1, output_num=3)(ops.sigmoid(v))[0]))(
+        Tensor(x)).asnumpy()
+    s = 1.0 / (1.0 + np.exp(-x))
+    np.testing.assert_allclose(g, np.where(np.arange(3) == 0, s * (1.0 - s), 0.0), rtol=1e-14)
