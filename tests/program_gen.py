@@ -1859,7 +1859,7 @@ class _Gen:
         src = ["def %s(%s):" % (name, sig)] + lines
         return Helper(name, params, e.shape, e.bound, has_loop, param_names=names,
                       options=options, style=style,
-                      gradable=_gradable(lines, callables)), src
+                      gradable=_gradable(lines, callables, self.conds)), src
 
     def styled(self, params, head, numbers, flags, plain_only=False):
         """The parameter list of a helper or sub-Cell taking the tensor ``params`` and the
@@ -1962,15 +1962,16 @@ class _Gen:
         attr = "self.sub%d" % k
         return Helper(attr, params, e.shape, e.bound, has_loop, is_cell=True,
                       param_names=names, options=options, style=style,
-                      gradable=_gradable(lines, inner_calls),
+                      gradable=_gradable(lines, inner_calls, self.conds),
                       weights=tuple(v.shape for v in pvars)), src, cls
 
 
-def _gradable(lines, callables):
+def _gradable(lines, callables, conds):
     """Whether a gradient may be taken of a body inside the program (feature inner_grad):
     not where it reaches ops.stop_gradient, which the checker's finite differences replace
     by a function of their own (the compiler would be asked to compile that)."""
     text = "\n".join(lines)
+    text += "".join(conds[m][0] for m in re.findall(r"__COND\d+__", text))
     return "stop_gradient" not in text and all(
         c.gradable for c in callables if "%s(" % c.name in text)
 
