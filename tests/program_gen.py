@@ -911,8 +911,8 @@ class _Gen:
             options.append((2, "parts"))
         if top and self.hyper is not None:
             options.append((2, "hyper"))
-        if top and self.in_main and self.on("inner_grad") and self.inner_candidates(scope):
-            options.append((2, "inner"))
+        if top and self.in_main and self.on("inner_grad"):
+            options.append((3, "inner"))
         kind = self.weighted(options)
         if kind in ("parts", "hyper", "inner"):
             return getattr(self, kind + "_stmt")(scope, lines, indent)
@@ -1270,7 +1270,7 @@ class _Gen:
             v = scope.vars[name]
             scope.vars[name] = Var(name, v.shape, max(v.bound, 1.0))
         lines.append("%s%s = 0" % (pad, n))
-        if self.on("while_exit") and self.chance(0.35):
+        if self.on("while_exit") and self.chance(0.5):
             # while True: the counter's break first, then break / continue on tensor values
             lines.append("%swhile True:" % pad)
             exits = self.pick([("start",), ("end",), ("start", "end")])
@@ -1649,9 +1649,24 @@ class _Gen:
             for j, (s, b) in enumerate(outs):
                 scope.vars["%s[%d]" % (hs, j)] = Var("%s[%d]" % (hs, j), s, b, mutable=False)
 
+    def grad_target(self, scope):
+        """A module-level function ``gfK(t, u)`` of one or two tensors (a loop-free
+        expression, conditional ones too) to take a gradient of inside the program."""
+        reachable = sorted(_producible(scope.shapes0(), self.MAX_DEPTH)[-1])
+        params = [(self.pick(reachable), PARAM_BOUND) for _ in range(self.draw(
+            st.integers(1, 2)))]
+        names = ["t", "u"][:len(params)]
+        inner = Scope([Var(n, s_, b, mutable=False) for n, (s_, b) in zip(names, params)])
+        e = self.expr(inner, ALLOWED, self.draw(st.integers(1, self.MAX_DEPTH)))
+        text = e.src + "".join(self.conds[m][0] for m in re.findall(r"__COND\d+__", e.src))
+        if "stop_gradient" in text or not _uses(e.src, "t"):
+            e = self.fit(self.binary(E("ops.sin(t)", params[0][0], 1.0), e))
+        name = self.fresh("gf")
+        self.aux_defs.append("def %s(%s):\n    return %s" % (name, ", ".join(names),
+                                                           _strip(e.src)))
+        return Helper(name, params, e.shape, e.bound, False, param_names=tuple(names))
+
     def inner_candidates(self, scope):
-        if self.custom:     # a derivative of a custom bprop: not supported yet (see
-            return []       # test_random_programs.py::test_bug_second_derivative_through_a_bprop)
         reachable = _producible(scope.shapes0(), self.MAX_DEPTH)[-1]
         return [h for h in scope.callables if h.gradable and not h.has_loop
                 and all(s in reachable for s, _ in h.params)
@@ -1665,7 +1680,10 @@ class _Gen:
         ``GradOperation(get_all=True)``, and ``has_aux`` through a nested ``def`` returning
         ``(ops.sum(h(..)), aux)``; each gradient squashed by tanh (its bound is unknown)."""
         pad = "    " * indent
-        h = self.pick(self.inner_candidates(scope))
+        candidates = self.inner_candidates(scope)
+        if not candidates or self.chance(0.3):
+            candidates = [self.grad_target(scope)]
+        h = self.pick(candidates)
         args = [_strip(self.fit(self.expr(scope, {s}, self.draw(st.integers(0, 2))), b).src)
                 for s, b in h.params]
         n = len(args)
@@ -2314,8 +2332,10 @@ def _custom_block(g, k, as_cell):
             src += ["", "    def get_bprop(self):"] + ["        " + line for line in bprop] + \
                 ["        return bprop"]
         src += ["", "", "%s = %s(%s)" % (inst, cls, ("k=%r" if g.chance(0.5) else "%r") % kk)]
+    # (gradable=False: a derivative of a custom bprop is not supported yet, see
+    # test_random_programs.py::test_bug_second_derivative_through_a_bprop)
     h = Helper(inst, [(shape, in_b(abs(kk)))] * n_in, shape, out_b(abs(kk)), False,
-               param_names=())
+               param_names=(), gradable=False)
     return src, h
 
 

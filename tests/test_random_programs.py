@@ -656,7 +656,7 @@ def test_bug_second_derivative_through_a_bprop():
     # raises UnsupportedSyntaxError "*-unpacking is not supported in differentiated code
     # (CustomBprop.__init__.<locals>.fwd)" located in autograd_st/compiler/bprop.py.
     # MindSpore differentiates the bprop itself; the generator avoids it for now
-    # (_Gen.custom: no inner gradients, no second derivative in such programs)
+    # (no inner gradients of them, no second derivative of programs that have one)
     x, y = np.array([0.3, -0.4]), np.array([0.5, 0.7])
     g0, g1 = ops.grad(ops.grad(_TanhProduct(), 1), (0, 1))(Tensor(x), Tensor(y))
     t = np.tanh(y)
