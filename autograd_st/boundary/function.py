@@ -44,6 +44,8 @@ _MISSING = object()
 def _has_tail(fn) -> bool:
     """Whether ``fn`` (a function, a method or a Cell) has keyword-only parameters or
     ``**kwargs``."""
+    if getattr(fn, "_autograd_st_grad_function", False):  # a derivative of such a function
+        return fn._tail                                    # binds its call the same way
     target, _ = target_of(fn)
     code = getattr(target, "__code__", None)
     return code is not None and bool(code.co_kwonlyargcount
@@ -163,7 +165,12 @@ class GradFunction:
         compiler takes it (normalize.split_extended): the named positional arguments
         (defaults filled), the extra ones of ``*args``, each keyword-only value, the
         ``**kwargs`` dict, then the sens.  As in MindSpore, the sens is the last argument
-        given, a keyword one too (``grad_op(net)(x, y, w=w, sens=sens)``)."""
+        given, a keyword one too (``grad_op(net)(x, y, w=w, sens=sens)``).  A derivative of a
+        gradient function binds its call as that function does (its generated code takes the
+        keyword-only values as parameters)."""
+        if getattr(self.fn, "_autograd_st_grad_function", False):
+            args, sens = self.request.split_sens(args)
+            return tuple(self.fn._positional(args, kwargs)) + sens
         fn, self_obj = self._target()
         kwargs = dict(kwargs)
         if self.request.sens and kwargs:

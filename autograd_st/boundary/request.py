@@ -260,7 +260,11 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     when ``fn`` is itself a gradient function (a derivative of a derivative)."""
     call_args, sens = request.split_sens(args)
     spec = argspec(call_args)
-    code = getattr(fn, "__code__", None)
+    innermost = fn
+    while is_gradient_function(innermost) and hasattr(innermost, "fn"):
+        # a derivative's call is bound as its function's
+        innermost = target_of(innermost.fn)[0]
+    code = getattr(innermost, "__code__", None)
     # keyword-only parameters and **kwargs: the boundary bound the call (the arguments end
     # with one value per keyword-only parameter and the kwargs dict: n_tail of them)
     n_tail = 0 if code is None else code.co_kwonlyargcount + bool(

@@ -128,12 +128,18 @@ class CallBinder:
     def bind_call(self, nz, callee, args, kwargs, node, path, recompute=False):
         source = None
         if is_gradient_function(callee):
+            if getattr(callee, "_tail", False):  # keyword-only parameters, **kwargs: the
+                # call bound as the gradient function binds it (their values at the end)
+                args, kwargs = list(callee._positional(tuple(args), kwargs)), {}
             fn, source = generated_source(callee, [_spec_of(a) for a in args])
             self_obj = None
             # its generated code takes each runtime leaf of its arguments as a parameter of
             # its own (a sens whole)
             n = len(args) - (1 if takes_sens(callee) and args else 0)
-            args = [leaf for a in args[:n] for leaf in leaves(a)] + list(args[n:])
+            # (a Python float is a runtime leaf to a gradient function, a keyword-only
+            # parameter's value too: a parameter of its generated code)
+            args = [leaf for a in args[:n]
+                    for leaf in ([a] if type(a) is float else leaves(a))] + list(args[n:])
         else:
             fn, self_obj = function_of(callee)
         params = list(inspect.signature(fn).parameters)

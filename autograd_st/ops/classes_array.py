@@ -43,6 +43,11 @@ class Split(Primitive):
     (MindSpore refuses an axis its length does not divide; so does this, when it runs)."""
 
     def __init__(self, axis=0, output_num=1) -> None:
+        if has_sym(output_num):  # (in differentiated code, x.shape[k] of a computed value)
+            raise TypeError("output_num is known only at run time here (the shape of a value "
+                            "the code computes), and ops.Split needs it when the code is "
+                            "compiled: use ops.split(x, 1, axis), whose parts may be as many "
+                            "as the shape says, or a constant output_num")
         self.axis = axis
         self.output_num = int(output_num)
 
