@@ -639,6 +639,34 @@ def missing_bprop_stop_expected(x):
     return np.ones(x.shape)
 
 
+class _CubeCellBprop(nn.Cell):
+    """A Cell whose backward is its own bprop."""
+
+    def construct(self, x):
+        return x * x * x
+
+    def bprop(self, x, out, dout):
+        return (dout * 3 * x * x,)
+
+
+class _CubeCell(nn.Cell):
+    """The hint's rewrite: the same Cell without bprop (its construct differentiated)."""
+
+    def construct(self, x):
+        return x * x * x
+
+
+_CUBE_CELL_BPROP, _CUBE_CELL = _CubeCellBprop(), _CubeCell()
+
+
+def bprop_second_order_refused(x):
+    return ops.sum(_CUBE_CELL_BPROP(x) * 2.0)  # HINT bprop_second_order
+
+
+def bprop_second_order_rewritten(x):
+    return ops.sum(_CUBE_CELL(x) * 2.0)
+
+
 def no_rule_ops_rewritten(x):  # or a function that has a rule (no NaN here)
     return ops.sum(ops.cumsum(x, axis=1) * x)
 
@@ -2454,6 +2482,9 @@ CASES = [
          "@bprop_getters.register(_CubeNoBprop)); or cut its outputs with "
          "ops.stop_gradient(...)", "bprop", also=(missing_bprop_stop_rewritten,),
          expected={missing_bprop_stop_rewritten: missing_bprop_stop_expected}),
+    Case("bprop_second_order", U, "take one derivative (ops.grad) of code that calls it; or, "
+         "for a higher derivative, leave bprop out so that construct is differentiated",
+         "bprop", mode="grad2"),
     # reverse.py
     Case("loop_effects", U, "take higher-order derivatives of a loop without side effects "
          "(move print/append out of the loop), or use finite differences of the gradient",

@@ -18,7 +18,7 @@ import types
 import numpy as np
 
 from ..cell import Cell
-from ..errors import CompileError, MissingBpropError
+from ..errors import CompileError, MissingBpropError, UnsupportedSyntaxError
 from ..prims import Sym
 from ..tensor import unwrap, wrap
 from ..user_grads import GradSource, check_user_grads
@@ -28,7 +28,7 @@ from .names import NameAllocator
 from .normalize import sym
 
 __all__ = ["has_bprop", "bprop_function", "check_bprop", "CustomBprop", "wrap_in_call",
-           "refuse_missing_bprop"]
+           "refuse_missing_bprop", "refuse_bprop_derivative"]
 
 
 def has_bprop(cell) -> bool:
@@ -225,3 +225,18 @@ def refuse_missing_bprop(compiled, stmt) -> None:
         hint="define get_bprop(self) returning bprop(*inputs, out, dout) -> a tuple of one "
              "gradient per input (or register one with @bprop_getters.register(%s)); or "
              "cut its outputs with ops.stop_gradient(...)" % missing)
+
+
+def refuse_bprop_derivative(compiled, stmt) -> None:
+    """Raise at ``stmt`` (a call some gradient flows back through, in code built to be
+    differentiated again) when ``compiled`` is a custom bprop: its backward is the user's
+    bprop run on Tensors, which a derivative of the gradient would have to differentiate."""
+    if not isinstance(compiled, CustomBprop) or compiled.missing is not None:
+        return
+    loc = stmt.loc or (None, None, 0)
+    raise UnsupportedSyntaxError(
+        "a derivative of a gradient through %s, whose backward is its own bprop, is not "
+        "supported (a second derivative, or a gradient taken inside differentiated code)"
+        % stmt.callee.qualname.split(".")[0], loc[0], loc[1], loc[2],
+        hint="take one derivative (ops.grad) of code that calls it; or, for a higher "
+             "derivative, leave bprop out so that construct is differentiated")

@@ -47,7 +47,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from . import codegen
 from .anno import facts_of, tag
-from .bprop import refuse_missing_bprop
+from .bprop import refuse_bprop_derivative, refuse_missing_bprop
 from .checkpoint import checkpoint_loop
 from .codegen import (
     ForwardEmitter,
@@ -461,6 +461,8 @@ class Reverse:
                 self.forget(t)
             return
         refuse_missing_bprop(compiled, stmt)  # a user primitive without a bprop
+        if self.recompute:  # (a bprop's backward is not differentiated again)
+            refuse_bprop_derivative(compiled, stmt)
         for t in stmt.targets:  # a seed kept symbolic is made before the call's comment
             self.flush(t)
         self.note(stmt)
