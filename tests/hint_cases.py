@@ -639,6 +639,27 @@ def missing_bprop_stop_expected(x):
     return np.ones(x.shape)
 
 
+def to_number_refused(x):
+    y = ops.sum(x * x)
+    return y * 2.0 + float(y)  # HINT to_number
+
+
+def to_number_rewritten(x):
+    y = ops.sum(x * x)
+    return y * 2.0 + float(ops.stop_gradient(y))
+
+
+def to_number_expected(x):  # (the number's path left out, as MindSpore leaves it out)
+    return 4.0 * np.asarray(x)
+
+
+def to_number_tested_rewritten(x):  # a number only tested needs nothing
+    y = ops.sum(x * x)
+    if y.item() > 100.0:
+        return y * 3.0
+    return y * 2.0
+
+
 class _CubeCellBprop(nn.Cell):
     """A Cell whose backward is its own bprop."""
 
@@ -673,11 +694,11 @@ def no_rule_ops_rewritten(x):  # or a function that has a rule (no NaN here)
 
 # hint: use an ops.* or numpy function that has a rule instead (docs/api_coverage.md), ...
 def no_rule_builtin_refused(x):
-    return ops.sum(x) * float(ops.sum(x * x))  # HINT no_rule_builtin
+    return ops.sum(x) * max(ops.sum(x * x), 0.5)  # HINT no_rule_builtin
 
 
 def no_rule_builtin_rewritten(x):
-    return ops.sum(x) * ops.sum(x * x)
+    return ops.sum(x) * ops.maximum(ops.sum(x * x), 0.5)
 
 
 def no_rule_builtin_stop_rewritten(x):  # or no gradient through it
@@ -2482,6 +2503,10 @@ CASES = [
          "@bprop_getters.register(_CubeNoBprop)); or cut its outputs with "
          "ops.stop_gradient(...)", "bprop", also=(missing_bprop_stop_rewritten,),
          expected={missing_bprop_stop_rewritten: missing_bprop_stop_expected}),
+    Case("to_number", NoDerivativeError, "keep it a Tensor to have its gradient; or, to leave "
+         "this path out of the gradient as MindSpore does, say so: float(ops.stop_gradient(...)) "
+         "(a number only tested in an if or while, or printed, needs nothing)", "analyze",
+         also=(to_number_tested_rewritten,), expected={to_number_rewritten: to_number_expected}),
     Case("bprop_second_order", U, "take one derivative (ops.grad) of code that calls it; or, "
          "for a higher derivative, leave bprop out so that construct is differentiated",
          "bprop", mode="grad2"),

@@ -345,3 +345,11 @@ def tensor_properties(x):
     if x.dtype == mstype.float64 and x.ndim == 2:
         y = y * x.size
     return (y * x).sum()
+
+
+def number_tested(x):
+    s = ops.sum(x * x)
+    if s.item() > 100.0 or float(s) < -1.0:
+        return s * 3.0
+    print("loss", s.item())
+    return s * 2.0

@@ -15,7 +15,7 @@ import gast
 
 from ..errors import NoDerivativeError, UnsupportedSyntaxError
 from ..rules import rule_parameters
-from .ir import Call, For, If, Opaque, Prim, Var, While, leaves, uses_of, walk
+from .ir import Call, For, If, Opaque, Prim, Var, While, atom_names, leaves, uses_of, walk
 
 __all__ = ["activity", "written_inputs", "ZERO_GRAD_OPAQUE"]
 
@@ -59,6 +59,49 @@ def activity(fir, active_inputs) -> set:
     return active
 
 
+#: conversions to a Python number: as in MindSpore and PyTorch their result has no gradient;
+#: allowed on a differentiated value when the number only decides (an ``if``/``while``
+#: test, a comparison, printing), refused when it is computed with (its gradient would be lost)
+TO_NUMBER = frozenset(("float", ".item"))
+
+
+def _values_used(fir) -> set:
+    """The variables whose value reaches the result, a call or an opaque call that is not a
+    test or printing through differentiable arguments: where a gradient could flow back (a
+    value only tested in an ``if``, compared, or printed is not one)."""
+    out = set(s.var.name for s in leaves(fir.result))
+    prims, loops = [], []
+    for stmt in walk(fir.body):
+        if isinstance(stmt, Call):
+            out.update(uses_of(stmt))
+            out.update(stmt.extra_args)
+        elif isinstance(stmt, Prim):
+            prims.append(stmt)
+        elif isinstance(stmt, (For, While)):
+            loops.append(stmt)
+        elif isinstance(stmt, Opaque):
+            callee = getattr(stmt, "callee_name", None) or ""
+            if not (callee in ZERO_GRAD_OPAQUE or callee.rsplit(".", 1)[-1] in ZERO_GRAD_OPAQUE):
+                out.update(stmt.uses)
+    changed = True
+    while changed:  # backwards to a fixpoint: what a used value is computed from is used
+        changed = False
+        for stmt in prims:
+            if any(t in out for t in stmt.targets):
+                for n in atom_names(stmt.args[p] for p in stmt.prim.diff):
+                    if n not in out:
+                        out.add(n)
+                        changed = True
+        for loop in loops:
+            for header, init in loop.inits.items():
+                if header in out:
+                    for n in atom_names([init]):
+                        if n not in out:
+                            out.add(n)
+                            changed = True
+    return out
+
+
 def _check_opaque(fir, active) -> None:
     used = set()
     for stmt in walk(fir.body):
@@ -66,6 +109,7 @@ def _check_opaque(fir, active) -> None:
         if isinstance(stmt, Call):
             used.update(stmt.extra_args)
     used.update(s.var.name for s in leaves(fir.result))
+    as_value = None  # (only when a value being differentiated is made a number)
     for stmt in walk(fir.body):
         if not isinstance(stmt, Opaque):
             continue
@@ -82,7 +126,23 @@ def _check_opaque(fir, active) -> None:
                      % (callee or "append"))
         if callee in ZERO_GRAD_OPAQUE or callee.rsplit(".", 1)[-1] in ZERO_GRAD_OPAQUE:
             continue
-        if any(u in active for u in stmt.uses) and any(t in used for t in stmt.targets):
+        number = callee in TO_NUMBER or "." + callee.rsplit(".", 1)[-1] in TO_NUMBER
+        if number and any(u in active for u in stmt.uses) and as_value is None:
+            as_value = _values_used(fir)
+        if number and any(u in active for u in stmt.uses) \
+                and any(t in as_value for t in stmt.targets):
+            loc = stmt.loc or (None, None, 0)
+            what, cut = ("float(...)", "float(ops.stop_gradient(...))") if callee == "float" \
+                else ("x.item()", "ops.stop_gradient(x).item()")
+            raise NoDerivativeError(
+                "%s of a value being differentiated is a Python number, with no gradient, "
+                "and it is computed with here: the gradient through it would be lost "
+                "(in %s)" % (what, fir.qualname), loc[0], loc[1], loc[2],
+                hint="keep it a Tensor to have its gradient; or, to leave this path out of the "
+                     "gradient as MindSpore does, say so: %s (a number only tested in an if "
+                     "or while, or printed, needs nothing)" % cut)
+        if not number and any(u in active for u in stmt.uses) \
+                and any(t in used for t in stmt.targets):
             loc = stmt.loc or (None, None, 0)
             rule = _rule_shape(fir, stmt) if callee.strip(".") else None
             raise NoDerivativeError(
