@@ -547,7 +547,9 @@ def relu_(x):
 
 @vjp(relu_)
 def _(dout, out, x):
-    return (dout * (x > 0),)
+    # out > 0 exactly where x > 0 (NaN and -0.0 included): the backward keeps the output,
+    # which the next layer holds anyway, rather than the input as well
+    return (dout * (out > 0),)
 
 
 @jvp(relu_)
