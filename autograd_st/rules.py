@@ -61,6 +61,7 @@ from .runtime import (  # noqa: F401  (templates read
     logsumexp,  # the lowering)
     matmul_nt,
     matmul_nt_to,
+    matmul_ones,
     matmul_tn,
     matmul_tn_to,
     numbers_as,
@@ -71,6 +72,7 @@ from .runtime import (  # noqa: F401  (templates read
     sigmoid,
     softmax,
     stop_gradient,
+    sum_ones,
     sum_to,
     unbroadcast,
     ungetitem,
@@ -252,7 +254,8 @@ def template_globals() -> dict:
                "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn,
                "matmul_nt_to": matmul_nt_to, "matmul_tn_to": matmul_tn_to,
                "grad_ready": grad_ready, "inplace_ok": inplace_ok, "numbers_as": numbers_as,
-               "shape_of": shape_of, "segment_length": segment_length}
+               "shape_of": shape_of, "segment_length": segment_length,
+               "matmul_ones": matmul_ones, "sum_ones": sum_ones}
         out.update((n, getattr(runtime_loops, n)) for n in runtime_loops.LOOP_NAMES)
         for _, fwd, bwd in LOWERED_KERNELS.values():
             out[fwd.__name__], out[bwd.__name__] = fwd, bwd

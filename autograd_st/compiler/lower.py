@@ -45,6 +45,11 @@ Gives: the same functions, in place, computing the same values, with these speed
   in one function or across a pair's residuals, become ``t, t_saved = p_fwd(a, b)`` and
   ``g = p_bwd(t_saved, d)``; residuals the backward then no longer reads are dropped from the
   pair.
+- **A seed without its value.**  An output nothing returns or reads but its seed
+  (``GradOperation()(net)``: gradients only) is not computed for the seed's shape:
+  ``out = np.matmul(x, y)`` and ``d_out = ones_like(out)`` (tagged ``seed``) are
+  ``d_out = matmul_ones(x, y)`` (``np.sum(v)``: ``sum_ones(v)``); see
+  :mod:`autograd_st.compiler.lower_seed`.
 - **Dead values freed.**  In the function's top-level straight-line code, a value no later
   statement reads is deleted (``del``) after its last use, as a hand-written expression's
   temporaries would be: the arrays the backward does not need go back to the allocator while
@@ -66,6 +71,7 @@ from .anno import ATTR, facts_of, tag, tag_of, untag
 from .codegen import is_comment, name, names_read
 from .inplace import inplace
 from .lower_loops import batch_loops
+from .lower_seed import seed_without_value
 from .trees import child_fields, load_store_names, walk
 
 __all__ = ["lower"]
@@ -113,6 +119,7 @@ def lower(fdefs: list, names) -> None:
             _shapes_in_function(fdef, names)
     _fuse_matmul_gradients(unbroadcasts)
     for fdef in fdefs:
+        seed_without_value(fdef)
         fdef.body = _free_dead(fdef.body, {a.id for a in fdef.args.args})
         inplace(fdef, names)
 
