@@ -21,13 +21,14 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .context import DROPOUT_RNG as _DROPOUT_RNG
 from .errors import InputValueError
-from .runtime import ones_vector
+from .runtime import matmul_nt, matmul_tn, ones_vector
 
 __all__ = ["conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "conv2d_pads",
            "conv2d_output_hw", "one_hot", "one_hot_like", "assign_", "dropout_mask",
            "sparse_softmax_xent", "sparse_softmax_xent_grad", "sparse_softmax_xent_fwd",
            "sparse_softmax_xent_bwd", "LOWERED_KERNELS",
-           "erf", "reduction_share", "variance", "flatten", "reshape_along", "seed_dropout", "KERNEL_NAMES"]
+           "erf", "reduction_share", "variance", "flatten", "reshape_along", "seed_dropout", "linear",
+           "linear_dx", "linear_dw", "KERNEL_NAMES"]
 
 
 def _tag(prim_name: str):
@@ -43,6 +44,48 @@ def _pair(value) -> tuple:
         return int(value), int(value)
     a, b = value
     return int(a), int(b)
+
+
+# ---------------------------------------------------------------------------------------
+# nn.Dense: x @ w.T over x's last axis, plus a bias, and the two adjoints
+# ---------------------------------------------------------------------------------------
+# As MindSpore's Dense, the leading axes of x are one axis of rows and the product is one 2-D
+# matmul (``matmul_nt``: small products summed in order, large ones by BLAS); the bias is
+# added into the product's own array.  The reshapes are methods here, not generated
+# statements (``np.shape``, tuple slicing, ``np.reshape``: about 1.5 us each per call).
+
+def _rows(x):
+    return x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
+
+
+@_tag("linear")
+def linear(x, w, b=None):
+    """``x @ w.T + b`` over the last axis of ``x`` (``w``: ``(out, in)``; ``b``: None or
+    broadcastable to the result).  The bits of ``matmul_nt`` on the rows then ``+ b``."""
+    out = matmul_nt(_rows(x), w)
+    if x.ndim != 2:
+        out = out.reshape(x.shape[:-1] + out.shape[-1:])
+    if b is None:
+        return out
+    if type(b) is np.ndarray and b.dtype is out.dtype and b.ndim <= out.ndim \
+            and b.shape == out.shape[out.ndim - b.ndim:]:
+        np.add(out, b, out=out)  # the product is this call's own array: no second one
+        return out
+    return out + b
+
+
+@_tag("linear_dx")
+def linear_dx(dy, w, like):
+    """The gradient of :func:`linear` with respect to ``x``: ``dy @ w`` shaped like
+    ``like`` (``x``)."""
+    out = np.matmul(_rows(dy), w)
+    return out if out.shape == like.shape else out.reshape(like.shape)
+
+
+@_tag("linear_dw")
+def linear_dw(dy, x):
+    """The gradient of :func:`linear` with respect to ``w``: ``dy.T @ x`` over all rows."""
+    return matmul_tn(_rows(dy), _rows(x))
 
 
 # ---------------------------------------------------------------------------------------
@@ -443,6 +486,7 @@ def dropout_mask(x, keep_prob=0.5):
 
 
 KERNEL_NAMES = ("conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "erf",
+                "linear", "linear_dx", "linear_dw",
                 "reduction_share", "variance",
                 "flatten", "reshape_along", "one_hot", "one_hot_like", "assign_", "dropout_mask",
                 "sparse_softmax_xent", "sparse_softmax_xent_grad")

@@ -479,6 +479,10 @@ _CORE_OPS: tuple[Op, ...] = (
 _CORE_NN_OPS: tuple[Op, ...] = (
     Op("matmul_nt", "input, weight", ops=("dense",),
        doc="``input @ weight.T`` (weight shaped (out, in), as in nn.Dense)."),
+    Op("linear", "input, weight, bias=None", ops=("linear",),
+       doc="``input @ weight.T + bias`` over the last axis of ``input`` (weight shaped (out, "
+           "in)): nn.Dense's product, its leading axes one 2-D matmul as in MindSpore's "
+           "Dense, the bias added into the product's own array."),
     Op("var", "input, axis=None, ddof=0, keepdims=False", ops=("var",),
        doc="Variance (``ddof=1``: unbiased), differentiable."),
     Op("erf", _UNARY, ops=("erf",), doc="The error function, differentiable."),

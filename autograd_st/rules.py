@@ -62,6 +62,7 @@ from .runtime import (  # noqa: F401  (templates read
     logsumexp,  # the lowering)
     matmul_nt,
     matmul_nt_to,
+    matmul_ones,
     matmul_tn,
     matmul_tn_to,
     numbers_as,
@@ -72,6 +73,7 @@ from .runtime import (  # noqa: F401  (templates read
     sigmoid,
     softmax,
     stop_gradient,
+    sum_ones,
     sum_to,
     unbroadcast,
     ungetitem,
@@ -253,7 +255,8 @@ def template_globals() -> dict:
                "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn,
                "matmul_nt_to": matmul_nt_to, "matmul_tn_to": matmul_tn_to,
                "grad_ready": grad_ready, "inplace_ok": inplace_ok, "numbers_as": numbers_as,
-               "shape_of": shape_of, "segment_length": segment_length}
+               "shape_of": shape_of, "segment_length": segment_length,
+               "matmul_ones": matmul_ones, "sum_ones": sum_ones}
         out.update((n, getattr(runtime_loops, n)) for n in runtime_loops.LOOP_NAMES)
         for _, fwd, bwd in LOWERED_KERNELS.values():
             out[fwd.__name__], out[bwd.__name__] = fwd, bwd
@@ -548,7 +551,9 @@ def relu_(x):
 
 @vjp(relu_)
 def _(dout, out, x):
-    return (dout * (x > 0),)
+    # out > 0 exactly where x > 0 (NaN and -0.0 included): the backward keeps the output,
+    # which the next layer holds anyway, rather than the input as well
+    return (dout * (out > 0),)
 
 
 @jvp(relu_)

@@ -23,6 +23,9 @@ from .kernels import (
     dropout_mask,
     erf,
     flatten,
+    linear,
+    linear_dw,
+    linear_dx,
     one_hot,
     one_hot_like,
     reduction_share,
@@ -56,7 +59,16 @@ from .kernels_rnn import (
     lstm_seq_tangent,
 )
 from .rules import jvp, primitive, vjp
-from .runtime import axis_slice, expand_to, matmul_tn, ones_like, sigmoid, softmax, unbroadcast
+from .runtime import (
+    axis_slice,
+    broadcast_like,
+    expand_to,
+    matmul_tn,
+    ones_like,
+    sigmoid,
+    softmax,
+    unbroadcast,
+)
 
 __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softplus", "var",
            "flatten_", "reshape_along_", "depend", "one_hot_", "one_hot_like_", "assign",
@@ -65,7 +77,58 @@ __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softp
            "pixel_shuffle_", "pixel_unshuffle_", "conv_transpose_like_", "class_targets_",
            "soft_labels_", "adaptive_max_pool2d", "adaptive_max_pool2d_scatter_",
            "adaptive_max_pool2d_gather_", "max_pool2d_indices_",
-           "adaptive_max_pool2d_indices_", "lstm_seq_", "lstm_seq_dgates_", "NN_PRIMITIVES"]
+           "adaptive_max_pool2d_indices_", "lstm_seq_", "lstm_seq_dgates_", "linear_", "linear_dx_", "linear_dw_",
+           "NN_PRIMITIVES"]
+
+
+# ---------------------------------------------------------------------------------------
+# nn.Dense: y = linear(x, w, b) = x @ w.T + b over x's last axis, and its two adjoints, each
+# linear in both differentiable arguments (a gradient of one is another of the three).
+# ---------------------------------------------------------------------------------------
+
+@primitive(name="linear", diff=("x", "w", "b"))
+def linear_(x, w, b=None):
+    return linear(x, w, b)
+
+
+@vjp(linear_)
+def _(dout, out, x, w, b):
+    return linear_dx(dout, w, x), linear_dw(dout, x), unbroadcast(dout, b)
+
+
+@jvp(linear_)
+def _(out, x, w, b, dx, dw, db):
+    return linear(dx, w, None), linear(x, dw, None), broadcast_like(db, out)
+
+
+@primitive(name="linear_dx", diff=("dy", "w"))
+def linear_dx_(dy, w, like):
+    return linear_dx(dy, w, like)
+
+
+@vjp(linear_dx_)
+def _(dout, out, dy, w, like):
+    return linear(dout, w, None), linear_dw(dy, dout)
+
+
+@jvp(linear_dx_)
+def _(out, dy, w, like, ddy, dw):
+    return linear_dx(ddy, w, like), linear_dx(dy, dw, like)
+
+
+@primitive(name="linear_dw", diff=("dy", "x"))
+def linear_dw_(dy, x):
+    return linear_dw(dy, x)
+
+
+@vjp(linear_dw_)
+def _(dout, out, dy, x):
+    return linear(x, dout, None), linear_dx(dy, dout, x)
+
+
+@jvp(linear_dw_)
+def _(out, dy, x, ddy, dx):
+    return linear_dw(ddy, x), linear_dw(dy, dx)
 
 
 # ---------------------------------------------------------------------------------------
@@ -538,5 +601,5 @@ NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "so
                  "class_targets", "soft_labels", "adaptive_max_pool2d",
                  "adaptive_max_pool2d_scatter", "adaptive_max_pool2d_gather",
                  "max_pool2d_indices", "adaptive_max_pool2d_indices", "lstm_seq",
-                 "lstm_seq_dgates")
+                 "lstm_seq_dgates", "linear", "linear_dx", "linear_dw")
 """The primitives this module registers (the tests check each rule against this list)."""

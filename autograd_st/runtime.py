@@ -18,7 +18,7 @@ __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "si
            "matmul_nt", "matmul_tn", "cast_like", "int_like", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
            "matmul_tn_to", "grad_ready", "GradList", "Shape", "shape_of", "segment_length", "inplace_ok",
-           "numbers_as",
+           "numbers_as", "matmul_ones", "sum_ones",
            "RUNTIME_NAMES"]
 
 
@@ -233,6 +233,28 @@ def ones_like(x):
     if type(x) is list or type(x) is GradList or type(x) is tuple:  # the seed of a
         return GradList(ones_like(v) for v in x)  # returned run-time list
     return np.ones_like(x)
+
+
+def matmul_ones(a, b):
+    """``ones_like(np.matmul(a, b))`` without the product: the seed of an output whose value
+    nothing else reads (``GradOperation()(net)`` of a net that ends in a matmul; the
+    lowering writes it, compiler/lower_seed.py).  Two float matrices of one dtype that fit
+    give ones of the product's shape and dtype; anything else is the product's own ones
+    (its errors included)."""
+    if type(a) is np.ndarray and type(b) is np.ndarray and a.ndim == 2 and b.ndim == 2 \
+            and a.shape[1] == b.shape[0] and a.dtype is b.dtype and a.dtype.kind in "fc":
+        out = np.empty((a.shape[0], b.shape[1]), a.dtype)
+        out.fill(1)
+        return out
+    return ones_like(np.matmul(a, b))
+
+
+def sum_ones(x):
+    """``ones_like(np.sum(x))`` without the sum: a 0-d one of the sum's dtype, a float
+    array's own (the lowering writes it, as :func:`matmul_ones`)."""
+    if type(x) is np.ndarray and x.dtype.kind in "fc":
+        return np.array(1, x.dtype)
+    return ones_like(np.sum(x))
 
 
 def segment_length(trips) -> int:

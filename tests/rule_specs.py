@@ -297,6 +297,18 @@ SPECS += [
     row("matmul_tn", A((3, 2)), A((3, 4)), second_order=True),
     row("matmul_tn", A((2, 4, 3)), A((4, 5))),
     row("matmul_tn", A((4, 3)), A((2, 4, 5))),
+    # nn.Dense's product (rows of x's leading axes, the bias added in place) and its adjoints
+    row("linear", A((2, 3)), A((4, 3)), A((4,)), second_order=True),
+    row("linear", A((2, 5, 3)), A((4, 3)), A((4,))),
+    row("linear", A((3,)), A((4, 3)), A((4,))),
+    row("linear", A((2, 3)), A((4, 3)), A(())),
+    row("linear", A((2, 3)), A((4, 3)), A((1, 4))),
+    row("linear", A((2, 3)), A((4, 3)), A((2, 4))),
+    row("linear_dx", A((2, 4)), A((4, 3)), A((2, 3)), second_order=True),
+    row("linear_dx", A((2, 5, 4)), A((4, 3)), A((2, 5, 3))),
+    row("linear_dx", A((4,)), A((4, 3)), A((3,))),
+    row("linear_dw", A((2, 4)), A((2, 3)), second_order=True),
+    row("linear_dw", A((2, 5, 4)), A((2, 5, 3))),
 ]
 
 # shapes

@@ -90,10 +90,12 @@ def test_dump_each_stage():
     assert "def Net_construct_normalized(x, mask, self_dense_weight" in seen["normalize"]
     assert "np.tanh(" in seen["normalize"] and "ops." not in seen["normalize"].replace(
         "# ", "#").split("#")[0]
-    # the adjoint before lowering keeps whole residuals; lowered keeps only shapes of some
+    # the adjoint before lowering computes the loss for its seed's shape; lowered makes the
+    # seed without it (compiler/lower_seed.py), and frees dead values
     assert "def Net_construct_grad(" in seen["adjoint"]
-    assert "getattr(out, 'shape', ())" not in seen["adjoint"]
-    assert "getattr(out, 'shape', ())" in seen["lowered"]
+    assert "d_sum = ones_like(_sum)" in seen["adjoint"] and "sum_ones(" not in seen["adjoint"]
+    assert "d_sum = sum_ones(h_1)" in seen["lowered"] and "_sum = np.sum(" not in seen["lowered"]
+    assert "del _dense" in seen["lowered"] and "del _dense" not in seen["adjoint"]
     assert seen["lowered"] != seen["adjoint"]
 
 

@@ -206,7 +206,8 @@ def test_every_nn_primitive_is_registered_and_tested_here():
                    "adaptive_max_pool2d_gather",  # these eight: rows in tests/rule_specs_nn.py
                    "var", "flatten", "reshape_along", "depend", "sparse_softmax_xent",
                    "sparse_softmax_xent_grad",
-                   "lstm_seq", "lstm_seq_dgates"}  # rows in rule_specs_nn.py, test_nn_rnn.py
+                   "lstm_seq", "lstm_seq_dgates",  # rows in rule_specs_nn.py, test_nn_rnn.py
+                   "linear", "linear_dx", "linear_dw"}  # rows in tests/rule_specs.py
     assert {n for n in registered if REGISTRY[n].diff} == tested_here
     for module in (kernels, kernels_rnn):
         for name in module.KERNEL_NAMES:

@@ -66,6 +66,9 @@ forward_prim      ``ForwardEmitter``          ``t = p(args)``: a          ``prim
 forward_opaque    ``ForwardEmitter``          ``t = f(args)``: a call     ``effect``: whether
                                               with no rule, run as        it has side effects
                                               written
+seed              ``Reverse.seed_ones``       ``ones_like(t)``: the ones  ``of``: t
+                                              an output's gradient
+                                              starts from
 ================  ==========================  ==========================  =====================
 
 The lowering still checks the shape of what it rewrites (one target, arguments that are
@@ -95,6 +98,7 @@ KINDS = {
     "ungetitem": (),
     "forward_prim": ("prim",),
     "forward_opaque": ("effect",),
+    "seed": ("of",),
 }
 """Each kind and the facts a tag of that kind carries (see the table above)."""
 

@@ -109,7 +109,7 @@ def _elementwise(node, resolve) -> bool:
         if fn in UNARY and len(args) == 1 or fn in BINARY and len(args) == 2 \
                 or fn is np.where and len(args) == 3:
             return all(_elementwise(a, resolve) for a in args)
-        if fn in SHAPE_OF and len(args) == 1:
+        if (fn in SHAPE_OF or fn is runtime.sum_ones) and len(args) == 1:
             return isinstance(args[0], gast.Name)
         if fn in (runtime.expand_to, runtime.unbroadcast, runtime.sum_to) and len(args) == 2:
             return _elementwise(args[0], resolve) and isinstance(args[1], gast.Name)
@@ -122,7 +122,7 @@ def _value_names(node, resolve, out) -> None:
         out.append(node.id)
     elif isinstance(node, gast.Call):
         fn = resolve(node.func)
-        if fn in SHAPE_OF:
+        if fn in SHAPE_OF or fn is runtime.sum_ones:
             return
         args = node.args[:1] if fn in (runtime.expand_to, runtime.unbroadcast, runtime.sum_to) \
             else node.args

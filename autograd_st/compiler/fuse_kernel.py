@@ -37,7 +37,8 @@ CMPOPS = {gast.Lt: "<", gast.LtE: "<=", gast.Gt: ">", gast.GtE: ">=", gast.Eq: "
            gast.NotEq: "!="}
 SHAPE_OF = {runtime.ones_like: "1", runtime.zeros_like: "0"}
 KNOWN = set(UNARY) | set(BINARY) | set(SHAPE_OF) | {
-    np.where, np.sum, runtime.expand_to, runtime.unbroadcast, runtime.sum_to}
+    np.where, np.sum, runtime.expand_to, runtime.unbroadcast, runtime.sum_to,
+    runtime.sum_ones}  # sum_ones(v): the 0-d one a full sum's seed is (compiler/lower_seed.py)
 # sum_to(g, shape) is unbroadcast(g, like) given like's shape (the lowering's shape-only
 # residuals): in a run the second argument is read for its shape only, either way
 UNBROADCAST = (runtime.unbroadcast, runtime.sum_to)
@@ -166,6 +167,8 @@ class RunSpec:
             fn = self.resolve(node.func)
             if fn in SHAPE_OF:
                 return env[node.args[0].id]
+            if fn is runtime.sum_ones:
+                return (), env[node.args[0].id][1]
             if fn is runtime.expand_to or fn in UNBROADCAST:
                 (g, gd), (like, ld) = self._shape(node.args[0], env), env[node.args[1].id]
                 if g != like and (fn in UNBROADCAST or g != ()):
@@ -312,11 +315,11 @@ class _KernelText:
 
     def call(self, node):
         fn = self.resolve(node.func)
-        if fn in SHAPE_OF:
+        if fn in SHAPE_OF or fn is runtime.sum_ones:
             _, typ = self.env[node.args[0].id]
             if typ != "f":
                 raise Unsupported("ones_like/zeros_like of a bool array")
-            return "T(%s)" % SHAPE_OF[fn], "f"
+            return "T(%s)" % SHAPE_OF.get(fn, "1"), "f"
         if fn is runtime.expand_to or fn in UNBROADCAST:
             return self.expr(node.args[0])
         args = [self.expr(a) for a in node.args]

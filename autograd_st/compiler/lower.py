@@ -45,6 +45,11 @@ Gives: the same functions, in place, computing the same values, with these speed
   in one function or across a pair's residuals, become ``t, t_saved = p_fwd(a, b)`` and
   ``g = p_bwd(t_saved, d)``; residuals the backward then no longer reads are dropped from the
   pair.
+- **A seed without its value.**  An output nothing returns or reads but its seed
+  (``GradOperation()(net)``: gradients only) is not computed for the seed's shape:
+  ``out = np.matmul(x, y)`` and ``d_out = ones_like(out)`` (tagged ``seed``) are
+  ``d_out = matmul_ones(x, y)`` (``np.sum(v)``: ``sum_ones(v)``); see
+  :mod:`autograd_st.compiler.lower_seed`.
 - **Dead values freed.**  In the function's top-level straight-line code, a value no later
   statement reads is deleted (``del``) after its last use, as a hand-written expression's
   temporaries would be: the arrays the backward does not need go back to the allocator while
@@ -65,6 +70,7 @@ from .codegen import is_comment, name, names_read
 from .inplace import inplace
 from .lower_facts import names_of, statement_facts, store_counts, walk_top
 from .lower_loops import batch_loops
+from .lower_seed import seed_without_value
 from .trees import walk
 
 __all__ = ["lower"]
@@ -139,6 +145,8 @@ def lower(fdefs: list, names) -> None:
                     per[k] = statement_facts(fdef.body[k], {})
             facts.append(_shapes_in_function(fdef, names, pre))
     for fdef, found in zip(fdefs, facts):
+        if seed_without_value(fdef):  # (statements changed: their facts are read again)
+            found = None
         fdef.body, found = _free_dead(fdef.body, {a.id for a in fdef.args.args}, found)
         inplace(fdef, names, found)
 

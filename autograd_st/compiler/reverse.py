@@ -309,8 +309,9 @@ class Reverse:
                                            keywords=[]))
             return
         self.ones[var] = [comment("seed: the gradient of the output"),
-                          assign([self.adjoint(var)], gast.Call(
-                              func=name("ones_like"), args=[name(var)], keywords=[]))]
+                          assign([self.adjoint(var)], tag(gast.Call(
+                              func=name("ones_like"), args=[name(var)], keywords=[]),
+                              "seed", of=var))]
         self.live.add(var)
 
     def flush(self, var: str) -> None:

@@ -36,6 +36,7 @@ from ..ops.nn_func import (
     erf,
     flatten,
     gather_rows,
+    linear,
     one_hot,
     var,
 )
@@ -314,12 +315,9 @@ class Dense(Cell):
         self.activation_flag = self.activation is not None
 
     def construct(self, x):
-        # as MindSpore's Dense: the leading axes flattened, one 2-D matmul (see dense_any)
-        rows = ops.reshape(x, (-1, x.shape[-1]))
-        out = dense(rows, self.weight)
-        if self.has_bias:
-            out = out + self.bias
-        out = ops.reshape(out, x.shape[:-1] + out.shape[-1:])
+        # as MindSpore's Dense: the leading axes flattened, one 2-D matmul, plus the bias
+        # (one primitive: kernels.linear)
+        out = linear(x, self.weight, self.bias)
         if self.activation_flag:
             out = self.activation(out)
         return out

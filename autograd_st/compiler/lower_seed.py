@@ -1,0 +1,89 @@
+"""A seed without the value it is shaped like: an output computed only to make its ones.
+
+Takes: a lowered generated function (gast ``FunctionDef``, before ``lower._free_dead``).
+Gives: the same function, in place, where an output whose value nothing returns or reads is
+no longer computed just to be the ``like`` of its seed.  ``GradOperation()(net)`` returns
+the gradients only, so the gradient of a net that ends in ``out = x @ y`` read
+``out = np.matmul(x, y)`` then ``d_out = ones_like(out)``: a whole product for its shape and
+dtype.  Here the pair is one statement, ``d_out = matmul_ones(x, y)`` (``np.sum(v)``:
+``sum_ones(v)``), which makes the ones from the operands' shapes and dtypes
+(:mod:`autograd_st.runtime`; anything they do not cover computes the value as before, its
+errors included, so the values and the errors are the code's before).
+
+Applies where, at the function's top level: the seed is the call ``Reverse.seed_ones``
+tagged ``seed``, the value it is shaped like is bound by the nearest statement before it
+that binds that name, a primitive's forward statement (tag ``forward_prim``) of the forms
+below, whose operands are names no statement in between rebinds, and that value is read
+nowhere else in the function.
+"""
+from __future__ import annotations
+
+import gast
+
+from .anno import facts_of
+from .codegen import name
+from .trees import load_store_names, walk
+
+__all__ = ["seed_without_value"]
+
+# primitive -> (the numpy call its forward statement is, operands it has, the helper)
+_FORMS = {"matmul": ("matmul", 2, "matmul_ones"), "sum": ("sum", 1, "sum_ones")}
+
+
+def _operands(stmt, prim):
+    """The operand names of ``t = np.<fn>(a, ...)`` in the form ``_FORMS[prim]`` says
+    (positional names only, no keywords: ``np.sum(v)`` is the full sum), or None."""
+    fn, n, _ = _FORMS[prim]
+    call = stmt.value
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+            and isinstance(call.func.value, gast.Name) and call.func.value.id == "np"
+            and call.func.attr == fn and not call.keywords and len(call.args) == n
+            and all(isinstance(a, gast.Name) for a in call.args)):
+        return None
+    return [a.id for a in call.args]
+
+
+def seed_without_value(fdef) -> bool:
+    """Rewrite ``fdef``'s seeds whose value is read for nothing else (see the module
+    docstring); whether it rewrote one."""
+    body = fdef.body
+    dropped = set()
+    for k, st in enumerate(body):
+        if not (isinstance(st, gast.Assign) and isinstance(st.value, gast.Call)):
+            continue
+        facts = facts_of(st.value, "seed")
+        if facts is None:
+            continue
+        t = facts["of"]
+        j = k - 1
+        while j >= 0:
+            stores: set = set()
+            load_store_names(body[j], set(), stores)
+            if t in stores:
+                break
+            j -= 1
+        if j < 0:
+            continue
+        fwd = body[j]
+        prim = facts_of(fwd, "forward_prim")
+        if prim is None or prim["prim"] not in _FORMS or len(fwd.targets) != 1 \
+                or not isinstance(fwd.targets[0], gast.Name) or fwd.targets[0].id != t:
+            continue
+        operands = _operands(fwd, prim["prim"])
+        if operands is None:
+            continue
+        between: set = set()
+        for s in body[j + 1:k]:
+            load_store_names(s, set(), between)
+        if between.intersection(operands):
+            continue
+        reads = sum(1 for n in walk(fdef) if isinstance(n, gast.Name) and n.id == t
+                    and isinstance(n.ctx, gast.Load))
+        if reads != 1:  # the seed's own read only
+            continue
+        st.value = gast.Call(func=name(_FORMS[prim["prim"]][2]),
+                             args=[name(a) for a in operands], keywords=[])
+        dropped.add(j)
+    if dropped:
+        fdef.body = [s for i, s in enumerate(body) if i not in dropped]
+    return bool(dropped)
