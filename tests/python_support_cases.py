@@ -353,3 +353,23 @@ def number_tested(x):
         return s * 3.0
     print("loss", s.item())
     return s * 2.0
+
+
+class _Scaler:
+    """A plain Python object (not a Cell) with methods that compute."""
+
+    def __init__(self, s):
+        self.s = s
+
+    def scale(self, x):
+        return x * self.s
+
+    def unscale(self, g):
+        return g / self.s
+
+
+_SCALER = _Scaler(4.0)
+
+
+def object_method(x):
+    return _SCALER.unscale(_SCALER.scale(ops.sin(x)) * x).sum()
