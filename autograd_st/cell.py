@@ -10,12 +10,16 @@ is this class.
 """
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from typing import Iterator
 
+from . import dtype as mstype
 from .errors import ConstructNotDefinedError as _NoConstructError
 from .tensor import Parameter, ParameterTuple, Tensor, bump_structure_epoch
 from .validate_inputs import check_input_count, check_inputs, graph_mode
+
+_TO_FLOAT_WARNED: set = set()  # the Cell classes Cell.to_float(float16) warned about
 
 __all__ = ["Cell", "recompute", "is_recomputed"]
 
@@ -411,6 +415,21 @@ class Cell:
         return self
 
     def to_float(self, dst_type) -> "Cell":
+        """MindSpore's ``Cell.to_float(dst_type)`` (float32 or float16; anything else is
+        MindSpore's ValueError).  Mixed precision is not applied here: the Cell computes in
+        its inputs' and Parameters' dtype, so after ``to_float(float16)`` its values stay
+        float32 where MindSpore's are float16 (they agree within float16's precision); a
+        warning says so, once per Cell class.  Returns the Cell."""
+        if dst_type is not mstype.float32 and dst_type is not mstype.float16:
+            raise ValueError("For 'to_float', the argument 'dst_type' must be mstype.float32 "
+                             "or mstype.float16, but got type: %s and value: %s."
+                             % (type(dst_type), dst_type))
+        if dst_type is mstype.float16 and type(self) not in _TO_FLOAT_WARNED:
+            _TO_FLOAT_WARNED.add(type(self))
+            warnings.warn("%s.to_float(float16) is not applied: autograd_st computes it in its "
+                          "inputs' and Parameters' dtype (float32), where MindSpore computes "
+                          "in float16; the values agree within float16's precision"
+                          % type(self).__name__, UserWarning, stacklevel=2)
         return self
 
     def __repr__(self) -> str:
