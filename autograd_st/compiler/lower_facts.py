@@ -70,51 +70,13 @@ def walk_top(top, stores_count: dict) -> tuple:
 
 
 def statement_facts(stmt, stores_count: dict) -> tuple:
-    """``(loads, stores, reads)`` of top-level statement ``stmt``, in one walk (a stack: the
-    order of the reads does not matter to the callers): ``loads``, a list of each name read,
-    as often as it is read; ``stores``, the set of names it binds (each binding counted in
-    ``stores_count``, as :func:`store_counts` counts them); ``reads`` holds ``(call, form,
-    like)`` for each call that reads a name ``like`` only for its shape (``unbroadcast(E,
-    v)`` not of a matmul, form None, and the ``shape_use`` calls)."""
-    loads, stores, reads = [], set(), []
-    stack = [stmt]
-    pop, push, read = stack.pop, stack.append, loads.append
-    name_type, load_type, store_type, ast_type, list_type = \
-        gast.Name, gast.Load, gast.Store, gast.AST, list
-    fields_of = _FIELDS
-    while stack:
-        n = pop()
-        cls = n.__class__
-        if cls is name_type:
-            ctx = n.ctx.__class__
-            if ctx is load_type:
-                read(n.id)
-            elif ctx is store_type:
-                stores.add(n.id)
-                stores_count[n.id] = stores_count.get(n.id, 0) + 1
-            if n.annotation is not None:
-                push(n.annotation)
-            continue
-        t = getattr(n, ATTR, None)
-        if t is not None:
-            facts = t.facts
-            if t.kind == "unbroadcast":
-                if facts["like"] is not None and facts["matmul"] is None:
-                    reads.append((n, None, facts["like"]))  # (a matmul's stays one call)
-            elif t.kind == "shape_use":
-                reads.append((n, facts["form"], facts["like"]))
-        fields = fields_of.get(cls)
-        if fields is None:
-            fields = fields_of[cls] = child_fields(cls)
-        for f in fields:
-            v = getattr(n, f, None)
-            if v.__class__ is list_type:
-                for item in v:
-                    if isinstance(item, ast_type):
-                        push(item)
-            elif isinstance(v, ast_type):
-                push(v)
-    return loads, stores, reads
+    """``(loads, stores, reads)`` of top-level statement ``stmt``, in one walk: ``loads``, a
+    list of each name read, as often as it is read; ``stores``, the set of names it binds
+    (each binding counted in ``stores_count``, as :func:`store_counts` counts them);
+    ``reads`` holds ``(call, form, like)`` for each call that reads a name ``like`` only for
+    its shape (``unbroadcast(E, v)`` not of a matmul, form None, and the ``shape_use``
+    calls).  What :func:`walk_top` gives, without its tagged nodes."""
+    return walk_top(stmt, stores_count)[1:]
 
 
 def names_of(stmt) -> tuple:
