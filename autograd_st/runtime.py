@@ -457,7 +457,7 @@ def cast_like(g, like):
 def int_like(y, x):
     """``y`` in ``x``'s dtype when ``x`` is an integer array (MindSpore's mean of an int32
     Tensor is int32, rounded toward zero), ``y`` itself otherwise."""
-    dt = np.result_type(x)
+    dt = x.dtype if x.__class__ is np.ndarray else np.result_type(x)  # (per call: cheap)
     return np.asarray(y).astype(dt) if dt.kind in "iu" else y
 
 
