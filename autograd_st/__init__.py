@@ -25,6 +25,8 @@ from .context import (  # noqa: F401
     reset_auto_parallel_context,
     set_auto_parallel_context,
     set_context,
+    set_deterministic,
+    set_device,
     set_seed,
 )
 from .dtype import (  # noqa: F401
@@ -45,6 +47,16 @@ from .dtype import (  # noqa: F401
     single,
     uint8,
 )
+from .generator import (  # noqa: F401
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from .graph import jit_class, lazy_inline, mutable, no_inline  # noqa: F401
 from .tensor import Parameter, ParameterTuple, Tensor
 
 __version__ = "0.1.0"
@@ -59,7 +71,7 @@ _LAZY = {
     "save_checkpoint": ".serialization", "load_checkpoint": ".serialization",
     "load_param_into_net": ".serialization",
 }
-for _n in ("GradOperation", "dump", "grad", "jacfwd", "jacrev", "jvp", "value_and_grad", "vjp"):
+for _n in ("GradOperation", "dump", "get_grad", "grad", "jacfwd", "jacrev", "jvp", "value_and_grad", "vjp"):
     _LAZY[_n] = ".ops"
 for _n in ("GradientCheckError", "check_grads", "check_jvp", "check_vjp", "numerical_grad",
            "numerical_jacobian", "numerical_jvp"):
@@ -148,7 +160,7 @@ if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the
     )
 
 __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "dataset", "amp", "common", "communication", "grad",
-           "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "register_vjp", "GradOperation", "dump", "float16", "float32", "float64", "int8",
+           "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "register_vjp", "GradOperation", "dump", "get_grad", "float16", "float32", "float64", "int8",
            "int16", "int32", "int64", "uint8", "bool_",
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",
            "numerical_jacobian", "GradientCheckError", "exec_source",
@@ -163,7 +175,10 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "TopKCategoricalAccuracy", "get_metric_fn", "names", "rearrange_inputs", "ConfusionMatrix",
            "CosineSimilarity", "Dice", "Perplexity", "ROC", "auc", "from_numpy",
            "is_tensor", "double", "float_", "half", "single", "numpy", "recompute",
-           "dtype_to_nptype", "dtype_to_pytype", "pytype_to_dtype"]
+           "dtype_to_nptype", "dtype_to_pytype", "pytype_to_dtype", "set_device",
+           "set_deterministic", "Generator", "default_generator", "get_rng_state",
+           "initial_seed", "manual_seed", "seed", "set_rng_state", "jit_class", "lazy_inline",
+           "mutable", "no_inline"]
 
 
 def __getattr__(name: str):

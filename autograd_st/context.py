@@ -38,7 +38,8 @@ from .parallel_context import (  # noqa: F401  (mindspore.context has them too)
     set_auto_parallel_context,
 )
 
-__all__ = ["PYNATIVE_MODE", "GRAPH_MODE", "set_context", "get_context", "set_seed", "get_seed",
+__all__ = ["PYNATIVE_MODE", "GRAPH_MODE", "set_context", "get_context", "set_device",
+           "set_deterministic", "set_seed", "get_seed",
            "jit", "is_jit", "INIT_RNG", "DROPOUT_RNG", "reseed", "ParallelMode",
            "set_auto_parallel_context", "get_auto_parallel_context",
            "reset_auto_parallel_context"]
@@ -135,6 +136,40 @@ def set_context(**kwargs) -> None:
             raise ValueError("value for save_graphs should be 0-3 but got '%s'" % value)
         values["save_graphs"] = value
     _CONTEXT.update(values)
+
+
+def _require_type(name: str, value, kind: type) -> None:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError("The parameter '%s' must be %s, but got %s" % (name, kind, type(value)))
+
+
+def set_device(device_target: str, device_id: Optional[int] = None) -> None:
+    """MindSpore's ``mindspore.set_device(device_target, device_id=None)`` (2.5+): the device
+    to run on.  As in MindSpore: ``device_target`` one of 'CPU', 'GPU', 'Ascend' (spelled so;
+    ``ValueError`` otherwise), ``device_id`` an int ``>= 0``.  Only 'CPU' runs here (numpy), so
+    'GPU' and 'Ascend' raise the ``RuntimeError`` MindSpore's CPU build raises.
+    ``get_context('device_target')`` / ``('device_id')`` return what was set."""
+    if device_target not in ("CPU", "GPU", "Ascend"):
+        raise ValueError("The argument 'device_target' must be one of ['CPU', 'GPU', 'Ascend'], "
+                         "but got %s." % (device_target,))
+    if device_target != "CPU":
+        raise RuntimeError("Unsupported device target %s. This process only supports one of "
+                           "the ['CPU'] (autograd_st computes with numpy on the CPU)."
+                           % device_target)
+    if device_id is not None:
+        _require_type("device_id", device_id, int)
+        if device_id < 0:
+            raise ValueError("The device id must bigger than or equal to 0.")
+        _CONTEXT["device_id"] = device_id
+    _CONTEXT["device_target"] = device_target
+
+
+def set_deterministic(deterministic: bool) -> None:
+    """MindSpore's ``mindspore.set_deterministic(deterministic)``: a bool (``TypeError``
+    otherwise), recorded as ``get_context('deterministic')`` 'ON' / 'OFF'.  numpy's kernels here
+    are deterministic either way."""
+    _require_type("deterministic", deterministic, bool)
+    _CONTEXT["deterministic"] = "ON" if deterministic else "OFF"
 
 
 def get_context(attr_key: str) -> Any:

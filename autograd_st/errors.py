@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivativeError",
            "MissingBpropError",
            "RecursionNotSupportedError", "CallArgumentError", "SourceNotFoundError",
-           "SourceChangedError", "ConstructNotDefinedError", "GradientAPIError", "InputValueError", "GradientCheckError",
+           "SourceChangedError", "ConstructNotDefinedError", "GradientAPIError", "GradientNotFoundError", "InputValueError", "GradientCheckError",
            "CheckpointError", "CheckpointMismatchError", "LearningRateRangeError", "CollectiveTimeoutError",
            "CommunicationError", "BpropTypeError", "BpropShapeError"]
 
@@ -400,6 +400,36 @@ class GradientAPIError(ValueError, AutogradError):
         grads = ops.grad(net, grad_position=None, weights=net.trainable_params())(
             Tensor(np.ones((1, 3), np.float32)))
         print([g.shape for g in grads])
+    """
+
+
+class GradientNotFoundError(RuntimeError, AutogradError):
+    """``get_grad`` was asked for a gradient that is not there: a position or Parameter
+    that was not differentiated, or gradients made without ``return_ids=True``.
+
+    Example (raises GradientNotFoundError)::
+
+        import numpy as np
+        import autograd_st as ms
+
+        def f(x, y):
+            return (x * y).sum()
+
+        x = ms.Tensor(np.ones(2, np.float32))
+        grads = ms.grad(f, grad_position=0, return_ids=True)(x, x)
+        ms.get_grad(grads, 1)
+
+    Fix (differentiate the input you ask for)::
+
+        import numpy as np
+        import autograd_st as ms
+
+        def f(x, y):
+            return (x * y).sum()
+
+        x = ms.Tensor(np.ones(2, np.float32))
+        grads = ms.grad(f, grad_position=(0, 1), return_ids=True)(x, x)
+        print(ms.get_grad(grads, 1))
     """
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import rules, runtime
+from .. import graph, rules, runtime
 from ..op_table import METHODS, NUMPY, row_of
 from ..prims import P, _Caller
 from ..user_grads import check_user_grads
@@ -105,6 +105,8 @@ _TABLE[abs] = NUMPY[np.abs]
 # a register_vjp rule's results are checked when the rule runs (first order); code that
 # differentiates the generated backward (second order) takes them as they are
 _TABLE[check_user_grads] = lambda grads, inputs, source, strict=None: grads
+# ms.mutable only marks a value for MindSpore's graph compiler: the value itself
+_TABLE[graph.mutable] = lambda input_data, dynamic_len=False: input_data
 
 
 def _hashable(obj) -> bool:

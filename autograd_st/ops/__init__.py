@@ -8,7 +8,7 @@ come from :mod:`autograd_st.op_table` (through ``functional``, ``operations`` an
 from . import _grad_experimental, nn_func, primitive  # noqa: F401 (their module paths)
 from .functional import *  # noqa: F401,F403
 from .functional import __all__ as _functional_all
-from .grad_api import GradOperation, dump, grad, value_and_grad
+from .grad_api import GradOperation, dump, get_grad, grad, value_and_grad
 from .operations import *  # noqa: F401,F403
 from .operations import __all__ as _operations_all
 from .primitive import PrimitiveWithCheck, PrimitiveWithInfer, constexpr, prim_attr_register
@@ -17,5 +17,5 @@ from .transforms import jacfwd, jacrev, jvp, vjp
 globals().update({name: getattr(nn_func, name) for name in nn_func.PUBLIC})
 
 __all__ = list(_functional_all) + list(_operations_all) + list(nn_func.PUBLIC) + [
-    "GradOperation", "dump", "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev",
+    "GradOperation", "dump", "get_grad", "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev",
     "PrimitiveWithInfer", "PrimitiveWithCheck", "prim_attr_register", "constexpr"]

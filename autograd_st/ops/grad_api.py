@@ -14,9 +14,10 @@ import numpy as np
 
 from ..boundary import GradFunction, GradRequest
 from ..cell import Cell
-from ..tensor import ParameterTuple, Tensor
+from ..errors import GradientNotFoundError
+from ..tensor import Parameter, ParameterTuple, Tensor
 
-__all__ = ["GradOperation", "grad", "value_and_grad", "dump", "GradFunction"]
+__all__ = ["GradOperation", "grad", "value_and_grad", "dump", "GradFunction", "get_grad"]
 
 
 def _decorate_class(cls, make):
@@ -53,27 +54,124 @@ def _static(fn):
     return fn
 
 
-def _transform(fn, grad_position, weights, has_aux, value):
+def _transform(fn, grad_position, weights, has_aux, value, return_ids=False):
     request = GradRequest.for_grad(grad_position, weights, has_aux, value)
+    if return_ids:
+        make = lambda f: WithIds(GradFunction(f, request), request)  # noqa: E731
+    else:
+        make = lambda f: GradFunction(f, request)  # noqa: E731
     if _is_cell_class(fn):
-        return _decorate_class(fn, lambda cell: GradFunction(cell, request))
-    return GradFunction(fn, request)
+        return _decorate_class(fn, make)
+    return make(fn)
 
 
 @_static
 def grad(fn=None, grad_position=0, weights=None, has_aux=False, return_ids=False):
-    """``ops.grad``: a function returning the gradients of ``fn`` (MindSpore semantics)."""
+    """``ops.grad``: a function returning the gradients of ``fn`` (MindSpore semantics).
+    ``return_ids=True`` pairs each gradient with its input's position or its Parameter's
+    name (see :class:`WithIds`; :func:`get_grad` picks one out)."""
     if fn is None:
-        return lambda f: grad(f, grad_position, weights, has_aux)
-    return _transform(fn, grad_position, weights, has_aux, value=False)
+        return lambda f: grad(f, grad_position, weights, has_aux, return_ids)
+    return _transform(fn, grad_position, weights, has_aux, False, return_ids)
 
 
 @_static
 def value_and_grad(fn=None, grad_position=0, weights=None, has_aux=False, return_ids=False):
-    """``ops.value_and_grad``: returns ``(value, gradients)``."""
+    """``ops.value_and_grad``: returns ``(value, gradients)``; ``return_ids`` as in
+    :func:`grad`."""
     if fn is None:
-        return lambda f: value_and_grad(f, grad_position, weights, has_aux)
-    return _transform(fn, grad_position, weights, has_aux, value=True)
+        return lambda f: value_and_grad(f, grad_position, weights, has_aux, return_ids)
+    return _transform(fn, grad_position, weights, has_aux, True, return_ids)
+
+
+class WithIds:
+    """``grad(..., return_ids=True)``: the gradients of a :class:`GradFunction`, each paired
+    with what it is the gradient of, in MindSpore's structure (measured on 2.10): an input's
+    as ``(position, gradient)``, a Parameter's as ``(name, gradient)``; one position (``0`` or
+    ``(0,)``) gives one pair, a tuple of positions a tuple of pairs, both positions and
+    weights ``(input pairs, weight pairs)``; ``value_and_grad`` and ``has_aux`` keep their
+    own nesting around them.
+
+    Differs from MindSpore: for one position other than 0 (``grad_position=1``), MindSpore
+    2.10 gives ``((1, g[0]),)``, the gradient's first element in a tuple (a wrong gradient,
+    measured); here it is ``(1, g)``, as for position 0.
+    """
+
+    def __init__(self, gfn: GradFunction, request: GradRequest) -> None:
+        self.gfn = gfn
+        self.request = request
+        self.__name__ = gfn.__name__
+        self.__doc__ = gfn.__doc__
+
+    def source(self, *args, **kwargs) -> str:
+        """The generated code the gradient function runs (as ``GradFunction.source``)."""
+        return self.gfn.source(*args, **kwargs)
+
+    def __call__(self, *args, **kwargs):
+        out = self.gfn(*args, **kwargs)
+        request = self.request
+        if request.value:  # ((value, aux) or value, gradients)
+            return (out[0], self._paired(out[1]))
+        if request.has_aux:  # (gradients, aux)
+            return (self._paired(out[0]), out[1])
+        return self._paired(out)
+
+    def _paired(self, grads):
+        request = self.request
+        positions, weights = request.positions, request.weights
+        if weights is not None:
+            names = [w.name for w in weights]
+            wpairs = (names[0], grads) if request.single_weight else None
+            if positions is None:
+                return wpairs or tuple(zip(names, grads))
+            grads, wgrads = grads
+            if wpairs is not None:
+                wpairs = (names[0], wgrads)
+            return (self._position_pairs(positions, grads), wpairs or tuple(zip(names, wgrads)))
+        return self._position_pairs(positions, grads)
+
+    @staticmethod
+    def _position_pairs(positions, grads):
+        if isinstance(positions, int) or len(positions) == 1:  # one gradient, given bare
+            return (positions if isinstance(positions, int) else positions[0], grads)
+        return tuple(zip(positions, grads))
+
+
+def _is_pair(node) -> bool:
+    return (isinstance(node, tuple) and len(node) == 2 and isinstance(node[0], (int, str))
+            and not isinstance(node[0], bool) and isinstance(node[1], Tensor))
+
+
+def get_grad(gradients, identifier):
+    """``mindspore.get_grad(gradients, identifier)``: the gradient of the input at position
+    ``identifier`` (an int) or of the Parameter ``identifier`` in what
+    ``grad(..., return_ids=True)`` returned."""
+    if isinstance(identifier, Parameter):
+        key = identifier.name
+    elif isinstance(identifier, int) and not isinstance(identifier, bool):
+        key = identifier
+    else:
+        raise TypeError("For `get_grad`, the `x` should be an integer or a Parameter, but got "
+                        "%r" % (identifier,))
+    stack = [gradients]
+    found_pairs = False
+    while stack:
+        node = stack.pop()
+        if _is_pair(node):
+            found_pairs = True
+            if node[0] == key and type(node[0]) is type(key):
+                return node[1]
+        elif isinstance(node, (tuple, list)):
+            stack.extend(reversed(node))
+    what = "Parameter %r" % key if isinstance(key, str) else "position %d" % key
+    if not found_pairs:
+        raise GradientNotFoundError(
+            "get_grad: no gradient for %s: these gradients carry no ids; make them with "
+            "ops.grad(..., return_ids=True) (or ops.value_and_grad(..., return_ids=True))"
+            % what)
+    raise GradientNotFoundError(
+        "get_grad: no gradient for %s among these gradients; pass a position listed in "
+        "grad_position or a Parameter listed in weights" % what)
 
 
 class GradOperation:
