@@ -9,6 +9,8 @@ package is imported.
 """
 from __future__ import annotations
 
+import functools
+import weakref
 from typing import Any, Iterable
 
 import numpy as np
@@ -355,6 +357,63 @@ class Tensor:
     def set_dtype(self, dtype) -> "Tensor":
         object.__setattr__(self, "_data", self._data.astype(mstype.to_numpy(dtype)))
         return self
+
+    def register_hook(self, hook) -> "TensorHookHandle":
+        """MindSpore's ``Tensor.register_hook(hook)``: ``hook(grad)`` gets the whole gradient of
+        this value and may return the one to use instead (None keeps it).
+
+        Inside a differentiated function or ``construct``, the statement ``y.register_hook(fn)``
+        is compiled: the hook runs in the backward, on every use's gradient summed (uses
+        before the registration too, as in MindSpore; ``compiler/hooks.py``).  Run eagerly
+        (a forward pass outside any gradient) it is recorded and does nothing.  A Tensor hooked
+        eagerly and then passed to a gradient function is refused there: register the hook
+        inside the function instead (its first statement, ``x.register_hook(fn)``)."""
+        if not callable(hook):
+            raise TypeError("For 'Tensor.register_hook(hook)', the type of 'hook' should be "
+                            "python function, but got %s." % type(hook).__name__)
+        key = id(self)
+        entry = TENSOR_HOOKS.get(key)
+        if entry is None or entry[0]() is not self:
+            hooks: list = []
+            entry = TENSOR_HOOKS[key] = (weakref.ref(self, functools.partial(_forget, key)),
+                                         hooks)
+        token = object()
+        entry[1].append((token, hook))
+        return TensorHookHandle(key, token)
+
+
+TENSOR_HOOKS: dict = {}
+"""Hooks registered eagerly on Tensors: ``id -> (weak reference, [(token, hook)])`` (empty in a
+program that registers none: gradient functions test it once per call)."""
+
+
+def _forget(key: int, ref) -> None:
+    entry = TENSOR_HOOKS.get(key)
+    if entry is not None and entry[0] is ref:
+        del TENSOR_HOOKS[key]
+
+
+class TensorHookHandle:
+    """What ``Tensor.register_hook`` returns: ``remove()`` takes the hook off."""
+
+    def __init__(self, key: int, token) -> None:
+        self._key, self._token = key, token
+
+    def remove(self) -> None:
+        entry = TENSOR_HOOKS.get(self._key)
+        if entry is not None:
+            entry[1][:] = [h for h in entry[1] if h[0] is not self._token]
+            if not entry[1]:
+                del TENSOR_HOOKS[self._key]
+
+
+def hooked_tensor(args) -> int:
+    """The position of the first of ``args`` that is a Tensor with eager hooks, or -1."""
+    for i, a in enumerate(args):
+        entry = TENSOR_HOOKS.get(id(a))
+        if entry is not None and entry[0]() is a:
+            return i
+    return -1
 
 
 _structure_epoch = [0]

@@ -804,17 +804,24 @@ def _halve(g):
     return g * 0.5
 
 
-# hint: wrap the value instead: y = ops.InsertGradientOf(fn)(y), fn taking the gradient and
-# returning the one to use
+# hint: register the hook right after y is computed, or wrap the value: y =
+# ops.InsertGradientOf(fn)(y)
 def register_hook_refused(x):
-    y = x * 2.0
+    if ops.sum(x) > 0:
+        y = x * 2.0
+    else:
+        y = x * 3.0
     y.register_hook(_halve)  # HINT register_hook
     return ops.sum(y * y)
 
 
 def register_hook_rewritten(x):
-    y = x * 2.0
-    y = ops.InsertGradientOf(_halve)(y)
+    if ops.sum(x) > 0:
+        y = x * 2.0
+        y.register_hook(_halve)
+    else:
+        y = x * 3.0
+        y.register_hook(_halve)
     return ops.sum(y * y)
 
 
@@ -2360,8 +2367,8 @@ CASES = [
     Case("tuple_condition_while", CompileError, "reduce it to one value (e.g. with .all() or "
          ".any())", "normalize"),
     # normalize_calls.py
-    Case("register_hook", CompileError, "wrap the value instead: y = ops.InsertGradientOf(fn)"
-         "(y), fn taking the gradient and returning the one to use", "normalize_calls",
+    Case("register_hook", CompileError, "register the hook right after y is computed, or wrap "
+         "the value: y = ops.InsertGradientOf(fn)(y)", "normalize_calls",
          grad_factor=0.5),
     Case("runtime_callee", CompileError, "make the Cell or object once, in __init__ "
          "(self.block = Block()), and call it there (self.block(x))", "normalize_calls",

@@ -51,6 +51,7 @@ FLOORS = {
     "autograd_st.table_more": 1, "autograd_st.table_nn": 1,
     "autograd_st.compiler": 2,
     "autograd_st.compiler.lower_facts": 2,  # what the lowering reads of each statement
+    "autograd_st.compiler.hooks": 2,  # y.register_hook(fn) placed at y's definition
     "autograd_st.compiler.checkpoint": 2,  # Cell.recompute(): recompute pairs, checkpointed loops
     "autograd_st.boundary": 3,
     "autograd_st.ops": 4, "autograd_st.numpy": 4,

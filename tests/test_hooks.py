@@ -2,12 +2,12 @@
 (identity forward; the hook sees the gradient flowing in and may replace it), checked by
 value against hand-derived numbers (the recorded MindSpore case is
 tests/ms_cases/cases/ops_gradient_hooks.py); ``Tensor.register_hook`` inside differentiated
-code is refused with a way out."""
+code, placed at its value's definition (compiler/hooks.py), as MindSpore 2.10 measured."""
 import numpy as np
 import pytest
 
 from autograd_st import Tensor, nn, ops
-from autograd_st.errors import CompileError
+from autograd_st.errors import CompileError, GradientAPIError
 
 X = Tensor(np.array([1.0, 2.0, -0.5]))
 
@@ -61,8 +61,122 @@ def _register(x):
     return ops.sum(y * y)
 
 
-def test_register_hook_in_differentiated_code_is_refused_with_the_way_out():
+def test_register_hook_in_differentiated_code_halves_the_gradient():
+    np.testing.assert_allclose(ops.grad(_register)(X).asnumpy(), 0.5 * 18.0 * X.asnumpy())
+
+
+def _twice(g):
+    return g * 10
+
+
+def _hook_after_uses(x):
+    y = x * 2
+    z = y * 3
+    y.register_hook(_twice)  # (MindSpore: the hook gets the gradient of both uses)
+    w = y * y
+    return z.sum() + w.sum()
+
+
+def test_register_hook_sees_every_use_of_the_value_as_mindspore():
+    # MindSpore 2.10 (measured): the hook gets 3 + 2y = [7, 11] and d/dx = 2 * 10 * that
+    seen = []
+
+    def spy(g):
+        seen.append(g.asnumpy().copy())
+        return g * 10
+
+    def f(x):
+        y = x * 2
+        z = y * 3
+        y.register_hook(spy)
+        w = y * y
+        return z.sum() + w.sum()
+
+    x = Tensor(np.array([1.0, 2.0]))
+    np.testing.assert_allclose(ops.grad(f)(x).asnumpy(), [140.0, 220.0])
+    np.testing.assert_allclose(seen[-1], [7.0, 11.0])
+    np.testing.assert_allclose(ops.grad(_hook_after_uses)(x).asnumpy(), [140.0, 220.0])
+    assert "apply_grad_hook(_twice" in ops.grad(_hook_after_uses).source(x)
+
+
+def test_register_hook_returning_none_keeps_the_gradient_and_hooks_an_input():
+    seen = []
+
+    def f(x):
+        x.register_hook(lambda g: seen.append(g.asnumpy().copy()))
+        y = x * 2
+        y.register_hook(lambda g: None)
+        return ops.sum(y * y)
+
+    np.testing.assert_allclose(ops.grad(f)(X).asnumpy(), 8 * X.asnumpy())
+    np.testing.assert_allclose(seen[-1], 8 * X.asnumpy())
+
+
+def test_register_hook_in_a_cell_and_in_a_branch_block():
+    class Net(nn.Cell):
+        def construct(self, x):
+            if ops.sum(x) > 0:
+                y = x * 2
+                y.register_hook(_twice)
+            else:
+                y = x * 3
+            return ops.sum(y * y)
+
+    net = Net()
+    np.testing.assert_allclose(ops.grad(net)(X).asnumpy(), 10 * 8 * X.asnumpy())
+    np.testing.assert_allclose(ops.grad(net)(-X).asnumpy(), -18 * X.asnumpy())
+    assert float(net(X).asnumpy()) == float(np.sum((2 * X.asnumpy()) ** 2))  # eager: no effect
+
+
+def _rebound_hook(x):
+    h = _twice
+    y = x * 2
+    h = ops.stop_gradient
+    y.register_hook(h)  # (h changed after y: the hook cannot move to y's definition)
+    return ops.sum(y * y)
+
+
+def test_register_hook_that_cannot_be_placed_is_refused_with_the_way_out():
     with pytest.raises(CompileError, match="register_hook") as info:
-        ops.grad(_register)(X)
+        ops.grad(_rebound_hook)(X)
     assert "InsertGradientOf" in str(info.value)
-    assert info.value.lineno == _register.__code__.co_firstlineno + 2
+    assert info.value.lineno == _rebound_hook.__code__.co_firstlineno + 4
+
+
+def test_register_hook_eagerly_then_differentiated_is_refused_and_removable():
+    x = Tensor(np.array([1.0, 2.0]))
+    handle = x.register_hook(_twice)
+    with pytest.raises(GradientAPIError, match="register it inside the function|Register it"):
+        ops.grad(lambda t: ops.sum(t * t))(x)
+    handle.remove()
+    np.testing.assert_allclose(ops.grad(lambda t: ops.sum(t * t))(x).asnumpy(), [2.0, 4.0])
+    with pytest.raises(TypeError, match="should be python function"):
+        x.register_hook(3)
+
+
+def _reads_a_local(x):
+    s = 2.0
+    y = x * s
+    y.register_hook(lambda g: g * s)  # (reads the function's own variable s)
+    return ops.sum(y * y)
+
+
+def test_register_hook_with_a_lambda_over_a_local_is_refused():
+    with pytest.raises(CompileError, match="register_hook") as info:
+        ops.grad(_reads_a_local)(X)
+    assert info.value.lineno == _reads_a_local.__code__.co_firstlineno + 3
+
+
+def test_register_hook_with_a_nested_def_over_a_closure_cell():
+    scale = [3.0]
+
+    def f(x):
+        def hook(g):
+            return g * scale[0]
+        y = x * 2
+        y.register_hook(hook)
+        return ops.sum(y * y)
+
+    np.testing.assert_allclose(ops.grad(f)(X).asnumpy(), 3.0 * 8 * X.asnumpy())
+    scale[0] = 0.5  # the hook reads the cell when it runs
+    np.testing.assert_allclose(ops.grad(f)(X).asnumpy(), 0.5 * 8 * X.asnumpy())

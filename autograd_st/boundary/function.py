@@ -27,7 +27,7 @@ from ..compiler.cache import gc_paused
 from ..compiler.ir import RUNTIME
 from ..context import is_jit
 from ..errors import GradientAPIError
-from ..tensor import Tensor, _structure_epoch
+from ..tensor import TENSOR_HOOKS, Tensor, _structure_epoch, hooked_tensor
 from .artifact import Artifact
 from .request import GradRequest, compile_gradient, target_of
 from .tracebacks import located
@@ -96,6 +96,8 @@ class GradFunction:
     # the hot path ----------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
         try:
+            if TENSOR_HOOKS:  # (empty unless a program hooks a Tensor eagerly)
+                self._refuse_hooked(args)
             if kwargs or self._tail:
                 args = self._positional(args, kwargs)
             n = len(args)
@@ -126,6 +128,16 @@ class GradFunction:
             if exc.__traceback__ is None:  # frames dropped (on 3.10 a bare raise
                 raise exc                 # would bring them back)
             raise
+
+    def _refuse_hooked(self, args) -> None:
+        k = hooked_tensor(args)
+        if k >= 0:
+            raise GradientAPIError(
+                "%s: argument %d is a Tensor with a gradient hook registered outside the "
+                "differentiated function (Tensor.register_hook); such hooks are not applied "
+                "to a gradient function's inputs here. Register it inside the function "
+                "instead, as its first statement: x.register_hook(fn) (or remove it: "
+                "handle.remove())" % (self.__name__, k))
 
     def _positional(self, args, kwargs) -> tuple:
         """Keyword arguments bound to the parameters they name, as MindSpore binds them: the

@@ -159,7 +159,10 @@ def literal(value, const_namer=None):
                          args=[literal(value.item(), const_namer)], keywords=[])
     if const_namer is None:
         raise TypeError("no literal form for %r" % (value,))
-    return name(const_namer(value, type(value).__name__.lower()))
+    hint = getattr(value, "__name__", None) if callable(value) else None
+    if not (isinstance(hint, str) and hint.isidentifier()):  # (a lambda: by its type)
+        hint = type(value).__name__.lower()
+    return name(const_namer(value, hint))
 
 
 _DEFAULT_KEYWORDS = {"axis": None, "axes": None, "keepdims": False, "like": None}

@@ -3,7 +3,7 @@
 Takes: a Python function, the object it is bound to (a Cell, or None) and, per positional
 parameter, RUNTIME or the constant it is called with.
 Gives: a :class:`~autograd_st.compiler.ir.FuncIR` (``normalize_function``), after parse ->
-fence -> desugar -> normalize, cached per code object, owner structure and argument kinds,
+fence -> desugar -> hooks -> normalize, cached per code object, owner structure and argument kinds,
 and re-made when a value it folded in has changed (its guards, read again from the Cell and
 the arguments of the call at hand).  Calls in the user's code to
 sub-Cells, helper functions and gradient functions are bound here (:class:`CallBinder`):
@@ -33,6 +33,8 @@ from .codegen import to_source
 from .desugar import desugar
 from .desugar import needed as desugar_needed
 from .fence import fence
+from .hooks import needed as hooks_needed
+from .hooks import place_hooks
 from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild, resolve_input, runtime_tuples
 from .markers import is_gradient_function, is_user_primitive, takes_sens
 from .normalize import WEAK_SCALARS, normalize, sym
@@ -103,14 +105,17 @@ def normalize_function(fn, self_obj, argspec, source=None, weak_scalars=None) ->
 
 
 def _desugared(src):
-    """``src`` with early returns, break and continue lowered (cached per parsed node)."""
+    """``src`` with early returns, break and continue lowered and tensor hooks placed at
+    their values' definitions (cached per parsed node)."""
     node = _DESUGARED.get(id(src.node))
     if node is None or node[0] is not src.node:
         # desugar rewrites in place, so it gets a copy of the cached parse; a function with
         # nothing to desugar is read as parsed (no later pass writes the user's tree), which
         # spares a deepcopy of the whole tree
-        node = (src.node, desugar(copy.deepcopy(src.node)) if desugar_needed(src.node)
-                else src.node)
+        node = src.node
+        if desugar_needed(node) or hooks_needed(node):
+            node = place_hooks(desugar(copy.deepcopy(node)))
+        node = (src.node, node)
         _DESUGARED[id(src.node)] = node
         trim(_DESUGARED, _CACHE_SIZE)
     return dataclasses.replace(src, node=node[1])

@@ -34,7 +34,7 @@ from ..errors import CompileError, SourceNotFoundError
 from ..prims import P, Sym, has_sym
 from ..rules import GradSlot
 from ..tensor import Tensor
-from . import bindings, markers, purity
+from . import bindings, hooks, markers, purity
 from .normalize_containers import NOT_HANDLED, STORING, freeze
 from .normalize_values import Range, dotted, name_hint
 from .parse import parse_function
@@ -191,11 +191,18 @@ class CallsMixin:
             if self.is_rt_list(base):  # outs.append(h) on a list built at run time
                 return self.rt_method(base, func.attr, args, kwargs, node)
             if isinstance(base, Sym):
-                if func.attr == "register_hook":  # (a hook on every use, earlier ones too)
-                    raise self.error(node, "Tensor.register_hook inside differentiated code is "
-                                     "not supported",
-                                     "wrap the value instead: y = ops.InsertGradientOf(fn)(y), "
-                                     "fn taking the gradient and returning the one to use")
+                if func.attr == "register_hook":  # (placed at the value's definition)
+                    hook = hooks.hook_function(args[0], self.src, self.env) \
+                        if hooks.is_placed(node) and len(args) == 1 else None
+                    if hook is not None:
+                        return P.grad_hook(base, hook, False)
+                    raise self.error(node, "Tensor.register_hook can be used here only as a "
+                                     "statement `y.register_hook(fn)` on a name y assigned by "
+                                     "a simple statement of the same block (or a parameter "
+                                     "hooked at the function's top level), fn a function "
+                                     "known before y is computed",
+                                     "register the hook right after y is computed, or wrap the "
+                                     "value: y = ops.InsertGradientOf(fn)(y)")
                 fn = bindings.method(func.attr)
                 if fn is not None:
                     return fn(base, *args, **kwargs)
