@@ -1,6 +1,6 @@
 """``mindspore.amp``: the loss scalers of the 2.x functional training loop
 (``DynamicLossScaler``, ``StaticLossScaler``, ``all_finite``), the loss-scale managers, and
-``auto_mixed_precision`` / ``build_train_network`` at level ``'O0'``.
+``auto_mixed_precision`` / ``build_train_network`` (levels 'O0', 'O2', 'O3').
 
 Takes: :mod:`.nn` (the training Cells), :mod:`.train` (the managers), Tensor/Parameter.
 Gives: the names of MindSpore 2.10's ``mindspore.amp.__all__``.
@@ -8,16 +8,19 @@ Gives: the names of MindSpore 2.10's ``mindspore.amp.__all__``.
 The scalers follow MindSpore's arithmetic (measured): ``scale`` multiplies by the scale in
 each input's dtype, ``unscale`` by its float32 reciprocal, ``DynamicLossScaler.adjust``
 multiplies the scale by ``scale_factor`` after ``scale_window`` finite steps in a row (if the
-product is finite) and divides it (not below 1) after a non-finite one.  What differs: mixed
-precision itself (levels 'O1', 'O2', 'O3', 'auto', which cast the network to float16 or
-bfloat16) is refused: autograd_st computes in the dtypes the network holds.
+product is finite) and divides it (not below 1) after a non-finite one.  Mixed precision:
+levels 'O2' and 'O3' cast the network to float16 as MindSpore does
+(:mod:`autograd_st.nn.mixed_precision`); 'O1' and 'auto' are not applied (a warning says
+so), bfloat16 is refused.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from . import dtype as mstype
 from . import nn, ops
 from .cell import Cell
+from .nn import mixed_precision
 from .tensor import Parameter, Tensor, unwrap
 from .train.loss_scale_manager import (
     DynamicLossScaleManager,
@@ -146,48 +149,80 @@ def all_finite(inputs) -> Tensor:
     return Tensor(np.array(all(np.isfinite(np.asarray(unwrap(x))).all() for x in inputs)))
 
 
-def _check_level(level: str, what: str) -> None:
-    if level not in ("O0", "O1", "O2", "O3", "auto"):
-        raise ValueError("For '%s', the argument 'level' must be one of 'O0', 'O1', 'O2', "
-                         "'O3', 'auto', but got %r." % (what, level))
-    if level != "O0":
-        raise NotImplementedError(
-            "%s(level=%r): autograd_st runs networks in the dtypes their Parameters and "
-            "inputs hold and has no float16 mixed precision; use level='O0' (cast the "
-            "network yourself with Cell.to_float if you need another dtype)" % (what, level))
-
-
-def auto_mixed_precision(network: Cell, amp_level: str = "O0", dtype=None) -> Cell:
-    """MindSpore's ``amp.auto_mixed_precision(network, amp_level='O0')``: at 'O0' the
-    network unchanged; other levels are refused (see the module's docstring)."""
+def auto_mixed_precision(network: Cell, amp_level: str = "O0", dtype=mstype.float16) -> Cell:
+    """MindSpore's ``amp.auto_mixed_precision(network, amp_level='O0', dtype=float16)``:
+    'O0' the network as it is; 'O3' the network in float16 with its outputs cast back to
+    float32; 'O2' the same with BatchNorm and LayerNorm kept in float32 (see
+    :mod:`autograd_st.nn.mixed_precision`).  'O1' and 'auto' are not applied here (the
+    network as it is, with a warning); ``dtype=bfloat16`` is refused (numpy has none)."""
     if not isinstance(network, Cell):
-        raise TypeError("For 'auto_mixed_precision', the 'network' must be a Cell, but got %s."
-                        % type(network).__name__)
-    _check_level(amp_level, "auto_mixed_precision")
+        raise TypeError("For amp_level '%s', the network type should be Cell." % (amp_level,))
+    if dtype is not mstype.float16:
+        raise ValueError("The dtype should be one of (mstype.float16, mstype.bfloat16), but got "
+                         "%s (autograd_st computes with numpy, which has float16 but no "
+                         "bfloat16)." % (dtype,))
+    mixed_precision.check_level(amp_level, "auto_mixed_precision")
+    if amp_level not in ("O2", "O3"):  # ('O1' and 'auto' warned: not applied)
+        return network
+    if amp_level == "O2":
+        mixed_precision.auto_black_list(network, dtype)
+    else:
+        network.to_float(dtype)
+    network = mixed_precision.OutputTo32(network)
+    object.__setattr__(network, "_amp_level", amp_level)
     return network
+
+
+_CONFIG = {"O0": (False, mstype.float32, None), "O1": (False, mstype.float32, None),
+           "O2": (True, mstype.float16, "dynamic"), "O3": (False, mstype.float16, None),
+           "auto": (False, mstype.float32, None)}
 
 
 def build_train_network(network: Cell, optimizer, loss_fn=None, level: str = "O0",
                         boost_level: str = "O0", **kwargs) -> Cell:
     """MindSpore's ``amp.build_train_network(network, optimizer, loss_fn=None, level='O0',
-    boost_level='O0', **kwargs)`` at level 'O0': ``WithLossCell(network, loss_fn)`` (when a
-    loss is given) trained by ``TrainOneStepCell``, or, with
-    ``loss_scale_manager=`` a manager that has an update Cell, by
-    ``TrainOneStepWithLossScaleCell``; a FixedLossScaleManager without one scales the sens
-    by its loss scale, as MindSpore."""
-    _check_level(level, "build_train_network")
+    boost_level='O0', **kwargs)``: the network cast for ``level`` ('O2', 'O3', or
+    ``cast_model_type`` / ``keep_batchnorm_fp32`` given), its loss (``loss_fn``) computed
+    in float32 when the network is float16, trained by ``TrainOneStepCell`` (the loss
+    scale of a ``FixedLossScaleManager`` as its sens), or by
+    ``TrainOneStepWithLossScaleCell`` under a manager with an update Cell.  As MindSpore on
+    CPU, a dynamic loss scale (the default at 'O2') is refused: pass
+    ``loss_scale_manager=None`` or a ``FixedLossScaleManager(drop_overflow_update=False)``."""
+    mixed_precision.check_level(level, "build_train_network")
     unknown = set(kwargs) - {"loss_scale_manager", "keep_batchnorm_fp32", "cast_model_type"}
     if unknown:
-        raise ValueError("For 'build_train_network', unknown keyword arguments %s"
-                         % sorted(unknown))
-    net = nn.WithLossCell(network, loss_fn) if loss_fn is not None else network
-    manager = kwargs.get("loss_scale_manager")
-    if manager is None:
-        return nn.TrainOneStepCell(net, optimizer)
-    if not isinstance(manager, LossScaleManager):
+        raise ValueError("Unsupported arg '%s'" % sorted(unknown)[0])
+    keep, cast_type, manager = _CONFIG[level]
+    cast_type = kwargs.get("cast_model_type", cast_type)
+    if cast_type is not mstype.float16 and cast_type is not mstype.float32:
+        raise TypeError("For 'build_train_network', 'cast_model_type' must be float16 or "
+                        "float32, but got %s." % (cast_type,))
+    keep = kwargs.get("keep_batchnorm_fp32", keep)
+    if not isinstance(keep, bool):
+        raise TypeError("For 'build_train_network', 'keep_batchnorm_fp32' must be a bool, but "
+                        "got %s." % type(keep).__name__)
+    manager = kwargs.get("loss_scale_manager",
+                         DynamicLossScaleManager() if manager == "dynamic" else None)
+    if manager is not None and not isinstance(manager, LossScaleManager):
         raise TypeError("For 'build_train_network', 'loss_scale_manager' must be a "
                         "LossScaleManager, but got %s." % type(manager).__name__)
-    update = manager.get_update_cell()
-    if update is None:
-        return nn.TrainOneStepCell(net, optimizer, sens=manager.get_loss_scale())
-    return nn.TrainOneStepWithLossScaleCell(net, optimizer, scale_sense=update)
+    update = None if manager is None else manager.get_update_cell()
+    if update is not None and not isinstance(manager, FixedLossScaleManager) \
+            and "loss_scale_manager" not in kwargs:
+        raise ValueError("Only `loss_scale_manager=None` or "
+                         "`loss_scale_manager=FixedLossScaleManager(drop_overflow_update=False)`"
+                         "are supported on device `CPU`. ")
+    network = mixed_precision.apply_level(network, level, cast_type, keep)
+    if loss_fn is not None:
+        if cast_type is mstype.float16:
+            network = mixed_precision.AmpWithLossCell(network, loss_fn)
+        else:
+            network = nn.WithLossCell(network, loss_fn)
+    # (in training mode, as MindSpore's: BatchNorm normalizes by the batch and updates its
+    # moving statistics)
+    if update is not None:
+        return nn.TrainOneStepWithLossScaleCell(network, optimizer,
+                                                scale_sense=update).set_train()
+    if manager is None:
+        return nn.TrainOneStepCell(network, optimizer).set_train()
+    return nn.TrainOneStepCell(network, optimizer, sens=manager.get_loss_scale()).set_train()

@@ -10,16 +10,37 @@ is this class.
 """
 from __future__ import annotations
 
-import warnings
 from collections import OrderedDict
 from typing import Iterator
+
+import numpy as np
 
 from . import dtype as mstype
 from .errors import ConstructNotDefinedError as _NoConstructError
 from .tensor import Parameter, ParameterTuple, Tensor, bump_structure_epoch
 from .validate_inputs import check_input_count, check_inputs, graph_mode
 
-_TO_FLOAT_WARNED: set = set()  # the Cell classes Cell.to_float(float16) warned about
+_MP_STACK: list = []  # the float dtypes of the to_float Cells whose construct is running
+
+
+def _cast_out(value, dtype):
+    """A ``to_float`` Cell's output given back to a Cell of another float dtype: its float
+    Tensors (in tuples and lists too) in that dtype."""
+    if isinstance(value, (tuple, list)):
+        items = [_cast_out(v, dtype) for v in value]
+        if hasattr(value, "_fields"):  # a namedtuple
+            return type(value)(*items)
+        return type(value)(items)
+    return _cast_arg(value, dtype)
+
+
+def _cast_arg(value, dtype):
+    """An argument of a Cell after ``to_float``: a float Tensor in ``dtype``."""
+    if isinstance(value, Tensor) and value._data.dtype.kind == "f" \
+            and value._data.dtype != dtype:
+        return Tensor(value._data.astype(dtype))
+    return value
+
 
 __all__ = ["Cell", "recompute", "is_recomputed"]
 
@@ -34,6 +55,7 @@ class HookHandle:
         hooks = getattr(self._cell, self._where)
         object.__setattr__(self._cell, self._where,
                            tuple(h for h in hooks if h[0] is not self._key))
+        self._cell._plain_call_again()
         bump_structure_epoch()
 
 
@@ -44,6 +66,8 @@ class Cell:
     _cells: "OrderedDict[str, Cell]"
     _func_graph_flags: dict  # add_flags(...)
     training: bool
+    _mp_dtype: "np.dtype | None"  # to_float's dtype (None: as the values are)
+    _plain_call: bool  # __call__ is construct (no forward hooks, no to_float)
 
     def __init__(self, auto_prefix: bool = True, flags=None) -> None:
         object.__setattr__(self, "_params", OrderedDict())
@@ -56,6 +80,10 @@ class Cell:
         object.__setattr__(self, "_forward_pre_hooks", ())
         object.__setattr__(self, "_forward_hooks", ())
         object.__setattr__(self, "_backward_hooks", ())
+        # Cell.to_float: the float dtype its inputs and Parameters are cast to (None: as they
+        # are); _plain_call: no forward hooks and no cast, so __call__ is construct
+        object.__setattr__(self, "_mp_dtype", None)
+        object.__setattr__(self, "_plain_call", True)
         # Cell.recompute(): whether the backward recomputes this Cell's forward (part of the
         # Cell's structure, so compiled code that read it is made again when it changes)
         object.__setattr__(self, "_recompute_config", None)
@@ -182,7 +210,7 @@ class Cell:
     def __call__(self, *args, **kwargs):
         if self._input_specs is not None and graph_mode():
             check_inputs(self, args)
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        if self._plain_call:
             if kwargs:
                 return self.construct(*args, **kwargs)
             return self.construct(*args)
@@ -190,7 +218,10 @@ class Cell:
             new = hook(self, args)
             if new is not None:
                 args = new if isinstance(new, tuple) else (new,)
-        out = self.construct(*args, **kwargs)
+        if self._mp_dtype is None:
+            out = self.construct(*args, **kwargs)
+        else:
+            out = self._construct_cast(args, kwargs)
         for _, hook in self._forward_hooks:
             new = hook(self, args, out)
             if new is not None:
@@ -230,8 +261,48 @@ class Cell:
         key = object()
         # a new tuple: compiled code that read the hooks sees the change (a guarded attribute)
         object.__setattr__(self, where, getattr(self, where) + ((key, hook_fn),))
+        self._plain_call_again()
         bump_structure_epoch()
         return HookHandle(self, where, key)
+
+    def _plain_call_again(self) -> None:
+        object.__setattr__(self, "_plain_call", not (self._forward_pre_hooks
+                                                     or self._forward_hooks
+                                                     or self._mp_dtype is not None))
+
+    def _construct_cast(self, args, kwargs):
+        """``construct`` after ``to_float``, run eagerly as MindSpore runs it: float Tensor
+        arguments cast to the Cell's float dtype, and the Cell's own float Parameters read in
+        it (their data is that dtype while ``construct`` runs: a cast copy, written back, in
+        the Parameter's dtype, if ``construct`` changed it, as BatchNorm's moving statistics).
+        Sub-Cells cast their own when they are called."""
+        dt = self._mp_dtype
+        args = tuple(_cast_arg(a, dt) for a in args)
+        kwargs = {k: _cast_arg(v, dt) for k, v in kwargs.items()}
+        outer = _MP_STACK[-1] if _MP_STACK else None
+        swapped = []
+        for p in self._params.values():
+            data = None if p is None else p._data
+            if data is not None and data.dtype.kind == "f" and data.dtype != dt:
+                low = data.astype(dt)
+                swapped.append((p, data, low, low.copy()))
+                object.__setattr__(p, "_data", low)
+        _MP_STACK.append(dt)
+        try:
+            out = self.construct(*args, **kwargs)
+        finally:
+            _MP_STACK.pop()
+            for p, data, low, seen in swapped:
+                now = p._data
+                if now is not low or not np.array_equal(now, seen, equal_nan=True):
+                    if now.shape == data.shape:
+                        data[...] = now.astype(data.dtype)
+                    else:
+                        data = now.astype(data.dtype)
+                object.__setattr__(p, "_data", data)
+        if outer is not None and outer != dt:  # (called by a Cell of another float dtype:
+            out = _cast_out(out, outer)        # BatchNorm kept float32 in a float16 network)
+        return out
 
     # -- memory --------------------------------------------------------------------------
     def recompute(self, *, use_reentrant=True, output_recompute=False, early_stop=True,
@@ -416,20 +487,22 @@ class Cell:
 
     def to_float(self, dst_type) -> "Cell":
         """MindSpore's ``Cell.to_float(dst_type)`` (float32 or float16; anything else is
-        MindSpore's ValueError).  Mixed precision is not applied here: the Cell computes in
-        its inputs' and Parameters' dtype, so after ``to_float(float16)`` its values stay
-        float32 where MindSpore's are float16 (they agree within float16's precision); a
-        warning says so, once per Cell class.  Returns the Cell."""
+        MindSpore's ValueError), on this Cell and every Cell in it: when one is called, its
+        float Tensor arguments (not those inside tuples or lists) are cast to ``dst_type`` and
+        so are its float Parameters where its code reads them, as MindSpore does (measured on
+        2.10: a Dense after ``to_float(float16)`` computes and returns float16, its weight
+        stays float32, and the gradients keep the dtypes of the inputs and Parameters they
+        are for).  Eagerly and in differentiated code alike (the generated code shows each
+        ``mp_cast``).  Returns the Cell."""
         if dst_type is not mstype.float32 and dst_type is not mstype.float16:
             raise ValueError("For 'to_float', the argument 'dst_type' must be mstype.float32 "
                              "or mstype.float16, but got type: %s and value: %s."
                              % (type(dst_type), dst_type))
-        if dst_type is mstype.float16 and type(self) not in _TO_FLOAT_WARNED:
-            _TO_FLOAT_WARNED.add(type(self))
-            warnings.warn("%s.to_float(float16) is not applied: autograd_st computes it in its "
-                          "inputs' and Parameters' dtype (float32), where MindSpore computes "
-                          "in float16; the values agree within float16's precision"
-                          % type(self).__name__, UserWarning, stacklevel=2)
+        dt = np.dtype(mstype.to_numpy(dst_type))
+        for _, cell in self.cells_and_names():
+            object.__setattr__(cell, "_mp_dtype", dt)
+            cell._plain_call_again()
+        bump_structure_epoch()
         return self
 
     def __repr__(self) -> str:

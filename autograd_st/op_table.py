@@ -180,6 +180,17 @@ def cast(input, dtype):
     return _astype(input, dtype)
 
 
+def mixed_precision_cast(dst_type, x):
+    """MindSpore's ``F.mixed_precision_cast(dst_type, x)``: the float Tensors in ``x`` (a
+    Tensor, or tuples, lists and dicts of them) cast to ``dst_type``; everything else as it
+    is.  What ``amp``'s output wrappers and ``Cell.to_float`` cast with."""
+    if isinstance(x, (tuple, list)):
+        return type(x)(mixed_precision_cast(dst_type, v) for v in x)
+    if isinstance(x, dict):
+        return {k: mixed_precision_cast(dst_type, v) for k, v in x.items()}
+    return P.mp_cast(x, np.dtype(mstype.to_numpy(dst_type)))
+
+
 def reshape(input, shape):
     """``input`` with the shape ``shape`` (a tuple or list; one entry may be -1)."""
     return P.reshape(input, tuple(shape) if isinstance(shape, list) else shape)
@@ -499,6 +510,7 @@ _CORE_NN_OPS: tuple[Op, ...] = (
        doc="The vector ``v`` shaped to broadcast against ``like`` along ``axis``."),
     Op("assign", "ref, value", ops=("assign",),
        doc="Write ``value`` into Parameter ``ref`` in place (no gradient); returns ``ref``."),
+    Op("mp_cast", fn=mixed_precision_cast, ops=("mixed_precision_cast",)),
     Op("depend", "value, effect", ops=("depend",),
        doc="``value``, computed after ``effect`` (keeps a side effect such as ``assign`` "
            "alive)."),

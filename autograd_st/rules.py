@@ -65,6 +65,7 @@ from .runtime import (  # noqa: F401  (templates read
     matmul_ones,
     matmul_tn,
     matmul_tn_to,
+    mp_cast,
     numbers_as,
     ones_like,
     relu,
@@ -963,6 +964,21 @@ def _(dout, out, g, like):
 @jvp(cast_like_)
 def _(out, g, like, dg):
     return (cast_like(dg, like),)
+
+
+@primitive(name="mp_cast", diff=("x",))
+def mp_cast_(x, dtype):
+    return mp_cast(x, dtype)
+
+
+@vjp(mp_cast_)
+def _(dout, out, x, dtype):
+    return (cast_like(dout, x),)
+
+
+@jvp(mp_cast_)
+def _(out, x, dtype, dx):
+    return (cast_like(dx, out),)
 
 
 @primitive(name="int_like", diff=("y",))

@@ -15,7 +15,7 @@ import numpy as np
 
 __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
-           "matmul_nt", "matmul_tn", "cast_like", "int_like", "broadcast_like", "sum_to", "accumulate",
+           "matmul_nt", "matmul_tn", "cast_like", "int_like", "mp_cast", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
            "matmul_tn_to", "grad_ready", "GradList", "Shape", "shape_of", "segment_length", "inplace_ok",
            "numbers_as", "matmul_ones", "sum_ones",
@@ -459,6 +459,16 @@ def int_like(y, x):
     Tensor is int32, rounded toward zero), ``y`` itself otherwise."""
     dt = x.dtype if x.__class__ is np.ndarray else np.result_type(x)  # (per call: cheap)
     return np.asarray(y).astype(dt) if dt.kind in "iu" else y
+
+
+def mp_cast(x, dtype):
+    """``x`` in ``dtype`` when it is a float array of another float dtype (a Cell after
+    ``to_float``: its float inputs and Parameters), ``x`` itself otherwise (ints, bools,
+    Python numbers)."""
+    dt = x.dtype if x.__class__ is np.ndarray else None
+    if dt is None or dt.kind != "f" or dt == dtype:
+        return x
+    return x.astype(dtype)
 
 
 RUNTIME_NAMES = tuple(__all__[:-1])

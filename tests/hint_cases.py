@@ -309,14 +309,15 @@ def set_comp_rewritten(x):
 
 
 # hint: pass or unpack the values one by one (each place a * can be)
+# hint: unpack a tuple or list of known length (the function's *args, a tuple of values), or
+# pass the values one by one
 def starred_call_refused(x):
-    xs = [x, x * 2.0]
-    return ops.sum(ops.add(*xs))  # HINT starred_call
+    return ops.sum(ops.add(*ops.split(x, 1)))  # HINT starred_call
 
 
 def starred_call_rewritten(x):
-    xs = [x, x * 2.0]
-    return ops.sum(ops.add(xs[0], xs[1]))
+    parts = ops.split(x, 1)
+    return ops.sum(ops.add(parts[0], parts[1]))
 
 
 def starred_target_refused(x):
@@ -2316,7 +2317,9 @@ CASES = [
     Case("walrus", U, "assign the value in a statement of its own", "fence",
          construct="NamedExpr"),
     Case("set_comp", U, "build a list or a tuple instead", "fence", construct="SetComp"),
-    Case("starred_call", U, _STARRED, "fence", construct="Starred"),
+    Case("starred_call", CompileError, "unpack a tuple or list of known length (the "
+         "function's *args, a tuple of values), or pass the values one by one",
+         "normalize_calls"),
     Case("starred_target", U, _STARRED, "fence", construct="Starred"),
     Case("starred_display", U, _STARRED, "fence", construct="Starred"),
     Case("match", U, "use if / elif", "fence", construct="Match"),

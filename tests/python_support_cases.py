@@ -24,6 +24,19 @@ def varargs_and_kwargs(x):
     return _star(x, ops.sin(x), x * x, scale=3.0, shift=x).sum()
 
 
+def _three(a, b, c):
+    return a * b + c
+
+
+def _pass_through(*args):
+    return _three(*args)
+
+
+def starred_call_args(x):
+    pair = (x * 2.0, ops.sin(x))
+    return (_pass_through(x, *pair) + ops.add(*[x, x * x])).sum()
+
+
 def assign(x):
     y = x * 2.0
     a = b = y

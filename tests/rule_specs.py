@@ -420,6 +420,12 @@ SPECS += [
     row("cast_like", A((2, 3)), A((), dtype="float32"), **_F32),
     row("cast_like", A((2, 3), dtype="float32"), A((3,)), **_F32),
     row("cast_like", A(()), A(None)),
+    # mp_cast (Cell.to_float): float arrays to the dtype, the rest as they are
+    row("mp_cast", A((2, 3)), np.float32, **_F32),
+    row("mp_cast", A((2, 3), dtype="float32"), np.float64, **_F32),
+    row("mp_cast", A((2, 3)), np.float64),
+    row("mp_cast", A(()), np.float32, **_F32),
+    row("mp_cast", A(None), np.float16, **_F32),
 ]
 
 

@@ -274,12 +274,10 @@ def test_a_tensor_assigned_over_a_parameter_sets_its_data():
     assert list(m.parameters_dict()) == []
 
 
-def test_to_float_validates_and_says_float16_is_not_applied():
+def test_to_float_validates_and_computes_in_float16():
     # MindSpore 2.10: to_float takes float32/float16 (and bfloat16) and returns the Cell;
-    # anything else is a ValueError naming dst_type.  Here float16 is not applied: a warning
-    # says so (once per Cell class), and the values stay float32
-    import warnings
-
+    # anything else is a ValueError naming dst_type.  After to_float(float16) the Cell
+    # computes in float16 (tests/test_mixed_precision.py has the rest)
     import autograd_st as ms_
     from autograd_st import nn as nn_
 
@@ -289,13 +287,9 @@ def test_to_float_validates_and_says_float16_is_not_applied():
 
     net = _Half()
     assert net.to_float(ms_.float32) is net
-    with pytest.warns(UserWarning, match="to_float\\(float16\\) is not applied"):
-        assert net.to_float(ms_.float16) is net
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        net.to_float(ms_.float16)  # (once per class)
+    assert net.to_float(ms_.float16) is net
     out = net(ms_.Tensor(np.ones(2, np.float32)))
-    assert out.dtype == ms_.float32
+    assert out.dtype == ms_.float16
     np.testing.assert_array_equal(out.asnumpy(), [2.0, 2.0])
     for bad in (ms_.int32, "float16"):
         with pytest.raises(ValueError, match="dst_type"):

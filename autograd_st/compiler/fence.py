@@ -34,7 +34,8 @@ REFUSED = {
     gast.Assert: ("assert", "check the inputs before calling the gradient function"),
     gast.NamedExpr: ("the walrus operator :=", "assign the value in a statement of its own"),
     gast.SetComp: ("a set comprehension", "build a list or a tuple instead"),
-    gast.Starred: ("*-unpacking", "pass or unpack the values one by one"),
+    gast.Starred: ("*-unpacking outside a call's arguments",
+                   "pass or unpack the values one by one"),
     gast.Match: ("match", "use if / elif"),
     gast.TryStar: ("try/except*", "compute without exceptions, or move the try block out of the "
                    "differentiated function"),
@@ -52,6 +53,7 @@ class _Fence:
     def __init__(self, src) -> None:
         self.src = src
         self.top = None
+        self.allowed: set = set()  # ids of nodes of a refused class allowed where they are
 
     def refuse(self, node, what, hint) -> None:
         raise UnsupportedSyntaxError(
@@ -76,7 +78,7 @@ class _Fence:
             if method is not None:
                 method(self, node)
             entry = refused.get(cls)
-            if entry is not None and node is not top:
+            if entry is not None and node is not top and id(node) not in self.allowed:
                 self.refuse(node, *entry)
             children = []
             for f in cls._fields:
@@ -109,6 +111,9 @@ class _Fence:
                         + what, "give it plain positional parameters")
 
     def check_Call(self, node):
+        # f(*args): a tuple or list whose length is known when the code is compiled (the
+        # normalizer refuses any other)
+        self.allowed.update(id(a) for a in node.args if isinstance(a, gast.Starred))
         for k in node.keywords:
             if k.arg is None:
                 self.refuse(k.value, "**-unpacking in a call",

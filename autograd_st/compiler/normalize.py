@@ -44,9 +44,9 @@ import numpy as np
 from .. import rules
 from ..cell import Cell
 from ..errors import CompileError
-from ..prims import Sym, as_python_number, binding, has_sym
+from ..prims import P, Sym, as_python_number, binding, has_sym
 from ..rules_lists import LIST_MAKERS
-from ..tensor import Tensor
+from ..tensor import Parameter, Tensor
 from .cache import Guard, structure_signature
 from .codegen import expr_of, name
 from .ir import RUNTIME, Call, Const, FuncIR, Input, Opaque, Prim, leaves
@@ -80,6 +80,10 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         self.src = src
         self.callees = callees
         self.weak_scalars = WEAK_SCALARS.get()
+        # Cell.to_float: the float dtype the Cell's inputs and Parameter reads are cast to
+        owner = src.self_obj
+        self.mp_dtype = owner.__dict__.get("_mp_dtype") if isinstance(owner, Cell) else None
+        self.mp_parameters: dict = {}  # the name of a Parameter's cast read -> its Sym
         node = src.node
         idents = set(name_ids(node))
         idents.update(a.id for a in node.args.args)
@@ -215,11 +219,21 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
     # -- the whole function --------------------------------------------------------------
     def run(self) -> FuncIR:
         with binding(self):
+            if self.mp_dtype is not None and self.src.func.__name__ == "construct":
+                self._cast_arguments()
             self.stmts(self.src.node.body)
         fir = FuncIR(self.src.qualname, self.src, self.arg_values, self.user_params,
                      self.inputs, self.block, self.result, self.names, self.consts,
                      self.guards, self.instance_specific, self.ir_vars)
         return fir
+
+    def _cast_arguments(self) -> None:
+        """A Cell after ``to_float``: its runtime arguments (not those inside tuples or
+        lists, as MindSpore) cast to its float dtype where ``construct`` starts."""
+        for pname in self.user_params:
+            value = self.env.get(pname)
+            if isinstance(value, Sym):
+                self.env[pname] = P.mp_cast(value, self.mp_dtype)
 
     # -- errors --------------------------------------------------------------------------
     def error(self, node, message, hint=None, cls=CompileError):
@@ -235,6 +249,10 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
 
     def emit_prim(self, prim, bound: dict):
         self.rt_check_prim(prim, bound)  # a run-time list is no array
+        ref = bound.get("ref")
+        if isinstance(ref, Sym) and ref.var.name in self.mp_parameters:
+            # (to_float: assign(self.moving_mean, v) writes the Parameter, not its cast read)
+            bound = dict(bound, ref=self.mp_parameters[ref.var.name])
         # a sequence of runtime values where the primitive takes an array: stacked first
         bound = {p: self.as_array(v, prim, p) if p in prim.diff else v
                  for p, v in bound.items()}
@@ -358,6 +376,11 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         """A compile-time object found in user code, as a bound value (its value is used:
         the items of a list, dict or set read from outside are guarded)."""
         if isinstance(obj, Tensor) or isinstance(obj, np.ndarray):
+            if self.mp_dtype is not None and isinstance(obj, Parameter):  # (to_float)
+                raw = self.input_for(obj, path)
+                cast = P.mp_cast(raw, self.mp_dtype)
+                self.mp_parameters[cast.var.name] = raw
+                return cast
             return self.input_for(obj, path)
         if id(obj) in self.dirty:
             return self.runtime_ref(obj, path)

@@ -35,6 +35,7 @@ from ..prims import P, Sym, has_sym
 from ..rules import GradSlot
 from ..tensor import Tensor
 from . import bindings, hooks, markers, purity
+from .ir import leaves, rebuild
 from .normalize_containers import NOT_HANDLED, STORING, freeze
 from .normalize_values import Range, dotted, name_hint
 from .parse import parse_function
@@ -184,7 +185,18 @@ class CallsMixin:
 
     def e_Call(self, node):
         func = node.func
-        args = [self.expr(a) for a in node.args]
+        args = []
+        for a in node.args:
+            if isinstance(a, gast.Starred):  # f(*args): a sequence known at compile time
+                value = self.expr(a.value)
+                if not isinstance(value, (tuple, list)) or self.is_rt_list(value):
+                    raise self.error(a, "*-unpacking of a value whose length is known only "
+                                     "when the code runs",
+                                     "unpack a tuple or list of known length (the function's "
+                                     "*args, a tuple of values), or pass the values one by one")
+                args.extend(value)
+            else:
+                args.append(self.expr(a))
         kwargs = {k.arg: self.expr(k.value) for k in node.keywords}
         if isinstance(func, gast.Attribute):
             base = self.object_of(func.value)
@@ -394,6 +406,11 @@ class CallsMixin:
             new = self.call(hook, [callee, tuple(args), out], {}, site.node, "forward_hook")
             if new is not None:
                 out = new
+        inner = callee.__dict__.get("_mp_dtype") if isinstance(callee, Cell) else None
+        if self.mp_dtype is not None and inner is not None and inner != self.mp_dtype:
+            # to_float: a sub-Cell of another float dtype (BatchNorm kept float32 in a float16
+            # network) gives its float outputs back in this Cell's dtype, as MindSpore does
+            out = rebuild(out, [P.mp_cast(v, self.mp_dtype) for v in leaves(out)])
         return out
 
     def _call_attribute(self, site):

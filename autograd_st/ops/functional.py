@@ -55,6 +55,7 @@ class _Partial:
 
 partial = _Partial()
 depend = NN_FUNCTIONS["depend"]  # (ops.depend: F.depend(value, expr) is value)
+mixed_precision_cast = NN_FUNCTIONS["mixed_precision_cast"]  # (F.mixed_precision_cast)
 
 
 def scalar_add(x, y):

@@ -16,6 +16,7 @@ from ..op_table import NN_FUNCTIONS
 globals().update(NN_FUNCTIONS)
 
 #: the names ``autograd_st.ops`` publishes as well.
-PUBLIC = ("one_hot", "depend", "assign", "erf", "softplus", "dropout") + table_nn.PUBLIC
+PUBLIC = ("one_hot", "depend", "assign", "erf", "softplus", "dropout",
+          "mixed_precision_cast") + table_nn.PUBLIC
 
 __all__ = list(NN_FUNCTIONS)

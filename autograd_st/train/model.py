@@ -18,10 +18,12 @@ output_numpy=False)`` and feeds each row (a tuple of Tensors or arrays) to the n
 calls ``reset()`` afterwards when the dataset has one.  ``dataset_sink_mode=True`` runs as
 ``False``: MindSpore on CPU does the same (there is no device to sink data to).
 
-Mixed precision.  ``amp_level`` other than ``'O0'`` is accepted (``'O1'``, ``'O2'``,
-``'O3'``, ``'auto'``) but the network runs in the dtypes it has: there is no float16 graph
-rewriting here, so a warning says so.  ``'O2'`` brings a dynamic loss scale, which MindSpore
-refuses on CPU; so does Model here (MindSpore's ``ValueError``).
+Mixed precision.  ``amp_level='O2'`` and ``'O3'`` cast the network to float16 for training
+as MindSpore's ``build_train_network`` does (``'O2'`` keeps BatchNorm and LayerNorm in
+float32; the loss is computed in float32); ``'O1'`` and ``'auto'`` are accepted and not
+applied (a warning says so).  ``'O2'`` brings a dynamic loss scale, which MindSpore refuses
+on CPU; so does Model here (MindSpore's ``ValueError``): pass
+``loss_scale_manager=None``.
 ``loss_scale_manager=FixedLossScaleManager(s, drop_overflow_update=False)`` scales the loss's
 gradient by ``s``, undone by the optimizer's ``loss_scale``, as in MindSpore on CPU; the
 managers that drop overflowing steps are refused, as there.
@@ -34,13 +36,12 @@ never.
 from __future__ import annotations
 
 import sys
-import warnings
 
 import numpy as np
 
 from .. import mpi_backend
 from ..cell import Cell
-from ..nn import TrainOneStepCell, WithLossCell
+from ..nn import TrainOneStepCell, WithLossCell, mixed_precision
 from ..nn.optim import Optimizer
 from ..tensor import Tensor
 from .callback import (
@@ -185,10 +186,8 @@ class Model:
             raise ValueError("Auto mixed precision will not work because 'optimizer' is None."
                              "Please set amp_level='O0' to disable auto mixed precision or set "
                              "'optimizer' not be None to use auto mixed precision.")
-        if amp_level != "O0":
-            warnings.warn("Model(amp_level=%r): autograd_st has no mixed-precision rewriting; "
-                          "the network runs in its own dtypes" % amp_level, UserWarning,
-                          stacklevel=2)
+        if amp_level in ("O1", "auto"):
+            mixed_precision.check_level(amp_level, "Model")  # (warns: not applied)
         if optimizer is not None and not isinstance(optimizer, Optimizer):
             raise TypeError("For 'Model', the argument 'optimizer' must be an nn optimizer, "
                             "but got %s." % type(optimizer).__name__)
@@ -197,6 +196,7 @@ class Model:
         self._optimizer = optimizer
         self._amp_level = amp_level
         self._boost_level = boost_level
+        self._keep_batchnorm_fp32 = kwargs.get("keep_batchnorm_fp32")
         self._loss_scale_manager = kwargs.get("loss_scale_manager")
         if self._loss_scale_manager is not None and optimizer is None:
             raise ValueError("The argument 'optimizer' can not be None when set "
@@ -228,8 +228,13 @@ class Model:
     def _build_train_network(self) -> Cell:
         network = self._network
         if self._optimizer is not None:
+            # amp_level 'O2' / 'O3': the network in float16 (as build_train_network casts it)
+            network = mixed_precision.apply_level(network, self._amp_level,
+                                                  keep_batchnorm_fp32=self._keep_batchnorm_fp32)
             if self._loss_fn is not None:
-                network = WithLossCell(network, self._loss_fn)
+                fp16 = self._amp_level in ("O2", "O3")
+                network = (mixed_precision.AmpWithLossCell if fp16 else WithLossCell)(
+                    network, self._loss_fn)
             sens = None
             if self._loss_scale_manager is not None:
                 sens = float(self._loss_scale_manager.get_loss_scale())
