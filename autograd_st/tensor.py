@@ -132,6 +132,16 @@ class Tensor:
                 _make_placeholder(self, dtype, shape)
                 return
             input_data = np.zeros(shape, dtype=mstype.to_numpy(dtype) or np.float32)
+            if init in ("zeros", "ones"):
+                input_data = input_data + (init == "ones")
+            elif init is not None:  # Tensor(shape=..., dtype=..., init=One()): its values now
+                if not callable(init):
+                    raise TypeError("For 'Tensor', 'init' must be an Initializer (such as "
+                                    "mindspore.common.initializer.Normal()), 'zeros' or "
+                                    "'ones', but got %r; for another name use "
+                                    "mindspore.common.initializer.initializer(name, shape, "
+                                    "dtype)" % (init,))
+                input_data = np.asarray(init(input_data)).astype(input_data.dtype)
         object.__setattr__(self, "_data", _as_array(input_data, dtype))
 
     # -- numpy interop -------------------------------------------------------------------

@@ -32,6 +32,7 @@ FLOORS = {
     "autograd_st.kernels": 0, "autograd_st.kernels_conv": 0, "autograd_st.kernels_rnn": 0,
     "autograd_st.context": 0,
     "autograd_st.generator": 0,  # mindspore.Generator: seeds and states of random draws
+    "autograd_st.sparse": 0,  # CSRTensor / COOTensor over numpy (eager)
     "autograd_st.graph": 0,  # mindspore.mutable / jit_class / lazy_inline: markers
     "autograd_st.user_grads": 0,  # the one check of gradients a user's bprop or rule returns
     "autograd_st.mpi_backend": 0,  # the one module that touches MPI (mpi4py, optional)

@@ -255,3 +255,50 @@ def test_get_grad_errors():
         ms.get_grad(ms.grad(_f, (0, 1))(X, Y), 0)
     with pytest.raises(TypeError, match="should be an integer or a Parameter, but got 'x'"):
         ms.get_grad(grads, "x")
+
+
+# --- Tensor(shape, dtype, init), CSRTensor, COOTensor ---------------------------------------
+
+def test_tensor_with_an_initializer_holds_its_values():
+    from autograd_st.common.initializer import Normal, One
+    np.testing.assert_array_equal(Tensor(shape=(2, 2), dtype=ms.float32, init=One()).asnumpy(),
+                                  np.ones((2, 2), np.float32))
+    t = Tensor(shape=(3, 4), dtype=ms.float32, init=Normal(0.5))
+    assert t.dtype == ms.float32 and t.shape == (3, 4) and 0 < t.asnumpy().std() < 2
+    assert Tensor(shape=(2,), dtype=ms.int32, init="ones").asnumpy().tolist() == [1, 1]
+    with pytest.raises(TypeError, match="must be an Initializer"):
+        Tensor(shape=(2,), dtype=ms.float32, init="normal")
+
+
+def test_csr_tensor():
+    csr = ms.CSRTensor(Tensor([0, 1, 3]), Tensor([0, 1, 3]), Tensor([1.0, 2.0, -3.0]), (2, 4))
+    dense = np.array([[1, 0, 0, 0], [0, 2, 0, -3]], np.float64)
+    np.testing.assert_array_equal(csr.to_dense().asnumpy(), dense)
+    assert (csr.shape, csr.size, csr.ndim, csr.dtype) == ((2, 4), 3, 2, ms.float32)
+    np.testing.assert_array_equal((csr * Tensor(np.full((2, 4), 2.0))).to_dense().asnumpy(),
+                                  2 * dense)
+    np.testing.assert_array_equal((csr - csr).values.asnumpy(), [0.0, 0.0, 0.0])  # (kept)
+    np.testing.assert_array_equal((-csr).abs().to_dense().asnumpy(), np.abs(dense))
+    np.testing.assert_array_equal(csr.mm(Tensor(np.ones((4, 2)))).asnumpy(),
+                                  dense @ np.ones((4, 2)))
+    np.testing.assert_array_equal(csr.sum(1).asnumpy(), dense.sum(1, keepdims=True))
+    np.testing.assert_array_equal(csr.to_coo().to_dense().asnumpy(), dense)
+    assert csr.astype(ms.float64).dtype == ms.float64
+    assert "CSRTensor(shape=[2, 4]" in repr(csr)
+    with pytest.raises(ValueError, match="dimension"):
+        ms.CSRTensor(Tensor([0, 1]), Tensor([0]), Tensor([1.0]), (1, 2, 3))
+
+
+def test_coo_tensor():
+    coo = ms.COOTensor(Tensor(np.array([[0, 1], [1, 2], [0, 1]], np.int64)),
+                       Tensor([1.0, 2.0, 4.0]), (3, 4))
+    dense = np.zeros((3, 4))
+    dense[0, 1], dense[1, 2] = 5.0, 2.0  # (repeated coordinates add up)
+    np.testing.assert_array_equal(coo.to_dense().asnumpy(), dense)
+    np.testing.assert_array_equal(coo.coalesce().values.asnumpy(), [5.0, 2.0])
+    np.testing.assert_array_equal((coo + coo).to_dense().asnumpy(), 2 * dense)
+    np.testing.assert_array_equal((coo + Tensor(np.ones((3, 4)))).asnumpy(), dense + 1)
+    np.testing.assert_array_equal(coo.to_csr().to_dense().asnumpy(), dense)
+    np.testing.assert_array_equal((coo / 2).to_dense().asnumpy(), dense / 2)
+    with pytest.raises(RuntimeError, match="out of range"):
+        ms.COOTensor(Tensor(np.array([[0, 9]])), Tensor([1.0]), (3, 4)).to_dense()
