@@ -505,12 +505,25 @@ class Cell:
         bump_structure_epoch()
         return self
 
+    def extend_repr(self) -> str:
+        """MindSpore's ``Cell.extend_repr()``: the Cell's own settings in its printed form
+        (empty here; layers say theirs)."""
+        return ""
+
     def __repr__(self) -> str:
-        lines = [type(self).__name__ + "<"]
-        for name, cell in self.name_cells().items():
-            lines.append("  (%s): %s" % (name, repr(cell).replace("\n", "\n  ")))
-        lines.append(">")
-        return "\n".join(lines) if len(lines) > 2 else type(self).__name__ + "<>"
+        """As MindSpore 2.10 prints a Cell: ``Name(settings)``, or its settings and each
+        sub-Cell ``(name): ...`` on lines of their own, indented."""
+        extra = self.extend_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = ["(%s): %s" % (key, repr(cell).replace("\n", "\n  "))
+                       for key, cell in self._cells.items()]
+        lines = extra_lines + child_lines
+        text = type(self).__name__ + "("
+        if len(extra_lines) == 1 and not child_lines:
+            text += extra_lines[0]
+        elif lines:
+            text += "\n  " + "\n  ".join(lines) + "\n"
+        return text + ")"
 
 
 

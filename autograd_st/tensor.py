@@ -549,6 +549,8 @@ class Parameter(Tensor):
         return "Parameter (name=%s, shape=%s, dtype=%s, requires_grad=%s)" % (
             self.name, tuple(self.shape), self.dtype, self.requires_grad)
 
+    __str__ = __repr__  # (print(param) as MindSpore prints it; its values: param.asnumpy())
+
     def __reduce__(self):
         return (Parameter, (self._data, self.name, self._requires_grad))
 

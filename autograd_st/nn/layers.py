@@ -322,8 +322,8 @@ class Dense(Cell):
             out = self.activation(out)
         return out
 
-    def __repr__(self) -> str:
-        return "Dense<input_channels=%d, output_channels=%d, has_bias=%s>" % (
+    def extend_repr(self) -> str:
+        return "input_channels=%d, output_channels=%d, has_bias=%s" % (
             self.in_channels, self.out_channels, self.has_bias)
 
 
@@ -387,9 +387,9 @@ class Conv2d(Cell):
             out = bias_add(out, self.bias)
         return out
 
-    def __repr__(self) -> str:
-        return ("Conv2d<input_channels=%d, output_channels=%d, kernel_size=%s, stride=%s, "
-                "pad_mode=%s, padding=%s, dilation=%s, group=%d, has_bias=%s>"
+    def extend_repr(self) -> str:
+        return ("input_channels=%d, output_channels=%d, kernel_size=%s, stride=%s, "
+                "pad_mode=%s, padding=%s, dilation=%s, group=%d, has_bias=%s"
                 % (self.in_channels, self.out_channels, self.kernel_size, self.stride,
                    self.pad_mode, self.padding, self.dilation, self.group, self.has_bias))
 
@@ -459,9 +459,10 @@ class _BatchNorm(Cell):
             out = (x - mu) / ops.sqrt(sigma2 + self.eps) * gamma + beta
         return out
 
-    def __repr__(self) -> str:
-        return "%s<num_features=%d, eps=%g, momentum=%g>" % (
-            type(self).__name__, self.num_features, self.eps, self.momentum)
+    def extend_repr(self) -> str:
+        return ("num_features=%d, eps=%g, momentum=%g, gamma=%r, beta=%r, moving_mean=%r, "
+                "moving_variance=%r" % (self.num_features, self.eps, self.momentum, self.gamma,
+                                        self.beta, self.moving_mean, self.moving_variance))
 
 
 class BatchNorm2d(_BatchNorm):
@@ -505,6 +506,12 @@ class LayerNorm(Cell):
                              "begin_params_axis (the input rank is otherwise unknown)")
         self.gamma = Parameter(initialize(gamma_init, shape, dtype), name="gamma")
         self.beta = Parameter(initialize(beta_init, shape, dtype), name="beta")
+
+    def extend_repr(self) -> str:
+        # (MindSpore 2.10 prints it so, "gamma" without its "=")
+        return ("normalized_shape=%s, begin_norm_axis=%d, begin_params_axis=%d, gamma%r, "
+                "beta=%r" % (self.normalized_shape, self.begin_norm_axis,
+                             self.begin_params_axis, self.gamma, self.beta))
 
     def construct(self, x):
         mu = ops.mean(x, self._axes, True)
@@ -586,9 +593,12 @@ class Embedding(Cell):
             out = gather_rows(self.embedding_table, ids)
         return out
 
-    def __repr__(self) -> str:
-        return "Embedding<vocab_size=%d, embedding_size=%d, use_one_hot=%s>" % (
-            self.vocab_size, self.embedding_size, self.use_one_hot)
+    def extend_repr(self) -> str:
+        return ("vocab_size=%d, embedding_size=%d, use_one_hot=%s, embedding_table=%r, "
+                "dtype=%s, padding_idx=%s" % (self.vocab_size, self.embedding_size,
+                                              self.use_one_hot, self.embedding_table,
+                                              self.embedding_table.dtype,
+                                              getattr(self, "padding_idx", None)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -627,6 +637,9 @@ class Dropout(Cell):
                                  "(0, 1], but got %r." % (keep_prob,))
             self.keep_prob = float(keep_prob)
             self.p = 1.0 - self.keep_prob
+
+    def extend_repr(self) -> str:
+        return "p=%s" % (self.p,)
 
     def construct(self, x):
         out = x

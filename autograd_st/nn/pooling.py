@@ -84,6 +84,11 @@ def avg_pool(x, kernel, stride, pads, ceil_mode, count_include_pad, divisor, one
     return out
 
 
+def _one(values: tuple):
+    """A size as MindSpore prints it: one int when every axis has it."""
+    return values[0] if len(set(values)) == 1 else values
+
+
 class _MaxPool(Cell):
     _one_d = False
 
@@ -119,6 +124,10 @@ class _MaxPool(Cell):
         else:
             self.padding = 0
             self.pad = self.pad_mode
+
+    def extend_repr(self) -> str:
+        return "kernel_size=%s, stride=%s, pad_mode=%s" % (
+            _one(self.kernel_size), _one(self.stride), str(self.pad_mode).upper())
 
     def construct(self, x):
         return max_pool(x, self.kernel, self.strides, self.pad, self.dilations, self.ceil_mode,
