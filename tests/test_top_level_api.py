@@ -302,3 +302,18 @@ def test_coo_tensor():
     np.testing.assert_array_equal((coo / 2).to_dense().asnumpy(), dense / 2)
     with pytest.raises(RuntimeError, match="out of range"):
         ms.COOTensor(Tensor(np.array([[0, 9]])), Tensor([1.0]), (3, 4)).to_dense()
+
+
+def test_forward_value_and_grad_checks_and_values():
+    net = nn.Dense(2, 1, weight_init="ones", bias_init="zeros")
+    x = Tensor(np.array([[1.0, -2.0]], np.float32))
+    out, (gx, (gw, gb)) = nn.ForwardValueAndGrad(net, net.trainable_params(), get_all=True,
+                                                 get_by_list=True)(x)
+    np.testing.assert_allclose(out.asnumpy(), [[-1.0]])
+    np.testing.assert_allclose(gx[0].asnumpy(), [[1.0, 1.0]])
+    np.testing.assert_allclose(gw.asnumpy(), x.asnumpy())
+    np.testing.assert_allclose(gb.asnumpy(), [1.0])
+    with pytest.raises(TypeError, match="'weights' must be Parameters array"):
+        nn.ForwardValueAndGrad(net, get_by_list=True)
+    with pytest.raises(TypeError, match="'get_all' must be bool"):
+        nn.ForwardValueAndGrad(net, get_all=1)

@@ -21,7 +21,8 @@ from ...ops import GradOperation, value_and_grad
 from ...tensor import ParameterTuple, Tensor, unwrap
 from ..distributed import DistributedGradReducer
 
-__all__ = ["WithLossCell", "WithGradCell", "WithEvalCell", "TrainOneStepCell"]
+__all__ = ["WithLossCell", "WithGradCell", "WithEvalCell", "TrainOneStepCell",
+           "ForwardValueAndGrad"]
 
 
 def _adopt(owner: Cell, name: str, child: Cell) -> None:
@@ -93,6 +94,46 @@ class WithEvalCell(Cell):
             label = label.astype(mstype.float32)
         loss = self._loss_fn(outputs, label)
         return loss, outputs, label
+
+
+class ForwardValueAndGrad(Cell):
+    """MindSpore's ``nn.ForwardValueAndGrad(network, weights=None, get_all=False,
+    get_by_list=False, sens_param=False)``: called with the network's inputs (and the sens,
+    last, with ``sens_param``), it returns ``(the network's output, the gradients)``, the
+    gradients as ``GradOperation(get_all, get_by_list, sens_param)`` gives them."""
+
+    def __init__(self, network, weights=None, get_all: bool = False, get_by_list: bool = False,
+                 sens_param: bool = False) -> None:
+        super().__init__(auto_prefix=False)
+        if not (isinstance(network, Cell) or callable(network)) or isinstance(network, type):
+            raise TypeError("For 'ForwardValueAndGrad', the argument 'network' must be cell, "
+                            "function type or method type, but got '%s'" % type(network))
+        for name, value in (("get_all", get_all), ("get_by_list", get_by_list)):
+            if not isinstance(value, bool):
+                raise TypeError("For 'ForwardValueAndGrad', the type of '%s' must be bool, but "
+                                "got '%s'" % (name, type(value)))
+        if get_by_list and not isinstance(weights, (ParameterTuple, tuple, list)):
+            raise TypeError("For 'ForwardValueAndGrad', when 'get_by_list' is set to True, the "
+                            "argument 'weights' must be Parameters array, but got '%s'"
+                            % type(weights))
+        self.network = network
+        self.weights = weights
+        self.get_all = get_all
+        self.get_by_list = get_by_list
+        self.sens_param = sens_param
+        self.grad = GradOperation(get_all=get_all, get_by_list=get_by_list,
+                                  sens_param=sens_param)
+
+    def construct(self, *inputs):
+        grad_inputs = inputs
+        if self.sens_param:
+            inputs = inputs[:-1]
+        loss = self.network(*inputs)
+        if self.get_by_list:
+            grads = self.grad(self.network, self.weights)(*grad_inputs)
+        else:
+            grads = self.grad(self.network)(*grad_inputs)
+        return loss, grads
 
 
 class TrainOneStepCell(Cell):
