@@ -57,6 +57,7 @@ from .generator import (  # noqa: F401
     set_rng_state,
 )
 from .graph import jit_class, lazy_inline, mutable, no_inline  # noqa: F401
+from .mindir import export, load  # noqa: F401
 from .sparse import COOTensor, CSRTensor  # noqa: F401
 from .tensor import Parameter, ParameterTuple, Tensor
 
@@ -179,7 +180,7 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "datas
            "dtype_to_nptype", "dtype_to_pytype", "pytype_to_dtype", "set_device",
            "set_deterministic", "Generator", "default_generator", "get_rng_state",
            "initial_seed", "manual_seed", "seed", "set_rng_state", "jit_class", "lazy_inline",
-           "mutable", "no_inline", "COOTensor", "CSRTensor"]
+           "mutable", "no_inline", "COOTensor", "CSRTensor", "export", "load"]
 
 
 def __getattr__(name: str):

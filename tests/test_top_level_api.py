@@ -317,3 +317,37 @@ def test_forward_value_and_grad_checks_and_values():
         nn.ForwardValueAndGrad(net, get_by_list=True)
     with pytest.raises(TypeError, match="'get_all' must be bool"):
         nn.ForwardValueAndGrad(net, get_all=1)
+
+
+class _Exported(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Dense(3, 2)
+        self.drop = nn.Dropout(p=0.5)
+
+    def construct(self, x):
+        return self.drop(self.fc(x))
+
+
+def test_export_load_graph_cell_round_trip(tmp_path):
+    net = _Exported()
+    x = Tensor(np.arange(6, dtype=np.float32).reshape(2, 3))
+    ms.export(net, x, file_name=str(tmp_path / "model"), file_format="MINDIR")
+    graph = ms.load(str(tmp_path / "model.mindir"))
+    cell = nn.GraphCell(graph)
+    net.set_train(False)
+    np.testing.assert_array_equal(cell(x).asnumpy(), net(x).asnumpy())  # (inference mode)
+    assert [p.name for p in cell.trainable_params()] == ["fc.weight", "fc.bias"]
+    w = Tensor(np.ones((2, 3), np.float32))
+    cell2 = nn.GraphCell(ms.load(str(tmp_path / "model.mindir")), params_init={"fc.weight": w})
+    np.testing.assert_allclose(cell2(x).asnumpy(), x.asnumpy() @ np.ones((3, 2))
+                               + net.fc.bias.asnumpy())
+    with pytest.raises(ValueError, match="does not exist"):
+        ms.load(str(tmp_path / "none.mindir"))
+    (tmp_path / "ms.mindir").write_bytes(b"\x0a\x05MindIR protobuf")
+    with pytest.raises(ValueError, match="cannot be read here"):
+        ms.load(str(tmp_path / "ms.mindir"))
+    with pytest.raises(ValueError, match="must be one of \\['AIR', 'ONNX', 'MINDIR'\\]"):
+        ms.export(net, x, file_name=str(tmp_path / "m"), file_format="XYZ")
+    with pytest.raises(ValueError, match="not written by autograd_st"):
+        ms.export(net, x, file_name=str(tmp_path / "m"), file_format="ONNX")

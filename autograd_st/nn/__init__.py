@@ -7,6 +7,7 @@ from . import (
     conv,
     distributed,
     dynamic_lr,
+    graph_cell,
     layers,
     learning_rate_schedule,
     loss,
@@ -25,7 +26,7 @@ from . import (
 __all__ = ["Cell"]
 
 for _module in (layers, basic, conv, padding, pooling, activation, loss, losses2, optim, optim_more,
-                learning_rate_schedule, dynamic_lr, wrap, rnn, transformer, metrics, metrics_more,
+                learning_rate_schedule, dynamic_lr, wrap, graph_cell, rnn, transformer, metrics, metrics_more,
                 distributed):
     for _name in _module.__all__:
         if _name == "get_metrics":  # (mindspore.train.metrics only)
