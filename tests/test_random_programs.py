@@ -191,7 +191,7 @@ def test_every_feature_is_generated(feature, program_dir):
     program = find(pg.programs(features=pg.DEFAULT_FEATURES | {feature}),
                    lambda p: feature in p.uses(),
                    settings=settings(database=None, max_examples=3000, derandomize=True,
-                                     suppress_health_check=list(HealthCheck),
+                                     suppress_health_check=list(HealthCheck), deadline=None,
                                      phases=(Phase.generate,)))
     try:
         pg.check_program(program, program_dir, probe_only=True)
@@ -212,7 +212,7 @@ def test_repro_script_runs_standalone(tmp_path, wanted):
     from hypothesis import find
     program = find(pg.programs(kinds=("function", "cell")), wanted,
                    settings=settings(database=None, max_examples=3000, derandomize=True,
-                                     suppress_health_check=list(HealthCheck),
+                                     suppress_health_check=list(HealthCheck), deadline=None,
                                      phases=(Phase.generate,)))
     path = tmp_path / "repro.py"
     path.write_text(pg.repro_script(program, "an example"))
