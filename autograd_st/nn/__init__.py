@@ -8,6 +8,7 @@ from . import (
     distributed,
     dynamic_lr,
     layers,
+    layers3d,
     learning_rate_schedule,
     loss,
     losses2,
@@ -26,7 +27,7 @@ __all__ = ["Cell"]
 
 for _module in (layers, basic, conv, padding, pooling, activation, loss, losses2, optim, optim_more,
                 learning_rate_schedule, dynamic_lr, wrap, rnn, transformer, metrics, metrics_more,
-                distributed):
+                distributed, layers3d):
     for _name in _module.__all__:
         if _name == "get_metrics":  # (mindspore.train.metrics only)
             continue
