@@ -370,8 +370,10 @@ def lrn(x, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5, norm_region="ACROSS_CH
 # ---------------------------------------------------------------------------------------
 
 def _renorm(rows, max_norm, norm_type=2.0):
-    norm = P.pow(P.sum(P.pow(P.abs(rows), float(norm_type)), -1, True), 1.0 / norm_type)
-    return P.mul(rows, P.minimum(P.div(float(max_norm), P.maximum(norm, 1e-7)), 1.0))
+    # (the sum kept off 0 before its root: a row of zeros gets a zero gradient, not NaN)
+    total = P.maximum(P.sum(P.pow(P.abs(rows), float(norm_type)), -1, True), 1e-30)
+    norm = P.pow(total, 1.0 / norm_type)
+    return P.mul(rows, P.minimum(P.div(float(max_norm), norm), 1.0))
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,

@@ -19,6 +19,7 @@ from . import (
     padding,
     pooling,
     rnn,
+    structural,
     transformer,
     wrap,
 )
@@ -27,7 +28,7 @@ __all__ = ["Cell"]
 
 for _module in (layers, basic, conv, padding, pooling, activation, loss, losses2, optim, optim_more,
                 learning_rate_schedule, dynamic_lr, wrap, rnn, transformer, metrics, metrics_more,
-                distributed, layers3d):
+                distributed, layers3d, structural):
     for _name in _module.__all__:
         if _name == "get_metrics":  # (mindspore.train.metrics only)
             continue
