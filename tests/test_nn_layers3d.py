@@ -6,10 +6,21 @@ names and shapes MindSpore's.  The recorded cases ``tests/ms_cases/cases/nnl_*.p
 rest against MindSpore itself."""
 from __future__ import annotations
 
+import importlib.util
+import pathlib
+
 import numpy as np
 import pytest
 
-from autograd_st import Tensor, nn, numerical_grad, ops
+from autograd_st import (
+    Tensor,
+    exec_source,
+    load_checkpoint,
+    load_param_into_net,
+    nn,
+    numerical_grad,
+    ops,
+)
 from autograd_st import dtype as mstype
 
 RNG = np.random.default_rng(0)
@@ -350,3 +361,28 @@ def test_channel_shuffle_and_unfold():
     assert nn.Unfold([1, 2, 2, 1], [1, 2, 2, 1], [1, 2, 2, 1])(
         Tensor(np.ones((2, 3, 6, 6)))).shape == (2, 12, 2, 2)  # MindSpore's docstring
     check_layer(nn.Unfold([1, 3, 2, 1], [1, 2, 1, 1], [1, 1, 2, 1], "same"), _f64(2, 2, 5, 5))
+
+
+def test_a_mindspore_checkpoint_of_the_new_layers_loads():
+    """``tests/fixtures/checkpoints/nnl_layers_mindspore.ckpt``: written by MindSpore 2.10
+    from the net of ``tests/ms_cases/cases/nnl_checkpoint_roundtrip.py`` (seed 0); loaded into
+    the same net built with other values, every parameter loads and the forward output is
+    MindSpore's."""
+    here = pathlib.Path(__file__).parent
+    case = here / "ms_cases" / "cases" / "nnl_checkpoint_roundtrip.py"
+    text = case.read_text().replace("import mindspore as ms", "import autograd_st as ms") \
+        .replace("from mindspore import", "from autograd_st import")
+    spec = importlib.util.spec_from_loader("nnl_ckpt_case", loader=None)
+    module = importlib.util.module_from_spec(spec)
+    exec_source(text, module.__dict__)
+    net = module.Net(1)
+    net.set_train(False)
+    params = load_checkpoint(str(here / "fixtures" / "checkpoints" / "nnl_layers_mindspore.ckpt"))
+    assert "bn.bn2d.moving_mean" in params and "ssim.conv.weight" in params
+    not_loaded = load_param_into_net(net, params)
+    if isinstance(not_loaded, tuple):
+        not_loaded = not_loaded[0]
+    assert list(not_loaded) == []
+    x = Tensor(np.random.RandomState(2).randn(1, 2, 3, 3, 3).astype(np.float32))
+    want = np.load(here / "fixtures" / "checkpoints" / "nnl_layers_mindspore_forward.npy")
+    np.testing.assert_allclose(net(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
