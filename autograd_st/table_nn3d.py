@@ -30,7 +30,7 @@ __all__ = ["OPS", "PUBLIC", "conv3d", "conv3d_transpose", "conv3d_pad", "max_poo
            "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool3d",
            "lp_pool1d", "lp_pool2d", "dropout1d", "dropout2d", "dropout3d", "channel_shuffle",
            "max_unpool1d", "max_unpool2d", "max_unpool3d", "lrn", "embedding", "bidense",
-           "embedding_lookup", "unfold_patches", "instance_norm"]
+           "embedding_lookup", "unfold_patches", "instance_norm", "check_output_padding"]
 
 
 def _dim(x, axis):
@@ -98,8 +98,18 @@ def conv3d_transpose(inputs, weight, pad_mode="valid", padding=0, stride=1, dila
     stride = _ints(stride, 3, "stride", "conv3d_transpose")
     dilation = _ints(dilation, 3, "dilation", "conv3d_transpose")
     extra = _ints(output_padding, 3, "output_padding", "conv3d_transpose")
+    check_output_padding(extra, stride, dilation, "Conv3DTranspose")
     like = P.conv3d_transpose_like(inputs, weight, stride, pad, dilation, extra, int(group))
     return P.conv3d_grad_input(inputs, weight, like, stride, pad, dilation, int(group))
+
+
+def check_output_padding(extra, stride, dilation, op):
+    """MindSpore's check: each ``output_padding`` in ``[0, max(stride, dilation))``."""
+    for name, e, s, d in zip("dhw", extra, stride, dilation):
+        if not 0 <= e < max(s, d):
+            raise ValueError("For '%s', the 'output_padding_%s belonging [0, max(stride_%s,"
+                             "dilation_%s))' must be in range of [0, %d), but got %d with type "
+                             "'int'." % (op, name, name, name, max(s, d), e))
 
 
 # ---------------------------------------------------------------------------------------

@@ -386,3 +386,11 @@ def test_a_mindspore_checkpoint_of_the_new_layers_loads():
     x = Tensor(np.random.RandomState(2).randn(1, 2, 3, 3, 3).astype(np.float32))
     want = np.load(here / "fixtures" / "checkpoints" / "nnl_layers_mindspore_forward.npy")
     np.testing.assert_allclose(net(x).asnumpy(), want, rtol=1e-5, atol=1e-6)
+
+
+def test_conv3d_transpose_output_padding_is_checked_as_in_mindspore():
+    with pytest.raises(ValueError, match=r"output_padding_h belonging \[0, max\(stride_h"):
+        nn.Conv3dTranspose(2, 3, 2, stride=(2, 1, 2), pad_mode="pad", output_padding=1)
+    with pytest.raises(ValueError, match="output_padding_d"):
+        ops.conv3d_transpose(Tensor(np.zeros((1, 2, 2, 2, 2))), Tensor(np.zeros((2, 3, 2, 2, 2))),
+                             output_padding=1)

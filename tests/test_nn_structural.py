@@ -196,7 +196,7 @@ def test_multi_field_embedding_lookup():
     m = nn.MultiFieldEmbeddingLookup(10, 3, 2, param_init="ones")
     assert m(ids, vals, fields).asnumpy().tolist() == [[[1, 1, 1], [5, 5, 5]]]  # MindSpore's
     mean = nn.MultiFieldEmbeddingLookup(10, 3, 3, param_init="ones", operator="MEAN")
-    assert mean(ids, vals, fields).asnumpy().tolist() == [[[1, 1, 1], [2.5] * 3, [0, 0, 0]]]
+    assert mean(ids, vals, fields).asnumpy().tolist() == [[[1, 1, 1], [1, 1, 1], [0, 0, 0]]]
     mx = nn.MultiFieldEmbeddingLookup(10, 3, 2, param_init="ones", operator="MAX")
     assert mx(ids, vals, fields).asnumpy().tolist() == [[[1, 1, 1], [3, 3, 3]]]
 
@@ -234,3 +234,17 @@ def test_time_distributed_and_cell_dict():
     cd.clear()
     assert len(cd) == 0 and list(cd.get_parameters()) == []
 
+
+
+def test_multi_field_mean_divides_by_the_sum_of_absolute_values():
+    tab = Tensor(np.arange(12, dtype=np.float32).reshape(6, 2))
+    ids = Tensor(np.array([[1, 4, 2, 0]], np.int32))
+    fields = Tensor(np.array([[0, 2, 2, 0]], np.int32))
+    m = nn.MultiFieldEmbeddingLookup(6, 2, 3, param_init=tab, operator="MEAN")
+    got = m(ids, Tensor(np.array([[0.5, -2.0, 1.0, 3.0]], np.float32)), fields).asnumpy()
+    # MindSpore 2.10: [[0.2857143, 1.2857143], [0, 0], [-4, -4.3333335]]
+    np.testing.assert_allclose(got[0], [[0.2857143, 1.2857143], [0, 0], [-4, -4.3333335]],
+                               rtol=1e-6)
+    mx = nn.MultiFieldEmbeddingLookup(6, 2, 3, param_init=tab, operator="MAX")
+    got = mx(ids, Tensor(np.array([[0.5, -2.0, 1.0, 3.0]], np.float32)), fields).asnumpy()
+    np.testing.assert_allclose(got[0], [[1, 3], [0, 0], [4, 5]])  # MindSpore's

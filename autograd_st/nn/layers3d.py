@@ -42,6 +42,7 @@ from ..ops.nn_func import (
 from ..prims import P, bindable
 from ..table_nn3d import (
     avg_pool3d_raw,
+    check_output_padding,
     conv3d_pad,
     instance_norm,
     max_pool3d_raw,
@@ -165,6 +166,8 @@ class Conv3dTranspose(_Conv3dBase):
                     pad_mode, padding, dilation, group, has_bias, weight_init, bias_init,
                     data_format, dtype, True)
         self.output_padding = _triple(output_padding, "output_padding", "Conv3dTranspose")
+        check_output_padding(self.output_padding, self.stride, self.dilation,
+                             "Conv3DTranspose")
 
     def construct(self, x):
         return conv3d_transpose_cell(x, self.weight, self.bias, self.stride, self.pad,

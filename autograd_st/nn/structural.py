@@ -97,8 +97,9 @@ class EmbeddingLookup(Cell):
 
 @bindable
 def _field_reduce(rows, values, field_ids, field_size, operator):
-    """``(batch, field_size, emb)``: per field, the SUM / MEAN / MAX of ``rows * values``
-    over the positions whose ``field_ids`` name it (an empty field: zeros)."""
+    """``(batch, field_size, emb)``: per field, the SUM / MAX of ``rows * values`` over the
+    positions whose ``field_ids`` name it, or (MEAN) the SUM divided by the field's sum of
+    ``|values|`` (measured); an empty field: zeros."""
     weighted = P.mul(rows, P.expand_dims(values, -1))  # (B, S, E)
     hot = P.one_hot(field_ids, field_size, "float32")  # (B, S, F)
     if operator == "MAX":
@@ -107,9 +108,10 @@ def _field_reduce(rows, values, field_ids, field_size, operator):
         best = P.max(cand, 1)  # (B, F, E)
         return P.where(P.isfinite(best), best, 0.0)
     out = _einsum_bsf(hot, weighted)
-    if operator == "MEAN":
-        count = P.maximum(P.sum(hot, 1), 1.0)  # (B, F)
-        out = P.div(out, P.expand_dims(count, -1))
+    if operator == "MEAN":  # MindSpore's: divided by the field's sum of |value| (0: 0)
+        count = P.einsum2(hot, P.abs(values), "bsf,bs->bf")
+        safe = P.where(P.greater(count, 0.0), count, 1.0)
+        out = P.div(out, P.expand_dims(safe, -1))
     return out
 
 
@@ -123,7 +125,8 @@ class MultiFieldEmbeddingLookup(EmbeddingLookup):
     max_norm=None, sparse=True, operator='SUM', dtype=float32)``, called ``(input_indices,
     input_values, field_ids)`` (each ``(batch, seq)``): per field, the SUM, MEAN or MAX of
     ``embedding_table[id] * value`` over the positions in that field, shaped ``(batch,
-    field_size, embedding_size)`` (measured for SUM)."""
+    field_size, embedding_size)``; MEAN divides the SUM by the field's sum of ``|value|``
+    (measured)."""
 
     def __init__(self, vocab_size: int, embedding_size: int, field_size: int,
                  param_init: Any = "normal", target: str = "CPU",
