@@ -248,3 +248,16 @@ def test_multi_field_mean_divides_by_the_sum_of_absolute_values():
     mx = nn.MultiFieldEmbeddingLookup(6, 2, 3, param_init=tab, operator="MAX")
     got = mx(ids, Tensor(np.array([[0.5, -2.0, 1.0, 3.0]], np.float32)), fields).asnumpy()
     np.testing.assert_allclose(got[0], [[1, 3], [0, 0], [4, 5]])  # MindSpore's
+
+
+def test_psnr_ssim_values_measured_in_mindspore_graph_mode():
+    # (MindSpore 2.10's PSNR and SSIM raise in PyNative mode on CPU; measured in GRAPH_MODE)
+    rs = np.random.RandomState(0)
+    a = rs.rand(2, 3, 16, 16).astype(np.float32)
+    b = np.clip(a + 0.1 * rs.randn(*a.shape), 0, 1).astype(np.float32)
+    np.testing.assert_allclose(nn.PSNR()(Tensor(a), Tensor(b)).asnumpy(),
+                               [20.636119842529297, 20.913583755493164], rtol=1e-6)
+    np.testing.assert_allclose(nn.SSIM()(Tensor(a), Tensor(b)).asnumpy(),
+                               [0.9557733535766602, 0.9496752619743347], rtol=1e-6)
+    np.testing.assert_allclose(nn.SSIM(filter_size=3, max_val=2.0)(Tensor(a), Tensor(b))
+                               .asnumpy(), [0.9438633918762207, 0.948086678981781], rtol=1e-6)
