@@ -7,6 +7,7 @@ rest against MindSpore itself."""
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import pathlib
 
 import numpy as np
@@ -22,6 +23,8 @@ from autograd_st import (
     ops,
 )
 from autograd_st import dtype as mstype
+from autograd_st import kernels_3d, rules_nn3d
+from autograd_st.rules import REGISTRY
 
 RNG = np.random.default_rng(0)
 
@@ -394,3 +397,14 @@ def test_conv3d_transpose_output_padding_is_checked_as_in_mindspore():
     with pytest.raises(ValueError, match="output_padding_d"):
         ops.conv3d_transpose(Tensor(np.zeros((1, 2, 2, 2, 2))), Tensor(np.zeros((2, 3, 2, 2, 2))),
                              output_padding=1)
+
+
+def test_the_3d_primitives_are_registered_with_their_kernels():
+    registered = {n for n, p in REGISTRY.items() if p.fn.__module__ == "autograd_st.rules_nn3d"}
+    assert registered == set(rules_nn3d.NN3D_PRIMITIVES)
+    for name in kernels_3d.KERNEL_NAMES:
+        kernel = getattr(kernels_3d, name)
+        prim = REGISTRY[kernel._autograd_st_prim]
+        assert list(inspect.signature(kernel).parameters) == prim.params, name
+    assert {n for n in registered if REGISTRY[n].diff} == {
+        "conv3d", "conv3d_grad_input", "conv3d_grad_weight", "gather_volume", "scatter_volume"}
