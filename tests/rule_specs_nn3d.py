@@ -5,7 +5,7 @@ that module gathers these).  ``ZERO_GRADIENT``: the primitives here without a gr
 from __future__ import annotations
 
 import numpy as np
-from rule_specs import A, row  # noqa: F401
+from rule_specs import DOMAINS, A, row  # noqa: F401
 
 from autograd_st.kernels_3d import conv3d_forward
 
@@ -39,6 +39,20 @@ for _vs, _is, _nd in [((2, 3, 4, 3, 2), (2, 3, 2, 2, 1), 3), ((1, 2, 4, 5), (1, 
         row("scatter_volume", A(_is), _idx, _vs[len(_vs) - _nd:], second_order=True),
     ]
 SPECS += [row("scatter_volume", A(()), _RNG.integers(0, 8, (2, 2, 3)), (2, 4))]
+
+
+
+def _near_identity(rng, shape):
+    """The identity plus a uniform matrix in +-0.3: invertible, well conditioned."""
+    return np.broadcast_to(np.eye(shape[-1]), shape) + rng.uniform(-0.3, 0.3, shape)
+
+
+DOMAINS.setdefault("near_identity", _near_identity)
+
+# square matrices, well conditioned (the identity plus a small random matrix), batched too
+for _shape in [(3, 3), (2, 4, 4), (1, 2, 2)]:
+    SPECS += [row("matrix_inverse", A(_shape, "near_identity"), second_order=True),
+              row("matrix_det", A(_shape, "near_identity"), second_order=True)]
 
 ZERO_GRADIENT: set = {"conv3d_transpose_like", "max_pool3d_indices",
                       "adaptive_max_pool3d_indices"}

@@ -16,14 +16,15 @@ import pytest
 from autograd_st import (
     Tensor,
     exec_source,
+    kernels_3d,
     load_checkpoint,
     load_param_into_net,
     nn,
     numerical_grad,
     ops,
+    rules_nn3d,
 )
 from autograd_st import dtype as mstype
-from autograd_st import kernels_3d, rules_nn3d
 from autograd_st.rules import REGISTRY
 
 RNG = np.random.default_rng(0)
@@ -407,4 +408,5 @@ def test_the_3d_primitives_are_registered_with_their_kernels():
         prim = REGISTRY[kernel._autograd_st_prim]
         assert list(inspect.signature(kernel).parameters) == prim.params, name
     assert {n for n in registered if REGISTRY[n].diff} == {
-        "conv3d", "conv3d_grad_input", "conv3d_grad_weight", "gather_volume", "scatter_volume"}
+        "conv3d", "conv3d_grad_input", "conv3d_grad_weight", "gather_volume", "scatter_volume",
+        "matrix_inverse", "matrix_det"}

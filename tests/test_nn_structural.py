@@ -261,3 +261,13 @@ def test_psnr_ssim_values_measured_in_mindspore_graph_mode():
                                [0.9557733535766602, 0.9496752619743347], rtol=1e-6)
     np.testing.assert_allclose(nn.SSIM(filter_size=3, max_val=2.0)(Tensor(a), Tensor(b))
                                .asnumpy(), [0.9438633918762207, 0.948086678981781], rtol=1e-6)
+
+
+def test_mat_inverse_and_det():
+    # (MindSpore 2.10's CPU has no kernel for either: CholeskyTrsm, DetTriangle, measured)
+    a = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]])
+    np.testing.assert_allclose(nn.MatInverse()(Tensor(a)).asnumpy(), np.linalg.inv(a))
+    np.testing.assert_allclose(nn.MatDet()(Tensor(a)).asnumpy(), np.linalg.det(a))
+    batch = np.eye(3) + 0.2 * _f64(2, 3, 3)
+    check_layer(nn.MatInverse(), batch)
+    check_layer(nn.MatDet(), batch)

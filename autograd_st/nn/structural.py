@@ -1,7 +1,8 @@
 """Structural and small math layers MindSpore 2.10 has in ``mindspore.nn``: ``Unflatten``,
 ``EmbeddingLookup``, ``MultiFieldEmbeddingLookup``, ``BiDense``, ``TimeDistributed``,
 ``CellDict``, ``Moments``, ``ReduceLogSumExp``, ``Norm``, ``OneHot``, ``Range``, ``Roll``,
-``Tril``, ``Triu``, ``MatrixDiag``, ``MatrixDiagPart``, ``MatrixSetDiag``, ``CentralCrop``,
+``Tril``, ``Triu``, ``MatrixDiag``, ``MatrixDiagPart``, ``MatrixSetDiag``, ``MatInverse``,
+``MatDet``, ``CentralCrop``,
 ``ImageGradients``, ``PSNR``, ``SSIM``; signatures, defaults and parameter names MindSpore's
 (measured in the side venv).
 
@@ -36,7 +37,7 @@ from .layers import initialize
 __all__ = ["Unflatten", "EmbeddingLookup", "MultiFieldEmbeddingLookup", "BiDense",
            "TimeDistributed", "CellDict", "Moments", "ReduceLogSumExp", "Norm", "OneHot",
            "Range", "Roll", "Tril", "Triu", "MatrixDiag", "MatrixDiagPart", "MatrixSetDiag",
-           "CentralCrop", "ImageGradients", "PSNR", "SSIM"]
+           "MatInverse", "MatDet", "CentralCrop", "ImageGradients", "PSNR", "SSIM"]
 
 
 class Unflatten(Cell):
@@ -432,6 +433,35 @@ class MatrixSetDiag(Cell):
         else:
             values = ops.expand_dims(diagonal, -2) * eye
         return x * (1.0 - eye) + values
+
+
+@bindable
+def _inverse(x):
+    return P.matrix_inverse(x)
+
+
+@bindable
+def _det(x):
+    return P.matrix_det(x)
+
+
+class MatInverse(Cell):
+    """MindSpore's ``nn.MatInverse()``: the inverse of each matrix in the last two axes.
+    MindSpore computes it by a Cholesky factorization, for symmetric positive-definite
+    input only; here any invertible matrix (the same values on MindSpore's domain).
+    Gradient ``-A^-T g A^-T``."""
+
+    def construct(self, a):
+        return _inverse(a)
+
+
+class MatDet(Cell):
+    """MindSpore's ``nn.MatDet()``: the determinant of each matrix in the last two axes
+    (MindSpore's Cholesky route takes symmetric positive-definite input only, and raises
+    otherwise (measured); here any square matrix).  Gradient ``g det(A) A^-T``."""
+
+    def construct(self, a):
+        return _det(a)
 
 
 class CentralCrop(Cell):
