@@ -52,6 +52,7 @@ from . import (  # noqa: F401
     table_math,
     table_more,
     table_nn,
+    table_nn3d,
 )
 from .op_row import Op
 from .prims import P, Sym, bindable
@@ -522,7 +523,7 @@ _CORE_NN_OPS: tuple[Op, ...] = (
 OPS: tuple[Op, ...] = (_CORE_OPS + table_array.OPS + table_math.OPS + table_more.OPS
                        + table_comm.OPS)
 #: every nn functional form.
-NN_OPS: tuple[Op, ...] = _CORE_NN_OPS + table_nn.OPS
+NN_OPS: tuple[Op, ...] = _CORE_NN_OPS + table_nn.OPS + table_nn3d.OPS
 
 
 # ---------------------------------------------------------------------------------------

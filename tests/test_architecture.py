@@ -34,6 +34,7 @@ FLOORS = {
     "autograd_st.generator": 0,  # mindspore.Generator: seeds and states of random draws
     "autograd_st.sparse": 0,  # CSRTensor / COOTensor over numpy (eager)
     "autograd_st.graph": 0,  # mindspore.mutable / jit_class / lazy_inline: markers
+    "autograd_st.kernels_3d": 0,  # the 3-D layers' kernels (conv3d, max pooling indices)
     "autograd_st.user_grads": 0,  # the one check of gradients a user's bprop or rule returns
     "autograd_st.mpi_backend": 0,  # the one module that touches MPI (mpi4py, optional)
     "autograd_st.jit_numba": 0,  # the one module that touches numba (optional, ms.jit)
@@ -51,6 +52,7 @@ FLOORS = {
     "autograd_st.launch": 6,  # python -m autograd_st.launch: runs mpiexec
     "autograd_st.table_array": 1, "autograd_st.table_math": 1,
     "autograd_st.table_more": 1, "autograd_st.table_nn": 1,
+    "autograd_st.rules_nn3d": 1, "autograd_st.table_nn3d": 1,  # the 3-D and structural layers
     "autograd_st.compiler": 2,
     "autograd_st.compiler.lower_facts": 2,  # what the lowering reads of each statement
     "autograd_st.compiler.hooks": 2,  # y.register_hook(fn) placed at y's definition

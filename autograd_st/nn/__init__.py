@@ -9,6 +9,7 @@ from . import (
     dynamic_lr,
     graph_cell,
     layers,
+    layers3d,
     learning_rate_schedule,
     loss,
     losses2,
@@ -19,6 +20,7 @@ from . import (
     padding,
     pooling,
     rnn,
+    structural,
     transformer,
     wrap,
 )
@@ -26,8 +28,8 @@ from . import (
 __all__ = ["Cell"]
 
 for _module in (layers, basic, conv, padding, pooling, activation, loss, losses2, optim, optim_more,
-                learning_rate_schedule, dynamic_lr, wrap, graph_cell, rnn, transformer, metrics, metrics_more,
-                distributed):
+                learning_rate_schedule, dynamic_lr, wrap, graph_cell, rnn, transformer, metrics,
+                metrics_more, distributed, layers3d, structural):
     for _name in _module.__all__:
         if _name == "get_metrics":  # (mindspore.train.metrics only)
             continue

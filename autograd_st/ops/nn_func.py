@@ -10,13 +10,13 @@ primitive) is not ``ops.flatten``.
 """
 from __future__ import annotations
 
-from .. import table_nn
+from .. import table_nn, table_nn3d
 from ..op_table import NN_FUNCTIONS
 
 globals().update(NN_FUNCTIONS)
 
 #: the names ``autograd_st.ops`` publishes as well.
 PUBLIC = ("one_hot", "depend", "assign", "erf", "softplus", "dropout",
-          "mixed_precision_cast") + table_nn.PUBLIC
+          "mixed_precision_cast") + table_nn.PUBLIC + table_nn3d.PUBLIC
 
 __all__ = list(NN_FUNCTIONS)
