@@ -686,7 +686,14 @@ def svd_part(x, full_matrices=False, which=0):
 
 @primitive(diff=())
 def eig_part(x, which=0):
-    return np.linalg.eig(x)[which]
+    return eig_part_(x, which)
+
+
+def eig_part_(x, which):
+    """One of ``(eigenvalues, eigenvectors)``, complex (complex64 for float32 input)."""
+    x = np.asarray(x)
+    kind = np.complex64 if x.dtype in (np.float32, np.complex64) else np.complex128
+    return np.linalg.eig(x)[which].astype(kind)
 
 
 @primitive(diff=())

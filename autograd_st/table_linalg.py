@@ -23,10 +23,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtype as mstype
-from . import rules_linalg  # noqa: F401  (registers the primitives the rows name)
+from . import rules_linalg  # (registers the primitives the rows name)
 from .errors import InputValueError
 from .op_row import Op
-from .prims import P, Sym
+from .prims import P, Sym, has_sym
 from .table_math import _matrix_norm, _vector_norm
 from .table_math import outer as _outer
 from .tensor import Tensor
@@ -55,6 +55,33 @@ def _t(x):
     return P.swapaxes(x, -1, -2)
 
 
+def _data(x):
+    return x.asnumpy() if isinstance(x, Tensor) else x
+
+
+def _ndim(x):
+    """The rank: a Python int eagerly, a runtime value under the compiler."""
+    return P.ndim(x) if isinstance(x, Sym) else np.ndim(_data(x))
+
+
+def _shape(x):
+    return P.shape(x) if isinstance(x, Sym) else np.shape(_data(x))
+
+
+def _equation(kind, n1, n2, axes=None):
+    """``rules_linalg.lin_equation``: called directly eagerly, emitted under the compiler."""
+    if has_sym((n1, n2)):
+        return P.lin_equation(kind, n1, n2, axes)
+    return rules_linalg.lin_equation(kind, n1, n2, axes)
+
+
+def _shape_of(kind, s1, s2=(), arg=None):
+    """``rules_linalg.lin_shape``: called directly eagerly, emitted under the compiler."""
+    if has_sym((s1, s2, arg)):
+        return P.lin_shape(kind, s1, s2, arg)
+    return rules_linalg.lin_shape(kind, s1, s2, arg)
+
+
 # ---------------------------------------------------------------------------------------
 # diagonals and bands
 # ---------------------------------------------------------------------------------------
@@ -64,7 +91,7 @@ def diag(input):
     output shaped ``input.shape * 2`` with ``input`` on its diagonal (a 1-D input gives the
     diagonal matrix)."""
     flat = P.diag_embed(P.reshape(input, (-1,)), 0, -2, -1)
-    return P.reshape(flat, P.lin_shape("diag", P.shape(input)))
+    return P.reshape(flat, _shape_of("diag", _shape(input)))
 
 
 def diagflat(input, offset=0):
@@ -156,11 +183,6 @@ def inverse(input):
     return P.matrix_inverse(input)
 
 
-def _matrix_inverse_class(x, adjoint=False):
-    out = P.matrix_inverse(x)
-    return _t(out) if adjoint else out
-
-
 def inv(x):
     """MindSpore's ``ops.inv(x)`` (``Tensor.inv()``): the element-wise reciprocal ``1 / x``
     (``ops.inverse`` is the matrix inverse)."""
@@ -225,10 +247,6 @@ def _m_qr(self, some=True):
     return qr(self, "reduced" if some else "complete")
 
 
-def _qr_class(x, full_matrices=False):
-    return qr(x, "complete" if full_matrices else "reduced")
-
-
 def svd(input, full_matrices=False, compute_uv=True):
     """MindSpore's ``ops.svd(input, full_matrices=False, compute_uv=True)``: ``(s, u, v)``
     with ``input = u diag(s) v^T`` (``s`` alone without ``compute_uv``).  The singular
@@ -280,10 +298,6 @@ def eig(A):
     return P.eig_part(A, 0), P.eig_part(A, 1)
 
 
-def _eig_class(x, compute_v=False):
-    return eig(x) if compute_v else (P.eig_part(x, 0), None)
-
-
 def eigvals(A):
     """MindSpore's ``ops.eigvals(A)``: the eigenvalues, complex (no gradient)."""
     return P.eig_part(A, 0)
@@ -296,15 +310,15 @@ def eigvals(A):
 def kron(input, other):
     """MindSpore's ``ops.kron(input, other)``: the Kronecker product (ranks aligned at the
     right, as numpy's)."""
-    eq = P.lin_equation("kron", P.ndim(input), P.ndim(other))
+    eq = _equation("kron", _ndim(input), _ndim(other))
     return P.reshape(P.einsum2(input, other, eq),
-                     P.lin_shape("kron", P.shape(input), P.shape(other)))
+                     _shape_of("kron", _shape(input), _shape(other)))
 
 
 def inner(input, other):
     """MindSpore's ``ops.inner(input, other)`` (``Tensor.inner``): the sum over the last
     axes; a 0-d operand multiplies."""
-    return P.einsum2(input, other, P.lin_equation("inner", P.ndim(input), P.ndim(other)))
+    return P.einsum2(input, other, _equation("inner", _ndim(input), _ndim(other)))
 
 
 def batch_dot(x1, x2, axes=None):
@@ -313,8 +327,8 @@ def batch_dot(x1, x2, axes=None):
     2-D); two 2-D operands give shape (batch, 1)."""
     if isinstance(axes, list):
         axes = tuple(axes)
-    out = P.einsum2(x1, x2, P.lin_equation("batch_dot", P.ndim(x1), P.ndim(x2), axes))
-    return P.reshape(out, P.lin_shape("batch_dot", P.shape(x1), P.shape(x2), P.shape(out)))
+    out = P.einsum2(x1, x2, _equation("batch_dot", _ndim(x1), _ndim(x2), axes))
+    return P.reshape(out, _shape_of("batch_dot", _shape(x1), _shape(x2), _shape(out)))
 
 
 def tensor_dot(x1, x2, axes):
@@ -322,18 +336,19 @@ def tensor_dot(x1, x2, axes):
     pair of axis lists)."""
     if isinstance(axes, list):
         axes = tuple(tuple(a) if isinstance(a, list) else a for a in axes)
-    return P.einsum2(x1, x2, P.lin_equation("tensordot", P.ndim(x1), P.ndim(x2), axes))
+    return P.einsum2(x1, x2, _equation("tensordot", _ndim(x1), _ndim(x2), axes))
 
 
 def cov(input, *, correction=1, fweights=None, aweights=None):
     """MindSpore's ``ops.cov(input, *, correction=1, fweights=None, aweights=None)``: the
     covariance of the variables in the rows of ``input`` (a 1-D input: one variable, a 0-d
     result), numpy's formula with frequency and observation weights."""
-    x = P.reshape(input, P.lin_shape("rows", P.shape(input)))
+    x = P.reshape(input, _shape_of("rows", _shape(input)))
     w = P.ones_like(P.getitem(x, 0))
     if fweights is not None:
-        w = P.mul(w, fweights)
+        w = P.mul(w, P.cast_like(fweights, x))
     if aweights is not None:
+        aweights = P.cast_like(aweights, x)
         w = P.mul(w, aweights)
     v1 = P.sum(w)
     avg = P.div(P.sum(P.mul(x, w), axis=1, keepdims=True), v1)
@@ -343,7 +358,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         fact = P.sub(v1, P.div(P.mul(P.sum(P.mul(w, aweights)), float(correction)), v1))
     xc = P.sub(x, avg)
     c = P.div(P.matmul(P.mul(xc, w), _t(xc)), fact)
-    return P.reshape(c, P.lin_shape("cov", P.shape(input)))
+    return P.reshape(c, _shape_of("cov", _shape(input)))
 
 
 def vector_norm(x, ord=2, axis=None, keepdims=False, *, dtype=None):
@@ -355,7 +370,7 @@ def vector_norm(x, ord=2, axis=None, keepdims=False, *, dtype=None):
     if axis is None:
         out = _vector_norm(P.reshape(x, (-1,)), ord, 0, False)
         if keepdims:
-            out = P.reshape(out, P.lin_shape("ones", P.shape(x)))
+            out = P.reshape(out, _shape_of("ones", _shape(x)))
     elif isinstance(axis, tuple) and ord not in (None, 2, 1, 0, float("inf"), float("-inf")):
         out = P.pow(P.sum(P.pow(P.abs(x), float(ord)), axis=axis, keepdims=keepdims),
                     1.0 / ord)
@@ -461,14 +476,14 @@ def trapz(y, x=None, *, dx=1.0, dim=-1):
     step = P.sub(P.getitem(x, (Ellipsis, slice(1, None))),
                  P.getitem(x, (Ellipsis, slice(None, -1))))
     if dim not in (-1,):
-        step = P.reshape(step, P.lin_shape("along", P.shape(step), P.shape(y), dim))
+        step = P.reshape(step, _shape_of("along", _shape(step), _shape(y), dim))
     return P.sum(P.mul(mid, step), axis=dim)
 
 
 def vander(x, N=None):
     """MindSpore's ``ops.vander(x, N=None)``: columns ``x ** (N-1) ... x ** 0`` (N defaults
     to ``len(x)``)."""
-    exps = P.lin_shape("vander", P.shape(x), (), N)
+    exps = _shape_of("vander", _shape(x), (), N)
     return P.cast_like(P.pow(P.expand_dims(x, -1), exps), x)
 
 
@@ -531,7 +546,7 @@ def _quantile(input, q, axis, keepdims, nan, op):
             v = P.expand_dims(_quantile1(x, float(qi), axis, keepdims, nan), 0)
             out = v if out is None else P.concat2(out, v, 0)
     if keepdims and axis == 0 and input is not x:
-        out = P.reshape(out, P.lin_shape("ones", P.shape(input), P.shape(q) if qa.ndim else ()))
+        out = P.reshape(out, _shape_of("ones", _shape(input), _shape(q) if qa.ndim else ()))
     return out
 
 
@@ -572,27 +587,21 @@ OPS: tuple[Op, ...] = (
     Op("logabsdet", fn=logdet, ops=("logdet",), methods=("logdet",)),
     Op("matrix_inverse", fn=inverse, ops=("inverse",), methods=("inverse",),
        numpy=(np.linalg.inv,)),
-    Op("matrix_inverse", fn=_matrix_inverse_class, classes=("MatrixInverse",)),
     Op("div", fn=inv, ops=("inv",), methods=("inv",)),
-    Op("matmul", fn=matrix_power, ops=("matrix_power",), methods=("matrix_power",),
-       classes=("MatrixPower",)),
+    Op("matmul", fn=matrix_power, ops=("matrix_power",), methods=("matrix_power",),),
     Op("cholesky", fn=cholesky, ops=("cholesky",), methods=("cholesky",),
-       numpy=(np.linalg.cholesky,), classes=("Cholesky",)),
-    Op("solve", fn=cholesky_solve, ops=("cholesky_solve",), methods=("cholesky_solve",),
-       classes=("CholeskySolve",)),
+       numpy=(np.linalg.cholesky,)),
+    Op("solve", fn=cholesky_solve, ops=("cholesky_solve",), methods=("cholesky_solve",),),
     Op("matrix_inverse", fn=cholesky_inverse, ops=("cholesky_inverse",),
-       methods=("cholesky_inverse",), classes=("CholeskyInverse",)),
+       methods=("cholesky_inverse",)),
     Op("qr_part", fn=qr, ops=("qr",)),
     Op("qr_part", fn=_m_qr, methods=("qr",)),
-    Op("qr_part", fn=_qr_class, classes=("Qr",)),
-    Op("svdvals", fn=svd, ops=("svd",), methods=("svd",), classes=("Svd",)),
+    Op("svdvals", fn=svd, ops=("svd",), methods=("svd",)),
     Op("pinv", fn=pinv, ops=("pinv",), numpy=(np.linalg.pinv,)),
     Op("pinv", fn=lstsq, ops=("lstsq",), methods=("lstsq",)),
-    Op("solve", fn=matrix_solve, ops=("matrix_solve",), numpy=(np.linalg.solve,),
-       classes=("MatrixSolve",)),
+    Op("solve", fn=matrix_solve, ops=("matrix_solve",), numpy=(np.linalg.solve,),),
     Op("solve", fn=_m_triangular_solve, methods=("triangular_solve",)),
     Op("eig_part", fn=eig, ops=("eig",)),
-    Op("eig_part", fn=_eig_class, classes=("Eig",)),
     Op("eig_part", fn=eigvals, ops=("eigvals",), methods=("eigvals",)),
     # products
     Op("einsum2", fn=kron, ops=("kron",), numpy=(np.kron,)),
