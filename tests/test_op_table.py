@@ -564,8 +564,7 @@ def test_method_equals_functional_op_eagerly_and_in_gradients(i, shapes, case_mo
 
 
 def test_each_primitive_class_is_written_once():
-    from autograd_st.ops import (classes_array, classes_linalg, classes_math, classes_nn,
-                                 operations)
+    from autograd_st.ops import classes_array, classes_linalg, classes_math, classes_nn, operations
 
     owners = {}
     for module in (classes_array, classes_math, classes_nn, classes_linalg):
