@@ -14,7 +14,8 @@ any order through ``einsum2``'s rules.
 Special functions (numerics in :mod:`autograd_st.kernels_special`): ``lgamma`` (derivative
 ``digamma``), ``digamma`` and ``polygamma`` (derivative the next polygamma), ``erfinv``,
 ``i0`` (derivative ``i1``, whose derivative is ``i0 - i1 / x``), ``igamma``/``igammac``
-(gradient in ``x`` only).  Integer functions (gcd, bit operations), ranks and counts
+(both arguments; the derivative in ``a``, ``igamma_da``, is itself not differentiated:
+second derivatives through ``a`` are not computed, those in ``x`` are), Hurwitz's ``zeta(x, q)`` (gradient in ``q`` only, as MindSpore).  Integer functions (gcd, bit operations), ranks and counts
 (cummax's indices, the order statistics' indices, histc, bincount) have no gradient; the
 values of cummax, median, quantile and kthvalue are ``take_along`` of their indices.
 
@@ -35,7 +36,7 @@ from .runtime import broadcast_like, unbroadcast
 __all__ = ["LINALG_PRIMITIVES", "lin_inv", "lin_det", "lin_solve", "lin_cholesky",
            "lin_pinv", "lin_diagonal", "lin_diag_scatter", "lin_diag_embed", "sp_lgamma",
            "sp_digamma", "sp_polygamma", "sp_erfinv", "sp_i0", "sp_i1", "sp_igamma",
-           "sp_igammac", "lin_equation", "lin_shape", "order_index"]
+           "sp_igammac", "sp_igamma_da", "sp_zeta", "lin_equation", "lin_shape", "order_index"]
 
 
 def _kernel_of(prim_name: str):
@@ -165,6 +166,11 @@ def sp_igamma_dx(a, x):
     return _igamma_dx(a, x)
 
 
+@_kernel_of("igamma_da")
+def sp_igamma_da(a, x):
+    return ksp.igamma_da(a, x)
+
+
 _LETTERS = string.ascii_letters
 
 
@@ -251,7 +257,7 @@ def lin_shape(kind, s1, s2=(), arg=None):
         return tuple(out)
     if kind == "vander":
         n = s1[0] if arg is None else int(arg)
-        return tuple(range(n - 1, -1, -1))
+        return np.arange(n - 1, -1, -1)
     raise ValueError("unknown shape %r" % (kind,))
 
 
@@ -589,48 +595,84 @@ def _(out, x, dx):
     return (dx * (sp_i0(x) - out / np.where(x == 0, 1.0, x) * (x != 0) - 0.5 * (x == 0)),)
 
 
-@primitive(diff=("x",))
+@primitive()
 def igamma(a, x):
     return sp_igamma(a, x)
 
 
 @vjp(igamma)
 def _(dout, out, a, x):
-    return (unbroadcast(dout * sp_igamma_dx(a, x), x),)
+    return (unbroadcast(dout * sp_igamma_da(a, x), a),
+            unbroadcast(dout * sp_igamma_dx(a, x), x))
 
 
 @jvp(igamma)
-def _(out, a, x, dx):
-    return (broadcast_like(dx * sp_igamma_dx(a, x), out),)
+def _(out, a, x, da, dx):
+    return (broadcast_like(da * sp_igamma_da(a, x), out),
+            broadcast_like(dx * sp_igamma_dx(a, x), out))
 
 
-@primitive(diff=("x",))
+@primitive()
 def igammac(a, x):
     return sp_igammac(a, x)
 
 
 @vjp(igammac)
 def _(dout, out, a, x):
-    return (unbroadcast(-dout * sp_igamma_dx(a, x), x),)
+    return (unbroadcast(-dout * sp_igamma_da(a, x), a),
+            unbroadcast(-dout * sp_igamma_dx(a, x), x))
 
 
 @jvp(igammac)
-def _(out, a, x, dx):
-    return (broadcast_like(-dx * sp_igamma_dx(a, x), out),)
+def _(out, a, x, da, dx):
+    return (broadcast_like(-da * sp_igamma_da(a, x), out),
+            broadcast_like(-dx * sp_igamma_dx(a, x), out))
+
+
+@primitive()
+def igamma_dx(a, x):
+    return sp_igamma_dx(a, x)
+
+
+@vjp(igamma_dx)
+def _(dout, out, a, x):
+    return (unbroadcast(dout * out * (np.log(x) - sp_digamma(a)), a),
+            unbroadcast(dout * out * ((a - 1.0) / x - 1.0), x))
+
+
+@jvp(igamma_dx)
+def _(out, a, x, da, dx):
+    return (broadcast_like(da * out * (np.log(x) - sp_digamma(a)), out),
+            broadcast_like(dx * out * ((a - 1.0) / x - 1.0), out))
 
 
 @primitive(diff=())
-def igamma_dx(a, x):
-    return sp_igamma_dx(a, x)
+def igamma_da(a, x):
+    return sp_igamma_da(a, x)
 
 
 # ---------------------------------------------------------------------------------------
 # without gradient
 # ---------------------------------------------------------------------------------------
 
-@primitive(diff=())
-def zeta(x, q):
+@_kernel_of("zeta")
+def sp_zeta(x, q):
     return ksp.zeta(x, q)
+
+
+@primitive(diff=("q",))
+def zeta(x, q):
+    return sp_zeta(x, q)
+
+
+@vjp(zeta)
+def _(dout, out, x, q):
+    return (unbroadcast(-dout * x * sp_zeta(x + 1.0, q), q),)
+
+
+@jvp(zeta)
+def _(out, x, q, dq):
+    return (broadcast_like(-dq * x * sp_zeta(x + 1.0, q), out),)
 
 
 @primitive(diff=())
@@ -768,7 +810,7 @@ def bincount(x, weights=None, minlength=0):
 LINALG_PRIMITIVES = (
     "matrix_inverse", "det", "logabsdet", "det_sign", "solve", "cholesky", "pinv",
     "svdvals", "diagonal", "diag_scatter", "diag_embed", "lgamma", "digamma", "polygamma", "erfinv",
-    "i0", "i1", "igamma", "igammac", "igamma_dx", "zeta", "lin_equation", "lin_shape",
+    "i0", "i1", "igamma", "igammac", "igamma_dx", "igamma_da", "zeta", "lin_equation", "lin_shape",
     "order_index", "quantile_frac", "eye_like", "qr_part", "svd_part", "eig_part", "gcd", "lcm",
     "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "invert",
     "nextafter", "histc", "bincount")

@@ -4,8 +4,8 @@ gradient.
 
 Domains added: ``mat`` (square matrices in the last two axes, ``N(0, 1) + 3 I``: well
 conditioned), ``spd`` (symmetric positive definite: ``B B^T / n + I``), ``gpos`` (0.6..4:
-lgamma, digamma, polygamma), ``open1`` (|x| <= 0.9: erfinv) and ``gx`` (0.3..3: the x of
-igamma).
+lgamma, digamma, polygamma), ``open1`` (|x| <= 0.9: erfinv) ``gx`` (0.3..3: the x of
+igamma), ``zs`` (1.5..4: the x of zeta) and ``asmall`` (0.15..0.95: the a of igamma).
 """
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ DOMAINS.setdefault("spd", _spd)
 DOMAINS.setdefault("gpos", lambda rng, shape: rng.uniform(0.6, 4.0, shape))
 DOMAINS.setdefault("open1", lambda rng, shape: rng.uniform(-0.9, 0.9, shape))
 DOMAINS.setdefault("gx", lambda rng, shape: rng.uniform(0.3, 3.0, shape))
+DOMAINS.setdefault("zs", lambda rng, shape: rng.uniform(1.5, 4.0, shape))
+DOMAINS.setdefault("asmall", lambda rng, shape: rng.uniform(0.15, 0.95, shape))
 
 SPECS: list = []
 
@@ -79,10 +81,18 @@ for _n in (1, 2, 3):
 SPECS += [row("polygamma", np.array([1, 2, 3]), A((2, 3), "gpos"))]
 for _a, _x in [(A((2, 3), "gpos"), A((2, 3), "gx")), (A((3,), "gpos"), A((2, 3), "gx")),
                (1.5, A((4,), "gx")), (A((2, 3), "gpos"), A((), "gx"))]:
-    SPECS += [row("igamma", _a, _x), row("igammac", _a, _x)]
+    SPECS += [row("igamma", _a, _x), row("igammac", _a, _x), row("igamma_dx", _a, _x)]
+SPECS += [row("igamma_dx", A((2, 3), "gpos"), A((2, 3), "gx"), second_order=True),
+          row("igamma", A((3,), "gpos"), A((3,), "zs")),  # x > a + 1: the continued fraction
+          row("igamma", A((3,), "asmall"), A((3,), "gpos"))]  # a below 1
+
+# zeta(x, q): the gradient in q (x > 1)
+SPECS += [row("zeta", A((2, 3), "zs"), A((2, 3), "gpos"), second_order=True),
+          row("zeta", 2.5, A((4,), "gpos")), row("zeta", A((3,), "zs"), A((2, 3), "gpos")),
+          row("zeta", A((2, 3), "zs"), A((), "gpos"))]
 
 ZERO_GRADIENT = {
-    "det_sign", "igamma_dx", "zeta", "lin_equation", "lin_shape", "order_index",
+    "det_sign", "igamma_da", "lin_equation", "lin_shape", "order_index",
     "quantile_frac", "eye_like", "qr_part", "svd_part", "eig_part", "gcd", "lcm",
     "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "invert",
     "nextafter", "histc", "bincount",

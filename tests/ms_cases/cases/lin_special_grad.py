@@ -1,5 +1,5 @@
 """Special functions under ops.grad: lgamma, digamma, polygamma, erfinv, mvlgamma, igamma's
-gradient in x, and values of zeta and i0."""
+gradients in a and x, zeta's in q, i0's, and their values."""
 import numpy as np
 import mindspore as ms
 from mindspore import ops, Tensor
@@ -34,6 +34,9 @@ def run():
     out["mvlgamma_grad"] = ops.grad(f_mvl)(x)
     out["igamma"] = ops.igamma(a, x)
     out["igamma_grad"] = ops.grad(f_igamma)(x)
+    out["igamma_grad_a"] = ops.grad(lambda a: ops.sum(ops.igamma(a, x) * x))(a)
     out["zeta"] = ops.zeta(x + 1.5, a)
+    out["zeta_grad_q"] = ops.grad(lambda q: ops.sum(ops.zeta(x + 1.5, q)))(a)
     out["i0"] = ops.i0(u * 5.0)
+    out["i0_grad"] = ops.grad(lambda u: ops.sum(ops.i0(u * 5.0)))(u)
     return out
