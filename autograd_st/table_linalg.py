@@ -339,6 +339,11 @@ def tensor_dot(x1, x2, axes):
     return P.einsum2(x1, x2, _equation("tensordot", _ndim(x1), _ndim(x2), axes))
 
 
+def _m_outer(self, vec2):
+    """``Tensor.outer(vec2)``: ``ops.outer(self, vec2)``."""
+    return _outer(self, vec2)
+
+
 def cov(input, *, correction=1, fweights=None, aweights=None):
     """MindSpore's ``ops.cov(input, *, correction=1, fweights=None, aweights=None)``: the
     covariance of the variables in the rows of ``input`` (a 1-D input: one variable, a 0-d
@@ -602,11 +607,11 @@ OPS: tuple[Op, ...] = (
     Op("solve", fn=matrix_solve, ops=("matrix_solve",), numpy=(np.linalg.solve,),),
     Op("solve", fn=_m_triangular_solve, methods=("triangular_solve",)),
     Op("eig_part", fn=eig, ops=("eig",)),
-    Op("eig_part", fn=eigvals, ops=("eigvals",), methods=("eigvals",)),
+    Op("eig_part", fn=eigvals, ops=("eigvals",)),
     # products
     Op("einsum2", fn=kron, ops=("kron",), numpy=(np.kron,)),
     Op("einsum2", fn=inner, ops=("inner",), methods=("inner",), numpy=(np.inner,)),
-    Op("mul", fn=_outer, methods=("outer",)),
+    Op("mul", fn=_m_outer, methods=("outer",)),
     Op("einsum2", fn=batch_dot, ops=("batch_dot",)),
     Op("einsum2", fn=tensor_dot, ops=("tensor_dot",)),
     Op("matmul", fn=cov, ops=("cov",), methods=("cov",)),
