@@ -3,7 +3,9 @@ functions, registered in the one registry of :mod:`autograd_st.rules` (see its d
 how a rule is written).
 
 Linear algebra: the matrix inverse, determinant, ``log |det|`` and its sign, ``solve``, the
-Cholesky factor, the pseudo-inverse, a diagonal read (``diagonal``) and written
+Cholesky factor, the pseudo-inverse, the matrix exponential (Taylor series with scaling and
+squaring; its derivatives are exponentials of block matrices, to second order), LU's row
+permutation, a diagonal read (``diagonal``) and written
 (``diag_embed``, ``diag_scatter``: each the other's transpose, so closed under
 differentiation); ``qr``, ``svd`` and ``eig`` without gradients.  Contractions
 (``inner``, ``tensor_dot``, ``batch_dot``, ``kron``) are ``einsum2`` calls whose equation
@@ -369,9 +371,14 @@ def _(out, x, dx):
     return (out * np.sum(np.sum(np.swapaxes(lin_inv(x), -1, -2) * dx, -1), -1),)
 
 
+@_kernel_of("logabsdet")
+def lin_logabsdet(x):
+    return np.linalg.slogdet(x)[1]
+
+
 @primitive()
 def logabsdet(x):
-    return np.linalg.slogdet(x)[1]
+    return lin_logabsdet(x)
 
 
 @vjp(logabsdet)
@@ -384,9 +391,14 @@ def _(out, x, dx):
     return (np.sum(np.sum(np.swapaxes(lin_inv(x), -1, -2) * dx, -1), -1),)
 
 
+@_kernel_of("det_sign")
+def lin_det_sign(x):
+    return np.linalg.slogdet(x)[0]
+
+
 @primitive(diff=())
 def det_sign(x):
-    return np.linalg.slogdet(x)[0]
+    return lin_det_sign(x)
 
 
 @primitive()
@@ -450,6 +462,118 @@ def _(out, x, dx):
     right = np.matmul(np.matmul(dxt, t), out)
     return (-np.matmul(np.matmul(out, dx), out) + left - np.matmul(np.matmul(left, x), out)
             + right - np.matmul(np.matmul(out, x), right),)
+
+
+# ---------------------------------------------------------------------------------------
+# the matrix exponential and its Frechet derivatives (by the exponential of block matrices)
+# ---------------------------------------------------------------------------------------
+
+def _expm(a):
+    """The exponential of each square matrix in the last two axes: scaled to norm 1/2,
+    twenty Taylor terms, squared back."""
+    a = np.asarray(a)
+    work = a.astype(np.result_type(a.dtype, np.float64))
+    norm = float(np.max(np.sum(np.abs(work), axis=-1), initial=0.0)) if work.size else 0.0
+    s = max(0, int(np.ceil(np.log2(norm / 0.5)))) if norm > 0.5 else 0
+    b = work / 2.0 ** s
+    eye = np.broadcast_to(np.eye(a.shape[-1]), work.shape)
+    out, term = eye.copy(), eye.copy()
+    for k in range(1, 21):
+        term = np.matmul(term, b) / k
+        out = out + term
+    for _ in range(s):
+        out = np.matmul(out, out)
+    return out.astype(a.dtype if a.dtype.kind == "f" else np.float64)
+
+
+def _blocks(rows):
+    """A block matrix from rows of blocks (None: zeros shaped like the first block)."""
+    like = rows[0][0]
+    return np.concatenate([np.concatenate([np.zeros_like(like) if b is None else
+                                           np.broadcast_to(b, np.shape(like)) for b in row],
+                                          axis=-1) for row in rows], axis=-2)
+
+
+@_kernel_of("matrix_exp")
+def lin_expm(x):
+    return _expm(x)
+
+
+@_kernel_of("expm_frechet")
+def lin_expm_frechet(a, e):
+    """The derivative of expm at ``a`` along ``e``: the upper right block of
+    ``expm([[a, e], [0, a]])``."""
+    n = np.shape(a)[-1]
+    return _expm(_blocks([[a, e], [None, a]]))[..., :n, n:]
+
+
+@_kernel_of("expm_frechet2")
+def lin_expm_frechet2(a, e, h):
+    """The second derivative of expm at ``a`` along ``e`` and ``h`` (the corner block of the
+    exponential of a 4 x 4 block matrix)."""
+    n = np.shape(a)[-1]
+    m = _blocks([[a, e, h, None], [None, a, None, h], [None, None, a, e],
+                 [None, None, None, a]])
+    return _expm(m)[..., :n, 3 * n:]
+
+
+@primitive()
+def matrix_exp(x):
+    return lin_expm(x)
+
+
+@vjp(matrix_exp)
+def _(dout, out, x):
+    return (lin_expm_frechet(np.swapaxes(x, -1, -2), dout),)
+
+
+@jvp(matrix_exp)
+def _(out, x, dx):
+    return (lin_expm_frechet(x, dx),)
+
+
+@primitive()
+def expm_frechet(a, e):
+    return lin_expm_frechet(a, e)
+
+
+@vjp(expm_frechet)
+def _(dout, out, a, e):
+    return (lin_expm_frechet2(np.swapaxes(a, -1, -2), np.swapaxes(e, -1, -2), dout),
+            lin_expm_frechet(np.swapaxes(a, -1, -2), dout))
+
+
+@jvp(expm_frechet)
+def _(out, a, e, da, de):
+    return (lin_expm_frechet2(a, e, da), lin_expm_frechet(a, de))
+
+
+@primitive(diff=())
+def expm_frechet2(a, e, h):
+    return lin_expm_frechet2(a, e, h)
+
+
+@primitive(diff=())
+def lu_perm_index(pivots, b):
+    return lu_perm_index_(pivots, b)
+
+
+@_kernel_of("lu_perm_index")
+def lu_perm_index_(pivots, b):
+    """The index that reads ``P^T b`` along axis -2 for LAPACK's (1-based) row interchanges
+    ``pivots`` (``A = P L U``), shaped like ``b`` (for ``take_along``)."""
+    piv = np.asarray(pivots).astype(np.int64) - 1
+    n = piv.shape[-1]
+    perm = np.broadcast_to(np.arange(n), piv.shape).copy()
+    for i in range(n):
+        j = piv[..., i]
+        pi = perm[..., i].copy()
+        pj = np.take_along_axis(perm, j[..., None], -1)[..., 0]
+        perm[..., i] = pj
+        np.put_along_axis(perm, j[..., None], pi[..., None], -1)
+    b = np.asarray(b)
+    lead = np.broadcast_shapes(perm.shape[:-1], b.shape[:-2])
+    return np.broadcast_to(perm[..., None], lead + (n, b.shape[-1])).copy()
 
 
 # ---------------------------------------------------------------------------------------
@@ -695,14 +819,26 @@ def quantile_frac_(x, q, axis=-1, ignore_nan=False):
     return quantile_frac(x, q, axis, ignore_nan)
 
 
+@_kernel_of("eye_like")
+def lin_eye_like(x):
+    """Identity matrices shaped and typed like ``x`` (square in the last two axes)."""
+    x = np.asarray(x)
+    return np.broadcast_to(np.eye(x.shape[-1], dtype=x.dtype), x.shape).copy()
+
+
 @primitive(diff=())
 def eye_like(x):
-    return np.broadcast_to(np.eye(np.shape(x)[-1], dtype=np.asarray(x).dtype), np.shape(x)).copy()
+    return lin_eye_like(x)
+
+
+@_kernel_of("svdvals")
+def lin_svdvals(x):
+    return np.linalg.svd(x, compute_uv=False)
 
 
 @primitive()
 def svdvals(x):
-    return np.linalg.svd(x, compute_uv=False)
+    return lin_svdvals(x)
 
 
 @vjp(svdvals)
@@ -716,9 +852,14 @@ def _(out, x, dx):
     return (np.sum(svd_part_(x, False, 1) * np.matmul(dx, svd_part_(x, False, 2)), -2),)
 
 
+@_kernel_of("qr_part")
+def lin_qr_part(x, mode="reduced", which=0):
+    return np.linalg.qr(x, mode)[which]
+
+
 @primitive(diff=())
 def qr_part(x, mode="reduced", which=0):
-    return np.linalg.qr(x, mode)[which]
+    return lin_qr_part(x, mode, which)
 
 
 @primitive(diff=())
@@ -731,7 +872,8 @@ def eig_part(x, which=0):
     return eig_part_(x, which)
 
 
-def eig_part_(x, which):
+@_kernel_of("eig_part")
+def eig_part_(x, which=0):
     """One of ``(eigenvalues, eigenvectors)``, complex (complex64 for float32 input)."""
     x = np.asarray(x)
     kind = np.complex64 if x.dtype in (np.float32, np.complex64) else np.complex128
@@ -788,7 +930,8 @@ def histc(x, bins=100, min=0.0, max=0.0):
     return _histc(x, bins, min, max)
 
 
-def _histc(x, bins, lo, hi):
+@_kernel_of("histc")
+def _histc(x, bins=100, lo=0.0, hi=0.0):
     x = np.asarray(x)
     if lo == 0 and hi == 0:
         lo, hi = (float(np.min(x)), float(np.max(x))) if x.size else (0.0, 0.0)
@@ -800,16 +943,23 @@ def _histc(x, bins, lo, hi):
     return counts.astype(x.dtype if x.dtype.kind == "f" else np.float32)
 
 
+@_kernel_of("bincount")
+def lin_bincount(x, weights=None, minlength=0):
+    """Counts (float32, as MindSpore) or summed ``weights`` of each value of ``x``."""
+    w = None if weights is None else np.asarray(weights).reshape(-1)
+    out = np.bincount(np.asarray(x).reshape(-1), w, minlength)
+    return out.astype(np.float32 if weights is None else np.asarray(weights).dtype)
+
+
 @primitive(diff=())
 def bincount(x, weights=None, minlength=0):
-    return np.bincount(np.asarray(x).reshape(-1), weights, minlength).astype(
-        np.float32 if weights is None else np.asarray(weights).dtype)
+    return lin_bincount(x, weights, minlength)
 
 
 #: what this module registers (tests/test_rules_linalg checks the list against the registry)
 LINALG_PRIMITIVES = (
     "matrix_inverse", "det", "logabsdet", "det_sign", "solve", "cholesky", "pinv",
-    "svdvals", "diagonal", "diag_scatter", "diag_embed", "lgamma", "digamma", "polygamma", "erfinv",
+    "svdvals", "matrix_exp", "expm_frechet", "expm_frechet2", "lu_perm_index", "diagonal", "diag_scatter", "diag_embed", "lgamma", "digamma", "polygamma", "erfinv",
     "i0", "i1", "igamma", "igammac", "igamma_dx", "igamma_da", "zeta", "lin_equation", "lin_shape",
     "order_index", "quantile_frac", "eye_like", "qr_part", "svd_part", "eig_part", "gcd", "lcm",
     "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "invert",

@@ -9,10 +9,10 @@ MindSpore 2.10's signatures, defaults and values, measured in the side venv (CPU
 ``cummin``'s int32, ties giving the later index; ``median`` is the lower median with the
 index a stable sort gives; ``bincount`` returns float32; ``float_power`` float64;
 ``copysign(x, -0.0)`` and ``signbit(-0.0)`` read -0.0 as positive (``other < 0``).
-``quantile``/``nanquantile`` (unsupported on MindSpore's CPU) and ``Tensor.kthvalue`` (a
-MindSpore error in 2.10) follow their documentation: linear interpolation; the k-th smallest
-value and its index.  ``matrix_exp`` and ``lu_solve`` are not here (MindSpore's CPU cannot
-run matrix_exp; lu_solve needs lu_factor, which MindSpore 2.10 lacks).
+``quantile``/``nanquantile`` and ``matrix_exp`` (unsupported on MindSpore's CPU),
+``Tensor.kthvalue`` and ``Tensor.triangular_solve`` (MindSpore errors in 2.10) follow their
+documentation: linear interpolation; the k-th smallest value and its index; ``lu_solve``
+takes LAPACK's packed LU and 1-based pivots.
 
 Takes: :class:`~autograd_st.op_row.Op`, :data:`~autograd_st.prims.P`, the primitives of
 :mod:`autograd_st.rules_linalg` and the norms of :mod:`autograd_st.table_math`.
@@ -37,7 +37,7 @@ __all__ = ["OPS", "diag", "diagflat", "diagonal", "diag_embed", "matrix_diag",
            "cholesky_inverse", "qr", "svd", "pinv", "lstsq", "matrix_solve", "kron", "inner",
            "batch_dot", "tensor_dot", "cov", "vector_norm", "matrix_norm", "eig", "eigvals",
            "mvlgamma", "copysign", "signbit", "logcumsumexp", "cummax", "cummin", "trapz",
-           "vander", "median", "nanmedian", "quantile", "nanquantile", "polygamma"]
+           "vander", "matrix_exp", "lu_solve", "median", "nanmedian", "quantile", "nanquantile", "polygamma"]
 
 
 def _int(v, what, op):
@@ -291,6 +291,23 @@ def _m_triangular_solve(self, A, upper=True, transpose=False, unitriangular=Fals
     if transpose:
         tri = _t(tri)
     return P.solve(tri, self), A
+
+
+def matrix_exp(input):
+    """MindSpore's ``ops.matrix_exp(input)``: the exponential of each square matrix (last two
+    axes); MindSpore 2.10's CPU build has no kernel for it, so this follows its
+    documentation.  Differentiable to second order."""
+    return P.matrix_exp(input)
+
+
+def lu_solve(b, LU_data, LU_pivots):
+    """MindSpore's ``ops.lu_solve(b, LU_data, LU_pivots)``: ``X`` with ``A X = b`` for
+    ``A = P L U`` given packed as ``LU_data`` (L unit lower, U upper) and LAPACK's 1-based
+    row interchanges ``LU_pivots`` (as ``torch.linalg.lu_factor`` gives them); the gradient
+    flows to ``b`` and ``LU_data``."""
+    pb = P.take_along(b, P.lu_perm_index(LU_pivots, b), -2)
+    low = P.add(P.tril(LU_data, -1), P.eye_like(LU_data))
+    return P.solve(P.triu(LU_data), P.solve(low, pb))
 
 
 def eig(A):
@@ -606,6 +623,8 @@ OPS: tuple[Op, ...] = (
     Op("pinv", fn=lstsq, ops=("lstsq",), methods=("lstsq",)),
     Op("solve", fn=matrix_solve, ops=("matrix_solve",), numpy=(np.linalg.solve,),),
     Op("solve", fn=_m_triangular_solve, methods=("triangular_solve",)),
+    Op("matrix_exp", fn=matrix_exp, ops=("matrix_exp",), classes=("MatrixExp",)),
+    Op("solve", fn=lu_solve, ops=("lu_solve",), methods=("lu_solve",)),
     Op("eig_part", fn=eig, ops=("eig",)),
     Op("eig_part", fn=eigvals, ops=("eigvals",)),
     # products

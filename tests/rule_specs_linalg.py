@@ -52,6 +52,12 @@ SPECS += [row("solve", A((3, 3), "mat"), A((3, 2)), second_order=True),
 SPECS += [row("pinv", A((4, 2)), second_order=True), row("pinv", A((2, 4))),
           row("pinv", A((3, 3), "mat")), row("pinv", A((2, 3, 2)))]
 
+# the matrix exponential and its first Frechet derivative (whose vjp in a uses the second)
+SPECS += [row("matrix_exp", A((3, 3)), second_order=True), row("matrix_exp", A((2, 2, 2))),
+          row("matrix_exp", A((2, 2), "wide")),  # norm above 1/2: scaled and squared
+          row("expm_frechet", A((3, 3)), A((3, 3))), row("expm_frechet", A((2, 2, 2)),
+                                                      A((2, 2, 2)))]
+
 # singular values (first order: the rule reads u and v as constants): tall, wide, batched
 SPECS += [row("svdvals", A((4, 2))), row("svdvals", A((2, 4))), row("svdvals", A((2, 3, 3)))]
 
@@ -92,7 +98,7 @@ SPECS += [row("zeta", A((2, 3), "zs"), A((2, 3), "gpos"), second_order=True),
           row("zeta", A((2, 3), "zs"), A((), "gpos"))]
 
 ZERO_GRADIENT = {
-    "det_sign", "igamma_da", "lin_equation", "lin_shape", "order_index",
+    "det_sign", "igamma_da", "expm_frechet2", "lu_perm_index", "lin_equation", "lin_shape", "order_index",
     "quantile_frac", "eye_like", "qr_part", "svd_part", "eig_part", "gcd", "lcm",
     "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "invert",
     "nextafter", "histc", "bincount",

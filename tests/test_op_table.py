@@ -501,6 +501,10 @@ METHOD_CASES = [
      "ops.cholesky_solve(x, ops.cholesky((x @ x.T + 1)))", "np.linalg.solve((x @ x.T + 1), x)", "square", "real"),
     ("cholesky_inverse", "ops.cholesky((x @ x.T + 1)).cholesky_inverse()",
      "ops.cholesky_inverse(ops.cholesky((x @ x.T + 1)))", "np.linalg.inv((x @ x.T + 1))", "square", "real"),
+    ("lu_solve", "x.lu_solve(ops.triu(x @ x.T + 1) + ops.tril(x, -1), ops.ones_like(x[0]).int())",
+     "ops.lu_solve(x, ops.triu(x @ x.T + 1) + ops.tril(x, -1), ops.ones_like(x[0]).int())",
+     "np.linalg.solve((np.tril(x, -1) + np.eye(len(x))) @ np.triu(x @ x.T + 1),"
+     " x[np.roll(np.arange(len(x)), 1)])", "square", "real"),
     ("triangular_solve", "x.triangular_solve((x @ x.T + 1))[0]", "ops.matrix_solve(ops.triu((x @ x.T + 1)), x)",
      "np.linalg.solve(np.triu((x @ x.T + 1)), x)", "square", "real"),
     ("qr", "ops.sign(x.qr()[1])", "ops.sign(ops.qr(x)[1])", "np.sign(np.linalg.qr(x)[1])",

@@ -124,6 +124,44 @@ def test_linear_algebra_values():
     np.testing.assert_allclose(np.sort(vals.real), np.linalg.eigvalsh(SPD.asnumpy()))
 
 
+def _lu(a):
+    """LAPACK's getrf in numpy: packed LU and 1-based pivots (partial pivoting)."""
+    lu, n = a.copy(), a.shape[0]
+    piv = np.zeros(n, np.int32)
+    for k in range(n):
+        p = k + int(np.argmax(np.abs(lu[k:, k])))
+        piv[k] = p + 1
+        lu[[k, p]] = lu[[p, k]]
+        lu[k + 1:, k] /= lu[k, k]
+        lu[k + 1:, k + 1:] -= np.outer(lu[k + 1:, k], lu[k, k + 1:])
+    return lu, piv
+
+
+def test_lu_solve_and_matrix_exp():
+    a = RNG.standard_normal((4, 4))
+    lu, piv = _lu(a)
+    assert len(set(piv.tolist())) > 1  # some rows were interchanged
+    b = RNG.standard_normal((4, 2))
+    x = ops.lu_solve(Tensor(b), Tensor(lu), Tensor(piv))
+    np.testing.assert_allclose(x.asnumpy(), np.linalg.solve(a, b), rtol=1e-10)
+    np.testing.assert_allclose(Tensor(b).lu_solve(Tensor(lu), Tensor(piv)).asnumpy(),
+                               x.asnumpy())
+    lus, pivs = zip(*(_lu(m) for m in MB.asnumpy()))
+    xb = ops.lu_solve(Tensor(RNG.standard_normal((2, 3, 1))), Tensor(np.stack(lus)),
+                      Tensor(np.stack(pivs)))
+    assert xb.shape == (2, 3, 1)
+    rot = ops.matrix_exp(Tensor(np.array([[0.0, 1.0], [-1.0, 0.0]]))).asnumpy()
+    np.testing.assert_allclose(rot, [[math.cos(1), math.sin(1)], [-math.sin(1), math.cos(1)]])
+    w, v = np.linalg.eig(MB.asnumpy()[0] * 2)
+    want = ((v * np.exp(w)) @ np.linalg.inv(v)).real
+    np.testing.assert_allclose(ops.matrix_exp(MB * 2).asnumpy()[0], want, rtol=1e-12)
+
+    def f(b, lu, m):
+        return (ops.sum(ops.lu_solve(b, lu, Tensor(piv)) ** 2)
+                + ops.sum(ops.matrix_exp(m) ** 2) + ops.sum(ops.MatrixExp()(m * 0.5)))
+    check_grads(f, (Tensor(b), Tensor(lu), M * 0.3), order=2)
+
+
 def test_products_and_statistics_values():
     a, b = RNG.standard_normal((2, 3, 4)), RNG.standard_normal((4, 3, 5))
     np.testing.assert_allclose(ops.tensor_dot(Tensor(a), Tensor(b), ((1, 2), (1, 0))).asnumpy(),
