@@ -36,7 +36,7 @@ __all__ = ["OPS", "diag", "diagflat", "diagonal", "diag_embed", "matrix_diag",
            "logdet", "inverse", "inv", "matrix_power", "cholesky", "cholesky_solve",
            "cholesky_inverse", "qr", "svd", "pinv", "lstsq", "matrix_solve", "kron", "inner",
            "batch_dot", "tensor_dot", "cov", "vector_norm", "matrix_norm", "eig", "eigvals",
-           "mvlgamma", "copysign", "signbit", "logcumsumexp", "cummax", "cummin", "trapz",
+           "mvlgamma", "real", "imag", "conj", "copysign", "signbit", "logcumsumexp", "cummax", "cummin", "trapz",
            "vander", "matrix_exp", "lu_solve", "median", "nanmedian", "quantile", "nanquantile", "polygamma"]
 
 
@@ -448,6 +448,22 @@ def mvlgamma(input, p):
     return P.add(out, p * (p - 1) / 4.0 * 1.1447298858494002)  # log(pi)
 
 
+def real(input):
+    """MindSpore's ``ops.real(input)`` for a real input: the input (complex Tensors are not
+    supported here)."""
+    return P.copy(input)
+
+
+def imag(input):
+    """MindSpore's ``ops.imag(input)`` for a real input: zeros (no gradient)."""
+    return P.zeros_like(input)
+
+
+def conj(input):
+    """MindSpore's ``ops.conj(input)`` for a real input: the input."""
+    return P.copy(input)
+
+
 def copysign(x, other):
     """MindSpore's ``ops.copysign(x, other)``: ``|x|`` with the sign of ``other`` (negative
     where ``other < 0``: MindSpore reads -0.0 as positive)."""
@@ -642,7 +658,12 @@ OPS: tuple[Op, ...] = (
     Op("polygamma", fn=polygamma, ops=("polygamma",), classes=("Polygamma",)),
     Op("lgamma", fn=mvlgamma, ops=("mvlgamma",), methods=("mvlgamma",)),
     Op("erfinv", _U, ops=("erfinv",), methods=("erfinv",), classes=("Erfinv",)),
-    Op("i0", _U, ops=("i0",), methods=("i0",), classes=("BesselI0",)),
+    Op("i0", _U, ops=("i0", "bessel_i0"), methods=("i0",), classes=("BesselI0",)),
+    Op("i1", "x", ops=("bessel_i1",), classes=("BesselI1",),
+       doc="MindSpore's ``ops.bessel_i1(x)``: the modified Bessel function of order 1."),
+    Op("copy", fn=real, ops=("real",), methods=("real",)),
+    Op("zeros_like", fn=imag, ops=("imag",), methods=("imag",)),
+    Op("copy", fn=conj, ops=("conj",), methods=("conj",)),
     Op("igamma", _B, ops=("igamma",), methods=("igamma",), classes=("Igamma",)),
     Op("igammac", _B, ops=("igammac",), methods=("igammac",), classes=("Igammac",)),
     Op("zeta", _B, ops=("zeta",), classes=("Zeta",)),

@@ -36,6 +36,8 @@ def run():
     out["m_cov"] = x.cov(correction=0)
     out["m_logcumsumexp"] = x.logcumsumexp(0)
     out["m_matrix_power"] = s.matrix_power(-1)
+    out["real_imag_conj"] = ops.real(x) + ops.imag(x) * 2.0 + x.conj() * 3.0
+    out["grad_conj"] = ops.grad(lambda x: ops.sum(ops.conj(x) * x + ops.imag(x) * x))(x)
 
     def f(x, s, b3):
         return (ops.sum(ops.batch_dot(b3, ops.transpose(b3, (0, 2, 1))) ** 2) * 0.01

@@ -39,4 +39,7 @@ def run():
     out["zeta_grad_q"] = ops.grad(lambda q: ops.sum(ops.zeta(x + 1.5, q)))(a)
     out["i0"] = ops.i0(u * 5.0)
     out["i0_grad"] = ops.grad(lambda u: ops.sum(ops.i0(u * 5.0)))(u)
+    out["bessel_i1"] = ops.bessel_i1(u * 5.0)
+    out["bessel_i1_grad"] = ops.grad(lambda u: ops.sum(ops.bessel_i1(u * 5.0) * u))(u)
+    out["bessel_i0"] = ops.bessel_i0(u)
     return out
