@@ -23,7 +23,7 @@ from .kernels_conv import pool_axis_pads
 
 __all__ = ["conv_nd_pads", "conv3d_forward", "conv3d_grad_input", "conv3d_grad_weight",
            "conv3d_transpose_like", "max_pool3d_indices", "adaptive_max_pool3d_indices",
-           "gather_volume", "scatter_volume", "matrix_inverse", "matrix_det", "KERNEL_NAMES"]
+           "gather_volume", "scatter_volume", "KERNEL_NAMES"]
 
 
 def _tuple(value, n: int) -> tuple:
@@ -286,19 +286,7 @@ def scatter_volume(g, index, sizes=(1, 1, 1)):
 # nn.MatInverse, nn.MatDet: the inverse and the determinant of (batches of) square matrices
 # ---------------------------------------------------------------------------------------
 
-@_tag("matrix_inverse")
-def matrix_inverse(x):
-    """The inverse of each square matrix in the last two axes of ``x``."""
-    return np.linalg.inv(x)
-
-
-@_tag("matrix_det")
-def matrix_det(x):
-    """The determinant of each square matrix in the last two axes of ``x``."""
-    return np.linalg.det(x)
-
-
-KERNEL_NAMES = ("matrix_inverse", "matrix_det", "conv3d_forward", "conv3d_grad_input", "conv3d_grad_weight",
+KERNEL_NAMES = ("conv3d_forward", "conv3d_grad_input", "conv3d_grad_weight",
                 "conv3d_transpose_like", "max_pool3d_indices", "adaptive_max_pool3d_indices",
                 "gather_volume", "scatter_volume")
 """The kernels that primitive and rule templates call by name (generated code's globals)."""

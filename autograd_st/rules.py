@@ -106,6 +106,9 @@ class Primitive:
     diff: tuple[str, ...]
     vjp: Callable | None = None
     jvp: Callable | None = None
+    # a derivative that depends on this primitive's inputs but is not implemented: the
+    # compiler refuses any gradient or tangent through it (the reason, for the message)
+    refused: str | None = None
     _template: Template | None = field(default=None, repr=False)
     _vjp_template: Template | None = field(default=None, repr=False)
     _jvp_template: Template | None = field(default=None, repr=False)
@@ -182,16 +185,20 @@ def template_of(fn: Callable, single: bool) -> Template:
     return Template(params, prelude, results)
 
 
-def primitive(name: str | None = None, diff: tuple[str, ...] | None = None):
+def primitive(name: str | None = None, diff: tuple[str, ...] | None = None,
+              refused: str | None = None):
     """Register a numpy function as a primitive (``diff``: its differentiable parameters;
-    default: the parameters without default values)."""
+    default: the parameters without default values).  ``refused``: its output depends on
+    ``diff`` but no rule is written; the compiler refuses a gradient or tangent through it,
+    saying this (never a silent zero)."""
     def deco(fn):
         sig = inspect.signature(fn)
         params = list(sig.parameters)
         defaults = {k: p.default for k, p in sig.parameters.items()
                     if p.default is not inspect.Parameter.empty}
         d = tuple(k for k in params if k not in defaults) if diff is None else tuple(diff)
-        prim = Primitive(name or fn.__name__.rstrip("_"), fn, params, defaults, d)
+        prim = Primitive(name or fn.__name__.rstrip("_"), fn, params, defaults, d,
+                         refused=refused)
         if prim.name in REGISTRY:
             raise ValueError("primitive %r is registered twice" % prim.name)
         REGISTRY[prim.name] = prim

@@ -21,8 +21,6 @@ from .kernels_3d import (
     conv3d_grad_weight,
     conv3d_transpose_like,
     gather_volume,
-    matrix_det,
-    matrix_inverse,
     max_pool3d_indices,
     scatter_volume,
 )
@@ -135,41 +133,7 @@ def _(out, g, index, sizes, dg):
     return (scatter_volume(dg, index, sizes),)
 
 
-# the inverse and the determinant of square matrices (nn.MatInverse, nn.MatDet):
-# d(A^-1) = -A^-1 dA A^-1; d det A = det A tr(A^-1 dA)
-
-@primitive(name="matrix_inverse", diff=("x",))
-def matrix_inverse_(x):
-    return matrix_inverse(x)
-
-
-@vjp(matrix_inverse_)
-def _(dout, out, x):
-    return (-np.matmul(np.matmul(np.swapaxes(out, -1, -2), dout), np.swapaxes(out, -1, -2)),)
-
-
-@jvp(matrix_inverse_)
-def _(out, x, dx):
-    return (-np.matmul(np.matmul(out, dx), out),)
-
-
-@primitive(name="matrix_det", diff=("x",))
-def matrix_det_(x):
-    return matrix_det(x)
-
-
-@vjp(matrix_det_)
-def _(dout, out, x):
-    return (np.expand_dims(np.expand_dims(dout * out, -1), -1)
-            * np.swapaxes(matrix_inverse(x), -1, -2),)
-
-
-@jvp(matrix_det_)
-def _(out, x, dx):
-    return (out * np.sum(np.swapaxes(matrix_inverse(x), -1, -2) * dx, (-2, -1)),)
-
-
 NN3D_PRIMITIVES = ("conv3d", "conv3d_grad_input", "conv3d_grad_weight", "conv3d_transpose_like",
                    "max_pool3d_indices", "adaptive_max_pool3d_indices", "gather_volume",
-                   "scatter_volume", "matrix_inverse", "matrix_det")
+                   "scatter_volume")
 """The primitives this module registers (the tests check each rule against this list)."""

@@ -805,6 +805,22 @@ def _halve(g):
     return g * 0.5
 
 
+# hint: keep it out of what is differentiated (ops.stop_gradient on its inputs or its
+# result), or take one derivative less
+def unimplemented_derivative_refused(x):
+    u = ops.svd(x)[1]  # HINT unimplemented_derivative
+    return ops.sum(u) * ops.sum(x)
+
+
+def unimplemented_derivative_rewritten(x):
+    u = ops.stop_gradient(ops.svd(x)[1])
+    return ops.sum(u) * ops.sum(x)
+
+
+def unimplemented_derivative_expected(x):
+    return np.full(x.shape, np.linalg.svd(x.asnumpy(), full_matrices=False)[0].sum())
+
+
 # hint: register the hook right after y is computed, or wrap the value: y =
 # ops.InsertGradientOf(fn)(y)
 def register_hook_refused(x):
@@ -2370,6 +2386,10 @@ CASES = [
     Case("tuple_condition_while", CompileError, "reduce it to one value (e.g. with .all() or "
          ".any())", "normalize"),
     # normalize_calls.py
+    Case("unimplemented_derivative", UnsupportedSyntaxError, "keep it out of what is "
+         "differentiated (ops.stop_gradient on its inputs or its result), or take one "
+         "derivative less", "bprop",
+         expected={unimplemented_derivative_rewritten: unimplemented_derivative_expected}),
     Case("register_hook", CompileError, "register the hook right after y is computed, or wrap "
          "the value: y = ops.InsertGradientOf(fn)(y)", "normalize_calls",
          grad_factor=0.5),

@@ -42,17 +42,9 @@ SPECS += [row("scatter_volume", A(()), _RNG.integers(0, 8, (2, 2, 3)), (2, 4))]
 
 
 
-def _near_identity(rng, shape):
-    """The identity plus a uniform matrix in +-0.3: invertible, well conditioned."""
-    return np.broadcast_to(np.eye(shape[-1]), shape) + rng.uniform(-0.3, 0.3, shape)
 
-
-DOMAINS.setdefault("near_identity", _near_identity)
-
-# square matrices, well conditioned (the identity plus a small random matrix), batched too
-for _shape in [(3, 3), (2, 4, 4), (1, 2, 2)]:
-    SPECS += [row("matrix_inverse", A(_shape, "near_identity"), second_order=True),
-              row("matrix_det", A(_shape, "near_identity"), second_order=True)]
+# (nn.MatInverse / MatDet use rules_linalg's matrix_inverse and det: rows in
+# rule_specs_linalg.py)
 
 ZERO_GRADIENT: set = {"conv3d_transpose_like", "max_pool3d_indices",
                       "adaptive_max_pool3d_indices"}

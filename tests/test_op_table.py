@@ -80,7 +80,10 @@ def test_numpy_bindings_are_the_tables_functions():
         # autograd_st/table_math.py: rounding, predicates and comparisons
         "floor", "ceil", "trunc", "isnan", "isinf", "isfinite", "logical_and", "logical_or",
         "logical_xor", "logical_not", "equal", "not_equal", "greater", "greater_equal", "less",
-        "less_equal", "floor_divide"}
+        "less_equal", "floor_divide",
+        # autograd_st/table_linalg.py: integers and bits
+        "gcd", "lcm", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift",
+        "invert", "nextafter"}
 
 
 def test_primitive_classes_call_the_tables_functions():
@@ -152,7 +155,8 @@ def test_a_method_written_in_tensor_py_as_well_is_refused(monkeypatch):
 
 def test_the_table_imports_nothing_above_its_floor():
     allowed = {"dtype", "rules", "rules_nn", "prims", "tensor", "op_row", "table_array",
-               "table_math", "table_more", "table_nn", "table_comm", "table_nn3d"}
+               "table_math", "table_more", "table_nn", "table_comm", "table_nn3d",
+               "table_linalg"}
     tree = ast.parse(pathlib.Path(op_table.__file__).read_text())
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level:
@@ -475,6 +479,105 @@ METHOD_CASES = [
     ("top_k", "x.top_k(2)[0]", "ops.topk(x, 2)[0]", "-np.sort(-x, -1)[:, :2]", "grid", "real"),
     ("gather_nd", "x.gather_nd(%(n)s)", "ops.gather_nd(x, %(n)s)", "x[[1, 0, 1], [2, 0, 2]]",
      "grid", "real"),
+    # autograd_st/table_linalg.py ((x @ x.T + 1): a positive-definite matrix made of x)
+    ("diag", "x.diag()", "ops.diag(x)", "np.reshape(np.diag(x.ravel()), x.shape * 2)", "rows",
+     "real"),
+    ("diagflat", "x.diagflat(1)", "ops.diagflat(x, 1)", "np.diagflat(x, 1)", "rows", "real"),
+    ("diagonal", "x.diagonal(1)", "ops.diagonal(x, 1)", "np.diagonal(x, 1)", "grid", "real"),
+    ("det", "(x @ x.T + 1).det()", "ops.det((x @ x.T + 1))", "np.linalg.det((x @ x.T + 1))", "square", "real"),
+    ("matrix_determinant", "(x @ x.T + 1).matrix_determinant()", "ops.matrix_determinant((x @ x.T + 1))",
+     "np.linalg.det((x @ x.T + 1))", "square", "real"),
+    ("slogdet", "(x @ x.T + 1).slogdet()[1]", "ops.slogdet((x @ x.T + 1))[1]", "np.linalg.slogdet((x @ x.T + 1))[1]", "square",
+     "real"),
+    ("log_matrix_determinant", "(x @ x.T + 1).log_matrix_determinant()[1]",
+     "ops.log_matrix_determinant((x @ x.T + 1))[1]", "np.linalg.slogdet((x @ x.T + 1))[1]", "square", "real"),
+    ("logdet", "(x @ x.T + 1).logdet()", "ops.logdet((x @ x.T + 1))", "np.log(np.linalg.det((x @ x.T + 1)))", "square", "real"),
+    ("inverse", "(x @ x.T + 1).inverse()", "ops.inverse((x @ x.T + 1))", "np.linalg.inv((x @ x.T + 1))", "square", "real"),
+    ("inv", "x.inv()", "ops.inv(x)", "1 / x", "unary", "pos"),
+    ("matrix_power", "x.matrix_power(3)", "ops.matrix_power(x, 3)",
+     "np.linalg.matrix_power(x, 3)", "square", "real"),
+    ("cholesky", "(x @ x.T + 1).cholesky()", "ops.cholesky((x @ x.T + 1))", "np.linalg.cholesky((x @ x.T + 1))", "square",
+     "real"),
+    ("cholesky_solve", "x.cholesky_solve(ops.cholesky((x @ x.T + 1)))",
+     "ops.cholesky_solve(x, ops.cholesky((x @ x.T + 1)))", "np.linalg.solve((x @ x.T + 1), x)", "square", "real"),
+    ("cholesky_inverse", "ops.cholesky((x @ x.T + 1)).cholesky_inverse()",
+     "ops.cholesky_inverse(ops.cholesky((x @ x.T + 1)))", "np.linalg.inv((x @ x.T + 1))", "square", "real"),
+    ("lu_solve", "x.lu_solve(ops.triu(x @ x.T + 1) + ops.tril(x, -1), ops.ones_like(x[0]).int())",
+     "ops.lu_solve(x, ops.triu(x @ x.T + 1) + ops.tril(x, -1), ops.ones_like(x[0]).int())",
+     "np.linalg.solve((np.tril(x, -1) + np.eye(len(x))) @ np.triu(x @ x.T + 1),"
+     " x[np.roll(np.arange(len(x)), 1)])", "square", "real"),
+    ("triangular_solve", "x.triangular_solve((x @ x.T + 1))[0]", "ops.matrix_solve(ops.triu((x @ x.T + 1)), x)",
+     "np.linalg.solve(np.triu((x @ x.T + 1)), x)", "square", "real"),
+    ("qr", "ops.sign(x.qr()[1])", "ops.sign(ops.qr(x)[1])", "np.sign(np.linalg.qr(x)[1])",
+     "grid", "real"),
+    ("svd", "x.svd()[0]", "ops.svd(x)[0]", "np.linalg.svd(x)[1]", "grid", "real"),
+    ("lstsq", "x.lstsq(x)", "ops.lstsq(x, x)", "np.linalg.pinv(x) @ x", "grid", "real"),
+    ("inner", "x.inner(y)", "ops.inner(x, y)", "np.inner(x, y)", "binary", "real"),
+    ("outer", "x[0].outer(x[1])", "ops.outer(x[0], x[1])", "np.outer(x[0], x[1])", "grid",
+     "real"),
+    ("cov", "x.cov()", "ops.cov(x)", "np.cov(x)", "grid", "real"),
+    ("lgamma", "x.lgamma()", "ops.lgamma(x)", "np.vectorize(math.lgamma)(x)", "unary", "pos"),
+    ("digamma", "x.digamma()", "ops.digamma(x)",
+     "np.log(x + 12) - 0.5 / (x + 12) - 1 / (12 * (x + 12) ** 2) + 1 / (120 * (x + 12) ** 4)"
+     " - 1 / (252 * (x + 12) ** 6) - np.sum(1 / (x[..., None] + np.arange(12)), -1)", "unary",
+     "pos"),
+    ("mvlgamma", "(x + 1).mvlgamma(2)", "ops.mvlgamma(x + 1, 2)",
+     "np.vectorize(math.lgamma)(x + 1) + np.vectorize(math.lgamma)(x + 0.5)"
+     " + 0.5 * math.log(math.pi)", "unary", "pos"),
+    ("erfinv", "(x * 0.4).erfinv().erf()", "ops.erf(ops.erfinv(x * 0.4))", "x * 0.4", "unary",
+     "real"),
+    ("i0", "x.i0()", "ops.i0(x)", "np.i0(x)", "unary", "real"),
+    ("real", "x.real()", "ops.real(x)", "np.real(x)", "unary", "real"),
+    ("imag", "x.imag()", "ops.imag(x)", "np.imag(x)", "unary", "real"),
+    ("conj", "x.conj()", "ops.conj(x)", "np.conj(x)", "unary", "real"),
+    ("igamma", "(x * 0 + 1).igamma(y)", "ops.igamma(x * 0 + 1, y)", "1 - np.exp(-y) + 0 * x",
+     "binary", "pos"),
+    ("igammac", "(x * 0 + 1).igammac(y)", "ops.igammac(x * 0 + 1, y)", "np.exp(-y) + 0 * x",
+     "binary", "pos"),
+    ("gcd", "ops.stop_gradient((x * 3).int().gcd((y * 5).int()))", "ops.stop_gradient(ops.gcd((x * 3).int(), (y * 5).int()))",
+     "np.gcd((x * 3).astype(np.int32), (y * 5).astype(np.int32))", "binary", "real"),
+    ("lcm", "ops.stop_gradient((x * 3).int().lcm((y * 5).int()))", "ops.stop_gradient(ops.lcm((x * 3).int(), (y * 5).int()))",
+     "np.lcm((x * 3).astype(np.int32), (y * 5).astype(np.int32))", "binary", "real"),
+    ("bitwise_and", "ops.stop_gradient((x * 3).int().bitwise_and((y * 5).int()))",
+     "ops.stop_gradient(ops.bitwise_and((x * 3).int(), (y * 5).int()))", "(x * 3).astype(np.int32) & (y * 5).astype(np.int32)", "binary", "real"),
+    ("bitwise_or", "ops.stop_gradient((x * 3).int().bitwise_or((y * 5).int()))",
+     "ops.stop_gradient(ops.bitwise_or((x * 3).int(), (y * 5).int()))", "(x * 3).astype(np.int32) | (y * 5).astype(np.int32)", "binary", "real"),
+    ("bitwise_xor", "ops.stop_gradient((x * 3).int().bitwise_xor((y * 5).int()))",
+     "ops.stop_gradient(ops.bitwise_xor((x * 3).int(), (y * 5).int()))", "(x * 3).astype(np.int32) ^ (y * 5).astype(np.int32)", "binary", "real"),
+    ("bitwise_left_shift", "ops.stop_gradient((x * 3).int().bitwise_left_shift(abs((y * 5).int())))",
+     "ops.stop_gradient(ops.bitwise_left_shift((x * 3).int(), abs((y * 5).int())))", "(x * 3).astype(np.int32) << abs((y * 5).astype(np.int32))", "binary",
+     "real"),
+    ("bitwise_right_shift", "ops.stop_gradient((x * 3).int().bitwise_right_shift(abs((y * 5).int())))",
+     "ops.stop_gradient(ops.bitwise_right_shift((x * 3).int(), abs((y * 5).int())))", "(x * 3).astype(np.int32) >> abs((y * 5).astype(np.int32))", "binary",
+     "real"),
+    ("invert", "ops.stop_gradient((x * 3).int().invert())", "ops.stop_gradient(ops.invert((x * 3).int()))", "~(x * 3).astype(np.int32)",
+     "unary", "real"),
+    ("nextafter", "ops.sign(x.nextafter(y))", "ops.sign(ops.nextafter(x, y))",
+     "np.sign(np.nextafter(x, y))", "binary", "real"),
+    ("copysign", "x.copysign(y)", "ops.copysign(x, y)", "np.copysign(x, y)", "binary", "real"),
+    ("signbit", "x.signbit()", "ops.signbit(x)", "x < 0", "unary", "real"),
+    ("logcumsumexp", "x.logcumsumexp(1)", "ops.logcumsumexp(x, 1)",
+     "np.logaddexp.accumulate(x, 1)", "grid", "real"),
+    ("cummax", "x.cummax(1)[0]", "ops.cummax(x, 1)[0]", "np.maximum.accumulate(x, 1)", "grid",
+     "real"),
+    ("cummin", "x.cummin(0)[0]", "ops.cummin(x, 0)[0]", "np.minimum.accumulate(x, 0)", "grid",
+     "real"),
+    ("histc", "ops.stop_gradient(x.histc(4, -2.0, 2.0))",
+     "ops.stop_gradient(ops.histc(x, 4, -2.0, 2.0))",
+     "np.histogram(x, 4, (-2.0, 2.0))[0].astype(np.float64)", "grid", "real"),
+    ("bincount", "ops.stop_gradient((x * x * 2).int().bincount())",
+     "ops.stop_gradient(ops.bincount((x * x * 2).int()))",
+     "np.bincount((x * x * 2).astype(np.int32).ravel()).astype(np.float32)", "grid", "real"),
+    ("median", "x.median(1)[0]", "ops.median(x, 1)[0]", "np.sort(x, 1)[:, (x.shape[1] - 1) // 2]",
+     "grid", "real"),
+    ("nanmedian", "x.nanmedian(1)[0]", "ops.nanmedian(x, 1)[0]",
+     "np.sort(x, 1)[:, (x.shape[1] - 1) // 2]", "grid", "real"),
+    ("kthvalue", "x.kthvalue(2, 1)[0]", "ops.sort(x, 1)[0][:, 1]", "np.sort(x, 1)[:, 1]", "grid",
+     "real"),
+    ("quantile", "x.quantile(0.3, 1)", "ops.quantile(x, 0.3, 1)", "np.quantile(x, 0.3, 1)",
+     "grid", "real"),
+    ("nanquantile", "x.nanquantile(0.3, 1)", "ops.nanquantile(x, 0.3, 1)",
+     "np.quantile(x, 0.3, 1)", "grid", "real"),
 ]
 _INDICES = {"i": "ms.Tensor(np.array([2, 0, 2]))", "e": "ms.Tensor(np.array([[1, 0, 1]]))",
             "f": "ms.Tensor(np.array([[2, 0], [1, 1]]))", "j": "ms.Tensor(np.array([0, 0]))",
@@ -564,10 +667,10 @@ def test_method_equals_functional_op_eagerly_and_in_gradients(i, shapes, case_mo
 
 
 def test_each_primitive_class_is_written_once():
-    from autograd_st.ops import classes_array, classes_math, classes_nn, operations
+    from autograd_st.ops import classes_array, classes_linalg, classes_math, classes_nn, operations
 
     owners = {}
-    for module in (classes_array, classes_math, classes_nn):
+    for module in (classes_array, classes_math, classes_nn, classes_linalg):
         for name in module.__all__:
             owners.setdefault(name, []).append(module.__name__)
     for name in op_table.CLASSES:

@@ -200,7 +200,7 @@ def test_every_rule_has_a_spec_row():
     rows = {p.values[0].name for p in SPECS}
     # (the run-time list primitives take lists: tests/test_runtime_lists.py checks them)
     with_rule = {name for name, p in REGISTRY.items() if p.diff and name not in _user()
-                 and name not in LIST_PRIMITIVES}
+                 and name not in LIST_PRIMITIVES and p.refused is None}
     missing = sorted(with_rule - rows)
     assert not missing, (
         "primitives with a gradient but no row in tests/rule_specs.py: %s; add rows "
@@ -223,7 +223,19 @@ def test_zero_gradient_primitives_are_listed():
                        "without a gradient: %s" % ", ".join(stale))
 
 
-@pytest.mark.parametrize("name", sorted(n for n, p in REGISTRY.items() if p.diff))
+def test_refused_primitives_have_no_rule_and_say_why():
+    """A primitive whose derivative is not implemented is marked ``refused`` (the compiler
+    refuses a gradient through it, tests/test_ops_linalg.py shows one); it has no rule, and
+    its reason reads in the message."""
+    refused = {n: p for n, p in REGISTRY.items() if p.refused is not None}
+    assert {"svd_part", "qr_part", "eig_part", "igamma_da"} <= set(refused)
+    for name, p in refused.items():
+        assert p.diff and p.vjp is None and p.jvp is None, name
+        assert len(p.refused) > 20, name
+
+
+@pytest.mark.parametrize("name", sorted(n for n, p in REGISTRY.items()
+                                        if p.diff and p.refused is None))
 def test_rule_template_parses(name):
     """The code generator inlines the rule's source: it must parse to one result per
     differentiable parameter."""

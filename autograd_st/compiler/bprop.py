@@ -28,7 +28,7 @@ from .names import NameAllocator
 from .normalize import sym
 
 __all__ = ["has_bprop", "bprop_function", "check_bprop", "CustomBprop", "wrap_in_call",
-           "refuse_missing_bprop", "refuse_bprop_derivative"]
+           "refuse_missing_bprop", "refuse_bprop_derivative", "refuse_unimplemented"]
 
 
 def has_bprop(cell) -> bool:
@@ -240,3 +240,18 @@ def refuse_bprop_derivative(compiled, stmt) -> None:
         % stmt.callee.qualname.split(".")[0], loc[0], loc[1], loc[2],
         hint="take one derivative (ops.grad) of code that calls it; or, for a higher "
              "derivative, leave bprop out so that construct is differentiated")
+
+
+def refuse_unimplemented(stmt) -> None:
+    """Raise at ``stmt`` (a primitive some gradient or tangent flows through) when the
+    primitive's derivative is not implemented (``primitive(refused=...)``): the singular
+    vectors of ``ops.svd``, a second derivative of the CTC loss ...  Never a silent zero."""
+    reason = getattr(stmt.prim, "refused", None)
+    if reason is None:
+        return
+    loc = stmt.loc or (None, None, 0)
+    raise UnsupportedSyntaxError(
+        "the derivative of %s is not implemented (%s)" % (stmt.prim.name, reason),
+        loc[0], loc[1], loc[2],
+        hint="keep it out of what is differentiated (ops.stop_gradient on its inputs or its "
+             "result), or take one derivative less")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gast
 
+from .bprop import refuse_unimplemented
 from .codegen import (
     ForwardEmitter,
     assign,
@@ -117,6 +118,7 @@ class Forward:
         if not live:
             return [assign([self.tangent(t)], _zeros(t))]
         refuse_derivative(stmt, "forward")  # (a run-time list has no tangent rule)
+        refuse_unimplemented(stmt)
         tmpl = prim.jvp_template
         mapping = {"out": name(t)}
         mapping.update(prim_mapping(stmt, self.const_namer))

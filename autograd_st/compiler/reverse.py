@@ -47,7 +47,7 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from . import codegen
 from .anno import facts_of, tag
-from .bprop import refuse_bprop_derivative, refuse_missing_bprop
+from .bprop import refuse_bprop_derivative, refuse_missing_bprop, refuse_unimplemented
 from .checkpoint import checkpoint_loop
 from .codegen import (
     ForwardEmitter,
@@ -374,6 +374,7 @@ class Reverse:
         if not wanted:
             self.forget(t)  # t is defined here: earlier values of t are other values
             return
+        refuse_unimplemented(stmt)
         if t in self.ones:
             if self.fold_ones(stmt, wanted):
                 self.live.discard(t)

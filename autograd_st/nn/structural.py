@@ -442,7 +442,7 @@ def _inverse(x):
 
 @bindable
 def _det(x):
-    return P.matrix_det(x)
+    return P.det(x)
 
 
 class MatInverse(Cell):
