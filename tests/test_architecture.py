@@ -47,6 +47,8 @@ FLOORS = {
     "autograd_st.launch": 6,  # python -m autograd_st.launch: runs mpiexec
     "autograd_st.table_array": 1, "autograd_st.table_math": 1,
     "autograd_st.table_more": 1, "autograd_st.table_nn": 1,
+    "autograd_st.kernels_loss": 0,  # the CTC forward-backward, RReLU's noise
+    "autograd_st.rules_loss": 1, "autograd_st.table_loss": 1,  # nn losses/activations
     "autograd_st.compiler": 2,
     "autograd_st.compiler.lower_facts": 2,  # what the lowering reads of each statement
     "autograd_st.compiler.checkpoint": 2,  # Cell.recompute(): recompute pairs, checkpointed loops

@@ -3,6 +3,7 @@ wrappers built on it (each module's ``__all__`` is published here)."""
 from ..cell import Cell
 from . import (
     activation,
+    activation3,
     basic,
     conv,
     distributed,
@@ -11,10 +12,12 @@ from . import (
     learning_rate_schedule,
     loss,
     losses2,
+    losses3,
     metrics,
     metrics_more,
     optim,
     optim_more,
+    optim3,
     padding,
     pooling,
     rnn,
@@ -26,7 +29,7 @@ __all__ = ["Cell"]
 
 for _module in (layers, basic, conv, padding, pooling, activation, loss, losses2, optim, optim_more,
                 learning_rate_schedule, dynamic_lr, wrap, rnn, transformer, metrics, metrics_more,
-                distributed):
+                distributed, activation3, losses3, optim3):
     for _name in _module.__all__:
         if _name == "get_metrics":  # (mindspore.train.metrics only)
             continue

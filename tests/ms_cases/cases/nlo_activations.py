@@ -1,5 +1,6 @@
 """Activation Cells (CELU, SeLU, GLU, LogSigmoid, SoftShrink, HShrink, Threshold, Softmax2d,
-FastGelu) and ops.prelu: values and gradients (the gradient of a weighted sum)."""
+FastGelu) and ops.prelu: values and gradients
+(the gradient of sum(y cos y))."""
 import numpy as np
 import mindspore as ms
 from mindspore import nn, ops, Tensor
@@ -20,16 +21,18 @@ def run():
     for name, cell in cells.items():
         y = cell(x)
         out[name] = y
+        if name == "selu":  # MindSpore 2.10's SeLU gradient is not the derivative (x < 0
+            continue        # gives 0.105 at x = -0.72, finite differences 0.858)
 
         def fw(v, cell=cell):
             r = cell(v)
-            return (r * wt[tuple(slice(0, s) for s in r.shape)]).sum()
+            return (r * ops.cos(r)).sum()
 
         out[name + "_grad"] = ops.grad(fw)(x)
     sm = nn.Softmax2d()
     out["softmax2d"] = sm(x4)
     out["softmax2d_3d"] = sm(x4[0])
-    out["softmax2d_grad"] = ops.grad(lambda v: (sm(v) * x4 * x4).sum())(x4)
+    # (no gradient: MindSpore 2.10's CPU softmax over axis -3 differs from finite differences)
     pw = Tensor(np.array([0.1, -0.5, 2.0], np.float32))
     out["prelu"] = ops.prelu(x, pw)
     gx, gw = ops.grad(lambda v, w: (ops.prelu(v, w) * wt).sum(), grad_position=(0, 1))(x, pw)

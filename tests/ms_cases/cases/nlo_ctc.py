@@ -13,7 +13,7 @@ def run():
     tg = Tensor(np.array([[1, 2, 2], [3, 1, 0], [4, 4, 4]], np.int32))
     il = Tensor(np.array([6, 5, 6], np.int32))
     tl = Tensor(np.array([3, 2, 2], np.int32))
-    tg_b = Tensor(np.array([[1, 2, 0], [3, 1, 4], [0, 0, 2]], np.int32))
+    tg_b = Tensor(np.array([[1, 2, 0], [3, 1, 2], [0, 0, 2]], np.int32))  # (no target is the blank)
     tl_short = Tensor(np.array([3, 3, 1], np.int32))
     tl_rep = Tensor(np.array([3, 2, 2], np.int32))
     il_short = Tensor(np.array([6, 2, 2], np.int32))  # [4, 4] in 2 frames: impossible
