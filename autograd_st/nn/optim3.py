@@ -19,7 +19,8 @@ import numpy as np
 from ..tensor import Parameter, ParameterTuple
 from .optim import Adam, Optimizer, _minus
 
-__all__ = ["AdaMax", "Adadelta", "ASGD", "Rprop", "FTRL", "ProximalAdagrad", "LazyAdam"]
+__all__ = ["AdaMax", "Adadelta", "ASGD", "Rprop", "FTRL", "ProximalAdagrad", "LazyAdam",
+           "AdaFactor"]
 
 
 def _float(value, name: str, cls: str) -> float:
@@ -354,3 +355,144 @@ class LazyAdam(Adam):
         b2p = self.beta2_power.asnumpy() * np.float32(self.beta2)
         writes = [(self.beta1_power.asnumpy(), b1p), (self.beta2_power.asnumpy(), b2p)]
         return writes, (float(b1p[0]), float(b2p[0]))
+
+
+def _rms(x) -> np.ndarray:
+    return np.sqrt(np.mean(np.square(x)))
+
+
+class AdaFactor(Optimizer):
+    """MindSpore's ``nn.AdaFactor(params, learning_rate=None, eps=(1e-30, 1e-3),
+    clip_threshold=1.0, decay_rate=0.8, beta1=0.9, weight_decay=0.0, scale_parameter=True,
+    relative_step=True, warmup_init=False, compression=False, loss_scale=1.0)``.
+
+    State as MindSpore's: ``exp_avg.<p>`` (with ``beta1``), ``exp_avg_sq_row_<p>`` /
+    ``exp_avg_sq_col_<p>`` (the factored second moment of a parameter of rank >= 2; shape
+    ``(1,)`` otherwise), ``exp_avg_sq_<p>`` (the full second moment of a vector; ``(1,)``
+    otherwise) and the step counter ``afactor_step``.  With ``s`` the step counted from 1::
+
+        lr = min(1e-2 (1e-6 s with warmup_init), 1 / sqrt(s))   (relative_step)
+        lr *= max(eps[1], rms(p))                               (scale_parameter)
+        beta2t = 1 - s^-decay_rate;  u = g^2 + eps[0]
+        rank >= 2: row = beta2t row + (1 - beta2t) mean(u, -1); col likewise over -2;
+                   u = g / sqrt(row / mean(row) (x) col)
+        else:      sq = beta2t sq + (1 - beta2t) u;  u = g / sqrt(sq)
+        u = lr u / max(rms(u) / clip_threshold, 1)
+        exp_avg = beta1 exp_avg + (1 - beta1) u;  u = exp_avg      (beta1)
+        p = p (1 - weight_decay lr) - u
+    """
+
+    def __init__(self, params: Iterable, learning_rate: Any = None, eps: tuple = (1e-30, 1e-3),
+                 clip_threshold: float = 1.0, decay_rate: float = 0.8, beta1: Any = 0.9,
+                 weight_decay: float = 0.0, scale_parameter: bool = True,
+                 relative_step: bool = True, warmup_init: bool = False,
+                 compression: bool = False, loss_scale: float = 1.0) -> None:
+        if learning_rate is not None and relative_step:
+            raise ValueError("Cannot combine manual lr and relative_step options", learning_rate)
+        if warmup_init and not relative_step:
+            raise ValueError("warmup_init requires relative_step=True")
+        if learning_rate is None and not relative_step:
+            raise ValueError("Cannot learning_rate is None and relative_step=False")
+        if learning_rate is None:
+            learning_rate = 0.0
+        if beta1 is None:
+            beta1 = 0.0
+        self_scale_lr = isinstance(learning_rate, (float, int))
+        super().__init__(learning_rate, params, weight_decay, loss_scale)
+        if not isinstance(eps, (list, tuple)) or len(eps) != 2:
+            raise ValueError("eps must have 2 value: (eps1, eps2).")
+        for k, e in enumerate(eps):
+            _non_negative(e, "eps%d" % k, "AdaFactor")
+        _non_negative(clip_threshold, "clip_threshold", "AdaFactor")
+        _in_open_unit(decay_rate, "decay_rate", "AdaFactor")
+        if not 0.0 <= weight_decay < 1.0:
+            raise ValueError("For 'AdaFactor', the 'weight_decay' must be in range of [0, 1), "
+                             "but got %r." % (weight_decay,))
+        for name, flag in (("scale_parameter", scale_parameter),
+                           ("relative_step", relative_step), ("compression", compression)):
+            if not isinstance(flag, bool):
+                raise TypeError("For 'AdaFactor', the type of '%s' must be 'bool', but got '%s'."
+                                % (name, type(flag).__name__))
+        if isinstance(beta1, bool) or not isinstance(beta1, (int, float)) or beta1 < 0:
+            raise ValueError("For 'AdaFactor', 'beta1' must be a non-negative float, got %r"
+                             % (beta1,))
+        self.eps = (float(eps[0]), float(eps[1]))
+        self.clip_threshold, self.decay_rate = float(clip_threshold), float(decay_rate)
+        self.beta1 = float(beta1)
+        self.adafactor_weight_decay = float(weight_decay)
+        self.scale_lr = self_scale_lr
+        self.scale_parameter = scale_parameter and self_scale_lr
+        self.relative_step, self.warmup_init = relative_step, warmup_init
+        self.compression = compression
+        self.use_first_moment = self.beta1 > 0
+        if self.use_first_moment:
+            self.exp_avg = self._zeros_like_params("exp_avg")
+        rows, cols, full = [], [], []
+        for p in self.parameters:
+            shape, dtype = p.shape, p.asnumpy().dtype
+            if len(shape) > 1:
+                rows.append(np.zeros(shape[:-1], dtype))
+                cols.append(np.zeros(shape[:-2] + shape[-1:], dtype))
+                full.append(np.zeros((1,), dtype))
+            else:
+                rows.append(np.zeros((1,), dtype))
+                cols.append(np.zeros((1,), dtype))
+                full.append(np.zeros(shape, np.float16 if compression else dtype))
+        self.exp_avg_sq_row = ParameterTuple(
+            Parameter(a, name="exp_avg_sq_row_" + p.name, requires_grad=False)
+            for a, p in zip(rows, self.parameters))
+        self.exp_avg_sq_col = ParameterTuple(
+            Parameter(a, name="exp_avg_sq_col_" + p.name, requires_grad=False)
+            for a, p in zip(cols, self.parameters))
+        self.exp_avg_sq = ParameterTuple(
+            Parameter(a, name="exp_avg_sq_" + p.name, requires_grad=False)
+            for a, p in zip(full, self.parameters))
+        self.step = Parameter(np.zeros((1,), np.float32), name="afactor_step",
+                              requires_grad=False)
+
+    def decay_weight(self, gradients):
+        return tuple(gradients)  # AdaFactor decays the parameter itself, not the gradient
+
+    def scale_grad(self, gradients):
+        return tuple(gradients)  # (MindSpore's AdaFactor does not divide by loss_scale)
+
+    def _state(self, i):
+        out = (self.exp_avg[i].asnumpy(),) if self.use_first_moment else ()
+        return out if len(self.parameters[i].shape) > 1 else out + (self.exp_avg_sq[i].asnumpy(),)
+
+    def _step_writes(self):
+        step = self.step.asnumpy()
+        s = float(step[0]) + 1.0
+        return [(step, step + 1.0)], s
+
+    def _apply(self, i, param, grad, lr, s):
+        eps1, eps2 = self.eps
+        if self.scale_lr and self.relative_step:
+            lr = min(1e-6 * s if self.warmup_init else 1e-2, 1.0 / np.sqrt(s))
+        beta2t = 1.0 - s ** -self.decay_rate
+        p32 = param.astype(np.float32)
+        g = grad.astype(np.float32)
+        lr_update = lr * max(eps2, float(_rms(p32))) if self.scale_parameter else lr
+        u = g * g + eps1
+        writes = []
+        if param.ndim >= 2:
+            row_arr, col_arr = self.exp_avg_sq_row[i].asnumpy(), self.exp_avg_sq_col[i].asnumpy()
+            row = row_arr * beta2t + np.mean(u, -1) * (1.0 - beta2t)
+            col = col_arr * beta2t + np.mean(u, -2) * (1.0 - beta2t)
+            writes += [(row_arr, row.astype(row_arr.dtype)), (col_arr, col.astype(col_arr.dtype))]
+            r_factor = 1.0 / np.sqrt(row / np.mean(row, -1, keepdims=True))
+            c_factor = 1.0 / np.sqrt(col)
+            u = r_factor[..., None] * np.expand_dims(c_factor, -2) * g
+        else:
+            sq_arr = self.exp_avg_sq[i].asnumpy()
+            sq = sq_arr * beta2t + u * (1.0 - beta2t)
+            writes.append((sq_arr, sq.astype(sq_arr.dtype)))
+            u = g / np.sqrt(sq)
+        u = u / max(float(_rms(u)) / self.clip_threshold, 1.0) * lr_update
+        if self.use_first_moment:
+            m_arr = self.exp_avg[i].asnumpy()
+            u = m_arr * self.beta1 + u * (1.0 - self.beta1)
+            writes.append((m_arr, u.astype(m_arr.dtype)))
+        if self.adafactor_weight_decay:
+            p32 = p32 + p32 * -self.adafactor_weight_decay * lr_update
+        return writes + [(param, (p32 - u).astype(param.dtype))]
