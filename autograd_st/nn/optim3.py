@@ -20,7 +20,7 @@ from ..tensor import Parameter, ParameterTuple
 from .optim import Adam, Optimizer, _minus
 
 __all__ = ["AdaMax", "Adadelta", "ASGD", "Rprop", "FTRL", "ProximalAdagrad", "LazyAdam",
-           "AdaFactor"]
+           "AdaFactor", "LARS"]
 
 
 def _float(value, name: str, cls: str) -> float:
@@ -496,3 +496,83 @@ class AdaFactor(Optimizer):
         if self.adafactor_weight_decay:
             p32 = p32 + p32 * -self.adafactor_weight_decay * lr_update
         return writes + [(param, (p32 - u).astype(param.dtype))]
+
+
+def _lars_default_filter(param) -> bool:
+    return "LayerNorm" not in param.name and "bias" not in param.name
+
+
+class LARS(Optimizer):
+    """MindSpore's ``nn.LARS(optimizer, epsilon=1e-05, coefficient=0.001, use_clip=False,
+    lars_filter=lambda x: 'LayerNorm' not in x.name and 'bias' not in x.name)``: each
+    gradient the filter selects is rescaled layer-wise before ``optimizer`` steps::
+
+        g = g / loss_scale
+        ratio = coefficient ||w|| / (||g|| + wd ||w|| + epsilon)   (1 if ||w|| or ||g|| is 0)
+        ratio = min(ratio / lr, 1)                                  (use_clip)
+        g = ratio (g + wd w)
+
+    with ``wd`` the inner optimizer's weight decay (0 for a parameter it does not decay),
+    divided by its loss scale as MindSpore does; the inner optimizer then neither decays nor
+    unscales.  Its Parameters as MindSpore's LARS holds them: ``global_step`` (the inner
+    optimizer's), ``fake_lr``, ``fake_param``, then the inner optimizer's.  (MindSpore 2.10's
+    CPU build has no LARSUpdate kernel: this is its documented formula.)
+    """
+
+    def __init__(self, optimizer: Optimizer, epsilon: float = 1e-05,
+                 coefficient: float = 0.001, use_clip: bool = False,
+                 lars_filter=_lars_default_filter) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError("For 'LARS', the type of 'optimizer' must be 'Optimizer', but got "
+                            "'%s'." % type(optimizer).__name__)
+        _float(epsilon, "epsilon", "LARS")
+        _float(coefficient, "coefficient", "LARS")
+        if not isinstance(use_clip, bool):
+            raise TypeError("For 'LARS', the type of 'use_clip' must be 'bool', but got '%s'."
+                            % type(use_clip).__name__)
+        super().__init__(0.0, [Parameter(np.array(0.0, np.float32), name="fake_param")])
+        self.global_step = optimizer.global_step
+        self.learning_rate = Parameter(np.array(0.0, np.float32), name="fake_lr",
+                                       requires_grad=False)
+        del self.parameters  # (re-added after fake_param: MindSpore's order)
+        self.parameters = optimizer.parameters
+        self.opt = optimizer
+        self.epsilon, self.coefficient, self.use_clip = epsilon, coefficient, use_clip
+        self.lars_flag = tuple(bool(lars_filter(p)) for p in optimizer.parameters)
+        self._inner_decays = optimizer._weight_decays
+        self._inner_decay_sources = optimizer._decay_sources
+        self._inner_scale = optimizer.loss_scale
+        # the inner optimizer neither decays nor unscales: LARS has done both
+        object.__setattr__(optimizer, "_weight_decays", tuple(0.0 for _ in optimizer.parameters))
+        object.__setattr__(optimizer, "_decay_sources", optimizer._weight_decays)
+        object.__setattr__(optimizer, "dynamic_weight_decay", False)
+        optimizer.loss_scale = 1.0
+
+    def construct(self, gradients) -> tuple:
+        """Rescale the gradients, then step the inner optimizer with them."""
+        opt = self.opt
+        given = opt._gradients(gradients)
+        step = int(self.global_step.asnumpy()[0])
+        decays = self._inner_decays
+        if any(callable(wd) for wd in self._inner_decay_sources):
+            object.__setattr__(opt, "_decay_sources", self._inner_decay_sources)
+            decays = opt.get_weight_decay()
+            object.__setattr__(opt, "_decay_sources", tuple(0.0 for _ in decays))
+        out = []
+        for i, (p, g) in enumerate(zip(opt.parameters, given)):
+            g = g / self._inner_scale if self._inner_scale != 1.0 else g
+            if not self.lars_flag[i]:
+                out.append(g)
+                continue
+            w = p.asnumpy()
+            wd = decays[i] / self._inner_scale
+            w_norm = float(np.sqrt(np.sum(np.square(w, dtype=np.float64))))
+            g_norm = float(np.sqrt(np.sum(np.square(g, dtype=np.float64))))
+            if w_norm > 0 and g_norm > 0:
+                ratio = self.coefficient * w_norm / (g_norm + wd * w_norm + self.epsilon)
+            else:
+                ratio = 1.0
+            if self.use_clip:
+                ratio = min(ratio / opt._lrs[i].at(step), 1.0)
+            out.append((ratio * (g + wd * w)).astype(w.dtype))
+        return opt(tuple(out))
