@@ -17,15 +17,15 @@ __all__ = ["CELU", "SeLU", "GLU", "LogSigmoid", "SoftShrink", "HShrink", "Thresh
 
 class CELU(Cell):
     """MindSpore's ``nn.CELU(alpha=1.0)``: ``max(0, x) + min(0, alpha (exp(x / alpha) -
-    1))``; ``alpha`` must not be 0."""
+    1))``; ``alpha`` a float, not 0."""
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
+        if not isinstance(alpha, float):  # (MindSpore 2.10: an int alpha is a TypeError too)
             raise TypeError("For 'CeLU', 'alpha' must be a float, but got %s"
                             % type(alpha).__name__)
         if alpha == 0:
-            raise ValueError("For 'CeLU', 'alpha' must not be 0 (it divides x)")
+            raise ValueError("For primitive[CeLU], the alpha must be not equal to 0 , but got 0.")
         self.alpha = float(alpha)
 
     def construct(self, x):
@@ -119,7 +119,8 @@ class RReLU(Cell):
 
 class Softmax2d(Cell):
     """MindSpore's ``nn.Softmax2d()``: the softmax over the channels (axis -3) of a ``(C, H,
-    W)`` or ``(N, C, H, W)`` input (the rank is not checked)."""
+    W)`` or ``(N, C, H, W)`` input (the rank is not checked: MindSpore's ValueError for
+    another rank is not raised, as ``construct`` is compiled, where raise is refused)."""
 
     def construct(self, x):
         return ops.softmax(x, -3)

@@ -7,6 +7,9 @@ venv): ``nn.MultiMarginLoss``, ``nn.TripletMarginLoss``, ``nn.TripletMarginWithD
 
 Each ``construct`` is MindSpore's, written over ``ops`` (the functionals are the rows of
 :mod:`autograd_st.table_loss`), so the losses run eagerly and inside differentiated code.
+The shape checks MindSpore makes inside ``construct`` (``DiceLoss``'s and
+``MultiClassDiceLoss``'s equal shapes, ``FocalLoss``'s ranks and channels) are not made here:
+``construct`` is compiled, and ``raise`` is refused in compiled code.
 """
 from __future__ import annotations
 
