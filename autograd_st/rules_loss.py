@@ -6,8 +6,11 @@ uniform noise of ``nn.RReLU`` (no gradient).
 ``ctc_nll``'s reverse rule is the true derivative of the likelihood, ``-posterior`` (checked
 against finite differences); MindSpore's extra ``exp(log_probs)`` term (its gradient assumes
 the inputs come out of a log-softmax) is added by the adapter ``table_loss.ctc_loss``.
-Second derivatives of ``ctc_nll`` w.r.t. ``log_probs`` are not provided: ``ctc_nll_grad`` is
-differentiable in ``dloss`` only.
+Second derivatives of ``ctc_nll`` w.r.t. ``log_probs`` are NOT provided: ``ctc_nll_grad`` is
+differentiable in ``dloss`` only, so a second derivative of a CTC loss w.r.t. the
+log-probabilities leaves out the likelihood's Hessian (refusing it would need the compiler to
+tell an active non-differentiable argument apart, which it does not: it treats one as a
+constant).
 
 Takes: :mod:`autograd_st.rules` (``primitive``, ``vjp``, ``jvp``) and the kernels.
 Gives: the primitives, by registering them.

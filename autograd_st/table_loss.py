@@ -229,7 +229,8 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     posterior`` within each sample's input length (the gradient through a log-softmax,
     which MindSpore's kernel assumes); ``zero_infinity`` zeroes the gradient of a sample
     without any alignment but leaves its loss ``inf``; an input length below its target
-    length is an error."""
+    length is an error.  Only first derivatives are exact: a second derivative w.r.t.
+    ``log_probs`` leaves out the likelihood's Hessian (see :mod:`autograd_st.rules_loss`)."""
     check_reduction(reduction, "ctc_loss")
     targets = P.stop_gradient(targets)
     nll = P.ctc_nll(log_probs, targets, input_lengths, target_lengths, blank)
