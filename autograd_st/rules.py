@@ -190,7 +190,8 @@ def primitive(name: str | None = None, diff: tuple[str, ...] | None = None,
     """Register a numpy function as a primitive (``diff``: its differentiable parameters;
     default: the parameters without default values).  ``refused``: its output depends on
     ``diff`` but no rule is written; the compiler refuses a gradient or tangent through it,
-    saying this (never a silent zero)."""
+    saying this (never a silent zero).  A rule whose own derivative is not written calls such
+    a primitive (``ctc_nll_grad``)."""
     def deco(fn):
         sig = inspect.signature(fn)
         params = list(sig.parameters)

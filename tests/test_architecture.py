@@ -55,6 +55,8 @@ FLOORS = {
     "autograd_st.table_more": 1, "autograd_st.table_nn": 1,
     "autograd_st.rules_nn3d": 1, "autograd_st.table_nn3d": 1,  # the 3-D and structural layers
     "autograd_st.rules_linalg": 1, "autograd_st.table_linalg": 1,
+    "autograd_st.kernels_loss": 0,  # the CTC forward-backward, RReLU's noise
+    "autograd_st.rules_loss": 1, "autograd_st.table_loss": 1,  # nn losses/activations
     "autograd_st.compiler": 2,
     "autograd_st.compiler.lower_facts": 2,  # what the lowering reads of each statement
     "autograd_st.compiler.hooks": 2,  # y.register_hook(fn) placed at y's definition

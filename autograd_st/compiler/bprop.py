@@ -245,8 +245,9 @@ def refuse_bprop_derivative(compiled, stmt) -> None:
 def refuse_unimplemented(stmt) -> None:
     """Raise at ``stmt`` (a primitive some gradient or tangent flows through) when the
     primitive's derivative is not implemented (``primitive(refused=...)``): the singular
-    vectors of ``ops.svd``, a second derivative of the CTC loss ...  Never a silent zero."""
-    reason = getattr(stmt.prim, "refused", None)
+    vectors of ``ops.svd``, the gradient of the CTC loss (a second derivative of it) ...
+    Never a silent zero."""
+    reason = stmt.prim.refused
     if reason is None:
         return
     loc = stmt.loc or (None, None, 0)

@@ -3,6 +3,7 @@ wrappers built on it (each module's ``__all__`` is published here)."""
 from ..cell import Cell
 from . import (
     activation,
+    activation3,
     basic,
     conv,
     distributed,
@@ -13,9 +14,11 @@ from . import (
     learning_rate_schedule,
     loss,
     losses2,
+    losses3,
     metrics,
     metrics_more,
     optim,
+    optim3,
     optim_more,
     padding,
     pooling,
@@ -29,7 +32,7 @@ __all__ = ["Cell"]
 
 for _module in (layers, basic, conv, padding, pooling, activation, loss, losses2, optim, optim_more,
                 learning_rate_schedule, dynamic_lr, wrap, graph_cell, rnn, transformer, metrics,
-                metrics_more, distributed, layers3d, structural):
+                metrics_more, distributed, layers3d, structural, activation3, losses3, optim3):
     for _name in _module.__all__:
         if _name == "get_metrics":  # (mindspore.train.metrics only)
             continue
