@@ -552,6 +552,19 @@ def idx_extreme_like(like, which):
     return np.full(like.shape, value, like.dtype)
 
 
+@_tag("pad_widths")
+def idx_pad_widths(paddings):
+    """MindSpore's mirror_pad ``paddings`` ((ndim, 2): before/after per axis, first axis
+    first) as ``ops.pad``'s flat widths (last axis first)."""
+    pads = np.asarray(paddings).reshape(-1, 2)
+    return tuple(int(v) for pair in pads[::-1] for v in pair)
+
+
+@primitive(name="pad_widths", diff=())
+def pad_widths(paddings):
+    return idx_pad_widths(paddings)
+
+
 @primitive(name="extreme_like", diff=())
 def extreme_like(like, which):
     return idx_extreme_like(like, which)
@@ -576,5 +589,5 @@ INDEX_PRIMITIVES = ("idx_put", "idx_winners", "idx_reduce", "im2col", "col2im", 
                     "unique", "unique_consecutive", "searchsorted", "rand", "rand_multinomial",
                     "rand_permutation", "rand_shuffle", "moveaxis", "atleast", "hstack_axis",
                     "space_to_batch", "batch_to_space", "diag_index", "along_index",
-                    "revseq_index", "extreme_like", "resized")
+                    "revseq_index", "extreme_like", "resized", "pad_widths")
 """The primitives this module registers."""

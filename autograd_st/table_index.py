@@ -543,9 +543,10 @@ def reverse_sequence(x, seq_lengths, seq_dim, batch_dim=0):
 def mirror_pad(input_x, paddings, mode):
     """MindSpore's ``ops.mirror_pad(input_x, paddings, mode)``: ``paddings`` (ndim, 2)
     before/after per axis, mirrored ``'REFLECT'`` (edge not repeated) or ``'SYMMETRIC'``."""
-    pads = np.asarray(_const(paddings)).reshape(-1, 2)
-    flat = tuple(int(v) for pair in pads[::-1] for v in pair)
-    return P.pad(input_x, flat, mode.lower())
+    pads = _const(paddings)
+    if isinstance(pads, Sym):  # (a Tensor made in differentiated code: read when it runs)
+        return P.pad(input_x, P.pad_widths(pads), mode.lower())
+    return P.pad(input_x, rules_index.idx_pad_widths(pads), mode.lower())
 
 
 def _block(block, m):
@@ -576,7 +577,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """MindSpore's ``ops.fold(input, output_size, kernel_size, dilation=1, padding=0,
     stride=1)`` (col2im): (N, C*kh*kw, L) summed into (N, C, H, W)."""
-    size = tuple(int(v) for v in np.ravel(_const(output_size)))
+    size = _const(output_size)
+    if not isinstance(size, Sym):
+        size = tuple(int(v) for v in np.ravel(size))
     return P.col2im(input, size, _const(kernel_size), _const(dilation), _const(padding),
                     _const(stride))
 
@@ -1071,6 +1074,7 @@ OPS: tuple[Op, ...] = (
     # shapes
     Op("moveaxis", fn=moveaxis, ops=("moveaxis", "movedim")),
     Op("moveaxis", fn=_m_moveaxis, methods=("moveaxis", "movedim")),
+    Op("moveaxis", "a, source, destination", numpy=(np.moveaxis,)),
     Op("atleast", fn=atleast_1d, ops=("atleast_1d",)),
     Op("atleast", fn=atleast_2d, ops=("atleast_2d",)),
     Op("atleast", fn=atleast_3d, ops=("atleast_3d",)),
