@@ -195,10 +195,14 @@ def _(out, cols, output_size, kernel, dilation, padding, stride, dcols):
 def idx_unique(x, part, dtype="int32"):
     """MindSpore's ``ops.unique`` on a flattened ``x``: the values in the order they first
     appear (``part=0``), the index of each entry's value in them (``part=1``, ``dtype``),
-    or how often each occurs (``part=2``)."""
+    or how often each occurs (``part=2``); parts 3, 4, 5: the same for the values sorted
+    (``Tensor.unique``)."""
     flat = np.ravel(x)
     values, first, inverse, counts = np.unique(flat, return_index=True, return_inverse=True,
                                                return_counts=True)
+    if part >= 3:
+        return (values, np.reshape(inverse, np.shape(x)).astype(dtype),
+                counts.astype(dtype))[part - 3]
     order = np.argsort(first, kind="stable")
     if part == 0:
         return values[order]

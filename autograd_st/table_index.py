@@ -46,7 +46,7 @@ from .table_more import tensor_split as _tensor_split
 from .table_more import unbind as _unbind
 from .tensor import Tensor, unwrap
 
-__all__ = ["OPS"]
+__all__ = ["OPS", "draw", "IN_PLACE_METHODS"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -213,21 +213,18 @@ def _m_searchsorted(self, v, side="left", sorter=None):
 
 def _m_unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """``Tensor.unique(sorted=True, return_inverse=False, return_counts=False, dim=None)``
-    (PyTorch's: sorted values; MindSpore 2.10's CPU build has no kernel for it)."""
-    values = P.unique(self, 0)
-    if isinstance(values, Sym):
-        raise UnsupportedSyntaxError("Tensor.unique runs eagerly only here; use ops.unique")
-    data = np.ravel(unwrap(self))
-    vals, inverse, counts = np.unique(data, return_inverse=True, return_counts=True)
-    if not sorted:
-        vals = np.asarray(unwrap(values))
-    out = [Tensor(vals)]
+    (PyTorch's: the values sorted, or in first-appearance order with ``sorted=False``; the
+    inverse and counts int64).  MindSpore 2.10's CPU build has no kernel for it (measured);
+    ``dim`` other than None is refused."""
+    if dim is not None:
+        raise UnsupportedSyntaxError("Tensor.unique: dim=%r is not supported here; pass "
+                                     "dim=None (the flattened input)" % (dim,))
+    base = 3 if sorted else 0
+    out = [P.unique(self, base)]
     if return_inverse:
-        inv = inverse if sorted else np.asarray(unwrap(P.unique(self, 1, "int64")))
-        out.append(Tensor(inv.reshape(np.shape(unwrap(self))).astype(np.int64)))
+        out.append(P.unique(self, base + 1, "int64"))
     if return_counts:
-        cnt = counts if sorted else np.asarray(unwrap(P.unique(self, 2, "int64")))
-        out.append(Tensor(cnt.astype(np.int64)))
+        out.append(P.unique(self, base + 2, "int64"))
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -591,22 +588,22 @@ def ptp(input, axis=None, keepdims=False):
 
 def _m_choose(self, choices, mode="clip"):
     """``Tensor.choose(choices, mode='clip')``: entry ``i`` of ``choices[self[i]]``
-    (``self`` an int Tensor; ``mode`` 'clip' or 'wrap' an index out of range)."""
-    parts = [P.expand_dims(c, 0) for c in choices] if isinstance(choices, (list, tuple)) \
-        else [choices]
-    stacked = _join(parts, 0) if isinstance(choices, (list, tuple)) else choices
-    n = len(choices) if isinstance(choices, (list, tuple)) else np.shape(unwrap(choices))[0]
+    (``self`` an int Tensor broadcast against each choice; ``mode`` 'clip' or 'wrap' an
+    index out of range); differentiable in the choices."""
+    listed = isinstance(choices, (list, tuple))
+    stacked = _join([P.expand_dims(c, 0) for c in choices], 0) if listed else choices
+    n = len(choices) if listed else None
     idx = _const(self)
-    if isinstance(idx, Sym):
-        raise UnsupportedSyntaxError("Tensor.choose: the index Tensor must be a constant in "
-                                     "differentiated code")
-    idx = np.clip(idx, 0, n - 1) if mode == "clip" else np.mod(idx, n)
-    if not has_sym(stacked):
+    if n is None:
+        n = P.getitem(P.shape(stacked), 0) if has_sym(stacked) else np.shape(unwrap(stacked))[0]
+    idx = P.minimum(P.maximum(idx, 0), P.sub(n, 1)) if mode == "clip" else P.mod(idx, n)
+    if not has_sym(stacked) and not has_sym(idx):
         shape = np.broadcast_shapes(np.shape(idx), np.shape(unwrap(stacked))[1:])
-        stacked = P.broadcast_to(stacked, (n,) + shape)
+        stacked = P.broadcast_to(stacked, (np.shape(unwrap(stacked))[0],) + shape)
         idx = np.broadcast_to(idx, shape)
-    out = P.take_along(stacked, np.expand_dims(idx, 0), 0)
-    return P.getitem(out, 0)
+    else:
+        idx = P.broadcast_like(idx, P.getitem(stacked, 0))
+    return P.getitem(P.take_along(stacked, P.expand_dims(idx, 0), 0), 0)
 
 
 def _m_sum_to_size(self, *size):
@@ -648,6 +645,14 @@ def _m_unbind(self, dim=0):
 # ---------------------------------------------------------------------------------------
 # random (no gradient; drawn when the code runs, in differentiated code too)
 # ---------------------------------------------------------------------------------------
+
+def draw(kind, shape, a=0.0, b=1.0, dtype="float32", seed=0, seed2=0):
+    """One draw of the ``rand`` primitive (see :func:`autograd_st.rules_index.idx_rand` for
+    ``kind``), emitted in differentiated code; the primitive classes call it with their
+    ``seed``/``seed2`` attributes."""
+    return _draw("rand", kind=kind, shape=shape, a=a, b=b, dtype=dtype, seed=int(seed),
+                 seed2=int(seed2))
+
 
 def _draw(name, **args):
     """Call random primitive ``name``: under the compiler always emitted (never run once
@@ -1005,6 +1010,7 @@ def _m_bernoulli(self, p=0.5, seed=None, *, generator=None):
 OPS: tuple[Op, ...] = (
     # index results
     Op("nonzero", fn=nonzero, ops=("nonzero",), methods=("nonzero",)),
+    Op("nonzero", fn=argwhere, classes=("NonZero",)),
     Op("nonzero", fn=argwhere, ops=("argwhere",), methods=("argwhere",)),
     Op("unique", fn=unique, ops=("unique",), classes=("Unique",)),
     Op("unique", fn=_m_unique, methods=("unique",)),
@@ -1014,31 +1020,20 @@ OPS: tuple[Op, ...] = (
     Op("searchsorted", fn=_m_searchsorted, methods=("searchsorted",)),
     Op("searchsorted", fn=bucketize, ops=("bucketize",)),
     # scatter family
-    Op("ungetitem", fn=scatter_add, ops=("scatter_add",), classes=("ScatterAdd",)),
-    Op("ungetitem", fn=scatter_sub, ops=("scatter_sub",), classes=("ScatterSub",)),
-    Op("idx_put", fn=scatter_update, ops=("scatter_update",), classes=("ScatterUpdate",)),
-    Op("idx_reduce", fn=_scatter_reducer("max"), ops=("scatter_max",),
-       classes=("ScatterMax",)),
-    Op("idx_reduce", fn=_scatter_reducer("min"), ops=("scatter_min",),
-       classes=("ScatterMin",)),
-    Op("idx_reduce", fn=_scatter_reducer("mul"), ops=("scatter_mul",),
-       classes=("ScatterMul",)),
-    Op("idx_reduce", fn=_scatter_reducer("div"), ops=("scatter_div",),
-       classes=("ScatterDiv",)),
-    Op("idx_put", fn=scatter_nd_update, ops=("scatter_nd_update",),
-       classes=("ScatterNdUpdate",)),
-    Op("ungetitem", fn=_nd_reducer("add", "scatter_nd_add"), ops=("scatter_nd_add",),
-       classes=("ScatterNdAdd",)),
-    Op("ungetitem", fn=_nd_reducer("sub", "scatter_nd_sub"), ops=("scatter_nd_sub",),
-       classes=("ScatterNdSub",)),
-    Op("idx_reduce", fn=_nd_reducer("mul", "scatter_nd_mul"), ops=("scatter_nd_mul",),
-       classes=("ScatterNdMul",)),
-    Op("idx_reduce", fn=_nd_reducer("div", "scatter_nd_div"), ops=("scatter_nd_div",),
-       classes=("ScatterNdDiv",)),
-    Op("idx_reduce", fn=_nd_reducer("max", "scatter_nd_max"), ops=("scatter_nd_max",),
-       classes=("ScatterNdMax",)),
-    Op("idx_reduce", fn=_nd_reducer("min", "scatter_nd_min"), ops=("scatter_nd_min",),
-       classes=("ScatterNdMin",)),
+    Op("ungetitem", fn=scatter_add, ops=("scatter_add",)),
+    Op("ungetitem", fn=scatter_sub, ops=("scatter_sub",)),
+    Op("idx_put", fn=scatter_update, ops=("scatter_update",)),
+    Op("idx_reduce", fn=_scatter_reducer("max"), ops=("scatter_max",)),
+    Op("idx_reduce", fn=_scatter_reducer("min"), ops=("scatter_min",)),
+    Op("idx_reduce", fn=_scatter_reducer("mul"), ops=("scatter_mul",)),
+    Op("idx_reduce", fn=_scatter_reducer("div"), ops=("scatter_div",)),
+    Op("idx_put", fn=scatter_nd_update, ops=("scatter_nd_update",)),
+    Op("ungetitem", fn=_nd_reducer("add", "scatter_nd_add"), ops=("scatter_nd_add",)),
+    Op("ungetitem", fn=_nd_reducer("sub", "scatter_nd_sub"), ops=("scatter_nd_sub",)),
+    Op("idx_reduce", fn=_nd_reducer("mul", "scatter_nd_mul"), ops=("scatter_nd_mul",)),
+    Op("idx_reduce", fn=_nd_reducer("div", "scatter_nd_div"), ops=("scatter_nd_div",)),
+    Op("idx_reduce", fn=_nd_reducer("max", "scatter_nd_max"), ops=("scatter_nd_max",)),
+    Op("idx_reduce", fn=_nd_reducer("min", "scatter_nd_min"), ops=("scatter_nd_min",)),
     Op("ungetitem", fn=_nd_reducer("sub", "tensor_scatter_sub"), ops=("tensor_scatter_sub",),
        classes=("TensorScatterSub",)),
     Op("idx_reduce", fn=_nd_reducer("mul", "tensor_scatter_mul"),
@@ -1137,3 +1132,7 @@ OPS: tuple[Op, ...] = (
     Op("idx_put", fn=_m_scatter_, methods=("scatter_",)),
     Op("ungetitem", fn=_m_scatter_add_, methods=("scatter_add_",)),
 )
+
+#: the Tensor methods that write into their Tensor (eager only: refused, or for the random
+#: fills the fresh draw, in differentiated code); tested in tests/test_ops_index.py
+IN_PLACE_METHODS = frozenset(name for row in OPS for name in row.methods if name.endswith("_"))
