@@ -46,7 +46,7 @@ from .table_more import tensor_split as _tensor_split
 from .table_more import unbind as _unbind
 from .tensor import Tensor, unwrap
 
-__all__ = ["OPS", "draw", "IN_PLACE_METHODS"]
+__all__ = ["OPS", "draw", "IN_PLACE_METHODS", "scatter_sub"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -240,7 +240,8 @@ def scatter_add(input_x, indices, updates):
 
 
 def scatter_sub(input_x, indices, updates):
-    """MindSpore's ``ops.scatter_sub``: ``updates`` subtracted at rows ``indices``."""
+    """MindSpore's ``ops.ScatterSub()(input_x, indices, updates)`` (there is no
+    ``ops.scatter_sub``): ``updates`` subtracted at rows ``indices``."""
     return _write_back(input_x, _reduce(input_x, _first(indices), updates, "sub"))
 
 
@@ -1021,7 +1022,6 @@ OPS: tuple[Op, ...] = (
     Op("searchsorted", fn=bucketize, ops=("bucketize",)),
     # scatter family
     Op("ungetitem", fn=scatter_add, ops=("scatter_add",)),
-    Op("ungetitem", fn=scatter_sub, ops=("scatter_sub",)),
     Op("idx_put", fn=scatter_update, ops=("scatter_update",)),
     Op("idx_reduce", fn=_scatter_reducer("max"), ops=("scatter_max",)),
     Op("idx_reduce", fn=_scatter_reducer("min"), ops=("scatter_min",)),

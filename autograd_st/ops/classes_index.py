@@ -31,7 +31,8 @@ def _scatter_class(name: str, op: str, use_locking: bool) -> type:
         self.use_locking = bool(use_locking)
 
     def __call__(self, input_x, indices, updates):
-        return FUNCTIONS[op](input_x, indices, updates)
+        fn = table_index.scatter_sub if op == "scatter_sub" else FUNCTIONS[op]
+        return fn(input_x, indices, updates)
 
     return type(name, (Primitive,), {
         "__init__": __init__, "__call__": __call__, "__module__": __name__,
