@@ -292,7 +292,8 @@ def _shape(shape):
 def idx_rand(kind, shape, a=0.0, b=1.0, dtype="float32", seed=0, seed2=0):
     """One random draw of ``shape``: ``kind`` is uniform ``[a, b)``, normal (mean ``a``,
     standard deviation ``b``), int ``[a, b)``, bernoulli (probability ``a``), gamma (shape
-    ``a``, scale ``b``), poisson (mean ``a``), laplace (mean ``a``, scale ``b``); cast to
+    ``a``, scale ``b``), poisson (mean ``a``), exponential (scale ``a``), laplace (mean
+    ``a``, scale ``b``); cast to
     ``dtype``.  ``a`` and ``b`` broadcast against ``shape``."""
     rng = idx_rng(seed, seed2)
     shape = _shape(shape)
@@ -308,6 +309,8 @@ def idx_rand(kind, shape, a=0.0, b=1.0, dtype="float32", seed=0, seed2=0):
         out = rng.gamma(np.broadcast_to(a, shape), np.broadcast_to(b, shape))
     elif kind == "poisson":
         out = rng.poisson(np.broadcast_to(a, shape))
+    elif kind == "exponential":
+        out = rng.exponential(np.broadcast_to(a, shape))
     elif kind == "laplace":
         out = rng.laplace(np.broadcast_to(a, shape), np.broadcast_to(b, shape))
     else:

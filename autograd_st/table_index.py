@@ -353,8 +353,8 @@ def _index_tuple(indices):
 
 
 def index_put(input, indices, values, accumulate=False):
-    """MindSpore's ``Tensor.index_put(indices, values, accumulate=False)`` (and
-    ``ops.index_put``): ``values`` written at the index tuple ``indices`` (one index Tensor
+    """MindSpore's ``Tensor.index_put(indices, values, accumulate=False)`` (MindSpore 2.10
+    has no ``ops.index_put``): ``values`` written at the index tuple ``indices`` (one index Tensor
     per leading axis), or added with ``accumulate=True`` (repeats accumulate)."""
     index = _index_tuple(indices)
     if accumulate:
@@ -364,7 +364,8 @@ def index_put(input, indices, values, accumulate=False):
 
 
 def masked_scatter(input, mask, source):
-    """MindSpore's ``Tensor.masked_scatter(mask, source)``: the entries where ``mask``
+    """MindSpore's ``Tensor.masked_scatter(mask, source)`` (no ``ops.masked_scatter`` in
+    MindSpore 2.10): the entries where ``mask``
     (broadcast to ``input``) is True replaced, in order, by the first entries of
     ``source``; differentiable in both."""
     full = P.greater(P.broadcast_like(P.astype(mask, "int8"), input), 0)
@@ -1005,6 +1006,63 @@ def _m_bernoulli(self, p=0.5, seed=None, *, generator=None):
 
 
 # ---------------------------------------------------------------------------------------
+# Tensor methods of the functional ops above (MindSpore 2.10's signatures, measured)
+# ---------------------------------------------------------------------------------------
+
+def _m_uniform(self, from_=0.0, to=1.0, generator=None):
+    """``Tensor.uniform(from_=0.0, to=1.0)``: a new Tensor shaped and typed like ``self``,
+    uniform in ``[from_, to)`` (MindSpore 2.10's CPU build has no kernel; its
+    documentation)."""
+    out = _draw("rand", kind="uniform", shape=_shape_like(self), a=_const(from_), b=_const(to),
+                dtype="float64")
+    return P.cast_like(out, self)
+
+
+def _m_exponential_(self, lambd=1, *, generator=None):
+    """``Tensor.exponential_(lambd=1)``: filled with exponential draws of rate ``lambd``."""
+    return _fill_random(self, _draw("rand", kind="exponential", shape=_shape_like(self),
+                                    a=1.0 / float(lambd), b=0.0, dtype="float64"))
+
+
+def _m_reverse_sequence(self, seq_lengths, seq_dim=0, batch_dim=0):
+    """``Tensor.reverse_sequence(seq_lengths, seq_dim=0, batch_dim=0)``."""
+    return reverse_sequence(self, seq_lengths, seq_dim, batch_dim)
+
+
+def _m_multinomial(self, num_samples, replacement=True, seed=None):
+    """``Tensor.multinomial(num_samples, replacement=True, seed=None)``."""
+    return multinomial(self, num_samples, replacement, seed)
+
+
+def _m_fold(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """``Tensor.fold(output_size, kernel_size, dilation=1, padding=0, stride=1)``."""
+    return fold(self, output_size, kernel_size, dilation, padding, stride)
+
+
+def _m_hsplit(self, indices_or_sections):
+    """``Tensor.hsplit(indices_or_sections)``."""
+    return hsplit(self, indices_or_sections)
+
+
+def _method_of(fn, name, params):
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    method.__name__ = name
+    method.__doc__ = "``Tensor.%s(%s)``: ``ops.%s(self, ...)``." % (name, params, fn.__name__)
+    return method
+
+
+def _m_random_categorical(self, num_sample, seed=0, dtype=mstype.int64):
+    """``Tensor.random_categorical(num_sample, seed=0, dtype=int64)``."""
+    return random_categorical(self, num_sample, seed, dtype)
+
+
+def _m_inplace_update(self, v, indices):
+    """``Tensor.inplace_update(v, indices)``: a new Tensor (``ops.inplace_update``)."""
+    return inplace_update(self, v, indices)
+
+
+# ---------------------------------------------------------------------------------------
 # the rows
 # ---------------------------------------------------------------------------------------
 
@@ -1054,8 +1112,8 @@ OPS: tuple[Op, ...] = (
     Op("untake", fn=index_add, ops=("index_add",)),
     Op("untake", fn=_m_index_add, methods=("index_add",)),
     Op("where", fn=index_fill, ops=("index_fill",), methods=("index_fill",)),
-    Op("idx_put", fn=index_put, ops=("index_put",), methods=("index_put",)),
-    Op("where", fn=masked_scatter, ops=("masked_scatter",), methods=("masked_scatter",)),
+    Op("idx_put", fn=index_put, methods=("index_put",)),
+    Op("where", fn=masked_scatter, methods=("masked_scatter",)),
     Op("idx_put", fn=select_scatter, ops=("select_scatter",)),
     Op("idx_put", fn=slice_scatter, ops=("slice_scatter",)),
     Op("getitem", fn=diagonal, ops=("diagonal",), methods=("diagonal",)),
@@ -1114,6 +1172,43 @@ OPS: tuple[Op, ...] = (
     Op("rand", fn=_m_normal_, methods=("normal_",)),
     Op("rand", fn=_m_random_, methods=("random_",)),
     Op("rand", fn=_m_bernoulli_, methods=("bernoulli_",)),
+    Op("rand", fn=_m_uniform, methods=("uniform",)),
+    Op("rand", fn=_m_exponential_, methods=("exponential_",)),
+    Op("take_along", fn=_m_reverse_sequence, methods=("reverse_sequence",)),
+    Op("rand_multinomial", fn=_m_multinomial, methods=("multinomial",)),
+    Op("col2im", fn=_m_fold, methods=("fold",)),
+    Op("getitem", fn=_m_hsplit, methods=("hsplit",)),
+    Op("idx_reduce", fn=_method_of(_scatter_reducer("max"), "scatter_max", "indices, updates"),
+       methods=("scatter_max",)),
+    Op("idx_reduce", fn=_method_of(_scatter_reducer("min"), "scatter_min", "indices, updates"),
+       methods=("scatter_min",)),
+    Op("idx_reduce", fn=_method_of(_scatter_reducer("mul"), "scatter_mul", "indices, updates"),
+       methods=("scatter_mul",)),
+    Op("idx_reduce", fn=_method_of(_scatter_reducer("div"), "scatter_div", "indices, updates"),
+       methods=("scatter_div",)),
+    Op("ungetitem", fn=_method_of(scatter_sub, "scatter_sub", "indices, updates"),
+       methods=("scatter_sub",)),
+    Op("idx_put", fn=_method_of(select_scatter, "select_scatter", "src, axis, index"),
+       methods=("select_scatter",)),
+    Op("idx_put", fn=_method_of(slice_scatter, "slice_scatter",
+                                "src, axis=0, start=None, end=None, step=1"),
+       methods=("slice_scatter",)),
+    Op("idx_put", fn=_method_of(diagonal_scatter, "diagonal_scatter",
+                                "src, offset=0, dim1=0, dim2=1"), methods=("diagonal_scatter",)),
+    Op("unique_consecutive", fn=_method_of(unique_consecutive, "unique_consecutive",
+                                           "return_inverse=False, return_counts=False, "
+                                           "dim=None"), methods=("unique_consecutive",)),
+    Op("idx_reduce", fn=_method_of(unsorted_segment_max, "unsorted_segment_max",
+                                   "segment_ids, num_segments"),
+       methods=("unsorted_segment_max",)),
+    Op("idx_reduce", fn=_method_of(unsorted_segment_min, "unsorted_segment_min",
+                                   "segment_ids, num_segments"),
+       methods=("unsorted_segment_min",)),
+    Op("idx_reduce", fn=_method_of(unsorted_segment_prod, "unsorted_segment_prod",
+                                   "segment_ids, num_segments"),
+       methods=("unsorted_segment_prod",)),
+    Op("idx_put", fn=_m_inplace_update, methods=("inplace_update",)),
+    Op("rand_multinomial", fn=_m_random_categorical, methods=("random_categorical",)),
     # in place (eager)
     Op("add", fn=_m_add_, methods=("add_",)),
     Op("sub", fn=_m_sub_, methods=("sub_",)),
