@@ -354,3 +354,49 @@ def test_in_place_methods_are_refused_in_differentiated_code():
     def g(x):
         return (x * ops.zeros_like(x).normal_()).sum()  # a random fill returns the draw
     assert ops.grad(g)(X).shape == X.shape
+
+
+# ---------------------------------------------------------------------------------------
+# primitive classes with attributes
+# ---------------------------------------------------------------------------------------
+
+def test_primitive_classes_take_mindspores_attributes():
+    base = np.array(X9, np.float32)
+    upd = Tensor(np.array([[1., 1, 1], [2, 2, 2], [3, 3, 3]], np.float32))
+    p = Parameter(Tensor(base), name="p")
+    out = ops.ScatterNdUpdate(use_locking=True)(p, ND, upd)
+    np.testing.assert_array_equal(out.asnumpy(), [[3, 3, 3], [4, 5, 6], [2, 2, 2]])
+    np.testing.assert_array_equal(p.asnumpy(), out.asnumpy())
+    q = Parameter(Tensor(base), name="q")
+    np.testing.assert_array_equal(ops.ScatterSub()(q, IDX, upd).asnumpy()[0], [-3, -2, -1])
+    assert not hasattr(ops, "scatter_sub")  # (MindSpore 2.10 has only the class)
+    np.testing.assert_array_equal(
+        ops.TensorScatterElements(1, "add")(_x9(), Tensor(np.array([[0, 0]], np.int64)),
+                                            Tensor(np.array([[1., 2]], np.float32))).asnumpy(),
+        [[4, 2, 3], [4, 5, 6], [7, 8, 9]])
+    np.testing.assert_array_equal(
+        ops.MirrorPad("SYMMETRIC")(Tensor(np.array([[1., 2]])),
+                                   Tensor(np.array([[0, 0], [1, 1]]))).asnumpy(), [[1, 1, 2, 2]])
+    np.testing.assert_array_equal(ops.InplaceAdd((0, 0))(_x9(), upd[:2]).asnumpy()[0], [4, 5, 6])
+    assert ops.SearchSorted(dtype=ms.int32)(Tensor(np.array([1., 2])),
+                                            Tensor(np.array([1.5]))).dtype == ms.int32
+    assert ops.UniformReal(seed=2)((2, 3)).dtype == ms.float32
+    assert ops.UniformInt(seed=1)((4,), Tensor(1), Tensor(3)).dtype == ms.int32
+    assert ops.StandardNormal(seed=1, seed2=2)((2,)).shape == (2,)
+    assert ops.RandpermV2(seed=3)(5).dtype == ms.int64
+    out, inv, cnt = ops.UniqueConsecutive()(Tensor(np.array([1, 1, 2])))
+    np.testing.assert_array_equal(cnt.asnumpy(), [2, 1])
+
+
+class ScatterCell(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.update = ops.ScatterNdUpdate()
+        self.max = ops.TensorScatterMax()
+
+    def construct(self, x, u):
+        return (self.update(x, ND, u) * 2.0 + self.max(x, ND2, u[0])).sum()
+
+
+def test_primitive_classes_inside_differentiated_code():
+    check_grads(ScatterCell(), (X[:3], U), order=1)
