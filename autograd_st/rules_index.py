@@ -344,6 +344,24 @@ def idx_shuffle(x, seed=0, seed2=0):
     return x[idx_rng(seed, seed2).permutation(x.shape[0])] if x.ndim else x.copy()
 
 
+@_tag("rand_choice_mask")
+def idx_choice_mask(x, count=256, seed=0, seed2=0):
+    """MindSpore's RandomChoiceWithMask in one array (count, ndim + 1): the coordinates of
+    up to ``count`` True entries of ``x`` in random order, zeros after them, and in the last
+    column 1 where a row holds a coordinate (one draw: the two outputs agree)."""
+    coords = np.argwhere(np.asarray(x))
+    coords = coords[idx_rng(seed, seed2).permutation(len(coords))][:int(count)]
+    out = np.zeros((int(count), np.ndim(x) + 1), np.int32)
+    out[:len(coords), :-1] = coords
+    out[:len(coords), -1] = 1
+    return out
+
+
+@primitive(name="rand_choice_mask", diff=())
+def rand_choice_mask(x, count=256, seed=0, seed2=0):
+    return idx_choice_mask(x, count, seed, seed2)
+
+
 @primitive(name="rand", diff=())
 def rand(kind, shape, a=0.0, b=1.0, dtype="float32", seed=0, seed2=0):
     return idx_rand(kind, shape, a, b, dtype, seed, seed2)
@@ -594,7 +612,7 @@ def resized(x, shape):
 
 INDEX_PRIMITIVES = ("idx_put", "idx_winners", "idx_reduce", "im2col", "col2im", "nonzero",
                     "unique", "unique_consecutive", "searchsorted", "rand", "rand_multinomial",
-                    "rand_permutation", "rand_shuffle", "moveaxis", "atleast", "hstack_axis",
+                    "rand_permutation", "rand_shuffle", "rand_choice_mask", "moveaxis", "atleast", "hstack_axis",
                     "space_to_batch", "batch_to_space", "diag_index", "along_index",
                     "revseq_index", "extreme_like", "resized", "pad_widths")
 """The primitives this module registers."""

@@ -46,7 +46,7 @@ from .table_more import tensor_split as _tensor_split
 from .table_more import unbind as _unbind
 from .tensor import Tensor, unwrap
 
-__all__ = ["OPS", "draw", "IN_PLACE_METHODS", "scatter_sub"]
+__all__ = ["OPS", "draw", "IN_PLACE_METHODS", "scatter_sub", "choice_with_mask_seeded"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -831,6 +831,25 @@ def laplace(shape, mean, lambda_param, seed=None):
                  dtype="float32", seed=_seed(seed))
 
 
+def choice_with_mask(input_x, count=256, seed=None):
+    """MindSpore's ``ops.choice_with_mask(input_x, count=256, seed=None)``
+    (``ops.RandomChoiceWithMask``): ``(index, mask)``, the int32 coordinates (count, ndim)
+    of up to ``count`` True entries of the bool ``input_x`` in random order (zeros after
+    them) and the bool mask of the rows that hold one."""
+    return _choice_with_mask(input_x, count, _seed(seed), 0)
+
+
+def choice_with_mask_seeded(input_x, count, seed, seed2):
+    """:func:`choice_with_mask` with both seeds (``ops.RandomChoiceWithMask``'s)."""
+    return _choice_with_mask(input_x, count, int(seed), int(seed2))
+
+
+def _choice_with_mask(input_x, count, seed, seed2):
+    both = _draw("rand_choice_mask", x=input_x, count=int(count), seed=seed, seed2=seed2)
+    return (P.getitem(both, (slice(None), slice(None, -1))),
+            P.greater(P.getitem(both, (slice(None), -1)), 0))
+
+
 def random_categorical(logits, num_sample, seed=0, dtype=mstype.int64):
     """MindSpore's ``ops.random_categorical(logits, num_sample, seed=0, dtype=int64)``:
     ``num_sample`` class draws per row of ``logits`` (2-D, unnormalized log-probabilities)."""
@@ -1057,6 +1076,20 @@ def _m_random_categorical(self, num_sample, seed=0, dtype=mstype.int64):
     return random_categorical(self, num_sample, seed, dtype)
 
 
+def _m_fill_diagonal(self, fill_value, wrap=False):
+    """``Tensor.fill_diagonal(fill_value, wrap=False)``: a new Tensor with the main diagonal
+    set (``self`` unchanged, measured); ``wrap`` (a tall matrix's diagonal restarted every
+    ``cols + 1`` rows) runs eagerly only."""
+    if wrap:
+        if has_sym(self):
+            raise UnsupportedSyntaxError("Tensor.fill_diagonal(wrap=True) runs eagerly only "
+                                         "here; write the diagonals with ops.diagonal_scatter")
+        data = np.array(unwrap(self))
+        np.fill_diagonal(data, fill_value, wrap=True)
+        return Tensor(data)
+    return P.idx_put(self, P.diag_index(_const(self)), fill_value)
+
+
 def _m_inplace_update(self, v, indices):
     """``Tensor.inplace_update(v, indices)``: a new Tensor (``ops.inplace_update``)."""
     return inplace_update(self, v, indices)
@@ -1208,6 +1241,8 @@ OPS: tuple[Op, ...] = (
                                    "segment_ids, num_segments"),
        methods=("unsorted_segment_prod",)),
     Op("idx_put", fn=_m_inplace_update, methods=("inplace_update",)),
+    Op("idx_put", fn=_m_fill_diagonal, methods=("fill_diagonal",)),
+    Op("rand_choice_mask", fn=choice_with_mask, ops=("choice_with_mask",)),
     Op("rand_multinomial", fn=_m_random_categorical, methods=("random_categorical",)),
     # in place (eager)
     Op("add", fn=_m_add_, methods=("add_",)),

@@ -14,7 +14,7 @@ from autograd_st.rules_index import idx_im2col, idx_space_to_batch
 SPECS: list = []
 ZERO_GRADIENT: set = {"idx_winners", "idx_reduce", "nonzero", "unique", "unique_consecutive",
                       "searchsorted", "rand", "rand_multinomial", "rand_permutation",
-                      "rand_shuffle", "hstack_axis", "diag_index", "along_index",
+                      "rand_shuffle", "rand_choice_mask", "hstack_axis", "diag_index", "along_index",
                       "revseq_index", "extreme_like", "resized", "pad_widths"}
 
 # idx_put: x with v written at an index; repeated positions (the last write wins: the others

@@ -569,6 +569,8 @@ METHOD_CASES = [
     ("inplace_update", "x.inplace_update(x[:1] * 2.0, (1,))",
      "ops.inplace_update(x, x[:1] * 2.0, (1,))", "np.concatenate([x[:1], 2 * x[:1], x[2:]])",
      "grid", "real"),
+    ("fill_diagonal", "x.fill_diagonal(0.5)", "ops.diagonal_scatter(x, x.diagonal() * 0.0 + 0.5)",
+     "np.where(np.eye(*x.shape) > 0, 0.5, x)", "grid", "real"),
     ("random_categorical", "x * %(g)s.random_categorical(3).sum()",
      "x * ops.random_categorical(%(g)s, 3).sum()", "x * 3.0", "grid", "real"),
 ]

@@ -384,8 +384,30 @@ def test_primitive_classes_take_mindspores_attributes():
     assert ops.UniformInt(seed=1)((4,), Tensor(1), Tensor(3)).dtype == ms.int32
     assert ops.StandardNormal(seed=1, seed2=2)((2,)).shape == (2,)
     assert ops.RandpermV2(seed=3)(5).dtype == ms.int64
+    index, mask = ops.RandomChoiceWithMask(count=8, seed=1)(
+        Tensor(np.array([[True, False, True], [False, True, True]])))
+    assert index.dtype == ms.int32 and index.shape == (8, 2) and mask.dtype == ms.bool_
+    np.testing.assert_array_equal(mask.asnumpy(), [True] * 4 + [False] * 4)
+    assert sorted(map(tuple, index.asnumpy()[:4])) == [(0, 0), (0, 2), (1, 1), (1, 2)]
+    assert not index.asnumpy()[4:].any()
     out, inv, cnt = ops.UniqueConsecutive()(Tensor(np.array([1, 1, 2])))
     np.testing.assert_array_equal(cnt.asnumpy(), [2, 1])
+
+
+def test_fill_diagonal_returns_a_new_tensor():
+    t = Tensor(np.zeros((3, 3), np.float32))
+    np.testing.assert_array_equal(t.fill_diagonal(5.0).asnumpy(), np.diag([5.0] * 3))
+    assert not t.asnumpy().any()  # (measured: MindSpore leaves it as it was)
+    tall = Tensor(np.zeros((5, 2))).fill_diagonal(1.0, wrap=True).asnumpy()
+    np.testing.assert_array_equal(tall, [[1, 0], [0, 1], [0, 0], [1, 0], [0, 1]])
+
+
+def test_choice_with_mask_inside_differentiated_code():
+    def f(x):
+        index, mask = ops.choice_with_mask(x > 0, 3)
+        return (x * ops.cast(mask.sum(), ms.float64)).sum() + ops.cast(index.sum() * 0, ms.float64)
+    x = Tensor(np.array([[1.0, -1.0], [2.0, 3.0]]))
+    np.testing.assert_array_equal(ops.grad(f)(x).asnumpy(), np.full((2, 2), 3.0))
 
 
 class ScatterCell(nn.Cell):

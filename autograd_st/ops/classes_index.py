@@ -22,7 +22,7 @@ __all__ = ["ScatterAdd", "ScatterSub", "ScatterUpdate", "ScatterMax", "ScatterMi
            "InplaceUpdate", "InplaceAdd", "InplaceSub", "ReverseSequence", "MirrorPad",
            "BatchToSpaceND", "SpaceToBatchND", "UniformReal", "UniformInt", "StandardNormal",
            "StandardLaplace", "Multinomial", "RandomCategorical", "RandpermV2",
-           "RandomShuffle"]
+           "RandomShuffle", "RandomChoiceWithMask"]
 
 
 def _scatter_class(name: str, op: str, use_locking: bool) -> type:
@@ -252,3 +252,15 @@ class RandpermV2(Primitive):
 
     def __call__(self, n):
         return FUNCTIONS["randperm"](n, self.seed, self.offset, self.dtype)
+
+
+class RandomChoiceWithMask(_Seeded):
+    """``ops.RandomChoiceWithMask(count=256, seed=0, seed2=0)(input_x)``: ``(index,
+    mask)`` (see ``ops.choice_with_mask``)."""
+
+    def __init__(self, count=256, seed=0, seed2=0) -> None:
+        super().__init__(seed, seed2)
+        self.count = int(count)
+
+    def __call__(self, input_x):
+        return table_index.choice_with_mask_seeded(input_x, self.count, self.seed, self.seed2)
