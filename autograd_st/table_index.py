@@ -27,6 +27,11 @@ side venv (``inspect.signature`` and runs).  What was measured and is kept:
   value, so there they are refused with the functional form to write instead; the random
   fills (``uniform_``, ``normal_`` ...) there return the fresh draw.
 
+- the scatter ops write into a Parameter they are given when run eagerly, as MindSpore's do;
+  in differentiated code they give the new value only (MindSpore's ``index_add`` also writes
+  into a plain Tensor, measured: not done here).  ``Tensor.fill_diagonal`` differentiates
+  here; MindSpore has no bprop for it (measured).
+
 Ops whose MindSpore 2.10 CPU build fails (``gamma``, ``poisson``, ``bucketize``, the
 ``*_`` random fills, ``Tensor.scatter_add``) follow MindSpore's documentation.
 """
