@@ -55,6 +55,7 @@ from .runtime import (  # noqa: F401  (templates read
     cast_like,  # them; accumulate and sum_to:
     concat2,
     expand_to,
+    first_order_value,
     grad_ready,
     inplace_ok,
     int_like,
@@ -1041,6 +1042,18 @@ def _(out, g, like, dg):
 # ---------------------------------------------------------------------------------------
 # primitives without a gradient
 # ---------------------------------------------------------------------------------------
+
+@primitive(name="first_order", diff=())
+def first_order(x):
+    return first_order_value(x)
+
+
+@primitive(name="first_order_value",
+           refused="a second derivative of a gradient that is written to first order only "
+                   "(ops.scatter_mul / scatter_div / unsorted_segment_prod and their forms)")
+def first_order_value_(x):
+    return first_order_value(x)
+
 
 @primitive(name="stop_gradient", diff=())
 def stop_gradient_(x):

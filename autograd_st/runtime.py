@@ -15,7 +15,7 @@ import numpy as np
 
 __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
-           "matmul_nt", "matmul_tn", "cast_like", "int_like", "mp_cast", "broadcast_like", "sum_to", "accumulate",
+           "matmul_nt", "matmul_tn", "cast_like", "int_like", "mp_cast", "first_order_value", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
            "matmul_tn_to", "grad_ready", "GradList", "Shape", "shape_of", "segment_length", "inplace_ok",
            "numbers_as", "matmul_ones", "sum_ones",
@@ -469,6 +469,12 @@ def mp_cast(x, dtype):
     if dt is None or dt.kind != "f" or dt == dtype:
         return x
     return x.astype(dtype)
+
+
+def first_order_value(x):
+    """``x``: what ``first_order(x)`` computes in generated code (a name of its own, so that
+    differentiating that code again refuses; see ``rules.first_order``)."""
+    return x
 
 
 RUNTIME_NAMES = tuple(__all__[:-1])

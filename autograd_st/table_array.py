@@ -554,11 +554,9 @@ def rank(input):
 def tensor_scatter_update(input_x, indices, updates):
     """MindSpore's ``ops.tensor_scatter_update(input_x, indices, updates)``: ``input_x`` with
     the entries at ``indices`` (its last axis indexes ``input_x``'s first axes) replaced by
-    ``updates``; the replaced entries get no gradient from the output, ``updates`` theirs."""
-    index = P.nd_index(_const(indices))
-    keep = P.ungetitem(P.ones_like(P.getitem(input_x, index)), input_x, index)
-    placed = P.ungetitem(updates, input_x, index)
-    return P.where(P.greater(keep, 0), placed, input_x)
+    ``updates``, a repeated index keeping its last update (as MindSpore); the replaced entries
+    get no gradient from the output, the updates that stay theirs."""
+    return P.idx_put(input_x, P.nd_index(_const(indices)), updates)
 
 
 def gather_nd(input_x, indices):

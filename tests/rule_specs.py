@@ -180,7 +180,7 @@ def _indexed_shape(shape, index):
 # ---------------------------------------------------------------------------------------
 
 ZERO_GRADIENT_PRIMITIVES = frozenset({
-    "stop_gradient", "ones_like", "zeros_like", "sign", "shape", "size", "ndim", "dtype", "isinstance",
+    "stop_gradient", "first_order", "ones_like", "zeros_like", "sign", "shape", "size", "ndim", "dtype", "isinstance",
     "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
     "floordiv", "axis_slice", "reduction_share",
 } | ({"one_hot", "one_hot_like", "assign", "dropout_mask"} if NN_LOADED else set()))
@@ -522,6 +522,7 @@ if NN_LOADED:
 
 import rule_specs_array as _family_array  # noqa: E402
 import rule_specs_comm as _family_comm  # noqa: E402
+import rule_specs_index as _family_index  # noqa: E402
 import rule_specs_linalg as _family_linalg  # noqa: E402
 import rule_specs_loss as _family_loss  # noqa: E402
 import rule_specs_math as _family_math  # noqa: E402
@@ -529,6 +530,6 @@ import rule_specs_nn as _family_nn  # noqa: E402
 import rule_specs_nn3d as _family_nn3d  # noqa: E402
 
 for _family in (_family_array, _family_math, _family_nn, _family_comm, _family_nn3d,
-                _family_linalg, _family_loss):
+                _family_linalg, _family_loss, _family_index):
     SPECS += _family.SPECS
     ZERO_GRADIENT_PRIMITIVES = ZERO_GRADIENT_PRIMITIVES | frozenset(_family.ZERO_GRADIENT)

@@ -90,6 +90,7 @@ _RUNTIME = {
     runtime.concat2: lambda x, y, axis=0: P.concat2(x, y, axis=axis),
     runtime.axis_slice: lambda like, axis, start, stop: P.axis_slice(like, axis, start, stop), runtime.cast_like: _rt_cast_like,
     runtime.int_like: _binary("int_like"),
+    runtime.first_order_value: _unary("first_order_value"),
 }
 
 def _rt_result_type(x):
