@@ -126,10 +126,10 @@ class _AdamBase(Optimizer):
     def construct(self, gradients):
         grads = self._check(gradients)
         step = self.state_step.asnumpy() + np.float32(1)
-        t = step[0] + np.float32(1) if self._decoupled else step[0]  # AdamW: from -1
+        t = float(step[0]) + (1.0 if self._decoupled else 0.0)  # AdamW counts from -1
         writes = [(self.state_step, step)]
         for group, start, end in self._groups():
-            b1, b2 = (np.float32(b) for b in group["betas"])
+            b1, b2 = (float(b) for b in group["betas"])
             lr, eps, wd = float(group["lr"]), group["eps"], group["weight_decay"]
             bc1 = 1 - b1 ** t
             bc2 = 1 - b2 ** t

@@ -360,7 +360,9 @@ def kl_div(input, target, reduction="mean", log_target=False):
     if log_target:
         loss = ops.mul(ops.exp(target), ops.sub(target, input))
     else:
-        loss = ops.sub(ops.xlogy(target, target), ops.mul(target, input))
+        positive = ops.gt(target, 0.0)
+        safe = ops.where(positive, target, ops.ones_like(target))  # log(1) = 0 where t = 0
+        loss = ops.mul(target, ops.sub(ops.log(safe), input))
     if reduction == "batchmean":
         return ops.sum(ops.mean(loss, 0))
     return _reduce(loss, reduction)
