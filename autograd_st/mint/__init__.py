@@ -582,6 +582,19 @@ def linspace(start, end, steps, *, dtype=None):
     return _cast(ops.linspace(start, end, steps), dtype)
 
 
+@bindable
+def squeeze_impl(input, axis):
+    """``mint.squeeze_impl(input, axis)``: :func:`squeeze`."""
+    return ops.squeeze(input, tuple(axis) if isinstance(axis, list) else axis)
+
+
+cdist_ = cdist
+equal_ext_op = ops.equal
+flatten_ext = flatten
+npu_gelu = functional.gelu
+softmax_ext = functional.softmax
+
+
 def item(input):
     """``mint.item(input)``: the Python number of a one-element Tensor."""
     return input.item()

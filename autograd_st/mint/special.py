@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import ops
 from ..prims import bindable
 
-__all__ = ["erfc", "exp2", "expm1", "log1p", "log_softmax", "round", "sinc"]
+__all__ = ["erfc", "exp2", "expm1", "log1p", "log_softmax", "round", "round_op", "sinc"]
 
 erfc = ops.erfc
 exp2 = ops.exp2
@@ -31,3 +31,10 @@ def log_softmax(input, dim=None, *, dtype=None):
 def round(input):
     """``mint.special.round(input)``: to the nearest integer, halves to even."""
     return ops.round(input)
+
+
+@bindable
+def round_op(input, decimals=0):
+    """``mint.special.round_op(input, decimals=0)``: to ``decimals`` places, halves to
+    even."""
+    return ops.round(input, decimals=decimals)

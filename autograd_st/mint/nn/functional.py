@@ -382,3 +382,18 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     loss = ops.add(ops.mul(pos, P.cast_like(ops.eq(target, 1), cos)),
                    ops.mul(neg, P.cast_like(ops.eq(target, -1), cos)))
     return _reduce(loss, reduction)
+
+
+# MindSpore's second names of the same functions (the ``inplace`` ones, ``elu_``,
+# ``hardtanh_``, ``inplace_elu``, ``inplace_silu``, ``sigmoid_``, ``threshold_``, write into
+# their input there and are not here)
+elu_ext = elu
+hardtanh_op = hardtanh
+silu_func = silu
+threshold_op = threshold
+
+
+@bindable
+def norm_ext(input, p="fro", dim=None, keepdim=False, *, dtype=None):
+    """``norm_ext(input, p='fro', dim=None, keepdim=False, *, dtype=None)``: ``mint.norm``."""
+    return linalg.vector_norm(input, 2 if p == "fro" else p, dim, keepdim, dtype=dtype)
