@@ -444,8 +444,9 @@ def test_cnn_trained_with_adamw():
     names = [n for n, _ in opt.parameters_and_names()]
     assert "exp_avg.conv.weight" in names and "exp_avg_sq.fc.bias" in names
     assert "state_step" in names
-    # the running statistics moved (training mode: batch statistics)
+    # the running statistics moved (training mode: batch statistics), once per step
     assert net.bn.running_mean.asnumpy().any()
+    assert int(net.bn.num_batches_tracked.asnumpy()) == 5
 
 
 def test_cnn_input_gradient_matches_finite_differences():
@@ -544,6 +545,7 @@ def test_batchnorm_cell_training_and_eval():
     out = bn(x)  # training: batch statistics
     np.testing.assert_allclose(out.asnumpy(), [[-1, -1], [1, 1]], rtol=1e-5)
     np.testing.assert_allclose(bn.running_mean.asnumpy(), [0.2, 0.4])
+    assert int(bn.num_batches_tracked.asnumpy()) == 1
     bn.set_train(False)
     np.testing.assert_allclose(bn(x).asnumpy(), (x.asnumpy() - [0.2, 0.4]) / np.sqrt(
         bn.running_var.asnumpy() + 1e-5), rtol=1e-9)

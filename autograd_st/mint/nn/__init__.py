@@ -188,9 +188,14 @@ class _BatchNorm(Cell):
                                              name="num_batches_tracked", requires_grad=False)
 
     def construct(self, input):
-        if self.training or not self.track_running_stats:
-            return F.batch_norm(input, self.running_mean, self.running_var, self.weight,
-                                self.bias, True, self.momentum, self.eps)
+        if self.training and self.track_running_stats:
+            out = F.batch_norm(input, self.running_mean, self.running_var, self.weight,
+                               self.bias, True, self.momentum, self.eps)
+            return nn_func.depend(out, nn_func.assign(self.num_batches_tracked,
+                                                      self.num_batches_tracked + 1))
+        if not self.track_running_stats:
+            return F.batch_norm(input, None, None, self.weight, self.bias, True,
+                                self.momentum, self.eps)
         return F.batch_norm(input, self.running_mean, self.running_var, self.weight,
                             self.bias, False, self.momentum, self.eps)
 
@@ -199,7 +204,8 @@ class BatchNorm1d(_BatchNorm):
     """``mint.nn.BatchNorm1d(num_features, eps=1e-05, momentum=0.1, affine=True,
     track_running_stats=True, dtype=None)`` of ``(N, C)`` or ``(N, C, L)``: training uses
     the batch statistics and updates ``running = (1 - momentum) running + momentum batch``
-    (unbiased variance); ``num_batches_tracked`` is kept at 0 (not counted here)."""
+    (unbiased variance) and counts the batches in ``num_batches_tracked``; without
+    ``track_running_stats`` the batch statistics always, nothing written."""
 
 
 class BatchNorm2d(_BatchNorm):
