@@ -84,7 +84,6 @@ globals().update({name: getattr(ops, name) for name in _SAME})
 arcsin = ops.arcsin
 clamp = ops.clamp
 clip = ops.clamp
-amax_ = ops.amax
 
 
 # ---------------------------------------------------------------------------------------
@@ -172,12 +171,11 @@ def clone(input):
 # reductions
 # ---------------------------------------------------------------------------------------
 
-def _reduce_with_index(input, dim, keepdim, which, pair):
+def _reduce_with_index(input, dim, keepdim, whole, with_index, pair):
     if dim is None:
-        return which(input)
+        return whole(input)
     if isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
-        values, indices = ops.max(input, dim, keepdim) if which is ops.amax else \
-            ops.min(input, dim, keepdim)
+        values, indices = with_index(input, dim, keepdim)
         return values, ops.cast(indices, _INT64)
     return pair(input, dim)  # mint.max(input, other)
 
@@ -187,14 +185,14 @@ def max(input, dim=None, keepdim=False):
     """``mint.max(input)``: the largest value (0-D); ``mint.max(input, dim,
     keepdim=False)``: ``(values, indices)`` along ``dim`` (indices int64);
     ``mint.max(input, other)``: the element-wise ``maximum``."""
-    return _reduce_with_index(input, dim, keepdim, ops.amax, ops.maximum)
+    return _reduce_with_index(input, dim, keepdim, ops.amax, ops.max, ops.maximum)
 
 
 @bindable
 def min(input, dim=None, keepdim=False):
     """``mint.min``: as :func:`max` with the smallest value, ``(values, indices)`` or the
     element-wise ``minimum``."""
-    return _reduce_with_index(input, dim, keepdim, ops.amin, ops.minimum)
+    return _reduce_with_index(input, dim, keepdim, ops.amin, ops.min, ops.minimum)
 
 
 @bindable
@@ -611,6 +609,5 @@ def jit_view_unsupported(fn):
     return fn
 
 
-del amax_
 __all__ = sorted(n for n in globals() if not n.startswith("_") and n not in (
     "annotations", "np", "mstype", "ops", "P", "bindable", "MISSING"))
