@@ -67,7 +67,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "common": ".common", "communication": ".communication", "dataset": ".dataset", "nn": ".nn",
     "numpy": ".numpy", "ops": ".ops",
-    "train": ".train",
+    "train": ".train", "mint": ".mint",
     "exec_source": ".compiler.parse",
     "register_vjp": ".rules",
     "save_checkpoint": ".serialization", "load_checkpoint": ".serialization",
@@ -93,7 +93,7 @@ for _n in ("Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCa
     _LAZY[_n] = ".train.callback"
 
 if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the layer checker
-    from . import amp, common, communication, dataset, nn, numpy, ops, train  # noqa: F401
+    from . import amp, common, communication, dataset, mint, nn, numpy, ops, train  # noqa: F401
     from .check import (  # noqa: F401
         GradientCheckError,
         check_grads,
@@ -161,7 +161,7 @@ if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the
         TimeMonitor,
     )
 
-__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "dataset", "amp", "common", "communication", "grad",
+__all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "mint", "dataset", "amp", "common", "communication", "grad",
            "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "register_vjp", "GradOperation", "dump", "get_grad", "float16", "float32", "float64", "int8",
            "int16", "int32", "int64", "uint8", "bool_",
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",

@@ -48,6 +48,12 @@ def test_saved_lists_are_mindspores():
     ("mindspore", "Tensor", cov.PRESENT),
     ("ops_functions", "no_such_op_anywhere", cov.MISSING),
     ("ops_classes", "exp", cov.MISSING),             # a function is not a class
+    ("mint_functions", "max", cov.GRADIENT),         # a bindable adapter over ops rows
+    ("mint_functions", "linalg.vector_norm", cov.GRADIENT),
+    ("mint_functions", "isclose", cov.FORWARD),
+    ("mint_nn", "Linear", cov.GRADIENT),
+    ("mint_nn", "functional.cross_entropy", cov.GRADIENT),
+    ("mint_optim", "AdamW", cov.PRESENT),
 ])
 def test_classify(ns, name, status):
     assert cov.classify(ns, name) == status

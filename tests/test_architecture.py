@@ -69,6 +69,7 @@ FLOORS = {
     "autograd_st.check": 6, "autograd_st.train": 6,
     "autograd_st.__main__": 6, "autograd_st": 6,
     "autograd_st.amp": 6,  # mindspore.amp: loss scalers over nn and train's managers
+    "autograd_st.mint": 6,  # mindspore.mint: PyTorch-style names over ops and nn
 }
 
 MAX_LOCAL_IMPORTS = 15  # function-local imports in the whole package, each with a reason

@@ -62,6 +62,14 @@ NAMESPACES = (
      "public attributes of `mindspore.Tensor`"),
     ("mindspore", "top-level `mindspore` names",
      "`mindspore.__all__` and the submodules tutorials import"),
+    ("mint_functions", "`mindspore.mint` functions",
+     "public callables in `dir(mindspore.mint)` that are neither classes nor modules, and "
+     "those of `mint.linalg` and `mint.special` (named `linalg.<name>`, `special.<name>`)"),
+    ("mint_nn", "`mindspore.mint.nn` classes and `mint.nn.functional` functions",
+     "public classes in `dir(mindspore.mint.nn)` and callables in "
+     "`dir(mindspore.mint.nn.functional)` (named `functional.<name>`)"),
+    ("mint_optim", "`mindspore.mint.optim` classes",
+     "public classes in `dir(mindspore.mint.optim)`"),
 )
 TOP_MODULES = ("amp", "common", "communication", "context", "dataset", "mint", "nn", "numpy",
                "ops", "train")
@@ -95,7 +103,32 @@ def mindspore_names() -> dict:
         "nn_classes": public(n for n in nn.__all__ if inspect.isclass(getattr(nn, n, None))),
         "tensor_methods": public(dir(ms.Tensor)),
         "mindspore": public(list(ms.__all__) + [m for m in TOP_MODULES if hasattr(ms, m)]),
+        **_mint_names(public),
         "_version": ms.__version__,
+    }
+
+
+def _mint_names(public) -> dict:
+    """The names of ``mindspore.mint`` and its submodules (side venv only)."""
+    from mindspore import mint  # noqa: PLC0415  (the side venv only)
+    from mindspore.mint.nn import functional  # noqa: PLC0415
+
+    def callables(module, prefix="", classes=False):
+        out = []
+        for name in public(dir(module)):
+            obj = getattr(module, name)
+            if isinstance(obj, types.ModuleType) or not callable(obj):
+                continue
+            if inspect.isclass(obj) == classes:
+                out.append(prefix + name)
+        return out
+
+    return {
+        "mint_functions": sorted(callables(mint) + callables(mint.linalg, "linalg.")
+                                 + callables(mint.special, "special.")),
+        "mint_nn": sorted(callables(mint.nn, classes=True)
+                          + callables(functional, "functional.")),
+        "mint_optim": sorted(callables(mint.optim, classes=True)),
     }
 
 
@@ -272,6 +305,12 @@ def _lookup(ns: str, name: str):
         return obj if obj is missing or inspect.isclass(obj) else missing
     if ns == "tensor_methods":
         return inspect.getattr_static(autograd_st.Tensor, name, missing)
+    if ns.startswith("mint"):
+        obj = {"mint_functions": autograd_st.mint, "mint_nn": autograd_st.mint.nn,
+               "mint_optim": autograd_st.mint.optim}[ns]
+        for part in name.split("."):
+            obj = getattr(obj, part, missing)
+        return obj
     return getattr(autograd_st, name, missing)
 
 
@@ -280,7 +319,7 @@ def classify(ns: str, name: str) -> str:
     obj = _lookup(ns, name)
     if obj is not None and type(obj) is object:  # the ``missing`` sentinel
         return MISSING
-    if ns == "mindspore":
+    if ns in ("mindspore", "mint_optim"):
         return PRESENT
     return GRADIENT if _differentiable(_reached(obj, set())) else FORWARD
 
