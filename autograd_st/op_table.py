@@ -297,9 +297,12 @@ def _m_min(self, *args, **kw):
 
 
 def _m_reshape(self, *shape):
-    """The values with shape ``shape`` (``t.reshape(2, 3)`` or ``t.reshape((2, 3))``)."""
+    """The values with shape ``shape`` (``t.reshape(2, 3)``, ``t.reshape((2, 3))``, or one
+    value computed at run time, ``t.reshape(y.shape)``)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
+    elif len(shape) == 1 and isinstance(shape[0], Sym):  # (a run-time shape, or an int)
+        shape = shape[0]
     return P.reshape(self, shape)
 
 

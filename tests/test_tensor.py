@@ -105,3 +105,17 @@ def test_cell_registers_parameters_with_attribute_paths():
         or [p.name for p in net.get_parameters()] == ["dense.weight", "dense.frozen", "gain"]
     assert [p.name for p in net.trainable_params()] == \
         [p.name for p in net.get_parameters() if p.name != "dense.frozen"]
+
+
+def test_reshape_method_to_a_shape_computed_at_run_time_in_differentiated_code():
+    # t.reshape(y.shape) was taken for one dimension (np.reshape(x, (shape,)))
+    from autograd_st import ops
+
+    def f(x, y):
+        shape = y.shape
+        return (x.reshape(shape) * y * y).sum() + (x.view(ops.shape(y)) * y).sum()
+
+    x = Tensor(np.arange(6.0))
+    y = Tensor(np.arange(6.0).reshape(2, 3) + 1.0)
+    g = ops.grad(f)(x, y)
+    np.testing.assert_allclose(g.asnumpy(), (y.asnumpy() ** 2 + y.asnumpy()).ravel())
