@@ -73,7 +73,8 @@ _LAZY = {
     "save_checkpoint": ".serialization", "load_checkpoint": ".serialization",
     "load_param_into_net": ".serialization",
 }
-for _n in ("GradOperation", "dump", "get_grad", "grad", "jacfwd", "jacrev", "jvp", "value_and_grad", "vjp"):
+for _n in ("GradOperation", "dump", "get_grad", "grad", "jacfwd", "jacrev", "jvp", "value_and_grad", "vjp",
+           "linearize"):
     _LAZY[_n] = ".ops"
 for _n in ("GradientCheckError", "check_grads", "check_jvp", "check_vjp", "numerical_grad",
            "numerical_jacobian", "numerical_jvp"):

@@ -351,3 +351,14 @@ def test_export_load_graph_cell_round_trip(tmp_path):
         ms.export(net, x, file_name=str(tmp_path / "m"), file_format="XYZ")
     with pytest.raises(ValueError, match="not written by autograd_st"):
         ms.export(net, x, file_name=str(tmp_path / "m"), file_format="ONNX")
+
+
+def test_linearize_matches_jvp():
+    x = Tensor(np.array([[0.5, -1.0], [2.0, 0.25]]))
+    out, jvp_fn = ops.linearize(lambda t: ops.sin(t) * t, x)
+    np.testing.assert_allclose(out.asnumpy(), np.sin(x.asnumpy()) * x.asnumpy())
+    for v in (np.ones((2, 2)), np.array([[1.0, -2.0], [0.5, 3.0]])):
+        expected = (np.cos(x.asnumpy()) * x.asnumpy() + np.sin(x.asnumpy())) * v
+        np.testing.assert_allclose(jvp_fn(Tensor(v)).asnumpy(), expected)
+    with pytest.raises(TypeError, match="must be a Tensor or a tuple"):
+        ops.linearize(lambda t: t, 3.0)

@@ -22,7 +22,7 @@ from ..compiler.ir import rebuild
 from ..errors import GradientAPIError
 from ..tensor import Tensor
 
-__all__ = ["jvp", "vjp", "jacfwd", "jacrev"]
+__all__ = ["jvp", "vjp", "jacfwd", "jacrev", "linearize"]
 
 
 def _as_tuple(x):
@@ -73,6 +73,23 @@ def jvp(fn, inputs, v, has_aux=False):
         aux = out[1] if len(out) == 2 else out[1:]
         return out[0], tan[0], aux
     return out, tan
+
+
+def linearize(fn, inputs):
+    """MindSpore's ``ops.linearize(fn, inputs)``: ``(fn(*inputs), jvp_fn)``, where
+    ``jvp_fn(v)`` is the Jacobian-vector product at ``inputs`` along ``v`` (one Tensor, or a
+    tuple with one tangent per input, as MindSpore takes it); each call runs the forward-mode
+    code compiled once for these inputs."""
+    if not isinstance(inputs, (Tensor, tuple, list)):
+        raise TypeError("For 'linearize', the inputs must be a Tensor or a tuple or list of "
+                        "Tensors, but got %s." % type(inputs).__name__)
+    primals = _as_tuple(inputs)
+    output = fn(*primals)
+
+    def jvp_fn(v):
+        return jvp(fn, primals, v)[1]
+
+    return output, jvp_fn
 
 
 def _same_structure(a, b) -> bool:
