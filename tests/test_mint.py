@@ -549,3 +549,23 @@ def test_batchnorm_cell_training_and_eval():
     bn.set_train(False)
     np.testing.assert_allclose(bn(x).asnumpy(), (x.asnumpy() - [0.2, 0.4]) / np.sqrt(
         bn.running_var.asnumpy() + 1e-5), rtol=1e-9)
+
+
+def test_inplace_writes_into_the_input_eagerly_and_differentiates():
+    x = Tensor(np.array([-1.0, 2.0, -0.5]))
+    y = F.relu(x, inplace=True)
+    assert y is x
+    np.testing.assert_array_equal(x.asnumpy(), [0.0, 2.0, 0.0])
+    z = Tensor(np.array([-1.0, 2.0, 0.5]))
+    mint.nn.Hardtanh(-0.25, 1.0, inplace=True)(z)
+    np.testing.assert_array_equal(z.asnumpy(), [-0.25, 1.0, 0.5])
+    w = Tensor(np.array([-1.0, 2.0, 0.5]))
+    untouched = F.elu(w)  # (not in place: w as it was)
+    np.testing.assert_array_equal(w.asnumpy(), [-1.0, 2.0, 0.5])
+    assert untouched is not w
+    g = ops.grad(_relu_inplace_twice)(Tensor(np.array([-1.0, 2.0, 0.5])))
+    np.testing.assert_array_equal(g.asnumpy(), [0.0, 2.0, 2.0])
+
+
+def _relu_inplace_twice(t):
+    return F.relu(t * 2, inplace=True).sum()

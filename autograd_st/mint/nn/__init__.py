@@ -375,14 +375,14 @@ class ReLU6(_Inplace):
     """``mint.nn.ReLU6(inplace=False)``."""
 
     def construct(self, input):
-        return F.relu6(input)
+        return F.relu6(input, self.inplace)
 
 
 class SiLU(_Inplace):
     """``mint.nn.SiLU(inplace=False)``."""
 
     def construct(self, input):
-        return F.silu(input)
+        return F.silu(input, self.inplace)
 
 
 class ELU(Cell):
@@ -391,9 +391,10 @@ class ELU(Cell):
     def __init__(self, alpha=1.0, inplace=False) -> None:
         super().__init__()
         self.alpha = alpha
+        self.inplace = inplace
 
     def construct(self, input):
-        return F.elu(input, self.alpha)
+        return F.elu(input, self.alpha, self.inplace)
 
 
 class GELU(Cell):
@@ -442,9 +443,10 @@ class Hardtanh(Cell):
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False) -> None:
         super().__init__()
         self.min_val, self.max_val = min_val, max_val
+        self.inplace = inplace
 
     def construct(self, input):
-        return F.hardtanh(input, self.min_val, self.max_val)
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
 
 class Threshold(Cell):
@@ -453,9 +455,10 @@ class Threshold(Cell):
     def __init__(self, threshold, value, inplace=False) -> None:
         super().__init__()
         self.threshold, self.value = threshold, value
+        self.inplace = inplace
 
     def construct(self, input):
-        return F.threshold(input, self.threshold, self.value)
+        return F.threshold(input, self.threshold, self.value, self.inplace)
 
 
 class Softmax(Cell):

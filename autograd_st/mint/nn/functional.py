@@ -8,8 +8,9 @@ the primitives they are written with).  ``softmax``/``log_softmax`` with ``dim=N
 implicit axis reads the rank), ``group_norm`` (the batch size) and ``one_hot`` with
 ``num_classes=-1`` are plain functions, compiled as callees.
 
-``inplace=`` arguments are accepted and do not write into the input (a new Tensor is
-returned, as the value MindSpore returns).  Not here (primitives autograd_st lacks):
+``inplace=True`` writes the result into the input Tensor and returns it, when run eagerly
+(PyTorch's meaning, which mint documents; MindSpore 2.10's CPU build has no kernel for it);
+inside differentiated code the result is a new value, as in a MindSpore graph.  Not here (primitives autograd_st lacks):
 :data:`MISSING`.
 """
 from __future__ import annotations
@@ -17,7 +18,17 @@ from __future__ import annotations
 from ... import ops
 from ...ops import nn_func
 from ...prims import P, bindable
+from ...tensor import Tensor
 from .. import linalg
+
+
+def _inplace(input, out, inplace: bool):
+    """``out``, written into ``input`` (and ``input`` returned) when ``inplace`` and both are
+    Tensors, that is, eagerly."""
+    if inplace and isinstance(input, Tensor) and isinstance(out, Tensor):
+        input._data[...] = out._data.astype(input._data.dtype, copy=False)
+        return input
+    return out
 
 #: mint.nn.functional's names that need a primitive autograd_st does not have yet.
 MISSING = ("adaptive_avg_pool3d", "adaptive_avg_pool3d_ext", "adaptive_max_pool1d",
@@ -56,7 +67,7 @@ def _reduce(loss, reduction):
 @bindable
 def relu(input, inplace=False):
     """``mint.nn.functional.relu(input, inplace=False)``."""
-    return ops.relu(input)
+    return _inplace(input, ops.relu(input), inplace)
 
 
 relu_ = ops.relu
@@ -65,19 +76,19 @@ relu_ = ops.relu
 @bindable
 def relu6(input, inplace=False):
     """``relu6(input, inplace=False)``: ``min(max(input, 0), 6)``."""
-    return ops.relu6(input)
+    return _inplace(input, ops.relu6(input), inplace)
 
 
 @bindable
 def silu(input, inplace=False):
     """``silu(input, inplace=False)``: ``input * sigmoid(input)``."""
-    return ops.silu(input)
+    return _inplace(input, ops.silu(input), inplace)
 
 
 @bindable
 def elu(input, alpha=1.0, inplace=False):
     """``elu(input, alpha=1.0, inplace=False)``."""
-    return ops.elu(input, alpha)
+    return _inplace(input, ops.elu(input, alpha), inplace)
 
 
 @bindable
@@ -89,7 +100,7 @@ def selu(input):
 @bindable
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """``hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False)``."""
-    return ops.hardtanh(input, min_val, max_val)
+    return _inplace(input, ops.hardtanh(input, min_val, max_val), inplace)
 
 
 @bindable
@@ -103,7 +114,7 @@ def leaky_relu(input, negative_slope=0.01):
 def threshold(input, threshold, value, inplace=False):
     """``threshold(input, threshold, value, inplace=False)``: ``input`` where it is
     greater than ``threshold``, else ``value``."""
-    return ops.threshold(input, threshold, value)
+    return _inplace(input, ops.threshold(input, threshold, value), inplace)
 
 
 @bindable
@@ -207,7 +218,7 @@ def pad(input, pad, mode="constant", value=None):
 def dropout(input, p=0.5, training=True, inplace=False):
     """``dropout(input, p=0.5, training=True, inplace=False)``: elements zeroed with
     probability ``p``, the rest scaled by ``1 / (1 - p)``, when ``training``."""
-    return ops.dropout(input, p, training)
+    return _inplace(input, ops.dropout(input, p, training), inplace)
 
 
 @bindable
