@@ -1,0 +1,448 @@
+"""``ops.vmap(fn, in_axes=0, out_axes=0)`` / ``mindspore.vmap``: ``fn`` mapped over a batch
+axis of its arguments, its outputs stacked along ``out_axes``.
+
+Takes: ``fn`` (a function, a Cell, a gradient function, another vmap, or an ``nn.CellList``
+for model ensembling: model ``i`` runs on batch element ``i``), ``in_axes`` and ``out_axes``
+(an int or None for all, or tuples/lists nested as the arguments/outputs are).
+Gives: a callable; called eagerly, it slices each batch element, calls ``fn`` and stacks the
+outputs (the reference semantics, numpy all the way); called inside code being compiled
+(``ops.grad`` of a function that calls it, a Cell's ``construct`` under
+``value_and_grad``), it binds (``_autograd_st_bind_call``) the first element's call, then a
+loop over the others whose outputs are collected in run-time lists and stacked, so the
+gradient of ``vmap(f)`` is the compiler's gradient of that loop (reverse mode, first order;
+a ``CellList`` has a known count: its loop is unrolled and differentiates to any order).
+
+MindSpore 2.10's checks and messages (measured, PyNative, CPU) are kept; its errors are
+RuntimeErrors (:class:`~autograd_st.errors.VmapError` is one), the CellList size mismatch a
+ValueError.  What differs: whether an output is "mapped" is decided by value (an output
+with ``out_axes=None`` must be the same for every element), and keyword arguments are
+refused as MindSpore refuses them.
+"""
+from __future__ import annotations
+
+import inspect
+import linecache
+import numbers
+
+import numpy as np
+
+from ..cell import Cell
+from ..errors import VmapError
+from ..op_table import stack
+from ..prims import Sym
+from ..tensor import Tensor
+
+__all__ = ["vmap"]
+
+_SEQ = (tuple, list)
+
+
+def vmap(fn, in_axes=0, out_axes=0):
+    """MindSpore's ``ops.vmap(fn, in_axes=0, out_axes=0)`` (also ``mindspore.vmap``):
+    ``fn`` vectorised over the axis ``in_axes`` gives for each argument (None: not mapped,
+    passed whole), the outputs stacked at ``out_axes``.  ``fn`` may be an ``nn.CellList`` of
+    Cells with the same structure: model ``i`` runs on batch element ``i`` (in_axes=None:
+    every model on the same inputs).  Nested vmap, vmap of a gradient function (per-example
+    gradients), and gradients of a function calling vmap work; see the module docstring."""
+    mapped = _Vmapped(fn, in_axes, out_axes)
+    arity = _arity(fn, in_axes)
+    if arity is None:  # (callable and bound in compiled code; not a top-level grad target)
+        return mapped
+    names = ", ".join("a%d" % j for j in range(arity))
+    text = "def vmapped(%s):\n    return mapped(%s)\n" % (names, names)
+    scope = _generated(text, mapped.__name__, {"mapped": mapped})
+    vmapped = scope["vmapped"]
+    vmapped.__name__ = vmapped.__qualname__ = mapped.__name__
+    vmapped._autograd_st_vmap = mapped
+    return vmapped
+
+
+vmap._autograd_st_static = True  # made at compile time inside compiled code
+
+
+def _arity(fn, in_axes):
+    """The number of arguments the vmapped function takes: one per item of a tuple
+    ``in_axes``, else ``fn``'s positional parameters (None when it has defaults or
+    ``*args``: the callable object is returned then)."""
+    if isinstance(in_axes, _SEQ):
+        return len(in_axes)
+    target = fn.construct if isinstance(fn, Cell) and not _is_cell_list(fn) else fn
+    try:
+        params = list(inspect.signature(target).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+           or p.default is not p.empty for p in params):
+        return None
+    return len(params)
+
+
+def _generated(text, what, scope):
+    """``text`` exec'd in ``scope`` under a file name registered in ``linecache`` (so the
+    compiler reads it, and tracebacks show it)."""
+    filename = "<autograd_st vmap %d of %s>" % (len(_SOURCES), what)
+    _SOURCES.append(filename)
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    exec(compile(text, filename, "exec"), scope)  # noqa: S102 - our own generated text
+    return scope
+
+
+def _is_cell_list(fn) -> bool:
+    return isinstance(fn, Cell) and any(c.__name__ == "CellList" for c in type(fn).__mro__)
+
+
+def _check_axis_type(axis, what):
+    if axis is not None and (isinstance(axis, bool) or not isinstance(axis, numbers.Integral)):
+        raise VmapError("The axis in vmap`s '%s' can only be of type Int or None, but got %r."
+                        % (what, axis), "give an int (the batch axis) or None (not mapped)")
+
+
+def _check_axes_tree(axes, what):
+    if isinstance(axes, _SEQ):
+        for a in axes:
+            _check_axes_tree(a, what)
+    else:
+        _check_axis_type(axes, what)
+
+
+class _Vmapped:
+    """What ``vmap`` returns (see the module docstring)."""
+
+    def __init__(self, fn, in_axes, out_axes) -> None:
+        self.fn, self.in_axes, self.out_axes = fn, in_axes, out_axes
+        self._generated = {}  # signature -> generated loop function
+        self.__name__ = "vmap(%s)" % getattr(fn, "__name__", type(fn).__name__)
+
+    def __repr__(self) -> str:
+        return "<%s>" % self.__name__
+
+    # -- checks shared by both paths -------------------------------------------------------
+    def _check(self, args, kwargs):
+        fn = self.fn
+        if kwargs:
+            raise VmapError("Got an unexpected keyword argument '%s'" % next(iter(kwargs)),
+                            "vmap passes positional arguments only (as MindSpore's): pass "
+                            "it positionally, or bind it first with functools.partial")
+        if not (callable(fn) or isinstance(fn, Cell)):
+            raise VmapError("'VmapOperation' arg0 must be a 'Function' or 'Cell', but got "
+                            "%r." % (fn,), "pass a function or a Cell as fn")
+        cells = _is_cell_list(fn)
+        _check_axes_tree(self.in_axes, "in_axes")
+        _check_axes_tree(self.out_axes, "out_axes")
+        if self.in_axes is None and not cells:
+            raise VmapError("The 'in_axes' of 'vmap' cannot be a single None while 'fn' is "
+                            "not a 'CellList'.", "say which argument is batched: in_axes=0 "
+                            "or a tuple with an int for it")
+        if self.out_axes is None and not cells:
+            raise VmapError("The 'out_axes' of 'vmap' cannot be a single None while 'fn' is "
+                            "not a 'CellList'.", "stack the outputs: out_axes=0")
+        axes = self.in_axes
+        if isinstance(axes, _SEQ):
+            if len(axes) != len(args):
+                raise VmapError("When vmap`s 'in_axes' is a tuple or list, and its size must "
+                                "be equal to the number of arguments of 'fn': %d, but got "
+                                "size: %d." % (len(args), len(axes)),
+                                "give one axis (or None) per argument")
+        else:
+            axes = [axes] * len(args)
+        leaves = []  # (value, axis) in argument order
+        return [_arg_tree(a, ax, leaves) for a, ax in zip(args, axes)], leaves
+
+    # -- eager: the reference ------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        trees, leaves = self._check(args, kwargs)
+        n = None
+        for value, axis in leaves:
+            if axis is None:
+                continue
+            arr = np.asarray(value._data)
+            size = arr.shape[_bounded(axis, arr.ndim, "in_axes")]
+            if n is not None and size != n:
+                raise VmapError("The 'axis_size' of each argument in the scope of 'vmap' "
+                                "should be equal, but got %d and %d." % (n, size),
+                                "give every mapped argument the same size on its axis")
+            n = size
+        fn = self.fn
+        if _is_cell_list(fn):
+            if n is not None and n != len(fn):
+                raise ValueError(
+                    "If you want to execute the model ensembling parallel training, please "
+                    "make sure the 'axis_size' in the scope of vmap consistent with the cell "
+                    "size of the input 'CellList', otherwise, please do not enter 'CellList' "
+                    "as the first argument, but we get axis_size: %d and the cell size: %d."
+                    % (n, len(fn)))
+            _check_same_parameters(fn)
+            n = len(fn)
+        if n is None:
+            raise VmapError("vmap: every argument has in_axes None, so there is no batch "
+                            "axis", "map at least one argument (an int in in_axes)")
+        if n == 0:
+            raise VmapError("vmap: the batch axis has size 0; fn is called once per "
+                            "element", "give a batch of at least one element")
+        outs = []
+        for i in range(n):
+            call_args = [_take_tree(t, leaves, i) for t in trees]
+            f = fn[i] if _is_cell_list(fn) else fn
+            outs.append(f(*call_args))
+        return self._stack_eager(outs)
+
+    def _stack_eager(self, outs):
+        first = outs[0]
+        paths = []
+        _out_paths(first, (), paths)
+        axes = _out_axes_for(self.out_axes, first, paths, _is_cell_list(self.fn))
+        results = []
+        for path, axis in zip(paths, axes):
+            vals = [_at(o, path) for o in outs]
+            arrs = [np.asarray(v._data) if isinstance(v, Tensor) else np.asarray(
+                v, dtype=np.float32 if isinstance(v, float) else np.int64) for v in vals]
+            if axis is None:
+                if any(a.shape != arrs[0].shape or not np.array_equal(a, arrs[0])
+                       for a in arrs[1:]):
+                    raise VmapError("It is invalid that source is not None and dst is "
+                                    "None.", "this output depends on the mapped inputs: "
+                                    "give it an int in out_axes")
+                results.append(vals[0])
+                continue
+            ax = _bounded(axis, arrs[0].ndim + 1, "out_axes")
+            results.append(Tensor(np.stack(arrs, axis=ax)))
+        return _rebuild(first, paths, results)
+
+    # -- compiled: bound inside code being compiled --------------------------------------
+    def _autograd_st_bind_call(self, call, args, kwargs):
+        trees, leaves = self._check(list(args), kwargs)
+        fn = self.fn
+        mapped = [j for j, (_, ax) in enumerate(leaves) if ax is not None]
+        if _is_cell_list(fn):
+            _check_same_parameters(fn)
+            outs = []
+            for i in range(len(fn)):
+                call_args = [_take_tree(t, leaves, i) for t in trees]
+                outs.append(call(fn[i], call_args, {}))
+            return self._stack_bound(outs, call)
+        if not mapped:
+            raise VmapError("vmap: every argument has in_axes None, so there is no batch "
+                            "axis", "map at least one argument (an int in in_axes)")
+        for j in mapped:
+            if not isinstance(leaves[j][0], Sym):
+                raise VmapError("vmap: a mapped argument must be a Tensor, but got %r"
+                                % (leaves[j][0],), "give it in_axes None")
+        first = call(fn, [_take_tree(t, leaves, 0) for t in trees], {})
+        paths = []
+        _out_paths(first, (), paths)
+        axes = _out_axes_for(self.out_axes, first, paths, False)
+        looped = [k for k, (p, ax) in enumerate(zip(paths, axes))
+                  if ax is not None and isinstance(_at(first, p), Sym)]
+        for p, ax in zip(paths, axes):
+            if ax is not None and not isinstance(_at(first, p), Sym):
+                raise VmapError("vmap: inside code being differentiated, an output of fn "
+                                "that is a Python number (%r) is not supported"
+                                % (_at(first, p),), "return a Tensor, or give that output "
+                                "out_axes None")
+        loop = self._loop_function(trees, leaves, paths, axes, looped, mapped[0])
+        stacked = call(loop, [fn] + [v for v, _ in leaves] +
+                       [_at(first, paths[k]) for k in looped], {})
+        if len(looped) == 1:
+            stacked = (stacked,)
+        results, it = [], iter(stacked)
+        for p, ax in zip(paths, axes):
+            results.append(_at(first, p) if ax is None else next(it))
+        return _rebuild(first, paths, results)
+
+    def _stack_bound(self, outs, call):
+        first = outs[0]
+        paths = []
+        _out_paths(first, (), paths)
+        axes = _out_axes_for(self.out_axes, first, paths, True)
+        results = []
+        for path, axis in zip(paths, axes):
+            vals = [_at(o, path) for o in outs]
+            if axis is None:
+                results.append(vals[0])
+            else:
+                results.append(call(stack, [tuple(vals)], {"axis": axis}))
+        return _rebuild(first, paths, results)
+
+    def _loop_function(self, trees, leaves, paths, axes, looped, lead):
+        """The generated ``(fn, *arg leaves, *first outputs) -> stacked outputs``: a loop
+        over the batch elements 1.. (element 0 is bound before it), one run-time list per
+        output."""
+        sig = (tuple(_tree_sig(t) for t in trees), tuple(ax for _, ax in leaves),
+               tuple(paths), tuple(axes), tuple(looped), lead)
+        found = self._generated.get(sig)
+        if found is not None:
+            return found
+        n_args = len(leaves)
+        names = ["a%d" % j for j in range(n_args)]
+        outs = ["f%d" % k for k in looped]
+        lines = ["def vmap_loop(fn, %s):" % ", ".join(names + outs)]
+        for k in looped:
+            lines.append("    acc%d = [f%d]" % (k, k))
+        lead_axis = leaves[lead][1]
+        lines.append("    for i in range(1, a%d.shape[%d]):  %s" % (lead, lead_axis, _NOTE))
+        call_args = ", ".join(_tree_source(t, leaves) for t in trees)
+        lines.append("        o = fn(%s)" % call_args)
+        for k in looped:
+            lines.append("        acc%d.append(o%s)" % (k, "".join("[%d]" % i for i in paths[k])))
+        results = ["stack(acc%d, axis=%d)" % (k, axes[k]) for k in looped]
+        lines.append("    return " + (results[0] if len(results) == 1 else
+                                      "(%s,)" % ", ".join(results)) + "  " + _NOTE)
+        text = "\n".join(lines) + "\n"
+        loop = _generated(text, self.__name__, {"stack": stack})["vmap_loop"]
+        self._generated[sig] = loop
+        return loop
+
+
+_NOTE = ("# vmap's loop over the batch: reverse mode, once (a derivative of this derivative, "
+         "or forward mode, of vmap(fn) is not supported)")
+_SOURCES: list = []  # the file names of the generated loops (registered in linecache)
+
+
+class _Leaf:
+    """A leaf of an argument tree: the index of its (value, axis) in the leaves list."""
+
+    __slots__ = ("j",)
+
+    def __init__(self, j) -> None:
+        self.j = j
+
+
+def _arg_tree(arg, axis, leaves):
+    """``arg`` with each leaf replaced by a :class:`_Leaf` and recorded with its axis in
+    ``leaves``; tuples/lists of in_axes follow the argument's tuples/lists."""
+    if isinstance(axis, _SEQ):
+        if not isinstance(arg, _SEQ) or len(arg) != len(axis):
+            raise VmapError("The axis in vmap's 'in_axes' should be a None or a scalar of "
+                            "type Int64Imm, but got a %r." % (tuple(axis),),
+                            "nest in_axes as the argument is nested (a tuple of axes for a "
+                            "tuple argument of the same length)")
+        return type(arg)(_arg_tree(a, ax, leaves) for a, ax in zip(arg, axis))
+    if axis is not None and isinstance(arg, _SEQ):
+        return type(arg)(_arg_tree(a, axis, leaves) for a in arg)
+    if axis is not None and not isinstance(arg, (Tensor, Sym)):
+        raise VmapError("The orig_abs should be AbstractTensor when corresponding axis is "
+                        "%d, but got a %s." % (axis, type(arg).__name__),
+                        "Please check the correspondence between vmap's 'in_axes' and "
+                        "inputs: give in_axes None to an argument that is not a Tensor")
+    leaves.append((arg, axis))
+    return _Leaf(len(leaves) - 1)
+
+
+def _tree_sig(tree):
+    if isinstance(tree, _SEQ):
+        return (type(tree).__name__,) + tuple(_tree_sig(t) for t in tree)
+    return tree.j
+
+
+def _key(i, axis):
+    if axis >= 0:
+        return (slice(None),) * axis + (i,)
+    return (Ellipsis, i) + (slice(None),) * (-axis - 1)
+
+
+def _take_tree(tree, leaves, i):
+    if isinstance(tree, _SEQ):
+        return type(tree)(_take_tree(t, leaves, i) for t in tree)
+    value, axis = leaves[tree.j]
+    if axis is None:
+        return value
+    if isinstance(value, Sym):
+        return value[_key(i, axis)]
+    arr = np.asarray(value._data)
+    return Tensor(np.take(arr, i, axis=_bounded(axis, arr.ndim, "in_axes")))
+
+
+def _tree_source(tree, leaves):
+    if isinstance(tree, _SEQ):
+        inner = ", ".join(_tree_source(t, leaves) for t in tree)
+        if isinstance(tree, list):
+            return "[%s]" % inner
+        return "(%s,)" % inner if len(tree) == 1 else "(%s)" % inner
+    _, axis = leaves[tree.j]
+    if axis is None:
+        return "a%d" % tree.j
+    if axis >= 0:
+        return "a%d[%s]" % (tree.j, ", ".join([":"] * axis + ["i"]))
+    return "a%d[%s]" % (tree.j, ", ".join(["...", "i"] + [":"] * (-axis - 1)))
+
+
+def _bounded(axis, ndim, what):
+    if not -ndim <= axis < ndim:
+        raise VmapError("The axis: %d in '%s' is out of bounds for array of dimension "
+                        "[%d,%d)." % (axis, what, -ndim, ndim),
+                        "give an axis the %s has" % ("argument" if what == "in_axes"
+                                                    else "stacked output"))
+    return axis % ndim
+
+
+def _out_paths(out, path, paths):
+    """The paths (tuples of indices) of the leaves of ``out``: Tensors, runtime values and
+    numbers in tuples/lists."""
+    if isinstance(out, _SEQ):
+        for i, o in enumerate(out):
+            _out_paths(o, path + (i,), paths)
+        return
+    if isinstance(out, (Tensor, Sym)) or (isinstance(out, numbers.Number)
+                                          and not isinstance(out, bool)):
+        paths.append(path)
+        return
+    raise VmapError("The outputs of vmap's 'fn' should be consisting of tensors or "
+                    "constants, but got %s." % type(out).__name__,
+                    "return Tensors (or numbers) in tuples or lists")
+
+
+def _at(out, path):
+    for i in path:
+        out = out[i]
+    return out
+
+
+def _out_axes_for(out_axes, first, paths, cells):
+    """One axis (or None) per output leaf, ``out_axes`` matched to the output's
+    tuples/lists."""
+    def walk(axes, out, path):
+        if not isinstance(axes, _SEQ):
+            return {p: axes for p in paths if p[:len(path)] == path}
+        if not isinstance(out, _SEQ):
+            raise VmapError("The 'out_axes' of vmap is a %s but the output of 'fn' is one "
+                            "value" % type(axes).__name__, "give out_axes an int")
+        if len(axes) != len(out):
+            raise VmapError("The size of vmap's 'out_axes' should be equal to the number of "
+                            "results of 'fn': %d, but got size: %d." % (len(out), len(axes)),
+                            "give one axis (or None) per output")
+        found = {}
+        for i, (a, o) in enumerate(zip(axes, out)):
+            found.update(walk(a, o, path + (i,)))
+        return found
+    found = walk(out_axes, first, ())
+    return [found[p] for p in paths]
+
+
+def _rebuild(first, paths, results):
+    """``first``'s structure (lists become tuples, as MindSpore returns) with ``results``
+    at its leaves."""
+    values = dict(zip(paths, results))
+
+    def build(out, path):
+        if isinstance(out, _SEQ):
+            return tuple(build(o, path + (i,)) for i, o in enumerate(out))
+        return values[path]
+    return build(first, ())
+
+
+def _check_same_parameters(cells):
+    """MindSpore stacks the Parameters of a CellList's Cells: they must match in shape."""
+    shapes = None
+    for cell in cells:
+        mine = [(p.name.split(".", 1)[-1], tuple(p.shape)) for p in cell.get_parameters()]
+        if shapes is None:
+            shapes = mine
+        elif [s for _, s in mine] != [s for _, s in shapes]:
+            for (name, s0), (_, s1) in zip(shapes, mine):
+                if s0 != s1:
+                    raise VmapError("The corresponding parameter's shape in each cell should "
+                                    "be consistent, but get Shape: %s and Shape: %s for the "
+                                    "parameter %s." % (s0, s1, name),
+                                    "give the Cells of the CellList the same structure")
+            raise VmapError("The Cells of the CellList have different numbers of Parameters",
+                            "give the Cells of the CellList the same structure")
