@@ -49,7 +49,8 @@ def vmap(fn, in_axes=0, out_axes=0):
     if arity is None:  # (callable and bound in compiled code; not a top-level grad target)
         return mapped
     names = ", ".join("a%d" % j for j in range(arity))
-    text = "def vmapped(%s):\n    return mapped(%s)\n" % (names, names)
+    text = "def vmapped(%s):\n    %r\n    return mapped(%s)\n" % (
+        names, _doc(mapped.__name__), names)
     scope = _generated(text, mapped.__name__, {"mapped": mapped})
     vmapped = scope["vmapped"]
     vmapped.__name__ = vmapped.__qualname__ = mapped.__name__
@@ -61,20 +62,26 @@ vmap._autograd_st_static = True  # made at compile time inside compiled code
 
 
 def _arity(fn, in_axes):
-    """The number of arguments the vmapped function takes: one per item of a tuple
-    ``in_axes``, else ``fn``'s positional parameters (None when it has defaults or
-    ``*args``: the callable object is returned then)."""
-    if isinstance(in_axes, _SEQ):
-        return len(in_axes)
+    """The number of arguments the vmapped function takes: ``fn``'s positional parameters,
+    else (``*args``, defaults, no signature) one per item of a tuple ``in_axes``, else None
+    (the callable object is returned then)."""
     target = fn.construct if isinstance(fn, Cell) and not _is_cell_list(fn) else fn
+    fallback = len(in_axes) if isinstance(in_axes, _SEQ) else None
     try:
         params = list(inspect.signature(target).parameters.values())
     except (TypeError, ValueError):
-        return None
+        return fallback
     if any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
            or p.default is not p.empty for p in params):
-        return None
+        return fallback
     return len(params)
+
+
+def _doc(what):
+    """A docstring for generated code that no other generated function has (code objects
+    that differ only in their file compare equal, and the compiler tells callees apart
+    by their code)."""
+    return "%s (generated: %d)" % (what, len(_SOURCES))
 
 
 def _generated(text, what, scope):
@@ -275,7 +282,8 @@ class _Vmapped:
         n_args = len(leaves)
         names = ["a%d" % j for j in range(n_args)]
         outs = ["f%d" % k for k in looped]
-        lines = ["def vmap_loop(fn, %s):" % ", ".join(names + outs)]
+        lines = ["def vmap_loop(fn, %s):" % ", ".join(names + outs),
+                 "    %r" % _doc("the loop of " + self.__name__)]
         for k in looped:
             lines.append("    acc%d = [f%d]" % (k, k))
         lead_axis = leaves[lead][1]
