@@ -8,9 +8,13 @@ Gives: a callable; called eagerly, it slices each batch element, calls ``fn`` an
 outputs (the reference semantics, numpy all the way); called inside code being compiled
 (``ops.grad`` of a function that calls it, a Cell's ``construct`` under
 ``value_and_grad``), it binds (``_autograd_st_bind_call``) the first element's call, then a
-loop over the others whose outputs are collected in run-time lists and stacked, so the
-gradient of ``vmap(f)`` is the compiler's gradient of that loop (reverse mode, first order;
-a ``CellList`` has a known count: its loop is unrolled and differentiates to any order).
+generated loop over the others that concatenates their outputs onto the first's, so the
+derivative of ``vmap(f)`` is the compiler's derivative of that loop: reverse and forward
+mode, to any order (a ``CellList`` has a known count: its loop is unrolled).  ``grad``,
+``vjp``, ``jvp`` and ``jacrev`` also take the vmapped function itself (a function of
+``fn``'s arity, generated, whose call is that binding).  No vectorised path: the compiler
+does not know the ranks of runtime values, and batching a broadcasting op or a matmul
+depends on them, so the loop is what is provably right.
 
 MindSpore 2.10's checks and messages (measured, PyNative, CPU) are kept; its errors are
 RuntimeErrors (:class:`~autograd_st.errors.VmapError` is one), the CellList size mismatch a
@@ -28,9 +32,10 @@ import numpy as np
 
 from ..cell import Cell
 from ..errors import VmapError
-from ..op_table import stack
+from ..op_table import concat, stack
 from ..prims import Sym
 from ..tensor import Tensor
+from .functional import expand_dims
 
 __all__ = ["vmap"]
 
@@ -272,8 +277,12 @@ class _Vmapped:
 
     def _loop_function(self, trees, leaves, paths, axes, looped, lead):
         """The generated ``(fn, *arg leaves, *first outputs) -> stacked outputs``: a loop
-        over the batch elements 1.. (element 0 is bound before it), one run-time list per
-        output."""
+        over the batch elements 1.. (element 0 is bound before it) whose outputs are
+        concatenated, along their out_axes, onto what the earlier elements gave (a value the
+        loop carries: differentiable to any order and in forward mode; each step copies the
+        outputs so far, which a run-time list would not, but that list has only a first
+        reverse-mode derivative: measured on a vmapped MLP loss under grad, 0.018 s with
+        run-time lists and 0.031 s so at a batch of 256, 0.079 s and 0.103 s at 1024)."""
         sig = (tuple(_tree_sig(t) for t in trees), tuple(ax for _, ax in leaves),
                tuple(paths), tuple(axes), tuple(looped), lead)
         found = self._generated.get(sig)
@@ -285,24 +294,26 @@ class _Vmapped:
         lines = ["def vmap_loop(fn, %s):" % ", ".join(names + outs),
                  "    %r" % _doc("the loop of " + self.__name__)]
         for k in looped:
-            lines.append("    acc%d = [f%d]" % (k, k))
+            lines.append("    acc%d = expand_dims(f%d, %d)" % (k, k, axes[k]))
         lead_axis = leaves[lead][1]
         lines.append("    for i in range(1, a%d.shape[%d]):  %s" % (lead, lead_axis, _NOTE))
         call_args = ", ".join(_tree_source(t, leaves) for t in trees)
         lines.append("        o = fn(%s)" % call_args)
         for k in looped:
-            lines.append("        acc%d.append(o%s)" % (k, "".join("[%d]" % i for i in paths[k])))
-        results = ["stack(acc%d, axis=%d)" % (k, axes[k]) for k in looped]
+            at = "o" + "".join("[%d]" % i for i in paths[k])
+            lines.append("        acc%d = concat((acc%d, expand_dims(%s, %d)), %d)"
+                         % (k, k, at, axes[k], axes[k]))
+        results = ["acc%d" % k for k in looped]
         lines.append("    return " + (results[0] if len(results) == 1 else
                                       "(%s,)" % ", ".join(results)) + "  " + _NOTE)
         text = "\n".join(lines) + "\n"
-        loop = _generated(text, self.__name__, {"stack": stack})["vmap_loop"]
+        loop = _generated(text, self.__name__, {"concat": concat,
+                                                "expand_dims": expand_dims})["vmap_loop"]
         self._generated[sig] = loop
         return loop
 
 
-_NOTE = ("# vmap's loop over the batch: reverse mode, once (a derivative of this derivative, "
-         "or forward mode, of vmap(fn) is not supported)")
+_NOTE = "# vmap's loop over the batch"
 _SOURCES: list = []  # the file names of the generated loops (registered in linecache)
 
 
