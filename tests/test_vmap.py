@@ -337,6 +337,31 @@ def test_compiled_checks_are_mindspore_s():
         ops.grad(bad)(T(3, 2))
 
 
+def summed_mul(x, y):
+    return ops.vmap(mul)(x, y).sum()
+
+
+def test_compiled_batch_sizes_are_checked_when_the_code_runs():
+    g = ops.grad(summed_mul, grad_position=(0, 1))
+    gx, gy = g(T(3, 2, dtype=np.float64), T(3, 2, dtype=np.float64))
+    np.testing.assert_array_equal(gx.asnumpy(), T(3, 2).asnumpy())
+    for shape, sizes in (((4, 2), "3 and 4"), ((2, 2), "3 and 2")):  # (a longer one would
+        with pytest.raises(VmapError, match="should be equal, but got " + sizes):  # be cut)
+            g(T(3, 2, dtype=np.float64), T(*shape, dtype=np.float64))
+    net = Members()
+    with pytest.raises(ValueError, match="axis_size: 3 and the cell size: 2"):
+        ops.grad(VmappedMembers(net.members))(T(3, 4, 2))
+
+
+class VmappedMembers(nn.Cell):
+    def __init__(self, members):
+        super().__init__()
+        self.members = members
+
+    def construct(self, xs):
+        return ops.vmap(self.members)(xs).sum()
+
+
 # -- random programs: vmapped, differentiated, against per-element gradients --------------
 
 SETTINGS = dict(deadline=None, derandomize=True, database=None, print_blob=False,

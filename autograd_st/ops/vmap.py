@@ -177,12 +177,7 @@ class _Vmapped:
         fn = self.fn
         if _is_cell_list(fn):
             if n is not None and n != len(fn):
-                raise ValueError(
-                    "If you want to execute the model ensembling parallel training, please "
-                    "make sure the 'axis_size' in the scope of vmap consistent with the cell "
-                    "size of the input 'CellList', otherwise, please do not enter 'CellList' "
-                    "as the first argument, but we get axis_size: %d and the cell size: %d."
-                    % (n, len(fn)))
+                raise ValueError(_cell_list_message(n, len(fn)))
             _check_same_parameters(fn)
             n = len(fn)
         if n is None:
@@ -225,6 +220,9 @@ class _Vmapped:
         trees, leaves = self._check(list(args), kwargs)
         fn = self.fn
         mapped = [j for j, (_, ax) in enumerate(leaves) if ax is not None]
+        if mapped:  # the batch sizes, checked when the code runs (a call run as it is)
+            call(_CHECK_SIZES, [len(fn) if _is_cell_list(fn) else None] +
+                 [x for j in mapped for x in leaves[j]], {})
         if _is_cell_list(fn):
             _check_same_parameters(fn)
             outs = []
@@ -236,7 +234,7 @@ class _Vmapped:
             raise VmapError("vmap: every argument has in_axes None, so there is no batch "
                             "axis", "map at least one argument (an int in in_axes)")
         for j in mapped:
-            if not isinstance(leaves[j][0], Sym):
+            if not isinstance(leaves[j][0], (Sym, Tensor)):
                 raise VmapError("vmap: a mapped argument must be a Tensor, but got %r"
                                 % (leaves[j][0],), "give it in_axes None")
         first = call(fn, [_take_tree(t, leaves, 0) for t in trees], {})
@@ -315,6 +313,38 @@ class _Vmapped:
 
 _NOTE = "# vmap's loop over the batch"
 _SOURCES: list = []  # the file names of the generated loops (registered in linecache)
+
+
+class _CheckSizes:
+    """``check(cells, x0, axis0, x1, axis1, ...)``: in compiled code, MindSpore's checks of
+    the mapped arguments' batch sizes (equal; a CellList's length), when the code runs.  An
+    object, not a function, so that the compiler runs its call as it is (no gradient)."""
+
+    __name__ = "vmap_check_sizes"
+
+    def __call__(self, cells, *pairs):
+        sizes = []
+        for value, axis in zip(pairs[::2], pairs[1::2]):
+            shape = np.shape(value._data if isinstance(value, Tensor) else value)
+            sizes.append(shape[_bounded(axis, len(shape), "in_axes")])
+        for size in sizes[1:]:
+            if size != sizes[0]:
+                raise VmapError("The 'axis_size' of each argument in the scope of 'vmap' "
+                                "should be equal, but got %d and %d." % (sizes[0], size),
+                                "give every mapped argument the same size on its axis")
+        if cells is not None and sizes and sizes[0] != cells:
+            raise ValueError(_cell_list_message(sizes[0], cells))
+        return None
+
+
+_CHECK_SIZES = _CheckSizes()
+
+
+def _cell_list_message(n, cells):
+    return ("If you want to execute the model ensembling parallel training, please make sure "
+            "the 'axis_size' in the scope of vmap consistent with the cell size of the input "
+            "'CellList', otherwise, please do not enter 'CellList' as the first argument, but "
+            "we get axis_size: %d and the cell size: %d." % (n, cells))
 
 
 class _Leaf:
