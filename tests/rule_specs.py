@@ -518,7 +518,8 @@ import rule_specs_array as _family_array  # noqa: E402
 import rule_specs_comm as _family_comm  # noqa: E402
 import rule_specs_math as _family_math  # noqa: E402
 import rule_specs_nn as _family_nn  # noqa: E402
+import rule_specs_vmap as _family_vmap  # noqa: E402
 
-for _family in (_family_array, _family_math, _family_nn, _family_comm):
+for _family in (_family_array, _family_math, _family_nn, _family_comm, _family_vmap):
     SPECS += _family.SPECS
     ZERO_GRADIENT_PRIMITIVES = ZERO_GRADIENT_PRIMITIVES | frozenset(_family.ZERO_GRADIENT)

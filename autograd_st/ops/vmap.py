@@ -33,7 +33,8 @@ import numpy as np
 from ..cell import Cell
 from ..errors import VmapError
 from ..op_table import concat, stack
-from ..prims import Sym
+from ..prims import P, Sym
+from ..rules_vmap import cell_list_message
 from ..tensor import Tensor
 from .functional import expand_dims
 
@@ -177,7 +178,7 @@ class _Vmapped:
         fn = self.fn
         if _is_cell_list(fn):
             if n is not None and n != len(fn):
-                raise ValueError(_cell_list_message(n, len(fn)))
+                raise ValueError(cell_list_message(n, len(fn)))
             _check_same_parameters(fn)
             n = len(fn)
         if n is None:
@@ -220,9 +221,10 @@ class _Vmapped:
         trees, leaves = self._check(list(args), kwargs)
         fn = self.fn
         mapped = [j for j, (_, ax) in enumerate(leaves) if ax is not None]
-        if mapped:  # the batch sizes, checked when the code runs (a call run as it is)
-            call(_CHECK_SIZES, [len(fn) if _is_cell_list(fn) else None] +
-                 [x for j in mapped for x in leaves[j]], {})
+        n = None  # the batch size, checked when the code runs (rules_vmap)
+        for j in mapped:
+            n = P.vmap_batch_size(leaves[j][0], leaves[j][1], n,
+                                  len(fn) if _is_cell_list(fn) else None)
         if _is_cell_list(fn):
             _check_same_parameters(fn)
             outs = []
@@ -249,8 +251,8 @@ class _Vmapped:
                                 "that is a Python number (%r) is not supported"
                                 % (_at(first, p),), "return a Tensor, or give that output "
                                 "out_axes None")
-        loop = self._loop_function(trees, leaves, paths, axes, looped, mapped[0])
-        stacked = call(loop, [fn] + [v for v, _ in leaves] +
+        loop = self._loop_function(trees, leaves, paths, axes, looped)
+        stacked = call(loop, [fn, n] + [v for v, _ in leaves] +
                        [_at(first, paths[k]) for k in looped], {})
         if len(looped) == 1:
             stacked = (stacked,)
@@ -273,8 +275,8 @@ class _Vmapped:
                 results.append(call(stack, [tuple(vals)], {"axis": axis}))
         return _rebuild(first, paths, results)
 
-    def _loop_function(self, trees, leaves, paths, axes, looped, lead):
-        """The generated ``(fn, *arg leaves, *first outputs) -> stacked outputs``: a loop
+    def _loop_function(self, trees, leaves, paths, axes, looped):
+        """The generated ``(fn, n, *arg leaves, *first outputs) -> stacked outputs``: a loop
         over the batch elements 1.. (element 0 is bound before it) whose outputs are
         concatenated, along their out_axes, onto what the earlier elements gave (a value the
         loop carries: differentiable to any order and in forward mode; each step copies the
@@ -282,19 +284,18 @@ class _Vmapped:
         reverse-mode derivative: measured on a vmapped MLP loss under grad, 0.018 s with
         run-time lists and 0.031 s so at a batch of 256, 0.079 s and 0.103 s at 1024)."""
         sig = (tuple(_tree_sig(t) for t in trees), tuple(ax for _, ax in leaves),
-               tuple(paths), tuple(axes), tuple(looped), lead)
+               tuple(paths), tuple(axes), tuple(looped))
         found = self._generated.get(sig)
         if found is not None:
             return found
         n_args = len(leaves)
         names = ["a%d" % j for j in range(n_args)]
         outs = ["f%d" % k for k in looped]
-        lines = ["def vmap_loop(fn, %s):" % ", ".join(names + outs),
+        lines = ["def vmap_loop(fn, n, %s):" % ", ".join(names + outs),
                  "    %r" % _doc("the loop of " + self.__name__)]
         for k in looped:
             lines.append("    acc%d = expand_dims(f%d, %d)" % (k, k, axes[k]))
-        lead_axis = leaves[lead][1]
-        lines.append("    for i in range(1, a%d.shape[%d]):  %s" % (lead, lead_axis, _NOTE))
+        lines.append("    for i in range(1, n):  %s" % _NOTE)
         call_args = ", ".join(_tree_source(t, leaves) for t in trees)
         lines.append("        o = fn(%s)" % call_args)
         for k in looped:
@@ -313,38 +314,6 @@ class _Vmapped:
 
 _NOTE = "# vmap's loop over the batch"
 _SOURCES: list = []  # the file names of the generated loops (registered in linecache)
-
-
-class _CheckSizes:
-    """``check(cells, x0, axis0, x1, axis1, ...)``: in compiled code, MindSpore's checks of
-    the mapped arguments' batch sizes (equal; a CellList's length), when the code runs.  An
-    object, not a function, so that the compiler runs its call as it is (no gradient)."""
-
-    __name__ = "vmap_check_sizes"
-
-    def __call__(self, cells, *pairs):
-        sizes = []
-        for value, axis in zip(pairs[::2], pairs[1::2]):
-            shape = np.shape(value._data if isinstance(value, Tensor) else value)
-            sizes.append(shape[_bounded(axis, len(shape), "in_axes")])
-        for size in sizes[1:]:
-            if size != sizes[0]:
-                raise VmapError("The 'axis_size' of each argument in the scope of 'vmap' "
-                                "should be equal, but got %d and %d." % (sizes[0], size),
-                                "give every mapped argument the same size on its axis")
-        if cells is not None and sizes and sizes[0] != cells:
-            raise ValueError(_cell_list_message(sizes[0], cells))
-        return None
-
-
-_CHECK_SIZES = _CheckSizes()
-
-
-def _cell_list_message(n, cells):
-    return ("If you want to execute the model ensembling parallel training, please make sure "
-            "the 'axis_size' in the scope of vmap consistent with the cell size of the input "
-            "'CellList', otherwise, please do not enter 'CellList' as the first argument, but "
-            "we get axis_size: %d and the cell size: %d." % (n, cells))
 
 
 class _Leaf:
