@@ -465,3 +465,118 @@ def test_random_programs_vmapped(program, mapped, batch, program_dir):
             _, t = ops.jvp(f, tuple(Tensor(a) for a in e), tuple(Tensor(d) for d in de))
             want += float(np.sum(t.asnumpy()))
         np.testing.assert_allclose(float(tangent.asnumpy()), want, rtol=1e-9, atol=1e-9)
+
+
+# -- random axes: the compiled loop against the eager reference and per-element gradients --
+
+def el_tanh_mul(x, y):
+    return ops.tanh(x) * y
+
+
+def el_reduce(x, y):
+    return ops.sum(ops.exp(x * 0.3), dim=-1) + ops.mean(y)
+
+
+def el_matmul(x, y):
+    return ops.matmul(x, y.T)
+
+
+def el_pair(x, y):
+    return x * y, ops.sum(ops.sin(x))
+
+
+def el_nested(x, y):
+    return (ops.cos(x), (y * 2.0, ops.sum(x * y)))
+
+
+FNS = {"el_tanh_mul": el_tanh_mul, "el_reduce": el_reduce, "el_matmul": el_matmul,
+       "el_pair": el_pair, "el_nested": el_nested}
+
+
+def _batched(rng, shape, axis, n):
+    """A batch of ``n`` arrays of ``shape`` stacked at ``axis`` (None: one array)."""
+    if axis is None:
+        return rng.standard_normal(shape)
+    return np.stack([rng.standard_normal(shape) for _ in range(n)], axis=axis)
+
+
+def _element(arr, axis, i):
+    return arr if axis is None else np.take(arr, i, axis=axis)
+
+
+def _leaves(tree):
+    if isinstance(tree, tuple):
+        return [x for t in tree for x in _leaves(t)]
+    return [tree]
+
+
+def weighted_sum(vf, x, y, weights, kind):
+    out = vf(x, y)
+    if kind == "one":
+        leaves = (out,)
+    elif kind == "nested":
+        leaves = (out[0], out[1][0], out[1][1])
+    else:
+        leaves = out
+    total = 0.0
+    for o, w in zip(leaves, weights):
+        total = total + ops.sum(o * w)
+    return total
+
+
+KINDS = {"el_pair": "pair", "el_nested": "nested"}
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(name=st.sampled_from(sorted(FNS)), ax_x=st.sampled_from([0, 1, -1, -2]),
+       ax_y=st.sampled_from([None, 0, 1, -1, -2]), out_ax=st.sampled_from([0, 1, -1]),
+       n=st.integers(1, 3), seed=st.integers(0, 2 ** 16))
+def test_random_axes_compiled_against_the_reference(name, ax_x, ax_y, out_ax, n, seed):
+    fn = FNS[name]
+    rng = np.random.default_rng(seed)
+    x = _batched(rng, (2, 3), ax_x, n)
+    y = _batched(rng, (2, 3), ax_y, n)
+    vf = ops.vmap(fn, in_axes=(ax_x, ax_y), out_axes=out_ax)
+    kind = KINDS.get(name, "one")
+    try:
+        ref = vf(Tensor(x), Tensor(y))
+    except VmapError as exc:  # out_ax past a scalar output's ends: refused compiled too
+        assert "in 'out_axes' is out of bounds" in str(exc)
+        with pytest.raises((VmapError, ValueError, IndexError)):  # (numpy's AxisError)
+            ops.grad(weighted_sum, grad_position=(1, 2))(vf, Tensor(x), Tensor(y),
+                                                         [1.0, 1.0, 1.0], kind)
+        return
+    elems = [fn(Tensor(_element(x, ax_x, i)), Tensor(_element(y, ax_y, i))) for i in range(n)]
+    flat_ref = [r.asnumpy() for r in _leaves(ref)]
+    for k, r in enumerate(flat_ref):  # the reference: each element's output, at out_ax
+        want = np.stack([_leaves(e)[k].asnumpy() for e in elems], axis=out_ax)
+        np.testing.assert_allclose(r, want, rtol=1e-12)
+    weights = [Tensor(rng.standard_normal(r.shape)) for r in flat_ref]
+
+    def loss(x, y):
+        return weighted_sum(vf, x, y, weights, kind)
+    value, (gx, gy) = ops.value_and_grad(loss, grad_position=(0, 1))(Tensor(x), Tensor(y))
+    want = sum(float(np.sum(r * w.asnumpy())) for r, w in zip(flat_ref, weights))
+    np.testing.assert_allclose(float(value.asnumpy()), want, rtol=1e-10)
+    # per element: the gradient of <fn(x_i, y_i), w_i> (w_i: element i of each weight)
+    gxs, gys = [], []
+    for i in range(n):
+        wi = [Tensor(np.take(w.asnumpy(), i, axis=out_ax)) for w in weights]
+        sens = _rebuild_like(elems[i], wi)
+        gi = GradOperation(get_all=True, sens_param=True)(fn)(
+            Tensor(_element(x, ax_x, i)), Tensor(_element(y, ax_y, i)), sens)
+        gxs.append(gi[0].asnumpy())
+        gys.append(gi[1].asnumpy())
+    np.testing.assert_allclose(gx.asnumpy(), np.stack(gxs, axis=ax_x), rtol=1e-9, atol=1e-12)
+    want_y = np.sum(gys, axis=0) if ax_y is None else np.stack(gys, axis=ax_y)
+    np.testing.assert_allclose(gy.asnumpy(), want_y, rtol=1e-9, atol=1e-12)
+
+
+def _rebuild_like(tree, flat):
+    it = iter(flat)
+
+    def build(t):
+        if isinstance(t, tuple):
+            return tuple(build(s) for s in t)
+        return next(it)
+    return build(tree)
