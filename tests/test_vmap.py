@@ -580,3 +580,39 @@ def _rebuild_like(tree, flat):
             return tuple(build(s) for s in t)
         return next(it)
     return build(tree)
+
+
+def with_constants(x):
+    return x * 2, 1.5, Tensor(np.ones(2, np.float32))
+
+
+def sum_with_constants(x):
+    a, b, c = ops.vmap(with_constants)(x)
+    return ops.sum(a) + ops.sum(b * 2) + ops.sum(c * 3)
+
+
+def sum_unmapped_constants(x):
+    a, b, c = ops.vmap(with_constants, out_axes=(0, None, None))(x)
+    return ops.sum(a) + b + ops.sum(c)
+
+
+def test_number_and_constant_outputs_in_compiled_code():
+    x = Tensor(np.ones((3, 2), np.float32))
+    value, g = ops.value_and_grad(sum_with_constants)(x)
+    assert float(value.asnumpy()) == 12 + 2 * 4.5 + 3 * 6
+    np.testing.assert_array_equal(g.asnumpy(), np.full((3, 2), 2.0))
+    value, g = ops.value_and_grad(sum_unmapped_constants)(x)
+    assert float(value.asnumpy()) == 12 + 1.5 + 2
+    a, b, c = ops.vmap(with_constants)(x)
+    assert b.dtype == ms.float32 and b.asnumpy().tolist() == [1.5] * 3 and c.shape == (3, 2)
+
+
+def test_top_level_grad_of_a_vmapped_cell_list():
+    members = nn.CellList([Affine(), Affine()])
+    vf = ops.vmap(members, in_axes=None)
+    x = T(4, 2)
+    grads = ops.grad(vf, None, members.trainable_params())(x)
+    for k, member in enumerate(members):
+        ref = ops.grad(member, None, member.trainable_params())(x)
+        np.testing.assert_allclose(grads[2 * k].asnumpy(), ref[0].asnumpy(), rtol=1e-6)
+        np.testing.assert_allclose(grads[2 * k + 1].asnumpy(), ref[1].asnumpy(), rtol=1e-6)

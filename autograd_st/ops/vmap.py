@@ -18,9 +18,13 @@ depends on them, so the loop is what is provably right.
 
 MindSpore 2.10's checks and messages (measured, PyNative, CPU) are kept; its errors are
 RuntimeErrors (:class:`~autograd_st.errors.VmapError` is one), the CellList size mismatch a
-ValueError.  What differs: whether an output is "mapped" is decided by value (an output
-with ``out_axes=None`` must be the same for every element), and keyword arguments are
-refused as MindSpore refuses them.
+ValueError; in compiled code the batch sizes are checked when the code runs
+(:mod:`autograd_st.rules_vmap`).  What differs: whether an output is "mapped" is decided by
+value (an output with ``out_axes=None`` must be the same for every element); keyword
+arguments are refused (Python's TypeError; MindSpore's RuntimeError); in compiled code an
+``out_axes`` past an output's ends is numpy's AxisError, when the code runs; a CellList's
+members get their true gradients (MindSpore 2.10 gives zeros: it runs stacked copies of
+their Parameters); a lambda written inside differentiated code cannot be vmapped there.
 """
 from __future__ import annotations
 
