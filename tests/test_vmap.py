@@ -616,3 +616,13 @@ def test_top_level_grad_of_a_vmapped_cell_list():
         ref = ops.grad(member, None, member.trainable_params())(x)
         np.testing.assert_allclose(grads[2 * k].asnumpy(), ref[0].asnumpy(), rtol=1e-6)
         np.testing.assert_allclose(grads[2 * k + 1].asnumpy(), ref[1].asnumpy(), rtol=1e-6)
+
+
+def test_the_same_vmap_made_again_is_the_same_function():
+    assert ops.vmap(mul, in_axes=(0, None)) is ops.vmap(mul, in_axes=(0, None))
+    assert ops.vmap(mul, in_axes=1) is not ops.vmap(mul, in_axes=0)
+    with pytest.raises(VmapError, match="can only be of type Int or None"):
+        ops.vmap(mul, in_axes=True)(T(3, 2), T(3, 2))  # (not the cached in_axes=1's)
+    ops.vmap(mul, in_axes=1)(T(3, 2), T(3, 2))
+    with pytest.raises(VmapError, match="can only be of type Int or None"):
+        ops.vmap(mul, in_axes=1.0)(T(3, 2), T(3, 2))

@@ -28,6 +28,7 @@ their Parameters); a lambda written inside differentiated code cannot be vmapped
 """
 from __future__ import annotations
 
+import collections
 import inspect
 import linecache
 import numbers
@@ -54,21 +55,48 @@ def vmap(fn, in_axes=0, out_axes=0):
     Cells with the same structure: model ``i`` runs on batch element ``i`` (in_axes=None:
     every model on the same inputs).  Nested vmap, vmap of a gradient function (per-example
     gradients), and gradients of a function calling vmap work; see the module docstring."""
+    key = _cache_key(fn, in_axes, out_axes)
+    hit = _MADE.get(key) if key is not None else None
+    if hit is not None and hit[0] is fn:  # the same vmap again (a training loop's step)
+        _MADE.move_to_end(key)
+        return hit[1]
     mapped = _Vmapped(fn, in_axes, out_axes)
     arity = _arity(fn, in_axes)
     if arity is None:  # (callable and bound in compiled code; not a top-level grad target)
-        return mapped
-    names = ", ".join("a%d" % j for j in range(arity))
-    text = "def vmapped(%s):\n    %r\n    return mapped(%s)\n" % (
-        names, _doc(mapped.__name__), names)
-    scope = _generated(text, mapped.__name__, {"mapped": mapped})
-    vmapped = scope["vmapped"]
-    vmapped.__name__ = vmapped.__qualname__ = mapped.__name__
-    vmapped._autograd_st_vmap = mapped
+        vmapped = mapped
+    else:
+        names = ", ".join("a%d" % j for j in range(arity))
+        text = "def vmapped(%s):\n    %r\n    return mapped(%s)\n" % (
+            names, _doc(mapped.__name__), names)
+        vmapped = _generated(text, mapped.__name__, {"mapped": mapped})["vmapped"]
+        vmapped.__name__ = vmapped.__qualname__ = mapped.__name__
+        vmapped._autograd_st_vmap = mapped
+    if key is not None:
+        _MADE[key] = (fn, vmapped)
+        while len(_MADE) > 256:
+            _MADE.popitem(last=False)
     return vmapped
 
 
 vmap._autograd_st_static = True  # made at compile time inside compiled code
+
+# (id(fn), in_axes, out_axes) -> (fn, what vmap returned): the same vmap made again gives
+# the same function (its generated code and the compiler's caches are kept; a loop that
+# makes a new lambda each time still generates code each time)
+_MADE: collections.OrderedDict = collections.OrderedDict()
+
+
+def _cache_key(fn, in_axes, out_axes):
+    def frozen(axes):
+        if isinstance(axes, _SEQ):
+            return tuple(frozen(a) for a in axes)
+        return type(axes), axes  # (True == 1 and 0.0 == 0, but only 1 and 0 are axes)
+    key = (id(fn), frozen(in_axes), frozen(out_axes))
+    try:
+        hash(key)
+    except TypeError:  # (a dict in in_axes: refused when called)
+        return None
+    return key
 
 
 def _arity(fn, in_axes):
