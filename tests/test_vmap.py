@@ -626,3 +626,16 @@ def test_the_same_vmap_made_again_is_the_same_function():
     ops.vmap(mul, in_axes=1)(T(3, 2), T(3, 2))
     with pytest.raises(VmapError, match="can only be of type Int or None"):
         ops.vmap(mul, in_axes=1.0)(T(3, 2), T(3, 2))
+
+
+def sin_scaled(x, y=2.0):
+    return ops.sin(x) * y
+
+
+def test_optional_parameters():
+    vf = ops.vmap(sin_scaled)
+    x = Tensor(np.random.default_rng(6).standard_normal((3, 2)))
+    np.testing.assert_allclose(vf(x).asnumpy(), 2 * np.sin(x.asnumpy()), rtol=1e-12)
+    np.testing.assert_allclose(vf(x, x).asnumpy(), np.sin(x.asnumpy()) * x.asnumpy(),
+                               rtol=1e-12)
+    np.testing.assert_allclose(ops.grad(vf)(x).asnumpy(), 2 * np.cos(x.asnumpy()), rtol=1e-12)

@@ -65,10 +65,13 @@ def vmap(fn, in_axes=0, out_axes=0):
     if arity is None:  # (callable and bound in compiled code; not a top-level grad target)
         vmapped = mapped
     else:
-        names = ", ".join("a%d" % j for j in range(arity))
+        required, optional = arity
+        names = ["a%d" % j for j in range(required + optional)]
+        params = names[:required] + ["%s=not_given" % a for a in names[required:]]
         text = "def vmapped(%s):\n    %r\n    return mapped(%s)\n" % (
-            names, _doc(mapped.__name__), names)
-        vmapped = _generated(text, mapped.__name__, {"mapped": mapped})["vmapped"]
+            ", ".join(params), _doc(mapped.__name__), ", ".join(names))
+        vmapped = _generated(text, mapped.__name__, {"mapped": mapped,
+                                                     "not_given": _NOT_GIVEN})["vmapped"]
         vmapped.__name__ = vmapped.__qualname__ = mapped.__name__
         vmapped._autograd_st_vmap = mapped
     if key is not None:
@@ -100,23 +103,34 @@ def _cache_key(fn, in_axes, out_axes):
 
 
 def _arity(fn, in_axes):
-    """The number of arguments the vmapped function takes: ``fn``'s positional parameters,
-    else (``*args``, defaults, no signature) one per item of a tuple ``in_axes``, else None
-    (the callable object is returned then)."""
+    """``(required, optional)``: the numbers of parameters the vmapped function takes,
+    ``fn``'s positional ones (an optional one is passed on only when given); else (``*args``,
+    no signature) one per item of a tuple ``in_axes``; else None (the callable object is
+    returned then)."""
     target = fn
     if _is_cell_list(fn):  # (its members' construct)
         target = fn[0] if len(fn) else None
     if isinstance(target, Cell):
         target = target.construct
-    fallback = len(in_axes) if isinstance(in_axes, _SEQ) else None
+    fallback = (len(in_axes), 0) if isinstance(in_axes, _SEQ) else None
     try:
         params = list(inspect.signature(target).parameters.values())
     except (TypeError, ValueError):
         return fallback
-    if any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-           or p.default is not p.empty for p in params):
+    if any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params):
         return fallback
-    return len(params)
+    optional = sum(1 for p in params if p.default is not p.empty)
+    return len(params) - optional, optional
+
+
+class _NotGiven:
+    """The default of a vmapped function's optional parameter: not passed on to ``fn``."""
+
+    def __repr__(self) -> str:
+        return "<not given>"
+
+
+_NOT_GIVEN = _NotGiven()
 
 
 def _doc(what):
@@ -168,6 +182,9 @@ class _Vmapped:
     # -- checks shared by both paths -------------------------------------------------------
     def _check(self, args, kwargs):
         fn = self.fn
+        args = list(args)
+        while args and args[-1] is _NOT_GIVEN:  # (optional parameters not given)
+            args.pop()
         if kwargs:
             raise VmapError("Got an unexpected keyword argument '%s'" % next(iter(kwargs)),
                             "vmap passes positional arguments only (as MindSpore's): pass "
