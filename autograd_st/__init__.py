@@ -74,7 +74,7 @@ _LAZY = {
     "load_param_into_net": ".serialization",
 }
 for _n in ("GradOperation", "dump", "get_grad", "grad", "jacfwd", "jacrev", "jvp", "value_and_grad", "vjp",
-           "linearize"):
+           "linearize", "vmap"):
     _LAZY[_n] = ".ops"
 for _n in ("GradientCheckError", "check_grads", "check_jvp", "check_vjp", "numerical_grad",
            "numerical_jacobian", "numerical_jvp"):
@@ -139,6 +139,7 @@ if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the
         jvp,
         value_and_grad,
         vjp,
+        vmap,
     )
     from .rules import register_vjp  # noqa: F401
     from .serialization import load_checkpoint, load_param_into_net, save_checkpoint  # noqa
@@ -163,7 +164,7 @@ if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the
     )
 
 __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "mint", "dataset", "amp", "common", "communication", "grad",
-           "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "register_vjp", "GradOperation", "dump", "get_grad", "float16", "float32", "float64", "int8",
+           "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "vmap", "register_vjp", "GradOperation", "dump", "get_grad", "float16", "float32", "float64", "int8",
            "int16", "int32", "int64", "uint8", "bool_",
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",
            "numerical_jacobian", "GradientCheckError", "exec_source",

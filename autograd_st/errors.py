@@ -14,7 +14,8 @@ __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivat
            "RecursionNotSupportedError", "CallArgumentError", "SourceNotFoundError",
            "SourceChangedError", "ConstructNotDefinedError", "GradientAPIError", "GradientNotFoundError", "InputValueError", "GradientCheckError",
            "CheckpointError", "CheckpointMismatchError", "LearningRateRangeError", "CollectiveTimeoutError",
-           "CommunicationError", "BpropTypeError", "BpropShapeError"]
+           "CommunicationError", "BpropTypeError", "BpropShapeError",
+           "VmapError"]
 
 
 class AutogradError(Exception):
@@ -720,3 +721,35 @@ class BpropShapeError(ValueError, RuntimeError, AutogradError):
 
         print(GradOperation(get_all=True)(Twice())(Tensor(np.ones((2, 2), np.float32))))
     """
+
+
+class VmapError(RuntimeError, AutogradError):
+    """``ops.vmap`` was given ``in_axes`` / ``out_axes`` that do not fit the arguments or
+    the outputs of ``fn``, arguments whose batch axes differ in size, an output it cannot
+    stack, or a keyword argument.  The message is MindSpore 2.10's (a RuntimeError there
+    too); the hint says what to change.
+
+    Example (raises VmapError)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        def f(x, y):
+            return x * y
+
+        ops.vmap(f, in_axes=0)(Tensor(np.ones((3, 2))), Tensor(np.ones((4, 2))))
+
+    Fix (the same batch size, or in_axes None for an argument that is not batched)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops
+
+        def f(x, y):
+            return x * y
+
+        print(ops.vmap(f, in_axes=(0, None))(Tensor(np.ones((3, 2))), Tensor(np.ones(2))))
+    """
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message + ("\n  hint: " + hint if hint else ""))
+        self.hint = hint

@@ -48,6 +48,7 @@ FLOORS = {
     "autograd_st.op_table": 1, "autograd_st.op_row": 1,
     "autograd_st.rules_array": 1, "autograd_st.rules_math": 1,
     "autograd_st.rules_index": 1, "autograd_st.table_index": 1,  # indexing, scatter, random
+    "autograd_st.rules_vmap": 1,  # ops.vmap's batch-size check in compiled code
     "autograd_st.rules_lists": 1,
     "autograd_st.rules_comm": 1, "autograd_st.table_comm": 1,  # the collectives' rules
     "autograd_st.communication": 1,  # mindspore.communication: groups over mpi_backend
@@ -64,6 +65,7 @@ FLOORS = {
     "autograd_st.compiler.checkpoint": 2,  # Cell.recompute(): recompute pairs, checkpointed loops
     "autograd_st.boundary": 3,
     "autograd_st.ops": 4, "autograd_st.numpy": 4,
+    "autograd_st.ops.vmap": 4,  # ops.vmap: the reference loop, and its binding in compiled code
     "autograd_st.nn": 5,
     "autograd_st.common": 5,  # mindspore.common: initializers draw from nn.layers' generator
     "autograd_st.check": 6, "autograd_st.train": 6,

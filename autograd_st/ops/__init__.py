@@ -13,10 +13,11 @@ from .operations import *  # noqa: F401,F403
 from .operations import __all__ as _operations_all
 from .primitive import PrimitiveWithCheck, PrimitiveWithInfer, constexpr, prim_attr_register
 from .transforms import jacfwd, jacrev, jvp, linearize, vjp
+from .vmap import vmap
 
 globals().update({name: getattr(nn_func, name) for name in nn_func.PUBLIC})
 
 __all__ = list(_functional_all) + list(_operations_all) + list(nn_func.PUBLIC) + [
     "GradOperation", "dump", "get_grad", "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev",
-    "linearize",
+    "linearize", "vmap",
     "PrimitiveWithInfer", "PrimitiveWithCheck", "prim_attr_register", "constexpr"]
