@@ -11,7 +11,11 @@ first compile.  ``from autograd_st import nn, ops`` works as always.
 import importlib as _importlib
 from typing import TYPE_CHECKING
 
-from . import context, dtype
+from . import (
+    _aliases,  # noqa: F401  (mindspore.nn.loss.loss and its kind: module paths)
+    context,
+    dtype,
+)
 from . import op_table as _op_table  # noqa: F401  (the primitives and the Tensor methods)
 from .cell import recompute
 from .context import (  # noqa: F401

@@ -70,6 +70,7 @@ FLOORS = {
     "autograd_st.common": 5,  # mindspore.common: initializers draw from nn.layers' generator
     "autograd_st.check": 6, "autograd_st.train": 6,
     "autograd_st.__main__": 6, "autograd_st": 6,
+    "autograd_st._aliases": 6,  # MindSpore's deeper module paths (stand-ins, read lazily)
     "autograd_st.amp": 6,  # mindspore.amp: loss scalers over nn and train's managers
     "autograd_st.mint": 6,  # mindspore.mint: PyTorch-style names over ops and nn
 }

@@ -362,3 +362,24 @@ def test_linearize_matches_jvp():
         np.testing.assert_allclose(jvp_fn(Tensor(v)).asnumpy(), expected)
     with pytest.raises(TypeError, match="must be a Tensor or a tuple"):
         ops.linearize(lambda t: t, 3.0)
+
+
+def test_mindsporess_deeper_module_paths_import():
+    import importlib
+    import subprocess
+    import sys
+
+    from autograd_st._aliases import ALIASES
+    for path in ALIASES:
+        module = importlib.import_module("autograd_st." + path)
+        assert dir(module)
+    from autograd_st.nn.loss.loss import LossBase
+    from autograd_st.nn.optim.optimizer import Optimizer
+    from autograd_st.train.serialization import load_checkpoint, save_checkpoint
+    assert LossBase is nn.LossBase and Optimizer is nn.Optimizer
+    assert save_checkpoint is ms.save_checkpoint and load_checkpoint is ms.load_checkpoint
+    # (importing autograd_st still loads nn only when it is used)
+    code = "import sys, autograd_st; print('autograd_st.nn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
