@@ -174,3 +174,23 @@ def test_build_train_network_trains_in_float16_with_the_loss_in_float32():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         amp.build_train_network(_Net(), opt, loss, level="O3")
+
+
+def test_eager_and_compiled_agree_on_a_sub_cells_parameter_read_directly():
+    class Top(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Dense(3, 2)
+            self.v = Parameter(Tensor(np.array([0.5, 2.0], np.float32)), name="v")
+
+        def construct(self, x):
+            return (self.fc(x) * self.v).sum(), (x @ self.fc.weight.T).sum()
+
+    top = Top().to_float(ms.float16)
+    eager = top(Tensor(X))
+    # its own Parameter in float16, a sub-Cell's read directly as it is (float32), in both
+    assert [o.dtype for o in eager] == [ms.float16, ms.float32]
+    for k in (0, 1):
+        value, _ = ops.value_and_grad(lambda x: top(x)[k])(Tensor(X))
+        assert value.dtype == eager[k].dtype
+        np.testing.assert_allclose(value.asnumpy(), eager[k].asnumpy(), rtol=1e-6)

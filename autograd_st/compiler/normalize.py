@@ -227,6 +227,11 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
                      self.guards, self.instance_specific, self.ir_vars)
         return fir
 
+    def _own_parameter(self, obj) -> bool:
+        """Whether ``obj`` is one of the Cell's own Parameters (those a ``to_float`` Cell
+        reads in its precision; a sub-Cell's are cast when that Cell is called)."""
+        return any(obj is p for p in self.src.self_obj.__dict__["_params"].values())
+
     def _cast_arguments(self) -> None:
         """A Cell after ``to_float``: its runtime arguments (not those inside tuples or
         lists, as MindSpore) cast to its float dtype where ``construct`` starts."""
@@ -376,7 +381,8 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         """A compile-time object found in user code, as a bound value (its value is used:
         the items of a list, dict or set read from outside are guarded)."""
         if isinstance(obj, Tensor) or isinstance(obj, np.ndarray):
-            if self.mp_dtype is not None and isinstance(obj, Parameter):  # (to_float)
+            if self.mp_dtype is not None and isinstance(obj, Parameter) \
+                    and self._own_parameter(obj):  # (to_float: as the eager call casts)
                 raw = self.input_for(obj, path)
                 cast = P.mp_cast(raw, self.mp_dtype)
                 self.mp_parameters[cast.var.name] = raw
