@@ -12,7 +12,7 @@ Takes: :class:`~autograd_st.tensor.Tensor` and :mod:`autograd_st.dtype`; numpy d
 Gives: the names above.  A global seed setter calls :func:`config.set_seed` (the hook;
 ``mindspore.set_seed`` sets the dataset seed too).
 """
-from . import config, transforms, vision
+from . import config, text, transforms, vision, vision2
 from .config import get_seed, set_seed
 from .core import BatchInfo, Dataset
 from .samplers import (
@@ -23,6 +23,23 @@ from .samplers import (
     SubsetSampler,
 )
 from .sources import GeneratorDataset, MnistDataset, NumpySlicesDataset
+from .sources2 import (
+    CSVDataset,
+    Cifar10Dataset,
+    Cifar100Dataset,
+    FakeImageDataset,
+    FashionMnistDataset,
+    ImageFolderDataset,
+    KMnistDataset,
+    PaddedDataset,
+    TextFileDataset,
+)
+
+# ds.vision is one namespace: vision2's transforms (which build on vision's Inter, Border and
+# Resize, so vision cannot import them back without a cycle) are published in it here
+for _name in vision2.__all__:
+    setattr(vision, _name, getattr(vision2, _name))
+vision.__all__ = list(vision.__all__) + [n for n in vision2.__all__ if n not in vision.__all__]
 
 
 def zip(datasets):  # noqa: A001 - MindSpore's name (mindspore.dataset.zip)
@@ -36,4 +53,7 @@ def zip(datasets):  # noqa: A001 - MindSpore's name (mindspore.dataset.zip)
 
 __all__ = ["Dataset", "BatchInfo", "zip", "DistributedSampler", "SequentialSampler", "SubsetSampler",
            "RandomSampler", "SubsetRandomSampler", "NumpySlicesDataset", "GeneratorDataset", "MnistDataset", "config",
-           "transforms", "vision", "set_seed", "get_seed"]
+           "transforms", "vision", "set_seed", "get_seed", "text",
+           "Cifar10Dataset", "Cifar100Dataset", "ImageFolderDataset", "CSVDataset",
+           "TextFileDataset", "FashionMnistDataset", "KMnistDataset", "PaddedDataset",
+           "FakeImageDataset"]

@@ -1,0 +1,1 @@
+"""``mindspore.dataset.text`` (filled below)."""

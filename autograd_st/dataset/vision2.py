@@ -1,0 +1,995 @@
+"""More of ``mindspore.dataset.vision`` on numpy HWC images: colour (``AdjustBrightness``,
+``AdjustContrast``, ``AdjustSaturation``, ``AdjustGamma``, ``AdjustSharpness``, ``Invert``,
+``Posterize``, ``Solarize``, ``AutoContrast``, ``Equalize``, ``ConvertColor``, ``RgbToHsv``,
+``HsvToRgb``, ``ToType``, ``GaussianBlur``), geometry (``Crop``, ``PadToSize``, ``Rotate``,
+``Affine``) and the random ones (``RandomColorAdjust``, ``RandomResizedCrop``,
+``RandomRotation``, ``RandomAffine``, ``CutOut``, ``RandomErasing``, ``MixUpBatch``,
+``CutMixBatch``), ``Decode`` (Pillow, optional, imported on use) and ``ToPIL``.
+
+Takes: numpy, :mod:`.vision` (``Inter``, ``Border``, padding, ``Resize``), :mod:`.config`.
+Gives: callables that ``Dataset.map`` runs.  MindSpore computes these with OpenCV; the
+numbers here follow OpenCV's rules (its rounding of uint8 results, warpAffine's fixed-point
+coordinates, equalizeHist's table) and were compared with MindSpore 2.10 (recorded cases
+``ds3_vision_*``).  Random transforms draw from ``ds.config``'s seed (reproducible, not
+MindSpore's generator); their limit cases (probability 1, zero ranges) are MindSpore's.
+"""
+from __future__ import annotations
+
+import enum
+import importlib
+import io
+import math
+
+import numpy as np
+
+from .. import dtype as mstype
+from .vision import Border, Inter, Resize, _hw, _pad, _Random
+
+__all__ = ["AdjustBrightness", "AdjustContrast", "AdjustSaturation", "AdjustGamma",
+           "AdjustSharpness", "Invert", "Posterize", "Solarize", "AutoContrast", "Equalize",
+           "ConvertMode", "ConvertColor", "RgbToHsv", "HsvToRgb", "ToType", "GaussianBlur",
+           "Crop", "PadToSize", "Rotate", "Affine", "RandomColorAdjust", "RandomResizedCrop",
+           "RandomRotation", "RandomAffine", "CutOut", "RandomErasing", "MixUpBatch",
+           "CutMixBatch", "Decode", "ToPIL", "RandomInvert", "RandomPosterize",
+           "RandomSolarize", "RandomAutoContrast", "RandomEqualize", "RandomAdjustSharpness"]
+
+
+def _like(out: np.ndarray, dtype) -> np.ndarray:
+    """A float result in the image's dtype as OpenCV's saturate_cast (round half to even)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        return np.clip(np.rint(out), info.min, info.max).astype(dtype)
+    return out.astype(dtype)
+
+
+def _rgb(img, what: str) -> np.ndarray:
+    img = np.asarray(img)
+    if img.ndim != 3 or img.shape[2] != 3:
+        raise RuntimeError("%s: the image must be RGB, <H, W, 3>; got shape %s"
+                           % (what, list(img.shape)))
+    return img
+
+
+def _gray(img: np.ndarray) -> np.ndarray:
+    """OpenCV's RGB2GRAY: fixed-point weights for uint8 (rounded), floats exact."""
+    if img.dtype == np.uint8:
+        r, g, b = (img[..., k].astype(np.int64) for k in range(3))
+        return ((r * 4899 + g * 9617 + b * 1868 + (1 << 13)) >> 14).astype(np.uint8)
+    f = img.astype(np.float32)
+    return (f[..., 0] * np.float32(0.299) + f[..., 1] * np.float32(0.587)
+            + f[..., 2] * np.float32(0.114)).astype(img.dtype)
+
+
+def _factor(value, what: str, low=0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
+        raise ValueError("Input %s is not within the required interval of [%s, 16777216]; "
+                         "got %r." % (what, low, value))
+    return float(value)
+
+
+def _f32(img: np.ndarray) -> np.ndarray:
+    return img.astype(np.float32)
+
+
+class AdjustBrightness:
+    """MindSpore's ``vision.AdjustBrightness(brightness_factor)``: ``image * factor``,
+    saturated to the dtype."""
+
+    def __init__(self, brightness_factor) -> None:
+        self.brightness_factor = _factor(brightness_factor, "brightness_factor")
+
+    def __call__(self, img):
+        img = _rgb(img, "AdjustBrightness")
+        return _like(_f32(img) * np.float32(self.brightness_factor), img.dtype)
+
+
+class AdjustContrast:
+    """MindSpore's ``vision.AdjustContrast(contrast_factor)``: the image blended with the
+    mean of its grayscale (OpenCV's weights): ``image * f + mean * (1 - f)``."""
+
+    def __init__(self, contrast_factor) -> None:
+        self.contrast_factor = _factor(contrast_factor, "contrast_factor")
+
+    def __call__(self, img):
+        img = _rgb(img, "AdjustContrast")
+        mean = float(np.mean(_gray(img), dtype=np.float64))
+        if img.dtype == np.uint8:
+            mean = float(np.rint(mean))
+        f = np.float32(self.contrast_factor)
+        return _like(_f32(img) * f + np.float32(mean) * (np.float32(1) - f), img.dtype)
+
+
+class AdjustSaturation:
+    """MindSpore's ``vision.AdjustSaturation(saturation_factor)``: the image blended with
+    its grayscale: ``image * f + gray * (1 - f)``."""
+
+    def __init__(self, saturation_factor) -> None:
+        self.saturation_factor = _factor(saturation_factor, "saturation_factor")
+
+    def __call__(self, img):
+        img = _rgb(img, "AdjustSaturation")
+        gray = _f32(_gray(img))[..., None]
+        f = np.float32(self.saturation_factor)
+        return _like(_f32(img) * f + gray * (np.float32(1) - f), img.dtype)
+
+
+class AdjustGamma:
+    """MindSpore's ``vision.AdjustGamma(gamma, gain=1)``: for uint8 the table
+    ``floor(256 * gain * (x / 255) ** gamma)`` saturated (MindSpore 2.10's numbers, measured),
+    ``gain * x ** gamma`` for floats."""
+
+    def __init__(self, gamma, gain=1.0) -> None:
+        self.gamma = _factor(gamma, "gamma")
+        if isinstance(gain, bool) or not isinstance(gain, (int, float)):
+            raise TypeError("AdjustGamma: gain must be a number; got %r" % (gain,))
+        self.gain = float(gain)
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        if img.dtype == np.uint8:
+            table = np.clip(np.floor(256.0 * self.gain * (np.arange(256) / 255.0)
+                                     ** self.gamma), 0, 255).astype(np.uint8)
+            return table[img]
+        return (self.gain * img.astype(np.float64) ** self.gamma).astype(img.dtype)
+
+
+def _filter3(img: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """A 3x3 correlation with OpenCV's default border (reflect 101), in float64."""
+    f = img.astype(np.float64)
+    pad = np.pad(f, [(1, 1), (1, 1)] + [(0, 0)] * (img.ndim - 2), mode="reflect")
+    out = np.zeros_like(f)
+    for dy in range(3):
+        for dx in range(3):
+            out += kernel[dy, dx] * pad[dy:dy + f.shape[0], dx:dx + f.shape[1]]
+    return out
+
+
+class AdjustSharpness:
+    """MindSpore's ``vision.AdjustSharpness(sharpness_factor)``: the image blended with its
+    smoothed copy (kernel [[1, 1, 1], [1, 5, 1], [1, 1, 1]] / 13, the border rows and columns
+    kept): ``image * f + smooth * (1 - f)``."""
+
+    def __init__(self, sharpness_factor) -> None:
+        self.sharpness_factor = _factor(sharpness_factor, "sharpness_factor")
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        kernel = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], np.float64) / 13.0
+        smooth = _like(_filter3(img, kernel), img.dtype).astype(np.float64)
+        base = img.astype(np.float64)
+        smooth[0], smooth[-1], smooth[:, 0], smooth[:, -1] = (base[0], base[-1], base[:, 0],
+                                                              base[:, -1])
+        f = np.float32(self.sharpness_factor)
+        return _like(base.astype(np.float32) * f + smooth.astype(np.float32) * (np.float32(1) - f),
+                     img.dtype)
+
+
+class Invert:
+    """MindSpore's ``vision.Invert()``: ``255 - image`` (uint8)."""
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        return (255 - img.astype(np.int64)).astype(img.dtype)
+
+
+class Posterize:
+    """MindSpore's ``vision.Posterize(bits)``: each uint8 value keeps its ``bits`` high
+    bits."""
+
+    def __init__(self, bits) -> None:
+        if isinstance(bits, bool) or not isinstance(bits, int) or not 0 <= bits <= 8:
+            raise ValueError("Input bits is not within the required interval of [0, 8].")
+        self.bits = bits
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        if img.dtype != np.uint8:
+            raise RuntimeError("Posterize: the image must be uint8; got %s" % img.dtype)
+        return img & np.uint8((0xFF << (8 - self.bits)) & 0xFF)
+
+
+class Solarize:
+    """MindSpore's ``vision.Solarize(threshold)``: values in ``[threshold, 255]`` (an int) or
+    in ``[low, high]`` (a pair) inverted (``255 - x``)."""
+
+    def __init__(self, threshold) -> None:
+        t = (threshold, 255) if isinstance(threshold, (int, float)) else tuple(threshold)
+        if len(t) != 2 or not 0 <= t[0] <= t[1] <= 255:
+            raise ValueError("Solarize: threshold must be in [0, 255] (a pair: low <= high); "
+                             "got %r" % (threshold,))
+        self.threshold = t
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        lo, hi = self.threshold
+        inside = (img >= lo) & (img <= hi)
+        return np.where(inside, (255 - img.astype(np.int64)).astype(img.dtype), img)
+
+
+class AutoContrast:
+    """MindSpore's ``vision.AutoContrast(cutoff=0.0, ignore=None)``: each channel stretched
+    to [0, 255] from its lowest and highest values, after dropping ``cutoff`` percent of the
+    pixels at each end (values in ``ignore`` not counted)."""
+
+    def __init__(self, cutoff=0.0, ignore=None) -> None:
+        if not 0.0 <= float(cutoff) < 50.0:
+            raise ValueError("Input cutoff is not within the required interval of [0, 50).")
+        self.cutoff = float(cutoff)
+        self.ignore = [] if ignore is None else ([ignore] if isinstance(ignore, int)
+                                                 else list(ignore))
+
+    def _channel(self, ch: np.ndarray) -> np.ndarray:
+        hist = np.bincount(ch.ravel(), minlength=256).astype(np.int64)
+        for k in self.ignore:
+            hist[k] = 0
+        if self.cutoff:
+            cut = int(hist.sum() * self.cutoff / 100.0)
+            for order in (range(256), range(255, -1, -1)):
+                left = cut
+                for i in order:
+                    take = min(left, hist[i])
+                    hist[i] -= take
+                    left -= take
+                    if left <= 0:
+                        break
+        nz = np.nonzero(hist)[0]
+        if len(nz) == 0 or nz[-1] <= nz[0]:
+            return ch.copy()
+        lo, hi = int(nz[0]), int(nz[-1])
+        scale = np.float32(255.0) / np.float32(hi - lo)
+        table = np.arange(256, dtype=np.float32) * scale - np.float32(lo) * scale
+        return np.clip(table, 0, 255).astype(np.uint8)[ch]  # truncated (measured)
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        if img.ndim == 2:
+            return self._channel(img)
+        return np.stack([self._channel(img[..., k]) for k in range(img.shape[2])], -1)
+
+
+def _equalize(ch: np.ndarray) -> np.ndarray:
+    hist = np.bincount(ch.ravel(), minlength=256)
+    total = ch.size
+    first = int(np.nonzero(hist)[0][0])
+    if hist[first] == total:
+        return np.full_like(ch, first)
+    scale = 255.0 / (total - hist[first])
+    lut = np.zeros(256, np.uint8)
+    acc = np.cumsum(hist[first + 1:])
+    lut[first + 1:] = np.clip(np.rint(acc * scale), 0, 255).astype(np.uint8)
+    return lut[ch]
+
+
+class Equalize:
+    """MindSpore's ``vision.Equalize()``: each channel's histogram equalised (OpenCV's
+    equalizeHist)."""
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        if img.dtype != np.uint8:
+            raise RuntimeError("Equalize: the image must be uint8; got %s" % img.dtype)
+        if img.ndim == 2:
+            return _equalize(img)
+        return np.stack([_equalize(img[..., k]) for k in range(img.shape[2])], -1)
+
+
+class ConvertMode(enum.IntEnum):
+    """MindSpore's ``vision.ConvertMode`` (the ones ``ConvertColor`` computes here)."""
+
+    COLOR_BGR2BGRA = 0
+    COLOR_RGB2RGBA = 0
+    COLOR_BGRA2BGR = 1
+    COLOR_RGBA2RGB = 1
+    COLOR_BGR2RGBA = 2
+    COLOR_RGB2BGRA = 2
+    COLOR_RGBA2BGR = 3
+    COLOR_BGRA2RGB = 3
+    COLOR_BGR2RGB = 4
+    COLOR_RGB2BGR = 4
+    COLOR_BGRA2RGBA = 5
+    COLOR_RGBA2BGRA = 5
+    COLOR_BGR2GRAY = 6
+    COLOR_RGB2GRAY = 7
+    COLOR_GRAY2BGR = 8
+    COLOR_GRAY2RGB = 8
+    COLOR_GRAY2BGRA = 9
+    COLOR_GRAY2RGBA = 9
+    COLOR_BGRA2GRAY = 10
+    COLOR_RGBA2GRAY = 11
+
+
+class ConvertColor:
+    """MindSpore's ``vision.ConvertColor(convert_mode)``: OpenCV's colour conversions
+    between RGB/BGR (with or without alpha, 255 added) and gray."""
+
+    def __init__(self, convert_mode) -> None:
+        self.convert_mode = ConvertMode(convert_mode)
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        m = int(self.convert_mode)
+        alpha = np.full(img.shape[:2] + (1,), 255 if img.dtype == np.uint8 else 1, img.dtype)
+        if m in (8, 9):
+            out = np.repeat(img[..., None] if img.ndim == 2 else img[..., :1], 3, -1)
+            return np.concatenate([out, alpha], -1) if m == 9 else out
+        rgb = img[..., :3]
+        if m in (6, 10):
+            return _gray(rgb[..., ::-1])
+        if m in (7, 11):
+            return _gray(rgb)
+        if m in (2, 3, 4, 5):
+            rgb = rgb[..., ::-1]
+        if m in (0, 2):
+            return np.concatenate([rgb, alpha], -1)
+        if m == 5:
+            return np.concatenate([rgb, img[..., 3:]], -1)
+        return np.ascontiguousarray(rgb)
+
+
+def _chw_hwc(img, is_hwc: bool) -> np.ndarray:
+    img = np.asarray(img)
+    return img if is_hwc else np.moveaxis(img, 0, -1)
+
+
+class RgbToHsv:
+    """MindSpore's ``vision.RgbToHsv(is_hwc=False)``: RGB values in [0, 1] as HSV in [0, 1]
+    (Python's colorsys rules, float64 out as MindSpore gives); CHW unless ``is_hwc``."""
+
+    def __init__(self, is_hwc=False) -> None:
+        self.is_hwc = bool(is_hwc)
+
+    def __call__(self, img):
+        x = _chw_hwc(img, self.is_hwc).astype(np.float64)
+        r, g, b = x[..., 0], x[..., 1], x[..., 2]
+        maxc, minc = x.max(-1), x.min(-1)
+        span = maxc - minc
+        same = span == 0
+        safe = np.where(same, 1.0, span)
+        s = np.where(same, 0.0, span / np.where(maxc == 0, 1.0, maxc))
+        rc, gc, bc = (maxc - r) / safe, (maxc - g) / safe, (maxc - b) / safe
+        h = np.where(r == maxc, bc - gc, np.where(g == maxc, 2.0 + rc - bc, 4.0 + gc - rc))
+        h = np.where(same, 0.0, (h / 6.0) % 1.0)
+        out = np.stack([h, s, maxc], -1)
+        return out if self.is_hwc else np.moveaxis(out, -1, 0)
+
+
+class HsvToRgb:
+    """MindSpore's ``vision.HsvToRgb(is_hwc=False)``: the inverse of ``RgbToHsv`` (colorsys
+    rules, float64 out)."""
+
+    def __init__(self, is_hwc=False) -> None:
+        self.is_hwc = bool(is_hwc)
+
+    def __call__(self, img):
+        x = _chw_hwc(img, self.is_hwc).astype(np.float64)
+        h, s, v = x[..., 0], x[..., 1], x[..., 2]
+        i = np.floor(h * 6.0)
+        f = h * 6.0 - i
+        p, q, t = v * (1.0 - s), v * (1.0 - s * f), v * (1.0 - s * (1.0 - f))
+        i = i.astype(np.int64) % 6
+        choices = [(v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)]
+        out = np.stack([np.choose(i, [c[k] for c in choices]) for k in range(3)], -1)
+        out = np.where((s == 0.0)[..., None], v[..., None], out)
+        return out if self.is_hwc else np.moveaxis(out, -1, 0)
+
+
+class ToType:
+    """MindSpore's ``vision.ToType(data_type)``: the values as ``data_type`` (a numpy or
+    MindSpore dtype)."""
+
+    def __init__(self, data_type) -> None:
+        self.data_type = data_type
+        self._np = mstype.to_numpy(data_type) if not isinstance(data_type, type) else \
+            np.dtype(data_type)
+
+    def __call__(self, img):
+        return np.asarray(img).astype(self._np)
+
+
+def _gauss_kernel(n: int, sigma: float) -> np.ndarray:
+    if sigma <= 0:
+        sigma = 0.3 * ((n - 1) * 0.5 - 1) + 0.8
+    x = np.arange(n) - (n - 1) / 2.0
+    k = np.exp(-x * x / (2.0 * sigma * sigma))
+    return k / k.sum()
+
+
+def _fixed_kernel(k: np.ndarray) -> np.ndarray:
+    q = np.rint(k * 256).astype(np.int64)
+    q[len(q) // 2] += 256 - q.sum()  # the sum kept exactly 1
+    return q
+
+
+class GaussianBlur:
+    """MindSpore's ``vision.GaussianBlur(kernel_size, sigma=None)``: OpenCV's separable
+    Gaussian (reflect-101 border); ``kernel_size`` odd, an int or (x, y); ``sigma`` a
+    number or (x, y), None: from the size as OpenCV."""
+
+    def __init__(self, kernel_size, sigma=None) -> None:
+        ks = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
+        if len(ks) != 2 or any(k <= 0 or k % 2 == 0 for k in ks):
+            raise ValueError("GaussianBlur: kernel_size must be positive odd ints; got %r"
+                             % (kernel_size,))
+        sg = (0.0, 0.0) if sigma is None else (
+            (float(sigma),) * 2 if isinstance(sigma, (int, float)) else tuple(map(float, sigma)))
+        self.kernel_size, self.sigma = ks, sg
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        kx, ky = (_gauss_kernel(k, s) for k, s in zip(self.kernel_size, self.sigma))
+        if img.dtype == np.uint8:  # OpenCV's bit-exact path: kernels in 1/256, rounded once
+            kx, ky = (_fixed_kernel(k) for k in (kx, ky))
+            f = img.astype(np.int64)
+        else:
+            f = img.astype(np.float64)
+        tail = [(0, 0)] * (img.ndim - 2)
+        rx, ry = len(kx) // 2, len(ky) // 2
+        pad = np.pad(f, [(0, 0), (rx, rx)] + tail, mode="reflect")
+        f = sum(kx[k] * pad[:, k:k + img.shape[1]] for k in range(len(kx)))
+        pad = np.pad(f, [(ry, ry), (0, 0)] + tail, mode="reflect")
+        f = sum(ky[k] * pad[k:k + img.shape[0]] for k in range(len(ky)))
+        if img.dtype == np.uint8:
+            return np.clip((f + (1 << 15)) >> 16, 0, 255).astype(np.uint8)
+        return _like(f, img.dtype)
+
+
+class Crop:
+    """MindSpore's ``vision.Crop(coordinates, size)``: the ``size`` (an int or (h, w)) region
+    whose top-left corner is ``coordinates`` (top, left)."""
+
+    def __init__(self, coordinates, size) -> None:
+        self.coordinates = tuple(int(v) for v in coordinates)
+        self.size = _hw(size, "Crop")
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        (top, left), (h, w) = self.coordinates, self.size
+        if top + h > img.shape[0] or left + w > img.shape[1]:
+            raise RuntimeError("Crop: the region (top %d, left %d, %dx%d) is outside the image "
+                               "%s" % (top, left, h, w, list(img.shape[:2])))
+        return img[top:top + h, left:left + w].copy()
+
+
+class PadToSize:
+    """MindSpore's ``vision.PadToSize(size, offset=None, fill_value=0,
+    padding_mode=Border.CONSTANT)``: the image padded to ``size`` (h, w), ``offset`` (top,
+    left; None: centred, the odd pixel after)."""
+
+    def __init__(self, size, offset=None, fill_value=0, padding_mode=Border.CONSTANT) -> None:
+        self.size = _hw(size, "PadToSize")
+        self.offset = None if offset is None else (
+            (int(offset),) * 2 if isinstance(offset, int) else tuple(int(v) for v in offset))
+        self.fill_value, self.padding_mode = fill_value, Border(padding_mode)
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        dh, dw = self.size[0] - img.shape[0], self.size[1] - img.shape[1]
+        if dh < 0 or dw < 0:
+            raise RuntimeError("PadToSize: the target size %s is smaller than the image %s"
+                               % (list(self.size), list(img.shape[:2])))
+        top, left = (dh // 2, dw // 2) if self.offset is None else self.offset
+        return _pad(img, left, top, dw - left, dh - top, self.fill_value, self.padding_mode)
+
+
+def _warp(img: np.ndarray, m: np.ndarray, out_hw: tuple, inter: Inter, fill) -> np.ndarray:
+    """OpenCV's warpAffine with the forward matrix ``m`` (2x3): each output pixel reads the
+    source at the inverse map, coordinates in OpenCV's fixed point (1/1024, then 1/32 for
+    bilinear), outside pixels the constant ``fill``."""
+    a = np.vstack([m, [0, 0, 1]])
+    inv = np.linalg.inv(a)[:2]
+    oh, ow = out_hw
+    h, w = img.shape[:2]
+    ys, xs = np.arange(oh)[:, None], np.arange(ow)[None, :]
+    base_x = np.rint((inv[0, 1] * ys + inv[0, 2]) * 1024).astype(np.int64)
+    base_y = np.rint((inv[1, 1] * ys + inv[1, 2]) * 1024).astype(np.int64)
+    dx = np.rint(inv[0, 0] * xs * 1024).astype(np.int64)
+    dy = np.rint(inv[1, 0] * xs * 1024).astype(np.int64)
+    fill_px = np.broadcast_to(np.asarray(fill, img.dtype), img.shape[2:])
+    src = img.astype(np.float64)
+    if inter == Inter.NEAREST:
+        sx, sy = (base_x + dx + 512) >> 10, (base_y + dy + 512) >> 10
+        ok = (sx >= 0) & (sx < w) & (sy >= 0) & (sy < h)
+        out = np.empty((oh, ow) + img.shape[2:], img.dtype)
+        out[...] = fill_px
+        out[ok] = img[sy[ok], sx[ok]]
+        return out
+    if inter != Inter.BILINEAR:
+        raise NotImplementedError("autograd_st warps with Inter.NEAREST and Inter.BILINEAR, "
+                                  "not %s" % Inter(inter).name)
+    fx, fy = (base_x + dx + 16) >> 5, (base_y + dy + 16) >> 5
+    x0, y0 = fx >> 5, fy >> 5
+    ax, ay = (fx & 31) / 32.0, (fy & 31) / 32.0
+    if img.ndim == 3:
+        ax, ay = ax[..., None], ay[..., None]
+    out = np.zeros((oh, ow) + img.shape[2:])
+    for oy, wy in ((0, 1 - ay), (1, ay)):
+        for ox, wx in ((0, 1 - ax), (1, ax)):
+            yy, xx = y0 + oy, x0 + ox
+            ok = (xx >= 0) & (xx < w) & (yy >= 0) & (yy < h)
+            px = np.empty((oh, ow) + img.shape[2:])
+            px[...] = fill_px
+            px[ok] = src[yy[ok], xx[ok]]
+            out += wy * wx * px
+    return _like(out, img.dtype)
+
+
+def _rotation(degrees: float, center) -> np.ndarray:
+    cx, cy = center
+    a, b = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    return np.array([[a, b, (1 - a) * cx - b * cy], [-b, a, b * cx + (1 - a) * cy]])
+
+
+def _rotate(img, degrees, resample, expand, center, fill):
+    img = np.asarray(img)
+    h, w = img.shape[:2]
+    c = ((w - 1) / 2.0, (h - 1) / 2.0) if center is None else tuple(map(float, center))
+    m = _rotation(degrees, c)
+    out_hw = (h, w)
+    if expand:  # OpenCV's RotatedRect(...).boundingRect2f(), its size rounded
+        a, b = abs(math.cos(math.radians(degrees))), abs(math.sin(math.radians(degrees)))
+        bw, bh = np.float32(w * a + h * b), np.float32(w * b + h * a)
+        m[0, 2] += float(bw) / 2.0 - w / 2.0
+        m[1, 2] += float(bh) / 2.0 - h / 2.0
+        out_hw = (int(np.rint(bh)), int(np.rint(bw)))
+    return _warp(img, m, out_hw, Inter(resample), fill)
+
+
+def _fill(fill_value):
+    return fill_value if isinstance(fill_value, (int, float)) else tuple(fill_value)
+
+
+class Rotate:
+    """MindSpore's ``vision.Rotate(degrees, resample=Inter.NEAREST, expand=False,
+    center=None, fill_value=0)``: counter-clockwise about ``center`` (x, y; None: the image
+    centre), the canvas grown to hold the whole image with ``expand``; NEAREST and BILINEAR
+    (OpenCV's fixed-point warp)."""
+
+    def __init__(self, degrees, resample=Inter.NEAREST, expand=False, center=None,
+                 fill_value=0) -> None:
+        self.degrees, self.resample, self.expand = float(degrees), Inter(resample), bool(expand)
+        self.center, self.fill_value = center, _fill(fill_value)
+
+    def __call__(self, img):
+        return _rotate(img, self.degrees, self.resample, self.expand, self.center,
+                       self.fill_value)
+
+
+def _affine_matrix(degrees, translate, scale, shear, center) -> np.ndarray:
+    """The forward matrix of MindSpore's (torchvision's) affine: T * C * RSS * C^-1."""
+    cx, cy = center
+    rot, sx, sy = math.radians(degrees), math.radians(shear[0]), math.radians(shear[1])
+    a = math.cos(rot - sy) / math.cos(sy)
+    b = -math.cos(rot - sy) * math.tan(sx) / math.cos(sy) - math.sin(rot)
+    c = math.sin(rot - sy) / math.cos(sy)
+    d = -math.sin(rot - sy) * math.tan(sx) / math.cos(sy) + math.cos(rot)
+    rss = np.array([[a, b], [c, d]]) * scale
+    tx, ty = translate
+    m = np.zeros((2, 3))
+    m[:, :2] = rss
+    m[:, 2] = np.array([cx + tx, cy + ty]) - rss @ np.array([cx, cy])
+    return m
+
+
+class Affine:
+    """MindSpore's ``vision.Affine(degrees, translate, scale, shear, resample=Inter.NEAREST,
+    fill_value=0)``: rotation (counter-clockwise... as MindSpore), translation (pixels),
+    scale and shear (degrees, x and y) about the image centre, as one warp."""
+
+    def __init__(self, degrees, translate, scale, shear, resample=Inter.NEAREST,
+                 fill_value=0) -> None:
+        self.degrees = float(degrees)
+        self.translate = tuple(float(v) for v in translate)
+        if float(scale) <= 0:
+            raise ValueError("Affine: scale must be positive; got %r" % (scale,))
+        self.scale = float(scale)
+        shear = (shear, 0.0) if isinstance(shear, (int, float)) else tuple(shear)
+        self.shear = tuple(float(v) for v in shear)
+        self.resample, self.fill_value = Inter(resample), _fill(fill_value)
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        h, w = img.shape[:2]
+        m = _affine_matrix(self.degrees, (self.translate[0] * w, self.translate[1] * h),
+                           self.scale, self.shear, ((w - 1) / 2.0, (h - 1) / 2.0))
+        return _warp(img, m, (h, w), self.resample, self.fill_value)
+
+
+def _range(value, what: str, center: float, low: float = 0.0):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError("%s: a single value must be non-negative; got %r" % (what, value))
+        return (max(low, center - value), center + value)
+    value = tuple(float(v) for v in value)
+    if len(value) != 2 or value[0] > value[1] or value[0] < low:
+        raise ValueError("%s: give (min, max) with %s <= min <= max; got %r"
+                         % (what, low, value))
+    return value
+
+
+class RandomColorAdjust(_Random):
+    """MindSpore's ``vision.RandomColorAdjust(brightness=(1, 1), contrast=(1, 1),
+    saturation=(1, 1), hue=(0, 0))``: brightness, contrast, saturation factors drawn
+    uniformly in their ranges (a number ``v``: ``[max(0, 1 - v), 1 + v]``) and applied in
+    that order (a factor of exactly 1 skipped); a hue range other than (0, 0) is refused
+    (AdjustHue's arithmetic is not reproduced)."""
+
+    def __init__(self, brightness=(1, 1), contrast=(1, 1), saturation=(1, 1),
+                 hue=(0, 0)) -> None:
+        super().__init__()
+        self.brightness = _range(brightness, "brightness", 1.0)
+        self.contrast = _range(contrast, "contrast", 1.0)
+        self.saturation = _range(saturation, "saturation", 1.0)
+        self.hue = (-hue, hue) if isinstance(hue, (int, float)) else tuple(hue)
+        if self.hue != (0, 0):
+            raise NotImplementedError("RandomColorAdjust: autograd_st does not adjust hue; "
+                                      "pass hue=(0, 0)")
+
+    def __call__(self, img):
+        img = _rgb(img, "RandomColorAdjust")
+        for (lo, hi), op in ((self.brightness, AdjustBrightness),
+                             (self.contrast, AdjustContrast),
+                             (self.saturation, AdjustSaturation)):
+            f = lo if lo == hi else float(self._draw().uniform(lo, hi))
+            if f != 1.0:
+                img = op(f)(img)
+        return img
+
+
+class RandomResizedCrop(_Random):
+    """MindSpore's ``vision.RandomResizedCrop(size, scale=(0.08, 1.0), ratio=(3/4, 4/3),
+    interpolation=Inter.BILINEAR, max_attempts=10)``: a region of random area (``scale`` of
+    the image) and aspect ratio (``ratio``, drawn log-uniformly) resized to ``size``; after
+    ``max_attempts`` misses, the centre crop of the ratio clamped to ``ratio`` (as
+    torchvision and MindSpore)."""
+
+    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
+                 interpolation=Inter.BILINEAR, max_attempts=10) -> None:
+        super().__init__()
+        self.size = _hw(size, "RandomResizedCrop")
+        self.scale, self.ratio = tuple(map(float, scale)), tuple(map(float, ratio))
+        if not 0 <= self.scale[0] <= self.scale[1] or not 0 < self.ratio[0] <= self.ratio[1]:
+            raise ValueError("RandomResizedCrop: scale and ratio must be (min, max) with "
+                             "0 <= min <= max (ratio > 0); got %r, %r" % (scale, ratio))
+        self.resize = Resize(self.size, interpolation)
+        self.max_attempts = int(max_attempts)
+
+    def _region(self, h: int, w: int):
+        rng = self._draw()
+        area = h * w
+        log_ratio = (math.log(self.ratio[0]), math.log(self.ratio[1]))
+        for _ in range(self.max_attempts):
+            target = area * rng.uniform(*self.scale)
+            aspect = math.exp(rng.uniform(*log_ratio))
+            cw = int(round(math.sqrt(target * aspect)))
+            ch = int(round(math.sqrt(target / aspect)))
+            if 0 < cw <= w and 0 < ch <= h:
+                return int(rng.integers(h - ch + 1)), int(rng.integers(w - cw + 1)), ch, cw
+        in_ratio = w / h
+        if in_ratio < self.ratio[0]:
+            cw, ch = w, int(round(w / self.ratio[0]))
+        elif in_ratio > self.ratio[1]:
+            ch, cw = h, int(round(h * self.ratio[1]))
+        else:
+            cw, ch = w, h
+        return (h - ch) // 2, (w - cw) // 2, ch, cw
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        top, left, ch, cw = self._region(*img.shape[:2])
+        return self.resize(img[top:top + ch, left:left + cw])
+
+
+class RandomRotation(_Random):
+    """MindSpore's ``vision.RandomRotation(degrees, resample=Inter.NEAREST, expand=False,
+    center=None, fill_value=0)``: ``Rotate`` by an angle drawn uniformly in ``degrees`` (a
+    number ``d``: ``[-d, d]``)."""
+
+    def __init__(self, degrees, resample=Inter.NEAREST, expand=False, center=None,
+                 fill_value=0) -> None:
+        super().__init__()
+        self.degrees = _range(degrees, "degrees", 0.0, low=-math.inf) \
+            if not isinstance(degrees, (int, float)) else (-float(degrees), float(degrees))
+        self.resample, self.expand = Inter(resample), bool(expand)
+        self.center, self.fill_value = center, _fill(fill_value)
+
+    def __call__(self, img):
+        lo, hi = self.degrees
+        angle = lo if lo == hi else float(self._draw().uniform(lo, hi))
+        if angle == 0.0 and not self.expand:
+            return np.asarray(img).copy()
+        return _rotate(img, angle, self.resample, self.expand, self.center, self.fill_value)
+
+
+class RandomAffine(_Random):
+    """MindSpore's ``vision.RandomAffine(degrees, translate=None, scale=None, shear=None,
+    resample=Inter.NEAREST, fill_value=0)``: ``Affine`` with an angle in ``degrees``, a
+    translation up to ``translate`` (fractions of width and height), a scale in ``scale``
+    and shears in ``shear``, each drawn uniformly."""
+
+    def __init__(self, degrees, translate=None, scale=None, shear=None,
+                 resample=Inter.NEAREST, fill_value=0) -> None:
+        super().__init__()
+        self.degrees = (-float(degrees), float(degrees)) if isinstance(degrees, (int, float)) \
+            else tuple(map(float, degrees))
+        self.translate = (0.0, 0.0, 0.0, 0.0) if translate is None else tuple(
+            map(float, translate)) + ((0.0, 0.0) if len(translate) == 2 else ())
+        if len(self.translate) == 4 and translate is not None and len(translate) == 2:
+            t = tuple(map(float, translate))
+            self.translate = (-t[0], t[0], -t[1], t[1])
+        self.scale = (1.0, 1.0) if scale is None else tuple(map(float, scale))
+        sh = (0.0,) if shear is None else ((float(shear),) if isinstance(shear, (int, float))
+                                          else tuple(map(float, shear)))
+        if len(sh) == 1:
+            sh = (-sh[0], sh[0], 0.0, 0.0)
+        elif len(sh) == 2:
+            sh = (sh[0], sh[1], 0.0, 0.0)
+        self.shear = sh
+        self.resample, self.fill_value = Inter(resample), _fill(fill_value)
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        h, w = img.shape[:2]
+        rng = self._draw()
+
+        def draw(lo, hi):
+            return lo if lo == hi else float(rng.uniform(lo, hi))
+
+        tx = round(draw(self.translate[0], self.translate[1]) * w)
+        ty = round(draw(self.translate[2], self.translate[3]) * h)
+        return Affine(draw(*self.degrees), (tx, ty), draw(*self.scale),
+                      (draw(*self.shear[:2]), draw(*self.shear[2:])), self.resample,
+                      self.fill_value)(img)
+
+
+class CutOut(_Random):
+    """MindSpore's ``vision.CutOut(length, num_patches=1, is_hwc=True)``: ``num_patches``
+    squares of side ``length`` (clipped at the borders, centres drawn uniformly) set to 0."""
+
+    def __init__(self, length, num_patches=1, is_hwc=True) -> None:
+        super().__init__()
+        if isinstance(length, bool) or not isinstance(length, int) or length <= 0:
+            raise ValueError("Input length is not within the required interval of "
+                             "[1, 2147483647].")
+        if isinstance(num_patches, bool) or not isinstance(num_patches, int) or \
+                num_patches <= 0:
+            raise ValueError("Input num_patches is not within the required interval of "
+                             "[1, 2147483647].")
+        self.length, self.num_patches, self.is_hwc = length, num_patches, bool(is_hwc)
+
+    def __call__(self, img):
+        out = np.array(img, copy=True)
+        view = out if self.is_hwc else np.moveaxis(out, 0, -1)
+        h, w = view.shape[:2]
+        rng = self._draw()
+        for _ in range(self.num_patches):
+            cy, cx = int(rng.integers(h)), int(rng.integers(w))
+            y0, x0 = max(0, cy - self.length // 2), max(0, cx - self.length // 2)
+            view[y0:min(h, y0 + self.length), x0:min(w, x0 + self.length)] = 0
+        return out
+
+
+class RandomErasing(_Random):
+    """MindSpore's ``vision.RandomErasing(prob=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3),
+    value=0, inplace=False, max_attempts=10)`` on a CHW array: with probability ``prob`` a
+    region of area ``scale`` of the image and aspect ``ratio`` (log-uniform) set to
+    ``value`` (a number, one per channel, or 'random': normal noise)."""
+
+    def __init__(self, prob=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0, inplace=False,
+                 max_attempts=10) -> None:
+        super().__init__()
+        if not 0.0 <= float(prob) <= 1.0:
+            raise ValueError("Input prob is not within the required interval of [0.0, 1.0].")
+        self.prob, self.scale, self.ratio = float(prob), tuple(scale), tuple(ratio)
+        self.value, self.inplace, self.max_attempts = value, bool(inplace), int(max_attempts)
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        rng = self._draw()
+        if not (self.prob >= 1.0 or (self.prob > 0.0 and rng.random() < self.prob)):
+            return img
+        c, h, w = img.shape
+        area = h * w
+        for _ in range(self.max_attempts):
+            target = area * rng.uniform(*self.scale)
+            aspect = math.exp(rng.uniform(math.log(self.ratio[0]), math.log(self.ratio[1])))
+            eh, ew = int(round(math.sqrt(target * aspect))), int(round(math.sqrt(target /
+                                                                                  aspect)))
+            if eh < h and ew < w:
+                top, left = int(rng.integers(h - eh + 1)), int(rng.integers(w - ew + 1))
+                out = img if self.inplace else img.copy()
+                if self.value == "random":
+                    patch = rng.standard_normal((c, eh, ew))
+                else:
+                    patch = np.broadcast_to(np.asarray(self.value, np.float64).reshape(-1, 1, 1)
+                                            if np.ndim(self.value) else self.value, (c, eh, ew))
+                out[:, top:top + eh, left:left + ew] = patch
+                return out
+        return img
+
+
+def _batch_labels(images, labels, what: str):
+    images, labels = np.asarray(images), np.asarray(labels)
+    if images.ndim != 4:
+        raise RuntimeError("%s: images must be a batch <N, H, W, C> (batch the dataset first); "
+                           "got shape %s" % (what, list(images.shape)))
+    if labels.ndim != 2:
+        raise RuntimeError("%s: labels must be one-hot <N, num_classes> (apply OneHot "
+                           "first); got shape %s" % (what, list(labels.shape)))
+    return images, labels
+
+
+class MixUpBatch(_Random):
+    """MindSpore's ``vision.MixUpBatch(alpha=1.0)`` on a batch (images <N, H, W, C>, one-hot
+    labels <N, K>): each image and label mixed with those of the reversed... a permuted
+    batch with ``lam ~ Beta(alpha, alpha)``; images keep their dtype, labels float32."""
+
+    def __init__(self, alpha=1.0) -> None:
+        super().__init__()
+        if float(alpha) <= 0:
+            raise ValueError("MixUpBatch: alpha must be positive; got %r" % (alpha,))
+        self.alpha = float(alpha)
+
+    def __call__(self, images, labels):
+        images, labels = _batch_labels(images, labels, "MixUpBatch")
+        rng = self._draw()
+        lam = rng.beta(self.alpha, self.alpha)
+        perm = rng.permutation(len(images))
+        mixed = lam * images.astype(np.float64) + (1 - lam) * images[perm]
+        return (_like(mixed, images.dtype),
+                (lam * labels + (1 - lam) * labels[perm]).astype(np.float32))
+
+
+class CutMixBatch(_Random):
+    """MindSpore's ``vision.CutMixBatch(image_batch_format, alpha=1.0, prob=1.0)`` on a
+    batch: with probability ``prob`` a box (area ``1 - lam``, ``lam ~ Beta(alpha, alpha)``)
+    of each image replaced by that of a permuted image, the labels mixed by the box's share;
+    ``image_batch_format`` 'NHWC' / 'NCHW' (or ImageBatchFormat)."""
+
+    def __init__(self, image_batch_format, alpha=1.0, prob=1.0) -> None:
+        super().__init__()
+        fmt = getattr(image_batch_format, "name", image_batch_format)
+        if fmt not in ("NHWC", "NCHW"):
+            raise ValueError("CutMixBatch: image_batch_format must be NHWC or NCHW; got %r"
+                             % (image_batch_format,))
+        self.nhwc, self.alpha, self.prob = fmt == "NHWC", float(alpha), float(prob)
+
+    def __call__(self, images, labels):
+        images, labels = _batch_labels(images, labels, "CutMixBatch")
+        rng = self._draw()
+        images, labels = images.copy(), labels.astype(np.float32)
+        view = images if self.nhwc else np.moveaxis(images, 1, -1)
+        h, w = view.shape[1:3]
+        perm = rng.permutation(len(images))
+        src_v, src_l = view[perm].copy(), labels[perm].copy()
+        for i in range(len(images)):
+            if not (self.prob >= 1.0 or rng.random() < self.prob):
+                continue
+            lam = rng.beta(self.alpha, self.alpha)
+            rh, rw = int(h * math.sqrt(1 - lam)), int(w * math.sqrt(1 - lam))
+            cy, cx = int(rng.integers(h)), int(rng.integers(w))
+            y0, y1 = max(0, cy - rh // 2), min(h, cy + rh // 2)
+            x0, x1 = max(0, cx - rw // 2), min(w, cx + rw // 2)
+            view[i, y0:y1, x0:x1] = src_v[i, y0:y1, x0:x1]
+            share = (y1 - y0) * (x1 - x0) / float(h * w)
+            labels[i] = (1 - share) * labels[i] + share * src_l[i]
+        return images, labels
+
+
+class Decode:
+    """MindSpore's ``vision.Decode(to_pil=False)``: encoded image bytes (JPEG, PNG, BMP, ...;
+    a uint8 array) as an RGB HWC uint8 array (or a PIL image with ``to_pil``), decoded by
+    Pillow, an optional extra imported here on first use (JPEG decoders may differ from
+    MindSpore's by a few levels; PNG and BMP are exact)."""
+
+    def __init__(self, to_pil=False) -> None:
+        self.to_pil = bool(to_pil)
+
+    def __call__(self, img):
+        try:
+            image_module = importlib.import_module("PIL.Image")
+        except ImportError as exc:
+            raise ImportError("vision.Decode needs Pillow (an optional extra of "
+                              "autograd_st): pip install Pillow") from exc
+        data = np.asarray(img)
+        if data.dtype != np.uint8 or data.ndim != 1:
+            raise TypeError("Decode: the input must be the encoded bytes, a 1-D uint8 array; "
+                            "got %s %s" % (data.dtype, list(data.shape)))
+        try:
+            pil = image_module.open(io.BytesIO(data.tobytes())).convert("RGB")
+        except Exception as exc:  # noqa: BLE001 - Pillow raises several kinds
+            raise RuntimeError("Decode: the data is not an image Pillow can read (%s)"
+                               % exc) from exc
+        return pil if self.to_pil else np.asarray(pil)
+
+
+class ToPIL:
+    """MindSpore's ``vision.ToPIL()``: an HWC uint8 numpy image as a PIL image (Pillow, an
+    optional extra imported on first use)."""
+
+    def __call__(self, img):
+        try:
+            image_module = importlib.import_module("PIL.Image")
+        except ImportError as exc:
+            raise ImportError("vision.ToPIL needs Pillow (an optional extra of "
+                              "autograd_st): pip install Pillow") from exc
+        img = np.asarray(img)
+        if img.ndim == 3 and img.shape[2] == 1:
+            img = img[..., 0]
+        return image_module.fromarray(img)
+
+
+class _RandomApplyOne(_Random):
+    _op = None
+
+    def __init__(self, *args, prob=0.5) -> None:
+        super().__init__()
+        if not 0.0 <= float(prob) <= 1.0:
+            raise ValueError("Input prob is not within the required interval of [0.0, 1.0].")
+        self.prob, self._inner = float(prob), type(self)._op(*args)
+
+    def __call__(self, img):
+        if self.prob >= 1.0 or (self.prob > 0.0 and self._draw().random() < self.prob):
+            return self._inner(img)
+        return np.asarray(img)
+
+
+class RandomInvert(_RandomApplyOne):
+    """MindSpore's ``vision.RandomInvert(prob=0.5)``: ``Invert`` with probability ``prob``."""
+
+    _op = Invert
+
+
+class RandomEqualize(_RandomApplyOne):
+    """MindSpore's ``vision.RandomEqualize(prob=0.5)``: ``Equalize`` with probability
+    ``prob``."""
+
+    _op = Equalize
+
+
+class RandomAutoContrast(_RandomApplyOne):
+    """MindSpore's ``vision.RandomAutoContrast(cutoff=0.0, ignore=None, prob=0.5)``."""
+
+    _op = AutoContrast
+
+    def __init__(self, cutoff=0.0, ignore=None, prob=0.5) -> None:
+        super().__init__(cutoff, ignore, prob=prob)
+
+
+class RandomAdjustSharpness(_RandomApplyOne):
+    """MindSpore's ``vision.RandomAdjustSharpness(degree, prob=0.5)``."""
+
+    _op = AdjustSharpness
+
+    def __init__(self, degree, prob=0.5) -> None:
+        super().__init__(degree, prob=prob)
+
+
+class RandomPosterize(_Random):
+    """MindSpore's ``vision.RandomPosterize(bits=(8, 8))``: ``Posterize`` with bits drawn
+    in the range (an int: that number)."""
+
+    def __init__(self, bits=(8, 8)) -> None:
+        super().__init__()
+        self.bits = (bits, bits) if isinstance(bits, int) else tuple(bits)
+
+    def __call__(self, img):
+        lo, hi = self.bits
+        return Posterize(lo if lo == hi else int(self._draw().integers(lo, hi + 1)))(img)
+
+
+class RandomSolarize(_Random):
+    """MindSpore's ``vision.RandomSolarize(threshold=(0, 255))``: ``Solarize`` of
+    ``[t, 255]`` with ``t`` drawn in the range... as MindSpore, a range (lo, hi) is drawn as
+    two thresholds sorted."""
+
+    def __init__(self, threshold=(0, 255)) -> None:
+        super().__init__()
+        self.threshold = tuple(threshold)
+
+    def __call__(self, img):
+        lo, hi = self.threshold
+        if lo == hi:
+            return Solarize((lo, hi))(img)
+        a, b = sorted(int(v) for v in self._draw().integers(lo, hi + 1, 2))
+        return Solarize((a, b))(img)
