@@ -225,7 +225,8 @@ def _files_list(dataset_files, what: str) -> list:
 class _Lines(Dataset):
     """Rows read from text files: sharded as MindSpore's file sources (shard ``k`` of ``n``
     reads the rows ``[k * m, (k + 1) * m)`` of the files one after another, wrapping, with
-    ``m = ceil(N / n)``) and interleaved one row per file in turn (MindSpore's workers)."""
+    ``m = ceil(N / n)``) and interleaved one row per run of a file in turn (MindSpore's
+    workers; measured with up to 2 files)."""
 
     def _setup_lines(self, per_file: list, num_samples, shuffle, num_shards, shard_id) -> None:
         _check_num_samples(num_samples)
@@ -245,12 +246,16 @@ class _Lines(Dataset):
             n, s = self._shards
             m = -(-total // n)
             owners = [owners[j % total] for j in range(s * m, (s + 1) * m)]
-        queues = [[i for (k2, i) in owners if k2 == k] for k in range(len(self._per_file))]
+        segments = []  # runs of one file's rows, in the order of the range (measured)
+        for k, i in owners:
+            if not segments or segments[-1][0] != k:
+                segments.append((k, []))
+            segments[-1][1].append(i)
         rows = []
-        while any(queues):
-            for k, q in enumerate(queues):
-                if q:
-                    rows.append(self._per_file[k][q.pop(0)])
+        while any(seg for _, seg in segments):
+            for k, seg in segments:
+                if seg:
+                    rows.append(self._per_file[k][seg.pop(0)])
         return rows
 
     def _size(self) -> int:
