@@ -24,9 +24,9 @@ from .samplers import (
 )
 from .sources import GeneratorDataset, MnistDataset, NumpySlicesDataset
 from .sources2 import (
-    CSVDataset,
     Cifar10Dataset,
     Cifar100Dataset,
+    CSVDataset,
     FakeImageDataset,
     FashionMnistDataset,
     ImageFolderDataset,

@@ -267,7 +267,10 @@ class _Lines(Dataset):
         if self._shuffle:
             rows = [rows[k] for k in config.generator(self._stage, epoch).permutation(len(rows))]
         for row in rows[:self._size()]:
-            yield tuple(np.asarray(v) for v in row)
+            yield self._convert(row)
+
+    def _convert(self, row: tuple) -> tuple:
+        return tuple(np.asarray(v) for v in row)
 
 
 class TextFileDataset(_Lines):
@@ -340,10 +343,15 @@ class CSVDataset(_Lines):
                     raise RuntimeError("Invalid file, failed to parse csv file %s: line %d has "
                                        "%d fields for the %d columns %s"
                                        % (path, line, len(rec), len(names), names))
-                rows.append(tuple(_csv_value(v, d, path, line) for v, d in zip(rec, defaults)))
+                rows.append((path, line, rec))  # converted when read, as MindSpore
             per_file.append(rows)
-        self._columns = names
+        self._columns, self._defaults = names, defaults
         self._setup_lines(per_file, num_samples, shuffle, num_shards, shard_id)
+
+
+    def _convert(self, row: tuple) -> tuple:
+        path, line, rec = row
+        return tuple(_csv_value(v, d, path, line) for v, d in zip(rec, self._defaults))
 
 
 class PaddedDataset(Dataset):
