@@ -26,7 +26,7 @@ from .. import dtype as mstype
 from .vision import Border, Inter, Resize, _hw, _pad, _Random
 
 __all__ = ["AdjustBrightness", "AdjustContrast", "AdjustSaturation", "AdjustGamma",
-           "AdjustSharpness", "Invert", "Posterize", "Solarize", "AutoContrast", "Equalize",
+           "AdjustSharpness", "AdjustHue", "Invert", "Posterize", "Solarize", "AutoContrast", "Equalize",
            "ConvertMode", "ConvertColor", "RgbToHsv", "HsvToRgb", "ToType", "GaussianBlur",
            "Crop", "PadToSize", "Rotate", "Affine", "RandomColorAdjust", "RandomResizedCrop",
            "RandomRotation", "RandomAffine", "CutOut", "RandomErasing", "MixUpBatch",
@@ -163,6 +163,63 @@ class AdjustSharpness:
         f = np.float32(self.sharpness_factor)
         return _like(base.astype(np.float32) * f + smooth.astype(np.float32) * (np.float32(1) - f),
                      img.dtype)
+
+
+def _rgb2hsv_full(img: np.ndarray) -> np.ndarray:
+    """OpenCV's RGB2HSV_FULL on uint8 (fixed point, 12 bits; hue in [0, 256))."""
+    x = img.astype(np.int64)
+    r, g, b = x[..., 0], x[..., 1], x[..., 2]
+    v, vmin = x.max(-1), x.min(-1)
+    diff = v - vmin
+    i = np.arange(256)
+    sdiv = np.where(i > 0, np.rint((255 << 12) / np.maximum(i, 1)), 0).astype(np.int64)
+    hdiv = np.where(i > 0, np.rint((256 << 12) / (6.0 * np.maximum(i, 1))), 0).astype(np.int64)
+    s = (diff * sdiv[v] + (1 << 11)) >> 12
+    h = np.where(v == r, g - b, np.where(v == g, b - r + 2 * diff, r - g + 4 * diff))
+    h = (h * hdiv[diff] + (1 << 11)) >> 12
+    h = np.where(h < 0, h + 256, h)
+    return np.stack([h, s, v], -1)
+
+
+def _hsv2rgb_full(hsv: np.ndarray) -> np.ndarray:
+    """OpenCV's HSV2RGB_FULL on uint8 (in float32; hue range 255 on this way back)."""
+    h = hsv[..., 0].astype(np.float32) * np.float32(6.0 / 255.0)
+    s = hsv[..., 1].astype(np.float32) * np.float32(1 / 255.0)
+    v = hsv[..., 2].astype(np.float32) * np.float32(1 / 255.0)
+    h = np.where(h >= 6, h - 6, h)
+    sector = np.floor(h).astype(np.int64)
+    f = h - sector
+    one = np.float32(1)
+    tab = np.stack([v, v * (one - s), v * (one - s * f), v * (one - s * (one - f))], -1)
+    order = np.array([[1, 3, 0], [1, 0, 2], [3, 0, 1], [0, 2, 1], [0, 1, 3], [2, 1, 0]])
+    pick = order[sector % 6]  # b, g, r
+    bgr = np.take_along_axis(tab, pick, -1)
+    rgb = np.where((s == 0)[..., None], v[..., None], bgr[..., ::-1])
+    return _like(rgb * np.float32(255), np.uint8)
+
+
+class AdjustHue:
+    """MindSpore's ``vision.AdjustHue(hue_factor)`` (``hue_factor`` in [-0.5, 0.5]) on uint8
+    RGB: OpenCV's 8-bit HSV (full range), the hue shifted by ``uint8(hue_factor * 255)``
+    (wrapping), back to RGB (measured).  Float images are refused (MindSpore 2.10's results on
+    them leave [0, 1])."""
+
+    def __init__(self, hue_factor) -> None:
+        if isinstance(hue_factor, bool) or not isinstance(hue_factor, (int, float)) or \
+                not -0.5 <= hue_factor <= 0.5:
+            raise ValueError("Input hue_factor is not within the required interval of "
+                             "[-0.5, 0.5].")
+        self.hue_factor = float(hue_factor)
+
+    def __call__(self, img):
+        img = _rgb(img, "AdjustHue")
+        if img.dtype != np.uint8:
+            raise NotImplementedError("AdjustHue: autograd_st adjusts uint8 images only; got "
+                                      "%s" % img.dtype)
+        hsv = _rgb2hsv_full(img)
+        shift = int(np.float32(self.hue_factor) * np.float32(255)) % 256  # C's cast, wrapped
+        hsv[..., 0] = (hsv[..., 0] + shift) % 256
+        return _hsv2rgb_full(hsv)
 
 
 class Invert:
@@ -610,9 +667,9 @@ def _range(value, what: str, center: float, low: float = 0.0):
 class RandomColorAdjust(_Random):
     """MindSpore's ``vision.RandomColorAdjust(brightness=(1, 1), contrast=(1, 1),
     saturation=(1, 1), hue=(0, 0))``: brightness, contrast, saturation factors drawn
-    uniformly in their ranges (a number ``v``: ``[max(0, 1 - v), 1 + v]``) and applied in
-    that order (a factor of exactly 1 skipped); a hue range other than (0, 0) is refused
-    (AdjustHue's arithmetic is not reproduced)."""
+    uniformly in their ranges (a number ``v``: ``[max(0, 1 - v), 1 + v]``), a hue shift in
+    ``hue`` (a number ``h``: ``[-h, h]``, within [-0.5, 0.5]), applied in a random order
+    (measured: MindSpore gives every order); an identity factor is skipped."""
 
     def __init__(self, brightness=(1, 1), contrast=(1, 1), saturation=(1, 1),
                  hue=(0, 0)) -> None:
@@ -620,19 +677,25 @@ class RandomColorAdjust(_Random):
         self.brightness = _range(brightness, "brightness", 1.0)
         self.contrast = _range(contrast, "contrast", 1.0)
         self.saturation = _range(saturation, "saturation", 1.0)
-        self.hue = (-hue, hue) if isinstance(hue, (int, float)) else tuple(hue)
-        if self.hue != (0, 0):
-            raise NotImplementedError("RandomColorAdjust: autograd_st does not adjust hue; "
-                                      "pass hue=(0, 0)")
+        self.hue = (-float(hue), float(hue)) if isinstance(hue, (int, float)) else \
+            tuple(float(v) for v in hue)
+        if len(self.hue) != 2 or not -0.5 <= self.hue[0] <= self.hue[1] <= 0.5:
+            raise ValueError("RandomColorAdjust: hue must be a number in [0, 0.5] or (min, max) "
+                             "within [-0.5, 0.5]; got %r" % (hue,))
 
     def __call__(self, img):
         img = _rgb(img, "RandomColorAdjust")
-        for (lo, hi), op in ((self.brightness, AdjustBrightness),
-                             (self.contrast, AdjustContrast),
-                             (self.saturation, AdjustSaturation)):
-            f = lo if lo == hi else float(self._draw().uniform(lo, hi))
-            if f != 1.0:
-                img = op(f)(img)
+        rng = self._draw()
+        steps = []
+        for (lo, hi), op, identity in ((self.brightness, AdjustBrightness, 1.0),
+                                       (self.contrast, AdjustContrast, 1.0),
+                                       (self.saturation, AdjustSaturation, 1.0),
+                                       (self.hue, AdjustHue, 0.0)):
+            f = lo if lo == hi else float(rng.uniform(lo, hi))
+            if f != identity:
+                steps.append(op(f))
+        for k in rng.permutation(len(steps)):
+            img = steps[int(k)](img)
         return img
 
 

@@ -1,5 +1,5 @@
 """ds.vision's deterministic colour transforms on a small uint8 HWC image (MindSpore 2.10
-numbers): AdjustBrightness/Contrast/Saturation/Gamma/Sharpness, Invert, Posterize, Solarize,
+numbers): AdjustBrightness/Contrast/Saturation/Hue/Gamma/Sharpness, Invert, Posterize, Solarize,
 AutoContrast, Equalize, ConvertColor, RgbToHsv/HsvToRgb, ToType, GaussianBlur and the
 identity limits of RandomColorAdjust / RandomRotation / Affine."""
 import numpy as np
@@ -41,6 +41,9 @@ def run():
         "gblur": v.GaussianBlur(3, 1.0)(img),
         "gblur2": v.GaussianBlur((3, 5), (0.8, 1.5))(img.astype(np.float32)),
         "rca_id": v.RandomColorAdjust()(img),
+        "hue": v.AdjustHue(0.2)(img),
+        "hue_neg": v.AdjustHue(-0.3)(img),
+        "hue0": v.AdjustHue(0.0)(img),
         "rrot_id": v.RandomRotation((0, 0))(img),
         "affine_id": v.Affine(0, [0, 0], 1.0, [0, 0])(img),
     }
