@@ -28,7 +28,7 @@ from .vision import Border, Inter, Resize, _hw, _pad, _Random
 __all__ = ["AdjustBrightness", "AdjustContrast", "AdjustSaturation", "AdjustGamma",
            "AdjustSharpness", "AdjustHue", "Invert", "Posterize", "Solarize", "AutoContrast", "Equalize",
            "ConvertMode", "ConvertColor", "RgbToHsv", "HsvToRgb", "ToType", "GaussianBlur",
-           "Crop", "PadToSize", "Rotate", "Affine", "RandomColorAdjust", "RandomResizedCrop",
+           "Crop", "PadToSize", "Rotate", "Affine", "Perspective", "RandomColorAdjust", "RandomResizedCrop",
            "RandomRotation", "RandomAffine", "CutOut", "RandomErasing", "MixUpBatch",
            "CutMixBatch", "Decode", "ToPIL", "RandomInvert", "RandomPosterize",
            "RandomSolarize", "RandomAutoContrast", "RandomEqualize", "RandomAdjustSharpness"]
@@ -542,10 +542,19 @@ def _warp(img: np.ndarray, m: np.ndarray, out_hw: tuple, inter: Inter, fill) -> 
     base_y = np.rint((inv[1, 1] * ys + inv[1, 2]) * 1024).astype(np.int64)
     dx = np.rint(inv[0, 0] * xs * 1024).astype(np.int64)
     dy = np.rint(inv[1, 0] * xs * 1024).astype(np.int64)
-    fill_px = np.broadcast_to(np.asarray(fill, img.dtype), img.shape[2:])
-    src = img.astype(np.float64)
     if inter == Inter.NEAREST:
-        sx, sy = (base_x + dx + 512) >> 10, (base_y + dy + 512) >> 10
+        return _sample(img, (base_x + dx + 512) >> 10, (base_y + dy + 512) >> 10, inter, fill)
+    return _sample(img, (base_x + dx + 16) >> 5, (base_y + dy + 16) >> 5, inter, fill)
+
+
+def _sample(img: np.ndarray, sx: np.ndarray, sy: np.ndarray, inter: Inter, fill):
+    """OpenCV's remap with a constant border: NEAREST reads pixel (sy, sx); BILINEAR takes
+    coordinates in 1/32 pixel and weights of 1/1024 (exact products; uint8 results rounded
+    half up as OpenCV's fixed point)."""
+    oh, ow = sx.shape
+    h, w = img.shape[:2]
+    fill_px = np.broadcast_to(np.asarray(fill, img.dtype), img.shape[2:])
+    if inter == Inter.NEAREST:
         ok = (sx >= 0) & (sx < w) & (sy >= 0) & (sy < h)
         out = np.empty((oh, ow) + img.shape[2:], img.dtype)
         out[...] = fill_px
@@ -554,9 +563,9 @@ def _warp(img: np.ndarray, m: np.ndarray, out_hw: tuple, inter: Inter, fill) -> 
     if inter != Inter.BILINEAR:
         raise NotImplementedError("autograd_st warps with Inter.NEAREST and Inter.BILINEAR, "
                                   "not %s" % Inter(inter).name)
-    fx, fy = (base_x + dx + 16) >> 5, (base_y + dy + 16) >> 5
-    x0, y0 = fx >> 5, fy >> 5
-    ax, ay = (fx & 31) / 32.0, (fy & 31) / 32.0
+    src = img.astype(np.float64)
+    x0, y0 = sx >> 5, sy >> 5
+    ax, ay = (sx & 31) / 32.0, (sy & 31) / 32.0
     if img.ndim == 3:
         ax, ay = ax[..., None], ay[..., None]
     out = np.zeros((oh, ow) + img.shape[2:])
@@ -568,7 +577,56 @@ def _warp(img: np.ndarray, m: np.ndarray, out_hw: tuple, inter: Inter, fill) -> 
             px[...] = fill_px
             px[ok] = src[yy[ok], xx[ok]]
             out += wy * wx * px
+    if img.dtype == np.uint8:
+        return np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8)
     return _like(out, img.dtype)
+
+
+def _perspective_matrix(src, dst) -> np.ndarray:
+    """OpenCV's getPerspectiveTransform: the 3x3 map of four points ``src`` onto ``dst``."""
+    a, b = np.zeros((8, 8)), np.zeros(8)
+    for i, ((x, y), (u, v)) in enumerate(zip(src, dst)):
+        a[i] = [x, y, 1, 0, 0, 0, -x * u, -y * u]
+        a[i + 4] = [0, 0, 0, x, y, 1, -x * v, -y * v]
+        b[i], b[i + 4] = u, v
+    return np.append(np.linalg.solve(a, b), 1.0).reshape(3, 3)
+
+
+class Perspective:
+    """MindSpore's ``vision.Perspective(start_points, end_points,
+    interpolation=Inter.BILINEAR)``: the warp taking the four ``start_points`` [x, y] to the
+    ``end_points`` (OpenCV's warpPerspective, constant 0 border); NEAREST and BILINEAR."""
+
+    def __init__(self, start_points, end_points, interpolation=Inter.BILINEAR) -> None:
+        for name, points in (("start_points", start_points), ("end_points", end_points)):
+            for p in points:
+                for c in p:
+                    if isinstance(c, bool) or not isinstance(c, (int, np.integer)):
+                        raise TypeError("Argument %s with value %r is not of type "
+                                        "[<class 'int'>], but got %s." % (name, c, type(c)))
+        self.start_points = [tuple(float(c) for c in p) for p in start_points]
+        self.end_points = [tuple(float(c) for c in p) for p in end_points]
+        if len(self.start_points) != 4 or len(self.end_points) != 4 or \
+                any(len(p) != 2 for p in self.start_points + self.end_points):
+            raise TypeError("Perspective: start_points and end_points must be 4 [x, y] points "
+                            "each")
+        self.interpolation = Inter(interpolation)
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        h, w = img.shape[:2]
+        inv = np.linalg.inv(_perspective_matrix(self.start_points, self.end_points))
+        ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
+        x0 = inv[0, 0] * xs + inv[0, 1] * ys + inv[0, 2]
+        y0 = inv[1, 0] * xs + inv[1, 1] * ys + inv[1, 2]
+        wz = inv[2, 0] * xs + inv[2, 1] * ys + inv[2, 2]
+        scale = 1.0 if self.interpolation == Inter.NEAREST else 32.0
+        with np.errstate(divide="ignore"):
+            wz = np.where(wz != 0, scale / np.where(wz != 0, wz, 1.0), 0.0)
+        lim = float(np.iinfo(np.int32).max)
+        sx = np.rint(np.clip(x0 * wz, -lim, lim)).astype(np.int64)
+        sy = np.rint(np.clip(y0 * wz, -lim, lim)).astype(np.int64)
+        return _sample(img, sx, sy, self.interpolation, 0)
 
 
 def _rotation(degrees: float, center) -> np.ndarray:

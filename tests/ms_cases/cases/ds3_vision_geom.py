@@ -1,5 +1,6 @@
 """ds.vision's geometric transforms on small images (MindSpore 2.10 numbers): Crop,
-PadToSize, Rotate (90, 30, expand, centre, fill), Affine (translate, scale, rotation)."""
+PadToSize, Rotate (90, 30, expand, centre, fill), Affine (translate, scale, rotation, shear),
+Perspective."""
 import numpy as np
 import mindspore.dataset.vision as v
 
@@ -24,4 +25,14 @@ def run():
         "affine_sh": v.Affine(10, [0, 0], 1.2, [15, 5])(img),
         "affine_s": v.Affine(0, [0, 0], 2.0, [0, 0], resample=v.Inter.NEAREST)(img),
         "affine_r": v.Affine(20, [0, 0], 1.0, [0, 0])(img),
+        "affine_bil": v.Affine(15, [0.1, 0], 0.9, [5, 0], resample=v.Inter.BILINEAR)(img),
+        "rot30_bil_u8": v.Rotate(30, resample=v.Inter.BILINEAR)(img),
+        "persp_id": v.Perspective([[0, 0], [5, 0], [5, 4], [0, 4]],
+                                  [[0, 0], [5, 0], [5, 4], [0, 4]])(img),
+        "persp": v.Perspective([[0, 0], [5, 0], [5, 4], [0, 4]],
+                               [[1, 0], [5, 1], [4, 4], [0, 3]])(img),
+        "persp_near": v.Perspective([[0, 0], [5, 0], [5, 4], [0, 4]],
+                                    [[1, 0], [5, 1], [4, 4], [0, 3]], v.Inter.NEAREST)(img),
+        "persp_f": v.Perspective([[0, 0], [4, 0], [4, 3], [0, 3]],
+                                 [[1, 1], [4, 0], [3, 3], [0, 2]])(f),
     }
