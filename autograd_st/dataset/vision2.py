@@ -30,7 +30,7 @@ __all__ = ["AdjustBrightness", "AdjustContrast", "AdjustSaturation", "AdjustGamm
            "ConvertMode", "ConvertColor", "RgbToHsv", "HsvToRgb", "ToType", "GaussianBlur",
            "Crop", "PadToSize", "Rotate", "Affine", "Perspective", "RandomColorAdjust", "RandomResizedCrop",
            "RandomRotation", "RandomAffine", "CutOut", "RandomErasing", "MixUpBatch",
-           "CutMixBatch", "Decode", "ToPIL", "RandomInvert", "RandomPosterize",
+           "CutMixBatch", "Decode", "ToPIL", "Grayscale", "RandomGrayscale", "FiveCrop", "TenCrop", "RandomInvert", "RandomPosterize",
            "RandomSolarize", "RandomAutoContrast", "RandomEqualize", "RandomAdjustSharpness"]
 
 
@@ -1038,6 +1038,88 @@ class ToPIL:
         if img.ndim == 3 and img.shape[2] == 1:
             img = img[..., 0]
         return image_module.fromarray(img)
+
+
+def _pil(img, what: str):
+    """``img`` if it is a PIL image (MindSpore's PIL-only transforms refuse arrays)."""
+    if not hasattr(img, "convert") or not hasattr(img, "crop"):
+        raise TypeError("img should be PIL image. Got %s. Use Decode() for encoded data or "
+                        "ToPIL() for decoded data. (%s)" % (type(img), what))
+    return img
+
+
+class Grayscale:
+    """MindSpore's ``vision.Grayscale(num_output_channels=1)`` on a PIL image (Pillow's 'L'
+    conversion; 3 channels: the gray copied to R, G, B)."""
+
+    def __init__(self, num_output_channels=1) -> None:
+        if num_output_channels not in (1, 3):
+            raise ValueError("Number of channels of the output grayscale image should be "
+                             "either 1 or 3. Got %r." % (num_output_channels,))
+        self.num_output_channels = num_output_channels
+
+    def __call__(self, img):
+        gray = _pil(img, "Grayscale").convert("L")
+        if self.num_output_channels == 1:
+            return gray
+        image_module = importlib.import_module("PIL.Image")
+        return image_module.merge("RGB", [gray, gray, gray])
+
+
+class RandomGrayscale(_Random):
+    """MindSpore's ``vision.RandomGrayscale(prob=0.1)`` on a PIL image: with probability
+    ``prob``, ``Grayscale`` keeping the number of channels (3 for RGB, 1 for 'L')."""
+
+    def __init__(self, prob=0.1) -> None:
+        super().__init__()
+        if not 0.0 <= float(prob) <= 1.0:
+            raise ValueError("Input prob is not within the required interval of [0.0, 1.0].")
+        self.prob = float(prob)
+
+    def __call__(self, img):
+        img = _pil(img, "RandomGrayscale")
+        if self.prob >= 1.0 or (self.prob > 0.0 and self._draw().random() < self.prob):
+            return Grayscale(3 if img.mode == "RGB" else 1)(img)
+        return img
+
+
+def _five(img, size: tuple) -> tuple:
+    w, h = img.size
+    ch, cw = size
+    if ch > h or cw > w:
+        raise ValueError("Crop size %s is larger than input image size %s."
+                         % (list(size), [h, w]))
+    top, left = int(round((h - ch) / 2.0)), int(round((w - cw) / 2.0))
+    return (img.crop((0, 0, cw, ch)), img.crop((w - cw, 0, w, ch)),
+            img.crop((0, h - ch, cw, h)), img.crop((w - cw, h - ch, w, h)),
+            img.crop((left, top, left + cw, top + ch)))
+
+
+class FiveCrop:
+    """MindSpore's ``vision.FiveCrop(size)`` on a PIL image: the top-left, top-right,
+    bottom-left, bottom-right and centre crops of ``size`` (an int or (h, w)); the centre's
+    offsets rounded as Python's ``round``."""
+
+    def __init__(self, size) -> None:
+        self.size = _hw(size, "FiveCrop")
+
+    def __call__(self, img):
+        return _five(_pil(img, "FiveCrop"), self.size)
+
+
+class TenCrop:
+    """MindSpore's ``vision.TenCrop(size, use_vertical_flip=False)`` on a PIL image:
+    ``FiveCrop`` of the image, then of its horizontal (or vertical) flip."""
+
+    def __init__(self, size, use_vertical_flip=False) -> None:
+        self.size, self.use_vertical_flip = _hw(size, "TenCrop"), bool(use_vertical_flip)
+
+    def __call__(self, img):
+        img = _pil(img, "TenCrop")
+        image_module = importlib.import_module("PIL.Image")
+        flip = image_module.Transpose.FLIP_TOP_BOTTOM if self.use_vertical_flip else \
+            image_module.Transpose.FLIP_LEFT_RIGHT
+        return _five(img, self.size) + _five(img.transpose(flip), self.size)
 
 
 class _RandomApplyOne(_Random):
