@@ -153,6 +153,26 @@ def test_fake_image_and_mnist_alikes(tmp_path):
         ds.KMnistDataset(str(tmp_path / "nope"))
 
 
+def test_random_dataset_and_shuffle_modes(tmp_path):
+    schema = ds.Schema()
+    schema.add_column("image", de_type=ms.uint8, shape=[2, 2])
+    schema.add_column("label", de_type=ms.int32, shape=[1])
+    data = ds.RandomDataset(schema=schema, total_rows=4, shuffle=False)
+    assert data.get_col_names() == ["image", "label"] and data.get_dataset_size() == 4
+    rows = list(data.create_tuple_iterator(output_numpy=True))
+    assert rows[0][0].dtype == np.uint8 and rows[0][0].shape == (2, 2)
+    assert rows[0][1].dtype == np.int32 and rows[0][1].shape == (1,)
+    assert ds.RandomDataset(schema=schema, total_rows=4,
+                            columns_list=["label"]).get_col_names() == ["label"]
+    with pytest.raises(NotImplementedError, match="Schema"):
+        ds.RandomDataset(total_rows=3)
+    (tmp_path / "t.txt").write_text("a\nb\nc\n")
+    fixed = ds.TextFileDataset(str(tmp_path / "t.txt"), shuffle=ds.Shuffle.FALSE)
+    assert [str(r[0]) for r in fixed] == ["a", "b", "c"]
+    mixed = ds.TextFileDataset(str(tmp_path / "t.txt"), shuffle=ds.Shuffle.GLOBAL)
+    assert sorted(str(r[0]) for r in mixed) == ["a", "b", "c"]
+
+
 # -- generic transforms ----------------------------------------------------------------------
 def test_transform_refusals():
     with pytest.raises(TypeError, match="fill_value"):

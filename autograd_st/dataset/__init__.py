@@ -32,6 +32,9 @@ from .sources2 import (
     ImageFolderDataset,
     KMnistDataset,
     PaddedDataset,
+    RandomDataset,
+    Schema,
+    Shuffle,
     TextFileDataset,
 )
 
@@ -56,4 +59,4 @@ __all__ = ["Dataset", "BatchInfo", "zip", "DistributedSampler", "SequentialSampl
            "transforms", "vision", "set_seed", "get_seed", "text",
            "Cifar10Dataset", "Cifar100Dataset", "ImageFolderDataset", "CSVDataset",
            "TextFileDataset", "FashionMnistDataset", "KMnistDataset", "PaddedDataset",
-           "FakeImageDataset"]
+           "FakeImageDataset", "RandomDataset", "Schema", "Shuffle"]

@@ -11,12 +11,14 @@ with ``shuffle=False``, ``usage``, sharding).  Pillow (an optional extra) decode
 from __future__ import annotations
 
 import csv
+import enum
 import importlib
 import io
 import os
 
 import numpy as np
 
+from .. import dtype as mstype
 from . import config
 from .core import Dataset, _count
 from .samplers import sharding
@@ -24,7 +26,20 @@ from .sources import MnistDataset, _Indexed
 
 __all__ = ["Cifar10Dataset", "Cifar100Dataset", "ImageFolderDataset", "CSVDataset",
            "TextFileDataset", "FashionMnistDataset", "KMnistDataset", "PaddedDataset",
-           "FakeImageDataset"]
+           "FakeImageDataset", "RandomDataset", "Schema", "Shuffle"]
+
+
+class Shuffle(enum.Enum):
+    """MindSpore's ``ds.Shuffle`` (the ``shuffle`` modes of file sources): FALSE reads in
+    order; every other mode shuffles the rows here (MindSpore's modes differ in what they
+    permute: files, rows inside files, a buffer)."""
+
+    FALSE = "false"
+    ADAPTIVE = "adaptive"
+    GLOBAL = "global"
+    PARTIAL = "partial"
+    FILES = "files"
+    INFILE = "infile"
 
 
 def _folder(path) -> str:
@@ -237,7 +252,11 @@ class _Lines(Dataset):
         self._per_file = per_file
         self._shards = (num_shards, shard_id)
         self._num_samples = num_samples or None
-        self._shuffle = shuffle is not False
+        if isinstance(shuffle, Shuffle):
+            shuffle = shuffle is not Shuffle.FALSE
+        if not isinstance(shuffle, bool):
+            raise TypeError("shuffle must be a bool or a ds.Shuffle mode; got %r" % (shuffle,))
+        self._shuffle = shuffle
 
     def _selected(self) -> list:
         total = sum(len(f) for f in self._per_file)
@@ -404,3 +423,60 @@ class FakeImageDataset(_Indexed):
         rng = np.random.default_rng((self._seed, index))
         image = rng.integers(0, 256, self._shape, dtype=np.uint8)
         return image, np.asarray(rng.integers(self._classes), np.uint32)
+
+
+class Schema:
+    """MindSpore's ``ds.Schema()`` as ``RandomDataset`` reads it: columns added with
+    ``add_column(name, de_type, shape=None)``."""
+
+    def __init__(self, schema_file=None) -> None:
+        if schema_file is not None:
+            raise NotImplementedError("Schema: autograd_st does not read schema files; add the "
+                                      "columns with add_column")
+        self.columns = []
+
+    def add_column(self, name, de_type, shape=None) -> None:
+        """A column ``name`` of MindSpore (or numpy) dtype ``de_type`` and ``shape``."""
+        if not isinstance(name, str) or not name:
+            raise TypeError("Schema.add_column: name must be a non-empty str; got %r" % (name,))
+        self.columns.append((name, np.dtype(mstype.to_numpy(de_type)),
+                             tuple(int(d) for d in (shape or (1,)))))
+
+
+class RandomDataset(_Indexed):
+    """MindSpore's ``ds.RandomDataset(total_rows=None, schema=None, columns_list=None,
+    num_samples=None, num_parallel_workers=None, cache=None, shuffle=None,
+    num_shards=None, shard_id=None)``: ``total_rows`` rows of random values with the columns
+    of ``schema`` (a :class:`Schema`; ``columns_list`` keeps some), each row drawn from the
+    pipeline seed and its index (not MindSpore's values).  Unlike MindSpore, ``schema`` and
+    ``total_rows`` must be given (MindSpore then invents random columns and counts)."""
+
+    def __init__(self, total_rows=None, schema=None, columns_list=None, num_samples=None,
+                 num_parallel_workers=None, cache=None, shuffle=None, num_shards=None,
+                 shard_id=None) -> None:
+        if not isinstance(schema, Schema) or not schema.columns or total_rows is None:
+            raise NotImplementedError("RandomDataset: give total_rows and a ds.Schema with "
+                                      "columns (autograd_st does not invent random columns)")
+        cols = schema.columns
+        if columns_list is not None:
+            names = [c[0] for c in cols]
+            for c in columns_list:
+                if c not in names:
+                    raise ValueError("RandomDataset: %r is not a column of the schema %s"
+                                     % (c, names))
+            cols = [c for c in cols if c[0] in columns_list]
+        self._spec, self._columns = cols, [c[0] for c in cols]
+        _check_num_samples(num_samples)
+        sampler = sharding("RandomDataset", None, num_shards, shard_id, shuffle)
+        self._setup(_count(total_rows, "total_rows"), num_samples, shuffle, sampler)
+
+    def _row(self, index: int) -> tuple:
+        rng = np.random.default_rng((config.get_seed(), 7, index))
+        row = []
+        for _, dtype, shape in self._spec:
+            n = int(np.prod(shape)) * dtype.itemsize
+            raw = rng.integers(0, 256, n, dtype=np.uint8).view(dtype)
+            if dtype.kind == "f":
+                raw = rng.random(int(np.prod(shape))).astype(dtype)
+            row.append(raw.reshape(shape))
+        return tuple(row)
