@@ -5,8 +5,11 @@
 (``.map``, ``.batch``, ``.shuffle``, ``.repeat``, ``.take``, ``.skip``, ``.rename``,
 ``.project``), iterators that yield Tensors (``create_tuple_iterator``,
 ``create_dict_iterator``), ``ds.config.set_seed`` and the submodules ``transforms``
-(``TypeCast``, ``OneHot``, ``Compose``) and ``vision`` (``Rescale``, ``Normalize``,
-``HWC2CHW``, ``Resize``).
+(``TypeCast``, ``OneHot``, ``Compose``, and :mod:`.transforms2`'s ``Duplicate``, ``Fill``, ...),
+``vision`` (``Rescale``, ``Normalize``, ``HWC2CHW``, ``Resize``, ..., and :mod:`.vision2`'s
+colour, geometry and random transforms) and ``text`` (``Vocab``, ``Lookup``, tokenizers).
+:mod:`.sources2` adds the file sources (``Cifar10Dataset``, ``ImageFolderDataset``,
+``CSVDataset``, ``TextFileDataset``, ...).
 
 Takes: :class:`~autograd_st.tensor.Tensor` and :mod:`autograd_st.dtype`; numpy does the work.
 Gives: the names above.  A global seed setter calls :func:`config.set_seed` (the hook;
