@@ -28,7 +28,8 @@ from .vision import Border, Inter, Resize, _hw, _pad, _Random
 __all__ = ["AdjustBrightness", "AdjustContrast", "AdjustSaturation", "AdjustGamma",
            "AdjustSharpness", "AdjustHue", "Invert", "Posterize", "Solarize", "AutoContrast", "Equalize",
            "ConvertMode", "ConvertColor", "RgbToHsv", "HsvToRgb", "ToType", "GaussianBlur",
-           "Crop", "PadToSize", "Rotate", "Affine", "Perspective", "RandomColorAdjust", "RandomResizedCrop",
+           "Crop", "PadToSize", "Rotate", "Affine", "Perspective", "ResizedCrop", "Erase",
+           "RandomSharpness", "RandomColor", "RandomColorAdjust", "RandomResizedCrop",
            "RandomRotation", "RandomAffine", "CutOut", "RandomErasing", "MixUpBatch",
            "CutMixBatch", "Decode", "ToPIL", "Grayscale", "RandomGrayscale", "FiveCrop", "TenCrop", "RandomInvert", "RandomPosterize",
            "RandomSolarize", "RandomAutoContrast", "RandomEqualize", "RandomAdjustSharpness"]
@@ -629,6 +630,41 @@ class Perspective:
         return _sample(img, sx, sy, self.interpolation, 0)
 
 
+class ResizedCrop:
+    """MindSpore's ``vision.ResizedCrop(top, left, height, width, size,
+    interpolation=Inter.BILINEAR)``: the region cropped, then ``Resize(size)``."""
+
+    def __init__(self, top, left, height, width, size, interpolation=Inter.BILINEAR) -> None:
+        self.region = (int(top), int(left), int(height), int(width))
+        if min(self.region) < 0 or min(self.region[2:]) <= 0:
+            raise ValueError("ResizedCrop: top and left must be >= 0, height and width > 0; "
+                             "got %r" % (self.region,))
+        self.resize = Resize(size, interpolation)
+
+    def __call__(self, img):
+        top, left, h, w = self.region
+        return self.resize(Crop((top, left), (h, w))(img))
+
+
+class Erase:
+    """MindSpore's ``vision.Erase(top, left, height, width, value=0, inplace=False)`` on an
+    HWC RGB image: the region set to ``value`` (a number or one per channel)."""
+
+    def __init__(self, top, left, height, width, value=0, inplace=False) -> None:
+        self.region = (int(top), int(left), int(height), int(width))
+        self.value, self.inplace = value, bool(inplace)
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        if img.ndim != 3 or img.shape[2] != 3:
+            raise RuntimeError("Erase: channel of input image should be 3, but got: %d"
+                               % (img.shape[-1] if img.ndim else 0))
+        out = img if self.inplace and img.flags.writeable else img.copy()
+        top, left, h, w = self.region
+        out[top:top + h, left:left + w] = np.asarray(self.value).astype(img.dtype)
+        return out
+
+
 def _rotation(degrees: float, center) -> np.ndarray:
     cx, cy = center
     a, b = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
@@ -1166,6 +1202,35 @@ class RandomAdjustSharpness(_RandomApplyOne):
 
     def __init__(self, degree, prob=0.5) -> None:
         super().__init__(degree, prob=prob)
+
+
+class _RandomFactor(_Random):
+    _op = None
+
+    def __init__(self, degrees=(0.1, 1.9)) -> None:
+        super().__init__()
+        self.degrees = tuple(float(d) for d in degrees)
+        if len(self.degrees) != 2 or not 0 <= self.degrees[0] <= self.degrees[1]:
+            raise ValueError("%s: degrees must be (min, max) with 0 <= min <= max; got %r"
+                             % (type(self).__name__, degrees))
+
+    def __call__(self, img):
+        lo, hi = self.degrees
+        return type(self)._op(lo if lo == hi else float(self._draw().uniform(lo, hi)))(img)
+
+
+class RandomSharpness(_RandomFactor):
+    """MindSpore's ``vision.RandomSharpness(degrees=(0.1, 1.9))``: ``AdjustSharpness`` by a
+    factor drawn uniformly in ``degrees``."""
+
+    _op = AdjustSharpness
+
+
+class RandomColor(_RandomFactor):
+    """MindSpore's ``vision.RandomColor(degrees=(0.1, 1.9))``: ``AdjustSaturation`` by a
+    factor drawn uniformly in ``degrees`` (measured: the same numbers)."""
+
+    _op = AdjustSaturation
 
 
 class RandomPosterize(_Random):

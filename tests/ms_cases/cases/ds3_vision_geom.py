@@ -1,4 +1,5 @@
 """ds.vision's geometric transforms on small images (MindSpore 2.10 numbers): Crop,
+ResizedCrop, Erase, RandomSharpness / RandomColor at fixed degrees,
 PadToSize, Rotate (90, 30, expand, centre, fill), Affine (translate, scale, rotation, shear),
 Perspective."""
 import numpy as np
@@ -11,6 +12,11 @@ def run():
     return {
         "crop": v.Crop((1, 2), (2, 3))(img),
         "crop1": v.Crop((0, 0), 2)(img),
+        "resizedcrop": v.ResizedCrop(1, 1, 3, 4, (6, 8))(img.astype(np.float32)),
+        "erase": v.Erase(1, 2, 2, 3, value=(9, 8, 7))(img),
+        "erase0": v.Erase(1, 2, 2, 3)(img),
+        "rsharp": v.RandomSharpness((2.0, 2.0))(img),
+        "rcolor": v.RandomColor((1.5, 1.5))(img),
         "padtosize": v.PadToSize((7, 8), offset=(1, 0), fill_value=9)(img),
         "padtosize_c": v.PadToSize((8, 9))(img),
         "padtosize_e": v.PadToSize(7, padding_mode=v.Border.EDGE)(img),
