@@ -266,6 +266,28 @@ def test_random_resized_crop_and_rotation_ranges_and_seed():
         assert 0.2 * 600 * 0.8 <= h * w <= 0.6 * 600 * 1.25
 
 
+def test_rand_augment_and_trivial_augment_wide():
+    img = np.random.default_rng(1).integers(0, 256, (8, 9, 3)).astype(np.uint8)
+    np.testing.assert_array_equal(vision.RandAugment(num_ops=0)(img), img)  # as MindSpore
+    ra, ta = vision.RandAugment(), vision.TrivialAugmentWide()
+    ds.config.set_seed(5)
+    first = [ra(img) for _ in range(6)] + [ta(img) for _ in range(6)]
+    ds.config.set_seed(5)
+    for p in first:
+        assert p.dtype == np.uint8 and p.shape == img.shape
+    again = [ra(img) for _ in range(6)] + [ta(img) for _ in range(6)]
+    assert all(np.array_equal(p, q) for p, q in zip(first, again))
+    assert any(not np.array_equal(p, img) for p in first)
+    with pytest.raises(ValueError, match=r"\[0, 31\)"):
+        vision.RandAugment(magnitude=31)
+    with pytest.raises(ValueError, match="num_magnitude_bins"):
+        vision.TrivialAugmentWide(num_magnitude_bins=1)
+    with pytest.raises(RuntimeError, match="uint8"):
+        ra(img.astype(np.float32))
+    with pytest.raises(RuntimeError, match="dimension"):
+        ta(img[..., 0])
+
+
 def test_cutout_and_erasing_regions():
     img = np.full((10, 12, 3), 200, np.uint8)
     out = vision.CutOut(4, num_patches=2)(img)

@@ -29,7 +29,7 @@ __all__ = ["AdjustBrightness", "AdjustContrast", "AdjustSaturation", "AdjustGamm
            "AdjustSharpness", "AdjustHue", "Invert", "Posterize", "Solarize", "AutoContrast", "Equalize",
            "ConvertMode", "ConvertColor", "RgbToHsv", "HsvToRgb", "ToType", "GaussianBlur",
            "Crop", "PadToSize", "Rotate", "Affine", "Perspective", "ResizedCrop", "Erase",
-           "RandomSharpness", "RandomColor", "RandomColorAdjust", "RandomResizedCrop",
+           "RandomSharpness", "RandomColor", "RandAugment", "TrivialAugmentWide", "RandomColorAdjust", "RandomResizedCrop",
            "RandomRotation", "RandomAffine", "CutOut", "RandomErasing", "MixUpBatch",
            "CutMixBatch", "Decode", "ToPIL", "Grayscale", "RandomGrayscale", "FiveCrop", "TenCrop", "RandomInvert", "RandomPosterize",
            "RandomSolarize", "RandomAutoContrast", "RandomEqualize", "RandomAdjustSharpness"]
@@ -1261,3 +1261,125 @@ class RandomSolarize(_Random):
             return Solarize((lo, hi))(img)
         a, b = sorted(int(v) for v in self._draw().integers(lo, hi + 1, 2))
         return Solarize((a, b))(img)
+
+
+def _augment_ops(bins: int, wide: bool, h: int, w: int) -> list:
+    """torchvision's operation table of RandAugment / TrivialAugmentWide:
+    ``(name, magnitudes, signed)``."""
+    lin = np.linspace
+    shear, move, turn, tone = (0.99, 32.0, 135.0, 0.99) if wide else \
+        (0.3, None, 30.0, 0.9)
+    bits_div = 6 if wide else 4
+    return [("Identity", np.zeros(bins), False),
+           ("ShearX", lin(0, shear, bins), True), ("ShearY", lin(0, shear, bins), True),
+           ("TranslateX", lin(0, move if wide else 150.0 / 331.0 * w, bins), True),
+           ("TranslateY", lin(0, move if wide else 150.0 / 331.0 * h, bins), True),
+           ("Rotate", lin(0, turn, bins), True),
+           ("Brightness", lin(0, tone, bins), True), ("Color", lin(0, tone, bins), True),
+           ("Contrast", lin(0, tone, bins), True), ("Sharpness", lin(0, tone, bins), True),
+           ("Posterize", 8 - np.round(np.arange(bins) / ((bins - 1) / bits_div)), False),
+           ("Solarize", lin(255.0, 0.0, bins), False),
+           ("AutoContrast", np.zeros(bins), False), ("Equalize", np.zeros(bins), False)]
+
+
+def _augment_one(img, name: str, mag: float, inter: Inter, fill):
+    h, w = img.shape[:2]
+    if name == "Identity":
+        return img
+    if name in ("ShearX", "ShearY"):
+        deg = math.degrees(math.atan(mag))
+        return Affine(0, (0, 0), 1.0, (deg, 0) if name == "ShearX" else (0, deg), inter,
+                      fill)(img)
+    if name in ("TranslateX", "TranslateY"):
+        t = (mag / w, 0.0) if name == "TranslateX" else (0.0, mag / h)
+        return Affine(0, t, 1.0, (0, 0), inter, fill)(img)
+    if name == "Rotate":
+        return Rotate(mag, inter, fill_value=fill)(img)
+    if name in ("Brightness", "Color", "Contrast", "Sharpness"):
+        op = {"Brightness": AdjustBrightness, "Color": AdjustSaturation,
+              "Contrast": AdjustContrast, "Sharpness": AdjustSharpness}[name]
+        return op(1.0 + mag)(img)
+    if name == "Posterize":
+        return Posterize(int(mag))(img)
+    if name == "Solarize":
+        return Solarize(int(mag))(img)
+    return (AutoContrast if name == "AutoContrast" else Equalize)()(img)
+
+
+def _augment_image(img, what: str) -> np.ndarray:
+    img = np.asarray(img)
+    if img.dtype != np.uint8:
+        raise RuntimeError("%s: the data type of image tensor does not match the requirement "
+                           "of operator. Expecting tensor in type of (uint8). But got type %s."
+                           % (what, img.dtype))
+    if img.ndim != 3:
+        raise RuntimeError("%s: the dimension of image tensor does not match the requirement "
+                           "of operator. Expecting tensor in dimension of (3), in shape of "
+                           "<H, W, C>. But got dimension %d." % (what, img.ndim))
+    return img
+
+
+def _bins(num_magnitude_bins) -> int:
+    if isinstance(num_magnitude_bins, bool) or not isinstance(num_magnitude_bins, int) or \
+            num_magnitude_bins < 2:
+        raise ValueError("Input num_magnitude_bins is not within the required interval of "
+                         "[2, 16777216].")
+    return num_magnitude_bins
+
+
+class RandAugment(_Random):
+    """MindSpore's ``vision.RandAugment(num_ops=2, magnitude=9, num_magnitude_bins=31,
+    interpolation=Inter.NEAREST, fill_value=0)`` on uint8 HWC images: ``num_ops`` operations
+    drawn from torchvision's RandAugment table (shears, translations, rotation, brightness,
+    colour, contrast, sharpness, posterize, solarize, autocontrast, equalize, identity), each
+    at ``magnitude`` with a random sign.  The draws are autograd_st's (seeded), and shears
+    turn about the image centre; MindSpore's numbers are not reproduced."""
+
+    def __init__(self, num_ops=2, magnitude=9, num_magnitude_bins=31,
+                 interpolation=Inter.NEAREST, fill_value=0) -> None:
+        super().__init__()
+        self.num_magnitude_bins = _bins(num_magnitude_bins)
+        if isinstance(num_ops, bool) or not isinstance(num_ops, int) or num_ops < 0:
+            raise ValueError("Input num_ops is not within the required interval of "
+                             "[0, 16777216].")
+        if isinstance(magnitude, bool) or not isinstance(magnitude, int) or \
+                not 0 <= magnitude < self.num_magnitude_bins:
+            raise ValueError("Input magnitude is not within the required interval of [0, %d)."
+                             % self.num_magnitude_bins)
+        self.num_ops, self.magnitude = num_ops, magnitude
+        self.interpolation, self.fill_value = Inter(interpolation), _fill(fill_value)
+
+    def __call__(self, img):
+        img = _augment_image(img, "RandAugment")
+        rng = self._draw()
+        ops = _augment_ops(self.num_magnitude_bins, False, *img.shape[:2])
+        for _ in range(self.num_ops):
+            name, mags, signed = ops[int(rng.integers(len(ops)))]
+            mag = float(mags[self.magnitude])
+            if signed and rng.random() < 0.5:
+                mag = -mag
+            img = _augment_one(img, name, mag, self.interpolation, self.fill_value)
+        return img
+
+
+class TrivialAugmentWide(_Random):
+    """MindSpore's ``vision.TrivialAugmentWide(num_magnitude_bins=31,
+    interpolation=Inter.NEAREST, fill_value=0)`` on uint8 HWC images: one operation of
+    torchvision's wide table at a magnitude drawn uniformly among the bins, random sign (the
+    draws are autograd_st's; MindSpore's numbers are not reproduced)."""
+
+    def __init__(self, num_magnitude_bins=31, interpolation=Inter.NEAREST,
+                 fill_value=0) -> None:
+        super().__init__()
+        self.num_magnitude_bins = _bins(num_magnitude_bins)
+        self.interpolation, self.fill_value = Inter(interpolation), _fill(fill_value)
+
+    def __call__(self, img):
+        img = _augment_image(img, "TrivialAugmentWide")
+        rng = self._draw()
+        ops = _augment_ops(self.num_magnitude_bins, True, *img.shape[:2])
+        name, mags, signed = ops[int(rng.integers(len(ops)))]
+        mag = float(mags[int(rng.integers(self.num_magnitude_bins))])
+        if signed and rng.random() < 0.5:
+            mag = -mag
+        return _augment_one(img, name, mag, self.interpolation, self.fill_value)
