@@ -102,6 +102,11 @@ def test_image_folder_decode_and_labels(tmp_path):
     first = next(raw.create_tuple_iterator(output_numpy=True))[0]
     assert first.dtype == np.uint8 and first.ndim == 1
     np.testing.assert_array_equal(vision.Decode()(first), b)
+    picked = ds.ImageFolderDataset(str(tmp_path), shuffle=False, class_indexing={"dog": 7})
+    assert [int(r[1]) for r in picked.create_tuple_iterator(output_numpy=True)] == [7, 7]
+    nothing = ds.ImageFolderDataset(str(tmp_path), class_indexing={"wolf": 0})
+    with pytest.raises(RuntimeError, match="no data found"):
+        list(nothing.create_tuple_iterator())
     with pytest.raises(TypeError, match="extensions"):
         ds.ImageFolderDataset(str(tmp_path), extensions=".png")
     with pytest.raises(TypeError, match="decode"):

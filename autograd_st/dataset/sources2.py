@@ -176,7 +176,10 @@ class ImageFolderDataset(_Indexed):
     name order; columns ``image`` (the file's bytes, uint8, or with ``decode=True`` the RGB
     HWC uint8 image, decoded by Pillow) and ``label`` (int32).  ``extensions`` (a list such as
     ['.png']) keeps the files ending so (case-sensitive, as MindSpore); None keeps every file.
-    Files directly in ``dataset_dir`` are ignored.  ``decrypt`` is refused."""
+    Files directly in ``dataset_dir`` are ignored; with ``class_indexing`` only its folders
+    are read (MindSpore's ``get_dataset_size`` still counts every folder's files; here the
+    size is the rows read).  No file at all is MindSpore's error when iterated.  ``decrypt``
+    is refused."""
 
     _columns = ["image", "label"]
 
@@ -212,8 +215,15 @@ class ImageFolderDataset(_Indexed):
                 if os.path.isfile(path) and (extensions is None or
                                              any(f.endswith(e) for e in extensions)):
                     self._files.append((path, self._class_indexing[c]))
-        self._decode = decode
+        self._decode, self._folder = decode, folder
         self._setup(len(self._files), num_samples, shuffle, sampler)
+
+    def _rows(self, epoch):
+        if not self._files:
+            raise RuntimeError("Invalid data, ImageFolderDataset API can't read the data file "
+                               "(interface mismatch or no data found). Check image folder "
+                               "file path: %s" % self._folder)
+        yield from super()._rows(epoch)
 
     def get_class_indexing(self) -> dict:
         """The class names and their labels."""
