@@ -724,8 +724,9 @@ def _affine_matrix(degrees, translate, scale, shear, center) -> np.ndarray:
 
 class Affine:
     """MindSpore's ``vision.Affine(degrees, translate, scale, shear, resample=Inter.NEAREST,
-    fill_value=0)``: rotation (counter-clockwise... as MindSpore), translation (pixels),
-    scale and shear (degrees, x and y) about the image centre, as one warp."""
+    fill_value=0)``: rotation by ``degrees``, translation (``translate``: fractions of the
+    width and height), scale and shear (degrees, x and y) about the image centre, as one
+    warp (torchvision's matrix; the numbers are MindSpore's, recorded)."""
 
     def __init__(self, degrees, translate, scale, shear, resample=Inter.NEAREST,
                  fill_value=0) -> None:
@@ -978,8 +979,9 @@ def _batch_labels(images, labels, what: str):
 
 class MixUpBatch(_Random):
     """MindSpore's ``vision.MixUpBatch(alpha=1.0)`` on a batch (images <N, H, W, C>, one-hot
-    labels <N, K>): each image and label mixed with those of the reversed... a permuted
-    batch with ``lam ~ Beta(alpha, alpha)``; images keep their dtype, labels float32."""
+    labels <N, K>): each image and label mixed with those of a permuted batch, ``lam *
+    own + (1 - lam) * other`` with one ``lam ~ Beta(alpha, alpha)`` for the batch; images keep
+    their dtype (measured: uint8 stays uint8), labels become float32."""
 
     def __init__(self, alpha=1.0) -> None:
         super().__init__()
@@ -1247,9 +1249,9 @@ class RandomPosterize(_Random):
 
 
 class RandomSolarize(_Random):
-    """MindSpore's ``vision.RandomSolarize(threshold=(0, 255))``: ``Solarize`` of
-    ``[t, 255]`` with ``t`` drawn in the range... as MindSpore, a range (lo, hi) is drawn as
-    two thresholds sorted."""
+    """MindSpore's ``vision.RandomSolarize(threshold=(0, 255))``: ``Solarize`` of a
+    sub-range of ``threshold`` (two ends drawn uniformly in it, sorted); a range with equal
+    ends solarizes exactly it."""
 
     def __init__(self, threshold=(0, 255)) -> None:
         super().__init__()
