@@ -12,7 +12,7 @@ from PIL import Image as PIL_Image  # Pillow: the optional extra that decodes im
 
 import autograd_st as ms
 import autograd_st.dataset as ds
-from autograd_st.dataset import sources2, text, transforms, vision, vision2
+from autograd_st.dataset import sources2, text, transforms, vision, vision2, vision_random
 
 
 @pytest.fixture(autouse=True)
@@ -328,8 +328,9 @@ def test_mixup_and_cutmix_batches():
 
 
 def test_vision_names_are_published_in_one_namespace():
-    for name in vision2.__all__:
-        assert getattr(vision, name) is getattr(vision2, name)
+    for name in vision2.__all__ + vision_random.__all__:
+        assert getattr(vision, name) is getattr(vision2, name, None) or \
+            getattr(vision, name) is getattr(vision_random, name)
     assert "RandomResizedCrop" in vision.__all__ and "Resize" in vision.__all__
     pil = vision.ToPIL()(_img())
     np.testing.assert_array_equal(np.asarray(pil), _img())

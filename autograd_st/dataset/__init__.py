@@ -15,7 +15,7 @@ Takes: :class:`~autograd_st.tensor.Tensor` and :mod:`autograd_st.dtype`; numpy d
 Gives: the names above.  A global seed setter calls :func:`config.set_seed` (the hook;
 ``mindspore.set_seed`` sets the dataset seed too).
 """
-from . import config, text, transforms, vision, vision2
+from . import config, text, transforms, vision, vision2, vision_random
 from .config import get_seed, set_seed
 from .core import BatchInfo, Dataset
 from .samplers import (
@@ -41,11 +41,13 @@ from .sources2 import (
     TextFileDataset,
 )
 
-# ds.vision is one namespace: vision2's transforms (which build on vision's Inter, Border and
-# Resize, so vision cannot import them back without a cycle) are published in it here
-for _name in vision2.__all__:
-    setattr(vision, _name, getattr(vision2, _name))
-vision.__all__ = list(vision.__all__) + [n for n in vision2.__all__ if n not in vision.__all__]
+# ds.vision is one namespace: vision2's and vision_random's transforms (which build on vision's
+# Inter, Border and Resize, so vision cannot import them back without a cycle) are published in
+# it here
+for _more in (vision2, vision_random):
+    for _name in _more.__all__:
+        setattr(vision, _name, getattr(_more, _name))
+    vision.__all__ = list(vision.__all__) + [n for n in _more.__all__ if n not in vision.__all__]
 
 
 def zip(datasets):  # noqa: A001 - MindSpore's name (mindspore.dataset.zip)
