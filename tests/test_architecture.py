@@ -44,6 +44,11 @@ FLOORS = {
     "autograd_st.mindir": 1,  # ms.export / ms.load: a network in a file (reads Cells)  # checkpoints: reads Cells and Parameters only
     "autograd_st.dataset.config": 0,  # the dataset seed: a seed setter on any floor calls it
     "autograd_st.dataset": 1,  # data pipelines over numpy: Tensor and dtype only
+    "autograd_st.dataset.sources2": 1,  # Cifar, ImageFolder, CSV, TextFile, ... sources
+    "autograd_st.dataset.transforms2": 1,  # Duplicate, Fill, Mask, PadEnd, Slice, ...
+    "autograd_st.dataset.vision2": 1,  # deterministic colour / geometry vision transforms
+    "autograd_st.dataset.vision_random": 1,  # random and PIL-image vision transforms
+    "autograd_st.dataset.text": 1,  # mindspore.dataset.text: Vocab, Lookup, tokenizers
     "autograd_st.rules": 1, "autograd_st.rules_nn": 1, "autograd_st.prims": 1,
     "autograd_st.op_table": 1, "autograd_st.op_row": 1,
     "autograd_st.rules_array": 1, "autograd_st.rules_math": 1,

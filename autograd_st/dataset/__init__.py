@@ -5,14 +5,17 @@
 (``.map``, ``.batch``, ``.shuffle``, ``.repeat``, ``.take``, ``.skip``, ``.rename``,
 ``.project``), iterators that yield Tensors (``create_tuple_iterator``,
 ``create_dict_iterator``), ``ds.config.set_seed`` and the submodules ``transforms``
-(``TypeCast``, ``OneHot``, ``Compose``) and ``vision`` (``Rescale``, ``Normalize``,
-``HWC2CHW``, ``Resize``).
+(``TypeCast``, ``OneHot``, ``Compose``, and :mod:`.transforms2`'s ``Duplicate``, ``Fill``, ...),
+``vision`` (``Rescale``, ``Normalize``, ``HWC2CHW``, ``Resize``, ..., and :mod:`.vision2`'s
+colour, geometry and random transforms) and ``text`` (``Vocab``, ``Lookup``, tokenizers).
+:mod:`.sources2` adds the file sources (``Cifar10Dataset``, ``ImageFolderDataset``,
+``CSVDataset``, ``TextFileDataset``, ...).
 
 Takes: :class:`~autograd_st.tensor.Tensor` and :mod:`autograd_st.dtype`; numpy does the work.
 Gives: the names above.  A global seed setter calls :func:`config.set_seed` (the hook;
 ``mindspore.set_seed`` sets the dataset seed too).
 """
-from . import config, transforms, vision
+from . import config, text, transforms, vision, vision2, vision_random
 from .config import get_seed, set_seed
 from .core import BatchInfo, Dataset
 from .samplers import (
@@ -23,6 +26,28 @@ from .samplers import (
     SubsetSampler,
 )
 from .sources import GeneratorDataset, MnistDataset, NumpySlicesDataset
+from .sources2 import (
+    Cifar10Dataset,
+    Cifar100Dataset,
+    CSVDataset,
+    FakeImageDataset,
+    FashionMnistDataset,
+    ImageFolderDataset,
+    KMnistDataset,
+    PaddedDataset,
+    RandomDataset,
+    Schema,
+    Shuffle,
+    TextFileDataset,
+)
+
+# ds.vision is one namespace: vision2's and vision_random's transforms (which build on vision's
+# Inter, Border and Resize, so vision cannot import them back without a cycle) are published in
+# it here
+for _more in (vision2, vision_random):
+    for _name in _more.__all__:
+        setattr(vision, _name, getattr(_more, _name))
+    vision.__all__ = list(vision.__all__) + [n for n in _more.__all__ if n not in vision.__all__]
 
 
 def zip(datasets):  # noqa: A001 - MindSpore's name (mindspore.dataset.zip)
@@ -36,4 +61,7 @@ def zip(datasets):  # noqa: A001 - MindSpore's name (mindspore.dataset.zip)
 
 __all__ = ["Dataset", "BatchInfo", "zip", "DistributedSampler", "SequentialSampler", "SubsetSampler",
            "RandomSampler", "SubsetRandomSampler", "NumpySlicesDataset", "GeneratorDataset", "MnistDataset", "config",
-           "transforms", "vision", "set_seed", "get_seed"]
+           "transforms", "vision", "set_seed", "get_seed", "text",
+           "Cifar10Dataset", "Cifar100Dataset", "ImageFolderDataset", "CSVDataset",
+           "TextFileDataset", "FashionMnistDataset", "KMnistDataset", "PaddedDataset",
+           "FakeImageDataset", "RandomDataset", "Schema", "Shuffle"]

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["set_seed", "get_seed", "generator", "DEFAULT_SEED"]
+__all__ = ["set_seed", "get_seed", "generator", "seed_sets", "DEFAULT_SEED"]
 
 DEFAULT_SEED = 5489  # MindSpore's ds.config.get_seed() before any set_seed
 _SEED = [DEFAULT_SEED]
+_SETS = [0]  # how many times set_seed ran: random transforms restart their draws after it
 
 
 def set_seed(seed) -> None:
@@ -32,11 +33,18 @@ def set_seed(seed) -> None:
         raise ValueError("Input seed is not within the required interval of [0, 4294967295]; "
                          "got %r." % (seed,))
     _SEED[0] = int(seed)
+    _SETS[0] += 1
 
 
 def get_seed() -> int:
     """MindSpore's ``ds.config.get_seed()``."""
     return _SEED[0]
+
+
+def seed_sets() -> int:
+    """How many times :func:`set_seed` has run (a random transform restarts its stream of
+    draws when this changes, so ``set_seed(s)`` makes its next draws the same again)."""
+    return _SETS[0]
 
 
 def generator(stage: int, epoch: int) -> np.random.Generator:

@@ -638,7 +638,8 @@ class _Iterator:
             self._rows = None
             self._epoch += 1
             raise
-        values = [row[i] if self.output_numpy else Tensor(row[i]) for i in self.idx]
+        values = [row[i] if self.output_numpy or np.asarray(row[i]).dtype.kind in "USO"
+                  else Tensor(row[i]) for i in self.idx]  # strings stay numpy (MindSpore)
         return dict(zip(self.columns, values)) if self.as_dict else values
 
     def get_next(self):

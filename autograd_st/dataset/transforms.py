@@ -8,8 +8,22 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtype as mstype
+from .transforms2 import (
+    Concatenate,
+    Duplicate,
+    Fill,
+    Mask,
+    PadEnd,
+    RandomApply,
+    RandomChoice,
+    RandomOrder,
+    Relational,
+    Slice,
+    Unique,
+)
 
-__all__ = ["TypeCast", "OneHot", "Compose"]
+__all__ = ["TypeCast", "OneHot", "Compose", "Duplicate", "Fill", "Mask", "Relational", "PadEnd",
+           "Slice", "Concatenate", "Unique", "RandomApply", "RandomChoice", "RandomOrder"]
 
 
 class TypeCast:

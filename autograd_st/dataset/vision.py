@@ -222,11 +222,12 @@ class VerticalFlip:
 class _Random:
     def __init__(self) -> None:
         self._stream = next(_RANDOM)
-        self._rng = None
+        self._rng, self._sets = None, -1
 
     def _draw(self) -> np.random.Generator:
-        if self._rng is None:
+        if self._rng is None or self._sets != config.seed_sets():  # set_seed restarts it
             self._rng = config.generator(10 ** 6 + self._stream, 0)
+            self._sets = config.seed_sets()
         return self._rng
 
 

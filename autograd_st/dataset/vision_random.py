@@ -1,0 +1,688 @@
+"""The random transforms of ``mindspore.dataset.vision`` and those on PIL images:
+``RandomColorAdjust``, ``RandomResizedCrop``, ``RandomRotation``, ``RandomAffine``, ``CutOut``,
+``RandomErasing``, ``MixUpBatch``, ``CutMixBatch``, ``RandomInvert`` / ``RandomEqualize`` /
+``RandomAutoContrast`` / ``RandomAdjustSharpness`` / ``RandomSharpness`` / ``RandomColor`` /
+``RandomPosterize`` / ``RandomSolarize``, ``RandAugment``, ``TrivialAugmentWide``; ``Decode``
+and ``ToPIL``, ``Grayscale``, ``RandomGrayscale``, ``FiveCrop``, ``TenCrop`` (Pillow, an
+optional extra, imported on use).
+
+Takes: :mod:`.vision` (``Inter``, ``Resize``, the seeded ``_Random`` base), :mod:`.vision2`
+(the deterministic transforms they draw settings for).  Gives: callables that
+``Dataset.map`` runs.  They draw from ``ds.config``'s seed (reproducible, restarted by
+``set_seed``; not MindSpore's generator); their limit cases (probability 0 or 1, ranges of
+one value) give MindSpore's numbers (recorded cases ``ds3_vision_*``, tests/test_dataset3.py).
+"""
+from __future__ import annotations
+
+import importlib
+import io
+import math
+
+import numpy as np
+
+from .vision import Inter, Resize, _hw, _Random
+from .vision2 import (
+    AdjustBrightness,
+    AdjustContrast,
+    AdjustHue,
+    AdjustSaturation,
+    AdjustSharpness,
+    Affine,
+    AutoContrast,
+    Equalize,
+    Invert,
+    Posterize,
+    Rotate,
+    Solarize,
+    _fill,
+    _like,
+    _rgb,
+    _rotate,
+)
+
+__all__ = ["RandomColorAdjust", "RandomResizedCrop", "RandomRotation", "RandomAffine",
+           "CutOut", "RandomErasing", "MixUpBatch", "CutMixBatch", "Decode", "ToPIL",
+           "Grayscale", "RandomGrayscale", "FiveCrop", "TenCrop", "RandomInvert",
+           "RandomEqualize", "RandomAutoContrast", "RandomAdjustSharpness", "RandomSharpness",
+           "RandomColor", "RandomPosterize", "RandomSolarize", "RandAugment",
+           "TrivialAugmentWide"]
+
+
+def _range(value, what: str, center: float, low: float = 0.0):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError("%s: a single value must be non-negative; got %r" % (what, value))
+        return (max(low, center - value), center + value)
+    value = tuple(float(v) for v in value)
+    if len(value) != 2 or value[0] > value[1] or value[0] < low:
+        raise ValueError("%s: give (min, max) with %s <= min <= max; got %r"
+                         % (what, low, value))
+    return value
+
+
+class RandomColorAdjust(_Random):
+    """MindSpore's ``vision.RandomColorAdjust(brightness=(1, 1), contrast=(1, 1),
+    saturation=(1, 1), hue=(0, 0))``: brightness, contrast, saturation factors drawn
+    uniformly in their ranges (a number ``v``: ``[max(0, 1 - v), 1 + v]``), a hue shift in
+    ``hue`` (a number ``h``: ``[-h, h]``, within [-0.5, 0.5]), applied in a random order
+    (measured: MindSpore gives every order); an identity factor is skipped."""
+
+    def __init__(self, brightness=(1, 1), contrast=(1, 1), saturation=(1, 1),
+                 hue=(0, 0)) -> None:
+        super().__init__()
+        self.brightness = _range(brightness, "brightness", 1.0)
+        self.contrast = _range(contrast, "contrast", 1.0)
+        self.saturation = _range(saturation, "saturation", 1.0)
+        self.hue = (-float(hue), float(hue)) if isinstance(hue, (int, float)) else \
+            tuple(float(v) for v in hue)
+        if len(self.hue) != 2 or not -0.5 <= self.hue[0] <= self.hue[1] <= 0.5:
+            raise ValueError("RandomColorAdjust: hue must be a number in [0, 0.5] or (min, max) "
+                             "within [-0.5, 0.5]; got %r" % (hue,))
+
+    def __call__(self, img):
+        img = _rgb(img, "RandomColorAdjust")
+        rng = self._draw()
+        steps = []
+        for (lo, hi), op, identity in ((self.brightness, AdjustBrightness, 1.0),
+                                       (self.contrast, AdjustContrast, 1.0),
+                                       (self.saturation, AdjustSaturation, 1.0),
+                                       (self.hue, AdjustHue, 0.0)):
+            f = lo if lo == hi else float(rng.uniform(lo, hi))
+            if f != identity:
+                steps.append(op(f))
+        for k in rng.permutation(len(steps)):
+            img = steps[int(k)](img)
+        return img
+
+
+class RandomResizedCrop(_Random):
+    """MindSpore's ``vision.RandomResizedCrop(size, scale=(0.08, 1.0), ratio=(3/4, 4/3),
+    interpolation=Inter.BILINEAR, max_attempts=10)``: a region of random area (``scale`` of
+    the image) and aspect ratio (``ratio``, drawn log-uniformly) resized to ``size``; after
+    ``max_attempts`` misses, the centre crop of the ratio clamped to ``ratio`` (as
+    torchvision and MindSpore)."""
+
+    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
+                 interpolation=Inter.BILINEAR, max_attempts=10) -> None:
+        super().__init__()
+        self.size = _hw(size, "RandomResizedCrop")
+        self.scale, self.ratio = tuple(map(float, scale)), tuple(map(float, ratio))
+        if not 0 <= self.scale[0] <= self.scale[1] or not 0 < self.ratio[0] <= self.ratio[1]:
+            raise ValueError("RandomResizedCrop: scale and ratio must be (min, max) with "
+                             "0 <= min <= max (ratio > 0); got %r, %r" % (scale, ratio))
+        self.resize = Resize(self.size, interpolation)
+        self.max_attempts = int(max_attempts)
+
+    def _region(self, h: int, w: int):
+        rng = self._draw()
+        area = h * w
+        log_ratio = (math.log(self.ratio[0]), math.log(self.ratio[1]))
+        for _ in range(self.max_attempts):
+            target = area * rng.uniform(*self.scale)
+            aspect = math.exp(rng.uniform(*log_ratio))
+            cw = int(round(math.sqrt(target * aspect)))
+            ch = int(round(math.sqrt(target / aspect)))
+            if 0 < cw <= w and 0 < ch <= h:
+                return int(rng.integers(h - ch + 1)), int(rng.integers(w - cw + 1)), ch, cw
+        in_ratio = w / h
+        if in_ratio < self.ratio[0]:
+            cw, ch = w, int(round(w / self.ratio[0]))
+        elif in_ratio > self.ratio[1]:
+            ch, cw = h, int(round(h * self.ratio[1]))
+        else:
+            cw, ch = w, h
+        return (h - ch) // 2, (w - cw) // 2, ch, cw
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        top, left, ch, cw = self._region(*img.shape[:2])
+        return self.resize(img[top:top + ch, left:left + cw])
+
+
+class RandomRotation(_Random):
+    """MindSpore's ``vision.RandomRotation(degrees, resample=Inter.NEAREST, expand=False,
+    center=None, fill_value=0)``: ``Rotate`` by an angle drawn uniformly in ``degrees`` (a
+    number ``d``: ``[-d, d]``)."""
+
+    def __init__(self, degrees, resample=Inter.NEAREST, expand=False, center=None,
+                 fill_value=0) -> None:
+        super().__init__()
+        self.degrees = _range(degrees, "degrees", 0.0, low=-math.inf) \
+            if not isinstance(degrees, (int, float)) else (-float(degrees), float(degrees))
+        self.resample, self.expand = Inter(resample), bool(expand)
+        self.center, self.fill_value = center, _fill(fill_value)
+
+    def __call__(self, img):
+        lo, hi = self.degrees
+        angle = lo if lo == hi else float(self._draw().uniform(lo, hi))
+        if angle == 0.0 and not self.expand:
+            return np.asarray(img).copy()
+        return _rotate(img, angle, self.resample, self.expand, self.center, self.fill_value)
+
+
+class RandomAffine(_Random):
+    """MindSpore's ``vision.RandomAffine(degrees, translate=None, scale=None, shear=None,
+    resample=Inter.NEAREST, fill_value=0)``: ``Affine`` with an angle in ``degrees``, a
+    translation up to ``translate`` (fractions of width and height), a scale in ``scale``
+    and shears in ``shear``, each drawn uniformly."""
+
+    def __init__(self, degrees, translate=None, scale=None, shear=None,
+                 resample=Inter.NEAREST, fill_value=0) -> None:
+        super().__init__()
+        self.degrees = (-float(degrees), float(degrees)) if isinstance(degrees, (int, float)) \
+            else tuple(map(float, degrees))
+        self.translate = (0.0, 0.0, 0.0, 0.0) if translate is None else tuple(
+            map(float, translate)) + ((0.0, 0.0) if len(translate) == 2 else ())
+        if len(self.translate) == 4 and translate is not None and len(translate) == 2:
+            t = tuple(map(float, translate))
+            self.translate = (-t[0], t[0], -t[1], t[1])
+        self.scale = (1.0, 1.0) if scale is None else tuple(map(float, scale))
+        sh = (0.0,) if shear is None else ((float(shear),) if isinstance(shear, (int, float))
+                                          else tuple(map(float, shear)))
+        if len(sh) == 1:
+            sh = (-sh[0], sh[0], 0.0, 0.0)
+        elif len(sh) == 2:
+            sh = (sh[0], sh[1], 0.0, 0.0)
+        self.shear = sh
+        self.resample, self.fill_value = Inter(resample), _fill(fill_value)
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        h, w = img.shape[:2]
+        rng = self._draw()
+
+        def draw(lo, hi):
+            return lo if lo == hi else float(rng.uniform(lo, hi))
+
+        tx = round(draw(self.translate[0], self.translate[1]) * w)
+        ty = round(draw(self.translate[2], self.translate[3]) * h)
+        return Affine(draw(*self.degrees), (tx, ty), draw(*self.scale),
+                      (draw(*self.shear[:2]), draw(*self.shear[2:])), self.resample,
+                      self.fill_value)(img)
+
+
+class CutOut(_Random):
+    """MindSpore's ``vision.CutOut(length, num_patches=1, is_hwc=True)``: ``num_patches``
+    squares of side ``length`` (clipped at the borders, centres drawn uniformly) set to 0."""
+
+    def __init__(self, length, num_patches=1, is_hwc=True) -> None:
+        super().__init__()
+        if isinstance(length, bool) or not isinstance(length, int) or length <= 0:
+            raise ValueError("Input length is not within the required interval of "
+                             "[1, 2147483647].")
+        if isinstance(num_patches, bool) or not isinstance(num_patches, int) or \
+                num_patches <= 0:
+            raise ValueError("Input num_patches is not within the required interval of "
+                             "[1, 2147483647].")
+        self.length, self.num_patches, self.is_hwc = length, num_patches, bool(is_hwc)
+
+    def __call__(self, img):
+        out = np.array(img, copy=True)
+        view = out if self.is_hwc else np.moveaxis(out, 0, -1)
+        h, w = view.shape[:2]
+        rng = self._draw()
+        for _ in range(self.num_patches):
+            cy, cx = int(rng.integers(h)), int(rng.integers(w))
+            y0, x0 = max(0, cy - self.length // 2), max(0, cx - self.length // 2)
+            view[y0:min(h, y0 + self.length), x0:min(w, x0 + self.length)] = 0
+        return out
+
+
+class RandomErasing(_Random):
+    """MindSpore's ``vision.RandomErasing(prob=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3),
+    value=0, inplace=False, max_attempts=10)`` on a CHW array: with probability ``prob`` a
+    region of area ``scale`` of the image and aspect ``ratio`` (log-uniform) set to
+    ``value`` (a number, one per channel, or 'random': normal noise)."""
+
+    def __init__(self, prob=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0, inplace=False,
+                 max_attempts=10) -> None:
+        super().__init__()
+        if not 0.0 <= float(prob) <= 1.0:
+            raise ValueError("Input prob is not within the required interval of [0.0, 1.0].")
+        self.prob, self.scale, self.ratio = float(prob), tuple(scale), tuple(ratio)
+        self.value, self.inplace, self.max_attempts = value, bool(inplace), int(max_attempts)
+
+    def __call__(self, img):
+        img = np.asarray(img)
+        rng = self._draw()
+        if not (self.prob >= 1.0 or (self.prob > 0.0 and rng.random() < self.prob)):
+            return img
+        c, h, w = img.shape
+        area = h * w
+        for _ in range(self.max_attempts):
+            target = area * rng.uniform(*self.scale)
+            aspect = math.exp(rng.uniform(math.log(self.ratio[0]), math.log(self.ratio[1])))
+            eh, ew = int(round(math.sqrt(target * aspect))), int(round(math.sqrt(target /
+                                                                                  aspect)))
+            if eh < h and ew < w:
+                top, left = int(rng.integers(h - eh + 1)), int(rng.integers(w - ew + 1))
+                out = img if self.inplace else img.copy()
+                if self.value == "random":
+                    patch = rng.standard_normal((c, eh, ew))
+                else:
+                    patch = np.broadcast_to(np.asarray(self.value, np.float64).reshape(-1, 1, 1)
+                                            if np.ndim(self.value) else self.value, (c, eh, ew))
+                out[:, top:top + eh, left:left + ew] = patch
+                return out
+        return img
+
+
+def _batch_labels(images, labels, what: str):
+    images, labels = np.asarray(images), np.asarray(labels)
+    if images.ndim != 4:
+        raise RuntimeError("%s: images must be a batch <N, H, W, C> (batch the dataset first); "
+                           "got shape %s" % (what, list(images.shape)))
+    if labels.ndim != 2:
+        raise RuntimeError("%s: labels must be one-hot <N, num_classes> (apply OneHot "
+                           "first); got shape %s" % (what, list(labels.shape)))
+    return images, labels
+
+
+class MixUpBatch(_Random):
+    """MindSpore's ``vision.MixUpBatch(alpha=1.0)`` on a batch (images <N, H, W, C>, one-hot
+    labels <N, K>): each image and label mixed with those of a permuted batch, ``lam *
+    own + (1 - lam) * other`` with one ``lam ~ Beta(alpha, alpha)`` for the batch; images keep
+    their dtype (measured: uint8 stays uint8), labels become float32."""
+
+    def __init__(self, alpha=1.0) -> None:
+        super().__init__()
+        if float(alpha) <= 0:
+            raise ValueError("MixUpBatch: alpha must be positive; got %r" % (alpha,))
+        self.alpha = float(alpha)
+
+    def __call__(self, images, labels):
+        images, labels = _batch_labels(images, labels, "MixUpBatch")
+        rng = self._draw()
+        lam = rng.beta(self.alpha, self.alpha)
+        perm = rng.permutation(len(images))
+        mixed = lam * images.astype(np.float64) + (1 - lam) * images[perm]
+        return (_like(mixed, images.dtype),
+                (lam * labels + (1 - lam) * labels[perm]).astype(np.float32))
+
+
+class CutMixBatch(_Random):
+    """MindSpore's ``vision.CutMixBatch(image_batch_format, alpha=1.0, prob=1.0)`` on a
+    batch: with probability ``prob`` a box (area ``1 - lam``, ``lam ~ Beta(alpha, alpha)``)
+    of each image replaced by that of a permuted image, the labels mixed by the box's share;
+    ``image_batch_format`` 'NHWC' / 'NCHW' (or ImageBatchFormat)."""
+
+    def __init__(self, image_batch_format, alpha=1.0, prob=1.0) -> None:
+        super().__init__()
+        fmt = getattr(image_batch_format, "name", image_batch_format)
+        if fmt not in ("NHWC", "NCHW"):
+            raise ValueError("CutMixBatch: image_batch_format must be NHWC or NCHW; got %r"
+                             % (image_batch_format,))
+        self.nhwc, self.alpha, self.prob = fmt == "NHWC", float(alpha), float(prob)
+
+    def __call__(self, images, labels):
+        images, labels = _batch_labels(images, labels, "CutMixBatch")
+        rng = self._draw()
+        images, labels = images.copy(), labels.astype(np.float32)
+        view = images if self.nhwc else np.moveaxis(images, 1, -1)
+        h, w = view.shape[1:3]
+        perm = rng.permutation(len(images))
+        src_v, src_l = view[perm].copy(), labels[perm].copy()
+        for i in range(len(images)):
+            if not (self.prob >= 1.0 or rng.random() < self.prob):
+                continue
+            lam = rng.beta(self.alpha, self.alpha)
+            rh, rw = int(h * math.sqrt(1 - lam)), int(w * math.sqrt(1 - lam))
+            cy, cx = int(rng.integers(h)), int(rng.integers(w))
+            y0, y1 = max(0, cy - rh // 2), min(h, cy + rh // 2)
+            x0, x1 = max(0, cx - rw // 2), min(w, cx + rw // 2)
+            view[i, y0:y1, x0:x1] = src_v[i, y0:y1, x0:x1]
+            share = (y1 - y0) * (x1 - x0) / float(h * w)
+            labels[i] = (1 - share) * labels[i] + share * src_l[i]
+        return images, labels
+
+
+class Decode:
+    """MindSpore's ``vision.Decode(to_pil=False)``: encoded image bytes (JPEG, PNG, BMP, ...;
+    a uint8 array) as an RGB HWC uint8 array (or a PIL image with ``to_pil``), decoded by
+    Pillow, an optional extra imported here on first use (JPEG decoders may differ from
+    MindSpore's by a few levels; PNG and BMP are exact)."""
+
+    def __init__(self, to_pil=False) -> None:
+        self.to_pil = bool(to_pil)
+
+    def __call__(self, img):
+        try:
+            image_module = importlib.import_module("PIL.Image")
+        except ImportError as exc:
+            raise ImportError("vision.Decode needs Pillow (an optional extra of "
+                              "autograd_st): pip install Pillow") from exc
+        data = np.asarray(img)
+        if data.dtype != np.uint8 or data.ndim != 1:
+            raise TypeError("Decode: the input must be the encoded bytes, a 1-D uint8 array; "
+                            "got %s %s" % (data.dtype, list(data.shape)))
+        try:
+            pil = image_module.open(io.BytesIO(data.tobytes())).convert("RGB")
+        except Exception as exc:  # noqa: BLE001 - Pillow raises several kinds
+            raise RuntimeError("Decode: the data is not an image Pillow can read (%s)"
+                               % exc) from exc
+        return pil if self.to_pil else np.asarray(pil)
+
+
+class ToPIL:
+    """MindSpore's ``vision.ToPIL()``: an HWC uint8 numpy image as a PIL image (Pillow, an
+    optional extra imported on first use)."""
+
+    def __call__(self, img):
+        try:
+            image_module = importlib.import_module("PIL.Image")
+        except ImportError as exc:
+            raise ImportError("vision.ToPIL needs Pillow (an optional extra of "
+                              "autograd_st): pip install Pillow") from exc
+        img = np.asarray(img)
+        if img.ndim == 3 and img.shape[2] == 1:
+            img = img[..., 0]
+        return image_module.fromarray(img)
+
+
+def _pil(img, what: str):
+    """``img`` if it is a PIL image (MindSpore's PIL-only transforms refuse arrays)."""
+    if not hasattr(img, "convert") or not hasattr(img, "crop"):
+        raise TypeError("img should be PIL image. Got %s. Use Decode() for encoded data or "
+                        "ToPIL() for decoded data. (%s)" % (type(img), what))
+    return img
+
+
+class Grayscale:
+    """MindSpore's ``vision.Grayscale(num_output_channels=1)`` on a PIL image (Pillow's 'L'
+    conversion; 3 channels: the gray copied to R, G, B)."""
+
+    def __init__(self, num_output_channels=1) -> None:
+        if num_output_channels not in (1, 3):
+            raise ValueError("Number of channels of the output grayscale image should be "
+                             "either 1 or 3. Got %r." % (num_output_channels,))
+        self.num_output_channels = num_output_channels
+
+    def __call__(self, img):
+        gray = _pil(img, "Grayscale").convert("L")
+        if self.num_output_channels == 1:
+            return gray
+        image_module = importlib.import_module("PIL.Image")
+        return image_module.merge("RGB", [gray, gray, gray])
+
+
+class RandomGrayscale(_Random):
+    """MindSpore's ``vision.RandomGrayscale(prob=0.1)`` on a PIL image: with probability
+    ``prob``, ``Grayscale`` keeping the number of channels (3 for RGB, 1 for 'L')."""
+
+    def __init__(self, prob=0.1) -> None:
+        super().__init__()
+        if not 0.0 <= float(prob) <= 1.0:
+            raise ValueError("Input prob is not within the required interval of [0.0, 1.0].")
+        self.prob = float(prob)
+
+    def __call__(self, img):
+        img = _pil(img, "RandomGrayscale")
+        if self.prob >= 1.0 or (self.prob > 0.0 and self._draw().random() < self.prob):
+            return Grayscale(3 if img.mode == "RGB" else 1)(img)
+        return img
+
+
+def _five(img, size: tuple) -> tuple:
+    w, h = img.size
+    ch, cw = size
+    if ch > h or cw > w:
+        raise ValueError("Crop size %s is larger than input image size %s."
+                         % (list(size), [h, w]))
+    top, left = int(round((h - ch) / 2.0)), int(round((w - cw) / 2.0))
+    return (img.crop((0, 0, cw, ch)), img.crop((w - cw, 0, w, ch)),
+            img.crop((0, h - ch, cw, h)), img.crop((w - cw, h - ch, w, h)),
+            img.crop((left, top, left + cw, top + ch)))
+
+
+class FiveCrop:
+    """MindSpore's ``vision.FiveCrop(size)`` on a PIL image: the top-left, top-right,
+    bottom-left, bottom-right and centre crops of ``size`` (an int or (h, w)); the centre's
+    offsets rounded as Python's ``round``."""
+
+    def __init__(self, size) -> None:
+        self.size = _hw(size, "FiveCrop")
+
+    def __call__(self, img):
+        return _five(_pil(img, "FiveCrop"), self.size)
+
+
+class TenCrop:
+    """MindSpore's ``vision.TenCrop(size, use_vertical_flip=False)`` on a PIL image:
+    ``FiveCrop`` of the image, then of its horizontal (or vertical) flip."""
+
+    def __init__(self, size, use_vertical_flip=False) -> None:
+        self.size, self.use_vertical_flip = _hw(size, "TenCrop"), bool(use_vertical_flip)
+
+    def __call__(self, img):
+        img = _pil(img, "TenCrop")
+        image_module = importlib.import_module("PIL.Image")
+        flip = image_module.Transpose.FLIP_TOP_BOTTOM if self.use_vertical_flip else \
+            image_module.Transpose.FLIP_LEFT_RIGHT
+        return _five(img, self.size) + _five(img.transpose(flip), self.size)
+
+
+class _RandomApplyOne(_Random):
+    _op = None
+
+    def __init__(self, *args, prob=0.5) -> None:
+        super().__init__()
+        if not 0.0 <= float(prob) <= 1.0:
+            raise ValueError("Input prob is not within the required interval of [0.0, 1.0].")
+        self.prob, self._inner = float(prob), type(self)._op(*args)
+
+    def __call__(self, img):
+        if self.prob >= 1.0 or (self.prob > 0.0 and self._draw().random() < self.prob):
+            return self._inner(img)
+        return np.asarray(img)
+
+
+class RandomInvert(_RandomApplyOne):
+    """MindSpore's ``vision.RandomInvert(prob=0.5)``: ``Invert`` with probability ``prob``."""
+
+    _op = Invert
+
+
+class RandomEqualize(_RandomApplyOne):
+    """MindSpore's ``vision.RandomEqualize(prob=0.5)``: ``Equalize`` with probability
+    ``prob``."""
+
+    _op = Equalize
+
+
+class RandomAutoContrast(_RandomApplyOne):
+    """MindSpore's ``vision.RandomAutoContrast(cutoff=0.0, ignore=None, prob=0.5)``."""
+
+    _op = AutoContrast
+
+    def __init__(self, cutoff=0.0, ignore=None, prob=0.5) -> None:
+        super().__init__(cutoff, ignore, prob=prob)
+
+
+class RandomAdjustSharpness(_RandomApplyOne):
+    """MindSpore's ``vision.RandomAdjustSharpness(degree, prob=0.5)``."""
+
+    _op = AdjustSharpness
+
+    def __init__(self, degree, prob=0.5) -> None:
+        super().__init__(degree, prob=prob)
+
+
+class _RandomFactor(_Random):
+    _op = None
+
+    def __init__(self, degrees=(0.1, 1.9)) -> None:
+        super().__init__()
+        self.degrees = tuple(float(d) for d in degrees)
+        if len(self.degrees) != 2 or not 0 <= self.degrees[0] <= self.degrees[1]:
+            raise ValueError("%s: degrees must be (min, max) with 0 <= min <= max; got %r"
+                             % (type(self).__name__, degrees))
+
+    def __call__(self, img):
+        lo, hi = self.degrees
+        return type(self)._op(lo if lo == hi else float(self._draw().uniform(lo, hi)))(img)
+
+
+class RandomSharpness(_RandomFactor):
+    """MindSpore's ``vision.RandomSharpness(degrees=(0.1, 1.9))``: ``AdjustSharpness`` by a
+    factor drawn uniformly in ``degrees``."""
+
+    _op = AdjustSharpness
+
+
+class RandomColor(_RandomFactor):
+    """MindSpore's ``vision.RandomColor(degrees=(0.1, 1.9))``: ``AdjustSaturation`` by a
+    factor drawn uniformly in ``degrees`` (measured: the same numbers)."""
+
+    _op = AdjustSaturation
+
+
+class RandomPosterize(_Random):
+    """MindSpore's ``vision.RandomPosterize(bits=(8, 8))``: ``Posterize`` with bits drawn
+    in the range (an int: that number)."""
+
+    def __init__(self, bits=(8, 8)) -> None:
+        super().__init__()
+        self.bits = (bits, bits) if isinstance(bits, int) else tuple(bits)
+
+    def __call__(self, img):
+        lo, hi = self.bits
+        return Posterize(lo if lo == hi else int(self._draw().integers(lo, hi + 1)))(img)
+
+
+class RandomSolarize(_Random):
+    """MindSpore's ``vision.RandomSolarize(threshold=(0, 255))``: ``Solarize`` of a
+    sub-range of ``threshold`` (two ends drawn uniformly in it, sorted); a range with equal
+    ends solarizes exactly it."""
+
+    def __init__(self, threshold=(0, 255)) -> None:
+        super().__init__()
+        self.threshold = tuple(threshold)
+
+    def __call__(self, img):
+        lo, hi = self.threshold
+        if lo == hi:
+            return Solarize((lo, hi))(img)
+        a, b = sorted(int(v) for v in self._draw().integers(lo, hi + 1, 2))
+        return Solarize((a, b))(img)
+
+
+def _augment_ops(bins: int, wide: bool, h: int, w: int) -> list:
+    """torchvision's operation table of RandAugment / TrivialAugmentWide:
+    ``(name, magnitudes, signed)``."""
+    lin = np.linspace
+    shear, move, turn, tone = (0.99, 32.0, 135.0, 0.99) if wide else \
+        (0.3, None, 30.0, 0.9)
+    bits_div = 6 if wide else 4
+    return [("Identity", np.zeros(bins), False),
+           ("ShearX", lin(0, shear, bins), True), ("ShearY", lin(0, shear, bins), True),
+           ("TranslateX", lin(0, move if wide else 150.0 / 331.0 * w, bins), True),
+           ("TranslateY", lin(0, move if wide else 150.0 / 331.0 * h, bins), True),
+           ("Rotate", lin(0, turn, bins), True),
+           ("Brightness", lin(0, tone, bins), True), ("Color", lin(0, tone, bins), True),
+           ("Contrast", lin(0, tone, bins), True), ("Sharpness", lin(0, tone, bins), True),
+           ("Posterize", 8 - np.round(np.arange(bins) / ((bins - 1) / bits_div)), False),
+           ("Solarize", lin(255.0, 0.0, bins), False),
+           ("AutoContrast", np.zeros(bins), False), ("Equalize", np.zeros(bins), False)]
+
+
+def _augment_one(img, name: str, mag: float, inter: Inter, fill):
+    h, w = img.shape[:2]
+    if name == "Identity":
+        return img
+    if name in ("ShearX", "ShearY"):
+        deg = math.degrees(math.atan(mag))
+        return Affine(0, (0, 0), 1.0, (deg, 0) if name == "ShearX" else (0, deg), inter,
+                      fill)(img)
+    if name in ("TranslateX", "TranslateY"):
+        t = (mag / w, 0.0) if name == "TranslateX" else (0.0, mag / h)
+        return Affine(0, t, 1.0, (0, 0), inter, fill)(img)
+    if name == "Rotate":
+        return Rotate(mag, inter, fill_value=fill)(img)
+    if name in ("Brightness", "Color", "Contrast", "Sharpness"):
+        op = {"Brightness": AdjustBrightness, "Color": AdjustSaturation,
+              "Contrast": AdjustContrast, "Sharpness": AdjustSharpness}[name]
+        return op(1.0 + mag)(img)
+    if name == "Posterize":
+        return Posterize(int(mag))(img)
+    if name == "Solarize":
+        return Solarize(int(mag))(img)
+    return (AutoContrast if name == "AutoContrast" else Equalize)()(img)
+
+
+def _augment_image(img, what: str) -> np.ndarray:
+    img = np.asarray(img)
+    if img.dtype != np.uint8:
+        raise RuntimeError("%s: the data type of image tensor does not match the requirement "
+                           "of operator. Expecting tensor in type of (uint8). But got type %s."
+                           % (what, img.dtype))
+    if img.ndim != 3:
+        raise RuntimeError("%s: the dimension of image tensor does not match the requirement "
+                           "of operator. Expecting tensor in dimension of (3), in shape of "
+                           "<H, W, C>. But got dimension %d." % (what, img.ndim))
+    return img
+
+
+def _bins(num_magnitude_bins) -> int:
+    if isinstance(num_magnitude_bins, bool) or not isinstance(num_magnitude_bins, int) or \
+            num_magnitude_bins < 2:
+        raise ValueError("Input num_magnitude_bins is not within the required interval of "
+                         "[2, 16777216].")
+    return num_magnitude_bins
+
+
+class RandAugment(_Random):
+    """MindSpore's ``vision.RandAugment(num_ops=2, magnitude=9, num_magnitude_bins=31,
+    interpolation=Inter.NEAREST, fill_value=0)`` on uint8 HWC images: ``num_ops`` operations
+    drawn from torchvision's RandAugment table (shears, translations, rotation, brightness,
+    colour, contrast, sharpness, posterize, solarize, autocontrast, equalize, identity), each
+    at ``magnitude`` with a random sign.  The draws are autograd_st's (seeded), and shears
+    turn about the image centre; MindSpore's numbers are not reproduced."""
+
+    def __init__(self, num_ops=2, magnitude=9, num_magnitude_bins=31,
+                 interpolation=Inter.NEAREST, fill_value=0) -> None:
+        super().__init__()
+        self.num_magnitude_bins = _bins(num_magnitude_bins)
+        if isinstance(num_ops, bool) or not isinstance(num_ops, int) or num_ops < 0:
+            raise ValueError("Input num_ops is not within the required interval of "
+                             "[0, 16777216].")
+        if isinstance(magnitude, bool) or not isinstance(magnitude, int) or \
+                not 0 <= magnitude < self.num_magnitude_bins:
+            raise ValueError("Input magnitude is not within the required interval of [0, %d)."
+                             % self.num_magnitude_bins)
+        self.num_ops, self.magnitude = num_ops, magnitude
+        self.interpolation, self.fill_value = Inter(interpolation), _fill(fill_value)
+
+    def __call__(self, img):
+        img = _augment_image(img, "RandAugment")
+        rng = self._draw()
+        ops = _augment_ops(self.num_magnitude_bins, False, *img.shape[:2])
+        for _ in range(self.num_ops):
+            name, mags, signed = ops[int(rng.integers(len(ops)))]
+            mag = float(mags[self.magnitude])
+            if signed and rng.random() < 0.5:
+                mag = -mag
+            img = _augment_one(img, name, mag, self.interpolation, self.fill_value)
+        return img
+
+
+class TrivialAugmentWide(_Random):
+    """MindSpore's ``vision.TrivialAugmentWide(num_magnitude_bins=31,
+    interpolation=Inter.NEAREST, fill_value=0)`` on uint8 HWC images: one operation of
+    torchvision's wide table at a magnitude drawn uniformly among the bins, random sign (the
+    draws are autograd_st's; MindSpore's numbers are not reproduced)."""
+
+    def __init__(self, num_magnitude_bins=31, interpolation=Inter.NEAREST,
+                 fill_value=0) -> None:
+        super().__init__()
+        self.num_magnitude_bins = _bins(num_magnitude_bins)
+        self.interpolation, self.fill_value = Inter(interpolation), _fill(fill_value)
+
+    def __call__(self, img):
+        img = _augment_image(img, "TrivialAugmentWide")
+        rng = self._draw()
+        ops = _augment_ops(self.num_magnitude_bins, True, *img.shape[:2])
+        name, mags, signed = ops[int(rng.integers(len(ops)))]
+        mag = float(mags[int(rng.integers(self.num_magnitude_bins))])
+        if signed and rng.random() < 0.5:
+            mag = -mag
+        return _augment_one(img, name, mag, self.interpolation, self.fill_value)
