@@ -38,7 +38,7 @@ from .. import ops
 from ..errors import UnsupportedSyntaxError
 from ..prims import P, bindable
 from ..tensor import Tensor  # noqa: F401  (mint.Tensor)
-from . import linalg, nn, optim, special  # noqa: F401  (the submodules)
+from . import _sampling, linalg, nn, optim, special  # noqa: F401  (the submodules)
 from .nn import functional
 
 #: mint's names that need a primitive autograd_st does not have yet (``polar``: complex
@@ -81,6 +81,7 @@ _SAME = ("abs", "acos", "acosh", "addbmm", "addmm", "addmv", "arccos", "arccosh"
          "less", "greater_equal", "floor_divide", "fmod", "remainder", "lerp", "xlogy",
          "where", "t", "frac", "constexpr")
 globals().update({name: getattr(ops, name) for name in _SAME})
+globals().update({name: getattr(_sampling, name) for name in _sampling.__all__})
 arcsin = ops.arcsin
 clamp = ops.clamp
 clip = ops.clamp
