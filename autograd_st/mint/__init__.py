@@ -21,10 +21,13 @@ indices)``, ``mint.max(x, other)`` is ``maximum``; ``mint.squeeze(input, dim)`` 
 ``mint.meshgrid`` defaults to ``indexing='ij'``; indices (``sort``, ``topk``, ``argsort``,
 ``argmin``, ``argmax``, ``max``/``min`` with a ``dim``) are int64.
 
-Not here (a primitive autograd_st lacks; see each name in ``MISSING``): the random samplers
-(``rand``, ``randn``, ``randint``, ``normal``, ``bernoulli`` ...), ``bitwise_*``,
-``imag``, ``diag``, ``nonzero``, ``unique``, ``median``, ``kthvalue`` and the rest of
-:data:`MISSING`.
+The random samplers (``rand``, ``randn``, ``randint``, ``randperm``, ``normal``,
+``multinomial``, ``bernoulli`` and the ``*_like`` forms) draw from
+``(generator or default_generator).numpy_generator()`` (see :mod:`._sampling`): MindSpore
+2.10's CPU build has no kernel for any of them, so shapes, dtypes, ranges and
+reproducibility follow its documentation (the numbers cannot be MindSpore's).
+
+Not here (a primitive autograd_st lacks): :data:`MISSING` (``polar`` needs complex Tensors).
 """
 from __future__ import annotations
 
@@ -32,19 +35,16 @@ import numpy as np
 
 from .. import dtype as mstype
 from .. import ops
+from ..errors import UnsupportedSyntaxError
 from ..prims import P, bindable
 from ..tensor import Tensor  # noqa: F401  (mint.Tensor)
-from . import linalg, nn, optim, special  # noqa: F401  (the submodules)
+from . import _sampling, linalg, nn, optim, special  # noqa: F401  (the submodules)
 from .nn import functional
 
-#: mint's names that need a primitive autograd_st does not have yet.
-MISSING = ("bernoulli", "bincount", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor",
-           "cummax", "cummin", "diag", "erfinv", "gcd", "histc", "imag", "inverse",
-           "kthvalue", "median", "multinomial", "nonzero", "normal", "polar", "rand",
-           "rand_like", "randint", "randint_like", "randn", "randn_like", "randperm",
-           "searchsorted", "triangular_solve", "unique", "unique_consecutive",
-           "batch_norm_elemt", "batch_norm_gather_stats_with_counts", "batch_norm_stats",
-           "conv_tbc", "addr_")
+#: mint's names that need a primitive autograd_st does not have yet (``polar``: complex
+#: Tensors; the ``batch_norm_*`` statistics kernels, ``conv_tbc`` and ``addr_``).
+MISSING = ("polar", "batch_norm_elemt", "batch_norm_gather_stats_with_counts",
+           "batch_norm_stats", "conv_tbc", "addr_")
 
 _INT64 = mstype.int64
 
@@ -81,6 +81,7 @@ _SAME = ("abs", "acos", "acosh", "addbmm", "addmm", "addmv", "arccos", "arccosh"
          "less", "greater_equal", "floor_divide", "fmod", "remainder", "lerp", "xlogy",
          "where", "t", "frac", "constexpr")
 globals().update({name: getattr(ops, name) for name in _SAME})
+globals().update({name: getattr(_sampling, name) for name in _sampling.__all__})
 arcsin = ops.arcsin
 clamp = ops.clamp
 clip = ops.clamp
@@ -526,6 +527,188 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 # ---------------------------------------------------------------------------------------
+# bitwise, cumulative, order statistics, index results (MindSpore 2.10's CPU build has the
+# kernels of bitwise_and, cummax, erfinv, gcd, imag, nonzero, searchsorted and
+# unique_consecutive, measured; the others follow PyTorch's definition, which mint documents)
+# ---------------------------------------------------------------------------------------
+
+@bindable
+def bitwise_and(input, other):
+    """``mint.bitwise_and(input, other)`` of integer or bool Tensors (``other`` may be a
+    number)."""
+    return ops.bitwise_and(input, other)
+
+
+@bindable
+def bitwise_or(input, other):
+    """``mint.bitwise_or(input, other)``."""
+    return ops.bitwise_or(input, other)
+
+
+@bindable
+def bitwise_xor(input, other):
+    """``mint.bitwise_xor(input, other)``."""
+    return ops.bitwise_xor(input, other)
+
+
+@bindable
+def bitwise_not(input):
+    """``mint.bitwise_not(input)``: ``~input`` (a bool Tensor: logical not)."""
+    return ops.invert(input)
+
+
+@bindable
+def cummax(input, dim):
+    """``mint.cummax(input, dim)``: ``(values, indices)`` of the running maximum along
+    ``dim``, indices int64 (ties: the later index)."""
+    values, indices = ops.cummax(input, dim)
+    return values, ops.cast(indices, _INT64)
+
+
+@bindable
+def cummin(input, dim):
+    """``mint.cummin(input, dim)``: ``(values, indices)`` of the running minimum, indices
+    int64 (``ops.cummin``'s are int32)."""
+    values, indices = ops.cummin(input, dim)
+    return values, ops.cast(indices, _INT64)
+
+
+def diag(input, diagonal=0):
+    """``mint.diag(input, diagonal=0)``: a 1-D input on the ``diagonal``-th diagonal of a
+    square matrix; of a 2-D input its ``diagonal``-th diagonal (1-D).  (``ops.diag`` is
+    TensorFlow's tensor_diag.)  A plain function (it reads ``input.ndim``), compiled as a
+    callee."""
+    if input.ndim == 1:
+        return ops.diagflat(input, diagonal)
+    return ops.diagonal(input, diagonal)
+
+
+@bindable
+def erfinv(input):
+    """``mint.erfinv(input)``: the inverse error function."""
+    return ops.erfinv(input)
+
+
+@bindable
+def gcd(input, other):
+    """``mint.gcd(input, other)``: the element-wise greatest common divisor (integers)."""
+    return ops.gcd(input, other)
+
+
+@bindable
+def imag(input):
+    """``mint.imag(input)`` of a real Tensor: zeros of its shape and dtype (measured;
+    complex Tensors are not supported here)."""
+    return ops.imag(input)
+
+
+@bindable
+def inverse(input):
+    """``mint.inverse(input)``: the inverse of each square matrix (the last two axes)."""
+    return ops.inverse(input)
+
+
+@bindable
+def kthvalue(input, k, dim=-1, keepdim=False):
+    """``mint.kthvalue(input, k, dim=-1, keepdim=False)``: ``(values, indices)`` of the
+    ``k``-th smallest element along ``dim`` (1-based), indices int64."""
+    idx = P.order_index(input, "kth", dim, int(k))
+    values = P.take_along(input, idx, dim)
+    if not keepdim:
+        values, idx = P.squeeze(values, dim), P.squeeze(idx, dim)
+    return values, ops.cast(idx, _INT64)
+
+
+@bindable
+def median(input, dim=None, keepdim=False):
+    """``mint.median(input)``: the lower median of all elements (0-D);
+    ``mint.median(input, dim, keepdim=False)``: ``(values, indices)`` of the lower median
+    along ``dim``, indices int64."""
+    if dim is None:
+        return ops.median(ops.reshape(input, (-1,)), 0)[0]
+    values, indices = ops.median(input, dim, keepdim)
+    return values, ops.cast(indices, _INT64)
+
+
+@bindable
+def nonzero(input, *, as_tuple=False):
+    """``mint.nonzero(input, *, as_tuple=False)``: the int64 coordinates (N, ndim) of the
+    nonzero entries; ``as_tuple=True``: one 1-D int64 Tensor per axis."""
+    return ops.nonzero(input, as_tuple=as_tuple)
+
+
+@bindable
+def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=None,
+                 sorter=None):
+    """``mint.searchsorted(sorted_sequence, values, *, out_int32=False, right=False,
+    side=None, sorter=None)``: int64 insertion indices (``out_int32``: int32)."""
+    return ops.searchsorted(sorted_sequence, values, out_int32=out_int32, right=right,
+                            side=side, sorter=sorter)
+
+
+def bincount(input, weights=None, minlength=0):
+    """``mint.bincount(input, weights=None, minlength=0)``: how often each value of the
+    1-D non-negative int ``input`` occurs, int64 (with ``weights``: their sums, float32 for
+    float32 weights, else float64, PyTorch's rule).  A plain function (it reads the
+    weights' dtype), compiled as a callee."""
+    out = ops.bincount(input, weights, minlength)
+    if weights is None:
+        return ops.cast(out, _INT64)
+    if weights.dtype == mstype.float32:
+        return ops.cast(out, mstype.float32)
+    return ops.cast(out, mstype.float64)
+
+
+@bindable
+def histc(input, bins=100, min=0, max=0):
+    """``mint.histc(input, bins=100, min=0, max=0)``: counts of ``bins`` equal bins over
+    ``[min, max]`` (both 0: the data's range), in ``input``'s dtype."""
+    return ops.histc(input, bins, float(min), float(max))
+
+
+@bindable
+def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
+    """``mint.triangular_solve(b, A, upper=True, transpose=False, unitriangular=False)``:
+    ``(X, A)`` with ``T X = b`` for ``T`` the upper (lower) triangle of ``A``, transposed
+    with ``transpose``, with a unit diagonal with ``unitriangular``.  Differentiable in
+    ``b`` and ``A``."""
+    tri = P.triu(A) if upper else P.tril(A)
+    if unitriangular:
+        tri = P.add(P.sub(tri, P.diag_scatter(P.diagonal(tri, 0, -2, -1), tri, 0, -2, -1)),
+                    P.eye_like(tri))
+    if transpose:
+        tri = P.swapaxes(tri, -1, -2)
+    return P.solve(tri, b), A
+
+
+@bindable
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """``mint.unique(input, sorted=True, return_inverse=False, return_counts=False,
+    dim=None)``: the distinct values of the flattened input (ascending; ``sorted=False``:
+    in the order they first appear), then, when asked for, the int64 index of each entry's
+    value (shaped as ``input``) and the int64 counts.  ``dim`` other than None is refused."""
+    if dim is not None:
+        raise UnsupportedSyntaxError(
+            "mint.unique: dim=%r is not supported here (unique slices along an axis); pass "
+            "dim=None (the distinct values of the flattened input)" % (dim,))
+    base = 3 if sorted else 0
+    out = [P.unique(input, base)]
+    if return_inverse:
+        out.append(P.unique(input, base + 1, "int64"))
+    if return_counts:
+        out.append(P.unique(input, base + 2, "int64"))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@bindable
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """``mint.unique_consecutive(input, return_inverse=False, return_counts=False,
+    dim=None)``: each run of equal neighbours once (flattened), int64 inverse and counts
+    when asked for (measured)."""
+    return ops.unique_consecutive(input, return_inverse, return_counts, dim)
+
+
+# ---------------------------------------------------------------------------------------
 # creation
 # ---------------------------------------------------------------------------------------
 
@@ -610,4 +793,5 @@ def jit_view_unsupported(fn):
 
 
 __all__ = sorted(n for n in globals() if not n.startswith("_") and n not in (
-    "annotations", "np", "mstype", "ops", "P", "bindable", "MISSING"))
+    "annotations", "np", "mstype", "ops", "P", "bindable", "MISSING",
+    "UnsupportedSyntaxError"))

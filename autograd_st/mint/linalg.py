@@ -1,9 +1,9 @@
-"""``mindspore.mint.linalg``: ``norm``, ``vector_norm``, ``matrix_norm`` (and, not here:
-``inv`` and ``qr``, which need primitives autograd_st lacks).
+"""``mindspore.mint.linalg``: ``norm``, ``vector_norm``, ``matrix_norm``, ``inv`` and ``qr``.
 
 Takes: :mod:`autograd_st.ops`.  Gives: bindable adapters (eager on Tensors, emitting
 primitives inside differentiated code).  MindSpore 2.10's CPU build has no kernel for these
-(``LinalgVectorNorm``): PyTorch's definitions, which mint follows, are used.
+(``LinalgVectorNorm``, ``MatrixInverseExt``, ``LinalgQr``): PyTorch's definitions, which
+mint follows, are used.
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import math
 from .. import ops
 from ..prims import P, bindable
 
-__all__ = ["norm", "vector_norm", "matrix_norm"]
+__all__ = ["norm", "vector_norm", "matrix_norm", "inv", "qr"]
 
 #: mint.linalg's names that need a primitive autograd_st does not have yet.
-MISSING = ("inv", "qr")
+MISSING = ()
 
 
 def _dims(dim):
@@ -64,3 +64,21 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     ``ops.norm`` (a vector norm over one axis, a matrix norm over two; ``ord=None``: the
     2-norm of the flattened input or the Frobenius norm)."""
     return ops.norm(A, ord, dim, keepdim, dtype=dtype)
+
+
+@bindable
+def inv(input):
+    """``mint.linalg.inv(input)``: the inverse of each square matrix (the last two axes);
+    differentiable."""
+    return ops.inverse(input)
+
+
+@bindable
+def qr(A, mode="reduced"):
+    """``mint.linalg.qr(A, mode='reduced')``: ``(Q, R)`` of each matrix (the last two axes);
+    ``'complete'``: ``Q`` square; ``'r'``: ``R`` only, ``Q`` an empty Tensor (PyTorch's
+    rule, which mint documents).  The gradient of ``qr`` is refused (``ops.qr``'s)."""
+    if mode == "r":
+        r = ops.qr(A, "reduced")[1]
+        return P.getitem(P.reshape(r, (-1,)), slice(0, 0)), r
+    return ops.qr(A, mode)

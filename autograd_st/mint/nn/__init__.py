@@ -25,9 +25,8 @@ from ...tensor import Parameter, Tensor
 from . import functional  # noqa: F401  (mint.nn.functional)
 from . import functional as F
 
-#: mint.nn's classes that need a primitive autograd_st does not have yet.
-MISSING = ("AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AvgPool3d", "BatchNorm3d", "Conv3d",
-           "Dropout2d", "Fold", "Unfold", "MaxUnpool2d", "SoftMarginLoss")
+#: mint.nn's classes that need a primitive autograd_st does not have yet (none now).
+MISSING = ()
 
 cross_entropy = F.cross_entropy
 kl_div_ext = F.kl_div
@@ -149,6 +148,21 @@ class Conv1d(_ConvNd):
                         self.dilation[0], self.groups)
 
 
+class Conv3d(_ConvNd):
+    """``mint.nn.Conv3d(in_channels, out_channels, kernel_size, stride=1, padding=0,
+    dilation=1, groups=1, bias=True, padding_mode='zeros', dtype=None)`` of NCDHW input
+    (``padding``: an int, ``(d, h, w)``, ``'valid'`` or ``'same'``); initialized as
+    :class:`Conv2d`."""
+
+    _n = 3
+
+    def construct(self, input):
+        if self._pre_pad is not None:
+            input = F.pad(input, self._pre_pad[0], self._pre_pad[1])
+        return F.conv3d(input, self.weight, self.bias, self.stride, self.padding,
+                        self.dilation, self.groups)
+
+
 class ConvTranspose2d(_ConvNd):
     """``mint.nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1,
     padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros',
@@ -210,6 +224,10 @@ class BatchNorm1d(_BatchNorm):
 
 class BatchNorm2d(_BatchNorm):
     """``mint.nn.BatchNorm2d(...)`` of ``(N, C, H, W)``; see :class:`BatchNorm1d`."""
+
+
+class BatchNorm3d(_BatchNorm):
+    """``mint.nn.BatchNorm3d(...)`` of ``(N, C, D, H, W)``; see :class:`BatchNorm1d`."""
 
 
 SyncBatchNorm = BatchNorm2d
@@ -494,6 +512,50 @@ class Dropout(Cell):
         return F.dropout(input, self.p, True)
 
 
+class Dropout2d(Cell):
+    """``mint.nn.Dropout2d(p=0.5, inplace=False)``: whole channels of ``(N, C, H, W)``
+    zeroed with probability ``p`` (the rest scaled by ``1 / (1 - p)``), in training mode
+    only."""
+
+    def __init__(self, p=0.5, inplace=False) -> None:
+        super().__init__()
+        if not 0 <= p <= 1:
+            raise ValueError("For 'Dropout2d', p must be in [0, 1], but got %r" % (p,))
+        self.p = float(p)
+
+    def construct(self, input):
+        if not self.training or self.p == 0:
+            return input
+        return F.dropout2d(input, self.p, True)
+
+
+class Fold(Cell):
+    """``mint.nn.Fold(output_size, kernel_size, dilation=1, padding=0, stride=1)``:
+    ``(N, C*kh*kw, L)`` blocks summed into ``(N, C, H, W)`` (col2im)."""
+
+    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1) -> None:
+        super().__init__()
+        self.output_size, self.kernel_size = output_size, kernel_size
+        self.dilation, self.padding, self.stride = dilation, padding, stride
+
+    def construct(self, input):
+        return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding,
+                      self.stride)
+
+
+class Unfold(Cell):
+    """``mint.nn.Unfold(kernel_size, dilation=1, padding=0, stride=1)``: the sliding blocks
+    of ``(N, C, H, W)`` as ``(N, C*kh*kw, L)`` (im2col)."""
+
+    def __init__(self, kernel_size, dilation=1, padding=0, stride=1) -> None:
+        super().__init__()
+        self.kernel_size, self.dilation = kernel_size, dilation
+        self.padding, self.stride = padding, stride
+
+    def construct(self, input):
+        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
+
+
 class Flatten(Cell):
     """``mint.nn.Flatten(start_dim=1, end_dim=-1)``."""
 
@@ -598,6 +660,28 @@ class AvgPool1d(Cell):
                             self.count_include_pad)
 
 
+class AvgPool3d(AvgPool2d):
+    """``mint.nn.AvgPool3d(kernel_size, stride=None, padding=0, ceil_mode=False,
+    count_include_pad=True, divisor_override=None)`` of ``(N, C, D, H, W)``."""
+
+    def construct(self, input):
+        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+
+class MaxUnpool2d(Cell):
+    """``mint.nn.MaxUnpool2d(kernel_size, stride=None, padding=0)``; ``construct(input,
+    indices, output_size=None)``."""
+
+    def __init__(self, kernel_size, stride=None, padding=0) -> None:
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+
+    def construct(self, input, indices, output_size=None):
+        return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
+
+
 class AdaptiveAvgPool2d(Cell):
     """``mint.nn.AdaptiveAvgPool2d(output_size)``."""
 
@@ -616,6 +700,13 @@ class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
         return F.adaptive_avg_pool1d(input, self.output_size)
 
 
+class AdaptiveAvgPool3d(AdaptiveAvgPool2d):
+    """``mint.nn.AdaptiveAvgPool3d(output_size)``."""
+
+    def construct(self, input):
+        return F.adaptive_avg_pool3d(input, self.output_size)
+
+
 class AdaptiveMaxPool2d(Cell):
     """``mint.nn.AdaptiveMaxPool2d(output_size, return_indices=False)``."""
 
@@ -626,6 +717,14 @@ class AdaptiveMaxPool2d(Cell):
     def construct(self, input):
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
+
+
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+    """``mint.nn.AdaptiveMaxPool1d(output_size, return_indices=False)`` over the last axis
+    (PyTorch's bins: the length need not divide)."""
+
+    def construct(self, input):
+        return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
 class _Pad(Cell):
     _dims = 1
@@ -687,6 +786,13 @@ class _Loss(Cell):
             raise ValueError("For '%s', reduction must be 'mean', 'sum' or 'none', but got "
                              "%r" % (type(self).__name__, reduction))
         self.reduction = reduction
+
+
+class SoftMarginLoss(_Loss):
+    """``mint.nn.SoftMarginLoss(reduction='mean')``: ``log(1 + exp(-y x))``."""
+
+    def construct(self, input, target):
+        return F.soft_margin_loss(input, target, self.reduction)
 
 
 class L1Loss(_Loss):

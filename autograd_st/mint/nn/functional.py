@@ -31,17 +31,17 @@ def _inplace(input, out, inplace: bool):
     return out
 
 #: mint.nn.functional's names that need a primitive autograd_st does not have yet.
-MISSING = ("adaptive_avg_pool3d", "adaptive_avg_pool3d_ext", "adaptive_max_pool1d",
-           "avg_pool3d", "conv3d", "dropout2d", "fold", "unfold", "grid_sample",
-           "max_unpool2d", "soft_margin_loss")
+MISSING = ("grid_sample",)
 
 _SAME = ("adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d", "broadcast_to",
          "clamp", "cross_entropy", "hardshrink", "hardsigmoid", "hardswish", "interpolate",
          "l1_loss", "mse_loss", "sigmoid", "softplus", "softshrink", "tanh", "gelu", "mish",
-         "logsigmoid", "pixel_shuffle")
+         "logsigmoid", "pixel_shuffle", "adaptive_avg_pool3d", "fold", "unfold",
+         "soft_margin_loss")
 globals().update({name: getattr(ops, name) for name in _SAME})
 linear = nn_func.linear
 conv_transpose2d = ops.conv_transpose2d
+adaptive_avg_pool3d_ext = ops.adaptive_avg_pool3d
 
 
 @bindable
@@ -219,6 +219,55 @@ def dropout(input, p=0.5, training=True, inplace=False):
     """``dropout(input, p=0.5, training=True, inplace=False)``: elements zeroed with
     probability ``p``, the rest scaled by ``1 / (1 - p)``, when ``training``."""
     return _inplace(input, ops.dropout(input, p, training), inplace)
+
+
+@bindable
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """``dropout2d(input, p=0.5, training=True, inplace=False)``: each channel of ``(N, C,
+    H, W)`` zeroed whole with probability ``p``, the others scaled by ``1 / (1 - p)``, when
+    ``training``."""
+    if not training or p == 0:
+        return input
+    return ops.dropout2d(input, p, True)
+
+
+@bindable
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """``conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)`` of
+    NCDHW input: ``padding`` an int, ``(d, h, w)``, ``'valid'`` or ``'same'``."""
+    mode, pad = _conv_padding(padding)
+    return ops.conv3d(input, weight, bias, stride, mode, pad, dilation, groups)
+
+
+@bindable
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    """``avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+    count_include_pad=True, divisor_override=None)`` (``stride`` None: ``kernel_size``)."""
+    return ops.avg_pool3d(input, kernel_size, kernel_size if stride is None else stride,
+                          padding, ceil_mode, count_include_pad,
+                          0 if divisor_override is None else divisor_override)
+
+
+@bindable
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """``adaptive_max_pool1d(input, output_size, return_indices=False)`` over the last axis
+    of ``(N, C, L)`` or ``(C, L)``: the maximum of each bin ``floor(i L / out) ..
+    ceil((i + 1) L / out)`` (PyTorch's bins; ``L`` need not divide); ``return_indices``:
+    also the int64 positions of the maxima along ``L``."""
+    out = ops.adaptive_max_pool2d(ops.expand_dims(input, -2), (1, int(output_size)),
+                                  return_indices)
+    if return_indices:
+        return ops.squeeze(out[0], -2), ops.squeeze(out[1], -2)
+    return ops.squeeze(out, -2)
+
+
+@bindable
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """``max_unpool2d(input, indices, kernel_size, stride=None, padding=0,
+    output_size=None)``: ``input`` put at ``indices`` (flat ``row * W_out + col``) of
+    zeros ``((H - 1) stride - 2 padding + kernel_size, ...)``."""
+    return ops.max_unpool2d(input, indices, kernel_size, stride, padding, output_size)
 
 
 @bindable
