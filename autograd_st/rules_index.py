@@ -34,6 +34,7 @@ from .runtime import unbroadcast, zeros_like
 
 __all__ = ["INDEX_PRIMITIVES", "idx_put_", "idx_winners_", "idx_reduce_", "idx_im2col",
            "idx_col2im", "idx_unique", "idx_unique_consecutive", "idx_searchsorted",
+           "idx_unique_grad", "idx_unique_tangent",
            "idx_rng", "idx_rand"]
 
 
@@ -200,10 +201,14 @@ def idx_unique(x, part, dtype="int32"):
     flat = np.ravel(x)
     values, first, inverse, counts = np.unique(flat, return_index=True, return_inverse=True,
                                                return_counts=True)
-    if part >= 3:
+    if part == 7:  # where the sorted values are first found (their gradient goes there)
+        return first.astype(np.int64)
+    if 3 <= part <= 5:
         return (values, np.reshape(inverse, np.shape(x)).astype(dtype),
                 counts.astype(dtype))[part - 3]
     order = np.argsort(first, kind="stable")
+    if part == 6:  # where the values in first-appearance order are found
+        return first[order].astype(np.int64)
     if part == 0:
         return values[order]
     if part == 1:
@@ -222,6 +227,8 @@ def idx_unique_consecutive(x, part, dtype="int64"):
         np.zeros(0, bool)
     if part == 0:
         return flat[starts]
+    if part == 3:  # where each run starts (its value's gradient goes there)
+        return np.flatnonzero(starts).astype(np.int64)
     if part == 1:
         return (np.cumsum(starts) - 1).reshape(np.shape(x)).astype(dtype)
     return np.diff(np.append(np.flatnonzero(starts), flat.size)).astype(dtype)
@@ -245,14 +252,70 @@ def nonzero(x):
     return np.argwhere(x).astype(np.int64)
 
 
-@primitive(name="unique", diff=())
+@_tag("unique_grad")
+def idx_unique_grad(dout, x, part, consecutive=False):
+    """The gradient of ``unique(x, part)`` (``unique_consecutive`` with ``consecutive``):
+    for the values (parts 0 and 3), each value's gradient at the entry where it is first
+    found (as a gather's; a value found again elsewhere is the same value, and MindSpore's
+    own UniqueGrad has no CPU kernel to compare with); zeros for the integer parts."""
+    out = np.zeros(np.size(x), np.result_type(x, dout) if np.size(dout) else np.result_type(x))
+    if part in (0, 3) and not (consecutive and part == 3):
+        where = idx_unique_consecutive(x, 3) if consecutive else \
+            idx_unique(x, 6 if part == 0 else 7)
+        out[where] = np.ravel(dout)
+    return out.reshape(np.shape(x)).astype(np.result_type(x), copy=False)
+
+
+@_tag("unique_tangent")
+def idx_unique_tangent(dx, x, part, consecutive=False):
+    """The tangent of ``unique(x, part)``: the values' tangents read where they are found
+    (zeros of the integer parts' shapes)."""
+    if part in (0, 3) and not (consecutive and part == 3):
+        where = idx_unique_consecutive(x, 3) if consecutive else \
+            idx_unique(x, 6 if part == 0 else 7)
+        return np.ravel(dx)[where]
+    out = idx_unique_consecutive(x, part) if consecutive else idx_unique(x, part)
+    return np.zeros(np.shape(out))
+
+
+@primitive(name="unique", diff=("x",))
 def unique(x, part, dtype="int32"):
     return idx_unique(x, part, dtype)
 
 
-@primitive(name="unique_consecutive", diff=())
+@vjp(unique)
+def _(dout, out, x, part, dtype):
+    return (idx_unique_grad(dout, x, part, False),)
+
+
+@jvp(unique)
+def _(out, x, part, dtype, dx):
+    return (idx_unique_tangent(dx, x, part, False),)
+
+
+@primitive(name="unique_consecutive", diff=("x",))
 def unique_consecutive(x, part, dtype="int64"):
     return idx_unique_consecutive(x, part, dtype)
+
+
+@vjp(unique_consecutive)
+def _(dout, out, x, part, dtype):
+    return (idx_unique_grad(dout, x, part, True),)
+
+
+@jvp(unique_consecutive)
+def _(out, x, part, dtype, dx):
+    return (idx_unique_tangent(dx, x, part, True),)
+
+
+@primitive(name="unique_grad", diff=("dout",), refused="a second derivative through ops.unique")
+def unique_grad(dout, x, part, consecutive=False):
+    return idx_unique_grad(dout, x, part, consecutive)
+
+
+@primitive(name="unique_tangent", diff=("dx",), refused="a second derivative through ops.unique")
+def unique_tangent(dx, x, part, consecutive=False):
+    return idx_unique_tangent(dx, x, part, consecutive)
 
 
 @primitive(name="searchsorted", diff=())
@@ -611,7 +674,7 @@ def resized(x, shape):
 
 
 INDEX_PRIMITIVES = ("idx_put", "idx_winners", "idx_reduce", "im2col", "col2im", "nonzero",
-                    "unique", "unique_consecutive", "searchsorted", "rand", "rand_multinomial",
+                    "unique", "unique_consecutive", "unique_grad", "unique_tangent", "searchsorted", "rand", "rand_multinomial",
                     "rand_permutation", "rand_shuffle", "rand_choice_mask", "moveaxis", "atleast", "hstack_axis",
                     "space_to_batch", "batch_to_space", "diag_index", "along_index",
                     "revseq_index", "extreme_like", "resized", "pad_widths")

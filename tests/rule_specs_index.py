@@ -12,7 +12,16 @@ from rule_specs import A, row
 from autograd_st.rules_index import idx_im2col, idx_space_to_batch
 
 SPECS: list = []
-ZERO_GRADIENT: set = {"idx_winners", "idx_reduce", "nonzero", "unique", "unique_consecutive",
+
+# unique / unique_consecutive: the values (first-appearance order, sorted) take their
+# gradient where they are first found; the integer parts (inverse, counts) none.  Random
+# values are distinct, so finite differences do not cross a tie (ties: test_ops_index.py)
+for _shape in [(5,), (2, 3)]:
+    for _part in (0, 1, 2, 3, 4, 5):
+        SPECS.append(row("unique", A(_shape), _part))
+    for _part in (0, 1, 2):
+        SPECS.append(row("unique_consecutive", A(_shape), _part))
+ZERO_GRADIENT: set = {"idx_winners", "idx_reduce", "nonzero",
                       "searchsorted", "rand", "rand_multinomial", "rand_permutation",
                       "rand_shuffle", "rand_choice_mask", "hstack_axis", "diag_index", "along_index",
                       "revseq_index", "extreme_like", "resized", "pad_widths"}

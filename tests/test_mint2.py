@@ -285,9 +285,9 @@ def test_integer_ops_inside_differentiated_code():
     assert counts.asnumpy().tolist() == [2, 1, 3]
     assert nz.asnumpy().ravel().tolist() == [0, 2, 4, 5]
     assert hist.asnumpy().tolist() == [2, 1, 3]
-    # unique's values carry no gradient (an index result, as ops.unique's; PyTorch has no
-    # derivative for it either); the median (2) comes from index 2
-    np.testing.assert_allclose(grad.asnumpy(), [0, 0, 1, 0, 0, 0])
+    # unique's values take their gradient (2v) where each is first found (3 at 0, 1 at 1, 2
+    # at 2); the median (2) comes from index 2
+    np.testing.assert_allclose(grad.asnumpy(), [6, 2, 4 + 1, 0, 0, 0])
 
 
 # ---------------------------------------------------------------------------------------

@@ -454,3 +454,20 @@ def test_tensor_scatter_update_keeps_the_last_repeated_update():
     np.testing.assert_array_equal(gx.asnumpy(), [[0, 0], [2, 3], [0, 0]])
     np.testing.assert_array_equal(gu.asnumpy(), [[0, 0], [0, 1], [4, 5]])
     check_grads(lambda x, u: (ops.tensor_scatter_update(x, i, u) ** 2).sum(), (x, u), order=2)
+
+
+def test_unique_values_take_their_gradient_where_first_found():
+    x = Tensor(np.array([3.0, 1.0, 3.0, 2.0, 1.0]))
+    w = Tensor(np.array([10.0, 20.0, 30.0]))
+
+    def f(x):
+        values, _ = ops.unique(x)  # (first-appearance order: 3, 1, 2)
+        return (values * w).sum()
+
+    np.testing.assert_array_equal(ops.grad(f)(x).asnumpy(), [10.0, 20.0, 0.0, 30.0, 0.0])
+    y = Tensor(np.array([0.3, -1.2, 2.5, 0.7]))  # (distinct: differentiable)
+    check_grads(lambda t: (t.unique() ** 2 * Tensor(np.arange(4.0))).sum(), (y,), order=1)
+    check_grads(lambda t: (ops.unique_consecutive(t) ** 3).sum(), (y,), order=1)
+    from autograd_st.errors import UnsupportedSyntaxError
+    with pytest.raises(UnsupportedSyntaxError, match="second derivative through ops.unique"):
+        ops.grad(ops.grad(lambda t: (ops.unique(t)[0] ** 3).sum()))(y)
