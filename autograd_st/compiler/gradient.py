@@ -32,6 +32,7 @@ from .cache import paused_gc
 from .codegen import assign, expr_of, function_def, literal, name, to_source
 from .ir import Const, Input, Var, leaves, runtime_tuples
 from .lower import lower
+from .lower_fwdacc import forward_accumulated
 from .plan import GradientPlan, Ref
 from .stages import record
 from .trees import stored_names
@@ -146,6 +147,10 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
     value_expr = _structure_expr(value_atoms, b.ns.const_namer)
     ret = gast.Return(value=_layout_expr(plan.layout, value_expr, arg_grads, weight_grads,
                                          b.ns.const_namer))
+    # an elementwise chain: its gradient carried forward instead (lower_fwdacc), when the
+    # call's arrays allow it; the code below runs otherwise
+    fast = _forward_accumulated(fir, plan, b, params, out_leaves, seeded, sens_name,
+                                leaf_index, rt_tuples)
     fwd_body = b.forward_body()  # after the reverse pass: loops need their tapes
     fname = b.names.fresh(short_name(fir.qualname) + "_grad")
     if casts:
@@ -155,12 +160,53 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
     record("adjoint", lambda: to_source(fdef))
     if not plan.recompute:  # final code only: higher-order derivatives read recompute code
         lower([fdef], b.names)
+        if fast is not None:
+            fdef.body.insert(0, fast)
     module, texts = b.finish([fdef], fir.qualname + " grad")
     every = inputs + extra_weights
     return GradientArtifact(module[fname], texts[0][1], tuple(inp.obj for inp in every),
                             tuple(inp.name for inp in every),
                             _structure(plan.layout, value_atoms), fir,
                             tuple(b.callees.values()))
+
+
+def _forward_accumulated(fir, plan, b, params, out_leaves, seeded, sens_name, leaf_index,
+                         rt_tuples):
+    """``if fwdacc_ok(x, ...): <the gradient accumulated forward>; return ...`` for final
+    code whose gradient is with respect to one argument of an elementwise chain (see
+    :mod:`autograd_st.compiler.lower_fwdacc`), else None."""
+    if plan.recompute or plan.ready_hook or plan.weights or len(plan.wrt_args) != 1 \
+            or b.callees:
+        return None
+    i = plan.wrt_args[0]
+    if i < len(plan.int_args) and plan.int_args[i]:
+        return None
+    hit = [k for k, on in enumerate(seeded) if on]
+    if len(hit) != 1 or out_leaves[hit[0]].var.name in rt_tuples:
+        return None
+    k = hit[0]
+    out_var = out_leaves[k].var.name
+    seed = None
+    if plan.sens:
+        position = leaf_index[k][1:] if plan.sens_of_first else leaf_index[k]
+        where = "sens%s of %s" % ("".join("[%r]" % (p,) for p in position), fir.qualname)
+        seed = gast.Call(func=name(b.ns.const_namer(sens_shape, "sens_shape")),
+                         args=[_sens_part(sens_name, position, b.ns.const_namer),
+                               name(out_var), codegen.const(where)], keywords=[])
+    x = b.arg_leaves[i]
+    found = forward_accumulated(fir, b.active, x, params, out_var, seed, b.ns.const_namer,
+                                b.names)
+    if found is None:
+        return None
+    check, stmts, grad = found
+    casts = []
+    typed = i < len(plan.typed_args) and plan.typed_args[i]
+    g = _in_dtype_of(name(grad), x, False, casts) if typed else name(grad)
+    if casts:
+        casts.insert(0, codegen.comment("the gradient in its input's dtype"))
+    value = _structure_expr(_atoms(fir.result), b.ns.const_namer)
+    ret = gast.Return(value=_layout_expr(plan.layout, value, [g], [], b.ns.const_namer))
+    return gast.If(test=check, body=stmts + casts + [ret], orelse=[])
 
 
 def sens_shape(sens, out, where: str):

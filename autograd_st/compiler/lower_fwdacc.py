@@ -1,0 +1,686 @@
+"""Forward accumulation: the gradient of an elementwise chain carried forward with its values.
+
+Takes: a :class:`~autograd_st.compiler.ir.FuncIR` whose gradient is asked for with respect to
+ONE positional argument ``x`` (no Parameter differentiated, code not differentiated again),
+the build's active variables, the seeded output's name and, when a ``sens`` comes in, the
+gast expression of the output's gradient.
+Gives: :func:`forward_accumulated` returns ``(check, statements, grad)`` or None: ``check`` the
+gast test ``fwdacc_ok(x, ...)``, ``statements`` the body that computes every value of the
+function and ``grad`` (the name holding d output / d x), or None when the function is not of
+the class below (the reverse code then runs alone, as before).
+
+The class: a body of straight-line statements (no branch, loop, call of compiled code) whose
+differentiated statements are elementwise primitives (:data:`ELEMENTWISE`: unary math,
+``+ - * / **`` with numbers or other values of the chain, ``where``, ``maximum``, ...), ending
+in a full ``sum``/``mean`` of a chain value or in the chain value itself (seeded with ones or
+with the ``sens``).  Values of other arrays (arguments that are not differentiated, a Cell's
+Parameters) may be read.  The Jacobian of such a chain is diagonal, so its gradient is the
+elementwise product and sum of local derivatives, which is computed forward, alongside the
+values (the tangent seeded with ones), in place, keeping no tape: each value ``v`` carries
+``dv/dx = B * E`` where ``B`` is an array (or ones) and ``E`` a small symbolic sum of products
+of arrays with number coefficients (``1.9 - 0.9 * a * a`` for ``h = 0.9 * tanh(h) + h``); when
+one value of the chain is live, its ``E`` is multiplied into its ``B`` (``d *= u``, as a
+person writes it).  Local derivatives are read from the forward rules of the registry (the
+same rules forward mode uses), with the input's tangent a 1.
+
+What cannot be decided at compile time is checked once per call (``fwdacc_ok``): ``x`` is a
+float ndarray of at least one dimension, and every other array the chain reads has ``x``'s
+dtype (or is boolean) and broadcasts to ``x``'s shape without enlarging it (so every value of
+the chain has ``x``'s shape and dtype, and a buffer no name reads any more can be written);
+otherwise the reverse code runs.  Numbers are 0-d arrays of ``x``'s dtype (``numbers_as``).
+"""
+from __future__ import annotations
+
+import gast
+import numpy as np
+
+from .codegen import ForwardEmitter, assign, comment, name, source_comment
+from .ir import Comment, Const, Opaque, Prim, Var, leaves
+
+__all__ = ["forward_accumulated", "fwdacc_ok", "ELEMENTWISE"]
+
+#: the differentiated primitives a chain may hold: elementwise, one output of the shape of
+#: their broadcast operands, forward rules made of numpy ufuncs and arithmetic
+ELEMENTWISE = frozenset({
+    "add", "sub", "mul", "div", "pow", "neg", "maximum", "minimum", "logaddexp", "where",
+    "exp", "expm1", "log", "log1p", "sin", "cos", "tan", "tanh", "sinh", "cosh", "sigmoid",
+    "relu", "sqrt", "square", "abs", "arctan", "arcsin", "arccos", "arcsinh", "arccosh",
+    "arctanh", "erf", "softplus", "copy", "arctan2"})
+_UFUNCS = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply", gast.Div: "divide",
+           gast.Pow: "power"}
+_COMPARE = {gast.Gt: "greater", gast.Lt: "less", gast.GtE: "greater_equal",
+            gast.LtE: "less_equal", gast.Eq: "equal", gast.NotEq: "not_equal"}
+_NP_CALLS = frozenset({
+    "sin", "cos", "tan", "tanh", "sinh", "cosh", "exp", "expm1", "log", "log1p", "sqrt",
+    "sign", "abs", "absolute", "square", "reciprocal", "arctan", "arcsin", "arccos",
+    "negative", "add", "subtract", "multiply", "divide", "power", "maximum", "minimum",
+    "floor", "trunc", "ceil", "greater", "less", "equal", "isfinite", "isnan", "isinf",
+    "logical_and", "logical_or", "logical_not", "logical_xor"})
+#: primitives without gradient that may read the chain (their values are x-shaped masks)
+NO_GRADIENT = frozenset({
+    "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "sign", "floor",
+    "ceil", "trunc", "isfinite", "isnan", "isinf", "logical_and", "logical_or", "logical_not",
+    "logical_xor"})
+_BOOL_FNS = frozenset({"greater", "less", "greater_equal", "less_equal", "equal", "not_equal",
+                       "isfinite", "isnan", "isinf", "logical_and", "logical_or",
+                       "logical_not", "logical_xor"})
+_AUG = {"add": gast.Add, "subtract": gast.Sub, "multiply": gast.Mult, "divide": gast.Div}
+ENABLED = True  # False: final code without the forward branch (tests compare the two)
+MAX_TERMS = 8  # a symbolic factor with more terms is multiplied out into its array
+MAX_DEGREE = 5  # ... or with a product of more arrays
+
+
+def fwdacc_ok(x, *others) -> bool:
+    """Whether forward accumulation may run on this call: ``x`` a float ndarray of at least
+    one dimension, each of ``others`` a Python number, or an ndarray of ``x``'s dtype (or
+    boolean) that broadcasts to ``x``'s shape without enlarging it."""
+    if x.__class__ is not np.ndarray or not x.ndim or x.dtype.kind != "f":
+        return False
+    for o in others:
+        cls = o.__class__
+        if cls is float or cls is int or cls is bool:
+            continue
+        if cls is not np.ndarray or (o.dtype != x.dtype and o.dtype.kind != "b"):
+            return False
+        if o.ndim > x.ndim:
+            return False
+        if o.ndim:
+            for a, b in zip(o.shape[::-1], x.shape[::-1]):
+                if a != b and a != 1:
+                    return False
+    return True
+
+
+class _Abort(Exception):
+    """The function is not of the class this pass takes."""
+
+
+class _Num:
+    """A number operand: printed as a 0-d array of ``x``'s dtype."""
+    __slots__ = ("value",)
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+
+class _Info:
+    """What is known of an array name: ``kind`` 'f' (x's dtype), 'b' (boolean), 'p' (an
+    argument: x's dtype or boolean, checked), 'o' (other); ``xshaped``: it has x's shape;
+    ``owned``: a fresh array this branch made (it may be written once nobody reads it)."""
+    __slots__ = ("kind", "xshaped", "owned")
+
+    def __init__(self, kind, xshaped, owned) -> None:
+        self.kind, self.xshaped, self.owned = kind, xshaped, owned
+
+
+class _Op:
+    """``target = np.<fn>(*args)`` (``fn`` a numpy function name), or, with ``raw``, a gast
+    statement reading ``reads``."""
+    __slots__ = ("target", "fn", "args", "raw", "reads")
+
+    def __init__(self, target, fn=None, args=(), raw=None, reads=()) -> None:
+        self.target, self.fn, self.args, self.raw = target, fn, list(args), raw
+        self.reads = list(reads) if raw is not None else [a for a in args if isinstance(a, str)]
+
+
+# -- symbolic factors: {tuple of sorted array names: coefficient} ---------------------------
+
+def _const(c) -> dict:
+    return {(): float(c)} if c else {}
+
+
+def _atom(n) -> dict:
+    return {(n,): 1.0}
+
+
+def _scale(e, c) -> dict:
+    return {k: v * c for k, v in e.items()} if c else {}
+
+
+def _add(a, b) -> dict:
+    out = dict(a)
+    for k, v in b.items():
+        s = out.get(k, 0.0) + v
+        if s:
+            out[k] = s
+        else:
+            out.pop(k, None)
+    return out
+
+
+def _mul(a, b) -> dict:
+    out: dict = {}
+    for ka, va in a.items():
+        for kb, vb in b.items():
+            k = tuple(sorted(ka + kb))
+            s = out.get(k, 0.0) + va * vb
+            if s:
+                out[k] = s
+            else:
+                out.pop(k, None)
+    return out
+
+
+def _big(e) -> bool:
+    return len(e) > MAX_TERMS or any(len(k) > MAX_DEGREE for k in e)
+
+
+def _is_one(e) -> bool:
+    return e == {(): 1.0}
+
+
+class _Gen:
+    def __init__(self, x, names, params, const_namer) -> None:
+        self.x = x
+        self.names = names
+        self.const_namer = const_namer
+        self.ops: list = []
+        self.info: dict = {x: _Info("f", True, False)}
+        for p in params:
+            if p != x:
+                self.info[p] = _Info("p", False, False)
+        self.params = set(params)
+        self.checked: list = []  # the other arrays the chain reads (fwdacc_ok checks them)
+        self.tan: dict = {x: (None, _const(1.0))}  # value -> (base name or None, factor)
+        self.alias: dict = {}
+        self.primal_names: set = set()  # the function's values (bound under their names)
+
+    def fresh(self, hint) -> str:
+        return self.names.fresh(hint)
+
+    def root(self, n):
+        return self.alias.get(n, n)
+
+    # -- ops --------------------------------------------------------------------------
+
+    def op(self, fn, args, hint="t", target=None) -> str:
+        """Emit ``target = np.fn(*args)``; its facts from its operands'."""
+        kinds = [("f" if isinstance(a, _Num) else self.info[a].kind) for a in args]
+        xs = any(not isinstance(a, _Num) and self.info[a].xshaped for a in args)
+        vals = kinds[1:] if fn == "where" else kinds
+        if fn in _BOOL_FNS:
+            kind = "b"
+        elif "f" in vals:
+            kind = "f"
+        else:
+            kind = "o"
+        t = target or self.fresh(hint)
+        self.ops.append(_Op(t, fn, args))
+        self.info[t] = _Info(kind, xs, xs and kind == "f")
+        return t
+
+    def raw(self, stmts, targets, reads, xshaped=False) -> None:
+        for i, st in enumerate(stmts):
+            self.ops.append(_Op(targets if i == len(stmts) - 1 else (), raw=st, reads=reads))
+        for t in targets:
+            self.info[t] = _Info("o", xshaped, False)
+
+    def operand(self, e):
+        """A name or number holding factor ``e`` (``B`` = ones)."""
+        if not e:
+            return _Num(0.0)
+        if list(e) == [()]:
+            return _Num(e[()])
+        if len(e) == 1:
+            (k, c), = e.items()
+            if len(k) == 1 and c == 1.0:
+                return k[0]
+        return self.materialize(None, e)
+
+    def materialize(self, base, e) -> str:
+        """A name holding ``base * e`` (``base`` None: ones)."""
+        terms = sorted(((k, c) for k, c in e.items() if k),
+                       key=lambda kc: (-len(kc[0]), kc[0]))
+        c0 = e.get((), 0.0)
+        acc = None
+        for k, c in terms:
+            fs = sorted(k, key=lambda n: (self.info[n].kind != "f", not self.info[n].owned))
+            p = fs[0]
+            for f in fs[1:]:
+                p = self.op("multiply", [p, f])
+            if acc is not None and c == -1.0:
+                acc = self.op("subtract", [acc, p])
+                continue
+            if c != 1.0:
+                p = self.op("multiply", [p, _Num(c)])
+            acc = p if acc is None else self.op("add", [acc, p])
+        if acc is None:
+            if base is None:
+                raise _Abort("a constant derivative")
+            return base if c0 == 1.0 else self.op("multiply", [base, _Num(c0)], "d")
+        if c0:
+            acc = self.op("add", [acc, _Num(c0)])
+        if base is not None:
+            acc = self.op("multiply", [base, acc], "d")
+        elif self.info[acc].kind != "f" and not self.info[acc].xshaped:
+            raise _Abort("a derivative of another shape")
+        return acc
+
+    # -- templates in the algebra -----------------------------------------------------
+
+    def interp(self, node, env) -> dict:
+        if isinstance(node, gast.Name):
+            if node.id not in env:
+                raise _Abort("template name %s" % node.id)
+            return env[node.id]
+        if isinstance(node, gast.Constant) and type(node.value) in (int, float, bool):
+            return _const(node.value)
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+            e = self.interp(node.operand, env)
+            return _scale(e, -1.0) if isinstance(node.op, gast.USub) else e
+        if isinstance(node, gast.BinOp) and type(node.op) in _UFUNCS:
+            a, b = self.interp(node.left, env), self.interp(node.right, env)
+            if isinstance(node.op, gast.Add):
+                return _add(a, b)
+            if isinstance(node.op, gast.Sub):
+                return _add(a, _scale(b, -1.0))
+            if isinstance(node.op, gast.Mult):
+                if len(a) * len(b) > MAX_TERMS:
+                    a, b = _atom_or_const(self.operand(a)), _atom_or_const(self.operand(b))
+                return _mul(a, b)
+            if isinstance(node.op, gast.Div) and list(b) == [()] and b[()]:
+                return _scale(a, 1.0 / b[()])
+            fn = _UFUNCS[type(node.op)]
+            return _atom(self.op(fn, [self.operand(a), self.operand(b)]))
+        if isinstance(node, gast.Compare) and len(node.ops) == 1 \
+                and type(node.ops[0]) in _COMPARE:
+            a = self.operand(self.interp(node.left, env))
+            b = self.operand(self.interp(node.comparators[0], env))
+            return _atom(self.op(_COMPARE[type(node.ops[0])], [a, b], "m"))
+        if isinstance(node, gast.Call) and not node.keywords:
+            f = node.func
+            if isinstance(f, gast.Name) and f.id == "broadcast_like" and len(node.args) == 2:
+                return self.interp(node.args[0], env)  # (every value has x's shape)
+            if isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) \
+                    and f.value.id == "np" and (f.attr in _NP_CALLS or f.attr == "where"):
+                args = [self.operand(self.interp(a, env)) for a in node.args]
+                return _atom(self.op(f.attr, args, f.attr))
+        raise _Abort("template form")
+
+    def value(self, node, env):
+        """Template ``node`` computed as arrays (a primal value): a name or a number."""
+        if isinstance(node, gast.Name):
+            if node.id not in env:
+                raise _Abort("template name %s" % node.id)
+            return env[node.id]
+        if isinstance(node, gast.Constant) and type(node.value) in (int, float, bool):
+            return _Num(node.value)
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+            return self.op("negative", [self.value(node.operand, env)])
+        if isinstance(node, gast.BinOp) and type(node.op) in _UFUNCS:
+            return self.op(_UFUNCS[type(node.op)], [self.value(node.left, env),
+                                                    self.value(node.right, env)])
+        if isinstance(node, gast.Compare) and len(node.ops) == 1 \
+                and type(node.ops[0]) in _COMPARE:
+            return self.op(_COMPARE[type(node.ops[0])], [self.value(node.left, env),
+                                                         self.value(node.comparators[0], env)])
+        if isinstance(node, gast.Call) and not node.keywords:
+            f = node.func
+            if isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) \
+                    and f.value.id == "np" and (f.attr in _NP_CALLS or f.attr == "where"):
+                return self.op(f.attr, [self.value(a, env) for a in node.args])
+        raise _Abort("primitive form")
+
+    def primal(self, stmt, env) -> None:
+        """The value of elementwise ``stmt``, its outermost operation into its target."""
+        (t,) = stmt.targets
+        node = stmt.prim.template.results[0]
+        venv = {p: self.operand(e) for p, e in env.items()}
+        if isinstance(node, gast.Name):  # copy: the same array under another name
+            a = venv[node.id]
+            if isinstance(a, _Num):
+                raise _Abort("a number")
+            self.alias[t] = a
+            return
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and not node.keywords:  # a helper (sigmoid, relu): called as it is
+            args = [self.value(a, venv) for a in node.args]
+            call = gast.Call(func=name(node.func.id), args=[_arg_node(a) for a in args],
+                             keywords=[])
+            self.raw([assign([t], call)], [t], [a for a in args if isinstance(a, str)],
+                     xshaped=True)
+            self.info[t].kind = "f"
+            return
+        n = len(self.ops)
+        k = self.value(node, venv)
+        if len(self.ops) == n or not isinstance(k, str) or self.ops[-1].target != k:
+            raise _Abort("a primal that is no operation")
+        self.ops[-1].target = t
+        self.info[t] = self.info.pop(k)
+        self.primal_names.add(t)
+
+
+def _atom_or_const(a) -> dict:
+    return _const(a.value) if isinstance(a, _Num) else _atom(a)
+
+
+def _arg_node(a):
+    return a if isinstance(a, gast.AST) else (name(a) if isinstance(a, str) else
+                                              gast.Constant(value=a.value, kind=None))
+
+
+def forward_accumulated(fir, active, x, params, out_var, seed, const_namer, names):
+    """``(check, statements, grad)`` for the forward-accumulated gradient of ``fir`` with
+    respect to argument ``x`` (module docstring), or None.  ``active``: the build's active
+    variables; ``params``: the generated function's parameters; ``out_var``: the seeded
+    output; ``seed``: None (ones) or the gast expression of its gradient (a sens)."""
+    if not ENABLED:
+        return None
+    try:
+        return _build(fir, active, x, params, out_var, seed, const_namer, names)
+    except _Abort:
+        return None
+
+
+def _build(fir, active, x, params, out_var, seed, const_namer, names):
+    if out_var not in active:
+        raise _Abort("the output does not depend on x")
+    body = [s for s in fir.body if not isinstance(s, Comment)]
+    result_names = {s.var.name for s in leaves(fir.result)}
+    # where each value is read last (a value read by no later statement and not returned
+    # is dead: when one value of the chain is live, its factor goes into its array)
+    last: dict = {}
+    for k, s in enumerate(body):
+        if isinstance(s, Prim):
+            for a in s.args.values():
+                if isinstance(a, Var):
+                    last[a.name] = k
+        elif isinstance(s, Opaque):
+            for n in s.uses:
+                last[n] = k
+        else:
+            raise _Abort("control flow or a call")
+    g = _Gen(x, names, params, const_namer)
+    emitter = ForwardEmitter(const_namer, lambda stmt: None)
+    reduce_of = None  # (kind, chain value) when the output is its full sum or mean
+    line = None
+    for k, s in enumerate(body):
+        if s.loc and s.loc[1] != line:
+            line = s.loc[1]
+            text = source_comment(s.loc)
+            if text:
+                g.raw([comment(text)], [], [])
+        if isinstance(s, Opaque):
+            if any(n in active for n in s.uses):
+                raise _Abort("an opaque use of the chain")
+            g.raw(emitter.stmt(s), list(s.targets), list(s.uses))
+            continue
+        (t,) = s.targets
+        if t not in active and s.prim.name in NO_GRADIENT and any(
+                isinstance(a, Var) and g.root(a.name) in g.info and g.info[g.root(a.name)].xshaped
+                for a in s.args.values()):  # a mask of the chain (x > 0)
+            g.primal(s, _env(g, s, active))
+            continue
+        if t not in active:
+            if any(isinstance(a, Var) and a.name in active for a in s.args.values()):
+                raise _Abort("a value without gradient derived from x")
+            g.raw(emitter.stmt(s), [t], [a.name for a in s.args.values()
+                                         if isinstance(a, Var)])
+            continue
+        pname = s.prim.name
+        if pname in ("sum", "mean"):
+            v = s.args["x"]
+            if t != out_var or last.get(t, -1) > k or not isinstance(v, Var) \
+                    or s.args.get("axis", Const(None)) != Const(None) \
+                    or s.args.get("keepdims", Const(False)) != Const(False):
+                raise _Abort("a reduction inside the chain")
+            g.raw(emitter.stmt(_renamed(s, g)), [t], [g.root(v.name)])
+            reduce_of = (pname, g.root(v.name), v.name)
+            continue
+        if pname not in ELEMENTWISE:
+            raise _Abort("primitive %s" % pname)
+        env = _env(g, s, active)
+        g.primal(s, env)
+        # the tangent: the sum over active operands of their tangent times the local
+        # derivative (the forward rule with that operand's tangent a 1)
+        tmpl = s.prim.jvp_template
+        local = dict(env)
+        local["out"] = _atom(g.root(t))
+        for p in s.prim.diff:
+            local["d" + p] = {}
+        for pre in tmpl.prelude:
+            local[pre.targets[0].id] = g.interp(pre.value, local)
+        parts = []
+        for i, p in enumerate(s.prim.diff):
+            a = s.args[p]
+            if not (isinstance(a, Var) and a.name in active):
+                continue
+            local["d" + p] = _const(1.0)
+            lp = g.interp(tmpl.results[i], local)
+            local["d" + p] = {}
+            base, e = g.tan[g.root(a.name)]
+            if len(e) * len(lp) > MAX_TERMS:
+                base, e = _settle(g, g.root(a.name))
+            parts.append((base, _mul(e, lp)))
+        g.tan[g.root(t)] = _combine(g, parts)
+        # one value of the chain live: its factor goes into its array
+        live = [v for v in g.tan if (last.get(v, -1) > k or v in result_names
+                                     or v == g.root(out_var) or _aliased_live(g, v, last, k))]
+        for v in live:
+            b, e = g.tan[v]
+            if _big(e) or (len(live) == 1 and any(e)):
+                _settle(g, v)
+        for v in [v for v in g.tan if v not in live]:
+            del g.tan[v]
+    # the gradient
+    g.raw([comment("the gradient: the derivative carried forward%s"
+                   % (" times the output's gradient" if seed is not None else ""))], [], [])
+    if reduce_of is not None:
+        kind, v, _ = reduce_of
+    else:
+        kind, v = None, g.root(out_var)
+    if v not in g.tan:
+        raise _Abort("the output is not of the chain")
+    base, e = g.tan[v]
+    grad = g.materialize(base, e) if not (base is not None and _is_one(e)) else base
+    info = g.info[grad]
+    kept = {g.root(n) for n in result_names}
+    if not info.xshaped:
+        raise _Abort("a gradient of another shape")
+    if not info.owned or info.kind != "f" or grad in kept or _read_by_others(g, grad):
+        new = g.fresh("d_" + x)
+        g.raw([assign([new], gast.Call(
+            func=gast.Attribute(value=name(grad), attr="astype", ctx=gast.Load()),
+            args=[gast.Attribute(value=name(x), attr="dtype", ctx=gast.Load())],
+            keywords=[]))], [new], [grad, x])
+        g.info[new] = _Info("f", True, True)
+        grad = new
+    if kind == "mean":
+        share = g.fresh("share")
+        g.raw([assign([share], gast.Call(func=name("reduction_share"),
+                                         args=[name(out_var), name(v)], keywords=[]))],
+              [share], [v, out_var])
+        g.info[share] = _Info("o", False, False)
+        grad = g.op("multiply", [grad, share], "d", target=g.fresh("d_" + x))
+    if seed is not None:
+        s_name = g.fresh("seed")
+        g.raw([assign([s_name], seed)], [s_name], _loads(seed))
+        new = g.fresh("d_" + x)
+        g.raw([assign([new], gast.BinOp(left=name(grad), op=gast.Mult(),
+                                        right=name(s_name)))], [new], [grad, s_name])
+        grad = new
+    # the names the function returns that are another's array
+    for n in sorted(result_names):
+        if g.root(n) != n:
+            g.raw([assign([n], name(g.root(n)))], [n], [g.root(n)])
+    stmts = _emit(g, kept | {grad} | set(result_names))
+    check = gast.Call(func=name(const_namer(fwdacc_ok, "fwdacc_ok")),
+                      args=[name(x)] + [name(n) for n in g.checked], keywords=[])
+    note = comment("an elementwise chain from %s: its derivative is diagonal, carried forward "
+                   "alongside the values (d *= local derivative), in place; nothing is kept"
+                   % x)
+    return check, [note] + stmts, grad
+
+
+def _env(g, s, active) -> dict:
+    """Each parameter of Prim ``s`` as a factor (an array's name or a number)."""
+    env = {}
+    for p, a in s.args.items():
+        if isinstance(a, Var):
+            n = g.root(a.name)
+            if n not in g.info:
+                raise _Abort("unknown %s" % n)
+            if a.name in active or g.info[n].xshaped:
+                pass
+            elif n in g.params:
+                if n not in g.checked:
+                    g.checked.append(n)
+            else:
+                raise _Abort("a value computed from other arrays")
+            env[p] = _atom(n)
+        elif type(a.value) in (int, float, bool):
+            env[p] = _const(a.value)
+        else:
+            raise _Abort("a constant that is no number")
+    return env
+
+
+def _aliased_live(g, v, last, k) -> bool:
+    return any(g.root(n) == v and last.get(n, -1) > k for n in g.alias)
+
+
+def _read_by_others(g, n) -> bool:
+    return n in g.params
+
+
+def _settle(g, v):
+    """Multiply value ``v``'s factor into its array: its tangent is then ``(array, 1)``."""
+    base, e = g.tan[v]
+    if _is_one(e) and base is not None:
+        return g.tan[v]
+    if base is None and len(e) == 1:
+        (k, c), = e.items()
+        if len(k) == 1 and c == 1.0 and g.info[k[0]].kind == "f" and g.info[k[0]].xshaped:
+            g.tan[v] = (k[0], _const(1.0))
+            return g.tan[v]
+    g.tan[v] = (g.materialize(base, e), _const(1.0))
+    return g.tan[v]
+
+
+def _combine(g, parts):
+    """The tangent ``sum(base * factor)`` of ``parts``: symbolic when they share a base."""
+    bases = {b for b, _ in parts}
+    if len(bases) == 1:
+        e: dict = {}
+        for _, pe in parts:
+            e = _add(e, pe)
+        return (parts[0][0], e)
+    acc, c = None, 0.0
+    for b, pe in parts:
+        if b is None and list(pe) in ([()], []):
+            c += pe.get((), 0.0)
+            continue
+        m = g.materialize(b, pe)
+        acc = m if acc is None else g.op("add", [acc, m], "d")
+    if c:
+        acc = g.op("add", [acc, _Num(c)], "d")
+    return (acc, _const(1.0))
+
+
+def _renamed(stmt, g):
+    args = {p: (Var(g.root(a.name)) if isinstance(a, Var) else a) for p, a in stmt.args.items()}
+    return Prim(stmt.targets, stmt.prim, args, stmt.loc)
+
+
+def _loads(node) -> list:
+    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+            and isinstance(n.ctx, gast.Load)]
+
+
+def _emit(g, kept) -> list:
+    """The ops as gast: each operation writes into an operand no later op reads (an array
+    this branch made, of x's shape and dtype), dead arrays deleted after their last use."""
+    ops = g.ops
+    last: dict = {}
+    for i, o in enumerate(ops):
+        for n in o.reads:
+            last[n] = i
+    read: dict = {}  # name -> the variable to read it from
+    buf_of: dict = {}  # name -> its array (the first variable that held it)
+    bound: dict = {}  # array -> the variables bound to it
+    numbers: dict = {}
+    out = []
+    primal = g.primal_names
+
+    def arg(a):
+        if isinstance(a, _Num):
+            v = a.value
+            v = int(v) if float(v).is_integer() and abs(v) < 2 ** 31 else v
+            key = (type(v), v)
+            if key not in numbers:
+                label = repr(v).replace("-", "m").replace(".", "_").replace("+", "")
+                numbers[key] = g.fresh("%s_%s" % (g.x, label if label.replace("_", "")
+                                                  .isalnum() else "const"))
+            return name(numbers[key])
+        return name(read.get(a, a))
+
+    def fresh_array(t):
+        read[t] = buf_of[t] = t
+        bound[t] = [t]
+
+    for i, o in enumerate(ops):
+        into = None
+        if o.raw is not None:
+            for node in gast.walk(o.raw):
+                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                        and node.id in read:
+                    node.id = read[node.id]
+            out.append(o.raw)
+            for t in o.target or ():
+                fresh_array(t)
+        elif o.fn == "power":  # (numpy's own x ** 2 and x ** 0.5: the bits of the reverse)
+            left, right = [gast.Constant(value=a.value, kind=None) if isinstance(a, _Num)
+                           else arg(a) for a in o.args]
+            out.append(assign([o.target], gast.BinOp(left=left, op=gast.Pow(), right=right)))
+            fresh_array(o.target)
+        else:
+            if o.fn != "where" and g.info[o.target].owned:
+                for a in o.args:
+                    if isinstance(a, str) and g.info[a].owned and last.get(a) == i \
+                            and a not in kept and a not in g.params and o.args.count(a) == 1:
+                        into = a
+                        break
+            call = gast.Call(func=gast.Attribute(value=name("np"), attr=o.fn, ctx=gast.Load()),
+                             args=[arg(a) for a in o.args], keywords=[])
+            if into is None:
+                out.append(assign([o.target], call))
+                fresh_array(o.target)
+            else:
+                v = read[into]
+                b = buf_of[o.target] = buf_of[into]
+                if o.target in primal or o.target in kept:  # a value: under its name
+                    call.keywords = [gast.keyword(arg="out", value=name(v))]
+                    out.append(assign([o.target], call))
+                    read[o.target] = o.target
+                    bound[b].append(o.target)
+                elif o.fn in _AUG and o.args[0] == into:
+                    out.append(gast.AugAssign(target=name(v, True), op=_AUG[o.fn](),
+                                              value=arg(o.args[1])))
+                    read[o.target] = v
+                else:
+                    call.keywords = [gast.keyword(arg="out", value=name(v))]
+                    out.append(gast.Expr(value=call))
+                    read[o.target] = v
+        dead = []
+        for n in o.reads:
+            if last.get(n) != i or n in kept or n in g.params or n not in buf_of:
+                continue
+            b = buf_of[n]
+            if into is not None and b == buf_of[into]:
+                continue
+            for v in bound.pop(b, ()):
+                if v not in dead:
+                    dead.append(v)
+        if dead:
+            out.append(gast.Delete(targets=[gast.Name(id=n, ctx=gast.Del(), annotation=None,
+                                                      type_comment=None) for n in dead]))
+    head = []
+    if numbers:
+        head.append(gast.Assign(
+            targets=[gast.Tuple(elts=[name(n, True) for n in numbers.values()],
+                                ctx=gast.Store())],
+            value=gast.Call(func=name("numbers_as"), args=[
+                name(g.x), gast.Tuple(elts=[gast.Constant(value=v, kind=None)
+                                            for _, v in numbers], ctx=gast.Load())],
+                keywords=[]), type_comment=None))
+    return head + out
