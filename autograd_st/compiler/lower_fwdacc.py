@@ -37,7 +37,7 @@ import numpy as np
 from .codegen import ForwardEmitter, assign, comment, name, source_comment
 from .ir import Comment, Const, Opaque, Prim, Var, leaves
 
-__all__ = ["forward_accumulated", "fwdacc_ok", "ELEMENTWISE"]
+__all__ = ["forward_accumulated", "fwdacc_ok", "is_branch", "ELEMENTWISE"]
 
 #: the differentiated primitives a chain may hold: elementwise, one output of the shape of
 #: their broadcast operands, forward rules made of numpy ufuncs and arithmetic
@@ -89,6 +89,12 @@ def fwdacc_ok(x, *others) -> bool:
                 if a != b and a != 1:
                     return False
     return True
+
+
+def is_branch(stmt) -> bool:
+    """``stmt`` is the ``if fwdacc_ok(...)`` branch the gradient function puts first."""
+    return isinstance(stmt, gast.If) and isinstance(stmt.test, gast.Call) \
+        and isinstance(stmt.test.func, gast.Name) and stmt.test.func.id.startswith("fwdacc_ok")
 
 
 class _Abort(Exception):
@@ -449,7 +455,7 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names):
             lp = g.interp(tmpl.results[i], local)
             local["d" + p] = {}
             base, e = g.tan[g.root(a.name)]
-            if len(e) * len(lp) > MAX_TERMS:
+            if len(e) > 1 and any(lp):  # (a sum times arrays: multiplied out once, here)
                 base, e = _settle(g, g.root(a.name))
             parts.append((base, _mul(e, lp)))
         g.tan[g.root(t)] = _combine(g, parts)
