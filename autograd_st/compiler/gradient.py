@@ -32,7 +32,9 @@ from .cache import paused_gc
 from .codegen import assign, expr_of, function_def, literal, name, to_source
 from .ir import Const, Input, Var, leaves, runtime_tuples
 from .lower import lower
-from .lower_fwdacc import forward_accumulated
+from .inplace import is_fast_path
+from . import lower_fwdacc
+from .lower_fwdacc import forward_accumulated, operations
 from .plan import GradientPlan, Ref
 from .stages import record
 from .trees import stored_names
@@ -160,7 +162,9 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
     record("adjoint", lambda: to_source(fdef))
     if not plan.recompute:  # final code only: higher-order derivatives read recompute code
         lower([fdef], b.names)
-        if fast is not None:
+        first = fdef.body[0].body if fdef.body and is_fast_path(fdef.body[0]) else fdef.body
+        if fast is not None and (lower_fwdacc.ENABLED == "always"
+                                 or operations(fast.body) <= operations(first)):
             fdef.body.insert(0, fast)
     module, texts = b.finish([fdef], fir.qualname + " grad")
     every = inputs + extra_weights

@@ -37,7 +37,7 @@ import numpy as np
 from .codegen import ForwardEmitter, assign, comment, name, source_comment
 from .ir import Comment, Const, Opaque, Prim, Var, leaves
 
-__all__ = ["forward_accumulated", "fwdacc_ok", "is_branch", "ELEMENTWISE"]
+__all__ = ["forward_accumulated", "fwdacc_ok", "is_branch", "operations", "ELEMENTWISE"]
 
 #: the differentiated primitives a chain may hold: elementwise, one output of the shape of
 #: their broadcast operands, forward rules made of numpy ufuncs and arithmetic
@@ -64,8 +64,11 @@ NO_GRADIENT = frozenset({
 _BOOL_FNS = frozenset({"greater", "less", "greater_equal", "less_equal", "equal", "not_equal",
                        "isfinite", "isnan", "isinf", "logical_and", "logical_or",
                        "logical_not", "logical_xor"})
+_HELPERS = frozenset({"sigmoid", "relu", "erf"})  # the runtime's elementwise functions
 _AUG = {"add": gast.Add, "subtract": gast.Sub, "multiply": gast.Mult, "divide": gast.Div}
-ENABLED = True  # False: final code without the forward branch (tests compare the two)
+#: True: the branch where it runs no more operations than the reverse code; False: never;
+#: "always": wherever the function is of the class (tests)
+ENABLED = True
 MAX_TERMS = 8  # a symbolic factor with more terms is multiplied out into its array
 MAX_DEGREE = 5  # ... or with a product of more arrays
 
@@ -91,10 +94,38 @@ def fwdacc_ok(x, *others) -> bool:
     return True
 
 
+def _np_elementwise(attr) -> bool:
+    """``np.<attr>`` is a ufunc (or ``np.where``)."""
+    return attr in _NP_CALLS or attr == "where" or isinstance(getattr(np, attr, None), np.ufunc)
+
+
 def is_branch(stmt) -> bool:
     """``stmt`` is the ``if fwdacc_ok(...)`` branch the gradient function puts first."""
     return isinstance(stmt, gast.If) and isinstance(stmt.test, gast.Call) \
         and isinstance(stmt.test.func, gast.Name) and stmt.test.func.id.startswith("fwdacc_ok")
+
+
+def operations(stmts) -> int:
+    """How many array operations ``stmts`` (generated code) run: calls, arithmetic operators
+    and augmented assignments, each of an array's time on a small array.  The branch is kept
+    only where it runs no more than the reverse code (an expression reading ``x`` many
+    times, W5, costs more forward than backward)."""
+    n = 0
+    for st in stmts:
+        for node in gast.walk(st):
+            if isinstance(node, (gast.BinOp, gast.AugAssign)):
+                n += 1
+            elif isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) \
+                    and not isinstance(node.operand, gast.Constant):
+                n += 1
+            elif isinstance(node, gast.Call) and not (
+                    isinstance(node.func, gast.Name) and node.func.id in _FREE):
+                n += 1
+    return n
+
+
+_FREE = frozenset({"__comment__", "numbers_as", "getattr", "cast_like", "inplace_ok",
+                   "sens_shape"})
 
 
 class _Abort(Exception):
@@ -298,10 +329,23 @@ class _Gen:
             if isinstance(f, gast.Name) and f.id == "broadcast_like" and len(node.args) == 2:
                 return self.interp(node.args[0], env)  # (every value has x's shape)
             if isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) \
-                    and f.value.id == "np" and (f.attr in _NP_CALLS or f.attr == "where"):
+                    and f.value.id == "np" and _np_elementwise(f.attr):
                 args = [self.operand(self.interp(a, env)) for a in node.args]
                 return _atom(self.op(f.attr, args, f.attr))
+            if isinstance(f, gast.Name) and f.id in _HELPERS:
+                return _atom(self.helper(f.id, [self.operand(self.interp(a, env))
+                                                for a in node.args]))
         raise _Abort("template form")
+
+    def helper(self, fn, args, target=None) -> str:
+        """``target = fn(*args)``, an elementwise helper of the runtime (a fresh array of
+        its operand's shape and dtype, never written)."""
+        t = target or self.fresh(fn)
+        call = gast.Call(func=name(fn), args=[_arg_node(a) for a in args], keywords=[])
+        self.raw([assign([t], call)], [t], [a for a in args if isinstance(a, str)],
+                 xshaped=True)
+        self.info[t].kind = "f"
+        return t
 
     def value(self, node, env):
         """Template ``node`` computed as arrays (a primal value): a name or a number."""
@@ -323,7 +367,7 @@ class _Gen:
         if isinstance(node, gast.Call) and not node.keywords:
             f = node.func
             if isinstance(f, gast.Attribute) and isinstance(f.value, gast.Name) \
-                    and f.value.id == "np" and (f.attr in _NP_CALLS or f.attr == "where"):
+                    and f.value.id == "np" and _np_elementwise(f.attr):
                 return self.op(f.attr, [self.value(a, env) for a in node.args])
         raise _Abort("primitive form")
 
@@ -339,13 +383,9 @@ class _Gen:
             self.alias[t] = a
             return
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
-                and not node.keywords:  # a helper (sigmoid, relu): called as it is
-            args = [self.value(a, venv) for a in node.args]
-            call = gast.Call(func=name(node.func.id), args=[_arg_node(a) for a in args],
-                             keywords=[])
-            self.raw([assign([t], call)], [t], [a for a in args if isinstance(a, str)],
-                     xshaped=True)
-            self.info[t].kind = "f"
+                and node.func.id in _HELPERS and not node.keywords:  # sigmoid, relu, erf
+            self.helper(node.func.id, [self.value(a, venv) for a in node.args], t)
+            self.primal_names.add(t)
             return
         n = len(self.ops)
         k = self.value(node, venv)
