@@ -32,8 +32,8 @@ from ..jit_numba import Run, Unsupported
 from .codegen import comment, function_def, name, to_source
 from .fuse_kernel import BINARY, BINOPS, CMPOPS, KNOWN, SHAPE_OF, UNARY, RunSpec
 from .inplace import is_fast_path
-from .lower_fwdacc import is_branch
 from .load import load, validate
+from .lower_fwdacc import is_branch
 
 __all__ = ["fuse_function", "explain", "RunSpec"]
 

@@ -26,14 +26,13 @@ from ..cell import is_recomputed
 from ..errors import GradientAPIError
 from ..prims import Sym
 from ..runtime import GradList
-from . import codegen
+from . import codegen, lower_fwdacc
 from .build import ReverseBuilder, short_name
 from .cache import paused_gc
 from .codegen import assign, expr_of, function_def, literal, name, to_source
+from .inplace import is_fast_path
 from .ir import Const, Input, Var, leaves, runtime_tuples
 from .lower import lower
-from .inplace import is_fast_path
-from . import lower_fwdacc
 from .lower_fwdacc import forward_accumulated, operations
 from .plan import GradientPlan, Ref
 from .stages import record

@@ -34,6 +34,7 @@ from __future__ import annotations
 import gast
 import numpy as np
 
+from ..runtime import fwdacc_ok  # (what the branch's check calls)
 from .codegen import ForwardEmitter, assign, comment, name, source_comment
 from .ir import Comment, Const, Opaque, Prim, Var, leaves
 
@@ -50,12 +51,6 @@ _UFUNCS = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply", gast.Di
            gast.Pow: "power"}
 _COMPARE = {gast.Gt: "greater", gast.Lt: "less", gast.GtE: "greater_equal",
             gast.LtE: "less_equal", gast.Eq: "equal", gast.NotEq: "not_equal"}
-_NP_CALLS = frozenset({
-    "sin", "cos", "tan", "tanh", "sinh", "cosh", "exp", "expm1", "log", "log1p", "sqrt",
-    "sign", "abs", "absolute", "square", "reciprocal", "arctan", "arcsin", "arccos",
-    "negative", "add", "subtract", "multiply", "divide", "power", "maximum", "minimum",
-    "floor", "trunc", "ceil", "greater", "less", "equal", "isfinite", "isnan", "isinf",
-    "logical_and", "logical_or", "logical_not", "logical_xor"})
 #: primitives without gradient that may read the chain (their values are x-shaped masks)
 NO_GRADIENT = frozenset({
     "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "sign", "floor",
@@ -73,43 +68,20 @@ MAX_TERMS = 8  # a symbolic factor with more terms is multiplied out into its ar
 MAX_DEGREE = 5  # ... or with a product of more arrays
 
 
-def fwdacc_ok(x, *others) -> bool:
-    """Whether forward accumulation may run on this call: ``x`` a float ndarray of at least
-    one dimension, each of ``others`` a Python number, or an ndarray of ``x``'s dtype (or
-    boolean) that broadcasts to ``x``'s shape without enlarging it."""
-    if x.__class__ is not np.ndarray or not x.ndim or x.dtype.kind != "f":
-        return False
-    for o in others:
-        cls = o.__class__
-        if cls is float or cls is int or cls is bool:
-            continue
-        if cls is not np.ndarray or (o.dtype != x.dtype and o.dtype.kind != "b"):
-            return False
-        if o.ndim > x.ndim:
-            return False
-        if o.ndim:
-            for a, b in zip(o.shape[::-1], x.shape[::-1]):
-                if a != b and a != 1:
-                    return False
-    return True
-
-
 def _np_elementwise(attr) -> bool:
     """``np.<attr>`` is a ufunc (or ``np.where``)."""
-    return attr in _NP_CALLS or attr == "where" or isinstance(getattr(np, attr, None), np.ufunc)
+    return attr == "where" or isinstance(getattr(np, attr, None), np.ufunc)
 
 
 def is_branch(stmt) -> bool:
     """``stmt`` is the ``if fwdacc_ok(...)`` branch the gradient function puts first."""
     return isinstance(stmt, gast.If) and isinstance(stmt.test, gast.Call) \
-        and isinstance(stmt.test.func, gast.Name) and stmt.test.func.id.startswith("fwdacc_ok")
+        and isinstance(stmt.test.func, gast.Name) and stmt.test.func.id == "fwdacc_ok"
 
 
 def operations(stmts) -> int:
-    """How many array operations ``stmts`` (generated code) run: calls, arithmetic operators
-    and augmented assignments, each of an array's time on a small array.  The branch is kept
-    only where it runs no more than the reverse code (an expression reading ``x`` many
-    times, W5, costs more forward than backward)."""
+    """How many array operations ``stmts`` run (calls, operators, ``+=``): the branch is kept
+    where it runs no more than the reverse code (W5, reading ``x`` everywhere, runs more)."""
     n = 0
     for st in stmts:
         for node in gast.walk(st):
@@ -202,10 +174,6 @@ def _big(e) -> bool:
     return len(e) > MAX_TERMS or any(len(k) > MAX_DEGREE for k in e)
 
 
-def _is_one(e) -> bool:
-    return e == {(): 1.0}
-
-
 class _Gen:
     def __init__(self, x, names, params, const_namer) -> None:
         self.x = x
@@ -222,9 +190,6 @@ class _Gen:
         self.alias: dict = {}
         self.primal_names: set = set()  # the function's values (bound under their names)
 
-    def fresh(self, hint) -> str:
-        return self.names.fresh(hint)
-
     def root(self, n):
         return self.alias.get(n, n)
 
@@ -235,13 +200,8 @@ class _Gen:
         kinds = [("f" if isinstance(a, _Num) else self.info[a].kind) for a in args]
         xs = any(not isinstance(a, _Num) and self.info[a].xshaped for a in args)
         vals = kinds[1:] if fn == "where" else kinds
-        if fn in _BOOL_FNS:
-            kind = "b"
-        elif "f" in vals:
-            kind = "f"
-        else:
-            kind = "o"
-        t = target or self.fresh(hint)
+        kind = "b" if fn in _BOOL_FNS else ("f" if "f" in vals else "o")
+        t = target or self.names.fresh(hint)
         self.ops.append(_Op(t, fn, args))
         self.info[t] = _Info(kind, xs, xs and kind == "f")
         return t
@@ -298,7 +258,7 @@ class _Gen:
     def interp(self, node, env) -> dict:
         if isinstance(node, gast.Name):
             if node.id not in env:
-                raise _Abort("template name %s" % node.id)
+                raise _Abort("template name")
             return env[node.id]
         if isinstance(node, gast.Constant) and type(node.value) in (int, float, bool):
             return _const(node.value)
@@ -313,7 +273,8 @@ class _Gen:
                 return _add(a, _scale(b, -1.0))
             if isinstance(node.op, gast.Mult):
                 if len(a) * len(b) > MAX_TERMS:
-                    a, b = _atom_or_const(self.operand(a)), _atom_or_const(self.operand(b))
+                    a, b = [_const(o.value) if isinstance(o, _Num) else _atom(o)
+                            for o in (self.operand(a), self.operand(b))]
                 return _mul(a, b)
             if isinstance(node.op, gast.Div) and list(b) == [()] and b[()]:
                 return _scale(a, 1.0 / b[()])
@@ -340,7 +301,7 @@ class _Gen:
     def helper(self, fn, args, target=None) -> str:
         """``target = fn(*args)``, an elementwise helper of the runtime (a fresh array of
         its operand's shape and dtype, never written)."""
-        t = target or self.fresh(fn)
+        t = target or self.names.fresh(fn)
         call = gast.Call(func=name(fn), args=[_arg_node(a) for a in args], keywords=[])
         self.raw([assign([t], call)], [t], [a for a in args if isinstance(a, str)],
                  xshaped=True)
@@ -351,7 +312,7 @@ class _Gen:
         """Template ``node`` computed as arrays (a primal value): a name or a number."""
         if isinstance(node, gast.Name):
             if node.id not in env:
-                raise _Abort("template name %s" % node.id)
+                raise _Abort("template name")
             return env[node.id]
         if isinstance(node, gast.Constant) and type(node.value) in (int, float, bool):
             return _Num(node.value)
@@ -396,10 +357,6 @@ class _Gen:
         self.primal_names.add(t)
 
 
-def _atom_or_const(a) -> dict:
-    return _const(a.value) if isinstance(a, _Num) else _atom(a)
-
-
 def _arg_node(a):
     return a if isinstance(a, gast.AST) else (name(a) if isinstance(a, str) else
                                               gast.Constant(value=a.value, kind=None))
@@ -436,6 +393,12 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names):
                 last[n] = k
         else:
             raise _Abort("control flow or a call")
+    # a mean's int_like (ops.mean: an integer input's mean is cast back): the value itself
+    reduced = out_var
+    for s in body:
+        if isinstance(s, Prim) and s.targets == [out_var] and s.prim.name == "int_like" \
+                and isinstance(s.args.get("y"), Var):
+            reduced = s.args["y"].name
     g = _Gen(x, names, params, const_namer)
     emitter = ForwardEmitter(const_namer, lambda stmt: None)
     reduce_of = None  # (kind, chain value) when the output is its full sum or mean
@@ -464,9 +427,13 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names):
                                          if isinstance(a, Var)])
             continue
         pname = s.prim.name
+        if pname == "int_like" and t == out_var and reduced != out_var and reduce_of:
+            g.raw(emitter.stmt(_renamed(s, g)), [t], [reduced])
+            continue
         if pname in ("sum", "mean"):
             v = s.args["x"]
-            if t != out_var or last.get(t, -1) > k or not isinstance(v, Var) \
+            if t != reduced or last.get(t, -1) > k + (reduced != out_var) \
+                    or not isinstance(v, Var) \
                     or s.args.get("axis", Const(None)) != Const(None) \
                     or s.args.get("keepdims", Const(False)) != Const(False):
                 raise _Abort("a reduction inside the chain")
@@ -518,13 +485,13 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names):
     if v not in g.tan:
         raise _Abort("the output is not of the chain")
     base, e = g.tan[v]
-    grad = g.materialize(base, e) if not (base is not None and _is_one(e)) else base
+    grad = g.materialize(base, e) if not (base is not None and e == {(): 1.0}) else base
     info = g.info[grad]
     kept = {g.root(n) for n in result_names}
     if not info.xshaped:
         raise _Abort("a gradient of another shape")
-    if not info.owned or info.kind != "f" or grad in kept or _read_by_others(g, grad):
-        new = g.fresh("d_" + x)
+    if not info.owned or info.kind != "f" or grad in kept or grad in g.params:
+        new = g.names.fresh("d_" + x)
         g.raw([assign([new], gast.Call(
             func=gast.Attribute(value=name(grad), attr="astype", ctx=gast.Load()),
             args=[gast.Attribute(value=name(x), attr="dtype", ctx=gast.Load())],
@@ -532,16 +499,16 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names):
         g.info[new] = _Info("f", True, True)
         grad = new
     if kind == "mean":
-        share = g.fresh("share")
+        share = g.names.fresh("share")
         g.raw([assign([share], gast.Call(func=name("reduction_share"),
                                          args=[name(out_var), name(v)], keywords=[]))],
               [share], [v, out_var])
         g.info[share] = _Info("o", False, False)
-        grad = g.op("multiply", [grad, share], "d", target=g.fresh("d_" + x))
+        grad = g.op("multiply", [grad, share], "d", target=g.names.fresh("d_" + x))
     if seed is not None:
-        s_name = g.fresh("seed")
+        s_name = g.names.fresh("seed")
         g.raw([assign([s_name], seed)], [s_name], _loads(seed))
-        new = g.fresh("d_" + x)
+        new = g.names.fresh("d_" + x)
         g.raw([assign([new], gast.BinOp(left=name(grad), op=gast.Mult(),
                                         right=name(s_name)))], [new], [grad, s_name])
         grad = new
@@ -550,7 +517,7 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names):
         if g.root(n) != n:
             g.raw([assign([n], name(g.root(n)))], [n], [g.root(n)])
     stmts = _emit(g, kept | {grad} | set(result_names))
-    check = gast.Call(func=name(const_namer(fwdacc_ok, "fwdacc_ok")),
+    check = gast.Call(func=name("fwdacc_ok"),
                       args=[name(x)] + [name(n) for n in g.checked], keywords=[])
     note = comment("an elementwise chain from %s: its derivative is diagonal, carried forward "
                    "alongside the values (d *= local derivative), in place; nothing is kept"
@@ -585,14 +552,10 @@ def _aliased_live(g, v, last, k) -> bool:
     return any(g.root(n) == v and last.get(n, -1) > k for n in g.alias)
 
 
-def _read_by_others(g, n) -> bool:
-    return n in g.params
-
-
 def _settle(g, v):
     """Multiply value ``v``'s factor into its array: its tangent is then ``(array, 1)``."""
     base, e = g.tan[v]
-    if _is_one(e) and base is not None:
+    if e == {(): 1.0} and base is not None:
         return g.tan[v]
     if base is None and len(e) == 1:
         (k, c), = e.items()
@@ -655,7 +618,7 @@ def _emit(g, kept) -> list:
             key = (type(v), v)
             if key not in numbers:
                 label = repr(v).replace("-", "m").replace(".", "_").replace("+", "")
-                numbers[key] = g.fresh("%s_%s" % (g.x, label if label.replace("_", "")
+                numbers[key] = g.names.fresh("%s_%s" % (g.x, label if label.replace("_", "")
                                                   .isalnum() else "const"))
             return name(numbers[key])
         return name(read.get(a, a))
