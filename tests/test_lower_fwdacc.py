@@ -191,6 +191,24 @@ def test_sens_of_the_chain_itself():
         g(Tensor(x), Tensor(np.ones(3)))
 
 
+def test_sens_of_a_full_sum_and_gradients_only():
+    def f(x):
+        return ops.sum(ops.sin(x) * ops.exp(x * 0.5))
+    x = np.linspace(-1, 1, 5)
+    e = np.exp(0.5 * x)
+    want = np.cos(x) * e + 0.5 * np.sin(x) * e
+    g = GradOperation(sens_param=True)(f)
+    np.testing.assert_allclose(_np(g(Tensor(x), Tensor(np.array(2.5)))), 2.5 * want,
+                               rtol=1e-13)
+    np.testing.assert_allclose(_reverse(g, x, np.array(2.5))(x, np.array(2.5)), 2.5 * want,
+                               rtol=1e-13)
+    # gradients only: the sum itself is not computed
+    g = ops.grad(f)
+    src = g.source(Tensor(x)).split("\n    if inplace_ok(")[0]
+    assert "if fwdacc_ok(x)" in src and "np.sum(" not in src
+    np.testing.assert_allclose(_np(g(Tensor(x))), want, rtol=1e-13)
+
+
 def test_other_arrays_are_read_and_checked_at_run_time():
     def f(x, w):
         return ops.sum(ops.tanh(x * w + 0.5) * w)

@@ -198,7 +198,7 @@ def _forward_accumulated(fir, plan, b, params, out_leaves, seeded, sens_name, le
                                name(out_var), codegen.const(where)], keywords=[])
     x = b.arg_leaves[i]
     found = forward_accumulated(fir, b.active, x, params, out_var, seed, b.ns.const_namer,
-                                b.names)
+                                b.names, _returns_value(plan.layout))
     if found is None:
         return None
     check, stmts, grad = found
@@ -210,6 +210,15 @@ def _forward_accumulated(fir, plan, b, params, out_leaves, seeded, sens_name, le
     value = _structure_expr(_atoms(fir.result), b.ns.const_namer)
     ret = gast.Return(value=_layout_expr(plan.layout, value, [g], [], b.ns.const_namer))
     return gast.If(test=check, body=stmts + casts + [ret], orelse=[])
+
+
+def _returns_value(layout) -> bool:
+    """Whether ``layout`` returns the function's value (or its aux)."""
+    if type(layout) in (tuple, list):
+        return any(_returns_value(e) for e in layout)
+    if type(layout) is dict:
+        return any(_returns_value(e) for e in layout.values())
+    return layout is not None and layout.kind in ("value", "aux")
 
 
 def sens_shape(sens, out, where: str):

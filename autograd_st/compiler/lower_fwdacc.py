@@ -362,24 +362,26 @@ def _arg_node(a):
                                               gast.Constant(value=a.value, kind=None))
 
 
-def forward_accumulated(fir, active, x, params, out_var, seed, const_namer, names):
+def forward_accumulated(fir, active, x, params, out_var, seed, const_namer, names,
+                        value=True):
     """``(check, statements, grad)`` for the forward-accumulated gradient of ``fir`` with
     respect to argument ``x`` (module docstring), or None.  ``active``: the build's active
     variables; ``params``: the generated function's parameters; ``out_var``: the seeded
-    output; ``seed``: None (ones) or the gast expression of its gradient (a sens)."""
+    output; ``seed``: None (ones) or the gast expression of its gradient (a sens);
+    ``value``: whether the function's value is returned (else a full sum is not computed)."""
     if not ENABLED:
         return None
     try:
-        return _build(fir, active, x, params, out_var, seed, const_namer, names)
+        return _build(fir, active, x, params, out_var, seed, const_namer, names, value)
     except _Abort:
         return None
 
 
-def _build(fir, active, x, params, out_var, seed, const_namer, names):
+def _build(fir, active, x, params, out_var, seed, const_namer, names, value):
     if out_var not in active:
         raise _Abort("the output does not depend on x")
     body = [s for s in fir.body if not isinstance(s, Comment)]
-    result_names = {s.var.name for s in leaves(fir.result)}
+    result_names = {s.var.name for s in leaves(fir.result)} if value else set()
     # where each value is read last (a value read by no later statement and not returned
     # is dead: when one value of the chain is live, its factor goes into its array)
     last: dict = {}
@@ -428,7 +430,8 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names):
             continue
         pname = s.prim.name
         if pname == "int_like" and t == out_var and reduced != out_var and reduce_of:
-            g.raw(emitter.stmt(_renamed(s, g)), [t], [reduced])
+            if value or seed is not None or reduce_of[0] == "mean":
+                g.raw(emitter.stmt(_renamed(s, g)), [t], [reduced])
             continue
         if pname in ("sum", "mean"):
             v = s.args["x"]
@@ -437,7 +440,8 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names):
                     or s.args.get("axis", Const(None)) != Const(None) \
                     or s.args.get("keepdims", Const(False)) != Const(False):
                 raise _Abort("a reduction inside the chain")
-            g.raw(emitter.stmt(_renamed(s, g)), [t], [g.root(v.name)])
+            if value or seed is not None or pname == "mean":  # (sens_shape, share read it)
+                g.raw(emitter.stmt(_renamed(s, g)), [t], [g.root(v.name)])
             reduce_of = (pname, g.root(v.name), v.name)
             continue
         if pname not in ELEMENTWISE:
