@@ -51,6 +51,7 @@ FLOORS = {
     "autograd_st.compiler.lower_facts": 2,  # what the lowering reads of each statement
     "autograd_st.compiler.checkpoint": 2,  # Cell.recompute(): recompute pairs, checkpointed loops
     "autograd_st.compiler.lower_fwdacc": 2,  # an elementwise chain's gradient carried forward
+    "autograd_st.compiler.lower_fwdacc_emit": 2,  # its operations written in place
     "autograd_st.boundary": 3,
     "autograd_st.ops": 4, "autograd_st.numpy": 4,
     "autograd_st.nn": 5,

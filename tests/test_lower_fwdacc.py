@@ -6,6 +6,7 @@ answering False) at float64 rounding, and central finite differences'; functions
 the class (a branch, a loop, a reduction or a matmul in the middle, a gradient
 differentiated again) have no branch, and calls whose arrays do not allow it (a 0-d or
 integer x, x broadcast against a bigger array, another dtype) run the reverse code."""
+import gast
 import numpy as np
 import pytest
 
@@ -325,18 +326,23 @@ def test_the_cost_rule(monkeypatch):
     x = np.linspace(-1, 1, 5)
     assert "if fwdacc_ok(" in ops.value_and_grad(chain).source(Tensor(x))
 
-    def many_uses(x):  # the benchmark's W5: x read everywhere, more operations forward
-        a = x * x
-        b = np.sin(a)
-        c = b + x
-        d = np.tanh(c)
-        f = np.exp(d * 0.5)
-        h = (f - x) * c
-        j = np.cos(h) + d
-        m = np.sqrt(j * j + 1.0)
-        p = np.tanh(m / (f + 1.0))
-        return np.sum(np.sin(p * b + a))
-    assert "if fwdacc_ok(" not in ops.value_and_grad(many_uses).source(Tensor(x))
+    # where the branch would run more operations than the reverse code, it is not kept
+    counts = []
+
+    def counted(stmts):
+        counts.append(lower_fwdacc.operations(stmts))
+        return counts[-1] + (1000 if len(counts) % 2 else 0)  # (the branch's count first)
+    monkeypatch.setattr(gradient, "operations", counted)
+
+    def again(x):
+        h = np.sin(x)
+        h = np.tanh(h) * 0.9 + h
+        return np.sum(np.sin(h))
+    assert "if fwdacc_ok(" not in ops.value_and_grad(again).source(Tensor(x))
+    assert len(counts) == 2 and 0 < counts[0] < counts[1] + 1000
+    src = "def f(x):\n    a = np.sin(x)\n    a *= -x\n    return np.add(a, 1, out=a) + 2\n"
+
+    assert lower_fwdacc.operations(gast.parse(src).body[0].body) == 5
     monkeypatch.setattr(lower_fwdacc, "ENABLED", False)
 
     def short(x):

@@ -37,6 +37,7 @@ import numpy as np
 from ..runtime import fwdacc_ok  # (what the branch's check calls)
 from .codegen import ForwardEmitter, assign, comment, name, source_comment
 from .ir import Comment, Const, Opaque, Prim, Var, leaves
+from .lower_fwdacc_emit import Info, Num, Op, emit, operations  # noqa: F401
 
 __all__ = ["forward_accumulated", "fwdacc_ok", "is_branch", "operations", "ELEMENTWISE"]
 
@@ -60,7 +61,6 @@ _BOOL_FNS = frozenset({"greater", "less", "greater_equal", "less_equal", "equal"
                        "isfinite", "isnan", "isinf", "logical_and", "logical_or",
                        "logical_not", "logical_xor"})
 _HELPERS = frozenset({"sigmoid", "relu", "erf"})  # the runtime's elementwise functions
-_AUG = {"add": gast.Add, "subtract": gast.Sub, "multiply": gast.Mult, "divide": gast.Div}
 #: True: the branch where it runs no more operations than the reverse code; False: never;
 #: "always": wherever the function is of the class (tests)
 ENABLED = True
@@ -79,57 +79,8 @@ def is_branch(stmt) -> bool:
         and isinstance(stmt.test.func, gast.Name) and stmt.test.func.id == "fwdacc_ok"
 
 
-def operations(stmts) -> int:
-    """How many array operations ``stmts`` run (calls, operators, ``+=``): the branch is kept
-    where it runs no more than the reverse code (W5, reading ``x`` everywhere, runs more)."""
-    n = 0
-    for st in stmts:
-        for node in gast.walk(st):
-            if isinstance(node, (gast.BinOp, gast.AugAssign)):
-                n += 1
-            elif isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) \
-                    and not isinstance(node.operand, gast.Constant):
-                n += 1
-            elif isinstance(node, gast.Call) and not (
-                    isinstance(node.func, gast.Name) and node.func.id in _FREE):
-                n += 1
-    return n
-
-
-_FREE = frozenset({"__comment__", "numbers_as", "getattr", "cast_like", "inplace_ok",
-                   "sens_shape"})
-
-
 class _Abort(Exception):
     """The function is not of the class this pass takes."""
-
-
-class _Num:
-    """A number operand: printed as a 0-d array of ``x``'s dtype."""
-    __slots__ = ("value",)
-
-    def __init__(self, value) -> None:
-        self.value = value
-
-
-class _Info:
-    """What is known of an array name: ``kind`` 'f' (x's dtype), 'b' (boolean), 'p' (an
-    argument: x's dtype or boolean, checked), 'o' (other); ``xshaped``: it has x's shape;
-    ``owned``: a fresh array this branch made (it may be written once nobody reads it)."""
-    __slots__ = ("kind", "xshaped", "owned")
-
-    def __init__(self, kind, xshaped, owned) -> None:
-        self.kind, self.xshaped, self.owned = kind, xshaped, owned
-
-
-class _Op:
-    """``target = np.<fn>(*args)`` (``fn`` a numpy function name), or, with ``raw``, a gast
-    statement reading ``reads``."""
-    __slots__ = ("target", "fn", "args", "raw", "reads")
-
-    def __init__(self, target, fn=None, args=(), raw=None, reads=()) -> None:
-        self.target, self.fn, self.args, self.raw = target, fn, list(args), raw
-        self.reads = list(reads) if raw is not None else [a for a in args if isinstance(a, str)]
 
 
 # -- symbolic factors: {tuple of sorted array names: coefficient} ---------------------------
@@ -180,15 +131,16 @@ class _Gen:
         self.names = names
         self.const_namer = const_namer
         self.ops: list = []
-        self.info: dict = {x: _Info("f", True, False)}
+        self.info: dict = {x: Info("f", True, False)}
         for p in params:
             if p != x:
-                self.info[p] = _Info("p", False, False)
+                self.info[p] = Info("p", False, False)
         self.params = set(params)
         self.checked: list = []  # the other arrays the chain reads (fwdacc_ok checks them)
         self.tan: dict = {x: (None, _const(1.0))}  # value -> (base name or None, factor)
         self.alias: dict = {}
         self.primal_names: set = set()  # the function's values (bound under their names)
+        self.recip: dict = {}  # array -> the name of 1 / array
 
     def root(self, n):
         return self.alias.get(n, n)
@@ -197,27 +149,27 @@ class _Gen:
 
     def op(self, fn, args, hint="t", target=None) -> str:
         """Emit ``target = np.fn(*args)``; its facts from its operands'."""
-        kinds = [("f" if isinstance(a, _Num) else self.info[a].kind) for a in args]
-        xs = any(not isinstance(a, _Num) and self.info[a].xshaped for a in args)
+        kinds = [("f" if isinstance(a, Num) else self.info[a].kind) for a in args]
+        xs = any(not isinstance(a, Num) and self.info[a].xshaped for a in args)
         vals = kinds[1:] if fn == "where" else kinds
         kind = "b" if fn in _BOOL_FNS else ("f" if "f" in vals else "o")
         t = target or self.names.fresh(hint)
-        self.ops.append(_Op(t, fn, args))
-        self.info[t] = _Info(kind, xs, xs and kind == "f")
+        self.ops.append(Op(t, fn, args))
+        self.info[t] = Info(kind, xs, xs and kind == "f")
         return t
 
     def raw(self, stmts, targets, reads, xshaped=False) -> None:
         for i, st in enumerate(stmts):
-            self.ops.append(_Op(targets if i == len(stmts) - 1 else (), raw=st, reads=reads))
+            self.ops.append(Op(targets if i == len(stmts) - 1 else (), raw=st, reads=reads))
         for t in targets:
-            self.info[t] = _Info("o", xshaped, False)
+            self.info[t] = Info("o", xshaped, False)
 
     def operand(self, e):
         """A name or number holding factor ``e`` (``B`` = ones)."""
         if not e:
-            return _Num(0.0)
+            return Num(0.0)
         if list(e) == [()]:
-            return _Num(e[()])
+            return Num(e[()])
         if len(e) == 1:
             (k, c), = e.items()
             if len(k) == 1 and c == 1.0:
@@ -239,14 +191,14 @@ class _Gen:
                 acc = self.op("subtract", [acc, p])
                 continue
             if c != 1.0:
-                p = self.op("multiply", [p, _Num(c)])
+                p = self.op("multiply", [p, Num(c)])
             acc = p if acc is None else self.op("add", [acc, p])
         if acc is None:
             if base is None:
                 raise _Abort("a constant derivative")
-            return base if c0 == 1.0 else self.op("multiply", [base, _Num(c0)], "d")
+            return base if c0 == 1.0 else self.op("multiply", [base, Num(c0)], "d")
         if c0:
-            acc = self.op("add", [acc, _Num(c0)])
+            acc = self.op("add", [acc, Num(c0)])
         if base is not None:
             acc = self.op("multiply", [base, acc], "d")
         elif self.info[acc].kind != "f" and not self.info[acc].xshaped:
@@ -273,11 +225,16 @@ class _Gen:
                 return _add(a, _scale(b, -1.0))
             if isinstance(node.op, gast.Mult):
                 if len(a) * len(b) > MAX_TERMS:
-                    a, b = [_const(o.value) if isinstance(o, _Num) else _atom(o)
+                    a, b = [_const(o.value) if isinstance(o, Num) else _atom(o)
                             for o in (self.operand(a), self.operand(b))]
                 return _mul(a, b)
             if isinstance(node.op, gast.Div) and list(b) == [()] and b[()]:
                 return _scale(a, 1.0 / b[()])
+            if isinstance(node.op, gast.Div) and len(b) == 1 and len(next(iter(b))) == 1:
+                (k, c), = b.items()  # a / (c y) = (a / c) * (1 / y), 1 / y made once
+                if k[0] not in self.recip:
+                    self.recip[k[0]] = self.op("divide", [Num(1.0), k[0]], "r")
+                return _mul(_scale(a, 1.0 / c), _atom(self.recip[k[0]]))
             fn = _UFUNCS[type(node.op)]
             return _atom(self.op(fn, [self.operand(a), self.operand(b)]))
         if isinstance(node, gast.Compare) and len(node.ops) == 1 \
@@ -315,7 +272,7 @@ class _Gen:
                 raise _Abort("template name")
             return env[node.id]
         if isinstance(node, gast.Constant) and type(node.value) in (int, float, bool):
-            return _Num(node.value)
+            return Num(node.value)
         if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
             return self.op("negative", [self.value(node.operand, env)])
         if isinstance(node, gast.BinOp) and type(node.op) in _UFUNCS:
@@ -339,7 +296,7 @@ class _Gen:
         venv = {p: self.operand(e) for p, e in env.items()}
         if isinstance(node, gast.Name):  # copy: the same array under another name
             a = venv[node.id]
-            if isinstance(a, _Num):
+            if isinstance(a, Num):
                 raise _Abort("a number")
             self.alias[t] = a
             return
@@ -385,11 +342,12 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names, value):
     # where each value is read last (a value read by no later statement and not returned
     # is dead: when one value of the chain is live, its factor goes into its array)
     last: dict = {}
+    readers: dict = {}  # how many statements read each value
     for k, s in enumerate(body):
         if isinstance(s, Prim):
-            for a in s.args.values():
-                if isinstance(a, Var):
-                    last[a.name] = k
+            for n in {a.name for a in s.args.values() if isinstance(a, Var)}:
+                last[n] = k
+                readers[n] = readers.get(n, 0) + 1
         elif isinstance(s, Opaque):
             for n in s.uses:
                 last[n] = k
@@ -470,6 +428,10 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names, value):
                 base, e = _settle(g, g.root(a.name))
             parts.append((base, _mul(e, lp)))
         g.tan[g.root(t)] = _combine(g, parts)
+        e = g.tan[g.root(t)][1]
+        if readers.get(t, 0) > 1 and (len(e) > 1 or any(len(k) > 1 or c != 1.0
+                                                       for k, c in e.items() if k)):
+            _settle(g, g.root(t))  # (read twice: its factor multiplied out once)
         # one value of the chain live: its factor goes into its array
         live = [v for v in g.tan if (last.get(v, -1) > k or v in result_names
                                      or v == g.root(out_var) or _aliased_live(g, v, last, k))]
@@ -500,14 +462,14 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names, value):
             func=gast.Attribute(value=name(grad), attr="astype", ctx=gast.Load()),
             args=[gast.Attribute(value=name(x), attr="dtype", ctx=gast.Load())],
             keywords=[]))], [new], [grad, x])
-        g.info[new] = _Info("f", True, True)
+        g.info[new] = Info("f", True, True)
         grad = new
     if kind == "mean":
         share = g.names.fresh("share")
         g.raw([assign([share], gast.Call(func=name("reduction_share"),
                                          args=[name(out_var), name(v)], keywords=[]))],
               [share], [v, out_var])
-        g.info[share] = _Info("o", False, False)
+        g.info[share] = Info("o", False, False)
         grad = g.op("multiply", [grad, share], "d", target=g.names.fresh("d_" + x))
     if seed is not None:
         s_name = g.names.fresh("seed")
@@ -520,7 +482,7 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names, value):
     for n in sorted(result_names):
         if g.root(n) != n:
             g.raw([assign([n], name(g.root(n)))], [n], [g.root(n)])
-    stmts = _emit(g, kept | {grad} | set(result_names))
+    stmts = emit(g, kept | {grad} | set(result_names))
     check = gast.Call(func=name("fwdacc_ok"),
                       args=[name(x)] + [name(n) for n in g.checked], keywords=[])
     note = comment("an elementwise chain from %s: its derivative is diagonal, carried forward "
@@ -557,16 +519,20 @@ def _aliased_live(g, v, last, k) -> bool:
 
 
 def _settle(g, v):
-    """Multiply value ``v``'s factor into its array: its tangent is then ``(array, 1)``."""
+    """Multiply value ``v``'s factor into its array: its tangent is then ``(array, c)``, a
+    number ``c`` kept symbolic (it folds into later coefficients)."""
     base, e = g.tan[v]
-    if e == {(): 1.0} and base is not None:
+    if base is not None and not any(e):
         return g.tan[v]
-    if base is None and len(e) == 1:
+    c = 1.0
+    if len(e) == 1:
         (k, c), = e.items()
-        if len(k) == 1 and c == 1.0 and g.info[k[0]].kind == "f" and g.info[k[0]].xshaped:
-            g.tan[v] = (k[0], _const(1.0))
+        if base is None and len(k) == 1 and g.info[k[0]].kind == "f" \
+                and g.info[k[0]].xshaped:
+            g.tan[v] = (k[0], _const(c))
             return g.tan[v]
-    g.tan[v] = (g.materialize(base, e), _const(1.0))
+        e = {k: 1.0}
+    g.tan[v] = (g.materialize(base, e), _const(c))
     return g.tan[v]
 
 
@@ -578,16 +544,25 @@ def _combine(g, parts):
         for _, pe in parts:
             e = _add(e, pe)
         return (parts[0][0], e)
-    acc, c = None, 0.0
+    acc, c, c0 = None, 0.0, 1.0
     for b, pe in parts:
         if b is None and list(pe) in ([()], []):
             c += pe.get((), 0.0)
             continue
-        m = g.materialize(b, pe)
-        acc = m if acc is None else g.op("add", [acc, m], "d")
+        ci = 1.0
+        if len(pe) == 1:  # one term: its coefficient outside (a subtraction, or kept)
+            (k, ci), = pe.items()
+            pe = {k: 1.0}
+        m = g.materialize(b, pe) if any(pe) else b
+        if acc is None:
+            acc, c0 = m, ci
+        elif ci in (c0, -c0):
+            acc = g.op("add" if ci == c0 else "subtract", [acc, m], "d")
+        else:
+            acc = g.op("add", [acc, g.op("multiply", [m, Num(ci / c0)])], "d")
     if c:
-        acc = g.op("add", [acc, _Num(c)], "d")
-    return (acc, _const(1.0))
+        acc = g.op("add", [acc, Num(c / c0)], "d")
+    return (acc, _const(c0))
 
 
 def _renamed(stmt, g):
@@ -598,102 +573,3 @@ def _renamed(stmt, g):
 def _loads(node) -> list:
     return [n.id for n in gast.walk(node) if isinstance(n, gast.Name)
             and isinstance(n.ctx, gast.Load)]
-
-
-def _emit(g, kept) -> list:
-    """The ops as gast: each operation writes into an operand no later op reads (an array
-    this branch made, of x's shape and dtype), dead arrays deleted after their last use."""
-    ops = g.ops
-    last: dict = {}
-    for i, o in enumerate(ops):
-        for n in o.reads:
-            last[n] = i
-    read: dict = {}  # name -> the variable to read it from
-    buf_of: dict = {}  # name -> its array (the first variable that held it)
-    bound: dict = {}  # array -> the variables bound to it
-    numbers: dict = {}
-    out = []
-    primal = g.primal_names
-
-    def arg(a):
-        if isinstance(a, _Num):
-            v = a.value
-            v = int(v) if float(v).is_integer() and abs(v) < 2 ** 31 else v
-            key = (type(v), v)
-            if key not in numbers:
-                label = repr(v).replace("-", "m").replace(".", "_").replace("+", "")
-                numbers[key] = g.names.fresh("%s_%s" % (g.x, label if label.replace("_", "")
-                                                  .isalnum() else "const"))
-            return name(numbers[key])
-        return name(read.get(a, a))
-
-    def fresh_array(t):
-        read[t] = buf_of[t] = t
-        bound[t] = [t]
-
-    for i, o in enumerate(ops):
-        into = None
-        if o.raw is not None:
-            for node in gast.walk(o.raw):
-                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
-                        and node.id in read:
-                    node.id = read[node.id]
-            out.append(o.raw)
-            for t in o.target or ():
-                fresh_array(t)
-        elif o.fn == "power":  # (numpy's own x ** 2 and x ** 0.5: the bits of the reverse)
-            left, right = [gast.Constant(value=a.value, kind=None) if isinstance(a, _Num)
-                           else arg(a) for a in o.args]
-            out.append(assign([o.target], gast.BinOp(left=left, op=gast.Pow(), right=right)))
-            fresh_array(o.target)
-        else:
-            if o.fn != "where" and g.info[o.target].owned:
-                for a in o.args:
-                    if isinstance(a, str) and g.info[a].owned and last.get(a) == i \
-                            and a not in kept and a not in g.params and o.args.count(a) == 1:
-                        into = a
-                        break
-            call = gast.Call(func=gast.Attribute(value=name("np"), attr=o.fn, ctx=gast.Load()),
-                             args=[arg(a) for a in o.args], keywords=[])
-            if into is None:
-                out.append(assign([o.target], call))
-                fresh_array(o.target)
-            else:
-                v = read[into]
-                b = buf_of[o.target] = buf_of[into]
-                if o.target in primal or o.target in kept:  # a value: under its name
-                    call.keywords = [gast.keyword(arg="out", value=name(v))]
-                    out.append(assign([o.target], call))
-                    read[o.target] = o.target
-                    bound[b].append(o.target)
-                elif o.fn in _AUG and o.args[0] == into:
-                    out.append(gast.AugAssign(target=name(v, True), op=_AUG[o.fn](),
-                                              value=arg(o.args[1])))
-                    read[o.target] = v
-                else:
-                    call.keywords = [gast.keyword(arg="out", value=name(v))]
-                    out.append(gast.Expr(value=call))
-                    read[o.target] = v
-        dead = []
-        for n in o.reads:
-            if last.get(n) != i or n in kept or n in g.params or n not in buf_of:
-                continue
-            b = buf_of[n]
-            if into is not None and b == buf_of[into]:
-                continue
-            for v in bound.pop(b, ()):
-                if v not in dead:
-                    dead.append(v)
-        if dead:
-            out.append(gast.Delete(targets=[gast.Name(id=n, ctx=gast.Del(), annotation=None,
-                                                      type_comment=None) for n in dead]))
-    head = []
-    if numbers:
-        head.append(gast.Assign(
-            targets=[gast.Tuple(elts=[name(n, True) for n in numbers.values()],
-                                ctx=gast.Store())],
-            value=gast.Call(func=name("numbers_as"), args=[
-                name(g.x), gast.Tuple(elts=[gast.Constant(value=v, kind=None)
-                                            for _, v in numbers], ctx=gast.Load())],
-                keywords=[]), type_comment=None))
-    return head + out
