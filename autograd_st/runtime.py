@@ -37,7 +37,8 @@ def fwdacc_ok(x, *others) -> bool:
     a float ndarray of at least one dimension, each of ``others`` a Python number, or an
     ndarray of ``x``'s dtype (or boolean) that broadcasts to ``x``'s shape without
     enlarging it (every value of the chain then has ``x``'s shape and dtype)."""
-    if x.__class__ is not np.ndarray or not x.ndim or x.dtype.kind != "f":
+    if x.__class__ is not np.ndarray or not x.ndim or x.dtype.kind != "f" \
+            or x.dtype.itemsize < 4:  # (float16: the reverse code, whose rounding it is)
         return False
     for o in others:
         cls = o.__class__

@@ -355,6 +355,7 @@ def test_fwdacc_ok():
     assert fwdacc_ok(x, 1.0, 2, True, np.ones(3), np.ones((1, 3)), np.ones((2, 3), bool))
     assert not fwdacc_ok(np.zeros(()))
     assert not fwdacc_ok(np.zeros(3, np.int64))
+    assert not fwdacc_ok(np.zeros(3, np.float16))  # (its rounding: the reverse code's)
     assert not fwdacc_ok(1.0)
     assert not fwdacc_ok(x, np.ones((2, 2, 3)))  # x broadcast to a bigger shape
     assert not fwdacc_ok(x, np.ones(2))
