@@ -30,7 +30,7 @@ from . import codegen, lower_fwdacc
 from .build import ReverseBuilder, short_name
 from .cache import paused_gc
 from .codegen import assign, expr_of, function_def, literal, name, to_source
-from .inplace import is_fast_path
+from .inplace import inplace
 from .ir import Const, Input, Var, leaves, runtime_tuples
 from .lower import lower
 from .lower_fwdacc import forward_accumulated, operations
@@ -160,11 +160,15 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
     fdef = function_def(fname, params, body)
     record("adjoint", lambda: to_source(fdef))
     if not plan.recompute:  # final code only: higher-order derivatives read recompute code
-        lower([fdef], b.names)
-        first = fdef.body[0].body if fdef.body and is_fast_path(fdef.body[0]) else fdef.body
+        # a forward branch checking x alone runs wherever the in-place branch would but for
+        # a float16 x (the plain code runs there, the same bits): that branch is left out
+        alone = fast is not None and len(fast.test.args) == 1
+        lower([fdef], b.names, in_place=not alone)
         if fast is not None and (lower_fwdacc.ENABLED == "always"
-                                 or operations(fast.body) <= operations(first)):
+                                 or operations(fast.body) <= operations(fdef.body)):
             fdef.body.insert(0, fast)
+        elif alone:
+            inplace(fdef, b.names)
     module, texts = b.finish([fdef], fir.qualname + " grad")
     every = inputs + extra_weights
     return GradientArtifact(module[fname], texts[0][1], tuple(inp.obj for inp in every),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gast
 
 from .codegen import assign, name
+from .trees import walk
 
 __all__ = ["emit", "operations", "Num", "Info", "Op"]
 
@@ -52,18 +53,35 @@ class Op:
 def operations(stmts) -> int:
     """How many array operations ``stmts`` run (calls, operators, ``+=``): the branch is kept
     where it runs no more than the reverse code (W5, reading ``x`` everywhere, runs more)."""
-    n = 0
-    for st in stmts:
-        for node in gast.walk(st):
-            if isinstance(node, (gast.BinOp, gast.AugAssign)):
-                n += 1
-            elif isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) \
-                    and not isinstance(node.operand, gast.Constant):
-                n += 1
-            elif isinstance(node, gast.Call) and not (
-                    isinstance(node.func, gast.Name) and node.func.id in _FREE):
-                n += 1
-    return n
+    return sum(_stmt_ops(st) for st in stmts)
+
+
+def _stmt_ops(st) -> int:
+    cls = st.__class__
+    if cls is gast.Assign or cls is gast.Expr or cls is gast.Return:
+        return _ops(st.value)
+    if cls is gast.AugAssign:
+        return 1 + _ops(st.value)
+    if cls is gast.If:
+        return _ops(st.test) + operations(st.body) + operations(st.orelse)
+    return 0
+
+
+def _ops(node) -> int:
+    cls = node.__class__
+    if cls is gast.BinOp:
+        return 1 + _ops(node.left) + _ops(node.right)
+    if cls is gast.UnaryOp:
+        return (node.operand.__class__ is not gast.Constant) + _ops(node.operand)
+    if cls is gast.Call:
+        f = node.func
+        return (not (f.__class__ is gast.Name and f.id in _FREE)) \
+            + sum(_ops(a) for a in node.args) + sum(_ops(k.value) for k in node.keywords)
+    if cls is gast.Tuple or cls is gast.List:
+        return sum(_ops(e) for e in node.elts)
+    if cls is gast.Compare:
+        return 1 + _ops(node.left) + sum(_ops(c) for c in node.comparators)
+    return 0
 
 
 _FREE = frozenset({"__comment__", "numbers_as", "getattr", "cast_like", "inplace_ok",
@@ -104,7 +122,7 @@ def emit(g, kept) -> list:
     for i, o in enumerate(ops):
         into = None
         if o.raw is not None:
-            for node in gast.walk(o.raw):
+            for node in walk(o.raw):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
                         and node.id in read:
                     node.id = read[node.id]
