@@ -163,7 +163,10 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
         # a forward branch checking x alone runs wherever the in-place branch would but for
         # a float16 x (the plain code runs there, the same bits): that branch is left out
         alone = fast is not None and len(fast.test.args) == 1
-        lower([fdef], b.names, in_place=not alone)
+        if alone:
+            lower([fdef], b.names, in_place=False)
+        else:
+            lower([fdef], b.names)
         if fast is not None and (lower_fwdacc.ENABLED == "always"
                                  or operations(fast.body) <= operations(fdef.body)):
             fdef.body.insert(0, fast)
