@@ -56,6 +56,7 @@ from .runtime import (  # noqa: F401  (templates read
     concat2,
     expand_to,
     first_order_value,
+    fwdacc_ok,
     grad_ready,
     inplace_ok,
     int_like,
@@ -265,6 +266,7 @@ def template_globals() -> dict:
                "accumulate_to": accumulate_to, "accumulate_tn": accumulate_tn,
                "matmul_nt_to": matmul_nt_to, "matmul_tn_to": matmul_tn_to,
                "grad_ready": grad_ready, "inplace_ok": inplace_ok, "numbers_as": numbers_as,
+               "fwdacc_ok": fwdacc_ok,
                "shape_of": shape_of, "segment_length": segment_length,
                "matmul_ones": matmul_ones, "sum_ones": sum_ones}
         out.update((n, getattr(runtime_loops, n)) for n in runtime_loops.LOOP_NAMES)

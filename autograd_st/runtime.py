@@ -17,7 +17,7 @@ __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "si
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
            "matmul_nt", "matmul_tn", "cast_like", "int_like", "mp_cast", "first_order_value", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
-           "matmul_tn_to", "grad_ready", "GradList", "Shape", "shape_of", "segment_length", "inplace_ok",
+           "matmul_tn_to", "grad_ready", "GradList", "Shape", "shape_of", "segment_length", "inplace_ok", "fwdacc_ok",
            "numbers_as", "matmul_ones", "sum_ones",
            "RUNTIME_NAMES"]
 
@@ -29,6 +29,29 @@ def inplace_ok(*arrays) -> bool:
     for a in arrays:
         if a.__class__ is not np.ndarray or not a.ndim or a.dtype.kind != "f":
             return False
+    return True
+
+
+def fwdacc_ok(x, *others) -> bool:
+    """Whether a gradient accumulated forward (``compiler/lower_fwdacc.py``) may run: ``x``
+    a float ndarray of at least one dimension, each of ``others`` a Python number, or an
+    ndarray of ``x``'s dtype (or boolean) that broadcasts to ``x``'s shape without
+    enlarging it (every value of the chain then has ``x``'s shape and dtype)."""
+    if x.__class__ is not np.ndarray or not x.ndim or x.dtype.kind != "f" \
+            or x.dtype.itemsize < 4:  # (float16: the reverse code, whose rounding it is)
+        return False
+    for o in others:
+        cls = o.__class__
+        if cls is float or cls is int or cls is bool:
+            continue
+        if cls is not np.ndarray or (o.dtype != x.dtype and o.dtype.kind != "b"):
+            return False
+        if o.ndim > x.ndim:
+            return False
+        if o.ndim:
+            for a, b in zip(o.shape[::-1], x.shape[::-1]):
+                if a != b and a != 1:
+                    return False
     return True
 
 

@@ -68,6 +68,8 @@ FLOORS = {
     "autograd_st.compiler.lower_facts": 2,  # what the lowering reads of each statement
     "autograd_st.compiler.hooks": 2,  # y.register_hook(fn) placed at y's definition
     "autograd_st.compiler.checkpoint": 2,  # Cell.recompute(): recompute pairs, checkpointed loops
+    "autograd_st.compiler.lower_fwdacc": 2,  # an elementwise chain's gradient carried forward
+    "autograd_st.compiler.lower_fwdacc_emit": 2,  # its operations written in place
     "autograd_st.boundary": 3,
     "autograd_st.ops": 4, "autograd_st.numpy": 4,
     "autograd_st.ops.vmap": 4,  # ops.vmap: the reference loop, and its binding in compiled code

@@ -94,7 +94,7 @@ def test_the_lowerings_one_walk_gives_what_separate_walks_give(monkeypatch, tmp_
     seen = []
     real = lower.lower
 
-    def check(fdefs, names):
+    def check(fdefs, names, **options):
         for fdef in fdefs:
             for stmt in fdef.body:
                 tagged, ids, stores, reads = _facts_by_separate_walks(stmt)
@@ -109,7 +109,7 @@ def test_the_lowerings_one_walk_gives_what_separate_walks_give(monkeypatch, tmp_
                 assert sorted(((id(c), f, v) for c, f, v in rd), key=repr) == reads
                 assert sorted(((id(c), f, v) for c, f, v in rd2), key=repr) == reads
             seen.append(fdef.name)
-        return real(fdefs, names)
+        return real(fdefs, names, **options)
     monkeypatch.setattr(lower, "lower", check)
     for mod in ("gradient", "build"):  # (each imported the function by name)
         monkeypatch.setattr(importlib.import_module("autograd_st.compiler." + mod), "lower",

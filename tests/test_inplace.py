@@ -7,6 +7,15 @@ import numpy as np
 import pytest
 
 from autograd_st import Tensor, ops, rules
+from autograd_st.compiler import lower_fwdacc
+
+
+@pytest.fixture(autouse=True)
+def _without_forward_accumulation(monkeypatch):
+    # these chains' gradients are accumulated forward when the call allows it
+    # (compiler/lower_fwdacc.py, tests/test_lower_fwdacc.py): this file tests the reverse
+    # code's in-place branch, which runs when it does not
+    monkeypatch.setattr(lower_fwdacc, "ENABLED", False)
 
 
 def chain(x):

@@ -33,6 +33,7 @@ from .codegen import comment, function_def, name, to_source
 from .fuse_kernel import BINARY, BINOPS, CMPOPS, KNOWN, SHAPE_OF, UNARY, RunSpec
 from .inplace import is_fast_path
 from .load import load, validate
+from .lower_fwdacc import is_branch
 
 __all__ = ["fuse_function", "explain", "RunSpec"]
 
@@ -381,6 +382,9 @@ def _fuse(fn):
                  and d.name == fn.__name__), None)
     if fdef is None:
         return fn
+    if fdef.body and is_branch(fdef.body[0]):
+        # the forward-accumulated branch (compiler/lower_fwdacc.py): numpy's, as in place
+        fdef.body = fdef.body[1:]
     if fdef.body and is_fast_path(fdef.body[0]):
         # the numpy in-place branch (compiler/inplace.py): the kernels fuse the plain body
         fdef.body = fdef.body[1:]

@@ -26,12 +26,14 @@ from ..cell import is_recomputed
 from ..errors import GradientAPIError
 from ..prims import Sym
 from ..runtime import GradList
-from . import codegen
+from . import codegen, lower_fwdacc
 from .build import ReverseBuilder, short_name
 from .cache import paused_gc
 from .codegen import assign, expr_of, function_def, literal, name, to_source
+from .inplace import inplace
 from .ir import Const, Input, Var, leaves, runtime_tuples
 from .lower import lower
+from .lower_fwdacc import forward_accumulated, operations
 from .plan import GradientPlan, Ref
 from .stages import record
 from .trees import stored_names
@@ -146,6 +148,10 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
     value_expr = _structure_expr(value_atoms, b.ns.const_namer)
     ret = gast.Return(value=_layout_expr(plan.layout, value_expr, arg_grads, weight_grads,
                                          b.ns.const_namer))
+    # an elementwise chain: its gradient carried forward instead (lower_fwdacc), when the
+    # call's arrays allow it; the code below runs otherwise
+    fast = _forward_accumulated(fir, plan, b, params, out_leaves, seeded, sens_name,
+                                leaf_index, rt_tuples)
     fwd_body = b.forward_body()  # after the reverse pass: loops need their tapes
     fname = b.names.fresh(short_name(fir.qualname) + "_grad")
     if casts:
@@ -154,13 +160,72 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
     fdef = function_def(fname, params, body)
     record("adjoint", lambda: to_source(fdef))
     if not plan.recompute:  # final code only: higher-order derivatives read recompute code
-        lower([fdef], b.names)
+        # a forward branch checking x alone runs wherever the in-place branch would but for
+        # a float16 x (the plain code runs there, the same bits): that branch is left out
+        alone = fast is not None and len(fast.test.args) == 1
+        if alone:
+            lower([fdef], b.names, in_place=False)
+        else:
+            lower([fdef], b.names)
+        if fast is not None and (lower_fwdacc.ENABLED == "always"
+                                 or operations(fast.body) <= operations(fdef.body)):
+            fdef.body.insert(0, fast)
+        elif alone:
+            inplace(fdef, b.names)
     module, texts = b.finish([fdef], fir.qualname + " grad")
     every = inputs + extra_weights
     return GradientArtifact(module[fname], texts[0][1], tuple(inp.obj for inp in every),
                             tuple(inp.name for inp in every),
                             _structure(plan.layout, value_atoms), fir,
                             tuple(b.callees.values()))
+
+
+def _forward_accumulated(fir, plan, b, params, out_leaves, seeded, sens_name, leaf_index,
+                         rt_tuples):
+    """``if fwdacc_ok(x, ...): <the gradient accumulated forward>; return ...`` for final
+    code whose gradient is with respect to one argument of an elementwise chain (see
+    :mod:`autograd_st.compiler.lower_fwdacc`), else None."""
+    if plan.recompute or plan.ready_hook or plan.weights or len(plan.wrt_args) != 1 \
+            or b.callees:
+        return None
+    i = plan.wrt_args[0]
+    if i < len(plan.int_args) and plan.int_args[i]:
+        return None
+    hit = [k for k, on in enumerate(seeded) if on]
+    if len(hit) != 1 or out_leaves[hit[0]].var.name in rt_tuples:
+        return None
+    k = hit[0]
+    out_var = out_leaves[k].var.name
+    seed = None
+    if plan.sens:
+        position = leaf_index[k][1:] if plan.sens_of_first else leaf_index[k]
+        where = "sens%s of %s" % ("".join("[%r]" % (p,) for p in position), fir.qualname)
+        seed = gast.Call(func=name(b.ns.const_namer(sens_shape, "sens_shape")),
+                         args=[_sens_part(sens_name, position, b.ns.const_namer),
+                               name(out_var), codegen.const(where)], keywords=[])
+    x = b.arg_leaves[i]
+    found = forward_accumulated(fir, b.active, x, params, out_var, seed, b.ns.const_namer,
+                                b.names, _returns_value(plan.layout))
+    if found is None:
+        return None
+    check, stmts, grad = found
+    casts = []
+    typed = i < len(plan.typed_args) and plan.typed_args[i]
+    g = _in_dtype_of(name(grad), x, False, casts) if typed else name(grad)
+    if casts:
+        casts.insert(0, codegen.comment("the gradient in its input's dtype"))
+    value = _structure_expr(_atoms(fir.result), b.ns.const_namer)
+    ret = gast.Return(value=_layout_expr(plan.layout, value, [g], [], b.ns.const_namer))
+    return gast.If(test=check, body=stmts + casts + [ret], orelse=[])
+
+
+def _returns_value(layout) -> bool:
+    """Whether ``layout`` returns the function's value (or its aux)."""
+    if type(layout) in (tuple, list):
+        return any(_returns_value(e) for e in layout)
+    if type(layout) is dict:
+        return any(_returns_value(e) for e in layout.values())
+    return layout is not None and layout.kind in ("value", "aux")
 
 
 def sens_shape(sens, out, where: str):

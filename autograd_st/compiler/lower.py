@@ -76,9 +76,10 @@ from .trees import walk
 __all__ = ["lower"]
 
 
-def lower(fdefs: list, names) -> None:
+def lower(fdefs: list, names, in_place=True) -> None:
     """Lower ``fdefs`` (a generated module's functions: ``[grad]`` or ``[fwd, bwd]``) in place;
-    ``names`` gives fresh names."""
+    ``names`` gives fresh names; ``in_place``: False leaves out the in-place branch (the
+    caller gives the function another first branch, compiler/lower_fwdacc.py)."""
     # one walk finds the tagged nodes the steps below rewrite: tape appends, tape walks,
     # unbroadcast calls (each step checks its node's tag again: an earlier step may have
     # rewritten or detached it); the same walk gathers what the shapes step, _free_dead and
@@ -148,7 +149,8 @@ def lower(fdefs: list, names) -> None:
         if seed_without_value(fdef):  # (statements changed: their facts are read again)
             found = None
         fdef.body, found = _free_dead(fdef.body, {a.id for a in fdef.args.args}, found)
-        inplace(fdef, names, found)
+        if in_place:
+            inplace(fdef, names, found)
 
 
 # ---------------------------------------------------------------------------------------
