@@ -22,7 +22,7 @@ from .runtime import _SMALL_MATMUL, accumulate, accumulate_tn, accumulate_to, su
 
 __all__ = ["tape_put", "tape_put_next", "tape_put_as", "sum_to_each", "sum_to_rows", "accumulate_tn_rows",
            "accumulate_to_rows", "accumulate_at", "matmul_rows", "rows_stacked", "into_row",
-           "tape_put_row", "rows_fast", "LOOP_NAMES", "clear_pool"]
+           "tape_put_row", "rows_fast", "fwd_rows", "LOOP_NAMES", "clear_pool"]
 
 _ndarray = np.ndarray
 _matmul = np.matmul
@@ -356,6 +356,51 @@ def rows_fast(n, rows, shapes, places, *products):
                 or size * w.shape[0] <= _SMALL_MATMUL:
             return None
         out.append(w.T)
+    return out
+
+
+def fwd_rows(n, carried, rows, squares, shared, m):
+    """What a forward loop's fast copy (:mod:`autograd_st.compiler.lower_step`) needs known
+    before it runs: ``[R, the tape of each carried value, m tapes of rows]`` when ``n > 1``
+    (one step keeps a list, as :func:`tape_put` does) and every value the step writes is then an array of the carried values' shape ``R``
+    and float dtype ``D``: each of ``carried`` such an array (``R`` at least one axis), each
+    of ``rows`` an array of at least ``n`` rows of ``R`` and ``D``, each of ``squares`` a
+    ``D`` matrix of ``R[-1]`` by ``R[-1]``, each of ``shared`` a Python number or a ``D``
+    array broadcasting to ``R``.  A carried value's tape has ``n + 1`` rows, row 0 the value
+    before the loop (as :func:`tape_put_next` makes it); the others ``n``.  None otherwise."""
+    if n < 2:
+        return None
+    first = carried[0]
+    if first.__class__ is not _ndarray or not first.ndim or first.dtype.kind != "f":
+        return None
+    row, dtype = first.shape, first.dtype
+    for v in carried:
+        if v.__class__ is not _ndarray or v.shape != row or v.dtype != dtype:
+            return None
+    for a in rows:
+        if a.__class__ is not _ndarray or a.shape[1:] != row or a.shape[0] < n \
+                or a.dtype != dtype:
+            return None
+    for w in squares:
+        if w.__class__ is not _ndarray or w.shape != (row[-1], row[-1]) or w.dtype != dtype:
+            return None
+    for v in shared:
+        if v.__class__ in (int, float):
+            continue
+        if v.__class__ is not _ndarray or v.dtype != dtype or v.ndim > len(row):
+            return None
+        try:
+            if np.broadcast_shapes(v.shape, row) != row:
+                return None
+        except ValueError:
+            return None
+    out = [row]
+    for v in carried:
+        buf = _empty((n + 1,) + row, dtype)
+        buf[0] = v
+        out.append(buf)
+    for _ in range(m):
+        out.append(_empty((n,) + row, dtype))
     return out
 
 

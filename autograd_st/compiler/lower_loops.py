@@ -75,6 +75,7 @@ from .lower_hoist import (
     _stored,
 )
 from .lower_rows import batch_row_exprs
+from .lower_step import fast_forward
 
 __all__ = ["batch_loops", "ENABLED"]
 
@@ -111,9 +112,11 @@ def batch_loops(fdefs: list, names) -> None:
                 if _hoistable_range(loop) is not None:
                     views.append((loop, _hoist_rows(loop, parent, names, appended)))
     walked = []
+    wrapped = {}  # id(forward loop) -> the statement holding it and its fast copy
     for tape, init in inits.items():
         if len(appends.get(tape, ())) == 1 and len(walks.get(tape, ())) == 1:
-            found = _stack(tape, init, appends[tape][0], walks[tape][0], parent, names)
+            found = _stack(tape, init, appends[tape][0], walks[tape][0], parent, names,
+                           wrapped)
             if found is not None:
                 walked.append(found)
     # a row read that nothing reads (its value went into a sum after the loop) is dropped:
@@ -134,6 +137,7 @@ def batch_loops(fdefs: list, names) -> None:
         _hoist_invariants(loop, parent)
         batch_row_exprs(loop, parent, names, fdef)
         views.append((loop, [a for a in arrays if a in rebinding[id(loop)]]))
+    views = [(wrapped.get(id(loop), loop), bound) for loop, bound in views]
     for fdef in fdefs:
         _release_views(fdef, views, rebinding)
 
@@ -258,7 +262,7 @@ def _elts(node):
 # the stacked tape
 # ---------------------------------------------------------------------------------------
 
-def _stack(tape, init, append, walk, parent, names):
+def _stack(tape, init, append, walk, parent, names, wrapped):
     """Stack ``tape`` (its ``T = []``, ``T.append(record)`` and backward walk); returns the
     rewritten backward loop and the names it binds to views of rows, or None where the loop
     keeps its list of tuples."""
@@ -286,7 +290,7 @@ def _stack(tape, init, append, walk, parent, names):
     _drop_unread_sources(comps, records, loop, append, walk, parent)
     # forward: n at the loop's start, one array (or list) per component
     bufs = {}
-    puts = []
+    puts, kinds = [], []
     for c in comps:
         if c[0] in ("source", "index", "invariant"):
             continue
@@ -297,11 +301,14 @@ def _stack(tape, init, append, walk, parent, names):
                 func=gast.Attribute(value=name(b), attr="append", ctx=gast.Load()),
                 args=[gast.Tuple(elts=[records[i] for i in c[1:]], ctx=gast.Load())],
                 keywords=[])))
+            kinds.append(("shapes", b, [records[i].args[0] for i in c[1:]]))
         elif c[0] == "rows":
             puts.append(_assign(b, _call("tape_put", name(b), name(k), name(n), records[c[1]])))
+            kinds.append(("rows", b, [records[c[1]]]))
         else:  # carried: row 0 the value before the loop, row k + 1 the one after step k
             puts.append(_assign(b, _call("tape_put_next", name(b), name(k), name(n),
                                          records[c[1]], records[c[2]])))
+            kinds.append(("carried", b, [records[c[1]], records[c[2]]]))
     lists = [b for c, b in bufs.items() if c[0] == "shapes"]
     arrays = [b for c, b in bufs.items() if c[0] != "shapes"]
     body[at:at + 1] = [_assign(n, _call("len", _call("range", *_range_args(loop))))] \
@@ -315,6 +322,15 @@ def _stack(tape, init, append, walk, parent, names):
                           for c in comps if c[0] != "index"]
     body[after:after] = [_assign(tape, gast.Tuple(elts=packed, ctx=gast.Load()))] \
         + ([_delete(arrays)] if arrays else [])  # (the lists: the last step frees them)
+    if all(isinstance(v, gast.Name) for _, _, vs in kinds for v in vs):
+        fdef = loop
+        while not isinstance(fdef, gast.FunctionDef):
+            fdef = parent[id(fdef)][1]
+        node = fast_forward(loop, parent, names, n, k,
+                            [(s, kd, b, [v.id for v in vs]) for s, (kd, b, vs)
+                             in zip(puts, kinds)], fdef)
+        if node is not None:
+            wrapped[id(loop)] = node
     # backward: unpack the rows, walk them backwards
     wbody, _ = parent[id(walk)]
     w_at = next(i for i, s in enumerate(wbody) if s is walk)
