@@ -528,10 +528,17 @@ def _defer(body, row_of, k, n, names, unpacked, shape_of=None):
         put = _call("tape_put", name(buf), name(k), name(n), expr)
         if isinstance(expr, gast.Name) and once.get(expr.id) == 1 and expr.id in bound:
             made[expr.id] = buf  # (bound once, earlier in the step: one value from here on)
-            root, chain = handed_on.get(expr.id), [shape_arg.get(expr.id)]
+            root, chain, top = handed_on.get(expr.id), [shape_arg.get(expr.id)], None
             while root is not None and root not in made:
                 chain.append(shape_arg.get(root))
-                root = handed_on.get(root)
+                top, root = root, handed_on.get(root)
+            extra = []
+            if root is None and top is not None and once.get(top) == 1 and top in bound \
+                    and all(s is None or s in shape_of for s in chain):
+                # what sum_to hands on has no rows yet (a product's gradient, nn.Dense's,
+                # first): its root gets them, this value's are made from them after the loop
+                _, extra = rows_of(name(top), acc)
+                root = top
             if root is not None and all(s is None or s in shape_of for s in chain):
                 # sum_to of rows the step tapes already, by shapes on the tape: the rows
                 # are made after the loop (the very rows while each sum_to hands them on)
@@ -540,7 +547,7 @@ def _defer(body, row_of, k, n, names, unpacked, shape_of=None):
                     "sum_to_rows", name(made[root]), name(n),
                     *[gast.Tuple(elts=[name(shape_of[s][0]), _const(shape_of[s][1])],
                                  ctx=gast.Load()) for s in reversed(chain) if s is not None])))
-                return (buf, 0), []
+                return (buf, 0), extra
             if root is not None:  # the same array, most likely: shared rows until it is not
                 put = _call("tape_put_as", name(buf), name(k), name(n), expr, name(root),
                             name(made[root]))
@@ -582,10 +589,23 @@ def _defer(body, row_of, k, n, names, unpacked, shape_of=None):
             and per_step(args[1]) and per_step(args[2]) \
             and not (isinstance(args[2], gast.Name) and row_of.get(args[2].id, (0, 0))[1])
 
+    def dw_site(stmt):
+        """``d = accumulate(d, linear_dw(g, x))`` (nn.Dense's weight): g and x per step."""
+        facts = facts_of(stmt, "accumulated")
+        if facts is None or facts["helper"] != "accumulate" or len(stmt.value.args) != 2:
+            return False
+        v = stmt.value.args[1]
+        return isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
+            and v.func.id == "linear_dw" and len(v.args) == 2 and not v.keywords \
+            and per_step(v.args[0]) and per_step(v.args[1]) \
+            and not (isinstance(v.args[0], gast.Name) and row_of.get(v.args[0].id, (0, 0))[1])
+
     # a bias's sum is deferred only with the matrix products over the same array (sum_to
     # hands one gradient on to both): its rows are then shared, no memory of their own
     products = {root(a.id) for st in body if tn_site(st) for a in st.value.args[1:3]
                 if isinstance(a, gast.Name)}
+    products |= {root(a.id) for st in body if dw_site(st) for a in st.value.args[1].args
+                 if isinstance(a, gast.Name)}
     out, bound = [], set()
     for i, stmt in enumerate(body):
         if i and isinstance(body[i - 1], gast.Assign) \
@@ -605,6 +625,16 @@ def _defer(body, row_of, k, n, names, unpacked, shape_of=None):
                          name(g[0]), name(n), name(args[3].id))
             if a[1]:
                 call.keywords = [gast.keyword(arg="a_from", value=_const(a[1]))]
+            after.append(_assign(facts["adjoint"], call))
+            continue
+        elif dw_site(stmt):
+            g, puts_g = rows_of(args[1].args[0], acc)
+            x, puts_x = rows_of(args[1].args[1], acc)
+            out.extend(puts_g + puts_x)
+            call = _call("accumulate_dw_rows", name(facts["adjoint"]), name(g[0]),
+                         name(x[0]), name(n))
+            if x[1]:
+                call.keywords = [gast.keyword(arg="x_from", value=_const(x[1]))]
             after.append(_assign(facts["adjoint"], call))
             continue
         elif helper == "accumulate_to" and len(args) == 3 and isinstance(args[2], gast.Name) \

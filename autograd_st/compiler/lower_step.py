@@ -20,9 +20,9 @@ Gives, in place of the loop::
 The copy runs when ``fwd_rows`` (once, at the loop's entry) finds what makes every value of
 the step that the copy writes an array of one shape and dtype, the carried value's (the
 row: ``R``, float ``D``): the carried values arrays of ``R`` and ``D``, each array the step
-indexes by the loop's index (``m_rows[t]``, a projection hoisted before the loop) of rows
-``R`` and dtype ``D``, each matrix it multiplies by (``np.matmul(h, w)``, ``linear(h, w,
-b)``) ``D`` and square of ``R``'s last axis, and each other value it reads (a bias) a
+indexes by the loop's index and adds elementwise (``m_rows[t]``, a projection hoisted
+before the loop) of rows ``R`` and dtype ``D``, each matrix it multiplies a value of ``R``
+by (``np.matmul(h, w)``, ``linear(h, w, b)``) ``D`` and square of ``R``'s last axis, and each other value it reads (a bias) a
 Python number or an array of ``D`` that broadcasts to ``R``.  Then by induction over the
 steps every statement of these forms whose operands are such values gives ``R`` and ``D``
 (shape inference over the step: ``+ - * /``, unary ``-``, the numpy ufuncs of
@@ -114,119 +114,142 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
         outside |= _read(fdef)
     taped = {v for p in puts if p[1] in ("carried", "rows") for v in p[3]}
 
-    typed = {p[3][0] for p in carried}  # names known to hold an array of R and D now
-    owned = set()  # of those, the arrays this step made (may be overwritten)
-    lazy = {}  # x -> A, for x = A[t]: of R once something needs it so (A is then checked)
-    checks = {"rows": [], "squares": [], "shared": []}
-    group = {}  # typed name -> its chain (a list: [head statement or None, dest or None])
-    plans = {}  # id(statement) -> the statement the copy runs instead
-
-    def can(x, kind) -> bool:
-        """Whether operand ``x`` is (or can be checked to be) of R and D (kind "r"), or
-        of D broadcasting to R, or a number (kind "shared")."""
-        if _number(x):
-            return kind == "shared"
-        if not isinstance(x, gast.Name):
-            return False
-        if x.id in typed or x.id in lazy:
-            return kind == "r"
-        return kind == "shared" and x.id not in stored
-
-    def need(x, kind) -> None:
-        """Record the run-time check that makes ``x`` what :func:`can` said."""
-        if not isinstance(x, gast.Name) or x.id in typed:
-            return
-        if x.id in lazy:
-            if lazy[x.id] not in checks["rows"]:
-                checks["rows"].append(lazy[x.id])
-            typed.add(x.id)
-        elif x.id not in checks["shared"]:
-            checks["shared"].append(x.id)
-
-    def reusable(x) -> bool:
-        return isinstance(x, gast.Name) and x.id in owned and binds.get(x.id) == 1 \
-            and reads.get(x.id) == 1 and x.id not in taped and x.id not in outside
-
-    def forget(vars_):
-        for v in vars_:
-            typed.discard(v)
-            owned.discard(v)
-            lazy.pop(v, None)
-            group.pop(v, None)
-
-    for s in loop.body:
-        if id(s) in put_ids or is_comment(s):
+    # values the loop carries without taping them (``s_1 = s_2`` ending the step): of R
+    # and D at the start of each step if checked before the loop and of R and D at its end
+    states = []
+    for s in reversed(loop.body):
+        if is_comment(s):
             continue
         if not (isinstance(s, gast.Assign) and len(s.targets) == 1
-                and isinstance(s.targets[0], gast.Name)):
-            forget(_stored([s]))
-            continue
-        y, v = s.targets[0].id, s.value
-        forget([y])
-        f = _np_call(v)
-        operands, ufunc, outable = None, None, True
-        if isinstance(v, gast.Name):  # a copy: the same array
-            if v.id in typed or v.id in lazy:
-                if v.id in lazy:
-                    lazy[y] = lazy[v.id]
-                    continue
-                typed.add(y)
-                if v.id in owned:
-                    owned.add(y)
-                if v.id in group:
-                    group[y] = group[v.id]
-            continue
-        if indexed and isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) \
-                and isinstance(v.slice, gast.Name) and v.slice.id == k \
-                and v.value.id not in stored:
-            lazy[y] = v.value.id
-            continue
-        if isinstance(v, gast.BinOp) and v.op.__class__ in _BINOPS:
-            ufunc, operands = _BINOPS[v.op.__class__], [v.left, v.right]
-        elif isinstance(v, gast.UnaryOp) and isinstance(v.op, gast.USub):
-            ufunc, operands = "negative", [v.operand]
-        elif f in _UNARY and len(v.args) == 1:
-            ufunc, operands = f, list(v.args)
-        elif f in _BINARY and len(v.args) == 2:
-            ufunc, operands = f, list(v.args)
-        if operands is not None:
-            kinds = ["r" if isinstance(x, gast.Name) and (x.id in typed or x.id in lazy)
-                     else "shared" for x in operands]
-            if "r" not in kinds or not all(can(x, kd) for x, kd in zip(operands, kinds)):
+                and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name)):
+            break
+        if binds.get(s.targets[0].id) == 1 and s.targets[0].id not in taped:
+            states.append(s.targets[0].id)
+    ends = {s.targets[0].id: s.value.id for s in loop.body if isinstance(s, gast.Assign)
+            and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
+            and s.targets[0].id in states}
+
+    def analyse(states):
+        typed = {p[3][0] for p in carried} | set(states)  # (of R and D now)
+        owned = set()  # of those, the arrays this step made (may be overwritten)
+        lazy = {}  # x -> A, for x = A[t]: of R once something needs it so (A is then checked)
+        checks = {"rows": [], "squares": [], "shared": []}
+        group = {}  # typed name -> its chain (a list: [head statement or None, dest or None])
+        plans = {}  # id(statement) -> the statement the copy runs instead
+
+        def can(x, kind) -> bool:
+            """Whether operand ``x`` is (or can be checked to be) of R and D (kind "r"), or
+            of D broadcasting to R, or a number (kind "shared")."""
+            if _number(x):
+                return kind == "shared"
+            if not isinstance(x, gast.Name):
+                return False
+            if x.id in typed or x.id in lazy:
+                return kind == "r"
+            return kind == "shared" and x.id not in stored
+
+        def need(x, kind) -> None:
+            """Record the run-time check that makes ``x`` what :func:`can` said."""
+            if not isinstance(x, gast.Name) or x.id in typed:
+                return
+            if x.id in lazy:
+                if lazy[x.id] not in checks["rows"]:
+                    checks["rows"].append(lazy[x.id])
+                typed.add(x.id)
+            elif x.id not in checks["shared"]:
+                checks["shared"].append(x.id)
+
+        def reusable(x) -> bool:
+            return isinstance(x, gast.Name) and x.id in owned and binds.get(x.id) == 1 \
+                and reads.get(x.id) == 1 and x.id not in taped and x.id not in outside
+
+        def forget(vars_):
+            for v in vars_:
+                typed.discard(v)
+                owned.discard(v)
+                lazy.pop(v, None)
+                group.pop(v, None)
+
+        for s in loop.body:
+            if id(s) in put_ids or is_comment(s):
                 continue
-            mine = [x for x, kd in zip(operands, kinds) if kd == "r" and reusable(x)]
-            for x, kd in zip(operands, kinds):
-                need(x, kd)
-        elif f == "matmul" and len(v.args) == 2 and can(v.args[0], "r") \
-                and isinstance(v.args[1], gast.Name) and v.args[1].id not in stored:
-            need(v.args[0], "r")
-            if v.args[1].id not in checks["squares"]:
-                checks["squares"].append(v.args[1].id)
-            ufunc, operands, mine = "matmul", list(v.args), []
-        elif isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
-                and v.func.id == "linear" and not v.keywords and len(v.args) == 3 \
-                and can(v.args[0], "r") \
-                and isinstance(v.args[1], gast.Name) and v.args[1].id not in stored \
-                and ((isinstance(v.args[2], gast.Constant) and v.args[2].value is None)
-                     or can(v.args[2], "shared")):
-            need(v.args[0], "r")
-            if v.args[1].id not in checks["squares"]:  # ((out, in): square, either way)
-                checks["squares"].append(v.args[1].id)
-            need(v.args[2], "shared")
-            operands, mine, outable = None, [], False
-        else:
-            continue
-        typed.add(y)
-        owned.add(y)
-        if mine:  # written into the operand nothing reads after it
-            x = mine[0].id
-            group[y] = group.get(x) or [None, None]
-            plans[id(s)] = _assign(y, _ufunc(ufunc, operands, name(x)))
-            owned.discard(x)
-        else:
-            chain = group[y] = [s if outable else None, None]
-            if outable:
-                plans[id(s)] = (ufunc, operands, chain)
+            if not (isinstance(s, gast.Assign) and len(s.targets) == 1
+                    and isinstance(s.targets[0], gast.Name)):
+                forget(_stored([s]))
+                continue
+            y, v = s.targets[0].id, s.value
+            forget([y])
+            f = _np_call(v)
+            operands, ufunc, outable = None, None, True
+            if isinstance(v, gast.Name):  # a copy: the same array
+                if v.id in typed or v.id in lazy:
+                    if v.id in lazy:
+                        lazy[y] = lazy[v.id]
+                        continue
+                    typed.add(y)
+                    if v.id in owned:
+                        owned.add(y)
+                    if v.id in group:
+                        group[y] = group[v.id]
+                continue
+            if indexed and isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) \
+                    and isinstance(v.slice, gast.Name) and v.slice.id == k \
+                    and v.value.id not in stored:
+                lazy[y] = v.value.id
+                continue
+            if isinstance(v, gast.BinOp) and v.op.__class__ in _BINOPS:
+                ufunc, operands = _BINOPS[v.op.__class__], [v.left, v.right]
+            elif isinstance(v, gast.UnaryOp) and isinstance(v.op, gast.USub):
+                ufunc, operands = "negative", [v.operand]
+            elif f in _UNARY and len(v.args) == 1:
+                ufunc, operands = f, list(v.args)
+            elif f in _BINARY and len(v.args) == 2:
+                ufunc, operands = f, list(v.args)
+            if operands is not None:
+                kinds = ["r" if isinstance(x, gast.Name) and (x.id in typed or x.id in lazy)
+                         else "shared" for x in operands]
+                if "r" not in kinds or not all(can(x, kd) for x, kd in zip(operands, kinds)):
+                    continue
+                mine = [x for x, kd in zip(operands, kinds) if kd == "r" and reusable(x)]
+                for x, kd in zip(operands, kinds):
+                    need(x, kd)
+            elif f == "matmul" and len(v.args) == 2 and isinstance(v.args[0], gast.Name) \
+                    and v.args[0].id in typed \
+                    and isinstance(v.args[1], gast.Name) and v.args[1].id not in stored:
+                if v.args[1].id not in checks["squares"]:
+                    checks["squares"].append(v.args[1].id)
+                ufunc, operands, mine = "matmul", list(v.args), []
+            elif isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
+                    and v.func.id == "linear" and not v.keywords and len(v.args) == 3 \
+                    and isinstance(v.args[0], gast.Name) and v.args[0].id in typed \
+                    and isinstance(v.args[1], gast.Name) and v.args[1].id not in stored \
+                    and ((isinstance(v.args[2], gast.Constant) and v.args[2].value is None)
+                         or can(v.args[2], "shared")):
+                if v.args[1].id not in checks["squares"]:  # ((out, in): square, either way)
+                    checks["squares"].append(v.args[1].id)
+                need(v.args[2], "shared")
+                operands, mine, outable = None, [], False
+            else:
+                continue
+            typed.add(y)
+            owned.add(y)
+            if mine:  # written into the operand nothing reads after it
+                x = mine[0].id
+                group[y] = group.get(x) or [None, None]
+                plans[id(s)] = _assign(y, _ufunc(ufunc, operands, name(x)))
+                owned.discard(x)
+            else:
+                chain = group[y] = [s if outable else None, None]
+                if outable:
+                    plans[id(s)] = (ufunc, operands, chain)
+        return typed, group, plans, checks
+
+    while True:  # (a state whose next value is not of R: not assumed, again)
+        typed, group, plans, checks = analyse(states)
+        kept = [v for v in states if ends[v] in typed]
+        if kept == states:
+            break
+        states = kept
     # every taped value of R and D: the copy writes it in its row (or copies it there)
     row = names.fresh("_row")
     fast_puts = {}
@@ -270,6 +293,8 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
     check = _call("fwd_rows", name(n), _tuple([p[3][0] for p in carried]),
                   *[_tuple(checks[c]) for c in ("rows", "squares", "shared")],
                   _const(sum(1 for p in puts if p[1] == "rows")))
+    if states:
+        check.args.append(_tuple(states))
     bufs = [p[2] for p in carried] + [p[2] for p in puts if p[1] == "rows"]
     after = [_assign(p[2], gast.BinOp(
         left=gast.List(elts=[gast.Tuple(elts=[name(row) for _ in p[3]], ctx=gast.Load())],
