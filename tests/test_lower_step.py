@@ -264,3 +264,66 @@ def test_a_loop_in_a_loop():
     for i, p in enumerate((0, 1, 2)):
         np.testing.assert_array_equal(got[i], ref[i])
         np.testing.assert_allclose(got[i], numeric(f_np, args, p), rtol=1e-6, atol=1e-7)
+
+
+def test_dense_rnn_batched_like_the_matmul_one():
+    # nn.Dense's product (linear) in the step: the input projection of every step in one
+    # product before the loop, the weights' gradients one product each after it; sizes past
+    # the einsum size of linear (16 x 32 x 70), so the one-product branches run
+    def f(xs, h, wx, wh, b):
+        for t in range(xs.shape[0]):
+            h = ops.tanh(ops.nn_func.linear(xs[t], wx, b) + ops.nn_func.linear(h, wh))
+        return ops.sum(h * h)
+
+    def f_np(xs, h, wx, wh, b):
+        for t in range(xs.shape[0]):
+            h = np.tanh(xs[t] @ wx.T + b + h @ wh.T)
+        return np.sum(h * h)
+    r = np.random.default_rng(11)
+    nb, nin, nh = 16, 32, 70
+    args = [r.standard_normal((3, nb, nin)), r.standard_normal((nb, nh)) * 0.5,
+            r.standard_normal((nh, nin)) / np.sqrt(nin), r.standard_normal((nh, nh)) / nh,
+            r.standard_normal(nh) * 0.1]
+    src = check(f, f_np, args, (2, 3, 4), rtol=1e-5, atol=1e-7)
+    for line in ("linear_rows_1 = linear_rows(xs, _getitem, wx, b)",
+                 "d_wh = accumulate_dw_rows(d_wh, d_linear_1_rows, h_1_rows, _tape_n_1)",
+                 "d_wx = accumulate_dw_rows(d_wx, d_linear_rows, getitem_1_rows, _tape_n_1)",
+                 "d_b = accumulate_to_rows(d_b, d_linear_rows, _tape_n_1, b)"):
+        assert line in src, line
+    assert "accumulate(d_w" not in src
+
+
+def test_linear_rows_and_accumulate_dw_rows():
+    from autograd_st.kernels import linear, linear_dw
+    from autograd_st.runtime_loops import accumulate_dw_rows, linear_rows
+    r = np.random.default_rng(12)
+    for dtype in (np.float32, np.float64):
+        xs = r.standard_normal((5, 16, 32)).astype(dtype)
+        w = r.standard_normal((40, 32)).astype(dtype)
+        for b in (None, r.standard_normal(40).astype(dtype),
+                  r.standard_normal((1, 40)).astype(dtype),
+                  r.standard_normal((16, 40)).astype(dtype)):
+            rows = linear_rows(xs, 4, w, b)
+            assert isinstance(rows, np.ndarray) and rows.shape == (4, 16, 40)
+            for t in range(4):  # each step's own product (BLAS blocks more rows its way)
+                np.testing.assert_allclose(rows[t], linear(xs[t], w, b),
+                                           rtol=1e-5 if dtype == np.float32 else 1e-13,
+                                           atol=1e-5 if dtype == np.float32 else 1e-13)
+    # small products (linear's einsum branch), a bias of another dtype or one that grows
+    # the row, a list: each row when read, as the step computes it
+    for xs_, w_, b_ in [(xs[:, :2, :3], w[:4, :3], None),
+                        (xs, w, r.standard_normal(40).astype(np.float32)),
+                        (xs, w, r.standard_normal((2, 16, 40))),
+                        (list(xs), w, None)]:
+        rows = linear_rows(xs_, 3, w_, b_)
+        assert not isinstance(rows, np.ndarray)
+        np.testing.assert_array_equal(rows[2], linear(xs_[2], w_, b_))
+    g = r.standard_normal((4, 16, 40))
+    x = r.standard_normal((5, 16, 32))
+    want = sum(linear_dw(g[k], x[k + 1]) for k in range(4))
+    np.testing.assert_allclose(accumulate_dw_rows(np.zeros((40, 32)), g, x, 4, x_from=1), want,
+                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(accumulate_dw_rows(np.zeros((40, 32)), list(g), list(x), 4,
+                                                  x_from=1), want, rtol=1e-12, atol=1e-12)
+    acc = np.ones((40, 32))
+    assert accumulate_dw_rows(acc, g, x, 0) is acc
