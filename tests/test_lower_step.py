@@ -8,6 +8,8 @@ import types
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from autograd_st import Tensor, compiler, ops
 from autograd_st.compiler import lower_step
@@ -327,3 +329,54 @@ def test_linear_rows_and_accumulate_dw_rows():
                                                   x_from=1), want, rtol=1e-12, atol=1e-12)
     acc = np.ones((40, 32))
     assert accumulate_dw_rows(acc, g, x, 0) is acc
+
+
+def _hand(xs, h, wx, wh, b):
+    """The RNN's loss ``sum(h)`` and its gradients, written by hand (float64)."""
+    hs = [h]
+    for t in range(xs.shape[0]):
+        hs.append(np.tanh(xs[t] @ wx + hs[-1] @ wh + b))
+    dh = np.ones_like(hs[-1])
+    dwx, dwh, db = np.zeros_like(wx), np.zeros_like(wh), np.zeros(hs[-1].shape)
+    for t in range(xs.shape[0] - 1, -1, -1):
+        dz = dh * (1 - hs[t + 1] ** 2)
+        dwx += xs[t].T @ dz if dz.ndim == 2 else np.outer(xs[t], dz)
+        dwh += np.outer(hs[t], dz) if hs[t].ndim == 1 and dz.ndim == 1 \
+            else np.broadcast_to(hs[t], dz.shape).T @ dz
+        db = db + dz if db.shape == dz.shape else np.broadcast_to(db, dz.shape) + dz
+        dh = dz @ wh.T
+        if hs[t].ndim < dh.ndim:
+            dh = dh.sum(0)
+    return np.sum(hs[-1]), (dwx, dwh, db.reshape(-1, db.shape[-1]).sum(0)
+                            if b.ndim == 1 else db.sum(0, keepdims=True) if b.shape[0] == 1
+                            else db)
+
+
+def rnn_sum(xs, h, wx, wh, b):
+    for t in range(xs.shape[0]):
+        h = ops.tanh(ops.matmul(xs[t], wx) + ops.matmul(h, wh) + b)
+    return ops.sum(h)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.integers(0, 7), batch=st.integers(1, 3), b_kind=st.sampled_from("h1b"),
+       h_1d=st.booleans(), f32=st.booleans(), seed=st.integers(0, 1000))
+def test_random_rnns_same_bits_and_the_hand_gradient(steps, batch, b_kind, h_1d, f32, seed):
+    nh = 5
+    b_shape = {"h": (nh,), "1": (1, nh), "b": (batch, nh)}[b_kind]
+    if h_1d and b_kind == "b":
+        b_shape = (nh,)
+    args = rnn_args(steps, batch=batch, h_shape=(nh,) if h_1d else None, b_shape=b_shape,
+                    seed=seed, dtype=np.float32 if f32 else np.float64)
+    v_on, got, _ = run(rnn_sum, args, True, (2, 3, 4))
+    v_off, ref, _ = run(rnn_sum, args, False, (2, 3, 4))
+    np.testing.assert_array_equal(v_on, v_off)
+    for a, r in zip(got, ref):
+        np.testing.assert_array_equal(a, r)
+    if h_1d and batch > 1 and steps:  # (h grows to the batch: the hand version does not)
+        return
+    loss, hand = _hand(*[a.astype(np.float64) for a in args])
+    tol = dict(rtol=2e-4, atol=2e-4) if f32 else dict(rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(v_on, loss, **tol)
+    for a, r in zip(got, hand):
+        np.testing.assert_allclose(a, r, **tol)
