@@ -380,3 +380,21 @@ def test_random_rnns_same_bits_and_the_hand_gradient(steps, batch, b_kind, h_1d,
     np.testing.assert_allclose(v_on, loss, **tol)
     for a, r in zip(got, hand):
         np.testing.assert_allclose(a, r, **tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_ufuncs_written_into_a_row_give_their_own_bits(dtype):
+    # what the copy relies on: a ufunc (tanh, exp...) or a matmul with out= a row of a
+    # bigger array, at any offset, in place or not, gives the bits it gives into its own
+    r = np.random.default_rng(13)
+    for rows, cols in [(3, 5), (16, 64), (1, 7), (2, 33)]:
+        x = (r.standard_normal((rows, cols)) * 3).astype(dtype)
+        w = (r.standard_normal((cols, cols)) * 0.3).astype(dtype)
+        buf = np.empty((4, rows, cols), dtype)
+        for f in (np.tanh, np.exp, np.sin, np.negative):
+            np.testing.assert_array_equal(f(x, out=buf[1]), f(x))
+            buf[2] = x
+            np.testing.assert_array_equal(f(buf[2], out=buf[2]), f(x))
+        np.testing.assert_array_equal(np.matmul(x, w, out=buf[3]), np.matmul(x, w))
+        buf[1] = x
+        np.testing.assert_array_equal(np.matmul(buf[1], w, out=buf[2]), np.matmul(x, w))
