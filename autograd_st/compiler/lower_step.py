@@ -133,6 +133,7 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
         typed = {p[3][0] for p in carried} | set(states)  # (of R and D now)
         owned = set()  # of those, the arrays this step made (may be overwritten)
         lazy = {}  # x -> A, for x = A[t]: of R once something needs it so (A is then checked)
+        at_put = {}  # id(put) -> {name: (of R and D there, its chain)}
         checks = {"rows": [], "squares": [], "shared": []}
         group = {}  # typed name -> its chain (a list: [head statement or None, dest or None])
         plans = {}  # id(statement) -> the statement the copy runs instead
@@ -171,7 +172,10 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
                 group.pop(v, None)
 
         for s in loop.body:
-            if id(s) in put_ids or is_comment(s):
+            if id(s) in put_ids:  # (what it puts: as it is here, not at the step's end)
+                at_put[id(s)] = {x: (x in typed, group.get(x)) for x in put_ids[id(s)][3]}
+                continue
+            if is_comment(s):
                 continue
             if not (isinstance(s, gast.Assign) and len(s.targets) == 1
                     and isinstance(s.targets[0], gast.Name)):
@@ -187,9 +191,7 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
                         lazy[y] = lazy[v.id]
                         continue
                     typed.add(y)
-                    if v.id in owned:
-                        owned.add(y)
-                    if v.id in group:
+                    if v.id in group:  # (not owned: an alias is never overwritten)
                         group[y] = group[v.id]
                 continue
             if indexed and isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) \
@@ -242,10 +244,10 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
                 chain = group[y] = [s if outable else None, None]
                 if outable:
                     plans[id(s)] = (ufunc, operands, chain)
-        return typed, group, plans, checks
+        return typed, group, plans, checks, at_put
 
     while True:  # (a state whose next value is not of R: not assumed, again)
-        typed, group, plans, checks = analyse(states)
+        typed, group, plans, checks, at_put = analyse(states)
         kept = [v for v in states if ends[v] in typed]
         if kept == states:
             break
@@ -253,19 +255,21 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
     # every taped value of R and D: the copy writes it in its row (or copies it there)
     row = names.fresh("_row")
     fast_puts = {}
+    if not all(p[3][0] in typed for p in carried):  # (each step starts from R and D)
+        return None
     for p in puts:
         st, kind, buf, vars_ = p
         if kind == "shapes":
-            if not all(x in typed for x in vars_):
+            if not all(at_put[id(st)][x][0] for x in vars_):
                 return None
             continue
         v = vars_[-1]
-        if v not in typed:
+        if not at_put[id(st)][v][0]:
             return None
         at = gast.BinOp(left=name(k), op=gast.Add(), right=_const(1)) if kind == "carried" \
             else name(k)
         dest = gast.Subscript(value=name(buf), slice=at, ctx=gast.Load())
-        chain = group.get(v)
+        chain = at_put[id(st)][v][1]
         if chain is not None and chain[0] is not None and chain[1] is None:
             chain[1] = dest
             fast_puts[id(st)] = []
