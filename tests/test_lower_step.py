@@ -398,3 +398,48 @@ def test_ufuncs_written_into_a_row_give_their_own_bits(dtype):
         np.testing.assert_array_equal(np.matmul(x, w, out=buf[3]), np.matmul(x, w))
         buf[1] = x
         np.testing.assert_array_equal(np.matmul(buf[1], w, out=buf[2]), np.matmul(x, w))
+
+
+def test_a_copy_of_a_taped_value_is_not_overwritten():
+    def f(xs, h, w):
+        s = h * 0.0
+        for t in range(xs.shape[0]):
+            h2 = ops.tanh(ops.matmul(h, w) + xs[t])
+            y = h2
+            s = s + (y + 1.0) * xs[t]
+            h = h2
+        return ops.sum(s * h)
+
+    def f_np(xs, h, w):
+        s = h * 0.0
+        for t in range(xs.shape[0]):
+            h2 = np.tanh(h @ w + xs[t])
+            y = h2
+            s = s + (y + 1.0) * xs[t]
+            h = h2
+        return np.sum(s * h)
+    r = np.random.default_rng(14)
+    args = [r.standard_normal((4, 2, 3)), r.standard_normal((2, 3)) * 0.5,
+            r.standard_normal((3, 3)) * 0.5]
+    src = check(f, f_np, args, (0, 1, 2))
+    fast = src[src.index("if _fwd"):src.index("else:", src.index("if _fwd"))]
+    assert "out=h2)" not in fast and "out=y)" not in fast and "out=h_1)" not in fast
+
+
+@pytest.mark.parametrize("b_shape", [(3,), (1, 3), (2, 3)])
+def test_a_bias_times_the_loop_index_is_checked_once(b_shape):
+    # self.b * i (LoopNet): of the bias's shape at every step, its shape taped once
+    def f(x, w, b):
+        for i in range(4):
+            x = ops.tanh(ops.matmul(x, w) + b * i - 0.5 * b)
+        return ops.sum(x * x)
+
+    def f_np(x, w, b):
+        for i in range(4):
+            x = np.tanh(x @ w + b * i - 0.5 * b)
+        return np.sum(x * x)
+    r = np.random.default_rng(15)
+    args = [r.standard_normal((2, 3)) * 0.5, r.standard_normal((3, 3)) * 0.5,
+            r.standard_normal(b_shape) * 0.2]
+    src = check(f, f_np, args, (0, 1, 2))
+    assert "getattr(_mul, 'shape', ())" in src.split("else:")[0]

@@ -36,8 +36,10 @@ steps every statement of these forms whose operands are such values gives ``R`` 
   an array this step made, of ``R`` and ``D``, bound once, read by that statement only (in
   the loop: the shapes it tapes excepted; nowhere after it) and not taped: ``+ b`` after a
   matmul is done in the matmul's result;
-- **no shape is taped per step**: every step's shapes are ``R``; the shapes list is made
-  after the loop, one tuple ``n`` times.
+- **no shape is taped per step**: every step's shapes are ``R``, or the shape of a value
+  made of invariants, the loop's index and numbers only (``b * i``: ``b``'s at every
+  step), or an invariant's; the shapes list is made after the loop, one tuple ``n``
+  times (those others read from the last step's values).
 
 Anything else (no carried value, a statement of another form in the chain to a taped value,
 a check failing at run time: a changing shape, broadcasting beyond ``R``, another dtype, a
@@ -129,11 +131,23 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
             and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name)
             and s.targets[0].id in states}
 
+    # the loop's own index (a Python int, as range gives it)
+    index = [t.id for t in ([loop.target] if isinstance(loop.target, gast.Name)
+                            else loop.target.elts) if isinstance(t, gast.Name)] \
+        if isinstance(loop.iter, gast.Call) and isinstance(loop.iter.func, gast.Name) \
+        and loop.iter.func.id in ("range", "enumerate") else []
+    if index and loop.iter.func.id == "enumerate" and not (
+            isinstance(loop.iter.args[0], gast.Call)
+            and isinstance(loop.iter.args[0].func, gast.Name)
+            and loop.iter.args[0].func.id == "range"):
+        index = index[:1]  # (enumerate's count; the item not known a number)
+
     def analyse(states):
         typed = {p[3][0] for p in carried} | set(states)  # (of R and D now)
         owned = set()  # of those, the arrays this step made (may be overwritten)
         lazy = {}  # x -> A, for x = A[t]: of R once something needs it so (A is then checked)
         at_put = {}  # id(put) -> {name: (of R and D there, its chain)}
+        small = set(index)  # values of the step broadcasting to R: of D, or Python numbers
         checks = {"rows": [], "squares": [], "shared": []}
         group = {}  # typed name -> its chain (a list: [head statement or None, dest or None])
         plans = {}  # id(statement) -> the statement the copy runs instead
@@ -147,11 +161,11 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
                 return False
             if x.id in typed or x.id in lazy:
                 return kind == "r"
-            return kind == "shared" and x.id not in stored
+            return kind == "shared" and (x.id not in stored or x.id in small)
 
         def need(x, kind) -> None:
             """Record the run-time check that makes ``x`` what :func:`can` said."""
-            if not isinstance(x, gast.Name) or x.id in typed:
+            if not isinstance(x, gast.Name) or x.id in typed or x.id in small:
                 return
             if x.id in lazy:
                 if lazy[x.id] not in checks["rows"]:
@@ -170,10 +184,13 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
                 owned.discard(v)
                 lazy.pop(v, None)
                 group.pop(v, None)
+                small.discard(v)
 
         for s in loop.body:
             if id(s) in put_ids:  # (what it puts: as it is here, not at the step's end)
-                at_put[id(s)] = {x: (x in typed, group.get(x)) for x in put_ids[id(s)][3]}
+                at_put[id(s)] = {x: ("r" if x in typed else "small" if x in small
+                                     or x not in stored else None,
+                                     group.get(x)) for x in put_ids[id(s)][3]}
                 continue
             if is_comment(s):
                 continue
@@ -210,7 +227,14 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
             if operands is not None:
                 kinds = ["r" if isinstance(x, gast.Name) and (x.id in typed or x.id in lazy)
                          else "shared" for x in operands]
-                if "r" not in kinds or not all(can(x, kd) for x, kd in zip(operands, kinds)):
+                if not all(can(x, kd) for x, kd in zip(operands, kinds)):
+                    continue
+                if "r" not in kinds:  # (b * i: a value broadcasting to R, of D or a number)
+                    if not isinstance(v, (gast.BinOp, gast.UnaryOp)):
+                        continue  # (np.exp(2): a numpy scalar, of its own dtype)
+                    for x in operands:
+                        need(x, "shared")
+                    small.add(y)
                     continue
                 mine = [x for x, kd in zip(operands, kinds) if kd == "r" and reusable(x)]
                 for x, kd in zip(operands, kinds):
@@ -259,12 +283,12 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
         return None
     for p in puts:
         st, kind, buf, vars_ = p
-        if kind == "shapes":
+        if kind == "shapes":  # (a value of invariants and numbers: its shape once, after)
             if not all(at_put[id(st)][x][0] for x in vars_):
                 return None
             continue
         v = vars_[-1]
-        if not at_put[id(st)][v][0]:
+        if at_put[id(st)][v][0] != "r":
             return None
         at = gast.BinOp(left=name(k), op=gast.Add(), right=_const(1)) if kind == "carried" \
             else name(k)
@@ -300,8 +324,12 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
     if states:
         check.args.append(_tuple(states))
     bufs = [p[2] for p in carried] + [p[2] for p in puts if p[1] == "rows"]
+    def shape(p, x):
+        if at_put[id(p[0])][x][0] == "r":
+            return name(row)
+        return _call("getattr", name(x), _const("shape"), gast.Tuple(elts=[], ctx=gast.Load()))
     after = [_assign(p[2], gast.BinOp(
-        left=gast.List(elts=[gast.Tuple(elts=[name(row) for _ in p[3]], ctx=gast.Load())],
+        left=gast.List(elts=[gast.Tuple(elts=[shape(p, x) for x in p[3]], ctx=gast.Load())],
                        ctx=gast.Load()), op=gast.Mult(), right=name(n)))
              for p in puts if p[1] == "shapes"]
     unpack = _assign(gast.Tuple(elts=[name(row, store=True)] + [name(b, store=True) for b in bufs],
