@@ -443,3 +443,22 @@ def test_a_bias_times_the_loop_index_is_checked_once(b_shape):
             r.standard_normal(b_shape) * 0.2]
     src = check(f, f_np, args, (0, 1, 2))
     assert "getattr(_mul, 'shape', ())" in src.split("else:")[0]
+
+
+def test_a_step_run_for_an_effect_keeps_the_loop_as_it_was(capsys):
+    # a statement run for its effect may hold (and a later one write into) a value that
+    # would be a tape row in the copy: no copy
+    def f(xs, h, w):
+        for t in range(xs.shape[0]):
+            h = ops.tanh(ops.matmul(h, w) + xs[t])
+            print(t)
+        return ops.sum(h)
+
+    def f_np(xs, h, w):
+        for t in range(xs.shape[0]):
+            h = np.tanh(h @ w + xs[t])
+        return np.sum(h)
+    r = np.random.default_rng(16)
+    args = [r.standard_normal((3, 2, 3)), r.standard_normal((2, 3)) * 0.5,
+            r.standard_normal((3, 3)) * 0.5]
+    check(f, f_np, args, (0, 1, 2), fast=False)

@@ -42,6 +42,7 @@ steps every statement of these forms whose operands are such values gives ``R`` 
   times (those others read from the last step's values).
 
 Anything else (no carried value, a statement of another form in the chain to a taped value,
+a step that may write into an array: an item store, a call with effects,
 a check failing at run time: a changing shape, broadcasting beyond ``R``, another dtype, a
 list tape, no step) runs the loop as it was.  A ufunc or matmul with ``out=`` runs the loop
 it runs without: the values are the same bits.
@@ -50,6 +51,7 @@ from __future__ import annotations
 
 import gast
 
+from .anno import facts_of
 from .codegen import clone, is_comment, name
 from .inplace import UFUNCS
 from .lower_hoist import _assign, _call, _const, _names, _read, _stored
@@ -93,6 +95,8 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
     if not carried:
         return None
     put_ids = {id(p[0]): p for p in puts}
+    if _writes(loop.body, put_ids):
+        return None
     stored = _stored(loop.body) | _stored([loop.target])
     indexed = isinstance(loop.target, gast.Name) and loop.target.id == k
     # reads per name in the loop (the shape records excepted: the copy drops them), binds
@@ -342,6 +346,25 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
     parent[id(node)] = parent[id(loop)]
     parent[id(loop)] = (node.orelse, node)
     return node
+
+
+def _writes(body, put_ids) -> bool:
+    """Whether the step may write into an array (an item or attribute store, a statement
+    run for its effect, a call with effects): a value it holds may then be a tape row that
+    the loop as it was would have copied before the write."""
+    for stmt in body:
+        if id(stmt) in put_ids or is_comment(stmt):
+            continue
+        for nd in gast.walk(stmt):
+            if isinstance(nd, gast.Expr):
+                return True
+            opaque = facts_of(nd, "forward_opaque")
+            if opaque is not None and opaque["effect"]:
+                return True
+            if isinstance(nd, (gast.Subscript, gast.Attribute)) \
+                    and isinstance(nd.ctx, gast.Store):
+                return True
+    return False
 
 
 def _tuple(vars_):
