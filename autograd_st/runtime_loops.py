@@ -18,11 +18,20 @@ from operator import itemgetter as _itemgetter
 
 import numpy as np
 
-from .runtime import _SMALL_MATMUL, accumulate, accumulate_tn, accumulate_to, sum_to, ungetitem
+from .kernels import linear, linear_dw
+from .runtime import (
+    _SMALL_MATMUL,
+    accumulate,
+    accumulate_tn,
+    accumulate_to,
+    matmul_tn,
+    sum_to,
+    ungetitem,
+)
 
-__all__ = ["tape_put", "tape_put_next", "tape_put_as", "sum_to_each", "sum_to_rows", "accumulate_tn_rows",
-           "accumulate_to_rows", "accumulate_at", "matmul_rows", "rows_stacked", "into_row",
-           "tape_put_row", "rows_fast", "LOOP_NAMES", "clear_pool"]
+__all__ = ["tape_put", "tape_put_next", "tape_put_as", "sum_to_each", "sum_to_rows", "accumulate_tn_rows", "accumulate_dw_rows",
+           "accumulate_to_rows", "accumulate_at", "matmul_rows", "linear_rows", "rows_stacked", "into_row",
+           "tape_put_row", "rows_fast", "fwd_rows", "LOOP_NAMES", "clear_pool"]
 
 _ndarray = np.ndarray
 _matmul = np.matmul
@@ -191,6 +200,22 @@ def accumulate_tn_rows(acc, a, b, n, like, a_from=0):
     return acc
 
 
+def accumulate_dw_rows(acc, g, x, n, x_from=0):
+    """``acc`` plus, for each row ``k < n``, ``linear_dw(g[k], x[k])`` (nn.Dense's weight
+    gradient, ``g[k].T @ x[k]`` over the rows of each): one matrix product
+    ``g.reshape(-1, o).T @ x.reshape(-1, i)`` when both are stacked rows of matrices;
+    row by row otherwise.  ``x_from``: the row of ``x`` that goes with ``g[0]``."""
+    if n == 0:
+        return acc
+    g, x = g[:n], x[x_from:x_from + n]
+    if g.__class__ is _ndarray and x.__class__ is _ndarray and g.ndim == 3 and x.ndim == 3 \
+            and g.shape[1] == x.shape[1]:
+        return accumulate(acc, matmul_tn(g.reshape(-1, g.shape[2]), x.reshape(-1, x.shape[2])))
+    for k in range(n - 1, -1, -1):  # the backward loop's order
+        acc = accumulate(acc, linear_dw(g[k], x[k]))
+    return acc
+
+
 def accumulate_to_rows(acc, g, n, like, g_from=0):
     """``acc`` plus ``g[k]`` summed to ``like``'s shape for each row ``k < n``: one sum over
     the stacked rows when ``g`` is an array with at least ``like``'s axes per row.
@@ -252,6 +277,38 @@ def matmul_rows(xs, n, w):
             return flat.reshape(rows.shape[:-1] + flat.shape[-1:])
         return _matmul(rows, w)
     return _RowsOf(xs, w)
+
+
+class _LinearRowsOf:
+    """``rows[t]`` is ``linear(xs[t], w, b)``, computed when read."""
+    __slots__ = ("xs", "w", "b")
+
+    def __init__(self, xs, w, b):
+        self.xs, self.w, self.b = xs, w, b
+
+    def __getitem__(self, t):
+        return linear(self.xs[t], self.w, self.b)
+
+
+def linear_rows(xs, n, w, b=None):
+    """``linear(xs[t], w, b)`` (nn.Dense's ``xs[t] @ w.T + b``) for every ``t < n``, as one
+    product before a loop over ``t``: ``rows[t]`` is the row.  One product where each row's
+    is the same numbers: ``xs`` an array of matrices (``n`` of them at least) of ``w``'s
+    dtype, ``w`` a matrix, each row's product past the size ``linear`` hands to einsum, and
+    ``b`` None or an array of that dtype with at most two axes broadcasting to a row (it
+    then never reaches the rows' axis); otherwise each row is computed when it is read."""
+    if xs.__class__ is _ndarray and xs.ndim == 3 and 0 < n <= xs.shape[0] \
+            and w.__class__ is _ndarray and w.ndim == 2 and w.shape[1] == xs.shape[2] \
+            and xs.dtype == w.dtype and xs.shape[1] * xs.shape[2] * w.shape[0] > _SMALL_MATMUL:
+        row = (xs.shape[1], w.shape[0])
+        if b is None or (b.__class__ is _ndarray and b.dtype == w.dtype and b.ndim <= 2
+                         and np.broadcast_shapes(b.shape, row) == row):
+            out = _empty((n,) + row, w.dtype)
+            _matmul(xs[:n].reshape(-1, xs.shape[2]), w.T, out=out.reshape(-1, row[1]))
+            if b is not None:
+                np.add(out, b, out=out)
+            return out
+    return _LinearRowsOf(xs, w, b)
 
 
 def rows_stacked(n, shared, *rows):
@@ -356,6 +413,52 @@ def rows_fast(n, rows, shapes, places, *products):
                 or size * w.shape[0] <= _SMALL_MATMUL:
             return None
         out.append(w.T)
+    return out
+
+
+def fwd_rows(n, carried, rows, squares, shared, m, states=()):
+    """What a forward loop's fast copy (:mod:`autograd_st.compiler.lower_step`) needs known
+    before it runs: ``[R, the tape of each carried value, m tapes of rows]`` when ``n > 1``
+    (one step keeps a list, as :func:`tape_put` does) and every value the step writes is then an array of the carried values' shape ``R``
+    and float dtype ``D``: each of ``carried`` (and of ``states``, values carried untaped) such an
+    array (``R`` at least one axis), each
+    of ``rows`` an array of at least ``n`` rows of ``R`` and ``D``, each of ``squares`` a
+    ``D`` matrix of ``R[-1]`` by ``R[-1]``, each of ``shared`` a Python number or a ``D``
+    array broadcasting to ``R``.  A carried value's tape has ``n + 1`` rows, row 0 the value
+    before the loop (as :func:`tape_put_next` makes it); the others ``n``.  None otherwise."""
+    if n < 2:
+        return None
+    first = carried[0]
+    if first.__class__ is not _ndarray or not first.ndim or first.dtype.kind != "f":
+        return None
+    row, dtype = first.shape, first.dtype
+    for v in carried + states:
+        if v.__class__ is not _ndarray or v.shape != row or v.dtype != dtype:
+            return None
+    for a in rows:
+        if a.__class__ is not _ndarray or a.shape[1:] != row or a.shape[0] < n \
+                or a.dtype != dtype:
+            return None
+    for w in squares:
+        if w.__class__ is not _ndarray or w.shape != (row[-1], row[-1]) or w.dtype != dtype:
+            return None
+    for v in shared:
+        if v.__class__ in (int, float):
+            continue
+        if v.__class__ is not _ndarray or v.dtype != dtype or v.ndim > len(row):
+            return None
+        try:
+            if np.broadcast_shapes(v.shape, row) != row:
+                return None
+        except ValueError:
+            return None
+    out = [row]
+    for v in carried:
+        buf = _empty((n + 1,) + row, dtype)
+        buf[0] = v
+        out.append(buf)
+    for _ in range(m):
+        out.append(_empty((n,) + row, dtype))
     return out
 
 

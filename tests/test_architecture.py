@@ -29,6 +29,7 @@ FLOORS = {
     "autograd_st.validate_inputs": 0,  # Cell.set_inputs' checks (GRAPH_MODE calls)
     "autograd_st._c_expression": 0,  # mindspore._c_expression's name: empty, as its import
     "autograd_st.runtime_loops": 0,  # the helpers of batched loops (compiler/lower_loops.py)
+    "autograd_st.compiler.lower_step": 2,  # a stacked forward loop's step into its tape rows
     "autograd_st.kernels": 0, "autograd_st.kernels_conv": 0, "autograd_st.kernels_rnn": 0,
     "autograd_st.kernels_special": 0,  # lgamma, digamma, zeta, erfinv ... in numpy
     "autograd_st.context": 0,

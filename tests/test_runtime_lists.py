@@ -102,7 +102,8 @@ def test_one_compile_serves_every_trip_count():
     # one gradient per iteration off the list of gradients
     assert "outs = []" in first
     assert "for t in range(" in first
-    assert first.count("list_append(") == 1
+    # (twice where the loop has a fast copy, compiler/lower_step.py: once in each)
+    assert first.count("list_append(") == (2 if "fwd_rows(" in first else 1)
     assert "grad_pop(" in first and "grad_unstack(" in first and "grad_item(" in first
     assert "# outs.append(h)" in first and "# grad of: outs.append(h)" in first
 

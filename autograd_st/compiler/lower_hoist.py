@@ -105,7 +105,8 @@ def _may_write(body, appended) -> bool:
 
 def _hoist_rows(loop, parent, names, appended) -> list:
     """``x_t = xs[t]; m = np.matmul(x_t, w)`` in a loop over ``range(n)`` ->
-    ``m_rows = matmul_rows(xs, n, w)`` before it and ``m = m_rows[t]`` in it."""
+    ``m_rows = matmul_rows(xs, n, w)`` before it and ``m = m_rows[t]`` in it; likewise
+    ``m = linear(x_t, w, b)`` (nn.Dense's product) -> ``linear_rows(xs, n, w, b)``."""
     t = loop.target.id
     stored = _stored(loop.body)
     if t in stored or _may_write(loop.body, appended):
@@ -134,6 +135,19 @@ def _hoist_rows(loop, parent, names, appended) -> list:
             hoisted.append(_assign(rows, _call("matmul_rows", name(rows_of[v.args[0].id]),
                                                clone(loop.iter.args[0]),
                                                name(v.args[1].id))))
+            s.value = gast.Subscript(value=name(rows), slice=name(t), ctx=gast.Load())
+            untag(s)
+        elif prim["prim"] == "linear" and isinstance(v, gast.Call) and len(v.args) == 3 \
+                and not v.keywords and isinstance(v.args[0], gast.Name) \
+                and v.args[0].id in rows_of and isinstance(v.args[1], gast.Name) \
+                and v.args[1].id not in stored | touched \
+                and ((isinstance(v.args[2], gast.Constant) and v.args[2].value is None)
+                     or (isinstance(v.args[2], gast.Name)
+                         and v.args[2].id not in stored | touched)):
+            rows = names.fresh(s.targets[0].id.lstrip("_") + "_rows")
+            hoisted.append(_assign(rows, _call("linear_rows", name(rows_of[v.args[0].id]),
+                                               clone(loop.iter.args[0]), clone(v.args[1]),
+                                               clone(v.args[2]))))
             s.value = gast.Subscript(value=name(rows), slice=name(t), ctx=gast.Load())
             untag(s)
     if hoisted:

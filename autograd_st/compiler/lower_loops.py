@@ -75,6 +75,7 @@ from .lower_hoist import (
     _stored,
 )
 from .lower_rows import batch_row_exprs
+from .lower_step import fast_forward
 
 __all__ = ["batch_loops", "ENABLED"]
 
@@ -111,9 +112,11 @@ def batch_loops(fdefs: list, names) -> None:
                 if _hoistable_range(loop) is not None:
                     views.append((loop, _hoist_rows(loop, parent, names, appended)))
     walked = []
+    wrapped = {}  # id(forward loop) -> the statement holding it and its fast copy
     for tape, init in inits.items():
         if len(appends.get(tape, ())) == 1 and len(walks.get(tape, ())) == 1:
-            found = _stack(tape, init, appends[tape][0], walks[tape][0], parent, names)
+            found = _stack(tape, init, appends[tape][0], walks[tape][0], parent, names,
+                           wrapped)
             if found is not None:
                 walked.append(found)
     # a row read that nothing reads (its value went into a sum after the loop) is dropped:
@@ -134,6 +137,7 @@ def batch_loops(fdefs: list, names) -> None:
         _hoist_invariants(loop, parent)
         batch_row_exprs(loop, parent, names, fdef)
         views.append((loop, [a for a in arrays if a in rebinding[id(loop)]]))
+    views = [(wrapped.get(id(loop), loop), bound) for loop, bound in views]
     for fdef in fdefs:
         _release_views(fdef, views, rebinding)
 
@@ -258,7 +262,7 @@ def _elts(node):
 # the stacked tape
 # ---------------------------------------------------------------------------------------
 
-def _stack(tape, init, append, walk, parent, names):
+def _stack(tape, init, append, walk, parent, names, wrapped):
     """Stack ``tape`` (its ``T = []``, ``T.append(record)`` and backward walk); returns the
     rewritten backward loop and the names it binds to views of rows, or None where the loop
     keeps its list of tuples."""
@@ -286,7 +290,7 @@ def _stack(tape, init, append, walk, parent, names):
     _drop_unread_sources(comps, records, loop, append, walk, parent)
     # forward: n at the loop's start, one array (or list) per component
     bufs = {}
-    puts = []
+    puts, kinds = [], []
     for c in comps:
         if c[0] in ("source", "index", "invariant"):
             continue
@@ -297,11 +301,14 @@ def _stack(tape, init, append, walk, parent, names):
                 func=gast.Attribute(value=name(b), attr="append", ctx=gast.Load()),
                 args=[gast.Tuple(elts=[records[i] for i in c[1:]], ctx=gast.Load())],
                 keywords=[])))
+            kinds.append(("shapes", b, [records[i].args[0] for i in c[1:]]))
         elif c[0] == "rows":
             puts.append(_assign(b, _call("tape_put", name(b), name(k), name(n), records[c[1]])))
+            kinds.append(("rows", b, [records[c[1]]]))
         else:  # carried: row 0 the value before the loop, row k + 1 the one after step k
             puts.append(_assign(b, _call("tape_put_next", name(b), name(k), name(n),
                                          records[c[1]], records[c[2]])))
+            kinds.append(("carried", b, [records[c[1]], records[c[2]]]))
     lists = [b for c, b in bufs.items() if c[0] == "shapes"]
     arrays = [b for c, b in bufs.items() if c[0] != "shapes"]
     body[at:at + 1] = [_assign(n, _call("len", _call("range", *_range_args(loop))))] \
@@ -315,6 +322,15 @@ def _stack(tape, init, append, walk, parent, names):
                           for c in comps if c[0] != "index"]
     body[after:after] = [_assign(tape, gast.Tuple(elts=packed, ctx=gast.Load()))] \
         + ([_delete(arrays)] if arrays else [])  # (the lists: the last step frees them)
+    if all(isinstance(v, gast.Name) for _, _, vs in kinds for v in vs):
+        fdef = loop
+        while not isinstance(fdef, gast.FunctionDef):
+            fdef = parent[id(fdef)][1]
+        node = fast_forward(loop, parent, names, n, k,
+                            [(s, kd, b, [v.id for v in vs]) for s, (kd, b, vs)
+                             in zip(puts, kinds)], fdef)
+        if node is not None:
+            wrapped[id(loop)] = node
     # backward: unpack the rows, walk them backwards
     wbody, _ = parent[id(walk)]
     w_at = next(i for i, s in enumerate(wbody) if s is walk)
@@ -512,10 +528,17 @@ def _defer(body, row_of, k, n, names, unpacked, shape_of=None):
         put = _call("tape_put", name(buf), name(k), name(n), expr)
         if isinstance(expr, gast.Name) and once.get(expr.id) == 1 and expr.id in bound:
             made[expr.id] = buf  # (bound once, earlier in the step: one value from here on)
-            root, chain = handed_on.get(expr.id), [shape_arg.get(expr.id)]
+            root, chain, top = handed_on.get(expr.id), [shape_arg.get(expr.id)], None
             while root is not None and root not in made:
                 chain.append(shape_arg.get(root))
-                root = handed_on.get(root)
+                top, root = root, handed_on.get(root)
+            extra = []
+            if root is None and top is not None and once.get(top) == 1 and top in bound \
+                    and all(s is None or s in shape_of for s in chain):
+                # what sum_to hands on has no rows yet (a product's gradient, nn.Dense's,
+                # first): its root gets them, this value's are made from them after the loop
+                _, extra = rows_of(name(top), acc)
+                root = top
             if root is not None and all(s is None or s in shape_of for s in chain):
                 # sum_to of rows the step tapes already, by shapes on the tape: the rows
                 # are made after the loop (the very rows while each sum_to hands them on)
@@ -524,7 +547,7 @@ def _defer(body, row_of, k, n, names, unpacked, shape_of=None):
                     "sum_to_rows", name(made[root]), name(n),
                     *[gast.Tuple(elts=[name(shape_of[s][0]), _const(shape_of[s][1])],
                                  ctx=gast.Load()) for s in reversed(chain) if s is not None])))
-                return (buf, 0), []
+                return (buf, 0), extra
             if root is not None:  # the same array, most likely: shared rows until it is not
                 put = _call("tape_put_as", name(buf), name(k), name(n), expr, name(root),
                             name(made[root]))
@@ -566,10 +589,23 @@ def _defer(body, row_of, k, n, names, unpacked, shape_of=None):
             and per_step(args[1]) and per_step(args[2]) \
             and not (isinstance(args[2], gast.Name) and row_of.get(args[2].id, (0, 0))[1])
 
+    def dw_site(stmt):
+        """``d = accumulate(d, linear_dw(g, x))`` (nn.Dense's weight): g and x per step."""
+        facts = facts_of(stmt, "accumulated")
+        if facts is None or facts["helper"] != "accumulate" or len(stmt.value.args) != 2:
+            return False
+        v = stmt.value.args[1]
+        return isinstance(v, gast.Call) and isinstance(v.func, gast.Name) \
+            and v.func.id == "linear_dw" and len(v.args) == 2 and not v.keywords \
+            and per_step(v.args[0]) and per_step(v.args[1]) \
+            and not (isinstance(v.args[0], gast.Name) and row_of.get(v.args[0].id, (0, 0))[1])
+
     # a bias's sum is deferred only with the matrix products over the same array (sum_to
     # hands one gradient on to both): its rows are then shared, no memory of their own
     products = {root(a.id) for st in body if tn_site(st) for a in st.value.args[1:3]
                 if isinstance(a, gast.Name)}
+    products |= {root(a.id) for st in body if dw_site(st) for a in st.value.args[1].args
+                 if isinstance(a, gast.Name)}
     out, bound = [], set()
     for i, stmt in enumerate(body):
         if i and isinstance(body[i - 1], gast.Assign) \
@@ -589,6 +625,16 @@ def _defer(body, row_of, k, n, names, unpacked, shape_of=None):
                          name(g[0]), name(n), name(args[3].id))
             if a[1]:
                 call.keywords = [gast.keyword(arg="a_from", value=_const(a[1]))]
+            after.append(_assign(facts["adjoint"], call))
+            continue
+        elif dw_site(stmt):
+            g, puts_g = rows_of(args[1].args[0], acc)
+            x, puts_x = rows_of(args[1].args[1], acc)
+            out.extend(puts_g + puts_x)
+            call = _call("accumulate_dw_rows", name(facts["adjoint"]), name(g[0]),
+                         name(x[0]), name(n))
+            if x[1]:
+                call.keywords = [gast.keyword(arg="x_from", value=_const(x[1]))]
             after.append(_assign(facts["adjoint"], call))
             continue
         elif helper == "accumulate_to" and len(args) == 3 and isinstance(args[2], gast.Name) \

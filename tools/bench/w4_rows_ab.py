@@ -1,8 +1,9 @@
-"""W4's generated gradient with ``compiler.lower_rows`` off and on, called in one process
+"""W4's generated gradient with a lowering pass off and on (``compiler.lower_rows``, the
+default, or ``lower_step``: the forward step into its tape rows), called in one process
 alternately with the expert numpy version: the fastest thread CPU time of ``repeats``
 repeats of 10 calls each, and the ratios to the expert (docs/performance.md, W4).
 
-    OPENBLAS_NUM_THREADS=1 taskset -c 0 python tools/bench/w4_rows_ab.py [repeats]
+    OPENBLAS_NUM_THREADS=1 taskset -c 0 python tools/bench/w4_rows_ab.py [repeats [pass]]
 """
 from __future__ import annotations
 
@@ -18,20 +19,23 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(_HERE)))
 import workloads  # noqa: E402
 
 from autograd_st import compiler  # noqa: E402
-from autograd_st.compiler import lower_rows  # noqa: E402
+from autograd_st.compiler import lower_rows, lower_step  # noqa: E402
+
+PASSES = {"lower_rows": lower_rows, "lower_step": lower_step}
 
 
-def main(repeats: int) -> None:
+def main(repeats: int, which: str = "lower_rows") -> None:
+    flag = PASSES[which].ENABLED
     w = workloads.W4()
     arrays = w.make()
     fns = {"expert": lambda: w.hand_expert(*arrays)}
     for on in (False, True):
-        lower_rows.ENABLED[0] = on
+        flag[0] = on
         compiler.clear_caches()
         call, _ = w.autograd_st(arrays)
         call()  # (compiled now, with the pass as set)
         fns["on" if on else "off"] = call
-    lower_rows.ENABLED[0] = True
+    flag[0] = True
     best = dict.fromkeys(fns, float("inf"))
     gc.disable()
     for _ in range(repeats):
@@ -47,4 +51,4 @@ def main(repeats: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 40)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 40, *sys.argv[2:3])
