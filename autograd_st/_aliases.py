@@ -32,7 +32,6 @@ ALIASES = {
     "nn.cell": "autograd_st.cell",
     "train.serialization": "autograd_st",
     "common.seed": "autograd_st",
-    "common.api": "autograd_st",
     "ops.function": "autograd_st.ops",
     "ops.function.nn_func": "autograd_st.ops",
     "ops.function.math_func": "autograd_st.ops",
@@ -58,6 +57,7 @@ class _Alias(types.ModuleType):
 
 
 def _register() -> None:
+    # (only paths with no module of their own: a stand-in would hide a real one)
     for path, target in ALIASES.items():
         name = "autograd_st." + path
         if name not in sys.modules:

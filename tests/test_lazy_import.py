@@ -12,9 +12,11 @@ _PROBE = r'''
 import sys
 import autograd_st
 loaded = set(sys.modules)
+# (autograd_st._aliases' stand-ins for MindSpore's deeper paths load nothing)
 heavy = sorted(m for m in loaded if m.startswith(("autograd_st.compiler.", "autograd_st.nn",
                                                   "autograd_st.ops", "autograd_st.train",
-                                                  "autograd_st.boundary", "astor")))
+                                                  "autograd_st.boundary", "astor"))
+               and type(sys.modules[m]).__name__ != "_Alias")
 print("HEAVY", heavy)
 # every public name still resolves, and a tensor has its methods at once
 t = autograd_st.Tensor([1.0, 2.0])

@@ -383,3 +383,14 @@ def test_mindsporess_deeper_module_paths_import():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_no_stand_in_hides_a_real_module():
+    import pathlib
+
+    from autograd_st._aliases import ALIASES
+    root = pathlib.Path(ms.__file__).parent
+    for path in ALIASES:
+        parts = path.split(".")
+        assert not (root.joinpath(*parts).with_suffix(".py").exists()
+                    or root.joinpath(*parts, "__init__.py").exists()), path
