@@ -143,7 +143,6 @@ if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the
         jvp,
         value_and_grad,
         vjp,
-        vmap,
     )
     from .rules import register_vjp  # noqa: F401
     from .serialization import load_checkpoint, load_param_into_net, save_checkpoint  # noqa
