@@ -214,6 +214,7 @@ THRESHOLDS = [-1.0, -0.5, 0.0, 0.3, 0.5, 1.0, 2.0, -2.0]
 NICE = [0.5, 0.25, 0.2, 0.1, 0.05, 0.02, 0.01]
 MUT_VALUES = [0.5, -0.5, 1.5, 0.25, 2.0, -1.25, 0.75]   # a mutable number's values
 KW_VALUES = [0.5, 1.0, -0.5, 2.0, 0.25, -1.5]           # a keyword argument's values
+HOOK_CHANCE = 0.3   # feature hooks: how often a new value (of an operator or math op) is hooked
 
 
 def _bc(a, b):
@@ -955,7 +956,7 @@ class _Gen:
             name = self.fresh()
             lines.append("%s%s = %s" % (pad, name, _strip(e.src)))
             scope.vars[name] = Var(name, e.shape, e.bound)
-            if self.on("hooks") and _fresh_value(e.src) and self.chance(0.3):
+            if self.on("hooks") and _fresh_value(e.src) and self.chance(HOOK_CHANCE):
                 self.hook_stmt(lines, pad, name)
         elif kind == "assign":
             v = self.pick(mutable)
@@ -1694,10 +1695,11 @@ class _Gen:
         names = ["t", "u"][:len(params)]
         inner = Scope([Var(n, s_, b, mutable=False) for n, (s_, b) in zip(names, params)])
         saved, self.features = self.features, self.features - {"while_exit"}
+        in_net, self.in_net = self.in_net, False    # (a module-level function: no self.)
         try:    # (no float(ops.stop_gradient(.)) conditions: their stop_gradient goes below)
             e = self.expr(inner, ALLOWED, self.draw(st.integers(1, self.MAX_DEPTH)))
         finally:
-            self.features = saved
+            self.features, self.in_net = saved, in_net
         # (no stop_gradient: the checker's differences replace it by a function of theirs,
         # which the compiler would be asked to differentiate)
         for m in re.findall(r"__COND\d+__", e.src):
@@ -2058,10 +2060,12 @@ def _fresh_value(src):
 def _gradable(lines, callables, conds):
     """Whether a gradient may be taken of a body inside the program (feature inner_grad):
     not where it reaches ops.stop_gradient, which the checker's finite differences replace
-    by a function of their own (the compiler would be asked to compile that)."""
+    by a function of their own (the compiler would be asked to compile that); not where it
+    registers a hook (a second derivative through a hook is refused: tests/
+    test_gen4_regressions.py)."""
     text = "\n".join(lines)
     text += "".join(conds[m][0] for m in re.findall(r"__COND\d+__", text))
-    return "stop_gradient" not in text and all(
+    return "stop_gradient" not in text and "register_hook" not in text and all(
         c.gradable for c in callables if "%s(" % c.name in text)
 
 
@@ -2598,7 +2602,9 @@ def programs(draw, kinds=("function", "cell"), features=DEFAULT_FEATURES):
     inputs = [_spec_array(s, rng, INPUT_LOW, INPUT_HIGH) for s in specs]
     tangents = [_spec_array(s, rng, -1.0, 1.0) for s in specs]
     return Program(template, dict(g.conds), kind, inputs, tangents, g.has_loop,
-                   check_jvp=g.chance(0.35), check_second=g.chance(0.35) and not g.aux_mode and not g.custom,
+                   check_jvp=g.chance(0.35),
+                   check_second=(g.chance(0.35) and not g.aux_mode and not g.custom
+                                 and not g.hooked),     # (through a hook: refused)
                    has_aux=g.aux_mode, grad_position=grad_position,
                    api=g.pick(["grad", "grad_operation", "grad_weights_only"]),
                    weights=g.weights, effects=g.effects, mutations=tuple(g.mutations),

@@ -1,0 +1,42 @@
+"""Bugs the random programs found with the gen4 features (``star_call``, ``hooks``,
+``ms_mutable`` of tests/program_gen.py): each pinned by its smallest reproducer."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograd_st import Tensor, ops
+from autograd_st.errors import UnsupportedSyntaxError
+
+X = np.array([0.3, -0.2])
+
+
+def _keep(g):
+    return g
+
+
+def _hooked(a):
+    v = a * a
+    v.register_hook(_keep)
+    return ops.sum(v * a)
+
+
+def _gradient_of_a_hooked_function_inside(a):
+    return ops.sum(ops.grad(_hooked)(a) * a)
+
+
+def test_bug_second_derivative_through_a_hook_is_refused_clearly():
+    # found by the random programs (hooks + inner_grad, hooks + a second derivative):
+    # ops.grad(ops.grad(f)) of f registering a hook, or ops.grad(f) taken inside
+    # differentiated code, raised "UnsupportedSyntaxError: rules.py:1078: raise is not
+    # supported in differentiated code (_hook_result)": the compiler differentiated the
+    # hook's runner.  MindSpore 2.10 (PyNative) differentiates the hook itself and gives
+    # 6a = [1.8, -1.2] here; now the hook's result is a primitive whose derivative is
+    # refused with a reason and a way out (never a silent wrong value)
+    x = Tensor(X)
+    np.testing.assert_allclose(ops.grad(_hooked)(x).asnumpy(), 3.0 * X * X, rtol=1e-15)
+    for fn in (ops.grad(ops.grad(_hooked)), ops.grad(_gradient_of_a_hooked_function_inside)):
+        with pytest.raises(UnsupportedSyntaxError, match="second derivative through a "
+                                                         "gradient hook") as info:
+            fn(x)
+        assert "register the hook outside what is differentiated twice" in str(info.value)
