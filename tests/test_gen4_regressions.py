@@ -40,3 +40,39 @@ def test_bug_second_derivative_through_a_hook_is_refused_clearly():
                                                          "gradient hook") as info:
             fn(x)
         assert "register the hook outside what is differentiated twice" in str(info.value)
+
+
+class _Opts:
+    shift = -0.5
+
+
+OPTS = _Opts()
+
+
+def _reads_a_module_level_number(t):
+    return ops.exp((t + OPTS.shift) * 0.5)
+
+
+def _gradient_inside(x):
+    return ops.sum(ops.grad(_reads_a_module_level_number)(x))
+
+
+def test_bug_gradient_inside_keeps_what_its_compile_folded_in():
+    # found by the random programs (inner_grad + mutation): ops.grad(h) taken inside
+    # differentiated code, h reading a module-level number (opts.S1) that changes between
+    # calls: the same value_and_grad, and a fresh one, kept giving the old number's value.
+    # The inner gradient's generated code folds the number in; the code compiled from it
+    # did not keep that compile's guards (fixed: frontend.generated_source passes them on,
+    # the Normalizer adopts them); ops.grad(ops.grad(h)) the same
+    x = np.array([0.3, -0.2])
+    vg, gg = ops.value_and_grad(_gradient_inside), ops.grad(ops.grad(_reads_a_module_level_number))
+    try:
+        for shift in (-0.5, 0.75, -0.5):
+            OPTS.shift = shift
+            value, g = vg(Tensor(x))
+            e = np.exp((x + shift) * 0.5)
+            np.testing.assert_allclose(value.asnumpy(), np.sum(0.5 * e), rtol=1e-14)
+            np.testing.assert_allclose(g.asnumpy(), 0.25 * e, rtol=1e-14)
+            np.testing.assert_allclose(gg(Tensor(x)).asnumpy(), 0.25 * e, rtol=1e-14)
+    finally:
+        OPTS.shift = -0.5
