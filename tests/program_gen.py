@@ -73,7 +73,20 @@ main does not support yet, or gets wrong, is off by default, with what it waits 
   ``grad_pos``: ``grad_position`` a subset of the arguments (an int or a tuple);
 * ``nested_layers``: CellList layers holding a sub-Cell of their own, SequentialCells in a
   CellList; ``while_exit``: ``while True:`` with a counter's break and break / continue on
-  tensor values (also ``float(ops.stop_gradient(..))``, ``.item()``).
+  tensor values (also ``float(ops.stop_gradient(..))``, ``.item()``);
+* ``star_call``: ``t = (a, b); v = helper(*t)`` (a tuple the program built; helpers and
+  sub-Cells), a Cell ``FwdK`` whose ``construct(self, *inputs)`` returns
+  ``self.sub(*inputs)``, ``ops.add(*[a, b])``;
+* ``hooks``: ``v.register_hook(hook)`` right after ``v = <an operator or math op>`` (at the
+  top level, in a branch, in a loop body; in f, construct, helpers and sub-Cells): the
+  HEADER's ``_keep`` (``return g``) or ``_pass`` (``return None``), a lambda reading no local
+  variable, a nested ``def`` (placed before the assignment).  A hooked value is never given
+  to a gradient function the program calls (the direct call runs it eagerly: refused by
+  design), no second derivative is checked and no gradient taken inside through a hook
+  (refused: tests/test_gen4_regressions.py);
+* ``ms_mutable``: ``ms.mutable(v)`` around values, ``a, b = ms.mutable((e1, e2))``.
+  (``Cell.to_float(ms.float16)`` is not generated: the checks compare float64 values with
+  finite differences, which float16 cannot meet.)
 
 Values are kept away from singularities by construction: every expression carries an upper
 bound on its magnitude (inputs and Parameters are in [-1.5, 1.5]); ``exp`` only sees
