@@ -306,11 +306,11 @@ class GradFunction:
                 "numpy code runs\n"
         return compiler.explain_fusion(art.gradient.fn)
 
-    def _autograd_st_generated(self, argspec=None):
-        """(function, input names, input objects, guards) of the generated code for arguments
-        shaped like ``argspec`` (RUNTIME leaves are taken as float Tensors): what a
-        higher-order derivative differentiates again (read by the compiler).  The guards are
-        its compile's that read from objects (those read from its Cell are read from that
+    def _autograd_st_generated(self, argspec=None, guards=False):
+        """(function, input names, input objects) of the generated code for arguments shaped
+        like ``argspec`` (RUNTIME leaves are taken as float Tensors): what a higher-order
+        derivative differentiates again (read by the compiler).  ``guards=True``: and its
+        compile's guards that read from objects (those read from its Cell are read from that
         Cell): code compiled from it keeps them, so it is re-made when what they read
         changes (a module-level number ``cfg.S``)."""
         if argspec is None:
@@ -321,11 +321,13 @@ class GradFunction:
             args = tuple(_example(sp) for sp in argspec)
             kinds = tuple(map(kind, args))
             art = self._artifact(args, kinds, recompute=True)
+        if not guards:
+            return art.fn, art.gradient.input_names, art.gradient.inputs
         self_obj = art.target[1]
-        guards = [g if g.root[0] == "const" else g.rebased(("const", self_obj), (), True)
-                  for g in art.guards
-                  if g.root[0] == "const" or (g.root[0] == "self" and self_obj is not None)]
-        return art.fn, art.gradient.input_names, art.gradient.inputs, guards
+        kept = [g if g.root[0] == "const" else g.rebased(("const", self_obj), (), True)
+                for g in art.guards
+                if g.root[0] == "const" or (g.root[0] == "self" and self_obj is not None)]
+        return art.fn, art.gradient.input_names, art.gradient.inputs, kept
 
 
 def _leaf_types(value, found: set) -> None:

@@ -325,7 +325,7 @@ def generated_source(gfn, argspec):
     number it folded in: code compiled from it is re-made when that changes): what a
     higher-order derivative compiles.
     ``gfn._autograd_st_generated(argspec)`` is how a gradient function shows its code."""
-    fn, names, objects, guards = gfn._autograd_st_generated(argspec)
+    fn, names, objects, guards = gfn._autograd_st_generated(argspec, guards=True)
     src = parse_function(fn)
     src = dataclasses.replace(src, bound_args=dict(zip(names, objects)), guards=tuple(guards))
     return fn, src
