@@ -1087,6 +1087,18 @@ def _hook_result(out, dout):
     return out
 
 
+apply_grad_hook._autograd_st_prim = "apply_grad_hook"  # (a primitive: see below)
+
+
+@primitive(name="apply_grad_hook", diff=("dout",),
+           refused="a second derivative through a gradient hook (Tensor.register_hook, "
+                   "ops.HookBackward, ops.InsertGradientOf; MindSpore's PyNative mode "
+                   "differentiates the hook): register the hook outside what is "
+                   "differentiated twice")
+def apply_grad_hook_(fn, dout, as_tuple):
+    return apply_grad_hook(fn, dout, as_tuple)
+
+
 @primitive(name="grad_hook", diff=("x",))
 def grad_hook_(x, fn, as_tuple=False):
     return x

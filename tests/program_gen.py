@@ -73,7 +73,20 @@ main does not support yet, or gets wrong, is off by default, with what it waits 
   ``grad_pos``: ``grad_position`` a subset of the arguments (an int or a tuple);
 * ``nested_layers``: CellList layers holding a sub-Cell of their own, SequentialCells in a
   CellList; ``while_exit``: ``while True:`` with a counter's break and break / continue on
-  tensor values (also ``float(ops.stop_gradient(..))``, ``.item()``).
+  tensor values (also ``float(ops.stop_gradient(..))``, ``.item()``);
+* ``star_call``: ``t = (a, b); v = helper(*t)`` (a tuple the program built; helpers and
+  sub-Cells), a Cell ``FwdK`` whose ``construct(self, *inputs)`` returns
+  ``self.sub(*inputs)``, ``ops.add(*[a, b])``;
+* ``hooks``: ``v.register_hook(hook)`` right after ``v = <an operator or math op>`` (at the
+  top level, in a branch, in a loop body; in f, construct, helpers and sub-Cells): the
+  HEADER's ``_keep`` (``return g``) or ``_pass`` (``return None``), a lambda reading no local
+  variable, a nested ``def`` (placed before the assignment).  A hooked value is never given
+  to a gradient function the program calls (the direct call runs it eagerly: refused by
+  design), no second derivative is checked and no gradient taken inside through a hook
+  (refused: tests/test_gen4_regressions.py);
+* ``ms_mutable``: ``ms.mutable(v)`` around values, ``a, b = ms.mutable((e1, e2))``.
+  (``Cell.to_float(ms.float16)`` is not generated: the checks compare float64 values with
+  finite differences, which float16 cannot meet.)
 
 Values are kept away from singularities by construction: every expression carries an upper
 bound on its magnitude (inputs and Parameters are in [-1.5, 1.5]); ``exp`` only sees
@@ -169,6 +182,11 @@ FEATURES = {
     "grad_pos": None,       # grad_position a subset of the arguments (an int or a tuple)
     "nested_layers": None,  # CellList layers holding sub-Cells, SequentialCells in CellLists
     "while_exit": None,     # while True with break / continue on tensor (and float) values
+    # gen4: today's compiler features
+    "star_call": None,      # helper(*t) of a built tuple, construct(self, *inputs) passing
+                            # self.sub(*inputs), ops.add(*[a, b])
+    "hooks": None,          # v.register_hook(_keep / _pass / a nested def / a lambda)
+    "ms_mutable": None,     # ms.mutable(v), a, b = ms.mutable((e1, e2)) (the identity)
 }
 DEFAULT_FEATURES = frozenset(name for name, waits in FEATURES.items() if waits is None)
 ALL_FEATURES = frozenset(FEATURES)
@@ -209,6 +227,7 @@ THRESHOLDS = [-1.0, -0.5, 0.0, 0.3, 0.5, 1.0, 2.0, -2.0]
 NICE = [0.5, 0.25, 0.2, 0.1, 0.05, 0.02, 0.01]
 MUT_VALUES = [0.5, -0.5, 1.5, 0.25, 2.0, -1.25, 0.75]   # a mutable number's values
 KW_VALUES = [0.5, 1.0, -0.5, 2.0, 0.25, -1.5]           # a keyword argument's values
+HOOK_CHANCE = 0.3   # feature hooks: how often a new value (of an operator or math op) is hooked
 
 
 def _bc(a, b):
@@ -493,6 +512,8 @@ class _Gen:
         self.from_imports = set()   # "from autograd_st.ops import composite as C", ...
         self.custom = False         # the program has a user primitive or a bprop Cell
         self.aux_defs = []          # module-level functions returning (loss, aux)
+        self.hooked = set()         # names of values hooked (register_hook): never passed
+        #                             to a gradient function (inner_grad)
 
     def on(self, feature):
         return feature in self.features
@@ -577,6 +598,8 @@ class _Gen:
         sub = depth - 1
         if kind == "leaf":
             v = self.pick(var_ok[::-1])     # newest first
+            if self.on("ms_mutable") and self.chance(0.08):
+                return E("ms.mutable(%s)" % v.name, v.shape, v.bound)
             return E(v.name, v.shape, v.bound)
         below = levels[sub]
         if kind == "unary":
@@ -737,6 +760,8 @@ class _Gen:
             return E("(%s / %s)" % (num.src, d), shape, num.bound / low)
         x, y = (b, a) if swap else (a, b)
         bound = a.bound * b.bound if op == "*" else a.bound + b.bound
+        if op == "+" and a.tensor and b.tensor and self.on("star_call") and self.chance(0.15):
+            return E("ops.add(*[%s, %s])" % (_strip(x.src), _strip(y.src)), shape, bound)
         return E("(%s %s %s)" % (x.src, op, y.src), shape, bound)
 
     def reduce(self, a, red):
@@ -930,8 +955,12 @@ class _Gen:
                 names.append(self.pick(pool) if pool and self.chance(0.5) else self.fresh())
             es = [self.expr(scope, {scope.vars[n].shape} if n in scope.vars else ALLOWED)
                   for n in names]
-            lines.append("%s%s, %s = %s, %s" % (pad, names[0], names[1], _strip(es[0].src),
-                                                _strip(es[1].src)))
+            if self.on("ms_mutable") and self.chance(0.4):
+                lines.append("%s%s, %s = ms.mutable((%s, %s))" % (
+                    pad, names[0], names[1], _strip(es[0].src), _strip(es[1].src)))
+            else:
+                lines.append("%s%s, %s = %s, %s" % (pad, names[0], names[1],
+                                                    _strip(es[0].src), _strip(es[1].src)))
             for n, e in zip(names, es):
                 scope.vars[n] = Var(n, e.shape, e.bound)
             return
@@ -940,6 +969,8 @@ class _Gen:
             name = self.fresh()
             lines.append("%s%s = %s" % (pad, name, _strip(e.src)))
             scope.vars[name] = Var(name, e.shape, e.bound)
+            if self.on("hooks") and _fresh_value(e.src) and self.chance(HOOK_CHANCE):
+                self.hook_stmt(lines, pad, name)
         elif kind == "assign":
             v = self.pick(mutable)
             if targets is None and self.chance(0.4):
@@ -987,6 +1018,25 @@ class _Gen:
             self.items_stmt(scope, lines, indent)
         else:
             self.closure_stmt(scope, lines, indent)
+
+    def hook_stmt(self, lines, pad, name):
+        """``name.register_hook(hook)`` right after ``name = ...`` (the last line): the
+        HEADER's ``_keep`` (returns its gradient) or ``_pass`` (returns None), a lambda
+        reading no local variable, or a nested ``def`` placed before the assignment (a hook
+        defined between the two would be refused).  Each changes nothing: the gradient is
+        still the differences'.  The name is never passed to a gradient function the program
+        calls (eagerly, in the direct call: a hooked Tensor is refused there)."""
+        form = self.pick(["keep", "pass", "lambda", "def"])
+        if form in ("keep", "pass"):
+            hook = "_" + form
+        elif form == "lambda":
+            hook = self.pick(["lambda g: g", "lambda g: None", "lambda grad: grad * 1.0"])
+        else:
+            hook = self.fresh("hk")
+            body = self.pick(["return g", "return None", "return g + 0.0"])
+            lines[-1:-1] = ["%sdef %s(g):" % (pad, hook), "%s    %s" % (pad, body)]
+        lines.append("%s%s.register_hook(%s)" % (pad, name, hook))
+        self.hooked.add(name)
 
     def squash(self, scope, lines, pad, name, limit):
         v = scope.vars[name]
@@ -1658,10 +1708,11 @@ class _Gen:
         names = ["t", "u"][:len(params)]
         inner = Scope([Var(n, s_, b, mutable=False) for n, (s_, b) in zip(names, params)])
         saved, self.features = self.features, self.features - {"while_exit"}
+        in_net, self.in_net = self.in_net, False    # (a module-level function: no self.)
         try:    # (no float(ops.stop_gradient(.)) conditions: their stop_gradient goes below)
             e = self.expr(inner, ALLOWED, self.draw(st.integers(1, self.MAX_DEPTH)))
         finally:
-            self.features = saved
+            self.features, self.in_net = saved, in_net
         # (no stop_gradient: the checker's differences replace it by a function of theirs,
         # which the compiler would be asked to differentiate)
         for m in re.findall(r"__COND\d+__", e.src):
@@ -1689,11 +1740,16 @@ class _Gen:
         ``GradOperation(get_all=True)``, and ``has_aux`` through a nested ``def`` returning
         ``(ops.sum(h(..)), aux)``; each gradient squashed by tanh (its bound is unknown)."""
         pad = "    " * indent
-        candidates = self.inner_candidates(scope)
+        given = scope.child()       # (a hooked Tensor given to a gradient function is
+        for name in self.hooked:    # refused when the direct call runs it eagerly)
+            given.vars.pop(name, None)
+        if not given.vars:
+            return
+        candidates = self.inner_candidates(given)
         if not candidates or self.chance(0.3):
-            candidates = [self.grad_target(scope)]
+            candidates = [self.grad_target(given)]
         h = self.pick(candidates)
-        args = [_strip(self.fit(self.expr(scope, {s}, self.draw(st.integers(0, 2))), b).src)
+        args = [_strip(self.fit(self.expr(given, {s}, self.draw(st.integers(0, 2))), b).src)
                 for s, b in h.params]
         n = len(args)
         plain = h.style in ("plain", "star")
@@ -1768,6 +1824,14 @@ class _Gen:
         args = [self.expr(scope, {s}, self.draw(st.integers(0, 2))) for s, _ in h.params]
         args = [self.fit(a, b).src for a, (_, b) in zip(args, h.params)]
         name = self.fresh()
+        if self.on("star_call") and h.style in ("plain", "star") and self.chance(0.35):
+            # t = (a1, a2); v = h(*t)  (the tuple built by the program, of known length)
+            t = self.fresh("t")
+            lines.append("%s%s = (%s%s)" % ("    " * indent, t, ", ".join(
+                _strip(a) for a in args), "," if len(args) == 1 else ""))
+            lines.append("%s%s = %s(*%s)" % ("    " * indent, name, h.name, t))
+            scope.vars[name] = Var(name, h.out_shape, h.out_bound)
+            return
         lines.append("%s%s = %s" % ("    " * indent, name, self.call_src(h, args)))
         scope.vars[name] = Var(name, h.out_shape, h.out_bound)
 
@@ -1993,13 +2057,28 @@ class _Gen:
                       weights=tuple(v.shape for v in pvars)), src, cls
 
 
+def _fresh_value(src):
+    """Whether the expression ``src`` surely makes a new Tensor (an operator, a math op):
+    a hook on a bare name, a conditional expression or ``ms.mutable(x)`` could hook an input
+    itself, which the checker then gives to gradient functions (refused, by design)."""
+    import ast
+    node = ast.parse(src.strip(), mode="eval").body
+    if isinstance(node, ast.BinOp):
+        return True
+    return isinstance(node, ast.Call) and re.fullmatch(
+        r"ops\.(sin|cos|tanh|sigmoid|exp|square|sum|mean|matmul|add)", ast.unparse(node.func)
+    ) is not None
+
+
 def _gradable(lines, callables, conds):
     """Whether a gradient may be taken of a body inside the program (feature inner_grad):
     not where it reaches ops.stop_gradient, which the checker's finite differences replace
-    by a function of their own (the compiler would be asked to compile that)."""
+    by a function of their own (the compiler would be asked to compile that); not where it
+    registers a hook (a second derivative through a hook is refused: tests/
+    test_gen4_regressions.py)."""
     text = "\n".join(lines)
     text += "".join(conds[m][0] for m in re.findall(r"__COND\d+__", text))
-    return "stop_gradient" not in text and all(
+    return "stop_gradient" not in text and "register_hook" not in text and all(
         c.gradable for c in callables if "%s(" % c.name in text)
 
 
@@ -2048,7 +2127,12 @@ def _literal_tree(tree):
 # =========================================================================================
 
 HEADER = ("import numpy as np\n"
-          "from autograd_st import nn, ops, Parameter, ParameterTuple, Tensor\n")
+          "import autograd_st as ms\n"
+          "from autograd_st import nn, ops, Parameter, ParameterTuple, Tensor\n\n\n"
+          "def _keep(g):\n"
+          "    return g\n\n\n"
+          "def _pass(g):\n"
+          "    return None\n")
 
 PROBE_HEADER = ("_MARGINS = []\n\n\n"
                 "def _probe(a, c, op):\n"
@@ -2190,6 +2274,12 @@ def feature_uses(program):
         used.add("nested_layers")
     if "while True:" in src:
         used.add("while_exit")
+    if re.search(r"\b\w+\(\*t\d+\)|self\.sub\(\*inputs\)|ops\.add\(\*\[", src):
+        used.add("star_call")
+    if ".register_hook(" in src:
+        used.add("hooks")
+    if "ms.mutable(" in src:
+        used.add("ms_mutable")
     return used
 
 
@@ -2446,8 +2536,17 @@ def programs(draw, kinds=("function", "cell"), features=DEFAULT_FEATURES):
         cells = []
         for k in range(g.draw(st.integers(0, 2))):
             h, src, cls = g.subcell(callables, k, rng)
-            cells.append((h, cls))
             blocks.append("\n".join(src))
+            if g.on("star_call") and h.style in ("plain", "star") and g.chance(0.3):
+                # a Cell passing its inputs on: construct(self, *inputs): self.sub(*inputs)
+                wrap = "Fwd%d" % k
+                blocks.append("\n".join([
+                    "class %s(nn.Cell):" % wrap, "    def __init__(self):",
+                    "        super().__init__()", "        self.sub = %s()" % cls, "",
+                    "    def construct(self, *inputs):", "        return self.sub(*inputs)"]))
+                h, cls = dataclasses.replace(h, param_names=(), options=(), style="plain",
+                                             weights=()), wrap
+            cells.append((h, cls))
         init, pvars = [], []
         for j in range(g.draw(st.integers(0, 3))):
             shape = g.pick(SHAPES + [MAT])
@@ -2516,7 +2615,9 @@ def programs(draw, kinds=("function", "cell"), features=DEFAULT_FEATURES):
     inputs = [_spec_array(s, rng, INPUT_LOW, INPUT_HIGH) for s in specs]
     tangents = [_spec_array(s, rng, -1.0, 1.0) for s in specs]
     return Program(template, dict(g.conds), kind, inputs, tangents, g.has_loop,
-                   check_jvp=g.chance(0.35), check_second=g.chance(0.35) and not g.aux_mode and not g.custom,
+                   check_jvp=g.chance(0.35),
+                   check_second=(g.chance(0.35) and not g.aux_mode and not g.custom
+                                 and not g.hooked),     # (through a hook: refused)
                    has_aux=g.aux_mode, grad_position=grad_position,
                    api=g.pick(["grad", "grad_operation", "grad_weights_only"]),
                    weights=g.weights, effects=g.effects, mutations=tuple(g.mutations),

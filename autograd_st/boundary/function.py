@@ -306,10 +306,13 @@ class GradFunction:
                 "numpy code runs\n"
         return compiler.explain_fusion(art.gradient.fn)
 
-    def _autograd_st_generated(self, argspec=None):
+    def _autograd_st_generated(self, argspec=None, guards=False):
         """(function, input names, input objects) of the generated code for arguments shaped
         like ``argspec`` (RUNTIME leaves are taken as float Tensors): what a higher-order
-        derivative differentiates again (read by the compiler)."""
+        derivative differentiates again (read by the compiler).  ``guards=True``: and its
+        compile's guards that read from objects (those read from its Cell are read from that
+        Cell): code compiled from it keeps them, so it is re-made when what they read
+        changes (a module-level number ``cfg.S``)."""
         if argspec is None:
             art = self._last_art
             if art is None:
@@ -318,7 +321,13 @@ class GradFunction:
             args = tuple(_example(sp) for sp in argspec)
             kinds = tuple(map(kind, args))
             art = self._artifact(args, kinds, recompute=True)
-        return art.fn, art.gradient.input_names, art.gradient.inputs
+        if not guards:
+            return art.fn, art.gradient.input_names, art.gradient.inputs
+        self_obj = art.target[1]
+        kept = [g if g.root[0] == "const" else g.rebased(("const", self_obj), (), True)
+                for g in art.guards
+                if g.root[0] == "const" or (g.root[0] == "self" and self_obj is not None)]
+        return art.fn, art.gradient.input_names, art.gradient.inputs, kept
 
 
 def _leaf_types(value, found: set) -> None:

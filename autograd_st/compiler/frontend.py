@@ -321,9 +321,11 @@ def function_of(callee):
 
 def generated_source(gfn, argspec):
     """(function, Source) of a gradient function's generated code, its extra parameters
-    bound to the Parameters they stand for: what a higher-order derivative compiles.
+    bound to the Parameters they stand for, and the guards of its compile (a module-level
+    number it folded in: code compiled from it is re-made when that changes): what a
+    higher-order derivative compiles.
     ``gfn._autograd_st_generated(argspec)`` is how a gradient function shows its code."""
-    fn, names, objects = gfn._autograd_st_generated(argspec)
+    fn, names, objects, guards = gfn._autograd_st_generated(argspec, guards=True)
     src = parse_function(fn)
-    src = dataclasses.replace(src, bound_args=dict(zip(names, objects)))
+    src = dataclasses.replace(src, bound_args=dict(zip(names, objects)), guards=tuple(guards))
     return fn, src

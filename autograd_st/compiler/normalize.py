@@ -130,6 +130,8 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
             if isinstance(src.self_obj, Cell):  # the cache key has its structure; what a
                 self.tracked.add(id(src.self_obj))  # plain object's method reads is guarded
             start = 1
+        for guard in src.guards:    # generated code: what its own compile folded in
+            self.add_guard(guard)
         self.user_params = params[start:]
         self.user_params = [p for p in self.user_params if p not in src.bound_args] + \
             [p for p in self.user_params if p in src.bound_args]

@@ -58,6 +58,9 @@ class Source:
     self_obj: object = None
     qualname: str = ""
     bound_args: dict = field(default_factory=dict)
+    # a gradient function's generated code: the guards of its compile (what it folded in,
+    # read from objects), which any code compiled from it must keep
+    guards: tuple = ()
 
     def lookup(self, name: str):
         """The object a free name denotes now: closure, then globals, then builtins."""
