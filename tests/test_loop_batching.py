@@ -12,7 +12,7 @@ import types
 import numpy as np
 import pytest
 
-from autograd_st import Parameter, Tensor, compiler, nn, ops
+from autograd_st import Parameter, Tensor, compiler, nn, numerical_grad, ops
 from autograd_st.compiler import lower_loops
 from autograd_st.runtime_loops import (
     accumulate_at,
@@ -34,19 +34,11 @@ UPDATE = os.environ.get("AUTOGRAD_ST_UPDATE_GOLDEN") == "1"
 
 
 def numeric(f, args, pos, eps=1e-6):
-    """Central finite differences of the scalar ``f(*args)`` (float64 arrays) w.r.t.
-    ``args[pos]``."""
-    x = args[pos]
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        hi = f(*args)
-        x[i] = old - eps
-        lo = f(*args)
-        x[i] = old
-        g[i] = (hi - lo) / (2 * eps)
-    return g
+    """Central finite differences of the scalar ``f(*args)`` w.r.t. ``args[pos]``, moved in
+    float64 (autograd_st.numerical_grad)."""
+    args = list(args)
+    args[pos] = np.asarray(args[pos], np.float64)
+    return numerical_grad(f, args, pos, eps=eps)
 
 
 def grads_and_source(fn, args, batched, **kw):

@@ -11,7 +11,7 @@ import gast
 import numpy as np
 import pytest
 
-from autograd_st import Tensor, compiler, ops
+from autograd_st import Tensor, compiler, numerical_grad, ops
 from autograd_st.compiler import lower_rows
 from autograd_st.compiler.names import NameAllocator
 from autograd_st.runtime import matmul_nt_to, sum_to
@@ -19,18 +19,11 @@ from autograd_st.runtime_loops import into_row, rows_fast, rows_stacked, tape_pu
 
 
 def numeric(f, args, pos, eps=1e-6):
-    """Central finite differences of the scalar ``f(*args)`` w.r.t. ``args[pos]``."""
-    x = args[pos]
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        hi = f(*args)
-        x[i] = old - eps
-        lo = f(*args)
-        x[i] = old
-        g[i] = (hi - lo) / (2 * eps)
-    return g
+    """Central finite differences of the scalar ``f(*args)`` w.r.t. ``args[pos]``, moved in
+    float64 (autograd_st.numerical_grad)."""
+    args = list(args)
+    args[pos] = np.asarray(args[pos], np.float64)
+    return numerical_grad(f, args, pos, eps=eps)
 
 
 def grads_and_source(fn, args, on, pos):

@@ -11,26 +11,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograd_st import Tensor, compiler, ops
+from autograd_st import Tensor, compiler, numerical_grad, ops
 from autograd_st.compiler import lower_step
 from autograd_st.runtime_loops import fwd_rows
 
 
 def numeric(f, args, pos, eps=1e-6):
-    """Central finite differences of the scalar ``f(*args)`` w.r.t. ``args[pos]``."""
-    x = args[pos].astype(np.float64)
+    """Central finite differences of the scalar ``f(*args)`` w.r.t. ``args[pos]``, moved in
+    float64 (autograd_st.numerical_grad)."""
     args = list(args)
-    args[pos] = x
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        hi = f(*args)
-        x[i] = old - eps
-        lo = f(*args)
-        x[i] = old
-        g[i] = (hi - lo) / (2 * eps)
-    return g
+    args[pos] = np.asarray(args[pos], np.float64)
+    return numerical_grad(f, args, pos, eps=eps)
 
 
 def run(fn, args, on, pos):
