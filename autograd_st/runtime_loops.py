@@ -333,18 +333,26 @@ def rows_stacked(n, shared, *rows):
             return None
         row, dtype = buf.shape[1:], buf.dtype
         out.append(buf[off:off + n])
+    if not _fit_rows(shared, row, dtype):
+        return None
+    out.append(_empty((n,) + row, dtype))
+    return out
+
+
+def _fit_rows(shared, row, dtype) -> bool:
+    """Whether each of ``shared`` (the values a step reads besides its rows) is a Python
+    number, or an array of ``dtype`` that broadcasts into ``row`` without growing it."""
     for v in shared:
         if v.__class__ in (int, float):
             continue
         if v.__class__ is not _ndarray or v.dtype != dtype or v.ndim > len(row):
-            return None
+            return False
         try:
             if np.broadcast_shapes(v.shape, row) != row:
-                return None
+                return False
         except ValueError:
-            return None
-    out.append(_empty((n,) + row, dtype))
-    return out
+            return False
+    return True
 
 
 def into_row(rows, k, ufunc, a, b):
@@ -442,16 +450,8 @@ def fwd_rows(n, carried, rows, squares, shared, m, states=()):
     for w in squares:
         if w.__class__ is not _ndarray or w.shape != (row[-1], row[-1]) or w.dtype != dtype:
             return None
-    for v in shared:
-        if v.__class__ in (int, float):
-            continue
-        if v.__class__ is not _ndarray or v.dtype != dtype or v.ndim > len(row):
-            return None
-        try:
-            if np.broadcast_shapes(v.shape, row) != row:
-                return None
-        except ValueError:
-            return None
+    if not _fit_rows(shared, row, dtype):
+        return None
     out = [row]
     for v in carried:
         buf = _empty((n + 1,) + row, dtype)

@@ -51,10 +51,9 @@ from __future__ import annotations
 
 import gast
 
-from .anno import facts_of
 from .codegen import clone, is_comment, name
 from .inplace import UFUNCS
-from .lower_hoist import _assign, _call, _const, _names, _read, _stored
+from .lower_hoist import _assign, _call, _const, _may_write, _names, _read, _stored
 
 __all__ = ["fast_forward", "ENABLED"]
 
@@ -351,20 +350,9 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
 def _writes(body, put_ids) -> bool:
     """Whether the step may write into an array (an item or attribute store, a statement
     run for its effect, a call with effects): a value it holds may then be a tape row that
-    the loop as it was would have copied before the write."""
-    for stmt in body:
-        if id(stmt) in put_ids or is_comment(stmt):
-            continue
-        for nd in gast.walk(stmt):
-            if isinstance(nd, gast.Expr):
-                return True
-            opaque = facts_of(nd, "forward_opaque")
-            if opaque is not None and opaque["effect"]:
-                return True
-            if isinstance(nd, (gast.Subscript, gast.Attribute)) \
-                    and isinstance(nd.ctx, gast.Store):
-                return True
-    return False
+    the loop as it was would have copied before the write.  (The step's own puts aside,
+    what the hoisting asks of a loop body: ``lower_hoist._may_write``.)"""
+    return _may_write([s for s in body if id(s) not in put_ids], ())
 
 
 def _tuple(vars_):
