@@ -15,7 +15,7 @@ import itertools
 import numpy as np
 
 from .. import dtype as mstype
-from . import config
+from . import vision
 
 __all__ = ["Duplicate", "Fill", "Mask", "Relational", "PadEnd", "Slice", "Concatenate",
            "Unique", "RandomApply", "RandomChoice", "RandomOrder"]
@@ -231,16 +231,11 @@ def _result(data: tuple):
     return data if len(data) > 1 else data[0]
 
 
-class _Random:
-    def __init__(self) -> None:
-        self._stream = next(_RANDOM)
-        self._rng, self._sets = None, -1
+class _Random(vision._Random):
+    """A generic random transform: streams of its own (vision's ``_Random``, counted here)."""
 
-    def _draw(self) -> np.random.Generator:
-        if self._rng is None or self._sets != config.seed_sets():  # set_seed restarts it
-            self._rng = config.generator(2 * 10 ** 6 + self._stream, 0)
-            self._sets = config.seed_sets()
-        return self._rng
+    _BASE = 2 * 10 ** 6
+    _COUNTER = _RANDOM
 
 
 class RandomApply(_Random):

@@ -220,13 +220,19 @@ class VerticalFlip:
 
 
 class _Random:
+    """A random transform: ``_draw()`` is its own stream of the seed (stream ``_BASE`` plus
+    its number among the transforms counted by ``_COUNTER``), restarted by ``set_seed``."""
+
+    _BASE = 10 ** 6
+    _COUNTER = _RANDOM
+
     def __init__(self) -> None:
-        self._stream = next(_RANDOM)
+        self._stream = next(self._COUNTER)
         self._rng, self._sets = None, -1
 
     def _draw(self) -> np.random.Generator:
         if self._rng is None or self._sets != config.seed_sets():  # set_seed restarts it
-            self._rng = config.generator(10 ** 6 + self._stream, 0)
+            self._rng = config.generator(self._BASE + self._stream, 0)
             self._sets = config.seed_sets()
         return self._rng
 
