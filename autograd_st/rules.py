@@ -70,6 +70,8 @@ from .runtime import (  # noqa: F401  (templates read
     mp_cast,
     numbers_as,
     ones_like,
+    ones_matmul_nt,
+    ones_matmul_tn,
     relu,
     segment_length,
     shape_of,
@@ -268,7 +270,8 @@ def template_globals() -> dict:
                "grad_ready": grad_ready, "inplace_ok": inplace_ok, "numbers_as": numbers_as,
                "fwdacc_ok": fwdacc_ok,
                "shape_of": shape_of, "segment_length": segment_length,
-               "matmul_ones": matmul_ones, "sum_ones": sum_ones}
+               "matmul_ones": matmul_ones, "sum_ones": sum_ones,
+               "ones_matmul_nt": ones_matmul_nt, "ones_matmul_tn": ones_matmul_tn}
         out.update((n, getattr(runtime_loops, n)) for n in runtime_loops.LOOP_NAMES)
         for _, fwd, bwd in LOWERED_KERNELS.values():
             out[fwd.__name__], out[bwd.__name__] = fwd, bwd

@@ -18,7 +18,7 @@ __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "si
            "matmul_nt", "matmul_tn", "cast_like", "int_like", "mp_cast", "first_order_value", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
            "matmul_tn_to", "grad_ready", "GradList", "Shape", "shape_of", "segment_length", "inplace_ok", "fwdacc_ok",
-           "numbers_as", "matmul_ones", "sum_ones",
+           "numbers_as", "matmul_ones", "sum_ones", "ones_matmul_nt", "ones_matmul_tn",
            "RUNTIME_NAMES"]
 
 
@@ -270,6 +270,33 @@ def matmul_ones(a, b):
         out.fill(1)
         return out
     return ones_like(np.matmul(a, b))
+
+
+def ones_matmul_nt(a, b):
+    """``matmul_nt_to(matmul_ones(a, b), b, a)``: the gradient of ``a @ b`` with respect to
+    ``a`` under a seed of ones, ``ones @ b.T``, whose every row is ``b``'s row sums (the
+    lowering writes it, compiler/lower_seed.py).  Two float32 or float64 matrices of one
+    dtype that fit; anything else is the two calls it replaces."""
+    if type(a) is np.ndarray and type(b) is np.ndarray and a.ndim == 2 and b.ndim == 2 \
+            and a.shape[1] == b.shape[0] and a.dtype is b.dtype \
+            and (a.dtype is _F4 or a.dtype is _F8):
+        out = np.empty(a.shape, a.dtype)
+        out[...] = b.sum(axis=1)
+        return out
+    return matmul_nt_to(matmul_ones(a, b), b, a)
+
+
+def ones_matmul_tn(a, b):
+    """``matmul_tn_to(a, matmul_ones(a, b), b)``: the gradient of ``a @ b`` with respect to
+    ``b`` under a seed of ones, ``a.T @ ones``, whose every column is ``a``'s column sums
+    (as :func:`ones_matmul_nt`)."""
+    if type(a) is np.ndarray and type(b) is np.ndarray and a.ndim == 2 and b.ndim == 2 \
+            and a.shape[1] == b.shape[0] and a.dtype is b.dtype \
+            and (a.dtype is _F4 or a.dtype is _F8):
+        out = np.empty(b.shape, b.dtype)
+        out[...] = a.sum(axis=0)[:, None]
+        return out
+    return matmul_tn_to(a, matmul_ones(a, b), b)
 
 
 def sum_ones(x):

@@ -8,7 +8,11 @@ the gradients only, so the gradient of a net that ends in ``out = x @ y`` read
 dtype.  Here the pair is one statement, ``d_out = matmul_ones(x, y)`` (``np.sum(v)``:
 ``sum_ones(v)``), which makes the ones from the operands' shapes and dtypes
 (:mod:`autograd_st.runtime`; anything they do not cover computes the value as before, its
-errors included, so the values and the errors are the code's before).
+errors included, so the values and the errors are the code's before).  Where the ones of
+a product are read only by the product's own gradients, ``matmul_nt_to(d_out, y, x)`` and
+``matmul_tn_to(x, d_out, y)``, those are ``ones_matmul_nt(x, y)`` (every row ``y``'s row
+sums) and ``ones_matmul_tn(x, y)``, and the ones are not made at all: the tutorials'
+``GradOperation()(net)`` of a net ending in a MatMul.
 
 Applies where, at the function's top level: the seed is the call ``Reverse.seed_ones``
 tagged ``seed``, the value it is shaped like is bound by the nearest statement before it
@@ -22,6 +26,7 @@ import gast
 
 from .anno import facts_of
 from .codegen import name
+from .lower_facts import names_of
 from .trees import load_store_names, walk
 
 __all__ = ["seed_without_value"]
@@ -84,6 +89,49 @@ def seed_without_value(fdef) -> bool:
         st.value = gast.Call(func=name(_FORMS[prim["prim"]][2]),
                              args=[name(a) for a in operands], keywords=[])
         dropped.add(j)
+        if prim["prim"] == "matmul" and _ones_read_by_gradients(body, k, operands):
+            dropped.add(k)
     if dropped:
         fdef.body = [s for i, s in enumerate(body) if i not in dropped]
     return bool(dropped)
+
+
+# the product's gradients that read its ones: helper -> (where the ones are among its three
+# name arguments, the helper that needs no ones, the operands' places)
+_ONES_READERS = {"matmul_nt_to": (0, "ones_matmul_nt", (2, 1)),
+                 "matmul_tn_to": (1, "ones_matmul_tn", (0, 2))}
+
+
+def _ones_read_by_gradients(body, k, operands) -> bool:
+    """Whether every read of the ones ``body[k]`` binds (``d = matmul_ones(x, y)``) is
+    ``matmul_nt_to(d, y, x)`` or ``matmul_tn_to(x, d, y)`` as a whole top-level statement
+    ``g = ...``, with ``x``, ``y`` and ``d`` bound nowhere after ``body[k]``; if so, those
+    are rewritten to ``ones_matmul_nt(x, y)`` / ``ones_matmul_tn(x, y)``."""
+    target = body[k].targets[0]
+    if not isinstance(target, gast.Name):
+        return False
+    d = target.id
+    watched = {d, *operands}
+    readers = []
+    for st in body[k + 1:]:
+        loads, stores = names_of(st)
+        if watched.intersection(stores):
+            return False
+        if d not in loads:
+            continue
+        call = st.value if isinstance(st, gast.Assign) and len(st.targets) == 1 else None
+        form = _ONES_READERS.get(call.func.id) if isinstance(call, gast.Call) \
+            and isinstance(call.func, gast.Name) and not call.keywords else None
+        if form is None or len(call.args) != 3 \
+                or not all(isinstance(a, gast.Name) for a in call.args):
+            return False
+        args = [a.id for a in call.args]
+        at, _, (ix, iy) = form
+        if args[at] != d or [args[ix], args[iy]] != list(operands):
+            return False
+        readers.append((call, form[1]))
+    if not readers:
+        return False
+    for call, helper in readers:
+        call.func, call.args = name(helper), [name(a) for a in operands]
+    return True
