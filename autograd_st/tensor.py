@@ -375,9 +375,10 @@ class Tensor:
         Inside a differentiated function or ``construct``, the statement ``y.register_hook(fn)``
         is compiled: the hook runs in the backward, on every use's gradient summed (uses
         before the registration too, as in MindSpore; ``compiler/hooks.py``).  Run eagerly
-        (a forward pass outside any gradient) it is recorded and does nothing.  A Tensor hooked
-        eagerly and then passed to a gradient function is refused there: register the hook
-        inside the function instead (its first statement, ``x.register_hook(fn)``)."""
+        (a forward pass outside any gradient) it is recorded, and a gradient function given
+        this Tensor at a differentiated position (or as one of its weights, a Parameter)
+        runs the hook on the gradient it returns for it, as MindSpore does
+        (``boundary/function.py``)."""
         if not callable(hook):
             raise TypeError("For 'Tensor.register_hook(hook)', the type of 'hook' should be "
                             "python function, but got %s." % type(hook).__name__)
@@ -417,13 +418,13 @@ class TensorHookHandle:
                 del TENSOR_HOOKS[self._key]
 
 
-def hooked_tensor(args) -> int:
-    """The position of the first of ``args`` that is a Tensor with eager hooks, or -1."""
-    for i, a in enumerate(args):
-        entry = TENSOR_HOOKS.get(id(a))
-        if entry is not None and entry[0]() is a:
-            return i
-    return -1
+def eager_hooks(value) -> list:
+    """The hooks registered eagerly on ``value`` (a Tensor or Parameter), in registration
+    order; [] for anything else."""
+    entry = TENSOR_HOOKS.get(id(value))
+    if entry is None or entry[0]() is not value:
+        return []
+    return [hook for _, hook in entry[1]]
 
 
 _structure_epoch = [0]

@@ -1025,7 +1025,7 @@ class _Gen:
         reading no local variable, or a nested ``def`` placed before the assignment (a hook
         defined between the two would be refused).  Each changes nothing: the gradient is
         still the differences'.  The name is never passed to a gradient function the program
-        calls (eagerly, in the direct call: a hooked Tensor is refused there)."""
+        calls (eagerly, in the direct call, the hook would run there on its gradient)."""
         form = self.pick(["keep", "pass", "lambda", "def"])
         if form in ("keep", "pass"):
             hook = "_" + form

@@ -6,7 +6,7 @@ code, placed at its value's definition (compiler/hooks.py), as MindSpore 2.10 me
 import numpy as np
 import pytest
 
-from autograd_st import Tensor, nn, ops
+from autograd_st import Parameter, Tensor, nn, ops
 from autograd_st.errors import CompileError, GradientAPIError
 
 X = Tensor(np.array([1.0, 2.0, -0.5]))
@@ -143,15 +143,87 @@ def test_register_hook_that_cannot_be_placed_is_refused_with_the_way_out():
     assert info.value.lineno == _rebound_hook.__code__.co_firstlineno + 4
 
 
-def test_register_hook_eagerly_then_differentiated_is_refused_and_removable():
+def test_register_hook_eagerly_hooks_the_gradient_returned_for_that_input():
+    # MindSpore 2.10 (measured, tests/ms_cases/cases/api_eager_hooks.py): the hook gets the
+    # gradient returned for the hooked Tensor and its result is returned instead
     x = Tensor(np.array([1.0, 2.0]))
-    handle = x.register_hook(_twice)
-    with pytest.raises(GradientAPIError, match="register it inside the function|Register it"):
-        ops.grad(lambda t: ops.sum(t * t))(x)
+    y = Tensor(np.array([4.0, -1.0]))
+    seen = []
+
+    def spy(g):
+        seen.append(g.asnumpy().copy())
+        return g * 2
+
+    handle = x.register_hook(spy)
+    f = lambda a, b: ops.sum(a * a * b)  # noqa: E731
+    np.testing.assert_allclose(ops.grad(f)(x, y).asnumpy(), 2 * 2 * x.asnumpy() * y.asnumpy())
+    np.testing.assert_allclose(seen.pop(), 2 * x.asnumpy() * y.asnumpy())
+    # not differentiated: the hook does not run, the other gradient is untouched
+    np.testing.assert_allclose(ops.grad(f, grad_position=1)(x, y).asnumpy(), x.asnumpy() ** 2)
+    assert not seen
+    dx, dy = ops.grad(f, grad_position=(0, 1))(x, y)
+    np.testing.assert_allclose(dx.asnumpy(), 4 * x.asnumpy() * y.asnumpy())
+    np.testing.assert_allclose(dy.asnumpy(), x.asnumpy() ** 2)
+    value, dx = ops.value_and_grad(f)(x, y)
+    assert float(value.asnumpy()) == float(np.sum(x.asnumpy() ** 2 * y.asnumpy()))
+    np.testing.assert_allclose(dx.asnumpy(), 4 * x.asnumpy() * y.asnumpy())
+    (pos, dx), = [ops.grad(f, return_ids=True)(x, y)]
+    assert pos == 0
+    np.testing.assert_allclose(dx.asnumpy(), 4 * x.asnumpy() * y.asnumpy())
+    sens = Tensor(np.array(3.0))
+    np.testing.assert_allclose(ops.GradOperation(sens_param=True)(f)(x, y, sens).asnumpy(),
+                               3 * 4 * x.asnumpy() * y.asnumpy())
     handle.remove()
-    np.testing.assert_allclose(ops.grad(lambda t: ops.sum(t * t))(x).asnumpy(), [2.0, 4.0])
+    np.testing.assert_allclose(ops.grad(f)(x, y).asnumpy(), 2 * x.asnumpy() * y.asnumpy())
     with pytest.raises(TypeError, match="should be python function"):
         x.register_hook(3)
+
+
+def test_eager_hooks_run_in_order_and_none_keeps_the_gradient():
+    x = Tensor(np.array([1.0]))
+    x.register_hook(lambda g: g * 3)
+    x.register_hook(lambda g: None)
+    x.register_hook(lambda g: g + 1)
+    np.testing.assert_allclose(ops.grad(lambda t: ops.sum(t * 5))(x).asnumpy(), [16.0])
+
+
+class _Scale(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(Tensor(np.array([1.0, 2.0])), name="w")
+        self.b = Parameter(Tensor(np.array([0.5])), name="b")
+
+    def construct(self, a):
+        return ops.sum(self.w * a + self.b)
+
+
+def test_a_parameter_hooked_eagerly_hooks_its_weight_gradient():
+    net = _Scale()
+    a = Tensor(np.array([3.0, 4.0]))
+    net.w.register_hook(lambda g: g * 2)
+    dw, db = ops.grad(net, grad_position=None, weights=net.trainable_params())(a)
+    np.testing.assert_allclose(dw.asnumpy(), [6.0, 8.0])
+    np.testing.assert_allclose(db.asnumpy(), [2.0])
+    (da,), (dw, db) = ops.GradOperation(get_all=True, get_by_list=True)(
+        net, net.trainable_params())(a)
+    np.testing.assert_allclose(da.asnumpy(), [1.0, 2.0])
+    np.testing.assert_allclose(dw.asnumpy(), [6.0, 8.0])
+    # a training step: the hooked gradient is the one the optimizer applies
+    net2 = _Scale()
+    net2.w.register_hook(lambda g: g * 0)
+    step = nn.TrainOneStepCell(net2, nn.SGD(net2.trainable_params(), 0.1))
+    step(a)
+    np.testing.assert_allclose(net2.w.asnumpy(), [1.0, 2.0])
+    np.testing.assert_allclose(net2.b.asnumpy(), [0.5 - 0.1 * 2])
+
+
+def test_a_hooked_tensor_passed_twice_is_refused():
+    x = Tensor(np.array([1.0, 2.0]))
+    x.register_hook(_twice)
+    with pytest.raises(GradientAPIError, match="passed as arguments 0 and 1"):
+        ops.grad(lambda a, b: ops.sum(a * b), grad_position=(0, 1))(x, x)
+    np.testing.assert_allclose(  # differentiated once: applied (_twice: times 10)
+        ops.grad(lambda a, b: ops.sum(a * b))(x, x).asnumpy(), 10 * x.asnumpy())
 
 
 def _reads_a_local(x):

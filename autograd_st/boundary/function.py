@@ -25,20 +25,40 @@ from .. import (
 from ..cell import Cell
 from ..compiler.cache import gc_paused
 from ..compiler.ir import RUNTIME
+from ..compiler.plan import Ref
 from ..context import is_jit
 from ..errors import GradientAPIError
-from ..tensor import TENSOR_HOOKS, Tensor, _structure_epoch, hooked_tensor
+from ..tensor import TENSOR_HOOKS, Tensor, _structure_epoch, eager_hooks
 from .artifact import Artifact
-from .request import GradRequest, compile_gradient, target_of
+from .request import GradRequest, compile_gradient, result_positions, target_of
 from .tracebacks import located
 from .values import argspec, kind
 
 __all__ = ["GradFunction"]
 
+
+def _hooked(layout, out, by_input: dict, by_weight: dict):
+    """``out`` (a result of ``layout``, whose ``Ref("arg", p)`` is argument ``p``'s
+    gradient) with the hooks of ``by_input`` / ``by_weight`` (position or weight index ->
+    hooks) run on the gradients they belong to."""
+    if type(layout) is Ref:
+        hooks = by_input.get(layout.index) if layout.kind == "arg" else \
+            by_weight.get(layout.index) if layout.kind == "weight" else None
+        for hook in hooks or ():
+            new = hook(out)
+            if new is not None:
+                out = new
+        return out
+    if type(layout) in (tuple, list) and type(out) in (tuple, list) \
+            and len(layout) == len(out):
+        return type(out)(_hooked(sub, o, by_input, by_weight) for sub, o in zip(layout, out))
+    return out
+
 _LOCK = threading.RLock()
 _GLOBAL: "OrderedDict" = OrderedDict()  # (fn, request, kinds, recompute) -> (ref, Artifact)
 _GLOBAL_SIZE = 1024
 _MISSING = object()
+_UNHOOKED = object()  # _with_eager_hooks: the call has no eager hook to apply
 
 
 def _has_tail(fn) -> bool:
@@ -97,7 +117,9 @@ class GradFunction:
     def __call__(self, *args, **kwargs):
         try:
             if TENSOR_HOOKS:  # (empty unless a program hooks a Tensor eagerly)
-                self._refuse_hooked(args)
+                out = self._with_eager_hooks(args, kwargs)
+                if out is not _UNHOOKED:
+                    return out
             if kwargs or self._tail:
                 args = self._positional(args, kwargs)
             n = len(args)
@@ -129,15 +151,42 @@ class GradFunction:
                 raise exc                 # would bring them back)
             raise
 
-    def _refuse_hooked(self, args) -> None:
-        k = hooked_tensor(args)
-        if k >= 0:
-            raise GradientAPIError(
-                "%s: argument %d is a Tensor with a gradient hook registered outside the "
-                "differentiated function (Tensor.register_hook); such hooks are not applied "
-                "to a gradient function's inputs here. Register it inside the function "
-                "instead, as its first statement: x.register_hook(fn) (or remove it: "
-                "handle.remove())" % (self.__name__, k))
+    def _with_eager_hooks(self, args, kwargs):
+        """The call's result with the hooks registered eagerly (``t.register_hook(fn)``
+        outside the differentiated function) applied, as MindSpore 2.10 applies them
+        (measured): to the gradient returned for a hooked Tensor at a differentiated position
+        and for a hooked Parameter among the weights, in registration order (a hook returning
+        None keeps the gradient); a hooked Tensor that is not differentiated is left alone.
+        ``_UNHOOKED`` when no gradient of this call is hooked."""
+        if self.__dict__.get("_hooking"):  # (the call below, made without them)
+            return _UNHOOKED
+        request = self.request
+        fn, self_obj = self._target()
+        call_args = self._positional(args, kwargs) if kwargs or self._tail else args
+        positions = result_positions(request, fn, self_obj, call_args, self.__name__)
+        by_input = {p: eager_hooks(call_args[p]) for p in positions}
+        by_input = {p: h for p, h in by_input.items() if h}
+        by_weight = {j: eager_hooks(w) for j, w in enumerate(request.weights or ())}
+        by_weight = {j: h for j, h in by_weight.items() if h}
+        if not by_input and not by_weight:
+            return _UNHOOKED
+        seen: dict = {}
+        for p in by_input:
+            if id(call_args[p]) in seen:
+                raise GradientAPIError(
+                    "%s: the Tensor with a gradient hook (Tensor.register_hook) is passed as "
+                    "arguments %d and %d; MindSpore gives both the hooked sum of their "
+                    "gradients. Pass it once, or pass a copy (x.copy()) as the second"
+                    % (self.__name__, seen[id(call_args[p])], p))
+            seen[id(call_args[p])] = p
+        self.__dict__["_hooking"] = True
+        try:
+            out = self(*args, **kwargs)
+        finally:
+            del self.__dict__["_hooking"]
+        layout = request.layout([Ref("arg", p) for p in positions],
+                                len(request.weights or ()))
+        return _hooked(layout, out, by_input, by_weight)
 
     def _positional(self, args, kwargs) -> tuple:
         """Keyword arguments bound to the parameters they name, as MindSpore binds them: the

@@ -31,7 +31,7 @@ from ..tensor import Parameter, ParameterTuple, Tensor
 from .values import argspec, count_leaves, grad_tree, runtime_leaves
 
 __all__ = ["GradRequest", "weights_tuple", "check_position", "compile_gradient",
-           "compile_jvp", "target_of", "check_arity"]
+           "compile_jvp", "target_of", "check_arity", "result_positions"]
 
 
 @dataclass(frozen=True)
@@ -260,15 +260,7 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     when ``fn`` is itself a gradient function (a derivative of a derivative)."""
     call_args, sens = request.split_sens(args)
     spec = argspec(call_args)
-    innermost = fn
-    while is_gradient_function(innermost) and hasattr(innermost, "fn"):
-        # a derivative's call is bound as its function's
-        innermost = target_of(innermost.fn)[0]
-    code = getattr(innermost, "__code__", None)
-    # keyword-only parameters and **kwargs: the boundary bound the call (the arguments end
-    # with one value per keyword-only parameter and the kwargs dict: n_tail of them)
-    n_tail = 0 if code is None else code.co_kwonlyargcount + bool(
-        code.co_flags & inspect.CO_VARKEYWORDS)
+    code, n_tail = _innermost_code(fn)
     if not n_tail:
         check_arity(fn, self_obj, call_args)
     if getattr(self_obj, "_forward_pre_hooks", None) or getattr(self_obj, "_forward_hooks", None) \
@@ -290,18 +282,11 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     if compiler.has_bprop(self_obj):  # the Cell's own bprop is its backward
         fir = compiler.wrap_in_call(fir, self_obj, spec)
     n_args = len(call_args)
-    # the argument each runtime leaf (each parameter of the generated code) belongs to
-    leaf_owner = [i for i, sp in enumerate(spec) for _ in range(count_leaves(sp))]
+    positions, leaf_owner = _positions(request, self_obj, call_args, spec, n_tail,
+                                       fir.qualname)
     if len(leaf_owner) != len(leaves(fir.args)):  # pragma: no cover - a compiler bug
         raise CompileError("internal error: %s binds %d runtime leaves for %d"
                            % (fir.qualname, len(leaves(fir.args)), len(leaf_owner)))
-    # MindSpore 2.x gives no gradient for a Python number argument: it is left out of the
-    # result (GradOperation(get_all=True)(f)(1, t) is (dt,), f(1, 2)'s is ())
-    mindspore_style = not request.float_grads and (
-        request.style == "gradop" or isinstance(self_obj, Cell) or _holds_tensor(call_args))
-    positions = tuple(p for p in request.positions_for(n_args, fir.qualname)
-                      if not no_gradient(call_args[p], request.style, mindspore_style)
-                      and not (p >= n_args - n_tail and p not in leaf_owner))
     for p in positions:
         if p not in leaf_owner:
             raise GradientAPIError(
@@ -331,6 +316,42 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
         ready_hook=request.ready_hook)
     objects = [resolve_input(inp, self_obj, fn) for inp in fir.inputs]
     return compiler.build_gradient(fir, plan, objects), inner
+
+
+def _innermost_code(fn) -> tuple:
+    """``(code, n_tail)``: the code object whose parameters a call of ``fn`` binds (a
+    derivative's call is bound as its function's) and how many values the boundary appended
+    to the call for its keyword-only parameters and ``**kwargs`` (one each)."""
+    innermost = fn
+    while is_gradient_function(innermost) and hasattr(innermost, "fn"):
+        innermost = target_of(innermost.fn)[0]
+    code = getattr(innermost, "__code__", None)
+    n_tail = 0 if code is None else code.co_kwonlyargcount + bool(
+        code.co_flags & inspect.CO_VARKEYWORDS)
+    return code, n_tail
+
+
+def _positions(request, self_obj, call_args, spec, n_tail, qualname) -> tuple:
+    """``(positions, leaf_owner)``: the differentiated positions whose gradients the result
+    holds, in its order, and the argument each runtime leaf (each parameter of the generated
+    code) belongs to.  MindSpore 2.x gives no gradient for a Python number argument: it is
+    left out of the result (GradOperation(get_all=True)(f)(1, t) is (dt,), f(1, 2)'s is ())."""
+    n_args = len(call_args)
+    leaf_owner = [i for i, sp in enumerate(spec) for _ in range(count_leaves(sp))]
+    mindspore_style = not request.float_grads and (
+        request.style == "gradop" or isinstance(self_obj, Cell) or _holds_tensor(call_args))
+    positions = tuple(p for p in request.positions_for(n_args, qualname)
+                      if not no_gradient(call_args[p], request.style, mindspore_style)
+                      and not (p >= n_args - n_tail and p not in leaf_owner))
+    return positions, leaf_owner
+
+
+def result_positions(request, fn, self_obj, args, qualname) -> tuple:
+    """The positions of ``args`` (the sens included) whose gradients a call's result holds,
+    in its order (those :func:`compile_gradient` differentiates)."""
+    call_args, _ = request.split_sens(args)
+    return _positions(request, self_obj, call_args, argspec(call_args),
+                      _innermost_code(fn)[1], qualname)[0]
 
 
 def _default_tail(fn) -> list:
