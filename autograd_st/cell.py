@@ -80,6 +80,7 @@ class Cell:
         object.__setattr__(self, "_forward_pre_hooks", ())
         object.__setattr__(self, "_forward_hooks", ())
         object.__setattr__(self, "_backward_hooks", ())
+        object.__setattr__(self, "_backward_pre_hooks", ())
         # Cell.to_float: the float dtype its inputs and Parameters are cast to (None: as they
         # are); _plain_call: no forward hooks and no cast, so __call__ is construct
         object.__setattr__(self, "_mp_dtype", None)
@@ -205,6 +206,7 @@ class Cell:
     _forward_pre_hooks: tuple = ()  # ((key, hook_fn), ...): replaced, never changed in place
     _forward_hooks: tuple = ()
     _backward_hooks: tuple = ()
+    _backward_pre_hooks: tuple = ()
     _input_specs = None  # what set_inputs declared (a tuple), or None
 
     def __call__(self, *args, **kwargs):
@@ -254,6 +256,15 @@ class Cell:
         MindSpore, which calls it with ``(None,)`` when the input carries no gradient (only
         weights differentiated), it is not called then (the gradients are the same)."""
         return self._add_hook("_backward_hooks", hook_fn)
+
+    def register_backward_pre_hook(self, hook_fn) -> "HookHandle":
+        """MindSpore's ``Cell.register_backward_pre_hook(hook_fn)``: when the gradient of the
+        Cell's output arrives, before the Cell's own backward, ``hook_fn(cell, grad_output)``
+        runs (a tuple: the gradient of the output); a tuple (or one value) it returns
+        replaces that gradient, None keeps it.  Several run in the order registered.  For a
+        Cell called from differentiated code with one Tensor output (others are refused);
+        the generated code shows where it runs (``call_backward_pre_hook``)."""
+        return self._add_hook("_backward_pre_hooks", hook_fn)
 
     def _add_hook(self, where: str, hook_fn) -> "HookHandle":
         if not callable(hook_fn):

@@ -84,7 +84,7 @@ from .runtime import (  # noqa: F401  (templates read
     ungetitem,
     zeros_like,
 )
-from .tensor import Tensor, bump_structure_epoch
+from .tensor import Tensor, bump_structure_epoch, print_as_tensors
 from .user_grads import GradSource, check_user_grads
 
 __all__ = ["Primitive", "REGISTRY", "primitive", "vjp", "jvp", "jvp_params", "get",
@@ -271,7 +271,8 @@ def template_globals() -> dict:
                "fwdacc_ok": fwdacc_ok,
                "shape_of": shape_of, "segment_length": segment_length,
                "matmul_ones": matmul_ones, "sum_ones": sum_ones,
-               "ones_matmul_nt": ones_matmul_nt, "ones_matmul_tn": ones_matmul_tn}
+               "ones_matmul_nt": ones_matmul_nt, "ones_matmul_tn": ones_matmul_tn,
+               "print": print_as_tensors}  # (what the user's print prints: Tensors)
         out.update((n, getattr(runtime_loops, n)) for n in runtime_loops.LOOP_NAMES)
         for _, fwd, bwd in LOWERED_KERNELS.values():
             out[fwd.__name__], out[bwd.__name__] = fwd, bwd
@@ -1141,6 +1142,12 @@ def call_backward_hook(fn, cell, slot, dout):
     return _hook_result(out, dout)
 
 
+def call_backward_pre_hook(fn, cell, dout):
+    """MindSpore's ``hook_fn(cell, grad_output)``: a tuple (or value) it returns replaces the
+    gradient of the Cell's output ``dout``; None keeps it."""
+    return _hook_result(fn(cell, (Tensor(dout),)), dout)
+
+
 @primitive(name="grad_capture", diff=("x",))
 def grad_capture_(x, slot):
     return x
@@ -1168,6 +1175,21 @@ def _(dout, out, x, slot, cell, fn):
 
 @jvp(backward_hook_)
 def _(out, x, slot, cell, fn, dx):
+    return (dx,)
+
+
+@primitive(name="backward_pre_hook", diff=("x",))
+def backward_pre_hook_(x, cell, fn):
+    return x
+
+
+@vjp(backward_pre_hook_)
+def _(dout, out, x, cell, fn):
+    return (call_backward_pre_hook(fn, cell, dout),)
+
+
+@jvp(backward_pre_hook_)
+def _(out, x, cell, fn, dx):
     return (dx,)
 
 

@@ -9,6 +9,7 @@ package is imported.
 """
 from __future__ import annotations
 
+import builtins
 import functools
 import weakref
 from typing import Any, Iterable
@@ -18,7 +19,7 @@ import numpy as np
 from . import dtype as mstype
 from ._printing import tensor_repr
 
-__all__ = ["Tensor", "Parameter", "ParameterTuple", "unwrap", "wrap"]
+__all__ = ["Tensor", "Parameter", "ParameterTuple", "unwrap", "wrap", "print_as_tensors"]
 
 # MindSpore turns Python floats into float32 and Python ints into int64.
 _PY_DEFAULTS = {float: np.float32, int: np.int64, bool: np.bool_}
@@ -60,6 +61,13 @@ def wrap(value: Any) -> Any:
     if isinstance(value, list):
         return [wrap(v) for v in value]
     return value
+
+
+def print_as_tensors(*args, **kwargs) -> None:
+    """``print`` in generated code: the arrays standing for Tensors there (in tuples and
+    lists too) printed as the Tensors they are, in MindSpore's format, as the direct call
+    prints them."""
+    builtins.print(*[wrap(a) for a in args], **kwargs)
 
 
 _NO_DTYPE = np.dtype("V")  # (kind "V": a Python number or anything without a dtype)

@@ -72,9 +72,19 @@ def _keep_cell_grad(cell, grad_input, grad_output):
     return None
 
 
+def _keep_output_grad(cell, grad_output):
+    return None
+
+
+def _same_output_grad(cell, grad_output):
+    return (grad_output[0] * 1.0,)
+
+
 SPECS += [
     row("grad_capture", A((2, 3)), GradSlot()),
     row("backward_hook", A((3,)), GradSlot(), None, _keep_cell_grad),
+    row("backward_pre_hook", A((2, 3)), None, _keep_output_grad),
+    row("backward_pre_hook", A(()), None, _same_output_grad),
 ]
 
 # the fused LSTM (one layer, one direction, a whole sequence): lstm_seq(x (T, B, F), h0, c0

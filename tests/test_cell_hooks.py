@@ -103,6 +103,84 @@ def test_a_backward_hook_on_a_cell_with_two_runtime_inputs_is_refused():
         ops.grad(lambda x: ops.sum(two(x, x * 2.0)))(X)
 
 
+class _Scaled(nn.Cell):
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def construct(self, x):
+        return ops.sum(self.inner(x * 2.0) * x)
+
+
+def test_backward_pre_hooks_see_and_replace_the_output_gradient_in_order():
+    # MindSpore 2.10 (recorded: tests/ms_cases/cases/api_backward_pre_hook.py)
+    x = Tensor(np.array([0.5, -1.0, 0.25]))
+    inner, seen = nn.Tanh(), []
+    outer = _Scaled(inner)
+    plain = ops.grad(outer)(x).asnumpy()
+    h1 = inner.register_backward_pre_hook(
+        lambda cell, g: (seen.append((cell, g[0].asnumpy().copy())), (g[0] * 3.0,))[1])
+    h2 = inner.register_backward_pre_hook(lambda cell, g: seen.append((cell, g[0].asnumpy())))
+    got = ops.grad(outer)(x).asnumpy()
+    (c1, g1), (c2, g2) = seen
+    assert c1 is inner and c2 is inner
+    np.testing.assert_allclose(g1, x.asnumpy())  # d(sum(inner(2x) * x))/d(inner's output)
+    np.testing.assert_allclose(g2, 3.0 * x.asnumpy())  # the first one's result
+    xs = x.asnumpy()
+    t = np.tanh(2 * xs)
+    np.testing.assert_allclose(plain, t + xs * 2 * (1 - t * t), rtol=1e-12)
+    np.testing.assert_allclose(got, t + 3.0 * xs * 2 * (1 - t * t), rtol=1e-12)
+    assert "backward_pre_hook" in ops.grad(outer).source(x)
+    seen.clear()
+    assert float(outer(x).asnumpy()) == pytest.approx(float(np.sum(t * xs)))  # eager: no run
+    assert not seen
+    h1.remove()
+    h2.remove()
+    np.testing.assert_allclose(ops.grad(outer)(x).asnumpy(), plain)
+
+
+def test_backward_hooks_see_the_output_a_forward_hook_left():
+    # MindSpore 2.10: grad_output is the gradient of the output after the forward hooks
+    x = Tensor(np.array([0.5, -1.0, 0.25]))
+    inner, seen = nn.Tanh(), {}
+    inner.register_forward_hook(lambda cell, inputs, o: o + o)
+    inner.register_backward_pre_hook(lambda cell, g: seen.setdefault("pre", g[0].asnumpy()))
+    inner.register_backward_hook(
+        lambda cell, gi, go: seen.update(gi=gi[0].asnumpy(), go=go[0].asnumpy()))
+    got = ops.grad(_Scaled(inner))(x).asnumpy()
+    xs = x.asnumpy()
+    t = np.tanh(2 * xs)
+    np.testing.assert_allclose(seen["pre"], xs)
+    np.testing.assert_allclose(seen["go"], xs)
+    np.testing.assert_allclose(seen["gi"], 2 * xs * (1 - t * t))
+    np.testing.assert_allclose(got, 2 * t + 2 * xs * 2 * (1 - t * t), rtol=1e-12)
+    want = numerical_grad(lambda v: np.sum(2 * np.tanh(2 * v) * v), (xs,))
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_print_in_differentiated_code_prints_tensors():
+    lines = []
+
+    def f(x):
+        y = x * 2.0
+        print("y:", y, (y,), file=_Sink(lines))
+        return ops.sum(y)
+
+    ops.grad(f)(Tensor(np.array([1.0, 2.0], np.float32)))
+    eager = []
+    y = Tensor(np.array([2.0, 4.0], np.float32))
+    print("y:", y, (y,), file=_Sink(eager))
+    assert lines == eager and "Tensor(shape=[2], dtype=Float32" in "".join(lines)
+
+
+class _Sink:
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text):
+        self.out.append(text)
+
+
 def test_hooks_registered_after_the_first_compile_are_seen_and_cost_no_guard():
     net = Net()
     loss = lambda x: net(x)  # noqa: E731

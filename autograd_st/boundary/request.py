@@ -264,7 +264,8 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
     if not n_tail:
         check_arity(fn, self_obj, call_args)
     if getattr(self_obj, "_forward_pre_hooks", None) or getattr(self_obj, "_forward_hooks", None) \
-            or getattr(self_obj, "_backward_hooks", None):
+            or getattr(self_obj, "_backward_hooks", None) \
+            or getattr(self_obj, "_backward_pre_hooks", None):
         raise GradientAPIError(
             "%s has forward or backward hooks, which run when a Cell is called from the code being "
             "differentiated, not around the Cell differentiated itself; differentiate a "
