@@ -1,22 +1,30 @@
-"""``mindspore.dataset.config``: the dataset pipelines' seed.
+"""``mindspore.dataset.config``: the dataset pipelines' seed, and MindSpore's shuffles.
 
 Takes: nothing from the package (numpy only), so a global seed setter on any floor
 (``mindspore.set_seed``) can call :func:`set_seed` here.
-Gives: :func:`set_seed` / :func:`get_seed` (MindSpore's names) and :func:`generator`, the
-numpy Generator a shuffling stage draws from.
+Gives: :func:`set_seed` / :func:`get_seed` (MindSpore's names); :func:`sampler_order` and
+:class:`BufferShuffle`, the orders MindSpore 2.10's own generators give; and
+:func:`generator`, a numpy Generator for the random choices that are not MindSpore's.
 
-Every random choice of a pipeline (the order of ``shuffle=True`` sources, ``.shuffle``'s
-buffer) comes from ``numpy.random.default_rng((seed, stage, epoch))``: the seed set here,
-the stage's place in its pipeline and the epoch.  So a pipeline gives the same order in
-every run and every new iterator, and ``set_seed`` changes the order of the iterators
-created after it.  MindSpore's default seed is 5489 as here, but unseeded MindSpore shuffles
-differently in each run; its orders under a seed are its own (a C++ generator), not these.
+The order of a ``shuffle=True`` source (and of ``RandomSampler``, ``SubsetRandomSampler``
+and ``split(randomize=True)``) is MindSpore's RandomSampler's: the row ids shuffled by
+libstdc++'s ``std::shuffle`` driven by ``std::mt19937`` seeded with the seed, then each
+later epoch the previous order shuffled again with the seed plus the epoch.
+``.shuffle(buffer_size)`` is MindSpore's ShuffleOp: a buffer of rows, each output row the
+one at ``mt19937_64() % rows held``, its slot refilled; the generator is seeded once per
+iterator and runs on through the epochs.  Measured against MindSpore 2.10 under several
+seeds, sizes (to 70,000 rows) and epochs: the same orders
+(tests/ms_cases/cases/data_shuffle_orders.py).  MindSpore's default seed is 5489 as here,
+but unseeded MindSpore draws a new seed each run; here 5489 is used as a seed.  Other
+random choices (``DistributedSampler(shuffle=True)``, replacement sampling) draw from
+``numpy.random.default_rng((seed, stage, epoch))``: reproducible, not MindSpore's.
 """
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["set_seed", "get_seed", "generator", "seed_sets", "DEFAULT_SEED"]
+__all__ = ["set_seed", "get_seed", "generator", "seed_sets", "DEFAULT_SEED", "sampler_order",
+           "BufferShuffle"]
 
 DEFAULT_SEED = 5489  # MindSpore's ds.config.get_seed() before any set_seed
 _SEED = [DEFAULT_SEED]
@@ -50,3 +58,149 @@ def seed_sets() -> int:
 def generator(stage: int, epoch: int) -> np.random.Generator:
     """A fresh numpy Generator for one stage of a pipeline in one epoch."""
     return np.random.default_rng((_SEED[0], stage, epoch))
+
+
+# ---------------------------------------------------------------------------------------
+# MindSpore's generators: std::mt19937 (32 bits) through libstdc++'s std::shuffle, and
+# std::mt19937_64
+# ---------------------------------------------------------------------------------------
+
+_U32 = 0xFFFFFFFF
+
+
+class _MT32:
+    """``std::mt19937(seed)``'s outputs: numpy's MT19937 with the state that
+    ``RandomState(seed)`` (the same initialisation, ``init_genrand``) gives, read in blocks."""
+
+    def __init__(self, seed: int) -> None:
+        key, pos = np.random.RandomState(seed).get_state()[1:3]
+        self._bits = np.random.MT19937()
+        self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
+        self._block: list = []
+        self._at = 0
+
+    def __call__(self) -> int:
+        if self._at == len(self._block):
+            self._block = self._bits.random_raw(1024).tolist()
+            self._at = 0
+        self._at += 1
+        return self._block[self._at - 1]
+
+    def below(self, bound: int) -> int:
+        """``std::uniform_int_distribution(0, bound - 1)(g)`` as libstdc++ (the version
+        MindSpore 2.10 is built with) draws it: ``g() // scaling`` below the largest
+        multiple, redrawn above it."""
+        scaling = _U32 // bound
+        past = bound * scaling
+        r = self()
+        while r >= past:
+            r = self()
+        return r // scaling
+
+
+def _std_shuffle(ids: list, g: _MT32) -> None:
+    """libstdc++'s ``std::shuffle(ids.begin(), ids.end(), g)``, in place: two swaps per draw
+    while the generator's range allows it (up to 65,535 ids), else one."""
+    n = len(ids)
+    if n < 2:
+        return
+    if _U32 // n >= n:
+        i = 1
+        if n % 2 == 0:
+            j = g.below(2)
+            ids[1], ids[j] = ids[j], ids[1]
+            i = 2
+        while i != n:
+            r = i + 1
+            x = g.below(r * (r + 1))
+            j, k = divmod(x, r + 1)
+            ids[i], ids[j] = ids[j], ids[i]
+            ids[i + 1], ids[k] = ids[k], ids[i + 1]
+            i += 2
+        return
+    for i in range(1, n):
+        j = g.below(i + 1)
+        ids[i], ids[j] = ids[j], ids[i]
+
+
+_ORDERS: dict = {}  # (seed, n) -> [the order of epoch 0, of epoch 1, ...]
+
+
+def sampler_order(n: int, epoch: int) -> np.ndarray:
+    """The row ids MindSpore's RandomSampler reads in ``epoch`` (0 the first) for ``n`` rows
+    under the current seed."""
+    key = (_SEED[0], n)
+    orders = _ORDERS.get(key)
+    if orders is None:
+        if len(_ORDERS) > 64:
+            _ORDERS.clear()
+        orders = _ORDERS[key] = []
+    while len(orders) <= epoch:
+        ids = list(orders[-1]) if orders else list(range(n))
+        _std_shuffle(ids, _MT32(_SEED[0] + len(orders)))
+        orders.append(np.array(ids, dtype=np.int64))
+    return orders[epoch]
+
+
+_M64 = (1 << 64) - 1
+
+
+class _MT64:
+    """``std::mt19937_64(seed)``."""
+
+    def __init__(self, seed: int) -> None:
+        mt = [seed & _M64]
+        for i in range(1, 312):
+            mt.append((6364136223846793005 * (mt[-1] ^ (mt[-1] >> 62)) + i) & _M64)
+        self._mt, self._i = mt, 312
+
+    def _twist(self) -> None:
+        mt = self._mt
+        for i in range(312):
+            x = (mt[i] & 0xFFFFFFFF80000000) | (mt[(i + 1) % 312] & 0x7FFFFFFF)
+            mt[i] = mt[(i + 156) % 312] ^ (x >> 1) ^ (0xB5026F5AA96619E9 if x & 1 else 0)
+        self._i = 0
+
+    def __call__(self) -> int:
+        if self._i == 312:
+            self._twist()
+        x = self._mt[self._i]
+        self._i += 1
+        x ^= (x >> 29) & 0x5555555555555555
+        x ^= (x << 17) & 0x71D67FFFEDA60000
+        x ^= (x << 37) & 0xFFF7EEE000000000
+        return (x ^ (x >> 43)) & _M64
+
+
+class BufferShuffle:
+    """MindSpore's ShuffleOp (``dataset.shuffle(buffer_size)``) for one iterator: its
+    generator is seeded when the iterator starts and runs on through the epochs."""
+
+    def __init__(self, buffer_size: int) -> None:
+        self.size = buffer_size
+        self._rng = _MT64(_SEED[0])
+
+    def rows(self, rows):
+        """``rows`` (one epoch's) in the shuffled order."""
+        size, rng = self.size, self._rng
+        it = iter(rows)
+        buf = []
+        for row in it:
+            buf.append(row)
+            if len(buf) == size:
+                break
+        active = len(buf) == size
+        last = len(buf) - 1
+        while last >= 0:
+            k = rng() % (last + 1)
+            yield buf[k]
+            if k != last:
+                buf[k] = buf[last]
+            if active:
+                row = next(it, None)
+                if row is None:
+                    active = False
+                else:
+                    buf[last] = row
+            if not active:
+                last -= 1

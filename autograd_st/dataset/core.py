@@ -7,9 +7,8 @@ Gives: the base class the sources (:mod:`.sources`) derive from.
 
 A stage computes rows lazily: ``_rows(epoch)`` yields tuples of numpy arrays, one per column
 (``get_col_names()``).  Iterators convert them to Tensors (``output_numpy=False``) at the end.
-Each stage has a number, its distance from the source; a stage that draws random numbers
-draws them from ``config.generator(stage, epoch)``, so orders depend on the seed and the
-epoch only.
+Each stage has a number, its distance from the source.  Shuffled orders are MindSpore's
+(:mod:`.config`): they depend on the seed and the epoch only.
 """
 from __future__ import annotations
 
@@ -430,18 +429,20 @@ class _Shuffle(_Stage):
     def _size(self) -> int:
         return self.child._size()
 
+    _state = None  # (the epoch last begun, its BufferShuffle)
+
     def _rows(self, epoch):
-        rng = config.generator(self._stage, epoch)
-        buf = []
-        for row in self.child._rows(epoch):
-            if len(buf) < self.buffer_size:
-                buf.append(row)
-                continue
-            k = int(rng.integers(len(buf)))
-            yield buf[k]
-            buf[k] = row
-        for k in rng.permutation(len(buf)):
-            yield buf[k]
+        # MindSpore's ShuffleOp: one generator per iterator, running on through its epochs
+        state = self._state
+        if epoch and state is not None and state[0] == epoch - 1:
+            shuffler = state[1]
+        else:
+            shuffler = config.BufferShuffle(self.buffer_size)
+            for e in range(epoch):  # (an epoch asked for out of turn: the draws replayed)
+                for _ in shuffler.rows(self.child._rows(e)):
+                    pass
+        self._state = (epoch, shuffler)
+        yield from shuffler.rows(self.child._rows(epoch))
 
 
 class _Repeat(_Stage):
@@ -603,7 +604,7 @@ class _FixedShuffle(_Stage):
 
     def _rows(self, epoch):
         rows = list(self.child._rows(epoch))
-        for k in config.generator(self._stage, 0).permutation(len(rows)):
+        for k in config.sampler_order(len(rows), 0):  # (MindSpore's, not reshuffled)
             yield rows[k]
 
 

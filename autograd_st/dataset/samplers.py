@@ -145,7 +145,7 @@ class SubsetRandomSampler(SubsetSampler):
 
     def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
         out = self._picked(n)
-        out = out[config.generator(stage, epoch).permutation(len(out))]
+        out = out[config.sampler_order(len(out), epoch)]
         return out[:self.num_samples] if self.num_samples else out
 
 
@@ -162,11 +162,11 @@ class RandomSampler:
         self.num_samples = _num_samples(num_samples, "RandomSampler")
 
     def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
-        rng = config.generator(stage, epoch)
         count = self.num_samples or n
         if self.replacement:
+            rng = config.generator(stage, epoch)
             return rng.integers(0, n, size=count) if n else np.arange(0)
-        return rng.permutation(n)[:count]
+        return config.sampler_order(n, epoch)[:count]
 
     def get_num_samples(self):
         return self.num_samples

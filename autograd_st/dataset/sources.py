@@ -43,7 +43,7 @@ class _Indexed(Dataset):
             order = self._sampler.indices(self._n, self._stage, epoch)
             return order if not self._num_samples else order[:self._num_samples]
         if self._shuffle:
-            order = config.generator(self._stage, epoch).permutation(self._n)
+            order = config.sampler_order(self._n, epoch)  # MindSpore's RandomSampler
         else:
             order = np.arange(self._n)
         return order[:self._size()]
