@@ -6,8 +6,9 @@ Gives: :func:`set_seed` / :func:`get_seed` (MindSpore's names); :func:`sampler_o
 :class:`BufferShuffle`, the orders MindSpore 2.10's own generators give; and
 :func:`generator`, a numpy Generator for the random choices that are not MindSpore's.
 
-The order of a ``shuffle=True`` source (and of ``RandomSampler``, ``SubsetRandomSampler``
-and ``split(randomize=True)``) is MindSpore's RandomSampler's: the row ids shuffled by
+The order of a ``shuffle=True`` source (and of ``RandomSampler``, ``SubsetRandomSampler``,
+``split(randomize=True)`` and, from the seed plus one, ``DistributedSampler``) is MindSpore's
+RandomSampler's: the row ids shuffled by
 libstdc++'s ``std::shuffle`` driven by ``std::mt19937`` seeded with the seed, then each
 later epoch the previous order shuffled again with the seed plus the epoch.
 ``.shuffle(buffer_size)`` is MindSpore's ShuffleOp: a buffer of rows, each output row the
@@ -16,7 +17,7 @@ iterator and runs on through the epochs.  Measured against MindSpore 2.10 under 
 seeds, sizes (to 70,000 rows) and epochs: the same orders
 (tests/ms_cases/cases/data_shuffle_orders.py).  MindSpore's default seed is 5489 as here,
 but unseeded MindSpore draws a new seed each run; here 5489 is used as a seed.  Other
-random choices (``DistributedSampler(shuffle=True)``, replacement sampling) draw from
+random choices (replacement sampling, the file sources' shuffles) draw from
 ``numpy.random.default_rng((seed, stage, epoch))``: reproducible, not MindSpore's.
 """
 from __future__ import annotations
@@ -126,10 +127,12 @@ def _std_shuffle(ids: list, g: _MT32) -> None:
 _ORDERS: dict = {}  # (seed, n) -> [the order of epoch 0, of epoch 1, ...]
 
 
-def sampler_order(n: int, epoch: int) -> np.ndarray:
+def sampler_order(n: int, epoch: int, offset: int = 0) -> np.ndarray:
     """The row ids MindSpore's RandomSampler reads in ``epoch`` (0 the first) for ``n`` rows
-    under the current seed."""
-    key = (_SEED[0], n)
+    under the current seed (plus ``offset``: 1 for its DistributedSampler, whose first
+    shuffle draws from the seed plus one)."""
+    seed = _SEED[0] + offset
+    key = (seed, n)
     orders = _ORDERS.get(key)
     if orders is None:
         if len(_ORDERS) > 64:
@@ -137,7 +140,7 @@ def sampler_order(n: int, epoch: int) -> np.ndarray:
         orders = _ORDERS[key] = []
     while len(orders) <= epoch:
         ids = list(orders[-1]) if orders else list(range(n))
-        _std_shuffle(ids, _MT32(_SEED[0] + len(orders)))
+        _std_shuffle(ids, _MT32((seed + len(orders)) & _U32))
         orders.append(np.array(ids, dtype=np.int64))
     return orders[epoch]
 

@@ -68,7 +68,8 @@ class DistributedSampler:
 
     def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
         """The row indices (of ``n``) this shard reads in ``epoch``, in order."""
-        order = config.generator(stage, epoch).permutation(n) if self.shuffle else np.arange(n)
+        # MindSpore's DistributedSampler: its RandomSampler's order from the seed plus one
+        order = config.sampler_order(n, epoch, 1) if self.shuffle else np.arange(n)
         k, s = self.num_shards, self.shard_id
         if n == 0:
             return order

@@ -1,6 +1,7 @@
 """The orders MindSpore 2.10 shuffles rows in under a seed: a shuffle=True source (its
 RandomSampler, reshuffled each epoch), RandomSampler(num_samples), SubsetRandomSampler,
-GeneratorDataset(shuffle=True), dataset.shuffle(buffer_size) through several epochs, with
+GeneratorDataset(shuffle=True), DistributedSampler and a sharded source,
+dataset.shuffle(buffer_size) through several epochs, with
 repeat before and after it, split(randomize=True), and 70,000 rows (libstdc++'s
 one-swap-per-draw shuffle, past 65,535 rows)."""
 import numpy as np
@@ -36,6 +37,11 @@ def run():
     train, test = ds.NumpySlicesDataset(list(range(6)), column_names=["a"],
                                         shuffle=False).split([4, 2])
     out["split_train"], out["split_test"] = _order(train, 2), _order(test)
+    for sid in (0, 1):
+        out["distributed_%d" % sid] = _order(ds.NumpySlicesDataset(
+            list(range(10)), column_names=["a"], sampler=ds.DistributedSampler(2, sid)), 2)
+        out["source_shards_%d" % sid] = _order(ds.NumpySlicesDataset(
+            list(range(11)), column_names=["a"], num_shards=3, shard_id=sid, shuffle=True), 2)
     ds.config.set_seed(99)
     big = _order(ds.NumpySlicesDataset(np.arange(70000), column_names=["a"]))[0]
     out["big_head"] = big[:40]
