@@ -7,7 +7,8 @@
     Tensor(shape=[], dtype=Float32, value= 2.5)
 
 Floats in scientific notation with 8 digits, ", " between items, more than 1000 items
-summarized with 3 at each edge and `` ...`` between them.
+summarized with 3 at each edge and `` ...`` between them.  The Tensors a dataset iterator
+gives print their values in numpy's format (``[1., 1.]``), as MindSpore's do.
 """
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ def _float_fmt(x) -> str:
 def tensor_repr(t) -> str:
     arr = t.asnumpy()
     shape = "[" + ", ".join(str(d) for d in arr.shape) + "]"
+    if arr.ndim and getattr(t, "_np_repr", False):  # a dataset iterator's: numpy's format
+        body = np.array2string(arr, separator=", ")
+        return "Tensor(shape=%s, dtype=%s, value=%s)" % (
+            shape, t.dtype, ("\n" if arr.ndim >= 2 else " ") + body)
     if arr.ndim == 0:  # MindSpore prints 5.0 as 5 and 2.5 as 2.5
         text = str(arr)
         if arr.dtype.kind == "f" and text.endswith(".0"):

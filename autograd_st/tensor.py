@@ -130,7 +130,9 @@ class Tensor:
     (1, 2)
     """
 
-    __slots__ = ("_data", "__weakref__")
+    # _np_repr: set (True) on the Tensors a dataset iterator gives, which MindSpore prints in
+    # numpy's own format (unset on any other: reading it raises AttributeError)
+    __slots__ = ("_data", "__weakref__", "_np_repr")
     __array_priority__ = 1000
     _data: np.ndarray  # the value (set once in __init__; Parameter.set_data replaces it)
 

@@ -365,3 +365,18 @@ def test_text_refusals():
     with pytest.raises(TypeError, match="NumPy array"):
         text.PythonTokenizer(str.split)("a b")
     assert ds.text is text
+
+
+def test_dataset_tensors_print_in_numpy_format_as_mindspores():
+    # MindSpore 2.10 (measured): the Tensors its iterators give print their values in
+    # numpy's format; one computed from them prints in the usual Tensor format
+    d = ds.NumpySlicesDataset({"a": np.arange(6, dtype=np.float32).reshape(1, 2, 3) / 7,
+                               "c": np.array([[0.5, 1.5]])}, shuffle=False)
+    a, c = next(iter(d.create_tuple_iterator()))
+    assert repr(a) == ("Tensor(shape=[2, 3], dtype=Float32, value=\n"
+                       "[[0.        , 0.14285715, 0.2857143 ],\n"
+                       " [0.42857143, 0.5714286 , 0.71428573]])")
+    assert repr(c) == "Tensor(shape=[2], dtype=Float64, value= [0.5, 1.5])"
+    assert repr(c + 1) == ("Tensor(shape=[2], dtype=Float64, value= [ 1.50000000e+00,  "
+                           "2.50000000e+00])")
+    np.testing.assert_array_equal(a.asnumpy(), np.arange(6, dtype=np.float32).reshape(2, 3) / 7)

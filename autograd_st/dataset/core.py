@@ -608,6 +608,13 @@ class _FixedShuffle(_Stage):
             yield rows[k]
 
 
+def _data_tensor(value) -> Tensor:
+    """A Tensor of a row's column, printed as MindSpore prints a dataset's (numpy's format)."""
+    t = Tensor(value)
+    t._np_repr = True
+    return t
+
+
 class _Iterator:
     """Rows of a dataset, epoch after epoch (each ``for`` over it is one epoch)."""
 
@@ -640,7 +647,7 @@ class _Iterator:
             self._epoch += 1
             raise
         values = [row[i] if self.output_numpy or np.asarray(row[i]).dtype.kind in "USO"
-                  else Tensor(row[i]) for i in self.idx]  # strings stay numpy (MindSpore)
+                  else _data_tensor(row[i]) for i in self.idx]  # strings stay numpy (MindSpore)
         return dict(zip(self.columns, values)) if self.as_dict else values
 
     def get_next(self):
