@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import builtins
 import functools
+import sys
+import types
 import weakref
 from typing import Any, Iterable
 
@@ -136,7 +138,10 @@ class Tensor:
     __array_priority__ = 1000
     _data: np.ndarray  # the value (set once in __init__; Parameter.set_data replaces it)
 
-    def __init__(self, input_data: Any = None, dtype=None, shape=None, init=None) -> None:
+    def __init__(self, input_data: Any = None, dtype=None, shape=None, init=None,
+                 const_arg: bool = False, device=None) -> None:
+        # const_arg (a graph-mode compile hint) and device (where the data lives) change
+        # nothing here: every Tensor is numpy's, on the CPU
         if input_data is None and (shape is not None or dtype is not None):
             if shape is None or any(d is None or d == -1 for d in shape):
                 _make_placeholder(self, dtype, shape)
@@ -263,13 +268,20 @@ class Tensor:
         return bool(self._data)
 
     def __float__(self) -> float:
-        return float(self._data)
+        return float(self._item())
 
     def __int__(self) -> int:
-        return int(self._data)
+        return int(self._item())
 
     def __index__(self) -> int:
-        return int(self._data)
+        return int(self._item())
+
+    def _item(self):
+        """The one element of a Tensor of any shape (MindSpore converts ``[[2.7]]`` too)."""
+        data = self._data
+        if data.size != 1:
+            raise ValueError("Only one element tensors can be converted to Python scalars")
+        return data.reshape(()).item() if data.ndim else data.item()
 
     def __len__(self) -> int:
         return len(self._data)
@@ -598,3 +610,16 @@ def _filled(data: np.ndarray, init) -> np.ndarray:
         return np.full_like(data, init)
     raise TypeError("clone: init must be 'same', 'zeros', 'ones' or a number, got %s"
                     % type(init).__name__)
+
+
+class _TensorModule(types.ModuleType):
+    """This module, callable: ``mindspore.tensor(input_data, dtype, ...)`` is MindSpore 2.x's
+    function making a Tensor (``from mindspore import tensor``), and in this package
+    ``autograd_st.tensor`` is also the module that defines it."""
+
+    def __call__(self, input_data=None, dtype=None, shape=None, init=None, const_arg=False,
+                 device=None) -> Tensor:
+        return Tensor(input_data, dtype, shape, init, const_arg, device)
+
+
+sys.modules[__name__].__class__ = _TensorModule

@@ -394,3 +394,30 @@ def test_no_stand_in_hides_a_real_module():
         parts = path.split(".")
         assert not (root.joinpath(*parts).with_suffix(".py").exists()
                     or root.joinpath(*parts, "__init__.py").exists()), path
+
+
+def test_mindspore_tensor_function_makes_tensors_eagerly_and_in_compiled_code():
+    # MindSpore 2.x: mindspore.tensor(input_data, dtype, ...) is Tensor(...); the module
+    # autograd_st.tensor is that function too (from mindspore import tensor)
+    from autograd_st import tensor
+    t = ms.tensor([0.5, 1.0, 2.0], ms.float32)
+    assert type(t) is ms.Tensor and t.dtype == ms.float32
+    assert tensor(-2).dtype == ms.int64 and tensor([1.0], ms.float16).dtype == ms.float16
+    assert ms.Tensor(np.ones(2), const_arg=True).shape == (2,)
+    from autograd_st.tensor import Tensor  # (the module still gives its names)
+    assert Tensor is ms.Tensor
+
+    def f(x):
+        y = ms.tensor([1.0, 2.0, 3.0], ms.float32)
+        return (x * y + ms.tensor(2.0)).sum()
+
+    np.testing.assert_allclose(ms.ops.grad(f)(t).asnumpy(), [1.0, 2.0, 3.0])
+    assert float(f(t).asnumpy()) == 0.5 + 2.0 + 6.0 + 6.0
+
+
+def test_int_and_float_of_a_one_element_tensor_of_any_shape():
+    t = ms.Tensor(np.array([[2.7]], np.float32))
+    assert int(t) == 2 and float(t) == pytest.approx(2.7) and bool(t)
+    assert [10, 20, 30][ms.Tensor(np.array([1]))] == 20
+    with pytest.raises(ValueError, match="Only one element tensors"):
+        int(ms.Tensor(np.array([1.0, 2.0])))

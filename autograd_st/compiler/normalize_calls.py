@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
+from .. import tensor as tensor_module  # (callable: mindspore.tensor(...))
 from ..cell import Cell
 from ..cell import recompute as recompute_block
 from ..errors import CompileError, SourceNotFoundError
@@ -252,6 +253,8 @@ class CallsMixin:
         """``callee(*args, **kwargs)`` (``callee`` a compile-time object): its bound value."""
         if callee is print_as_tensors:  # generated code's print, differentiated again
             callee = builtins.print
+        elif callee is tensor_module:  # mindspore.tensor(data, dtype): a Tensor
+            callee = Tensor
         if callee is super and not args and not kwargs:
             args = self._super_arguments(node)
         if type(callee) is functools.partial:  # (F.partial's too): as what it wraps
