@@ -14,12 +14,13 @@ MindSpore's message; ``mode`` must be an int, 0 or 1; ``device_target`` one of '
 'Ascend', 'Davinci', and only 'CPU' is available (``RuntimeError`` otherwise, as MindSpore's
 CPU build says).  The other keys are stored and returned, not acted on.
 
-Seeds.  The random numbers this package draws come from two numpy generators kept here:
-:data:`INIT_RNG` (random Parameter initializers, ``nn.Dense`` weights ...) and
-:data:`DROPOUT_RNG` (dropout masks).  Both start from seed 0, so a program is reproducible
-even without a seed.  ``set_seed(n)`` reseeds both (and, as MindSpore does, ``numpy.random``),
-so two runs after the same ``set_seed`` build the same weights and drop the same units.  The
-numbers differ from MindSpore's own (another generator).
+Seeds.  The random numbers this package draws come from two generators kept here:
+:data:`INIT_RNG` (random Parameter initializers, ``nn.Dense`` weights ...) draws as
+MindSpore's initializers draw (:mod:`autograd_st.ms_random`: a seed from ``numpy.random``
+per initializer, then MindSpore's Philox generator), so ``set_seed(n)``, which seeds
+``numpy.random`` as MindSpore's does, gives MindSpore's initial weights; as in MindSpore an
+unseeded program starts from numpy's unseeded state.  :data:`DROPOUT_RNG` (dropout masks)
+starts from seed 0 and ``set_seed`` reseeds it: reproducible, not MindSpore's masks.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .dataset import config as dataset_config
+from .ms_random import InitRandom
 from .parallel_context import (  # noqa: F401  (mindspore.context has them too)
     ParallelMode,
     get_auto_parallel_context,
@@ -47,9 +49,10 @@ __all__ = ["PYNATIVE_MODE", "GRAPH_MODE", "set_context", "get_context", "set_dev
 GRAPH_MODE = 0
 PYNATIVE_MODE = 1
 
-INIT_RNG = [np.random.default_rng(0)]
-"""The generator random initializers draw from (a one-item list, so reseeding is seen by every
-module holding it)."""
+INIT_RNG: list = [InitRandom()]
+"""The generator random initializers draw from: MindSpore's own (:mod:`autograd_st.ms_random`:
+each draw takes its seed from ``numpy.random``, which ``set_seed`` seeds).  A one-item list,
+so a replacement is seen by every module holding it."""
 
 DROPOUT_RNG = [np.random.default_rng(0)]
 """The generator dropout masks draw from."""
@@ -183,8 +186,9 @@ def get_context(attr_key: str) -> Any:
 
 
 def reseed(seed: int) -> None:
-    """Reseed the initializer and dropout generators (no checks, no global seed recorded)."""
-    INIT_RNG[0] = np.random.default_rng(seed)
+    """Reseed the initializers' stream (``numpy.random``, as MindSpore's) and the dropout
+    generator (no checks, no global seed recorded)."""
+    np.random.seed(seed)
     DROPOUT_RNG[0] = np.random.default_rng(seed)
 
 

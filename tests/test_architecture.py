@@ -32,6 +32,7 @@ FLOORS = {
     "autograd_st.compiler.lower_step": 2,  # a stacked forward loop's step into its tape rows
     "autograd_st.kernels": 0, "autograd_st.kernels_conv": 0, "autograd_st.kernels_rnn": 0,
     "autograd_st.kernels_special": 0,  # lgamma, digamma, zeta, erfinv ... in numpy
+    "autograd_st.ms_random": 0,  # MindSpore's initializer draws (Philox from numpy.random's seeds)
     "autograd_st.context": 0,
     "autograd_st.generator": 0,  # mindspore.Generator: seeds and states of random draws
     "autograd_st.sparse": 0,  # CSRTensor / COOTensor over numpy (eager)

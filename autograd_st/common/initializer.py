@@ -208,36 +208,7 @@ class TruncatedNormal(Initializer):
         self.sigma, self.mean, self.a, self.b = sigma, mean, a, b
 
     def _values(self, shape):
-        z = _truncated_standard((self.a - self.mean) / self.sigma,
-                                (self.b - self.mean) / self.sigma, int(np.prod(shape)))
-        return np.clip(self.mean + self.sigma * z, self.a, self.b).reshape(shape)
-
-
-def _truncated_standard(lo: float, hi: float, n: int) -> np.ndarray:
-    """``n`` draws of a standard normal restricted to ``[lo, hi]``, by rejection from the
-    proposal that fits the interval (Robert 1995): the normal itself when the interval holds
-    0 and is wide, a uniform on the interval when it is narrow, an exponential from the
-    near end when it lies in a tail."""
-    if hi <= 0:  # the left tail: the mirror image
-        return -_truncated_standard(-hi, -lo, n)
-    rng, out, filled = _rng(), np.empty(n), 0
-    while filled < n:
-        k = max(2 * (n - filled), 16)
-        if lo <= 0 and hi - lo >= 2.5:
-            z = rng.standard_normal(k)
-            z = z[(z >= lo) & (z <= hi)]
-        elif lo > 0 and hi - lo > 1.0 / max(lo, 1e-12):
-            rate = (lo + math.sqrt(lo * lo + 4.0)) / 2.0
-            z = lo + rng.exponential(1.0 / rate, k)
-            z = z[(z <= hi) & (rng.random(k)[:len(z)] <= np.exp(-(z - rate) ** 2 / 2.0))]
-        else:  # a narrow interval: uniform, weighted by the density against its maximum
-            z = rng.uniform(lo, hi, k)
-            peak = 0.0 if lo <= 0 else lo
-            z = z[rng.random(k) <= np.exp((peak * peak - z * z) / 2.0)]
-        take = min(len(z), n - filled)
-        out[filled:filled + take] = z[:take]
-        filled += take
-    return out
+        return _rng().truncated_normal(self.a, self.b, self.mean, self.sigma, shape)
 
 
 _ALIAS = {"zeros": Zero, "zero": Zero, "ones": One, "one": One, "normal": Normal,

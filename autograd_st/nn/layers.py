@@ -57,8 +57,9 @@ __all__ = ["Dense", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedd
 # _INIT_RNG is autograd_st.context.INIT_RNG: set_seed and seed_initializers reseed it.
 
 def seed_initializers(seed: int) -> None:
-    """Reseed the generator that random initializers ('normal', HeUniform ...) draw from."""
-    _INIT_RNG[0] = np.random.default_rng(seed)
+    """Reseed the stream random initializers ('normal', HeUniform ...) draw from: as in
+    MindSpore, ``numpy.random``'s."""
+    np.random.seed(seed)
 
 
 def _fans(shape) -> tuple[int, int]:
@@ -116,14 +117,9 @@ def _named_init(name: str, shape: tuple, dtype) -> np.ndarray:
     if key == "ones":
         return np.ones(shape, dtype)
     if key == "normal":
-        return (0.01 * rng.standard_normal(shape)).astype(dtype)
-    if key == "truncatednormal":
-        values = rng.standard_normal(shape)
-        bad = np.abs(values) > 2
-        while bad.any():  # redraw outside +-2 sigma, as a truncated normal does
-            values[bad] = rng.standard_normal(int(bad.sum()))
-            bad = np.abs(values) > 2
-        return (0.01 * values).astype(dtype)
+        return rng.normal(0.0, 0.01, shape).astype(dtype)
+    if key == "truncatednormal":  # MindSpore's TruncatedNormal(): sigma 0.01, in [-2, 2]
+        return rng.truncated_normal(-2.0, 2.0, 0.0, 0.01, shape).astype(dtype)
     if key == "uniform":
         return rng.uniform(-0.07, 0.07, shape).astype(dtype)
     if key == "heuniform":
@@ -133,12 +129,12 @@ def _named_init(name: str, shape: tuple, dtype) -> np.ndarray:
         bound = _he_bound(fan_in, math.sqrt(5.0))
         return rng.uniform(-bound, bound, shape).astype(dtype)
     if key == "henormal":
-        return (math.sqrt(2.0 / fan_in) * rng.standard_normal(shape)).astype(dtype)
+        return rng.normal(0.0, math.sqrt(2.0 / fan_in), shape).astype(dtype)
     if key == "xavieruniform":
         bound = math.sqrt(6.0 / (fan_in + fan_out))
         return rng.uniform(-bound, bound, shape).astype(dtype)
     if key == "xaviernormal":
-        return (math.sqrt(2.0 / (fan_in + fan_out)) * rng.standard_normal(shape)).astype(dtype)
+        return rng.normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), shape).astype(dtype)
     raise ValueError("unknown initializer %r; use one of 'zeros', 'ones', 'normal', 'uniform', "
                      "'truncatedNormal', 'HeUniform', 'HeNormal', 'XavierUniform', "
                      "'XavierNormal', a number, a Tensor or a numpy array" % name)

@@ -134,7 +134,14 @@ def _check_bool(value, what: str, cls_name: str) -> bool:
 
 
 def _uniform(shape, bound: float, dtype) -> np.ndarray:
+    """A uniform initializer's values (MindSpore's ``initializer(Uniform(bound))``)."""
     return _INIT_RNG[0].uniform(-bound, bound, shape).astype(dtype)
+
+
+def _layer_uniform(shape, bound: float, dtype) -> np.ndarray:
+    """An RNN layer's weight as MindSpore 2.10 draws it: ``np.random.uniform`` itself, in
+    float32 (so ``set_seed`` gives its values)."""
+    return np.random.uniform(-bound, bound, shape).astype(np.float32).astype(dtype)
 
 
 def _np_dtype(dtype):
@@ -161,13 +168,16 @@ class _RNNCellBase(Cell):
         np_dtype = _np_dtype(dtype)
         stdv = 1.0 / math.sqrt(self.hidden_size)
         gate = num_chunks * self.hidden_size
-        self.weight_ih = Parameter(_uniform((gate, self.input_size), stdv, np_dtype),
-                                   name="weight_ih")
-        self.weight_hh = Parameter(_uniform((gate, self.hidden_size), stdv, np_dtype),
-                                   name="weight_hh")
+        shapes = [(gate, self.input_size), (gate, self.hidden_size)] + \
+            ([(gate,), (gate,)] if has_bias else [])
+        for shape in shapes:  # MindSpore 2.10 first fills them with np.random.randn, then
+            np.random.randn(*shape)  # with Uniform(stdv): the same draws, for the same values
+        values = [_uniform(shape, stdv, np_dtype) for shape in shapes]
+        self.weight_ih = Parameter(values[0], name="weight_ih")
+        self.weight_hh = Parameter(values[1], name="weight_hh")
         if has_bias:
-            self.bias_ih = Parameter(_uniform((gate,), stdv, np_dtype), name="bias_ih")
-            self.bias_hh = Parameter(_uniform((gate,), stdv, np_dtype), name="bias_hh")
+            self.bias_ih = Parameter(values[2], name="bias_ih")
+            self.bias_hh = Parameter(values[3], name="bias_hh")
         else:
             self.bias_ih = None
             self.bias_hh = None
@@ -290,14 +300,14 @@ class _RNNBase(Cell):
             for direction in range(self.num_directions):
                 layer_input = input_size if layer == 0 else hidden_size * self.num_directions
                 suffix = "_l%d%s" % (layer, "_reverse" if direction == 1 else "")
-                w_ih.append(Parameter(_uniform((gate_size, layer_input), stdv, np_dtype),
+                w_ih.append(Parameter(_layer_uniform((gate_size, layer_input), stdv, np_dtype),
                                       name="weight_ih" + suffix))
-                w_hh.append(Parameter(_uniform((gate_size, hidden_size), stdv, np_dtype),
+                w_hh.append(Parameter(_layer_uniform((gate_size, hidden_size), stdv, np_dtype),
                                       name="weight_hh" + suffix))
                 if has_bias:
-                    b_ih.append(Parameter(_uniform((gate_size,), stdv, np_dtype),
+                    b_ih.append(Parameter(_layer_uniform((gate_size,), stdv, np_dtype),
                                           name="bias_ih" + suffix))
-                    b_hh.append(Parameter(_uniform((gate_size,), stdv, np_dtype),
+                    b_hh.append(Parameter(_layer_uniform((gate_size,), stdv, np_dtype),
                                           name="bias_hh" + suffix))
         self.w_ih_list = ParameterTuple(w_ih)
         self.w_hh_list = ParameterTuple(w_hh)

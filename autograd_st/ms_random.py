@@ -1,0 +1,202 @@
+"""MindSpore's random initial values, reproduced: the same numbers under the same seed.
+
+Takes: numpy only (its global ``numpy.random`` state, which ``mindspore.set_seed`` seeds).
+Gives: :class:`InitRandom`, the generator random Parameter initializers draw from
+(``autograd_st.context.INIT_RNG``), with the calls they make of a numpy Generator:
+``uniform``, ``normal``, ``standard_normal`` and ``truncated_normal``.
+
+MindSpore 2.10 (``common/initializer.py`` and its C++ ``random.h``, measured): each random
+initializer call takes a seed from numpy's global generator,
+``np.random.randint(1, 2**63, dtype=np.int64)`` (``mindspore.set_seed(s)`` calls
+``np.random.seed(s)``), and fills its float32 array from a Philox-4x32-10 counter generator
+keyed by that seed (key: the seed's two 32-bit halves; counter: a block number in its first
+two words, the seed in its last two), four 32-bit outputs per block, in order:
+
+- uniform in ``[a, b)``: ``(b - a) * (u / 2**32) + a`` in double, then float32;
+- normal: Box-Muller on pairs, each 32-bit output made a float in ``[0, 1)`` from its 23 low
+  bits, floored at 1e-7: ``mean + sqrt(-2 log u1) * sigma * cos(2 pi u2)`` then ``sin`` for
+  the next value (pi as float32's 3.1415926);
+- truncated normal: the inverse of the normal's CDF at a uniform draw between the bounds'
+  CDFs (boost's rational approximations of erf's inverse).
+
+So ``set_seed`` (or ``np.random.seed``) then the same layers give MindSpore's initial
+weights, and as in MindSpore an unseeded program draws from numpy's unseeded state.
+Other random choices (``exponential``, ``integers``, ...) come from a numpy Generator seeded
+the same way: reproducible, not MindSpore's.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["InitRandom", "philox_u32"]
+
+_U32 = np.uint64(0xFFFFFFFF)
+_S32 = np.uint64(32)
+
+
+def _seed() -> int:
+    """The next initializer's seed, as MindSpore's ``_numpy_seed()`` draws it."""
+    return int(np.random.randint(low=1, high=1 << 63, dtype=np.int64))
+
+
+def philox_u32(seed: int, n: int) -> np.ndarray:
+    """The first ``n`` 32-bit outputs (as uint64) of MindSpore's ``random::Philox(seed)``."""
+    seed &= (1 << 64) - 1
+    blocks = (n + 3) // 4
+    b = np.arange(blocks, dtype=np.uint64)
+    c0, c1 = b & _U32, b >> _S32
+    c2 = np.full(blocks, seed & 0xFFFFFFFF, np.uint64)
+    c3 = np.full(blocks, seed >> 32, np.uint64)
+    k0, k1 = np.uint64(seed & 0xFFFFFFFF), np.uint64(seed >> 32)
+    m0, m1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
+    w0, w1 = np.uint64(0x9E3779B9), np.uint64(0xBB67AE85)
+    for _ in range(10):
+        t0, t1 = m0 * c0, m1 * c2
+        c0, c1, c2, c3 = (t1 >> _S32) ^ c1 ^ k0, t1 & _U32, (t0 >> _S32) ^ c3 ^ k1, t0 & _U32
+        k0, k1 = (k0 + w0) & _U32, (k1 + w1) & _U32
+    return np.stack([c0, c1, c2, c3], axis=1).reshape(-1)[:n]
+
+
+def _unit(u: np.ndarray) -> np.ndarray:
+    """MindSpore's ``UniformDistribution<double>(0, 1)``: ``u / 2**32``."""
+    return u.astype(np.float64) / 4294967296.0
+
+
+def _f32(x) -> float:
+    return float(np.float32(x))
+
+
+def _shape(size) -> tuple:
+    if size is None:
+        return ()
+    return (int(size),) if isinstance(size, (int, np.integer)) else tuple(int(s) for s in size)
+
+
+class InitRandom:
+    """The generator MindSpore's random initializers draw from (see the module docstring):
+    one new seed from ``numpy.random`` per call, as one MindSpore initializer call takes."""
+
+    def uniform(self, low=0.0, high=1.0, size=None) -> np.ndarray:
+        shape = _shape(size)
+        n = int(np.prod(shape))
+        a, b = _f32(low), _f32(high)  # (MindSpore passes them to C++ as float)
+        s = _unit(philox_u32(_seed(), n))
+        return ((b - a) * s + a).astype(np.float32).reshape(shape)
+
+    def normal(self, loc=0.0, scale=1.0, size=None) -> np.ndarray:
+        shape = _shape(size)
+        n = int(np.prod(shape))
+        mean, sigma = _f32(loc), _f32(scale)
+        m = n + (n & 1)
+        u = philox_u32(_seed(), m)
+        f = ((u & np.uint64(0x7FFFFF)) | np.uint64(127 << 23)).astype(np.uint32)
+        f = (f.view(np.float32) - np.float32(1.0)).astype(np.float64)
+        floor = _f32(1.0e-7)
+        u1, u2 = np.maximum(f[0::2], floor), np.maximum(f[1::2], floor)
+        x = np.sqrt(-2.0 * np.log(u1)) * sigma
+        y = 2.0 * _f32(3.1415926) * u2
+        out = np.empty(m)
+        out[0::2] = mean + x * np.cos(y)
+        out[1::2] = mean + x * np.sin(y)
+        return out[:n].astype(np.float32).reshape(shape)
+
+    def standard_normal(self, size=None) -> np.ndarray:
+        return self.normal(0.0, 1.0, size)
+
+    def truncated_normal(self, a, b, mean, sigma, size=None) -> np.ndarray:
+        """Normal with ``mean`` and ``sigma`` kept in ``[a, b]`` (MindSpore's
+        ``TruncatedNormal`` initializer: the inverse CDF at a uniform draw)."""
+        shape = _shape(size)
+        n = int(np.prod(shape))
+        a, b, mean, sigma = _f32(a), _f32(b), _f32(mean), _f32(sigma)
+        if sigma <= 0:
+            raise ValueError("TruncatedNormal: invalid sigma %r." % sigma)
+        root2 = _f32(1.4142135)
+        cdf_a = math.erfc(-((a - mean) / sigma) / root2) / 2.0
+        cdf_b = math.erfc(-((b - mean) / sigma) / root2) / 2.0
+        u = _unit(philox_u32(_seed(), n))
+        p = cdf_a + u * (cdf_b - cdf_a)
+        x = -_erfc_inv(2.0 * p) * root2
+        return (mean + x * sigma).astype(np.float32).reshape(shape)
+
+    def __getattr__(self, name: str):
+        # another draw (exponential, integers, random ...): a numpy Generator from the next seed
+        return getattr(np.random.default_rng(_seed()), name)
+
+
+# boost's rational approximations of erf's inverse, as MindSpore's TruncatedNormal evaluates
+# them (in double): (Y, P, Q) per range
+_ERF_INV_SMALL = (0.0891314744949340820313, (
+    -0.000508781949658280665617, -0.00836874819741736770379, 0.0334806625409744615033,
+    -0.0126926147662974029034, -0.0365637971411762664006, 0.0219878681111168899165,
+    0.00822687874676915743155, -0.00538772965071242932965), (
+    1.0, -0.970005043303290640362, -1.56574558234175846809, 1.56221558398423026363,
+    0.662328840472002992063, -0.71228902341542847553, -0.0527396382340099713954,
+    0.0795283687341571680018, -0.00233393759374190016776, 0.000886216390456424707504))
+_ERF_INV_MID = (2.249481201171875, (
+    -0.202433508355938759655, 0.105264680699391713268, 8.37050328343119927838,
+    17.6447298408374015486, -18.8510648058714251895, -44.6382324441786960818,
+    17.445385985570866523, 21.1294655448340526258, -3.67192254707729348546), (
+    1.0, 6.24264124854247537712, 3.9713437953343869095, -28.6608180499800029974,
+    -20.1432634680485188801, 48.5609213108739935468, 10.8268667355460159008,
+    -22.6436933413139721736, 1.72114765761200282724))
+_ERF_INV_TAIL3 = (0.807220458984375, (
+    -0.131102781679951906451, -0.163794047193317060787, 0.117030156341995252019,
+    0.387079738972604337464, 0.337785538912035898924, 0.142869534408157156766,
+    0.0290157910005329060432, 0.00214558995388805277169, -0.679465575181126350155e-6,
+    0.285225331782217055858e-7, -0.681149956853776992068e-9), (
+    1.0, 3.46625407242567245975, 5.38168345707006855425, 4.77846592945843778382,
+    2.59301921623620271374, 0.848854343457902036425, 0.152264338295331783612,
+    0.01105924229346489121))
+_ERF_INV_TAIL6 = (0.93995571136474609375, (
+    -0.0350353787183177984712, -0.00222426529213447927281, 0.0185573306514231072324,
+    0.00950804701325919603619, 0.00187123492819559223345, 0.000157544617424960554631,
+    0.460469890584317994083e-5, -0.230404776911882601748e-9, 0.266339227425782031962e-11), (
+    1.0, 1.3653349817554063097, 0.762059164553623404043, 0.220091105764131249824,
+    0.0341589143670947727934, 0.00263861676657015992959, 0.764675292302794483503e-4))
+
+
+def _poly(coeffs, x):
+    out = np.zeros_like(x)
+    for c in reversed(coeffs):
+        out = out * x + c
+    return out
+
+
+def _erfc_inv(z: np.ndarray) -> np.ndarray:
+    """The inverse of erfc on ``(0, 2)`` (ends clamped inside), for the truncated normals a
+    narrow band of sigmas gives (|x| below 6 sigmas: the ranges MindSpore's initializers
+    reach)."""
+    z = np.clip(z, np.nextafter(np.float32(0), np.float32(2)),
+                np.nextafter(np.float32(2), np.float32(0))).astype(np.float64)
+    upper = z > 1.0
+    q = np.where(upper, 2.0 - z, z)
+    p = 1.0 - q
+    s = np.where(upper, -1.0, 1.0)
+    out = np.empty_like(z)
+    small = p <= 0.5
+    if small.any():
+        y, pc, qc = _ERF_INV_SMALL
+        pp = p[small]
+        g = pp * (pp + 10.0)
+        out[small] = g * _f32(y) + g * (_poly(pc, pp) / _poly(qc, pp))
+    mid = ~small & (q >= 0.25)
+    if mid.any():
+        y, pc, qc = _ERF_INV_MID
+        qq = q[mid]
+        g = np.sqrt(-2.0 * np.log(qq))
+        xs = qq - 0.25
+        out[mid] = g / (_f32(y) + _poly(pc, xs) / _poly(qc, xs))
+    tail = ~small & ~mid
+    if tail.any():
+        x = np.sqrt(-np.log(q[tail]))
+        res = np.empty_like(x)
+        for sel, (y, pc, qc), shift in ((x < 3.0, _ERF_INV_TAIL3, 1.125),
+                                        (x >= 3.0, _ERF_INV_TAIL6, 3.0)):
+            if sel.any():
+                xs = x[sel] - shift
+                res[sel] = _f32(y) * x[sel] + (_poly(pc, xs) / _poly(qc, xs)) * x[sel]
+        out[tail] = res
+    return s * out
