@@ -151,6 +151,21 @@ def test_mnist_refusals(tmp_path):
         ds.MnistDataset(MNIST, usage="validation")
 
 
+def test_mnist_folder_with_only_the_training_files(tmp_path):
+    # MindSpore's MNIST_Data/train holds only train-*: usage None reads the pairs present
+    for name in os.listdir(MNIST):
+        if name.startswith("train"):
+            with open(os.path.join(MNIST, name), "rb") as src:
+                (tmp_path / name).write_bytes(src.read())
+    got = ds.MnistDataset(str(tmp_path), shuffle=False)
+    want = ds.MnistDataset(MNIST, usage="train", shuffle=False)
+    assert got.get_dataset_size() == want.get_dataset_size()
+    for (a, la), (b, lb) in zip(got.create_tuple_iterator(output_numpy=True),
+                                want.create_tuple_iterator(output_numpy=True)):
+        np.testing.assert_array_equal(a, b)
+        assert la == lb
+
+
 def test_transforms_by_hand():
     smooth = transforms.OneHot(3, smoothing_rate=0.3)(np.array(1))  # MindSpore 2.10's values
     assert smooth.dtype == np.float64

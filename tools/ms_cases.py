@@ -34,6 +34,7 @@ CASES = os.path.join(ROOT, "tests", "ms_cases", "cases")
 REFERENCE = os.path.join(ROOT, "tests", "ms_cases", "reference")
 RTOL, ATOL = 1e-4, 1e-5
 _IMPORT = re.compile(r"^(\s*)(import|from)(\s+)mindspore\b", re.MULTILINE)
+_BARE = re.compile(r"^(\s*)import(\s+)mindspore[ \t]*$", re.MULTILINE)  # binds `mindspore`
 
 
 def names() -> list[str]:
@@ -47,6 +48,8 @@ def source(name: str, backend: str) -> str:
         text = fh.read()
     if backend == "mindspore":
         return text
+    text = _BARE.sub(lambda m: m.group(1) + "import" + m.group(2) + backend + " as mindspore",
+                     text)
     return _IMPORT.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + backend, text)
 
 

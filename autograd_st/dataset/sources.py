@@ -200,7 +200,7 @@ class MnistDataset(_Indexed):
     num_parallel_workers=None, shuffle=None, sampler=None, num_shards=None, shard_id=None,
     cache=None)``: the columns ``image`` (``(28, 28, 1)`` uint8) and ``label`` (uint32) from
     MNIST's IDX files in ``dataset_dir``.  ``usage``: 'train', 'test' or 'all' (None; the
-    test files, then the train files, as MindSpore reads them).  ``shuffle`` defaults to
+    test files, then the train files, as MindSpore reads them, those the folder holds).  ``shuffle`` defaults to
     True."""
 
     def __init__(self, dataset_dir, usage=None, num_samples=None, num_parallel_workers=None,
@@ -215,6 +215,11 @@ class MnistDataset(_Indexed):
         if prefixes is None:
             raise ValueError("MnistDataset: usage must be 'train', 'test' or 'all'; got %r"
                              % (usage,))
+        if usage == "all":  # the pairs present (MNIST_Data/train holds only train-*, as
+            # MindSpore's download lays it out): at least one
+            present = [p for p in prefixes
+                       if os.path.isfile(os.path.join(dataset_dir, p + "-images-idx3-ubyte"))]
+            prefixes = present or prefixes
         images, labels = [], []
         for prefix in prefixes:
             img = _read_idx(os.path.join(dataset_dir, prefix + "-images-idx3-ubyte"), 2051, 3)
