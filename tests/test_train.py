@@ -502,3 +502,34 @@ def test_with_eval_cell_returns_loss_outputs_and_label():
     assert label is y
     assert nn.Accuracy is ms.Accuracy is ms.train.metrics.Accuracy  # written once
     assert ms.LossMonitor is ms.train.LossMonitor
+
+
+def test_model_train_reshuffles_each_epoch_through_one_iterator():
+    # MindSpore's Model.train iterates one iterator through its epochs: a shuffled dataset
+    # comes in a new order each epoch (the order create_tuple_iterator(num_epochs=...) gives)
+    import autograd_st.dataset as ds
+    from autograd_st.train import Callback
+
+    class Seen(Callback):
+        def __init__(self):
+            super().__init__()
+            self.rows = []
+
+        def on_train_step_end(self, run_context):
+            x = run_context.original_args().train_dataset_element[0]
+            self.rows.append(x.asnumpy()[:, 0].tolist())
+
+    def data():
+        x = np.arange(24, dtype=np.float32).reshape(12, 2)
+        y = np.zeros((12, 1), np.float32)
+        return ds.NumpySlicesDataset((x, y), column_names=["x", "y"]).shuffle(4).batch(3)
+
+    ms.set_seed(3)
+    want = [[b[0].asnumpy()[:, 0].tolist() for b in epoch]
+            for epoch in [list(it) for it in [data().create_tuple_iterator(num_epochs=2)] * 2]]
+    net = nn.Dense(2, 1)
+    model = ms.Model(net, nn.MSELoss(), nn.SGD(net.trainable_params(), 0.0))
+    seen = Seen()
+    model.train(2, data(), callbacks=[seen])
+    assert seen.rows == want[0] + want[1]
+    assert want[0] != want[1]

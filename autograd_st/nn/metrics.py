@@ -306,7 +306,8 @@ class _ErrorMetric(Metric):
         if self._samples_num == 0:
             raise RuntimeError("The '%s' can not be calculated, because the number of samples "
                                "is 0: call update before eval." % self._name)
-        return self._error_sum / self._samples_num
+        # float64, as MindSpore's (numpy 1 promoted its float32 sum divided by an int)
+        return np.float64(self._error_sum) / self._samples_num
 
 
 class MAE(_ErrorMetric):

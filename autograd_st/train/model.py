@@ -13,8 +13,10 @@ eval_indexes=None, amp_level='O0', boost_level='O0', **kwargs)`` builds, as Mind
 
 Datasets.  ``train``/``eval`` take any object with ``create_tuple_iterator(num_epochs=...,
 output_numpy=...)`` and ``get_dataset_size()`` (``autograd_st.dataset``'s datasets, or a
-stand-in of your own); each epoch iterates ``create_tuple_iterator(num_epochs=1,
-output_numpy=False)`` and feeds each row (a tuple of Tensors or arrays) to the network, and
+stand-in of your own).  Training iterates one ``create_tuple_iterator(num_epochs=epochs)``
+of an ``autograd_st.dataset`` dataset through the epochs, as MindSpore does (a shuffled one
+is reshuffled each epoch, in MindSpore's order); another dataset and evaluation iterate
+``create_tuple_iterator(num_epochs=1, output_numpy=False)`` each epoch; each feeds each row (a tuple of Tensors or arrays) to the network, and
 calls ``reset()`` afterwards when the dataset has one.  ``dataset_sink_mode=True`` runs as
 ``False``: MindSpore on CPU does the same (there is no device to sink data to).
 
@@ -41,6 +43,7 @@ import numpy as np
 
 from .. import mpi_backend
 from ..cell import Cell
+from ..dataset.core import Dataset
 from ..nn import TrainOneStepCell, WithLossCell, mixed_precision
 from ..nn.optim import Optimizer
 from ..tensor import Tensor
@@ -358,6 +361,11 @@ class Model:
         list_callback.on_train_begin(run_context)
         show = self._show_progress()
         self._train_network.set_train(True)  # and it stays so, as in MindSpore
+        # one iterator through the epochs, as MindSpore's (a shuffled dataset reshuffles in
+        # each); a dataset of another kind is iterated anew each epoch
+        epochs = dataset.create_tuple_iterator(num_epochs=max(epoch - initial_epoch, 1),
+                                               output_numpy=False) \
+            if isinstance(dataset, Dataset) else None
         for i in range(initial_epoch, epoch):
             cb_params.cur_epoch_num = i + 1
             self._current_epoch_num = i + 1
@@ -365,7 +373,7 @@ class Model:
             list_callback.on_train_epoch_begin(run_context)
             bar = _Progress(show, cb_params.batch_num, "epoch %d/%d" % (i + 1, epoch))
             try:
-                for row in _rows(dataset):
+                for row in (epochs if epochs is not None else _rows(dataset)):
                     row = _as_tensors(row)
                     if self._loss_fn is not None and len(row) != 2:
                         raise ValueError("When 'loss_fn' is not None, 'train_dataset' "
