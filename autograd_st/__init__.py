@@ -19,8 +19,11 @@ from . import (
 from . import op_table as _op_table  # noqa: F401  (the primitives and the Tensor methods)
 from .cell import recompute
 from .context import (  # noqa: F401
+    COMPATIBLE,
     GRAPH_MODE,
+    LAX,
     PYNATIVE_MODE,
+    STRICT,
     ParallelMode,
     get_auto_parallel_context,
     get_context,
@@ -173,7 +176,7 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "mint"
            "numerical_jacobian", "GradientCheckError", "exec_source",
            "save_checkpoint", "load_checkpoint", "load_param_into_net", "context", "set_context",
            "get_context", "ParallelMode", "set_auto_parallel_context",
-           "get_auto_parallel_context", "reset_auto_parallel_context", "set_seed", "get_seed", "jit", "PYNATIVE_MODE", "GRAPH_MODE", "train",
+           "get_auto_parallel_context", "reset_auto_parallel_context", "set_seed", "get_seed", "jit", "PYNATIVE_MODE", "GRAPH_MODE", "STRICT", "COMPATIBLE", "LAX", "train",
            "Model", "LossScaleManager", "FixedLossScaleManager", "DynamicLossScaleManager",
            "Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCallback",
            "LearningRateScheduler", "LossMonitor", "ModelCheckpoint", "ReduceLROnPlateau",

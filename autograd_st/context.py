@@ -40,7 +40,7 @@ from .parallel_context import (  # noqa: F401  (mindspore.context has them too)
     set_auto_parallel_context,
 )
 
-__all__ = ["PYNATIVE_MODE", "GRAPH_MODE", "set_context", "get_context", "set_device",
+__all__ = ["PYNATIVE_MODE", "GRAPH_MODE", "STRICT", "COMPATIBLE", "LAX", "set_context", "get_context", "set_device",
            "set_deterministic", "set_seed", "get_seed",
            "jit", "is_jit", "INIT_RNG", "DROPOUT_RNG", "reseed", "ParallelMode",
            "set_auto_parallel_context", "get_auto_parallel_context",
@@ -48,6 +48,8 @@ __all__ = ["PYNATIVE_MODE", "GRAPH_MODE", "set_context", "get_context", "set_dev
 
 GRAPH_MODE = 0
 PYNATIVE_MODE = 1
+# jit_syntax_level (MindSpore's mindspore.STRICT / COMPATIBLE / LAX): recorded, as the mode
+STRICT, COMPATIBLE, LAX = 0, 1, 2
 
 INIT_RNG: list = [InitRandom()]
 """The generator random initializers draw from: MindSpore's own (:mod:`autograd_st.ms_random`:

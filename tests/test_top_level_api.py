@@ -421,3 +421,13 @@ def test_int_and_float_of_a_one_element_tensor_of_any_shape():
     assert [10, 20, 30][ms.Tensor(np.array([1]))] == 20
     with pytest.raises(ValueError, match="Only one element tensors"):
         int(ms.Tensor(np.array([1.0, 2.0])))
+
+
+def test_jit_syntax_levels_are_mindspores_constants():
+    assert (ms.STRICT, ms.COMPATIBLE, ms.LAX) == (0, 1, 2)  # MindSpore 2.10's values
+    before = ms.get_context("jit_syntax_level")
+    try:
+        ms.set_context(jit_syntax_level=ms.STRICT)
+        assert ms.get_context("jit_syntax_level") == 0
+    finally:
+        ms.set_context(jit_syntax_level=before)
