@@ -19,8 +19,10 @@ Seeds.  The random numbers this package draws come from two generators kept here
 MindSpore's initializers draw (:mod:`autograd_st.ms_random`: a seed from ``numpy.random``
 per initializer, then MindSpore's Philox generator), so ``set_seed(n)``, which seeds
 ``numpy.random`` as MindSpore's does, gives MindSpore's initial weights; as in MindSpore an
-unseeded program starts from numpy's unseeded state.  :data:`DROPOUT_RNG` (dropout masks)
-starts from seed 0 and ``set_seed`` reseeds it: reproducible, not MindSpore's masks.
+unseeded program starts from numpy's unseeded state.  An ``nn.Dropout`` made under a
+seed draws MindSpore's own masks (``ms_random.DropoutStream``); :data:`DROPOUT_RNG` (the
+other dropout masks) starts from seed 0 and ``set_seed`` reseeds it: reproducible, not
+MindSpore's masks.
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from .dataset import config as dataset_config
-from .ms_random import InitRandom
+from .ms_random import InitRandom, reset_op_seeds
 from .parallel_context import (  # noqa: F401  (mindspore.context has them too)
     ParallelMode,
     get_auto_parallel_context,
@@ -215,6 +217,7 @@ def set_seed(seed: int) -> None:
     np.random.seed(seed)
     reseed(seed)
     dataset_config.set_seed(seed)  # (MindSpore's set_seed seeds the data pipelines too)
+    reset_op_seeds()  # (the ops made after it get MindSpore's op seeds from the first again)
     _GLOBAL_SEED[0] = seed
 
 

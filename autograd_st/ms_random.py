@@ -30,7 +30,8 @@ import math
 
 import numpy as np
 
-__all__ = ["InitRandom", "philox_u32"]
+__all__ = ["InitRandom", "philox_u32", "DropoutStream", "graph_seed", "kernel_seed",
+           "reset_op_seeds"]
 
 _U32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
@@ -200,3 +201,99 @@ def _erfc_inv(z: np.ndarray) -> np.ndarray:
                 res[sel] = _f32(y) * x[sel] + (_poly(pc, xs) / _poly(qc, xs)) * x[sel]
         out[tail] = res
     return s * out
+
+
+# ---------------------------------------------------------------------------------------
+# nn.Dropout's masks: MindSpore's op seeds, its seed scramble and its CPU kernel's stream
+# ---------------------------------------------------------------------------------------
+
+_MAXINT32 = 2 ** 31 - 1
+_KEY_STEP = 3528531795 ^ 3449720151  # MindSpore's keyConstant[0] ^ keyConstant[2]
+_DEFAULT_GRAPH_SEED = 87654321
+_KERNEL_SEEDS: dict = {}  # kernel name -> the op seed its next op gets (MindSpore's _KERNEL_SEED)
+
+
+def reset_op_seeds() -> None:
+    """What ``mindspore.set_seed`` does to the op seeds (``_reset_op_seed``)."""
+    _KERNEL_SEEDS.clear()
+
+
+def graph_seed(global_seed, kernel_name: str) -> tuple:
+    """MindSpore's ``_get_graph_seed(0, kernel_name)`` for an op made now: ``(seed0, seed1)``,
+    ``(0, 0)`` without a global seed (the kernel then draws a random seed)."""
+    if global_seed == 0:
+        global_seed = _DEFAULT_GRAPH_SEED
+    elif global_seed is None:
+        return 0, 0
+    op_seed = _KERNEL_SEEDS.get(kernel_name, 0)
+    _KERNEL_SEEDS[kernel_name] = op_seed + _KEY_STEP
+    return global_seed % _MAXINT32, op_seed % _MAXINT32
+
+
+def _philox_block(counter, key) -> list:
+    c, k = list(counter), list(key)
+    for _ in range(10):
+        t0, t1 = 0xD2511F53 * c[0], 0xCD9E8D57 * c[2]
+        c = [((t1 >> 32) ^ c[1] ^ k[0]) & 0xFFFFFFFF, t1 & 0xFFFFFFFF,
+             ((t0 >> 32) ^ c[3] ^ k[1]) & 0xFFFFFFFF, t0 & 0xFFFFFFFF]
+        k = [(k[0] + 0x9E3779B9) & 0xFFFFFFFF, (k[1] + 0xBB67AE85) & 0xFFFFFFFF]
+    return c
+
+
+def kernel_seed(seed0: int, seed1: int) -> int:
+    """MindSpore's ``random::GetSeed(seed0, seed1)``: the two seeds scrambled by one Philox
+    block (key 0x3ec8f720, 0x02461e29)."""
+    mix = _philox_block([seed0 & 0xFFFFFFFF, seed0 >> 32, seed1 & 0xFFFFFFFF, seed1 >> 32],
+                        [0x3ec8f720, 0x02461e29])
+    return (mix[1] << 32) | mix[0]
+
+
+_MINSTD_A, _MINSTD_M = 16807, 2 ** 31 - 1
+_BLOCK = 1024
+_POWERS = None  # 16807**1 .. 16807**_BLOCK mod m
+
+
+def _minstd_run(state: int, n: int) -> np.ndarray:
+    """The next ``n`` outputs of libstdc++'s ``std::default_random_engine`` (minstd_rand0)
+    after ``state``, computed by blocks of powers of its multiplier."""
+    global _POWERS
+    if _POWERS is None:
+        pw = np.empty(_BLOCK, np.uint64)
+        x = 1
+        for i in range(_BLOCK):
+            x = x * _MINSTD_A % _MINSTD_M
+            pw[i] = x
+        _POWERS = pw
+    blocks = -(-n // _BLOCK)
+    step = int(_POWERS[-1])
+    starts = np.empty(blocks, np.uint64)
+    s = state
+    for j in range(blocks):
+        starts[j] = s
+        s = s * step % _MINSTD_M
+    m = np.uint64(_MINSTD_M)
+    return ((starts[:, None] * _POWERS[None, :]) % m).reshape(-1)[:n]
+
+
+class DropoutStream:
+    """The masks one ``nn.Dropout`` draws, as MindSpore 2.10's CPU Dropout kernel draws them
+    (measured): its generator (``std::default_random_engine``, seeded with
+    :func:`kernel_seed` of the op's two seeds) starts afresh for each input shape and dtype
+    the layer meets and runs on through the calls with that one; each element is kept when
+    its ``float((x - 1) / (2**31 - 2))`` is below ``keep_prob`` (in float32)."""
+
+    def __init__(self, seed0: int, seed1: int) -> None:
+        self.seed = kernel_seed(seed0, seed1)
+        self._states: dict = {}
+
+    def keep(self, shape: tuple, dtype, keep_prob: float) -> np.ndarray:
+        key = (tuple(shape), np.dtype(dtype).str)
+        state = self._states.get(key)
+        if state is None:
+            state = self.seed % _MINSTD_M or 1
+        n = int(np.prod(shape))
+        xs = _minstd_run(state, n)
+        if n:
+            self._states[key] = int(xs[-1])
+        u = (xs - np.uint64(1)).astype(np.float32) / np.float32(2147483646.0)
+        return (u < np.float32(keep_prob)).reshape(shape)

@@ -350,8 +350,8 @@ def assign(ref, value):
 
 
 @primitive(name="dropout_mask", diff=())
-def dropout_mask_(x, keep_prob=0.5):
-    return dropout_mask(x, keep_prob)
+def dropout_mask_(x, keep_prob=0.5, stream=None):
+    return dropout_mask(x, keep_prob, stream)
 
 
 # ---------------------------------------------------------------------------------------

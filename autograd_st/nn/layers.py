@@ -26,13 +26,14 @@ from .. import dtype as mstype
 from .. import ops
 from ..cell import Cell
 from ..context import INIT_RNG as _INIT_RNG
+from ..context import get_seed
+from ..ms_random import DropoutStream, graph_seed
 from ..ops.nn_func import (
     assign,
     bias_add,
     conv2d,
     dense,
     depend,
-    dropout,
     erf,
     flatten,
     gather_rows,
@@ -40,6 +41,7 @@ from ..ops.nn_func import (
     one_hot,
     var,
 )
+from ..prims import P
 from ..tensor import Parameter, Tensor
 from .dynamic_lr import check_positive_int
 
@@ -633,6 +635,11 @@ class Dropout(Cell):
                                  "(0, 1], but got %r." % (keep_prob,))
             self.keep_prob = float(keep_prob)
             self.p = 1.0 - self.keep_prob
+        # MindSpore's op seeds for this layer, taken when it is made: under a global seed its
+        # masks are MindSpore's own (ms_random.DropoutStream); without one, the dropout
+        # generator's
+        seeds = graph_seed(get_seed(), "dropout")
+        self._stream = DropoutStream(*seeds) if seeds != (0, 0) else None
 
     def extend_repr(self) -> str:
         return "p=%s" % (self.p,)
@@ -641,7 +648,7 @@ class Dropout(Cell):
         out = x
         if self.training:
             if self.p > 0.0:
-                out = dropout(x, p=self.p)
+                out = P.mul(x, P.dropout_mask(x, keep_prob=1.0 - self.p, stream=self._stream))
         return out
 
 
