@@ -31,7 +31,8 @@ from ..nn import layers as _layers
 from ..tensor import Tensor
 
 __all__ = ["Initializer", "initializer", "Normal", "Uniform", "XavierUniform", "XavierNormal",
-           "HeUniform", "HeNormal", "TruncatedNormal", "Zero", "One", "Constant"]
+           "HeUniform", "HeNormal", "TruncatedNormal", "Zero", "One", "Constant", "Identity",
+           "Sparse", "Dirac", "Orthogonal", "VarianceScaling"]
 
 
 def _rng() -> np.random.Generator:
@@ -211,12 +212,125 @@ class TruncatedNormal(Initializer):
         return _rng().truncated_normal(self.a, self.b, self.mean, self.sigma, shape)
 
 
+class Identity(Initializer):
+    """The 2-D identity matrix ``np.eye(rows, cols)`` (MindSpore's ``Identity()``)."""
+
+    def _values(self, shape):
+        if len(shape) != 2:
+            raise ValueError("For Identity initializer, the dimension of the initialized tensor "
+                             "should be 2, but got %d." % len(shape))
+        return np.eye(shape[0], shape[1])
+
+
+class Sparse(Initializer):
+    """MindSpore's ``Sparse(sparsity, sigma=0.01)``: normal values with ``sigma``, then in each
+    column ``ceil(sparsity * rows)`` rows set to 0 (chosen by ``np.random.permutation``, as
+    MindSpore chooses them)."""
+
+    def __init__(self, sparsity, sigma=0.01) -> None:
+        super().__init__()
+        self.sparsity, self.sigma = sparsity, sigma
+
+    def _values(self, shape):
+        if len(shape) != 2:
+            raise ValueError("For Sparse initializer, the dimension of the initialized tensor "
+                             "should be 2, but got %d." % len(shape))
+        rows, cols = shape
+        zero_num = int(np.ceil(self.sparsity * rows))
+        data = _rng().normal(0.0, self.sigma, shape)
+        for col in range(cols):
+            data[np.random.permutation(list(range(rows)))[:zero_num], col] = 0.0
+        return data
+
+
+class Dirac(Initializer):
+    """MindSpore's ``Dirac(groups=1)``: a 3-, 4- or 5-D convolution weight that passes each
+    input channel through at the kernel's centre, per group."""
+
+    def __init__(self, groups=1) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def _values(self, shape):
+        if len(shape) not in (3, 4, 5):
+            raise ValueError("For Dirac initializer, only support to initialize tensor with "
+                             "dimension of 3, 4 or 5, but got %d." % len(shape))
+        if shape[0] % self.groups != 0:
+            raise ValueError("For Dirac initializer, the first dimension ofthe initialized "
+                             "tensor must be divisible by groups, but got first dimension%d, "
+                             "groups%d." % (shape[0], self.groups))
+        data = np.zeros(shape)
+        per_group = shape[0] // self.groups
+        centre = tuple(s // 2 for s in shape[2:])
+        for group in range(self.groups):
+            for dim in range(min(per_group, shape[1])):
+                data[(group * per_group + dim, dim) + centre] = 1
+        return data
+
+
+class Orthogonal(Initializer):
+    """MindSpore's ``Orthogonal(gain=1.)``: the Q of a QR decomposition of a normal matrix
+    (the trailing dimensions flattened; transposed when it has fewer rows than columns), its
+    columns' signs those of R's diagonal, times ``gain``."""
+
+    def __init__(self, gain=1.0) -> None:
+        super().__init__(gain=gain)
+        self.gain = gain
+
+    def _values(self, shape):
+        if len(shape) < 2:
+            raise ValueError("For Orthogonal initializer, the dimension of the initialized "
+                             "tensor should be no less than 2, but got %d." % len(shape))
+        rows = shape[0]
+        cols = int(np.prod(shape)) // rows
+        data = _rng().normal(0.0, 1.0, (rows, cols))
+        if rows < cols:
+            data = data.T
+        q, r = np.linalg.qr(data)
+        q = q * np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return (q * self.gain).reshape(shape)
+
+
+class VarianceScaling(Initializer):
+    """MindSpore's ``VarianceScaling(scale=1.0, mode='fan_in',
+    distribution='truncated_normal')``: ``scale`` over the fan, then values of that
+    variance.  As in MindSpore 2.10 (measured), 'truncated_normal', the default, draws the
+    uniform values (its check names 'truncated_norm'); 'untruncated_normal' a normal;
+    'uniform' a uniform in ``+-sqrt(3 * scale)``."""
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal") -> None:
+        super().__init__(scale=scale, mode=mode, distribution=distribution)
+        if scale <= 0.0:
+            raise ValueError("For VarianceScaling initializer, the argument 'scale' must be "
+                             "greater than 0, but got %s." % (scale,))
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError("For VarianceScaling initializer, the argument 'mode' must be "
+                             "fan_in, fan_out or fan_avg, but got %s." % (mode,))
+        if distribution not in ("uniform", "truncated_normal", "untruncated_normal"):
+            raise ValueError("For VarianceScaling initializer, the argument 'distribution' "
+                             "must be uniform, truncated_norm or untruncated_norm, but got %s."
+                             % (distribution,))
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+
+    def _values(self, shape):
+        fan_in, fan_out = _fans(shape)
+        fan = {"fan_in": fan_in, "fan_out": fan_out}.get(self.mode, (fan_in + fan_out) / 2.0)
+        scale = self.scale / max(1.0, fan)
+        if self.distribution == "untruncated_normal":
+            return _rng().normal(0.0, np.sqrt(scale), shape)
+        limit = np.sqrt(3.0 * scale)
+        return _rng().uniform(-limit, limit, shape)
+
+
 _ALIAS = {"zeros": Zero, "zero": Zero, "ones": One, "one": One, "normal": Normal,
           "uniform": Uniform, "truncatednormal": TruncatedNormal,
           "xavier_uniform": XavierUniform, "xavieruniform": XavierUniform,
           "xavier_normal": XavierNormal, "xaviernormal": XavierNormal,
           "he_uniform": HeUniform, "heuniform": HeUniform, "he_normal": HeNormal,
-          "henormal": HeNormal}
+          "henormal": HeNormal, "identity": Identity, "sparse": Sparse, "dirac": Dirac,
+          "orthogonal": Orthogonal, "variancescaling": VarianceScaling}
 
 
 def initializer(init, shape=None, dtype=mstype.float32) -> Tensor:
