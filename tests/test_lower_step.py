@@ -491,3 +491,11 @@ def test_a_step_run_for_an_effect_keeps_the_loop_as_it_was(capsys):
     args = [r.standard_normal((3, 2, 3)), r.standard_normal((2, 3)) * 0.5,
             r.standard_normal((3, 3)) * 0.5]
     check(f, f_np, args, (0, 1, 2), fast=False)
+
+
+def test_fwd_rows_takes_shared_values_that_broadcast_into_the_row_only():
+    h = np.zeros((3, 5))
+    fits = [(5,), (1, 5), (3, 5), (3, 1), (1, 1), (), (1,)]
+    for shape in fits + [(2, 5), (5, 1), (4,), (1, 3, 5), (3, 5, 1)]:
+        got = fwd_rows(2, (h,), (), (), (np.ones(shape),), 0)
+        assert (got is not None) == (shape in fits), shape
