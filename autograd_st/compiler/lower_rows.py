@@ -372,7 +372,11 @@ def _fast_loop(loop, buf, rowvar, names, fdef) -> list:
     shapes hands it on (every step's taped shapes the row's: checked once), and
     ``matmul_nt_to(d, w, h)`` of it is ``np.matmul(d, w_T)`` (``w`` and ``h``'s rows
     matrices, the product past the einsum size: checked once; the branch
-    ``matmul_nt_to`` takes then).  [] where the step has any other form before the guard."""
+    ``matmul_nt_to`` takes then).  When the guarded operand is a gradient the loop carries
+    and one such product is the step's only store of it, ``rows_fast(..., carry=(g, i))``
+    checks it (and that the product's weight is square, of the row's dtype) once before the
+    first step, and the copy has no guard.  [] where the step has any other form before the
+    guard."""
     body = loop.body
     k = loop.target.id
     n = loop.iter.args[0].left.id

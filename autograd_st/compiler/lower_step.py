@@ -36,6 +36,10 @@ steps every statement of these forms whose operands are such values gives ``R`` 
   an array this step made, of ``R`` and ``D``, bound once, read by that statement only (in
   the loop: the shapes it tapes excepted; nowhere after it) and not taped: ``+ b`` after a
   matmul is done in the matmul's result;
+- **an invariant operand of the row's elementwise operations is of the row's shape**: one
+  read only there (a bias ``b`` of ``(H,)``) is broadcast once before the loop (``b_row =
+  as_row(b, _row)``, a contiguous copy) and the step reads ``b_row``: numpy's same-shape
+  loop instead of its broadcasting one, the same additions element by element;
 - **no shape is taped per step**: every step's shapes are ``R``, or the shape of a value
   made of invariants, the loop's index and numbers only (``b * i``: ``b``'s at every
   step), or an invariant's; the shapes list is made after the loop, one tuple ``n``
