@@ -460,6 +460,21 @@ def test_row_sums_equal_the_per_step_sums():
     np.testing.assert_allclose(accumulate_to_rows(np.zeros(5), g, 4, bias), g.sum(axis=(0, 1)))
     np.testing.assert_allclose(accumulate_to_rows(np.zeros(5), list(g), 4, bias),
                                g.sum(axis=(0, 1)))
+    # rows of a batch large enough for BLAS (50 x 16 x 64, W4's bias): one product over
+    # all rows, float32 and float64; a row slice (g_from), a view that is not contiguous,
+    # a bias of (1, H) (summed by numpy)
+    for dt, tol in ((np.float32, 2e-5), (np.float64, 1e-12)):
+        big = r.standard_normal((51, 16, 64)).astype(dt)
+        want = big[1:].astype(np.float64).sum(axis=(0, 1))
+        got = accumulate_to_rows(np.ones(64, dt), big, 50, np.zeros(64, dt), 1)
+        assert got.dtype == dt
+        np.testing.assert_allclose(got, want + 1, rtol=tol, atol=tol * 50)
+        got = accumulate_to_rows(np.zeros(16, dt), big.transpose(0, 2, 1), 51, np.zeros(16, dt))
+        np.testing.assert_allclose(got, big.astype(np.float64).sum(axis=(0, 2)), rtol=tol,
+                                   atol=tol * 50)
+        got = accumulate_to_rows(np.zeros((1, 64), dt), big, 51, np.zeros((1, 64), dt))
+        np.testing.assert_allclose(got, big.astype(np.float64).sum(axis=(0, 1))[None],
+                                   rtol=tol, atol=tol * 50)
     # a per-step value smaller than the weight (broadcast up): row by row
     s = r.standard_normal(4)
     np.testing.assert_allclose(accumulate_to_rows(np.zeros(3), s, 4, np.zeros(3)),

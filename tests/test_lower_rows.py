@@ -274,7 +274,9 @@ def test_the_fast_copy_gives_the_same_bits(steps, b_shape):
     ref, _ = grads_and_source(rnn, args, False, (0, 1, 2, 3, 4))
     for a, b in zip(got, ref):
         np.testing.assert_array_equal(a, b)
-    assert "rows_fast(" in src and "break" in src
+    # the gradient carried into the first step checked once (with the product that makes
+    # it in each step), no guard per step
+    assert "rows_fast(" in src and "carry=(d_h_1, 0))" in src and "break" not in src
     if steps:  # (finite differences of the small weights; the rest is checked bitwise)
         for p in (4, 2):
             np.testing.assert_allclose(got[p], numeric(rnn_np, args, p), rtol=1e-6, atol=1e-7)
@@ -326,6 +328,15 @@ def test_rows_fast_refuses_what_it_cannot_know():
     assert rows_fast(3, small[0], [((4, 5),)] * 3, (0,), small[2], small[1]) is None
     assert rows_fast(3, rows, same, (0,), wh, list(h_rows)) is None     # like not rows
     assert rows_fast(3, rows, same, (0,), np.zeros((2, 32, 32)), h_rows) is None
+    # the carried gradient: of the row's shape and dtype, its product's weight square of it
+    g = np.zeros((20, 32))
+    assert rows_fast(3, rows, same, (0,), wh, h_rows, carry=(g, 0)) is not None
+    assert rows_fast(3, rows, same, (0,), wh, h_rows, carry=(g.astype(np.float32), 0)) is None
+    assert rows_fast(3, rows, same, (0,), wh, h_rows, carry=(g[:1], 0)) is None
+    assert rows_fast(3, rows, same, (0,), wh, h_rows, carry=(list(g), 0)) is None
+    assert rows_fast(3, rows, same, (0,), wh.astype(np.float32), h_rows, carry=(g, 0)) is None
+    assert rows_fast(3, rows, same, (0,), np.zeros((40, 32)), h_rows, carry=(g, 0)) is None
+    assert rows_fast(3, rows, same, (0,), np.zeros((40, 32)), h_rows) is not None
 
 
 def test_a_value_written_in_place_in_the_loop_is_not_an_invariant():
@@ -389,3 +400,42 @@ def test_the_fast_copy_breaks_where_a_step_is_not_known_and_the_loop_goes_on(at)
         assert np.asarray(a).dtype == np.asarray(b).dtype
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     assert general == ([] if at in (None, 0) else list(range(at - 1, -1, -1)))
+
+
+def rnn_half(xs, h, wx, wh, b):
+    for t in range(xs.shape[0]):
+        h = ops.tanh(ops.matmul(xs[t], wx) + ops.matmul(h * 0.5, wh) + b)
+    return ops.sum(h * h)
+
+
+def rnn_half_np(xs, h, wx, wh, b):
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] @ wx + (h * 0.5) @ wh + b)
+    return np.sum(h * h)
+
+
+def rnn_twice(xs, h, wx, wh, b):
+    for t in range(xs.shape[0]):
+        h = ops.tanh(ops.matmul(xs[t], wx) + ops.matmul(h, wh) + ops.matmul(h, wh) + b)
+    return ops.sum(h * h)
+
+
+def rnn_twice_np(xs, h, wx, wh, b):
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] @ wx + h @ wh + h @ wh + b)
+    return np.sum(h * h)
+
+
+@pytest.mark.parametrize("steps", [1, 2, 4])
+@pytest.mark.parametrize("fns", [(rnn_half, rnn_half_np), (rnn_twice, rnn_twice_np)])
+def test_a_carried_gradient_not_made_by_one_product_keeps_its_guard_per_step(steps, fns):
+    # h's gradient is a product times 0.5, or the sum of two products: each step's guard
+    # stays (and the numbers are the ones without the pass)
+    f, f_np = fns
+    args = big_rnn_args(steps)
+    got, src = grads_and_source(f, args, True, (0, 1, 2, 3, 4))
+    ref, _ = grads_and_source(f, args, False, (0, 1, 2, 3, 4))
+    for a, b in zip(got, ref):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(got[4], numeric(f_np, args, 4), rtol=1e-6, atol=1e-7)
+    assert "rows_fast(" in src and "carry=" not in src and "break" in src

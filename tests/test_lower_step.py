@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from autograd_st import Tensor, compiler, numerical_grad, ops
 from autograd_st.compiler import lower_step
-from autograd_st.runtime_loops import fwd_rows
+from autograd_st.runtime_loops import as_row, fwd_rows
 
 
 def numeric(f, args, pos, eps=1e-6):
@@ -85,6 +85,8 @@ def test_rnn_step_into_its_row_for_every_trip_count_and_bias_shape(steps, b_shap
     assert "np.matmul(h_1, wh, out=_tape_h_1[t + 1])" in src
     assert "np.tanh(_add_1, out=_add_1)" in src
     assert "_tape_shapes = [(_row, _row, _row)] * _tape_n" in src
+    # the bias broadcast to the row once before the loop, read in the step
+    assert "b_row = as_row(b, _row)" in src and "np.add(_add, b_row, out=_add)" in src
     # and the run time check takes the copy exactly when it is the same arithmetic
     rows = args[0][:steps] @ args[2]
     got = fwd_rows(steps, (args[1],), (rows,), (args[3],), (args[4],), 0)
@@ -434,6 +436,42 @@ def test_a_bias_times_the_loop_index_is_checked_once(b_shape):
             r.standard_normal(b_shape) * 0.2]
     src = check(f, f_np, args, (0, 1, 2))
     assert "getattr(_mul, 'shape', ())" in src.split("else:")[0]
+    # b read only by values made of invariants and the index (their shapes are taped): not
+    # broadcast; ``0.5 * b``, hoisted before the loop, is an invariant read by ``-`` only
+    assert "as_row(b," not in src and "_mul_1_row = as_row(_mul_1, _row)" in src
+
+
+def test_a_bias_read_also_outside_an_elementwise_op_of_the_row_is_not_broadcast():
+    def f(x, w, b):
+        for i in range(4):
+            x = ops.tanh(ops.matmul(x, w) + b + b * i)
+        return ops.sum(x * x)
+
+    def f_np(x, w, b):
+        for i in range(4):
+            x = np.tanh(x @ w + b + b * i)
+        return np.sum(x * x)
+    r = np.random.default_rng(17)
+    args = [r.standard_normal((2, 3)) * 0.5, r.standard_normal((3, 3)) * 0.5,
+            r.standard_normal(3) * 0.2]
+    src = check(f, f_np, args, (0, 1, 2))
+    assert "as_row(b," not in src and "getattr(_mul, 'shape', ())" in src.split("else:")[0]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_as_row_broadcasts_small_operands_once(dtype):
+    b = np.arange(5, dtype=dtype)
+    for x in [b, b.reshape(1, 5), b[:3].reshape(3, 1), np.asarray(b[2])]:
+        got = as_row(x, (3, 5))
+        assert got.shape == (3, 5) and got.dtype == dtype and got.flags.c_contiguous
+        np.testing.assert_array_equal(got, np.broadcast_to(x, (3, 5)))
+        assert not np.shares_memory(got, x)
+    same = np.ones((3, 5), dtype)
+    assert as_row(same, (3, 5)) is same and as_row(2.5, (3, 5)) == 2.5
+    # a row over 1 MiB keeps the broadcasting operand (it reads less memory there)
+    big = (1 << 20) // 5 // np.dtype(dtype).itemsize
+    assert as_row(b, (big + 1, 5)) is b
+    assert as_row(b, (big, 5)).shape == (big, 5)
 
 
 def test_a_step_run_for_an_effect_keeps_the_loop_as_it_was(capsys):
@@ -453,3 +491,11 @@ def test_a_step_run_for_an_effect_keeps_the_loop_as_it_was(capsys):
     args = [r.standard_normal((3, 2, 3)), r.standard_normal((2, 3)) * 0.5,
             r.standard_normal((3, 3)) * 0.5]
     check(f, f_np, args, (0, 1, 2), fast=False)
+
+
+def test_fwd_rows_takes_shared_values_that_broadcast_into_the_row_only():
+    h = np.zeros((3, 5))
+    fits = [(5,), (1, 5), (3, 5), (3, 1), (1, 1), (), (1,)]
+    for shape in fits + [(2, 5), (5, 1), (4,), (1, 3, 5), (3, 5, 1)]:
+        got = fwd_rows(2, (h,), (), (), (np.ones(shape),), 0)
+        assert (got is not None) == (shape in fits), shape

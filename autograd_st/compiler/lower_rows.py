@@ -372,7 +372,11 @@ def _fast_loop(loop, buf, rowvar, names, fdef) -> list:
     shapes hands it on (every step's taped shapes the row's: checked once), and
     ``matmul_nt_to(d, w, h)`` of it is ``np.matmul(d, w_T)`` (``w`` and ``h``'s rows
     matrices, the product past the einsum size: checked once; the branch
-    ``matmul_nt_to`` takes then).  [] where the step has any other form before the guard."""
+    ``matmul_nt_to`` takes then).  When the guarded operand is a gradient the loop carries
+    and one such product is the step's only store of it, ``rows_fast(..., carry=(g, i))``
+    checks it (and that the product's weight is square, of the row's dtype) once before the
+    first step, and the copy has no guard.  [] where the step has any other form before the
+    guard."""
     body = loop.body
     k = loop.target.id
     n = loop.iter.args[0].left.id
@@ -407,6 +411,7 @@ def _fast_loop(loop, buf, rowvar, names, fdef) -> list:
         return []
     row, dtype, left = names.fresh("_row"), names.fresh("_dtype"), names.fresh("_left")
     known = {d}  # names holding the row (its shape and dtype)
+    made: dict = {}  # a name bound to a product with a weight's transpose -> its place
     positions, products, fast_body = [], [], []
     for s in body[at + 1:]:
         v = getattr(s, "value", None)
@@ -429,6 +434,7 @@ def _fast_loop(loop, buf, rowvar, names, fdef) -> list:
                     and all(isinstance(x, gast.Name) for x in args) and args[0].id in known \
                     and args[2].id in rowvar and not any(args[1].id in _stored([x]) for x in body):
                 w_t = names.fresh(args[1].id.lstrip("_") + "_T")
+                made[t] = len(products)
                 products.append((args[1].id, rowvar[args[2].id][0], w_t))
                 fast_body.append(_assign(t, gast.Call(
                     func=gast.Attribute(value=name("np"), attr="matmul", ctx=gast.Load()),
@@ -440,6 +446,19 @@ def _fast_loop(loop, buf, rowvar, names, fdef) -> list:
         fast_body.append(clone(s))
     if not positions and not products:
         return []
+    # the guarded operand is (through the head's copies) a gradient the loop carries, made
+    # in the copy by one product only: ``rows_fast`` checks it once, before the first step,
+    # and the product's weight square of the row's dtype (each step then makes it of the
+    # row's shape and dtype): no guard per step
+    copies = {s.targets[0].id: s.value.id for s in body[:at] if isinstance(s, gast.Assign)
+              and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name)}
+    carried = copies.get(other.id)
+    stores = [s for s in fast_body if carried in _stored([s])]
+    carry = None
+    if carried is not None and carried not in copies and carried != k \
+            and len(stores) == 1 and carried in made \
+            and isinstance(stores[0], gast.Assign) and stores[0].targets[0].id == carried:
+        carry = gast.Tuple(elts=[name(carried), _const(made[carried])], ctx=gast.Load())
     guard = gast.If(test=gast.BoolOp(op=gast.Or(), values=[
         gast.Compare(left=gast.Attribute(value=name(other.id), attr="__class__",
                                          ctx=gast.Load()),
@@ -463,7 +482,7 @@ def _fast_loop(loop, buf, rowvar, names, fdef) -> list:
         _stored([s]) & read or not (isinstance(s.targets[0], gast.Tuple)
                                     or _row_read(s, k) is not None))]
     fast = gast.For(target=name(k, store=True), iter=clone(loop.iter),
-                    body=head + [guard] + in_place + fast_body
+                    body=head + ([] if carry else [guard]) + in_place + fast_body
                     + [_assign(left, name(k))], orelse=[], type_comment=None)
     rows_name = next(s.targets[0].id for s in body if isinstance(s, gast.Assign)
                      and isinstance(s.value, gast.Call) and isinstance(s.value.func, gast.Name)
@@ -474,7 +493,10 @@ def _fast_loop(loop, buf, rowvar, names, fdef) -> list:
     for w_, rows_, _ in products:
         args += [name(w_), name(rows_)]
     loop.iter.args[0].left = name(left)
-    return [_assign(checked, _call("rows_fast", *args)), _assign(left, name(n)),
+    check = _call("rows_fast", *args)
+    if carry:
+        check.keywords = [gast.keyword(arg="carry", value=carry)]
+    return [_assign(checked, check), _assign(left, name(n)),
             gast.If(test=gast.Compare(left=name(checked), ops=[gast.IsNot()],
                                       comparators=[_const(None)]),
                     body=[_assign(gast.Tuple(elts=[name(x, store=True) for x in

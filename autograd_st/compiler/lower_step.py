@@ -36,6 +36,10 @@ steps every statement of these forms whose operands are such values gives ``R`` 
   an array this step made, of ``R`` and ``D``, bound once, read by that statement only (in
   the loop: the shapes it tapes excepted; nowhere after it) and not taped: ``+ b`` after a
   matmul is done in the matmul's result;
+- **an invariant operand of the row's elementwise operations is of the row's shape**: one
+  read only there (a bias ``b`` of ``(H,)``) is broadcast once before the loop (``b_row =
+  as_row(b, _row)``, a contiguous copy) and the step reads ``b_row``: numpy's same-shape
+  loop instead of its broadcasting one, the same additions element by element;
 - **no shape is taped per step**: every step's shapes are ``R``, or the shape of a value
   made of invariants, the loop's index and numbers only (``b * i``: ``b``'s at every
   step), or an invariant's; the shapes list is made after the loop, one tuple ``n``
@@ -154,6 +158,7 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
         checks = {"rows": [], "squares": [], "shared": []}
         group = {}  # typed name -> its chain (a list: [head statement or None, dest or None])
         plans = {}  # id(statement) -> the statement the copy runs instead
+        spread = {}  # shared name -> its reads as an operand of an elementwise op of R
 
         def can(x, kind) -> bool:
             """Whether operand ``x`` is (or can be checked to be) of R and D (kind "r"), or
@@ -242,6 +247,8 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
                 mine = [x for x, kd in zip(operands, kinds) if kd == "r" and reusable(x)]
                 for x, kd in zip(operands, kinds):
                     need(x, kd)
+                    if kd == "shared" and isinstance(x, gast.Name) and x.id not in small:
+                        spread[x.id] = spread.get(x.id, 0) + 1
             elif f == "matmul" and len(v.args) == 2 and isinstance(v.args[0], gast.Name) \
                     and v.args[0].id in typed \
                     and isinstance(v.args[1], gast.Name) and v.args[1].id not in stored:
@@ -271,10 +278,10 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
                 chain = group[y] = [s if outable else None, None]
                 if outable:
                     plans[id(s)] = (ufunc, operands, chain)
-        return typed, group, plans, checks, at_put
+        return typed, group, plans, checks, at_put, spread
 
     while True:  # (a state whose next value is not of R: not assumed, again)
-        typed, group, plans, checks, at_put = analyse(states)
+        typed, group, plans, checks, at_put, spread = analyse(states)
         kept = [v for v in states if ends[v] in typed]
         if kept == states:
             break
@@ -318,6 +325,15 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
                         else _assign(s.targets[0].id, _ufunc(ufunc, operands, chain[1])))
         else:
             body.append(plan)
+    # an invariant array read only as an operand of the step's elementwise ops of R (a
+    # bias): broadcast to R once before the loop (``as_row``), a same-shape operand is
+    # numpy's fast loop; each element's operation is the same, so are the bits
+    spreads = [x for x in checks["shared"] if spread.get(x) == reads.get(x)]
+    rename = {x: names.fresh(x + "_row") for x in spreads}
+    for s in body:
+        for nd in _names(s):
+            if nd.ctx.__class__ is gast.Load and nd.id in rename:
+                nd.id = rename[nd.id]
     fast = gast.For(target=clone(loop.target), iter=clone(loop.iter), body=body or [gast.Pass()],
                     orelse=[], type_comment=None)
     fwd = names.fresh("_fwd")
@@ -339,7 +355,9 @@ def fast_forward(loop, parent, names, n, k, puts, fdef):
                                 ctx=gast.Store()), name(fwd))
     node = gast.If(test=gast.Compare(left=name(fwd), ops=[gast.IsNot()],
                                      comparators=[_const(None)]),
-                   body=[unpack, _assign(fwd, _const(None)), fast] + after, orelse=[loop])
+                   body=[unpack, _assign(fwd, _const(None))]
+                   + [_assign(rename[x], _call("as_row", name(x), name(row))) for x in spreads]
+                   + [fast] + after, orelse=[loop])
     at = next(i for i, s in enumerate(parent_body) if s is loop)
     parent_body[at:at + 1] = [_assign(fwd, check), node]
     parent[id(node)] = parent[id(loop)]
