@@ -146,8 +146,7 @@ def lower(fdefs: list, names, in_place=True) -> None:
                     per[k] = statement_facts(fdef.body[k], {})
             facts.append(_shapes_in_function(fdef, names, pre))
     for fdef, found in zip(fdefs, facts):
-        if seed_without_value(fdef):  # (statements changed: their facts are read again)
-            found = None
+        _, found = seed_without_value(fdef, found)  # (the facts of the body it leaves)
         fdef.body, found = _free_dead(fdef.body, {a.id for a in fdef.args.args}, found)
         if in_place:
             inplace(fdef, names, found)

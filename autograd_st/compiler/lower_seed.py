@@ -22,7 +22,8 @@ import gast
 
 from .anno import facts_of
 from .codegen import name
-from .trees import load_store_names, walk
+from .lower_facts import names_of
+from .trees import walk
 
 __all__ = ["seed_without_value"]
 
@@ -43,9 +44,12 @@ def _operands(stmt, prim):
     return [a.id for a in call.args]
 
 
-def seed_without_value(fdef) -> bool:
+def seed_without_value(fdef, found=None) -> tuple:
     """Rewrite ``fdef``'s seeds whose value is read for nothing else (see the module
-    docstring); whether it rewrote one."""
+    docstring).  ``found``: ``(loads, stores)``, the sets of names each top-level statement
+    reads and binds, when the caller has them (else they are gathered here, once, if the
+    function has a seed).  Returns whether it rewrote one, and those sets for the body it
+    leaves (None where it had none and gathered none)."""
     body = fdef.body
     dropped = set()
     for k, st in enumerate(body):
@@ -54,13 +58,16 @@ def seed_without_value(fdef) -> bool:
         facts = facts_of(st.value, "seed")
         if facts is None:
             continue
+        if found is None:  # (one walk of each statement, for every seed)
+            found = ([], [])
+            for s in body:
+                ld, sd = names_of(s)
+                found[0].append(ld)
+                found[1].append(sd)
+        loads, stores = found
         t = facts["of"]
         j = k - 1
-        while j >= 0:
-            stores: set = set()
-            load_store_names(body[j], set(), stores)
-            if t in stores:
-                break
+        while j >= 0 and t not in stores[j]:
             j -= 1
         if j < 0:
             continue
@@ -72,18 +79,20 @@ def seed_without_value(fdef) -> bool:
         operands = _operands(fwd, prim["prim"])
         if operands is None:
             continue
-        between: set = set()
-        for s in body[j + 1:k]:
-            load_store_names(s, set(), between)
-        if between.intersection(operands):
+        if any(not stores[i].isdisjoint(operands) for i in range(j + 1, k)):
             continue
-        reads = sum(1 for n in walk(fdef) if isinstance(n, gast.Name) and n.id == t
+        # read once in the whole function: by the seed itself (no other statement reads it)
+        if any(t in ld for i, ld in enumerate(loads) if i != k):
+            continue
+        reads = sum(1 for n in walk(st) if isinstance(n, gast.Name) and n.id == t
                     and isinstance(n.ctx, gast.Load))
         if reads != 1:  # the seed's own read only
             continue
         st.value = gast.Call(func=name(_FORMS[prim["prim"]][2]),
                              args=[name(a) for a in operands], keywords=[])
+        loads[k], stores[k] = names_of(st)
         dropped.add(j)
     if dropped:
         fdef.body = [s for i, s in enumerate(body) if i not in dropped]
-    return bool(dropped)
+        found = tuple([f for i, f in enumerate(facts) if i not in dropped] for facts in found)
+    return bool(dropped), found
