@@ -39,7 +39,7 @@ from .markers import kernel_primitive
 from .printer import Unprintable, function_lines
 from .trees import to_ast, walk
 
-__all__ = ["expr_of", "name", "substitute", "to_source", "comment", "is_comment",
+__all__ = ["expr_of", "name", "make_node", "substitute", "to_source", "comment", "is_comment",
            "source_files", "walk", "to_ast"]
 
 _COMMENT_FN = "__comment__"
@@ -59,12 +59,23 @@ _new = gast.AST.__new__
 _NAME, _LOAD, _STORE = gast.Name, gast.Load, gast.Store
 
 
+def make_node(cls, **fields):
+    """``cls(**fields)`` (a gast node with these fields), made without gast's generic
+    constructor, a Python frame per node (the passes make tens of thousands)."""
+    made = _new(cls)
+    made.__dict__.update(fields)
+    return made
+
+
 def const(value) -> gast.Constant:
-    return gast.Constant(value=value, kind=None)
+    made = _new(gast.Constant)
+    made.__dict__.update(value=value, kind=None)
+    return made
 
 
 def comment(text: str) -> gast.stmt:
-    return gast.Expr(value=gast.Call(func=name(_COMMENT_FN), args=[const(text)], keywords=[]))
+    return make_node(gast.Expr, value=make_node(gast.Call, func=name(_COMMENT_FN),
+                                                args=[const(text)], keywords=[]))
 
 
 def names_read(nodes) -> list:
@@ -376,8 +387,8 @@ def assign(targets, value) -> gast.Assign:
     if len(targets) == 1:
         tgt = name(targets[0], store=True)
     else:
-        tgt = gast.Tuple(elts=[name(t, store=True) for t in targets], ctx=gast.Store())
-    return gast.Assign(targets=[tgt], value=value, type_comment=None)
+        tgt = make_node(gast.Tuple, elts=[name(t, store=True) for t in targets], ctx=_new(_STORE))
+    return make_node(gast.Assign, targets=[tgt], value=value, type_comment=None)
 
 
 _SOURCE_FILES: dict = {}  # a file's base name -> the full paths comments named by it

@@ -66,7 +66,7 @@ import gast
 
 from ..kernels import LOWERED_KERNELS
 from .anno import facts_of, tag, tag_of, untag
-from .codegen import is_comment, name, names_read
+from .codegen import is_comment, make_node, name, names_read
 from .inplace import inplace
 from .lower_facts import names_of, statement_facts, store_counts, walk_top
 from .lower_loops import batch_loops
@@ -589,8 +589,9 @@ def _free_dead(body, params, found=None) -> tuple:
                       if v in computed and v not in nested and v not in copied
                       and v not in params)
         if dead:
-            out.append(gast.Delete(targets=[gast.Name(id=v, ctx=gast.Del(), annotation=None,
-                                                      type_comment=None) for v in dead]))
+            out.append(make_node(gast.Delete, targets=[
+                make_node(gast.Name, id=v, ctx=make_node(gast.Del), annotation=None,
+                          type_comment=None) for v in dead]))
             out_loads.append(nothing)
             out_stores.append(nothing)
     return out, (out_loads, out_stores)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gast
 
-from .codegen import assign, name
+from .codegen import assign, is_comment, make_node, name
 from .trees import walk
 
 __all__ = ["emit", "operations", "Num", "Info", "Op"]
@@ -122,7 +122,7 @@ def emit(g, kept) -> list:
     for i, o in enumerate(ops):
         into = None
         if o.raw is not None:
-            for node in walk(o.raw):
+            for node in (() if is_comment(o.raw) else walk(o.raw)):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
                         and node.id in read:
                     node.id = read[node.id]
@@ -141,7 +141,8 @@ def emit(g, kept) -> list:
                             and a not in kept and a not in g.params and o.args.count(a) == 1:
                         into = a
                         break
-            call = gast.Call(func=gast.Attribute(value=name("np"), attr=o.fn, ctx=gast.Load()),
+            call = make_node(gast.Call, func=make_node(gast.Attribute, value=name("np"),
+                                                       attr=o.fn, ctx=make_node(gast.Load)),
                              args=[arg(a) for a in o.args], keywords=[])
             if into is None:
                 out.append(assign([o.target], call))
@@ -150,17 +151,17 @@ def emit(g, kept) -> list:
                 v = read[into]
                 b = buf_of[o.target] = buf_of[into]
                 if o.target in primal or o.target in kept:  # a value: under its name
-                    call.keywords = [gast.keyword(arg="out", value=name(v))]
+                    call.keywords = [make_node(gast.keyword, arg="out", value=name(v))]
                     out.append(assign([o.target], call))
                     read[o.target] = o.target
                     bound[b].append(o.target)
                 elif o.fn in _AUG and o.args[0] == into:
-                    out.append(gast.AugAssign(target=name(v, True), op=_AUG[o.fn](),
-                                              value=arg(o.args[1])))
+                    out.append(make_node(gast.AugAssign, target=name(v, True),
+                                         op=make_node(_AUG[o.fn]), value=arg(o.args[1])))
                     read[o.target] = v
                 else:
-                    call.keywords = [gast.keyword(arg="out", value=name(v))]
-                    out.append(gast.Expr(value=call))
+                    call.keywords = [make_node(gast.keyword, arg="out", value=name(v))]
+                    out.append(make_node(gast.Expr, value=call))
                     read[o.target] = v
         dead = []
         for n in o.reads:
@@ -173,8 +174,9 @@ def emit(g, kept) -> list:
                 if v not in dead:
                     dead.append(v)
         if dead:
-            out.append(gast.Delete(targets=[gast.Name(id=n, ctx=gast.Del(), annotation=None,
-                                                      type_comment=None) for n in dead]))
+            out.append(make_node(gast.Delete, targets=[
+                make_node(gast.Name, id=n, ctx=make_node(gast.Del), annotation=None,
+                          type_comment=None) for n in dead]))
     head = []
     if numbers:
         head.append(gast.Assign(
