@@ -420,22 +420,41 @@ def _through_generated(loc):
     return None
 
 
+# (path, line) of a user file -> (its linecache entry, the comment): a compile asks for each
+# line's comment three times (the forward code, the forward branch, the gradient's "grad
+# of"); the entry (replaced when linecache reads the file again) tells a stale comment
+_COMMENTS: dict = {}
+_COMMENTS_MAX = 50_000
+
+
 def source_comment(loc) -> str | None:
     """'<source line>  (file.py:12)' for a statement location; in generated code (a
     derivative of a derivative), the user's line that code came from."""
     if not loc or not loc[0] or not loc[1]:
         return None
+    key = (loc[0], loc[1])
+    hit = _COMMENTS.get(key)
+    if hit is not None and hit[0] is linecache.cache.get(loc[0]):
+        return hit[1]
     through = ""
     if loc[0].startswith(_GENERATED_FILE):
         user = _through_generated(loc)
         if user is not None:
             loc, through = user, _THROUGH
+        key = None  # (which user file a base name means may change: not kept)
     text = linecache.getline(loc[0], loc[1]).strip()
-    paths = _SOURCE_FILES.setdefault(os.path.basename(loc[0]), set())
+    base = os.path.basename(loc[0])
+    paths = _SOURCE_FILES.setdefault(base, set())
     if loc[0] not in paths:
         paths.add(loc[0])
-    where = "%s:%d" % (os.path.basename(loc[0]), loc[1])
-    return through + ("%s  (%s)" % (text, where) if text else where)
+    where = "%s:%d" % (base, loc[1])
+    made = through + ("%s  (%s)" % (text, where) if text else where)
+    entry = linecache.cache.get(loc[0])
+    if key is not None and entry is not None:
+        if len(_COMMENTS) >= _COMMENTS_MAX:
+            _COMMENTS.clear()
+        _COMMENTS[key] = (entry, made)
+    return made
 
 
 class ForwardEmitter:
