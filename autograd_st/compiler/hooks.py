@@ -29,6 +29,7 @@ import gast
 from ..prims import has_sym
 from .codegen import names_read, names_written
 from .normalize_values import Closure
+from .trees import walk
 
 __all__ = ["place_hooks", "needed", "is_placed", "hook_function"]
 
@@ -56,7 +57,7 @@ def is_placed(call) -> bool:
 
 def needed(fdef) -> bool:
     """Does ``fdef`` hold a ``register_hook`` statement?"""
-    return any(_hook_of(n) is not None for n in gast.walk(fdef))
+    return any(_hook_of(n) is not None for n in walk(fdef))  # (trees.walk: gast.walk's nodes)
 
 
 def _place_in(stmts: list, params: set, top: bool) -> list:
