@@ -186,8 +186,17 @@ def to_gast(node):
     if cls is ast.Name:  # (the commonest node: made here, without gast's constructor)
         ctx = node.ctx.__class__
         new = _new(gast.Name)
-        new.__dict__.update(id=node.id, ctx=_new(_CTX[ctx]) if ctx in _CTX else to_gast(node.ctx),
-                            annotation=None, type_comment=None)
+        d = new.__dict__
+        d.update(id=node.id, ctx=_new(_CTX[ctx]) if ctx in _CTX else to_gast(node.ctx),
+                 annotation=None, type_comment=None)
+        try:  # (what _located copies of a parsed name: its four positions)
+            line, col = node.lineno, node.col_offset
+            if line is not None and col is not None:
+                d.update(lineno=line, col_offset=col, end_lineno=node.end_lineno,
+                         end_col_offset=node.end_col_offset)
+                return new
+        except AttributeError:
+            pass
         return _located(new, node)
     if cls is ast.arg:
         return _located(gast.Name(node.arg, gast.Param(), to_gast(node.annotation),
