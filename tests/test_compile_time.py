@@ -19,6 +19,8 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
+import linecache
+import os
 import pathlib
 import sys
 import textwrap
@@ -30,7 +32,17 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 import autograd_st.compiler as driver
 from autograd_st import Parameter, Tensor, nn, ops
-from autograd_st.compiler import anno, codegen, lower, lower_facts, parse, printer, trees
+from autograd_st.compiler import (
+    anno,
+    codegen,
+    hooks,
+    lower,
+    lower_facts,
+    lower_fwdacc_emit,
+    parse,
+    printer,
+    trees,
+)
 
 try:
     from . import program_gen as pg
@@ -58,6 +70,9 @@ def test_tree_helpers_match_gast(path):
     assert loads == {n.id for n in names if isinstance(n.ctx, gast.Load)}
     assert stores == {n.id for n in names if isinstance(n.ctx, gast.Store)}
     assert sorted(trees.name_ids(mine)) == sorted(n.id for n in names)
+    assert hooks.needed(mine) == any(hooks._hook_of(n) is not None for n in gast.walk(mine))
+    for fdef in [n for n in gast.walk(mine) if isinstance(n, gast.FunctionDef)]:
+        assert lower_fwdacc_emit.operations(fdef.body) == _operations_by_recursion(fdef.body)
     # stored_names reads assignment and loop targets only: what binds names in the
     # statements generated code is made of (compared on the functions made of them only)
     generated = (gast.Assign, gast.AugAssign, gast.Expr, gast.If, gast.For, gast.While,
@@ -67,6 +82,74 @@ def test_tree_helpers_match_gast(path):
         if not any(isinstance(n, other) and not isinstance(n, generated)
                    for st in fdef.body for n in gast.walk(st)):
             assert trees.stored_names(fdef.body) == set(codegen.names_written(fdef.body))
+
+
+_FREE = lower_fwdacc_emit._FREE
+
+
+def _operations_by_recursion(stmts) -> int:
+    """``lower_fwdacc_emit.operations`` as it was written first: a call per node."""
+    def ops(node):
+        cls = node.__class__
+        if cls is gast.BinOp:
+            return 1 + ops(node.left) + ops(node.right)
+        if cls is gast.UnaryOp:
+            return (node.operand.__class__ is not gast.Constant) + ops(node.operand)
+        if cls is gast.Call:
+            f = node.func
+            return (not (f.__class__ is gast.Name and f.id in _FREE)) \
+                + sum(ops(a) for a in node.args) + sum(ops(k.value) for k in node.keywords)
+        if cls is gast.Tuple or cls is gast.List:
+            return sum(ops(e) for e in node.elts)
+        if cls is gast.Compare:
+            return 1 + ops(node.left) + sum(ops(c) for c in node.comparators)
+        return 0
+
+    def stmt_ops(st):
+        cls = st.__class__
+        if cls is gast.Assign or cls is gast.Expr or cls is gast.Return:
+            return ops(st.value)
+        if cls is gast.AugAssign:
+            return 1 + ops(st.value)
+        if cls is gast.If:
+            return ops(st.test) + _operations_by_recursion(st.body) \
+                + _operations_by_recursion(st.orelse)
+        return 0
+    return sum(stmt_ops(st) for st in stmts)
+
+
+def test_hooks_needed_finds_a_hook_in_any_block():
+    """``hooks.needed`` looks into statement blocks only: a hook in a nested block, a
+    handler, a loop's else, a nested function is found; a hook-like expression that is not a
+    statement is not (as gast's walk with ``_hook_of`` finds them)."""
+    cases = {
+        "def f(x):\n    if x:\n        for i in y:\n            pass\n        else:\n"
+        "            x.register_hook(g)\n    return x\n": True,
+        "def f(x):\n    try:\n        pass\n    except E:\n        x.register_hook(g)\n": True,
+        "def f(x):\n    def h():\n        while 1:\n            x.register_hook(g)\n": True,
+        "def f(x):\n    y = x.register_hook(g)\n    return [x.register_hook(g)]\n": False,
+        "def f(x):\n    x.register_hook(g, 1)\n    x.hook(g)\n": False,
+    }
+    for src, want in cases.items():
+        tree = parse.to_gast(ast.parse(src))
+        assert hooks.needed(tree) is want, src
+        assert any(hooks._hook_of(n) is not None for n in gast.walk(tree)) is want
+
+
+def test_source_comment_follows_the_file(tmp_path):
+    """A line's comment is kept while linecache holds the same text of its file, and made
+    again when the file changed and linecache read it again."""
+    path = tmp_path / "ct_comment_src.py"
+    path.write_text("a = 1\nb = np.sin(a)\n")
+    loc = (str(path), 2, 0)
+    assert codegen.source_comment(loc) == "b = np.sin(a)  (ct_comment_src.py:2)"
+    assert codegen.source_comment(loc) == "b = np.sin(a)  (ct_comment_src.py:2)"
+    path.write_text("a = 1\nb = np.cos(a) * 2\n")
+    st = os.stat(path)
+    os.utime(path, (st.st_atime, st.st_mtime + 5))
+    linecache.checkcache(str(path))
+    assert codegen.source_comment(loc) == "b = np.cos(a) * 2  (ct_comment_src.py:2)"
+    assert codegen.source_comment((str(path), 7, 0)) == "ct_comment_src.py:7"
 
 
 def _facts_by_separate_walks(stmt):

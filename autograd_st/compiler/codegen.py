@@ -39,7 +39,7 @@ from .markers import kernel_primitive
 from .printer import Unprintable, function_lines
 from .trees import to_ast, walk
 
-__all__ = ["expr_of", "name", "substitute", "to_source", "comment", "is_comment",
+__all__ = ["expr_of", "name", "make_node", "substitute", "to_source", "comment", "is_comment",
            "source_files", "walk", "to_ast"]
 
 _COMMENT_FN = "__comment__"
@@ -59,12 +59,23 @@ _new = gast.AST.__new__
 _NAME, _LOAD, _STORE = gast.Name, gast.Load, gast.Store
 
 
+def make_node(cls, **fields):
+    """``cls(**fields)`` (a gast node with these fields), made without gast's generic
+    constructor, a Python frame per node (the passes make tens of thousands)."""
+    made = _new(cls)
+    made.__dict__.update(fields)
+    return made
+
+
 def const(value) -> gast.Constant:
-    return gast.Constant(value=value, kind=None)
+    made = _new(gast.Constant)
+    made.__dict__.update(value=value, kind=None)
+    return made
 
 
 def comment(text: str) -> gast.stmt:
-    return gast.Expr(value=gast.Call(func=name(_COMMENT_FN), args=[const(text)], keywords=[]))
+    return make_node(gast.Expr, value=make_node(gast.Call, func=name(_COMMENT_FN),
+                                                args=[const(text)], keywords=[]))
 
 
 def names_read(nodes) -> list:
@@ -376,8 +387,8 @@ def assign(targets, value) -> gast.Assign:
     if len(targets) == 1:
         tgt = name(targets[0], store=True)
     else:
-        tgt = gast.Tuple(elts=[name(t, store=True) for t in targets], ctx=gast.Store())
-    return gast.Assign(targets=[tgt], value=value, type_comment=None)
+        tgt = make_node(gast.Tuple, elts=[name(t, store=True) for t in targets], ctx=_new(_STORE))
+    return make_node(gast.Assign, targets=[tgt], value=value, type_comment=None)
 
 
 _SOURCE_FILES: dict = {}  # a file's base name -> the full paths comments named by it
@@ -409,22 +420,41 @@ def _through_generated(loc):
     return None
 
 
+# (path, line) of a user file -> (its linecache entry, the comment): a compile asks for each
+# line's comment three times (the forward code, the forward branch, the gradient's "grad
+# of"); the entry (replaced when linecache reads the file again) tells a stale comment
+_COMMENTS: dict = {}
+_COMMENTS_MAX = 50_000
+
+
 def source_comment(loc) -> str | None:
     """'<source line>  (file.py:12)' for a statement location; in generated code (a
     derivative of a derivative), the user's line that code came from."""
     if not loc or not loc[0] or not loc[1]:
         return None
+    key = (loc[0], loc[1])
+    hit = _COMMENTS.get(key)
+    if hit is not None and hit[0] is linecache.cache.get(loc[0]):
+        return hit[1]
     through = ""
     if loc[0].startswith(_GENERATED_FILE):
         user = _through_generated(loc)
         if user is not None:
             loc, through = user, _THROUGH
+        key = None  # (which user file a base name means may change: not kept)
     text = linecache.getline(loc[0], loc[1]).strip()
-    paths = _SOURCE_FILES.setdefault(os.path.basename(loc[0]), set())
+    base = os.path.basename(loc[0])
+    paths = _SOURCE_FILES.setdefault(base, set())
     if loc[0] not in paths:
         paths.add(loc[0])
-    where = "%s:%d" % (os.path.basename(loc[0]), loc[1])
-    return through + ("%s  (%s)" % (text, where) if text else where)
+    where = "%s:%d" % (base, loc[1])
+    made = through + ("%s  (%s)" % (text, where) if text else where)
+    entry = linecache.cache.get(loc[0])
+    if key is not None and entry is not None:
+        if len(_COMMENTS) >= _COMMENTS_MAX:
+            _COMMENTS.clear()
+        _COMMENTS[key] = (entry, made)
+    return made
 
 
 class ForwardEmitter:

@@ -56,7 +56,25 @@ def is_placed(call) -> bool:
 
 def needed(fdef) -> bool:
     """Does ``fdef`` hold a ``register_hook`` statement?"""
-    return any(_hook_of(n) is not None for n in gast.walk(fdef))
+    # a hook is an expression statement, and statements hold statements only in their blocks
+    # (body, orelse, handlers ...): only those lists are looked into, not the expressions
+    todo = [fdef]
+    pop, extend, expr_type = todo.pop, todo.extend, gast.Expr
+    while todo:
+        node = pop()
+        if node.__class__ is expr_type:
+            if _hook_of(node) is not None:
+                return True
+            continue
+        for f in node._fields:
+            v = getattr(node, f, None)
+            if v.__class__ is list:
+                extend([s for s in v if isinstance(s, _BLOCK_ITEMS)])
+    return False
+
+
+_BLOCK_ITEMS = tuple(getattr(gast, n) for n in ("stmt", "excepthandler", "match_case")
+                     if hasattr(gast, n))
 
 
 def _place_in(stmts: list, params: set, top: bool) -> list:

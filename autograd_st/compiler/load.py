@@ -82,6 +82,8 @@ def _plain_constant(value):
 
 def _one_line(text: str) -> str:
     """Comment text as one printable line (a user line or file name is data, never code)."""
+    if text.isprintable():  # (no line break either: every one of them is unprintable)
+        return text
     text = _LINE_BREAK.sub(" ", text)
     if text.isprintable():
         return text

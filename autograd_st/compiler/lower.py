@@ -66,7 +66,7 @@ import gast
 
 from ..kernels import LOWERED_KERNELS
 from .anno import facts_of, tag, tag_of, untag
-from .codegen import is_comment, name, names_read
+from .codegen import is_comment, make_node, name, names_read
 from .inplace import inplace
 from .lower_facts import names_of, statement_facts, store_counts, walk_top
 from .lower_loops import batch_loops
@@ -146,8 +146,7 @@ def lower(fdefs: list, names, in_place=True) -> None:
                     per[k] = statement_facts(fdef.body[k], {})
             facts.append(_shapes_in_function(fdef, names, pre))
     for fdef, found in zip(fdefs, facts):
-        if seed_without_value(fdef):  # (statements changed: their facts are read again)
-            found = None
+        _, found = seed_without_value(fdef, found)  # (the facts of the body it leaves)
         fdef.body, found = _free_dead(fdef.body, {a.id for a in fdef.args.args}, found)
         if in_place:
             inplace(fdef, names, found)
@@ -590,8 +589,9 @@ def _free_dead(body, params, found=None) -> tuple:
                       if v in computed and v not in nested and v not in copied
                       and v not in params)
         if dead:
-            out.append(gast.Delete(targets=[gast.Name(id=v, ctx=gast.Del(), annotation=None,
-                                                      type_comment=None) for v in dead]))
+            out.append(make_node(gast.Delete, targets=[
+                make_node(gast.Name, id=v, ctx=make_node(gast.Del), annotation=None,
+                          type_comment=None) for v in dead]))
             out_loads.append(nothing)
             out_stores.append(nothing)
     return out, (out_loads, out_stores)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gast
 
-from .codegen import assign, name
+from .codegen import assign, is_comment, make_node, name
 from .trees import walk
 
 __all__ = ["emit", "operations", "Num", "Info", "Op"]
@@ -52,37 +52,62 @@ class Op:
 
 def operations(stmts) -> int:
     """How many array operations ``stmts`` run (calls, operators, ``+=``): the branch is kept
-    where it runs no more than the reverse code (W5, reading ``x`` everywhere, runs more)."""
-    return sum(_stmt_ops(st) for st in stmts)
+    where it runs no more than the reverse code (W5, reading ``x`` everywhere, runs more).
+    Counted over a stack, not a call per node: a call (but of the helpers in ``_FREE``), a
+    binary operator, a comparison, an augmented assignment and a unary operator on anything
+    but a constant count one each; a call's function, an attribute or a subscript is not
+    looked into."""
+    count = 0
+    todo: list = []  # expressions to look into
+    push = todo.append
+    blocks = [stmts]
+    while blocks:
+        for st in blocks.pop():
+            cls = st.__class__
+            if cls is _ASSIGN or cls is _EXPR or cls is _RETURN:
+                push(st.value)
+            elif cls is _AUGASSIGN:
+                count += 1
+                push(st.value)
+            elif cls is _IF:
+                push(st.test)
+                blocks.append(st.orelse)
+                blocks.append(st.body)
+    name_type, const_type, free = _NAME, _CONSTANT, _FREE
+    while todo:
+        node = todo.pop()
+        cls = node.__class__
+        if cls is name_type or cls is const_type:
+            continue
+        if cls is _CALL:
+            f = node.func
+            if not (f.__class__ is name_type and f.id in free):
+                count += 1
+            todo.extend(node.args)
+            for k in node.keywords:
+                push(k.value)
+        elif cls is _BINOP:
+            count += 1
+            push(node.left)
+            push(node.right)
+        elif cls is _UNARYOP:
+            if node.operand.__class__ is not const_type:
+                count += 1
+            push(node.operand)
+        elif cls is _TUPLE or cls is _LIST:
+            todo.extend(node.elts)
+        elif cls is _COMPARE:
+            count += 1
+            push(node.left)
+            todo.extend(node.comparators)
+    return count
 
 
-def _stmt_ops(st) -> int:
-    cls = st.__class__
-    if cls is gast.Assign or cls is gast.Expr or cls is gast.Return:
-        return _ops(st.value)
-    if cls is gast.AugAssign:
-        return 1 + _ops(st.value)
-    if cls is gast.If:
-        return _ops(st.test) + operations(st.body) + operations(st.orelse)
-    return 0
-
-
-def _ops(node) -> int:
-    cls = node.__class__
-    if cls is gast.BinOp:
-        return 1 + _ops(node.left) + _ops(node.right)
-    if cls is gast.UnaryOp:
-        return (node.operand.__class__ is not gast.Constant) + _ops(node.operand)
-    if cls is gast.Call:
-        f = node.func
-        return (not (f.__class__ is gast.Name and f.id in _FREE)) \
-            + sum(_ops(a) for a in node.args) + sum(_ops(k.value) for k in node.keywords)
-    if cls is gast.Tuple or cls is gast.List:
-        return sum(_ops(e) for e in node.elts)
-    if cls is gast.Compare:
-        return 1 + _ops(node.left) + sum(_ops(c) for c in node.comparators)
-    return 0
-
+_ASSIGN, _EXPR, _RETURN, _AUGASSIGN, _IF = gast.Assign, gast.Expr, gast.Return, gast.AugAssign, \
+    gast.If
+_NAME, _CONSTANT, _CALL, _BINOP, _UNARYOP, _TUPLE, _LIST, _COMPARE = \
+    gast.Name, gast.Constant, gast.Call, gast.BinOp, gast.UnaryOp, gast.Tuple, gast.List, \
+    gast.Compare
 
 _FREE = frozenset({"__comment__", "numbers_as", "getattr", "cast_like", "inplace_ok",
                    "sens_shape"})
@@ -122,7 +147,7 @@ def emit(g, kept) -> list:
     for i, o in enumerate(ops):
         into = None
         if o.raw is not None:
-            for node in walk(o.raw):
+            for node in (() if is_comment(o.raw) else walk(o.raw)):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
                         and node.id in read:
                     node.id = read[node.id]
@@ -141,7 +166,8 @@ def emit(g, kept) -> list:
                             and a not in kept and a not in g.params and o.args.count(a) == 1:
                         into = a
                         break
-            call = gast.Call(func=gast.Attribute(value=name("np"), attr=o.fn, ctx=gast.Load()),
+            call = make_node(gast.Call, func=make_node(gast.Attribute, value=name("np"),
+                                                       attr=o.fn, ctx=make_node(gast.Load)),
                              args=[arg(a) for a in o.args], keywords=[])
             if into is None:
                 out.append(assign([o.target], call))
@@ -150,17 +176,17 @@ def emit(g, kept) -> list:
                 v = read[into]
                 b = buf_of[o.target] = buf_of[into]
                 if o.target in primal or o.target in kept:  # a value: under its name
-                    call.keywords = [gast.keyword(arg="out", value=name(v))]
+                    call.keywords = [make_node(gast.keyword, arg="out", value=name(v))]
                     out.append(assign([o.target], call))
                     read[o.target] = o.target
                     bound[b].append(o.target)
                 elif o.fn in _AUG and o.args[0] == into:
-                    out.append(gast.AugAssign(target=name(v, True), op=_AUG[o.fn](),
-                                              value=arg(o.args[1])))
+                    out.append(make_node(gast.AugAssign, target=name(v, True),
+                                         op=make_node(_AUG[o.fn]), value=arg(o.args[1])))
                     read[o.target] = v
                 else:
-                    call.keywords = [gast.keyword(arg="out", value=name(v))]
-                    out.append(gast.Expr(value=call))
+                    call.keywords = [make_node(gast.keyword, arg="out", value=name(v))]
+                    out.append(make_node(gast.Expr, value=call))
                     read[o.target] = v
         dead = []
         for n in o.reads:
@@ -173,8 +199,9 @@ def emit(g, kept) -> list:
                 if v not in dead:
                     dead.append(v)
         if dead:
-            out.append(gast.Delete(targets=[gast.Name(id=n, ctx=gast.Del(), annotation=None,
-                                                      type_comment=None) for n in dead]))
+            out.append(make_node(gast.Delete, targets=[
+                make_node(gast.Name, id=n, ctx=make_node(gast.Del), annotation=None,
+                          type_comment=None) for n in dead]))
     head = []
     if numbers:
         head.append(gast.Assign(

@@ -27,7 +27,7 @@ import gast
 from .anno import facts_of
 from .codegen import name
 from .lower_facts import names_of
-from .trees import load_store_names, walk
+from .trees import walk
 
 __all__ = ["seed_without_value"]
 
@@ -48,9 +48,12 @@ def _operands(stmt, prim):
     return [a.id for a in call.args]
 
 
-def seed_without_value(fdef) -> bool:
+def seed_without_value(fdef, found=None) -> tuple:
     """Rewrite ``fdef``'s seeds whose value is read for nothing else (see the module
-    docstring); whether it rewrote one."""
+    docstring).  ``found``: ``(loads, stores)``, the sets of names each top-level statement
+    reads and binds, when the caller has them (else they are gathered here, once, if the
+    function has a seed).  Returns whether it rewrote one, and those sets for the body it
+    leaves (None where it had none and gathered none)."""
     body = fdef.body
     dropped = set()
     for k, st in enumerate(body):
@@ -59,13 +62,16 @@ def seed_without_value(fdef) -> bool:
         facts = facts_of(st.value, "seed")
         if facts is None:
             continue
+        if found is None:  # (one walk of each statement, for every seed)
+            found = ([], [])
+            for s in body:
+                ld, sd = names_of(s)
+                found[0].append(ld)
+                found[1].append(sd)
+        loads, stores = found
         t = facts["of"]
         j = k - 1
-        while j >= 0:
-            stores: set = set()
-            load_store_names(body[j], set(), stores)
-            if t in stores:
-                break
+        while j >= 0 and t not in stores[j]:
             j -= 1
         if j < 0:
             continue
@@ -77,23 +83,26 @@ def seed_without_value(fdef) -> bool:
         operands = _operands(fwd, prim["prim"])
         if operands is None:
             continue
-        between: set = set()
-        for s in body[j + 1:k]:
-            load_store_names(s, set(), between)
-        if between.intersection(operands):
+        if any(not stores[i].isdisjoint(operands) for i in range(j + 1, k)):
             continue
-        reads = sum(1 for n in walk(fdef) if isinstance(n, gast.Name) and n.id == t
+        # read once in the whole function: by the seed itself (no other statement reads it)
+        if any(t in ld for i, ld in enumerate(loads) if i != k):
+            continue
+        reads = sum(1 for n in walk(st) if isinstance(n, gast.Name) and n.id == t
                     and isinstance(n.ctx, gast.Load))
         if reads != 1:  # the seed's own read only
             continue
         st.value = gast.Call(func=name(_FORMS[prim["prim"]][2]),
                              args=[name(a) for a in operands], keywords=[])
+        loads[k], stores[k] = names_of(st)
         dropped.add(j)
-        if prim["prim"] == "matmul" and _ones_read_by_gradients(body, k, operands):
+        if prim["prim"] == "matmul" \
+                and _ones_read_by_gradients(body, k, operands, loads, stores):
             dropped.add(k)
     if dropped:
         fdef.body = [s for i, s in enumerate(body) if i not in dropped]
-    return bool(dropped)
+        found = tuple([f for i, f in enumerate(facts) if i not in dropped] for facts in found)
+    return bool(dropped), found
 
 
 # the product's gradients that read its ones: helper -> (where the ones are among its three
@@ -102,23 +111,24 @@ _ONES_READERS = {"matmul_nt_to": (0, "ones_matmul_nt", (2, 1)),
                  "matmul_tn_to": (1, "ones_matmul_tn", (0, 2))}
 
 
-def _ones_read_by_gradients(body, k, operands) -> bool:
+def _ones_read_by_gradients(body, k, operands, loads, stores) -> bool:
     """Whether every read of the ones ``body[k]`` binds (``d = matmul_ones(x, y)``) is
     ``matmul_nt_to(d, y, x)`` or ``matmul_tn_to(x, d, y)`` as a whole top-level statement
     ``g = ...``, with ``x``, ``y`` and ``d`` bound nowhere after ``body[k]``; if so, those
-    are rewritten to ``ones_matmul_nt(x, y)`` / ``ones_matmul_tn(x, y)``."""
+    are rewritten to ``ones_matmul_nt(x, y)`` / ``ones_matmul_tn(x, y)`` (and their sets in
+    ``loads`` / ``stores`` updated)."""
     target = body[k].targets[0]
     if not isinstance(target, gast.Name):
         return False
     d = target.id
     watched = {d, *operands}
     readers = []
-    for st in body[k + 1:]:
-        loads, stores = names_of(st)
-        if watched.intersection(stores):
+    for i in range(k + 1, len(body)):
+        if not watched.isdisjoint(stores[i]):
             return False
-        if d not in loads:
+        if d not in loads[i]:
             continue
+        st = body[i]
         call = st.value if isinstance(st, gast.Assign) and len(st.targets) == 1 else None
         form = _ONES_READERS.get(call.func.id) if isinstance(call, gast.Call) \
             and isinstance(call.func, gast.Name) and not call.keywords else None
@@ -129,9 +139,10 @@ def _ones_read_by_gradients(body, k, operands) -> bool:
         at, _, (ix, iy) = form
         if args[at] != d or [args[ix], args[iy]] != list(operands):
             return False
-        readers.append((call, form[1]))
+        readers.append((i, call, form[1]))
     if not readers:
         return False
-    for call, helper in readers:
+    for i, call, helper in readers:
         call.func, call.args = name(helper), [name(a) for a in operands]
+        loads[i], stores[i] = names_of(body[i])
     return True

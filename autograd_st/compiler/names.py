@@ -36,6 +36,16 @@ def identifier(base: str) -> str:
     return base if base.isidentifier() else "v_" + base
 
 
+_BUILTINS = vars(builtins)
+
+
+def _builtin(base: str) -> bool:
+    """``hasattr(builtins, base)``: a name in the module's dict, or one of a module object's
+    own attributes (``__class__``, ``__dict__`` ...: all of them dunder names), without the
+    AttributeError ``hasattr`` makes and drops for every other name."""
+    return base in _BUILTINS or (base[:2] == "__" and hasattr(builtins, base))
+
+
 class NameAllocator:
     def __init__(self, taken=()) -> None:
         self.taken = set(RESERVED)
@@ -47,7 +57,7 @@ class NameAllocator:
 
     def fresh(self, base: str) -> str:
         base = identifier(base or "t")
-        if base not in self.taken and not hasattr(builtins, base):
+        if base not in self.taken and not _builtin(base):
             self.taken.add(base)
             return base
         stem = base

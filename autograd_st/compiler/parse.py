@@ -170,6 +170,10 @@ def _located(new, old):
     return new
 
 
+_new = gast.AST.__new__
+_CTX = {ast.Load: gast.Load, ast.Store: gast.Store, ast.Del: gast.Del}
+
+
 def to_gast(node):
     """``gast.ast_to_gast`` on this Python, without gast's generic visitor (a dict of fields
     and a visit per node): the same tree, a few times sooner (a parse of a long function
@@ -179,8 +183,21 @@ def to_gast(node):
     if not isinstance(node, ast.AST):
         return node
     cls = node.__class__
-    if cls is ast.Name:
-        return _located(gast.Name(node.id, to_gast(node.ctx), None, None), node)
+    if cls is ast.Name:  # (the commonest node: made here, without gast's constructor)
+        ctx = node.ctx.__class__
+        new = _new(gast.Name)
+        d = new.__dict__
+        d.update(id=node.id, ctx=_new(_CTX[ctx]) if ctx in _CTX else to_gast(node.ctx),
+                 annotation=None, type_comment=None)
+        try:  # (what _located copies of a parsed name: its four positions)
+            line, col = node.lineno, node.col_offset
+            if line is not None and col is not None:
+                d.update(lineno=line, col_offset=col, end_lineno=node.end_lineno,
+                         end_col_offset=node.end_col_offset)
+                return new
+        except AttributeError:
+            pass
+        return _located(new, node)
     if cls is ast.arg:
         return _located(gast.Name(node.arg, gast.Param(), to_gast(node.annotation),
                                   node.type_comment), node)
