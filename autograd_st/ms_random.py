@@ -123,7 +123,10 @@ class InitRandom:
         return (mean + x * sigma).astype(np.float32).reshape(shape)
 
     def __getattr__(self, name: str):
-        # another draw (exponential, integers, random ...): a numpy Generator from the next seed
+        # another draw (exponential, integers, random ...): a numpy Generator from the next
+        # seed (not for special names: copy and pickle look those up and must draw nothing)
+        if name.startswith("_"):
+            raise AttributeError(name)
         return getattr(np.random.default_rng(_seed()), name)
 
 
