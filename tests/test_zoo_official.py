@@ -1,0 +1,58 @@
+"""Patterns MindSpore's official model zoo (``models/official``) relies on, each written here
+from scratch in a small Cell: the facts come from running the zoo's networks on MindSpore 2.10
+and on autograd_st (docs/model_zoo_official.md), the code does not."""
+import math
+
+import numpy as np
+import pytest
+
+import autograd_st as ms
+from autograd_st import nn
+from autograd_st.common import initializer as init
+from autograd_st.nn.wrap.grad_reducer import DistributedGradReducer
+
+
+class _FanOutNormal(init.Initializer):
+    """A user initializer written the MindSpore way: ``_initialize(arr)`` fills ``arr``."""
+
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
+
+    def _initialize(self, arr):
+        fan_out = arr.shape[0] * int(np.prod(arr.shape[2:]))
+        arr[...] = self.value / math.sqrt(fan_out)
+
+
+def test_initializer_subclass_with_initialize_fills_tensor_and_array():
+    t = init.initializer(_FanOutNormal(6.0), (4, 3, 3, 3), ms.float32)
+    np.testing.assert_allclose(t.asnumpy(), np.full((4, 3, 3, 3), 1.0, np.float32))
+    arr = np.zeros((9, 2), np.float32)
+    assert _FanOutNormal(3.0)(arr) is arr
+    np.testing.assert_allclose(arr, np.ones((9, 2)))
+    conv = nn.Conv2d(3, 4, 3)
+    conv.weight.set_data(init.initializer(_FanOutNormal(12.0), conv.weight.shape,
+                                          conv.weight.dtype))
+    np.testing.assert_allclose(conv.weight.asnumpy(), 2.0)
+
+
+def test_initializer_subclass_without_values_says_what_to_define():
+    class Empty(init.Initializer):
+        pass
+
+    with pytest.raises(NotImplementedError, match="_initialize"):
+        init.initializer(Empty(), (2, 2), ms.float32)
+
+
+def test_init_parameters_data_maps_each_parameter_to_itself():
+    net = nn.SequentialCell([nn.Dense(3, 2), nn.ReLU(), nn.Dense(2, 1)])
+    before = [p.asnumpy().copy() for p in net.trainable_params()]
+    mapping = net.init_parameters_data()
+    assert list(mapping) == list(net.get_parameters())
+    assert all(k is v for k, v in mapping.items())
+    for p, b in zip(net.trainable_params(), before):
+        np.testing.assert_array_equal(p.asnumpy(), b)
+
+
+def test_grad_reducer_module_holds_distributed_grad_reducer():
+    assert DistributedGradReducer is nn.DistributedGradReducer
