@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import autograd_st as ms
-from autograd_st import nn
+from autograd_st import nn, ops
 from autograd_st.common import initializer as init
 from autograd_st.nn.wrap.grad_reducer import DistributedGradReducer
 
@@ -56,3 +56,13 @@ def test_init_parameters_data_maps_each_parameter_to_itself():
 
 def test_grad_reducer_module_holds_distributed_grad_reducer():
     assert DistributedGradReducer is nn.DistributedGradReducer
+
+
+@pytest.mark.parametrize("values, flag", [([1.0, 2.0], 0.0), ([1.0, np.inf], 1.0),
+                                          ([-np.inf, 0.0], 1.0), ([np.nan], 1.0)])
+def test_float_status_flags_nan_and_inf(values, flag):
+    out = ops.FloatStatus()(ms.Tensor(np.array(values, np.float32)))
+    assert out.shape == (1,) and out.dtype == ms.float32
+    np.testing.assert_array_equal(out.asnumpy(), [flag])
+    half = ops.operations.FloatStatus()(ms.Tensor(np.array([[values]], np.float16)))
+    np.testing.assert_array_equal(half.asnumpy(), [flag])
