@@ -66,3 +66,40 @@ def test_float_status_flags_nan_and_inf(values, flag):
     np.testing.assert_array_equal(out.asnumpy(), [flag])
     half = ops.operations.FloatStatus()(ms.Tensor(np.array([[values]], np.float16)))
     np.testing.assert_array_equal(half.asnumpy(), [flag])
+
+
+def test_depth_to_space_is_dcr_as_measured_on_mindspore():
+    x = np.arange(2 * 8 * 2 * 3, dtype=np.float32).reshape(2, 8, 2, 3)
+    y = ops.DepthToSpace(2)(ms.Tensor(x)).asnumpy()
+    assert y.shape == (2, 2, 4, 6)
+    # MindSpore 2.10 CPU, ops.DepthToSpace(2) on this x: y[0, 0] and y[0, 1]
+    np.testing.assert_array_equal(y[0, 0], [[0, 12, 1, 13, 2, 14], [24, 36, 25, 37, 26, 38],
+                                            [3, 15, 4, 16, 5, 17], [27, 39, 28, 40, 29, 41]])
+    np.testing.assert_array_equal(y[0, 1], [[6, 18, 7, 19, 8, 20], [30, 42, 31, 43, 32, 44],
+                                            [9, 21, 10, 22, 11, 23], [33, 45, 34, 46, 35, 47]])
+    np.testing.assert_array_equal(ops.SpaceToDepth(2)(ms.Tensor(y)).asnumpy(), x)
+    with pytest.raises(ValueError, match="block_size"):
+        ops.DepthToSpace(1)
+
+
+class _Upsample(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 8, 3, pad_mode="same", has_bias=True)
+        self.d2s = ops.DepthToSpace(2)
+
+    def construct(self, x):
+        return self.d2s(self.conv(x))
+
+
+def test_depth_to_space_in_a_cell_gradient_matches_finite_differences():
+    net = _Upsample()
+    x = ms.Tensor(np.random.RandomState(0).randn(2, 2, 3, 3))
+    w = ms.Tensor(np.random.RandomState(1).randn(2, 2, 6, 6))
+
+    def f(x):
+        return (net(x) * w).sum()
+
+    got = ops.grad(f)(x).asnumpy()
+    want = ms.numerical_grad(f, (x,))
+    np.testing.assert_allclose(got, np.asarray(want), rtol=1e-5, atol=1e-6)
