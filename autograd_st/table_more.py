@@ -620,7 +620,7 @@ OPS: tuple[Op, ...] = (
     Op("getitem", fn=dsplit, ops=("dsplit",), methods=("dsplit",)),
     Op("astype", fn=tuple_to_array, ops=("tuple_to_array",)),
     Op("full", fn=scalar_to_tensor, ops=("scalar_to_tensor",)),
-    Op("dtype", fn=dtype, ops=("dtype",)),
+    Op("dtype", fn=dtype, ops=("dtype",), classes=("DType",)),
     Op("linspace", fn=logspace, ops=("logspace",)),
     Op("astype", fn=tril_indices, ops=("tril_indices",)),
     Op("astype", fn=triu_indices, ops=("triu_indices",)),

@@ -103,3 +103,53 @@ def test_depth_to_space_in_a_cell_gradient_matches_finite_differences():
     got = ops.grad(f)(x).asnumpy()
     want = ms.numerical_grad(f, (x,))
     np.testing.assert_allclose(got, np.asarray(want), rtol=1e-5, atol=1e-6)
+
+
+def test_dtype_class_and_add_flags():
+    assert ops.DType()(ms.Tensor(np.ones(2, np.float32))) == ms.float32
+    assert ops.DType()(ms.Tensor(np.ones(2, np.int32))) == ms.int32
+
+    class Step(nn.Cell):
+        @ops.composite.add_flags(has_effect=True)
+        def construct(self, x):
+            return x * 2
+
+    assert Step.construct._func_graph_flags == {"has_effect": True}
+    np.testing.assert_array_equal(Step()(ms.Tensor(np.array([1.0, 3.0]))).asnumpy(), [2, 6])
+    marked = ops.composite.add_flags(Step(), predict=True)
+    assert marked._func_graph_flags == {"predict": True}
+
+
+class _Loss(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.dense = nn.Dense(3, 1)
+
+    def construct(self, x):
+        return (self.dense(x) ** 2).mean()
+
+
+class _ScaledGrads(nn.Cell):
+    """The zoo's training-cell pattern: sens = Fill(DType(loss), Shape(loss), scale)."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+        self.weights = ms.ParameterTuple(net.trainable_params())
+        self.grad = ops.GradOperation(get_by_list=True, sens_param=True)
+
+    def construct(self, x):
+        loss = self.net(x)
+        sens = ops.Fill()(ops.DType()(loss), ops.Shape()(loss), 3.0)
+        return self.grad(self.net, self.weights)(x, sens)
+
+
+def test_dtype_in_a_training_cell_scales_gradients():
+    net = _Loss()
+    x = ms.Tensor(np.random.RandomState(0).randn(4, 3).astype(np.float32))
+    grads = _ScaledGrads(net)(x)
+    w, b = net.dense.weight.asnumpy().astype(np.float64), net.dense.bias.asnumpy()
+    r = x.asnumpy().astype(np.float64) @ w.T + b          # 3 d mean(r^2)
+    np.testing.assert_allclose(grads[0].asnumpy(), 6 * (r * x.asnumpy()).mean(0, keepdims=True),
+                               rtol=1e-5)
+    np.testing.assert_allclose(grads[1].asnumpy(), 6 * r.mean(0), rtol=1e-5)
