@@ -10,6 +10,12 @@ import autograd_st as ms
 from autograd_st import nn, ops
 from autograd_st.common import initializer as init
 from autograd_st.nn.wrap.grad_reducer import DistributedGradReducer
+from autograd_st.parallel._utils import (
+    _get_device_num,
+    _get_enable_parallel_optimizer,
+    _get_gradients_mean,
+    _get_parallel_mode,
+)
 
 
 class _FanOutNormal(init.Initializer):
@@ -153,3 +159,16 @@ def test_dtype_in_a_training_cell_scales_gradients():
     np.testing.assert_allclose(grads[0].asnumpy(), 6 * (r * x.asnumpy()).mean(0, keepdims=True),
                                rtol=1e-5)
     np.testing.assert_allclose(grads[1].asnumpy(), 6 * r.mean(0), rtol=1e-5)
+
+
+def test_parallel_utils_read_the_auto_parallel_context():
+    assert (_get_device_num(), _get_gradients_mean(), _get_parallel_mode(),
+            _get_enable_parallel_optimizer()) == (1, False, "stand_alone", False)
+    try:
+        ms.set_auto_parallel_context(parallel_mode="data_parallel", gradients_mean=True,
+                                     device_num=4)
+        assert (_get_device_num(), _get_gradients_mean(), _get_parallel_mode()) == (
+            4, True, "data_parallel")
+    finally:
+        ms.reset_auto_parallel_context()
+    assert _get_parallel_mode() == "stand_alone"
