@@ -172,3 +172,34 @@ def test_parallel_utils_read_the_auto_parallel_context():
     finally:
         ms.reset_auto_parallel_context()
     assert _get_parallel_mode() == "stand_alone"
+
+
+class _ClippedStep(nn.TrainOneStepCell):
+    """A subclass with its own construct, as zoo training cells write it."""
+
+    def construct(self, x, y):
+        loss = self.network(x, y)
+        sens = ops.Fill()(ops.DType()(loss), ops.Shape()(loss), self.sens)
+        grads = self.grad(self.network, self.weights)(x, y, sens)
+        grads = self.grad_reducer(grads)
+        grads = tuple(ops.clip_by_value(g, -0.5, 0.5) for g in grads)
+        self.optimizer(grads)
+        return loss
+
+
+def test_train_one_step_subclass_uses_grad_and_sens_attributes():
+    dense = nn.Dense(2, 1)
+    dense.weight.set_data(ms.Tensor(np.array([[1.0, -2.0]], np.float32)))
+    dense.bias.set_data(ms.Tensor(np.array([0.5], np.float32)))
+    step = _ClippedStep(nn.WithLossCell(dense, nn.MSELoss()),
+                        nn.SGD(dense.trainable_params(), learning_rate=0.1), sens=2.0)
+    x = np.array([[1.0, 1.0], [0.5, -1.0]], np.float32)
+    y = np.array([[0.0], [1.0]], np.float32)
+    loss = step(ms.Tensor(x), ms.Tensor(y))
+    r = x @ np.array([1.0, -2.0]) + 0.5 - y[:, 0]            # residuals -0.5, 2.0
+    np.testing.assert_allclose(loss.asnumpy(), (r ** 2).mean(), rtol=1e-6)
+    gw = np.clip(2.0 * (2 * r[:, None] * x).mean(0), -0.5, 0.5)  # sens 2 then clipped
+    gb = np.clip(2.0 * (2 * r).mean(), -0.5, 0.5)
+    np.testing.assert_allclose(dense.weight.asnumpy()[0], [1.0, -2.0] - 0.1 * gw, rtol=1e-6)
+    np.testing.assert_allclose(dense.bias.asnumpy(), [0.5 - 0.1 * gb], rtol=1e-6)
+    assert step.parallel_mode == "stand_alone" and step.grad_no_sens.sens_param is False
