@@ -203,3 +203,38 @@ def test_train_one_step_subclass_uses_grad_and_sens_attributes():
     np.testing.assert_allclose(dense.weight.asnumpy()[0], [1.0, -2.0] - 0.1 * gw, rtol=1e-6)
     np.testing.assert_allclose(dense.bias.asnumpy(), [0.5 - 0.1 * gb], rtol=1e-6)
     assert step.parallel_mode == "stand_alone" and step.grad_no_sens.sens_param is False
+
+
+def test_make_range_as_measured():
+    from_f = ops.functional.make_range
+    assert (from_f(5), from_f(1, 5), from_f(1, 9, 3), from_f(5, 1)) == (
+        (0, 1, 2, 3, 4), (1, 2, 3, 4), (1, 4, 7), ())
+    with pytest.raises(TypeError):
+        from_f(1.5)
+    with pytest.raises(RuntimeError):
+        from_f()
+    with pytest.raises(RuntimeError):
+        from_f(1, 2, 0)
+
+
+class _RelativePositions(nn.Cell):
+    """A relative-position table built in construct from F.make_range (a static length)."""
+
+    def __init__(self, length):
+        super().__init__()
+        self.length = length
+        self.table = ms.Parameter(ms.Tensor(np.random.RandomState(0).randn(7, 3)), name="table")
+
+    def construct(self, x):
+        pos = ops.tuple_to_array(ops.functional.make_range(self.length))
+        rel = ops.clip_by_value(pos.expand_dims(0) - pos.expand_dims(1), -3, 3) + 3
+        emb = ops.gather(self.table, rel.astype(ms.int32), 0)       # (L, L, 3)
+        return (emb * x.expand_dims(1)).sum()
+
+
+def test_make_range_in_a_differentiated_cell():
+    net = _RelativePositions(4)
+    x = ms.Tensor(np.random.RandomState(1).randn(4, 3))
+    got = ops.grad(net, 0)(x).asnumpy()
+    want = np.asarray(ms.numerical_grad(net, (x,)))
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)

@@ -8,6 +8,7 @@ Gives: them under their MindSpore names and aliases (``ops.subtract`` is ``ops.s
 """
 from __future__ import annotations
 
+import builtins
 import functools
 
 import numpy as np
@@ -35,6 +36,23 @@ def ones(shape, dtype=None):
 def zeros(shape, dtype=None):
     """A Tensor of zeros shaped ``shape`` (float32 unless ``dtype`` says otherwise)."""
     return Tensor(np.zeros(shape, mstype.to_numpy(dtype) or np.float32))
+
+
+@_static
+def make_range(*args):
+    """MindSpore's ``F.make_range(*args)``: ``tuple(range(*args))`` of 1 to 3 ints (evaluated
+    at compile time in differentiated code).  Errors as MindSpore 2.10's: TypeError for a
+    non-int, RuntimeError for no argument, more than 3, or a zero step."""
+    if not 1 <= len(args) <= 3:
+        raise RuntimeError("For 'make_range', the input size should within [1, 3] but got%d"
+                           % len(args))
+    for i, a in enumerate(args):
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError("For 'make_range', the %dth input should be a int scalar but got %r"
+                            % (i, a))
+    if len(args) == 3 and args[2] == 0:
+        raise RuntimeError("For 'range', the argument 'step' could not be 0.")
+    return tuple(builtins.range(*(int(a) for a in args)))  # (ops.range shadows range here)
 
 
 class _Partial:
@@ -65,5 +83,5 @@ def scalar_add(x, y):
 
 # (``depend`` is not listed: ``ops`` publishes it from nn_func already; the composites are
 # listed so that ``ops`` publishes them, as MindSpore's ``ops.HyperMap`` ...)
-__all__ = list(FUNCTIONS) + ["ones", "zeros", "partial", "scalar_add", "HyperMap", "Map",
+__all__ = list(FUNCTIONS) + ["ones", "zeros", "make_range", "partial", "scalar_add", "HyperMap", "Map",
                              "MultitypeFuncGraph", "tail"]
