@@ -238,3 +238,11 @@ def test_make_range_in_a_differentiated_cell():
     got = ops.grad(net, 0)(x).asnumpy()
     want = np.asarray(ms.numerical_grad(net, (x,)))
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+
+
+def test_functional_assign_with_depend_writes_in_place():
+    p = ms.Parameter(ms.Tensor(np.array([0.5, -2.0, 3.0], np.float32)), name="p")
+    clipped = ops.clip_by_value(p, -1.0, 1.0)
+    out = ops.functional.depend(clipped, ops.functional.assign(p, clipped))
+    np.testing.assert_array_equal(out.asnumpy(), [0.5, -1.0, 1.0])
+    np.testing.assert_array_equal(p.asnumpy(), [0.5, -1.0, 1.0])

@@ -74,6 +74,7 @@ class _Partial:
 partial = _Partial()
 depend = NN_FUNCTIONS["depend"]  # (ops.depend: F.depend(value, expr) is value)
 mixed_precision_cast = NN_FUNCTIONS["mixed_precision_cast"]  # (F.mixed_precision_cast)
+assign = NN_FUNCTIONS["assign"]  # (F.assign(ref, value): ops.assign; zoo clip cells)
 
 
 def scalar_add(x, y):
@@ -81,7 +82,7 @@ def scalar_add(x, y):
     return x + y
 
 
-# (``depend`` is not listed: ``ops`` publishes it from nn_func already; the composites are
+# (``depend`` and ``assign`` are not listed: ``ops`` publishes them from nn_func already; the composites are
 # listed so that ``ops`` publishes them, as MindSpore's ``ops.HyperMap`` ...)
 __all__ = list(FUNCTIONS) + ["ones", "zeros", "make_range", "partial", "scalar_add", "HyperMap", "Map",
                              "MultitypeFuncGraph", "tail"]
