@@ -246,3 +246,46 @@ def test_functional_assign_with_depend_writes_in_place():
     out = ops.functional.depend(clipped, ops.functional.assign(p, clipped))
     np.testing.assert_array_equal(out.asnumpy(), [0.5, -1.0, 1.0])
     np.testing.assert_array_equal(p.asnumpy(), [0.5, -1.0, 1.0])
+
+
+class _Residual(nn.Cell):
+    """x + cell(x, **kwargs): a construct taking **kwargs and passing them on."""
+
+    def __init__(self, cell):
+        super().__init__()
+        self.cell = cell
+
+    def construct(self, x, **kwargs):
+        return self.cell(x, **kwargs) + x
+
+
+class _Scale(nn.Cell):
+    def __init__(self, w):
+        super().__init__()
+        self.w = ms.Parameter(ms.Tensor(np.array(w)), name="w")
+
+    def construct(self, x, power=1):
+        return self.w * x ** power
+
+
+class _TwoResiduals(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.a = _Residual(_Scale([2.0, 3.0]))
+        self.b = _Residual(_Scale([-1.0, 0.5]))
+
+    def construct(self, x):
+        opts = {"power": 3}
+        return (self.a(x) * self.b(x, **opts)).sum()
+
+
+def test_kwargs_passed_on_with_double_star_gradient():
+    net = _TwoResiduals()
+    x = ms.Tensor(np.array([0.5, -1.5]))
+    xv, w1, w2 = np.array([0.5, -1.5]), np.array([2.0, 3.0]), np.array([-1.0, 0.5])
+    a, b = w1 * xv + xv, w2 * xv ** 3 + xv
+    np.testing.assert_allclose(net(x).asnumpy(), (a * b).sum())
+    np.testing.assert_allclose(ops.grad(net, 0)(x).asnumpy(),
+                               (w1 + 1) * b + a * (3 * w2 * xv ** 2 + 1), rtol=1e-12)
+    np.testing.assert_allclose(ops.grad(net, 0)(x).asnumpy(),
+                               np.asarray(ms.numerical_grad(net, (x,))), rtol=1e-7)

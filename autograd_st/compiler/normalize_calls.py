@@ -30,7 +30,7 @@ import numpy as np
 
 from ..cell import Cell
 from ..cell import recompute as recompute_block
-from ..errors import CompileError, SourceNotFoundError
+from ..errors import CompileError, SourceNotFoundError, UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from ..rules import GradSlot
 from ..tensor import Tensor
@@ -197,7 +197,18 @@ class CallsMixin:
                 args.extend(value)
             else:
                 args.append(self.expr(a))
-        kwargs = {k.arg: self.expr(k.value) for k in node.keywords}
+        kwargs = {}
+        for k in node.keywords:
+            if k.arg is not None:
+                kwargs[k.arg] = self.expr(k.value)
+                continue
+            value = self.expr(k.value)  # f(**kw): a dict whose keys are known now
+            if not isinstance(value, dict) or not all(isinstance(n, str) for n in value):
+                raise self.error(k.value, "**-unpacking of a value that is not a dict with "
+                                 "string keys known when the code is compiled",
+                                 "pass the keyword arguments one by one",
+                                 cls=UnsupportedSyntaxError)
+            kwargs.update(value)
         if isinstance(func, gast.Attribute):
             base = self.object_of(func.value)
             if self.is_rt_list(base):  # outs.append(h) on a list built at run time
