@@ -9,6 +9,7 @@ import pytest
 import autograd_st as ms
 from autograd_st import nn, ops
 from autograd_st.common import initializer as init
+from autograd_st.mindrecord import FileReader, FileWriter
 from autograd_st.nn.wrap.grad_reducer import DistributedGradReducer
 from autograd_st.parallel._utils import (
     _get_device_num,
@@ -289,3 +290,10 @@ def test_kwargs_passed_on_with_double_star_gradient():
                                (w1 + 1) * b + a * (3 * w2 * xv ** 2 + 1), rtol=1e-12)
     np.testing.assert_allclose(ops.grad(net, 0)(x).asnumpy(),
                                np.asarray(ms.numerical_grad(net, (x,))), rtol=1e-7)
+
+
+def test_mindrecord_imports_and_refuses_when_used(tmp_path):
+    with pytest.raises(NotImplementedError, match="NumpySlicesDataset"):
+        FileWriter(str(tmp_path / "data.mindrecord"), shard_num=1)
+    with pytest.raises(NotImplementedError, match="not supported"):
+        FileReader(str(tmp_path / "data.mindrecord"))
