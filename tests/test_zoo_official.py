@@ -297,3 +297,12 @@ def test_mindrecord_imports_and_refuses_when_used(tmp_path):
         FileWriter(str(tmp_path / "data.mindrecord"), shard_num=1)
     with pytest.raises(NotImplementedError, match="not supported"):
         FileReader(str(tmp_path / "data.mindrecord"))
+
+
+def test_tuple_to_array_class_as_measured():
+    ints = ops.TupleToArray()((2, 3))
+    assert ints.dtype == ms.int32
+    np.testing.assert_array_equal(ints.asnumpy(), [2, 3])
+    floats = ops.TupleToArray()((2.5, 3.0))
+    assert floats.dtype == ms.float32
+    np.testing.assert_array_equal(floats.asnumpy(), [2.5, 3.0])
