@@ -629,7 +629,7 @@ NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "so
                  "flatten", "reshape_along", "depend", "one_hot", "one_hot_like", "assign",
                  "dropout_mask", "sparse_softmax_xent", "sparse_softmax_xent_grad",
                  "max_pool2d", "max_pool2d_scatter", "max_pool2d_gather", "pixel_shuffle",
-                 "pixel_unshuffle", "pool_matrix", "resize_matrix", "conv_transpose_like",
+                 "pixel_unshuffle", "depth_to_space", "space_to_depth", "pool_matrix", "resize_matrix", "conv_transpose_like",
                  "class_targets", "soft_labels", "adaptive_max_pool2d",
                  "adaptive_max_pool2d_scatter", "adaptive_max_pool2d_gather",
                  "max_pool2d_indices", "adaptive_max_pool2d_indices", "lstm_seq",

@@ -306,3 +306,28 @@ def test_tuple_to_array_class_as_measured():
     floats = ops.TupleToArray()((2.5, 3.0))
     assert floats.dtype == ms.float32
     np.testing.assert_array_equal(floats.asnumpy(), [2.5, 3.0])
+
+
+class _ScaleByInputSize(nn.Cell):
+    """A detection head's pattern: the input's spatial size as a float Tensor in construct."""
+
+    def __init__(self):
+        super().__init__()
+        self.to_array = ops.TupleToArray()
+
+    def construct(self, x, boxes):
+        size = ops.cast(self.to_array(ops.shape(x)[2:4]), ms.float32)   # (H, W)
+        return ((boxes / size) ** 2).sum() + (x * x).mean()
+
+
+def test_tuple_to_array_of_a_runtime_shape_in_a_differentiated_cell():
+    net = _ScaleByInputSize()
+    x = ms.Tensor(np.random.RandomState(0).randn(2, 1, 4, 8).astype(np.float32))
+    boxes = ms.Tensor(np.array([[2.0, 4.0], [1.0, 6.0]], np.float32))
+    gx, gb = ops.grad(net, (0, 1))(x, boxes)
+    size = np.array([4.0, 8.0])
+    np.testing.assert_allclose(gb.asnumpy(), 2 * boxes.asnumpy() / size ** 2, rtol=1e-6)
+    np.testing.assert_allclose(gx.asnumpy(), 2 * x.asnumpy() / x.size, rtol=1e-6)
+    np.testing.assert_allclose(net(x, boxes).asnumpy(),
+                               ((boxes.asnumpy() / size) ** 2).sum() + (x.asnumpy() ** 2).mean(),
+                               rtol=1e-6)
