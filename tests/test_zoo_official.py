@@ -331,3 +331,26 @@ def test_tuple_to_array_of_a_runtime_shape_in_a_differentiated_cell():
     np.testing.assert_allclose(net(x, boxes).asnumpy(),
                                ((boxes.asnumpy() / size) ** 2).sum() + (x.asnumpy() ** 2).mean(),
                                rtol=1e-6)
+
+
+class _GridOffsets(nn.Cell):
+    """YOLO-style grid: tuple_to_array(range(grid size)) with the size read from the input."""
+
+    def construct(self, x):
+        h, w = ops.shape(x)[2], ops.shape(x)[3]
+        gx = ops.cast(ops.tuple_to_array(range(w)), ms.float32)
+        gy = ops.cast(ops.tuple_to_array(range(h)), ms.float32)
+        grid = gy.reshape((-1, 1)) * 10.0 + gx.reshape((1, -1))
+        return (ops.sigmoid(x) + grid).sum()
+
+
+def test_tuple_to_array_of_a_runtime_range_in_a_differentiated_cell():
+    net = _GridOffsets()
+    x = ms.Tensor(np.random.RandomState(0).randn(2, 1, 3, 4).astype(np.float32))
+    grid = np.arange(3)[:, None] * 10.0 + np.arange(4)[None, :]
+    s = 1 / (1 + np.exp(-x.asnumpy().astype(np.float64)))
+    np.testing.assert_allclose(net(x).asnumpy(), (s + grid).sum(), rtol=1e-6)
+    np.testing.assert_allclose(ops.grad(net)(x).asnumpy(), s * (1 - s), rtol=1e-5)
+    const = ops.tuple_to_array(range(3))
+    assert const.dtype == ms.int32
+    np.testing.assert_array_equal(const.asnumpy(), [0, 1, 2])

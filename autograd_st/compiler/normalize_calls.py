@@ -37,7 +37,7 @@ from ..tensor import Tensor
 from . import bindings, hooks, markers, purity
 from .ir import leaves, rebuild
 from .normalize_containers import NOT_HANDLED, STORING, freeze
-from .normalize_values import Range, dotted, name_hint
+from .normalize_values import Range, dotted, name_hint, trip_count
 from .parse import parse_function
 
 __all__ = ["CalleeKind", "CallSite", "classify", "CallsMixin", "BIND_CALL"]
@@ -355,6 +355,11 @@ class CallsMixin:
         # on constants a composite (not a primitive instance) first runs as plain Python:
         # np.zeros(3) is a constant array
         callee, args, kwargs = site.callee, site.args, site.kwargs
+        # range(n) handed to a library function (ops.tuple_to_array(range(h))): a Python
+        # range when its bounds are constants, else the runtime array np.arange gives
+        if any(isinstance(a, Range) for a in args):
+            args = [(range(*a.args) if trip_count(a) is not None else P.arange_auto(*a.args))
+                    if isinstance(a, Range) else a for a in args]
         # (not a user's function with a rule of its own, nor a call writing into out=)
         if not site.runtime_args and not markers.is_primitive_instance(site.composite) \
                 and purity.code_owner(callee) != "user" and "out" not in kwargs:
