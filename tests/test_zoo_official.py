@@ -11,6 +11,7 @@ from autograd_st import nn, ops
 from autograd_st.common import initializer as init
 from autograd_st.mindrecord import FileReader, FileWriter
 from autograd_st.nn.wrap.grad_reducer import DistributedGradReducer
+from autograd_st.parallel._auto_parallel_context import auto_parallel_context
 from autograd_st.parallel._utils import (
     _get_device_num,
     _get_enable_parallel_optimizer,
@@ -354,3 +355,20 @@ def test_tuple_to_array_of_a_runtime_range_in_a_differentiated_cell():
     const = ops.tuple_to_array(range(3))
     assert const.dtype == ms.int32
     np.testing.assert_array_equal(const.asnumpy(), [0, 1, 2])
+
+
+def test_auto_parallel_context_object_as_measured():
+    ctx = auto_parallel_context()
+    assert ctx is auto_parallel_context()
+    assert (ctx.get_device_num(), ctx.get_device_num_is_set(), ctx.get_parallel_mode(),
+            ctx.get_pipeline_stages(), ctx.get_all_reduce_fusion_split_indices()) == (
+        1, False, "stand_alone", 1, [])
+    try:
+        ms.set_auto_parallel_context(device_num=2)
+        assert (ctx.get_device_num(), ctx.get_device_num_is_set()) == (2, True)
+        ctx.set_all_reduce_fusion_split_indices([10, 20])
+        assert ctx.get_all_reduce_fusion_split_indices() == [10, 20]
+    finally:
+        ms.reset_auto_parallel_context()
+        ctx.set_all_reduce_fusion_split_indices([])
+    assert ctx.get_device_num_is_set() is False
