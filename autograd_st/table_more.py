@@ -350,7 +350,7 @@ def dsplit(input, indices_or_sections):
 def tuple_to_array(input_x):
     """MindSpore's ``ops.tuple_to_array(input_x)``: a tuple of numbers as a 1-D Tensor
     (int32 for ints, float32 for floats, as measured in MindSpore 2.10)."""
-    if isinstance(input_x, Sym):  # a tuple known only at run time (x.shape[2:4])
+    if has_sym(input_x):  # a tuple known only at run time (x.shape[2:4], (h, w))
         return P.tuple_array(input_x)
     values = np.asarray(_const(tuple(input_x)))
     name = "int32" if values.dtype.kind in "iu" else "float32"

@@ -342,7 +342,8 @@ class _GridOffsets(nn.Cell):
         gx = ops.cast(ops.tuple_to_array(range(w)), ms.float32)
         gy = ops.cast(ops.tuple_to_array(range(h)), ms.float32)
         grid = gy.reshape((-1, 1)) * 10.0 + gx.reshape((1, -1))
-        return (ops.sigmoid(x) + grid).sum()
+        size = ops.cast(ops.tuple_to_array((w, h)), ms.float32)
+        return (ops.sigmoid(x) + grid).sum() / size[0] * size[1]
 
 
 def test_tuple_to_array_of_a_runtime_range_in_a_differentiated_cell():
@@ -350,8 +351,8 @@ def test_tuple_to_array_of_a_runtime_range_in_a_differentiated_cell():
     x = ms.Tensor(np.random.RandomState(0).randn(2, 1, 3, 4).astype(np.float32))
     grid = np.arange(3)[:, None] * 10.0 + np.arange(4)[None, :]
     s = 1 / (1 + np.exp(-x.asnumpy().astype(np.float64)))
-    np.testing.assert_allclose(net(x).asnumpy(), (s + grid).sum(), rtol=1e-6)
-    np.testing.assert_allclose(ops.grad(net)(x).asnumpy(), s * (1 - s), rtol=1e-5)
+    np.testing.assert_allclose(net(x).asnumpy(), (s + grid).sum() / 4 * 3, rtol=1e-6)
+    np.testing.assert_allclose(ops.grad(net)(x).asnumpy(), s * (1 - s) * 0.75, rtol=1e-5)
     const = ops.tuple_to_array(range(3))
     assert const.dtype == ms.int32
     np.testing.assert_array_equal(const.asnumpy(), [0, 1, 2])
