@@ -373,3 +373,21 @@ def test_auto_parallel_context_object_as_measured():
         ms.reset_auto_parallel_context()
         ctx.set_all_reduce_fusion_split_indices([])
     assert ctx.get_device_num_is_set() is False
+
+
+class _SafeLog(nn.Cell):
+    """log(x) where x != 0 else 0: Select(Equal(x, 0), Fill(DType(x), Shape(x), 1), x)."""
+
+    def construct(self, x):
+        safe = ops.Select()(ops.Equal()(x, 0.0), ops.Fill()(ops.DType()(x), ops.Shape()(x), 1.0), x)
+        return (ops.Log()(safe) * x).sum()
+
+
+def test_fill_with_runtime_dtype_and_shape_in_a_differentiated_cell():
+    x = np.array([[0.5, 0.0], [2.0, 0.0]], np.float32)
+    net = _SafeLog()
+    got = ops.grad(net)(ms.Tensor(x)).asnumpy()
+    safe = np.where(x == 0, 1.0, x)
+    # d/dx [log(safe) x] = log(safe) + x / safe on nonzero entries; log(1) + 0 = 0 on zeros
+    np.testing.assert_allclose(got, np.log(safe) + np.where(x == 0, 0.0, 1.0), rtol=1e-6)
+    assert got.dtype == np.float32
