@@ -391,3 +391,10 @@ def test_fill_with_runtime_dtype_and_shape_in_a_differentiated_cell():
     # d/dx [log(safe) x] = log(safe) + x / safe on nonzero entries; log(1) + 0 = 0 on zeros
     np.testing.assert_allclose(got, np.log(safe) + np.where(x == 0, 0.0, 1.0), rtol=1e-6)
     assert got.dtype == np.float32
+
+
+def test_nn_layer_attribute_is_mindspores_subpackage_path():
+    assert nn.layer.CellList is nn.CellList
+    assert nn.layer.Dense is nn.Dense
+    with pytest.raises(AttributeError):
+        nn.no_such_layer_module
