@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import autograd_st as ms
+from autograd_st import log as logger
 from autograd_st import nn, ops
 from autograd_st.common import initializer as init
 from autograd_st.mindrecord import FileReader, FileWriter
@@ -398,3 +399,18 @@ def test_nn_layer_attribute_is_mindspores_subpackage_path():
     assert nn.layer.Dense is nn.Dense
     with pytest.raises(AttributeError):
         nn.no_such_layer_module
+
+
+def test_log_module_follows_glog_v(monkeypatch, capsys):
+    monkeypatch.delenv("GLOG_v", raising=False)
+    assert logger.get_level() == "2"
+    logger.info("hidden %d", 1)
+    logger.warning("shown %d", 2)
+    err = capsys.readouterr().err
+    assert "shown 2" in err and "hidden" not in err and "[WARNING]" in err
+    monkeypatch.setenv("GLOG_v", "3")
+    assert logger.get_level() == "3"
+    logger.warning("now hidden")
+    logger.error("an error %s", "here")
+    err = capsys.readouterr().err
+    assert "now hidden" not in err and "an error here" in err
