@@ -621,7 +621,7 @@ OPS: tuple[Op, ...] = (
     Op("getitem", fn=vsplit, ops=("vsplit",), methods=("vsplit",)),
     Op("getitem", fn=dsplit, ops=("dsplit",), methods=("dsplit",)),
     Op("astype", fn=tuple_to_array, ops=("tuple_to_array",), classes=("TupleToArray",)),
-    Op("full", fn=scalar_to_tensor, ops=("scalar_to_tensor",)),
+    Op("full", fn=scalar_to_tensor, ops=("scalar_to_tensor",), classes=("ScalarToTensor",)),
     Op("dtype", fn=dtype, ops=("dtype",), classes=("DType",)),
     Op("linspace", fn=logspace, ops=("logspace",)),
     Op("astype", fn=tril_indices, ops=("tril_indices",)),

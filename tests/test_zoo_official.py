@@ -414,3 +414,14 @@ def test_log_module_follows_glog_v(monkeypatch, capsys):
     logger.error("an error %s", "here")
     err = capsys.readouterr().err
     assert "now hidden" not in err and "an error here" in err
+
+
+def test_assign_and_scalar_to_tensor_classes_as_measured():
+    p = ms.Parameter(ms.Tensor(np.zeros(2, np.float32)), name="p")
+    out = ops.Assign()(p, ms.Tensor(np.ones(2, np.float32)))
+    np.testing.assert_array_equal(p.asnumpy(), [1, 1])
+    np.testing.assert_array_equal(out.asnumpy(), [1, 1])
+    a, b = ops.ScalarToTensor()(3, ms.int32), ops.ScalarToTensor()(2.5)
+    assert (a.dtype, a.shape, b.dtype, b.shape) == (ms.int32, (), ms.float32, ())
+    assert float(a.asnumpy()) == 3 and float(b.asnumpy()) == 2.5
+    assert ops.add_flags is ops.composite.add_flags
