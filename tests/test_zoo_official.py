@@ -425,3 +425,9 @@ def test_assign_and_scalar_to_tensor_classes_as_measured():
     assert (a.dtype, a.shape, b.dtype, b.shape) == (ms.int32, (), ms.float32, ())
     assert float(a.asnumpy()) == 3 and float(b.asnumpy()) == 2.5
     assert ops.add_flags is ops.composite.add_flags
+
+
+def test_log_parallel_mindrecord_are_attributes_of_the_package():
+    assert ms.log is logger
+    assert ms.mindrecord.FileWriter is FileWriter
+    assert ms.parallel._utils._get_device_num is _get_device_num
