@@ -74,6 +74,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "common": ".common", "communication": ".communication", "dataset": ".dataset", "nn": ".nn",
     "numpy": ".numpy", "ops": ".ops",
+    "log": ".log", "mindrecord": ".mindrecord", "parallel": ".parallel",  # (MindSpore's modules)
     "train": ".train", "mint": ".mint",
     "exec_source": ".compiler.parse",
     "register_vjp": ".rules",
@@ -101,7 +102,20 @@ for _n in ("Callback", "CheckpointConfig", "EarlyStopping", "History", "LambdaCa
     _LAZY[_n] = ".train.callback"
 
 if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the layer checker
-    from . import amp, common, communication, dataset, mint, nn, numpy, ops, train  # noqa: F401
+    from . import (  # noqa: F401
+        amp,
+        common,
+        communication,
+        dataset,
+        log,
+        mindrecord,
+        mint,
+        nn,
+        numpy,
+        ops,
+        parallel,
+        train,
+    )
     from .check import (  # noqa: F401
         GradientCheckError,
         check_grads,

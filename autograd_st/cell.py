@@ -466,6 +466,12 @@ class Cell:
     def untrainable_params(self, recurse: bool = True) -> list:
         return [p for p in self.get_parameters() if not p.requires_grad]
 
+    def init_parameters_data(self, auto_parallel_mode: bool = False) -> dict:
+        """MindSpore's ``Cell.init_parameters_data``: initialize every Parameter and return
+        ``{original: replacement}``. Parameters here hold their values from construction, so
+        each maps to itself (as MindSpore's PyNative answer on an initialized Cell)."""
+        return {p: p for p in self.get_parameters()}
+
     def parameters_dict(self) -> "OrderedDict[str, Parameter]":
         """The Parameters by their names (``p.name``, as MindSpore: under
         ``auto_prefix=False`` two may share one; the later one is kept, at the place of the

@@ -26,7 +26,7 @@ from .kernels import _pair, _tag
 __all__ = ["max_pool2d_indices", "adaptive_max_pool2d_indices", "adaptive_max_pool2d_forward", "adaptive_max_pool2d_scatter",
            "adaptive_max_pool2d_gather", "pool_axis_pads", "pool_geometry", "max_pool2d_forward", "max_pool2d_scatter",
            "max_pool2d_gather", "pool_matrix", "resize_matrix", "pixel_shuffle",
-           "pixel_unshuffle", "conv_transpose_like", "class_targets", "soft_labels",
+           "pixel_unshuffle", "conv_transpose_like", "depth_to_space", "space_to_depth", "class_targets", "soft_labels",
            "KERNEL_NAMES"]
 
 
@@ -433,6 +433,26 @@ def pixel_unshuffle(x, downscale_factor=1):
     return np.reshape(y, tuple(lead) + (c * r * r, h // r, w // r))
 
 
+@_tag("depth_to_space")
+def depth_to_space(x, block_size=1):
+    """MindSpore's DepthToSpace (DCR order): ``(N, C r^2, H, W)`` to ``(N, C, H r, W r)``, channel
+    ``(i r + j) C + c`` going to ``(c, h r + i, w r + j)`` (pixel_shuffle's order is
+    ``c r^2 + i r + j``)."""
+    r = int(block_size)
+    n, c, h, w = np.shape(x)
+    y = np.reshape(x, (n, r, r, c // (r * r), h, w))
+    return np.reshape(np.transpose(y, (0, 3, 4, 1, 5, 2)), (n, c // (r * r), h * r, w * r))
+
+
+@_tag("space_to_depth")
+def space_to_depth(x, block_size=1):
+    """The inverse (and the adjoint) of :func:`depth_to_space`."""
+    r = int(block_size)
+    n, c, h, w = np.shape(x)
+    y = np.reshape(x, (n, c, h // r, r, w // r, r))
+    return np.reshape(np.transpose(y, (0, 3, 5, 1, 2, 4)), (n, c * r * r, h // r, w // r))
+
+
 @_tag("conv_transpose_like")
 def conv_transpose_like(x, w, stride=(1, 1), pad="valid", dilation=(1, 1),
                         output_padding=(0, 0), group=1):
@@ -497,5 +517,6 @@ def soft_labels(labels, like):
 KERNEL_NAMES = ("max_pool2d_indices", "adaptive_max_pool2d_indices",
                 "adaptive_max_pool2d_forward", "adaptive_max_pool2d_scatter",
                 "adaptive_max_pool2d_gather", "class_targets", "soft_labels", "max_pool2d_forward", "max_pool2d_scatter", "max_pool2d_gather", "pool_matrix",
-                "resize_matrix", "pixel_shuffle", "pixel_unshuffle", "conv_transpose_like")
+                "resize_matrix", "pixel_shuffle", "pixel_unshuffle", "conv_transpose_like",
+                "depth_to_space", "space_to_depth")
 """The kernels that primitive and rule templates call by name."""

@@ -515,7 +515,7 @@ _CORE_NN_OPS: tuple[Op, ...] = (
            "index is ``ignore_index`` are all zeros (no gradient)."),
     Op("reshape_along", "v, like, axis=1", ops=("reshape_along",),
        doc="The vector ``v`` shaped to broadcast against ``like`` along ``axis``."),
-    Op("assign", "ref, value", ops=("assign",),
+    Op("assign", "ref, value", ops=("assign",), classes=("Assign",),
        doc="Write ``value`` into Parameter ``ref`` in place (no gradient); returns ``ref``."),
     Op("mp_cast", fn=mixed_precision_cast, ops=("mixed_precision_cast",)),
     Op("depend", "value, effect", ops=("depend",),

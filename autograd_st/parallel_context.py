@@ -20,7 +20,7 @@ import copy
 from typing import Any
 
 __all__ = ["ParallelMode", "set_auto_parallel_context", "get_auto_parallel_context",
-           "reset_auto_parallel_context", "parallel_mode", "gradients_mean", "device_num",
+           "reset_auto_parallel_context", "parallel_mode", "gradients_mean", "device_num", "is_set",
            "is_data_parallel"]
 
 
@@ -52,6 +52,7 @@ _DEFAULTS = {
     "group_ckpt_save_file": "", "pipeline_config": {}, "dump_local_norm": False,
 }
 _CONTEXT: dict = copy.deepcopy(_DEFAULTS)
+_SET: set = set()  # the keys set since the last reset (MindSpore's get_device_num_is_set)
 
 
 def _positive_int(key: str, value) -> int:
@@ -96,6 +97,7 @@ def set_auto_parallel_context(**kwargs) -> None:
                              "non-negative integer, but got the value of global_rank : %r."
                              % (rank,))
     _CONTEXT.update(values)
+    _SET.update(values)
 
 
 def get_auto_parallel_context(attr_key: str) -> Any:
@@ -111,6 +113,12 @@ def reset_auto_parallel_context() -> None:
     default (``stand_alone``, ``gradients_mean=False``, ``device_num=1``, ...)."""
     _CONTEXT.clear()
     _CONTEXT.update(copy.deepcopy(_DEFAULTS))
+    _SET.clear()
+
+
+def is_set(attr_key: str) -> bool:
+    """Whether ``attr_key`` was set since the last reset (``device_num_is_set``)."""
+    return attr_key in _SET
 
 
 def parallel_mode() -> str:

@@ -676,6 +676,13 @@ def full(shape, value, dtype="float32"):
 
 
 @primitive(diff=())
+def tuple_array(values):
+    # ops.tuple_to_array of a tuple known only at run time (``x.shape[2:4]`` under the
+    # compiler): int32 for ints (and bools), float32 otherwise, as MindSpore 2.10 measured
+    return np.asarray(values, "int32" if np.asarray(values).dtype.kind in "iub" else "float32")
+
+
+@primitive(diff=())
 def arange(start, stop, step, dtype):
     return np.arange(start, stop, step).astype(dtype)
 
@@ -703,4 +710,4 @@ ARRAY_PRIMITIVES = ("take", "untake", "take_along", "untake_along", "triu", "tri
                     "untile", "repeat", "unrepeat", "roll", "pad", "unpad", "cumsum",
                     "cumprod", "prod", "prod_grad", "prod_hess", "argmax", "argmin", "argsort",
                     "topk_indices", "index_zero", "nd_index", "chunk_step", "section_start",
-                    "flip", "swapaxes", "full", "arange", "arange_auto", "linspace", "eye")
+                    "flip", "swapaxes", "full", "tuple_array", "arange", "arange_auto", "linspace", "eye")

@@ -41,6 +41,7 @@ from .kernels_conv import (
     adaptive_max_pool2d_scatter,
     class_targets,
     conv_transpose_like,
+    depth_to_space,
     max_pool2d_forward,
     max_pool2d_gather,
     max_pool2d_indices,
@@ -50,6 +51,7 @@ from .kernels_conv import (
     pool_matrix,
     resize_matrix,
     soft_labels,
+    space_to_depth,
 )
 from .kernels_rnn import (
     lstm_seq_dgates,
@@ -74,7 +76,7 @@ __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softp
            "flatten_", "reshape_along_", "depend", "one_hot_", "one_hot_like_", "assign",
            "dropout_mask_", "sparse_softmax_xent_", "sparse_softmax_xent_grad_", "max_pool2d",
            "max_pool2d_scatter_", "max_pool2d_gather_", "pool_matrix_", "resize_matrix_",
-           "pixel_shuffle_", "pixel_unshuffle_", "conv_transpose_like_", "class_targets_",
+           "pixel_shuffle_", "pixel_unshuffle_", "depth_to_space_", "space_to_depth_", "conv_transpose_like_", "class_targets_",
            "soft_labels_", "adaptive_max_pool2d", "adaptive_max_pool2d_scatter_",
            "adaptive_max_pool2d_gather_", "max_pool2d_indices_",
            "adaptive_max_pool2d_indices_", "lstm_seq_", "lstm_seq_dgates_", "linear_", "linear_dx_", "linear_dw_",
@@ -490,6 +492,36 @@ def _(out, x, downscale_factor, dx):
     return (pixel_unshuffle(dx, downscale_factor),)
 
 
+@primitive(name="depth_to_space", diff=("x",))
+def depth_to_space_(x, block_size=1):
+    return depth_to_space(x, block_size)
+
+
+@vjp(depth_to_space_)
+def _(dout, out, x, block_size):
+    return (space_to_depth(dout, block_size),)
+
+
+@jvp(depth_to_space_)
+def _(out, x, block_size, dx):
+    return (depth_to_space(dx, block_size),)
+
+
+@primitive(name="space_to_depth", diff=("x",))
+def space_to_depth_(x, block_size=1):
+    return space_to_depth(x, block_size)
+
+
+@vjp(space_to_depth_)
+def _(dout, out, x, block_size):
+    return (depth_to_space(dout, block_size),)
+
+
+@jvp(space_to_depth_)
+def _(out, x, block_size, dx):
+    return (space_to_depth(dx, block_size),)
+
+
 # ---------------------------------------------------------------------------------------
 # constants computed from shapes (no gradient): the matrices of average pooling, adaptive
 # pooling and interpolation (the ops multiply by them: matmul's rules differentiate), and
@@ -597,7 +629,7 @@ NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "so
                  "flatten", "reshape_along", "depend", "one_hot", "one_hot_like", "assign",
                  "dropout_mask", "sparse_softmax_xent", "sparse_softmax_xent_grad",
                  "max_pool2d", "max_pool2d_scatter", "max_pool2d_gather", "pixel_shuffle",
-                 "pixel_unshuffle", "pool_matrix", "resize_matrix", "conv_transpose_like",
+                 "pixel_unshuffle", "depth_to_space", "space_to_depth", "pool_matrix", "resize_matrix", "conv_transpose_like",
                  "class_targets", "soft_labels", "adaptive_max_pool2d",
                  "adaptive_max_pool2d_scatter", "adaptive_max_pool2d_gather",
                  "max_pool2d_indices", "adaptive_max_pool2d_indices", "lstm_seq",

@@ -468,8 +468,10 @@ def _shape(shape):
 
 
 def fill(type, shape, value):
-    """MindSpore's ``ops.fill(type, shape, value)``: a new array of ``value``."""
-    return _wrap(P.full(_shape(shape), _const(value), _np_dtype(type)))
+    """MindSpore's ``ops.fill(type, shape, value)``: a new array of ``value``; ``type`` may be
+    known only at run time (``ops.DType()(x)`` in differentiated code: numpy's dtype)."""
+    dtype = type if isinstance(type, Sym) else _np_dtype(type)
+    return _wrap(P.full(_shape(shape), _const(value), dtype))
 
 
 def full(size, fill_value, *, dtype=None):

@@ -88,6 +88,13 @@ def round_(input, *, decimals=0):
     return P.round(input, decimals)
 
 
+def float_status(x):
+    """MindSpore's ``ops.FloatStatus()(x)``: a float32 Tensor of shape (1,), 1.0 when ``x``
+    holds a NaN or an infinity, else 0.0 (no gradient). MindSpore 2.10 has no CPU kernel for
+    it (GPU/Ascend only); this is its documented result on any device."""
+    return P.astype(P.reshape(P.logical_not(P.all(P.isfinite(x))), (1,)), "float32")
+
+
 def _m_round(self, decimals=0):
     """``Tensor.round(decimals=0)``: half to even, no gradient."""
     return P.round(self, decimals)
@@ -824,6 +831,7 @@ OPS: tuple[Op, ...] = (
     Op("isinf", _U, ops=("isinf",), methods=("isinf",), numpy=(np.isinf,), classes=("IsInf",)),
     Op("isfinite", _U, ops=("isfinite",), methods=("isfinite",), numpy=(np.isfinite,),
        classes=("IsFinite",)),
+    Op("isfinite", fn=float_status, classes=("FloatStatus",)),
     Op("isclose", "input, other, rtol=1e-05, atol=1e-08, equal_nan=False", ops=("isclose",),
        methods=("isclose",)),
     Op("logical_and", _B, ops=("logical_and",), methods=("logical_and",),

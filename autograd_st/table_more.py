@@ -350,6 +350,8 @@ def dsplit(input, indices_or_sections):
 def tuple_to_array(input_x):
     """MindSpore's ``ops.tuple_to_array(input_x)``: a tuple of numbers as a 1-D Tensor
     (int32 for ints, float32 for floats, as measured in MindSpore 2.10)."""
+    if has_sym(input_x):  # a tuple known only at run time (x.shape[2:4], (h, w))
+        return P.tuple_array(input_x)
     values = np.asarray(_const(tuple(input_x)))
     name = "int32" if values.dtype.kind in "iu" else "float32"
     return _wrap(P.astype(values, name))
@@ -618,9 +620,9 @@ OPS: tuple[Op, ...] = (
     Op("getitem", fn=tensor_split, ops=("tensor_split",), methods=("tensor_split",)),
     Op("getitem", fn=vsplit, ops=("vsplit",), methods=("vsplit",)),
     Op("getitem", fn=dsplit, ops=("dsplit",), methods=("dsplit",)),
-    Op("astype", fn=tuple_to_array, ops=("tuple_to_array",)),
-    Op("full", fn=scalar_to_tensor, ops=("scalar_to_tensor",)),
-    Op("dtype", fn=dtype, ops=("dtype",)),
+    Op("astype", fn=tuple_to_array, ops=("tuple_to_array",), classes=("TupleToArray",)),
+    Op("full", fn=scalar_to_tensor, ops=("scalar_to_tensor",), classes=("ScalarToTensor",)),
+    Op("dtype", fn=dtype, ops=("dtype",), classes=("DType",)),
     Op("linspace", fn=logspace, ops=("logspace",)),
     Op("astype", fn=tril_indices, ops=("tril_indices",)),
     Op("astype", fn=triu_indices, ops=("triu_indices",)),

@@ -23,7 +23,7 @@ from .prims import P, Sym, has_sym
 
 __all__ = ["OPS", "PUBLIC", "conv2d", "conv1d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
            "avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool1d", "adaptive_max_pool2d", "interpolate",
-           "pixel_shuffle", "pixel_unshuffle", "bias_add", "pool_pad", "conv_pad",
+           "pixel_shuffle", "pixel_unshuffle", "depth_to_space", "space_to_depth", "bias_add", "pool_pad", "conv_pad",
            "assign_add", "assign_sub", "l2_loss"]
 
 
@@ -290,6 +290,17 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 def pixel_shuffle(input, upscale_factor):
     """MindSpore's ``ops.pixel_shuffle``: ``(..., C r^2, H, W)`` to ``(..., C, H r, W r)``."""
     return P.pixel_shuffle(input, int(upscale_factor))
+
+
+def depth_to_space(x, block_size):
+    """``ops.DepthToSpace(block_size)(x)`` (MindSpore 2.10, NCHW, DCR order): ``(N, C r^2, H, W)``
+    to ``(N, C, H r, W r)``; channel ``(i r + j) C + c`` goes to ``(c, h r + i, w r + j)``."""
+    return P.depth_to_space(x, int(block_size))
+
+
+def space_to_depth(x, block_size):
+    """``ops.SpaceToDepth(block_size)(x)``: the inverse of :func:`depth_to_space`."""
+    return P.space_to_depth(x, int(block_size))
 
 
 def pixel_unshuffle(input, downscale_factor):

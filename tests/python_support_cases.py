@@ -37,6 +37,19 @@ def starred_call_args(x):
     return (_pass_through(x, *pair) + ops.add(*[x, x * x])).sum()
 
 
+def _scaled(x, scale=1.0, power=1):
+    return scale * x ** power
+
+
+def _forward_kwargs(x, **kwargs):
+    return _scaled(x, **kwargs) + x
+
+
+def kwargs_unpacking_call(x):
+    opts = {"power": 3}
+    return (_forward_kwargs(x, **opts) * _forward_kwargs(x, **{"scale": 0.5})).sum()
+
+
 def assign(x):
     y = x * 2.0
     a = b = y

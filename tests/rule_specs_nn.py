@@ -40,6 +40,9 @@ for _xs, _o, _ys in [((1, 1, 5, 5), (3, 2), (1, 1, 3, 2)), ((2, 2, 4, 3), (4, No
 SPECS += [
     row("max_pool2d_scatter", A((1, 1, 4, 4), "distinct"), A(()), (2, 2), (2, 2)),
     row("pixel_shuffle", A((1, 4, 2, 3)), 2, second_order=True),
+    row("depth_to_space", A((2, 8, 2, 3)), 2, second_order=True),
+    row("depth_to_space", A((1, 9, 1, 2)), 3),
+    row("space_to_depth", A((2, 2, 4, 6)), 2, second_order=True),
     row("pixel_shuffle", A((2, 18, 1, 2)), 3),
     row("pixel_shuffle", A((8, 2, 2)), 2),
     row("pixel_unshuffle", A((1, 1, 4, 6)), 2, second_order=True),

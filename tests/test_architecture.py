@@ -42,6 +42,9 @@ FLOORS = {
     "autograd_st.mpi_backend": 0,  # the one module that touches MPI (mpi4py, optional)
     "autograd_st.jit_numba": 0,  # the one module that touches numba (optional, ms.jit)
     "autograd_st.parallel_context": 0,  # set_auto_parallel_context: run context, like context
+    "autograd_st.parallel": 0,  # mindspore.parallel._utils: readers of parallel_context
+    "autograd_st.mindrecord": 0,  # mindspore.mindrecord's names: importable, refused when used
+    "autograd_st.log": 0,  # mindspore.log: logger functions over logging, GLOG_v's level
     "autograd_st.serialization": 1,
     "autograd_st.mindir": 1,  # ms.export / ms.load: a network in a file (reads Cells)  # checkpoints: reads Cells and Parameters only
     "autograd_st.dataset.config": 0,  # the dataset seed: a seed setter on any floor calls it

@@ -79,17 +79,29 @@ def _gain(nonlinearity: str, param=None) -> float:
 
 class Initializer:
     """MindSpore's initializer base class: subclasses define ``_values(shape) -> float64
-    array``."""
+    array``, or MindSpore's ``_initialize(arr)`` that fills a float32 array in place."""
 
     def __init__(self, **kwargs) -> None:
         self._kwargs = kwargs
 
     def _values(self, shape: tuple) -> np.ndarray:
-        raise NotImplementedError
+        """The values for ``shape``: a subclass written the MindSpore way fills ``arr`` in place
+        in ``_initialize(arr)`` (a float32 array of zeros here, as MindSpore hands it)."""
+        if type(self)._initialize is Initializer._initialize:
+            raise NotImplementedError(
+                "Initializer %s defines neither _values(shape) nor _initialize(arr): define "
+                "_initialize(self, arr) to fill arr in place, as in MindSpore." % type(self).__name__)
+        arr = np.zeros(shape, dtype=np.float32)
+        self._initialize(arr)
+        return arr
+
+    def _initialize(self, arr: np.ndarray) -> None:
+        """MindSpore's hook: fill ``arr`` in place (here from ``_values``)."""
+        arr[...] = self._values(arr.shape)
 
     def __call__(self, arr_or_shape):
         if isinstance(arr_or_shape, np.ndarray):
-            arr_or_shape[...] = self._values(arr_or_shape.shape)
+            self._initialize(arr_or_shape)
             return arr_or_shape
         shape = (arr_or_shape,) if isinstance(arr_or_shape, numbers.Integral) \
             else tuple(int(s) for s in arr_or_shape)

@@ -31,14 +31,14 @@ import numpy as np
 from .. import tensor as tensor_module  # (callable: mindspore.tensor(...))
 from ..cell import Cell
 from ..cell import recompute as recompute_block
-from ..errors import CompileError, SourceNotFoundError
+from ..errors import CompileError, SourceNotFoundError, UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from ..rules import GradSlot
 from ..tensor import Tensor, print_as_tensors
 from . import bindings, hooks, markers, purity
 from .ir import leaves, rebuild
 from .normalize_containers import NOT_HANDLED, STORING, freeze
-from .normalize_values import Range, dotted, name_hint
+from .normalize_values import Range, dotted, name_hint, trip_count
 from .parse import parse_function
 
 __all__ = ["CalleeKind", "CallSite", "classify", "CallsMixin", "BIND_CALL"]
@@ -198,7 +198,18 @@ class CallsMixin:
                 args.extend(value)
             else:
                 args.append(self.expr(a))
-        kwargs = {k.arg: self.expr(k.value) for k in node.keywords}
+        kwargs = {}
+        for k in node.keywords:
+            if k.arg is not None:
+                kwargs[k.arg] = self.expr(k.value)
+                continue
+            value = self.expr(k.value)  # f(**kw): a dict whose keys are known now
+            if not isinstance(value, dict) or not all(isinstance(n, str) for n in value):
+                raise self.error(k.value, "**-unpacking of a value that is not a dict with "
+                                 "string keys known when the code is compiled",
+                                 "pass the keyword arguments one by one",
+                                 cls=UnsupportedSyntaxError)
+            kwargs.update(value)
         if isinstance(func, gast.Attribute):
             base = self.object_of(func.value)
             if self.is_rt_list(base):  # outs.append(h) on a list built at run time
@@ -349,6 +360,11 @@ class CallsMixin:
         # on constants a composite (not a primitive instance) first runs as plain Python:
         # np.zeros(3) is a constant array
         callee, args, kwargs = site.callee, site.args, site.kwargs
+        # range(n) handed to a library function (ops.tuple_to_array(range(h))): a Python
+        # range when its bounds are constants, else the runtime array np.arange gives
+        if any(isinstance(a, Range) for a in args):
+            args = [(range(*a.args) if trip_count(a) is not None else P.arange_auto(*a.args))
+                    if isinstance(a, Range) else a for a in args]
         # (not a user's function with a rule of its own, nor a call writing into out=)
         if not site.runtime_args and not markers.is_primitive_instance(site.composite) \
                 and purity.code_owner(callee) != "user" and "out" not in kwargs:

@@ -1,5 +1,7 @@
 """``autograd_st.nn``: Cell and the layers, losses, optimizers, learning-rate schedules and
 wrappers built on it (each module's ``__all__`` is published here)."""
+import importlib
+
 from ..cell import Cell
 from . import (
     activation,
@@ -39,3 +41,11 @@ for _module in (layers, basic, conv, padding, pooling, activation, loss, losses2
         globals()[_name] = getattr(_module, _name)
         __all__.append(_name)
 del _module, _name
+
+
+def __getattr__(name: str):
+    """``nn.layer`` read as an attribute (MindSpore's subpackage: ``nn.layer.CellList`` in the
+    SSD zoo): the module path ``autograd_st`` registers for it, whose names are nn's."""
+    if name == "layer":
+        return importlib.import_module(__name__ + ".layer")
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

@@ -13,13 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..prims import P, Sym
-from ..table_nn import adaptive_avg_pool2d, conv2d, conv_pad
+from ..table_nn import adaptive_avg_pool2d, conv2d, conv_pad, depth_to_space, space_to_depth
 from ..tensor import Tensor
 from .primitive_base import Primitive
 
 __all__ = ["Conv2D", "MaxPool", "AvgPool", "AdaptiveAvgPool2D", "ResizeNearestNeighbor",
            "ResizeBilinearV2", "InsertGradientOf", "HookBackward", "Print",
-           "ScalarSummary", "TensorSummary", "ImageSummary", "HistogramSummary"]
+           "ScalarSummary", "TensorSummary", "ImageSummary", "HistogramSummary",
+           "DepthToSpace", "SpaceToDepth"]
 
 
 def _pair(value, what: str, name: str) -> tuple:
@@ -241,3 +242,25 @@ class ImageSummary(_Summary):
 
 class HistogramSummary(_Summary):
     _channel = "ms_histogram_summary"
+
+
+class DepthToSpace(Primitive):
+    """MindSpore's ``ops.DepthToSpace(block_size)(x)``: NCHW ``(N, C r^2, H, W)`` to
+    ``(N, C, H r, W r)`` in DCR order (channel ``(i r + j) C + c`` to ``(c, h r + i, w r + j)``;
+    ``nn.PixelShuffle`` uses ``c r^2 + i r + j``)."""
+
+    def __init__(self, block_size) -> None:
+        if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 2:
+            raise ValueError("For 'DepthToSpace', 'block_size' must be an int >= 2, but got %r."
+                             % (block_size,))
+        self.block_size = block_size
+
+    def __call__(self, x):
+        return depth_to_space(x, self.block_size)
+
+
+class SpaceToDepth(DepthToSpace):
+    """MindSpore's ``ops.SpaceToDepth(block_size)(x)``: the inverse of ``DepthToSpace``."""
+
+    def __call__(self, x):
+        return space_to_depth(x, self.block_size)

@@ -8,6 +8,7 @@ Gives: them under their MindSpore names and aliases (``ops.subtract`` is ``ops.s
 """
 from __future__ import annotations
 
+import builtins
 import functools
 
 import numpy as np
@@ -37,6 +38,23 @@ def zeros(shape, dtype=None):
     return Tensor(np.zeros(shape, mstype.to_numpy(dtype) or np.float32))
 
 
+@_static
+def make_range(*args):
+    """MindSpore's ``F.make_range(*args)``: ``tuple(range(*args))`` of 1 to 3 ints (evaluated
+    at compile time in differentiated code).  Errors as MindSpore 2.10's: TypeError for a
+    non-int, RuntimeError for no argument, more than 3, or a zero step."""
+    if not 1 <= len(args) <= 3:
+        raise RuntimeError("For 'make_range', the input size should within [1, 3] but got%d"
+                           % len(args))
+    for i, a in enumerate(args):
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError("For 'make_range', the %dth input should be a int scalar but got %r"
+                            % (i, a))
+    if len(args) == 3 and args[2] == 0:
+        raise RuntimeError("For 'range', the argument 'step' could not be 0.")
+    return tuple(builtins.range(*(int(a) for a in args)))  # (ops.range shadows range here)
+
+
 class _Partial:
     """MindSpore's ``F.partial(fn, *args)``: ``fn`` with its first arguments given (a
     ``functools.partial``, as MindSpore 2.10's PyNative mode returns; keywords are taken
@@ -56,6 +74,7 @@ class _Partial:
 partial = _Partial()
 depend = NN_FUNCTIONS["depend"]  # (ops.depend: F.depend(value, expr) is value)
 mixed_precision_cast = NN_FUNCTIONS["mixed_precision_cast"]  # (F.mixed_precision_cast)
+assign = NN_FUNCTIONS["assign"]  # (F.assign(ref, value): ops.assign; zoo clip cells)
 
 
 def scalar_add(x, y):
@@ -63,7 +82,7 @@ def scalar_add(x, y):
     return x + y
 
 
-# (``depend`` is not listed: ``ops`` publishes it from nn_func already; the composites are
+# (``depend`` and ``assign`` are not listed: ``ops`` publishes them from nn_func already; the composites are
 # listed so that ``ops`` publishes them, as MindSpore's ``ops.HyperMap`` ...)
-__all__ = list(FUNCTIONS) + ["ones", "zeros", "partial", "scalar_add", "HyperMap", "Map",
+__all__ = list(FUNCTIONS) + ["ones", "zeros", "make_range", "partial", "scalar_add", "HyperMap", "Map",
                              "MultitypeFuncGraph", "tail"]

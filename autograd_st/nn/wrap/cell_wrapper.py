@@ -151,6 +151,10 @@ class TrainOneStepCell(Cell):
     finished its gradients; see :mod:`autograd_st.nn.distributed`).  With
     ``parameter_broadcast=True`` in that context the weights are broadcast from rank 0 when
     the Cell is built.  Otherwise ``self.grad_reducer`` is an identity and nothing changes.
+
+    As MindSpore's, it has ``self.grad`` (``GradOperation(get_by_list=True, sens_param=True)``),
+    ``self.grad_no_sens``, ``self.weights``, ``self.sens``, ``self.reducer_flag`` and
+    ``self.parallel_mode`` for a subclass's ``construct``.
     """
 
     def __init__(self, network: Cell, optimizer: Cell, sens: float | None = None,
@@ -162,6 +166,11 @@ class TrainOneStepCell(Cell):
         self.sens = 1.0 if sens is None else float(sens)
         self.return_grad = bool(return_grad)
         object.__setattr__(self, "_grad_fn", None)
+        # MindSpore's attributes, which subclasses' own ``construct`` use (model-zoo cells:
+        # ``self.grad(self.network, self.weights)(*inputs, sens)``)
+        self.grad = GradOperation(get_by_list=True, sens_param=True)
+        self.grad_no_sens = GradOperation(get_by_list=True)
+        self.parallel_mode = parallel_context.parallel_mode()
         self.reducer_flag = parallel_context.is_data_parallel()
         if self.reducer_flag:
             comm = mpi_backend.world()
