@@ -1,0 +1,92 @@
+"""Construct patterns of vision model-zoo code (found by tools/zoo_sweep.py on mindcv), each in a
+small Cell of this project's own, checked against float64 finite differences or against what
+MindSpore 2.10 does (recorded cases ``tests/ms_cases/cases/cv_*.py`` hold the rest)."""
+import numpy as np
+import pytest
+
+import autograd_st as ms
+from autograd_st import Tensor, nn, numerical_grad, ops
+from autograd_st.errors import UnsupportedSyntaxError
+
+
+class ChannelsFirstNorm(nn.LayerNorm):
+    """A LayerNorm subclass calling MindSpore's ``self.layer_norm`` primitive attribute."""
+
+    def __init__(self, channels):
+        super().__init__((channels,), epsilon=1e-6, dtype=ms.float64)
+
+    def construct(self, x):
+        y, _, _ = self.layer_norm(ops.transpose(x, (0, 2, 3, 1)), self.gamma, self.beta)
+        return ops.transpose(y, (0, 3, 1, 2))
+
+
+def test_layer_norm_attribute_gradients_match_finite_differences():
+    rng = np.random.default_rng(1)
+    net = ChannelsFirstNorm(3)
+    net.gamma.set_data(Tensor(rng.standard_normal(3)))
+    net.beta.set_data(Tensor(rng.standard_normal(3)))
+    x = Tensor(rng.standard_normal((2, 3, 2, 4)))
+    w = Tensor(rng.standard_normal((2, 3, 2, 4)))
+
+    def loss(x):
+        return (net(x) * w).sum()
+
+    weights = net.trainable_params()
+    _, (gx, gw) = ms.value_and_grad(loss, 0, weights)(x)
+    nx, nw = numerical_grad(loss, (x,), 0, weights)
+    np.testing.assert_allclose(gx.asnumpy(), nx, rtol=1e-6, atol=1e-8)
+    for g, n in zip(gw, nw):
+        np.testing.assert_allclose(g.asnumpy(), n, rtol=1e-6, atol=1e-8)
+
+
+def test_layer_norm_primitive_outputs_and_axes():
+    x = np.random.default_rng(2).standard_normal((2, 3, 4)).astype(np.float32)
+    y, mean, var = ops.LayerNorm(1, 1, 1e-5)(Tensor(x), Tensor(np.ones((3, 4), np.float32)),
+                                             Tensor(np.zeros((3, 4), np.float32)))
+    assert mean.shape == (2, 1, 1) and var.shape == (2, 1, 1)
+    flat = x.reshape(2, -1).astype(np.float64)
+    np.testing.assert_allclose(var.asnumpy().ravel(), flat.var(1), rtol=1e-5)
+    want = (flat - flat.mean(1, keepdims=True)) / np.sqrt(flat.var(1, keepdims=True) + 1e-5)
+    np.testing.assert_allclose(y.asnumpy().reshape(2, -1), want, rtol=1e-4, atol=1e-5)
+
+
+def test_layer_norm_from_a_leading_axis_is_refused_in_differentiated_code():
+    ln = ops.LayerNorm(1, 1)
+    g, b = Tensor(np.ones((3,), np.float32)), Tensor(np.zeros((3,), np.float32))
+
+    def f(x):
+        return ln(x, g, b)[0].sum()
+
+    with pytest.raises(UnsupportedSyntaxError, match="counted from the end"):
+        ops.grad(f)(Tensor(np.ones((2, 3), np.float32)))
+
+
+def _names(net):
+    return [p.name for p in net.trainable_params()]
+
+
+class _Block(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Dense(2, 2)
+
+
+class _Stage(nn.Cell):
+    def __init__(self, depth):
+        super().__init__()
+        self.blocks = nn.CellList()
+        for _ in range(depth):
+            self.blocks.append(_Block())
+
+
+def test_cell_list_extend_reads_the_prefix_once():
+    # measured on MindSpore 2.10: extend (and CellList(list)) reads the prefix before the
+    # first new cell, so a stage whose names carry "0.blocks.0" does not shift the next one
+    stages = nn.CellList([_Stage(1), _Stage(1)])
+    assert _names(stages) == ["0.blocks.0.fc.weight", "0.blocks.0.fc.bias",
+                              "1.blocks.0.fc.weight", "1.blocks.0.fc.bias"]
+    grown = nn.CellList()
+    grown.append(_Stage(1))
+    grown.append(_Stage(1))
+    assert _names(grown) == ["0.blocks.0.fc.weight", "0.blocks.0.fc.bias",
+                             "0.blocks.1.blocks.0.fc.weight", "0.blocks.1.blocks.0.fc.bias"]
