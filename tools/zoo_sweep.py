@@ -177,7 +177,7 @@ def _stochastic(net, nn) -> list:
 
 def worker(side: str, name: str, weights: str, out: str) -> None:
     """Build ``name`` on ``side`` (``ms`` or ``ours``), run the stages, write arrays to ``out``."""
-    wide = side == "ours64"
+    wide = side.startswith("ours64")
     ms = importlib.import_module("mindspore" if side == "ms" else "autograd_st")
     nn = importlib.import_module(ms.__name__ + ".nn")
     ms.set_context(mode=ms.PYNATIVE_MODE)
@@ -209,6 +209,8 @@ def worker(side: str, name: str, weights: str, out: str) -> None:
                     p.set_dtype(ms.float64)
         x, labels = _inputs(size)
         x = x.astype(np.float64) if wide else x
+        if side == "ours64p":  # a nudge of the input far below float32's rounding of it
+            x = x + 1e-6 * np.random.default_rng(1).standard_normal(x.shape)
         xt, yt = ms.Tensor(x), ms.Tensor(labels)
         stage = "eval"
         net.set_train(False)
@@ -273,7 +275,42 @@ def _run(cmd, env, timeout):
         return -1, f"timed out after {timeout}s"
 
 
-def sweep(checkout, names, ms_python, rtol, atol, timeout, keep=None, verbose=False):
+def _diagnose(status, name, weights, work, ms_res, rtol, atol, timeout):
+    """A numeric difference looked at again with autograd_st in float64 (MindSpore's CPU
+    convolutions take no float64): ``float64`` (the same run, every Parameter and the input in
+    float64) and ``nudged`` (the input moved by 1e-6, far below float32's rounding of the
+    activations).  When MindSpore's float32 numbers match the float64 ones (to ``F64_RTOL``:
+    MindSpore's own float32 rounding) while the float64 gradients themselves move more than
+    the tolerance under the nudge, the point sits at a kink (a ReLU or max input within
+    float32 rounding of 0 or of a tie): float32 runs land on either side by chance, and the
+    line says ``OK (kink ...)``.  When they match but nothing moves, autograd_st's float32
+    rounding is worse than MindSpore's: ``PRECISION``.  Otherwise the difference stands."""
+    out = {}
+    for side in ("ours64", "ours64p"):
+        path = os.path.join(work, f"{name}.{side}.npz")
+        env = dict(os.environ, GLOG_v="3", PYTHONPATH=os.pathsep.join(
+            (os.path.join(work, "ours"), ROOT)))
+        _run([sys.executable, os.path.abspath(__file__), "--worker", side, name, weights, path],
+             env, timeout)
+        out[side] = dict(np.load(path)) if os.path.exists(path) else {"error": "no result"}
+        if "error" in out[side]:
+            return status + f" [float64 run failed: {out[side]['error']}]"
+    wide, _ = compare(ms_res, out["ours64"], F64_RTOL, F64_RTOL / 10)
+    moved, _ = compare(out["ours64"], out["ours64p"], rtol, atol)
+    if moved != "OK":
+        if wide == "OK" or compare(ms_res, out["ours64p"], F64_RTOL, F64_RTOL / 10)[0] == "OK":
+            return f"OK (kink: float32 {status}; float64 matches MindSpore; nudged: {moved})"
+        return f"KINK {status} [float64 gradients move under a 1e-6 nudge: {moved}]"
+    if wide != "OK":
+        return status + f" [float64 too: {wide}]"
+    return "PRECISION " + status + " [float64 matches MindSpore]"
+
+
+F64_RTOL = 1e-3
+
+
+def sweep(checkout, names, ms_python, rtol, atol, timeout, keep=None, verbose=False,
+          diagnose=True):
     """Run every model in ``names``; return ``{name: (status, worst, seconds ms, seconds ours)}``."""
     work = keep or tempfile.mkdtemp(prefix="zoo_sweep_")
     if not os.path.isdir(os.path.join(work, "ours")):
@@ -305,12 +342,14 @@ def sweep(checkout, names, ms_python, rtol, atol, timeout, keep=None, verbose=Fa
                     print(str(ours_res["trace"]), file=sys.stderr)
             else:
                 status, worst = compare(ms_res, ours_res, rtol, atol)
+                if status != "OK" and diagnose:
+                    status = _diagnose(status, name, weights, work, ms_res, rtol, atol, timeout)
                 drops = str(ms_res.get("stochastic", ""))
                 if drops:
                     status += f" (train stages in eval mode: random drops at {drops[:60]})"
             results[name] = (status, worst, times["ms"], times["ours"])
         status, worst, t_ms, t_ours = results[name]
-        tail = f" (tolerance used {worst:.2f})" if status.startswith("OK") else ""
+        tail = f" (tolerance used {worst:.2f})" if status == "OK" else ""
         print(f"{name:26s} {status}{tail}  [ms {t_ms:.0f}s, ours {t_ours:.0f}s]", flush=True)
     return results
 
@@ -320,7 +359,7 @@ def markdown(results: dict) -> str:
     rows = ["| model | result | tolerance used |", "|---|---|---|"]
     for name, (status, worst, _, _) in results.items():
         rows.append(f"| {name} | {status.replace('|', '/')} | "
-                    f"{f'{worst:.2f}' if status.startswith('OK') else ''} |")
+                    f"{f'{worst:.2f}' if status == 'OK' else ''} |")
     return "\n".join(rows)
 
 
@@ -338,6 +377,8 @@ def main(argv=None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table too")
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--verbose", action="store_true", help="autograd_st tracebacks")
+    parser.add_argument("--no-diagnose", action="store_true",
+                        help="no float64 rerun of a model whose numbers differ")
     parser.add_argument("--worker", nargs=4, metavar=("SIDE", "MODEL", "WEIGHTS", "OUT"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -354,7 +395,7 @@ def main(argv=None) -> int:
     if args.work:
         os.makedirs(args.work, exist_ok=True)
     results = sweep(args.mindcv, args.models, args.ms_python, args.rtol, args.atol, args.timeout,
-                    args.work, args.verbose)
+                    args.work, args.verbose, not args.no_diagnose)
     if args.markdown:
         print(markdown(results))
     if args.json:
