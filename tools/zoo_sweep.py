@@ -209,8 +209,9 @@ def worker(side: str, name: str, weights: str, out: str) -> None:
                     p.set_dtype(ms.float64)
         x, labels = _inputs(size)
         x = x.astype(np.float64) if wide else x
-        if side == "ours64p":  # a nudge of the input far below float32's rounding of it
-            x = x + 1e-6 * np.random.default_rng(1).standard_normal(x.shape)
+        if side.startswith("ours64p"):  # a nudge of the input, about float32's error in a
+            # deep net's activations (1e-5 relative): it moves kinks, not smooth gradients
+            x = x + 1e-5 * np.random.default_rng(int(side[-1])).standard_normal(x.shape)
         xt, yt = ms.Tensor(x), ms.Tensor(labels)
         stage = "eval"
         net.set_train(False)
@@ -278,15 +279,15 @@ def _run(cmd, env, timeout):
 def _diagnose(status, name, weights, work, ms_res, rtol, atol, timeout):
     """A numeric difference looked at again with autograd_st in float64 (MindSpore's CPU
     convolutions take no float64): ``float64`` (the same run, every Parameter and the input in
-    float64) and ``nudged`` (the input moved by 1e-6, far below float32's rounding of the
-    activations).  When MindSpore's float32 numbers match the float64 ones (to ``F64_RTOL``:
+    float64) and two ``nudged`` runs (the input moved by 1e-5 at random, about float32's
+    error in the activations of a deep net).  When MindSpore's float32 numbers match the float64 ones (to ``F64_RTOL``:
     MindSpore's own float32 rounding) while the float64 gradients themselves move more than
     the tolerance under the nudge, the point sits at a kink (a ReLU or max input within
     float32 rounding of 0 or of a tie): float32 runs land on either side by chance, and the
     line says ``OK (kink ...)``.  When they match but nothing moves, autograd_st's float32
     rounding is worse than MindSpore's: ``PRECISION``.  Otherwise the difference stands."""
     out = {}
-    for side in ("ours64", "ours64p"):
+    for side in ("ours64", "ours64p1", "ours64p2"):
         path = os.path.join(work, f"{name}.{side}.npz")
         env = dict(os.environ, GLOG_v="3", PYTHONPATH=os.pathsep.join(
             (os.path.join(work, "ours"), ROOT)))
@@ -296,11 +297,13 @@ def _diagnose(status, name, weights, work, ms_res, rtol, atol, timeout):
         if "error" in out[side]:
             return status + f" [float64 run failed: {out[side]['error']}]"
     wide, _ = compare(ms_res, out["ours64"], F64_RTOL, F64_RTOL / 10)
-    moved, _ = compare(out["ours64"], out["ours64p"], rtol, atol)
+    moved = [compare(out["ours64"], out[s], rtol, atol)[0] for s in ("ours64p1", "ours64p2")]
+    moved = next((m for m in moved if m != "OK"), "OK")
     if moved != "OK":
-        if wide == "OK" or compare(ms_res, out["ours64p"], F64_RTOL, F64_RTOL / 10)[0] == "OK":
+        if wide == "OK" or any(compare(ms_res, out[s], F64_RTOL, F64_RTOL / 10)[0] == "OK"
+                               for s in ("ours64p1", "ours64p2")):
             return f"OK (kink: float32 {status}; float64 matches MindSpore; nudged: {moved})"
-        return f"KINK {status} [float64 gradients move under a 1e-6 nudge: {moved}]"
+        return f"KINK {status} [float64 gradients move under a 1e-5 nudge: {moved}]"
     if wide != "OK":
         return status + f" [float64 too: {wide}]"
     return "PRECISION " + status + " [float64 matches MindSpore]"
