@@ -6,7 +6,7 @@ import pytest
 
 import autograd_st as ms
 from autograd_st import Tensor, nn, numerical_grad, ops
-from autograd_st.errors import UnsupportedSyntaxError
+from autograd_st.errors import CompileError, UnsupportedSyntaxError
 
 
 class ChannelsFirstNorm(nn.LayerNorm):
@@ -90,3 +90,39 @@ def test_cell_list_extend_reads_the_prefix_once():
     grown.append(_Stage(1))
     assert _names(grown) == ["0.blocks.0.fc.weight", "0.blocks.0.fc.bias",
                              "0.blocks.1.blocks.0.fc.weight", "0.blocks.1.blocks.0.fc.bias"]
+
+
+class _SplitHalves(nn.Cell):
+    """Keeps the call's keyword arguments in a dict made in __init__ and unpacks it."""
+
+    def __init__(self):
+        super().__init__()
+        self.kwargs = dict(split_size_or_sections=2, axis=1)
+
+    def construct(self, x):
+        return ops.split(x, **self.kwargs)
+
+
+class _UsesHalves(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.split = _SplitHalves()
+
+    def construct(self, x):
+        a, b = self.split(x)
+        return (a * ops.sin(b)).sum()
+
+
+def test_double_star_unpacking_of_a_dict_kept_on_self():
+    x = Tensor(np.random.default_rng(4).standard_normal((3, 4)))
+    net = _UsesHalves()
+    np.testing.assert_allclose(ms.grad(net)(x).asnumpy(), numerical_grad(net, (x,)),
+                               rtol=1e-6, atol=1e-8)
+
+
+def test_double_star_unpacking_of_a_tensor_is_refused():
+    def f(x):
+        return ops.sum(x, **x)
+
+    with pytest.raises(CompileError, match="not a dict known"):
+        ops.grad(f)(Tensor(np.ones(3)))

@@ -113,11 +113,8 @@ class _Fence:
     def check_Call(self, node):
         # f(*args): a tuple or list whose length is known when the code is compiled (the
         # normalizer refuses any other)
+        # f(**kw): a dict known at compile time (the normalizer refuses any other)
         self.allowed.update(id(a) for a in node.args if isinstance(a, gast.Starred))
-        for k in node.keywords:
-            if k.arg is None:
-                self.refuse(k.value, "**-unpacking in a call",
-                            "pass the keyword arguments one by one")
 
     def check_Assign(self, node):
         for t in node.targets:

@@ -197,7 +197,20 @@ class CallsMixin:
                 args.extend(value)
             else:
                 args.append(self.expr(a))
-        kwargs = {k.arg: self.expr(k.value) for k in node.keywords}
+        kwargs = {}
+        for k in node.keywords:
+            if k.arg is not None:
+                kwargs[k.arg] = self.expr(k.value)
+                continue
+            # f(**kw): a dict known at compile time (``**self.kwargs`` set in __init__)
+            value = self.expr(k.value)
+            if not isinstance(value, dict) or self.is_rt_list(value) \
+                    or not all(isinstance(key, str) for key in value):
+                raise self.error(k.value, "**-unpacking of a value that is not a dict known "
+                                 "when the code is compiled",
+                                 "unpack a dict kept on self (set in __init__), or pass the "
+                                 "keyword arguments one by one")
+            kwargs.update(value)
         if isinstance(func, gast.Attribute):
             base = self.object_of(func.value)
             if self.is_rt_list(base):  # outs.append(h) on a list built at run time
