@@ -126,7 +126,7 @@ def _takes(a, b=1.0):
 
 
 def uses_kwargs_unpacking(x):
-    return _takes(x, **{"b": 2.0})  # LINE kwargs-unpacking
+    return _takes(x, **x)  # LINE kwargs-unpacking
 
 
 def uses_decorated_nested(x):

@@ -37,6 +37,17 @@ def starred_call_args(x):
     return (_pass_through(x, *pair) + ops.add(*[x, x * x])).sum()
 
 
+_SCALE = {"b": 2.0}
+
+
+def kwargs_unpacking_call(x):
+    return (_scaled(x, **_SCALE) + _scaled(x, **{"b": 0.5})).sum()
+
+
+def _scaled(a, b=1.0):
+    return ops.sin(a) * b
+
+
 def assign(x):
     y = x * 2.0
     a = b = y
