@@ -126,3 +126,35 @@ def test_double_star_unpacking_of_a_tensor_is_refused():
 
     with pytest.raises(CompileError, match="not a dict known"):
         ops.grad(f)(Tensor(np.ones(3)))
+
+
+class _ConfiguredFirst(nn.Cell):
+    """Sets a plain attribute before Cell.__init__ (MindSpore allows it; it stays)."""
+
+    def __init__(self, what="plain"):
+        if what == "plain":
+            self.config = {"scale": 3.0}
+        elif what == "cell":
+            self.early = nn.Dense(2, 2)
+        else:
+            self.early = ms.Parameter(Tensor(np.ones(2)))
+        super().__init__()
+        self.dense = nn.Dense(2, 2, weight_init="ones", bias_init="zeros", dtype=ms.float64)
+
+    def construct(self, x):
+        return self.dense(x) * self.config["scale"]
+
+
+def test_plain_attribute_before_cell_init():
+    net = _ConfiguredFirst()
+    assert [p.name for p in net.get_parameters()] == ["dense.weight", "dense.bias"]
+    x = Tensor(np.array([[1.0, -2.0]]))
+    np.testing.assert_allclose(net(x).asnumpy(), [[-3.0, -3.0]])
+    np.testing.assert_allclose(ms.grad(net)(x).asnumpy(), [[6.0, 6.0]])
+
+
+@pytest.mark.parametrize("what, message", [("cell", "_auto_prefix"),
+                                           ("param", "please call Cell.__init__")])
+def test_cell_or_parameter_before_cell_init_is_refused(what, message):
+    with pytest.raises(AttributeError, match=message):
+        _ConfiguredFirst(what)
