@@ -91,7 +91,7 @@ MODELS = {
     "mlp_mixer_s_p32": ("mlpmixer", "mlp_mixer_s_p32", _SMALL, 224),
     "poolformer_s12": ("poolformer", "poolformer_s12", _SMALL, 64),
     "xception": ("xception", "xception", _SMALL, 71),
-    "inception_v3": ("inceptionv3", "inception_v3", {**_SMALL, "aux_logits": False}, 75),
+    "inception_v3": ("inceptionv3", "inception_v3", _SMALL, 299),
     "googlenet": ("googlenet", "googlenet", {**_SMALL, "aux_logits": False}, 32),
     "seresnet18": ("senet", "seresnet18", _SMALL, 64),
     "skresnet18": ("sknet", "skresnet18", _SMALL, 64),
