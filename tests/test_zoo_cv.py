@@ -158,3 +158,53 @@ def test_plain_attribute_before_cell_init():
 def test_cell_or_parameter_before_cell_init_is_refused(what, message):
     with pytest.raises(AttributeError, match=message):
         _ConfiguredFirst(what)
+
+
+# ---------------------------------------------------------------------------------------
+# tools/zoo_sweep.py's own pieces (no mindcv checkout needed)
+# ---------------------------------------------------------------------------------------
+
+import os  # noqa: E402
+import pathlib  # noqa: E402
+import sys  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "tools"))
+import zoo_sweep  # noqa: E402
+
+
+def test_sweep_compare_scales_atol_by_the_array_and_names_the_stage():
+    ms_res = {"eval": np.array([1000.0, 1.0]), "grad:w": np.array([0.5, -0.5])}
+    assert zoo_sweep.compare(ms_res, {"eval": np.array([1000.009, 1.0]),
+                                      "grad:w": np.array([0.5, -0.5])}, 1e-4, 1e-5)[0] == "OK"
+    status, _ = zoo_sweep.compare(ms_res, {"eval": np.array([1000.0, 1.0]),
+                                           "grad:w": np.array([0.5, -0.49])}, 1e-4, 1e-5)
+    assert status.startswith("grad: grad:w differs")
+    assert zoo_sweep.compare(ms_res, {"eval": ms_res["eval"]}, 1e-4, 1e-5)[0] == \
+        "grad: no grad:w from autograd_st"
+
+
+def test_sweep_distance_is_relative_to_each_arrays_largest_entry():
+    d, key = zoo_sweep.distance({"a": np.array([1.0, 2.1]), "b": np.array([10.0, 0.0])},
+                                {"a": np.array([1.0, 2.0]), "b": np.array([10.0, 1.0])})
+    assert key == "b" and d == pytest.approx(0.1)
+
+
+def test_sweep_prepares_an_import_rewritten_copy_with_stubs(tmp_path):
+    pkg = tmp_path / "checkout" / "mindcv"
+    for rel in ("models", "utils"):
+        (pkg / rel).mkdir(parents=True)
+    (pkg / "__init__.py").write_text("from . import data\n")
+    (pkg / "models" / "__init__.py").write_text("from . import everything\n")
+    (pkg / "utils" / "__init__.py").write_text("from .train_step import *\n")
+    (pkg / "utils" / "download.py").write_text("from tqdm import tqdm\n")
+    (pkg / "models" / "net.py").write_text(
+        "import mindspore as ms\nfrom mindspore import nn\nx = 'mindspore stays in text'\n")
+    trees = zoo_sweep.prepare(str(tmp_path / "checkout"), str(tmp_path / "work"))
+    ours = pathlib.Path(trees["ours"]) / "mindcv"
+    assert (ours / "models" / "net.py").read_text() == (
+        "import autograd_st as ms\nfrom autograd_st import nn\nx = 'mindspore stays in text'\n")
+    mine = pathlib.Path(trees["ms"]) / "mindcv" / "models" / "net.py"
+    assert mine.read_text().startswith("import mindspore as ms")
+    assert "from ." not in (ours / "__init__.py").read_text()
+    assert "tqdm" not in (ours / "utils" / "download.py").read_text()
