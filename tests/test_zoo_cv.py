@@ -208,3 +208,9 @@ def test_sweep_prepares_an_import_rewritten_copy_with_stubs(tmp_path):
     assert mine.read_text().startswith("import mindspore as ms")
     assert "from ." not in (ours / "__init__.py").read_text()
     assert "tqdm" not in (ours / "utils" / "download.py").read_text()
+
+
+def test_nn_cell_module_as_in_mindspore():
+    # measured on MindSpore 2.10: ``nn.cell`` is the module and ``nn.cell.Cell is nn.Cell``
+    # (model code writes ``act_layer: nn.cell = nn.GELU`` in signatures)
+    assert nn.cell.Cell is nn.Cell

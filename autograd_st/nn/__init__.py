@@ -1,5 +1,6 @@
 """``autograd_st.nn``: Cell and the layers, losses, optimizers, learning-rate schedules and
 wrappers built on it (each module's ``__all__`` is published here)."""
+from .. import cell  # noqa: F401  (MindSpore's module ``nn.cell``: ``nn.cell.Cell``)
 from ..cell import Cell
 from . import (
     activation,
