@@ -184,10 +184,11 @@ def test_sweep_compare_scales_atol_by_the_array_and_names_the_stage():
         "grad: no grad:w from autograd_st"
 
 
-def test_sweep_distance_is_relative_to_each_arrays_largest_entry():
-    d, key = zoo_sweep.distance({"a": np.array([1.0, 2.1]), "b": np.array([10.0, 0.0])},
-                                {"a": np.array([1.0, 2.0]), "b": np.array([10.0, 1.0])})
-    assert key == "b" and d == pytest.approx(0.1)
+def test_sweep_distance_counts_tolerances():
+    # a: |2.1 - 2| / (1e-5 * 2 + 1e-4 * 2) = 454.5; b: noise around 0 held to 1e-5
+    d, key = zoo_sweep.distance({"a": np.array([1.0, 2.1]), "b": np.array([3e-9, 0.0])},
+                                {"a": np.array([1.0, 2.0]), "b": np.array([1e-9, 2e-9])})
+    assert key == "a" and d == pytest.approx(0.1 / 2.2e-4)
 
 
 def test_sweep_prepares_an_import_rewritten_copy_with_stubs(tmp_path):

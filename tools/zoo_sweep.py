@@ -280,15 +280,17 @@ def _run(cmd, env, timeout):
         return -1, f"timed out after {timeout}s"
 
 
-def distance(a: dict, b: dict) -> tuple[float, str]:
-    """The largest ``max |a - b| / max |b|`` over the numeric arrays of both, and its key."""
+def distance(a: dict, b: dict, rtol: float = 1e-4, atol: float = 1e-5) -> tuple[float, str]:
+    """How many times its tolerance (``compare``'s: ``atol max(max |b|, 1) + rtol |b|``) the
+    worst entry of the numeric arrays of both differs, and that array's key (an array of
+    rounding noise around 0, a BatchNorm's moving mean of normalized data, stays small)."""
     worst = (0.0, "")
     for key in b:
         if key in a and b[key].dtype.kind != "U" and np.size(b[key]):
             x, y = np.asarray(a[key], np.float64), np.asarray(b[key], np.float64)
             if x.shape == y.shape:
-                d = float(np.max(np.abs(x - y))) / max(float(np.max(np.abs(y))), 1e-30)
-                worst = max(worst, (d, key))
+                bound = atol * max(float(np.max(np.abs(y))), 1.0) + rtol * np.abs(y)
+                worst = max(worst, (float(np.max(np.abs(x - y) / bound)), key))
     return worst
 
 
@@ -297,7 +299,7 @@ def _diagnose(status, name, weights, work, ms_res, ours_res, timeout):
     convolutions take no float64): ``float64`` (the same run, every Parameter and the input in
     float64) and two ``nudged`` float64 runs (the input moved by 1e-5 at random: about what
     float32 rounding does to the activations of a deep net).  Distances are ``distance``'s
-    (the worst array's largest difference over its largest entry):
+    (how many times its tolerance the worst entry differs):
 
     * MindSpore's float32 numbers match the float64 ones to ``F64_RTOL`` (MindSpore's own
       rounding): the differentiation is right and autograd_st's float32 run landed elsewhere,
@@ -324,9 +326,11 @@ def _diagnose(status, name, weights, work, ms_res, ours_res, timeout):
     d_ms, key = distance(ours_res, ms_res)
     d_nudge, nkey = max(distance(out[s], out["ours64"]) for s in ("ours64p1", "ours64p2"))
     if d_nudge >= d_ms / 10:
-        return (f"ILL-CONDITIONED {status} [MindSpore/autograd_st differ by {d_ms:.1e} "
-                f"({key}); a 1e-5 nudge of the input moves float64 by {d_nudge:.1e} ({nkey})]")
-    return f"FAIL {status} [float64 too: {wide}; a 1e-5 nudge moves float64 by {d_nudge:.1e}]"
+        return (f"ILL-CONDITIONED {status} [MindSpore/autograd_st differ by {d_ms:.3g} "
+                f"tolerances ({key}); a 1e-5 nudge of the input moves float64 by {d_nudge:.3g} "
+                f"({nkey})]")
+    return (f"FAIL {status} [float64 too: {wide}; a 1e-5 nudge moves float64 by {d_nudge:.3g} "
+            f"tolerances]")
 
 
 F64_RTOL = 1e-3
