@@ -428,7 +428,7 @@ def _takes(a, b=1.0):
 
 # hint: pass the keyword arguments one by one
 def kwargs_unpacking_refused(x):
-    return ops.sum(_takes(x, **{"b": 2.0}))  # HINT kwargs_unpacking
+    return ops.sum(_takes(x, **x))  # HINT kwargs_unpacking
 
 
 def kwargs_unpacking_rewritten(x):
@@ -2345,7 +2345,8 @@ CASES = [
     Case("nested_decorator", U, "define the decorated function at module level", "fence"),
     Case("nested_varargs", U, _PLAIN, "fence"),
     Case("lambda_kwonly", U, _PLAIN, "fence"),
-    Case("kwargs_unpacking", U, "pass the keyword arguments one by one", "fence"),
+    Case("kwargs_unpacking", CompileError, "unpack a dict kept on self (set in __init__), or "
+         "pass the keyword arguments one by one", "normalize_calls"),
     Case("attr_assign", U, _ATTR, "fence"),
     Case("attr_assign_cell", U, _ATTR, "fence", refused=AttrAssignCellRefused,
          rewritten=AttrAssignCellRewritten),
