@@ -97,8 +97,18 @@ class Cell:
     # -- registration ------------------------------------------------------------------
     def __setattr__(self, name: str, value) -> None:
         if "_params" not in self.__dict__:
-            raise AttributeError("call super().__init__() in %s.__init__ before assigning "
-                                 "attributes" % type(self).__name__)
+            # MindSpore 2.10 (measured): a plain value or a Tensor may be set before
+            # Cell.__init__ (it stays); a Cell or a Parameter may not
+            if isinstance(value, Parameter):
+                raise AttributeError("For 'insert_param_to_cell', please call Cell.__init__() "
+                                     "firstly (call super().__init__() in %s.__init__ before "
+                                     "assigning Parameters)" % type(self).__name__)
+            if isinstance(value, Cell):
+                raise AttributeError("The '%s' object has no attribute '_auto_prefix' (call "
+                                     "super().__init__() in its __init__ before assigning "
+                                     "Cells)" % type(self).__name__)
+            object.__setattr__(self, name, value)
+            return
         params, cells = self.__dict__["_params"], self.__dict__["_cells"]
         lists = self.__dict__["_param_lists"]
         if name in params and value is not None and not isinstance(value, Parameter):

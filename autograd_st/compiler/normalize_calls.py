@@ -204,7 +204,8 @@ class CallsMixin:
                 kwargs[k.arg] = self.expr(k.value)
                 continue
             value = self.expr(k.value)  # f(**kw): a dict whose keys are known now
-            if not isinstance(value, dict) or not all(isinstance(n, str) for n in value):
+            if not isinstance(value, dict) or self.is_rt_list(value) \
+                    or not all(isinstance(n, str) for n in value):
                 raise self.error(k.value, "**-unpacking of a value that is not a dict with "
                                  "string keys known when the code is compiled",
                                  "pass the keyword arguments one by one",

@@ -2,6 +2,7 @@
 wrappers built on it (each module's ``__all__`` is published here)."""
 import importlib
 
+from .. import cell  # noqa: F401  (MindSpore's module ``nn.cell``: ``nn.cell.Cell``)
 from ..cell import Cell
 from . import (
     activation,

@@ -504,6 +504,8 @@ class LayerNorm(Cell):
                              "begin_params_axis (the input rank is otherwise unknown)")
         self.gamma = Parameter(initialize(gamma_init, shape, dtype), name="gamma")
         self.beta = Parameter(initialize(beta_init, shape, dtype), name="beta")
+        # MindSpore's attribute (subclasses call ``self.layer_norm(x, self.gamma, self.beta)``)
+        self.layer_norm = ops.LayerNorm(begin_norm_axis, begin_params_axis, self.epsilon)
 
     def extend_repr(self) -> str:
         # (MindSpore 2.10 prints it so, "gamma" without its "=")
@@ -693,6 +695,35 @@ def _check_index(seq, index) -> int:
     return int(index) % n
 
 
+def _list_prefix(seq) -> str:
+    """The prefix MindSpore 2.10 puts before the position in the Parameter names of a cell
+    appended to a SequentialCell or CellList (measured; it is read off the names the cells
+    already there carry): the first Parameter of the first cell holding one is split at its
+    dots, and the prefix is the part before a piece equal to that cell's key; of several such
+    pieces the last is taken, unless the second cell's first Parameter has its own key at
+    that same place (then the first such place is kept).  Usually "" - but a list of lists
+    appended to after it was attached gives, as in MindSpore, names like
+    ``0.blocks.1.blocks.0.weight``, which MindSpore checkpoints carry."""
+    firsts = []
+    for key, cell in seq._named():
+        for _, param in cell.parameters_and_names():
+            firsts.append((key, param.name))
+            break
+        if len(firsts) == 2:
+            break
+    if not firsts:
+        return ""
+    (key, name), second = firsts[0], (firsts[1] if len(firsts) > 1 else None)
+    prefix, pieces = "", name.split(".")
+    for i, piece in enumerate(pieces):
+        if piece == key:
+            prefix = ".".join(pieces[:i]) + "." if i else ""
+            other = second[1].split(".") if second else []
+            if second and i < len(other) and other[i] == second[0]:
+                break
+    return prefix
+
+
 class _CellSequence(Cell):
     """Sub-cells kept in order in ``cell_list`` (a tuple: what ``construct`` loops over)."""
 
@@ -704,8 +735,19 @@ class _CellSequence(Cell):
         self.cell_list = self.cell_list + (cell,)
 
     def append(self, cell: Cell) -> None:
-        """Add ``cell`` at the end (named by its position)."""
-        self._add(str(len(self.cell_list)), cell)
+        """Add ``cell`` at the end (named by its position; its Parameter names get
+        ``_list_prefix`` and the position before them, as in MindSpore)."""
+        self._append_all([cell])
+
+    def _append_all(self, cells) -> None:
+        """Append each of ``cells``, with the prefix of their Parameter names read once,
+        before the first (MindSpore's ``CellList.extend``; ``append`` is one of these)."""
+        prefix = _list_prefix(self)
+        for cell in cells:
+            key = str(len(self.cell_list))
+            self._add(key, cell)
+            if prefix and self.__dict__.get("_auto_prefix", True):
+                cell.update_parameters_name(prefix + key + ".")
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -787,13 +829,13 @@ class CellList(_CellSequence):
         super().__init__()
         self.cell_list = ()
         if args and not (len(args) == 1 and args[0] is None):
-            for item in _cells_of(args):
-                self.append(item[1] if isinstance(item, tuple) else item)
+            self._append_all([item[1] if isinstance(item, tuple) else item
+                              for item in _cells_of(args)])
 
     def extend(self, cells: Iterable[Cell]) -> "CellList":
-        """Append each of ``cells``."""
-        for cell in cells:
-            self.append(cell)
+        """Append each of ``cells`` (the prefix of their Parameter names is read once, before
+        the first, as MindSpore's ``CellList.extend`` does)."""
+        self._append_all(list(cells))
         return self
 
     def construct(self, *inputs):

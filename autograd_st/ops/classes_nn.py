@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..prims import P, Sym
+from ..errors import UnsupportedSyntaxError
+from ..prims import P, Sym, has_sym
 from ..table_nn import adaptive_avg_pool2d, conv2d, conv_pad, depth_to_space, space_to_depth
-from ..tensor import Tensor
+from ..tensor import Tensor, unwrap
 from .primitive_base import Primitive
 
-__all__ = ["Conv2D", "MaxPool", "AvgPool", "AdaptiveAvgPool2D", "ResizeNearestNeighbor",
+__all__ = ["Conv2D", "LayerNorm", "MaxPool", "AvgPool", "AdaptiveAvgPool2D", "ResizeNearestNeighbor",
            "ResizeBilinearV2", "InsertGradientOf", "HookBackward", "Print",
            "ScalarSummary", "TensorSummary", "ImageSummary", "HistogramSummary",
            "DepthToSpace", "SpaceToDepth"]
@@ -62,6 +63,43 @@ class Conv2D(Primitive):
         padding = self.pad if self.pad_mode == "pad" else 0
         return conv2d(x, weight, None, self.stride, self.pad_mode, padding, self.dilation,
                       self.group)
+
+
+class LayerNorm(Primitive):
+    """MindSpore's ``ops.LayerNorm(begin_norm_axis=1, begin_params_axis=1, epsilon=1e-7)``:
+    ``op(input_x, gamma, beta)`` is ``(y, mean, variance)``, ``y = (x - mean) /
+    sqrt(variance + epsilon) * gamma + beta`` with the mean and biased variance over the axes
+    from ``begin_norm_axis`` on, both returned with those axes kept as 1 (measured on
+    MindSpore 2.10: shapes ``(2, 1, 1)`` for a ``(2, 3, 4)`` input normalized from axis 1,
+    the variance the biased one, not its reciprocal square root).  ``gamma``/``beta`` are
+    shaped as the input's axes from ``begin_params_axis`` on.  As in MindSpore, no gradient
+    flows back through the ``mean`` and ``variance`` outputs (only through ``y``); a
+    non-negative ``begin_norm_axis`` is refused in differentiated code (the rank is unknown
+    there): count it from the end."""
+
+    def __init__(self, begin_norm_axis=1, begin_params_axis=1, epsilon=1e-7) -> None:
+        self.begin_norm_axis = int(begin_norm_axis)
+        self.begin_params_axis = int(begin_params_axis)
+        self.epsilon = float(epsilon)
+
+    def __call__(self, input_x, gamma, beta):
+        if self.begin_norm_axis < 0:
+            axes = tuple(range(self.begin_norm_axis, 0))
+        elif isinstance(input_x, Sym) or has_sym(input_x):
+            raise UnsupportedSyntaxError(
+                "ops.LayerNorm(begin_norm_axis=%d): in differentiated code the input's rank is "
+                "not known, so the axes from %d on are not either; give begin_norm_axis "
+                "counted from the end (-1 for the last axis, -2 for the last two)"
+                % (self.begin_norm_axis, self.begin_norm_axis))
+        else:
+            ndim = np.ndim(unwrap(input_x))
+            axes = tuple(range(self.begin_norm_axis, ndim))
+        mean = P.mean(input_x, axes, True)
+        variance = P.var(input_x, axes, 0, True)
+        y = P.div(P.sub(input_x, mean), P.sqrt(P.add(variance, self.epsilon)))
+        # MindSpore's gradient of LayerNorm takes only y's cotangent: the mean and variance
+        # outputs pass none back (measured on 2.10: a loss of them alone has gradient 0)
+        return P.add(P.mul(y, gamma), beta), P.stop_gradient(mean), P.stop_gradient(variance)
 
 
 class _Pool(Primitive):
