@@ -105,13 +105,13 @@ def rewrite_source(text: str) -> str:
                    for line in text.splitlines(keepends=True))
 
 
-def prepare_tree(tests_dir: str, dest: str, stubs: bool = True) -> None:
-    """Copy ``tests_dir`` to ``dest``, rewrite the imports of its ``.py`` files, put in ``STUBS``."""
-    shutil.copytree(tests_dir, dest, ignore=shutil.ignore_patterns(
-        "__pycache__", "*.pyc", "*.xml", "*.log", ".pytest_cache"))
-    for folder, _, names in os.walk(dest):
+def rewrite_tree(tree: str, skip=()) -> None:
+    """Every ``.py`` file under ``tree`` (but those whose path relative to it is in ``skip``)
+    through ``rewrite_source``, in place."""
+    for folder, _, names in os.walk(tree):
         for name in names:
-            if name.endswith(".py"):
+            if name.endswith(".py") and os.path.join(os.path.relpath(folder, tree), name) \
+                    not in skip:
                 path = os.path.join(folder, name)
                 with open(path, encoding="utf-8") as f:
                     text = f.read()
@@ -119,6 +119,13 @@ def prepare_tree(tests_dir: str, dest: str, stubs: bool = True) -> None:
                 if new != text:
                     with open(path, "w", encoding="utf-8") as f:
                         f.write(new)
+
+
+def prepare_tree(tests_dir: str, dest: str, stubs: bool = True) -> None:
+    """Copy ``tests_dir`` to ``dest``, rewrite the imports of its ``.py`` files, put in ``STUBS``."""
+    shutil.copytree(tests_dir, dest, ignore=shutil.ignore_patterns(
+        "__pycache__", "*.pyc", "*.xml", "*.log", ".pytest_cache"))
+    rewrite_tree(dest)
     for rel, text in STUBS.items() if stubs else ():
         path = os.path.join(dest, rel)
         if os.path.exists(path):

@@ -55,7 +55,7 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-from ms_pynative_ut import rewrite_source  # noqa: E402
+from ms_pynative_ut import rewrite_tree  # noqa: E402
 
 _STUB = '"""Stub put here by tools/zoo_sweep.py: {}."""\n'
 STUBS = {
@@ -118,17 +118,7 @@ def prepare(checkout: str, dest: str) -> dict:
             with open(os.path.join(tree, rel), "w", encoding="utf-8") as f:
                 f.write(text)
         if side == "ours":
-            for folder, _, names in os.walk(tree):
-                for name in names:
-                    if name.endswith(".py") and os.path.join(os.path.relpath(folder, tree), name) \
-                            not in STUBS:
-                        path = os.path.join(folder, name)
-                        with open(path, encoding="utf-8") as f:
-                            text = f.read()
-                        new = rewrite_source(text)
-                        if new != text:
-                            with open(path, "w", encoding="utf-8") as f:
-                                f.write(new)
+            rewrite_tree(tree, skip=STUBS)
         trees[side] = tree
     return trees
 
