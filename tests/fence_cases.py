@@ -82,13 +82,13 @@ def uses_import(x):
 
 
 def uses_raise(x):
-    if G > 2.0:
+    if G < 2.0:  # (true when the code compiles: the raise is reached)
         raise ValueError("no")  # LINE raise
     return x
 
 
 def uses_assert(x):
-    assert G > 0.0  # LINE assert
+    assert G < 0.0  # LINE assert
     return x
 
 

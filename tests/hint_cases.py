@@ -263,8 +263,8 @@ def import_from_rewritten(x):
 
 # hint: check the inputs before calling the gradient function
 def raise_refused(x):
-    if G < 0.0:
-        raise ValueError("G must be positive")  # HINT raise
+    if G > 0.0:  # (true for every call: the raise is reached)
+        raise ValueError("G must be negative")  # HINT raise
     return ops.sum(x * G)
 
 
@@ -273,13 +273,13 @@ def raise_rewritten(x):
 
 
 def raise_rewritten_caller(x):
-    if G < 0.0:
+    if G < 0.0:  # (the check, moved out of the differentiated function)
         raise ValueError("G must be positive")
     return ops.grad(raise_rewritten)(x)
 
 
 def assert_refused(x):
-    assert G > 0.0  # HINT assert
+    assert G < 0.0  # HINT assert
     return ops.sum(x * G)
 
 
@@ -2328,8 +2328,8 @@ CASES = [
          construct="AsyncFunctionDef"),
     Case("import", U, _IMPORT, "fence", construct="Import"),
     Case("import_from", U, _IMPORT, "fence", construct="ImportFrom"),
-    Case("raise", U, _CHECK, "fence", construct="Raise"),
-    Case("assert", U, _CHECK, "fence", construct="Assert"),
+    Case("raise", U, _CHECK, "normalize_stmts"),
+    Case("assert", U, _CHECK, "normalize_stmts"),
     Case("walrus", U, "assign the value in a statement of its own", "fence",
          construct="NamedExpr"),
     Case("set_comp", U, "build a list or a tuple instead", "fence", construct="SetComp"),

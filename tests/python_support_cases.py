@@ -50,6 +50,14 @@ def kwargs_unpacking_call(x):
     return (_forward_kwargs(x, **opts) * _forward_kwargs(x, **{"scale": 0.5})).sum()
 
 
+def shape_check_raise(x):
+    # a check on shapes and settings known when the code compiles (mindcv's PatchEmbed)
+    if x.shape[-1] != 3 or x.ndim > 4:
+        raise ValueError("expected 3 columns, got %d" % x.shape[-1])
+    assert x.ndim == 2, "a matrix"
+    return (x * x).sum()
+
+
 def assign(x):
     y = x * 2.0
     a = b = y
@@ -399,3 +407,24 @@ _SCALER = _Scaler(4.0)
 
 def object_method(x):
     return _SCALER.unscale(_SCALER.scale(ops.sin(x)) * x).sum()
+
+
+class _PatchCheck(nn.Cell):
+    """mindcv's PatchEmbed check: a raise on the input's shape, an assert on its channels
+    (tests/test_fence.py)."""
+
+    def __init__(self, size=3):
+        super().__init__()
+        self.size = size
+
+    def construct(self, x):
+        n, c, h = x.shape
+        if h != self.size:
+            raise ValueError("Input size (%d) doesn't match model (%d)." % (h, self.size))
+        assert c == 2, "two channels"
+        return ops.sum(ops.sin(x) * x)
+
+
+def _positive(t):
+    assert (t > 0).all(), "positive"
+    return ops.sum(t * t)

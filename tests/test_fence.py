@@ -199,3 +199,25 @@ def test_refused_row(row):
     assert err.filename == fc.__file__
     lines, start = inspect.getsourcelines(inspect.unwrap(fn))
     assert start <= err.lineno < start + len(lines)
+
+
+def test_raise_and_assert_on_runtime_values_run_in_the_generated_code():
+    net = sc._PatchCheck()  # (in a module pytest does not rewrite: it has asserts)
+    x = Tensor(np.random.default_rng(1).uniform(-1.0, 1.0, (1, 2, 3)))
+    grad = ops.grad(net)(x).asnumpy()
+    xs = x.asnumpy()
+    assert_close(grad, np.cos(xs) * xs + np.sin(xs), 1e-12, 1e-12)
+    assert "raise_error(" in ops.grad(net).source(x)
+    check_grads(lambda t: net(t), (x,), order=2)
+    bad = Tensor(np.ones((1, 2, 4)))
+    with pytest.raises(ValueError):  # as the direct call
+        net(bad)
+    with pytest.raises(ValueError, match="Input size"):
+        ops.grad(net)(bad)
+    with pytest.raises(AssertionError, match="two channels"):
+        ops.grad(net)(Tensor(np.ones((1, 3, 3))))
+
+    positive = sc._positive
+    assert_close(ops.grad(positive)(Tensor(np.ones(3))), np.full(3, 2.0))
+    with pytest.raises(AssertionError, match="positive"):
+        ops.grad(positive)(Tensor(-np.ones(3)))

@@ -30,8 +30,6 @@ REFUSED = {
                             "synchronous)"),
     gast.Import: ("import", "import at module level"),
     gast.ImportFrom: ("import", "import at module level"),
-    gast.Raise: ("raise", "check the inputs before calling the gradient function"),
-    gast.Assert: ("assert", "check the inputs before calling the gradient function"),
     gast.NamedExpr: ("the walrus operator :=", "assign the value in a statement of its own"),
     gast.SetComp: ("a set comprehension", "build a list or a tuple instead"),
     gast.Starred: ("*-unpacking outside a call's arguments",

@@ -24,6 +24,7 @@ and uses its state (``env``, ``block``, ``loc``, ``rest_stack``, ...) and its ot
 """
 from __future__ import annotations
 
+import ast
 import re
 
 import gast
@@ -39,6 +40,7 @@ from .normalize_values import (
     CHECK_UNPACK,
     MISSING,
     PARTIAL,
+    RAISE_ERROR,
     UNBOUND,
     UNDEFINED,
     SymList,
@@ -95,6 +97,60 @@ class StatementsMixin(LoopsMixin):
 
     def s_Pass(self, node):
         pass
+
+    # raise / assert: a check the compiled call does not reach (a branch on settings known
+    # when it compiles) is left out with its branch, as an assert that holds is; in a branch
+    # of an if on a runtime value (``if x.shape[2] != self.size: raise ValueError(...)``)
+    # the generated code raises when that branch runs; one every call reaches is refused
+    def s_Raise(self, node):
+        if not self._rt_branches:
+            raise self.error(node, "raise is not supported in differentiated code where every "
+                             "call reaches it", "check the inputs before calling the gradient "
+                             "function", cls=UnsupportedSyntaxError)
+        exc = node.exc
+        func = exc.func if isinstance(exc, gast.Call) else exc
+        try:
+            exc_type = self.expr(func)
+        except Exception:  # (a class the code cannot name when it compiles)
+            exc_type = RuntimeError
+        if not (isinstance(exc_type, type) and issubclass(exc_type, BaseException)):
+            exc_type = RuntimeError
+        self._emit_raise(node, exc_type, self._raise_message(exc))
+
+    def s_Assert(self, node):
+        test = self.expr(node.test)
+        if not has_sym(test):
+            if test:
+                return
+            if not self._rt_branches:
+                raise self.error(node, "assert is not supported in differentiated code where "
+                                 "it fails for every call", "check the inputs before calling "
+                                 "the gradient function", cls=UnsupportedSyntaxError)
+        message = self._raise_message(node.msg) if node.msg is not None else ""
+        self._emit_raise(node, None, message, test)
+
+    def _raise_message(self, exc) -> str:
+        """A raise's message: its constant argument, else its source (computed at run time
+        by the direct call; here named with its place)."""
+        if isinstance(exc, gast.Call) and len(exc.args) == 1 and not exc.keywords \
+                and isinstance(exc.args[0], gast.Constant) and isinstance(exc.args[0].value, str):
+            return exc.args[0].value
+        if isinstance(exc, gast.Constant) and isinstance(exc.value, str):
+            return exc.value
+        text = ast.unparse(gast.gast_to_ast(exc)) if exc is not None else ""
+        return "%s (%s:%d)" % (text, self.src.filename, self.loc[1])
+
+    def _emit_raise(self, node, exc_type, message, value=False) -> None:
+        args = [self.to_node(exc_type) if exc_type is not None else gast.Constant(
+            value=None, kind=None), gast.Constant(value=message, kind=None)]
+        values = []
+        if has_sym(value):
+            args.append(self.to_node(value))
+            values = [value]
+        call = gast.Call(func=gast.Name(id=self.const_name(RAISE_ERROR, "raise_error"),
+                                        ctx=gast.Load(), annotation=None, type_comment=None),
+                         args=args, keywords=[])
+        self.opaque(call, values, "raise", callee_name="raise", effect=True)
 
     def s_Expr(self, node):
         if isinstance(node.value, gast.Constant):
@@ -208,6 +264,15 @@ class StatementsMixin(LoopsMixin):
             self.stmts(node.body if cond else node.orelse)
             return
         cond = self.truth(cond, node.test)
+        self._rt_branches += 1
+        try:
+            self._rt_if(node, cond, loc)
+        finally:
+            self._rt_branches -= 1
+
+    _rt_branches = 0  # how many branches of ifs on runtime values enclose the statement
+
+    def _rt_if(self, node, cond, loc):
         before = dict(self.env)
         lists = lists_in(self.env.values())  # lists a branch may change in place
         outer = self.block

@@ -32,7 +32,7 @@ from .ir import Const, Var
 
 __all__ = ["sym", "atomize", "Range", "MISSING", "LOOP_LOCAL", "PARTIAL", "UNDEFINED",
            "name_hint", "dotted", "SymList", "Closure", "NeedsConstant", "UNBOUND",
-           "CHECK_BOUND", "CHECK_UNPACK", "trip_count", "bind_arguments",
+           "CHECK_BOUND", "RAISE_ERROR", "CHECK_UNPACK", "trip_count", "bind_arguments",
            "holds_partial_of_runtime_values"]
 
 
@@ -153,6 +153,28 @@ class _CheckBound:
 
 
 CHECK_BOUND = _CheckBound()
+
+
+class _RaiseError:
+    """``raise_error(exc_type, message)``: a ``raise`` in a branch of an ``if`` on a runtime
+    value, run when that branch does (``assert`` on a runtime value: ``exc_type`` None, the
+    value first)."""
+
+    __slots__ = ()
+    __name__ = "raise_error"
+
+    def __call__(self, exc_type, message, value=False):
+        if exc_type is None:  # assert value, message
+            if value:
+                return None
+            raise AssertionError(message)
+        raise exc_type(message)
+
+    def __reduce__(self):
+        return "RAISE_ERROR"
+
+
+RAISE_ERROR = _RaiseError()
 
 
 class _CheckUnpack:

@@ -326,8 +326,8 @@ def _parse_def(fn, code, lines, filename) -> ast.FunctionDef:
             raise SourceChangedError(
                 "%s:%d: the text of %s is not the code that runs: it has assert statements, "
                 "which pytest rewrites in test modules (or the file changed since it was "
-                "imported). autograd_st does not differentiate assert: check the inputs "
-                "before calling the gradient function, or reload the module."
+                "imported). Define the function in a module pytest does not rewrite (not a "
+                "test_*.py file), or reload the module."
                 % (filename, first, fn.__qualname__))
         raise SourceChangedError(_changed_message(
             fn, code, filename, "the definition of %s there does not compile to the code "
