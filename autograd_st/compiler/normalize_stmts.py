@@ -25,6 +25,7 @@ and uses its state (``env``, ``block``, ``loc``, ``rest_stack``, ...) and its ot
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 
 import gast
@@ -141,8 +142,14 @@ class StatementsMixin(LoopsMixin):
         return "%s (%s:%d)" % (text, self.src.filename, self.loc[1])
 
     def _emit_raise(self, node, exc_type, message, value=False) -> None:
-        args = [self.to_node(exc_type) if exc_type is not None else gast.Constant(
-            value=None, kind=None), gast.Constant(value=message, kind=None)]
+        if exc_type is None:
+            kind = gast.Constant(value=None, kind=None)
+        elif getattr(builtins, exc_type.__name__, None) is exc_type:  # ValueError: by name
+            kind = gast.Name(id=exc_type.__name__, ctx=gast.Load(), annotation=None,
+                             type_comment=None)
+        else:
+            kind = self.to_node(exc_type)
+        args = [kind, gast.Constant(value=message, kind=None)]
         values = []
         if has_sym(value):
             args.append(self.to_node(value))
