@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd_st import Parameter, Tensor
+from autograd_st import Parameter, Tensor, numerical_grad
 from autograd_st.compiler import frontend
 
 __all__ = ["assert_close", "as_array", "T", "float_param", "count_compiles", "CallCounter"]
@@ -64,3 +64,11 @@ def assert_close(actual, expected, rtol: float = 1e-6, atol: float = 1e-7) -> No
     assert got.shape == want.shape, "shape %s, expected %s" % (got.shape, want.shape)
     np.testing.assert_allclose(got.astype(np.float64), want.astype(np.float64),
                                rtol=rtol, atol=atol)
+
+
+def numeric(f, args, pos, eps=1e-6):
+    """Central finite differences of the scalar ``f(*args)`` w.r.t. ``args[pos]``, moved in
+    float64 (autograd_st.numerical_grad): the loop tests' reference."""
+    args = list(args)
+    args[pos] = np.asarray(args[pos], np.float64)
+    return numerical_grad(f, args, pos, eps=eps)

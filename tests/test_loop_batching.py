@@ -11,8 +11,9 @@ import types
 
 import numpy as np
 import pytest
+from helpers import numeric
 
-from autograd_st import Parameter, Tensor, compiler, nn, numerical_grad, ops
+from autograd_st import Parameter, Tensor, compiler, nn, ops
 from autograd_st.compiler import lower_loops
 from autograd_st.runtime_loops import (
     accumulate_at,
@@ -31,14 +32,6 @@ import workloads  # noqa: E402
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 UPDATE = os.environ.get("AUTOGRAD_ST_UPDATE_GOLDEN") == "1"
-
-
-def numeric(f, args, pos, eps=1e-6):
-    """Central finite differences of the scalar ``f(*args)`` w.r.t. ``args[pos]``, moved in
-    float64 (autograd_st.numerical_grad)."""
-    args = list(args)
-    args[pos] = np.asarray(args[pos], np.float64)
-    return numerical_grad(f, args, pos, eps=eps)
 
 
 def grads_and_source(fn, args, batched, **kw):

@@ -10,20 +10,13 @@ import astor
 import gast
 import numpy as np
 import pytest
+from helpers import numeric
 
-from autograd_st import Tensor, compiler, numerical_grad, ops
+from autograd_st import Tensor, compiler, ops
 from autograd_st.compiler import lower_rows
 from autograd_st.compiler.names import NameAllocator
 from autograd_st.runtime import matmul_nt_to, sum_to
 from autograd_st.runtime_loops import into_row, rows_fast, rows_stacked, tape_put, tape_put_row
-
-
-def numeric(f, args, pos, eps=1e-6):
-    """Central finite differences of the scalar ``f(*args)`` w.r.t. ``args[pos]``, moved in
-    float64 (autograd_st.numerical_grad)."""
-    args = list(args)
-    args[pos] = np.asarray(args[pos], np.float64)
-    return numerical_grad(f, args, pos, eps=eps)
 
 
 def grads_and_source(fn, args, on, pos):

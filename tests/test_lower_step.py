@@ -8,20 +8,13 @@ import types
 
 import numpy as np
 import pytest
+from helpers import numeric
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograd_st import Tensor, compiler, numerical_grad, ops
+from autograd_st import Tensor, compiler, ops
 from autograd_st.compiler import lower_step
 from autograd_st.runtime_loops import as_row, fwd_rows
-
-
-def numeric(f, args, pos, eps=1e-6):
-    """Central finite differences of the scalar ``f(*args)`` w.r.t. ``args[pos]``, moved in
-    float64 (autograd_st.numerical_grad)."""
-    args = list(args)
-    args[pos] = np.asarray(args[pos], np.float64)
-    return numerical_grad(f, args, pos, eps=eps)
 
 
 def run(fn, args, on, pos):
