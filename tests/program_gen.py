@@ -187,6 +187,9 @@ FEATURES = {
                             # self.sub(*inputs), ops.add(*[a, b])
     "hooks": None,          # v.register_hook(_keep / _pass / a nested def / a lambda)
     "ms_mutable": None,     # ms.mutable(v), a, b = ms.mutable((e1, e2)) (the identity)
+    # stop 16
+    "checks": None,         # if v.ndim != k: raise ValueError(...) / assert v.ndim == k, "..."
+                            # on a runtime value, never failing (the generated code's raise_error)
 }
 DEFAULT_FEATURES = frozenset(name for name, waits in FEATURES.items() if waits is None)
 ALL_FEATURES = frozenset(FEATURES)
@@ -228,6 +231,7 @@ NICE = [0.5, 0.25, 0.2, 0.1, 0.05, 0.02, 0.01]
 MUT_VALUES = [0.5, -0.5, 1.5, 0.25, 2.0, -1.25, 0.75]   # a mutable number's values
 KW_VALUES = [0.5, 1.0, -0.5, 2.0, 0.25, -1.5]           # a keyword argument's values
 HOOK_CHANCE = 0.3   # feature hooks: how often a new value (of an operator or math op) is hooked
+CHECK_CHANCE = 0.15  # feature checks: how often a new value's rank is checked (raise / assert)
 
 
 def _bc(a, b):
@@ -971,6 +975,8 @@ class _Gen:
             scope.vars[name] = Var(name, e.shape, e.bound)
             if self.on("hooks") and _fresh_value(e.src) and self.chance(HOOK_CHANCE):
                 self.hook_stmt(lines, pad, name)
+            if self.on("checks") and self.chance(CHECK_CHANCE):
+                self.check_stmt(lines, pad, name, len(e.shape))
         elif kind == "assign":
             v = self.pick(mutable)
             if targets is None and self.chance(0.4):
@@ -1018,6 +1024,16 @@ class _Gen:
             self.items_stmt(scope, lines, indent)
         else:
             self.closure_stmt(scope, lines, indent)
+
+    def check_stmt(self, lines, pad, name, rank):
+        """A check of ``name``'s rank that holds (the direct call never raises): ``if
+        name.ndim != rank: raise ValueError(...)`` or ``assert name.ndim == rank, "..."``;
+        in differentiated code a check on a runtime value (``raise_error``)."""
+        if self.pick(["raise", "assert"]) == "raise":
+            lines.append("%sif %s.ndim != %d:" % (pad, name, rank))
+            lines.append("%s    raise ValueError(\"%s: rank %d expected\")" % (pad, name, rank))
+        else:
+            lines.append("%sassert %s.ndim == %d, \"%s: rank\"" % (pad, name, rank, name))
 
     def hook_stmt(self, lines, pad, name):
         """``name.register_hook(hook)`` right after ``name = ...`` (the last line): the
@@ -2280,6 +2296,8 @@ def feature_uses(program):
         used.add("hooks")
     if "ms.mutable(" in src:
         used.add("ms_mutable")
+    if any(isinstance(n, (ast.Raise, ast.Assert)) for n in nodes):
+        used.add("checks")
     return used
 
 
