@@ -3,7 +3,8 @@ gradients against closed forms and central finite differences in float64."""
 import numpy as np
 import pytest
 
-from autograd_st import Tensor, numerical_grad, ops
+from autograd_st import Parameter, Tensor, nn, numerical_grad, ops
+from autograd_st.errors import UnsupportedSyntaxError
 
 
 def early_return(x):
@@ -114,3 +115,104 @@ def test_break_stops_the_loop():
     code = [line for line in src.splitlines() if not line.strip().startswith("#")]
     assert any("while" in line for line in code)
     assert not any("range(10)" in line for line in code)
+
+
+# -- a for with break whose body indexes a CellList by the counter: unrolled, each copy
+# under "if not <broke>:" (desugar's unrollable_form), the counter after the loop the value
+# of the iteration that broke
+
+class _Scale(nn.Cell):
+    def __init__(self, k):
+        super().__init__()
+        self.w = Parameter(Tensor(np.linspace(-0.5, 0.8, 3) * k), name="w")
+
+    def construct(self, x):
+        return ops.tanh(x * self.w)
+
+
+class EarlyExitStack(nn.Cell):
+    """Blocks applied until the running sum passes a threshold (an early-exit network)."""
+
+    def __init__(self, threshold, n=4):
+        super().__init__()
+        self.threshold = threshold
+        self.n = n
+        self.blocks = nn.CellList([_Scale(k + 1.0) for k in range(n)])
+
+    def construct(self, x):
+        for i in range(self.n):
+            x = self.blocks[i](x) + x
+            if x.sum() > self.threshold:
+                break
+        return x.sum() * (i + 1)
+
+
+class EarlyReturnStack(EarlyExitStack):
+    def construct(self, x):
+        for i in range(self.n):
+            x = self.blocks[i](x) * 1.5 + x
+            if x.max() > self.threshold:
+                return (x * x).sum() + i
+        return x.sum()
+
+
+def _exit_iteration(net, x):
+    """Which iteration the loop left at, by running the blocks eagerly."""
+    for i in range(net.n):
+        x = net.blocks[i](x) + x
+        if float(x.sum().asnumpy()) > net.threshold:
+            return i
+    return None
+
+
+@pytest.mark.parametrize("cls", [EarlyExitStack, EarlyReturnStack])
+@pytest.mark.parametrize("threshold", [-100.0, 0.5, 2.0, 3.5, 100.0])
+def test_cell_list_indexed_in_loop_with_break(cls, threshold):
+    net = cls(threshold)
+    x = Tensor(np.array([0.3, -0.2, 0.9]))
+    value, (gx, gw) = ops.value_and_grad(net, 0, net.trainable_params())(x)
+    assert float(value.asnumpy()) == pytest.approx(float(net(x).asnumpy()), rel=1e-12)
+    np.testing.assert_allclose(gx.asnumpy(), numerical_grad(net, (x,)), rtol=1e-6, atol=1e-8)
+    for k, p in enumerate(net.trainable_params()):
+        def at(w, p=p):
+            old = p.asnumpy().copy()
+            p.set_data(Tensor(w))
+            try:
+                return float(net(x).asnumpy())
+            finally:
+                p.set_data(Tensor(old))
+        w0, eps, fd = p.asnumpy().copy(), 1e-6, np.zeros(3)
+        for j in range(3):
+            e = np.zeros(3)
+            e[j] = eps
+            fd[j] = (at(w0 + e) - at(w0 - e)) / (2 * eps)
+        np.testing.assert_allclose(gw[k].asnumpy(), fd, rtol=1e-6, atol=1e-8)
+
+
+def test_cell_list_loop_breaks_at_each_iteration():
+    """The thresholds above leave the loop at different iterations (so the test covers a
+    break at the first, a middle and no iteration), and the counter after it is that one."""
+    x = Tensor(np.array([0.3, -0.2, 0.9]))
+    exits = {t: _exit_iteration(EarlyExitStack(t), x) for t in (-100.0, 0.5, 2.0, 3.5, 100.0)}
+    assert exits[-100.0] == 0 and exits[100.0] is None
+    assert len(set(exits.values())) >= 4
+    for t, i in exits.items():
+        net = EarlyExitStack(t)
+        last = net.n - 1 if i is None else i
+        x2 = x
+        for k in range(last + 1):
+            x2 = net.blocks[k](x2) + x2
+        assert float(net(x).asnumpy()) == pytest.approx(float(x2.sum().asnumpy()) * (last + 1))
+
+
+def test_cell_list_loop_with_runtime_length_is_refused():
+    class Net(EarlyExitStack):
+        def construct(self, x):
+            for i in range(x.shape[0]):
+                x = self.blocks[i](x) + x
+                if x.sum() > self.threshold:
+                    break
+            return x.sum()
+
+    with pytest.raises(UnsupportedSyntaxError, match="range whose length is not a constant"):
+        ops.grad(Net(1.0))(Tensor(np.array([0.3, -0.2, 0.9])))

@@ -8,7 +8,10 @@ Gives: an equivalent ``FunctionDef`` whose only ``return`` is its last statement
   ``return v`` becomes an assignment to one result variable, returned once at the end.
 - In a loop, ``break`` / ``continue`` / ``return`` set flags, and the statements after them
   run under ``if not <flag>:``.  A ``for`` over ``range`` that can stop early becomes a
-  ``while`` on its counter, so it stops instead of idling through the remaining iterations.
+  ``while`` on its counter, so it stops instead of idling through the remaining iterations;
+  the ``while`` keeps the idling ``for`` (``if not <flag>:`` around the body) as its
+  ``unrollable_form``, which the normalizer unrolls when the body needs the counter as a
+  compile-time value (a ``CellList`` indexed by it).
   A ``return`` inside a loop is a ``break`` plus a flag checked right after the loop.
 
 Locations are copied from the statements they replace, so errors still point at user lines.
@@ -204,6 +207,17 @@ class _Desugar:
             new, counter_pre = self.range_while(loop, body, brk)
             pre.extend(counter_pre)
             post = []
+            # the same loop idling through its remaining iterations once the flag is set: a
+            # ``for`` the normalizer can unroll when the body needs the counter as a
+            # compile-time value (``self.layers[i]``) and the trip count is a constant
+            # (the counter is set under the flag too: after a break it keeps the value of the
+            # iteration that broke, as Python's does)
+            item = self.fresh("_" + loop.target.id + "_item")
+            guarded = [_assign(loop.target.id, _name(item), loop)] + body
+            new.unrollable_form = gast.copy_location(gast.For(
+                target=_name(item, True), iter=loop.iter, orelse=[], type_comment=None,
+                body=[gast.copy_location(gast.If(test=_not(_name(brk)), body=guarded,
+                                                 orelse=[]), loop)]), loop)
         else:
             if brk:
                 body = [gast.copy_location(gast.If(test=_not(_name(brk)), body=body, orelse=[]),

@@ -18,10 +18,11 @@ to), or when the body needs the counter as a compile-time value (a compile-time 
 or a ``CellList`` indexed by it: :meth:`needs_constant`), the binding stops
 (:exc:`~.normalize_values.NeedsConstant`), everything it did is undone, and the innermost
 enclosing ``for`` over a constant ``range`` (or over a compile-time sequence) is unrolled
-instead: its counter is then a Python int in each copy of the body.  A ``while`` loop, a
-``for`` over a runtime bound or over a runtime array, and a loop that ``break`` made into a
-``while`` cannot be unrolled; the user gets the error, at the line that needs it, saying
-why.  A loop is unrolled at most :data:`MAX_UNROLL` times.
+instead: its counter is then a Python int in each copy of the body.  A ``for`` over a
+constant ``range`` that ``break`` made into a ``while`` is unrolled in its idling form (each
+copy of the body under ``if not <the break flag>:``, desugar's ``unrollable_form``).  A
+``while`` loop and a ``for`` over a runtime bound or over a runtime array cannot be
+unrolled; the user gets the error, at the line that needs it, saying why.  A loop is unrolled at most :data:`MAX_UNROLL` times.
 
 A loop that cannot be unrolled and appends to a list the function built (``outs.append(h)``)
 keeps that list a Python list at run time instead (:mod:`.runtime_lists`): the lists its
@@ -379,8 +380,20 @@ class LoopsMixin:
 
     # -- while ---------------------------------------------------------------------------
     def s_While(self, node):
-        self._attempt(lambda: self._while_loop(node), "a while loop, which a for loop with "
-                      "break or return also becomes", None, node)
+        why, unroll = "a while loop, which a for loop with break or return also becomes", None
+        form = getattr(node, "unrollable_form", None)  # a for with break (desugar)
+        if form is not None:
+            it = self.expr(form.iter)
+            trips = trip_count(it) if isinstance(it, Range) else None
+            if trips is None:
+                why = "a for loop with break or return over a range whose length is not a " \
+                    "constant"
+            elif trips > MAX_UNROLL:
+                why = "a for loop with break or return of %d iterations, and a loop is " \
+                    "unrolled into at most %d copies of its body" % (trips, MAX_UNROLL)
+            else:  # unrolled, each copy under ``if not <the break flag>:``
+                why, unroll = None, lambda: self._unroll(form, list(range(*it.args)))
+        self._attempt(lambda: self._while_loop(node), why, unroll, node)
 
     def _while_loop(self, node):
         before = dict(self.env)
