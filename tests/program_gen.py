@@ -1736,7 +1736,10 @@ class _Gen:
             self.conds[m] = (src.replace("ops.stop_gradient(", "ops.tanh("), op, c)
         e.src = e.src.replace("ops.stop_gradient(", "ops.tanh(")
         if not _uses(e.src, "t"):
-            e = self.fit(self.binary(E("ops.sin(t)", params[0][0], 1.0), e))
+            t = E("ops.sin(t)", params[0][0], 1.0)
+            if _bc(t.shape, e.shape) is None:  # (e read u only, of a shape t's does not fit)
+                t = E("ops.sin(t).mean()", (), 1.0)
+            e = self.fit(self.binary(t, e))
         name = self.fresh("gf")
         self.aux_defs.append("def %s(%s):\n    return %s" % (name, ", ".join(names),
                                                            _strip(e.src)))
