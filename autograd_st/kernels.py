@@ -479,13 +479,14 @@ def seed_dropout(seed: int) -> None:
 @_tag("dropout_mask")
 def dropout_mask(x, keep_prob=0.5, stream=None):
     """A mask shaped like ``x``: ``1 / keep_prob`` with probability ``keep_prob``, else 0.
-    ``stream``: an ``nn.Dropout``'s MindSpore stream (``ms_random.DropoutStream``): its
-    masks and scale (``1.f / keep_prob`` in float32) are MindSpore's; else the dropout
-    generator's."""
+    ``stream``: an ``nn.Dropout``'s or ``ops.dropout``'s MindSpore stream
+    (``ms_random.DropoutStream``, ``FreshDropoutStream``): its masks and scale (``1.f /
+    keep_prob`` in float32) are MindSpore's; else (or when it gives None: no seed) the
+    dropout generator's."""
     x = np.asarray(x)
     dtype = x.dtype if x.dtype.kind == "f" else np.float32
-    if stream is not None:
-        keep = stream.keep(x.shape, dtype, keep_prob)
+    keep = None if stream is None else stream.keep(x.shape, dtype, keep_prob)
+    if keep is not None:
         return keep.astype(dtype) * dtype.type(np.float32(1.0) / np.float32(keep_prob))
     keep = _DROPOUT_RNG[0].random(x.shape) < keep_prob
     return keep.astype(dtype) * dtype.type(1.0 / keep_prob)

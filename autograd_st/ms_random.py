@@ -30,8 +30,8 @@ import math
 
 import numpy as np
 
-__all__ = ["InitRandom", "philox_u32", "DropoutStream", "graph_seed", "kernel_seed",
-           "reset_op_seeds"]
+__all__ = ["InitRandom", "philox_u32", "DropoutStream", "FreshDropoutStream", "graph_seed",
+           "kernel_seed", "reset_op_seeds"]
 
 _U32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
@@ -213,24 +213,30 @@ def _erfc_inv(z: np.ndarray) -> np.ndarray:
 _MAXINT32 = 2 ** 31 - 1
 _KEY_STEP = 3528531795 ^ 3449720151  # MindSpore's keyConstant[0] ^ keyConstant[2]
 _DEFAULT_GRAPH_SEED = 87654321
-_KERNEL_SEEDS: dict = {}  # kernel name -> the op seed its next op gets (MindSpore's _KERNEL_SEED)
+_KERNEL_SEEDS: dict = {}  # (kernel name, op seed) -> the op seed its next op gets (_KERNEL_SEED)
 
 
 def reset_op_seeds() -> None:
-    """What ``mindspore.set_seed`` does to the op seeds (``_reset_op_seed``)."""
+    """What ``mindspore.set_seed`` does to the op seeds (``_reset_op_seed``: each back to the
+    op seed it started from)."""
     _KERNEL_SEEDS.clear()
 
 
-def graph_seed(global_seed, kernel_name: str) -> tuple:
-    """MindSpore's ``_get_graph_seed(0, kernel_name)`` for an op made now: ``(seed0, seed1)``,
-    ``(0, 0)`` without a global seed (the kernel then draws a random seed)."""
+def graph_seed(global_seed, kernel_name: str, op_seed=0) -> tuple:
+    """MindSpore's ``_get_graph_seed(op_seed, kernel_name)`` for an op made now: ``(seed0,
+    seed1)``; ``(0, 0)`` without a global seed and an op seed (the kernel then draws a random
+    seed).  Each call steps that kernel's op seed (per ``(kernel_name, op_seed)``)."""
     if global_seed == 0:
         global_seed = _DEFAULT_GRAPH_SEED
     elif global_seed is None:
+        global_seed = 0
+    op_seed = op_seed or 0
+    if global_seed == 0 and op_seed == 0:
         return 0, 0
-    op_seed = _KERNEL_SEEDS.get(kernel_name, 0)
-    _KERNEL_SEEDS[kernel_name] = op_seed + _KEY_STEP
-    return global_seed % _MAXINT32, op_seed % _MAXINT32
+    key = (kernel_name, op_seed)
+    current = _KERNEL_SEEDS.get(key, op_seed)
+    _KERNEL_SEEDS[key] = current + _KEY_STEP
+    return global_seed % _MAXINT32, current % _MAXINT32
 
 
 def _philox_block(counter, key) -> list:
@@ -300,3 +306,21 @@ class DropoutStream:
             self._states[key] = int(xs[-1])
         u = (xs - np.uint64(1)).astype(np.float32) / np.float32(2147483646.0)
         return (u < np.float32(keep_prob)).reshape(shape)
+
+
+class FreshDropoutStream:
+    """The masks ``ops.dropout(x, p, seed=...)`` draws: MindSpore makes a new Dropout op at
+    each call (its kernel not cached), with the next op seeds of the ``"dropout"`` kernel
+    (:func:`graph_seed`), so each call is a fresh :class:`DropoutStream` (measured).
+    ``global_seed`` reads the global seed at the call; :meth:`keep` gives None when there is
+    neither a global nor an op seed (the kernel then draws a random seed)."""
+
+    def __init__(self, global_seed, op_seed=None) -> None:
+        self.global_seed = global_seed
+        self.op_seed = op_seed
+
+    def keep(self, shape: tuple, dtype, keep_prob: float):
+        seeds = graph_seed(self.global_seed(), "dropout", self.op_seed)
+        if seeds == (0, 0):
+            return None
+        return DropoutStream(*seeds).keep(shape, dtype, keep_prob)

@@ -113,6 +113,9 @@ class Primitive:
     # a derivative that depends on this primitive's inputs but is not implemented: the
     # compiler refuses any gradient or tangent through it (the reason, for the message)
     refused: str | None = None
+    # its value is a random draw (each run another): never recomputed (Cell.recompute(),
+    # checkpointed loops), moved or merged with another call of the same arguments
+    random: bool = False
     _template: Template | None = field(default=None, repr=False)
     _vjp_template: Template | None = field(default=None, repr=False)
     _jvp_template: Template | None = field(default=None, repr=False)
@@ -190,12 +193,13 @@ def template_of(fn: Callable, single: bool) -> Template:
 
 
 def primitive(name: str | None = None, diff: tuple[str, ...] | None = None,
-              refused: str | None = None):
+              refused: str | None = None, random: bool = False):
     """Register a numpy function as a primitive (``diff``: its differentiable parameters;
     default: the parameters without default values).  ``refused``: its output depends on
     ``diff`` but no rule is written; the compiler refuses a gradient or tangent through it,
     saying this (never a silent zero).  A rule whose own derivative is not written calls such
-    a primitive (``ctc_nll_grad``)."""
+    a primitive (``ctc_nll_grad``).  ``random``: its value is a random draw (dropout masks,
+    ``ops.uniform``): the backward never draws it again."""
     def deco(fn):
         sig = inspect.signature(fn)
         params = list(sig.parameters)
@@ -203,7 +207,7 @@ def primitive(name: str | None = None, diff: tuple[str, ...] | None = None,
                     if p.default is not inspect.Parameter.empty}
         d = tuple(k for k in params if k not in defaults) if diff is None else tuple(diff)
         prim = Primitive(name or fn.__name__.rstrip("_"), fn, params, defaults, d,
-                         refused=refused)
+                         refused=refused, random=random)
         if prim.name in REGISTRY:
             raise ValueError("primitive %r is registered twice" % prim.name)
         REGISTRY[prim.name] = prim

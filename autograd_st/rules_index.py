@@ -420,17 +420,17 @@ def idx_choice_mask(x, count=256, seed=0, seed2=0):
     return out
 
 
-@primitive(name="rand_choice_mask", diff=())
+@primitive(name="rand_choice_mask", diff=(), random=True)
 def rand_choice_mask(x, count=256, seed=0, seed2=0):
     return idx_choice_mask(x, count, seed, seed2)
 
 
-@primitive(name="rand", diff=())
+@primitive(name="rand", diff=(), random=True)
 def rand(kind, shape, a=0.0, b=1.0, dtype="float32", seed=0, seed2=0):
     return idx_rand(kind, shape, a, b, dtype, seed, seed2)
 
 
-@primitive(name="rand_multinomial", diff=())
+@primitive(name="rand_multinomial", diff=(), random=True)
 def rand_multinomial(probs, num_samples, replacement=True, seed=0, seed2=0):
     return idx_multinomial(probs, num_samples, replacement, seed, seed2)
 
@@ -440,7 +440,7 @@ def rand_permutation(n, seed=0, offset=0, dtype="int64"):
     return idx_permutation(n, seed, offset, dtype)
 
 
-@primitive(name="rand_shuffle", diff=())
+@primitive(name="rand_shuffle", diff=(), random=True)
 def rand_shuffle(x, seed=0, seed2=0):
     return idx_shuffle(x, seed, seed2)
 

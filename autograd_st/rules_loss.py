@@ -33,7 +33,7 @@ __all__ = ["LOSS_PRIMITIVES", "uniform_noise_", "ctc_nll_", "ctc_nll_grad_", "ct
            "ctc_time_mask_", "var_like_"]
 
 
-@primitive(name="uniform_noise", diff=())
+@primitive(name="uniform_noise", diff=(), random=True)
 def uniform_noise_(x, lower=0.0, upper=1.0):
     return uniform_noise(x, lower, upper)
 

@@ -351,7 +351,7 @@ def assign(ref, value):
     return assign_(ref, value)
 
 
-@primitive(name="dropout_mask", diff=())
+@primitive(name="dropout_mask", diff=(), random=True)
 def dropout_mask_(x, keep_prob=0.5, stream=None):
     return dropout_mask(x, keep_prob, stream)
 

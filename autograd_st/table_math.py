@@ -17,6 +17,8 @@ import numpy as np
 
 from . import dtype as mstype
 from . import rules_math  # noqa: F401  (registers the primitives the rows name)
+from .context import get_seed
+from .ms_random import FreshDropoutStream
 from .op_row import Op
 from .prims import P
 
@@ -618,14 +620,17 @@ def ms_dropout(input, p=0.5, training=True, seed=None):
     """MindSpore 2.x's ``ops.dropout(input, p=0.5, training=True, seed=None)``: each element
     zeroed with probability ``p`` (the DROP probability, not keep_prob), the others scaled by
     ``1 / (1 - p)``; the input itself when ``training`` is False or ``p`` is 0.  ``seed`` is
-    accepted and not used (``kernels.seed_dropout`` seeds the masks)."""
+    the op seed: under a global seed or an op seed the masks are MindSpore's own (each call
+    a new op with the next op seeds: ``ms_random.FreshDropoutStream``); with neither, the
+    dropout generator's (``kernels.seed_dropout``)."""
     if not training or p == 0:
         return input
     if not 0.0 <= p <= 1.0:
         raise ValueError("For 'dropout', p must be in [0, 1], got %r" % (p,))
     if p == 1:
         return P.mul(input, 0.0)
-    return P.mul(input, P.dropout_mask(input, keep_prob=1.0 - p))
+    stream = FreshDropoutStream(get_seed, seed)
+    return P.mul(input, P.dropout_mask(input, keep_prob=1.0 - p, stream=stream))
 
 
 # ---------------------------------------------------------------------------------------

@@ -583,3 +583,104 @@ def test_checkpointed_nested_loops(outer, inner):
     if outer:
         src = ops.grad(net, 0, net.trainable_params()).source(x)
         assert src.count("_checkpoints") > 0 and "_checkpoints_1" in src  # outer and inner
+
+
+# -- random draws are never drawn again by the backward ----------------------------------
+
+class DropBlock(nn.Cell):
+    def __init__(self, functional):
+        super().__init__()
+        self.functional = functional
+        self.drop = nn.Dropout(p=0.5)
+
+    def construct(self, x):
+        y = x * x
+        return ops.dropout(y, 0.5) if self.functional else self.drop(y)
+
+
+class DropTop(nn.Cell):
+    def __init__(self, functional, recompute):
+        super().__init__()
+        self.block = DropBlock(functional)
+        if recompute:
+            self.block.recompute()
+
+    def construct(self, x):
+        return self.block(x) * 3.0
+
+
+@pytest.mark.parametrize("functional", [False, True])
+def test_recomputed_cell_with_dropout_keeps_the_forwards_mask(functional):
+    """d/dx of 3 * dropout(x^2) is 6x * mask / keep, with the forward's mask: a Cell whose
+    forward draws random values keeps its residuals (its recomputed forward would draw
+    another mask)."""
+    ms.set_seed(4)
+    net = DropTop(functional, recompute=True)
+    net.set_train()
+    x = Tensor(np.linspace(0.5, 2.0, 48).reshape(6, 8))
+    for _ in range(3):  # (each call draws another mask)
+        value, gx = ms.value_and_grad(net)(x)
+        kept = value.asnumpy() != 0
+        assert 0 < kept.sum() < kept.size
+        np.testing.assert_allclose(gx.asnumpy(), np.where(kept, 6.0 * x.asnumpy() / 0.5, 0.0),
+                                   rtol=1e-12)
+    assert "recompute_fwd" not in ops.grad(net).source(x)
+    plain = DropTop(functional, recompute=True)
+    plain.block.drop.set_train(False)
+    if not functional:  # without dropout in training the Cell is recomputed
+        assert "recompute_fwd" in ops.grad(plain).source(x)
+
+
+class DropLoop(nn.Cell):
+    def __init__(self, trips):
+        super().__init__()
+        self.trips = trips
+        self.w = Parameter(Tensor(np.linspace(-0.4, 0.5, 9).reshape(3, 3)), name="w")
+
+    def construct(self, x):
+        h = x
+        for _ in range(self.trips):
+            h = ops.dropout(ops.tanh(ops.matmul(h, self.w) + x), 0.3)
+        return h.sum()
+
+
+def test_checkpointed_loop_with_dropout_keeps_its_tape():
+    ms.set_seed(6)
+    net = DropLoop(9)
+    net.recompute()
+    x = Tensor(np.linspace(-1.0, 1.0, 6).reshape(2, 3))
+    g = ops.grad(net, 0, net.trainable_params())
+    assert "_checkpoints" not in g.source(x)
+    # the gradient is that of the masks the forward drew: the same masks replayed eagerly
+    # (ops.dropout under the same seed state) give the same value and finite differences
+    ms.set_seed(6)
+    value, (gx, (gw,)) = ops.value_and_grad(net, 0, net.trainable_params())(x)
+    ms.set_seed(6)
+    masks = [ops.dropout(Tensor(np.ones((2, 3))), 0.3).asnumpy() for _ in range(9)]
+
+    def replay(xa, wa):
+        h = xa
+        for m in masks:
+            h = np.tanh(h @ wa + xa) * m
+        return h.sum()
+    xa, wa = x.asnumpy(), net.w.asnumpy()
+    assert float(value.asnumpy()) == pytest.approx(replay(xa, wa), rel=1e-12)
+    eps = 1e-6
+    for arr, got in ((xa, gx.asnumpy()), (wa, gw.asnumpy())):
+        fd = np.zeros_like(arr)
+        for k in np.ndindex(arr.shape):
+            up, down = arr.copy(), arr.copy()
+            up[k] += eps
+            down[k] -= eps
+            args_up = (up, wa) if arr is xa else (xa, up)
+            args_down = (down, wa) if arr is xa else (xa, down)
+            fd[k] = (replay(*args_up) - replay(*args_down)) / (2 * eps)
+        np.testing.assert_allclose(got, fd, rtol=1e-6, atol=1e-8)
+
+
+def test_second_order_through_a_loop_with_dropout_is_refused():
+    net = DropLoop(3)
+    net.set_train()
+    inner = ops.grad(net, 0)
+    with pytest.raises(ms.errors.UnsupportedSyntaxError, match="random draw"):
+        ops.grad(lambda x: inner(x).sum())(Tensor(np.ones((2, 3))))

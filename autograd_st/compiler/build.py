@@ -25,7 +25,7 @@ from .bprop import CustomBprop
 from .cache import built_once, paused_gc
 from .checkpoint import recompute_pair
 from .codegen import ForwardEmitter, assign, function_def, name, to_source
-from .ir import Call, leaves, walk
+from .ir import Call, has_random, leaves, walk
 from .load import load, validate
 from .lower import lower
 from .reverse import Reverse
@@ -155,7 +155,9 @@ def _reverse_callee(recompute, ready_hook=False, checkpoint=False):
             primal = build_pair(stmt.callee, (False,) * len(arg_mask),
                                 (False,) * len(input_mask))
             return CustomBprop(stmt.callee, stmt.bprop_cell, arg_mask, input_mask, primal)
-        if stmt.recompute:  # Cell.recompute(): the backward runs the forward again
+        # Cell.recompute(): the backward runs the forward again (not one that draws random
+        # values: its recomputed dropout masks would be others than the forward's)
+        if stmt.recompute and not has_random(stmt.callee.body):
             return recompute_pair(stmt.callee, arg_mask, input_mask, recompute, build_pair)
         # (inside a recomputed Cell, its sub-Cells' and helpers' loops are checkpointed too)
         return build_pair(stmt.callee, arg_mask, input_mask, recompute, ready_hook,

@@ -21,7 +21,9 @@ is called on are recomputed, and the ``for`` loops of their ``construct`` (and o
 sub-Cells and helpers it calls; on the differentiated Cell itself too) are checkpointed
 (a MindSpore user's one switch for "memory for compute"; ``jax.checkpoint`` plays the part
 in JAX).  A loop whose body has side effects (``print``, appending to an outside list)
-keeps its tape: recomputing it would run them again.  ``while`` loops keep their tapes too
+or draws random values (a dropout mask) keeps its tape: recomputing it would run them again,
+or draw other values; so does a Cell whose forward draws random values (its residuals are
+kept, as without ``recompute()``).  ``while`` loops keep their tapes too
 (their trip count is not known at entry).  Code built to be differentiated again
 (``recompute=True``) already recomputes loop states and is left as it is.
 """
@@ -45,7 +47,7 @@ from .codegen import (
     name,
     to_source,
 )
-from .ir import Call, Const, For, Opaque, has_effects, leaves, walk
+from .ir import Call, Const, For, Opaque, has_effects, has_random, leaves, walk
 from .load import load, validate
 from .stages import record
 
@@ -142,8 +144,11 @@ def _make_recompute_pair(fir, arg_mask, input_mask, recompute, build_pair):
 # ---------------------------------------------------------------------------------------
 
 def _has_effects(stmt) -> bool:
-    return any((isinstance(s, Opaque) and s.effect)
-               or (isinstance(s, Call) and has_effects(s.callee.body)) for s in walk(stmt.body))
+    """Whether running the loop ``stmt`` again would do something else: an effect, or a
+    random draw (another dropout mask than the one the forward used)."""
+    return has_random(stmt.body) or any(
+        (isinstance(s, Opaque) and s.effect)
+        or (isinstance(s, Call) and has_effects(s.callee.body)) for s in walk(stmt.body))
 
 
 def _renamed_records(walk_back, names):

@@ -31,7 +31,7 @@ from ..prims import Sym
 
 __all__ = ["runtime_tuples", "Var", "Const", "Prim", "Call", "Opaque", "If", "For", "While", "Comment", "Input",
            "FuncIR", "RUNTIME", "ABSENT", "leaves", "rebuild", "walk", "atom_names", "uses_of",
-           "has_effects", "resolve_input"]
+           "has_effects", "has_random", "resolve_input"]
 
 
 class _Marker:
@@ -225,6 +225,17 @@ def has_effects(stmts) -> bool:
     for stmt in walk(stmts):
         if (isinstance(stmt, Opaque) and stmt.effect) \
                 or (isinstance(stmt, Call) and has_effects(stmt.callee.body)):
+            return True
+    return False
+
+
+def has_random(stmts) -> bool:
+    """Whether ``stmts`` draw random values (a primitive registered ``random=True``: dropout
+    masks, ``ops.uniform``), there or in a function they call: running them again draws
+    other values, so the backward never recomputes them."""
+    for stmt in walk(stmts):
+        if (isinstance(stmt, Prim) and stmt.prim.random) \
+                or (isinstance(stmt, Call) and has_random(stmt.callee.body)):
             return True
     return False
 

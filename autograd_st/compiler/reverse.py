@@ -60,7 +60,7 @@ from .codegen import (
     source_comment,
     substitute,
 )
-from .ir import Call, Const, For, If, Opaque, Prim, Var, While, has_effects, walk
+from .ir import Call, Const, For, If, Opaque, Prim, Var, While, has_effects, has_random, walk
 from .runtime_lists import refuse_derivative
 
 __all__ = ["Reverse"]
@@ -641,6 +641,14 @@ def _loop_recompute(self, stmt, body, pre, headers):
     for s in walk(stmt.body):
         if isinstance(s, Call) and has_effects(s.callee.body):
             raise _effects_recomputed(s, "%s has side effects" % s.callee.qualname)
+        if (isinstance(s, Prim) and s.prim.random) \
+                or (isinstance(s, Call) and has_random(s.callee.body)):
+            raise UnsupportedSyntaxError(
+                "a random draw (a dropout mask, ops.uniform ...) in a loop: the derivative of "
+                "its gradient would recompute the loop's iterations and draw other values",
+                *(s.loc or (None, None, 0)), hint="take higher-order derivatives with the "
+                "random draw out of the loop (draw the masks before it, or set_train(False) "
+                "for dropout)")
 
     def emitter():
         return ForwardEmitter(self.const_namer,

@@ -10,6 +10,7 @@ Gives: the classes (``operations`` publishes them as ``autograd_st.ops.<Name>``)
 from __future__ import annotations
 
 from .. import table_math
+from ..ms_random import DropoutStream
 from ..prims import P
 from .primitive_base import Primitive
 
@@ -63,8 +64,9 @@ class OneHot(Primitive):
 class Dropout(Primitive):
     """MindSpore's ``ops.Dropout(keep_prob=0.5, Seed0=0, Seed1=0)(x)``: ``(output, mask)``,
     each element kept with probability ``keep_prob`` and scaled by ``1 / keep_prob``; the
-    mask is 1 where kept, 0 where dropped, in x's dtype.  The seeds are accepted and not
-    used (``kernels.seed_dropout`` seeds the masks)."""
+    mask is 1 where kept, 0 where dropped, in x's dtype.  With seeds (not both 0) the masks
+    are MindSpore's (``ms_random.DropoutStream``: one stream per op, through its calls);
+    with none, the dropout generator's (``kernels.seed_dropout``)."""
 
     def __init__(self, keep_prob: float = 0.5, Seed0: int = 0, Seed1: int = 0) -> None:
         if not 0.0 < keep_prob <= 1.0:
@@ -72,9 +74,10 @@ class Dropout(Primitive):
         self.keep_prob = float(keep_prob)
         self.Seed0 = Seed0
         self.Seed1 = Seed1
+        self._stream = DropoutStream(Seed0, Seed1) if (Seed0, Seed1) != (0, 0) else None
 
     def __call__(self, x):
-        scaled = P.dropout_mask(x, keep_prob=self.keep_prob)
+        scaled = P.dropout_mask(x, keep_prob=self.keep_prob, stream=self._stream)
         mask = P.cast_like(P.greater(scaled, 0.0), x)
         return P.mul(x, scaled), mask
 
