@@ -31,7 +31,8 @@ import math
 import numpy as np
 
 __all__ = ["InitRandom", "philox_u32", "DropoutStream", "FreshDropoutStream", "graph_seed",
-           "kernel_seed", "reset_op_seeds"]
+           "kernel_seed", "reset_op_seeds", "StdMT19937", "kernel_standard_normal",
+           "kernel_uniform_real", "kernel_uniform_int"]
 
 _U32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
@@ -324,3 +325,98 @@ class FreshDropoutStream:
         if seeds == (0, 0):
             return None
         return DropoutStream(*seeds).keep(shape, dtype, keep_prob)
+
+
+# ---------------------------------------------------------------------------------------
+# the random ops' CPU kernels (StandardNormal, UniformReal, UniformInt): ops.randn, ops.rand,
+# ops.uniform, ops.randint ... each call a new op with its function's next op seeds
+# ---------------------------------------------------------------------------------------
+
+_U32_MAX = 0xFFFFFFFF
+
+
+class StdMT19937:
+    """``std::mt19937(seed)``'s outputs: numpy's MT19937 with the state that
+    ``RandomState(seed)`` (the same initialisation, ``init_genrand``) gives, read in blocks."""
+
+    def __init__(self, seed: int) -> None:
+        key, pos = np.random.RandomState(seed & _U32_MAX).get_state()[1:3]
+        self._bits = np.random.MT19937()
+        self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
+        self._block: list = []
+        self._at = 0
+
+    def raw(self, n: int) -> np.ndarray:
+        """The next ``n`` outputs at once (uint64 holding 32-bit values)."""
+        return self._bits.random_raw(n)
+
+    def __call__(self) -> int:
+        if self._at == len(self._block):
+            self._block = self._bits.random_raw(1024).tolist()
+            self._at = 0
+        self._at += 1
+        return self._block[self._at - 1]
+
+    def below(self, bound: int) -> int:
+        """``std::uniform_int_distribution(0, bound - 1)(g)`` as libstdc++ (the version
+        MindSpore 2.10 is built with) draws it: ``g() // scaling`` below the largest
+        multiple, redrawn above it."""
+        scaling = _U32_MAX // bound
+        past = bound * scaling
+        r = self()
+        while r >= past:
+            r = self()
+        return r // scaling
+
+
+def kernel_standard_normal(seeds: tuple, n: int) -> np.ndarray:
+    """StandardNormal's CPU kernel (measured on MindSpore 2.10): libstdc++'s
+    ``std::normal_distribution<float>`` (Marsaglia's polar method, in float: each uniform
+    ``float(g() - 1) / 2**31``, the pair's second value first) over
+    ``std::default_random_engine`` seeded with :func:`kernel_seed` of the op's seeds."""
+    f32 = np.float32
+    state = kernel_seed(*seeds) % _MINSTD_M or 1
+    parts, have = [], 0
+    while have < n:
+        g = _minstd_run(state, 2 * (n - have) + 16)
+        state = int(g[-1])
+        c = (g - np.uint64(1)).astype(f32) / f32(2147483648.0)
+        c = np.minimum(c, np.nextafter(f32(1), f32(0)))
+        xy = ((f32(2.0) * c).astype(np.float64) - 1.0).astype(f32)
+        x, y = xy[0::2], xy[1::2]
+        r2 = x * x + y * y
+        ok = (r2 <= 1) & (r2 != 0)
+        x, y, r2 = x[ok], y[ok], r2[ok]
+        log_r2 = np.log(r2.astype(np.float64)).astype(f32)  # (logf, correctly rounded)
+        mult = np.sqrt((f32(-2) * log_r2 / r2).astype(np.float64)).astype(f32)
+        parts.append(np.stack([y * mult, x * mult], axis=1).reshape(-1))
+        have += len(parts[-1])
+    return np.concatenate(parts)[:n] if parts else np.empty(0, f32)
+
+
+def kernel_uniform_real(seeds: tuple, n: int) -> np.ndarray:
+    """UniformReal's CPU kernel: ``std::uniform_real_distribution<double>(0, 1)`` over
+    ``std::mt19937`` seeded with :func:`kernel_seed` of the op's seeds (53 bits from two
+    outputs: ``(g1 + g2 * 2**32) / 2**64``), each value then float32."""
+    raw = StdMT19937(kernel_seed(*seeds)).raw(2 * n).astype(np.float64)
+    u = (raw[0::2] + raw[1::2] * 4294967296.0) / 18446744073709551616.0
+    return np.minimum(u, np.nextafter(1.0, 0.0)).astype(np.float32)
+
+
+def kernel_uniform_int(seeds: tuple, n: int, low: int, high: int) -> np.ndarray:
+    """UniformInt's CPU kernel: ``std::uniform_int_distribution<int>(low, high - 1)`` over
+    ``std::mt19937`` seeded as :func:`kernel_uniform_real`, int32."""
+    if high <= low:
+        raise ValueError("For 'UniformInt', invalid min/max values: (%d/%d)" % (low, high))
+    bound = high - low
+    scaling = _U32_MAX // bound
+    past = np.uint64(bound * scaling)
+    g = StdMT19937(kernel_seed(*seeds))
+    parts, have = [], 0
+    while have < n:
+        raw = g.raw(n - have + 8)
+        kept = raw[raw < past]
+        parts.append(kept)
+        have += len(kept)
+    vals = np.concatenate(parts)[:n] if parts else np.empty(0, np.uint64)
+    return (vals // np.uint64(scaling)).astype(np.int64).astype(np.int32) + np.int32(low)

@@ -29,6 +29,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import context
+from .ms_random import (
+    graph_seed,
+    kernel_standard_normal,
+    kernel_uniform_int,
+    kernel_uniform_real,
+)
 from .rules import jvp, primitive, vjp
 from .runtime import unbroadcast, zeros_like
 
@@ -351,15 +357,45 @@ def _shape(shape):
     return tuple(int(s) for s in np.ravel(shape)) if np.ndim(shape) else (int(shape),)
 
 
+def _f32_operand(v):
+    """A bound as MindSpore's function makes it a Tensor: a Python float is float32."""
+    return np.float32(v) if isinstance(v, float) else np.asarray(v)
+
+
+def _kernel_draw(kind, shape, a, b, seeds):
+    """The draw of MindSpore's CPU kernel for ``kind`` (``ms_random``), or None for a kind
+    without one here."""
+    n = int(np.prod(shape))
+    if kind == "normal":  # StandardNormal, then * stddev + mean
+        out = kernel_standard_normal(seeds, n).reshape(shape)
+        return out if (a, b) == (0.0, 1.0) else out * _f32_operand(b) + _f32_operand(a)
+    if kind == "uniform":  # UniformReal, then * (maxval - minval) + minval
+        out = kernel_uniform_real(seeds, n).reshape(shape)
+        if (a, b) == (0.0, 1.0):
+            return out
+        lo = _f32_operand(a)
+        return out * (_f32_operand(b) - lo) + lo
+    if kind == "int":
+        return kernel_uniform_int(seeds, n, int(a), int(b)).reshape(shape)
+    return None
+
+
 @_tag("rand")
-def idx_rand(kind, shape, a=0.0, b=1.0, dtype="float32", seed=0, seed2=0):
+def idx_rand(kind, shape, a=0.0, b=1.0, dtype="float32", seed=0, seed2=0, kernel=None):
     """One random draw of ``shape``: ``kind`` is uniform ``[a, b)``, normal (mean ``a``,
     standard deviation ``b``), int ``[a, b)``, bernoulli (probability ``a``), gamma (shape
     ``a``, scale ``b``), poisson (mean ``a``), exponential (scale ``a``), laplace (mean
     ``a``, scale ``b``); cast to
-    ``dtype``.  ``a`` and ``b`` broadcast against ``shape``."""
-    rng = idx_rng(seed, seed2)
+    ``dtype``.  ``a`` and ``b`` broadcast against ``shape``.  ``kernel``: the name
+    MindSpore's function takes its op seeds under (``"randn"``, ``"uniform"`` ...; ``seed``
+    its op seed): under a global or an op seed, a uniform, normal or int draw is then
+    MindSpore's own (a new op per call with the next op seeds, measured)."""
     shape = _shape(shape)
+    if kernel is not None and kind in ("normal", "uniform", "int"):
+        seeds = graph_seed(context.get_seed(), kernel, seed)
+        if seeds != (0, 0):
+            return np.asarray(_kernel_draw(kind, shape, a, b, seeds)).astype(dtype)
+    rng = idx_rng(seed, seed2)
     if kind == "uniform":
         out = rng.uniform(0.0, 1.0, shape) * (np.asarray(b) - np.asarray(a)) + np.asarray(a)
     elif kind == "normal":
@@ -426,8 +462,8 @@ def rand_choice_mask(x, count=256, seed=0, seed2=0):
 
 
 @primitive(name="rand", diff=(), random=True)
-def rand(kind, shape, a=0.0, b=1.0, dtype="float32", seed=0, seed2=0):
-    return idx_rand(kind, shape, a, b, dtype, seed, seed2)
+def rand(kind, shape, a=0.0, b=1.0, dtype="float32", seed=0, seed2=0, kernel=None):
+    return idx_rand(kind, shape, a, b, dtype, seed, seed2, kernel)
 
 
 @primitive(name="rand_multinomial", diff=(), random=True)

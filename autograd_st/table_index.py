@@ -674,8 +674,15 @@ def _seed(seed):
 
 
 def _shape_of(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
+    """A shape given as ``*size`` or one sequence; under the compiler, a value known only at
+    run time (``x.shape``, ``x.shape[0]``) stays one, read when the draw runs."""
+    if len(size) == 1 and (isinstance(size[0], (tuple, list)) or has_sym(size[0])):
+        size = size[0] if has_sym(size[0]) and not isinstance(size[0], (tuple, list)) \
+            else tuple(size[0])
+        if has_sym(size) and not isinstance(size, tuple):
+            return size
+    if has_sym(size):
+        return tuple(size)
     return tuple(int(s) for s in size)
 
 
@@ -691,14 +698,14 @@ def rand(*size, dtype=None, seed=None):
     """MindSpore's ``ops.rand(*size, dtype=None, seed=None)``: uniform in [0, 1), float32
     unless ``dtype``."""
     return _draw("rand", kind="uniform", shape=_shape_of(size), a=0.0, b=1.0,
-                 dtype=_np_dtype(dtype, "float32"), seed=_seed(seed))
+                 dtype=_np_dtype(dtype, "float32"), seed=_seed(seed), kernel="rand")
 
 
 def randn(*size, dtype=None, seed=None):
     """MindSpore's ``ops.randn(*size, dtype=None, seed=None)``: standard normal, float32
     unless ``dtype``."""
     return _draw("rand", kind="normal", shape=_shape_of(size), a=0.0, b=1.0,
-                 dtype=_np_dtype(dtype, "float32"), seed=_seed(seed))
+                 dtype=_np_dtype(dtype, "float32"), seed=_seed(seed), kernel="randn")
 
 
 def _int_dtype(dtype, what):
@@ -714,7 +721,7 @@ def randint(low, high, size, seed=None, *, dtype=None):
     """MindSpore's ``ops.randint(low, high, size, seed=None, *, dtype=None)``: integers in
     ``[low, high)``, int64 (an int ``dtype`` only)."""
     return _draw("rand", kind="int", shape=_shape_of((size,)), a=int(low), b=int(high),
-                 dtype=_int_dtype(dtype, "randint"), seed=_seed(seed))
+                 dtype=_int_dtype(dtype, "randint"), seed=_seed(seed), kernel="randint")
 
 
 def _shape_like(input):
@@ -725,7 +732,7 @@ def rand_like(input, seed=None, *, dtype=None):
     """MindSpore's ``ops.rand_like(input, seed=None, *, dtype=None)``: uniform [0, 1) shaped
     like ``input``, in its dtype unless ``dtype``."""
     out = _draw("rand", kind="uniform", shape=_shape_like(input), a=0.0, b=1.0,
-                dtype="float64", seed=_seed(seed))
+                dtype="float64", seed=_seed(seed), kernel="rand_like")
     return _like_dtype(out, input, dtype)
 
 
@@ -733,7 +740,7 @@ def randn_like(input, seed=None, *, dtype=None):
     """MindSpore's ``ops.randn_like(input, seed=None, *, dtype=None)``: standard normal
     shaped like ``input``; float32 unless ``dtype`` (a float64 input too, measured)."""
     return _draw("rand", kind="normal", shape=_shape_like(input), a=0.0, b=1.0,
-                 dtype=_np_dtype(dtype, "float32"), seed=_seed(seed))
+                 dtype=_np_dtype(dtype, "float32"), seed=_seed(seed), kernel="randn_like")
 
 
 def randint_like(input, low, high, seed=None, *, dtype=None):
@@ -743,7 +750,7 @@ def randint_like(input, low, high, seed=None, *, dtype=None):
     name = _int_dtype(dtype if dtype is not None else
                       (None if has_sym(input) else unwrap(input).dtype), "randint_like")
     return _draw("rand", kind="int", shape=_shape_like(input), a=int(low), b=int(high),
-                 dtype=name, seed=_seed(seed))
+                 dtype=name, seed=_seed(seed), kernel="randint_like")
 
 
 def uniform(shape, minval, maxval, seed=None, dtype=mstype.float32):
@@ -755,20 +762,20 @@ def uniform(shape, minval, maxval, seed=None, dtype=mstype.float32):
     if kind == "int":
         a, b = int(a), int(b)
     return _draw("rand", kind=kind, shape=_shape_of((shape,)), a=a, b=b, dtype=name,
-                 seed=_seed(seed))
+                 seed=_seed(seed), kernel="uniform")
 
 
 def normal(shape, mean, stddev, seed=None):
     """MindSpore's ``ops.normal(shape, mean, stddev, seed=None)``: normal draws, float32
     (``mean`` and ``stddev`` broadcast against ``shape``)."""
     return _draw("rand", kind="normal", shape=_shape_of((shape,)), a=_const(mean),
-                 b=_const(stddev), dtype="float32", seed=_seed(seed))
+                 b=_const(stddev), dtype="float32", seed=_seed(seed), kernel="normal")
 
 
 def standard_normal(shape, seed=None):
     """MindSpore's ``ops.standard_normal(shape, seed=None)``: float32."""
     return _draw("rand", kind="normal", shape=_shape_of((shape,)), a=0.0, b=1.0,
-                 dtype="float32", seed=_seed(seed))
+                 dtype="float32", seed=_seed(seed), kernel="standard_normal")
 
 
 def bernoulli(input, p=0.5, seed=None):

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ms_random import StdMT19937
+
 __all__ = ["set_seed", "get_seed", "generator", "seed_sets", "DEFAULT_SEED", "sampler_order",
            "BufferShuffle"]
 
@@ -69,37 +71,7 @@ def generator(stage: int, epoch: int) -> np.random.Generator:
 _U32 = 0xFFFFFFFF
 
 
-class _MT32:
-    """``std::mt19937(seed)``'s outputs: numpy's MT19937 with the state that
-    ``RandomState(seed)`` (the same initialisation, ``init_genrand``) gives, read in blocks."""
-
-    def __init__(self, seed: int) -> None:
-        key, pos = np.random.RandomState(seed).get_state()[1:3]
-        self._bits = np.random.MT19937()
-        self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
-        self._block: list = []
-        self._at = 0
-
-    def __call__(self) -> int:
-        if self._at == len(self._block):
-            self._block = self._bits.random_raw(1024).tolist()
-            self._at = 0
-        self._at += 1
-        return self._block[self._at - 1]
-
-    def below(self, bound: int) -> int:
-        """``std::uniform_int_distribution(0, bound - 1)(g)`` as libstdc++ (the version
-        MindSpore 2.10 is built with) draws it: ``g() // scaling`` below the largest
-        multiple, redrawn above it."""
-        scaling = _U32 // bound
-        past = bound * scaling
-        r = self()
-        while r >= past:
-            r = self()
-        return r // scaling
-
-
-def _std_shuffle(ids: list, g: _MT32) -> None:
+def _std_shuffle(ids: list, g: StdMT19937) -> None:
     """libstdc++'s ``std::shuffle(ids.begin(), ids.end(), g)``, in place: two swaps per draw
     while the generator's range allows it (up to 65,535 ids), else one."""
     n = len(ids)
@@ -140,7 +112,7 @@ def sampler_order(n: int, epoch: int, offset: int = 0) -> np.ndarray:
         orders = _ORDERS[key] = []
     while len(orders) <= epoch:
         ids = list(orders[-1]) if orders else list(range(n))
-        _std_shuffle(ids, _MT32((seed + len(orders)) & _U32))
+        _std_shuffle(ids, StdMT19937((seed + len(orders)) & _U32))
         orders.append(np.array(ids, dtype=np.int64))
     return orders[epoch]
 
