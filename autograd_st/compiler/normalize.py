@@ -50,6 +50,7 @@ from ..tensor import Parameter, Tensor
 from .cache import Guard, structure_signature
 from .codegen import expr_of, name
 from .ir import RUNTIME, Call, Const, FuncIR, Input, Opaque, Prim, leaves
+from .loads import snapshot_reads
 from .names import RESERVED, NameAllocator
 from .normalize_calls import CallsMixin
 from .normalize_exprs import ExpressionsMixin
@@ -225,7 +226,8 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
                 self._cast_arguments()
             self.stmts(self.src.node.body)
         fir = FuncIR(self.src.qualname, self.src, self.arg_values, self.user_params,
-                     self.inputs, self.block, self.result, self.names, self.consts,
+                     self.inputs, snapshot_reads(self.block, self.names, self.ir_vars),
+                     self.result, self.names, self.consts,
                      self.guards, self.instance_specific, self.ir_vars)
         return fir
 
