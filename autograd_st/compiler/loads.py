@@ -17,7 +17,19 @@ from __future__ import annotations
 from ..rules import REGISTRY
 from .ir import Call, For, If, Prim, Var, While, walk
 
-__all__ = ["snapshot_reads"]
+__all__ = ["snapshot_reads", "FRESH_RESULTS"]
+
+FRESH_RESULTS = frozenset({
+    "add", "sub", "mul", "div", "neg", "pow", "square", "sqrt", "exp", "expm1", "log", "log1p",
+    "sin", "cos", "tan", "sinh", "cosh", "tanh", "arcsin", "arccos", "arctan", "arctan2",
+    "sigmoid", "relu", "softplus", "erf", "abs", "sign", "floor", "ceil", "round", "trunc",
+    "maximum", "minimum", "where", "matmul", "linear", "sum", "mean", "prod", "max", "min",
+    "floordiv", "mod", "fmod", "equal", "not_equal", "less", "less_equal", "greater",
+    "greater_equal", "logical_and", "logical_or", "logical_not", "softmax", "log_softmax",
+    "astype", "cumsum", "cumprod", "conv2d", "concat2", "zeros_like", "ones_like"})
+"""Primitives whose result is a new array, never a view of an argument (numpy returns a view
+from ``getitem``, ``reshape``, ``transpose`` ...): a value made by one of them, that no other
+value views, is what a Tensor in-place method may rebind (``normalize_calls``)."""
 
 
 def _written(body) -> set:

@@ -270,10 +270,16 @@ class CallsMixin:
         result (``name + y`` in ``name``'s dtype), so what follows reads the new value and
         the gradient flows through it; a parameter of the function is also written at run
         time (``assign``), as MindSpore's graph mode writes the caller's Tensor.  Held
-        elsewhere too, the method refuses as before (the other holders would not see it)."""
+        elsewhere too (another name, a container, a view numpy would share: a value not
+        made by a FRESH_RESULTS primitive or read by another primitive), the method refuses
+        as before (the other holders would not see the write)."""
         held = any(any(s.var.name == base.var.name for s in leaves(v))
                    for k, v in self.env.items() if k != name and isinstance(v, (Sym, tuple, list, dict)))
-        if held or self.env.get(name) is not base:
+        var = base.var.name
+        is_input = any(s.var.name == var for s in leaves(self.arg_values))
+        fresh = var in self.fresh_vars and var not in self.unfresh_vars
+        if held or self.env.get(name) is not base or var in self.viewed_vars \
+                or not (fresh or is_input):  # (a view, or viewed: numpy would share the write)
             return fn(base, *args, **kwargs)
         token = FUNCTIONAL_IN_PLACE.set([])
         try:
@@ -283,7 +289,7 @@ class CallsMixin:
             FUNCTIONAL_IN_PLACE.reset(token)
         if not done:
             return out
-        if any(s.var.name == base.var.name for s in leaves(self.arg_values)):
+        if is_input:
             P.assign(base, out)
         self.bind(name, out)
         return self.env[name]
