@@ -468,7 +468,7 @@ _CORE_OPS: tuple[Op, ...] = (
     Op("flatten", fn=_m_flatten, methods=("flatten",)),
     Op("take_along", fn=table_array.max_, ops=("max",)),
     Op("take_along", fn=table_array.min_, ops=("min",)),
-    Op("transpose", fn=transpose, ops=("transpose",), classes=("Transpose",)),
+    Op("transpose", fn=transpose, ops=("transpose",), classes=("Transpose", "TransposeView")),
     Op("transpose", fn=permute, ops=("permute",)),
     Op("transpose", "input", ops=("t",)),
     Op("transpose", fn=_m_transpose, methods=("transpose", "permute")),

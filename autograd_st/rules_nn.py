@@ -73,7 +73,7 @@ from .runtime import (
 )
 
 __all__ = ["conv2d", "conv2d_grad_input_", "conv2d_grad_weight_", "erf_", "softplus", "var",
-           "flatten_", "reshape_along_", "depend", "one_hot_", "one_hot_like_", "assign",
+           "flatten_", "reshape_along_", "depend", "one_hot_", "one_hot_like_", "assign", "load",
            "dropout_mask_", "sparse_softmax_xent_", "sparse_softmax_xent_grad_", "max_pool2d",
            "max_pool2d_scatter_", "max_pool2d_gather_", "pool_matrix_", "resize_matrix_",
            "pixel_shuffle_", "pixel_unshuffle_", "depth_to_space_", "space_to_depth_", "conv_transpose_like_", "class_targets_",
@@ -351,6 +351,21 @@ def assign(ref, value):
     return assign_(ref, value)
 
 
+@primitive()
+def load(x):
+    return np.array(x, copy=True)
+
+
+@vjp(load)
+def _(dout, out, x):
+    return (dout,)
+
+
+@jvp(load)
+def _(out, x, dx):
+    return (dx,)
+
+
 @primitive(name="dropout_mask", diff=(), random=True)
 def dropout_mask_(x, keep_prob=0.5, stream=None):
     return dropout_mask(x, keep_prob, stream)
@@ -626,7 +641,7 @@ def _(out, gout, tape, c0, w_hh, dgout, dtape, dc0, dw_hh):
 
 
 NN_PRIMITIVES = ("conv2d", "conv2d_grad_input", "conv2d_grad_weight", "erf", "softplus", "var",
-                 "flatten", "reshape_along", "depend", "one_hot", "one_hot_like", "assign",
+                 "flatten", "reshape_along", "depend", "one_hot", "one_hot_like", "assign", "load",
                  "dropout_mask", "sparse_softmax_xent", "sparse_softmax_xent_grad",
                  "max_pool2d", "max_pool2d_scatter", "max_pool2d_gather", "pixel_shuffle",
                  "pixel_unshuffle", "depth_to_space", "space_to_depth", "pool_matrix", "resize_matrix", "conv_transpose_like",

@@ -554,3 +554,19 @@ def broadcast_like(g, like):
     output of a broadcasting primitive (``x + y``).  ``g`` itself when the shapes match."""
     shape = np.shape(like)
     return g if np.shape(g) == shape else np.broadcast_to(g, shape)
+
+
+# ---------------------------------------------------------------------------------------
+# ``mindspore.runtime``'s device controls that a user script calls (``ms.runtime`` is this
+# module): numpy runs each operation to its end before the next, so they change nothing
+# ---------------------------------------------------------------------------------------
+
+def launch_blocking() -> None:
+    """MindSpore's ``mindspore.runtime.launch_blocking()``: run operators synchronously, so an
+    error's traceback points at the line that caused it.  Here every operator already runs
+    synchronously (numpy on the CPU): nothing to change."""
+
+
+def synchronize(stream=None) -> None:
+    """MindSpore's ``mindspore.runtime.synchronize()``: wait for the device's queued work.
+    Here no work is ever queued (numpy on the CPU): it returns at once."""

@@ -37,6 +37,8 @@ Ops whose MindSpore 2.10 CPU build fails (``gamma``, ``poisson``, ``bucketize``,
 """
 from __future__ import annotations
 
+import contextvars
+
 import numpy as np
 
 from . import dtype as mstype
@@ -873,8 +875,25 @@ def random_categorical(logits, num_sample, seed=0, dtype=mstype.int64):
 # Tensor in-place methods: eagerly they write into the Tensor; refused when differentiated
 # ---------------------------------------------------------------------------------------
 
+IN_PLACE_METHODS = frozenset({
+    "add_", "sub_", "mul_", "div_", "remainder_", "floor_divide_", "masked_fill_", "copy_",
+    "clamp_", "fill_diagonal_", "index_add_", "index_fill_", "index_put_", "masked_scatter_",
+    "scatter_", "scatter_add_"})
+"""The Tensor methods below that write their result into their Tensor and return it."""
+
+FUNCTIONAL_IN_PLACE: contextvars.ContextVar = contextvars.ContextVar("functional_in_place",
+                                                                      default=None)
+"""Set by the compiler (a list) around ``name.add_(...)`` on a runtime value that only that
+name holds: the method then gives its result as a new value (in ``self``'s dtype) and
+appends its name to the list; the compiler binds the name to it (compiler/normalize_calls)."""
+
+
 def _in_place(self, out, name, instead):
     if has_sym(self) or isinstance(out, Sym):
+        done = FUNCTIONAL_IN_PLACE.get()
+        if done is not None and isinstance(self, Sym):
+            done.append(name)
+            return P.cast_like(out, self)
         raise UnsupportedSyntaxError(
             "Tensor.%s writes into its Tensor, which differentiated code cannot do; write "
             "the result to a name instead: %s" % (name, instead))

@@ -47,6 +47,10 @@ SPECS += [
     row("pixel_shuffle", A((8, 2, 2)), 2),
     row("pixel_unshuffle", A((1, 1, 4, 6)), 2, second_order=True),
     row("pixel_unshuffle", A((2, 3, 3)), 3),
+    # load: a snapshot (copy) of a variable an assign writes later; the identity's rules
+    row("load", A(()), second_order=True),
+    row("load", A((3,))),
+    row("load", A((2, 1, 3)), second_order=True),
 ]
 
 ZERO_GRADIENT: set = {"pool_matrix", "resize_matrix", "conv_transpose_like", "class_targets",

@@ -70,7 +70,8 @@ FLOORS = {
     "autograd_st.kernels_loss": 0,  # the CTC forward-backward, RReLU's noise
     "autograd_st.rules_loss": 1, "autograd_st.table_loss": 1,  # nn losses/activations
     "autograd_st.compiler": 2,
-    "autograd_st.compiler.lower_facts": 2,  # what the lowering reads of each statement
+    "autograd_st.compiler.lower_facts": 2,
+    "autograd_st.compiler.loads": 2,  # reads of an assigned variable made snapshots (load)  # what the lowering reads of each statement
     "autograd_st.compiler.hooks": 2,  # y.register_hook(fn) placed at y's definition
     "autograd_st.compiler.checkpoint": 2,  # Cell.recompute(): recompute pairs, checkpointed loops
     "autograd_st.compiler.lower_fwdacc": 2,  # an elementwise chain's gradient carried forward

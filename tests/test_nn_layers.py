@@ -204,7 +204,7 @@ def test_every_nn_primitive_is_registered_and_tested_here():
                    "max_pool2d", "max_pool2d_scatter", "max_pool2d_gather", "pixel_shuffle",
                    "pixel_unshuffle", "adaptive_max_pool2d", "adaptive_max_pool2d_scatter",
                    "adaptive_max_pool2d_gather",  # these eight: rows in tests/rule_specs_nn.py
-                   "depth_to_space", "space_to_depth",  # rows in rule_specs_nn.py too
+                   "depth_to_space", "space_to_depth", "load",  # rows in rule_specs_nn.py too
                    "var", "flatten", "reshape_along", "depend", "sparse_softmax_xent",
                    "sparse_softmax_xent_grad",
                    "lstm_seq", "lstm_seq_dgates",  # rows in rule_specs_nn.py, test_nn_rnn.py

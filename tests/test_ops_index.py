@@ -342,14 +342,22 @@ def test_in_place_methods_write_into_the_tensor():
     assert set(np.unique(Tensor(np.zeros(200)).random_(4).asnumpy())) == {0, 1, 2, 3}
 
 
-def test_in_place_methods_are_refused_in_differentiated_code():
+def test_in_place_methods_in_differentiated_code():
+    # (tests/test_in_place_grad.py: loops, branches, inputs, finite differences)
     def f(x):
         y = x * 2.0
         y.add_(1.0)
-        return y.sum()
+        return (y * y).sum()
+    np.testing.assert_allclose(ops.grad(f)(X).asnumpy(), 4 * (2 * X.asnumpy() + 1), rtol=1e-6)
+
+    def aliased(x):
+        y = x * 2.0
+        t = (y,)
+        y.add_(1.0)
+        return t[0].sum()
     with pytest.raises(UnsupportedSyntaxError, match=r"Tensor.add_ writes into its Tensor.*"
                                                      r"y = x \+ other"):
-        ops.grad(f)(X)
+        ops.grad(aliased)(X)
 
     def g(x):
         return (x * ops.zeros_like(x).normal_()).sum()  # a random fill returns the draw

@@ -22,9 +22,10 @@ import copy
 
 import gast
 
+from ..table_index import IN_PLACE_METHODS
 from .trees import name_ids
 
-__all__ = ["desugar", "needed"]
+__all__ = ["desugar", "needed", "in_place_needed", "rebind_in_place"]
 
 
 def _name(id_, store=False):
@@ -342,3 +343,44 @@ def desugar(fdef):
     if not _has(body, (gast.Return, gast.Break, gast.Continue), True):
         return fdef
     return _Desugar(fdef).run()
+
+
+def _in_place_call(stmt) -> bool:
+    """``stmt`` is ``name.add_(...)`` (a Tensor method that writes into its Tensor) alone."""
+    if not isinstance(stmt, gast.Expr) or not isinstance(stmt.value, gast.Call):
+        return False
+    func = stmt.value.func
+    return isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+        and func.attr in IN_PLACE_METHODS
+
+
+def _statement_lists(stmts):
+    for stmt in stmts:
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and not isinstance(stmt, (gast.FunctionDef, gast.ClassDef)):
+                yield inner
+                yield from _statement_lists(inner)
+        for handler in getattr(stmt, "handlers", ()):
+            yield handler.body
+            yield from _statement_lists(handler.body)
+
+
+def in_place_needed(fdef) -> bool:
+    """Would :func:`rebind_in_place` change ``fdef``?"""
+    return any(_in_place_call(s) for body in [fdef.body, *_statement_lists(fdef.body)] for s in body)
+
+
+def rebind_in_place(fdef):
+    """Each statement ``name.add_(y)`` of ``fdef`` (not of a function nested in it) becomes
+    ``name = name.add_(y)``, marked ``in_place``, so that loops and branches see ``name``
+    rebound: the method returns its Tensor, so the two mean the same in Python; the
+    normalizer binds ``name`` to the new value only where it holds a runtime value
+    (``normalize_calls._in_place_method``).  In place, returns ``fdef``."""
+    for body in [fdef.body, *_statement_lists(fdef.body)]:
+        for i, stmt in enumerate(body):
+            if _in_place_call(stmt):
+                new = _assign(stmt.value.func.value.id, stmt.value, stmt)
+                new.in_place = True
+                body[i] = new
+    return fdef

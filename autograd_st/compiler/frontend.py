@@ -30,7 +30,7 @@ from ..prims import Sym, has_sym
 from .bprop import check_bprop, has_bprop
 from .cache import LOCK, argspec_signature, guards_hold, paused_gc, structure_signature, trim
 from .codegen import to_source
-from .desugar import desugar
+from .desugar import desugar, in_place_needed, rebind_in_place
 from .desugar import needed as desugar_needed
 from .fence import fence
 from .hooks import needed as hooks_needed
@@ -113,8 +113,8 @@ def _desugared(src):
         # nothing to desugar is read as parsed (no later pass writes the user's tree), which
         # spares a deepcopy of the whole tree
         node = src.node
-        if desugar_needed(node) or hooks_needed(node):
-            node = place_hooks(desugar(copy.deepcopy(node)))
+        if desugar_needed(node) or hooks_needed(node) or in_place_needed(node):
+            node = place_hooks(desugar(rebind_in_place(copy.deepcopy(node))))
         node = (src.node, node)
         _DESUGARED[id(src.node)] = node
         trim(_DESUGARED, _CACHE_SIZE)

@@ -49,7 +49,8 @@ from ..rules_lists import LIST_MAKERS
 from ..tensor import Parameter, Tensor
 from .cache import Guard, structure_signature
 from .codegen import expr_of, name
-from .ir import RUNTIME, Call, Const, FuncIR, Input, Opaque, Prim, leaves
+from .ir import RUNTIME, Call, Const, FuncIR, Input, Opaque, Prim, Var, leaves
+from .loads import FRESH_RESULTS, snapshot_reads
 from .names import RESERVED, NameAllocator
 from .normalize_calls import CallsMixin
 from .normalize_exprs import ExpressionsMixin
@@ -93,6 +94,12 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         self.env: dict = {}
         self.block: list = []
         self.fresh_temps: set = set()
+        # IR variables holding a new array (FRESH_RESULTS), those a copy made from a value
+        # that was not, and those another primitive read (it may hold a view of them): what
+        # a Tensor in-place method checks (normalize_calls._in_place_method)
+        self.fresh_vars: set = set()
+        self.unfresh_vars: set = set()
+        self.viewed_vars: set = set()
         self.inputs: list = []
         self.input_by_id: dict = {}
         self.consts: dict = {}
@@ -225,7 +232,8 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
                 self._cast_arguments()
             self.stmts(self.src.node.body)
         fir = FuncIR(self.src.qualname, self.src, self.arg_values, self.user_params,
-                     self.inputs, self.block, self.result, self.names, self.consts,
+                     self.inputs, snapshot_reads(self.block, self.names, self.ir_vars),
+                     self.result, self.names, self.consts,
                      self.guards, self.instance_specific, self.ir_vars)
         return fir
 
@@ -277,6 +285,12 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
                 self.escaped.add(id(args[p].value))  # the IR refers to it from now on
         self.emit(Prim([target], prim, args, self.loc))
         self.fresh_temps.add(target)
+        if prim.name in FRESH_RESULTS:
+            self.fresh_vars.add(target)
+        elif prim.name == "cast_like":  # (in-place methods: their result in self's dtype)
+            self._copy_fresh(target, args["g"])
+        if prim.name not in FRESH_RESULTS and prim.name not in ("cast_like", "assign", "load"):
+            self.viewed_vars.update(a.name for a in args.values() if isinstance(a, Var))
         if prim.name in LIST_MAKERS:  # ops.split(x, 3): a list of parts made at run time
             self.rt_lists.add(target)
             self.rt_origin[target] = target
@@ -295,8 +309,18 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         self.ir_vars.add(name)
         return name
 
+    def _copy_fresh(self, target: str, value) -> None:
+        """``target`` holds ``value`` (a merge, a carried header): a new array only if every
+        value copied into it is one."""
+        src = value.var.name if isinstance(value, Sym) else getattr(value, "name", None)
+        if src in self.fresh_vars and src not in self.unfresh_vars and target not in self.unfresh_vars:
+            self.fresh_vars.add(target)
+        else:
+            self.unfresh_vars.add(target)
+
     def copy_to(self, target: str, value):
         """``target = copy(value)`` at the current line (a loop's carried header)."""
+        self._copy_fresh(target, value)
         self.rt_copied(target, value)
         self.emit(Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)}, self.loc))
 
@@ -311,6 +335,8 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
             self.rt_copied(new, value)
             self.block[-1].targets = [new]
             self.fresh_temps.discard(value.var.name)
+            if value.var.name in self.fresh_vars:
+                self._copy_fresh(new, value)
             value = sym(new)
         else:
             self.fresh_temps.discard(value.var.name if isinstance(value, Sym) else None)
@@ -323,6 +349,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
 
     def _copy_stmt(self, target, value):
         """A merge copy at the end of a branch (no source line of its own)."""
+        self._copy_fresh(target, value)
         self.rt_copied(target, value)
         return Prim([target], rules.REGISTRY["copy"], {"x": atomize(value)})
 

@@ -34,6 +34,7 @@ from ..cell import recompute as recompute_block
 from ..errors import CompileError, SourceNotFoundError, UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from ..rules import GradSlot
+from ..table_index import FUNCTIONAL_IN_PLACE
 from ..tensor import Tensor, print_as_tensors
 from . import bindings, hooks, markers, purity
 from .ir import leaves, rebuild
@@ -229,6 +230,8 @@ class CallsMixin:
                                      "register the hook right after y is computed, or wrap the "
                                      "value: y = ops.InsertGradientOf(fn)(y)")
                 fn = bindings.method(func.attr)
+                if fn is not None and func.attr.endswith("_") and isinstance(func.value, gast.Name):
+                    return self._in_place_method(func.value.id, base, fn, args, kwargs)
                 if fn is not None:
                     return fn(base, *args, **kwargs)
                 # (a list from outside that run-time code changed is read at run time:
@@ -260,6 +263,36 @@ class CallsMixin:
                 "make the Cell or object once, in __init__ (self.block = Block()), and call "
                 "it there (self.block(x))")
         return self.call(callee, args, kwargs, node, path)
+
+    def _in_place_method(self, name, base, fn, args, kwargs):
+        """``name.add_(y)`` (a Tensor method that writes into its Tensor) on a runtime value
+        that no other name or container of this function holds: ``name`` is bound to the
+        result (``name + y`` in ``name``'s dtype), so what follows reads the new value and
+        the gradient flows through it; a parameter of the function is also written at run
+        time (``assign``), as MindSpore's graph mode writes the caller's Tensor.  Held
+        elsewhere too (another name, a container, a view numpy would share: a value not
+        made by a FRESH_RESULTS primitive or read by another primitive), the method refuses
+        as before (the other holders would not see the write)."""
+        held = any(any(s.var.name == base.var.name for s in leaves(v))
+                   for k, v in self.env.items() if k != name and isinstance(v, (Sym, tuple, list, dict)))
+        var = base.var.name
+        is_input = any(s.var.name == var for s in leaves(self.arg_values))
+        fresh = var in self.fresh_vars and var not in self.unfresh_vars
+        if held or self.env.get(name) is not base or var in self.viewed_vars \
+                or not (fresh or is_input):  # (a view, or viewed: numpy would share the write)
+            return fn(base, *args, **kwargs)
+        token = FUNCTIONAL_IN_PLACE.set([])
+        try:
+            out = fn(base, *args, **kwargs)
+            done = FUNCTIONAL_IN_PLACE.get()
+        finally:
+            FUNCTIONAL_IN_PLACE.reset(token)
+        if not done:
+            return out
+        if is_input:
+            P.assign(base, out)
+        self.bind(name, out)
+        return self.env[name]
 
     def call(self, callee, args, kwargs, node, path):
         """``callee(*args, **kwargs)`` (``callee`` a compile-time object): its bound value."""

@@ -165,6 +165,9 @@ class StatementsMixin(LoopsMixin):
         self.expr(node.value)
 
     def s_Assign(self, node):
+        if getattr(node, "in_place", False):  # name.add_(y): the call binds name itself
+            self.expr(node.value)
+            return
         value = self.expr(node.value)
         if len(node.targets) > 1:  # a = b = value: the names share one value (no renaming)
             self.escape(value)
