@@ -2153,6 +2153,26 @@ class LoopEffectsRewritten(nn.Cell):
         return ops.sum(x * x)
 
 
+# hint: take higher-order derivatives with the random draw out of the loop (draw the masks
+# before it, or set_train(False) for dropout)
+class LoopDrawRefused(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.drop = nn.Dropout(p=0.25)
+        self.drop.set_train(True)
+
+    def construct(self, x):
+        for _ in range(3):
+            x = ops.sin(self.drop(x))  # HINT loop_draw
+        return ops.sum(x * x)
+
+
+class LoopDrawRewritten(LoopDrawRefused):
+    def __init__(self):
+        super().__init__()
+        self.drop.set_train(False)
+
+
 # =========================================================================================
 # dict displays, async comprehensions, range loops
 # =========================================================================================
@@ -2544,6 +2564,9 @@ CASES = [
     Case("loop_effects", U, "take higher-order derivatives of a loop without side effects "
          "(move print/append out of the loop), or use finite differences of the gradient",
          "reverse", mode="grad2", refused=LoopEffectsRefused, rewritten=LoopEffectsRewritten),
+    Case("loop_draw", U, "take higher-order derivatives with the random draw out of the loop "
+         "(draw the masks before it, or set_train(False) for dropout)", "reverse", mode="grad2",
+         refused=LoopDrawRefused, rewritten=LoopDrawRewritten),
     # dict displays, async comprehensions, range loops
     Case("dict_key", CompileError, DICT_KEYS, "normalize_exprs"),
     Case("dict_comp_key", CompileError, DICT_KEYS, "normalize_containers"),
