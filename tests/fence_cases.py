@@ -164,7 +164,7 @@ def uses_growing_while(x):
     ys = ()
     while x.sum() < 10.0:  # LINE growing-while
         x = x * 2.0
-        ys = ys + (x,)
+        ys = (x,) + ys  # (ys + (x,) at its end: a run-time list)
     return x * len(ys)
 
 
@@ -268,7 +268,7 @@ def uses_while_true(x):
 def uses_long_unroll(x):
     ys = ()
     for i in range(5000):  # LINE long-unroll
-        ys = ys + (x,)
+        ys = (x,) + ys
     return x * len(ys)
 
 

@@ -1682,21 +1682,21 @@ def while_true_rewritten(x):
 def growing_tuple_refused(x):
     ys = ()
     for t in range(x.shape[0]):  # HINT growing_tuple
-        ys = ys + (x[t] * 2.0,)
+        ys = (x[t] * 2.0,) + ys  # (ys += (v,) at its end is a run-time list instead)
     return ops.sum(ops.stack(ys) * x)
 
 
 def growing_tuple_rewritten(x):
     ys = ()
     for t in range(2):
-        ys = ys + (x[t] * 2.0,)
+        ys = (x[t] * 2.0,) + ys
     return ops.sum(ops.stack(ys) * x)
 
 
 def growing_tuple_tensor_rewritten(x):
     ys = x[:0] * 2.0
     for t in range(x.shape[0]):
-        ys = ops.concat((ys, x[t:t + 1] * 2.0), 0)
+        ys = ops.concat((x[t:t + 1] * 2.0, ys), 0)
     return ops.sum(ys * x)
 
 

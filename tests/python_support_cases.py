@@ -271,6 +271,16 @@ def for_range_collect(x):
     return ops.stack(outs, 1).sum() + outs[-1].sum() * len(outs)
 
 
+def for_range_grown_tuple(x):
+    h = x[0] * 0.0
+    outs = ()
+    for t in range(x.shape[0]):  # a runtime trip count: a loop, the tuple a run-time list
+        h = ops.tanh(h * 0.5 + x[t])
+        outs += (h,)
+        outs = outs + (h * h,)
+    return ops.stack(outs, 1).sum() + outs[-1].sum() * len(outs)
+
+
 def split_int_parts(x):
     q, k, v = ops.split(ops.concat((x, x * x), 1), 2, axis=-1)  # 6 columns: 3 parts of 2
     parts = x.split(2, 1)  # 3 columns: parts of 2 and 1

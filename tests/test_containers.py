@@ -129,24 +129,50 @@ def test_python_number_and_tuple_accumulated_together():
 
 def grows_with_runtime_trips(x, n):
     ys = ()
-    for i in range(len(x)):  # LINE grows-runtime
+    for i in range(len(x)):
         ys = ys + (x * i,)
-    return len(ys) * x.sum()
+    return len(ys) * x.sum() + ops.stack(ys).sum() * n
 
 
 def grows_in_while(x):
     ys = ()
-    while x.sum() < 10.0:  # LINE grows-while
+    while x.sum() < 10.0:
         x = x * 2.0
         ys = ys + (x,)
+    return len(ys) * x.sum() + ops.stack(ys + (x,)).sum()
+
+
+@pytest.mark.parametrize("fn", [grows_with_runtime_trips, grows_in_while])
+def test_tuple_grown_without_constant_trip_count_is_a_runtime_list(fn):
+    """ys = ys + (v,) in a loop that stays a loop: ys is kept as a run-time list (more in
+    tests/test_runtime_tuples.py)."""
+    x = np.array([1.0, 2.0])
+    args = (Tensor(x), 3.0) if fn is grows_with_runtime_trips else (Tensor(x),)
+    value, g = ops.value_and_grad(fn)(*args)
+    assert float(value.asnumpy()) == pytest.approx(float(fn(*args).asnumpy()), rel=1e-12)
+    np.testing.assert_allclose(g.asnumpy(), numerical_grad(fn, args), rtol=1e-6)
+
+
+def prepends_with_runtime_trips(x, n):
+    ys = ()
+    for i in range(len(x)):  # LINE grows-runtime
+        ys = (x * i,) + ys
     return len(ys) * x.sum()
 
 
-@pytest.mark.parametrize("fn, tag", [(grows_with_runtime_trips, "grows-runtime"),
-                                     (grows_in_while, "grows-while")])
+def prepends_in_while(x):
+    ys = ()
+    while x.sum() < 10.0:  # LINE grows-while
+        x = x * 2.0
+        ys = (x,) + ys
+    return len(ys) * x.sum()
+
+
+@pytest.mark.parametrize("fn, tag", [(prepends_with_runtime_trips, "grows-runtime"),
+                                     (prepends_in_while, "grows-while")])
 def test_structure_change_without_constant_trip_count_is_refused(fn, tag):
     x = Tensor(np.array([1.0, 2.0]))
-    args = (x, 3.0) if fn is grows_with_runtime_trips else (x,)
+    args = (x, 3.0) if fn is prepends_with_runtime_trips else (x,)
     with pytest.raises(CompileError) as info:
         ops.grad(fn)(*args)
     err = info.value

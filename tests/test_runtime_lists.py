@@ -396,10 +396,10 @@ def held_in_tuple(x):
     return ops.stack(pair[0]).sum()
 
 
-def tuple_grows(x):
+def tuple_grows(x):  # (at its end, ys + (v,), a run-time list: tests/test_runtime_tuples.py)
     ys = ()
     for t in range(x.shape[0]):  # LINE tuple
-        ys = ys + (x[t],)
+        ys = (x[t],) + ys
     return ops.stack(ys).sum()
 
 

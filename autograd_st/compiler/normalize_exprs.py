@@ -236,6 +236,8 @@ class ExpressionsMixin(ContainersMixin):
 
     def binop(self, op, left, right, node):
         seq_l, seq_r = isinstance(left, (tuple, list)), isinstance(right, (tuple, list))
+        if op is gast.Add and seq_r and self.is_rt_list(left) and not self.is_rt_list(right):
+            return self.rt_concat(left, right, node)  # outs + (h,): a new run-time list
         if (seq_l and seq_r) or ((seq_l or seq_r) and has_sym([left, right])
                                  and not isinstance(left if seq_r else right, Sym)):
             return self.sequence_op(op, left, right, node)  # concatenation, repetition

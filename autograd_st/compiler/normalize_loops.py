@@ -287,13 +287,17 @@ class LoopsMixin:
         lists made run-time lists (:mod:`.runtime_lists`)."""
         outer = self._unrollable
         tried: set = set()  # the lists this loop made run-time lists before it
+        tuples: list = []  # the names of tuples it grows (outs += (h,)): made ones too
         if why is not None and node is not None:  # lists its body appends to, by name
             tried = self.rt_prescan(node.body)
             self.rt_pending.update(tried)
+            tuples = self.rt_prescan_tuples(node.body)
         while True:
             state = _LoopState(self)
             self._unrollable = outer + (why,)
             try:
+                if tuples:
+                    self.make_runtime_tuples(tuples, node)
                 if self.rt_pending:
                     self._name_aliased_lists()
                     self.make_runtime_lists(node)  # lists the loop appends to, made before

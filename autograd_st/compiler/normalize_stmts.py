@@ -165,6 +165,16 @@ class StatementsMixin(LoopsMixin):
         self.expr(node.value)
 
     def s_Assign(self, node):
+        value = node.value
+        if len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                and isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add) \
+                and isinstance(value.left, gast.Name) and value.left.id == node.targets[0].id \
+                and self.is_rt_list(self.env.get(value.left.id)) \
+                and self.rt_origin.get(self.env[value.left.id].var.name) in self.rt_tuples:
+            # outs = outs + (h,) on a grown tuple: as outs += (h,) (a tuple is a value)
+            self.s_AugAssign(gast.copy_location(gast.AugAssign(
+                target=node.targets[0], op=value.op, value=value.right), node))
+            return
         if getattr(node, "in_place", False):  # name.add_(y): the call binds name itself
             self.expr(node.value)
             return
@@ -177,6 +187,8 @@ class StatementsMixin(LoopsMixin):
     def s_AugAssign(self, node):
         name = node.target.id
         current = self.load_name(name, node.target)
+        if isinstance(node.op, gast.Add) and self.is_rt_list(current):
+            current = self.rt_own_tuple(name, current)  # (a grown tuple: its own copy)
         if isinstance(node.op, gast.Add) and (isinstance(current, SymList)
                                               or self.is_rt_list(current)):
             # outs += seq changes the list in place (every alias of it sees the items)

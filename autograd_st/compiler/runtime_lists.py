@@ -24,6 +24,13 @@ primitive given the list as an array, a call that runs as it is, a compiled call
 is refused where it is written.
 (``outs.extend((a, b))`` of a sequence the code wrote is two appends.)
 
+Tuples: a tuple such a loop grows by name (``outs += (h,)``, ``outs = outs + (h,)``: the
+MindSpore graph-mode way of collecting a recurrent layer's outputs) is made a run-time list
+before the loop too (:meth:`RuntimeListsMixin.make_runtime_tuples`), and read the same ways.
+A tuple is a value: a push to one that another name or a tuple also holds (any version of
+it) copies it first (:meth:`RuntimeListsMixin.rt_own_tuple`), so they keep the items they
+had; ``outs + (h,)`` elsewhere is a new run-time list (:meth:`RuntimeListsMixin.rt_concat`).
+
 Aliases: the SymList a run-time list is made from is *retired* (:attr:`rt_retired`), and
 every version of the run-time list knows which list it is (:attr:`rt_origin`).  Whatever
 still holds the SymList (a bound method kept in a name, ``getattr(outs, "append")``, a
@@ -216,6 +223,90 @@ class RuntimeListsMixin:
             for k, v in list(self.env.items()):
                 if v is value:
                     self.env[k] = out
+
+    @property
+    def rt_tuples(self) -> set:
+        """The origins (:attr:`rt_origin`) of the run-time lists made from tuples: a tuple
+        a loop that cannot be unrolled grows (``outs += (h,)``).  Tuples are values, so a
+        push to one that another name or container also holds copies it first."""
+        found = self.__dict__.get("_rt_tuples")
+        if found is None:
+            found = self.__dict__["_rt_tuples"] = set()
+        return found
+
+    def rt_prescan_tuples(self, body_nodes) -> list:
+        """The names holding a tuple that ``body_nodes`` (a loop that cannot be unrolled)
+        grow: ``outs += (h,)`` or ``outs = outs + (h,)``."""
+        out: list = []
+        for node in body_nodes:
+            for n in walk(node):
+                name = None
+                if isinstance(n, gast.AugAssign) and isinstance(n.op, gast.Add) \
+                        and isinstance(n.target, gast.Name):
+                    name = n.target.id
+                elif isinstance(n, gast.Assign) and len(n.targets) == 1 \
+                        and isinstance(n.targets[0], gast.Name) \
+                        and isinstance(n.value, gast.BinOp) and isinstance(n.value.op, gast.Add) \
+                        and isinstance(n.value.left, gast.Name) \
+                        and n.value.left.id == n.targets[0].id:
+                    name = n.targets[0].id
+                if name is not None and name not in out \
+                        and type(self.env.get(name)) is tuple:
+                    out.append(name)
+        return out
+
+    def make_runtime_tuples(self, names, node=None) -> None:
+        """Before a loop: each of ``names`` that holds a tuple holds a run-time list of its
+        items instead (one the loop can grow; read as a tuple where it is returned)."""
+        for user in names:
+            value = self.env.get(user)
+            if type(value) is not tuple:
+                continue
+            for item in value:
+                if not (isinstance(item, Sym) or not has_sym(item)) or self.is_rt_list(item) \
+                        or isinstance(item, (list, dict, tuple)):
+                    raise self.rt_refuse(node, "growing a tuple that holds a list, tuple or "
+                                         "dict (%s)" % user)
+            out = self._rt_emit(user, "list_new", {})
+            self.rt_tuples.add(self.rt_origin[out.var.name])
+            for item in value:
+                out = self._rt_emit(user, "list_push", {"lst": out.var, "x": atomize(item)})
+            self.env[user] = out
+
+    def rt_own_tuple(self, name: str, value):
+        """``value`` (the run-time list made from a tuple that ``name`` holds) about to grow:
+        a copy first if anything else holds it, any version of it (a tuple is a value: the
+        other holders keep the items they had)."""
+        origin = self.rt_origin.get(value.var.name)
+        if origin not in self.rt_tuples:
+            return value
+        def same(v):
+            return isinstance(v, Sym) and self.rt_origin.get(v.var.name) == origin
+        shared = any((k != name and same(v)) or (isinstance(v, (tuple, list, dict))
+                                                  and self.rt_in([v]) is not None
+                                                  and same(self.rt_in([v])))
+                     for k, v in self.env.items())
+        if not shared:
+            return value
+        copied = self._rt_emit(name, "list_copy", {"lst": value.var})
+        self.rt_tuples.add(self.rt_origin[copied.var.name])
+        self.env[name] = copied
+        return copied
+
+    def rt_concat(self, base, items, node):
+        """``base + items`` (``base`` a run-time list, ``items`` a tuple or list the code
+        wrote): a new run-time list, a copy of ``base`` with ``items`` pushed (made from a
+        tuple if ``base`` was)."""
+        user = self.rt_name(base)
+        out = self._rt_emit(user, "list_copy", {"lst": base.var})
+        if self.rt_origin.get(base.var.name) in self.rt_tuples:
+            self.rt_tuples.add(self.rt_origin[out.var.name])
+        for item in items:
+            if not (isinstance(item, Sym) or not has_sym(item)) or self.is_rt_list(item) \
+                    or isinstance(item, (list, dict, tuple)):
+                raise self.rt_refuse(node, "adding a list, tuple or dict (to %s)" % user)
+            out = self._rt_emit(user, "list_push", {"lst": out.var, "x": atomize(item)})
+        return out
 
     def _rt_emit(self, user: str, prim: str, args: dict, origin=None):
         target = self.new_version(user)
