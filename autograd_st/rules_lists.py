@@ -10,6 +10,7 @@ at run time (``outs = []`` then ``outs.append(h)`` each iteration, as hand-writt
   (no gradient);
 - ``list_getitem(lst, index, n)``: ``lst[index]`` (``n``: the length when it is read);
 - ``list_slice(lst, index, n)``: ``lst[a:b:c]``, a new list (``n`` as for ``list_getitem``);
+  ``list_slice_between(lst, start, stop, step, n)`` the same with bounds known at run time;
 - ``list_stack(lst, axis)``, ``list_concat(lst, axis, sizes)``: ``np.stack`` / ``np.concatenate``;
 - ``list_copy(lst)``, ``list_tuple(lst)``: ``list(lst)`` / ``tuple(lst)``;
 - ``list_split(x, size, axis)``, ``list_unstack(x, axis)`` (:data:`LIST_MAKERS`): a new list,
@@ -178,6 +179,16 @@ def _(dout, out, lst, index, n):
     return (grad_slice(dout, n, index),)
 
 
+@primitive(name="list_slice_between", diff=("lst",))
+def list_slice_between_(lst, start, stop, step, n):
+    return lst[start:stop:step]
+
+
+@vjp(list_slice_between_)
+def _(dout, out, lst, start, stop, step, n):
+    return (grad_slice(dout, n, slice(start, stop, step)),)
+
+
 @primitive(name="list_stack", diff=("lst",))
 def list_stack_(lst, axis=0):
     return np.stack(lst, axis=axis)
@@ -255,6 +266,7 @@ LIST_MAKERS = frozenset(("list_split", "list_unstack"))
 #: every primitive of this module (their arguments are lists: the program-level gradient
 #: checks of tests/test_runtime_lists.py cover their rules, not tests/rule_specs rows)
 LIST_PRIMITIVES = frozenset(("list_new", "list_push", "list_len", "list_sizes",
-                             "list_getitem", "list_slice", "list_stack", "list_concat",
+                             "list_getitem", "list_slice", "list_slice_between",
+                             "list_stack", "list_concat",
                              "list_copy",
                              "list_tuple", "list_unpack")) | LIST_MAKERS

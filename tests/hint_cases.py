@@ -1891,20 +1891,6 @@ def rt_pop_rewritten(x):
     return ops.sum(outs[-1] * x[0])
 
 
-def rt_slice_refused(x):
-    outs = []
-    for t in range(x.shape[0]):
-        outs.append(x[t] * 2.0)
-    return ops.sum(ops.stack(outs[:x.shape[0] - 1]) * x[0])  # HINT rt_slice
-
-
-def rt_slice_rewritten(x):  # (a slice of constants, outs[:-1], is supported)
-    outs = []
-    for t in range(x.shape[0]):
-        outs.append(x[t] * 2.0)
-    return ops.sum(ops.stack(outs, 0)[:x.shape[0] - 1] * x[0])
-
-
 def rt_as_array_refused(x):
     outs = []
     for t in range(x.shape[0]):
@@ -2538,7 +2524,7 @@ CASES = [
     Case("split_forward", U, RT_MODE, "runtime_lists", mode="jvp"),
     Case("split_second_order", U, RT_MODE, "runtime_lists", mode="grad2"),
     *[Case(name, U, RT_READ, "runtime_lists") for name in (
-        "rt_pop", "rt_slice", "rt_as_array", "rt_print", "rt_sum", "rt_axis",
+        "rt_pop", "rt_as_array", "rt_print", "rt_sum", "rt_axis",
         "rt_insert", "rt_append_list", "rt_holding_list", "rt_two_names", "rt_held_in_tuple")],
     Case("alias_stale", U, "append to the list by its name (outs.append(v)), or loop a "
          "constant number of times so that the loop is unrolled", "runtime_lists"),

@@ -139,3 +139,23 @@ def test_grown_tuple_of_tuples_is_refused():
 
     with pytest.raises(UnsupportedSyntaxError, match="list, tuple or dict"):
         ops.grad(pairs, (0, 1))(Tensor(np.ones((2, 3))), Tensor(np.ones(3)))
+
+
+def chunked(x, w):
+    """Tacotron2's pack_list: the grown tuple stacked in chunks whose bounds come from its
+    length (a slice of a run-time list with bounds known only at run time)."""
+    outs = ()
+    for t in range(x.shape[0]):
+        outs += (ops.tanh(x[t] * w),)
+    n = len(outs)
+    parts = (w * 0.0,)
+    for i in range(n // 2):
+        parts += (ops.stack(outs[i * 2:(i + 1) * 2]).sum(0) * (i + 1),)
+    if n % 2 != 0:
+        parts += (ops.stack(outs[n // 2 * 2:]).sum(0),)
+    return ops.stack(parts).sum() + ops.stack(outs[n // 2:] + (w,)).sum()
+
+
+@pytest.mark.parametrize("rows", [1, 2, 3, 4, 5])
+def test_slices_with_bounds_known_at_run_time(rows):
+    test_grown_tuples(chunked, rows)

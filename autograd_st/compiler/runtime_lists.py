@@ -464,13 +464,24 @@ class RuntimeListsMixin:
 
     def rt_item(self, base, index, node):
         """``base[index]`` with ``index`` an int (negative counts from the end), or a slice
-        of constants (a new run-time list)."""
-        if isinstance(index, slice) and not has_sym(index):
+        (a new run-time list; its bounds constants or ints known at run time)."""
+        if isinstance(index, slice):
             n = self._rt_value("n", "list_len", {"lst": base.var})
-            return self._rt_value(self.rt_name(base) if self.rt_name(base) != "the list"
-                                  else "parts", "list_slice",
-                                  {"lst": base.var, "index": Const(index), "n": n.var},
-                                  rt_list=True)
+            hint = self.rt_name(base) if self.rt_name(base) != "the list" else "parts"
+            if not has_sym(index):
+                return self._rt_value(hint, "list_slice",
+                                      {"lst": base.var, "index": Const(index), "n": n.var},
+                                      rt_list=True)
+            bounds = (index.start, index.stop, index.step)
+            if not all(b is None or isinstance(b, Sym) or (isinstance(b, int)
+                                                          and not isinstance(b, bool))
+                       for b in bounds):
+                raise self.rt_refuse(node, "%s[a:b] with bounds that are not ints"
+                                     % self.rt_name(base))
+            return self._rt_value(hint, "list_slice_between",
+                                  {"lst": base.var, "start": atomize(index.start),
+                                   "stop": atomize(index.stop), "step": atomize(index.step),
+                                   "n": n.var}, rt_list=True)
         if not (isinstance(index, Sym) or isinstance(index, int)) or isinstance(index, bool):
             raise self.rt_refuse(node, "%s[%s]" % (
                 self.rt_name(base), "a:b" if isinstance(index, slice) else repr(index)))
