@@ -23,6 +23,8 @@ main does not support yet, or gets wrong, is off by default, with what it waits 
 
 * ``seq_loop``: tuples and lists built in a loop (``ys = ys + (e,)``, ``ys.append(e)``), read
   back by index, ``ops.stack``, ``sum(ys)``, ``len(ys)``, and looped over;
+* ``seq_runtime``: those loops over ``range(n)`` with ``n`` a shape entry (``n, = x.shape``:
+  a trip count known only at run time), so the tuple or list is a run-time list;
 * ``list_alias``: such a list appended to another way than by its name (``push =
   ys.append``, ``getattr(ys, 'append')(e)``, ``list.append(ys, e)``, a nested ``def`` with
   the list as a default argument);
@@ -190,6 +192,9 @@ FEATURES = {
     # stop 16
     "checks": None,         # if v.ndim != k: raise ValueError(...) / assert v.ndim == k, "..."
                             # on a runtime value, never failing (the generated code's raise_error)
+    # stop 17
+    "seq_runtime": None,    # seq_loop's tuples and lists grown in a loop over range(n), n a
+                            # shape entry (a trip count known only at run time: run-time lists)
 }
 DEFAULT_FEATURES = frozenset(name for name, waits in FEATURES.items() if waits is None)
 ALL_FEATURES = frozenset(FEATURES)
@@ -1422,11 +1427,22 @@ class _Gen:
                                                  for cs in scope.cell_seqs) else []
         form = self.weighted(forms)
         self.has_loop = True
+        runtime = None  # a shape entry the loop runs over (its trip count a run-time value)
+        if form in ("concat", "aug", "append") and self.on("seq_runtime"):
+            def counts():
+                return [n for n in scope.numbers if n.top is not None and n.hi == n.lo == n.top
+                        and 1 <= n.top <= 3 and n.src.isidentifier()]
+            if self.chance(0.5):
+                if not counts() and any(v.shape for v in scope.vars.values()):
+                    self.shape_stmt(scope, lines, pad)  # n = len(x): a shape entry
+                if counts():
+                    runtime = self.pick(counts())
         if form in ("concat", "aug", "append", "alias"):
-            k = self.draw(st.integers(1, 3))
+            k = self.draw(st.integers(1, 3)) if runtime is None else runtime.top
             i = self.fresh("i")
             inner = scope.child(in_loop=True)
-            inner.indices = inner.indices + [(i, k - 1)]
+            if runtime is None:  # (a run-time counter indexes nothing compile-time)
+                inner.indices = inner.indices + [(i, k - 1)]
             lines.append("%s%s = %s" % (pad, name, "()" if form in ("concat", "aug") else "[]"))
             if form == "alias":  # the list's append reached another way than by its name
                 how = self.pick(["name", "getattr", "unbound", "default"])
@@ -1439,7 +1455,8 @@ class _Gen:
                 call = {"name": push + "(%s)", "default": push + "(%s)",
                         "getattr": "getattr(%s, 'append')(%%s)" % name,
                         "unbound": "list.append(%s, %%s)" % name}[how]
-            lines.append("%sfor %s in range(%d):" % (pad, i, k))
+            lines.append("%sfor %s in range(%s):" % (pad, i, k if runtime is None
+                                                      else runtime.src))
             if self.on("effects") and self.chance(0.3):
                 self.effect_stmt(inner, lines, pad + "    ")
             e = self.expr(inner, {shape})
@@ -1489,17 +1506,20 @@ class _Gen:
             lines.append("%s%s = [%s for %s in %s]" % (pad, name, self.call_src(h, args),
                                                        layer, cs.src))
             e = E("", shape, h.out_bound)
-        self.register_seq(scope, name, k, shape, e.bound, lines, indent)
+        self.register_seq(scope, name, k, shape, e.bound, lines, indent,
+                          runtime=runtime is not None)
 
-    def register_seq(self, scope, name, k, shape, bound, lines=None, indent=0):
+    def register_seq(self, scope, name, k, shape, bound, lines=None, indent=0, runtime=False):
         """Make the sequence readable (a few reads of it become values of the scope), and
-        (``lines``) often read it at once: a new value from one read, or a loop over it."""
-        it = Items(name, [shape] * k, bound, name)
+        (``lines``) often read it at once: a new value from one read, or a loop over it.
+        ``runtime``: a run-time list (no ``sum(ys)`` over it, no enumerate)."""
+        it = Items(name, [shape] * k, bound, name, runtime=runtime)
         if self.on("seq_iter"):
             scope.items.append(it)
         reads = [("%s[%d]" % (name, j), shape, bound) for j in range(k)]
-        reads += [("%s[-1]" % name, shape, bound), ("sum(%s)" % name, shape, k * bound),
-                  ("ops.sum(ops.stack(%s), 0)" % name, shape, k * bound),
+        reads += [("%s[-1]" % name, shape, bound)]
+        reads += [] if runtime else [("sum(%s)" % name, shape, k * bound)]
+        reads += [("ops.sum(ops.stack(%s), 0)" % name, shape, k * bound),
                   ("ops.mean(ops.stack(%s), 0)" % name, shape, bound)]
         if (k,) + shape in ALLOWED:
             reads.append(("ops.stack(%s)" % name, (k,) + shape, bound))
@@ -2235,6 +2255,8 @@ def feature_uses(program):
         used.add("param_list")
     if re.search(r"ys\d+ = (\(\)|\[\])", src):
         used.add("seq_loop")
+        if re.search(r"ys\d+ = (\(\)|\[\])\n\s*for i\d+ in range\([a-z]\w*\):", src):
+            used.add("seq_runtime")
     if re.search(r"push\d+ = ys\d+\.append|store=ys\d+|getattr\(ys\d+, 'append'\)|"
                  r"list\.append\(ys\d+", src):
         used.add("list_alias")
