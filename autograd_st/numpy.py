@@ -25,10 +25,12 @@ from .dtype import (  # noqa: F401
     to_numpy,
     uint8,
 )
+from .op_table import FUNCTIONS as _OPS
 from .op_table import NUMPY as _NUMPY
 from .tensor import Tensor
 
 _FUNCTIONS = {f.__name__: fn for f, fn in _NUMPY.items()}
+_FILL = _OPS["fill"]
 globals().update(_FUNCTIONS)
 
 
@@ -85,6 +87,19 @@ def ones(shape, dtype=float32):
 def empty(shape, dtype=float32):
     """A Tensor shaped ``shape`` (zeros here; float32 unless ``dtype``)."""
     return zeros(shape, dtype)
+
+
+def _filled(value):
+    """The form of ``zeros``/``ones``/``empty`` for a shape known only at run time: the
+    op table's ``fill`` of the value, made when the code runs."""
+    def at_run_time(shape, dtype=float32):
+        return _FILL(dtype, shape, value)
+    return at_run_time
+
+
+zeros._autograd_st_at_run_time = _filled(0)
+ones._autograd_st_at_run_time = _filled(1)
+empty._autograd_st_at_run_time = _filled(0)
 
 
 @_static

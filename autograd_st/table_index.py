@@ -634,8 +634,24 @@ def _m_resize(self, *new_shape):
 
 
 def _new(self, size, value, dtype):
-    out = P.full(_size(size), value, _np_dtype(dtype, "float64"))
+    out = P.full(_shape_of(size), value, _np_dtype(dtype, "float64"))
     return out if dtype is not None else P.cast_like(out, self)
+
+
+def _m_new_zeros(self, size, dtype=None):
+    """MindSpore's ``Tensor.new_zeros(size, dtype=None)``: zeros of ``size`` (a shape known
+    at run time too) in ``dtype`` (None: this Tensor's); no gradient to ``self``."""
+    return _wrap(_new(self, (size,), 0, dtype))
+
+
+def _m_new_ones(self, size, dtype=None):
+    """MindSpore's ``Tensor.new_ones(size, dtype=None)``: ones, as :func:`_m_new_zeros`."""
+    return _wrap(_new(self, (size,), 1, dtype))
+
+
+def _m_new_full(self, size, fill_value, *, dtype=None):
+    """MindSpore's ``Tensor.new_full(size, fill_value, *, dtype=None)``."""
+    return _wrap(_new(self, (size,), _const(fill_value), dtype))
 
 
 def _m_new_empty(self, *size, dtype=None, device=None):
@@ -1209,6 +1225,9 @@ OPS: tuple[Op, ...] = (
     Op("unbroadcast", fn=_m_sum_to_size, methods=("sum_to_size",)),
     Op("resized", fn=_m_resize, methods=("resize",)),
     Op("full", fn=_m_new_empty, methods=("new_empty",)),
+    Op("full", fn=_m_new_zeros, methods=("new_zeros",)),
+    Op("full", fn=_m_new_ones, methods=("new_ones",)),
+    Op("full", fn=_m_new_full, methods=("new_full",)),
     Op("getitem", fn=_m_unbind, methods=("unbind",)),
     # random
     Op("rand", fn=rand, ops=("rand",)),

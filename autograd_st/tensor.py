@@ -357,24 +357,6 @@ class Tensor:
         """Bytes to step along each axis (numpy's strides, as MindSpore's)."""
         return tuple(self._data.strides)
 
-    def _new(self, size, value, dtype) -> "Tensor":
-        np_dtype = self._data.dtype if dtype is None else mstype.to_numpy(dtype)
-        size = (size,) if isinstance(size, (int, np.integer)) else tuple(unwrap(size))
-        return Tensor(np.full(size, value, np_dtype))
-
-    def new_ones(self, size, dtype=None) -> "Tensor":
-        """MindSpore's ``Tensor.new_ones(size, dtype=None)``: ones of ``size`` in ``dtype``
-        (None: this Tensor's)."""
-        return self._new(size, 1, dtype)
-
-    def new_zeros(self, size, dtype=None) -> "Tensor":
-        """MindSpore's ``Tensor.new_zeros(size, dtype=None)``."""
-        return self._new(size, 0, dtype)
-
-    def new_full(self, size, fill_value, *, dtype=None) -> "Tensor":
-        """MindSpore's ``Tensor.new_full(size, fill_value, *, dtype=None)``."""
-        return self._new(size, unwrap(fill_value), dtype)
-
     def fill_(self, value) -> "Tensor":
         """MindSpore's ``Tensor.fill_(value)``: every entry set to ``value``, in place (not in
         differentiated code); returns ``self``."""

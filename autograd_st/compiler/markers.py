@@ -46,6 +46,15 @@ def is_compile_time_api(obj) -> bool:
     return bool(getattr(obj, "_autograd_st_static", False))
 
 
+def run_time_form(obj):
+    """For a compile-time API that also has a form for runtime arguments (``ops.zeros(
+    (x.shape[0], 4))``: a shape known only at run time), that form (written over the
+    primitives), else None.
+
+    Marker ``_autograd_st_at_run_time``: set by ``ops/functional.py`` and ``numpy.py``."""
+    return getattr(obj, "_autograd_st_at_run_time", None)
+
+
 def is_gradient_function(obj) -> bool:
     """A gradient function (what ``grad`` / ``value_and_grad`` / ``GradOperation`` give);
     a call to one inside user code is a call to its generated code.

@@ -26,6 +26,14 @@ def _static(fn):
     return fn
 
 
+def _filled(value):
+    """The form of ``ones``/``zeros`` for a shape known only at run time (``(x.shape[0],
+    4)``, ``x.shape``): ``ops.fill`` of the value, made when the code runs."""
+    def at_run_time(shape, dtype=None):
+        return FUNCTIONS["fill"](dtype if dtype is not None else mstype.float32, shape, value)
+    return at_run_time
+
+
 @_static
 def ones(shape, dtype=None):
     """A Tensor of ones shaped ``shape`` (float32 unless ``dtype`` says otherwise)."""
@@ -36,6 +44,10 @@ def ones(shape, dtype=None):
 def zeros(shape, dtype=None):
     """A Tensor of zeros shaped ``shape`` (float32 unless ``dtype`` says otherwise)."""
     return Tensor(np.zeros(shape, mstype.to_numpy(dtype) or np.float32))
+
+
+ones._autograd_st_at_run_time = _filled(1)
+zeros._autograd_st_at_run_time = _filled(0)
 
 
 @_static
