@@ -26,6 +26,9 @@ from .dtype import (  # noqa: F401
     uint8,
 )
 from .op_table import NUMPY as _NUMPY
+from .prims import P as _P
+from .prims import Sym as _Sym
+from .prims import bindable
 from .tensor import Tensor
 
 _FUNCTIONS = {f.__name__: fn for f, fn in _NUMPY.items()}
@@ -93,12 +96,24 @@ def full(shape, fill_value, dtype=None):
     return _defaults(_np.full(shape, _data(fill_value)), dtype)
 
 
-@_static
+@bindable
 def arange(start, stop=None, step=None, dtype=None):
-    """``numpy.arange`` (int32 for ints, float32 for floats, unless ``dtype``)."""
-    return _defaults(_np.arange(start, stop, step) if stop is not None
-                     else _np.arange(start) if step is None else _np.arange(0, start, step),
-                     dtype)
+    """``mindspore.numpy.arange(start, stop=None, step=None, dtype=None)``: int32 when every
+    bound is a Python int, float32 otherwise (``np.int64(3)`` and Tensor bounds too, as
+    measured in MindSpore 2.10), unless ``dtype``.  Evaluated when the code is compiled on
+    constant bounds; bounds known only at run time (``x.shape[1]`` in differentiated code)
+    and a runtime ``dtype`` (``y.dtype``) make a runtime array."""
+    if stop is None:
+        start, stop = 0, start
+    step = 1 if step is None else step
+    start, stop, step = (_data(v) if isinstance(v, Tensor) and v._data.ndim == 0 else v
+                         for v in (start, stop, step))
+    if dtype is None:
+        out = _P.arange_mnp(start, stop, step)
+    else:
+        out = _P.arange(start, stop, step, dtype if isinstance(dtype, _Sym)
+                        else _np.dtype(to_numpy(dtype)).name)
+    return out if isinstance(out, _Sym) else Tensor(out)
 
 
 @_static

@@ -1,0 +1,67 @@
+"""Pieces the application tutorials (docs/tutorials_applications.md) rely on, each checked on
+a small program of this project: mindspore.numpy.arange with bounds read from shapes in
+differentiated code (MindSpore 2.10's default dtypes measured), checked against finite
+differences."""
+import numpy as np
+import pytest
+
+import autograd_st as ms
+import autograd_st.numpy as mnp
+from autograd_st import Tensor, numerical_grad, ops
+
+
+@pytest.mark.parametrize("args, kwargs, dtype, values", [
+    ((0, 3), {}, ms.int32, [0, 1, 2]),                     # Python ints: int32
+    ((0, 2.5), {}, ms.float32, [0, 1, 2]),                 # a float bound: float32
+    ((3,), {"dtype": ms.int64}, ms.int64, [0, 1, 2]),
+    ((np.int64(3),), {}, ms.float32, [0, 1, 2]),           # a numpy int: float32
+    ((Tensor(3),), {}, ms.float32, [0, 1, 2]),             # a Tensor bound: float32
+    ((1, 8, 3), {}, ms.int32, [1, 4, 7]),
+])
+def test_mnp_arange_dtypes_measured_in_mindspore(args, kwargs, dtype, values):
+    out = mnp.arange(*args, **kwargs)
+    assert out.dtype == dtype
+    np.testing.assert_array_equal(out.asnumpy(), values)
+
+
+def test_mnp_arange_on_shapes_and_a_runtime_dtype_in_differentiated_code():
+    # the batch size read from x.shape and a mask dtype read from another input: known only
+    # when the code runs; the picks index rows of x, the mask weighs them
+    def f(x, lengths):
+        batch, steps = x.shape
+        pos = mnp.arange(0, steps, 1, lengths.dtype)
+        mask = (pos < lengths.view(lengths.shape + (1,))).astype(x.dtype)
+        picked = x[mnp.arange(batch), lengths - 1]
+        return (ops.exp(x) * mask).sum() + (picked * picked).sum()
+
+    x = Tensor(np.random.RandomState(1).normal(size=(3, 4)))
+    lengths = Tensor(np.array([4, 2, 3], np.int64))
+    grad = ops.grad(f)(x, lengths).asnumpy()
+    mask = (np.arange(4) < lengths.asnumpy()[:, None])
+    expected = np.exp(x.asnumpy()) * mask
+    expected[np.arange(3), lengths.asnumpy() - 1] += 2 * x.asnumpy()[np.arange(3),
+                                                                     lengths.asnumpy() - 1]
+    np.testing.assert_allclose(grad, expected, rtol=1e-12)
+    np.testing.assert_allclose(grad, numerical_grad(lambda v: f(v, lengths), (x,)), rtol=1e-6,
+                               atol=1e-8)
+
+
+def test_mnp_arange_default_dtype_on_runtime_bounds():
+    # a shape is a Python int: int32 (as mindspore.numpy.arange on ints); the values agree
+    def f(x):
+        r = mnp.arange(x.shape[0])
+        return (x * r.astype(x.dtype)).sum(), r
+
+    x = Tensor(np.ones(4))
+    (value, r), grad = ms.value_and_grad(f, has_aux=True)(x)
+    assert r.dtype == ms.int32
+    np.testing.assert_array_equal(r.asnumpy(), [0, 1, 2, 3])
+    assert float(value.asnumpy()) == 6.0
+    np.testing.assert_allclose(grad.asnumpy(), [0, 1, 2, 3])
+
+    def g(x, lengths):  # a runtime dtype: the positions take the lengths' dtype
+        pos = mnp.arange(0, x.shape[0], 1, lengths.dtype)
+        return (x * x).sum(), pos
+
+    (_, pos), _ = ms.value_and_grad(g, has_aux=True)(x, Tensor(np.array([2], np.int64)))
+    assert pos.dtype == ms.int64
