@@ -99,7 +99,9 @@ class NumpySlicesDataset(_Indexed):
 
 
 def _as_row(item, n: int, types) -> tuple:
-    row = item if isinstance(item, tuple) else (item,)
+    # a tuple or a list holds one value per column (as MindSpore 2.10 reads a list: what
+    # iterating a dataset gives, so a dataset can be another's source)
+    row = tuple(item) if isinstance(item, (tuple, list)) else (item,)
     if len(row) != n:
         raise ValueError("GeneratorDataset: the source gave %d values for the %d columns; "
                          "return a tuple with one value per column name" % (len(row), n))
@@ -120,8 +122,8 @@ class GeneratorDataset(_Indexed):
 
     ``source``: a random-accessible object (``__getitem__`` and ``__len__``: read by index,
     shuffled by default), a callable returning an iterator (called once per epoch) or an
-    iterable (``iter()`` once per epoch); each item is a tuple with one value per column (or
-    one value for one column); ``column_types`` are checked (not converted), as MindSpore
+    iterable (``iter()`` once per epoch; another dataset too); each item is a tuple or a list
+    with one value per column (or one value for one column); ``column_types`` are checked (not converted), as MindSpore
     does.  An iterator source is never shuffled (``shuffle`` is ignored,
     as in MindSpore).  ``schema``, ``batch_sampler`` and ``collate_fn`` are refused."""
 
