@@ -153,7 +153,7 @@ class SubsetRandomSampler(SubsetSampler):
 class RandomSampler:
     """MindSpore's ``ds.RandomSampler(replacement=False, num_samples=None)``: the rows in a
     random order each epoch (``replacement=True``: drawn with replacement), at most
-    ``num_samples``."""
+    ``num_samples``; both as MindSpore 2.10 draws them under a seed."""
 
     def __init__(self, replacement=False, num_samples=None) -> None:
         if not isinstance(replacement, bool):
@@ -165,8 +165,7 @@ class RandomSampler:
     def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
         count = self.num_samples or n
         if self.replacement:
-            rng = config.generator(stage, epoch)
-            return rng.integers(0, n, size=count) if n else np.arange(0)
+            return config.sampler_draws(n, count, epoch)
         return config.sampler_order(n, epoch)[:count]
 
     def get_num_samples(self):

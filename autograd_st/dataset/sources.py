@@ -42,6 +42,10 @@ class _Indexed(Dataset):
         if self._sampler is not None:
             order = self._sampler.indices(self._n, self._stage, epoch)
             return order if not self._num_samples else order[:self._num_samples]
+        if self._shuffle and self._num_samples:
+            # MindSpore's select_sampler: shuffle with num_samples is
+            # RandomSampler(replacement=True, num_samples)
+            return config.sampler_draws(self._n, self._size(), epoch)
         if self._shuffle:
             order = config.sampler_order(self._n, epoch)  # MindSpore's RandomSampler
         else:
