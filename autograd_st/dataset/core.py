@@ -49,6 +49,7 @@ class Dataset:
 
     _columns: list = []
     _stage = 0
+    _mappable = False  # a source MindSpore derives from MappableDataset (split reads it)
 
     # -- what subclasses define ----------------------------------------------------------
     def _rows(self, epoch: int) -> Iterator[tuple]:
@@ -163,8 +164,10 @@ class Dataset:
     def split(self, sizes, randomize=True):
         """MindSpore's ``split``: non-overlapping datasets of ``sizes`` rows (ints summing to
         the size, or fractions: rounded, the rounding difference given to the first split
-        as MindSpore does).  ``randomize=True`` shuffles the rows once (the same order every
-        epoch; the order comes from the seed, not MindSpore's engine)."""
+        as MindSpore does).  ``randomize=True`` shuffles the rows the same way every epoch,
+        as MindSpore 2.10 does: a source (MindSpore's MappableDataset) through its
+        RandomSampler's first order; any other dataset (a map, a batch, a file source)
+        through ``shuffle(10000)`` reseeded each epoch (then ``skip`` and ``take``)."""
         n = self.get_dataset_size()
         if not isinstance(sizes, list) or not sizes:
             raise RuntimeError("sizes must be a list.")
@@ -191,7 +194,9 @@ class Dataset:
             if sum(absolute) != n:
                 raise RuntimeError("Sum of calculated split sizes %d is not equal to dataset "
                                    "size %d." % (sum(absolute), n))
-        source = _FixedShuffle(self) if randomize else self
+        source = self
+        if randomize:
+            source = _FixedShuffle(self) if self._mappable else _FixedBufferShuffle(self)
         out, skip = [], 0
         for k in absolute:
             part = source.skip(skip) if skip else source
@@ -606,6 +611,17 @@ class _FixedShuffle(_Stage):
         rows = list(self.child._rows(epoch))
         for k in config.sampler_order(len(rows), 0):  # (MindSpore's, not reshuffled)
             yield rows[k]
+
+
+class _FixedBufferShuffle(_Stage):
+    """MindSpore's ``shuffle(10000)`` with ``reshuffle_each_epoch=False`` (what ``split``
+    puts over a dataset that is not a source): its generator reseeded every epoch."""
+
+    def _size(self) -> int:
+        return self.child._size()
+
+    def _rows(self, epoch):
+        yield from config.BufferShuffle(10000).rows(self.child._rows(epoch))
 
 
 def _data_tensor(value) -> Tensor:

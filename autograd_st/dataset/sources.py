@@ -25,6 +25,8 @@ class _Indexed(Dataset):
 
     _sampler = None
 
+    _mappable = True  # (MindSpore's MappableDataset sources)
+
     def _setup(self, n: int, num_samples, shuffle, sampler=None) -> None:
         self._n = n
         self._num_samples = None if num_samples is None else _count(num_samples,
