@@ -1,13 +1,20 @@
 """Pieces the application tutorials (docs/tutorials_applications.md) rely on, each checked on
 a small program of this project: mindspore.numpy.arange with bounds read from shapes in
 differentiated code (MindSpore 2.10's default dtypes measured), checked against finite
-differences."""
+differences; MindSpore's deeper dataset module paths; Dataset.save refused with a hint.
+Recorded MindSpore cases: tests/ms_cases/cases/ta_*.py."""
 import numpy as np
 import pytest
 
 import autograd_st as ms
+import autograd_st.dataset as ds
+import autograd_st.dataset.text.transforms as text_transforms
 import autograd_st.numpy as mnp
 from autograd_st import Tensor, numerical_grad, ops
+from autograd_st.dataset import text, transforms, vision
+from autograd_st.dataset.transforms.transforms import OneHot
+from autograd_st.dataset.vision.transforms import Resize
+from autograd_st.dataset.vision.utils import Inter
 
 
 @pytest.mark.parametrize("args, kwargs, dtype, values", [
@@ -65,3 +72,18 @@ def test_mnp_arange_default_dtype_on_runtime_bounds():
 
     (_, pos), _ = ms.value_and_grad(g, has_aux=True)(x, Tensor(np.array([2], np.int64)))
     assert pos.dtype == ms.int64
+
+
+def test_dataset_module_paths_of_mindspore():
+    # MindSpore's deeper paths: mindspore.dataset.text.transforms, .vision.transforms,
+    # .vision.utils, .transforms.transforms
+    assert text_transforms.UnicodeCharTokenizer is text.UnicodeCharTokenizer
+    assert Resize is vision.Resize and Inter is vision.Inter and OneHot is transforms.OneHot
+    np.testing.assert_array_equal(text_transforms.UnicodeCharTokenizer()("ab c"),
+                                  ["a", "b", " ", "c"])
+
+
+def test_dataset_save_is_refused_with_what_to_do():
+    data = ds.NumpySlicesDataset([1, 2, 3], column_names=["x"])
+    with pytest.raises(NotImplementedError, match="MindRecord.*NumpySlicesDataset"):
+        data.save("./never_written.mindrecord")

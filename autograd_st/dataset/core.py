@@ -161,6 +161,16 @@ class Dataset:
     def __add__(self, datasets):
         return self.concat(datasets)
 
+    def save(self, file_name, num_files=1, file_type="mindrecord"):
+        """MindSpore's ``save(file_name, num_files=1, file_type='mindrecord')``: writes
+        MindRecord, MindSpore's own binary format, which autograd_st does not support
+        (raises ``NotImplementedError`` saying what to do instead)."""
+        raise NotImplementedError(
+            "Dataset.save(%r): MindRecord files are MindSpore's own format and autograd_st "
+            "does not write them; keep the rows as numpy arrays (np.save, or iterate with "
+            "create_tuple_iterator(output_numpy=True)) and read them back through "
+            "NumpySlicesDataset or GeneratorDataset" % (file_name,))
+
     def split(self, sizes, randomize=True):
         """MindSpore's ``split``: non-overlapping datasets of ``sizes`` rows (ints summing to
         the size, or fractions: rounded, the rounding difference given to the first split

@@ -11,6 +11,7 @@ transforms draw from ``ds.config``'s seed (reproducible; not MindSpore's generat
 from __future__ import annotations
 
 import enum
+import importlib
 import itertools
 
 import numpy as np
@@ -22,6 +23,12 @@ __all__ = ["Rescale", "Normalize", "HWC2CHW", "Resize", "Inter", "Border", "Cent
            "RandomCrop", "ToTensor"]
 
 _RANDOM = itertools.count()  # each random transform draws from its own stream of the seed
+
+
+def _is_pil(img) -> bool:
+    """A PIL image: MindSpore 2.10 runs a transform's Python (Pillow) form on one, and gives
+    a PIL image back (Resize, CenterCrop, Pad here)."""
+    return type(img).__module__.startswith("PIL.")
 
 
 class Inter(enum.IntEnum):
@@ -82,7 +89,8 @@ class HWC2CHW:
 class Resize:
     """MindSpore's ``vision.Resize(size, interpolation=Inter.BILINEAR)`` of an HWC (or HW)
     image: ``size`` (h, w), or an int for the shorter side (the other keeps the aspect ratio,
-    truncated).  Bilinear with half-pixel centres and edge clamping, as OpenCV; float images
+    truncated; a PIL image is resized by Pillow, as MindSpore's PIL form, and stays a PIL
+    image).  Bilinear with half-pixel centres and edge clamping, as OpenCV; float images
     in float32; uint8 images in OpenCV's fixed point (weights in 1/2048, its vectorized
     vertical pass and rounding: equal to MindSpore 2.10's pixels).  Other interpolations
     are refused."""
@@ -101,7 +109,21 @@ class Resize:
             return int(h * self.size / w), self.size
         return tuple(int(s) for s in self.size)
 
+    def _pil(self, img):
+        # MindSpore's py_transforms_util.resize: Pillow's resize, the shorter side to an int
+        # size (the other truncated), an image already that size returned as it is
+        if isinstance(self.size, int):
+            w, h = img.size
+            if (w <= h and w == self.size) or (h <= w and h == self.size):
+                return img
+            if w < h:
+                return img.resize((self.size, int(self.size / (w / h))), int(self.interpolation))
+            return img.resize((int(self.size * (w / h)), self.size), int(self.interpolation))
+        return img.resize(tuple(int(v) for v in self.size)[::-1], int(self.interpolation))
+
     def __call__(self, img):
+        if _is_pil(img):
+            return self._pil(img)
         img = np.asarray(img)
         h, w = img.shape[:2]
         oh, ow = self._out_size(h, w)
@@ -210,14 +232,18 @@ def _pad(img: np.ndarray, left: int, top: int, right: int, bottom: int, fill_val
 class CenterCrop:
     """MindSpore's ``vision.CenterCrop(size)``: the centre ``size`` of an HWC / HW image
     (offset ``(H - h) // 2``); a larger size pads with 0, the extra row or column going to
-    the top / left (measured)."""
+    the top / left (measured).  A PIL image is cropped by Pillow as MindSpore's PIL form
+    (offsets ``round((H - h) / 2)``, half to even) and stays a PIL image."""
 
     def __init__(self, size) -> None:
         self.size = _hw(size, "CenterCrop")
 
     def __call__(self, img):
-        img = np.asarray(img)
         h, w = self.size
+        if _is_pil(img):  # MindSpore's PIL form: offsets rounded half to even, then crop
+            top, left = int(round((img.size[1] - h) / 2.)), int(round((img.size[0] - w) / 2.))
+            return img.crop((left, top, left + w, top + h))
+        img = np.asarray(img)
         dh, dw = max(0, h - img.shape[0]), max(0, w - img.shape[1])
         if dh or dw:
             img = _pad(img, (dw + 1) // 2, (dh + 1) // 2, dw // 2, dh // 2, 0, Border.CONSTANT)
@@ -228,14 +254,33 @@ class CenterCrop:
 class Pad:
     """MindSpore's ``vision.Pad(padding, fill_value=0, padding_mode=Border.CONSTANT)``:
     ``padding`` an int, (left/right, top/bottom) or (left, top, right, bottom);
-    ``fill_value`` an int or one per channel."""
+    ``fill_value`` an int or one per channel.  A PIL image is padded by Pillow as
+    MindSpore's PIL form and stays a PIL image."""
 
     def __init__(self, padding, fill_value=0, padding_mode=Border.CONSTANT) -> None:
         self.padding = _ltrb(padding, "Pad")
         self.fill_value, self.padding_mode = fill_value, Border(padding_mode)
 
     def __call__(self, img):
+        if _is_pil(img):
+            return self._pil(img)
         return _pad(np.asarray(img), *self.padding, self.fill_value, self.padding_mode)
+
+    def _pil(self, img):
+        # MindSpore's py_transforms_util.pad: ImageOps.expand for a constant border (an int
+        # fill is one per RGB channel), numpy's pad for the other modes
+        left, top, right, bottom = self.padding
+        if self.padding_mode is Border.CONSTANT:
+            fill = self.fill_value
+            fill = tuple(fill) if isinstance(fill, (list, tuple)) else (int(fill),) * 3
+            if img.mode in ("L", "1"):
+                fill = fill[0]
+            image_ops = importlib.import_module("PIL.ImageOps")
+            return image_ops.expand(img, border=(left, top, right, bottom), fill=fill)
+        arr = np.asarray(img)
+        widths = ((top, bottom), (left, right)) + (((0, 0),) if arr.ndim == 3 else ())
+        image_module = importlib.import_module("PIL.Image")
+        return image_module.fromarray(np.pad(arr, widths, self.padding_mode.value))
 
 
 class HorizontalFlip:
