@@ -20,10 +20,13 @@ from .config import get_seed, set_seed
 from .core import BatchInfo, Dataset
 from .samplers import (
     DistributedSampler,
+    PKSampler,
     RandomSampler,
+    Sampler,
     SequentialSampler,
     SubsetRandomSampler,
     SubsetSampler,
+    WeightedRandomSampler,
 )
 from .sources import GeneratorDataset, MnistDataset, NumpySlicesDataset
 from .sources2 import (
@@ -64,4 +67,5 @@ __all__ = ["Dataset", "BatchInfo", "zip", "DistributedSampler", "SequentialSampl
            "transforms", "vision", "set_seed", "get_seed", "text",
            "Cifar10Dataset", "Cifar100Dataset", "ImageFolderDataset", "CSVDataset",
            "TextFileDataset", "FashionMnistDataset", "KMnistDataset", "PaddedDataset",
-           "FakeImageDataset", "RandomDataset", "Schema", "Shuffle"]
+           "FakeImageDataset", "RandomDataset", "Schema", "Shuffle", "WeightedRandomSampler",
+           "PKSampler", "Sampler"]

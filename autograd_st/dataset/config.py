@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["set_seed", "get_seed", "generator", "seed_sets", "DEFAULT_SEED", "sampler_order",
-           "sampler_draws",
+           "sampler_draws", "weighted_draws", "pk_draws",
            "BufferShuffle"]
 
 DEFAULT_SEED = 5489  # MindSpore's ds.config.get_seed() before any set_seed
@@ -157,6 +157,49 @@ def sampler_draws(n: int, count: int, epoch: int) -> np.ndarray:
         return np.arange(0)
     g = _MT32((_SEED[0] + epoch) & _U32)
     return np.array([g.below(n) for _ in range(count)], dtype=np.int64)
+
+
+def _canonical(g: _MT32) -> float:
+    """libstdc++'s ``generate_canonical<double, 53>(g)`` for ``std::mt19937``: two draws."""
+    low = g()
+    return (low + g() * 4294967296.0) / 18446744073709551616.0
+
+
+def weighted_draws(weights, count: int, replacement: bool) -> np.ndarray:
+    """MindSpore's WeightedRandomSampler (the same ids every epoch, measured in MindSpore
+    2.10): with replacement ``std::discrete_distribution`` (the cumulative probabilities,
+    the last set to one, searched with a canonical double); without, each row keyed by
+    ``std::exponential_distribution(1)`` over its weight, the smallest keys first."""
+    g = _MT32(_SEED[0] & _U32)
+    w = np.asarray(weights, np.float64)
+    if replacement:
+        cp = np.cumsum(w / w.sum())
+        cp[-1] = 1.0
+        return np.array([int(np.searchsorted(cp, _canonical(g), "left"))
+                         for _ in range(count)], dtype=np.int64)
+    keys = []
+    for x in w:
+        e = -np.log(1.0 - _canonical(g))
+        keys.append(e / x if x > 0 else np.inf)
+    return np.argsort(np.array(keys), kind="stable")[:count].astype(np.int64)
+
+
+def pk_draws(groups: list, per_class: int, count: int, shuffle: bool, epoch: int):
+    """MindSpore's PKSampler: the classes (``groups``: each class's row ids, classes in
+    sorted order) shuffled once by ``std::mt19937`` seeded with the seed when ``shuffle``,
+    then ``per_class`` rows of each class, each drawn uniformly (with replacement) from a
+    generator seeded with the seed plus the epoch (measured in MindSpore 2.10)."""
+    g = _MT32(_SEED[0] & _U32)
+    order = list(range(len(groups)))
+    if shuffle:
+        _std_shuffle(order, g)
+    if epoch:
+        g = _MT32((_SEED[0] + epoch) & _U32)
+    out = []
+    for k in range(count):
+        ids = groups[order[k // per_class]]
+        out.append(ids[g.below(len(ids))])
+    return np.array(out, dtype=np.int64)
 
 
 _M64 = (1 << 64) - 1

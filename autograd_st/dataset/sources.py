@@ -24,7 +24,7 @@ class _Indexed(Dataset):
     """A source of ``n`` rows read by index, in order or (``shuffle``) permuted each epoch."""
 
     _sampler = None
-
+    _labels = None  # (the class column, read once for a PKSampler)
     _mappable = True  # (MindSpore's MappableDataset sources)
 
     def _setup(self, n: int, num_samples, shuffle, sampler=None) -> None:
@@ -34,15 +34,29 @@ class _Indexed(Dataset):
         self._shuffle = True if shuffle is None else bool(shuffle)
         self._sampler = sampler
 
+    def _sampled(self, epoch: int):
+        bind = getattr(self._sampler, "bind", None)
+        if bind is not None:  # a PKSampler: the class of every row
+            if self._labels is None:
+                column = self._sampler.class_column
+                if column not in self._columns:
+                    raise RuntimeError("PKSampler: class_column %r is not a column of %s "
+                                       "(columns: %s)" % (column, type(self).__name__,
+                                                          self._columns))
+                k = self._columns.index(column)
+                self._labels = [self._row(i)[k] for i in range(self._n)]
+            bind(self._labels)
+        return self._sampler.indices(self._n, self._stage, epoch)
+
     def _size(self) -> int:
         n = self._n
         if self._sampler is not None:
-            n = len(self._sampler.indices(n, self._stage, 0))
+            n = len(self._sampled(0))
         return n if not self._num_samples else min(n, self._num_samples)
 
     def _order(self, epoch: int):
         if self._sampler is not None:
-            order = self._sampler.indices(self._n, self._stage, epoch)
+            order = self._sampled(epoch)
             return order if not self._num_samples else order[:self._num_samples]
         if self._shuffle and self._num_samples:
             # MindSpore's select_sampler: shuffle with num_samples is
