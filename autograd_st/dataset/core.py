@@ -333,13 +333,18 @@ class _Batch(_Stage):
                 raise ValueError("batch: input column %r is not a column (columns: %s)"
                                  % (c, names))
         self.in_idx = [names.index(c) for c in inputs]
-        if output_columns is not None:
-            outputs = _names(output_columns, "batch output_columns")
-            if len(outputs) != len(inputs):
-                raise ValueError("batch: %d output_columns for %d input_columns"
-                                 % (len(outputs), len(inputs)))
-            for i, c in zip(self.in_idx, outputs):
-                self._columns[i] = c
+        outputs = inputs if output_columns is None else _names(output_columns,
+                                                               "batch output_columns")
+        if per_batch_map is None and len(outputs) != len(inputs):
+            raise ValueError("batch: %d output_columns for %d input_columns"
+                             % (len(outputs), len(inputs)))
+        self.n_out = len(outputs)
+        # the outputs take the inputs' place, as map's do
+        first = self.in_idx[0]
+        keep = [i for i in range(len(names)) if i not in self.in_idx]
+        self._layout = [i for i in keep if i < first] + [None] + [i for i in keep if i > first]
+        self._columns = [c for i in self._layout for c in
+                         ([names[i]] if i is not None else outputs)]
 
     def get_batch_size(self) -> int:
         return self.batch_size
@@ -349,18 +354,29 @@ class _Batch(_Stage):
         return n // self.batch_size if self.drop_remainder else -(-n // self.batch_size)
 
     def _stack(self, rows: list, batch_num: int = 0, epoch: int = 0) -> tuple:
+        done: dict = {}
         if self.per_batch_map is not None:
-            cols = [[r[k] for r in rows] for k in range(len(self._columns))]
+            width = len(rows[0])
+            cols = [[r[k] for r in rows] for k in range(width)]
             result = self.per_batch_map(*[cols[k] for k in self.in_idx],
                                         BatchInfo(batch_num, epoch))
             result = result if isinstance(result, tuple) else (result,)
-            if len(result) != len(self.in_idx):
-                raise ValueError("batch: per_batch_map returned %d values for %d columns"
-                                 % (len(result), len(self.in_idx)))
-            for k, value in zip(self.in_idx, result):
+            if len(result) != self.n_out:
+                raise ValueError("batch: per_batch_map returned %d values for %d output "
+                                 "columns" % (len(result), self.n_out))
+            outs = []
+            for value in result:
+                outs.append([None] * len(rows))
                 value = value.asnumpy() if isinstance(value, Tensor) else value
-                cols[k] = list(np.asarray(value))
+                if isinstance(value, dict):  # that column's batch as it is (MindSpore's)
+                    done[sum(1 for _ in outs) - 1] = value
+                else:
+                    outs[-1] = list(np.asarray(value))
+            cols = [c for i in self._layout for c in ([cols[i]] if i is not None else outs)]
+            first = self._layout.index(None)
+            done = {first + k: v for k, v in done.items()}
             rows = list(zip(*cols))
+
         if self.pad_info is not None:
             cols = [[r[k] for r in rows] for k in range(len(self._columns))]
             for k, name in enumerate(self._columns):
@@ -370,12 +386,7 @@ class _Batch(_Stage):
             rows = list(zip(*cols))
         out = []
         for k, name in enumerate(self._columns):
-            shapes = {np.shape(r[k]) for r in rows}
-            if len(shapes) > 1:
-                raise ValueError("batch: column %r has rows of different shapes %s; make them "
-                                 "one shape (e.g. with map) before batching"
-                                 % (name, sorted(shapes)))
-            out.append(np.stack([r[k] for r in rows]))
+            out.append(done[k] if k in done else _batch_column([r[k] for r in rows], name))
         return tuple(out)
 
     def _rows(self, epoch):
@@ -425,7 +436,7 @@ class _Map(_Stage):
         if len(args) != self.n_out:
             raise ValueError("map: the operations returned %d values for the %d output "
                              "columns %s" % (len(args), self.n_out, self._columns))
-        args = tuple(np.asarray(a.asnumpy() if isinstance(a, Tensor) else a) for a in args)
+        args = tuple(column_value(a) for a in args)
         out = []
         for i in self._layout:
             out.extend([row[i]] if i is not None else args)
@@ -634,6 +645,43 @@ class _FixedBufferShuffle(_Stage):
         yield from config.BufferShuffle(10000).rows(self.child._rows(epoch))
 
 
+def _output(value, output_numpy: bool):
+    """A column's value as an iterator gives it (MindSpore 2.10's ``__convert_python``): a
+    dict (a Python object column), list or tuple converted item by item, numbers and
+    arrays as numpy arrays or Tensors (strings stay numpy), anything else as it is."""
+    if isinstance(value, dict):
+        return {k: _output(v, output_numpy) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_output(v, output_numpy) for v in value)
+    if isinstance(value, Tensor):
+        value = value.asnumpy()
+    if not isinstance(value, (np.ndarray, np.generic, int, float, bool, str, bytes)):
+        return value
+    arr = np.asarray(value)
+    if output_numpy or arr.dtype.kind in "USO":
+        return arr
+    return _data_tensor(arr)
+
+
+def column_value(value):
+    """A value as a pipeline stage keeps it: a dict (MindSpore's Python object column)
+    as it is, a Tensor's data, anything else as a numpy array."""
+    if isinstance(value, dict):
+        return value
+    return np.asarray(value.asnumpy() if isinstance(value, Tensor) else value)
+
+
+def _batch_column(values: list, name: str):
+    """One column of a batch: dicts key by key (nested too), arrays stacked."""
+    if values and isinstance(values[0], dict):
+        return {k: _batch_column([v[k] for v in values], name) for k in values[0]}
+    shapes = {np.shape(v) for v in values}
+    if len(shapes) > 1:
+        raise ValueError("batch: column %r has rows of different shapes %s; make them "
+                         "one shape (e.g. with map) before batching" % (name, sorted(shapes)))
+    return np.stack(values)
+
+
 def _data_tensor(value) -> Tensor:
     """A Tensor of a row's column, printed as MindSpore prints a dataset's (numpy's format)."""
     t = Tensor(value)
@@ -672,8 +720,7 @@ class _Iterator:
             self._rows = None
             self._epoch += 1
             raise
-        values = [row[i] if self.output_numpy or np.asarray(row[i]).dtype.kind in "USO"
-                  else _data_tensor(row[i]) for i in self.idx]  # strings stay numpy (MindSpore)
+        values = [_output(row[i], self.output_numpy) for i in self.idx]
         return dict(zip(self.columns, values)) if self.as_dict else values
 
     def get_next(self):

@@ -125,7 +125,8 @@ def _as_row(item, n: int, types) -> tuple:
     if len(row) != n:
         raise ValueError("GeneratorDataset: the source gave %d values for the %d columns; "
                          "return a tuple with one value per column name" % (len(row), n))
-    out = tuple(np.asarray(v.asnumpy() if hasattr(v, "asnumpy") else v) for v in row)
+    out = tuple(v if isinstance(v, dict) else np.asarray(v.asnumpy() if hasattr(v, "asnumpy")
+                                                          else v) for v in row)
     for k, t in enumerate(types or ()):
         want = np.dtype(getattr(t, "np_dtype", t))
         if out[k].dtype != want:  # MindSpore checks the type, it does not convert
