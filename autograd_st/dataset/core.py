@@ -161,6 +161,32 @@ class Dataset:
     def __add__(self, datasets):
         return self.concat(datasets)
 
+    def sync_wait(self, condition_name, num_batch=1, callback=None):
+        """MindSpore's ``sync_wait(condition_name, num_batch=1, callback=None)``: a barrier
+        the pipeline waits at until ``sync_update``.  Here the pipeline is pulled row by
+        row in the caller's thread, so it never runs ahead: ``sync_update`` calls
+        ``callback(data)`` at once, and the rows read after it see its effect."""
+        if not isinstance(condition_name, str):
+            raise TypeError("sync_wait: condition_name must be a str; got %r"
+                            % (condition_name,))
+        if callback is not None and not callable(callback):
+            raise TypeError("sync_wait: callback must be callable; got %r" % (callback,))
+        return _SyncWait(self, condition_name, num_batch, callback)
+
+    def sync_update(self, condition_name, num_batch=None, data=None):
+        """MindSpore's ``sync_update(condition_name, num_batch=None, data=None)``: releases
+        the ``sync_wait`` barrier named ``condition_name`` (calls its callback with
+        ``data``)."""
+        stage = self
+        while stage is not None:
+            if isinstance(stage, _SyncWait) and stage.condition_name == condition_name:
+                if stage.callback is not None:
+                    stage.callback(data)
+                return
+            stage = getattr(stage, "child", None)
+        raise RuntimeError("sync_update: no sync_wait named %r in this pipeline (give the "
+                           "name used in sync_wait)" % (condition_name,))
+
     def save(self, file_name, num_files=1, file_type="mindrecord"):
         """MindSpore's ``save(file_name, num_files=1, file_type='mindrecord')``: writes
         MindRecord, MindSpore's own binary format, which autograd_st does not support
@@ -632,6 +658,20 @@ class _FixedShuffle(_Stage):
         rows = list(self.child._rows(epoch))
         for k in config.sampler_order(len(rows), 0):  # (MindSpore's, not reshuffled)
             yield rows[k]
+
+
+class _SyncWait(_Stage):
+    """``sync_wait``'s barrier: the rows pass through (see ``Dataset.sync_wait``)."""
+
+    def __init__(self, child, condition_name: str, num_batch, callback) -> None:
+        super().__init__(child)
+        self.condition_name, self.num_batch, self.callback = condition_name, num_batch, callback
+
+    def _size(self) -> int:
+        return self.child._size()
+
+    def _rows(self, epoch):
+        yield from self.child._rows(epoch)
 
 
 class _FixedBufferShuffle(_Stage):
