@@ -365,12 +365,17 @@ class _Batch(_Stage):
             raise ValueError("batch: %d output_columns for %d input_columns"
                              % (len(outputs), len(inputs)))
         self.n_out = len(outputs)
-        # the outputs take the inputs' place, as map's do
-        first = self.in_idx[0]
-        keep = [i for i in range(len(names)) if i not in self.in_idx]
-        self._layout = [i for i in keep if i < first] + [None] + [i for i in keep if i > first]
-        self._columns = [c for i in self._layout for c in
-                         ([names[i]] if i is not None else outputs)]
+        self._layout = None
+        if len(outputs) == len(inputs):  # renamed in place
+            for i, c in zip(self.in_idx, outputs):
+                self._columns[i] = c
+        else:  # (per_batch_map giving another number of columns) as map's outputs do
+            first = self.in_idx[0]
+            keep = [i for i in range(len(names)) if i not in self.in_idx]
+            self._layout = [i for i in keep if i < first] + [None] + [i for i in keep
+                                                                       if i > first]
+            self._columns = [c for i in self._layout for c in
+                             ([names[i]] if i is not None else outputs)]
 
     def get_batch_size(self) -> int:
         return self.batch_size
@@ -398,9 +403,15 @@ class _Batch(_Stage):
                     done[sum(1 for _ in outs) - 1] = value
                 else:
                     outs[-1] = list(np.asarray(value))
-            cols = [c for i in self._layout for c in ([cols[i]] if i is not None else outs)]
-            first = self._layout.index(None)
-            done = {first + k: v for k, v in done.items()}
+            if self._layout is None:
+                for k, out in zip(self.in_idx, outs):
+                    cols[k] = out
+                done = {self.in_idx[k]: v for k, v in done.items()}
+            else:
+                cols = [c for i in self._layout for c in ([cols[i]] if i is not None
+                                                          else outs)]
+                first = self._layout.index(None)
+                done = {first + k: v for k, v in done.items()}
             rows = list(zip(*cols))
 
         if self.pad_info is not None:
