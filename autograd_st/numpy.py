@@ -6,7 +6,8 @@ eagerly on Tensors and differentiates in compiled code) and :class:`~autograd_st
 Gives: those functions under their numpy names (``mnp.sum(x, axis=1)``, ``mnp.dot``,
 ``mnp.where`` ...), array creation with MindSpore's default dtypes (float32 for floats and the
 ``zeros``/``ones``/``empty``/``eye`` family, int32 for Python ints: ``mnp.arange(5)`` is Int32,
-as measured in MindSpore 2.10; creation runs when the code is compiled, like ``ops.zeros``),
+as measured in MindSpore 2.10; creation runs when the code is compiled, like ``ops.zeros``;
+``arange`` and ``full`` on a shape or dtype known only at run time make runtime arrays),
 and the dtypes.
 """
 from __future__ import annotations
@@ -90,10 +91,27 @@ def empty(shape, dtype=float32):
     return zeros(shape, dtype)
 
 
-@_static
+@bindable
 def full(shape, fill_value, dtype=None):
-    """``fill_value`` everywhere (int32 for an int, float32 for a float, unless ``dtype``)."""
-    return _defaults(_np.full(shape, _data(fill_value)), dtype)
+    """``mindspore.numpy.full(shape, fill_value, dtype=None)``: ``fill_value`` everywhere;
+    without ``dtype`` int32 for an int, float32 for a float, bool for a bool, a Tensor's own
+    dtype (measured in MindSpore 2.10).  A shape, fill or dtype known only at run time
+    (``x.shape[0]``, ``y.dtype`` in differentiated code) makes a runtime array."""
+    if isinstance(fill_value, (list, tuple)):  # (an array of fills, as numpy broadcasts it)
+        return _defaults(_np.full(shape, _data(fill_value)), dtype)
+    if dtype is not None:
+        kind = dtype if isinstance(dtype, _Sym) else _np.dtype(to_numpy(dtype)).name
+    elif isinstance(fill_value, _Sym):
+        kind = _P.dtype(fill_value)
+    elif isinstance(fill_value, Tensor):
+        kind = fill_value._data.dtype.name
+    else:
+        kind = "bool" if isinstance(fill_value, bool) else \
+            "int32" if isinstance(fill_value, int) else "float32"
+    if not isinstance(shape, _Sym):
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    out = _P.full(shape, _data(fill_value), kind)
+    return out if isinstance(out, _Sym) else Tensor(out)
 
 
 @bindable

@@ -87,3 +87,34 @@ def test_dataset_save_is_refused_with_what_to_do():
     data = ds.NumpySlicesDataset([1, 2, 3], column_names=["x"])
     with pytest.raises(NotImplementedError, match="MindRecord.*NumpySlicesDataset"):
         data.save("./never_written.mindrecord")
+
+
+@pytest.mark.parametrize("args, kwargs, dtype", [
+    (((2,), 3), {}, ms.int32), (((2,), 3.5), {}, ms.float32), (((2,), True), {}, ms.bool_),
+    (((2,), Tensor(3)), {}, ms.int64),                     # a Tensor fill keeps its dtype
+    (((2,), Tensor(3.5)), {}, ms.float32), (([2, 3], 1), {"dtype": ms.int64}, ms.int64),
+])
+def test_mnp_full_dtypes_measured_in_mindspore(args, kwargs, dtype):
+    out = mnp.full(*args, **kwargs)
+    assert out.dtype == dtype
+    np.testing.assert_array_equal(out.asnumpy(), np.full(out.shape, out.asnumpy().flat[0]))
+
+
+def test_mnp_full_on_shapes_and_a_runtime_dtype_in_differentiated_code():
+    # a CRF's default lengths: mnp.full((batch,), steps, lengths.dtype) read from shapes
+    def f(x, lengths):
+        batch, steps = x.shape
+        full_lengths = mnp.full((batch,), steps, lengths.dtype)
+        weights = mnp.full(x.shape, 0.5)
+        return (ops.sin(x) * weights).sum() * full_lengths.astype(x.dtype).sum(), full_lengths
+
+    x = Tensor(np.random.RandomState(2).normal(size=(2, 3)))
+    lengths = Tensor(np.array([1], np.int64))
+    (value, full_lengths), grad = ms.value_and_grad(f, has_aux=True)(x, lengths)
+    assert full_lengths.dtype == ms.int64
+    np.testing.assert_array_equal(full_lengths.asnumpy(), [3, 3])
+    np.testing.assert_allclose(float(value.asnumpy()), 0.5 * np.sin(x.asnumpy()).sum() * 6,
+                               rtol=1e-12)
+    np.testing.assert_allclose(grad.asnumpy(), 3.0 * np.cos(x.asnumpy()), rtol=1e-12)
+    np.testing.assert_allclose(grad.asnumpy(),
+                               numerical_grad(lambda v: f(v, lengths)[0], (x,)), rtol=1e-6)
