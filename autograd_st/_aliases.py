@@ -37,6 +37,10 @@ ALIASES = {
     "ops.function.math_func": "autograd_st.ops",
     "ops.function.array_func": "autograd_st.ops",
     "ops.function.grad": "autograd_st.ops",
+    "dataset.text.transforms": "autograd_st.dataset.text",
+    "dataset.vision.transforms": "autograd_st.dataset.vision",
+    "dataset.vision.utils": "autograd_st.dataset.vision",
+    "dataset.transforms.transforms": "autograd_st.dataset.transforms",
 }
 
 

@@ -6,7 +6,8 @@ eagerly on Tensors and differentiates in compiled code) and :class:`~autograd_st
 Gives: those functions under their numpy names (``mnp.sum(x, axis=1)``, ``mnp.dot``,
 ``mnp.where`` ...), array creation with MindSpore's default dtypes (float32 for floats and the
 ``zeros``/``ones``/``empty``/``eye`` family, int32 for Python ints: ``mnp.arange(5)`` is Int32,
-as measured in MindSpore 2.10; creation runs when the code is compiled, like ``ops.zeros``),
+as measured in MindSpore 2.10; creation runs when the code is compiled, like ``ops.zeros``;
+``arange`` and ``full`` on a shape or dtype known only at run time make runtime arrays),
 and the dtypes.
 """
 from __future__ import annotations
@@ -27,6 +28,9 @@ from .dtype import (  # noqa: F401
 )
 from .op_table import FUNCTIONS as _OPS
 from .op_table import NUMPY as _NUMPY
+from .prims import P as _P
+from .prims import Sym as _Sym
+from .prims import bindable
 from .tensor import Tensor
 
 _FUNCTIONS = {f.__name__: fn for f, fn in _NUMPY.items()}
@@ -102,18 +106,47 @@ ones._autograd_st_at_run_time = _filled(1)
 empty._autograd_st_at_run_time = _filled(0)
 
 
-@_static
+@bindable
 def full(shape, fill_value, dtype=None):
-    """``fill_value`` everywhere (int32 for an int, float32 for a float, unless ``dtype``)."""
-    return _defaults(_np.full(shape, _data(fill_value)), dtype)
+    """``mindspore.numpy.full(shape, fill_value, dtype=None)``: ``fill_value`` everywhere;
+    without ``dtype`` int32 for an int, float32 for a float, bool for a bool, a Tensor's own
+    dtype (measured in MindSpore 2.10).  A shape, fill or dtype known only at run time
+    (``x.shape[0]``, ``y.dtype`` in differentiated code) makes a runtime array."""
+    if isinstance(fill_value, (list, tuple)):  # (an array of fills, as numpy broadcasts it)
+        return _defaults(_np.full(shape, _data(fill_value)), dtype)
+    if dtype is not None:
+        kind = dtype if isinstance(dtype, _Sym) else _np.dtype(to_numpy(dtype)).name
+    elif isinstance(fill_value, _Sym):
+        kind = _P.dtype(fill_value)
+    elif isinstance(fill_value, Tensor):
+        kind = fill_value._data.dtype.name
+    else:
+        kind = "bool" if isinstance(fill_value, bool) else \
+            "int32" if isinstance(fill_value, int) else "float32"
+    if not isinstance(shape, _Sym):
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    out = _P.full(shape, _data(fill_value), kind)
+    return out if isinstance(out, _Sym) else Tensor(out)
 
 
-@_static
+@bindable
 def arange(start, stop=None, step=None, dtype=None):
-    """``numpy.arange`` (int32 for ints, float32 for floats, unless ``dtype``)."""
-    return _defaults(_np.arange(start, stop, step) if stop is not None
-                     else _np.arange(start) if step is None else _np.arange(0, start, step),
-                     dtype)
+    """``mindspore.numpy.arange(start, stop=None, step=None, dtype=None)``: int32 when every
+    bound is a Python int, float32 otherwise (``np.int64(3)`` and Tensor bounds too, as
+    measured in MindSpore 2.10), unless ``dtype``.  Evaluated when the code is compiled on
+    constant bounds; bounds known only at run time (``x.shape[1]`` in differentiated code)
+    and a runtime ``dtype`` (``y.dtype``) make a runtime array."""
+    if stop is None:
+        start, stop = 0, start
+    step = 1 if step is None else step
+    start, stop, step = (_data(v) if isinstance(v, Tensor) and v._data.ndim == 0 else v
+                         for v in (start, stop, step))
+    if dtype is None:
+        out = _P.arange_mnp(start, stop, step)
+    else:
+        out = _P.arange(start, stop, step, dtype if isinstance(dtype, _Sym)
+                        else _np.dtype(to_numpy(dtype)).name)
+    return out if isinstance(out, _Sym) else Tensor(out)
 
 
 @_static

@@ -696,6 +696,15 @@ def arange_auto(start, stop, step):
 
 
 @primitive(diff=())
+def arange_mnp(start, stop, step):
+    # mindspore.numpy.arange's default dtype (measured in MindSpore 2.10): int32 when every
+    # bound is a Python int (a shape under the compiler), float32 otherwise (np.int64(3),
+    # a Tensor, a float)
+    return np.arange(start, stop, step, "int32" if type(start) is int and type(stop) is int
+                     and type(step) is int else "float32")
+
+
+@primitive(diff=())
 def linspace(start, stop, num, dtype="float32"):
     return np.linspace(start, stop, num).astype(dtype)
 
@@ -710,4 +719,5 @@ ARRAY_PRIMITIVES = ("take", "untake", "take_along", "untake_along", "triu", "tri
                     "untile", "repeat", "unrepeat", "roll", "pad", "unpad", "cumsum",
                     "cumprod", "prod", "prod_grad", "prod_hess", "argmax", "argmin", "argsort",
                     "topk_indices", "index_zero", "nd_index", "chunk_step", "section_start",
-                    "flip", "swapaxes", "full", "tuple_array", "arange", "arange_auto", "linspace", "eye")
+                    "flip", "swapaxes", "full", "tuple_array", "arange", "arange_auto", "arange_mnp",
+                    "linspace", "eye")

@@ -7,7 +7,8 @@
 ``create_dict_iterator``), ``ds.config.set_seed`` and the submodules ``transforms``
 (``TypeCast``, ``OneHot``, ``Compose``, and :mod:`.transforms2`'s ``Duplicate``, ``Fill``, ...),
 ``vision`` (``Rescale``, ``Normalize``, ``HWC2CHW``, ``Resize``, ..., and :mod:`.vision2`'s
-colour, geometry and random transforms) and ``text`` (``Vocab``, ``Lookup``, tokenizers).
+colour, geometry and random transforms), ``text`` (``Vocab``, ``Lookup``, tokenizers) and
+``audio`` (``LFilter``, ``Biquad``, ``BassBiquad``).
 :mod:`.sources2` adds the file sources (``Cifar10Dataset``, ``ImageFolderDataset``,
 ``CSVDataset``, ``TextFileDataset``, ...).
 
@@ -15,15 +16,18 @@ Takes: :class:`~autograd_st.tensor.Tensor` and :mod:`autograd_st.dtype`; numpy d
 Gives: the names above.  A global seed setter calls :func:`config.set_seed` (the hook;
 ``mindspore.set_seed`` sets the dataset seed too).
 """
-from . import config, text, transforms, vision, vision2, vision_random
+from . import audio, config, text, transforms, vision, vision2, vision_random
 from .config import get_seed, set_seed
 from .core import BatchInfo, Dataset
 from .samplers import (
     DistributedSampler,
+    PKSampler,
     RandomSampler,
+    Sampler,
     SequentialSampler,
     SubsetRandomSampler,
     SubsetSampler,
+    WeightedRandomSampler,
 )
 from .sources import GeneratorDataset, MnistDataset, NumpySlicesDataset
 from .sources2 import (
@@ -61,7 +65,8 @@ def zip(datasets):  # noqa: A001 - MindSpore's name (mindspore.dataset.zip)
 
 __all__ = ["Dataset", "BatchInfo", "zip", "DistributedSampler", "SequentialSampler", "SubsetSampler",
            "RandomSampler", "SubsetRandomSampler", "NumpySlicesDataset", "GeneratorDataset", "MnistDataset", "config",
-           "transforms", "vision", "set_seed", "get_seed", "text",
+           "transforms", "vision", "set_seed", "get_seed", "text", "audio",
            "Cifar10Dataset", "Cifar100Dataset", "ImageFolderDataset", "CSVDataset",
            "TextFileDataset", "FashionMnistDataset", "KMnistDataset", "PaddedDataset",
-           "FakeImageDataset", "RandomDataset", "Schema", "Shuffle"]
+           "FakeImageDataset", "RandomDataset", "Schema", "Shuffle", "WeightedRandomSampler",
+           "PKSampler", "Sampler"]

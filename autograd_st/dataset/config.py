@@ -10,14 +10,17 @@ The order of a ``shuffle=True`` source (and of ``RandomSampler``, ``SubsetRandom
 ``split(randomize=True)`` and, from the seed plus one, ``DistributedSampler``) is MindSpore's
 RandomSampler's: the row ids shuffled by
 libstdc++'s ``std::shuffle`` driven by ``std::mt19937`` seeded with the seed, then each
-later epoch the previous order shuffled again with the seed plus the epoch.
+later epoch the previous order shuffled again with the seed plus the epoch.  Sampling with
+replacement (``RandomSampler(replacement=True)``, and ``shuffle=True`` with ``num_samples``,
+which MindSpore maps to it) draws ``uniform_int_distribution`` from that generator, seeded
+with the seed plus the epoch (:func:`sampler_draws`).
 ``.shuffle(buffer_size)`` is MindSpore's ShuffleOp: a buffer of rows, each output row the
 one at ``mt19937_64() % rows held``, its slot refilled; the generator is seeded once per
 iterator and runs on through the epochs.  Measured against MindSpore 2.10 under several
 seeds, sizes (to 70,000 rows) and epochs: the same orders
 (tests/ms_cases/cases/data_shuffle_orders.py).  MindSpore's default seed is 5489 as here,
 but unseeded MindSpore draws a new seed each run; here 5489 is used as a seed.  Other
-random choices (replacement sampling, the file sources' shuffles) draw from
+random choices (the file sources' shuffles) draw from
 ``numpy.random.default_rng((seed, stage, epoch))``: reproducible, not MindSpore's.
 """
 from __future__ import annotations
@@ -27,6 +30,7 @@ import numpy as np
 from ..ms_random import StdMT19937
 
 __all__ = ["set_seed", "get_seed", "generator", "seed_sets", "DEFAULT_SEED", "sampler_order",
+           "sampler_draws", "weighted_draws", "pk_draws",
            "BufferShuffle"]
 
 DEFAULT_SEED = 5489  # MindSpore's ds.config.get_seed() before any set_seed
@@ -115,6 +119,59 @@ def sampler_order(n: int, epoch: int, offset: int = 0) -> np.ndarray:
         _std_shuffle(ids, StdMT19937((seed + len(orders)) & _U32))
         orders.append(np.array(ids, dtype=np.int64))
     return orders[epoch]
+
+
+def sampler_draws(n: int, count: int, epoch: int) -> np.ndarray:
+    """The row ids MindSpore's RandomSampler(replacement=True) reads in ``epoch`` for ``n``
+    rows: ``count`` draws of ``std::uniform_int_distribution(0, n - 1)`` from
+    ``std::mt19937`` seeded with the seed plus the epoch (measured in MindSpore 2.10)."""
+    if not n:
+        return np.arange(0)
+    g = StdMT19937((_SEED[0] + epoch) & _U32)
+    return np.array([g.below(n) for _ in range(count)], dtype=np.int64)
+
+
+def _canonical(g: StdMT19937) -> float:
+    """libstdc++'s ``generate_canonical<double, 53>(g)`` for ``std::mt19937``: two draws."""
+    low = g()
+    return (low + g() * 4294967296.0) / 18446744073709551616.0
+
+
+def weighted_draws(weights, count: int, replacement: bool) -> np.ndarray:
+    """MindSpore's WeightedRandomSampler (the same ids every epoch, measured in MindSpore
+    2.10): with replacement ``std::discrete_distribution`` (the cumulative probabilities,
+    the last set to one, searched with a canonical double); without, each row keyed by
+    ``std::exponential_distribution(1)`` over its weight, the smallest keys first."""
+    g = StdMT19937(_SEED[0] & _U32)
+    w = np.asarray(weights, np.float64)
+    if replacement:
+        cp = np.cumsum(w / w.sum())
+        cp[-1] = 1.0
+        return np.array([int(np.searchsorted(cp, _canonical(g), "left"))
+                         for _ in range(count)], dtype=np.int64)
+    keys = []
+    for x in w:
+        e = -np.log(1.0 - _canonical(g))
+        keys.append(e / x if x > 0 else np.inf)
+    return np.argsort(np.array(keys), kind="stable")[:count].astype(np.int64)
+
+
+def pk_draws(groups: list, per_class: int, count: int, shuffle: bool, epoch: int):
+    """MindSpore's PKSampler: the classes (``groups``: each class's row ids, classes in
+    sorted order) shuffled once by ``std::mt19937`` seeded with the seed when ``shuffle``,
+    then ``per_class`` rows of each class, each drawn uniformly (with replacement) from a
+    generator seeded with the seed plus the epoch (measured in MindSpore 2.10)."""
+    g = StdMT19937(_SEED[0] & _U32)
+    order = list(range(len(groups)))
+    if shuffle:
+        _std_shuffle(order, g)
+    if epoch:
+        g = StdMT19937((_SEED[0] + epoch) & _U32)
+    out = []
+    for k in range(count):
+        ids = groups[order[k // per_class]]
+        out.append(ids[g.below(len(ids))])
+    return np.array(out, dtype=np.int64)
 
 
 _M64 = (1 << 64) - 1

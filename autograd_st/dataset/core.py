@@ -49,6 +49,7 @@ class Dataset:
 
     _columns: list = []
     _stage = 0
+    _mappable = False  # a source MindSpore derives from MappableDataset (split reads it)
 
     # -- what subclasses define ----------------------------------------------------------
     def _rows(self, epoch: int) -> Iterator[tuple]:
@@ -160,11 +161,49 @@ class Dataset:
     def __add__(self, datasets):
         return self.concat(datasets)
 
+    def sync_wait(self, condition_name, num_batch=1, callback=None):
+        """MindSpore's ``sync_wait(condition_name, num_batch=1, callback=None)``: a barrier
+        the pipeline waits at until ``sync_update``.  Here the pipeline is pulled row by
+        row in the caller's thread, so it never runs ahead: ``sync_update`` calls
+        ``callback(data)`` at once, and the rows read after it see its effect."""
+        if not isinstance(condition_name, str):
+            raise TypeError("sync_wait: condition_name must be a str; got %r"
+                            % (condition_name,))
+        if callback is not None and not callable(callback):
+            raise TypeError("sync_wait: callback must be callable; got %r" % (callback,))
+        return _SyncWait(self, condition_name, num_batch, callback)
+
+    def sync_update(self, condition_name, num_batch=None, data=None):
+        """MindSpore's ``sync_update(condition_name, num_batch=None, data=None)``: releases
+        the ``sync_wait`` barrier named ``condition_name`` (calls its callback with
+        ``data``)."""
+        stage = self
+        while stage is not None:
+            if isinstance(stage, _SyncWait) and stage.condition_name == condition_name:
+                if stage.callback is not None:
+                    stage.callback(data)
+                return
+            stage = getattr(stage, "child", None)
+        raise RuntimeError("sync_update: no sync_wait named %r in this pipeline (give the "
+                           "name used in sync_wait)" % (condition_name,))
+
+    def save(self, file_name, num_files=1, file_type="mindrecord"):
+        """MindSpore's ``save(file_name, num_files=1, file_type='mindrecord')``: writes
+        MindRecord, MindSpore's own binary format, which autograd_st does not support
+        (raises ``NotImplementedError`` saying what to do instead)."""
+        raise NotImplementedError(
+            "Dataset.save(%r): MindRecord files are MindSpore's own format and autograd_st "
+            "does not write them; keep the rows as numpy arrays (np.save, or iterate with "
+            "create_tuple_iterator(output_numpy=True)) and read them back through "
+            "NumpySlicesDataset or GeneratorDataset" % (file_name,))
+
     def split(self, sizes, randomize=True):
         """MindSpore's ``split``: non-overlapping datasets of ``sizes`` rows (ints summing to
         the size, or fractions: rounded, the rounding difference given to the first split
-        as MindSpore does).  ``randomize=True`` shuffles the rows once (the same order every
-        epoch; the order comes from the seed, not MindSpore's engine)."""
+        as MindSpore does).  ``randomize=True`` shuffles the rows the same way every epoch,
+        as MindSpore 2.10 does: a source (MindSpore's MappableDataset) through its
+        RandomSampler's first order; any other dataset (a map, a batch, a file source)
+        through ``shuffle(10000)`` reseeded each epoch (then ``skip`` and ``take``)."""
         n = self.get_dataset_size()
         if not isinstance(sizes, list) or not sizes:
             raise RuntimeError("sizes must be a list.")
@@ -191,7 +230,9 @@ class Dataset:
             if sum(absolute) != n:
                 raise RuntimeError("Sum of calculated split sizes %d is not equal to dataset "
                                    "size %d." % (sum(absolute), n))
-        source = _FixedShuffle(self) if randomize else self
+        source = self
+        if randomize:
+            source = _FixedShuffle(self) if self._mappable else _FixedBufferShuffle(self)
         out, skip = [], 0
         for k in absolute:
             part = source.skip(skip) if skip else source
@@ -318,13 +359,23 @@ class _Batch(_Stage):
                 raise ValueError("batch: input column %r is not a column (columns: %s)"
                                  % (c, names))
         self.in_idx = [names.index(c) for c in inputs]
-        if output_columns is not None:
-            outputs = _names(output_columns, "batch output_columns")
-            if len(outputs) != len(inputs):
-                raise ValueError("batch: %d output_columns for %d input_columns"
-                                 % (len(outputs), len(inputs)))
+        outputs = inputs if output_columns is None else _names(output_columns,
+                                                               "batch output_columns")
+        if per_batch_map is None and len(outputs) != len(inputs):
+            raise ValueError("batch: %d output_columns for %d input_columns"
+                             % (len(outputs), len(inputs)))
+        self.n_out = len(outputs)
+        self._layout = None
+        if len(outputs) == len(inputs):  # renamed in place
             for i, c in zip(self.in_idx, outputs):
                 self._columns[i] = c
+        else:  # (per_batch_map giving another number of columns) as map's outputs do
+            first = self.in_idx[0]
+            keep = [i for i in range(len(names)) if i not in self.in_idx]
+            self._layout = [i for i in keep if i < first] + [None] + [i for i in keep
+                                                                       if i > first]
+            self._columns = [c for i in self._layout for c in
+                             ([names[i]] if i is not None else outputs)]
 
     def get_batch_size(self) -> int:
         return self.batch_size
@@ -334,18 +385,35 @@ class _Batch(_Stage):
         return n // self.batch_size if self.drop_remainder else -(-n // self.batch_size)
 
     def _stack(self, rows: list, batch_num: int = 0, epoch: int = 0) -> tuple:
+        done: dict = {}
         if self.per_batch_map is not None:
-            cols = [[r[k] for r in rows] for k in range(len(self._columns))]
+            width = len(rows[0])
+            cols = [[r[k] for r in rows] for k in range(width)]
             result = self.per_batch_map(*[cols[k] for k in self.in_idx],
                                         BatchInfo(batch_num, epoch))
             result = result if isinstance(result, tuple) else (result,)
-            if len(result) != len(self.in_idx):
-                raise ValueError("batch: per_batch_map returned %d values for %d columns"
-                                 % (len(result), len(self.in_idx)))
-            for k, value in zip(self.in_idx, result):
+            if len(result) != self.n_out:
+                raise ValueError("batch: per_batch_map returned %d values for %d output "
+                                 "columns" % (len(result), self.n_out))
+            outs = []
+            for value in result:
+                outs.append([None] * len(rows))
                 value = value.asnumpy() if isinstance(value, Tensor) else value
-                cols[k] = list(np.asarray(value))
+                if isinstance(value, dict):  # that column's batch as it is (MindSpore's)
+                    done[sum(1 for _ in outs) - 1] = value
+                else:
+                    outs[-1] = list(np.asarray(value))
+            if self._layout is None:
+                for k, out in zip(self.in_idx, outs):
+                    cols[k] = out
+                done = {self.in_idx[k]: v for k, v in done.items()}
+            else:
+                cols = [c for i in self._layout for c in ([cols[i]] if i is not None
+                                                          else outs)]
+                first = self._layout.index(None)
+                done = {first + k: v for k, v in done.items()}
             rows = list(zip(*cols))
+
         if self.pad_info is not None:
             cols = [[r[k] for r in rows] for k in range(len(self._columns))]
             for k, name in enumerate(self._columns):
@@ -355,12 +423,7 @@ class _Batch(_Stage):
             rows = list(zip(*cols))
         out = []
         for k, name in enumerate(self._columns):
-            shapes = {np.shape(r[k]) for r in rows}
-            if len(shapes) > 1:
-                raise ValueError("batch: column %r has rows of different shapes %s; make them "
-                                 "one shape (e.g. with map) before batching"
-                                 % (name, sorted(shapes)))
-            out.append(np.stack([r[k] for r in rows]))
+            out.append(done[k] if k in done else _batch_column([r[k] for r in rows], name))
         return tuple(out)
 
     def _rows(self, epoch):
@@ -410,7 +473,7 @@ class _Map(_Stage):
         if len(args) != self.n_out:
             raise ValueError("map: the operations returned %d values for the %d output "
                              "columns %s" % (len(args), self.n_out, self._columns))
-        args = tuple(np.asarray(a.asnumpy() if isinstance(a, Tensor) else a) for a in args)
+        args = tuple(column_value(a) for a in args)
         out = []
         for i in self._layout:
             out.extend([row[i]] if i is not None else args)
@@ -608,6 +671,68 @@ class _FixedShuffle(_Stage):
             yield rows[k]
 
 
+class _SyncWait(_Stage):
+    """``sync_wait``'s barrier: the rows pass through (see ``Dataset.sync_wait``)."""
+
+    def __init__(self, child, condition_name: str, num_batch, callback) -> None:
+        super().__init__(child)
+        self.condition_name, self.num_batch, self.callback = condition_name, num_batch, callback
+
+    def _size(self) -> int:
+        return self.child._size()
+
+    def _rows(self, epoch):
+        yield from self.child._rows(epoch)
+
+
+class _FixedBufferShuffle(_Stage):
+    """MindSpore's ``shuffle(10000)`` with ``reshuffle_each_epoch=False`` (what ``split``
+    puts over a dataset that is not a source): its generator reseeded every epoch."""
+
+    def _size(self) -> int:
+        return self.child._size()
+
+    def _rows(self, epoch):
+        yield from config.BufferShuffle(10000).rows(self.child._rows(epoch))
+
+
+def _output(value, output_numpy: bool):
+    """A column's value as an iterator gives it (MindSpore 2.10's ``__convert_python``): a
+    dict (a Python object column), list or tuple converted item by item, numbers and
+    arrays as numpy arrays or Tensors (strings stay numpy), anything else as it is."""
+    if isinstance(value, dict):
+        return {k: _output(v, output_numpy) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_output(v, output_numpy) for v in value)
+    if isinstance(value, Tensor):
+        value = value.asnumpy()
+    if not isinstance(value, (np.ndarray, np.generic, int, float, bool, str, bytes)):
+        return value
+    arr = np.asarray(value)
+    if output_numpy or arr.dtype.kind in "USO":
+        return arr
+    return _data_tensor(arr)
+
+
+def column_value(value):
+    """A value as a pipeline stage keeps it: a dict (MindSpore's Python object column)
+    as it is, a Tensor's data, anything else as a numpy array."""
+    if isinstance(value, dict):
+        return value
+    return np.asarray(value.asnumpy() if isinstance(value, Tensor) else value)
+
+
+def _batch_column(values: list, name: str):
+    """One column of a batch: dicts key by key (nested too), arrays stacked."""
+    if values and isinstance(values[0], dict):
+        return {k: _batch_column([v[k] for v in values], name) for k in values[0]}
+    shapes = {np.shape(v) for v in values}
+    if len(shapes) > 1:
+        raise ValueError("batch: column %r has rows of different shapes %s; make them "
+                         "one shape (e.g. with map) before batching" % (name, sorted(shapes)))
+    return np.stack(values)
+
+
 def _data_tensor(value) -> Tensor:
     """A Tensor of a row's column, printed as MindSpore prints a dataset's (numpy's format)."""
     t = Tensor(value)
@@ -646,8 +771,7 @@ class _Iterator:
             self._rows = None
             self._epoch += 1
             raise
-        values = [row[i] if self.output_numpy or np.asarray(row[i]).dtype.kind in "USO"
-                  else _data_tensor(row[i]) for i in self.idx]  # strings stay numpy (MindSpore)
+        values = [_output(row[i], self.output_numpy) for i in self.idx]
         return dict(zip(self.columns, values)) if self.as_dict else values
 
     def get_next(self):

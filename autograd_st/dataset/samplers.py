@@ -1,8 +1,9 @@
 """Samplers: sharding a source over the processes of a data-parallel job
 (``DistributedSampler`` and the ``num_shards`` / ``shard_id`` arguments of the sources), and
-``SequentialSampler``, ``SubsetSampler``, ``RandomSampler``, ``SubsetRandomSampler``
-(the rows they pick measured on MindSpore 2.10; the random ones draw from the pipeline seed,
-reproducibly, not MindSpore's generator).
+``SequentialSampler``, ``SubsetSampler``, ``RandomSampler``, ``SubsetRandomSampler``,
+``WeightedRandomSampler``, ``PKSampler``, the user's ``Sampler`` subclasses and iterables
+(the rows they pick measured on MindSpore 2.10; the random ones draw as MindSpore's
+generators do under the seed, see :mod:`.config`).
 
 Takes: :mod:`.config` (the pipeline seed).  Gives: :class:`DistributedSampler` and
 :func:`sharding` (what a source's ``sampler`` / ``num_shards`` / ``shard_id`` arguments make).
@@ -25,7 +26,7 @@ import numpy as np
 from . import config
 
 __all__ = ["DistributedSampler", "SequentialSampler", "SubsetSampler", "RandomSampler",
-           "SubsetRandomSampler", "sharding"]
+           "SubsetRandomSampler", "WeightedRandomSampler", "PKSampler", "Sampler", "sharding"]
 
 _MAX = 2147483647
 
@@ -141,19 +142,25 @@ class SubsetSampler:
 
 
 class SubsetRandomSampler(SubsetSampler):
-    """MindSpore's ``ds.SubsetRandomSampler(indices, num_samples=None)``: the rows
-    ``indices`` in a random order each epoch."""
+    """MindSpore's ``ds.SubsetRandomSampler(indices, num_samples=None)``: the first
+    ``num_samples`` of ``indices`` in a random order each epoch (MindSpore's order)."""
 
     def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
+        # MindSpore 2.10 (measured): the first num_samples ids, shuffled by std::shuffle
+        # with the seed; each later epoch the previous order shuffled again, same seed
         out = self._picked(n)
-        out = out[config.sampler_order(len(out), epoch)]
-        return out[:self.num_samples] if self.num_samples else out
+        if self.num_samples:
+            out = out[:self.num_samples]
+        perm = config.sampler_order(len(out), 0)
+        for _ in range(epoch + 1):
+            out = out[perm]
+        return out
 
 
 class RandomSampler:
     """MindSpore's ``ds.RandomSampler(replacement=False, num_samples=None)``: the rows in a
     random order each epoch (``replacement=True``: drawn with replacement), at most
-    ``num_samples``."""
+    ``num_samples``; both as MindSpore 2.10 draws them under a seed."""
 
     def __init__(self, replacement=False, num_samples=None) -> None:
         if not isinstance(replacement, bool):
@@ -165,15 +172,117 @@ class RandomSampler:
     def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
         count = self.num_samples or n
         if self.replacement:
-            rng = config.generator(stage, epoch)
-            return rng.integers(0, n, size=count) if n else np.arange(0)
+            return config.sampler_draws(n, count, epoch)
         return config.sampler_order(n, epoch)[:count]
 
     def get_num_samples(self):
         return self.num_samples
 
 
-_SAMPLERS = (DistributedSampler, SequentialSampler, SubsetSampler, RandomSampler)
+class WeightedRandomSampler:
+    """MindSpore's ``ds.WeightedRandomSampler(weights, num_samples=None, replacement=True)``:
+    ``num_samples`` (default ``len(weights)``) row ids drawn by weight from the first
+    ``len(weights)`` rows, as MindSpore 2.10 draws them under the seed (the same every
+    epoch)."""
+
+    def __init__(self, weights, num_samples=None, replacement=True) -> None:
+        w = np.asarray(weights, np.float64)
+        if w.ndim != 1 or not len(w) or np.any(w < 0) or not w.sum() > 0:
+            raise ValueError("WeightedRandomSampler: weights must be a non-empty list of "
+                             "non-negative numbers, not all zero; got %r" % (weights,))
+        if not isinstance(replacement, bool):
+            raise TypeError("WeightedRandomSampler: replacement should be a boolean value, "
+                            "but got %r." % (replacement,))
+        self.weights, self.replacement = w, replacement
+        self.num_samples = _num_samples(num_samples, "WeightedRandomSampler")
+
+    def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
+        count = self.num_samples or len(self.weights)
+        if not self.replacement:
+            count = min(count, int(np.count_nonzero(self.weights)))
+        return config.weighted_draws(self.weights, count, self.replacement)
+
+    def get_num_samples(self):
+        return self.num_samples
+
+
+class PKSampler:
+    """MindSpore's ``ds.PKSampler(num_val, num_class=None, shuffle=False,
+    class_column='label', num_samples=None)``: ``num_val`` rows of each class (drawn
+    uniformly, with replacement, as MindSpore 2.10 draws them under the seed), the classes
+    in sorted order (shuffled with ``shuffle``), at most ``num_samples``.  ``num_class`` is
+    refused (MindSpore does not support it either)."""
+
+    def __init__(self, num_val, num_class=None, shuffle=False, class_column="label",
+                 num_samples=None) -> None:
+        if num_class is not None:
+            raise NotImplementedError("PKSampler: num_class is not supported (nor by "
+                                      "MindSpore 2.10); leave it None")
+        if isinstance(num_val, bool) or not isinstance(num_val, (int, np.integer)) \
+                or num_val <= 0:
+            raise ValueError("PKSampler: num_val must be a positive int; got %r" % (num_val,))
+        self.num_val, self.shuffle = int(num_val), bool(shuffle)
+        self.class_column = class_column
+        self.num_samples = _num_samples(num_samples, "PKSampler")
+        self._labels = None
+
+    def bind(self, labels) -> None:
+        """The class of every row of the source (what the source reads for it)."""
+        self._labels = np.asarray(labels).reshape(len(labels), -1)[:, 0]
+
+    def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
+        if self._labels is None:
+            raise RuntimeError("PKSampler needs a source that reads its %r column "
+                               "(MnistDataset, Cifar10Dataset, ImageFolderDataset ...)"
+                               % (self.class_column,))
+        classes = np.unique(self._labels)
+        groups = [np.nonzero(self._labels == c)[0] for c in classes]
+        count = self.num_val * len(groups)
+        if self.num_samples:
+            count = min(count, self.num_samples)
+        return config.pk_draws(groups, self.num_val, count, self.shuffle, epoch)
+
+    def get_num_samples(self):
+        return self.num_samples
+
+
+class Sampler:
+    """MindSpore's ``ds.Sampler(num_samples=None)``, the base of a user's sampler: its
+    ``__iter__`` gives the row ids of an epoch (called each epoch; ``self.dataset_size`` is
+    the source's row count), at most ``num_samples``."""
+
+    def __init__(self, num_samples=None) -> None:
+        self.num_samples = _num_samples(num_samples, "Sampler")
+        self.dataset_size = 0
+
+    def __iter__(self):
+        raise NotImplementedError("a Sampler subclass defines __iter__ (the row ids it gives)")
+
+    def indices(self, n: int, stage: int, epoch: int) -> np.ndarray:
+        self.dataset_size = n
+        out = np.array([int(i) for i in iter(self)], dtype=np.int64)
+        count = getattr(self, "num_samples", None)
+        return out[:count] if count else out
+
+    def get_num_samples(self):
+        return getattr(self, "num_samples", None)
+
+
+class _IterSampler(Sampler):
+    """Any other iterable passed as ``sampler`` (an object with ``__getitem__`` and
+    ``__len__``, a generator function's object ...): its ids, read afresh each epoch
+    (MindSpore's IterSampler)."""
+
+    def __init__(self, source, num_samples=None) -> None:
+        super().__init__(num_samples)
+        self.source = source
+
+    def __iter__(self):
+        return iter(self.source)
+
+
+_SAMPLERS = (DistributedSampler, SequentialSampler, SubsetSampler, RandomSampler,
+             WeightedRandomSampler, PKSampler, Sampler)
 
 
 def sharding(name: str, sampler, num_shards, shard_id, shuffle):
@@ -187,6 +296,16 @@ def sharding(name: str, sampler, num_shards, shard_id, shuffle):
         if num_shards is not None:
             raise RuntimeError("sampler and num_shards/shard_id cannot be given together: "
                                "put the sharding in the sampler or leave sampler out")
+        if isinstance(sampler, (list, tuple, np.ndarray)):
+            sampler = SubsetSampler(sampler)  # (MindSpore's select_sampler)
+        elif isinstance(sampler, (int, np.integer)) and not isinstance(sampler, bool):
+            sampler = SubsetSampler([sampler])
+        elif not isinstance(sampler, _SAMPLERS) and (hasattr(sampler, "__iter__")
+                                                       or hasattr(sampler, "__getitem__")):
+            sampler = _IterSampler(sampler)
+        if isinstance(sampler, PKSampler) and name in ("GeneratorDataset",
+                                                        "NumpySlicesDataset"):
+            raise ValueError("GeneratorDataset doesn't support PKSampler.")  # (MindSpore's)
         if not isinstance(sampler, _SAMPLERS):
             raise NotImplementedError("%s: sampler %s is not supported by autograd_st; use "
                                       "ds.DistributedSampler, SequentialSampler, "

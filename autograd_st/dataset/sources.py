@@ -24,6 +24,8 @@ class _Indexed(Dataset):
     """A source of ``n`` rows read by index, in order or (``shuffle``) permuted each epoch."""
 
     _sampler = None
+    _labels = None  # (the class column, read once for a PKSampler)
+    _mappable = True  # (MindSpore's MappableDataset sources)
 
     def _setup(self, n: int, num_samples, shuffle, sampler=None) -> None:
         self._n = n
@@ -32,16 +34,34 @@ class _Indexed(Dataset):
         self._shuffle = True if shuffle is None else bool(shuffle)
         self._sampler = sampler
 
+    def _sampled(self, epoch: int):
+        bind = getattr(self._sampler, "bind", None)
+        if bind is not None:  # a PKSampler: the class of every row
+            if self._labels is None:
+                column = self._sampler.class_column
+                if column not in self._columns:
+                    raise RuntimeError("PKSampler: class_column %r is not a column of %s "
+                                       "(columns: %s)" % (column, type(self).__name__,
+                                                          self._columns))
+                k = self._columns.index(column)
+                self._labels = [self._row(i)[k] for i in range(self._n)]
+            bind(self._labels)
+        return self._sampler.indices(self._n, self._stage, epoch)
+
     def _size(self) -> int:
         n = self._n
         if self._sampler is not None:
-            n = len(self._sampler.indices(n, self._stage, 0))
+            n = len(self._sampled(0))
         return n if not self._num_samples else min(n, self._num_samples)
 
     def _order(self, epoch: int):
         if self._sampler is not None:
-            order = self._sampler.indices(self._n, self._stage, epoch)
+            order = self._sampled(epoch)
             return order if not self._num_samples else order[:self._num_samples]
+        if self._shuffle and self._num_samples:
+            # MindSpore's select_sampler: shuffle with num_samples is
+            # RandomSampler(replacement=True, num_samples)
+            return config.sampler_draws(self._n, self._size(), epoch)
         if self._shuffle:
             order = config.sampler_order(self._n, epoch)  # MindSpore's RandomSampler
         else:
@@ -99,11 +119,14 @@ class NumpySlicesDataset(_Indexed):
 
 
 def _as_row(item, n: int, types) -> tuple:
-    row = item if isinstance(item, tuple) else (item,)
+    # a tuple or a list holds one value per column (as MindSpore 2.10 reads a list: what
+    # iterating a dataset gives, so a dataset can be another's source)
+    row = tuple(item) if isinstance(item, (tuple, list)) else (item,)
     if len(row) != n:
         raise ValueError("GeneratorDataset: the source gave %d values for the %d columns; "
                          "return a tuple with one value per column name" % (len(row), n))
-    out = tuple(np.asarray(v.asnumpy() if hasattr(v, "asnumpy") else v) for v in row)
+    out = tuple(v if isinstance(v, dict) else np.asarray(v.asnumpy() if hasattr(v, "asnumpy")
+                                                          else v) for v in row)
     for k, t in enumerate(types or ()):
         want = np.dtype(getattr(t, "np_dtype", t))
         if out[k].dtype != want:  # MindSpore checks the type, it does not convert
@@ -120,8 +143,8 @@ class GeneratorDataset(_Indexed):
 
     ``source``: a random-accessible object (``__getitem__`` and ``__len__``: read by index,
     shuffled by default), a callable returning an iterator (called once per epoch) or an
-    iterable (``iter()`` once per epoch); each item is a tuple with one value per column (or
-    one value for one column); ``column_types`` are checked (not converted), as MindSpore
+    iterable (``iter()`` once per epoch; another dataset too); each item is a tuple or a list
+    with one value per column (or one value for one column); ``column_types`` are checked (not converted), as MindSpore
     does.  An iterator source is never shuffled (``shuffle`` is ignored,
     as in MindSpore).  ``schema``, ``batch_sampler`` and ``collate_fn`` are refused."""
 

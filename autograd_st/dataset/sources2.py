@@ -387,6 +387,8 @@ class PaddedDataset(Dataset):
     """MindSpore's ``ds.PaddedDataset(padded_samples)``: the rows of a list of dicts (the
     keys, the same in every dict, name the columns), in order."""
 
+    _mappable = True  # (as MindSpore 2.10: a GeneratorDataset)
+
     def __init__(self, padded_samples) -> None:
         if not isinstance(padded_samples, list) or not padded_samples or \
                 not all(isinstance(s, dict) for s in padded_samples):
@@ -460,6 +462,8 @@ class RandomDataset(_Indexed):
     of ``schema`` (a :class:`Schema`; ``columns_list`` keeps some), each row drawn from the
     pipeline seed and its index (not MindSpore's values).  Unlike MindSpore, ``schema`` and
     ``total_rows`` must be given (MindSpore then invents random columns and counts)."""
+
+    _mappable = False  # (as MindSpore 2.10: not a MappableDataset)
 
     def __init__(self, total_rows=None, schema=None, columns_list=None, num_samples=None,
                  num_parallel_workers=None, cache=None, shuffle=None, num_shards=None,

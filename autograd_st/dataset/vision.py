@@ -11,6 +11,7 @@ transforms draw from ``ds.config``'s seed (reproducible; not MindSpore's generat
 from __future__ import annotations
 
 import enum
+import importlib
 import itertools
 
 import numpy as np
@@ -22,6 +23,12 @@ __all__ = ["Rescale", "Normalize", "HWC2CHW", "Resize", "Inter", "Border", "Cent
            "RandomCrop", "ToTensor"]
 
 _RANDOM = itertools.count()  # each random transform draws from its own stream of the seed
+
+
+def _is_pil(img) -> bool:
+    """A PIL image: MindSpore 2.10 runs a transform's Python (Pillow) form on one, and gives
+    a PIL image back (Resize, CenterCrop, Pad here)."""
+    return type(img).__module__.startswith("PIL.")
 
 
 class Inter(enum.IntEnum):
@@ -82,9 +89,11 @@ class HWC2CHW:
 class Resize:
     """MindSpore's ``vision.Resize(size, interpolation=Inter.BILINEAR)`` of an HWC (or HW)
     image: ``size`` (h, w), or an int for the shorter side (the other keeps the aspect ratio,
-    truncated).  Bilinear with half-pixel centres and edge clamping, as OpenCV; float images
-    match MindSpore, uint8 images are computed in float and rounded (OpenCV's fixed-point
-    arithmetic can differ by 1).  Other interpolations are refused."""
+    truncated; a PIL image is resized by Pillow, as MindSpore's PIL form, and stays a PIL
+    image).  Bilinear with half-pixel centres and edge clamping, as OpenCV; float images
+    in float32; uint8 images in OpenCV's fixed point (weights in 1/2048, its vectorized
+    vertical pass and rounding: equal to MindSpore 2.10's pixels).  Other interpolations
+    are refused."""
 
     def __init__(self, size, interpolation=Inter.BILINEAR) -> None:
         self.size = size
@@ -100,7 +109,21 @@ class Resize:
             return int(h * self.size / w), self.size
         return tuple(int(s) for s in self.size)
 
+    def _pil(self, img):
+        # MindSpore's py_transforms_util.resize: Pillow's resize, the shorter side to an int
+        # size (the other truncated), an image already that size returned as it is
+        if isinstance(self.size, int):
+            w, h = img.size
+            if (w <= h and w == self.size) or (h <= w and h == self.size):
+                return img
+            if w < h:
+                return img.resize((self.size, int(self.size / (w / h))), int(self.interpolation))
+            return img.resize((int(self.size * (w / h)), self.size), int(self.interpolation))
+        return img.resize(tuple(int(v) for v in self.size)[::-1], int(self.interpolation))
+
     def __call__(self, img):
+        if _is_pil(img):
+            return self._pil(img)
         img = np.asarray(img)
         h, w = img.shape[:2]
         oh, ow = self._out_size(h, w)
@@ -110,6 +133,8 @@ class Resize:
             yi = np.minimum(np.floor(np.arange(oh) * (h / oh)).astype(int), h - 1)
             xi = np.minimum(np.floor(np.arange(ow) * (w / ow)).astype(int), w - 1)
             return img[yi][:, xi]
+        if img.dtype == np.uint8:
+            return _bilinear_u8(img, oh, ow)
         ys, xs = np.clip(ys, 0, h - 1), np.clip(xs, 0, w - 1)
         y0, x0 = np.floor(ys).astype(int), np.floor(xs).astype(int)
         y1, x1 = np.minimum(y0 + 1, h - 1), np.minimum(x0 + 1, w - 1)
@@ -122,9 +147,39 @@ class Resize:
         top = f[y0][:, x0] * (1 - wx) + f[y0][:, x1] * wx
         bottom = f[y1][:, x0] * (1 - wx) + f[y1][:, x1] * wx
         out = top * (1 - wy) + bottom * wy
-        if img.dtype == np.uint8:
-            return np.clip(np.rint(out), 0, 255).astype(np.uint8)
         return out.astype(img.dtype)
+
+
+def _linear_coefficients(dst: int, src: int, clamp: bool):
+    """OpenCV's INTER_LINEAR source index and fixed-point weights (1/2048) per output
+    position: ``f = (d + 0.5) * scale - 0.5`` in float32; along x (``clamp``) a position
+    before the first or past the last source pixel takes that pixel whole, along y the
+    weights stay and the rows are clipped (as cv::resize)."""
+    f = ((np.arange(dst) + 0.5) * (1.0 / (dst / src)) - 0.5).astype(np.float32)
+    s = np.floor(f).astype(np.int64)
+    f = (f - s.astype(np.float32)).astype(np.float32)
+    if clamp:
+        low, high = s < 0, s >= src - 1
+        f[low | high] = 0
+        s[low], s[high] = 0, src - 1
+    a1 = np.rint(f * np.float32(2048)).astype(np.int64)
+    a0 = np.rint((np.float32(1) - f) * np.float32(2048)).astype(np.int64)
+    return s, a0, a1
+
+
+def _bilinear_u8(img, oh: int, ow: int):
+    """cv::resize(INTER_LINEAR) of a uint8 image: the horizontal pass in integers, the
+    vertical one as OpenCV's vector code computes it
+    (``((S0 >> 4) * b0 >> 16) + ((S1 >> 4) * b1 >> 16) + 2 >> 2``)."""
+    h, w = img.shape[:2]
+    src = img.reshape(h, w, -1).astype(np.int64)
+    xs, a0, a1 = _linear_coefficients(ow, w, True)
+    ys, b0, b1 = _linear_coefficients(oh, h, False)
+    rows = src[:, xs] * a0[None, :, None] + src[:, np.minimum(xs + 1, w - 1)] * a1[None, :, None]
+    s0, s1 = rows[np.clip(ys, 0, h - 1)], rows[np.clip(ys + 1, 0, h - 1)]
+    b0, b1 = b0[:, None, None], b1[:, None, None]
+    out = ((((s0 >> 4) * b0) >> 16) + (((s1 >> 4) * b1) >> 16) + 2) >> 2
+    return np.clip(out, 0, 255).astype(np.uint8).reshape((oh, ow) + img.shape[2:])
 
 
 class Border(enum.Enum):
@@ -177,14 +232,18 @@ def _pad(img: np.ndarray, left: int, top: int, right: int, bottom: int, fill_val
 class CenterCrop:
     """MindSpore's ``vision.CenterCrop(size)``: the centre ``size`` of an HWC / HW image
     (offset ``(H - h) // 2``); a larger size pads with 0, the extra row or column going to
-    the top / left (measured)."""
+    the top / left (measured).  A PIL image is cropped by Pillow as MindSpore's PIL form
+    (offsets ``round((H - h) / 2)``, half to even) and stays a PIL image."""
 
     def __init__(self, size) -> None:
         self.size = _hw(size, "CenterCrop")
 
     def __call__(self, img):
-        img = np.asarray(img)
         h, w = self.size
+        if _is_pil(img):  # MindSpore's PIL form: offsets rounded half to even, then crop
+            top, left = int(round((img.size[1] - h) / 2.)), int(round((img.size[0] - w) / 2.))
+            return img.crop((left, top, left + w, top + h))
+        img = np.asarray(img)
         dh, dw = max(0, h - img.shape[0]), max(0, w - img.shape[1])
         if dh or dw:
             img = _pad(img, (dw + 1) // 2, (dh + 1) // 2, dw // 2, dh // 2, 0, Border.CONSTANT)
@@ -195,14 +254,33 @@ class CenterCrop:
 class Pad:
     """MindSpore's ``vision.Pad(padding, fill_value=0, padding_mode=Border.CONSTANT)``:
     ``padding`` an int, (left/right, top/bottom) or (left, top, right, bottom);
-    ``fill_value`` an int or one per channel."""
+    ``fill_value`` an int or one per channel.  A PIL image is padded by Pillow as
+    MindSpore's PIL form and stays a PIL image."""
 
     def __init__(self, padding, fill_value=0, padding_mode=Border.CONSTANT) -> None:
         self.padding = _ltrb(padding, "Pad")
         self.fill_value, self.padding_mode = fill_value, Border(padding_mode)
 
     def __call__(self, img):
+        if _is_pil(img):
+            return self._pil(img)
         return _pad(np.asarray(img), *self.padding, self.fill_value, self.padding_mode)
+
+    def _pil(self, img):
+        # MindSpore's py_transforms_util.pad: ImageOps.expand for a constant border (an int
+        # fill is one per RGB channel), numpy's pad for the other modes
+        left, top, right, bottom = self.padding
+        if self.padding_mode is Border.CONSTANT:
+            fill = self.fill_value
+            fill = tuple(fill) if isinstance(fill, (list, tuple)) else (int(fill),) * 3
+            if img.mode in ("L", "1"):
+                fill = fill[0]
+            image_ops = importlib.import_module("PIL.ImageOps")
+            return image_ops.expand(img, border=(left, top, right, bottom), fill=fill)
+        arr = np.asarray(img)
+        widths = ((top, bottom), (left, right)) + (((0, 0),) if arr.ndim == 3 else ())
+        image_module = importlib.import_module("PIL.Image")
+        return image_module.fromarray(np.pad(arr, widths, self.padding_mode.value))
 
 
 class HorizontalFlip:

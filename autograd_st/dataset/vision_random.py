@@ -45,7 +45,7 @@ __all__ = ["RandomColorAdjust", "RandomResizedCrop", "RandomRotation", "RandomAf
            "Grayscale", "RandomGrayscale", "FiveCrop", "TenCrop", "RandomInvert",
            "RandomEqualize", "RandomAutoContrast", "RandomAdjustSharpness", "RandomSharpness",
            "RandomColor", "RandomPosterize", "RandomSolarize", "RandAugment",
-           "TrivialAugmentWide"]
+           "TrivialAugmentWide", "RandomSelectSubpolicy"]
 
 
 def _range(value, what: str, center: float, low: float = 0.0):
@@ -686,3 +686,28 @@ class TrivialAugmentWide(_Random):
         if signed and rng.random() < 0.5:
             mag = -mag
         return _augment_one(img, name, mag, self.interpolation, self.fill_value)
+
+
+class RandomSelectSubpolicy(_Random):
+    """MindSpore's ``vision.RandomSelectSubpolicy(policy)``: for each image one subpolicy of
+    ``policy`` (a list of lists of ``(transform, prob)``), drawn uniformly, its transforms
+    applied in order each with its probability.  The draws come from the seed (reproducible,
+    not MindSpore's generator)."""
+
+    def __init__(self, policy) -> None:
+        super().__init__()
+        if not isinstance(policy, (list, tuple)) or not policy or not all(
+                isinstance(sub, (list, tuple)) and sub and all(
+                    isinstance(step, (list, tuple)) and len(step) == 2 and callable(step[0])
+                    and 0.0 <= float(step[1]) <= 1.0 for step in sub) for sub in policy):
+            raise ValueError("RandomSelectSubpolicy: policy must be a non-empty list of "
+                             "non-empty lists of (transform, probability in [0, 1]) pairs; "
+                             "got %r" % (policy,))
+        self.policy = [[(op, float(prob)) for op, prob in sub] for sub in policy]
+
+    def __call__(self, img):
+        rng = self._draw()
+        for op, prob in self.policy[int(rng.integers(len(self.policy)))]:
+            if rng.random() < prob:
+                img = op(img)
+        return img
