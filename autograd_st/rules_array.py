@@ -636,6 +636,11 @@ def nd_index(indices):
     return tuple(np.moveaxis(np.asarray(indices), -1, 0))
 
 
+@primitive(diff=())
+def join_shapes(a, b):
+    return tuple(np.ravel(a).tolist()) + tuple(np.ravel(b).tolist())
+
+
 @primitive(name="flip", diff=("x",))
 def flip_(x, axis=None):
     return np.flip(x, axis)
@@ -719,5 +724,5 @@ ARRAY_PRIMITIVES = ("take", "untake", "take_along", "untake_along", "triu", "tri
                     "untile", "repeat", "unrepeat", "roll", "pad", "unpad", "cumsum",
                     "cumprod", "prod", "prod_grad", "prod_hess", "argmax", "argmin", "argsort",
                     "topk_indices", "index_zero", "nd_index", "chunk_step", "section_start",
-                    "flip", "swapaxes", "full", "tuple_array", "arange", "arange_auto", "arange_mnp",
+                    "flip", "swapaxes", "full", "tuple_array", "join_shapes", "arange", "arange_auto", "arange_mnp",
                     "linspace", "eye")

@@ -78,3 +78,40 @@ def test_random_draws_of_run_time_shapes():
         expected = ops.randn(shape) + ops.rand(*shape)
         assert g.shape == shape
         np.testing.assert_allclose(g.asnumpy(), expected.asnumpy(), rtol=1e-6)
+
+
+def star_shapes(x):
+    y = x.reshape(*x.shape[:-1], 1, x.shape[-1]).view(*x.shape)
+    z = y.permute(*(1, 0)).transpose(*(1, 0))
+    return (z * z * ops.ones(x.shape)).sum() + x.reshape(*x.shape).sum()
+
+
+def test_star_of_a_run_time_shape():
+    """x.reshape(*x.shape[:-1], 1, n), x.view(*x.shape), ops.randn(*x.shape): a callee
+    that takes its shape as ints or as one sequence gets one run-time shape."""
+    g = ops.value_and_grad(star_shapes)
+    for shape in ((2, 3), (4, 1)):
+        x = np.random.default_rng(1).uniform(-1, 1, shape)
+        value, gx = g(Tensor(x))
+        assert_close(value, star_shapes(Tensor(x)))
+        assert_close(gx, numerical_grad(star_shapes, (Tensor(x),)), 1e-6, 1e-8)
+
+    def noise(x):
+        return (x * ops.randn(*x.shape)).sum()
+    x = Tensor(np.ones((2, 3), np.float32))
+    ms.set_seed(2)
+    gx = ops.grad(noise)(x)
+    ms.set_seed(2)
+    np.testing.assert_array_equal(gx.asnumpy(), ops.randn(2, 3).asnumpy())
+
+
+@pytest.mark.parametrize("body", ["ops.reshape(x, *x.shape)", "[].append(*x.shape)",
+                                  "x.sum(*x.shape)"])
+def test_star_of_a_run_time_length_elsewhere_is_refused(body, tmp_path):
+    src = "from autograd_st import ops\n\ndef f(x):\n    y = %s\n    return x.sum()\n" % body
+    path = tmp_path / ("star_%d.py" % abs(hash(body)))
+    path.write_text(src)
+    ns: dict = {}
+    exec(compile(src, str(path), "exec"), ns)
+    with pytest.raises(ms.errors.CompileError, match=r"\*-unpacking of a value whose length"):
+        ops.grad(ns["f"])(Tensor(np.ones((2, 3))))

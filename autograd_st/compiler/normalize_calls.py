@@ -182,20 +182,43 @@ def _plain_method(callee) -> bool:
     return known
 
 
+@dataclass(slots=True)
+class _Packed:
+    """A ``*s`` argument whose length is known only at run time (``*x.shape``)."""
+
+    value: object
+
+
+# the calls whose positional arguments are one shape, given as ints or as one sequence:
+# ``f(*x.shape)`` is ``f(x.shape)`` for them (MindSpore's Tensor methods ``reshape(*shape)``,
+# ``view``, ``permute``, ``transpose``, and ``ops.randn(*size)`` / ``ops.rand`` and mint's)
+_METHOD_SHAPES = frozenset(("reshape", "view", "permute", "transpose"))
+_FUNCTION_SHAPES = frozenset(("randn", "rand"))
+
+
+def _shape_varargs(func) -> bool:
+    name = func.attr if isinstance(func, gast.Attribute) else \
+        func.id if isinstance(func, gast.Name) else None
+    return name in _METHOD_SHAPES or name in _FUNCTION_SHAPES
+
+
 class CallsMixin:
     """Binds calls (see the module docstring)."""
 
     def e_Call(self, node):
         func = node.func
         args = []
+        star = None  # x.reshape(*x.shape[:-1], 2, 2): a *s whose length is a run-time value
         for a in node.args:
             if isinstance(a, gast.Starred):  # f(*args): a sequence known at compile time
                 value = self.expr(a.value)
+                if isinstance(value, Sym) and not self.is_rt_list(value) \
+                        and _shape_varargs(func):
+                    star = star or a  # (packed into one shape if the callee takes one)
+                    args.append(_Packed(value))
+                    continue
                 if not isinstance(value, (tuple, list)) or self.is_rt_list(value):
-                    raise self.error(a, "*-unpacking of a value whose length is known only "
-                                     "when the code runs",
-                                     "unpack a tuple or list of known length (the function's "
-                                     "*args, a tuple of values), or pass the values one by one")
+                    raise self._unpacking_error(a)
                 args.extend(value)
             else:
                 args.append(self.expr(a))
@@ -214,6 +237,11 @@ class CallsMixin:
             kwargs.update(value)
         if isinstance(func, gast.Attribute):
             base = self.object_of(func.value)
+            if star is not None and isinstance(base, Sym):  # x.reshape(*s, n): x.reshape(s
+                args = self._shape_of_args(args, node, star,  # + (n,)), x a Tensor
+                                           not self.is_rt_list(base)
+                                           and func.attr in _METHOD_SHAPES)
+                star = None
             if self.is_rt_list(base):  # outs.append(h) on a list built at run time
                 return self.rt_method(base, func.attr, args, kwargs, node)
             if isinstance(base, Sym):
@@ -247,6 +275,8 @@ class CallsMixin:
                 return self.opaque(call, [base] + list(args) + list(kwargs.values()),
                                    func.attr, callee_name=(dotted(func) if stores else "")
                                    or "." + func.attr, stores=stores, effect=owner is not None)
+            if star is not None and isinstance(base, (list, dict, set)):
+                raise self._unpacking_error(star)
             if isinstance(base, (list, dict, set)):  # a list the function builds changes now
                 out = self.container_method(base, func.attr, args, kwargs, node)
                 if out is not NOT_HANDLED:
@@ -256,6 +286,11 @@ class CallsMixin:
         else:
             callee = self.expr(func)
             path = name_hint(func)
+        if star is not None:  # ops.randn(*x.shape): ops.randn(x.shape)
+            args = self._shape_of_args(args, node, star, not isinstance(callee, Sym) and
+                                       getattr(callee, "__name__", None) in _FUNCTION_SHAPES
+                                       and getattr(callee, "__module__", "").startswith(
+                                           "autograd_st"))
         if isinstance(callee, Sym):
             raise self.error(
                 func, "calling a runtime value is not supported (an object made by a call "
@@ -263,6 +298,30 @@ class CallsMixin:
                 "make the Cell or object once, in __init__ (self.block = Block()), and call "
                 "it there (self.block(x))")
         return self.call(callee, args, kwargs, node, path)
+
+    def _unpacking_error(self, node):
+        return self.error(node, "*-unpacking of a value whose length is known only when the "
+                          "code runs", "unpack a tuple or list of known length (the "
+                          "function's *args, a tuple of values), or pass the values one by one")
+
+    def _shape_of_args(self, args, node, star, takes_a_shape: bool) -> list:
+        """The positional arguments of a call with a ``*s`` of run-time length: one shape
+        (``s + (n,)``, a run-time tuple) for a callee that takes its shape either way
+        (``takes_a_shape``), else the unpacking's error."""
+        if not takes_a_shape:
+            raise self._unpacking_error(star)
+        parts: list = []  # run-time shapes, and tuples of the arguments between them
+        for a in args:
+            if isinstance(a, _Packed):
+                parts.append(a.value)
+            elif parts and isinstance(parts[-1], tuple):
+                parts[-1] += (a,)
+            else:
+                parts.append((a,))
+        shape = parts[0]
+        for part in parts[1:]:  # (one tuple of ints, joined when the code runs)
+            shape = P.join_shapes(shape, part)
+        return [shape]
 
     def _in_place_method(self, name, base, fn, args, kwargs):
         """``name.add_(y)`` (a Tensor method that writes into its Tensor) on a runtime value
