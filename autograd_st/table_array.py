@@ -513,8 +513,11 @@ def range_(start, end, step, maxlen=1000000):
 
 
 def linspace(start, end, steps):
-    """MindSpore's ``ops.linspace(start, end, steps)``: float32."""
-    return _wrap(P.linspace(_const(start), _const(end), int(_const(steps))))
+    """MindSpore's ``ops.linspace(start, end, steps)``: float32 (``steps`` may be known only
+    at run time: ``x.shape[1]`` in differentiated code)."""
+    steps = _const(steps)
+    return _wrap(P.linspace(_const(start), _const(end),
+                            steps if isinstance(steps, Sym) else int(steps)))
 
 
 def eye(n, m=None, dtype=None):

@@ -35,7 +35,11 @@ def new_forms(x):
     return (z * z).sum() + (x.new_full(x.shape, 0.5) * x).sum()
 
 
-FUNCS = [zeros_state, ones_like_shape, numpy_forms, new_forms]
+def ramp(x):
+    return (x * ops.linspace(0.0, 1.0, x.shape[1]) + x * ops.arange(x.shape[1])).sum()
+
+
+FUNCS = [zeros_state, ones_like_shape, numpy_forms, new_forms, ramp]
 
 
 @pytest.mark.parametrize("fn", FUNCS)
