@@ -210,8 +210,20 @@ def test_inner_loop_indexing_with_the_outer_counter_unrolls_the_outer_loop():
 def too_many(x):
     ys = ()
     for i in range(5000):  # LINE too-many
-        ys = ys + (x,)
+        ys = (x,) + ys  # (grown at its end it would be a run-time list: no unrolling)
     return len(ys) * x.sum()
+
+
+def test_long_loop_growing_a_tuple_at_its_end_stays_a_loop():
+    def f(x):
+        ys = ()
+        for i in range(1500):
+            ys = ys + (x * 0.001,)
+        return len(ys) * ops.stack(ys).sum()
+    x = T(2)
+    g = ops.grad(f)
+    assert "list_append(" in g.source(x)
+    np.testing.assert_allclose(g(x).asnumpy(), np.full(x.shape, 1500 * 1500 * 0.001))
 
 
 def test_unrolling_is_bounded():
