@@ -1025,11 +1025,11 @@ class SuperRewritten(_Base):
 # hint: pass it compile-time values (a function, a Cell, numbers)
 def compile_time_api_refused(x):
     n = int(ops.sum(x) > 0.0) + 1
-    return ops.sum(ops.ones((n, 3)) * x)  # HINT compile_time_api
+    return ops.sum(x * len(ops.make_range(n)))  # HINT compile_time_api
 
 
-def compile_time_api_rewritten(x):
-    return ops.sum(ops.ones((2, 3)) * x)
+def compile_time_api_rewritten(x):  # (ops.ones((n, 3)) of a run-time n is made at run time)
+    return ops.sum(x * len(ops.make_range(2)))
 
 
 def _scaled_by(t, d):
