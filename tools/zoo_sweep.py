@@ -104,6 +104,19 @@ MODELS = {
     "rexnet_09": ("rexnet", "rexnet_09", _SMALL, 64),
     "convit_tiny": ("convit", "convit_tiny", _SMALL, 224),
     "pit_ti": ("pit", "pit_ti", _SMALL, 224),
+    # stop 17
+    "mnasnet_050": ("mnasnet", "mnasnet_050", _SMALL, 64),
+    "mixnet_s": ("mixnet", "mixnet_s", _SMALL, 64),
+    "resnest14": ("resnest", "resnest14", _SMALL, 64),
+    "mobilevit_xx_small": ("mobilevit", "mobilevit_xx_small", _SMALL, 256),
+    "edgenext_xx_small": ("edgenext", "edgenext_xx_small", _SMALL, 256),
+    "visformer_tiny": ("visformer", "visformer_tiny", _SMALL, 224),
+    "pvt_v2_b0": ("pvtv2", "pvt_v2_b0", _SMALL, 224),
+    "xcit_tiny_12_p16_224": ("xcit", "xcit_tiny_12_p16_224", _SMALL, 224),
+    "cmt_tiny": ("cmt", "cmt_tiny", _SMALL, 224),
+    "coat_tiny": ("coat", "coat_tiny", _SMALL, 224),
+    "crossvit_9": ("crossvit", "crossvit_9", _SMALL, 240),
+    "repmlp_t224": ("repmlp", "repmlp_t224", _SMALL, 224),
 }
 
 
