@@ -272,8 +272,7 @@ class ExpressionsMixin(ContainersMixin):
         if op is gast.Not:
             return self.opaque(gast.UnaryOp(op=gast.Not(), operand=self.to_node(operand)),
                                [operand], "not")
-        raise self.error(node, "operator ~ on a runtime value is not supported",
-                         "use ops.logical_not, or apply it to a compile-time value")
+        return P.invert(operand)  # ~mask: numpy's invert (logical on bools, bitwise on ints)
 
     def e_Compare(self, node):
         left = self.expr(node.left)
