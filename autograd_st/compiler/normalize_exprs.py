@@ -272,7 +272,7 @@ class ExpressionsMixin(ContainersMixin):
         if op is gast.Not:
             return self.opaque(gast.UnaryOp(op=gast.Not(), operand=self.to_node(operand)),
                                [operand], "not")
-        return P.invert(operand)  # ~mask: numpy's invert (logical on bools, bitwise on ints)
+        return P.logical_not(operand)  # ~mask: a Tensor's ~, logical (MindSpore's, measured)
 
     def e_Compare(self, node):
         left = self.expr(node.left)
