@@ -107,6 +107,14 @@ empty._autograd_st_at_run_time = _filled(0)
 
 
 @bindable
+def split(x, indices_or_sections, axis=0):
+    """``mindspore.numpy.split(x, indices_or_sections, axis=0)``: a list of the indices to
+    cut before, or a number of equal parts (``ops.tensor_split``'s parts; MindSpore raises
+    where the axis does not divide, this gives the first parts one longer)."""
+    return _OPS["tensor_split"](x, indices_or_sections, axis)
+
+
+@bindable
 def full(shape, fill_value, dtype=None):
     """``mindspore.numpy.full(shape, fill_value, dtype=None)``: ``fill_value`` everywhere;
     without ``dtype`` int32 for an int, float32 for a float, bool for a bool, a Tensor's own
@@ -172,7 +180,7 @@ def full_like(a, fill_value, dtype=None, shape=None):
                            to_numpy(dtype) or data.dtype))
 
 
-__all__ = sorted(_FUNCTIONS) + ["array", "asarray", "zeros", "ones", "empty", "full",
+__all__ = sorted(_FUNCTIONS) + ["array", "asarray", "zeros", "ones", "empty", "full", "split",
                                 "arange", "linspace", "eye", "full_like", "bool_", "float16",
                                 "float32", "float64", "int8", "int16", "int32", "int64",
                                 "uint8"]

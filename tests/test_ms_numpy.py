@@ -33,3 +33,24 @@ def test_numpy_names_compute_as_numpy_and_differentiate():
 
     grad = ops.grad(f)(x).asnumpy()
     np.testing.assert_allclose(grad, numerical_grad(f, (x,)), rtol=1e-6, atol=1e-9)
+
+
+def test_split_as_numpys_and_differentiated():
+    """``mindspore.numpy.split`` (mindcv's coat imports it): numpy's parts, and in
+    differentiated code the gradient of finite differences."""
+    from autograd_st.numpy import split
+    x = np.random.default_rng(2).uniform(-1, 1, (4, 6))
+    for spec, axis in (([1, 3], 1), (2, 0), (3, 1)):
+        got = split(Tensor(x), spec, axis)
+        want = np.split(x, spec, axis)
+        assert len(got) == len(want)
+        for a, b in zip(got, want):
+            np.testing.assert_array_equal(a.asnumpy(), b)
+
+    def f(t):
+        a, b, c = split(x=t, indices_or_sections=[1, 3], axis=1)
+        p, q = split(t, 2, axis=0)
+        return (a * 2).sum() + (b * b).sum() + ops.sin(c).sum() + (p * q).sum()
+    g = ops.grad(f)(Tensor(x))
+    np.testing.assert_allclose(g.asnumpy(), numerical_grad(f, (Tensor(x),)), rtol=1e-6,
+                               atol=1e-9)
