@@ -156,7 +156,7 @@ def uses_attr_assign(x):
 
 def uses_subscript_assign(x):
     ys = [x, x]
-    ys[0] = x * 2.0  # LINE subscript-assign
+    ys[0][0] = x[0] * 2.0  # LINE subscript-assign
     return ys[0]
 
 

@@ -469,8 +469,9 @@ class AttrAssignCellRewritten(nn.Cell):
 # into an array
 def subscript_assign_refused(x):
     y = x * 2.0
-    y[0] = 0.0  # HINT subscript_assign
-    return ops.sum(y * x)
+    ys = [y]
+    ys[0][0] = 0.0  # HINT subscript_assign
+    return ops.sum(y * x)  # (y[0] = 0.0 itself is supported: a new value of y)
 
 
 def subscript_assign_rewritten(x):
@@ -487,15 +488,18 @@ def subscript_assign_where_rewritten(x):
 
 
 def subscript_assign_list_refused(x):
-    ys = [x, x * 2.0]
-    ys[0] = x * 3.0  # HINT subscript_assign_list
-    return ops.sum(ys[0] * ys[1])
+    outs = []
+    for t in range(x.shape[0]):  # (a list the loop appends to: a list built at run time)
+        outs.append(x[t] * 2.0)
+    outs[0] = x[0] * 3.0  # HINT subscript_assign_list
+    return ops.sum(ops.stack(outs, 0) * x[0])
 
 
 def subscript_assign_list_rewritten(x):
-    ys = [x, x * 2.0]
-    ys = [x * 3.0] + ys[1:]
-    return ops.sum(ys[0] * ys[1])
+    outs = [x[0] * 3.0]
+    for t in range(1, x.shape[0]):
+        outs.append(x[t] * 2.0)
+    return ops.sum(ops.stack(outs, 0) * x[0])
 
 
 def subscript_assign_list_end_refused(x):
@@ -1626,15 +1630,20 @@ def value_times_tuple_items_rewritten(x):
     return ops.sum(x * ys[0]) + ops.sum(x * ys[1])
 
 
-# hint: use ops.logical_not, or apply it to a compile-time value
-def invert_refused(x):
-    m = ~(x > 0.5)  # HINT invert
-    return ops.sum(ops.where(m, x * x, x))
+# hint: read the written name itself after the write, or compute what you need from the old
+# value before writing
+def stale_read_refused(x):
+    y = x * 2.0
+    z = y[0]  # a view of y: numpy would show it the write below
+    y[0] = x[1]
+    return ops.sum(z * 3.0) + ops.sum(y)  # HINT stale_read
 
 
-def invert_rewritten(x):
-    m = ops.logical_not(x > 0.5)
-    return ops.sum(ops.where(m, x * x, x))
+def stale_read_rewritten(x):
+    y = x * 2.0
+    zs = ops.sum(y[0] * 3.0)  # what it needs from the old value, before the write
+    y[0] = x[1]
+    return zs + ops.sum(y)
 
 
 # hint: compare values with == (ops.equal) and combine the results, or test a compile-time
@@ -2356,8 +2365,8 @@ CASES = [
     Case("attr_assign_cell", U, _ATTR, "fence", refused=AttrAssignCellRefused,
          rewritten=AttrAssignCellRewritten),
     Case("subscript_assign", U, _SUBSCRIPT, "fence", also=(subscript_assign_where_rewritten,)),
-    Case("subscript_assign_list", U, _SUBSCRIPT, "fence"),
-    Case("subscript_assign_list_end", U, _SUBSCRIPT, "fence",
+    Case("subscript_assign_list", U, _SUBSCRIPT, "normalize_stmts"),
+    Case("subscript_assign_list_end", U, _SUBSCRIPT, "normalize_stmts",
          also=(subscript_assign_list_end_extend_rewritten,)),
     Case("for_else", U, _ELSE, "fence"),
     Case("while_else", U, _ELSE, "fence"),
@@ -2490,8 +2499,8 @@ CASES = [
          "apply it to compile-time values", "normalize_exprs"),
     Case("value_times_tuple", CompileError, "make it one Tensor first (ops.stack), or operate "
          "on its items", "normalize_exprs", also=(value_times_tuple_items_rewritten,)),
-    Case("invert", CompileError, "use ops.logical_not, or apply it to a compile-time value",
-         "normalize_exprs"),
+    Case("stale_read", U, "read the written name itself after the write, or compute what you "
+         "need from the old value before writing", "normalize"),
     Case("in_runtime", CompileError, "compare values with == (ops.equal) and combine the "
          "results, or test a compile-time value", "normalize_exprs"),
     Case("is_runtime", CompileError, "compare values with == (ops.equal) and combine the "

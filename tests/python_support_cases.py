@@ -281,6 +281,17 @@ def for_range_grown_tuple(x):
     return ops.stack(outs, 1).sum() + outs[-1].sum() * len(outs)
 
 
+def subscript_assign(x):
+    y = x * 2.0
+    y[0] = ops.tanh(y[0]) * 3.0  # a Tensor: a new value, its gradient to both sides
+    y[:, 1:2] += x[:, :1] * x[:, :1]
+    d = {}
+    d["a"] = y  # a dict and a list the function built change as in Python
+    ys = [x, x * 3.0]
+    ys[1] = ys[1] * 2.0
+    return (d["a"] * ys[1]).sum()
+
+
 def split_int_parts(x):
     q, k, v = ops.split(ops.concat((x, x * x), 1), 2, axis=-1)  # 6 columns: 3 parts of 2
     parts = x.split(2, 1)  # 3 columns: parts of 2 and 1

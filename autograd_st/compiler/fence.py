@@ -132,6 +132,8 @@ class _Fence:
             self.refuse(t, "assigning to an attribute (%s)" % t.attr,
                         "keep the value in a local variable, or update state outside the "
                         "differentiated call")
+        elif isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name):
+            pass  # name[i] = v: a dict or list the function built, or a Tensor's new value
         elif isinstance(t, gast.Subscript):
             self.refuse(t, "assigning into a subscript",
                         "build the new value with ops (e.g. ops.where, or concatenation) "

@@ -43,13 +43,13 @@ import numpy as np
 
 from .. import rules
 from ..cell import Cell
-from ..errors import CompileError
+from ..errors import CompileError, UnsupportedSyntaxError
 from ..prims import P, Sym, as_python_number, binding, has_sym
 from ..rules_lists import LIST_MAKERS
 from ..tensor import Parameter, Tensor
 from .cache import Guard, structure_signature
 from .codegen import expr_of, name
-from .ir import RUNTIME, Call, Const, FuncIR, Input, Opaque, Prim, Var, leaves
+from .ir import RUNTIME, Call, Const, FuncIR, Input, Opaque, Prim, Var, leaves, uses_of
 from .loads import FRESH_RESULTS, snapshot_reads
 from .names import RESERVED, NameAllocator
 from .normalize_calls import CallsMixin
@@ -100,6 +100,11 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         self.fresh_vars: set = set()
         self.unfresh_vars: set = set()
         self.viewed_vars: set = set()
+        # x[i] = v on a Tensor: the IR variables a primitive's result may view (its array
+        # arguments' roots), and the values such a write left behind (the old value, its
+        # views: numpy would show them the write, the new value is a copy): var -> where
+        self.view_roots: dict = {}
+        self.stale: dict = {}
         self.inputs: list = []
         self.input_by_id: dict = {}
         self.consts: dict = {}
@@ -259,8 +264,21 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
 
     # -- emission (the builder interface used by P) --------------------------------------
     def emit(self, stmt):
+        if self.stale and isinstance(stmt, (Prim, Call, Opaque)):
+            self.check_not_stale(uses_of(stmt))
         self.block.append(stmt)
         return stmt
+
+    def check_not_stale(self, names) -> None:
+        """Refuse a read of a value an ``x[i] = v`` left behind (see :attr:`stale`)."""
+        for n in names:
+            if n in self.stale:
+                raise self.error(None, "a value read after %s wrote into it (or into the array "
+                                 "it views): here the write made a new array, so this read "
+                                 "would not see it" % self.stale[n],
+                                 "read the written name itself after the write, or compute "
+                                 "what you need from the old value before writing",
+                                 cls=UnsupportedSyntaxError)
 
     def emit_prim(self, prim, bound: dict):
         self.rt_check_prim(prim, bound)  # a run-time list is no array
@@ -291,6 +309,10 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
             self._copy_fresh(target, args["g"])
         if prim.name not in FRESH_RESULTS and prim.name not in ("cast_like", "assign", "load"):
             self.viewed_vars.update(a.name for a in args.values() if isinstance(a, Var))
+            roots = frozenset().union(*(self.view_roots.get(a.name, {a.name})
+                                        for a in args.values() if isinstance(a, Var)))
+            if roots:
+                self.view_roots[target] = roots
         if prim.name in LIST_MAKERS:  # ops.split(x, 3): a list of parts made at run time
             self.rt_lists.add(target)
             self.rt_origin[target] = target
@@ -337,6 +359,8 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
             self.fresh_temps.discard(value.var.name)
             if value.var.name in self.fresh_vars:
                 self._copy_fresh(new, value)
+            if value.var.name in self.view_roots:
+                self.view_roots[new] = self.view_roots[value.var.name]
             value = sym(new)
         else:
             self.fresh_temps.discard(value.var.name if isinstance(value, Sym) else None)

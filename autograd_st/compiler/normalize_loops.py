@@ -175,11 +175,20 @@ def lists_in(values) -> list:
     return list(out.values())
 
 
+def _subscript_stores(nodes) -> list:
+    """The names written into by subscript in ``nodes`` (``x[i] = v``, ``x[i] += v``): a
+    Tensor's is a new value each time (``normalize_stmts.set_item``), so a loop carries it."""
+    return list(dict.fromkeys(
+        n.value.id for node in nodes for n in walk(node)
+        if isinstance(n, gast.Subscript) and isinstance(n.ctx, gast.Store)
+        and isinstance(n.value, gast.Name)))
+
+
 class _LoopState:
     """What binding a loop body changes, saved so that a failed attempt can be undone."""
 
     __slots__ = ("env", "block", "n_block", "n_inputs", "fresh_temps", "ir_vars", "taken",
-                 "next", "lists", "loc", "retired")
+                 "next", "lists", "loc", "retired", "stale", "view_roots")
 
     def __init__(self, nz) -> None:
         self.env = dict(nz.env)
@@ -194,6 +203,8 @@ class _LoopState:
         self.loc = nz.loc
         self.retired = dict(nz.rt_retired)  # (a list made a run-time list in the attempt
         # is a compile-time list again after it)
+        self.stale = dict(nz.stale)
+        self.view_roots = dict(nz.view_roots)
 
     def restore(self, nz) -> None:
         nz.env = self.env
@@ -209,6 +220,8 @@ class _LoopState:
         nz.names.next = self.next
         nz.rt_retired.clear()
         nz.rt_retired.update(self.retired)
+        nz.stale = self.stale
+        nz.view_roots = self.view_roots
         for lst, items in self.lists:
             lst[:] = items
         nz.loc = self.loc
@@ -371,6 +384,8 @@ class LoopsMixin:
         back to their headers) and give the body; the block is ``outer`` again after."""
         self.stmts(node.body)
         self._check_carried(node, plan, lists, before)
+        for _, header in carried:  # (x[i] = v in the body: its header holds the new value
+            self.stale.pop(header, None)  # from the next iteration on, and after the loop)
         self._close_loop(carried, plan)
         body = self.block
         self.block = outer
@@ -435,7 +450,7 @@ class LoopsMixin:
         body = list(extra_nodes) + list(body_nodes)
         reached = self.rt_reached(body)  # appended to through an alias: always carried
         for name in names_written(list(body_nodes) + list(extra_nodes)) \
-                + self.rt_appended(body_nodes) + reached:
+                + _subscript_stores(body_nodes) + self.rt_appended(body_nodes) + reached:
             # a value the next iteration or the code after the loop reads is carried; one
             # each iteration makes afresh before reading it is not
             if name in plan:

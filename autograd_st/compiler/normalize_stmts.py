@@ -68,6 +68,9 @@ def _kind(value) -> str:
     return "a %s" % type(value).__name__
 
 
+NO_INDEX = object()  # set_item: the subscript's index not evaluated yet
+
+
 class StatementsMixin(LoopsMixin):
     """Binds statements (see the module docstring); loops are
     :class:`~.normalize_loops.LoopsMixin`'s."""
@@ -185,6 +188,14 @@ class StatementsMixin(LoopsMixin):
             self.assign(target, value, node)
 
     def s_AugAssign(self, node):
+        if isinstance(node.target, gast.Subscript):  # x[i] += v
+            base = self.load_name(node.target.value.id, node.target.value)
+            index = self.expr(node.target.slice)
+            current = P.getitem(base, index) if isinstance(base, Sym) else \
+                self._item_of(base, index, node)
+            value = self.binop(type(node.op), current, self.expr(node.value), node)
+            self.set_item(node.target, value, node, index)
+            return
         name = node.target.id
         current = self.load_name(name, node.target)
         if isinstance(node.op, gast.Add) and self.is_rt_list(current):
@@ -198,6 +209,50 @@ class StatementsMixin(LoopsMixin):
         value = self.binop(type(node.op), current, self.expr(node.value), node)
         self.bind(name, value)
 
+    def _item_of(self, base, index, node):
+        try:
+            return base[index]
+        except (IndexError, KeyError, TypeError) as exc:
+            raise self.error(node, "%s: %s" % (type(exc).__name__, exc)) from None
+
+    def set_item(self, target, value, node, index=NO_INDEX):
+        """``name[index] = value``.  A dict or list the function built changes now (as in
+        Python).  A Tensor gets a new value, ``idx_put`` (a copy with ``value`` written, whose
+        gradient goes to both), bound to ``name``; a function parameter's array is written
+        too (``assign``: the caller sees it, as MindSpore's PyNative mode writes in place).
+        Otherwise the old value and the arrays that view it would not see the write, so
+        reading them afterwards is refused (:meth:`check_not_stale`)."""
+        name = target.value.id
+        base = self.load_name(name, target.value)
+        if index is NO_INDEX:
+            index = self.expr(target.slice)
+        if type(base) is dict and not has_sym(index):
+            self.container_method(base, "__setitem__", [index, value], {}, node)
+            return
+        if isinstance(base, SymList) and isinstance(index, int) and not isinstance(index, bool):
+            self._item_of(base, index, node)  # (an IndexError where Python raises one)
+            base[index] = value
+            return
+        if not isinstance(base, Sym) or self.is_rt_list(base):
+            raise self.error(target, "assigning into a subscript of %s" % (
+                "a list built at run time" if self.is_rt_list(base) else type(base).__name__),
+                "build the new value with ops (e.g. ops.where, or concatenation) instead of "
+                "writing into an array; to add to a list, outs.append(v) or outs.extend(vs)",
+                cls=UnsupportedSyntaxError)
+        var = base.var.name
+        out = P.idx_put(base, index, value)
+        self.view_roots.pop(out.var.name, None)  # (a copy: it views nothing)
+        if any(s.var.name == var for s in leaves(self.arg_values)):
+            P.assign(base, out)  # a parameter: the caller's array written too
+        else:
+            where = "%s[...] = ... (line %d)" % (name, getattr(node, "lineno", 0))
+            roots = self.view_roots.get(var, {var})
+            self.stale[var] = where
+            for v, r in list(self.view_roots.items()):
+                if v != var and (r & roots):
+                    self.stale[v] = where
+        self.bind(name, out)
+
     def s_AnnAssign(self, node):
         if node.value is not None:
             self.assign(node.target, self.expr(node.value), node)
@@ -205,6 +260,8 @@ class StatementsMixin(LoopsMixin):
     def assign(self, target, value, node):
         if isinstance(target, gast.Name):
             self.bind(target.id, value)
+        elif isinstance(target, gast.Subscript):  # (the fence lets only name[i] = v through)
+            self.set_item(target, value, node)
         elif isinstance(target, (gast.Tuple, gast.List)):
             n = len(target.elts)
             if self.is_rt_list(value):  # q, k, v = ops.split(x, d, -1): checked, then items
@@ -299,8 +356,10 @@ class StatementsMixin(LoopsMixin):
         lists = lists_in(self.env.values())  # lists a branch may change in place
         outer = self.block
         self.block = []
+        stale = dict(self.stale)  # (x[i] = v in a branch: the other branch reads x as it was)
         self.stmts(node.body)
         body, env_a = self.block, self.env
+        stale_a, self.stale = self.stale, dict(stale)
         items_a = [list(lst) for lst, _ in lists]
         for lst, items in lists:
             lst[:] = items
@@ -308,6 +367,7 @@ class StatementsMixin(LoopsMixin):
         self.env = dict(before)
         self.stmts(node.orelse)
         orelse, env_b = self.block, self.env
+        self.stale.update(stale_a)  # (after the if: what either path left behind)
         self.block = outer
         self.env = dict(before)
         for (lst, _), a in zip(lists, items_a):  # each list: what both branches made of it
