@@ -521,9 +521,8 @@ class Cell:
             raise TypeError("The type of keep_vars must be bool, but got %s" % type(keep_vars))
         if destination is None:
             destination = OrderedDict()
-        for name, param in self._params.items():
-            if param is not None:
-                destination[prefix + name] = param
+        for name, param in _own_params(self):
+            destination[prefix + name] = param
         for name, cell in self._cells.items():
             if cell is not None:
                 cell.state_dict(destination=destination, prefix=prefix + name + ".")
@@ -619,12 +618,27 @@ class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpect
     __str__ = __repr__
 
 
+def _own_params(cell):
+    """A Cell's own Parameters as ``state_dict`` names them, in registration order: by
+    attribute name, and a ParameterTuple's members by their own names (MindSpore registers
+    them so, measured)."""
+    out = []
+    slots = cell.__dict__.get("_param_lists", {})
+    for name, plist in slots.items():
+        if plist is None:
+            if cell._params.get(name) is not None:
+                out.append((name, cell._params[name]))
+        else:
+            out.extend((p.name, p) for p in plist)
+    out += [(name, p) for name, p in cell._params.items() if name not in slots and p is not None]
+    return out
+
+
 def _load_cell_state(cell, state, prefix, missing, unexpected, errors) -> None:
     """One Cell's part of ``load_state_dict`` (MindSpore's ``_load_from_state_dict``), then
     its sub-Cells' with the keys under their prefixes."""
-    for name, param in cell._params.items():
-        if param is None:
-            continue
+    own = dict(_own_params(cell))
+    for name, param in own.items():
         key = prefix + name
         if key not in state:
             missing.append(key)  # reported with strict=False too (MindSpore)
@@ -647,7 +661,7 @@ def _load_cell_state(cell, state, prefix, missing, unexpected, errors) -> None:
             if len(head) > 1:
                 if head[0] not in cell._cells:
                     unexpected.append(key)
-            elif head[0] not in cell._params or cell._params[head[0]] is None:
+            elif head[0] not in own:
                 unexpected.append(key)
     for name, child in cell._cells.items():
         if child is not None:
