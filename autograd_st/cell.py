@@ -10,12 +10,14 @@ is this class.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 from typing import Iterator
 
 import numpy as np
 
 from . import dtype as mstype
+from .errors import CheckpointMismatchError as _MismatchError
 from .errors import ConstructNotDefinedError as _NoConstructError
 from .tensor import Parameter, ParameterTuple, Tensor, bump_structure_epoch
 from .validate_inputs import check_input_count, check_inputs, graph_mode
@@ -501,6 +503,57 @@ class Cell:
         for name, p in self.parameters_and_names():
             p.name = prefix + name
 
+    # -- state_dict (MindSpore 2.10's torch-like pair) -------------------------------------
+    def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False):
+        """MindSpore's ``Cell.state_dict(destination=None, prefix='', keep_vars=False)``: an
+        OrderedDict of this Cell's Parameters and those of its sub-Cells (references, not
+        copies), keyed by attribute path (``net.weight``), not by ``Parameter.name``.
+        Differs: Cells here hold no buffers and no extra state, so only Parameters appear."""
+        if args:
+            destination = args[0] if destination is None else destination
+            prefix = args[1] if len(args) > 1 and prefix == "" else prefix
+        if destination is not None and not isinstance(destination, dict):
+            raise TypeError("The type of destination must be OrderedDict, but got %s"
+                            % type(destination))
+        if not isinstance(prefix, str):
+            raise TypeError("The type of prefix must be string, but got %s" % type(prefix))
+        if not isinstance(keep_vars, bool):
+            raise TypeError("The type of keep_vars must be bool, but got %s" % type(keep_vars))
+        if destination is None:
+            destination = OrderedDict()
+        for name, param in _own_params(self):
+            destination[prefix + name] = param
+        for name, cell in self._cells.items():
+            if cell is not None:
+                cell.state_dict(destination=destination, prefix=prefix + name + ".")
+        return destination
+
+    def load_state_dict(self, state_dict, strict: bool = True):
+        """MindSpore's ``Cell.load_state_dict(state_dict, strict=True)``: copy the values of
+        ``state_dict`` (keys as :meth:`state_dict` makes them, e.g. from ``load_checkpoint``)
+        into this Cell's Parameters, cast to each Parameter's dtype.  Returns
+        ``(missing_keys, unexpected_keys)``, printed ``<All keys matched successfully>`` when
+        both are empty.  A value of another shape, or (``strict``) a missing or unexpected key,
+        raises CheckpointMismatchError (a RuntimeError, as MindSpore's) naming every key; the
+        Parameters that did fit are copied all the same, as in MindSpore."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError("Expected state_dict to be dict-like, got %s." % type(state_dict))
+        missing, unexpected, errors = [], [], []
+        _load_cell_state(self, dict(state_dict), "", missing, unexpected, errors)
+        if strict:
+            if unexpected:
+                errors.insert(0, "Unexpected key(s) in state_dict: %s. "
+                              % ", ".join('"%s"' % k for k in unexpected))
+            if missing:
+                errors.insert(0, "Missing key(s) in state_dict: %s. "
+                              % ", ".join('"%s"' % k for k in missing))
+        if errors:
+            raise _MismatchError("Error(s) in loading state_dict for %s:\n\t%s\nLoad the "
+                                 "state_dict of this network's own structure (or pass "
+                                 "strict=False to skip missing and unexpected keys)."
+                                 % (type(self).__name__, "\n\t".join(errors)))
+        return IncompatibleKeys(missing, unexpected)
+
     # -- modes ---------------------------------------------------------------------------
     def set_train(self, mode: bool = True) -> "Cell":
         for _, cell in self._walk():
@@ -552,6 +605,69 @@ class Cell:
             text += "\n  " + "\n  ".join(lines) + "\n"
         return text + ")"
 
+
+
+class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``Cell.load_state_dict`` returns (MindSpore's ``_IncompatibleKeys``)."""
+
+    def __repr__(self):
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+    __str__ = __repr__
+
+
+def _own_params(cell):
+    """A Cell's own Parameters as ``state_dict`` names them, in registration order: by
+    attribute name, and a ParameterTuple's members by their own names (MindSpore registers
+    them so, measured)."""
+    out = []
+    slots = cell.__dict__.get("_param_lists", {})
+    for name, plist in slots.items():
+        if plist is None:
+            if cell._params.get(name) is not None:
+                out.append((name, cell._params[name]))
+        else:
+            out.extend((p.name, p) for p in plist)
+    out += [(name, p) for name, p in cell._params.items() if name not in slots and p is not None]
+    return out
+
+
+def _load_cell_state(cell, state, prefix, missing, unexpected, errors) -> None:
+    """One Cell's part of ``load_state_dict`` (MindSpore's ``_load_from_state_dict``), then
+    its sub-Cells' with the keys under their prefixes."""
+    own = dict(_own_params(cell))
+    for name, param in own.items():
+        key = prefix + name
+        if key not in state:
+            missing.append(key)  # reported with strict=False too (MindSpore)
+            continue
+        value = state[key]
+        if not isinstance(value, Tensor):
+            errors.append('While copying the parameter named "%s", expected Tensor or '
+                          'Tensor-like object from checkpoint but received %s'
+                          % (key, type(value)))
+            continue
+        if tuple(value.shape) != tuple(param.shape):
+            errors.append("size mismatch for %s: copying a param with shape %s from "
+                          "checkpoint, the shape in current model is %s."
+                          % (key, tuple(value.shape), tuple(param.shape)))
+            continue
+        param.set_data(Tensor(value.asnumpy(), dtype=param.dtype))
+    for key in state:
+        if key.startswith(prefix):
+            head = key[len(prefix):].split(".", 1)
+            if len(head) > 1:
+                if head[0] not in cell._cells:
+                    unexpected.append(key)
+            elif head[0] not in own:
+                unexpected.append(key)
+    for name, child in cell._cells.items():
+        if child is not None:
+            sub = prefix + name + "."
+            _load_cell_state(child, {k: v for k, v in state.items() if k.startswith(sub)},
+                             sub, missing, unexpected, errors)
 
 
 def _check_child_name(method: str, name, check_dot: bool) -> None:

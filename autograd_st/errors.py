@@ -15,7 +15,7 @@ __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivat
            "SourceChangedError", "ConstructNotDefinedError", "GradientAPIError", "GradientNotFoundError", "InputValueError", "GradientCheckError",
            "CheckpointError", "CheckpointMismatchError", "LearningRateRangeError", "CollectiveTimeoutError",
            "CommunicationError", "BpropTypeError", "BpropShapeError",
-           "VmapError"]
+           "VmapError", "CustomOutputError"]
 
 
 class AutogradError(Exception):
@@ -753,3 +753,29 @@ class VmapError(RuntimeError, AutogradError):
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message + ("\n  hint: " + hint if hint else ""))
         self.hint = hint
+
+
+class CustomOutputError(ValueError, AutogradError):
+    """The Python function of an ``ops.Custom(..., func_type="pyfunc")`` returned an output
+    whose count, shape or dtype is not what ``out_shape`` / ``out_dtype`` declare (MindSpore's
+    CPU kernel copies the declared bytes: "memcpy failed" or values that are not the
+    function's).  The message names the function, the output and both forms.
+
+    Example (raises CustomOutputError)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops, float32
+
+        double = ops.Custom(lambda a: (a * 2).astype(np.float64), lambda s: s,
+                            lambda t: t, func_type="pyfunc")
+        double(Tensor(np.ones(3, np.float32)))
+
+    Fix (return the declared dtype, or declare what is returned)::
+
+        import numpy as np
+        from autograd_st import Tensor, ops, float32
+
+        double = ops.Custom(lambda a: (a * 2).astype(np.float32), lambda s: s,
+                            lambda t: t, func_type="pyfunc")
+        print(double(Tensor(np.ones(3, np.float32))))
+    """

@@ -81,6 +81,7 @@ FLOORS = {
     "autograd_st.ops": 4, "autograd_st.numpy": 4,
     "autograd_st.ops.vmap": 4,  # ops.vmap: the reference loop, and its binding in compiled code
     "autograd_st.nn": 5,
+    "autograd_st.parallel.auto_parallel": 5,  # AutoParallel: a Cell over communication
     "autograd_st.common": 5,  # mindspore.common: initializers draw from nn.layers' generator
     "autograd_st.check": 6, "autograd_st.train": 6,
     "autograd_st.__main__": 6, "autograd_st": 6,

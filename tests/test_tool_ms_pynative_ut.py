@@ -29,6 +29,10 @@ import ms_pynative_ut as ut  # noqa: E402
     ("import mindspore.nn as nn  # comment", "import autograd_st.nn as nn  # comment"),
     ("from mindspore.ops.composite import (GradOperation,",
      "from autograd_st.ops.composite import (GradOperation,"),
+    ("import mindspore as ms; ms.set_seed(0)  # seed",
+     "import autograd_st as ms; ms.set_seed(0)  # seed"),
+    ("import mindspore;import mindspore.dataset as ds; ds.config.set_seed(1)",
+     "import autograd_st as mindspore;import autograd_st.dataset as ds; ds.config.set_seed(1)"),
 ])
 def test_import_lines_point_at_autograd_st(line, expected):
     assert ut.rewrite_line(line) == expected

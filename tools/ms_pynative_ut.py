@@ -95,6 +95,12 @@ def rewrite_line(line: str) -> str:
     match = _IMPORT.match(line)
     if not match or SOURCE not in match.group(2):
         return line
+    if ";" in match.group(2):  # ``import mindspore as ms; ms.set_seed(0)``: each statement
+        # rewritten one by one (the text after ``;`` was dropped before)
+        head, rest = line.split(";", 1)
+        stripped = rest.lstrip(" ")
+        return rewrite_line(head) + ";" + rest[:len(rest) - len(stripped)] \
+            + rewrite_line(stripped)
     items = [_rewrite_import_item(item.strip()) for item in match.group(2).split(",")]
     return match.group(1) + ", ".join(items) + match.group(3)
 

@@ -17,6 +17,7 @@ Gives: the names above.  A global seed setter calls :func:`config.set_seed` (the
 ``mindspore.set_seed`` sets the dataset seed too).
 """
 from . import audio, config, text, transforms, vision, vision2, vision_random
+from .cache import DatasetCache
 from .config import get_seed, set_seed
 from .core import BatchInfo, Dataset
 from .samplers import (
@@ -63,7 +64,7 @@ def zip(datasets):  # noqa: A001 - MindSpore's name (mindspore.dataset.zip)
                         % (datasets,))
     return datasets[0].zip(datasets[1:])
 
-__all__ = ["Dataset", "BatchInfo", "zip", "DistributedSampler", "SequentialSampler", "SubsetSampler",
+__all__ = ["DatasetCache", "Dataset", "BatchInfo", "zip", "DistributedSampler", "SequentialSampler", "SubsetSampler",
            "RandomSampler", "SubsetRandomSampler", "NumpySlicesDataset", "GeneratorDataset", "MnistDataset", "config",
            "transforms", "vision", "set_seed", "get_seed", "text", "audio",
            "Cifar10Dataset", "Cifar100Dataset", "ImageFolderDataset", "CSVDataset",

@@ -121,9 +121,13 @@ class Dataset:
         ``output_columns`` (default: the input columns), placed where the first input
         column was, the other input columns dropped (as MindSpore).
         ``num_parallel_workers``, ``python_multiprocessing`` and ``max_rowsize`` are
-        accepted (one process computes the rows, in order); ``cache``, ``callbacks`` and
-        ``offload`` are refused when given."""
-        given = sorted(k for k, v in (("cache", cache), ("callbacks", callbacks),
+        accepted (one process computes the rows, in order); so is a ``cache``
+        (``DatasetCache``: the rows are computed as without it, as MindSpore's values are);
+        ``callbacks`` and ``offload`` are refused when given."""
+        if cache is not None and type(cache).__name__ != "DatasetCache":
+            raise TypeError("Argument cache with value %r is not of type [DatasetCache]"
+                            % (cache,))
+        given = sorted(k for k, v in (("callbacks", callbacks),
                                       ("offload", offload)) if v is not None) + sorted(kwargs)
         if given:
             raise NotImplementedError("map: autograd_st does not support %s"

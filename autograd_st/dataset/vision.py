@@ -44,14 +44,18 @@ class Inter(enum.IntEnum):
 
 class Rescale:
     """MindSpore's ``vision.Rescale(rescale, shift)``: ``image * rescale + shift`` in
-    float32."""
+    float32, rounded once as MindSpore's fused multiply-add rounds it (measured on 2.10: every
+    pixel equal; a float32 multiply then add differs by one ulp in 60 % of the pixels of
+    ``Rescale(1 / 127.5, -1)``).  The product and sum are formed in float64 (exact for 8- and
+    16-bit images) and rounded to float32."""
 
     def __init__(self, rescale: float, shift: float) -> None:
         self.rescale, self.shift = float(rescale), float(shift)
 
     def __call__(self, img):
-        return np.asarray(img).astype(np.float32) * np.float32(self.rescale) \
-            + np.float32(self.shift)
+        x = np.asarray(img).astype(np.float32).astype(np.float64)
+        return (x * float(np.float32(self.rescale))
+                + float(np.float32(self.shift))).astype(np.float32)
 
 
 class Normalize:
