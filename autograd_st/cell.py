@@ -538,7 +538,9 @@ class Cell:
         Parameters that did fit are copied all the same, as in MindSpore."""
         if not isinstance(state_dict, Mapping):
             raise TypeError("Expected state_dict to be dict-like, got %s." % type(state_dict))
-        missing, unexpected, errors = [], [], []
+        missing: list = []
+        unexpected: list = []
+        errors: list = []
         _load_cell_state(self, dict(state_dict), "", missing, unexpected, errors)
         if strict:
             if unexpected:
