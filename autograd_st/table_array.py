@@ -526,13 +526,16 @@ def eye(n, m=None, dtype=None):
 
 
 def zeros_shaped(shape, dtype=None):
-    """MindSpore's ``ops.Zeros()(shape, dtype)``."""
-    return _wrap(P.full(_shape(shape), 0, _np_dtype(dtype, "float32")))
+    """MindSpore's ``ops.Zeros()(shape, dtype)`` (a shape or dtype known only at run time
+    too: ``(B, h, 1, Ch)`` of ``q.shape``, ``q.dtype``)."""
+    return _wrap(P.full(_shape(shape), 0, dtype if isinstance(dtype, Sym)
+                        else _np_dtype(dtype, "float32")))
 
 
 def ones_shaped(shape, dtype=None):
-    """MindSpore's ``ops.Ones()(shape, dtype)``."""
-    return _wrap(P.full(_shape(shape), 1, _np_dtype(dtype, "float32")))
+    """MindSpore's ``ops.Ones()(shape, dtype)``, as :func:`zeros_shaped`."""
+    return _wrap(P.full(_shape(shape), 1, dtype if isinstance(dtype, Sym)
+                        else _np_dtype(dtype, "float32")))
 
 
 def shape(input):
