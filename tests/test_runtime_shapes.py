@@ -138,3 +138,20 @@ def test_invert_of_a_run_time_mask():
     assert_close(gx, numerical_grad(inverted_mask, (Tensor(x),)), 1e-6, 1e-8)
     k = np.where(x > 0.2, 1.0, 2.0)
     assert_close(gx, np.where(x > 0.5, 1.0, 2.0) * k)
+
+
+def zeros_class(q):
+    b, n = q.shape
+    z = ops.Zeros()((b, 1), q.dtype)  # coat's ConvRelPosEnc: shape and dtype of q
+    o = ops.Ones()((b, n), q.dtype)
+    return (ops.concat((z, q * o), axis=1) ** 2).sum()
+
+
+def test_zeros_and_ones_classes_of_run_time_shape_and_dtype():
+    g = ops.value_and_grad(zeros_class)
+    for shape in ((2, 3), (1, 4)):
+        x = np.random.default_rng(7).uniform(-1, 1, shape)
+        value, gx = g(Tensor(x))
+        assert_close(value, zeros_class(Tensor(x)))
+        assert gx.dtype == ms.float64
+        assert_close(gx, 2.0 * x)
