@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd_st import Parameter, Tensor, numerical_grad
+from autograd_st import Parameter, Tensor, check_grads, numerical_grad, ops
 from autograd_st.compiler import frontend
 
 __all__ = ["assert_close", "as_array", "T", "float_param", "count_compiles", "CallCounter"]
@@ -72,3 +72,26 @@ def numeric(f, args, pos, eps=1e-6):
     args = list(args)
     args[pos] = np.asarray(args[pos], np.float64)
     return numerical_grad(f, args, pos, eps=eps)
+
+
+def fd(f, x, eps=1e-6) -> np.ndarray:
+    """Central finite differences of the scalar numpy function ``f`` at the array ``x``, entry
+    by entry (the reference of tests whose function is written in numpy)."""
+    g = np.zeros_like(x)
+    for i in range(x.size):
+        e = np.zeros_like(x)
+        e.flat[i] = eps
+        g.flat[i] = (f(x + e) - f(x - e)) / (2 * eps)
+    return g
+
+
+def check_value_and_grads(fn, x, w) -> None:
+    """``fn(x, w)``'s value and gradients (w.r.t. both) from ``ops.value_and_grad`` are the
+    direct call's and central differences', and ``check_grads`` agrees (reverse mode)."""
+    direct = fn(Tensor(x), Tensor(w))
+    value, grads = ops.value_and_grad(fn, (0, 1))(Tensor(x), Tensor(w))
+    assert_close(value, direct)
+    expected = numerical_grad(fn, (x, w), (0, 1))
+    for g, e in zip(grads, expected):
+        assert_close(g, e, 1e-6, 1e-7)
+    check_grads(fn, (x, w), order=1, modes=("rev",))

@@ -8,6 +8,7 @@ import pytest
 
 from autograd_st import Tensor, ops, rules
 from autograd_st.compiler import lower_fwdacc
+from tests.helpers import fd
 
 
 @pytest.fixture(autouse=True)
@@ -80,15 +81,6 @@ def two_outputs(x):
     return y, np.sum(z * z)
 
 
-def _fd(f, x, eps=1e-6):
-    g = np.zeros_like(x)
-    for i in range(x.size):
-        e = np.zeros_like(x)
-        e.flat[i] = eps
-        g.flat[i] = (f(x + e) - f(x - e)) / (2 * eps)
-    return g
-
-
 def _plain_branch(gfn, x):
     """The generated gradient function run with its in-place branch switched off: its
     source executed again with ``inplace_ok`` answering False."""
@@ -117,7 +109,7 @@ def test_the_in_place_branch_gives_the_plain_branch_s_bits(f, ref, dtype):
     assert float(value.asnumpy()) == float(plain_value)
     if dtype == np.float64:
         np.testing.assert_allclose(float(value.asnumpy()), ref(x), rtol=1e-12)
-        np.testing.assert_allclose(grad.asnumpy(), _fd(ref, x), rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(grad.asnumpy(), fd(ref, x), rtol=1e-6, atol=1e-8)
 
 
 def test_the_chain_adds_into_its_adjoint_and_keeps_nothing_it_reads_later():
@@ -151,7 +143,7 @@ def test_a_returned_forward_value_is_never_overwritten():
         return np.sum(z * z)
     np.testing.assert_allclose(float(loss.asnumpy()), loss_np(x), rtol=1e-12)
     # the gradient of (y, loss) with ones for y's sensitivity
-    np.testing.assert_allclose(grad.asnumpy(), _fd(loss_np, x) + 2.0 * np.cos(x),
+    np.testing.assert_allclose(grad.asnumpy(), fd(loss_np, x) + 2.0 * np.cos(x),
                                rtol=1e-6, atol=1e-8)
 
 
@@ -159,7 +151,7 @@ def test_a_returned_forward_value_is_never_overwritten():
 def test_zero_dimensional_arguments_run_the_plain_branch(x):
     g = ops.grad(chain)
     got = np.asarray(g(Tensor(x)).asnumpy())
-    np.testing.assert_allclose(got.reshape(-1), _fd(chain_np, np.atleast_1d(
+    np.testing.assert_allclose(got.reshape(-1), fd(chain_np, np.atleast_1d(
         np.asarray(x, np.float64))), rtol=1e-6)
 
 

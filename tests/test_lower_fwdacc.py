@@ -13,6 +13,7 @@ import pytest
 from autograd_st import GradOperation, Parameter, Tensor, nn, ops, rules
 from autograd_st.compiler import gradient, lower_fwdacc
 from autograd_st.compiler.lower_fwdacc import fwdacc_ok
+from tests.helpers import fd
 
 
 @pytest.fixture(autouse=True)
@@ -32,15 +33,6 @@ def _reverse(gfn, *args):
     ns["sens_shape"] = gradient.sens_shape
     exec(compile(src, "<reverse branch>", "exec"), ns)  # noqa: S102
     return ns[src.split("(", 1)[0].split()[-1]]
-
-
-def _fd(f, x, eps=1e-6):
-    g = np.zeros_like(x)
-    for i in range(x.size):
-        e = np.zeros_like(x)
-        e.flat[i] = eps
-        g.flat[i] = (f(x + e) - f(x - e)) / (2 * eps)
-    return g
 
 
 def _np(v):
@@ -125,7 +117,7 @@ def test_each_primitive_gives_the_reverse_code_s_gradient(f, shape):
     x = np.random.default_rng(1).uniform(-0.9, 0.9, shape)
     x.flat[0] = 0.25  # (a tie of maximum(x, 0.25): half the gradient each way)
     grad = _check(f, x)
-    ref = _fd(lambda v: float(_np(f(Tensor(v)))), x)
+    ref = fd(lambda v: float(_np(f(Tensor(v)))), x)
     np.testing.assert_allclose(grad, ref, rtol=1e-6, atol=1e-7)
 
 
@@ -281,7 +273,7 @@ def test_outside_the_class_there_is_no_branch(f):
     g = ops.value_and_grad(f)
     assert "if fwdacc_ok(" not in g.source(Tensor(x))
     _, grad = g(Tensor(x))
-    ref = _fd(lambda v: float(_np(f(Tensor(v)))), x)
+    ref = fd(lambda v: float(_np(f(Tensor(v)))), x)
     np.testing.assert_allclose(_np(grad), ref, rtol=1e-6, atol=1e-8)
 
 

@@ -17,9 +17,9 @@ from autograd_st.errors import UnsupportedSyntaxError
 from autograd_st.runtime import GradList
 
 try:
-    from .helpers import assert_close
+    from .helpers import assert_close, check_value_and_grads
 except ImportError:
-    from helpers import assert_close
+    from helpers import assert_close, check_value_and_grads
 
 
 def _line(fn, text):
@@ -254,13 +254,7 @@ def test_collecting_loops(fn, rows):
         with pytest.raises((IndexError, ValueError)):
             ops.grad(fn, (0, 1))(Tensor(x), Tensor(w))
         return
-    direct = fn(Tensor(x), Tensor(w))
-    value, grads = ops.value_and_grad(fn, (0, 1))(Tensor(x), Tensor(w))
-    assert_close(value, direct)
-    expected = numerical_grad(fn, (x, w), (0, 1))
-    for g, e in zip(grads, expected):
-        assert_close(g, e, 1e-6, 1e-7)
-    check_grads(fn, (x, w), order=1, modes=("rev",))
+    check_value_and_grads(fn, x, w)
 
 
 def test_trip_count_zero_with_an_empty_list():

@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograd_st import Tensor, check_grads, nn, numerical_grad, ops
+from autograd_st import Tensor, nn, numerical_grad, ops
 from autograd_st.errors import UnsupportedSyntaxError
-from tests.helpers import assert_close
+from tests.helpers import assert_close, check_value_and_grads
 
 
 def aug_assign(x, w):
@@ -85,13 +85,7 @@ def test_grown_tuples(fn, rows):
     rng = np.random.default_rng(rows)
     x = rng.uniform(-1.0, 1.0, (rows, 3))
     w = rng.uniform(0.2, 0.9, (3,))
-    direct = fn(Tensor(x), Tensor(w))
-    value, grads = ops.value_and_grad(fn, (0, 1))(Tensor(x), Tensor(w))
-    assert_close(value, direct)
-    expected = numerical_grad(fn, (x, w), (0, 1))
-    for g, e in zip(grads, expected):
-        assert_close(g, e, 1e-6, 1e-7)
-    check_grads(fn, (x, w), order=1, modes=("rev",))
+    check_value_and_grads(fn, x, w)
 
 
 def test_grown_tuple_is_a_loop_not_unrolled():

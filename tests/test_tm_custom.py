@@ -6,6 +6,7 @@ import pytest
 import autograd_st as ms
 from autograd_st import Tensor, nn, ops
 from autograd_st.errors import CustomOutputError, MissingBpropError
+from tests.helpers import fd
 
 
 def _cube_op():
@@ -28,15 +29,6 @@ class Net(nn.Cell):
         return (ops.tanh(self.cube(x * self.scale)) * x).sum()
 
 
-def _fd(f, x, eps=1e-6):
-    g = np.zeros_like(x)
-    for i in range(x.size):
-        e = np.zeros_like(x)
-        e.flat[i] = eps
-        g.flat[i] = (f(x + e) - f(x - e)) / (2 * eps)
-    return g
-
-
 def test_gradient_by_input_and_weight_matches_finite_differences():
     net = Net()
     x = np.array([[0.3, -0.8, 1.1], [0.5, 0.2, -0.4]])
@@ -46,9 +38,9 @@ def test_gradient_by_input_and_weight_matches_finite_differences():
         return float((np.tanh((xv * sv) ** 3) * xv).sum())
 
     gx = ms.grad(net)(Tensor(x)).asnumpy()
-    np.testing.assert_allclose(gx, _fd(lambda v: ref(v, s), x), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(gx, fd(lambda v: ref(v, s), x), rtol=1e-6, atol=1e-8)
     _, (gs,) = ms.value_and_grad(net, None, net.trainable_params())(Tensor(x))
-    np.testing.assert_allclose(gs.asnumpy(), _fd(lambda v: ref(x, v), s), rtol=1e-6,
+    np.testing.assert_allclose(gs.asnumpy(), fd(lambda v: ref(x, v), s), rtol=1e-6,
                                atol=1e-8)
     assert isinstance(net.cube, ops.Custom) and type(net.cube).__name__ == "Custom"
 
