@@ -7,6 +7,7 @@ import pytest
 
 from autograd_st import Tensor, nn, numerical_grad, ops
 from autograd_st import kernels_conv as kc
+from tests.helpers import fd
 
 X25 = np.arange(1, 26, dtype=np.float32).reshape(1, 1, 5, 5)
 
@@ -43,15 +44,6 @@ def test_max_pool_gradient_goes_to_the_first_maximum():
     assert g.tolist() == [[[[0.0, 1.0], [0.0, 0.0]]]]
 
 
-def _fd(f, x, eps=1e-6):
-    g = np.zeros_like(x)
-    for i in range(x.size):
-        d = np.zeros_like(x)
-        d.flat[i] = eps
-        g.flat[i] = (f(x + d) - f(x - d)) / (2 * eps)
-    return g
-
-
 class _Net(nn.Cell):
     def __init__(self):
         super().__init__()
@@ -74,7 +66,7 @@ def test_second_derivative_through_conv1d_maxpool1d_mish():
         return ops.sum(g(x) * g(x))
 
     second = ops.grad(gsum)(Tensor(x)).asnumpy()
-    ref = _fd(lambda v: float(gsum(Tensor(v)).asnumpy()), x)
+    ref = fd(lambda v: float(gsum(Tensor(v)).asnumpy()), x)
     np.testing.assert_allclose(second, ref, rtol=1e-5, atol=1e-6)
 
 
