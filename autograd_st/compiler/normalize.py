@@ -43,7 +43,7 @@ import numpy as np
 
 from .. import rules
 from ..cell import Cell
-from ..errors import CompileError, UnsupportedSyntaxError
+from ..errors import CompileError
 from ..prims import P, Sym, as_python_number, binding, has_sym
 from ..rules_lists import LIST_MAKERS
 from ..tensor import Parameter, Tensor
@@ -268,17 +268,6 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
             self.check_not_stale(uses_of(stmt))
         self.block.append(stmt)
         return stmt
-
-    def check_not_stale(self, names) -> None:
-        """Refuse a read of a value an ``x[i] = v`` left behind (see :attr:`stale`)."""
-        for n in names:
-            if n in self.stale:
-                raise self.error(None, "a value read after %s wrote into it (or into the array "
-                                 "it views): here the write made a new array, so this read "
-                                 "would not see it" % self.stale[n],
-                                 "read the written name itself after the write, or compute "
-                                 "what you need from the old value before writing",
-                                 cls=UnsupportedSyntaxError)
 
     def emit_prim(self, prim, bound: dict):
         self.rt_check_prim(prim, bound)  # a run-time list is no array

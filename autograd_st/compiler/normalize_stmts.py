@@ -215,6 +215,17 @@ class StatementsMixin(LoopsMixin):
         except (IndexError, KeyError, TypeError) as exc:
             raise self.error(node, "%s: %s" % (type(exc).__name__, exc)) from None
 
+    def check_not_stale(self, names) -> None:
+        """Refuse a read of a value an ``x[i] = v`` left behind (see :attr:`stale`)."""
+        for n in names:
+            if n in self.stale:
+                raise self.error(None, "a value read after %s wrote into it (or into the array "
+                                 "it views): here the write made a new array, so this read "
+                                 "would not see it" % self.stale[n],
+                                 "read the written name itself after the write, or compute "
+                                 "what you need from the old value before writing",
+                                 cls=UnsupportedSyntaxError)
+
     def set_item(self, target, value, node, index=NO_INDEX):
         """``name[index] = value``.  A dict or list the function built changes now (as in
         Python).  A Tensor gets a new value, ``idx_put`` (a copy with ``value`` written, whose
