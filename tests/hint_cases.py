@@ -2500,7 +2500,7 @@ CASES = [
     Case("value_times_tuple", CompileError, "make it one Tensor first (ops.stack), or operate "
          "on its items", "normalize_exprs", also=(value_times_tuple_items_rewritten,)),
     Case("stale_read", U, "read the written name itself after the write, or compute what you "
-         "need from the old value before writing", "normalize"),
+         "need from the old value before writing", "normalize_stmts"),
     Case("in_runtime", CompileError, "compare values with == (ops.equal) and combine the "
          "results, or test a compile-time value", "normalize_exprs"),
     Case("is_runtime", CompileError, "compare values with == (ops.equal) and combine the "
