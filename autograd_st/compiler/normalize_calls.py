@@ -53,6 +53,16 @@ is the call's bound value (a runtime value, or a tuple of them).  ``C.HyperMap``
 the functions they dispatch to are differentiated like the user's own."""
 
 # builtins an Opaque call names as themselves (any other callee is a constant of the module)
+#: Tensor methods that take a shape as ``*shape`` or as one tuple alike
+_SHAPE_VARARGS = frozenset(("reshape", "view"))
+
+
+@dataclass
+class _RtStar:
+    """``*value`` in a call's arguments, ``value`` a tuple known only at run time."""
+    value: Sym
+
+
 _OPAQUE_BUILTINS = {len, int, float, bool, print, isinstance, min, max, round, range, tuple,
                     list, str, type}
 
@@ -188,9 +198,15 @@ class CallsMixin:
     def e_Call(self, node):
         func = node.func
         args = []
+        rt_star = False  # x.reshape(b, *s), s a tuple known only at run time (a shape's)
         for a in node.args:
             if isinstance(a, gast.Starred):  # f(*args): a sequence known at compile time
                 value = self.expr(a.value)
+                if isinstance(value, Sym) and isinstance(func, gast.Attribute) \
+                        and func.attr in _SHAPE_VARARGS:
+                    rt_star = True
+                    args.append(_RtStar(value))
+                    continue
                 if not isinstance(value, (tuple, list)) or self.is_rt_list(value):
                     raise self.error(a, "*-unpacking of a value whose length is known only "
                                      "when the code runs",
@@ -214,6 +230,8 @@ class CallsMixin:
             kwargs.update(value)
         if isinstance(func, gast.Attribute):
             base = self.object_of(func.value)
+            if rt_star:
+                args = self._rt_shape_args(base, args, node)
             if self.is_rt_list(base):  # outs.append(h) on a list built at run time
                 return self.rt_method(base, func.attr, args, kwargs, node)
             if isinstance(base, Sym):
@@ -263,6 +281,25 @@ class CallsMixin:
                 "make the Cell or object once, in __init__ (self.block = Block()), and call "
                 "it there (self.block(x))")
         return self.call(callee, args, kwargs, node, path)
+
+    def _rt_shape_args(self, base, args, node):
+        """``x.reshape(b, *s)`` (``s`` a tuple known only at run time, ``(1,) * (len(
+        x.shape) - 1)``): ``x.reshape(shape)``, ``shape`` the tuple built at run time (these
+        methods take the shape as one tuple too, as MindSpore's do); refused unless ``x``
+        is a runtime value."""
+        if not isinstance(base, Sym):
+            raise self.error(node, "*-unpacking of a value whose length is known only when "
+                             "the code runs", "unpack a tuple or list of known length, or "
+                             "pass the values one by one")
+        parts = [gast.Call(func=gast.Name(id="tuple", ctx=gast.Load(), annotation=None,
+                                          type_comment=None), args=[self.to_node(a.value)],
+                           keywords=[]) if isinstance(a, _RtStar)
+                 else gast.Tuple(elts=[self.to_node(a)], ctx=gast.Load()) for a in args]
+        expr = parts[0]
+        for part in parts[1:]:
+            expr = gast.BinOp(left=expr, op=gast.Add(), right=part)
+        values = [a.value if isinstance(a, _RtStar) else a for a in args]
+        return [self.opaque(expr, values, "shape", callee_name=".shape")]
 
     def _in_place_method(self, name, base, fn, args, kwargs):
         """``name.add_(y)`` (a Tensor method that writes into its Tensor) on a runtime value
