@@ -288,9 +288,10 @@ class CallsMixin:
         methods take the shape as one tuple too, as MindSpore's do); refused unless ``x``
         is a runtime value."""
         if not isinstance(base, Sym):
-            raise self.error(node, "*-unpacking of a value whose length is known only when "
-                             "the code runs", "unpack a tuple or list of known length, or "
-                             "pass the values one by one")
+            raise self.error(node, "*-unpacking of a value whose length is known only "
+                             "when the code runs",
+                             "unpack a tuple or list of known length (the function's "
+                             "*args, a tuple of values), or pass the values one by one")
         parts = [gast.Call(func=gast.Name(id="tuple", ctx=gast.Load(), annotation=None,
                                           type_comment=None), args=[self.to_node(a.value)],
                            keywords=[]) if isinstance(a, _RtStar)
