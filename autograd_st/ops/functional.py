@@ -84,6 +84,16 @@ class _Partial:
 
 
 partial = _Partial()
+
+
+class Partial(_Partial):
+    """MindSpore's ``ops.Partial()`` (``mindspore.ops.operations.other_ops.Partial``): an
+    instance called as ``ops.Partial()(fn, *args)`` is ``F.partial(fn, *args)`` (a
+    ``functools.partial``, as MindSpore 2.10 returns, measured); bound at compile time in
+    code being differentiated, as ``F.partial``."""
+
+    def __repr__(self) -> str:
+        return "Partial"
 depend = NN_FUNCTIONS["depend"]  # (ops.depend: F.depend(value, expr) is value)
 mixed_precision_cast = NN_FUNCTIONS["mixed_precision_cast"]  # (F.mixed_precision_cast)
 assign = NN_FUNCTIONS["assign"]  # (F.assign(ref, value): ops.assign; zoo clip cells)
@@ -96,5 +106,5 @@ def scalar_add(x, y):
 
 # (``depend`` and ``assign`` are not listed: ``ops`` publishes them from nn_func already; the composites are
 # listed so that ``ops`` publishes them, as MindSpore's ``ops.HyperMap`` ...)
-__all__ = list(FUNCTIONS) + ["ones", "zeros", "make_range", "partial", "scalar_add", "HyperMap", "Map",
+__all__ = list(FUNCTIONS) + ["ones", "zeros", "make_range", "partial", "Partial", "scalar_add", "HyperMap", "Map",
                              "MultitypeFuncGraph", "tail"]
