@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import autograd_st as ms
 from autograd_st import Tensor, nn, numerical_grad, ops
 from autograd_st.errors import UnsupportedSyntaxError
 from tests.helpers import assert_close, check_value_and_grads
@@ -153,3 +154,40 @@ def chunked(x, w):
 @pytest.mark.parametrize("rows", [1, 2, 3, 4, 5])
 def test_slices_with_bounds_known_at_run_time(rows):
     test_grown_tuples(chunked, rows)
+
+
+class Decoder(nn.Cell):
+    """A decoder that runs until a gate fires or a step budget ends, collecting two tuples."""
+
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.GRUCell(3, 3)
+        self.out = nn.Dense(3, 1)
+
+    def construct(self, h, max_steps):
+        x = ops.zeros((h.shape[0], 3), h.dtype)
+        outputs = ()
+        gates = ()
+        t = 0
+        while True:
+            h = self.cell(x, h)
+            y = self.out(h)
+            outputs += (y,)
+            gates = gates + (ops.sigmoid(y),)
+            x = h
+            t += 1
+            if ops.sigmoid(y).mean() > 0.9 or t >= max_steps:
+                break
+        return ops.concat(outputs, 1).sum() + ops.stack(gates).mean() * len(outputs)
+
+
+@pytest.mark.parametrize("steps", [1, 3, 6])
+def test_decoder_loop_with_break_growing_tuples(steps):
+    net = Decoder()
+    for p in net.trainable_params():
+        p.set_dtype(ms.float64)
+    h = np.random.default_rng(0).uniform(-1, 1, (2, 3))
+    f = lambda h: net(h, steps)  # noqa: E731
+    value, g = ops.value_and_grad(f)(Tensor(h))
+    assert_close(value, f(Tensor(h)))
+    assert_close(g, numerical_grad(f, (Tensor(h),)), 1e-6, 1e-8)
