@@ -63,9 +63,16 @@ def idx_put_(x, index, v):
     return out
 
 
+_BASIC = (slice, int, np.integer, type(None), type(Ellipsis))
+
+
 @_tag("idx_winners")
 def idx_winners_(x, index):
-    """A bool array shaped like ``x[index]``: True where this write is the one that stays."""
+    """A bool array shaped like ``x[index]``: True where this write is the one that stays
+    (plain True for a basic index, slices and ints, which names no position twice)."""
+    if all(isinstance(i, _BASIC) and not isinstance(i, bool)
+           for i in (index if type(index) is tuple else (index,))):
+        return True
     slots = np.full(np.shape(x), -1, np.int64)
     ids = np.arange(np.size(slots[index])).reshape(np.shape(slots[index]))
     slots[index] = ids
