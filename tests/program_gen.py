@@ -23,6 +23,7 @@ main does not support yet, or gets wrong, is off by default, with what it waits 
 
 * ``seq_loop``: tuples and lists built in a loop (``ys = ys + (e,)``, ``ys.append(e)``), read
   back by index, ``ops.stack``, ``sum(ys)``, ``len(ys)``, and looped over;
+* ``subscript_set``: ``v[i] = e`` and ``v[i] += e`` on a Tensor just made (a basic index);
 * ``seq_runtime``: those loops over ``range(n)`` with ``n`` a shape entry (``n, = x.shape``:
   a trip count known only at run time), so the tuple or list is a run-time list;
 * ``list_alias``: such a list appended to another way than by its name (``push =
@@ -193,6 +194,7 @@ FEATURES = {
     "checks": None,         # if v.ndim != k: raise ValueError(...) / assert v.ndim == k, "..."
                             # on a runtime value, never failing (the generated code's raise_error)
     # stop 17
+    "subscript_set": None,  # v[i] = e / v[i] += e on a new Tensor (a basic index)
     "seq_runtime": None,    # seq_loop's tuples and lists grown in a loop over range(n), n a
                             # shape entry (a trip count known only at run time: run-time lists)
 }
@@ -237,6 +239,7 @@ MUT_VALUES = [0.5, -0.5, 1.5, 0.25, 2.0, -1.25, 0.75]   # a mutable number's val
 KW_VALUES = [0.5, 1.0, -0.5, 2.0, 0.25, -1.5]           # a keyword argument's values
 HOOK_CHANCE = 0.3   # feature hooks: how often a new value (of an operator or math op) is hooked
 CHECK_CHANCE = 0.15  # feature checks: how often a new value's rank is checked (raise / assert)
+SET_CHANCE = 0.2    # feature subscript_set: how often a new value is written into (x[i] = e)
 
 
 def _bc(a, b):
@@ -982,6 +985,9 @@ class _Gen:
                 self.hook_stmt(lines, pad, name)
             if self.on("checks") and self.chance(CHECK_CHANCE):
                 self.check_stmt(lines, pad, name, len(e.shape))
+            if self.on("subscript_set") and e.shape and _fresh_value(e.src) \
+                    and self.chance(SET_CHANCE):
+                self.set_item_stmt(scope, lines, pad, name)
         elif kind == "assign":
             v = self.pick(mutable)
             if targets is None and self.chance(0.4):
@@ -1029,6 +1035,30 @@ class _Gen:
             self.items_stmt(scope, lines, indent)
         else:
             self.closure_stmt(scope, lines, indent)
+
+    def set_item_stmt(self, scope, lines, pad, name):
+        """``name[i] = e`` or ``name[i] += e`` right after ``name`` is made (a new array, so
+        the direct call writes into nothing else): a basic index (an int, a slice on the first
+        axis, ``[:, k]``), ``e`` broadcasting to what it selects."""
+        v = scope.vars[name]
+        shape = v.shape
+        forms = [("0", shape[1:]), ("-1", shape[1:]), ("0:1", (1,) + shape[1:])]
+        if len(shape) >= 2:
+            forms.append((":, -1", (shape[0],) + shape[2:]))
+        index, sel = self.pick(forms)
+        into = {t for t in ALLOWED if _bc(t, sel) == sel}
+        if not into:
+            return
+        e = self.expr(scope, into)
+        if self.chance(0.5):
+            lines.append("%s%s[%s] = %s" % (pad, name, index, _strip(e.src)))
+            bound = max(v.bound, e.bound)
+        else:
+            lines.append("%s%s[%s] += %s" % (pad, name, index, _strip(e.src)))
+            bound = v.bound + e.bound
+        scope.vars[name] = Var(name, shape, bound, v.mutable)
+        if bound > MAXB:
+            self.squash(scope, lines, pad, name, MAXB)
 
     def check_stmt(self, lines, pad, name, rank):
         """A check of ``name``'s rank that holds (the direct call never raises): ``if
@@ -2253,6 +2283,8 @@ def feature_uses(program):
         used.add("cell_list_index")
     if re.search(r"\b(DECAY|TS|self\.decay)\b", src):
         used.add("param_list")
+    if re.search(r"^\s*\w+\[[-:, 0-9]+\] \+?= ", src, re.M):
+        used.add("subscript_set")
     if re.search(r"ys\d+ = (\(\)|\[\])", src):
         used.add("seq_loop")
         if re.search(r"ys\d+ = (\(\)|\[\])\n\s*for i\d+ in range\([a-z]\w*\):", src):
