@@ -328,15 +328,26 @@ class GradFunction:
         self._fast[kinds] = art
         self._last_art = art
 
+    def compile(self, *args, **kwargs) -> "GradFunction":
+        """Builds the generated code a call with these arguments runs, without running it
+        (what a first call compiles, done ahead: a warm-up); returns this function.  Code
+        that only runs where a faster branch does not (``compiler/deferred.py``) is built
+        when first needed, as on a first call."""
+        self._compiled(args, kwargs)
+        return self
+
     def source(self, *args, **kwargs) -> str:
         """The generated gradient code for these arguments (with the callees it calls)."""
+        return compiler.full_source(self._compiled(args, kwargs).gradient)
+
+    def _compiled(self, args, kwargs) -> Artifact:
         if kwargs or self._tail:
             args = self._positional(args, kwargs)
         kinds = tuple(map(kind, args))
         art = self._fast.get(kinds)
         if art is None or not art.valid(args):
             art = self._artifact(args, kinds)
-        return compiler.full_source(art.gradient)
+        return art
 
     def jit_source(self, *args, **kwargs) -> str:
         """What ``ms.jit`` runs for these arguments: the fused code, each run's kernels

@@ -25,6 +25,7 @@ from .bprop import CustomBprop
 from .cache import built_once, paused_gc
 from .checkpoint import recompute_pair
 from .codegen import ForwardEmitter, assign, function_def, name, to_source
+from .deferred import DeferredReverse
 from .ir import Call, has_random, leaves, walk
 from .load import load, validate
 from .lower import lower
@@ -332,6 +333,9 @@ def full_source(top) -> str:
     code calling them uses (two Dense layers' pairs are both generated as
     ``Dense_construct_fwd``; their caller knows them as ``Dense_construct_fwd`` and
     ``Dense_construct_fwd_1``)."""
+    for c in getattr(top, "callees", ()):  # reverse code built apart (compiler/deferred.py):
+        if isinstance(c, DeferredReverse):  # built now, bound under the name its caller
+            c.force()  # reads it by (so it is printed under that name)
     parts = [top.source]
     seen = set()
     called_as = {}  # id(function) -> the name its first caller reads it by

@@ -30,6 +30,7 @@ import numpy as np
 from .. import runtime
 from ..jit_numba import Run, Unsupported
 from .codegen import comment, function_def, name, to_source
+from .deferred import DeferredReverse
 from .fuse_kernel import BINARY, BINOPS, CMPOPS, KNOWN, SHAPE_OF, UNARY, RunSpec
 from .inplace import is_fast_path
 from .load import load, validate
@@ -355,6 +356,21 @@ def _is_comment(st) -> bool:
 # the entry points
 # ---------------------------------------------------------------------------------------
 
+def _reverse_called(body, glb):
+    """The generated function a body that only returns its call calls (``return
+    f_grad_reverse(x)``, the reverse code of a gradient built apart), built now if it was
+    not; else None."""
+    stmts = [st for st in body if not _is_comment(st)]
+    if len(stmts) != 1 or not isinstance(stmts[0], gast.Return) \
+            or not isinstance(stmts[0].value, gast.Call) \
+            or not isinstance(stmts[0].value.func, gast.Name):
+        return None
+    target = glb.get(stmts[0].value.func.id)
+    if isinstance(target, DeferredReverse):
+        target = target.force().fn
+    return target if _is_generated(target) else None
+
+
 def _is_generated(fn) -> bool:
     return isinstance(fn, types.FunctionType) \
         and "__autograd_st_filename__" in getattr(fn, "__globals__", {})
@@ -385,6 +401,9 @@ def _fuse(fn):
     if fdef.body and is_branch(fdef.body[0]):
         # the forward-accumulated branch (compiler/lower_fwdacc.py): numpy's, as in place
         fdef.body = fdef.body[1:]
+        reverse = _reverse_called(fdef.body, fn.__globals__)
+        if reverse is not None:  # (its reverse code built apart: compiler/deferred.py)
+            return fuse_function(reverse)
     if fdef.body and is_fast_path(fdef.body[0]):
         # the numpy in-place branch (compiler/inplace.py): the kernels fuse the plain body
         fdef.body = fdef.body[1:]

@@ -30,12 +30,13 @@ from . import codegen, lower_fwdacc
 from .build import ReverseBuilder, short_name
 from .cache import paused_gc
 from .codegen import assign, expr_of, function_def, literal, name, to_source
+from .deferred import DeferredReverse
 from .inplace import inplace
 from .ir import Const, Input, Var, leaves, runtime_tuples
 from .lower import lower
 from .lower_fwdacc import forward_accumulated, operations
 from .plan import GradientPlan, Ref
-from .stages import record
+from .stages import capturing, record
 from .trees import stored_names
 
 __all__ = ["GradientPlan", "Ref", "GradientArtifact", "build_gradient"]
@@ -56,9 +57,15 @@ class GradientArtifact:
 
 
 @paused_gc
-def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
+def build_gradient(fir, plan: GradientPlan, objects=None, fwdacc: bool = True,
+                   suffix: str = "", in_place: bool = True) -> GradientArtifact:
     """The gradient function ``plan`` describes, for ``fir``; ``objects``: what its inputs
-    stand for on this call's target (default: what they stood for when it was normalized)."""
+    stand for on this call's target (default: what they stood for when it was normalized).
+    ``fwdacc``: a forward-accumulated branch may come first (:mod:`.lower_fwdacc`); where it
+    certainly runs fewer operations than the reverse code, the reverse code is built at its
+    first call (:mod:`.deferred`).  ``suffix``: appended to the function's name;
+    ``in_place``: False leaves out the in-place branch (:mod:`.inplace`), where a branch
+    that runs wherever it would comes before this code."""
     if objects is None:
         objects = [inp.obj for inp in fir.inputs]
     inputs = [Input(inp.name, obj, inp.path) for inp, obj in zip(fir.inputs, objects)]
@@ -89,6 +96,18 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
     leaf_index = _leaf_positions(fir.result)
     seeded = plan.seeded or (True,) * len(out_leaves)
     rt_tuples = runtime_tuples(fir) if plan.sens else ()
+    # an elementwise chain: its gradient carried forward instead (lower_fwdacc), when the
+    # call's arrays allow it; the reverse code runs otherwise
+    fast, estimate = _forward_accumulated(fir, plan, b, params, out_leaves, seeded, sens_name,
+                                          leaf_index, rt_tuples) if fwdacc else (None, 0)
+    if fast is not None and not capturing() and (lower_fwdacc.ENABLED == "always"
+                                                  or operations(fast.body) < estimate):
+        # the branch runs fewer operations than the reverse code would, by the estimate
+        # (exact to one or two): the reverse code is built, lowered and loaded at its
+        # first call only (most programs never make it); where the two are closer, both
+        # are built and counted, below
+        return _with_deferred_reverse(fir, plan, objects, b, params, fast, inputs,
+                                      _structure(plan.layout, _atoms(fir.result)))
     for i, leaf in enumerate(out_leaves):
         if not seeded[i]:
             continue
@@ -148,12 +167,8 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
     value_expr = _structure_expr(value_atoms, b.ns.const_namer)
     ret = gast.Return(value=_layout_expr(plan.layout, value_expr, arg_grads, weight_grads,
                                          b.ns.const_namer))
-    # an elementwise chain: its gradient carried forward instead (lower_fwdacc), when the
-    # call's arrays allow it; the code below runs otherwise
-    fast = _forward_accumulated(fir, plan, b, params, out_leaves, seeded, sens_name,
-                                leaf_index, rt_tuples)
     fwd_body = b.forward_body()  # after the reverse pass: loops need their tapes
-    fname = b.names.fresh(short_name(fir.qualname) + "_grad")
+    fname = b.names.fresh(short_name(fir.qualname) + "_grad" + suffix)
     if casts:
         casts.insert(0, codegen.comment("each gradient in its input's dtype"))
     body = fwd_body + [assign([new], name(old)) for new, old in keep] + rev.out + casts + [ret]
@@ -163,7 +178,7 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
         # a forward branch checking x alone runs wherever the in-place branch would but for
         # a float16 x (the plain code runs there, the same bits): that branch is left out
         alone = fast is not None and len(fast.test.args) == 1
-        if alone:
+        if alone or not in_place:
             lower([fdef], b.names, in_place=False)
         else:
             lower([fdef], b.names)
@@ -180,20 +195,44 @@ def build_gradient(fir, plan: GradientPlan, objects=None) -> GradientArtifact:
                             tuple(b.callees.values()))
 
 
+def _with_deferred_reverse(fir, plan, objects, b, params, fast, inputs,
+                           structure) -> GradientArtifact:
+    """``def f_grad(...): if fwdacc_ok(...): <fast>; return f_grad_reverse(...)``, the
+    reverse code a :class:`DeferredReverse` built at its first call (the same build without
+    the branch)."""
+    fname = b.names.fresh(short_name(fir.qualname) + "_grad")
+    objects = list(objects)
+    # (a branch checking x alone runs wherever the in-place branch would but for a float16
+    # x: the reverse code then has none, as when it is built with the branch)
+    in_place = len(fast.test.args) != 1
+    deferred = DeferredReverse(lambda: build_gradient(fir, plan, objects, fwdacc=False,
+                                                      suffix="_reverse", in_place=in_place))
+    called = b.ns.const_namer(deferred, fname + "_reverse")
+    fallback = gast.Return(value=gast.Call(func=name(called), args=[name(p) for p in params],
+                                           keywords=[]))
+    fdef = function_def(fname, params, [fast, codegen.comment(
+        "elsewhere the reverse code (built when first called)"), fallback])
+    module, texts = b.finish([fdef], fir.qualname + " grad")
+    deferred.bind(module, called)
+    return GradientArtifact(module[fname], texts[0][1], tuple(inp.obj for inp in inputs),
+                            tuple(inp.name for inp in inputs), structure, fir, (deferred,))
+
+
 def _forward_accumulated(fir, plan, b, params, out_leaves, seeded, sens_name, leaf_index,
                          rt_tuples):
-    """``if fwdacc_ok(x, ...): <the gradient accumulated forward>; return ...`` for final
-    code whose gradient is with respect to one argument of an elementwise chain (see
-    :mod:`autograd_st.compiler.lower_fwdacc`), else None."""
+    """``(branch, estimate)``: ``if fwdacc_ok(x, ...): <the gradient accumulated forward>;
+    return ...`` for final code whose gradient is with respect to one argument of an
+    elementwise chain (see :mod:`autograd_st.compiler.lower_fwdacc`) and about how many
+    operations the reverse code would run; else ``(None, 0)``."""
     if plan.recompute or plan.ready_hook or plan.weights or len(plan.wrt_args) != 1 \
             or b.callees:
-        return None
+        return None, 0
     i = plan.wrt_args[0]
     if i < len(plan.int_args) and plan.int_args[i]:
-        return None
+        return None, 0
     hit = [k for k, on in enumerate(seeded) if on]
     if len(hit) != 1 or out_leaves[hit[0]].var.name in rt_tuples:
-        return None
+        return None, 0
     k = hit[0]
     out_var = out_leaves[k].var.name
     seed = None
@@ -207,8 +246,8 @@ def _forward_accumulated(fir, plan, b, params, out_leaves, seeded, sens_name, le
     found = forward_accumulated(fir, b.active, x, params, out_var, seed, b.ns.const_namer,
                                 b.names, _returns_value(plan.layout))
     if found is None:
-        return None
-    check, stmts, grad = found
+        return None, 0
+    check, stmts, grad, estimate = found
     casts = []
     typed = i < len(plan.typed_args) and plan.typed_args[i]
     g = _in_dtype_of(name(grad), x, False, casts) if typed else name(grad)
@@ -216,7 +255,7 @@ def _forward_accumulated(fir, plan, b, params, out_leaves, seeded, sens_name, le
         casts.insert(0, codegen.comment("the gradient in its input's dtype"))
     value = _structure_expr(_atoms(fir.result), b.ns.const_namer)
     ret = gast.Return(value=_layout_expr(plan.layout, value, [g], [], b.ns.const_namer))
-    return gast.If(test=check, body=stmts + casts + [ret], orelse=[])
+    return gast.If(test=check, body=stmts + casts + [ret], orelse=[]), estimate
 
 
 def _returns_value(layout) -> bool:

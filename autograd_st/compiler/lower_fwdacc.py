@@ -121,6 +121,21 @@ def _mul(a, b) -> dict:
     return out
 
 
+def _ops_of(e) -> int:
+    """The operations of ``g * e`` written out (``e`` a factor): none for a factor 1, one
+    for a number; else, per term, a multiplication per further array and for a coefficient
+    other than +-1, an addition between terms, and the multiplication by ``g``."""
+    if not e:
+        return 0
+    if list(e) == [()]:
+        return 0 if e[()] == 1.0 else 1
+    ops = len(e)  # (the additions between terms, and the multiplication by g)
+    for k, c in e.items():
+        if k:
+            ops += len(k) - 1 + (c not in (1.0, -1.0))
+    return ops
+
+
 def _big(e) -> bool:
     return len(e) > MAX_TERMS or any(len(k) > MAX_DEGREE for k in e)
 
@@ -141,6 +156,11 @@ class _Gen:
         self.alias: dict = {}
         self.primal_names: set = set()  # the function's values (bound under their names)
         self.recip: dict = {}  # array -> the name of 1 / array
+        # what the reverse code of the chain runs, estimated as the chain is read
+        # (:func:`forward_accumulated`): its values, and per differentiated operand the
+        # local derivative times the gradient
+        self.reverse_ops = 0
+        self.read_back: set = set()  # values whose gradient has a contribution already
 
     def root(self, n):
         return self.alias.get(n, n)
@@ -373,18 +393,21 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names, value):
             if any(n in active for n in s.uses):
                 raise _Abort("an opaque use of the chain")
             g.raw(emitter.stmt(s), list(s.targets), list(s.uses))
+            g.reverse_ops += 1
             continue
         (t,) = s.targets
         if t not in active and s.prim.name in NO_GRADIENT and any(
                 isinstance(a, Var) and g.root(a.name) in g.info and g.info[g.root(a.name)].xshaped
                 for a in s.args.values()):  # a mask of the chain (x > 0)
             g.primal(s, _env(g, s, active))
+            g.reverse_ops += 1
             continue
         if t not in active:
             if any(isinstance(a, Var) and a.name in active for a in s.args.values()):
                 raise _Abort("a value without gradient derived from x")
             g.raw(emitter.stmt(s), [t], [a.name for a in s.args.values()
                                          if isinstance(a, Var)])
+            g.reverse_ops += 1
             continue
         pname = s.prim.name
         if pname == "int_like" and t == out_var and reduced != out_var and reduce_of:
@@ -401,11 +424,14 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names, value):
             if value or seed is not None or pname == "mean":  # (sens_shape, share read it)
                 g.raw(emitter.stmt(_renamed(s, g)), [t], [g.root(v.name)])
             reduce_of = (pname, g.root(v.name), v.name)
+            g.reverse_ops += 2  # (its gradient: the ones, spread to the value's shape)
             continue
         if pname not in ELEMENTWISE:
             raise _Abort("primitive %s" % pname)
         env = _env(g, s, active)
+        n0 = len(g.ops)
         g.primal(s, env)
+        g.reverse_ops += len(g.ops) - n0  # (the reverse code computes the value too)
         # the tangent: the sum over active operands of their tangent times the local
         # derivative (the forward rule with that operand's tangent a 1)
         tmpl = s.prim.jvp_template
@@ -421,7 +447,13 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names, value):
             if not (isinstance(a, Var) and a.name in active):
                 continue
             local["d" + p] = _const(1.0)
+            n0 = len(g.ops)
             lp = g.interp(tmpl.results[i], local)
+            # the reverse code's adjoint: g times the same local derivative (its arrays
+            # made as here, its terms multiplied and added, then times g), and one
+            # addition per further reader of a value
+            g.reverse_ops += len(g.ops) - n0 + _ops_of(lp) + (a.name in g.read_back)
+            g.read_back.add(a.name)
             local["d" + p] = {}
             base, e = g.tan[g.root(a.name)]
             if len(e) > 1 and any(lp):  # (a sum times arrays: multiplied out once, here)
@@ -488,7 +520,7 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names, value):
     note = comment("an elementwise chain from %s: its derivative is diagonal, carried forward "
                    "alongside the values (d *= local derivative), in place; nothing is kept"
                    % x)
-    return check, [note] + stmts, grad
+    return check, [note] + stmts, grad, g.reverse_ops
 
 
 def _env(g, s, active) -> dict:

@@ -25,7 +25,7 @@ import gast
 from .codegen import ForwardEmitter, function_def, name, to_source
 from .ir import leaves
 
-__all__ = ["STAGES", "capture", "record", "ir_source"]
+__all__ = ["STAGES", "capture", "capturing", "record", "ir_source"]
 
 STAGES = ("parse", "normalize", "adjoint", "lowered")
 _active = threading.local()
@@ -42,6 +42,11 @@ def capture() -> Iterator[dict]:
         yield log
     finally:
         _active.log = previous
+
+
+def capturing() -> bool:
+    """Whether a :func:`capture` is active on this thread (every pass then runs)."""
+    return getattr(_active, "log", None) is not None
 
 
 def record(stage: str, make_text: Callable[[], str]) -> None:

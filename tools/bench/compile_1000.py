@@ -92,7 +92,7 @@ def compile_once(n_lines: int, call: bool = False) -> float:
     if call:
         g(*args)
     else:
-        g.source(*args)
+        g.compile(*args)
     return time.perf_counter() - t0
 
 
@@ -119,7 +119,7 @@ def main(argv=None) -> None:
         g = ops.grad(f, (0, 1))
         prof = cProfile.Profile()
         prof.enable()
-        g.source(*args)
+        g.compile(*args)
         prof.disable()
         stats = pstats.Stats(prof)
         stats.sort_stats("cumulative").print_stats(45)

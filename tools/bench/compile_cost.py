@@ -75,7 +75,7 @@ def import_source(source: str):
 def _first_call(make, samples):
     """``make()`` -> ``(call, compile_only)`` on a fresh gradient function: ``call()`` is one
     gradient call, ``compile_only()`` builds the generated code without running it
-    (``grad_fn.source(*args)``).  With the caches cleared before each, returns the medians of
+    (``grad_fn.compile(*args)``).  With the caches cleared before each, returns the medians of
     the compile alone, of the first call (compile + one run) and of a cached call."""
     compiles, firsts, steadies = [], [], []
     for _ in range(samples):
@@ -122,7 +122,7 @@ def compile_costs(settings, workloads):
 
         def make(src=src):
             g = ops.grad(import_source(src).f)
-            return (lambda: g(x)), (lambda: g.source(x))
+            return (lambda: g(x)), (lambda: g.compile(x))
         samples = settings.compile_samples if n < 1000 else max(1, settings.compile_samples // 2)
         first_call("straight_%d" % n, make, samples, lines=n)
 
@@ -130,7 +130,7 @@ def compile_costs(settings, workloads):
     for trips in (10, 1000):
         def make(trips=trips):
             g = ops.grad(import_source(src).Loop(trips))
-            return (lambda: g(x)), (lambda: g.source(x))
+            return (lambda: g(x)), (lambda: g.compile(x))
         first_call("loop_%d" % trips, make, settings.compile_samples, trips=trips)
 
     for w in workloads:
@@ -140,7 +140,7 @@ def compile_costs(settings, workloads):
 
         def make(w=w, arrays=arrays):
             call, _ = w.autograd_st(arrays)  # a new net, a new gradient function
-            return call, (lambda: call.grad_fn.source(*call.args))
+            return call, (lambda: call.grad_fn.compile(*call.args))
         first_call(w.name, make, settings.compile_samples)
     return out
 
