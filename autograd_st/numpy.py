@@ -28,13 +28,13 @@ from .dtype import (  # noqa: F401
 )
 from .op_table import FUNCTIONS as _OPS
 from .op_table import NUMPY as _NUMPY
+from .op_table import filled_at_run_time as _filled_at_run_time
 from .prims import P as _P
 from .prims import Sym as _Sym
 from .prims import bindable
 from .tensor import Tensor
 
 _FUNCTIONS = {f.__name__: fn for f, fn in _NUMPY.items()}
-_FILL = _OPS["fill"]
 globals().update(_FUNCTIONS)
 
 
@@ -93,17 +93,9 @@ def empty(shape, dtype=float32):
     return zeros(shape, dtype)
 
 
-def _filled(value):
-    """The form of ``zeros``/``ones``/``empty`` for a shape known only at run time: the
-    op table's ``fill`` of the value, made when the code runs."""
-    def at_run_time(shape, dtype=float32):
-        return _FILL(dtype, shape, value)
-    return at_run_time
-
-
-zeros._autograd_st_at_run_time = _filled(0)
-ones._autograd_st_at_run_time = _filled(1)
-empty._autograd_st_at_run_time = _filled(0)
+zeros._autograd_st_at_run_time = _filled_at_run_time(0)
+ones._autograd_st_at_run_time = _filled_at_run_time(1)
+empty._autograd_st_at_run_time = _filled_at_run_time(0)
 
 
 @bindable

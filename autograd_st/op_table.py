@@ -62,7 +62,7 @@ from .prims import P, Sym, bindable
 from .tensor import Tensor
 
 __all__ = ["Op", "OPS", "NN_OPS", "FUNCTIONS", "NN_FUNCTIONS", "METHODS", "NUMPY", "CLASSES",
-           "SOURCE_FILE", "row_of"]
+           "SOURCE_FILE", "row_of", "filled_at_run_time"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -676,3 +676,13 @@ def _install_methods() -> None:
 
 
 _install_methods()
+
+
+def filled_at_run_time(value):
+    """The form a maker of ``value``-filled Tensors (``ops.ones``/``zeros``,
+    ``mindspore.numpy.ones``/``zeros``/``empty``) takes in compiled code when its shape is
+    known only at run time (``(x.shape[0], 4)``, ``x.shape``): the table's ``fill``, made
+    when the code runs (float32 unless a dtype is given)."""
+    def at_run_time(shape, dtype=None):
+        return FUNCTIONS["fill"](dtype if dtype is not None else mstype.float32, shape, value)
+    return at_run_time

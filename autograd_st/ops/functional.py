@@ -14,7 +14,7 @@ import functools
 import numpy as np
 
 from .. import dtype as mstype
-from ..op_table import FUNCTIONS, NN_FUNCTIONS
+from ..op_table import FUNCTIONS, NN_FUNCTIONS, filled_at_run_time
 from ..tensor import Tensor
 from .composite.base import HyperMap, Map, MultitypeFuncGraph, tail
 
@@ -24,14 +24,6 @@ globals().update(FUNCTIONS)
 def _static(fn):
     fn._autograd_st_static = True
     return fn
-
-
-def _filled(value):
-    """The form of ``ones``/``zeros`` for a shape known only at run time (``(x.shape[0],
-    4)``, ``x.shape``): ``ops.fill`` of the value, made when the code runs."""
-    def at_run_time(shape, dtype=None):
-        return FUNCTIONS["fill"](dtype if dtype is not None else mstype.float32, shape, value)
-    return at_run_time
 
 
 @_static
@@ -46,8 +38,8 @@ def zeros(shape, dtype=None):
     return Tensor(np.zeros(shape, mstype.to_numpy(dtype) or np.float32))
 
 
-ones._autograd_st_at_run_time = _filled(1)
-zeros._autograd_st_at_run_time = _filled(0)
+ones._autograd_st_at_run_time = filled_at_run_time(1)
+zeros._autograd_st_at_run_time = filled_at_run_time(0)
 
 
 @_static
