@@ -38,6 +38,16 @@ def _arg_vars(atom):
 
 
 def activity(fir, active_inputs) -> set:
+    active = _propagate(fir, active_inputs, {})
+    _check_opaque(fir, active)
+    return active
+
+
+def _propagate(fir, active_inputs, memo: dict) -> set:
+    """The active variables of ``fir`` (no check).  A call's result is active where the
+    callee's is, for the arguments active at the call: a sub-Cell returning ``(x, (H, W))``
+    with ``H, W = x.shape`` gives its caller sizes that have no gradient (``memo``: the
+    callees' active results per activity of their arguments)."""
     active = set(active_inputs)
     changed = True
     while changed:  # loops carry activity around their back edges: iterate to a fixpoint
@@ -45,18 +55,41 @@ def activity(fir, active_inputs) -> set:
         for stmt in walk(fir.body):
             if isinstance(stmt, Prim):
                 hit = any(v in active for p in stmt.prim.diff for v in _arg_vars(stmt.args[p]))
+                targets = stmt.targets if hit else ()
             elif isinstance(stmt, Call):
-                hit = any(v in active for a in stmt.args for v in _arg_vars(a)) or \
-                    any(v in active for v in stmt.extra_args)
+                targets = _active_results(stmt, active, memo)
             else:
                 continue
-            if hit:
-                for t in stmt.targets:
-                    if t not in active:
-                        active.add(t)
-                        changed = True
-    _check_opaque(fir, active)
+            for t in targets:
+                if t not in active:
+                    active.add(t)
+                    changed = True
     return active
+
+
+def _active_results(stmt, active, memo) -> list:
+    """The targets of Call ``stmt`` that are active, given the caller's ``active``."""
+    amask = tuple(any(v in active for v in _arg_vars(a)) for a in stmt.args)
+    imask = tuple(v in active for v in stmt.extra_args)
+    if not (any(amask) or any(imask)):
+        return []
+    callee = stmt.callee
+    key = (id(callee), amask, imask)
+    outs = memo.get(key)
+    if outs is None:
+        params = [s.var.name for s in leaves(callee.args)]
+        inputs = [inp.name for inp in callee.inputs]
+        if len(params) != len(amask) or len(inputs) != len(imask) or stmt.bprop_cell is not None:
+            outs = memo[key] = (True,) * len(stmt.targets)  # (every result, as before)
+        else:
+            memo[key] = (True,) * len(stmt.targets)  # (a recursive call: every result)
+            inner = _propagate(callee, [p for p, on in zip(params, amask) if on]
+                               + [n for n, on in zip(inputs, imask) if on], memo)
+            results = leaves(callee.result)
+            outs = memo[key] = tuple(
+                r.var.name in inner for r in results) if len(results) == len(
+                    stmt.targets) else (True,) * len(stmt.targets)
+    return [t for t, on in zip(stmt.targets, outs) if on]
 
 
 #: conversions to a Python number: as in MindSpore and PyTorch their result has no gradient;
