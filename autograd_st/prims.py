@@ -20,7 +20,7 @@ import threading
 import numpy as np
 
 from . import rules
-from .tensor import Tensor
+from .tensor import Tensor, wrap
 
 __all__ = ["P", "bindable", "has_sym", "Sym", "binding", "current_builder"]
 
@@ -159,7 +159,7 @@ class _Caller:
                      for k, v in bound.items()}
         out = prim.fn(**{k: _unwrap_deep(v) for k, v in bound.items()})
         if tensor_in:
-            return Tensor(out) if not isinstance(out, Tensor) else out
+            return wrap(out) if not isinstance(out, Tensor) else out
         return out
 
     def __repr__(self) -> str:

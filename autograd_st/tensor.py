@@ -27,12 +27,17 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "unwrap", "wrap", "print_as_
 _PY_DEFAULTS = {float: np.float32, int: np.int64, bool: np.bool_}
 
 
-def _as_array(data: Any, dtype=None) -> np.ndarray:
+def _as_array(data: Any, dtype=None, copy: bool = False) -> np.ndarray:
+    """``data`` as the array a Tensor holds.  ``copy``: a numpy array given is copied (what
+    ``Tensor(array)`` does in MindSpore: a later write to the array does not reach the
+    Tensor; ``Tensor(tensor)`` and ``Tensor.from_numpy`` share)."""
     np_dtype = mstype.to_numpy(dtype)
     if isinstance(data, Tensor):
         arr = data._data
     elif isinstance(data, np.ndarray):
         arr = data
+        if copy and (np_dtype is None or arr.dtype == np_dtype):
+            return arr.copy()
     elif isinstance(data, np.generic):
         arr = np.asarray(data)
     else:
@@ -52,10 +57,18 @@ def unwrap(value: Any) -> Any:
     return value._data if isinstance(value, Tensor) else value
 
 
+def _tensor_of(arr: np.ndarray) -> "Tensor":
+    """A Tensor around ``arr`` as it is (no copy: an array an operation just made)."""
+    t = Tensor.__new__(Tensor)
+    object.__setattr__(t, "_data", arr)
+    return t
+
+
 def wrap(value: Any) -> Any:
-    """A Tensor around a numpy array or numpy scalar; tuples and lists element-wise."""
+    """A Tensor around a numpy array (not copied: a result) or numpy scalar; tuples and
+    lists element-wise."""
     if isinstance(value, np.ndarray):
-        return Tensor(value)
+        return _tensor_of(value)
     if isinstance(value, np.generic):
         return Tensor(np.asarray(value))
     if isinstance(value, tuple):
@@ -112,7 +125,7 @@ def _operand(other):
 def _binary(op):
     def method(self, other):
         other = _operand(other)
-        return Tensor(_ms_result(op(self._data, other), self._data, other))
+        return _tensor_of(np.asarray(_ms_result(op(self._data, other), self._data, other)))
     method.__name__ = op.__name__
     return method
 
@@ -120,7 +133,7 @@ def _binary(op):
 def _reflected(op):
     def method(self, other):
         other = _operand(other)
-        return Tensor(_ms_result(op(other, self._data), self._data, other))
+        return _tensor_of(np.asarray(_ms_result(op(other, self._data), self._data, other)))
     method.__name__ = "r" + op.__name__
     return method
 
@@ -157,7 +170,7 @@ class Tensor:
                                     "mindspore.common.initializer.initializer(name, shape, "
                                     "dtype)" % (init,))
                 input_data = np.asarray(init(input_data)).astype(input_data.dtype)
-        object.__setattr__(self, "_data", _as_array(input_data, dtype))
+        object.__setattr__(self, "_data", _as_array(input_data, dtype, copy=True))
 
     # -- numpy interop -------------------------------------------------------------------
     def __array__(self, dtype=None, copy=None):
@@ -175,7 +188,7 @@ class Tensor:
     def from_numpy(array) -> "Tensor":
         """MindSpore's ``Tensor.from_numpy(array)``: a Tensor sharing the numpy array's
         memory (as ``ms.from_numpy``)."""
-        return Tensor(array)
+        return _tensor_of(np.asarray(array))
 
     def asnumpy(self) -> np.ndarray:
         """The underlying numpy array (shares memory, as MindSpore's does on CPU)."""
@@ -207,7 +220,7 @@ class Tensor:
 
     @property
     def T(self) -> "Tensor":
-        return Tensor(self._data.T)
+        return _tensor_of(np.asarray(self._data.T))
 
     def dim(self) -> int:
         return self._data.ndim
@@ -246,23 +259,23 @@ class Tensor:
     def __eq__(self, other):  # element-wise, as in MindSpore; ``t == None`` is False
         if other is None:
             return False
-        return Tensor(np.equal(self._data, unwrap(other)))
+        return _tensor_of(np.asarray(np.equal(self._data, unwrap(other))))
 
     def __ne__(self, other):
         if other is None:
             return True
-        return Tensor(np.not_equal(self._data, unwrap(other)))
+        return _tensor_of(np.asarray(np.not_equal(self._data, unwrap(other))))
 
     __hash__ = object.__hash__
 
     def __neg__(self) -> "Tensor":
-        return Tensor(-self._data)
+        return _tensor_of(np.asarray(-self._data))
 
     def __pos__(self) -> "Tensor":
         return self
 
     def __invert__(self) -> "Tensor":
-        return Tensor(np.logical_not(self._data))
+        return _tensor_of(np.asarray(np.logical_not(self._data)))
 
     def __bool__(self) -> bool:
         return bool(self._data)
@@ -295,13 +308,13 @@ class Tensor:
             index = tuple(unwrap(i) for i in index)
         else:
             index = unwrap(index)
-        return Tensor(self._data[index])
+        return _tensor_of(np.asarray(self._data[index]))
 
     def __setitem__(self, index, value) -> None:
         self._data[unwrap(index)] = unwrap(value)
 
     def __copy__(self) -> "Tensor":
-        return Tensor(self._data.copy())
+        return _tensor_of(np.asarray(self._data.copy()))
 
     def __reduce__(self):
         return (Tensor, (self._data,))
@@ -317,7 +330,7 @@ class Tensor:
         return self._data.tolist()
 
     def copy(self) -> "Tensor":
-        return Tensor(self._data.copy())
+        return _tensor_of(np.asarray(self._data.copy()))
 
     def numpy(self) -> np.ndarray:
         """MindSpore's ``Tensor.numpy()``: the array itself, sharing memory (measured in
@@ -523,12 +536,16 @@ class Parameter(Tensor):
             bump_structure_epoch()
 
     def set_data(self, data: Any, slice_shape: bool = False) -> "Parameter":
-        """Replace the values (in place when shapes and dtypes agree)."""
-        new = _as_array(unwrap(data))
-        if new.shape == self._data.shape:
-            np.copyto(self._data, new, casting="unsafe")
+        """Replace the values, as MindSpore 2.10 does (measured, ``ms_cases`` case
+        ``api_memory_sharing``): a Tensor of this Parameter's dtype is held as it is (the two
+        share memory: a target network ``set_data`` from another's Parameters follows its
+        updates), anything else becomes a new array of this dtype; the shape is the data's.
+        An array taken with ``asnumpy()`` before keeps the old values."""
+        if isinstance(data, Tensor) and data._data.dtype == self._data.dtype:
+            new = data._data
         else:
-            object.__setattr__(self, "_data", np.array(new, dtype=self._data.dtype))
+            new = np.array(unwrap(data), dtype=self._data.dtype)
+        object.__setattr__(self, "_data", new)
         return self
 
     def assign_value(self, value: Any) -> "Parameter":

@@ -2846,7 +2846,7 @@ def _tensors(tree, arrays):
         return {k: _tensors(v, arrays) for k, v in tree.items()}
     a = np.array(tree, np.float64, copy=True)
     arrays.append(a)
-    return Tensor(a)
+    return Tensor.from_numpy(a)
 
 
 def _structure(what, got, like):

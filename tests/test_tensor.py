@@ -73,11 +73,18 @@ def test_methods_and_indexing():
     assert float(Tensor(np.array(2.5))) == 2.5
 
 
-def test_parameter_updates_in_place_and_parameter_tuple():
+def test_set_data_holds_the_tensor_and_parameter_tuple():
+    # MindSpore 2.10 (case api_memory_sharing): the Parameter holds the Tensor given (shared
+    # memory); an array read before keeps the old values
     p = Parameter(Tensor(np.array([1.0, 2.0], np.float32)), name="w")
     data = p.asnumpy()
-    p.set_data(Tensor(np.array([3.0, 4.0], np.float32)))
-    assert p.asnumpy() is data and list(data) == [3.0, 4.0]
+    src = Tensor(np.array([3.0, 4.0], np.float32))
+    p.set_data(src)
+    assert list(data) == [1.0, 2.0] and list(p.asnumpy()) == [3.0, 4.0]
+    src.asnumpy()[0] = 7.0
+    assert list(p.asnumpy()) == [7.0, 4.0]
+    p.set_data(Tensor(np.array([1, 2], np.int32)))  # another dtype: converted, a new array
+    assert p.dtype == ms.float32 and list(p.asnumpy()) == [1.0, 2.0]
     pt = ParameterTuple([p])
     assert pt[0] is p and isinstance(pt, tuple)
     with pytest.raises(TypeError):
