@@ -17,10 +17,12 @@ from __future__ import annotations
 import importlib
 import io
 import math
+import random
 
 import numpy as np
 
-from .vision import Inter, Resize, _hw, _Random
+from .op_draws import SeededOp, std_round
+from .vision import Inter, Resize, _hw, _is_pil, _Random
 from .vision2 import (
     AdjustBrightness,
     AdjustContrast,
@@ -60,16 +62,22 @@ def _range(value, what: str, center: float, low: float = 0.0):
     return value
 
 
-class RandomColorAdjust(_Random):
+def _pil_module(name: str):
+    return importlib.import_module("PIL." + name)
+
+
+class RandomColorAdjust(SeededOp):
     """MindSpore's ``vision.RandomColorAdjust(brightness=(1, 1), contrast=(1, 1),
-    saturation=(1, 1), hue=(0, 0))``: brightness, contrast, saturation factors drawn
-    uniformly in their ranges (a number ``v``: ``[max(0, 1 - v), 1 + v]``), a hue shift in
-    ``hue`` (a number ``h``: ``[-h, h]``, within [-0.5, 0.5]), applied in a random order
-    (measured: MindSpore gives every order); an identity factor is skipped."""
+    saturation=(1, 1), hue=(0, 0))`` on an RGB image: a number ``v`` is the range
+    ``[max(0, 1 - v), 1 + v]`` (hue: ``[-h, h]`` within [-0.5, 0.5]).  MindSpore's kernel:
+    the four adjustments ``std::shuffle``d, then in that order each factor drawn
+    (``uniform_real_distribution<float>``) and applied, a range ``(1, 1)`` (hue ``(0, 0)``)
+    skipped without a draw.  A PIL image takes MindSpore's Python form: the four factors
+    from ``random.uniform`` in the order brightness, contrast, saturation, hue, then the four
+    Pillow adjustments applied in a ``random.shuffle``d order."""
 
     def __init__(self, brightness=(1, 1), contrast=(1, 1), saturation=(1, 1),
                  hue=(0, 0)) -> None:
-        super().__init__()
         self.brightness = _range(brightness, "brightness", 1.0)
         self.contrast = _range(contrast, "contrast", 1.0)
         self.saturation = _range(saturation, "saturation", 1.0)
@@ -79,85 +87,172 @@ class RandomColorAdjust(_Random):
             raise ValueError("RandomColorAdjust: hue must be a number in [0, 0.5] or (min, max) "
                              "within [-0.5, 0.5]; got %r" % (hue,))
 
-    def __call__(self, img):
+    def _run(self, scope, path, img):
+        if _is_pil(img):
+            return self._pil(img)
         img = _rgb(img, "RandomColorAdjust")
-        rng = self._draw()
-        steps = []
-        for (lo, hi), op, identity in ((self.brightness, AdjustBrightness, 1.0),
-                                       (self.contrast, AdjustContrast, 1.0),
-                                       (self.saturation, AdjustSaturation, 1.0),
-                                       (self.hue, AdjustHue, 0.0)):
-            f = lo if lo == hi else float(rng.uniform(lo, hi))
-            if f != identity:
-                steps.append(op(f))
-        for k in rng.permutation(len(steps)):
-            img = steps[int(k)](img)
+        g = scope.generator(path)
+        names = ["brightness", "contrast", "saturation", "hue"]
+        g.shuffle(names)
+        steps = {"brightness": (self.brightness, AdjustBrightness, 1.0),
+                 "contrast": (self.contrast, AdjustContrast, 1.0),
+                 "saturation": (self.saturation, AdjustSaturation, 1.0),
+                 "hue": (self.hue, AdjustHue, 0.0)}
+        for name in names:
+            (lo, hi), op, identity = steps[name]
+            if np.float32(lo) == np.float32(hi) == np.float32(identity):
+                continue
+            img = op(float(g.uniform_float(lo, hi)))(img)
+        return img
+
+    def _pil(self, img):
+        enhance = _pil_module("ImageEnhance")
+        b, c, s, h = (random.uniform(*r) for r in (self.brightness, self.contrast,
+                                                    self.saturation, self.hue))
+        steps = [lambda im: enhance.Brightness(im).enhance(b),
+                 lambda im: enhance.Contrast(im).enhance(c),
+                 lambda im: enhance.Color(im).enhance(s),
+                 lambda im: _pil_hue(im, h)]
+        random.shuffle(steps)
+        for step in steps:
+            img = step(img)
         return img
 
 
-class RandomResizedCrop(_Random):
+def _pil_hue(img, factor: float):
+    """MindSpore's Python ``adjust_hue``: the hue of Pillow's HSV shifted by
+    ``uint8(factor * 255)``, wrapping."""
+    if img.mode in {"L", "1", "I", "F"}:
+        return img
+    image_module = _pil_module("Image")
+    hue, sat, val = img.convert("HSV").split()
+    h = np.array(hue, dtype=np.uint8)
+    with np.errstate(over="ignore"):
+        h += np.uint8(factor * 255)
+    return image_module.merge("HSV", (image_module.fromarray(h, "L"), sat, val)).convert(
+        img.mode)
+
+
+class RandomResizedCrop(SeededOp):
     """MindSpore's ``vision.RandomResizedCrop(size, scale=(0.08, 1.0), ratio=(3/4, 4/3),
     interpolation=Inter.BILINEAR, max_attempts=10)``: a region of random area (``scale`` of
-    the image) and aspect ratio (``ratio``, drawn log-uniformly) resized to ``size``; after
-    ``max_attempts`` misses, the centre crop of the ratio clamped to ``ratio`` (as
-    torchvision and MindSpore)."""
+    the image) and aspect ratio (``ratio``, log-uniform) resized to ``size``.  MindSpore's
+    kernel, per attempt: the scale and the log-ratio from ``uniform_real_distribution<float>``,
+    ``w = round(sqrt(H W scale exp(log_ratio)))`` and ``h = round(w / ratio)`` in double
+    (``std::round``: halves away from zero), then, when it fits, ``x`` and ``y`` from
+    ``uniform_int_distribution``; after ``max_attempts`` misses the centre crop of the ratio
+    clamped to ``ratio`` (no draw).  Several input columns are cropped at the first one's
+    box.  A PIL image takes MindSpore's Python form (``random.uniform``, Python's
+    ``round``, ``top`` then ``left`` from ``random.randint``; Pillow's resize)."""
 
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
                  interpolation=Inter.BILINEAR, max_attempts=10) -> None:
-        super().__init__()
         self.size = _hw(size, "RandomResizedCrop")
         self.scale, self.ratio = tuple(map(float, scale)), tuple(map(float, ratio))
         if not 0 <= self.scale[0] <= self.scale[1] or not 0 < self.ratio[0] <= self.ratio[1]:
             raise ValueError("RandomResizedCrop: scale and ratio must be (min, max) with "
                              "0 <= min <= max (ratio > 0); got %r, %r" % (scale, ratio))
+        self.interpolation = Inter(interpolation)
         self.resize = Resize(self.size, interpolation)
         self.max_attempts = int(max_attempts)
 
-    def _region(self, h: int, w: int):
-        rng = self._draw()
-        area = h * w
-        log_ratio = (math.log(self.ratio[0]), math.log(self.ratio[1]))
+    def _box(self, h: int, w: int, g):
+        """MindSpore's ``GetCropBox``: (x, y, crop height, crop width)."""
+        f32 = np.float32
+        lo, hi = (f32(math.log(float(f32(r)))) for r in self.ratio)
         for _ in range(self.max_attempts):
-            target = area * rng.uniform(*self.scale)
-            aspect = math.exp(rng.uniform(*log_ratio))
-            cw = int(round(math.sqrt(target * aspect)))
-            ch = int(round(math.sqrt(target / aspect)))
+            scale = float(g.uniform_float(self.scale[0], self.scale[1]))
+            aspect = math.exp(float(g.uniform_float(lo, hi)))
+            cw = max(1, std_round(math.sqrt(h * w * scale * aspect)))
+            ch = max(1, std_round(cw / aspect))
+            if cw <= w and ch <= h:
+                x = g.uniform_int(0, w - cw)
+                return x, g.uniform_int(0, h - ch), ch, cw
+        low, high = float(f32(self.ratio[0])), float(f32(self.ratio[1]))
+        cw, ch = w, h
+        if w / h < low:
+            ch = max(1, std_round(w / low))
+        elif w / h > high:
+            cw = max(1, std_round(h * high))
+        return (std_round(f32(w - cw) / f32(2)), std_round(f32(h - ch) / f32(2)), ch, cw)
+
+    def _run(self, scope, path, *imgs):
+        if len(imgs) == 1 and _is_pil(imgs[0]):
+            return self._pil(imgs[0])
+        out, box = [], None
+        for img in imgs:
+            img = np.asarray(img)
+            if box is None:
+                box = self._box(img.shape[0], img.shape[1], scope.generator(path))
+            x, y, ch, cw = box
+            out.append(self.resize(img[y:y + ch, x:x + cw]))
+        return tuple(out) if len(out) > 1 else out[0]
+
+    def _pil(self, img):
+        w, h = img.size
+        for _ in range(self.max_attempts):
+            area = random.uniform(*self.scale) * (w * h)
+            aspect = math.exp(random.uniform(math.log(self.ratio[0]), math.log(self.ratio[1])))
+            cw = int(round(math.sqrt(area * aspect)))
+            ch = int(round(cw / aspect))
             if 0 < cw <= w and 0 < ch <= h:
-                return int(rng.integers(h - ch + 1)), int(rng.integers(w - cw + 1)), ch, cw
-        in_ratio = w / h
-        if in_ratio < self.ratio[0]:
-            cw, ch = w, int(round(w / self.ratio[0]))
-        elif in_ratio > self.ratio[1]:
-            ch, cw = h, int(round(h * self.ratio[1]))
+                top = random.randint(0, h - ch)
+                left = random.randint(0, w - cw)
+                break
         else:
             cw, ch = w, h
-        return (h - ch) // 2, (w - cw) // 2, ch, cw
+            if w / h < self.ratio[0]:
+                ch = int(round(w / self.ratio[0]))
+            elif w / h > self.ratio[1]:
+                cw = int(round(h * self.ratio[1]))
+            top, left = int(round((h - ch) / 2.)), int(round((w - cw) / 2.))
+        img = img.crop((left, top, left + cw, top + ch))
+        return img.resize(self.size[::-1], int(self.interpolation))
 
-    def __call__(self, img):
-        img = np.asarray(img)
-        top, left, ch, cw = self._region(*img.shape[:2])
-        return self.resize(img[top:top + ch, left:left + cw])
+
+def _degrees(degrees) -> tuple:
+    """MindSpore's RandomRotation range: a number ``d`` is ``(-(d % 360), d % 360)``; a
+    range of 360 or more ``(-180, 180)``; else both ends taken modulo 360, the upper one
+    plus 360 when below the lower."""
+    if isinstance(degrees, (int, float)) and not isinstance(degrees, bool):
+        if degrees < 0:
+            raise ValueError("RandomRotation: a single degrees value must be non-negative; got "
+                             "%r" % (degrees,))
+        d = degrees % 360
+        return (-d, d)
+    lo, hi = degrees
+    if hi - lo >= 360:
+        return (-180, 180)
+    lo, hi = lo % 360, hi % 360
+    return (lo, hi + 360) if lo > hi else (lo, hi)
 
 
-class RandomRotation(_Random):
+class RandomRotation(SeededOp):
     """MindSpore's ``vision.RandomRotation(degrees, resample=Inter.NEAREST, expand=False,
-    center=None, fill_value=0)``: ``Rotate`` by an angle drawn uniformly in ``degrees`` (a
-    number ``d``: ``[-d, d]``)."""
+    center=None, fill_value=0)``: ``Rotate`` by ``mid + u * half`` in float32, ``mid`` and
+    ``half`` the middle and half width of ``degrees`` (taken as MindSpore takes it: modulo
+    360) and ``u`` from ``uniform_real_distribution<float>(-1, 1)``.  A PIL image takes
+    MindSpore's Python form (``random.uniform`` over the range, Pillow's rotate)."""
 
     def __init__(self, degrees, resample=Inter.NEAREST, expand=False, center=None,
                  fill_value=0) -> None:
-        super().__init__()
-        self.degrees = _range(degrees, "degrees", 0.0, low=-math.inf) \
-            if not isinstance(degrees, (int, float)) else (-float(degrees), float(degrees))
+        self.degrees = _degrees(degrees)
         self.resample, self.expand = Inter(resample), bool(expand)
         self.center, self.fill_value = center, _fill(fill_value)
 
-    def __call__(self, img):
-        lo, hi = self.degrees
-        angle = lo if lo == hi else float(self._draw().uniform(lo, hi))
-        if angle == 0.0 and not self.expand:
-            return np.asarray(img).copy()
-        return _rotate(img, angle, self.resample, self.expand, self.center, self.fill_value)
+    def _run(self, scope, path, img):
+        if _is_pil(img):
+            fill = self.fill_value
+            fill = (fill,) * 3 if isinstance(fill, int) else tuple(fill)
+            angle = random.uniform(*self.degrees) % 360.0
+            return img.rotate(angle, int(self.resample), self.expand, self.center,
+                              fillcolor=fill)
+        f32 = np.float32
+        lo, hi = f32(self.degrees[0]), f32(self.degrees[1])
+        u = scope.generator(path).uniform_float(-1, 1)
+        angle = (hi + lo) / f32(2) + u * ((hi - lo) / f32(2))
+        return _rotate(img, float(angle), self.resample, self.expand, self.center,
+                       self.fill_value)
 
 
 class RandomAffine(_Random):
