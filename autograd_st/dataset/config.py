@@ -33,7 +33,7 @@ import numpy as np
 from ..ms_random import StdMT19937
 
 __all__ = ["set_seed", "get_seed", "generator", "seed_sets", "DEFAULT_SEED", "sampler_order",
-           "sampler_draws", "weighted_draws", "pk_draws", "std_shuffle",
+           "sampler_draws", "weighted_draws", "pk_draws", "std_shuffle", "build_seed",
            "BufferShuffle", "set_num_parallel_workers", "get_num_parallel_workers"]
 
 DEFAULT_SEED = 5489  # MindSpore's ds.config.get_seed() before any set_seed
@@ -59,6 +59,21 @@ def set_seed(seed) -> None:
 def get_seed() -> int:
     """MindSpore's ``ds.config.get_seed()``."""
     return _SEED[0]
+
+
+_UNSEEDED: list = [None]  # the stream of seeds an op is built with while the seed is 5489
+
+
+def build_seed() -> int:
+    """MindSpore's ``GetSeed()``, the seed a random op is built with: the dataset seed, or,
+    while it is the default 5489 (set or not), a new seed for each op (MindSpore draws one
+    from /dev/urandom; here the next output of ``std::mt19937(5489)``: augmentations vary from
+    op to op, and a run repeats)."""
+    if _SEED[0] != DEFAULT_SEED:
+        return _SEED[0]
+    if _UNSEEDED[0] is None:
+        _UNSEEDED[0] = StdMT19937(DEFAULT_SEED)
+    return _UNSEEDED[0]()
 
 
 def seed_sets() -> int:

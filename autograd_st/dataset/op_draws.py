@@ -11,9 +11,10 @@ What MindSpore 2.10 does (its ``RandomTensorOp``, ``MapOp`` and ``util/random.h`
 measured against it, tests/ms_cases/cases/rv_*.py):
 
 - a random op holds one ``std::mt19937``, seeded when the op is built with the dataset seed
-  (``ds.config.set_seed``, or ``mindspore.set_seed``); with the seed left at its default,
-  5489, MindSpore seeds it from ``/dev/urandom`` instead (a new draw each run: not
-  reproducible, there or here, where 5489 is used as a seed);
+  (``ds.config.set_seed``, or ``mindspore.set_seed``); while the seed is the default 5489
+  MindSpore seeds each op it builds from ``/dev/urandom`` instead (not reproducible); here
+  each gets the next of a stream of seeds (:func:`config.build_seed`: the ops still differ
+  from build to build, and a run repeats);
 - an eager call (``vision.RandomCrop(8)(img)``) builds the op again, so every eager call
   draws the generator's first numbers: the same crop each call under one seed;
 - ``map`` builds its ops once per iterator and per worker: worker ``w`` of
@@ -96,23 +97,24 @@ class DrawScope:
     """The generators of one built copy of a map's ops (or of one eager call): the op at
     ``path`` (its place: ``(i,)`` the i-th op of the map, ``(i, j)`` the j-th transform
     inside it) draws from ``generator(path)``, made on first use, seeded with ``top`` for
-    the map's own ops and ``inner`` for the transforms inside them."""
+    the map's own ops and ``inner`` for the transforms inside them (None: each with the
+    seed it is built with, :func:`config.build_seed`)."""
 
-    def __init__(self, top: int, inner: int) -> None:
+    def __init__(self, top: Optional[int], inner: Optional[int]) -> None:
         self.top, self.inner = top, inner
         self._gens: dict = {}
 
     def generator(self, path: tuple) -> OpGenerator:
         g = self._gens.get(path)
         if g is None:
-            g = self._gens[path] = OpGenerator(self.top if len(path) == 1 else self.inner)
+            seed = self.top if len(path) == 1 else self.inner
+            g = self._gens[path] = OpGenerator(config.build_seed() if seed is None else seed)
         return g
 
 
 def eager_scope() -> DrawScope:
-    """The generators of an eager call: built now, seeded with the seed."""
-    seed = config.get_seed()
-    return DrawScope(seed, seed)
+    """The generators of an eager call: each op built now, with its seed."""
+    return DrawScope(None, None)
 
 
 class SeededOp:
@@ -152,8 +154,8 @@ class MapDraws:
     """One ``map``'s generators in one iterator: a :class:`DrawScope` per worker, and the
     turn of the next row."""
 
-    def __init__(self, seed: int, workers: int) -> None:
-        self.scopes = [DrawScope(seed + w, seed) for w in range(workers)]
+    def __init__(self, seed: int, inner: Optional[int], workers: int) -> None:
+        self.scopes = [DrawScope(seed + w, inner) for w in range(workers)]
         self.turn = 0
 
     def next_scope(self) -> DrawScope:
@@ -173,8 +175,16 @@ class Run:
     shapes, starts its own."""
 
     def __init__(self) -> None:
-        self.seed = config.get_seed()
+        self._seed: Optional[int] = config.get_seed()  # (read as the iterator is created)
         self.states: dict = {}
+
+    def map_seeds(self) -> tuple:
+        """The seeds a map this run builds takes: its base seed (the workers add theirs)
+        and its inner transforms' (None: one each), MindSpore's ``GetSeed()`` as the
+        iterator was created (a new one for each while the seed is 5489)."""
+        if self._seed == config.DEFAULT_SEED:
+            return config.build_seed(), None
+        return self._seed, self._seed
 
 
 _CURRENT: list = [None]
@@ -200,5 +210,5 @@ def map_draws(stage, workers: Optional[int]) -> MapDraws:
     draws = run.states.get(id(stage))
     if draws is None:
         n = config.get_num_parallel_workers() if workers is None else int(workers)
-        draws = run.states[id(stage)] = MapDraws(run.seed, max(1, n))
+        draws = run.states[id(stage)] = MapDraws(*run.map_seeds(), max(1, n))
     return draws
