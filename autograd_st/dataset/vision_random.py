@@ -1,16 +1,20 @@
 """The random transforms of ``mindspore.dataset.vision`` and those on PIL images:
-``RandomColorAdjust``, ``RandomResizedCrop``, ``RandomRotation``, ``RandomAffine``, ``CutOut``,
-``RandomErasing``, ``MixUpBatch``, ``CutMixBatch``, ``RandomInvert`` / ``RandomEqualize`` /
-``RandomAutoContrast`` / ``RandomAdjustSharpness`` / ``RandomSharpness`` / ``RandomColor`` /
-``RandomPosterize`` / ``RandomSolarize``, ``RandAugment``, ``TrivialAugmentWide``; ``Decode``
-and ``ToPIL``, ``Grayscale``, ``RandomGrayscale``, ``FiveCrop``, ``TenCrop`` (Pillow, an
-optional extra, imported on use).
+``RandomColorAdjust``, ``RandomResizedCrop``, ``RandomCropDecodeResize``, ``RandomRotation``,
+``RandomAffine``, ``CutOut``, ``RandomErasing``, ``MixUpBatch``, ``CutMixBatch``,
+``RandomInvert`` / ``RandomEqualize`` / ``RandomAutoContrast`` / ``RandomAdjustSharpness`` /
+``RandomSharpness`` / ``RandomColor`` / ``RandomPosterize`` / ``RandomSolarize``,
+``RandAugment``, ``TrivialAugmentWide``; ``Decode`` and ``ToPIL``, ``Grayscale``,
+``RandomGrayscale``, ``FiveCrop``, ``TenCrop`` (Pillow, an optional extra, imported on use).
 
 Takes: :mod:`.vision` (``Inter``, ``Resize``, the seeded ``_Random`` base), :mod:`.vision2`
-(the deterministic transforms they draw settings for).  Gives: callables that
-``Dataset.map`` runs.  They draw from ``ds.config``'s seed (reproducible, restarted by
-``set_seed``; not MindSpore's generator); their limit cases (probability 0 or 1, ranges of
-one value) give MindSpore's numbers (recorded cases ``ds3_vision_*``, tests/test_dataset3.py).
+(the deterministic transforms they draw settings for), :mod:`.op_draws` (MindSpore's draws).
+Gives: callables that ``Dataset.map`` runs.  ``RandomColorAdjust``, ``RandomResizedCrop``,
+``RandomCropDecodeResize`` and ``RandomRotation`` draw MindSpore's numbers (its kernels'
+distributions over each op's ``std::mt19937``, seeded as :mod:`.op_draws` says; recorded
+cases ``rv_*``), and on a PIL image MindSpore's Python forms' (Python's ``random``).  The
+others draw from ``ds.config``'s seed (reproducible, restarted by ``set_seed``; not
+MindSpore's generator); their limit cases (probability 0 or 1, ranges of one value) give
+MindSpore's numbers (recorded cases ``ds3_vision_*``, tests/test_dataset3.py).
 """
 from __future__ import annotations
 
@@ -42,7 +46,8 @@ from .vision2 import (
     _rotate,
 )
 
-__all__ = ["RandomColorAdjust", "RandomResizedCrop", "RandomRotation", "RandomAffine",
+__all__ = ["RandomColorAdjust", "RandomResizedCrop", "RandomCropDecodeResize", "RandomRotation",
+           "RandomAffine",
            "CutOut", "RandomErasing", "MixUpBatch", "CutMixBatch", "Decode", "ToPIL",
            "Grayscale", "RandomGrayscale", "FiveCrop", "TenCrop", "RandomInvert",
            "RandomEqualize", "RandomAutoContrast", "RandomAdjustSharpness", "RandomSharpness",
@@ -208,6 +213,24 @@ class RandomResizedCrop(SeededOp):
             top, left = int(round((h - ch) / 2.)), int(round((w - cw) / 2.))
         img = img.crop((left, top, left + cw, top + ch))
         return img.resize(self.size[::-1], int(self.interpolation))
+
+
+class RandomCropDecodeResize(RandomResizedCrop):
+    """MindSpore's ``vision.RandomCropDecodeResize(size, scale=(0.08, 1.0), ratio=(3/4, 4/3),
+    interpolation=Inter.BILINEAR, max_attempts=10)`` on encoded image bytes (a 1-D uint8
+    array): ``RandomResizedCrop``'s box and draws on the decoded image (``Decode``:
+    Pillow).  MindSpore decodes a JPEG's box only (libjpeg's cropped decoding), whose pixels
+    next to the box's edges can differ from those of the whole image decoded (measured: 2
+    of 10 boxes, by up to 14 levels); PNG, BMP and the other formats are decoded whole
+    there too, and give MindSpore's images."""
+
+    def _run(self, scope, path, *data):
+        for d in data:
+            d = np.asarray(d)
+            if d.ndim != 1 or d.dtype != np.uint8:
+                raise TypeError("Input should be an encoded image with uint8 type in 1-D NumPy "
+                                "format, got format:%s, dtype:%s." % (type(d), d.dtype))
+        return super()._run(scope, path, *(Decode()(d) for d in data))
 
 
 def _degrees(degrees) -> tuple:
