@@ -126,14 +126,14 @@ class RandomColorAdjust(SeededOp):
 
 def _pil_hue(img, factor: float):
     """MindSpore's Python ``adjust_hue``: the hue of Pillow's HSV shifted by
-    ``uint8(factor * 255)``, wrapping."""
+    ``numpy.uint8(factor * 255)`` (numpy 1's C cast: truncated, then wrapped), wrapping."""
     if img.mode in {"L", "1", "I", "F"}:
         return img
     image_module = _pil_module("Image")
     hue, sat, val = img.convert("HSV").split()
     h = np.array(hue, dtype=np.uint8)
     with np.errstate(over="ignore"):
-        h += np.uint8(factor * 255)
+        h += np.uint8(int(factor * 255) % 256)
     return image_module.merge("HSV", (image_module.fromarray(h, "L"), sat, val)).convert(
         img.mode)
 
