@@ -5,7 +5,6 @@ their deterministic limits equal to the deterministic transforms)."""
 import importlib
 import io
 import os
-
 import random
 
 import numpy as np
