@@ -30,7 +30,7 @@ measured against it, tests/ms_cases/cases/rv_*.py):
 from __future__ import annotations
 
 import math
-from typing import Optional
+from typing import Optional, Tuple
 
 import numpy as np
 
@@ -178,13 +178,13 @@ class Run:
         self._seed: Optional[int] = config.get_seed()  # (read as the iterator is created)
         self.states: dict = {}
 
-    def map_seeds(self) -> tuple:
+    def map_seeds(self) -> Tuple[int, Optional[int]]:
         """The seeds a map this run builds takes: its base seed (the workers add theirs)
         and its inner transforms' (None: one each), MindSpore's ``GetSeed()`` as the
         iterator was created (a new one for each while the seed is 5489)."""
         if self._seed == config.DEFAULT_SEED:
             return config.build_seed(), None
-        return self._seed, self._seed
+        return self._seed, self._seed  # type: ignore[return-value]
 
 
 _CURRENT: list = [None]
@@ -210,5 +210,6 @@ def map_draws(stage, workers: Optional[int]) -> MapDraws:
     draws = run.states.get(id(stage))
     if draws is None:
         n = config.get_num_parallel_workers() if workers is None else int(workers)
-        draws = run.states[id(stage)] = MapDraws(*run.map_seeds(), max(1, n))
+        base, inner = run.map_seeds()
+        draws = run.states[id(stage)] = MapDraws(base, inner, max(1, n))
     return draws
