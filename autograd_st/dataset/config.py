@@ -39,6 +39,7 @@ __all__ = ["set_seed", "get_seed", "generator", "seed_sets", "DEFAULT_SEED", "sa
 DEFAULT_SEED = 5489  # MindSpore's ds.config.get_seed() before any set_seed
 _SEED = [DEFAULT_SEED]
 _SETS = [0]  # how many times set_seed ran: random transforms restart their draws after it
+_UNSEEDED: list = [None]  # the stream of seeds an op is built with while the seed is 5489
 
 
 def set_seed(seed) -> None:
@@ -52,6 +53,7 @@ def set_seed(seed) -> None:
                          "got %r." % (seed,))
     _SEED[0] = int(seed)
     _SETS[0] += 1
+    _UNSEEDED[0] = None  # (the stream of seeds of unseeded ops starts again)
     random.seed(int(seed))
     np.random.seed(int(seed))
 
@@ -61,14 +63,11 @@ def get_seed() -> int:
     return _SEED[0]
 
 
-_UNSEEDED: list = [None]  # the stream of seeds an op is built with while the seed is 5489
-
-
 def build_seed() -> int:
     """MindSpore's ``GetSeed()``, the seed a random op is built with: the dataset seed, or,
     while it is the default 5489 (set or not), a new seed for each op (MindSpore draws one
-    from /dev/urandom; here the next output of ``std::mt19937(5489)``: augmentations vary from
-    op to op, and a run repeats)."""
+    from /dev/urandom; here the next output of ``std::mt19937(5489)``, started again by
+    ``set_seed``: augmentations vary from op to op, and a run repeats)."""
     if _SEED[0] != DEFAULT_SEED:
         return _SEED[0]
     if _UNSEEDED[0] is None:

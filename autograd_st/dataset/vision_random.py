@@ -41,6 +41,7 @@ from .vision2 import (
     Rotate,
     Solarize,
     _fill,
+    _gray,
     _like,
     _rgb,
     _rotate,
@@ -583,17 +584,19 @@ class TenCrop:
         return _five(img, self.size) + _five(img.transpose(flip), self.size)
 
 
-class _RandomApplyOne(_Random):
+class _RandomApplyOne(SeededOp):
+    """The op with probability ``prob``: a ``std::bernoulli_distribution(prob)`` draw of
+    its generator (MindSpore's kernel)."""
+
     _op = None
 
     def __init__(self, *args, prob=0.5) -> None:
-        super().__init__()
         if not 0.0 <= float(prob) <= 1.0:
             raise ValueError("Input prob is not within the required interval of [0.0, 1.0].")
         self.prob, self._inner = float(prob), type(self)._op(*args)
 
-    def __call__(self, img):
-        if self.prob >= 1.0 or (self.prob > 0.0 and self._draw().random() < self.prob):
+    def _run(self, scope, path, img):
+        if scope.generator(path).bernoulli(self.prob):
             return self._inner(img)
         return np.asarray(img)
 
@@ -603,12 +606,18 @@ class RandomInvert(_RandomApplyOne):
 
     _op = Invert
 
+    def __init__(self, prob=0.5) -> None:
+        super().__init__(prob=prob)
+
 
 class RandomEqualize(_RandomApplyOne):
     """MindSpore's ``vision.RandomEqualize(prob=0.5)``: ``Equalize`` with probability
     ``prob``."""
 
     _op = Equalize
+
+    def __init__(self, prob=0.5) -> None:
+        super().__init__(prob=prob)
 
 
 class RandomAutoContrast(_RandomApplyOne):
@@ -629,63 +638,72 @@ class RandomAdjustSharpness(_RandomApplyOne):
         super().__init__(degree, prob=prob)
 
 
-class _RandomFactor(_Random):
-    _op = None
+def _degrees_range(degrees, what: str) -> tuple:
+    degrees = tuple(float(d) for d in degrees)
+    if len(degrees) != 2 or not 0 <= degrees[0] <= degrees[1]:
+        raise ValueError("%s: degrees must be (min, max) with 0 <= min <= max; got %r"
+                         % (what, degrees))
+    return degrees
+
+
+class RandomSharpness(SeededOp):
+    """MindSpore's ``vision.RandomSharpness(degrees=(0.1, 1.9))``: ``AdjustSharpness`` by
+    ``mid + u * half`` in float32 (the middle and half width of ``degrees``, ``u`` from
+    ``uniform_real_distribution<float>(-1, 1)``: MindSpore's kernel)."""
 
     def __init__(self, degrees=(0.1, 1.9)) -> None:
-        super().__init__()
-        self.degrees = tuple(float(d) for d in degrees)
-        if len(self.degrees) != 2 or not 0 <= self.degrees[0] <= self.degrees[1]:
-            raise ValueError("%s: degrees must be (min, max) with 0 <= min <= max; got %r"
-                             % (type(self).__name__, degrees))
+        self.degrees = _degrees_range(degrees, "RandomSharpness")
 
-    def __call__(self, img):
-        lo, hi = self.degrees
-        return type(self)._op(lo if lo == hi else float(self._draw().uniform(lo, hi)))(img)
+    def _run(self, scope, path, img):
+        f32 = np.float32
+        lo, hi = f32(self.degrees[0]), f32(self.degrees[1])
+        u = scope.generator(path).uniform_float(-1, 1)
+        return AdjustSharpness(float((hi + lo) / f32(2) + u * ((hi - lo) / f32(2))))(img)
 
 
-class RandomSharpness(_RandomFactor):
-    """MindSpore's ``vision.RandomSharpness(degrees=(0.1, 1.9))``: ``AdjustSharpness`` by a
-    factor drawn uniformly in ``degrees``."""
+class RandomColor(SeededOp):
+    """MindSpore's ``vision.RandomColor(degrees=(0.1, 1.9))`` on an RGB image: a factor ``t``
+    from ``uniform_real_distribution<float>(*degrees)``; within 0.00195 of 1 the image, of
+    0 its gray (RGB2GRAY in three channels), else ``AdjustSaturation(t)`` (MindSpore's
+    kernel)."""
 
-    _op = AdjustSharpness
+    def __init__(self, degrees=(0.1, 1.9)) -> None:
+        self.degrees = _degrees_range(degrees, "RandomColor")
+
+    def _run(self, scope, path, img):
+        img = _rgb(img, "RandomColor")
+        t = float(scope.generator(path).uniform_float(*self.degrees))
+        if abs(t - 1.0) < 0.00195:
+            return img
+        if abs(t) < 0.00195:
+            return np.repeat(_gray(img)[..., None], 3, axis=-1)
+        return AdjustSaturation(t)(img)
 
 
-class RandomColor(_RandomFactor):
-    """MindSpore's ``vision.RandomColor(degrees=(0.1, 1.9))``: ``AdjustSaturation`` by a
-    factor drawn uniformly in ``degrees`` (measured: the same numbers)."""
-
-    _op = AdjustSaturation
-
-
-class RandomPosterize(_Random):
-    """MindSpore's ``vision.RandomPosterize(bits=(8, 8))``: ``Posterize`` with bits drawn
-    in the range (an int: that number)."""
+class RandomPosterize(SeededOp):
+    """MindSpore's ``vision.RandomPosterize(bits=(8, 8))``: ``Posterize`` with bits from
+    ``uniform_int_distribution`` over the range (one value, or an int: no draw)."""
 
     def __init__(self, bits=(8, 8)) -> None:
-        super().__init__()
         self.bits = (bits, bits) if isinstance(bits, int) else tuple(bits)
 
-    def __call__(self, img):
+    def _run(self, scope, path, img):
         lo, hi = self.bits
-        return Posterize(lo if lo == hi else int(self._draw().integers(lo, hi + 1)))(img)
+        return Posterize(lo if lo == hi else scope.generator(path).uniform_int(lo, hi))(img)
 
 
-class RandomSolarize(_Random):
-    """MindSpore's ``vision.RandomSolarize(threshold=(0, 255))``: ``Solarize`` of a
-    sub-range of ``threshold`` (two ends drawn uniformly in it, sorted); a range with equal
-    ends solarizes exactly it."""
+class RandomSolarize(SeededOp):
+    """MindSpore's ``vision.RandomSolarize(threshold=(0, 255))``: ``Solarize`` of the range
+    between two ``uniform_int_distribution`` draws over ``threshold`` (sorted)."""
 
     def __init__(self, threshold=(0, 255)) -> None:
-        super().__init__()
         self.threshold = tuple(threshold)
 
-    def __call__(self, img):
-        lo, hi = self.threshold
-        if lo == hi:
-            return Solarize((lo, hi))(img)
-        a, b = sorted(int(v) for v in self._draw().integers(lo, hi + 1, 2))
-        return Solarize((a, b))(img)
+    def _run(self, scope, path, img):
+        lo, hi = (int(v) for v in self.threshold)
+        g = scope.generator(path)
+        a = g.uniform_int(lo, hi)
+        return Solarize(tuple(sorted((a, g.uniform_int(lo, hi)))))(img)
 
 
 def _augment_ops(bins: int, wide: bool, h: int, w: int) -> list:
