@@ -511,19 +511,18 @@ class _Shuffle(_Stage):
     def _size(self) -> int:
         return self.child._size()
 
-    _state = None  # (the epoch last begun, its BufferShuffle)
-
     def _rows(self, epoch):
         # MindSpore's ShuffleOp: one generator per iterator, running on through its epochs
-        state = self._state
-        if epoch and state is not None and state[0] == epoch - 1:
-            shuffler = state[1]
-        else:
+        # (kept in the iterator's run: a look at the shapes on the way has its own)
+        run = op_draws.current_run()
+        shuffler = None if run is None else run.states.get(id(self))
+        if shuffler is None:
             shuffler = config.BufferShuffle(self.buffer_size)
             for e in range(epoch):  # (an epoch asked for out of turn: the draws replayed)
                 for _ in shuffler.rows(self.child._rows(e)):
                     pass
-        self._state = (epoch, shuffler)
+            if run is not None:
+                run.states[id(self)] = shuffler
         yield from shuffler.rows(self.child._rows(epoch))
 
 

@@ -3,7 +3,8 @@ once per iterator and worker, worker w's generator seeded with the seed (read wh
 iterator is created) plus w; rows take the workers in turn, each epoch's end takes a turn
 too; the generators run on through the epochs; every op of a map has its own generator (two
 flips cancel); a Compose is flattened; take reads its child to the end of the epoch; a new
-iterator starts the draws again."""
+iterator starts the draws again; a look at the shapes or the size between epochs builds its
+own pipeline and leaves the iterator's draws (and its shuffle buffer's) as they were."""
 import numpy as np
 import mindspore.dataset as ds
 import mindspore.dataset.transforms as T
@@ -54,4 +55,14 @@ def run():
     it = d.create_dict_iterator(num_epochs=1, output_numpy=True)
     ds.config.set_seed(32)  # (after the iterator is made: its seed is 31's)
     out["new_iterator"] = np.stack([first, np.stack([r["img"] for r in it])])
+    ds.config.set_seed(3)
+    d = ds.NumpySlicesDataset({"img": _imgs(), "i": np.arange(N)}, shuffle=False).shuffle(4).map(
+        [vision.RandomCrop((5, 5))], input_columns=["img"], num_parallel_workers=1)
+    it = d.create_dict_iterator(num_epochs=3, output_numpy=True)
+    epochs = []
+    for _ in range(3):
+        epochs.append(np.stack([r["img"] for r in it]))
+        d.output_shapes()
+        d.get_dataset_size()
+    out["probes"] = np.stack(epochs)
     return out
