@@ -335,24 +335,59 @@ class FreshDropoutStream:
 _U32_MAX = 0xFFFFFFFF
 
 
+_FIRST = 64  # outputs read for a new generator at once (an eager transform needs a few)
+_SEEDER: list = []  # one MT19937, seeded again for each new generator's first outputs
+
+
+def _seeded_bits(seed: int):
+    """numpy's MT19937 in ``std::mt19937(seed)``'s state: ``init_genrand``, what
+    ``RandomState(seed)`` does (its ``_legacy_seeding``)."""
+    bits = np.random.MT19937(0)
+    if hasattr(bits, "_legacy_seeding"):
+        bits._legacy_seeding(seed)
+    else:  # (a numpy without it: the state RandomState gives, copied)
+        key, pos = np.random.RandomState(seed).get_state()[1:3]
+        bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
+    return bits
+
+
 class StdMT19937:
-    """``std::mt19937(seed)``'s outputs: numpy's MT19937 with the state that
-    ``RandomState(seed)`` (the same initialisation, ``init_genrand``) gives, read in blocks."""
+    """``std::mt19937(seed)``'s outputs: numpy's MT19937 seeded as ``RandomState(seed)``
+    (the same initialisation, ``init_genrand``), read in blocks.  Its first outputs come from
+    one shared generator seeded again (a few microseconds; the dataset's random transforms
+    build a generator per eager call); its own is made when they run out."""
 
     def __init__(self, seed: int) -> None:
-        key, pos = np.random.RandomState(seed & _U32_MAX).get_state()[1:3]
-        self._bits = np.random.MT19937()
-        self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": pos}}
-        self._block: list = []
+        self._seed = seed & _U32_MAX
+        if not _SEEDER:
+            _SEEDER.append(_seeded_bits(0))
+        first = _SEEDER[0]
+        if hasattr(first, "_legacy_seeding"):
+            first._legacy_seeding(self._seed)
+        else:
+            first = _seeded_bits(self._seed)
+        self._block: list = first.random_raw(_FIRST).tolist()
         self._at = 0
+        self._bits = None  # its own generator, past the outputs already read
+
+    def _stream(self):
+        if self._bits is None:
+            self._bits = _seeded_bits(self._seed)
+            self._bits.random_raw(_FIRST)
+        return self._bits
 
     def raw(self, n: int) -> np.ndarray:
         """The next ``n`` outputs at once (uint64 holding 32-bit values)."""
-        return self._bits.random_raw(n)
+        head = self._block[self._at:self._at + n]
+        self._at += len(head)
+        if len(head) == n:
+            return np.array(head, dtype=np.uint64)
+        rest = self._stream().random_raw(n - len(head))
+        return np.concatenate([np.array(head, dtype=np.uint64), rest]) if head else rest
 
     def __call__(self) -> int:
         if self._at == len(self._block):
-            self._block = self._bits.random_raw(1024).tolist()
+            self._block = self._stream().random_raw(1024).tolist()
             self._at = 0
         self._at += 1
         return self._block[self._at - 1]

@@ -53,6 +53,7 @@ FLOORS = {
     "autograd_st.dataset.transforms2": 1,  # Duplicate, Fill, Mask, PadEnd, Slice, ...
     "autograd_st.dataset.vision2": 1,  # deterministic colour / geometry vision transforms
     "autograd_st.dataset.vision_random": 1,  # random and PIL-image vision transforms
+    "autograd_st.dataset.op_draws": 1,  # MindSpore's draws: each random op's mt19937, seeded
     "autograd_st.dataset.text": 1,  # mindspore.dataset.text: Vocab, Lookup, tokenizers
     "autograd_st.dataset.audio": 1,  # mindspore.dataset.audio: LFilter, Biquad, BassBiquad
     "autograd_st.rules": 1, "autograd_st.rules_nn": 1, "autograd_st.prims": 1,

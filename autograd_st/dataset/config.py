@@ -25,17 +25,21 @@ random choices (the file sources' shuffles) draw from
 """
 from __future__ import annotations
 
+import os
+import random
+
 import numpy as np
 
 from ..ms_random import StdMT19937
 
 __all__ = ["set_seed", "get_seed", "generator", "seed_sets", "DEFAULT_SEED", "sampler_order",
-           "sampler_draws", "weighted_draws", "pk_draws",
-           "BufferShuffle"]
+           "sampler_draws", "weighted_draws", "pk_draws", "std_shuffle", "build_seed",
+           "BufferShuffle", "set_num_parallel_workers", "get_num_parallel_workers"]
 
 DEFAULT_SEED = 5489  # MindSpore's ds.config.get_seed() before any set_seed
 _SEED = [DEFAULT_SEED]
 _SETS = [0]  # how many times set_seed ran: random transforms restart their draws after it
+_UNSEEDED: list = [None]  # the stream of seeds an op is built with while the seed is 5489
 
 
 def set_seed(seed) -> None:
@@ -49,6 +53,9 @@ def set_seed(seed) -> None:
                          "got %r." % (seed,))
     _SEED[0] = int(seed)
     _SETS[0] += 1
+    _UNSEEDED[0] = None  # (the stream of seeds of unseeded ops starts again)
+    random.seed(int(seed))
+    np.random.seed(int(seed))
 
 
 def get_seed() -> int:
@@ -56,10 +63,43 @@ def get_seed() -> int:
     return _SEED[0]
 
 
+def build_seed() -> int:
+    """MindSpore's ``GetSeed()``, the seed a random op is built with: the dataset seed, or,
+    while it is the default 5489 (set or not), a new seed for each op (MindSpore draws one
+    from /dev/urandom; here the next output of ``std::mt19937(5489)``, started again by
+    ``set_seed``: augmentations vary from op to op, and a run repeats)."""
+    if _SEED[0] != DEFAULT_SEED:
+        return _SEED[0]
+    if _UNSEEDED[0] is None:
+        _UNSEEDED[0] = StdMT19937(DEFAULT_SEED)
+    return _UNSEEDED[0]()
+
+
 def seed_sets() -> int:
     """How many times :func:`set_seed` has run (a random transform restarts its stream of
     draws when this changes, so ``set_seed(s)`` makes its next draws the same again)."""
     return _SETS[0]
+
+
+_CPUS = os.cpu_count() or 1
+_WORKERS = [min(8, _CPUS)]  # MindSpore's default: 8, at most the machine's cores
+
+
+def set_num_parallel_workers(num) -> None:
+    """MindSpore's ``ds.config.set_num_parallel_workers(num)``: the default number of workers
+    of ``map`` (its random transforms seed one copy per worker: see :mod:`.op_draws`)."""
+    if isinstance(num, bool) or not isinstance(num, (int, np.integer)):
+        raise TypeError("num isn't of type int.")
+    if not 1 <= int(num) <= _CPUS:
+        raise ValueError("Invalid Parameter, num_parallel_workers exceeds the boundary between "
+                         "1 and %d, as got %d." % (_CPUS, int(num)))
+    _WORKERS[0] = int(num)
+
+
+def get_num_parallel_workers() -> int:
+    """MindSpore's ``ds.config.get_num_parallel_workers()``: 8 or the machine's cores if fewer,
+    until ``set_num_parallel_workers``."""
+    return _WORKERS[0]
 
 
 def generator(stage: int, epoch: int) -> np.random.Generator:
@@ -75,7 +115,7 @@ def generator(stage: int, epoch: int) -> np.random.Generator:
 _U32 = 0xFFFFFFFF
 
 
-def _std_shuffle(ids: list, g: StdMT19937) -> None:
+def std_shuffle(ids: list, g: StdMT19937) -> None:
     """libstdc++'s ``std::shuffle(ids.begin(), ids.end(), g)``, in place: two swaps per draw
     while the generator's range allows it (up to 65,535 ids), else one."""
     n = len(ids)
@@ -116,7 +156,7 @@ def sampler_order(n: int, epoch: int, offset: int = 0) -> np.ndarray:
         orders = _ORDERS[key] = []
     while len(orders) <= epoch:
         ids = list(orders[-1]) if orders else list(range(n))
-        _std_shuffle(ids, StdMT19937((seed + len(orders)) & _U32))
+        std_shuffle(ids, StdMT19937((seed + len(orders)) & _U32))
         orders.append(np.array(ids, dtype=np.int64))
     return orders[epoch]
 
@@ -164,7 +204,7 @@ def pk_draws(groups: list, per_class: int, count: int, shuffle: bool, epoch: int
     g = StdMT19937(_SEED[0] & _U32)
     order = list(range(len(groups)))
     if shuffle:
-        _std_shuffle(order, g)
+        std_shuffle(order, g)
     if epoch:
         g = StdMT19937((_SEED[0] + epoch) & _U32)
     out = []

@@ -17,7 +17,7 @@ from typing import Iterator
 import numpy as np
 
 from ..tensor import Tensor
-from . import config
+from . import config, op_draws
 
 __all__ = ["Dataset", "BatchInfo"]
 
@@ -120,8 +120,10 @@ class Dataset:
         run on ``input_columns`` (default: the first column); their results become
         ``output_columns`` (default: the input columns), placed where the first input
         column was, the other input columns dropped (as MindSpore).
-        ``num_parallel_workers``, ``python_multiprocessing`` and ``max_rowsize`` are
-        accepted (one process computes the rows, in order); so is a ``cache``
+        ``num_parallel_workers`` (default ``ds.config.get_num_parallel_workers()``) is
+        the number of copies of the random transforms, each seeded as MindSpore seeds its
+        workers' (one process computes the rows, in order: :mod:`.op_draws`);
+        ``python_multiprocessing`` and ``max_rowsize`` are accepted; so is a ``cache``
         (``DatasetCache``: the rows are computed as without it, as MindSpore's values are);
         ``callbacks`` and ``offload`` are refused when given."""
         if cache is not None and type(cache).__name__ != "DatasetCache":
@@ -132,7 +134,7 @@ class Dataset:
         if given:
             raise NotImplementedError("map: autograd_st does not support %s"
                                       % ", ".join(given))
-        return _Map(self, operations, input_columns, output_columns)
+        return _Map(self, operations, input_columns, output_columns, num_parallel_workers)
 
     def filter(self, predicate, input_columns=None, num_parallel_workers=None):
         """MindSpore's ``filter``: only the rows for which ``predicate(*columns)`` (numpy
@@ -253,8 +255,12 @@ class Dataset:
         return [np.asarray(v).dtype for v in self._first_row()]
 
     def _first_row(self) -> tuple:
-        for row in self._rows(0):
-            return row
+        previous = op_draws.enter(op_draws.Run())  # (a look of its own, as MindSpore's)
+        try:
+            for row in self._rows(0):
+                return row
+        finally:
+            op_draws.enter(previous)
         raise RuntimeError("the dataset has no rows: no shapes or types to give")
 
     def shuffle(self, buffer_size):
@@ -442,13 +448,17 @@ class _Batch(_Stage):
 
 
 class _Map(_Stage):
-    def __init__(self, child, operations, input_columns, output_columns) -> None:
+    def __init__(self, child, operations, input_columns, output_columns,
+                 num_parallel_workers=None) -> None:
         super().__init__(child)
         ops = list(operations) if isinstance(operations, (list, tuple)) else [operations]
         if not ops or not all(callable(op) for op in ops):
             raise TypeError("map: operations must be a callable or a list of callables; got %r"
                             % (operations,))
-        self.operations = ops
+        self.operations = op_draws.flatten(ops)  # (a Compose's transforms: ops of the map)
+        self.workers = None if num_parallel_workers is None else \
+            _count(num_parallel_workers, "num_parallel_workers")
+        self.seeded = any(isinstance(op, op_draws.SeededOp) for op in self.operations)
         names = child._columns
         inputs = names[:1] if input_columns is None else _names(input_columns,
                                                                  "map input_columns")
@@ -469,10 +479,10 @@ class _Map(_Stage):
     def _size(self) -> int:
         return self.child._size()
 
-    def _apply(self, row: tuple) -> tuple:
+    def _apply(self, row: tuple, scope) -> tuple:
         args = tuple(row[i] for i in self.in_idx)
-        for op in self.operations:
-            result = op(*args)
+        for k, op in enumerate(self.operations):
+            result = op_draws.run_op(op, scope, (k,), args) if scope is not None else op(*args)
             args = result if isinstance(result, tuple) else (result,)
         if len(args) != self.n_out:
             raise ValueError("map: the operations returned %d values for the %d output "
@@ -484,8 +494,13 @@ class _Map(_Stage):
         return tuple(out)
 
     def _rows(self, epoch):
+        # the random transforms draw from this iterator's copies of them, one per worker, the
+        # rows and each pass's end taking the workers in turn (MindSpore's MapOp)
+        draws = op_draws.map_draws(self, self.workers) if self.seeded else None
         for row in self.child._rows(epoch):
-            yield self._apply(row)
+            yield self._apply(row, draws.next_scope() if draws is not None else None)
+        if draws is not None:
+            draws.end_pass()
 
 
 class _Shuffle(_Stage):
@@ -496,19 +511,18 @@ class _Shuffle(_Stage):
     def _size(self) -> int:
         return self.child._size()
 
-    _state = None  # (the epoch last begun, its BufferShuffle)
-
     def _rows(self, epoch):
         # MindSpore's ShuffleOp: one generator per iterator, running on through its epochs
-        state = self._state
-        if epoch and state is not None and state[0] == epoch - 1:
-            shuffler = state[1]
-        else:
+        # (kept in the iterator's run: a look at the shapes on the way has its own)
+        run = op_draws.current_run()
+        shuffler = None if run is None else run.states.get(id(self))
+        if shuffler is None:
             shuffler = config.BufferShuffle(self.buffer_size)
             for e in range(epoch):  # (an epoch asked for out of turn: the draws replayed)
                 for _ in shuffler.rows(self.child._rows(e)):
                     pass
-        self._state = (epoch, shuffler)
+            if run is not None:
+                run.states[id(self)] = shuffler
         yield from shuffler.rows(self.child._rows(epoch))
 
 
@@ -546,10 +560,24 @@ class _Take(_Stage):
         if self.count == -1:
             yield from self.child._rows(epoch)
             return
-        for k, row in enumerate(self.child._rows(epoch)):
+        rows = self.child._rows(epoch)
+        for k, row in enumerate(rows):
             if k >= self.count:
+                if _draws_below(self.child):  # MindSpore's take reads its child to the end
+                    for _ in rows:  # of the epoch: the random draws of those rows are made
+                        pass
                 return
             yield row
+
+
+def _draws_below(stage) -> bool:
+    """Whether a stage at or below ``stage`` holds random generators that run on through an
+    iterator's epochs (a map of MindSpore-seeded transforms, a shuffle buffer)."""
+    if getattr(stage, "seeded", False) or isinstance(stage, _Shuffle):
+        return True
+    children = getattr(stage, "children", None) or \
+        ([stage.child] if isinstance(getattr(stage, "child", None), Dataset) else [])
+    return any(_draws_below(c) for c in children)
 
 
 class _Skip(_Stage):
@@ -614,8 +642,12 @@ class _Filter(_Stage):
                 raise ValueError("filter: %r is not a column (columns: %s)" % (c, names))
         self.predicate, self.idx = predicate, [names.index(c) for c in inputs]
 
-    def _size(self) -> int:  # MindSpore counts them too: one pass
-        return sum(1 for _ in self._rows(0))
+    def _size(self) -> int:  # MindSpore counts them too: one pass (of its own)
+        previous = op_draws.enter(op_draws.Run())
+        try:
+            return sum(1 for _ in self._rows(0))
+        finally:
+            op_draws.enter(previous)
 
     def _rows(self, epoch):
         for row in self.child._rows(epoch):
@@ -760,6 +792,7 @@ class _Iterator:
         self.num_epochs = _count(num_epochs, "num_epochs", allow_minus_one=True)
         self.output_numpy, self.as_dict = bool(output_numpy), as_dict
         self._epoch, self._rows = 0, None
+        self._run = op_draws.Run()  # (the seed now, this iterator's random generators)
 
     def __iter__(self):
         return self
@@ -769,12 +802,15 @@ class _Iterator:
             if self.num_epochs != -1 and self._epoch >= self.num_epochs:
                 raise StopIteration
             self._rows = self.dataset._rows(self._epoch)
+        previous = op_draws.enter(self._run)
         try:
             row = next(self._rows)
         except StopIteration:
             self._rows = None
             self._epoch += 1
             raise
+        finally:
+            op_draws.enter(previous)
         values = [_output(row[i], self.output_numpy) for i in self.idx]
         return dict(zip(self.columns, values)) if self.as_dict else values
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtype as mstype
+from .op_draws import Composed
 from .transforms2 import (
     Concatenate,
     Duplicate,
@@ -61,8 +62,9 @@ class OneHot:
         return hot.astype(label.dtype)
 
 
-class Compose:
-    """MindSpore's ``transforms.Compose(transforms)``: the transforms applied in order."""
+class Compose(Composed):
+    """MindSpore's ``transforms.Compose(transforms)``: the transforms applied in order
+    (``map`` takes them as its own ops, each seeded as one: :mod:`.op_draws`)."""
 
     def __init__(self, transforms) -> None:
         self.transforms = list(transforms)

@@ -2,25 +2,24 @@
 ``Relational``), ``PadEnd``, ``Slice``, ``Concatenate``, ``Unique``, ``RandomApply``,
 ``RandomChoice``, ``RandomOrder``.
 
-Takes: :mod:`autograd_st.dtype`, :mod:`.config` (the seed of the random ones).  Gives:
-callables on numpy arrays, results as MindSpore 2.10 gives them (measured: dtypes, the casts of
-fill values, the errors).  The random ones draw from ``ds.config``'s seed (reproducible; not
-MindSpore's generator).
+Takes: :mod:`autograd_st.dtype`, :mod:`.op_draws` (MindSpore's draws).  Gives: callables on
+numpy arrays, results as MindSpore 2.10 gives them (measured: dtypes, the casts of fill
+values, the errors, the random choices under a seed).
 """
 from __future__ import annotations
 
 import enum
-import itertools
+import random
 
 import numpy as np
 
 from .. import dtype as mstype
 from . import vision
+from .op_draws import SeededOp, run_op
 
 __all__ = ["Duplicate", "Fill", "Mask", "Relational", "PadEnd", "Slice", "Concatenate",
            "Unique", "RandomApply", "RandomChoice", "RandomOrder"]
 
-_RANDOM = itertools.count()
 _SCALARS = (str, float, bool, int, bytes)
 
 
@@ -222,61 +221,72 @@ def _ops(transforms, what: str) -> list:
     return list(transforms)
 
 
-def _apply(op, data: tuple) -> tuple:
-    out = op(*data)
+def _as_tuple(out) -> tuple:
     return out if isinstance(out, tuple) else (out,)
+
+
+def _apply(op, data: tuple) -> tuple:
+    return _as_tuple(op(*data))
 
 
 def _result(data: tuple):
     return data if len(data) > 1 else data[0]
 
 
-class _Random(vision._Random):
-    """A generic random transform: streams of its own (vision's ``_Random``, counted here)."""
-
-    _BASE = 2 * 10 ** 6
-    _COUNTER = _RANDOM
+def _pil_data(data: tuple) -> bool:
+    return len(data) == 1 and vision._is_pil(data[0])
 
 
-class RandomApply(_Random):
+class RandomApply(SeededOp):
     """MindSpore's ``transforms.RandomApply(transforms, prob=0.5)``: the list applied in order
-    with probability ``prob``, else the input unchanged."""
+    when a ``uniform_real_distribution<double>(0, 1)`` draw of its generator is at most
+    ``prob``, else the input unchanged; the transforms inside draw from their own generators
+    (:mod:`.op_draws`).  A PIL image takes MindSpore's Python form (``prob <
+    random.random()`` skips)."""
 
     def __init__(self, transforms, prob=0.5) -> None:
-        super().__init__()
         self.transforms = _ops(transforms, "RandomApply")
         if isinstance(prob, bool) or not isinstance(prob, (int, float)) or not 0 <= prob <= 1:
             raise ValueError("Input prob is not within the required interval of [0, 1].")
         self.prob = float(prob)
 
-    def __call__(self, *data):
-        if self.prob >= 1.0 or (self.prob > 0.0 and self._draw().random() < self.prob):
-            for op in self.transforms:
-                data = _apply(op, data)
+    def _run(self, scope, path, *data):
+        if _pil_data(data):
+            if self.prob < random.random():
+                return data[0]
+            apply = True
+        else:
+            apply = scope.generator(path).uniform_double(0.0, 1.0) <= self.prob
+        if apply:
+            for j, op in enumerate(self.transforms):
+                data = _as_tuple(run_op(op, scope, path + (j,), data))
         return _result(data)
 
 
-class RandomChoice(_Random):
-    """MindSpore's ``transforms.RandomChoice(transforms)``: one of the list, drawn uniformly."""
+class RandomChoice(SeededOp):
+    """MindSpore's ``transforms.RandomChoice(transforms)``: one of the list, by a
+    ``uniform_int_distribution`` draw of its generator (a PIL image: ``random.choice``)."""
 
     def __init__(self, transforms) -> None:
-        super().__init__()
         self.transforms = _ops(transforms, "RandomChoice")
 
-    def __call__(self, *data):
-        op = self.transforms[int(self._draw().integers(len(self.transforms)))]
-        return _result(_apply(op, data))
+    def _run(self, scope, path, *data):
+        if _pil_data(data):
+            return random.choice(self.transforms)(data[0])
+        j = scope.generator(path).uniform_int(0, len(self.transforms) - 1)
+        return _result(_as_tuple(run_op(self.transforms[j], scope, path + (j,), data)))
 
 
-class RandomOrder(_Random):
-    """MindSpore's ``transforms.RandomOrder(transforms)``: all of the list, in a random
-    order."""
+class RandomOrder:
+    """MindSpore's ``transforms.RandomOrder(transforms)``: all of the list in a random order.
+    MindSpore runs it in Python: ``random.shuffle`` of the list itself (the order kept for
+    the next call, shuffled again then), its transforms called eagerly."""
 
     def __init__(self, transforms) -> None:
-        super().__init__()
         self.transforms = _ops(transforms, "RandomOrder")
 
     def __call__(self, *data):
-        for k in self._draw().permutation(len(self.transforms)):
-            data = _apply(self.transforms[int(k)], data)
+        random.shuffle(self.transforms)
+        for op in self.transforms:
+            data = _apply(op, data)
         return _result(data)

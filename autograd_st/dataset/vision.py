@@ -6,17 +6,20 @@ Takes: numpy, :mod:`.config` (the seed of the random transforms).  Gives: callab
 images (numpy arrays, HWC unless said otherwise) that ``Dataset.map`` runs; each is also
 callable on its own.  Results follow MindSpore 2.10 (measured): ``Rescale`` and
 ``Normalize`` give float32; crops and pads place the image as MindSpore does.  The random
-transforms draw from ``ds.config``'s seed (reproducible; not MindSpore's generator).
+transforms ``RandomHorizontalFlip``, ``RandomVerticalFlip`` and ``RandomCrop`` draw MindSpore's
+numbers (:mod:`.op_draws`: the same images under the same seed, eagerly and in ``map``).
 """
 from __future__ import annotations
 
 import enum
 import importlib
 import itertools
+import random
 
 import numpy as np
 
 from . import config
+from .op_draws import SeededOp
 
 __all__ = ["Rescale", "Normalize", "HWC2CHW", "Resize", "Inter", "Border", "CenterCrop", "Pad",
            "HorizontalFlip", "VerticalFlip", "RandomHorizontalFlip", "RandomVerticalFlip",
@@ -134,8 +137,10 @@ class Resize:
         ys = (np.arange(oh) + 0.5) * (h / oh) - 0.5
         xs = (np.arange(ow) + 0.5) * (w / ow) - 0.5
         if self.interpolation == Inter.NEAREST:
-            yi = np.minimum(np.floor(np.arange(oh) * (h / oh)).astype(int), h - 1)
-            xi = np.minimum(np.floor(np.arange(ow) * (w / ow)).astype(int), w - 1)
+            # OpenCV's INTER_NEAREST: floor(i * (1 / (out / in))) (measured: the source
+            # columns of a 395 -> 500 upscale, where i * in / out takes 3 of them one less)
+            yi = np.minimum(np.floor(np.arange(oh) * (1.0 / (oh / h))).astype(int), h - 1)
+            xi = np.minimum(np.floor(np.arange(ow) * (1.0 / (ow / w))).astype(int), w - 1)
             return img[yi][:, xi]
         if img.dtype == np.uint8:
             return _bilinear_u8(img, oh, ow)
@@ -319,50 +324,61 @@ class _Random:
         return self._rng
 
 
-class RandomHorizontalFlip(_Random):
-    """MindSpore's ``vision.RandomHorizontalFlip(prob=0.5)``."""
+def _prob(prob, what: str) -> float:
+    if isinstance(prob, bool) or not isinstance(prob, (int, float)) or not 0.0 <= prob <= 1.0:
+        raise ValueError("%s: prob must be in [0, 1]; got %r" % (what, prob))
+    return float(prob)
+
+
+class _RandomFlip(SeededOp):
+    _flip: type = HorizontalFlip
+    _pil_flip = "FLIP_LEFT_RIGHT"
 
     def __init__(self, prob=0.5) -> None:
-        super().__init__()
-        if not 0.0 <= float(prob) <= 1.0:
-            raise ValueError("RandomHorizontalFlip: prob must be in [0, 1]; got %r" % (prob,))
-        self.prob = float(prob)
+        self.prob = _prob(prob, type(self).__name__)
 
-    def __call__(self, img):
-        flip = self.prob >= 1.0 or (self.prob > 0.0 and self._draw().random() < self.prob)
-        return HorizontalFlip()(img) if flip else np.asarray(img)
-
-
-class RandomVerticalFlip(_Random):
-    """MindSpore's ``vision.RandomVerticalFlip(prob=0.5)``."""
-
-    def __init__(self, prob=0.5) -> None:
-        super().__init__()
-        if not 0.0 <= float(prob) <= 1.0:
-            raise ValueError("RandomVerticalFlip: prob must be in [0, 1]; got %r" % (prob,))
-        self.prob = float(prob)
-
-    def __call__(self, img):
-        flip = self.prob >= 1.0 or (self.prob > 0.0 and self._draw().random() < self.prob)
-        return VerticalFlip()(img) if flip else np.asarray(img)
+    def _run(self, scope, path, img):
+        if _is_pil(img):  # MindSpore's Python form: Python's random, Pillow's transpose
+            if self.prob > random.random():
+                transpose = importlib.import_module("PIL.Image").Transpose
+                return img.transpose(getattr(transpose, self._pil_flip))
+            return img
+        if scope.generator(path).bernoulli(self.prob):
+            return self._flip()(img)
+        return np.asarray(img)
 
 
-class RandomCrop(_Random):
+class RandomHorizontalFlip(_RandomFlip):
+    """MindSpore's ``vision.RandomHorizontalFlip(prob=0.5)``: flipped when a
+    ``std::bernoulli_distribution(prob)`` draw of the op's generator says so (MindSpore's
+    draws: :mod:`.op_draws`); a PIL image by MindSpore's Python form (``prob >
+    random.random()``)."""
+
+
+class RandomVerticalFlip(_RandomFlip):
+    """MindSpore's ``vision.RandomVerticalFlip(prob=0.5)`` (as ``RandomHorizontalFlip``)."""
+
+    _flip = VerticalFlip
+    _pil_flip = "FLIP_TOP_BOTTOM"
+
+
+class RandomCrop(SeededOp):
     """MindSpore's ``vision.RandomCrop(size, padding=None, pad_if_needed=False,
     fill_value=0, padding_mode=Border.CONSTANT)``: ``padding`` first (as ``Pad``), then,
     with ``pad_if_needed``, a side shorter than ``size`` padded by the difference on both
-    ends (measured), then a crop of ``size`` at a uniformly drawn place."""
+    ends, then a crop of ``size`` at ``x = uniform_int(0, W - w)``, ``y = uniform_int(0,
+    H - h)`` drawn in that order (none when the image is already ``size``); several input
+    columns are cropped at the first one's place.  A PIL image takes MindSpore's Python
+    form: ``top``, then ``left``, from ``random.randint``."""
 
     def __init__(self, size, padding=None, pad_if_needed=False, fill_value=0,
                  padding_mode=Border.CONSTANT) -> None:
-        super().__init__()
         self.size = _hw(size, "RandomCrop")
         self.padding = None if padding is None else _ltrb(padding, "RandomCrop")
         self.pad_if_needed = bool(pad_if_needed)
         self.fill_value, self.padding_mode = fill_value, Border(padding_mode)
 
-    def __call__(self, img):
-        img = np.asarray(img)
+    def _padded(self, img):
         if self.padding is not None:
             img = _pad(img, *self.padding, self.fill_value, self.padding_mode)
         h, w = self.size
@@ -374,10 +390,41 @@ class RandomCrop(_Random):
             raise RuntimeError("RandomCrop: the crop size %s is larger than the (padded) image "
                                "%s; pass padding or pad_if_needed=True"
                                % (list(self.size), list(img.shape[:2])))
-        rng = self._draw()
-        top = int(rng.integers(img.shape[0] - h + 1))
-        left = int(rng.integers(img.shape[1] - w + 1))
-        return img[top:top + h, left:left + w].copy()
+        return img
+
+    def _run(self, scope, path, *imgs):
+        if len(imgs) == 1 and _is_pil(imgs[0]):
+            return self._pil(imgs[0])
+        h, w = self.size
+        out, at = [], None
+        for img in imgs:
+            img = self._padded(np.asarray(img))
+            if img.shape[:2] == (h, w):
+                out.append(img)
+                continue
+            if at is None:
+                g = scope.generator(path)
+                x = g.uniform_int(0, img.shape[1] - w)
+                at = (g.uniform_int(0, img.shape[0] - h), x)
+            out.append(img[at[0]:at[0] + h, at[1]:at[1] + w].copy())
+        return tuple(out) if len(out) > 1 else out[0]
+
+    def _pil(self, img):
+        h, w = self.size
+        if self.padding is not None:
+            img = Pad(self.padding, self.fill_value, self.padding_mode)._pil(img)
+        if self.pad_if_needed and img.size[0] < w:
+            img = Pad((w - img.size[0], 0), self.fill_value, self.padding_mode)._pil(img)
+        if self.pad_if_needed and img.size[1] < h:
+            img = Pad((0, h - img.size[1]), self.fill_value, self.padding_mode)._pil(img)
+        if h > img.size[1] or w > img.size[0]:
+            raise ValueError("Crop size %s is larger than input image size %s."
+                             % ((h, w), (img.size[1], img.size[0])))
+        if (w, h) == img.size:
+            return img.crop((0, 0, w, h))
+        top = random.randint(0, img.size[1] - h)
+        left = random.randint(0, img.size[0] - w)
+        return img.crop((left, top, left + w, top + h))
 
 
 class ToTensor:

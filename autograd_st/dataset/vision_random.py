@@ -1,26 +1,32 @@
 """The random transforms of ``mindspore.dataset.vision`` and those on PIL images:
-``RandomColorAdjust``, ``RandomResizedCrop``, ``RandomRotation``, ``RandomAffine``, ``CutOut``,
-``RandomErasing``, ``MixUpBatch``, ``CutMixBatch``, ``RandomInvert`` / ``RandomEqualize`` /
-``RandomAutoContrast`` / ``RandomAdjustSharpness`` / ``RandomSharpness`` / ``RandomColor`` /
-``RandomPosterize`` / ``RandomSolarize``, ``RandAugment``, ``TrivialAugmentWide``; ``Decode``
-and ``ToPIL``, ``Grayscale``, ``RandomGrayscale``, ``FiveCrop``, ``TenCrop`` (Pillow, an
-optional extra, imported on use).
+``RandomColorAdjust``, ``RandomResizedCrop``, ``RandomCropDecodeResize``, ``RandomRotation``,
+``RandomAffine``, ``CutOut``, ``RandomErasing``, ``MixUpBatch``, ``CutMixBatch``,
+``RandomInvert`` / ``RandomEqualize`` / ``RandomAutoContrast`` / ``RandomAdjustSharpness`` /
+``RandomSharpness`` / ``RandomColor`` / ``RandomPosterize`` / ``RandomSolarize``,
+``RandAugment``, ``TrivialAugmentWide``; ``Decode`` and ``ToPIL``, ``Grayscale``,
+``RandomGrayscale``, ``FiveCrop``, ``TenCrop`` (Pillow, an optional extra, imported on use).
 
 Takes: :mod:`.vision` (``Inter``, ``Resize``, the seeded ``_Random`` base), :mod:`.vision2`
-(the deterministic transforms they draw settings for).  Gives: callables that
-``Dataset.map`` runs.  They draw from ``ds.config``'s seed (reproducible, restarted by
-``set_seed``; not MindSpore's generator); their limit cases (probability 0 or 1, ranges of
-one value) give MindSpore's numbers (recorded cases ``ds3_vision_*``, tests/test_dataset3.py).
+(the deterministic transforms they draw settings for), :mod:`.op_draws` (MindSpore's draws).
+Gives: callables that ``Dataset.map`` runs.  ``RandomColorAdjust``, ``RandomResizedCrop``,
+``RandomCropDecodeResize`` and ``RandomRotation`` draw MindSpore's numbers (its kernels'
+distributions over each op's ``std::mt19937``, seeded as :mod:`.op_draws` says; recorded
+cases ``rv_*``), and on a PIL image MindSpore's Python forms' (Python's ``random``).  The
+others draw from ``ds.config``'s seed (reproducible, restarted by ``set_seed``; not
+MindSpore's generator); their limit cases (probability 0 or 1, ranges of one value) give
+MindSpore's numbers (recorded cases ``ds3_vision_*``, tests/test_dataset3.py).
 """
 from __future__ import annotations
 
 import importlib
 import io
 import math
+import random
 
 import numpy as np
 
-from .vision import Inter, Resize, _hw, _Random
+from .op_draws import SeededOp, std_round
+from .vision import Inter, Resize, _hw, _is_pil, _Random
 from .vision2 import (
     AdjustBrightness,
     AdjustContrast,
@@ -35,12 +41,14 @@ from .vision2 import (
     Rotate,
     Solarize,
     _fill,
+    _gray,
     _like,
     _rgb,
     _rotate,
 )
 
-__all__ = ["RandomColorAdjust", "RandomResizedCrop", "RandomRotation", "RandomAffine",
+__all__ = ["RandomColorAdjust", "RandomResizedCrop", "RandomCropDecodeResize", "RandomRotation",
+           "RandomAffine",
            "CutOut", "RandomErasing", "MixUpBatch", "CutMixBatch", "Decode", "ToPIL",
            "Grayscale", "RandomGrayscale", "FiveCrop", "TenCrop", "RandomInvert",
            "RandomEqualize", "RandomAutoContrast", "RandomAdjustSharpness", "RandomSharpness",
@@ -60,16 +68,22 @@ def _range(value, what: str, center: float, low: float = 0.0):
     return value
 
 
-class RandomColorAdjust(_Random):
+def _pil_module(name: str):
+    return importlib.import_module("PIL." + name)
+
+
+class RandomColorAdjust(SeededOp):
     """MindSpore's ``vision.RandomColorAdjust(brightness=(1, 1), contrast=(1, 1),
-    saturation=(1, 1), hue=(0, 0))``: brightness, contrast, saturation factors drawn
-    uniformly in their ranges (a number ``v``: ``[max(0, 1 - v), 1 + v]``), a hue shift in
-    ``hue`` (a number ``h``: ``[-h, h]``, within [-0.5, 0.5]), applied in a random order
-    (measured: MindSpore gives every order); an identity factor is skipped."""
+    saturation=(1, 1), hue=(0, 0))`` on an RGB image: a number ``v`` is the range
+    ``[max(0, 1 - v), 1 + v]`` (hue: ``[-h, h]`` within [-0.5, 0.5]).  MindSpore's kernel:
+    the four adjustments ``std::shuffle``d, then in that order each factor drawn
+    (``uniform_real_distribution<float>``) and applied, a range ``(1, 1)`` (hue ``(0, 0)``)
+    skipped without a draw.  A PIL image takes MindSpore's Python form: the four factors
+    from ``random.uniform`` in the order brightness, contrast, saturation, hue, then the four
+    Pillow adjustments applied in a ``random.shuffle``d order."""
 
     def __init__(self, brightness=(1, 1), contrast=(1, 1), saturation=(1, 1),
                  hue=(0, 0)) -> None:
-        super().__init__()
         self.brightness = _range(brightness, "brightness", 1.0)
         self.contrast = _range(contrast, "contrast", 1.0)
         self.saturation = _range(saturation, "saturation", 1.0)
@@ -79,85 +93,194 @@ class RandomColorAdjust(_Random):
             raise ValueError("RandomColorAdjust: hue must be a number in [0, 0.5] or (min, max) "
                              "within [-0.5, 0.5]; got %r" % (hue,))
 
-    def __call__(self, img):
+    def _run(self, scope, path, img):
+        if _is_pil(img):
+            return self._pil(img)
         img = _rgb(img, "RandomColorAdjust")
-        rng = self._draw()
-        steps = []
-        for (lo, hi), op, identity in ((self.brightness, AdjustBrightness, 1.0),
-                                       (self.contrast, AdjustContrast, 1.0),
-                                       (self.saturation, AdjustSaturation, 1.0),
-                                       (self.hue, AdjustHue, 0.0)):
-            f = lo if lo == hi else float(rng.uniform(lo, hi))
-            if f != identity:
-                steps.append(op(f))
-        for k in rng.permutation(len(steps)):
-            img = steps[int(k)](img)
+        g = scope.generator(path)
+        names = ["brightness", "contrast", "saturation", "hue"]
+        g.shuffle(names)
+        steps = {"brightness": (self.brightness, AdjustBrightness, 1.0),
+                 "contrast": (self.contrast, AdjustContrast, 1.0),
+                 "saturation": (self.saturation, AdjustSaturation, 1.0),
+                 "hue": (self.hue, AdjustHue, 0.0)}
+        for name in names:
+            (lo, hi), op, identity = steps[name]
+            if np.float32(lo) == np.float32(hi) == np.float32(identity):
+                continue
+            img = op(float(g.uniform_float(lo, hi)))(img)
+        return img
+
+    def _pil(self, img):
+        enhance = _pil_module("ImageEnhance")
+        b, c, s, h = (random.uniform(*r) for r in (self.brightness, self.contrast,
+                                                    self.saturation, self.hue))
+        steps = [lambda im: enhance.Brightness(im).enhance(b),
+                 lambda im: enhance.Contrast(im).enhance(c),
+                 lambda im: enhance.Color(im).enhance(s),
+                 lambda im: _pil_hue(im, h)]
+        random.shuffle(steps)
+        for step in steps:
+            img = step(img)
         return img
 
 
-class RandomResizedCrop(_Random):
+def _pil_hue(img, factor: float):
+    """MindSpore's Python ``adjust_hue``: the hue of Pillow's HSV shifted by
+    ``numpy.uint8(factor * 255)`` (numpy 1's C cast: truncated, then wrapped), wrapping."""
+    if img.mode in {"L", "1", "I", "F"}:
+        return img
+    image_module = _pil_module("Image")
+    hue, sat, val = img.convert("HSV").split()
+    h = np.array(hue, dtype=np.uint8)
+    with np.errstate(over="ignore"):
+        h += np.uint8(int(factor * 255) % 256)
+    return image_module.merge("HSV", (image_module.fromarray(h, "L"), sat, val)).convert(
+        img.mode)
+
+
+class RandomResizedCrop(SeededOp):
     """MindSpore's ``vision.RandomResizedCrop(size, scale=(0.08, 1.0), ratio=(3/4, 4/3),
     interpolation=Inter.BILINEAR, max_attempts=10)``: a region of random area (``scale`` of
-    the image) and aspect ratio (``ratio``, drawn log-uniformly) resized to ``size``; after
-    ``max_attempts`` misses, the centre crop of the ratio clamped to ``ratio`` (as
-    torchvision and MindSpore)."""
+    the image) and aspect ratio (``ratio``, log-uniform) resized to ``size``.  MindSpore's
+    kernel, per attempt: the scale and the log-ratio from ``uniform_real_distribution<float>``,
+    the ratio its ``expf``, ``w = round(sqrt(H W scale ratio))`` and ``h = round(w / ratio)``
+    in double
+    (``std::round``: halves away from zero), then, when it fits, ``x`` and ``y`` from
+    ``uniform_int_distribution``; after ``max_attempts`` misses the centre crop of the ratio
+    clamped to ``ratio`` (no draw).  Several input columns are cropped at the first one's
+    box.  A PIL image takes MindSpore's Python form (``random.uniform``, Python's
+    ``round``, ``top`` then ``left`` from ``random.randint``; Pillow's resize)."""
 
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
                  interpolation=Inter.BILINEAR, max_attempts=10) -> None:
-        super().__init__()
         self.size = _hw(size, "RandomResizedCrop")
         self.scale, self.ratio = tuple(map(float, scale)), tuple(map(float, ratio))
         if not 0 <= self.scale[0] <= self.scale[1] or not 0 < self.ratio[0] <= self.ratio[1]:
             raise ValueError("RandomResizedCrop: scale and ratio must be (min, max) with "
                              "0 <= min <= max (ratio > 0); got %r, %r" % (scale, ratio))
+        self.interpolation = Inter(interpolation)
         self.resize = Resize(self.size, interpolation)
         self.max_attempts = int(max_attempts)
 
-    def _region(self, h: int, w: int):
-        rng = self._draw()
-        area = h * w
-        log_ratio = (math.log(self.ratio[0]), math.log(self.ratio[1]))
+    def _box(self, h: int, w: int, g):
+        """MindSpore's ``GetCropBox``: (x, y, crop height, crop width)."""
+        f32 = np.float32
+        lo, hi = (f32(math.log(float(f32(r)))) for r in self.ratio)
         for _ in range(self.max_attempts):
-            target = area * rng.uniform(*self.scale)
-            aspect = math.exp(rng.uniform(*log_ratio))
-            cw = int(round(math.sqrt(target * aspect)))
-            ch = int(round(math.sqrt(target / aspect)))
+            scale = float(g.uniform_float(self.scale[0], self.scale[1]))
+            # (``exp`` of a float is float's: expf, correctly rounded; measured on the box
+            # MindSpore cuts at seed 6885 of a 375 x 500 image, where exp in double cuts
+            # one row and one column less)
+            aspect = float(f32(math.exp(float(g.uniform_float(lo, hi)))))
+            cw = max(1, std_round(math.sqrt(h * w * scale * aspect)))
+            ch = max(1, std_round(cw / aspect))
+            if cw <= w and ch <= h:
+                x = g.uniform_int(0, w - cw)
+                return x, g.uniform_int(0, h - ch), ch, cw
+        low, high = float(f32(self.ratio[0])), float(f32(self.ratio[1]))
+        cw, ch = w, h
+        if w / h < low:
+            ch = max(1, std_round(w / low))
+        elif w / h > high:
+            cw = max(1, std_round(h * high))
+        return (std_round(f32(w - cw) / f32(2)), std_round(f32(h - ch) / f32(2)), ch, cw)
+
+    def _run(self, scope, path, *imgs):
+        if len(imgs) == 1 and _is_pil(imgs[0]):
+            return self._pil(imgs[0])
+        out, box = [], None
+        for img in imgs:
+            img = np.asarray(img)
+            if box is None:
+                box = self._box(img.shape[0], img.shape[1], scope.generator(path))
+            x, y, ch, cw = box
+            out.append(self.resize(img[y:y + ch, x:x + cw]))
+        return tuple(out) if len(out) > 1 else out[0]
+
+    def _pil(self, img):
+        w, h = img.size
+        for _ in range(self.max_attempts):
+            area = random.uniform(*self.scale) * (w * h)
+            aspect = math.exp(random.uniform(math.log(self.ratio[0]), math.log(self.ratio[1])))
+            cw = int(round(math.sqrt(area * aspect)))
+            ch = int(round(cw / aspect))
             if 0 < cw <= w and 0 < ch <= h:
-                return int(rng.integers(h - ch + 1)), int(rng.integers(w - cw + 1)), ch, cw
-        in_ratio = w / h
-        if in_ratio < self.ratio[0]:
-            cw, ch = w, int(round(w / self.ratio[0]))
-        elif in_ratio > self.ratio[1]:
-            ch, cw = h, int(round(h * self.ratio[1]))
+                top = random.randint(0, h - ch)
+                left = random.randint(0, w - cw)
+                break
         else:
             cw, ch = w, h
-        return (h - ch) // 2, (w - cw) // 2, ch, cw
+            if w / h < self.ratio[0]:
+                ch = int(round(w / self.ratio[0]))
+            elif w / h > self.ratio[1]:
+                cw = int(round(h * self.ratio[1]))
+            top, left = int(round((h - ch) / 2.)), int(round((w - cw) / 2.))
+        img = img.crop((left, top, left + cw, top + ch))
+        return img.resize(self.size[::-1], int(self.interpolation))
 
-    def __call__(self, img):
-        img = np.asarray(img)
-        top, left, ch, cw = self._region(*img.shape[:2])
-        return self.resize(img[top:top + ch, left:left + cw])
+
+class RandomCropDecodeResize(RandomResizedCrop):
+    """MindSpore's ``vision.RandomCropDecodeResize(size, scale=(0.08, 1.0), ratio=(3/4, 4/3),
+    interpolation=Inter.BILINEAR, max_attempts=10)`` on encoded image bytes (a 1-D uint8
+    array): ``RandomResizedCrop``'s box and draws on the decoded image (``Decode``:
+    Pillow).  MindSpore decodes a JPEG's box only (libjpeg's cropped decoding), whose pixels
+    next to the box's edges can differ from those of the whole image decoded (measured: 2
+    of 10 boxes, by up to 14 levels); PNG, BMP and the other formats are decoded whole
+    there too, and give MindSpore's images."""
+
+    def _run(self, scope, path, *data):
+        for d in data:
+            d = np.asarray(d)
+            if d.ndim != 1 or d.dtype != np.uint8:
+                raise TypeError("Input should be an encoded image with uint8 type in 1-D NumPy "
+                                "format, got format:%s, dtype:%s." % (type(d), d.dtype))
+        return super()._run(scope, path, *(Decode()(d) for d in data))
 
 
-class RandomRotation(_Random):
+def _degrees(degrees) -> tuple:
+    """MindSpore's RandomRotation range: a number ``d`` is ``(-(d % 360), d % 360)``; a
+    range of 360 or more ``(-180, 180)``; else both ends taken modulo 360, the upper one
+    plus 360 when below the lower."""
+    if isinstance(degrees, (int, float)) and not isinstance(degrees, bool):
+        if degrees < 0:
+            raise ValueError("RandomRotation: a single degrees value must be non-negative; got "
+                             "%r" % (degrees,))
+        d = degrees % 360
+        return (-d, d)
+    lo, hi = degrees
+    if hi - lo >= 360:
+        return (-180, 180)
+    lo, hi = lo % 360, hi % 360
+    return (lo, hi + 360) if lo > hi else (lo, hi)
+
+
+class RandomRotation(SeededOp):
     """MindSpore's ``vision.RandomRotation(degrees, resample=Inter.NEAREST, expand=False,
-    center=None, fill_value=0)``: ``Rotate`` by an angle drawn uniformly in ``degrees`` (a
-    number ``d``: ``[-d, d]``)."""
+    center=None, fill_value=0)``: ``Rotate`` by ``mid + u * half`` in float32, ``mid`` and
+    ``half`` the middle and half width of ``degrees`` (taken as MindSpore takes it: modulo
+    360) and ``u`` from ``uniform_real_distribution<float>(-1, 1)``.  A PIL image takes
+    MindSpore's Python form (``random.uniform`` over the range, Pillow's rotate)."""
 
     def __init__(self, degrees, resample=Inter.NEAREST, expand=False, center=None,
                  fill_value=0) -> None:
-        super().__init__()
-        self.degrees = _range(degrees, "degrees", 0.0, low=-math.inf) \
-            if not isinstance(degrees, (int, float)) else (-float(degrees), float(degrees))
+        self.degrees = _degrees(degrees)
         self.resample, self.expand = Inter(resample), bool(expand)
         self.center, self.fill_value = center, _fill(fill_value)
 
-    def __call__(self, img):
-        lo, hi = self.degrees
-        angle = lo if lo == hi else float(self._draw().uniform(lo, hi))
-        if angle == 0.0 and not self.expand:
-            return np.asarray(img).copy()
-        return _rotate(img, angle, self.resample, self.expand, self.center, self.fill_value)
+    def _run(self, scope, path, img):
+        if _is_pil(img):
+            fill = self.fill_value
+            fill = (fill,) * 3 if isinstance(fill, int) else tuple(fill)
+            angle = random.uniform(*self.degrees) % 360.0
+            return img.rotate(angle, int(self.resample), self.expand, self.center,
+                              fillcolor=fill)
+        f32 = np.float32
+        lo, hi = f32(self.degrees[0]), f32(self.degrees[1])
+        u = scope.generator(path).uniform_float(-1, 1)
+        angle = (hi + lo) / f32(2) + u * ((hi - lo) / f32(2))
+        return _rotate(img, float(angle), self.resample, self.expand, self.center,
+                       self.fill_value)
 
 
 class RandomAffine(_Random):
@@ -461,17 +584,19 @@ class TenCrop:
         return _five(img, self.size) + _five(img.transpose(flip), self.size)
 
 
-class _RandomApplyOne(_Random):
+class _RandomApplyOne(SeededOp):
+    """The op with probability ``prob``: a ``std::bernoulli_distribution(prob)`` draw of
+    its generator (MindSpore's kernel)."""
+
     _op = None
 
     def __init__(self, *args, prob=0.5) -> None:
-        super().__init__()
         if not 0.0 <= float(prob) <= 1.0:
             raise ValueError("Input prob is not within the required interval of [0.0, 1.0].")
         self.prob, self._inner = float(prob), type(self)._op(*args)
 
-    def __call__(self, img):
-        if self.prob >= 1.0 or (self.prob > 0.0 and self._draw().random() < self.prob):
+    def _run(self, scope, path, img):
+        if scope.generator(path).bernoulli(self.prob):
             return self._inner(img)
         return np.asarray(img)
 
@@ -481,12 +606,18 @@ class RandomInvert(_RandomApplyOne):
 
     _op = Invert
 
+    def __init__(self, prob=0.5) -> None:
+        super().__init__(prob=prob)
+
 
 class RandomEqualize(_RandomApplyOne):
     """MindSpore's ``vision.RandomEqualize(prob=0.5)``: ``Equalize`` with probability
     ``prob``."""
 
     _op = Equalize
+
+    def __init__(self, prob=0.5) -> None:
+        super().__init__(prob=prob)
 
 
 class RandomAutoContrast(_RandomApplyOne):
@@ -507,63 +638,72 @@ class RandomAdjustSharpness(_RandomApplyOne):
         super().__init__(degree, prob=prob)
 
 
-class _RandomFactor(_Random):
-    _op = None
+def _degrees_range(degrees, what: str) -> tuple:
+    degrees = tuple(float(d) for d in degrees)
+    if len(degrees) != 2 or not 0 <= degrees[0] <= degrees[1]:
+        raise ValueError("%s: degrees must be (min, max) with 0 <= min <= max; got %r"
+                         % (what, degrees))
+    return degrees
+
+
+class RandomSharpness(SeededOp):
+    """MindSpore's ``vision.RandomSharpness(degrees=(0.1, 1.9))``: ``AdjustSharpness`` by
+    ``mid + u * half`` in float32 (the middle and half width of ``degrees``, ``u`` from
+    ``uniform_real_distribution<float>(-1, 1)``: MindSpore's kernel)."""
 
     def __init__(self, degrees=(0.1, 1.9)) -> None:
-        super().__init__()
-        self.degrees = tuple(float(d) for d in degrees)
-        if len(self.degrees) != 2 or not 0 <= self.degrees[0] <= self.degrees[1]:
-            raise ValueError("%s: degrees must be (min, max) with 0 <= min <= max; got %r"
-                             % (type(self).__name__, degrees))
+        self.degrees = _degrees_range(degrees, "RandomSharpness")
 
-    def __call__(self, img):
-        lo, hi = self.degrees
-        return type(self)._op(lo if lo == hi else float(self._draw().uniform(lo, hi)))(img)
+    def _run(self, scope, path, img):
+        f32 = np.float32
+        lo, hi = f32(self.degrees[0]), f32(self.degrees[1])
+        u = scope.generator(path).uniform_float(-1, 1)
+        return AdjustSharpness(float((hi + lo) / f32(2) + u * ((hi - lo) / f32(2))))(img)
 
 
-class RandomSharpness(_RandomFactor):
-    """MindSpore's ``vision.RandomSharpness(degrees=(0.1, 1.9))``: ``AdjustSharpness`` by a
-    factor drawn uniformly in ``degrees``."""
+class RandomColor(SeededOp):
+    """MindSpore's ``vision.RandomColor(degrees=(0.1, 1.9))`` on an RGB image: a factor ``t``
+    from ``uniform_real_distribution<float>(*degrees)``; within 0.00195 of 1 the image, of
+    0 its gray (RGB2GRAY in three channels), else ``AdjustSaturation(t)`` (MindSpore's
+    kernel)."""
 
-    _op = AdjustSharpness
+    def __init__(self, degrees=(0.1, 1.9)) -> None:
+        self.degrees = _degrees_range(degrees, "RandomColor")
+
+    def _run(self, scope, path, img):
+        img = _rgb(img, "RandomColor")
+        t = float(scope.generator(path).uniform_float(*self.degrees))
+        if abs(t - 1.0) < 0.00195:
+            return img
+        if abs(t) < 0.00195:
+            return np.repeat(_gray(img)[..., None], 3, axis=-1)
+        return AdjustSaturation(t)(img)
 
 
-class RandomColor(_RandomFactor):
-    """MindSpore's ``vision.RandomColor(degrees=(0.1, 1.9))``: ``AdjustSaturation`` by a
-    factor drawn uniformly in ``degrees`` (measured: the same numbers)."""
-
-    _op = AdjustSaturation
-
-
-class RandomPosterize(_Random):
-    """MindSpore's ``vision.RandomPosterize(bits=(8, 8))``: ``Posterize`` with bits drawn
-    in the range (an int: that number)."""
+class RandomPosterize(SeededOp):
+    """MindSpore's ``vision.RandomPosterize(bits=(8, 8))``: ``Posterize`` with bits from
+    ``uniform_int_distribution`` over the range (one value, or an int: no draw)."""
 
     def __init__(self, bits=(8, 8)) -> None:
-        super().__init__()
         self.bits = (bits, bits) if isinstance(bits, int) else tuple(bits)
 
-    def __call__(self, img):
+    def _run(self, scope, path, img):
         lo, hi = self.bits
-        return Posterize(lo if lo == hi else int(self._draw().integers(lo, hi + 1)))(img)
+        return Posterize(lo if lo == hi else scope.generator(path).uniform_int(lo, hi))(img)
 
 
-class RandomSolarize(_Random):
-    """MindSpore's ``vision.RandomSolarize(threshold=(0, 255))``: ``Solarize`` of a
-    sub-range of ``threshold`` (two ends drawn uniformly in it, sorted); a range with equal
-    ends solarizes exactly it."""
+class RandomSolarize(SeededOp):
+    """MindSpore's ``vision.RandomSolarize(threshold=(0, 255))``: ``Solarize`` of the range
+    between two ``uniform_int_distribution`` draws over ``threshold`` (sorted)."""
 
     def __init__(self, threshold=(0, 255)) -> None:
-        super().__init__()
         self.threshold = tuple(threshold)
 
-    def __call__(self, img):
-        lo, hi = self.threshold
-        if lo == hi:
-            return Solarize((lo, hi))(img)
-        a, b = sorted(int(v) for v in self._draw().integers(lo, hi + 1, 2))
-        return Solarize((a, b))(img)
+    def _run(self, scope, path, img):
+        lo, hi = (int(v) for v in self.threshold)
+        g = scope.generator(path)
+        a = g.uniform_int(lo, hi)
+        return Solarize(tuple(sorted((a, g.uniform_int(lo, hi)))))(img)
 
 
 def _augment_ops(bins: int, wide: bool, h: int, w: int) -> list:
