@@ -30,6 +30,7 @@ from .samplers import (
     SubsetSampler,
     WeightedRandomSampler,
 )
+from .mindrecord import MindDataset
 from .sources import GeneratorDataset, MnistDataset, NumpySlicesDataset
 from .sources2 import (
     Cifar10Dataset,
@@ -70,4 +71,4 @@ __all__ = ["DatasetCache", "Dataset", "BatchInfo", "zip", "DistributedSampler", 
            "Cifar10Dataset", "Cifar100Dataset", "ImageFolderDataset", "CSVDataset",
            "TextFileDataset", "FashionMnistDataset", "KMnistDataset", "PaddedDataset",
            "FakeImageDataset", "RandomDataset", "Schema", "Shuffle", "WeightedRandomSampler",
-           "PKSampler", "Sampler"]
+           "PKSampler", "Sampler", "MindDataset"]
