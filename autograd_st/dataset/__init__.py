@@ -20,6 +20,7 @@ from . import audio, config, text, transforms, vision, vision2, vision_random
 from .cache import DatasetCache
 from .config import get_seed, set_seed
 from .core import BatchInfo, Dataset
+from .mindrecord import MindDataset
 from .samplers import (
     DistributedSampler,
     PKSampler,
@@ -30,7 +31,6 @@ from .samplers import (
     SubsetSampler,
     WeightedRandomSampler,
 )
-from .mindrecord import MindDataset
 from .sources import GeneratorDataset, MnistDataset, NumpySlicesDataset
 from .sources2 import (
     Cifar10Dataset,
