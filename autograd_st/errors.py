@@ -15,7 +15,8 @@ __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivat
            "SourceChangedError", "ConstructNotDefinedError", "GradientAPIError", "GradientNotFoundError", "InputValueError", "GradientCheckError",
            "CheckpointError", "CheckpointMismatchError", "LearningRateRangeError", "CollectiveTimeoutError",
            "CommunicationError", "BpropTypeError", "BpropShapeError",
-           "VmapError", "CustomOutputError", "MindRecordError"]
+           "VmapError", "CustomOutputError", "MindRecordError",
+           "ParamValueError", "ParamTypeError", "MRMInvalidSchemaError", "MRMDefineIndexError"]
 
 
 class AutogradError(Exception):
@@ -807,15 +808,60 @@ class MindRecordError(AutogradError):
 
 
 class ParamValueError(MindRecordError):
-    """MindSpore's ``mindrecord.ParamValueError``: a parameter's value is out of range."""
+    """MindSpore's ``mindrecord.ParamValueError``: a parameter's value is out of range.
+
+    Example (raises ParamValueError)::
+
+        from autograd_st.mindrecord import FileWriter
+
+        FileWriter("/tmp/never_written.mindrecord", shard_num=0)
+
+    Fix::
+
+        from autograd_st.mindrecord import FileWriter
+
+        print(FileWriter("/tmp/never_written.mindrecord", shard_num=1))
+    """
 
 
 class ParamTypeError(MindRecordError):
-    """MindSpore's ``mindrecord.ParamTypeError``: a parameter has the wrong type."""
+    """MindSpore's ``mindrecord.ParamTypeError``: a parameter has the wrong type.
+
+    Example (raises ParamTypeError)::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        writer.add_schema({"label": {"type": "int32"}}, "labels")
+        writer.write_raw_data({"label": 1})
+
+    Fix::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        writer.add_schema({"label": {"type": "int32"}}, "labels")
+        print(writer.write_raw_data([{"label": 1}]))
+    """
 
 
 class MRMInvalidSchemaError(MindRecordError):
-    """MindSpore's ``mindrecord.MRMInvalidSchemaError``: a schema MindRecord cannot store."""
+    """MindSpore's ``mindrecord.MRMInvalidSchemaError``: a schema MindRecord cannot store.
+
+    Example (raises MRMInvalidSchemaError)::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        writer.add_schema({"name": {"type": "string", "shape": [2]}}, "names")
+
+    Fix::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        print(writer.add_schema({"name": {"type": "string"}}, "names"))
+    """
 
     def __init__(self, detail: str) -> None:
         super().__init__("[MRMInvalidSchemaError]: Schema format is error. Detail: %s" % detail)
@@ -823,7 +869,24 @@ class MRMInvalidSchemaError(MindRecordError):
 
 class MRMDefineIndexError(MindRecordError):
     """MindSpore's ``mindrecord.MRMDefineIndexError``: an index field that is not a scalar
-    raw field of the schema."""
+    raw field of the schema.
+
+    Example (raises MRMDefineIndexError)::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        writer.add_schema({"img": {"type": "bytes"}, "label": {"type": "int32"}}, "d")
+        writer.add_index(["img"])
+
+    Fix::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        writer.add_schema({"img": {"type": "bytes"}, "label": {"type": "int32"}}, "d")
+        print(writer.add_index(["label"]))
+    """
 
     def __init__(self, detail: str) -> None:
         super().__init__("[MRMDefineIndexError]: Failed to define index field. Detail: %s"
