@@ -15,7 +15,8 @@ __all__ = ["AutogradError", "CompileError", "UnsupportedSyntaxError", "NoDerivat
            "SourceChangedError", "ConstructNotDefinedError", "GradientAPIError", "GradientNotFoundError", "InputValueError", "GradientCheckError",
            "CheckpointError", "CheckpointMismatchError", "LearningRateRangeError", "CollectiveTimeoutError",
            "CommunicationError", "BpropTypeError", "BpropShapeError",
-           "VmapError", "CustomOutputError"]
+           "VmapError", "CustomOutputError", "MindRecordError",
+           "ParamValueError", "ParamTypeError", "MRMInvalidSchemaError", "MRMDefineIndexError"]
 
 
 class AutogradError(Exception):
@@ -779,3 +780,114 @@ class CustomOutputError(ValueError, AutogradError):
                             lambda t: t, func_type="pyfunc")
         print(double(Tensor(np.ones(3, np.float32))))
     """
+
+
+class MindRecordError(AutogradError):
+    """A MindRecord file set (``mindrecord.FileWriter``, ``FileReader``,
+    ``dataset.MindDataset``) was given a schema, an index field, a parameter or a call order
+    that MindSpore's ``mindrecord`` refuses.  Its subclasses carry MindSpore's names
+    (``mindrecord.MRMInvalidSchemaError``, ``MRMDefineIndexError``, ``ParamValueError``,
+    ``ParamTypeError``: all ``MindRecordException`` there, which is this class), so a
+    script's ``except`` clauses work unchanged.  Errors MindSpore raises as ``RuntimeError``
+    (existing files without ``overwrite=True``, no valid row) are ``RuntimeError`` here too.
+
+    Example (raises MindRecordError)::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        writer.add_schema({"label": {"type": "int8"}}, "labels")
+
+    Fix (use one of MindRecord's types: int32, int64, float32, float64, string, bytes)::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        print(writer.add_schema({"label": {"type": "int32"}}, "labels"))
+    """
+
+
+class ParamValueError(MindRecordError):
+    """MindSpore's ``mindrecord.ParamValueError``: a parameter's value is out of range.
+
+    Example (raises ParamValueError)::
+
+        from autograd_st.mindrecord import FileWriter
+
+        FileWriter("/tmp/never_written.mindrecord", shard_num=0)
+
+    Fix::
+
+        from autograd_st.mindrecord import FileWriter
+
+        print(FileWriter("/tmp/never_written.mindrecord", shard_num=1))
+    """
+
+
+class ParamTypeError(MindRecordError):
+    """MindSpore's ``mindrecord.ParamTypeError``: a parameter has the wrong type.
+
+    Example (raises ParamTypeError)::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        writer.add_schema({"label": {"type": "int32"}}, "labels")
+        writer.write_raw_data({"label": 1})
+
+    Fix::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        writer.add_schema({"label": {"type": "int32"}}, "labels")
+        print(writer.write_raw_data([{"label": 1}]))
+    """
+
+
+class MRMInvalidSchemaError(MindRecordError):
+    """MindSpore's ``mindrecord.MRMInvalidSchemaError``: a schema MindRecord cannot store.
+
+    Example (raises MRMInvalidSchemaError)::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        writer.add_schema({"name": {"type": "string", "shape": [2]}}, "names")
+
+    Fix::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        print(writer.add_schema({"name": {"type": "string"}}, "names"))
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("[MRMInvalidSchemaError]: Schema format is error. Detail: %s" % detail)
+
+
+class MRMDefineIndexError(MindRecordError):
+    """MindSpore's ``mindrecord.MRMDefineIndexError``: an index field that is not a scalar
+    raw field of the schema.
+
+    Example (raises MRMDefineIndexError)::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        writer.add_schema({"img": {"type": "bytes"}, "label": {"type": "int32"}}, "d")
+        writer.add_index(["img"])
+
+    Fix::
+
+        from autograd_st.mindrecord import FileWriter
+
+        writer = FileWriter("/tmp/never_written.mindrecord", overwrite=True)
+        writer.add_schema({"img": {"type": "bytes"}, "label": {"type": "int32"}}, "d")
+        print(writer.add_index(["label"]))
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("[MRMDefineIndexError]: Failed to define index field. Detail: %s"
+                         % detail)

@@ -43,7 +43,7 @@ FLOORS = {
     "autograd_st.jit_numba": 0,  # the one module that touches numba (optional, ms.jit)
     "autograd_st.parallel_context": 0,  # set_auto_parallel_context: run context, like context
     "autograd_st.parallel": 0,  # mindspore.parallel._utils: readers of parallel_context
-    "autograd_st.mindrecord": 0,  # mindspore.mindrecord's names: importable, refused when used
+    "autograd_st.mindrecord": 0,  # MindRecord files: FileWriter, FileReader (numpy, sqlite3)
     "autograd_st.log": 0,  # mindspore.log: logger functions over logging, GLOG_v's level
     "autograd_st.serialization": 1,
     "autograd_st.mindir": 1,  # ms.export / ms.load: a network in a file (reads Cells)  # checkpoints: reads Cells and Parameters only

@@ -83,10 +83,11 @@ def test_dataset_module_paths_of_mindspore():
                                   ["a", "b", " ", "c"])
 
 
-def test_dataset_save_is_refused_with_what_to_do():
-    data = ds.NumpySlicesDataset([1, 2, 3], column_names=["x"])
-    with pytest.raises(NotImplementedError, match="MindRecord.*NumpySlicesDataset"):
-        data.save("./never_written.mindrecord")
+def test_dataset_save_writes_mindrecord(tmp_path):
+    data = ds.NumpySlicesDataset([1, 2, 3], column_names=["x"], shuffle=False)
+    data.save(str(tmp_path / "saved.mindrecord"))
+    back = ds.MindDataset(str(tmp_path / "saved.mindrecord"), shuffle=False)
+    assert [int(r[0]) for r in back.create_tuple_iterator(output_numpy=True)] == [1, 2, 3]
 
 
 @pytest.mark.parametrize("args, kwargs, dtype", [

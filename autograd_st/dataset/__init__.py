@@ -20,6 +20,7 @@ from . import audio, config, text, transforms, vision, vision2, vision_random
 from .cache import DatasetCache
 from .config import get_seed, set_seed
 from .core import BatchInfo, Dataset
+from .mindrecord import MindDataset
 from .samplers import (
     DistributedSampler,
     PKSampler,
@@ -70,4 +71,4 @@ __all__ = ["DatasetCache", "Dataset", "BatchInfo", "zip", "DistributedSampler", 
            "Cifar10Dataset", "Cifar100Dataset", "ImageFolderDataset", "CSVDataset",
            "TextFileDataset", "FashionMnistDataset", "KMnistDataset", "PaddedDataset",
            "FakeImageDataset", "RandomDataset", "Schema", "Shuffle", "WeightedRandomSampler",
-           "PKSampler", "Sampler"]
+           "PKSampler", "Sampler", "MindDataset"]

@@ -121,7 +121,7 @@ def std_shuffle(ids: list, g: StdMT19937) -> None:
     n = len(ids)
     if n < 2:
         return
-    if _U32 // n >= n:
+    if getattr(g, "urange", _U32) // n >= n:
         i = 1
         if n % 2 == 0:
             j = g.below(2)
@@ -138,6 +138,35 @@ def std_shuffle(ids: list, g: StdMT19937) -> None:
     for i in range(1, n):
         j = g.below(i + 1)
         ids[i], ids[j] = ids[j], ids[i]
+
+
+class MinstdRand0:
+    """libstdc++'s ``std::default_random_engine`` (``minstd_rand0``: x = x * 16807 mod
+    2**31 - 1, seed 0 taken as 1) with ``below`` as ``uniform_int_distribution`` draws from
+    it (its range is 2**31 - 3 wide)."""
+
+    urange = 2147483645
+
+    def __init__(self, seed: int) -> None:
+        seed %= 2147483647
+        self._x = seed or 1
+
+    def below(self, bound: int) -> int:
+        scaling = self.urange // bound
+        past = bound * scaling
+        while True:
+            self._x = self._x * 16807 % 2147483647
+            r = self._x - 1
+            if r < past:
+                return r // scaling
+
+
+def minstd_order(n: int, seed: int) -> list:
+    """``range(n)`` shuffled by ``std::shuffle`` with ``std::default_random_engine(seed)``
+    (MindSpore 2.10's MindDataset shuffles: seed = the dataset seed + 1 + the epoch)."""
+    ids = list(range(n))
+    _std_shuffle(ids, MinstdRand0(seed & _U32))
+    return ids
 
 
 _ORDERS: dict = {}  # (seed, n) -> [the order of epoch 0, of epoch 1, ...]

@@ -16,6 +16,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ..mindrecord import FileWriter
 from ..tensor import Tensor
 from . import config, op_draws
 
@@ -194,14 +195,47 @@ class Dataset:
                            "name used in sync_wait)" % (condition_name,))
 
     def save(self, file_name, num_files=1, file_type="mindrecord"):
-        """MindSpore's ``save(file_name, num_files=1, file_type='mindrecord')``: writes
-        MindRecord, MindSpore's own binary format, which autograd_st does not support
-        (raises ``NotImplementedError`` saying what to do instead)."""
-        raise NotImplementedError(
-            "Dataset.save(%r): MindRecord files are MindSpore's own format and autograd_st "
-            "does not write them; keep the rows as numpy arrays (np.save, or iterate with "
-            "create_tuple_iterator(output_numpy=True)) and read them back through "
-            "NumpySlicesDataset or GeneratorDataset" % (file_name,))
+        """MindSpore's ``save(file_name, num_files=1, file_type='mindrecord')``: writes the
+        rows (one epoch) as a MindRecord file set of ``num_files`` shards that MindSpore
+        reads back: each column's schema from its first row (a 0-d number a scalar field,
+        an array a ``shape=[-1, ...]`` field, bytes ``bytes``, str ``string``)."""
+        if file_type != "mindrecord":
+            raise ValueError("save: file_type must be 'mindrecord'; got %r" % (file_type,))
+        names = self.get_col_names()
+        rows = [dict(zip(names, r)) for r in self.create_tuple_iterator(output_numpy=True,
+                                                                       num_epochs=1)]
+        schema = {}
+        kinds = {"i": "int64", "u": "int64", "f": "float32", "b": "int32"}
+        for name in names:
+            v = np.asarray(rows[0][name]) if rows else np.zeros(0)
+            if v.dtype.kind == "S":
+                schema[name] = {"type": "bytes"}
+            elif v.dtype.kind == "U":
+                schema[name] = {"type": "string"}
+            else:
+                t = {np.dtype(np.int32): "int32", np.dtype(np.float64): "float64"}.get(
+                    v.dtype, kinds.get(v.dtype.kind, "float32"))
+                schema[name] = {"type": t} if v.ndim == 0 else \
+                    {"type": t, "shape": [-1] + list(v.shape[1:])}
+        out = []
+        for r in rows:
+            row = {}
+            for name in names:
+                v, spec = np.asarray(r[name]), schema[name]
+                if spec["type"] == "bytes":
+                    row[name] = bytes(v.reshape(-1)[0])
+                elif spec["type"] == "string":
+                    row[name] = str(v)
+                elif "shape" in spec:
+                    row[name] = v
+                else:
+                    row[name] = v.item()
+            out.append(row)
+        writer = FileWriter(file_name, num_files)
+        writer.add_schema(schema, "Dataset.save")
+        if out:
+            writer.write_raw_data(out)
+        writer.commit()
 
     def split(self, sizes, randomize=True):
         """MindSpore's ``split``: non-overlapping datasets of ``sizes`` rows (ints summing to
