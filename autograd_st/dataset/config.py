@@ -165,7 +165,7 @@ def minstd_order(n: int, seed: int) -> list:
     """``range(n)`` shuffled by ``std::shuffle`` with ``std::default_random_engine(seed)``
     (MindSpore 2.10's MindDataset shuffles: seed = the dataset seed + 1 + the epoch)."""
     ids = list(range(n))
-    _std_shuffle(ids, MinstdRand0(seed & _U32))
+    std_shuffle(ids, MinstdRand0(seed & _U32))
     return ids
 
 
