@@ -10,34 +10,37 @@ operand goes through ``ms_promote`` first (``_ms_promote = ms_promote(t, x, Fals
 ``y = x * _ms_promote``); callees likewise.  Each copy is cached on the FuncIR it was made
 from, per kinds, so its compiled pairs are too.
 
-How: a dtype-facts pass.  Each IR variable gets a kind, the join of the kinds of its
-definitions (the IR is in A-normal form, a variable is assigned once but at a branch's merge
-and a loop's carried values; loops and calls are iterated to a fixpoint): the arguments' and
-inputs' kinds, constants', and what each primitive makes of its operands' (comparisons give
-bool arrays, ``argmax`` integers, ``x.shape`` Python ints, a differentiable primitive of
-float arrays a float array; the primitives whose output is not listed here, and values from
-run-time Python, are "?": unknown).  The rule itself (``promotion.cast_side``) is the one
-that Tensor's operators follow eagerly; here it is asked for every kind an unknown operand
-could have, and ``ms_promote`` is put before the operator where any of them casts.  That
+How: a dtype-facts pass.  Each IR variable gets the set of kinds it may have, the union over
+its definitions (the IR is in A-normal form: a variable is assigned once but at a branch's
+merge and a loop's carried values; loops and calls are iterated to a fixpoint): the
+arguments' and inputs' kinds, constants', and what each primitive makes of its operands'
+(comparisons give bool arrays, ``argmax`` integers, ``x.shape`` Python ints, a
+differentiable primitive of float arrays a float array; a primitive not listed here and
+a value from run-time Python may be anything).  The rule itself (``promotion.cast_side``)
+is the one Tensor's operators follow eagerly; here it is asked for every pair of kinds the
+two operands may have, and ``ms_promote`` is put before an operand it may cast.  That
 helper decides at run time, so a fact too coarse costs a call, never a wrong dtype.  Its
 gradient casts back to the operand's dtype, as MindSpore's bprops do: the adjoint of
 ``x * t`` is ``g * t`` in ``x``'s dtype, and ``t``'s gradient is an int32 one.
 
-Why not a check after every operator: one compiled function serves every dtype of its
-arguments, but the cache key already holds each argument's dtype kind (``values.kind``),
-so the kinds are known when the code is built.  A program with no integer arrays, or whose
-integer arrays only index, count or feed primitives that take integers (W2's labels, a
-gather's indices), gets no ``ms_promote`` at all: its FuncIR, its generated code and its
-per-call path are what they were (measured: tools/bench W1, W2, W6 unchanged).  A check after
-each operator would cost every program (about 0.3 us per operator, 5-20 % of a small
-network's step).  Comparisons keep numpy's (the result is Bool either way).
+Why at compile time: the FuncIR is shared by every dtype, but a gradient function is
+compiled per kinds of its arguments (the cache key holds each argument's dtype kind,
+``boundary.values.kind``), so the kinds are known when its code is built.  A program with
+no integer arrays, or whose integer arrays only index, count or feed primitives that take
+integers (benchmark W2's labels, a gather's indices), gets no ``ms_promote`` at all: its
+FuncIR, its generated code and its per-call path are what they were.  A check after every
+operator (``_ms_result`` as the eager operators did) would cost every program on every step
+(about 0.4 us per operator here, where W1's whole gradient call takes about 4 us).
+Comparisons keep numpy's (the result is Bool either way).
 """
 from __future__ import annotations
 
+import builtins
 import copy
 import dataclasses
 import itertools
 
+import gast
 import numpy as np
 
 from .. import rules
@@ -53,6 +56,7 @@ __all__ = ["promote_dtypes", "input_kinds"]
 ALL = frozenset("fibpn")  # what a value of unknown kind may be
 _F, _I, _B, _N = frozenset("f"), frozenset("i"), frozenset("b"), frozenset("n")
 _NUMBERS = frozenset("pn")
+_FLOATS = frozenset("fp")
 _SAME = "same"  # (the cache entry of a FuncIR that needs no cast: the FuncIR itself)
 
 _BOOL_OUT = frozenset((
@@ -73,10 +77,17 @@ _FLOAT_OUT = frozenset(("dropout_mask", "reduction_share", "pool_matrix", "resiz
 _AS_FIRST = frozenset((
     "copy", "load", "stop_gradient", "first_order", "first_order_value", "depend",
     "zeros_like", "ones_like", "getitem", "mp_cast", "assign", "floor", "ceil", "round",
-    "trunc", "sign", "nextafter", "eye_like", "extreme_like", "uniform_noise", "resized",
+    "trunc", "sign", "det_sign", "nextafter", "eye_like", "extreme_like", "uniform_noise", "resized",
     "list_getitem", "list_slice", "list_slice_between", "list_stack", "list_concat",
     "list_copy", "list_tuple", "list_split", "list_unstack", "list_unpack"))
-_LIKE_OUT = {"cast_like": "like", "one_hot_like": "like", "soft_labels": "like"}
+# differentiable primitives that move or pick elements: their operands' kinds (a bool mask
+# reshaped is a bool mask)
+_MOVES = frozenset((
+    "reshape", "transpose", "broadcast_to", "expand_dims", "squeeze", "flatten", "flip",
+    "roll", "tile", "repeat", "concat2", "moveaxis", "swapaxes", "take", "take_along",
+    "tril", "triu", "diagonal", "atleast", "idx_put"))
+_LIKE_OUT = {"cast_like": "like", "one_hot_like": "like", "soft_labels": "like",
+             "class_targets": "like", "target_weights": "like"}
 _DTYPE_ARG = {"astype": "dtype", "rand": "dtype", "full": "dtype", "eye": "dtype",
               "linspace": "dtype", "one_hot": "dtype"}
 _OPAQUE_KINDS = frozenset(("unique", "unique_consecutive"))  # (their part may be counts)
@@ -154,6 +165,7 @@ class _Facts:
         self.fir, self.memo = fir, memo
         self.arg_kinds, self.in_kinds = tuple(arg_kinds), tuple(in_kinds)
         self.kinds: dict = {}
+        self.dtype_of: dict = {}  # a variable holding ``x.dtype`` -> the kinds of x
         for sym, k in zip(leaves(fir.args), arg_kinds):
             self.kinds[sym.var.name] = k
         for inp, k in zip(fir.inputs, in_kinds):
@@ -188,8 +200,9 @@ class _Facts:
                 for t, k in zip(s.targets, callee.result):
                     self._set(t, k)
             elif isinstance(s, Opaque):
+                k = self.opaque_kind(s.expr) if len(s.targets) == 1 else ALL
                 for t in s.targets:
-                    self._set(t, ALL)
+                    self._set(t, k)
             elif isinstance(s, If):
                 self._block(s.body)
                 self._block(s.orelse)
@@ -201,6 +214,22 @@ class _Facts:
                 if isinstance(s, While):
                     self._block(s.cond_body)
                 self._block(s.body)
+
+    def opaque_kind(self, expr) -> frozenset:
+        """What run-time Python gives: an item of a constant tuple or list of numbers
+        (``self.coefs[k]``), ``float(...)``, ``int(...)``, ``len(...)``, ``bool(...)``."""
+        if isinstance(expr, gast.Subscript) and isinstance(expr.value, gast.Name):
+            seq = self.fir.consts.get(expr.value.id)
+            if type(seq) in (tuple, list) and seq and all(
+                    type(v) in (int, float, bool) for v in seq):
+                return frozenset(value_kind(v) for v in seq)
+        if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name):
+            fn = self.fir.consts.get(expr.func.id, getattr(builtins, expr.func.id, None))
+            if fn is float:
+                return frozenset("p")
+            if fn in (int, len, bool):
+                return _N
+        return ALL
 
     def callee(self, s: Call) -> "_Facts":
         args = tuple(self.atom(a) for a in s.args)
@@ -234,6 +263,10 @@ class _Facts:
             return frozenset(("b" if arrays else "") + ("n" if numbers else ""))
         if name in _INT_OUT:
             return _I
+        if name == "dtype":  # (the dtype of an array of these kinds: what full(..) makes)
+            self.dtype_of[s.targets[0]] = _join(self.dtype_of.get(s.targets[0]),
+                                                self.atom(args["x"]))
+            return _N
         if name in _PY_OUT:
             return _N
         if name in _FLOAT_OUT:
@@ -254,15 +287,20 @@ class _Facts:
             return _F if self.atom(args["on_value"]) in (_F, frozenset("p")) else ALL
         if name in _DTYPE_ARG:
             dtype = args.get(_DTYPE_ARG[name])
-            return _dtype_kind(dtype.value) if isinstance(dtype, Const) else ALL
+            if isinstance(dtype, Const):
+                return _dtype_kind(dtype.value)
+            of = self.dtype_of.get(dtype.name) if isinstance(dtype, Var) else None
+            return of if of and of <= frozenset("fib") else ALL
         if not prim.diff or name in _OPAQUE_KINDS:
             return ALL
         # a differentiable primitive: a float array of float arrays (and numbers, masks)
         ks = [self.atom(args[p]) for p in prim.diff]
         if None in ks:
             return None
-        if _F in ks and all(k and k <= frozenset("fpnb") for k in ks):
-            return _F
+        if name in _MOVES:
+            return frozenset().union(*ks) or ALL
+        if all(k and k <= frozenset("fpnb") for k in ks) and any(k & _FLOATS for k in ks):
+            return _F  # (np.cos of a Python float is a numpy float too)
         return ALL
 
 
