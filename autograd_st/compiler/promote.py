@@ -30,7 +30,8 @@ no integer arrays, or whose integer arrays only index, count or feed primitives 
 integers (benchmark W2's labels, a gather's indices), gets no ``ms_promote`` at all: its
 FuncIR, its generated code and its per-call path are what they were.  A check after every
 operator (``_ms_result`` as the eager operators did) would cost every program on every step
-(about 0.4 us per operator here, where W1's whole gradient call takes about 4 us).
+(0.23 us per operator measured for ``ms_promote`` where it casts nothing: a third of a
+3-element float32 ``x * x``, and W1's whole gradient call is about 7 us).
 Comparisons keep numpy's (the result is Bool either way).
 """
 from __future__ import annotations
