@@ -20,6 +20,7 @@ import threading
 import numpy as np
 
 from . import rules
+from .promotion import promote_pair
 from .tensor import Tensor, wrap
 
 __all__ = ["P", "bindable", "has_sym", "Sym", "binding", "current_builder"]
@@ -157,7 +158,11 @@ class _Caller:
             # MindSpore: a numpy scalar operand of a Tensor operation acts as a Python number
             bound = {k: as_python_number(v) if k in prim.diff else v
                      for k, v in bound.items()}
-        out = prim.fn(**{k: _unwrap_deep(v) for k, v in bound.items()})
+        args = {k: _unwrap_deep(v) for k, v in bound.items()}
+        if tensor_in and prim.promotes and "x" in args and "y" in args:
+            # MindSpore casts the operands to one dtype first (autograd_st/promotion.py)
+            args["x"], args["y"] = promote_pair(args["x"], args["y"], prim.name == "div")
+        out = prim.fn(**args)
         if tensor_in:
             return wrap(out) if not isinstance(out, Tensor) else out
         return out

@@ -68,6 +68,7 @@ from .runtime import (  # noqa: F401  (templates read
     matmul_tn,
     matmul_tn_to,
     mp_cast,
+    ms_promote,
     numbers_as,
     ones_like,
     ones_matmul_nt,
@@ -116,6 +117,9 @@ class Primitive:
     # its value is a random draw (each run another): never recomputed (Cell.recompute(),
     # checkpointed loops), moved or merged with another call of the same arguments
     random: bool = False
+    # a binary arithmetic operator (parameters x, y) whose operands MindSpore casts to one
+    # dtype first (autograd_st/promotion.py): an integer Tensor with a float one, ...
+    promotes: bool = False
     _template: Template | None = field(default=None, repr=False)
     _vjp_template: Template | None = field(default=None, repr=False)
     _jvp_template: Template | None = field(default=None, repr=False)
@@ -193,13 +197,16 @@ def template_of(fn: Callable, single: bool) -> Template:
 
 
 def primitive(name: str | None = None, diff: tuple[str, ...] | None = None,
-              refused: str | None = None, random: bool = False):
+              refused: str | None = None, random: bool = False, promotes: bool = False):
     """Register a numpy function as a primitive (``diff``: its differentiable parameters;
     default: the parameters without default values).  ``refused``: its output depends on
     ``diff`` but no rule is written; the compiler refuses a gradient or tangent through it,
     saying this (never a silent zero).  A rule whose own derivative is not written calls such
     a primitive (``ctc_nll_grad``).  ``random``: its value is a random draw (dropout masks,
-    ``ops.uniform``): the backward never draws it again."""
+    ``ops.uniform``): the backward never draws it again.  ``promotes``: a binary operator
+    ``(x, y)`` whose operands MindSpore casts to one dtype (``autograd_st/promotion.py``):
+    its eager calls on Tensors do, and the compiler puts ``ms_promote`` before it where an
+    operand may be an integer array (``compiler/promote.py``)."""
     def deco(fn):
         sig = inspect.signature(fn)
         params = list(sig.parameters)
@@ -207,7 +214,7 @@ def primitive(name: str | None = None, diff: tuple[str, ...] | None = None,
                     if p.default is not inspect.Parameter.empty}
         d = tuple(k for k in params if k not in defaults) if diff is None else tuple(diff)
         prim = Primitive(name or fn.__name__.rstrip("_"), fn, params, defaults, d,
-                         refused=refused, random=random)
+                         refused=refused, random=random, promotes=promotes)
         if prim.name in REGISTRY:
             raise ValueError("primitive %r is registered twice" % prim.name)
         REGISTRY[prim.name] = prim
@@ -308,7 +315,7 @@ def version() -> int:
 # element-wise arithmetic
 # ---------------------------------------------------------------------------------------
 
-@primitive()
+@primitive(promotes=True)
 def add(x, y):
     return x + y
 
@@ -323,7 +330,7 @@ def _(out, x, y, dx, dy):
     return broadcast_like(dx, out), broadcast_like(dy, out)
 
 
-@primitive()
+@primitive(promotes=True)
 def sub(x, y):
     return x - y
 
@@ -338,7 +345,7 @@ def _(out, x, y, dx, dy):
     return broadcast_like(dx, out), broadcast_like(-dy, out)
 
 
-@primitive()
+@primitive(promotes=True)
 def mul(x, y):
     return x * y
 
@@ -353,7 +360,7 @@ def _(out, x, y, dx, dy):
     return dx * y, x * dy
 
 
-@primitive()
+@primitive(promotes=True)
 def div(x, y):
     return x / y
 
@@ -368,7 +375,7 @@ def _(out, x, y, dx, dy):
     return dx / y, -dy * out / y
 
 
-@primitive()
+@primitive(promotes=True)
 def pow_(x, y):
     return x ** y
 
@@ -401,7 +408,7 @@ def _(out, x, dx):
 
 # maximum and minimum: where x and y are equal each gets half the gradient (MindSpore's
 # bprop and JAX do the same; the forward rule is the transpose: the mean of the two tangents).
-@primitive()
+@primitive(promotes=True)
 def maximum(x, y):
     return np.maximum(x, y)
 
@@ -419,7 +426,7 @@ def _(out, x, y, dx, dy):
     return np.where(tie, dx * 0.5, dx * (x > y)), np.where(tie, dy * 0.5, dy * (x < y))
 
 
-@primitive()
+@primitive(promotes=True)
 def minimum(x, y):
     return np.minimum(x, y)
 
@@ -985,6 +992,21 @@ def _(out, g, like, dg):
     return (cast_like(dg, like),)
 
 
+@primitive(name="ms_promote", diff=("x",))
+def ms_promote_(x, other, true_div=False):
+    return ms_promote(x, other, true_div)
+
+
+@vjp(ms_promote_)
+def _(dout, out, x, other, true_div):  # (MindSpore casts each operand's gradient back)
+    return (cast_like(dout, x),)
+
+
+@jvp(ms_promote_)
+def _(out, x, other, true_div, dx):
+    return (cast_like(dx, out),)
+
+
 @primitive(name="mp_cast", diff=("x",))
 def mp_cast_(x, dtype):
     return mp_cast(x, dtype)
@@ -1281,7 +1303,7 @@ def isinstance_(x, classinfo):
 
 
 
-@primitive(diff=())
+@primitive(diff=(), promotes=True)
 def floordiv(x, y):
     return x // y
 
@@ -1290,7 +1312,7 @@ def floordiv(x, y):
 
 # x % y (floor-mod, the sign of y) is x - floor(x / y) * y: gradients 1 and -floor(x / y)
 # (MindSpore's FloorMod bprop); floor is flat, so the forward rule is the same
-@primitive(diff=("x", "y"))
+@primitive(diff=("x", "y"), promotes=True)
 def mod(x, y):
     return x % y
 

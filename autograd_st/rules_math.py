@@ -223,7 +223,7 @@ def _(out, y, x, dy, dx):
 
 
 # fmod(x, y) = x - trunc(x / y) * y (the sign of x): gradients 1 and -trunc(x / y)
-@primitive()
+@primitive(promotes=True)
 def fmod(x, y):
     return np.fmod(x, y)
 

@@ -13,9 +13,11 @@ import math
 
 import numpy as np
 
+from .promotion import ms_promote
+
 __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
-           "matmul_nt", "matmul_tn", "cast_like", "int_like", "mp_cast", "first_order_value", "broadcast_like", "sum_to", "accumulate",
+           "matmul_nt", "matmul_tn", "cast_like", "int_like", "mp_cast", "ms_promote", "first_order_value", "broadcast_like", "sum_to", "accumulate",
            "accumulate_to", "accumulate_tn", "matmul_nt_to",
            "matmul_tn_to", "grad_ready", "GradList", "Shape", "shape_of", "segment_length", "inplace_ok", "fwdacc_ok",
            "numbers_as", "matmul_ones", "sum_ones", "ones_matmul_nt", "ones_matmul_tn",

@@ -20,6 +20,7 @@ import numpy as np
 
 from . import dtype as mstype
 from ._printing import tensor_repr
+from .promotion import promote_pair
 
 __all__ = ["Tensor", "Parameter", "ParameterTuple", "unwrap", "wrap", "print_as_tensors"]
 
@@ -85,33 +86,6 @@ def print_as_tensors(*args, **kwargs) -> None:
     builtins.print(*[wrap(a) for a in args], **kwargs)
 
 
-_NO_DTYPE = np.dtype("V")  # (kind "V": a Python number or anything without a dtype)
-
-
-def _is_f64(value) -> bool:
-    return getattr(value, "dtype", None) == np.float64
-
-
-def _ms_result(out, a, b):
-    """MindSpore's result type for an arithmetic operator: an integer or bool Tensor with a
-    float Tensor gives the float one's dtype (int32 + float16 is float16, where numpy gives
-    float64); with a Python float, or with another integer (true division), float32; float64
-    only when an operand is float64."""
-    dt = getattr(out, "dtype", None)
-    if dt is None or dt.kind != "f":
-        return out
-    ka, kb = getattr(a, "dtype", _NO_DTYPE).kind, getattr(b, "dtype", _NO_DTYPE).kind
-    if ka == "f" and kb in "iub":
-        want = a.dtype
-    elif kb == "f" and ka in "iub":
-        want = b.dtype
-    elif dt == np.float64 and not (_is_f64(a) or _is_f64(b)):
-        want = np.dtype(np.float32)
-    else:
-        return out
-    return out if dt == want else out.astype(want)
-
-
 def _operand(other):
     """The other operand of a Tensor operator: a Tensor's array; a numpy scalar as the Python
     number it holds (MindSpore: a float32 Tensor times np.float64(2.0) is float32)."""
@@ -122,18 +96,29 @@ def _operand(other):
     return other
 
 
+def _other(other):
+    """The other operand of an arithmetic operator: as :func:`_operand`; a list or tuple as
+    the Tensor MindSpore makes of it (Python floats float32, ints int64)."""
+    other = _operand(other)
+    return _as_array(other) if type(other) in (list, tuple) else other
+
+
 def _binary(op):
-    def method(self, other):
-        other = _operand(other)
-        return _tensor_of(np.asarray(_ms_result(op(self._data, other), self._data, other)))
+    true_div = op is np.true_divide
+
+    def method(self, other):  # (MindSpore's result dtype: autograd_st/promotion.py)
+        a, b = promote_pair(self._data, _other(other), true_div)
+        return _tensor_of(np.asarray(op(a, b)))
     method.__name__ = op.__name__
     return method
 
 
 def _reflected(op):
+    true_div = op is np.true_divide
+
     def method(self, other):
-        other = _operand(other)
-        return _tensor_of(np.asarray(_ms_result(op(other, self._data), self._data, other)))
+        b, a = promote_pair(self._data, _other(other), true_div)
+        return _tensor_of(np.asarray(op(a, b)))
     method.__name__ = "r" + op.__name__
     return method
 

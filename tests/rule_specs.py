@@ -270,6 +270,11 @@ for _name, _dom in REDUCTION_DOMAINS.items():
 # int_like: the identity for a float ``x`` (an integer x has no gradient to check)
 SPECS += [row("int_like", A((2, 3)), A((2, 3))), row("int_like", A(()), A((4,)))]
 
+# ms_promote: the identity for a float ``x``, with a float other operand, a Python float,
+# in a true division (an integer x's gradient is the cast one: tests/test_dtype_promotion.py)
+SPECS += [row("ms_promote", A((2, 3)), A((2, 3))), row("ms_promote", A(()), 1.5),
+          row("ms_promote", A((3,)), A((2, 3)), True)]
+
 for _name in ("softmax", "log_softmax"):
     for _shape, _axis in [((5,), -1), ((2, 3), -1), ((2, 3), 0), ((2, 3, 4), 1),
                           ((2, 3, 4), (0, 2)), ((2, 3), None), ((), None)]:

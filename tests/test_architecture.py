@@ -28,6 +28,7 @@ FLOORS = {
     "autograd_st.tensor": 0, "autograd_st.cell": 0, "autograd_st.runtime": 0,
     "autograd_st.validate_inputs": 0,  # Cell.set_inputs' checks (GRAPH_MODE calls)
     "autograd_st._c_expression": 0,  # mindspore._c_expression's name: empty, as its import
+    "autograd_st.promotion": 0,  # MindSpore's result dtype of a binary operator (one rule)
     "autograd_st.runtime_loops": 0,  # the helpers of batched loops (compiler/lower_loops.py)
     "autograd_st.compiler.lower_step": 2,  # a stacked forward loop's step into its tape rows
     "autograd_st.kernels": 0, "autograd_st.kernels_conv": 0, "autograd_st.kernels_rnn": 0,

@@ -1110,9 +1110,13 @@ def test_integer_tensor_alongside_float():
     gx2, gk = ops.grad(with_int, (0, 1))(x, k)
     assert_close(gx2, gx)
     assert gk.shape == (3,) and gk.dtype == ms.int32
-    # the true gradient (x + 2 k sin x) cast to the input's dtype
-    true_gk = x.asnumpy() + 2 * k.asnumpy() * np.sin(x.asnumpy())
-    np.testing.assert_array_equal(gk.asnumpy(), true_gk.astype(np.int32))
+    # as MindSpore's bprops: each operator's gradient for an integer operand is cast to its
+    # dtype (x * k: trunc(x); the adjoint of the int32 k * k: trunc(sin x)), and MindSpore
+    # 2.10 gives [0, 0, 0] here (measured: |x| < 1)
+    xs, ks = x.asnumpy(), k.asnumpy()
+    want = np.trunc(xs).astype(np.int32) + 2 * ks * np.trunc(np.sin(xs)).astype(np.int32)
+    np.testing.assert_array_equal(gk.asnumpy(), want)
+    np.testing.assert_array_equal(gk.asnumpy(), [0, 0, 0])
 
 
 def int_index(x, idx):

@@ -27,6 +27,7 @@ from ..compiler.markers import is_gradient_function, is_user_primitive
 from ..compiler.plan import GradientPlan, Ref
 from ..errors import CompileError, GradientAPIError
 from ..prims import Sym
+from ..promotion import kind as kind_of
 from ..tensor import Parameter, ParameterTuple, Tensor
 from .values import argspec, count_leaves, grad_tree, runtime_leaves
 
@@ -282,6 +283,9 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
         fir = compiler.normalize_function(fn, self_obj, spec, source, weak)
     if compiler.has_bprop(self_obj):  # the Cell's own bprop is its backward
         fir = compiler.wrap_in_call(fir, self_obj, spec)
+    objects = [resolve_input(inp, self_obj, fn) for inp in fir.inputs]
+    if weak:  # MindSpore's result dtypes where an integer array meets a float (promote.py)
+        fir = _promoted(fir, runtime_leaves(call_args, spec), objects)
     n_args = len(call_args)
     positions, leaf_owner = _positions(request, self_obj, call_args, spec, n_tail,
                                        fir.qualname)
@@ -315,8 +319,17 @@ def compile_gradient(request: GradRequest, fn, self_obj, args, recompute=False) 
         int_args=tuple(d is not None and d.kind in "iub" for d in dtypes),
         typed_args=tuple(d is not None for d in dtypes), recompute=recompute,
         ready_hook=request.ready_hook)
-    objects = [resolve_input(inp, self_obj, fn) for inp in fir.inputs]
     return compiler.build_gradient(fir, plan, objects), inner
+
+
+def _promoted(fir, leaf_values, objects):
+    """``fir`` as ``compiler.promote_dtypes`` makes it for these argument leaves and input
+    objects (``fir`` itself when their number is not its own: a derivative's code, whose
+    casts were made when it was built)."""
+    kinds = [kind_of(v) for v in leaf_values]
+    if len(kinds) != len(leaves(fir.args)):
+        return fir
+    return compiler.promote_dtypes(fir, kinds, compiler.input_kinds(objects))
 
 
 def _innermost_code(fn) -> tuple:
@@ -435,9 +448,11 @@ def compile_jvp(fn, inputs) -> tuple:
         fir = compiler.normalize_function(f, self_obj, _generated_spec(gfn, spec), source, weak)
     else:
         fir = compiler.normalize_function(f, self_obj, spec, source, weak)
+    objects = [resolve_input(inp, self_obj, f) for inp in fir.inputs]
+    if weak:
+        fir = _promoted(fir, runtime_leaves(list(inputs), spec), objects)
     n_leaves = len(leaves(fir.args))
     compiled = compiler.build_jvp(fir, (True,) * n_leaves, (False,) * len(fir.inputs))
-    objects = [resolve_input(inp, self_obj, f) for inp in fir.inputs]
     return fir, compiled, objects
 
 

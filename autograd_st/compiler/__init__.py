@@ -11,6 +11,8 @@ them:
 - ``gradient``: the top-level gradient function, from a :class:`GradientPlan` (data);
 - ``jvp``: forward-mode functions;
 - ``bprop``: a Cell's own ``bprop`` as its backward;
+- ``promote``: MindSpore's result dtypes, where an operator may mix integer and float
+  arrays (``ms_promote`` before its operand);
 - ``stages`` / ``export``: the code after each pass (``capture``) and generated code as a
   module that runs on its own (``standalone_source``), for reading.
 
@@ -40,6 +42,7 @@ _WHERE = {
     "GradientArtifact": "gradient", "build_gradient": "gradient",
     "GradientPlan": "plan", "Ref": "plan",
     "build_jvp": "jvp",
+    "promote_dtypes": "promote", "input_kinds": "promote",
     "fuse_function": "fuse", "explain_fusion": "fuse",
     "STAGES": "stages", "capture": "stages",
 }
@@ -49,7 +52,7 @@ _RENAMED = {"explain_fusion": "explain"}  # a name here -> its name in its modul
 __all__ = ["ABSENT", "RUNTIME", "STAGES", "FuncIR", "GradientArtifact", "GradientPlan", "Ref",
            "explain_fusion", "fuse_function", "build_gradient", "build_jvp", "capture", "clear_caches", "full_source",
            "function_of", "gc_paused", "generated_source", "has_bprop", "leaves",
-           "normalize_function", "rebuild", "resolve_input", "source_files",
+           "normalize_function", "promote_dtypes", "input_kinds", "rebuild", "resolve_input", "source_files",
            "standalone_source", "structure_signature", "wrap_in_call"]
 assert sorted(__all__) == sorted(_WHERE)
 
@@ -71,6 +74,7 @@ if TYPE_CHECKING:  # what the names are, for readers, type checkers and the laye
     from .ir import ABSENT, RUNTIME, FuncIR, leaves, rebuild, resolve_input
     from .jvp import build_jvp
     from .plan import GradientPlan, Ref
+    from .promote import input_kinds, promote_dtypes
     from .stages import STAGES, capture
 
 

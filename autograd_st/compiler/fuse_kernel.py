@@ -262,6 +262,10 @@ def _operands(node) -> list:
     raise Unsupported("a %s" % type(node).__name__)
 
 
+def _number(node) -> bool:
+    return isinstance(node, gast.Constant) and type(node.value) in (int, float)
+
+
 class _KernelText:
     """Expressions as scalar numba code, each with its type: ``f`` (the float dtype ``T``)
     or ``b`` (bool).  Constants are made ``T`` as numpy makes Python numbers (they take the
@@ -290,6 +294,8 @@ class _KernelText:
             (a, ta), (b, tb) = self.expr(node.left), self.expr(node.right)
             if ta == tb == "b":
                 raise Unsupported("arithmetic on two bools")
+            if (ta == "b" and _number(node.right)) or (tb == "b" and _number(node.left)):
+                raise Unsupported("a bool array with a number (numpy gives int64 or float64)")
             return "(%s %s %s)" % (self.f(a, ta), BINOPS[type(node.op)], self.f(b, tb)), "f"
         if isinstance(node, gast.UnaryOp):
             a, ta = self.expr(node.operand)
