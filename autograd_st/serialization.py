@@ -394,8 +394,11 @@ _FLOATS = {np.dtype(t) for t in (np.float16, np.float32, np.float64)}
 _INTS = {np.dtype(t) for t in (np.int8, np.int16, np.int32, np.int64)}
 
 
-def _checked_value(param: Parameter, new, strict_load: bool) -> np.ndarray:
-    """What ``param`` will hold after loading ``new``; raises before anything changes."""
+def _checked_value(param: Parameter, new, strict_load: bool):
+    """What ``param`` will hold after loading ``new``; raises before anything changes.  A
+    Tensor of ``param``'s shape and dtype is held as it is (MindSpore 2.10, measured: the
+    Parameter and the dict's entry then share memory, so two networks loaded from one dict
+    train as one); anything else is a converted copy."""
     old = param.asnumpy()
     value = new.asnumpy() if isinstance(new, Tensor) else np.asarray(new)
     if value.shape != old.shape:
@@ -419,7 +422,7 @@ def _checked_value(param: Parameter, new, strict_load: bool) -> np.ndarray:
             "checkpoint is the one for this network." % (
                 param.name, param.name, _NAME_OF.get(old.dtype, old.dtype),
                 _NAME_OF.get(value.dtype, value.dtype)))
-    return value
+    return new if isinstance(new, Tensor) else value
 
 
 def load_param_into_net(net, parameter_dict, strict_load=False, remove_redundancy=False):

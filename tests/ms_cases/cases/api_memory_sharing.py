@@ -3,7 +3,10 @@ and ``mindspore.tensor(array)`` copy the array; ``Tensor.from_numpy`` and ``Tens
 share; ``Parameter(...)`` copies; ``asnumpy()`` shares; ``Parameter.set_data(tensor)`` makes
 the Parameter hold that Tensor's memory (an array taken with ``asnumpy()`` before keeps the old
 values; a target network whose Parameters were ``set_data`` from another's follows its
-updates)."""
+updates; ``load_param_into_net`` likewise holds the dict's Tensors)."""
+import os
+import tempfile
+
 import numpy as np
 import mindspore as ms
 from mindspore import Parameter, Tensor, nn, ops
@@ -64,4 +67,19 @@ def run():
     grads = ms.value_and_grad(lambda x: net(x).sum(), None, net.trainable_params())(x)[1]
     opt(grads)
     out["target_follows"] = float(np.abs(target.weight.asnumpy() - net.weight.asnumpy()).max())
+
+    # load_param_into_net holds the dict's Tensors: two networks loaded from one dict share
+    path = os.path.join(tempfile.mkdtemp(), "net.ckpt")
+    ms.save_checkpoint(net, path)
+    params = ms.load_checkpoint(path)
+    one, two = nn.Dense(2, 2), nn.Dense(2, 2)
+    ms.load_param_into_net(one, params)
+    ms.load_param_into_net(two, params)
+    opt = nn.SGD(one.trainable_params(), 0.5)
+    grads = ms.value_and_grad(lambda x: one(x).sum(), None, one.trainable_params())(x)[1]
+    opt(grads)
+    out["loaded_twice_share"] = float(np.abs(two.weight.asnumpy() - one.weight.asnumpy()).max())
+    out["loaded_dict_follows"] = float(np.abs(params["weight"].asnumpy()
+                                              - one.weight.asnumpy()).max())
+    out["loaded_moved"] = float(np.abs(one.weight.asnumpy() - net.weight.asnumpy()).max())
     return out
