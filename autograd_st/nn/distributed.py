@@ -36,7 +36,7 @@ from .. import mpi_backend, ops, parallel_context, runtime
 from ..cell import Cell
 from ..ops.nn_func import assign, depend
 from ..prims import P
-from ..tensor import Tensor, unwrap
+from ..tensor import unwrap, wrap
 from .layers import _BatchNorm
 
 __all__ = ["DistributedGradReducer", "SyncBatchNorm"]
@@ -188,7 +188,7 @@ class DistributedGradReducer(Cell):
             for k, off in zip(b.members, b.offsets):
                 shape = unwrap(self._grad_params[k]).shape
                 n = int(np.prod(shape, dtype=np.int64))
-                out[k] = Tensor(res[off:off + n].reshape(shape))
+                out[k] = wrap(res[off:off + n].reshape(shape))  # (a view: no copy)
         return tuple(out)
 
     # -- overlap: begin(); the backward calls grad_ready; end(grads) --------------------------
