@@ -168,3 +168,39 @@ def test_errors_as_mindspore_raises_them(tmp_path):
         again.write_raw_data([{"a": 1}])
     with pytest.raises(ValueError, match="does not exist"):
         ds.MindDataset(str(tmp_path / "missing.mindrecord"))
+
+
+def test_minddataset_epochs_reshuffle_the_previous_order(tmp_path):
+    """Epoch e's global shuffle reorders epoch e-1's order (MindSpore shuffles its task
+    list in place); with num_samples the rows are drawn with replacement from the previous
+    epoch's rows, one std::mt19937(seed + 1 + epoch + i) per row (tutorial beginner/dataset
+    re-run; MindSpore's values: case tr3_minddataset_epochs)."""
+    from autograd_st.dataset import config as cfg
+    from autograd_st.mindrecord import FileWriter
+    name = str(tmp_path / "e.mindrecord")
+    w = FileWriter(file_name=name, shard_num=1, overwrite=True)
+    w.add_schema({"label": {"type": "int32"}}, "s")
+    w.write_raw_data([{"label": i} for i in range(9)])
+    w.commit()
+
+    def epochs(d, k=3):
+        it = d.create_tuple_iterator(output_numpy=True, num_epochs=k)
+        return [[int(r[0]) for r in it] for _ in range(k)]
+
+    ds.config.set_seed(11)
+    e = epochs(ds.MindDataset(name, shuffle=True))
+    assert e[0] == cfg.minstd_order(9, 12)
+    for k in (1, 2):
+        assert e[k] == [e[k - 1][i] for i in cfg.minstd_order(9, 12 + k)]
+        assert e[k] != cfg.minstd_order(9, 12 + k)
+    ds.config.set_seed(11)
+    d = ds.MindDataset(name, shuffle=True, num_samples=13)
+    assert d.get_dataset_size() == 13
+    r = epochs(d)
+    assert r[0] == [cfg.StdMT19937(12 + i).below(9) for i in range(13)]
+    assert len(set(r[0])) < 9 or len(r[0]) > 9
+    for k in (1, 2):
+        assert set(r[k]) <= set(r[k - 1])
+        assert r[k] == [r[k - 1][cfg.StdMT19937(12 + k + i).below(13)] for i in range(13)]
+    ds.config.set_seed(11)
+    assert epochs(ds.MindDataset(name, shuffle=False, num_samples=4), 2) == [[0, 1, 2, 3]] * 2
