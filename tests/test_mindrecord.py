@@ -204,3 +204,20 @@ def test_minddataset_epochs_reshuffle_the_previous_order(tmp_path):
         assert r[k] == [r[k - 1][cfg.StdMT19937(12 + k + i).below(13)] for i in range(13)]
     ds.config.set_seed(11)
     assert epochs(ds.MindDataset(name, shuffle=False, num_samples=4), 2) == [[0, 1, 2, 3]] * 2
+
+
+def test_dataset_save_writes_mindspores_bytes(tmp_path):
+    """dataset/eager re-run (stop 19): the tutorial's ``Dataset.save`` of six shuffled ints
+    under seed 1234 gives the file MindSpore 2.10 wrote, byte for byte (the schema's
+    description was ours, "Dataset.save", where MindSpore writes "mindrecord")."""
+    ds.config.set_seed(1234)
+    name = str(tmp_path / "train_dataset.mindrecord")
+    ds.NumpySlicesDataset(data=[1, 2, 3, 4, 5, 6], column_names=["column_1"]).save(name)
+    with gzip.open(FIX / "saved_eager.mindrecord.gz", "rb") as fh:
+        theirs = fh.read()
+    ours = pathlib.Path(name).read_bytes()
+    assert len(ours) == len(theirs)
+    assert ours == theirs
+    rows = [int(r[0]) for r in ds.MindDataset(name, shuffle=False)
+            .create_tuple_iterator(output_numpy=True)]
+    assert sorted(rows) == [1, 2, 3, 4, 5, 6] and rows != [1, 2, 3, 4, 5, 6]

@@ -232,7 +232,7 @@ class Dataset:
                     row[name] = v.item()
             out.append(row)
         writer = FileWriter(file_name, num_files)
-        writer.add_schema(schema, "Dataset.save")
+        writer.add_schema(schema, "mindrecord")  # the description MindSpore 2.10 writes
         if out:
             writer.write_raw_data(out)
         writer.commit()
