@@ -221,3 +221,19 @@ def test_dataset_save_writes_mindspores_bytes(tmp_path):
     rows = [int(r[0]) for r in ds.MindDataset(name, shuffle=False)
             .create_tuple_iterator(output_numpy=True)]
     assert sorted(rows) == [1, 2, 3, 4, 5, 6] and rows != [1, 2, 3, 4, 5, 6]
+
+
+def test_numa_enable_setting():
+    """cv/fcn8s's pipeline calls ds.config.set_numa_enable(True) (MindSpore 2.10: False
+    before, a bool only, TypeError otherwise); the rows are the same either way."""
+    assert ds.config.get_numa_enable() is False
+    d = ds.NumpySlicesDataset(np.arange(5), shuffle=False)
+    before = [int(r[0]) for r in d.create_tuple_iterator(output_numpy=True)]
+    try:
+        ds.config.set_numa_enable(True)
+        assert ds.config.get_numa_enable() is True
+        with pytest.raises(TypeError, match="boolean"):
+            ds.config.set_numa_enable(1)
+        assert [int(r[0]) for r in d.create_tuple_iterator(output_numpy=True)] == before
+    finally:
+        ds.config.set_numa_enable(False)
