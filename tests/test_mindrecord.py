@@ -237,3 +237,54 @@ def test_numa_enable_setting():
         assert [int(r[0]) for r in d.create_tuple_iterator(output_numpy=True)] == before
     finally:
         ds.config.set_numa_enable(False)
+
+
+def test_shards_wrap_and_shuffle_afresh_each_epoch(tmp_path):
+    """SSD re-run (stop 19): with num_shards every shard reads ceil(n / num_shards) rows,
+    wrapping to the start of the epoch's order, and each epoch shuffles range(n) afresh
+    (case tr3_minddataset_epochs)."""
+    from autograd_st.dataset import config as cfg
+    from autograd_st.mindrecord import FileWriter
+    name = str(tmp_path / "s.mindrecord")
+    w = FileWriter(file_name=name, shard_num=1, overwrite=True)
+    w.add_schema({"label": {"type": "int32"}}, "s")
+    w.write_raw_data([{"label": i} for i in range(11)])
+    w.commit()
+    ds.config.set_seed(4)
+    d = ds.MindDataset(name, shuffle=True, num_shards=2, shard_id=1)
+    assert d.get_dataset_size() == 6
+    it = d.create_tuple_iterator(output_numpy=True, num_epochs=2)
+    for e in range(2):
+        p = cfg.minstd_order(11, 5 + e)
+        assert [int(r[0]) for r in it] == [p[1], p[3], p[5], p[7], p[9], p[0]]
+    plain = ds.MindDataset(name, shuffle=False, num_shards=2, shard_id=1)
+    assert [int(r[0]) for r in plain.create_tuple_iterator(output_numpy=True)] == \
+        [1, 3, 5, 7, 9, 0]
+
+
+def test_decode_takes_a_bytes_column(tmp_path):
+    """SSD re-run (stop 19): a MindRecord bytes column comes as a one-element bytes array
+    (as in MindSpore 2.10), and vision.Decode takes it, and Python bytes, as MindSpore's."""
+    import io
+
+    from PIL import Image
+
+    from autograd_st.dataset import vision
+    from autograd_st.mindrecord import FileWriter
+    img = (np.arange(5 * 7 * 3) % 251).astype(np.uint8).reshape(5, 7, 3)
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, "PNG")
+    name = str(tmp_path / "b.mindrecord")
+    w = FileWriter(file_name=name, shard_num=1, overwrite=True)
+    w.add_schema({"image": {"type": "bytes"}}, "s")
+    w.write_raw_data([{"image": buf.getvalue()}])
+    w.commit()
+    raw = next(ds.MindDataset(name, shuffle=False).create_tuple_iterator(output_numpy=True))[0]
+    assert raw.dtype.kind == "S" and raw.shape == (1,)
+    np.testing.assert_array_equal(vision.Decode()(raw), img)
+    np.testing.assert_array_equal(vision.Decode()(buf.getvalue()), img)
+    out = next(ds.MindDataset(name, shuffle=False).map(vision.Decode(), input_columns=["image"])
+               .create_tuple_iterator(output_numpy=True))[0]
+    np.testing.assert_array_equal(out, img)
+    with pytest.raises(TypeError, match="1-D uint8"):
+        vision.Decode()(np.array(buf.getvalue(), np.bytes_))

@@ -119,7 +119,8 @@ class MindDataset(_Indexed):
         replacement under ``num_samples``) reorders the previous epoch's order, not
         ``range(n)`` (MindSpore shuffles its task list in place; measured over 3 epochs,
         case tr3_minddataset_epochs); FILES reorders the previous order cut at the files'
-        row counts, INFILE shuffles within those pieces."""
+        row counts, INFILE shuffles within those pieces. With ``num_shards`` given each epoch
+        shuffles ``range(n)`` afresh (then takes its shard)."""
         n = len(self._where)
         if self._mode in (Shuffle.FALSE, None):
             return list(range(n))
@@ -131,7 +132,9 @@ class MindDataset(_Indexed):
             at, order = 0, self._step(list(range(n)), base)
         while at < epoch:
             at += 1
-            order = self._step(order, base + at)
+            # with num_shards MindSpore builds the tasks afresh each epoch (measured)
+            order = self._step(order if self._num_shards is None else list(range(n)),
+                               base + at)
         self._memo = (base, at, order)
         return order
 
@@ -140,7 +143,11 @@ class MindDataset(_Indexed):
             return super()._order(epoch)
         order = self._permutation(epoch)
         if self._num_shards is not None:
-            order = order[self._shard_id::self._num_shards]
+            # every shard reads ceil(n / num_shards) rows, wrapping to the order's start
+            # (MindSpore 2.10: shard 1 of 2 over 11 rows reads positions 1, 3, .., 9, 0)
+            n = len(order)
+            order = [order[(self._shard_id + k * self._num_shards) % n]
+                     for k in range(-(-n // self._num_shards))] if n else []
         return np.asarray(order[:self._size()], np.int64)
 
     def _size(self) -> int:
@@ -150,7 +157,7 @@ class MindDataset(_Indexed):
             return int(self._num_samples)
         n = len(self._where)
         if self._num_shards is not None:
-            n = len(range(self._shard_id, n, self._num_shards))
+            n = -(-n // self._num_shards)
         return n if not self._num_samples else min(n, self._num_samples)
 
     def _row(self, index: int) -> tuple:
