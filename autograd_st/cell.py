@@ -421,18 +421,23 @@ class Cell:
         return self._func_graph_flags
 
     # -- parameters ----------------------------------------------------------------------
-    def cells_and_names(self, prefix: str = "") -> Iterator[tuple[str, "Cell"]]:
-        seen = set()
-        stack = [(prefix, self)]
-        while stack:
-            name, cell = stack.pop(0)
-            if id(cell) in seen:
-                continue
-            seen.add(id(cell))
-            yield name, cell
-            for child_name, child in cell._cells.items():
-                if child is not None:
-                    stack.append(((name + "." if name else "") + child_name, child))
+    def cells_and_names(self, cells=None, name_prefix: str = "") -> Iterator[tuple[str, "Cell"]]:
+        """MindSpore's ``cells_and_names(cells=None, name_prefix='')``: this Cell and every
+        Cell under it, depth-first in attribute order (MindSpore 2.10's order: a loop that
+        re-initializes weights in this order draws its seeded numbers into the same
+        Parameters), each once; ``cells`` a set of Cells whose subtrees are skipped (filled
+        as it goes), as MindSpore's."""
+        if isinstance(cells, str):  # the prefix given first (autograd_st's earlier form)
+            cells, name_prefix = None, cells
+        seen = cells if cells else set()
+        if self in seen:
+            return
+        seen.add(self)
+        yield name_prefix, self
+        for name, cell in self._cells.items():
+            if cell:
+                yield from cell.cells_and_names(
+                    seen, name_prefix + "." + name if name_prefix else name)
 
     def parameters_and_names(self, name_prefix: str = "", expand: bool = True):
         seen = set()

@@ -168,3 +168,123 @@ def test_errors_as_mindspore_raises_them(tmp_path):
         again.write_raw_data([{"a": 1}])
     with pytest.raises(ValueError, match="does not exist"):
         ds.MindDataset(str(tmp_path / "missing.mindrecord"))
+
+
+def test_minddataset_epochs_reshuffle_the_previous_order(tmp_path):
+    """Epoch e's global shuffle reorders epoch e-1's order (MindSpore shuffles its task
+    list in place); with num_samples the rows are drawn with replacement from the previous
+    epoch's rows, one std::mt19937(seed + 1 + epoch + i) per row (tutorial beginner/dataset
+    re-run; MindSpore's values: case tr3_minddataset_epochs)."""
+    from autograd_st.dataset import config as cfg
+    from autograd_st.mindrecord import FileWriter
+    name = str(tmp_path / "e.mindrecord")
+    w = FileWriter(file_name=name, shard_num=1, overwrite=True)
+    w.add_schema({"label": {"type": "int32"}}, "s")
+    w.write_raw_data([{"label": i} for i in range(9)])
+    w.commit()
+
+    def epochs(d, k=3):
+        it = d.create_tuple_iterator(output_numpy=True, num_epochs=k)
+        return [[int(r[0]) for r in it] for _ in range(k)]
+
+    ds.config.set_seed(11)
+    e = epochs(ds.MindDataset(name, shuffle=True))
+    assert e[0] == cfg.minstd_order(9, 12)
+    for k in (1, 2):
+        assert e[k] == [e[k - 1][i] for i in cfg.minstd_order(9, 12 + k)]
+        assert e[k] != cfg.minstd_order(9, 12 + k)
+    ds.config.set_seed(11)
+    d = ds.MindDataset(name, shuffle=True, num_samples=13)
+    assert d.get_dataset_size() == 13
+    r = epochs(d)
+    assert r[0] == [cfg.StdMT19937(12 + i).below(9) for i in range(13)]
+    assert len(set(r[0])) < 9 or len(r[0]) > 9
+    for k in (1, 2):
+        assert set(r[k]) <= set(r[k - 1])
+        assert r[k] == [r[k - 1][cfg.StdMT19937(12 + k + i).below(13)] for i in range(13)]
+    ds.config.set_seed(11)
+    assert epochs(ds.MindDataset(name, shuffle=False, num_samples=4), 2) == [[0, 1, 2, 3]] * 2
+
+
+def test_dataset_save_writes_mindspores_bytes(tmp_path):
+    """dataset/eager re-run (stop 19): the tutorial's ``Dataset.save`` of six shuffled ints
+    under seed 1234 gives the file MindSpore 2.10 wrote, byte for byte (the schema's
+    description was ours, "Dataset.save", where MindSpore writes "mindrecord")."""
+    ds.config.set_seed(1234)
+    name = str(tmp_path / "train_dataset.mindrecord")
+    ds.NumpySlicesDataset(data=[1, 2, 3, 4, 5, 6], column_names=["column_1"]).save(name)
+    with gzip.open(FIX / "saved_eager.mindrecord.gz", "rb") as fh:
+        theirs = fh.read()
+    ours = pathlib.Path(name).read_bytes()
+    assert len(ours) == len(theirs)
+    assert ours == theirs
+    rows = [int(r[0]) for r in ds.MindDataset(name, shuffle=False)
+            .create_tuple_iterator(output_numpy=True)]
+    assert sorted(rows) == [1, 2, 3, 4, 5, 6] and rows != [1, 2, 3, 4, 5, 6]
+
+
+def test_numa_enable_setting():
+    """cv/fcn8s's pipeline calls ds.config.set_numa_enable(True) (MindSpore 2.10: False
+    before, a bool only, TypeError otherwise); the rows are the same either way."""
+    assert ds.config.get_numa_enable() is False
+    d = ds.NumpySlicesDataset(np.arange(5), shuffle=False)
+    before = [int(r[0]) for r in d.create_tuple_iterator(output_numpy=True)]
+    try:
+        ds.config.set_numa_enable(True)
+        assert ds.config.get_numa_enable() is True
+        with pytest.raises(TypeError, match="boolean"):
+            ds.config.set_numa_enable(1)
+        assert [int(r[0]) for r in d.create_tuple_iterator(output_numpy=True)] == before
+    finally:
+        ds.config.set_numa_enable(False)
+
+
+def test_shards_wrap_and_shuffle_afresh_each_epoch(tmp_path):
+    """SSD re-run (stop 19): with num_shards every shard reads ceil(n / num_shards) rows,
+    wrapping to the start of the epoch's order, and each epoch shuffles range(n) afresh
+    (case tr3_minddataset_epochs)."""
+    from autograd_st.dataset import config as cfg
+    from autograd_st.mindrecord import FileWriter
+    name = str(tmp_path / "s.mindrecord")
+    w = FileWriter(file_name=name, shard_num=1, overwrite=True)
+    w.add_schema({"label": {"type": "int32"}}, "s")
+    w.write_raw_data([{"label": i} for i in range(11)])
+    w.commit()
+    ds.config.set_seed(4)
+    d = ds.MindDataset(name, shuffle=True, num_shards=2, shard_id=1)
+    assert d.get_dataset_size() == 6
+    it = d.create_tuple_iterator(output_numpy=True, num_epochs=2)
+    for e in range(2):
+        p = cfg.minstd_order(11, 5 + e)
+        assert [int(r[0]) for r in it] == [p[1], p[3], p[5], p[7], p[9], p[0]]
+    plain = ds.MindDataset(name, shuffle=False, num_shards=2, shard_id=1)
+    assert [int(r[0]) for r in plain.create_tuple_iterator(output_numpy=True)] == \
+        [1, 3, 5, 7, 9, 0]
+
+
+def test_decode_takes_a_bytes_column(tmp_path):
+    """SSD re-run (stop 19): a MindRecord bytes column comes as a one-element bytes array
+    (as in MindSpore 2.10), and vision.Decode takes it, and Python bytes, as MindSpore's."""
+    import io
+
+    from PIL import Image
+
+    from autograd_st.dataset import vision
+    from autograd_st.mindrecord import FileWriter
+    img = (np.arange(5 * 7 * 3) % 251).astype(np.uint8).reshape(5, 7, 3)
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, "PNG")
+    name = str(tmp_path / "b.mindrecord")
+    w = FileWriter(file_name=name, shard_num=1, overwrite=True)
+    w.add_schema({"image": {"type": "bytes"}}, "s")
+    w.write_raw_data([{"image": buf.getvalue()}])
+    w.commit()
+    raw = next(ds.MindDataset(name, shuffle=False).create_tuple_iterator(output_numpy=True))[0]
+    assert raw.dtype.kind == "S" and raw.shape == (1,)
+    np.testing.assert_array_equal(vision.Decode()(raw), img)
+    np.testing.assert_array_equal(vision.Decode()(buf.getvalue()), img)
+    out = next(ds.MindDataset(name, shuffle=False).map(vision.Decode(), input_columns=["image"])
+               .create_tuple_iterator(output_numpy=True))[0]
+    np.testing.assert_array_equal(out, img)
+    with pytest.raises(TypeError, match="1-D uint8"):
+        vision.Decode()(np.array(buf.getvalue(), np.bytes_))

@@ -92,3 +92,36 @@ def test_ops_partial_mapped_in_construct():
     x = Tensor(np.random.RandomState(4).normal(size=(1, 12, 3)))
     grad = ops.grad(net)(x).asnumpy()
     np.testing.assert_allclose(grad, numerical_grad(net, (x,)), rtol=1e-6, atol=1e-9)
+
+
+def test_cells_and_names_is_depth_first_in_attribute_order():
+    """pix2pix re-run (stop 19): its weight re-initialization loops over cells_and_names();
+    MindSpore 2.10 walks depth-first (case tr3_cells_and_names_init), so the seeded draws
+    reach the same Parameters only in that order."""
+    import autograd_st.nn as nn
+
+    class Block(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.features = nn.SequentialCell([nn.Conv2d(2, 2, 1), nn.BatchNorm2d(2)])
+
+    class Net(nn.Cell):
+        def __init__(self):
+            super().__init__()
+            self.features = nn.SequentialCell([nn.Conv2d(2, 2, 1), Block(), nn.Conv2d(2, 2, 1)])
+            self.x = Block()
+
+    net = Net()
+    names = [n for n, _ in net.cells_and_names()]
+    assert names == ["", "features", "features.0", "features.1", "features.1.features",
+                     "features.1.features.0", "features.1.features.1", "features.2", "x",
+                     "x.features", "x.features.0", "x.features.1"]
+    assert [n for n, _ in net.cells_and_names(name_prefix="net")][:3] == \
+        ["net", "net.features", "net.features.0"]
+    seen = {net.x}
+    rest = [n for n, _ in net.cells_and_names(seen)]
+    assert "x" not in rest and "x.features" not in rest and "features.1" in rest
+    assert net.features in seen
+    # a Cell reachable twice comes once, at its first place
+    net.y = net.features
+    assert [n for n, _ in net.cells_and_names()].count("y") == 0

@@ -34,7 +34,8 @@ from ..ms_random import StdMT19937
 
 __all__ = ["set_seed", "get_seed", "generator", "seed_sets", "DEFAULT_SEED", "sampler_order",
            "sampler_draws", "weighted_draws", "pk_draws", "std_shuffle", "build_seed",
-           "BufferShuffle", "set_num_parallel_workers", "get_num_parallel_workers"]
+           "BufferShuffle", "set_num_parallel_workers", "get_num_parallel_workers",
+           "set_numa_enable", "get_numa_enable"]
 
 DEFAULT_SEED = 5489  # MindSpore's ds.config.get_seed() before any set_seed
 _SEED = [DEFAULT_SEED]
@@ -100,6 +101,23 @@ def get_num_parallel_workers() -> int:
     """MindSpore's ``ds.config.get_num_parallel_workers()``: 8 or the machine's cores if fewer,
     until ``set_num_parallel_workers``."""
     return _WORKERS[0]
+
+
+_NUMA = [False]
+
+
+def set_numa_enable(numa_enable) -> None:
+    """MindSpore's ``ds.config.set_numa_enable(numa_enable)`` (cv/fcn8s calls it): binds
+    MindSpore's dataset threads to NUMA nodes, a speed setting; here one process computes the
+    rows, so it is recorded (``get_numa_enable``) and changes nothing else."""
+    if not isinstance(numa_enable, bool):
+        raise TypeError("numa_enable must be a boolean dtype.")
+    _NUMA[0] = numa_enable
+
+
+def get_numa_enable() -> bool:
+    """MindSpore's ``ds.config.get_numa_enable()``: False until ``set_numa_enable(True)``."""
+    return _NUMA[0]
 
 
 def generator(stage: int, epoch: int) -> np.random.Generator:

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..mindrecord import FileWriter
 from ..tensor import Tensor
-from . import config, op_draws
+from . import config, map_procs, op_draws
 
 __all__ = ["Dataset", "BatchInfo"]
 
@@ -124,7 +124,9 @@ class Dataset:
         ``num_parallel_workers`` (default ``ds.config.get_num_parallel_workers()``) is
         the number of copies of the random transforms, each seeded as MindSpore seeds its
         workers' (one process computes the rows, in order: :mod:`.op_draws`);
-        ``python_multiprocessing`` and ``max_rowsize`` are accepted; so is a ``cache``
+        with ``python_multiprocessing`` the Python functions draw from ``numpy.random`` and
+        ``random`` as in MindSpore's worker processes (:mod:`.map_procs`); ``max_rowsize`` is
+        accepted; so is a ``cache``
         (``DatasetCache``: the rows are computed as without it, as MindSpore's values are);
         ``callbacks`` and ``offload`` are refused when given."""
         if cache is not None and type(cache).__name__ != "DatasetCache":
@@ -135,7 +137,8 @@ class Dataset:
         if given:
             raise NotImplementedError("map: autograd_st does not support %s"
                                       % ", ".join(given))
-        return _Map(self, operations, input_columns, output_columns, num_parallel_workers)
+        return _Map(self, operations, input_columns, output_columns, num_parallel_workers,
+                    python_multiprocessing)
 
     def filter(self, predicate, input_columns=None, num_parallel_workers=None):
         """MindSpore's ``filter``: only the rows for which ``predicate(*columns)`` (numpy
@@ -232,7 +235,7 @@ class Dataset:
                     row[name] = v.item()
             out.append(row)
         writer = FileWriter(file_name, num_files)
-        writer.add_schema(schema, "Dataset.save")
+        writer.add_schema(schema, "mindrecord")  # the description MindSpore 2.10 writes
         if out:
             writer.write_raw_data(out)
         writer.commit()
@@ -483,7 +486,7 @@ class _Batch(_Stage):
 
 class _Map(_Stage):
     def __init__(self, child, operations, input_columns, output_columns,
-                 num_parallel_workers=None) -> None:
+                 num_parallel_workers=None, python_multiprocessing=False) -> None:
         super().__init__(child)
         ops = list(operations) if isinstance(operations, (list, tuple)) else [operations]
         if not ops or not all(callable(op) for op in ops):
@@ -493,6 +496,8 @@ class _Map(_Stage):
         self.workers = None if num_parallel_workers is None else \
             _count(num_parallel_workers, "num_parallel_workers")
         self.seeded = any(isinstance(op, op_draws.SeededOp) for op in self.operations)
+        self.processes = bool(python_multiprocessing) and \
+            map_procs.runs_python(self.operations)
         names = child._columns
         inputs = names[:1] if input_columns is None else _names(input_columns,
                                                                  "map input_columns")
@@ -531,10 +536,17 @@ class _Map(_Stage):
         # the random transforms draw from this iterator's copies of them, one per worker, the
         # rows and each pass's end taking the workers in turn (MindSpore's MapOp)
         draws = op_draws.map_draws(self, self.workers) if self.seeded else None
+        procs = map_procs.workers_of(self, self.workers) if self.processes else None
         for row in self.child._rows(epoch):
-            yield self._apply(row, draws.next_scope() if draws is not None else None)
+            scope = draws.next_scope() if draws is not None else None
+            if procs is None:
+                yield self._apply(row, scope)
+            else:  # (the Python functions draw as in MindSpore's worker processes)
+                yield procs.call(lambda: self._apply(row, scope))
         if draws is not None:
             draws.end_pass()
+        if procs is not None:
+            procs.end_pass()
 
 
 class _Shuffle(_Stage):

@@ -90,41 +90,74 @@ class MindDataset(_Indexed):
                     sampler)
         self._num_shards, self._shard_id = num_shards, shard_id
 
+    def _replacing(self) -> bool:
+        """MindSpore 2.10 turns a global shuffle with ``num_samples`` into draws with
+        replacement (measured: rows repeat, and more rows than the file set holds come)."""
+        return bool(self._num_samples) and self._mode is Shuffle.GLOBAL and \
+            self._num_shards is None and self._sampler is None
+
+    def _step(self, prev: list, seed: int) -> list:
+        """One epoch's shuffle of the previous epoch's order ``prev`` with ``seed``."""
+        if self._mode in (Shuffle.FILES, Shuffle.INFILE):
+            # the previous order cut where the files' row counts end (in file order)
+            chunks, at = [], 0
+            for shard in self._shards:
+                chunks.append(prev[at:at + len(shard.rows)])
+                at += len(shard.rows)
+            if self._mode is Shuffle.FILES:
+                return [i for f in config.minstd_order(len(chunks), seed) for i in chunks[f]]
+            return [c[i] for c in chunks for i in config.minstd_order(len(c), seed)]
+        if self._replacing():
+            m = len(prev)
+            return [prev[config.StdMT19937((seed + i) & 0xFFFFFFFF).below(m)]
+                    for i in range(self._num_samples)]
+        return [prev[i] for i in config.minstd_order(len(prev), seed)]
+
     def _permutation(self, epoch: int) -> list:
-        """Positions in read order after MindSpore's MindDataset shuffle for ``epoch``."""
+        """Positions in read order after MindSpore's MindDataset shuffle for ``epoch``:
+        seeded with the dataset seed + 1 + the epoch, a global shuffle (and its draws with
+        replacement under ``num_samples``) reorders the previous epoch's order, not
+        ``range(n)`` (MindSpore shuffles its task list in place; measured over 3 epochs,
+        case tr3_minddataset_epochs); FILES reorders the previous order cut at the files'
+        row counts, INFILE shuffles within those pieces. With ``num_shards`` given each epoch
+        shuffles ``range(n)`` afresh (then takes its shard)."""
         n = len(self._where)
-        seed = config.get_seed() + 1 + epoch
         if self._mode in (Shuffle.FALSE, None):
             return list(range(n))
-        if self._mode is Shuffle.FILES:
-            starts, at = [], 0
-            for shard in self._shards:
-                starts.append(range(at, at + len(shard.rows)))
-                at += len(shard.rows)
-            return [i for f in config.minstd_order(len(starts), seed) for i in starts[f]]
-        if self._mode is Shuffle.INFILE:
-            out, at = [], 0
-            for shard in self._shards:
-                m = len(shard.rows)
-                out += [at + i for i in config.minstd_order(m, seed)]
-                at += m
-            return out
-        return config.minstd_order(n, seed)
+        base = config.get_seed() + 1
+        memo = getattr(self, "_memo", None)
+        if memo is not None and memo[0] == base and memo[1] <= epoch:
+            at, order = memo[1], memo[2]
+        else:
+            at, order = 0, self._step(list(range(n)), base)
+        while at < epoch:
+            at += 1
+            # with num_shards MindSpore builds the tasks afresh each epoch (measured)
+            order = self._step(order if self._num_shards is None else list(range(n)),
+                               base + at)
+        self._memo = (base, at, order)
+        return order
 
     def _order(self, epoch: int):
         if self._sampler is not None and self._num_shards is None:
             return super()._order(epoch)
         order = self._permutation(epoch)
         if self._num_shards is not None:
-            order = order[self._shard_id::self._num_shards]
+            # every shard reads ceil(n / num_shards) rows, wrapping to the order's start
+            # (MindSpore 2.10: shard 1 of 2 over 11 rows reads positions 1, 3, .., 9, 0)
+            n = len(order)
+            order = [order[(self._shard_id + k * self._num_shards) % n]
+                     for k in range(-(-n // self._num_shards))] if n else []
         return np.asarray(order[:self._size()], np.int64)
 
     def _size(self) -> int:
         if self._sampler is not None and self._num_shards is None:
             return super()._size()
+        if self._replacing():
+            return int(self._num_samples)
         n = len(self._where)
         if self._num_shards is not None:
-            n = len(range(self._shard_id, n, self._num_shards))
+            n = -(-n // self._num_shards)
         return n if not self._num_samples else min(n, self._num_samples)
 
     def _row(self, index: int) -> tuple:

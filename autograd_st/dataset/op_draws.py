@@ -178,6 +178,11 @@ class Run:
         self._seed: Optional[int] = config.get_seed()  # (read as the iterator is created)
         self.states: dict = {}
 
+    @property
+    def seed(self) -> Optional[int]:
+        """The dataset seed as the iterator was created."""
+        return self._seed
+
     def map_seeds(self) -> Tuple[int, Optional[int]]:
         """The seeds a map this run builds takes: its base seed (the workers add theirs)
         and its inner transforms' (None: one each), MindSpore's ``GetSeed()`` as the

@@ -461,7 +461,8 @@ class CutMixBatch(_Random):
 
 class Decode:
     """MindSpore's ``vision.Decode(to_pil=False)``: encoded image bytes (JPEG, PNG, BMP, ...;
-    a uint8 array) as an RGB HWC uint8 array (or a PIL image with ``to_pil``), decoded by
+    a 1-D uint8 array, Python ``bytes``, or the one-element bytes array a MindRecord bytes
+    column gives) as an RGB HWC uint8 array (or a PIL image with ``to_pil``), decoded by
     Pillow, an optional extra imported here on first use (JPEG decoders may differ from
     MindSpore's by a few levels; PNG and BMP are exact)."""
 
@@ -474,7 +475,12 @@ class Decode:
         except ImportError as exc:
             raise ImportError("vision.Decode needs Pillow (an optional extra of "
                               "autograd_st): pip install Pillow") from exc
+        if isinstance(img, (bytes, bytearray)):
+            img = np.frombuffer(bytes(img), np.uint8)
         data = np.asarray(img)
+        if data.dtype.kind == "S" and data.shape == (1,):
+            # a MindRecord bytes column's value, as MindSpore 2.10 hands it to Decode
+            data = np.frombuffer(data[0], np.uint8)
         if data.dtype != np.uint8 or data.ndim != 1:
             raise TypeError("Decode: the input must be the encoded bytes, a 1-D uint8 array; "
                             "got %s %s" % (data.dtype, list(data.shape)))
