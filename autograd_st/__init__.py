@@ -38,6 +38,8 @@ from .context import (  # noqa: F401
 )
 from .dtype import (  # noqa: F401
     bool_,
+    complex64,
+    complex128,
     double,
     dtype_to_nptype,
     dtype_to_pytype,
@@ -53,6 +55,9 @@ from .dtype import (  # noqa: F401
     pytype_to_dtype,
     single,
     uint8,
+    uint16,
+    uint32,
+    uint64,
 )
 from .generator import (  # noqa: F401
     Generator,
@@ -185,7 +190,7 @@ if TYPE_CHECKING:  # what the lazy names are, for readers, type checkers and the
 
 __all__ = ["Tensor", "Parameter", "ParameterTuple", "dtype", "nn", "ops", "mint", "dataset", "amp", "common", "communication", "grad",
            "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "vmap", "register_vjp", "GradOperation", "dump", "get_grad", "float16", "float32", "float64", "int8",
-           "int16", "int32", "int64", "uint8", "bool_",
+           "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "complex64", "complex128", "bool_",
            "check_grads", "check_jvp", "check_vjp", "numerical_jvp", "numerical_grad",
            "numerical_jacobian", "GradientCheckError", "exec_source",
            "save_checkpoint", "load_checkpoint", "load_param_into_net", "context", "set_context",

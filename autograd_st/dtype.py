@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["Type", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
-           "uint8", "bool_", "to_numpy", "from_numpy", "number_type", "float_type",
+           "uint8", "uint16", "uint32", "uint64", "complex64", "complex128", "bool_", "to_numpy", "from_numpy", "number_type", "float_type",
            "dtype_to_nptype", "dtype_to_pytype", "pytype_to_dtype"]
 
 
@@ -50,13 +50,19 @@ int16 = Type("Int16", np.int16)
 int32 = Type("Int32", np.int32)
 int64 = Type("Int64", np.int64)
 uint8 = Type("UInt8", np.uint8)
+uint16 = Type("UInt16", np.uint16)
+uint32 = Type("UInt32", np.uint32)
+uint64 = Type("UInt64", np.uint64)
+complex64 = Type("Complex64", np.complex64)
+complex128 = Type("Complex128", np.complex128)
 bool_ = Type("Bool", np.bool_)
 float_ = float32
 half = float16
 single = float32
 double = float64
 
-_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)
+_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+        complex64, complex128, bool_)
 _BY_NP = {t.np_dtype: t for t in _ALL}
 float_type = (float16, float32, float64)
 number_type = _ALL[:-1]

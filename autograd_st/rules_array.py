@@ -127,7 +127,9 @@ def arr_cumsum(x, axis, exclusive=False, reverse=False):
     x = np.asarray(x)
     if reverse:
         x = np.flip(x, axis)
-    out = np.cumsum(x, axis=axis, dtype=x.dtype)
+    # (a bool mask counts in int32, as MindSpore's Tensor.cumsum: numpy's bool running sum
+    # would stay True)
+    out = np.cumsum(x, axis=axis, dtype=x.dtype if x.dtype.kind != "b" else np.int32)
     if exclusive:
         out = out - x
     return np.flip(out, axis) if reverse else out
