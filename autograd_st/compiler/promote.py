@@ -6,8 +6,8 @@ the value: "f" float, "i" integer, "b" bool array or numpy scalar, "p" a Python 
 anything else) and of each of its inputs (a Parameter's or free Tensor's dtype: fixed while
 the code is valid, since replacing the object compiles again).
 Gives: that FuncIR itself when no operator needs a cast, or a copy in which each such
-operand goes through ``ms_promote`` first (``_ms_promote = ms_promote(t, x, False)`` before
-``y = x * _ms_promote``); callees likewise.  Each copy is cached on the FuncIR it was made
+operand goes through ``ms_promote`` first (``t_cast = ms_promote(t, x, False)`` before
+``y = x * t_cast``); callees likewise.  Each copy is cached on the FuncIR it was made
 from, per kinds, so its compiled pairs are too.
 
 How: a dtype-facts pass.  Each IR variable gets the set of kinds it may have, the union over
@@ -376,7 +376,7 @@ class _Rewrite:
         out, args = [], dict(s.args)
         for param, atom, k, other, ko in (("x", x, kx, y, ky), ("y", y, ky, x, kx)):
             if _cast_needed(k, ko, true_div):
-                t = self.fresh()
+                t = self.fresh(atom)
                 out.append(Prim([t], _MS_PROMOTE, {"x": atom, "other": other,
                                                    "true_div": Const(true_div)}, s.loc))
                 args[param] = Var(t)
@@ -384,10 +384,13 @@ class _Rewrite:
             return None
         return out + [dataclasses.replace(s, args=args)]
 
-    def fresh(self) -> str:
+    def fresh(self, atom) -> str:
+        """A new name for ``atom`` cast: ``t_cast`` for a variable ``t`` (the name a reader
+        finds in the dump and its adjoint ``d_t_cast``), ``_cast`` for a constant."""
         if self.names is None:
             self.names = copy.deepcopy(self.fir.names)
-        t = self.names.fresh("_ms_promote")
+        base = atom.name.lstrip("_") if isinstance(atom, Var) else ""
+        t = self.names.fresh(base + "_cast" if base else "_cast")
         self.new_vars.append(t)
         return t
 
