@@ -23,6 +23,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import traceback
@@ -86,6 +87,7 @@ def run_case(name: str, backend: str) -> dict:
                 "traceback": traceback.format_exc()[-3000:]}
     finally:
         sys.modules.pop(module_name, None)
+        shutil.rmtree(directory, ignore_errors=True)  # (the suite runs every case)
 
 
 def reference(name: str) -> dict:
