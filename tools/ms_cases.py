@@ -71,6 +71,9 @@ def run_case(name: str, backend: str) -> dict:
     path = os.path.join(directory, module_name + ".py")
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(source(name, backend))
+    # a case's own temporary files (checkpoints, MindRecord files) go under its directory,
+    # removed with it
+    scratch, tempfile.tempdir = tempfile.tempdir, directory
     try:
         spec = importlib.util.spec_from_file_location(module_name, path)
         module = importlib.util.module_from_spec(spec)
@@ -87,6 +90,7 @@ def run_case(name: str, backend: str) -> dict:
                 "traceback": traceback.format_exc()[-3000:]}
     finally:
         sys.modules.pop(module_name, None)
+        tempfile.tempdir = scratch
         shutil.rmtree(directory, ignore_errors=True)  # (the suite runs every case)
 
 
