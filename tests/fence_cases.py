@@ -231,10 +231,10 @@ def uses_lambda_passed(x):
 
 
 def uses_list_one_branch(x):
-    ys = [x]
+    parts = {"ys": [x]}  # (a list a dict holds: not made a run-time list)
     if x.sum() > 0.0:  # LINE list-one-branch
-        ys.append(x)
-    return ys[0]
+        parts["ys"].append(x)
+    return parts["ys"][0]
 
 
 def uses_tuple_lengths(x):

@@ -1736,27 +1736,28 @@ def changed_list_tensor_rewritten(x):
 # normalize_stmts.py
 # =========================================================================================
 
-# hint: append the same number of items in both branches (or build a Tensor with ops.where)
+# hint: append the same number of items in both branches, or keep the list in a name of its
+# own (then built at run time), or build a Tensor with ops.where
 def list_lengths_refused(x):
-    ys = [x]
+    d = {"ys": [x]}  # (a list a dict holds: not made a list built at run time)
     if ops.sum(x) > 0.0:  # HINT list_lengths
-        ys.append(x * 2.0)
-    return ops.sum(ys[-1] * x)
+        d["ys"].append(x * 2.0)
+    return ops.sum(d["ys"][-1] * x)
 
 
 def list_lengths_rewritten(x):
-    ys = [x]
+    d = {"ys": [x]}
     if ops.sum(x) > 0.0:
-        ys.append(x * 2.0)
+        d["ys"].append(x * 2.0)
     else:
-        ys.append(x)
-    return ops.sum(ys[-1] * x)
+        d["ys"].append(x)
+    return ops.sum(d["ys"][-1] * x)
 
 
 def list_lengths_where_rewritten(x):
-    ys = [x]
-    ys.append(ops.where(ops.sum(x) > 0.0, x * 2.0, x))
-    return ops.sum(ys[-1] * x)
+    d = {"ys": [x]}
+    d["ys"].append(ops.where(ops.sum(x) > 0.0, x * 2.0, x))
+    return ops.sum(d["ys"][-1] * x)
 
 
 # hint: give it the same number of items in both branches
@@ -2515,8 +2516,9 @@ CASES = [
          "the loop is unrolled, or build a Tensor with ops.concat / ops.stack",
          "normalize_loops", also=(changed_list_tensor_rewritten,)),
     # normalize_stmts.py
-    Case("list_lengths", CompileError, "append the same number of items in both branches (or "
-         "build a Tensor with ops.where)", "normalize_stmts",
+    Case("list_lengths", CompileError, "append the same number of items in both branches, or "
+         "keep the list in a name of its own (then built at run time), or build a Tensor with "
+         "ops.where", "normalize_stmts",
          also=(list_lengths_where_rewritten,)),
     Case("tuple_lengths", CompileError, "give it the same number of items in both branches",
          "normalize_stmts"),

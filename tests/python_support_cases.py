@@ -271,6 +271,20 @@ def for_range_collect(x):
     return ops.stack(outs, 1).sum() + outs[-1].sum() * len(outs)
 
 
+def if_appends_list(x):
+    outs = [x * 2.0]
+    if x.sum() > 1.0:  # a runtime if appends: the list is a run-time list from here
+        outs.append(ops.sin(x))
+    for t in range(4):  # a loop break leaves on a runtime value: the same
+        h = ops.tanh(outs[-1] * 0.5 + t)
+        if h.sum() > 2.5:
+            break
+        if t == 1:  # (the counter decides: no branch in the code)
+            continue
+        outs.append(h)
+    return ops.stack(outs).sum() + outs[-1].sum() * len(outs)
+
+
 def for_range_grown_tuple(x):
     h = x[0] * 0.0
     outs = ()

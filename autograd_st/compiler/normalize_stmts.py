@@ -35,7 +35,7 @@ from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from .ir import If, leaves
 from .normalize_containers import returned
-from .normalize_loops import LoopsMixin, lists_in
+from .normalize_loops import LoopsMixin, _LoopState, lists_in
 from .normalize_values import (
     CHECK_BOUND,
     CHECK_UNPACK,
@@ -44,16 +44,37 @@ from .normalize_values import (
     RAISE_ERROR,
     UNBOUND,
     UNDEFINED,
+    NeedsConstant,
     SymList,
     holds_partial_of_runtime_values,
     sym,
 )
+from .runtime_lists import ListsGrow
 
 __all__ = ["StatementsMixin"]
 
 _MERGEABLE = (Sym, int, float, bool, np.ndarray, np.generic, type(None))
 _CONSTANTS = (int, float, bool, str, bytes, type(None))  # kept when equal on both paths
 _RESULT = re.compile(r"_result(_\d+)?")  # the variable desugar returns early returns through
+
+
+_LENGTHS_HINT = ("append the same number of items in both branches, or keep the list in a "
+                 "name of its own (then built at run time), or build a Tensor with ops.where")
+
+
+def _held_as(env, lst) -> str:
+    """How the code names list ``lst``: ``'ys'``, or ``parts['ys']`` / ``pair[1]`` for a list
+    a dict, tuple or list a name holds."""
+    for n, v in env.items():
+        if v is lst:
+            return repr(n)
+    for n, v in env.items():
+        items = v.items() if type(v) is dict else enumerate(v) \
+            if isinstance(v, (tuple, list)) else ()
+        for k, item in items:
+            if item is lst:
+                return "%s[%r]" % (n, k)
+    return "changed in this if"
 
 
 def _kind(value) -> str:
@@ -356,9 +377,35 @@ class StatementsMixin(LoopsMixin):
         cond = self.truth(cond, node.test)
         self._rt_branches += 1
         try:
-            self._rt_if(node, cond, loc)
+            self._rt_if_lists(node, cond, loc)
         finally:
             self._rt_branches -= 1
+
+    def _rt_if_lists(self, node, cond, loc):
+        """The if on a runtime value; where its branches leave a list with different
+        numbers of items (``if ...: outs.append(h)``, the copies of a loop ``break`` or
+        ``continue`` leaves on a runtime value), bound again with that list made a run-time
+        list before it (:mod:`.runtime_lists`).  Inside a loop being bound as a loop the
+        loop does that, before the loop (``ListsGrow`` goes on to it)."""
+        tried: set = set()
+        while True:
+            state = None if self._unrollable else _LoopState(self)
+            try:
+                self._rt_if(node, cond, loc)
+                return
+            except ListsGrow as exc:
+                if state is None:
+                    raise
+                if exc.ids <= tried:
+                    raise exc.error from None
+                state.restore(self)
+                tried |= exc.ids
+                self.rt_pending.update(exc.ids)
+                self._name_aliased_lists()
+                try:
+                    self.make_runtime_lists(node)
+                except UnsupportedSyntaxError:  # (a list a dict holds, say): as it was
+                    raise exc.error from None
 
     _rt_branches = 0  # how many branches of ifs on runtime values enclose the statement
 
@@ -428,13 +475,19 @@ class StatementsMixin(LoopsMixin):
         """The items of a list after an if on a runtime value, ``a`` after its body and
         ``b`` after its else: the same where both are, merged versions (named ``prefix_i``)
         where they differ.  ``what``: how messages call the list, or the list itself."""
+        lst = None
         if not isinstance(what, str):
-            what = "the list %r" % next((n for n, v in self.env.items() if v is what), "?")
+            lst = what
+            what = "the list %s" % _held_as(self.env, lst)
         if len(a) != len(b):
-            raise self.error(node, "%s has %d items after one branch of this if on a "
-                             "runtime value and %d after the other" % (what, len(a), len(b)),
-                             "append the same number of items in both branches (or build a "
-                             "Tensor with ops.where)")
+            error = self.error(node, "%s has %d items after one branch of this if on a "
+                               "runtime value and %d after the other" % (what, len(a), len(b)),
+                               _LENGTHS_HINT)
+            if None in self._unrollable:  # (a loop's counter may decide it: unrolled)
+                raise NeedsConstant(error)
+            if isinstance(lst, SymList):  # a run-time list holds what either path appends
+                raise ListsGrow([id(lst)], error)
+            raise error
         return [self._merge_values(node, "%s_%d" % (prefix, i), "item %d of %s" % (i, what),
                                    ea, eb, body, orelse, any_leaf)
                 for i, (ea, eb) in enumerate(zip(a, b))]
@@ -481,6 +534,12 @@ class StatementsMixin(LoopsMixin):
             return va
         if not any_leaf and not (isinstance(va, _MERGEABLE + (str,))
                                  and isinstance(vb, _MERGEABLE + (str,))):
+            for rt, lst in ((va, vb), (vb, va)):  # a list one branch made a run-time list
+                if isinstance(lst, SymList) and self.is_rt_list(rt):
+                    raise ListsGrow([id(lst)], self.error(
+                        node, "%s is a list whose length is known only at run time in one "
+                        "branch of an if on a runtime value and a list of %d items in the "
+                        "other" % (what, len(lst)), _LENGTHS_HINT))
             raise self.error(node, "%s is %s in one branch of an if on a runtime value and %s "
                              "in the other" % (what, _kind(va), _kind(vb)),
                              "give it a Tensor, a number, a string or None in both branches (to "
