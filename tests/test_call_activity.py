@@ -6,10 +6,14 @@ embedding) gives its caller sizes without gradient: the caller can hand them to 
 (``np.zeros((B, H, W))``, refused before as a value being differentiated through a call with
 no rule). Each test checks the value against the direct call and the gradients against
 central finite differences in float64."""
+import functools
+import operator
+
 import numpy as np
 import pytest
 
 from autograd_st import Parameter, Tensor, nn, ops
+from autograd_st.errors import NoDerivativeError
 from tests.helpers import fd
 
 
@@ -92,3 +96,27 @@ def test_each_result_is_active_where_its_arguments_are():
                 vals[i] = v
                 return float(f(*[Tensor(u) for u in vals]).asnumpy())
             np.testing.assert_allclose(g.asnumpy(), fd(fi, args[i]), rtol=1e-7, atol=1e-9)
+
+
+
+# -- a list the compile built, given to code run as it is --------------------------------
+
+def _reduced(a):
+    return functools.reduce(operator.add, [a, a ** 2]).sum()
+
+
+def test_a_list_given_to_code_without_a_rule_is_refused_not_a_zero_gradient():
+    """The list is made at run time (the code it is given may change it) and holds values
+    being differentiated: the call is refused by its name, as one given them directly (the
+    gradient was zeros, silently: np.array, np.asarray, np.column_stack of a list too)."""
+    a = np.arange(4.0).reshape(2, 2) + 1
+    with pytest.raises(NoDerivativeError, match="functools.reduce has no derivative rule"):
+        ops.grad(_reduced)(a)
+
+
+def test_a_list_given_to_code_is_still_run_where_no_gradient_flows():
+    def sizes(a):
+        n = functools.reduce(operator.add, [a.shape[0], a.shape[1]])
+        return (a * n).sum()
+    a = np.arange(4.0).reshape(2, 2) + 1
+    np.testing.assert_allclose(ops.grad(sizes)(a), np.full((2, 2), 4.0))

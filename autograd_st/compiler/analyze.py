@@ -17,7 +17,7 @@ from ..errors import NoDerivativeError, UnsupportedSyntaxError
 from ..rules import rule_parameters
 from .ir import Call, For, If, Opaque, Prim, Var, While, atom_names, leaves, uses_of, walk
 
-__all__ = ["activity", "written_inputs", "ZERO_GRAD_OPAQUE"]
+__all__ = ["activity", "is_display", "written_inputs", "ZERO_GRAD_OPAQUE"]
 
 #: Python calls and attributes whose result has no gradient, so using them on a
 #: differentiated value loses nothing: sizes, dtypes, truth values, printing.
@@ -58,6 +58,8 @@ def _propagate(fir, active_inputs, memo: dict) -> set:
                 targets = stmt.targets if hit else ()
             elif isinstance(stmt, Call):
                 targets = _active_results(stmt, active, memo)
+            elif isinstance(stmt, Opaque) and is_display(stmt):
+                targets = stmt.targets if any(u in active for u in stmt.uses) else ()
             else:
                 continue
             for t in targets:
@@ -65,6 +67,14 @@ def _propagate(fir, active_inputs, memo: dict) -> set:
                     active.add(t)
                     changed = True
     return active
+
+
+def is_display(stmt) -> bool:
+    """Opaque ``stmt`` builds a tuple, list, dict or set of its uses at run time (a container
+    the compile built, given to code that may change it): what it holds is active where an
+    item is, and the code it is given answers for the gradient (:func:`_check_opaque`)."""
+    return stmt.callee_name is None and isinstance(
+        stmt.expr, (gast.Tuple, gast.List, gast.Dict, gast.Set))
 
 
 def _active_results(stmt, active, memo) -> list:
@@ -142,11 +152,20 @@ def _check_opaque(fir, active) -> None:
         if isinstance(stmt, Call):
             used.update(stmt.extra_args)
     used.update(s.var.name for s in leaves(fir.result))
+    # what reads a value other than code run as it is (which is checked itself)
+    read_otherwise = {s.var.name for s in leaves(fir.result)}
+    for stmt in walk(fir.body):
+        if not isinstance(stmt, Opaque):
+            read_otherwise.update(uses_of(stmt))
+            if isinstance(stmt, Call):
+                read_otherwise.update(stmt.extra_args)
     as_value = None  # (only when a value being differentiated is made a number)
     for stmt in walk(fir.body):
         if not isinstance(stmt, Opaque):
             continue
         callee = getattr(stmt, "callee_name", None) or ""
+        if is_display(stmt) and not any(t in read_otherwise for t in stmt.targets):
+            continue  # (given only to code run as it is: checked there, by its name)
         if stmt.stores and any(u in active for u in stmt.uses):
             loc = stmt.loc or (None, None, 0)
             raise UnsupportedSyntaxError(

@@ -650,7 +650,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         """A list, dict or set this compile built, made at run time instead (a new one on
         every call, as Python makes it), because run-time code is about to be given it and
         may change it: every name bound to it now holds the run-time one."""
-        value = self.opaque(expr_of(atomize(obj), self.const_name), [], hint)
+        value = self.opaque(expr_of(atomize(obj), self.const_name), [obj], hint)
         for k, v in list(self.env.items()):
             if v is obj:
                 self.env[k] = value
