@@ -9,7 +9,7 @@ normalizer calls with Syms so that it emits primitive statements.
 The numpy functions and the Tensor methods come from :mod:`autograd_st.op_table`, the one
 table of public ops (the same functions Tensor's eager methods are).  This module adds the
 runtime helpers that generated code calls (so that generated code can be differentiated
-again), the builtin ``abs`` and the attributes ``x.T`` and ``x.shape``.
+again), the builtins ``abs`` and ``pow`` and the attributes ``x.T`` and ``x.shape``.
 ``SUPPORTED_NUMPY`` is the documented list of numpy functions with derivatives.
 """
 from __future__ import annotations
@@ -104,6 +104,7 @@ _TABLE.update(_RUNTIME)
 _TABLE[rules.tensor_isinstance] = lambda value, classinfo: P.isinstance(value, classinfo)
 _TABLE[np.result_type] = _rt_result_type
 _TABLE[abs] = NUMPY[np.abs]
+_TABLE[pow] = NUMPY[np.power]  # (two arguments; pow(x, y, mod) is refused by its signature)
 # a register_vjp rule's results are checked when the rule runs (first order); code that
 # differentiates the generated backward (second order) takes them as they are
 _TABLE[check_user_grads] = lambda grads, inputs, source, strict=None: grads
