@@ -298,10 +298,11 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
             self._copy_fresh(target, args["g"])
         if prim.name not in FRESH_RESULTS and prim.name not in ("cast_like", "assign", "load"):
             self.viewed_vars.update(a.name for a in args.values() if isinstance(a, Var))
-            roots = frozenset().union(*(self.view_roots.get(a.name, {a.name})
-                                        for a in args.values() if isinstance(a, Var)))
-            if roots:
-                self.view_roots[target] = roots
+            # (numpy's views are of the array a function is given first: x[i], x.reshape,
+            # x.T; an index or a shape it reads is not viewed)
+            first = next((a for a in args.values() if isinstance(a, Var)), None)
+            if first is not None:
+                self.view_roots[target] = self.view_roots.get(first.name, {first.name})
         if prim.name in LIST_MAKERS:  # ops.split(x, 3): a list of parts made at run time
             self.rt_lists.add(target)
             self.rt_origin[target] = target

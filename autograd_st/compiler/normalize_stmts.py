@@ -58,6 +58,9 @@ _CONSTANTS = (int, float, bool, str, bytes, type(None))  # kept when equal on bo
 _RESULT = re.compile(r"_result(_\d+)?")  # the variable desugar returns early returns through
 
 
+_OP_TEXT = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.FloorDiv: "//",
+            gast.Mod: "%", gast.Pow: "**", gast.MatMult: "@", gast.BitAnd: "&", gast.BitOr: "|",
+            gast.BitXor: "^", gast.LShift: "<<", gast.RShift: ">>"}
 _LENGTHS_HINT = ("append the same number of items in both branches, or keep the list in a "
                  "name of its own (then built at run time), or build a Tensor with ops.where")
 
@@ -228,7 +231,26 @@ class StatementsMixin(LoopsMixin):
             extend(current, "extend", [self.expr(node.value)], {}, node)
             return
         value = self.binop(type(node.op), current, self.expr(node.value), node)
+        if isinstance(current, Sym) and not self.weak_scalars and not self._generated():
+            self._written_in_place(name, current, node)
         self.bind(name, value)
+
+    def _written_in_place(self, name, current, node) -> None:
+        """``name op= value`` in a plain numpy function: numpy writes into the array, so
+        every other name holding it, or an array sharing its memory (``v = b[0]``, ``r =
+        b.reshape(-1)``, ``y = x``), would see the write; here the operation makes a new
+        array, so reading those afterwards is refused (:meth:`check_not_stale`).  (A Tensor
+        makes a new one too, in MindSpore as here: Cells and code called with Tensors keep
+        reading them.)"""
+        var = current.var.name
+        roots = self.view_roots.get(var, {var})
+        where = "%s %s= ... (line %d)" % (name, _OP_TEXT.get(type(node.op), "op"),
+                                          getattr(node, "lineno", 0))
+        for other, held in self.env.items():
+            if other != name and isinstance(held, Sym) and (
+                    held.var.name == var
+                    or self.view_roots.get(held.var.name, {held.var.name}) & roots):
+                self.stale[held.var.name] = where
 
     def _item_of(self, base, index, node):
         try:
@@ -283,6 +305,8 @@ class StatementsMixin(LoopsMixin):
             for v, r in list(self.view_roots.items()):
                 if v != var and (r & roots):
                     self.stale[v] = where
+            for v in roots - {var}:  # the array it views (r = b.reshape(-1); r[1] = 0: b)
+                self.stale[v] = where
         self.bind(name, out)
 
     def s_AnnAssign(self, node):
