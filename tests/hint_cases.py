@@ -809,6 +809,18 @@ def _halve(g):
     return g * 0.5
 
 
+# hint: assign the result instead: c = np.add(a, b)
+def ufunc_out_refused(x):
+    c = ops.zeros_like(x)
+    np.add(x, x * 2.0, out=c)  # HINT ufunc_out
+    return ops.sum(c * x)
+
+
+def ufunc_out_rewritten(x):
+    c = np.add(x, x * 2.0)
+    return ops.sum(c * x)
+
+
 # hint: keep it out of what is differentiated (ops.stop_gradient on its inputs or its
 # result), or take one derivative less
 def unimplemented_derivative_refused(x):
@@ -2402,6 +2414,8 @@ CASES = [
     Case("tuple_condition_while", CompileError, "reduce it to one value (e.g. with .all() or "
          ".any())", "normalize"),
     # normalize_calls.py
+    Case("ufunc_out", UnsupportedSyntaxError, "assign the result instead: c = np.add(a, b)",
+         "normalize_calls"),
     Case("unimplemented_derivative", UnsupportedSyntaxError, "keep it out of what is "
          "differentiated (ops.stop_gradient on its inputs or its result), or take one "
          "derivative less", "bprop",

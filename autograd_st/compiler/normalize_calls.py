@@ -465,6 +465,13 @@ class CallsMixin:
                 return self.static(callee(*args, **kwargs), site.path)
             except Exception:  # noqa: BLE001 - fall back to binding
                 pass
+        if "out" in kwargs and isinstance(callee, np.ufunc):
+            raise self.error(site.node, "%s(..., out=...) writes its result into an array "
+                             "in place, which differentiated code does not do"
+                             % (site.path or callee).replace("_", ".", 1),
+                             "assign the result instead: c = %s(a, b)"
+                             % (site.path or callee).replace("_", ".", 1),
+                             cls=UnsupportedSyntaxError)
         try:
             return site.composite(*args, **kwargs)
         except (TypeError, ValueError) as exc:
