@@ -176,3 +176,71 @@ def test_a_list_a_dict_holds_is_still_refused():
         return parts["ys"][0].sum()
     with pytest.raises(CompileError, match=r"the list parts\['ys'\] has 2 items"):
         ops.grad(held)(Tensor(INPUTS[0]))
+
+
+# -- random programs of the class -------------------------------------------------------
+
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_UPDATES = ["h = ops.tanh(h * {c} + {k})", "h = ops.sin(h) * {c} + h * 0.5",
+            "h = h * {c} - ops.tanh(h)"]
+_ITEMS = ["h * {c}", "ops.sin(h) + {k}", "h * h * {c}"]
+
+
+@st.composite
+def _programs(draw):
+    """Source of ``f(x)``: a loop of a few trips whose body updates ``h``, and, under ifs on
+    runtime values or the counter, breaks, continues and appends to ``outs``."""
+    trips = draw(st.integers(1, 5))
+    lines = ["def f(x):", "    h = x", "    outs = [x * 0.5]" if draw(st.booleans())
+             else "    outs = []", "    for k in range(%d):" % trips]
+    for _ in range(draw(st.integers(1, 4))):
+        c = draw(st.sampled_from(["0.7", "1.3", "-0.8"]))
+        kind = draw(st.sampled_from(["update", "append", "if_append", "if_break",
+                                     "if_continue", "counter_continue"]))
+        fmt = {"c": c, "k": "k"}
+        threshold = draw(st.sampled_from(["0.5", "1.5", "-0.3"]))
+        cond = "(h * %s).sum() > %s" % (c, threshold)
+        if kind == "update":
+            lines.append("        " + draw(st.sampled_from(_UPDATES)).format(**fmt))
+        elif kind == "append":
+            lines.append("        outs.append(%s)" % draw(st.sampled_from(_ITEMS)).format(**fmt))
+        elif kind == "if_append":
+            lines += ["        if %s:" % cond, "            outs.append(%s)"
+                      % draw(st.sampled_from(_ITEMS)).format(**fmt)]
+            if draw(st.booleans()):
+                lines += ["        else:", "            h = h * 0.9"]
+        elif kind == "if_break":
+            lines += ["        if %s:" % cond, "            break"]
+        elif kind == "if_continue":
+            lines += ["        if %s:" % cond, "            continue"]
+        else:
+            lines += ["        if k %% 2 == %d:" % draw(st.integers(0, 1)), "            continue"]
+    lines.append("    return (ops.stack(outs).sum() + outs[-1].sum() * len(outs)) "
+                 "if len(outs) > 0 else h.sum() * 0.25")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(_programs(), st.integers(0, 3))
+def test_random_loops_with_early_exits_and_appends(tmp_path_factory, source, k):
+    import importlib.util
+    import os
+    path = os.path.join(str(tmp_path_factory.mktemp("prog")), "prog_branch_lists.py")
+    with open(path, "w") as fh:
+        fh.write("from autograd_st import ops\n\n\n" + source)
+    spec = importlib.util.spec_from_file_location("prog_branch_lists_%d" % abs(hash(source)),
+                                                  path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    x = INPUTS[k]
+    # a branch threshold within a step of the input makes central differences meaningless:
+    # two step sizes must agree
+    coarse = numerical_grad(mod.f, (x,), 0, eps=1e-4)
+    fine = numerical_grad(mod.f, (x,), 0, eps=1e-6)
+    assume(np.allclose(coarse, fine, rtol=1e-4, atol=1e-5))
+    value, grad = ops.value_and_grad(mod.f)(Tensor(x))
+    assert_close(value, mod.f(Tensor(x)), 1e-12, 1e-12)
+    assert_close(grad, fine, 1e-6, 1e-7)
