@@ -82,3 +82,18 @@ def test_jvp_dump():
     x = Tensor(np.array([0.5, -1.0]))
     _, compiled, _ = _compiled_jvp(models.cube_sin, (x,))
     check("cube_sin_jvp.py.txt", compiled.source)
+
+
+def _sum_of_square_of_tanh(x, w):
+    h = np.tanh(x @ w)
+    return np.sum(h * h)
+
+
+def test_each_source_line_is_named_once_per_adjoint_block():
+    """The full sum's gradient (expanded from the seed) and the product under it come from
+    one source line: one "grad of" comment names it (it was said twice in a row)."""
+    x, w = np.ones((2, 3)), np.full((3, 2), 0.1)
+    text = ops.grad(_sum_of_square_of_tanh, grad_position=(0, 1)).source(x, w)
+    assert text.count("# grad of: return np.sum(h * h)") == 1
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("# grad of")]
+    assert all(a != b for a, b in zip(lines, lines[1:]))

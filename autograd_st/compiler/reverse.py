@@ -314,15 +314,14 @@ class Reverse:
                               "seed", of=var))]
         self.live.add(var)
 
-    def flush(self, var: str) -> None:
-        """Make the ones adjoint of ``var`` an array, here (if it is one)."""
-        stmts = self.ones.pop(var, None)
-        if stmts:
-            self.out.extend(stmts)
-
-    def flush_all(self) -> None:
-        for var in list(self.ones):
-            self.flush(var)
+    def flush(self, var: str | None = None) -> None:
+        """Make the ones adjoint of ``var`` (None: of every value) an array, here."""
+        for v in [var] if var is not None else list(self.ones):
+            stmts = self.ones.pop(v, None)
+            if stmts:
+                self.out.extend(stmts)
+                line = self.ones_line.pop(v, None)  # (its "grad of" comment: said once)
+                self.last_line = self.last_line if line is None else line
 
     def forget(self, var: str) -> None:
         """``var`` is defined here: its adjoint (ones or not) is dead before this point."""
@@ -505,7 +504,7 @@ class Reverse:
                 self.contribute(var, name(g))
 
     def if_(self, stmt: If) -> None:
-        self.flush_all()
+        self.flush()
         start_live = set(self.live)
         outer = self.out
         self.out = []
@@ -533,7 +532,7 @@ class Reverse:
                                     orelse=orelse))
 
     def loop(self, stmt) -> None:
-        self.flush_all()
+        self.flush()
         headers = [h for h, _ in stmt.carried]
         body_defs = _defined_in(stmt.body) | set(headers)
         if isinstance(stmt, For):
