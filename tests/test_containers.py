@@ -252,16 +252,31 @@ def test_list_changed_in_both_branches_of_a_runtime_if():
 
 def list_grows_in_one_branch(x):
     ys = [x]
-    if x.sum() > 0.0:  # LINE one-branch-list
+    if x.sum() > 0.0:
         ys.append(x * 2.0)
     return ops.stack(ys).sum()
 
 
-def test_list_of_another_length_after_each_branch_is_refused():
+def test_list_of_another_length_after_each_branch_is_built_at_run_time():
+    """(Refused before: the list is a list built at run time from the if on; see
+    tests/test_branch_lists.py for the class.)"""
+    check(list_grows_in_one_branch, T(2, low=0.1, high=1.0))
+    check(list_grows_in_one_branch, T(2, low=-1.0, high=-0.1))
+
+
+def list_in_a_dict_grows_in_one_branch(x):
+    d = {"ys": [x]}
+    if x.sum() > 0.0:  # LINE one-branch-list
+        d["ys"].append(x * 2.0)
+    return ops.stack(d["ys"]).sum()
+
+
+def test_a_dicts_list_of_another_length_after_each_branch_is_refused():
     with pytest.raises(CompileError) as info:
-        ops.grad(list_grows_in_one_branch)(T(2))
-    assert info.value.lineno == line_of(list_grows_in_one_branch, "LINE one-branch-list")
-    assert "'ys'" in str(info.value)
+        ops.grad(list_in_a_dict_grows_in_one_branch)(T(2))
+    assert info.value.lineno == line_of(list_in_a_dict_grows_in_one_branch,
+                                        "LINE one-branch-list")
+    assert "d['ys']" in str(info.value)
 
 
 def sequences_into_primitives(x):
