@@ -134,14 +134,16 @@ def clamp(input, min=None, max=None):
 def sum_(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` (an int, a tuple or list of ints; None or ``()``: every axis),
     cast to ``dtype`` when given."""
-    out = P.sum(input, axis=_ms_axis(dim), keepdims=keepdim)
+    out = P.int_like(P.sum(input, axis=_ms_axis(dim), keepdims=keepdim), input, "sum")
     return out if dtype is None else _astype(out, dtype)
 
 
 def reduce_sum(input, axis=None, keep_dims=False):
-    """The sum over ``axis`` (None or ``()``: every axis); an integer Tensor's in its own
-    dtype, as MindSpore's ``ReduceSum`` (``ops.sum`` and ``Tensor.sum`` give int64)."""
-    return P.int_like(P.sum(input, axis=_ms_axis(axis), keepdims=keep_dims), input)
+    """The sum over ``axis`` (None or ``()``: every axis); an integer or bool Tensor's in its
+    own dtype, as MindSpore's ``ReduceSum`` (``ops.sum`` and ``Tensor.sum`` give int64; a bool
+    mask's reduce_sum is whether any entry is True)."""
+    return P.int_like(P.sum(input, axis=_ms_axis(axis), keepdims=keep_dims), input,
+                      "reduce_sum")
 
 
 def mean(input, axis=None, keep_dims=False):
@@ -250,7 +252,7 @@ def _m_sum(self, axis=None, keepdims=False, dtype=None, out=None, *, keep_dims=N
     """The sum over ``axis`` (None: every axis), plus ``initial``, cast to ``dtype``."""
     _no_out("sum", out)
     keep = keepdims if keep_dims is None else keep_dims
-    result = P.sum(self, axis=_np_axis(axis), keepdims=keep)
+    result = P.int_like(P.sum(self, axis=_np_axis(axis), keepdims=keep), self, "sum")
     if initial is not None:
         result = P.add(result, initial)
     return result if dtype is None else _astype(result, dtype)

@@ -1023,17 +1023,17 @@ def _(out, x, dtype, dx):
 
 
 @primitive(name="int_like", diff=("y",))
-def int_like_(y, x):
-    return int_like(y, x)
+def int_like_(y, x, how="mean"):
+    return int_like(y, x, how)
 
 
 @vjp(int_like_)
-def _(dout, out, y, x):
+def _(dout, out, y, x, how):
     return (dout,)
 
 
 @jvp(int_like_)
-def _(out, y, x, dy):
+def _(out, y, x, how, dy):
     return (dy,)
 
 
