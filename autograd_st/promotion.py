@@ -147,9 +147,11 @@ def power(x, y):
     1, -1 or 1 for -1 (the exponent odd or even), and for a base 0 the least int32 (int64
     for int64 operands) wrapped into the result's dtype (0 for int8 and int16)."""
     kx, ky = kind(x), kind(y)
-    if kx not in "in" or ky not in "in" or (kx == "n" and ky == "n") \
-            or isinstance(x, bool) or isinstance(y, bool) or not np.any(np.less(y, 0)):
+    if kx in "pn" and ky in "pn":  # (Python numbers)
         return x ** y
+    if kx not in "in" or ky not in "in" or isinstance(x, bool) or isinstance(y, bool) \
+            or not np.any(np.less(y, 0)):
+        return np.power(x, y)  # (np.power: a bool Tensor ** 2 is int64, as MindSpore's)
     neg = np.less(y, 0)
     out = np.asarray(x ** (0 if ky == "n" else np.where(neg, 0, y)))
     least = np.asarray(np.iinfo(_INT64 if out.dtype.itemsize > 4 else _INT32).min)
