@@ -134,7 +134,7 @@ def clamp(input, min=None, max=None):
 def sum_(input, dim=None, keepdim=False, *, dtype=None):
     """The sum over ``dim`` (an int, a tuple or list of ints; None or ``()``: every axis),
     cast to ``dtype`` when given."""
-    out = P.int_like(P.sum(input, axis=_ms_axis(dim), keepdims=keepdim), input, "sum")
+    out = P.sum(input, axis=_ms_axis(dim), keepdims=keepdim)
     return out if dtype is None else _astype(out, dtype)
 
 
@@ -252,7 +252,7 @@ def _m_sum(self, axis=None, keepdims=False, dtype=None, out=None, *, keep_dims=N
     """The sum over ``axis`` (None: every axis), plus ``initial``, cast to ``dtype``."""
     _no_out("sum", out)
     keep = keepdims if keep_dims is None else keep_dims
-    result = P.int_like(P.sum(self, axis=_np_axis(axis), keepdims=keep), self, "sum")
+    result = P.sum(self, axis=_np_axis(axis), keepdims=keep)
     if initial is not None:
         result = P.add(result, initial)
     return result if dtype is None else _astype(result, dtype)

@@ -46,7 +46,7 @@ import numpy as np
 
 from . import runtime_loops
 from .kernels import LOWERED_KERNELS, reduction_share
-from .promotion import power
+from .promotion import int_result, power
 from .runtime import (  # noqa: F401  (templates read
     accumulate,
     accumulate_tn,
@@ -644,7 +644,14 @@ def _(out, x, dx):
 # reductions
 # ---------------------------------------------------------------------------------------
 
-@primitive(name="sum", diff=("x",))
+def _ms_sum(x, axis=None, keepdims=False):
+    """The eager sum: a uint8 input's int64, a uint16 / uint32 one's in its dtype, as
+    MindSpore's (numpy: uint64).  In generated code the promotion pass casts where an
+    operand may be an integer array (``compiler/promote.py``)."""
+    return int_result(np.sum(x, axis=axis, keepdims=keepdims), x, "sum")
+
+
+@primitive(name="sum", diff=("x",), eager=_ms_sum)
 def sum_(x, axis=None, keepdims=False):
     return np.sum(x, axis=axis, keepdims=keepdims)
 

@@ -31,8 +31,6 @@ otherwise the reverse code runs.  Numbers are 0-d arrays of ``x``'s dtype (``num
 """
 from __future__ import annotations
 
-import dataclasses
-
 import gast
 import numpy as np
 
@@ -414,10 +412,7 @@ def _build(fir, active, x, params, out_var, seed, const_namer, names, value):
         pname = s.prim.name
         if pname == "int_like" and t == out_var and reduced != out_var and reduce_of:
             if value or seed is not None or reduce_of[0] == "mean":
-                # (every array of the branch is a float one: the cast is the value itself,
-                # asked of the reduced value, so the branch need not keep the one it reduces)
-                cast = dataclasses.replace(s, args={**s.args, "x": Var(reduced)})
-                g.raw(emitter.stmt(_renamed(cast, g)), [t], [reduced])
+                g.raw(emitter.stmt(_renamed(s, g)), [t], [reduced])
             continue
         if pname in ("sum", "mean"):
             v = s.args["x"]
