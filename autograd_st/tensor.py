@@ -31,7 +31,9 @@ __all__ = ["Tensor", "Parameter", "ParameterTuple", "unwrap", "wrap", "print_as_
 # the user's own numpy code warns as before.  (numpy 2's error state is a context variable:
 # setting it to a state made once costs ~0.5 us a call, np.errstate ~3.5 us.)
 try:
-    from numpy._core._ufunc_config import _extobj_contextvar as _ERRSTATE
+    from numpy._core._ufunc_config import (  # type: ignore[attr-defined]
+        _extobj_contextvar as _ERRSTATE,
+    )
     with np.errstate(all="ignore"):
         _IGNORE = _ERRSTATE.get()
 except ImportError:  # (numpy 1: np.errstate)
