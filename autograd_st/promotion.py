@@ -133,7 +133,8 @@ def int_result(y, x, how: str = "mean"):
     """``y``, what numpy computed of ``x`` for MindSpore's op ``how`` (``"mean"``, ``"sum"``,
     ``"reduce_sum"``, ``"cumprod"``, ``"cumsum"``), in the dtype MindSpore gives when ``x``
     is an integer or bool array; ``y`` itself otherwise (a float ``x``: one check)."""
-    dt = x.dtype if x.__class__ is np.ndarray else np.result_type(x)  # (per call: cheap)
+    # (per call: cheap; a list of arrays summed: its dtype as numpy stacks it)
+    dt = x.dtype if x.__class__ is np.ndarray else np.asarray(x).dtype
     if dt.kind not in "iub":
         return y
     y = np.asarray(y)
