@@ -40,7 +40,7 @@ except ImportError:  # (numpy 1: np.errstate)
     _ERRSTATE = None
 
 
-def quiet_call(fn, *args, **kwargs):
+def quiet_call(fn, /, *args, **kwargs):
     """``fn(*args, **kwargs)`` with numpy's floating-point warnings off (an eager op)."""
     if _ERRSTATE is None:
         with np.errstate(all="ignore"):
