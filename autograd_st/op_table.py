@@ -139,9 +139,11 @@ def sum_(input, dim=None, keepdim=False, *, dtype=None):
 
 
 def reduce_sum(input, axis=None, keep_dims=False):
-    """The sum over ``axis`` (None or ``()``: every axis); an integer Tensor's in its own
-    dtype, as MindSpore's ``ReduceSum`` (``ops.sum`` and ``Tensor.sum`` give int64)."""
-    return P.int_like(P.sum(input, axis=_ms_axis(axis), keepdims=keep_dims), input)
+    """The sum over ``axis`` (None or ``()``: every axis); an integer or bool Tensor's in its
+    own dtype, as MindSpore's ``ReduceSum`` (``ops.sum`` and ``Tensor.sum`` give int64; a bool
+    mask's reduce_sum is whether any entry is True)."""
+    return P.int_like(P.sum(input, axis=_ms_axis(axis), keepdims=keep_dims), input,
+                      "reduce_sum")
 
 
 def mean(input, axis=None, keep_dims=False):

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import rules
 from .promotion import promote_pair
-from .tensor import Tensor, wrap
+from .tensor import Tensor, quiet_call, wrap
 
 __all__ = ["P", "bindable", "has_sym", "Sym", "binding", "current_builder"]
 
@@ -162,7 +162,7 @@ class _Caller:
         if tensor_in and prim.promotes and "x" in args and "y" in args:
             # MindSpore casts the operands to one dtype first (autograd_st/promotion.py)
             args["x"], args["y"] = promote_pair(args["x"], args["y"], prim.name == "div")
-        out = prim.fn(**args)
+        out = quiet_call(prim.eager or prim.fn, **args)  # (silent where nan or inf appear)
         if tensor_in:
             return wrap(out) if not isinstance(out, Tensor) else out
         return out

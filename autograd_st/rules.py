@@ -46,6 +46,7 @@ import numpy as np
 
 from . import runtime_loops
 from .kernels import LOWERED_KERNELS, reduction_share
+from .promotion import int_result, power
 from .runtime import (  # noqa: F401  (templates read
     accumulate,
     accumulate_tn,
@@ -120,6 +121,9 @@ class Primitive:
     # a binary arithmetic operator (parameters x, y) whose operands MindSpore casts to one
     # dtype first (autograd_st/promotion.py): an integer Tensor with a float one, ...
     promotes: bool = False
+    # what an eager call runs instead of the template, where numpy's template raises for
+    # values MindSpore computes (pow: integers to negative powers, promotion.power)
+    eager: Callable | None = None
     _template: Template | None = field(default=None, repr=False)
     _vjp_template: Template | None = field(default=None, repr=False)
     _jvp_template: Template | None = field(default=None, repr=False)
@@ -197,7 +201,8 @@ def template_of(fn: Callable, single: bool) -> Template:
 
 
 def primitive(name: str | None = None, diff: tuple[str, ...] | None = None,
-              refused: str | None = None, random: bool = False, promotes: bool = False):
+              refused: str | None = None, random: bool = False, promotes: bool = False,
+              eager: Callable | None = None):
     """Register a numpy function as a primitive (``diff``: its differentiable parameters;
     default: the parameters without default values).  ``refused``: its output depends on
     ``diff`` but no rule is written; the compiler refuses a gradient or tangent through it,
@@ -206,7 +211,9 @@ def primitive(name: str | None = None, diff: tuple[str, ...] | None = None,
     ``ops.uniform``): the backward never draws it again.  ``promotes``: a binary operator
     ``(x, y)`` whose operands MindSpore casts to one dtype (``autograd_st/promotion.py``):
     its eager calls on Tensors do, and the compiler puts ``ms_promote`` before it where an
-    operand may be an integer array (``compiler/promote.py``)."""
+    operand may be an integer array (``compiler/promote.py``).  ``eager``: the function an
+    eager call runs instead (its parameters the primitive's), where the template raises for
+    values MindSpore computes."""
     def deco(fn):
         sig = inspect.signature(fn)
         params = list(sig.parameters)
@@ -214,7 +221,7 @@ def primitive(name: str | None = None, diff: tuple[str, ...] | None = None,
                     if p.default is not inspect.Parameter.empty}
         d = tuple(k for k in params if k not in defaults) if diff is None else tuple(diff)
         prim = Primitive(name or fn.__name__.rstrip("_"), fn, params, defaults, d,
-                         refused=refused, random=random, promotes=promotes)
+                         refused=refused, random=random, promotes=promotes, eager=eager)
         if prim.name in REGISTRY:
             raise ValueError("primitive %r is registered twice" % prim.name)
         REGISTRY[prim.name] = prim
@@ -375,7 +382,7 @@ def _(out, x, y, dx, dy):
     return dx / y, -dy * out / y
 
 
-@primitive(promotes=True)
+@primitive(promotes=True, eager=power)
 def pow_(x, y):
     return x ** y
 
@@ -461,7 +468,7 @@ def _(out, x, y, dx, dy):
     return dx * np.exp(x - out), dy * np.exp(y - out)
 
 
-@primitive(diff=("x", "y"))
+@primitive(diff=("x", "y"), promotes=True)  # (ops.where(m, int_t, 0.5) is float32)
 def where(cond, x, y):
     return np.where(cond, x, y)
 
@@ -637,7 +644,14 @@ def _(out, x, dx):
 # reductions
 # ---------------------------------------------------------------------------------------
 
-@primitive(name="sum", diff=("x",))
+def _ms_sum(x, axis=None, keepdims=False):
+    """The eager sum: a uint8 input's int64, a uint16 / uint32 one's in its dtype, as
+    MindSpore's (numpy: uint64).  In generated code the promotion pass casts where an
+    operand may be an integer array (``compiler/promote.py``)."""
+    return int_result(np.sum(x, axis=axis, keepdims=keepdims), x, "sum")
+
+
+@primitive(name="sum", diff=("x",), eager=_ms_sum)
 def sum_(x, axis=None, keepdims=False):
     return np.sum(x, axis=axis, keepdims=keepdims)
 
@@ -1023,17 +1037,17 @@ def _(out, x, dtype, dx):
 
 
 @primitive(name="int_like", diff=("y",))
-def int_like_(y, x):
-    return int_like(y, x)
+def int_like_(y, x, how="mean"):
+    return int_like(y, x, how)
 
 
 @vjp(int_like_)
-def _(dout, out, y, x):
+def _(dout, out, y, x, how):
     return (dout,)
 
 
 @jvp(int_like_)
-def _(out, y, x, dy):
+def _(out, y, x, how, dy):
     return (dy,)
 
 

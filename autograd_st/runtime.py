@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .promotion import ms_promote
+from .promotion import int_result, ms_promote
 
 __all__ = ["unbroadcast", "expand_to", "ungetitem", "concat2", "axis_slice", "sigmoid", "relu", "ones_like",
            "zeros_like", "stop_gradient", "softmax", "log_softmax", "logsumexp",
@@ -506,11 +506,12 @@ def cast_like(g, like):
     return g if np.result_type(g) == dt else np.asarray(g).astype(dt)
 
 
-def int_like(y, x):
-    """``y`` in ``x``'s dtype when ``x`` is an integer array (MindSpore's mean of an int32
-    Tensor is int32, rounded toward zero), ``y`` itself otherwise."""
-    dt = x.dtype if x.__class__ is np.ndarray else np.result_type(x)  # (per call: cheap)
-    return np.asarray(y).astype(dt) if dt.kind in "iu" else y
+def int_like(y, x, how="mean"):
+    """``y``, what numpy computed of ``x`` for MindSpore's op ``how``, in the dtype MindSpore
+    gives when ``x`` is an integer or bool array (``"mean"``: MindSpore's mean of an int32
+    Tensor is int32, rounded toward zero; the rules: ``promotion.int_result``), ``y``
+    itself otherwise."""
+    return int_result(y, x, how)
 
 
 def mp_cast(x, dtype):

@@ -379,7 +379,8 @@ def cumsum(x, axis, dtype=None):
 def cumprod(input, dim, dtype=None):
     """MindSpore's ``ops.cumprod(input, dim, dtype=None)``: the running product (its gradient
     divides by ``input``, as MindSpore's does: nan at a zero whose successors use it)."""
-    return P.cumprod(_cast(input, dtype), dim)
+    x = _cast(input, dtype)
+    return P.int_like(P.cumprod(x, dim), x, "cumprod")  # (an integer one's: int64)
 
 
 def _axis(axis):
@@ -391,7 +392,8 @@ def _axis(axis):
 def prod(input, axis=None, keep_dims=False, dtype=None):
     """MindSpore's ``ops.prod(input, axis=None, keep_dims=False, dtype=None)``: the product
     over ``axis`` (None or ``()``: every axis); exact gradients where entries are zero."""
-    return P.prod(_cast(input, dtype), _axis(axis), keep_dims)
+    x = _cast(input, dtype)
+    return P.int_like(P.prod(x, _axis(axis), keep_dims), x, "sum")  # (a uint8 one's: int64)
 
 
 def argmax(input, dim=None, keepdim=False):
@@ -664,7 +666,8 @@ def _m_cumsum(self, dim=None, dtype=None, *, axis=None):
     """``Tensor.cumsum(dim, *, dtype=None)`` / ``(axis=None, dtype=None)``; no axis: the
     running sum of the flattened values."""
     axis = axis if axis is not None else dim
-    x = _cast(self, dtype)
+    # (MindSpore's Tensor.cumsum counts int8, int16, uint8 and bool in int32; ops.cumsum not)
+    x = P.int_like(self, self, "cumsum") if dtype is None else _cast(self, dtype)
     if axis is None:
         return P.cumsum(P.reshape(x, (-1,)), 0)
     return P.cumsum(x, axis)

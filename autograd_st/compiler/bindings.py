@@ -89,7 +89,7 @@ _RUNTIME = {
     runtime.broadcast_like: _binary("broadcast_like"),
     runtime.concat2: lambda x, y, axis=0: P.concat2(x, y, axis=axis),
     runtime.axis_slice: lambda like, axis, start, stop: P.axis_slice(like, axis, start, stop), runtime.cast_like: _rt_cast_like,
-    runtime.int_like: _binary("int_like"),
+    runtime.int_like: lambda y, x, how="mean": P.int_like(y, x, how),
     runtime.ms_promote: lambda x, other, true_div=False: P.ms_promote(x, other, true_div),
     runtime.first_order_value: _unary("first_order_value"),
 }

@@ -350,6 +350,9 @@ class _Rewrite:
         """The statements ``s`` becomes, or None when it stays as it is."""
         if isinstance(s, Prim) and s.prim.promotes:
             return self.operator(s)
+        if isinstance(s, Prim) and s.prim is _SUM \
+                and "i" in _possible(self.facts.atom(s.args["x"])):
+            return self.integer_sum(s)
         if isinstance(s, Call):
             callee = self.facts.callee(s)
             new = _promoted(s.callee, callee.arg_kinds, callee.in_kinds, self.memo)
@@ -384,15 +387,25 @@ class _Rewrite:
             return None
         return out + [dataclasses.replace(s, args=args)]
 
-    def fresh(self, atom) -> str:
+    def integer_sum(self, s: Prim):
+        """``t = sum(x)`` of an ``x`` that may be an integer array: numpy's sum, then cast as
+        the eager sum casts (``promotion.int_result``: a uint8 ``x``'s is int64)."""
+        (t,) = s.targets
+        raw = self.fresh(Var(t), "_numpy")
+        return [dataclasses.replace(s, targets=[raw]),
+                Prim([t], _INT_LIKE, {"y": Var(raw), "x": s.args["x"], "how": Const("sum")},
+                     s.loc)]
+
+    def fresh(self, atom, suffix="_cast") -> str:
         """A new name for ``atom`` cast: ``t_cast`` for a variable ``t`` (the name a reader
         finds in the dump and its adjoint ``d_t_cast``), ``_cast`` for a constant."""
         if self.names is None:
             self.names = copy.deepcopy(self.fir.names)
         base = atom.name.lstrip("_") if isinstance(atom, Var) else ""
-        t = self.names.fresh(base + "_cast" if base else "_cast")
+        t = self.names.fresh(base + suffix if base else suffix)
         self.new_vars.append(t)
         return t
 
 
 _MS_PROMOTE = rules.get("ms_promote")
+_SUM, _INT_LIKE = rules.get("sum"), rules.get("int_like")
