@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .rules import jvp, primitive, vjp
+from .rules_linalg import svd_part_
 from .runtime import broadcast_like, unbroadcast
 
 __all__ = ["NUMPY_PRIMITIVES", "np_eigh_part", "np_eigh_grad", "np_eigh_tangent",
@@ -157,6 +158,54 @@ def np_pad_widths(x, pad_width):
     return np_pad_widths_of(x, pad_width)
 
 
+@_kernel_of("np_weights_shape")
+def np_weights_shape_of(wshape, ashape, axis):
+    """``np.average``'s weights shape against ``a`` reduced over ``axis``: their own when
+    it is ``a``'s rank, a 1-D one placed on ``axis``."""
+    wshape, ashape = tuple(wshape), tuple(ashape)
+    if len(wshape) != 1 or len(ashape) == 1:
+        return wshape
+    out = [1] * len(ashape)
+    out[axis] = wshape[0]
+    return tuple(out)
+
+
+@primitive(diff=())
+def np_weights_shape(wshape, ashape, axis):
+    return np_weights_shape_of(wshape, ashape, axis)
+
+
+@primitive(diff=())
+def np_histogram_counts(a, bins=10, range=None, density=None, weights=None):
+    return np.histogram(a, bins, range, density, weights)[0]
+
+
+@primitive(refused="the gradient of np.histogram's bin edges (the counts have none)")
+def np_histogram_edges(a, bins=10, range=None, density=None, weights=None):
+    return np.histogram(a, bins, range, density, weights)[1]
+
+
+@primitive(diff=("x",))
+def svd_s(x, full_matrices=True):
+    return np.linalg.svd(x, full_matrices)[1]
+
+
+@vjp(svd_s)
+def _(dout, out, x, full_matrices):
+    return (np.matmul(svd_part_(x, False, 1) * np.expand_dims(dout, -2),
+                      np.swapaxes(svd_part_(x, False, 2), -1, -2)),)
+
+
+@jvp(svd_s)
+def _(out, x, full_matrices, dx):
+    return (np.sum(svd_part_(x, False, 1) * np.matmul(dx, svd_part_(x, False, 2)), -2),)
+
+
+@primitive(diff=())
+def np_nan_to_num_fill(x, nan=0.0, posinf=None, neginf=None):
+    return np.nan_to_num(x, True, nan, posinf, neginf)
+
+
 # ---------------------------------------------------------------------------------------
 # eigh and qr
 # ---------------------------------------------------------------------------------------
@@ -227,6 +276,11 @@ def _triangular_solve_right(m, r):
                        -1, -2)
 
 
+def _solve_right_t(m, r):
+    """``m @ inv(r)^T``."""
+    return np.swapaxes(np.linalg.solve(r, np.swapaxes(m, -1, -2)), -1, -2)
+
+
 def np_qr_grad(g, x, which=0):
     """The gradient of ``x`` (``m >= n``) from ``g``, the gradient of the reduced QR
     factor ``which`` (0: Q, 1: R); TensorFlow's ``_QrGradSquareAndDeepMatrices``."""
@@ -236,8 +290,8 @@ def np_qr_grad(g, x, which=0):
     qdq = np.matmul(np.swapaxes(q, -1, -2), dq)
     rdr = np.matmul(r, np.swapaxes(dr, -1, -2))
     low = np.tril(qdq - np.swapaxes(qdq, -1, -2) + rdr - np.swapaxes(rdr, -1, -2))
-    grad_a = np.matmul(q, dr + _triangular_solve_right(low, r))
-    grad_b = _triangular_solve_right(dq - np.matmul(q, qdq), r)
+    grad_a = np.matmul(q, dr + _solve_right_t(low, r))
+    grad_b = _solve_right_t(dq - np.matmul(q, qdq), r)
     return grad_a + grad_b
 
 
@@ -492,13 +546,9 @@ def np_digitize(x, bins, right=False):
     return np.digitize(x, bins, right)
 
 
-@primitive(diff=())
-def np_histogram_counts(a, bins=10, range=None, density=None, weights=None):
-    return np.histogram(a, bins, range, density, weights)[0]
-
-
 NUMPY_PRIMITIVES = ("hypot", "cbrt", "exp2", "log2", "log10", "logaddexp2", "np_argsort",
                     "np_pad_widths", "eigh_part", "qr_factor", "np_quantile", "np_diag", "np_diag_t",
                     "np_convolve", "np_polyval", "np_interp", "np_bincount", "np_digitize",
-                    "np_histogram_counts")
+                    "np_histogram_counts", "np_histogram_edges", "np_weights_shape", "svd_s",
+                    "np_nan_to_num_fill")
 """The primitives this module registers."""

@@ -30,7 +30,6 @@ from .table_index import dstack as _dstack
 from .table_index import hstack as _hstack
 from .table_index import vstack as _vstack
 from .table_linalg import diagonal as _diagonal
-from .table_linalg import svd as _svd
 from .table_linalg import tensor_dot as _tensor_dot
 from .table_math import _matrix_norm, _vector_norm
 from .table_math import einsum as _einsum
@@ -40,7 +39,6 @@ from .table_more import diff as _diff
 from .table_more import fmax as _fmax
 from .table_more import fmin as _fmin
 from .table_more import heaviside as _heaviside
-from .table_more import nan_to_num as _nan_to_num
 from .table_more import nanmean as _nanmean
 from .table_more import nansum as _nansum
 from .table_more import sinc as _sinc
@@ -185,8 +183,8 @@ def _np_svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     (as ``ops.svd``'s vectors)."""
     if not compute_uv:
         return P.svdvals(a)
-    s, u, v = _svd(a, full_matrices, True)
-    return u, s, P.swapaxes(v, -1, -2)
+    return (P.svd_part(a, full_matrices, 1), P.svd_s(a, full_matrices),
+            P.swapaxes(P.svd_part(a, full_matrices, 2), -1, -2))
 
 
 # ---------------------------------------------------------------------------------------
@@ -233,6 +231,14 @@ def _q_method(method, what):
                               "default); got method=%r" % (what, method))
 
 
+def _np_histogram(a, bins=10, range=None, density=None, weights=None):
+    """``np.histogram``: the counts (no gradient) and the bin edges (a gradient through
+    them is refused)."""
+    bins = _const(bins)
+    return (P.np_histogram_counts(a, bins, range, density, weights),
+            P.np_histogram_edges(a, bins, range, density, weights))
+
+
 def _np_searchsorted(a, v, side="left", sorter=None):
     if sorter is not None:
         a = P.take_along(a, _const(sorter), -1)
@@ -270,8 +276,8 @@ def _np_average(a, axis=None, weights=None, returned=False, *, keepdims=False):
                                   "supported in differentiated code; pass weights")
         return avg
     w = _const(weights)
-    if isinstance(axis, int) and not isinstance(w, Sym) and np.ndim(w) == 1:
-        w = P.reshape_along(w, a, axis)
+    if isinstance(axis, int):
+        w = P.reshape(w, P.np_weights_shape(P.shape(w), P.shape(a), axis))
     scl = P.sum(w, axis=axis, keepdims=keepdims)
     avg = P.div(P.sum(P.mul(a, w), axis=axis, keepdims=keepdims), scl)
     return (avg, P.broadcast_like(scl, avg)) if returned else avg
@@ -333,7 +339,8 @@ def _np_isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def _np_nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
-    return _nan_to_num(x, nan, posinf, neginf)
+    """``np.nan_to_num``: ``x`` where finite (its gradient), numpy's fill elsewhere."""
+    return P.where(P.isfinite(x), x, P.np_nan_to_num_fill(x, nan, posinf, neginf))
 
 
 def _np_heaviside(x1, x2):
@@ -452,8 +459,7 @@ OPS: tuple[Op, ...] = (
     Op("np_quantile", fn=_np_percentile, numpy=(np.percentile,)),
     Op("searchsorted", fn=_np_searchsorted, numpy=(np.searchsorted,)),
     Op("np_digitize", "x, bins, right=False", numpy=(np.digitize,)),
-    Op("np_histogram_counts", "a, bins=10, range=None, density=None, weights=None",
-       numpy=(np.histogram,)),
+    Op("np_histogram_counts", fn=_np_histogram, numpy=(np.histogram,)),
     Op("var", fn=_np_var, numpy=(np.var,)),
     Op("var", fn=_np_std, numpy=(np.std,)),
     Op("max", fn=_np_ptp, numpy=(np.ptp,)),
