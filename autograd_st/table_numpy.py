@@ -22,7 +22,7 @@ import numpy as np
 from . import rules_numpy  # noqa: F401  (registers the primitives the rows name)
 from .errors import InputValueError
 from .op_row import Op
-from .prims import P, Sym
+from .prims import P
 from .table_array import _const
 from .table_index import atleast_1d, atleast_2d, atleast_3d
 from .table_index import column_stack as _column_stack
