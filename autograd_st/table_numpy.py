@@ -322,6 +322,22 @@ def _np_float_power(x1, x2):
                  else P.astype(x2, "float64"))
 
 
+def _np_sinc(x):
+    return _sinc(x)
+
+
+def _np_fmax(x1, x2):
+    return _fmax(x1, x2)
+
+
+def _np_fmin(x1, x2):
+    return _fmin(x1, x2)
+
+
+def _np_mod(x1, x2):
+    return _remainder(x1, x2)
+
+
 def _np_fabs(x):
     return P.abs(x)
 
@@ -479,10 +495,10 @@ OPS: tuple[Op, ...] = (
     Op("mul", fn=_np_deg2rad, numpy=(np.deg2rad, np.radians)),
     Op("mul", fn=_np_rad2deg, numpy=(np.rad2deg, np.degrees)),
     Op("pow", fn=_np_float_power, numpy=(np.float_power,)),
-    Op("sin", fn=_sinc, numpy=(np.sinc,)),
-    Op("where", fn=_fmax, numpy=(np.fmax,)),
-    Op("where", fn=_fmin, numpy=(np.fmin,)),
-    Op("mod", fn=_remainder, numpy=(np.mod, np.remainder)),
+    Op("sin", fn=_np_sinc, numpy=(np.sinc,)),
+    Op("where", fn=_np_fmax, numpy=(np.fmax,)),
+    Op("where", fn=_np_fmin, numpy=(np.fmin,)),
+    Op("mod", fn=_np_mod, numpy=(np.mod, np.remainder)),
     Op("abs", fn=_np_fabs, numpy=(np.fabs,)),
     Op("div", fn=_np_reciprocal, numpy=(np.reciprocal,)),
     Op("copy", fn=_np_positive, numpy=(np.positive,)),
