@@ -149,7 +149,7 @@ class NoDerivativeError(CompileError):
         from autograd_st import Tensor, ops
 
         def f(x):
-            return ops.sum(np.logaddexp2(x, 1.0))  # a numpy ufunc with no rule
+            return ops.sum(np.copysign(x, -1.0))  # a numpy ufunc with no rule
 
         ops.grad(f)(Tensor(np.array([0.5, 2.0])))
 
@@ -160,12 +160,12 @@ class NoDerivativeError(CompileError):
         import autograd_st
         from autograd_st import Tensor, ops
 
-        @autograd_st.register_vjp(np.logaddexp2)
+        @autograd_st.register_vjp(np.copysign)
         def _(dout, out, x1, x2):
-            return (dout * 2.0 ** (x1 - out), dout * 2.0 ** (x2 - out))
+            return (dout * np.sign(x1) * np.sign(out), dout * 0.0)
 
         def f(x):
-            return ops.sum(np.logaddexp2(x, 1.0))
+            return ops.sum(np.copysign(x, -1.0))
 
         x = Tensor(np.array([0.5, 2.0]))
         print(ops.grad(f)(x))

@@ -56,6 +56,7 @@ from . import (  # noqa: F401
     table_more,
     table_nn,
     table_nn3d,
+    table_numpy,
 )
 from .op_row import Op
 from .prims import P, Sym, bindable
@@ -531,7 +532,7 @@ _CORE_NN_OPS: tuple[Op, ...] = (
 #: every functional op: the core rows above and the family tables' rows.
 OPS: tuple[Op, ...] = (_CORE_OPS + table_array.OPS + table_math.OPS + table_more.OPS
                        + table_comm.OPS + table_linalg.OPS + table_loss.OPS
-                       + table_index.OPS)
+                       + table_index.OPS + table_numpy.OPS)
 #: every nn functional form.
 NN_OPS: tuple[Op, ...] = _CORE_NN_OPS + table_nn.OPS + table_nn3d.OPS
 

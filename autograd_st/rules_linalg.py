@@ -231,6 +231,8 @@ def lin_shape(kind, s1, s2=(), arg=None):
 
     - 'kron': the product shape of ``s1`` and ``s2``, ranks aligned at the right;
     - 'diag': ``s1 + s1``;
+    - 'rhs': ``s1`` (a solve's result) as columns: with a trailing 1 when ``s2`` (its
+      right-hand side's shape) is 1-D, as ``np.linalg.solve`` reads a vector;
     - 'rows': ``s1`` as at least 2-D (a 1-D shape is one row); 'cov': the covariance shape
       of data shaped ``s1`` (``()`` for 1-D);
     - 'ones': as many 1s as ``s1`` has axes, after ``s2`` (keepdims of a whole reduction);
@@ -246,6 +248,8 @@ def lin_shape(kind, s1, s2=(), arg=None):
         return tuple(p * q for p, q in zip(s1, s2))
     if kind == "diag":
         return s1 + s1
+    if kind == "rhs":
+        return s1 + (1,) if len(s2) == 1 else s1
     if kind == "rows":
         return (1,) * max(0, 2 - len(s1)) + s1
     if kind == "cov":
@@ -409,13 +413,17 @@ def solve(a, b):
 
 @vjp(solve)
 def _(dout, out, a, b):
-    gb = lin_solve(np.swapaxes(a, -1, -2), dout)
-    return (unbroadcast(-np.matmul(gb, np.swapaxes(out, -1, -2)), a), unbroadcast(gb, b))
+    cols = lin_shape("rhs", np.shape(out), np.shape(b))
+    gb = lin_solve(np.swapaxes(a, -1, -2), np.reshape(dout, cols))
+    return (unbroadcast(-np.matmul(gb, np.swapaxes(np.reshape(out, cols), -1, -2)), a),
+            unbroadcast(np.reshape(gb, np.shape(out)), b))
 
 
 @jvp(solve)
 def _(out, a, b, da, db):
-    return (-lin_solve(a, np.matmul(da, out)), broadcast_like(lin_solve(a, db), out))
+    cols = lin_shape("rhs", np.shape(out), np.shape(b))
+    return (-np.reshape(lin_solve(a, np.matmul(da, np.reshape(out, cols))), np.shape(out)),
+            broadcast_like(lin_solve(a, db), out))
 
 
 @primitive()

@@ -637,7 +637,7 @@ OPS: tuple[Op, ...] = (
     Op("svdvals", fn=svd, ops=("svd",), methods=("svd",)),
     Op("pinv", fn=pinv, ops=("pinv",), numpy=(np.linalg.pinv,)),
     Op("pinv", fn=lstsq, ops=("lstsq",), methods=("lstsq",)),
-    Op("solve", fn=matrix_solve, ops=("matrix_solve",), numpy=(np.linalg.solve,),),
+    Op("solve", fn=matrix_solve, ops=("matrix_solve",)),
     Op("solve", fn=_m_triangular_solve, methods=("triangular_solve",)),
     Op("matrix_exp", fn=matrix_exp, ops=("matrix_exp",), classes=("MatrixExp",)),
     Op("solve", fn=lu_solve, ops=("lu_solve",), methods=("lu_solve",)),

@@ -829,7 +829,7 @@ def uses_cumsum(x):
 
 
 def uses_sort(x):
-    return np.sum(np.sort(x) * np.arange(3.0))  # tag: sort
+    return np.sum(np.partition(x, 1) * np.arange(3.0))  # tag: sort
 
 
 def flip_weighted(x):                       # np.flipud has no built-in rule; a test registers one

@@ -533,9 +533,10 @@ import rule_specs_loss as _family_loss  # noqa: E402
 import rule_specs_math as _family_math  # noqa: E402
 import rule_specs_nn as _family_nn  # noqa: E402
 import rule_specs_nn3d as _family_nn3d  # noqa: E402
+import rule_specs_numpy as _family_numpy  # noqa: E402
 import rule_specs_vmap as _family_vmap  # noqa: E402
 
 for _family in (_family_array, _family_math, _family_nn, _family_comm, _family_nn3d,
-                _family_linalg, _family_loss, _family_index, _family_vmap):
+                _family_linalg, _family_loss, _family_index, _family_vmap, _family_numpy):
     SPECS += _family.SPECS
     ZERO_GRADIENT_PRIMITIVES = ZERO_GRADIENT_PRIMITIVES | frozenset(_family.ZERO_GRADIENT)

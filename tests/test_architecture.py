@@ -70,6 +70,7 @@ FLOORS = {
     "autograd_st.table_more": 1, "autograd_st.table_nn": 1,
     "autograd_st.rules_nn3d": 1, "autograd_st.table_nn3d": 1,  # the 3-D and structural layers
     "autograd_st.rules_linalg": 1, "autograd_st.table_linalg": 1,
+    "autograd_st.rules_numpy": 1, "autograd_st.table_numpy": 1,  # numpy's own functions
     "autograd_st.kernels_loss": 0,  # the CTC forward-backward, RReLU's noise
     "autograd_st.rules_loss": 1, "autograd_st.table_loss": 1,  # nn losses/activations
     "autograd_st.compiler": 2,

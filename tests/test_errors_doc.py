@@ -38,12 +38,13 @@ from autograd_st import Tensor, ops
 from autograd_st.errors import NoDerivativeError
 
 # a numpy ufunc that has no rule (the first of these that has none)
-CANDIDATES = [np.logaddexp2, np.arctan, np.cbrt, np.arcsinh, np.spacing]
+CANDIDATES = [np.logaddexp2, np.arctan, np.cbrt, np.arcsinh, np.copysign, np.spacing]
 DERIVATIVES = {
     "logaddexp2": ("x1, x2", "(dout * 2.0 ** (x1 - out), dout * 2.0 ** (x2 - out))"),
     "arctan": ("x", "(dout / (1 + x * x),)"),
     "cbrt": ("x", "(dout / (3 * out * out),)"),
     "arcsinh": ("x", "(dout / np.sqrt(1 + x * x),)"),
+    "copysign": ("x1, x2", "(dout * np.sign(x1) * np.sign(out), dout * 0.0)"),
 }
 x = Tensor(np.array([0.5, 2.0]))
 for ufunc in CANDIDATES:

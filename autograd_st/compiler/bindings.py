@@ -156,9 +156,17 @@ ATTRIBUTES = {
 }
 
 
+#: numpy arrays' methods that Tensor's eager method of the same name does not cover in
+#: compiled code (``Tensor.copy`` is written in tensor.py: a new Tensor, eagerly).
+ARRAY_METHODS = {
+    "copy": lambda self, order="C": P.copy(self),
+}
+
+
 def method(name):
-    """The composite for ``value.name(...)`` on a runtime value (Tensor's method), or None."""
-    return METHODS.get(name)
+    """The composite for ``value.name(...)`` on a runtime value (Tensor's method, or a numpy
+    array's), or None."""
+    return METHODS.get(name) or ARRAY_METHODS.get(name)
 
 
 def attribute(name):
