@@ -541,6 +541,23 @@ def _(out, x, weights, minlength, dweights):
     return (np.bincount(x, dweights, np.size(out)),)
 
 
+@primitive()
+def array_copy(x):
+    """``np.copy(x)``, ``x.copy()``, ``np.array(x)``: a new array (a later write into it
+    reaches nothing else, as in numpy)."""
+    return np.array(x, copy=True)
+
+
+@vjp(array_copy)
+def _(dout, out, x):
+    return (dout,)
+
+
+@jvp(array_copy)
+def _(out, x, dx):
+    return (dx,)
+
+
 @primitive(diff=())
 def np_digitize(x, bins, right=False):
     return np.digitize(x, bins, right)
@@ -550,5 +567,5 @@ NUMPY_PRIMITIVES = ("hypot", "cbrt", "exp2", "log2", "log10", "logaddexp2", "np_
                     "np_pad_widths", "eigh_part", "qr_factor", "np_quantile", "np_diag", "np_diag_t",
                     "np_convolve", "np_polyval", "np_interp", "np_bincount", "np_digitize",
                     "np_histogram_counts", "np_histogram_edges", "np_weights_shape", "svd_s",
-                    "np_nan_to_num_fill")
+                    "np_nan_to_num_fill", "array_copy")
 """The primitives this module registers."""

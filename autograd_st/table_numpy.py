@@ -379,7 +379,7 @@ def _np_full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
 # ---------------------------------------------------------------------------------------
 
 def _np_copy(a, order="K", subok=False):
-    return P.copy(a)
+    return P.array_copy(a)
 
 
 def _np_ravel(a, order="C"):
@@ -507,7 +507,7 @@ OPS: tuple[Op, ...] = (
     Op("where", fn=_np_heaviside, numpy=(np.heaviside,)),
     Op("copy", fn=_np_real, numpy=(np.real,)),
     Op("add", fn=_np_full_like, numpy=(np.full_like,)),
-    Op("copy", fn=_np_copy, numpy=(np.copy,)),
+    Op("array_copy", fn=_np_copy, numpy=(np.copy,)),
     Op("reshape", fn=_np_ravel, numpy=(np.ravel,)),
     Op("pad", fn=_np_pad, numpy=(np.pad,)),
     Op("getitem", fn=_np_split, numpy=(np.split,)),

@@ -25,6 +25,8 @@ for _shape in [(), (4,), (2, 3)]:
               row("exp2", A(_shape), second_order=_shape == (2, 3)),
               row("log2", A(_shape, "pos"), second_order=_shape == (2, 3)),
               row("log10", A(_shape, "pos"), second_order=_shape == (2, 3))]
+for _shape in [(), (4,), (2, 3)]:
+    SPECS += [row("array_copy", A(_shape), second_order=_shape == (2, 3))]
 for _sx, _sy in [((2, 3), (2, 3)), ((3,), (2, 3)), ((2, 1), (3,)), ((), (3,))]:
     SPECS += [row("hypot", A(_sx, "nonzero"), A(_sy, "nonzero"),
                   second_order=_sx == (2, 3)),

@@ -17,8 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import graph, rules, runtime
+from ..errors import InputValueError
 from ..op_table import METHODS, NUMPY, row_of
-from ..prims import P, _Caller
+from ..prims import P, _Caller, has_sym
 from ..user_grads import check_user_grads
 from .markers import is_bindable, is_primitive_instance, is_user_primitive, kernel_primitive
 
@@ -105,6 +106,50 @@ _TABLE[rules.tensor_isinstance] = lambda value, classinfo: P.isinstance(value, c
 _TABLE[np.result_type] = _rt_result_type
 _TABLE[abs] = NUMPY[np.abs]
 _TABLE[pow] = NUMPY[np.power]  # (two arguments; pow(x, y, mod) is refused by its signature)
+def _array_of(obj, dtype=None, copy=True):
+    """``np.array(obj)`` / ``np.asarray(obj)`` of values being differentiated: an array
+    itself (asarray) or a copy (array), a list or tuple of them stacked (nested: stacked
+    again, ``np.array([[a, b], [c, d]])``), cast to ``dtype`` when given."""
+    if isinstance(obj, (list, tuple)):
+        items = [_array_of(item) for item in obj]
+        if not all(has_sym(item) for item in items):
+            raise InputValueError(
+                "np.array of a list mixing values being differentiated with constants: "
+                "make each item an array of the same shape (ops.full_like(x, c)), then "
+                "np.stack(items)")
+        out = NUMPY[np.stack](items)
+    elif has_sym(obj):
+        out = P.array_copy(obj) if copy else obj
+    else:  # (a constant given with a value being differentiated elsewhere in the call)
+        out = np.array(obj)
+    return out if dtype is None else P.astype(out, np.dtype(dtype).name)
+
+
+def _np_array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0,
+              like=None):
+    if ndmin:
+        raise InputValueError("np.array(..., ndmin=%d) of a value being differentiated: "
+                              "reshape it instead" % ndmin)
+    return _array_of(object, dtype, copy is not False)
+
+
+def _np_asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
+    return _array_of(a, dtype, bool(copy))
+
+
+def _np_scalar_type(kind):
+    """``np.float64(x)`` of an array being differentiated: ``x`` as that dtype."""
+    def composite(x=0):
+        return P.astype(x, np.dtype(kind).name)
+    composite.__name__ = kind.__name__
+    return composite
+
+
+_TABLE[np.array] = _np_array
+_TABLE[np.asarray] = _np_asarray
+for _kind in (np.float64, np.float32, np.float16):
+    _TABLE[_kind] = _np_scalar_type(_kind)
+
 # a register_vjp rule's results are checked when the rule runs (first order); code that
 # differentiates the generated backward (second order) takes them as they are
 _TABLE[check_user_grads] = lambda grads, inputs, source, strict=None: grads
@@ -159,7 +204,7 @@ ATTRIBUTES = {
 #: numpy arrays' methods that Tensor's eager method of the same name does not cover in
 #: compiled code (``Tensor.copy`` is written in tensor.py: a new Tensor, eagerly).
 ARRAY_METHODS = {
-    "copy": lambda self, order="C": P.copy(self),
+    "copy": lambda self, order="C": P.array_copy(self),
 }
 
 

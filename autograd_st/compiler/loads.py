@@ -26,7 +26,8 @@ FRESH_RESULTS = frozenset({
     "maximum", "minimum", "where", "matmul", "linear", "sum", "mean", "prod", "max", "min",
     "floordiv", "mod", "fmod", "equal", "not_equal", "less", "less_equal", "greater",
     "greater_equal", "logical_and", "logical_or", "logical_not", "softmax", "log_softmax",
-    "astype", "cumsum", "cumprod", "conv2d", "concat2", "zeros_like", "ones_like"})
+    "astype", "cumsum", "cumprod", "conv2d", "concat2", "zeros_like", "ones_like",
+    "array_copy"})
 """Primitives whose result is a new array, never a view of an argument (numpy returns a view
 from ``getitem``, ``reshape``, ``transpose`` ...): a value made by one of them, that no other
 value views, is what a Tensor in-place method may rebind (``normalize_calls``)."""
