@@ -22,7 +22,7 @@ import numpy as np
 from . import rules_numpy  # noqa: F401  (registers the primitives the rows name)
 from .errors import InputValueError
 from .op_row import Op
-from .prims import P
+from .prims import P, has_sym
 from .table_array import _const
 from .table_index import atleast_1d, atleast_2d, atleast_3d
 from .table_index import column_stack as _column_stack
@@ -335,6 +335,9 @@ def _np_fmin(x1, x2):
 
 
 def _np_mod(x1, x2):
+    # (a constant sequence is numpy's array of it: np.mod(axes, np.ndim(x)) in a rule)
+    x1, x2 = [np.asarray(v) if isinstance(v, (tuple, list)) and not has_sym(v) else v
+              for v in (x1, x2)]
     return _remainder(x1, x2)
 
 

@@ -306,11 +306,11 @@ def test_numpy_on_constants_inside_construct_is_evaluated():
 
 
 def _library_on_a_differentiated_value(x):
-    return ops.sum(np.atleast_3d(x))
+    return ops.sum(np.trim_zeros(x))
 
 
 def _library_on_a_constant_path(x):
-    return ops.sum(x * float(np.size(np.atleast_3d(ops.stop_gradient(x)))))
+    return ops.sum(x * float(np.size(np.trim_zeros(ops.stop_gradient(x)))))
 
 
 def _stdlib_on_a_differentiated_value(x):
@@ -318,7 +318,7 @@ def _stdlib_on_a_differentiated_value(x):
 
 
 def test_a_library_function_is_run_as_it_is_never_compiled():
-    for f, name in ((_library_on_a_differentiated_value, "atleast_3d"),
+    for f, name in ((_library_on_a_differentiated_value, "trim_zeros"),
                     (_stdlib_on_a_differentiated_value, "fmean")):
         with pytest.raises(NoDerivativeError, match=name) as e:
             ops.grad(f)(Tensor(X))
