@@ -200,6 +200,15 @@ def template_of(fn: Callable, single: bool) -> Template:
     return Template(params, prelude, results)
 
 
+def kernel_of(prim_name: str):
+    """Mark a helper as the body of primitive ``prim_name`` (same parameters, same order), so
+    that generated code calling it is bound to the primitive when differentiated again."""
+    def deco(fn):
+        fn._autograd_st_prim = prim_name
+        return fn
+    return deco
+
+
 def primitive(name: str | None = None, diff: tuple[str, ...] | None = None,
               refused: str | None = None, random: bool = False, promotes: bool = False,
               eager: Callable | None = None):

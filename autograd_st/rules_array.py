@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rules import jvp, primitive, vjp
+from .rules import jvp, kernel_of, primitive, vjp
 from .runtime import expand_to, unbroadcast
 
 __all__ = ["ARRAY_PRIMITIVES", "arr_untake", "arr_take_along", "arr_untake_along",
@@ -30,18 +30,11 @@ __all__ = ["ARRAY_PRIMITIVES", "arr_untake", "arr_take_along", "arr_untake_along
            "arr_prod_grad", "arr_prod_hess", "arr_chunk_step", "arr_section_start", "arr_argmax", "arr_argmin", "arr_topk_indices", "arr_argsort"]
 
 
-def _tag(name):
-    def deco(fn):
-        fn._autograd_st_prim = name
-        return fn
-    return deco
-
-
 # ---------------------------------------------------------------------------------------
 # helpers (numpy only; each the body of the primitive it is tagged with)
 # ---------------------------------------------------------------------------------------
 
-@_tag("untake")
+@kernel_of("untake")
 def arr_untake(g, like, indices, axis):
     """The adjoint of ``np.take(like, indices, axis)``: ``g`` added into zeros shaped like
     ``like`` at ``indices`` along ``axis`` (repeated indices accumulate)."""
@@ -64,14 +57,14 @@ def _along_index(index, axis):
     return tuple(grids)
 
 
-@_tag("take_along")
+@kernel_of("take_along")
 def arr_take_along(x, index, axis):
     """``x`` picked element by element at ``index`` along ``axis`` (MindSpore's GatherD,
     ``gather_elements``; ``np.take_along_axis`` where the shapes agree)."""
     return np.asarray(x)[_along_index(index, axis)]
 
 
-@_tag("untake_along")
+@kernel_of("untake_along")
 def arr_untake_along(g, like, index, axis):
     """The adjoint of :func:`arr_take_along`: ``g`` added into zeros shaped like ``like``."""
     out = np.zeros(np.shape(like), np.result_type(g))
@@ -84,7 +77,7 @@ def _tile_shapes(shape, reps):
     return (1,) * (d - len(shape)) + tuple(shape), (1,) * (d - len(reps)) + tuple(reps)
 
 
-@_tag("untile")
+@kernel_of("untile")
 def arr_untile(g, like, reps):
     """The adjoint of ``np.tile(like, reps)``: the copies of ``g`` summed."""
     shape = np.shape(like)
@@ -96,7 +89,7 @@ def arr_untile(g, like, reps):
     return np.reshape(np.sum(g, axis=tuple(range(0, len(split), 2))), shape)
 
 
-@_tag("repeat")
+@kernel_of("repeat")
 def arr_repeat(x, repeats, axis=None):
     """``np.repeat`` with MindSpore's repeat_interleave: ``axis`` None repeats the
     flattened values; ``repeats`` an int or one count per element."""
@@ -104,7 +97,7 @@ def arr_repeat(x, repeats, axis=None):
                      axis=axis)
 
 
-@_tag("unrepeat")
+@kernel_of("unrepeat")
 def arr_unrepeat(g, like, repeats, axis=None):
     """The adjoint of :func:`arr_repeat`: the copies of each element summed."""
     shape = np.shape(like)
@@ -120,7 +113,7 @@ def arr_unrepeat(g, like, repeats, axis=None):
     return np.reshape(out, shape)
 
 
-@_tag("cumsum")
+@kernel_of("cumsum")
 def arr_cumsum(x, axis, exclusive=False, reverse=False):
     """The running sum along ``axis`` (MindSpore's CumSum: ``exclusive`` leaves the element
     itself out, ``reverse`` runs from the end)."""
@@ -144,7 +137,7 @@ def _pad_widths(ndim, padding):
     return widths
 
 
-@_tag("pad")
+@kernel_of("pad")
 def arr_pad(x, padding, mode="constant", value=0.0):
     """``x`` padded as ``ops.pad`` does; a negative width crops."""
     x = np.asarray(x)
@@ -159,7 +152,7 @@ def arr_pad(x, padding, mode="constant", value=0.0):
                                    "symmetric": "symmetric", "circular": "wrap"}[mode])
 
 
-@_tag("unpad")
+@kernel_of("unpad")
 def arr_unpad(g, like, padding, mode="constant"):
     """The adjoint of :func:`arr_pad`: what padding copied added back to its source."""
     shape = np.shape(like)
@@ -190,7 +183,7 @@ def arr_unpad(g, like, padding, mode="constant"):
     return out
 
 
-@_tag("prod_grad")
+@kernel_of("prod_grad")
 def arr_prod_grad(dout, out, x, axis=None, keepdims=False):
     """The gradient of ``np.prod(x, axis, keepdims)`` without dividing by ``x`` (exact where
     ``x`` has zeros): the product of the other elements, by prefix and suffix products."""
@@ -212,7 +205,7 @@ def arr_prod_grad(dout, out, x, axis=None, keepdims=False):
     return (g * others).astype(x.dtype)
 
 
-@_tag("chunk_step")
+@kernel_of("chunk_step")
 def arr_chunk_step(x, chunks, axis):
     """The length of each of ``chunks`` parts of ``x`` along ``axis`` (``ceil(n /
     chunks)``); a ValueError when those cover the axis in fewer parts (MindSpore's chunk
@@ -227,7 +220,7 @@ def arr_chunk_step(x, chunks, axis):
     return size
 
 
-@_tag("section_start")
+@kernel_of("section_start")
 def arr_section_start(x, sections, index, axis):
     """Where part ``index`` of ``x`` cut into ``sections`` parts along ``axis`` starts, as
     ``np.array_split`` (MindSpore's ``ops.tensor_split`` with an int) cuts: the first
@@ -236,7 +229,7 @@ def arr_section_start(x, sections, index, axis):
     return index * size + min(index, extra)
 
 
-@_tag("argmax")
+@kernel_of("argmax")
 def arr_argmax(x, axis=None, keepdims=False, dtype="int64"):
     """The index of the (first) maximum along ``axis`` (None: of the flattened values)."""
     out = np.argmax(x, axis=axis)
@@ -245,7 +238,7 @@ def arr_argmax(x, axis=None, keepdims=False, dtype="int64"):
     return np.asarray(out, dtype)
 
 
-@_tag("argmin")
+@kernel_of("argmin")
 def arr_argmin(x, axis=None, keepdims=False, dtype="int64"):
     """The index of the (first) minimum along ``axis`` (None: of the flattened values)."""
     out = np.argmin(x, axis=axis)
@@ -254,7 +247,7 @@ def arr_argmin(x, axis=None, keepdims=False, dtype="int64"):
     return np.asarray(out, dtype)
 
 
-@_tag("argsort")
+@kernel_of("argsort")
 def arr_argsort(x, axis=-1, descending=False, dtype="int32"):
     """Stable sorting indices along ``axis`` (descending: equal values keep their order)."""
     x = np.asarray(x)
@@ -262,7 +255,7 @@ def arr_argsort(x, axis=-1, descending=False, dtype="int32"):
     return np.argsort(key, axis=axis, kind="stable").astype(dtype)
 
 
-@_tag("topk_indices")
+@kernel_of("topk_indices")
 def arr_topk_indices(x, k, axis=-1, largest=True, dtype="int32"):
     """The indices of the ``k`` largest (smallest) values along ``axis``, best first."""
     order = arr_argsort(x, axis, largest, dtype)
@@ -565,7 +558,7 @@ def _(out, v, g, x, axis, keepdims, dv, dg):
     return (arr_prod_hess(dv, g, x, axis, keepdims), arr_prod_hess(v, dg, x, axis, keepdims))
 
 
-@_tag("prod_hess")
+@kernel_of("prod_hess")
 def arr_prod_hess(v, dout, x, axis=None, keepdims=False):
     """``sum_j d^2 prod / dx_i dx_j * v_j`` times ``dout`` broadcast back (the Hessian of a
     product is symmetric): the products of all elements but i and j, summed in a loop."""

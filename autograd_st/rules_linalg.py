@@ -33,22 +33,13 @@ import string
 import numpy as np
 
 from . import kernels_special as ksp
-from .rules import jvp, primitive, vjp
+from .rules import jvp, kernel_of, primitive, vjp
 from .runtime import broadcast_like, unbroadcast
 
 __all__ = ["LINALG_PRIMITIVES", "lin_inv", "lin_det", "lin_solve", "lin_cholesky",
            "lin_pinv", "lin_diagonal", "lin_diag_scatter", "lin_diag_embed", "sp_lgamma",
            "sp_digamma", "sp_polygamma", "sp_erfinv", "sp_i0", "sp_i1", "sp_igamma",
            "sp_igammac", "sp_igamma_da", "sp_zeta", "lin_equation", "lin_shape", "order_index"]
-
-
-def _kernel_of(prim_name: str):
-    """Mark a helper as the body of primitive ``prim_name`` (same parameters, same order), so
-    that generated code calling it is bound to the primitive when differentiated again."""
-    def deco(fn):
-        fn._autograd_st_prim = prim_name
-        return fn
-    return deco
 
 
 def _t(x):
@@ -59,38 +50,38 @@ def _t(x):
 # kernels (the bodies of the primitives; rules call them, and the compiler binds them back)
 # ---------------------------------------------------------------------------------------
 
-@_kernel_of("matrix_inverse")
+@kernel_of("matrix_inverse")
 def lin_inv(x):
     return np.linalg.inv(x)
 
 
-@_kernel_of("det")
+@kernel_of("det")
 def lin_det(x):
     return np.linalg.det(x)
 
 
-@_kernel_of("solve")
+@kernel_of("solve")
 def lin_solve(a, b):
     return np.linalg.solve(a, b)
 
 
-@_kernel_of("cholesky")
+@kernel_of("cholesky")
 def lin_cholesky(x):
     """The lower Cholesky factor of ``(x + x^T) / 2`` (so the gradient is symmetric)."""
     return np.linalg.cholesky((x + np.swapaxes(x, -1, -2)) * 0.5)
 
 
-@_kernel_of("pinv")
+@kernel_of("pinv")
 def lin_pinv(x):
     return np.linalg.pinv(x)
 
 
-@_kernel_of("diagonal")
+@kernel_of("diagonal")
 def lin_diagonal(x, offset=0, axis1=0, axis2=1):
     return np.diagonal(x, offset, axis1, axis2).copy()
 
 
-@_kernel_of("diag_scatter")
+@kernel_of("diag_scatter")
 def lin_diag_scatter(g, x, offset=0, axis1=0, axis2=1):
     """Zeros shaped like ``x`` with ``g`` written on the diagonal that
     ``diagonal(x, offset, axis1, axis2)`` reads (its transpose)."""
@@ -101,7 +92,7 @@ def lin_diag_scatter(g, x, offset=0, axis1=0, axis2=1):
     return out
 
 
-@_kernel_of("diag_embed")
+@kernel_of("diag_embed")
 def lin_diag_embed(x, offset=0, dim1=-2, dim2=-1):
     """MindSpore's ``diag_embed``: the last axis of ``x`` written on the ``offset`` diagonal
     of the plane (dim1, dim2) of a new array with two axes where ``x`` had its last."""
@@ -117,42 +108,42 @@ def lin_diag_embed(x, offset=0, dim1=-2, dim2=-1):
     return lin_diag_scatter(x, like, offset, d1, d2)
 
 
-@_kernel_of("lgamma")
+@kernel_of("lgamma")
 def sp_lgamma(x):
     return ksp.lgamma(x)
 
 
-@_kernel_of("digamma")
+@kernel_of("digamma")
 def sp_digamma(x):
     return ksp.digamma(x)
 
 
-@_kernel_of("polygamma")
+@kernel_of("polygamma")
 def sp_polygamma(n, x):
     return ksp.polygamma(n, x)
 
 
-@_kernel_of("erfinv")
+@kernel_of("erfinv")
 def sp_erfinv(x):
     return ksp.erfinv(x)
 
 
-@_kernel_of("i0")
+@kernel_of("i0")
 def sp_i0(x):
     return ksp.i0(x)
 
 
-@_kernel_of("i1")
+@kernel_of("i1")
 def sp_i1(x):
     return ksp.i1(x)
 
 
-@_kernel_of("igamma")
+@kernel_of("igamma")
 def sp_igamma(a, x):
     return ksp.igamma(a, x)
 
 
-@_kernel_of("igammac")
+@kernel_of("igammac")
 def sp_igammac(a, x):
     return ksp.igammac(a, x)
 
@@ -164,12 +155,12 @@ def _igamma_dx(a, x):
     return out.astype(np.result_type(np.asarray(x).dtype, np.float32))
 
 
-@_kernel_of("igamma_dx")
+@kernel_of("igamma_dx")
 def sp_igamma_dx(a, x):
     return _igamma_dx(a, x)
 
 
-@_kernel_of("igamma_da")
+@kernel_of("igamma_da")
 def sp_igamma_da(a, x):
     return ksp.igamma_da(a, x)
 
@@ -177,7 +168,7 @@ def sp_igamma_da(a, x):
 _LETTERS = string.ascii_letters
 
 
-@_kernel_of("lin_equation")
+@kernel_of("lin_equation")
 def lin_equation(kind, n1, n2, axes=None):
     """The einsum equation of a contraction of operands of ranks ``n1`` and ``n2``:
     ``kind`` 'inner' (last axes), 'tensordot' (``axes``: an int or a pair of sequences),
@@ -225,7 +216,7 @@ def lin_equation(kind, n1, n2, axes=None):
     return "%s,%s->%s" % ("".join(a), "".join(b), "".join(out))
 
 
-@_kernel_of("lin_shape")
+@kernel_of("lin_shape")
 def lin_shape(kind, s1, s2=(), arg=None):
     """Shapes (and for 'vander' the exponents) computed at run time from shapes:
 
@@ -268,7 +259,7 @@ def lin_shape(kind, s1, s2=(), arg=None):
     raise ValueError("unknown shape %r" % (kind,))
 
 
-@_kernel_of("order_index")
+@kernel_of("order_index")
 def order_index(x, kind, axis=-1, q=0.5, keepdims=False):
     """Indices (into ``x`` along ``axis``) of order statistics, by a stable sort:
 
@@ -318,14 +309,14 @@ def order_index(x, kind, axis=-1, q=0.5, keepdims=False):
     return np.take_along_axis(order, np.asarray(pos, np.int64), axis=axis)
 
 
-@_kernel_of("svd_part")
+@kernel_of("svd_part")
 def svd_part_(x, full_matrices=False, which=0):
     """One of MindSpore's (s, u, v), ``x = u diag(s) v^H`` (v, not v^H)."""
     u, s, vh = np.linalg.svd(x, full_matrices)
     return (s, u, np.swapaxes(vh, -1, -2).conj())[which]
 
 
-@_kernel_of("quantile_frac")
+@kernel_of("quantile_frac")
 def quantile_frac(x, q, axis=-1, ignore_nan=False):
     """The interpolation weight of the upper neighbour of the ``q`` quantile along ``axis``
     (``x`` keeps ``axis`` as length 1; a 1-D ``q`` is a leading axis)."""
@@ -376,7 +367,7 @@ def _(out, x, dx):
     return (out * np.sum(np.sum(np.swapaxes(lin_inv(x), -1, -2) * dx, -1), -1),)
 
 
-@_kernel_of("logabsdet")
+@kernel_of("logabsdet")
 def lin_logabsdet(x):
     return np.linalg.slogdet(x)[1]
 
@@ -396,7 +387,7 @@ def _(out, x, dx):
     return (np.sum(np.sum(np.swapaxes(lin_inv(x), -1, -2) * dx, -1), -1),)
 
 
-@_kernel_of("det_sign")
+@kernel_of("det_sign")
 def lin_det_sign(x):
     return np.linalg.slogdet(x)[0]
 
@@ -503,12 +494,12 @@ def _blocks(rows):
                                           axis=-1) for row in rows], axis=-2)
 
 
-@_kernel_of("matrix_exp")
+@kernel_of("matrix_exp")
 def lin_expm(x):
     return _expm(x)
 
 
-@_kernel_of("expm_frechet")
+@kernel_of("expm_frechet")
 def lin_expm_frechet(a, e):
     """The derivative of expm at ``a`` along ``e``: the upper right block of
     ``expm([[a, e], [0, a]])``."""
@@ -516,7 +507,7 @@ def lin_expm_frechet(a, e):
     return _expm(_blocks([[a, e], [None, a]]))[..., :n, n:]
 
 
-@_kernel_of("expm_frechet2")
+@kernel_of("expm_frechet2")
 def lin_expm_frechet2(a, e, h):
     """The second derivative of expm at ``a`` along ``e`` and ``h`` (the corner block of the
     exponential of a 4 x 4 block matrix)."""
@@ -567,7 +558,7 @@ def lu_perm_index(pivots, b):
     return lu_perm_index_(pivots, b)
 
 
-@_kernel_of("lu_perm_index")
+@kernel_of("lu_perm_index")
 def lu_perm_index_(pivots, b):
     """The index that reads ``P^T b`` along axis -2 for LAPACK's (1-based) row interchanges
     ``pivots`` (``A = P L U``), shaped like ``b`` (for ``take_along``)."""
@@ -789,7 +780,7 @@ def igamma_da(a, x):
 # without gradient
 # ---------------------------------------------------------------------------------------
 
-@_kernel_of("zeta")
+@kernel_of("zeta")
 def sp_zeta(x, q):
     return ksp.zeta(x, q)
 
@@ -829,7 +820,7 @@ def quantile_frac_(x, q, axis=-1, ignore_nan=False):
     return quantile_frac(x, q, axis, ignore_nan)
 
 
-@_kernel_of("eye_like")
+@kernel_of("eye_like")
 def lin_eye_like(x):
     """Identity matrices shaped and typed like ``x`` (square in the last two axes)."""
     x = np.asarray(x)
@@ -841,7 +832,7 @@ def eye_like(x):
     return lin_eye_like(x)
 
 
-@_kernel_of("svdvals")
+@kernel_of("svdvals")
 def lin_svdvals(x):
     return np.linalg.svd(x, compute_uv=False)
 
@@ -862,7 +853,7 @@ def _(out, x, dx):
     return (np.sum(svd_part_(x, False, 1) * np.matmul(dx, svd_part_(x, False, 2)), -2),)
 
 
-@_kernel_of("qr_part")
+@kernel_of("qr_part")
 def lin_qr_part(x, mode="reduced", which=0):
     return np.linalg.qr(x, mode)[which]
 
@@ -883,7 +874,7 @@ def eig_part(x, which=0):
     return eig_part_(x, which)
 
 
-@_kernel_of("eig_part")
+@kernel_of("eig_part")
 def eig_part_(x, which=0):
     """One of ``(eigenvalues, eigenvectors)``, complex (complex64 for float32 input)."""
     x = np.asarray(x)
@@ -941,7 +932,7 @@ def histc(x, bins=100, min=0.0, max=0.0):
     return _histc(x, bins, min, max)
 
 
-@_kernel_of("histc")
+@kernel_of("histc")
 def _histc(x, bins=100, lo=0.0, hi=0.0):
     x = np.asarray(x)
     if lo == 0 and hi == 0:
@@ -954,7 +945,7 @@ def _histc(x, bins=100, lo=0.0, hi=0.0):
     return counts.astype(x.dtype if x.dtype.kind == "f" else np.float32)
 
 
-@_kernel_of("bincount")
+@kernel_of("bincount")
 def lin_bincount(x, weights=None, minlength=0):
     """Counts (float32, as MindSpore) or summed ``weights`` of each value of ``x``."""
     w = None if weights is None else np.asarray(weights).reshape(-1)

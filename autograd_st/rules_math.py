@@ -18,21 +18,12 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import InputValueError
-from .rules import jvp, primitive, vjp
+from .rules import jvp, kernel_of, primitive, vjp
 from .runtime import broadcast_like, ones_like, unbroadcast
 
 __all__ = ["MATH_PRIMITIVES", "einsum_general", "einsum_transpose", "norm_whole",
            "norm_whole_grad", "ms_one_hot", "target_dense", "target_weights",
            "target_grad", "target_tangent"]
-
-
-def _kernel_of(prim_name: str):
-    """Mark a helper as the body of primitive ``prim_name`` (same parameters, same order), so
-    that generated code calling it is bound to the primitive when differentiated again."""
-    def deco(fn):
-        fn._autograd_st_prim = prim_name
-        return fn
-    return deco
 
 
 # ---------------------------------------------------------------------------------------
@@ -299,7 +290,7 @@ def einsum_general(equation, shape, *operands):
     return np.asarray(g)
 
 
-@_kernel_of("einsum_transpose")
+@kernel_of("einsum_transpose")
 def einsum_transpose(equation, k):
     """The equation of the vjp of ``equation`` in operand ``k``: the output's gradient with
     the other operands, giving operand ``k``'s subscripts."""
@@ -309,12 +300,12 @@ def einsum_transpose(equation, k):
     return ",".join(rest) + "->" + ins[k]
 
 
-@_kernel_of("einsum1")
+@kernel_of("einsum1")
 def einsum1_kernel(x, equation, shape=None):
     return einsum_general(equation, shape, x)
 
 
-@_kernel_of("einsum2")
+@kernel_of("einsum2")
 def einsum2_kernel(x, y, equation, shape=None):
     return einsum_general(equation, shape, x, y)
 
@@ -362,7 +353,7 @@ def _(out, x, y, equation, shape, dx, dy):
 # The gradient is a function of x (a subgradient at kinks and at 0), first order only.
 # ---------------------------------------------------------------------------------------
 
-@_kernel_of("norm_whole")
+@kernel_of("norm_whole")
 def norm_whole(x, ord, keepdims=False):
     """``np.linalg.norm(x, ord, keepdims=keepdims)`` for 1-D and 2-D ``x``, in x's dtype."""
     x = np.asarray(x)
@@ -376,7 +367,7 @@ def _extreme_mask(v, pick):
     return hit / np.sum(hit)
 
 
-@_kernel_of("norm_whole_grad")
+@kernel_of("norm_whole_grad")
 def norm_whole_grad(g, x, ord, keepdims=False):
     """The gradient of :func:`norm_whole` at ``x`` times ``g`` (shaped like x)."""
     x = np.asarray(x)
@@ -423,7 +414,7 @@ def _(out, x, ord, keepdims, dx):
                        np.shape(out)),)
 
 
-@_kernel_of("norm_whole_hvp")
+@kernel_of("norm_whole_hvp")
 def norm_whole_hvp(u, g, x, ord, keepdims=False):
     """The derivative of :func:`norm_whole_grad` in ``x`` applied to ``u``: the Hessian of
     the norm times ``u``, times ``g``.  Vector p-norms and the Frobenius norm:
@@ -555,7 +546,7 @@ def _scalar_array(value):
     return np.asarray(value)
 
 
-@_kernel_of("ms_one_hot")
+@kernel_of("ms_one_hot")
 def ms_one_hot(indices, depth, on_value=1, off_value=0, axis=-1):
     """MindSpore's ``ops.one_hot``: ``on_value`` where the class is the index, else
     ``off_value``, in their dtype (Python ints: int64, floats: float32); classes along
@@ -577,7 +568,7 @@ def _is_index_target(target, like):
     return np.asarray(target).dtype.kind in "iub" and np.ndim(target) == np.ndim(like) - 1
 
 
-@_kernel_of("target_dense")
+@kernel_of("target_dense")
 def target_dense(target, like, ignore_index=-100):
     """Cross-entropy targets as per-class weights shaped like ``like`` (classes on axis 1):
     class indices one-hot (a row of zeros where the index is ``ignore_index``);
@@ -590,7 +581,7 @@ def target_dense(target, like, ignore_index=-100):
     return (hot & (target != ignore_index)[:, None]).astype(like.dtype)
 
 
-@_kernel_of("target_weights")
+@kernel_of("target_weights")
 def target_weights(target, like, ignore_index=-100, weight=None):
     """Each sample's weight in a cross-entropy's mean (shaped like ``like`` less axis 1):
     for class indices ``weight[target]`` (1 without ``weight``; 0 where ignored); for
@@ -607,7 +598,7 @@ def target_weights(target, like, ignore_index=-100, weight=None):
     return np.where(keep, w[np.where(keep, target, 0)], 0).astype(like.dtype)
 
 
-@_kernel_of("target_grad")
+@kernel_of("target_grad")
 def target_grad(g, target, like):
     """The cotangent of :func:`target_dense` in ``target``: ``g`` for probability targets,
     zeros shaped like ``target`` for class indices (which have no gradient)."""
@@ -616,7 +607,7 @@ def target_grad(g, target, like):
     return g
 
 
-@_kernel_of("target_tangent")
+@kernel_of("target_tangent")
 def target_tangent(g, target, like):
     """The tangent of :func:`target_dense` (the transpose of :func:`target_grad`): ``g`` for
     probability targets, zeros shaped like ``like`` for class indices."""

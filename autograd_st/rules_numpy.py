@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rules import jvp, primitive, vjp
+from .rules import jvp, kernel_of, primitive, vjp
 from .rules_linalg import svd_part_
 from .runtime import broadcast_like, unbroadcast
 
@@ -30,15 +30,6 @@ __all__ = ["NUMPY_PRIMITIVES", "np_eigh_part", "np_eigh_grad", "np_eigh_tangent"
 
 _LN2 = 0.6931471805599453
 _LN10 = 2.302585092994046
-
-
-def _kernel_of(prim_name: str):
-    """Mark a helper as the body of primitive ``prim_name`` (same parameters, same order), so
-    that generated code calling it is bound to the primitive when differentiated again."""
-    def deco(fn):
-        fn._autograd_st_prim = prim_name
-        return fn
-    return deco
 
 
 # ---------------------------------------------------------------------------------------
@@ -145,7 +136,7 @@ def np_argsort(x, axis=-1, kind=None):
     return np.argsort(x, axis=axis, kind=kind)
 
 
-@_kernel_of("np_pad_widths")
+@kernel_of("np_pad_widths")
 def np_pad_widths_of(x, pad_width):
     """``np.pad``'s ``pad_width`` (an int, a pair, or a pair per axis) for ``x`` as
     ``ops.pad``'s flat widths (last axis first)."""
@@ -158,7 +149,7 @@ def np_pad_widths(x, pad_width):
     return np_pad_widths_of(x, pad_width)
 
 
-@_kernel_of("np_weights_shape")
+@kernel_of("np_weights_shape")
 def np_weights_shape_of(wshape, ashape, axis):
     """``np.average``'s weights shape against ``a`` reduced over ``axis``: their own when
     it is ``a``'s rank, a 1-D one placed on ``axis``."""
@@ -210,7 +201,7 @@ def np_nan_to_num_fill(x, nan=0.0, posinf=None, neginf=None):
 # eigh and qr
 # ---------------------------------------------------------------------------------------
 
-@_kernel_of("eigh_part")
+@kernel_of("eigh_part")
 def np_eigh_part(x, UPLO="L", which=0):
     """``np.linalg.eigh(x, UPLO)[which]``: the eigenvalues (0, ascending) or vectors (1)."""
     return np.linalg.eigh(x, UPLO)[which]
@@ -307,7 +298,7 @@ def np_qr_tangent(dx, x, which=0):
     return dx_rinv - np.matmul(q, upper)
 
 
-@_kernel_of("qr_factor")
+@kernel_of("qr_factor")
 def np_qr_factor(x, which=0):
     """``np.linalg.qr(x)[which]`` (mode 'reduced')."""
     return np.linalg.qr(x)[which]
@@ -347,7 +338,7 @@ def _quantile_layout(x, q, axis, kind):
     return xm, np.argsort(xm, axis=-1, kind="stable"), lo, hi, virt - lo, qa.shape
 
 
-@_kernel_of("np_quantile")
+@kernel_of("np_quantile")
 def np_quantile_of(x, q=None, axis=None, keepdims=False, kind="quantile"):
     """numpy's own ``np.quantile`` / ``np.percentile`` / ``np.median`` (``kind``) of ``x``
     (linear interpolation, numpy's default), over ``axis`` (an int or None)."""
@@ -401,7 +392,7 @@ def _(out, x, q, axis, keepdims, kind, dx):
 # np.diag, np.convolve, np.polyval, np.interp, np.bincount (numpy's own calls)
 # ---------------------------------------------------------------------------------------
 
-@_kernel_of("np_diag_t")
+@kernel_of("np_diag_t")
 def np_diag_t_of(g, like, k=0):
     """The transpose of ``np.diag(like, k)`` applied to ``g`` (shaped like ``like``): the
     diagonal of ``g`` for a vector ``like``, ``g`` placed on the diagonal of zeros shaped
