@@ -17,8 +17,9 @@ at run time (``outs = []`` then ``outs.append(h)`` each iteration, as hand-writt
   the parts of ``ops.split(x, size, axis)`` with an int size / the slices of ``ops.unstack``
   (how many depends on ``x``'s shape); their rules join the parts' gradients (zeros for a
   part without one) with ``np.concatenate`` / ``np.stack``;
-- ``list_unpack(lst, n, where)``: ``lst`` after checking it has ``n`` items (``a, b, c =
-  parts``; a ValueError naming the user's line ``where`` if not).
+- ``list_unpack(lst, n, where, starred)``: ``lst`` after checking it has ``n`` items (``a,
+  b, c = parts``), or at least ``n`` with ``starred`` (``a, *rest = parts``); a ValueError
+  naming the user's line ``where`` if not.
 
 The gradient of a run-time list is a :class:`~autograd_st.runtime.GradList`: one gradient per
 item, ``None`` where an item has none.  ``list_push``'s rule pops the last item's gradient off
@@ -102,10 +103,11 @@ def unstack_parts(x, axis):
     return list(np.moveaxis(x, axis, 0))
 
 
-def unpack_checked(lst, n, where):
-    """``lst`` when it has ``n`` items (``a, b, c = parts``); else the ValueError Python
-    raises, naming the user's line ``where``."""
-    if len(lst) != n:
+def unpack_checked(lst, n, where, starred=False):
+    """``lst`` when it has ``n`` items (``a, b, c = parts``; at least ``n`` with ``starred``:
+    ``a, *rest = parts``); else the ValueError Python raises, naming the user's line
+    ``where``."""
+    if len(lst) < n if starred else len(lst) != n:
         raise ValueError("%s: %s values to unpack: expected %d, the run-time list has %d"
                          % (where, "too many" if len(lst) > n else "not enough", n, len(lst)))
     return lst
@@ -250,12 +252,12 @@ def _(dout, out, x, axis):
 
 
 @primitive(name="list_unpack", diff=("lst",))
-def list_unpack_(lst, n, where):
-    return unpack_checked(lst, n, where)
+def list_unpack_(lst, n, where, starred):
+    return unpack_checked(lst, n, where, starred)
 
 
 @vjp(list_unpack_)
-def _(dout, out, lst, n, where):
+def _(dout, out, lst, n, where, starred):
     return (dout,)
 
 

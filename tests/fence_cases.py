@@ -102,8 +102,9 @@ def uses_set_comp(x):
 
 
 def uses_starred(x):
-    a, *rest = (x, x, x)  # LINE starred
-    return a * len(rest)
+    for a, *rest in ((x, x, x),):  # LINE starred
+        x = a * len(rest)
+    return x
 
 
 def uses_match(x):
@@ -206,12 +207,8 @@ def uses_runtime_set(x):
     return len({x, x * 2.0}) * x  # LINE runtime-set
 
 
-def uses_comp_over_tensor(x):
-    return sum([r for r in x])  # LINE comp-over-tensor
-
-
-def uses_comp_runtime_if(x):
-    return sum([x * i for i in range(3) if x.sum() > i])  # LINE comp-runtime-if
+def uses_dictcomp_over_tensor(x):
+    return {i: r for i, r in enumerate(x)}[0]  # LINE dictcomp-over-tensor
 
 
 def uses_bitand(x):

@@ -321,25 +321,39 @@ def starred_call_rewritten(x):
 
 
 def starred_target_refused(x):
-    a, *rest = (x, x * 2.0, x * 3.0)  # HINT starred_target
-    return ops.sum(a * rest[0])
+    total = 0.0
+    for a, *rest in ((x, x * 2.0, x * 3.0), (x * 4.0, x, x)):  # HINT starred_target
+        total = total + ops.sum(a * rest[0])
+    return total
 
 
 def starred_target_rewritten(x):
-    a, b, c = (x, x * 2.0, x * 3.0)
-    return ops.sum(a * b)
+    total = 0.0
+    for a, b, c in ((x, x * 2.0, x * 3.0), (x * 4.0, x, x)):
+        total = total + ops.sum(a * b)
+    return total
 
 
-def starred_display_refused(x):
-    xs = [x, x * 2.0]
-    ys = [*xs, x]  # HINT starred_display
-    return ops.sum(ys[1] * ys[2])
+# hint: index it (parts[0], parts[1:]) instead
+def starred_runtime_refused(x):
+    first, *rest = x  # HINT starred_runtime
+    return ops.sum(first * rest[0])
 
 
-def starred_display_rewritten(x):
-    xs = [x, x * 2.0]
-    ys = [xs[0], xs[1], x]
-    return ops.sum(ys[1] * ys[2])
+def starred_runtime_rewritten(x):
+    first, rest = x[0], x[1:]
+    return ops.sum(first * rest[0])
+
+
+# hint: build the list with append, or join arrays with ops.concat
+def starred_runtime_display_refused(x):
+    ys = [*x, x[0]]  # HINT starred_runtime_display
+    return ops.sum(ys[0] * ys[-1])
+
+
+def starred_runtime_display_rewritten(x):
+    ys = ops.concat([x, x[:1]])
+    return ops.sum(ys[0] * ys[-1])
 
 
 # hint: use if / elif
@@ -699,7 +713,7 @@ def no_rule_ops_rewritten(x):  # or a function that has a rule (no NaN here)
 
 # hint: use an ops.* or numpy function that has a rule instead (docs/api_coverage.md), ...
 def no_rule_builtin_refused(x):
-    return ops.sum(x) * max(ops.sum(x * x), 0.5)  # HINT no_rule_builtin
+    return ops.sum(x) * max(ops.sum(x * x), 0.5, key=abs)  # HINT no_rule_builtin
 
 
 def no_rule_builtin_rewritten(x):
@@ -1251,7 +1265,7 @@ def list_index_rewritten(x):
 # hint: use a for loop, or give the range constant bounds
 def runtime_range_refused(x):
     n = int(ops.sum(x) > 0.0) + 1
-    return ops.sum(sum([x * i for i in range(n)]))  # HINT runtime_range
+    return ops.sum(sum({i: x * i for i in range(n)}.values()))  # HINT runtime_range
 
 
 def runtime_range_rewritten(x):
@@ -1268,7 +1282,7 @@ def runtime_range_constant_rewritten(x):
 
 # hint: use a for loop over it, or over range(<constant>)
 def iterate_runtime_refused(x):
-    return ops.sum(sum([r * r for r in x]))  # HINT iterate_runtime
+    return ops.sum(sum({0: r * r for r in x}.values()))  # HINT iterate_runtime
 
 
 def iterate_runtime_rewritten(x):
@@ -1389,7 +1403,7 @@ class CellIndexRewritten(nn.Cell):
 
 # hint: build a Tensor with ops instead
 def long_comprehension_refused(x):
-    ws = [i * 1e-3 for i in range(1500)]  # HINT long_comprehension
+    ws = {i: i * 1e-3 for i in range(1500)}  # HINT long_comprehension
     return ops.sum(x * len(ws))
 
 
@@ -1400,7 +1414,8 @@ def long_comprehension_rewritten(x):
 
 # hint: write a for loop with an if (or ops.where)
 def comprehension_if_refused(x):
-    return ops.sum(sum([x * i for i in range(3) if ops.sum(x) > i]))  # HINT comprehension_if
+    d = {i: x * i for i in range(3) if ops.sum(x) > i}  # HINT comprehension_if
+    return ops.sum(sum(d.values()))
 
 
 def comprehension_if_rewritten(x):
@@ -1943,23 +1958,6 @@ def rt_print_rewritten(x):
     return ops.sum(ops.stack(outs, 0))
 
 
-def rt_sum_refused(x):
-    outs = []
-    for t in range(x.shape[0]):
-        outs.append(x[t] * x[t])
-    return ops.sum(sum(outs))  # HINT rt_sum
-
-
-def rt_sum_rewritten(x):
-    outs = []
-    for t in range(x.shape[0]):
-        outs.append(x[t] * x[t])
-    total = x[0] * 0.0
-    for item in outs:
-        total = total + item
-    return ops.sum(total)
-
-
 def rt_axis_refused(x):
     outs = []
     for t in range(x.shape[0]):
@@ -2078,7 +2076,7 @@ def alias_stale_rewritten(x):
 # hint: call the method in the function itself (for v in vs: outs.append(v))
 def alias_passed_refused(x):
     outs = [x[0]]
-    list(map(outs.append, [x[1] * 2.0, x[0]]))  # HINT alias_passed
+    list(filter(outs.append, [x[1] * 2.0, x[0]]))  # HINT alias_passed
     return ops.sum(ops.stack(outs, 0) * x[0])
 
 
@@ -2365,7 +2363,9 @@ CASES = [
          "function's *args, a tuple of values), or pass the values one by one",
          "normalize_calls"),
     Case("starred_target", U, _STARRED, "fence", construct="Starred"),
-    Case("starred_display", U, _STARRED, "fence", construct="Starred"),
+    Case("starred_runtime", U, "index it (parts[0], parts[1:]) instead", "normalize_stmts"),
+    Case("starred_runtime_display", U, "build the list with append, or join arrays with "
+         "ops.concat", "normalize_containers"),
     Case("match", U, "use if / elif", "fence", construct="Match"),
     Case("type_alias", U, "define the alias at module level", "fence",
          construct="TypeAlias", python=(3, 12), refused=TYPE_ALIAS_REFUSED),
@@ -2483,9 +2483,9 @@ CASES = [
          "in range(3)) so that the loop is unrolled", "normalize_containers",
          refused=CellIndexRefused, rewritten=CellIndexRewritten),
     Case("long_comprehension", CompileError, "build a Tensor with ops instead",
-         "normalize_containers"),
+         "normalize_comprehensions"),
     Case("comprehension_if", U, "write a for loop with an if (or ops.where)",
-         "normalize_containers", also=(comprehension_if_where_rewritten,)),
+         "normalize_comprehensions", also=(comprehension_if_where_rewritten,)),
     Case("lambda_in_comprehension", U, "define it before the comprehension and pass it the "
          "value", "normalize_containers"),
     Case("foreign_closure", U, "call it where it is defined, or define it at module level",
@@ -2549,7 +2549,7 @@ CASES = [
     Case("split_forward", U, RT_MODE, "runtime_lists", mode="jvp"),
     Case("split_second_order", U, RT_MODE, "runtime_lists", mode="grad2"),
     *[Case(name, U, RT_READ, "runtime_lists") for name in (
-        "rt_pop", "rt_as_array", "rt_print", "rt_sum", "rt_axis",
+        "rt_pop", "rt_as_array", "rt_print", "rt_axis",
         "rt_insert", "rt_append_list", "rt_holding_list", "rt_two_names", "rt_held_in_tuple")],
     Case("alias_stale", U, "append to the list by its name (outs.append(v)), or loop a "
          "constant number of times so that the loop is unrolled", "runtime_lists"),
@@ -2580,12 +2580,12 @@ CASES = [
          refused=LoopDrawRefused, rewritten=LoopDrawRewritten),
     # dict displays, async comprehensions, range loops
     Case("dict_key", CompileError, DICT_KEYS, "normalize_exprs"),
-    Case("dict_comp_key", CompileError, DICT_KEYS, "normalize_containers"),
+    Case("dict_comp_key", CompileError, DICT_KEYS, "normalize_comprehensions"),
     Case("dict_unpack", U, "unpack a dict the code is compiled with (a global, an attribute, "
          "a dict the function builds), or write the items one by one", "normalize_exprs",
          also=(dict_unpack_items_rewritten,)),
     Case("async_comprehension", U, "collect the values before the call and pass them in "
-         "(differentiated code must be synchronous)", "normalize_containers",
+         "(differentiated code must be synchronous)", "normalize_comprehensions",
          args=(X, (1.0, 2.0)), refused_args=(X,)),
     Case("range_targets", CompileError, "loop with one name (for i in range(n)), and compute "
          "the others from it in the body", "normalize_loops"),

@@ -324,6 +324,29 @@ def generator_expression(x):
     return sum((x * s).sum() for s in SCALES)
 
 
+def comprehension_over_rows(x):
+    kept = [ops.tanh(r) * r for r in x if r.sum() > 1.2]
+    return ops.stack([ops.tanh(r) * r for r in x]).sum() + sum(kept, x[0] * 0.0).sum()
+
+
+def sum_over_rows(x):
+    return sum(r.sum() ** 2 for r in x) + sum(x[i].sum() * i for i in range(x.shape[0]))
+
+
+def starred_unpacking(x):
+    a, *rest, b = (x, x * 2.0, ops.sin(x), x * x)
+    return (a * ops.stack([*rest, b]).sum(axis=0)).sum()
+
+
+def max_min_builtins(x):
+    return max(x.sum(), (x * x).sum(), 1.0) + min(x.mean(), 0.5)
+
+
+def map_builtin(x):
+    return sum(v.sum() for v in map(ops.tanh, (x, x * 2.0))) + sum(map(lambda a, b: a * b,
+                                                                     (x, x), (2.0, 3.0))).sum()
+
+
 def dict_comprehension(x):
     d = {k: x * k for k in range(3)}
     return d[2].sum() + len(d)

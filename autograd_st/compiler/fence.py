@@ -122,9 +122,22 @@ class _Fence:
     def check_AugAssign(self, node):
         self._check_target(node.target)
 
+    def check_Tuple(self, node):
+        # (a, *rest) and [*xs, y]: a sequence whose length is known when the code is
+        # compiled (the normalizer refuses any other); a, *rest = ...: one starred name
+        if isinstance(node.ctx, gast.Load):
+            self.allowed.update(id(e) for e in node.elts if isinstance(e, gast.Starred))
+
+    check_List = check_Tuple
+
     def _check_target(self, t):
         if isinstance(t, (gast.Tuple, gast.List)):
+            starred = [e for e in t.elts if isinstance(e, gast.Starred)]
+            if len(starred) == 1 and isinstance(starred[0].value, gast.Name):
+                self.allowed.add(id(starred[0]))
             for e in t.elts:
+                if id(e) in self.allowed:
+                    continue
                 self._check_target(e)
         elif isinstance(t, gast.Starred):
             self.refuse(t, *REFUSED[gast.Starred])

@@ -207,6 +207,10 @@ class CallsMixin:
 
     def e_Call(self, node):
         func = node.func
+        if isinstance(func, gast.Name) and 1 <= len(node.args) <= 2 and not node.keywords \
+                and isinstance(node.args[0], (gast.GeneratorExp, gast.ListComp)) \
+                and not isinstance(node.args[-1], gast.Starred) and self.expr(func) is sum:
+            return self.sum_of_comprehension(node)
         args = []
         star = None  # x.reshape(*x.shape[:-1], 2, 2): a *s whose length is a run-time value
         for a in node.args:

@@ -61,7 +61,6 @@ __all__ = ["ContainersMixin", "freeze", "NOT_HANDLED"]
 
 NOT_HANDLED = object()  # what call_on_containers returns for a call it leaves to the caller
 
-_MAX_ITEMS = 1000  # the most items a comprehension is unrolled into
 _LIST_METHODS = frozenset(("append", "extend", "insert", "pop", "remove", "reverse", "clear",
                            "copy", "index", "count", "sort"))
 _MUTATING = frozenset(("append", "extend", "insert", "pop", "remove", "reverse", "clear",
@@ -147,7 +146,6 @@ class ContainersMixin:
     """Binds containers, comprehensions, local functions and f-strings (module docstring)."""
 
     _inlining: tuple = ()  # the Closures being bound inline, innermost last
-    _comprehensions: int = 0  # how many comprehensions are being unrolled around here
 
     # -- containers from outside ---------------------------------------------------------
     def container_inputs(self, obj, hint):
@@ -212,7 +210,23 @@ class ContainersMixin:
 
     # -- lists -----------------------------------------------------------------------------
     def e_List(self, node):
-        return SymList(self.expr(e) for e in node.elts)
+        return SymList(self.display_items(node))
+
+    def display_items(self, node) -> list:
+        """The items of a tuple or list display, ``*xs`` a compile-time sequence's items."""
+        out: list = []
+        for e in node.elts:
+            if not isinstance(e, gast.Starred):
+                out.append(self.expr(e))
+                continue
+            value = self.expr(e.value)
+            if isinstance(value, Sym) or self.is_rt_list(value):
+                raise self.error(e, "*-unpacking a value whose length is known only when the "
+                                 "code runs, in a tuple or list", "build the list with "
+                                 "append, or join arrays with ops.concat",
+                                 cls=UnsupportedSyntaxError)
+            out.extend(self._items(value, e.value))
+        return out
 
     def e_Set(self, node):
         items = [self.expr(e) for e in node.elts]
@@ -399,6 +413,14 @@ class ContainersMixin:
                 return self.call(callee, raw_args, raw_kwargs, node, path)
         if isinstance(callee, Closure):
             return self.call_closure(callee, args, kwargs, node)
+        if callee is map and len(args) >= 2 and not kwargs \
+                and all(_sequence(a) or isinstance(a, Range) for a in args[1:]):
+            # map over sequences known now: the calls, in turn (a tuple: what list(), tuple(),
+            # a for loop or unpacking read from the iterator)
+            columns = [self._items(a, node) for a in args[1:]]
+            return tuple(self.call(args[0], list(row), {}, node, path) for row in zip(*columns))
+        if callee is map and len(args) == 2 and not kwargs and isinstance(args[1], Sym):
+            return self.rt_map(args[0], args[1], node)  # map(f, x): over x's rows
         quiet = _gradient_free(callee)
         if quiet is not None and has_sym(list(args) + list(kwargs.values())) and not kwargs:
             # this part's own run-time checks and string formatting, in generated code read
@@ -427,6 +449,10 @@ class ContainersMixin:
                              "compiler cannot see it" % passed.__name__,
                              "call the method in the function itself (for v in vs: "
                              "outs.append(v))", cls=UnsupportedSyntaxError)
+        if callee in (max, min):
+            value = self.minmax(callee, args, kwargs, node)
+            if value is not None:
+                return value
         if kwargs or len(args) != 1:
             if callee is sum and len(args) == 2 and not kwargs and _sequence(args[0]) \
                     and has_sym(args[0]):
@@ -490,68 +516,6 @@ class ContainersMixin:
             what, dotted(node.slice) or "a loop counter"),
             "index with a constant, or loop a constant number of times (for i in range(3)) "
             "so that the loop is unrolled")
-
-    # -- comprehensions --------------------------------------------------------------------
-    def e_ListComp(self, node):
-        return SymList(self._comprehension(node, lambda: self.expr(node.elt)))
-
-    def e_GeneratorExp(self, node):
-        return tuple(self._comprehension(node, lambda: self.expr(node.elt)))
-
-    def e_DictComp(self, node):
-        pairs = self._comprehension(node, lambda: (self.expr(node.key), self.expr(node.value)))
-        if has_sym([k for k, _ in pairs]):
-            raise self.error(node, "dict keys must be constants",
-                             "use strings or numbers as keys (a runtime value is not known "
-                             "when the code is compiled): {'total': ops.sum(x)}, not "
-                             "{ops.sum(x): x}")
-        return dict(pairs)
-
-    def _comprehension(self, node, element):
-        """The elements of a comprehension, its generators unrolled now, in its own scope
-        (its loop variables do not leak)."""
-        scoped = set(names_written([g.target for g in node.generators]))
-        saved = {n: self.env.get(n, MISSING) for n in scoped}
-        out: list = []
-
-        def gen(level):
-            if level == len(node.generators):
-                out.append(element())
-                if len(out) > _MAX_ITEMS:
-                    raise self.error(node, "this comprehension has more than %d items"
-                                     % _MAX_ITEMS, "build a Tensor with ops instead")
-                return
-            g = node.generators[level]
-            if getattr(g, "is_async", 0):
-                raise self.error(g, "async comprehensions are not supported",
-                                 "collect the values before the call and pass them in "
-                                 "(differentiated code must be synchronous)",
-                                 cls=UnsupportedSyntaxError)
-            for item in self._items(self.expr(g.iter), g.iter):
-                self.assign(g.target, item, g)
-                keep = True
-                for cond in g.ifs:
-                    c = self.expr(cond)
-                    if has_sym(c):
-                        raise self.error(cond, "a comprehension's condition on a runtime "
-                                         "value", "write a for loop with an if (or ops.where)",
-                                         cls=UnsupportedSyntaxError)
-                    if not c:
-                        keep = False
-                        break
-                if keep:
-                    gen(level + 1)
-        self._comprehensions += 1
-        try:
-            gen(0)
-        finally:
-            self._comprehensions -= 1
-            for n, v in saved.items():
-                if v is MISSING:
-                    self.env.pop(n, None)
-                else:
-                    self.env[n] = v
-        return out
 
     # -- lambda and nested def -------------------------------------------------------------
     def local_names(self) -> frozenset:

@@ -27,6 +27,7 @@ from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
 from . import bindings, purity
 from .ir import ABSENT, If
+from .normalize_comprehensions import ComprehensionsMixin
 from .normalize_containers import ContainersMixin
 from .normalize_values import (
     LOOP_LOCAL,
@@ -61,7 +62,7 @@ _PY_CMPOPS = {gast.Lt: lambda a, b: a < b, gast.LtE: lambda a, b: a <= b,
               gast.In: lambda a, b: a in b, gast.NotIn: lambda a, b: a not in b}
 
 
-class ExpressionsMixin(ContainersMixin):
+class ExpressionsMixin(ContainersMixin, ComprehensionsMixin):
     """Binds expressions (see the module docstring); containers, comprehensions, local
     functions and f-strings are :class:`~.normalize_containers.ContainersMixin`'s."""
 
@@ -153,7 +154,7 @@ class ExpressionsMixin(ContainersMixin):
 
     # -- containers, attributes, subscripts ----------------------------------------------
     def e_Tuple(self, node):
-        return tuple(self.expr(e) for e in node.elts)
+        return tuple(self.display_items(node))
 
     def e_Dict(self, node):
         out = {}

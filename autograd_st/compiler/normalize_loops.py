@@ -59,7 +59,7 @@ from .normalize_values import (
 from .runtime_lists import ListsGrow
 from .trees import walk
 
-__all__ = ["LoopsMixin", "MAX_UNROLL", "lists_in"]
+__all__ = ["BindingState", "LoopsMixin", "MAX_UNROLL", "lists_in"]
 
 #: the most iterations a loop is unrolled into (each is a copy of its body)
 MAX_UNROLL = 1000
@@ -184,7 +184,7 @@ def _subscript_stores(nodes) -> list:
         and isinstance(n.value, gast.Name)))
 
 
-class _LoopState:
+class BindingState:
     """What binding a loop body changes, saved so that a failed attempt can be undone."""
 
     __slots__ = ("env", "block", "n_block", "n_inputs", "fresh_temps", "ir_vars", "taken",
@@ -306,7 +306,7 @@ class LoopsMixin:
             self.rt_pending.update(tried)
             tuples = self.rt_prescan_tuples(node.body)
         while True:
-            state = _LoopState(self)
+            state = BindingState(self)
             self._unrollable = outer + (why,)
             try:
                 if tuples:

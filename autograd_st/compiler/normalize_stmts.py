@@ -35,7 +35,7 @@ from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from .ir import If, leaves
 from .normalize_containers import returned
-from .normalize_loops import LoopsMixin, _LoopState, lists_in
+from .normalize_loops import BindingState, LoopsMixin, lists_in
 from .normalize_values import (
     CHECK_BOUND,
     CHECK_UNPACK,
@@ -319,6 +319,9 @@ class StatementsMixin(LoopsMixin):
         elif isinstance(target, gast.Subscript):  # (the fence lets only name[i] = v through)
             self.set_item(target, value, node)
         elif isinstance(target, (gast.Tuple, gast.List)):
+            if any(isinstance(e, gast.Starred) for e in target.elts):
+                self._assign_starred(target, value, node)
+                return
             n = len(target.elts)
             if self.is_rt_list(value):  # q, k, v = ops.split(x, d, -1): checked, then items
                 for t, item in zip(target.elts, self.rt_unpack(value, n, node)):
@@ -351,6 +354,31 @@ class StatementsMixin(LoopsMixin):
         else:
             raise self.error(target, "unsupported assignment target",
                              cls=UnsupportedSyntaxError)
+
+    def _assign_starred(self, target, value, node):
+        """``a, *rest, b = value``: ``value`` a sequence the code knows the length of now;
+        ``rest`` a list of the items between (Python's)."""
+        k = next(i for i, e in enumerate(target.elts) if isinstance(e, gast.Starred))
+        after = len(target.elts) - k - 1
+        tmp = gast.Tuple(elts=[e.value if isinstance(e, gast.Starred) else e
+                               for e in target.elts], ctx=gast.Store())
+        if self.is_rt_list(value):  # first, *rest = parts: items and a slice, read at run time
+            self.assign(tmp, tuple(self.rt_unpack(value, k + after, node, k)), node)
+            return
+        if isinstance(value, Sym):
+            raise self.error(node, "*-unpacking a value whose length is known only when the "
+                             "code runs", "index it (parts[0], parts[1:]) instead",
+                             cls=UnsupportedSyntaxError)
+        try:
+            items = list(value)
+        except TypeError:
+            raise self.error(node, "cannot unpack %r" % (value,)) from None
+        if len(items) < k + after:
+            raise self.error(node, "not enough values to unpack (expected at least %d, got %d)"
+                             % (k + after, len(items)))
+        middle = SymList(items[k:len(items) - after])
+        parts = items[:k] + [middle] + items[len(items) - after:]
+        self.assign(tmp, tuple(parts), node)
 
     def s_Return(self, node):
         value = self.expr(node.value) if node.value is not None else None
@@ -413,7 +441,7 @@ class StatementsMixin(LoopsMixin):
         loop does that, before the loop (``ListsGrow`` goes on to it)."""
         tried: set = set()
         while True:
-            state = None if self._unrollable else _LoopState(self)
+            state = None if self._unrollable else BindingState(self)
             try:
                 self._rt_if(node, cond, loc)
                 return

@@ -489,14 +489,22 @@ class RuntimeListsMixin:
         return self._rt_value("item", "list_getitem",
                               {"lst": base.var, "index": atomize(index), "n": n.var})
 
-    def rt_unpack(self, base, n: int, node):
+    def rt_unpack(self, base, n: int, node, starred=None):
         """``a, b, c = base``: ``base`` checked to have ``n`` items when the code runs (a
-        ValueError naming the user's line if not), then its items."""
+        ValueError naming the user's line if not), then its items.  ``a, *rest, b = base``
+        (``starred`` the starred name's position): at least ``n``, then the items before it,
+        the list of those between and the items after."""
         where = "%s:%d" % (self.src.filename, getattr(node, "lineno", self.loc[1]))
         user = self.rt_name(base)
         checked = self._rt_value("parts" if user == "the list" else user, "list_unpack",
-                                 {"lst": base.var, "n": Const(n), "where": Const(where)},
-                                 rt_list=True)
+                                 {"lst": base.var, "n": Const(n), "where": Const(where),
+                                  "starred": Const(starred is not None)}, rt_list=True)
+        if starred is not None:
+            after = n - starred
+            yield from (self.rt_item(checked, i, node) for i in range(starred))
+            yield self.rt_item(checked, slice(starred, -after if after else None), node)
+            yield from (self.rt_item(checked, i - after, node) for i in range(after))
+            return
         for i in range(n):  # each item a fresh temporary: it takes the name it is bound to
             item = self._rt_value("item", "list_getitem",
                                   {"lst": checked.var, "index": Const(i), "n": Const(n)})
@@ -517,6 +525,10 @@ class RuntimeListsMixin:
         lst = self.rt_in(list(args) + list(kwargs.values()))
         if callee is len and len(args) == 1 and not kwargs and args[0] is lst:
             return self._rt_value("n", "list_len", {"lst": lst.var})
+        if callee is map and len(args) == 2 and not kwargs and args[1] is lst:
+            return self.rt_map(args[0], lst, node)
+        if callee is sum and 1 <= len(args) <= 2 and not kwargs and args[0] is lst:
+            return self.rt_sum(lst, args[1] if len(args) == 2 else 0, node)
         if callee in (tuple, list) and len(args) == 1 and not kwargs and args[0] is lst:
             return self._rt_value(lst.var.name, "list_tuple" if callee is tuple else
                                   "list_copy", {"lst": lst.var}, rt_list=True)

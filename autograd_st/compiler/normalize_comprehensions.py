@@ -1,0 +1,323 @@
+"""Comprehensions, and the builtins that Python runs as a loop or a comparison.
+
+Takes: a list, dict or generator comprehension; a call of ``sum`` on a run-time list, or of
+``max`` / ``min`` on values of which one is a runtime value.
+Gives: bound values (see :mod:`.normalize_values`), in one of two forms:
+
+- *unrolled*: a comprehension over a compile-time sequence or a constant ``range``, with
+  conditions known when the code compiles, is its items, bound now in the comprehension's
+  own scope (its loop variables do not leak): a ``SymList`` for ``[...]``, a tuple for a
+  generator, a dict for ``{k: v ...}``;
+- *as the loop it means*: a list or generator comprehension that cannot be unrolled (it
+  iterates over a runtime value, a range whose bounds are runtime values, a run-time list,
+  or keeps items by a condition on a runtime value; or it has more than :data:`MAX_ITEMS`
+  items) is bound as the statements Python runs for it::
+
+      _comp = []
+      for r in x:            # each generator a loop, outermost first
+          if r.sum() > 0:    # each condition an if
+              _comp.append(ops.tanh(r))
+
+  at the point of the expression where Python evaluates it, and its value is that list: a
+  run-time list where the loop stays a loop (:mod:`.runtime_lists`), read with
+  ``ops.stack``, ``ops.concat``, ``sum``, ``len``, indexing or a for loop.  Its loop
+  variables get names of their own where the function uses the same names elsewhere, so
+  they do not leak either.  The attempt to unroll is undone first
+  (:class:`~.normalize_loops.BindingState`).
+
+``map(f, seq)`` over a run-time list or a runtime value's rows is the loop ``out = []; for v
+in seq: out.append(f(v))`` (over compile-time sequences it is the calls, bound now).
+``sum`` of a comprehension that is bound as its loop adds each item to the total in that
+loop (no list is made).  ``sum`` of a run-time list is the loop ``total = start; for v in parts: total = total + v``
+(Python's order of additions).  ``max(a, b, ...)`` / ``min(a, b, ...)`` (or of one
+compile-time sequence) where a runtime value takes part are the comparisons CPython's
+``max`` makes: the first item, replaced by each later item that compares greater (less for
+``min``), each a conditional expression on a runtime value (``b if b > m else m``); so a
+gradient flows to the item chosen, as a direct call's value is that item.  ``key=`` and
+``default=`` are refused (``max`` has no derivative rule otherwise).
+
+:class:`ComprehensionsMixin` is one part of :class:`~autograd_st.compiler.normalize.Normalizer`
+(through :class:`~.normalize_exprs.ExpressionsMixin`) and uses its state and helpers.
+"""
+from __future__ import annotations
+
+import copy
+
+import gast
+
+from ..errors import UnsupportedSyntaxError
+from ..prims import Sym, has_sym
+from .codegen import names_written
+from .normalize_loops import BindingState
+from .normalize_values import MISSING, Range, SymList, name_hint, trip_count
+from .trees import walk
+
+__all__ = ["ComprehensionsMixin", "MAX_ITEMS"]
+
+MAX_ITEMS = 1000  # the most items a comprehension is unrolled into
+
+
+class _AsLoop(Exception):
+    """The comprehension ``node`` is to be bound as its loop (raised where that is found)."""
+
+    def __init__(self, node) -> None:
+        super().__init__()
+        self.node = node
+
+
+def _at(new, node):
+    """``new`` (a synthesized tree) placed at ``node``'s position, every node of it."""
+    for n in walk(new):
+        if isinstance(n, (gast.stmt, gast.expr)):
+            n.lineno = node.lineno
+            n.col_offset = node.col_offset
+            n.end_lineno = getattr(node, "end_lineno", node.lineno)
+            n.end_col_offset = getattr(node, "end_col_offset", node.col_offset)
+    return new
+
+
+def _load(name_id: str) -> gast.Name:
+    return gast.Name(id=name_id, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def _store(name_id: str) -> gast.Name:
+    return gast.Name(id=name_id, ctx=gast.Store(), annotation=None, type_comment=None)
+
+
+def _renamed(node, names: dict):
+    """A copy of ``node`` with each name in ``names`` renamed (every occurrence, so nested
+    scopes keep their meaning)."""
+    node = copy.deepcopy(node)
+    if names:
+        for n in walk(node):
+            if isinstance(n, gast.Name) and n.id in names:
+                n.id = names[n.id]
+    return node
+
+
+class ComprehensionsMixin:
+    """Binds comprehensions, ``sum`` of a run-time list and ``max`` / ``min`` (see the
+    module docstring)."""
+
+    _comprehensions: int = 0  # how many comprehensions are being unrolled around here
+
+    def e_ListComp(self, node):
+        return self._comprehension_value(node, lambda: self.expr(node.elt), SymList)
+
+    def e_GeneratorExp(self, node):
+        return self._comprehension_value(node, lambda: self.expr(node.elt), tuple)
+
+    def e_DictComp(self, node):
+        pairs = self._comprehension(node, lambda: (self.expr(node.key), self.expr(node.value)))
+        if has_sym([k for k, _ in pairs]):
+            raise self.error(node, "dict keys must be constants",
+                             "use strings or numbers as keys (a runtime value is not known "
+                             "when the code is compiled): {'total': ops.sum(x)}, not "
+                             "{ops.sum(x): x}")
+        return dict(pairs)
+
+    def _comprehension_value(self, node, element, make):
+        """A list or generator comprehension unrolled, else bound as its loop."""
+        state = BindingState(self)
+        try:
+            return make(self._comprehension(node, element, as_loop=True))
+        except _AsLoop as exc:
+            if exc.node is not node:
+                raise
+        state.restore(self)
+        value = self._comprehension_loop(node)
+        return make(value) if isinstance(value, SymList) else value
+
+    def _comprehension(self, node, element, as_loop=False):
+        """The elements of a comprehension, its generators unrolled now, in its own scope
+        (its loop variables do not leak).  With ``as_loop``, what cannot be unrolled raises
+        :exc:`_AsLoop` instead of the user's error."""
+        scoped = set(names_written([g.target for g in node.generators]))
+        saved = {n: self.env.get(n, MISSING) for n in scoped}
+        out: list = []
+
+        def gen(level):
+            if level == len(node.generators):
+                out.append(element())
+                if len(out) > MAX_ITEMS:
+                    if as_loop:
+                        raise _AsLoop(node)
+                    raise self.error(node, "this comprehension has more than %d items"
+                                     % MAX_ITEMS, "build a Tensor with ops instead")
+                return
+            g = node.generators[level]
+            if getattr(g, "is_async", 0):
+                raise self.error(g, "async comprehensions are not supported",
+                                 "collect the values before the call and pass them in "
+                                 "(differentiated code must be synchronous)",
+                                 cls=UnsupportedSyntaxError)
+            over = self.expr(g.iter)
+            if as_loop and (isinstance(over, Sym) or (isinstance(over, Range)
+                                                      and trip_count(over) is None)):
+                raise _AsLoop(node)
+            for item in self._items(over, g.iter):
+                self.assign(g.target, item, g)
+                keep = True
+                for cond in g.ifs:
+                    c = self.expr(cond)
+                    if has_sym(c):
+                        if as_loop:
+                            raise _AsLoop(node)
+                        raise self.error(cond, "a comprehension's condition on a runtime "
+                                         "value", "write a for loop with an if (or ops.where)",
+                                         cls=UnsupportedSyntaxError)
+                    if not c:
+                        keep = False
+                        break
+                if keep:
+                    gen(level + 1)
+        self._comprehensions += 1
+        try:
+            gen(0)
+        finally:
+            self._comprehensions -= 1
+            for n, v in saved.items():
+                if v is MISSING:
+                    self.env.pop(n, None)
+                else:
+                    self.env[n] = v
+        return out
+
+    # -- the loop form ---------------------------------------------------------------------
+    def _free_name(self, hint: str, avoid=frozenset()) -> str:
+        """A name for the normalizer's environment that the function does not use."""
+        taken = self.local_names()
+        name, n = hint, 1
+        while name in taken or name in self.env or name in avoid:
+            n += 1
+            name = "%s_%d" % (hint, n)
+        return name
+
+    def _comprehension_loop(self, node, total=None):
+        """``node`` bound as the loop Python runs for it (module docstring): its list; or,
+        with ``total`` (a bound value), ``total`` plus each of its items (``sum``'s loop,
+        no list made)."""
+        read = {n.id for n in walk(node) if isinstance(n, gast.Name)}
+        rename: dict = {}
+        for target in names_written([g.target for g in node.generators]):
+            rename[target] = self._free_name(target, read | set(rename.values()))
+        first = node.generators[0]
+        hint = name_hint(first.iter) if isinstance(first.iter, (gast.Name, gast.Attribute)) \
+            else first.target.id if isinstance(first.target, gast.Name) else "comp"
+        result = self._free_name("_%s_%s" % (hint, "items" if total is None else "total"),
+                                 read | set(rename.values()))
+        elt = _renamed(node.elt, rename)
+        if total is None:
+            append = gast.Attribute(value=_load(result), attr="append", ctx=gast.Load())
+            inner: gast.stmt = gast.Expr(value=gast.Call(func=append, args=[elt], keywords=[]))
+        else:
+            inner = gast.Assign(targets=[_store(result)], value=gast.BinOp(
+                left=_load(result), op=gast.Add(), right=elt), type_comment=None)
+        for level in reversed(range(len(node.generators))):
+            g = node.generators[level]
+            for cond in reversed(g.ifs):
+                inner = gast.If(test=_renamed(cond, rename), body=[inner], orelse=[])
+            inner = gast.For(target=_renamed(g.target, rename),
+                             iter=_renamed(g.iter, rename) if level else g.iter,
+                             body=[inner], orelse=[], type_comment=None)
+        if total is not None:
+            self.env[result] = total
+            return self.bind_statements([_at(inner, node)], result, list(rename.values()))
+        start = gast.Assign(targets=[_store(result)], value=gast.List(elts=[], ctx=gast.Load()),
+                            type_comment=None)
+        return self.bind_statements([_at(start, node), _at(inner, node)], result,
+                                    list(rename.values()))
+
+    def sum_of_comprehension(self, node):
+        """``sum(<comprehension>[, start])``: the items added in turn (:meth:`_sum`) when it
+        is unrolled, else one loop adding each item to the total (no list made)."""
+        comp = node.args[0]
+        state = BindingState(self)
+        try:
+            items = self._comprehension(comp, lambda: self.expr(comp.elt), as_loop=True)
+        except _AsLoop as exc:
+            if exc.node is not comp:
+                raise
+            state.restore(self)
+            start = self.expr(node.args[1]) if len(node.args) > 1 else 0
+            return self._comprehension_loop(comp, total=start)
+        start = self.expr(node.args[1]) if len(node.args) > 1 else 0
+        return self._sum(items, start) if has_sym(items) else sum(items, start)
+
+    def bind_statements(self, stmts, result: str, scoped=()):
+        """``stmts`` (made by the compiler, placed at the user's expression) bound here, in
+        the middle of the statement being bound: the value they leave in ``result``.  The
+        names they bind (``result`` and ``scoped``) are dropped after."""
+        saved = {n: self.env.get(n, MISSING) for n in [result, *scoped]}
+        loc, fresh = self.loc, set(self.fresh_temps)
+        self.rest_stack.append([gast.Expr(value=_load(result))])  # read after the loops
+        try:
+            self.stmts(stmts)
+            value = self.env[result]
+        finally:
+            self.rest_stack.pop()
+            self.loc = loc
+            self.fresh_temps.clear()
+            self.fresh_temps.update(fresh)
+            for n, v in saved.items():
+                if v is MISSING:
+                    self.env.pop(n, None)
+                else:
+                    self.env[n] = v
+        return value
+
+    # -- builtins Python runs as a loop or comparisons -----------------------------------
+    def rt_sum(self, lst, start, node):
+        """``sum(lst, start)`` of a run-time list: its loop, in Python's order."""
+        parts = self._free_name("_parts")
+        total = self._free_name("_total", {parts})
+        item = self._free_name("_item", {parts, total})
+        self.env[parts] = lst
+        self.env[total] = start
+        add = gast.Assign(targets=[_store(total)], value=gast.BinOp(
+            left=_load(total), op=gast.Add(), right=_load(item)), type_comment=None)
+        loop = gast.For(target=_store(item), iter=_load(parts), body=[add], orelse=[],
+                        type_comment=None)
+        try:
+            return self.bind_statements([_at(loop, node)], total, [parts, item])
+        finally:
+            self.env.pop(parts, None)
+
+    def minmax(self, callee, args, kwargs, node):
+        """``max(a, b, ...)`` / ``min(...)`` (or of one compile-time sequence) where a
+        runtime value takes part: CPython's comparisons as conditional expressions."""
+        items = list(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) \
+            and not isinstance(args[0], Sym) else list(args)
+        if kwargs or not items or not has_sym(items) or (len(args) == 1 and len(items) == 1
+                                                        and isinstance(items[0], Sym)):
+            return None
+        op = gast.Gt() if callee is max else gast.Lt()
+        names = []
+        for i, v in enumerate(items):
+            names.append(self._free_name("_%s_%d" % (callee.__name__, i), set(names)))
+            self.env[names[-1]] = v
+        best = self._free_name("_" + callee.__name__, set(names))
+        stmts = [gast.Assign(targets=[_store(best)], value=_load(names[0]), type_comment=None)]
+        for n in names[1:]:
+            test = gast.Compare(left=_load(n), ops=[op], comparators=[_load(best)])
+            stmts.append(gast.Assign(targets=[_store(best)], value=gast.IfExp(
+                test=test, body=_load(n), orelse=_load(best)), type_comment=None))
+        return self.bind_statements([_at(s, node) for s in stmts], best, names)
+
+    def rt_map(self, func, seq, node):
+        """``map(func, seq)`` over a run-time list or the rows of a runtime value: the loop
+        ``out = []; for v in seq: out.append(func(v))``, its list."""
+        fn = self._free_name("_fn")
+        over = self._free_name("_seq", {fn})
+        item = self._free_name("_item", {fn, over})
+        out = self._free_name("_mapped", {fn, over, item})
+        self.env[fn], self.env[over] = func, seq
+        call = gast.Call(func=_load(fn), args=[_load(item)], keywords=[])
+        push = gast.Expr(value=gast.Call(func=gast.Attribute(value=_load(out), attr="append",
+                                                             ctx=gast.Load()),
+                                         args=[call], keywords=[]))
+        start = gast.Assign(targets=[_store(out)], value=gast.List(elts=[], ctx=gast.Load()),
+                            type_comment=None)
+        loop = gast.For(target=_store(item), iter=_load(over), body=[push], orelse=[],
+                        type_comment=None)
+        return self.bind_statements([_at(start, node), _at(loop, node)], out, [fn, over, item])

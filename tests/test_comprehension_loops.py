@@ -1,0 +1,293 @@
+"""Comprehensions that cannot be unrolled are bound as the loops they mean
+(``compiler/normalize_comprehensions``), and ``max`` / ``min`` / ``sum`` where a runtime value
+takes part.  Each program's value is the direct call's and its gradient central differences'
+in float64, on inputs of several shapes (trip counts 0, 1 and more included)."""
+import numpy as np
+import pytest
+from helpers import assert_close
+
+from autograd_st import Parameter, Tensor, nn, numerical_grad, ops
+from autograd_st.errors import CompileError
+
+r = 10.0  # a global the comprehensions' variable of the same name must not change
+
+
+def rows_listcomp(x):
+    return ops.stack([ops.tanh(r) * r for r in x]).sum()
+
+
+def range_of_shape(x):
+    return ops.stack([x[i] * (i + 1) for i in range(x.shape[0])]).sum() + r
+
+
+def genexp_sum(x):
+    return sum(x[i].sum() * (i + 1) for i in range(x.shape[0]))
+
+
+def genexp_sum_start(x):
+    return sum((ops.sin(r) * r for r in x), x.sum() * 0.5)
+
+
+def runtime_condition(x):
+    return sum((ops.exp(r) for r in x if r.sum() > 0.2), x.sum() * 0)
+
+
+def constant_range_runtime_condition(x):
+    return ops.stack([x * k for k in range(4) if (x * k).sum() > 0.5] + [x]).sum()
+
+
+def two_generators(x):
+    return ops.stack([x[i] * j for i in range(x.shape[0]) for j in range(1, 3)]).sum()
+
+
+def nested_comprehension(x):
+    return ops.stack([sum((ops.tanh(r * k) for r in x), x[0] * 0) for k in range(1, 3)]).sum()
+
+
+def shadowed_local(x):
+    r = x * 2
+    ys = [ops.tanh(r) for r in x]
+    return r.sum() + sum(y.sum() for y in ys)
+
+
+def in_a_loop(x):
+    h = x.sum(axis=0)
+    for t in range(2):
+        h = h + sum(ops.tanh(row * h) for row in x)
+    return h.sum()
+
+
+def in_a_runtime_loop(x):
+    h = x.sum(axis=0)
+    for t in range(x.shape[0]):
+        h = ops.tanh(h) + ops.stack([row * h for row in x]).mean(axis=0)
+    return h.sum()
+
+
+def parts_of_split(x):
+    return sum((p ** 2).sum() for p in ops.split(x, 1))
+
+
+def numpy_rows(x):
+    return np.stack([np.sin(row) * row for row in x]).sum()
+
+
+PROGRAMS = [rows_listcomp, range_of_shape, genexp_sum, genexp_sum_start, runtime_condition,
+            constant_range_runtime_condition, two_generators, nested_comprehension,
+            shadowed_local, in_a_loop, in_a_runtime_loop, parts_of_split, numpy_rows]
+SHAPES = [(1, 3), (3, 3), (4, 2)]
+
+
+def _input(shape, seed=0):
+    return np.random.default_rng(seed).uniform(-1.2, 1.2, size=shape)
+
+
+@pytest.mark.parametrize("fn", PROGRAMS, ids=[f.__name__ for f in PROGRAMS])
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_value_and_gradient(fn, shape):
+    data = _input(shape)
+    x = np.array(data) if fn is numpy_rows else Tensor(data)
+    value, grad = ops.value_and_grad(fn)(x)
+    assert_close(value, fn(x), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+    assert r == 10.0
+
+
+def test_one_compile_serves_every_trip_count():
+    g = ops.grad(genexp_sum)
+    for shape in SHAPES + [(6, 2)]:
+        data = _input(shape, 1)
+        assert_close(g(Tensor(data)), numerical_grad(genexp_sum, (data,), 0), 1e-6, 1e-7)
+
+
+def test_no_rows():
+    x = Tensor(np.zeros((0, 3)))
+    value, grad = ops.value_and_grad(lambda a: sum((ops.exp(v).sum() for v in a), a.sum()))(x)
+    assert float(value) == 0.0
+    assert grad.shape == (0, 3)
+
+
+def test_the_conditions_choose_differently():
+    """The inputs keep different numbers of rows (else the condition's test shows little)."""
+    kept = {sum(1 for row in _input(s) if row.sum() > 0.2) for s in SHAPES}
+    assert len(kept) >= 2
+
+
+class Rows(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(Tensor(np.linspace(-0.5, 0.7, 6).reshape(3, 2)), name="w")
+
+    def construct(self, x):
+        return ops.stack([ops.tanh(ops.matmul(row, self.w)) for row in x]).sum()
+
+
+def test_a_cell_and_its_parameter():
+    net = Rows()
+    data = _input((4, 3), 2)
+    gx, (gw,) = ops.grad(net, grad_position=0, weights=net.trainable_params())(Tensor(data))
+    assert_close(gx, numerical_grad(lambda a: net(Tensor(a)), (data,), 0), 1e-6, 1e-7)
+    w0 = net.w.asnumpy().copy()
+
+    def of_w(w):
+        net.w.set_data(Tensor(w))
+        return net(Tensor(data))
+    expected = numerical_grad(of_w, (w0,), 0)
+    net.w.set_data(Tensor(w0))
+    assert_close(gw, expected, 1e-6, 1e-7)
+
+
+def test_the_dump_reads_as_the_loop():
+    source = ops.grad(rows_listcomp).source(Tensor(_input((3, 3))))
+    assert "for r in range(" in source or "for _x_index in range(" in source
+    assert "# return ops.stack([ops.tanh(r) * r for r in x]).sum()" in source
+
+
+def test_a_dict_comprehension_over_a_runtime_value_is_refused():
+    def f(x):
+        d = {i: x[i] for i in range(x.shape[0])}
+        return d[0].sum()
+    with pytest.raises(CompileError, match="range whose bounds are runtime"):
+        ops.grad(f)(Tensor(_input((2, 2))))
+
+
+# -- max / min ---------------------------------------------------------------------------
+
+def max_of_two(x):
+    return max(x.sum(), (x * x).sum())
+
+
+def min_with_a_number(x):
+    return min(x.sum(), 0.25) * 3.0
+
+
+def max_of_three(x):
+    return max((x[0] * 2).sum(), x[1].sum(), ops.tanh(x).sum())
+
+
+def max_of_a_tuple(x):
+    return max(((x * 2).sum(), x.mean()))
+
+
+def min_of_arrays_elementwise_is_a_loop(x):
+    total = 0
+    for row in [x[0], x[1]]:
+        total = total + min(row.sum(), row.max())
+    return total
+
+
+MINMAX = [max_of_two, min_with_a_number, max_of_three, max_of_a_tuple,
+          min_of_arrays_elementwise_is_a_loop]
+
+
+@pytest.mark.parametrize("fn", MINMAX, ids=[f.__name__ for f in MINMAX])
+@pytest.mark.parametrize("seed", range(4))
+def test_max_min(fn, seed):
+    data = _input((2, 3), seed)
+    value, grad = ops.value_and_grad(fn)(Tensor(data))
+    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+
+
+def test_max_of_equal_items_takes_the_first_as_python_does():
+    def f(x):
+        a = x.sum()
+        return max(a, a * 1.0 + 0.0 * x[0, 0])  # equal values: CPython keeps the first
+    grad = ops.grad(f)(Tensor(_input((2, 2))))
+    assert_close(grad, np.ones((2, 2)))
+
+
+def test_max_with_a_key_is_refused():
+    def f(x):
+        return max([x.sum(), x.mean()], key=float)
+    with pytest.raises(CompileError, match="max"):
+        ops.grad(f)(Tensor(_input((2, 2))))
+
+
+def test_sum_of_a_comprehension_is_differentiated_again():
+    """sum(<generator>) over rows is one loop adding to a total (no list is made), so a
+    second derivative goes through: d2/dx2 of sum(sin(x) * x) is 2 cos(x) - x sin(x)."""
+    def f(x):
+        return sum((ops.sin(row) * row).sum() for row in x)
+    data = _input((3, 2), 3)
+    assert_close(ops.grad(ops.grad(f))(Tensor(data)),
+                 2 * np.cos(data) - data * np.sin(data), 1e-10, 1e-12)
+
+
+def test_a_list_comprehensions_second_derivative_is_refused_at_the_users_line():
+    def f(x):
+        return ops.stack([ops.sin(row) for row in x]).sum()
+    with pytest.raises(CompileError, match="derivative of a derivative") as info:
+        ops.grad(ops.grad(f))(Tensor(_input((2, 2))))
+    assert "test_comprehension_loops.py" in str(info.value)
+
+
+# -- *-unpacking and map ---------------------------------------------------------------
+
+def star_target(x):
+    a, *rest = [x, x * 2, ops.tanh(x)]
+    return (a * sum(rest)).sum()
+
+
+def star_in_the_middle(x):
+    first, *middle, last = (x, x * 2, x * 3, ops.sin(x))
+    return (ops.stack(middle).sum(axis=0) * first + last).sum()
+
+
+def star_display(x):
+    ys = [x, x * 2]
+    return ops.stack([*ys, ops.exp(x)]).sum() + ops.stack((*ys,)).sum()
+
+
+def mapped(x):
+    ys = list(map(ops.tanh, [x, x * 2]))
+    zs = tuple(map(lambda a, b: a * b, ys, (1.5, -0.5)))
+    return sum(z.sum() for z in zs)
+
+
+UNPACKING = [star_target, star_in_the_middle, star_display, mapped]
+
+
+@pytest.mark.parametrize("fn", UNPACKING, ids=[f.__name__ for f in UNPACKING])
+@pytest.mark.parametrize("shape", [(3,), (2, 3)], ids=str)
+def test_unpacking_and_map(fn, shape):
+    data = _input(shape, 4)
+    value, grad = ops.value_and_grad(fn)(Tensor(data))
+    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+
+
+def test_star_unpacking_a_runtime_value_is_refused():
+    def f(x):
+        a, *rest = x
+        return a.sum()
+    with pytest.raises(CompileError, match="length is known only when the code runs"):
+        ops.grad(f)(Tensor(_input((3, 2))))
+
+
+def split_unpacked(x):
+    first, *middle, last = ops.split(x, 1)
+    return (first * last).sum() + ops.concat(middle).sum() * 2.0
+
+
+@pytest.mark.parametrize("rows", [3, 4, 6])
+def test_star_unpacking_a_run_time_list(rows):
+    data = _input((rows, 3), 5)
+    value, grad = ops.value_and_grad(split_unpacked)(Tensor(data))
+    assert_close(value, split_unpacked(Tensor(data)), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(split_unpacked, (data,), 0), 1e-6, 1e-7)
+
+
+def test_star_unpacking_a_short_run_time_list_raises_as_python_does():
+    g = ops.grad(split_unpacked)
+    g(Tensor(_input((3, 3))))
+    with pytest.raises(ValueError, match="not enough values to unpack"):
+        g(Tensor(_input((1, 3))))
+
+
+def test_star_unpacking_too_few_values():
+    def f(x):
+        a, b, *rest = [x]
+        return (a * b).sum() + len(rest)
+    with pytest.raises(CompileError, match="not enough values to unpack"):
+        ops.grad(f)(Tensor(_input((3, 2))))
