@@ -1,7 +1,7 @@
-"""Containers, comprehensions, local functions and f-strings, bound at compile time.
+"""Containers, local functions and f-strings, bound at compile time.
 
 Takes: user expressions and calls that build, read or change a list, tuple or dict, a
-comprehension, a ``lambda`` or nested ``def``, an f-string.
+``lambda`` or nested ``def``, an f-string; ``*xs`` in a tuple or list display.
 Gives: bound values (see :mod:`.normalize_values`):
 
 - a list, tuple or dict read from outside the function (a global, a closure variable, an
@@ -14,8 +14,7 @@ Gives: bound values (see :mod:`.normalize_values`):
   changed (:meth:`container_method`);
 - ``len``, ``list``, ``tuple`` and ``sum`` of a compile-time sequence are evaluated now
   (``sum`` of runtime values is a chain of additions, as Python's is);
-- a comprehension or generator expression over a compile-time sequence or a constant
-  ``range`` is unrolled into a list (a tuple for a generator), in its own scope;
+- comprehensions are :mod:`.normalize_comprehensions`'s;
 - a compile-time sequence indexed by a runtime value: a tuple of plain numbers is indexed at
   run time; anything else (Cells, Tensors, runtime values) needs the index as a constant, so
   the enclosing loop is unrolled (:meth:`~.normalize_loops.LoopsMixin.needs_constant`);
@@ -143,7 +142,7 @@ def _sequence(value) -> bool:
 
 
 class ContainersMixin:
-    """Binds containers, comprehensions, local functions and f-strings (module docstring)."""
+    """Binds containers, local functions and f-strings (module docstring)."""
 
     _inlining: tuple = ()  # the Closures being bound inline, innermost last
 
