@@ -1412,6 +1412,49 @@ def long_comprehension_rewritten(x):
     return ops.sum(x * ws.shape[0])
 
 
+# hint: loop a constant number of times (for i in range(3)) so that the name is known, or
+# keep the layers in an nn.CellList and index it
+class GetattrNameRefused(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.layer0 = _Layer(0.5)
+        self.layer1 = _Layer(2.0)
+
+    def construct(self, x):
+        for i in range(x.shape[0]):
+            x = getattr(self, "layer%d" % i)(x)  # HINT getattr_name
+        return ops.sum(x)
+
+
+class GetattrNameRewritten(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.layer0 = _Layer(0.5)
+        self.layer1 = _Layer(2.0)
+
+    def construct(self, x):
+        for i in range(2):
+            x = getattr(self, "layer%d" % i)(x)
+        return ops.sum(x)
+
+
+# hint: loop over range(len(...)) of the runtime value and index the other sequence by its
+# counter, or make both runtime values
+def zip_mixed_refused(x):
+    total = 0.0
+    for row, w in zip(x, [0.5, 2.0]):  # HINT zip_mixed
+        total = total + ops.sum(row) * w
+    return total
+
+
+def zip_mixed_rewritten(x):
+    total = 0.0
+    ws = ops.stack([Tensor(0.5), Tensor(2.0)]).astype(x.dtype)
+    for row, w in zip(x, ws):
+        total = total + ops.sum(row) * w
+    return total
+
+
 # hint: write a for loop with an if (or ops.where)
 def comprehension_if_refused(x):
     d = {i: x * i for i in range(3) if ops.sum(x) > i}  # HINT comprehension_if
@@ -2482,6 +2525,11 @@ CASES = [
     Case("cell_index", U, "index with a constant, or loop a constant number of times (for i "
          "in range(3)) so that the loop is unrolled", "normalize_containers",
          refused=CellIndexRefused, rewritten=CellIndexRewritten),
+    Case("getattr_name", U, "loop a constant number of times (for i in range(3)) so that the "
+         "name is known, or keep the layers in an nn.CellList and index it", "normalize_calls",
+         refused=GetattrNameRefused, rewritten=GetattrNameRewritten),
+    Case("zip_mixed", U, "loop over range(len(...)) of the runtime value and index the other "
+         "sequence by its counter, or make both runtime values", "normalize_loops"),
     Case("long_comprehension", CompileError, "build a Tensor with ops instead",
          "normalize_comprehensions"),
     Case("comprehension_if", U, "write a for loop with an if (or ops.where)",

@@ -291,3 +291,98 @@ def test_star_unpacking_too_few_values():
         return (a * b).sum() + len(rest)
     with pytest.raises(CompileError, match="not enough values to unpack"):
         ops.grad(f)(Tensor(_input((3, 2))))
+
+
+# -- loops over enumerate / zip / reversed of runtime values, builtins of run-time lists ---
+
+def enumerate_rows(x):
+    total = 0.0
+    for i, row in enumerate(x):
+        total = total + ops.sin(row).sum() * (i + 1)
+    return total
+
+
+def zip_rows(x):
+    return sum((a * b).sum() for a, b in zip(x, x[::-1] * 2.0))
+
+
+def zip_parts(x):
+    parts = ops.split(x, 1)
+    return sum(a.sum() * ops.exp(b).sum() for a, b in zip(parts, reversed(parts)))
+
+
+def rnn_outputs(x):
+    hs = []
+    h = x[0] * 0.0
+    for t in range(x.shape[0]):
+        h = ops.tanh(x[t] + h * 0.5)
+        hs.append(h)
+    return sum(hs).sum() + max(h.sum() for h in hs) - min(hs[i].mean() for i in range(len(hs)))
+
+
+def reversed_loop(x):
+    hs = [ops.sin(r) for r in x]
+    h = hs[0] * 0.0
+    for v in reversed(hs):
+        h = ops.tanh(v + h)
+    return h.sum()
+
+
+def any_all(x):
+    big = any(r.sum() > 0.5 for r in x)
+    small = all(r.sum() < 1.5 for r in x)
+    return (x * x).sum() * (2.0 if big else 1.0) + (x.sum() if small else 0.0)
+
+
+RUNTIME_SEQUENCES = [enumerate_rows, zip_rows, zip_parts, rnn_outputs, reversed_loop, any_all]
+
+
+@pytest.mark.parametrize("fn", RUNTIME_SEQUENCES, ids=[f.__name__ for f in RUNTIME_SEQUENCES])
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("seed", [0, 7])
+def test_runtime_sequences(fn, shape, seed):
+    data = _input(shape, seed)
+    value, grad = ops.value_and_grad(fn)(Tensor(data))
+    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+
+
+def test_any_and_all_take_both_ways():
+    seen = set()
+    for shape in SHAPES:
+        for seed in (0, 7):
+            rows = _input(shape, seed)
+            seen.add((any(r.sum() > 0.5 for r in rows), all(r.sum() < 1.5 for r in rows)))
+    assert len(seen) >= 2
+
+
+def test_zip_of_a_runtime_value_and_a_compile_time_list_is_refused():
+    def f(x):
+        total = 0.0
+        for row, w in zip(x, [1.0, 2.0]):
+            total = total + row.sum() * w
+        return total
+    with pytest.raises(CompileError, match="zip of a runtime value and a sequence known"):
+        ops.grad(f)(Tensor(_input((2, 2))))
+
+
+class Stacked(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        for i in range(3):
+            setattr(self, "fc%d" % i, nn.Dense(3, 3))
+
+    def construct(self, x):
+        for i in range(3):
+            x = ops.tanh(getattr(self, "fc%d" % i)(x))
+        return x.sum()
+
+
+def test_getattr_by_a_name_the_loop_counter_makes():
+    net = Stacked()
+    data = _input((2, 3), 8)
+    value, (gx, gws) = ops.value_and_grad(net, grad_position=0,
+                                          weights=net.trainable_params())(Tensor(data))
+    assert_close(value, net(Tensor(data)), 1e-6, 1e-6)
+    assert len(gws) == 6
+    assert_close(gx, numerical_grad(lambda a: net(Tensor(a)), (data,), 0), 1e-4, 1e-5)

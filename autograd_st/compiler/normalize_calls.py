@@ -374,6 +374,13 @@ class CallsMixin:
                              list(args), dict(kwargs))
         if self.own_partial(callee, args):
             return functools.partial(*args, **kwargs)
+        if callee in (getattr, hasattr, setattr) and len(args) >= 2 \
+                and isinstance(args[1], Sym) and not isinstance(args[0], Sym):
+            # getattr(self, "fc%d" % i) in a loop: the name is needed now (the loop unrolled)
+            self.needs_constant(node, "%s with a name computed when the code runs"
+                                % callee.__name__, "loop a constant number of times (for i "
+                                "in range(3)) so that the name is known, or keep the layers "
+                                "in an nn.CellList and index it")
         if callee is getattr and len(args) == 2 and not kwargs and isinstance(args[1], str) \
                 and self.own_list(args[0]):  # getattr(outs, "append")
             return self.rt_attribute(args[0], args[1], node) if self.is_rt_list(args[0]) \

@@ -151,7 +151,7 @@ class ComprehensionsMixin:
                                  "collect the values before the call and pass them in "
                                  "(differentiated code must be synchronous)",
                                  cls=UnsupportedSyntaxError)
-            over = self.expr(g.iter)
+            over = self._iterable(g.iter, node) if as_loop else self.expr(g.iter)
             if as_loop and (isinstance(over, Sym) or (isinstance(over, Range)
                                                       and trip_count(over) is None)):
                 raise _AsLoop(node)
@@ -182,6 +182,22 @@ class ComprehensionsMixin:
                 else:
                     self.env[n] = v
         return out
+
+    def _iterable(self, it, node):
+        """A comprehension's iterable ``it`` bound; ``zip`` / ``enumerate`` / ``reversed`` of a
+        runtime value raise :exc:`_AsLoop` for ``node`` (its loop reads them by index)."""
+        if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and it.args \
+                and not it.keywords and not any(isinstance(a, gast.Starred) for a in it.args):
+            func = self.expr(it.func)
+            if func in (zip, enumerate, reversed):
+                values = [self.expr(a) for a in it.args]
+                if any(isinstance(v, Sym) for v in values):
+                    raise _AsLoop(node)
+                try:
+                    return func(*values)
+                except TypeError as exc:
+                    raise self.error(it, "TypeError: %s" % exc) from None
+        return self.expr(it)
 
     # -- the loop form ---------------------------------------------------------------------
     def _free_name(self, hint: str, avoid=frozenset()) -> str:
@@ -267,6 +283,24 @@ class ComprehensionsMixin:
         return value
 
     # -- builtins Python runs as a loop or comparisons -----------------------------------
+    def rt_builtin(self, callee, lst, args, kwargs, node):
+        """A builtin given the run-time list ``lst``: ``sum``, ``max`` / ``min`` and ``map``
+        as their loops, ``any`` / ``all`` run as they are (a bool, no gradient),
+        ``reversed`` a reversed copy; else None."""
+        if kwargs:
+            return None
+        if callee is sum and 1 <= len(args) <= 2 and args[0] is lst:
+            return self.rt_sum(lst, args[1] if len(args) == 2 else 0, node)
+        if callee is map and len(args) == 2 and args[1] is lst:
+            return self.rt_map(args[0], lst, node)
+        if callee in (max, min) and len(args) == 1 and args[0] is lst:
+            return self.rt_minmax(callee, lst, node)
+        if callee is reversed and len(args) == 1 and args[0] is lst:
+            return self.rt_item(lst, slice(None, None, -1), node)
+        if callee in (any, all) and len(args) == 1 and args[0] is lst:
+            return self.rt_any_all(callee, lst, node)
+        return None
+
     def rt_sum(self, lst, start, node):
         """``sum(lst, start)`` of a run-time list: its loop, in Python's order."""
         parts = self._free_name("_parts")
@@ -321,3 +355,37 @@ class ComprehensionsMixin:
         loop = gast.For(target=_store(item), iter=_load(over), body=[push], orelse=[],
                         type_comment=None)
         return self.bind_statements([_at(start, node), _at(loop, node)], out, [fn, over, item])
+
+    def rt_minmax(self, callee, lst, node):
+        """``max(lst)`` / ``min(lst)`` of a run-time list: ``m = lst[0]``, then ``m = v if v >
+        m else m`` for each later item (CPython's order; a ValueError when it is empty, as
+        Python's is an error there too)."""
+        over = self._free_name("_seq")
+        item = self._free_name("_item", {over})
+        best = self._free_name("_" + callee.__name__, {over, item})
+        self.env[over] = lst
+        self.env[best] = self.rt_item(lst, 0, node)
+        test = gast.Compare(left=_load(item), ops=[gast.Gt() if callee is max else gast.Lt()],
+                            comparators=[_load(best)])
+        keep = gast.Assign(targets=[_store(best)], value=gast.IfExp(
+            test=test, body=_load(item), orelse=_load(best)), type_comment=None)
+        rest = gast.Subscript(value=_load(over), slice=gast.Slice(
+            lower=gast.Constant(value=1, kind=None), upper=None, step=None), ctx=gast.Load())
+        loop = gast.For(target=_store(item), iter=rest, body=[keep], orelse=[],
+                        type_comment=None)
+        return self.bind_statements([_at(loop, node)], best, [over, item])
+
+    def rt_any_all(self, callee, lst, node):
+        """``any(lst)`` / ``all(lst)`` of a run-time list: ``found = False; for v in lst: if v:
+        found = True`` (``all``: ``True``, ``if not v: ... = False``), a bool."""
+        over = self._free_name("_seq")
+        item = self._free_name("_item", {over})
+        found = self._free_name("_" + callee.__name__, {over, item})
+        self.env[over], self.env[found] = lst, callee is all
+        test = _load(item) if callee is any else gast.UnaryOp(op=gast.Not(), operand=_load(item))
+        flip = gast.If(test=test, body=[gast.Assign(
+            targets=[_store(found)], value=gast.Constant(value=callee is any, kind=None),
+            type_comment=None)], orelse=[])
+        loop = gast.For(target=_store(item), iter=_load(over), body=[flip], orelse=[],
+                        type_comment=None)
+        return self.bind_statements([_at(loop, node)], found, [over, item])

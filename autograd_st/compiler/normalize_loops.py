@@ -61,6 +61,10 @@ from .trees import walk
 
 __all__ = ["BindingState", "LoopsMixin", "MAX_UNROLL", "lists_in"]
 
+
+def _builtin(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+
 #: the most iterations a loop is unrolled into (each is a copy of its body)
 MAX_UNROLL = 1000
 
@@ -248,21 +252,27 @@ class LoopsMixin:
 
     # -- for -----------------------------------------------------------------------------
     def s_For(self, node):
-        if self._enumerates_rt_list(node):  # for i, p in enumerate(parts): i the loop index
-            over = self.expr(node.iter.args[0])
-            n = self.rt_len(over)
-            self._attempt(lambda: self._for_loop(node, Range([n]), over), "its trip count is "
-                          "not a constant", lambda: None, node)
+        found = self._runtime_sequences(node)
+        if found is not None and found[0] == "items":  # enumerate / zip of known sequences
+            items = list(found[1])
+            self._unroll(node, items, items)
+            return
+        if found is not None:  # for i, p in enumerate(parts), for a, b in zip(xs, hs)
+            how, over = found
+            lengths = [self.runtime_len(o) for o in (over if how == "zip" else (over,))]
+            n = lengths[0]
+            for m in lengths[1:]:  # zip: the shortest
+                n = self.opaque(gast.Call(func=_builtin("min"), args=[self.to_node(n),
+                                                                      self.to_node(m)],
+                                          keywords=[]), [n, m], "n", callee_name="min")
+            self._attempt(lambda: self._for_loop(node, Range([n]), over, how), "its trip count "
+                          "is not a constant", lambda: None, node)
             return
         it = self.expr(node.iter)
         over = None
         if isinstance(it, Sym):  # for row in x: a loop over x's first axis, x[i] each time
             over = it
-            n = self.rt_len(it) if self.is_rt_list(it) else self.opaque(gast.Call(func=gast.Name(id="len", ctx=gast.Load(), annotation=None,
-                                                     type_comment=None),
-                                      args=[self.to_node(it)], keywords=[]), [it], "len",
-                            callee_name="len")
-            it = Range([n])
+            it = Range([self.runtime_len(it)])
         if isinstance(it, Range):
             if not isinstance(node.target, gast.Name) and over is None:
                 raise self.error(node.target, "for over range() needs a single loop variable",
@@ -343,41 +353,72 @@ class LoopsMixin:
                     n += 1
                 self.env["_list_%d" % n] = lst
 
-    def _enumerates_rt_list(self, node) -> bool:
-        """Whether ``node`` is ``for i, v in enumerate(name)`` over a run-time list."""
-        call, target = node.iter, node.target
-        return isinstance(call, gast.Call) and len(call.args) == 1 and not call.keywords \
-            and isinstance(call.args[0], gast.Name) \
-            and self.is_rt_list(self.env.get(call.args[0].id)) \
-            and isinstance(target, gast.Tuple) and len(target.elts) == 2 \
-            and isinstance(target.elts[0], gast.Name) and isinstance(call.func, gast.Name) \
-            and self.expr(call.func) is enumerate
+    def runtime_len(self, value):
+        """``len(value)`` of a run-time list or a runtime value, read when the code runs."""
+        if self.is_rt_list(value):
+            return self.rt_len(value)
+        return self.opaque(gast.Call(func=_builtin("len"), args=[self.to_node(value)],
+                                     keywords=[]), [value], "len", callee_name="len")
 
-    def _for_loop(self, node, it, over):
-        """The loop as an IR ``For`` (its carried values checked at the end of the body)."""
+    def _runtime_sequences(self, node):
+        """``("enumerate", seq)`` for ``for i, v in enumerate(seq)``, ``("zip", (a, b, ..))``
+        for ``for u, v in zip(a, b)``, where the sequences are run-time lists or runtime
+        values (their rows); ``("items", iterator)`` where they are known now; else None."""
+        call, target = node.iter, node.target
+        if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Name)
+                and call.args and not call.keywords and isinstance(target, gast.Tuple)
+                and not any(isinstance(a, gast.Starred) for a in call.args)):
+            return None
+        func = self.expr(call.func)
+        if not ((func is enumerate and len(call.args) == 1 and len(target.elts) == 2
+                 and isinstance(target.elts[0], gast.Name))
+                or (func is zip and len(call.args) == len(target.elts))):
+            return None
+        overs = tuple(self.expr(a) for a in call.args)
+        if all(isinstance(o, Sym) for o in overs):
+            return ("enumerate", overs[0]) if func is enumerate else ("zip", overs)
+        if has_sym([o for o in overs if isinstance(o, Sym) and not self.is_rt_list(o)]) \
+                or any(self.is_rt_list(o) for o in overs):
+            raise self.error(call, "%s of a runtime value and a sequence known when the code "
+                             "is compiled" % func.__name__, "loop over range(len(...)) of the "
+                             "runtime value and index the other sequence by its counter, or "
+                             "make both runtime values", cls=UnsupportedSyntaxError)
+        return "items", func(*overs)
+
+    def _for_loop(self, node, it, over, how=None):
+        """The loop as an IR ``For`` (its carried values checked at the end of the body);
+        ``over`` the runtime sequence it reads an item of per iteration (a tuple of them for
+        ``how == "zip"``; ``how == "enumerate"``: the target is ``(index, item)``)."""
         before = dict(self.env)
         carried, plan, lists = self._carry(node.body)
         item = node.target
         if over is None:
             index = node.target.id
-        elif isinstance(node.iter, gast.Call) and self.is_rt_list(over) \
-                and isinstance(node.target, gast.Tuple):  # enumerate(parts)
+        elif how == "enumerate":
             index, item = node.target.elts[0].id, node.target.elts[1]
         else:
-            index = "_" + name_hint(node.iter) + "_index"
+            index = "_%s_index" % ("zip" if how == "zip" else name_hint(node.iter))
         target = self.new_version(index)
         self.env[index] = sym(target)
         outer = self.block
         self.block = []
-        if over is not None and self.is_rt_list(over):
-            value = self.rt_item(over, sym(target), node.iter)
-            self.fresh_temps.add(value.var.name)  # (it takes the loop variable's name)
-            self.assign(item, value, node)
+        if how == "zip":
+            for t, o in zip(node.target.elts, over):
+                self._assign_item(t, o, target, node)
         elif over is not None:
-            self.assign(item, P.getitem(over, sym(target)), node)
+            self._assign_item(item, over, target, node)
         body = self._loop_body(node, carried, plan, lists, before, outer)
         self.emit(For(target, [atomize(a) for a in it.args], body,
                       *self._loop_fields(node, carried)))
+
+    def _assign_item(self, item, over, index, node) -> None:
+        """``item = over[index]`` for the loop target ``item``."""
+        if self.is_rt_list(over):
+            value = self.rt_item(over, sym(index), node.iter)
+            self.fresh_temps.add(value.var.name)  # (it takes the loop variable's name)
+            self.assign(item, value, node)
+        else:
+            self.assign(item, P.getitem(over, sym(index)), node)
 
     def _loop_body(self, node, carried, plan, lists, before, outer) -> list:
         """Bind the loop's body into the current block, close the loop (its carried values

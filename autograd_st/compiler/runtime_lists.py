@@ -525,10 +525,9 @@ class RuntimeListsMixin:
         lst = self.rt_in(list(args) + list(kwargs.values()))
         if callee is len and len(args) == 1 and not kwargs and args[0] is lst:
             return self._rt_value("n", "list_len", {"lst": lst.var})
-        if callee is map and len(args) == 2 and not kwargs and args[1] is lst:
-            return self.rt_map(args[0], lst, node)
-        if callee is sum and 1 <= len(args) <= 2 and not kwargs and args[0] is lst:
-            return self.rt_sum(lst, args[1] if len(args) == 2 else 0, node)
+        out = self.rt_builtin(callee, lst, args, kwargs, node)  # sum, max, map, any, ...
+        if out is not None:
+            return out
         if callee in (tuple, list) and len(args) == 1 and not kwargs and args[0] is lst:
             return self._rt_value(lst.var.name, "list_tuple" if callee is tuple else
                                   "list_copy", {"lst": lst.var}, rt_list=True)
