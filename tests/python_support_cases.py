@@ -486,3 +486,31 @@ class _PatchCheck(nn.Cell):
 def _positive(t):
     assert (t > 0).all(), "positive"
     return ops.sum(t * t)
+
+
+def for_runtime_enumerate_zip(x):
+    total = 0.0
+    for i, row in enumerate(x):
+        total = total + ops.sin(row).sum() * (i + 1)
+    for a, b in zip(x, x * 2.0):
+        total = total + (a * b).sum()
+    return total
+
+
+class _ByName(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.scale0 = 0.5
+        self.scale1 = 2.0
+
+    def construct(self, x):
+        for i in range(2):
+            x = ops.tanh(x * getattr(self, "scale%d" % i))
+        return x.sum()
+
+
+_BY_NAME = _ByName()
+
+
+def getattr_by_counter(x):
+    return _BY_NAME(x)
