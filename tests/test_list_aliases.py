@@ -342,14 +342,35 @@ def passed_dict_method(x):
     return ops.sum(d["a"] * d["b"])
 
 
-def test_a_method_passed_to_another_function_is_refused():
-    # (map would append where the compiler cannot see it: the direct call's list has three
-    # items, a compile that ran map at run time would keep one)
-    hint = "call the method in the function itself (for v in vs: outs.append(v))"
-    err = _refused(passed_to_map, _line(passed_to_map, "list(map("), hint)
-    assert "append" in str(err) and "passed to another function" in str(err)
-    _refused(passed_dict_method, _line(passed_dict_method, "list(map("), hint)
+def passed_to_filter(x):
+    outs = [x[0]]
+    list(filter(outs.append, [x[1] * 2.0, x[0]]))
+    return ops.sum(ops.stack(outs, 0) * x[0])
 
+
+def passed_dict_method_to_filter(x):
+    d = {"a": x[0]}
+    list(filter(d.__setitem__, ["b"]))
+    return ops.sum(d["a"])
+
+
+def test_a_method_passed_to_another_function_is_refused():
+    # (filter would append where the compiler cannot see it: the direct call's list has
+    # three items, a compile that ran filter at run time would keep one)
+    hint = "call the method in the function itself (for v in vs: outs.append(v))"
+    err = _refused(passed_to_filter, _line(passed_to_filter, "list(filter("), hint)
+    assert "append" in str(err) and "passed to another function" in str(err)
+    _refused(passed_dict_method_to_filter, _line(passed_dict_method_to_filter,
+                                                 "list(filter("), hint)
+
+
+@pytest.mark.parametrize("fn", [passed_to_map, passed_dict_method])
+def test_map_of_a_method_over_known_sequences_calls_it_in_turn(fn):
+    # map over sequences known when the code compiles is its calls, made in the compile, so
+    # the list (the dict) has every item the direct call gives it
+    value, grad = ops.value_and_grad(fn)(X)
+    assert_close(value, fn(X))
+    assert_close(grad, numerical_grad(fn, (X.asnumpy().astype(np.float64),), 0), 1e-5, 1e-6)
 
 
 def read_only_default(x):

@@ -28,10 +28,9 @@ structure or needs its counter as a constant).
 - :mod:`.normalize_stmts`: statements (assignments, ``if``, ``return``), and through it
   :mod:`.normalize_loops`: ``for`` and ``while`` (IR loops, or unrolled when they must be);
 - :mod:`.normalize_exprs`: expressions (names, attributes, subscripts, operators), and
-  through it :mod:`.normalize_containers`: lists, tuples and dicts, ``lambda`` and nested
-  ``def``, f-strings, and :mod:`.normalize_comprehensions`: comprehensions (unrolled, or
-  bound as the loops they mean), ``max`` / ``min`` / ``sum`` / ``map`` run as loops or
-  comparisons;
+  through it :mod:`.normalize_containers`: lists, tuples, dicts, ``lambda``, nested ``def``,
+  f-strings, and :mod:`.normalize_comprehensions`: comprehensions (unrolled, or bound as
+  the loops they mean), ``max`` / ``min`` / ``sum`` / ``map`` as loops or comparisons;
 - :mod:`.normalize_calls`: calls (what kind of callee each is, one handler per kind);
 - :mod:`.normalize_values`: what names are bound to (Syms, constants, ranges, undefined).
 """
