@@ -386,3 +386,25 @@ def test_getattr_by_a_name_the_loop_counter_makes():
     assert_close(value, net(Tensor(data)), 1e-6, 1e-6)
     assert len(gws) == 6
     assert_close(gx, numerical_grad(lambda a: net(Tensor(a)), (data,), 0), 1e-4, 1e-5)
+
+
+# -- numpy functions given a list built at run time: numpy's conversion (stacked) --------
+
+NUMPY_OF_LISTS = {
+    "array": lambda x: (np.array([np.sin(r) for r in x]) * x).sum(),
+    "sum": lambda x: np.sum([r @ r for r in x]),
+    "max": lambda x: np.max([np.tanh(r).sum() * (i + 1) for i, r in enumerate(x)]),
+    "mean_axis": lambda x: np.mean([np.exp(r) for r in x], axis=0).sum(),
+    "ufunc": lambda x: np.sin([r * 2.0 for r in x]).sum(),
+    "concatenate": lambda x: np.concatenate([r * i for i, r in enumerate(x)]).sum(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NUMPY_OF_LISTS))
+@pytest.mark.parametrize("shape", [(1, 3), (4, 2)], ids=str)
+def test_numpy_of_a_run_time_list(name, shape):
+    fn = NUMPY_OF_LISTS[name]
+    data = _input(shape, 9)
+    value, grad = ops.value_and_grad(fn)(data)
+    assert_close(value, fn(data), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)

@@ -44,10 +44,12 @@ from __future__ import annotations
 import copy
 
 import gast
+import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..prims import Sym, has_sym
 from .codegen import names_written
+from .ir import Const
 from .normalize_loops import BindingState
 from .normalize_values import MISSING, Range, SymList, name_hint, trip_count
 from .trees import walk
@@ -284,21 +286,27 @@ class ComprehensionsMixin:
 
     # -- builtins Python runs as a loop or comparisons -----------------------------------
     def rt_builtin(self, callee, lst, args, kwargs, node):
-        """A builtin given the run-time list ``lst``: ``sum``, ``max`` / ``min`` and ``map``
-        as their loops, ``any`` / ``all`` run as they are (a bool, no gradient),
-        ``reversed`` a reversed copy; else None."""
-        if kwargs:
-            return None
-        if callee is sum and 1 <= len(args) <= 2 and args[0] is lst:
+        """A builtin or numpy function given the run-time list ``lst``: ``sum``, ``max`` /
+        ``min`` and ``map`` as their loops, ``any`` / ``all`` as a loop setting a bool,
+        ``reversed`` a reversed copy, a numpy function given it as an array (``np.sum(parts)``,
+        ``np.array(parts)``) the list stacked first, as numpy converts it; else None."""
+        one = len(args) == 1 and args[0] is lst and not kwargs
+        if callee is sum and 1 <= len(args) <= 2 and args[0] is lst and not kwargs:
             return self.rt_sum(lst, args[1] if len(args) == 2 else 0, node)
-        if callee is map and len(args) == 2 and args[1] is lst:
+        if callee is map and len(args) == 2 and args[1] is lst and not kwargs:
             return self.rt_map(args[0], lst, node)
-        if callee in (max, min) and len(args) == 1 and args[0] is lst:
+        if callee in (max, min) and one:
             return self.rt_minmax(callee, lst, node)
-        if callee is reversed and len(args) == 1 and args[0] is lst:
+        if callee is reversed and one:
             return self.rt_item(lst, slice(None, None, -1), node)
-        if callee in (any, all) and len(args) == 1 and args[0] is lst:
+        if callee in (any, all) and one:
             return self.rt_any_all(callee, lst, node)
+        if isinstance(callee, np.ufunc) or (getattr(callee, "__module__", None) or "").split(
+                ".")[0] == "numpy":
+            args = [self._rt_value("stacked", "list_stack", {"lst": a.var, "axis": Const(0)})
+                    if self.is_rt_list(a) else a for a in args]
+            if not self.rt_in(args + list(kwargs.values())):
+                return self.call(callee, args, kwargs, node, getattr(callee, "__name__", "np"))
         return None
 
     def rt_sum(self, lst, start, node):

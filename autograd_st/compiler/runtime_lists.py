@@ -525,9 +525,6 @@ class RuntimeListsMixin:
         lst = self.rt_in(list(args) + list(kwargs.values()))
         if callee is len and len(args) == 1 and not kwargs and args[0] is lst:
             return self._rt_value("n", "list_len", {"lst": lst.var})
-        out = self.rt_builtin(callee, lst, args, kwargs, node)  # sum, max, map, any, ...
-        if out is not None:
-            return out
         if callee in (tuple, list) and len(args) == 1 and not kwargs and args[0] is lst:
             return self._rt_value(lst.var.name, "list_tuple" if callee is tuple else
                                   "list_copy", {"lst": lst.var}, rt_list=True)
@@ -543,6 +540,9 @@ class RuntimeListsMixin:
                 if prim == "list_concat":
                     bound["sizes"] = self._rt_value("sizes", "list_sizes", dict(bound)).var
                 return self._rt_value(prim.replace("list_", ""), prim, bound)
+        out = self.rt_builtin(callee, lst, args, kwargs, node)  # sum, max, map, np.sum ...
+        if out is not None:
+            return out
         name = getattr(callee, "__name__", None) or type(callee).__name__
         raise self.rt_refuse(node, "%s(%s)" % (name, self.rt_name(lst)))
 
