@@ -19,7 +19,9 @@ IR variable is in ``rt_lists``; every copy of it (a loop's header, an ``if``'s m
 rename) is one too.  On it the code may: ``append`` (a new version, ``list_push``), index it
 with an int (``outs[-1]``, ``outs[t]``), ``len(outs)``, ``ops.stack`` / ``np.stack``,
 ``ops.concat`` / ``ops.cat`` / ``np.concatenate``, ``tuple(outs)`` / ``list(outs)``, loop
-over it (``for o in outs``, ``for i, o in enumerate(outs)``) and return it.  Anything else (a
+over it (``for o in outs``, ``enumerate``, ``zip``, ``reversed``), give it to ``sum``, ``max``,
+``min``, ``any``, ``all``, ``map`` (their loops: :mod:`.normalize_comprehensions`) or to a
+numpy function (stacked first, as numpy converts it), and return it.  Anything else (a
 primitive given the list as an array, a call that runs as it is, a compiled callee, a slice)
 is refused where it is written.
 (``outs.extend((a, b))`` of a sequence the code wrote is two appends.)
