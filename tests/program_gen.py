@@ -197,6 +197,9 @@ FEATURES = {
     "subscript_set": None,  # v[i] = e / v[i] += e on a new Tensor (a basic index)
     "seq_runtime": None,    # seq_loop's tuples and lists grown in a loop over range(n), n a
                             # shape entry (a trip count known only at run time: run-time lists)
+    # stop 20
+    "comp_runtime": None,   # comprehensions over range(n), n a shape entry, and generators /
+                            # sum / ops.stack over run-time lists (bound as their loops)
 }
 DEFAULT_FEATURES = frozenset(name for name, waits in FEATURES.items() if waits is None)
 ALL_FEATURES = frozenset(FEATURES)
@@ -1458,7 +1461,8 @@ class _Gen:
         form = self.weighted(forms)
         self.has_loop = True
         runtime = None  # a shape entry the loop runs over (its trip count a run-time value)
-        if form in ("concat", "aug", "append") and self.on("seq_runtime"):
+        if (form in ("concat", "aug", "append") and self.on("seq_runtime")) \
+                or (form == "comp_range" and self.on("comp_runtime")):
             def counts():
                 return [n for n in scope.numbers if n.top is not None and n.hi == n.lo == n.top
                         and 1 <= n.top <= 3 and n.src.isidentifier()]
@@ -1499,13 +1503,16 @@ class _Gen:
             else:
                 lines.append("%s    %s.append(%s)" % (pad, name, _strip(e.src)))
         elif form == "comp_range":
-            k = self.draw(st.integers(1, 3))
+            k = self.draw(st.integers(1, 3)) if runtime is None else runtime.top
             i = self.fresh("i")
             inner = scope.child(in_loop=True)
-            inner.indices = inner.indices + [(i, k - 1)]
+            if runtime is None:  # (a run-time counter indexes nothing compile-time)
+                inner.indices = inner.indices + [(i, k - 1)]
             e = self.expr(inner, {shape})
-            fmt = self.pick(["[%s for %s in range(%d)]", "tuple(%s for %s in range(%d))"])
-            lines.append("%s%s = %s" % (pad, name, fmt % (_strip(e.src), i, k)))
+            fmt = self.pick(["[%s for %s in range(%s)]", "tuple(%s for %s in range(%s))"]
+                            if runtime is None else ["[%s for %s in range(%s)]"])
+            lines.append("%s%s = %s" % (pad, name, fmt % (_strip(e.src), i, k if runtime is None
+                                                           else runtime.src)))
         elif form == "gen_const":
             k = self.draw(st.integers(1, 3))
             cs = [self.pick(CONSTS) for _ in range(k)]
@@ -1548,7 +1555,8 @@ class _Gen:
             scope.items.append(it)
         reads = [("%s[%d]" % (name, j), shape, bound) for j in range(k)]
         reads += [("%s[-1]" % name, shape, bound)]
-        reads += [] if runtime else [("sum(%s)" % name, shape, k * bound)]
+        reads += [] if runtime and not self.on("comp_runtime") else [
+            ("sum(%s)" % name, shape, k * bound)]
         reads += [("ops.sum(ops.stack(%s), 0)" % name, shape, k * bound),
                   ("ops.mean(ops.stack(%s), 0)" % name, shape, bound)]
         if (k,) + shape in ALLOWED:
@@ -1596,7 +1604,7 @@ class _Gen:
         def r(x):
             return red % ((x, x) if red.count("%s") == 2 else (x,))
         forms = [(3, "loop")]
-        if self.on("seq_comp") and not it.runtime:
+        if self.on("seq_comp") and (not it.runtime or self.on("comp_runtime")):
             forms += [(2, "gen"), (1, "stack")]
         if self.on("const_seq"):
             forms += [(1, "enum")] if not it.runtime else []

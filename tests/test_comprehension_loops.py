@@ -408,3 +408,27 @@ def test_numpy_of_a_run_time_list(name, shape):
     value, grad = ops.value_and_grad(fn)(data)
     assert_close(value, fn(data), 1e-12, 1e-12)
     assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+
+
+COEFS = [1.0, 2.0]
+
+
+def enumerate_global(x):
+    total = 0.0
+    for k, c in enumerate(COEFS):
+        total = total + (x * c).sum() * (k + 1)
+    for c, d in zip(COEFS, COEFS[::-1]):
+        total = total + (x * c * d).sum()
+    return total + sum(c * x.sum() for k, c in enumerate(COEFS))
+
+
+def test_a_global_list_enumerate_and_zip_read_is_guarded():
+    g = ops.grad(enumerate_global)
+    data = _input((2, 2), 3)
+    first = g(Tensor(data))
+    assert_close(first, numerical_grad(enumerate_global, (data,), 0), 1e-6, 1e-7)
+    COEFS.append(3.0)
+    try:
+        assert_close(g(Tensor(data)), numerical_grad(enumerate_global, (data,), 0), 1e-6, 1e-7)
+    finally:
+        COEFS.pop()

@@ -212,7 +212,7 @@ def test_repro_script_runs_standalone(tmp_path, wanted):
     from hypothesis import find
     # (the search space of the features these three were found in: a newer feature's draws
     # move the derandomized search, which then may not reach its 3,000-example budget)
-    features = pg.DEFAULT_FEATURES - {"subscript_set", "seq_runtime"}
+    features = pg.DEFAULT_FEATURES - {"subscript_set", "seq_runtime", "comp_runtime"}
     program = find(pg.programs(kinds=("function", "cell"), features=features), wanted,
                    settings=settings(database=None, max_examples=3000, derandomize=True,
                                      suppress_health_check=list(HealthCheck), deadline=None,

@@ -195,10 +195,7 @@ class ComprehensionsMixin:
                 values = [self.expr(a) for a in it.args]
                 if any(isinstance(v, Sym) for v in values):
                     raise _AsLoop(node)
-                try:
-                    return func(*values)
-                except TypeError as exc:
-                    raise self.error(it, "TypeError: %s" % exc) from None
+                return self.call(func, values, {}, it, func.__name__)
         return self.expr(it)
 
     # -- the loop form ---------------------------------------------------------------------

@@ -383,7 +383,7 @@ class LoopsMixin:
                              "is compiled" % func.__name__, "loop over range(len(...)) of the "
                              "runtime value and index the other sequence by its counter, or "
                              "make both runtime values", cls=UnsupportedSyntaxError)
-        return "items", func(*overs)
+        return "items", self.call(func, list(overs), {}, call, func.__name__)
 
     def _for_loop(self, node, it, over, how=None):
         """The loop as an IR ``For`` (its carried values checked at the end of the body);
