@@ -182,7 +182,7 @@ def uses_runtime_list_pop(x):
     outs = []
     for t in range(x.shape[0]):
         outs.append(x[t])
-    return outs.pop()  # LINE runtime-list-pop
+    return outs.pop(0)  # LINE runtime-list-pop
 
 
 def uses_runtime_index(x):

@@ -1961,14 +1961,14 @@ def rt_pop_refused(x):
     outs = []
     for t in range(x.shape[0]):
         outs.append(x[t] * 2.0)
-    return ops.sum(outs.pop() * x[0])  # HINT rt_pop
+    return ops.sum(outs.pop(0) * x[0])  # HINT rt_pop
 
 
 def rt_pop_rewritten(x):
     outs = []
     for t in range(x.shape[0]):
         outs.append(x[t] * 2.0)
-    return ops.sum(outs[-1] * x[0])
+    return ops.sum(outs[0] * x[0])
 
 
 def rt_as_array_refused(x):

@@ -432,3 +432,44 @@ def test_a_global_list_enumerate_and_zip_read_is_guarded():
         assert_close(g(Tensor(data)), numerical_grad(enumerate_global, (data,), 0), 1e-6, 1e-7)
     finally:
         COEFS.pop()
+
+
+# -- reverse() and pop() of a run-time list -----------------------------------------------
+
+def reversed_in_place(x):
+    ys = [ops.sin(r) for r in x]
+    ys.reverse()
+    return (ys[0] * 2.0 + ys[-1]).sum()
+
+
+def popped(x):
+    stack = [r * 2.0 for r in x]
+    top = stack.pop()
+    return (top * ops.stack(stack).sum(axis=0)).sum() + len(stack)
+
+
+def reduced_by_pops(x):
+    hs = []
+    for r in x:
+        hs.append(ops.tanh(r))
+    while len(hs) > 1:
+        a = hs.pop()
+        b = hs.pop()
+        hs.append(a * b + a)
+    return hs[0].sum()
+
+
+@pytest.mark.parametrize("fn", [reversed_in_place, popped, reduced_by_pops],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("rows", [2, 3, 5])
+def test_reverse_and_pop(fn, rows):
+    data = _input((rows, 3), rows)
+    value, grad = ops.value_and_grad(fn)(Tensor(data))
+    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+
+
+def test_pop_of_an_empty_run_time_list_raises():
+    g = ops.grad(popped)
+    with pytest.raises(IndexError):
+        g(Tensor(np.zeros((0, 3))))

@@ -349,7 +349,7 @@ def pops(x):
     outs = []
     for t in range(x.shape[0]):
         outs.append(x[t])
-    return outs.pop().sum()  # LINE pop
+    return outs.pop(0).sum()  # LINE pop
 
 
 def as_array(x):

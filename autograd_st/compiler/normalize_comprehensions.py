@@ -394,3 +394,19 @@ class ComprehensionsMixin:
         loop = gast.For(target=_store(item), iter=_load(over), body=[flip], orelse=[],
                         type_comment=None)
         return self.bind_statements([_at(loop, node)], found, [over, item])
+
+    def rt_reverse_pop(self, base, attr, node):
+        """``outs.reverse()`` / ``outs.pop()`` of a run-time list: a new version (reversed, or
+        without its last item) that every name holding ``outs`` holds then; ``pop`` gives
+        the last item (an IndexError when the code runs, if it is empty, as Python's)."""
+        for k, v in self.env.items():  # a copy held there would not see the new version
+            if isinstance(v, (tuple, list, dict)) and self._rt_holds(v, base.var.name):
+                raise self.rt_refuse(node, "changing %s while a tuple, list or dict (%s) holds "
+                                     "it" % (self.rt_name(base), k))
+        item = self.rt_item(base, -1, node) if attr == "pop" else None
+        out = self.rt_item(base, slice(None, -1) if attr == "pop" else slice(None, None, -1),
+                           node)
+        for k, v in list(self.env.items()):
+            if isinstance(v, Sym) and v.var.name == base.var.name:
+                self.env[k] = out
+        return item

@@ -440,6 +440,8 @@ class RuntimeListsMixin:
             items = list(args[0])
         elif attr == "append" and not kwargs and len(args) == 1:
             items = [args[0]]
+        elif attr in ("reverse", "pop") and not kwargs and not args:  # as a new version
+            return self.rt_reverse_pop(base, attr, node)
         else:
             raise self.rt_refuse(node, "%s.%s(...)" % (self.rt_name(base), attr))
         for k, v in self.env.items():  # a copy held there would not see the new version
