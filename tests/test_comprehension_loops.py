@@ -473,3 +473,17 @@ def test_pop_of_an_empty_run_time_list_raises():
     g = ops.grad(popped)
     with pytest.raises(IndexError):
         g(Tensor(np.zeros((0, 3))))
+
+
+MAX_OF_ROWS = [lambda x: max(np.tanh(x)) * 2.0, lambda x: min(x * x) + max(x),
+               lambda x: max(np.array([x[0] * 2.0, x[1], x[2] ** 2]))]
+
+
+@pytest.mark.parametrize("k", range(len(MAX_OF_ROWS)))
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_max_of_an_arrays_items_as_python_iterates_it(k, seed):
+    fn = MAX_OF_ROWS[k]
+    data = np.random.default_rng(seed).uniform(-1, 1, (4,))
+    value, grad = ops.value_and_grad(fn)(data)
+    assert_close(value, fn(data), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)

@@ -327,8 +327,9 @@ class ComprehensionsMixin:
         runtime value takes part: CPython's comparisons as conditional expressions."""
         items = list(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) \
             and not isinstance(args[0], Sym) else list(args)
-        if kwargs or not items or not has_sym(items) or (len(args) == 1 and len(items) == 1
-                                                        and isinstance(items[0], Sym)):
+        if len(args) == 1 and isinstance(args[0], Sym) and not kwargs:
+            return self.rt_minmax(callee, args[0], node)  # max(x): over x's rows
+        if kwargs or not items or not has_sym(items):
             return None
         op = gast.Gt() if callee is max else gast.Lt()
         names = []
@@ -362,14 +363,17 @@ class ComprehensionsMixin:
         return self.bind_statements([_at(start, node), _at(loop, node)], out, [fn, over, item])
 
     def rt_minmax(self, callee, lst, node):
-        """``max(lst)`` / ``min(lst)`` of a run-time list: ``m = lst[0]``, then ``m = v if v >
+        """``max(lst)`` / ``min(lst)`` of a run-time list or a runtime value (its rows):
+        ``m = lst[0]``, then ``m = v if v >
         m else m`` for each later item (CPython's order; a ValueError when it is empty, as
         Python's is an error there too)."""
         over = self._free_name("_seq")
         item = self._free_name("_item", {over})
         best = self._free_name("_" + callee.__name__, {over, item})
         self.env[over] = lst
-        self.env[best] = self.rt_item(lst, 0, node)
+        first = gast.Assign(targets=[_store(best)], value=gast.Subscript(
+            value=_load(over), slice=gast.Constant(value=0, kind=None), ctx=gast.Load()),
+            type_comment=None)
         test = gast.Compare(left=_load(item), ops=[gast.Gt() if callee is max else gast.Lt()],
                             comparators=[_load(best)])
         keep = gast.Assign(targets=[_store(best)], value=gast.IfExp(
@@ -378,7 +382,7 @@ class ComprehensionsMixin:
             lower=gast.Constant(value=1, kind=None), upper=None, step=None), ctx=gast.Load())
         loop = gast.For(target=_store(item), iter=rest, body=[keep], orelse=[],
                         type_comment=None)
-        return self.bind_statements([_at(loop, node)], best, [over, item])
+        return self.bind_statements([_at(first, node), _at(loop, node)], best, [over, item])
 
     def rt_any_all(self, callee, lst, node):
         """``any(lst)`` / ``all(lst)`` of a run-time list: ``found = False; for v in lst: if v:
