@@ -2302,6 +2302,8 @@ def feature_uses(program):
         used.add("list_alias")
     if any(isinstance(n, (ast.ListComp, ast.GeneratorExp)) for n in nodes):
         used.add("seq_comp")
+        if re.search(r" for i\d+ in range\([a-z_]\w*\)\]", src):
+            used.add("comp_runtime")
     if re.search(r"\b(KS\d+|self\.coefs\d+)\[(-1 - )?[ik]\d+", src):
         used.add("const_seq")
     if any(isinstance(n, ast.Assign) and isinstance(n.value, ast.Attribute) and
