@@ -699,3 +699,28 @@ def test_bug_split_class_with_a_count_known_at_run_time_is_refused_clearly():
         Tensor(x)).asnumpy()
     s = 1.0 / (1.0 + np.exp(-x))
     np.testing.assert_allclose(g, np.where(np.arange(3) == 0, s * (1.0 - s), 0.0), rtol=1e-14)
+
+
+def _subscript_aug_in_loop(x, n):
+    v = x * 1.0
+    for _ in range(n):
+        w = ops.sin(v)
+        w[0] += x[1]
+        v = w * 0.5 + v
+    return ops.sum(v)
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_bug_subscript_augassign_in_a_loop(n):
+    # found by the soak (stop 20): v[i] += e inside a loop body crashed the carried-value
+    # analysis ('Subscript' object has no attribute 'id'); each trip count, and at run time
+    def f(x):
+        return _subscript_aug_in_loop(x, n)
+
+    def g(x):
+        return _subscript_aug_in_loop(x, x.shape[0] - 3 + n)
+    for fn in (f, g):
+        value, grad = ops.value_and_grad(fn)(Tensor(X))
+        np.testing.assert_allclose(value.asnumpy(), fn(Tensor(X)).asnumpy(), rtol=1e-12)
+        np.testing.assert_allclose(grad.asnumpy(), numerical_grad(fn, (X,), 0), rtol=1e-6,
+                                   atol=1e-8)

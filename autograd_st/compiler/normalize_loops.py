@@ -78,7 +78,9 @@ def _first_use(stmts, name):
         if isinstance(stmt, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
             value = stmt.value
             if (value is not None and name in names_read([value])) or (
-                    isinstance(stmt, gast.AugAssign) and stmt.target.id == name):
+                    isinstance(stmt, gast.AugAssign) and (  # (v += e, v[i] += e: read)
+                        getattr(stmt.target, "id", None) == name
+                        or name in names_read([stmt.target]))):
                 return "load"
             targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
             if any(isinstance(n, gast.Name) and n.id == name

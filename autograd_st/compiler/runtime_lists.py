@@ -356,6 +356,7 @@ class RuntimeListsMixin:
                 elif isinstance(n, gast.Call):  # push(v), add(v), list.append(outs, v)
                     out |= self._rt_alias_targets(n)
                 elif isinstance(n, gast.AugAssign) and isinstance(n.op, gast.Add) \
+                        and isinstance(n.target, gast.Name) \
                         and isinstance(self.env.get(n.target.id), SymList):
                     out.add(id(self.env[n.target.id]))  # outs += [v]
         return out
