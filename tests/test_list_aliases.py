@@ -258,12 +258,26 @@ def pop_through_getattr(x):
     outs = [x[0]]
     for t in range(x.shape[0]):
         outs.append(x[t])
-    return ops.sum(getattr(outs, "pop")())
+    return ops.sum(getattr(outs, "pop")(0))
 
 
 def test_a_method_a_run_time_list_does_not_have_is_refused_through_an_alias_too():
     err = _refused(pop_through_getattr, _line(pop_through_getattr, "getattr(outs"), RT_READ)
     assert "outs.pop(...)" in str(err)
+
+
+def popped_through_getattr(x):
+    outs = [x[0]]
+    for t in range(x.shape[0]):
+        outs.append(x[t] * (t + 1.0))
+    return ops.sum(getattr(outs, "pop")() * outs[0])
+
+
+def test_pop_of_a_run_time_list_through_an_alias():
+    value, grad = ops.value_and_grad(popped_through_getattr)(X)
+    assert_close(value, popped_through_getattr(X))
+    assert_close(grad, numerical_grad(popped_through_getattr,
+                                      (X.asnumpy().astype(np.float64),), 0), 1e-5, 1e-6)
 
 
 # -- dicts the function builds -----------------------------------------------------------
