@@ -64,11 +64,10 @@ __all__ = ["normalize", "atomize", "sym", "WEAK_SCALARS"]
 
 WEAK_SCALARS: "contextvars.ContextVar[bool]" = contextvars.ContextVar(
     "autograd_st_weak_scalars", default=False)
-"""Whether a numpy scalar constant (``np.float64(2.0)``, ``1 / np.sqrt(d)``) meeting a runtime
-value in an arithmetic operator acts as the Python number it holds, as in MindSpore, where a
-float32 Tensor times ``np.float64(2.0)`` stays float32 (numpy would give float64).  Set by the
-front end for code called with Tensors or a Cell's; plain numpy functions keep numpy's rule
-(their value is what calling them directly gives)."""
+"""Whether the code follows MindSpore's semantics (set by the front end for code called with
+Tensors or a Cell's): a numpy scalar constant (``np.float64(2.0)``) meeting a runtime value in
+an arithmetic operator acts as the Python number it holds (a float32 Tensor times it stays
+float32), and ``a += b`` makes a new Tensor; plain numpy functions keep numpy's rules."""
 
 
 class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixin):
@@ -81,7 +80,8 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
     def __init__(self, src, args: list, callees) -> None:
         self.src = src
         self.callees = callees
-        self.weak_scalars = WEAK_SCALARS.get()
+        # MindSpore's (weak numpy scalars, += a new Tensor), else numpy's (+= writes in place)
+        self.mindspore_semantics = WEAK_SCALARS.get()
         # Cell.to_float: the float dtype the Cell's inputs and Parameter reads are cast to
         owner = src.self_obj
         self.mp_dtype = owner.__dict__.get("_mp_dtype") if isinstance(owner, Cell) else None
@@ -279,7 +279,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         # a sequence of runtime values where the primitive takes an array: stacked first
         bound = {p: self.as_array(v, prim, p) if p in prim.diff else v
                  for p, v in bound.items()}
-        if self.weak_scalars:  # MindSpore: np.float64(2.0) * a float32 Tensor is float32
+        if self.mindspore_semantics:  # np.float64(2.0) * a float32 Tensor is float32
             bound = {p: as_python_number(v) if p in prim.diff else v for p, v in bound.items()}
         target = self.names.fresh("_" + prim.name)
         self.ir_vars.add(target)

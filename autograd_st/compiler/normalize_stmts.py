@@ -231,7 +231,7 @@ class StatementsMixin(LoopsMixin):
             extend(current, "extend", [self.expr(node.value)], {}, node)
             return
         value = self.binop(type(node.op), current, self.expr(node.value), node)
-        if isinstance(current, Sym) and not self.weak_scalars and not self._generated():
+        if isinstance(current, Sym) and not self.mindspore_semantics and not self._generated():
             self._written_in_place(name, current, node)
         self.bind(name, value)
 
