@@ -271,6 +271,10 @@ class _Desugar:
                         _assign(brk, _const(True), s)]
                 return out
             if isinstance(s, gast.If) and _has([s], (gast.Break, gast.Continue, gast.Return)):
+                # what follows is guarded at the break, continue or return it guards against
+                # (the generated code's comment reads `# break`)
+                exit_ = next(n for n in gast.walk(s)
+                             if isinstance(n, (gast.Break, gast.Continue, gast.Return)))
                 s.body = self.flagged(s.body, brk, cont, retf, retv, flags) or [gast.Pass()]
                 s.orelse = self.flagged(s.orelse, brk, cont, retf, retv, flags)
                 out.append(s)
@@ -280,7 +284,7 @@ class _Desugar:
                         op=gast.Not(), operand=gast.BoolOp(op=gast.Or(),
                                                            values=[_name(f) for f in flags]))
                     out.append(gast.copy_location(gast.If(test=test, body=rest, orelse=[]),
-                                                  stmts[i + 1]))
+                                                  exit_))
                 return out
             out.append(s)
         return out
