@@ -472,10 +472,20 @@ def np_polyval_grad(g, p, x, which=0):
     ``np.polyval(p, x)``."""
     p = np.asarray(p)
     if which == 1:
-        return unbroadcast(g * np.polyval(np.polyder(p), x) if len(p) > 1 else g * 0.0, x)
-    powers = np.asarray(x)[..., None] ** np.arange(len(p) - 1, -1, -1)
-    return np.sum(np.reshape(g * np.ones(np.shape(x)), np.shape(x) + (1,)) * powers,
-                  axis=tuple(range(np.ndim(x))))
+        return unbroadcast(g * _polyval_slope(p, x), x)
+    n = len(p)
+    return np.stack([unbroadcast(g * np.asarray(x) ** (n - 1 - k), p[k]) for k in range(n)])
+
+
+def _polyval_slope(p, x):
+    """d/dx of ``np.polyval(p, x)``: the derivative's coefficients ``p[k] * (n - 1 - k)``
+    (coefficients may be arrays themselves, broadcast against ``x``, as numpy's Horner loop
+    has them; ``np.polyder`` takes 1-D ones only)."""
+    n = len(p)
+    if n == 1:
+        return np.zeros(np.broadcast_shapes(np.shape(p[0]), np.shape(x)))
+    scale = np.arange(n - 1, -1, -1).reshape((n,) + (1,) * (p.ndim - 1))
+    return np.polyval((p * scale)[:-1], x)
 
 
 @primitive(diff=("p", "x"))
@@ -491,7 +501,7 @@ def _(dout, out, p, x):
 @jvp(np_polyval)
 def _(out, p, x, dp, dx):
     return (broadcast_like(np.polyval(dp, x), out),
-            broadcast_like(dx * np.polyval(np.polyder(p), x), out))
+            broadcast_like(dx * _polyval_slope(np.asarray(p), x), out))
 
 
 def np_interp_slope(x, xp, fp):

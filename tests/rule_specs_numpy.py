@@ -63,7 +63,10 @@ for _mode in ["full", "same", "valid"]:
     SPECS += [row("np_convolve", A((5,)), A((3,)), _mode),
               row("np_convolve", A((2,)), A((4,)), _mode)]
 SPECS += [row("np_polyval", A((3,)), A((4,))), row("np_polyval", A((4,)), A((2, 3))),
-          row("np_polyval", A((1,)), A(())), row("np_polyval", A((3,)), A(None))]
+          row("np_polyval", A((1,)), A(())), row("np_polyval", A((3,)), A(None)),
+          # coefficients that are arrays, broadcast against x (np.polyval([a, b], x))
+          row("np_polyval", A((3, 4)), A((4,))), row("np_polyval", A((2, 2, 3)), A((2, 1))),
+          row("np_polyval", A((2, 3)), A(()))]
 SPECS += [row("np_interp", A((6,)), np.array([-1.0, 0.0, 0.5, 2.0]),
               np.array([0.0, 1.0, 3.0, 2.0]))]
 SPECS += [row("np_bincount", np.array([0, 1, 1, 3, 0]), A((5,))),

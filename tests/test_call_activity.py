@@ -102,7 +102,7 @@ def test_each_result_is_active_where_its_arguments_are():
 # -- a list the compile built, given to code run as it is --------------------------------
 
 def _reduced(a):
-    return functools.reduce(operator.add, [a, a ** 2]).sum()
+    return np.block([a, a ** 2]).sum()
 
 
 def test_a_list_given_to_code_without_a_rule_is_refused_not_a_zero_gradient():
@@ -110,8 +110,18 @@ def test_a_list_given_to_code_without_a_rule_is_refused_not_a_zero_gradient():
     being differentiated: the call is refused by its name, as one given them directly (the
     gradient was zeros, silently: np.array, np.asarray, np.column_stack of a list too)."""
     a = np.arange(4.0).reshape(2, 2) + 1
-    with pytest.raises(NoDerivativeError, match="functools.reduce has no derivative rule"):
+    with pytest.raises(NoDerivativeError, match="np.block has no derivative rule"):
         ops.grad(_reduced)(a)
+
+
+def test_reduce_over_a_list_known_now_makes_its_calls():
+    def reduced(a):
+        return functools.reduce(operator.add, [a, a ** 2]).sum() \
+            + functools.reduce(lambda p, q: p * q, (a, np.sin(a)), 2.0).sum()
+    a = np.arange(4.0).reshape(2, 2) / 3 + 0.1
+    value, grad = ops.value_and_grad(reduced)(a)
+    np.testing.assert_allclose(value, reduced(a), rtol=1e-12)
+    np.testing.assert_allclose(grad, fd(reduced, a), rtol=1e-6, atol=1e-8)
 
 
 def test_a_list_given_to_code_is_still_run_where_no_gradient_flows():

@@ -27,6 +27,9 @@ Gives: bound values (see :mod:`.normalize_values`):
 """
 from __future__ import annotations
 
+import functools
+import operator
+
 import gast
 import numpy as np
 
@@ -70,6 +73,9 @@ STORING = frozenset(("append", "extend", "insert", "add"))
 _DICT_CHANGES = frozenset(("__setitem__", "__delitem__", "update", "setdefault", "pop",
                            "popitem", "clear"))
 _NUMBERS = (int, float, bool)
+_OPERATORS = {operator.add: gast.Add, operator.sub: gast.Sub, operator.mul: gast.Mult,
+              operator.truediv: gast.Div, operator.floordiv: gast.FloorDiv,
+              operator.mod: gast.Mod, operator.pow: gast.Pow, operator.matmul: gast.MatMult}
 _INTROSPECTION = (isinstance, type, hasattr, getattr, id, callable)
 
 
@@ -418,6 +424,19 @@ class ContainersMixin:
             # a for loop or unpacking read from the iterator)
             columns = [self._items(a, node) for a in args[1:]]
             return tuple(self.call(args[0], list(row), {}, node, path) for row in zip(*columns))
+        if callee in _OPERATORS and len(args) == 2 and not kwargs and has_sym(args):
+            return self.binop(_OPERATORS[callee], args[0], args[1], node)  # operator.add(a, b)
+        if callee is functools.reduce and 2 <= len(args) <= 3 and not kwargs \
+                and (_sequence(args[1]) or isinstance(args[1], Range)):
+            # reduce over a sequence known now: the calls, in turn, as functools runs them
+            items = list(args[2:]) + self._items(args[1], node)
+            if not items:
+                raise self.error(node, "TypeError: reduce() of empty iterable with no "
+                                 "initial value")
+            total = items[0]
+            for item in items[1:]:
+                total = self.call(args[0], [total, item], {}, node, path)
+            return total
         if callee is map and len(args) == 2 and not kwargs and isinstance(args[1], Sym):
             return self.rt_map(args[0], args[1], node)  # map(f, x): over x's rows
         quiet = _gradient_free(callee)
