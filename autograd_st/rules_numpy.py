@@ -26,7 +26,8 @@ from .runtime import broadcast_like, unbroadcast
 __all__ = ["NUMPY_PRIMITIVES", "np_eigh_part", "np_eigh_grad", "np_eigh_tangent",
            "np_qr_factor", "np_qr_grad", "np_qr_tangent", "np_pad_widths_of",
            "np_quantile_of", "np_quantile_grad", "np_quantile_tangent", "np_diag_t_of",
-           "np_convolve_grad", "np_polyval_grad", "np_interp_slope"]
+           "np_convolve_grad", "np_polyval_grad", "np_interp_slope",
+           "np_take_along_axis_grad"]
 
 _LN2 = 0.6931471805599453
 _LN10 = 2.302585092994046
@@ -467,6 +468,41 @@ def _(out, a, v, mode, da, dv):
     return np.convolve(da, v, mode), np.convolve(a, dv, mode)
 
 
+def _along_axis_index(shape, indices, axis):
+    """The fancy index ``np.take_along_axis(a, indices, axis)`` reads ``a`` (of ``shape``)
+    with (numpy's own construction: ``indices`` on ``axis``, an arange on the others)."""
+    ndim = len(shape)
+    return tuple(indices if d == axis else
+                 np.arange(shape[d]).reshape((1,) * d + (-1,) + (1,) * (ndim - d - 1))
+                 for d in range(ndim))
+
+
+def np_take_along_axis_grad(g, arr, indices, axis):
+    """The gradient of ``arr`` from ``g``, that of ``np.take_along_axis(arr, indices, axis)``:
+    ``g`` added back where each value was read (an index read twice gets both)."""
+    out = np.zeros(np.shape(arr), np.result_type(g, arr))
+    if axis is None:
+        np.add.at(out.reshape(-1), indices, g)
+        return out
+    np.add.at(out, _along_axis_index(np.shape(arr), indices, axis % np.ndim(arr)), g)
+    return out
+
+
+@primitive(diff=("arr",))
+def np_take_along_axis(arr, indices, axis=-1):
+    return np.take_along_axis(arr, indices, axis)
+
+
+@vjp(np_take_along_axis)
+def _(dout, out, arr, indices, axis):
+    return (np_take_along_axis_grad(dout, arr, indices, axis),)
+
+
+@jvp(np_take_along_axis)
+def _(out, arr, indices, axis, darr):
+    return (np.take_along_axis(broadcast_like(darr, arr), indices, axis),)
+
+
 def np_polyval_grad(g, p, x, which=0):
     """The gradient of the coefficients ``p`` (0) or of ``x`` (1) from ``g``, that of
     ``np.polyval(p, x)``."""
@@ -566,7 +602,8 @@ def np_digitize(x, bins, right=False):
 
 NUMPY_PRIMITIVES = ("hypot", "cbrt", "exp2", "log2", "log10", "logaddexp2", "np_argsort",
                     "np_pad_widths", "eigh_part", "qr_factor", "np_quantile", "np_diag", "np_diag_t",
-                    "np_convolve", "np_polyval", "np_interp", "np_bincount", "np_digitize",
+                    "np_convolve", "np_polyval", "np_take_along_axis", "np_interp", "np_bincount",
+                    "np_digitize",
                     "np_histogram_counts", "np_histogram_edges", "np_weights_shape", "svd_s",
                     "np_nan_to_num_fill", "array_copy")
 """The primitives this module registers."""

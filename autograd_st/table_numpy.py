@@ -145,6 +145,10 @@ def _np_polyval(p, x):
     return P.np_polyval(p, x)
 
 
+def _np_take_along_axis(arr, indices, axis=-1):
+    return P.np_take_along_axis(arr, indices, axis)
+
+
 def _np_interp(x, xp, fp, left=None, right=None, period=None):
     return P.np_interp(x, xp, fp, left, right, period)
 
@@ -464,6 +468,7 @@ OPS: tuple[Op, ...] = (
     Op("np_diag", fn=_np_diag, numpy=(np.diag,)),
     Op("np_convolve", fn=_np_convolve, numpy=(np.convolve,)),
     Op("np_polyval", fn=_np_polyval, numpy=(np.polyval,)),
+    Op("np_take_along_axis", fn=_np_take_along_axis, numpy=(np.take_along_axis,)),
     Op("np_interp", fn=_np_interp, numpy=(np.interp,)),
     Op("np_bincount", fn=_np_bincount, numpy=(np.bincount,)),
     Op("solve", fn=_np_linalg_solve, numpy=(np.linalg.solve,)),

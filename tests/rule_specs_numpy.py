@@ -67,6 +67,13 @@ SPECS += [row("np_polyval", A((3,)), A((4,))), row("np_polyval", A((4,)), A((2, 
           # coefficients that are arrays, broadcast against x (np.polyval([a, b], x))
           row("np_polyval", A((3, 4)), A((4,))), row("np_polyval", A((2, 2, 3)), A((2, 1))),
           row("np_polyval", A((2, 3)), A(()))]
+# take_along_axis: indices read twice, along a middle axis, broadcast against the array,
+# and of the flattened array (axis=None)
+SPECS += [row("np_take_along_axis", A((3, 4)), np.array([[0, 2, 2], [1, 1, 3], [3, 0, 1]]), 1),
+          row("np_take_along_axis", A((2, 3, 4)), np.array([[[0], [2]], [[1], [1]]]).reshape(
+              2, 2, 1), 1),
+          row("np_take_along_axis", A((3, 4)), np.array([[2, 0, 1, 1]]), 0),
+          row("np_take_along_axis", A((3, 4)), np.array([5, 5, 0, 11]), None)]
 SPECS += [row("np_interp", A((6,)), np.array([-1.0, 0.0, 0.5, 2.0]),
               np.array([0.0, 1.0, 3.0, 2.0]))]
 SPECS += [row("np_bincount", np.array([0, 1, 1, 3, 0]), A((5,))),

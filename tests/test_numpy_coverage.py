@@ -103,6 +103,12 @@ def c_convolve_same(a): return np.convolve(a[0], a[1, :2], "same")       # noqa:
 def c_interp(a): return np.interp(a, XP, FP)                             # noqa: E704
 def c_polyval(a): return np.polyval(a, 0.5)                              # noqa: E704
 def c_polyval_x(a): return np.polyval([1.5, -2.0, 0.5], a)               # noqa: E704
+def c_polyval_arrays(a): return np.polyval([a, a ** 2, np.sin(a)], a[::-1])  # noqa: E704
+def c_take_along(a): return np.take_along_axis(a, np.argsort(a, axis=-1), -1)  # noqa: E704
+def c_take_along0(a): return np.take_along_axis(a, np.argsort(-a, axis=0)[:1], 0)  # noqa: E704
+def c_matrix_power(a): return np.linalg.matrix_power(a, 3)               # noqa: E704
+def c_matrix_power_inv(a): return np.linalg.matrix_power(a + 3 * np.eye(len(a)), -2)  # noqa: E704
+def c_where_indices(a): return a[np.where(a > 2.0)] * 2.0                 # noqa: E704
 def c_vdot(a): return np.vdot(a, a[::-1])                                # noqa: E704
 def c_tensordot1(a): return np.tensordot(a, a, axes=1)                   # noqa: E704
 def c_tensordot2(a): return np.tensordot(a, a)                           # noqa: E704
@@ -205,6 +211,12 @@ CASES = {
     "interp": (c_interp, [(5,), (2, 3)], None),
     "polyval_coefficients": (c_polyval, [(1,), (4,)], None),
     "polyval_x": (c_polyval_x, [(4,), (2, 3)], None),
+    "polyval_array_coefficients": (c_polyval_arrays, [(4,), (2, 3)], None),
+    "take_along_axis": (c_take_along, [(5,), (3, 4)], _spread),
+    "take_along_axis_0": (c_take_along0, [(3, 4)], _spread),
+    "matrix_power": (c_matrix_power, [(3, 3)], _mat),
+    "matrix_power_inverse": (c_matrix_power_inv, [(3, 3)], None),
+    "where_one_argument": (c_where_indices, [(5,), (3, 4)], _spread),
     "vdot": (c_vdot, [(4,), (3, 4)], None),
     "tensordot_axes1": (c_tensordot1, [(3, 3)], None),
     "tensordot_axes2": (c_tensordot2, [(3, 3)], None),

@@ -424,6 +424,8 @@ class ContainersMixin:
             # a for loop or unpacking read from the iterator)
             columns = [self._items(a, node) for a in args[1:]]
             return tuple(self.call(args[0], list(row), {}, node, path) for row in zip(*columns))
+        if callee is np.where and len(args) == 1 and not kwargs:  # np.where(c): indices
+            return self.call(np.nonzero, args, kwargs, node, path)
         if callee in _OPERATORS and len(args) == 2 and not kwargs and has_sym(args):
             return self.binop(_OPERATORS[callee], args[0], args[1], node)  # operator.add(a, b)
         if callee is functools.reduce and 2 <= len(args) <= 3 and not kwargs \
