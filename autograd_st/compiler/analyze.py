@@ -49,10 +49,19 @@ def _propagate(fir, active_inputs, memo: dict) -> set:
     with ``H, W = x.shape`` gives its caller sizes that have no gradient (``memo``: the
     callees' active results per activity of their arguments)."""
     active = set(active_inputs)
-    changed = True
+    changed, first = True, True
+    again = False  # a loop, or a name assigned twice: activity may flow back, iterate
+    assigned: set = set()
     while changed:  # loops carry activity around their back edges: iterate to a fixpoint
         changed = False
         for stmt in walk(fir.body):
+            if first and not again:
+                if isinstance(stmt, (For, While)):
+                    again = True
+                for t in getattr(stmt, "targets", ()):
+                    if t in assigned:
+                        again = True
+                    assigned.add(t)
             if isinstance(stmt, Prim):
                 hit = any(v in active for p in stmt.prim.diff for v in _arg_vars(stmt.args[p]))
                 targets = stmt.targets if hit else ()
@@ -66,6 +75,10 @@ def _propagate(fir, active_inputs, memo: dict) -> set:
                 if t not in active:
                     active.add(t)
                     changed = True
+        # straight code whose every name is assigned once: each value is made after what
+        # it reads, so the first pass reached the fixpoint
+        changed = changed and again
+        first = False
     return active
 
 
