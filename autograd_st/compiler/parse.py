@@ -168,7 +168,9 @@ def _located(new, old):
 
 
 _new = gast.AST.__new__
-_CTX = {ast.Load: gast.Load, ast.Store: gast.Store, ast.Del: gast.Del}
+# a name's or an attribute's context: one node per kind, shared by the whole tree (as Python's
+# parser shares ast.Load()); it holds nothing, and passes tell contexts by their class only
+_CTX = {ast.Load: gast.Load(), ast.Store: gast.Store(), ast.Del: gast.Del()}
 
 
 def to_gast(node):
@@ -180,11 +182,13 @@ def to_gast(node):
     if not isinstance(node, ast.AST):
         return node
     cls = node.__class__
+    if cls in _CTX:
+        return _CTX[cls]
     if cls is ast.Name:  # (the commonest node: made here, without gast's constructor)
         ctx = node.ctx.__class__
         new = _new(gast.Name)
         d = new.__dict__
-        d.update(id=node.id, ctx=_new(_CTX[ctx]) if ctx in _CTX else to_gast(node.ctx),
+        d.update(id=node.id, ctx=_CTX[ctx] if ctx in _CTX else to_gast(node.ctx),
                  annotation=None, type_comment=None)
         try:  # (what _located copies of a parsed name: its four positions)
             line, col = node.lineno, node.col_offset
