@@ -46,6 +46,9 @@ def _builtin(base: str) -> bool:
     return base in _BUILTINS or (base[:2] == "__" and hasattr(builtins, base))
 
 
+_IDENTIFIERS: dict = {}  # a base name -> identifier(base) (the same few bases, asked often)
+
+
 class NameAllocator:
     def __init__(self, taken=()) -> None:
         self.taken = set(RESERVED)
@@ -56,17 +59,22 @@ class NameAllocator:
         self.taken.add(name)
 
     def fresh(self, base: str) -> str:
-        base = identifier(base or "t")
-        if base not in self.taken and not _builtin(base):
-            self.taken.add(base)
-            return base
-        stem = base
-        i = self.next.get(stem, 1)
-        while "%s_%d" % (stem, i) in self.taken:
+        ident = _IDENTIFIERS.get(base)
+        if ident is None:
+            ident = identifier(base or "t")
+            if len(_IDENTIFIERS) < 4096:
+                _IDENTIFIERS[base] = ident
+        taken = self.taken
+        if ident not in taken and not _builtin(ident):
+            taken.add(ident)
+            return ident
+        i = self.next.get(ident, 1)
+        name = "%s_%d" % (ident, i)
+        while name in taken:
             i += 1
-        self.next[stem] = i + 1
-        name = "%s_%d" % (stem, i)
-        self.taken.add(name)
+            name = "%s_%d" % (ident, i)
+        self.next[ident] = i + 1
+        taken.add(name)
         return name
 
     def name_in(self, table: dict, obj, hint: str) -> str:
