@@ -425,6 +425,7 @@ def _through_generated(loc):
 # of"); the entry (replaced when linecache reads the file again) tells a stale comment
 _COMMENTS: dict = {}
 _COMMENTS_MAX = 50_000
+_BASENAMES: dict = {}  # a user file's path -> its base name (recorded in _SOURCE_FILES)
 
 
 def source_comment(loc) -> str | None:
@@ -442,14 +443,21 @@ def source_comment(loc) -> str | None:
         if user is not None:
             loc, through = user, _THROUGH
         key = None  # (which user file a base name means may change: not kept)
-    text = linecache.getline(loc[0], loc[1]).strip()
-    base = os.path.basename(loc[0])
-    paths = _SOURCE_FILES.setdefault(base, set())
-    if loc[0] not in paths:
-        paths.add(loc[0])
+    entry = linecache.cache.get(loc[0])
+    if entry is not None and len(entry) != 1:  # (linecache.getline: a loaded entry's line)
+        lines = entry[2]
+        text = lines[loc[1] - 1].strip() if 1 <= loc[1] <= len(lines) else ""
+    else:
+        text = linecache.getline(loc[0], loc[1]).strip()
+        entry = linecache.cache.get(loc[0])
+    base = _BASENAMES.get(loc[0])
+    if base is None:
+        base = os.path.basename(loc[0])
+        _SOURCE_FILES.setdefault(base, set()).add(loc[0])
+        if len(_BASENAMES) < _COMMENTS_MAX:
+            _BASENAMES[loc[0]] = base
     where = "%s:%d" % (base, loc[1])
     made = through + ("%s  (%s)" % (text, where) if text else where)
-    entry = linecache.cache.get(loc[0])
     if key is not None and entry is not None:
         if len(_COMMENTS) >= _COMMENTS_MAX:
             _COMMENTS.clear()
