@@ -169,10 +169,20 @@ class _Gen:
 
     def op(self, fn, args, hint="t", target=None) -> str:
         """Emit ``target = np.fn(*args)``; its facts from its operands'."""
-        kinds = [("f" if isinstance(a, Num) else self.info[a].kind) for a in args]
-        xs = any(not isinstance(a, Num) and self.info[a].xshaped for a in args)
-        vals = kinds[1:] if fn == "where" else kinds
-        kind = "b" if fn in _BOOL_FNS else ("f" if "f" in vals else "o")
+        info = self.info
+        xs = False
+        f_val = False  # an operand of x's dtype (a number counts; where's condition does not)
+        for i, a in enumerate(args):
+            if a.__class__ is Num:
+                f_val = True
+                continue
+            facts = info[a]
+            xs = xs or facts.xshaped
+            if facts.kind == "f" and (i or fn != "where"):
+                f_val = True
+        if fn == "where" and args and args[0].__class__ is Num:
+            f_val = any(a.__class__ is Num or info[a].kind == "f" for a in args[1:])
+        kind = "b" if fn in _BOOL_FNS else ("f" if f_val else "o")
         t = target or self.names.fresh(hint)
         self.ops.append(Op(t, fn, args))
         self.info[t] = Info(kind, xs, xs and kind == "f")

@@ -109,6 +109,9 @@ _NAME, _CONSTANT, _CALL, _BINOP, _UNARYOP, _TUPLE, _LIST, _COMPARE = \
     gast.Name, gast.Constant, gast.Call, gast.BinOp, gast.UnaryOp, gast.Tuple, gast.List, \
     gast.Compare
 
+_ATTRIBUTE, _LOAD = gast.Attribute, gast.Load
+new_node = gast.AST.__new__
+
 _FREE = frozenset({"__comment__", "numbers_as", "getattr", "cast_like", "inplace_ok",
                    "sens_shape"})
 
@@ -166,9 +169,11 @@ def emit(g, kept) -> list:
                             and a not in kept and a not in g.params and o.args.count(a) == 1:
                         into = a
                         break
-            call = make_node(gast.Call, func=make_node(gast.Attribute, value=name("np"),
-                                                       attr=o.fn, ctx=make_node(gast.Load)),
-                             args=[arg(a) for a in o.args], keywords=[])
+            # np.<fn>(args) (make_node's fields, set here: a few thousand per function)
+            func = new_node(_ATTRIBUTE)
+            func.__dict__.update(value=name("np"), attr=o.fn, ctx=new_node(_LOAD))
+            call = new_node(_CALL)
+            call.__dict__.update(func=func, args=[arg(a) for a in o.args], keywords=[])
             if into is None:
                 out.append(assign([o.target], call))
                 fresh_array(o.target)
