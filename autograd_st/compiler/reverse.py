@@ -453,8 +453,7 @@ class Reverse:
     def same_shape(self, a: str, b: str) -> bool:
         if self._shape_class is None:  # (a build whose reverse code is deferred never asks)
             self._shape_class = shape_classes(self.fir.body)
-        ca, cb = self._shape_class.get(a, a), self._shape_class.get(b, b)
-        return ca == cb
+        return self._shape_class.get(a, a) == self._shape_class.get(b, b)
 
     def call(self, stmt: Call) -> None:
         live_outs = [t for t in stmt.targets if t in self.live]
