@@ -130,7 +130,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         self.paths: dict = {}
         self.instance_specific = False
         self._inits: dict = {}  # loop header -> the atom it starts from (for recomputation)
-        self.rest_stack: list = []  # the statements after the one being normalized, per level
+        self.rest_stack: list = []  # per level, [block, i]: block[i:] follows the statement
         params = [a.id for a in node.args.args]
         defaults = node.args.defaults
         func_defaults = src.func.__defaults__ or ()
