@@ -168,8 +168,9 @@ def _located(new, old):
 
 
 _new = gast.AST.__new__
-# a name's or an attribute's context: one node per kind, shared by the whole tree (as Python's
-# parser shares ast.Load()); it holds nothing, and passes tell contexts by their class only
+# a context (Load, Store, Del) or an operator: one node per class, shared by the whole tree (as
+# Python's parser shares ast.Load(), ast.Add()); it holds nothing, and passes tell them by their
+# class only
 _CTX = {ast.Load: gast.Load(), ast.Store: gast.Store(), ast.Del: gast.Del()}
 
 
@@ -208,23 +209,22 @@ def to_gast(node):
         if target is None or issubclass(cls, _BY_GAST):
             return gast.ast_to_gast(node)
         _GAST_OF[cls] = target
+        if not cls._fields and not cls._attributes:  # an operator: one node, shared
+            _CTX[cls] = target()
+            return _CTX[cls]
     new = target.__new__(target)
     d = new.__dict__
-    for f in cls._fields:
-        value = getattr(node, f, _EMPTY)
+    # a parsed node's dict holds its fields and positions (what ast's _fields and
+    # _attributes name; a node the parse module built may lack some)
+    for f, value in node.__dict__.items():
         if value.__class__ is list:
             d[f] = [to_gast(v) for v in value]
         elif isinstance(value, ast.AST):
             d[f] = to_gast(value)
-        elif value is not _EMPTY:
+        else:
             d[f] = value
     if cls in _TYPE_PARAMS and "type_params" not in d:
         d["type_params"] = []
-    for attr in cls._attributes:
-        try:
-            d[attr] = getattr(node, attr)
-        except AttributeError:
-            pass
     return new
 
 
