@@ -420,11 +420,12 @@ def _through_generated(loc):
     return None
 
 
-# (path, line) of a user file -> (its linecache entry, the comment): a compile asks for each
+# a user file's path -> (its linecache entry, {line: the comment}): a compile asks for each
 # line's comment three times (the forward code, the forward branch, the gradient's "grad
-# of"); the entry (replaced when linecache reads the file again) tells a stale comment
+# of"); the entry (replaced when linecache reads the file again) tells stale comments (and
+# a dict of numbers and strings is nothing the collector looks at)
 _COMMENTS: dict = {}
-_COMMENTS_MAX = 50_000
+_COMMENTS_MAX = 1024  # files
 _BASENAMES: dict = {}  # a user file's path -> its base name (recorded in _SOURCE_FILES)
 
 
@@ -433,16 +434,18 @@ def source_comment(loc) -> str | None:
     derivative of a derivative), the user's line that code came from."""
     if not loc or not loc[0] or not loc[1]:
         return None
-    key = (loc[0], loc[1])
-    hit = _COMMENTS.get(key)
+    hit = _COMMENTS.get(loc[0])
     if hit is not None and hit[0] is linecache.cache.get(loc[0]):
-        return hit[1]
+        made = hit[1].get(loc[1])
+        if made is not None:
+            return made
+    keep = True
     through = ""
     if loc[0].startswith(_GENERATED_FILE):
         user = _through_generated(loc)
         if user is not None:
             loc, through = user, _THROUGH
-        key = None  # (which user file a base name means may change: not kept)
+        keep = False  # (which user file a base name means may change: not kept)
     entry = linecache.cache.get(loc[0])
     if entry is not None and len(entry) != 1:  # (linecache.getline: a loaded entry's line)
         lines = entry[2]
@@ -454,14 +457,16 @@ def source_comment(loc) -> str | None:
     if base is None:
         base = os.path.basename(loc[0])
         _SOURCE_FILES.setdefault(base, set()).add(loc[0])
-        if len(_BASENAMES) < _COMMENTS_MAX:
+        if len(_BASENAMES) < 50_000:
             _BASENAMES[loc[0]] = base
     where = "%s:%d" % (base, loc[1])
     made = through + ("%s  (%s)" % (text, where) if text else where)
-    if key is not None and entry is not None:
-        if len(_COMMENTS) >= _COMMENTS_MAX:
-            _COMMENTS.clear()
-        _COMMENTS[key] = (entry, made)
+    if keep and entry is not None:
+        if hit is None or hit[0] is not entry:
+            if len(_COMMENTS) >= _COMMENTS_MAX:
+                _COMMENTS.clear()
+            hit = _COMMENTS[loc[0]] = (entry, {})
+        hit[1][loc[1]] = made
     return made
 
 
