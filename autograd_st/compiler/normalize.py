@@ -275,11 +275,12 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         if isinstance(ref, Sym) and ref.var.name in self.mp_parameters:
             # (to_float: assign(self.moving_mean, v) writes the Parameter, not its cast read)
             bound = dict(bound, ref=self.mp_parameters[ref.var.name])
-        # a sequence of runtime values where the primitive takes an array: stacked first
-        bound = {p: self.as_array(v, prim, p) if p in prim.diff else v
-                 for p, v in bound.items()}
-        if self.weak_scalars:  # MindSpore: np.float64(2.0) * a float32 Tensor is float32
-            bound = {p: as_python_number(v) if p in prim.diff else v for p, v in bound.items()}
+        # a sequence of runtime values where the primitive takes an array: stacked first;
+        # MindSpore's weak scalars: np.float64(2.0) * a float32 Tensor is float32
+        if any(isinstance(v, (tuple, list, np.generic)) for v in bound.values()):
+            bound = {p: self.as_array(v, prim, p) if p in prim.diff else v for p, v in bound.items()}
+            if self.weak_scalars:
+                bound = {p: as_python_number(v) if p in prim.diff else v for p, v in bound.items()}
         target = self.names.fresh("_" + prim.name)
         self.ir_vars.add(target)
         args = {}
