@@ -67,9 +67,14 @@ class _Fence:
         stack = [node]
         pop = stack.pop
         ast_type, list_type, refused, top = gast.AST, list, REFUSED, self.top
+        name_type = gast.Name
         while stack:
             node = pop()
             cls = node.__class__
+            if cls is name_type:  # (the commonest node: no check, nothing in its context)
+                if node.annotation is not None:
+                    stack.append(node.annotation)
+                continue
             method = _METHODS.get(cls, _MISSING)
             if method is _MISSING:
                 method = _METHODS[cls] = getattr(_Fence, "check_" + cls.__name__, None)

@@ -55,6 +55,15 @@ class NameAllocator:
         self.taken.update(taken)
         self.next: dict = {}  # stem -> the next suffix to try (keeps fresh() O(1))
 
+    def __deepcopy__(self, memo) -> "NameAllocator":
+        """A copy whose names are given out apart (``copy.deepcopy``: its sets hold only
+        strings and numbers, copied as such without a call per item)."""
+        other = NameAllocator.__new__(NameAllocator)
+        other.__dict__.update(self.__dict__)
+        other.taken, other.next = set(self.taken), dict(self.next)
+        memo[id(self)] = other
+        return other
+
     def reserve(self, name: str) -> None:
         self.taken.add(name)
 
