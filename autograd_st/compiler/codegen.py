@@ -48,15 +48,17 @@ _AST = gast.AST
 
 def name(identifier: str, store: bool = False) -> gast.Name:
     # gast.Name(id=..., ctx=..., annotation=None, type_comment=None), made without gast's
-    # generic constructor (the most made node: every operand of every statement)
-    ctx = _new(_STORE) if store else _new(_LOAD)
+    # generic constructor (the most made node: every operand of every statement); its
+    # context is one node shared by every name (it holds nothing: passes read its class)
     node = _new(_NAME)
-    node.__dict__.update(id=identifier, ctx=ctx, annotation=None, type_comment=None)
+    node.__dict__.update(id=identifier, ctx=_STORE_CTX if store else _LOAD_CTX,
+                         annotation=None, type_comment=None)
     return node
 
 
 _new = gast.AST.__new__
 _NAME, _LOAD, _STORE = gast.Name, gast.Load, gast.Store
+_LOAD_CTX, _STORE_CTX = gast.Load(), gast.Store()
 
 
 def make_node(cls, **fields):
