@@ -51,14 +51,14 @@ def name(identifier: str, store: bool = False) -> gast.Name:
     # generic constructor (the most made node: every operand of every statement); its
     # context is one node shared by every name (it holds nothing: passes read its class)
     node = _new(_NAME)
-    node.__dict__.update(id=identifier, ctx=_STORE_CTX if store else _LOAD_CTX,
+    node.__dict__.update(id=identifier, ctx=STORE_CTX if store else LOAD_CTX,
                          annotation=None, type_comment=None)
     return node
 
 
 _new = gast.AST.__new__
 _NAME, _LOAD, _STORE = gast.Name, gast.Load, gast.Store
-_LOAD_CTX, _STORE_CTX = gast.Load(), gast.Store()
+LOAD_CTX, STORE_CTX = gast.Load(), gast.Store()  # (shared: see name)
 
 
 def make_node(cls, **fields):

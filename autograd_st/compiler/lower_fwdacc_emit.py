@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gast
 
-from .codegen import assign, is_comment, make_node, name
+from .codegen import LOAD_CTX, assign, is_comment, make_node, name
 from .trees import walk
 
 __all__ = ["emit", "operations", "Num", "Info", "Op"]
@@ -109,7 +109,7 @@ _NAME, _CONSTANT, _CALL, _BINOP, _UNARYOP, _TUPLE, _LIST, _COMPARE = \
     gast.Name, gast.Constant, gast.Call, gast.BinOp, gast.UnaryOp, gast.Tuple, gast.List, \
     gast.Compare
 
-_ATTRIBUTE, _LOAD = gast.Attribute, gast.Load
+_ATTRIBUTE = gast.Attribute
 new_node = gast.AST.__new__
 
 _FREE = frozenset({"__comment__", "numbers_as", "getattr", "cast_like", "inplace_ok",
@@ -175,7 +175,7 @@ def emit(g, kept) -> list:
                         break
             # np.<fn>(args) (make_node's fields, set here: a few thousand per function)
             func = new_node(_ATTRIBUTE)
-            func.__dict__.update(value=name("np"), attr=o.fn, ctx=new_node(_LOAD))
+            func.__dict__.update(value=name("np"), attr=o.fn, ctx=LOAD_CTX)
             call = new_node(_CALL)
             call.__dict__.update(func=func, args=[arg(a) for a in args], keywords=[])
             if into is None:
