@@ -177,10 +177,15 @@ def emit(g, kept) -> list:
             func = new_node(_ATTRIBUTE)
             func.__dict__.update(value=name("np"), attr=o.fn, ctx=LOAD_CTX)
             call = new_node(_CALL)
-            call.__dict__.update(func=func, args=[arg(a) for a in args], keywords=[])
-            if into is None:
-                out.append(assign([target], call))
-                fresh_array(target)
+            call.__dict__.update(func=func, args=[
+                name(read.get(a, a)) if a.__class__ is str else arg(a) for a in args],
+                keywords=[])
+            if into is None:  # (assign([target], call), fresh_array(target))
+                stmt = new_node(_ASSIGN)
+                stmt.__dict__.update(targets=[name(target, True)], value=call, type_comment=None)
+                out.append(stmt)
+                read[target] = buf_of[target] = target
+                bound[target] = [target]
             else:
                 v = read[into]
                 b = buf_of[target] = buf_of[into]
