@@ -580,6 +580,8 @@ def _settle(g, v):
 
 def _combine(g, parts):
     """The tangent ``sum(base * factor)`` of ``parts``: symbolic when they share a base."""
+    if len(parts) == 1:  # (the commonest: one operand of the chain)
+        return (parts[0][0], _add({}, parts[0][1]))
     bases = {b for b, _ in parts}
     if len(bases) == 1:
         e: dict = {}
