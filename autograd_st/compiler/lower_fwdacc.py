@@ -198,10 +198,10 @@ class _Gen:
         """A name or number holding factor ``e`` (``B`` = ones)."""
         if not e:
             return Num(0.0)
-        if list(e) == [()]:
-            return Num(e[()])
         if len(e) == 1:
             (k, c), = e.items()
+            if not k:  # (a number)
+                return Num(c)
             if len(k) == 1 and c == 1.0:
                 return k[0]
         return self.materialize(None, e)
