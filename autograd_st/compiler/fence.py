@@ -9,6 +9,7 @@ from __future__ import annotations
 import gast
 
 from ..errors import UnsupportedSyntaxError
+from .trees import child_fields
 
 __all__ = ["fence", "REFUSED"]
 
@@ -43,8 +44,8 @@ REFUSED = {
 }
 
 
-_METHODS: dict = {}  # node class -> _Fence's check_<class> or None
-_MISSING = object()
+# node class -> (_Fence's check_<class> or None, the fields that may hold nodes)
+_METHODS: dict = {}
 
 
 class _Fence:
@@ -75,16 +76,18 @@ class _Fence:
                 if node.annotation is not None:
                     stack.append(node.annotation)
                 continue
-            method = _METHODS.get(cls, _MISSING)
-            if method is _MISSING:
-                method = _METHODS[cls] = getattr(_Fence, "check_" + cls.__name__, None)
+            found = _METHODS.get(cls)
+            if found is None:
+                found = _METHODS[cls] = (getattr(_Fence, "check_" + cls.__name__, None),
+                                         child_fields(cls))
+            method, fields = found
             if method is not None:
                 method(self, node)
             entry = refused.get(cls)
             if entry is not None and node is not top and id(node) not in self.allowed:
                 self.refuse(node, *entry)
             children = []
-            for f in cls._fields:
+            for f in fields:
                 v = getattr(node, f, None)
                 if v.__class__ is list_type:
                     for item in v:
