@@ -7,6 +7,9 @@ as an absolute time.
   ``trees.load_store_names`` and ``trees.stored_names`` find are those a walk finds, and the
   printer (``compiler/printer.py``) prints what astor prints, on every function compiled for
   random programs.
+- A file's defs are parsed together and each handed out once (no tree kept for the process;
+  one asked for again, a decorated one included, is parsed again), and activity's one pass
+  over straight code is the fixpoint the iteration finds (a name assigned twice iterates).
 - Compiling is linear in the length of the function: a function twice as long (the same
   mix of lines, ifs and loops) costs about twice the work, counted as Python function calls
   (deterministic; a pass that walks the rest of the function for each loop, as the lowering
@@ -46,8 +49,10 @@ from autograd_st.compiler import (
 
 try:
     from . import program_gen as pg
+    from .helpers import fd
 except ImportError:  # run with tests/ on sys.path
     import program_gen as pg
+    from helpers import fd
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "autograd_st").rglob("*.py")) + sorted((ROOT / "tests").glob("*.py"))
@@ -150,6 +155,86 @@ def test_source_comment_follows_the_file(tmp_path):
     linecache.checkcache(str(path))
     assert codegen.source_comment(loc) == "b = np.cos(a) * 2  (ct_comment_src.py:2)"
     assert codegen.source_comment((str(path), 7, 0)) == "ct_comment_src.py:7"
+
+
+def test_a_files_defs_are_handed_out_once(tmp_path):
+    """The file's text is parsed once for all its defs; each def is handed out once (the
+    cache keeps no tree a compile took), and one asked for again is parsed again: the same
+    tree, a decorated def included (its decorators dropped from the copy handed out only)."""
+    src = ("import numpy as np\n\n\ndef deco(f):\n    return f\n\n\n@deco\n"
+           "def f(x):\n    return np.sin(x) * x\n\n\ndef g(x):\n    return np.cos(x)\n")
+    mod = _import(src, "ct_defs_once", tmp_path)
+    code = mod.f.__code__
+    first = parse._parse_code(mod.f, code, code.co_filename)
+    entry = parse._TEXT_CODES[code.co_filename]
+    assert ("f", code.co_firstlineno) not in entry[3] and ("g", 13) in entry[3]
+    again = parse._parse_code(mod.f, code, code.co_filename)  # (no SourceChangedError)
+    assert again is not first
+    assert gast.dump(again, include_attributes=True) == gast.dump(first, include_attributes=True)
+    assert ("g", 13) in parse._TEXT_CODES[code.co_filename][3]
+    x = np.linspace(-1, 1, 5)
+    driver.clear_caches()
+    np.testing.assert_allclose(np.asarray(ops.grad(mod.f)(x)),
+                               fd(lambda v: float(np.sum(mod.f(v))), x), rtol=1e-6, atol=1e-8)
+
+
+def _active_by_fixpoint(fir, wrt) -> set:
+    """The active variables, by iterating the whole body until nothing changes (what
+    ``analyze`` did for every function)."""
+    from autograd_st.compiler.analyze import _arg_vars, is_display
+    from autograd_st.compiler.ir import Opaque, Prim, walk
+    active, changed = set(wrt), True
+    while changed:
+        changed = False
+        for st in walk(fir.body):
+            if isinstance(st, Prim) and any(v in active for p in st.prim.diff
+                                            for v in _arg_vars(st.args[p])):
+                new = set(st.targets) - active
+            elif isinstance(st, Opaque) and is_display(st) and any(u in active for u in st.uses):
+                new = set(st.targets) - active
+            else:
+                continue
+            changed = changed or bool(new)
+            active |= new
+    return active
+
+
+def test_activity_in_one_pass_is_the_fixpoint(tmp_path):
+    """Activity takes one pass over straight code whose names are assigned once; a loop or
+    a name assigned twice (the merge of an if) iterates: both give the fixpoint."""
+    from autograd_st.compiler import analyze
+    from autograd_st.compiler.ir import RUNTIME, leaves
+    src = ("import numpy as np\n\n\ndef straight(x, w):\n    a = np.sin(x) * w\n"
+           "    b = a + 1.0\n    c = np.tanh(b) * a\n    return np.sum(c)\n\n\n"
+           "def merged(x, w):\n    y = w * 2.0\n    z = y * 3.0\n    if w.sum() > 0:\n"
+           "        y = x * 3.0\n    return np.sum(z + y)\n\n\n"
+           "def looped(x, w):\n    h = w\n    g = h * 2.0\n    for i in range(3):\n"
+           "        g = g * h\n        h = np.sin(x) + h\n    return np.sum(g)\n")
+    mod = _import(src, "ct_activity", tmp_path)
+    x, w = np.linspace(-1, 1, 4), np.linspace(0.5, 1, 4)
+    for fn in (mod.straight, mod.merged, mod.looped):
+        driver.clear_caches()
+        fir = driver.normalize_function(fn, None, [RUNTIME] * 2)
+        for wrt in ([leaves(fir.args)[0].var.name], [leaves(fir.args)[1].var.name]):
+            assert analyze.activity(fir, wrt) == _active_by_fixpoint(fir, wrt), fn.__name__
+        if fn is mod.straight:  # a name read, then assigned again from x: active after all
+            import dataclasses
+
+            from autograd_st import rules
+            from autograd_st.compiler.ir import Const, Prim, Var
+            mul = rules.REGISTRY["mul"]
+            xn, wn = [leaf.var.name for leaf in leaves(fir.args)]
+            body = [Prim(["p"], mul, {"x": Var(wn), "y": Const(2.0)}),
+                    Prim(["q"], mul, {"x": Var("p"), "y": Const(3.0)}),
+                    Prim(["p"], mul, {"x": Var(xn), "y": Const(3.0)})]
+            again = dataclasses.replace(fir, body=body)
+            found = analyze.activity(again, [xn])
+            assert "q" in found and found == _active_by_fixpoint(again, [xn])
+        for pos in (0, 1):  # the gradients themselves, against finite differences
+            def f64(v, pos=pos, fn=fn):
+                return float(fn(*[v if i == pos else a for i, a in enumerate((x, w))]))
+            np.testing.assert_allclose(np.asarray(ops.grad(fn, pos)(x, w)),
+                                       fd(f64, (x, w)[pos]), rtol=1e-6, atol=1e-8)
 
 
 def _facts_by_separate_walks(stmt):

@@ -49,12 +49,27 @@ def _propagate(fir, active_inputs, memo: dict) -> set:
     with ``H, W = x.shape`` gives its caller sizes that have no gradient (``memo``: the
     callees' active results per activity of their arguments)."""
     active = set(active_inputs)
-    changed = True
+    changed, first = True, True
+    again = False  # a loop, or a name assigned twice: activity may flow back, iterate
+    assigned: set = set()
     while changed:  # loops carry activity around their back edges: iterate to a fixpoint
         changed = False
         for stmt in walk(fir.body):
+            if first and not again:
+                if isinstance(stmt, (For, While)):
+                    again = True
+                for t in getattr(stmt, "targets", ()):
+                    if t in assigned:
+                        again = True
+                    assigned.add(t)
             if isinstance(stmt, Prim):
-                hit = any(v in active for p in stmt.prim.diff for v in _arg_vars(stmt.args[p]))
+                hit = False
+                for p in stmt.prim.diff:
+                    a = stmt.args[p]
+                    if (a.name in active) if a.__class__ is Var \
+                            else any(v in active for v in _arg_vars(a)):
+                        hit = True
+                        break
                 targets = stmt.targets if hit else ()
             elif isinstance(stmt, Call):
                 targets = _active_results(stmt, active, memo)
@@ -66,6 +81,10 @@ def _propagate(fir, active_inputs, memo: dict) -> set:
                 if t not in active:
                     active.add(t)
                     changed = True
+        # straight code whose every name is assigned once: each value is made after what
+        # it reads, so the first pass reached the fixpoint
+        changed = changed and again
+        first = False
     return active
 
 
@@ -146,23 +165,25 @@ def _values_used(fir) -> set:
 
 
 def _check_opaque(fir, active) -> None:
+    stmts = list(walk(fir.body))
+    opaque = [stmt for stmt in stmts if isinstance(stmt, Opaque)]
+    if not opaque:  # (only code run as it is is checked here)
+        return
     used = set()
-    for stmt in walk(fir.body):
+    for stmt in stmts:
         used.update(uses_of(stmt))
         if isinstance(stmt, Call):
             used.update(stmt.extra_args)
     used.update(s.var.name for s in leaves(fir.result))
     # what reads a value other than code run as it is (which is checked itself)
     read_otherwise = {s.var.name for s in leaves(fir.result)}
-    for stmt in walk(fir.body):
+    for stmt in stmts:
         if not isinstance(stmt, Opaque):
             read_otherwise.update(uses_of(stmt))
             if isinstance(stmt, Call):
                 read_otherwise.update(stmt.extra_args)
     as_value = None  # (only when a value being differentiated is made a number)
-    for stmt in walk(fir.body):
-        if not isinstance(stmt, Opaque):
-            continue
+    for stmt in opaque:
         callee = getattr(stmt, "callee_name", None) or ""
         if is_display(stmt) and not any(t in read_otherwise for t in stmt.targets):
             continue  # (given only to code run as it is: checked there, by its name)

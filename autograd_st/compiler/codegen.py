@@ -48,15 +48,17 @@ _AST = gast.AST
 
 def name(identifier: str, store: bool = False) -> gast.Name:
     # gast.Name(id=..., ctx=..., annotation=None, type_comment=None), made without gast's
-    # generic constructor (the most made node: every operand of every statement)
-    ctx = _new(_STORE) if store else _new(_LOAD)
+    # generic constructor (the most made node: every operand of every statement); its
+    # context is one node shared by every name (it holds nothing: passes read its class)
     node = _new(_NAME)
-    node.__dict__.update(id=identifier, ctx=ctx, annotation=None, type_comment=None)
+    node.__dict__.update(id=identifier, ctx=STORE_CTX if store else LOAD_CTX,
+                         annotation=None, type_comment=None)
     return node
 
 
 _new = gast.AST.__new__
 _NAME, _LOAD, _STORE = gast.Name, gast.Load, gast.Store
+LOAD_CTX, STORE_CTX = gast.Load(), gast.Store()  # (shared: see name)
 
 
 def make_node(cls, **fields):
@@ -420,11 +422,13 @@ def _through_generated(loc):
     return None
 
 
-# (path, line) of a user file -> (its linecache entry, the comment): a compile asks for each
+# a user file's path -> (its linecache entry, {line: the comment}): a compile asks for each
 # line's comment three times (the forward code, the forward branch, the gradient's "grad
-# of"); the entry (replaced when linecache reads the file again) tells a stale comment
+# of"); the entry (replaced when linecache reads the file again) tells stale comments (and
+# a dict of numbers and strings is nothing the collector looks at)
 _COMMENTS: dict = {}
-_COMMENTS_MAX = 50_000
+_COMMENTS_MAX = 1024  # files
+_BASENAMES: dict = {}  # a user file's path -> its base name (recorded in _SOURCE_FILES)
 
 
 def source_comment(loc) -> str | None:
@@ -432,28 +436,39 @@ def source_comment(loc) -> str | None:
     derivative of a derivative), the user's line that code came from."""
     if not loc or not loc[0] or not loc[1]:
         return None
-    key = (loc[0], loc[1])
-    hit = _COMMENTS.get(key)
+    hit = _COMMENTS.get(loc[0])
     if hit is not None and hit[0] is linecache.cache.get(loc[0]):
-        return hit[1]
+        made = hit[1].get(loc[1])
+        if made is not None:
+            return made
+    keep = True
     through = ""
     if loc[0].startswith(_GENERATED_FILE):
         user = _through_generated(loc)
         if user is not None:
             loc, through = user, _THROUGH
-        key = None  # (which user file a base name means may change: not kept)
-    text = linecache.getline(loc[0], loc[1]).strip()
-    base = os.path.basename(loc[0])
-    paths = _SOURCE_FILES.setdefault(base, set())
-    if loc[0] not in paths:
-        paths.add(loc[0])
+        keep = False  # (which user file a base name means may change: not kept)
+    entry = linecache.cache.get(loc[0])
+    if entry is not None and len(entry) != 1:  # (linecache.getline: a loaded entry's line)
+        lines = entry[2]
+        text = lines[loc[1] - 1].strip() if 1 <= loc[1] <= len(lines) else ""
+    else:
+        text = linecache.getline(loc[0], loc[1]).strip()
+        entry = linecache.cache.get(loc[0])
+    base = _BASENAMES.get(loc[0])
+    if base is None:
+        base = os.path.basename(loc[0])
+        _SOURCE_FILES.setdefault(base, set()).add(loc[0])
+        if len(_BASENAMES) < 50_000:
+            _BASENAMES[loc[0]] = base
     where = "%s:%d" % (base, loc[1])
     made = through + ("%s  (%s)" % (text, where) if text else where)
-    entry = linecache.cache.get(loc[0])
-    if key is not None and entry is not None:
-        if len(_COMMENTS) >= _COMMENTS_MAX:
-            _COMMENTS.clear()
-        _COMMENTS[key] = (entry, made)
+    if keep and entry is not None:
+        if hit is None or hit[0] is not entry:
+            if len(_COMMENTS) >= _COMMENTS_MAX:
+                _COMMENTS.clear()
+            hit = _COMMENTS[loc[0]] = (entry, {})
+        hit[1][loc[1]] = made
     return made
 
 

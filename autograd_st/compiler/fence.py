@@ -9,6 +9,7 @@ from __future__ import annotations
 import gast
 
 from ..errors import UnsupportedSyntaxError
+from .trees import child_fields
 
 __all__ = ["fence", "REFUSED"]
 
@@ -43,8 +44,8 @@ REFUSED = {
 }
 
 
-_METHODS: dict = {}  # node class -> _Fence's check_<class> or None
-_MISSING = object()
+# node class -> (_Fence's check_<class> or None, the fields that may hold nodes)
+_METHODS: dict = {}
 
 
 class _Fence:
@@ -67,19 +68,26 @@ class _Fence:
         stack = [node]
         pop = stack.pop
         ast_type, list_type, refused, top = gast.AST, list, REFUSED, self.top
+        name_type = gast.Name
         while stack:
             node = pop()
             cls = node.__class__
-            method = _METHODS.get(cls, _MISSING)
-            if method is _MISSING:
-                method = _METHODS[cls] = getattr(_Fence, "check_" + cls.__name__, None)
+            if cls is name_type:  # (the commonest node: no check, nothing in its context)
+                if node.annotation is not None:
+                    stack.append(node.annotation)
+                continue
+            found = _METHODS.get(cls)
+            if found is None:
+                found = _METHODS[cls] = (getattr(_Fence, "check_" + cls.__name__, None),
+                                         child_fields(cls))
+            method, fields = found
             if method is not None:
                 method(self, node)
             entry = refused.get(cls)
             if entry is not None and node is not top and id(node) not in self.allowed:
                 self.refuse(node, *entry)
             children = []
-            for f in cls._fields:
+            for f in fields:
                 v = getattr(node, f, None)
                 if v.__class__ is list_type:
                     for item in v:

@@ -169,10 +169,20 @@ class _Gen:
 
     def op(self, fn, args, hint="t", target=None) -> str:
         """Emit ``target = np.fn(*args)``; its facts from its operands'."""
-        kinds = [("f" if isinstance(a, Num) else self.info[a].kind) for a in args]
-        xs = any(not isinstance(a, Num) and self.info[a].xshaped for a in args)
-        vals = kinds[1:] if fn == "where" else kinds
-        kind = "b" if fn in _BOOL_FNS else ("f" if "f" in vals else "o")
+        info = self.info
+        xs = False
+        f_val = False  # an operand of x's dtype (a number counts; where's condition does not)
+        for i, a in enumerate(args):
+            if a.__class__ is Num:
+                f_val = True
+                continue
+            facts = info[a]
+            xs = xs or facts.xshaped
+            if facts.kind == "f" and (i or fn != "where"):
+                f_val = True
+        if fn == "where" and args and args[0].__class__ is Num:
+            f_val = any(a.__class__ is Num or info[a].kind == "f" for a in args[1:])
+        kind = "b" if fn in _BOOL_FNS else ("f" if f_val else "o")
         t = target or self.names.fresh(hint)
         self.ops.append(Op(t, fn, args))
         self.info[t] = Info(kind, xs, xs and kind == "f")
@@ -188,10 +198,10 @@ class _Gen:
         """A name or number holding factor ``e`` (``B`` = ones)."""
         if not e:
             return Num(0.0)
-        if list(e) == [()]:
-            return Num(e[()])
         if len(e) == 1:
             (k, c), = e.items()
+            if not k:  # (a number)
+                return Num(c)
             if len(k) == 1 and c == 1.0:
                 return k[0]
         return self.materialize(None, e)
@@ -570,6 +580,8 @@ def _settle(g, v):
 
 def _combine(g, parts):
     """The tangent ``sum(base * factor)`` of ``parts``: symbolic when they share a base."""
+    if len(parts) == 1:  # (the commonest: one operand of the chain)
+        return (parts[0][0], _add({}, parts[0][1]))
     bases = {b for b, _ in parts}
     if len(bases) == 1:
         e: dict = {}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gast
 
-from .codegen import assign, is_comment, make_node, name
+from .codegen import LOAD_CTX, assign, is_comment, make_node, name
 from .trees import walk
 
 __all__ = ["emit", "operations", "Num", "Info", "Op"]
@@ -109,6 +109,9 @@ _NAME, _CONSTANT, _CALL, _BINOP, _UNARYOP, _TUPLE, _LIST, _COMPARE = \
     gast.Name, gast.Constant, gast.Call, gast.BinOp, gast.UnaryOp, gast.Tuple, gast.List, \
     gast.Compare
 
+_ATTRIBUTE = gast.Attribute
+new_node = gast.AST.__new__
+
 _FREE = frozenset({"__comment__", "numbers_as", "getattr", "cast_like", "inplace_ok",
                    "sens_shape"})
 
@@ -144,14 +147,17 @@ def emit(g, kept) -> list:
         read[t] = buf_of[t] = t
         bound[t] = [t]
 
+    info, params = g.info, g.params
     for i, o in enumerate(ops):
         into = None
-        if o.raw is not None:
-            for node in (() if is_comment(o.raw) else walk(o.raw)):
-                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
-                        and node.id in read:
-                    node.id = read[node.id]
-            out.append(o.raw)
+        raw = o.raw
+        if raw is not None:
+            if not is_comment(raw):
+                for node in walk(raw):
+                    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) \
+                            and node.id in read:
+                        node.id = read[node.id]
+            out.append(raw)
             for t in o.target or ():
                 fresh_array(t)
         elif o.fn == "power":  # (numpy's own x ** 2 and x ** 0.5: the bits of the reverse)
@@ -160,37 +166,45 @@ def emit(g, kept) -> list:
             out.append(assign([o.target], gast.BinOp(left=left, op=gast.Pow(), right=right)))
             fresh_array(o.target)
         else:
-            if o.fn != "where" and g.info[o.target].owned:
-                for a in o.args:
-                    if isinstance(a, str) and g.info[a].owned and last.get(a) == i \
-                            and a not in kept and a not in g.params and o.args.count(a) == 1:
+            target, args = o.target, o.args
+            if o.fn != "where" and info[target].owned:
+                for a in args:
+                    if a.__class__ is str and info[a].owned and last.get(a) == i \
+                            and a not in kept and a not in params and args.count(a) == 1:
                         into = a
                         break
-            call = make_node(gast.Call, func=make_node(gast.Attribute, value=name("np"),
-                                                       attr=o.fn, ctx=make_node(gast.Load)),
-                             args=[arg(a) for a in o.args], keywords=[])
-            if into is None:
-                out.append(assign([o.target], call))
-                fresh_array(o.target)
+            # np.<fn>(args) (make_node's fields, set here: a few thousand per function)
+            func = new_node(_ATTRIBUTE)
+            func.__dict__.update(value=name("np"), attr=o.fn, ctx=LOAD_CTX)
+            call = new_node(_CALL)
+            call.__dict__.update(func=func, args=[
+                name(read.get(a, a)) if a.__class__ is str else arg(a) for a in args],
+                keywords=[])
+            if into is None:  # (assign([target], call), fresh_array(target))
+                stmt = new_node(_ASSIGN)
+                stmt.__dict__.update(targets=[name(target, True)], value=call, type_comment=None)
+                out.append(stmt)
+                read[target] = buf_of[target] = target
+                bound[target] = [target]
             else:
                 v = read[into]
-                b = buf_of[o.target] = buf_of[into]
-                if o.target in primal or o.target in kept:  # a value: under its name
+                b = buf_of[target] = buf_of[into]
+                if target in primal or target in kept:  # a value: under its name
                     call.keywords = [make_node(gast.keyword, arg="out", value=name(v))]
-                    out.append(assign([o.target], call))
-                    read[o.target] = o.target
-                    bound[b].append(o.target)
-                elif o.fn in _AUG and o.args[0] == into:
+                    out.append(assign([target], call))
+                    read[target] = target
+                    bound[b].append(target)
+                elif o.fn in _AUG and args[0] == into:
                     out.append(make_node(gast.AugAssign, target=name(v, True),
-                                         op=make_node(_AUG[o.fn]), value=arg(o.args[1])))
-                    read[o.target] = v
+                                         op=make_node(_AUG[o.fn]), value=arg(args[1])))
+                    read[target] = v
                 else:
                     call.keywords = [make_node(gast.keyword, arg="out", value=name(v))]
                     out.append(make_node(gast.Expr, value=call))
-                    read[o.target] = v
+                    read[target] = v
         dead = []
         for n in o.reads:
-            if last.get(n) != i or n in kept or n in g.params or n not in buf_of:
+            if last.get(n) != i or n in kept or n in params or n not in buf_of:
                 continue
             b = buf_of[n]
             if into is not None and b == buf_of[into]:

@@ -46,27 +46,44 @@ def _builtin(base: str) -> bool:
     return base in _BUILTINS or (base[:2] == "__" and hasattr(builtins, base))
 
 
+_IDENTIFIERS: dict = {}  # a base name -> identifier(base) (the same few bases, asked often)
+
+
 class NameAllocator:
     def __init__(self, taken=()) -> None:
         self.taken = set(RESERVED)
         self.taken.update(taken)
         self.next: dict = {}  # stem -> the next suffix to try (keeps fresh() O(1))
 
+    def __deepcopy__(self, memo) -> "NameAllocator":
+        """A copy whose names are given out apart (``copy.deepcopy``: its sets hold only
+        strings and numbers, copied as such without a call per item)."""
+        other = NameAllocator.__new__(NameAllocator)
+        other.__dict__.update(self.__dict__)
+        other.taken, other.next = set(self.taken), dict(self.next)
+        memo[id(self)] = other
+        return other
+
     def reserve(self, name: str) -> None:
         self.taken.add(name)
 
     def fresh(self, base: str) -> str:
-        base = identifier(base or "t")
-        if base not in self.taken and not _builtin(base):
-            self.taken.add(base)
-            return base
-        stem = base
-        i = self.next.get(stem, 1)
-        while "%s_%d" % (stem, i) in self.taken:
+        ident = _IDENTIFIERS.get(base)
+        if ident is None:
+            ident = identifier(base or "t")
+            if len(_IDENTIFIERS) < 4096:
+                _IDENTIFIERS[base] = ident
+        taken = self.taken
+        if ident not in taken and not _builtin(ident):
+            taken.add(ident)
+            return ident
+        i = self.next.get(ident, 1)
+        name = "%s_%d" % (ident, i)
+        while name in taken:
             i += 1
-        self.next[stem] = i + 1
-        name = "%s_%d" % (stem, i)
-        self.taken.add(name)
+            name = "%s_%d" % (ident, i)
+        self.next[ident] = i + 1
+        taken.add(name)
         return name
 
     def name_in(self, table: dict, obj, hint: str) -> str:

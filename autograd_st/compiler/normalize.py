@@ -131,7 +131,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         self.paths: dict = {}
         self.instance_specific = False
         self._inits: dict = {}  # loop header -> the atom it starts from (for recomputation)
-        self.rest_stack: list = []  # the statements after the one being normalized, per level
+        self.rest_stack: list = []  # per level, [block, i]: block[i:] follows the statement
         params = [a.id for a in node.args.args]
         defaults = node.args.defaults
         func_defaults = src.func.__defaults__ or ()
@@ -276,11 +276,11 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         if isinstance(ref, Sym) and ref.var.name in self.mp_parameters:
             # (to_float: assign(self.moving_mean, v) writes the Parameter, not its cast read)
             bound = dict(bound, ref=self.mp_parameters[ref.var.name])
-        # a sequence of runtime values where the primitive takes an array: stacked first
-        bound = {p: self.as_array(v, prim, p) if p in prim.diff else v
-                 for p, v in bound.items()}
-        if self.mindspore_semantics:  # np.float64(2.0) * a float32 Tensor is float32
-            bound = {p: as_python_number(v) if p in prim.diff else v for p, v in bound.items()}
+        # a sequence where the primitive takes an array: stacked; np.float64(2.0) weak in MS
+        if any(isinstance(v, (tuple, list, np.generic)) for v in bound.values()):
+            bound = {p: self.as_array(v, prim, p) if p in prim.diff else v for p, v in bound.items()}
+            if self.mindspore_semantics:
+                bound = {p: as_python_number(v) if p in prim.diff else v for p, v in bound.items()}
         target = self.names.fresh("_" + prim.name)
         self.ir_vars.add(target)
         args = {}

@@ -265,7 +265,7 @@ class ComprehensionsMixin:
         names they bind (``result`` and ``scoped``) are dropped after."""
         saved = {n: self.env.get(n, MISSING) for n in [result, *scoped]}
         loc, fresh = self.loc, set(self.fresh_temps)
-        self.rest_stack.append([gast.Expr(value=_load(result))])  # read after the loops
+        self.rest_stack.append([[gast.Expr(value=_load(result))], 0])  # read after the loops
         try:
             self.stmts(stmts)
             value = self.env[result]

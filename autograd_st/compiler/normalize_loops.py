@@ -487,8 +487,8 @@ class LoopsMixin:
         body could change, with their items now."""
         carried, plan = [], {}
         later = set()
-        for rest in self.rest_stack:  # names read after the loop
-            for stmt in rest:
+        for rest, start in self.rest_stack:  # names read after the loop
+            for stmt in rest[start:]:
                 later |= self._loads_in(stmt)
         body = list(extra_nodes) + list(body_nodes)
         reached = self.rt_reached(body)  # appended to through an alias: always carried

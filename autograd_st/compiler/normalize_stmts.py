@@ -104,12 +104,14 @@ class StatementsMixin(LoopsMixin):
 
     # -- statements in order -------------------------------------------------------------
     def stmts(self, body):
-        for i, stmt in enumerate(body):
-            self.rest_stack.append(body[i + 1:])
-            try:
+        rest = [body, 0]  # the statements after the one being normalized: body[rest[1]:]
+        self.rest_stack.append(rest)
+        try:
+            for i, stmt in enumerate(body):
+                rest[1] = i + 1
                 self.stmt(stmt)
-            finally:
-                self.rest_stack.pop()
+        finally:
+            self.rest_stack.pop()
 
     def stmt(self, node):
         self.loc = (self.src.filename, node.lineno, node.col_offset)

@@ -22,7 +22,6 @@ import __future__
 
 import ast
 import builtins
-import copy
 import functools
 import hashlib
 import inspect
@@ -144,9 +143,7 @@ def _parse_code(fn, code, filename) -> gast.FunctionDef:
         node = _parse_lambda(fn, code, lines, filename)
     else:
         node = _parse_def(fn, code, lines, filename)
-    if _Mangle.renames(fn):  # it renames in place: not the text's shared tree
-        node = copy.deepcopy(node)
-    return to_gast(_Mangle.apply(fn, node))
+    return to_gast(_Mangle.apply(fn, node))  # (a tree of this parse's own: renamed in place)
 
 
 # ---------------------------------------------------------------------------------------
@@ -171,7 +168,10 @@ def _located(new, old):
 
 
 _new = gast.AST.__new__
-_CTX = {ast.Load: gast.Load, ast.Store: gast.Store, ast.Del: gast.Del}
+# a context (Load, Store, Del) or an operator: one node per class, shared by the whole tree (as
+# Python's parser shares ast.Load(), ast.Add()); it holds nothing, and passes tell them by their
+# class only
+_CTX = {ast.Load: gast.Load(), ast.Store: gast.Store(), ast.Del: gast.Del()}
 
 
 def to_gast(node):
@@ -183,11 +183,13 @@ def to_gast(node):
     if not isinstance(node, ast.AST):
         return node
     cls = node.__class__
+    if cls in _CTX:
+        return _CTX[cls]
     if cls is ast.Name:  # (the commonest node: made here, without gast's constructor)
         ctx = node.ctx.__class__
         new = _new(gast.Name)
         d = new.__dict__
-        d.update(id=node.id, ctx=_new(_CTX[ctx]) if ctx in _CTX else to_gast(node.ctx),
+        d.update(id=node.id, ctx=_CTX[ctx] if ctx in _CTX else to_gast(node.ctx),
                  annotation=None, type_comment=None)
         try:  # (what _located copies of a parsed name: its four positions)
             line, col = node.lineno, node.col_offset
@@ -207,23 +209,22 @@ def to_gast(node):
         if target is None or issubclass(cls, _BY_GAST):
             return gast.ast_to_gast(node)
         _GAST_OF[cls] = target
+        if not cls._fields and not cls._attributes:  # an operator: one node, shared
+            _CTX[cls] = target()
+            return _CTX[cls]
     new = target.__new__(target)
     d = new.__dict__
-    for f in cls._fields:
-        value = getattr(node, f, _EMPTY)
+    # a parsed node's dict holds its fields and positions (what ast's _fields and
+    # _attributes name; a node the parse module built may lack some)
+    for f, value in node.__dict__.items():
         if value.__class__ is list:
             d[f] = [to_gast(v) for v in value]
         elif isinstance(value, ast.AST):
             d[f] = to_gast(value)
-        elif value is not _EMPTY:
+        else:
             d[f] = value
     if cls in _TYPE_PARAMS and "type_params" not in d:
         d["type_params"] = []
-    for attr in cls._attributes:
-        try:
-            d[attr] = getattr(node, attr)
-        except AttributeError:
-            pass
     return new
 
 
@@ -245,15 +246,6 @@ class _Mangle(ast.NodeTransformer):
 
     def __init__(self, prefix: str, used: set) -> None:
         self.prefix, self.used = prefix, used
-
-    @staticmethod
-    def renames(fn) -> bool:
-        """Whether :meth:`apply` may rename anything in ``fn``'s tree."""
-        outer = fn.__qualname__.split(".")[:-1]
-        if not outer or outer[-1] == "<locals>" or not outer[-1].strip("_"):
-            return False
-        prefix = "_" + outer[-1].lstrip("_") + "__"
-        return any(n.startswith(prefix) for n in _code_names(fn.__code__))
 
     @classmethod
     def apply(cls, fn, node):
@@ -297,7 +289,8 @@ def _parse_def(fn, code, lines, filename) -> ast.FunctionDef:
     """The ``def`` at the function's first line (decorators dropped), checked to be the code
     that runs."""
     first = code.co_firstlineno
-    node = _text_defs(filename, lines, code.co_flags & _FUTURE_FLAGS).get((code.co_name, first))
+    flags = code.co_flags & _FUTURE_FLAGS
+    node = _text_def(filename, lines, flags, (code.co_name, first))
     if node is None and first <= len(lines):  # (the text does not compile as a whole)
         try:
             block = inspect.getblock(lines[first - 1:])
@@ -332,7 +325,7 @@ def _parse_def(fn, code, lines, filename) -> ast.FunctionDef:
         raise SourceChangedError(_changed_message(
             fn, code, filename, "the definition of %s there does not compile to the code "
             "that runs" % code.co_name))
-    node.decorator_list = []
+    node.decorator_list = []  # (the tree is this parse's own: see _text_def)
     return node
 
 
@@ -399,7 +392,8 @@ def _module_imports(tree) -> list:
     return sorted(set(names))
 
 
-_TEXT_CODES: dict = {}  # filename -> (its lines, flags, its code objects by (name, first line))
+_TEXT_CODES: dict = {}  # filename -> (its lines, flags, its code objects by (name, first line),
+# the defs of its text not handed out yet by (name, first line))
 _TEXT_CODES_SIZE = 32
 
 
@@ -409,10 +403,24 @@ def _text_codes(filename, lines, flags) -> dict:
     return _text_entry(filename, lines, flags)[2]
 
 
-def _text_defs(filename, lines, flags) -> dict:
-    """The ``def`` statements of the whole text (parsed once, with the file's line numbers
-    and columns), by (name, first line): shared, so never changed in place."""
-    return _text_entry(filename, lines, flags)[3]
+def _text_def(filename, lines, flags, key):
+    """The ``def`` statement ``key`` (name, first line) of the whole text, with the file's
+    line numbers and columns, or None where the text does not compile as a whole.  The
+    text's defs are parsed together, once, and each is handed out once (its caller keeps
+    what it makes of it, and may change it): a def asked for again is parsed again."""
+    entry = _text_entry(filename, lines, flags)
+    node = entry[3].pop(key, None)
+    if node is None and key in entry[2]:  # handed out before
+        defs = _defs(_parse_text(filename, lines, flags).body, {})
+        node = defs.pop(key, None)
+        for k, d in defs.items():
+            entry[3].setdefault(k, d)
+    return node
+
+
+def _parse_text(filename, lines, flags) -> ast.Module:
+    return compile("".join(lines), filename, "exec", flags=flags | ast.PyCF_ONLY_AST,
+                   dont_inherit=True)
 
 
 def _text_entry(filename, lines, flags) -> tuple:
@@ -420,15 +428,12 @@ def _text_entry(filename, lines, flags) -> tuple:
         entry = _TEXT_CODES.get(filename)
     if entry is not None and entry[0] is lines and entry[1] == flags:
         return entry
-    text = "".join(lines)
     try:
-        # parsed once: the tree compiles to the code objects the text compiles to (the
-        # same positions, constants and flags), without a second parse of a long file
-        tree = compile(text, filename, "exec", flags=flags | ast.PyCF_ONLY_AST,
-                       dont_inherit=True)
-        codes = _code_objects(compile(tree, filename, "exec", flags=flags, dont_inherit=True),
-                              {})
-        defs = _defs(tree.body, {})
+        defs = _defs(_parse_text(filename, lines, flags).body, {})
+        # the code objects compiled from the text (a compile of the tree just parsed takes
+        # longer than one of the text: Python converts the tree back first)
+        codes = _code_objects(compile("".join(lines), filename, "exec", flags=flags,
+                                      dont_inherit=True), {})
     except (SyntaxError, ValueError):  # e.g. an IPython cell with top-level await
         codes, defs = {}, {}
     entry = (lines, flags, codes, defs)

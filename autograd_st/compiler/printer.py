@@ -168,7 +168,10 @@ def _simple(stmt):
     cls = stmt.__class__
     if cls is gast.Assign:
         p = _PREC[gast.Assign]
-        return "".join([expr(t, p) + " = " for t in stmt.targets]) + expr(stmt.value, p), None
+        targets = stmt.targets
+        if len(targets) == 1:
+            return expr(targets[0], p) + " = " + expr(stmt.value, p), None
+        return "".join([expr(t, p) + " = " for t in targets]) + expr(stmt.value, p), None
     if cls is gast.Expr:
         if _is_comment(stmt):
             return None, stmt.value.args[0].value

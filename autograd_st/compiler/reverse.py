@@ -257,7 +257,7 @@ class Reverse:
         self.loop_hooks: dict = {}
         self.tapes: list = []
         self.last_line = None
-        self.shape_class = shape_classes(fir.body)
+        self._shape_class = None  # shape_classes(fir.body), made when first asked
         # adjoints known to be ones: var -> the statements that would make the array
         self.ones: dict = {}
         self.ones_line: dict = {}  # the source line of the last comment in self.ones[var]
@@ -451,8 +451,9 @@ class Reverse:
         return True
 
     def same_shape(self, a: str, b: str) -> bool:
-        ca, cb = self.shape_class.get(a, a), self.shape_class.get(b, b)
-        return ca == cb
+        if self._shape_class is None:  # (a build whose reverse code is deferred never asks)
+            self._shape_class = shape_classes(self.fir.body)
+        return self._shape_class.get(a, a) == self._shape_class.get(b, b)
 
     def call(self, stmt: Call) -> None:
         live_outs = [t for t in stmt.targets if t in self.live]
