@@ -487,3 +487,24 @@ def test_max_of_an_arrays_items_as_python_iterates_it(k, seed):
     value, grad = ops.value_and_grad(fn)(data)
     assert_close(value, fn(data), 1e-12, 1e-12)
     assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+
+
+def _f_max_min(x):
+    return max(x.sum(), (x * x).sum()) + min(ops.tanh(x).sum(), 0.3)
+
+
+def _f_sum_rows(x):
+    return sum((ops.sin(r) * r).sum() for r in x)
+
+
+@pytest.mark.parametrize("fn", [_f_max_min, enumerate_rows, _f_sum_rows],
+                         ids=lambda f: f.__name__)
+def test_forward_mode_and_second_order(fn):
+    data = _input((3, 2), 6)
+    out, tangent = ops.jvp(fn, (Tensor(data),), (Tensor(np.ones_like(data)),))
+    expected = (fn(Tensor(data + 1e-6)).asnumpy() - fn(Tensor(data - 1e-6)).asnumpy()) / 2e-6
+    assert_close(out, fn(Tensor(data)), 1e-12, 1e-12)
+    assert_close(tangent, expected, 1e-6, 1e-7)
+    hessian_rows = ops.grad(ops.grad(fn))(Tensor(data))
+    assert_close(hessian_rows, numerical_grad(
+        lambda a: ops.grad(fn)(Tensor(a)).asnumpy().sum(), (data,), 0), 1e-5, 1e-6)
