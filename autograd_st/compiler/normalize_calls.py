@@ -182,6 +182,22 @@ def _plain_method(callee) -> bool:
     return known
 
 
+def _user_call(callee):
+    """``callee`` (an object of the user's own class, not a Cell, a function or a marked
+    callable) called: its ``__call__`` as a bound method when that is compiled like the
+    user's functions (``_plain_method``: a loss functor, an activation object); else
+    ``callee``."""
+    if isinstance(callee, (type, Cell, types.FunctionType, types.MethodType,
+                           types.BuiltinFunctionType)) or markers.is_user_primitive(callee) \
+            or markers.is_gradient_function(callee) or markers.is_compile_time_api(callee):
+        return callee
+    method = getattr(type(callee), "__call__", None)
+    if not isinstance(method, types.FunctionType) or purity.code_owner(method) != "user":
+        return callee  # (autograd_st's own callable objects keep their handling)
+    bound = types.MethodType(method, callee)
+    return bound if _plain_method(bound) else callee
+
+
 @dataclass(slots=True)
 class _Packed:
     """A ``*s`` argument whose length is known only at run time (``*x.shape``)."""
@@ -405,9 +421,12 @@ class CallsMixin:
                 return P.isinstance(args[0], args[1])
             if type(args[0]) in (tuple, list, dict) and id(args[0]) not in self.sources:
                 return isinstance(args[0], args[1])  # one this code built, of runtime values
+        composite = bindings.lookup(callee)
+        if composite is None:  # an object of the user's own class with __call__: its method
+            callee = _user_call(callee)
         owner = getattr(callee, "__self__", None)
         site = CallSite(callee, args, kwargs, node, path,
-                        has_sym(list(args) + list(kwargs.values())), bindings.lookup(callee),
+                        has_sym(list(args) + list(kwargs.values())), composite,
                         isinstance(owner, (list, dict, set)) and id(owner) not in self.sources)
         return _HANDLERS[classify(site)](self, site)
 
