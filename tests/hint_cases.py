@@ -1442,16 +1442,16 @@ class GetattrNameRewritten(nn.Cell):
 # counter, or make both runtime values
 def zip_mixed_refused(x):
     total = 0.0
-    for row, w in zip(x, [0.5, 2.0]):  # HINT zip_mixed
-        total = total + ops.sum(row) * w
+    for row, w in zip(x, [x[0] * 0.5, x[1]]):  # HINT zip_mixed
+        total = total + ops.sum(row * w)
     return total
 
 
 def zip_mixed_rewritten(x):
     total = 0.0
-    ws = ops.stack([Tensor(0.5), Tensor(2.0)]).astype(x.dtype)
+    ws = ops.stack([x[0] * 0.5, x[1]])
     for row, w in zip(x, ws):
-        total = total + ops.sum(row) * w
+        total = total + ops.sum(row * w)
     return total
 
 

@@ -356,11 +356,26 @@ def test_any_and_all_take_both_ways():
     assert len(seen) >= 2
 
 
-def test_zip_of_a_runtime_value_and_a_compile_time_list_is_refused():
+def zip_with_numbers(x):
+    total = 0.0
+    for row, w in zip(x, [1.0, -2.0, 0.5]):
+        total = total + ops.sin(row).sum() * w
+    return total + sum(w * r.sum() for w, r in zip((0.5, 1.5), x))
+
+
+@pytest.mark.parametrize("shape", [(1, 2), (2, 2), (5, 2)], ids=str)
+def test_zip_of_rows_and_numbers_reads_the_numbers_by_the_counter(shape):
+    data = _input(shape, 4)
+    value, grad = ops.value_and_grad(zip_with_numbers)(Tensor(data))
+    assert_close(value, zip_with_numbers(Tensor(data)), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(zip_with_numbers, (data,), 0), 1e-6, 1e-7)
+
+
+def test_zip_of_a_runtime_value_and_a_compile_time_list_of_tensors_is_refused():
     def f(x):
         total = 0.0
-        for row, w in zip(x, [1.0, 2.0]):
-            total = total + row.sum() * w
+        for row, w in zip(x, [x[0], x[1] * 2.0]):
+            total = total + (row * w).sum()
         return total
     with pytest.raises(CompileError, match="zip of a runtime value and a sequence known"):
         ops.grad(f)(Tensor(_input((2, 2))))
@@ -508,3 +523,16 @@ def test_forward_mode_and_second_order(fn):
     hessian_rows = ops.grad(ops.grad(fn))(Tensor(data))
     assert_close(hessian_rows, numerical_grad(
         lambda a: ops.grad(fn)(Tensor(a)).asnumpy().sum(), (data,), 0), 1e-5, 1e-6)
+
+
+def dict_call(x):
+    d = dict(a=x, b=ops.sin(x))
+    e = dict([("c", x * 2.0)], d=x ** 2)
+    return sum(v.sum() for v in d.values()) + (e["c"] * e["d"]).sum()
+
+
+def test_the_dict_builtin_builds_a_dict_of_values():
+    data = _input((2, 3), 11)
+    value, grad = ops.value_and_grad(dict_call)(Tensor(data))
+    assert_close(value, dict_call(Tensor(data)), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(dict_call, (data,), 0), 1e-6, 1e-7)

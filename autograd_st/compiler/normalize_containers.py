@@ -424,6 +424,12 @@ class ContainersMixin:
             # a for loop or unpacking read from the iterator)
             columns = [self._items(a, node) for a in args[1:]]
             return tuple(self.call(args[0], list(row), {}, node, path) for row in zip(*columns))
+        if callee is dict and len(args) <= 1 and has_sym(list(args) + list(kwargs.values())) \
+                and (not args or isinstance(args[0], dict) or _sequence(args[0])):
+            try:  # dict(a=x, b=y), dict(pairs): a dict this function builds
+                return dict(*args, **kwargs)
+            except (TypeError, ValueError) as exc:
+                raise self.error(node, "%s: %s" % (type(exc).__name__, exc)) from None
         if callee is np.where and len(args) == 1 and not kwargs:  # np.where(c): indices
             return self.call(np.nonzero, args, kwargs, node, path)
         if callee in _OPERATORS and len(args) == 2 and not kwargs and has_sym(args):

@@ -62,6 +62,12 @@ from .trees import walk
 __all__ = ["BindingState", "LoopsMixin", "MAX_UNROLL", "lists_in"]
 
 
+def _numbers(value) -> bool:
+    """A compile-time tuple or list of plain numbers (indexable when the code runs)."""
+    return isinstance(value, (tuple, list)) and not isinstance(value, Sym) and bool(value) \
+        and all(type(v) in (int, float, bool) for v in value)
+
+
 def _builtin(name: str) -> gast.Name:
     return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
 
@@ -261,7 +267,8 @@ class LoopsMixin:
             return
         if found is not None:  # for i, p in enumerate(parts), for a, b in zip(xs, hs)
             how, over = found
-            lengths = [self.runtime_len(o) for o in (over if how == "zip" else (over,))]
+            lengths = [self.runtime_len(o) if isinstance(o, Sym) else len(o)
+                       for o in (over if how == "zip" else (over,))]
             n = lengths[0]
             for m in lengths[1:]:  # zip: the shortest
                 n = self.opaque(gast.Call(func=_builtin("min"), args=[self.to_node(n),
@@ -379,6 +386,9 @@ class LoopsMixin:
         overs = tuple(self.expr(a) for a in call.args)
         if all(isinstance(o, Sym) for o in overs):
             return ("enumerate", overs[0]) if func is enumerate else ("zip", overs)
+        if func is zip and any(isinstance(o, Sym) for o in overs) \
+                and all(isinstance(o, Sym) or _numbers(o) for o in overs):
+            return "zip", overs  # zip(x, [0.5, 2.0]): the numbers read by the counter
         if has_sym([o for o in overs if isinstance(o, Sym) and not self.is_rt_list(o)]) \
                 or any(self.is_rt_list(o) for o in overs):
             raise self.error(call, "%s of a runtime value and a sequence known when the code "
@@ -405,8 +415,13 @@ class LoopsMixin:
         outer = self.block
         self.block = []
         if how == "zip":
-            for t, o in zip(node.target.elts, over):
-                self._assign_item(t, o, target, node)
+            for t, o, arg in zip(node.target.elts, over, node.iter.args):
+                if isinstance(o, Sym):
+                    self._assign_item(t, o, target, node)
+                else:  # a sequence of numbers, indexed when the code runs
+                    self.assign(t, self.subscript_runtime(gast.Subscript(
+                        value=arg, slice=_builtin(index), ctx=gast.Load()), o, sym(target)),
+                        node)
         elif over is not None:
             self._assign_item(item, over, target, node)
         body = self._loop_body(node, carried, plan, lists, before, outer)
