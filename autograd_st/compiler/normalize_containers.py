@@ -90,8 +90,13 @@ def _assigned(stmts) -> list:
             continue
         targets = s.targets if isinstance(s, gast.Assign) else \
             [s.target] if isinstance(s, (gast.AugAssign, gast.AnnAssign, gast.For)) else []
-        out.extend(n.id for t in targets for n in walk(t)
-                   if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+        for t in targets:
+            if t.__class__ is gast.Name:  # (the commonest target: no walk)
+                if isinstance(t.ctx, gast.Store):
+                    out.append(t.id)
+                continue
+            out.extend(n.id for n in walk(t)
+                       if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
         if isinstance(s, (gast.If, gast.For, gast.While)):
             out.extend(_assigned(s.body) + _assigned(s.orelse))
     return out
