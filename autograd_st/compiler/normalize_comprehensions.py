@@ -1,7 +1,8 @@
 """Comprehensions, and the builtins that Python runs as a loop or a comparison.
 
-Takes: a list, dict or generator comprehension; a call of ``sum`` on a run-time list, or of
-``max`` / ``min`` on values of which one is a runtime value.
+Takes: a list, dict or generator comprehension; a builtin (``sum``, ``max``, ``min``, ``any``,
+``all``, ``map``, ``reversed``) or a numpy function given a run-time list, ``outs.pop()`` /
+``outs.reverse()`` of one; ``max`` / ``min`` of values of which one is a runtime value.
 Gives: bound values (see :mod:`.normalize_values`), in one of two forms:
 
 - *unrolled*: a comprehension over a compile-time sequence or a constant ``range``, with
@@ -33,8 +34,11 @@ loop (no list is made).  ``sum`` of a run-time list is the loop ``total = start;
 compile-time sequence) where a runtime value takes part are the comparisons CPython's
 ``max`` makes: the first item, replaced by each later item that compares greater (less for
 ``min``), each a conditional expression on a runtime value (``b if b > m else m``); so a
-gradient flows to the item chosen, as a direct call's value is that item.  ``key=`` and
-``default=`` are refused (``max`` has no derivative rule otherwise).
+gradient flows to the item chosen, as a direct call's value is that item; ``max(x)`` of a
+runtime value compares its items (rows) the same way.  ``key=`` and ``default=`` are refused
+(``max`` has no derivative rule otherwise).  ``any`` / ``all`` of a run-time list are a loop
+setting a bool, ``reversed`` a reversed copy, ``outs.pop()`` / ``outs.reverse()`` new
+versions of the list; a numpy function given one reads it stacked, as numpy converts it.
 
 :class:`ComprehensionsMixin` is one part of :class:`~autograd_st.compiler.normalize.Normalizer`
 (through :class:`~.normalize_exprs.ExpressionsMixin`) and uses its state and helpers.
