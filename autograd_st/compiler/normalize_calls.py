@@ -38,8 +38,8 @@ from ..table_index import FUNCTIONAL_IN_PLACE
 from ..tensor import Tensor, print_as_tensors
 from . import bindings, hooks, markers, purity
 from .ir import leaves, rebuild
-from .normalize_containers import NOT_HANDLED, STORING, freeze
-from .normalize_values import Range, dotted, name_hint, trip_count
+from .normalize_containers import STORING, freeze
+from .normalize_values import NOT_HANDLED, Range, dotted, name_hint, trip_count
 from .parse import parse_function
 
 __all__ = ["CalleeKind", "CallSite", "classify", "CallsMixin", "BIND_CALL"]

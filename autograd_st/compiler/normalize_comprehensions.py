@@ -46,6 +46,8 @@ versions of the list; a numpy function given one reads it stacked, as numpy conv
 from __future__ import annotations
 
 import copy
+import functools
+import operator
 
 import gast
 import numpy as np
@@ -55,12 +57,23 @@ from ..prims import Sym, has_sym
 from .codegen import names_written
 from .ir import Const
 from .normalize_loops import BindingState
-from .normalize_values import MISSING, Range, SymList, name_hint, trip_count
+from .normalize_values import (
+    MISSING,
+    NOT_HANDLED,
+    Range,
+    SymList,
+    name_hint,
+    sequence,
+    trip_count,
+)
 from .trees import walk
 
 __all__ = ["ComprehensionsMixin", "MAX_ITEMS"]
 
 MAX_ITEMS = 1000  # the most items a comprehension is unrolled into
+_OPERATORS = {operator.add: gast.Add, operator.sub: gast.Sub, operator.mul: gast.Mult,
+              operator.truediv: gast.Div, operator.floordiv: gast.FloorDiv,
+              operator.mod: gast.Mod, operator.pow: gast.Pow, operator.matmul: gast.MatMult}
 
 
 class _AsLoop(Exception):
@@ -124,15 +137,23 @@ class ComprehensionsMixin:
 
     def _comprehension_value(self, node, element, make):
         """A list or generator comprehension unrolled, else bound as its loop."""
+        items = self._try_unroll(node, element)
+        if items is not None:
+            return make(items)
+        value = self._comprehension_loop(node)
+        return make(value) if isinstance(value, SymList) else value
+
+    def _try_unroll(self, node, element):
+        """``node``'s items unrolled, or None (with what the attempt bound undone) where it
+        is to be bound as its loop."""
         state = BindingState(self)
         try:
-            return make(self._comprehension(node, element, as_loop=True))
+            return self._comprehension(node, element, as_loop=True)
         except _AsLoop as exc:
             if exc.node is not node:
                 raise
         state.restore(self)
-        value = self._comprehension_loop(node)
-        return make(value) if isinstance(value, SymList) else value
+        return None
 
     def _comprehension(self, node, element, as_loop=False):
         """The elements of a comprehension, its generators unrolled now, in its own scope
@@ -182,12 +203,16 @@ class ComprehensionsMixin:
             gen(0)
         finally:
             self._comprehensions -= 1
-            for n, v in saved.items():
-                if v is MISSING:
-                    self.env.pop(n, None)
-                else:
-                    self.env[n] = v
+            self._restore_names(saved)
         return out
+
+    def _restore_names(self, saved: dict) -> None:
+        """The environment's names in ``saved`` back to their values (MISSING: unbound)."""
+        for n, v in saved.items():
+            if v is MISSING:
+                self.env.pop(n, None)
+            else:
+                self.env[n] = v
 
     def _iterable(self, it, node):
         """A comprehension's iterable ``it`` bound; ``zip`` / ``enumerate`` / ``reversed`` of a
@@ -240,8 +265,8 @@ class ComprehensionsMixin:
                              iter=_renamed(g.iter, rename) if level else g.iter,
                              body=[inner], orelse=[], type_comment=None)
         if total is not None:
-            self.env[result] = total
-            return self.bind_statements([_at(inner, node)], result, list(rename.values()))
+            return self.bind_statements([_at(inner, node)], result, list(rename.values()),
+                                        {result: total})
         start = gast.Assign(targets=[_store(result)], value=gast.List(elts=[], ctx=gast.Load()),
                             type_comment=None)
         return self.bind_statements([_at(start, node), _at(inner, node)], result,
@@ -251,23 +276,20 @@ class ComprehensionsMixin:
         """``sum(<comprehension>[, start])``: the items added in turn (:meth:`_sum`) when it
         is unrolled, else one loop adding each item to the total (no list made)."""
         comp = node.args[0]
-        state = BindingState(self)
-        try:
-            items = self._comprehension(comp, lambda: self.expr(comp.elt), as_loop=True)
-        except _AsLoop as exc:
-            if exc.node is not comp:
-                raise
-            state.restore(self)
-            start = self.expr(node.args[1]) if len(node.args) > 1 else 0
-            return self._comprehension_loop(comp, total=start)
+        items = self._try_unroll(comp, lambda: self.expr(comp.elt))
         start = self.expr(node.args[1]) if len(node.args) > 1 else 0
+        if items is None:
+            return self._comprehension_loop(comp, total=start)
         return self._sum(items, start) if has_sym(items) else sum(items, start)
 
-    def bind_statements(self, stmts, result: str, scoped=()):
+    def bind_statements(self, stmts, result: str, scoped=(), given=None):
         """``stmts`` (made by the compiler, placed at the user's expression) bound here, in
-        the middle of the statement being bound: the value they leave in ``result``.  The
-        names they bind (``result`` and ``scoped``) are dropped after."""
-        saved = {n: self.env.get(n, MISSING) for n in [result, *scoped]}
+        the middle of the statement being bound, with the names in ``given`` bound to its
+        values first: the value they leave in ``result``.  The names they bind (``result``,
+        ``scoped`` and ``given``'s) are dropped after."""
+        given = given or {}
+        saved = {n: self.env.get(n, MISSING) for n in [result, *scoped, *given]}
+        self.env.update(given)
         loc, fresh = self.loc, set(self.fresh_temps)
         self.rest_stack.append([[gast.Expr(value=_load(result))], 0])  # read after the loops
         try:
@@ -278,14 +300,47 @@ class ComprehensionsMixin:
             self.loc = loc
             self.fresh_temps.clear()
             self.fresh_temps.update(fresh)
-            for n, v in saved.items():
-                if v is MISSING:
-                    self.env.pop(n, None)
-                else:
-                    self.env[n] = v
+            self._restore_names(saved)
         return value
 
     # -- builtins Python runs as a loop or comparisons -----------------------------------
+    def call_builtin(self, callee, args, kwargs, node, path):
+        """``map``, ``functools.reduce``, ``max`` / ``min``, ``dict``, ``operator.add`` & co.
+        and ``np.where(c)`` as Python runs them on these values, or NOT_HANDLED."""
+        if callee is map and len(args) >= 2 and not kwargs \
+                and all(sequence(a) or isinstance(a, Range) for a in args[1:]):
+            # over sequences known now: the calls, in turn (a tuple: what list(), tuple(), a
+            # for loop or unpacking read from the iterator)
+            columns = [self._items(a, node) for a in args[1:]]
+            return tuple(self.call(args[0], list(row), {}, node, path) for row in zip(*columns))
+        if callee is map and len(args) == 2 and not kwargs and isinstance(args[1], Sym):
+            return self.rt_map(args[0], args[1], node)  # map(f, x): over x's rows
+        if callee is functools.reduce and 2 <= len(args) <= 3 and not kwargs \
+                and (sequence(args[1]) or isinstance(args[1], Range)):
+            items = list(args[2:]) + self._items(args[1], node)  # the calls, in turn
+            if not items:
+                raise self.error(node, "TypeError: reduce() of empty iterable with no "
+                                 "initial value")
+            total = items[0]
+            for item in items[1:]:
+                total = self.call(args[0], [total, item], {}, node, path)
+            return total
+        if callee in (max, min):
+            value = self.minmax(callee, args, kwargs, node)
+            if value is not None:
+                return value
+        if callee is dict and len(args) <= 1 and has_sym(list(args) + list(kwargs.values())) \
+                and (not args or isinstance(args[0], dict) or sequence(args[0])):
+            try:  # dict(a=x, b=y), dict(pairs): a dict this function builds
+                return dict(*args, **kwargs)
+            except (TypeError, ValueError) as exc:
+                raise self.error(node, "%s: %s" % (type(exc).__name__, exc)) from None
+        if callee in _OPERATORS and len(args) == 2 and not kwargs and has_sym(args):
+            return self.binop(_OPERATORS[callee], args[0], args[1], node)
+        if callee is np.where and len(args) == 1 and not kwargs:  # np.where(c): indices
+            return self.call(np.nonzero, args, kwargs, node, path)
+        return NOT_HANDLED
+
     def rt_builtin(self, callee, lst, args, kwargs, node):
         """A builtin or numpy function given the run-time list ``lst``: ``sum``, ``max`` /
         ``min`` and ``map`` as their loops, ``any`` / ``all`` as a loop setting a bool,
@@ -312,19 +367,15 @@ class ComprehensionsMixin:
 
     def rt_sum(self, lst, start, node):
         """``sum(lst, start)`` of a run-time list: its loop, in Python's order."""
-        parts = self._free_name("_parts")
+        parts = self._free_name("parts")
         total = self._free_name("_total", {parts})
         item = self._free_name("_item", {parts, total})
-        self.env[parts] = lst
-        self.env[total] = start
         add = gast.Assign(targets=[_store(total)], value=gast.BinOp(
             left=_load(total), op=gast.Add(), right=_load(item)), type_comment=None)
         loop = gast.For(target=_store(item), iter=_load(parts), body=[add], orelse=[],
                         type_comment=None)
-        try:
-            return self.bind_statements([_at(loop, node)], total, [parts, item])
-        finally:
-            self.env.pop(parts, None)
+        return self.bind_statements([_at(loop, node)], total, [item],
+                                    {parts: lst, total: start})
 
     def minmax(self, callee, args, kwargs, node):
         """``max(a, b, ...)`` / ``min(...)`` (or of one compile-time sequence) where a
@@ -336,26 +387,25 @@ class ComprehensionsMixin:
         if kwargs or not items or not has_sym(items):
             return None
         op = gast.Gt() if callee is max else gast.Lt()
-        names = []
-        for i, v in enumerate(items):
+        names: list = []
+        for i in range(len(items)):
             names.append(self._free_name("_%s_%d" % (callee.__name__, i), set(names)))
-            self.env[names[-1]] = v
         best = self._free_name("_" + callee.__name__, set(names))
         stmts = [gast.Assign(targets=[_store(best)], value=_load(names[0]), type_comment=None)]
         for n in names[1:]:
             test = gast.Compare(left=_load(n), ops=[op], comparators=[_load(best)])
             stmts.append(gast.Assign(targets=[_store(best)], value=gast.IfExp(
                 test=test, body=_load(n), orelse=_load(best)), type_comment=None))
-        return self.bind_statements([_at(s, node) for s in stmts], best, names)
+        return self.bind_statements([_at(s, node) for s in stmts], best, (),
+                                    dict(zip(names, items)))
 
     def rt_map(self, func, seq, node):
         """``map(func, seq)`` over a run-time list or the rows of a runtime value: the loop
         ``out = []; for v in seq: out.append(func(v))``, its list."""
         fn = self._free_name("_fn")
-        over = self._free_name("_seq", {fn})
+        over = self._free_name("_seq", {fn})  # (f's own code runs here: names of ours)
         item = self._free_name("_item", {fn, over})
         out = self._free_name("_mapped", {fn, over, item})
-        self.env[fn], self.env[over] = func, seq
         call = gast.Call(func=_load(fn), args=[_load(item)], keywords=[])
         push = gast.Expr(value=gast.Call(func=gast.Attribute(value=_load(out), attr="append",
                                                              ctx=gast.Load()),
@@ -364,17 +414,16 @@ class ComprehensionsMixin:
                             type_comment=None)
         loop = gast.For(target=_store(item), iter=_load(over), body=[push], orelse=[],
                         type_comment=None)
-        return self.bind_statements([_at(start, node), _at(loop, node)], out, [fn, over, item])
+        return self.bind_statements([_at(start, node), _at(loop, node)], out, [item],
+                                    {fn: func, over: seq})
 
     def rt_minmax(self, callee, lst, node):
         """``max(lst)`` / ``min(lst)`` of a run-time list or a runtime value (its rows):
-        ``m = lst[0]``, then ``m = v if v >
-        m else m`` for each later item (CPython's order; a ValueError when it is empty, as
+        ``m = lst[0]``, then ``m = v if v > m else m`` for each later item (CPython's order; a ValueError when it is empty, as
         Python's is an error there too)."""
-        over = self._free_name("_seq")
+        over = self._free_name("seq")
         item = self._free_name("_item", {over})
         best = self._free_name("_" + callee.__name__, {over, item})
-        self.env[over] = lst
         first = gast.Assign(targets=[_store(best)], value=gast.Subscript(
             value=_load(over), slice=gast.Constant(value=0, kind=None), ctx=gast.Load()),
             type_comment=None)
@@ -386,35 +435,30 @@ class ComprehensionsMixin:
             lower=gast.Constant(value=1, kind=None), upper=None, step=None), ctx=gast.Load())
         loop = gast.For(target=_store(item), iter=rest, body=[keep], orelse=[],
                         type_comment=None)
-        return self.bind_statements([_at(first, node), _at(loop, node)], best, [over, item])
+        return self.bind_statements([_at(first, node), _at(loop, node)], best, [item],
+                                    {over: lst})
 
     def rt_any_all(self, callee, lst, node):
         """``any(lst)`` / ``all(lst)`` of a run-time list: ``found = False; for v in lst: if v:
         found = True`` (``all``: ``True``, ``if not v: ... = False``), a bool."""
-        over = self._free_name("_seq")
+        over = self._free_name("seq")
         item = self._free_name("_item", {over})
         found = self._free_name("_" + callee.__name__, {over, item})
-        self.env[over], self.env[found] = lst, callee is all
         test = _load(item) if callee is any else gast.UnaryOp(op=gast.Not(), operand=_load(item))
         flip = gast.If(test=test, body=[gast.Assign(
             targets=[_store(found)], value=gast.Constant(value=callee is any, kind=None),
             type_comment=None)], orelse=[])
         loop = gast.For(target=_store(item), iter=_load(over), body=[flip], orelse=[],
                         type_comment=None)
-        return self.bind_statements([_at(loop, node)], found, [over, item])
+        return self.bind_statements([_at(loop, node)], found, [item],
+                                    {over: lst, found: callee is all})
 
     def rt_reverse_pop(self, base, attr, node):
         """``outs.reverse()`` / ``outs.pop()`` of a run-time list: a new version (reversed, or
         without its last item) that every name holding ``outs`` holds then; ``pop`` gives
         the last item (an IndexError when the code runs, if it is empty, as Python's)."""
-        for k, v in self.env.items():  # a copy held there would not see the new version
-            if isinstance(v, (tuple, list, dict)) and self._rt_holds(v, base.var.name):
-                raise self.rt_refuse(node, "changing %s while a tuple, list or dict (%s) holds "
-                                     "it" % (self.rt_name(base), k))
+        self.rt_check_unheld(base, node, "changing")
         item = self.rt_item(base, -1, node) if attr == "pop" else None
-        out = self.rt_item(base, slice(None, -1) if attr == "pop" else slice(None, None, -1),
-                           node)
-        for k, v in list(self.env.items()):
-            if isinstance(v, Sym) and v.var.name == base.var.name:
-                self.env[k] = out
+        self.rt_new_version(base, self.rt_item(
+            base, slice(None, -1) if attr == "pop" else slice(None, None, -1), node))
         return item

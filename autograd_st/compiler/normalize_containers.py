@@ -27,9 +27,6 @@ Gives: bound values (see :mod:`.normalize_values`):
 """
 from __future__ import annotations
 
-import functools
-import operator
-
 import gast
 import numpy as np
 
@@ -48,6 +45,7 @@ from .normalize_values import (
     CHECK_BOUND,
     CHECK_UNPACK,
     MISSING,
+    NOT_HANDLED,
     Closure,
     Range,
     SymList,
@@ -57,11 +55,13 @@ from .normalize_values import (
     name_hint,
     trip_count,
 )
+from .normalize_values import (
+    sequence as _sequence,
+)
 from .trees import walk
 
-__all__ = ["ContainersMixin", "freeze", "NOT_HANDLED"]
+__all__ = ["ContainersMixin", "freeze"]
 
-NOT_HANDLED = object()  # what call_on_containers returns for a call it leaves to the caller
 
 _LIST_METHODS = frozenset(("append", "extend", "insert", "pop", "remove", "reverse", "clear",
                            "copy", "index", "count", "sort"))
@@ -73,9 +73,6 @@ STORING = frozenset(("append", "extend", "insert", "add"))
 _DICT_CHANGES = frozenset(("__setitem__", "__delitem__", "update", "setdefault", "pop",
                            "popitem", "clear"))
 _NUMBERS = (int, float, bool)
-_OPERATORS = {operator.add: gast.Add, operator.sub: gast.Sub, operator.mul: gast.Mult,
-              operator.truediv: gast.Div, operator.floordiv: gast.FloorDiv,
-              operator.mod: gast.Mod, operator.pow: gast.Pow, operator.matmul: gast.MatMult}
 _INTROSPECTION = (isinstance, type, hasattr, getattr, id, callable)
 
 
@@ -145,11 +142,6 @@ def returned(value):
     if type(value) is dict and has_sym(list(value.values())):
         return {k: returned(v) for k, v in value.items()}
     return value
-
-
-def _sequence(value) -> bool:
-    """A compile-time sequence whose length is known now (its items may be runtime)."""
-    return isinstance(value, (tuple, list)) and not isinstance(value, Sym)
 
 
 class ContainersMixin:
@@ -423,35 +415,9 @@ class ContainersMixin:
                 return self.call(callee, raw_args, raw_kwargs, node, path)
         if isinstance(callee, Closure):
             return self.call_closure(callee, args, kwargs, node)
-        if callee is map and len(args) >= 2 and not kwargs \
-                and all(_sequence(a) or isinstance(a, Range) for a in args[1:]):
-            # map over sequences known now: the calls, in turn (a tuple: what list(), tuple(),
-            # a for loop or unpacking read from the iterator)
-            columns = [self._items(a, node) for a in args[1:]]
-            return tuple(self.call(args[0], list(row), {}, node, path) for row in zip(*columns))
-        if callee is dict and len(args) <= 1 and has_sym(list(args) + list(kwargs.values())) \
-                and (not args or isinstance(args[0], dict) or _sequence(args[0])):
-            try:  # dict(a=x, b=y), dict(pairs): a dict this function builds
-                return dict(*args, **kwargs)
-            except (TypeError, ValueError) as exc:
-                raise self.error(node, "%s: %s" % (type(exc).__name__, exc)) from None
-        if callee is np.where and len(args) == 1 and not kwargs:  # np.where(c): indices
-            return self.call(np.nonzero, args, kwargs, node, path)
-        if callee in _OPERATORS and len(args) == 2 and not kwargs and has_sym(args):
-            return self.binop(_OPERATORS[callee], args[0], args[1], node)  # operator.add(a, b)
-        if callee is functools.reduce and 2 <= len(args) <= 3 and not kwargs \
-                and (_sequence(args[1]) or isinstance(args[1], Range)):
-            # reduce over a sequence known now: the calls, in turn, as functools runs them
-            items = list(args[2:]) + self._items(args[1], node)
-            if not items:
-                raise self.error(node, "TypeError: reduce() of empty iterable with no "
-                                 "initial value")
-            total = items[0]
-            for item in items[1:]:
-                total = self.call(args[0], [total, item], {}, node, path)
-            return total
-        if callee is map and len(args) == 2 and not kwargs and isinstance(args[1], Sym):
-            return self.rt_map(args[0], args[1], node)  # map(f, x): over x's rows
+        out = self.call_builtin(callee, args, kwargs, node, path)  # map, max, reduce, ...
+        if out is not NOT_HANDLED:
+            return out
         quiet = _gradient_free(callee)
         if quiet is not None and has_sym(list(args) + list(kwargs.values())) and not kwargs:
             # this part's own run-time checks and string formatting, in generated code read
@@ -480,10 +446,6 @@ class ContainersMixin:
                              "compiler cannot see it" % passed.__name__,
                              "call the method in the function itself (for v in vs: "
                              "outs.append(v))", cls=UnsupportedSyntaxError)
-        if callee in (max, min):
-            value = self.minmax(callee, args, kwargs, node)
-            if value is not None:
-                return value
         if kwargs or len(args) != 1:
             if callee is sum and len(args) == 2 and not kwargs and _sequence(args[0]) \
                     and has_sym(args[0]):

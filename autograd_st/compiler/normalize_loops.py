@@ -389,8 +389,7 @@ class LoopsMixin:
         if func is zip and any(isinstance(o, Sym) for o in overs) \
                 and all(isinstance(o, Sym) or _numbers(o) for o in overs):
             return "zip", overs  # zip(x, [0.5, 2.0]): the numbers read by the counter
-        if has_sym([o for o in overs if isinstance(o, Sym) and not self.is_rt_list(o)]) \
-                or any(self.is_rt_list(o) for o in overs):
+        if any(isinstance(o, Sym) for o in overs):  # (a run-time list is one too)
             raise self.error(call, "%s of a runtime value and a sequence known when the code "
                              "is compiled" % func.__name__, "loop over range(len(...)) of the "
                              "runtime value and index the other sequence by its counter, or "

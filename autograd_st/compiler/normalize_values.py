@@ -33,7 +33,7 @@ from .ir import Const, Var
 __all__ = ["sym", "atomize", "Range", "MISSING", "LOOP_LOCAL", "PARTIAL", "UNDEFINED",
            "name_hint", "dotted", "SymList", "Closure", "NeedsConstant", "UNBOUND",
            "CHECK_BOUND", "RAISE_ERROR", "CHECK_UNPACK", "trip_count", "bind_arguments",
-           "holds_partial_of_runtime_values"]
+           "holds_partial_of_runtime_values", "NOT_HANDLED", "sequence"]
 
 
 def sym(name: str) -> Sym:
@@ -205,6 +205,12 @@ class _Missing:
 
 
 MISSING = _Missing()  # not defined at all (also: a positional parameter with no argument)
+NOT_HANDLED = object()  # what a call handler returns for a call it leaves to the caller
+
+
+def sequence(value) -> bool:
+    """A compile-time sequence whose length is known now (its items may be runtime)."""
+    return isinstance(value, (tuple, list)) and not isinstance(value, Sym)
 LOOP_LOCAL = _Missing()  # assigned inside a loop only: undefined if the loop ran no iteration
 PARTIAL = _Missing()  # assigned in one branch of an if on a runtime value only
 UNDEFINED = (MISSING, LOOP_LOCAL, PARTIAL)

@@ -19,9 +19,8 @@ IR variable is in ``rt_lists``; every copy of it (a loop's header, an ``if``'s m
 rename) is one too.  On it the code may: ``append`` (a new version, ``list_push``), index it
 with an int (``outs[-1]``, ``outs[t]``), ``len(outs)``, ``ops.stack`` / ``np.stack``,
 ``ops.concat`` / ``ops.cat`` / ``np.concatenate``, ``tuple(outs)`` / ``list(outs)``, loop
-over it (``for o in outs``, ``enumerate``, ``zip``, ``reversed``), give it to ``sum``, ``max``,
-``min``, ``any``, ``all``, ``map`` (their loops: :mod:`.normalize_comprehensions`) or to a
-numpy function (stacked first, as numpy converts it), and return it.  Anything else (a
+over it (``enumerate``, ``zip``, ``reversed`` too), give it to ``sum``, ``max``, ``min``, ``any``,
+``all``, ``map`` or a numpy function (:mod:`.normalize_comprehensions`), and return it.  Anything else (a
 primitive given the list as an array, a call that runs as it is, a compiled callee, a slice)
 is refused where it is written.
 (``outs.extend((a, b))`` of a sequence the code wrote is two appends.)
@@ -433,9 +432,8 @@ class RuntimeListsMixin:
 
     # -- using them ----------------------------------------------------------------------
     def rt_method(self, base, attr, args, kwargs, node):
-        """``outs.append(x)``, or ``outs.extend(seq)`` of a compile-time sequence (a tuple or
-        list the code wrote): a new version per item, which every name holding ``outs``
-        holds then."""
+        """``outs.append(x)``, ``outs.extend(seq)`` of a compile-time sequence: a new version
+        per item, which every name holding ``outs`` holds then (``pop()``, ``reverse()``)."""
         if attr == "extend" and not kwargs and len(args) == 1 \
                 and isinstance(args[0], (tuple, list)) and not self.is_rt_list(args[0]):
             items = list(args[0])
@@ -445,10 +443,7 @@ class RuntimeListsMixin:
             return self.rt_reverse_pop(base, attr, node)
         else:
             raise self.rt_refuse(node, "%s.%s(...)" % (self.rt_name(base), attr))
-        for k, v in self.env.items():  # a copy held there would not see the new version
-            if isinstance(v, (tuple, list, dict)) and self._rt_holds(v, base.var.name):
-                raise self.rt_refuse(node, "appending to %s while a tuple, list or dict (%s) "
-                                     "holds it" % (self.rt_name(base), k))
+        self.rt_check_unheld(base, node, "appending to")
         user = next((k for k, v in self.env.items()
                      if isinstance(v, Sym) and v.var.name == base.var.name), "outs")
         out = base
@@ -458,10 +453,21 @@ class RuntimeListsMixin:
                 raise self.rt_refuse(node, "appending a list, tuple or dict (to %s)"
                                      % self.rt_name(base))
             out = self._rt_emit(user, "list_push", {"lst": out.var, "x": atomize(item)})
+        self.rt_new_version(base, out)
+        return None
+
+    def rt_check_unheld(self, base, node, what: str) -> None:
+        """Refuse changing ``base`` while a tuple, list or dict holds it (not new versions)."""
+        for k, v in self.env.items():
+            if isinstance(v, (tuple, list, dict)) and self._rt_holds(v, base.var.name):
+                raise self.rt_refuse(node, "%s %s while a tuple, list or dict (%s) holds it"
+                                     % (what, self.rt_name(base), k))
+
+    def rt_new_version(self, base, out) -> None:
+        """Every name holding ``base`` holds ``out``, its new version, from now on."""
         for k, v in list(self.env.items()):
             if isinstance(v, Sym) and v.var.name == base.var.name:
                 self.env[k] = out
-        return None
 
     def rt_len(self, base):
         """``len(base)``, read when the code runs."""
