@@ -417,9 +417,12 @@ class LoopsMixin:
             for t, o, arg in zip(node.target.elts, over, node.iter.args):
                 if isinstance(o, Sym):
                     self._assign_item(t, o, target, node)
-                else:  # a sequence of numbers, indexed when the code runs
+                else:  # a sequence of numbers, indexed when the code runs (named after
+                    # its name, else after its loop variable: ``w_values[_zip_index]``)
+                    table = arg if isinstance(arg, (gast.Name, gast.Attribute)) else \
+                        _builtin(name_hint(t) + "_values")
                     self.assign(t, self.subscript_runtime(gast.Subscript(
-                        value=arg, slice=_builtin(index), ctx=gast.Load()), o, sym(target)),
+                        value=table, slice=_builtin(index), ctx=gast.Load()), o, sym(target)),
                         node)
         elif over is not None:
             self._assign_item(item, over, target, node)
