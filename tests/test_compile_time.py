@@ -46,6 +46,7 @@ from autograd_st.compiler import (
     printer,
     trees,
 )
+from autograd_st.compiler import load as load_module
 
 try:
     from . import program_gen as pg
@@ -389,16 +390,25 @@ def checked_printer(monkeypatch):
     """Every function the compiler prints is printed by astor too, and must read the same."""
     seen = _Checked()
     seen.mismatches = []
-    real = codegen.function_lines
+    real, real_checked = codegen.function_lines, load_module.checked_lines
 
-    def function_lines(fdef):
-        lines = real(fdef)
-        mine, theirs = codegen._lines_source(lines), codegen._astor_source(fdef)
+    def compared(fdef, lines):
+        mine, theirs = codegen.lines_text(lines), codegen._astor_source(fdef)
         if mine != theirs:
             seen.mismatches.append((mine, theirs))
         seen.append(fdef.name)
+
+    def function_lines(fdef):
+        lines = real(fdef)
+        compared(fdef, lines)
         return lines
+
+    def checked_lines(fdef):  # (the compile's path: printed and checked in one pass)
+        lines, names = real_checked(fdef)
+        compared(fdef, lines)
+        return lines, names
     monkeypatch.setattr(codegen, "function_lines", function_lines)
+    monkeypatch.setattr(load_module, "checked_lines", checked_lines)
     return seen
 
 

@@ -1,7 +1,12 @@
-"""The loader runs only what the compiler generated: ``validate`` refuses identifiers,
+"""The loader runs only what the compiler generated: the check refuses identifiers,
 statements and constants codegen never produces (and makes the rest plain literals and
-one-line comments), ``load`` refuses text that ``validate`` did not see, and no string from
-user data (constants, names, file names, source lines) or from tensor values reaches code."""
+one-line comments), ``load`` refuses text that was not checked, and no string from user data
+(constants, names, file names, source lines) or from tensor values reaches code.
+
+The check is made two ways, each tested here: by the printer as it prints (the compile's
+path, ``printer.checked_lines``) and by ``validate``'s walk (a tree the printer does not
+take, and the callers that do not print); ``load.checked_source`` uses the first and falls
+back to the second."""
 import builtins
 import enum
 import linecache
@@ -12,10 +17,20 @@ import numpy as np
 import pytest
 
 from autograd_st import Parameter, Tensor, nn, numerical_grad, ops
-from autograd_st.compiler import codegen
-from autograd_st.compiler.load import load, validate
+from autograd_st.compiler import codegen, printer
+from autograd_st.compiler.load import checked_source, load, validate
 
 X = np.array([0.5, -1.5, 2.0])
+
+
+def _printer_check(fdef):
+    """The printer's own check (no fallback to validate): the function's globals."""
+    return printer.checked_lines(fdef)[1]
+
+
+@pytest.fixture(params=["validate", "printer"])
+def check(request):
+    return validate if request.param == "validate" else _printer_check
 
 
 def _fdef(src: str) -> gast.FunctionDef:
@@ -69,11 +84,11 @@ GOOD = "def f_grad(x, y):\n    t = np.sum(x * y, axis=0)\n    return t\n"
     (lambda f: _set_keyword(f, "axis=0), print(1), (a"), "invalid identifier"),
     (lambda f: _set_fname(f, "f(); import os; def g"), "invalid identifier"),
 ])
-def test_validate_refuses_an_invalid_identifier(change, what):
+def test_validate_refuses_an_invalid_identifier(change, what, check):
     fdef = _fdef(GOOD)
-    validate(fdef)  # the unchanged function is fine
+    assert check(fdef) == {"np"}  # the unchanged function is fine
     with pytest.raises(ValueError, match=what):
-        validate(change(_fdef(GOOD)))
+        check(change(_fdef(GOOD)))
 
 
 @pytest.mark.parametrize("body", [
@@ -81,9 +96,10 @@ def test_validate_refuses_an_invalid_identifier(change, what):
     "def inner():\n        pass", "g = lambda: 0", "t = [a for a in x]",
     "with x:\n        pass", "del x[0]", "del x.a", "try:\n        pass\n    except E:\n        pass",
 ])
-def test_validate_refuses_statements_codegen_never_generates(body):
+@pytest.mark.parametrize("checker", [validate, checked_source])
+def test_validate_refuses_statements_codegen_never_generates(body, checker):
     with pytest.raises(ValueError, match="never generates"):
-        validate(_fdef("def f_grad(x):\n    %s\n    return x\n" % body))
+        checker(_fdef("def f_grad(x):\n    %s\n    return x\n" % body))
 
 
 class Shown(float):
@@ -106,10 +122,10 @@ def _constant(fdef) -> gast.Constant:
 
 @pytest.mark.parametrize("value, plain", [(Shown(2.0), 2.0), (Mode.A, 2), (Text("ab"), "ab"),
                                           (True, True), (2.5, 2.5), (None, None)])
-def test_validate_makes_constants_plain_literals(value, plain):
+def test_validate_makes_constants_plain_literals(value, plain, check):
     fdef = _fdef("def f_grad(x):\n    return x * 1.0\n")
     _constant(fdef).value = value
-    validate(fdef)
+    check(fdef)
     got = _constant(fdef).value
     assert type(got) is type(plain) and got == plain
     assert "__import__" not in codegen.to_source(fdef)
@@ -117,19 +133,19 @@ def test_validate_makes_constants_plain_literals(value, plain):
 
 @pytest.mark.parametrize("value", [object(), np.array([1.0, 2.0]), float("nan"),
                                    float("-inf"), [1, 2], Tensor(np.ones(2))])
-def test_validate_refuses_constants_with_no_literal_form(value):
+def test_validate_refuses_constants_with_no_literal_form(value, check):
     fdef = _fdef("def f_grad(x):\n    return x * 1.0\n")
     _constant(fdef).value = value
     with pytest.raises(ValueError, match="constant"):
-        validate(fdef)
+        check(fdef)
 
 
 @pytest.mark.parametrize("text", ["a\n    __import__('os')", "a\r    b = 1", "a\u2028b",
                                   "a\x0cb\x00c", "a\x1e\x85\u2029b"])
-def test_comment_text_becomes_one_printable_line(text):
+def test_comment_text_becomes_one_printable_line(text, check):
     fdef = _fdef("def f_grad(x):\n    return x\n")
     fdef.body.insert(0, codegen.comment(text))
-    validate(fdef)
+    check(fdef)
     source = codegen.to_source(fdef)
     lines = source.splitlines()
     assert len(lines) == 3 and lines[1].lstrip().startswith("# ")
@@ -141,11 +157,21 @@ def test_comment_text_becomes_one_printable_line(text):
 # load
 # ---------------------------------------------------------------------------------------
 
-def test_load_runs_validated_text():
+def test_load_runs_validated_text(check):
     fdef = _fdef("def lf_ok(x, y):\n    return np.sum(x * y)\n")
-    validate(fdef)
+    check(fdef)
     ns = load(codegen.to_source(fdef), "lf_ok", {"np": np})
     assert ns["lf_ok"](np.array([1.0, 2.0]), np.array([3.0, 4.0])) == 11.0
+
+
+def test_checked_source_prints_what_to_source_prints_and_gives_the_globals():
+    fdef = _fdef("def lf_cs(x, y):\n    t = np.sum(x * y, axis=0)\n    return t + math.pi\n")
+    fdef.body.insert(0, codegen.comment("a\u2028b"))
+    text, names = checked_source(fdef)
+    assert names == {"np", "math"} and text == codegen.to_source(fdef)
+    assert text.splitlines()[1] == "    # a b"
+    ns = load(text, "lf_cs", {"np": np, "math": __import__("math")})
+    assert ns["lf_cs"](np.array([1.0]), np.array([2.0])) == pytest.approx(2.0 + np.pi)
 
 
 @pytest.mark.parametrize("tamper", [
@@ -156,9 +182,9 @@ def test_load_runs_validated_text():
     lambda s: s.replace("lf_t", "lf_other"),  # a function that was never validated
     lambda s: s.replace("    return", "    def g():\n        pass\n    return"),
 ])
-def test_load_refuses_text_that_is_not_what_validate_checked(tamper):
+def test_load_refuses_text_that_is_not_what_validate_checked(tamper, check):
     fdef = _fdef("def lf_t(x, y):\n    return np.sum(x * y)\n")
-    validate(fdef)
+    check(fdef)
     text = codegen.to_source(fdef)
     load(text, "lf_t", {"np": np})  # as printed: runs
     ran = []
@@ -355,13 +381,14 @@ def _shared(src: str, copies: int = 2) -> gast.FunctionDef:
     return fdef
 
 
-def test_validate_checks_a_statement_the_function_holds_twice_once_with_the_same_answer():
+def test_validate_checks_a_statement_the_function_holds_twice_once_with_the_same_answer(
+        check):
     src = ("def sh_f(x, flag):\n    # c\n    y = np.sin(x) * 2.5\n    z = y + x\n    del y\n"
            "    return z\n")
     one, two = _fdef(src), _shared(src)
     two.body[0].body.insert(0, codegen.comment("a\nb"))
     two.body.insert(1, two.body[0].body[0])  # (a comment marker shared too)
-    assert validate(two) == validate(one) == {"np"}  # (its globals; flag is a parameter)
+    assert check(two) == check(one) == {"np"}  # (its globals; flag is a parameter)
     assert two.body[1].value.args[0].value == "a b"
     text = codegen.to_source(two)
     assert text.count("y = np.sin(x) * 2.5") == 2 and text.count("# a b") == 2
@@ -372,15 +399,42 @@ def test_validate_checks_a_statement_the_function_holds_twice_once_with_the_same
     lambda st: setattr(st.targets[0], "id", "a b"),
     lambda st: setattr(st.value.args[0], "id", "import"),
 ])
-def test_validate_refuses_what_a_shared_statement_holds(bad):
+def test_validate_refuses_what_a_shared_statement_holds(bad, check):
     fdef = _shared("def sh_g(x, flag):\n    y = np.sin(x)\n    return y\n")
     bad(fdef.body[1])  # the statement both copies are
     with pytest.raises(ValueError, match="invalid identifier"):
-        validate(fdef)
+        check(fdef)
 
 
-def test_validate_refuses_a_constant_in_a_shared_statement():
+def test_validate_refuses_a_constant_in_a_shared_statement(check):
     fdef = _shared("def sh_h(x, flag):\n    y = x * 2.0\n    return y\n")
     fdef.body[1].value.right.value = object()
     with pytest.raises(ValueError, match="no literal form"):
-        validate(fdef)
+        check(fdef)
+
+
+@pytest.mark.parametrize("marker", [
+    lambda c: c.value.args.append(gast.Constant(value="b", kind=None)),  # two texts
+    lambda c: setattr(c.value.args[0], "value", 3),  # not a text
+    lambda c: c.value.keywords.append(gast.keyword(arg="k", value=gast.Constant(
+        value=1, kind=None))),
+])
+def test_a_malformed_comment_marker_is_refused(marker, check):
+    fdef = _fdef("def mc_f(x):\n    return x\n")
+    fdef.body.insert(0, codegen.comment("a"))
+    marker(fdef.body[0])
+    with pytest.raises(ValueError, match="malformed comment marker"):
+        check(fdef)
+
+
+def test_the_compile_checks_by_printing_and_never_walks_the_tree_again(monkeypatch):
+    """What the compile loads was checked by the printer: validate's walk is not run."""
+    from autograd_st.compiler import load as load_module
+
+    def walked(fdef):
+        raise AssertionError("validate walked %s" % fdef.name)
+    monkeypatch.setattr(load_module, "validate", walked)
+    x = Tensor(np.array([0.5, -1.0, 2.0]))
+    got = ops.grad(lambda v: ops.sum(ops.tanh(v) * v if True else v))(x)
+    t = np.tanh(x.asnumpy())
+    np.testing.assert_allclose(got.asnumpy(), (1 - t * t) * x.asnumpy() + t)

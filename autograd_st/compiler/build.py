@@ -3,8 +3,8 @@
 Takes: a :class:`~autograd_st.compiler.ir.FuncIR` and which of its positional argument
 leaves and extra inputs are differentiated.
 Gives: :class:`Builder` (what every build of one FuncIR shares: fresh names, the generated
-code's namespace, activity, each call's compiled callee, and ``finish``: validate ->
-codegen -> load), ``build_pair`` (a :class:`Compiled` forward ``(outputs..., residuals)``
+code's namespace, activity, each call's compiled callee, and ``finish``: print and check
+(``load.checked_source``) -> load), ``build_pair`` (a :class:`Compiled` forward ``(outputs..., residuals)``
 and backward ``(residuals, d_outputs...) -> grads``, cached on the FuncIR; every call to a
 sub-Cell or helper runs one), and ``full_source`` (a generated function's code followed by
 its callees', each printed under the name its caller calls it by).
@@ -27,7 +27,7 @@ from .checkpoint import recompute_pair
 from .codegen import ForwardEmitter, assign, function_def, name, to_source
 from .deferred import DeferredReverse
 from .ir import Call, has_random, leaves, walk
-from .load import load, validate
+from .load import checked_source, load
 from .lower import lower
 from .reverse import Reverse
 from .stages import record
@@ -55,7 +55,7 @@ class Namespace:
 
     def resolve(self, fdef, global_names=None) -> dict:
         """The objects ``fdef``'s globals name; ``global_names``: those names, when
-        ``validate`` already gave them."""
+        the check already gave them."""
         out = {}
         glob = rules.template_globals()
         if global_names is None:
@@ -111,9 +111,10 @@ class Builder:
                 self.callees[id(stmt)] = build_callee(stmt, amask, imask)
 
     def finish(self, fdefs, label) -> tuple:
-        """Validate, print and load ``fdefs`` together: ``(namespace, texts)``."""
-        global_names = [validate(fdef) for fdef in fdefs]
-        texts = [(fdef.name, to_source(fdef)) for fdef in fdefs]
+        """Print and check, then load ``fdefs`` together: ``(namespace, texts)``."""
+        checked = [checked_source(fdef) for fdef in fdefs]
+        texts = [(fdef.name, text) for fdef, (text, _) in zip(fdefs, checked)]
+        global_names = [names_read for _, names_read in checked]
         record("lowered", lambda: "\n\n".join(text for _, text in texts))
         namespace = {}
         for fdef, names_read in zip(fdefs, global_names):

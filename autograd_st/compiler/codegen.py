@@ -39,8 +39,8 @@ from .markers import kernel_primitive
 from .printer import Unprintable, function_lines
 from .trees import to_ast, walk
 
-__all__ = ["expr_of", "name", "make_node", "substitute", "to_source", "comment", "is_comment",
-           "source_files", "walk", "to_ast"]
+__all__ = ["expr_of", "name", "make_node", "substitute", "to_source", "lines_text", "comment",
+           "is_comment", "source_files", "walk", "to_ast"]
 
 _COMMENT_FN = "__comment__"
 _AST = gast.AST
@@ -577,11 +577,12 @@ def to_source(fdef: gast.FunctionDef) -> str:
         lines = function_lines(fdef)
     except Unprintable:
         return _astor_source(fdef)
-    return _lines_source(lines)
+    return lines_text(lines)
 
 
-def _lines_source(lines) -> str:
-    """The printer's ``(indent, text, comment)`` lines as :func:`to_source`'s text."""
+def lines_text(lines) -> str:
+    """The printer's ``(indent, text, comment)`` lines (:func:`.printer.function_lines`,
+    :func:`.printer.checked_lines`) as :func:`to_source`'s text."""
     if not any(note is not None and _THROUGH in note for _, _, note in lines):
         # (no comment to say once for a run of lines: each line as it is)
         return "\n".join([indent + text if note is None else indent + "# " + note

@@ -7,39 +7,40 @@ tracebacks, ``pdb`` and ``inspect.getsource`` show the generated code, and a lat
 
 Only code produced by :mod:`autograd_st.compiler.codegen` reaches ``exec``:
 
-- ``validate`` checks each generated function before it is printed (and gives the names it
-  reads as globals, found on the same walk, for the caller to resolve): every identifier is a
-  Python identifier and not a keyword, every constant is a plain literal (a subclass of
-  ``int``/``float``/``str``... is replaced by the plain value it stands for, so no user
-  ``__repr__`` is ever printed into code; anything else is refused), no statement the
-  compiler never generates (``import``, ``global``, classes, nested functions ...) is
-  present, and comment text (user source lines, file names) is made one printable line.
+- each generated function is checked before it is printed, by the printer as it prints it
+  (:func:`checked_source`: the compile's path, one pass) or by ``validate``'s walk (a tree
+  the printer does not take, and callers that do not print), with the same rules, written
+  once in :mod:`.safety`: every identifier is a Python identifier and not a keyword, every
+  constant is a plain literal (a subclass of ``int``/``float``/``str``... is replaced by the
+  plain value it stands for, so no user ``__repr__`` is ever printed into code; anything
+  else is refused), no statement the compiler never generates (``import``, ``global``,
+  classes, nested functions ...) is present, and comment text (user source lines, file
+  names) is made one printable line.  Both give the names the function reads and never
+  binds (its globals), for the caller to resolve.
 - ``load`` compiles the text it is given and runs it only if it defines nothing but
-  functions ``validate`` saw on this thread, each reading no identifier (name, attribute,
-  local) that the validated function did not have: text that was not validated, or that
-  gained code when it was printed, is refused.
+  functions checked on this thread, each reading no identifier (name, attribute, local)
+  that the checked function did not have: text that was not checked, or that gained code
+  when it was printed, is refused.
 """
 from __future__ import annotations
 
-import cmath
 import hashlib
-import keyword
 import linecache
-import re
 import threading
 import types
 import weakref
 
 import gast
 
-from .codegen import is_comment
+from .codegen import is_comment, lines_text, to_source
 from .parse import physical_lines
+from .printer import Unprintable, checked_lines
+from .safety import bad_identifier, checked_functions, one_line, plain_constant, record_checked
 
-__all__ = ["load", "validate"]
+__all__ = ["load", "validate", "checked_source"]
 
 _LOCK = threading.Lock()
 _COUNTER = [0]
-_COMMENT_FN = "__comment__"  # codegen's comment marker: Expr(Call(__comment__, [text]))
 
 # statements and expressions codegen never produces: refused wherever they appear
 _REFUSED = tuple(getattr(gast, n) for n in (
@@ -47,47 +48,6 @@ _REFUSED = tuple(getattr(gast, n) for n in (
     "Await", "Yield", "YieldFrom", "AsyncFor", "AsyncWith", "With", "Try", "TryStar",
     "NamedExpr", "ListComp", "SetComp", "DictComp", "GeneratorExp")
     if hasattr(gast, n))
-
-
-def _plain_complex(c) -> complex:
-    """A complex subclass's value, read through complex's own descriptors (Python 3.10 has no
-    ``complex.__complex__``)."""
-    return complex(complex.real.__get__(c), complex.imag.__get__(c))
-
-
-_LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None), type(Ellipsis))
-# the plain value a subclass instance stands for, read without calling the subclass's code
-_PLAIN = ((int, int.__int__), (float, float.__float__), (complex, _plain_complex),
-          (str, str.__str__), (bytes, lambda b: bytes(memoryview(b))))
-_LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-
-_pending = threading.local()  # (name, identifiers) of the functions validated on this thread
-_PENDING_MAX = 64
-
-
-def _bad_identifier(ident) -> bool:
-    return not (isinstance(ident, str) and ident.isidentifier()) or keyword.iskeyword(ident)
-
-
-def _plain_constant(value):
-    """``value`` as a plain literal (IntEnum member -> int), or raise ValueError."""
-    if type(value) in _LITERAL_TYPES:
-        return value
-    for base, plain in _PLAIN:
-        if isinstance(value, base):
-            return plain(value)
-    raise ValueError("generated code has a constant of type %s, which has no literal form"
-                     % type(value).__name__)
-
-
-def _one_line(text: str) -> str:
-    """Comment text as one printable line (a user line or file name is data, never code)."""
-    if text.isprintable():  # (no line break either: every one of them is unprintable)
-        return text
-    text = _LINE_BREAK.sub(" ", text)
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 # what validate does with a node, by its class (found with isinstance once per class)
@@ -165,7 +125,7 @@ def validate(fdef) -> frozenset:
             ident = node.id
             (bound if isinstance(node.ctx, binding) else loads).add(ident)
             if ident not in idents:  # (each identifier checked once)
-                if _bad_identifier(ident):
+                if bad_identifier(ident):
                     raise ValueError("generated code has an invalid identifier %r" % (ident,))
                 idents.add(ident)
             continue
@@ -176,7 +136,7 @@ def validate(fdef) -> frozenset:
             if len(args) != 1 or call.keywords or not isinstance(
                     args[0], gast.Constant) or not isinstance(args[0].value, str):
                 raise ValueError("malformed comment marker in generated code")
-            args[0].value = _one_line(str.__str__(args[0].value))
+            args[0].value = one_line(str.__str__(args[0].value))
             for extra in (getattr(call.func, "annotation", None),
                           getattr(args[0], "kind", None)):  # (never set by codegen)
                 if isinstance(extra, ast_type):
@@ -203,10 +163,7 @@ def validate(fdef) -> frozenset:
         if kind is _OTHER:  # (most nodes: operators, contexts, calls, tuples ...)
             continue
         if kind is _CONSTANT:
-            node.value = value = _plain_constant(node.value)
-            if isinstance(value, (float, complex)) and not cmath.isfinite(value):
-                raise ValueError("generated code has a non-finite constant %r (codegen "
-                                 "writes float('nan') for these)" % (value,))
+            node.value = plain_constant(node.value)
             continue
         elif kind is _REFUSED_KIND or (kind is _FUNCTION and node is not fdef):
             raise ValueError("generated code has a %s, which the compiler never generates"
@@ -232,15 +189,24 @@ def validate(fdef) -> frozenset:
         else:  # (an expression statement that is not a comment)
             continue
         if ident not in idents:  # (each identifier checked once)
-            if _bad_identifier(ident):
+            if bad_identifier(ident):
                 raise ValueError("generated code has an invalid identifier %r" % (ident,))
             idents.add(ident)
-    record = getattr(_pending, "record", None)
-    if record is None:
-        record = _pending.record = []
-    record.append((fdef.name, frozenset(idents)))
-    del record[:-_PENDING_MAX]
+    record_checked(fdef.name, idents)
     return frozenset(loads - bound)
+
+
+def checked_source(fdef) -> tuple:
+    """``(text, globals)`` of a generated function: printed and checked in one pass by the
+    printer (:func:`.printer.checked_lines`), or, for a tree the printer does not take,
+    checked by :func:`validate` and printed by astor.  ``globals``: the names it reads and
+    never binds.  Raises ValueError naming what is refused."""
+    try:
+        lines, names_read = checked_lines(fdef)
+    except Unprintable:
+        names_read = validate(fdef)
+        return to_source(fdef), names_read
+    return lines_text(lines), names_read
 
 
 def _code_names(code) -> set:
@@ -252,7 +218,7 @@ def _check_validated(code, filename: str) -> None:
     """``code`` (compiled from the text) defines only functions ``validate`` saw on this
     thread, each reading no identifier that function did not have: text that was not
     validated, or that gained code when it was printed, is refused."""
-    record = getattr(_pending, "record", None) or []
+    record = checked_functions()
     defined = [c for c in code.co_consts if isinstance(c, types.CodeType)]
     names = {c.co_name for c in defined}
     # (Python 3.10 also keeps each function's qualified name, its name here, as a constant)
@@ -306,7 +272,7 @@ def load(source: str, label: str, namespace: dict) -> dict:
     # named by content, so the same code always has the same name (stable dumps and
     # tracebacks); equal sources may share a linecache entry safely
     digest = hashlib.sha1(source.encode("utf-8")).hexdigest()[:8]
-    filename = "<autograd_st %s %s>" % (_one_line(label), digest)
+    filename = "<autograd_st %s %s>" % (one_line(label), digest)
     code = compile(source, filename, "exec")
     _check_validated(code, filename)
     module_ns = dict(namespace)
