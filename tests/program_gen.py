@@ -88,6 +88,13 @@ main does not support yet, or gets wrong, is off by default, with what it waits 
   design), no second derivative is checked and no gradient taken inside through a hook
   (refused: tests/test_gen4_regressions.py);
 * ``ms_mutable``: ``ms.mutable(v)`` around values, ``a, b = ms.mutable((e1, e2))``.
+* ``minmax``: the builtins ``max(a, b)`` / ``min(a, b)`` of two scalar tensors (the gradient
+  goes to the one chosen; the probe rejects a program whose two come within ``MARGIN``);
+* ``rows``: loops and comprehensions over a value's rows: ``for r in v``,
+  ``enumerate(v)``, ``zip(v, w)`` (two values with as many rows), ``zip(v, (c0, c1))`` (a
+  sequence of numbers), ``reversed(v)``, ``ops.stack([.. for r in v])``;
+* ``starred``: ``a, *rest = ys`` / ``*init, last = ys`` of a built sequence (a run-time list
+  too: its length checked when the code runs), ``[*ys, e]`` / ``(*ys, e)`` displays.
   (``Cell.to_float(ms.float16)`` is not generated: the checks compare float64 values with
   finite differences, which float16 cannot meet.)
 
@@ -200,6 +207,11 @@ FEATURES = {
     # stop 20
     "comp_runtime": None,   # comprehensions over range(n), n a shape entry, and generators /
                             # sum / ops.stack over run-time lists (bound as their loops)
+    # stop 21
+    "minmax": None,         # max(a, b) / min(a, b) of two scalar tensors (the builtins)
+    "rows": None,           # for r in v / enumerate(v) / zip(v, w) / zip(v, numbers) /
+                            # reversed(v) / comprehensions over a value's rows
+    "starred": None,        # a, *rest = ys / *init, last = ys, [*ys, e] / (*ys, e)
 }
 DEFAULT_FEATURES = frozenset(name for name, waits in FEATURES.items() if waits is None)
 ALL_FEATURES = frozenset(FEATURES)
@@ -604,6 +616,8 @@ class _Gen:
                 options.append((2, "index"))
             if want & below and self.allow_ifexp:
                 options.append((1, "ifexp"))
+            if () in want and () in below and self.allow_ifexp and self.on("minmax"):
+                options.append((1, "minmax"))
             calls = [h for h in scope.callables if h.out_shape in want
                      and all(p[0] in below for p in h.params)]
             if calls:
@@ -654,6 +668,8 @@ class _Gen:
                 if a.shape in levels[sub] and self.chance(0.8) else a
             return E("(%s if %s else %s)" % (a.src, cond, b.src), a.shape,
                      max(a.bound, b.bound))
+        if kind == "minmax":
+            return self.minmax(scope, sub, levels)
         if kind == "call":
             h = self.pick([h for h in scope.callables if h.out_shape in want
                            and all(p[0] in below for p in h.params)])
@@ -661,6 +677,22 @@ class _Gen:
                     for s, b in h.params]
             return E(self.call_src(h, args), h.out_shape, h.out_bound)
         raise AssertionError(kind)
+
+    def minmax(self, scope, sub, levels):
+        """``max(a, b)`` or ``min(a, b)`` of two scalar tensors (feature minmax), as a marker:
+        the probe copy records how far the two are from a tie."""
+        before = self.allow_ifexp
+        self.allow_ifexp = False  # (no marker inside the marker's own source)
+        try:
+            a = self.fit(self._expr(scope, frozenset([()]), sub, levels))
+            b = self.fit(self._expr(scope, frozenset([()]), sub, levels))
+        finally:
+            self.allow_ifexp = before
+        fn = self.pick(["max", "min"])
+        marker = "__COND%d__" % len(self.conds)
+        self.conds[marker] = ("%s(%s, %s)" % (fn, _strip(a.src), _strip(b.src)), "call", None)
+        self.n_tensor_conds += 1
+        return E(marker, (), max(a.bound, b.bound))
 
     def call_src(self, h, args):
         """``h(args)``, tensor arguments by position or (``kwargs``) by keyword, optional
@@ -951,10 +983,12 @@ class _Gen:
             options.append((2, "parts"))
         if top and self.hyper is not None:
             options.append((2, "hyper"))
+        if top and self.on("rows") and any(len(v.shape) == 2 for v in scope.vars.values()):
+            options.append((2, "rows"))
         if top and self.in_main and self.on("inner_grad"):
             options.append((3, "inner"))
         kind = self.weighted(options)
-        if kind in ("parts", "hyper", "inner"):
+        if kind in ("parts", "hyper", "inner", "rows"):
             return getattr(self, kind + "_stmt")(scope, lines, indent)
         mutable = [v for v in scope.vars.values() if v.mutable and
                    (targets is None or v.name in targets)]
@@ -1568,6 +1602,8 @@ class _Gen:
             made.append(scope.vars[src])
         if self.chance(0.6):
             scope.numbers.append(Num("len(%s)" % name, float(k), float(k), k))
+        if lines is not None and self.on("starred") and self.chance(0.4):
+            self.starred_stmt(scope, lines, indent, name, k, shape, bound)
         if lines is None or not self.chance(0.7):
             return
         if self.on("seq_iter") and self.chance(0.4):
@@ -1584,6 +1620,30 @@ class _Gen:
         v = self.fresh()
         lines.append("%s%s = %s" % ("    " * indent, v, _strip(e.src)))
         scope.vars[v] = Var(v, e.shape, e.bound)
+
+    def starred_stmt(self, scope, lines, indent, name, k, shape, bound):
+        """Starred unpacking of sequence ``name`` (``k`` items of ``shape``; feature
+        starred): ``a, *rest = ys`` or ``*init, a = ys`` (``a`` a new value, ``len(rest)`` a
+        number), or a display ``[*ys, e]`` / ``(*ys, e)`` summed."""
+        pad = "    " * indent
+        form = self.pick(["first", "last", "display"])
+        a, rest = self.fresh(), self.fresh("rest")
+        if form == "first":
+            lines.append("%s%s, *%s = %s" % (pad, a, rest, name))
+        elif form == "last":
+            lines.append("%s*%s, %s = %s" % (pad, rest, a, name))
+        if form != "display":
+            scope.vars[a] = Var(a, shape, bound)
+            scope.numbers.append(Num("len(%s)" % rest, float(k - 1), float(k - 1), k - 1))
+            return
+        e = self.expr(scope, {shape})
+        zs = self.fresh("zs")
+        display = self.pick(["[*{ys}, {e}]", "(*{ys}, {e})", "[{e}, *{ys}]"])
+        lines.append("%s%s = %s" % (pad, zs, display.format(ys=name, e=_strip(e.src))))
+        v = self.fresh()
+        lines.append("%s%s = ops.sum(ops.stack(%s), 0)" % (pad, v, zs))
+        scope.vars[v] = Var(v, shape, k * bound + e.bound)
+        self.squash(scope, lines, pad, v, MAXB)
 
     def items_stmt(self, scope, lines, indent, it=None):
         """A sum over a sequence of tensors of any shapes (an L2 term over a list of
@@ -1638,6 +1698,75 @@ class _Gen:
             lines.append("%sfor %s in range(len(%s)):" % (pad, k, it.index))
             lines.append("%s    %s = %s + %s" % (pad, acc, acc, r("%s[%s]" % (it.index, k))))
         self.has_loop = True
+        scope.vars[acc] = Var(acc, (), bound)
+        self.squash(scope, lines, pad, acc, MAXB)
+
+    def rows_stmt(self, scope, lines, indent):
+        """A sum over the rows of a 2-D value (feature rows): ``for r in v``,
+        ``enumerate(v)``, ``zip(v, w)``, ``zip(v, (c0, c1))``, ``reversed(v)``, a generator
+        expression, or ``ops.stack`` of a list comprehension (a value of ``v``'s shape)."""
+        pad = "    " * indent
+        v = self.pick([v for v in scope.vars.values() if len(v.shape) == 2])
+        k = v.shape[0]
+        acc, r = self.fresh("l"), self.fresh("r")
+        reds = [("ops.sum(%s * %s)", lambda b, n: n * b * b), ("ops.mean(ops.sin(%s))",
+                                                              lambda b, n: 1.0),
+                ("%s.sum()", lambda b, n: n * b), ("ops.mean(ops.tanh(%s))", lambda b, n: 1.0)]
+        red, rb = self.pick(reds)
+
+        def rd(x):
+            return red % ((x, x) if red.count("%s") == 2 else (x,))
+        per = rb(v.bound, v.shape[1])
+        partners = [w for w in scope.vars.values() if w.shape and w.name != v.name]
+        forms = ["for", "enumerate", "zip_numbers", "reversed", "genexp", "stack"]
+        forms += ["zip"] if partners else []
+        form = self.pick(forms)
+        self.has_loop = True
+        if form == "stack":  # a value of v's shape
+            c = self.pick([0.5, -1.25, 2.0])
+            lines.append("%s%s = ops.stack([ops.tanh(%s) * %r for %s in %s])"
+                         % (pad, acc, r, c, r, v.name))
+            scope.vars[acc] = Var(acc, v.shape, abs(c))
+            return
+        bound = k * per
+        if form == "genexp":
+            lines.append("%s%s = sum(%s for %s in %s)" % (pad, acc, rd(r), r, v.name))
+        elif form == "for":
+            lines.append("%s%s = 0.0" % (pad, acc))
+            lines.append("%sfor %s in %s:" % (pad, r, v.name))
+            lines.append("%s    %s = %s + %s" % (pad, acc, acc, rd(r)))
+        elif form == "reversed":  # (the order matters: acc halves at each step)
+            lines.append("%s%s = 0.0" % (pad, acc))
+            lines.append("%sfor %s in reversed(%s):" % (pad, r, v.name))
+            lines.append("%s    %s = %s * 0.5 + %s" % (pad, acc, acc, rd(r)))
+            bound = 2 * per
+        elif form == "enumerate":
+            i = self.fresh("i")
+            lines.append("%s%s = 0.0" % (pad, acc))
+            lines.append("%sfor %s, %s in enumerate(%s):" % (pad, i, r, v.name))
+            lines.append("%s    %s = %s + (0.5 * %s + 1.0) * %s" % (pad, acc, acc, i, rd(r)))
+            bound = sum(0.5 * j + 1.0 for j in range(k)) * per
+        elif form == "zip_numbers":
+            cs = tuple(self.pick(CONSTS) for _ in range(self.draw(st.integers(1, 3))))
+            c = self.fresh("c")
+            lines.append("%s%s = 0.0" % (pad, acc))
+            lines.append("%sfor %s, %s in zip(%s, %r):" % (pad, r, c, v.name, cs))
+            lines.append("%s    %s = %s + %s * %s" % (pad, acc, acc, c, rd(r)))
+            bound = min(k, len(cs)) * per * max(abs(x) for x in cs)
+        else:  # zip of two values' rows (the shorter one's count)
+            w = self.pick(partners)
+            q = self.fresh("q")
+            lines.append("%s%s = 0.0" % (pad, acc))
+            lines.append("%sfor %s, %s in zip(%s, %s):" % (pad, r, q, v.name, w.name))
+            row_w = w.shape[1:]
+            if _bc(v.shape[1:], row_w) is not None:
+                lines.append("%s    %s = %s + ops.sum(%s * %s)" % (pad, acc, acc, r, q))
+                per = _size(_bc(v.shape[1:], row_w)) * v.bound * w.bound
+            else:
+                lines.append("%s    %s = %s + ops.sum(%s) * ops.mean(%s)" % (pad, acc, acc, r,
+                                                                         q))
+                per = _size(v.shape[1:]) * v.bound * w.bound
+            bound = min(k, w.shape[0]) * per
         scope.vars[acc] = Var(acc, (), bound)
         self.squash(scope, lines, pad, acc, MAXB)
 
@@ -2217,7 +2346,15 @@ PROBE_HEADER = ("_MARGINS = []\n\n\n"
                 "    a = ops.stop_gradient(a)\n"
                 "    a = float(a.asnumpy()) if hasattr(a, 'asnumpy') else float(a)\n"
                 "    _MARGINS.append(abs(a - c))\n"
-                "    return a > c if op == '>' else a < c\n")
+                "    return a > c if op == '>' else a < c\n\n\n"
+                "def _probe_pick(fn, a, b):\n"
+                "    # max(a, b) / min(a, b): how far the two are from a tie\n"
+                "    _probe(a - b, 0.0, '>')\n"
+                "    return fn(a, b)\n\n\n"
+                "def _probe_max(a, b):\n"
+                "    return _probe_pick(max, a, b)\n\n\n"
+                "def _probe_min(a, b):\n"
+                "    return _probe_pick(min, a, b)\n")
 
 # structured outputs (feature struct_out; those with a list, struct_out_list): a template
 # with one %s per tensor
@@ -2365,6 +2502,13 @@ def feature_uses(program):
         used.add("ms_mutable")
     if any(isinstance(n, (ast.Raise, ast.Assert)) for n in nodes):
         used.add("checks")
+    if re.search(r"\b(max|min)\(", src):
+        used.add("minmax")
+    if re.search(r" in (enumerate\(|reversed\(|zip\()?v\d+\b| (r\d+|r\d+, (c|q)\d+) in ", src):
+        used.add("rows")
+    if any(isinstance(n, ast.Starred) and isinstance(n.ctx, ast.Store) for n in nodes) or \
+            re.search(r"zs\d+ = [\[(]", src):
+        used.add("starred")
     return used
 
 
@@ -2373,7 +2517,9 @@ def render(template, conds, probe):
     # later markers first: an expression holding a marker (a conditional expression) can sit
     # in a later condition's source
     for marker, (src, op, c) in reversed(list(conds.items())):
-        if probe:
+        if op == "call":  # (feature minmax: src is max(a, b) or min(a, b))
+            out = out.replace(marker, "_probe_" + src if probe else src)
+        elif probe:
             out = out.replace(marker, "_probe(%s, %r, %r)" % (src, c, op))
         else:
             out = out.replace(marker, "%s %s %r" % (src, op, c))

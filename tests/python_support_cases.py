@@ -494,6 +494,8 @@ def for_runtime_enumerate_zip(x):
         total = total + ops.sin(row).sum() * (i + 1)
     for a, b in zip(x, x * 2.0):
         total = total + (a * b).sum()
+    for row in reversed(x):  # (the rows last first: the order matters)
+        total = ops.tanh(total + row.sum())
     return total
 
 

@@ -334,7 +334,28 @@ def any_all(x):
     return (x * x).sum() * (2.0 if big else 1.0) + (x.sum() if small else 0.0)
 
 
-RUNTIME_SEQUENCES = [enumerate_rows, zip_rows, zip_parts, rnn_outputs, reversed_loop, any_all]
+def reversed_rows(x):
+    """reversed(x) of a runtime value: its rows last first (the order matters here)."""
+    h = x[0] * 0.0
+    for r in reversed(x):
+        h = ops.tanh(r + h * 0.5)
+    return h.sum()
+
+
+def reversed_rows_comprehensions(x):
+    firsts = ops.stack([ops.sin(r) * (k + 1) for k, r in enumerate(reversed(x))]).sum()
+    return firsts + sum((r * w).sum() for r, w in zip(reversed(x), (0.5, -2.0, 1.5)))
+
+
+def zip_reversed_rows(x):
+    total = 0.0
+    for a, b in zip(x, reversed(x * 0.5)):
+        total = total * 0.5 + (ops.exp(a * 0.3) * b).sum()
+    return total
+
+
+RUNTIME_SEQUENCES = [enumerate_rows, zip_rows, zip_parts, rnn_outputs, reversed_loop, any_all,
+                     reversed_rows, reversed_rows_comprehensions, zip_reversed_rows]
 
 
 @pytest.mark.parametrize("fn", RUNTIME_SEQUENCES, ids=[f.__name__ for f in RUNTIME_SEQUENCES])

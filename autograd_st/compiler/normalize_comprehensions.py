@@ -220,12 +220,12 @@ class ComprehensionsMixin:
         if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and it.args \
                 and not it.keywords and not any(isinstance(a, gast.Starred) for a in it.args):
             func = self.expr(it.func)
-            if func in (zip, enumerate, reversed):
-                values = [self.expr(a) for a in it.args]
+            if func in (zip, enumerate):
+                values = [self.iterable(a) for a in it.args]
                 if any(isinstance(v, Sym) for v in values):
                     raise _AsLoop(node)
                 return self.call(func, values, {}, it, func.__name__)
-        return self.expr(it)
+        return self.iterable(it)
 
     # -- the loop form ---------------------------------------------------------------------
     def _free_name(self, hint: str, avoid=frozenset()) -> str:

@@ -277,7 +277,7 @@ class LoopsMixin:
             self._attempt(lambda: self._for_loop(node, Range([n]), over, how), "its trip count "
                           "is not a constant", lambda: None, node)
             return
-        it = self.expr(node.iter)
+        it = self.iterable(node.iter)
         over = None
         if isinstance(it, Sym):  # for row in x: a loop over x's first axis, x[i] each time
             over = it
@@ -362,6 +362,19 @@ class LoopsMixin:
                     n += 1
                 self.env["_list_%d" % n] = lst
 
+    def iterable(self, node):
+        """What a loop or comprehension iterates, bound: ``reversed(v)`` of a runtime value
+        (not a run-time list) is ``v[::-1]``, whose rows iterate as the iterator does."""
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id == "reversed" and len(node.args) == 1 and not node.keywords \
+                and not isinstance(node.args[0], gast.Starred) \
+                and self.expr(node.func) is reversed:
+            value = self.expr(node.args[0])
+            if isinstance(value, Sym) and not self.is_rt_list(value):
+                return P.getitem(value, slice(None, None, -1))
+            return self.call(reversed, [value], {}, node, "reversed")
+        return self.expr(node)
+
     def runtime_len(self, value):
         """``len(value)`` of a run-time list or a runtime value, read when the code runs."""
         if self.is_rt_list(value):
@@ -383,7 +396,7 @@ class LoopsMixin:
                  and isinstance(target.elts[0], gast.Name))
                 or (func is zip and len(call.args) == len(target.elts))):
             return None
-        overs = tuple(self.expr(a) for a in call.args)
+        overs = tuple(self.iterable(a) for a in call.args)
         if all(isinstance(o, Sym) for o in overs):
             return ("enumerate", overs[0]) if func is enumerate else ("zip", overs)
         if func is zip and any(isinstance(o, Sym) for o in overs) \
