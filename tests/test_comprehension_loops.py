@@ -557,3 +557,18 @@ def test_the_dict_builtin_builds_a_dict_of_values():
     value, grad = ops.value_and_grad(dict_call)(Tensor(data))
     assert_close(value, dict_call(Tensor(data)), 1e-12, 1e-12)
     assert_close(grad, numerical_grad(dict_call, (data,), 0), 1e-6, 1e-7)
+
+
+def test_reversed_rows_of_an_input_not_differentiated():
+    """reversed(y) of an argument the gradient is not taken for (the soak found it compiled
+    to ``len(reversed(y))``, a TypeError when the code ran)."""
+    def fn(x, y):
+        h = x
+        for r in reversed(y):
+            h = ops.tanh(h * r + h)
+        return h.sum()
+
+    x, y = _input((3,), 1), _input((4, 3), 2)
+    value, grad = ops.value_and_grad(fn, 0)(Tensor(x), Tensor(y))
+    assert_close(value, fn(Tensor(x), Tensor(y)), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(fn, (x, y), 0), 1e-6, 1e-7)
