@@ -15,6 +15,7 @@ column at the bottom and right) or ``(top, bottom, left, right)``.
 from __future__ import annotations
 
 import math
+from typing import Callable, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -26,7 +27,8 @@ from .runtime import matmul_nt, matmul_tn, ones_vector
 __all__ = ["conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "conv2d_pads",
            "conv2d_output_hw", "one_hot", "one_hot_like", "assign_", "dropout_mask",
            "sparse_softmax_xent", "sparse_softmax_xent_grad", "sparse_softmax_xent_fwd",
-           "sparse_softmax_xent_bwd", "LOWERED_KERNELS",
+           "sparse_softmax_xent_bwd", "conv2d_forward_saving", "conv2d_grad_weight_saved",
+           "LOWERED_KERNELS", "SavingPair",
            "erf", "reduction_share", "variance", "flatten", "reshape_along", "seed_dropout", "linear",
            "linear_dx", "linear_dw", "KERNEL_NAMES"]
 
@@ -164,13 +166,20 @@ def conv2d_forward(x, w, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group
     """``y[n, o, i, j] = sum_{c, p, q} xpad[n, c, i*s + p*d, j*s + q*d] * w[o, c, p, q]``:
     im2col columns ``(N, G, C/G kh kw, Ho Wo)`` times the weight as a matrix, one batched
     matmul, whose result is already NCHW."""
+    return conv2d_forward_saving(x, w, stride, pad, dilation, group)[0]
+
+
+def conv2d_forward_saving(x, w, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1, 1), group=1):
+    """``(conv2d_forward(x, w, ...), saved)``: the convolution and its im2col columns, which
+    :func:`conv2d_grad_weight_saved` reads instead of making them again.  Only lowered code
+    calls the pair (:data:`LOWERED_KERNELS`); it is not a primitive."""
     o, cg, kh, kw = w.shape
     pads, ho, wo = _geometry(x.shape, w.shape, stride, pad, dilation, group)
     dtype = np.result_type(x, w)
     cols = _cols(np.asarray(x, dtype), kh, kw, stride, pads, dilation, group)
     wm = np.asarray(w, dtype).reshape(group, o // group, cg * kh * kw)
     out = np.matmul(wm, cols)  # (N, G, O/G, Ho Wo)
-    return out.reshape(x.shape[0], o, ho, wo)
+    return out.reshape(x.shape[0], o, ho, wo), (cols, np.asarray(x).dtype, w.shape)
 
 
 @_tag("conv2d_grad_input")
@@ -221,6 +230,24 @@ def conv2d_grad_weight(x, dy, like, stride=(1, 1), pad=(0, 0, 0, 0), dilation=(1
     win = _windows(np.asarray(x, dtype), kh, kw, stride, pads, dilation, group)
     cols = win.transpose(1, 0, 3, 4, 2, 5, 6).reshape(group, n * ho * wo, cg * kh * kw)
     dyg = dyg.transpose(1, 2, 0, 3).reshape(group, o // group, n * ho * wo)
+    return np.matmul(dyg, cols).reshape(o, cg, kh, kw)
+
+
+def conv2d_grad_weight_saved(saved, dy):
+    """``conv2d_grad_weight(x, dy, w, ...)`` from the columns :func:`conv2d_forward_saving`
+    made of ``x`` (in the forward's dtype; the gradient's is ``x``'s with ``dy``'s, as
+    without them: the columns hold ``x``'s values, so the cast back is exact).  ``saved`` is
+    only read."""
+    cols, x_dtype, (o, cg, kh, kw) = saved
+    n, group, k, hw = cols.shape
+    dtype = np.result_type(x_dtype, np.asarray(dy).dtype)
+    if cols.dtype != dtype:
+        cols = cols.astype(dtype)
+    dyg = np.reshape(np.asarray(dy, dtype), (n, group, o // group, hw))
+    if o // group <= hw:
+        return np.matmul(dyg, cols.swapaxes(-1, -2)).sum(axis=0).reshape(o, cg, kh, kw)
+    cols = cols.transpose(1, 0, 3, 2).reshape(group, n * hw, k)
+    dyg = dyg.transpose(1, 2, 0, 3).reshape(group, o // group, n * hw)
     return np.matmul(dyg, cols).reshape(o, cg, kh, kw)
 
 
@@ -500,9 +527,24 @@ KERNEL_NAMES = ("conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight", "er
 """The kernels that primitive and rule templates call by name (generated code's globals)."""
 
 
-LOWERED_KERNELS = {"sparse_softmax_xent": ("sparse_softmax_xent_grad", sparse_softmax_xent_fwd,
-                                           sparse_softmax_xent_bwd)}
-"""Kernel pairs only the final lowering writes: ``{primitive: (its gradient primitive,
-forward kernel, backward kernel)}``.  ``t = p(*args)`` and ``g = grad(*args, d)`` on the same
-arguments become ``t, saved = fwd(*args)`` and ``g = bwd(saved, d)``: the backward reads what
-the forward computed instead of computing it again."""
+class SavingPair(NamedTuple):
+    """A forward kernel that saves what one gradient primitive of its primitive reads again,
+    and that gradient from what was saved (see :data:`LOWERED_KERNELS`)."""
+    gradient: str      # the gradient primitive the pair replaces
+    fwd: Callable      # fwd(*args) -> (value, saved)
+    bwd: Callable      # bwd(saved, d) -> the gradient
+    layout: tuple      # per argument of the gradient's call: the index of the forward's
+    #                    argument it must be, or "d" (the incoming gradient)
+
+
+LOWERED_KERNELS = {
+    "sparse_softmax_xent": SavingPair("sparse_softmax_xent_grad", sparse_softmax_xent_fwd,
+                                      sparse_softmax_xent_bwd, (0, 1, "d")),
+    # conv2d_grad_weight(x, dy, w, stride, pad, dilation, group): the forward's im2col
+    "conv2d": SavingPair("conv2d_grad_weight", conv2d_forward_saving, conv2d_grad_weight_saved,
+                         (0, "d", 1, 2, 3, 4, 5)),
+}
+"""Kernel pairs only the final lowering writes: ``{primitive: SavingPair}``.  ``t =
+p(*args)`` and ``g = gradient(...)``, whose arguments are the forward's as ``layout`` places
+them (and the incoming gradient ``d``), become ``t, saved = fwd(*args)`` and ``g = bwd(saved,
+d)``: the backward reads what the forward computed instead of computing it again."""

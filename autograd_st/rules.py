@@ -301,8 +301,8 @@ def template_globals() -> dict:
                "ones_matmul_nt": ones_matmul_nt, "ones_matmul_tn": ones_matmul_tn,
                "print": print_as_tensors}  # (what the user's print prints: Tensors)
         out.update((n, getattr(runtime_loops, n)) for n in runtime_loops.LOOP_NAMES)
-        for _, fwd, bwd in LOWERED_KERNELS.values():
-            out[fwd.__name__], out[bwd.__name__] = fwd, bwd
+        for pair in LOWERED_KERNELS.values():
+            out[pair.fwd.__name__], out[pair.bwd.__name__] = pair.fwd, pair.bwd
         for prim in REGISTRY.values():
             out.update(getattr(prim, "extra_globals", None) or {})
             for fn in (prim.fn, prim.vjp, prim.jvp):

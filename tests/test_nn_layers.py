@@ -272,6 +272,32 @@ def test_conv2d_adjoint_identities(geo):
     assert math.isclose(np.sum(w * gw), b, rel_tol=1e-10, abs_tol=1e-10)
 
 
+@pytest.mark.parametrize("geo", CONV_GEOMETRIES + [
+    ((2, 2, 4, 4), (12, 2, 3, 3), (1, 1), "valid", (1, 1), 1),  # O/G > Ho Wo: the other layout
+    ((1, 4, 5, 5), (8, 2, 4, 4), (1, 1), "valid", (1, 1), 2)],
+    ids=lambda g: "x%s_w%s_s%s_%s" % g[:4])
+@pytest.mark.parametrize("dtypes", [("f8", "f8", "f8"), ("f4", "f4", "f4"), ("f4", "f8", "f4"),
+                                    ("f4", "f4", "f8"), ("f8", "f4", "f4")], ids="-".join)
+def test_the_saving_conv2d_pair_gives_the_primitives_results(geo, dtypes):
+    """``conv2d_forward_saving`` and ``conv2d_grad_weight_saved`` (what lowered code runs:
+    the weight gradient from the forward's im2col columns) give exactly what
+    ``conv2d_forward`` and ``conv2d_grad_weight`` give, dtypes included."""
+    xs, ws, stride, pad, dilation, group = geo
+    x = _rand(xs, 20).astype(dtypes[0])
+    w = _rand(ws, 21).astype(dtypes[1])
+    y, saved = kernels.conv2d_forward_saving(x, w, stride, pad, dilation, group)
+    want_y = kernels.conv2d_forward(x, w, stride, pad, dilation, group)
+    assert y.dtype == want_y.dtype
+    np.testing.assert_array_equal(y, want_y)
+    dy = _rand(y.shape, 22).astype(dtypes[2])
+    got = kernels.conv2d_grad_weight_saved(saved, dy)
+    want = kernels.conv2d_grad_weight(x, dy, w, stride, pad, dilation, group)
+    assert got.dtype == want.dtype and got.shape == w.shape
+    np.testing.assert_array_equal(got, want)
+    # saved is only read: a second backward from it gives the same answer
+    np.testing.assert_array_equal(kernels.conv2d_grad_weight_saved(saved, dy), want)
+
+
 def test_same_padding_puts_the_odd_row_at_the_bottom_right():
     assert kernels.conv2d_pads((5, 6), (2, 3), (1, 1), (1, 1), "same") == (0, 1, 1, 1)
     assert kernels.conv2d_pads((5, 5), (3, 3), (2, 2), (1, 1), "same") == (1, 1, 1, 1)
@@ -688,6 +714,36 @@ def test_conv2d_layer_gradients_through_the_compiler():
     def f(inp):
         return ops.sum(conv(inp) * coef)
     _check_value_and_grad(f, x, conv.trainable_params())
+
+
+def test_the_conv_weight_gradient_reads_the_forwards_columns():
+    """Lowered code saves each convolution's im2col columns for its weight gradient (in a
+    sub-Cell's pair and in one function); the gradients stay the differences'."""
+    g = rng()
+    conv1 = nn.Conv2d(2, 3, 3, pad_mode="same", has_bias=True,
+                      weight_init=g.standard_normal((3, 2, 3, 3)), bias_init=g.standard_normal(3))
+    conv2 = nn.Conv2d(3, 4, 2, stride=2, pad_mode="valid",
+                      weight_init=g.standard_normal((4, 3, 2, 2)))
+    x = Tensor(g.standard_normal((2, 2, 5, 5)))
+    coef = Tensor(g.standard_normal((2, 4, 2, 2)))
+    params = conv1.trainable_params() + conv2.trainable_params()
+
+    def f(inp):
+        return ops.sum(conv2(ops.tanh(conv1(inp))) * coef)
+    src = ops.value_and_grad(f, 0, params).source(x)
+    assert src.count("= conv2d_forward_saving(") == 2
+    assert src.count("conv2d_grad_weight_saved(out_saved") == 2
+    assert "conv2d_grad_weight(" not in src and "conv2d_grad_input(" in src
+    _check_value_and_grad(f, x, params)
+
+    def one_function(inp, w):  # forward and backward in one gradient function
+        return ops.sum(ops.conv2d(inp, w, stride=1, pad_mode="valid") ** 2)
+    w = Tensor(g.standard_normal((3, 2, 2, 2)))
+    src = ops.grad(one_function, (0, 1)).source(x, w)
+    assert "conv2d_forward_saving(" in src and "conv2d_grad_weight_saved(" in src
+    got = ops.grad(one_function, (0, 1))(x, w)
+    for k, grad in enumerate(got):
+        assert_close(grad, numerical_grad(one_function, (x, w), k), rtol=1e-6, atol=1e-6)
 
 
 def test_batchnorm2d_training_gradients_through_the_compiler():

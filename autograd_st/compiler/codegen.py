@@ -206,7 +206,7 @@ def _helper_roles() -> dict:
     global _ROLES
     version = rules.version()
     if _ROLES[0] != version:
-        gradient_of = {grad: p for p, (grad, _, _) in LOWERED_KERNELS.items()}
+        gradient_of = {pair.gradient: p for p, pair in LOWERED_KERNELS.items()}
         roles = {}
         for n, obj in rules.template_globals().items():
             if obj is runtime.unbroadcast:

@@ -40,10 +40,12 @@ Gives: the same functions, in place, computing the same values, with these speed
   ``matmul_nt_to(a, b, x)`` (and ``matmul_tn`` likewise; the ``unbroadcast`` tag's
   ``matmul`` fact says which): the two-matrix case goes straight to BLAS.
 - **A forward that saves what its gradient recomputes.**  For a primitive of
-  :data:`autograd_st.kernels.LOWERED_KERNELS` (sparse softmax cross-entropy), ``t = p(a, b)``
-  (``kernel_forward``) and ``g = p_grad(a, b, d)`` (``kernel_gradient``) on the same values,
-  in one function or across a pair's residuals, become ``t, t_saved = p_fwd(a, b)`` and
-  ``g = p_bwd(t_saved, d)``; residuals the backward then no longer reads are dropped from the
+  :data:`autograd_st.kernels.LOWERED_KERNELS` (sparse softmax cross-entropy; conv2d, whose
+  weight gradient reads the forward's im2col columns), ``t = p(a, b)`` (``kernel_forward``)
+  and ``g = p_grad(a, b, d)`` (``kernel_gradient``; its arguments the forward's as the
+  pair's ``layout`` places them, names or the same literals) on the same values, in one
+  function or across a pair's residuals, become ``t, t_saved = p_fwd(a, b)`` and ``g =
+  p_bwd(t_saved, d)``; residuals the backward then no longer reads are dropped from the
   pair.
 - **A seed without its value.**  An output nothing returns or reads but its seed
   (``GradOperation()(net)``: gradients only) is not computed for the seed's shape:
@@ -345,23 +347,40 @@ def _shapes(target, record, body, names, read_after, skip=frozenset()) -> bool:
 # forward kernels that save what their gradient reads
 # ---------------------------------------------------------------------------------------
 
+def _arg_key(node):
+    """What a kernel call's argument is, to compare the forward's with the gradient's: a
+    name (its identifier), a literal (``(1, 1)``, ``'valid'``, ``-2``: its dump), else None."""
+    if isinstance(node, gast.Name):
+        return node.id
+    if all(isinstance(n, (gast.Constant, gast.Tuple, gast.UnaryOp, gast.USub, gast.Load))
+           for n in walk(node)):
+        return ("literal", gast.dump(node))
+    return None
+
+
 def _kernel_call(stmt, kind):
-    """``t = f(n1, n2, ...)`` (one target, arguments all names, the call tagged ``kind``: a
-    ``kernel_forward`` or ``kernel_gradient``) -> ``(t, primitive, [n1, n2, ...])``."""
+    """``t = f(a1, a2, ...)`` (one target, arguments names or literals, the call tagged
+    ``kind``: a ``kernel_forward`` or ``kernel_gradient``) -> ``(t, primitive, [key of a1,
+    ...])`` (:func:`_arg_key`)."""
     if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
             and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call):
         facts = facts_of(stmt.value, kind)
-        if facts is not None and not stmt.value.keywords \
-                and all(isinstance(a, gast.Name) for a in stmt.value.args):
-            return stmt.targets[0].id, facts["prim"], [a.id for a in stmt.value.args]
+        if facts is not None and not stmt.value.keywords:
+            keys = [_arg_key(a) for a in stmt.value.args]
+            if None not in keys:
+                return stmt.targets[0].id, facts["prim"], keys
     return None
+
+
+def _names(keys) -> list:
+    return [k for k in keys if isinstance(k, str)]
 
 
 def _saving_sites(fdef):
     """The top-level ``t = p(args)`` of a primitive with a saving kernel pair, whose target
-    and arguments are each bound once in ``fdef`` (so a later use names the same value):
-    ``[(position, statement, t, p, args)]``.  Most functions have none: one look at the
-    top-level statements, and the whole function is walked only when there is one."""
+    and named arguments are each bound once in ``fdef`` (so a later use names the same
+    value): ``[(position, statement, t, p, args)]``.  Most functions have none: one look at
+    the top-level statements, and the whole function is walked only when there is one."""
     calls = [(i, stmt, _kernel_call(stmt, "kernel_forward"))
              for i, stmt in enumerate(fdef.body) if isinstance(stmt, gast.Assign)]
     calls = [(i, stmt, c) for i, stmt, c in calls if c is not None]
@@ -369,12 +388,29 @@ def _saving_sites(fdef):
         return []
     once = store_counts(fdef)
     return [(i, stmt, t, p, args) for i, stmt, (t, p, args) in calls
-            if once.get(t) == 1 and all(once.get(a) == 1 for a in args)]
+            if once.get(t) == 1 and all(once.get(a) == 1 for a in _names(args))]
+
+
+def _incoming(prim, fwd_args, grad_args, rename=None):
+    """The incoming gradient's name where the gradient call's arguments ``grad_args`` are
+    the forward's ``fwd_args`` as the pair's layout places them (``rename``: a name of the
+    backward -> the forward's name for the same value, across a pair), else None."""
+    layout = LOWERED_KERNELS[prim].layout
+    if len(grad_args) != len(layout):
+        return None
+    d = None
+    for key, at in zip(grad_args, layout):
+        if at == "d":
+            d = key if isinstance(key, str) else None
+        elif at >= len(fwd_args) or fwd_args[at] != (
+                rename.get(key) if rename is not None and isinstance(key, str) else key):
+            return None
+    return d
 
 
 def _gradient_sites(fdef, prim):
-    """The top-level ``g = p_grad(args..., d)`` of ``fdef`` for primitive ``prim``:
-    ``[(position, statement, args)]``."""
+    """The top-level ``g = gradient(args...)`` of ``fdef`` for primitive ``prim``'s saving
+    pair: ``[(position, statement, args)]``."""
     out = []
     for i, stmt in enumerate(fdef.body):
         call = _kernel_call(stmt, "kernel_gradient") if isinstance(stmt, gast.Assign) else None
@@ -383,13 +419,13 @@ def _gradient_sites(fdef, prim):
     return out
 
 
-def _rewrite_saving(fwd_stmt, t, prim, saved, grad_stmt, grad_args) -> None:
-    _, fwd, bwd = LOWERED_KERNELS[prim]
+def _rewrite_saving(fwd_stmt, t, prim, saved, grad_stmt, d) -> None:
+    pair = LOWERED_KERNELS[prim]
     fwd_stmt.targets = [gast.Tuple(elts=[name(t, store=True), name(saved, store=True)],
                                    ctx=gast.Store())]
-    fwd_stmt.value.func = name(fwd.__name__)
-    grad_stmt.value.func = name(bwd.__name__)
-    grad_stmt.value.args = [name(saved)] + [name(a) for a in grad_args[-1:]]
+    fwd_stmt.value.func = name(pair.fwd.__name__)
+    grad_stmt.value.func = name(pair.bwd.__name__)
+    grad_stmt.value.args = [name(saved), name(d)]
     untag(fwd_stmt.value)  # the saving pair's calls now, no longer the primitives'
     untag(grad_stmt.value)
 
@@ -402,8 +438,9 @@ def _save_for_backward(fdef, names) -> bool:
         return False
     once = store_counts(fdef)
     for at, stmt, t, prim, args in sites:
-        grads = [(i, g, a) for i, g, a in _gradient_sites(fdef, prim) if a[:-1] == args]
-        if len(grads) == 1 and grads[0][0] > at and once.get(grads[0][2][-1]) == 1:
+        grads = [(i, g, d) for i, g, a in _gradient_sites(fdef, prim)
+                 for d in [_incoming(prim, args, a)] if d is not None]
+        if len(grads) == 1 and grads[0][0] > at and once.get(grads[0][2]) == 1:
             _rewrite_saving(stmt, t, prim, names.fresh(t.lstrip("_") + "_saved"),
                             grads[0][1], grads[0][2])
     return True
@@ -430,9 +467,9 @@ def _save_for_backward_in_pair(fwd, bwd, names) -> None:
     once = store_counts(bwd)
     changed = False
     for _, stmt, t, prim, args in sites:
-        grads = [(g, a) for _, g, a in _gradient_sites(bwd, prim)
-                 if all(once.get(x) == 1 for x in a)
-                 and [fwd_name.get(x) for x in a[:-1]] == args]
+        grads = [(g, d) for _, g, a in _gradient_sites(bwd, prim)
+                 if all(once.get(x) == 1 for x in _names(a))
+                 for d in [_incoming(prim, args, a, fwd_name)] if d is not None]
         if len(grads) != 1:
             continue
         saved = names.fresh(t.lstrip("_") + "_saved")
