@@ -1603,7 +1603,7 @@ class _Gen:
         if self.chance(0.6):
             scope.numbers.append(Num("len(%s)" % name, float(k), float(k), k))
         if lines is not None and self.on("starred") and self.chance(0.4):
-            self.starred_stmt(scope, lines, indent, name, k, shape, bound)
+            self.starred_stmt(scope, lines, indent, name, k, shape, bound, runtime)
         if lines is None or not self.chance(0.7):
             return
         if self.on("seq_iter") and self.chance(0.4):
@@ -1621,10 +1621,11 @@ class _Gen:
         lines.append("%s%s = %s" % ("    " * indent, v, _strip(e.src)))
         scope.vars[v] = Var(v, e.shape, e.bound)
 
-    def starred_stmt(self, scope, lines, indent, name, k, shape, bound):
+    def starred_stmt(self, scope, lines, indent, name, k, shape, bound, runtime=False):
         """Starred unpacking of sequence ``name`` (``k`` items of ``shape``; feature
         starred): ``a, *rest = ys`` or ``*init, a = ys`` (``a`` a new value, ``len(rest)`` a
-        number), or a display ``[*ys, e]`` / ``(*ys, e)`` summed."""
+        number), or a display ``[*ys, e]`` / ``(*ys, e)`` summed (``[e, *ys]`` too where
+        ``ys`` is known when the code is compiled: a run-time list is unpacked first only)."""
         pad = "    " * indent
         form = self.pick(["first", "last", "display"])
         a, rest = self.fresh(), self.fresh("rest")
@@ -1638,7 +1639,8 @@ class _Gen:
             return
         e = self.expr(scope, {shape})
         zs = self.fresh("zs")
-        display = self.pick(["[*{ys}, {e}]", "(*{ys}, {e})", "[{e}, *{ys}]"])
+        display = self.pick(["[*{ys}, {e}]", "(*{ys}, {e})"] + ([] if runtime else
+                                                                ["[{e}, *{ys}]"]))
         lines.append("%s%s = %s" % (pad, zs, display.format(ys=name, e=_strip(e.src))))
         v = self.fresh()
         lines.append("%s%s = ops.sum(ops.stack(%s), 0)" % (pad, v, zs))

@@ -572,3 +572,52 @@ def test_reversed_rows_of_an_input_not_differentiated():
     value, grad = ops.value_and_grad(fn, 0)(Tensor(x), Tensor(y))
     assert_close(value, fn(Tensor(x), Tensor(y)), 1e-12, 1e-12)
     assert_close(grad, numerical_grad(fn, (x, y), 0), 1e-6, 1e-7)
+
+
+def extended_display(x):
+    ys = ()
+    for i in range(x.shape[0]):
+        ys = ys + (ops.sin(x[i]) * (i + 1),)
+    zs = [*ys, ys[0] * 2.0]  # (the soak's program: a run-time tuple unpacked first)
+    return ops.sum(ops.stack(zs))
+
+
+def extended_tuple_display(x):
+    hs = []
+    for r in x:
+        hs.append(ops.tanh(r))
+    zs = (*hs, x[0], x[-1] * 3.0)
+    total = 0.0
+    for k, z in enumerate(zs):
+        total = total + ops.sum(z * z) * (k + 1)
+    return total + len(zs)
+
+
+def display_copy(x):
+    hs = []
+    for r in x:
+        hs.append(r * 2.0)
+    zs = [*hs]
+    zs.append(x[0])  # (a copy: hs keeps its items)
+    return ops.sum(ops.stack(zs) ** 2) + ops.sum(ops.stack(hs))
+
+
+@pytest.mark.parametrize("fn", [extended_display, extended_tuple_display, display_copy],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_a_run_time_list_unpacked_first_in_a_display(fn, shape):
+    data = _input(shape, 3)
+    value, grad = ops.value_and_grad(fn)(Tensor(data))
+    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+
+
+def test_a_run_time_list_unpacked_after_an_item_is_refused():
+    def fn(x):
+        hs = []
+        for r in x:
+            hs.append(r * 2.0)
+        return ops.sum(ops.stack([x[0], *hs]))
+    with pytest.raises(CompileError, match="unpacking a value whose length is known only") as e:
+        ops.grad(fn)(Tensor(_input((3, 2), 0)))
+    assert "return ops.sum(ops.stack([x[0], *hs]))" in str(e.value)

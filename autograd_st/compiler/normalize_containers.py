@@ -212,7 +212,28 @@ class ContainersMixin:
 
     # -- lists -----------------------------------------------------------------------------
     def e_List(self, node):
-        return SymList(self.display_items(node))
+        joined = self.rt_display(node)
+        return joined if joined is not None else SymList(self.display_items(node))
+
+    def rt_display(self, node):
+        """``[*outs, e, ...]`` / ``(*outs, e, ...)``, a run-time list unpacked first and items
+        after it: a new run-time list (a copy with the items pushed, a tuple for a tuple
+        display); else None (:meth:`display_items`' way)."""
+        elts = node.elts
+        if not (elts and isinstance(elts[0], gast.Starred)
+                and isinstance(elts[0].value, (gast.Name, gast.Attribute))) \
+                or any(isinstance(e, gast.Starred) for e in elts[1:]):
+            return None
+        base = self.expr(elts[0].value)
+        if not self.is_rt_list(base):
+            return None  # (read again by display_items: a name or attribute, no effect)
+        out = self.rt_concat(base, [self.expr(e) for e in elts[1:]], node)
+        origin = self.rt_origin[out.var.name]
+        if isinstance(node, gast.Tuple):
+            self.rt_tuples.add(origin)
+        else:
+            self.rt_tuples.discard(origin)
+        return out
 
     def display_items(self, node) -> list:
         """The items of a tuple or list display, ``*xs`` a compile-time sequence's items."""
@@ -224,9 +245,9 @@ class ContainersMixin:
             value = self.expr(e.value)
             if isinstance(value, Sym) or self.is_rt_list(value):
                 raise self.error(e, "*-unpacking a value whose length is known only when the "
-                                 "code runs, in a tuple or list", "build the list with "
-                                 "append, or join arrays with ops.concat",
-                                 cls=UnsupportedSyntaxError)
+                                 "code runs, in a tuple or list (but first, before the items "
+                                 "it is extended with)", "build the list with append, or "
+                                 "join arrays with ops.concat", cls=UnsupportedSyntaxError)
             out.extend(self._items(value, e.value))
         return out
 

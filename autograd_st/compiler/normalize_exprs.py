@@ -154,7 +154,8 @@ class ExpressionsMixin(ContainersMixin, ComprehensionsMixin):
 
     # -- containers, attributes, subscripts ----------------------------------------------
     def e_Tuple(self, node):
-        return tuple(self.display_items(node))
+        joined = self.rt_display(node)
+        return joined if joined is not None else tuple(self.display_items(node))
 
     def e_Dict(self, node):
         out = {}
