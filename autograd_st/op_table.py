@@ -49,6 +49,7 @@ from . import (  # noqa: F401
     rules_nn,
     table_array,
     table_comm,
+    table_detect,
     table_index,
     table_linalg,
     table_loss,
@@ -539,7 +540,7 @@ _CORE_NN_OPS: tuple[Op, ...] = (
 #: every functional op: the core rows above and the family tables' rows.
 OPS: tuple[Op, ...] = (_CORE_OPS + table_array.OPS + table_math.OPS + table_more.OPS
                        + table_comm.OPS + table_linalg.OPS + table_loss.OPS
-                       + table_index.OPS + table_numpy.OPS)
+                       + table_index.OPS + table_numpy.OPS + table_detect.OPS)
 #: every nn functional form.
 NN_OPS: tuple[Op, ...] = _CORE_NN_OPS + table_nn.OPS + table_nn3d.OPS
 
