@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .kernels import _tag
+
 __all__ = ["iou", "bbox_encode", "bbox_decode", "check_valid", "nms_order", "nms_sorted",
            "nms_index", "nms_mask",
            "roi_align_matrices", "roi_align", "roi_align_grad"]
@@ -28,6 +30,7 @@ def _corners(boxes):
     return boxes[..., 0], boxes[..., 1], boxes[..., 2], boxes[..., 3]
 
 
+@_tag("iou")
 def iou(anchor_boxes, gt_boxes, mode="iou"):
     """``(M, N)``: the overlap of ``gt_boxes[m]`` and ``anchor_boxes[n]`` over their union
     (``'iou'``) or over the gt box's area (``'iof'``), pixel areas ``(x1 - x0 + 1) (y1 - y0 +
@@ -54,6 +57,7 @@ def _centres(boxes, one):
     return (x0 + x1) * half, (y0 + y1) * half, x1 - x0 + one, y1 - y0 + one
 
 
+@_tag("bbox_encode")
 def bbox_encode(anchor_box, groundtruth_box, means=(0.0, 0.0, 0.0, 0.0),
                 stds=(1.0, 1.0, 1.0, 1.0)):
     """The deltas ``((gx - px) / pw, (gy - py) / ph, log(gw / pw), log(gh / ph))`` of each
@@ -68,6 +72,7 @@ def bbox_encode(anchor_box, groundtruth_box, means=(0.0, 0.0, 0.0, 0.0),
     return ((d - np.asarray(means, dtype)) / np.asarray(stds, dtype)).astype(dtype)
 
 
+@_tag("bbox_decode")
 def bbox_decode(anchor_box, deltas, max_shape, means=(0.0, 0.0, 0.0, 0.0),
                 stds=(1.0, 1.0, 1.0, 1.0), wh_ratio_clip=0.016):
     """The boxes ``deltas`` (times ``stds`` plus ``means``; the size deltas clipped to
@@ -90,6 +95,7 @@ def bbox_decode(anchor_box, deltas, max_shape, means=(0.0, 0.0, 0.0, 0.0),
     return np.stack([x0, y0, x1, y1], -1).astype(dtype)
 
 
+@_tag("check_valid")
 def check_valid(bboxes, img_metas):
     """Whether each box starts at or after 0 and ends inside the image of ``img_metas = (h,
     w, ratio)``: ``x1 <= w ratio - 1``, ``y1 <= h ratio - 1`` (a bool array ``(N,)``)."""
@@ -132,17 +138,20 @@ def nms_order(bboxes):
     return index[:n][::-1].copy()
 
 
+@_tag("nms_sorted")
 def nms_sorted(bboxes):
     """``bboxes (N, 5)`` in :func:`nms_order` (NMSWithMask's first output)."""
     return bboxes[nms_order(bboxes)]
 
 
+@_tag("nms_index")
 def nms_index(bboxes):
     """NMSWithMask's second output on MindSpore 2.10's CPU: ``arange(N)`` int32 (its kernel
     writes each position's own index, not the sorted box's input index; measured)."""
     return np.arange(np.shape(bboxes)[0], dtype=np.int32)
 
 
+@_tag("nms_mask")
 def nms_mask(sorted_boxes, iou_threshold=0.5):
     """Which boxes (sorted by score, highest first) non-maximum suppression keeps: a box is
     dropped when its overlap over union (areas ``(x1 - x0) (y1 - y0)``, no +1) with a kept
@@ -236,6 +245,7 @@ def _matrices_for(x_shape, rois, pooled_height, pooled_width, spatial_scale, sam
                               sample_num, roi_end_mode, dtype)
 
 
+@_tag("roi_align")
 def roi_align(x, rois, pooled_height, pooled_width, spatial_scale, sample_num=2,
               roi_end_mode=1):
     """``(R, C, pooled_height, pooled_width)``: each RoI's bins of ``x (N, C, H, W)``, the
@@ -250,6 +260,7 @@ def roi_align(x, rois, pooled_height, pooled_width, spatial_scale, sample_num=2,
     return out
 
 
+@_tag("roi_align_grad")
 def roi_align_grad(dy, rois, like, pooled_height, pooled_width, spatial_scale, sample_num=2,
                    roi_end_mode=1):
     """The adjoint of :func:`roi_align` in ``x``: each RoI's ``Ay.T @ dy @ Ax`` summed into
