@@ -787,10 +787,19 @@ def test_method_equals_functional_op_eagerly_and_in_gradients(i, shapes, case_mo
 
 
 def test_each_primitive_class_is_written_once():
-    from autograd_st.ops import classes_array, classes_linalg, classes_math, classes_nn, operations
+    from autograd_st.ops import (
+        classes_array,
+        classes_detect,
+        classes_linalg,
+        classes_math,
+        classes_nn,
+        classes_nn3d,
+        operations,
+    )
 
     owners = {}
-    for module in (classes_array, classes_math, classes_nn, classes_linalg):
+    for module in (classes_array, classes_math, classes_nn, classes_linalg, classes_detect,
+                   classes_nn3d):
         for name in module.__all__:
             owners.setdefault(name, []).append(module.__name__)
     for name in op_table.CLASSES:

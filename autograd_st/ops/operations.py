@@ -19,8 +19,6 @@ from .classes_custom import *  # noqa: F401,F403
 from .classes_custom import __all__ as _custom_all
 from .classes_detect import *  # noqa: F401,F403
 from .classes_detect import __all__ as _detect_all
-from .classes_nn3d import *  # noqa: F401,F403
-from .classes_nn3d import __all__ as _nn3d_all
 from .classes_index import *  # noqa: F401,F403
 from .classes_index import __all__ as _index_all
 from .classes_linalg import *  # noqa: F401,F403
@@ -29,6 +27,8 @@ from .classes_math import *  # noqa: F401,F403
 from .classes_math import __all__ as _math_all
 from .classes_nn import *  # noqa: F401,F403
 from .classes_nn import __all__ as _nn_all
+from .classes_nn3d import *  # noqa: F401,F403
+from .classes_nn3d import __all__ as _nn3d_all
 from .primitive_base import Primitive
 
 
