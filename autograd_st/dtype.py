@@ -60,6 +60,22 @@ float_ = float32
 half = float16
 single = float32
 double = float64
+# MindSpore 2.10's other aliases of concrete types (measured: ``mindspore.long`` is Int64,
+# ``byte`` Int8, ``ubyte`` UInt8, ``intp`` Int64, ``uintp`` UInt64, ``cfloat`` Complex64);
+# its generic ``int_``, ``uint``, ``number`` are type classes, not element types (not here)
+long = int64
+short = int16
+byte = int8
+ubyte = uint8
+ushort = uint16
+intc = int32
+intp = int64
+uintc = uint32
+uintp = uint64
+cfloat = complex64
+cdouble = complex128
+ALIASES = ("float_", "half", "single", "double", "long", "short", "byte", "ubyte", "ushort",
+           "intc", "intp", "uintc", "uintp", "cfloat", "cdouble")
 
 _ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
         complex64, complex128, bool_)

@@ -49,6 +49,7 @@ from . import (  # noqa: F401
     rules_nn,
     table_array,
     table_comm,
+    table_detect,
     table_index,
     table_linalg,
     table_loss,
@@ -98,6 +99,14 @@ def div(input, other, rounding_mode=None):
     """``input / other`` element-wise, broadcasting (true division; ``rounding_mode`` is
     accepted for MindSpore's signature and not applied)."""
     return P.div(input, other)
+
+
+def dense(input, weight, bias=None):
+    """MindSpore's ``ops.dense(input, weight, bias=None)``: ``input @ weight.T + bias``, weight
+    shaped ``(out, in)`` or ``(in,)`` (measured on 2.10: a 1-D weight gives ``input``'s
+    leading axes, a 1-D input ``(out,)``)."""
+    out = P.matmul(input, P.transpose(weight))
+    return out if bias is None else P.add(out, bias)
 
 
 def exp2(input):
@@ -499,8 +508,7 @@ _CORE_OPS: tuple[Op, ...] = (
 #: ``autograd_st.ops.nn_func.<name>`` (those MindSpore has also as ``ops.<name>``); the
 #: convolutions, pooling and resampling (``conv2d``, ``bias_add`` ...) are in ``table_nn``.
 _CORE_NN_OPS: tuple[Op, ...] = (
-    Op("matmul_nt", "input, weight", ops=("dense",),
-       doc="``input @ weight.T`` (weight shaped (out, in), as in nn.Dense)."),
+    Op("matmul", fn=dense, ops=("dense",)),
     Op("linear", "input, weight, bias=None", ops=("linear",),
        doc="``input @ weight.T + bias`` over the last axis of ``input`` (weight shaped (out, "
            "in)): nn.Dense's product, its leading axes one 2-D matmul as in MindSpore's "
@@ -532,7 +540,7 @@ _CORE_NN_OPS: tuple[Op, ...] = (
 #: every functional op: the core rows above and the family tables' rows.
 OPS: tuple[Op, ...] = (_CORE_OPS + table_array.OPS + table_math.OPS + table_more.OPS
                        + table_comm.OPS + table_linalg.OPS + table_loss.OPS
-                       + table_index.OPS + table_numpy.OPS)
+                       + table_index.OPS + table_numpy.OPS + table_detect.OPS)
 #: every nn functional form.
 NN_OPS: tuple[Op, ...] = _CORE_NN_OPS + table_nn.OPS + table_nn3d.OPS
 

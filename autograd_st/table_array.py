@@ -881,7 +881,7 @@ OPS: tuple[Op, ...] = (
     Op("swapaxes", fn=swapaxes, ops=("swapaxes", "swapdims")),
     Op("roll", fn=roll, ops=("roll",)),
     Op("pad", fn=pad, ops=("pad",)),
-    Op("take", fn=gather, ops=("gather",), classes=("Gather",)),
+    Op("take", fn=gather, ops=("gather",), classes=("Gather", "GatherV2")),
     Op("take", fn=index_select, ops=("index_select",)),
     Op("take_along", fn=gather_elements, ops=("gather_elements",), classes=("GatherD",)),
     Op("where", fn=masked_fill, ops=("masked_fill",), classes=("MaskedFill",)),

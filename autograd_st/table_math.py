@@ -777,7 +777,7 @@ OPS: tuple[Op, ...] = (
        numpy=(np.arctanh,), classes=("Atanh",)),
     Op("expm1", _U, ops=("expm1",), methods=("expm1",), numpy=(np.expm1,), classes=("Expm1",)),
     Op("log1p", "x", numpy=(np.log1p,), methods=("log1p",), classes=("Log1p",)),
-    Op("arctan2", _B, ops=("atan2", "arctan2"), methods=("atan2",), numpy=(np.arctan2,),
+    Op("arctan2", _B, ops=("atan2", "arctan2"), methods=("atan2", "arctan2"), numpy=(np.arctan2,),
        classes=("Atan2",)),
     Op("erf", "x", methods=("erf",), classes=("Erf",)),
     Op("sub", fn=erfc, ops=("erfc",), methods=("erfc",), classes=("Erfc",)),
@@ -874,7 +874,7 @@ OPS: tuple[Op, ...] = (
     # linear algebra
     Op("matmul", fn=bmm, ops=("bmm",)),
     Op("matmul", fn=baddbmm, ops=("baddbmm",)),
-    Op("matmul", fn=addmm, ops=("addmm",)),
+    Op("matmul", fn=addmm, ops=("addmm",), methods=("addmm",)),
     Op("matmul", fn=mv, ops=("mv",)),
     Op("mul", fn=outer, ops=("outer",)),
     Op("einsum2", fn=einsum, ops=("einsum",)),

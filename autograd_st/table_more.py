@@ -566,6 +566,40 @@ _m_float32, _m_float64, _m_float16 = (_cast_method(n) for n in ("float32", "floa
 _m_int32, _m_int64, _m_bool = (_cast_method(n) for n in ("int32", "int64", "bool"))
 
 
+def lin_space(start, stop, num):
+    """MindSpore's ``ops.LinSpace()(start, stop, num)``: ``num`` evenly spaced values from
+    ``start`` to ``stop``, both included, of ``start``'s dtype (measured on 2.10: float64
+    Tensors give float64, float32 ones float32; ``num`` an int or a Tensor)."""
+    start, stop, num = _const(start), _const(stop), _const(num)
+    if isinstance(start, Sym):
+        dtype = P.dtype(start)
+    else:
+        dtype = np.asarray(start).dtype.name
+        dtype = dtype if dtype in ("float16", "float32", "float64") else "float32"
+    return _wrap(P.linspace(start, stop, num if isinstance(num, Sym) else int(num), dtype))
+
+
+def _m_allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``Tensor.allclose(other, rtol=1e-05, atol=1e-08, equal_nan=False)``: whether every
+    element is close, ``|self - other| <= atol + rtol |other|``: a Python bool, as MindSpore
+    2.10 returns (in differentiated code a 0-d bool array, computed at run time)."""
+    out = P.all(P.isclose(self, other, rtol, atol, equal_nan))
+    return out if isinstance(out, Sym) else bool(out)
+
+
+def _m_type(self, dtype=None):
+    """``Tensor.type(dtype=None)``: the dtype's name (``'Float32'``, a str, as MindSpore 2.10
+    returns) or, given ``dtype``, the values as that dtype."""
+    if dtype is not None:
+        return P.astype(self, dtype if isinstance(dtype, Sym) else mstype.to_numpy(dtype).name)
+    if isinstance(self, Sym) or has_sym(self):
+        raise UnsupportedSyntaxError(
+            "Tensor.type() without a dtype: in differentiated code the dtype's name is not "
+            "known at compile time; read x.dtype (a dtype) instead, or call x.type(dtype) to "
+            "cast")
+    return str(mstype.from_numpy(np.asarray(unwrap(self)).dtype))
+
+
 _U, _B = "input", "input, other"
 
 #: the rows (see :mod:`autograd_st.op_table` for what a row makes).
@@ -669,4 +703,7 @@ OPS: tuple[Op, ...] = (
     Op("astype", fn=_m_int32, methods=("int",)),
     Op("astype", fn=_m_int64, methods=("long",)),
     Op("astype", fn=_m_bool, methods=("bool",)),
+    Op("astype", fn=_m_type, methods=("type",)),
+    Op("isclose", fn=_m_allclose, methods=("allclose",)),
+    Op("linspace", fn=lin_space, classes=("LinSpace",)),
 )

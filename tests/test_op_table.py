@@ -158,7 +158,7 @@ def test_a_method_written_in_tensor_py_as_well_is_refused(monkeypatch):
 def test_the_table_imports_nothing_above_its_floor():
     allowed = {"dtype", "rules", "rules_nn", "prims", "tensor", "op_row", "table_array",
                "table_math", "table_more", "table_nn", "table_comm", "table_nn3d",
-               "table_linalg", "table_loss", "table_index", "table_numpy"}
+               "table_linalg", "table_loss", "table_index", "table_numpy", "table_detect"}
     tree = ast.parse(pathlib.Path(op_table.__file__).read_text())
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level:
@@ -452,6 +452,13 @@ METHOD_CASES = [
      "ops.stop_gradient(ops.cast(x * 3, ms.int64))", "(x * 3).astype(np.int64)", "unary",
      "real"),
     ("bool", "x.gt(1).bool()", "ops.cast(x.gt(1), ms.bool_)", "x > 1", "unary", "real"),
+    ("type", "x.type(ms.float64)", "ops.cast(x, ms.float64)", "x.astype(np.float64)", "unary",
+     "real"),
+    ("allclose", "x * x.allclose(y) + y * x.allclose(x)",
+     "x * ops.all(ops.isclose(x, y)) + y", "x * np.allclose(x, y) + y", "binary", "real"),
+    ("arctan2", "x.arctan2(y)", "ops.arctan2(x, y)", "np.arctan2(x, y)", "binary", "real"),
+    ("addmm", "x.addmm(x, x.T, beta=2, alpha=0.5)", "ops.addmm(x, x, x.T, beta=2, alpha=0.5)",
+     "2 * x + 0.5 * (x @ x.T)", "square", "real"),
     ("addcmul", "x.addcmul(y, x, 0.5)", "ops.addcmul(x, y, x, 0.5)", "x + 0.5 * y * x",
      "binary", "real"),
     ("addcdiv", "x.addcdiv(x, y)", "ops.addcdiv(x, x, y)", "x + x / y", "binary", "pos"),
@@ -780,10 +787,19 @@ def test_method_equals_functional_op_eagerly_and_in_gradients(i, shapes, case_mo
 
 
 def test_each_primitive_class_is_written_once():
-    from autograd_st.ops import classes_array, classes_linalg, classes_math, classes_nn, operations
+    from autograd_st.ops import (
+        classes_array,
+        classes_detect,
+        classes_linalg,
+        classes_math,
+        classes_nn,
+        classes_nn3d,
+        operations,
+    )
 
     owners = {}
-    for module in (classes_array, classes_math, classes_nn, classes_linalg):
+    for module in (classes_array, classes_math, classes_nn, classes_linalg, classes_detect,
+                   classes_nn3d):
         for name in module.__all__:
             owners.setdefault(name, []).append(module.__name__)
     for name in op_table.CLASSES:

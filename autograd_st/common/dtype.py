@@ -4,7 +4,24 @@
 Takes: :mod:`autograd_st.dtype`.  Gives: its names.
 """
 from ..dtype import *  # noqa: F401,F403
+from ..dtype import (  # noqa: F401
+    ALIASES,
+    byte,
+    cdouble,
+    cfloat,
+    double,
+    float_,
+    half,
+    intc,
+    intp,
+    long,
+    short,
+    single,
+    ubyte,
+    uintc,
+    uintp,
+    ushort,
+)
 from ..dtype import __all__ as _all
-from ..dtype import double, float_, half, single  # noqa: F401
 
-__all__ = list(_all) + ["float_", "half", "single", "double"]
+__all__ = list(_all) + list(ALIASES)

@@ -45,7 +45,7 @@ from ..prims import P
 from ..tensor import Parameter, Tensor
 from .dynamic_lr import check_positive_int
 
-__all__ = ["Dense", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "ReLU",
+__all__ = ["Dense", "Linear", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "ReLU",
            "ReLU6", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax", "Flatten",
            "GroupNorm",
            "Dropout", "Identity", "SequentialCell", "CellList", "seed_initializers",
@@ -323,6 +323,38 @@ class Dense(Cell):
     def extend_repr(self) -> str:
         return "input_channels=%d, output_channels=%d, has_bias=%s" % (
             self.in_channels, self.out_channels, self.has_bias)
+
+
+class Linear(Cell):
+    """MindSpore 2.10's ``nn.Linear(in_features, out_features, bias=True, weight_init=None,
+    bias_init=None, dtype=None)`` (the same class as ``mint.nn.Linear`` there): ``x @
+    weight.T + bias`` over the last axis of ``x``, ``weight (out_features, in_features)``
+    HeUniform with negative slope sqrt(5) by default, ``bias (out_features,)`` uniform in
+    +-1/sqrt(in_features) (None without ``bias``)."""
+
+    def __init__(self, in_features, out_features, bias=True, weight_init=None,
+                 bias_init=None, dtype=None) -> None:
+        super().__init__()
+        self.in_features = check_positive_int(in_features, "in_features", "Linear")
+        self.out_features = check_positive_int(out_features, "out_features", "Linear")
+        if not isinstance(bias, bool):
+            raise TypeError("For 'Linear', the type of 'has_bias' should be 'bool', but got "
+                            "%r." % (bias,))
+        self.has_bias = bias
+        self.weight = Parameter(initialize(weight_init, (out_features, in_features), dtype,
+                                           default="he_uniform_sqrt5"), name="weight")
+        if bias:
+            self.bias = Parameter(_bias_init(bias_init, (out_features,), in_features, dtype),
+                                  name="bias")
+        else:
+            self.bias = None
+
+    def construct(self, input):
+        return linear(input, self.weight, self.bias)
+
+    def extend_repr(self) -> str:
+        s = "input_features=%d, output_features=%d" % (self.in_features, self.out_features)
+        return s + (", has_bias=True" if self.has_bias else "")
 
 
 class Conv2d(Cell):

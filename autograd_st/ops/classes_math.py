@@ -9,15 +9,19 @@ Gives: the classes (``operations`` publishes them as ``autograd_st.ops.<Name>``)
 """
 from __future__ import annotations
 
+import numpy as np
+
+from .. import dtype as mstype
 from .. import table_math
 from ..ms_random import DropoutStream
 from ..prims import P
+from ..tensor import Tensor
 from .primitive_base import Primitive
 
 __all__ = ["SoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits", "OneHot",
            "Dropout", "L2Normalize", "Elu", "CeLU", "Einsum", "LpNorm", "BiasAdd",
            "BinaryCrossEntropy", "BCEWithLogitsLoss", "KLDivLoss", "SmoothL1Loss", "NLLLoss",
-           "SoftShrink", "HShrink", "Cdist", "IsClose"]
+           "SoftShrink", "HShrink", "Cdist", "IsClose", "ScalarCast"]
 
 
 class SoftmaxCrossEntropyWithLogits(Primitive):
@@ -259,3 +263,27 @@ class NLLLoss(Primitive):
         loss = table_math.nll_loss(logits, labels, weight, self.ignore_index, self.reduction)
         total = P.sum(P.target_weights(labels, logits, self.ignore_index, weight))
         return loss, total
+
+
+class ScalarCast(Primitive):
+    """MindSpore's ``ops.ScalarCast()(input_x, input_y)``: the Python number ``input_x`` as the
+    Python type of ``input_y``, which must be ``mindspore.int64`` (``int``, truncated toward
+    0: ``-3.7`` is ``-3``), ``float64`` or ``bool_`` (measured on MindSpore 2.10, which
+    refuses any other type with a ValueError and a Tensor with a TypeError; deprecated
+    there since 2.3 for ``int(x)`` / ``float(x)``)."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, input_x, input_y):
+        if isinstance(input_x, Tensor) or not isinstance(input_x, (bool, int, float,
+                                                                    np.number, np.bool_)):
+            raise TypeError("For 'ScalarCast', the type of 'x' should be one of '['bool', "
+                            "'Number']', but got type '%s'." % type(input_x).__name__)
+        to = {mstype.int64: int, mstype.float64: float, mstype.bool_: bool}
+        for dtype, kind in to.items():
+            if input_y == dtype:
+                return kind(input_x)
+        raise ValueError("For 'ScalarCast', the supported type is in the list: "
+                         "[mindspore.int64, mindspore.float64, mindspore.bool], but got %s"
+                         % (input_y,))

@@ -16,6 +16,7 @@ import numpy as np
 from .. import dtype as mstype
 from ..op_table import FUNCTIONS, NN_FUNCTIONS, filled_at_run_time
 from ..tensor import Tensor
+from .classes_nn import Print
 from .composite.base import HyperMap, Map, MultitypeFuncGraph, tail
 
 globals().update(FUNCTIONS)
@@ -91,6 +92,19 @@ mixed_precision_cast = NN_FUNCTIONS["mixed_precision_cast"]  # (F.mixed_precisio
 assign = NN_FUNCTIONS["assign"]  # (F.assign(ref, value): ops.assign; zoo clip cells)
 
 
+def tuple_len(data):
+    """MindSpore's ``ops.tuple_len(data)``: ``len(data)`` of a tuple or list (an int; in
+    differentiated code what ``len`` is there: ``tuple_len(x.shape)`` is x's rank)."""
+    return len(data)
+
+
+def print_(*input_x):
+    """MindSpore's ``ops.print_(*input_x)``: ``ops.Print()(*input_x)``: each input printed on a
+    line of its own (a Tensor as its repr), None returned; in differentiated code it runs at
+    run time, in program order, as MindSpore prints at run time."""
+    return Print()(*input_x)
+
+
 def scalar_add(x, y):
     """MindSpore's ``F.scalar_add(x, y)``: ``x + y`` (numbers, or Tensors as ``+``)."""
     return x + y
@@ -98,5 +112,5 @@ def scalar_add(x, y):
 
 # (``depend`` and ``assign`` are not listed: ``ops`` publishes them from nn_func already; the composites are
 # listed so that ``ops`` publishes them, as MindSpore's ``ops.HyperMap`` ...)
-__all__ = list(FUNCTIONS) + ["ones", "zeros", "make_range", "partial", "Partial", "scalar_add", "HyperMap", "Map",
+__all__ = list(FUNCTIONS) + ["ones", "zeros", "make_range", "tuple_len", "print_", "partial", "Partial", "scalar_add", "HyperMap", "Map",
                              "MultitypeFuncGraph", "tail"]

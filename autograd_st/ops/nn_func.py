@@ -16,7 +16,7 @@ from ..op_table import NN_FUNCTIONS
 globals().update(NN_FUNCTIONS)
 
 #: the names ``autograd_st.ops`` publishes as well.
-PUBLIC = ("one_hot", "depend", "assign", "erf", "softplus", "dropout",
+PUBLIC = ("dense", "one_hot", "depend", "assign", "erf", "softplus", "dropout",
           "mixed_precision_cast") + table_nn.PUBLIC + table_nn3d.PUBLIC
 
 __all__ = list(NN_FUNCTIONS)

@@ -19,7 +19,7 @@ import numpy as np
 
 from ... import dtype as mstype
 from ...cell import Cell
-from ...nn.layers import _INIT_RNG, initialize
+from ...nn.layers import _INIT_RNG, Linear, initialize  # noqa: F401  (nn.Linear is mint.nn's)
 from ...ops import nn_func
 from ...tensor import Parameter, Tensor
 from . import functional  # noqa: F401  (mint.nn.functional)
@@ -52,28 +52,6 @@ def _tuple(value, n):
 # ---------------------------------------------------------------------------------------
 # layers with parameters
 # ---------------------------------------------------------------------------------------
-
-class Linear(Cell):
-    """``mint.nn.Linear(in_features, out_features, bias=True, weight_init=None,
-    bias_init=None, dtype=None)``: ``x @ weight.T + bias``, ``weight (out_features,
-    in_features)``."""
-
-    def __init__(self, in_features, out_features, bias=True, weight_init=None,
-                 bias_init=None, dtype=None) -> None:
-        super().__init__()
-        self.in_features, self.out_features = int(in_features), int(out_features)
-        self.weight = Parameter(initialize(weight_init, (out_features, in_features), dtype,
-                                           default="he_uniform_sqrt5"), name="weight")
-        if bias:
-            value = (initialize(bias_init, (out_features,), dtype) if bias_init is not None
-                     else _uniform(1.0 / math.sqrt(in_features), (out_features,), dtype))
-            self.bias = Parameter(value, name="bias")
-        else:
-            self.bias = None
-
-    def construct(self, input):
-        return nn_func.linear(input, self.weight, self.bias)
-
 
 class _ConvNd(Cell):
     _n = 2
