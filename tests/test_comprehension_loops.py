@@ -354,8 +354,26 @@ def zip_reversed_rows(x):
     return total
 
 
+def enumerate_zip_rows(x):
+    """for i, (a, b) in enumerate(zip(..)): zip's loop counted by i (was refused: "zip has
+    no derivative rule")."""
+    total = 0.0
+    for i, (a, b) in enumerate(zip(x, x * 0.5)):
+        total = total * 0.5 + (a * b).sum() * (i + 1)
+    for i, (a, c) in enumerate(zip(x, (0.5, 2.0, -1.0))):
+        total = total + ops.sin(a).sum() * c * (i + 1)
+    return total
+
+
+def enumerate_zip_comprehensions(x):
+    hs = [ops.tanh(r) for r in x]
+    firsts = ops.stack([a * b.sum() * (i + 1) for i, (a, b) in enumerate(zip(x, reversed(x)))])
+    return firsts.sum() + sum((h * r).sum() * k for k, (h, r) in enumerate(zip(hs, x)))
+
+
 RUNTIME_SEQUENCES = [enumerate_rows, zip_rows, zip_parts, rnn_outputs, reversed_loop, any_all,
-                     reversed_rows, reversed_rows_comprehensions, zip_reversed_rows]
+                     reversed_rows, reversed_rows_comprehensions, zip_reversed_rows,
+                     enumerate_zip_rows, enumerate_zip_comprehensions]
 
 
 @pytest.mark.parametrize("fn", RUNTIME_SEQUENCES, ids=[f.__name__ for f in RUNTIME_SEQUENCES])

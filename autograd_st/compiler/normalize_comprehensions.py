@@ -56,7 +56,7 @@ from ..errors import UnsupportedSyntaxError
 from ..prims import Sym, has_sym
 from .codegen import names_written
 from .ir import Const
-from .normalize_loops import BindingState
+from .normalize_loops import BindingState, zip_call
 from .normalize_values import (
     MISSING,
     NOT_HANDLED,
@@ -220,6 +220,13 @@ class ComprehensionsMixin:
         if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) and it.args \
                 and not it.keywords and not any(isinstance(a, gast.Starred) for a in it.args):
             func = self.expr(it.func)
+            if func is enumerate and len(it.args) == 1 and zip_call(it.args[0]) \
+                    and self.expr(it.args[0].func) is zip:
+                inner = [self.iterable(a) for a in it.args[0].args]  # enumerate(zip(..))
+                if any(isinstance(v, Sym) for v in inner):
+                    raise _AsLoop(node)
+                zipped = self.call(zip, inner, {}, it.args[0], "zip")
+                return self.call(enumerate, [zipped], {}, it, "enumerate")
             if func in (zip, enumerate):
                 values = [self.iterable(a) for a in it.args]
                 if any(isinstance(v, Sym) for v in values):

@@ -59,7 +59,7 @@ from .normalize_values import (
 from .runtime_lists import ListsGrow
 from .trees import walk
 
-__all__ = ["BindingState", "LoopsMixin", "MAX_UNROLL", "lists_in"]
+__all__ = ["BindingState", "LoopsMixin", "MAX_UNROLL", "lists_in", "zip_call"]
 
 
 def _numbers(value) -> bool:
@@ -239,6 +239,14 @@ class BindingState:
         nz.loc = self.loc
 
 
+def zip_call(node, n=None) -> bool:
+    """``node`` is ``zip(a1, ..., an)`` (by its name; the caller checks what it denotes;
+    ``n`` None: any number of arguments), no starred argument or keyword."""
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+        and node.func.id == "zip" and n in (None, len(node.args)) and not node.keywords \
+        and not any(isinstance(a, gast.Starred) for a in node.args)
+
+
 class LoopsMixin:
     """Binds ``for`` and ``while`` (see the module docstring)."""
 
@@ -268,7 +276,7 @@ class LoopsMixin:
         if found is not None:  # for i, p in enumerate(parts), for a, b in zip(xs, hs)
             how, over = found
             lengths = [self.runtime_len(o) if isinstance(o, Sym) else len(o)
-                       for o in (over if how == "zip" else (over,))]
+                       for o in (over if how != "enumerate" else (over,))]
             n = lengths[0]
             for m in lengths[1:]:  # zip: the shortest
                 n = self.opaque(gast.Call(func=_builtin("min"), args=[self.to_node(n),
@@ -396,18 +404,34 @@ class LoopsMixin:
                  and isinstance(target.elts[0], gast.Name))
                 or (func is zip and len(call.args) == len(target.elts))):
             return None
+        if func is enumerate and isinstance(target.elts[1], gast.Tuple) \
+                and zip_call(call.args[0], len(target.elts[1].elts)) \
+                and self.expr(call.args[0].func) is zip:
+            # for i, (a, b) in enumerate(zip(xs, hs)): zip's loop, counted by i
+            overs = tuple(self.iterable(a) for a in call.args[0].args)
+            if any(isinstance(o, Sym) for o in overs):
+                self._check_zip(overs, call.args[0])
+                return "enumerate_zip", overs
+            zipped = self.call(zip, list(overs), {}, call.args[0], "zip")
+            return "items", self.call(enumerate, [zipped], {}, call, "enumerate")
         overs = tuple(self.iterable(a) for a in call.args)
         if all(isinstance(o, Sym) for o in overs):
             return ("enumerate", overs[0]) if func is enumerate else ("zip", overs)
-        if func is zip and any(isinstance(o, Sym) for o in overs) \
-                and all(isinstance(o, Sym) or _numbers(o) for o in overs):
-            return "zip", overs  # zip(x, [0.5, 2.0]): the numbers read by the counter
         if any(isinstance(o, Sym) for o in overs):  # (a run-time list is one too)
+            if func is zip:
+                self._check_zip(overs, call)
+                return "zip", overs  # zip(x, [0.5, 2.0]): the numbers read by the counter
+            self._check_zip(overs, call, func.__name__)  # (refused)
+        return "items", self.call(func, list(overs), {}, call, func.__name__)
+
+    def _check_zip(self, overs, call, what="zip"):
+        """Refuse a ``zip`` of a runtime value and a compile-time sequence of anything but
+        numbers (numbers are read by the loop's counter when the code runs)."""
+        if what != "zip" or not all(isinstance(o, Sym) or _numbers(o) for o in overs):
             raise self.error(call, "%s of a runtime value and a sequence known when the code "
-                             "is compiled" % func.__name__, "loop over range(len(...)) of the "
+                             "is compiled" % what, "loop over range(len(...)) of the "
                              "runtime value and index the other sequence by its counter, or "
                              "make both runtime values", cls=UnsupportedSyntaxError)
-        return "items", self.call(func, list(overs), {}, call, func.__name__)
 
     def _for_loop(self, node, it, over, how=None):
         """The loop as an IR ``For`` (its carried values checked at the end of the body);
@@ -420,14 +444,18 @@ class LoopsMixin:
             index = node.target.id
         elif how == "enumerate":
             index, item = node.target.elts[0].id, node.target.elts[1]
+        elif how == "enumerate_zip":
+            index = node.target.elts[0].id
         else:
             index = "_%s_index" % ("zip" if how == "zip" else name_hint(node.iter))
         target = self.new_version(index)
         self.env[index] = sym(target)
         outer = self.block
         self.block = []
-        if how == "zip":
-            for t, o, arg in zip(node.target.elts, over, node.iter.args):
+        if how in ("zip", "enumerate_zip"):
+            targets, args = (node.target.elts, node.iter.args) if how == "zip" else \
+                (node.target.elts[1].elts, node.iter.args[0].args)
+            for t, o, arg in zip(targets, over, args):
                 if isinstance(o, Sym):
                     self._assign_item(t, o, target, node)
                 else:  # a sequence of numbers, indexed when the code runs (named after
