@@ -138,7 +138,8 @@ def for_range_unrolled(x):
     ys = ()
     for i in range(3):
         ys = ys + (x * i,)
-    return len(ys) * ops.stack(ys).sum()
+        last = ops.sin(x) * i  # (first bound here, read after the loop)
+    return len(ys) * ops.stack(ys).sum() + last.sum()
 
 
 def for_sequence(x):

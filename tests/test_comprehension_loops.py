@@ -639,3 +639,81 @@ def test_a_run_time_list_unpacked_after_an_item_is_refused():
     with pytest.raises(CompileError, match="unpacking a value whose length is known only") as e:
         ops.grad(fn)(Tensor(_input((3, 2), 0)))
     assert "return ops.sum(ops.stack([x[0], *hs]))" in str(e.value)
+
+
+# -- a name first bound in a loop with a constant trip count, read after it ---------------
+
+def last_iteration(x):
+    for k in range(3):
+        y = ops.sin(x) * (k + 1)
+    return (y * x).sum()
+
+
+def last_of_nested(x):
+    h = x
+    for i in range(2):
+        for j in range(2):
+            z = ops.tanh(h * (i + j + 1))
+        h = z + h
+    return (z * h).sum()
+
+
+def last_beside_a_carried_value(x):
+    h = x
+    for _ in range(2):
+        out = ops.tanh(h) * 0.5
+        h = out + x
+    return (out * h).sum()
+
+
+@pytest.mark.parametrize("fn", [last_iteration, last_of_nested, last_beside_a_carried_value],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("shape", [(3,), (2, 3)], ids=str)
+def test_a_name_first_bound_in_a_loop_is_its_last_iterations_value(fn, shape):
+    """Python keeps the last iteration's value; the loop (a constant trip count of at least
+    one) is unrolled so that the name has it (was refused: "'y' is assigned inside a loop
+    but not before it")."""
+    data = _input(shape, 5)
+    value, grad = ops.value_and_grad(fn)(Tensor(data))
+    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+
+
+def test_a_name_bound_only_in_a_loop_of_no_iteration_or_a_runtime_count_is_refused():
+    def never(x):
+        for k in range(0):
+            y = x * k
+        return y.sum()
+
+    def rows(x):
+        for r in x:
+            last = r
+        return last.sum()
+
+    def with_a_runtime_break(x):  # (the loop with a break on a runtime value is not
+        total = x.sum() * 0.0      # unrolled for this yet)
+        for k in range(4):
+            y = x * (k + 1)
+            if (y * y).sum() > 6.0:
+                break
+            total = total + y.sum()
+        return total + (y * 0.5).sum()
+    for fn, name in ((never, "y"), (rows, "last"), (with_a_runtime_break, "y")):
+        with pytest.raises(CompileError, match="'%s' is assigned inside a loop but not before"
+                           % name):
+            ops.grad(fn)(Tensor(_input((2, 3), 0)))
+
+
+def test_a_loop_whose_local_is_assigned_again_after_it_stays_a_loop():
+    """Only a name read after the loop before it is assigned again makes it unrolled."""
+    def fn(x):
+        acc = x * 0.0
+        for k in range(50):
+            t = ops.sin(x * (k + 1) * 0.01)
+            acc = acc + t
+        t = acc * 0.5
+        return (t * x).sum()
+    data = _input((3,), 2)
+    src = ops.grad(fn).source(Tensor(data))
+    assert "for k" in src and src.count("np.sin(") == 1
+    assert_close(ops.grad(fn)(Tensor(data)), numerical_grad(fn, (data,), 0), 1e-6, 1e-7)

@@ -299,6 +299,11 @@ class LoopsMixin:
             why = "its trip count is not a constant" if trips is None else \
                 "it has %d iterations, and a loop is unrolled into at most %d copies of its " \
                 "body" % (trips, MAX_UNROLL) if trips > MAX_UNROLL else None
+            if why is None and trips and self._first_bound_in(node.body):
+                # for k in range(3): y = ... read after the loop: y is the last
+                # iteration's value, which the unrolled body binds
+                self._unroll(node, list(range(*it.args)))
+                return
             self._attempt(lambda: self._for_loop(node, it, over), why,
                           lambda: self._unroll(node, list(range(*it.args))), node)
             return
@@ -544,10 +549,7 @@ class LoopsMixin:
         for a value that must come out of the body unchanged; ``lists``: the SymLists the
         body could change, with their items now."""
         carried, plan = [], {}
-        later = set()
-        for rest, start in self.rest_stack:  # names read after the loop
-            for stmt in rest[start:]:
-                later |= self._loads_in(stmt)
+        later = self._read_after_loop()
         body = list(extra_nodes) + list(body_nodes)
         reached = self.rt_reached(body)  # appended to through an alias: always carried
         for name in names_written(list(body_nodes) + list(extra_nodes)) \
@@ -569,6 +571,27 @@ class LoopsMixin:
             else:
                 plan[name] = (False, value)
         return carried, plan, lists_in(self.env.values())
+
+    def _read_after_loop(self) -> set:
+        """The names the statements after the one being bound read."""
+        later: set = set()
+        for rest, start in self.rest_stack:
+            for stmt in rest[start:]:
+                later |= self._loads_in(stmt)
+        return later
+
+    def _first_bound_in(self, body) -> list:
+        """The names ``body`` assigns that have no value before it and that code after the
+        loop reads before assigning them (Python: the last iteration's value)."""
+        def read_first(n):
+            for rest, start in reversed(self.rest_stack):  # (innermost first)
+                use = _first_use(rest[start:], n)
+                if use is not None:
+                    return use == "load"
+            return False
+        later = self._read_after_loop()
+        return [n for n in names_written(body) if n in later
+                and (n not in self.env or self.env[n] in UNDEFINED) and read_first(n)]
 
     def _loads_in(self, stmt) -> frozenset:
         """The names a user statement reads, walked once per statement however many loops
