@@ -228,7 +228,10 @@ class MissingBpropError(CompileError, RuntimeError):
 
 
 class RecursionNotSupportedError(CompileError):
-    """A differentiated function calls itself (directly or through other functions).
+    """A differentiated function calls itself (directly or through other functions) with
+    the same compile-time arguments: a recursion whose depth is known only at run time.  (A
+    depth given as a Python int is compiled per depth, and that recursion ends when the code
+    is compiled: ``power(x, 3)`` below is differentiated.)
 
     Example (raises RecursionNotSupportedError)::
 
@@ -241,7 +244,7 @@ class RecursionNotSupportedError(CompileError):
             return power(x, n - 1) * x
 
         def f(x):
-            return ops.sum(power(x, 3))
+            return ops.sum(power(x, x.shape[0]))  # a depth known only at run time
 
         ops.grad(f)(Tensor(np.array([1.0, 2.0])))
 
@@ -257,7 +260,7 @@ class RecursionNotSupportedError(CompileError):
             return out
 
         def f(x):
-            return ops.sum(power(x, 3))
+            return ops.sum(power(x, x.shape[0]))
 
         print(ops.grad(f)(Tensor(np.array([1.0, 2.0]))))
     """

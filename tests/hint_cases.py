@@ -759,7 +759,7 @@ def _power(x, n):
 
 
 def recursion_refused(x):
-    return ops.sum(_power(x, 3))
+    return ops.sum(_power(x, x.shape[0]))  # (a depth known only at run time)
 
 
 def _power_loop(x, n):
@@ -770,7 +770,7 @@ def _power_loop(x, n):
 
 
 def recursion_rewritten(x):
-    return ops.sum(_power_loop(x, 3))
+    return ops.sum(_power_loop(x, x.shape[0]))
 
 
 def _two(a, b, c=1.0):
@@ -2447,8 +2447,9 @@ CASES = [
     Case("bprop_arity", CompileError, "give bprop one parameter per construct input, then out "
          "and dout", "bprop", refused=BpropArityRefused, rewritten=BpropArityRewritten),
     # frontend.py
-    Case("recursion", RecursionNotSupportedError, "rewrite the recursion as a loop",
-         "frontend"),
+    Case("recursion", RecursionNotSupportedError, "rewrite the recursion as a loop, or give "
+         "it its depth as a Python int argument that reaches the base case (each depth is "
+         "then compiled on its own)", "frontend"),
     Case("bad_call", CallArgumentError, "call it with its parameters: _two(a, b, c=1.0)",
          "frontend"),
     # normalize.py

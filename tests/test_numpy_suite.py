@@ -313,18 +313,23 @@ def test_forward_value_is_unchanged_by_value_and_grad():
 # refusals
 # -----------------------------------------------------------------------------------------
 
-def test_recursion_is_refused():
+def test_recursion_over_a_python_int_depth_is_compiled_per_depth():
+    """Each depth is compiled on its own (its ``if n == 0`` decided when the code is
+    compiled), so the recursion ends there: recursive(x, 2) is sum(4 x)."""
+    x = arr(3)
+    np.testing.assert_allclose(ops.grad(nf.recursive)(x, 2), np.full(3, 4.0))
+    np.testing.assert_allclose(ops.grad(nf.recursive)(x, 0), np.ones(3))
+    # mutual recursion likewise: ping(x, 3) ends as x * 1.5 ** 3
+    np.testing.assert_allclose(ops.grad(nf.mutually_recursive)(x), np.full(3, 1.5 ** 3))
+
+
+def test_recursion_whose_depth_is_known_only_at_run_time_is_refused():
     with pytest.raises(RecursionNotSupportedError) as info:
-        ops.grad(nf.recursive)(arr(3), 2)
+        ops.grad(nf.recursive)(arr(3), Tensor(np.array(2)))
     err = info.value
     assert isinstance(err, CompileError)
     assert err.filename == nf.__file__ and err.lineno == nf.line_of("recursion")
-    assert "recursive" in str(err)
-
-
-def test_mutual_recursion_is_refused():
-    with pytest.raises(RecursionNotSupportedError):
-        ops.grad(nf.mutually_recursive)(arr(3))
+    assert "recursive" in str(err) and "same compile-time arguments" in str(err)
 
 
 @pytest.mark.parametrize("fn, name, tag", [(nf.uses_cumsum, "cumsum", "cumsum"),

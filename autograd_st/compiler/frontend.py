@@ -155,12 +155,19 @@ class CallBinder:
         args = _bind(nz, node, fn, params, args, kwargs, 0 if self_obj is None else 1)
         argspec = [_spec_of(a) for a in args]
         stack = _stack()
-        key = (fn.__code__, id(self_obj))
-        if key in stack:
+        # a call of a function being compiled is compiled on its own where its compile-time
+        # arguments differ (recursion over a Python int depth ends when the code is
+        # compiled); with the same ones (a depth known only at run time), or too deep, it is
+        # refused
+        key = (fn.__code__, id(self_obj), argspec_signature(argspec))
+        if key in stack or sum(k[:2] == key[:2] for k in stack) >= MAX_RECURSION:
             raise RecursionNotSupportedError(
-                "%s calls itself (recursion), which cannot be differentiated"
-                % fn.__qualname__, nz.src.filename, getattr(node, "lineno", None),
-                getattr(node, "col_offset", 0), hint="rewrite the recursion as a loop")
+                "%s calls itself (recursion) %s, which cannot be differentiated"
+                % (fn.__qualname__, "with the same compile-time arguments" if key in stack
+                   else "more than %d levels deep" % MAX_RECURSION),
+                nz.src.filename, getattr(node, "lineno", None), getattr(node, "col_offset", 0),
+                hint="rewrite the recursion as a loop, or give it its depth as a Python int "
+                "argument that reaches the base case (each depth is then compiled on its own)")
         stack.append(key)
         try:
             fir = normalize_function(fn, self_obj, argspec, source)
@@ -284,6 +291,9 @@ def bind_extended(nz, node, fn, offset, args, kwargs) -> list:
         else:
             out.append(value)
     return out
+
+
+MAX_RECURSION = 64  # levels of one function compiled inside itself (a Python int depth)
 
 
 def _stack():
