@@ -91,8 +91,9 @@ main does not support yet, or gets wrong, is off by default, with what it waits 
 * ``minmax``: the builtins ``max(a, b)`` / ``min(a, b)`` of two scalar tensors (the gradient
   goes to the one chosen; the probe rejects a program whose two come within ``MARGIN``);
 * ``rows``: loops and comprehensions over a value's rows: ``for r in v``,
-  ``enumerate(v)``, ``zip(v, w)`` (two values with as many rows), ``zip(v, (c0, c1))`` (a
-  sequence of numbers), ``reversed(v)``, ``ops.stack([.. for r in v])``;
+  ``enumerate(v)``, ``zip(v, w)`` (two values' rows, the shorter count),
+  ``enumerate(zip(v, w))``, ``zip(v, (c0, c1))`` (a sequence of numbers), ``reversed(v)``,
+  ``ops.stack([.. for r in v])``;
 * ``starred``: ``a, *rest = ys`` / ``*init, last = ys`` of a built sequence (a run-time list
   too: its length checked when the code runs), ``[*ys, e]`` / ``(*ys, e)`` displays.
   (``Cell.to_float(ms.float16)`` is not generated: the checks compare float64 values with
@@ -1721,7 +1722,7 @@ class _Gen:
         per = rb(v.bound, v.shape[1])
         partners = [w for w in scope.vars.values() if w.shape and w.name != v.name]
         forms = ["for", "enumerate", "zip_numbers", "reversed", "genexp", "stack"]
-        forms += ["zip"] if partners else []
+        forms += ["zip", "enumerate_zip"] if partners else []
         form = self.pick(forms)
         self.has_loop = True
         if form == "stack":  # a value of v's shape
@@ -1755,11 +1756,15 @@ class _Gen:
             lines.append("%sfor %s, %s in zip(%s, %r):" % (pad, r, c, v.name, cs))
             lines.append("%s    %s = %s + %s * %s" % (pad, acc, acc, c, rd(r)))
             bound = min(k, len(cs)) * per * max(abs(x) for x in cs)
-        else:  # zip of two values' rows (the shorter one's count)
+        else:  # zip of two values' rows (the shorter one's count), or enumerate of it
             w = self.pick(partners)
             q = self.fresh("q")
             lines.append("%s%s = 0.0" % (pad, acc))
-            lines.append("%sfor %s, %s in zip(%s, %s):" % (pad, r, q, v.name, w.name))
+            if form == "enumerate_zip":
+                lines.append("%sfor %s, (%s, %s) in enumerate(zip(%s, %s)):" % (
+                    pad, self.fresh("i"), r, q, v.name, w.name))
+            else:
+                lines.append("%sfor %s, %s in zip(%s, %s):" % (pad, r, q, v.name, w.name))
             row_w = w.shape[1:]
             if _bc(v.shape[1:], row_w) is not None:
                 lines.append("%s    %s = %s + ops.sum(%s * %s)" % (pad, acc, acc, r, q))
