@@ -56,7 +56,7 @@ from ..errors import UnsupportedSyntaxError
 from ..prims import Sym, has_sym
 from .codegen import names_written
 from .ir import Const
-from .normalize_loops import BindingState, zip_call
+from .normalize_loops import BindingState
 from .normalize_values import (
     MISSING,
     NOT_HANDLED,
@@ -66,7 +66,7 @@ from .normalize_values import (
     sequence,
     trip_count,
 )
-from .trees import walk
+from .trees import walk, zip_call
 
 __all__ = ["ComprehensionsMixin", "MAX_ITEMS"]
 

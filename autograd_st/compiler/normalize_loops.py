@@ -57,9 +57,9 @@ from .normalize_values import (
     trip_count,
 )
 from .runtime_lists import ListsGrow
-from .trees import walk
+from .trees import walk, zip_call
 
-__all__ = ["BindingState", "LoopsMixin", "MAX_UNROLL", "lists_in", "zip_call"]
+__all__ = ["BindingState", "LoopsMixin", "MAX_UNROLL", "lists_in"]
 
 
 def _numbers(value) -> bool:
@@ -237,14 +237,6 @@ class BindingState:
         for lst, items in self.lists:
             lst[:] = items
         nz.loc = self.loc
-
-
-def zip_call(node, n=None) -> bool:
-    """``node`` is ``zip(a1, ..., an)`` (by its name; the caller checks what it denotes;
-    ``n`` None: any number of arguments), no starred argument or keyword."""
-    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
-        and node.func.id == "zip" and n in (None, len(node.args)) and not node.keywords \
-        and not any(isinstance(a, gast.Starred) for a in node.args)
 
 
 class LoopsMixin:

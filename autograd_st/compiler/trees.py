@@ -4,7 +4,7 @@ every generated function, several times per compile).
 Gives: :func:`walk` (``gast.walk``: the same nodes in the same order), :func:`load_store_names`
 and :func:`stored_names` (the names a tree reads and assigns), and :func:`to_ast`
 (``gast.gast_to_ast`` for printing).  ``tests/test_compile_time.py`` checks each against
-gast's own.
+gast's own.  Also :func:`zip_call`: whether a node is a plain ``zip(...)`` call.
 """
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from collections import deque
 
 import gast
 
-__all__ = ["walk", "load_store_names", "name_ids", "stored_names", "to_ast", "child_fields"]
+__all__ = ["walk", "load_store_names", "name_ids", "stored_names", "to_ast", "child_fields",
+           "zip_call"]
 
 _AST = gast.AST
 
@@ -187,3 +188,11 @@ def to_ast(node):
             value = to_ast(value)
         setattr(new, f, value)
     return new
+
+
+def zip_call(node, n=None) -> bool:
+    """``node`` is ``zip(a1, ..., an)`` (by its name; the caller checks what it denotes;
+    ``n`` None: any number of arguments), no starred argument or keyword."""
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+        and node.func.id == "zip" and n in (None, len(node.args)) and not node.keywords \
+        and not any(isinstance(a, gast.Starred) for a in node.args)
