@@ -689,19 +689,32 @@ def test_a_name_bound_only_in_a_loop_of_no_iteration_or_a_runtime_count_is_refus
         for r in x:
             last = r
         return last.sum()
-
-    def with_a_runtime_break(x):  # (the loop with a break on a runtime value is not
-        total = x.sum() * 0.0      # unrolled for this yet)
-        for k in range(4):
-            y = x * (k + 1)
-            if (y * y).sum() > 6.0:
-                break
-            total = total + y.sum()
-        return total + (y * 0.5).sum()
-    for fn, name in ((never, "y"), (rows, "last"), (with_a_runtime_break, "y")):
+    for fn, name in ((never, "y"), (rows, "last")):
         with pytest.raises(CompileError, match="'%s' is assigned inside a loop but not before"
                            % name):
             ops.grad(fn)(Tensor(_input((2, 3), 0)))
+
+
+def last_before_a_runtime_break(x):
+    total = x.sum() * 0.0
+    for k in range(4):
+        y = x * (k + 1)
+        if (y * y).sum() > 6.0:
+            break
+        total = total + y.sum()
+    return total + (y * 0.5).sum()
+
+
+@pytest.mark.parametrize("scale", [0.1, 0.5, 1.0, 3.0])
+def test_a_name_first_bound_in_a_loop_left_by_a_runtime_break(scale):
+    """The break on a runtime value leaves the loop at different iterations for these
+    inputs (at no iteration, the 4th, the 2nd, the 1st): the name holds the value of the
+    iteration it left at."""
+    data = _input((3,), 0) * scale
+    fn = last_before_a_runtime_break
+    value, grad = ops.value_and_grad(fn)(Tensor(data))
+    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
 
 
 def test_a_loop_whose_local_is_assigned_again_after_it_stays_a_loop():

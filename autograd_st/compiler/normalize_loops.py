@@ -510,6 +510,9 @@ class LoopsMixin:
                     "unrolled into at most %d copies of its body" % (trips, MAX_UNROLL)
             else:  # unrolled, each copy under ``if not <the break flag>:``
                 why, unroll = None, lambda: self._unroll(form, list(range(*it.args)))
+                if trips and self._first_bound_in(form.body):
+                    unroll()  # (a name the loop binds first, read after it: see s_For)
+                    return
         self._attempt(lambda: self._while_loop(node), why, unroll, node)
 
     def _while_loop(self, node):
