@@ -730,3 +730,14 @@ def test_a_loop_whose_local_is_assigned_again_after_it_stays_a_loop():
     src = ops.grad(fn).source(Tensor(data))
     assert "for k" in src and src.count("np.sin(") == 1
     assert_close(ops.grad(fn)(Tensor(data)), numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+
+
+def test_a_list_item_set_in_a_runtime_loop_is_refused_saying_so():
+    def fn(x):
+        acc = [0.0, 0.0]
+        for r in x:
+            acc[0] = acc[0] + r.sum()
+        return acc[0] * 2.0
+    with pytest.raises(CompileError, match=r"changes the list 'acc' \(sets an item\)") as e:
+        ops.grad(fn)(Tensor(_input((3, 2), 0)))
+    assert "acc[0] = acc[0] + r.sum()" in str(e.value) or "for r in x" in str(e.value)

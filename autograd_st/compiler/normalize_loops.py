@@ -645,9 +645,9 @@ class LoopsMixin:
                     grown.append((lst, names[0], len(items), len(lst)))
                     continue  # appended to: a run-time list, if this loop stays a loop
                 self.needs_constant(
-                    node, "this loop changes the list %r (from %d to %d items), so it cannot "
-                    "be one loop over a fixed set of variables" % (names[0], len(items),
-                                                                    len(lst)),
+                    node, "this loop changes the list %r (%s), so it cannot be one loop over a "
+                    "fixed set of variables" % (names[0], "from %d to %d items" % (
+                        len(items), len(lst)) if len(lst) != len(items) else "sets an item"),
                     "loop a constant number of times (for ... in range(3)) so that the loop is "
                     "unrolled, or build a Tensor with ops.concat / ops.stack")
         if grown:
