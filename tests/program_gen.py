@@ -95,7 +95,9 @@ main does not support yet, or gets wrong, is off by default, with what it waits 
   ``enumerate(zip(v, w))``, ``zip(v, (c0, c1))`` (a sequence of numbers), ``reversed(v)``,
   ``ops.stack([.. for r in v])``;
 * ``starred``: ``a, *rest = ys`` / ``*init, last = ys`` of a built sequence (a run-time list
-  too: its length checked when the code runs), ``[*ys, e]`` / ``(*ys, e)`` displays.
+  too: its length checked when the code runs), ``[*ys, e]`` / ``(*ys, e)`` displays;
+* ``loop_local``: a name first bound at the end of a ``for`` loop over a constant range (at
+  least one iteration, no ``break``), read after the loop (the last iteration's value).
   (``Cell.to_float(ms.float16)`` is not generated: the checks compare float64 values with
   finite differences, which float16 cannot meet.)
 
@@ -213,6 +215,8 @@ FEATURES = {
     "rows": None,           # for r in v / enumerate(v) / zip(v, w) / zip(v, numbers) /
                             # reversed(v) / comprehensions over a value's rows
     "starred": None,        # a, *rest = ys / *init, last = ys, [*ys, e] / (*ys, e)
+    "loop_local": None,     # a name first bound in a for loop over a constant range (at
+                            # least one iteration) and read after the loop
 }
 DEFAULT_FEATURES = frozenset(name for name, waits in FEATURES.items() if waits is None)
 ALL_FEATURES = frozenset(FEATURES)
@@ -1252,14 +1256,16 @@ class _Gen:
             scope.vars[name] = Var(name, scope.vars[name].shape, max(bounds))
 
     def loop_body(self, scope, lines, indent, cf_depth, carried, index=None, first=(),
-                  extra=(), numbers=(), callables=(), prefer=None, exits=None):
+                  extra=(), numbers=(), callables=(), prefer=None, exits=None, local=False):
         """The body of a loop carrying ``carried`` (bounds made loop-invariant).
 
         ``first``: lines that open the body (a while loop's counter).  A ``break`` /
         ``continue`` on a tensor condition may open or close the body, where every carried
         value is within its loop-invariant bound.  ``extra`` / ``numbers`` / ``callables``:
         what the loop binds (an item, a number, a Cell); ``prefer``: a Helper (a Cell of a
-        CellList) that one carried value of its shape is assigned from.
+        CellList) that one carried value of its shape is assigned from.  ``local`` (feature
+        loop_local; a loop that runs at least once): the body ends by binding a new name,
+        returned as a Var for the code after the loop (None where the body may leave early).
         """
         pad = "    " * indent
         for name in carried:
@@ -1300,9 +1306,15 @@ class _Gen:
             if inner.vars[name].bound > entry[name]:
                 self.squash(inner, body, pad, name, entry[name])
             assert inner.vars[name].bound <= entry[name] + 1e-12
+        made = None
+        if local and exit_at == (None,):  # (no break or continue: every iteration binds it)
+            e = self.expr(inner, ALLOWED)
+            made = Var(self.fresh("last"), e.shape, e.bound)
+            body.append("%s%s = %s" % (pad, made.name, _strip(e.src)))
         if "end" in exit_at:
             self.exit_stmt(inner, body, indent)
         lines.extend(body)
+        return made
 
     def call_into(self, scope, lines, pad, name, h):
         """``name = h(args)`` (the first argument often ``name`` itself)."""
@@ -1395,7 +1407,12 @@ class _Gen:
                            callables=[h], prefer=h)
             return
         lines.append("%sfor %s in %s:" % (pad, i, header))
-        self.loop_body(scope, lines, indent + 1, cf_depth, carried, index=(i, top))
+        local = form in ("const", "start") and top >= 0 and cf_depth == 0 \
+            and not scope.in_loop and self.on("loop_local") and self.chance(0.4)
+        made = self.loop_body(scope, lines, indent + 1, cf_depth, carried, index=(i, top),
+                              local=local)
+        if made is not None:  # the last iteration's value, read after the loop
+            scope.vars[made.name] = Var(made.name, made.shape, made.bound)
 
     def while_stmt(self, scope, lines, indent, cf_depth, targets):
         pad = "    " * indent
@@ -2516,6 +2533,8 @@ def feature_uses(program):
     if any(isinstance(n, ast.Starred) and isinstance(n.ctx, ast.Store) for n in nodes) or \
             re.search(r"zs\d+ = [\[(]", src):
         used.add("starred")
+    if re.search(r"^\s+last\d+ = ", src, re.M):
+        used.add("loop_local")
     return used
 
 
