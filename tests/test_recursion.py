@@ -3,12 +3,14 @@ decided when the code is compiled), so the recursion ends there and is different
 any chain of helper calls.  A depth known only at run time is refused (the same function
 with the same compile-time arguments on the compile stack), as is one deeper than
 ``frontend.MAX_RECURSION``."""
+import re
+
 import numpy as np
 import pytest
 from helpers import assert_close
 
 from autograd_st import Parameter, Tensor, nn, numerical_grad, ops
-from autograd_st.compiler import frontend
+from autograd_st.compiler import frontend, standalone_source
 from autograd_st.errors import RecursionNotSupportedError
 
 
@@ -85,3 +87,36 @@ def test_a_recursion_that_never_reaches_its_base_case_is_refused_at_the_limit():
     with pytest.raises(RecursionNotSupportedError,
                        match="more than %d levels deep" % frontend.MAX_RECURSION):
         ops.grad(lambda v: ops.sum(up(v, 0)))(Tensor(np.ones(2)))
+
+
+def _g(x, n):
+    return ops.sin(x) * n
+
+
+def _h(x):
+    return _g(x, 2.0) * x
+
+
+def _two_constants(x):
+    return ops.sum(_g(x, 1.0) + _h(x))
+
+
+@pytest.mark.parametrize("fn, wanted", [
+    (lambda x: ops.sum(power(x, 3)), lambda x: 3 * x ** 2),
+    (_two_constants, lambda x: np.cos(x) + 2 * np.cos(x) * x + 2 * np.sin(x))])
+def test_the_dump_names_each_compiled_helper_once_and_runs_standalone(fn, wanted):
+    """A helper compiled for other constants in two callers (or per depth) is two generated
+    functions: the dump gives each a name of its own and renames its calls, so the
+    standalone module computes what ran (before, the names clashed and the module's last
+    definition won)."""
+    x = np.array([0.5, -1.25, 2.0])
+    g = ops.grad(fn)
+    assert_close(g(Tensor(x)), wanted(x), 1e-12, 1e-12)
+    dump = g.source(Tensor(x))
+    defs = re.findall(r"^def (\w+)\(", dump, re.M)
+    assert len(defs) == len(set(defs)) and len(defs) >= 5, defs
+    text = standalone_source(g._last_art.gradient)
+    namespace: dict = {}
+    exec(compile(text, "<standalone>", "exec"), namespace)  # noqa: S102 - the dump
+    top = namespace[defs[0]]
+    assert_close(top(x), wanted(x), 1e-12, 1e-12)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import builtins
 import copy
-import types
+import re
 
 import gast
 
@@ -321,48 +321,77 @@ def _functions(compiled) -> list:
                           getattr(compiled, "fn", None)) if fn is not None]
 
 
-def _renamed(fname: str, text: str, alias: str) -> str:
-    """``text`` (one printed function, ``def fname(...``) defined as ``alias`` instead."""
-    head = "def %s(" % fname
-    if not text.startswith(head):
-        raise CompileError("internal error: %r does not start with %r" % (text[:40], head))
-    return "def %s(" % alias + text[len(head):]
+def _renamed(text: str, names: dict) -> str:
+    """``text`` (printed generated functions) with each name of ``names`` read or defined
+    in its code lines replaced by ``names[name]`` (comments, which hold user source lines,
+    are left as they are)."""
+    if not names:
+        return text
+    pattern = re.compile(r"(?<![\w.])(%s)(?!\w)" % "|".join(
+        re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    return "\n".join(line if line.lstrip().startswith("#")
+                     else pattern.sub(lambda m: names[m.group(1)], line)
+                     for line in text.split("\n"))
 
 
 def full_source(top) -> str:
-    """``top``'s code and its callees', each callee's functions printed under the name the
-    code calling them uses (two Dense layers' pairs are both generated as
-    ``Dense_construct_fwd``; their caller knows them as ``Dense_construct_fwd`` and
-    ``Dense_construct_fwd_1``)."""
-    for c in getattr(top, "callees", ()):  # reverse code built apart (compiler/deferred.py):
+    """``top``'s code and its callees', each generated function printed once under a name
+    of its own in the whole dump, the name its first caller reads it by where that is free
+    (two Dense layers' pairs are both generated as ``Dense_construct_fwd``; their caller
+    knows them as ``Dense_construct_fwd`` and ``Dense_construct_fwd_1``), and every call of
+    it renamed to match: a helper compiled for other constants in two callers (``g(x, 1.0)``
+    here, ``g(x, 2.0)`` in a callee; a recursion per depth) is two functions, not one name
+    defined twice, so the dump reads, and ``--standalone`` runs, as the code that ran."""
+    for c in getattr(top, "callees", ()):  # reverse code built apart (compiled/deferred.py):
         if isinstance(c, DeferredReverse):  # built now, bound under the name its caller
             c.force()  # reads it by (so it is printed under that name)
-    parts = [top.source]
+    callers = [top]  # every compiled object, callers before their callees
+    printed = []  # the callees in the order they are printed (each after its own callees)
     seen = set()
-    called_as = {}  # id(function) -> the name its first caller reads it by
-
-    def names_of(fn):
-        for key, value in getattr(fn, "__globals__", {}).items():
-            if isinstance(value, types.FunctionType):
-                called_as.setdefault(id(value), key)
-
-    def text_of(compiled):
-        by_name = {fn.__name__: fn for fn in _functions(compiled)}
-        out = []
-        for fname, text in compiled.texts:
-            fn = by_name.get(fname)
-            alias = called_as.get(id(fn)) if fn is not None else None
-            out.append(_renamed(fname, text, alias) if alias and alias != fname else text)
-        return "\n\n".join(out)
 
     def rec(compiled):
-        for fn in (getattr(compiled, "fwd", None), getattr(compiled, "fn", None)):
-            if fn is not None:
-                names_of(fn)
         for c in compiled.callees:
             if id(c) not in seen:
                 seen.add(id(c))
+                callers.append(c)
                 rec(c)
-                parts.append(text_of(c))
-    rec(top)  # (top.fn: the names the top-level function calls its callees by)
-    return "\n\n".join(parts)
+                printed.append(c)
+    rec(top)
+    generated = {id(fn): fn for c in callers for fn in _functions(c)}
+    dump_name: dict = {}  # id(function) -> its name in the dump
+    taken: set = set()
+
+    def claim(fn, wanted):
+        name, k = wanted, 1
+        while name in taken:
+            name, k = "%s_%d" % (wanted, k), k + 1
+        dump_name[id(fn)] = name
+        taken.add(name)
+    for fn in _functions(top):
+        claim(fn, fn.__name__)
+    for c in callers:  # the name the first caller reads a function by
+        for fn in _functions(c)[:1]:  # (a pair's functions share one namespace)
+            for key, value in fn.__globals__.items():
+                if id(value) in generated and id(value) not in dump_name:
+                    claim(value, key)
+    for fn in generated.values():
+        if id(fn) not in dump_name:
+            claim(fn, fn.__name__)
+
+    def text_of(compiled):
+        fns = _functions(compiled)
+        by_name = {fn.__name__: fn for fn in fns}
+        names = {}
+        for key, value in (fns[0].__globals__.items() if fns else ()):
+            if id(value) in dump_name and dump_name[id(value)] != key:
+                names[key] = dump_name[id(value)]
+        out = []
+        for fname, text in compiled.texts:
+            own = dict(names)
+            fn = by_name.get(fname)
+            if fn is not None and dump_name[id(fn)] != fname:
+                own[fname] = dump_name[id(fn)]
+            out.append(_renamed(text, own))
+        return "\n\n".join(out)
+    return "\n\n".join([text_of(top) if hasattr(top, "texts") else top.source]
+                       + [text_of(c) for c in printed])
