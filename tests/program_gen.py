@@ -96,8 +96,10 @@ main does not support yet, or gets wrong, is off by default, with what it waits 
   ``ops.stack([.. for r in v])``;
 * ``starred``: ``a, *rest = ys`` / ``*init, last = ys`` of a built sequence (a run-time list
   too: its length checked when the code runs), ``[*ys, e]`` / ``(*ys, e)`` displays;
-* ``loop_local``: a name first bound at the end of a ``for`` loop over a constant range (at
-  least one iteration, no ``break``), read after the loop (the last iteration's value).
+* ``loop_local``: a name first bound in a ``for`` loop over a constant range (at least one
+  iteration, no ``break`` before it), read after the loop (the last iteration's value);
+* ``recursion``: a helper ``rec(a, depth=D)`` that calls itself with ``depth - 1`` down to
+  its base case (each depth compiled on its own), called like the other helpers.
   (``Cell.to_float(ms.float16)`` is not generated: the checks compare float64 values with
   finite differences, which float16 cannot meet.)
 
@@ -217,6 +219,7 @@ FEATURES = {
     "starred": None,        # a, *rest = ys / *init, last = ys, [*ys, e] / (*ys, e)
     "loop_local": None,     # a name first bound in a for loop over a constant range (at
                             # least one iteration) and read after the loop
+    "recursion": None,      # rec(a, depth=D) calling itself down to depth 0 (per depth)
 }
 DEFAULT_FEATURES = frozenset(name for name, waits in FEATURES.items() if waits is None)
 ALL_FEATURES = frozenset(FEATURES)
@@ -1265,7 +1268,8 @@ class _Gen:
         what the loop binds (an item, a number, a Cell); ``prefer``: a Helper (a Cell of a
         CellList) that one carried value of its shape is assigned from.  ``local`` (feature
         loop_local; a loop that runs at least once): the body ends by binding a new name,
-        returned as a Var for the code after the loop (None where the body may leave early).
+        returned as a Var for the code after the loop (None where a break or continue may
+        come before it).
         """
         pad = "    " * indent
         for name in carried:
@@ -1307,7 +1311,8 @@ class _Gen:
                 self.squash(inner, body, pad, name, entry[name])
             assert inner.vars[name].bound <= entry[name] + 1e-12
         made = None
-        if local and exit_at == (None,):  # (no break or continue: every iteration binds it)
+        if local and "start" not in exit_at:  # (no break or continue before it: every
+            # iteration that runs binds it)
             e = self.expr(inner, ALLOWED)
             made = Var(self.fresh("last"), e.shape, e.bound)
             body.append("%s%s = %s" % (pad, made.name, _strip(e.src)))
@@ -2535,6 +2540,8 @@ def feature_uses(program):
         used.add("starred")
     if re.search(r"^\s+last\d+ = ", src, re.M):
         used.add("loop_local")
+    if "def rec(a, depth=" in src:
+        used.add("recursion")
     return used
 
 
@@ -2632,6 +2639,22 @@ def _tensor_list(g, rng, owner, name, kind, params=()):
 
 
 # ---- module-level custom derivatives and HyperMaps (user_prim, cell_bprop, hypermap) ----
+
+def _recursive_helper(g):
+    """``rec(a, depth=D)`` calling itself with ``depth - 1`` down to 0 (feature recursion):
+    each depth is compiled on its own.  |out| <= 1: the base case is a tanh, and each level
+    is half the one below plus a quarter of ``a`` (|a| <= PARAM_BOUND = 2)."""
+    shape = g.pick(SHAPES)
+    unary = g.pick(["ops.sin(a) * 0.5", "ops.tanh(a) * 0.5", "a * 0.25"])
+    default = g.draw(st.integers(0, 3))
+    src = ["def rec(a, depth=%d):" % default,
+           "    if depth == 0:",
+           "        return ops.tanh(a)",
+           "    return rec(%s, depth - 1) * 0.5 + a * 0.25" % unary]
+    h = Helper("rec", [(shape, PARAM_BOUND)], shape, 1.0, False, param_names=("a",),
+               options=(("depth", [0, 1, 2, 3]),))
+    return h, src
+
 
 def _custom_block(g, k, as_cell):
     """A primitive of the user's own (PrimitiveWithInfer; its bprop by ``get_bprop`` or
@@ -2740,6 +2763,10 @@ def programs(draw, kinds=("function", "cell"), features=DEFAULT_FEATURES):
                 callables.append(h)
     if g.on("hypermap") and g.chance(0.2):
         blocks.append("\n".join(_hyper_block(g)))
+    if g.on("recursion") and g.chance(0.3):
+        h, src = _recursive_helper(g)
+        callables.append(h)
+        blocks.append("\n".join(src))
     for k in range(g.draw(st.integers(0, 2))):
         h, src = g.helper(list(callables), k)
         callables.append(h)

@@ -82,6 +82,16 @@ def _input(shape, seed=0):
     return np.random.default_rng(seed).uniform(-1.2, 1.2, size=shape)
 
 
+def _check(fn, *arrays, tensors=True):
+    """``ops.value_and_grad(fn)``'s value is the direct call's and its gradient (w.r.t. the
+    first argument) central differences' in float64; the arrays are given as Tensors
+    (``tensors``) or as they are."""
+    args = [Tensor(a) for a in arrays] if tensors else list(arrays)
+    value, grad = ops.value_and_grad(fn)(*args)
+    assert_close(value, fn(*args), 1e-12, 1e-12)
+    assert_close(grad, numerical_grad(fn, arrays, 0), 1e-6, 1e-7)
+
+
 @pytest.mark.parametrize("fn", PROGRAMS, ids=[f.__name__ for f in PROGRAMS])
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 def test_value_and_gradient(fn, shape):
@@ -184,9 +194,7 @@ MINMAX = [max_of_two, min_with_a_number, max_of_three, max_of_a_tuple,
 @pytest.mark.parametrize("seed", range(4))
 def test_max_min(fn, seed):
     data = _input((2, 3), seed)
-    value, grad = ops.value_and_grad(fn)(Tensor(data))
-    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
-    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+    _check(fn, data)
 
 
 def test_max_of_equal_items_takes_the_first_as_python_does():
@@ -252,9 +260,7 @@ UNPACKING = [star_target, star_in_the_middle, star_display, mapped]
 @pytest.mark.parametrize("shape", [(3,), (2, 3)], ids=str)
 def test_unpacking_and_map(fn, shape):
     data = _input(shape, 4)
-    value, grad = ops.value_and_grad(fn)(Tensor(data))
-    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
-    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+    _check(fn, data)
 
 
 def test_star_unpacking_a_runtime_value_is_refused():
@@ -381,9 +387,7 @@ RUNTIME_SEQUENCES = [enumerate_rows, zip_rows, zip_parts, rnn_outputs, reversed_
 @pytest.mark.parametrize("seed", [0, 7])
 def test_runtime_sequences(fn, shape, seed):
     data = _input(shape, seed)
-    value, grad = ops.value_and_grad(fn)(Tensor(data))
-    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
-    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+    _check(fn, data)
 
 
 def test_any_and_all_take_both_ways():
@@ -459,9 +463,7 @@ NUMPY_OF_LISTS = {
 def test_numpy_of_a_run_time_list(name, shape):
     fn = NUMPY_OF_LISTS[name]
     data = _input(shape, 9)
-    value, grad = ops.value_and_grad(fn)(data)
-    assert_close(value, fn(data), 1e-12, 1e-12)
-    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+    _check(fn, data, tensors=False)
 
 
 COEFS = [1.0, 2.0]
@@ -518,9 +520,7 @@ def reduced_by_pops(x):
 @pytest.mark.parametrize("rows", [2, 3, 5])
 def test_reverse_and_pop(fn, rows):
     data = _input((rows, 3), rows)
-    value, grad = ops.value_and_grad(fn)(Tensor(data))
-    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
-    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+    _check(fn, data)
 
 
 def test_pop_of_an_empty_run_time_list_raises():
@@ -538,9 +538,7 @@ MAX_OF_ROWS = [lambda x: max(np.tanh(x)) * 2.0, lambda x: min(x * x) + max(x),
 def test_max_of_an_arrays_items_as_python_iterates_it(k, seed):
     fn = MAX_OF_ROWS[k]
     data = np.random.default_rng(seed).uniform(-1, 1, (4,))
-    value, grad = ops.value_and_grad(fn)(data)
-    assert_close(value, fn(data), 1e-12, 1e-12)
-    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+    _check(fn, data, tensors=False)
 
 
 def _f_max_min(x):
@@ -587,9 +585,7 @@ def test_reversed_rows_of_an_input_not_differentiated():
         return h.sum()
 
     x, y = _input((3,), 1), _input((4, 3), 2)
-    value, grad = ops.value_and_grad(fn, 0)(Tensor(x), Tensor(y))
-    assert_close(value, fn(Tensor(x), Tensor(y)), 1e-12, 1e-12)
-    assert_close(grad, numerical_grad(fn, (x, y), 0), 1e-6, 1e-7)
+    _check(fn, x, y)
 
 
 def extended_display(x):
@@ -625,9 +621,7 @@ def display_copy(x):
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 def test_a_run_time_list_unpacked_first_in_a_display(fn, shape):
     data = _input(shape, 3)
-    value, grad = ops.value_and_grad(fn)(Tensor(data))
-    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
-    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+    _check(fn, data)
 
 
 def test_a_run_time_list_unpacked_after_an_item_is_refused():
@@ -674,9 +668,7 @@ def test_a_name_first_bound_in_a_loop_is_its_last_iterations_value(fn, shape):
     one) is unrolled so that the name has it (was refused: "'y' is assigned inside a loop
     but not before it")."""
     data = _input(shape, 5)
-    value, grad = ops.value_and_grad(fn)(Tensor(data))
-    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
-    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+    _check(fn, data)
 
 
 def test_a_name_bound_only_in_a_loop_of_no_iteration_or_a_runtime_count_is_refused():
@@ -712,9 +704,7 @@ def test_a_name_first_bound_in_a_loop_left_by_a_runtime_break(scale):
     iteration it left at."""
     data = _input((3,), 0) * scale
     fn = last_before_a_runtime_break
-    value, grad = ops.value_and_grad(fn)(Tensor(data))
-    assert_close(value, fn(Tensor(data)), 1e-12, 1e-12)
-    assert_close(grad, numerical_grad(fn, (data,), 0), 1e-6, 1e-7)
+    _check(fn, data)
 
 
 def test_a_loop_whose_local_is_assigned_again_after_it_stays_a_loop():
