@@ -120,3 +120,21 @@ def test_the_dump_names_each_compiled_helper_once_and_runs_standalone(fn, wanted
     exec(compile(text, "<standalone>", "exec"), namespace)  # noqa: S102 - the dump
     top = namespace[defs[0]]
     assert_close(top(x), wanted(x), 1e-12, 1e-12)
+
+
+def test_a_gradient_taken_inside_through_a_recursion_is_refused_not_wrong():
+    """Differentiating again the generated pairs of a recursion (a gradient taken inside
+    differentiated code) is refused at present: the pairs of depth >= 1 are one text, read
+    as the same function calling itself.  Refused with the error, never a wrong number."""
+    def rec(a, depth=1):
+        if depth == 0:
+            return ops.tanh(a)
+        return rec(ops.tanh(a) * 0.5, depth - 1) * 0.5 + a * 0.25
+
+    def helper(a, b):
+        return rec(b, depth=3) * a
+
+    def outer(x):
+        return ops.sum(ops.tanh(ops.grad(helper, 1)(x, x * 0.5)))
+    with pytest.raises(RecursionNotSupportedError):
+        ops.grad(outer)(Tensor(np.array([0.5, -1.0, 2.0])))
