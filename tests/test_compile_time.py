@@ -27,6 +27,7 @@ import os
 import pathlib
 import sys
 import textwrap
+import types
 
 import gast
 import numpy as np
@@ -65,8 +66,11 @@ SOURCES = sorted((ROOT / "autograd_st").rglob("*.py")) + sorted((ROOT / "tests")
 
 @pytest.mark.parametrize("path", SOURCES[::3], ids=lambda p: p.name)
 def test_tree_helpers_match_gast(path):
-    tree = ast.parse(path.read_text())
-    mine, theirs = parse.to_gast(tree), gast.ast_to_gast(tree)
+    text = path.read_text()
+    tree = ast.parse(text)
+    theirs = gast.ast_to_gast(tree)
+    mine = parse.to_gast(tree)  # (in place)
+    assert mine is tree
     assert gast.dump(mine, include_attributes=True) == gast.dump(theirs, include_attributes=True)
     assert [id(n) for n in trees.walk(mine)] == [id(n) for n in gast.walk(mine)]
     assert ast.dump(trees.to_ast(mine)) == ast.dump(gast.gast_to_ast(mine))
@@ -177,6 +181,36 @@ def test_a_files_defs_are_handed_out_once(tmp_path):
     driver.clear_caches()
     np.testing.assert_allclose(np.asarray(ops.grad(mod.f)(x)),
                                fd(lambda v: float(np.sum(mod.f(v))), x), rtol=1e-6, atol=1e-8)
+
+
+def test_a_nested_def_and_its_enclosing_def_share_no_node(tmp_path):
+    """The parse is converted to gast in place: a def handed out takes the defs it holds
+    and those holding it out of the file's entry, so a nested def (a closure the outer
+    one returns; both nested, so compiled with the same flags and found in one entry) is
+    parsed again, into a tree of its own, whichever comes first; both differentiate to
+    their finite differences."""
+    src = ("import numpy as np\n\n\ndef make(a):\n    def outer(x):\n"
+           "        def inner(y):\n            return np.sin(y) * x\n"
+           "        return np.sum(np.cos(x) * a) + np.sum(inner(x))\n    return outer\n")
+    x = np.linspace(-1, 1, 5)
+    for first in ("outer", "inner"):
+        mod = _import(src, "ct_nested_%s" % first, tmp_path)
+        outer = mod.make(3.0)
+        inner = types.FunctionType(
+            next(c for c in outer.__code__.co_consts if isinstance(c, types.CodeType)),
+            mod.__dict__, "inner", None, (types.CellType(2.0),))
+        fns = [outer, inner] if first == "outer" else [inner, outer]
+        trees_ = [parse._parse_code(f, f.__code__, f.__code__.co_filename) for f in fns]
+        ids = [{id(n) for n in gast.walk(t) if not isinstance(
+            n, (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop))}
+            for t in trees_]
+        assert not ids[0] & ids[1]
+        assert [t.name for t in trees_] == [f.__name__ for f in fns]
+        driver.clear_caches()
+        np.testing.assert_allclose(np.asarray(ops.grad(inner)(x)), 2.0 * np.cos(x),
+                                   rtol=1e-12)
+        np.testing.assert_allclose(np.asarray(ops.grad(outer)(x)),
+                                   fd(lambda v: float(outer(v)), x), rtol=1e-6, atol=1e-8)
 
 
 def _active_by_fixpoint(fir, wrt) -> set:

@@ -167,7 +167,8 @@ def _located(new, old):
     return new
 
 
-_new = gast.AST.__new__
+_AST = ast.AST
+_PARAM = gast.Param()
 # a context (Load, Store, Del) or an operator: one node per class, shared by the whole tree (as
 # Python's parser shares ast.Load(), ast.Add()); it holds nothing, and passes tell them by their
 # class only
@@ -175,57 +176,47 @@ _CTX = {ast.Load: gast.Load(), ast.Store: gast.Store(), ast.Del: gast.Del()}
 
 
 def to_gast(node):
-    """``gast.ast_to_gast`` on this Python, without gast's generic visitor (a dict of fields
-    and a visit per node): the same tree, a few times sooner (a parse of a long function
-    was mostly this conversion).  ``tests/test_compile_time.py`` compares the two."""
-    if isinstance(node, list):
-        return [to_gast(n) for n in node]
-    if not isinstance(node, ast.AST):
-        return node
+    """``gast.ast_to_gast`` on this Python, made IN PLACE: each node of the Python tree
+    ``node`` becomes the gast node of the same name (its class changed, its fields kept),
+    without gast's generic visitor (a dict of fields and a new node per node): the same tree,
+    several times sooner (a parse of a long function was mostly this conversion).  The tree
+    is the caller's to give: it is changed (contexts and operators are replaced by shared
+    gast ones, never changed; a parameter becomes a new ``Name``).  Returns the converted
+    node.  ``tests/test_compile_time.py`` compares it with gast's."""
     cls = node.__class__
-    if cls in _CTX:
-        return _CTX[cls]
-    if cls is ast.Name:  # (the commonest node: made here, without gast's constructor)
-        ctx = node.ctx.__class__
-        new = _new(gast.Name)
-        d = new.__dict__
-        d.update(id=node.id, ctx=_CTX[ctx] if ctx in _CTX else to_gast(node.ctx),
-                 annotation=None, type_comment=None)
-        try:  # (what _located copies of a parsed name: its four positions)
-            line, col = node.lineno, node.col_offset
-            if line is not None and col is not None:
-                d.update(lineno=line, col_offset=col, end_lineno=node.end_lineno,
-                         end_col_offset=node.end_col_offset)
-                return new
-        except AttributeError:
-            pass
-        return _located(new, node)
-    if cls is ast.arg:
-        return _located(gast.Name(node.arg, gast.Param(), to_gast(node.annotation),
-                                  node.type_comment), node)
     target = _GAST_OF.get(cls)
     if target is None:
+        if cls in _CTX:
+            return _CTX[cls]
         target = getattr(gast, cls.__name__, None)
         if target is None or issubclass(cls, _BY_GAST):
             return gast.ast_to_gast(node)
-        _GAST_OF[cls] = target
         if not cls._fields and not cls._attributes:  # an operator: one node, shared
             _CTX[cls] = target()
             return _CTX[cls]
-    new = target.__new__(target)
-    d = new.__dict__
+        _GAST_OF[cls] = target
+    d = node.__dict__
+    if cls is ast.Name:  # (the commonest node)
+        ctx = d["ctx"]
+        d["ctx"] = _CTX.get(ctx.__class__) or to_gast(ctx)
+        d["annotation"] = d["type_comment"] = None
+        node.__class__ = target
+        return node
+    if cls is ast.arg:  # gast: a Name in the Param context
+        annotation = d.get("annotation")
+        return _located(gast.Name(d["arg"], _PARAM, None if annotation is None
+                                  else to_gast(annotation), d.get("type_comment")), node)
     # a parsed node's dict holds its fields and positions (what ast's _fields and
     # _attributes name; a node the parse module built may lack some)
-    for f, value in node.__dict__.items():
+    for f, value in d.items():
         if value.__class__ is list:
-            d[f] = [to_gast(v) for v in value]
-        elif isinstance(value, ast.AST):
+            d[f] = [to_gast(v) if isinstance(v, _AST) else v for v in value]
+        elif isinstance(value, _AST):
             d[f] = to_gast(value)
-        else:
-            d[f] = value
     if cls in _TYPE_PARAMS and "type_params" not in d:
         d["type_params"] = []
-    return new
+    node.__class__ = target
+    return node
 
 
 def _code_names(code) -> set:
@@ -409,12 +400,26 @@ def _text_def(filename, lines, flags, key):
     text's defs are parsed together, once, and each is handed out once (its caller keeps
     what it makes of it, and may change it): a def asked for again is parsed again."""
     entry = _text_entry(filename, lines, flags)
-    node = entry[3].pop(key, None)
+    node = _hand_out(entry[3], key)
     if node is None and key in entry[2]:  # handed out before
         defs = _defs(_parse_text(filename, lines, flags).body, {})
-        node = defs.pop(key, None)
+        node = _hand_out(defs, key)
         for k, d in defs.items():
             entry[3].setdefault(k, d)
+    return node
+
+
+def _hand_out(defs: dict, key):
+    """``defs.pop(key)``, and with it every def that holds it or that it holds: the caller
+    changes the tree it is given (:func:`to_gast` converts it in place), so no tree handed
+    out later may share a node with it (those defs are parsed again when asked for)."""
+    node = defs.pop(key, None)
+    if node is not None:
+        first, end = node.lineno, node.end_lineno
+        for k in [k for k, d in defs.items()
+                  if (d.lineno <= first and d.end_lineno >= end)
+                  or (d.lineno >= first and d.end_lineno <= end)]:
+            del defs[k]
     return node
 
 
