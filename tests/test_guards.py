@@ -482,3 +482,46 @@ def test_a_class_attribute_read_through_type_of_self():
                                    numerical_grad(net, (Tensor(X),), 0), rtol=1e-6)
     finally:
         ByClass.FACTOR = 2.0
+
+
+class _Twice(nn.Cell):
+    def construct(self, x):
+        return ops.sum(x * 2.0)
+
+
+class _Around(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.inner = _Twice()
+
+    def construct(self, x):
+        return self.inner(x) * 3.0
+
+
+def _cubed(self, x):
+    return ops.sum(x * x * x)
+
+
+def test_a_construct_replaced_on_the_instance_is_what_is_differentiated():
+    """``net.construct = fn`` after a compile: the Cell's call runs ``fn`` and so does its
+    gradient (MindSpore 2.10 differentiates the instance's construct, measured), on the
+    top-level Cell and on a sub-Cell, by the old gradient function and a fresh one; taking
+    it away again brings the class's back."""
+    net = _Twice()
+    g = ops.grad(net)
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(), np.full(3, 2.0))
+    net.construct = lambda x: ops.sum(ops.sin(x) * 7.0)
+    for grad in (g, ops.grad(net)):
+        np.testing.assert_allclose(grad(Tensor(X)).asnumpy(), 7.0 * np.cos(X), rtol=1e-12)
+    net.construct = types.MethodType(_cubed, net)  # a method bound to the Cell
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(), 3.0 * X ** 2, rtol=1e-12)
+    del net.construct
+    np.testing.assert_allclose(g(Tensor(X)).asnumpy(), np.full(3, 2.0))
+    outer = _Around()
+    go = ops.grad(outer)
+    np.testing.assert_allclose(go(Tensor(X)).asnumpy(), np.full(3, 6.0))
+    outer.inner.construct = types.MethodType(_cubed, outer.inner)
+    want = numerical_grad(lambda x: outer(x), (Tensor(X),), 0)
+    np.testing.assert_allclose(want, 9.0 * X ** 2, rtol=1e-6)
+    for grad in (go, ops.grad(outer)):
+        np.testing.assert_allclose(grad(Tensor(X)).asnumpy(), 9.0 * X ** 2, rtol=1e-12)

@@ -43,13 +43,16 @@ class Artifact:
                  "objects", "hot", "check", "effects", "inner", "entry", "simple")
 
     def __init__(self, art, epoch, n_args, tensors_out=True, spec_args=(), weights=(),
-                 target=(None, None), inner=None, kinds=None, fused=None) -> None:
+                 target=(None, None), inner=None, kinds=None, fused=None, cell=None) -> None:
         self.tensors_out = tensors_out
         self.spec_args = tuple(spec_args)
         self.plain = all(sp is RUNTIME for sp in spec_args)
         fn, self_obj = target
-        # the structure of self (another Cell the code reads has a "struct" guard)
-        self.cells = (self_obj,) if isinstance(self_obj, Cell) else ()
+        # the structure of self (another Cell the code reads has a "struct" guard) and of
+        # the Cell differentiated, ``cell``, where its construct was replaced on the instance
+        # by a function without it as self (what runs changes with its attributes)
+        self.cells = tuple(c for i, c in enumerate((self_obj, cell))
+                           if isinstance(c, Cell) and not (i and c is self_obj))
         self.sigs = tuple(structure_signature(c) for c in self.cells)
         self.n_rules = rules.version()
         self.gradient = art  # the compiler's GradientArtifact

@@ -311,7 +311,8 @@ class GradFunction:
             with gc_paused():
                 fused = compiler.fuse_function(compiled.fn)
         art = Artifact(compiled, epoch, len(args), self._tensors_out(args), argspec(call_args),
-                       self.request.weights or (), (fn, self_obj), inner, kinds, fused)
+                       self.request.weights or (), (fn, self_obj), inner, kinds, fused,
+                       self.fn if self._is_cell else None)
         with _LOCK:
             _GLOBAL[key] = (_ref(self.fn), art)
             _GLOBAL.move_to_end(key)

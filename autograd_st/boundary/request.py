@@ -23,7 +23,7 @@ import numpy as np
 from .. import compiler  # its passes load on the first compile (compiler.normalize_function...)
 from ..cell import Cell
 from ..compiler.ir import RUNTIME, leaves, resolve_input, runtime_tuples
-from ..compiler.markers import is_gradient_function, is_user_primitive
+from ..compiler.markers import is_gradient_function
 from ..compiler.plan import GradientPlan, Ref
 from ..errors import CompileError, GradientAPIError
 from ..prims import Sym
@@ -240,15 +240,10 @@ def _holds_tensor(value) -> bool:
 
 
 def target_of(fn) -> tuple:
-    """``(function, self)``: what is compiled for a Cell, a user's primitive (its
-    ``__call__``), a bound method or a function."""
-    if isinstance(fn, Cell):
-        return type(fn).construct, fn
-    if is_user_primitive(fn):
-        return type(fn).__call__, fn
-    if inspect.ismethod(fn):
-        return fn.__func__, fn.__self__
-    return fn, None
+    """``(function, self)``: what is compiled for a Cell (its ``construct``, the
+    instance's own where one was set), a user's primitive (its ``__call__``), a bound
+    method or a function (:func:`compiler.function_of`)."""
+    return compiler.function_of(fn)
 
 
 # ---------------------------------------------------------------------------------------
@@ -438,7 +433,7 @@ def _sens_error(qualname, where, want, sens) -> GradientAPIError:
 def compile_jvp(fn, inputs) -> tuple:
     """``(FuncIR, CompiledJvp, input objects)``: forward-mode code for ``fn`` at these
     inputs' kinds, every runtime argument leaf carrying a tangent (cached by the compiler)."""
-    f, self_obj = (type(fn).construct, fn) if isinstance(fn, Cell) else (fn, None)
+    f, self_obj = target_of(fn) if isinstance(fn, Cell) else (fn, None)
     spec = argspec(list(inputs)) + _default_tail(f)
     source = None
     weak = weak_scalars(self_obj, inputs)

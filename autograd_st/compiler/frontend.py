@@ -319,8 +319,14 @@ def _spec_of(value):
 
 def function_of(callee):
     """``(function, self)`` of a Cell, a user's primitive, a bound method or a plain
-    function."""
+    function.  A Cell whose ``construct`` was replaced on the instance
+    (``net.construct = fn``) runs that one, as its ``__call__`` does and as MindSpore
+    differentiates it (measured); the change is seen through the Cell's structure
+    signature (each attribute of its ``__dict__``, a function by identity)."""
     if isinstance(callee, Cell):
+        own = callee.__dict__.get("construct")
+        if own is not None:
+            return function_of(own)
         return type(callee).construct, callee
     if is_user_primitive(callee):  # a primitive of the user's own: its Python __call__
         return type(callee).__call__, callee
