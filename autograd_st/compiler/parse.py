@@ -400,12 +400,14 @@ def _text_def(filename, lines, flags, key):
     text's defs are parsed together, once, and each is handed out once (its caller keeps
     what it makes of it, and may change it): a def asked for again is parsed again."""
     entry = _text_entry(filename, lines, flags)
-    node = _hand_out(entry[3], key)
+    with _LOCK:  # (threads compiling functions of one file share its entry)
+        node = _hand_out(entry[3], key)
     if node is None and key in entry[2]:  # handed out before
         defs = _defs(_parse_text(filename, lines, flags).body, {})
         node = _hand_out(defs, key)
-        for k, d in defs.items():
-            entry[3].setdefault(k, d)
+        with _LOCK:
+            for k, d in defs.items():
+                entry[3].setdefault(k, d)
     return node
 
 
