@@ -272,6 +272,17 @@ def for_range_collect(x):
     return ops.stack(outs, 1).sum() + outs[-1].sum() * len(outs)
 
 
+def for_range_accumulators(x):
+    acc = [x[0] * 0.0, 1.0]
+    d = {"h": x[0], "steps": 0}
+    for t in range(x.shape[0]):  # a runtime trip count: each item carried by the loop
+        acc[0] = acc[0] + x[t] * d["h"]
+        acc[1] = acc[1] * ops.sum(ops.cos(x[t]))
+        d["h"] = ops.tanh(d["h"] + x[t])
+        d["steps"] = d["steps"] + 1
+    return ops.sum(acc[0]) * acc[1] + ops.sum(d["h"]) * d["steps"]
+
+
 def if_appends_list(x):
     outs = [x * 2.0]
     if x.sum() > 1.0:  # a runtime if appends: the list is a run-time list from here

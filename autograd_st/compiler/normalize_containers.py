@@ -339,9 +339,11 @@ class ContainersMixin:
     def _dict_method(self, d, attr, args, kwargs, node):
         """A method changing a dict this function built (``d.update(...)``, ``put =
         d.__setitem__; put(k, v)``): done now, on the compile-time dict; in a loop bound
-        as a loop (its body bound once) the loop is unrolled instead, or refused."""
+        as a loop (its body bound once) the loop is unrolled instead where it can be, else
+        the loop carries the dict's items (its keys the same after the body: checked there,
+        ``normalize_loops``)."""
         self.check_unused(d, node)
-        if self._unrollable:
+        if self._unrollable and self._unrollable[-1] is None:
             self.needs_constant(node, "dict.%s changes a dict inside a loop" % attr,
                                 "loop a constant number of times (for ... in range(3)) so "
                                 "that the loop is unrolled, or keep the values in a list "
