@@ -283,6 +283,15 @@ def for_range_accumulators(x):
     return ops.sum(acc[0]) * acc[1] + ops.sum(d["h"]) * d["steps"]
 
 
+def runtime_list_after_items(x):
+    outs = []
+    for t in range(x.shape[0]):  # a run-time list
+        outs.append(ops.sin(x[t]) * 2.0)
+    seq = [x[0] * 0.5, *outs, x[-1]]
+    both = (x[1], *outs)
+    return ops.stack(seq).sum() * len(seq) + ops.stack(both).sum()
+
+
 def if_appends_list(x):
     outs = [x * 2.0]
     if x.sum() > 1.0:  # a runtime if appends: the list is a run-time list from here

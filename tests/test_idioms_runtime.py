@@ -188,3 +188,49 @@ def test_an_if_that_adds_a_key_in_one_branch_is_refused():
     with pytest.raises(CompileError, match=r"the dict 'd' has the keys \['a', 'b'\] after one "
                        r"branch of this if on a runtime value and \['a'\] after the other"):
         ops.grad(fn)(Tensor(x), Tensor(w))
+
+
+# -- 2. [h, *outs], (h, *outs): a run-time list unpacked after items ------------------------
+
+def front_and_back(x, w):
+    outs = []
+    h = w
+    for i in range(x.shape[0]):
+        h = ops.tanh(h * x[i] + 0.5)
+        outs.append(h)
+    seq = [w * 2.0, ops.sin(w), *outs, h * 3.0]
+    return ops.sum(ops.stack(seq) * ops.cos(ops.stack(seq))) + len(seq)
+
+
+def tuple_front(x, w):
+    outs = []
+    for row in x:
+        outs.append(row * w)
+    both = (w, *outs)
+    first, *rest = both
+    return ops.sum(first * 2.0) + ops.sum(ops.stack(both) ** 2) + len(rest) * 0.5
+
+
+def front_then_loop(x, w):
+    outs = [w]
+    for row in x:
+        outs.append(ops.sin(row) * outs[-1])
+    total = 0.0
+    for k, v in enumerate([outs[-1] * 0.5, *outs]):
+        total = total + ops.sum(v) * (k + 1)
+    return total
+
+
+@pytest.mark.parametrize("fn", [front_and_back, tuple_front, front_then_loop],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", TRIPS)
+def test_a_run_time_list_unpacked_after_items(fn, n):
+    x, w = _data(n)
+    _check(fn, x, w, order=0)
+
+
+def test_items_in_front_are_first_order_reverse_mode_only():
+    x, w = _data(3)
+    with pytest.raises(UnsupportedSyntaxError, match="forward mode") as info:
+        ops.jvp(lambda a: front_and_back(a, Tensor(w)), (Tensor(x),), (Tensor(x),))
+    assert info.value.filename == __file__

@@ -216,18 +216,21 @@ class ContainersMixin:
         return joined if joined is not None else SymList(self.display_items(node))
 
     def rt_display(self, node):
-        """``[*outs, e, ...]`` / ``(*outs, e, ...)``, a run-time list unpacked first and items
-        after it: a new run-time list (a copy with the items pushed, a tuple for a tuple
-        display); else None (:meth:`display_items`' way)."""
+        """``[*outs, e, ...]``, ``[h, *outs]``, ``(h, *outs, e)``: a run-time list unpacked
+        once among items: a new run-time list (a copy with the items after it pushed and
+        those before it put in front, a tuple for a tuple display); else None
+        (:meth:`display_items`' way)."""
         elts = node.elts
-        if not (elts and isinstance(elts[0], gast.Starred)
-                and isinstance(elts[0].value, (gast.Name, gast.Attribute))) \
-                or any(isinstance(e, gast.Starred) for e in elts[1:]):
+        starred = [i for i, e in enumerate(elts) if isinstance(e, gast.Starred)]
+        if len(starred) != 1 or not isinstance(elts[starred[0]].value,
+                                                (gast.Name, gast.Attribute)):
             return None
-        base = self.expr(elts[0].value)
-        if not self.is_rt_list(base):
+        k = starred[0]
+        if not self.is_rt_list(self.expr(elts[k].value)):
             return None  # (read again by display_items: a name or attribute, no effect)
-        out = self.rt_concat(base, [self.expr(e) for e in elts[1:]], node)
+        before = [self.expr(e) for e in elts[:k]]  # (in Python's order: the items before,
+        base = self.expr(elts[k].value)  # the list as it is then, the items after)
+        out = self.rt_concat(base, [self.expr(e) for e in elts[k + 1:]], node, before)
         origin = self.rt_origin[out.var.name]
         if isinstance(node, gast.Tuple):
             self.rt_tuples.add(origin)
@@ -245,8 +248,8 @@ class ContainersMixin:
             value = self.expr(e.value)
             if isinstance(value, Sym) or self.is_rt_list(value):
                 raise self.error(e, "*-unpacking a value whose length is known only when the "
-                                 "code runs, in a tuple or list (but first, before the items "
-                                 "it is extended with)", "build the list with append, or "
+                                 "code runs, in a tuple or list (but a run-time list unpacked "
+                                 "once among items)", "build the list with append, or "
                                  "join arrays with ops.concat", cls=UnsupportedSyntaxError)
             out.extend(self._items(value, e.value))
         return out
