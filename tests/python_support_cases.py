@@ -3,6 +3,8 @@ its value against the direct call, its gradient against central differences).
 
 Each takes one float64 Tensor of shape (2, 3) with entries in (0.1, 1).
 """
+import collections
+
 import numpy as np
 
 from autograd_st import Tensor, nn, ops
@@ -290,6 +292,17 @@ def runtime_list_after_items(x):
     seq = [x[0] * 0.5, *outs, x[-1]]
     both = (x[1], *outs)
     return ops.stack(seq).sum() * len(seq) + ops.stack(both).sum()
+
+
+_State = collections.namedtuple("_State", ["h", "c"])
+
+
+def namedtuple_state(x):
+    st = _State(x[0] * 0.5, x[1])  # built when the code compiles: a tuple of runtime values
+    for t in range(x.shape[0]):  # carried by a loop that stays a loop
+        st = _State(ops.tanh(st.h + x[t]) * st.c, st.c * 0.9)
+    st = st._replace(c=st.c + st.h)
+    return ops.sum(st.h * st.c)
 
 
 def if_appends_list(x):

@@ -2,6 +2,10 @@
 runs, differentiated: each value equals the direct call's, each gradient central
 differences' in float64, on several shapes (trip counts 0 and 1 included), and forward mode
 and second order where the idiom gives them (docs/python_support.md)."""
+import collections
+import dataclasses
+from typing import NamedTuple
+
 import numpy as np
 import pytest
 from helpers import assert_close
@@ -162,7 +166,7 @@ def test_an_item_the_loop_cannot_carry_is_refused_at_the_loop():
     err = info.value
     assert "this loop changes the dict 'd' (adds the key 'b')" in str(err)
     assert err.lineno == fn.__code__.co_firstlineno + 2  # the for loop
-    assert err.filename == __file__ and "hint: keep the dict's keys" in str(err)
+    assert err.filename == __file__ and "hint: keep the list's length or the dict's keys" in str(err)
 
 
 def test_an_if_that_sets_a_dict_item_in_one_branch():
@@ -234,3 +238,60 @@ def test_items_in_front_are_first_order_reverse_mode_only():
     with pytest.raises(UnsupportedSyntaxError, match="forward mode") as info:
         ops.jvp(lambda a: front_and_back(a, Tensor(w)), (Tensor(x),), (Tensor(x),))
     assert info.value.filename == __file__
+
+
+# -- 4. objects holding Tensors: namedtuples are built when compiling; other classes refused
+
+class LSTMState(NamedTuple):
+    h: object
+    c: object
+
+
+Pair = collections.namedtuple("Pair", ["a", "b"])
+
+
+def _lstm_cell(x, st):
+    c = st.c * 0.5 + ops.tanh(x * st.h)
+    return LSTMState(ops.sin(c), c)
+
+
+def namedtuple_state(x, w):
+    st = LSTMState(w, w * 0.0)
+    for i in range(x.shape[0]):  # carried through a runtime loop, a helper's argument/result
+        st = _lstm_cell(x[i], st)
+    if ops.sum(st.h) > 0:  # merged after a runtime if
+        st = st._replace(c=st.c * 2.0)
+    p = Pair(b=st.h, a=st.c)
+    h, c = st
+    return ops.sum(p.a * p.b) + ops.sum(h - c) + ops.sum(st[0])
+
+
+@pytest.mark.parametrize("n", TRIPS)
+def test_a_namedtuple_state(n):
+    x, w = _data(n)
+    _check(namedtuple_state, x, w, order=2 if n in (0, 3) else 1)
+
+
+@dataclasses.dataclass
+class DataState:
+    h: object
+    c: object
+
+
+class PlainState:
+    def __init__(self, h, c):
+        self.h, self.c = h, c
+
+
+@pytest.mark.parametrize("cls", [DataState, PlainState], ids=lambda c: c.__name__)
+def test_an_object_of_another_class_is_refused_at_its_construction(cls):
+    def fn(x, w):
+        st = cls(x * w, w)
+        return ops.sum(st.h * st.c)
+    x, w = _data(2)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        ops.grad(fn)(Tensor(x), Tensor(w))
+    err = info.value
+    assert err.lineno == fn.__code__.co_firstlineno + 1 and err.filename == __file__
+    assert "builds an object of your own class" in str(err)
+    assert "typing.NamedTuple (class %s(NamedTuple)" % cls.__name__ in err.hint

@@ -336,9 +336,9 @@ def dict_key_added_in_loop(x):
 
 def test_a_dict_given_a_key_in_a_loop_that_stays_a_loop_is_refused():
     err = _refused(dict_key_added_in_loop, _line(dict_key_added_in_loop, "while t <"),
-                   "keep the dict's keys and each item a Tensor or a number (set items, do "
-                   "not add or remove them), or loop a constant number of times (for ... in "
-                   "range(3)) so that the loop is unrolled")
+                   "keep the list's length or the dict's keys, and each item a Tensor or a "
+                   "number (set items, do not add or remove them), or loop a constant number "
+                   "of times (for ... in range(3)) so that the loop is unrolled")
     assert "this loop changes the dict 'd' (adds the key 'n')" in str(err)
 
 

@@ -26,8 +26,13 @@ import numpy as np
 from ..prims import Sym, has_sym
 from .normalize_values import Closure, SymList
 
-__all__ = ["BindingState", "CarriedItemsMixin", "ItemsSet", "dicts_in", "describe",
+__all__ = ["ITEMS_HINT", "BindingState", "CarriedItemsMixin", "ItemsSet", "dicts_in", "describe",
            "lists_in", "restore_dicts", "same", "slot"]
+
+#: the hint of a loop that stays a loop and changes a list's length or a dict's keys
+ITEMS_HINT = "keep the list's length or the dict's keys, and each item a Tensor or a number (set " \
+    "items, do not add or remove them), or loop a constant number of times (for ... in " \
+    "range(3)) so that the loop is unrolled"
 
 _SLOT_TYPES = (int, float, np.ndarray, np.generic)  # constants a runtime header can start from
 
@@ -269,10 +274,7 @@ class CarriedItemsMixin:
                                                          describe(c[bad]))
             self.needs_constant(
                 node, "this loop changes %s (%s), so it cannot be one loop over a fixed set "
-                "of variables" % (what, change),
-                "keep the %s's %s and each item a Tensor or a number (set items, do not add "
-                "or remove them), or loop a constant number of times (for ... in range(3)) "
-                "so that the loop is unrolled" % (kind, "length" if kind == "list" else "keys"))
+                "of variables" % (what, change), ITEMS_HINT)
 
     def close_items(self, items) -> None:
         """At the end of a loop body: each carried item's leaves copied into its headers."""

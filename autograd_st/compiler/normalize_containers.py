@@ -41,6 +41,7 @@ from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
 from . import markers
 from .codegen import names_written
+from .loop_state import ITEMS_HINT
 from .normalize_values import (
     CHECK_BOUND,
     CHECK_UNPACK,
@@ -54,6 +55,7 @@ from .normalize_values import (
     holds_partial_of_runtime_values,
     name_hint,
     trip_count,
+    tuple_like,
 )
 from .normalize_values import (
     sequence as _sequence,
@@ -128,7 +130,8 @@ def freeze(value):
     """``value`` with every list in it a tuple (what crosses into another compiled
     function, or out of one: its structure is a tuple)."""
     if isinstance(value, (list, tuple)) and has_sym(value):
-        return tuple(freeze(v) for v in value)
+        return tuple_like(value, [freeze(v) for v in value]) if isinstance(value, tuple) \
+            else tuple(freeze(v) for v in value)
     return value
 
 
@@ -138,7 +141,7 @@ def returned(value):
     if isinstance(value, list) and has_sym(value):
         return [returned(v) for v in value]
     if isinstance(value, tuple) and has_sym(value):
-        return tuple(returned(v) for v in value)
+        return tuple_like(value, [returned(v) for v in value])
     if type(value) is dict and has_sym(list(value.values())):
         return {k: returned(v) for k, v in value.items()}
     return value
@@ -348,9 +351,7 @@ class ContainersMixin:
         self.check_unused(d, node)
         if self._unrollable and self._unrollable[-1] is None:
             self.needs_constant(node, "dict.%s changes a dict inside a loop" % attr,
-                                "loop a constant number of times (for ... in range(3)) so "
-                                "that the loop is unrolled, or keep the values in a list "
-                                "(outs.append(v)) and use ops.stack")
+                                ITEMS_HINT)  # (that loop is unrolled: NeedsConstant)
         self.escape(list(args) + list(kwargs.values()))
         try:
             return getattr(d, attr)(*args, **kwargs)

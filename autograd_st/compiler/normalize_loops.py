@@ -41,6 +41,7 @@ from ..prims import P, Sym, has_sym
 from .codegen import names_read, names_written
 from .ir import For, While
 from .loop_state import (
+    ITEMS_HINT,
     BindingState,
     CarriedItemsMixin,
     ItemsSet,
@@ -61,6 +62,7 @@ from .normalize_values import (
     name_hint,
     sym,
     trip_count,
+    tuple_like,
 )
 from .runtime_lists import ListsGrow
 from .trees import walk, zip_call
@@ -501,8 +503,8 @@ class LoopsMixin(CarriedItemsMixin):
     def _headers(self, name, value, carried):
         """``value``'s structure with a header for each runtime leaf (copied into now)."""
         if isinstance(value, tuple):
-            return tuple(self._headers("%s_%d" % (name, i), v, carried)
-                         for i, v in enumerate(value))
+            return tuple_like(value, [self._headers("%s_%d" % (name, i), v, carried)
+                                      for i, v in enumerate(value)])
         if not slot(value):
             return value  # a constant inside a carried tuple: it must stay the same
         header = self.new_version(name)
@@ -561,8 +563,7 @@ class LoopsMixin(CarriedItemsMixin):
                         "sets an item: item %d from %s to %s" % (k, describe(items[k]),
                                                                   describe(lst[k]))),
                     "loop a constant number of times (for ... in range(3)) so that the loop is "
-                    "unrolled, keep each item a Tensor or a number, or build a Tensor with "
-                    "ops.concat / ops.stack")
+                    "unrolled, or build a Tensor with ops.concat / ops.stack")
         if grown:
             lst, name, n0, n1 = grown[0]
             raise ListsGrow([id(g[0]) for g in grown], self.error(
@@ -578,9 +579,7 @@ class LoopsMixin(CarriedItemsMixin):
                 self.needs_constant(node, "this loop changes the dict %r (sets an item to a "
                                     "value other than a Tensor or a number), so it cannot be "
                                     "one loop over a fixed set of variables" % self.held_as(d),
-                                    "keep each item a Tensor or a number, or loop a constant "
-                                    "number of times (for ... in range(3)) so that the loop is "
-                                    "unrolled")
+                                    ITEMS_HINT)
         if set_ids:
             raise ItemsSet(id(body), set_ids)
 

@@ -49,6 +49,7 @@ from .normalize_values import (
     SymList,
     holds_partial_of_runtime_values,
     sym,
+    tuple_like,
 )
 from .runtime_lists import ListsGrow
 
@@ -495,9 +496,8 @@ class StatementsMixin(LoopsMixin):
                     raise self.error(node, "%s has the keys %s after one branch of this if on "
                                      "a runtime value and %s after the other" % (
                                          what, list(a), list(d)),
-                                     "set the same keys in both branches (d[k] = v before the "
-                                     "if, then change it in a branch), or build a Tensor with "
-                                     "ops.where")
+                                     "give it the same keys, in the same order, in both "
+                                     "branches")
                 d.update(zip(a, self._merge_items(node, what, list(a.values()),
                                                   list(d.values()), body, orelse,
                                                   prefix=next((n for n, v in self.env.items()
@@ -585,10 +585,16 @@ class StatementsMixin(LoopsMixin):
                 raise self.error(node, "%s is %s in one branch of an if on a runtime value and "
                                  "%s in the other" % (what, _kind(va), _kind(vb)),
                                  "give it the same structure in both branches")
-            return tuple(self._merge_values(node, "%s_%d" % (name, i),
-                                            "item %d of %s" % (i, what), ea, eb, body, orelse,
-                                            any_leaf)
-                         for i, (ea, eb) in enumerate(zip(va, vb)))
+            if type(va) is not type(vb) and (hasattr(type(va), "_make")
+                                             or hasattr(type(vb), "_make")):  # (a namedtuple)
+                raise self.error(node, "%s is a %s in one branch of an if on a runtime value "
+                                 "and a %s in the other" % (what, type(va).__name__,
+                                                            type(vb).__name__),
+                                 "give it the same structure in both branches")
+            return tuple_like(va, [self._merge_values(node, "%s_%d" % (name, i),
+                                                      "item %d of %s" % (i, what), ea, eb, body,
+                                                      orelse, any_leaf)
+                                   for i, (ea, eb) in enumerate(zip(va, vb))])
         if isinstance(va, list) and isinstance(vb, list):
             return self._merged_list(node, (va, vb), self._merge_items(
                 node, what, va, vb, body, orelse, any_leaf, prefix=name))
