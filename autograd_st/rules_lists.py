@@ -6,6 +6,7 @@ list appended to inside a loop whose trip count is not a constant, which it keep
 at run time (``outs = []`` then ``outs.append(h)`` each iteration, as hand-written code does):
 
 - ``list_new()``: ``[]``; ``list_push(lst, x)``: ``lst.append(x)``, giving ``lst`` itself;
+  ``list_front(lst, x)``: ``lst.insert(0, x)``, giving ``lst`` (``[h, *outs]``, on a copy);
 - ``list_len(lst)``, ``list_sizes(lst, axis)``: its length, its items' lengths along ``axis``
   (no gradient);
 - ``list_getitem(lst, index, n)``: ``lst[index]`` (``n``: the length when it is read);
@@ -37,7 +38,7 @@ import numpy as np
 from .rules import primitive, vjp
 from .runtime import GradList, zeros_like
 
-__all__ = ["LIST_PRIMITIVES", "LIST_MAKERS", "list_append", "grad_pop", "grad_item",
+__all__ = ["LIST_PRIMITIVES", "LIST_MAKERS", "list_append", "list_prepend", "grad_pop", "grad_item",
            "grad_slice", "grad_unstack", "grad_split", "item_sizes", "split_parts", "unstack_parts",
            "grad_join", "grad_stack", "unpack_checked"]
 
@@ -57,10 +58,17 @@ def item_sizes(lst, axis):
     return [np.shape(v)[axis] for v in lst]
 
 
-def grad_pop(dlst, like):
-    """The last item's gradient, taken off ``dlst`` (zeros shaped like ``like`` if none)."""
-    g = dlst.pop()
+def grad_pop(dlst, like, index=-1):
+    """The last item's gradient (the first's with ``index`` 0), taken off ``dlst`` (zeros
+    shaped like ``like`` if none)."""
+    g = dlst.pop(index)
     return zeros_like(like) if g is None else g
+
+
+def list_prepend(lst, x):
+    """``lst.insert(0, x)``, giving ``lst``."""
+    lst.insert(0, x)
+    return lst
 
 
 def grad_item(dout, n, index):
@@ -148,6 +156,17 @@ def list_push_(lst, x):
 @vjp(list_push_)
 def _(dout, out, lst, x):
     item = grad_pop(dout, x)
+    return dout, item
+
+
+@primitive(name="list_front", diff=("lst", "x"))
+def list_front_(lst, x):
+    return list_prepend(lst, x)
+
+
+@vjp(list_front_)
+def _(dout, out, lst, x):
+    item = grad_pop(dout, x, 0)
     return dout, item
 
 
@@ -267,7 +286,7 @@ LIST_MAKERS = frozenset(("list_split", "list_unstack"))
 
 #: every primitive of this module (their arguments are lists: the program-level gradient
 #: checks of tests/test_runtime_lists.py cover their rules, not tests/rule_specs rows)
-LIST_PRIMITIVES = frozenset(("list_new", "list_push", "list_len", "list_sizes",
+LIST_PRIMITIVES = frozenset(("list_new", "list_push", "list_front", "list_len", "list_sizes",
                              "list_getitem", "list_slice", "list_slice_between",
                              "list_stack", "list_concat",
                              "list_copy",

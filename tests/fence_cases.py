@@ -172,8 +172,8 @@ def uses_growing_while(x):
 def uses_dict_changed_in_loop(x):
     d = {"s": x}
     t = 0
-    while t < x.shape[0]:
-        d.update(s=d["s"] * 2.0)  # LINE dict-changed-in-loop
+    while t < x.shape[0]:  # LINE dict-changed-in-loop
+        d.update(s=d["s"] * 2.0, steps=t)  # (a key the loop adds: d's keys change)
         t += 1
     return d["s"]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import sys
+import typing
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -2130,25 +2131,28 @@ def alias_passed_rewritten(x):
     return ops.sum(ops.stack(outs, 0) * x[0])
 
 
-# hint: loop a constant number of times (for ... in range(3)) so that the loop is unrolled,
-# or keep the values in a list (outs.append(v)) and use ops.stack
+# hint: keep the list's length or the dict's keys, and each item a Tensor or a number (set
+# items, do not add or remove them), or loop a constant number of times (for ... in range(3))
+# so that the loop is unrolled
 def alias_dict_loop_refused(x):
     d = {"s": x[0]}
     put = d.__setitem__
     t = 0
-    while t < x.shape[0]:
-        put("s", d["s"] + x[t])  # HINT alias_dict_loop
+    while t < x.shape[0]:  # HINT alias_dict_loop
+        put("s", d["s"] + x[t])
+        put("n%d" % 0, t)  # (a key the loop adds)
         t += 1
     return ops.sum(d["s"])
 
 
 def alias_dict_loop_rewritten(x):
-    outs = [x[0]]
+    d = {"s": x[0]}
+    put = d.__setitem__
     t = 0
-    while t < x.shape[0]:
-        outs.append(x[t])
+    while t < x.shape[0]:  # (its items carried by the loop)
+        put("s", d["s"] + x[t])
         t += 1
-    return ops.sum(ops.stack(outs))
+    return ops.sum(d["s"])
 
 
 def alias_dict_loop_unrolled_rewritten(x):
@@ -2302,6 +2306,29 @@ def range_targets_rewritten(x):
 X = Tensor(np.random.default_rng(14).uniform(0.1, 1.0, (2, 3)))
 
 
+# hint (analyze.py): an object of the user's own class holding a value being differentiated
+@dataclass
+class _PairState:
+    h: object
+    c: object
+
+
+def user_class_refused(x):
+    st = _PairState(x * 2.0, ops.sin(x))  # HINT user_class
+    return ops.sum(st.h * st.c)
+
+
+class PairState(typing.NamedTuple):
+    h: object
+    c: object
+
+
+def user_class_rewritten(x):
+    st = PairState(x * 2.0, ops.sin(x))
+    st = st._replace(h=st.h + st.c)
+    return ops.sum(st.h * st.c)
+
+
 @dataclass
 class Case:
     """One hint: ``NAME_refused`` raises ``error`` with ``hint`` (from the compiler module
@@ -2369,6 +2396,9 @@ RT_READ = ("read the list with ops.stack(outs, axis), ops.concat(outs, axis), ou
 CASES = [
     # fence.py: REFUSED
     Case("try", U, _TRY, "fence", construct="Try"),
+    Case("user_class", U, "hold the values in a typing.NamedTuple (class _PairState(NamedTuple): "
+         "h: Tensor; c: Tensor) or a collections.namedtuple, which compiled code builds and "
+         "reads (st.h, st._replace(h=...)), or in a tuple or a dict", "analyze"),
     Case("try_star", U, _TRY, "fence", construct="TryStar", python=(3, 11),
          refused=TRY_STAR_REFUSED),
     Case("with", U, "move the with block out of the differentiated function", "fence",
@@ -2604,9 +2634,10 @@ CASES = [
          "constant number of times so that the loop is unrolled", "runtime_lists"),
     Case("alias_passed", U, "call the method in the function itself (for v in vs: "
          "outs.append(v))", "normalize_containers"),
-    Case("alias_dict_loop", U, "loop a constant number of times (for ... in range(3)) so that "
-         "the loop is unrolled, or keep the values in a list (outs.append(v)) and use "
-         "ops.stack", "normalize_containers", also=(alias_dict_loop_unrolled_rewritten,)),
+    Case("alias_dict_loop", U, "keep the list's length or the dict's keys, and each item a "
+         "Tensor or a number (set items, do not add or remove them), or loop a constant number "
+         "of times (for ... in range(3)) so that the loop is unrolled", "loop_state",
+         also=(alias_dict_loop_unrolled_rewritten,)),
     # bprop.py (raised from the reverse pass)
     Case("missing_bprop", MissingBpropError, "define get_bprop(self) returning bprop(*inputs, "
          "out, dout) -> a tuple of one gradient per input (or register one with "

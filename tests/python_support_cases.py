@@ -3,6 +3,8 @@ its value against the direct call, its gradient against central differences).
 
 Each takes one float64 Tensor of shape (2, 3) with entries in (0.1, 1).
 """
+import collections
+
 import numpy as np
 
 from autograd_st import Tensor, nn, ops
@@ -270,6 +272,37 @@ def for_range_collect(x):
         h = ops.tanh(h * 0.5 + x[t])
         outs.append(h)
     return ops.stack(outs, 1).sum() + outs[-1].sum() * len(outs)
+
+
+def for_range_accumulators(x):
+    acc = [x[0] * 0.0, 1.0]
+    d = {"h": x[0], "steps": 0}
+    for t in range(x.shape[0]):  # a runtime trip count: each item carried by the loop
+        acc[0] = acc[0] + x[t] * d["h"]
+        acc[1] = acc[1] * ops.sum(ops.cos(x[t]))
+        d["h"] = ops.tanh(d["h"] + x[t])
+        d["steps"] = d["steps"] + 1
+    return ops.sum(acc[0]) * acc[1] + ops.sum(d["h"]) * d["steps"]
+
+
+def runtime_list_after_items(x):
+    outs = []
+    for t in range(x.shape[0]):  # a run-time list
+        outs.append(ops.sin(x[t]) * 2.0)
+    seq = [x[0] * 0.5, *outs, x[-1]]
+    both = (x[1], *outs)
+    return ops.stack(seq).sum() * len(seq) + ops.stack(both).sum()
+
+
+_State = collections.namedtuple("_State", ["h", "c"])
+
+
+def namedtuple_state(x):
+    st = _State(x[0] * 0.5, x[1])  # built when the code compiles: a tuple of runtime values
+    for t in range(x.shape[0]):  # carried by a loop that stays a loop
+        st = _State(ops.tanh(st.h + x[t]) * st.c, st.c * 0.9)
+    st = st._replace(c=st.c + st.h)
+    return ops.sum(st.h * st.c)
 
 
 def if_appends_list(x):

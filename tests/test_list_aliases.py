@@ -321,12 +321,25 @@ def test_a_dict_changed_through_an_alias_gives_the_direct_value_and_gradient():
     _check(dict_setdefault_partial, X)
 
 
-def test_a_dict_changed_in_a_loop_that_stays_a_loop_is_refused():
-    err = _refused(dict_in_loop, _line(dict_in_loop, "d.update"),
-                   "loop a constant number of times (for ... in range(3)) so that the loop "
-                   "is unrolled, or keep the values in a list (outs.append(v)) and use "
-                   "ops.stack")
-    assert "dict.update changes a dict inside a loop" in str(err)
+def test_a_dict_changed_in_a_loop_that_stays_a_loop_carries_its_items():
+    _check(dict_in_loop, X, X4)
+
+
+def dict_key_added_in_loop(x):
+    d = {"s": x[0]}
+    t = 0
+    while t < x.shape[0]:
+        d.update(s=d["s"] + x[t], n=t)
+        t += 1
+    return ops.sum(d["s"])
+
+
+def test_a_dict_given_a_key_in_a_loop_that_stays_a_loop_is_refused():
+    err = _refused(dict_key_added_in_loop, _line(dict_key_added_in_loop, "while t <"),
+                   "keep the list's length or the dict's keys, and each item a Tensor or a "
+                   "number (set items, do not add or remove them), or loop a constant number "
+                   "of times (for ... in range(3)) so that the loop is unrolled")
+    assert "this loop changes the dict 'd' (adds the key 'n')" in str(err)
 
 
 def slice_append(x):

@@ -217,6 +217,7 @@ def _check_opaque(fir, active) -> None:
         if not number and any(u in active for u in stmt.uses) \
                 and any(t in used for t in stmt.targets):
             loc = stmt.loc or (None, None, 0)
+            _refuse_user_class(fir, stmt, callee, loc)
             rule = _rule_shape(fir, stmt) if callee.strip(".") else None
             raise NoDerivativeError(
                 "%s has no derivative rule, and a value being differentiated flows through it "
@@ -231,6 +232,26 @@ def _check_opaque(fir, active) -> None:
                 "(docs/api_coverage.md), or a function of your own given one with "
                 "@autograd_st.register_vjp; or wrap the argument in ops.stop_gradient(...) if "
                 "no gradient should flow")
+
+
+def _refuse_user_class(fir, stmt, callee, loc) -> None:
+    """An object of the user's own class (a dataclass, a plain class) built from a value
+    being differentiated: refused, saying what to use instead (a namedtuple is built when
+    compiling, a tuple of its values)."""
+    func = getattr(stmt.expr, "func", None)
+    cls = fir.consts.get(func.id) if isinstance(func, gast.Name) else None
+    if not isinstance(cls, type) or cls.__module__.split(".")[0] in (
+            "builtins", "numpy", "autograd_st"):
+        return
+    raise UnsupportedSyntaxError(
+        "%s(...) builds an object of your own class (%s) holding a value being "
+        "differentiated, which compiled code keeps as it is: reading its attributes would "
+        "give values with no gradient (in %s)" % (
+            callee, "a dataclass" if hasattr(cls, "__dataclass_fields__") else "a class",
+            fir.qualname), loc[0], loc[1], loc[2],
+        hint="hold the values in a typing.NamedTuple (class %s(NamedTuple): h: Tensor; "
+             "c: Tensor) or a collections.namedtuple, which compiled code builds and reads "
+             "(st.h, st._replace(h=...)), or in a tuple or a dict" % cls.__name__)
 
 
 def _rule_shape(fir, stmt):

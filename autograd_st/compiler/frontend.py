@@ -38,7 +38,7 @@ from .hooks import place_hooks
 from .ir import RUNTIME, Call, FuncIR, Input, leaves, rebuild, resolve_input, runtime_tuples
 from .markers import is_gradient_function, is_user_primitive, takes_sens
 from .normalize import WEAK_SCALARS, normalize, sym
-from .normalize_values import bind_arguments
+from .normalize_values import bind_arguments, tuple_like
 from .parse import parse_function
 from .stages import ir_source, record
 
@@ -307,7 +307,7 @@ def _spec_of(value):
     if isinstance(value, Sym):
         return RUNTIME
     if isinstance(value, tuple) and has_sym(value):
-        return tuple(_spec_of(v) for v in value)
+        return tuple_like(value, [_spec_of(v) for v in value])
     if type(value) is dict and has_sym(value):
         return {k: _spec_of(v) for k, v in value.items()}
     return value

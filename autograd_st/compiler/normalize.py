@@ -56,7 +56,7 @@ from .names import RESERVED, NameAllocator
 from .normalize_calls import CallsMixin
 from .normalize_exprs import ExpressionsMixin
 from .normalize_stmts import StatementsMixin
-from .normalize_values import MISSING, atomize, sym
+from .normalize_values import MISSING, atomize, sym, tuple_like
 from .runtime_lists import RuntimeListsMixin
 from .trees import name_ids
 
@@ -224,7 +224,7 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
                 self.ir_vars.add(name)
                 return sym(name)
             if isinstance(v, tuple):
-                return tuple(rec(e) for e in v)
+                return tuple_like(v, [rec(e) for e in v])
             if type(v) is dict:  # (a constant dict stays the object it is)
                 new = {k: rec(e) for k, e in v.items()}
                 return new if any(new[k] is not e for k, e in v.items()) else v

@@ -144,6 +144,8 @@ def classify(site: CallSite) -> CalleeKind:
     if isinstance(callee, types.MethodType) and (
             isinstance(callee.__self__, Cell) or _plain_method(callee)):
         return CalleeKind.COMPILED  # a Cell's method, or one of the user's own classes
+    if site.runtime_args and purity.is_record_call(callee):  # State(h, c): a tuple, now
+        return CalleeKind.PURE
     if site.runtime_args:
         return CalleeKind.TENSOR if callee is Tensor else CalleeKind.OPAQUE
     if (callee in (getattr, hasattr) and len(args) >= 2 and isinstance(args[1], str)) \

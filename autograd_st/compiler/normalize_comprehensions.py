@@ -24,7 +24,7 @@ Gives: bound values (see :mod:`.normalize_values`), in one of two forms:
   ``ops.stack``, ``ops.concat``, ``sum``, ``len``, indexing or a for loop.  Its loop
   variables get names of their own where the function uses the same names elsewhere, so
   they do not leak either.  The attempt to unroll is undone first
-  (:class:`~.normalize_loops.BindingState`).
+  (:class:`~.loop_state.BindingState`).
 
 ``map(f, seq)`` over a run-time list or a runtime value's rows is the loop ``out = []; for v
 in seq: out.append(f(v))`` (over compile-time sequences it is the calls, bound now).
@@ -56,7 +56,7 @@ from ..errors import UnsupportedSyntaxError
 from ..prims import Sym, has_sym
 from .codegen import names_written
 from .ir import Const
-from .normalize_loops import BindingState
+from .loop_state import BindingState
 from .normalize_values import (
     MISSING,
     NOT_HANDLED,

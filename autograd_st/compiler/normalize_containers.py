@@ -41,6 +41,7 @@ from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
 from . import markers
 from .codegen import names_written
+from .loop_state import ITEMS_HINT
 from .normalize_values import (
     CHECK_BOUND,
     CHECK_UNPACK,
@@ -54,6 +55,7 @@ from .normalize_values import (
     holds_partial_of_runtime_values,
     name_hint,
     trip_count,
+    tuple_like,
 )
 from .normalize_values import (
     sequence as _sequence,
@@ -128,7 +130,8 @@ def freeze(value):
     """``value`` with every list in it a tuple (what crosses into another compiled
     function, or out of one: its structure is a tuple)."""
     if isinstance(value, (list, tuple)) and has_sym(value):
-        return tuple(freeze(v) for v in value)
+        return tuple_like(value, [freeze(v) for v in value]) if isinstance(value, tuple) \
+            else tuple(freeze(v) for v in value)
     return value
 
 
@@ -138,7 +141,7 @@ def returned(value):
     if isinstance(value, list) and has_sym(value):
         return [returned(v) for v in value]
     if isinstance(value, tuple) and has_sym(value):
-        return tuple(returned(v) for v in value)
+        return tuple_like(value, [returned(v) for v in value])
     if type(value) is dict and has_sym(list(value.values())):
         return {k: returned(v) for k, v in value.items()}
     return value
@@ -216,18 +219,21 @@ class ContainersMixin:
         return joined if joined is not None else SymList(self.display_items(node))
 
     def rt_display(self, node):
-        """``[*outs, e, ...]`` / ``(*outs, e, ...)``, a run-time list unpacked first and items
-        after it: a new run-time list (a copy with the items pushed, a tuple for a tuple
-        display); else None (:meth:`display_items`' way)."""
+        """``[*outs, e, ...]``, ``[h, *outs]``, ``(h, *outs, e)``: a run-time list unpacked
+        once among items: a new run-time list (a copy with the items after it pushed and
+        those before it put in front, a tuple for a tuple display); else None
+        (:meth:`display_items`' way)."""
         elts = node.elts
-        if not (elts and isinstance(elts[0], gast.Starred)
-                and isinstance(elts[0].value, (gast.Name, gast.Attribute))) \
-                or any(isinstance(e, gast.Starred) for e in elts[1:]):
+        starred = [i for i, e in enumerate(elts) if isinstance(e, gast.Starred)]
+        if len(starred) != 1 or not isinstance(elts[starred[0]].value,
+                                                (gast.Name, gast.Attribute)):
             return None
-        base = self.expr(elts[0].value)
-        if not self.is_rt_list(base):
+        k = starred[0]
+        if not self.is_rt_list(self.expr(elts[k].value)):
             return None  # (read again by display_items: a name or attribute, no effect)
-        out = self.rt_concat(base, [self.expr(e) for e in elts[1:]], node)
+        before = [self.expr(e) for e in elts[:k]]  # (in Python's order: the items before,
+        base = self.expr(elts[k].value)  # the list as it is then, the items after)
+        out = self.rt_concat(base, [self.expr(e) for e in elts[k + 1:]], node, before)
         origin = self.rt_origin[out.var.name]
         if isinstance(node, gast.Tuple):
             self.rt_tuples.add(origin)
@@ -245,8 +251,8 @@ class ContainersMixin:
             value = self.expr(e.value)
             if isinstance(value, Sym) or self.is_rt_list(value):
                 raise self.error(e, "*-unpacking a value whose length is known only when the "
-                                 "code runs, in a tuple or list (but first, before the items "
-                                 "it is extended with)", "build the list with append, or "
+                                 "code runs, in a tuple or list (but a run-time list unpacked "
+                                 "once among items)", "build the list with append, or "
                                  "join arrays with ops.concat", cls=UnsupportedSyntaxError)
             out.extend(self._items(value, e.value))
         return out
@@ -339,13 +345,13 @@ class ContainersMixin:
     def _dict_method(self, d, attr, args, kwargs, node):
         """A method changing a dict this function built (``d.update(...)``, ``put =
         d.__setitem__; put(k, v)``): done now, on the compile-time dict; in a loop bound
-        as a loop (its body bound once) the loop is unrolled instead, or refused."""
+        as a loop (its body bound once) the loop is unrolled instead where it can be, else
+        the loop carries the dict's items (its keys the same after the body: checked there,
+        ``normalize_loops``)."""
         self.check_unused(d, node)
-        if self._unrollable:
+        if self._unrollable and self._unrollable[-1] is None:
             self.needs_constant(node, "dict.%s changes a dict inside a loop" % attr,
-                                "loop a constant number of times (for ... in range(3)) so "
-                                "that the loop is unrolled, or keep the values in a list "
-                                "(outs.append(v)) and use ops.stack")
+                                ITEMS_HINT)  # (that loop is unrolled: NeedsConstant)
         self.escape(list(args) + list(kwargs.values()))
         try:
             return getattr(d, attr)(*args, **kwargs)

@@ -34,20 +34,27 @@ body appends to by name are made run-time lists before it, and a list it changes
 """
 from __future__ import annotations
 
-import functools
-import types
-
 import gast
-import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from .codegen import names_read, names_written
 from .ir import For, While
+from .loop_state import (
+    ITEMS_HINT,
+    BindingState,
+    CarriedItemsMixin,
+    ItemsSet,
+    carryable,
+    describe,
+    dicts_in,
+    lists_in,
+    same,
+    slot,
+)
 from .normalize_values import (
     LOOP_LOCAL,
     UNDEFINED,
-    Closure,
     NeedsConstant,
     Range,
     SymList,
@@ -55,11 +62,12 @@ from .normalize_values import (
     name_hint,
     sym,
     trip_count,
+    tuple_like,
 )
 from .runtime_lists import ListsGrow
 from .trees import walk, zip_call
 
-__all__ = ["BindingState", "LoopsMixin", "MAX_UNROLL", "lists_in"]
+__all__ = ["LoopsMixin", "MAX_UNROLL"]
 
 
 def _numbers(value) -> bool:
@@ -73,9 +81,6 @@ def _builtin(name: str) -> gast.Name:
 
 #: the most iterations a loop is unrolled into (each is a copy of its body)
 MAX_UNROLL = 1000
-
-_SLOT_TYPES = (int, float, np.ndarray, np.generic)  # constants a runtime header can start from
-
 
 def _first_use(stmts, name):
     """'load' if ``name`` may be read before it is assigned when ``stmts`` run, 'store' if it
@@ -118,75 +123,6 @@ def _first_use(stmts, name):
     return None
 
 
-def _slot(value) -> bool:
-    """Whether ``value`` fits one runtime variable: a runtime value or a number."""
-    return isinstance(value, Sym) or (isinstance(value, _SLOT_TYPES)
-                                      and not isinstance(value, (tuple, list)))
-
-
-def _same(a, b) -> bool:
-    """Whether two bound values are the same value (identical runtime values, equal
-    constants of one type, tuples of such)."""
-    if a is b:
-        return True
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if has_sym(a) or has_sym(b) or isinstance(a, (list, dict, np.ndarray)):
-        return False
-    try:
-        return bool(a == b)
-    except Exception:  # noqa: BLE001 - an object with no plain equality: not the same
-        return False
-
-
-def _describe(value) -> str:
-    """How an error names a bound value's structure."""
-    if isinstance(value, Sym):
-        return "a runtime value"
-    if isinstance(value, tuple):
-        return "a tuple of %d item%s" % (len(value), "" if len(value) == 1 else "s")
-    if isinstance(value, list):
-        return "a list of %d item%s" % (len(value), "" if len(value) == 1 else "s")
-    if value is None:
-        return "None"
-    return "the constant %r" % (value,) if isinstance(value, (int, float, str, bool)) \
-        else "a %s" % type(value).__name__
-
-
-def _lists_in(value, out) -> None:
-    """The SymLists reachable from ``value`` (which a loop body may change in place)."""
-    if isinstance(value, SymList):
-        if id(value) not in out:
-            out[id(value)] = (value, list(value))
-            for v in value:
-                _lists_in(v, out)
-    elif isinstance(value, tuple):
-        for v in value:
-            _lists_in(v, out)
-    elif isinstance(value, dict):
-        for v in value.values():
-            _lists_in(v, out)
-    elif isinstance(value, Closure):  # (a default argument holding a list)
-        for v in value.defaults:
-            _lists_in(v, out)
-    elif isinstance(value, functools.partial):
-        for v in (value.func, *value.args, *value.keywords.values()):
-            _lists_in(v, out)
-    elif isinstance(value, (types.BuiltinMethodType, types.MethodWrapperType)):
-        _lists_in(value.__self__, out)  # push = outs.append
-
-
-def lists_in(values) -> list:
-    """``(list, its items now)`` for each SymList reachable from ``values`` (the lists a
-    loop body or a branch may change in place)."""
-    out: dict = {}
-    for v in values:
-        _lists_in(v, out)
-    return list(out.values())
-
-
 def _subscript_stores(nodes) -> list:
     """The names written into by subscript in ``nodes`` (``x[i] = v``, ``x[i] += v``): a
     Tensor's is a new value each time (``normalize_stmts.set_item``), so a loop carries it."""
@@ -196,50 +132,7 @@ def _subscript_stores(nodes) -> list:
         and isinstance(n.value, gast.Name)))
 
 
-class BindingState:
-    """What binding a loop body changes, saved so that a failed attempt can be undone."""
-
-    __slots__ = ("env", "block", "n_block", "n_inputs", "fresh_temps", "ir_vars", "taken",
-                 "next", "lists", "loc", "retired", "stale", "view_roots")
-
-    def __init__(self, nz) -> None:
-        self.env = dict(nz.env)
-        self.block = nz.block
-        self.n_block = len(nz.block)
-        self.n_inputs = len(nz.inputs)
-        self.fresh_temps = set(nz.fresh_temps)
-        self.ir_vars = set(nz.ir_vars)
-        self.taken = set(nz.names.taken)
-        self.next = dict(nz.names.next)
-        self.lists = lists_in(nz.env.values())
-        self.loc = nz.loc
-        self.retired = dict(nz.rt_retired)  # (a list made a run-time list in the attempt
-        # is a compile-time list again after it)
-        self.stale = dict(nz.stale)
-        self.view_roots = dict(nz.view_roots)
-
-    def restore(self, nz) -> None:
-        nz.env = self.env
-        nz.block = self.block
-        del self.block[self.n_block:]
-        for inp in nz.inputs[self.n_inputs:]:
-            nz.input_by_id.pop(id(inp.obj), None)
-        del nz.inputs[self.n_inputs:]
-        nz.fresh_temps = self.fresh_temps
-        nz.ir_vars.clear()
-        nz.ir_vars.update(self.ir_vars)
-        nz.names.taken = self.taken
-        nz.names.next = self.next
-        nz.rt_retired.clear()
-        nz.rt_retired.update(self.retired)
-        nz.stale = self.stale
-        nz.view_roots = self.view_roots
-        for lst, items in self.lists:
-            lst[:] = items
-        nz.loc = self.loc
-
-
-class LoopsMixin:
+class LoopsMixin(CarriedItemsMixin):
     """Binds ``for`` and ``while`` (see the module docstring)."""
 
     # per loop being bound as an IR loop, innermost last: None if it can be unrolled, else
@@ -346,6 +239,9 @@ class LoopsMixin:
                 state.restore(self)
                 tried |= exc.ids
                 self.rt_pending.update(exc.ids)
+            except ItemsSet as exc:  # acc[0] = acc[0] + v: bound again, acc's items carried
+                state.restore(self)
+                self.items_pending.setdefault(exc.key, set()).update(exc.ids)
             except NeedsConstant:
                 if why is not None:
                     raise
@@ -485,9 +381,11 @@ class LoopsMixin:
         for _, header in carried:  # (x[i] = v in the body: its header holds the new value
             self.stale.pop(header, None)  # from the next iteration on, and after the loop)
         self._close_loop(carried, plan)
+        self.close_items(lists[2])
         body = self.block
         self.block = outer
         self._restore_after_loop(carried, plan, before)
+        self.items_after_loop(lists[2])
         return body
 
     def _loop_fields(self, node, carried) -> tuple:
@@ -542,7 +440,8 @@ class LoopsMixin:
         header)`` pairs, each header a new version starting from its value before the loop;
         ``plan``: per carried name, ``(True, structure of headers)`` or ``(False, value)``
         for a value that must come out of the body unchanged; ``lists``: the SymLists the
-        body could change, with their items now."""
+        body could change and the dicts, with their items now, the lists and dicts whose
+        items it carries (:meth:`carry_items`) and the body."""
         carried, plan = [], {}
         later = self._read_after_loop()
         body = list(extra_nodes) + list(body_nodes)
@@ -558,14 +457,16 @@ class LoopsMixin:
             if name not in self.env or self.env[name] in UNDEFINED:
                 continue
             value = self.env[name]
-            if _slot(value) or (isinstance(value, tuple) and not isinstance(value, SymList)
-                                and any(_slot(v) or isinstance(v, tuple) for v in value)):
+            if slot(value) or (isinstance(value, tuple) and not isinstance(value, SymList)
+                                and any(slot(v) or isinstance(v, tuple) for v in value)):
                 headers = self._headers(name, value, carried)
                 plan[name] = (True, headers)
                 self.env[name] = headers
             else:
                 plan[name] = (False, value)
-        return carried, plan, lists_in(self.env.values())
+        items = self.carry_items(body_nodes, carried)
+        return carried, plan, (lists_in(self.env.values()), dicts_in(self.env.values()), items,
+                               body_nodes)
 
     def _read_after_loop(self) -> set:
         """The names the statements after the one being bound read."""
@@ -602,9 +503,9 @@ class LoopsMixin:
     def _headers(self, name, value, carried):
         """``value``'s structure with a header for each runtime leaf (copied into now)."""
         if isinstance(value, tuple):
-            return tuple(self._headers("%s_%d" % (name, i), v, carried)
-                         for i, v in enumerate(value))
-        if not _slot(value):
+            return tuple_like(value, [self._headers("%s_%d" % (name, i), v, carried)
+                                      for i, v in enumerate(value)])
+        if not slot(value):
             return value  # a constant inside a carried tuple: it must stay the same
         header = self.new_version(name)
         self._inits[header] = atomize(value)
@@ -614,22 +515,29 @@ class LoopsMixin:
             self.mark_maybe_unbound_like(value, header)
         return sym(header)
 
-    def _check_carried(self, node, plan, lists, before=None):
+    def _check_carried(self, node, plan, watched, before=None):
         """At the end of a loop body: every carried name still fits its headers, every
-        other value the loop carries is unchanged; otherwise the loop must be unrolled."""
+        other value the loop carries is unchanged; otherwise the loop must be unrolled.
+        A loop that stays a loop and sets items of a list or dict (keeping its length and
+        keys) is bound again with those items carried (:exc:`ItemsSet`)."""
+        lists, dicts, items, body = watched
+        self.check_items(node, items)
+        carrying = {id(c) for c, _ in items}
+        stays = bool(self._unrollable) and self._unrollable[-1] is not None
+        set_ids = self.set_items_in(lists + dicts, carrying) if stays else set()
         for name, (is_carried, start) in plan.items():
             value = self.env.get(name, LOOP_LOCAL)
             if is_carried:
                 fits = self._fits(start, value)
             else:
-                fits = _same(start, value) and not (isinstance(start, SymList)
+                fits = same(start, value) and not (isinstance(start, SymList)
                                                     and value is not start)
             if not fits:
                 shown = "the value returned inside it" if name.startswith("_return_value") \
                     else repr(name)  # (desugar's name for it)
                 self.needs_constant(
                     node, "this loop changes %s from %s to %s, so it cannot be one loop over "
-                    "a fixed set of variables" % (shown, _describe(start), _describe(value)),
+                    "a fixed set of variables" % (shown, describe(start), describe(value)),
                     "loop a constant number of times (for ... in range(3)) so that the loop is "
                     "unrolled, or keep the value a Tensor and use ops.concat / ops.stack")
         grown = []
@@ -637,6 +545,8 @@ class LoopsMixin:
             # a list a nested loop made a run-time list (the names that held it hold that)
             made = [n for n, v in (before or {}).items()
                     if v is lst and self.is_rt_list(self.env.get(n))]
+            if id(lst) in carrying or (id(lst) in set_ids and not made):
+                continue
             if made or len(lst) != len(items) or any(a is not b for a, b in zip(lst, items)):
                 names = made or [n for n, v in self.env.items() if v is lst] or ["a list"]
                 if self._unrollable and self._unrollable[-1] is not None and names != [
@@ -644,10 +554,14 @@ class LoopsMixin:
                         a is b for a, b in zip(lst, items)):
                     grown.append((lst, names[0], len(items), len(lst)))
                     continue  # appended to: a run-time list, if this loop stays a loop
+                k = next((k for k, (a, b) in enumerate(zip(lst, items)) if a is not b
+                          and not (carryable(a) and carryable(b))), 0)
                 self.needs_constant(
                     node, "this loop changes the list %r (%s), so it cannot be one loop over a "
                     "fixed set of variables" % (names[0], "from %d to %d items" % (
-                        len(items), len(lst)) if len(lst) != len(items) else "sets an item"),
+                        len(items), len(lst)) if len(lst) != len(items) else
+                        "sets an item: item %d from %s to %s" % (k, describe(items[k]),
+                                                                  describe(lst[k]))),
                     "loop a constant number of times (for ... in range(3)) so that the loop is "
                     "unrolled, or build a Tensor with ops.concat / ops.stack")
         if grown:
@@ -658,15 +572,25 @@ class LoopsMixin:
                 % (name, n0, n1, self._unrollable[-1]),
                 "append to the list only (outs.append(h)), or loop a constant number of times "
                 "so that the loop is unrolled", cls=UnsupportedSyntaxError))
+        for d, items in dicts:  # (a dict the body changed other than by setting items)
+            if id(d) not in carrying and id(d) not in set_ids and (list(d) != list(items) or any(
+                    d[k] is not v for k, v in items.items())):
+                self.check_items(node, [(d, items)])  # (its keys: the user's error)
+                self.needs_constant(node, "this loop changes the dict %r (sets an item to a "
+                                    "value other than a Tensor or a number), so it cannot be "
+                                    "one loop over a fixed set of variables" % self.held_as(d),
+                                    ITEMS_HINT)
+        if set_ids:
+            raise ItemsSet(id(body), set_ids)
 
     def _fits(self, headers, value) -> bool:
         if isinstance(headers, Sym):
-            return _slot(value)
+            return slot(value)
         if isinstance(headers, tuple):
             return isinstance(value, tuple) and not isinstance(value, SymList) \
                 and len(value) == len(headers) \
                 and all(self._fits(h, v) for h, v in zip(headers, value))
-        return _same(headers, value)
+        return same(headers, value)
 
     def _close_loop(self, carried, plan):
         """At the end of a loop body: each carried leaf's value copied into its header."""

@@ -34,8 +34,9 @@ import numpy as np
 from ..errors import UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from .ir import If, leaves
+from .loop_state import BindingState, dicts_in, lists_in, restore_dicts
 from .normalize_containers import returned
-from .normalize_loops import BindingState, LoopsMixin, lists_in
+from .normalize_loops import LoopsMixin
 from .normalize_values import (
     CHECK_BOUND,
     CHECK_UNPACK,
@@ -48,6 +49,7 @@ from .normalize_values import (
     SymList,
     holds_partial_of_runtime_values,
     sym,
+    tuple_like,
 )
 from .runtime_lists import ListsGrow
 
@@ -466,6 +468,7 @@ class StatementsMixin(LoopsMixin):
     def _rt_if(self, node, cond, loc):
         before = dict(self.env)
         lists = lists_in(self.env.values())  # lists a branch may change in place
+        dicts = dicts_in(self.env.values())  # (and dicts: d[k] = v)
         outer = self.block
         self.block = []
         stale = dict(self.stale)  # (x[i] = v in a branch: the other branch reads x as it was)
@@ -475,6 +478,8 @@ class StatementsMixin(LoopsMixin):
         items_a = [list(lst) for lst, _ in lists]
         for lst, items in lists:
             lst[:] = items
+        dicts_a = [dict(d) for d, _ in dicts]
+        restore_dicts(dicts)
         self.block = []
         self.env = dict(before)
         self.stmts(node.orelse)
@@ -484,6 +489,19 @@ class StatementsMixin(LoopsMixin):
         self.env = dict(before)
         for (lst, _), a in zip(lists, items_a):  # each list: what both branches made of it
             lst[:] = self._merge_items(node, lst, a, list(lst), body, orelse)
+        for (d, _), a in zip(dicts, dicts_a):  # each dict: its keys the same after both
+            if list(a) != list(d) or any(a[k] is not d[k] for k in a):
+                what = "the dict %s" % _held_as(self.env, d)
+                if list(a) != list(d):
+                    raise self.error(node, "%s has the keys %s after one branch of this if on "
+                                     "a runtime value and %s after the other" % (
+                                         what, list(a), list(d)),
+                                     "give it the same keys, in the same order, in both "
+                                     "branches")
+                d.update(zip(a, self._merge_items(node, what, list(a.values()),
+                                                  list(d.values()), body, orelse,
+                                                  prefix=next((n for n, v in self.env.items()
+                                                               if v is d), "item"))))
         merged = {}
         for name in list(env_a) + [n for n in env_b if n not in env_a]:
             va, vb = env_a.get(name, MISSING), env_b.get(name, MISSING)
@@ -567,10 +585,16 @@ class StatementsMixin(LoopsMixin):
                 raise self.error(node, "%s is %s in one branch of an if on a runtime value and "
                                  "%s in the other" % (what, _kind(va), _kind(vb)),
                                  "give it the same structure in both branches")
-            return tuple(self._merge_values(node, "%s_%d" % (name, i),
-                                            "item %d of %s" % (i, what), ea, eb, body, orelse,
-                                            any_leaf)
-                         for i, (ea, eb) in enumerate(zip(va, vb)))
+            if type(va) is not type(vb) and (hasattr(type(va), "_make")
+                                             or hasattr(type(vb), "_make")):  # (a namedtuple)
+                raise self.error(node, "%s is a %s in one branch of an if on a runtime value "
+                                 "and a %s in the other" % (what, type(va).__name__,
+                                                            type(vb).__name__),
+                                 "give it the same structure in both branches")
+            return tuple_like(va, [self._merge_values(node, "%s_%d" % (name, i),
+                                                      "item %d of %s" % (i, what), ea, eb, body,
+                                                      orelse, any_leaf)
+                                   for i, (ea, eb) in enumerate(zip(va, vb))])
         if isinstance(va, list) and isinstance(vb, list):
             return self._merged_list(node, (va, vb), self._merge_items(
                 node, what, va, vb, body, orelse, any_leaf, prefix=name))

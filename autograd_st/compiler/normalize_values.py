@@ -41,6 +41,14 @@ def sym(name: str) -> Sym:
     return Sym(Var(name))
 
 
+def tuple_like(value, items) -> tuple:
+    """``items`` as a tuple of ``value``'s own tuple type: a ``collections.namedtuple`` /
+    ``typing.NamedTuple`` (``State(h, c)``, built when compiling) stays one, so ``st.h``
+    reads its item after a loop, a branch or a call too."""
+    cls = type(value)
+    return tuple(items) if cls is tuple or not hasattr(cls, "_make") else cls._make(items)
+
+
 def atomize(value):
     """The IR atom for a bound value: Var, Const, or a tuple/slice structure of atoms."""
     if isinstance(value, Sym):

@@ -274,7 +274,7 @@ class _Facts:
             return _F
         if name == "list_new":
             return frozenset()
-        if name == "list_push":
+        if name in ("list_push", "list_front"):
             lst, x = self.atom(args["lst"]), self.atom(args["x"])
             return None if lst is None or x is None else lst | x
         if name in _AS_FIRST:

@@ -58,7 +58,7 @@ import types
 
 import numpy as np
 
-__all__ = ["is_pure", "is_user_code", "code_owner", "is_mutator", "reads_contents", "writes_nothing"]
+__all__ = ["is_pure", "is_record_call", "is_record_class", "is_user_code", "code_owner", "is_mutator", "reads_contents", "writes_nothing"]
 
 _PURE_BUILTINS = {
     abs, all, any, ascii, bin, bool, bytes, callable, chr, complex, dict, divmod, enumerate,
@@ -215,6 +215,27 @@ def _callables_in(value, depth=0):
     elif isinstance(value, dict) and depth < 3:
         for v in value.values():
             yield from _callables_in(v, depth + 1)
+
+
+def is_record_class(callee) -> bool:
+    """Whether ``callee`` is a ``collections.namedtuple`` or ``typing.NamedTuple`` class whose
+    ``__new__`` is the one namedtuple wrote (it only puts its arguments in a tuple): called
+    on runtime values, it is built when the code is compiled, a tuple of them."""
+    if not (isinstance(callee, type) and issubclass(callee, tuple)
+            and isinstance(getattr(callee, "_fields", None), tuple)):
+        return False
+    owner = next((c for c in callee.__mro__ if "__new__" in vars(c)), tuple)
+    new = owner.__new__
+    return owner is not tuple and "_make" in vars(owner) and callable(new) \
+        and (getattr(new, "__doc__", None) or "").startswith("Create new instance of ")
+
+
+def is_record_call(callee) -> bool:
+    """A namedtuple class (:func:`is_record_class`) or its ``_replace`` / ``_asdict`` bound
+    to an instance: run when compiling on runtime values too (they only move them)."""
+    if isinstance(callee, types.MethodType) and callee.__name__ in ("_replace", "_asdict"):
+        return is_record_class(type(callee.__self__))
+    return is_record_class(callee)
 
 
 def is_pure(callee, args, kwargs) -> bool:

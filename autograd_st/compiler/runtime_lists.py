@@ -22,8 +22,8 @@ with an int (``outs[-1]``, ``outs[t]``), ``len(outs)``, ``ops.stack`` / ``np.sta
 over it (``enumerate``, ``zip``, ``reversed`` too), give it to ``sum``, ``max``, ``min``, ``any``,
 ``all``, ``map`` or a numpy function (:mod:`.normalize_comprehensions`), and return it.  Anything else (a
 primitive given the list as an array, a call that runs as it is, a compiled callee, a slice)
-is refused where it is written.
-(``outs.extend((a, b))`` of a sequence the code wrote is two appends.)
+is refused where it is written (``outs.extend((a, b))`` of a sequence the code wrote: two
+appends; ``[h, *outs]``: a copy, ``list_front``).
 
 Tuples: a tuple such a loop grows by name (``outs += (h,)``, ``outs = outs + (h,)``: the
 MindSpore graph-mode way of collecting a recurrent layer's outputs) is made a run-time list
@@ -48,8 +48,7 @@ makes them (``rules_lists.LIST_MAKERS``) makes its target one when it is emitted
 read as above, and besides unpacked (``q, k, v = parts``: :meth:`RuntimeListsMixin.rt_unpack`,
 the count checked when the code runs) and returned (:meth:`~RuntimeListsMixin.rt_returned_value`:
 a tuple, ``list_tuple``; a caller that compiled the function, ``frontend``, and the boundary's
-sens check find it with ``ir.runtime_tuples``).  A run-time list built by appends may be
-returned the same way.
+sens check find it with ``ir.runtime_tuples``), as a list built by appends may be.
 
 Reverse mode: the adjoint of a run-time list is a ``GradList`` (see ``rules_lists``); forward
 mode and code differentiated again (``recompute``) are refused by :func:`refuse_derivative`.
@@ -294,19 +293,20 @@ class RuntimeListsMixin:
         self.env[name] = copied
         return copied
 
-    def rt_concat(self, base, items, node):
+    def rt_concat(self, base, items, node, front=()):
         """``base + items`` (``base`` a run-time list, ``items`` a tuple or list the code
-        wrote): a new run-time list, a copy of ``base`` with ``items`` pushed (made from a
-        tuple if ``base`` was)."""
+        wrote; ``front`` items put before it: ``[h, *outs]``): a new run-time list, a copy of
+        ``base`` with ``items`` pushed (made from a tuple if ``base`` was)."""
         user = self.rt_name(base)
         out = self._rt_emit(user, "list_copy", {"lst": base.var})
         if self.rt_origin.get(base.var.name) in self.rt_tuples:
             self.rt_tuples.add(self.rt_origin[out.var.name])
-        for item in items:
+        for item, prim in [(i, "list_push") for i in items] + [
+                (i, "list_front") for i in reversed(front)]:
             if not (isinstance(item, Sym) or not has_sym(item)) or self.is_rt_list(item) \
                     or isinstance(item, (list, dict, tuple)):
                 raise self.rt_refuse(node, "adding a list, tuple or dict (to %s)" % user)
-            out = self._rt_emit(user, "list_push", {"lst": out.var, "x": atomize(item)})
+            out = self._rt_emit(user, prim, {"lst": out.var, "x": atomize(item)})
         return out
 
     def _rt_emit(self, user: str, prim: str, args: dict, origin=None):
@@ -316,8 +316,8 @@ class RuntimeListsMixin:
         self.emit(Prim([target], p, full, self.loc))
         self.rt_lists.add(target)
         if origin is None:  # a new version of the list it pushes to, else a new list
-            origin = self.rt_origin.get(args["lst"].name, target) if prim == "list_push" \
-                else target
+            origin = self.rt_origin.get(args["lst"].name, target) if prim in (
+                "list_push", "list_front") else target
         self.rt_origin[target] = origin
         return sym(target)
 

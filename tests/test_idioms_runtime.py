@@ -1,0 +1,297 @@
+"""Idioms of MindSpore (PyNative) code in loops whose trip count is known only when the code
+runs, differentiated: each value equals the direct call's, each gradient central
+differences' in float64, on several shapes (trip counts 0 and 1 included), and forward mode
+and second order where the idiom gives them (docs/python_support.md)."""
+import collections
+import dataclasses
+from typing import NamedTuple
+
+import numpy as np
+import pytest
+from helpers import assert_close
+
+from autograd_st import Tensor, check_grads, numerical_grad, ops
+from autograd_st.errors import CompileError, UnsupportedSyntaxError
+
+TRIPS = (0, 1, 3, 5)
+
+
+def _data(n, m=2, seed=0):
+    g = np.random.default_rng(seed + 10 * n)
+    return g.uniform(-1.0, 1.0, (n, m)), g.uniform(0.2, 1.0, m)
+
+
+def _check(fn, x, w, order=2):
+    """Value, reverse-mode gradients (both arguments) against central differences; then
+    ``check_grads`` to ``order`` (forward mode and second order included at 2)."""
+    direct = fn(Tensor(x), Tensor(w))
+    value, grads = ops.value_and_grad(fn, (0, 1))(Tensor(x), Tensor(w))
+    assert_close(value, direct, 1e-12, 1e-12)
+    for got, want in zip(grads, numerical_grad(fn, (x, w), (0, 1))):
+        assert_close(got, want, 1e-6, 1e-7)
+    if order:
+        check_grads(fn, (x, w), order=order)
+
+
+# -- 1. accumulators: a list's or a dict's items set in a loop that stays a loop ----------
+
+def list_accumulator(x, w):
+    acc = [ops.zeros_like(w)]
+    for i in range(x.shape[0]):
+        acc[0] = acc[0] + x[i] * w
+    return ops.sum(acc[0] ** 2)
+
+
+def dict_accumulator(x, w):
+    d = {"a": 0.0}
+    for i in range(x.shape[0]):
+        d["a"] = d["a"] + ops.sum(ops.sin(x[i]) * w)
+    return d["a"] * 2.0
+
+
+def two_items_and_a_number(x, w):
+    acc = [w, 1.0, "tag"]  # (a string item stays as it is)
+    for row in x:
+        acc[1] = acc[1] * ops.sum(ops.cos(row * acc[0]))
+        acc[0] = ops.tanh(acc[0] + row)
+    return ops.sum(acc[0]) + acc[1]
+
+
+def dict_of_state(x, w):
+    st = {"h": w, "c": ops.zeros_like(w), "n": 0}
+    for i in range(x.shape[0]):
+        c = st["c"] * 0.5 + ops.tanh(x[i] * st["h"])
+        st["h"], st["c"] = ops.sin(c) * w, c
+        st["n"] = st["n"] + 1
+    return ops.sum(st["h"] * st["c"]) + st["n"] * 0.1
+
+
+def while_with_branch(x, w):
+    acc = {"s": w}
+    i = 0
+    while i < x.shape[0]:
+        if ops.sum(x[i]) > 0:
+            acc["s"] = acc["s"] * x[i]
+        else:
+            acc["s"] = acc["s"] + x[i]
+        i += 1
+    return ops.sum(acc["s"])
+
+
+def nested_runtime_loops(x, w):
+    acc = [w, w * 0.5]
+    n = x.shape[0]
+    for i in range(n):
+        for j in range(i):
+            acc[1] = ops.sin(acc[1] * x[j]) + x[i] * acc[0]
+        acc[0] = acc[0] * 0.9 + acc[1] * 0.1
+    return ops.sum(acc[0] * acc[1])
+
+
+def through_an_alias(x, w):
+    acc = [w, w * 2.0]
+    pair = (acc, 3.0)
+    for i in range(x.shape[0]):
+        held = pair[0]
+        held[1] = held[0] * x[i]
+        acc[0] = acc[1] + 1.0
+    return ops.sum(acc[0] * acc[1]) * pair[1]
+
+
+def tuple_items(x, w):
+    acc = [(w, w * 0.0)]
+    for row in x:
+        h, c = acc[0]
+        acc[0] = (ops.tanh(h + c), c + row * h)
+    return ops.sum(acc[0][0] + acc[0][1])
+
+
+def trip_count_of_an_argument(x, w):
+    acc = [w]
+    for _ in range(int(ops.sum(x * 0.0) + x.shape[0])):  # int(...) of a runtime value
+        acc[0] = ops.sin(acc[0]) * 1.5
+    return ops.sum(acc[0])
+
+
+ACCUMULATORS = [list_accumulator, dict_accumulator, two_items_and_a_number, dict_of_state,
+                while_with_branch, nested_runtime_loops, through_an_alias, tuple_items,
+                trip_count_of_an_argument]
+
+
+@pytest.mark.parametrize("fn", ACCUMULATORS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", TRIPS)
+def test_an_accumulator_in_a_runtime_loop(fn, n):
+    x, w = _data(n)
+    _check(fn, x, w, order=2 if n in (0, 3) else 1)
+
+
+@pytest.mark.parametrize("m", [1, 4])
+def test_an_accumulator_on_other_shapes(m):
+    x, w = _data(4, m, seed=1)
+    for fn in (list_accumulator, dict_of_state, tuple_items):
+        _check(fn, x, w, order=1)
+
+
+def test_one_compile_serves_every_trip_count():
+    g = ops.value_and_grad(list_accumulator, (0, 1))
+    for n in TRIPS:
+        x, w = _data(n)
+        g(Tensor(x), Tensor(w))
+    assert "for i in range(" in g.source(Tensor(x), Tensor(w))  # a loop, not unrolled
+
+
+def appended_then_read(x, w):
+    outs = [w]
+    for i in range(x.shape[0]):
+        outs.append(ops.tanh(outs[-1] * x[i] + w))
+    return ops.sum(outs[-1]) + ops.sum(ops.stack(outs)) * 0.5
+
+
+@pytest.mark.parametrize("n", TRIPS)
+def test_appended_then_read_in_the_same_loop(n):
+    x, w = _data(n)
+    _check(appended_then_read, x, w, order=0)  # a list built at run time: first order
+
+
+def test_an_item_the_loop_cannot_carry_is_refused_at_the_loop():
+    def fn(x, w):
+        d = {"a": w}
+        for i in range(x.shape[0]):
+            d["a"] = d["a"] * x[i]
+            d["b"] = x[i]  # LINE
+        return ops.sum(d["a"])
+    x, w = _data(3)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        ops.grad(fn)(Tensor(x), Tensor(w))
+    err = info.value
+    assert "this loop changes the dict 'd' (adds the key 'b')" in str(err)
+    assert err.lineno == fn.__code__.co_firstlineno + 2  # the for loop
+    assert err.filename == __file__ and "hint: keep the list's length or the dict's keys" in str(err)
+
+
+def test_an_if_that_sets_a_dict_item_in_one_branch():
+    """(Before, the dict kept the item of the branch bound first: a NameError at run time
+    on the other path.)"""
+    def fn(x, w):
+        d = {"a": w}
+        if ops.sum(x) > 0:
+            d["a"] = w * x[0]
+        return ops.sum(d["a"])
+    for sign in (1.0, -1.0):
+        x, w = _data(2)
+        _check(fn, np.abs(x) * sign, w)
+
+
+def test_an_if_that_adds_a_key_in_one_branch_is_refused():
+    def fn(x, w):
+        d = {"a": w}
+        if ops.sum(x) > 0:
+            d["b"] = w * x[0]
+        return ops.sum(d["a"])
+    x, w = _data(2)
+    with pytest.raises(CompileError, match=r"the dict 'd' has the keys \['a', 'b'\] after one "
+                       r"branch of this if on a runtime value and \['a'\] after the other"):
+        ops.grad(fn)(Tensor(x), Tensor(w))
+
+
+# -- 2. [h, *outs], (h, *outs): a run-time list unpacked after items ------------------------
+
+def front_and_back(x, w):
+    outs = []
+    h = w
+    for i in range(x.shape[0]):
+        h = ops.tanh(h * x[i] + 0.5)
+        outs.append(h)
+    seq = [w * 2.0, ops.sin(w), *outs, h * 3.0]
+    return ops.sum(ops.stack(seq) * ops.cos(ops.stack(seq))) + len(seq)
+
+
+def tuple_front(x, w):
+    outs = []
+    for row in x:
+        outs.append(row * w)
+    both = (w, *outs)
+    first, *rest = both
+    return ops.sum(first * 2.0) + ops.sum(ops.stack(both) ** 2) + len(rest) * 0.5
+
+
+def front_then_loop(x, w):
+    outs = [w]
+    for row in x:
+        outs.append(ops.sin(row) * outs[-1])
+    total = 0.0
+    for k, v in enumerate([outs[-1] * 0.5, *outs]):
+        total = total + ops.sum(v) * (k + 1)
+    return total
+
+
+@pytest.mark.parametrize("fn", [front_and_back, tuple_front, front_then_loop],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", TRIPS)
+def test_a_run_time_list_unpacked_after_items(fn, n):
+    x, w = _data(n)
+    _check(fn, x, w, order=0)
+
+
+def test_items_in_front_are_first_order_reverse_mode_only():
+    x, w = _data(3)
+    with pytest.raises(UnsupportedSyntaxError, match="forward mode") as info:
+        ops.jvp(lambda a: front_and_back(a, Tensor(w)), (Tensor(x),), (Tensor(x),))
+    assert info.value.filename == __file__
+
+
+# -- 4. objects holding Tensors: namedtuples are built when compiling; other classes refused
+
+class LSTMState(NamedTuple):
+    h: object
+    c: object
+
+
+Pair = collections.namedtuple("Pair", ["a", "b"])
+
+
+def _lstm_cell(x, st):
+    c = st.c * 0.5 + ops.tanh(x * st.h)
+    return LSTMState(ops.sin(c), c)
+
+
+def namedtuple_state(x, w):
+    st = LSTMState(w, w * 0.0)
+    for i in range(x.shape[0]):  # carried through a runtime loop, a helper's argument/result
+        st = _lstm_cell(x[i], st)
+    if ops.sum(st.h) > 0:  # merged after a runtime if
+        st = st._replace(c=st.c * 2.0)
+    p = Pair(b=st.h, a=st.c)
+    h, c = st
+    return ops.sum(p.a * p.b) + ops.sum(h - c) + ops.sum(st[0])
+
+
+@pytest.mark.parametrize("n", TRIPS)
+def test_a_namedtuple_state(n):
+    x, w = _data(n)
+    _check(namedtuple_state, x, w, order=2 if n in (0, 3) else 1)
+
+
+@dataclasses.dataclass
+class DataState:
+    h: object
+    c: object
+
+
+class PlainState:
+    def __init__(self, h, c):
+        self.h, self.c = h, c
+
+
+@pytest.mark.parametrize("cls", [DataState, PlainState], ids=lambda c: c.__name__)
+def test_an_object_of_another_class_is_refused_at_its_construction(cls):
+    def fn(x, w):
+        st = cls(x * w, w)
+        return ops.sum(st.h * st.c)
+    x, w = _data(2)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        ops.grad(fn)(Tensor(x), Tensor(w))
+    err = info.value
+    assert err.lineno == fn.__code__.co_firstlineno + 1 and err.filename == __file__
+    assert "builds an object of your own class" in str(err)
+    assert "typing.NamedTuple (class %s(NamedTuple)" % cls.__name__ in err.hint
