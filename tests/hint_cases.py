@@ -2306,6 +2306,32 @@ def range_targets_rewritten(x):
 X = Tensor(np.random.default_rng(14).uniform(0.1, 1.0, (2, 3)))
 
 
+# hint (analyze.py): a call made for what it does to a value being differentiated
+def effect_call_refused(x):
+    m = x * 2.0
+    np.fill_diagonal(m, 0.0)  # HINT effect_call
+    return np.sum(m * x)
+
+
+def effect_call_rewritten(x):
+    m = x * 2.0
+    m = m * (1 - np.eye(2, 3))  # (n: its shape)
+    return np.sum(m * x)
+
+
+# hint (normalize_stmts.py): an ndarray method that changes the array in place, as a statement
+def np_method_stmt_refused(x):
+    m = x * 2.0
+    m.sort(axis=1)  # HINT np_method_stmt
+    return np.sum(m * x)
+
+
+def np_method_stmt_rewritten(x):
+    m = x * 2.0
+    m = np.sort(m, axis=1)
+    return np.sum(m * x)
+
+
 # hint (analyze.py): an object of the user's own class holding a value being differentiated
 @dataclass
 class _PairState:
@@ -2396,6 +2422,12 @@ RT_READ = ("read the list with ops.stack(outs, axis), ops.concat(outs, axis), ou
 CASES = [
     # fence.py: REFUSED
     Case("try", U, _TRY, "fence", construct="Try"),
+    Case("effect_call", U, "compute a new value instead (M = M * (1 - np.eye(n)) for "
+         "np.fill_diagonal, M = np.full_like(M, v) for M.fill(v), np.where(mask, v, M) for "
+         "np.putmask), or, if the call leaves its arguments as they were, pass "
+         "ops.stop_gradient(...) of them", "analyze", args=(X.asnumpy(),)),
+    Case("np_method_stmt", CompileError, "assign the new value: m = np.sort(m, ...) (or the "
+         "Tensor's m = m.sort(...))", "normalize_stmts", args=(X.asnumpy(),)),
     Case("user_class", U, "hold the values in a typing.NamedTuple (class _PairState(NamedTuple): "
          "h: Tensor; c: Tensor) or a collections.namedtuple, which compiled code builds and "
          "reads (st.h, st._replace(h=...)), or in a tuple or a dict", "analyze"),

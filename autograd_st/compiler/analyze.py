@@ -199,6 +199,9 @@ def _check_opaque(fir, active) -> None:
                      % (callee or "append"))
         if callee in ZERO_GRAD_OPAQUE or callee.rsplit(".", 1)[-1] in ZERO_GRAD_OPAQUE:
             continue
+        if stmt.writes and any(u in active for u in stmt.uses) \
+                and not any(t in used for t in stmt.targets):
+            _refuse_effect_on(fir, stmt, callee)
         number = callee in TO_NUMBER or "." + callee.rsplit(".", 1)[-1] in TO_NUMBER
         if number and any(u in active for u in stmt.uses) and as_value is None:
             as_value = _values_used(fir)
@@ -232,6 +235,24 @@ def _check_opaque(fir, active) -> None:
                 "(docs/api_coverage.md), or a function of your own given one with "
                 "@autograd_st.register_vjp; or wrap the argument in ops.stop_gradient(...) if "
                 "no gradient should flow")
+
+
+def _refuse_effect_on(fir, stmt, callee) -> None:
+    """A call made for what it does to its arguments (its value unused), one of them being
+    differentiated, that the compiler has no rule for (``np.fill_diagonal(M, 0)``,
+    ``M.fill(0)``, ``np.copyto(M, v)``): the change it makes in place is not seen by the
+    gradient, so it is refused rather than differentiated as if ``M`` were unchanged."""
+    loc = stmt.loc or (None, None, 0)
+    what = "%s(...)" % callee if callee and not callee.startswith(".") else \
+        "the method %s(...)" % (callee or "call")
+    raise UnsupportedSyntaxError(
+        "%s is called for what it does to the values it is given, one of them being "
+        "differentiated: a change it makes in place is not seen by the gradient, which has "
+        "no rule for it (in %s)" % (what, fir.qualname), loc[0], loc[1], loc[2],
+        hint="compute a new value instead (M = M * (1 - np.eye(n)) for np.fill_diagonal, "
+             "M = np.full_like(M, v) for M.fill(v), np.where(mask, v, M) for np.putmask), "
+             "or, if the call leaves its arguments as they were, pass "
+             "ops.stop_gradient(...) of them")
 
 
 def _refuse_user_class(fir, stmt, callee, loc) -> None:

@@ -90,6 +90,9 @@ class Opaque:
     callee_name: str | None = None  # the function it calls, for error messages
     stores: bool = False  # it keeps what it is given in an object from outside (a list)
     effect: bool = False  # running it does more than compute its target (print, append)
+    # it may write into the values it is given (a function with effects not known to leave
+    # its arguments alone, a method of a run-time value the compiler has no binding for)
+    writes: bool = False
 
 
 @dataclass(slots=True)

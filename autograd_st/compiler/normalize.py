@@ -375,15 +375,16 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
                              "reduce it to one value (e.g. with .all() or .any())")
         return cond
 
-    def opaque(self, expr, values, hint, callee_name=None, stores=False, effect=False):
+    def opaque(self, expr, values, hint, callee_name=None, stores=False, effect=False,
+               writes=False):
         """A Sym for ``expr`` (gast, reading ``values``) run as it is, with no gradient
         (``stores``: it keeps the values in an object from outside; ``effect``: running it
-        does more than compute its value)."""
+        does more than compute its value; ``writes``: it may write into the values)."""
         self.rt_check_values(values, "%s(%%s)" % (callee_name or hint or "Python code"))
         target = self.names.fresh("_" + hint.strip("_.") if hint else "_v")
         self.ir_vars.add(target)
         self.emit(Opaque([target], expr, [s.var.name for s in leaves(list(values))], self.loc,
-                         callee_name, stores, effect or stores))
+                         callee_name, stores, effect or stores, writes))
         self.fresh_temps.add(target)
         return sym(target)
 
@@ -620,43 +621,6 @@ class Normalizer(StatementsMixin, ExpressionsMixin, CallsMixin, RuntimeListsMixi
         out = self.opaque(expr, [], hint or "value")
         self.read_at_run_time[out.var.name] = obj
         return out
-
-    def changed_at_run_time(self, objects) -> None:
-        """A call that runs at run time was given ``objects`` (and may change them): later
-        reads of them are run-time reads."""
-        for obj in objects:
-            # (a Cell such a call changes moves the structure epoch: the next call is
-            # checked; this one reads the Cell as it was when the call began)
-            if isinstance(obj, _SCALARS + (Sym, tuple, types.ModuleType, type, Cell,
-                                           types.FunctionType, types.MethodType,
-                                           types.BuiltinFunctionType)):
-                continue
-            if id(obj) in self.sources and id(obj) not in self.dirty:
-                self.dirty.add(id(obj))
-                if self._read_from(self.sources[id(obj)]):
-                    self.read_then_changed.add(id(obj))
-
-    def _read_from(self, source) -> bool:
-        """Whether a guard reads something at or under ``source`` beyond its identity."""
-        root, steps, _ = source
-        key = root if root[0] != "const" else ("const", id(root[1]))
-        n = len(steps)
-        for g in self.guards:
-            place_root, place_steps = g.place()
-            if place_root == key and place_steps[:n] == steps \
-                    and (len(place_steps) > n or g.check not in ("id", "struct")):
-                return True
-        return False
-
-    def materialize(self, obj, hint: str):
-        """A list, dict or set this compile built, made at run time instead (a new one on
-        every call, as Python makes it), because run-time code is about to be given it and
-        may change it: every name bound to it now holds the run-time one."""
-        value = self.opaque(expr_of(atomize(obj), self.const_name), [obj], hint)
-        for k, v in list(self.env.items()):
-            if v is obj:
-                self.env[k] = value
-        return value
 
 
 _SCALARS = (int, float, complex, str, bytes, bool, type(None))

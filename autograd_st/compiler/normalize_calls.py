@@ -296,7 +296,8 @@ class CallsMixin:
                                            for k, v in kwargs.items()])
                 return self.opaque(call, [base] + list(args) + list(kwargs.values()),
                                    func.attr, callee_name=(dotted(func) if stores else "")
-                                   or "." + func.attr, stores=stores, effect=owner is not None)
+                                   or "." + func.attr, stores=stores, effect=owner is not None,
+                                   writes=True)
             if star is not None and isinstance(base, (list, dict, set)):
                 raise self._unpacking_error(star)
             if isinstance(base, (list, dict, set)):  # a list the function builds changes now
@@ -615,11 +616,11 @@ class CallsMixin:
         callee, args, kwargs = site.callee, list(site.args), dict(site.kwargs)
         writes = not purity.writes_nothing(callee)
         if writes:  # a list this compile built, given to code that may change it: made anew
-            args = [self.materialize(a, "arg") if self._built_here(a) else a for a in args]
-            kwargs = {k: self.materialize(v, k) if self._built_here(v) else v
+            args = [self.materialize(a, "arg") if self.built_here(a) else a for a in args]
+            kwargs = {k: self.materialize(v, k) if self.built_here(v) else v
                       for k, v in kwargs.items()}
         owner = getattr(callee, "__self__", None)
-        if owner is not None and self._built_here(owner) and writes:
+        if owner is not None and self.built_here(owner) and writes:
             owner = self.materialize(owner, "value")
             func = gast.Attribute(value=self.to_node(owner), attr=callee.__name__,
                                   ctx=gast.Load())
@@ -632,16 +633,17 @@ class CallsMixin:
                 self.guard_identity(owner)
         # a value stored in a list, dict or set from outside (CALLS.append((tag, i))) is
         # stored as the direct call stores it: an array as a Tensor
-        stores = owner is not None and not self._built_here(owner) \
+        stores = owner is not None and not self.built_here(owner) \
             and purity.is_mutator(callee) is owner and callee.__name__ in STORING
         node_of = self._given_node if stores else self.to_node
         call = gast.Call(func=func, args=[node_of(a) for a in args],
                          keywords=[gast.keyword(arg=k, value=node_of(v))
                                    for k, v in kwargs.items()])
+        effect = callee is not given and not purity.is_pure(callee, args, kwargs)
         out = self.opaque(call, values, getattr(callee, "__name__", "call"),
                           callee_name=dotted(site.node.func) or site.path
                           or getattr(callee, "__name__", "call"), stores=stores,
-                          effect=callee is not given and not purity.is_pure(callee, args, kwargs))
+                          effect=effect, writes=writes and effect)
         if writes:
             self.changed_at_run_time([owner] + list(args) + list(kwargs.values()))
         return out
@@ -655,10 +657,6 @@ class CallsMixin:
         if type(value) is tuple and has_sym(value):
             return gast.Tuple(elts=[self._given_node(v) for v in value], ctx=gast.Load())
         return self.to_node(value)
-
-    def _built_here(self, value) -> bool:
-        """A list, dict or set this compile built (not read from outside)."""
-        return isinstance(value, (list, dict, set)) and id(value) not in self.sources
 
     def _evaluate(self, site):
         """The call run now, on constants; its result a bound value."""

@@ -27,6 +27,8 @@ Gives: bound values (see :mod:`.normalize_values`):
 """
 from __future__ import annotations
 
+import types
+
 import gast
 import numpy as np
 
@@ -40,7 +42,7 @@ from ..errors import (
 from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
 from . import markers
-from .codegen import names_written
+from .codegen import expr_of, names_written
 from .loop_state import ITEMS_HINT
 from .normalize_values import (
     CHECK_BOUND,
@@ -50,6 +52,7 @@ from .normalize_values import (
     Closure,
     Range,
     SymList,
+    atomize,
     bind_arguments,
     dotted,
     holds_partial_of_runtime_values,
@@ -147,10 +150,69 @@ def returned(value):
     return value
 
 
+# what a call run at run time cannot change (or whose change is seen otherwise)
+_NOT_CHANGED = (int, float, complex, str, bytes, bool, type(None), Sym, tuple,
+                types.ModuleType, type, Cell, types.FunctionType, types.MethodType,
+                types.BuiltinFunctionType)
+
+
 class ContainersMixin:
     """Binds containers, local functions and f-strings (module docstring)."""
 
     _inlining: tuple = ()  # the Closures being bound inline, innermost last
+
+    # -- what run-time code may change ---------------------------------------------------
+    def changed_at_run_time(self, objects) -> None:
+        """A call that runs at run time was given ``objects`` (and may change them): later
+        reads of them are run-time reads."""
+        for obj in objects:
+            # (a Cell such a call changes moves the structure epoch: the next call is
+            # checked; this one reads the Cell as it was when the call began)
+            if isinstance(obj, _NOT_CHANGED):
+                continue
+            if id(obj) in self.sources and id(obj) not in self.dirty:
+                self.dirty.add(id(obj))
+                if self._read_from(self.sources[id(obj)]):
+                    self.read_then_changed.add(id(obj))
+
+    def _read_from(self, source) -> bool:
+        """Whether a guard reads something at or under ``source`` beyond its identity."""
+        root, steps, _ = source
+        key = root if root[0] != "const" else ("const", id(root[1]))
+        n = len(steps)
+        for g in self.guards:
+            place_root, place_steps = g.place()
+            if place_root == key and place_steps[:n] == steps \
+                    and (len(place_steps) > n or g.check not in ("id", "struct")):
+                return True
+        return False
+
+    def built_here(self, value) -> bool:
+        """A list, dict or set this compile built (not read from outside), or an array it
+        computed (``np.zeros(4)``, folded in: an input found on no path)."""
+        if isinstance(value, Sym):
+            inp = next((i for i in self.inputs if i.name == value.var.name), None)
+            return inp is not None and inp.path is None and type(inp.obj) is np.ndarray
+        return isinstance(value, (list, dict, set)) and id(value) not in self.sources
+
+    def materialize(self, obj, hint: str):
+        """A list, dict or set this compile built, or an array it computed
+        (:meth:`built_here`), made at run time instead (a new one on every call, as Python
+        makes it), because run-time code is about to be given it and may change it: every
+        name bound to it now holds the run-time one."""
+        if isinstance(obj, Sym):  # (an array folded in: a copy of it)
+            expr = gast.Call(func=gast.Name(id=self.const_name(np.copy, "np_copy"),
+                                            ctx=gast.Load(), annotation=None,
+                                            type_comment=None),
+                             args=[self.to_node(obj)], keywords=[])
+        else:
+            expr = expr_of(atomize(obj), self.const_name)
+        value = self.opaque(expr, [obj], hint)
+        for k, v in list(self.env.items()):
+            if v is obj or (isinstance(obj, Sym) and isinstance(v, Sym)
+                            and v.var.name == obj.var.name):
+                self.env[k] = value
+        return value
 
     # -- containers from outside ---------------------------------------------------------
     def container_inputs(self, obj, hint):

@@ -97,6 +97,11 @@ def _kind(value) -> str:
 NO_INDEX = object()  # set_item: the subscript's index not evaluated yet
 
 
+#: ndarray methods that change the array in place (their numpy function, which returns a
+#: new one); a Tensor's method of the same name returns a new value
+_NUMPY_IN_PLACE = {"sort": "sort", "fill": "full_like", "partition": "partition"}
+
+
 class StatementsMixin(LoopsMixin):
     """Binds statements (see the module docstring); loops are
     :class:`~.normalize_loops.LoopsMixin`'s."""
@@ -193,6 +198,19 @@ class StatementsMixin(LoopsMixin):
     def s_Expr(self, node):
         if isinstance(node.value, gast.Constant):
             return  # docstring
+        func = getattr(node.value, "func", None)
+        if isinstance(func, gast.Attribute) and func.attr in _NUMPY_IN_PLACE \
+                and isinstance(func.value, gast.Name) \
+                and isinstance(self.env.get(func.value.id), Sym):
+            # numpy's a.sort() changes a; MindSpore's Tensor.sort() returns a new value
+            raise self.error(node, "%s.%s(...) as a statement changes %s in place where it is "
+                             "a numpy array, and changes nothing where it is a Tensor (whose "
+                             "%s returns a new value)" % (func.value.id, func.attr,
+                                                          func.value.id, func.attr),
+                             "assign the new value: %s = np.%s(%s, ...) (or the Tensor's "
+                             "%s = %s.%s(...))" % (
+                                 func.value.id, _NUMPY_IN_PLACE[func.attr], func.value.id,
+                                 func.value.id, func.value.id, func.attr))
         self.expr(node.value)
 
     def s_Assign(self, node):

@@ -195,8 +195,10 @@ def _pure_callee(callee) -> bool:
         owner = getattr(callee, "__self__", None)
         if isinstance(owner, types.ModuleType) or owner is None:
             return False  # a module's own function not on the table (time.time)
-        if isinstance(owner, _IMMUTABLE) or isinstance(owner, np.ufunc):
-            return True  # "{}".format, (1, 2).index, np.add.reduce
+        if isinstance(owner, np.ufunc):  # np.add.reduce; not np.add.at (in place)
+            return callee.__name__ != "at"
+        if isinstance(owner, _IMMUTABLE):
+            return True  # "{}".format, (1, 2).index
         if isinstance(owner, type):  # a class method of a builtin type: dict.fromkeys
             return owner.__module__ == "builtins"
         return reads_contents(callee) is not None

@@ -1,0 +1,83 @@
+"""A call that changes a value being differentiated in place, with no derivative rule for
+the change, is refused at its line; it is never differentiated as if the value were
+unchanged (np.fill_diagonal(M, 0) gave the gradient of sum(M) with M's diagonal kept).
+
+The same calls on values with no gradient still run, and the gradient around them is the
+central differences'.
+"""
+import numpy as np
+import pytest
+
+from autograd_st import Tensor, ops
+from autograd_st.check import numerical_grad
+from autograd_st.errors import CompileError
+
+X = np.array([0.3, -1.2, 2.0, 0.7])
+
+# each: a statement changing M (= np.outer(x, x) + 0.0, a value being differentiated)
+IN_PLACE = {
+    "fill_diagonal": "np.fill_diagonal(M, 0.0)",
+    "copyto": "np.copyto(M, 1.0)",
+    "put": "np.put(M, [0, 5], 5.0)",
+    "place": "np.place(M, M > 0.5, 0.0)",
+    "putmask": "np.putmask(M, M > 0.5, 0.0)",
+    "put_along_axis": "np.put_along_axis(M, np.zeros((4, 1), int), 0.0, axis=1)",
+    "ufunc_at": "np.add.at(M, (0, 1), 3.0)",
+    "ufunc_at_of_x": "np.add.at(np.zeros(4), [0, 0, 2], x[:3])",
+    "fill": "M.fill(2.0)",
+    "sort": "M.sort(axis=1)",
+    "partition": "M.partition(1, axis=1)",
+    "method_put": "M.put([0], 9.0)",
+    "shuffle": "np.random.shuffle(M)",
+}
+
+
+def _function(tmp_path, name, line):
+    src = ("import numpy as np\n\n\ndef f(x):\n    M = np.outer(x, x) + 0.0\n    %s\n"
+           "    return np.sum(M * M * x[0])\n" % line)
+    path = tmp_path / ("inplace_%s.py" % name)
+    path.write_text(src)
+    ns: dict = {}
+    exec(compile(src, str(path), "exec"), ns)  # noqa: S102 - the test's own text
+    return ns["f"], str(path)
+
+
+@pytest.mark.parametrize("name", sorted(IN_PLACE))
+def test_a_call_changing_a_differentiated_value_in_place_is_refused_at_its_line(
+        tmp_path, name):
+    f, path = _function(tmp_path, name, IN_PLACE[name])
+    f(X.copy())  # (Python runs it)
+    with pytest.raises(CompileError) as info:
+        ops.grad(f)(X.copy())
+    assert "%s:6" % path in str(info.value)
+    assert "in place" in str(info.value)
+    assert info.value.hint
+
+
+def _fill_constant(x):
+    mask = np.ones((4, 4))
+    np.fill_diagonal(mask, 0.0)  # (no gradient: nothing to refuse)
+    m = np.zeros(4)
+    np.add.at(m, [0, 0, 2], 1.0)
+    return np.sum((np.outer(x, x) * mask) ** 2) + np.sum(m * x)
+
+
+def _fill_rewritten(x):
+    M = np.outer(x, x)
+    M = M * (1 - np.eye(4))
+    return np.sum(np.sin(M)) + np.sum(np.sort(x * x))
+
+
+@pytest.mark.parametrize("f", [_fill_constant, _fill_rewritten])
+def test_the_same_calls_on_values_without_gradient_and_the_rewrites_differentiate(f):
+    """Three calls of one gradient function: an array the compile computed (np.zeros(4),
+    folded in) and a call run at run time changes is made anew on every call, as Python
+    makes it (it was one array, added to on every call)."""
+    x = X.copy()
+    g, vg = ops.grad(f), ops.value_and_grad(f)
+    want = numerical_grad(f, (x,), 0)
+    for _ in range(3):
+        np.testing.assert_allclose(np.asarray(g(x)), want, rtol=1e-6, atol=1e-8)
+        value, grad = vg(Tensor(x))
+        np.testing.assert_allclose(float(value.asnumpy()), f(x), rtol=1e-12)
+        np.testing.assert_allclose(grad.asnumpy(), want, rtol=1e-6, atol=1e-8)
