@@ -2332,6 +2332,17 @@ def np_method_stmt_rewritten(x):
     return np.sum(m * x)
 
 
+# hint (normalize_exprs.py): a type test of a value computed from numpy arrays
+def type_test_refused(x):
+    s = np.sum(x * x)
+    return s * 2.0 if isinstance(s, np.ndarray) else s * 3.0  # HINT type_test
+
+
+def type_test_rewritten(x):
+    s = np.sum(x * x)
+    return s * 2.0 if np.ndim(s) > 0 else s * 3.0
+
+
 # hint (analyze.py): an object of the user's own class holding a value being differentiated
 @dataclass
 class _PairState:
@@ -2428,6 +2439,8 @@ CASES = [
          "ops.stop_gradient(...) of them", "analyze", args=(X.asnumpy(),)),
     Case("np_method_stmt", CompileError, "assign the new value: m = np.sort(m, ...) (or the "
          "Tensor's m = m.sort(...))", "normalize_stmts", args=(X.asnumpy(),)),
+    Case("type_test", U, "test the argument the function was given, or np.ndim(value) (0 "
+         "for a numpy scalar), instead", "normalize_exprs", args=(X.asnumpy(),)),
     Case("user_class", U, "hold the values in a typing.NamedTuple (class _PairState(NamedTuple): "
          "h: Tensor; c: Tensor) or a collections.namedtuple, which compiled code builds and "
          "reads (st.h, st._replace(h=...)), or in a tuple or a dict", "analyze"),

@@ -81,3 +81,63 @@ def test_the_same_calls_on_values_without_gradient_and_the_rewrites_differentiat
         value, grad = vg(Tensor(x))
         np.testing.assert_allclose(float(value.asnumpy()), f(x), rtol=1e-12)
         np.testing.assert_allclose(grad.asnumpy(), want, rtol=1e-6, atol=1e-8)
+
+
+def _item_written(x):
+    pair = [x * 1.0, x * 2.0]
+    first = pair[0]
+    first += 1.0  # numpy: pair[0] is that array, written too
+    return np.sum(pair[0] * x)
+
+
+def test_an_augmented_assignment_to_a_list_items_array_refuses_reading_the_item_after():
+    """``first = pair[0]; first += 1`` writes the array the list holds (numpy); the compiled
+    code makes a new one, so reading ``pair[0]`` afterwards is refused (it read the old
+    value: a gradient of x where it is 2x + 1)."""
+    with pytest.raises(CompileError, match="first \\+= ... \\(line"):
+        ops.grad(_item_written)(X.copy())
+
+
+def _is_array(x):
+    if isinstance(x, np.ndarray):  # the argument: what the caller gave
+        return np.sum(x * x)
+    return np.sum(x)
+
+
+def _computed_is_tensor(x):
+    y = x * 2.0
+    if isinstance(y, Tensor):  # an ndarray (or numpy scalar) where numpy arrays are given
+        return ops.sum(y * y)
+    return ops.sum(y)
+
+
+def _has_flip(x):
+    a, b = x[:2], x[2:]
+    return np.sum(a * b.flip(0)) if hasattr(b, "flip") else np.sum(a * b)
+
+
+@pytest.mark.parametrize("f", [_is_array, _computed_is_tensor, _has_flip])
+@pytest.mark.parametrize("as_tensor", [False, True])
+def test_isinstance_and_hasattr_of_runtime_values_answer_as_the_direct_call(f, as_tensor):
+    """Generated code holds raw arrays: a type test answers as the direct call does (a
+    Tensor where Tensors are given, the argument as given, a computed value an ndarray),
+    so the branch taken, and its gradient, are the direct call's (both were the other
+    branch's: isinstance(x, np.ndarray) was False, hasattr(b, "flip") False on a
+    Tensor)."""
+    x = Tensor(X.copy()) if as_tensor else X.copy()
+    if f is _has_flip and not as_tensor:
+        x = X.copy()  # (an ndarray has no flip: the other branch, in both)
+    got = ops.grad(f)(x)
+    want = numerical_grad(f, (x,), 0)
+    np.testing.assert_allclose(np.asarray(got.asnumpy() if isinstance(got, Tensor) else got),
+                               want, rtol=1e-6, atol=1e-8)
+
+
+def _sum_is_array(x):
+    s = np.sum(x * x)  # a numpy scalar, not an ndarray
+    return s * 2.0 if isinstance(s, np.ndarray) else s * 3.0
+
+
+def test_a_type_test_the_two_numpy_kinds_answer_differently_is_refused():
+    with pytest.raises(CompileError, match="ndarray, or a numpy scalar"):
+        ops.grad(_sum_is_array)(X.copy())

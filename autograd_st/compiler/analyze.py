@@ -21,8 +21,8 @@ __all__ = ["activity", "is_display", "written_inputs", "ZERO_GRAD_OPAQUE"]
 
 #: Python calls and attributes whose result has no gradient, so using them on a
 #: differentiated value loses nothing: sizes, dtypes, truth values, printing.
-ZERO_GRAD_OPAQUE = frozenset(("len", "int", "bool", "isinstance", "print", "type", "round",
-                              "str", ".ndim", ".dtype", ".size", ".shape", "not", "and", "or",
+ZERO_GRAD_OPAQUE = frozenset(("len", "int", "bool", "isinstance", "hasattr", "print", "type",
+                              "round", "str", ".ndim", ".dtype", ".size", ".shape", "not", "and", "or",
                               ".any", ".all", ".argmax", ".argmin", "range"))
 
 
@@ -175,6 +175,11 @@ def _check_opaque(fir, active) -> None:
         if isinstance(stmt, Call):
             used.update(stmt.extra_args)
     used.update(s.var.name for s in leaves(fir.result))
+    # the values control flow reads (an opaque call's value tested by an if is not
+    # computed with, but the call is not made for its effect either)
+    tested = set(atom_names([getattr(s, "cond", None) for s in stmts
+                             if isinstance(s, (If, While))]
+                            + [a for s in stmts if isinstance(s, For) for a in s.iter_args]))
     # what reads a value other than code run as it is (which is checked itself)
     read_otherwise = {s.var.name for s in leaves(fir.result)}
     for stmt in stmts:
@@ -200,7 +205,7 @@ def _check_opaque(fir, active) -> None:
         if callee in ZERO_GRAD_OPAQUE or callee.rsplit(".", 1)[-1] in ZERO_GRAD_OPAQUE:
             continue
         if stmt.writes and any(u in active for u in stmt.uses) \
-                and not any(t in used for t in stmt.targets):
+                and not any(t in used or t in tested for t in stmt.targets):
             _refuse_effect_on(fir, stmt, callee)
         number = callee in TO_NUMBER or "." + callee.rsplit(".", 1)[-1] in TO_NUMBER
         if number and any(u in active for u in stmt.uses) and as_value is None:

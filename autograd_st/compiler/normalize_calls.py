@@ -419,9 +419,12 @@ class CallsMixin:
         out = self.call_on_containers(callee, args, kwargs, node, path)  # closures, len(seq)
         if out is not NOT_HANDLED:
             return out
-        if callee is isinstance and len(args) == 2 and not kwargs and not has_sym(args[1]):
-            if isinstance(args[0], Sym):  # a Tensor where the code runs directly
-                return P.isinstance(args[0], args[1])
+        if callee in (isinstance, hasattr) and len(args) == 2 and not kwargs \
+                and not has_sym(args[1]) and isinstance(args[0], Sym):
+            out = self.type_test(callee, args[0], args[1], node)
+            if out is not NOT_HANDLED:
+                return out
+        elif callee is isinstance and len(args) == 2 and not kwargs and not has_sym(args[1]):
             if type(args[0]) in (tuple, list, dict) and id(args[0]) not in self.sources:
                 return isinstance(args[0], args[1])  # one this code built, of runtime values
         composite = bindings.lookup(callee)

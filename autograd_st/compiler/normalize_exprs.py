@@ -26,12 +26,13 @@ from ..errors import CompileError, UnsupportedSyntaxError
 from ..prims import P, Sym, has_sym
 from ..tensor import Tensor
 from . import bindings, purity
-from .ir import ABSENT, If
+from .ir import ABSENT, If, leaves
 from .normalize_comprehensions import ComprehensionsMixin
 from .normalize_containers import ContainersMixin
 from .normalize_values import (
     LOOP_LOCAL,
     MISSING,
+    NOT_HANDLED,
     PARTIAL,
     SymList,
     name_hint,
@@ -65,6 +66,29 @@ _PY_CMPOPS = {gast.Lt: lambda a, b: a < b, gast.LtE: lambda a, b: a <= b,
 class ExpressionsMixin(ContainersMixin, ComprehensionsMixin):
     """Binds expressions (see the module docstring); containers, comprehensions, local
     functions and f-strings are :class:`~.normalize_containers.ContainersMixin`'s."""
+
+    def type_test(self, callee, value, what, node):
+        """``isinstance(value, what)`` or ``hasattr(value, what)`` of a runtime value, as the
+        direct call answers it.  Where the code runs with Tensors (a Cell, or Tensors
+        given), a runtime array is a Tensor there (:func:`rules.tensor_isinstance`).  Where it
+        runs with numpy values, an argument is what was given (asked when the code runs);
+        a value computed from them is an ndarray or a numpy scalar (``np.sum``'s), so the
+        answer is folded in where both give it, else refused rather than guessed."""
+        if self.mindspore_semantics:
+            if callee is isinstance:
+                return P.isinstance(value, what)
+            return hasattr(Tensor, what)
+        if any(s.var.name == value.var.name for s in leaves(self.arg_values)):
+            return NOT_HANDLED  # (run as it is on the argument: what the caller gave)
+        test = issubclass if callee is isinstance else hasattr
+        answers = {bool(test(t, what)) for t in (np.ndarray, np.float64)}
+        if len(answers) == 1:
+            return answers.pop()
+        raise self.error(node, "%s(...) of a value computed from numpy arrays: it is an "
+                         "ndarray, or a numpy scalar where a reduction made it, and the two "
+                         "answer differently" % callee.__name__,
+                         "test the argument the function was given, or np.ndim(value) "
+                         "(0 for a numpy scalar), instead", cls=UnsupportedSyntaxError)
 
     def expr(self, node):
         method = getattr(self, "e_" + type(node).__name__, None)

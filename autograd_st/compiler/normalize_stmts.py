@@ -273,6 +273,11 @@ class StatementsMixin(LoopsMixin):
                     held.var.name == var
                     or self.view_roots.get(held.var.name, {held.var.name}) & roots):
                 self.stale[held.var.name] = where
+            elif isinstance(held, (list, tuple, dict)):  # (an item of a list: lst[0])
+                for item in leaves(held):
+                    if item.var.name == var \
+                            or self.view_roots.get(item.var.name, {item.var.name}) & roots:
+                        self.stale[item.var.name] = where
 
     def _item_of(self, base, index, node):
         try:

@@ -156,7 +156,7 @@ def is_mutator(callee):
 
 
 # calls with effects that change none of the objects they are given
-_WRITE_NOTHING = {print, repr, format, input}
+_WRITE_NOTHING = {print, repr, format, input, hasattr, getattr, vars, dir}
 _WRITE_NOTHING_MODULES = {"logging", "time", "warnings"}
 
 
