@@ -1,5 +1,5 @@
 """Array manipulation in model code, with gradients (ops.einsum has no CPU kernel in
-MindSpore 2.10, so it is left out, and so is ops.roll, unregistered there): ops.flip, ops.tile,
+MindSpore 2.10, so it is left out, and so is ops.roll, unregistered there; a slice with a negative step gets a zero gradient there): ops.flip, ops.tile,
 ops.repeat_interleave, ops.diagonal, ops.tril/triu, ops.movedim, ops.swapaxes,
 ops.narrow, ops.chunk, ops.stack/ops.cat of the pieces."""
 import numpy as np
@@ -18,7 +18,7 @@ def run():
     wt = Tensor(np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 7.0)
 
     def manip(a):
-        r = ops.flip(a, dims=(1,))[:, :, ::-1]
+        r = ops.flip(a, dims=(1, 2))
         f = ops.flip(a, dims=(0, 2))
         t = ops.tile(a[:, :1], (1, 2, 1))
         ri = ops.repeat_interleave(a, 2, axis=2)
