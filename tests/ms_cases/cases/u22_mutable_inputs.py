@@ -40,7 +40,7 @@ def run():
     pair = ms.mutable((a, b))
     out["h_grad"] = ops.grad(h)(a * 0.3, pair, 2.0)
     out["h_grad_all"] = ops.GradOperation(get_all=True)(h)(a * 0.3, pair, ms.mutable(1.5))[0]
-    v, g = ops.value_and_grad(h, 0)(b, ms.mutable([a, b]), 0.5)
+    v, g = ops.value_and_grad(h, 0)(b * 1.0, ms.mutable([a, b]), 0.5)
     out["list_value"] = v
     out["list_grad"] = g
     out["scalar_mutable"] = f((a, b), ms.mutable(3))
@@ -53,5 +53,5 @@ def run():
     out["net_gw"] = gw[0]
     out["net_gb"] = gw[1]
     out["jit_value"] = jitted(a, pair, 2.0)
-    out["jit_grad"] = ops.grad(jitted)(a, pair, 2.0)
+    out["jit_grad"] = ops.grad(jitted)(a * 1.0, pair, 2.0)
     return out
