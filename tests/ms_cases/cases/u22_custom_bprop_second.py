@@ -79,7 +79,8 @@ def run():
     first = ops.grad(s, 0)
     out["second"] = ops.grad(lambda v: first(v).sum())(Tensor(np.array([0.5, -1.0, 2.0],
                                                                        np.float32)))
-    gw2 = ops.grad(lambda v: ops.grad(s, None, s.trainable_params())(v)[0].sum(), 0)(
+    params = s.trainable_params()
+    gw2 = ops.grad(lambda v: ops.grad(s, None, params)(v)[0].sum(), 0)(
         Tensor(np.array([0.5, -1.0, 2.0], np.float32)))
     out["mixed"] = gw2
     return out
