@@ -61,6 +61,9 @@ _GLOBAL_SIZE = 1024
 _MISSING = object()
 _UNHOOKED = object()  # _with_eager_hooks: the call has no eager hook to apply
 _UNALIASED = object()  # _with_aliases: no differentiated argument is passed twice
+# GradFunction -> {positions taken apart: its inner GradFunction} (kept off the instance:
+# its attributes are its call path's)
+_ALIAS_INNER: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _refs(layout, out, found: dict) -> None:
@@ -241,7 +244,9 @@ class GradFunction:
             return _UNALIASED
         wrt = list(positions)
         wrt += sorted({q for qs in same.values() for q in qs} - set(positions))
-        inners = self.__dict__.setdefault("_alias_inner", {})
+        inners = _ALIAS_INNER.get(self)
+        if inners is None:
+            inners = _ALIAS_INNER[self] = {}
         inner = inners.get(tuple(wrt))
         if inner is None:
             inner_request = dataclasses.replace(request, style="grad", positions=tuple(wrt))
