@@ -2,7 +2,7 @@
 lacked: ``ops.rrelu``, ``ops.prelu``, ``ops.multi_margin_loss``, ``ops.triplet_margin_loss``,
 ``ops.gaussian_nll_loss``, ``ops.soft_margin_loss``, ``ops.margin_ranking_loss``,
 ``ops.hinge_embedding_loss``, ``ops.multilabel_soft_margin_loss``,
-``ops.multilabel_margin_loss`` and ``ops.ctc_loss`` (each row one calling convention; see
+``ops.multilabel_margin_loss``, ``ops.cosine_embedding_loss`` and ``ops.ctc_loss`` (each row one calling convention; see
 :mod:`autograd_st.op_table`).
 
 Signatures and defaults are MindSpore 2.10's (measured in the side venv); values and gradients
@@ -26,7 +26,7 @@ from .prims import P, bindable
 __all__ = ["OPS", "rrelu", "prelu", "multi_margin_loss", "triplet_margin_loss",
            "gaussian_nll_loss", "soft_margin_loss", "margin_ranking_loss",
            "hinge_embedding_loss", "multilabel_soft_margin_loss", "multilabel_margin_loss",
-           "ctc_loss", "multi_margin", "check_reduction", "reduce"]
+           "ctc_loss", "cosine_embedding_loss", "multi_margin", "check_reduction", "reduce"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -188,6 +188,27 @@ def hinge_embedding_loss(inputs, targets, margin=1.0, reduction="mean"):
     return reduce(P.add(pos, neg), reduction, "hinge_embedding_loss")
 
 
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """MindSpore's ``ops.cosine_embedding_loss(input1, input2, target, margin=0.0,
+    reduction='mean')``: with ``c`` the cosine of the rows (axis 1, no eps, as MindSpore
+    computes it), ``1 - c`` where the target is 1, ``max(c - margin, 0)`` where it is -1, 0
+    elsewhere; ``margin`` a number in [-1, 1]."""
+    if isinstance(margin, bool) or not isinstance(margin, (int, float)):
+        raise TypeError("For ops.cosine_embedding_loss, 'margin' must be float, but got %s"
+                        % (type(margin).__name__,))
+    if not -1.0 <= margin <= 1.0:
+        raise ValueError("For ops.cosine_embedding_loss, the value of 'margin' should be in "
+                         "[-1, 1], but got %r" % (margin,))
+    check_reduction(reduction, "cosine_embedding_loss")
+    prod = P.sum(P.mul(input1, input2), axis=1)
+    denom = P.mul(P.sqrt(P.sum(P.square(input1), axis=1)),
+                  P.sqrt(P.sum(P.square(input2), axis=1)))
+    cosine = P.div(prod, denom)
+    pos = P.where(P.equal(target, 1), P.sub(1.0, cosine), 0.0)
+    neg = P.where(P.equal(target, -1), P.maximum(P.sub(cosine, float(margin)), 0.0), 0.0)
+    return reduce(P.add(pos, neg), reduction, "cosine_embedding_loss")
+
+
 def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
     """MindSpore's ``ops.multilabel_soft_margin_loss(input, target, weight=None,
     reduction='mean')``: ``y log(1 + exp(-x)) + (1 - y) log(1 + exp(x))``, times ``weight``,
@@ -265,6 +286,7 @@ OPS: tuple[Op, ...] = (
     Op("softplus", fn=soft_margin_loss, ops=("soft_margin_loss",)),
     Op("where", fn=margin_ranking_loss, ops=("margin_ranking_loss",)),
     Op("where", fn=hinge_embedding_loss, ops=("hinge_embedding_loss",)),
+    Op("where", fn=cosine_embedding_loss, ops=("cosine_embedding_loss",)),
     Op("softplus", fn=multilabel_soft_margin_loss, ops=("multilabel_soft_margin_loss",)),
     Op("one_hot", fn=multilabel_margin_loss, ops=("multilabel_margin_loss",)),
     Op("ctc_nll", fn=ctc_loss, ops=("ctc_loss",)),

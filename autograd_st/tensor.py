@@ -85,6 +85,13 @@ def unwrap(value: Any) -> Any:
     return value._data if isinstance(value, Tensor) else value
 
 
+def _advanced_index(index: Any) -> bool:
+    """Whether ``index`` (unwrapped) is numpy's advanced index or has a ``None`` / bool in it."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(not isinstance(p, (int, np.integer, slice, type(Ellipsis))) or isinstance(p, bool)
+               for p in parts)
+
+
 def _tensor_of(arr: np.ndarray) -> "Tensor":
     """A Tensor around ``arr`` as it is (no copy: an array an operation just made)."""
     t = Tensor.__new__(Tensor)
@@ -323,7 +330,17 @@ class Tensor:
         return _tensor_of(np.asarray(self._data[index]))
 
     def __setitem__(self, index, value) -> None:
-        self._data[unwrap(index)] = unwrap(value)
+        index = tuple(unwrap(i) for i in index) if isinstance(index, tuple) else unwrap(index)
+        if _advanced_index(index) and not isinstance(self, Parameter):
+            # MindSpore 2.10 writes an advanced index (a mask, an int Tensor, a list, None,
+            # a bool) into a new array that the Tensor then holds: a view taken before
+            # (``v = t[0]``) keeps the old values; a basic index (ints, slices, ``...``)
+            # writes in place, where views see it (measured)
+            data = self._data.copy()
+            data[index] = unwrap(value)
+            object.__setattr__(self, "_data", data)
+            return
+        self._data[index] = unwrap(value)
 
     def __copy__(self) -> "Tensor":
         return _tensor_of(np.asarray(self._data.copy()))

@@ -232,3 +232,20 @@ def test_sharded_shuffle_is_one_permutation_split():
         assert sorted(a[0][epoch] + a[1][epoch]) == list(range(10))
     assert a[0][0] != a[0][1]
     assert shards(8) != a
+
+
+def test_padded_batch_cuts_a_row_longer_than_the_pad_shape():
+    # MindSpore 2.10 (measured, u22_dataset_generator_pipeline): the row is cut to the pad
+    # shape, the shorter ones padded with the fill value
+    def gen():
+        for i in range(5):
+            yield (np.arange(i + 1, dtype=np.int32).reshape(1, -1).repeat(i % 2 + 1, 0),)
+
+    data = ds.GeneratorDataset(gen, ["s"], shuffle=False).padded_batch(
+        5, pad_info={"s": ([1, 3], -1)})
+    (got,) = next(data.create_tuple_iterator(output_numpy=True))
+    want = np.full((5, 1, 3), -1, np.int32)
+    for i in range(5):
+        n = min(i + 1, 3)
+        want[i, 0, :n] = np.arange(n)
+    np.testing.assert_array_equal(got, want)

@@ -33,6 +33,7 @@ COUNTS = Tensor(RS.poisson(2.0, (4, 5)).astype(np.float64))
 ML = Tensor(np.array([[3, 0, -1, 1, 2], [1, 2, 4, -1, 0], [0, 1, 2, 3, 4], [-1, 2, 0, 1, 3]],
                      np.int32))
 ONEHOT = Tensor(np.eye(5)[[1, 0, 4, 2]])
+PM1 = Tensor(np.array([1, -1, -1, 0], np.int32))  # (a 0 target: no loss)
 BIN = Tensor((RS.uniform(0, 1, (4, 5)) > 0.5).astype(np.float64))
 
 
@@ -96,6 +97,9 @@ def _loss_cases():
         ("softmax2d", lambda x: ops.sum(c20(x) * x3), (x3,)),
         ("prelu", lambda x, w: ops.sum(ops.cos(ops.prelu(x, w))), (x3, pw)),
         ("selu", lambda x: ops.sum(ops.cos(c21(x))), (X,)),
+        ("cosine_embedding", lambda a, b: ops.cosine_embedding_loss(a, b, PM1, 0.1), (A, PO)),
+        ("cosine_embedding_bcast", lambda a, b: ops.cosine_embedding_loss(
+            a, b, PM1, margin=-0.4, reduction="sum"), (A, _t(1, 6))),
     ]
 
 
@@ -133,6 +137,18 @@ def test_triplet_margin_loss_is_the_documented_formula():
         want = np.maximum(dist(a, p, q) - dn + 1.0, 0.0)
         got = nn.TripletMarginLoss(p=q, swap=swap, reduction="none")(A, PO, NE).asnumpy()
         np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_cosine_embedding_loss_is_mindspores_formula():
+    a, b = A.asnumpy(), NE.asnumpy()
+    cos = (a * b).sum(1) / np.sqrt((a * a).sum(1) * (b * b).sum(1))
+    t = PM1.asnumpy()
+    rows = np.where(t == 1, 1 - cos, np.where(t == -1, np.maximum(cos - 0.25, 0), 0))
+    for reduction, want in (("none", rows), ("sum", rows.sum()), ("mean", rows.mean())):
+        got = ops.cosine_embedding_loss(A, NE, PM1, 0.25, reduction)
+        np.testing.assert_allclose(got.asnumpy(), want, rtol=1e-12)
+    with pytest.raises(ValueError, match="should be in \\[-1, 1\\]"):
+        ops.cosine_embedding_loss(A, NE, PM1, 1.5)
 
 
 def test_soft_margin_loss_is_the_documented_formula():

@@ -380,3 +380,23 @@ def test_mindspore_argument_checks_of_momentum_and_adam():
     got_b = _run(nn.Adam(b, 0.01), b, grads)
     for x, y in zip(got_a[-1], got_b[-1]):
         np.testing.assert_array_equal(x, y)
+
+
+def test_get_lr_parameter_gives_each_parameters_learning_rate():
+    # MindSpore 2.10's layout (u22_lr_schedule_model records it): a constant group lr is its
+    # Parameter (learning_rate_group_<i>), a per-step list its whole table
+    net = nn.SequentialCell(nn.Dense(3, 4), nn.ReLU(), nn.Dense(4, 2))
+    ws = [p for p in net.trainable_params() if "weight" in p.name]
+    bs = [p for p in net.trainable_params() if "bias" in p.name]
+    opt = nn.Momentum([{"params": ws, "lr": 0.05}, {"params": bs}], learning_rate=0.1,
+                      momentum=0.9)
+    got = opt.get_lr_parameter(ws + bs)
+    assert [float(g.asnumpy()) for g in got] == pytest.approx([0.05, 0.05, 0.1, 0.1])
+    assert isinstance(opt.get_lr_parameter(bs[0]), Parameter)
+    table = [0.3, 0.2, 0.1]
+    plain = nn.SGD(net.trainable_params(), learning_rate=table)
+    np.testing.assert_allclose(plain.get_lr_parameter(ws[0]).asnumpy(), table, rtol=1e-7)
+    with pytest.raises(ValueError, match="not in optimizer"):
+        nn.SGD(ws, 0.1).get_lr_parameter(bs[0])
+    with pytest.raises(TypeError, match="'Parameter' or 'list'"):
+        opt.get_lr_parameter(tuple(ws))

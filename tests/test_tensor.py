@@ -126,3 +126,25 @@ def test_reshape_method_to_a_shape_computed_at_run_time_in_differentiated_code()
     y = Tensor(np.arange(6.0).reshape(2, 3) + 1.0)
     g = ops.grad(f)(x, y)
     np.testing.assert_allclose(g.asnumpy(), (y.asnumpy() ** 2 + y.asnumpy()).ravel())
+
+
+def test_setitem_basic_index_writes_in_place_advanced_index_into_a_new_array():
+    # measured in MindSpore 2.10: ints, slices and ``...`` write where views see them; a
+    # mask, an int Tensor, a list or None write into a new array the Tensor then holds
+    base = np.arange(12, dtype=np.float32).reshape(3, 4)
+    for index, views_see_it in ((1, True), (slice(0, 2), True), ((1, slice(1, 3)), True),
+                                ((Ellipsis, 1), True), ([0, 2], False), (None, False),
+                                ((Tensor(np.array([0, 2], np.int32)), 1), False)):
+        t = Tensor(base.copy())
+        view = t[0:3]
+        t[index] = -1.0
+        want = base.copy()
+        want[tuple(i.asnumpy() if isinstance(i, Tensor) else i for i in index)
+             if isinstance(index, tuple) else index] = -1.0
+        np.testing.assert_array_equal(t.asnumpy(), want)
+        np.testing.assert_array_equal(view.asnumpy(), want if views_see_it else base)
+    t = Tensor(base.copy())
+    view = t[:, 1]
+    t[t > 5] = Tensor(np.float32(-2.0))
+    np.testing.assert_array_equal(view.asnumpy(), base[:, 1])
+    np.testing.assert_array_equal(t.asnumpy(), np.where(base > 5, -2.0, base))

@@ -85,6 +85,26 @@ def test_hessian_of_mlp_loss_matches_finite_differences_of_its_gradient():
     np.testing.assert_allclose(H.reshape(12, 12), H.reshape(12, 12).T, atol=1e-10)
 
 
+def _sin_exp(x, y):
+    return ops.sin(x) * y + x * x * ops.exp(-y)
+
+
+def test_jacrev_of_jacrev_is_the_hessian_in_jacfwd_of_jacrevs_layout():
+    # (was: AttributeError '_JacRev' object has no attribute '__code__')
+    w1 = RNG.standard_normal((3, 4)) * 0.5
+    H = ops.jacrev(ops.jacrev(mlp_loss))(Tensor(w1)).asnumpy()
+    fd = numerical_jacobian(ops.grad(mlp_loss), (Tensor(w1),), eps=1e-5)
+    np.testing.assert_allclose(H, fd, rtol=1e-5, atol=1e-8)
+    # a vector output, two positions broadcasting (x: (3,), y: (2, 1) -> out (2, 3))
+    x, y = Tensor(RNG.standard_normal(3)), Tensor(RNG.standard_normal((2, 1)))
+    got = ops.jacrev(ops.jacrev(_sin_exp, (0, 1)), (0, 1))(x, y)
+    for p, first in enumerate((ops.jacrev(_sin_exp, 0), ops.jacrev(_sin_exp, 1))):
+        for q in range(2):
+            want = numerical_jacobian(first, (x, y), q, eps=1e-5)
+            assert got[p][q].shape == want.shape
+            np.testing.assert_allclose(got[p][q].asnumpy(), want, rtol=1e-5, atol=1e-7)
+
+
 # -- higher order -----------------------------------------------------------------------------
 def quartic(x):
     return ops.sum(x ** 4 + ops.sin(x))

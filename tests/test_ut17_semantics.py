@@ -143,8 +143,12 @@ def test_bprop_number_of_gradients():
         assert "which is: 2, but got:1" in str(info.value)
         assert "(x, y)" in str(info.value)
     # more gradients than inputs: the extra ones are ignored without check_bprop
-    g = ga(TwoInputs(lambda x, y, d: (d, d * 2, d * 3)))(X23, X23)
+    g = ga(TwoInputs(lambda x, y, d: (d, d * 2, d * 3)))(X23, X23.copy())
     np.testing.assert_array_equal(g[1].asnumpy(), np.full((2, 3), 2.0, F32))
+    # X23 passed twice: both positions get the sum d + 2d (MindSpore 2.10 measured)
+    g = ga(TwoInputs(lambda x, y, d: (d, d * 2, d * 3)))(X23, X23)
+    np.testing.assert_array_equal(g[0].asnumpy(), np.full((2, 3), 3.0, F32))
+    np.testing.assert_array_equal(g[1].asnumpy(), np.full((2, 3), 3.0, F32))
     with check_bprop(True), pytest.raises(TypeError, match="which is: 2, but got:3"):
         ga(TwoInputs(lambda x, y, d: (d, d * 2, d * 3)))(X23, X23)
 

@@ -10,6 +10,7 @@ and the checks that make cached code safe to reuse.
 """
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import threading
 import types
@@ -59,6 +60,39 @@ _GLOBAL: "OrderedDict" = OrderedDict()  # (fn, request, kinds, recompute) -> (re
 _GLOBAL_SIZE = 1024
 _MISSING = object()
 _UNHOOKED = object()  # _with_eager_hooks: the call has no eager hook to apply
+_UNALIASED = object()  # _with_aliases: no differentiated argument is passed twice
+# GradFunction -> {positions taken apart: its inner GradFunction} (kept off the instance:
+# its attributes are its call path's)
+_ALIAS_INNER: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _refs(layout, out, found: dict) -> None:
+    """Each ``Ref`` of ``layout`` -> the part of ``out`` (a result of ``layout``) it is."""
+    if type(layout) is Ref:
+        found[layout] = out
+    elif type(layout) in (tuple, list) and type(out) in (tuple, list):
+        for sub, o in zip(layout, out):
+            _refs(sub, o, found)
+    elif type(layout) is dict and isinstance(out, dict):
+        for k, sub in layout.items():
+            _refs(sub, out[k], found)
+
+
+def _filled(layout, values: dict):
+    """``layout`` with each Ref replaced by its value in ``values``."""
+    if type(layout) is Ref:
+        return values[layout]
+    if type(layout) in (tuple, list):
+        return type(layout)(_filled(sub, values) for sub in layout)
+    if type(layout) is dict:
+        return {k: _filled(sub, values) for k, sub in layout.items()}
+    return layout
+
+
+def _shares_a_tensor(args) -> bool:
+    """Whether one Tensor object is passed as two of ``args``."""
+    ids = [id(a) for a in args if isinstance(a, Tensor)]
+    return len(ids) != len(set(ids))
 
 
 def _has_tail(fn) -> bool:
@@ -125,6 +159,10 @@ class GradFunction:
             n = len(args)
             if n == 2:  # (spelled out for one and two arguments: no comprehension's frame)
                 a, b = args
+                if a is b and isinstance(a, Tensor):
+                    out = self._with_aliases(args)
+                    if out is not _UNALIASED:
+                        return out
                 kinds = (a._data.dtype.kind if type(a) is Tensor else kind(a),
                          b._data.dtype.kind if type(b) is Tensor else kind(b))
             elif n == 1:
@@ -133,6 +171,10 @@ class GradFunction:
             else:
                 kinds = tuple([a._data.dtype.kind if type(a) is Tensor else kind(a)
                                for a in args])
+                if n > 2 and _shares_a_tensor(args):
+                    out = self._with_aliases(args)
+                    if out is not _UNALIASED:
+                        return out
             art = self._fast.get(kinds)
             if art is not None and art.simple and art.epoch == _structure_epoch[0]:
                 return art.entry(*args)
@@ -170,15 +212,8 @@ class GradFunction:
         by_weight = {j: h for j, h in by_weight.items() if h}
         if not by_input and not by_weight:
             return _UNHOOKED
-        seen: dict = {}
-        for p in by_input:
-            if id(call_args[p]) in seen:
-                raise GradientAPIError(
-                    "%s: the Tensor with a gradient hook (Tensor.register_hook) is passed as "
-                    "arguments %d and %d; MindSpore gives both the hooked sum of their "
-                    "gradients. Pass it once, or pass a copy (x.copy()) as the second"
-                    % (self.__name__, seen[id(call_args[p])], p))
-            seen[id(call_args[p])] = p
+        # (a hooked Tensor passed twice: the call below sums its gradients, _with_aliases,
+        # and each position gets the hooked sum, as in MindSpore)
         self.__dict__["_hooking"] = True
         try:
             out = self(*args, **kwargs)
@@ -187,6 +222,50 @@ class GradFunction:
         layout = request.layout([Ref("arg", p) for p in positions],
                                 len(request.weights or ()))
         return _hooked(layout, out, by_input, by_weight)
+
+    def _with_aliases(self, args):
+        """The call's result when one Tensor object is passed as several arguments, as
+        MindSpore 2.10 gives it (measured): the gradient at a differentiated position is the
+        sum of the gradients of every argument that is that object (``f(x, x)``'s gradient at
+        0 is ``df/da + df/db``; ``mha(x, x, x)``'s at 0 the whole derivative through x).
+        Computed as the gradients at those positions taken apart, then summed.
+        ``_UNALIASED`` when no differentiated argument is passed twice (or one that is a
+        tuple, list or dict is differentiated: it stays as it is)."""
+        request = self.request
+        if self.__dict__.get("_aliasing") or request.style not in ("grad", "gradop"):
+            return _UNALIASED
+        fn, self_obj = self._target()
+        plain, _ = request.split_sens(args)
+        positions = result_positions(request, fn, self_obj, args, self.__name__)
+        if not positions or not all(isinstance(plain[p], Tensor) for p in positions):
+            return _UNALIASED
+        same = {p: [q for q, a in enumerate(plain) if a is plain[p]] for p in positions}
+        if all(len(qs) == 1 for qs in same.values()):
+            return _UNALIASED
+        wrt = list(positions)
+        wrt += sorted({q for qs in same.values() for q in qs} - set(positions))
+        inners = _ALIAS_INNER.get(self)
+        if inners is None:
+            inners = _ALIAS_INNER[self] = {}
+        inner = inners.get(tuple(wrt))
+        if inner is None:
+            inner_request = dataclasses.replace(request, style="grad", positions=tuple(wrt))
+            inner = GradFunction(self.fn, inner_request, self.jit)
+            inner.__dict__["_aliasing"] = True  # (its positions are taken apart already)
+            inner.__dict__["_hooking"] = True   # (eager hooks: run on the sums, by the caller)
+            inners[tuple(wrt)] = inner
+        n_weights = len(request.weights or ())
+        found: dict = {}
+        _refs(inner.request.layout([Ref("arg", i) for i in range(len(wrt))], n_weights),
+              inner(*args), found)
+        values = {r: v for r, v in found.items() if r.kind != "arg"}
+        for i, p in enumerate(positions):
+            total = found[Ref("arg", wrt.index(same[p][0]))]
+            for q in same[p][1:]:
+                total = total + found[Ref("arg", wrt.index(q))]
+            values[Ref("arg", i)] = total
+        return _filled(request.layout([Ref("arg", i) for i in range(len(positions))],
+                                      n_weights), values)
 
     def _positional(self, args, kwargs) -> tuple:
         """Keyword arguments bound to the parameters they name, as MindSpore binds them: the

@@ -79,7 +79,7 @@ def _spec(a):
         return RUNTIME
     if isinstance(a, (tuple, list)) and _has_runtime(a):
         return tuple(_spec(e) for e in a)
-    if type(a) is dict and _has_runtime(a):
+    if isinstance(a, dict) and _has_runtime(a):  # (ms.mutable's dict too)
         return {k: _spec(v) for k, v in a.items()}
     return a
 

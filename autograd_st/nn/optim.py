@@ -322,6 +322,33 @@ class Optimizer(Cell):
             return tuple(Tensor(np.float32(lr.at(step))) for lr in self._lrs)
         return Tensor(np.float32(self._lrs[0].at(step)))
 
+    def get_lr_parameter(self, param):
+        """MindSpore's ``Optimizer.get_lr_parameter(param)``: the learning rate of a Parameter
+        (or of each of a list of them): its Parameter (a per-step list's whole table), or
+        the schedule Cell that computes it."""
+        if isinstance(param, Parameter):
+            wanted = [param]
+        elif isinstance(param, list):
+            wanted = param
+        else:
+            raise TypeError("For 'get_lr_parameter', the 'param' must be 'Parameter' or "
+                            "'list' type, but got %s." % type(param))
+        ids = [id(p) for p in self._parameters]
+        out = []
+        for p in wanted:
+            if not isinstance(p, Parameter):
+                raise TypeError("For '%s', the 'parameter' must be a Parameter, but got %s"
+                                % (type(self).__name__, type(p).__name__))
+            if id(p) not in ids:
+                raise ValueError("For 'get_lr_parameter', the parameter %s is not in optimizer, "
+                                 "please check whether the argument 'param' is correct."
+                                 % p.name)
+            lr = self.learning_rate[ids.index(id(p))] if self.is_group_lr else self.learning_rate
+            if isinstance(lr, (_ConvertToCell, _IteratorLearningRate)):
+                lr = lr.learning_rate
+            out.append(lr)
+        return out if isinstance(param, list) else out[0]
+
     def get_weight_decay(self) -> tuple:
         """The weight decay of each parameter at this step: a number, or what a decay Cell
         (``weight_decay=`` a Cell taking the global step, as in MindSpore) returns for it."""

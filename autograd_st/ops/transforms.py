@@ -236,7 +236,12 @@ def _hessian(J, grad_position, has_aux, inputs):
 
 
 def jacrev(fn, grad_position=0, has_aux=False):
-    """The Jacobian by reverse mode: one vjp per output element."""
+    """The Jacobian by reverse mode: one vjp per output element.  ``jacrev(jacrev(fn))``,
+    a Hessian, is taken as ``jacfwd(jacrev(fn))`` is (the same derivatives, in the same
+    layout: out.shape + x_p.shape + x_q.shape)."""
+    if isinstance(fn, _JacRev):
+        return _JacRev(fn, grad_position, has_aux,
+                       lambda *inputs: _hessian(fn, grad_position, has_aux, inputs))
     return _JacRev(fn, grad_position, has_aux, _jacrev(fn, grad_position, has_aux))
 
 
