@@ -8,7 +8,7 @@ central differences'.
 import numpy as np
 import pytest
 
-from autograd_st import Tensor, ops
+from autograd_st import Tensor, nn, ops
 from autograd_st.check import numerical_grad
 from autograd_st.errors import CompileError
 
@@ -141,3 +141,23 @@ def _sum_is_array(x):
 def test_a_type_test_the_two_numpy_kinds_answer_differently_is_refused():
     with pytest.raises(CompileError, match="ndarray, or a numpy scalar"):
         ops.grad(_sum_is_array)(X.copy())
+
+
+class _ScaledByItsMax(nn.Cell):
+    def construct(self, x):
+        y = ops.sin(x)
+        m = float(np.max(y.asnumpy()))  # numpy values: outside the gradient
+        return ops.sum(y * y) * m + ops.sum(Tensor(y.numpy()) * x)
+
+
+def test_asnumpy_and_numpy_of_a_runtime_value_are_its_values_outside_the_gradient():
+    """``t.asnumpy()`` (was refused as a call without rule) gives the values, and the
+    gradient does not follow them, as in MindSpore's PyNative mode."""
+    net = _ScaledByItsMax()
+    x = Tensor(X.copy())
+    got = ops.grad(net)(x).asnumpy()
+    y = np.sin(X)
+    want = 2 * y * np.cos(X) * y.max() + y  # m and the second y constants
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    np.testing.assert_allclose(float(net(x).asnumpy()), float(np.sum(y * y) * y.max()
+                                                              + np.sum(y * X)), rtol=1e-12)

@@ -205,6 +205,10 @@ ATTRIBUTES = {
 #: compiled code (``Tensor.copy`` is written in tensor.py: a new Tensor, eagerly).
 ARRAY_METHODS = {
     "copy": lambda self, order="C": P.array_copy(self),
+    # Tensor.asnumpy() / .numpy(): the values as numpy, outside the gradient (MindSpore's
+    # PyNative follows no numpy computation); a runtime value already is that array
+    "asnumpy": lambda self: P.stop_gradient(self),
+    "numpy": lambda self: P.stop_gradient(self),
 }
 
 
