@@ -65,7 +65,7 @@ _BOOL_OUT = frozenset((
     "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "isfinite", "isclose",
     "all", "any", "comm_winner_mask"))
 _INT_OUT = frozenset((
-    "argmax", "argmin", "argsort", "topk_indices", "nonzero", "searchsorted", "bincount",
+    "argmax", "argmin", "argsort", "sorted_order", "topk_indices", "nonzero", "searchsorted", "bincount",
     "max_pool2d_indices", "max_pool3d_indices", "adaptive_max_pool2d_indices",
     "adaptive_max_pool3d_indices", "lu_perm_index"))
 _PY_OUT = frozenset(("shape", "ndim", "size", "dtype", "isinstance", "join_shapes",
