@@ -18,6 +18,8 @@ at run time (``outs = []`` then ``outs.append(h)`` each iteration, as hand-writt
   the parts of ``ops.split(x, size, axis)`` with an int size / the slices of ``ops.unstack``
   (how many depends on ``x``'s shape); their rules join the parts' gradients (zeros for a
   part without one) with ``np.concatenate`` / ``np.stack``;
+- ``list_range(start, stop, step)`` (:data:`LIST_MAKERS` too): ``list(range(n))`` with bounds
+  known only at run time, a new list of Python ints (no gradient);
 - ``list_unpack(lst, n, where, starred)``: ``lst`` after checking it has ``n`` items (``a,
   b, c = parts``), or at least ``n`` with ``starred`` (``a, *rest = parts``); a ValueError
   naming the user's line ``where`` if not.
@@ -40,7 +42,7 @@ from .runtime import GradList, zeros_like
 
 __all__ = ["LIST_PRIMITIVES", "LIST_MAKERS", "list_append", "list_prepend", "grad_pop", "grad_item",
            "grad_slice", "grad_unstack", "grad_split", "item_sizes", "split_parts", "unstack_parts",
-           "grad_join", "grad_stack", "unpack_checked"]
+           "grad_join", "grad_stack", "unpack_checked", "range_list"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -51,6 +53,12 @@ def list_append(lst, x):
     """``lst.append(x)``, giving ``lst``."""
     lst.append(x)
     return lst
+
+
+def range_list(start, stop, step):
+    """``list(range(start, stop, step))`` (Python's TypeError for bounds that are not
+    ints)."""
+    return list(range(start, stop, step))
 
 
 def item_sizes(lst, axis):
@@ -280,9 +288,15 @@ def _(dout, out, lst, n, where, starred):
     return (dout,)
 
 
+@primitive(name="list_range", diff=())
+def list_range_(start, stop, step=1):
+    return range_list(start, stop, step)
+
+
 #: the primitives that make a new run-time list from an array (``ops.split`` with an int
-#: size, ``ops.unstack``: how many parts depends on the array's shape)
-LIST_MAKERS = frozenset(("list_split", "list_unstack"))
+#: size, ``ops.unstack``: how many parts depends on the array's shape) or from bounds known
+#: only at run time (``list(range(n))``: Python ints, no gradient)
+LIST_MAKERS = frozenset(("list_split", "list_unstack", "list_range"))
 
 #: every primitive of this module (their arguments are lists: the program-level gradient
 #: checks of tests/test_runtime_lists.py cover their rules, not tests/rule_specs rows)

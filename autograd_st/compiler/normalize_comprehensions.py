@@ -353,6 +353,9 @@ class ComprehensionsMixin:
             value = self.minmax(callee, args, kwargs, node)
             if value is not None:
                 return value
+        if callee is list and len(args) == 1 and not kwargs and isinstance(args[0], Range) \
+                and trip_count(args[0]) is None:
+            return self.runtime_range_list(args[0], node)
         if callee is sorted and len(args) == 1 and not set(kwargs) - {"key", "reverse"} \
                 and (has_sym(args[0]) or isinstance(args[0], Sym) or kwargs.get("key")
                      is not None):
@@ -369,6 +372,17 @@ class ComprehensionsMixin:
         if callee is np.where and len(args) == 1 and not kwargs:  # np.where(c): indices
             return self.call(np.nonzero, args, kwargs, node, path)
         return NOT_HANDLED
+
+    def runtime_range_list(self, rng, node):
+        """``list(range(n))`` with bounds known only when the code runs: the enclosing loop
+        unrolled where one can be (the bounds then constants, as before), else a run-time
+        list of Python ints (``list_range``), read as a list built at run time is."""
+        if self._unrollable and None in self._unrollable:
+            self.needs_constant(node, "list(range(...)) of bounds known only when the code "
+                                "runs", "give the range constant bounds")
+        start, stop, step = (0, rng.args[0], 1) if len(rng.args) == 1 else \
+            (tuple(rng.args) + (1,))[:3]
+        return P.list_range(start, stop, step)
 
     def rt_builtin(self, callee, lst, args, kwargs, node):
         """A builtin or numpy function given the run-time list ``lst``: ``sum``, ``max`` /
@@ -529,20 +543,17 @@ class ComprehensionsMixin:
         once per item), the order Python's ``sorted`` gives them found when the code runs
         (``sorted_order``: Python's own sort of the keys, so ties keep their order), and
         item ``j`` of the new list the item at ``order[j]`` (one ``if`` per other item), so
-        the gradient flows to the items where they land.  Refused: a sequence whose length
-        is known only at run time, a ``reverse`` known only then, more than
+        the gradient flows to the items where they land (all orders).  A sequence whose
+        length is known only at run time: :meth:`_rt_sorted`.  Refused: a ``reverse`` known
+        only when the code runs, more than
         :data:`MAX_SORTED` items, keys that are not numbers or runtime values."""
         where = "sorted(...)"
-        if isinstance(seq, Sym) or self.is_rt_list(seq):
-            raise self.error(node, "%s of a runtime value's rows or of a list built at run time "
-                             "(its length known only when the code runs)" % where,
-                             "sort a Tensor with ops.sort(x) (values and their gradient) or "
-                             "ops.argsort(x), or sort a list of a known length "
-                             "(sorted([a, b, c]))", cls=UnsupportedSyntaxError)
         if has_sym(reverse):
             raise self.error(node, "sorted(..., reverse=r) with r known only when the code "
                              "runs", "give reverse as a constant True or False",
                              cls=UnsupportedSyntaxError)
+        if isinstance(seq, Sym) or self.is_rt_list(seq):
+            return self._rt_sorted(seq, key, reverse, node)
         items = self._items(seq, node)
         if len(items) > MAX_SORTED:
             raise self.error(node, "%s of %d items holding runtime values (at most %d are "
@@ -583,6 +594,20 @@ class ComprehensionsMixin:
         stmts.append(_assign(out, gast.List(elts=[_load(p) for p in picks], ctx=gast.Load())))
         return self.bind_statements([_at(s, node) for s in stmts], out, picks,
                                     {**dict(zip(names, items)), at: order})
+
+    def _rt_sorted(self, seq, key, reverse, node):
+        """``sorted(x)`` of a runtime value's rows, or of a run-time list (stacked): the
+        rows (their keys: ``map(f, rows)``) put in the order Python's ``sorted`` gives
+        (``sorted_order``) by one gather, then a run-time list of them (``list_unstack``),
+        read as the parts of ``ops.unstack`` are; first-order reverse mode, as those."""
+        rows = self._rt_value("stacked", "list_stack", {"lst": seq.var, "axis": Const(0)}) \
+            if self.is_rt_list(seq) else seq
+        keys = rows
+        if key is not None:
+            mapped = self.rt_map(key, rows, node)
+            keys = self._rt_value("keys", "list_stack", {"lst": mapped.var, "axis": Const(0)})
+        order = P.sorted_order(keys, bool(reverse))
+        return P.list_unstack(P.getitem(rows, order), 0)
 
     def rt_any_all(self, callee, lst, node):
         """``any(lst)`` / ``all(lst)`` of a run-time list: ``found = False; for v in lst: if v:

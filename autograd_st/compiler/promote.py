@@ -70,7 +70,7 @@ _INT_OUT = frozenset((
     "adaptive_max_pool3d_indices", "lu_perm_index"))
 _PY_OUT = frozenset(("shape", "ndim", "size", "dtype", "isinstance", "join_shapes",
                      "lin_shape", "lin_equation", "pad_widths", "chunk_step", "section_start",
-                     "hstack_axis", "list_len", "list_sizes"))
+                     "hstack_axis", "list_len", "list_sizes", "list_range"))
 _FLOAT_OUT = frozenset(("dropout_mask", "reduction_share", "pool_matrix", "resize_matrix",
                         "quantile_frac"))
 # the kind of the first parameter (views, copies, same-dtype makers, rounding of floats,
