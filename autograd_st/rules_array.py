@@ -258,14 +258,19 @@ def arr_argsort(x, axis=-1, descending=False, dtype="int32"):
 
 @kernel_of("sorted_order")
 def arr_sorted_order(keys, reverse=False):
-    """The order in which Python's ``sorted`` puts the items of ``keys`` (along its first
-    axis), compared with ``<`` as Python compares them, by Python's ``sorted`` itself (so
+    """The order in which Python's ``sorted`` puts the items of ``keys`` (a list, or an
+    array's rows), compared with ``<`` as Python compares them, by Python's ``sorted`` itself (so
     ties keep their order, ``reverse`` keeps it too, and NaN ends where CPython leaves it);
     a key of more than one element compared raises numpy's ValueError, as Python's
     ``sorted`` of such Tensors raises one.  No gradient: the compiler picks the items
     (``sorted(seq, key=..., reverse=...)`` in differentiated code)."""
-    keys = np.asarray(keys)
-    items = [keys[i] for i in range(keys.shape[0])] if keys.ndim else []
+    if isinstance(keys, (list, tuple)):  # (a run-time list's items)
+        items = list(keys)
+    else:
+        keys = np.asarray(keys)
+        if not keys.ndim:
+            raise TypeError("iteration over a 0-d array")
+        items = [keys[i] for i in range(keys.shape[0])]
     return np.asarray(sorted(range(len(items)), key=items.__getitem__, reverse=bool(reverse)),
                       np.int64).reshape(len(items))
 

@@ -596,18 +596,17 @@ class ComprehensionsMixin:
                                     {**dict(zip(names, items)), at: order})
 
     def _rt_sorted(self, seq, key, reverse, node):
-        """``sorted(x)`` of a runtime value's rows, or of a run-time list (stacked): the
-        rows (their keys: ``map(f, rows)``) put in the order Python's ``sorted`` gives
-        (``sorted_order``) by one gather, then a run-time list of them (``list_unstack``),
-        read as the parts of ``ops.unstack`` are; first-order reverse mode, as those."""
-        rows = self._rt_value("stacked", "list_stack", {"lst": seq.var, "axis": Const(0)}) \
-            if self.is_rt_list(seq) else seq
-        keys = rows
-        if key is not None:
-            mapped = self.rt_map(key, rows, node)
-            keys = self._rt_value("keys", "list_stack", {"lst": mapped.var, "axis": Const(0)})
-        order = P.sorted_order(keys, bool(reverse))
-        return P.list_unstack(P.getitem(rows, order), 0)
+        """``sorted(x)`` of a runtime value's rows (a run-time list of them, as
+        ``ops.unstack`` makes), or of a run-time list: the order Python's ``sorted`` gives
+        the items (their keys: ``map(f, items)``), found when the code runs
+        (``sorted_order``), and a new run-time list of the items in it (``list_take``, whose
+        rule puts each gradient back at its item); first-order reverse mode, as such lists."""
+        lst = seq if self.is_rt_list(seq) else P.list_unstack(seq, 0)
+        keys = lst if key is None else self.rt_map(key, lst, node)
+        order = self._rt_value("order", "sorted_order",
+                               {"keys": keys.var, "reverse": Const(bool(reverse))})
+        return self._rt_value("ordered", "list_take", {"lst": lst.var, "order": order.var},
+                              rt_list=True)
 
     def rt_any_all(self, callee, lst, node):
         """``any(lst)`` / ``all(lst)`` of a run-time list: ``found = False; for v in lst: if v:

@@ -80,7 +80,7 @@ _AS_FIRST = frozenset((
     "zeros_like", "ones_like", "getitem", "mp_cast", "assign", "floor", "ceil", "round",
     "trunc", "sign", "det_sign", "nextafter", "eye_like", "extreme_like", "uniform_noise", "resized",
     "list_getitem", "list_slice", "list_slice_between", "list_stack", "list_concat",
-    "list_copy", "list_tuple", "list_split", "list_unstack", "list_unpack"))
+    "list_copy", "list_tuple", "list_split", "list_unstack", "list_unpack", "list_take"))
 # differentiable primitives that move or pick elements: their operands' kinds (a bool mask
 # reshaped is a bool mask)
 _MOVES = frozenset((
