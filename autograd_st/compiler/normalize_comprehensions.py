@@ -57,6 +57,7 @@ from ..prims import P, Sym, has_sym
 from .codegen import names_written
 from .ir import Const
 from .loop_state import BindingState
+from .normalize_calls import BIND_CALL
 from .normalize_values import (
     MISSING,
     NOT_HANDLED,
@@ -102,6 +103,30 @@ def _load(name_id: str) -> gast.Name:
 
 def _store(name_id: str) -> gast.Name:
     return gast.Name(id=name_id, ctx=gast.Store(), annotation=None, type_comment=None)
+
+
+class _KeyOf:
+    """A key function called in statements the compiler writes (``max(seq, key=f)``): its
+    value with no gradient (``stop_gradient``), as a key is only compared, never part of
+    the result (so ``key=float`` or a key without a rule differentiates, and the backward
+    skips the keys)."""
+
+    __slots__ = ("key", "nz", "node")
+
+    def __init__(self, key, nz, node) -> None:
+        self.key, self.nz, self.node = key, nz, node
+
+
+def _bind_key_of(key_of, call, args, kwargs):
+    # (called by the key's own name: float(...) is then read as the number it gives)
+    name = getattr(key_of.key, "__name__", None)
+    name = name if isinstance(name, str) and name.isidentifier() else "key"
+    site = _at(gast.Call(func=_load(name), args=[], keywords=[]), key_of.node)
+    value = key_of.nz.call(key_of.key, list(args), dict(kwargs), site, name)
+    return P.stop_gradient(value) if isinstance(value, Sym) else value
+
+
+setattr(_KeyOf, BIND_CALL, _bind_key_of)
 
 
 def _assign(name_id: str, value) -> gast.Assign:
@@ -378,8 +403,7 @@ class ComprehensionsMixin:
         unrolled where one can be (the bounds then constants, as before), else a run-time
         list of Python ints (``list_range``), read as a list built at run time is."""
         if self._unrollable and None in self._unrollable:
-            self.needs_constant(node, "list(range(...)) of bounds known only when the code "
-                                "runs", "give the range constant bounds")
+            self._items(rng, node)  # (raises NeedsConstant: the loop is unrolled)
         start, stop, step = (0, rng.args[0], 1) if len(rng.args) == 1 else \
             (tuple(rng.args) + (1,))[:3]
         return P.list_range(start, stop, step)
@@ -493,7 +517,7 @@ class ComprehensionsMixin:
             k = self._free_name("_key_of", set(names) | {fn, best, best_key})
             stmts += [_assign(k, _call(fn, n)), _replace_if(callee, k, best_key, best, n)]
         return self.bind_statements([_at(s, node) for s in stmts], best, (),
-                                    {**dict(zip(names, items)), fn: key})
+                                    {**dict(zip(names, items)), fn: _KeyOf(key, self, node)})
 
     def rt_minmax(self, callee, lst, node, key=None):
         """``max(lst)`` / ``min(lst)`` of a run-time list or a runtime value (its rows):
@@ -535,7 +559,7 @@ class ComprehensionsMixin:
             orelse=[], type_comment=None)
         stmts = [first, _assign(best_key, _call(fn, best)), loop]
         return self.bind_statements([_at(s, node) for s in stmts], best, [item, k],
-                                    {over: lst, fn: key})
+                                    {over: lst, fn: _KeyOf(key, self, node)})
 
     def sorted_of(self, seq, key, reverse, node, path):
         """``sorted(seq, key=f, reverse=r)`` of a compile-time sequence holding runtime
@@ -560,7 +584,7 @@ class ComprehensionsMixin:
                              "sorted item by item)" % (where, len(items), MAX_SORTED),
                              "stack them and use ops.sort / ops.argsort",
                              cls=UnsupportedSyntaxError)
-        keys = [self.call(key, [v], {}, node, path or "key") for v in items] \
+        keys = [self.call(_KeyOf(key, self, node), [v], {}, node, path or "key") for v in items] \
             if key is not None else items
         if not has_sym(keys):  # the order known now: the items put in it
             try:
@@ -602,7 +626,7 @@ class ComprehensionsMixin:
         (``sorted_order``), and a new run-time list of the items in it (``list_take``, whose
         rule puts each gradient back at its item); first-order reverse mode, as such lists."""
         lst = seq if self.is_rt_list(seq) else P.list_unstack(seq, 0)
-        keys = lst if key is None else self.rt_map(key, lst, node)
+        keys = lst if key is None else self.rt_map(_KeyOf(key, self, node), lst, node)
         order = self._rt_value("order", "sorted_order",
                                {"keys": keys.var, "reverse": Const(bool(reverse))})
         return self._rt_value("ordered", "list_take", {"lst": lst.var, "order": order.var},
