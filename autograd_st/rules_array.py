@@ -27,7 +27,8 @@ from .runtime import expand_to, unbroadcast
 
 __all__ = ["ARRAY_PRIMITIVES", "arr_untake", "arr_take_along", "arr_untake_along",
            "arr_untile", "arr_repeat", "arr_unrepeat", "arr_cumsum", "arr_pad", "arr_unpad",
-           "arr_prod_grad", "arr_prod_hess", "arr_chunk_step", "arr_section_start", "arr_argmax", "arr_argmin", "arr_topk_indices", "arr_argsort"]
+           "arr_prod_grad", "arr_prod_hess", "arr_chunk_step", "arr_section_start", "arr_argmax", "arr_argmin", "arr_topk_indices", "arr_argsort",
+           "arr_sorted_order"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -253,6 +254,25 @@ def arr_argsort(x, axis=-1, descending=False, dtype="int32"):
     x = np.asarray(x)
     key = -x if descending and x.dtype != np.bool_ else (~x if descending else x)
     return np.argsort(key, axis=axis, kind="stable").astype(dtype)
+
+
+@kernel_of("sorted_order")
+def arr_sorted_order(keys, reverse=False):
+    """The order in which Python's ``sorted`` puts the items of ``keys`` (a list, or an
+    array's rows), compared with ``<`` as Python compares them, by Python's ``sorted`` itself (so
+    ties keep their order, ``reverse`` keeps it too, and NaN ends where CPython leaves it);
+    a key of more than one element compared raises numpy's ValueError, as Python's
+    ``sorted`` of such Tensors raises one.  No gradient: the compiler picks the items
+    (``sorted(seq, key=..., reverse=...)`` in differentiated code)."""
+    if isinstance(keys, (list, tuple)):  # (a run-time list's items)
+        items = list(keys)
+    else:
+        keys = np.asarray(keys)
+        if not keys.ndim:
+            raise TypeError("iteration over a 0-d array")
+        items = [keys[i] for i in range(keys.shape[0])]
+    return np.asarray(sorted(range(len(items)), key=items.__getitem__, reverse=bool(reverse)),
+                      np.int64).reshape(len(items))
 
 
 @kernel_of("topk_indices")
@@ -606,6 +626,11 @@ def argsort_(x, axis=-1, descending=False, dtype="int32"):
     return arr_argsort(x, axis, descending, dtype)
 
 
+@primitive(name="sorted_order", diff=())
+def sorted_order_(keys, reverse=False):
+    return arr_sorted_order(keys, reverse)
+
+
 @primitive(name="topk_indices", diff=())
 def topk_indices_(x, k, axis=-1, largest=True, dtype="int32"):
     return arr_topk_indices(x, k, axis, largest, dtype)
@@ -717,7 +742,7 @@ def eye(n, m=None, dtype="float32"):
 #: what this module registers (tests/test_rules.py checks the family's spec rows by it).
 ARRAY_PRIMITIVES = ("take", "untake", "take_along", "untake_along", "triu", "tril", "tile",
                     "untile", "repeat", "unrepeat", "roll", "pad", "unpad", "cumsum",
-                    "cumprod", "prod", "prod_grad", "prod_hess", "argmax", "argmin", "argsort",
+                    "cumprod", "prod", "prod_grad", "prod_hess", "argmax", "argmin", "argsort", "sorted_order",
                     "topk_indices", "index_zero", "nd_index", "chunk_step", "section_start",
                     "flip", "swapaxes", "full", "tuple_array", "join_shapes", "arange", "arange_auto", "arange_mnp",
                     "linspace", "eye")

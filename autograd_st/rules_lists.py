@@ -18,6 +18,10 @@ at run time (``outs = []`` then ``outs.append(h)`` each iteration, as hand-writt
   the parts of ``ops.split(x, size, axis)`` with an int size / the slices of ``ops.unstack``
   (how many depends on ``x``'s shape); their rules join the parts' gradients (zeros for a
   part without one) with ``np.concatenate`` / ``np.stack``;
+- ``list_take(lst, order)``: ``[lst[i] for i in order]``, a new list (``sorted``), its rule
+  putting each gradient back at its item;
+- ``list_range(start, stop, step)`` (:data:`LIST_MAKERS` too): ``list(range(n))`` with bounds
+  known only at run time, a new list of Python ints (no gradient);
 - ``list_unpack(lst, n, where, starred)``: ``lst`` after checking it has ``n`` items (``a,
   b, c = parts``), or at least ``n`` with ``starred`` (``a, *rest = parts``); a ValueError
   naming the user's line ``where`` if not.
@@ -40,7 +44,8 @@ from .runtime import GradList, zeros_like
 
 __all__ = ["LIST_PRIMITIVES", "LIST_MAKERS", "list_append", "list_prepend", "grad_pop", "grad_item",
            "grad_slice", "grad_unstack", "grad_split", "item_sizes", "split_parts", "unstack_parts",
-           "grad_join", "grad_stack", "unpack_checked"]
+           "grad_join", "grad_stack", "unpack_checked", "range_list", "take_items",
+           "grad_take"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -51,6 +56,26 @@ def list_append(lst, x):
     """``lst.append(x)``, giving ``lst``."""
     lst.append(x)
     return lst
+
+
+def range_list(start, stop, step):
+    """``list(range(start, stop, step))`` (Python's TypeError for bounds that are not
+    ints)."""
+    return list(range(start, stop, step))
+
+
+def take_items(lst, order):
+    """``[lst[i] for i in order]``: a new list (``sorted`` of a run-time list)."""
+    return [lst[i] for i in order]
+
+
+def grad_take(dout, order):
+    """The gradient of the list that ``take_items(lst, order)`` read: item ``order[j]``'s is
+    ``dout[j]`` (``order`` a permutation, so each item has one)."""
+    out = GradList([None] * len(order))
+    for j, i in enumerate(order):
+        out[i] = dout[j]
+    return out
 
 
 def item_sizes(lst, axis):
@@ -128,8 +153,11 @@ def grad_join(dout, out, axis):
                           axis=axis)
 
 
-def grad_stack(dout, out, axis):
-    """The gradient of ``x`` unstacked into ``out``: the slices' gradients stacked."""
+def grad_stack(dout, out, axis, x=None):
+    """The gradient of ``x`` unstacked into ``out``: the slices' gradients stacked (zeros
+    shaped like ``x`` when it has no slice: an empty axis)."""
+    if not out and x is not None:
+        return zeros_like(x)
     return np.stack([zeros_like(o) if g is None else g for g, o in zip(dout, out)],
                     axis=axis)
 
@@ -267,7 +295,7 @@ def list_unstack_(x, axis=0):
 
 @vjp(list_unstack_)
 def _(dout, out, x, axis):
-    return (grad_stack(dout, out, axis),)
+    return (grad_stack(dout, out, axis, x),)
 
 
 @primitive(name="list_unpack", diff=("lst",))
@@ -280,9 +308,25 @@ def _(dout, out, lst, n, where, starred):
     return (dout,)
 
 
+@primitive(name="list_take", diff=("lst",))
+def list_take_(lst, order):
+    return take_items(lst, order)
+
+
+@vjp(list_take_)
+def _(dout, out, lst, order):
+    return (grad_take(dout, order),)
+
+
+@primitive(name="list_range", diff=())
+def list_range_(start, stop, step=1):
+    return range_list(start, stop, step)
+
+
 #: the primitives that make a new run-time list from an array (``ops.split`` with an int
-#: size, ``ops.unstack``: how many parts depends on the array's shape)
-LIST_MAKERS = frozenset(("list_split", "list_unstack"))
+#: size, ``ops.unstack``: how many parts depends on the array's shape) or from bounds known
+#: only at run time (``list(range(n))``: Python ints, no gradient)
+LIST_MAKERS = frozenset(("list_split", "list_unstack", "list_range"))
 
 #: every primitive of this module (their arguments are lists: the program-level gradient
 #: checks of tests/test_runtime_lists.py cover their rules, not tests/rule_specs rows)
@@ -290,4 +334,4 @@ LIST_PRIMITIVES = frozenset(("list_new", "list_push", "list_front", "list_len", 
                              "list_getitem", "list_slice", "list_slice_between",
                              "list_stack", "list_concat",
                              "list_copy",
-                             "list_tuple", "list_unpack")) | LIST_MAKERS
+                             "list_tuple", "list_unpack", "list_take")) | LIST_MAKERS

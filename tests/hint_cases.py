@@ -714,11 +714,11 @@ def no_rule_ops_rewritten(x):  # or a function that has a rule (no NaN here)
 
 # hint: use an ops.* or numpy function that has a rule instead (docs/api_coverage.md), ...
 def no_rule_builtin_refused(x):
-    return ops.sum(x) * max(ops.sum(x * x), 0.5, key=abs)  # HINT no_rule_builtin
+    return ops.sum(x) * math.hypot(ops.sum(x * x), 0.5)  # HINT no_rule_builtin
 
 
 def no_rule_builtin_rewritten(x):
-    return ops.sum(x) * ops.maximum(ops.sum(x * x), 0.5)
+    return ops.sum(x) * ops.sqrt(ops.sum(x * x) ** 2 + 0.25)
 
 
 def no_rule_builtin_stop_rewritten(x):  # or no gradient through it
@@ -727,6 +727,40 @@ def no_rule_builtin_stop_rewritten(x):  # or no gradient through it
 
 def no_rule_builtin_stop_expected(x):  # the float held constant: d/dx of sum(x) * c
     return np.full(x.shape, float(ops.sum(x * x)))
+
+
+def sorted_reverse_refused(x):
+    s = sorted([ops.sum(x), ops.sum(x * x)], reverse=bool(ops.sum(x) > 0))  # HINT sorted_reverse
+    return s[0] * 2.0 + s[1]
+
+
+def sorted_reverse_rewritten(x):
+    s = sorted([ops.sum(x), ops.sum(x * x)], reverse=True)
+    return s[0] * 2.0 + s[1]
+
+
+def sorted_many_refused(x):
+    return sorted([ops.sum(x * i) for i in range(40)])[-1]  # HINT sorted_many
+
+
+def sorted_many_rewritten(x):
+    return ops.sort(ops.stack([ops.sum(x * i) for i in range(40)]))[0][-1]
+
+
+def sorted_key_tuple_refused(x):
+    return ops.sum(sorted([x[0], x[1]], key=lambda r: (ops.sum(r), 1))[0])  # HINT sorted_key_tuple
+
+
+def sorted_key_tuple_rewritten(x):
+    return ops.sum(sorted([x[0], x[1]], key=lambda r: ops.sum(r))[0])
+
+
+def max_default_rows_refused(x):
+    return ops.sum(max(x, key=ops.sum, default=x[0]))  # HINT max_default_rows
+
+
+def max_default_rows_rewritten(x):
+    return ops.sum(max(x, key=ops.sum))
 
 
 # =========================================================================================
@@ -2607,6 +2641,14 @@ CASES = [
     Case("zip_mixed", U, "loop over range(len(...)) of the runtime value and index the other "
          "sequence by its counter, or make both runtime values", "normalize_loops"),
     Case("long_comprehension", CompileError, "build a Tensor with ops instead",
+         "normalize_comprehensions"),
+    Case("sorted_reverse", U, "give reverse as a constant True or False",
+         "normalize_comprehensions"),
+    Case("sorted_many", U, "stack them and use ops.sort / ops.argsort",
+         "normalize_comprehensions"),
+    Case("sorted_key_tuple", U, "give a key that returns one number or a one-element Tensor",
+         "normalize_comprehensions"),
+    Case("max_default_rows", U, "test len(x) first, or leave default= out",
          "normalize_comprehensions"),
     Case("comprehension_if", U, "write a for loop with an if (or ops.where)",
          "normalize_comprehensions", also=(comprehension_if_where_rewritten,)),

@@ -2651,11 +2651,11 @@ def _recursive_helper(g):
            "    if depth == 0:",
            "        return ops.tanh(a)",
            "    return rec(%s, depth - 1) * 0.5 + a * 0.25" % unary]
-    # (not gradable: a gradient taken inside the program of code reaching it is
-    # differentiated again through the generated pairs, whose depths >= 1 are one text; the
-    # compiler refuses that as recursion with the same arguments: a known limitation)
+    # (gradable: a gradient taken inside the program of code reaching it differentiates
+    # again the generated pairs of each depth, told apart by identity though depths 1 and 3
+    # are one text: tests/test_recursion.py)
     h = Helper("rec", [(shape, PARAM_BOUND)], shape, 1.0, False, param_names=("a",),
-               options=(("depth", [0, 1, 2, 3]),), gradable=False)
+               options=(("depth", [0, 1, 2, 3]),))
     return h, src
 
 

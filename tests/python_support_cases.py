@@ -376,6 +376,21 @@ def max_min_builtins(x):
     return max(x.sum(), (x * x).sum(), 1.0) + min(x.mean(), 0.5)
 
 
+def max_min_key_sorted(x):
+    items = [x[0] * 2.0, x[1], ops.sin(x[0])]
+    hi = max(items, key=ops.sum)
+    s = sorted(items, key=lambda r: float(r.sum()), reverse=True)
+    return (hi * s[1]).sum() + s[2].sum() + max(x, key=lambda r: r.mean()).sum()
+
+
+def range_list_runtime(x):
+    idx = list(range(x.shape[0]))  # (a run-time list of ints)
+    total = x[0] * 0.0
+    for i in idx[::-1]:
+        total = total * 0.5 + ops.tanh(x[i])
+    return total.sum() + len(idx) + sum(sorted(x.sum(1)))
+
+
 def map_builtin(x):
     return sum(v.sum() for v in map(ops.tanh, (x, x * 2.0))) + sum(map(lambda a, b: a * b,
                                                                      (x, x), (2.0, 3.0))).sum()

@@ -9,7 +9,7 @@ from rule_specs import A, row
 from autograd_st.rules_array import arr_pad
 
 SPECS: list = []
-ZERO_GRADIENT: set = {"argmax", "argmin", "argsort", "topk_indices", "index_zero",
+ZERO_GRADIENT: set = {"argmax", "argmin", "argsort", "sorted_order", "topk_indices", "index_zero",
                       "nd_index", "chunk_step", "section_start", "full", "tuple_array", "join_shapes", "arange", "arange_auto", "arange_mnp",
                       "linspace", "eye"}
 

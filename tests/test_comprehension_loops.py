@@ -205,11 +205,14 @@ def test_max_of_equal_items_takes_the_first_as_python_does():
     assert_close(grad, np.ones((2, 2)))
 
 
-def test_max_with_a_key_is_refused():
+def test_max_with_a_key_takes_the_item_its_key_chooses():
+    """``key=float``: the keys are only compared (no gradient through them, as in MindSpore's
+    PyNative mode, tests/test_idioms_runtime.py), the gradient flows to the item chosen."""
     def f(x):
-        return max([x.sum(), x.mean()], key=float)
-    with pytest.raises(CompileError, match="max"):
-        ops.grad(f)(Tensor(_input((2, 2))))
+        return max([x.sum(), x.mean() * 8.0], key=float)
+    for data in (_input((2, 2)), -np.abs(_input((2, 2))) - 0.1):  # (each item chosen)
+        want = np.ones((2, 2)) if data.sum() > data.mean() * 8.0 else np.full((2, 2), 2.0)
+        assert_close(ops.grad(f)(Tensor(data)), want)
 
 
 def test_sum_of_a_comprehension_is_differentiated_again():

@@ -295,3 +295,119 @@ def test_an_object_of_another_class_is_refused_at_its_construction(cls):
     assert err.lineno == fn.__code__.co_firstlineno + 1 and err.filename == __file__
     assert "builds an object of your own class" in str(err)
     assert "typing.NamedTuple (class %s(NamedTuple)" % cls.__name__ in err.hint
+
+
+# -- 5. sorted(...), max / min with key=, list(range(n)) with n known only at run time ---------
+# (MindSpore 2.10 PyNative differentiates each, the gradient flowing to the items chosen:
+# tests/ms_cases/cases/idm_sorted_max_key_range.py records it, ties included)
+
+def max_min_by_key(x, w):
+    items = [x[0] * w, x[1] + w, ops.sin(x[2]) * w]
+    hi = max(items, key=lambda r: ops.sum(r * r))
+    lo = min(items, key=ops.sum)  # (a function of the API as the key)
+    return ops.sum(hi * lo) + ops.sum(ops.tanh(hi))
+
+
+def sorted_items(x, w):
+    s = sorted([ops.sum(x[0] * w), ops.sum(x[1]), ops.sum(ops.sin(x[2]) * w), 0.25],
+               reverse=True)
+    rows = sorted([x[0] * w, x[1] - w, x[2]], key=lambda r: ops.sum(ops.cos(r)))
+    return s[0] + s[1] * 2.0 + s[2] * 3.0 + s[3] * 4.0 + ops.sum(rows[0] * 3.0 + rows[2])
+
+
+def max_row_by_key(x, w):
+    best = max(x * w, key=lambda r: ops.sum(ops.sin(r)))  # over the rows: a loop
+    return ops.sum(best ** 2) + ops.sum(min(x, key=ops.sum) * w)
+
+
+@pytest.mark.parametrize("fn", [max_min_by_key, sorted_items], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("m", [1, 2, 4])
+def test_sorted_and_max_min_by_key_of_a_list(fn, m):
+    """The comparisons made when the code runs, the gradient to the items where they land;
+    forward mode and second order too."""
+    x, w = _data(3, m, seed=m)
+    _check(fn, x, w)
+
+
+@pytest.mark.parametrize("n", [1, 3, 5])
+def test_max_min_by_key_over_a_runtime_values_rows(n):
+    x, w = _data(n, 3)
+    _check(max_row_by_key, x, w)
+
+
+def sorted_rows(x, w):
+    s = sorted(ops.sum(x * w, 1))  # the rows of a runtime value: a run-time list
+    total = 0.0
+    for i, v in enumerate(s):
+        total = total + v * (i + 1.0)
+    outs = []
+    for r in x:
+        outs.append(r * w)
+    by_key = sorted(outs, key=lambda r: ops.sum(ops.sin(r)), reverse=True)
+    return total + (ops.sum(by_key[0] * 2.0) if len(by_key) else 0.0)
+
+
+def range_list(x, w):
+    idx = list(range(x.shape[0]))  # n known only when the code runs: a run-time list
+    acc = w * 0.0
+    for i in idx[::-1]:
+        acc = acc * 0.5 + ops.sin(x[i]) * w
+    return ops.sum(acc) + len(idx)
+
+
+@pytest.mark.parametrize("fn", [sorted_rows, range_list], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", TRIPS)
+def test_sorted_rows_and_a_range_list_at_run_time(fn, n):
+    """A list whose length is known only at run time: first-order reverse mode (and
+    forward mode where the list holds no value being differentiated: the indices)."""
+    for m in (1, 3):
+        x, w = _data(n, m)
+        _check(fn, x, w, order=0)
+        if fn is range_list:
+            check_grads(fn, (x, w), order=1, modes=("fwd",))
+
+
+def test_a_range_list_differentiated_twice_is_refused_at_the_line():
+    x, w = _data(3)
+    with pytest.raises(UnsupportedSyntaxError, match=r"a derivative of a derivative .*"
+                       r"list\(range\(n\)\)") as info:
+        check_grads(range_list, (x, w), order=2)
+    assert info.value.filename == __file__
+
+
+def test_sorted_rows_in_forward_mode_is_refused_at_the_line():
+    x, w = _data(3)
+    with pytest.raises(UnsupportedSyntaxError, match="forward mode") as info:
+        ops.jvp(lambda v: sorted_rows(v, Tensor(w)), Tensor(x), Tensor(np.ones_like(x)))
+    assert info.value.filename == __file__
+
+
+def _reverse_at_run_time(x, w):
+    return sorted([x[0], x[1]], reverse=bool(ops.sum(w) > 0))[0]
+
+
+def _default_of_rows(x, w):
+    return max(x, key=ops.sum, default=w)
+
+
+def _tuple_keys(x, w):
+    return sorted([x[0], x[1]], key=lambda r: (ops.sum(r), 1))[0]
+
+
+def _too_many(x, w):
+    return sorted([ops.sum(x * i) for i in range(40)])[0]
+
+
+@pytest.mark.parametrize("fn, what, hint", [
+    (_reverse_at_run_time, "sorted(..., reverse=r) with r known only", "constant True"),
+    (_default_of_rows, "max(x, default=...) of a runtime value's rows", "len(x)"),
+    (_tuple_keys, "keys that are not numbers or Tensors", "one number"),
+    (_too_many, "sorted(...) of 40 items holding runtime values", "ops.sort")],
+    ids=lambda v: getattr(v, "__name__", "")[:12])
+def test_what_sorted_and_max_refuse(fn, what, hint):
+    x, w = _data(3)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        ops.grad(fn)(Tensor(x), Tensor(w))
+    err = info.value
+    assert what in str(err) and hint in err.hint and err.filename == __file__
+    assert err.lineno == fn.__code__.co_firstlineno + 1

@@ -122,19 +122,95 @@ def test_the_dump_names_each_compiled_helper_once_and_runs_standalone(fn, wanted
     assert_close(top(x), wanted(x), 1e-12, 1e-12)
 
 
-def test_a_gradient_taken_inside_through_a_recursion_is_refused_not_wrong():
-    """Differentiating again the generated pairs of a recursion (a gradient taken inside
-    differentiated code) is refused at present: the pairs of depth >= 1 are one text, read
-    as the same function calling itself.  Refused with the error, never a wrong number."""
-    def rec(a, depth=1):
+def _rec(a, depth=1):
+    if depth == 0:
+        return ops.tanh(a)
+    return _rec(ops.tanh(a) * 0.5, depth - 1) * 0.5 + a * 0.25
+
+
+def _fd_of(g, x, v=None, eps=1e-5):
+    """Central differences, in float64, of the function ``g`` (numpy in, numpy out): of a
+    scalar one entry by entry, or of a vector one along ``v``."""
+    if v is not None:
+        return (g(x + eps * v) - g(x - eps * v)) / (2 * eps)
+    out = np.zeros_like(x)
+    for i in range(x.size):
+        e = np.zeros_like(x)
+        e.flat[i] = eps
+        out.flat[i] = (g(x + e) - g(x - e)) / (2 * eps)
+    return out
+
+
+X4 = np.array([0.5, -1.0, 2.0, 0.3])
+V4 = np.array([0.3, 1.0, -2.0, 0.5])
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2, 3, 5])
+def test_a_gradient_taken_inside_through_a_recursion(depth):
+    """A gradient taken inside differentiated code through a helper recursing over a Python
+    int depth: differentiating again the generated pairs of every depth.  The pairs of
+    depths 1 and 3 (5, ...) are one text loaded twice, their code objects equal (code
+    compares by value), each calling its own callee from its own globals; the front end
+    took the pair of depth 1 for the pair of depth 3 calling itself and refused
+    (``rec_fwd_1 calls itself ...``).  It tells functions by identity now.  Checked: the
+    value is the direct call's, the second derivative central differences of the first
+    order gradient (float64), reverse over reverse and forward over reverse."""
+    frontend.clear_caches()  # (each depth compiled afresh, not from another depth's pairs)
+
+    def f(a):
+        return ops.sum(_rec(a, depth) ** 2)
+
+    def helper(a, b):  # a keyword depth, the gradient w.r.t. the second argument
+        return _rec(b, depth=depth) * a
+
+    w = Tensor(np.array([1.0, -0.5, 0.25, 2.0]))
+    cases = [lambda v: ops.sum(ops.grad(f)(v) * w),
+             lambda v: ops.sum(ops.tanh(ops.grad(helper, 1)(v, v * 0.5)))]
+    for gg in cases:
+        value, got = ops.value_and_grad(gg)(Tensor(X4))
+        assert_close(value, gg(Tensor(X4)), 1e-12, 1e-12)
+        assert_close(got, _fd_of(lambda u: gg(Tensor(u)).asnumpy(), X4), 1e-6, 1e-8)
+    first = ops.grad(f)
+    out, tangent = ops.jvp(first, Tensor(X4), Tensor(V4))
+    assert_close(out, first(Tensor(X4)), 1e-12, 1e-12)
+    assert_close(tangent, _fd_of(lambda u: first(Tensor(u)).asnumpy(), X4, V4), 1e-6, 1e-8)
+
+
+class _RecNet(nn.Cell):
+    def __init__(self, depth):
+        super().__init__()
+        self.depth = depth
+        self.w = Parameter(Tensor(np.array([0.5, -1.0, 1.5, 0.7])), name="w")
+
+    def branch(self, a, depth):
         if depth == 0:
-            return ops.tanh(a)
-        return rec(ops.tanh(a) * 0.5, depth - 1) * 0.5 + a * 0.25
+            return ops.tanh(a * self.w)
+        return self.branch(ops.sin(a) * self.w, depth - 1) \
+            + 0.5 * a * self.branch(a, depth - 1)
 
-    def helper(a, b):
-        return rec(b, depth=3) * a
+    def construct(self, a):
+        return ops.sum(self.branch(a, self.depth) ** 2)
 
-    def outer(x):
-        return ops.sum(ops.tanh(ops.grad(helper, 1)(x, x * 0.5)))
-    with pytest.raises(RecursionNotSupportedError):
-        ops.grad(outer)(Tensor(np.array([0.5, -1.0, 2.0])))
+
+class _GradInside(nn.Cell):
+    """GradOperation inside a construct (the tutorials' pattern) of a recursive Cell."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+        self.grad_op = ops.GradOperation()
+
+    def construct(self, a):
+        return ops.sum(ops.sin(self.grad_op(self.net)(a)))
+
+
+@pytest.mark.parametrize("depth", [0, 1, 3])
+def test_grad_operation_inside_a_construct_through_a_recursive_method(depth):
+    frontend.clear_caches()
+    net = _GradInside(_RecNet(depth))
+    params = net.trainable_params()
+    value, (gx, gws) = ops.value_and_grad(net, 0, params)(Tensor(X4))
+    assert_close(value, net(Tensor(X4)), 1e-12, 1e-12)
+    want_x, want_ws = numerical_grad(net, (X4,), 0, weights=params)
+    assert_close(gx, want_x, 1e-6, 1e-8)
+    assert_close(gws[0], want_ws[0], 1e-6, 1e-8)

@@ -158,8 +158,13 @@ class CallBinder:
         # a call of a function being compiled is compiled on its own where its compile-time
         # arguments differ (recursion over a Python int depth ends when the code is
         # compiled); with the same ones (a depth known only at run time), or too deep, it is
-        # refused
-        key = (fn.__code__, id(self_obj), argspec_signature(argspec))
+        # refused.  The function itself, by identity, is in the key: code objects compare
+        # by value, and the generated pairs of a recursion's depths 1 and 3 (5, ...) are one
+        # text loaded twice (each reading its own callee from its own globals), so the
+        # pair of depth 1 is not the pair of depth 3 calling itself (a gradient taken
+        # inside such a recursion differentiates them).  The depth counts by code, so
+        # functions made anew on each call cannot recurse without end either.
+        key = (fn.__code__, id(self_obj), argspec_signature(argspec), id(fn))
         if key in stack or sum(k[:2] == key[:2] for k in stack) >= MAX_RECURSION:
             raise RecursionNotSupportedError(
                 "%s calls itself (recursion) %s, which cannot be differentiated"

@@ -53,10 +53,11 @@ import gast
 import numpy as np
 
 from ..errors import UnsupportedSyntaxError
-from ..prims import Sym, has_sym
+from ..prims import P, Sym, has_sym
 from .codegen import names_written
 from .ir import Const
 from .loop_state import BindingState
+from .normalize_calls import BIND_CALL
 from .normalize_values import (
     MISSING,
     NOT_HANDLED,
@@ -71,6 +72,7 @@ from .trees import walk, zip_call
 __all__ = ["ComprehensionsMixin", "MAX_ITEMS"]
 
 MAX_ITEMS = 1000  # the most items a comprehension is unrolled into
+MAX_SORTED = 32  # the most items sorted(...) of runtime values sorts (one if per pair)
 _OPERATORS = {operator.add: gast.Add, operator.sub: gast.Sub, operator.mul: gast.Mult,
               operator.truediv: gast.Div, operator.floordiv: gast.FloorDiv,
               operator.mod: gast.Mod, operator.pow: gast.Pow, operator.matmul: gast.MatMult}
@@ -101,6 +103,46 @@ def _load(name_id: str) -> gast.Name:
 
 def _store(name_id: str) -> gast.Name:
     return gast.Name(id=name_id, ctx=gast.Store(), annotation=None, type_comment=None)
+
+
+class _KeyOf:
+    """A key function called in statements the compiler writes (``max(seq, key=f)``): its
+    value with no gradient (``stop_gradient``), as a key is only compared, never part of
+    the result (so ``key=float`` or a key without a rule differentiates, and the backward
+    skips the keys)."""
+
+    __slots__ = ("key", "nz", "node")
+
+    def __init__(self, key, nz, node) -> None:
+        self.key, self.nz, self.node = key, nz, node
+
+
+def _bind_key_of(key_of, call, args, kwargs):
+    # (called by the key's own name: float(...) is then read as the number it gives)
+    name = getattr(key_of.key, "__name__", None)
+    name = name if isinstance(name, str) and name.isidentifier() else "key"
+    site = _at(gast.Call(func=_load(name), args=[], keywords=[]), key_of.node)
+    value = key_of.nz.call(key_of.key, list(args), dict(kwargs), site, name)
+    return P.stop_gradient(value) if isinstance(value, Sym) else value
+
+
+setattr(_KeyOf, BIND_CALL, _bind_key_of)
+
+
+def _assign(name_id: str, value) -> gast.Assign:
+    return gast.Assign(targets=[_store(name_id)], value=value, type_comment=None)
+
+
+def _call(fn: str, arg: str) -> gast.Call:
+    return gast.Call(func=_load(fn), args=[_load(arg)], keywords=[])
+
+
+def _replace_if(callee, k: str, best_key: str, best: str, item: str) -> gast.If:
+    """``if k > best_key: best = item; best_key = k`` (``<`` for ``min``)."""
+    test = gast.Compare(left=_load(k), ops=[gast.Gt() if callee is max else gast.Lt()],
+                        comparators=[_load(best_key)])
+    return gast.If(test=test, body=[_assign(best, _load(item)), _assign(best_key, _load(k))],
+                   orelse=[])
 
 
 def _renamed(node, names: dict):
@@ -336,6 +378,14 @@ class ComprehensionsMixin:
             value = self.minmax(callee, args, kwargs, node)
             if value is not None:
                 return value
+        if callee is list and len(args) == 1 and not kwargs and isinstance(args[0], Range) \
+                and trip_count(args[0]) is None:
+            return self.runtime_range_list(args[0], node)
+        if callee is sorted and len(args) == 1 and not set(kwargs) - {"key", "reverse"} \
+                and (has_sym(args[0]) or isinstance(args[0], Sym) or kwargs.get("key")
+                     is not None):
+            return self.sorted_of(args[0], kwargs.get("key"), kwargs.get("reverse", False),
+                                  node, path)
         if callee is dict and len(args) <= 1 and has_sym(list(args) + list(kwargs.values())) \
                 and (not args or isinstance(args[0], dict) or sequence(args[0])):
             try:  # dict(a=x, b=y), dict(pairs): a dict this function builds
@@ -347,6 +397,16 @@ class ComprehensionsMixin:
         if callee is np.where and len(args) == 1 and not kwargs:  # np.where(c): indices
             return self.call(np.nonzero, args, kwargs, node, path)
         return NOT_HANDLED
+
+    def runtime_range_list(self, rng, node):
+        """``list(range(n))`` with bounds known only when the code runs: the enclosing loop
+        unrolled where one can be (the bounds then constants, as before), else a run-time
+        list of Python ints (``list_range``), read as a list built at run time is."""
+        if self._unrollable and None in self._unrollable:
+            self._items(rng, node)  # (raises NeedsConstant: the loop is unrolled)
+        start, stop, step = (0, rng.args[0], 1) if len(rng.args) == 1 else \
+            (tuple(rng.args) + (1,))[:3]
+        return P.list_range(start, stop, step)
 
     def rt_builtin(self, callee, lst, args, kwargs, node):
         """A builtin or numpy function given the run-time list ``lst``: ``sum``, ``max`` /
@@ -360,6 +420,11 @@ class ComprehensionsMixin:
             return self.rt_map(args[0], lst, node)
         if callee in (max, min) and one:
             return self.rt_minmax(callee, lst, node)
+        if callee in (max, min) and len(args) == 1 and args[0] is lst and set(kwargs) == {"key"}:
+            return self.rt_minmax(callee, lst, node, kwargs["key"])
+        if callee is sorted and len(args) == 1 and args[0] is lst:
+            return self.sorted_of(lst, kwargs.get("key"), kwargs.get("reverse", False), node,
+                                  None)
         if callee is reversed and one:
             return self.rt_item(lst, slice(None, None, -1), node)
         if callee in (any, all) and one:
@@ -389,8 +454,20 @@ class ComprehensionsMixin:
         runtime value takes part: CPython's comparisons as conditional expressions."""
         items = list(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) \
             and not isinstance(args[0], Sym) else list(args)
-        if len(args) == 1 and isinstance(args[0], Sym) and not kwargs:
-            return self.rt_minmax(callee, args[0], node)  # max(x): over x's rows
+        key = kwargs.get("key")
+        if set(kwargs) - {"key", "default"} or ("default" in kwargs and len(args) != 1):
+            return None  # (Python's TypeError, as the call runs)
+        if len(args) == 1 and isinstance(args[0], Sym):
+            if "default" in kwargs:
+                raise self.error(node, "%s(x, default=...) of a runtime value's rows (their "
+                                 "number known only when the code runs)" % callee.__name__,
+                                 "test len(x) first, or leave default= out",
+                                 cls=UnsupportedSyntaxError)
+            return self.rt_minmax(callee, args[0], node, key)  # max(x): over x's rows
+        if not items and "default" in kwargs:
+            return kwargs["default"]
+        if key is not None and items:
+            return self._minmax_key(callee, items, key, node)
         if kwargs or not items or not has_sym(items):
             return None
         op = gast.Gt() if callee is max else gast.Lt()
@@ -424,10 +501,31 @@ class ComprehensionsMixin:
         return self.bind_statements([_at(start, node), _at(loop, node)], out, [item],
                                     {fn: func, over: seq})
 
-    def rt_minmax(self, callee, lst, node):
+    def _minmax_key(self, callee, items, key, node):
+        """``max(items, key=f)`` / ``min(...)`` of a compile-time sequence: CPython's
+        comparisons of the keys, each key computed once, in order (``m = a; k = f(a)``, then
+        ``kv = f(v); if kv > k: m = v; k = kv`` for each later item: the first of equal
+        keys is kept), so the gradient flows to the item chosen."""
+        names: list = []
+        for i in range(len(items)):
+            names.append(self._free_name("_%s_%d" % (callee.__name__, i), set(names)))
+        fn = self._free_name("_key", set(names))
+        best = self._free_name("_" + callee.__name__, set(names) | {fn})
+        best_key = self._free_name("_best_key", set(names) | {fn, best})
+        stmts = [_assign(best, _load(names[0])), _assign(best_key, _call(fn, names[0]))]
+        for n in names[1:]:
+            k = self._free_name("_key_of", set(names) | {fn, best, best_key})
+            stmts += [_assign(k, _call(fn, n)), _replace_if(callee, k, best_key, best, n)]
+        return self.bind_statements([_at(s, node) for s in stmts], best, (),
+                                    {**dict(zip(names, items)), fn: _KeyOf(key, self, node)})
+
+    def rt_minmax(self, callee, lst, node, key=None):
         """``max(lst)`` / ``min(lst)`` of a run-time list or a runtime value (its rows):
         ``m = lst[0]``, then ``m = v if v > m else m`` for each later item (CPython's order; a ValueError when it is empty, as
-        Python's is an error there too)."""
+        Python's is an error there too).  With ``key=f``: ``k = f(m)``, then ``kv = f(v); if
+        kv > k: m = v; k = kv`` (each key computed once; the first of equal keys kept)."""
+        if key is not None:
+            return self._rt_minmax_key(callee, lst, node, key)
         over = self._free_name("seq")
         item = self._free_name("_item", {over})
         best = self._free_name("_" + callee.__name__, {over, item})
@@ -444,6 +542,95 @@ class ComprehensionsMixin:
                         type_comment=None)
         return self.bind_statements([_at(first, node), _at(loop, node)], best, [item],
                                     {over: lst})
+
+    def _rt_minmax_key(self, callee, lst, node, key):
+        over = self._free_name("seq")
+        fn = self._free_name("_key", {over})
+        item = self._free_name("_item", {over, fn})
+        best = self._free_name("_" + callee.__name__, {over, fn, item})
+        best_key = self._free_name("_best_key", {over, fn, item, best})
+        k = self._free_name("_key_of", {over, fn, item, best, best_key})
+        first = _assign(best, gast.Subscript(value=_load(over), slice=gast.Constant(
+            value=0, kind=None), ctx=gast.Load()))
+        rest = gast.Subscript(value=_load(over), slice=gast.Slice(
+            lower=gast.Constant(value=1, kind=None), upper=None, step=None), ctx=gast.Load())
+        loop = gast.For(target=_store(item), iter=rest, body=[
+            _assign(k, _call(fn, item)), _replace_if(callee, k, best_key, best, item)],
+            orelse=[], type_comment=None)
+        stmts = [first, _assign(best_key, _call(fn, best)), loop]
+        return self.bind_statements([_at(s, node) for s in stmts], best, [item, k],
+                                    {over: lst, fn: _KeyOf(key, self, node)})
+
+    def sorted_of(self, seq, key, reverse, node, path):
+        """``sorted(seq, key=f, reverse=r)`` of a compile-time sequence holding runtime
+        values (or whose keys are runtime values): the keys computed in order (``f`` called
+        once per item), the order Python's ``sorted`` gives them found when the code runs
+        (``sorted_order``: Python's own sort of the keys, so ties keep their order), and
+        item ``j`` of the new list the item at ``order[j]`` (one ``if`` per other item), so
+        the gradient flows to the items where they land (all orders).  A sequence whose
+        length is known only at run time: :meth:`_rt_sorted`.  Refused: a ``reverse`` known
+        only when the code runs, more than
+        :data:`MAX_SORTED` items, keys that are not numbers or runtime values."""
+        where = "sorted(...)"
+        if has_sym(reverse):
+            raise self.error(node, "sorted(..., reverse=r) with r known only when the code "
+                             "runs", "give reverse as a constant True or False",
+                             cls=UnsupportedSyntaxError)
+        if isinstance(seq, Sym) or self.is_rt_list(seq):
+            return self._rt_sorted(seq, key, reverse, node)
+        items = self._items(seq, node)
+        if len(items) > MAX_SORTED:
+            raise self.error(node, "%s of %d items holding runtime values (at most %d are "
+                             "sorted item by item)" % (where, len(items), MAX_SORTED),
+                             "stack them and use ops.sort / ops.argsort",
+                             cls=UnsupportedSyntaxError)
+        keys = [self.call(_KeyOf(key, self, node), [v], {}, node, path or "key") for v in items] \
+            if key is not None else items
+        if not has_sym(keys):  # the order known now: the items put in it
+            try:
+                order = sorted(range(len(items)), key=keys.__getitem__, reverse=bool(reverse))
+            except TypeError as exc:
+                raise self.error(node, "TypeError: %s" % exc) from None
+            return SymList(items[i] for i in order)
+        if not all(isinstance(k, Sym) or type(k) in (int, float, bool) for k in keys):
+            raise self.error(node, "%s with keys that are not numbers or Tensors (a tuple, "
+                             "a list) where some hold runtime values" % where,
+                             "give a key that returns one number or a one-element Tensor",
+                             cls=UnsupportedSyntaxError)
+        order = P.sorted_order(self.as_array(list(keys)), bool(reverse))
+        names: list = []
+        for i in range(len(items)):
+            names.append(self._free_name("_item_%d" % i, set(names)))
+        at = self._free_name("_order", set(names))
+        out = self._free_name("_sorted", set(names) | {at})
+        picks, stmts = [], []
+        for j in range(len(items)):
+            pick = self._free_name("_pick", set(names) | {at, out} | set(picks))
+            picks.append(pick)
+            stmts.append(_assign(pick, _load(names[0])))
+            slot = gast.Subscript(value=_load(at), slice=gast.Constant(value=j, kind=None),
+                                  ctx=gast.Load())
+            for i in range(1, len(items)):
+                test = gast.Compare(left=slot, ops=[gast.Eq()],
+                                    comparators=[gast.Constant(value=i, kind=None)])
+                stmts.append(gast.If(test=test, body=[_assign(pick, _load(names[i]))],
+                                     orelse=[]))
+        stmts.append(_assign(out, gast.List(elts=[_load(p) for p in picks], ctx=gast.Load())))
+        return self.bind_statements([_at(s, node) for s in stmts], out, picks,
+                                    {**dict(zip(names, items)), at: order})
+
+    def _rt_sorted(self, seq, key, reverse, node):
+        """``sorted(x)`` of a runtime value's rows (a run-time list of them, as
+        ``ops.unstack`` makes), or of a run-time list: the order Python's ``sorted`` gives
+        the items (their keys: ``map(f, items)``), found when the code runs
+        (``sorted_order``), and a new run-time list of the items in it (``list_take``, whose
+        rule puts each gradient back at its item); first-order reverse mode, as such lists."""
+        lst = seq if self.is_rt_list(seq) else P.list_unstack(seq, 0)
+        keys = lst if key is None else self.rt_map(_KeyOf(key, self, node), lst, node)
+        order = self._rt_value("order", "sorted_order",
+                               {"keys": keys.var, "reverse": Const(bool(reverse))})
+        return self._rt_value("ordered", "list_take", {"lst": lst.var, "order": order.var},
+                              rt_list=True)
 
     def rt_any_all(self, callee, lst, node):
         """``any(lst)`` / ``all(lst)`` of a run-time list: ``found = False; for v in lst: if v:

@@ -65,12 +65,12 @@ _BOOL_OUT = frozenset((
     "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "isfinite", "isclose",
     "all", "any", "comm_winner_mask"))
 _INT_OUT = frozenset((
-    "argmax", "argmin", "argsort", "topk_indices", "nonzero", "searchsorted", "bincount",
+    "argmax", "argmin", "argsort", "sorted_order", "topk_indices", "nonzero", "searchsorted", "bincount",
     "max_pool2d_indices", "max_pool3d_indices", "adaptive_max_pool2d_indices",
     "adaptive_max_pool3d_indices", "lu_perm_index"))
 _PY_OUT = frozenset(("shape", "ndim", "size", "dtype", "isinstance", "join_shapes",
                      "lin_shape", "lin_equation", "pad_widths", "chunk_step", "section_start",
-                     "hstack_axis", "list_len", "list_sizes"))
+                     "hstack_axis", "list_len", "list_sizes", "list_range"))
 _FLOAT_OUT = frozenset(("dropout_mask", "reduction_share", "pool_matrix", "resize_matrix",
                         "quantile_frac"))
 # the kind of the first parameter (views, copies, same-dtype makers, rounding of floats,
@@ -80,7 +80,7 @@ _AS_FIRST = frozenset((
     "zeros_like", "ones_like", "getitem", "mp_cast", "assign", "floor", "ceil", "round",
     "trunc", "sign", "det_sign", "nextafter", "eye_like", "extreme_like", "uniform_noise", "resized",
     "list_getitem", "list_slice", "list_slice_between", "list_stack", "list_concat",
-    "list_copy", "list_tuple", "list_split", "list_unstack", "list_unpack"))
+    "list_copy", "list_tuple", "list_split", "list_unstack", "list_unpack", "list_take"))
 # differentiable primitives that move or pick elements: their operands' kinds (a bool mask
 # reshaped is a bool mask)
 _MOVES = frozenset((

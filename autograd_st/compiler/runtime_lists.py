@@ -116,8 +116,8 @@ def refuse_derivative(stmt, mode: str) -> None:
     loc = stmt.loc or (None, None, None)
     raise UnsupportedSyntaxError(
         "%s of a list whose length is known only at run time (one appended to in a loop "
-        "whose trip count is not a constant, or the parts of ops.split(x, size) or "
-        "ops.unstack) is not supported" % what, loc[0], loc[1], loc[2],
+        "whose trip count is not a constant, the parts of ops.split(x, size) or ops.unstack, "
+        "sorted(x) of x's rows, list(range(n))) is not supported" % what, loc[0], loc[1], loc[2],
         hint="use reverse mode (ops.grad, ops.value_and_grad) once; or loop a constant "
         "number of times (for t in range(8)) so that the loop is unrolled; or give "
         "ops.split the sizes as a list (ops.split(x, [2, 2], axis))")
