@@ -141,6 +141,8 @@ def classify(site: CallSite) -> CalleeKind:
         return CalleeKind.COMPILED
     if isinstance(callee, types.FunctionType) and purity.is_user_code(callee):
         return CalleeKind.COMPILED
+    if purity.is_cell_reader(callee) and not site.runtime_args:
+        return CalleeKind.PURE  # self.trainable_params(): read now (the structure guarded)
     if isinstance(callee, types.MethodType) and (
             isinstance(callee.__self__, Cell) or _plain_method(callee)):
         return CalleeKind.COMPILED  # a Cell's method, or one of the user's own classes
@@ -664,7 +666,10 @@ class CallsMixin:
     def _evaluate(self, site):
         """The call run now, on constants; its result a bound value."""
         try:
-            return self.static(site.callee(*site.args, **site.kwargs), site.path)
+            value = site.callee(*site.args, **site.kwargs)
+            if isinstance(value, types.GeneratorType):  # (Cell.get_parameters())
+                value = list(value)
+            return self.static(value, site.path)
         except Exception as exc:  # noqa: BLE001 - reported at the user's line
             raise self.error(site.node, "evaluating %s at compile time failed: %s"
                              % (site.path, exc)) from None

@@ -58,7 +58,7 @@ import types
 
 import numpy as np
 
-__all__ = ["is_pure", "is_record_call", "is_record_class", "is_user_code", "code_owner", "is_mutator", "reads_contents", "writes_nothing"]
+__all__ = ["is_pure", "is_cell_reader", "is_record_call", "is_record_class", "is_user_code", "code_owner", "is_mutator", "reads_contents", "writes_nothing"]
 
 _PURE_BUILTINS = {
     abs, all, any, ascii, bin, bool, bytes, callable, chr, complex, dict, divmod, enumerate,
@@ -178,6 +178,25 @@ def writes_nothing(callee) -> bool:
 def _own_class(cls) -> bool:
     """A class of autograd_st's API (Tensor, Parameter, a primitive, an nn layer, ...)."""
     return (getattr(cls, "__module__", None) or "").partition(".")[0] == "autograd_st"
+
+
+#: a Cell's methods that only read its Parameters and sub-Cells (what they give changes with
+#: its structure, which compiled code guards: a Parameter's requires_grad included)
+_CELL_READERS = frozenset(("trainable_params", "untrainable_params", "get_parameters",
+                           "parameters_and_names", "parameters_dict", "cells",
+                           "cells_and_names", "name_cells"))
+
+
+def is_cell_reader(callee) -> bool:
+    """``callee`` is one of :data:`_CELL_READERS` bound to a Cell, as the Cell class
+    defines it (not a subclass's own): run when the code is compiled."""
+    if not isinstance(callee, types.MethodType) or callee.__name__ not in _CELL_READERS:
+        return False
+    owner = callee.__self__
+    base = next((c for c in type(owner).__mro__ if c.__name__ == "Cell"
+                 and _own_class(c)), None)
+    return base is not None and getattr(type(owner), callee.__name__, None) \
+        is getattr(base, callee.__name__, None)
 
 
 def _pure_callee(callee) -> bool:
