@@ -9,7 +9,7 @@ from bisect import bisect_right
 import numpy as np
 
 from ...tensor import Parameter, Tensor
-from .lr_scheduler import _F32, LRScheduler, _call, _epoch_parameter, _f32, _write
+from ._scheduler_base import _F32, LRScheduler, _call, _epoch_parameter, _f32, _write
 from .optimizer import Optimizer
 
 __all__ = ["SequentialLR", "ReduceLROnPlateau", "CyclicLR", "CosineAnnealingWarmRestarts"]
