@@ -70,6 +70,9 @@ NAMESPACES = (
      "`dir(mindspore.mint.nn.functional)` (named `functional.<name>`)"),
     ("mint_optim", "`mindspore.mint.optim` classes",
      "public classes in `dir(mindspore.mint.optim)`"),
+    ("experimental_optim", "`mindspore.experimental.optim` classes",
+     "public classes in `dir(mindspore.experimental.optim)` and those of its `lr_scheduler` "
+     "(named `lr_scheduler.<name>`)"),
 )
 TOP_MODULES = ("amp", "common", "communication", "context", "dataset", "mint", "nn", "numpy",
                "ops", "train")
@@ -111,6 +114,7 @@ def mindspore_names() -> dict:
 def _mint_names(public) -> dict:
     """The names of ``mindspore.mint`` and its submodules (side venv only)."""
     from mindspore import mint  # noqa: PLC0415  (the side venv only)
+    from mindspore.experimental import optim  # noqa: PLC0415
     from mindspore.mint.nn import functional  # noqa: PLC0415
 
     def callables(module, prefix="", classes=False):
@@ -129,6 +133,9 @@ def _mint_names(public) -> dict:
         "mint_nn": sorted(callables(mint.nn, classes=True)
                           + callables(functional, "functional.")),
         "mint_optim": sorted(callables(mint.optim, classes=True)),
+        "experimental_optim": sorted(callables(optim, classes=True) + [
+            n for n in callables(optim.lr_scheduler, "lr_scheduler.", True)  # its own only
+            if getattr(optim.lr_scheduler, n[13:]).__module__ == optim.lr_scheduler.__name__]),
     }
 
 
@@ -305,9 +312,11 @@ def _lookup(ns: str, name: str):
         return obj if obj is missing or inspect.isclass(obj) else missing
     if ns == "tensor_methods":
         return inspect.getattr_static(autograd_st.Tensor, name, missing)
-    if ns.startswith("mint"):
+    if ns.startswith("mint") or ns == "experimental_optim":
+        import autograd_st.experimental  # noqa: PLC0415  (not loaded by autograd_st)
         obj = {"mint_functions": autograd_st.mint, "mint_nn": autograd_st.mint.nn,
-               "mint_optim": autograd_st.mint.optim}[ns]
+               "mint_optim": autograd_st.mint.optim,
+               "experimental_optim": autograd_st.experimental.optim}[ns]
         for part in name.split("."):
             obj = getattr(obj, part, missing)
         return obj
@@ -319,7 +328,7 @@ def classify(ns: str, name: str) -> str:
     obj = _lookup(ns, name)
     if obj is not None and type(obj) is object:  # the ``missing`` sentinel
         return MISSING
-    if ns in ("mindspore", "mint_optim"):
+    if ns in ("mindspore", "mint_optim", "experimental_optim"):
         return PRESENT
     return GRADIENT if _differentiable(_reached(obj, set())) else FORWARD
 

@@ -520,24 +520,29 @@ class SGD(Optimizer):
         return (self.accum[i].asnumpy(),)
 
     def _apply(self, i, param, grad, lr, shared):
-        writes = []
-        step = grad
-        momentum = self.momentum.asnumpy()[()]
-        if momentum > 0.0:
-            accum, stat = self.accum[i].asnumpy(), self.stat[i].asnumpy()
-            if np.all(stat > 0):
-                new = grad  # first step: the buffer is the gradient, undamped
+        return sgd_writes(param, grad, lr, self.momentum.asnumpy()[()], self.dampening,
+                          self.nesterov, self.accum[i].asnumpy(), self.stat[i].asnumpy())
+
+
+def sgd_writes(param, grad, lr, momentum, dampening, nesterov, accum, stat) -> list:
+    """MindSpore's ``SGD`` kernel (``ops.SGD``) on one parameter as ``(array, new value)``
+    pairs: the first step (``stat > 0``) takes the gradient undamped as the buffer."""
+    writes = []
+    step = grad
+    if momentum > 0.0:
+        if np.all(stat > 0):
+            new = grad  # first step: the buffer is the gradient, undamped
+            writes.append((stat, np.zeros_like(stat)))
+        else:
+            new = accum * momentum
+            new += (1.0 - dampening) * grad
+            if np.any(stat > 0):  # (a stat written in part: elementwise, as ApplySGD)
+                new = np.where(stat > 0, grad, new)
                 writes.append((stat, np.zeros_like(stat)))
-            else:
-                new = accum * momentum
-                new += (1.0 - self.dampening) * grad
-                if np.any(stat > 0):  # (a stat written in part: elementwise, as ApplySGD)
-                    new = np.where(stat > 0, grad, new)
-                    writes.append((stat, np.zeros_like(stat)))
-            writes.append((accum, new))
-            step = grad + momentum * new if self.nesterov else new
-        writes.append((param, _minus(param, lr * step)))
-        return writes
+        writes.append((accum, new))
+        step = grad + momentum * new if nesterov else new
+    writes.append((param, _minus(param, lr * step)))
+    return writes
 
 
 class Momentum(Optimizer):
@@ -641,28 +646,35 @@ class Adam(Optimizer):
         return self.moment1[i].asnumpy(), self.moment2[i].asnumpy()
 
     def _apply(self, i, param, grad, lr, shared):
-        b1, b2 = self.beta1, self.beta2
-        b1p, b2p = shared  # this step's beta powers
-        m_old, v_old = self.moment1[i].asnumpy(), self.moment2[i].asnumpy()
-        m = m_old * b1
-        m += (1.0 - b1) * grad
-        v = v_old * b2
-        g2 = (1.0 - b2) * grad
-        g2 *= grad
-        v += g2
-        lr_t = lr * math.sqrt(1.0 - b2p) / (1.0 - b1p)
-        writes = [(m_old, m), (v_old, v)]
-        if self.use_amsgrad:  # ApplyAdamWithAmsgradV2: the running maximum of v
-            vhat_old = self.vhat[i].asnumpy()
-            v = np.maximum(vhat_old, v)
-            writes.append((vhat_old, v))
-        nesterov = self.use_nesterov and not self.use_amsgrad
-        direction = b1 * m + (1.0 - b1) * grad if nesterov else m
-        delta = lr_t * direction
-        denom = np.sqrt(v)
-        denom += self.eps
-        delta /= denom
-        return writes + [(param, _minus(param, delta))]
+        vhat = self.vhat[i].asnumpy() if self.use_amsgrad else None
+        return adam_writes(param, grad, lr, self.beta1, self.beta2, self.eps, shared,
+                           self.moment1[i].asnumpy(), self.moment2[i].asnumpy(), vhat,
+                           self.use_nesterov and not self.use_amsgrad)
+
+
+def adam_writes(param, grad, lr, b1, b2, eps, powers, m_old, v_old, vhat_old=None,
+                nesterov=False) -> list:
+    """MindSpore's ``Adam`` kernel (``ops.Adam``; ``ApplyAdamWithAmsgradV2`` with
+    ``vhat_old``) on one parameter as ``(array, new value)`` pairs; ``powers`` are this
+    step's ``(beta1 ** t, beta2 ** t)``."""
+    b1p, b2p = powers
+    m = m_old * b1
+    m += (1.0 - b1) * grad
+    v = v_old * b2
+    g2 = (1.0 - b2) * grad
+    g2 *= grad
+    v += g2
+    lr_t = lr * math.sqrt(1.0 - b2p) / (1.0 - b1p)
+    writes = [(m_old, m), (v_old, v)]
+    if vhat_old is not None:  # ApplyAdamWithAmsgradV2: the running maximum of v
+        v = np.maximum(vhat_old, v)
+        writes.append((vhat_old, v))
+    direction = b1 * m + (1.0 - b1) * grad if nesterov else m
+    delta = lr_t * direction
+    denom = np.sqrt(v)
+    denom += eps
+    delta /= denom
+    return writes + [(param, _minus(param, delta))]
 
 
 class AdamWeightDecay(Optimizer):
