@@ -648,7 +648,7 @@ class CallsMixin:
         out = self.opaque(call, values, getattr(callee, "__name__", "call"),
                           callee_name=dotted(site.node.func) or site.path
                           or getattr(callee, "__name__", "call"), stores=stores,
-                          effect=effect, writes=writes and effect)
+                          effect=effect, writes=effect and purity.writes_values(callee))
         if writes:
             self.changed_at_run_time([owner] + list(args) + list(kwargs.values()))
         return out

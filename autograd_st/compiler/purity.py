@@ -58,7 +58,8 @@ import types
 
 import numpy as np
 
-__all__ = ["is_pure", "is_cell_reader", "is_record_call", "is_record_class", "is_user_code", "code_owner", "is_mutator", "reads_contents", "writes_nothing"]
+__all__ = ["is_pure", "is_cell_reader", "is_record_call", "is_record_class", "is_user_code", "code_owner", "is_mutator", "reads_contents", "writes_nothing",
+           "writes_values"]
 
 _PURE_BUILTINS = {
     abs, all, any, ascii, bin, bool, bytes, callable, chr, complex, dict, divmod, enumerate,
@@ -162,17 +163,26 @@ _WRITE_NOTHING_MODULES = {"logging", "time", "warnings"}
 
 def writes_nothing(callee) -> bool:
     """Whether ``callee`` (not pure: it has effects) leaves the objects it is given as they
-    were (``print``, ``logging.info``, ``time.time``, ``ops.Print()``): what the code read
-    of them before the call still holds after it."""
+    were (``print``, ``logging.info``, ``time.time``): what the code read of them before
+    the call still holds after it."""
     try:
         if callee in _WRITE_NOTHING:
             return True
     except TypeError:
         return False
     module = getattr(callee, "__module__", None) or ""
-    # (autograd_st's own: ops.Print(), the summaries; what writes a Tensor has a rule)
-    return module.partition(".")[0] in _WRITE_NOTHING_MODULES or _own_class(type(callee)) \
-        or module.partition(".")[0] == "autograd_st"
+    return module.partition(".")[0] in _WRITE_NOTHING_MODULES
+
+
+def writes_values(callee) -> bool:
+    """Whether ``callee`` (with effects) may write into the arrays it is given without the
+    compiler seeing it: not one known to write nothing (:func:`writes_nothing`), nor
+    autograd_st's own (``ops.Print()``, the summaries; what of it writes a Tensor has a
+    rule or a binding)."""
+    if writes_nothing(callee):
+        return False
+    module = getattr(callee, "__module__", None) or ""
+    return not (_own_class(type(callee)) or module.partition(".")[0] == "autograd_st")
 
 
 def _own_class(cls) -> bool:
