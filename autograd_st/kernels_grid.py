@@ -7,20 +7,22 @@ Takes: numpy.  Gives: the kernels.
 
 ``grid_sample`` is split in two steps, each a primitive:
 
-- ``grid_unnormalize(g, size, padding_mode, align_corners)``: one axis of the grid (values in
-  ``[-1, 1]``) as pixel coordinates, with the padding mode's folding (``border``: clipped to
-  ``[0, size - 1]``; ``reflection``: reflected about the image's edges, then clipped); it is
-  piecewise linear, its slope ``grid_unnormalize_slope`` (piecewise constant, no gradient);
-- ``grid_interp(x, coords, mode, orders)``: ``x (N, C, *S)`` sampled at the pixel coordinates
-  ``coords`` (one ``(N, *O)`` array per spatial axis, x first), a sum over the 2^d corners
-  of the sample's cell of ``x[corner]`` times a product of one weight per axis; a corner
-  outside the image reads 0 (``zeros`` padding).  ``orders[k]`` is the derivative order in
-  axis ``k``'s coordinate: order 0 weighs the two corners ``(1 - f, f)`` (``f`` the
-  coordinate's fraction), order 1 ``(-1, 1)``, order 2 and above 0 (bilinear weights are
-  linear in each coordinate), so the derivative of an interpolation in a coordinate is
-  another interpolation.  ``nearest`` reads the one corner at the rounded coordinate (halves
-  away from zero, measured), order 0 only.  Its adjoint in ``x`` is ``grid_scatter`` (the same weights, summed
-  into the image).
+- ``grid_unnormalize(g, like, k, padding_mode, align_corners)``: coordinate ``k`` of the grid
+  (``grid[..., k]``, values in ``[-1, 1]``; 0 is x, the image's last axis) as pixel
+  coordinates, with the padding mode's folding (``border``: clipped to ``[0, size - 1]``;
+  ``reflection``: reflected about the image's edges, then clipped); it is piecewise linear,
+  its slope ``grid_unnormalize_slope`` (piecewise constant, no gradient);
+- ``grid_interp(x, cx, cy, cz, mode, ox, oy, oz)``: ``x (N, C, *S)`` sampled at the pixel
+  coordinates ``(N, *O)`` of each spatial axis (a 4-D image does not read ``cz``: the
+  primitives take three coordinates whatever the rank, which compiled code only knows at run
+  time), a sum over the 2^d corners of each sample's cell of ``x[corner]`` times one weight
+  per axis; a corner outside the image reads 0 (``zeros`` padding).  ``ox``, ``oy``, ``oz``
+  are derivative orders in the coordinates: order 0 weighs the two corners ``(1 - f, f)``
+  (``f`` the coordinate's fraction), order 1 ``(-1, 1)``, order 2 and above 0 (bilinear
+  weights are linear in each coordinate), so the derivative of an interpolation in a
+  coordinate is another interpolation, and every order is written.  ``nearest`` reads the
+  one corner at the rounded coordinate (halves away from zero, measured), order 0 only.  Its
+  adjoint in ``x`` is ``grid_scatter`` (the same weights, summed into the image).
 """
 from __future__ import annotations
 
@@ -29,8 +31,7 @@ import numpy as np
 from .kernels import _tag
 
 __all__ = ["affine_grid", "affine_grid_grad", "grid_unnormalize", "grid_unnormalize_slope",
-           "grid_interp", "grid_scatter", "grid_interp2", "grid_scatter2", "grid_interp3",
-           "grid_scatter3"]
+           "interp", "scatter", "grid_interp", "grid_scatter"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -103,19 +104,29 @@ def _unnormalize(g, size, padding_mode, align_corners):
     return np.clip(c, 0, size - 1).astype(dtype), np.where(inside, slope, 0).astype(dtype)
 
 
+def _axis_size(like, k):
+    """The pixels of ``like`` along coordinate ``k`` (0: x, the last axis); 1 past its rank
+    (the z coordinate of a 4-D image: read, never used)."""
+    return like.shape[-1 - k] if k < like.ndim - 2 else 1
+
+
 @_tag("grid_unnormalize")
-def grid_unnormalize(g, size, padding_mode="zeros", align_corners=False):
-    """One grid axis ``g`` (normalized, -1 .. 1) as pixel coordinates of an axis of ``size``
-    pixels (``align_corners``: -1 and 1 the corner pixels' centres, ``(g + 1) / 2 (size -
-    1)``; else the image's edges, ``((g + 1) size - 1) / 2``), folded by the padding mode."""
-    return _unnormalize(g, size, padding_mode, align_corners)[0]
+def grid_unnormalize(g, like, k, padding_mode="zeros", align_corners=False):
+    """One grid axis ``g`` (normalized, -1 .. 1; coordinate ``k`` of images like ``like``)
+    as pixel coordinates of that axis of ``size`` pixels (``align_corners``: -1 and 1 the
+    corner pixels' centres, ``(g + 1) / 2 (size - 1)``; else the image's edges, ``((g + 1)
+    size - 1) / 2``), folded by the padding mode."""
+    return _unnormalize(g, _axis_size(like, k), padding_mode, align_corners)[0]
 
 
 @_tag("grid_unnormalize_slope")
-def grid_unnormalize_slope(g, size, padding_mode="zeros", align_corners=False):
+def grid_unnormalize_slope(g, like, k, padding_mode="zeros", align_corners=False):
     """The derivative of :func:`grid_unnormalize` in ``g`` (piecewise constant: the scale,
-    its sign flipped where reflection folds, 0 where ``border`` / ``reflection`` clip)."""
-    return _unnormalize(g, size, padding_mode, align_corners)[1]
+    its sign flipped where reflection folds, 0 where ``border`` / ``reflection`` clip, and
+    0 for a coordinate past the image's rank)."""
+    if k >= like.ndim - 2:
+        return np.zeros_like(g)
+    return _unnormalize(g, _axis_size(like, k), padding_mode, align_corners)[1]
 
 
 # ---------------------------------------------------------------------------------------
@@ -159,7 +170,7 @@ def _corners(coords, spatial, mode, orders):
     return corners
 
 
-def grid_interp(x, coords, mode="bilinear", orders=None):
+def interp(x, coords, mode="bilinear", orders=None):
     """``(N, C, *O)``: ``x (N, C, *S)`` sampled at ``coords`` (``len(S)`` arrays ``(N,
     *O)``, the x (last axis) coordinate first), each axis's weights of derivative order
     ``orders[k]``."""
@@ -174,8 +185,8 @@ def grid_interp(x, coords, mode="bilinear", orders=None):
     return out.reshape((n, ch) + coords[0].shape[1:])
 
 
-def grid_scatter(dy, coords, like, mode="bilinear", orders=None):
-    """The adjoint of :func:`grid_interp` in ``x``: ``dy (N, C, *O)`` summed into an image
+def scatter(dy, coords, like, mode="bilinear", orders=None):
+    """The adjoint of :func:`interp` in ``x``: ``dy (N, C, *O)`` summed into an image
     shaped like ``like``, with the same weights."""
     spatial = like.shape[2:]
     orders = orders or (0,) * len(coords)
@@ -191,25 +202,33 @@ def grid_scatter(dy, coords, like, mode="bilinear", orders=None):
     return out.astype(np.result_type(dy, like)).reshape(like.shape)
 
 
-@_tag("grid_interp2")
-def grid_interp2(x, cx, cy, mode="bilinear", ox=0, oy=0):
-    """:func:`grid_interp` of a 4-D ``x`` at ``(cx, cy)``."""
-    return grid_interp(x, (cx, cy), mode, (ox, oy))
+def _coords(x, cx, cy, cz, orders):
+    """The coordinates ``x`` (4-D: cx, cy; 5-D: cx, cy, cz) reads, or None where an order
+    falls on a coordinate it does not read (the derivative is 0)."""
+    d = x.ndim - 2
+    if d not in (2, 3) or cx.ndim != x.ndim - 1 or cx.shape[0] != x.shape[0]:
+        raise ValueError("For 'GridSampler%dD', 'input' must be 4-D or 5-D and 'grid' of the "
+                         "same batch and rank, but got input %s and grid points %s"
+                         % (max(d, 2), x.shape, cx.shape))
+    if d == 2 and orders[2]:
+        return None
+    return (cx, cy, cz)[:d]
 
 
-@_tag("grid_scatter2")
-def grid_scatter2(dy, cx, cy, like, mode="bilinear", ox=0, oy=0):
-    """:func:`grid_scatter` into a 4-D image like ``like`` from ``(cx, cy)``."""
-    return grid_scatter(dy, (cx, cy), like, mode, (ox, oy))
+@_tag("grid_interp")
+def grid_interp(x, cx, cy, cz, mode="bilinear", ox=0, oy=0, oz=0):
+    """:func:`interp` of a 4-D ``x`` at ``(cx, cy)`` (``cz`` not read) or of a 5-D one at
+    ``(cx, cy, cz)``, of derivative orders ``(ox, oy, oz)``."""
+    coords = _coords(x, cx, cy, cz, (ox, oy, oz))
+    if coords is None:
+        return np.zeros(x.shape[:2] + cx.shape[1:], x.dtype)
+    return interp(x, coords, mode, (ox, oy, oz))
 
 
-@_tag("grid_interp3")
-def grid_interp3(x, cx, cy, cz, mode="bilinear", ox=0, oy=0, oz=0):
-    """:func:`grid_interp` of a 5-D ``x`` at ``(cx, cy, cz)``."""
-    return grid_interp(x, (cx, cy, cz), mode, (ox, oy, oz))
-
-
-@_tag("grid_scatter3")
-def grid_scatter3(dy, cx, cy, cz, like, mode="bilinear", ox=0, oy=0, oz=0):
-    """:func:`grid_scatter` into a 5-D image like ``like`` from ``(cx, cy, cz)``."""
-    return grid_scatter(dy, (cx, cy, cz), like, mode, (ox, oy, oz))
+@_tag("grid_scatter")
+def grid_scatter(dy, cx, cy, cz, like, mode="bilinear", ox=0, oy=0, oz=0):
+    """:func:`scatter` into an image like ``like`` from ``(cx, cy[, cz])``."""
+    coords = _coords(like, cx, cy, cz, (ox, oy, oz))
+    if coords is None:
+        return np.zeros(like.shape, np.result_type(dy, like))
+    return scatter(dy, coords, like, mode, (ox, oy, oz))
