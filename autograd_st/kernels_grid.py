@@ -104,19 +104,15 @@ def _unnormalize(g, size, padding_mode, align_corners):
     return np.clip(c, 0, size - 1).astype(dtype), np.where(inside, slope, 0).astype(dtype)
 
 
-def _axis_size(like, k):
-    """The pixels of ``like`` along coordinate ``k`` (0: x, the last axis); 1 past its rank
-    (the z coordinate of a 4-D image: read, never used)."""
-    return like.shape[-1 - k] if k < like.ndim - 2 else 1
-
-
 @_tag("grid_unnormalize")
 def grid_unnormalize(g, like, k, padding_mode="zeros", align_corners=False):
     """One grid axis ``g`` (normalized, -1 .. 1; coordinate ``k`` of images like ``like``)
     as pixel coordinates of that axis of ``size`` pixels (``align_corners``: -1 and 1 the
     corner pixels' centres, ``(g + 1) / 2 (size - 1)``; else the image's edges, ``((g + 1)
-    size - 1) / 2``), folded by the padding mode."""
-    return _unnormalize(g, _axis_size(like, k), padding_mode, align_corners)[0]
+    size - 1) / 2``), folded by the padding mode; zeros past the image's rank."""
+    if k >= like.ndim - 2:
+        return np.zeros_like(g)
+    return _unnormalize(g, like.shape[-1 - k], padding_mode, align_corners)[0]
 
 
 @_tag("grid_unnormalize_slope")
@@ -126,7 +122,7 @@ def grid_unnormalize_slope(g, like, k, padding_mode="zeros", align_corners=False
     0 for a coordinate past the image's rank)."""
     if k >= like.ndim - 2:
         return np.zeros_like(g)
-    return _unnormalize(g, _axis_size(like, k), padding_mode, align_corners)[1]
+    return _unnormalize(g, like.shape[-1 - k], padding_mode, align_corners)[1]
 
 
 # ---------------------------------------------------------------------------------------
