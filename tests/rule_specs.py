@@ -528,6 +528,7 @@ if NN_LOADED:
 import rule_specs_array as _family_array  # noqa: E402
 import rule_specs_comm as _family_comm  # noqa: E402
 import rule_specs_detect as _family_detect  # noqa: E402
+import rule_specs_grid as _family_grid  # noqa: E402
 import rule_specs_index as _family_index  # noqa: E402
 import rule_specs_linalg as _family_linalg  # noqa: E402
 import rule_specs_loss as _family_loss  # noqa: E402
@@ -539,6 +540,6 @@ import rule_specs_vmap as _family_vmap  # noqa: E402
 
 for _family in (_family_array, _family_math, _family_nn, _family_comm, _family_nn3d,
                 _family_linalg, _family_loss, _family_index, _family_vmap, _family_numpy,
-                _family_detect):
+                _family_detect, _family_grid):
     SPECS += _family.SPECS
     ZERO_GRADIENT_PRIMITIVES = ZERO_GRADIENT_PRIMITIVES | frozenset(_family.ZERO_GRADIENT)

@@ -40,6 +40,7 @@ FLOORS = {
     "autograd_st.graph": 0,  # mindspore.mutable / jit_class / lazy_inline: markers
     "autograd_st.kernels_3d": 0,  # the 3-D layers' kernels (conv3d, max pooling indices)
     "autograd_st.kernels_detect": 0,  # IOU, NMS, box coding, ROIAlign as MindSpore's CPU
+    "autograd_st.kernels_grid": 0,  # affine_grid, grid sampling and its adjoint
     "autograd_st.user_grads": 0,  # the one check of gradients a user's bprop or rule returns
     "autograd_st.mpi_backend": 0,  # the one module that touches MPI (mpi4py, optional)
     "autograd_st.jit_numba": 0,  # the one module that touches numba (optional, ms.jit)
@@ -71,6 +72,7 @@ FLOORS = {
     "autograd_st.table_more": 1, "autograd_st.table_nn": 1,
     "autograd_st.rules_nn3d": 1, "autograd_st.table_nn3d": 1,  # the 3-D and structural layers
     "autograd_st.rules_detect": 1, "autograd_st.table_detect": 1,  # detection ops, ROIAlign
+    "autograd_st.rules_grid": 1, "autograd_st.table_grid": 1,  # affine_grid, grid_sample
     "autograd_st.rules_linalg": 1, "autograd_st.table_linalg": 1,
     "autograd_st.rules_numpy": 1, "autograd_st.table_numpy": 1,  # numpy's own functions
     "autograd_st.kernels_loss": 0,  # the CTC forward-backward, RReLU's noise

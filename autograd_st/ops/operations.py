@@ -19,6 +19,8 @@ from .classes_custom import *  # noqa: F401,F403
 from .classes_custom import __all__ as _custom_all
 from .classes_detect import *  # noqa: F401,F403
 from .classes_detect import __all__ as _detect_all
+from .classes_grid import *  # noqa: F401,F403
+from .classes_grid import __all__ as _grid_all
 from .classes_index import *  # noqa: F401,F403
 from .classes_index import __all__ as _index_all
 from .classes_linalg import *  # noqa: F401,F403
@@ -111,5 +113,5 @@ globals().update({name: _call_class(name, fn) for name, fn in CLASSES.items()})
 __all__ = ["Primitive", "MatMul", "BatchMatMul", "ReduceSum", "ReduceMean", "ReduceMax",
            "Squeeze", "Softmax", "LogSoftmax"] + list(CLASSES) + list(_array_all) \
     + list(_math_all) + list(_nn_all) + list(_comm_all) + list(_linalg_all) \
-    + list(_index_all) + list(_custom_all) + list(_detect_all) \
+    + list(_index_all) + list(_custom_all) + list(_detect_all) + list(_grid_all) \
     + list(_nn3d_all)
