@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from helpers import assert_close
 
-from autograd_st import Parameter, Tensor
+from autograd_st import Parameter, Tensor, mint
 from autograd_st.errors import InputValueError
 from autograd_st.experimental import optim
 
@@ -267,3 +267,29 @@ def test_argument_errors_as_in_mindspore():
         optim.ASGD(_params(), t0=10)
     with pytest.raises(ValueError, match="momentum must be greater than or equal to 0.0"):
         optim.RMSprop(_params(), momentum=-0.1)
+
+
+def test_schedulers_drive_mint_optimizers_as_in_mindspore():
+    ps, p0, grads = _start()
+    opt = mint.optim.AdamW(ps, lr=0.1, weight_decay=0.0)
+    sched = optim.lr_scheduler.StepLR(opt, 1, 0.5)
+    assert isinstance(opt, optim.Optimizer) and opt.lrs[0].name == "learning_rate_group_0"
+    p, m, v = p0[0], 0.0, 0.0
+    for t, gs in enumerate(grads, 1):
+        _run(opt, [gs])
+        lr = _f32(0.1 * 0.5 ** (t - 1))
+        m = 0.9 * m + 0.1 * gs[0]
+        v = 0.999 * v + 0.001 * gs[0] ** 2
+        p = p - lr / (1 - 0.9 ** t) * m / (np.sqrt(v) / np.sqrt(1 - 0.999 ** t) + 1e-8)
+        sched.step()
+    assert_close(ps[0].asnumpy(), p, rtol=1e-9)
+    # SGD steps with the lr it was built with (MindSpore 2.10's lr_float), whatever the
+    # scheduler writes into param_groups
+    ps, p0, grads = _start()
+    opt = mint.optim.SGD(ps, lr=0.1)
+    sched = optim.lr_scheduler.StepLR(opt, 1, 0.5)
+    for gs in grads:
+        _run(opt, [gs])
+        sched.step()
+    assert_close(ps[0].asnumpy(), p0[0] - 0.1 * sum(gs[0] for gs in grads), rtol=1e-9)
+    assert float(opt.param_groups[0]["lr"]) == pytest.approx(0.1 * 0.5 ** 5)
