@@ -435,7 +435,9 @@ def test_cnn_trained_with_adamw():
         losses.append(float(loss))
         assert opt(grads) is True
     assert losses[-1] < losses[0]
-    want, m, v = _adamw_reference(start, seen, 0.01, (0.8, 0.99), 1e-8, 0.1)
+    # the group's lr is a float32 Parameter, as MindSpore's (experimental.optim.Optimizer)
+    want, m, v = _adamw_reference(start, seen, float(np.float32(0.01)), (0.8, 0.99), 1e-8,
+                                  0.1)
     for p, w in zip(opt.parameters, want):
         np.testing.assert_allclose(p.asnumpy(), w, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(opt.exp_avg[0].asnumpy(), m[0], rtol=1e-10)

@@ -125,13 +125,18 @@ class Adadelta(Optimizer):
         return self.accum[i].asnumpy(), self.accum_update[i].asnumpy()
 
     def _apply(self, i, param, grad, lr, shared):
-        rho, eps = self.rho, self.epsilon
-        acc_old, upd_old = self.accum[i].asnumpy(), self.accum_update[i].asnumpy()
-        acc = rho * acc_old + (1.0 - rho) * grad * grad
-        update = np.sqrt(upd_old + eps) / np.sqrt(acc + eps) * grad
-        upd = rho * upd_old + (1.0 - rho) * update * update
-        return [(acc_old, acc), (upd_old, upd),
-                (param, _minus(param, (lr * update).astype(param.dtype)))]
+        return adadelta_writes(param, grad, lr, self.rho, self.epsilon, self.accum[i].asnumpy(),
+                               self.accum_update[i].asnumpy())
+
+
+def adadelta_writes(param, grad, lr, rho, eps, acc_old, upd_old) -> list:
+    """MindSpore's ``ApplyAdadelta`` kernel on one Parameter, as ``(array, new value)``
+    pairs (nothing written); :class:`Adadelta`'s and ``experimental.optim.Adadelta``'s."""
+    acc = rho * acc_old + (1.0 - rho) * grad * grad
+    update = np.sqrt(upd_old + eps) / np.sqrt(acc + eps) * grad
+    upd = rho * upd_old + (1.0 - rho) * update * update
+    return [(acc_old, acc), (upd_old, upd),
+            (param, _minus(param, (lr * update).astype(param.dtype)))]
 
 
 class ASGD(Optimizer):
@@ -164,19 +169,24 @@ class ASGD(Optimizer):
         return [], int(self.global_step.asnumpy()[0]) + 1
 
     def _apply(self, i, param, grad, lr, t):
-        lr = np.float32(lr)
-        mu_arr, eta_arr, ax_old = self.mu[i].asnumpy(), self.eta[i].asnumpy(), self.ax[i].asnumpy()
-        eta = lr if t == 1 else eta_arr[()]
-        mu = mu_arr[()]
-        g = grad.astype(np.float32)
-        new = param.astype(np.float32) * (np.float32(1.0) - np.float32(self.lambd) * eta) - eta * g
-        ax = new if mu == 1 else ax_old + (new - ax_old) * mu
-        t32 = np.float32(t)
-        new_eta = lr / np.power(np.float32(1.0) + np.float32(self.lambd) * lr * t32,
-                                np.float32(self.alpha))
-        new_mu = np.float32(1.0) / np.maximum(np.float32(1.0), t32 - np.float32(self.t0))
-        return [(param, new.astype(param.dtype)), (ax_old, ax.astype(ax_old.dtype)),
-                (eta_arr, np.float32(new_eta)), (mu_arr, np.float32(new_mu))]
+        return asgd_writes(param, grad, lr, self.lambd, self.alpha, self.t0, t,
+                           self.mu[i].asnumpy(), self.eta[i].asnumpy(), self.ax[i].asnumpy())
+
+
+def asgd_writes(param, grad, lr, lambd, alpha, t0, t, mu_arr, eta_arr, ax_old) -> list:
+    """MindSpore's ASGD update of one Parameter at step ``t`` (from 1), in float32, as
+    ``(array, new value)`` pairs; :class:`ASGD`'s and ``experimental.optim.ASGD``'s."""
+    lr = np.float32(lr)
+    eta = lr if t == 1 else eta_arr[()]
+    mu = mu_arr[()]
+    g = grad.astype(np.float32)
+    new = param.astype(np.float32) * (np.float32(1.0) - np.float32(lambd) * eta) - eta * g
+    ax = new if mu == 1 else ax_old + (new - ax_old) * mu
+    t32 = np.float32(t)
+    new_eta = lr / np.power(np.float32(1.0) + np.float32(lambd) * lr * t32, np.float32(alpha))
+    new_mu = np.float32(1.0) / np.maximum(np.float32(1.0), t32 - np.float32(t0))
+    return [(param, new.astype(param.dtype)), (ax_old, ax.astype(ax_old.dtype)),
+            (eta_arr, np.float32(new_eta)), (mu_arr, np.float32(new_mu))]
 
 
 class Rprop(Optimizer):
@@ -221,18 +231,25 @@ class Rprop(Optimizer):
         return [], int(self.global_step.asnumpy()[0]) + 1
 
     def _apply(self, i, param, grad, lr, t):
-        dtype = np.float32 if param.dtype != np.float16 else np.float16
-        prev_arr, step_arr = self.prev[i].asnumpy(), self.step_size[i].asnumpy()
-        step = np.ones_like(step_arr, dtype) * dtype(lr) if t == 1 else step_arr.astype(dtype)
-        g = grad.astype(dtype)
-        sign = np.sign(g * prev_arr.astype(dtype))
-        factor = np.where(sign > 0, dtype(self.etaplus),
-                          np.where(sign < 0, dtype(self.etaminus), dtype(1.0)))
-        step = np.clip(step * factor, self.step_size_min, self.step_size_max).astype(dtype)
-        g = np.where(factor == dtype(self.etaminus), dtype(0.0), g)
-        new = param.astype(dtype) - np.sign(g) * step
-        return [(param, new.astype(param.dtype)), (prev_arr, g.astype(prev_arr.dtype)),
-                (step_arr, step.astype(step_arr.dtype))]
+        return rprop_writes(param, grad, lr, (self.etaminus, self.etaplus),
+                            (self.step_size_min, self.step_size_max), t,
+                            self.prev[i].asnumpy(), self.step_size[i].asnumpy())
+
+
+def rprop_writes(param, grad, lr, etas, step_sizes, t, prev_arr, step_arr) -> list:
+    """MindSpore's Rprop update of one Parameter at step ``t`` (from 1), as ``(array, new
+    value)`` pairs; :class:`Rprop`'s and ``experimental.optim.Rprop``'s."""
+    etaminus, etaplus = etas
+    dtype = np.float32 if param.dtype != np.float16 else np.float16
+    step = np.ones_like(step_arr, dtype) * dtype(lr) if t == 1 else step_arr.astype(dtype)
+    g = grad.astype(dtype)
+    sign = np.sign(g * prev_arr.astype(dtype))
+    factor = np.where(sign > 0, dtype(etaplus), np.where(sign < 0, dtype(etaminus), dtype(1.0)))
+    step = np.clip(step * factor, step_sizes[0], step_sizes[1]).astype(dtype)
+    g = np.where(factor == dtype(etaminus), dtype(0.0), g)
+    new = param.astype(dtype) - np.sign(g) * step
+    return [(param, new.astype(param.dtype)), (prev_arr, g.astype(prev_arr.dtype)),
+            (step_arr, step.astype(step_arr.dtype))]
 
 
 class FTRL(Optimizer):

@@ -33,7 +33,7 @@ class LRScheduler:
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
-            raise TypeError("{} is not an Optimizer (mindspore.experimental.optim's; an "
+            raise TypeError("{} is not an Optimizer (experimental.optim's or mint.optim's; an "
                             "nn optimizer takes a schedule as its learning_rate "
                             "instead)".format(type(optimizer).__name__))
         if isinstance(last_epoch, bool) or not isinstance(last_epoch, int):

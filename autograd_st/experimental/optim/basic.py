@@ -47,14 +47,17 @@ def _power(beta: float, step: int) -> float:
 
 
 class _StepCounted(Optimizer):
-    """An optimizer with MindSpore's ``state_step`` (an int32 scalar Parameter, bumped at
-    the start of every step)."""
+    """An optimizer with MindSpore's step count (an int32 scalar Parameter named ``_STEP``:
+    Adam's ``state_step``, the others' ``step_t``), bumped once a step; the groups' updates
+    get the step number from 1."""
+
+    _STEP = "state_step"
 
     def _init_step(self) -> None:
-        self.state_step = Parameter(np.array(0, np.int32), name="state_step")
+        setattr(self, self._STEP, Parameter(np.array(0, np.int32), name=self._STEP))
 
     def _step_writes(self):
-        step = self.state_step.asnumpy()
+        step = getattr(self, self._STEP).asnumpy()
         return [(step, step + 1)], int(step) + 1
 
 

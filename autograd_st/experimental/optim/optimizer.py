@@ -59,17 +59,26 @@ def _weight_decay(value: Any, cls: str) -> float:
     return float(value)
 
 
+def _scalars(params, prefix: str, value: float) -> ParameterTuple:
+    """One float32 scalar state Parameter per Parameter, ``<prefix>_<name>`` (MindSpore's
+    ``mu_<name>``, ``eta_<name>``, ``mu_product_<name>``)."""
+    return ParameterTuple(Parameter(np.array(value, np.float32), name=prefix + "_" + p.name,
+                                    requires_grad=False) for p in params)
+
+
 class Optimizer(Cell):
     """MindSpore's ``experimental.optim.Optimizer(params, defaults)``.
 
-    Subclasses name their per-parameter state in ``_STATE`` (``(prefix, fill)`` pairs, made
-    with :meth:`_init_state`) and implement :meth:`_group_writes`: one group's update as
+    Subclasses name their per-parameter state in ``_STATE`` (``(prefix, fill)`` pairs: arrays
+    like the Parameters, ``<prefix>.<name>``) and ``_SCALARS`` (``(prefix, value)``: one
+    float32 scalar per Parameter, ``<prefix>_<name>``), made with :meth:`_init_state`, and implement :meth:`_group_writes`: one group's update as
     ``(array, new value)`` pairs, computed, never written.  A subclass of your own may instead
     override ``construct(gradients)`` and update ``group['params']`` itself (``ops.assign``),
     as in MindSpore.
     """
 
     _STATE: tuple = ()
+    _SCALARS: tuple = ()
 
     # the step's checks are nn.Optimizer's (one gradient per Parameter, shapes, dtypes)
     _gradients = _nn_optim.Optimizer._gradients
@@ -154,10 +163,15 @@ class Optimizer(Cell):
             for prefix, fill in self._STATE:
                 added = ParameterTuple(params).clone(prefix=prefix, init=fill)
                 setattr(self, prefix, ParameterTuple(tuple(getattr(self, prefix)) + added))
+            for prefix, value in self._SCALARS:
+                setattr(self, prefix, ParameterTuple(tuple(getattr(self, prefix))
+                                                     + _scalars(params, prefix, value)))
 
     def _init_state(self) -> None:
         for prefix, fill in self._STATE:
             setattr(self, prefix, self.parameters.clone(prefix=prefix, init=fill))
+        for prefix, value in self._SCALARS:
+            setattr(self, prefix, _scalars(self.parameters, prefix, value))
 
     def _state(self, i: int) -> tuple:
         return tuple(getattr(self, prefix)[i].asnumpy() for prefix, _ in self._STATE)
