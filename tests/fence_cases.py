@@ -114,14 +114,6 @@ def uses_match(x):
     return x * 2.0
 
 
-def uses_loop_else(x):
-    for i in range(2):  # LINE loop-else
-        x = x * 2.0
-    else:
-        x = x + 1.0
-    return x
-
-
 def _takes(a, b=1.0):
     return a * b
 

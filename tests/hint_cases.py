@@ -538,41 +538,6 @@ def subscript_assign_list_end_extend_rewritten(x):
     return ops.sum(ops.stack(outs, 0) * x[0])
 
 
-# hint: move the else body after the loop
-def for_else_refused(x):
-    for i in range(2):  # HINT for_else
-        x = x * 2.0
-    else:
-        x = x + 1.0
-    return ops.sum(x * x)
-
-
-def for_else_rewritten(x):
-    for i in range(2):
-        x = x * 2.0
-    x = x + 1.0
-    return ops.sum(x * x)
-
-
-def while_else_refused(x):
-    n = 0
-    while n < 2:  # HINT while_else
-        x = x * 2.0
-        n += 1
-    else:
-        x = x + 1.0
-    return ops.sum(x * x)
-
-
-def while_else_rewritten(x):
-    n = 0
-    while n < 2:
-        x = x * 2.0
-        n += 1
-    x = x + 1.0
-    return ops.sum(x * x)
-
-
 # =========================================================================================
 # analyze.py
 # =========================================================================================
@@ -2453,7 +2418,6 @@ _ATTR = ("keep the value in a local variable, or update state outside the differ
          "call")
 _SUBSCRIPT = ("build the new value with ops (e.g. ops.where, or concatenation) instead of "
               "writing into an array; to add to a list, outs.append(v) or outs.extend(vs)")
-_ELSE = "move the else body after the loop"
 U = UnsupportedSyntaxError
 DICT_KEYS = ("use strings or numbers as keys (a runtime value is not known when the code is "
              "compiled): {'total': ops.sum(x)}, not {ops.sum(x): x}")
@@ -2533,8 +2497,6 @@ CASES = [
     Case("subscript_assign_list", U, _SUBSCRIPT, "normalize_stmts"),
     Case("subscript_assign_list_end", U, _SUBSCRIPT, "normalize_stmts",
          also=(subscript_assign_list_end_extend_rewritten,)),
-    Case("for_else", U, _ELSE, "fence"),
-    Case("while_else", U, _ELSE, "fence"),
     # analyze.py
     Case("outside_store", U, "keep its value with no gradient, LOG.append(ops.stop_gradient("
          "...)), or a number, float(ops.stop_gradient(...)); or build a new list in the function (ys = list(xs); "

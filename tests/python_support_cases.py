@@ -60,6 +60,30 @@ def shape_check_raise(x):
     return (x * x).sum()
 
 
+def loop_else(x):
+    y = x
+    for i in range(3):
+        if ops.sum(y) > 40.0:  # (on a runtime value)
+            break
+        y = y * 1.5
+    else:
+        y = y + 1.0  # (no break: runs)
+    n = 0
+    while n < 2:
+        n += 1
+        y = ops.sin(y) + x
+    else:
+        y = y * 2.0
+    for row in (x[0], x[1]):
+        for k in range(2):
+            if k == 5:
+                break
+        else:
+            continue  # (the outer loop's)
+        y = y * 100.0
+    return (y * y).sum()
+
+
 def assign(x):
     y = x * 2.0
     a = b = y

@@ -411,3 +411,50 @@ def test_what_sorted_and_max_refuse(fn, what, hint):
     err = info.value
     assert what in str(err) and hint in err.hint and err.filename == __file__
     assert err.lineno == fn.__code__.co_firstlineno + 1
+
+
+# -- a loop's else ----------------------------------------------------------------------
+
+def _for_else_break(x):
+    for i in range(4):
+        if x[i] > 1.0:  # (a runtime value)
+            y = x * i
+            break
+    else:
+        y = x * 10.0
+    return ops.sum(y * y)
+
+
+def _for_else_return(x):
+    for _ in range(3):
+        if ops.sum(x) > 100:
+            return ops.sum(x)
+    else:
+        x = x * 3
+    return ops.sum(x * x)
+
+
+def _while_else(x):
+    n = 0
+    h = x
+    while ops.sum(h) < 20.0:
+        h = h * 1.7
+        n += 1
+        if n > 8:
+            break
+    else:
+        h = h + 0.5
+    return ops.sum(h)
+
+
+@pytest.mark.parametrize("f", [_for_else_break, _for_else_return, _while_else])
+@pytest.mark.parametrize("values", [(0.3, 0.5, 2.0, 0.1), (0.3, 0.5, 0.2, 0.1),
+                                    (-3.0, -2.0, -1.0, -5.0), (30.0, 40.0, 50.0, 1.0)])
+def test_a_loops_else_runs_when_it_ended_without_a_break(f, values):
+    """``for/while ... else`` (was refused): the else body runs after a loop that did not
+    break (nor return), on every path: value and gradient are the direct call's."""
+    x = Tensor(np.array(values))
+    got = ops.grad(f)(x).asnumpy()
+    np.testing.assert_allclose(got, numerical_grad(f, (x,), 0), rtol=1e-6, atol=1e-8)
+    value, _ = ops.value_and_grad(f)(x)
+    np.testing.assert_allclose(float(value.asnumpy()), float(f(x).asnumpy()), rtol=1e-12)

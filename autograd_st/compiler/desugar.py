@@ -13,6 +13,8 @@ Gives: an equivalent ``FunctionDef`` whose only ``return`` is its last statement
   ``unrollable_form``, which the normalizer unrolls when the body needs the counter as a
   compile-time value (a ``CellList`` indexed by it).
   A ``return`` inside a loop is a ``break`` plus a flag checked right after the loop.
+- A loop's ``else:`` runs after the loop under ``if not <break flag>:`` (after it without a
+  ``break``), as Python runs it: when the loop ends without breaking.
 
 Locations are copied from the statements they replace, so errors still point at user lines.
 """
@@ -182,8 +184,9 @@ class _Desugar:
         has_break = _has(loop.body, (gast.Break,))
         has_cont = _has(loop.body, (gast.Continue,))
         has_ret = _has(loop.body, (gast.Return,))
+        orelse, loop.orelse = self.loops(loop.orelse), []
         if not (has_break or has_cont or has_ret):
-            return [loop]
+            return [loop] + orelse
         pre = []
         brk = self.fresh("_broke") if (has_break or has_ret) else None
         cont = self.fresh("_skip") if has_cont else None
@@ -227,6 +230,9 @@ class _Desugar:
                                               orelse=[], type_comment=None), loop)
             post = []
         out = pre + [new] + post
+        if orelse:  # (run when the loop ended without a break, or a return: both set brk)
+            out.append(gast.copy_location(gast.If(test=_not(_name(brk)), body=orelse,
+                                                  orelse=[]), loop) if brk else orelse)
         if has_ret:
             out.append(gast.copy_location(gast.If(test=_name(retf), body=[
                 gast.copy_location(gast.Return(value=_name(retv)), loop)], orelse=[]), loop))
@@ -335,7 +341,21 @@ def needed(fdef) -> bool:
     it or in a function nested in it.)"""
     body = fdef.body[:-1] if fdef.body and isinstance(fdef.body[-1], gast.Return) else fdef.body
     return _has(body, (gast.Return, gast.Break, gast.Continue), True) \
-        or any(needed(d) for d in _nested_defs(fdef.body))
+        or _loop_else(fdef.body) or any(needed(d) for d in _nested_defs(fdef.body))
+
+
+def _loop_else(stmts) -> bool:
+    """Does one of ``stmts`` hold a loop with an ``else:`` (not looking into nested
+    functions: their own desugar sees theirs)?"""
+    todo = list(stmts)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (gast.For, gast.While)) and n.orelse:
+            return True
+        if not isinstance(n, _SCOPES):
+            for f in _BLOCKS:
+                todo.extend(getattr(n, f, None) or ())
+    return False
 
 
 def desugar(fdef):
@@ -344,7 +364,8 @@ def desugar(fdef):
     for nested in _nested_defs(fdef.body):
         desugar(nested)
     body = fdef.body[:-1] if fdef.body and isinstance(fdef.body[-1], gast.Return) else fdef.body
-    if not _has(body, (gast.Return, gast.Break, gast.Continue), True):
+    if not _has(body, (gast.Return, gast.Break, gast.Continue), True) \
+            and not _loop_else(fdef.body):
         return fdef
     return _Desugar(fdef).run()
 

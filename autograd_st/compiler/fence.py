@@ -163,18 +163,6 @@ class _Fence:
         # (else a Name: the targets of an assignment are these and names)
 
 
-def _check_loops(src, body):
-    for stmt in body:
-        if isinstance(stmt, (gast.For, gast.While)) and stmt.orelse:
-            raise UnsupportedSyntaxError(
-                "a loop's else clause is not supported (%s)" % src.qualname, src.filename,
-                stmt.lineno, stmt.col_offset, hint="move the else body after the loop")
-        for field in ("body", "orelse"):  # nested defs' bodies too
-            sub = getattr(stmt, field, None)
-            if isinstance(sub, list):
-                _check_loops(src, sub)
-
-
 def fence(src) -> None:
     """Raise UnsupportedSyntaxError for the first refused construct in ``src``."""
     f = _Fence(src)
@@ -182,4 +170,3 @@ def fence(src) -> None:
     node = src.node
     for stmt in node.body:
         f.visit(stmt)
-    _check_loops(src, node.body)
