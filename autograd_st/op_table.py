@@ -50,6 +50,7 @@ from . import (  # noqa: F401
     table_array,
     table_comm,
     table_detect,
+    table_gaps,
     table_index,
     table_linalg,
     table_loss,
@@ -540,7 +541,8 @@ _CORE_NN_OPS: tuple[Op, ...] = (
 #: every functional op: the core rows above and the family tables' rows.
 OPS: tuple[Op, ...] = (_CORE_OPS + table_array.OPS + table_math.OPS + table_more.OPS
                        + table_comm.OPS + table_linalg.OPS + table_loss.OPS
-                       + table_index.OPS + table_numpy.OPS + table_detect.OPS)
+                       + table_index.OPS + table_numpy.OPS + table_detect.OPS
+                       + table_gaps.OPS)
 #: every nn functional form.
 NN_OPS: tuple[Op, ...] = _CORE_NN_OPS + table_nn.OPS + table_nn3d.OPS
 

@@ -207,3 +207,68 @@ def test_max_pool_with_argmax():
             ops.MaxPoolWithArgmaxV2((2, 2), (1, 1))(x)[0])
     check_value_and_grads(f, _rng(0).standard_normal((2, 3, 5, 4)),
                           _rng(1).standard_normal((2, 3, 3, 2)))
+
+
+XA = np.array([[1., -2., 3.], [0.5, 4., -1.]], F32)
+
+
+def test_aminmax():
+    lo, hi = ops.aminmax(Tensor(XA))  # MindSpore 2.10: axis 0 by default
+    assert_close(lo, [0.5, -2, -1])
+    assert_close(hi, [1, 4, 3])
+    lo, hi = Tensor(XA).aminmax(axis=1, keepdims=True)
+    assert lo.shape == (2, 1)
+    assert_close(lo, [[-2], [-1]])
+    assert_close(hi, [[3], [4]])
+    # MindSpore 2.10's gradient of sum(2 min + max) along axis 1
+    g = ops.grad(lambda a: ops.sum(ops.aminmax(a, axis=1)[0] * 2 + ops.aminmax(a, axis=1)[1])
+                 )(Tensor(XA))
+    assert_close(g, [[0, 2, 1], [0, 1, 2]])
+
+    def f(x, w):
+        lo, hi = ops.aminmax(x * w, axis=-1)
+        return ops.sum(lo * hi)
+    check_value_and_grads(f, _rng(0).standard_normal((3, 4)), _rng(1).standard_normal(4))
+    check_value_and_grads(f, _rng(2).standard_normal((2, 3, 5)), _rng(3).standard_normal((3, 1)))
+
+
+def test_cartesian_prod():
+    out = ops.cartesian_prod(Tensor(np.array([1, 2])), Tensor(np.array([3, 4, 5])))
+    assert out.dtype == ms.int64 and out.shape == (6, 2)
+    assert_close(out, [[1, 3], [1, 4], [1, 5], [2, 3], [2, 4], [2, 5]])
+    assert_close(ops.cartesian_prod(Tensor(np.array([1., 2.], F32))), [[1], [2]])
+
+    def f(x, w):
+        return ops.sum(ops.cartesian_prod(x, w, x) ** 2 * ops.cartesian_prod(x, w, x)[:, :1])
+    check_value_and_grads(f, _rng(0).standard_normal(2), _rng(1).standard_normal(3))
+
+
+def test_renorm():
+    x = Tensor(XA)
+    assert_close(ops.renorm(x, 2, 0, 3.0), [[0.80178368, -1.60356736, 2.40535116],
+                                            [0.36115757, 2.88926053, -0.72231513]], 1e-5, 1e-6)
+    assert_close(x.renorm(1, 1, 2.0), [[1, -0.66666669, 1.5], [0.5, 1.33333337, -0.5]],
+                 1e-5, 1e-6)
+    # MindSpore 2.10 differentiates through the scale
+    g = ops.grad(lambda a: ops.sum(ops.renorm(a, 2, 0, 3.0)))(x)
+    assert_close(g, [[0.68724316, 1.0308647, 0.45816213], [0.6490368, 0.13608833, 0.8688718]],
+                 1e-5, 1e-6)
+
+    def f(x, w):
+        return ops.sum(ops.renorm(x * w, 2, 1, 1.0) * w) + ops.sum(ops.renorm(x, 3, -1, 0.8))
+    check_value_and_grads(f, _rng(0).standard_normal((3, 4)), _rng(1).standard_normal(4))
+    check_value_and_grads(f, _rng(2).standard_normal((2, 3, 4)),
+                          _rng(3).standard_normal((3, 4)))
+    with pytest.raises(ValueError, match="'p'"):
+        ops.renorm(x, 0, 0, 1.0)
+
+
+def test_intopk():
+    x1 = Tensor(np.array([[1, 3, 2], [4, 0, 5]], F32))
+    out = ops.intopk(x1, Tensor(np.array([1, 2], np.int32)), 1)  # MindSpore 2.10
+    assert out.dtype == ms.bool_
+    assert_close(out, [True, True])
+    assert_close(ops.intopk(x1, Tensor(np.array([2, 1], np.int32)), 2), [True, False])
+    # ties straddling the boundary are in (TensorFlow's in_top_k, which MindSpore's is)
+    x = Tensor(np.array([[1., 2., 2., 0.]], F32))
+    assert_close(ops.intopk(x, Tensor(np.array([2], np.int32)), 1), [True])
