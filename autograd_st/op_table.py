@@ -50,6 +50,7 @@ from . import (  # noqa: F401
     table_array,
     table_comm,
     table_detect,
+    table_gaps,
     table_grid,
     table_index,
     table_linalg,
@@ -542,7 +543,7 @@ _CORE_NN_OPS: tuple[Op, ...] = (
 OPS: tuple[Op, ...] = (_CORE_OPS + table_array.OPS + table_math.OPS + table_more.OPS
                        + table_comm.OPS + table_linalg.OPS + table_loss.OPS
                        + table_index.OPS + table_numpy.OPS + table_detect.OPS
-                       + table_grid.OPS)
+                       + table_grid.OPS + table_gaps.OPS)
 #: every nn functional form.
 NN_OPS: tuple[Op, ...] = _CORE_NN_OPS + table_nn.OPS + table_nn3d.OPS
 

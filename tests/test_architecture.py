@@ -73,6 +73,7 @@ FLOORS = {
     "autograd_st.rules_nn3d": 1, "autograd_st.table_nn3d": 1,  # the 3-D and structural layers
     "autograd_st.rules_detect": 1, "autograd_st.table_detect": 1,  # detection ops, ROIAlign
     "autograd_st.rules_grid": 1, "autograd_st.table_grid": 1,  # affine_grid, grid_sample
+    "autograd_st.table_gaps": 1,  # aminmax, cartesian_prod, renorm, intopk
     "autograd_st.rules_linalg": 1, "autograd_st.table_linalg": 1,
     "autograd_st.rules_numpy": 1, "autograd_st.table_numpy": 1,  # numpy's own functions
     "autograd_st.kernels_loss": 0,  # the CTC forward-backward, RReLU's noise

@@ -15,6 +15,8 @@ from .classes_array import *  # noqa: F401,F403
 from .classes_array import __all__ as _array_all
 from .classes_comm import *  # noqa: F401,F403
 from .classes_comm import __all__ as _comm_all
+from .classes_compat import *  # noqa: F401,F403
+from .classes_compat import __all__ as _compat_all
 from .classes_custom import *  # noqa: F401,F403
 from .classes_custom import __all__ as _custom_all
 from .classes_detect import *  # noqa: F401,F403
@@ -114,4 +116,4 @@ __all__ = ["Primitive", "MatMul", "BatchMatMul", "ReduceSum", "ReduceMean", "Red
            "Squeeze", "Softmax", "LogSoftmax"] + list(CLASSES) + list(_array_all) \
     + list(_math_all) + list(_nn_all) + list(_comm_all) + list(_linalg_all) \
     + list(_index_all) + list(_custom_all) + list(_detect_all) + list(_grid_all) \
-    + list(_nn3d_all)
+    + list(_nn3d_all) + list(_compat_all)
