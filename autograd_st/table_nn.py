@@ -284,6 +284,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if len(sizes) != want or len(sizes) not in (1, 2):
         raise ValueError("For 'interpolate', size must have %d element(s) for mode %r, but "
                          "got %r" % (want, mode, size))
+    if mode == "bicubic" and not has_sym(input) and np.ndim(input) != 4:
+        raise ValueError("For 'interpolate', 'input' and 'size' must have the same spatial "
+                         "dimensions, but got 'input' is %dD, 'size' is 2D (mode 'bicubic' "
+                         "takes (N, C, H, W))" % (np.ndim(input) - 2))
     if mode == "nearest":
         if align_corners:
             raise ValueError("For 'interpolate', align_corners is only for linear modes")
