@@ -12,7 +12,7 @@ bottom and right, as MindSpore's MaxPool/AvgPool measure) or ``(top, bottom, lef
 ``ceil_mode`` adds rows and columns at the bottom and right so the last partial window
 counts, unless it would start in the padding (PyTorch's and MindSpore's rule).
 
-Average pooling, adaptive average pooling and nearest / (bi)linear interpolation are
+Average pooling, adaptive average pooling and nearest / (bi)linear / bicubic interpolation are
 separable linear maps: ``y = A_h @ x @ A_w``, with ``A_h`` (out, in) and ``A_w`` (in, out)
 built here from the input's size (:func:`pool_matrix`, :func:`resize_matrix`), so their
 gradients are matmul's and need no rule of their own.
@@ -364,6 +364,46 @@ def _linear_weights(src, size):
     return lo, hi, frac
 
 
+#: the cubic kernel's weights at ``t = i / 1024`` (``[i, 0]``: ``|t| <= 1``, ``[i, 1]``: at
+#: ``t + 1``), float32, as MindSpore 2.10's CPU ResizeBicubic (TensorFlow's kernel) looks them
+#: up: a fraction rounds to the nearest 1/1024 (measured: its values within 1.2e-7).
+_CUBIC_TABLE_SIZE = 1024
+
+
+def _cubic_table(a: float) -> np.ndarray:
+    x = np.arange(_CUBIC_TABLE_SIZE + 1) / _CUBIC_TABLE_SIZE
+    x1 = x + 1.0
+    near = ((a + 2) * x - (a + 3)) * x * x + 1
+    far = ((a * x1 - 5 * a) * x1 + 8 * a) * x1 - 4 * a
+    return np.stack([near, far], 1).astype(np.float32)
+
+
+def _cubic_weights(n: int, size: int, mode: str):
+    """Bicubic taps of each output index along an axis of ``n`` resized to ``size``: the four
+    sources ``floor(src) - 1 .. floor(src) + 2`` clamped to the axis and their weights.
+    ``'cubic'``: half-pixel centres ``(i + 0.5) n / size - 0.5``, Keys' ``a = -0.5``, taps
+    outside the axis weigh 0 and the others are renormalized to sum 1 (MindSpore's
+    ``ResizeBicubic(half_pixel_centers=True)``, what ``ops.interpolate`` uses without
+    ``align_corners``); ``'cubic_align'``: ``i (n - 1) / (size - 1)``, ``a = -0.75``, a tap
+    outside reads the border pixel; ``'cubic_legacy'``: ``i n / size``, as ``'cubic_align'``
+    otherwise.  Coordinates in float32, as MindSpore's kernel."""
+    f32 = np.float32
+    scale = f32((n - 1) / (size - 1)) if mode == "cubic_align" and size > 1 else f32(n / size)
+    i = np.arange(size, dtype=f32)
+    src = (i + f32(0.5)) * scale - f32(0.5) if mode == "cubic" else i * scale
+    base = np.floor(src).astype(np.int64)
+    offset = np.rint((src - base) * f32(_CUBIC_TABLE_SIZE)).astype(np.int64)
+    table = _cubic_table(-0.5 if mode == "cubic" else -0.75)
+    rev = _CUBIC_TABLE_SIZE - offset
+    weights = np.stack([table[offset, 1], table[offset, 0], table[rev, 0], table[rev, 1]], 1)
+    taps = base[:, None] + np.arange(-1, 3)
+    index = np.clip(taps, 0, n - 1)
+    if mode == "cubic":
+        weights = np.where(index == taps, weights, f32(0))
+        weights = weights / weights.sum(axis=1, keepdims=True)
+    return index, weights
+
+
 @_tag("resize_matrix")
 def resize_matrix(like, axis=-2, size=1, mode="nearest"):
     """The ``(out, in)`` matrix that resamples one axis of ``like`` to ``size`` (axis -1:
@@ -374,7 +414,8 @@ def resize_matrix(like, axis=-2, size=1, mode="nearest"):
       rounded half up (ResizeNearestNeighbor with ``align_corners``);
     - ``'linear'``: half-pixel centres ``(i + 0.5) n / size - 0.5`` clamped at 0;
       ``'linear_align'``: ``i (n - 1) / (size - 1)``; ``'linear_legacy'``: ``i n / size``
-      (ResizeBilinearV2's default).
+      (ResizeBilinearV2's default);
+    - ``'cubic'``, ``'cubic_align'``, ``'cubic_legacy'``: bicubic (:func:`_cubic_weights`).
     """
     n = np.shape(like)[axis]
     i = np.arange(size)
@@ -391,6 +432,10 @@ def resize_matrix(like, axis=-2, size=1, mode="nearest"):
             src = (np.floor(i * ((n - 1) / (size - 1)) + 0.5).astype(np.int64) if size > 1
                    else np.zeros(size, np.int64))
         m[i, np.minimum(src, n - 1)] = 1.0
+        return _oriented(m, axis, like)
+    if mode in ("cubic", "cubic_align", "cubic_legacy"):
+        index, weights = _cubic_weights(n, size, mode)
+        np.add.at(m, (np.repeat(i, 4), index.ravel()), weights.ravel())
         return _oriented(m, axis, like)
     if mode == "linear":
         src = np.maximum((i + 0.5) * (n / size) - 0.5, 0.0)

@@ -238,14 +238,18 @@ def adaptive_avg_pool1d(input, output_size):
     return _resize(input, (int(output_size),), ("adaptive",))
 
 
+#: how many trailing axes each linear mode resizes ('nearest': as many as given)
+_MODE_AXES = {"bilinear": 2, "bicubic": 2, "linear": 1}
+
+
 def _scaled_sizes(input, scale_factor, mode):
-    """``floor(in * scale)`` for each resized axis (the last two for 'bilinear', the last
+    """``floor(in * scale)`` for each resized axis (the last two for 'bilinear' and 'bicubic', the last
     for 'linear', for 'nearest' as many as ``scale_factor`` has, or the axes after the
     first two of the input); run-time sizes where the input's shape is known only then."""
     if isinstance(scale_factor, (tuple, list)):
         scales = tuple(float(f) for f in scale_factor)
     else:
-        n = {"bilinear": 2, "linear": 1}.get(mode)
+        n = _MODE_AXES.get(mode)
         if n is None:
             n = 2 if has_sym(input) else max(np.ndim(input) - 2, 1)
         scales = (float(scale_factor),) * n
@@ -261,12 +265,14 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                 recompute_scale_factor=None):
     """MindSpore's ``ops.interpolate`` for ``size`` given: 'nearest' (source index
     ``floor(i in / out)``), 'bilinear' (4-D) and 'linear' (3-D), with half-pixel centres, or
-    the corners aligned (``align_corners=True``).  As in MindSpore 2.10, ``scale_factor``
+    the corners aligned (``align_corners=True``); 'bicubic' (4-D): MindSpore's
+    ``ResizeBicubic`` with half-pixel centres (Keys' ``a = -0.5``, taps outside renormalized)
+    or ``align_corners`` (``a = -0.75``, the border repeated), see ``resize_matrix``.  As in MindSpore 2.10, ``scale_factor``
     needs ``recompute_scale_factor=True``, and then means ``size = floor(in * scale)``
     (measured: the same values as that size)."""
-    if mode not in ("nearest", "bilinear", "linear"):
+    if mode not in ("nearest", "bilinear", "linear", "bicubic"):
         raise ValueError("interpolate: mode %r is not supported by autograd_st (use "
-                         "'nearest', 'linear' or 'bilinear')" % (mode,))
+                         "'nearest', 'linear', 'bilinear' or 'bicubic')" % (mode,))
     if scale_factor is not None and size is None and recompute_scale_factor:
         size = _scaled_sizes(input, scale_factor, mode)
     elif scale_factor is not None or size is None:
@@ -274,14 +280,20 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                          "with the mode = %s; give size, or recompute_scale_factor=True"
                          % mode)
     sizes = (size,) if isinstance(size, int) else tuple(size)
-    want = {"bilinear": 2, "linear": 1}.get(mode, len(sizes))
+    want = _MODE_AXES.get(mode, len(sizes))
     if len(sizes) != want or len(sizes) not in (1, 2):
         raise ValueError("For 'interpolate', size must have %d element(s) for mode %r, but "
                          "got %r" % (want, mode, size))
+    if mode == "bicubic" and not has_sym(input) and np.ndim(input) != 4:
+        raise ValueError("For 'interpolate', 'input' and 'size' must have the same spatial "
+                         "dimensions, but got 'input' is %dD, 'size' is 2D (mode 'bicubic' "
+                         "takes (N, C, H, W))" % (np.ndim(input) - 2))
     if mode == "nearest":
         if align_corners:
             raise ValueError("For 'interpolate', align_corners is only for linear modes")
         kind = "nearest"
+    elif mode == "bicubic":
+        kind = "cubic_align" if align_corners else "cubic"
     else:
         kind = "linear_align" if align_corners else "linear"
     return _resize(input, sizes, (kind,) * len(sizes))

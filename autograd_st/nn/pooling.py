@@ -243,8 +243,9 @@ class AdaptiveMaxPool2d(Cell):
 
 class Upsample(Cell):
     """MindSpore's ``nn.Upsample(size=None, scale_factor=None, mode='nearest',
-    align_corners=None, recompute_scale_factor=None)``: ``ops.interpolate`` (``size`` only,
-    as MindSpore 2.10 for the nearest and (bi)linear modes)."""
+    align_corners=None, recompute_scale_factor=None)``: ``ops.interpolate`` (``size``, or
+    ``scale_factor`` with ``recompute_scale_factor=True``, as MindSpore 2.10 for the nearest,
+    (bi)linear and bicubic modes)."""
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
                  recompute_scale_factor=None) -> None:
@@ -253,9 +254,11 @@ class Upsample(Cell):
         self.scale_factor = scale_factor
         self.mode = mode
         self.align_corners = align_corners
+        self.recompute_scale_factor = recompute_scale_factor
 
     def construct(self, x):
-        return interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners)
+        return interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners,
+                           self.recompute_scale_factor)
 
 
 class PixelShuffle(Cell):

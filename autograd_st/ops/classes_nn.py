@@ -1,6 +1,6 @@
 """MindSpore's primitive classes for nn forms that take constructor attributes
 (``ops.Conv2D``, ``ops.MaxPool``, ``ops.AvgPool``, ``ops.AdaptiveAvgPool2D``,
-``ops.ResizeNearestNeighbor``, ``ops.ResizeBilinearV2``; ``ops.BiasAdd`` is in classes_math), with MindSpore
+``ops.ResizeNearestNeighbor``, ``ops.ResizeBilinearV2``, ``ops.ResizeBicubic``; ``ops.BiasAdd`` is in classes_math), with MindSpore
 2.10's signatures and defaults: each instance is a constant to the compiler, its call a
 function of the op table (``autograd_st.table_nn``) or a ``P`` primitive.
 
@@ -19,7 +19,7 @@ from ..tensor import Tensor, unwrap
 from .primitive_base import Primitive
 
 __all__ = ["Conv2D", "LayerNorm", "MaxPool", "AvgPool", "AdaptiveAvgPool2D", "ResizeNearestNeighbor",
-           "ResizeBilinearV2", "InsertGradientOf", "HookBackward", "Print",
+           "ResizeBilinearV2", "ResizeBicubic", "InsertGradientOf", "HookBackward", "Print",
            "ScalarSummary", "TensorSummary", "ImageSummary", "HistogramSummary",
            "DepthToSpace", "SpaceToDepth"]
 
@@ -193,6 +193,41 @@ class ResizeBilinearV2(Primitive):
         return P.matmul(P.matmul(rows, x), cols)
 
 
+class ResizeBicubic(Primitive):
+    """MindSpore's ``ops.ResizeBicubic(align_corners=False, half_pixel_centers=False)``:
+    ``op(images, size)``, ``images`` NCHW, ``size`` ``(h, w)`` (a tuple, list or 1-D Tensor).
+    Source coordinate ``i in / out`` (default), ``(i + 0.5) in / out - 0.5``
+    (``half_pixel_centers``: Keys' cubic ``a = -0.5``, taps outside the image weigh 0 and the
+    rest are renormalized) or ``i (in - 1) / (out - 1)`` (``align_corners``); without
+    ``half_pixel_centers`` ``a = -0.75`` and a tap outside reads the border pixel.  Weights
+    from MindSpore's 1/1024 table (``resize_matrix``); the gradient is the adjoint (matmul's),
+    as MindSpore's ResizeBicubicGrad (measured)."""
+
+    def __init__(self, align_corners=False, half_pixel_centers=False) -> None:
+        if align_corners and half_pixel_centers:
+            raise ValueError("For ResizeBicubic, the half_pixel_centers must be false when "
+                             "align_corners is true, but half_pixel_centers got True.")
+        self.align_corners = bool(align_corners)
+        self.half_pixel_centers = bool(half_pixel_centers)
+        self.mode = ("cubic_align" if align_corners else
+                     "cubic" if half_pixel_centers else "cubic_legacy")
+
+    def __call__(self, images, size):
+        if not has_sym(images) and np.ndim(unwrap(images)) != 4:
+            raise ValueError("For primitive[ResizeBicubic], the image rank must be equal to 4, "
+                             "but got %d." % np.ndim(unwrap(images)))
+        if not has_sym(size) and np.size(unwrap(size)) != 2:
+            raise ValueError("For primitive[ResizeBicubic], the number of size must be equal "
+                             "to 2, but got %d." % np.size(unwrap(size)))
+        # (``x.shape[2:]`` in differentiated code: sizes known only at run time)
+        sizes = tuple(n if isinstance(n, Sym) else int(n) for n in (size[0], size[1]))
+        for n in sizes:
+            if not isinstance(n, Sym) and n <= 0:
+                raise ValueError("For primitive[ResizeBicubic], the size value must be "
+                                 "greater than 0, but got %d." % n)
+        rows = P.resize_matrix(images, -2, sizes[0], self.mode)
+        cols = P.resize_matrix(images, -1, sizes[1], self.mode)
+        return P.matmul(P.matmul(rows, images), cols)
 
 
 class InsertGradientOf(Primitive):
