@@ -161,3 +161,21 @@ def test_asnumpy_and_numpy_of_a_runtime_value_are_its_values_outside_the_gradien
     np.testing.assert_allclose(got, want, rtol=1e-12)
     np.testing.assert_allclose(float(net(x).asnumpy()), float(np.sum(y * y) * y.max()
                                                               + np.sum(y * X)), rtol=1e-12)
+
+
+def _add_at_repeated(x):
+    y = x * 1.0
+    y[Tensor(np.array([0, 0, 2]))] += x[1] * 2
+    return (y * y).sum()
+
+
+def test_an_augmented_write_at_repeated_indices_differentiates_its_forward():
+    """``y[[0, 0, 2]] += v`` writes each index once (the forward MindSpore 2.10 and numpy
+    both run: value 22.5 here); its gradient is that forward's, [7, 25, 4, 4] by hand and by
+    central differences.  (MindSpore 2.10's gradient counts the repeat: [14, 39, 4, 4],
+    measured; not the derivative of its own forward.)"""
+    x = Tensor(np.array([0.5, 1.5, -1.0, 2.0]))
+    np.testing.assert_allclose(float(_add_at_repeated(x).asnumpy()), 22.5)
+    got = ops.grad(_add_at_repeated)(x).asnumpy()
+    np.testing.assert_allclose(got, [7.0, 25.0, 4.0, 4.0], rtol=1e-12)
+    np.testing.assert_allclose(got, numerical_grad(_add_at_repeated, (x,), 0), rtol=1e-6)
