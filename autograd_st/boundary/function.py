@@ -228,20 +228,32 @@ class GradFunction:
         MindSpore 2.10 gives it (measured): the gradient at a differentiated position is the
         sum of the gradients of every argument that is that object (``f(x, x)``'s gradient at
         0 is ``df/da + df/db``; ``mha(x, x, x)``'s at 0 the whole derivative through x).
-        Computed as the gradients at those positions taken apart, then summed.
-        ``_UNALIASED`` when no differentiated argument is passed twice (or one that is a
-        tuple, list or dict is differentiated: it stays as it is)."""
+        Computed as the gradients at those positions taken apart, then summed
+        (:meth:`_alias_plan`).  ``_UNALIASED`` when no differentiated argument is passed
+        twice (or one that is a tuple, list or dict is differentiated: it stays as it is)."""
+        plan = self._alias_plan(args)
+        if plan is None:
+            return _UNALIASED
+        inner, combine = plan
+        return combine(inner(*args))
+
+    def _alias_plan(self, args):
+        """None, or ``(inner, combine)`` for a call passing one Tensor object as several
+        arguments: ``inner`` the gradient function of every position that object is at,
+        ``combine`` its result -> this call's (the gradients of one object summed with
+        ``+``).  Compiled code asks it too, of runtime values standing in as Tensors (a
+        gradient taken inside differentiated code: compiler.frontend), so both sum alike."""
         request = self.request
         if self.__dict__.get("_aliasing") or request.style not in ("grad", "gradop"):
-            return _UNALIASED
+            return None
         fn, self_obj = self._target()
         plain, _ = request.split_sens(args)
         positions = result_positions(request, fn, self_obj, args, self.__name__)
         if not positions or not all(isinstance(plain[p], Tensor) for p in positions):
-            return _UNALIASED
+            return None
         same = {p: [q for q, a in enumerate(plain) if a is plain[p]] for p in positions}
         if all(len(qs) == 1 for qs in same.values()):
-            return _UNALIASED
+            return None
         wrt = list(positions)
         wrt += sorted({q for qs in same.values() for q in qs} - set(positions))
         inners = _ALIAS_INNER.get(self)
@@ -255,17 +267,20 @@ class GradFunction:
             inner.__dict__["_hooking"] = True   # (eager hooks: run on the sums, by the caller)
             inners[tuple(wrt)] = inner
         n_weights = len(request.weights or ())
-        found: dict = {}
-        _refs(inner.request.layout([Ref("arg", i) for i in range(len(wrt))], n_weights),
-              inner(*args), found)
-        values = {r: v for r, v in found.items() if r.kind != "arg"}
-        for i, p in enumerate(positions):
-            total = found[Ref("arg", wrt.index(same[p][0]))]
-            for q in same[p][1:]:
-                total = total + found[Ref("arg", wrt.index(q))]
-            values[Ref("arg", i)] = total
-        return _filled(request.layout([Ref("arg", i) for i in range(len(positions))],
-                                      n_weights), values)
+
+        def combine(out):
+            found: dict = {}
+            _refs(inner.request.layout([Ref("arg", i) for i in range(len(wrt))], n_weights),
+                  out, found)
+            values = {r: v for r, v in found.items() if r.kind != "arg"}
+            for i, p in enumerate(positions):
+                total = found[Ref("arg", wrt.index(same[p][0]))]
+                for q in same[p][1:]:
+                    total = total + found[Ref("arg", wrt.index(q))]
+                values[Ref("arg", i)] = total
+            return _filled(request.layout([Ref("arg", i) for i in range(len(positions))],
+                                          n_weights), values)
+        return inner, combine
 
     def _positional(self, args, kwargs) -> tuple:
         """Keyword arguments bound to the parameters they name, as MindSpore binds them: the

@@ -23,10 +23,13 @@ import threading
 import types
 from collections import OrderedDict
 
+import numpy as np
+
 from .. import rules
 from ..cell import Cell, is_recomputed
 from ..errors import CallArgumentError, RecursionNotSupportedError
 from ..prims import Sym, has_sym
+from ..tensor import Tensor
 from .bprop import check_bprop, has_bprop
 from .cache import LOCK, argspec_signature, guards_hold, paused_gc, structure_signature, trim
 from .codegen import to_source
@@ -132,6 +135,11 @@ class CallBinder:
 
     def bind_call(self, nz, callee, args, kwargs, node, path, recompute=False):
         source = None
+        plan = _alias_plan(callee, args) if is_gradient_function(callee) and not kwargs \
+            else None
+        if plan is not None:  # one runtime value passed as several arguments: summed
+            inner, combine = plan
+            return combine(self.bind_call(nz, inner, args, kwargs, node, path, recompute))
         if is_gradient_function(callee):
             if getattr(callee, "_tail", False):  # keyword-only parameters, **kwargs: the
                 # call bound as the gradient function binds it (their values at the end)
@@ -338,6 +346,21 @@ def function_of(callee):
     if isinstance(callee, types.MethodType):
         return callee.__func__, callee.__self__
     return callee, None
+
+
+def _alias_plan(gfn, args):
+    """A gradient function's plan (``gfn._alias_plan``: the boundary's, so that compiled
+    code and a direct call sum alike) for a call inside differentiated code passing one
+    runtime value as several arguments, asked with a stand-in Tensor per runtime value (the
+    same one for the same value): None, or ``(inner gradient function, combine)``, combine
+    adding the Syms of the inner call's result."""
+    plan_of = getattr(gfn, "_alias_plan", None)
+    syms = [a.var.name for a in args if isinstance(a, Sym)]
+    if plan_of is None or len(set(syms)) == len(syms):
+        return None
+    stand_ins: dict = {}
+    return plan_of([stand_ins.setdefault(a.var.name, Tensor(np.zeros(())))
+                    if isinstance(a, Sym) else a for a in args])
 
 
 def generated_source(gfn, argspec):
