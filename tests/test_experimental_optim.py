@@ -14,36 +14,16 @@ import math
 import numpy as np
 import pytest
 from helpers import assert_close, fd
+from optim_steps import f32 as _f32
+from optim_steps import grads as _grads
+from optim_steps import params as _params
+from optim_steps import pow32 as _pow32
+from optim_steps import run as _run
 
 import autograd_st as ms
 from autograd_st import Parameter, Tensor, ops
 from autograd_st.errors import InputValueError
 from autograd_st.experimental import optim
-
-
-def _params():
-    g = np.random.default_rng(0)
-    return [Parameter(g.standard_normal((3, 2)), name="w"),
-            Parameter(g.standard_normal(2), name="b")]
-
-
-def _grads(steps, seed=1):
-    g = np.random.default_rng(seed)
-    return [(g.standard_normal((3, 2)), g.standard_normal(2)) for _ in range(steps)]
-
-
-def _f32(x):
-    """A hyper-parameter as MindSpore keeps it: a float32 number (lr, beta ** t)."""
-    return float(np.float32(x))
-
-
-def _pow32(beta, t):
-    return float(np.float32(beta) ** np.float32(t))
-
-
-def _run(opt, grads):
-    for gs in grads:
-        assert opt(tuple(Tensor(g) for g in gs)) is True
 
 
 def test_adam_groups_match_hand_computed_updates():

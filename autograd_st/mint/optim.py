@@ -21,23 +21,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..experimental.optim.basic import check_adam
 from ..experimental.optim.optimizer import Optimizer
 from ..tensor import Parameter, ParameterTuple
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "FusedAdamW"]
-
-
-def _check_betas(betas, eps, weight_decay, lr):
-    if lr < 0.0:
-        raise ValueError("Invalid learning rate: {}".format(lr))
-    if eps < 0.0:
-        raise ValueError("Invalid epsilon value: {}".format(eps))
-    if not 0.0 <= betas[0] < 1.0:
-        raise ValueError("Invalid beta parameter at index 0: {}".format(betas[0]))
-    if not 0.0 <= betas[1] < 1.0:
-        raise ValueError("Invalid beta parameter at index 1: {}".format(betas[1]))
-    if weight_decay < 0.0:
-        raise ValueError("Invalid weight_decay value: {}".format(weight_decay))
 
 
 class _AdamBase(Optimizer):
@@ -47,7 +35,7 @@ class _AdamBase(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  amsgrad=False, *, maximize=False) -> None:
-        _check_betas(betas, eps, weight_decay, lr)
+        check_adam(lr, betas, eps, weight_decay)
         super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps,
                                   "weight_decay": weight_decay, "amsgrad": amsgrad,
                                   "maximize": maximize})

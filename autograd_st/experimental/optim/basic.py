@@ -28,7 +28,8 @@ from .optimizer import Optimizer
 __all__ = ["Adam", "AdamW", "SGD"]
 
 
-def _check_adam(lr, betas, eps, weight_decay) -> None:
+def check_adam(lr, betas, eps, weight_decay) -> None:
+    """MindSpore's checks of Adam's and AdamW's arguments (mint.optim's too)."""
     if lr < 0.0:
         raise ValueError("Invalid learning rate: {}".format(lr))
     if eps < 0.0:
@@ -61,21 +62,28 @@ class _StepCounted(Optimizer):
         return [(step, step + 1)], int(step) + 1
 
 
-class Adam(_StepCounted):
-    """``Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
-    amsgrad=False, *, maximize=False)``."""
+class _AdamLike(_StepCounted):
+    """Adam's and AdamW's arguments, checked, and their state."""
 
     _STATE = (("exp_avg", "zeros"), ("exp_avg_sq", "zeros"), ("max_exp_avg_sq", "zeros"))
 
-    def __init__(self, params: Iterable, lr: Any = 1e-3, betas: tuple = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
-        _check_adam(lr, betas, eps, weight_decay)
+    def _init_adam(self, params, lr, betas, eps, weight_decay, amsgrad, maximize) -> None:
+        check_adam(lr, betas, eps, weight_decay)
         super().__init__(params, {"lr": lr, "betas": betas, "eps": eps,
                                   "weight_decay": weight_decay, "amsgrad": amsgrad,
                                   "maximize": maximize})
         self._init_state()
         self._init_step()
+
+
+class Adam(_AdamLike):
+    """``Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
+    amsgrad=False, *, maximize=False)``."""
+
+    def __init__(self, params: Iterable, lr: Any = 1e-3, betas: tuple = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
+        self._init_adam(params, lr, betas, eps, weight_decay, amsgrad, maximize)
 
     def _group_writes(self, group_id, grads, lr, step):
         group = self.param_groups[group_id]
@@ -92,21 +100,14 @@ class Adam(_StepCounted):
         return writes
 
 
-class AdamW(_StepCounted):
+class AdamW(_AdamLike):
     """``AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
     amsgrad=False, *, maximize=False)``: decoupled weight decay."""
-
-    _STATE = Adam._STATE
 
     def __init__(self, params: Iterable, lr: Any = 1e-3, betas: tuple = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
                  maximize: bool = False) -> None:
-        _check_adam(lr, betas, eps, weight_decay)
-        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps,
-                                  "weight_decay": weight_decay, "amsgrad": amsgrad,
-                                  "maximize": maximize})
-        self._init_state()
-        self._init_step()
+        self._init_adam(params, lr, betas, eps, weight_decay, amsgrad, maximize)
 
     def _group_writes(self, group_id, grads, lr, step):
         group = self.param_groups[group_id]
