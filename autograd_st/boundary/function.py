@@ -171,7 +171,10 @@ class GradFunction:
             else:
                 kinds = tuple([a._data.dtype.kind if type(a) is Tensor else kind(a)
                                for a in args])
-                if n > 2 and _shares_a_tensor(args):
+                # an object passed twice at all (identities compared: cheap), then a Tensor
+                if (args[0] is args[1] or args[0] is args[2] or args[1] is args[2]
+                        if n == 3 else len(set(map(id, args))) != n) \
+                        and _shares_a_tensor(args):
                     out = self._with_aliases(args)
                     if out is not _UNALIASED:
                         return out
