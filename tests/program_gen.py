@@ -99,7 +99,10 @@ main does not support yet, or gets wrong, is off by default, with what it waits 
 * ``loop_local``: a name first bound in a ``for`` loop over a constant range (at least one
   iteration, no ``break`` before it), read after the loop (the last iteration's value);
 * ``recursion``: a helper ``rec(a, depth=D)`` that calls itself with ``depth - 1`` down to
-  its base case (each depth compiled on its own), called like the other helpers.
+  its base case (each depth compiled on its own), called like the other helpers;
+* ``loop_else``: a ``for`` or ``while`` loop with an ``else:`` that assigns one carried value
+  (it runs when the loop ends without a ``break``: after a break on a tensor condition it
+  does not).
   (``Cell.to_float(ms.float16)`` is not generated: the checks compare float64 values with
   finite differences, which float16 cannot meet.)
 
@@ -220,6 +223,8 @@ FEATURES = {
     "loop_local": None,     # a name first bound in a for loop over a constant range (at
                             # least one iteration) and read after the loop
     "recursion": None,      # rec(a, depth=D) calling itself down to depth 0 (per depth)
+    # stop 22
+    "loop_else": None,      # for / while ... else: one carried value assigned in the else
 }
 DEFAULT_FEATURES = frozenset(name for name, waits in FEATURES.items() if waits is None)
 ALL_FEATURES = frozenset(FEATURES)
@@ -1418,6 +1423,23 @@ class _Gen:
                               local=local)
         if made is not None:  # the last iteration's value, read after the loop
             scope.vars[made.name] = Var(made.name, made.shape, made.bound)
+        self.loop_else(scope, lines, indent, carried)
+
+    def loop_else(self, scope, lines, indent, carried):
+        """Maybe (feature loop_else) the loop's ``else:``, assigning one carried value within
+        the bound the loop keeps on it (so the code after sees the same bounds either way)."""
+        if not (self.on("loop_else") and self.chance(0.3)):
+            return
+        pad = "    " * indent
+        name = self.pick(sorted(carried))
+        entry = scope.vars[name].bound
+        inner = scope.child()
+        body = []
+        self.assign_exact(inner, body, pad + "    ", name, scope.vars[name].shape)
+        if inner.vars[name].bound > entry:
+            self.squash(inner, body, pad + "    ", name, entry)
+        lines.append("%selse:" % pad)
+        lines.extend(body)
 
     def while_stmt(self, scope, lines, indent, cf_depth, targets):
         pad = "    " * indent
@@ -1448,6 +1470,7 @@ class _Gen:
             lines.append("%swhile %s:" % (pad, cond))
             self.loop_body(scope, lines, indent + 1, cf_depth, carried,
                            first=["%s += 1" % n, "if %s > %d:" % (n, k), "    break"])
+        self.loop_else(scope, lines, indent, carried)
 
     # ---- side effects, shapes, sequences, captured lists, closures -----------------------
     def effect_stmt(self, scope, lines, pad):
@@ -2542,6 +2565,8 @@ def feature_uses(program):
         used.add("loop_local")
     if "def rec(a, depth=" in src:
         used.add("recursion")
+    if any(isinstance(n, (ast.For, ast.While)) and n.orelse for n in nodes):
+        used.add("loop_else")
     return used
 
 

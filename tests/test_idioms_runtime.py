@@ -447,7 +447,19 @@ def _while_else(x):
     return ops.sum(h)
 
 
-@pytest.mark.parametrize("f", [_for_else_break, _for_else_return, _while_else])
+def _for_else_continue(x):
+    y = x
+    for i in range(3):
+        if ops.sum(y) > 3.0:  # (a continue only: the else always runs)
+            continue
+        y = y * 1.5 + x[i]
+    else:
+        y = ops.sin(y)
+    return ops.sum(y * y)
+
+
+@pytest.mark.parametrize("f", [_for_else_break, _for_else_return, _while_else,
+                               _for_else_continue])
 @pytest.mark.parametrize("values", [(0.3, 0.5, 2.0, 0.1), (0.3, 0.5, 0.2, 0.1),
                                     (-3.0, -2.0, -1.0, -5.0), (30.0, 40.0, 50.0, 1.0)])
 def test_a_loops_else_runs_when_it_ended_without_a_break(f, values):

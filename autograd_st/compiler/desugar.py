@@ -231,8 +231,8 @@ class _Desugar:
             post = []
         out = pre + [new] + post
         if orelse:  # (run when the loop ended without a break, or a return: both set brk)
-            out.append(gast.copy_location(gast.If(test=_not(_name(brk)), body=orelse,
-                                                  orelse=[]), loop) if brk else orelse)
+            out += [gast.copy_location(gast.If(test=_not(_name(brk)), body=orelse,
+                                               orelse=[]), loop)] if brk else orelse
         if has_ret:
             out.append(gast.copy_location(gast.If(test=_name(retf), body=[
                 gast.copy_location(gast.Return(value=_name(retv)), loop)], orelse=[]), loop))
